@@ -1,0 +1,16 @@
+/** Exit status 2: refused before anything was touched. The message names the problem. */
+export class InputError extends Error {
+  override name = 'InputError'
+}
+
+/** A git command failed; carries what git said so reports never show a bare exit status. */
+export class GitError extends Error {
+  override name = 'GitError'
+  constructor(
+    readonly args: readonly string[],
+    readonly exitCode: number,
+    readonly stderr: string
+  ) {
+    super(`git ${args.join(' ')} failed (exit ${exitCode}): ${stderr.trim() || 'no message'}`)
+  }
+}

@@ -1,0 +1,118 @@
+// The shapes every stage shares. Field names of the result JSON are binding (docs: contract).
+
+export type Mode = 'run' | 'plan' | 'task' | 'merge'
+export type SeparationMode = 'strict' | 'waves' | 'off'
+
+/** Validated inputs: everything a stage needs, nothing raw. */
+export interface Settings {
+  mode: Mode
+  /** Absolute path of the repository's top-level folder (the user's checkout). */
+  repo: string
+  priorities: number[]
+  baseBranch: string
+  agentCommand: string
+  /** A number from 1 to 32, or 'auto' (resolved by the run stage). */
+  maxParallel: number | 'auto'
+  separation: SeparationMode
+  specsDir: string
+  roadmapFile: string
+  branchTemplate: string
+  /** Relative to the repository root, as given. */
+  worktreeDir: string
+  worktreeFiles: string[]
+  setupCommand: string
+  /** 0 means no timeout. */
+  taskTimeoutMs: number
+  maxCpuPercent: number
+  maxMemoryPercent: number
+  autoCommit: boolean
+  merge: boolean
+  push: boolean
+  cleanup: boolean
+  prComment: boolean
+  prNumber: number | null
+  githubToken: string
+  /** Where per-priority log files and task results are written (outside any worktree). */
+  logDir: string
+}
+
+export type TaskStatus =
+  | 'pending'
+  | 'running'
+  | 'completed'
+  | 'failed'
+  | 'timed-out'
+  | 'cancelled'
+  | 'no-changes'
+  | 'skipped'
+
+export type MergeOutcome = 'merged' | 'conflict' | 'not-merged' | 'failed'
+
+export interface TaskResult {
+  priority: number
+  spec_files: string[]
+  branch: string
+  worktree: string
+  status: TaskStatus
+  exit_code: number | null
+  commits: number
+  started_at: string | null
+  ended_at: string | null
+  duration_ms: number
+  merge: MergeOutcome
+  merge_commit: string | null
+  conflict_files: string[]
+  log_file: string | null
+  error: string | null
+}
+
+/** What the separation analysis found, in the contract's vocabulary. */
+export interface Separation {
+  valid: boolean
+  independent_pairs: [number, number][]
+  /** Key "a,b" (a before b in input order) to the paths both touch. */
+  conflicts: Record<string, string[]>
+  task_file_map: Record<string, string[]>
+  /** Priorities whose scope is unknown (no spec, or a spec naming no path): they overlap everything. */
+  unresolved: number[]
+  /** Waves: every priority of a wave may start once the earlier waves it overlaps are merged. */
+  schedule: number[][]
+}
+
+/** One priority as the plan sees it. */
+export interface PlannedTask {
+  priority: number
+  spec_files: string[]
+  paths: string[]
+  /** Earlier priorities (input order) this one overlaps: it starts after they are merged. */
+  after: number[]
+  /** Set when the plan decided not to run it (strict separation). */
+  skip_reason: string | null
+  /** Human-readable notes: several specs found, where it looked, ... */
+  notes: string[]
+}
+
+export interface Plan {
+  separation: Separation
+  tasks: PlannedTask[]
+}
+
+export interface Timings {
+  total_ms: number
+  sum_of_tasks_ms: number
+  speedup: number
+}
+
+export interface RunResult {
+  success: boolean
+  mode: Mode
+  base_branch: string
+  priorities_requested: number[]
+  priorities_executed: number[]
+  separation: Separation
+  tasks: TaskResult[]
+  merge_results: Record<string, string>
+  timings: Timings
+  /** Problems that did not fail the run (cleanup, comment, dirty checkout), for the report. */
+  warnings: string[]
+}

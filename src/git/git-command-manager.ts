@@ -1,0 +1,155 @@
+import { spawn } from 'node:child_process'
+import { GitError } from '../engine/errors.js'
+
+export interface GitOutput {
+  stdout: string
+  stderr: string
+  exitCode: number
+}
+
+export interface GitExecOptions {
+  /** Folder to run in; defaults to the manager's. */
+  cwd?: string
+  /** Exit codes that are answers rather than failures (merge-tree: 1 = conflicts). */
+  okExitCodes?: readonly number[]
+  /** Written to git's stdin. */
+  input?: string
+  /** Added to the environment of this call only. */
+  env?: Record<string, string>
+}
+
+/** Variables that would point git at another repository than the folder we ask about. */
+const REPOSITORY_VARIABLES = [
+  'GIT_DIR',
+  'GIT_WORK_TREE',
+  'GIT_INDEX_FILE',
+  'GIT_OBJECT_DIRECTORY',
+  'GIT_ALTERNATE_OBJECT_DIRECTORIES',
+  'GIT_COMMON_DIR',
+  'GIT_NAMESPACE',
+  'GIT_CEILING_DIRECTORIES'
+]
+
+/** Used for commits the run makes when the repository has no identity configured. */
+export const BOT_IDENTITY = {
+  name: 'parallel-worktree',
+  email: 'parallel-worktree@users.noreply.github.com'
+}
+
+/**
+ * Every git call of the product goes through here: one place for the environment (no
+ * prompts, C locale so messages parse, no inherited GIT_DIR), exit-code handling and errors
+ * that say what git said.
+ */
+export class GitCommandManager {
+  private readonly env: NodeJS.ProcessEnv
+
+  constructor(
+    readonly cwd: string,
+    baseEnv: NodeJS.ProcessEnv = process.env
+  ) {
+    const env: NodeJS.ProcessEnv = { ...baseEnv }
+    for (const name of REPOSITORY_VARIABLES) delete env[name]
+    env.GIT_TERMINAL_PROMPT = '0'
+    env.GIT_EDITOR = 'true'
+    env.GIT_MERGE_AUTOEDIT = 'no'
+    env.LC_ALL = 'C'
+    this.env = env
+  }
+
+  /** A manager for another folder (a worktree) with the same environment. */
+  at(cwd: string): GitCommandManager {
+    return new GitCommandManager(cwd, this.env)
+  }
+
+  /** Runs git; throws GitError unless the exit code is 0 or listed in okExitCodes. */
+  exec(args: readonly string[], options: GitExecOptions = {}): Promise<GitOutput> {
+    const ok = options.okExitCodes ?? []
+    return new Promise((resolve, reject) => {
+      const child = spawn('git', args, {
+        cwd: options.cwd ?? this.cwd,
+        env: options.env ? { ...this.env, ...options.env } : this.env,
+        stdio: ['pipe', 'pipe', 'pipe']
+      })
+      const out: Buffer[] = []
+      const err: Buffer[] = []
+      child.stdout.on('data', (chunk: Buffer) => out.push(chunk))
+      child.stderr.on('data', (chunk: Buffer) => err.push(chunk))
+      child.on('error', (error) => reject(new GitError(args, -1, error.message)))
+      child.on('close', (code) => {
+        const result = {
+          stdout: Buffer.concat(out).toString('utf8'),
+          stderr: Buffer.concat(err).toString('utf8'),
+          exitCode: code ?? -1
+        }
+        if (result.exitCode === 0 || ok.includes(result.exitCode)) resolve(result)
+        else reject(new GitError(args, result.exitCode, result.stderr || result.stdout))
+      })
+      child.stdin.on('error', () => {}) // git may exit before reading all input
+      child.stdin.end(options.input ?? '')
+    })
+  }
+
+  /** stdout of a successful call, trailing newline removed. */
+  async run(args: readonly string[], options: GitExecOptions = {}): Promise<string> {
+    const { stdout } = await this.exec(args, options)
+    return stdout.replace(/\n$/, '')
+  }
+
+  /** The commit id a ref names, or null when it names nothing. */
+  async resolveCommit(ref: string): Promise<string | null> {
+    const { stdout, exitCode } = await this.exec(
+      ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`],
+      { okExitCodes: [1, 128] }
+    )
+    return exitCode === 0 ? stdout.trim() : null
+  }
+
+  async branchExists(branch: string): Promise<boolean> {
+    return (await this.resolveCommit(`refs/heads/${branch}`)) !== null
+  }
+
+  /** Commits reachable from `to` but not from `from`. */
+  async countCommits(from: string, to: string): Promise<number> {
+    return Number(await this.run(['rev-list', '--count', `${from}..${to}`]))
+  }
+
+  async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
+    const { exitCode } = await this.exec(['merge-base', '--is-ancestor', ancestor, descendant], {
+      okExitCodes: [1]
+    })
+    return exitCode === 0
+  }
+
+  /** git's version as [major, minor, patch]. */
+  async version(): Promise<[number, number, number]> {
+    const text = await this.run(['version'])
+    const match = /(\d+)\.(\d+)(?:\.(\d+))?/.exec(text)
+    if (!match) throw new GitError(['version'], 0, `cannot read a version from "${text}"`)
+    return [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)]
+  }
+
+  /** The repository's top-level folder, or null when cwd is not in a work tree. */
+  async topLevel(): Promise<string | null> {
+    const { stdout, exitCode } = await this.exec(['rev-parse', '--show-toplevel'], {
+      okExitCodes: [128]
+    })
+    return exitCode === 0 ? stdout.trim() : null
+  }
+
+  /**
+   * Author and committer variables for commits the run makes, when the repository has no
+   * identity of its own (a fresh runner has none; `git commit` would refuse).
+   */
+  async identityEnv(): Promise<Record<string, string>> {
+    const { exitCode } = await this.exec(['var', 'GIT_COMMITTER_IDENT'], { okExitCodes: [128] })
+    const configured = await this.exec(['config', 'user.email'], { okExitCodes: [1] })
+    if (exitCode === 0 && configured.stdout.trim()) return {}
+    return {
+      GIT_AUTHOR_NAME: BOT_IDENTITY.name,
+      GIT_AUTHOR_EMAIL: BOT_IDENTITY.email,
+      GIT_COMMITTER_NAME: BOT_IDENTITY.name,
+      GIT_COMMITTER_EMAIL: BOT_IDENTITY.email
+    }
+  }
+}

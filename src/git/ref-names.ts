@@ -1,0 +1,57 @@
+import { InputError } from '../engine/errors.js'
+import { shorten } from '../inputs/priorities.js'
+
+/**
+ * Why `name` is not a valid branch name (git check-ref-format's rules, plus a conservative
+ * character set so that no branch name can carry shell syntax), or null when it is valid.
+ */
+export function branchNameProblem(name: string): string | null {
+  if (name.length === 0) return 'it is empty'
+  if (name.length > 200) return 'it is longer than 200 characters'
+  if (!/^[A-Za-z0-9._/+-]+$/.test(name)) {
+    return 'only letters, digits and . _ / + - are allowed in branch names here'
+  }
+  if (name.startsWith('-')) return 'it starts with "-"'
+  if (name.startsWith('/') || name.endsWith('/') || name.includes('//')) {
+    return 'it has an empty path component ("/" at an end, or "//")'
+  }
+  if (name.includes('..')) return 'it contains ".."'
+  if (name.endsWith('.')) return 'it ends with "."'
+  if (name === '@' || name === 'HEAD') return `"${name}" is reserved`
+  for (const part of name.split('/')) {
+    if (part.startsWith('.')) return `the component "${part}" starts with "."`
+    if (part.endsWith('.lock')) return `the component "${part}" ends with ".lock"`
+  }
+  return null
+}
+
+export function assertBranchName(name: string, what: string): void {
+  const problem = branchNameProblem(name)
+  if (problem) throw new InputError(`${what}: "${shorten(name)}" is not a valid branch name: ${problem}`)
+}
+
+const PLACEHOLDER = /\{priority(?::0?(\d+)d)?\}/g
+
+/** `feature/us-{priority:03d}` with 7 gives `feature/us-007`. */
+export function renderBranchTemplate(template: string, priority: number): string {
+  return template.replace(PLACEHOLDER, (_match, width?: string) =>
+    String(priority).padStart(width ? Number(width) : 0, '0')
+  )
+}
+
+/** Refuses a template that cannot give one valid, distinct branch per priority. */
+export function validateBranchTemplate(template: string, priorities: readonly number[]): void {
+  if (!template.match(PLACEHOLDER)) {
+    throw new InputError(
+      `branch-template: "${shorten(template)}" has no {priority} placeholder, so every priority would get the same branch`
+    )
+  }
+  if (/[{}]/.test(template.replace(PLACEHOLDER, ''))) {
+    throw new InputError(
+      `branch-template: "${shorten(template)}" has a placeholder other than {priority} or {priority:0Nd}`
+    )
+  }
+  for (const priority of priorities) {
+    assertBranchName(renderBranchTemplate(template, priority), 'branch-template')
+  }
+}

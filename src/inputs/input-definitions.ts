@@ -1,0 +1,35 @@
+/**
+ * Every input of the action, with its default: the one list the action, the CLI and the
+ * validation read (a test checks action.yml against it).
+ */
+export const INPUT_DEFAULTS = {
+  mode: 'run',
+  priorities: '',
+  'base-branch': 'roadmap',
+  'agent-command': 'poetry run code-developer --priority={priority}',
+  'max-parallel': '2',
+  separation: 'waves',
+  'specs-dir': 'docs/architecture/specs',
+  'roadmap-file': 'docs/roadmap/ROADMAP.md',
+  'branch-template': 'feature/us-{priority:03d}',
+  'worktree-dir': '..',
+  'worktree-files': '',
+  'setup-command': '',
+  'task-timeout-minutes': '60',
+  'max-cpu-percent': '80',
+  'max-memory-percent': '80',
+  'auto-commit': 'true',
+  merge: 'true',
+  push: 'false',
+  cleanup: 'true',
+  'pr-comment': 'true',
+  'pr-number': '',
+  'github-token': '',
+  'log-dir': ''
+} as const
+
+export type InputName = keyof typeof INPUT_DEFAULTS
+export const INPUT_NAMES = Object.keys(INPUT_DEFAULTS) as InputName[]
+
+/** Raw text of each input as the action or the CLI received it; missing means default. */
+export type RawInputs = Partial<Record<InputName, string>>
