@@ -74,7 +74,9 @@ export function roadmapFiles(
     const title = spec.title ?? `Feature ${us}`
     roadmap += `### PRIORITY ${p}: US-${us} - ${title}\n\n**Status**: 📝 Planned\n\n`
     files[`docs/architecture/specs/SPEC-${String(us).padStart(3, '0')}-feature-${us}.md`] =
-      `# SPEC-${us}: ${title}\n\n## Files\n\n` + spec.files.map((f) => `- \`${f}\``).join('\n') + '\n'
+      `# SPEC-${us}: ${title}\n\n## Files\n\n` +
+      spec.files.map((f) => `- \`${f}\``).join('\n') +
+      '\n'
     for (const f of spec.files) files[f] ??= `// ${f}\n`
   }
   files['docs/roadmap/ROADMAP.md'] = roadmap

@@ -22,9 +22,14 @@ if (!Number.isInteger(priority) || priority <= 0) {
   console.error('example-agent: give --priority=N or PRIORITY_ID')
   process.exit(64)
 }
-const on = (flag) => String(args[flag] ?? '').split(',').map(Number).includes(priority)
+const on = (flag) =>
+  String(args[flag] ?? '')
+    .split(',')
+    .map(Number)
+    .includes(priority)
 const record = (event) => {
-  if (args.record) appendFileSync(args.record, `${event} ${priority} ${Date.now()} ${process.pid}\n`)
+  if (args.record)
+    appendFileSync(args.record, `${event} ${priority} ${Date.now()} ${process.pid}\n`)
 }
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -33,9 +38,13 @@ console.log(`example-agent: working on priority ${priority} in ${process.cwd()}`
 
 if (on('child-on')) {
   // A grandchild that ignores TERM, as real tool chains sometimes do.
-  const child = spawn(process.execPath, ['-e', "process.on('SIGTERM',()=>{});setInterval(()=>{},1000)"], {
-    stdio: 'ignore'
-  })
+  const child = spawn(
+    process.execPath,
+    ['-e', "process.on('SIGTERM',()=>{});setInterval(()=>{},1000)"],
+    {
+      stdio: 'ignore'
+    }
+  )
   console.log(`example-agent: started helper process ${child.pid}`)
   if (args['child-pid-file']) appendFileSync(args['child-pid-file'], `${child.pid}\n`)
 }
@@ -62,7 +71,9 @@ if (on('noop-on')) {
 const roadmap = args.roadmap ?? 'docs/roadmap/ROADMAP.md'
 const specsDir = args.specs ?? 'docs/architecture/specs'
 const heading = new RegExp(`^#+\\s*PRIORITY\\s+${priority}\\b[^\\n]*`, 'm')
-const us = existsSync(roadmap) ? /US-(\d+)/.exec(heading.exec(readFileSync(roadmap, 'utf8'))?.[0] ?? '')?.[1] : undefined
+const us = existsSync(roadmap)
+  ? /US-(\d+)/.exec(heading.exec(readFileSync(roadmap, 'utf8'))?.[0] ?? '')?.[1]
+  : undefined
 const number = Number(us ?? priority)
 const specs = existsSync(specsDir)
   ? readdirSync(specsDir).filter((name) => new RegExp(`^SPEC-0*${number}-`).test(name))
@@ -71,7 +82,9 @@ const files = new Set()
 for (const spec of specs) {
   const path = join(specsDir, spec)
   if (statSync(path).isDirectory()) continue
-  for (const match of readFileSync(path, 'utf8').matchAll(/`([\w./-]+\.[\w]+|[\w./-]+\/[\w.-]+)`/g)) {
+  for (const match of readFileSync(path, 'utf8').matchAll(
+    /`([\w./-]+\.[\w]+|[\w./-]+\/[\w.-]+)`/g
+  )) {
     if (!match[1].startsWith('/') && !match[1].includes('..')) files.add(match[1])
   }
 }
@@ -85,7 +98,16 @@ if (!on('uncommitted-on')) {
   execFileSync('git', ['add', '-A'], { stdio: 'inherit' })
   execFileSync(
     'git',
-    ['-c', 'user.name=example-agent', '-c', 'user.email=agent@example.com', 'commit', '-q', '-m', `US-${number}: priority ${priority} by example-agent`],
+    [
+      '-c',
+      'user.name=example-agent',
+      '-c',
+      'user.email=agent@example.com',
+      'commit',
+      '-q',
+      '-m',
+      `US-${number}: priority ${priority} by example-agent`
+    ],
     { stdio: 'inherit' }
   )
   console.log(`example-agent: committed ${files.size} file(s)`)

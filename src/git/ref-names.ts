@@ -27,7 +27,8 @@ export function branchNameProblem(name: string): string | null {
 
 export function assertBranchName(name: string, what: string): void {
   const problem = branchNameProblem(name)
-  if (problem) throw new InputError(`${what}: "${shorten(name)}" is not a valid branch name: ${problem}`)
+  if (problem)
+    throw new InputError(`${what}: "${shorten(name)}" is not a valid branch name: ${problem}`)
 }
 
 const PLACEHOLDER = /\{priority(?::0?(\d+)d)?\}/g

@@ -122,11 +122,7 @@ function plainPath(text: string, name: string): string {
 function repoPath(text: string, name: string): string {
   plainPath(text, name)
   const normalised = text.replace(/\\/g, '/').replace(/\/+$/, '')
-  if (
-    isAbsolute(text) ||
-    /^[A-Za-z]:/.test(text) ||
-    normalised.split('/').includes('..')
-  ) {
+  if (isAbsolute(text) || /^[A-Za-z]:/.test(text) || normalised.split('/').includes('..')) {
     throw new InputError(`${name}: "${shorten(text)}" must be a path inside the repository`)
   }
   return normalised.replace(/^\.\//, '')

@@ -33,14 +33,25 @@ export class MergeEngine {
     return next
   }
 
+  /** Deletes a branch whose work is in base (checked first: a branch is never lost). */
+  async deleteMergedBranch(branch: string): Promise<void> {
+    const tip = await this.git.resolveCommit(`refs/heads/${branch}`)
+    if (tip && (await this.git.isAncestor(tip, `refs/heads/${this.baseBranch}`))) {
+      await this.git.exec(['update-ref', '-d', `refs/heads/${branch}`, tip])
+    }
+  }
+
   private async mergeNow(branch: string, priority: number): Promise<MergeAttempt> {
     const baseRef = `refs/heads/${this.baseBranch}`
     try {
       const base = await this.git.run(['rev-parse', '--verify', `${baseRef}^{commit}`])
       const tip = await this.git.run(['rev-parse', '--verify', `refs/heads/${branch}^{commit}`])
-      const tree = await this.git.exec(['merge-tree', '--write-tree', '--name-only', '-z', base, tip], {
-        okExitCodes: [1]
-      })
+      const tree = await this.git.exec(
+        ['merge-tree', '--write-tree', '--name-only', '-z', base, tip],
+        {
+          okExitCodes: [1]
+        }
+      )
       const [treeId, ...rest] = tree.stdout.split('\0')
       if (tree.exitCode === 1) {
         const files = rest.slice(0, rest.indexOf('') === -1 ? undefined : rest.indexOf(''))
@@ -55,7 +66,12 @@ export class MergeEngine {
       this.logger.info(`Merged ${branch} into ${this.baseBranch} (${commit.slice(0, 12)})`)
       return { outcome: 'merged', commit, conflictFiles: [], error: null }
     } catch (error) {
-      return { outcome: 'failed', commit: null, conflictFiles: [], error: String((error as Error).message) }
+      return {
+        outcome: 'failed',
+        commit: null,
+        conflictFiles: [],
+        error: String((error as Error).message)
+      }
     }
   }
 }

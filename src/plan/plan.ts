@@ -2,7 +2,10 @@ import type { Plan, Settings } from '../engine/types.js'
 
 /** Walking-skeleton plan: every priority in one wave, no analysis yet. */
 export async function buildPlan(
-  settings: Pick<Settings, 'repo' | 'priorities' | 'baseBranch' | 'specsDir' | 'roadmapFile' | 'separation'>
+  settings: Pick<
+    Settings,
+    'repo' | 'priorities' | 'baseBranch' | 'specsDir' | 'roadmapFile' | 'separation'
+  >
 ): Promise<Plan> {
   const tasks = settings.priorities.map((priority) => ({
     priority,

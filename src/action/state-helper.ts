@@ -1,0 +1,37 @@
+import * as core from '@actions/core'
+
+// The main step and the post step are one bundle: the post step is told apart by state the
+// main step saved (actions/checkout's pattern). State is appended to GITHUB_STATE at once, so
+// what main recorded survives main being killed.
+
+export const isPost = core.getState('isPost') === 'true'
+if (!isPost) core.saveState('isPost', 'true')
+
+export interface LeftoverRecord {
+  repo: string
+  worktrees: { path: string; branch: string; priority: number }[]
+  pids: number[]
+}
+
+export function saveLeftovers(record: LeftoverRecord): void {
+  core.saveState('leftovers', JSON.stringify(record))
+}
+
+export function loadLeftovers(): LeftoverRecord | null {
+  const text = core.getState('leftovers')
+  if (!text) return null
+  try {
+    return JSON.parse(text) as LeftoverRecord
+  } catch {
+    return null
+  }
+}
+
+/** The main step finished its own cleanup: the post step has nothing to do. */
+export function markFinished(): void {
+  core.saveState('finished', 'true')
+}
+
+export function wasFinished(): boolean {
+  return core.getState('finished') === 'true'
+}

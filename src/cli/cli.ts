@@ -1,0 +1,66 @@
+import { resolve } from 'node:path'
+import { execute } from '../engine/execute.js'
+import { InputError } from '../engine/errors.js'
+import type { Logger } from '../engine/logger.js'
+import { parseSettings } from '../inputs/settings.js'
+import { renderSummary } from '../report/summary.js'
+import { parseCliArguments, USAGE } from './args.js'
+
+export const VERSION = '1.0.0'
+
+/** Logs go to stderr, so that stdout holds only the report (or the JSON with --json). */
+export const stderrLogger: Logger = {
+  info: (message) => process.stderr.write(`${message}\n`),
+  warning: (message, file) =>
+    process.stderr.write(`warning: ${file ? `${file}: ` : ''}${message}\n`),
+  error: (message, file) => process.stderr.write(`error: ${file ? `${file}: ` : ''}${message}\n`),
+  debug: (message) => {
+    if (process.env.RUNNER_DEBUG === '1') process.stderr.write(`debug: ${message}\n`)
+  },
+  group: (title, body) => process.stderr.write(`── ${title} ──\n${body}\n──\n`)
+}
+
+/** The command line: returns the exit status (0 success, 1 report written, 2 refused). */
+export async function cli(argv: readonly string[], logger: Logger = stderrLogger): Promise<number> {
+  const controller = new AbortController()
+  let signals = 0
+  const onSignal = (signal: NodeJS.Signals): void => {
+    signals += 1
+    if (signals > 1) process.exit(130)
+    logger.warning(
+      `Received ${signal}: stopping every agent and cleaning up (again to quit at once)`
+    )
+    controller.abort()
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  try {
+    const args = parseCliArguments(argv, process.cwd())
+    if (args.help) {
+      process.stdout.write(USAGE)
+      return 0
+    }
+    if (args.version) {
+      process.stdout.write(`${VERSION}\n`)
+      return 0
+    }
+    const settings = parseSettings(
+      { 'github-token': process.env.GITHUB_TOKEN ?? '', ...args.inputs },
+      resolve(args.repo)
+    )
+    const execution = await execute(settings, { logger, signal: controller.signal })
+    if (args.json) process.stdout.write(`${JSON.stringify(execution.result, null, 2)}\n`)
+    else process.stdout.write(renderSummary(execution.result))
+    return execution.result.success ? 0 : 1
+  } catch (error) {
+    if (error instanceof InputError) {
+      logger.error(error.message)
+      return 2
+    }
+    logger.error((error as Error).stack ?? String(error))
+    return 1
+  } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+  }
+}

@@ -1,0 +1,24 @@
+import { buildPlan } from '../plan/plan.js'
+import { pendingTask } from '../run/task-runner.js'
+import { buildResult } from '../report/result.js'
+import { preflight } from './preflight.js'
+import type { Plan, RunResult, Settings } from './types.js'
+
+/** `plan` mode: the separation analysis and schedule; nothing in the repository changes. */
+export async function planOnly(
+  settings: Settings,
+  env: NodeJS.ProcessEnv = process.env
+): Promise<{ plan: Plan; result: RunResult }> {
+  const began = Date.now()
+  const git = await preflight(settings.repo, settings.baseBranch, env)
+  const plan = await buildPlan({ ...settings, repo: git.cwd })
+  const tasks = plan.tasks.map((planned) => pendingTask(planned, settings))
+  const result = buildResult(settings, plan.separation, tasks, began)
+  result.success = plan.separation.unresolved.length === 0
+  return { plan, result }
+}
+
+/** `strategy.matrix` for a fan-out: the priorities that will run (skipped ones left out). */
+export function matrixOf(plan: Plan): { priority: number[] } {
+  return { priority: plan.tasks.filter((task) => !task.skip_reason).map((task) => task.priority) }
+}

@@ -1,0 +1,98 @@
+import { buildPlan } from '../plan/plan.js'
+import { MergeEngine } from '../merge/merge-engine.js'
+import { ResourceGate, autoParallelism, type ResourceSampler } from '../run/resource-monitor.js'
+import { runSchedule } from '../run/scheduler.js'
+import { pendingTask, runTask, type RunEvents, type TaskContext } from '../run/task-runner.js'
+import { WorktreeManager } from '../run/worktree-manager.js'
+import { buildResult } from '../report/result.js'
+import type { Logger } from './logger.js'
+import { preflight } from './preflight.js'
+import type { RunResult, Settings, TaskResult } from './types.js'
+
+export interface EngineOptions {
+  logger: Logger
+  /** Aborting it cancels the run: agents stopped, their tasks `cancelled`, the rest cleaned up. */
+  signal?: AbortSignal
+  events?: RunEvents
+  /** The environment agents inherit (minus secrets); defaults to this process's. */
+  env?: NodeJS.ProcessEnv
+  /** Time between TERM and KILL when stopping an agent's tree. */
+  killGraceMs?: number
+  resourceSampler?: ResourceSampler
+  resourceIntervalMs?: number
+}
+
+const DEFAULT_KILL_GRACE_MS = 10_000
+
+/**
+ * The whole job on this machine: plan, worktrees, agents within the limits, each completed
+ * branch merged as soon as it is done (so that priorities waiting on it start from a base
+ * that holds its work), cleanup, and the result.
+ */
+export async function runParallel(settings: Settings, options: EngineOptions): Promise<RunResult> {
+  const { logger } = options
+  const env = options.env ?? process.env
+  const began = Date.now()
+  const git = await preflight(settings.repo, settings.baseBranch, env)
+  const signal = options.signal ?? new AbortController().signal
+  const plan = await buildPlan({ ...settings, repo: git.cwd })
+
+  const tasks = plan.tasks.map((planned) => pendingTask(planned, settings))
+  const byPriority = new Map(tasks.map((task) => [task.priority, task]))
+  const worktrees = new WorktreeManager(git, logger)
+  const merger = new MergeEngine(git, settings.baseBranch, logger)
+  const maxParallel =
+    settings.maxParallel === 'auto' ? await autoParallelism() : settings.maxParallel
+  const gate = new ResourceGate(
+    settings,
+    logger,
+    options.resourceSampler,
+    options.resourceIntervalMs
+  )
+  const ctx: TaskContext = {
+    settings,
+    git,
+    worktrees,
+    logger,
+    signal,
+    killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
+    events: options.events ?? {},
+    env,
+    identity: await git.identityEnv()
+  }
+  logger.info(
+    `Running ${tasks.filter((t) => t.status === 'pending').length} priorities, at most ${maxParallel} at once, on ${settings.baseBranch}`
+  )
+
+  const { notStarted } = await runSchedule(
+    plan.tasks.filter((planned) => !planned.skip_reason),
+    {
+      maxParallel,
+      gate,
+      signal,
+      logger,
+      start: async (priority) => {
+        const task = byPriority.get(priority)!
+        await runTask(task, ctx)
+        if (task.status === 'completed' && settings.merge) await mergeTask(task, merger, settings)
+        options.events?.taskEnded?.(task)
+      }
+    }
+  )
+  for (const priority of notStarted) {
+    const task = byPriority.get(priority)!
+    task.status = 'cancelled'
+    task.error = 'the run was cancelled before this priority started'
+  }
+  await git.exec(['worktree', 'prune'])
+  return buildResult(settings, plan.separation, tasks, began)
+}
+
+async function mergeTask(task: TaskResult, merger: MergeEngine, settings: Settings): Promise<void> {
+  const attempt = await merger.merge(task.branch, task.priority)
+  task.merge = attempt.outcome
+  task.merge_commit = attempt.commit
+  task.conflict_files = attempt.conflictFiles
+  if (attempt.outcome === 'failed') task.error = attempt.error
+  if (attempt.outcome === 'merged' && settings.cleanup) await merger.deleteMergedBranch(task.branch)
+}

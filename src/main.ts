@@ -1,0 +1,63 @@
+import * as core from '@actions/core'
+import { resolve } from 'node:path'
+import { execute } from './engine/execute.js'
+import { InputError } from './engine/errors.js'
+import { parseSettings } from './inputs/settings.js'
+import { cleanupLeftovers } from './run/leftover-cleanup.js'
+import { readActionInputs } from './action/input-helper.js'
+import { actionLogger } from './action/action-logger.js'
+import { reportToRunner } from './action/action-report.js'
+import { headline } from './report/summary.js'
+import * as state from './action/state-helper.js'
+
+/** The action: reads inputs, hands them to the engine, reports. Main and post in one bundle. */
+export async function run(): Promise<void> {
+  if (state.isPost) return post()
+  const controller = new AbortController()
+  const cancel = (signal: string) => {
+    core.warning(`Received ${signal}: stopping every agent and cleaning up`)
+    controller.abort()
+  }
+  process.once('SIGINT', () => cancel('SIGINT'))
+  process.once('SIGTERM', () => cancel('SIGTERM'))
+  try {
+    const raw = readActionInputs()
+    if (raw['github-token']) core.setSecret(raw['github-token'])
+    const settings = parseSettings(raw, resolve(process.env.GITHUB_WORKSPACE || process.cwd()))
+    const leftovers: state.LeftoverRecord = { repo: settings.repo, worktrees: [], pids: [] }
+    const execution = await execute(settings, {
+      logger: actionLogger,
+      signal: controller.signal,
+      events: {
+        worktreeCreated: (priority, path, branch) => {
+          leftovers.worktrees.push({ priority, path, branch })
+          state.saveLeftovers(leftovers)
+        },
+        processStarted: (_priority, pid) => {
+          leftovers.pids.push(pid)
+          state.saveLeftovers(leftovers)
+        }
+      }
+    })
+    await reportToRunner(execution)
+    state.markFinished()
+    if (!execution.result.success) core.setFailed(headline(execution.result).replace(/`/g, ''))
+  } catch (error) {
+    state.markFinished()
+    const message = (error as Error).message
+    core.setFailed(error instanceof InputError ? `Invalid input: ${message}` : message)
+  }
+}
+
+/** The post step: after a cancelled or killed main step, stop what it left and clean up. */
+async function post(): Promise<void> {
+  if (state.wasFinished()) return
+  const leftovers = state.loadLeftovers()
+  if (!leftovers) return
+  core.info('The main step did not finish: stopping its agents and removing its worktrees')
+  try {
+    await cleanupLeftovers(leftovers, actionLogger)
+  } catch (error) {
+    core.warning(`Cleanup after the main step failed: ${(error as Error).message}`)
+  }
+}
