@@ -10,7 +10,7 @@ export async function planOnly(
   env: NodeJS.ProcessEnv = process.env
 ): Promise<{ plan: Plan; result: RunResult }> {
   const began = Date.now()
-  const git = await preflight(settings.repo, settings.baseBranch, env)
+  const { git } = await preflight(settings.repo, settings.baseBranch, { env, createBase: false })
   const plan = await buildPlan({ ...settings, repo: git.cwd })
   const tasks = plan.tasks.map((planned) => pendingTask(planned, settings))
   const result = buildResult(settings, plan.separation, tasks, began)

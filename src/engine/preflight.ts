@@ -1,19 +1,28 @@
 import { InputError } from './errors.js'
 import { GitCommandManager } from '../git/git-command-manager.js'
+import type { Logger } from './logger.js'
 
 /** merge-tree --write-tree, which every merge here is made with, came in git 2.38. */
 export const MIN_GIT: [number, number] = [2, 38]
 
+export interface Preflight {
+  /** The manager for the repository's top-level folder. */
+  git: GitCommandManager
+  /** Where the base branch is read from: refs/heads/<base>, or origin's copy in plan mode. */
+  baseRef: string
+}
+
 /**
- * The checks that refuse a run before anything is touched (exit 2): git recent enough,
- * a repository, a base branch. Returns the manager for the repository's top level.
+ * The checks that refuse a run before anything is touched (exit 2): git recent enough, a
+ * repository, a base branch. A fresh CI checkout often has the base only as origin/<base>:
+ * modes that change the repository create the local branch from it; plan mode reads origin's.
  */
 export async function preflight(
   repo: string,
   baseBranch: string,
-  env: NodeJS.ProcessEnv = process.env
-): Promise<GitCommandManager> {
-  const probe = new GitCommandManager(repo, env)
+  options: { env?: NodeJS.ProcessEnv; createBase: boolean; logger?: Logger }
+): Promise<Preflight> {
+  const probe = new GitCommandManager(repo, options.env ?? process.env)
   let version: [number, number, number]
   try {
     version = await probe.version()
@@ -28,10 +37,18 @@ export async function preflight(
   const top = await probe.topLevel().catch(() => null)
   if (!top) throw new InputError(`${repo} is not inside a git work tree`)
   const git = probe.at(top)
-  if (!(await git.branchExists(baseBranch))) {
+  const local = `refs/heads/${baseBranch}`
+  if (await git.resolveCommit(local)) return { git, baseRef: local }
+
+  const remote = `refs/remotes/origin/${baseBranch}`
+  const remoteTip = await git.resolveCommit(remote)
+  if (!remoteTip) {
     throw new InputError(
-      `base-branch: the branch "${baseBranch}" does not exist in ${top}; create it (git branch ${baseBranch}) or fetch it`
+      `base-branch: the branch "${baseBranch}" exists neither in ${top} nor as origin/${baseBranch}; create it (git branch ${baseBranch}) or fetch it (actions/checkout with fetch-depth: 0)`
     )
   }
-  return git
+  if (!options.createBase) return { git, baseRef: remote }
+  await git.run(['branch', '--no-track', baseBranch, remoteTip])
+  options.logger?.info(`Created the local branch ${baseBranch} from origin/${baseBranch}`)
+  return { git, baseRef: local }
 }

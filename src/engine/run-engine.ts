@@ -7,6 +7,7 @@ import { WorktreeManager } from '../run/worktree-manager.js'
 import { buildResult } from '../report/result.js'
 import type { Logger } from './logger.js'
 import { preflight } from './preflight.js'
+import { acquireRunLock } from './run-lock.js'
 import type { RunResult, Settings, TaskResult } from './types.js'
 
 export interface EngineOptions {
@@ -33,7 +34,12 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
   const { logger } = options
   const env = options.env ?? process.env
   const began = Date.now()
-  const git = await preflight(settings.repo, settings.baseBranch, env)
+  const { git } = await preflight(settings.repo, settings.baseBranch, {
+    env,
+    createBase: true,
+    logger
+  })
+  await using _lock = await acquireRunLock(git, logger)
   const signal = options.signal ?? new AbortController().signal
   const plan = await buildPlan({ ...settings, repo: git.cwd })
 

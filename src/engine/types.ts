@@ -32,8 +32,10 @@ export interface Settings {
   prComment: boolean
   prNumber: number | null
   githubToken: string
-  /** Where per-priority log files and task results are written (outside any worktree). */
+  /** Where per-priority log files are written (outside any worktree). */
   logDir: string
+  /** Fan-out: where `task` mode writes its result file and `merge` mode reads them. */
+  resultsDir: string
 }
 
 export type TaskStatus =

@@ -25,7 +25,8 @@ export const INPUT_DEFAULTS = {
   'pr-comment': 'true',
   'pr-number': '',
   'github-token': '',
-  'log-dir': ''
+  'log-dir': '',
+  'results-dir': ''
 } as const
 
 export type InputName = keyof typeof INPUT_DEFAULTS

@@ -63,7 +63,10 @@ export function parseSettings(raw: RawInputs, repo: string, env = process.env): 
     githubToken: (raw['github-token'] ?? '').trim(),
     logDir: (raw['log-dir'] ?? '').trim()
       ? plainPath((raw['log-dir'] ?? '').trim(), 'log-dir')
-      : defaultLogDir(env)
+      : defaultLogDir(env),
+    resultsDir: (raw['results-dir'] ?? '').trim()
+      ? plainPath((raw['results-dir'] ?? '').trim(), 'results-dir')
+      : join(env.RUNNER_TEMP || tmpdir(), 'parallel-worktree-results')
   }
 }
 
