@@ -1,7 +1,7 @@
 import type { Plan, RunResult, Settings } from './types.js'
 import { InputError } from './errors.js'
 import { runParallel, type EngineOptions } from './run-engine.js'
-import { matrixOf, planOnly } from './plan-engine.js'
+import { fanOutOutputs, planOnly } from './plan-engine.js'
 
 export interface Execution {
   result: RunResult
@@ -17,7 +17,7 @@ export async function execute(settings: Settings, options: EngineOptions): Promi
       return { result: await runParallel(settings, options), extraOutputs: {} }
     case 'plan': {
       const { plan, result } = await planOnly(settings, options.env)
-      return { result, plan, extraOutputs: { matrix: JSON.stringify(matrixOf(plan)) } }
+      return { result, plan, extraOutputs: fanOutOutputs(plan) }
     }
     default:
       throw new InputError(`mode: "${settings.mode}" is not available in this version yet`)

@@ -22,3 +22,26 @@ export async function planOnly(
 export function matrixOf(plan: Plan): { priority: number[] } {
   return { priority: plan.tasks.filter((task) => !task.skip_reason).map((task) => task.priority) }
 }
+
+/**
+ * The outputs a fan-out workflow needs: `matrix` (every priority to run), `count` (to guard an
+ * empty matrix, which fails a job), and one matrix per wave (`matrix-wave-1`, …) with
+ * `wave-count`, so that overlapping priorities run after the wave they overlap is merged.
+ */
+export function fanOutOutputs(plan: Plan): Record<string, string> {
+  const skipped = new Set(plan.tasks.filter((task) => task.skip_reason).map((task) => task.priority))
+  const waves = plan.separation.schedule
+    .map((wave) => wave.filter((priority) => !skipped.has(priority)))
+    .filter((wave) => wave.length > 0)
+  const matrix = matrixOf(plan)
+  const outputs: Record<string, string> = {
+    matrix: JSON.stringify(matrix),
+    count: String(matrix.priority.length),
+    waves: JSON.stringify(waves),
+    'wave-count': String(waves.length)
+  }
+  waves.forEach((wave, index) => {
+    outputs[`matrix-wave-${index + 1}`] = JSON.stringify({ priority: wave })
+  })
+  return outputs
+}
