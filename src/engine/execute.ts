@@ -1,5 +1,6 @@
 import type { Plan, RunResult, Settings } from './types.js'
-import { InputError } from './errors.js'
+import { runOneTask } from './task-mode.js'
+import { mergePushed } from './merge-mode.js'
 import { runParallel, type EngineOptions } from './run-engine.js'
 import { fanOutOutputs, planOnly } from './plan-engine.js'
 
@@ -19,7 +20,11 @@ export async function execute(settings: Settings, options: EngineOptions): Promi
       const { plan, result } = await planOnly(settings, options.env)
       return { result, plan, extraOutputs: fanOutOutputs(plan) }
     }
-    default:
-      throw new InputError(`mode: "${settings.mode}" is not available in this version yet`)
+    case 'task': {
+      const { result, resultFile } = await runOneTask(settings, options)
+      return { result, extraOutputs: { 'result-file': resultFile } }
+    }
+    case 'merge':
+      return { result: await mergePushed(settings, options), extraOutputs: {} }
   }
 }

@@ -29,7 +29,9 @@ export function matrixOf(plan: Plan): { priority: number[] } {
  * `wave-count`, so that overlapping priorities run after the wave they overlap is merged.
  */
 export function fanOutOutputs(plan: Plan): Record<string, string> {
-  const skipped = new Set(plan.tasks.filter((task) => task.skip_reason).map((task) => task.priority))
+  const skipped = new Set(
+    plan.tasks.filter((task) => task.skip_reason).map((task) => task.priority)
+  )
   const waves = plan.separation.schedule
     .map((wave) => wave.filter((priority) => !skipped.has(priority)))
     .filter((wave) => wave.length > 0)

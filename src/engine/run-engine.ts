@@ -2,8 +2,8 @@ import { buildPlan } from '../plan/plan.js'
 import { MergeEngine } from '../merge/merge-engine.js'
 import { ResourceGate, autoParallelism, type ResourceSampler } from '../run/resource-monitor.js'
 import { runSchedule } from '../run/scheduler.js'
-import { pendingTask, runTask, type RunEvents, type TaskContext } from '../run/task-runner.js'
-import { WorktreeManager } from '../run/worktree-manager.js'
+import { pendingTask, runTask, type RunEvents } from '../run/task-runner.js'
+import { createTaskContext } from './task-context.js'
 import { buildResult } from '../report/result.js'
 import type { Logger } from './logger.js'
 import { preflight } from './preflight.js'
@@ -22,8 +22,6 @@ export interface EngineOptions {
   resourceSampler?: ResourceSampler
   resourceIntervalMs?: number
 }
-
-const DEFAULT_KILL_GRACE_MS = 10_000
 
 /**
  * The whole job on this machine: plan, worktrees, agents within the limits, each completed
@@ -45,7 +43,6 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
 
   const tasks = plan.tasks.map((planned) => pendingTask(planned, settings))
   const byPriority = new Map(tasks.map((task) => [task.priority, task]))
-  const worktrees = new WorktreeManager(git, logger)
   const merger = new MergeEngine(git, settings.baseBranch, logger)
   const maxParallel =
     settings.maxParallel === 'auto' ? await autoParallelism() : settings.maxParallel
@@ -55,17 +52,7 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
     options.resourceSampler,
     options.resourceIntervalMs
   )
-  const ctx: TaskContext = {
-    settings,
-    git,
-    worktrees,
-    logger,
-    signal,
-    killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
-    events: options.events ?? {},
-    env,
-    identity: await git.identityEnv()
-  }
+  const ctx = await createTaskContext(settings, git, { ...options, signal })
   logger.info(
     `Running ${tasks.filter((t) => t.status === 'pending').length} priorities, at most ${maxParallel} at once, on ${settings.baseBranch}`
   )

@@ -16,7 +16,10 @@ interface LockOwner {
  * The lock is a file in the repository's common git folder, created exclusively; a lock whose
  * process is gone (a killed run) is taken over, since its leftovers are recovered anyway.
  */
-export async function acquireRunLock(git: GitCommandManager, logger: Logger): Promise<AsyncDisposable> {
+export async function acquireRunLock(
+  git: GitCommandManager,
+  logger: Logger
+): Promise<AsyncDisposable> {
   const commonDir = resolve(git.cwd, await git.run(['rev-parse', '--git-common-dir']))
   const path = join(commonDir, 'parallel-worktree.lock')
   const me: LockOwner = { pid: process.pid, host: hostname(), started: new Date().toISOString() }
@@ -34,7 +37,9 @@ export async function acquireRunLock(git: GitCommandManager, logger: Logger): Pr
           `another parallel-worktree run (pid ${owner.pid}, started ${owner.started}) is working on this repository; wait for it to end, or remove ${path} if it is gone`
         )
       }
-      logger.warning(`Taking over the lock of a run that is gone (${owner ? `pid ${owner.pid}` : 'unreadable lock'})`)
+      logger.warning(
+        `Taking over the lock of a run that is gone (${owner ? `pid ${owner.pid}` : 'unreadable lock'})`
+      )
       await rm(path, { force: true })
     }
   }

@@ -1,0 +1,97 @@
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { buildPlan } from '../plan/plan.js'
+import { pendingTask, runTask } from '../run/task-runner.js'
+import { buildResult } from '../report/result.js'
+import type { GitCommandManager } from '../git/git-command-manager.js'
+import { InputError } from './errors.js'
+import type { EngineOptions } from './run-engine.js'
+import { preflight } from './preflight.js'
+import { acquireRunLock } from './run-lock.js'
+import { createTaskContext } from './task-context.js'
+import type { RunResult, Settings, TaskResult } from './types.js'
+
+/** What a matrix job leaves for the merge job (uploaded as an artifact). */
+export interface TaskResultFile {
+  format: 'parallel-worktree-task/1'
+  task: TaskResult
+  /** The base commit the branch started from. */
+  base_commit: string
+  /** Whether the branch reached origin. */
+  pushed: boolean
+}
+
+export function taskResultPath(resultsDir: string, priority: number): string {
+  return join(resultsDir, `task-${priority}.json`)
+}
+
+/**
+ * `task` mode, one priority per matrix job: its branch from the base, the agent with the same
+ * proof of work, time limit and environment rules as `run` mode, then the branch pushed (also
+ * when the agent failed but left commits: a runner's disk does not outlive the job).
+ */
+export async function runOneTask(
+  settings: Settings,
+  options: EngineOptions
+): Promise<{ result: RunResult; resultFile: string }> {
+  if (settings.priorities.length !== 1) {
+    throw new InputError(
+      `priorities: task mode runs one priority per job, got ${settings.priorities.length} (${settings.priorities.join(', ')}); use a matrix with one priority each`
+    )
+  }
+  const began = Date.now()
+  const { logger } = options
+  const { git } = await preflight(settings.repo, settings.baseBranch, {
+    env: options.env,
+    createBase: true,
+    logger
+  })
+  await using _lock = await acquireRunLock(git, logger)
+  const plan = await buildPlan({ ...settings, repo: git.cwd, separation: 'off' })
+  const task = pendingTask({ ...plan.tasks[0], skip_reason: null }, settings)
+  const baseCommit = await git.run([
+    'rev-parse',
+    '--verify',
+    `refs/heads/${settings.baseBranch}^{commit}`
+  ])
+  await runTask(task, await createTaskContext(settings, git, options))
+
+  let pushed = false
+  if (task.commits > 0) {
+    const error = await pushBranch(git, task.branch)
+    pushed = error === null
+    if (error) {
+      task.error = [task.error, error].filter(Boolean).join('; ')
+      logger.error(error)
+    } else logger.info(`Pushed ${task.branch} to origin (${task.commits} commit(s))`)
+  }
+  const resultFile = taskResultPath(settings.resultsDir, task.priority)
+  const file: TaskResultFile = {
+    format: 'parallel-worktree-task/1',
+    task,
+    base_commit: baseCommit,
+    pushed
+  }
+  await mkdir(settings.resultsDir, { recursive: true })
+  await writeFile(resultFile, `${JSON.stringify(file, null, 2)}\n`)
+
+  const result = buildResult(settings, plan.separation, [task], began)
+  // Nothing is merged in a task job: it succeeds when its work is done and on origin.
+  result.success = task.status === 'completed' && pushed
+  return { result, resultFile }
+}
+
+/** Pushes one branch; never forced: a branch of that name with other work on origin stays. */
+async function pushBranch(git: GitCommandManager, branch: string): Promise<string | null> {
+  const origin = await git.exec(['remote', 'get-url', 'origin'], { okExitCodes: [2, 128] })
+  if (origin.exitCode !== 0) return `cannot push ${branch}: this repository has no origin remote`
+  const push = await git.exec(
+    ['push', '--porcelain', 'origin', `refs/heads/${branch}:refs/heads/${branch}`],
+    { okExitCodes: [1, 128] }
+  )
+  if (push.exitCode === 0) return null
+  const rejected = /rejected|non-fast-forward|fetch first/.test(push.stdout + push.stderr)
+  return rejected
+    ? `origin already has a branch ${branch} with other commits; it was not overwritten. Merge or delete it, then run this priority again`
+    : `pushing ${branch} failed: ${(push.stderr || push.stdout).trim().split('\n').slice(-2).join(' ')}`
+}
