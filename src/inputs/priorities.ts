@@ -18,12 +18,12 @@ export function parsePriorities(text: string): number[] {
   const seen = new Set<number>()
   const add = (id: number, token: string): void => {
     if (!Number.isSafeInteger(id) || id <= 0) {
-      throw new InputError(`priorities: "${token}" is not a positive priority ID`)
+      throw new InputError(`priorities: "${shorten(token)}" is not a positive priority ID`)
     }
     seen.add(id)
     if (seen.size > MAX_PRIORITIES) {
       throw new InputError(
-        `priorities: more than ${MAX_PRIORITIES} priority IDs given (the limit of one run, and of a matrix)`
+        `priorities: "${shorten(token)}" brings the count past ${MAX_PRIORITIES} priority IDs (the limit of one run, and of a matrix)`
       )
     }
   }
@@ -40,11 +40,11 @@ export function parsePriorities(text: string): number[] {
     }
     const [from, to] = [Number(range[1]), Number(range[2])]
     if (from <= 0 || to < from) {
-      throw new InputError(`priorities: range "${token}" must go up from a positive ID`)
+      throw new InputError(`priorities: range "${shorten(token)}" must go up from a positive ID`)
     }
     if (to - from >= MAX_PRIORITIES) {
       throw new InputError(
-        `priorities: range "${token}" has more than ${MAX_PRIORITIES} priority IDs (the limit of one run)`
+        `priorities: range "${shorten(token)}" has more than ${MAX_PRIORITIES} priority IDs (the limit of one run)`
       )
     }
     for (let id = from; id <= to; id++) add(id, token)
