@@ -193,8 +193,7 @@ describe('parseSettings', () => {
   describe('worktree-files', () => {
     it('reads one glob a line, skipping blank lines and comments', () => {
       expect(
-        settings({ 'worktree-files': '.env\n\n# secrets\r\nconfig/*.local.json\n  ' })
-          .worktreeFiles
+        settings({ 'worktree-files': '.env\n\n# secrets\r\nconfig/*.local.json\n  ' }).worktreeFiles
       ).toEqual(['.env', 'config/*.local.json'])
     })
     it.each(['../secrets/.env', '/etc/passwd', 'a/../../b'])(
