@@ -1,0 +1,113 @@
+import { InputError } from '../engine/errors.js'
+import type { GitCommandManager } from '../git/git-command-manager.js'
+
+/** The files of a tree, as the spec lookup needs them (no git involved). */
+export interface TreeListing {
+  hasFile(path: string): boolean
+  hasFolder(path: string): boolean
+  /** Every file path, in git's order. */
+  files(): Iterable<string>
+  /** Files at any depth under a folder. */
+  filesUnder(folder: string): string[]
+}
+
+/**
+ * The tree of the base branch's tip: specs and the ROADMAP are read from here, never from
+ * the working tree, because the user's checkout may be on another branch and every
+ * worktree starts from base. Two git processes in all: one `ls-tree`, one `cat-file
+ * --batch` per `read`.
+ */
+export class BaseTree implements TreeListing {
+  private folders: Set<string> | null = null
+
+  private constructor(
+    private readonly git: GitCommandManager,
+    readonly branch: string,
+    readonly commit: string,
+    /** Blob id by path; symlinks and submodules are left out. */
+    private readonly blobs: Map<string, string>
+  ) {}
+
+  static async read(git: GitCommandManager, branch: string): Promise<BaseTree> {
+    const commit = await git.resolveCommit(`refs/heads/${branch}`)
+    if (!commit) {
+      throw new InputError(
+        `base-branch: branch "${branch}" does not exist in ${git.cwd}; the plan reads the ROADMAP and specs from it`
+      )
+    }
+    const listing = await git.run(['ls-tree', '-r', '-z', '--full-tree', commit])
+    const blobs = new Map<string, string>()
+    for (const entry of listing.split('\0')) {
+      const tab = entry.indexOf('\t')
+      if (tab < 0) continue
+      const [mode, type, id] = entry.slice(0, tab).split(' ')
+      if (type === 'blob' && mode !== '120000') blobs.set(entry.slice(tab + 1), id)
+    }
+    return new BaseTree(git, branch, commit, blobs)
+  }
+
+  hasFile(path: string): boolean {
+    return this.blobs.has(path)
+  }
+
+  hasFolder(path: string): boolean {
+    if (!this.folders) {
+      this.folders = new Set()
+      for (const file of this.blobs.keys()) {
+        for (let slash = file.indexOf('/'); slash > 0; slash = file.indexOf('/', slash + 1)) {
+          this.folders.add(file.slice(0, slash))
+        }
+      }
+    }
+    return this.folders.has(path)
+  }
+
+  files(): Iterable<string> {
+    return this.blobs.keys()
+  }
+
+  filesUnder(folder: string): string[] {
+    const prefix = folder ? `${folder.replace(/\/$/, '')}/` : ''
+    return [...this.blobs.keys()].filter((path) => path.startsWith(prefix))
+  }
+
+  /** The text of these files (missing ones are left out), with one `cat-file --batch`. */
+  async read(paths: readonly string[]): Promise<Map<string, string>> {
+    const wanted = paths.filter((path) => this.blobs.has(path))
+    const ids = [...new Set(wanted.map((path) => this.blobs.get(path) as string))]
+    const texts = new Map<string, string>()
+    if (ids.length === 0) return texts
+    const { stdout } = await this.git.exec(['cat-file', '--batch'], {
+      input: `${ids.join('\n')}\n`
+    })
+    const byId = splitBatch(stdout, ids)
+    for (const path of wanted) texts.set(path, byId.get(this.blobs.get(path) as string) ?? '')
+    return texts
+  }
+}
+
+/**
+ * Splits `cat-file --batch` output (`<id> blob <size>\n<content>\n` per object) by the
+ * headers we expect, in order. The sizes are in bytes while the output arrived decoded as
+ * text, where a byte that is not UTF-8 changes length; finding the next expected header
+ * instead of counting bytes is immune to that.
+ */
+function splitBatch(output: string, ids: readonly string[]): Map<string, string> {
+  const contents = new Map<string, string>()
+  let position = 0
+  for (let index = 0; index < ids.length; index += 1) {
+    const headerStart = output.indexOf(`${ids[index]} `, position)
+    if (headerStart < 0) break
+    const headerEnd = output.indexOf('\n', headerStart)
+    if (headerEnd < 0) break
+    if (output.slice(headerStart, headerEnd).endsWith(' missing')) {
+      position = headerEnd + 1
+      continue
+    }
+    const next = index + 1 < ids.length ? output.indexOf(`\n${ids[index + 1]} `, headerEnd + 1) : -1
+    const end = next >= 0 ? next : output.length - 1
+    contents.set(ids[index], output.slice(headerEnd + 1, end))
+    position = end + 1
+  }
+  return contents
+}

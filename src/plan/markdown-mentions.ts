@@ -1,0 +1,145 @@
+import type { Mention, MentionContext } from './path-normaliser.js'
+
+/** Stands in for a code span or link already taken out of a line; splits tokens. */
+const TAKEN = '\uE000'
+const FENCE = /^\s*(`{3,}|~{3,})(.*)$/
+const CODE_SPAN = /(?<!`)(`+)(?!`)([\s\S]*?[^`])\1(?!`)/g
+/** `[text](target "title")` and `![alt](target)`; one level of brackets in the text. */
+const INLINE_LINK =
+  /!?\[((?:[^[\]]|\[[^\]]*\])*)\]\(\s*(<[^>]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)(?:\s+(?:"[^"]*"|'[^']*'|\([^)]*\)))?\s*\)/g
+const AUTOLINK = /<[A-Za-z][A-Za-z0-9+.-]*:[^\s>]*>/g
+const REFERENCE_DEFINITION = /^\s{0,3}\[[^\]]+\]:\s*(<[^>]*>|\S+)/
+const TABLE_DELIMITER = /^\s*\|?\s*:?-{1,}:?\s*(?:\|\s*:?-{1,}:?\s*)*\|?\s*$/
+/** "Location:", "**Files**:", "- Test files:", "Implementation Files:" and the like. */
+const LABEL =
+  /^\s*(?:[-*+]\s+|\d+[.)]\s+)?(?:\*\*|__)?[\p{L} ]{0,40}?\b(?:locations?|files?|paths?|folders?|director(?:y|ies)|modules?)(?:\*\*|__)?\s*:(?:\*\*|__)?(.*)$/iu
+const LIST_ITEM = /^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?/
+/** Where a label's value stops and its description starts. */
+const DESCRIPTION = /\s+(?:-|–|—|\(|:)\s*|\s*\(/
+const PROSE_SEPARATORS = /[\s"()<>|,;=[\]\uE000]+/
+const CODE_SEPARATORS = /[\s"'`()<>|,;=[\]{}:\uE000]+/
+
+/**
+ * Every token of a markdown document that could name a path, with the place it was found
+ * (see MentionContext). It reads fenced blocks, inline code, links and reference
+ * definitions, tables, labelled lines, list items and plain text; it does not judge the
+ * tokens (normaliseMention does).
+ */
+export function scanMarkdown(markdown: string): Mention[] {
+  const lines = markdown.split(/\r?\n/)
+  const tableRows = findTableRows(lines)
+  const mentions: Mention[] = []
+  let fence: { char: string; length: number } | null = null
+  for (let index = 0; index < lines.length; index += 1) {
+    const line = lines[index]
+    const fenceMatch = FENCE.exec(line)
+    if (fence) {
+      const closes =
+        fenceMatch &&
+        fenceMatch[1][0] === fence.char &&
+        fenceMatch[1].length >= fence.length &&
+        !fenceMatch[2].trim()
+      if (closes) fence = null
+      else pushTokens(mentions, line, CODE_SEPARATORS, 'code')
+      continue
+    }
+    if (fenceMatch && !(fenceMatch[1][0] === '`' && fenceMatch[2].includes('`'))) {
+      fence = { char: fenceMatch[1][0], length: fenceMatch[1].length }
+      continue
+    }
+    scanLine(line.replace(/^\s*(?:>\s?)+/, ''), tableRows.has(index), mentions)
+  }
+  return mentions
+}
+
+function scanLine(line: string, tableRow: boolean, mentions: Mention[]): void {
+  const definition = REFERENCE_DEFINITION.exec(line)
+  if (definition) {
+    mentions.push({ text: definition[1], context: 'link' })
+    return
+  }
+  let rest = line
+    .replace(/<!--.*?-->/g, ' ')
+    .replace(CODE_SPAN, (_whole, _ticks, content: string) => {
+      const code = content.trim()
+      if (code && !/\s/.test(code)) mentions.push({ text: code, context: 'span' })
+      else pushTokens(mentions, code, CODE_SEPARATORS, 'code')
+      return ` ${TAKEN} `
+    })
+  rest = rest
+    .replace(AUTOLINK, ` ${TAKEN} `)
+    .replace(INLINE_LINK, (_whole, text: string, target: string) => {
+      mentions.push({ text: target, context: 'link' })
+      return ` ${text} `
+    })
+
+  if (tableRow) {
+    if (TABLE_DELIMITER.test(rest)) return
+    for (const cell of rest.split(/(?<!\\)\|/)) {
+      const tokens = cell.split(/[\s\uE000]+/).filter(Boolean)
+      if (tokens.length === 1) mentions.push({ text: tokens[0], context: 'slot' })
+      else pushTokens(mentions, cell, PROSE_SEPARATORS, 'prose')
+    }
+    return
+  }
+  const label = LABEL.exec(rest)
+  if (label) {
+    const value = label[1]
+    const cut = DESCRIPTION.exec(value)
+    const slots = cut ? value.slice(0, cut.index) : value
+    pushTokens(mentions, slots, /[\s,;\uE000]+/, 'slot')
+    if (cut) pushTokens(mentions, value.slice(cut.index), PROSE_SEPARATORS, 'prose')
+    return
+  }
+  const item = LIST_ITEM.exec(rest)
+  if (item) {
+    const body = rest.slice(item[0].length)
+    const lead = /^[^\s\uE000]+/.exec(body)
+    if (lead) {
+      mentions.push({ text: lead[0], context: 'slot' })
+      pushTokens(mentions, body.slice(lead[0].length), PROSE_SEPARATORS, 'prose')
+      return
+    }
+  }
+  pushTokens(mentions, rest, PROSE_SEPARATORS, 'prose')
+}
+
+function pushTokens(
+  mentions: Mention[],
+  text: string,
+  separators: RegExp,
+  context: MentionContext
+): void {
+  for (const token of text.split(separators)) {
+    if (token) mentions.push({ text: token, context })
+  }
+}
+
+/**
+ * Lines that belong to a table: a header row, the delimiter row under it, and the rows that
+ * follow while they contain a pipe. Lines in fenced blocks are never table rows.
+ */
+function findTableRows(lines: string[]): Set<number> {
+  const rows = new Set<number>()
+  let fence: string | null = null
+  for (let index = 0; index < lines.length; index += 1) {
+    const fenceMatch = FENCE.exec(lines[index])
+    if (fenceMatch) {
+      if (fence === null) fence = fenceMatch[1][0]
+      else if (fenceMatch[1][0] === fence) fence = null
+      continue
+    }
+    if (fence !== null || index === 0) continue
+    const delimiter = lines[index]
+    if (!TABLE_DELIMITER.test(delimiter) || !delimiter.includes('-') || !delimiter.includes('|')) {
+      continue
+    }
+    if (!lines[index - 1].includes('|')) continue
+    rows.add(index - 1)
+    rows.add(index)
+    for (let next = index + 1; next < lines.length && lines[next].includes('|'); next += 1) {
+      rows.add(next)
+    }
+  }
+  return rows
+}

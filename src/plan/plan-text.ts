@@ -1,0 +1,144 @@
+import type { Plan, PlannedTask } from '../engine/types.js'
+import { UNKNOWN_SCOPE } from './overlap.js'
+import { overlapOf, parsePattern } from './path-pattern.js'
+
+const MAX_PATHS_SHOWN = 10
+const MAX_OVERLAPS_SHOWN = 8
+const MAX_SHARED_SHOWN = 3
+const LABEL_WIDTH = 11
+
+/**
+ * The plan as people read it in a terminal or a log: the schedule first, then per priority
+ * its spec files, the paths it touches, what it overlaps and why, and its wave.
+ */
+export function formatPlan(plan: Plan): string {
+  const { tasks, separation } = plan
+  if (tasks.length === 0) return 'Plan: no priorities.\n'
+  const waveOf = new Map<number, number>()
+  separation.schedule.forEach((wave, index) => {
+    for (const priority of wave) waveOf.set(priority, index + 1)
+  })
+  const skipped = tasks.filter((task) => task.skip_reason)
+  const lines: string[] = []
+
+  const waves = separation.schedule.length
+  lines.push(
+    `Plan for ${plural(tasks.length, 'priority', 'priorities')} in ${plural(waves, 'wave', 'waves')}` +
+      (skipped.length ? `, ${skipped.length} skipped` : '') +
+      (separation.unresolved.length ? `, ${separation.unresolved.length} with unknown scope` : '')
+  )
+  separation.schedule.forEach((wave, index) => {
+    const note =
+      index === 0 ? 'starts at once' : 'each starts once the priorities it overlaps are merged'
+    lines.push(`  wave ${index + 1}: ${wave.join(', ')}  (${note})`)
+  })
+  for (const task of skipped) lines.push(`  skipped ${task.priority}: ${task.skip_reason}`)
+  if (!separation.valid) {
+    lines.push(
+      `  unknown scope: ${separation.unresolved.join(', ')}: no spec naming the paths they touch, ` +
+        'so they count as overlapping every other priority'
+    )
+  }
+
+  const overlapsOf = overlapsByPriority(plan)
+  for (const task of tasks) {
+    lines.push('')
+    lines.push(`PRIORITY ${task.priority}: ${standing(task, waveOf.get(task.priority))}`)
+    lines.push(field('spec', task.spec_files.length ? task.spec_files : ['(none found)']))
+    lines.push(field('touches', touchedPaths(task)))
+    const overlaps = overlapsOf.get(task.priority) ?? []
+    if (overlaps.length) {
+      lines.push(field('overlaps', describeOverlaps(task, overlaps, tasks)))
+    }
+    for (const note of task.notes) lines.push(field('note', [note]))
+  }
+  lines.push('')
+  lines.push(
+    'The ROADMAP and the spec files do not count as touched paths: every agent updates its ' +
+      'status lines there.'
+  )
+  return `${lines.join('\n')}\n`
+}
+
+function standing(task: PlannedTask, wave: number | undefined): string {
+  if (task.skip_reason) return `skipped (${task.skip_reason})`
+  if (wave === undefined) return 'not scheduled'
+  if (task.after.length === 0) return `wave ${wave}, starts at once`
+  return `wave ${wave}, starts after ${task.after.join(', ')} ${task.after.length > 1 ? 'are' : 'is'} merged`
+}
+
+function touchedPaths(task: PlannedTask): string[] {
+  if (task.paths.length === 0) return ['(unknown)']
+  const shown = task.paths.slice(0, MAX_PATHS_SHOWN)
+  const hidden = task.paths.length - shown.length
+  return hidden > 0 ? [...shown, `… and ${hidden} more`] : shown
+}
+
+interface OverlapWith {
+  other: number
+  paths: string[]
+}
+
+function overlapsByPriority(plan: Plan): Map<number, OverlapWith[]> {
+  const byPriority = new Map<number, OverlapWith[]>()
+  const add = (priority: number, entry: OverlapWith): void => {
+    const list = byPriority.get(priority) ?? []
+    list.push(entry)
+    byPriority.set(priority, list)
+  }
+  for (const [key, paths] of Object.entries(plan.separation.conflicts)) {
+    const [first, second] = key.split(',').map(Number)
+    add(first, { other: second, paths })
+    add(second, { other: first, paths })
+  }
+  const order = new Map(plan.tasks.map((task, index) => [task.priority, index]))
+  for (const list of byPriority.values()) {
+    list.sort((a, b) => (order.get(a.other) ?? 0) - (order.get(b.other) ?? 0))
+  }
+  return byPriority
+}
+
+function describeOverlaps(
+  task: PlannedTask,
+  overlaps: OverlapWith[],
+  tasks: readonly PlannedTask[]
+): string[] {
+  if (task.paths.length === 0) {
+    return [`every other priority: this priority's scope is unknown`]
+  }
+  const byPriority = new Map(tasks.map((other) => [other.priority, other]))
+  const lines = overlaps.slice(0, MAX_OVERLAPS_SHOWN).map(({ other, paths }) => {
+    if (paths.includes(UNKNOWN_SCOPE)) return `${other} (its scope is unknown)`
+    const shown = paths.slice(0, MAX_SHARED_SHOWN).map((path) => {
+      const here = coveringEntry(task, path)
+      const there = coveringEntry(byPriority.get(other), path)
+      const via = [here && `here: ${here}`, there && `${other}: ${there}`].filter(Boolean)
+      return via.length ? `${path} (${via.join('; ')})` : path
+    })
+    const more =
+      paths.length > MAX_SHARED_SHOWN ? ` and ${paths.length - MAX_SHARED_SHOWN} more` : ''
+    return `${other} on ${shown.join(', ')}${more}`
+  })
+  const hidden = overlaps.length - lines.length
+  return hidden > 0 ? [...lines, `… and ${hidden} more priorities`] : lines
+}
+
+/** The folder or glob through which a task touches a shared path, when not the path itself. */
+function coveringEntry(task: PlannedTask | undefined, shared: string): string | null {
+  if (!task || task.paths.includes(shared)) return null
+  const target = parsePattern(shared)
+  return task.paths.find((path) => overlapOf(parsePattern(path), target) !== null) ?? null
+}
+
+function field(label: string, values: string[]): string {
+  const pad = ' '.repeat(LABEL_WIDTH + 2)
+  return values
+    .map((value, index) =>
+      index === 0 ? `  ${`${label}:`.padEnd(LABEL_WIDTH)}${value}` : `${pad}${value}`
+    )
+    .join('\n')
+}
+
+function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`
+}
