@@ -1,46 +1,284 @@
 import type { RunResult, TaskResult } from '../engine/types.js'
+import { annotationsCapped, RUNNER_ANNOTATION_CAPS, type AnnotationCaps } from './annotations.js'
+import { renderWithin, type Section } from './bounded-document.js'
+import { code, codeBlock, escapeInline, formatDuration, plural, truncate } from './format.js'
+import { headline } from './headline.js'
+import { OUTCOME_ICON, OUTCOME_WORD, outcomeOf } from './outcome.js'
+import { renderPlanSummary } from './plan-summary.js'
+import { listProblems, shortError } from './problems.js'
+import { conflictCommands, type BranchLocation } from './resolve-commands.js'
+import { overlapPairs, overlapsBefore, separationInBrief } from './separation-text.js'
 
-const STATUS_ICON: Record<string, string> = {
-  completed: '✅',
-  'no-changes': '⚪',
-  failed: '❌',
-  'timed-out': '⏱️',
-  cancelled: '🛑',
-  skipped: '⏭️',
-  pending: '⏳',
-  running: '🏃'
+export { headline }
+import { renderTimeline } from './timeline.js'
+
+/** A step summary is at most 1 MiB; keep a little room for what the runner adds. */
+export const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 1024
+
+export interface SummaryOptions {
+  /** Where the kept branches are, for the commands that resolve a conflict (default `local`). */
+  branches?: BranchLocation
+  /** Size limit in UTF-8 bytes (default: the step summary's). */
+  limitBytes?: number
+  /** The run's page, linked where something had to be left out. */
+  runUrl?: string
+  /** Draw the mermaid timeline (default true). */
+  timeline?: boolean
+  /** Characters of each failure's error to show (default 4,000). */
+  errorChars?: number
+  /** The annotation caps in force, to know whether the full problem list is needed. */
+  annotationCaps?: AnnotationCaps
 }
 
-function seconds(ms: number): string {
-  return ms >= 60_000
-    ? `${Math.floor(ms / 60_000)}m ${Math.round((ms % 60_000) / 1000)}s`
-    : `${(ms / 1000).toFixed(1)}s`
+const MAX_FILES_PER_CONFLICT = 50
+const MAX_PATHS_PER_OVERLAP = 20
+
+function mergeCell(task: TaskResult): string {
+  switch (task.merge) {
+    case 'merged':
+      return `✅ merged${task.merge_commit ? ` ${code(task.merge_commit.slice(0, 7))}` : ''}`
+    case 'conflict':
+      return `⚔️ conflict (${plural(task.conflict_files.length, 'file')})`
+    case 'failed':
+      return '❌ failed'
+    default:
+      return '—'
+  }
 }
 
-/** The outcome in one line. */
-export function headline(result: RunResult): string {
-  const merged = result.tasks.filter((task) => task.merge === 'merged').length
-  const total = result.priorities_requested.length
-  if (result.mode === 'plan') return `Plan for ${total} priorities on \`${result.base_branch}\``
-  return result.success
-    ? `✅ All ${total} priorities merged into \`${result.base_branch}\``
-    : `❌ ${merged} of ${total} priorities merged into \`${result.base_branch}\``
+function tableRow(task: TaskResult): string {
+  const ran = task.started_at !== null
+  const cells = [
+    String(task.priority),
+    code(task.branch),
+    `${OUTCOME_ICON[task.status] ?? ''} ${task.status}`,
+    ran ? formatDuration(task.duration_ms) : '—',
+    ran ? String(task.commits) : '—',
+    mergeCell(task),
+    escapeInline(shortError(task))
+  ]
+  return `| ${cells.join(' | ')} |`
 }
 
-/** The job summary (Markdown). */
-export function renderSummary(result: RunResult): string {
-  const rows = result.tasks.map(
-    (task: TaskResult) =>
-      `| ${task.priority} | \`${task.branch}\` | ${STATUS_ICON[task.status] ?? ''} ${task.status} | ${seconds(task.duration_ms)} | ${task.commits} | ${task.merge} |`
+function tableSection(result: RunResult): Section {
+  return {
+    name: 'Priorities table',
+    head: [
+      '### Priorities',
+      '',
+      '| Priority | Branch | Status | Duration | Commits | Merge | Error |',
+      '|---:|---|---|---:|---:|---|---|'
+    ].join('\n'),
+    items: result.tasks.map(tableRow),
+    tail: '',
+    leftOutNote: (count) =>
+      `\n_… and ${plural(count, 'more priority', 'more priorities')} (size limit)._`
+  }
+}
+
+function warningsSection(result: RunResult): Section | null {
+  if (!result.warnings.length) return null
+  return {
+    name: 'Warnings',
+    head: '### ⚠️ Warnings\n',
+    items: result.warnings.map((warning) => `- ${escapeInline(truncate(warning, 2000))}`),
+    tail: '',
+    leftOutNote: (count) => `- _… and ${plural(count, 'more warning')}_`
+  }
+}
+
+function fileList(files: string[]): string {
+  const shown = files.slice(0, MAX_FILES_PER_CONFLICT).map(code).join(', ')
+  const more = files.length - MAX_FILES_PER_CONFLICT
+  return more > 0 ? `${shown} and ${more} more` : shown || '_(not known)_'
+}
+
+function conflictsSection(result: RunResult, where: BranchLocation): Section | null {
+  const conflicted = result.tasks.filter((task) => task.merge === 'conflict')
+  if (!conflicted.length) return null
+  const base = code(result.base_branch)
+  const intro =
+    where === 'local'
+      ? `Each branch below was kept, and ${base} was left as it was. To resolve one, in this repository:`
+      : where === 'origin'
+        ? `Each branch below was kept and pushed, and ${base} was left as it was. To resolve one, in a clone:`
+        : `⚠️ These branches were **not pushed** (\`push: false\`): they are gone with this runner. ` +
+          'Run again with `push: true` to keep them; then, in a clone:'
+  return {
+    name: 'Conflicts',
+    head: `### ⚔️ Conflicts (${conflicted.length})\n\n${intro}\n`,
+    items: conflicted.map((task) =>
+      [
+        `#### PRIORITY ${task.priority} · ${code(task.branch)}`,
+        '',
+        `Conflicts with ${base} in ${fileList(task.conflict_files)}.`,
+        '',
+        codeBlock(conflictCommands(task, result.base_branch, where).join('\n'), 'sh'),
+        ''
+      ].join('\n')
+    ),
+    leftOutNote: (count) => `_… and ${plural(count, 'more conflict')} (size limit)._\n`
+  }
+}
+
+function failureTitle(task: TaskResult): string {
+  const outcome = outcomeOf(task)
+  const exit =
+    task.exit_code !== null && outcome !== 'merge-failed' ? ` (exit code ${task.exit_code})` : ''
+  const after = task.started_at ? ` after ${formatDuration(task.duration_ms)}` : ''
+  return `#### ${OUTCOME_ICON[outcome]} PRIORITY ${task.priority} · ${code(task.branch)} · ${OUTCOME_WORD[outcome]}${exit}${after}`
+}
+
+function failuresSection(result: RunResult, errorChars: number): Section | null {
+  const failed = result.tasks.filter((task) =>
+    ['merge-failed', 'failed', 'timed-out', 'cancelled', 'no-changes'].includes(outcomeOf(task))
   )
-  return [
-    `## ${headline(result)}`,
-    '',
-    '| Priority | Branch | Status | Duration | Commits | Merge |',
-    '|---:|---|---|---:|---:|---|',
-    ...rows,
-    '',
-    `Total ${seconds(result.timings.total_ms)}, speedup ×${result.timings.speedup} over running them one by one.`,
+  if (!failed.length) return null
+  return {
+    name: 'Failures',
+    head: `### ❌ Failures (${failed.length})\n`,
+    items: failed.map((task) => {
+      const lines = [failureTitle(task), '']
+      if (outcomeOf(task) === 'no-changes')
+        lines.push('The agent exited 0 but left no commit to merge.', '')
+      if (task.commits > 0 && task.merge !== 'merged')
+        lines.push(`Its ${plural(task.commits, 'commit')} are kept on ${code(task.branch)}.`, '')
+      if (task.log_file) lines.push(`Log file: ${code(task.log_file)}`, '')
+      const error = (task.error ?? '').trim()
+      if (error) {
+        const shown = truncate(
+          error,
+          errorChars,
+          `\n… (${error.length - errorChars} more characters)`
+        )
+        lines.push(codeBlock(shown, 'text'), '')
+      }
+      return lines.join('\n')
+    }),
+    leftOutNote: (count) => `_… and ${plural(count, 'more failure')} (size limit)._\n`
+  }
+}
+
+function skippedSection(result: RunResult): Section | null {
+  const skipped = result.tasks.filter((task) => task.status === 'skipped')
+  if (!skipped.length) return null
+  return {
+    name: 'Skipped',
+    head: `### ⏭️ Skipped (${skipped.length})\n`,
+    items: skipped.map(
+      (task) =>
+        `- **PRIORITY ${task.priority}** (${code(task.branch)}): ${escapeInline(truncate(task.error ?? 'not started', 500))}`
+    ),
+    tail: '',
+    leftOutNote: (count) => `- _… and ${count} more_`
+  }
+}
+
+function timingSections(result: RunResult, drawTimeline: boolean): Section[] {
+  const ran = result.tasks.filter((task) => task.started_at !== null).length
+  const { total_ms, sum_of_tasks_ms, speedup } = result.timings
+  const sentence =
+    ran === 0
+      ? 'No agent ran.'
+      : `${plural(ran, 'agent')} ran in ${formatDuration(total_ms)}; one by one they would have taken ` +
+        `${formatDuration(sum_of_tasks_ms)}: **×${speedup.toFixed(2)}**.`
+  const sections: Section[] = [
+    { name: 'Timing', head: `### ⏱️ Timing\n\n${sentence}\n`, items: [] }
+  ]
+  const timeline = drawTimeline ? renderTimeline(result) : null
+  if (timeline) {
+    const note = timeline.leftOut ? `\n_${timeline.leftOut} more not drawn._\n` : ''
+    sections.push({
+      name: 'Timeline',
+      head: '',
+      items: [codeBlock(timeline.diagram, 'mermaid') + '\n' + note]
+    })
+  }
+  return sections
+}
+
+/** The separation plan in brief, folded. */
+function planDetailsSection(result: RunResult): Section {
+  const { separation } = result
+  const before = overlapsBefore(separation)
+  const items: string[] = [
+    '**Waves** (a priority starts once the earlier ones it overlaps are merged)',
     ''
-  ].join('\n')
+  ]
+  separation.schedule.forEach((wave, index) => {
+    const entries = wave.map((p) =>
+      before.has(p) ? `${p} (after ${before.get(p)!.join(', ')})` : String(p)
+    )
+    items.push(`${index + 1}. ${entries.join(', ')}`)
+  })
+  const pairs = overlapPairs(separation)
+  items.push('', pairs.length ? '**Overlaps**' : '**Overlaps**: none', '')
+  for (const { pair, paths } of pairs) {
+    const more =
+      paths.length > MAX_PATHS_PER_OVERLAP
+        ? ` and ${paths.length - MAX_PATHS_PER_OVERLAP} more`
+        : ''
+    items.push(
+      `- ${pair[0]} ↔ ${pair[1]}: ${paths.slice(0, MAX_PATHS_PER_OVERLAP).map(code).join(', ')}${more}`
+    )
+  }
+  if (separation.unresolved.length) {
+    items.push(
+      '',
+      `**Unresolved** (no spec, or a spec naming no path: treated as overlapping everything): ${separation.unresolved.join(', ')}`
+    )
+  }
+  return {
+    name: 'Separation plan',
+    head: `<details><summary>Separation plan: ${separationInBrief(separation)}</summary>\n`,
+    items,
+    tail: '\n</details>\n',
+    leftOutNote: (count) => `\n_… ${count} more lines (size limit)._`
+  }
+}
+
+function allProblemsSection(result: RunResult, caps: AnnotationCaps): Section | null {
+  const problems = listProblems(result)
+  if (!annotationsCapped(problems, caps)) return null
+  const icon = { error: '❌', warning: '⚠️', notice: 'ℹ️' }
+  return {
+    name: 'All problems',
+    head:
+      `### All problems (${problems.length})\n\n` +
+      'A runner shows at most 10 annotations of each kind per step; here is every problem.\n',
+    items: problems.map(
+      (problem) =>
+        `- ${icon[problem.level]} **${escapeInline(problem.title)}**: ${escapeInline(problem.message)}`
+    ),
+    tail: '',
+    leftOutNote: (count) => `- _… and ${count} more_`
+  }
+}
+
+function whereElse(options: SummaryOptions): string {
+  return options.runUrl
+    ? `The whole report is in the [run](${options.runUrl}) and its \`result\` output.`
+    : 'The whole result is in the `result` output (or `--json`).'
+}
+
+/** The job summary (Markdown), within `limitBytes`. Plan mode has its own rendering. */
+export function renderSummary(result: RunResult, options: SummaryOptions = {}): string {
+  const limit = options.limitBytes ?? SUMMARY_LIMIT_BYTES
+  if (result.mode === 'plan') return renderPlanSummary(result, limit, whereElse(options))
+  const sections: (Section | null)[] = [
+    { name: 'Headline', head: `## ${headline(result)}\n`, items: [] },
+    warningsSection(result),
+    tableSection(result),
+    conflictsSection(result, options.branches ?? 'local'),
+    failuresSection(result, options.errorChars ?? 4000),
+    skippedSection(result),
+    ...timingSections(result, options.timeline ?? true),
+    planDetailsSection(result),
+    allProblemsSection(result, options.annotationCaps ?? RUNNER_ANNOTATION_CAPS)
+  ]
+  return renderWithin(
+    sections.filter((section): section is Section => section !== null),
+    limit,
+    whereElse(options)
+  )
 }

@@ -1,0 +1,83 @@
+// Small text helpers every report shares: durations, escaping, quoting, truncation.
+
+/** `3m 12s`, `1h 04m`, `4.2s`: short and unambiguous. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '—'
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`
+  const totalSeconds = Math.round(ms / 1000)
+  const hours = Math.floor(totalSeconds / 3600)
+  const minutes = Math.floor((totalSeconds % 3600) / 60)
+  const seconds = totalSeconds % 60
+  if (hours > 0) return `${hours}h ${String(minutes).padStart(2, '0')}m`
+  return `${minutes}m ${String(seconds).padStart(2, '0')}s`
+}
+
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`
+}
+
+export function byteLength(text: string): number {
+  return Buffer.byteLength(text, 'utf8')
+}
+
+/** At most `max` characters, cut on a code point, with what was left out said. */
+export function truncate(text: string, max: number, note = '…'): string {
+  if (text.length <= max) return text
+  const chars = Array.from(text.slice(0, Math.max(0, max - note.length)))
+  // slice() may have split a surrogate pair: Array.from keeps the orphan, drop it.
+  const last = chars.at(-1)
+  if (last && last.length === 1 && /[\uD800-\uDBFF]/.test(last)) chars.pop()
+  return chars.join('') + note
+}
+
+/** The first non-empty line, for a table cell or a one-line message. */
+export function firstLine(text: string | null | undefined): string {
+  if (!text) return ''
+  return (
+    text
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .find((line) => line !== '') ?? ''
+  )
+}
+
+// A zero-width space after `@` and `#` keeps agent output from mentioning people or linking
+// issues in a pull-request comment; it renders the same.
+const ZERO_WIDTH_SPACE = '\u200B'
+
+/**
+ * Untrusted text (agent errors, file names) as inline Markdown: no HTML, no emphasis, no
+ * table breaks, no mentions. Newlines become spaces.
+ */
+export function escapeInline(text: string): string {
+  return text
+    .replace(/\r?\n/g, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_[\]#|~])/g, '\\$1')
+    .replace(/@(?=\w)/g, `@${ZERO_WIDTH_SPACE}`)
+    .replace(/\\#(?=\d)/g, `\\#${ZERO_WIDTH_SPACE}`)
+}
+
+/** Inline code that holds any text: the fence is longer than any run of backticks inside. */
+export function code(text: string): string {
+  const clean = text.replace(/\r?\n/g, ' ')
+  const longest = Math.max(0, ...Array.from(clean.matchAll(/`+/g), (match) => match[0].length))
+  const fence = '`'.repeat(longest + 1)
+  const pad = clean.startsWith('`') || clean.endsWith('`') ? ' ' : ''
+  return `${fence}${pad}${clean}${pad}${fence}`
+}
+
+/** A fenced block that holds any text: the fence is longer than any run of backticks inside. */
+export function codeBlock(text: string, language = ''): string {
+  const longest = Math.max(0, ...Array.from(text.matchAll(/`{3,}/g), (match) => match[0].length))
+  const fence = '`'.repeat(Math.max(3, longest + 1))
+  return `${fence}${language}\n${text.replace(/\s+$/, '')}\n${fence}`
+}
+
+/** A word for a POSIX shell: left bare when that is safe, single-quoted otherwise. */
+export function shellQuote(word: string): string {
+  if (/^[A-Za-z0-9_./@%+=:,-]+$/.test(word)) return word
+  return `'${word.replace(/'/g, `'\\''`)}'`
+}

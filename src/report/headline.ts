@@ -1,0 +1,24 @@
+import type { RunResult } from '../engine/types.js'
+import { code, plural } from './format.js'
+import { countOutcomes, OUTCOME_WORD } from './outcome.js'
+import { separationInBrief } from './separation-text.js'
+
+/** The outcome in one line (Markdown: the base branch is in backticks). */
+export function headline(result: RunResult): string {
+  const total = result.priorities_requested.length || result.tasks.length
+  const base = code(result.base_branch)
+  if (result.mode === 'plan') {
+    const verdict = result.success ? '📋' : '⚠️'
+    return `${verdict} Plan for ${plural(total, 'priority', 'priorities')} on ${base}: ${separationInBrief(result.separation)}`
+  }
+  if (result.success) {
+    return total === 1
+      ? `✅ PRIORITY ${result.tasks[0]?.priority ?? ''} merged into ${base}`
+      : `✅ All ${total} priorities merged into ${base}`
+  }
+  const merged = result.tasks.filter((task) => task.merge === 'merged').length
+  const rest = countOutcomes(result)
+    .filter(([outcome]) => outcome !== 'merged')
+    .map(([outcome, count]) => `${count} ${OUTCOME_WORD[outcome]}`)
+  return `❌ ${merged} of ${plural(total, 'priority', 'priorities')} merged into ${base}${rest.length ? `: ${rest.join(', ')}` : ''}`
+}

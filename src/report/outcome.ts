@@ -1,0 +1,87 @@
+import type { RunResult, TaskResult } from '../engine/types.js'
+
+/**
+ * What became of one priority, in one word: its status, refined by its merge. Every report
+ * (summary, terminal, annotations, comment) sorts priorities by this.
+ */
+export type Outcome =
+  | 'merged'
+  | 'conflict'
+  | 'merge-failed'
+  | 'completed'
+  | 'failed'
+  | 'timed-out'
+  | 'cancelled'
+  | 'no-changes'
+  | 'skipped'
+  | 'pending'
+  | 'running'
+
+export function outcomeOf(task: TaskResult): Outcome {
+  if (task.merge === 'merged') return 'merged'
+  if (task.merge === 'conflict') return 'conflict'
+  if (task.merge === 'failed') return 'merge-failed'
+  return task.status
+}
+
+export const OUTCOME_ICON: Record<Outcome, string> = {
+  merged: '✅',
+  conflict: '⚔️',
+  'merge-failed': '❌',
+  completed: '✅',
+  failed: '❌',
+  'timed-out': '⏱️',
+  cancelled: '🛑',
+  'no-changes': '⚪',
+  skipped: '⏭️',
+  pending: '⏳',
+  running: '🏃'
+}
+
+/** How the outcome reads in a sentence ("2 conflicted"). */
+export const OUTCOME_WORD: Record<Outcome, string> = {
+  merged: 'merged',
+  conflict: 'conflicted',
+  'merge-failed': 'failed to merge',
+  completed: 'completed, not merged',
+  failed: 'failed',
+  'timed-out': 'timed out',
+  cancelled: 'cancelled',
+  'no-changes': 'made no changes',
+  skipped: 'skipped',
+  pending: 'pending',
+  running: 'still running'
+}
+
+/** Worst first: the order in which a reader should look at them. */
+const SEVERITY: Outcome[] = [
+  'conflict',
+  'merge-failed',
+  'failed',
+  'timed-out',
+  'cancelled',
+  'no-changes',
+  'skipped',
+  'completed',
+  'running',
+  'pending',
+  'merged'
+]
+
+/** The number of priorities per outcome, worst first, leaving out the empty ones. */
+export function countOutcomes(result: RunResult): [Outcome, number][] {
+  const counts = new Map<Outcome, number>()
+  for (const task of result.tasks) {
+    const outcome = outcomeOf(task)
+    counts.set(outcome, (counts.get(outcome) ?? 0) + 1)
+  }
+  return SEVERITY.filter((outcome) => counts.has(outcome)).map((outcome) => [
+    outcome,
+    counts.get(outcome)!
+  ])
+}
+
+/** Outcomes that need someone to act: everything but merged, pending and running. */
+export function needsAttention(outcome: Outcome): boolean {
+  return !['merged', 'pending', 'running'].includes(outcome)
+}

@@ -1,0 +1,196 @@
+import type { RunResult, TaskResult } from '../engine/types.js'
+import { formatDuration, plural, truncate } from './format.js'
+import { headline } from './headline.js'
+import { OUTCOME_WORD, outcomeOf } from './outcome.js'
+import { shortError } from './problems.js'
+import { conflictCommands, type BranchLocation } from './resolve-commands.js'
+import { overlapPairs, overlapsBefore, separationInBrief, waveOf } from './separation-text.js'
+
+const ERROR_LINES = 8
+const ERROR_LINE_CHARS = 200
+
+/** Agent output may carry colour codes and carriage returns: keep a terminal report plain. */
+function plainText(text: string): string {
+  return (
+    text
+      // eslint-disable-next-line no-control-regex
+      .replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '')
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '')
+  )
+}
+
+/** Rows of cells as aligned columns; the last column is not padded. */
+function columns(rows: string[][], indent = '  '): string[] {
+  const widths = rows[0].map((_, index) =>
+    Math.max(...rows.map((row) => (row[index] ?? '').length))
+  )
+  return rows.map(
+    (row) =>
+      indent +
+      row
+        .map((cell, index) => (index === row.length - 1 ? cell : cell.padEnd(widths[index])))
+        .join('  ')
+        .trimEnd()
+  )
+}
+
+function mergeWord(task: TaskResult): string {
+  switch (task.merge) {
+    case 'merged':
+      return task.merge_commit ? `merged ${task.merge_commit.slice(0, 7)}` : 'merged'
+    case 'conflict':
+      return `conflict (${plural(task.conflict_files.length, 'file')})`
+    case 'failed':
+      return 'merge failed'
+    default:
+      return '-'
+  }
+}
+
+function errorBlock(task: TaskResult, indent: string): string[] {
+  const lines = plainText(task.error ?? '')
+    .trim()
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+  const shown = lines.slice(0, ERROR_LINES).map((line) => indent + truncate(line, ERROR_LINE_CHARS))
+  if (lines.length > ERROR_LINES) shown.push(`${indent}… ${lines.length - ERROR_LINES} more lines`)
+  return shown
+}
+
+function runReport(result: RunResult, where: BranchLocation): string[] {
+  const out: string[] = []
+  out.push(
+    ...columns([
+      ['PRIORITY', 'BRANCH', 'STATUS', 'TIME', 'COMMITS', 'MERGE', 'ERROR'],
+      ...result.tasks.map((task) => [
+        String(task.priority),
+        task.branch,
+        task.status,
+        task.started_at ? formatDuration(task.duration_ms) : '-',
+        task.started_at ? String(task.commits) : '-',
+        mergeWord(task),
+        plainText(shortError(task, 60))
+      ])
+    ])
+  )
+  const conflicted = result.tasks.filter((task) => task.merge === 'conflict')
+  if (conflicted.length) {
+    out.push(
+      '',
+      `Conflicts (${conflicted.length}): the branches were kept, ${result.base_branch} is unchanged.`
+    )
+    if (where === 'runner')
+      out.push(
+        '  These branches were not pushed (push: false): run again with push: true to keep them.'
+      )
+    for (const task of conflicted) {
+      out.push(
+        `  PRIORITY ${task.priority} (${task.branch}) conflicts in ${task.conflict_files.join(', ') || 'unknown files'}. To resolve it:`,
+        ...conflictCommands(task, result.base_branch, where).map((command) => `    ${command}`)
+      )
+    }
+  }
+  const failed = result.tasks.filter((task) =>
+    ['merge-failed', 'failed', 'timed-out', 'cancelled', 'no-changes'].includes(outcomeOf(task))
+  )
+  if (failed.length) {
+    out.push('', `Failures (${failed.length}):`)
+    for (const task of failed) {
+      const exit = task.exit_code !== null ? ` (exit code ${task.exit_code})` : ''
+      const after = task.started_at ? ` after ${formatDuration(task.duration_ms)}` : ''
+      out.push(
+        `  PRIORITY ${task.priority} (${task.branch}) ${OUTCOME_WORD[outcomeOf(task)]}${exit}${after}`
+      )
+      out.push(...errorBlock(task, '    '))
+      if (task.commits > 0 && task.merge !== 'merged')
+        out.push(`    its ${plural(task.commits, 'commit')} are kept on ${task.branch}`)
+      if (task.log_file) out.push(`    log: ${task.log_file}`)
+    }
+  }
+  const skipped = result.tasks.filter((task) => task.status === 'skipped')
+  if (skipped.length) {
+    out.push('', `Skipped (${skipped.length}):`)
+    for (const task of skipped)
+      out.push(
+        `  PRIORITY ${task.priority}: ${plainText(firstLineOf(task.error) || 'not started')}`
+      )
+  }
+  const ran = result.tasks.filter((task) => task.started_at !== null).length
+  const { total_ms, sum_of_tasks_ms, speedup } = result.timings
+  out.push(
+    '',
+    ran
+      ? `${plural(ran, 'agent')} ran in ${formatDuration(total_ms)} (one by one: ${formatDuration(sum_of_tasks_ms)}, ×${speedup.toFixed(2)}). Plan: ${separationInBrief(result.separation)}.`
+      : `No agent ran. Plan: ${separationInBrief(result.separation)}.`
+  )
+  return out
+}
+
+function firstLineOf(text: string | null): string {
+  return (
+    (text ?? '')
+      .split('\n')
+      .find((line) => line.trim() !== '')
+      ?.trim() ?? ''
+  )
+}
+
+function planReport(result: RunResult): string[] {
+  const { separation } = result
+  const waves = waveOf(separation)
+  const before = overlapsBefore(separation)
+  const unresolved = new Set(separation.unresolved)
+  const out = columns([
+    ['PRIORITY', 'BRANCH', 'WAVE', 'AFTER', 'PATHS', 'PLAN'],
+    ...result.tasks.map((task) => [
+      String(task.priority),
+      task.branch,
+      String(waves.get(task.priority) ?? '-'),
+      before.get(task.priority)?.join(',') ?? '-',
+      unresolved.has(task.priority)
+        ? 'unknown'
+        : String((separation.task_file_map[String(task.priority)] ?? []).length),
+      task.status === 'skipped' ? `skipped: ${plainText(firstLineOf(task.error))}` : 'runs'
+    ])
+  ])
+  out.push(
+    '',
+    'Waves:',
+    ...separation.schedule.map((wave, index) => `  ${index + 1}. ${wave.join(', ')}`)
+  )
+  const pairs = overlapPairs(separation)
+  if (pairs.length) {
+    out.push('', 'Overlaps:')
+    for (const { pair, paths } of pairs) {
+      const shown =
+        paths.slice(0, 5).join(', ') + (paths.length > 5 ? ` and ${paths.length - 5} more` : '')
+      out.push(`  ${pair[0]} <-> ${pair[1]}: ${shown}`)
+    }
+  }
+  if (unresolved.size) {
+    out.push(
+      '',
+      `Unresolved: ${[...unresolved].join(', ')} (no spec, or a spec naming no path: treated as overlapping everything)`
+    )
+  }
+  const willRun = result.tasks
+    .filter((task) => task.status !== 'skipped')
+    .map((task) => task.priority)
+  out.push('', `Matrix: ${JSON.stringify({ priority: willRun })}`)
+  return out
+}
+
+/**
+ * The report for a terminal: the outcome, one aligned line per priority, then what to do
+ * about each problem (the exact commands for a conflict), warnings and timings. Plain
+ * text, no Markdown; ends with a newline.
+ */
+export function renderTerminalReport(result: RunResult, where: BranchLocation = 'local'): string {
+  const out = [plainText(headline(result).replace(/`/g, '')), '']
+  out.push(...(result.mode === 'plan' ? planReport(result) : runReport(result, where)))
+  if (result.warnings.length) {
+    out.push('', 'Warnings:', ...result.warnings.map((warning) => `  - ${plainText(warning)}`))
+  }
+  return `${out.join('\n')}\n`
+}
