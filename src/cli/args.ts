@@ -58,10 +58,7 @@ export function parseCliArguments(argv: readonly string[], cwd: string): CliArgu
       }
       const name = flag as InputName
       if (inline !== undefined) parsed.inputs[name] = inline
-      else if (
-        BOOLEAN_INPUTS.includes(name) &&
-        (rest[0] === undefined || rest[0].startsWith('--'))
-      ) {
+      else if (BOOLEAN_INPUTS.includes(name) && !isBooleanValue(rest[0])) {
         parsed.inputs[name] = 'true'
       } else parsed.inputs[name] = takeValue(rest, name)
     } else if (parsed.inputs.priorities === undefined) {
@@ -71,6 +68,14 @@ export function parseCliArguments(argv: readonly string[], cwd: string): CliArgu
     }
   }
   return parsed
+}
+
+/**
+ * Whether the word after a bare boolean flag is its value: not another flag, and not the
+ * priorities (`run --push 65,66` pushes; it does not set push to "65,66").
+ */
+function isBooleanValue(word: string | undefined): boolean {
+  return word !== undefined && !word.startsWith('--') && !/^[0-9][0-9,\s-]*$/.test(word)
 }
 
 function splitFlag(text: string): [string, string | undefined] {
