@@ -48,7 +48,75 @@ export function buildResult(
   }
 }
 
-/** The outputs of the contract: result, and the comma-separated ID lists. */
+/** A step output is at most 1 MB; the `result` output is kept under this. */
+export const RESULT_OUTPUT_LIMIT_BYTES = 1_000_000 - 16_384
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`
+}
+
+function clipList(list: string[], max: number): string[] {
+  return list.length <= max ? list : [...list.slice(0, max), `… (${list.length - max} more)`]
+}
+
+/** The result with long texts and path lists shortened, field names and types unchanged. */
+function shortened(result: RunResult, errorChars: number, listLength: number): RunResult {
+  const clipMap = (map: Record<string, string[]>) =>
+    Object.fromEntries(Object.entries(map).map(([key, list]) => [key, clipList(list, listLength)]))
+  return {
+    ...result,
+    separation: {
+      ...result.separation,
+      conflicts: clipMap(result.separation.conflicts),
+      task_file_map: clipMap(result.separation.task_file_map)
+    },
+    tasks: result.tasks.map((task) => ({
+      ...task,
+      error: task.error === null ? null : clip(task.error, errorChars),
+      conflict_files: clipList(task.conflict_files, listLength)
+    })),
+    merge_results: Object.fromEntries(
+      Object.entries(result.merge_results).map(([key, text]) => [key, clip(text, errorChars)])
+    ),
+    warnings: [
+      ...result.warnings.map((warning) => clip(warning, errorChars)),
+      'The result was shortened to fit the 1 MB limit of a step output: errors and path lists are cut; the log files hold the rest.'
+    ]
+  }
+}
+
+/**
+ * The `result` output: the result JSON, shortened (errors, then path lists) only when it
+ * would pass the 1 MB limit of a step output, so that the output is never lost.
+ */
+export function resultJson(result: RunResult, limitBytes = RESULT_OUTPUT_LIMIT_BYTES): string {
+  const whole = JSON.stringify(result)
+  if (Buffer.byteLength(whole) <= limitBytes) return whole
+  for (const [errorChars, listLength] of [
+    [2000, 200],
+    [300, 50],
+    [80, 10],
+    [0, 0]
+  ]) {
+    const text = JSON.stringify(shortened(result, errorChars, listLength))
+    if (Buffer.byteLength(text) <= limitBytes) return text
+  }
+  return JSON.stringify({
+    ...shortened(result, 0, 0),
+    tasks: [],
+    warnings: ['The result was too large for a step output.']
+  })
+}
+
+/** Outcomes that count as failed in the outputs (and make the exit status 1). */
+const FAILED_STATUSES = new Set(['failed', 'timed-out', 'cancelled', 'no-changes'])
+
+/**
+ * The outputs of the contract: `result`, and comma-separated priority IDs in input order.
+ * After a run every priority is in exactly one of merged, failed, conflicted, skipped,
+ * except one that completed with `merge: false`: `completed` lists every priority whose
+ * agent completed with commits, merged or not (the branches worth looking at).
+ */
 export function resultOutputs(result: RunResult): Record<string, string> {
   const ids = (keep: (task: TaskResult) => boolean): string =>
     result.tasks
@@ -56,14 +124,11 @@ export function resultOutputs(result: RunResult): Record<string, string> {
       .map((task) => task.priority)
       .join(',')
   return {
-    result: JSON.stringify(result),
+    result: resultJson(result),
     merged: ids((task) => task.merge === 'merged'),
-    failed: ids(
-      (task) =>
-        ['failed', 'timed-out', 'cancelled', 'no-changes'].includes(task.status) ||
-        task.merge === 'failed'
-    ),
+    failed: ids((task) => FAILED_STATUSES.has(task.status) || task.merge === 'failed'),
     conflicted: ids((task) => task.merge === 'conflict'),
-    skipped: ids((task) => task.status === 'skipped')
+    skipped: ids((task) => task.status === 'skipped'),
+    completed: ids((task) => task.status === 'completed')
   }
 }
