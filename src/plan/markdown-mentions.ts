@@ -29,7 +29,7 @@ export function scanMarkdown(markdown: string): Mention[] {
   const lines = markdown.split(/\r?\n/)
   const tableRows = findTableRows(lines)
   const mentions: Mention[] = []
-  let fence: { char: string; length: number } | null = null
+  let fence: { char: string; length: number; tree: TreeDrawing } | null = null
   for (let index = 0; index < lines.length; index += 1) {
     const line = lines[index]
     const fenceMatch = FENCE.exec(line)
@@ -40,16 +40,59 @@ export function scanMarkdown(markdown: string): Mention[] {
         fenceMatch[1].length >= fence.length &&
         !fenceMatch[2].trim()
       if (closes) fence = null
-      else pushTokens(mentions, line, CODE_SEPARATORS, 'code')
+      else {
+        const treePath = fence.tree.read(line)
+        if (treePath) mentions.push({ text: treePath, context: 'span' })
+        else pushTokens(mentions, line, CODE_SEPARATORS, 'code')
+      }
       continue
     }
     if (fenceMatch && !(fenceMatch[1][0] === '`' && fenceMatch[2].includes('`'))) {
-      fence = { char: fenceMatch[1][0], length: fenceMatch[1].length }
+      fence = { char: fenceMatch[1][0], length: fenceMatch[1].length, tree: new TreeDrawing() }
       continue
     }
     scanLine(line.replace(/^\s*(?:>\s?)+/, ''), tableRows.has(index), mentions)
   }
   return mentions
+}
+
+const TREE_ROOT = /^\s*([^\s│|├└]+\/)\s*(?:#.*)?$/
+const TREE_ENTRY = /^([\s│|]*)(?:├──|└──|├─|└─|\|--|`--|\+--)[─-]*\s*([^\s#]+)/
+
+/**
+ * Rebuilds full paths from a directory drawing in a fenced block, where `main.go` under
+ * `cmd/` and `server/` means `cmd/server/main.go`:
+ *
+ *     cmd/
+ *     ├── server/
+ *     │   └── main.go
+ */
+class TreeDrawing {
+  /** The drawing's top line (`cmd/`), when it has one. */
+  private root: string[] = []
+  /** The latest entry's name at each depth below the root. */
+  private names: string[] = []
+  private indentUnit = 0
+
+  /** The full path of a drawing line, or null when the line is not part of a drawing. */
+  read(line: string): string | null {
+    const root = TREE_ROOT.exec(line)
+    if (root && !/^\s/.test(line)) {
+      const name = root[1].replace(/\/+$/, '')
+      this.root = name === '.' ? [] : [name]
+      this.names = []
+      return root[1]
+    }
+    const entry = TREE_ENTRY.exec(line)
+    if (!entry) return null
+    const indent = entry[1].length
+    if (indent > 0 && this.indentUnit === 0) this.indentUnit = indent
+    const depth = this.indentUnit ? Math.round(indent / this.indentUnit) : 0
+    const parents = [...this.root, ...this.names.slice(0, depth)]
+    const name = entry[2]
+    this.names = [...this.names.slice(0, depth), name.replace(/\/+$/, '')]
+    return [...parents, name].join('/')
+  }
 }
 
 function scanLine(line: string, tableRow: boolean, mentions: Mention[]): void {

@@ -108,7 +108,10 @@ function normaliseToken(raw: string, context: MentionContext): string | null {
     .replace(/(?<=[^:]):\d+(?::\d+)?(?:-\d+)?$/, '')
   text = backslashesToSlashes(text)
   if (text.startsWith('/')) return null
-  text = text.replace(/^(?:\.\/)+/, '').replace(/\/(?:\.\/)+/g, '/')
+  text = text
+    .replace(/\/{2,}/g, '/')
+    .replace(/^(?:\.\/)+/, '')
+    .replace(/\/(?:\.\/)+/g, '/')
   return checkPath(text, context)
 }
 
