@@ -1,12 +1,47 @@
 import type { GitCommandManager } from '../git/git-command-manager.js'
 import type { Logger } from '../engine/logger.js'
+import { advanceBranch } from './advance-branch.js'
+import { gitSupportProblem } from './git-support.js'
+import { describeConflict, mergeTrees, type ConflictNote } from './merge-tree.js'
+import {
+  describeForecast,
+  forecastMerges,
+  type ForecastOptions,
+  type MergeForecast
+} from './forecast.js'
+import { listWorktrees } from './worktree-list.js'
+
+/** One completed branch to merge. */
+export interface MergeRequest {
+  branch: string
+  priority: number
+  /** What to merge when it is not `refs/heads/<branch>` (merge mode: a fetched branch). */
+  ref?: string
+}
 
 export interface MergeAttempt {
   outcome: 'merged' | 'conflict' | 'failed'
-  /** The merge commit, when merged. */
+  /** The merge commit when merged (the base tip when the branch was already in base). */
   commit: string | null
   conflictFiles: string[]
   error: string | null
+  branch: string
+  priority: number
+  /** What kind of conflict, per path (modify/delete, binary, rename...). */
+  conflicts: ConflictNote[]
+  /** The base tip the merge was made on (or that stayed in place). */
+  baseBefore: string | null
+  /** The checkout of base that was brought to the merge, when base is checked out. */
+  checkout: string | null
+  /** Times base moved under the merge and it was redone on the new tip. */
+  retries: number
+  /** The branch's tip was already in base: nothing was committed. */
+  alreadyMerged: boolean
+}
+
+export interface MergeEngineOptions {
+  /** Redo a merge on the new tip when base moved between reading it and updating it. */
+  raceRetries?: number
 }
 
 export function mergeMessage(priority: number): string {
@@ -14,64 +49,199 @@ export function mergeMessage(priority: number): string {
 }
 
 /**
- * Merges branches into the base branch in the object store (merge-tree, commit-tree,
- * compare-and-swap update-ref): no checkout is touched, so a conflict leaves nothing behind.
- * Calls are serialised: one merge at a time, each on the tip the previous one left.
+ * Merges branches into the base branch in the object store: merge-tree, commit-tree (a
+ * `--no-ff` merge: parents base tip and branch tip), then the base moves by compare-and-swap,
+ * or by a fast-forward in the checkout that has it (see advance-branch). A conflict is judged
+ * by merge-tree's exit status, never by markers, and leaves base, every checkout, index and
+ * file exactly as they were; the branch is kept. Calls are serialised: one merge at a time,
+ * each on the tip the previous one left.
  */
 export class MergeEngine {
   private queue: Promise<unknown> = Promise.resolve()
+  private support: Promise<string | null> | null = null
+  private identity: Promise<Record<string, string>> | null = null
+  private readonly raceRetries: number
 
   constructor(
     private readonly git: GitCommandManager,
     private readonly baseBranch: string,
-    private readonly logger: Logger
-  ) {}
+    private readonly logger: Logger,
+    options: MergeEngineOptions = {}
+  ) {
+    this.raceRetries = options.raceRetries ?? 1
+  }
 
-  merge(branch: string, priority: number): Promise<MergeAttempt> {
-    const next = this.queue.then(() => this.mergeNow(branch, priority))
+  merge(branch: string, priority: number, ref?: string): Promise<MergeAttempt> {
+    return this.serialised(() => this.mergeNow({ branch, priority, ref }))
+  }
+
+  /** Merges in the order given (deterministic), one by one; a conflict does not stop the rest. */
+  mergeAll(requests: readonly MergeRequest[]): Promise<MergeAttempt[]> {
+    return this.serialised(async () => {
+      const attempts: MergeAttempt[] = []
+      for (const request of requests) attempts.push(await this.mergeNow(request))
+      return attempts
+    })
+  }
+
+  /**
+   * Which branches would merge cleanly into base's current tip, and which conflict with each
+   * other; changes nothing (objects only). Logged, and returned for the report.
+   */
+  async predict(
+    requests: readonly MergeRequest[],
+    options: ForecastOptions = {}
+  ): Promise<MergeForecast> {
+    const problem = await this.supportProblem()
+    if (problem) throw new Error(problem)
+    const forecast = await forecastMerges(this.git, this.baseBranch, requests, options)
+    this.logger.group(
+      `Merge forecast: ${forecast.branches.filter((b) => b.outcome === 'clean').length} of ${forecast.branches.length} branches merge cleanly into ${this.baseBranch}`,
+      describeForecast(forecast).join('\n')
+    )
+    return forecast
+  }
+
+  /**
+   * Deletes a branch whose work is in base (checked first: a branch is never lost) and that no
+   * worktree has checked out. Returns whether it was deleted.
+   */
+  async deleteMergedBranch(branch: string): Promise<boolean> {
+    const ref = `refs/heads/${branch}`
+    const tip = await this.git.resolveCommit(ref)
+    if (!tip || !(await this.git.isAncestor(tip, `refs/heads/${this.baseBranch}`))) return false
+    const holder = (await listWorktrees(this.git)).find((wt) => wt.branch === ref)
+    if (holder) {
+      this.logger.debug(`Kept ${branch}: it is checked out in ${holder.path}`)
+      return false
+    }
+    await this.git.exec(['update-ref', '-d', ref, tip])
+    return true
+  }
+
+  private serialised<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work)
     this.queue = next.catch(() => undefined)
     return next
   }
 
-  /** Deletes a branch whose work is in base (checked first: a branch is never lost). */
-  async deleteMergedBranch(branch: string): Promise<void> {
-    const tip = await this.git.resolveCommit(`refs/heads/${branch}`)
-    if (tip && (await this.git.isAncestor(tip, `refs/heads/${this.baseBranch}`))) {
-      await this.git.exec(['update-ref', '-d', `refs/heads/${branch}`, tip])
+  private supportProblem(): Promise<string | null> {
+    this.support ??= gitSupportProblem(this.git)
+    return this.support
+  }
+
+  private async mergeNow(request: MergeRequest): Promise<MergeAttempt> {
+    const { branch, priority } = request
+    const attempt: MergeAttempt = {
+      outcome: 'failed',
+      commit: null,
+      conflictFiles: [],
+      error: null,
+      branch,
+      priority,
+      conflicts: [],
+      baseBefore: null,
+      checkout: null,
+      retries: 0,
+      alreadyMerged: false
+    }
+    try {
+      const problem = await this.supportProblem()
+      if (problem) return { ...attempt, error: problem }
+      for (;;) {
+        const done = await this.tryMerge(request, attempt)
+        if (done || attempt.retries >= this.raceRetries) return attempt
+        attempt.retries++
+        this.logger.info(
+          `${this.baseBranch} moved while merging ${branch}: merging again on its new tip`
+        )
+      }
+    } catch (error) {
+      attempt.outcome = 'failed'
+      attempt.error = `merging ${branch} into ${this.baseBranch} failed: ${(error as Error).message}`
+      this.logger.error(attempt.error)
+      return attempt
     }
   }
 
-  private async mergeNow(branch: string, priority: number): Promise<MergeAttempt> {
-    const baseRef = `refs/heads/${this.baseBranch}`
-    try {
-      const base = await this.git.run(['rev-parse', '--verify', `${baseRef}^{commit}`])
-      const tip = await this.git.run(['rev-parse', '--verify', `refs/heads/${branch}^{commit}`])
-      const tree = await this.git.exec(
-        ['merge-tree', '--write-tree', '--name-only', '-z', base, tip],
-        {
-          okExitCodes: [1]
-        }
-      )
-      const [treeId, ...rest] = tree.stdout.split('\0')
-      if (tree.exitCode === 1) {
-        const files = rest.slice(0, rest.indexOf('') === -1 ? undefined : rest.indexOf(''))
-        return { outcome: 'conflict', commit: null, conflictFiles: files, error: null }
-      }
-      const identity = await this.git.identityEnv()
-      const commit = await this.git.run(
-        ['commit-tree', treeId, '-p', base, '-p', tip, '-m', mergeMessage(priority)],
-        { env: identity }
-      )
-      await this.git.run(['update-ref', '-m', mergeMessage(priority), baseRef, commit, base])
-      this.logger.info(`Merged ${branch} into ${this.baseBranch} (${commit.slice(0, 12)})`)
-      return { outcome: 'merged', commit, conflictFiles: [], error: null }
-    } catch (error) {
-      return {
-        outcome: 'failed',
-        commit: null,
-        conflictFiles: [],
-        error: String((error as Error).message)
-      }
+  /** One merge on base's current tip; false when base moved under it (worth redoing). */
+  private async tryMerge(request: MergeRequest, attempt: MergeAttempt): Promise<boolean> {
+    const { branch, priority } = request
+    const base = this.baseBranch
+    const [baseTip, tip] = await this.resolve(
+      `refs/heads/${base}`,
+      request.ref ?? `refs/heads/${branch}`
+    )
+    attempt.baseBefore = baseTip
+
+    if (await this.git.isAncestor(tip, baseTip)) {
+      Object.assign(attempt, {
+        outcome: 'merged',
+        commit: baseTip,
+        alreadyMerged: true,
+        error: null
+      })
+      this.logger.info(`${branch} is already in ${base}: nothing to merge`)
+      return true
     }
+    const merged = await mergeTrees(this.git, baseTip, tip)
+    if (!merged.clean) {
+      Object.assign(attempt, {
+        outcome: 'conflict',
+        commit: null,
+        conflictFiles: merged.conflictFiles,
+        conflicts: merged.conflicts,
+        error: null
+      })
+      this.logger.warning(
+        `PRIORITY ${priority}: ${branch} conflicts with ${base} in ${describeConflict(merged)}; ${base} is unchanged and ${branch} is kept`
+      )
+      return true
+    }
+
+    this.identity ??= this.git.identityEnv()
+    const commit = await this.git.run(
+      ['commit-tree', merged.tree, '-p', baseTip, '-p', tip, '-m', mergeMessage(priority)],
+      { env: await this.identity }
+    )
+    const advanced = await advanceBranch(this.git, {
+      branch: base,
+      from: baseTip,
+      to: commit,
+      reason: mergeMessage(priority),
+      remedy: `merge ${branch} again (parallel-worktree merge --priorities ${priority}, or git merge --no-ff ${branch})`
+    })
+    if (advanced.ok) {
+      Object.assign(attempt, {
+        outcome: 'merged',
+        commit,
+        checkout: advanced.checkout,
+        error: null
+      })
+      const where = advanced.checkout ? ` and updated ${advanced.checkout}` : ''
+      this.logger.info(`Merged ${branch} into ${base} (${commit.slice(0, 12)})${where}`)
+      return true
+    }
+    Object.assign(attempt, {
+      outcome: 'failed',
+      commit: null,
+      checkout: advanced.checkout,
+      error: `${branch} was not merged: ${advanced.error}`
+    })
+    if (!advanced.raced) this.logger.error(`PRIORITY ${priority}: ${attempt.error}`)
+    return !advanced.raced
+  }
+
+  /** Commit ids of two refs in one call; names the one that is missing. */
+  private async resolve(baseRef: string, tipRef: string): Promise<[string, string]> {
+    const both = await this.git.exec(['rev-parse', `${baseRef}^{commit}`, `${tipRef}^{commit}`], {
+      okExitCodes: [128]
+    })
+    const ids = both.stdout.split('\n').filter((line) => /^[0-9a-f]{40,64}$/.test(line))
+    if (both.exitCode === 0 && ids.length === 2) return [ids[0], ids[1]]
+    for (const ref of [baseRef, tipRef]) {
+      if (!(await this.git.resolveCommit(ref))) throw new Error(`${ref} does not name a commit`)
+    }
+    throw new Error(both.stderr.trim() || `cannot resolve ${baseRef} and ${tipRef}`)
   }
 }

@@ -1,0 +1,270 @@
+import { lstat } from 'node:fs/promises'
+import { devNull } from 'node:os'
+import { join } from 'node:path'
+import type { GitCommandManager, GitOutput } from '../git/git-command-manager.js'
+import { findBranchUse, type WorktreeEntry } from './worktree-list.js'
+
+export interface AdvanceRequest {
+  branch: string
+  /** The tip the new commit was made on: the update is a compare-and-swap against it. */
+  from: string
+  /** A descendant of `from` (a merge commit with `from` as its first parent). */
+  to: string
+  /** For the reflog. */
+  reason: string
+  /** What the user can do when the update is refused, for the error. */
+  remedy: string
+}
+
+export type AdvanceResult =
+  | { ok: true; checkout: string | null }
+  | {
+      ok: false
+      /** The branch was no longer at `from`: the caller may redo its work on the new tip. */
+      raced: boolean
+      error: string
+      checkout: string | null
+      /** Files in the checkout that the update would have overwritten. */
+      blockingFiles: string[]
+    }
+
+/**
+ * No hooks for the calls that move the branch (update-ref runs reference-transaction): they
+ * are our mechanics, not the user's commands, and a versioned hooks folder (`.husky/`) may
+ * hold files an agent just wrote, which would run with this process's environment.
+ */
+const QUIET_CONFIG = ['-c', `core.hooksPath=${devNull}`]
+
+const LOCK_RETRY_DELAYS_MS = [100, 300, 1000]
+
+/**
+ * Moves a branch forward from `from` to `to` and keeps every checkout of it true:
+ * - not checked out anywhere: `update-ref <ref> <to> <from>`, a compare-and-swap;
+ * - checked out in one worktree (the user's checkout included): in that worktree,
+ *   `read-tree -m -u <from> <to>` (the two-way merge that checkout and fast-forward use: it
+ *   checks every path before it writes one, and refuses when a file it must write has
+ *   uncommitted changes or the index has conflicts), then the same compare-and-swap. Untracked
+ *   and ignored files in the way are found first (read-tree would overwrite ignored ones).
+ *   Uncommitted changes to files the update does not touch are kept, as `git pull --ff-only`
+ *   keeps them: refusing them too would fail hours of agent work over an unrelated edit, and
+ *   keeping them loses nothing. The checkout ends at `to`, its status showing only what the
+ *   user had changed before. Plumbing rather than `git merge --ff-only`: that one writes
+ *   ORIG_HEAD even when it refuses, runs the post-merge hook and follows merge.autoStash;
+ * - checked out in several worktrees, or being rebased or bisected: refused, nothing changed.
+ */
+export async function advanceBranch(
+  git: GitCommandManager,
+  request: AdvanceRequest
+): Promise<AdvanceResult> {
+  const use = await findBranchUse(git, request.branch)
+  if (use.busy.length) {
+    const { path, operation } = use.busy[0]
+    return refused(
+      `${request.branch} is being ${operation === 'rebase' ? 'rebased' : 'bisected'} in ${path}; ` +
+        `moving it now would be undone when the ${operation} ends. Nothing was changed: finish or ` +
+        `abort the ${operation} there. ${request.remedy}`,
+      path
+    )
+  }
+  if (use.checkouts.length > 1) {
+    return refused(
+      `${request.branch} is checked out in ${use.checkouts.length} worktrees ` +
+        `(${use.checkouts.map((wt) => wt.path).join(', ')}), which cannot all be updated at once. ` +
+        `Nothing was changed: check out another branch in all but one of them. ${request.remedy}`,
+      use.checkouts[0].path
+    )
+  }
+  if (use.checkouts.length === 1) return fastForwardCheckout(git, use.checkouts[0], request)
+  return compareAndSwap(git, request)
+}
+
+async function compareAndSwap(
+  git: GitCommandManager,
+  request: AdvanceRequest
+): Promise<AdvanceResult> {
+  const ref = `refs/heads/${request.branch}`
+  const update = await git.exec(
+    [...QUIET_CONFIG, 'update-ref', '-m', request.reason, ref, request.to, request.from],
+    { okExitCodes: [1, 128] }
+  )
+  if (update.exitCode === 0) return { ok: true, checkout: null }
+  const now = await git.resolveCommit(ref)
+  if (now !== request.from) {
+    return { ...refused(`${request.branch} moved while we updated it`, null), raced: true }
+  }
+  return refused(`git update-ref ${ref} failed: ${gitMessage(update)}`, null)
+}
+
+async function fastForwardCheckout(
+  git: GitCommandManager,
+  checkout: WorktreeEntry,
+  request: AdvanceRequest
+): Promise<AdvanceResult> {
+  const where = describeCheckout(checkout)
+  const ref = `refs/heads/${request.branch}`
+  const cwd = checkout.path
+  if (checkout.head !== request.from) {
+    return { ...refused(`${request.branch} moved in ${where}`, cwd), raced: true }
+  }
+  const refuse = (what: string, files: string[], detail = ''): AdvanceResult => ({
+    ...refused(
+      `${request.branch} is checked out in ${where} and ${what}` +
+        (files.length ? `: ${files.join(', ')}` : '') +
+        `. Nothing was changed there. Commit, stash or move them in ${cwd}, then ${request.remedy}` +
+        (detail ? ` (git said: ${detail})` : ''),
+      cwd
+    ),
+    blockingFiles: files
+  })
+
+  const inTheWay = await untrackedInTheWay(git, cwd, request.from, request.to)
+  if (inTheWay.length) return refuse('untracked or ignored files are in the way', inTheWay)
+
+  const read = await withIndexLock(() =>
+    git.exec([...QUIET_CONFIG, 'read-tree', '-m', '-u', request.from, request.to], {
+      cwd,
+      okExitCodes: [128]
+    })
+  )
+  if (read.exitCode !== 0) {
+    const what = /resolve your current index/.test(read.stderr)
+      ? 'its index has unresolved conflicts'
+      : /untracked/i.test(read.stderr)
+        ? 'untracked files are in the way'
+        : 'uncommitted changes would be overwritten'
+    return refuse(what, quotedPaths(read.stderr), gitMessage(read))
+  }
+
+  const update = await git.exec(
+    [...QUIET_CONFIG, 'update-ref', '-m', request.reason, ref, request.to, request.from],
+    { cwd, okExitCodes: [1, 128] }
+  )
+  if (update.exitCode === 0) return { ok: true, checkout: cwd }
+
+  // The branch moved between the two steps (milliseconds): put the files back where they were.
+  const back = await withIndexLock(() =>
+    git.exec([...QUIET_CONFIG, 'read-tree', '-m', '-u', request.to, request.from], {
+      cwd,
+      okExitCodes: [128]
+    })
+  )
+  const now = await git.resolveCommit(ref)
+  if (back.exitCode === 0 && now !== request.from) {
+    return { ...refused(`${request.branch} moved in ${where}`, cwd), raced: true }
+  }
+  return refused(
+    `updating ${ref} in ${where} failed after its files were updated (${gitMessage(update)})` +
+      (back.exitCode === 0
+        ? '; the files were put back'
+        : `; putting the files back failed too (${gitMessage(back)}): run git status there`),
+    cwd
+  )
+}
+
+/**
+ * Paths the update would write over that git does not track there: untracked files, and
+ * ignored ones, which read-tree would overwrite silently (it treats ignored files as
+ * expendable). A file where the update needs a folder counts; so does a folder, not fully
+ * tracked, where it needs a file.
+ */
+async function untrackedInTheWay(
+  git: GitCommandManager,
+  cwd: string,
+  from: string,
+  to: string
+): Promise<string[]> {
+  const diff = await git.run(['diff-tree', '-r', '-z', '--no-renames', '--name-status', from, to], {
+    cwd
+  })
+  const fields = diff.split('\0')
+  const written = new Set<string>()
+  const folders = new Set<string>()
+  for (let k = 0; k + 1 < fields.length; k += 2) {
+    if (fields[k] === 'D') continue
+    const path = fields[k + 1]
+    written.add(path)
+    for (let slash = path.indexOf('/'); slash !== -1; slash = path.indexOf('/', slash + 1)) {
+      folders.add(path.slice(0, slash))
+    }
+  }
+  const present = new Map<string, 'file' | 'folder'>()
+  for (const path of written) {
+    const stat = await lstat(join(cwd, path)).catch(() => null)
+    if (stat) present.set(path, stat.isDirectory() ? 'folder' : 'file')
+  }
+  for (const folder of folders) {
+    const stat = await lstat(join(cwd, folder)).catch(() => null)
+    if (stat && !stat.isDirectory()) present.set(folder, 'file')
+  }
+  if (present.size === 0) return []
+
+  const tracked = new Set(await listFiles(git, cwd, ['--cached'], [...present.keys()]))
+  const blocking: string[] = []
+  for (const [path, kind] of present) {
+    if (tracked.has(path)) continue
+    if (kind === 'folder') {
+      const below = `${path}/`
+      const hasTracked = [...tracked].some((file) => file.startsWith(below))
+      if (hasTracked && (await listFiles(git, cwd, ['--others'], [below])).length === 0) continue
+    }
+    blocking.push(path)
+  }
+  return blocking.sort()
+}
+
+/** `git ls-files -z` on literal paths, in batches that fit any command line. */
+async function listFiles(
+  git: GitCommandManager,
+  cwd: string,
+  flags: string[],
+  paths: string[]
+): Promise<string[]> {
+  const files: string[] = []
+  for (let start = 0; start < paths.length;) {
+    let end = start
+    for (let length = 0; end < paths.length && (end === start || length < 6000); end++) {
+      length += paths[end].length + 1
+    }
+    const out = await git.run(
+      ['--literal-pathspecs', 'ls-files', '-z', ...flags, '--', ...paths.slice(start, end)],
+      { cwd }
+    )
+    files.push(...out.split('\0').filter(Boolean))
+    start = end
+  }
+  return files
+}
+
+/** Runs a git call again while another git (an editor, the user) holds the index lock. */
+async function withIndexLock(call: () => Promise<GitOutput>): Promise<GitOutput> {
+  let result = await call()
+  for (const delay of LOCK_RETRY_DELAYS_MS) {
+    if (result.exitCode === 0 || !/index\.lock/.test(result.stderr)) break
+    await new Promise((resolve) => setTimeout(resolve, delay))
+    result = await call()
+  }
+  return result
+}
+
+export function describeCheckout(checkout: WorktreeEntry): string {
+  return checkout.main ? `your checkout ${checkout.path}` : `the worktree ${checkout.path}`
+}
+
+function refused(error: string, checkout: string | null): AdvanceResult & { ok: false } {
+  return { ok: false, raced: false, error, checkout, blockingFiles: [] }
+}
+
+/** Paths git names in its refusals: `error: Entry 'src/a.ts' not uptodate. Cannot merge.` */
+function quotedPaths(stderr: string): string[] {
+  const paths: string[] = []
+  for (const line of stderr.split('\n')) {
+    const match = /^error: [^']*'(.+)'/.exec(line)
+    if (match) paths.push(match[1])
+  }
+  return [...new Set(paths)]
+}
+
+function gitMessage(output: GitOutput): string {
+  const text = (output.stderr || output.stdout).trim().replace(/\s*\n\s*/g, ' ')
+  return text.length > 500 ? `${text.slice(0, 500)}…` : text || `exit ${output.exitCode}`
+}

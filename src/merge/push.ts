@@ -1,0 +1,268 @@
+import type { GitCommandManager, GitOutput } from '../git/git-command-manager.js'
+import type { Logger } from '../engine/logger.js'
+import { advanceBranch } from './advance-branch.js'
+import { describeConflict, mergeTrees } from './merge-tree.js'
+import { redactCredentials } from './redact.js'
+
+export interface PushOptions {
+  baseBranch: string
+  /** Branches that were not merged: pushed so that their work survives the runner. */
+  keptBranches: readonly string[]
+  logger: Logger
+  remote?: string
+  /** Rounds of fetch, merge and push again when the remote's base moved meanwhile. */
+  maxRetries?: number
+}
+
+export interface RefPush {
+  branch: string
+  pushed: boolean
+  /** The commit the remote branch now has (ours, or the merge with the remote's). */
+  commit: string | null
+  error: string | null
+  /**
+   * When the remote refused the branch for good: a new remote branch that holds the same
+   * commit, so that the work outlives an ephemeral runner. Never a forced push.
+   */
+  rescuedAs: string | null
+}
+
+export interface PushOutcome {
+  /** The base and every kept branch are on the remote. */
+  pushed: boolean
+  /** Rounds of fetch + merge + push after the remote's base moved. */
+  retries: number
+  error: string | null
+  base: RefPush
+  branches: RefPush[]
+}
+
+const DEFAULT_MAX_RETRIES = 3
+
+/** Rejections that mean "the remote moved" and are worth a fetch, a merge and a new push. */
+const RACE_REJECTION =
+  /fetch first|non-fast-forward|stale info|cannot lock|failed to (update|lock)/i
+
+/**
+ * Pushes the base and the kept branches, never forced. When the remote's base moved since we
+ * branched (someone pushed), its tip is fetched and merged INTO our base with a merge commit,
+ * and the push is tried again, a bounded number of times. Merging theirs into ours rather
+ * than replaying our merges onto theirs keeps every merge commit the result JSON reports
+ * (merge_commit) true and reachable, and needs no second round of conflict handling per
+ * priority. Credentials are never in argv: git uses the repository's own configuration.
+ */
+export async function pushResults(
+  git: GitCommandManager,
+  options: PushOptions
+): Promise<PushOutcome> {
+  const { baseBranch, logger } = options
+  const remote = options.remote ?? 'origin'
+  const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES
+  const base: RefPush = {
+    branch: baseBranch,
+    pushed: false,
+    commit: null,
+    error: null,
+    rescuedAs: null
+  }
+  const branches: RefPush[] = options.keptBranches.map((branch) => ({
+    branch,
+    pushed: false,
+    commit: null,
+    error: null,
+    rescuedAs: null
+  }))
+  const outcome: PushOutcome = { pushed: false, retries: 0, error: null, base, branches }
+
+  const remotes = (await git.run(['remote'])).split('\n')
+  if (!remotes.includes(remote)) {
+    outcome.error = `there is no remote named ${remote}: nothing was pushed`
+    for (const ref of [base, ...branches]) ref.error = outcome.error
+    logger.error(outcome.error)
+    return outcome
+  }
+
+  for (const ref of [base, ...branches]) {
+    ref.commit = await git.resolveCommit(`refs/heads/${ref.branch}`)
+    if (!ref.commit) ref.error = `the branch ${ref.branch} does not exist here`
+  }
+  const toPush = [base, ...branches].filter((ref) => ref.commit)
+  let report = await push(git, remote, toPush)
+  for (const ref of branches) if (ref.commit) settle(ref, report)
+  if (base.commit) settle(base, report)
+
+  while (base.commit && !base.pushed && outcome.retries < maxRetries) {
+    if (!RACE_REJECTION.test(base.error ?? '')) break
+    const next = await integrateRemoteBase(git, remote, baseBranch, base.commit, logger)
+    if (next.error) {
+      base.error = next.error
+      break
+    }
+    if (next.alreadyThere) {
+      Object.assign(base, { pushed: true, error: null })
+      break
+    }
+    outcome.retries++
+    base.commit = next.commit
+    logger.info(`${remote}/${baseBranch} moved: merged it into ${baseBranch}, pushing again`)
+    report = await push(git, remote, [base])
+    settle(base, report)
+  }
+
+  for (const ref of [base, ...branches]) {
+    if (!ref.pushed && ref.commit && ref.error && !/no remote|does not exist/.test(ref.error)) {
+      await rescue(git, remote, ref, logger)
+    }
+  }
+  const failed = [base, ...branches].filter((ref) => !ref.pushed)
+  outcome.pushed = failed.length === 0
+  if (failed.length) {
+    outcome.error = failed
+      .map(
+        (ref) =>
+          `${ref.branch}: ${ref.error}${ref.rescuedAs ? ` (its commit was pushed as ${ref.rescuedAs})` : ''}`
+      )
+      .join('; ')
+    logger.error(`Push to ${remote} incomplete: ${outcome.error}`)
+  } else {
+    logger.info(`Pushed ${[base, ...branches].map((ref) => ref.branch).join(', ')} to ${remote}`)
+  }
+  return outcome
+}
+
+interface PushLine {
+  flag: string
+  summary: string
+}
+
+/** `git push --porcelain`, one refspec per ref; maps each destination ref to its line. */
+async function push(
+  git: GitCommandManager,
+  remote: string,
+  refs: readonly Pick<RefPush, 'branch' | 'commit'>[],
+  destination: (ref: Pick<RefPush, 'branch' | 'commit'>) => string = (ref) =>
+    `refs/heads/${ref.branch}`
+): Promise<{ lines: Map<string, PushLine>; failure: string | null }> {
+  const specs = refs.map((ref) => `${ref.commit}:${destination(ref)}`)
+  const result = await git.exec(
+    ['push', '--porcelain', '--no-recurse-submodules', remote, ...specs],
+    {
+      okExitCodes: [1, 128]
+    }
+  )
+  const lines = new Map<string, PushLine>()
+  for (const line of result.stdout.split('\n')) {
+    const match = /^([ +\-*!=])\t([^\t]*)\t(.*)$/.exec(line)
+    if (!match) continue
+    const dst = match[2].slice(match[2].lastIndexOf(':') + 1)
+    lines.set(dst, { flag: match[1], summary: match[3] })
+  }
+  return { lines, failure: result.exitCode === 0 ? null : gitMessage(result) }
+}
+
+function settle(ref: RefPush, report: Awaited<ReturnType<typeof push>>): void {
+  const line = report.lines.get(`refs/heads/${ref.branch}`)
+  if (line && line.flag !== '!') {
+    Object.assign(ref, { pushed: true, error: null })
+  } else {
+    ref.pushed = false
+    ref.error = line
+      ? `the remote refused it: ${line.summary}`
+      : `git push failed: ${report.failure ?? 'no report for this branch'}`
+  }
+}
+
+interface Integration {
+  commit: string | null
+  /** The remote's base already holds our base: nothing left to push. */
+  alreadyThere: boolean
+  error: string | null
+}
+
+/** Fetches the remote's base and merges it into ours (a merge commit; our commits untouched). */
+async function integrateRemoteBase(
+  git: GitCommandManager,
+  remote: string,
+  baseBranch: string,
+  ours: string,
+  logger: Logger
+): Promise<Integration> {
+  const tracking = `refs/remotes/${remote}/${baseBranch}`
+  const fetched = await git.exec(
+    [
+      'fetch',
+      '--no-tags',
+      '--no-recurse-submodules',
+      remote,
+      `+refs/heads/${baseBranch}:${tracking}`
+    ],
+    { okExitCodes: [1, 128] }
+  )
+  if (fetched.exitCode !== 0) {
+    return {
+      commit: null,
+      alreadyThere: false,
+      error: `fetching ${remote}/${baseBranch} failed: ${gitMessage(fetched)}`
+    }
+  }
+  const theirs = await git.resolveCommit(tracking)
+  if (!theirs) return { commit: null, alreadyThere: false, error: `${remote} has no ${baseBranch}` }
+  if (await git.isAncestor(ours, theirs)) return { commit: theirs, alreadyThere: true, error: null }
+  if (await git.isAncestor(theirs, ours)) {
+    // The remote did not move past us: a push raced with ours, try again as it is.
+    return { commit: ours, alreadyThere: false, error: null }
+  }
+  const merged = await mergeTrees(git, ours, theirs)
+  if (!merged.clean) {
+    return {
+      commit: null,
+      alreadyThere: false,
+      error: `${remote}/${baseBranch} moved during the run and conflicts with the merged priorities in ${describeConflict(merged)}; ${baseBranch} was not pushed (merge ${remote}/${baseBranch} into it by hand, then push)`
+    }
+  }
+  const message = `Merge ${remote}/${baseBranch} into ${baseBranch} (parallel-worktree push)`
+  const commit = await git.run(
+    ['commit-tree', merged.tree, '-p', ours, '-p', theirs, '-m', message],
+    {
+      env: await git.identityEnv()
+    }
+  )
+  const local = await advanceBranch(git, {
+    branch: baseBranch,
+    from: ours,
+    to: commit,
+    reason: message,
+    remedy: `git pull ${remote} ${baseBranch}`
+  })
+  if (!local.ok) {
+    // The remote still gets the merge (pushed by id): only the local branch stays behind.
+    logger.warning(`${baseBranch} here was left at ${ours.slice(0, 12)}: ${local.error}`)
+  }
+  return { commit, alreadyThere: false, error: null }
+}
+
+/** Pushes a refused branch's commit under a new name, so the work is on the remote. */
+async function rescue(
+  git: GitCommandManager,
+  remote: string,
+  ref: RefPush,
+  logger: Logger
+): Promise<void> {
+  const name = `parallel-worktree/${ref.branch}-${ref.commit!.slice(0, 12)}`
+  const report = await push(git, remote, [ref], () => `refs/heads/${name}`)
+  const line = report.lines.get(`refs/heads/${name}`)
+  if (line && line.flag !== '!') {
+    ref.rescuedAs = name
+    logger.warning(
+      `${ref.branch} could not be pushed; its commit ${ref.commit!.slice(0, 12)} is on ${remote} as ${name}`
+    )
+  }
+}
+
+function gitMessage(output: GitOutput): string {
+  const text = redactCredentials((output.stderr || output.stdout).trim())
+    .split('\n')
+    .filter((line) => !line.startsWith('hint:'))
+    .join(' ')
+  return text.length > 500 ? `${text.slice(0, 500)}…` : text || `exit ${output.exitCode}`
+}
