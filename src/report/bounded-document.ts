@@ -26,6 +26,7 @@ export function renderWithin(sections: Section[], limitBytes: number, whereElse:
   const budget = limitBytes - NOTE_RESERVE
   const parts: string[] = []
   const leftOutSections: string[] = []
+  let itemsDropped = false
   let used = 0
   const take = (text: string): void => {
     parts.push(text)
@@ -53,15 +54,17 @@ export function renderWithin(sections: Section[], limitBytes: number, whereElse:
     }
     const dropped = section.items.length - index
     if (dropped > 0) {
+      itemsDropped = true
       if (section.leftOutNote) take(section.leftOutNote(dropped))
       else leftOutSections.push(`${section.name} (${dropped} more)`)
     }
     if (tail !== undefined) take(tail)
   }
-  if (leftOutSections.length) {
-    parts.push(
-      `> [!NOTE]\n> Left out to stay within the size limit: ${leftOutSections.join(', ')}. ${whereElse}\n`
-    )
+  if (leftOutSections.length || itemsDropped) {
+    const what = leftOutSections.length
+      ? `Left out to stay within the size limit: ${leftOutSections.join(', ')}.`
+      : 'Some items were left out to stay within the size limit.'
+    parts.push(`> [!NOTE]\n> ${what} ${whereElse}\n`)
   }
   return parts.join('\n')
 }

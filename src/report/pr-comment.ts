@@ -84,9 +84,29 @@ function scrubbed(text: string, token: string): string {
   return token ? text.split(token).join('***') : text
 }
 
-function explain(error: unknown): string {
+/** The innermost cause's message: `fetch failed` hides `connect ECONNREFUSED …`. */
+function deepestMessage(error: unknown): string {
+  interface Chained {
+    message?: string
+    cause?: Chained
+  }
+  let current = error as Chained | undefined
+  let message = current?.message ?? String(error)
+  for (let depth = 0; depth < 5 && current?.cause; depth += 1) {
+    current = current.cause
+    if (current?.message) message = current.message
+  }
+  return message
+}
+
+function explain(error: unknown, signal: AbortSignal): string {
+  // Octokit turns a timeout into a 500 "Unknown Error": the signal tells the truth.
+  if (signal.aborted) return 'the GitHub API did not answer in time'
   const status = (error as { status?: number }).status
   const message = (error as Error).message ?? String(error)
+  // Octokit reports a failed connection as a 500 with no response.
+  if ((error as Error).name === 'HttpError' && !(error as { response?: unknown }).response)
+    return `could not reach the GitHub API: ${deepestMessage(error)}`
   if (status === 401) return `401 Unauthorized: the github-token was refused (${message})`
   if (status === 403) {
     return (
@@ -96,9 +116,6 @@ function explain(error: unknown): string {
   }
   if (status === 404)
     return `404 Not Found: no such issue or pull request, or no access to it (${message})`
-  if ((error as Error).name === 'AbortError' || (error as Error).name === 'TimeoutError') {
-    return 'the GitHub API did not answer in time'
-  }
   return status ? `${status}: ${message}` : message
 }
 
@@ -204,7 +221,7 @@ export async function postReportComment(
     return {
       action: 'failed',
       reason: scrubbed(
-        `Could not comment on ${target.owner}/${target.repo}#${target.number}: ${explain(error)}`,
+        `Could not comment on ${target.owner}/${target.repo}#${target.number}: ${explain(error, signal)}`,
         token
       )
     }
