@@ -259,3 +259,27 @@ describe('renderSummary (plan mode)', () => {
     expect(markdown).not.toContain('mermaid')
   })
 })
+
+describe('renderSummary (task mode, one matrix job)', () => {
+  const one = (fields: Parameters<typeof task>[1], success: boolean) =>
+    result([task(65, { merge: 'not-merged', merge_commit: null, commits: 2, ...fields })], {
+      mode: 'task',
+      success
+    })
+
+  it('says the branch was pushed for the merge job, without a timeline', () => {
+    const markdown = renderSummary(one({}, true))
+    expect(markdown.split('\n')[0]).toBe(
+      '## ✅ PRIORITY 65 completed: 2 commits pushed on `feature/us-065` for the merge job'
+    )
+    expect(markdown).not.toContain('mermaid')
+    expect(markdown).not.toContain('### ⏱️ Timing')
+  })
+
+  it('says what went wrong', () => {
+    expect(headline(one({ error: 'pushing feature/us-065 failed' }, false))).toBe(
+      '❌ PRIORITY 65 completed, but `feature/us-065` was not pushed'
+    )
+    expect(headline(one({ status: 'timed-out' }, false))).toBe('❌ PRIORITY 65 timed out')
+  })
+})

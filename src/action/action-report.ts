@@ -34,7 +34,10 @@ export async function reportToRunner(
   options: RunnerReportOptions = {}
 ): Promise<void> {
   const env = process.env
-  const branches: BranchLocation = settings.push ? 'origin' : 'runner'
+  // Task jobs push their branch, the merge job merges pushed ones: only `run` may keep
+  // branches on the runner alone.
+  const branches: BranchLocation =
+    execution.result.mode !== 'run' || settings.push ? 'origin' : 'runner'
   const result: RunResult = { ...execution.result, warnings: [...execution.result.warnings] }
   const extraOutputs: Record<string, string> = { ...execution.extraOutputs }
   const warnings: string[] = []

@@ -1,6 +1,6 @@
 import type { RunResult } from '../engine/types.js'
 import { code, plural } from './format.js'
-import { countOutcomes, OUTCOME_WORD } from './outcome.js'
+import { countOutcomes, OUTCOME_WORD, outcomeOf } from './outcome.js'
 import { separationInBrief } from './separation-text.js'
 
 /** The outcome in one line (Markdown: the base branch is in backticks). */
@@ -11,6 +11,7 @@ export function headline(result: RunResult): string {
     const verdict = result.success ? '📋' : '⚠️'
     return `${verdict} Plan for ${plural(total, 'priority', 'priorities')} on ${base}: ${separationInBrief(result.separation)}`
   }
+  if (result.mode === 'task' && result.tasks.length === 1) return taskHeadline(result)
   if (result.success) {
     return total === 1
       ? `✅ PRIORITY ${result.tasks[0]?.priority ?? ''} merged into ${base}`
@@ -21,4 +22,17 @@ export function headline(result: RunResult): string {
     .filter(([outcome]) => outcome !== 'merged')
     .map(([outcome, count]) => `${count} ${OUTCOME_WORD[outcome]}`)
   return `❌ ${merged} of ${plural(total, 'priority', 'priorities')} merged into ${base}${rest.length ? `: ${rest.join(', ')}` : ''}`
+}
+
+/** A matrix job's one priority: done and pushed for the merge job, or what went wrong. */
+function taskHeadline(result: RunResult): string {
+  const task = result.tasks[0]
+  const branch = code(task.branch)
+  if (result.success) {
+    return `✅ PRIORITY ${task.priority} completed: ${plural(task.commits, 'commit')} pushed on ${branch} for the merge job`
+  }
+  if (task.status === 'completed') {
+    return `❌ PRIORITY ${task.priority} completed, but ${branch} was not pushed`
+  }
+  return `❌ PRIORITY ${task.priority} ${OUTCOME_WORD[outcomeOf(task)]}`
 }

@@ -272,7 +272,8 @@ export function renderSummary(result: RunResult, options: SummaryOptions = {}): 
     conflictsSection(result, options.branches ?? 'local'),
     failuresSection(result, options.errorChars ?? 4000),
     skippedSection(result),
-    ...timingSections(result, options.timeline ?? true),
+    // One agent in a matrix job: no timeline, no speedup to speak of.
+    ...(result.mode === 'task' ? [] : timingSections(result, options.timeline ?? true)),
     planDetailsSection(result),
     allProblemsSection(result, options.annotationCaps ?? RUNNER_ANNOTATION_CAPS)
   ]
