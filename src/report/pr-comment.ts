@@ -158,7 +158,9 @@ export async function postReportComment(
   if (!options.enabled) return { action: 'none', reason: 'pr-comment is off' }
   const { target, why } = commentTarget(env, options.prNumber)
   if (!target) {
-    logger.info(`No pull request comment: nothing to comment on (${why}).`)
+    // Worth saying only when a report was wanted.
+    const say = result.success ? logger.debug : logger.info
+    say(`No pull request comment: nothing to comment on (${why}).`)
     return { action: 'none', reason: `no pull request or issue to comment on: ${why}` }
   }
   if (!token) {
