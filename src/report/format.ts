@@ -3,7 +3,7 @@
 /** `3m 12s`, `1h 04m`, `4.2s`: short and unambiguous. */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '—'
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`
+  if (Math.round(ms / 100) < 600) return `${(Math.round(ms / 100) / 10).toFixed(1)}s`
   const totalSeconds = Math.round(ms / 1000)
   const hours = Math.floor(totalSeconds / 3600)
   const minutes = Math.floor((totalSeconds % 3600) / 60)
