@@ -7,6 +7,7 @@ import type { GitCommandManager } from '../git/git-command-manager.js'
 import type { Logger } from './logger.js'
 import type { EngineOptions } from './run-engine.js'
 import { preflight } from './preflight.js'
+import { deleteMergedRemoteBranches, pushAfterMerges } from './publish-branches.js'
 import { acquireRunLock } from './run-lock.js'
 import { taskResultPath, type TaskResultFile } from './task-mode.js'
 import type { RunResult, Settings, TaskResult } from './types.js'
@@ -46,11 +47,15 @@ export async function mergePushed(settings: Settings, options: EngineOptions): P
     task.conflict_files = attempt.conflictFiles
     if (attempt.error) task.error = attempt.error
   }
+  const warnings: string[] = []
+  await pushAfterMerges(git, settings, tasks, logger, warnings)
   if (settings.cleanup) {
-    for (const task of tasks)
+    for (const task of tasks) {
       if (task.merge === 'merged') await merger.deleteMergedBranch(task.branch)
+    }
+    if (settings.push && warnings.length === 0) await deleteMergedRemoteBranches(git, tasks, logger)
   }
-  const result = buildResult(settings, plan.separation, tasks, began)
+  const result = buildResult(settings, plan.separation, tasks, began, warnings)
   // The run's length is the fan-out's, from the first task's start to now.
   const starts = tasks.map((task) => Date.parse(task.started_at ?? '')).filter(Number.isFinite)
   if (starts.length) {

@@ -1,0 +1,58 @@
+import { pushResults } from '../merge/push.js'
+import type { GitCommandManager } from '../git/git-command-manager.js'
+import type { Logger } from './logger.js'
+import type { Settings, TaskResult } from './types.js'
+
+/**
+ * `push: true` after the merges: the base, and every branch that holds unmerged work, go to
+ * origin (never forced). A failure is reported as a warning and in the failing tasks: the
+ * work stays on the local branches the result names.
+ */
+export async function pushAfterMerges(
+  git: GitCommandManager,
+  settings: Settings,
+  tasks: TaskResult[],
+  logger: Logger,
+  warnings: string[]
+): Promise<void> {
+  if (!settings.push) return
+  const kept: string[] = []
+  for (const task of tasks) {
+    if (task.merge === 'merged') continue
+    if (await git.resolveCommit(`refs/heads/${task.branch}`)) kept.push(task.branch)
+  }
+  const outcome = await pushResults(git, {
+    baseBranch: settings.baseBranch,
+    keptBranches: kept,
+    logger
+  })
+  if (outcome.pushed) {
+    logger.info(
+      `Pushed ${settings.baseBranch}${kept.length ? ` and ${kept.join(', ')}` : ''} to origin`
+    )
+    return
+  }
+  warnings.push(`push: ${outcome.error ?? 'not everything reached origin'}`)
+  for (const ref of outcome.branches) {
+    const task = tasks.find((t) => t.branch === ref.branch)
+    if (task && ref.error) {
+      const rescued = ref.rescuedAs ? ` (its commits are on origin as ${ref.rescuedAs})` : ''
+      task.error = [task.error, `push of ${ref.branch} failed: ${ref.error}${rescued}`]
+        .filter(Boolean)
+        .join('; ')
+    }
+  }
+}
+
+/** After a fan-out merge with push: merged branches leave origin too (their work is in base). */
+export async function deleteMergedRemoteBranches(
+  git: GitCommandManager,
+  tasks: TaskResult[],
+  logger: Logger
+): Promise<void> {
+  const merged = tasks.filter((task) => task.merge === 'merged').map((task) => task.branch)
+  if (merged.length === 0) return
+  const remote = await git.exec(['push', 'origin', '--delete', ...merged], { okExitCodes: [1] })
+  if (remote.exitCode !== 0)
+    logger.debug(`deleting merged branches on origin: ${remote.stderr.trim()}`)
+}
