@@ -5,6 +5,7 @@ import { silentLogger } from '../../src/engine/logger.js'
 import { parseSettings } from '../../src/inputs/settings.js'
 import type { RawInputs } from '../../src/inputs/input-definitions.js'
 import type { RunResult } from '../../src/engine/types.js'
+import type { TaskResultFile } from '../../src/engine/task-mode.js'
 import { createRepo, git, roadmapFiles, tempDir, type TempDir } from '../helpers/temp-repo.js'
 
 const AGENT = resolve('examples/agent/example-agent.mjs')
@@ -139,7 +140,7 @@ describe('fan-out across runners (task jobs, then a merge job)', () => {
     expect(isAncestor(origin, kept, 'roadmap')).toBe(false)
     expect(git(origin, 'log', '--format=%s', kept)).toMatch(/priority 67/)
     expect(git(origin, 'log', '--format=%s', 'roadmap')).toMatch(/Merge PRIORITY 68/)
-    const result = JSON.parse(readFileSync(join(results, 'task-67.json'), 'utf8'))
-    expect(result.pushed).toBe(true)
+    const file = JSON.parse(readFileSync(join(results, 'task-67.json'), 'utf8')) as TaskResultFile
+    expect(file.pushed).toBe(true)
   })
 })
