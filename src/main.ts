@@ -5,7 +5,7 @@ import { InputError } from './engine/errors.js'
 import { parseSettings } from './inputs/settings.js'
 import { cleanupLeftovers } from './run/leftover-cleanup.js'
 import { readActionInputs } from './action/input-helper.js'
-import { actionLogger } from './action/action-logger.js'
+import { actionLogger, annotationsMade } from './action/action-logger.js'
 import { reportToRunner } from './action/action-report.js'
 import { headline } from './report/summary.js'
 import * as state from './action/state-helper.js'
@@ -39,7 +39,9 @@ export async function run(): Promise<void> {
         }
       }
     })
-    await reportToRunner(execution)
+    // Matrix legs share one job name: the merge job comments for the whole fan-out.
+    const comment = settings.prComment && settings.mode !== 'task'
+    await reportToRunner(execution, { ...settings, prComment: comment }, { annotationsMade })
     state.markFinished()
     if (!execution.result.success) core.setFailed(headline(execution.result).replace(/`/g, ''))
   } catch (error) {
