@@ -28,20 +28,25 @@ interface Entry {
   pattern: PathPattern
 }
 
+/** Members are created when first needed: most nodes are leaves with one literal. */
 interface TrieNode {
   id: number
-  children: Map<string, TrieNode>
+  children: Map<string, TrieNode> | null
   /** Literal paths that end here. */
-  literals: Entry[]
+  literals: Entry[] | null
   /** Globs whose literal head (`src/plan` of `src/plan/**\/*.ts`) ends here. */
-  globs: Entry[]
+  globs: Entry[] | null
 }
+
+const NO_ENTRIES: readonly Entry[] = []
+const NO_CHILDREN: ReadonlyMap<string, TrieNode> = new Map()
 
 /**
  * Every pair of tasks whose touched paths meet: the same file, a folder and anything under
  * it, a glob and a path it matches, two globs that can match one path. Paths sit in a trie of
  * path segments, so each path is compared only with the paths on its own branch: the work
  * grows with the number of paths and the overlaps found, not with their product.
+ * The result is sorted by first, then second.
  */
 export function findOverlaps(scopes: readonly TaskScope[]): Overlap[] {
   const count = scopes.length
@@ -68,7 +73,7 @@ export function findOverlaps(scopes: readonly TaskScope[]): Overlap[] {
 
   for (const entry of literals) {
     trie.alongPath(entry.pattern, entry.pattern.segments.length, (node) => {
-      for (const other of node.literals) {
+      for (const other of node.literals ?? NO_ENTRIES) {
         if (other.task !== entry.task) {
           record(entry.task, other.task, sharedPathText(entry.pattern, other.pattern))
         }
@@ -80,7 +85,7 @@ export function findOverlaps(scopes: readonly TaskScope[]): Overlap[] {
       record(entry.task, other.task, sharedPathText(entry.pattern, other.pattern))
     )
     trie.alongPath(entry.pattern, entry.pattern.literalDepth, (node) => {
-      for (const other of node.globs) {
+      for (const other of node.globs ?? NO_ENTRIES) {
         if (other.task !== entry.task && globsMeet(entry.pattern, other.pattern)) {
           record(entry.task, other.task, sharedPathText(entry.pattern, other.pattern))
         }
@@ -106,7 +111,7 @@ class PathTrie {
   readonly root: TrieNode = this.node()
 
   private node(): TrieNode {
-    return { id: this.nextId++, children: new Map(), literals: [], globs: [] }
+    return { id: this.nextId++, children: null, literals: null, globs: null }
   }
 
   /** A literal at its own node; a glob at the node of its literal head. */
@@ -116,11 +121,13 @@ class PathTrie {
     let node = this.root
     for (let index = 0; index < depth; index += 1) {
       const name = (pattern.segments[index] as { text: string }).text
+      node.children ??= new Map()
       let child = node.children.get(name)
       if (!child) node.children.set(name, (child = this.node()))
       node = child
     }
-    ;(pattern.glob ? node.globs : node.literals).push(entry)
+    if (pattern.glob) (node.globs ??= []).push(entry)
+    else (node.literals ??= []).push(entry)
   }
 
   /** Calls back for the root and each node along the first `depth` segments of a path. */
@@ -128,7 +135,7 @@ class PathTrie {
     let node: TrieNode | undefined = this.root
     visit(node)
     for (let index = 0; index < depth && node; index += 1) {
-      node = node.children.get((pattern.segments[index] as { text: string }).text)
+      node = node.children?.get((pattern.segments[index] as { text: string }).text)
       if (node) visit(node)
     }
   }
@@ -140,14 +147,14 @@ class PathTrie {
     const seen = new Set<number>()
     const coveredSubtrees = new Set<number>()
     const report = (node: TrieNode, literalCounts: (literal: Entry) => boolean): void => {
-      for (const literal of node.literals) {
+      for (const literal of node.literals ?? NO_ENTRIES) {
         if (literal.task !== glob.task && literalCounts(literal)) found(literal)
       }
     }
     const reportSubtree = (node: TrieNode): void => {
       if (coveredSubtrees.has(node.id)) return
       coveredSubtrees.add(node.id)
-      for (const child of node.children.values()) {
+      for (const child of (node.children ?? NO_CHILDREN).values()) {
         report(child, () => true)
         reportSubtree(child)
       }
@@ -168,12 +175,12 @@ class PathTrie {
       const segment = segments[at]
       if (segment.kind === 'globstar') {
         visit(node, at + 1)
-        for (const child of node.children.values()) visit(child, at)
+        for (const child of (node.children ?? NO_CHILDREN).values()) visit(child, at)
       } else if (segment.kind === 'literal') {
-        const child = node.children.get(segment.text)
+        const child = node.children?.get(segment.text)
         if (child) visit(child, at + 1)
       } else {
-        for (const [name, child] of node.children) {
+        for (const [name, child] of node.children ?? NO_CHILDREN) {
           if (segment.matches(name)) visit(child, at + 1)
         }
       }

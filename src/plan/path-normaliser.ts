@@ -72,6 +72,10 @@ export function looksLikeFile(segment: string): boolean {
  * `''` at the root); every other mention is read as relative to the repository root.
  */
 export function normaliseMention(mention: Mention, sourceDir: string): string | null {
+  // In code and prose only folders, paths and globs with a dot count: a plain word never
+  // does, and most tokens are plain words.
+  const plain = mention.context === 'code' || mention.context === 'prose'
+  if (plain && !/[./\\]/.test(mention.text)) return null
   return mention.context === 'link'
     ? normaliseLinkTarget(mention.text, sourceDir)
     : normaliseToken(mention.text, mention.context)

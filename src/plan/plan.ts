@@ -106,13 +106,14 @@ function separationOf(
   waves: readonly number[][]
 ): Separation {
   const count = tasks.length
-  const overlapping = new Set(overlaps.map((overlap) => overlap.first * count + overlap.second))
+  // Overlaps come sorted by (first, second): one cursor finds the pairs that are not in them.
   const independentPairs: [number, number][] = []
+  let next = 0
   for (let first = 0; first < count; first += 1) {
     for (let second = first + 1; second < count; second += 1) {
-      if (!overlapping.has(first * count + second)) {
-        independentPairs.push([tasks[first].priority, tasks[second].priority])
-      }
+      const overlap = overlaps[next]
+      if (overlap && overlap.first === first && overlap.second === second) next += 1
+      else independentPairs.push([tasks[first].priority, tasks[second].priority])
     }
   }
   const conflicts: Record<string, string[]> = {}
