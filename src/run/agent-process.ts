@@ -1,14 +1,18 @@
 import { spawn } from 'node:child_process'
-import { createWriteStream } from 'node:fs'
+import { createWriteStream, type WriteStream } from 'node:fs'
 import { once } from 'node:events'
 import { commandShell } from './agent-command.js'
+import { LineSplitter } from './line-splitter.js'
+import { isAlive, signalGroup, signalTree, treeAlive, treeMembers } from './process-tree.js'
 
 export interface ProcessOptions {
   command: string
   cwd: string
   env: Record<string, string>
-  /** Every byte the process writes goes here (appended). */
+  /** Every byte the process writes goes here (appended), between a header and a footer. */
   logFile: string
+  /** What the log's header calls this command: `setup`, `agent`. */
+  label?: string
   /** 0: no limit. */
   timeoutMs: number
   /** Cancels the run: the process tree is stopped and the outcome is `cancelled`. */
@@ -18,6 +22,7 @@ export interface ProcessOptions {
   /** Each complete output line, for the live console. */
   onLine?: (line: string) => void
   onStart?: (pid: number) => void
+  onExit?: (pid: number) => void
 }
 
 export interface ProcessOutcome {
@@ -28,33 +33,58 @@ export interface ProcessOutcome {
   cancelled: boolean
   /** The last lines of output, for reports. */
   tail: string[]
+  durationMs: number
 }
 
-const TAIL_LINES = 40
+export const TAIL_LINES = 40
+/** How long output may keep flowing after the shell exited (from processes it left behind). */
+const DRAIN_MS = 2000
 
 /**
- * Runs a shell command in its own process group, so that a timeout or a cancellation can stop
- * the whole tree the agent started (TERM, then KILL after the grace time). Completion is the
- * child's exit event: nothing polls.
+ * Runs a shell command in a process group of its own, so that a timeout or a cancellation
+ * stops the whole tree it started: TERM, then KILL after the grace time. Completion is the
+ * child's exit event; nothing polls. Whatever the command left running when it exited is
+ * killed too: an agent's stray server must not outlive its task.
  */
 export async function runProcess(options: ProcessOptions): Promise<ProcessOutcome> {
+  const began = Date.now()
   const log = createWriteStream(options.logFile, { flags: 'a' })
   await once(log, 'open')
+  const label = options.label ?? 'command'
+  log.write(`=== ${label} started ${new Date(began).toISOString()}: ${options.command}\n`)
+  const tail: string[] = []
+  const keep = (line: string): void => {
+    tail.push(line)
+    if (tail.length > TAIL_LINES) tail.shift()
+    options.onLine?.(line)
+  }
+
+  if (options.signal?.aborted) {
+    await endLog(log, `=== ${label} not started: the run was cancelled\n`)
+    return { exitCode: null, signal: null, timedOut: false, cancelled: true, tail, durationMs: 0 }
+  }
+
   const child = spawn(commandShell(), ['-c', options.command], {
     cwd: options.cwd,
     env: options.env,
-    detached: true, // a process group of its own
+    detached: true, // a process group of its own: our signals reach its whole tree
     stdio: ['ignore', 'pipe', 'pipe']
   })
-  const tail: string[] = []
   let timedOut = false
   let cancelled = false
   let killTimer: NodeJS.Timeout | undefined
+  let exited = false
+  /** When TERM went out, and to whom: the KILL that follows reaches them even if they left. */
+  const stopping: { at: number | null } = { at: null }
+  const doomed = new Set<number>()
 
   const stopTree = (): void => {
-    if (killTimer || child.pid === undefined) return
-    signalGroup(child.pid, 'SIGTERM')
-    killTimer = setTimeout(() => signalGroup(child.pid!, 'SIGKILL'), options.killGraceMs)
+    if (stopping.at !== null || child.pid === undefined || exited) return
+    const pid = child.pid
+    stopping.at = Date.now()
+    for (const member of treeMembers(pid)) doomed.add(member)
+    signalTree(pid, 'SIGTERM')
+    killTimer = setTimeout(() => killRest(pid, doomed), options.killGraceMs)
   }
   const timeout =
     options.timeoutMs > 0
@@ -64,66 +94,79 @@ export async function runProcess(options: ProcessOptions): Promise<ProcessOutcom
         }, options.timeoutMs)
       : undefined
   const onAbort = (): void => {
+    if (timedOut) return
     cancelled = true
     stopTree()
   }
-  if (options.signal?.aborted) onAbort()
-  else options.signal?.addEventListener('abort', onAbort, { once: true })
+  options.signal?.addEventListener('abort', onAbort, { once: true })
 
-  const lines = new LineSplitter((line) => {
-    tail.push(line)
-    if (tail.length > TAIL_LINES) tail.shift()
-    options.onLine?.(line)
-  })
-  for (const stream of [child.stdout, child.stderr]) {
+  const splitters = [child.stdout, child.stderr].map((stream) => {
+    const splitter = new LineSplitter(keep)
     stream.on('data', (chunk: Buffer) => {
       log.write(chunk)
-      lines.push(chunk.toString('utf8'))
+      splitter.push(chunk)
     })
-  }
+    return splitter
+  })
 
+  // Listened for from the start: 'close' may come in the same turn as 'exit'.
+  const closed = once(child, 'close').catch(() => undefined)
   const spawnError = new Promise<never>((_resolve, reject) => child.once('error', reject))
+  spawnError.catch(() => undefined)
   if (child.pid !== undefined) options.onStart?.(child.pid)
   try {
     const [exitCode, signal] = (await Promise.race([once(child, 'exit'), spawnError])) as [
       number | null,
       NodeJS.Signals | null
     ]
-    // The shell is gone; stop what it left behind in its group, then let the output drain.
-    if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL')
-    await Promise.race([once(child, 'close'), delay(2000)])
-    lines.flush()
-    return { exitCode, signal, timedOut, cancelled, tail }
+    exited = true
+    if (child.pid !== undefined) {
+      const pid = child.pid
+      if (stopping.at !== null) {
+        // Stopping: the rest of the tree keeps the rest of its grace to shut down cleanly.
+        const deadline = stopping.at + options.killGraceMs
+        while (Date.now() < deadline && treeAliveOrAny(pid, doomed)) await delay(50)
+      }
+      // What the shell left behind has no owner any more.
+      killRest(pid, doomed)
+      options.onExit?.(pid)
+    }
+    await Promise.race([closed, delay(DRAIN_MS)])
+    for (const splitter of splitters) splitter.flush()
+    const durationMs = Date.now() - began
+    const how = signal ? `killed by ${signal}` : `exit ${exitCode}`
+    const why = timedOut ? ' (timed out)' : cancelled ? ' (cancelled)' : ''
+    await endLog(
+      log,
+      `=== ${label} ended: ${how}${why} after ${(durationMs / 1000).toFixed(1)} s\n`
+    )
+    return { exitCode, signal, timedOut, cancelled, tail, durationMs }
+  } catch (error) {
+    await endLog(log, `=== ${label} could not start: ${(error as Error).message}\n`)
+    throw error
   } finally {
     clearTimeout(timeout)
     clearTimeout(killTimer)
     options.signal?.removeEventListener('abort', onAbort)
-    await new Promise<void>((resolve) => log.end(resolve))
+    child.stdout.destroy()
+    child.stderr.destroy()
   }
 }
 
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal)
-  } catch {
-    // The group is already gone.
-  }
+function killRest(pgid: number, members: ReadonlySet<number>): void {
+  signalGroup(pgid, 'SIGKILL')
+  for (const pid of members) if (isAlive(pid)) signalTree(pid, 'SIGKILL')
+}
+
+function treeAliveOrAny(pgid: number, members: ReadonlySet<number>): boolean {
+  return treeAlive(pgid) || [...members].some(isAlive)
+}
+
+async function endLog(log: WriteStream, footer: string): Promise<void> {
+  if (log.writableEnded) return
+  await new Promise<void>((resolve) => log.end(footer, () => resolve()))
 }
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref())
-}
-
-class LineSplitter {
-  private rest = ''
-  constructor(private readonly emit: (line: string) => void) {}
-  push(text: string): void {
-    const parts = (this.rest + text).split(/\r?\n/)
-    this.rest = parts.pop() ?? ''
-    for (const part of parts) this.emit(part)
-  }
-  flush(): void {
-    if (this.rest) this.emit(this.rest)
-    this.rest = ''
-  }
 }

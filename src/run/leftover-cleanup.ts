@@ -1,79 +1,174 @@
-import { existsSync } from 'node:fs'
+import { readFileSync, readlinkSync } from 'node:fs'
+import { stat } from 'node:fs/promises'
 import { GitCommandManager } from '../git/git-command-manager.js'
 import type { Logger } from '../engine/logger.js'
-import { WorktreeManager } from './worktree-manager.js'
+import { isAlive, isSignallablePid, signalGroup, signalTree, treeMembers } from './process-tree.js'
+import { listWorktrees, realPath, WorktreeManager } from './worktree-manager.js'
 
+/** What a run records as it goes, so that a post step can clean up after it was killed. */
 export interface Leftovers {
   repo: string
   worktrees: { path: string; branch: string; priority: number }[]
+  /** The process groups of the agents and setup commands it started. */
   pids: number[]
+  /** When given, a branch of the run holding no commit beyond it is deleted too. */
+  baseBranch?: string
+  /** false: a worktree with uncommitted changes is kept rather than committed. Default true. */
+  autoCommit?: boolean
 }
 
 /**
  * After a run that did not finish (cancelled job, killed coordinator): stop every agent tree
- * it recorded, save what each worktree holds uncommitted in a commit on its branch, remove the
- * worktrees. Branches are kept. Problems are warnings: cleanup must not fail a job.
+ * it recorded, save what each worktree holds uncommitted in a commit on its branch, remove
+ * the worktrees. Branches with commits are kept. Problems are warnings: cleanup must not fail
+ * a job, and it never touches what it cannot tell is the run's own.
  */
 export async function cleanupLeftovers(
   leftovers: Leftovers,
   logger: Logger,
   graceMs = 5000
 ): Promise<void> {
-  await stopGroups(leftovers.pids, graceMs)
+  const paths = leftovers.worktrees.map((worktree) => realPath(worktree.path))
+  const groups = leftovers.pids.filter((pid) => ownedGroup(pid, paths))
+  if (groups.length) logger.info(`Stopping ${groups.length} agent process tree(s) of the run`)
+  await stopGroups(groups, graceMs)
+
   const git = new GitCommandManager(leftovers.repo)
   const manager = new WorktreeManager(git, logger)
   const identity = await git.identityEnv().catch(() => ({}))
+  const [main, ...others] = await listWorktrees(git)
+  const registered = new Set(others.map((entry) => realPath(entry.path)))
   for (const worktree of leftovers.worktrees) {
+    const path = realPath(worktree.path)
     try {
-      if (existsSync(worktree.path)) {
-        const here = git.at(worktree.path)
+      if (path === realPath(main.path)) continue
+      if (!registered.has(path)) {
+        // Already gone, or never a worktree of this repository: nothing of ours to save there.
+        await dropEmptyBranch(git, worktree.branch, leftovers.baseBranch, logger)
+        continue
+      }
+      if (await isDirectory(path)) {
+        const here = git.at(path)
+        const head = (
+          await here.exec(['symbolic-ref', '-q', 'HEAD'], { okExitCodes: [1] })
+        ).stdout.trim()
         if (await here.run(['status', '--porcelain'])) {
+          if (leftovers.autoCommit === false || !head) {
+            logger.warning(
+              `Kept the worktree ${path}: it holds uncommitted changes${head ? ' and auto-commit is off' : ' on a detached HEAD'}`
+            )
+            continue
+          }
           await here.run(['add', '-A'])
           await here.run(
             [
               'commit',
               '--no-verify',
-              '-q',
+              '--quiet',
               '-m',
               `WIP PRIORITY ${worktree.priority}: uncommitted changes saved after the run was stopped`
             ],
             { env: identity }
           )
           logger.info(
-            `Saved uncommitted work of priority ${worktree.priority} on ${worktree.branch}`
+            `Saved the uncommitted work of priority ${worktree.priority} on ${head.replace('refs/heads/', '')}`
           )
         }
+        if (
+          !head &&
+          Number(await here.run(['rev-list', '--count', 'HEAD', '--not', '--branches']))
+        ) {
+          logger.warning(`Kept the worktree ${path}: its detached HEAD holds commits no branch has`)
+          continue
+        }
       }
-      await manager.remove(worktree.path)
-      logger.info(`Removed worktree ${worktree.path} (branch ${worktree.branch} kept)`)
+      await manager.remove(path)
+      logger.info(`Removed the worktree ${path}`)
+      await dropEmptyBranch(git, worktree.branch, leftovers.baseBranch, logger)
     } catch (error) {
-      logger.warning(`Could not clean up ${worktree.path}: ${(error as Error).message}`)
+      logger.warning(`Could not clean up ${path}: ${(error as Error).message}`)
     }
   }
-  await git.exec(['worktree', 'prune'], { okExitCodes: [128] }).catch(() => undefined)
+  await git.exec(['worktree', 'prune']).catch(() => undefined)
 }
 
-/** TERM to each process group, KILL to those still there after the grace time. */
-export async function stopGroups(pids: readonly number[], graceMs: number): Promise<void> {
-  const alive = (pid: number): boolean => {
-    try {
-      process.kill(-pid, 0)
-      return true
-    } catch {
-      return false
-    }
+/** Deletes the run's branch when every commit on it is in base; says so when it is kept. */
+async function dropEmptyBranch(
+  git: GitCommandManager,
+  branch: string,
+  baseBranch: string | undefined,
+  logger: Logger
+): Promise<void> {
+  const ref = `refs/heads/${branch}`
+  const tip = await git.resolveCommit(ref)
+  if (!tip) return
+  if (!baseBranch || !(await git.branchExists(baseBranch))) {
+    logger.info(`Kept the branch ${branch}`)
+    return
   }
-  const living = pids.filter(alive)
-  for (const pid of living) signal(pid, 'SIGTERM')
-  const until = Date.now() + graceMs
-  while (living.some(alive) && Date.now() < until) await new Promise((r) => setTimeout(r, 100))
-  for (const pid of living.filter(alive)) signal(pid, 'SIGKILL')
+  const unique = Number(
+    await git.run(['rev-list', '--count', tip, `^refs/heads/${baseBranch}`, '--'])
+  )
+  if (unique > 0) {
+    logger.info(`Kept the branch ${branch}: ${unique} commit(s) not in ${baseBranch}`)
+    return
+  }
+  const deleted = await git.exec(['update-ref', '-d', ref, tip], { okExitCodes: [1, 128] })
+  if (deleted.exitCode === 0) logger.info(`Deleted the branch ${branch}: it held nothing new`)
 }
 
-function signal(pid: number, name: NodeJS.Signals): void {
+/**
+ * True when the group `pgid` is alive and belongs to the run: one of its processes was given
+ * one of the run's worktrees (WORKTREE_PATH) or works in one. A pid recorded long ago may
+ * have been reused by a stranger; that one is left alone. Where processes cannot be
+ * inspected (no /proc), a living group is trusted.
+ */
+export function ownedGroup(pgid: number, worktreePaths: readonly string[]): boolean {
+  if (!isSignallablePid(pgid)) return false
+  const members = treeMembers(pgid)
+  if (members.length === 0) return false
+  if (process.platform !== 'linux') return true
+  return members.some((pid) => worksIn(pid, worktreePaths))
+}
+
+function worksIn(pid: number, worktreePaths: readonly string[]): boolean {
+  const inside = (path: string): boolean =>
+    worktreePaths.some((root) => path === root || path.startsWith(`${root}/`))
   try {
-    process.kill(-pid, name)
+    const cwd = readlinkSync(`/proc/${pid}/cwd`).replace(/ \(deleted\)$/, '')
+    if (inside(cwd)) return true
   } catch {
-    // already gone
+    // Not ours to read.
   }
+  try {
+    const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')
+    const given = environ.find((entry) => entry.startsWith('WORKTREE_PATH='))
+    return given !== undefined && inside(realPath(given.slice('WORKTREE_PATH='.length)))
+  } catch {
+    return false
+  }
+}
+
+/** TERM to each process tree, KILL to what is left of them after the grace time. */
+export async function stopGroups(pids: readonly number[], graceMs: number): Promise<void> {
+  const living = pids.filter(isSignallablePid)
+  const members = new Set(living.flatMap((pid) => treeMembers(pid)))
+  if (members.size === 0) return
+  for (const pid of living) signalTree(pid, 'SIGTERM')
+  const until = Date.now() + graceMs
+  const anyAlive = (): boolean =>
+    [...members].some(isAlive) || living.some((pid) => treeMembers(pid).length > 0)
+  while (anyAlive() && Date.now() < until) await new Promise((r) => setTimeout(r, 100))
+  for (const pid of living) {
+    signalGroup(pid, 'SIGKILL')
+    signalTree(pid, 'SIGKILL')
+  }
+  for (const pid of members) if (isAlive(pid)) signalTree(pid, 'SIGKILL')
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return stat(path).then(
+    (info) => info.isDirectory(),
+    () => false
+  )
 }

@@ -1,4 +1,3 @@
-import type { ResourceGate } from './resource-monitor.js'
 import type { Logger } from '../engine/logger.js'
 
 export interface ScheduledTask {
@@ -7,75 +6,186 @@ export interface ScheduledTask {
   after: readonly number[]
 }
 
-export interface ScheduleOptions {
-  maxParallel: number
-  gate?: ResourceGate
-  signal?: AbortSignal
-  logger: Logger
-  /** Runs one task to its end (agent, then merge); never rejects. */
-  start: (priority: number) => Promise<void>
-  /**
-   * When nothing of ours runs and the gate has held a start back this long, start one anyway
-   * with a warning: a machine busy with something else must not hang the run forever.
-   */
-  maxIdleWaitMs?: number
+/**
+ * A started task. Its slot is held until `released` (its agent has ended); the tasks that
+ * wait on it start after `settled` (its verdict, cleanup and merge are done).
+ */
+export interface TaskHandle {
+  released: Promise<unknown>
+  settled: Promise<unknown>
 }
 
+/** What the scheduler asks before each start. */
+export interface StartGate {
+  /** Null when a start may go ahead now, else why not. */
+  check(): Promise<string | null>
+  /** Resolves when the answer may have changed. */
+  nextSample?(): Promise<void>
+  readonly intervalMs: number
+}
+
+/** A live view of the schedule, kept up to date for the progress line. */
+export interface ScheduleState {
+  running: number[]
+  finishing: number[]
+  waiting: number[]
+  done: number[]
+  /** Why the next start is held back, while it is. */
+  held: string | null
+}
+
+export interface ScheduleOptions {
+  maxParallel: number
+  gate?: StartGate
+  signal?: AbortSignal
+  logger: Logger
+  /**
+   * Starts one task. A promise: the task holds its slot until the promise settles, and it
+   * settles then too. A TaskHandle: the slot is freed at `released`. Should never reject.
+   */
+  start: (priority: number) => Promise<void> | TaskHandle
+  /** Gets a task that is next in line ready before its start (no slot held). */
+  prepare?: (priority: number) => void
+  /** How many ready tasks beyond the running ones are prepared ahead (default: maxParallel). */
+  lookahead?: number
+  /**
+   * When nothing of this run is running and the gate has held the next start back this long,
+   * the schedule stops: the tasks not started are returned with the gate's reason.
+   */
+  maxIdleWaitMs?: number
+  state?: ScheduleState
+}
+
+export interface ScheduleOutcome {
+  /** Tasks never started (the run was cancelled, or the gate held them past maxIdleWaitMs). */
+  notStarted: number[]
+  /** The gate's reason when it held starts back past maxIdleWaitMs, else null. */
+  gaveUp: string | null
+}
+
+export const DEFAULT_MAX_IDLE_WAIT_MS = 10 * 60_000
+
 /**
- * Starts tasks in input order as soon as their `after` priorities have settled, keeping at
- * most `maxParallel` running and consulting the resource gate before each start. It wakes on
- * completions (events), and only re-samples resources on a timer while a start is held back.
+ * Starts tasks in input order as soon as the tasks they wait on have settled, keeping at most
+ * `maxParallel` running and asking the gate before each start. It wakes on events only: a
+ * task released or settled, a new resource sample while a start is held, cancellation.
  */
 export async function runSchedule(
   tasks: readonly ScheduledTask[],
   options: ScheduleOptions
-): Promise<{ notStarted: number[] }> {
+): Promise<ScheduleOutcome> {
+  const { gate, signal, logger } = options
   const known = new Set(tasks.map((task) => task.priority))
+  const running = new Set<number>()
+  const finishing = new Set<number>()
   const settled = new Set<number>()
-  const running = new Map<number, Promise<void>>()
+  const prepared = new Set<number>()
   const waiting = [...tasks]
-  const aborted = new Promise<void>((resolve) => {
-    if (options.signal?.aborted) resolve()
-    options.signal?.addEventListener('abort', () => resolve(), { once: true })
-  })
-  const maxIdleWaitMs = options.maxIdleWaitMs ?? 10 * 60_000
-  let heldSince: number | null = null
-
-  while (!options.signal?.aborted) {
-    const next = waiting.find((task) =>
-      task.after.every((priority) => settled.has(priority) || !known.has(priority))
-    )
-    if (!next && running.size === 0) break
-    if (next && running.size < options.maxParallel) {
-      const reason = options.gate ? await options.gate.check() : null
-      const idleTooLong =
-        running.size === 0 && heldSince !== null && Date.now() - heldSince >= maxIdleWaitMs
-      if (!reason || idleTooLong) {
-        if (reason)
-          options.logger.warning(
-            `Starting priority ${next.priority} anyway: ${reason}, and nothing else of this run is running`
-          )
-        heldSince = null
-        waiting.splice(waiting.indexOf(next), 1)
-        running.set(
-          next.priority,
-          options.start(next.priority).finally(() => {
-            running.delete(next.priority)
-            settled.add(next.priority)
-          })
-        )
-        continue
-      }
-      heldSince ??= Date.now()
-      await Promise.race([...running.values(), aborted, delay(options.gate!.intervalMs)])
-      continue
-    }
-    await Promise.race([...running.values(), aborted])
+  const ends: Promise<unknown>[] = []
+  const maxIdleWaitMs = options.maxIdleWaitMs ?? DEFAULT_MAX_IDLE_WAIT_MS
+  const lookahead = options.prepare ? (options.lookahead ?? options.maxParallel) : 0
+  const state: ScheduleState = options.state ?? {
+    running: [],
+    finishing: [],
+    waiting: [],
+    done: [],
+    held: null
   }
-  await Promise.allSettled(running.values())
-  return { notStarted: waiting.map((task) => task.priority) }
-}
+  let notify = (): void => {}
+  const onAbort = (): void => notify()
+  signal?.addEventListener('abort', onAbort, { once: true })
+  let heldSince: number | null = null
+  let gaveUp: string | null = null
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref())
+  const publish = (): void => {
+    state.running = [...running]
+    state.finishing = [...finishing]
+    state.waiting = waiting.map((task) => task.priority)
+    state.done = [...settled]
+  }
+  const launch = (task: ScheduledTask): void => {
+    waiting.splice(waiting.indexOf(task), 1)
+    running.add(task.priority)
+    let handle: TaskHandle
+    try {
+      const started = options.start(task.priority)
+      handle = started instanceof Promise ? { released: started, settled: started } : started
+    } catch (error) {
+      const failed = Promise.reject(error instanceof Error ? error : new Error(String(error)))
+      handle = { released: failed, settled: failed }
+    }
+    const released = handle.released
+      .catch((error: Error) => logger.error(`priority ${task.priority}: ${error.message}`))
+      .finally(() => {
+        running.delete(task.priority)
+        finishing.add(task.priority)
+        publish()
+        notify()
+      })
+    ends.push(
+      Promise.allSettled([released, handle.settled]).then(() => {
+        finishing.delete(task.priority)
+        settled.add(task.priority)
+        publish()
+        notify()
+      })
+    )
+    publish()
+  }
+
+  try {
+    publish()
+    while (!signal?.aborted) {
+      const changed = new Promise<void>((resolve) => (notify = resolve))
+      const ready = waiting.filter((task) =>
+        task.after.every((priority) => settled.has(priority) || !known.has(priority))
+      )
+      const idle = running.size === 0 && finishing.size === 0
+      if (ready.length === 0 && idle) break
+      const next = ready[0]
+      if (next && running.size < options.maxParallel) {
+        const reason = gate ? await gate.check() : null
+        if (signal?.aborted) break
+        if (!reason) {
+          if (state.held) {
+            logger.info(`Resources are below the limits again: starting priority ${next.priority}`)
+          }
+          state.held = null
+          heldSince = null
+          launch(next)
+          continue
+        }
+        if (reason !== state.held)
+          logger.info(`Priority ${next.priority} waits to start: ${reason}`)
+        state.held = reason
+        heldSince ??= Date.now()
+        if (idle && Date.now() - heldSince >= maxIdleWaitMs) {
+          gaveUp = reason
+          break
+        }
+      }
+      for (const task of ready.slice(0, lookahead)) {
+        if (prepared.has(task.priority)) continue
+        prepared.add(task.priority)
+        options.prepare?.(task.priority)
+      }
+      const wakeUps: Promise<unknown>[] = [changed]
+      const timers: NodeJS.Timeout[] = []
+      const after = (ms: number): Promise<void> =>
+        new Promise((resolve) => timers.push(setTimeout(resolve, Math.max(0, ms))))
+      if (state.held && gate) {
+        // A timer of our own keeps the process alive while only the gate's sampling runs.
+        wakeUps.push(after(gate.intervalMs))
+        if (gate.nextSample) wakeUps.push(gate.nextSample())
+        if (idle) wakeUps.push(after(maxIdleWaitMs - (Date.now() - (heldSince ?? Date.now()))))
+      }
+      await Promise.race(wakeUps)
+      for (const timer of timers) clearTimeout(timer)
+    }
+  } finally {
+    signal?.removeEventListener('abort', onAbort)
+  }
+  await Promise.allSettled(ends)
+  publish()
+  return { notStarted: waiting.map((task) => task.priority), gaveUp }
 }

@@ -1,13 +1,14 @@
-import { mkdir } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Logger } from '../engine/logger.js'
 import type { PlannedTask, Settings, TaskResult, TaskStatus } from '../engine/types.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
 import { renderBranchTemplate } from '../git/ref-names.js'
-import { agentVariables, renderAgentCommand } from './agent-command.js'
+import { agentVariables, renderAgentCommand, type AgentValues } from './agent-command.js'
 import { agentEnvironment } from './agent-env.js'
 import { runProcess, type ProcessOutcome } from './agent-process.js'
-import { copyWorktreeFiles, worktreePath, type WorktreeManager } from './worktree-manager.js'
+import { BaseTip } from './base-tip.js'
+import { worktreePath, type Worktree, type WorktreeManager } from './worktree-manager.js'
 
 /** What the supervisor tells the shells, so that a post step can clean up after a kill. */
 export interface RunEvents {
@@ -28,6 +29,10 @@ export interface TaskContext {
   env: NodeJS.ProcessEnv
   /** Author/committer variables for commits the run makes (empty when configured). */
   identity: Record<string, string>
+  /** Where worktrees start (origin-aware); the local base branch when absent. */
+  baseTip?: BaseTip
+  /** Runs a worktree creation that a started task waits for ahead of background ones. */
+  urgent?: <T>(work: () => Promise<T>) => Promise<T>
 }
 
 /** A task as the result JSON shows it before it runs. */
@@ -51,118 +56,321 @@ export function pendingTask(planned: PlannedTask, settings: Settings): TaskResul
   }
 }
 
-/**
- * One priority from worktree to proof of work: a worktree and branch from the base's current
- * tip, the worktree files, the setup command, the agent (timed, cancellable), an auto-commit of
- * what it left, and the verdict. It never throws: every problem becomes the task's status.
- */
-export async function runTask(task: TaskResult, ctx: TaskContext): Promise<TaskResult> {
-  const { settings, logger } = ctx
-  const started = Date.now()
-  task.started_at = new Date(started).toISOString()
-  task.status = 'running'
-  await mkdir(settings.logDir, { recursive: true })
-  task.log_file = join(settings.logDir, `priority-${task.priority}.log`)
-  const prefix = `[${task.priority}]`
-  try {
-    const baseRef = `refs/heads/${settings.baseBranch}`
-    const startPoint = await ctx.git.run(['rev-parse', '--verify', `${baseRef}^{commit}`])
-    await using worktree = await ctx.worktrees.create({
-      branch: task.branch,
-      path: task.worktree,
-      startPoint,
-      baseBranch: settings.baseBranch,
-      removeOnDispose: settings.cleanup,
-      reason: `parallel-worktree: priority ${task.priority} in progress`
-    })
-    ctx.events.worktreeCreated?.(task.priority, worktree.path, worktree.branch)
-    logger.info(
-      `${prefix} worktree ${worktree.path} on ${worktree.branch} from ${settings.baseBranch} ${startPoint.slice(0, 12)}`
-    )
-    const copied = await copyWorktreeFiles(
-      ctx.git,
-      settings.repo,
-      worktree.path,
-      settings.worktreeFiles
-    )
-    if (copied.length) logger.info(`${prefix} copied ${copied.join(', ')}`)
-
-    const values = {
-      priority: task.priority,
-      branch: task.branch,
-      worktree: worktree.path,
-      base: settings.baseBranch
-    }
-    const env = agentEnvironment(ctx.env, settings.githubToken, agentVariables(values))
-    const run = (command: string, timeoutMs: number): Promise<ProcessOutcome> =>
-      runProcess({
-        command: renderAgentCommand(command, values),
-        cwd: worktree.path,
-        env,
-        logFile: task.log_file!,
-        timeoutMs,
-        signal: ctx.signal,
-        killGraceMs: ctx.killGraceMs,
-        onLine: (line) => logger.info(`${prefix} ${line}`),
-        onStart: (pid) => ctx.events.processStarted?.(task.priority, pid)
-      })
-
-    const deadline = settings.taskTimeoutMs > 0 ? started + settings.taskTimeoutMs : 0
-    let outcome: ProcessOutcome | null = null
-    if (settings.setupCommand) {
-      logger.info(`${prefix} setup: ${settings.setupCommand}`)
-      outcome = await run(settings.setupCommand, settings.taskTimeoutMs)
-      if (outcome.exitCode !== 0 || outcome.timedOut || outcome.cancelled) {
-        return finish(task, started, verdict(outcome, 'setup command'), outcome.exitCode)
-      }
-    }
-    logger.info(`${prefix} agent: ${renderAgentCommand(settings.agentCommand, values)}`)
-    outcome = await run(settings.agentCommand, deadline ? Math.max(1, deadline - Date.now()) : 0)
-
-    const branchProblem = await checkBranch(worktree.git, task.branch)
-    const saved = branchProblem ? 0 : await saveLeftovers(worktree.git, task, ctx, outcome)
-    task.commits = await ctx.git.countCommits(startPoint, `refs/heads/${task.branch}`)
-    if (branchProblem)
-      return finish(task, started, { status: 'failed', error: branchProblem }, outcome.exitCode)
-    let result = verdict(outcome, 'agent')
-    if (result.status === 'completed' && task.commits === 0) {
-      result = {
-        status: 'no-changes',
-        error: 'the agent exited 0 but made no commit and left no change'
-      }
-    }
-    if (saved && result.status !== 'completed') {
-      result.error = `${result.error}; its uncommitted changes were saved in a commit on ${task.branch}`
-    }
-    if (!settings.autoCommit && (await worktree.git.run(['status', '--porcelain']))) {
-      // Removing the worktree would throw its changes away: keep it and say so.
-      await ctx.worktrees.keep(worktree.path)
-      result.error = [
-        result.error,
-        `uncommitted changes kept in ${worktree.path} (auto-commit is off)`
-      ]
-        .filter(Boolean)
-        .join('; ')
-    }
-    return finish(task, started, result, outcome.exitCode)
-  } catch (error) {
-    return finish(task, started, { status: 'failed', error: (error as Error).message }, null)
-  }
-}
-
 interface Verdict {
   status: TaskStatus
   error: string | null
 }
 
-function verdict(outcome: ProcessOutcome, what: string): Verdict {
-  if (outcome.cancelled)
+/**
+ * One priority from worktree to proof of work, in three phases so that the scheduler can
+ * overlap them: prepare (the worktree, ahead of the start), execute (setup command and agent:
+ * the part that holds a slot) and finish (auto-commit, verdict, worktree removal). No phase
+ * throws: every problem becomes the task's status and error.
+ */
+export class TaskRun {
+  private worktree: Promise<Worktree> | null = null
+  private outcome: ProcessOutcome | null = null
+  private problem: Verdict | null = null
+  private started = 0
+  private readonly baseTip: BaseTip
+  private readonly prefix: string
+
+  constructor(
+    readonly task: TaskResult,
+    private readonly ctx: TaskContext
+  ) {
+    this.baseTip = ctx.baseTip ?? BaseTip.local(ctx.git, ctx.settings.baseBranch)
+    this.prefix = `[${task.priority}]`
+  }
+
+  /** Creates the worktree (once), from base's tip now. */
+  prepare(): Promise<Worktree> {
+    if (!this.worktree) {
+      this.worktree = this.makeWorktree()
+      this.worktree.catch(() => undefined)
+    }
+    return this.worktree
+  }
+
+  /** The slot's part: a current worktree, the setup command, the agent. */
+  async execute(): Promise<void> {
+    const { settings } = this.ctx
+    const task = this.task
+    this.started = Date.now()
+    task.status = 'running'
+    task.started_at = new Date(this.started).toISOString()
+    const deadline = settings.taskTimeoutMs > 0 ? this.started + settings.taskTimeoutMs : 0
+    const remaining = (): number => (deadline ? Math.max(1, deadline - Date.now()) : 0)
+    if (!this.worktree && this.ctx.urgent) {
+      // Before any await: the preparer must know at once that a start waits on this one.
+      this.worktree = this.ctx.urgent(() => this.makeWorktree())
+      this.worktree.catch(() => undefined)
+    }
+    try {
+      await mkdir(settings.logDir, { recursive: true })
+      task.log_file = join(settings.logDir, `priority-${task.priority}.log`)
+      await writeFile(task.log_file, '')
+      const worktree = await this.current(await this.prepare())
+      const values: AgentValues = {
+        priority: task.priority,
+        branch: task.branch,
+        worktree: worktree.path,
+        base: settings.baseBranch
+      }
+      const env = agentEnvironment(this.ctx.env, settings.githubToken, agentVariables(values))
+      const run = (label: string, command: string): Promise<ProcessOutcome> =>
+        runProcess({
+          command: renderAgentCommand(command, values),
+          label,
+          cwd: worktree.path,
+          env,
+          logFile: task.log_file!,
+          timeoutMs: remaining(),
+          signal: this.ctx.signal,
+          killGraceMs: this.ctx.killGraceMs,
+          onLine: (line) => this.ctx.logger.info(`${this.prefix} ${line}`),
+          onStart: (pid) => this.ctx.events.processStarted?.(task.priority, pid),
+          onExit: (pid) => this.ctx.events.processEnded?.(task.priority, pid)
+        })
+
+      if (settings.setupCommand) {
+        this.say(`setup: ${renderAgentCommand(settings.setupCommand, values)}`)
+        const setup = await run('setup', settings.setupCommand)
+        const verdict = judge(setup, 'setup command', settings)
+        if (verdict.status !== 'completed') {
+          this.outcome = setup
+          this.problem = verdict
+          return
+        }
+      }
+      this.say(`agent: ${renderAgentCommand(settings.agentCommand, values)}`)
+      this.outcome = await run('agent', settings.agentCommand)
+    } catch (error) {
+      this.problem = { status: 'failed', error: (error as Error).message }
+    }
+  }
+
+  /**
+   * After the agent: what it left uncommitted is committed (auto-commit, whatever its
+   * outcome: nothing is lost), the commits it added are counted, the verdict is given, and
+   * the worktree is removed, or kept when it still holds something uncommitted.
+   */
+  async finish(): Promise<void> {
+    const { settings } = this.ctx
+    const task = this.task
+    const notes: string[] = []
+    let worktree: Worktree | null = null
+    try {
+      worktree = this.worktree ? await this.worktree.catch(() => null) : null
+      if (worktree) notes.push(...(await this.secureWork(worktree)))
+      let verdict = this.problem ?? judge(this.outcome!, 'agent', settings)
+      if (verdict.status === 'completed' && task.commits === 0) {
+        verdict = {
+          status: 'no-changes',
+          error: 'the agent exited 0 but made no commit and left no change'
+        }
+      }
+      if (verdict.status === 'completed' && notes.some((note) => note.startsWith('!'))) {
+        verdict = { status: 'failed', error: null }
+      }
+      const text = [verdict.error, ...notes.map((note) => note.replace(/^!/, ''))]
+        .filter(Boolean)
+        .join('; ')
+      this.end(verdict.status, text || null)
+    } catch (error) {
+      this.end('failed', (error as Error).message)
+    }
+    if (worktree) await this.release(worktree)
+    this.report()
+  }
+
+  /** A task that never started: its prepared worktree and its empty branch go. */
+  async discard(): Promise<void> {
+    if (!this.worktree) return
+    const worktree = await this.worktree.catch(() => null)
+    if (!worktree) return
+    try {
+      await this.ctx.worktrees.remove(worktree.path)
+      await this.deleteBranchIfEmpty(worktree)
+    } catch (error) {
+      this.ctx.logger.warning(
+        `Could not remove the unused worktree ${worktree.path}: ${(error as Error).message}`
+      )
+    }
+  }
+
+  private async makeWorktree(): Promise<Worktree> {
+    const { settings, worktrees, events } = this.ctx
+    const startPoint = await this.baseTip.current()
+    const worktree = await worktrees.create({
+      branch: this.task.branch,
+      path: this.task.worktree,
+      startPoint,
+      baseBranch: settings.baseBranch,
+      removeOnDispose: settings.cleanup,
+      reason: `priority ${this.task.priority} in progress`
+    })
+    this.task.worktree = worktree.path
+    events.worktreeCreated?.(this.task.priority, worktree.path, worktree.branch)
+    const copied = await worktrees.copyFiles(settings.repo, worktree.path, settings.worktreeFiles)
+    if (copied.length) this.say(`copied ${copied.join(', ')}`)
+    return worktree
+  }
+
+  /** The prepared worktree moved to base's current tip, or made anew when it cannot be. */
+  private async current(worktree: Worktree): Promise<Worktree> {
+    const tip = await this.baseTip.current()
+    const from = worktree.startPoint
+    if (tip !== from && !(await this.ctx.worktrees.advance(worktree, tip))) {
+      await this.ctx.worktrees.remove(worktree.path)
+      this.worktree = this.makeWorktree()
+      worktree = await this.worktree
+    }
+    this.say(
+      `worktree ${worktree.path} on ${worktree.branch} from ${this.ctx.settings.baseBranch} ${worktree.startPoint.slice(0, 12)}`
+    )
+    return worktree
+  }
+
+  /**
+   * Commits what the agent left (auto-commit) and counts its commits. Returns notes for the
+   * task's error; a note starting with "!" means the work is not where it should be.
+   */
+  private async secureWork(worktree: Worktree): Promise<string[]> {
+    const { settings, identity } = this.ctx
+    const task = this.task
+    const notes: string[] = []
+    const head = (
+      await worktree.git.exec(['symbolic-ref', '-q', 'HEAD'], { okExitCodes: [1] })
+    ).stdout.trim()
+    const dirty = (await worktree.git.run(['status', '--porcelain'])) !== ''
+    if (dirty && settings.autoCommit && head) {
+      const clean = this.outcome?.exitCode === 0 && !this.problem
+      const message = clean
+        ? `PRIORITY ${task.priority}: changes the agent left uncommitted`
+        : `WIP PRIORITY ${task.priority}: uncommitted changes saved after the agent stopped (${this.problem?.status ?? judge(this.outcome!, 'agent', settings).status})`
+      try {
+        await worktree.git.run(['add', '-A'])
+        await worktree.git.run(['commit', '--no-verify', '--quiet', '-m', message], {
+          env: identity
+        })
+        this.say('auto-committed the changes the agent left')
+        if (!clean)
+          notes.push(
+            `its uncommitted changes were saved in a commit on ${head.replace('refs/heads/', '')}`
+          )
+      } catch (error) {
+        this.ctx.worktrees.keep(worktree.path)
+        notes.push(
+          `!auto-commit failed (${(error as Error).message.split('\n')[0]}); the changes are kept in ${worktree.path}`
+        )
+      }
+    } else if (dirty) {
+      // Removing the worktree would throw its changes away: keep it and say so.
+      this.ctx.worktrees.keep(worktree.path)
+      notes.push(
+        head
+          ? `uncommitted changes kept in ${worktree.path} (auto-commit is off)`
+          : `!uncommitted changes on a detached HEAD kept in ${worktree.path}`
+      )
+    }
+    if (head !== `refs/heads/${task.branch}`) {
+      // Commits on a detached HEAD are reachable only through the worktree: keep it.
+      if (!head) this.ctx.worktrees.keep(worktree.path)
+      notes.push(
+        `!the agent left its worktree on ${head ? `branch ${head.replace('refs/heads/', '')}` : `a detached HEAD (worktree kept: ${worktree.path})`} instead of ${task.branch}`
+      )
+    }
+    task.commits = await this.countCommits(worktree)
+    return notes
+  }
+
+  /** Commits on the task's branch that are neither in base nor in its start point. */
+  private async countCommits(worktree: Worktree): Promise<number> {
+    const text = await this.ctx.git.run([
+      'rev-list',
+      '--count',
+      `refs/heads/${this.task.branch}`,
+      `^refs/heads/${this.ctx.settings.baseBranch}`,
+      `^${worktree.startPoint}`,
+      '--'
+    ])
+    return Number(text)
+  }
+
+  private async release(worktree: Worktree): Promise<void> {
+    const { settings, worktrees, logger } = this.ctx
+    try {
+      await worktrees.release(worktree.path, settings.cleanup)
+      if (settings.cleanup && !worktrees.isKept(worktree.path) && this.task.commits === 0) {
+        await this.deleteBranchIfEmpty(worktree)
+      }
+    } catch (error) {
+      logger.warning(
+        `${this.prefix} could not remove the worktree ${worktree.path}: ${(error as Error).message}`
+      )
+    }
+  }
+
+  /** The branch this run made, when it holds nothing beyond where it started: it goes too. */
+  private async deleteBranchIfEmpty(worktree: Worktree): Promise<void> {
+    const ref = `refs/heads/${worktree.branch}`
+    const tip = await this.ctx.git.resolveCommit(ref)
+    if (!tip || tip !== worktree.startPoint) return
+    await this.ctx.git.exec(['update-ref', '-d', ref, tip], { okExitCodes: [1, 128] })
+  }
+
+  private end(status: TaskStatus, error: string | null): void {
+    const ended = Date.now()
+    const task = this.task
+    task.status = status
+    task.error = error
+    task.exit_code = this.outcome?.exitCode ?? null
+    task.ended_at = new Date(ended).toISOString()
+    task.duration_ms = this.started ? ended - this.started : 0
+  }
+
+  /** One log group per task when it ends: its verdict in the title, its output's tail inside. */
+  private report(): void {
+    const task = this.task
+    const seconds = (task.duration_ms / 1000).toFixed(1)
+    const commits = `${task.commits} commit${task.commits === 1 ? '' : 's'}`
+    const title = `Priority ${task.priority}: ${task.status}, ${commits}, ${seconds} s`
+    const body = [
+      ...(this.outcome?.tail ?? []).map((line) => `${this.prefix} ${line}`),
+      ...(task.error ? [`${this.prefix} ${task.status}: ${task.error}`] : []),
+      ...(task.log_file ? [`${this.prefix} full log: ${task.log_file}`] : [])
+    ]
+    this.ctx.logger.group(title, body.join('\n'))
+  }
+
+  private say(message: string): void {
+    this.ctx.logger.info(`${this.prefix} ${message}`)
+  }
+}
+
+/**
+ * One priority on its own, all phases in a row (the scheduler of the run stage overlaps them
+ * across tasks instead).
+ */
+export async function runTask(task: TaskResult, ctx: TaskContext): Promise<TaskResult> {
+  const run = new TaskRun(task, ctx)
+  await run.execute()
+  await run.finish()
+  return task
+}
+
+function judge(outcome: ProcessOutcome, what: string, settings: Settings): Verdict {
+  if (outcome.cancelled) {
     return { status: 'cancelled', error: `the run was cancelled; the ${what} was stopped` }
-  if (outcome.timedOut)
+  }
+  if (outcome.timedOut) {
+    const minutes = +(settings.taskTimeoutMs / 60_000).toFixed(2)
     return {
       status: 'timed-out',
-      error: `the ${what} ran past task-timeout-minutes and was stopped`
+      error: `the ${what} ran past task-timeout-minutes (${minutes}) and was stopped`
     }
+  }
   if (outcome.exitCode !== 0) {
     const how = outcome.signal
       ? `was killed by ${outcome.signal}`
@@ -174,46 +382,4 @@ function verdict(outcome: ProcessOutcome, what: string): Verdict {
     }
   }
   return { status: 'completed', error: null }
-}
-
-/** The agent must leave its worktree on its own branch, or its commits are not where we look. */
-async function checkBranch(git: GitCommandManager, branch: string): Promise<string | null> {
-  const head = await git.exec(['symbolic-ref', '-q', 'HEAD'], { okExitCodes: [1] })
-  const current = head.stdout.trim()
-  if (current === `refs/heads/${branch}`) return null
-  return `the agent left its worktree on ${current ? current.replace('refs/heads/', 'branch ') : 'a detached HEAD'} instead of ${branch}`
-}
-
-/** Commits what the agent left uncommitted (auto-commit), so that nothing is lost. */
-async function saveLeftovers(
-  git: GitCommandManager,
-  task: TaskResult,
-  ctx: TaskContext,
-  outcome: ProcessOutcome
-): Promise<number> {
-  if (!ctx.settings.autoCommit) return 0
-  if (!(await git.run(['status', '--porcelain']))) return 0
-  await git.run(['add', '-A'])
-  const clean = outcome.exitCode === 0 && !outcome.timedOut && !outcome.cancelled
-  const message = clean
-    ? `PRIORITY ${task.priority}: changes the agent left uncommitted`
-    : `WIP PRIORITY ${task.priority}: uncommitted changes saved after the agent stopped`
-  await git.run(['commit', '--no-verify', '-q', '-m', message], { env: ctx.identity })
-  ctx.logger.info(`[${task.priority}] auto-committed the changes the agent left`)
-  return 1
-}
-
-function finish(
-  task: TaskResult,
-  started: number,
-  result: Verdict,
-  exitCode: number | null
-): TaskResult {
-  const ended = Date.now()
-  task.status = result.status
-  task.error = result.error
-  task.exit_code = exitCode
-  task.ended_at = new Date(ended).toISOString()
-  task.duration_ms = ended - started
-  return task
 }

@@ -1,6 +1,6 @@
-import { copyFile, mkdir, readdir, rm, stat } from 'node:fs/promises'
+import { realpathSync } from 'node:fs'
+import { copyFile, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
-import picomatch from 'picomatch'
 import type { GitCommandManager } from '../git/git-command-manager.js'
 import type { Logger } from '../engine/logger.js'
 
@@ -10,48 +10,86 @@ export interface WorktreeEntry {
   /** Short branch name, or null when detached. */
   branch: string | null
   locked: boolean
+  /** Why it is locked (git's default is "added with --lock" style text), or null. */
+  lockReason: string | null
   prunable: boolean
 }
 
-/** `git worktree list --porcelain -z`, parsed. */
+/** Every lock this tool takes gives a reason starting so: it tells its leftovers apart. */
+export const LOCK_REASON_PREFIX = 'parallel-worktree'
+
+/** `git worktree list --porcelain -z`, parsed. The first entry is the main worktree. */
 export async function listWorktrees(git: GitCommandManager): Promise<WorktreeEntry[]> {
   const text = await git.run(['worktree', 'list', '--porcelain', '-z'])
   const entries: WorktreeEntry[] = []
   let current: WorktreeEntry | null = null
   for (const field of text.split('\0')) {
     if (field.startsWith('worktree ')) {
-      current = { path: field.slice(9), head: null, branch: null, locked: false, prunable: false }
+      current = {
+        path: field.slice(9),
+        head: null,
+        branch: null,
+        locked: false,
+        lockReason: null,
+        prunable: false
+      }
       entries.push(current)
-    } else if (current && field.startsWith('HEAD ')) current.head = field.slice(5)
-    else if (current && field.startsWith('branch ')) {
+    } else if (!current) continue
+    else if (field.startsWith('HEAD ')) current.head = field.slice(5)
+    else if (field.startsWith('branch '))
       current.branch = field.slice(7).replace(/^refs\/heads\//, '')
-    } else if (current && (field === 'locked' || field.startsWith('locked '))) current.locked = true
-    else if (current && (field === 'prunable' || field.startsWith('prunable ')))
-      current.prunable = true
+    else if (field === 'locked' || field.startsWith('locked ')) {
+      current.locked = true
+      current.lockReason = field.slice(7) || null
+    } else if (field === 'prunable' || field.startsWith('prunable ')) current.prunable = true
   }
   return entries
 }
 
-/** `<worktree-dir>/<repo>-wt<priority>`, absolute. */
-export function worktreePath(repo: string, worktreeDir: string, priority: number): string {
-  return resolve(repo, worktreeDir, `${basename(repo)}-wt${priority}`)
+/**
+ * A path with every symbolic link in its existing part resolved, as git prints worktree
+ * paths: two spellings of one folder compare equal. The part that does not exist yet is kept.
+ */
+export function realPath(path: string): string {
+  const absolute = resolve(path)
+  const missing: string[] = []
+  let head = absolute
+  for (;;) {
+    try {
+      return join(realpathSync.native(head), ...missing.reverse())
+    } catch {
+      const parent = dirname(head)
+      if (parent === head) return absolute
+      missing.push(basename(head))
+      head = parent
+    }
+  }
 }
 
-/** A worktree this run made: `await using` removes it, whatever happened in between. */
+/** `<worktree-dir>/<repo>-wt<priority>`, absolute, symbolic links resolved. */
+export function worktreePath(repo: string, worktreeDir: string, priority: number): string {
+  const root = realPath(repo)
+  return realPath(resolve(root, worktreeDir, `${basename(root)}-wt${priority}`))
+}
+
+/** A worktree this run made: `await using` releases it (removes, or unlocks when kept). */
 export interface Worktree extends AsyncDisposable {
   path: string
   branch: string
+  /** The commit its branch started from. */
+  startPoint: string
   git: GitCommandManager
 }
 
 export interface CreateWorktreeOptions {
   branch: string
   path: string
-  /** Commit the branch starts from (the base tip at start time). */
+  /** Commit the branch starts from (the base tip at creation time). */
   startPoint: string
   baseBranch: string
   /** When false, disposal keeps the worktree (cleanup: false). */
   removeOnDispose: boolean
+  /** The lock's reason; LOCK_REASON_PREFIX is put in front when missing. */
   reason: string
 }
 
@@ -60,11 +98,13 @@ export class WorktreeError extends Error {
 }
 
 /**
- * Creates worktrees and branches, recovering leftovers of an earlier run when that loses
- * nothing, and refusing with a message that says what to do otherwise.
+ * Creates, locks and removes the run's worktrees. Before creating one it recovers what an
+ * earlier run left at that path or on that branch when doing so loses nothing, and refuses
+ * with a message that names the branch and what to do otherwise.
  */
 export class WorktreeManager {
   private readonly kept = new Set<string>()
+  private untracked: Promise<string[]> | null = null
 
   constructor(
     private readonly git: GitCommandManager,
@@ -72,123 +112,220 @@ export class WorktreeManager {
   ) {}
 
   async create(options: CreateWorktreeOptions): Promise<Worktree> {
-    const { branch, path, startPoint } = options
     await this.recoverLeftovers(options)
-    await mkdir(dirname(path), { recursive: true })
+    await mkdir(dirname(resolve(options.path)), { recursive: true })
+    const path = realPath(options.path)
+    const reason = options.reason.startsWith(LOCK_REASON_PREFIX)
+      ? options.reason
+      : `${LOCK_REASON_PREFIX}: ${options.reason}`
+    // -B: recoverLeftovers has made sure an existing branch of that name holds nothing unique.
     await this.git.run([
       'worktree',
       'add',
+      '--quiet',
       '--lock',
       '--reason',
-      options.reason,
-      '-b',
-      branch,
+      reason,
+      '-B',
+      options.branch,
       path,
-      startPoint
+      options.startPoint
     ])
     return {
       path,
-      branch,
+      branch: options.branch,
+      startPoint: options.startPoint,
       git: this.git.at(path),
-      [Symbol.asyncDispose]: async () => {
-        if (options.removeOnDispose && !this.kept.has(path)) await this.remove(path)
-        else await this.git.exec(['worktree', 'unlock', path], { okExitCodes: [128] })
-      }
+      [Symbol.asyncDispose]: () => this.release(path, options.removeOnDispose)
     }
   }
 
-  /** Disposal leaves this worktree in place (it holds something that is not committed). */
-  keep(path: string): void {
-    this.kept.add(path)
+  /**
+   * Moves a fresh worktree's branch to a newer commit of base (it was prepared ahead and
+   * base has moved since): only the files that differ are touched. False when that was not
+   * possible (the worktree must then be made anew).
+   */
+  async advance(worktree: Worktree, commit: string): Promise<boolean> {
+    if (worktree.startPoint === commit) return true
+    try {
+      await worktree.git.run(['reset', '--quiet', '--keep', commit])
+      worktree.startPoint = commit
+      return true
+    } catch (error) {
+      this.logger.debug(`could not move ${worktree.path} to ${commit}: ${(error as Error).message}`)
+      return false
+    }
   }
 
-  /** Removes a worktree folder and its registration; a problem is a warning, not a failure. */
+  /** Removal leaves this worktree in place (it holds something that is not committed). */
+  keep(path: string): void {
+    this.kept.add(realPath(path))
+  }
+
+  isKept(path: string): boolean {
+    return this.kept.has(realPath(path))
+  }
+
+  /** The end of a worktree's use: removed (unless kept), or unlocked for the user to look at. */
+  async release(path: string, remove: boolean): Promise<void> {
+    if (remove && !this.isKept(path)) await this.remove(path)
+    else await this.git.exec(['worktree', 'unlock', path], { okExitCodes: [128] })
+  }
+
+  /**
+   * Removes a worktree folder and its registration, locked or not, present or missing. A
+   * folder git will not remove is deleted only when it is a worktree of this repository.
+   */
   async remove(path: string): Promise<void> {
-    await this.git.exec(['worktree', 'unlock', path], { okExitCodes: [128] })
     const removed = await this.git.exec(['worktree', 'remove', '--force', '--force', path], {
       okExitCodes: [128]
     })
-    if (removed.exitCode !== 0) {
-      await rm(path, { recursive: true, force: true }).catch(() => undefined)
-      await this.git.exec(['worktree', 'prune'])
-      this.logger.debug(`worktree remove said: ${removed.stderr.trim()}`)
+    if (removed.exitCode === 0) return
+    this.logger.debug(`worktree remove ${path}: ${removed.stderr.trim()}`)
+    if (await this.isWorktreeFolder(path)) await rm(path, { recursive: true, force: true })
+    await this.git.exec(['worktree', 'prune'])
+  }
+
+  /**
+   * Makes the path and the branch free for a new worktree, or throws WorktreeError saying
+   * why not and what to do. Everything is checked before anything is changed.
+   */
+  async recoverLeftovers(options: {
+    branch: string
+    path: string
+    baseBranch: string
+    startPoint?: string
+  }): Promise<void> {
+    const { branch, baseBranch } = options
+    const target = realPath(options.path)
+    const entries = await listWorktrees(this.git)
+    const main = entries[0]
+    const holder = entries.find((entry) => entry.branch === branch)
+    const atPath = entries.find((entry) => realPath(entry.path) === target)
+    const fixes: { say: string; run: () => Promise<unknown> }[] = []
+
+    /** A registration whose folder is gone can go, unless someone else locked it. */
+    const dropMissing = async (entry: WorktreeEntry, what: string): Promise<boolean> => {
+      if (entry === main || (await exists(entry.path))) return false
+      if (entry.locked && !entry.lockReason?.startsWith(LOCK_REASON_PREFIX)) {
+        throw new WorktreeError(
+          `${what} is registered at ${entry.path}, which is missing and locked (${entry.lockReason ?? 'no reason given'}); if it is gone for good, run git worktree unlock ${entry.path} && git worktree prune`
+        )
+      }
+      fixes.push({
+        say: `Dropping the registration of the missing worktree ${entry.path}`,
+        run: () => this.git.run(['worktree', 'remove', '--force', '--force', entry.path])
+      })
+      return true
+    }
+
+    if (holder && realPath(holder.path) !== target) {
+      if (!(await dropMissing(holder, `branch ${branch}`))) {
+        throw new WorktreeError(
+          `branch ${branch} is checked out in ${holder.path}; if that is a leftover, remove it (git worktree remove ${holder.path}), or choose another branch-template`
+        )
+      }
+    }
+    if (atPath && atPath !== holder) {
+      if (!(await dropMissing(atPath, `another worktree (${atPath.branch ?? 'detached HEAD'})`))) {
+        throw new WorktreeError(
+          `${target} is already a worktree (of ${atPath.branch ? `branch ${atPath.branch}` : 'a detached HEAD'}) needed for branch ${branch}; remove it (git worktree remove ${target}) or set worktree-dir`
+        )
+      }
+    }
+    if (holder && realPath(holder.path) === target) {
+      if (!(await dropMissing(holder, `branch ${branch}`))) {
+        const status = await this.git
+          .at(target)
+          .run(['status', '--porcelain'])
+          .catch((error: Error) => {
+            throw new WorktreeError(
+              `${target} is a worktree of branch ${branch} left by an earlier run and cannot be read (${error.message}); remove it (git worktree remove --force ${target})`
+            )
+          })
+        if (status) {
+          throw new WorktreeError(
+            `the worktree ${target} of an earlier run has uncommitted changes on branch ${branch}; commit them (git -C ${target} add -A && git -C ${target} commit) or discard them, then remove it (git worktree remove --force ${target})`
+          )
+        }
+        fixes.push({
+          say: `Removing the leftover worktree ${target} of an earlier run (nothing uncommitted in it)`,
+          run: () => this.remove(target)
+        })
+      }
+    } else if (!atPath && (await exists(target))) {
+      const info = await stat(target)
+      if (!info.isDirectory() || (await readdir(target)).length > 0) {
+        throw new WorktreeError(
+          `${target} exists and is not a worktree of this repository, so branch ${branch} cannot be checked out there; move it away (or delete it if nothing in it is needed), or set worktree-dir`
+        )
+      }
+      fixes.push({
+        say: `Removing the empty folder ${target}`,
+        run: () => rm(target, { recursive: true })
+      })
+    }
+
+    const tip = await this.git.resolveCommit(`refs/heads/${branch}`)
+    if (tip) {
+      const exclude = [`^refs/heads/${baseBranch}`]
+      if (options.startPoint) exclude.push(`^${options.startPoint}`)
+      const unique = Number(await this.git.run(['rev-list', '--count', tip, ...exclude, '--']))
+      if (unique > 0) {
+        throw new WorktreeError(
+          `branch ${branch} already exists with ${unique} commit(s) that are not in ${baseBranch} (left by an earlier run?); merge it into ${baseBranch}, or delete it (git branch -D ${branch}) if that work is not needed, or choose another branch-template`
+        )
+      }
+      fixes.push({
+        say: `Reusing the name of branch ${branch}: every commit on it is in ${baseBranch}`,
+        run: () => Promise.resolve()
+      })
+    }
+
+    for (const fix of fixes) {
+      this.logger.info(fix.say)
+      await fix.run()
     }
   }
 
-  private async recoverLeftovers({ branch, path, baseBranch }: CreateWorktreeOptions) {
-    await this.git.run(['worktree', 'prune']) // registered worktrees whose folder is gone
-    const worktrees = await listWorktrees(this.git)
-    const holder = worktrees.find((entry) => entry.branch === branch)
-    const atPath = worktrees.find((entry) => samePath(entry.path, path))
-
-    if (holder) {
-      if (!samePath(holder.path, path)) {
-        throw new WorktreeError(
-          `branch ${branch} is checked out in ${holder.path}; remove that worktree (git worktree remove ${holder.path}) or choose another branch-template`
-        )
-      }
-      // Our own leftover: keep its work by committing nothing here; it is removed only if clean.
-      const status = await this.git.at(path).run(['status', '--porcelain'])
-      if (status) {
-        throw new WorktreeError(
-          `a worktree of an earlier run at ${path} has uncommitted changes on ${branch}; commit or discard them, then remove it (git worktree remove ${path})`
-        )
-      }
-      this.logger.info(`Removing the leftover worktree ${path} of an earlier run (clean)`)
-      await this.remove(path)
-    } else if (atPath) {
-      throw new WorktreeError(
-        `${path} is already a worktree (of ${atPath.branch ?? 'a detached HEAD'}); remove it (git worktree remove ${path}) or set worktree-dir`
-      )
-    } else if (await exists(path)) {
-      if ((await readdir(path)).length > 0) {
-        throw new WorktreeError(
-          `the folder ${path} exists, is not empty and is not a worktree of this repository; move it away or set worktree-dir`
-        )
-      }
-      await rm(path, { recursive: true, force: true })
+  /**
+   * Copies the untracked files matching worktree-files (`.env`, `config/*.local.json`) from
+   * the user's checkout into a worktree: a worktree holds tracked files only. The checkout is
+   * listed once per run.
+   */
+  async copyFiles(from: string, to: string, globs: readonly string[]): Promise<string[]> {
+    if (globs.length === 0) return []
+    this.untracked ??= listUntracked(this.git, from, globs)
+    const files = await this.untracked
+    for (const file of files) {
+      await mkdir(dirname(join(to, file)), { recursive: true })
+      await copyFile(join(from, file), join(to, file))
     }
+    return files
+  }
 
-    const existing = await this.git.resolveCommit(`refs/heads/${branch}`)
-    if (existing) {
-      const ahead = await this.git.countCommits(`refs/heads/${baseBranch}`, existing)
-      if (ahead > 0) {
-        throw new WorktreeError(
-          `branch ${branch} already exists with ${ahead} commit(s) not in ${baseBranch}; merge it or delete it (git branch -D ${branch}), or choose another branch-template`
-        )
-      }
-      // Everything on it is already in base: deleting it loses nothing.
-      this.logger.info(`Reusing the name of branch ${branch}: its commits are all in ${baseBranch}`)
-      await this.git.run(['branch', '-D', branch])
-    }
+  /** True when `path` holds a `.git` file pointing into this repository's worktrees. */
+  private async isWorktreeFolder(path: string): Promise<boolean> {
+    const text = await readFile(join(path, '.git'), 'utf8').catch(() => '')
+    const gitdir = /^gitdir: (.+)$/m.exec(text)?.[1]
+    if (!gitdir) return false
+    const common = await this.git.run(['rev-parse', '--path-format=absolute', '--git-common-dir'])
+    return realPath(gitdir).startsWith(`${realPath(common)}/worktrees/`)
   }
 }
 
 /**
- * Copies untracked files matching the globs (`.env`, `config/*.local.json`) from the user's
- * checkout into a new worktree: a worktree holds tracked files only.
+ * Untracked files (ignored ones included: `.env` usually is) matching the globs, by git's own
+ * glob pathspecs, so that git walks only where they can match.
  */
-export async function copyWorktreeFiles(
+async function listUntracked(
   git: GitCommandManager,
   from: string,
-  to: string,
   globs: readonly string[]
 ): Promise<string[]> {
-  if (globs.length === 0) return []
-  const isMatch = picomatch(globs as string[], { dot: true })
-  const listed = await git.run(['ls-files', '-z', '--others'], { cwd: from })
-  const copied: string[] = []
-  for (const file of listed.split('\0')) {
-    if (!file || !isMatch(file)) continue
-    await mkdir(dirname(join(to, file)), { recursive: true })
-    await copyFile(join(from, file), join(to, file))
-    copied.push(file)
-  }
-  return copied
-}
-
-function samePath(a: string, b: string): boolean {
-  return resolve(a) === resolve(b)
+  const pathspecs = globs.map((glob) => `:(glob)${glob}`)
+  const listed = await git.run(['ls-files', '-z', '--others', '--', ...pathspecs], { cwd: from })
+  return listed.split('\0').filter(Boolean)
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -1,0 +1,110 @@
+import type { GitCommandManager } from '../git/git-command-manager.js'
+import type { Logger } from '../engine/logger.js'
+
+/** Git settings for the one network call of the run stage: fail rather than hang or ask. */
+const FETCH_CONFIG = ['-c', 'http.lowSpeedLimit=1000', '-c', 'http.lowSpeedTime=60']
+
+/**
+ * Where worktrees start: the tip of base-branch. When `origin` has the branch and the local
+ * one is behind it, a worktree made from the local branch would start from stale code (the
+ * complaint users of similar tools make most), so the run fetches first and starts from
+ * origin's tip. When the local branch is ahead of origin or has diverged from it, the local
+ * one is used (it holds commits origin has not) with a warning.
+ *
+ * Merges land in the local branch. A merge of a branch that started from origin's tip brings
+ * origin's commits in, so once the local branch contains that tip it is the start point again.
+ */
+export class BaseTip {
+  private constructor(
+    private readonly git: GitCommandManager,
+    readonly baseBranch: string,
+    /** origin's tip when the local branch is behind it, else null. */
+    private readonly originTip: string | null
+  ) {}
+
+  static async resolve(
+    git: GitCommandManager,
+    baseBranch: string,
+    logger: Logger
+  ): Promise<BaseTip> {
+    const originTip = await fetchOrigin(git, baseBranch, logger)
+    if (!originTip) return new BaseTip(git, baseBranch, null)
+    const local = await git.run(['rev-parse', '--verify', `refs/heads/${baseBranch}^{commit}`])
+    if (local === originTip) return new BaseTip(git, baseBranch, null)
+    const [ahead, behind] = (
+      await git.run(['rev-list', '--left-right', '--count', `${local}...${originTip}`])
+    )
+      .split(/\s+/)
+      .map(Number)
+    if (ahead === 0) {
+      logger.info(
+        `${baseBranch} is ${behind} commit(s) behind origin/${baseBranch}: worktrees start from origin/${baseBranch} (${originTip.slice(0, 12)})`
+      )
+      return new BaseTip(git, baseBranch, originTip)
+    }
+    logger.warning(
+      behind === 0
+        ? `${baseBranch} is ${ahead} commit(s) ahead of origin/${baseBranch}: worktrees start from the local ${baseBranch}`
+        : `${baseBranch} and origin/${baseBranch} have diverged (${ahead} local, ${behind} remote commit(s)): worktrees start from the local ${baseBranch}; the remote commits are not in this run`
+    )
+    return new BaseTip(git, baseBranch, null)
+  }
+
+  /** A start point from the local branch alone, with no fetch (tests, task mode). */
+  static local(git: GitCommandManager, baseBranch: string): BaseTip {
+    return new BaseTip(git, baseBranch, null)
+  }
+
+  /** The commit a task starting now branches from. */
+  async current(): Promise<string> {
+    const local = await this.git.run([
+      'rev-parse',
+      '--verify',
+      `refs/heads/${this.baseBranch}^{commit}`
+    ])
+    if (!this.originTip || local === this.originTip) return local
+    return (await this.git.isAncestor(this.originTip, local)) ? local : this.originTip
+  }
+}
+
+/**
+ * Fetches base-branch from origin into refs/remotes/origin/<base> and returns its tip; null
+ * when there is no origin, origin has no such branch, or the fetch failed (a warning: the run
+ * goes on from the local branch).
+ */
+async function fetchOrigin(
+  git: GitCommandManager,
+  baseBranch: string,
+  logger: Logger
+): Promise<string | null> {
+  const remotes = (await git.run(['remote'])).split('\n')
+  if (!remotes.includes('origin')) return null
+  const tracking = `refs/remotes/origin/${baseBranch}`
+  logger.info(`Fetching ${baseBranch} from origin to start from its latest commit`)
+  const fetched = await git.exec(
+    [
+      ...FETCH_CONFIG,
+      'fetch',
+      '--quiet',
+      '--no-tags',
+      '--no-recurse-submodules',
+      'origin',
+      `+refs/heads/${baseBranch}:${tracking}`
+    ],
+    {
+      okExitCodes: [1, 128],
+      env: { GIT_SSH_COMMAND: process.env.GIT_SSH_COMMAND || 'ssh -o BatchMode=yes' }
+    }
+  )
+  if (fetched.exitCode !== 0) {
+    if (/couldn't find remote ref/i.test(fetched.stderr)) {
+      logger.info(`origin has no branch ${baseBranch}: worktrees start from the local one`)
+    } else {
+      logger.warning(
+        `Could not fetch ${baseBranch} from origin (${fetched.stderr.trim().split('\n').at(-1) ?? `exit ${fetched.exitCode}`}): worktrees start from the local ${baseBranch}, which may be behind`
+      )
+    }
+    return null
+  }
+  return git.resolveCommit(tracking)
+}

@@ -1,0 +1,186 @@
+import type { Logger } from '../engine/logger.js'
+import type { PlannedTask, Settings, TaskResult } from '../engine/types.js'
+import type { GitCommandManager } from '../git/git-command-manager.js'
+import { BaseTip } from './base-tip.js'
+import { startProgress } from './progress.js'
+import { ResourceGate, explainAutoParallelism, type ResourceSampler } from './resource-monitor.js'
+import { runSchedule, type ScheduleState } from './scheduler.js'
+import { TaskRun, type RunEvents, type TaskContext } from './task-runner.js'
+import { WorktreeManager } from './worktree-manager.js'
+
+export const DEFAULT_KILL_GRACE_MS = 10_000
+
+export interface RunStageOptions {
+  settings: Settings
+  /** The repository's top level (from preflight). */
+  git: GitCommandManager
+  logger: Logger
+  /** Aborting it stops every agent tree; their tasks and those not started are `cancelled`. */
+  signal?: AbortSignal
+  /** The environment agents inherit (minus secrets); defaults to this process's. */
+  env?: NodeJS.ProcessEnv
+  /** Time between TERM and KILL when stopping an agent's tree (default 10 s). */
+  killGraceMs?: number
+  events?: RunEvents
+  resourceSampler?: ResourceSampler
+  /** Time between two resource samples (default 2 s). */
+  resourceIntervalMs?: number
+  /** Time between two progress lines (default 30 s; 0: none). */
+  progressIntervalMs?: number
+  /** How long starts may be held back by resources while nothing runs (default 10 min). */
+  maxIdleWaitMs?: number
+  /**
+   * Called for each task that ran, once its verdict is in and its worktree is gone; the tasks
+   * that wait on it start after this resolves. The engine merges here.
+   */
+  onTaskDone?: (task: TaskResult) => Promise<void> | void
+}
+
+/**
+ * The run stage: every `pending` task of the plan through worktree, agent and verdict, at
+ * most max-parallel agents at once, each started when the priorities it waits on are done
+ * and the machine has room. Worktrees of the tasks next in line are made ahead, one at a
+ * time, while agents run; the verdict and worktree removal of a finished agent happen after
+ * its slot is freed. So a slot goes from one agent to the next without waiting on git.
+ */
+export async function runAgents(
+  planned: readonly PlannedTask[],
+  tasks: readonly TaskResult[],
+  options: RunStageOptions
+): Promise<void> {
+  const { settings, git, logger } = options
+  const signal = options.signal ?? new AbortController().signal
+  const began = Date.now()
+  const byPriority = new Map(tasks.map((task) => [task.priority, task]))
+  const runnable = planned.filter((task) => byPriority.get(task.priority)?.status === 'pending')
+  if (runnable.length === 0) return
+
+  const maxParallel = await resolveMaxParallel(settings, logger)
+  // Registrations of worktrees an earlier run left and whose folders are gone.
+  await git.exec(['worktree', 'prune'])
+  const baseTip = await BaseTip.resolve(git, settings.baseBranch, logger)
+  const preparer = new Preparer()
+  const ctx: TaskContext = {
+    settings,
+    git,
+    worktrees: new WorktreeManager(git, logger),
+    logger,
+    signal,
+    killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
+    events: options.events ?? {},
+    env: options.env ?? process.env,
+    identity: await git.identityEnv(),
+    baseTip,
+    urgent: (work) => preparer.urgent(work)
+  }
+  const runs = new Map(
+    runnable.map((task) => [task.priority, new TaskRun(byPriority.get(task.priority)!, ctx)])
+  )
+  const gate = new ResourceGate(
+    settings,
+    logger,
+    options.resourceSampler,
+    options.resourceIntervalMs
+  )
+  await gate.start()
+  const state: ScheduleState = { running: [], finishing: [], waiting: [], done: [], held: null }
+  const progress = startProgress(state, runnable.length, logger, options.progressIntervalMs, began)
+  logger.info(
+    `Running ${runnable.length} priorit${runnable.length === 1 ? 'y' : 'ies'}, at most ${maxParallel} at once, from ${settings.baseBranch}`
+  )
+
+  try {
+    const outcome = await runSchedule(runnable, {
+      maxParallel,
+      gate,
+      signal,
+      logger,
+      state,
+      maxIdleWaitMs: options.maxIdleWaitMs,
+      prepare: (priority) => preparer.ahead(runs.get(priority)!),
+      start: (priority) => {
+        const run = runs.get(priority)!
+        const released = run.execute()
+        const settled = released
+          .then(() => run.finish())
+          .then(() => options.onTaskDone?.(run.task))
+          .catch((error: Error) => logger.error(`priority ${priority}: ${error.message}`))
+        return { released, settled }
+      }
+    })
+    preparer.close()
+    for (const priority of outcome.notStarted) {
+      const task = byPriority.get(priority)!
+      if (signal.aborted) {
+        task.status = 'cancelled'
+        task.error = 'the run was cancelled before this priority started'
+      } else {
+        task.status = 'skipped'
+        task.error = outcome.gaveUp
+          ? `not started: ${outcome.gaveUp} while nothing else of this run was running; free resources or raise the limit`
+          : 'not started: a priority it waits on never finished'
+      }
+    }
+    await Promise.all(outcome.notStarted.map((priority) => runs.get(priority)!.discard()))
+  } finally {
+    preparer.close()
+    gate.stop()
+    progress.stop()
+  }
+  await git.exec(['worktree', 'prune'])
+}
+
+async function resolveMaxParallel(settings: Settings, logger: Logger): Promise<number> {
+  if (settings.maxParallel !== 'auto') return settings.maxParallel
+  const auto = await explainAutoParallelism()
+  logger.info(
+    `max-parallel auto: ${auto.maxParallel} (${auto.cores} usable core(s); ${(auto.availableMemory / 1024 ** 3).toFixed(1)} GiB memory available, about 2 GiB per agent)`
+  )
+  return auto.maxParallel
+}
+
+/**
+ * Makes worktrees ahead of their start, one at a time, and only while no started task waits
+ * for one of its own: preparing ahead must never slow down a start.
+ */
+class Preparer {
+  private queue: TaskRun[] = []
+  private busy = false
+  private pressing = 0
+  private closed = false
+
+  ahead(run: TaskRun): void {
+    if (this.closed) return
+    this.queue.push(run)
+    this.pump()
+  }
+
+  async urgent<T>(work: () => Promise<T>): Promise<T> {
+    this.pressing += 1
+    try {
+      return await work()
+    } finally {
+      this.pressing -= 1
+      this.pump()
+    }
+  }
+
+  close(): void {
+    this.closed = true
+    this.queue = []
+  }
+
+  private pump(): void {
+    if (this.busy || this.pressing > 0 || this.closed) return
+    const next = this.queue.shift()
+    if (!next) return
+    this.busy = true
+    void next
+      .prepare()
+      .catch(() => undefined)
+      .finally(() => {
+        this.busy = false
+        this.pump()
+      })
+  }
+}
