@@ -2,7 +2,7 @@ import { lstat } from 'node:fs/promises'
 import { devNull } from 'node:os'
 import { join } from 'node:path'
 import type { GitCommandManager, GitOutput } from '../git/git-command-manager.js'
-import { findBranchUse, type WorktreeEntry } from './worktree-list.js'
+import { findBranchUse, type BranchUse, type WorktreeEntry } from './worktree-list.js'
 
 export interface AdvanceRequest {
   branch: string
@@ -54,9 +54,11 @@ const LOCK_RETRY_DELAYS_MS = [100, 300, 1000]
  */
 export async function advanceBranch(
   git: GitCommandManager,
-  request: AdvanceRequest
+  request: AdvanceRequest,
+  /** Where the branch is in use, when the caller just listed it (read after `from` was). */
+  knownUse?: BranchUse
 ): Promise<AdvanceResult> {
-  const use = await findBranchUse(git, request.branch)
+  const use = knownUse ?? (await findBranchUse(git, request.branch))
   if (use.busy.length) {
     const { path, operation } = use.busy[0]
     return refused(
@@ -164,8 +166,10 @@ async function fastForwardCheckout(
 /**
  * Paths the update would write over that git does not track there: untracked files, and
  * ignored ones, which read-tree would overwrite silently (it treats ignored files as
- * expendable). A file where the update needs a folder counts; so does a folder, not fully
- * tracked, where it needs a file.
+ * expendable). Only paths `to` adds need a look: for the paths `from` has, read-tree's two-way
+ * merge itself refuses when the index or the file differs from `from`. A file where a new
+ * folder goes counts; so does a folder where a new file goes, unless git tracked all of it.
+ * In the common case (the merge only modifies files) this costs no call beyond the diff.
  */
 async function untrackedInTheWay(
   git: GitCommandManager,
@@ -177,39 +181,34 @@ async function untrackedInTheWay(
     cwd
   })
   const fields = diff.split('\0')
-  const written = new Set<string>()
-  const folders = new Set<string>()
+  const added: string[] = []
+  const deleted: string[] = []
   for (let k = 0; k + 1 < fields.length; k += 2) {
-    if (fields[k] === 'D') continue
-    const path = fields[k + 1]
-    written.add(path)
+    if (fields[k] === 'A') added.push(fields[k + 1])
+    else if (fields[k] === 'D') deleted.push(fields[k + 1])
+  }
+  const blocking = new Set<string>()
+  const folders = new Set<string>()
+  for (const path of added) {
     for (let slash = path.indexOf('/'); slash !== -1; slash = path.indexOf('/', slash + 1)) {
       folders.add(path.slice(0, slash))
     }
-  }
-  const present = new Map<string, 'file' | 'folder'>()
-  for (const path of written) {
     const stat = await lstat(join(cwd, path)).catch(() => null)
-    if (stat) present.set(path, stat.isDirectory() ? 'folder' : 'file')
-  }
-  for (const folder of folders) {
-    const stat = await lstat(join(cwd, folder)).catch(() => null)
-    if (stat && !stat.isDirectory()) present.set(folder, 'file')
-  }
-  if (present.size === 0) return []
-
-  const tracked = new Set(await listFiles(git, cwd, ['--cached'], [...present.keys()]))
-  const blocking: string[] = []
-  for (const [path, kind] of present) {
-    if (tracked.has(path)) continue
-    if (kind === 'folder') {
-      const below = `${path}/`
-      const hasTracked = [...tracked].some((file) => file.startsWith(below))
-      if (hasTracked && (await listFiles(git, cwd, ['--others'], [below])).length === 0) continue
+    if (!stat) continue
+    const below = `${path}/`
+    if (stat.isDirectory() && deleted.some((gone) => gone.startsWith(below))) {
+      // A tracked folder becomes a file: only what git does not track in it is in the way.
+      if ((await listFiles(git, cwd, ['--others'], [below])).length === 0) continue
     }
-    blocking.push(path)
+    blocking.add(path)
   }
-  return blocking.sort()
+  const deletedFiles = new Set(deleted)
+  for (const folder of folders) {
+    if (deletedFiles.has(folder)) continue // a tracked file that becomes a folder
+    const stat = await lstat(join(cwd, folder)).catch(() => null)
+    if (stat && !stat.isDirectory()) blocking.add(folder)
+  }
+  return [...blocking].sort()
 }
 
 /** `git ls-files -z` on literal paths, in batches that fit any command line. */

@@ -20,3 +20,5 @@ export { mergeTrees, parseMergeTree, type ConflictNote, type TreeMerge } from '.
 export { advanceBranch, type AdvanceRequest, type AdvanceResult } from './advance-branch.js'
 export { listWorktrees, findBranchUse, type WorktreeEntry } from './worktree-list.js'
 export { gitSupportProblem } from './git-support.js'
+// The engine and pushResults take the one git wrapper; re-exported so this surface stands alone.
+export { GitCommandManager } from '../git/git-command-manager.js'

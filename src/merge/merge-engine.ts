@@ -9,7 +9,7 @@ import {
   type ForecastOptions,
   type MergeForecast
 } from './forecast.js'
-import { listWorktrees } from './worktree-list.js'
+import { findBranchUse, listWorktrees } from './worktree-list.js'
 
 /** One completed branch to merge. */
 export interface MergeRequest {
@@ -168,13 +168,20 @@ export class MergeEngine {
   private async tryMerge(request: MergeRequest, attempt: MergeAttempt): Promise<boolean> {
     const { branch, priority } = request
     const base = this.baseBranch
-    const [baseTip, tip] = await this.resolve(
+    const [baseTip, tip, baseTree] = await this.resolve(
       `refs/heads/${base}`,
       request.ref ?? `refs/heads/${branch}`
     )
     attempt.baseBefore = baseTip
 
-    if (await this.git.isAncestor(tip, baseTip)) {
+    // Where base is checked out, listed while merge-tree runs (after baseTip was read, so a
+    // checkout that moved base since shows as a race).
+    const [merged, use] = await Promise.all([
+      mergeTrees(this.git, baseTip, tip),
+      findBranchUse(this.git, base)
+    ])
+    // Base's own tree back means nothing to add; only then is ancestry worth a call.
+    if (merged.clean && merged.tree === baseTree && (await this.git.isAncestor(tip, baseTip))) {
       Object.assign(attempt, {
         outcome: 'merged',
         commit: baseTip,
@@ -184,7 +191,6 @@ export class MergeEngine {
       this.logger.info(`${branch} is already in ${base}: nothing to merge`)
       return true
     }
-    const merged = await mergeTrees(this.git, baseTip, tip)
     if (!merged.clean) {
       Object.assign(attempt, {
         outcome: 'conflict',
@@ -204,13 +210,17 @@ export class MergeEngine {
       ['commit-tree', merged.tree, '-p', baseTip, '-p', tip, '-m', mergeMessage(priority)],
       { env: await this.identity }
     )
-    const advanced = await advanceBranch(this.git, {
-      branch: base,
-      from: baseTip,
-      to: commit,
-      reason: mergeMessage(priority),
-      remedy: `merge ${branch} again (parallel-worktree merge --priorities ${priority}, or git merge --no-ff ${branch})`
-    })
+    const advanced = await advanceBranch(
+      this.git,
+      {
+        branch: base,
+        from: baseTip,
+        to: commit,
+        reason: mergeMessage(priority),
+        remedy: `merge ${branch} again (parallel-worktree merge --priorities ${priority}, or git merge --no-ff ${branch})`
+      },
+      use
+    )
     if (advanced.ok) {
       Object.assign(attempt, {
         outcome: 'merged',
@@ -232,16 +242,19 @@ export class MergeEngine {
     return !advanced.raced
   }
 
-  /** Commit ids of two refs in one call; names the one that is missing. */
-  private async resolve(baseRef: string, tipRef: string): Promise<[string, string]> {
-    const both = await this.git.exec(['rev-parse', `${baseRef}^{commit}`, `${tipRef}^{commit}`], {
-      okExitCodes: [128]
-    })
-    const ids = both.stdout.split('\n').filter((line) => /^[0-9a-f]{40,64}$/.test(line))
-    if (both.exitCode === 0 && ids.length === 2) return [ids[0], ids[1]]
+  /** Base's commit, the branch's commit and base's tree in one call; names what is missing. */
+  private async resolve(baseRef: string, tipRef: string): Promise<[string, string, string]> {
+    const ids = await this.git.exec(
+      ['rev-parse', `${baseRef}^{commit}`, `${tipRef}^{commit}`, `${baseRef}^{tree}`],
+      { okExitCodes: [128] }
+    )
+    const [base, tip, tree] = ids.stdout
+      .split('\n')
+      .filter((line) => /^[0-9a-f]{40,64}$/.test(line))
+    if (ids.exitCode === 0 && tree) return [base, tip, tree]
     for (const ref of [baseRef, tipRef]) {
       if (!(await this.git.resolveCommit(ref))) throw new Error(`${ref} does not name a commit`)
     }
-    throw new Error(both.stderr.trim() || `cannot resolve ${baseRef} and ${tipRef}`)
+    throw new Error(ids.stderr.trim() || `cannot resolve ${baseRef} and ${tipRef}`)
   }
 }

@@ -1,0 +1,217 @@
+#!/usr/bin/env node
+// The merge engine at scale: a 5,000-file repository, 100 completed branches (each changing
+// 1 to 3 files no other branch touches) merged into `roadmap` in order with MergeEngine.mergeAll,
+// (a) with roadmap not checked out (object store + compare-and-swap) and (b) with roadmap
+// checked out in the repository's own checkout (each merge also brings that checkout along);
+// against the way of the first implementation on a copy of the same repository: `git checkout
+// roadmap` + `git merge --no-ff` one branch at a time in a checkout. Also the preflight
+// forecast of the 100 branches (into base, and pairwise). Checks that every way ends with the
+// same tree. Each figure is the median of 3 rounds. Goal: 100 merges under 5 s.
+// Builds src/merge/index.ts with ncc into a temp folder, prints one JSON object on stdout.
+import { execFileSync } from 'node:child_process'
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
+const FILES = 5000
+const BRANCHES = 100
+const GOAL_MS = 5000
+const RUNS = 3
+const ENV = { ...process.env, LC_ALL: 'C', GIT_CONFIG_NOSYSTEM: '1' }
+const silent = { info() {}, warning() {}, error() {}, debug() {}, group() {} }
+
+const git = (cwd, args, input) =>
+  execFileSync('git', args, {
+    cwd,
+    env: ENV,
+    input,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024
+  }).trim()
+const log = (message) => process.stderr.write(`merge bench: ${message}\n`)
+
+const work = mkdtempSync(join(tmpdir(), 'pw-bench-merge-'))
+try {
+  log('building src/merge/index.ts with ncc…')
+  execFileSync(
+    process.execPath,
+    [
+      join(root, 'node_modules/@vercel/ncc/dist/ncc/cli.js'),
+      'build',
+      join(root, 'src/merge/index.ts'),
+      '-o',
+      join(work, 'dist'),
+      '--quiet'
+    ],
+    { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] }
+  )
+  const { MergeEngine, GitCommandManager } = await import(
+    pathToFileURL(join(work, 'dist/index.js')).href
+  )
+
+  log(`making a ${FILES}-file repository with ${BRANCHES} branches…`)
+  const source = join(work, 'source')
+  makeRepository(source)
+  const requests = Array.from({ length: BRANCHES }, (_, i) => ({
+    branch: `agent/p${i + 1}`,
+    priority: i + 1
+  }))
+
+  const copy = (name, checkout) => {
+    const dir = join(work, name)
+    cpSync(source, dir, { recursive: true })
+    git(dir, ['checkout', '-q', checkout])
+    return dir
+  }
+  // Each figure is the median of RUNS rounds; roadmap goes back to main between rounds.
+  const rounds = async (dir, reset, once) => {
+    const times = []
+    for (let round = 0; round < RUNS; round++) {
+      reset(dir)
+      git(dir, ['status', '--porcelain']) // a fresh index stat cache, as a user's checkout has
+      const began = performance.now()
+      await once(dir)
+      times.push(performance.now() - began)
+    }
+    return median(times)
+  }
+  const engineMerges = async (dir) => {
+    const engine = new MergeEngine(new GitCommandManager(dir, ENV), 'roadmap', silent)
+    const attempts = await engine.mergeAll(requests)
+    const notMerged = attempts.filter((a) => a.outcome !== 'merged')
+    if (notMerged.length) {
+      throw new Error(
+        `${notMerged.length} merges failed: ${notMerged[0].error ?? notMerged[0].conflictFiles}`
+      )
+    }
+  }
+  const resetRef = (dir) => git(dir, ['update-ref', 'refs/heads/roadmap', 'refs/heads/main'])
+  const resetCheckout = (dir) => git(dir, ['reset', '-q', '--hard', 'refs/heads/main'])
+
+  log('forecast…')
+  const forecastRepo = copy('forecast', 'main')
+  let forecast = null
+  const forecastMs = await rounds(
+    forecastRepo,
+    () => {},
+    async (dir) => {
+      forecast = await new MergeEngine(new GitCommandManager(dir, ENV), 'roadmap', silent).predict(
+        requests
+      )
+    }
+  )
+
+  log('engine, roadmap not checked out…')
+  const objectStore = copy('object-store', 'main')
+  const objectStoreMs = await rounds(objectStore, resetRef, engineMerges)
+
+  log('engine, roadmap checked out…')
+  const checkedOut = copy('checked-out', 'roadmap')
+  const checkedOutMs = await rounds(checkedOut, resetCheckout, engineMerges)
+  const checkoutClean = git(checkedOut, ['status', '--porcelain']) === ''
+  const checkoutAtTip =
+    git(checkedOut, ['rev-parse', 'HEAD']) === git(checkedOut, ['rev-parse', 'refs/heads/roadmap'])
+
+  log('baseline: git checkout + git merge --no-ff in a checkout…')
+  const baseline = copy('baseline', 'main')
+  const baselineReset = (dir) => {
+    git(dir, ['checkout', '-q', 'main'])
+    resetRef(dir)
+  }
+  const baselineMs = await rounds(baseline, baselineReset, async (dir) => {
+    for (const { branch, priority } of requests) {
+      git(dir, ['checkout', '-q', 'roadmap'])
+      git(dir, [
+        'merge',
+        '--no-ff',
+        '-q',
+        '-m',
+        `Merge PRIORITY ${priority} from parallel execution`,
+        branch
+      ])
+    }
+  })
+
+  const tree = (dir) => git(dir, ['rev-parse', 'refs/heads/roadmap^{tree}'])
+  const sameTree = tree(objectStore) === tree(baseline) && tree(checkedOut) === tree(baseline)
+  const result = {
+    goal: `${BRANCHES} merges into a ${FILES}-file repository under ${GOAL_MS} ms`,
+    files: FILES,
+    runs_per_figure: RUNS,
+    branches: BRANCHES,
+    merge_100_branches_ms: round(objectStoreMs),
+    merge_100_branches_checked_out_ms: round(checkedOutMs),
+    baseline_checkout_merge_ms: round(baselineMs),
+    per_merge_ms: round(objectStoreMs / BRANCHES),
+    per_merge_checked_out_ms: round(checkedOutMs / BRANCHES),
+    baseline_per_merge_ms: round(baselineMs / BRANCHES),
+    forecast_100_branches_ms: round(forecastMs),
+    forecast_pairs_checked: forecast.pairsChecked,
+    forecast_pairs_disjoint: forecast.pairsDisjoint,
+    same_tree_as_baseline: sameTree,
+    checked_out_checkout_clean_at_tip: checkoutClean && checkoutAtTip,
+    goal_ms: GOAL_MS,
+    pass:
+      objectStoreMs < GOAL_MS &&
+      checkedOutMs < GOAL_MS &&
+      sameTree &&
+      checkoutClean &&
+      checkoutAtTip
+  }
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
+} finally {
+  rmSync(work, { recursive: true, force: true })
+}
+
+/** main (= roadmap) with FILES files in 50 folders, and BRANCHES branches from it, via fast-import. */
+function makeRepository(dir) {
+  mkdirSync(dir)
+  git(dir, ['init', '-q', '-b', 'main'])
+  git(dir, ['config', 'user.name', 'Bench'])
+  git(dir, ['config', 'user.email', 'bench@example.com'])
+  const path = (i) => `src/part${i % 50}/file${i}.ts`
+  const content = (i, version) =>
+    `// file ${i}\nexport const value${i} = ${version}\n${'// padding line\n'.repeat(20)}`
+  const chunks = []
+  const data = (text) => chunks.push(`data ${Buffer.byteLength(text)}\n${text}\n`)
+  const when = 'Bench <bench@example.com> 1700000000 +0000'
+  chunks.push(`commit refs/heads/main\nmark :1\ncommitter ${when}\n`)
+  data('initial')
+  for (let i = 0; i < FILES; i++) {
+    chunks.push(`M 100644 inline ${path(i)}\n`)
+    data(content(i, 0))
+  }
+  // Distinct files per branch: a deterministic shuffle, then 1, 2 or 3 files each.
+  const order = Array.from({ length: FILES }, (_, i) => i)
+  let seed = 42
+  for (let i = order.length - 1; i > 0; i--) {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31
+    const j = seed % (i + 1)
+    ;[order[i], order[j]] = [order[j], order[i]]
+  }
+  let next = 0
+  for (let b = 1; b <= BRANCHES; b++) {
+    chunks.push(`commit refs/heads/agent/p${b}\ncommitter ${when}\n`)
+    data(`priority ${b}`)
+    chunks.push('from :1\n')
+    for (let k = 0; k < 1 + (b % 3); k++) {
+      const i = order[next++]
+      chunks.push(`M 100644 inline ${path(i)}\n`)
+      data(content(i, b))
+    }
+  }
+  git(dir, ['fast-import', '--quiet'], chunks.join(''))
+  git(dir, ['branch', 'roadmap', 'main'])
+  git(dir, ['checkout', '-q', '-f', 'main'])
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)]
+}
+
+function round(value) {
+  return Math.round(value * 10) / 10
+}
