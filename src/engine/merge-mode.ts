@@ -26,7 +26,7 @@ export async function mergePushed(settings: Settings, options: EngineOptions): P
     logger
   })
   await using _lock = await acquireRunLock(git, logger)
-  const plan = await buildPlan({ ...settings, repo: git.cwd })
+  const plan = await buildPlan({ ...settings, repo: git.cwd }, git)
   const tasks = plan.tasks.map((planned) =>
     pendingTask({ ...planned, skip_reason: null }, settings)
   )

@@ -11,7 +11,7 @@ export async function planOnly(
 ): Promise<{ plan: Plan; result: RunResult }> {
   const began = Date.now()
   const { git } = await preflight(settings.repo, settings.baseBranch, { env, createBase: false })
-  const plan = await buildPlan({ ...settings, repo: git.cwd })
+  const plan = await buildPlan({ ...settings, repo: git.cwd }, git)
   const tasks = plan.tasks.map((planned) => pendingTask(planned, settings))
   const result = buildResult(settings, plan.separation, tasks, began)
   result.success = plan.separation.unresolved.length === 0

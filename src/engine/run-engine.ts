@@ -39,7 +39,7 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
   })
   await using _lock = await acquireRunLock(git, logger)
   const signal = options.signal ?? new AbortController().signal
-  const plan = await buildPlan({ ...settings, repo: git.cwd })
+  const plan = await buildPlan({ ...settings, repo: git.cwd }, git)
 
   const tasks = plan.tasks.map((planned) => pendingTask(planned, settings))
   const byPriority = new Map(tasks.map((task) => [task.priority, task]))

@@ -47,7 +47,7 @@ export async function runOneTask(
     logger
   })
   await using _lock = await acquireRunLock(git, logger)
-  const plan = await buildPlan({ ...settings, repo: git.cwd, separation: 'off' })
+  const plan = await buildPlan({ ...settings, repo: git.cwd, separation: 'off' }, git)
   const task = pendingTask({ ...plan.tasks[0], skip_reason: null }, settings)
   const baseCommit = await git.run([
     'rev-parse',

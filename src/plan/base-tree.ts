@@ -29,7 +29,10 @@ export class BaseTree implements TreeListing {
   ) {}
 
   static async read(git: GitCommandManager, branch: string): Promise<BaseTree> {
-    const commit = await git.resolveCommit(`refs/heads/${branch}`)
+    // A fresh CI checkout may have the base only as origin's (plan mode creates no branch).
+    const commit =
+      (await git.resolveCommit(`refs/heads/${branch}`)) ??
+      (await git.resolveCommit(`refs/remotes/origin/${branch}`))
     if (!commit) {
       throw new InputError(
         `base-branch: branch "${branch}" does not exist in ${git.cwd}; the plan reads the ROADMAP and specs from it`
