@@ -4,6 +4,7 @@ import { InputError } from '../engine/errors.js'
 import type { Logger } from '../engine/logger.js'
 import { parseSettings } from '../inputs/settings.js'
 import { renderTerminalReport } from '../report/terminal.js'
+import { formatPlan } from '../plan/plan-text.js'
 import { parseCliArguments, USAGE } from './args.js'
 
 export const VERSION = '1.0.0'
@@ -50,7 +51,11 @@ export async function cli(argv: readonly string[], logger: Logger = stderrLogger
     )
     const execution = await execute(settings, { logger, signal: controller.signal })
     if (args.json) process.stdout.write(`${JSON.stringify(execution.result, null, 2)}\n`)
-    else process.stdout.write(renderTerminalReport(execution.result))
+    else if (execution.plan) {
+      process.stdout.write(
+        `${formatPlan(execution.plan)}\nMatrix: ${execution.extraOutputs.matrix}\n`
+      )
+    } else process.stdout.write(renderTerminalReport(execution.result))
     return execution.result.success ? 0 : 1
   } catch (error) {
     if (error instanceof InputError) {

@@ -1,4 +1,5 @@
 import { buildPlan } from '../plan/plan.js'
+import { formatPlan } from '../plan/plan-text.js'
 import { MergeEngine } from '../merge/merge-engine.js'
 import { ResourceGate, autoParallelism, type ResourceSampler } from '../run/resource-monitor.js'
 import { runSchedule } from '../run/scheduler.js'
@@ -40,6 +41,7 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
   await using _lock = await acquireRunLock(git, logger)
   const signal = options.signal ?? new AbortController().signal
   const plan = await buildPlan({ ...settings, repo: git.cwd }, git)
+  logger.group(`Plan: ${plan.separation.schedule.length} wave(s)`, formatPlan(plan))
 
   const tasks = plan.tasks.map((planned) => pendingTask(planned, settings))
   const byPriority = new Map(tasks.map((task) => [task.priority, task]))
