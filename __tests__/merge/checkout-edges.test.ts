@@ -73,6 +73,20 @@ describe('merging into a checked-out base: what is in the way', () => {
     expect(checkoutState(repo.repo)).toEqual(before)
   })
 
+  it('refuses while the user has a merge in progress on base, and leaves it', async () => {
+    using repo = createRepo(FILES)
+    commitFiles(repo.repo, 'side', { 'README.md': 'side\n' }, { from: 'roadmap' })
+    git(repo.repo, 'merge', '-q', '--no-ff', '--no-commit', 'side')
+    commitFiles(repo.repo, 'f', { 'lib/x.ts': 'agent\n' }, { from: 'roadmap' })
+    const before = checkoutState(repo.repo)
+    const attempt = await mergeInto(repo.repo, 'f')
+    expect(attempt.outcome).toBe('failed')
+    expect(attempt.error).toContain(
+      `is checked out in your checkout ${repo.repo} with a merge in progress`
+    )
+    expect(checkoutState(repo.repo)).toEqual(before)
+  })
+
   it('refuses when base is checked out in two worktrees', async () => {
     using repo = createRepo(FILES)
     git(repo.repo, 'worktree', 'add', '-q', '-f', join(repo.path, 'second'), 'roadmap')

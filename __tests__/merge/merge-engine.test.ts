@@ -272,7 +272,7 @@ describe('MergeEngine with base checked out', () => {
     )
 
     expect(attempt.outcome).toBe('failed')
-    expect(attempt.error).toContain(`roadmap is being rebased in ${wt}`)
+    expect(attempt.error).toContain(`roadmap is being rebased in the worktree ${wt}`)
     expect(tipOf(repo.repo, 'roadmap')).toBe(baseTip)
   })
 })

@@ -61,10 +61,15 @@ export async function advanceBranch(
   const use = knownUse ?? (await findBranchUse(git, request.branch))
   if (use.busy.length) {
     const { path, operation } = use.busy[0]
+    const checkout = use.checkouts.find((wt) => wt.path === path)
+    const where = checkout ? describeCheckout(checkout) : `the worktree ${path}`
+    const doing =
+      operation === 'rebase' || operation === 'bisect'
+        ? `is being ${operation === 'rebase' ? 'rebased' : 'bisected'} in ${where}`
+        : `is checked out in ${where} with ${operation === 'am' ? 'an am' : `a ${operation}`} in progress`
     return refused(
-      `${request.branch} is being ${operation === 'rebase' ? 'rebased' : 'bisected'} in ${path}; ` +
-        `moving it now would be undone when the ${operation} ends. Nothing was changed: finish or ` +
-        `abort the ${operation} there. ${request.remedy}`,
+      `${request.branch} ${doing}; moving it now could be undone or mixed into that ${operation}. ` +
+        `Nothing was changed: finish or abort the ${operation} there, then ${request.remedy}`,
       path
     )
   }

@@ -65,7 +65,8 @@ export async function pushResults(
     error: null,
     rescuedAs: null
   }
-  const branches: RefPush[] = options.keptBranches.map((branch) => ({
+  const kept = [...new Set(options.keptBranches)].filter((branch) => branch !== baseBranch)
+  const branches: RefPush[] = kept.map((branch) => ({
     branch,
     pushed: false,
     commit: null,

@@ -1,4 +1,4 @@
-import { readFile, readdir } from 'node:fs/promises'
+import { access, readFile, readdir } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { GitCommandManager } from '../git/git-command-manager.js'
 
@@ -63,13 +63,16 @@ export function parseWorktreeList(output: string): WorktreeEntry[] {
 /** A worktree where the branch is in the middle of an operation that will move it. */
 export interface BusyWorktree {
   path: string
-  operation: 'rebase' | 'bisect'
+  operation: 'rebase' | 'bisect' | 'merge' | 'cherry-pick' | 'revert' | 'am'
 }
 
 export interface BranchUse {
   /** Worktrees (existing folders) with the branch checked out. */
   checkouts: WorktreeEntry[]
-  /** Worktrees rebasing or bisecting the branch: git shows them as detached. */
+  /**
+   * Worktrees rebasing or bisecting the branch (git shows them as detached), or with the
+   * branch checked out and a merge, cherry-pick, revert or am in progress.
+   */
   busy: BusyWorktree[]
 }
 
@@ -88,13 +91,17 @@ export async function findBranchUse(
   const checkouts = all.filter((wt) => wt.branch === ref && !wt.bare && !wt.prunable)
   const detached = all.filter((wt) => wt.detached && !wt.prunable)
   const busy: BusyWorktree[] = []
-  if (detached.length === 0) return { checkouts, busy }
+  if (detached.length === 0 && checkouts.length === 0) return { checkouts, busy }
 
   const adminDirs = await worktreeAdminDirs(git, all)
   for (const wt of detached) {
     const admin = adminDirs.get(wt.path)
-    if (!admin) continue
-    const operation = await operationOn(admin, branch)
+    const operation = admin ? await operationOn(admin, branch) : null
+    if (operation) busy.push({ path: wt.path, operation })
+  }
+  for (const wt of checkouts) {
+    const admin = adminDirs.get(wt.path)
+    const operation = admin ? await operationInProgress(admin) : null
     if (operation) busy.push({ path: wt.path, operation })
   }
   return { checkouts, busy }
@@ -105,7 +112,7 @@ async function worktreeAdminDirs(
   git: GitCommandManager,
   worktrees: WorktreeEntry[]
 ): Promise<Map<string, string>> {
-  const common = await git.run(['rev-parse', '--path-format=absolute', '--git-common-dir'])
+  const common = await commonDir(git)
   const dirs = new Map<string, string>()
   const main = worktrees.find((wt) => wt.main && !wt.bare)
   if (main) dirs.set(main.path, common)
@@ -133,4 +140,39 @@ async function operationOn(
   const bisected = await read('BISECT_START')
   if (bisected === branch || bisected === `refs/heads/${branch}`) return 'bisect'
   return null
+}
+
+/** The state files git leaves while an operation on the checked-out branch is unfinished. */
+const IN_PROGRESS: [string, BusyWorktree['operation']][] = [
+  ['MERGE_HEAD', 'merge'],
+  ['CHERRY_PICK_HEAD', 'cherry-pick'],
+  ['REVERT_HEAD', 'revert'],
+  ['rebase-apply', 'am'],
+  ['rebase-merge', 'rebase']
+]
+
+async function operationInProgress(admin: string): Promise<BusyWorktree['operation'] | null> {
+  for (const [file, operation] of IN_PROGRESS) {
+    if (
+      await access(join(admin, file)).then(
+        () => true,
+        () => false
+      )
+    )
+      return operation
+  }
+  return null
+}
+
+const commonDirs = new Map<string, Promise<string>>()
+
+/** The repository's common git folder (asked once per folder: it does not change). */
+function commonDir(git: GitCommandManager): Promise<string> {
+  let dir = commonDirs.get(git.cwd)
+  if (!dir) {
+    dir = git.run(['rev-parse', '--path-format=absolute', '--git-common-dir'])
+    dir.catch(() => commonDirs.delete(git.cwd))
+    commonDirs.set(git.cwd, dir)
+  }
+  return dir
 }
