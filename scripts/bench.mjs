@@ -15,7 +15,11 @@ const benches = readdirSync(here)
   .filter((name) => wanted.length === 0 || wanted.includes(name))
 
 const report = {
-  machine: { node: process.version, cores: cpus().length, memory_gib: Math.round(totalmem() / 1024 ** 3) },
+  machine: {
+    node: process.version,
+    cores: cpus().length,
+    memory_gib: Math.round(totalmem() / 1024 ** 3)
+  },
   benches: {}
 }
 let failed = false

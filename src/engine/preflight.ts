@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { InputError } from './errors.js'
 import { GitCommandManager } from '../git/git-command-manager.js'
 import type { Logger } from './logger.js'
@@ -22,6 +23,7 @@ export async function preflight(
   baseBranch: string,
   options: { env?: NodeJS.ProcessEnv; createBase: boolean; logger?: Logger }
 ): Promise<Preflight> {
+  if (!existsSync(repo)) throw new InputError(`${repo} does not exist`)
   const probe = new GitCommandManager(repo, options.env ?? process.env)
   let version: [number, number, number]
   try {
