@@ -63,10 +63,17 @@ export async function forecastMerges(
   requests: readonly ForecastRequest[],
   options: ForecastOptions = {}
 ): Promise<MergeForecast> {
-  const baseTip = await git.run(['rev-parse', '--verify', `refs/heads/${baseBranch}^{commit}`])
+  const baseRef = `refs/heads/${baseBranch}`
+  const refs = requests.map((request) => request.ref ?? `refs/heads/${request.branch}`)
+  const [baseTip, baseTree, ...tips] = await resolveAll(git, [
+    `${baseRef}^{commit}`,
+    `${baseRef}^{tree}`,
+    ...refs.map((ref) => `${ref}^{commit}`)
+  ])
+  if (!baseTip || !baseTree) throw new Error(`${baseRef} does not name a commit`)
   const concurrency = options.concurrency ?? Math.max(1, availableParallelism())
-  const branches = await mapPool(requests, concurrency, (request) =>
-    forecastBranch(git, baseTip, request)
+  const branches = await mapPool(requests, concurrency, (request, index) =>
+    forecastBranch(git, { tip: baseTip, tree: baseTree }, request, refs[index], tips[index])
   )
 
   const candidates = branches.filter((b) => b.outcome === 'clean' || b.outcome === 'conflict')
@@ -108,25 +115,27 @@ export async function forecastMerges(
 
 async function forecastBranch(
   git: GitCommandManager,
-  baseTip: string,
-  request: ForecastRequest
+  base: { tip: string; tree: string },
+  request: ForecastRequest,
+  ref: string,
+  tip: string | null
 ): Promise<BranchForecast> {
   const forecast: BranchForecast = {
     branch: request.branch,
     priority: request.priority,
-    tip: null,
+    tip,
     outcome: 'error',
     conflictFiles: [],
     conflicts: [],
     error: null
   }
-  const ref = request.ref ?? `refs/heads/${request.branch}`
-  forecast.tip = await git.resolveCommit(ref)
-  if (!forecast.tip) return { ...forecast, error: `${ref} does not name a commit` }
+  if (!tip) return { ...forecast, error: `${ref} does not name a commit` }
   try {
-    if (await git.isAncestor(forecast.tip, baseTip))
+    const merged = await mergeTrees(git, base.tip, tip)
+    // Base's own tree back means nothing to add; only then is ancestry worth a call.
+    if (merged.clean && merged.tree === base.tree && (await git.isAncestor(tip, base.tip))) {
       return { ...forecast, outcome: 'already-merged' }
-    const merged = await mergeTrees(git, baseTip, forecast.tip)
+    }
     return {
       ...forecast,
       outcome: merged.clean ? 'clean' : 'conflict',
@@ -136,6 +145,18 @@ async function forecastBranch(
   } catch (error) {
     return { ...forecast, error: (error as Error).message }
   }
+}
+
+/** Object ids of many names in one call (`cat-file --batch-check`); null for a missing one. */
+async function resolveAll(git: GitCommandManager, names: string[]): Promise<(string | null)[]> {
+  const { stdout } = await git.exec(['cat-file', '--batch-check=%(objectname)'], {
+    input: names.map((name) => `${name}\n`).join('')
+  })
+  const lines = stdout.split('\n')
+  return names.map((_, index) => {
+    const line = lines[index] ?? ''
+    return /^[0-9a-f]{40,64}$/.test(line) ? line : null
+  })
 }
 
 /** What a branch changed since it left base's history. */
@@ -182,14 +203,14 @@ function mayConflict(a: BranchChanges, b: BranchChanges): boolean {
 async function mapPool<T, R>(
   items: readonly T[],
   limit: number,
-  work: (item: T) => Promise<R>
+  work: (item: T, index: number) => Promise<R>
 ): Promise<R[]> {
   const results = new Array<R>(items.length)
   let next = 0
   const worker = async (): Promise<void> => {
     while (next < items.length) {
       const index = next++
-      results[index] = await work(items[index])
+      results[index] = await work(items[index], index)
     }
   }
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
