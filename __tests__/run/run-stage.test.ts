@@ -98,8 +98,10 @@ describe('the run stage', () => {
     })
     const { byPriority } = await runStage(settings)
 
-    expect(byPriority(1).status).toBe('completed')
-    expect(byPriority(4).status).toBe('completed')
+    expect([byPriority(1), byPriority(4)].map((t) => [t.status, t.error])).toEqual([
+      ['completed', null],
+      ['completed', null]
+    ])
     expect(byPriority(2)).toMatchObject({ status: 'failed', exit_code: 3, merge: 'not-merged' })
     expect(byPriority(2).error).toBe(
       'the agent exited with status 3: example-agent: failing (as told)'

@@ -1,0 +1,112 @@
+import { execFileSync } from 'node:child_process'
+import {
+  agentVariables,
+  commandShell,
+  renderAgentCommand,
+  shellQuote
+} from '../../src/run/agent-command.js'
+import { agentEnvironment } from '../../src/run/agent-env.js'
+
+/** The words a rendered command hands its program, as bash parses it (a real shell). */
+function argv(template: string, worktree: string): string[] {
+  const command = renderAgentCommand(
+    template.replace('ARGS', 'node -e "console.log(JSON.stringify(process.argv.slice(1)))" --'),
+    {
+      priority: 7,
+      branch: 'feature/us-007',
+      worktree,
+      base: 'roadmap'
+    }
+  )
+  return JSON.parse(execFileSync(commandShell(), ['-c', command], { encoding: 'utf8' })) as string[]
+}
+
+describe('the agent command', () => {
+  const hard = `/tmp/my "odd" dir/it's $HOME \`x\` \\ end`
+
+  test('placeholders become the values, bare where they need no quoting', () => {
+    expect(
+      renderAgentCommand('run --priority={priority} --branch={branch} --base={base} {worktree}', {
+        priority: 7,
+        branch: 'feature/us-007',
+        worktree: '/work/repo-wt7',
+        base: 'roadmap'
+      })
+    ).toBe('run --priority=7 --branch=feature/us-007 --base=roadmap /work/repo-wt7')
+  })
+
+  test('a value reaches the program whole, outside quotes, in single quotes and in double quotes', () => {
+    expect(argv('ARGS {worktree} --priority={priority}', hard)).toEqual([hard, '--priority=7'])
+    expect(argv(`ARGS '--in={worktree}' "--b={branch}"`, hard)).toEqual([
+      `--in=${hard}`,
+      '--b=feature/us-007'
+    ])
+    expect(argv('ARGS "--in={worktree}!"', hard)).toEqual([`--in=${hard}!`])
+    expect(argv('ARGS \\"{worktree}', '/a b')).toEqual(['"/a b'])
+  })
+
+  test('other braces are left as written', () => {
+    const values = { priority: 1, branch: 'b', worktree: '/w', base: 'r' }
+    expect(renderAgentCommand('echo ${HOME} {other} {priority:03d} {priority}', values)).toBe(
+      'echo ${HOME} {other} {priority:03d} 1'
+    )
+  })
+
+  test('shellQuote survives single quotes', () => {
+    expect(
+      execFileSync(commandShell(), ['-c', `printf %s ${shellQuote("it's")}`], { encoding: 'utf8' })
+    ).toBe("it's")
+  })
+
+  test('the same values go into the environment', () => {
+    expect(
+      agentVariables({ priority: 7, branch: 'feature/us-007', worktree: '/w', base: 'roadmap' })
+    ).toEqual({
+      PRIORITY_ID: '7',
+      BRANCH_NAME: 'feature/us-007',
+      WORKTREE_PATH: '/w',
+      BASE_BRANCH: 'roadmap'
+    })
+  })
+})
+
+describe('the agent environment', () => {
+  const token = 'ghs_abcdefghijklmnop1234'
+  const parent = {
+    PATH: '/usr/bin',
+    'INPUT_GITHUB-TOKEN': token,
+    input_lower: 'x',
+    ACTIONS_RUNTIME_TOKEN: 'rt',
+    ACTIONS_CACHE_URL: 'https://cache',
+    GH_TOKEN: token,
+    NOTE: `contains ${token} inside`,
+    GITHUB_STATE: '/tmp/state',
+    GITHUB_OUTPUT: '/tmp/out',
+    GITHUB_ENV: '/tmp/env',
+    GITHUB_PATH: '/tmp/path',
+    GITHUB_STEP_SUMMARY: '/tmp/summary',
+    GITHUB_REPOSITORY: 'o/r',
+    GIT_DIR: '/x/.git',
+    PRIORITY_ID: 'stale',
+    UNSET: undefined
+  }
+
+  test('withholds inputs, runtime variables, the token wherever it is, command files and git redirections', () => {
+    const env = agentEnvironment(parent, token, { PRIORITY_ID: '3' })
+    expect(env).toEqual({
+      PATH: '/usr/bin',
+      GITHUB_STEP_SUMMARY: '/tmp/summary',
+      GITHUB_REPOSITORY: 'o/r',
+      PRIORITY_ID: '3'
+    })
+  })
+
+  test('a short "token" withholds only variables equal to it', () => {
+    const env = agentEnvironment({ A: 'abc', B: 'xabcx' }, 'abc', {})
+    expect(env).toEqual({ B: 'xabcx' })
+  })
+
+  test('no token: nothing is withheld for it', () => {
+    expect(agentEnvironment({ A: '' }, '', {})).toEqual({ A: '' })
+  })
+})

@@ -1,0 +1,134 @@
+import { spawn } from 'node:child_process'
+import { existsSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { cleanupLeftovers, ownedGroup } from '../../src/run/leftover-cleanup.js'
+import { LOCK_REASON_PREFIX } from '../../src/run/worktree-manager.js'
+import { createRepo, git, type TempRepo } from '../helpers/temp-repo.js'
+import { isAlive, memoryLogger, pidsIn, until } from './run-helpers.js'
+
+/** A worktree as the run makes it: locked, on its own branch. */
+function worktree(
+  t: TempRepo,
+  priority: number
+): { path: string; branch: string; priority: number } {
+  const path = join(t.path, `repo-wt${priority}`)
+  const branch = `feature/us-00${priority}`
+  git(
+    t.repo,
+    'worktree',
+    'add',
+    '-q',
+    '--lock',
+    '--reason',
+    `${LOCK_REASON_PREFIX}: p`,
+    '-b',
+    branch,
+    path,
+    'roadmap'
+  )
+  return { path, branch, priority }
+}
+
+/** A detached process tree working in `cwd` (as an agent: its own group), which ignores TERM. */
+function agentTree(cwd: string, pidFile: string): number {
+  const child = spawn('bash', ['-c', `trap "" TERM; sleep 30 & echo $! >> ${pidFile}; wait`], {
+    cwd,
+    detached: true,
+    stdio: 'ignore',
+    env: { PATH: process.env.PATH, WORKTREE_PATH: cwd }
+  })
+  child.unref()
+  return child.pid!
+}
+
+describe('cleanup after a run that did not finish', () => {
+  test('stops the recorded trees, saves uncommitted work, removes worktrees, keeps branches with commits', async () => {
+    using t = createRepo()
+    const one = worktree(t, 1)
+    const two = worktree(t, 2)
+    const three = worktree(t, 3)
+    writeFileSync(join(one.path, 'work.txt'), 'unsaved\n')
+    git(two.path, 'commit', '--allow-empty', '-q', '-m', 'committed work')
+    const pidFile = join(t.path, 'pids')
+    const leader = agentTree(one.path, pidFile)
+    expect(await until(() => pidsIn(pidFile).length === 1)).toBe(true)
+    const logger = memoryLogger()
+
+    await cleanupLeftovers(
+      { repo: t.repo, worktrees: [one, two, three], pids: [leader], baseBranch: 'roadmap' },
+      logger,
+      200
+    )
+
+    expect(isAlive(leader)).toBe(false)
+    expect(isAlive(pidsIn(pidFile)[0])).toBe(false)
+    for (const w of [one, two, three]) expect(existsSync(w.path)).toBe(false)
+    expect(git(t.repo, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1)
+    expect(git(t.repo, 'show', `${one.branch}:work.txt`)).toBe('unsaved')
+    expect(git(t.repo, 'log', '-1', '--format=%s', one.branch)).toBe(
+      'WIP PRIORITY 1: uncommitted changes saved after the run was stopped'
+    )
+    expect(git(t.repo, 'log', '-1', '--format=%s', two.branch)).toBe('committed work')
+    // The third branch held nothing of its own: it goes.
+    expect(git(t.repo, 'branch', '--list', three.branch)).toBe('')
+    expect(logger.text()).toContain('Stopping 1 agent process tree(s) of the run')
+  })
+
+  test('with auto-commit off, a worktree holding uncommitted changes is kept', async () => {
+    using t = createRepo()
+    const one = worktree(t, 1)
+    writeFileSync(join(one.path, 'work.txt'), 'unsaved\n')
+    const logger = memoryLogger()
+    await cleanupLeftovers({ repo: t.repo, worktrees: [one], pids: [], autoCommit: false }, logger)
+    expect(existsSync(join(one.path, 'work.txt'))).toBe(true)
+    expect(logger.lines).toContain(
+      `warning: Kept the worktree ${one.path}: it holds uncommitted changes and auto-commit is off`
+    )
+  })
+
+  test('a worktree whose folder is already gone is unregistered', async () => {
+    using t = createRepo()
+    const one = worktree(t, 1)
+    git(t.repo, 'worktree', 'unlock', one.path)
+    git(one.path, 'commit', '--allow-empty', '-q', '-m', 'kept')
+    rmSync(one.path, { recursive: true, force: true })
+    await cleanupLeftovers({ repo: t.repo, worktrees: [one], pids: [] }, memoryLogger())
+    expect(git(t.repo, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1)
+    expect(git(t.repo, 'log', '-1', '--format=%s', one.branch)).toBe('kept')
+  })
+
+  test('pids that are not the run’s are never signalled: init, ourselves, a stranger', async () => {
+    using t = createRepo()
+    const one = worktree(t, 1)
+    const pidFile = join(t.path, 'pids')
+    const stranger = agentTree(t.path, pidFile) // works outside every worktree of the run
+    expect(await until(() => pidsIn(pidFile).length === 1)).toBe(true)
+    expect(ownedGroup(stranger, [one.path])).toBe(false)
+    expect(ownedGroup(1, [one.path])).toBe(false)
+    expect(ownedGroup(process.pid, [one.path])).toBe(false)
+
+    await cleanupLeftovers(
+      { repo: t.repo, worktrees: [one], pids: [1, process.pid, stranger, -5, 0] },
+      memoryLogger(),
+      100
+    )
+    expect(isAlive(stranger)).toBe(true)
+    process.kill(-stranger, 'SIGKILL')
+  })
+
+  test('a recorded path that is no worktree of the repository is left alone', async () => {
+    using t = createRepo()
+    const folder = join(t.path, 'repo-wt9')
+    git(t.path, 'init', '-q', folder)
+    writeFileSync(join(folder, 'mine.txt'), 'x\n')
+    await cleanupLeftovers(
+      {
+        repo: t.repo,
+        worktrees: [{ path: folder, branch: 'feature/us-009', priority: 9 }],
+        pids: []
+      },
+      memoryLogger()
+    )
+    expect(existsSync(join(folder, 'mine.txt'))).toBe(true)
+  })
+})
