@@ -183,6 +183,21 @@ describe('pushResults', () => {
     expect(tipOf(origin, outcome.branches[0].rescuedAs!)).toBe(tipOf(repo.repo, 'p2'))
   })
 
+  it('reports an unreachable origin without its credentials, and tries no rescue', async () => {
+    using repo = createRepo(FILES)
+    git(repo.repo, 'remote', 'add', 'origin', 'https://bot:s3cr3t-t0ken@127.0.0.1:9/o/r.git')
+    const logger = memoryLogger()
+    const outcome = await pushResults(manager(repo.repo), {
+      baseBranch: 'roadmap',
+      keptBranches: [],
+      logger
+    })
+    expect(outcome.pushed).toBe(false)
+    expect(outcome.base.rescuedAs).toBeNull()
+    expect(outcome.error).toMatch(/roadmap: git push failed/)
+    expect(JSON.stringify(outcome) + logger.lines.join('\n')).not.toContain('s3cr3t-t0ken')
+  })
+
   it('says so when there is no origin', async () => {
     using repo = createRepo(FILES)
     const outcome = await pushResults(manager(repo.repo), {

@@ -77,7 +77,7 @@ export async function advanceBranch(
     return refused(
       `${request.branch} is checked out in ${use.checkouts.length} worktrees ` +
         `(${use.checkouts.map((wt) => wt.path).join(', ')}), which cannot all be updated at once. ` +
-        `Nothing was changed: check out another branch in all but one of them. ${request.remedy}`,
+        `Nothing was changed: check out another branch in all but one of them, then ${request.remedy}`,
       use.checkouts[0].path
     )
   }

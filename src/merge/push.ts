@@ -87,6 +87,19 @@ export async function pushResults(
     ref.commit = await git.resolveCommit(`refs/heads/${ref.branch}`)
     if (!ref.commit) ref.error = `the branch ${ref.branch} does not exist here`
   }
+  const refusedOnce = new Set<string>()
+  const settle = (ref: RefPush, report: PushReport): void => {
+    const line = report.lines.get(`refs/heads/${ref.branch}`)
+    if (line && line.flag !== '!') {
+      Object.assign(ref, { pushed: true, error: null })
+      return
+    }
+    ref.pushed = false
+    if (line) refusedOnce.add(ref.branch)
+    ref.error = line
+      ? `the remote refused it: ${line.summary}`
+      : `git push failed: ${report.failure ?? 'no report for this branch'}`
+  }
   const toPush = [base, ...branches].filter((ref) => ref.commit)
   let report = await push(git, remote, toPush)
   for (const ref of branches) if (ref.commit) settle(ref, report)
@@ -100,20 +113,25 @@ export async function pushResults(
       break
     }
     if (next.alreadyThere) {
-      Object.assign(base, { pushed: true, error: null })
+      Object.assign(base, { pushed: true, error: null, commit: next.commit })
       break
     }
     outcome.retries++
+    logger.info(
+      next.commit === base.commit
+        ? `${remote} refused ${baseBranch} while another push landed: pushing again`
+        : `${remote}/${baseBranch} moved: merged it into ${baseBranch}, pushing again`
+    )
     base.commit = next.commit
-    logger.info(`${remote}/${baseBranch} moved: merged it into ${baseBranch}, pushing again`)
     report = await push(git, remote, [base])
     settle(base, report)
   }
 
+  // Only a branch the remote refused is pushed under a new name: when the remote cannot be
+  // reached at all, another push would fail the same way.
   for (const ref of [base, ...branches]) {
-    if (!ref.pushed && ref.commit && ref.error && !/no remote|does not exist/.test(ref.error)) {
+    if (!ref.pushed && ref.commit && refusedOnce.has(ref.branch))
       await rescue(git, remote, ref, logger)
-    }
   }
   const failed = [base, ...branches].filter((ref) => !ref.pushed)
   outcome.pushed = failed.length === 0
@@ -136,6 +154,11 @@ interface PushLine {
   summary: string
 }
 
+interface PushReport {
+  lines: Map<string, PushLine>
+  failure: string | null
+}
+
 /** `git push --porcelain`, one refspec per ref; maps each destination ref to its line. */
 async function push(
   git: GitCommandManager,
@@ -143,7 +166,7 @@ async function push(
   refs: readonly Pick<RefPush, 'branch' | 'commit'>[],
   destination: (ref: Pick<RefPush, 'branch' | 'commit'>) => string = (ref) =>
     `refs/heads/${ref.branch}`
-): Promise<{ lines: Map<string, PushLine>; failure: string | null }> {
+): Promise<PushReport> {
   const specs = refs.map((ref) => `${ref.commit}:${destination(ref)}`)
   const result = await git.exec(
     ['push', '--porcelain', '--no-recurse-submodules', remote, ...specs],
@@ -159,18 +182,6 @@ async function push(
     lines.set(dst, { flag: match[1], summary: match[3] })
   }
   return { lines, failure: result.exitCode === 0 ? null : gitMessage(result) }
-}
-
-function settle(ref: RefPush, report: Awaited<ReturnType<typeof push>>): void {
-  const line = report.lines.get(`refs/heads/${ref.branch}`)
-  if (line && line.flag !== '!') {
-    Object.assign(ref, { pushed: true, error: null })
-  } else {
-    ref.pushed = false
-    ref.error = line
-      ? `the remote refused it: ${line.summary}`
-      : `git push failed: ${report.failure ?? 'no report for this branch'}`
-  }
 }
 
 interface Integration {
