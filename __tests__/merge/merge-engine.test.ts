@@ -140,6 +140,24 @@ describe('MergeEngine.merge', () => {
     })
   })
 
+  it('refuses to merge with a git older than 2.38, saying why', async () => {
+    using repo = createRepo(FILES, { checkout: false })
+    commitFiles(repo.repo, 'f', { 'src/a.ts': 'x\n' }, { from: 'roadmap' })
+    const baseTip = tipOf(repo.repo, 'roadmap')
+    class OldGit extends GitCommandManager {
+      override version(): Promise<[number, number, number]> {
+        return Promise.resolve([2, 37, 4])
+      }
+    }
+    const attempt = await new MergeEngine(new OldGit(repo.repo), 'roadmap', memoryLogger()).merge(
+      'f',
+      1
+    )
+    expect(attempt.outcome).toBe('failed')
+    expect(attempt.error).toMatch(/git 2\.37\.4 is too old .* 2\.38 or newer/)
+    expect(tipOf(repo.repo, 'roadmap')).toBe(baseTip)
+  })
+
   it('fails cleanly for a missing branch', async () => {
     using repo = createRepo(FILES, { checkout: false })
     const attempt = await new MergeEngine(manager(repo.repo), 'roadmap', memoryLogger()).merge(
