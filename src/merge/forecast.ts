@@ -229,7 +229,7 @@ export function describeForecast(forecast: MergeForecast): string[] {
   })
   for (const pair of forecast.conflictingPairs) {
     lines.push(
-      `PRIORITY ${pair.a.priority} and PRIORITY ${pair.b.priority} conflict with each other in ${pair.conflictFiles.join(', ')}: the later one to merge will conflict`
+      `PRIORITY ${pair.a.priority} and PRIORITY ${pair.b.priority} conflict with each other in ${pair.conflictFiles.join(', ')}: whichever merges second is likely to conflict`
     )
   }
   if (forecast.pairsUnchecked) {
