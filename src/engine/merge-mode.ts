@@ -33,20 +33,18 @@ export async function mergePushed(settings: Settings, options: EngineOptions): P
   await fetchFromOrigin(git, settings.baseBranch, tasks, logger)
 
   const merger = new MergeEngine(git, settings.baseBranch, logger)
-  for (const task of tasks) {
-    await recordTaskOutcome(git, task, settings, logger)
-    if (task.status !== 'completed' || !settings.merge) continue
-    const base = `refs/heads/${settings.baseBranch}`
-    if (await git.isAncestor(`refs/heads/${task.branch}`, base)) {
-      task.merge = 'merged' // merged by an earlier attempt of this job
-      continue
-    }
-    const attempt = await merger.merge(task.branch, task.priority)
+  for (const task of tasks) await recordTaskOutcome(git, task, settings, logger)
+  const ready = tasks.filter((task) => task.status === 'completed' && settings.merge)
+  const requests = ready.map((task) => ({ branch: task.branch, priority: task.priority }))
+  if (requests.length > 1) await merger.predict(requests)
+  const attempts = await merger.mergeAll(requests)
+  ready.forEach((task, index) => {
+    const attempt = attempts[index]
     task.merge = attempt.outcome
     task.merge_commit = attempt.commit
     task.conflict_files = attempt.conflictFiles
     if (attempt.error) task.error = attempt.error
-  }
+  })
   const warnings: string[] = []
   await pushAfterMerges(git, settings, tasks, logger, warnings)
   if (settings.cleanup) {
