@@ -6,9 +6,8 @@ import { buildResult } from '../report/result.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
 import type { Logger } from './logger.js'
 import type { EngineOptions } from './run-engine.js'
-import { preflight } from './preflight.js'
+import { openForChanges } from './preflight.js'
 import { deleteMergedRemoteBranches, pushAfterMerges } from './publish-branches.js'
-import { acquireRunLock } from './run-lock.js'
 import { taskResultPath, type TaskResultFile } from './task-mode.js'
 import type { RunResult, Settings, TaskResult } from './types.js'
 
@@ -20,12 +19,8 @@ import type { RunResult, Settings, TaskResult } from './types.js'
 export async function mergePushed(settings: Settings, options: EngineOptions): Promise<RunResult> {
   const began = Date.now()
   const { logger } = options
-  const { git } = await preflight(settings.repo, settings.baseBranch, {
-    env: options.env,
-    createBase: true,
-    logger
-  })
-  await using _lock = await acquireRunLock(git, logger)
+  await using repository = await openForChanges(settings, { env: options.env, logger })
+  const { git } = repository
   const plan = await buildPlan({ ...settings, repo: git.cwd }, git)
   const tasks = plan.tasks.map((planned) =>
     pendingTask({ ...planned, skip_reason: null }, settings)

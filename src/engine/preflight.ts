@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs'
 import { InputError } from './errors.js'
 import { GitCommandManager } from '../git/git-command-manager.js'
 import type { Logger } from './logger.js'
+import { acquireRunLock } from './run-lock.js'
+import type { Settings } from './types.js'
 
 /** merge-tree --write-tree, which every merge here is made with, came in git 2.38. */
 export const MIN_GIT: [number, number] = [2, 38]
@@ -53,4 +55,22 @@ export async function preflight(
   await git.run(['branch', '--no-track', baseBranch, remoteTip])
   options.logger?.info(`Created the local branch ${baseBranch} from origin/${baseBranch}`)
   return { git, baseRef: local }
+}
+
+/** The repository of a mode that changes it: checked, base present, and locked for this run. */
+export interface OpenRepository extends AsyncDisposable {
+  git: GitCommandManager
+}
+
+export async function openForChanges(
+  settings: Pick<Settings, 'repo' | 'baseBranch'>,
+  options: { env?: NodeJS.ProcessEnv; logger: Logger }
+): Promise<OpenRepository> {
+  const { git } = await preflight(settings.repo, settings.baseBranch, {
+    env: options.env,
+    createBase: true,
+    logger: options.logger
+  })
+  const lock = await acquireRunLock(git, options.logger)
+  return { git, [Symbol.asyncDispose]: () => lock[Symbol.asyncDispose]() }
 }

@@ -7,8 +7,7 @@ import { pendingTask, runTask, type RunEvents } from '../run/task-runner.js'
 import { createTaskContext } from './task-context.js'
 import { buildResult } from '../report/result.js'
 import type { Logger } from './logger.js'
-import { preflight } from './preflight.js'
-import { acquireRunLock } from './run-lock.js'
+import { openForChanges } from './preflight.js'
 import type { RunResult, Settings, TaskResult } from './types.js'
 
 export interface EngineOptions {
@@ -33,12 +32,8 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
   const { logger } = options
   const env = options.env ?? process.env
   const began = Date.now()
-  const { git } = await preflight(settings.repo, settings.baseBranch, {
-    env,
-    createBase: true,
-    logger
-  })
-  await using _lock = await acquireRunLock(git, logger)
+  await using repository = await openForChanges(settings, { env: env, logger })
+  const { git } = repository
   const signal = options.signal ?? new AbortController().signal
   const plan = await buildPlan({ ...settings, repo: git.cwd }, git)
   logger.group(`Plan: ${plan.separation.schedule.length} wave(s)`, formatPlan(plan))

@@ -6,8 +6,7 @@ import { buildResult } from '../report/result.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
 import { InputError } from './errors.js'
 import type { EngineOptions } from './run-engine.js'
-import { preflight } from './preflight.js'
-import { acquireRunLock } from './run-lock.js'
+import { openForChanges } from './preflight.js'
 import { createTaskContext } from './task-context.js'
 import type { RunResult, Settings, TaskResult } from './types.js'
 
@@ -41,12 +40,8 @@ export async function runOneTask(
   }
   const began = Date.now()
   const { logger } = options
-  const { git } = await preflight(settings.repo, settings.baseBranch, {
-    env: options.env,
-    createBase: true,
-    logger
-  })
-  await using _lock = await acquireRunLock(git, logger)
+  await using repository = await openForChanges(settings, { env: options.env, logger })
+  const { git } = repository
   const plan = await buildPlan({ ...settings, repo: git.cwd, separation: 'off' }, git)
   const task = pendingTask({ ...plan.tasks[0], skip_reason: null }, settings)
   const baseCommit = await git.run([
