@@ -71,7 +71,7 @@ export async function runAgents(
     env: options.env ?? process.env,
     identity: await git.identityEnv(),
     baseTip,
-    urgent: (work) => preparer.urgent(work)
+    starting: () => preparer.hold()
   }
   const runs = new Map(
     runnable.map((task) => [task.priority, new TaskRun(byPriority.get(task.priority)!, ctx)])
@@ -105,6 +105,12 @@ export async function runAgents(
           .then(() => run.finish())
           .then(() => options.onTaskDone?.(run.task))
           .catch((error: Error) => logger.error(`priority ${priority}: ${error.message}`))
+          .finally(() => {
+            // Base may have moved (a merge): worktrees made ahead follow it.
+            for (const waiting of runs.values()) {
+              if (waiting.waitingAhead) preparer.refresh(waiting)
+            }
+          })
         return { released, settled }
       }
     })
@@ -140,28 +146,33 @@ async function resolveMaxParallel(settings: Settings, logger: Logger): Promise<n
 }
 
 /**
- * Makes worktrees ahead of their start, one at a time, and only while no started task waits
- * for one of its own: preparing ahead must never slow down a start.
+ * Work done ahead of the start of tasks (making their worktrees, keeping them current), one
+ * piece at a time, and only while no task is starting: it must never slow a start down.
  */
 class Preparer {
-  private queue: TaskRun[] = []
+  private queue: { run: TaskRun; work: () => Promise<unknown> }[] = []
   private busy = false
-  private pressing = 0
+  private holds = 0
   private closed = false
 
   ahead(run: TaskRun): void {
-    if (this.closed) return
-    this.queue.push(run)
-    this.pump()
+    this.push(run, () => run.prepare())
   }
 
-  async urgent<T>(work: () => Promise<T>): Promise<T> {
-    this.pressing += 1
-    try {
-      return await work()
-    } finally {
-      this.pressing -= 1
-      this.pump()
+  refresh(run: TaskRun): void {
+    if (this.queue.some((item) => item.run === run)) return
+    this.push(run, () => run.refreshAhead())
+  }
+
+  /** A task is starting: work ahead waits until the returned function is called. */
+  hold(): () => void {
+    this.holds += 1
+    return () => {
+      // A little longer: the agent's own start (an interpreter loading) is part of its start.
+      setTimeout(() => {
+        this.holds -= 1
+        this.pump()
+      }, START_SETTLE_MS).unref()
     }
   }
 
@@ -170,13 +181,19 @@ class Preparer {
     this.queue = []
   }
 
+  private push(run: TaskRun, work: () => Promise<unknown>): void {
+    if (this.closed) return
+    this.queue.push({ run, work })
+    this.pump()
+  }
+
   private pump(): void {
-    if (this.busy || this.pressing > 0 || this.closed) return
+    if (this.busy || this.holds > 0 || this.closed) return
     const next = this.queue.shift()
     if (!next) return
     this.busy = true
     void next
-      .prepare()
+      .work()
       .catch(() => undefined)
       .finally(() => {
         this.busy = false
@@ -184,3 +201,6 @@ class Preparer {
       })
   }
 }
+
+/** How long after an agent's process started work ahead keeps waiting. */
+const START_SETTLE_MS = 250

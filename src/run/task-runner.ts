@@ -31,8 +31,11 @@ export interface TaskContext {
   identity: Record<string, string>
   /** Where worktrees start (origin-aware); the local base branch when absent. */
   baseTip?: BaseTip
-  /** Runs a worktree creation that a started task waits for ahead of background ones. */
-  urgent?: <T>(work: () => Promise<T>) => Promise<T>
+  /**
+   * Called when a task starts; the function it returns when its first process has started.
+   * In between, work done ahead for later tasks waits: it must never slow a start down.
+   */
+  starting?: () => () => void
 }
 
 /** A task as the result JSON shows it before it runs. */
@@ -69,6 +72,7 @@ interface Verdict {
  */
 export class TaskRun {
   private worktree: Promise<Worktree> | null = null
+  private ops: Promise<unknown> = Promise.resolve()
   private outcome: ProcessOutcome | null = null
   private problem: Verdict | null = null
   private started = 0
@@ -101,16 +105,13 @@ export class TaskRun {
     task.started_at = new Date(this.started).toISOString()
     const deadline = settings.taskTimeoutMs > 0 ? this.started + settings.taskTimeoutMs : 0
     const remaining = (): number => (deadline ? Math.max(1, deadline - Date.now()) : 0)
-    if (!this.worktree && this.ctx.urgent) {
-      // Before any await: the preparer must know at once that a start waits on this one.
-      this.worktree = this.ctx.urgent(() => this.makeWorktree())
-      this.worktree.catch(() => undefined)
-    }
+    // Before any await: work done ahead for other tasks must wait from now on.
+    const started = once(this.ctx.starting?.() ?? (() => {}))
     try {
       await mkdir(settings.logDir, { recursive: true })
       task.log_file = join(settings.logDir, `priority-${task.priority}.log`)
       await writeFile(task.log_file, '')
-      const worktree = await this.current(await this.prepare())
+      const worktree = await this.serially(async () => this.current(await this.prepare()))
       const values: AgentValues = {
         priority: task.priority,
         branch: task.branch,
@@ -129,7 +130,10 @@ export class TaskRun {
           signal: this.ctx.signal,
           killGraceMs: this.ctx.killGraceMs,
           onLine: (line) => this.ctx.logger.info(`${this.prefix} ${line}`),
-          onStart: (pid) => this.ctx.events.processStarted?.(task.priority, pid),
+          onStart: (pid) => {
+            started()
+            this.ctx.events.processStarted?.(task.priority, pid)
+          },
           onExit: (pid) => this.ctx.events.processEnded?.(task.priority, pid)
         })
 
@@ -147,7 +151,35 @@ export class TaskRun {
       this.outcome = await run('agent', settings.agentCommand)
     } catch (error) {
       this.problem = { status: 'failed', error: (error as Error).message }
+    } finally {
+      started()
     }
+  }
+
+  /**
+   * A worktree made ahead whose task has not started yet follows base as it moves (merges of
+   * other tasks), in the background, so that its start finds it current.
+   */
+  refreshAhead(): Promise<void> {
+    return this.serially(async () => {
+      if (this.started || !this.worktree) return
+      const worktree = await this.worktree.catch(() => null)
+      if (!worktree || this.started) return
+      const tip = await this.baseTip.current()
+      if (tip !== worktree.startPoint) await this.ctx.worktrees.advance(worktree, tip)
+    })
+  }
+
+  /** Made ahead and not started yet. */
+  get waitingAhead(): boolean {
+    return this.worktree !== null && this.started === 0
+  }
+
+  /** Runs worktree operations of this task one at a time (a refresh and the start may meet). */
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.ops.then(work)
+    this.ops = next.catch(() => undefined)
+    return next
   }
 
   /**
@@ -358,6 +390,16 @@ export async function runTask(task: TaskResult, ctx: TaskContext): Promise<TaskR
   await run.execute()
   await run.finish()
   return task
+}
+
+/** A function that does its work on the first call only. */
+function once(work: () => void): () => void {
+  let done = false
+  return () => {
+    if (done) return
+    done = true
+    work()
+  }
 }
 
 function judge(outcome: ProcessOutcome, what: string, settings: Settings): Verdict {
