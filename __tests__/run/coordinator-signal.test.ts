@@ -13,6 +13,29 @@ beforeAll(() => {
 })
 afterAll(() => cli[Symbol.dispose]())
 
+function coordinatorArgs(repo: string, agent: string, logs: string): string[] {
+  return [
+    cli.entry,
+    'run',
+    '--priorities',
+    '1,2,3',
+    '--repo',
+    repo,
+    '--agent-command',
+    agent,
+    '--max-parallel',
+    '2',
+    '--max-cpu-percent',
+    '100',
+    '--max-memory-percent',
+    '100',
+    '--no-pr-comment',
+    '--log-dir',
+    logs,
+    '--json'
+  ]
+}
+
 describe('SIGTERM to the coordinator (the CLI)', () => {
   test('stops every agent tree, removes every worktree, keeps the branches that hold work', async () => {
     using dir = createRepo(
@@ -35,26 +58,7 @@ describe('SIGTERM to the coordinator (the CLI)', () => {
     )
     const coordinator = spawn(
       process.execPath,
-      [
-        cli.entry,
-        'run',
-        '--priorities',
-        '1,2,3',
-        '--repo',
-        dir.repo,
-        '--agent-command',
-        agent,
-        '--max-parallel',
-        '2',
-        '--max-cpu-percent',
-        '100',
-        '--max-memory-percent',
-        '100',
-        '--no-pr-comment',
-        '--log-dir',
-        join(dir.path, 'logs'),
-        '--json'
-      ],
+      coordinatorArgs(dir.repo, agent, join(dir.path, 'logs')),
       {
         stdio: ['ignore', 'pipe', 'pipe'],
         env: { PATH: process.env.PATH, HOME: process.env.HOME, GIT_CONFIG_NOSYSTEM: '1' }
@@ -80,5 +84,36 @@ describe('SIGTERM to the coordinator (the CLI)', () => {
     expect(git(dir.repo, 'log', '-1', '--format=%s', 'feature/us-001')).toBe('part 1')
     expect(git(dir.repo, 'show', 'feature/us-002:work-2.txt')).toBe('work of 2')
     expect(git(dir.repo, 'branch', '--list', 'feature/us-003')).toBe('')
+  }, 60_000)
+
+  test('a second signal quits at once, and still leaves no agent running', async () => {
+    using dir = createRepo(
+      roadmapFiles({ 1: { files: ['src/one.ts'] }, 2: { files: ['src/two.ts'] } })
+    )
+    const pids = join(dir.path, 'pids')
+    // An agent that takes its time to stop: TERM starts a slow shutdown.
+    const agent = script(
+      join(dir.path, 'agent.sh'),
+      [`trap 'sleep 20' TERM`, `sleep 60 & echo $! >> ${pids}`, `echo $$ >> ${pids}`, 'wait'].join(
+        '\n'
+      )
+    )
+    const coordinator = spawn(
+      process.execPath,
+      coordinatorArgs(dir.repo, agent, join(dir.path, 'logs')),
+      {
+        stdio: 'ignore',
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, GIT_CONFIG_NOSYSTEM: '1' }
+      }
+    )
+    const exited = once(coordinator, 'exit')
+    expect(await until(() => pidsIn(pids).length >= 4, 30_000)).toBe(true)
+    coordinator.kill('SIGTERM')
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    coordinator.kill('SIGTERM')
+    const [code] = (await exited) as [number | null]
+
+    expect(code).toBe(130)
+    expect(await until(() => pidsIn(pids).every((pid) => !isAlive(pid)), 5000)).toBe(true)
   }, 60_000)
 })

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { runParallel } from '../../src/engine/run-engine.js'
 import { createRepo, git, roadmapFiles } from '../helpers/temp-repo.js'
 import {
   agentCommand,
@@ -401,5 +402,31 @@ describe('where worktrees start', () => {
       'warning: roadmap is 1 commit(s) ahead of origin/roadmap: worktrees start from the local roadmap'
     )
     expect(git(dir.repo, 'rev-parse', 'roadmap^1')).toBe(local)
+  })
+})
+
+describe('through the engine', () => {
+  test('runParallel: the limit held, every priority merged, nothing left behind', async () => {
+    using dir = createRepo(independent(4))
+    const record = join(dir.path, 'record.txt')
+    const settings = settingsFor(dir.repo, {
+      priorities: '1-4',
+      'max-parallel': '2',
+      'pr-comment': 'false',
+      'agent-command': agentCommand(`--sleep=0.3 --record=${record}`)
+    })
+    const result = await runParallel(settings, {
+      logger: memoryLogger(),
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+      killGraceMs: 300,
+      resourceSampler: () => Promise.resolve({ cpuPercent: 1, memoryPercent: 1 })
+    })
+
+    expect(result.tasks.map((task) => [task.status, task.merge])).toEqual(
+      Array(4).fill(['completed', 'merged'])
+    )
+    expect(maxOverlap(readRecord(record))).toBeLessThanOrEqual(2)
+    expect(worktreeList(dir.repo)).toHaveLength(1)
+    expect(branches(dir.repo).sort()).toEqual(['main', 'roadmap'])
   })
 })

@@ -37,6 +37,19 @@ export interface ProcessOutcome {
 }
 
 export const TAIL_LINES = 40
+
+/** The process groups of commands running now, in this process. */
+const liveGroups = new Set<number>()
+let exitHookInstalled = false
+
+/**
+ * KILLs every command tree still running. Called on this process's exit, so that a
+ * coordinator that exits early (a second Ctrl-C, an uncaught error) leaves no agent behind.
+ */
+export function killLiveProcessTrees(): void {
+  for (const pid of liveGroups) signalTree(pid, 'SIGKILL')
+  liveGroups.clear()
+}
 /** How long output may keep flowing after the shell exited (from processes it left behind). */
 const DRAIN_MS = 2000
 
@@ -113,7 +126,14 @@ export async function runProcess(options: ProcessOptions): Promise<ProcessOutcom
   const closed = once(child, 'close').catch(() => undefined)
   const spawnError = new Promise<never>((_resolve, reject) => child.once('error', reject))
   spawnError.catch(() => undefined)
-  if (child.pid !== undefined) options.onStart?.(child.pid)
+  if (child.pid !== undefined) {
+    liveGroups.add(child.pid)
+    if (!exitHookInstalled) {
+      exitHookInstalled = true
+      process.once('exit', killLiveProcessTrees)
+    }
+    options.onStart?.(child.pid)
+  }
   try {
     const [exitCode, signal] = (await Promise.race([once(child, 'exit'), spawnError])) as [
       number | null,
@@ -129,6 +149,7 @@ export async function runProcess(options: ProcessOptions): Promise<ProcessOutcom
       }
       // What the shell left behind has no owner any more.
       killRest(pid, doomed)
+      liveGroups.delete(pid)
       options.onExit?.(pid)
     }
     await Promise.race([closed, delay(DRAIN_MS)])

@@ -105,6 +105,11 @@ export class WorktreeError extends Error {
 export class WorktreeManager {
   private readonly kept = new Set<string>()
   private untracked: Promise<string[]> | null = null
+  /**
+   * `git worktree add` calls, one at a time: two at once race in git itself (one reads the
+   * other's half-written .git/worktrees/<name> and fails: "failed to read .../commondir").
+   */
+  private adding: Promise<unknown> = Promise.resolve()
 
   constructor(
     private readonly git: GitCommandManager,
@@ -119,18 +124,20 @@ export class WorktreeManager {
       ? options.reason
       : `${LOCK_REASON_PREFIX}: ${options.reason}`
     // -B: recoverLeftovers has made sure an existing branch of that name holds nothing unique.
-    await this.git.run([
-      'worktree',
-      'add',
-      '--quiet',
-      '--lock',
-      '--reason',
-      reason,
-      '-B',
-      options.branch,
-      path,
-      options.startPoint
-    ])
+    await this.oneAtATime(() =>
+      this.git.run([
+        'worktree',
+        'add',
+        '--quiet',
+        '--lock',
+        '--reason',
+        reason,
+        '-B',
+        options.branch,
+        path,
+        options.startPoint
+      ])
+    )
     return {
       path,
       branch: options.branch,
@@ -302,6 +309,12 @@ export class WorktreeManager {
       await copyFile(join(from, file), join(to, file))
     }
     return files
+  }
+
+  private oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.adding.then(work)
+    this.adding = next.catch(() => undefined)
+    return next
   }
 
   /** True when `path` holds a `.git` file pointing into this repository's worktrees. */
