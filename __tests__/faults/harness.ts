@@ -1,0 +1,209 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { execute } from '../../src/engine/execute.js'
+import type { EngineOptions } from '../../src/engine/run-engine.js'
+import type { Logger } from '../../src/engine/logger.js'
+import type { RunResult } from '../../src/engine/types.js'
+import type { RawInputs } from '../../src/inputs/input-definitions.js'
+import { parseSettings } from '../../src/inputs/settings.js'
+import { createRepo, git, roadmapFiles, type TempRepo } from '../helpers/temp-repo.js'
+import { recordCommits } from './invariants.js'
+
+// What the fault tests share: a repository whose commits are recorded, the engine run as the
+// shells run it (with short grace times), the CLI as a separate process, agent scripts.
+
+export const AGENT = resolve('examples/agent/example-agent.mjs')
+
+/** `node example-agent.mjs --priority={priority} <flags>` */
+export function exampleAgent(flags = ''): string {
+  return `node ${AGENT} --priority={priority} ${flags}`.trim()
+}
+
+/** The example agent's command line inside a script (no placeholders there: the variables). */
+export function exampleAgentLine(flags = ''): string {
+  return `exec node ${AGENT} --priority="$PRIORITY_ID" ${flags}`.trim()
+}
+
+/** Writes an executable bash script and returns its path. */
+export function script(path: string, body: string): string {
+  writeFileSync(path, `#!/usr/bin/env bash\n${body}\n`)
+  chmodSync(path, 0o755)
+  return path
+}
+
+export interface MemoryLogger extends Logger {
+  lines: string[]
+  text(): string
+}
+
+export function memoryLogger(): MemoryLogger {
+  const lines: string[] = []
+  return {
+    lines,
+    info: (message) => lines.push(message),
+    warning: (message) => lines.push(`warning: ${message}`),
+    error: (message) => lines.push(`error: ${message}`),
+    debug: () => {},
+    group: (title, body) => lines.push(`group: ${title}\n${body}`),
+    text: () => lines.join('\n')
+  }
+}
+
+/** A repository for a fault: one spec per priority, each touching its own file. */
+export interface FaultRepo extends TempRepo {
+  /** The base branch's tip before anything ran. */
+  baseBefore: string
+  /** A folder beside the repository for the test's own files (pids, scripts, logs). */
+  work: string
+}
+
+export function faultRepo(priorities: number[] = [1, 2, 3]): FaultRepo {
+  const specs = Object.fromEntries(priorities.map((p) => [p, { files: [`src/file-${p}.ts`] }]))
+  const repo = createRepo(roadmapFiles(specs))
+  recordCommits(repo.repo)
+  const work = join(repo.path, 'work')
+  mkdirSync(work)
+  return { ...repo, baseBefore: git(repo.repo, 'rev-parse', 'roadmap'), work }
+}
+
+/** Inputs that keep a run quiet and independent of the machine's load. */
+export const QUIET: RawInputs = {
+  'pr-comment': 'false',
+  'max-cpu-percent': '100',
+  'max-memory-percent': '100'
+}
+
+export interface EngineRun {
+  result: RunResult
+  logger: MemoryLogger
+}
+
+/**
+ * The engine as the CLI and the action run it (validated inputs, then `execute`), with a
+ * short TERM→KILL grace, an ungated resource sampler and a plain environment.
+ */
+export async function runEngine(
+  repo: FaultRepo,
+  inputs: RawInputs,
+  options: Partial<EngineOptions> = {}
+): Promise<EngineRun> {
+  const logger = memoryLogger()
+  const settings = parseSettings(
+    { 'log-dir': join(repo.path, 'logs'), ...QUIET, ...inputs },
+    repo.repo,
+    {}
+  )
+  const { result } = await execute(settings, {
+    logger,
+    killGraceMs: 200,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, LC_ALL: 'C' },
+    resourceSampler: () => Promise.resolve({ cpuPercent: 1, memoryPercent: 1 }),
+    ...options
+  })
+  return { result, logger }
+}
+
+/** The statuses of a result's tasks, by priority. */
+export function statuses(result: RunResult): Record<number, string> {
+  return Object.fromEntries(result.tasks.map((task) => [task.priority, task.status]))
+}
+
+export function taskOf(result: RunResult, priority: number) {
+  const task = result.tasks.find((t) => t.priority === priority)
+  if (!task) throw new Error(`no task ${priority} in the result`)
+  return task
+}
+
+/** Pids listed one per line (or as the 4th field of example-agent --record lines). */
+export function pidsIn(file: string): number[] {
+  if (!existsSync(file)) return []
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => Number(line.trim().split(' ').at(-1)))
+    .filter((pid) => Number.isSafeInteger(pid) && pid > 1)
+}
+
+/** Waits (polling, tests only) until `check` holds or the time is up. */
+export async function until(check: () => boolean, timeoutMs = 20_000): Promise<boolean> {
+  const end = Date.now() + timeoutMs
+  while (Date.now() < end) {
+    if (check()) return true
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  return check()
+}
+
+/** A CLI process of the current sources, its output collected. */
+export interface CliProcess {
+  child: ChildProcess
+  stdout: () => string
+  stderr: () => string
+  exited: Promise<number | null>
+}
+
+export function cliEnv(repo: FaultRepo): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    LC_ALL: 'C',
+    GIT_CONFIG_NOSYSTEM: '1',
+    RUNNER_TEMP: repo.work
+  }
+}
+
+export function startCli(entry: string, repo: FaultRepo, args: string[]): CliProcess {
+  const child = spawn(
+    process.execPath,
+    [
+      entry,
+      ...args,
+      '--repo',
+      repo.repo,
+      '--no-pr-comment',
+      '--max-cpu-percent',
+      '100',
+      '--max-memory-percent',
+      '100',
+      '--log-dir',
+      join(repo.path, 'logs'),
+      '--json'
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: cliEnv(repo) }
+  )
+  let out = ''
+  let err = ''
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()))
+  const exited = once(child, 'close').then(() => child.exitCode)
+  return { child, stdout: () => out, stderr: () => err, exited }
+}
+
+/**
+ * Makes a folder unwritable for this process, root included (chmod alone does not stop
+ * root: where we are root, the folder is also made immutable). Disposing undoes it.
+ */
+export function readOnlyFolder(path: string): Disposable {
+  mkdirSync(path, { recursive: true })
+  chmodSync(path, 0o555)
+  const root = process.getuid?.() === 0
+  if (root) spawnSync('chattr', ['+i', path])
+  const probe = join(path, 'probe')
+  let writable = true
+  try {
+    mkdirSync(probe)
+  } catch {
+    writable = false
+  }
+  const undo = (): void => {
+    if (root) spawnSync('chattr', ['-i', path])
+    chmodSync(path, 0o755)
+  }
+  if (writable) {
+    undo()
+    throw new Error(`cannot make ${path} read-only on this machine`)
+  }
+  return { [Symbol.dispose]: undo }
+}
