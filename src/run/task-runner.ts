@@ -196,14 +196,15 @@ export class TaskRun {
       worktree = this.worktree ? await this.worktree.catch(() => null) : null
       if (worktree) notes.push(...(await this.secureWork(worktree)))
       let verdict = this.problem ?? judge(this.outcome!, 'agent', settings)
+      // Work that is not where it should be fails the task, whether or not its branch has any.
+      if (verdict.status === 'completed' && notes.some((note) => note.startsWith('!'))) {
+        verdict = { status: 'failed', error: null }
+      }
       if (verdict.status === 'completed' && task.commits === 0) {
         verdict = {
           status: 'no-changes',
           error: 'the agent exited 0 but made no commit and left no change'
         }
-      }
-      if (verdict.status === 'completed' && notes.some((note) => note.startsWith('!'))) {
-        verdict = { status: 'failed', error: null }
       }
       const text = [verdict.error, ...notes.map((note) => note.replace(/^!/, ''))]
         .filter(Boolean)

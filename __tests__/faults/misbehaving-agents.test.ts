@@ -1,0 +1,99 @@
+import { describe, expect, test } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { git } from '../helpers/temp-repo.js'
+import {
+  exampleAgentLine,
+  faultRepo,
+  pidsIn,
+  runEngine,
+  script,
+  statuses,
+  taskOf
+} from './harness.js'
+import { assertInvariants } from './invariants.js'
+
+// Agents that do what they should not to their worktree or to the base branch.
+
+const COMMIT = 'git -c user.name=agent -c user.email=agent@example.com commit -q'
+
+describe('an agent that checks out another branch in its worktree', () => {
+  test('its priority fails, naming the branch where its commits are; nothing is lost', async () => {
+    using repo = faultRepo([1, 2])
+    const pids = join(repo.work, 'pids')
+    const agent = script(
+      join(repo.work, 'agent.sh'),
+      [
+        `echo $$ >> ${pids}`,
+        'if [ "$PRIORITY_ID" = 1 ]; then',
+        '  git checkout -q -b agent-side-branch',
+        `  echo side > side.txt && git add -A && ${COMMIT} -m "priority 1 on a branch of its own"`,
+        '  exit 0',
+        'fi',
+        exampleAgentLine()
+      ].join('\n')
+    )
+    const { result } = await runEngine(repo, { priorities: '1,2', 'agent-command': agent })
+
+    expect(statuses(result)).toEqual({ 1: 'failed', 2: 'completed' })
+    expect(taskOf(result, 1).error).toContain('agent-side-branch')
+    expect(git(repo.repo, 'show', 'agent-side-branch:side.txt')).toBe('side')
+    assertInvariants({ ...repo, base: 'roadmap', result, pids: pidsIn(pids) })
+  })
+})
+
+describe('an agent that commits to the base branch directly', () => {
+  test('in the user checkout: base keeps its commit, the other merges land on top of it', async () => {
+    using repo = faultRepo([1, 2])
+    const pids = join(repo.work, 'pids')
+    const agent = script(
+      join(repo.work, 'agent.sh'),
+      [
+        `echo $$ >> ${pids}`,
+        'if [ "$PRIORITY_ID" = 1 ]; then',
+        `  cd ${repo.repo}`,
+        `  echo direct > direct.txt && git add direct.txt && ${COMMIT} -m "priority 1 straight into roadmap"`,
+        '  exit 0',
+        'fi',
+        exampleAgentLine()
+      ].join('\n')
+    )
+    const { result } = await runEngine(repo, { priorities: '1,2', 'agent-command': agent })
+
+    expect(taskOf(result, 2).merge).toBe('merged')
+    expect(git(repo.repo, 'show', 'roadmap:direct.txt')).toBe('direct')
+    assertInvariants({ ...repo, base: 'roadmap', result, pids: pidsIn(pids) })
+  })
+
+  test('by moving the base ref from its worktree (update-ref): nothing is lost, the checkout is kept as the agent left it', async () => {
+    using repo = faultRepo([1, 2])
+    const pids = join(repo.work, 'pids')
+    const agent = script(
+      join(repo.work, 'agent.sh'),
+      [
+        `echo $$ >> ${pids}`,
+        'if [ "$PRIORITY_ID" = 1 ]; then',
+        `  echo moved > moved.txt && git add -A && ${COMMIT} -m "priority 1 pushed into roadmap"`,
+        '  git update-ref refs/heads/"$BASE_BRANCH" HEAD',
+        '  exit 0',
+        'fi',
+        'sleep 1',
+        exampleAgentLine()
+      ].join('\n')
+    )
+    const { result } = await runEngine(repo, { priorities: '1,2', 'agent-command': agent })
+
+    expect(taskOf(result, 2).merge).toBe('merged')
+    expect(git(repo.repo, 'show', 'roadmap:moved.txt')).toBe('moved')
+    // The checkout's index was left at the old tip by the agent: the run keeps it as it found
+    // it (as it keeps a user's staged changes), and brings in the files of its own merge.
+    expect(readFileSync(join(repo.repo, 'src/file-2.ts'), 'utf8')).toContain('priority 2')
+    assertInvariants({
+      ...repo,
+      base: 'roadmap',
+      result,
+      pids: pidsIn(pids),
+      stagedByFault: 'D\tmoved.txt'
+    })
+  })
+})
