@@ -64,6 +64,11 @@ export interface Invariants {
   foreignFolders?: string[]
   /** Commits made outside the run (by the test, as "someone else") that must be kept too. */
   extraCommits?: string[]
+  /**
+   * Staged changes the fault itself made in the user's checkout (`git diff --cached
+   * --name-status`), which the run must keep as they are; none by default.
+   */
+  stagedByFault?: string
 }
 
 /**
@@ -97,7 +102,9 @@ export function assertInvariants(check: Invariants): void {
   const unmerged = git(repo, 'ls-files', '--unmerged')
   if (unmerged) problems.push(`unmerged entries in the user's checkout: ${unmerged}`)
   const staged = git(repo, 'diff', '--cached', '--name-status')
-  if (staged) problems.push(`staged changes in the user's checkout: ${staged}`)
+  if (staged !== (check.stagedByFault ?? '')) {
+    problems.push(`staged changes in the user's checkout: ${staged || 'none'}`)
+  }
   const markers = spawnSync(
     'git',
     ['grep', '-I', '-l', '-E', '^(<<<<<<<|>>>>>>>)( |$)', '--', '.'],

@@ -17,6 +17,36 @@ import { assertInvariants } from './invariants.js'
 
 const COMMIT = 'git -c user.name=agent -c user.email=agent@example.com commit -q'
 
+describe('an agent that deletes its own worktree', () => {
+  test('fails alone, saying so; the commits it made are kept on its branch; the others merge', async () => {
+    using repo = faultRepo([1, 2])
+    const pids = join(repo.work, 'pids')
+    const agent = script(
+      join(repo.work, 'agent.sh'),
+      [
+        `echo $$ >> ${pids}`,
+        'if [ "$PRIORITY_ID" = 1 ]; then',
+        `  echo work > work.txt && git add -A && ${COMMIT} -m "priority 1 before the deletion"`,
+        '  cd / && rm -rf "$WORKTREE_PATH"',
+        '  exit 0',
+        'fi',
+        exampleAgentLine()
+      ].join('\n')
+    )
+    const { result } = await runEngine(repo, { priorities: '1,2', 'agent-command': agent })
+
+    expect(statuses(result)).toEqual({ 1: 'failed', 2: 'completed' })
+    expect(taskOf(result, 2).merge).toBe('merged')
+    const gone = taskOf(result, 1)
+    expect(gone.error).toBe(
+      `the agent deleted its worktree ${gone.worktree}; its 1 commit(s) are kept on feature/us-001`
+    )
+    expect(gone.commits).toBe(1)
+    expect(git(repo.repo, 'show', `${gone.branch}:work.txt`)).toBe('work')
+    assertInvariants({ ...repo, base: 'roadmap', result, pids: pidsIn(pids) })
+  })
+})
+
 describe('an agent that checks out another branch in its worktree', () => {
   test('its priority fails, naming the branch where its commits are; nothing is lost', async () => {
     using repo = faultRepo([1, 2])

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Logger } from '../engine/logger.js'
@@ -273,6 +274,12 @@ export class TaskRun {
     const { settings, identity } = this.ctx
     const task = this.task
     const notes: string[] = []
+    if (!existsSync(worktree.path)) {
+      // Its commits are on its branch all the same (refs live in the repository).
+      task.commits = await this.countCommits(worktree)
+      const kept = task.commits ? `; its ${task.commits} commit(s) are kept on ${task.branch}` : ''
+      return [`!the agent deleted its worktree ${worktree.path}${kept}`]
+    }
     const head = (
       await worktree.git.exec(['symbolic-ref', '-q', 'HEAD'], { okExitCodes: [1] })
     ).stdout.trim()
