@@ -33,13 +33,6 @@ describe('an agent that crashes', () => {
     )
     const { result } = await runEngine(repo, { priorities: '1,2,3', 'agent-command': agent })
 
-    console.log(
-      JSON.stringify(
-        result.tasks.map((t) => [t.priority, t.status, t.error]),
-        null,
-        1
-      )
-    )
     expect(statuses(result)).toEqual({ 1: 'completed', 2: 'failed', 3: 'completed' })
     expect(result.tasks.map((task) => task.merge)).toEqual(['merged', 'not-merged', 'merged'])
     const crashed = taskOf(result, 2)
@@ -102,13 +95,6 @@ describe('agents that fill the disk and the log', () => {
       'max-parallel': '3'
     })
 
-    console.log(
-      JSON.stringify(
-        result.tasks.map((t) => [t.priority, t.status, t.error]),
-        null,
-        1
-      )
-    )
     expect(statuses(result)).toEqual({ 1: 'completed', 2: 'completed', 3: 'completed' })
     expect(result.tasks.every((task) => task.merge === 'merged')).toBe(true)
     expect(git(repo.repo, 'cat-file', '-s', 'roadmap:big.bin')).toBe('50000000')
