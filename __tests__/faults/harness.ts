@@ -123,7 +123,7 @@ export function pidsIn(file: string): number[] {
     .split('\n')
     .filter(Boolean)
     .map((line) => Number(line.trim().split(' ').at(-1)))
-    .filter((pid) => Number.isSafeInteger(pid) && pid > 1)
+    .filter((pid, index, all) => Number.isSafeInteger(pid) && pid > 1 && all.indexOf(pid) === index)
 }
 
 /** Waits (polling, tests only) until `check` holds or the time is up. */

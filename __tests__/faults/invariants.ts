@@ -64,6 +64,8 @@ export interface Invariants {
   foreignFolders?: string[]
   /** Commits made outside the run (by the test, as "someone else") that must be kept too. */
   extraCommits?: string[]
+  /** Worktrees the run keeps by design (cleanup: false), beside those its errors name. */
+  worktreesKept?: string[]
   /**
    * Staged changes the fault itself made in the user's checkout (`git diff --cached
    * --name-status`), which the run must keep as they are; none by default.
@@ -87,8 +89,16 @@ export interface Invariants {
 export function assertInvariants(check: Invariants): void {
   const problems: string[] = []
   const { repo, base } = check
-  const reported = check.result ? JSON.stringify(check.result) : ''
-  const names = (text: string): boolean => mentions(reported, text)
+  // What the result tells the user: its tasks' branches, and its errors and warnings (where
+  // a kept worktree or another branch holding work is named). A task's `worktree` field
+  // alone does not count: it is there whether or not the worktree was removed.
+  const told = [
+    ...(check.result?.tasks ?? []).flatMap((task) => [task.error ?? '']),
+    ...(check.result?.warnings ?? []),
+    ...Object.values(check.result?.merge_results ?? {})
+  ].join('\n')
+  const taskBranches = new Set((check.result?.tasks ?? []).map((task) => task.branch))
+  const names = (text: string): boolean => mentions(told, text)
 
   const worktrees = registeredWorktrees(repo)
   for (const path of worktrees) {
@@ -122,8 +132,12 @@ export function assertInvariants(check: Invariants): void {
   const branches = git(repo, 'for-each-ref', '--format=%(refname:short)', 'refs/heads')
     .split('\n')
     .filter(Boolean)
-  const keptBranches = branches.filter((branch) => branch === base || names(branch))
-  const keptWorktrees = worktrees.slice(1).filter((path) => names(path))
+  const keptBranches = branches.filter(
+    (branch) => branch === base || taskBranches.has(branch) || names(branch)
+  )
+  const keptWorktrees = worktrees
+    .slice(1)
+    .filter((path) => names(path) || (check.worktreesKept && check.worktreesKept.includes(path)))
   const keptHeads = keptWorktrees
     .filter((path) => existsSync(path))
     .map((path) => git(path, 'rev-parse', 'HEAD'))
