@@ -3,6 +3,7 @@ import { InputError } from './errors.js'
 import { GitCommandManager } from '../git/git-command-manager.js'
 import type { Logger } from './logger.js'
 import { acquireRunLock } from './run-lock.js'
+import { recoverAbandonedWorktrees } from './abandoned-runs.js'
 import type { Settings } from './types.js'
 
 /** merge-tree --write-tree, which every merge here is made with, came in git 2.38. */
@@ -72,5 +73,6 @@ export async function openForChanges(
     logger: options.logger
   })
   const lock = await acquireRunLock(git, options.logger)
+  await recoverAbandonedWorktrees(git, settings.baseBranch, options.logger)
   return { git, [Symbol.asyncDispose]: () => lock[Symbol.asyncDispose]() }
 }

@@ -2,7 +2,14 @@ import { readFileSync, readlinkSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { GitCommandManager } from '../git/git-command-manager.js'
 import type { Logger } from '../engine/logger.js'
-import { isAlive, isSignallablePid, signalGroup, signalTree, treeMembers } from './process-tree.js'
+import {
+  isAlive,
+  isSignallablePid,
+  processTable,
+  signalGroup,
+  signalTree,
+  treeMembers
+} from './process-tree.js'
 import { listWorktrees, realPath, WorktreeManager } from './worktree-manager.js'
 
 /** What a run records as it goes, so that a post step can clean up after it was killed. */
@@ -146,6 +153,35 @@ function worksIn(pid: number, worktreePaths: readonly string[]): boolean {
     return given !== undefined && inside(realPath(given.slice('WORKTREE_PATH='.length)))
   } catch {
     return false
+  }
+}
+
+/**
+ * The process groups of living agents that were given one of these worktrees (WORKTREE_PATH
+ * in their environment, which their children inherit): the agents of a run that died. A
+ * process that merely works there (a user's shell) is not one of them. Linux only (/proc);
+ * elsewhere none are found.
+ */
+export function agentGroupsIn(worktreePaths: readonly string[]): number[] {
+  if (process.platform !== 'linux' || worktreePaths.length === 0) return []
+  const groups = new Set<number>()
+  for (const row of processTable()) {
+    if (row.zombie || !isSignallablePid(row.pgid)) continue
+    const given = givenWorktree(row.pid)
+    if (given && worktreePaths.some((root) => given === root || given.startsWith(`${root}/`))) {
+      groups.add(row.pgid)
+    }
+  }
+  return [...groups]
+}
+
+function givenWorktree(pid: number): string | null {
+  try {
+    const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')
+    const given = environ.find((entry) => entry.startsWith('WORKTREE_PATH='))
+    return given ? realPath(given.slice('WORKTREE_PATH='.length)) : null
+  } catch {
+    return null
   }
 }
 
