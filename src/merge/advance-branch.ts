@@ -134,6 +134,15 @@ async function fastForwardCheckout(
     })
   )
   if (read.exitCode !== 0) {
+    const lock = /Unable to create '([^']*index\.lock)'/.exec(read.stderr)?.[1]
+    if (lock) {
+      // Not the user's changes: another git holds the index, or one that crashed left its lock.
+      return refused(
+        `${request.branch} is checked out in ${where}, whose index is locked by another git process (${lock} exists). ` +
+          `Nothing was changed there. Once no git is running there (remove ${lock} if one crashed), ${request.remedy}`,
+        cwd
+      )
+    }
     const what = /resolve your current index/.test(read.stderr)
       ? 'its index has unresolved conflicts'
       : /untracked/i.test(read.stderr)
