@@ -105,12 +105,7 @@ export async function runAgents(
           .then(() => run.finish())
           .then(() => options.onTaskDone?.(run.task))
           .catch((error: Error) => logger.error(`priority ${priority}: ${error.message}`))
-          .finally(() => {
-            // Base may have moved (a merge): worktrees made ahead follow it.
-            for (const waiting of runs.values()) {
-              if (waiting.waitingAhead) preparer.refresh(waiting)
-            }
-          })
+          .finally(() => preparer.baseMoved([...runs.values()]))
         return { released, settled }
       }
     })
@@ -154,14 +149,26 @@ class Preparer {
   private busy = false
   private holds = 0
   private closed = false
+  private refreshTimer: NodeJS.Timeout | undefined
 
   ahead(run: TaskRun): void {
     this.push(run, () => run.prepare())
   }
 
-  refresh(run: TaskRun): void {
-    if (this.queue.some((item) => item.run === run)) return
-    this.push(run, () => run.refreshAhead())
+  /**
+   * Base may have moved (a task was merged): worktrees made ahead follow it, once the burst of
+   * merges that ends a round of agents is over.
+   */
+  baseMoved(runs: readonly TaskRun[]): void {
+    clearTimeout(this.refreshTimer)
+    this.refreshTimer = setTimeout(() => {
+      for (const run of runs) {
+        if (run.waitingAhead && !this.queue.some((item) => item.run === run)) {
+          this.push(run, () => run.refreshAhead())
+        }
+      }
+    }, REFRESH_DEBOUNCE_MS)
+    this.refreshTimer.unref()
   }
 
   /** A task is starting: work ahead waits until the returned function is called. */
@@ -179,6 +186,7 @@ class Preparer {
   close(): void {
     this.closed = true
     this.queue = []
+    clearTimeout(this.refreshTimer)
   }
 
   private push(run: TaskRun, work: () => Promise<unknown>): void {
@@ -204,3 +212,5 @@ class Preparer {
 
 /** How long after an agent's process started work ahead keeps waiting. */
 const START_SETTLE_MS = 250
+/** How long base must stay still before worktrees made ahead are moved to its tip. */
+const REFRESH_DEBOUNCE_MS = 300
