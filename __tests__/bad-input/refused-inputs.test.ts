@@ -111,7 +111,9 @@ const REFUSED: [string, string, string][] = [
   ['branch-template', '`id`/{priority}', 'is not a valid branch name'],
   ['branch-template', '{priority};rm -rf ~', 'is not a valid branch name'],
   ['branch-template', "{priority}'x", 'is not a valid branch name'],
-  ['branch-template', 'x/{priority:0300d}', 'longer than 200 characters'],
+  ['branch-template', 'x/{priority:0199d}', 'longer than 200 characters'],
+  ['branch-template', 'x/{priority:0300d}', 'pads the priority to 300 characters'],
+  ['branch-template', 'x/{priority:99999999999d}', 'pads the priority to 99999999999 characters'],
   // max-parallel
   ...['0', '33', '-1', '1.5', 'two', 'AUTO', '1e1', '0x2', '99999999999999999999'].map(
     (value): [string, string, string] => ['max-parallel', value, `max-parallel: "${value}"`]

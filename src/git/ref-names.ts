@@ -47,6 +47,14 @@ export function validateBranchTemplate(template: string, priorities: readonly nu
       `branch-template: "${shorten(template)}" has no {priority} placeholder, so every priority would get the same branch`
     )
   }
+  for (const [, width] of template.matchAll(PLACEHOLDER)) {
+    // Checked before rendering: padding to a huge width would not even fit in a string.
+    if (width && Number(width) > 200) {
+      throw new InputError(
+        `branch-template: "${shorten(template)}" pads the priority to ${shorten(width)} characters, past the 200 a branch name may have here`
+      )
+    }
+  }
   if (/[{}]/.test(template.replace(PLACEHOLDER, ''))) {
     throw new InputError(
       `branch-template: "${shorten(template)}" has a placeholder other than {priority} or {priority:0Nd}`
