@@ -122,13 +122,20 @@ const REFUSED: [string, string, string][] = [
   ['separation', 'none', 'separation: "none" is not one of strict, waves, off'],
   ['separation', 'Strict', 'separation: "Strict"'],
   // paths that leave the repository
-  ...['../../etc/passwd', '/etc/passwd', 'C:\\x', 'C:/x', '..\\..\\x', 'docs/../../x'].flatMap(
-    (value): [string, string, string][] => [
-      ['specs-dir', value, 'specs-dir: "'],
-      ['roadmap-file', value, 'roadmap-file: "'],
-      ['worktree-files', value, 'worktree-files: "']
-    ]
-  ),
+  ...[
+    '../../etc/passwd',
+    '/etc/passwd',
+    '\\etc\\passwd',
+    '\\\\server\\share',
+    'C:\\x',
+    'C:/x',
+    '..\\..\\x',
+    'docs/../../x'
+  ].flatMap((value): [string, string, string][] => [
+    ['specs-dir', value, 'specs-dir: "'],
+    ['roadmap-file', value, 'roadmap-file: "'],
+    ['worktree-files', value, 'worktree-files: "']
+  ]),
   ['worktree-files', `.env\n${'a\n'.repeat(10_000)}../secret`, 'worktree-files: "../secret"'],
   // paths of several lines
   ['worktree-dir', '../a\n../b', 'worktree-dir: "../a\\n../b" spans several lines'],

@@ -125,7 +125,13 @@ function plainPath(text: string, name: string): string {
 function repoPath(text: string, name: string): string {
   plainPath(text, name)
   const normalised = text.replace(/\\/g, '/').replace(/\/+$/, '')
-  if (isAbsolute(text) || /^[A-Za-z]:/.test(text) || normalised.split('/').includes('..')) {
+  // Judged after backslashes became slashes: `\etc\passwd` is `/etc/passwd`.
+  if (
+    isAbsolute(text) ||
+    normalised.startsWith('/') ||
+    /^[A-Za-z]:/.test(text) ||
+    normalised.split('/').includes('..')
+  ) {
     throw new InputError(`${name}: "${shorten(text)}" must be a path inside the repository`)
   }
   return normalised.replace(/^\.\//, '')
