@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { existsSync, readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { cli } from '../../src/cli/cli.js'
+import { parseSettings } from '../../src/inputs/settings.js'
 import type { Logger } from '../../src/engine/logger.js'
 import { createRepo, git, roadmapFiles, type TempRepo } from '../helpers/temp-repo.js'
 
@@ -199,5 +200,16 @@ describe('bad inputs are refused with exit 2, naming the problem, and nothing is
     expect(status).toBe(2)
     expect(logged).toContain('--max-parallel needs a value')
     expect(snapshot()).toEqual(before)
+  })
+})
+
+describe('edge values that are accepted keep their meaning', () => {
+  it('task-timeout-minutes too small to count in ms is a timeout of 1 ms, not none', () => {
+    const settings = parseSettings(
+      { priorities: '1', 'task-timeout-minutes': '0.0000001' },
+      repo.repo,
+      {}
+    )
+    expect(settings.taskTimeoutMs).toBe(1)
   })
 })

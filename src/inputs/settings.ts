@@ -48,9 +48,8 @@ export function parseSettings(raw: RawInputs, repo: string, env = process.env): 
     worktreeDir: plainPath(get('worktree-dir'), 'worktree-dir'),
     worktreeFiles: parseWorktreeFiles(raw['worktree-files'] ?? ''),
     setupCommand: (raw['setup-command'] ?? '').trim(),
-    taskTimeoutMs: Math.round(
-      parseNumber(get('task-timeout-minutes'), 'task-timeout-minutes', 0, MAX_TIMEOUT_MINUTES) *
-        60_000
+    taskTimeoutMs: timeoutMs(
+      parseNumber(get('task-timeout-minutes'), 'task-timeout-minutes', 0, MAX_TIMEOUT_MINUTES)
     ),
     maxCpuPercent: parseNumber(get('max-cpu-percent'), 'max-cpu-percent', 1, 100),
     maxMemoryPercent: parseNumber(get('max-memory-percent'), 'max-memory-percent', 1, 100),
@@ -68,6 +67,11 @@ export function parseSettings(raw: RawInputs, repo: string, env = process.env): 
       ? plainPath((raw['results-dir'] ?? '').trim(), 'results-dir')
       : join(env.RUNNER_TEMP || tmpdir(), 'parallel-worktree-results')
   }
+}
+
+/** Minutes to ms; a timeout too small to count in ms is 1 ms, never 0 (which means none). */
+function timeoutMs(minutes: number): number {
+  return minutes > 0 ? Math.max(1, Math.round(minutes * 60_000)) : 0
 }
 
 function defaultLogDir(env: NodeJS.ProcessEnv): string {
