@@ -107,7 +107,7 @@ export class TaskRun {
     const deadline = settings.taskTimeoutMs > 0 ? this.started + settings.taskTimeoutMs : 0
     const remaining = (): number => (deadline ? Math.max(1, deadline - Date.now()) : 0)
     // Before any await: work done ahead for other tasks must wait from now on.
-    const started = once(this.ctx.starting?.() ?? (() => {}))
+    const releaseHold = once(this.ctx.starting?.() ?? (() => {}))
     try {
       await mkdir(settings.logDir, { recursive: true })
       task.log_file = join(settings.logDir, `priority-${task.priority}.log`)
@@ -132,7 +132,7 @@ export class TaskRun {
           killGraceMs: this.ctx.killGraceMs,
           onLine: (line) => this.ctx.logger.info(`${this.prefix} ${line}`),
           onStart: (pid) => {
-            started()
+            releaseHold()
             this.ctx.events.processStarted?.(task.priority, pid)
           },
           onExit: (pid) => this.ctx.events.processEnded?.(task.priority, pid)
@@ -153,7 +153,7 @@ export class TaskRun {
     } catch (error) {
       this.problem = { status: 'failed', error: (error as Error).message }
     } finally {
-      started()
+      releaseHold()
     }
   }
 
