@@ -100,6 +100,7 @@ beforeAll(async () => {
     priorities: '1,2',
     'github-token': TOKEN,
     'pr-number': '7',
+    'setup-command': `env > ${dumps.path}/setup-env-{priority}.txt`,
     'max-cpu-percent': '100',
     'max-memory-percent': '100',
     // The agent dumps its environment outside the worktree, into it (committed, so into
@@ -157,9 +158,10 @@ describe('the token, on a run of the bundled action with a failing priority and 
     expect(post.stdout + post.stderr).not.toContain(TOKEN)
   })
 
-  it('is not in the environment of the agents (nor the inputs, runtime variables or command files)', () => {
-    for (const priority of [1, 2]) {
-      const dump = readFileSync(join(dumps.path, `env-${priority}.txt`), 'utf8')
+  it('is not in the environment of the agents or setup commands (nor the inputs, runtime variables or command files)', () => {
+    for (const file of ['env-1', 'env-2', 'setup-env-1', 'setup-env-2']) {
+      const dump = readFileSync(join(dumps.path, `${file}.txt`), 'utf8')
+      const priority = file.slice(-1)
       expect(dump).toContain(`PRIORITY_ID=${priority}`)
       expect(dump).not.toContain(TOKEN)
       const names = dump.split('\n').map((line) => line.slice(0, line.indexOf('=')))
