@@ -105,7 +105,7 @@ describe('a read-only worktree-dir', () => {
     expect(statuses(result)).toEqual({ 1: 'failed', 2: 'failed' })
     for (const task of result.tasks) {
       expect(task.error).toContain(
-        `could not create leading directories of '${task.worktree}/.git'`
+        `could not create the worktree ${task.worktree} for ${task.branch}: fatal: could not create leading directories of '${task.worktree}/.git'`
       )
       expect(task.error).toMatch(/Operation not permitted|Permission denied/)
     }

@@ -2,6 +2,7 @@ import { realpathSync } from 'node:fs'
 import { copyFile, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import type { GitCommandManager } from '../git/git-command-manager.js'
+import { GitError } from '../engine/errors.js'
 import type { Logger } from '../engine/logger.js'
 
 export interface WorktreeEntry {
@@ -137,7 +138,13 @@ export class WorktreeManager {
         path,
         options.startPoint
       ])
-    )
+    ).catch((error: Error) => {
+      // What git said, without the whole command line (a read-only folder, a full disk).
+      const said = error instanceof GitError ? error.stderr.trim() : error.message
+      throw new WorktreeError(
+        `could not create the worktree ${path} for ${options.branch}: ${said}`
+      )
+    })
     return {
       path,
       branch: options.branch,
