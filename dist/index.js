@@ -1,27 +1,846 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 4006:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+/***/ 9659:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
-
-const pico = __nccwpck_require__(8016);
-const utils = __nccwpck_require__(4059);
-
-function picomatch(glob, options, returnState = false) {
-  // default to os.platform()
-  if (options && (options.windows === null || options.windows === undefined)) {
-    // don't mutate the original options object
-    options = { ...options, windows: utils.isWindows() };
-  }
-
-  return pico(glob, options, returnState);
+/* eslint-disable @typescript-eslint/no-explicit-any */
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+var __awaiter = (this && this.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.HttpClient = exports.HttpClientResponse = exports.HttpClientError = exports.MediaTypes = exports.Headers = exports.HttpCodes = void 0;
+exports.getProxyUrl = getProxyUrl;
+exports.isHttps = isHttps;
+const http = __importStar(__nccwpck_require__(8611));
+const https = __importStar(__nccwpck_require__(5692));
+const pm = __importStar(__nccwpck_require__(3335));
+const tunnel = __importStar(__nccwpck_require__(770));
+const undici_1 = __nccwpck_require__(6752);
+var HttpCodes;
+(function (HttpCodes) {
+    HttpCodes[HttpCodes["OK"] = 200] = "OK";
+    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
+    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
+    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
+    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
+    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
+    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
+    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
+    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
+    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
+    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
+    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
+    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
+    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
+    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
+    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
+    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
+    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
+    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
+    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
+    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
+    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
+    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
+    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
+    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
+    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
+    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
+})(HttpCodes || (exports.HttpCodes = HttpCodes = {}));
+var Headers;
+(function (Headers) {
+    Headers["Accept"] = "accept";
+    Headers["ContentType"] = "content-type";
+})(Headers || (exports.Headers = Headers = {}));
+var MediaTypes;
+(function (MediaTypes) {
+    MediaTypes["ApplicationJson"] = "application/json";
+})(MediaTypes || (exports.MediaTypes = MediaTypes = {}));
+/**
+ * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
+ * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+ */
+function getProxyUrl(serverUrl) {
+    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
+    return proxyUrl ? proxyUrl.href : '';
 }
+const HttpRedirectCodes = [
+    HttpCodes.MovedPermanently,
+    HttpCodes.ResourceMoved,
+    HttpCodes.SeeOther,
+    HttpCodes.TemporaryRedirect,
+    HttpCodes.PermanentRedirect
+];
+const HttpResponseRetryCodes = [
+    HttpCodes.BadGateway,
+    HttpCodes.ServiceUnavailable,
+    HttpCodes.GatewayTimeout
+];
+const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
+const ExponentialBackoffCeiling = 10;
+const ExponentialBackoffTimeSlice = 5;
+class HttpClientError extends Error {
+    constructor(message, statusCode) {
+        super(message);
+        this.name = 'HttpClientError';
+        this.statusCode = statusCode;
+        Object.setPrototypeOf(this, HttpClientError.prototype);
+    }
+}
+exports.HttpClientError = HttpClientError;
+class HttpClientResponse {
+    constructor(message) {
+        this.message = message;
+    }
+    readBody() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                let output = Buffer.alloc(0);
+                this.message.on('data', (chunk) => {
+                    output = Buffer.concat([output, chunk]);
+                });
+                this.message.on('end', () => {
+                    resolve(output.toString());
+                });
+            }));
+        });
+    }
+    readBodyBuffer() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                const chunks = [];
+                this.message.on('data', (chunk) => {
+                    chunks.push(chunk);
+                });
+                this.message.on('end', () => {
+                    resolve(Buffer.concat(chunks));
+                });
+            }));
+        });
+    }
+}
+exports.HttpClientResponse = HttpClientResponse;
+function isHttps(requestUrl) {
+    const parsedUrl = new URL(requestUrl);
+    return parsedUrl.protocol === 'https:';
+}
+class HttpClient {
+    constructor(userAgent, handlers, requestOptions) {
+        this._ignoreSslError = false;
+        this._allowRedirects = true;
+        this._allowRedirectDowngrade = false;
+        this._maxRedirects = 50;
+        this._allowRetries = false;
+        this._maxRetries = 1;
+        this._keepAlive = false;
+        this._disposed = false;
+        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
+        this.handlers = handlers || [];
+        this.requestOptions = requestOptions;
+        if (requestOptions) {
+            if (requestOptions.ignoreSslError != null) {
+                this._ignoreSslError = requestOptions.ignoreSslError;
+            }
+            this._socketTimeout = requestOptions.socketTimeout;
+            if (requestOptions.allowRedirects != null) {
+                this._allowRedirects = requestOptions.allowRedirects;
+            }
+            if (requestOptions.allowRedirectDowngrade != null) {
+                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
+            }
+            if (requestOptions.maxRedirects != null) {
+                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
+            }
+            if (requestOptions.keepAlive != null) {
+                this._keepAlive = requestOptions.keepAlive;
+            }
+            if (requestOptions.allowRetries != null) {
+                this._allowRetries = requestOptions.allowRetries;
+            }
+            if (requestOptions.maxRetries != null) {
+                this._maxRetries = requestOptions.maxRetries;
+            }
+        }
+    }
+    options(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    get(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('GET', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    del(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    post(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('POST', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    patch(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    put(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PUT', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    head(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    sendStream(verb, requestUrl, stream, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request(verb, requestUrl, stream, additionalHeaders);
+        });
+    }
+    /**
+     * Gets a typed object from an endpoint
+     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
+     */
+    getJson(requestUrl_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            const res = yield this.get(requestUrl, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    postJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.post(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    putJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.put(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    patchJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.patch(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    /**
+     * Makes a raw http request.
+     * All other methods such as get, post, patch, and request ultimately call this.
+     * Prefer get, del, post and patch
+     */
+    request(verb, requestUrl, data, headers) {
+        return __awaiter(this, void 0, void 0, function* () {
+            if (this._disposed) {
+                throw new Error('Client has already been disposed.');
+            }
+            const parsedUrl = new URL(requestUrl);
+            let info = this._prepareRequest(verb, parsedUrl, headers);
+            // Only perform retries on reads since writes may not be idempotent.
+            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
+                ? this._maxRetries + 1
+                : 1;
+            let numTries = 0;
+            let response;
+            do {
+                response = yield this.requestRaw(info, data);
+                // Check if it's an authentication challenge
+                if (response &&
+                    response.message &&
+                    response.message.statusCode === HttpCodes.Unauthorized) {
+                    let authenticationHandler;
+                    for (const handler of this.handlers) {
+                        if (handler.canHandleAuthentication(response)) {
+                            authenticationHandler = handler;
+                            break;
+                        }
+                    }
+                    if (authenticationHandler) {
+                        return authenticationHandler.handleAuthentication(this, info, data);
+                    }
+                    else {
+                        // We have received an unauthorized response but have no handlers to handle it.
+                        // Let the response return to the caller.
+                        return response;
+                    }
+                }
+                let redirectsRemaining = this._maxRedirects;
+                while (response.message.statusCode &&
+                    HttpRedirectCodes.includes(response.message.statusCode) &&
+                    this._allowRedirects &&
+                    redirectsRemaining > 0) {
+                    const redirectUrl = response.message.headers['location'];
+                    if (!redirectUrl) {
+                        // if there's no location to redirect to, we won't
+                        break;
+                    }
+                    const parsedRedirectUrl = new URL(redirectUrl);
+                    if (parsedUrl.protocol === 'https:' &&
+                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
+                        !this._allowRedirectDowngrade) {
+                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
+                    }
+                    // we need to finish reading the response before reassigning response
+                    // which will leak the open socket.
+                    yield response.readBody();
+                    // strip authorization header if redirected to a different hostname
+                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
+                        for (const header in headers) {
+                            // header names are case insensitive
+                            if (header.toLowerCase() === 'authorization') {
+                                delete headers[header];
+                            }
+                        }
+                    }
+                    // let's make the request with the new redirectUrl
+                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
+                    response = yield this.requestRaw(info, data);
+                    redirectsRemaining--;
+                }
+                if (!response.message.statusCode ||
+                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
+                    // If not a retry code, return immediately instead of retrying
+                    return response;
+                }
+                numTries += 1;
+                if (numTries < maxTries) {
+                    yield response.readBody();
+                    yield this._performExponentialBackoff(numTries);
+                }
+            } while (numTries < maxTries);
+            return response;
+        });
+    }
+    /**
+     * Needs to be called if keepAlive is set to true in request options.
+     */
+    dispose() {
+        if (this._agent) {
+            this._agent.destroy();
+        }
+        this._disposed = true;
+    }
+    /**
+     * Raw request.
+     * @param info
+     * @param data
+     */
+    requestRaw(info, data) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => {
+                function callbackForResult(err, res) {
+                    if (err) {
+                        reject(err);
+                    }
+                    else if (!res) {
+                        // If `err` is not passed, then `res` must be passed.
+                        reject(new Error('Unknown error'));
+                    }
+                    else {
+                        resolve(res);
+                    }
+                }
+                this.requestRawWithCallback(info, data, callbackForResult);
+            });
+        });
+    }
+    /**
+     * Raw request with callback.
+     * @param info
+     * @param data
+     * @param onResult
+     */
+    requestRawWithCallback(info, data, onResult) {
+        if (typeof data === 'string') {
+            if (!info.options.headers) {
+                info.options.headers = {};
+            }
+            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
+        }
+        let callbackCalled = false;
+        function handleResult(err, res) {
+            if (!callbackCalled) {
+                callbackCalled = true;
+                onResult(err, res);
+            }
+        }
+        const req = info.httpModule.request(info.options, (msg) => {
+            const res = new HttpClientResponse(msg);
+            handleResult(undefined, res);
+        });
+        let socket;
+        req.on('socket', sock => {
+            socket = sock;
+        });
+        // If we ever get disconnected, we want the socket to timeout eventually
+        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
+            if (socket) {
+                socket.end();
+            }
+            handleResult(new Error(`Request timeout: ${info.options.path}`));
+        });
+        req.on('error', function (err) {
+            // err has statusCode property
+            // res should have headers
+            handleResult(err);
+        });
+        if (data && typeof data === 'string') {
+            req.write(data, 'utf8');
+        }
+        if (data && typeof data !== 'string') {
+            data.on('close', function () {
+                req.end();
+            });
+            data.pipe(req);
+        }
+        else {
+            req.end();
+        }
+    }
+    /**
+     * Gets an http agent. This function is useful when you need an http agent that handles
+     * routing through a proxy server - depending upon the url and proxy environment variables.
+     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+     */
+    getAgent(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        return this._getAgent(parsedUrl);
+    }
+    getAgentDispatcher(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (!useProxy) {
+            return;
+        }
+        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
+    }
+    _prepareRequest(method, requestUrl, headers) {
+        const info = {};
+        info.parsedUrl = requestUrl;
+        const usingSsl = info.parsedUrl.protocol === 'https:';
+        info.httpModule = usingSsl ? https : http;
+        const defaultPort = usingSsl ? 443 : 80;
+        info.options = {};
+        info.options.host = info.parsedUrl.hostname;
+        info.options.port = info.parsedUrl.port
+            ? parseInt(info.parsedUrl.port)
+            : defaultPort;
+        info.options.path =
+            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
+        info.options.method = method;
+        info.options.headers = this._mergeHeaders(headers);
+        if (this.userAgent != null) {
+            info.options.headers['user-agent'] = this.userAgent;
+        }
+        info.options.agent = this._getAgent(info.parsedUrl);
+        // gives handlers an opportunity to participate
+        if (this.handlers) {
+            for (const handler of this.handlers) {
+                handler.prepareRequest(info.options);
+            }
+        }
+        return info;
+    }
+    _mergeHeaders(headers) {
+        if (this.requestOptions && this.requestOptions.headers) {
+            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
+        }
+        return lowercaseKeys(headers || {});
+    }
+    /**
+     * Gets an existing header value or returns a default.
+     * Handles converting number header values to strings since HTTP headers must be strings.
+     * Note: This returns string | string[] since some headers can have multiple values.
+     * For headers that must always be a single string (like Content-Type), use the
+     * specialized _getExistingOrDefaultContentTypeHeader method instead.
+     */
+    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
+            if (headerValue) {
+                clientHeader =
+                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
+            }
+        }
+        const additionalValue = additionalHeaders[header];
+        if (additionalValue !== undefined) {
+            return typeof additionalValue === 'number'
+                ? additionalValue.toString()
+                : additionalValue;
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    /**
+     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
+     * Always returns a single string (not an array) since Content-Type should be a single value.
+     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
+     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
+     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
+     */
+    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
+            if (headerValue) {
+                if (typeof headerValue === 'number') {
+                    clientHeader = String(headerValue);
+                }
+                else if (Array.isArray(headerValue)) {
+                    clientHeader = headerValue.join(', ');
+                }
+                else {
+                    clientHeader = headerValue;
+                }
+            }
+        }
+        const additionalValue = additionalHeaders[Headers.ContentType];
+        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
+        if (additionalValue !== undefined) {
+            if (typeof additionalValue === 'number') {
+                return String(additionalValue);
+            }
+            else if (Array.isArray(additionalValue)) {
+                return additionalValue.join(', ');
+            }
+            else {
+                return additionalValue;
+            }
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    _getAgent(parsedUrl) {
+        let agent;
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (this._keepAlive && useProxy) {
+            agent = this._proxyAgent;
+        }
+        if (!useProxy) {
+            agent = this._agent;
+        }
+        // if agent is already assigned use that agent.
+        if (agent) {
+            return agent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        let maxSockets = 100;
+        if (this.requestOptions) {
+            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
+        }
+        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
+        if (proxyUrl && proxyUrl.hostname) {
+            const agentOptions = {
+                maxSockets,
+                keepAlive: this._keepAlive,
+                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
+                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
+                })), { host: proxyUrl.hostname, port: proxyUrl.port })
+            };
+            let tunnelAgent;
+            const overHttps = proxyUrl.protocol === 'https:';
+            if (usingSsl) {
+                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
+            }
+            else {
+                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
+            }
+            agent = tunnelAgent(agentOptions);
+            this._proxyAgent = agent;
+        }
+        // if tunneling agent isn't assigned create a new agent
+        if (!agent) {
+            const options = { keepAlive: this._keepAlive, maxSockets };
+            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
+            this._agent = agent;
+        }
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            agent.options = Object.assign(agent.options || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return agent;
+    }
+    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
+        let proxyAgent;
+        if (this._keepAlive) {
+            proxyAgent = this._proxyAgentDispatcher;
+        }
+        // if agent is already assigned use that agent.
+        if (proxyAgent) {
+            return proxyAgent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        proxyAgent = new undici_1.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
+        })));
+        this._proxyAgentDispatcher = proxyAgent;
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return proxyAgent;
+    }
+    _getUserAgentWithOrchestrationId(userAgent) {
+        const baseUserAgent = userAgent || 'actions/http-client';
+        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
+        if (orchId) {
+            // Sanitize the orchestration ID to ensure it contains only valid characters
+            // Valid characters: 0-9, a-z, _, -, .
+            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
+        }
+        return baseUserAgent;
+    }
+    _performExponentialBackoff(retryNumber) {
+        return __awaiter(this, void 0, void 0, function* () {
+            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
+            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
+            return new Promise(resolve => setTimeout(() => resolve(), ms));
+        });
+    }
+    _processResponse(res, options) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
+                const statusCode = res.message.statusCode || 0;
+                const response = {
+                    statusCode,
+                    result: null,
+                    headers: {}
+                };
+                // not found leads to null obj returned
+                if (statusCode === HttpCodes.NotFound) {
+                    resolve(response);
+                }
+                // get the result from the body
+                function dateTimeDeserializer(key, value) {
+                    if (typeof value === 'string') {
+                        const a = new Date(value);
+                        if (!isNaN(a.valueOf())) {
+                            return a;
+                        }
+                    }
+                    return value;
+                }
+                let obj;
+                let contents;
+                try {
+                    contents = yield res.readBody();
+                    if (contents && contents.length > 0) {
+                        if (options && options.deserializeDates) {
+                            obj = JSON.parse(contents, dateTimeDeserializer);
+                        }
+                        else {
+                            obj = JSON.parse(contents);
+                        }
+                        response.result = obj;
+                    }
+                    response.headers = res.message.headers;
+                }
+                catch (err) {
+                    // Invalid resource (contents not json);  leaving result obj null
+                }
+                // note that 3xx redirects are handled by the http layer.
+                if (statusCode > 299) {
+                    let msg;
+                    // if exception/error in body, attempt to get better error
+                    if (obj && obj.message) {
+                        msg = obj.message;
+                    }
+                    else if (contents && contents.length > 0) {
+                        // it may be the case that the exception is in the body message as string
+                        msg = contents;
+                    }
+                    else {
+                        msg = `Failed request: (${statusCode})`;
+                    }
+                    const err = new HttpClientError(msg, statusCode);
+                    err.result = response.result;
+                    reject(err);
+                }
+                else {
+                    resolve(response);
+                }
+            }));
+        });
+    }
+}
+exports.HttpClient = HttpClient;
+const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
+//# sourceMappingURL=index.js.map
 
-Object.assign(picomatch, pico);
-module.exports = picomatch;
+/***/ }),
 
+/***/ 3335:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.getProxyUrl = getProxyUrl;
+exports.checkBypass = checkBypass;
+function getProxyUrl(reqUrl) {
+    const usingSsl = reqUrl.protocol === 'https:';
+    if (checkBypass(reqUrl)) {
+        return undefined;
+    }
+    const proxyVar = (() => {
+        if (usingSsl) {
+            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
+        }
+        else {
+            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
+        }
+    })();
+    if (proxyVar) {
+        try {
+            return new DecodedURL(proxyVar);
+        }
+        catch (_a) {
+            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
+                return new DecodedURL(`http://${proxyVar}`);
+        }
+    }
+    else {
+        return undefined;
+    }
+}
+function checkBypass(reqUrl) {
+    if (!reqUrl.hostname) {
+        return false;
+    }
+    const reqHost = reqUrl.hostname;
+    if (isLoopbackAddress(reqHost)) {
+        return true;
+    }
+    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
+    if (!noProxy) {
+        return false;
+    }
+    // Determine the request port
+    let reqPort;
+    if (reqUrl.port) {
+        reqPort = Number(reqUrl.port);
+    }
+    else if (reqUrl.protocol === 'http:') {
+        reqPort = 80;
+    }
+    else if (reqUrl.protocol === 'https:') {
+        reqPort = 443;
+    }
+    // Format the request hostname and hostname with port
+    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+    if (typeof reqPort === 'number') {
+        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+    }
+    // Compare request host against noproxy
+    for (const upperNoProxyItem of noProxy
+        .split(',')
+        .map(x => x.trim().toUpperCase())
+        .filter(x => x)) {
+        if (upperNoProxyItem === '*' ||
+            upperReqHosts.some(x => x === upperNoProxyItem ||
+                x.endsWith(`.${upperNoProxyItem}`) ||
+                (upperNoProxyItem.startsWith('.') &&
+                    x.endsWith(`${upperNoProxyItem}`)))) {
+            return true;
+        }
+    }
+    return false;
+}
+function isLoopbackAddress(host) {
+    const hostLower = host.toLowerCase();
+    return (hostLower === 'localhost' ||
+        hostLower.startsWith('127.') ||
+        hostLower.startsWith('[::1]') ||
+        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
+}
+class DecodedURL extends URL {
+    constructor(url, base) {
+        super(url, base);
+        this._decodedUsername = decodeURIComponent(super.username);
+        this._decodedPassword = decodeURIComponent(super.password);
+    }
+    get username() {
+        return this._decodedUsername;
+    }
+    get password() {
+        return this._decodedPassword;
+    }
+}
+//# sourceMappingURL=proxy.js.map
 
 /***/ }),
 
@@ -2508,7 +3327,7 @@ exports.basename = (path, { windows } = {}) => {
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-/* unused reexport */ __nccwpck_require__(218);
+module.exports = __nccwpck_require__(218);
 
 
 /***/ }),
@@ -2516,7 +3335,6 @@ exports.basename = (path, { windows } = {}) => {
 /***/ 218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 var net = __nccwpck_require__(9278);
@@ -2528,10 +3346,10 @@ var assert = __nccwpck_require__(2613);
 var util = __nccwpck_require__(9023);
 
 
-__webpack_unused_export__ = httpOverHttp;
-__webpack_unused_export__ = httpsOverHttp;
-__webpack_unused_export__ = httpOverHttps;
-__webpack_unused_export__ = httpsOverHttps;
+exports.httpOverHttp = httpOverHttp;
+exports.httpsOverHttp = httpsOverHttp;
+exports.httpOverHttps = httpOverHttps;
+exports.httpsOverHttps = httpsOverHttps;
 
 
 function httpOverHttp(options) {
@@ -2780,7 +3598,7 @@ if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
 } else {
   debug = function() {};
 }
-__webpack_unused_export__ = debug; // for test
+exports.debug = debug; // for test
 
 
 /***/ }),
@@ -2788,7 +3606,6 @@ __webpack_unused_export__ = debug; // for test
 /***/ 6752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 const Client = __nccwpck_require__(3701)
@@ -2816,29 +3633,29 @@ const createRedirectInterceptor = __nccwpck_require__(5092)
 
 Object.assign(Dispatcher.prototype, api)
 
-__webpack_unused_export__ = Dispatcher
-__webpack_unused_export__ = Client
-__webpack_unused_export__ = Pool
-__webpack_unused_export__ = BalancedPool
-__webpack_unused_export__ = Agent
-__webpack_unused_export__ = ProxyAgent
-__webpack_unused_export__ = EnvHttpProxyAgent
-__webpack_unused_export__ = RetryAgent
-__webpack_unused_export__ = RetryHandler
+module.exports.Dispatcher = Dispatcher
+module.exports.Client = Client
+module.exports.Pool = Pool
+module.exports.BalancedPool = BalancedPool
+module.exports.Agent = Agent
+module.exports.ProxyAgent = ProxyAgent
+module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent
+module.exports.RetryAgent = RetryAgent
+module.exports.RetryHandler = RetryHandler
 
-__webpack_unused_export__ = DecoratorHandler
-__webpack_unused_export__ = RedirectHandler
-__webpack_unused_export__ = createRedirectInterceptor
-__webpack_unused_export__ = {
+module.exports.DecoratorHandler = DecoratorHandler
+module.exports.RedirectHandler = RedirectHandler
+module.exports.createRedirectInterceptor = createRedirectInterceptor
+module.exports.interceptors = {
   redirect: __nccwpck_require__(1514),
   retry: __nccwpck_require__(2026),
   dump: __nccwpck_require__(8060),
   dns: __nccwpck_require__(379)
 }
 
-__webpack_unused_export__ = buildConnector
-__webpack_unused_export__ = errors
-__webpack_unused_export__ = {
+module.exports.buildConnector = buildConnector
+module.exports.errors = errors
+module.exports.util = {
   parseHeaders: util.parseHeaders,
   headerNameToString: util.headerNameToString
 }
@@ -2892,11 +3709,11 @@ function makeDispatcher (fn) {
   }
 }
 
-__webpack_unused_export__ = setGlobalDispatcher
-__webpack_unused_export__ = getGlobalDispatcher
+module.exports.setGlobalDispatcher = setGlobalDispatcher
+module.exports.getGlobalDispatcher = getGlobalDispatcher
 
 const fetchImpl = (__nccwpck_require__(4398).fetch)
-__webpack_unused_export__ = async function fetch (init, options = undefined) {
+module.exports.fetch = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -2907,57 +3724,57 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(660).Headers
-/* unused reexport */ __nccwpck_require__(9051).Response
-/* unused reexport */ __nccwpck_require__(9967).Request
-/* unused reexport */ __nccwpck_require__(5910).FormData
-__webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(8355).FileReader
+module.exports.Headers = __nccwpck_require__(660).Headers
+module.exports.Response = __nccwpck_require__(9051).Response
+module.exports.Request = __nccwpck_require__(9967).Request
+module.exports.FormData = __nccwpck_require__(5910).FormData
+module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
+module.exports.FileReader = __nccwpck_require__(8355).FileReader
 
 const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
 
-__webpack_unused_export__ = setGlobalOrigin
-__webpack_unused_export__ = getGlobalOrigin
+module.exports.setGlobalOrigin = setGlobalOrigin
+module.exports.getGlobalOrigin = getGlobalOrigin
 
 const { CacheStorage } = __nccwpck_require__(3245)
 const { kConstruct } = __nccwpck_require__(109)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
-__webpack_unused_export__ = new CacheStorage(kConstruct)
+module.exports.caches = new CacheStorage(kConstruct)
 
 const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
 
-__webpack_unused_export__ = deleteCookie
-__webpack_unused_export__ = getCookies
-__webpack_unused_export__ = getSetCookies
-__webpack_unused_export__ = setCookie
+module.exports.deleteCookie = deleteCookie
+module.exports.getCookies = getCookies
+module.exports.getSetCookies = getSetCookies
+module.exports.setCookie = setCookie
 
 const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
 
-__webpack_unused_export__ = parseMIMEType
-__webpack_unused_export__ = serializeAMimeType
+module.exports.parseMIMEType = parseMIMEType
+module.exports.serializeAMimeType = serializeAMimeType
 
 const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
-/* unused reexport */ __nccwpck_require__(3726).WebSocket
-__webpack_unused_export__ = CloseEvent
-__webpack_unused_export__ = ErrorEvent
-__webpack_unused_export__ = MessageEvent
+module.exports.WebSocket = __nccwpck_require__(3726).WebSocket
+module.exports.CloseEvent = CloseEvent
+module.exports.ErrorEvent = ErrorEvent
+module.exports.MessageEvent = MessageEvent
 
-__webpack_unused_export__ = makeDispatcher(api.request)
-__webpack_unused_export__ = makeDispatcher(api.stream)
-__webpack_unused_export__ = makeDispatcher(api.pipeline)
-__webpack_unused_export__ = makeDispatcher(api.connect)
-__webpack_unused_export__ = makeDispatcher(api.upgrade)
+module.exports.request = makeDispatcher(api.request)
+module.exports.stream = makeDispatcher(api.stream)
+module.exports.pipeline = makeDispatcher(api.pipeline)
+module.exports.connect = makeDispatcher(api.connect)
+module.exports.upgrade = makeDispatcher(api.upgrade)
 
-__webpack_unused_export__ = MockClient
-__webpack_unused_export__ = MockPool
-__webpack_unused_export__ = MockAgent
-__webpack_unused_export__ = mockErrors
+module.exports.MockClient = MockClient
+module.exports.MockPool = MockPool
+module.exports.MockAgent = MockAgent
+module.exports.mockErrors = mockErrors
 
 const { EventSource } = __nccwpck_require__(1238)
 
-__webpack_unused_export__ = EventSource
+module.exports.EventSource = EventSource
 
 
 /***/ }),
@@ -30878,7 +31695,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2364);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9394);
 // The action's entry point: main and post are the same bundle (see src/main.ts).
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -30888,7 +31705,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2364:
+/***/ 9394:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30921,7 +31738,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -33732,15 +34549,15 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
  * @param message warning issue message. Errors will be converted to string via toString()
  * @param properties optional properties to add to the annotation.
  */
-function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+function core_warning(message, properties = {}) {
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -33748,7 +34565,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -33844,6 +34661,10 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/engine/errors.ts
 /** Exit status 2: refused before anything was touched. The message names the problem. */
 class InputError extends Error {
@@ -33861,1092 +34682,6 @@ class GitError extends Error {
         this.exitCode = exitCode;
         this.stderr = stderr;
     }
-}
-
-;// CONCATENATED MODULE: ./src/plan/plan.ts
-/** Walking-skeleton plan: every priority in one wave, no analysis yet. */
-async function buildPlan(settings) {
-    const tasks = settings.priorities.map((priority) => ({
-        priority,
-        spec_files: [],
-        paths: [],
-        after: [],
-        skip_reason: null,
-        notes: []
-    }));
-    return {
-        tasks,
-        separation: {
-            valid: true,
-            independent_pairs: [],
-            conflicts: {},
-            task_file_map: Object.fromEntries(settings.priorities.map((p) => [String(p), []])),
-            unresolved: [],
-            schedule: [settings.priorities.slice()]
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./src/merge/merge-engine.ts
-function mergeMessage(priority) {
-    return `Merge PRIORITY ${priority} from parallel execution`;
-}
-/**
- * Merges branches into the base branch in the object store (merge-tree, commit-tree,
- * compare-and-swap update-ref): no checkout is touched, so a conflict leaves nothing behind.
- * Calls are serialised: one merge at a time, each on the tip the previous one left.
- */
-class MergeEngine {
-    git;
-    baseBranch;
-    logger;
-    queue = Promise.resolve();
-    constructor(git, baseBranch, logger) {
-        this.git = git;
-        this.baseBranch = baseBranch;
-        this.logger = logger;
-    }
-    merge(branch, priority) {
-        const next = this.queue.then(() => this.mergeNow(branch, priority));
-        this.queue = next.catch(() => undefined);
-        return next;
-    }
-    /** Deletes a branch whose work is in base (checked first: a branch is never lost). */
-    async deleteMergedBranch(branch) {
-        const tip = await this.git.resolveCommit(`refs/heads/${branch}`);
-        if (tip && (await this.git.isAncestor(tip, `refs/heads/${this.baseBranch}`))) {
-            await this.git.exec(['update-ref', '-d', `refs/heads/${branch}`, tip]);
-        }
-    }
-    async mergeNow(branch, priority) {
-        const baseRef = `refs/heads/${this.baseBranch}`;
-        try {
-            const base = await this.git.run(['rev-parse', '--verify', `${baseRef}^{commit}`]);
-            const tip = await this.git.run(['rev-parse', '--verify', `refs/heads/${branch}^{commit}`]);
-            const tree = await this.git.exec(['merge-tree', '--write-tree', '--name-only', '-z', base, tip], {
-                okExitCodes: [1]
-            });
-            const [treeId, ...rest] = tree.stdout.split('\0');
-            if (tree.exitCode === 1) {
-                const files = rest.slice(0, rest.indexOf('') === -1 ? undefined : rest.indexOf(''));
-                return { outcome: 'conflict', commit: null, conflictFiles: files, error: null };
-            }
-            const identity = await this.git.identityEnv();
-            const commit = await this.git.run(['commit-tree', treeId, '-p', base, '-p', tip, '-m', mergeMessage(priority)], { env: identity });
-            await this.git.run(['update-ref', '-m', mergeMessage(priority), baseRef, commit, base]);
-            this.logger.info(`Merged ${branch} into ${this.baseBranch} (${commit.slice(0, 12)})`);
-            return { outcome: 'merged', commit, conflictFiles: [], error: null };
-        }
-        catch (error) {
-            return {
-                outcome: 'failed',
-                commit: null,
-                conflictFiles: [],
-                error: String(error.message)
-            };
-        }
-    }
-}
-
-// EXTERNAL MODULE: ./node_modules/systeminformation/lib/index.js
-var lib = __nccwpck_require__(2754);
-var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/inputs/priorities.ts
-
-const MAX_PRIORITIES = 256;
-const NUMBER = /^[0-9]+$/;
-const RANGE = /^([0-9]+)-([0-9]+)$/;
-/**
- * Priority IDs from text: positive integers separated by commas, spaces or newlines, and
- * ranges `65-67`. Duplicates are dropped, order is kept. Anything else is refused with a
- * message naming the bad token.
- */
-function parsePriorities(text) {
-    const tokens = text.split(/[\s,]+/).filter((token) => token.length > 0);
-    if (tokens.length === 0) {
-        throw new InputError('priorities: no priority given (expected IDs like "65, 66" or "65-67")');
-    }
-    const seen = new Set();
-    const add = (id, token) => {
-        if (!Number.isSafeInteger(id) || id <= 0) {
-            throw new InputError(`priorities: "${token}" is not a positive priority ID`);
-        }
-        seen.add(id);
-        if (seen.size > MAX_PRIORITIES) {
-            throw new InputError(`priorities: more than ${MAX_PRIORITIES} priority IDs given (the limit of one run, and of a matrix)`);
-        }
-    };
-    for (const token of tokens) {
-        if (NUMBER.test(token)) {
-            add(Number(token), token);
-            continue;
-        }
-        const range = RANGE.exec(token);
-        if (!range) {
-            throw new InputError(`priorities: "${shorten(token)}" is not a priority ID (expected positive integers or ranges like 65-67)`);
-        }
-        const [from, to] = [Number(range[1]), Number(range[2])];
-        if (from <= 0 || to < from) {
-            throw new InputError(`priorities: range "${token}" must go up from a positive ID`);
-        }
-        if (to - from >= MAX_PRIORITIES) {
-            throw new InputError(`priorities: range "${token}" has more than ${MAX_PRIORITIES} priority IDs (the limit of one run)`);
-        }
-        for (let id = from; id <= to; id++)
-            add(id, token);
-    }
-    return [...seen];
-}
-/** Keeps error messages readable when the bad token is huge. */
-function shorten(text, max = 60) {
-    const printable = JSON.stringify(text).slice(1, -1);
-    return printable.length > max ? `${printable.slice(0, max)}…` : printable;
-}
-
-;// CONCATENATED MODULE: ./src/git/ref-names.ts
-
-
-/**
- * Why `name` is not a valid branch name (git check-ref-format's rules, plus a conservative
- * character set so that no branch name can carry shell syntax), or null when it is valid.
- */
-function branchNameProblem(name) {
-    if (name.length === 0)
-        return 'it is empty';
-    if (name.length > 200)
-        return 'it is longer than 200 characters';
-    if (!/^[A-Za-z0-9._/+-]+$/.test(name)) {
-        return 'only letters, digits and . _ / + - are allowed in branch names here';
-    }
-    if (name.startsWith('-'))
-        return 'it starts with "-"';
-    if (name.startsWith('/') || name.endsWith('/') || name.includes('//')) {
-        return 'it has an empty path component ("/" at an end, or "//")';
-    }
-    if (name.includes('..'))
-        return 'it contains ".."';
-    if (name.endsWith('.'))
-        return 'it ends with "."';
-    if (name === '@' || name === 'HEAD')
-        return `"${name}" is reserved`;
-    for (const part of name.split('/')) {
-        if (part.startsWith('.'))
-            return `the component "${part}" starts with "."`;
-        if (part.endsWith('.lock'))
-            return `the component "${part}" ends with ".lock"`;
-    }
-    return null;
-}
-function assertBranchName(name, what) {
-    const problem = branchNameProblem(name);
-    if (problem)
-        throw new InputError(`${what}: "${shorten(name)}" is not a valid branch name: ${problem}`);
-}
-const PLACEHOLDER = /\{priority(?::0?(\d+)d)?\}/g;
-/** `feature/us-{priority:03d}` with 7 gives `feature/us-007`. */
-function renderBranchTemplate(template, priority) {
-    return template.replace(PLACEHOLDER, (_match, width) => String(priority).padStart(width ? Number(width) : 0, '0'));
-}
-/** Refuses a template that cannot give one valid, distinct branch per priority. */
-function validateBranchTemplate(template, priorities) {
-    if (!template.match(PLACEHOLDER)) {
-        throw new InputError(`branch-template: "${shorten(template)}" has no {priority} placeholder, so every priority would get the same branch`);
-    }
-    if (/[{}]/.test(template.replace(PLACEHOLDER, ''))) {
-        throw new InputError(`branch-template: "${shorten(template)}" has a placeholder other than {priority} or {priority:0Nd}`);
-    }
-    for (const priority of priorities) {
-        assertBranchName(renderBranchTemplate(template, priority), 'branch-template');
-    }
-}
-
-;// CONCATENATED MODULE: ./src/inputs/input-definitions.ts
-/**
- * Every input of the action, with its default: the one list the action, the CLI and the
- * validation read (a test checks action.yml against it).
- */
-const INPUT_DEFAULTS = {
-    mode: 'run',
-    priorities: '',
-    'base-branch': 'roadmap',
-    'agent-command': 'poetry run code-developer --priority={priority}',
-    'max-parallel': '2',
-    separation: 'waves',
-    'specs-dir': 'docs/architecture/specs',
-    'roadmap-file': 'docs/roadmap/ROADMAP.md',
-    'branch-template': 'feature/us-{priority:03d}',
-    'worktree-dir': '..',
-    'worktree-files': '',
-    'setup-command': '',
-    'task-timeout-minutes': '60',
-    'max-cpu-percent': '80',
-    'max-memory-percent': '80',
-    'auto-commit': 'true',
-    merge: 'true',
-    push: 'false',
-    cleanup: 'true',
-    'pr-comment': 'true',
-    'pr-number': '',
-    'github-token': '',
-    'log-dir': ''
-};
-const INPUT_NAMES = Object.keys(INPUT_DEFAULTS);
-
-;// CONCATENATED MODULE: ./src/inputs/settings.ts
-
-
-
-
-
-
-const MODES = ['run', 'plan', 'task', 'merge'];
-const SEPARATIONS = ['strict', 'waves', 'off'];
-const MAX_PARALLEL = 32;
-/** setTimeout overflows past 24.8 days; a week is already far beyond any agent run. */
-const MAX_TIMEOUT_MINUTES = 7 * 24 * 60;
-/**
- * Validates every input at once, before anything is touched: the first problem found is
- * thrown as an InputError naming the input and the bad value.
- */
-function parseSettings(raw, repo, env = process.env) {
-    const get = (name) => {
-        const value = raw[name];
-        return value === undefined || value.trim() === '' ? INPUT_DEFAULTS[name] : value.trim();
-    };
-    for (const [name, value] of Object.entries(raw)) {
-        if (value?.includes('\0'))
-            throw new InputError(`${name}: contains a NUL character`);
-    }
-    const mode = oneOf(get('mode'), MODES, 'mode');
-    const priorities = parsePriorities(raw.priorities ?? '');
-    const baseBranch = get('base-branch');
-    assertBranchName(baseBranch, 'base-branch');
-    const branchTemplate = get('branch-template');
-    validateBranchTemplate(branchTemplate, priorities);
-    const agentCommand = get('agent-command');
-    return {
-        mode,
-        repo,
-        priorities,
-        baseBranch,
-        agentCommand,
-        maxParallel: parseMaxParallel(get('max-parallel')),
-        separation: oneOf(get('separation'), SEPARATIONS, 'separation'),
-        specsDir: repoPath(get('specs-dir'), 'specs-dir'),
-        roadmapFile: repoPath(get('roadmap-file'), 'roadmap-file'),
-        branchTemplate,
-        worktreeDir: plainPath(get('worktree-dir'), 'worktree-dir'),
-        worktreeFiles: parseWorktreeFiles(raw['worktree-files'] ?? ''),
-        setupCommand: (raw['setup-command'] ?? '').trim(),
-        taskTimeoutMs: Math.round(parseNumber(get('task-timeout-minutes'), 'task-timeout-minutes', 0, MAX_TIMEOUT_MINUTES) *
-            60_000),
-        maxCpuPercent: parseNumber(get('max-cpu-percent'), 'max-cpu-percent', 1, 100),
-        maxMemoryPercent: parseNumber(get('max-memory-percent'), 'max-memory-percent', 1, 100),
-        autoCommit: parseBoolean(get('auto-commit'), 'auto-commit'),
-        merge: parseBoolean(get('merge'), 'merge'),
-        push: parseBoolean(get('push'), 'push'),
-        cleanup: parseBoolean(get('cleanup'), 'cleanup'),
-        prComment: parseBoolean(get('pr-comment'), 'pr-comment'),
-        prNumber: parsePrNumber(raw['pr-number'] ?? ''),
-        githubToken: (raw['github-token'] ?? '').trim(),
-        logDir: (raw['log-dir'] ?? '').trim()
-            ? plainPath((raw['log-dir'] ?? '').trim(), 'log-dir')
-            : defaultLogDir(env)
-    };
-}
-function defaultLogDir(env) {
-    const runId = env.GITHUB_RUN_ID
-        ? `${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? '1'}`
-        : new Date().toISOString().replace(/[:.]/g, '-');
-    return (0,external_node_path_namespaceObject.join)(env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'parallel-worktree-logs', runId);
-}
-function oneOf(value, allowed, name) {
-    if (allowed.includes(value))
-        return value;
-    throw new InputError(`${name}: "${shorten(value)}" is not one of ${allowed.join(', ')}`);
-}
-function parseNumber(text, name, min, max) {
-    const value = /^[0-9]+(\.[0-9]+)?$/.test(text) ? Number(text) : NaN;
-    if (!Number.isFinite(value) || value < min || value > max) {
-        throw new InputError(`${name}: "${shorten(text)}" is not a number from ${min} to ${max}`);
-    }
-    return value;
-}
-function parseMaxParallel(text) {
-    if (text === 'auto')
-        return 'auto';
-    if (!/^[0-9]+$/.test(text) || Number(text) < 1 || Number(text) > MAX_PARALLEL) {
-        throw new InputError(`max-parallel: "${shorten(text)}" is not a whole number from 1 to ${MAX_PARALLEL}, or auto`);
-    }
-    return Number(text);
-}
-/** The YAML 1.2 core schema's booleans, as @actions/core's getBooleanInput accepts them. */
-function parseBoolean(text, name) {
-    if (['true', 'True', 'TRUE'].includes(text))
-        return true;
-    if (['false', 'False', 'FALSE'].includes(text))
-        return false;
-    throw new InputError(`${name}: "${shorten(text)}" is not true or false`);
-}
-function parsePrNumber(text) {
-    const value = text.trim();
-    if (!value)
-        return null;
-    if (!/^[0-9]+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
-        throw new InputError(`pr-number: "${shorten(value)}" is not a pull request or issue number`);
-    }
-    return Number(value);
-}
-function plainPath(text, name) {
-    if (/[\r\n]/.test(text))
-        throw new InputError(`${name}: "${shorten(text)}" spans several lines`);
-    return text;
-}
-/** A path inside the repository: relative, without `..` escapes. */
-function repoPath(text, name) {
-    plainPath(text, name);
-    const normalised = text.replace(/\\/g, '/').replace(/\/+$/, '');
-    if ((0,external_node_path_namespaceObject.isAbsolute)(text) || /^[A-Za-z]:/.test(text) || normalised.split('/').includes('..')) {
-        throw new InputError(`${name}: "${shorten(text)}" must be a path inside the repository`);
-    }
-    return normalised.replace(/^\.\//, '');
-}
-function parseWorktreeFiles(text) {
-    const globs = text
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter((line) => line && !line.startsWith('#'));
-    for (const glob of globs)
-        repoPath(glob, 'worktree-files');
-    return globs;
-}
-
-;// CONCATENATED MODULE: ./src/run/resource-monitor.ts
-
-
-const sampleSystem = async () => {
-    const [load, memory] = await Promise.all([lib_default().currentLoad(), lib_default().mem()]);
-    return {
-        cpuPercent: load.currentLoad,
-        memoryPercent: memory.total > 0 ? ((memory.total - memory.available) / memory.total) * 100 : 0
-    };
-};
-/** Why a new agent may not start now, or null when it may. */
-function resourceVerdict(sample, limits) {
-    if (sample.cpuPercent > limits.maxCpuPercent) {
-        return `CPU at ${sample.cpuPercent.toFixed(0)}% (limit ${limits.maxCpuPercent}%)`;
-    }
-    if (sample.memoryPercent > limits.maxMemoryPercent) {
-        return `memory at ${sample.memoryPercent.toFixed(0)}% (limit ${limits.maxMemoryPercent}%)`;
-    }
-    return null;
-}
-/**
- * The gate consulted before every start (the seed's monitor never was). While a limit is
- * exceeded it samples again every `intervalMs` and says, once per change, why it waits.
- */
-class ResourceGate {
-    limits;
-    logger;
-    sampler;
-    intervalMs;
-    lastReason = null;
-    constructor(limits, logger, sampler = sampleSystem, intervalMs = 2000) {
-        this.limits = limits;
-        this.logger = logger;
-        this.sampler = sampler;
-        this.intervalMs = intervalMs;
-    }
-    /** Null when a start may go ahead, else the reason to wait. */
-    async check() {
-        let reason;
-        try {
-            reason = resourceVerdict(await this.sampler(), this.limits);
-        }
-        catch (error) {
-            // A machine we cannot measure must not stop the run.
-            this.logger.debug(`resource sample failed: ${error.message}`);
-            reason = null;
-        }
-        if (reason && reason !== this.lastReason)
-            this.logger.info(`Waiting to start: ${reason}`);
-        if (!reason && this.lastReason)
-            this.logger.info('Resources available again');
-        this.lastReason = reason;
-        return reason;
-    }
-}
-/** `max-parallel: auto`: one agent per core, and about 2 GiB of available memory per agent. */
-async function autoParallelism() {
-    const [cpu, memory] = await Promise.all([lib_default().cpu(), lib_default().mem()]);
-    const byCores = Math.max(1, cpu.cores);
-    const byMemory = Math.max(1, Math.floor(memory.available / (2 * 1024 ** 3)));
-    return Math.min(MAX_PARALLEL, byCores, byMemory);
-}
-
-;// CONCATENATED MODULE: ./src/run/scheduler.ts
-/**
- * Starts tasks in input order as soon as their `after` priorities have settled, keeping at
- * most `maxParallel` running and consulting the resource gate before each start. It wakes on
- * completions (events), and only re-samples resources on a timer while a start is held back.
- */
-async function runSchedule(tasks, options) {
-    const known = new Set(tasks.map((task) => task.priority));
-    const settled = new Set();
-    const running = new Map();
-    const waiting = [...tasks];
-    const aborted = new Promise((resolve) => {
-        if (options.signal?.aborted)
-            resolve();
-        options.signal?.addEventListener('abort', () => resolve(), { once: true });
-    });
-    const maxIdleWaitMs = options.maxIdleWaitMs ?? 10 * 60_000;
-    let heldSince = null;
-    while (!options.signal?.aborted) {
-        const next = waiting.find((task) => task.after.every((priority) => settled.has(priority) || !known.has(priority)));
-        if (!next && running.size === 0)
-            break;
-        if (next && running.size < options.maxParallel) {
-            const reason = options.gate ? await options.gate.check() : null;
-            const idleTooLong = running.size === 0 && heldSince !== null && Date.now() - heldSince >= maxIdleWaitMs;
-            if (!reason || idleTooLong) {
-                if (reason)
-                    options.logger.warning(`Starting priority ${next.priority} anyway: ${reason}, and nothing else of this run is running`);
-                heldSince = null;
-                waiting.splice(waiting.indexOf(next), 1);
-                running.set(next.priority, options.start(next.priority).finally(() => {
-                    running.delete(next.priority);
-                    settled.add(next.priority);
-                }));
-                continue;
-            }
-            heldSince ??= Date.now();
-            await Promise.race([...running.values(), aborted, delay(options.gate.intervalMs)]);
-            continue;
-        }
-        await Promise.race([...running.values(), aborted]);
-    }
-    await Promise.allSettled(running.values());
-    return { notStarted: waiting.map((task) => task.priority) };
-}
-function delay(ms) {
-    return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
-
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/run/agent-command.ts
-
-/** POSIX single quotes: the value reaches the command as one word, whatever it holds. */
-function shellQuote(value) {
-    return `'${value.replace(/'/g, `'\\''`)}'`;
-}
-/**
- * The workflow author's command with {priority}, {branch}, {worktree} and {base} replaced by
- * quoted values. Other braces (`${HOME}`, awk programs) are left as the author wrote them.
- */
-function renderAgentCommand(template, values) {
-    const byName = {
-        priority: String(values.priority),
-        branch: values.branch,
-        worktree: values.worktree,
-        base: values.base
-    };
-    return template.replace(/\{(priority|branch|worktree|base)\}/g, (_m, name) => shellQuote(byName[name]));
-}
-/** The environment variables that carry the same values. */
-function agentVariables(values) {
-    return {
-        PRIORITY_ID: String(values.priority),
-        BRANCH_NAME: values.branch,
-        WORKTREE_PATH: values.worktree,
-        BASE_BRANCH: values.base
-    };
-}
-let cachedShell;
-/** bash where there is one (the contract's `bash -c`), sh otherwise. */
-function commandShell() {
-    cachedShell ??=
-        ['/bin/bash', '/usr/bin/bash', '/usr/local/bin/bash'].find(external_node_fs_namespaceObject.existsSync) ?? '/bin/sh';
-    return cachedShell;
-}
-
-;// CONCATENATED MODULE: ./src/run/agent-env.ts
-/**
- * The agents' environment: the step's own, minus anything that could carry the action's
- * secrets (every INPUT_* and ACTIONS_* variable, and any variable holding the token's value,
- * whatever its name). Agents run code the workflow author did not write; they get no token.
- */
-const WITHHELD_PREFIXES = ['INPUT_', 'ACTIONS_'];
-function agentEnvironment(parent, token, extra) {
-    const env = {};
-    for (const [name, value] of Object.entries(parent)) {
-        if (value === undefined)
-            continue;
-        if (WITHHELD_PREFIXES.some((prefix) => name.toUpperCase().startsWith(prefix)))
-            continue;
-        if (token && value.includes(token))
-            continue;
-        env[name] = value;
-    }
-    return { ...env, ...extra };
-}
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-// EXTERNAL MODULE: external "node:events"
-var external_node_events_ = __nccwpck_require__(8474);
-;// CONCATENATED MODULE: ./src/run/agent-process.ts
-
-
-
-
-const TAIL_LINES = 40;
-/**
- * Runs a shell command in its own process group, so that a timeout or a cancellation can stop
- * the whole tree the agent started (TERM, then KILL after the grace time). Completion is the
- * child's exit event: nothing polls.
- */
-async function runProcess(options) {
-    const log = (0,external_node_fs_namespaceObject.createWriteStream)(options.logFile, { flags: 'a' });
-    await (0,external_node_events_.once)(log, 'open');
-    const child = (0,external_node_child_process_namespaceObject.spawn)(commandShell(), ['-c', options.command], {
-        cwd: options.cwd,
-        env: options.env,
-        detached: true, // a process group of its own
-        stdio: ['ignore', 'pipe', 'pipe']
-    });
-    const tail = [];
-    let timedOut = false;
-    let cancelled = false;
-    let killTimer;
-    const stopTree = () => {
-        if (killTimer || child.pid === undefined)
-            return;
-        signalGroup(child.pid, 'SIGTERM');
-        killTimer = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), options.killGraceMs);
-    };
-    const timeout = options.timeoutMs > 0
-        ? setTimeout(() => {
-            timedOut = true;
-            stopTree();
-        }, options.timeoutMs)
-        : undefined;
-    const onAbort = () => {
-        cancelled = true;
-        stopTree();
-    };
-    if (options.signal?.aborted)
-        onAbort();
-    else
-        options.signal?.addEventListener('abort', onAbort, { once: true });
-    const lines = new LineSplitter((line) => {
-        tail.push(line);
-        if (tail.length > TAIL_LINES)
-            tail.shift();
-        options.onLine?.(line);
-    });
-    for (const stream of [child.stdout, child.stderr]) {
-        stream.on('data', (chunk) => {
-            log.write(chunk);
-            lines.push(chunk.toString('utf8'));
-        });
-    }
-    const spawnError = new Promise((_resolve, reject) => child.once('error', reject));
-    if (child.pid !== undefined)
-        options.onStart?.(child.pid);
-    try {
-        const [exitCode, signal] = (await Promise.race([(0,external_node_events_.once)(child, 'exit'), spawnError]));
-        // The shell is gone; stop what it left behind in its group, then let the output drain.
-        if (child.pid !== undefined)
-            signalGroup(child.pid, 'SIGKILL');
-        await Promise.race([(0,external_node_events_.once)(child, 'close'), agent_process_delay(2000)]);
-        lines.flush();
-        return { exitCode, signal, timedOut, cancelled, tail };
-    }
-    finally {
-        clearTimeout(timeout);
-        clearTimeout(killTimer);
-        options.signal?.removeEventListener('abort', onAbort);
-        await new Promise((resolve) => log.end(resolve));
-    }
-}
-function signalGroup(pid, signal) {
-    try {
-        process.kill(-pid, signal);
-    }
-    catch {
-        // The group is already gone.
-    }
-}
-function agent_process_delay(ms) {
-    return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
-class LineSplitter {
-    emit;
-    rest = '';
-    constructor(emit) {
-        this.emit = emit;
-    }
-    push(text) {
-        const parts = (this.rest + text).split(/\r?\n/);
-        this.rest = parts.pop() ?? '';
-        for (const part of parts)
-            this.emit(part);
-    }
-    flush() {
-        if (this.rest)
-            this.emit(this.rest);
-        this.rest = '';
-    }
-}
-
-// EXTERNAL MODULE: ./node_modules/picomatch/index.js
-var picomatch = __nccwpck_require__(4006);
-var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(picomatch);
-;// CONCATENATED MODULE: ./src/run/worktree-manager.ts
-
-
-
-/** `git worktree list --porcelain -z`, parsed. */
-async function listWorktrees(git) {
-    const text = await git.run(['worktree', 'list', '--porcelain', '-z']);
-    const entries = [];
-    let current = null;
-    for (const field of text.split('\0')) {
-        if (field.startsWith('worktree ')) {
-            current = { path: field.slice(9), head: null, branch: null, locked: false, prunable: false };
-            entries.push(current);
-        }
-        else if (current && field.startsWith('HEAD '))
-            current.head = field.slice(5);
-        else if (current && field.startsWith('branch ')) {
-            current.branch = field.slice(7).replace(/^refs\/heads\//, '');
-        }
-        else if (current && (field === 'locked' || field.startsWith('locked ')))
-            current.locked = true;
-        else if (current && (field === 'prunable' || field.startsWith('prunable ')))
-            current.prunable = true;
-    }
-    return entries;
-}
-/** `<worktree-dir>/<repo>-wt<priority>`, absolute. */
-function worktreePath(repo, worktreeDir, priority) {
-    return (0,external_node_path_namespaceObject.resolve)(repo, worktreeDir, `${(0,external_node_path_namespaceObject.basename)(repo)}-wt${priority}`);
-}
-class WorktreeError extends Error {
-    name = 'WorktreeError';
-}
-/**
- * Creates worktrees and branches, recovering leftovers of an earlier run when that loses
- * nothing, and refusing with a message that says what to do otherwise.
- */
-class WorktreeManager {
-    git;
-    logger;
-    kept = new Set();
-    constructor(git, logger) {
-        this.git = git;
-        this.logger = logger;
-    }
-    async create(options) {
-        const { branch, path, startPoint } = options;
-        await this.recoverLeftovers(options);
-        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
-        await this.git.run([
-            'worktree',
-            'add',
-            '--lock',
-            '--reason',
-            options.reason,
-            '-b',
-            branch,
-            path,
-            startPoint
-        ]);
-        return {
-            path,
-            branch,
-            git: this.git.at(path),
-            [Symbol.asyncDispose]: async () => {
-                if (options.removeOnDispose && !this.kept.has(path))
-                    await this.remove(path);
-                else
-                    await this.git.exec(['worktree', 'unlock', path], { okExitCodes: [128] });
-            }
-        };
-    }
-    /** Disposal leaves this worktree in place (it holds something that is not committed). */
-    keep(path) {
-        this.kept.add(path);
-    }
-    /** Removes a worktree folder and its registration; a problem is a warning, not a failure. */
-    async remove(path) {
-        await this.git.exec(['worktree', 'unlock', path], { okExitCodes: [128] });
-        const removed = await this.git.exec(['worktree', 'remove', '--force', '--force', path], {
-            okExitCodes: [128]
-        });
-        if (removed.exitCode !== 0) {
-            await (0,promises_namespaceObject.rm)(path, { recursive: true, force: true }).catch(() => undefined);
-            await this.git.exec(['worktree', 'prune']);
-            this.logger.debug(`worktree remove said: ${removed.stderr.trim()}`);
-        }
-    }
-    async recoverLeftovers({ branch, path, baseBranch }) {
-        await this.git.run(['worktree', 'prune']); // registered worktrees whose folder is gone
-        const worktrees = await listWorktrees(this.git);
-        const holder = worktrees.find((entry) => entry.branch === branch);
-        const atPath = worktrees.find((entry) => samePath(entry.path, path));
-        if (holder) {
-            if (!samePath(holder.path, path)) {
-                throw new WorktreeError(`branch ${branch} is checked out in ${holder.path}; remove that worktree (git worktree remove ${holder.path}) or choose another branch-template`);
-            }
-            // Our own leftover: keep its work by committing nothing here; it is removed only if clean.
-            const status = await this.git.at(path).run(['status', '--porcelain']);
-            if (status) {
-                throw new WorktreeError(`a worktree of an earlier run at ${path} has uncommitted changes on ${branch}; commit or discard them, then remove it (git worktree remove ${path})`);
-            }
-            this.logger.info(`Removing the leftover worktree ${path} of an earlier run (clean)`);
-            await this.remove(path);
-        }
-        else if (atPath) {
-            throw new WorktreeError(`${path} is already a worktree (of ${atPath.branch ?? 'a detached HEAD'}); remove it (git worktree remove ${path}) or set worktree-dir`);
-        }
-        else if (await worktree_manager_exists(path)) {
-            if ((await (0,promises_namespaceObject.readdir)(path)).length > 0) {
-                throw new WorktreeError(`the folder ${path} exists, is not empty and is not a worktree of this repository; move it away or set worktree-dir`);
-            }
-            await (0,promises_namespaceObject.rm)(path, { recursive: true, force: true });
-        }
-        const existing = await this.git.resolveCommit(`refs/heads/${branch}`);
-        if (existing) {
-            const ahead = await this.git.countCommits(`refs/heads/${baseBranch}`, existing);
-            if (ahead > 0) {
-                throw new WorktreeError(`branch ${branch} already exists with ${ahead} commit(s) not in ${baseBranch}; merge it or delete it (git branch -D ${branch}), or choose another branch-template`);
-            }
-            // Everything on it is already in base: deleting it loses nothing.
-            this.logger.info(`Reusing the name of branch ${branch}: its commits are all in ${baseBranch}`);
-            await this.git.run(['branch', '-D', branch]);
-        }
-    }
-}
-/**
- * Copies untracked files matching the globs (`.env`, `config/*.local.json`) from the user's
- * checkout into a new worktree: a worktree holds tracked files only.
- */
-async function copyWorktreeFiles(git, from, to, globs) {
-    if (globs.length === 0)
-        return [];
-    const isMatch = picomatch_default()(globs, { dot: true });
-    const listed = await git.run(['ls-files', '-z', '--others'], { cwd: from });
-    const copied = [];
-    for (const file of listed.split('\0')) {
-        if (!file || !isMatch(file))
-            continue;
-        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.join)(to, file)), { recursive: true });
-        await (0,promises_namespaceObject.copyFile)((0,external_node_path_namespaceObject.join)(from, file), (0,external_node_path_namespaceObject.join)(to, file));
-        copied.push(file);
-    }
-    return copied;
-}
-function samePath(a, b) {
-    return (0,external_node_path_namespaceObject.resolve)(a) === (0,external_node_path_namespaceObject.resolve)(b);
-}
-async function worktree_manager_exists(path) {
-    return (0,promises_namespaceObject.stat)(path).then(() => true, () => false);
-}
-
-;// CONCATENATED MODULE: ./src/run/task-runner.ts
-var __addDisposableResource = (undefined && undefined.__addDisposableResource) || function (env, value, async) {
-    if (value !== null && value !== void 0) {
-        if (typeof value !== "object" && typeof value !== "function") throw new TypeError("Object expected.");
-        var dispose, inner;
-        if (async) {
-            if (!Symbol.asyncDispose) throw new TypeError("Symbol.asyncDispose is not defined.");
-            dispose = value[Symbol.asyncDispose];
-        }
-        if (dispose === void 0) {
-            if (!Symbol.dispose) throw new TypeError("Symbol.dispose is not defined.");
-            dispose = value[Symbol.dispose];
-            if (async) inner = dispose;
-        }
-        if (typeof dispose !== "function") throw new TypeError("Object not disposable.");
-        if (inner) dispose = function() { try { inner.call(this); } catch (e) { return Promise.reject(e); } };
-        env.stack.push({ value: value, dispose: dispose, async: async });
-    }
-    else if (async) {
-        env.stack.push({ async: true });
-    }
-    return value;
-};
-var __disposeResources = (undefined && undefined.__disposeResources) || (function (SuppressedError) {
-    return function (env) {
-        function fail(e) {
-            env.error = env.hasError ? new SuppressedError(e, env.error, "An error was suppressed during disposal.") : e;
-            env.hasError = true;
-        }
-        var r, s = 0;
-        function next() {
-            while (r = env.stack.pop()) {
-                try {
-                    if (!r.async && s === 1) return s = 0, env.stack.push(r), Promise.resolve().then(next);
-                    if (r.dispose) {
-                        var result = r.dispose.call(r.value);
-                        if (r.async) return s |= 2, Promise.resolve(result).then(next, function(e) { fail(e); return next(); });
-                    }
-                    else s |= 1;
-                }
-                catch (e) {
-                    fail(e);
-                }
-            }
-            if (s === 1) return env.hasError ? Promise.reject(env.error) : Promise.resolve();
-            if (env.hasError) throw env.error;
-        }
-        return next();
-    };
-})(typeof SuppressedError === "function" ? SuppressedError : function (error, suppressed, message) {
-    var e = new Error(message);
-    return e.name = "SuppressedError", e.error = error, e.suppressed = suppressed, e;
-});
-
-
-
-
-
-
-
-/** A task as the result JSON shows it before it runs. */
-function pendingTask(planned, settings) {
-    return {
-        priority: planned.priority,
-        spec_files: planned.spec_files,
-        branch: renderBranchTemplate(settings.branchTemplate, planned.priority),
-        worktree: worktreePath(settings.repo, settings.worktreeDir, planned.priority),
-        status: planned.skip_reason ? 'skipped' : 'pending',
-        exit_code: null,
-        commits: 0,
-        started_at: null,
-        ended_at: null,
-        duration_ms: 0,
-        merge: 'not-merged',
-        merge_commit: null,
-        conflict_files: [],
-        log_file: null,
-        error: planned.skip_reason
-    };
-}
-/**
- * One priority from worktree to proof of work: a worktree and branch from the base's current
- * tip, the worktree files, the setup command, the agent (timed, cancellable), an auto-commit of
- * what it left, and the verdict. It never throws: every problem becomes the task's status.
- */
-async function runTask(task, ctx) {
-    const { settings, logger } = ctx;
-    const started = Date.now();
-    task.started_at = new Date(started).toISOString();
-    task.status = 'running';
-    await (0,promises_namespaceObject.mkdir)(settings.logDir, { recursive: true });
-    task.log_file = (0,external_node_path_namespaceObject.join)(settings.logDir, `priority-${task.priority}.log`);
-    const prefix = `[${task.priority}]`;
-    try {
-        const env_1 = { stack: [], error: void 0, hasError: false };
-        try {
-            const baseRef = `refs/heads/${settings.baseBranch}`;
-            const startPoint = await ctx.git.run(['rev-parse', '--verify', `${baseRef}^{commit}`]);
-            const worktree = __addDisposableResource(env_1, await ctx.worktrees.create({
-                branch: task.branch,
-                path: task.worktree,
-                startPoint,
-                baseBranch: settings.baseBranch,
-                removeOnDispose: settings.cleanup,
-                reason: `parallel-worktree: priority ${task.priority} in progress`
-            }), true);
-            ctx.events.worktreeCreated?.(task.priority, worktree.path, worktree.branch);
-            logger.info(`${prefix} worktree ${worktree.path} on ${worktree.branch} from ${settings.baseBranch} ${startPoint.slice(0, 12)}`);
-            const copied = await copyWorktreeFiles(ctx.git, settings.repo, worktree.path, settings.worktreeFiles);
-            if (copied.length)
-                logger.info(`${prefix} copied ${copied.join(', ')}`);
-            const values = {
-                priority: task.priority,
-                branch: task.branch,
-                worktree: worktree.path,
-                base: settings.baseBranch
-            };
-            const env = agentEnvironment(ctx.env, settings.githubToken, agentVariables(values));
-            const run = (command, timeoutMs) => runProcess({
-                command: renderAgentCommand(command, values),
-                cwd: worktree.path,
-                env,
-                logFile: task.log_file,
-                timeoutMs,
-                signal: ctx.signal,
-                killGraceMs: ctx.killGraceMs,
-                onLine: (line) => logger.info(`${prefix} ${line}`),
-                onStart: (pid) => ctx.events.processStarted?.(task.priority, pid)
-            });
-            const deadline = settings.taskTimeoutMs > 0 ? started + settings.taskTimeoutMs : 0;
-            let outcome = null;
-            if (settings.setupCommand) {
-                logger.info(`${prefix} setup: ${settings.setupCommand}`);
-                outcome = await run(settings.setupCommand, settings.taskTimeoutMs);
-                if (outcome.exitCode !== 0 || outcome.timedOut || outcome.cancelled) {
-                    return finish(task, started, verdict(outcome, 'setup command'), outcome.exitCode);
-                }
-            }
-            logger.info(`${prefix} agent: ${renderAgentCommand(settings.agentCommand, values)}`);
-            outcome = await run(settings.agentCommand, deadline ? Math.max(1, deadline - Date.now()) : 0);
-            const branchProblem = await checkBranch(worktree.git, task.branch);
-            const saved = branchProblem ? 0 : await saveLeftovers(worktree.git, task, ctx, outcome);
-            task.commits = await ctx.git.countCommits(startPoint, `refs/heads/${task.branch}`);
-            if (branchProblem)
-                return finish(task, started, { status: 'failed', error: branchProblem }, outcome.exitCode);
-            let result = verdict(outcome, 'agent');
-            if (result.status === 'completed' && task.commits === 0) {
-                result = {
-                    status: 'no-changes',
-                    error: 'the agent exited 0 but made no commit and left no change'
-                };
-            }
-            if (saved && result.status !== 'completed') {
-                result.error = `${result.error}; its uncommitted changes were saved in a commit on ${task.branch}`;
-            }
-            if (!settings.autoCommit && (await worktree.git.run(['status', '--porcelain']))) {
-                // Removing the worktree would throw its changes away: keep it and say so.
-                await ctx.worktrees.keep(worktree.path);
-                result.error = [
-                    result.error,
-                    `uncommitted changes kept in ${worktree.path} (auto-commit is off)`
-                ]
-                    .filter(Boolean)
-                    .join('; ');
-            }
-            return finish(task, started, result, outcome.exitCode);
-        }
-        catch (e_1) {
-            env_1.error = e_1;
-            env_1.hasError = true;
-        }
-        finally {
-            const result_1 = __disposeResources(env_1);
-            if (result_1)
-                await result_1;
-        }
-    }
-    catch (error) {
-        return finish(task, started, { status: 'failed', error: error.message }, null);
-    }
-}
-function verdict(outcome, what) {
-    if (outcome.cancelled)
-        return { status: 'cancelled', error: `the run was cancelled; the ${what} was stopped` };
-    if (outcome.timedOut)
-        return {
-            status: 'timed-out',
-            error: `the ${what} ran past task-timeout-minutes and was stopped`
-        };
-    if (outcome.exitCode !== 0) {
-        const how = outcome.signal
-            ? `was killed by ${outcome.signal}`
-            : `exited with status ${outcome.exitCode}`;
-        const last = outcome.tail.filter((line) => line.trim()).at(-1);
-        return {
-            status: 'failed',
-            error: `the ${what} ${how}${last ? `: ${last.trim().slice(0, 200)}` : ''}`
-        };
-    }
-    return { status: 'completed', error: null };
-}
-/** The agent must leave its worktree on its own branch, or its commits are not where we look. */
-async function checkBranch(git, branch) {
-    const head = await git.exec(['symbolic-ref', '-q', 'HEAD'], { okExitCodes: [1] });
-    const current = head.stdout.trim();
-    if (current === `refs/heads/${branch}`)
-        return null;
-    return `the agent left its worktree on ${current ? current.replace('refs/heads/', 'branch ') : 'a detached HEAD'} instead of ${branch}`;
-}
-/** Commits what the agent left uncommitted (auto-commit), so that nothing is lost. */
-async function saveLeftovers(git, task, ctx, outcome) {
-    if (!ctx.settings.autoCommit)
-        return 0;
-    if (!(await git.run(['status', '--porcelain'])))
-        return 0;
-    await git.run(['add', '-A']);
-    const clean = outcome.exitCode === 0 && !outcome.timedOut && !outcome.cancelled;
-    const message = clean
-        ? `PRIORITY ${task.priority}: changes the agent left uncommitted`
-        : `WIP PRIORITY ${task.priority}: uncommitted changes saved after the agent stopped`;
-    await git.run(['commit', '--no-verify', '-q', '-m', message], { env: ctx.identity });
-    ctx.logger.info(`[${task.priority}] auto-committed the changes the agent left`);
-    return 1;
-}
-function finish(task, started, result, exitCode) {
-    const ended = Date.now();
-    task.status = result.status;
-    task.error = result.error;
-    task.exit_code = exitCode;
-    task.ended_at = new Date(ended).toISOString();
-    task.duration_ms = ended - started;
-    return task;
-}
-
-;// CONCATENATED MODULE: ./src/report/result.ts
-/** The contract's merge_results text for one task. */
-function mergeResultText(task) {
-    switch (task.merge) {
-        case 'merged':
-            return 'merged successfully';
-        case 'conflict':
-            return `merge conflict: ${task.conflict_files.join(', ')}`;
-        case 'failed':
-            return `merge failed: ${task.error ?? 'unknown error'}`;
-        default:
-            return task.status === 'completed'
-                ? 'not merged (merge is off)'
-                : `not merged: ${task.status}`;
-    }
-}
-/** The result JSON of the contract, from the tasks as they ended. */
-function buildResult(settings, separation, tasks, began, warnings = []) {
-    const total = Date.now() - began;
-    const sum = tasks.reduce((acc, task) => acc + task.duration_ms, 0);
-    return {
-        success: tasks.length > 0 && tasks.every((task) => task.merge === 'merged'),
-        mode: settings.mode,
-        base_branch: settings.baseBranch,
-        priorities_requested: settings.priorities,
-        priorities_executed: tasks
-            .filter((task) => task.started_at !== null)
-            .map((task) => task.priority),
-        separation,
-        tasks,
-        merge_results: Object.fromEntries(tasks.map((task) => [String(task.priority), mergeResultText(task)])),
-        timings: {
-            total_ms: total,
-            sum_of_tasks_ms: sum,
-            speedup: total > 0 ? Math.round((sum / total) * 100) / 100 : 0
-        },
-        warnings
-    };
-}
-/** The outputs of the contract: result, and the comma-separated ID lists. */
-function resultOutputs(result) {
-    const ids = (keep) => result.tasks
-        .filter(keep)
-        .map((task) => task.priority)
-        .join(',');
-    return {
-        result: JSON.stringify(result),
-        merged: ids((task) => task.merge === 'merged'),
-        failed: ids((task) => ['failed', 'timed-out', 'cancelled', 'no-changes'].includes(task.status) ||
-            task.merge === 'failed'),
-        conflicted: ids((task) => task.merge === 'conflict'),
-        skipped: ids((task) => task.status === 'skipped')
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/git/git-command-manager.ts
@@ -35076,17 +34811,3035 @@ class GitCommandManager {
     }
 }
 
+;// CONCATENATED MODULE: ./src/plan/base-tree.ts
+
+/**
+ * The tree of the base branch's tip: specs and the ROADMAP are read from here, never from
+ * the working tree, because the user's checkout may be on another branch and every
+ * worktree starts from base. Two git processes in all: one `ls-tree`, one `cat-file
+ * --batch` per `read`.
+ */
+class BaseTree {
+    git;
+    branch;
+    commit;
+    blobs;
+    folders = null;
+    constructor(git, branch, commit, 
+    /** Blob id by path; symlinks and submodules are left out. */
+    blobs) {
+        this.git = git;
+        this.branch = branch;
+        this.commit = commit;
+        this.blobs = blobs;
+    }
+    static async read(git, branch) {
+        // A fresh CI checkout may have the base only as origin's (plan mode creates no branch).
+        const commit = (await git.resolveCommit(`refs/heads/${branch}`)) ??
+            (await git.resolveCommit(`refs/remotes/origin/${branch}`));
+        if (!commit) {
+            throw new InputError(`base-branch: branch "${branch}" does not exist in ${git.cwd}; the plan reads the ROADMAP and specs from it`);
+        }
+        const listing = await git.run(['ls-tree', '-r', '-z', '--full-tree', commit]);
+        const blobs = new Map();
+        for (const entry of listing.split('\0')) {
+            const tab = entry.indexOf('\t');
+            if (tab < 0)
+                continue;
+            const [mode, type, id] = entry.slice(0, tab).split(' ');
+            if (type === 'blob' && mode !== '120000')
+                blobs.set(entry.slice(tab + 1), id);
+        }
+        return new BaseTree(git, branch, commit, blobs);
+    }
+    hasFile(path) {
+        return this.blobs.has(path);
+    }
+    hasFolder(path) {
+        if (!this.folders) {
+            this.folders = new Set();
+            for (const file of this.blobs.keys()) {
+                for (let slash = file.indexOf('/'); slash > 0; slash = file.indexOf('/', slash + 1)) {
+                    this.folders.add(file.slice(0, slash));
+                }
+            }
+        }
+        return this.folders.has(path);
+    }
+    files() {
+        return this.blobs.keys();
+    }
+    filesUnder(folder) {
+        const prefix = folder ? `${folder.replace(/\/$/, '')}/` : '';
+        return [...this.blobs.keys()].filter((path) => path.startsWith(prefix));
+    }
+    /** The text of these files (missing ones are left out), with one `cat-file --batch`. */
+    async read(paths) {
+        const wanted = paths.filter((path) => this.blobs.has(path));
+        const ids = [...new Set(wanted.map((path) => this.blobs.get(path)))];
+        const texts = new Map();
+        if (ids.length === 0)
+            return texts;
+        const { stdout } = await this.git.exec(['cat-file', '--batch'], {
+            input: `${ids.join('\n')}\n`
+        });
+        const byId = splitBatch(stdout, ids);
+        for (const path of wanted)
+            texts.set(path, byId.get(this.blobs.get(path)) ?? '');
+        return texts;
+    }
+}
+/**
+ * Splits `cat-file --batch` output (`<id> blob <size>\n<content>\n` per object) by the
+ * headers we expect, in order. The sizes are in bytes while the output arrived decoded as
+ * text, where a byte that is not UTF-8 changes length; finding the next expected header
+ * instead of counting bytes is immune to that.
+ */
+function splitBatch(output, ids) {
+    const contents = new Map();
+    let position = 0;
+    for (let index = 0; index < ids.length; index += 1) {
+        const headerStart = output.indexOf(`${ids[index]} `, position);
+        if (headerStart < 0)
+            break;
+        const headerEnd = output.indexOf('\n', headerStart);
+        if (headerEnd < 0)
+            break;
+        if (output.slice(headerStart, headerEnd).endsWith(' missing')) {
+            position = headerEnd + 1;
+            continue;
+        }
+        const next = index + 1 < ids.length ? output.indexOf(`\n${ids[index + 1]} `, headerEnd + 1) : -1;
+        const end = next >= 0 ? next : output.length - 1;
+        contents.set(ids[index], output.slice(headerEnd + 1, end));
+        position = end + 1;
+    }
+    return contents;
+}
+
+// EXTERNAL MODULE: ./node_modules/picomatch/lib/picomatch.js
+var picomatch = __nccwpck_require__(8016);
+var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(picomatch);
+;// CONCATENATED MODULE: ./src/plan/path-normaliser.ts
+
+/**
+ * Bare file names (no folder) count only with one of these extensions, so that
+ * `subprocess.Popen`, `e.g.` or `example.com` are not taken for files.
+ */
+const BARE_NAME_EXTENSIONS = new Set(('ts tsx mts cts js jsx mjs cjs json jsonc json5 py pyi toml md mdx rst txt yml yaml lock ' +
+    'cfg ini conf env sh bash zsh ps1 bat go mod sum rs java kt kts scala rb php c h cc cpp hpp ' +
+    'cs fs swift sql html htm css scss sass less xml gradle properties vue svelte ipynb proto ' +
+    'tf tfvars hcl dart ex exs erl hs lua pl r jl zig graphql gql csv tsv svg png jpg jpeg gif ' +
+    'ico webp lockb dockerfile').split(' '));
+/** Files that are commonly written without an extension. */
+const EXTENSIONLESS_FILES = new Set(('Makefile makefile GNUmakefile Dockerfile Containerfile Jenkinsfile Vagrantfile Procfile ' +
+    'Gemfile Rakefile Brewfile Justfile justfile Pipfile Caddyfile Earthfile Tiltfile LICENSE ' +
+    'LICENCE COPYING NOTICE CODEOWNERS AUTHORS CHANGELOG README OWNERS BUILD WORKSPACE VERSION').split(' '));
+/** Product names that look like file names (`Node.js`): never a file of the repository. */
+const PRODUCT_NAMES = new Set('node.js vue.js next.js nuxt.js express.js react.js three.js chart.js d3.js socket.io ember.js angular.js deno.js'.split(' '));
+/** First segments that are domain names: `github.com/org/repo` is not a folder here. */
+const DOMAIN = /^(?:[a-z0-9-]+\.)+(?:com|org|net|io|dev|app|ai|co|gov|edu|info)$/i;
+const LITERAL_SEGMENT = /^[\p{L}\p{N}_.\-+~@]+$/u;
+const GLOB_SEGMENT = /^[\p{L}\p{N}_.\-+~@*?[\]{},!]+$/u;
+const GLOB_CHARS = /[*?[\]{}]/;
+/** An extension with at least one letter: `a.ts`, `x.tar.gz`, not `v2.0` or `1.2.3`. */
+const FILE_NAME = /^[^.].*\.(?=[A-Za-z0-9_+-]*[A-Za-z])([A-Za-z0-9_+-]{1,16})$/;
+const DOT_NAME = /^\.[\p{L}\p{N}_][\p{L}\p{N}_.-]*$/u;
+const URL_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
+/** True when a path's last segment names a file rather than a folder. */
+function looksLikeFile(segment) {
+    return FILE_NAME.test(segment) || EXTENSIONLESS_FILES.has(segment);
+}
+/**
+ * The repository path a mention names, in display form (folders end with `/`), or null when
+ * it names none. Link targets are resolved against `sourceDir` (the document's folder,
+ * `''` at the root); every other mention is read as relative to the repository root.
+ */
+function normaliseMention(mention, sourceDir) {
+    // In code and prose only folders, paths and globs with a dot count: a plain word never
+    // does, and most tokens are plain words.
+    const plain = mention.context === 'code' || mention.context === 'prose';
+    if (plain && !/[./\\]/.test(mention.text))
+        return null;
+    return mention.context === 'link'
+        ? normaliseLinkTarget(mention.text, sourceDir)
+        : normaliseToken(mention.text, mention.context);
+}
+function normaliseLinkTarget(target, sourceDir) {
+    let text = target.trim().replace(/^<(.*)>$/, '$1');
+    if (!text || text.startsWith('#') || text.startsWith('//') || URL_SCHEME.test(text))
+        return null;
+    text = text.replace(/[?#].*$/, '');
+    try {
+        text = decodeURIComponent(text);
+    }
+    catch {
+        // a stray % sign: keep the target as written
+    }
+    // GitHub reads a link starting with / from the repository root.
+    const joined = text.startsWith('/') ? text.slice(1) : external_node_path_namespaceObject.posix.join(sourceDir || '.', text);
+    const path = external_node_path_namespaceObject.posix.normalize(joined || '.');
+    if (path === '.' || path === './' || path === '..' || path.startsWith('../'))
+        return null;
+    return checkPath(path, 'link');
+}
+function normaliseToken(raw, context) {
+    let text = raw.trim();
+    const markdownText = context === 'slot' || context === 'prose';
+    if (markdownText)
+        text = text.replace(/\\([!-/:-@[-`{-~])/g, '$1');
+    for (let round = 0; round < 3; round += 1) {
+        const before = text;
+        text = stripWrapping(text);
+        if (markdownText)
+            text = stripEmphasis(text);
+        if (text === before)
+            break;
+    }
+    text = text
+        .replace(/#L\d+(?:C\d+)?(?:-L?\d+(?:C\d+)?)?$/, '')
+        .replace(/(?<=[^:]):\d+(?::\d+)?(?:-\d+)?$/, '');
+    text = backslashesToSlashes(text);
+    if (text.startsWith('/'))
+        return null;
+    text = text
+        .replace(/\/{2,}/g, '/')
+        .replace(/^(?:\.\/)+/, '')
+        .replace(/\/(?:\.\/)+/g, '/');
+    return checkPath(text, context);
+}
+/** Quotes, brackets and punctuation around a token: `("src/a.ts"),` → `src/a.ts`. */
+function stripWrapping(text) {
+    let result = text;
+    for (;;) {
+        const first = result[0];
+        const last = result[result.length - 1];
+        if (first && `'"<(`.includes(first))
+            result = result.slice(1);
+        else if (first && '[{'.includes(first) && unbalanced(result, first))
+            result = result.slice(1);
+        else if (last && `'">.,;:!?`.includes(last))
+            result = result.slice(0, -1);
+        else if (last && ')]}'.includes(last) && unbalanced(result, last))
+            result = result.slice(0, -1);
+        else
+            return result;
+    }
+}
+const PAIRS = {
+    '(': ['(', ')'],
+    ')': ['(', ')'],
+    '[': ['[', ']'],
+    ']': ['[', ']'],
+    '{': ['{', '}'],
+    '}': ['{', '}']
+};
+function unbalanced(text, bracket) {
+    const [open, close] = PAIRS[bracket];
+    let opened = 0;
+    let closed = 0;
+    for (const char of text) {
+        if (char === open)
+            opened += 1;
+        else if (char === close)
+            closed += 1;
+    }
+    return opened !== closed;
+}
+/** `**src/a.ts**` → `src/a.ts`; `__init__.py` and `src/**` stay as they are. */
+function stripEmphasis(text) {
+    const match = /^(\*{1,3}|_{1,3})(.+)\1$/.exec(text);
+    return match && !/[*_]$/.test(match[2]) && !/^[*_]/.test(match[2]) ? match[2] : text;
+}
+/** `src\plan\plan.ts` → `src/plan/plan.ts`, only when every part is a plain name. */
+function backslashesToSlashes(text) {
+    if (!text.includes('\\') || text.includes('/'))
+        return text;
+    const parts = text.replace(/\\$/, '').split('\\');
+    return parts.every((part) => LITERAL_SEGMENT.test(part)) ? text.replace(/\\/g, '/') : text;
+}
+function checkPath(text, context) {
+    if (!text || text.length > 300 || /^[~$%!@-]/.test(text))
+        return null;
+    if (text.includes(':') || /[^/]@/.test(text))
+        return null; // URLs, drives, e-mail, action@v4
+    const folder = text.endsWith('/');
+    const body = folder ? text.replace(/\/+$/, '') : text;
+    if (!body || !/\p{L}/u.test(body))
+        return null;
+    const segments = body.split('/');
+    if (segments.some((segment) => segment === '' || segment === '.' || segment === '..')) {
+        return null;
+    }
+    const display = segments.join('/') + (folder ? '/' : '');
+    const last = segments[segments.length - 1];
+    const pathContext = context === 'span' || context === 'slot' || context === 'link';
+    const hasFolder = segments.length > 1;
+    if (GLOB_CHARS.test(body)) {
+        return validGlob(body, segments, pathContext) ? display : null;
+    }
+    if (!segments.every((segment) => LITERAL_SEGMENT.test(segment)))
+        return null;
+    if (hasFolder) {
+        if (DOMAIN.test(segments[0]))
+            return null;
+        if (segments.every((segment) => /^[\d.]+$/.test(segment)))
+            return null; // 2025/10/20
+        const clearlyPath = folder || looksLikeFile(last) || segments.some((segment) => DOT_NAME.test(segment));
+        return clearlyPath || pathContext ? display : null;
+    }
+    // A bare name: the repository root's file of that name (see extractTouchedPaths).
+    if (folder)
+        return display;
+    if (!pathContext || PRODUCT_NAMES.has(last.toLowerCase()))
+        return null;
+    const extension = FILE_NAME.exec(last)?.[1]?.toLowerCase();
+    if (extension && BARE_NAME_EXTENSIONS.has(extension))
+        return display;
+    return EXTENSIONLESS_FILES.has(last) || DOT_NAME.test(last) ? display : null;
+}
+/**
+ * A glob counts when it names something: `src/**\/*.ts` or `*.md`, not `*`, `**kwargs` or
+ * `{self.name}`. Outside path places, brackets are code (`files[0]`) and braces must be a
+ * real alternation (`{a,b}`).
+ */
+function validGlob(body, segments, pathContext) {
+    if (!segments.every((segment) => GLOB_SEGMENT.test(segment)))
+        return false;
+    if (segments.length === 1 && !body.includes('.'))
+        return false;
+    if (unbalanced(body, '[') || unbalanced(body, '{'))
+        return false;
+    if (!pathContext) {
+        if (/[[\]]/.test(body))
+            return false;
+        if (/[{}]/.test(body) && !/\{[^{}]*,[^{}]*\}/.test(body))
+            return false;
+    }
+    return true;
+}
+
+;// CONCATENATED MODULE: ./src/plan/path-pattern.ts
+
+
+const path_pattern_GLOB_CHARS = /[*?[\]{}]/;
+const matcherCache = new Map();
+function segmentMatcher(text) {
+    let matcher = matcherCache.get(text);
+    if (!matcher) {
+        // dot: a pattern's `*` also matches `.github`: erring towards overlap is the safe side.
+        matcher = picomatch_default()(text, { dot: true });
+        matcherCache.set(text, matcher);
+    }
+    return matcher;
+}
+function parsePattern(text) {
+    const folder = text.endsWith('/');
+    const body = folder ? text.slice(0, -1) : text;
+    const glob = path_pattern_GLOB_CHARS.test(body);
+    const parts = glob ? splitGlob(body) : body.split('/');
+    const segments = parts.map((part) => {
+        if (part === '**')
+            return { kind: 'globstar' };
+        if (glob && path_pattern_GLOB_CHARS.test(part)) {
+            return { kind: 'pattern', text: part, matches: segmentMatcher(part) };
+        }
+        return { kind: 'literal', text: part };
+    });
+    let literalDepth = 0;
+    while (literalDepth < segments.length && segments[literalDepth].kind === 'literal') {
+        literalDepth += 1;
+    }
+    const last = parts[parts.length - 1];
+    return {
+        text,
+        segments,
+        glob,
+        file: !glob && !folder && looksLikeFile(last),
+        literalDepth,
+        coversFolders: glob && (folder || last === '**' || !last.includes('.'))
+    };
+}
+/**
+ * A glob's segments. A `/` inside braces (`{src/a,lib}/*.ts`) cannot be split soundly: the
+ * rest of the glob is then read as `**` (anything below), which can only add overlaps.
+ */
+function splitGlob(body) {
+    const parts = [];
+    let depth = 0;
+    let start = 0;
+    for (let index = 0; index < body.length; index += 1) {
+        const char = body[index];
+        if (char === '{' || char === '[')
+            depth += 1;
+        else if ((char === '}' || char === ']') && depth > 0)
+            depth -= 1;
+        else if (char === '/') {
+            if (depth > 0)
+                return [...parts, '**'];
+            parts.push(body.slice(start, index));
+            start = index + 1;
+        }
+    }
+    parts.push(body.slice(start));
+    return parts;
+}
+function segmentsCompatible(a, b) {
+    if (a.kind === 'literal' && b.kind === 'literal')
+        return a.text === b.text;
+    if (a.kind === 'pattern' && b.kind === 'literal')
+        return a.matches(b.text);
+    if (a.kind === 'literal' && b.kind === 'pattern')
+        return b.matches(a.text);
+    if (a.kind === 'pattern' && b.kind === 'pattern') {
+        // Two single-segment patterns can match a common name only if their literal heads and
+        // tails agree: `*.ts` and `*.js` cannot, `a*` and `ab*` can. Sound, not exact.
+        const headA = a.text.slice(0, a.text.search(path_pattern_GLOB_CHARS));
+        const headB = b.text.slice(0, b.text.search(path_pattern_GLOB_CHARS));
+        const tailA = a.text.slice(lastGlobChar(a.text) + 1);
+        const tailB = b.text.slice(lastGlobChar(b.text) + 1);
+        return ((headA.startsWith(headB) || headB.startsWith(headA)) &&
+            (tailA.endsWith(tailB) || tailB.endsWith(tailA)));
+    }
+    return true;
+}
+function lastGlobChar(text) {
+    for (let index = text.length - 1; index >= 0; index -= 1) {
+        if (path_pattern_GLOB_CHARS.test(text[index]))
+            return index;
+    }
+    return -1;
+}
+function onlyGlobstars(segments, from) {
+    for (let index = from; index < segments.length; index += 1) {
+        if (segments[index].kind !== 'globstar')
+            return false;
+    }
+    return true;
+}
+/** Whether a glob's segment at `index` accepts a path segment `name`. */
+function segmentAccepts(segment, name) {
+    if (segment.kind === 'literal')
+        return segment.text === name;
+    if (segment.kind === 'pattern')
+        return segment.matches(name);
+    return true;
+}
+/**
+ * Whether a glob and a literal can touch the same file: the glob matches the literal, or a
+ * folder the literal lies in, or (when the literal may be a folder) something under it.
+ */
+function globMeetsLiteral(glob, literal) {
+    const names = literal.segments.map((segment) => segment.text);
+    const seen = new Set();
+    const visit = (at, depth) => {
+        const key = at * (names.length + 1) + depth;
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        if (depth === names.length) {
+            return at === glob.segments.length || onlyGlobstars(glob.segments, at) || !literal.file;
+        }
+        if (at === glob.segments.length)
+            return glob.coversFolders;
+        const segment = glob.segments[at];
+        if (segment.kind === 'globstar')
+            return visit(at + 1, depth) || visit(at, depth + 1);
+        return segmentAccepts(segment, names[depth]) && visit(at + 1, depth + 1);
+    };
+    return visit(0, 0);
+}
+/** Whether two globs can match the same path (or one a folder holding the other's match). */
+function globsMeet(a, b) {
+    const seen = new Set();
+    const width = b.segments.length + 1;
+    const visit = (i, j) => {
+        const key = i * width + j;
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        const aDone = i === a.segments.length;
+        const bDone = j === b.segments.length;
+        if (aDone && bDone)
+            return true;
+        if (aDone)
+            return a.coversFolders || onlyGlobstars(b.segments, j);
+        if (bDone)
+            return b.coversFolders || onlyGlobstars(a.segments, i);
+        if (a.segments[i].kind === 'globstar')
+            return visit(i + 1, j) || visit(i, j + 1);
+        if (b.segments[j].kind === 'globstar')
+            return visit(i, j + 1) || visit(i + 1, j);
+        return segmentsCompatible(a.segments[i], b.segments[j]) && visit(i + 1, j + 1);
+    };
+    return visit(0, 0);
+}
+/** Whether two literals are the same path or one lies under the other. */
+function literalsMeet(a, b) {
+    const shorter = a.segments.length <= b.segments.length ? a : b;
+    const longer = shorter === a ? b : a;
+    return shorter.segments.every((segment, index) => segment.text === longer.segments[index].text);
+}
+/**
+ * The path to show for an overlap of two entries: the more specific one (the file inside
+ * the folder, the literal a glob matches, the narrower of two globs).
+ */
+function sharedPathText(a, b) {
+    if (a.glob !== b.glob) {
+        const [glob, literal] = a.glob ? [a, b] : [b, a];
+        return literal.segments.length > glob.literalDepth ? literal.text : glob.text;
+    }
+    const depthA = a.glob ? a.literalDepth : a.segments.length;
+    const depthB = b.glob ? b.literalDepth : b.segments.length;
+    if (depthA !== depthB)
+        return depthA > depthB ? a.text : b.text;
+    if (a.text.length !== b.text.length)
+        return a.text.length > b.text.length ? a.text : b.text;
+    return a.text < b.text ? a.text : b.text;
+}
+/** The shared path when two touched paths overlap, else null (no index: for few paths). */
+function overlapOf(a, b) {
+    if (a.text === b.text)
+        return a.text;
+    const meet = a.glob && b.glob
+        ? globsMeet(a, b)
+        : a.glob
+            ? globMeetsLiteral(a, b)
+            : b.glob
+                ? globMeetsLiteral(b, a)
+                : literalsMeet(a, b);
+    return meet ? sharedPathText(a, b) : null;
+}
+
+;// CONCATENATED MODULE: ./src/plan/overlap.ts
+
+/** Shown as the shared path when a priority's scope is unknown. */
+const UNKNOWN_SCOPE = '(unknown scope)';
+const NO_ENTRIES = [];
+const NO_CHILDREN = new Map();
+/**
+ * Every pair of tasks whose touched paths meet: the same file, a folder and anything under
+ * it, a glob and a path it matches, two globs that can match one path. Paths sit in a trie of
+ * path segments, so each path is compared only with the paths on its own branch: the work
+ * grows with the number of paths and the overlaps found, not with their product.
+ * The result is sorted by first, then second.
+ */
+function findOverlaps(scopes) {
+    const count = scopes.length;
+    const shared = new Map();
+    const record = (a, b, path) => {
+        if (a === b)
+            return;
+        const key = a < b ? a * count + b : b * count + a;
+        let paths = shared.get(key);
+        if (!paths)
+            shared.set(key, (paths = new Set()));
+        paths.add(path);
+    };
+    const trie = new PathTrie();
+    const literals = [];
+    const globs = [];
+    scopes.forEach((scope, task) => {
+        if (scope.unknown)
+            return;
+        for (const text of new Set(scope.paths)) {
+            const entry = { task, pattern: parsePattern(text) };
+            trie.add(entry);
+            (entry.pattern.glob ? globs : literals).push(entry);
+        }
+    });
+    for (const entry of literals) {
+        trie.alongPath(entry.pattern, entry.pattern.segments.length, (node) => {
+            for (const other of node.literals ?? NO_ENTRIES) {
+                if (other.task !== entry.task) {
+                    record(entry.task, other.task, sharedPathText(entry.pattern, other.pattern));
+                }
+            }
+        });
+    }
+    for (const entry of globs) {
+        trie.literalsMeeting(entry, (other) => record(entry.task, other.task, sharedPathText(entry.pattern, other.pattern)));
+        trie.alongPath(entry.pattern, entry.pattern.literalDepth, (node) => {
+            for (const other of node.globs ?? NO_ENTRIES) {
+                if (other.task !== entry.task && globsMeet(entry.pattern, other.pattern)) {
+                    record(entry.task, other.task, sharedPathText(entry.pattern, other.pattern));
+                }
+            }
+        });
+    }
+    scopes.forEach((scope, task) => {
+        if (!scope.unknown)
+            return;
+        for (let other = 0; other < count; other += 1)
+            record(task, other, UNKNOWN_SCOPE);
+    });
+    return [...shared.keys()]
+        .sort((a, b) => a - b)
+        .map((key) => ({
+        first: Math.floor(key / count),
+        second: key % count,
+        paths: [...shared.get(key)].sort()
+    }));
+}
+class PathTrie {
+    nextId = 0;
+    root = this.node();
+    node() {
+        return { id: this.nextId++, children: null, literals: null, globs: null };
+    }
+    /** A literal at its own node; a glob at the node of its literal head. */
+    add(entry) {
+        const { pattern } = entry;
+        const depth = pattern.glob ? pattern.literalDepth : pattern.segments.length;
+        let node = this.root;
+        for (let index = 0; index < depth; index += 1) {
+            const name = pattern.segments[index].text;
+            node.children ??= new Map();
+            let child = node.children.get(name);
+            if (!child)
+                node.children.set(name, (child = this.node()));
+            node = child;
+        }
+        if (pattern.glob)
+            (node.globs ??= []).push(entry);
+        else
+            (node.literals ??= []).push(entry);
+    }
+    /** Calls back for the root and each node along the first `depth` segments of a path. */
+    alongPath(pattern, depth, visit) {
+        let node = this.root;
+        visit(node);
+        for (let index = 0; index < depth && node; index += 1) {
+            node = node.children?.get(pattern.segments[index].text);
+            if (node)
+                visit(node);
+        }
+    }
+    /** Every literal of another task that a glob meets (see globMeetsLiteral), walking only the branches the glob can reach. */
+    literalsMeeting(glob, found) {
+        const { segments, coversFolders } = glob.pattern;
+        const width = segments.length + 1;
+        const seen = new Set();
+        const coveredSubtrees = new Set();
+        const report = (node, literalCounts) => {
+            for (const literal of node.literals ?? NO_ENTRIES) {
+                if (literal.task !== glob.task && literalCounts(literal))
+                    found(literal);
+            }
+        };
+        const reportSubtree = (node) => {
+            if (coveredSubtrees.has(node.id))
+                return;
+            coveredSubtrees.add(node.id);
+            for (const child of (node.children ?? NO_CHILDREN).values()) {
+                report(child, () => true);
+                reportSubtree(child);
+            }
+        };
+        const visit = (node, at) => {
+            const key = node.id * width + at;
+            if (seen.has(key))
+                return;
+            seen.add(key);
+            if (node !== this.root) {
+                const complete = at === segments.length || onlyGlobstars(segments, at);
+                // A literal that may be a folder can hold a match of the rest of the glob.
+                report(node, (literal) => complete || !literal.pattern.file);
+            }
+            if (at === segments.length) {
+                if (coversFolders)
+                    reportSubtree(node);
+                return;
+            }
+            const segment = segments[at];
+            if (segment.kind === 'globstar') {
+                visit(node, at + 1);
+                for (const child of (node.children ?? NO_CHILDREN).values())
+                    visit(child, at);
+            }
+            else if (segment.kind === 'literal') {
+                const child = node.children?.get(segment.text);
+                if (child)
+                    visit(child, at + 1);
+            }
+            else {
+                for (const [name, child] of node.children ?? NO_CHILDREN) {
+                    if (segment.matches(name))
+                        visit(child, at + 1);
+                }
+            }
+        };
+        visit(this.root, 0);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/plan/markdown-mentions.ts
+/** Stands in for a code span or link already taken out of a line; splits tokens. */
+const TAKEN = '\uE000';
+const FENCE = /^\s*(`{3,}|~{3,})(.*)$/;
+const CODE_SPAN = /(?<!`)(`+)(?!`)([\s\S]*?[^`])\1(?!`)/g;
+/** `[text](target "title")` and `![alt](target)`; one level of brackets in the text. */
+const INLINE_LINK = /!?\[((?:[^[\]]|\[[^\]]*\])*)\]\(\s*(<[^>]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)(?:\s+(?:"[^"]*"|'[^']*'|\([^)]*\)))?\s*\)/g;
+const AUTOLINK = /<[A-Za-z][A-Za-z0-9+.-]*:[^\s>]*>/g;
+const REFERENCE_DEFINITION = /^\s{0,3}\[[^\]]+\]:\s*(<[^>]*>|\S+)/;
+const TABLE_DELIMITER = /^\s*\|?\s*:?-{1,}:?\s*(?:\|\s*:?-{1,}:?\s*)*\|?\s*$/;
+/** "Location:", "**Files**:", "- Test files:", "Implementation Files:" and the like. */
+const LABEL = /^\s*(?:[-*+]\s+|\d+[.)]\s+)?(?:\*\*|__)?[\p{L} ]{0,40}?\b(?:locations?|files?|paths?|folders?|director(?:y|ies)|modules?)(?:\*\*|__)?\s*:(?:\*\*|__)?(.*)$/iu;
+const LIST_ITEM = /^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?/;
+/** Where a label's value stops and its description starts. */
+const DESCRIPTION = /\s+(?:-|–|—|\(|:)\s*|\s*\(/;
+const PROSE_SEPARATORS = /[\s"()<>|,;=[\]\uE000]+/;
+const CODE_SEPARATORS = /[\s"'`()<>|,;=[\]{}:\uE000]+/;
+/**
+ * Every token of a markdown document that could name a path, with the place it was found
+ * (see MentionContext). It reads fenced blocks, inline code, links and reference
+ * definitions, tables, labelled lines, list items and plain text; it does not judge the
+ * tokens (normaliseMention does).
+ */
+function scanMarkdown(markdown) {
+    const lines = markdown.split(/\r?\n/);
+    const tableRows = findTableRows(lines);
+    const mentions = [];
+    let fence = null;
+    for (let index = 0; index < lines.length; index += 1) {
+        const line = lines[index];
+        const fenceMatch = FENCE.exec(line);
+        if (fence) {
+            const closes = fenceMatch &&
+                fenceMatch[1][0] === fence.char &&
+                fenceMatch[1].length >= fence.length &&
+                !fenceMatch[2].trim();
+            if (closes)
+                fence = null;
+            else {
+                const treePath = fence.tree.read(line);
+                if (treePath)
+                    mentions.push({ text: treePath, context: 'span' });
+                else
+                    pushTokens(mentions, line, CODE_SEPARATORS, 'code');
+            }
+            continue;
+        }
+        if (fenceMatch && !(fenceMatch[1][0] === '`' && fenceMatch[2].includes('`'))) {
+            fence = { char: fenceMatch[1][0], length: fenceMatch[1].length, tree: new TreeDrawing() };
+            continue;
+        }
+        scanLine(line.replace(/^\s*(?:>\s?)+/, ''), tableRows.has(index), mentions);
+    }
+    return mentions;
+}
+const TREE_ROOT = /^\s*([^\s│|├└]+\/)\s*(?:#.*)?$/;
+const TREE_ENTRY = /^([\s│|]*)(?:├──|└──|├─|└─|\|--|`--|\+--)[─-]*\s*([^\s#]+)/;
+/**
+ * Rebuilds full paths from a directory drawing in a fenced block, where `main.go` under
+ * `cmd/` and `server/` means `cmd/server/main.go`:
+ *
+ *     cmd/
+ *     ├── server/
+ *     │   └── main.go
+ */
+class TreeDrawing {
+    /** The drawing's top line (`cmd/`), when it has one. */
+    root = [];
+    /** The latest entry's name at each depth below the root. */
+    names = [];
+    indentUnit = 0;
+    /** The full path of a drawing line, or null when the line is not part of a drawing. */
+    read(line) {
+        const root = TREE_ROOT.exec(line);
+        if (root && !/^\s/.test(line)) {
+            const name = root[1].replace(/\/+$/, '');
+            this.root = name === '.' ? [] : [name];
+            this.names = [];
+            return root[1];
+        }
+        const entry = TREE_ENTRY.exec(line);
+        if (!entry)
+            return null;
+        const indent = entry[1].length;
+        if (indent > 0 && this.indentUnit === 0)
+            this.indentUnit = indent;
+        const depth = this.indentUnit ? Math.round(indent / this.indentUnit) : 0;
+        const parents = [...this.root, ...this.names.slice(0, depth)];
+        const name = entry[2];
+        this.names = [...this.names.slice(0, depth), name.replace(/\/+$/, '')];
+        return [...parents, name].join('/');
+    }
+}
+function scanLine(line, tableRow, mentions) {
+    const definition = REFERENCE_DEFINITION.exec(line);
+    if (definition) {
+        mentions.push({ text: definition[1], context: 'link' });
+        return;
+    }
+    let rest = line
+        .replace(/<!--.*?-->/g, ' ')
+        .replace(CODE_SPAN, (_whole, _ticks, content) => {
+        const code = content.trim();
+        if (code && !/\s/.test(code))
+            mentions.push({ text: code, context: 'span' });
+        else
+            pushTokens(mentions, code, CODE_SEPARATORS, 'code');
+        return ` ${TAKEN} `;
+    });
+    rest = rest
+        .replace(AUTOLINK, ` ${TAKEN} `)
+        .replace(INLINE_LINK, (_whole, text, target) => {
+        mentions.push({ text: target, context: 'link' });
+        return ` ${text} `;
+    });
+    if (tableRow) {
+        if (TABLE_DELIMITER.test(rest))
+            return;
+        for (const cell of rest.split(/(?<!\\)\|/)) {
+            const tokens = cell.split(/[\s\uE000]+/).filter(Boolean);
+            if (tokens.length === 1)
+                mentions.push({ text: tokens[0], context: 'slot' });
+            else
+                pushTokens(mentions, cell, PROSE_SEPARATORS, 'prose');
+        }
+        return;
+    }
+    const label = LABEL.exec(rest);
+    if (label) {
+        const value = label[1];
+        const cut = DESCRIPTION.exec(value);
+        const slots = cut ? value.slice(0, cut.index) : value;
+        pushTokens(mentions, slots, /[\s,;\uE000]+/, 'slot');
+        if (cut)
+            pushTokens(mentions, value.slice(cut.index), PROSE_SEPARATORS, 'prose');
+        return;
+    }
+    const item = LIST_ITEM.exec(rest);
+    if (item) {
+        const body = rest.slice(item[0].length);
+        const lead = /^[^\s\uE000]+/.exec(body);
+        if (lead) {
+            mentions.push({ text: lead[0], context: 'slot' });
+            pushTokens(mentions, body.slice(lead[0].length), PROSE_SEPARATORS, 'prose');
+            return;
+        }
+    }
+    pushTokens(mentions, rest, PROSE_SEPARATORS, 'prose');
+}
+function pushTokens(mentions, text, separators, context) {
+    for (const token of text.split(separators)) {
+        if (token)
+            mentions.push({ text: token, context });
+    }
+}
+/**
+ * Lines that belong to a table: a header row, the delimiter row under it, and the rows that
+ * follow while they contain a pipe. Lines in fenced blocks are never table rows.
+ */
+function findTableRows(lines) {
+    const rows = new Set();
+    let fence = null;
+    for (let index = 0; index < lines.length; index += 1) {
+        const fenceMatch = FENCE.exec(lines[index]);
+        if (fenceMatch) {
+            if (fence === null)
+                fence = fenceMatch[1][0];
+            else if (fenceMatch[1][0] === fence)
+                fence = null;
+            continue;
+        }
+        if (fence !== null || index === 0)
+            continue;
+        const delimiter = lines[index];
+        if (!TABLE_DELIMITER.test(delimiter) || !delimiter.includes('-') || !delimiter.includes('|')) {
+            continue;
+        }
+        if (!lines[index - 1].includes('|'))
+            continue;
+        rows.add(index - 1);
+        rows.add(index);
+        for (let next = index + 1; next < lines.length && lines[next].includes('|'); next += 1) {
+            rows.add(next);
+        }
+    }
+    return rows;
+}
+
+;// CONCATENATED MODULE: ./src/plan/path-extractor.ts
+
+
+
+/** Link targets that are documents to read: `[US-108](../../roadmap/ROADMAP.md#us-108)`. */
+const DOCUMENT_LINK = /\.(?:md|markdown|mdx|rst|adoc)$/i;
+/** The folder of a repository file, `''` at the root. */
+function folderOf(path) {
+    const folder = external_node_path_namespaceObject.posix.dirname(path);
+    return folder === '.' ? '' : folder;
+}
+/**
+ * The repository paths a markdown document names (files, folders ending in `/`, globs), in
+ * the order first seen, each once.
+ *
+ * Rules worth knowing:
+ * - A bare file name (`package.json`, `__init__.py`) is read as that file at the repository
+ *   root, as a reader at the root would. So it overlaps only the same bare name (or a root
+ *   glob such as `*.json`), never `src/app/__init__.py`: the first implementation's false
+ *   conflicts came from matching bare names anywhere.
+ * - A markdown link to a document (`.md`, `.rst`, ...) is a cross-reference, not an edit;
+ *   the same path written out in code, a list or a table still counts.
+ * - Link targets are resolved from the document's folder (`/x` from the repository root);
+ *   everything else is read from the repository root.
+ */
+function extractPaths(markdown, documentPath) {
+    const documentFolder = folderOf(documentPath);
+    const found = new Set();
+    for (const mention of scanMarkdown(markdown)) {
+        const path = normaliseMention(mention, documentFolder);
+        if (!path)
+            continue;
+        if (mention.context === 'link' && DOCUMENT_LINK.test(path))
+            continue;
+        found.add(path);
+    }
+    // `src/report` and `src/report/` name the same folder: keep the explicit one.
+    return [...found].filter((path) => path.endsWith('/') || !found.has(`${path}/`));
+}
+
+;// CONCATENATED MODULE: ./src/plan/roadmap.ts
+const HEADING = /^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$/;
+const roadmap_FENCE = /^\s*(`{3,}|~{3,})/;
+/** `PRIORITY 23`, after optional emoji, emphasis or status marks; not `PRIORITY 2.5`. */
+const PRIORITY = /^[^\p{L}\p{N}]*PRIORITY\s*#?\s*0*(\d+)(?![\d.]*\d)/iu;
+const USER_STORY = /\bUS[-_ ]?0*(\d+)\b/i;
+/**
+ * The ROADMAP's priority sections by priority number. A heading of any level counts:
+ * `## PRIORITY 5: Recipes` or `### PRIORITY 23: US-108 - Parallel Agent Execution`.
+ * Headings inside fenced code blocks are ignored.
+ */
+function parseRoadmap(markdown) {
+    const lines = markdown.split(/\r?\n/);
+    const sections = new Map();
+    const open = [];
+    const close = (level, end) => {
+        while (open.length && open[open.length - 1].level >= level) {
+            const done = open.pop();
+            if (done)
+                done.section.text = lines.slice(done.start, end).join('\n');
+        }
+    };
+    let fence = null;
+    for (let index = 0; index < lines.length; index += 1) {
+        const fenceMatch = roadmap_FENCE.exec(lines[index]);
+        if (fenceMatch) {
+            if (fence === null)
+                fence = fenceMatch[1][0];
+            else if (fenceMatch[1][0] === fence)
+                fence = null;
+            continue;
+        }
+        if (fence !== null)
+            continue;
+        const heading = HEADING.exec(lines[index]);
+        if (!heading)
+            continue;
+        const level = heading[1].length;
+        close(level, index);
+        const priority = PRIORITY.exec(heading[2]);
+        if (!priority)
+            continue;
+        const story = USER_STORY.exec(heading[2].slice(priority[0].length));
+        const section = {
+            priority: Number(priority[1]),
+            userStory: story ? Number(story[1]) : null,
+            heading: heading[2],
+            line: index + 1,
+            text: ''
+        };
+        open.push({ section, level, start: index });
+        const list = sections.get(section.priority) ?? [];
+        list.push(section);
+        sections.set(section.priority, list);
+    }
+    close(0, lines.length);
+    return sections;
+}
+
+;// CONCATENATED MODULE: ./src/plan/scheduler.ts
+/**
+ * - `strict`: the seed's greedy independent set: in input order, a task runs when it
+ *   overlaps no task already picked; the others are skipped, with the reason. One wave.
+ * - `waves`: every task runs; one that overlaps earlier tasks (input order) waits for them
+ *   to be merged. A task's wave is the length of its longest chain of such waits, so
+ *   unrelated tasks never wait.
+ * - `off`: no analysis: every task in one wave.
+ */
+function scheduleTasks(mode, input) {
+    const count = input.priorities.length;
+    const all = [...Array(count).keys()];
+    if (mode === 'off') {
+        return { after: all.map(() => []), skipReasons: all.map(() => null), waves: count ? [all] : [] };
+    }
+    const earlier = all.map(() => []);
+    for (const overlap of input.overlaps)
+        earlier[overlap.second].push(overlap);
+    return mode === 'strict' ? strict(input, earlier) : waves(earlier);
+}
+function strict(input, earlier) {
+    const picked = new Set();
+    const skipReasons = earlier.map((overlaps, task) => {
+        const blocker = overlaps.find((overlap) => picked.has(overlap.first));
+        if (!blocker) {
+            picked.add(task);
+            return null;
+        }
+        return skipReason(blocker, input);
+    });
+    return {
+        after: earlier.map(() => []),
+        skipReasons,
+        waves: picked.size ? [[...picked]] : []
+    };
+}
+function waves(earlier) {
+    const after = earlier.map((overlaps) => overlaps.map((overlap) => overlap.first));
+    const waveOf = [];
+    const schedule = [];
+    after.forEach((waitsFor, task) => {
+        const wave = waitsFor.reduce((deepest, other) => Math.max(deepest, waveOf[other] + 1), 0);
+        waveOf[task] = wave;
+        (schedule[wave] ??= []).push(task);
+    });
+    return { after, skipReasons: after.map(() => null), waves: schedule };
+}
+function skipReason(blocker, { priorities, unknown }) {
+    const other = priorities[blocker.first];
+    if (unknown[blocker.second]) {
+        return `scope unknown: it cannot be shown independent of ${other}, which runs`;
+    }
+    if (unknown[blocker.first])
+        return `overlaps ${other}, whose scope is unknown`;
+    const shown = blocker.paths.slice(0, 3).join(', ');
+    const more = blocker.paths.length > 3 ? ` and ${blocker.paths.length - 3} more` : '';
+    return `overlaps ${other} on ${shown}${more}`;
+}
+
+;// CONCATENATED MODULE: ./src/plan/spec-resolver.ts
+
+
+
+
+/** `SPEC-108-parallel.md`, `SPEC-008.md`, `spec-0108_x.markdown`: the number, unpadded. */
+const SPEC_FILE = /^SPEC-0*(\d+)(?:[-_.][^/]*)?\.(?:md|markdown)$/i;
+const SPEC_FOLDER = /^SPEC-0*(\d+)(?:[-_.][^/]*)?$/i;
+const MARKDOWN = /\.(?:md|markdown)$/i;
+/** A spec file named in running text of the ROADMAP: `see SPEC-108-parallel.md`. */
+const SPEC_NAME_IN_TEXT = /\bSPEC-\d+[\w.-]*?\.(?:md|markdown)\b/gi;
+/**
+ * Finds every priority's spec files on the base branch:
+ * 1. the ROADMAP heading `PRIORITY <p>` gives the spec number: its `US-<n>` when it has one
+ *    (specs are named by user story), else p itself;
+ * 2. `SPEC-<n>-*.md` files (with or without zero padding) and every markdown file in
+ *    `SPEC-<n>-*` folders, at any depth under specs-dir;
+ * 3. spec files linked or named in the priority's ROADMAP section (a markdown file or folder
+ *    under specs-dir, or named `SPEC-*`).
+ * A priority's spec is never looked up by its priority number when its heading names a user
+ * story: SPEC-<p> would then be another story's spec.
+ */
+function resolveSpecs(priorities, sources) {
+    const byNumber = indexSpecsByNumber(sources.tree, sources.specsDir);
+    const lookups = new Map();
+    for (const priority of priorities) {
+        lookups.set(priority, lookUp(priority, sources, byNumber));
+    }
+    return lookups;
+}
+function lookUp(priority, sources, byNumber) {
+    const { roadmap, roadmapFile, baseBranch } = sources;
+    const notes = [];
+    const sections = roadmap?.get(priority) ?? [];
+    const stories = [...new Set(sections.flatMap((section) => section.userStory ?? []))];
+    const numbers = stories.length > 0 ? stories : [priority];
+    if (sections.length > 1) {
+        const lines = sections.map((section) => section.line).join(', ');
+        notes.push(`${roadmapFile} has ${sections.length} "PRIORITY ${priority}" headings (lines ${lines}): read them all`);
+    }
+    if (stories.length > 1) {
+        notes.push(`its headings name several user stories (${stories.map((n) => `US-${n}`).join(', ')})`);
+    }
+    const found = new Set();
+    for (const section of sections) {
+        for (const file of specsLinkedFrom(section, sources))
+            found.add(file);
+    }
+    for (const number of numbers) {
+        for (const file of byNumber.get(number) ?? [])
+            found.add(file);
+    }
+    const specFiles = [...found].sort();
+    if (specFiles.length === 0) {
+        notes.push(notFoundMessage(priority, sections, numbers, sources));
+        return { priority, specFiles, notes };
+    }
+    if (sections.length === 0) {
+        const missing = roadmap ? `has no "PRIORITY ${priority}" heading` : `is not on ${baseBranch}`;
+        notes.push(`${roadmapFile} ${missing}: the spec was found by priority number`);
+    }
+    if (specFiles.length > 1) {
+        notes.push(`${specFiles.length} spec files found: all of them are read`);
+    }
+    return { priority, specFiles, notes };
+}
+function notFoundMessage(priority, sections, numbers, { roadmap, roadmapFile, specsDir, baseBranch }) {
+    const where = specsDir ? `${specsDir}/` : 'the repository root';
+    const names = numbers
+        .map((n) => {
+        const padded = String(n).padStart(3, '0');
+        const files = padded === String(n) ? `SPEC-${n}-*.md` : `SPEC-${n}-*.md, SPEC-${padded}-*.md`;
+        const story = sections.some((section) => section.userStory === n) ? ` (named by US-${n})` : '';
+        return `${files} or a SPEC-${n}-*/ folder${story}`;
+    })
+        .join('; ');
+    const roadmapPart = sections.length > 0
+        ? `in the "PRIORITY ${priority}" section of ${roadmapFile} (it links no spec)`
+        : roadmap
+            ? `for a "PRIORITY ${priority}" heading in ${roadmapFile} (there is none)`
+            : `for ${roadmapFile} (not on ${baseBranch})`;
+    return (`scope unknown: no spec found on ${baseBranch}. Looked ${roadmapPart}, then for ${names} ` +
+        `under ${where} (none). It counts as overlapping every other priority.`);
+}
+/** Spec files by number, from the files under specs-dir. */
+function indexSpecsByNumber(tree, specsDir) {
+    const prefix = specsDir ? `${specsDir}/` : '';
+    const byNumber = new Map();
+    for (const path of tree.files()) {
+        if (!path.startsWith(prefix) || !MARKDOWN.test(path))
+            continue;
+        const segments = path.slice(prefix.length).split('/');
+        for (let index = 0; index < segments.length; index += 1) {
+            const last = index === segments.length - 1;
+            const match = (last ? SPEC_FILE : SPEC_FOLDER).exec(segments[index]);
+            if (!match)
+                continue;
+            const number = Number(match[1]);
+            const list = byNumber.get(number) ?? [];
+            list.push(path);
+            byNumber.set(number, list);
+            break;
+        }
+    }
+    return byNumber;
+}
+/** Spec files the section links or names. */
+function specsLinkedFrom(section, sources) {
+    const { tree, specsDir, roadmapFile } = sources;
+    const roadmapFolder = folderOf(roadmapFile);
+    const candidates = new Set();
+    for (const mention of scanMarkdown(section.text)) {
+        const fromDocument = normaliseMention(mention, roadmapFolder);
+        if (fromDocument)
+            candidates.add(fromDocument);
+        if (mention.context === 'link') {
+            // Links are often written from the repository root without the leading slash.
+            const fromRoot = normaliseMention(mention, '');
+            if (fromRoot)
+                candidates.add(fromRoot);
+        }
+    }
+    for (const name of section.text.match(SPEC_NAME_IN_TEXT) ?? [])
+        candidates.add(name);
+    const isSpecPath = (path) => (specsDir !== '' && (path === specsDir || path.startsWith(`${specsDir}/`))) ||
+        /^SPEC-/i.test(external_node_path_namespaceObject.posix.basename(path));
+    const files = [];
+    for (const candidate of candidates) {
+        const path = candidate.replace(/\/$/, '');
+        const places = path.includes('/')
+            ? [path]
+            : [path, external_node_path_namespaceObject.posix.join(specsDir || '.', path), external_node_path_namespaceObject.posix.join(roadmapFolder || '.', path)];
+        for (const place of places) {
+            if (tree.hasFile(place) && MARKDOWN.test(place) && isSpecPath(place)) {
+                files.push(place);
+                break;
+            }
+            if (place !== specsDir && tree.hasFolder(place) && isSpecPath(place)) {
+                files.push(...tree.filesUnder(place).filter((file) => MARKDOWN.test(file)));
+                break;
+            }
+        }
+    }
+    return files;
+}
+
+;// CONCATENATED MODULE: ./src/plan/plan.ts
+
+
+
+
+
+
+
+/**
+ * The separation analysis and schedule. It reads the ROADMAP and the specs from the base
+ * branch (not the working tree), finds the paths each priority touches, which priorities
+ * overlap, and when each may start (see scheduleTasks). It changes nothing.
+ *
+ * `valid` is true when every priority's scope is known. A priority whose spec is missing or
+ * names no path is `unresolved` and overlaps every other one: its scope is unknown, so it
+ * is never assumed independent (fail closed).
+ *
+ * The ROADMAP, the spec files and everything under specs-dir are bookkeeping, never touched
+ * paths: every agent updates its status lines there, and git merges edits to separate
+ * sections cleanly, while counting them would make every priority overlap every other.
+ *
+ * Throws InputError when the base branch does not exist.
+ */
+async function buildPlan(settings, git = new GitCommandManager(settings.repo)) {
+    const mode = settings.separation ?? 'waves';
+    const priorities = [...new Set(settings.priorities)];
+    const specsDir = repositoryPath(settings.specsDir);
+    const roadmapFile = repositoryPath(settings.roadmapFile);
+    const tree = await BaseTree.read(git, settings.baseBranch);
+    const roadmapText = (await tree.read([roadmapFile])).get(roadmapFile);
+    const lookups = resolveSpecs(priorities, {
+        tree,
+        baseBranch: settings.baseBranch,
+        specsDir,
+        roadmapFile,
+        roadmap: roadmapText === undefined ? null : parseRoadmap(roadmapText)
+    });
+    const allSpecFiles = new Set([...lookups.values()].flatMap((lookup) => lookup.specFiles));
+    const texts = await tree.read([...allSpecFiles]);
+    const isBookkeeping = (path) => {
+        const bare = path.replace(/\/$/, '');
+        return (bare === roadmapFile ||
+            allSpecFiles.has(bare) ||
+            (specsDir !== '' && (bare === specsDir || bare.startsWith(`${specsDir}/`))));
+    };
+    const pathsBySpec = new Map();
+    const pathsOf = (specFile) => {
+        let paths = pathsBySpec.get(specFile);
+        if (!paths) {
+            paths = extractPaths(texts.get(specFile) ?? '', specFile).filter((p) => !isBookkeeping(p));
+            pathsBySpec.set(specFile, paths);
+        }
+        return paths;
+    };
+    const tasks = priorities.map((priority) => {
+        const { specFiles, notes } = lookups.get(priority) ?? {
+            priority,
+            specFiles: [],
+            notes: []
+        };
+        const paths = [...new Set(specFiles.flatMap(pathsOf))].sort();
+        if (specFiles.length > 0 && paths.length === 0) {
+            notes.push(`scope unknown: ${specFiles.join(', ')} ${specFiles.length > 1 ? 'name' : 'names'} no ` +
+                'repository path. It is treated as overlapping every other priority.');
+        }
+        return { priority, spec_files: specFiles, paths, after: [], skip_reason: null, notes };
+    });
+    const scopes = tasks.map((task) => ({
+        paths: task.paths,
+        unknown: task.paths.length === 0
+    }));
+    const unknown = scopes.map((scope) => scope.unknown);
+    const overlaps = mode === 'off' ? [] : findOverlaps(scopes);
+    const schedule = scheduleTasks(mode, { priorities, unknown, overlaps });
+    tasks.forEach((task, index) => {
+        task.after = schedule.after[index].map((other) => priorities[other]);
+        task.skip_reason = schedule.skipReasons[index];
+    });
+    return {
+        tasks,
+        separation: separationOf(tasks, unknown, overlaps, schedule.waves)
+    };
+}
+function separationOf(tasks, unknown, overlaps, waves) {
+    const count = tasks.length;
+    // Overlaps come sorted by (first, second): one cursor finds the pairs that are not in them.
+    const independentPairs = [];
+    let next = 0;
+    for (let first = 0; first < count; first += 1) {
+        for (let second = first + 1; second < count; second += 1) {
+            const overlap = overlaps[next];
+            if (overlap && overlap.first === first && overlap.second === second)
+                next += 1;
+            else
+                independentPairs.push([tasks[first].priority, tasks[second].priority]);
+        }
+    }
+    const conflicts = {};
+    for (const { first, second, paths } of overlaps) {
+        conflicts[`${tasks[first].priority},${tasks[second].priority}`] = paths;
+    }
+    return {
+        valid: !unknown.includes(true),
+        independent_pairs: independentPairs,
+        conflicts,
+        task_file_map: Object.fromEntries(tasks.map((task) => [String(task.priority), task.paths])),
+        unresolved: tasks.filter((_task, index) => unknown[index]).map((task) => task.priority),
+        schedule: waves.map((wave) => wave.map((index) => tasks[index].priority))
+    };
+}
+/** `./docs/specs/` → `docs/specs`; `.` → `` (the repository root). */
+function repositoryPath(path) {
+    const trimmed = path
+        .replace(/\\/g, '/')
+        .replace(/^(?:\.\/)+/, '')
+        .replace(/\/+$/, '');
+    return trimmed === '.' ? '' : trimmed;
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/inputs/priorities.ts
+
+const MAX_PRIORITIES = 256;
+const NUMBER = /^[0-9]+$/;
+const RANGE = /^([0-9]+)-([0-9]+)$/;
+/**
+ * Priority IDs from text: positive integers separated by commas, spaces or newlines, and
+ * ranges `65-67`. Duplicates are dropped, order is kept. Anything else is refused with a
+ * message naming the bad token.
+ */
+function parsePriorities(text) {
+    const tokens = text.split(/[\s,]+/).filter((token) => token.length > 0);
+    if (tokens.length === 0) {
+        throw new InputError('priorities: no priority given (expected IDs like "65, 66" or "65-67")');
+    }
+    const seen = new Set();
+    const add = (id, token) => {
+        if (!Number.isSafeInteger(id) || id <= 0) {
+            throw new InputError(`priorities: "${shorten(token)}" is not a positive priority ID`);
+        }
+        seen.add(id);
+        if (seen.size > MAX_PRIORITIES) {
+            throw new InputError(`priorities: "${shorten(token)}" brings the count past ${MAX_PRIORITIES} priority IDs (the limit of one run, and of a matrix)`);
+        }
+    };
+    for (const token of tokens) {
+        if (NUMBER.test(token)) {
+            add(Number(token), token);
+            continue;
+        }
+        const range = RANGE.exec(token);
+        if (!range) {
+            throw new InputError(`priorities: "${shorten(token)}" is not a priority ID (expected positive integers or ranges like 65-67)`);
+        }
+        const [from, to] = [Number(range[1]), Number(range[2])];
+        if (from <= 0 || to < from) {
+            throw new InputError(`priorities: range "${shorten(token)}" must go up from a positive ID`);
+        }
+        if (to - from >= MAX_PRIORITIES) {
+            throw new InputError(`priorities: range "${shorten(token)}" has more than ${MAX_PRIORITIES} priority IDs (the limit of one run)`);
+        }
+        for (let id = from; id <= to; id++)
+            add(id, token);
+    }
+    return [...seen];
+}
+/** Keeps error messages readable when the bad token is huge. */
+function shorten(text, max = 60) {
+    const printable = JSON.stringify(text).slice(1, -1);
+    return printable.length > max ? `${printable.slice(0, max)}…` : printable;
+}
+
+;// CONCATENATED MODULE: ./src/git/ref-names.ts
+
+
+/**
+ * Why `name` is not a valid branch name (git check-ref-format's rules, plus a conservative
+ * character set so that no branch name can carry shell syntax), or null when it is valid.
+ */
+function branchNameProblem(name) {
+    if (name.length === 0)
+        return 'it is empty';
+    if (name.length > 200)
+        return 'it is longer than 200 characters';
+    if (!/^[A-Za-z0-9._/+-]+$/.test(name)) {
+        return 'only letters, digits and . _ / + - are allowed in branch names here';
+    }
+    if (name.startsWith('-'))
+        return 'it starts with "-"';
+    if (name.startsWith('/') || name.endsWith('/') || name.includes('//')) {
+        return 'it has an empty path component ("/" at an end, or "//")';
+    }
+    if (name.includes('..'))
+        return 'it contains ".."';
+    if (name.endsWith('.'))
+        return 'it ends with "."';
+    if (name === '@' || name === 'HEAD')
+        return `"${name}" is reserved`;
+    for (const part of name.split('/')) {
+        if (part.startsWith('.'))
+            return `the component "${part}" starts with "."`;
+        if (part.endsWith('.lock'))
+            return `the component "${part}" ends with ".lock"`;
+    }
+    return null;
+}
+function assertBranchName(name, what) {
+    const problem = branchNameProblem(name);
+    if (problem)
+        throw new InputError(`${what}: "${shorten(name)}" is not a valid branch name: ${problem}`);
+}
+const PLACEHOLDER = /\{priority(?::0?(\d+)d)?\}/g;
+/** `feature/us-{priority:03d}` with 7 gives `feature/us-007`. */
+function renderBranchTemplate(template, priority) {
+    return template.replace(PLACEHOLDER, (_match, width) => String(priority).padStart(width ? Number(width) : 0, '0'));
+}
+/** Refuses a template that cannot give one valid, distinct branch per priority. */
+function validateBranchTemplate(template, priorities) {
+    if (!template.match(PLACEHOLDER)) {
+        throw new InputError(`branch-template: "${shorten(template)}" has no {priority} placeholder, so every priority would get the same branch`);
+    }
+    for (const [, width] of template.matchAll(PLACEHOLDER)) {
+        // Checked before rendering: padding to a huge width would not even fit in a string.
+        if (width && Number(width) > 200) {
+            throw new InputError(`branch-template: "${shorten(template)}" pads the priority to ${shorten(width)} characters, past the 200 a branch name may have here`);
+        }
+    }
+    if (/[{}]/.test(template.replace(PLACEHOLDER, ''))) {
+        throw new InputError(`branch-template: "${shorten(template)}" has a placeholder other than {priority} or {priority:0Nd}`);
+    }
+    for (const priority of priorities) {
+        assertBranchName(renderBranchTemplate(template, priority), 'branch-template');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/run/agent-command.ts
+
+
+/** POSIX single quotes: the value reaches the command as one word, whatever it holds. */
+function shellQuote(value) {
+    return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+/** Characters that mean nothing to a shell: a value made only of them needs no quotes. */
+const PLAIN = /^[A-Za-z0-9_@%+=:,./-]+$/;
+const agent_command_PLACEHOLDER = /\{(priority|branch|worktree|base)\}/g;
+/**
+ * The workflow author's command with {priority}, {branch}, {worktree} and {base} replaced so
+ * that each value reaches the program as the author meant it, whatever it holds: bare where
+ * it needs no quoting (so `"--branch={branch}"` still works), otherwise quoted for where the
+ * placeholder stands: outside quotes, inside '…' or inside "…". Other braces (`${HOME}`, awk
+ * programs) are left as the author wrote them.
+ */
+function renderAgentCommand(template, values) {
+    const byName = {
+        priority: String(values.priority),
+        branch: values.branch,
+        worktree: values.worktree,
+        base: values.base
+    };
+    const contexts = quoteContexts(template);
+    return template.replace(agent_command_PLACEHOLDER, (_match, name, offset) => quoteFor(byName[name], contexts[offset]));
+}
+function quoteFor(value, context) {
+    if (PLAIN.test(value))
+        return value;
+    switch (context) {
+        case 'single':
+            // Close the quote, add the value quoted on its own, reopen.
+            return `'${shellQuote(value)}'`;
+        case 'double':
+            return value.replace(/["$`\\]/g, (char) => `\\${char}`);
+        default:
+            return shellQuote(value);
+    }
+}
+/** For each character of a shell command: inside single quotes, double quotes or neither. */
+function quoteContexts(command) {
+    const contexts = [];
+    let state = 'none';
+    for (let i = 0; i < command.length; i += 1) {
+        contexts[i] = state;
+        const char = command[i];
+        if (state === 'single') {
+            if (char === "'")
+                state = 'none';
+        }
+        else if (char === '\\') {
+            contexts[i + 1] = state;
+            i += 1;
+        }
+        else if (state === 'double') {
+            if (char === '"')
+                state = 'none';
+        }
+        else if (char === "'")
+            state = 'single';
+        else if (char === '"')
+            state = 'double';
+    }
+    return contexts;
+}
+/** The environment variables that carry the same values. */
+function agentVariables(values) {
+    return {
+        PRIORITY_ID: String(values.priority),
+        BRANCH_NAME: values.branch,
+        WORKTREE_PATH: values.worktree,
+        BASE_BRANCH: values.base
+    };
+}
+let cachedShell;
+/** bash where there is one (the contract's `bash -c`), sh otherwise. */
+function commandShell() {
+    cachedShell ??= findBash() ?? '/bin/sh';
+    return cachedShell;
+}
+function findBash() {
+    const folders = [
+        '/bin',
+        '/usr/bin',
+        '/usr/local/bin',
+        ...(process.env.PATH ?? '').split(external_node_path_namespaceObject.delimiter)
+    ];
+    return folders
+        .filter(Boolean)
+        .map((folder) => (0,external_node_path_namespaceObject.join)(folder, 'bash'))
+        .find(external_node_fs_namespaceObject.existsSync);
+}
+
+;// CONCATENATED MODULE: ./src/run/agent-env.ts
+/**
+ * The agents' environment: the step's own, minus anything that could carry the action's
+ * secrets or let an agent steer the job. Agents run code the workflow author did not write;
+ * they get no token.
+ *
+ * Withheld:
+ * - every INPUT_* and ACTIONS_* variable (the action's inputs, the runtime's own tokens);
+ * - any variable holding the token's value, whatever its name;
+ * - the runner's command files (GITHUB_ENV, GITHUB_OUTPUT, GITHUB_PATH, GITHUB_STATE): an agent
+ *   writing there would set variables for later steps, outputs of this one, or the state our
+ *   post step trusts;
+ * - variables that would point git at another repository than the agent's worktree.
+ */
+const WITHHELD_PREFIXES = ['INPUT_', 'ACTIONS_'];
+const WITHHELD_NAMES = new Set([
+    'GITHUB_ENV',
+    'GITHUB_OUTPUT',
+    'GITHUB_PATH',
+    'GITHUB_STATE',
+    'GIT_DIR',
+    'GIT_WORK_TREE',
+    'GIT_INDEX_FILE',
+    'GIT_OBJECT_DIRECTORY',
+    'GIT_ALTERNATE_OBJECT_DIRECTORIES',
+    'GIT_COMMON_DIR',
+    'GIT_NAMESPACE'
+]);
+/** Below this length a "token" is no secret worth searching other values for. */
+const MIN_TOKEN_SEARCH = 8;
+function agentEnvironment(parent, token, extra) {
+    const env = {};
+    for (const [name, value] of Object.entries(parent)) {
+        if (value === undefined)
+            continue;
+        const upper = name.toUpperCase();
+        if (WITHHELD_PREFIXES.some((prefix) => upper.startsWith(prefix)))
+            continue;
+        if (WITHHELD_NAMES.has(upper))
+            continue;
+        if (holdsToken(value, token))
+            continue;
+        env[name] = value;
+    }
+    return { ...env, ...extra };
+}
+function holdsToken(value, token) {
+    if (!token)
+        return false;
+    return token.length >= MIN_TOKEN_SEARCH ? value.includes(token) : value === token;
+}
+
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __nccwpck_require__(8474);
+;// CONCATENATED MODULE: external "node:string_decoder"
+const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
+;// CONCATENATED MODULE: ./src/run/line-splitter.ts
+
+/** Longest line passed on whole; longer ones (minified output, progress bars) are cut. */
+const MAX_LINE_LENGTH = 4000;
+/**
+ * Turns a byte stream into lines for the console: UTF-8 decoded across chunk boundaries,
+ * split at \n, \r\n and lone \r (progress bars), each line cut at MAX_LINE_LENGTH. One
+ * splitter per stream, so that stdout and stderr never splice into one line.
+ */
+class LineSplitter {
+    emit;
+    decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
+    rest = '';
+    constructor(emit) {
+        this.emit = emit;
+    }
+    push(chunk) {
+        const parts = (this.rest + this.decoder.write(chunk)).split(/\r\n|\n|\r/);
+        this.rest = parts.pop() ?? '';
+        for (const part of parts)
+            this.emit(cut(part));
+        // A line with no end in sight: pass on what we have rather than hold it all.
+        if (this.rest.length > MAX_LINE_LENGTH * 4) {
+            this.emit(cut(this.rest));
+            this.rest = '';
+        }
+    }
+    flush() {
+        const last = this.rest + this.decoder.end();
+        if (last)
+            this.emit(cut(last));
+        this.rest = '';
+    }
+}
+function cut(line) {
+    return line.length > MAX_LINE_LENGTH ? `${line.slice(0, MAX_LINE_LENGTH)} …(cut)` : line;
+}
+
+;// CONCATENATED MODULE: ./src/run/process-tree.ts
+
+
+/**
+ * The machine's processes: /proc on Linux (no child process), `ps` elsewhere. Read only when
+ * a tree must be stopped, never on a timer.
+ */
+function processTable() {
+    if (process.platform === 'linux') {
+        const rows = [];
+        for (const name of safeReaddir('/proc')) {
+            if (!/^\d+$/.test(name))
+                continue;
+            const row = procStat(Number(name));
+            if (row)
+                rows.push(row);
+        }
+        return rows;
+    }
+    try {
+        const text = (0,external_node_child_process_namespaceObject.execFileSync)('ps', ['-A', '-o', 'pid=', '-o', 'ppid=', '-o', 'pgid=', '-o', 'stat='], {
+            encoding: 'utf8',
+            stdio: ['ignore', 'pipe', 'ignore']
+        });
+        return text
+            .split('\n')
+            .map((line) => line.trim().split(/\s+/))
+            .filter((parts) => parts.length >= 4)
+            .map(([pid, ppid, pgid, stat]) => ({
+            pid: Number(pid),
+            ppid: Number(ppid),
+            pgid: Number(pgid),
+            zombie: stat.startsWith('Z')
+        }));
+    }
+    catch {
+        return [];
+    }
+}
+/** `/proc/<pid>/stat`, parsed; null when the process is gone. */
+function procStat(pid) {
+    let text;
+    try {
+        text = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/stat`, 'utf8');
+    }
+    catch {
+        return null;
+    }
+    // The command name is in parentheses and may hold spaces or parentheses itself.
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return { pid, ppid: Number(fields[1]), pgid: Number(fields[2]), zombie: fields[0] === 'Z' };
+}
+/** True while the process exists and has not exited (a zombie is gone). */
+function isAlive(pid) {
+    if (!isSignallablePid(pid))
+        return false;
+    try {
+        process.kill(pid, 0);
+    }
+    catch (error) {
+        return error.code === 'EPERM';
+    }
+    if (process.platform === 'linux') {
+        const row = procStat(pid);
+        return row !== null && !row.zombie;
+    }
+    return true;
+}
+/** A pid we may ever signal: a positive integer other than init and ourselves. */
+function isSignallablePid(pid) {
+    return Number.isSafeInteger(pid) && pid > 1 && pid !== process.pid;
+}
+/**
+ * The living processes of the tree rooted at `root`: the members of its process group (the
+ * agent runs detached, so its pid is its group's id) and every descendant of any of them,
+ * also those that moved to a group or session of their own.
+ */
+function treeMembers(root, table = processTable()) {
+    const children = new Map();
+    for (const row of table) {
+        const list = children.get(row.ppid) ?? [];
+        list.push(row.pid);
+        children.set(row.ppid, list);
+    }
+    const living = new Map(table.filter((row) => !row.zombie).map((row) => [row.pid, row]));
+    const found = new Set();
+    // The root counts only as the leader of its group: a pid reused by a stranger is not ours.
+    const stack = table.filter((row) => row.pgid === root).map((row) => row.pid);
+    while (stack.length > 0) {
+        const pid = stack.pop();
+        if (found.has(pid))
+            continue;
+        found.add(pid);
+        stack.push(...(children.get(pid) ?? []));
+    }
+    return [...found].filter((pid) => living.has(pid) && isSignallablePid(pid));
+}
+/** Sends `signal` to the group `root` leads and to every member of its tree. */
+function signalTree(root, signal) {
+    if (!isSignallablePid(root))
+        return;
+    if (process.platform === 'win32') {
+        // No process groups: taskkill walks the tree itself (and cannot be gentle).
+        (0,external_node_child_process_namespaceObject.spawnSync)('taskkill', ['/T', '/F', '/PID', String(root)], { stdio: 'ignore' });
+        return;
+    }
+    signalGroup(root, signal);
+    for (const pid of treeMembers(root)) {
+        try {
+            process.kill(pid, signal);
+        }
+        catch {
+            // Gone in the meantime.
+        }
+    }
+}
+/** Signals a whole process group; a group that is already gone is not an error. */
+function signalGroup(pgid, signal) {
+    if (!isSignallablePid(pgid))
+        return;
+    try {
+        process.kill(-pgid, signal);
+    }
+    catch {
+        // The group is gone.
+    }
+}
+/** True while some living process belongs to the tree. */
+function treeAlive(root) {
+    return treeMembers(root).length > 0;
+}
+function safeReaddir(path) {
+    try {
+        return (0,external_node_fs_namespaceObject.readdirSync)(path);
+    }
+    catch {
+        return [];
+    }
+}
+
+;// CONCATENATED MODULE: ./src/run/agent-process.ts
+
+
+
+
+
+
+const TAIL_LINES = 40;
+/** The process groups of commands running now, in this process. */
+const liveGroups = new Set();
+let exitHookInstalled = false;
+/**
+ * KILLs every command tree still running. Called on this process's exit, so that a
+ * coordinator that exits early (a second Ctrl-C, an uncaught error) leaves no agent behind.
+ */
+function killLiveProcessTrees() {
+    for (const pid of liveGroups)
+        signalTree(pid, 'SIGKILL');
+    liveGroups.clear();
+}
+/** How long output may keep flowing after the shell exited (from processes it left behind). */
+const DRAIN_MS = 2000;
+/**
+ * Runs a shell command in a process group of its own, so that a timeout or a cancellation
+ * stops the whole tree it started: TERM, then KILL after the grace time. Completion is the
+ * child's exit event; nothing polls. Whatever the command left running when it exited is
+ * killed too: an agent's stray server must not outlive its task.
+ */
+async function runProcess(options) {
+    const began = Date.now();
+    const log = (0,external_node_fs_namespaceObject.createWriteStream)(options.logFile, { flags: 'a' });
+    await (0,external_node_events_.once)(log, 'open');
+    const label = options.label ?? 'command';
+    log.write(`=== ${label} started ${new Date(began).toISOString()}: ${options.command}\n`);
+    const tail = [];
+    const keep = (line) => {
+        tail.push(line);
+        if (tail.length > TAIL_LINES)
+            tail.shift();
+        options.onLine?.(line);
+    };
+    if (options.signal?.aborted) {
+        await endLog(log, `=== ${label} not started: the run was cancelled\n`);
+        return { exitCode: null, signal: null, timedOut: false, cancelled: true, tail, durationMs: 0 };
+    }
+    const child = (0,external_node_child_process_namespaceObject.spawn)(commandShell(), ['-c', options.command], {
+        cwd: options.cwd,
+        env: options.env,
+        detached: true, // a process group of its own: our signals reach its whole tree
+        stdio: ['ignore', 'pipe', 'pipe']
+    });
+    let timedOut = false;
+    let cancelled = false;
+    let killTimer;
+    let exited = false;
+    /** When TERM went out, and to whom: the KILL that follows reaches them even if they left. */
+    const stopping = { at: null };
+    const doomed = new Set();
+    const stopTree = () => {
+        if (stopping.at !== null || child.pid === undefined || exited)
+            return;
+        const pid = child.pid;
+        stopping.at = Date.now();
+        for (const member of treeMembers(pid))
+            doomed.add(member);
+        signalTree(pid, 'SIGTERM');
+        killTimer = setTimeout(() => killRest(pid, doomed), options.killGraceMs);
+    };
+    const timeout = options.timeoutMs > 0
+        ? setTimeout(() => {
+            timedOut = true;
+            stopTree();
+        }, options.timeoutMs)
+        : undefined;
+    const onAbort = () => {
+        if (timedOut)
+            return;
+        cancelled = true;
+        stopTree();
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const splitters = [child.stdout, child.stderr].map((stream) => {
+        const splitter = new LineSplitter(keep);
+        stream.on('data', (chunk) => {
+            log.write(chunk);
+            splitter.push(chunk);
+        });
+        return splitter;
+    });
+    // Listened for from the start: 'close' may come in the same turn as 'exit'.
+    const closed = (0,external_node_events_.once)(child, 'close').catch(() => undefined);
+    const spawnError = new Promise((_resolve, reject) => child.once('error', reject));
+    spawnError.catch(() => undefined);
+    if (child.pid !== undefined) {
+        liveGroups.add(child.pid);
+        if (!exitHookInstalled) {
+            exitHookInstalled = true;
+            process.once('exit', killLiveProcessTrees);
+        }
+        options.onStart?.(child.pid);
+    }
+    try {
+        const [exitCode, signal] = (await Promise.race([(0,external_node_events_.once)(child, 'exit'), spawnError]));
+        exited = true;
+        if (child.pid !== undefined) {
+            const pid = child.pid;
+            if (stopping.at !== null) {
+                // Stopping: the rest of the tree keeps the rest of its grace to shut down cleanly.
+                const deadline = stopping.at + options.killGraceMs;
+                while (Date.now() < deadline && treeAliveOrAny(pid, doomed))
+                    await delay(50);
+            }
+            // What the shell left behind has no owner any more.
+            killRest(pid, doomed);
+            liveGroups.delete(pid);
+            options.onExit?.(pid);
+        }
+        await Promise.race([closed, delay(DRAIN_MS)]);
+        for (const splitter of splitters)
+            splitter.flush();
+        const durationMs = Date.now() - began;
+        const how = signal ? `killed by ${signal}` : `exit ${exitCode}`;
+        const why = timedOut ? ' (timed out)' : cancelled ? ' (cancelled)' : '';
+        await endLog(log, `=== ${label} ended: ${how}${why} after ${(durationMs / 1000).toFixed(1)} s\n`);
+        return { exitCode, signal, timedOut, cancelled, tail, durationMs };
+    }
+    catch (error) {
+        await endLog(log, `=== ${label} could not start: ${error.message}\n`);
+        throw error;
+    }
+    finally {
+        clearTimeout(timeout);
+        clearTimeout(killTimer);
+        options.signal?.removeEventListener('abort', onAbort);
+        child.stdout.destroy();
+        child.stderr.destroy();
+    }
+}
+function killRest(pgid, members) {
+    signalGroup(pgid, 'SIGKILL');
+    for (const pid of members)
+        if (isAlive(pid))
+            signalTree(pid, 'SIGKILL');
+}
+function treeAliveOrAny(pgid, members) {
+    return treeAlive(pgid) || [...members].some(isAlive);
+}
+async function endLog(log, footer) {
+    if (log.writableEnded)
+        return;
+    await new Promise((resolve) => log.end(footer, () => resolve()));
+}
+function delay(ms) {
+    return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+;// CONCATENATED MODULE: ./src/run/base-tip.ts
+/** Git settings for the one network call of the run stage: fail rather than hang or ask. */
+const FETCH_CONFIG = ['-c', 'http.lowSpeedLimit=1000', '-c', 'http.lowSpeedTime=60'];
+/**
+ * Where worktrees start: the tip of base-branch. When `origin` has the branch and the local
+ * one is behind it, a worktree made from the local branch would start from stale code (the
+ * complaint users of similar tools make most), so the run fetches first and starts from
+ * origin's tip. When the local branch is ahead of origin or has diverged from it, the local
+ * one is used (it holds commits origin has not) with a warning.
+ *
+ * Merges land in the local branch. A merge of a branch that started from origin's tip brings
+ * origin's commits in, so once the local branch contains that tip it is the start point again.
+ */
+class BaseTip {
+    git;
+    baseBranch;
+    originTip;
+    constructor(git, baseBranch, 
+    /** origin's tip when the local branch is behind it, else null. */
+    originTip) {
+        this.git = git;
+        this.baseBranch = baseBranch;
+        this.originTip = originTip;
+    }
+    static async resolve(git, baseBranch, logger) {
+        const originTip = await fetchOrigin(git, baseBranch, logger);
+        if (!originTip)
+            return new BaseTip(git, baseBranch, null);
+        const local = await git.run(['rev-parse', '--verify', `refs/heads/${baseBranch}^{commit}`]);
+        if (local === originTip)
+            return new BaseTip(git, baseBranch, null);
+        const [ahead, behind] = (await git.run(['rev-list', '--left-right', '--count', `${local}...${originTip}`]))
+            .split(/\s+/)
+            .map(Number);
+        if (ahead === 0) {
+            logger.info(`${baseBranch} is ${behind} commit(s) behind origin/${baseBranch}: worktrees start from origin/${baseBranch} (${originTip.slice(0, 12)})`);
+            return new BaseTip(git, baseBranch, originTip);
+        }
+        logger.warning(behind === 0
+            ? `${baseBranch} is ${ahead} commit(s) ahead of origin/${baseBranch}: worktrees start from the local ${baseBranch}`
+            : `${baseBranch} and origin/${baseBranch} have diverged (${ahead} local, ${behind} remote commit(s)): worktrees start from the local ${baseBranch}; the remote commits are not in this run`);
+        return new BaseTip(git, baseBranch, null);
+    }
+    /** A start point from the local branch alone, with no fetch (tests, task mode). */
+    static local(git, baseBranch) {
+        return new BaseTip(git, baseBranch, null);
+    }
+    /** The commit a task starting now branches from. */
+    async current() {
+        const local = await this.git.run([
+            'rev-parse',
+            '--verify',
+            `refs/heads/${this.baseBranch}^{commit}`
+        ]);
+        if (!this.originTip || local === this.originTip)
+            return local;
+        return (await this.git.isAncestor(this.originTip, local)) ? local : this.originTip;
+    }
+}
+/**
+ * Fetches base-branch from origin into refs/remotes/origin/<base> and returns its tip; null
+ * when there is no origin, origin has no such branch, or the fetch failed (a warning: the run
+ * goes on from the local branch).
+ */
+async function fetchOrigin(git, baseBranch, logger) {
+    const remotes = (await git.run(['remote'])).split('\n');
+    if (!remotes.includes('origin'))
+        return null;
+    const tracking = `refs/remotes/origin/${baseBranch}`;
+    logger.info(`Fetching ${baseBranch} from origin to start from its latest commit`);
+    const fetched = await git.exec([
+        ...FETCH_CONFIG,
+        'fetch',
+        '--quiet',
+        '--no-tags',
+        '--no-recurse-submodules',
+        'origin',
+        `+refs/heads/${baseBranch}:${tracking}`
+    ], {
+        okExitCodes: [1, 128],
+        env: { GIT_SSH_COMMAND: process.env.GIT_SSH_COMMAND || 'ssh -o BatchMode=yes' }
+    });
+    if (fetched.exitCode !== 0) {
+        if (/couldn't find remote ref/i.test(fetched.stderr)) {
+            logger.info(`origin has no branch ${baseBranch}: worktrees start from the local one`);
+        }
+        else {
+            logger.warning(`Could not fetch ${baseBranch} from origin (${fetched.stderr.trim().split('\n').at(-1) ?? `exit ${fetched.exitCode}`}): worktrees start from the local ${baseBranch}, which may be behind`);
+        }
+        return null;
+    }
+    return git.resolveCommit(tracking);
+}
+
+;// CONCATENATED MODULE: ./src/run/worktree-manager.ts
+
+
+
+
+/** Every lock this tool takes gives a reason starting so: it tells its leftovers apart. */
+const LOCK_REASON_PREFIX = 'parallel-worktree';
+/** `git worktree list --porcelain -z`, parsed. The first entry is the main worktree. */
+async function listWorktrees(git) {
+    const text = await git.run(['worktree', 'list', '--porcelain', '-z']);
+    const entries = [];
+    let current = null;
+    for (const field of text.split('\0')) {
+        if (field.startsWith('worktree ')) {
+            current = {
+                path: field.slice(9),
+                head: null,
+                branch: null,
+                locked: false,
+                lockReason: null,
+                prunable: false
+            };
+            entries.push(current);
+        }
+        else if (!current)
+            continue;
+        else if (field.startsWith('HEAD '))
+            current.head = field.slice(5);
+        else if (field.startsWith('branch '))
+            current.branch = field.slice(7).replace(/^refs\/heads\//, '');
+        else if (field === 'locked' || field.startsWith('locked ')) {
+            current.locked = true;
+            current.lockReason = field.slice(7) || null;
+        }
+        else if (field === 'prunable' || field.startsWith('prunable '))
+            current.prunable = true;
+    }
+    return entries;
+}
+/**
+ * A path with every symbolic link in its existing part resolved, as git prints worktree
+ * paths: two spellings of one folder compare equal. The part that does not exist yet is kept.
+ */
+function realPath(path) {
+    const absolute = (0,external_node_path_namespaceObject.resolve)(path);
+    const missing = [];
+    let head = absolute;
+    for (;;) {
+        try {
+            return (0,external_node_path_namespaceObject.join)(external_node_fs_namespaceObject.realpathSync.native(head), ...missing.reverse());
+        }
+        catch {
+            const parent = (0,external_node_path_namespaceObject.dirname)(head);
+            if (parent === head)
+                return absolute;
+            missing.push((0,external_node_path_namespaceObject.basename)(head));
+            head = parent;
+        }
+    }
+}
+/** `<worktree-dir>/<repo>-wt<priority>`, absolute, symbolic links resolved. */
+function worktreePath(repo, worktreeDir, priority) {
+    const root = realPath(repo);
+    return realPath((0,external_node_path_namespaceObject.resolve)(root, worktreeDir, `${(0,external_node_path_namespaceObject.basename)(root)}-wt${priority}`));
+}
+class WorktreeError extends Error {
+    name = 'WorktreeError';
+}
+/**
+ * Creates, locks and removes the run's worktrees. Before creating one it recovers what an
+ * earlier run left at that path or on that branch when doing so loses nothing, and refuses
+ * with a message that names the branch and what to do otherwise.
+ */
+class WorktreeManager {
+    git;
+    logger;
+    kept = new Set();
+    untracked = null;
+    /**
+     * `git worktree add` calls, one at a time: two at once race in git itself (one reads the
+     * other's half-written .git/worktrees/<name> and fails: "failed to read .../commondir").
+     */
+    adding = Promise.resolve();
+    constructor(git, logger) {
+        this.git = git;
+        this.logger = logger;
+    }
+    async create(options) {
+        await this.recoverLeftovers(options);
+        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.resolve)(options.path)), { recursive: true });
+        const path = realPath(options.path);
+        const reason = options.reason.startsWith(LOCK_REASON_PREFIX)
+            ? options.reason
+            : `${LOCK_REASON_PREFIX}: ${options.reason}`;
+        // -B: recoverLeftovers has made sure an existing branch of that name holds nothing unique.
+        await this.oneAtATime(() => this.git.run([
+            'worktree',
+            'add',
+            '--quiet',
+            '--lock',
+            '--reason',
+            reason,
+            '-B',
+            options.branch,
+            path,
+            options.startPoint
+        ])).catch((error) => {
+            // What git said, without the whole command line (a read-only folder, a full disk).
+            const said = error instanceof GitError ? error.stderr.trim() : error.message;
+            throw new WorktreeError(`could not create the worktree ${path} for ${options.branch}: ${said}`);
+        });
+        return {
+            path,
+            branch: options.branch,
+            startPoint: options.startPoint,
+            git: this.git.at(path),
+            [Symbol.asyncDispose]: () => this.release(path, options.removeOnDispose)
+        };
+    }
+    /**
+     * Moves a fresh worktree's branch to a newer commit of base (it was prepared ahead and
+     * base has moved since): only the files that differ are touched. False when that was not
+     * possible (the worktree must then be made anew).
+     */
+    async advance(worktree, commit) {
+        if (worktree.startPoint === commit)
+            return true;
+        try {
+            await worktree.git.run(['reset', '--quiet', '--keep', commit]);
+            worktree.startPoint = commit;
+            return true;
+        }
+        catch (error) {
+            this.logger.debug(`could not move ${worktree.path} to ${commit}: ${error.message}`);
+            return false;
+        }
+    }
+    /** Removal leaves this worktree in place (it holds something that is not committed). */
+    keep(path) {
+        this.kept.add(realPath(path));
+    }
+    isKept(path) {
+        return this.kept.has(realPath(path));
+    }
+    /** The end of a worktree's use: removed (unless kept), or unlocked for the user to look at. */
+    async release(path, remove) {
+        if (remove && !this.isKept(path))
+            await this.remove(path);
+        else
+            await this.git.exec(['worktree', 'unlock', path], { okExitCodes: [128] });
+    }
+    /**
+     * Removes a worktree folder and its registration, locked or not, present or missing. A
+     * folder git will not remove is deleted only when it is a worktree of this repository.
+     */
+    async remove(path) {
+        const removed = await this.git.exec(['worktree', 'remove', '--force', '--force', path], {
+            okExitCodes: [128]
+        });
+        if (removed.exitCode === 0)
+            return;
+        this.logger.debug(`worktree remove ${path}: ${removed.stderr.trim()}`);
+        if (await this.isWorktreeFolder(path))
+            await (0,promises_namespaceObject.rm)(path, { recursive: true, force: true });
+        await this.git.exec(['worktree', 'prune']);
+    }
+    /**
+     * Makes the path and the branch free for a new worktree, or throws WorktreeError saying
+     * why not and what to do. Everything is checked before anything is changed.
+     */
+    async recoverLeftovers(options) {
+        const { branch, baseBranch } = options;
+        const target = realPath(options.path);
+        const entries = await listWorktrees(this.git);
+        const main = entries[0];
+        const holder = entries.find((entry) => entry.branch === branch);
+        const atPath = entries.find((entry) => realPath(entry.path) === target);
+        const fixes = [];
+        /** A registration whose folder is gone can go, unless someone else locked it. */
+        const dropMissing = async (entry, what) => {
+            if (entry === main || (await worktree_manager_exists(entry.path)))
+                return false;
+            if (entry.locked && !entry.lockReason?.startsWith(LOCK_REASON_PREFIX)) {
+                throw new WorktreeError(`${what} is registered at ${entry.path}, which is missing and locked (${entry.lockReason ?? 'no reason given'}); if it is gone for good, run git worktree unlock ${entry.path} && git worktree prune`);
+            }
+            fixes.push({
+                say: `Dropping the registration of the missing worktree ${entry.path}`,
+                run: () => this.git.run(['worktree', 'remove', '--force', '--force', entry.path])
+            });
+            return true;
+        };
+        if (holder && realPath(holder.path) !== target) {
+            if (!(await dropMissing(holder, `branch ${branch}`))) {
+                throw new WorktreeError(`branch ${branch} is checked out in ${holder.path}; if that is a leftover, remove it (git worktree remove ${holder.path}), or choose another branch-template`);
+            }
+        }
+        if (atPath && atPath !== holder) {
+            if (!(await dropMissing(atPath, `another worktree (${atPath.branch ?? 'detached HEAD'})`))) {
+                throw new WorktreeError(`${target} is already a worktree (of ${atPath.branch ? `branch ${atPath.branch}` : 'a detached HEAD'}) needed for branch ${branch}; remove it (git worktree remove ${target}) or set worktree-dir`);
+            }
+        }
+        if (holder && realPath(holder.path) === target) {
+            if (!(await dropMissing(holder, `branch ${branch}`))) {
+                const status = await this.git
+                    .at(target)
+                    .run(['status', '--porcelain'])
+                    .catch((error) => {
+                    throw new WorktreeError(`${target} is a worktree of branch ${branch} left by an earlier run and cannot be read (${error.message}); remove it (git worktree remove --force ${target})`);
+                });
+                if (status) {
+                    throw new WorktreeError(`the worktree ${target} of an earlier run has uncommitted changes on branch ${branch}; commit them (git -C ${target} add -A && git -C ${target} commit) or discard them, then remove it (git worktree remove --force ${target})`);
+                }
+                fixes.push({
+                    say: `Removing the leftover worktree ${target} of an earlier run (nothing uncommitted in it)`,
+                    run: () => this.remove(target)
+                });
+            }
+        }
+        else if (!atPath && (await worktree_manager_exists(target))) {
+            const info = await (0,promises_namespaceObject.stat)(target);
+            if (!info.isDirectory() || (await (0,promises_namespaceObject.readdir)(target)).length > 0) {
+                throw new WorktreeError(`${target} exists and is not a worktree of this repository, so branch ${branch} cannot be checked out there; move it away (or delete it if nothing in it is needed), or set worktree-dir`);
+            }
+            fixes.push({
+                say: `Removing the empty folder ${target}`,
+                run: () => (0,promises_namespaceObject.rm)(target, { recursive: true })
+            });
+        }
+        const tip = await this.git.resolveCommit(`refs/heads/${branch}`);
+        if (tip) {
+            const exclude = [`^refs/heads/${baseBranch}`];
+            if (options.startPoint)
+                exclude.push(`^${options.startPoint}`);
+            const unique = Number(await this.git.run(['rev-list', '--count', tip, ...exclude, '--']));
+            if (unique > 0) {
+                throw new WorktreeError(`branch ${branch} already exists with ${unique} commit(s) that are not in ${baseBranch} (left by an earlier run?); merge it into ${baseBranch}, or delete it (git branch -D ${branch}) if that work is not needed, or choose another branch-template`);
+            }
+            fixes.push({
+                say: `Reusing the name of branch ${branch}: every commit on it is in ${baseBranch}`,
+                run: () => Promise.resolve()
+            });
+        }
+        for (const fix of fixes) {
+            this.logger.info(fix.say);
+            await fix.run();
+        }
+    }
+    /**
+     * Copies the untracked files matching worktree-files (`.env`, `config/*.local.json`) from
+     * the user's checkout into a worktree: a worktree holds tracked files only. The checkout is
+     * listed once per run.
+     */
+    async copyFiles(from, to, globs) {
+        if (globs.length === 0)
+            return [];
+        this.untracked ??= listUntracked(this.git, from, globs);
+        const files = await this.untracked;
+        for (const file of files) {
+            await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.join)(to, file)), { recursive: true });
+            await (0,promises_namespaceObject.copyFile)((0,external_node_path_namespaceObject.join)(from, file), (0,external_node_path_namespaceObject.join)(to, file));
+        }
+        return files;
+    }
+    oneAtATime(work) {
+        const next = this.adding.then(work);
+        this.adding = next.catch(() => undefined);
+        return next;
+    }
+    /** True when `path` holds a `.git` file pointing into this repository's worktrees. */
+    async isWorktreeFolder(path) {
+        const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(path, '.git'), 'utf8').catch(() => '');
+        const gitdir = /^gitdir: (.+)$/m.exec(text)?.[1];
+        if (!gitdir)
+            return false;
+        const common = await this.git.run(['rev-parse', '--path-format=absolute', '--git-common-dir']);
+        return realPath(gitdir).startsWith(`${realPath(common)}/worktrees/`);
+    }
+}
+/**
+ * Untracked files (ignored ones included: `.env` usually is) matching the globs, by git's own
+ * glob pathspecs, so that git walks only where they can match.
+ */
+async function listUntracked(git, from, globs) {
+    const pathspecs = globs.map((glob) => `:(glob)${glob}`);
+    const listed = await git.run(['ls-files', '-z', '--others', '--', ...pathspecs], { cwd: from });
+    return listed.split('\0').filter(Boolean);
+}
+async function worktree_manager_exists(path) {
+    return (0,promises_namespaceObject.stat)(path).then(() => true, () => false);
+}
+
+;// CONCATENATED MODULE: ./src/run/task-runner.ts
+
+
+
+
+
+
+
+
+
+/** A task as the result JSON shows it before it runs. */
+function pendingTask(planned, settings) {
+    return {
+        priority: planned.priority,
+        spec_files: planned.spec_files,
+        branch: renderBranchTemplate(settings.branchTemplate, planned.priority),
+        worktree: worktreePath(settings.repo, settings.worktreeDir, planned.priority),
+        status: planned.skip_reason ? 'skipped' : 'pending',
+        exit_code: null,
+        commits: 0,
+        started_at: null,
+        ended_at: null,
+        duration_ms: 0,
+        merge: 'not-merged',
+        merge_commit: null,
+        conflict_files: [],
+        log_file: null,
+        error: planned.skip_reason
+    };
+}
+/**
+ * One priority from worktree to proof of work, in three phases so that the scheduler can
+ * overlap them: prepare (the worktree, ahead of the start), execute (setup command and agent:
+ * the part that holds a slot) and finish (auto-commit, verdict, worktree removal). No phase
+ * throws: every problem becomes the task's status and error.
+ */
+class TaskRun {
+    task;
+    ctx;
+    worktree = null;
+    ops = Promise.resolve();
+    outcome = null;
+    problem = null;
+    started = 0;
+    baseTip;
+    prefix;
+    constructor(task, ctx) {
+        this.task = task;
+        this.ctx = ctx;
+        this.baseTip = ctx.baseTip ?? BaseTip.local(ctx.git, ctx.settings.baseBranch);
+        this.prefix = `[${task.priority}]`;
+    }
+    /** Creates the worktree (once), from base's tip now. */
+    prepare() {
+        if (!this.worktree) {
+            this.worktree = this.makeWorktree();
+            this.worktree.catch(() => undefined);
+        }
+        return this.worktree;
+    }
+    /** The slot's part: a current worktree, the setup command, the agent. */
+    async execute() {
+        const { settings } = this.ctx;
+        const task = this.task;
+        this.started = Date.now();
+        task.status = 'running';
+        task.started_at = new Date(this.started).toISOString();
+        const deadline = settings.taskTimeoutMs > 0 ? this.started + settings.taskTimeoutMs : 0;
+        const remaining = () => (deadline ? Math.max(1, deadline - Date.now()) : 0);
+        // Before any await: work done ahead for other tasks must wait from now on.
+        const releaseHold = once(this.ctx.starting?.() ?? (() => { }));
+        try {
+            await (0,promises_namespaceObject.mkdir)(settings.logDir, { recursive: true });
+            task.log_file = (0,external_node_path_namespaceObject.join)(settings.logDir, `priority-${task.priority}.log`);
+            await (0,promises_namespaceObject.writeFile)(task.log_file, '');
+            const worktree = await this.serially(async () => this.current(await this.prepare()));
+            const values = {
+                priority: task.priority,
+                branch: task.branch,
+                worktree: worktree.path,
+                base: settings.baseBranch
+            };
+            const env = agentEnvironment(this.ctx.env, settings.githubToken, agentVariables(values));
+            const run = (label, command) => runProcess({
+                command: renderAgentCommand(command, values),
+                label,
+                cwd: worktree.path,
+                env,
+                logFile: task.log_file,
+                timeoutMs: remaining(),
+                signal: this.ctx.signal,
+                killGraceMs: this.ctx.killGraceMs,
+                onLine: (line) => this.ctx.logger.info(`${this.prefix} ${line}`),
+                onStart: (pid) => {
+                    releaseHold();
+                    this.ctx.events.processStarted?.(task.priority, pid);
+                },
+                onExit: (pid) => this.ctx.events.processEnded?.(task.priority, pid)
+            });
+            if (settings.setupCommand) {
+                this.say(`setup: ${renderAgentCommand(settings.setupCommand, values)}`);
+                const setup = await run('setup', settings.setupCommand);
+                const verdict = judge(setup, 'setup command', settings);
+                if (verdict.status !== 'completed') {
+                    this.outcome = setup;
+                    this.problem = verdict;
+                    return;
+                }
+            }
+            this.say(`agent: ${renderAgentCommand(settings.agentCommand, values)}`);
+            this.outcome = await run('agent', settings.agentCommand);
+        }
+        catch (error) {
+            this.problem = { status: 'failed', error: error.message };
+        }
+        finally {
+            releaseHold();
+        }
+    }
+    /**
+     * A worktree made ahead whose task has not started yet follows base as it moves (merges of
+     * other tasks), in the background, so that its start finds it current.
+     */
+    refreshAhead() {
+        return this.serially(async () => {
+            if (this.started || !this.worktree)
+                return;
+            const worktree = await this.worktree.catch(() => null);
+            if (!worktree || this.started)
+                return;
+            const tip = await this.baseTip.current();
+            if (tip !== worktree.startPoint)
+                await this.ctx.worktrees.advance(worktree, tip);
+        });
+    }
+    /** Made ahead and not started yet. */
+    get waitingAhead() {
+        return this.worktree !== null && this.started === 0;
+    }
+    /** Runs worktree operations of this task one at a time (a refresh and the start may meet). */
+    serially(work) {
+        const next = this.ops.then(work);
+        this.ops = next.catch(() => undefined);
+        return next;
+    }
+    /**
+     * After the agent: what it left uncommitted is committed (auto-commit, whatever its
+     * outcome: nothing is lost), the commits it added are counted, the verdict is given, and
+     * the worktree is removed, or kept when it still holds something uncommitted.
+     */
+    async finish() {
+        const { settings } = this.ctx;
+        const task = this.task;
+        const notes = [];
+        let worktree = null;
+        try {
+            worktree = this.worktree ? await this.worktree.catch(() => null) : null;
+            if (worktree)
+                notes.push(...(await this.secureWork(worktree)));
+            let verdict = this.problem ?? judge(this.outcome, 'agent', settings);
+            // Work that is not where it should be fails the task, whether or not its branch has any.
+            if (verdict.status === 'completed' && notes.some((note) => note.startsWith('!'))) {
+                verdict = { status: 'failed', error: null };
+            }
+            if (verdict.status === 'completed' && task.commits === 0) {
+                verdict = {
+                    status: 'no-changes',
+                    error: 'the agent exited 0 but made no commit and left no change'
+                };
+            }
+            const text = [verdict.error, ...notes.map((note) => note.replace(/^!/, ''))]
+                .filter(Boolean)
+                .join('; ');
+            this.end(verdict.status, text || null);
+        }
+        catch (error) {
+            this.end('failed', error.message);
+        }
+        if (worktree)
+            await this.release(worktree);
+        this.report();
+    }
+    /** A task that never started: its prepared worktree and its empty branch go. */
+    async discard() {
+        if (!this.worktree)
+            return;
+        const worktree = await this.worktree.catch(() => null);
+        if (!worktree)
+            return;
+        try {
+            await this.ctx.worktrees.remove(worktree.path);
+            await this.deleteBranchIfEmpty(worktree);
+        }
+        catch (error) {
+            this.ctx.logger.warning(`Could not remove the unused worktree ${worktree.path}: ${error.message}`);
+        }
+    }
+    async makeWorktree() {
+        const { settings, worktrees, events } = this.ctx;
+        const startPoint = await this.baseTip.current();
+        const worktree = await worktrees.create({
+            branch: this.task.branch,
+            path: this.task.worktree,
+            startPoint,
+            baseBranch: settings.baseBranch,
+            removeOnDispose: settings.cleanup,
+            reason: `priority ${this.task.priority} in progress`
+        });
+        this.task.worktree = worktree.path;
+        events.worktreeCreated?.(this.task.priority, worktree.path, worktree.branch);
+        const copied = await worktrees.copyFiles(settings.repo, worktree.path, settings.worktreeFiles);
+        if (copied.length)
+            this.say(`copied ${copied.join(', ')}`);
+        return worktree;
+    }
+    /** The prepared worktree moved to base's current tip, or made anew when it cannot be. */
+    async current(worktree) {
+        const tip = await this.baseTip.current();
+        const from = worktree.startPoint;
+        if (tip !== from && !(await this.ctx.worktrees.advance(worktree, tip))) {
+            await this.ctx.worktrees.remove(worktree.path);
+            this.worktree = this.makeWorktree();
+            worktree = await this.worktree;
+        }
+        this.say(`worktree ${worktree.path} on ${worktree.branch} from ${this.ctx.settings.baseBranch} ${worktree.startPoint.slice(0, 12)}`);
+        return worktree;
+    }
+    /**
+     * Commits what the agent left (auto-commit) and counts its commits. Returns notes for the
+     * task's error; a note starting with "!" means the work is not where it should be.
+     */
+    async secureWork(worktree) {
+        const { settings, identity } = this.ctx;
+        const task = this.task;
+        const notes = [];
+        if (!(0,external_node_fs_namespaceObject.existsSync)(worktree.path)) {
+            // Its commits are on its branch all the same (refs live in the repository).
+            task.commits = await this.countCommits(worktree);
+            const kept = task.commits ? `; its ${task.commits} commit(s) are kept on ${task.branch}` : '';
+            return [`!the agent deleted its worktree ${worktree.path}${kept}`];
+        }
+        const head = (await worktree.git.exec(['symbolic-ref', '-q', 'HEAD'], { okExitCodes: [1] })).stdout.trim();
+        const dirty = (await worktree.git.run(['status', '--porcelain'])) !== '';
+        if (dirty && settings.autoCommit && head) {
+            const clean = this.outcome?.exitCode === 0 && !this.problem;
+            const message = clean
+                ? `PRIORITY ${task.priority}: changes the agent left uncommitted`
+                : `WIP PRIORITY ${task.priority}: uncommitted changes saved after the agent stopped (${this.problem?.status ?? judge(this.outcome, 'agent', settings).status})`;
+            try {
+                await worktree.git.run(['add', '-A']);
+                await worktree.git.run(['commit', '--no-verify', '--quiet', '-m', message], {
+                    env: identity
+                });
+                this.say('auto-committed the changes the agent left');
+                if (!clean)
+                    notes.push(`its uncommitted changes were saved in a commit on ${head.replace('refs/heads/', '')}`);
+            }
+            catch (error) {
+                this.ctx.worktrees.keep(worktree.path);
+                notes.push(`!auto-commit failed (${error.message.split('\n')[0]}); the changes are kept in ${worktree.path}`);
+            }
+        }
+        else if (dirty) {
+            // Removing the worktree would throw its changes away: keep it and say so.
+            this.ctx.worktrees.keep(worktree.path);
+            notes.push(head
+                ? `uncommitted changes kept in ${worktree.path} (auto-commit is off)`
+                : `!uncommitted changes on a detached HEAD kept in ${worktree.path}`);
+        }
+        if (head !== `refs/heads/${task.branch}`) {
+            // Commits on a detached HEAD are reachable only through the worktree: keep it.
+            if (!head)
+                this.ctx.worktrees.keep(worktree.path);
+            notes.push(`!the agent left its worktree on ${head ? `branch ${head.replace('refs/heads/', '')}` : `a detached HEAD (worktree kept: ${worktree.path})`} instead of ${task.branch}`);
+        }
+        task.commits = await this.countCommits(worktree);
+        return notes;
+    }
+    /** Commits on the task's branch that are neither in base nor in its start point. */
+    async countCommits(worktree) {
+        const text = await this.ctx.git.run([
+            'rev-list',
+            '--count',
+            `refs/heads/${this.task.branch}`,
+            `^refs/heads/${this.ctx.settings.baseBranch}`,
+            `^${worktree.startPoint}`,
+            '--'
+        ]);
+        return Number(text);
+    }
+    async release(worktree) {
+        const { settings, worktrees, logger } = this.ctx;
+        try {
+            await worktrees.release(worktree.path, settings.cleanup);
+            if (settings.cleanup && !worktrees.isKept(worktree.path) && this.task.commits === 0) {
+                await this.deleteBranchIfEmpty(worktree);
+            }
+        }
+        catch (error) {
+            logger.warning(`${this.prefix} could not remove the worktree ${worktree.path}: ${error.message}`);
+        }
+    }
+    /** The branch this run made, when it holds nothing beyond where it started: it goes too. */
+    async deleteBranchIfEmpty(worktree) {
+        const ref = `refs/heads/${worktree.branch}`;
+        const tip = await this.ctx.git.resolveCommit(ref);
+        if (!tip || tip !== worktree.startPoint)
+            return;
+        await this.ctx.git.exec(['update-ref', '-d', ref, tip], { okExitCodes: [1, 128] });
+    }
+    end(status, error) {
+        const ended = Date.now();
+        const task = this.task;
+        task.status = status;
+        task.error = error;
+        task.exit_code = this.outcome?.exitCode ?? null;
+        task.ended_at = new Date(ended).toISOString();
+        task.duration_ms = this.started ? ended - this.started : 0;
+    }
+    /** One log group per task when it ends: its verdict in the title, its output's tail inside. */
+    report() {
+        const task = this.task;
+        const seconds = (task.duration_ms / 1000).toFixed(1);
+        const commits = `${task.commits} commit${task.commits === 1 ? '' : 's'}`;
+        const title = `Priority ${task.priority}: ${task.status}, ${commits}, ${seconds} s`;
+        const body = [
+            ...(this.outcome?.tail ?? []).map((line) => `${this.prefix} ${line}`),
+            ...(task.error ? [`${this.prefix} ${task.status}: ${task.error}`] : []),
+            ...(task.log_file ? [`${this.prefix} full log: ${task.log_file}`] : [])
+        ];
+        this.ctx.logger.group(title, body.join('\n'));
+    }
+    say(message) {
+        this.ctx.logger.info(`${this.prefix} ${message}`);
+    }
+}
+/**
+ * One priority on its own, all phases in a row (the scheduler of the run stage overlaps them
+ * across tasks instead).
+ */
+async function runTask(task, ctx) {
+    const run = new TaskRun(task, ctx);
+    await run.execute();
+    await run.finish();
+    return task;
+}
+/** A function that does its work on the first call only. */
+function once(work) {
+    let done = false;
+    return () => {
+        if (done)
+            return;
+        done = true;
+        work();
+    };
+}
+function judge(outcome, what, settings) {
+    if (outcome.cancelled) {
+        return { status: 'cancelled', error: `the run was cancelled; the ${what} was stopped` };
+    }
+    if (outcome.timedOut) {
+        const minutes = +(settings.taskTimeoutMs / 60_000).toFixed(2);
+        return {
+            status: 'timed-out',
+            error: `the ${what} ran past task-timeout-minutes (${minutes}) and was stopped`
+        };
+    }
+    if (outcome.exitCode !== 0) {
+        const how = outcome.signal
+            ? `was killed by ${outcome.signal}`
+            : `exited with status ${outcome.exitCode}`;
+        const last = outcome.tail.filter((line) => line.trim()).at(-1);
+        return {
+            status: 'failed',
+            error: `the ${what} ${how}${last ? `: ${last.trim().slice(0, 200)}` : ''}`
+        };
+    }
+    return { status: 'completed', error: null };
+}
+
+;// CONCATENATED MODULE: ./src/report/result.ts
+/** The contract's merge_results text for one task. */
+function mergeResultText(task) {
+    switch (task.merge) {
+        case 'merged':
+            return 'merged successfully';
+        case 'conflict':
+            return `merge conflict: ${task.conflict_files.join(', ')}`;
+        case 'failed':
+            return `merge failed: ${task.error ?? 'unknown error'}`;
+        default:
+            return task.status === 'completed'
+                ? 'not merged (merge is off)'
+                : `not merged: ${task.status}`;
+    }
+}
+/** The result JSON of the contract, from the tasks as they ended. */
+function buildResult(settings, separation, tasks, began, warnings = []) {
+    const total = Date.now() - began;
+    const sum = tasks.reduce((acc, task) => acc + task.duration_ms, 0);
+    return {
+        success: tasks.length > 0 && tasks.every((task) => task.merge === 'merged'),
+        mode: settings.mode,
+        base_branch: settings.baseBranch,
+        priorities_requested: settings.priorities,
+        priorities_executed: tasks
+            .filter((task) => task.started_at !== null)
+            .map((task) => task.priority),
+        separation,
+        tasks,
+        merge_results: Object.fromEntries(tasks.map((task) => [String(task.priority), mergeResultText(task)])),
+        timings: {
+            total_ms: total,
+            sum_of_tasks_ms: sum,
+            speedup: total > 0 ? Math.round((sum / total) * 100) / 100 : 0
+        },
+        warnings
+    };
+}
+/** A step output is at most 1 MB; the `result` output is kept under this. */
+const RESULT_OUTPUT_LIMIT_BYTES = 1_000_000 - 16_384;
+function clip(text, max) {
+    return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
+}
+function clipList(list, max) {
+    return list.length <= max ? list : [...list.slice(0, max), `… (${list.length - max} more)`];
+}
+/** The result with long texts and path lists shortened, field names and types unchanged. */
+function shortened(result, errorChars, listLength) {
+    const clipMap = (map) => Object.fromEntries(Object.entries(map).map(([key, list]) => [key, clipList(list, listLength)]));
+    return {
+        ...result,
+        separation: {
+            ...result.separation,
+            conflicts: clipMap(result.separation.conflicts),
+            task_file_map: clipMap(result.separation.task_file_map)
+        },
+        tasks: result.tasks.map((task) => ({
+            ...task,
+            error: task.error === null ? null : clip(task.error, errorChars),
+            conflict_files: clipList(task.conflict_files, listLength)
+        })),
+        merge_results: Object.fromEntries(Object.entries(result.merge_results).map(([key, text]) => [key, clip(text, errorChars)])),
+        warnings: [
+            ...result.warnings.map((warning) => clip(warning, errorChars)),
+            'The result was shortened to fit the 1 MB limit of a step output: errors and path lists are cut; the log files hold the rest.'
+        ]
+    };
+}
+/**
+ * The `result` output: the result JSON, shortened (errors, then path lists) only when it
+ * would pass the 1 MB limit of a step output, so that the output is never lost.
+ */
+function resultJson(result, limitBytes = RESULT_OUTPUT_LIMIT_BYTES) {
+    const whole = JSON.stringify(result);
+    if (Buffer.byteLength(whole) <= limitBytes)
+        return whole;
+    for (const [errorChars, listLength] of [
+        [2000, 200],
+        [300, 50],
+        [80, 10],
+        [0, 0]
+    ]) {
+        const text = JSON.stringify(shortened(result, errorChars, listLength));
+        if (Buffer.byteLength(text) <= limitBytes)
+            return text;
+    }
+    return JSON.stringify({
+        ...shortened(result, 0, 0),
+        tasks: [],
+        warnings: ['The result was too large for a step output.']
+    });
+}
+/** Outcomes that count as failed in the outputs (and make the exit status 1). */
+const FAILED_STATUSES = new Set(['failed', 'timed-out', 'cancelled', 'no-changes']);
+/**
+ * The outputs of the contract: `result`, and comma-separated priority IDs in input order.
+ * After a run every priority is in exactly one of merged, failed, conflicted, skipped,
+ * except one that completed with `merge: false`: `completed` lists every priority whose
+ * agent completed with commits, merged or not (the branches worth looking at).
+ */
+function resultOutputs(result) {
+    const ids = (keep) => result.tasks
+        .filter(keep)
+        .map((task) => task.priority)
+        .join(',');
+    return {
+        result: resultJson(result),
+        merged: ids((task) => task.merge === 'merged'),
+        failed: ids((task) => FAILED_STATUSES.has(task.status) || task.merge === 'failed'),
+        conflicted: ids((task) => task.merge === 'conflict'),
+        skipped: ids((task) => task.status === 'skipped'),
+        completed: ids((task) => task.status === 'completed')
+    };
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/engine/run-lock.ts
+
+
+
+
+/**
+ * One run at a time per repository: two runs merging into the same base would interleave.
+ * The lock is a file in the repository's common git folder, created exclusively; a lock whose
+ * process is gone (a killed run) is taken over, since its leftovers are recovered anyway.
+ */
+async function acquireRunLock(git, logger) {
+    const commonDir = (0,external_node_path_namespaceObject.resolve)(git.cwd, await git.run(['rev-parse', '--git-common-dir']));
+    const path = (0,external_node_path_namespaceObject.join)(commonDir, 'parallel-worktree.lock');
+    const me = { pid: process.pid, host: (0,external_node_os_namespaceObject.hostname)(), started: new Date().toISOString() };
+    for (let attempt = 0; attempt < 2; attempt++) {
+        try {
+            const file = await (0,promises_namespaceObject.open)(path, 'wx');
+            await file.writeFile(JSON.stringify(me));
+            await file.close();
+            return { [Symbol.asyncDispose]: () => (0,promises_namespaceObject.rm)(path, { force: true }) };
+        }
+        catch (error) {
+            if (error.code !== 'EEXIST')
+                throw error;
+            const owner = await readOwner(path);
+            if (owner && run_lock_isAlive(owner)) {
+                throw new InputError(`another parallel-worktree run (pid ${owner.pid}, started ${owner.started}) is working on this repository; wait for it to end, or remove ${path} if it is gone`);
+            }
+            logger.warning(`Taking over the lock of a run that is gone (${owner ? `pid ${owner.pid}` : 'unreadable lock'})`);
+            await (0,promises_namespaceObject.rm)(path, { force: true });
+        }
+    }
+    throw new InputError(`could not take the run lock ${path}`);
+}
+async function readOwner(path) {
+    try {
+        return JSON.parse(await (0,promises_namespaceObject.readFile)(path, 'utf8'));
+    }
+    catch {
+        return null;
+    }
+}
+function run_lock_isAlive(owner) {
+    if (owner.host !== (0,external_node_os_namespaceObject.hostname)())
+        return true; // cannot tell: assume it is alive
+    try {
+        process.kill(owner.pid, 0);
+        return true;
+    }
+    catch (error) {
+        return error.code === 'EPERM';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/run/leftover-cleanup.ts
+
+
+
+
+
+/**
+ * After a run that did not finish (cancelled job, killed coordinator): stop every agent tree
+ * it recorded, save what each worktree holds uncommitted in a commit on its branch, remove
+ * the worktrees. Branches with commits are kept. Problems are warnings: cleanup must not fail
+ * a job, and it never touches what it cannot tell is the run's own.
+ */
+async function cleanupLeftovers(leftovers, logger, graceMs = 5000) {
+    const paths = leftovers.worktrees.map((worktree) => realPath(worktree.path));
+    const groups = leftovers.pids.filter((pid) => ownedGroup(pid, paths));
+    if (groups.length)
+        logger.info(`Stopping ${groups.length} agent process tree(s) of the run`);
+    await stopGroups(groups, graceMs);
+    const git = new GitCommandManager(leftovers.repo);
+    const manager = new WorktreeManager(git, logger);
+    const identity = await git.identityEnv().catch(() => ({}));
+    const [main, ...others] = await listWorktrees(git);
+    const registered = new Set(others.map((entry) => realPath(entry.path)));
+    for (const worktree of leftovers.worktrees) {
+        const path = realPath(worktree.path);
+        try {
+            if (path === realPath(main.path))
+                continue;
+            if (!registered.has(path)) {
+                // Already gone, or never a worktree of this repository: nothing of ours to save there.
+                await dropEmptyBranch(git, worktree.branch, leftovers.baseBranch, logger);
+                continue;
+            }
+            if (await leftover_cleanup_isDirectory(path)) {
+                const here = git.at(path);
+                const head = (await here.exec(['symbolic-ref', '-q', 'HEAD'], { okExitCodes: [1] })).stdout.trim();
+                if (await here.run(['status', '--porcelain'])) {
+                    if (leftovers.autoCommit === false || !head) {
+                        logger.warning(`Kept the worktree ${path}: it holds uncommitted changes${head ? ' and auto-commit is off' : ' on a detached HEAD'}`);
+                        continue;
+                    }
+                    await here.run(['add', '-A']);
+                    await here.run([
+                        'commit',
+                        '--no-verify',
+                        '--quiet',
+                        '-m',
+                        `WIP PRIORITY ${worktree.priority}: uncommitted changes saved after the run was stopped`
+                    ], { env: identity });
+                    logger.info(`Saved the uncommitted work of priority ${worktree.priority} on ${head.replace('refs/heads/', '')}`);
+                }
+                if (!head &&
+                    Number(await here.run(['rev-list', '--count', 'HEAD', '--not', '--branches']))) {
+                    logger.warning(`Kept the worktree ${path}: its detached HEAD holds commits no branch has`);
+                    continue;
+                }
+            }
+            await manager.remove(path);
+            logger.info(`Removed the worktree ${path}`);
+            await dropEmptyBranch(git, worktree.branch, leftovers.baseBranch, logger);
+        }
+        catch (error) {
+            logger.warning(`Could not clean up ${path}: ${error.message}`);
+        }
+    }
+    await git.exec(['worktree', 'prune']).catch(() => undefined);
+}
+/** Deletes the run's branch when every commit on it is in base; says so when it is kept. */
+async function dropEmptyBranch(git, branch, baseBranch, logger) {
+    const ref = `refs/heads/${branch}`;
+    const tip = await git.resolveCommit(ref);
+    if (!tip)
+        return;
+    if (!baseBranch || !(await git.branchExists(baseBranch))) {
+        logger.info(`Kept the branch ${branch}`);
+        return;
+    }
+    const unique = Number(await git.run(['rev-list', '--count', tip, `^refs/heads/${baseBranch}`, '--']));
+    if (unique > 0) {
+        logger.info(`Kept the branch ${branch}: ${unique} commit(s) not in ${baseBranch}`);
+        return;
+    }
+    const deleted = await git.exec(['update-ref', '-d', ref, tip], { okExitCodes: [1, 128] });
+    if (deleted.exitCode === 0)
+        logger.info(`Deleted the branch ${branch}: it held nothing new`);
+}
+/**
+ * True when the group `pgid` is alive and belongs to the run: one of its processes was given
+ * one of the run's worktrees (WORKTREE_PATH) or works in one. A pid recorded long ago may
+ * have been reused by a stranger; that one is left alone. Where processes cannot be
+ * inspected (no /proc), a living group is trusted.
+ */
+function ownedGroup(pgid, worktreePaths) {
+    if (!isSignallablePid(pgid))
+        return false;
+    const members = treeMembers(pgid);
+    if (members.length === 0)
+        return false;
+    if (process.platform !== 'linux')
+        return true;
+    return members.some((pid) => worksIn(pid, worktreePaths));
+}
+function worksIn(pid, worktreePaths) {
+    const inside = (path) => worktreePaths.some((root) => path === root || path.startsWith(`${root}/`));
+    try {
+        const cwd = (0,external_node_fs_namespaceObject.readlinkSync)(`/proc/${pid}/cwd`).replace(/ \(deleted\)$/, '');
+        if (inside(cwd))
+            return true;
+    }
+    catch {
+        // Not ours to read.
+    }
+    try {
+        const environ = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/environ`, 'utf8').split('\0');
+        const given = environ.find((entry) => entry.startsWith('WORKTREE_PATH='));
+        return given !== undefined && inside(realPath(given.slice('WORKTREE_PATH='.length)));
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * The process groups of living agents that were given one of these worktrees (WORKTREE_PATH
+ * in their environment, which their children inherit): the agents of a run that died. A
+ * process that merely works there (a user's shell) is not one of them. Linux only (/proc);
+ * elsewhere none are found.
+ */
+function agentGroupsIn(worktreePaths) {
+    if (process.platform !== 'linux' || worktreePaths.length === 0)
+        return [];
+    const groups = new Set();
+    for (const row of processTable()) {
+        if (row.zombie || !isSignallablePid(row.pgid))
+            continue;
+        const given = givenWorktree(row.pid);
+        if (given && worktreePaths.some((root) => given === root || given.startsWith(`${root}/`))) {
+            groups.add(row.pgid);
+        }
+    }
+    return [...groups];
+}
+function givenWorktree(pid) {
+    try {
+        const environ = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/environ`, 'utf8').split('\0');
+        const given = environ.find((entry) => entry.startsWith('WORKTREE_PATH='));
+        return given ? realPath(given.slice('WORKTREE_PATH='.length)) : null;
+    }
+    catch {
+        return null;
+    }
+}
+/** TERM to each process tree, KILL to what is left of them after the grace time. */
+async function stopGroups(pids, graceMs) {
+    const living = pids.filter(isSignallablePid);
+    const members = new Set(living.flatMap((pid) => treeMembers(pid)));
+    if (members.size === 0)
+        return;
+    for (const pid of living)
+        signalTree(pid, 'SIGTERM');
+    const until = Date.now() + graceMs;
+    const anyAlive = () => [...members].some(isAlive) || living.some((pid) => treeMembers(pid).length > 0);
+    while (anyAlive() && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 100));
+    for (const pid of living) {
+        signalGroup(pid, 'SIGKILL');
+        signalTree(pid, 'SIGKILL');
+    }
+    for (const pid of members)
+        if (isAlive(pid))
+            signalTree(pid, 'SIGKILL');
+}
+async function leftover_cleanup_isDirectory(path) {
+    return (0,promises_namespaceObject.stat)(path).then((info) => info.isDirectory(), () => false);
+}
+
+;// CONCATENATED MODULE: ./src/engine/abandoned-runs.ts
+
+
+/**
+ * Cleans up after runs that died without cleaning up (the coordinator killed with SIGKILL,
+ * the machine lost), as the action's post step would: their agents stopped, what each of
+ * their worktrees holds uncommitted saved in a commit on its branch, the worktrees removed,
+ * branches with commits kept. Called with the run lock held: a worktree this tool locked
+ * while no run of it holds the repository belongs to a run that is gone.
+ */
+async function recoverAbandonedWorktrees(git, baseBranch, logger) {
+    const abandoned = (await listWorktrees(git))
+        .slice(1)
+        .filter((entry) => entry.locked && entry.lockReason?.startsWith(LOCK_REASON_PREFIX));
+    if (abandoned.length === 0)
+        return;
+    logger.warning(`Found ${abandoned.length} worktree(s) of an earlier run that did not finish (${abandoned.map((entry) => entry.path).join(', ')}): stopping its agents, saving their work on their branches, removing the worktrees`);
+    const worktrees = abandoned.map((entry) => ({
+        path: entry.path,
+        branch: entry.branch ?? '',
+        priority: Number(/priority (\d+)/.exec(entry.lockReason ?? '')?.[1] ?? 0)
+    }));
+    const pids = agentGroupsIn(worktrees.map((worktree) => worktree.path));
+    await cleanupLeftovers({ repo: git.cwd, worktrees, pids, baseBranch }, logger);
+}
+
 ;// CONCATENATED MODULE: ./src/engine/preflight.ts
+
+
+
 
 
 /** merge-tree --write-tree, which every merge here is made with, came in git 2.38. */
 const MIN_GIT = [2, 38];
 /**
- * The checks that refuse a run before anything is touched (exit 2): git recent enough,
- * a repository, a base branch. Returns the manager for the repository's top level.
+ * The checks that refuse a run before anything is touched (exit 2): git recent enough, a
+ * repository, a base branch. A fresh CI checkout often has the base only as origin/<base>:
+ * modes that change the repository create the local branch from it; plan mode reads origin's.
  */
-async function preflight(repo, baseBranch, env = process.env) {
-    const probe = new GitCommandManager(repo, env);
+async function preflight(repo, baseBranch, options) {
+    if (!(0,external_node_fs_namespaceObject.existsSync)(repo))
+        throw new InputError(`${repo} does not exist`);
+    const probe = new GitCommandManager(repo, options.env ?? process.env);
     let version;
     try {
         version = await probe.version();
@@ -35101,15 +37854,522 @@ async function preflight(repo, baseBranch, env = process.env) {
     if (!top)
         throw new InputError(`${repo} is not inside a git work tree`);
     const git = probe.at(top);
-    if (!(await git.branchExists(baseBranch))) {
-        throw new InputError(`base-branch: the branch "${baseBranch}" does not exist in ${top}; create it (git branch ${baseBranch}) or fetch it`);
+    const local = `refs/heads/${baseBranch}`;
+    if (await git.resolveCommit(local))
+        return { git, baseRef: local };
+    const remote = `refs/remotes/origin/${baseBranch}`;
+    const remoteTip = await git.resolveCommit(remote);
+    if (!remoteTip) {
+        throw new InputError(`base-branch: the branch "${baseBranch}" exists neither in ${top} nor as origin/${baseBranch}; create it (git branch ${baseBranch}) or fetch it (actions/checkout with fetch-depth: 0)`);
     }
-    return git;
+    if (!options.createBase)
+        return { git, baseRef: remote };
+    await git.run(['branch', '--no-track', baseBranch, remoteTip]);
+    options.logger?.info(`Created the local branch ${baseBranch} from origin/${baseBranch}`);
+    return { git, baseRef: local };
+}
+async function openForChanges(settings, options) {
+    const { git } = await preflight(settings.repo, settings.baseBranch, {
+        env: options.env,
+        createBase: true,
+        logger: options.logger
+    });
+    const lock = await acquireRunLock(git, options.logger);
+    await recoverAbandonedWorktrees(git, settings.baseBranch, options.logger);
+    return { git, [Symbol.asyncDispose]: () => lock[Symbol.asyncDispose]() };
 }
 
-;// CONCATENATED MODULE: ./src/engine/run-engine.ts
+;// CONCATENATED MODULE: ./src/run/progress.ts
+const DEFAULT_PROGRESS_INTERVAL_MS = 30_000;
+/** `12:05`, or `1:02:05` past an hour. */
+function formatElapsed(ms) {
+    const total = Math.floor(ms / 1000);
+    const hours = Math.floor(total / 3600);
+    const minutes = Math.floor((total % 3600) / 60);
+    const seconds = String(total % 60).padStart(2, '0');
+    return hours > 0
+        ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}`
+        : `${minutes}:${seconds}`;
+}
+/** One line on where the run stands: running, queued, done, elapsed, and what holds a start. */
+function progressLine(state, total, elapsedMs) {
+    const running = [...state.running, ...state.finishing].sort((a, b) => a - b);
+    const parts = [
+        `${running.length} running${running.length ? ` (${running.join(', ')})` : ''}`,
+        `${state.waiting.length} queued`,
+        `${state.done.length} of ${total} done`
+    ];
+    const held = state.held ? `; next start held: ${state.held}` : '';
+    return `Progress ${formatElapsed(elapsedMs)}: ${parts.join(', ')}${held}`;
+}
+/**
+ * Prints the progress line at a steady pace (every intervalMs; 0 turns it off), so that a
+ * long quiet run still shows it is alive. The timer never keeps the process alive.
+ */
+function startProgress(state, total, logger, intervalMs = DEFAULT_PROGRESS_INTERVAL_MS, began = Date.now()) {
+    if (intervalMs <= 0)
+        return { stop: () => { } };
+    const timer = setInterval(() => logger.info(progressLine(state, total, Date.now() - began)), intervalMs);
+    timer.unref();
+    return { stop: () => clearInterval(timer) };
+}
+
+// EXTERNAL MODULE: ./node_modules/systeminformation/lib/index.js
+var lib = __nccwpck_require__(2754);
+var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
+;// CONCATENATED MODULE: ./src/inputs/input-definitions.ts
+/**
+ * Every input of the action, with its default: the one list the action, the CLI and the
+ * validation read (a test checks action.yml against it).
+ */
+const INPUT_DEFAULTS = {
+    mode: 'run',
+    priorities: '',
+    'base-branch': 'roadmap',
+    'agent-command': 'poetry run code-developer --priority={priority}',
+    'max-parallel': '2',
+    separation: 'waves',
+    'specs-dir': 'docs/architecture/specs',
+    'roadmap-file': 'docs/roadmap/ROADMAP.md',
+    'branch-template': 'feature/us-{priority:03d}',
+    'worktree-dir': '..',
+    'worktree-files': '',
+    'setup-command': '',
+    'task-timeout-minutes': '60',
+    'max-cpu-percent': '80',
+    'max-memory-percent': '80',
+    'auto-commit': 'true',
+    merge: 'true',
+    push: 'false',
+    cleanup: 'true',
+    'pr-comment': 'true',
+    'pr-number': '',
+    'github-token': '',
+    'log-dir': '',
+    'results-dir': ''
+};
+const INPUT_NAMES = Object.keys(INPUT_DEFAULTS);
+
+;// CONCATENATED MODULE: ./src/inputs/settings.ts
 
 
+
+
+
+
+const MODES = ['run', 'plan', 'task', 'merge'];
+const SEPARATIONS = ['strict', 'waves', 'off'];
+const MAX_PARALLEL = 32;
+/** setTimeout overflows past 24.8 days; a week is already far beyond any agent run. */
+const MAX_TIMEOUT_MINUTES = 7 * 24 * 60;
+/**
+ * Validates every input at once, before anything is touched: the first problem found is
+ * thrown as an InputError naming the input and the bad value.
+ */
+function parseSettings(raw, repo, env = process.env) {
+    const get = (name) => {
+        const value = raw[name];
+        return value === undefined || value.trim() === '' ? INPUT_DEFAULTS[name] : value.trim();
+    };
+    for (const [name, value] of Object.entries(raw)) {
+        if (value?.includes('\0'))
+            throw new InputError(`${name}: contains a NUL character`);
+    }
+    const mode = oneOf(get('mode'), MODES, 'mode');
+    const priorities = parsePriorities(raw.priorities ?? '');
+    const baseBranch = get('base-branch');
+    assertBranchName(baseBranch, 'base-branch');
+    const branchTemplate = get('branch-template');
+    validateBranchTemplate(branchTemplate, priorities);
+    const agentCommand = get('agent-command');
+    return {
+        mode,
+        repo,
+        priorities,
+        baseBranch,
+        agentCommand,
+        maxParallel: parseMaxParallel(get('max-parallel')),
+        separation: oneOf(get('separation'), SEPARATIONS, 'separation'),
+        specsDir: repoPath(get('specs-dir'), 'specs-dir'),
+        roadmapFile: repoPath(get('roadmap-file'), 'roadmap-file'),
+        branchTemplate,
+        worktreeDir: plainPath(get('worktree-dir'), 'worktree-dir'),
+        worktreeFiles: parseWorktreeFiles(raw['worktree-files'] ?? ''),
+        setupCommand: (raw['setup-command'] ?? '').trim(),
+        taskTimeoutMs: timeoutMs(parseNumber(get('task-timeout-minutes'), 'task-timeout-minutes', 0, MAX_TIMEOUT_MINUTES)),
+        maxCpuPercent: parseNumber(get('max-cpu-percent'), 'max-cpu-percent', 1, 100),
+        maxMemoryPercent: parseNumber(get('max-memory-percent'), 'max-memory-percent', 1, 100),
+        autoCommit: parseBoolean(get('auto-commit'), 'auto-commit'),
+        merge: parseBoolean(get('merge'), 'merge'),
+        push: parseBoolean(get('push'), 'push'),
+        cleanup: parseBoolean(get('cleanup'), 'cleanup'),
+        prComment: parseBoolean(get('pr-comment'), 'pr-comment'),
+        prNumber: parsePrNumber(raw['pr-number'] ?? ''),
+        githubToken: (raw['github-token'] ?? '').trim(),
+        logDir: (raw['log-dir'] ?? '').trim()
+            ? plainPath((raw['log-dir'] ?? '').trim(), 'log-dir')
+            : defaultLogDir(env),
+        resultsDir: (raw['results-dir'] ?? '').trim()
+            ? plainPath((raw['results-dir'] ?? '').trim(), 'results-dir')
+            : (0,external_node_path_namespaceObject.join)(env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'parallel-worktree-results')
+    };
+}
+/** Minutes to ms; a timeout too small to count in ms is 1 ms, never 0 (which means none). */
+function timeoutMs(minutes) {
+    return minutes > 0 ? Math.max(1, Math.round(minutes * 60_000)) : 0;
+}
+function defaultLogDir(env) {
+    const runId = env.GITHUB_RUN_ID
+        ? `${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? '1'}`
+        : new Date().toISOString().replace(/[:.]/g, '-');
+    return (0,external_node_path_namespaceObject.join)(env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'parallel-worktree-logs', runId);
+}
+function oneOf(value, allowed, name) {
+    if (allowed.includes(value))
+        return value;
+    throw new InputError(`${name}: "${shorten(value)}" is not one of ${allowed.join(', ')}`);
+}
+function parseNumber(text, name, min, max) {
+    const value = /^[0-9]+(\.[0-9]+)?$/.test(text) ? Number(text) : NaN;
+    if (!Number.isFinite(value) || value < min || value > max) {
+        throw new InputError(`${name}: "${shorten(text)}" is not a number from ${min} to ${max}`);
+    }
+    return value;
+}
+function parseMaxParallel(text) {
+    if (text === 'auto')
+        return 'auto';
+    if (!/^[0-9]+$/.test(text) || Number(text) < 1 || Number(text) > MAX_PARALLEL) {
+        throw new InputError(`max-parallel: "${shorten(text)}" is not a whole number from 1 to ${MAX_PARALLEL}, or auto`);
+    }
+    return Number(text);
+}
+/** The YAML 1.2 core schema's booleans, as @actions/core's getBooleanInput accepts them. */
+function parseBoolean(text, name) {
+    if (['true', 'True', 'TRUE'].includes(text))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(text))
+        return false;
+    throw new InputError(`${name}: "${shorten(text)}" is not true or false`);
+}
+function parsePrNumber(text) {
+    const value = text.trim();
+    if (!value)
+        return null;
+    if (!/^[0-9]+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
+        throw new InputError(`pr-number: "${shorten(value)}" is not a pull request or issue number`);
+    }
+    return Number(value);
+}
+function plainPath(text, name) {
+    if (/[\r\n]/.test(text))
+        throw new InputError(`${name}: "${shorten(text)}" spans several lines`);
+    return text;
+}
+/** A path inside the repository: relative, without `..` escapes. */
+function repoPath(text, name) {
+    plainPath(text, name);
+    const normalised = text.replace(/\\/g, '/').replace(/\/+$/, '');
+    // Judged after backslashes became slashes: `\etc\passwd` is `/etc/passwd`.
+    if ((0,external_node_path_namespaceObject.isAbsolute)(text) ||
+        normalised.startsWith('/') ||
+        /^[A-Za-z]:/.test(text) ||
+        normalised.split('/').includes('..')) {
+        throw new InputError(`${name}: "${shorten(text)}" must be a path inside the repository`);
+    }
+    return normalised.replace(/^\.\//, '');
+}
+function parseWorktreeFiles(text) {
+    const globs = text
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line && !line.startsWith('#'));
+    for (const glob of globs)
+        repoPath(glob, 'worktree-files');
+    return globs;
+}
+
+;// CONCATENATED MODULE: ./src/run/resource-monitor.ts
+
+
+
+
+/**
+ * Samples the machine through systeminformation. Its currentLoad measures CPU use since its
+ * previous call; its first call primes the counters and answers only 500 ms later. So the
+ * first sample here gives memory at once and CPU as unknown, while the priming runs in the
+ * background; every later sample gets CPU use since the one before.
+ */
+function systemSampler() {
+    let priming = null;
+    return async () => {
+        const memory = await lib_default().mem();
+        const memoryPercent = memory.total > 0 ? ((memory.total - memory.available) / memory.total) * 100 : 0;
+        if (!priming) {
+            priming = lib_default().currentLoad().catch(() => undefined);
+            return { cpuPercent: null, memoryPercent };
+        }
+        await priming;
+        const load = await lib_default().currentLoad();
+        return {
+            cpuPercent: Number.isFinite(load.currentLoad) ? load.currentLoad : null,
+            memoryPercent
+        };
+    };
+}
+/** Why a new agent may not start now, or null when it may. */
+function resourceVerdict(sample, limits) {
+    if (sample.cpuPercent !== null && sample.cpuPercent > limits.maxCpuPercent) {
+        return `CPU at ${sample.cpuPercent.toFixed(0)}% (max-cpu-percent ${limits.maxCpuPercent})`;
+    }
+    if (sample.memoryPercent > limits.maxMemoryPercent) {
+        return `memory in use at ${sample.memoryPercent.toFixed(0)}% (max-memory-percent ${limits.maxMemoryPercent})`;
+    }
+    return null;
+}
+const DEFAULT_RESOURCE_INTERVAL_MS = 2000;
+/**
+ * The gate consulted before every start (the seed's monitor never was). It samples on a
+ * steady timer in the background, so that asking it costs nothing and never delays a start:
+ * `verdict()` answers from the latest sample. The first sample is taken when the gate starts.
+ */
+class ResourceGate {
+    limits;
+    logger;
+    sampler;
+    intervalMs;
+    latest = null;
+    timer;
+    started = null;
+    waiters = [];
+    failures = 0;
+    constructor(limits, logger, sampler = systemSampler(), intervalMs = DEFAULT_RESOURCE_INTERVAL_MS) {
+        this.limits = limits;
+        this.logger = logger;
+        this.sampler = sampler;
+        this.intervalMs = intervalMs;
+    }
+    /** Takes the first sample, then keeps sampling every intervalMs until stop(). */
+    start() {
+        this.started ??= this.sample().then(() => this.schedule());
+        return this.started;
+    }
+    stop() {
+        clearTimeout(this.timer);
+        this.timer = undefined;
+        this.started = Promise.resolve();
+        this.wake();
+    }
+    /** The last sample taken, or null before the first. */
+    get sampleNow() {
+        return this.latest;
+    }
+    /** Why a start must wait now (from the latest sample), or null when it may go ahead. */
+    verdict() {
+        return this.latest ? resourceVerdict(this.latest, this.limits) : null;
+    }
+    /** Starts the gate if needed and answers as verdict() does. */
+    async check() {
+        await this.start();
+        return this.verdict();
+    }
+    /** Resolves when the next sample has been taken (or the gate stopped). */
+    nextSample() {
+        return new Promise((resolve) => this.waiters.push(resolve));
+    }
+    schedule() {
+        if (this.started === null)
+            return;
+        this.timer = setTimeout(() => {
+            void this.sample().then(() => {
+                if (this.timer)
+                    this.schedule();
+            });
+        }, this.intervalMs);
+        this.timer.unref();
+    }
+    async sample() {
+        try {
+            this.latest = await this.sampler();
+            this.failures = 0;
+        }
+        catch (error) {
+            // A machine we cannot measure must not stop the run.
+            this.failures += 1;
+            if (this.failures === 3) {
+                this.logger.warning(`Cannot measure CPU and memory (${error.message}): starts are not held back by max-cpu-percent or max-memory-percent`);
+            }
+            this.latest = null;
+        }
+        this.wake();
+    }
+    wake() {
+        const waiters = this.waiters;
+        this.waiters = [];
+        for (const resolve of waiters)
+            resolve();
+    }
+}
+const GIB = 1024 ** 3;
+/** Memory an agent is assumed to need when max-parallel is `auto`. */
+const AUTO_MEMORY_PER_AGENT = 2 * GIB;
+/**
+ * `max-parallel: auto`: one agent per usable core (a container's CPU quota counts), and about
+ * 2 GiB of available memory per agent, from 1 to 32.
+ */
+async function autoParallelism() {
+    return (await explainAutoParallelism()).maxParallel;
+}
+async function explainAutoParallelism() {
+    const memory = await lib_default().mem();
+    const cores = usableCores();
+    const byMemory = Math.floor(memory.available / AUTO_MEMORY_PER_AGENT);
+    const maxParallel = Math.max(1, Math.min(MAX_PARALLEL, cores, byMemory));
+    return { maxParallel, cores, availableMemory: memory.available };
+}
+/** Cores this process may use: affinity, and a cgroup v2 CPU quota where there is one. */
+function usableCores() {
+    const affinity = (0,external_node_os_namespaceObject.availableParallelism)();
+    let quota = Infinity;
+    if (process.platform === 'linux') {
+        try {
+            const [max, period] = (0,external_node_fs_namespaceObject.readFileSync)('/sys/fs/cgroup/cpu.max', 'utf8').trim().split(/\s+/);
+            if (max !== 'max' && Number(period) > 0)
+                quota = Math.floor(Number(max) / Number(period));
+        }
+        catch {
+            // No cgroup v2 quota.
+        }
+    }
+    return Math.max(1, Math.min(affinity, quota));
+}
+
+;// CONCATENATED MODULE: ./src/run/scheduler.ts
+const DEFAULT_MAX_IDLE_WAIT_MS = 10 * 60_000;
+/**
+ * Starts tasks in input order as soon as the tasks they wait on have settled, keeping at most
+ * `maxParallel` running and asking the gate before each start. It wakes on events only: a
+ * task released or settled, a new resource sample while a start is held, cancellation.
+ */
+async function runSchedule(tasks, options) {
+    const { gate, signal, logger } = options;
+    const known = new Set(tasks.map((task) => task.priority));
+    const running = new Set();
+    const finishing = new Set();
+    const settled = new Set();
+    const prepared = new Set();
+    const waiting = [...tasks];
+    const ends = [];
+    const maxIdleWaitMs = options.maxIdleWaitMs ?? DEFAULT_MAX_IDLE_WAIT_MS;
+    const lookahead = options.prepare ? (options.lookahead ?? options.maxParallel) : 0;
+    const state = options.state ?? {
+        running: [],
+        finishing: [],
+        waiting: [],
+        done: [],
+        held: null
+    };
+    let notify = () => { };
+    const onAbort = () => notify();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let heldSince = null;
+    let gaveUp = null;
+    const publish = () => {
+        state.running = [...running];
+        state.finishing = [...finishing];
+        state.waiting = waiting.map((task) => task.priority);
+        state.done = [...settled];
+    };
+    const launch = (task) => {
+        waiting.splice(waiting.indexOf(task), 1);
+        running.add(task.priority);
+        let handle;
+        try {
+            const started = options.start(task.priority);
+            handle = started instanceof Promise ? { released: started, settled: started } : started;
+        }
+        catch (error) {
+            const failed = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+            handle = { released: failed, settled: failed };
+        }
+        const released = handle.released
+            .catch((error) => logger.error(`priority ${task.priority}: ${error.message}`))
+            .finally(() => {
+            running.delete(task.priority);
+            finishing.add(task.priority);
+            publish();
+            notify();
+        });
+        ends.push(Promise.allSettled([released, handle.settled]).then(() => {
+            finishing.delete(task.priority);
+            settled.add(task.priority);
+            publish();
+            notify();
+        }));
+        publish();
+    };
+    try {
+        publish();
+        while (!signal?.aborted) {
+            const changed = new Promise((resolve) => (notify = resolve));
+            const ready = waiting.filter((task) => task.after.every((priority) => settled.has(priority) || !known.has(priority)));
+            const idle = running.size === 0 && finishing.size === 0;
+            if (ready.length === 0 && idle)
+                break;
+            const next = ready[0];
+            if (next && running.size < options.maxParallel) {
+                const reason = gate ? await gate.check() : null;
+                if (signal?.aborted)
+                    break;
+                if (!reason) {
+                    if (state.held) {
+                        logger.info(`Resources are below the limits again: starting priority ${next.priority}`);
+                    }
+                    state.held = null;
+                    heldSince = null;
+                    launch(next);
+                    continue;
+                }
+                if (reason !== state.held)
+                    logger.info(`Priority ${next.priority} waits to start: ${reason}`);
+                state.held = reason;
+                heldSince ??= Date.now();
+                if (idle && Date.now() - heldSince >= maxIdleWaitMs) {
+                    gaveUp = reason;
+                    break;
+                }
+            }
+            for (const task of ready.slice(0, lookahead)) {
+                if (prepared.has(task.priority))
+                    continue;
+                prepared.add(task.priority);
+                options.prepare?.(task.priority);
+            }
+            const wakeUps = [changed];
+            const timers = [];
+            const after = (ms) => new Promise((resolve) => timers.push(setTimeout(resolve, Math.max(0, ms))));
+            if (state.held && gate) {
+                // A timer of our own keeps the process alive while only the gate's sampling runs.
+                wakeUps.push(after(gate.intervalMs));
+                if (gate.nextSample)
+                    wakeUps.push(gate.nextSample());
+                if (idle)
+                    wakeUps.push(after(maxIdleWaitMs - (Date.now() - (heldSince ?? Date.now()))));
+            }
+            await Promise.race(wakeUps);
+            for (const timer of timers)
+                clearTimeout(timer);
+        }
+    }
+    finally {
+        signal?.removeEventListener('abort', onAbort);
+    }
+    await Promise.allSettled(ends);
+    publish();
+    return { notStarted: waiting.map((task) => task.priority), gaveUp };
+}
+
+;// CONCATENATED MODULE: ./src/run/run-stage.ts
 
 
 
@@ -35118,55 +38378,1779 @@ async function preflight(repo, baseBranch, env = process.env) {
 
 const DEFAULT_KILL_GRACE_MS = 10_000;
 /**
+ * The run stage: every `pending` task of the plan through worktree, agent and verdict, at
+ * most max-parallel agents at once, each started when the priorities it waits on are done
+ * and the machine has room. Worktrees of the tasks next in line are made ahead, one at a
+ * time, while agents run; the verdict and worktree removal of a finished agent happen after
+ * its slot is freed. So a slot goes from one agent to the next without waiting on git.
+ */
+async function runAgents(planned, tasks, options) {
+    const { settings, git, logger } = options;
+    const signal = options.signal ?? new AbortController().signal;
+    const began = Date.now();
+    const byPriority = new Map(tasks.map((task) => [task.priority, task]));
+    const runnable = planned.filter((task) => byPriority.get(task.priority)?.status === 'pending');
+    if (runnable.length === 0)
+        return;
+    const maxParallel = await resolveMaxParallel(settings, logger);
+    // Registrations of worktrees an earlier run left and whose folders are gone.
+    await git.exec(['worktree', 'prune']);
+    const baseTip = await BaseTip.resolve(git, settings.baseBranch, logger);
+    const preparer = new Preparer();
+    const ctx = {
+        settings,
+        git,
+        worktrees: new WorktreeManager(git, logger),
+        logger,
+        signal,
+        killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
+        events: options.events ?? {},
+        env: options.env ?? process.env,
+        identity: await git.identityEnv(),
+        baseTip,
+        starting: () => preparer.hold()
+    };
+    const runs = new Map(runnable.map((task) => [task.priority, new TaskRun(byPriority.get(task.priority), ctx)]));
+    const gate = new ResourceGate(settings, logger, options.resourceSampler, options.resourceIntervalMs);
+    await gate.start();
+    const state = { running: [], finishing: [], waiting: [], done: [], held: null };
+    const progress = startProgress(state, runnable.length, logger, options.progressIntervalMs, began);
+    logger.info(`Running ${runnable.length} priorit${runnable.length === 1 ? 'y' : 'ies'}, at most ${maxParallel} at once, from ${settings.baseBranch}`);
+    try {
+        const outcome = await runSchedule(runnable, {
+            maxParallel,
+            gate,
+            signal,
+            logger,
+            state,
+            maxIdleWaitMs: options.maxIdleWaitMs,
+            prepare: (priority) => preparer.ahead(runs.get(priority)),
+            start: (priority) => {
+                const run = runs.get(priority);
+                const released = run.execute();
+                const settled = released
+                    .then(() => run.finish())
+                    .then(() => options.onTaskDone?.(run.task))
+                    .catch((error) => logger.error(`priority ${priority}: ${error.message}`))
+                    .finally(() => preparer.baseMoved([...runs.values()]));
+                return { released, settled };
+            }
+        });
+        preparer.close();
+        for (const priority of outcome.notStarted) {
+            const task = byPriority.get(priority);
+            if (signal.aborted) {
+                task.status = 'cancelled';
+                task.error = 'the run was cancelled before this priority started';
+            }
+            else {
+                task.status = 'skipped';
+                task.error = outcome.gaveUp
+                    ? `not started: ${outcome.gaveUp} while nothing else of this run was running; free resources or raise the limit`
+                    : 'not started: a priority it waits on never finished';
+            }
+        }
+        await Promise.all(outcome.notStarted.map((priority) => runs.get(priority).discard()));
+    }
+    finally {
+        preparer.close();
+        gate.stop();
+        progress.stop();
+    }
+    await git.exec(['worktree', 'prune']);
+}
+async function resolveMaxParallel(settings, logger) {
+    if (settings.maxParallel !== 'auto')
+        return settings.maxParallel;
+    const auto = await explainAutoParallelism();
+    logger.info(`max-parallel auto: ${auto.maxParallel} (${auto.cores} usable core(s); ${(auto.availableMemory / 1024 ** 3).toFixed(1)} GiB memory available, about 2 GiB per agent)`);
+    return auto.maxParallel;
+}
+/**
+ * Work done ahead of the start of tasks (making their worktrees, keeping them current), one
+ * piece at a time, and only while no task is starting: it must never slow a start down.
+ */
+class Preparer {
+    queue = [];
+    busy = false;
+    holds = 0;
+    closed = false;
+    refreshTimer;
+    ahead(run) {
+        this.push(run, () => run.prepare());
+    }
+    /**
+     * Base may have moved (a task was merged): worktrees made ahead follow it, once the burst of
+     * merges that ends a round of agents is over.
+     */
+    baseMoved(runs) {
+        clearTimeout(this.refreshTimer);
+        this.refreshTimer = setTimeout(() => {
+            for (const run of runs) {
+                if (run.waitingAhead && !this.queue.some((item) => item.run === run)) {
+                    this.push(run, () => run.refreshAhead());
+                }
+            }
+        }, REFRESH_DEBOUNCE_MS);
+        this.refreshTimer.unref();
+    }
+    /** A task is starting: work ahead waits until the returned function is called. */
+    hold() {
+        this.holds += 1;
+        return () => {
+            // A little longer: the agent's own start (an interpreter loading) is part of its start.
+            setTimeout(() => {
+                this.holds -= 1;
+                this.pump();
+            }, START_SETTLE_MS).unref();
+        };
+    }
+    close() {
+        this.closed = true;
+        this.queue = [];
+        clearTimeout(this.refreshTimer);
+    }
+    push(run, work) {
+        if (this.closed)
+            return;
+        this.queue.push({ run, work });
+        this.pump();
+    }
+    pump() {
+        if (this.busy || this.holds > 0 || this.closed)
+            return;
+        const next = this.queue.shift();
+        if (!next)
+            return;
+        this.busy = true;
+        void next
+            .work()
+            .catch(() => undefined)
+            .finally(() => {
+            this.busy = false;
+            this.pump();
+        });
+    }
+}
+/** How long after an agent's process started work ahead keeps waiting. */
+const START_SETTLE_MS = 250;
+/** How long base must stay still before worktrees made ahead are moved to its tip. */
+const REFRESH_DEBOUNCE_MS = 300;
+
+;// CONCATENATED MODULE: ./src/engine/task-context.ts
+
+
+/** What running one priority needs, the same in `run` and `task` mode. */
+async function createTaskContext(settings, git, options) {
+    return {
+        settings,
+        git,
+        worktrees: new WorktreeManager(git, options.logger),
+        logger: options.logger,
+        signal: options.signal ?? new AbortController().signal,
+        killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
+        events: options.events ?? {},
+        env: options.env ?? process.env,
+        identity: await git.identityEnv()
+    };
+}
+
+;// CONCATENATED MODULE: ./src/engine/task-mode.ts
+var __addDisposableResource = (undefined && undefined.__addDisposableResource) || function (env, value, async) {
+    if (value !== null && value !== void 0) {
+        if (typeof value !== "object" && typeof value !== "function") throw new TypeError("Object expected.");
+        var dispose, inner;
+        if (async) {
+            if (!Symbol.asyncDispose) throw new TypeError("Symbol.asyncDispose is not defined.");
+            dispose = value[Symbol.asyncDispose];
+        }
+        if (dispose === void 0) {
+            if (!Symbol.dispose) throw new TypeError("Symbol.dispose is not defined.");
+            dispose = value[Symbol.dispose];
+            if (async) inner = dispose;
+        }
+        if (typeof dispose !== "function") throw new TypeError("Object not disposable.");
+        if (inner) dispose = function() { try { inner.call(this); } catch (e) { return Promise.reject(e); } };
+        env.stack.push({ value: value, dispose: dispose, async: async });
+    }
+    else if (async) {
+        env.stack.push({ async: true });
+    }
+    return value;
+};
+var __disposeResources = (undefined && undefined.__disposeResources) || (function (SuppressedError) {
+    return function (env) {
+        function fail(e) {
+            env.error = env.hasError ? new SuppressedError(e, env.error, "An error was suppressed during disposal.") : e;
+            env.hasError = true;
+        }
+        var r, s = 0;
+        function next() {
+            while (r = env.stack.pop()) {
+                try {
+                    if (!r.async && s === 1) return s = 0, env.stack.push(r), Promise.resolve().then(next);
+                    if (r.dispose) {
+                        var result = r.dispose.call(r.value);
+                        if (r.async) return s |= 2, Promise.resolve(result).then(next, function(e) { fail(e); return next(); });
+                    }
+                    else s |= 1;
+                }
+                catch (e) {
+                    fail(e);
+                }
+            }
+            if (s === 1) return env.hasError ? Promise.reject(env.error) : Promise.resolve();
+            if (env.hasError) throw env.error;
+        }
+        return next();
+    };
+})(typeof SuppressedError === "function" ? SuppressedError : function (error, suppressed, message) {
+    var e = new Error(message);
+    return e.name = "SuppressedError", e.error = error, e.suppressed = suppressed, e;
+});
+
+
+
+
+
+
+
+
+function taskResultPath(resultsDir, priority) {
+    return (0,external_node_path_namespaceObject.join)(resultsDir, `task-${priority}.json`);
+}
+/**
+ * `task` mode, one priority per matrix job: its branch from the base, the agent with the same
+ * proof of work, time limit and environment rules as `run` mode, then the branch pushed (also
+ * when the agent failed but left commits: a runner's disk does not outlive the job).
+ */
+async function runOneTask(settings, options) {
+    const env_1 = { stack: [], error: void 0, hasError: false };
+    try {
+        if (settings.priorities.length !== 1) {
+            throw new InputError(`priorities: task mode runs one priority per job, got ${settings.priorities.length} (${settings.priorities.join(', ')}); use a matrix with one priority each`);
+        }
+        const began = Date.now();
+        const { logger } = options;
+        const repository = __addDisposableResource(env_1, await openForChanges(settings, { env: options.env, logger }), true);
+        const { git } = repository;
+        const plan = await buildPlan({ ...settings, repo: git.cwd, separation: 'off' }, git);
+        const task = pendingTask({ ...plan.tasks[0], skip_reason: null }, settings);
+        const baseCommit = await git.run([
+            'rev-parse',
+            '--verify',
+            `refs/heads/${settings.baseBranch}^{commit}`
+        ]);
+        await runTask(task, await createTaskContext(settings, git, options));
+        let pushed = false;
+        if (task.commits > 0) {
+            const error = await pushBranch(git, task.branch);
+            pushed = error === null;
+            if (error) {
+                task.error = [task.error, error].filter(Boolean).join('; ');
+                logger.error(error);
+            }
+            else
+                logger.info(`Pushed ${task.branch} to origin (${task.commits} commit(s))`);
+        }
+        const resultFile = taskResultPath(settings.resultsDir, task.priority);
+        const file = {
+            format: 'parallel-worktree-task/1',
+            task,
+            base_commit: baseCommit,
+            pushed
+        };
+        await (0,promises_namespaceObject.mkdir)(settings.resultsDir, { recursive: true });
+        await (0,promises_namespaceObject.writeFile)(resultFile, `${JSON.stringify(file, null, 2)}\n`);
+        const result = buildResult(settings, plan.separation, [task], began);
+        // Nothing is merged in a task job: it succeeds when its work is done and on origin.
+        result.success = task.status === 'completed' && pushed;
+        return { result, resultFile };
+    }
+    catch (e_1) {
+        env_1.error = e_1;
+        env_1.hasError = true;
+    }
+    finally {
+        const result_1 = __disposeResources(env_1);
+        if (result_1)
+            await result_1;
+    }
+}
+/** Pushes one branch; never forced: a branch of that name with other work on origin stays. */
+async function pushBranch(git, branch) {
+    const origin = await git.exec(['remote', 'get-url', 'origin'], { okExitCodes: [2, 128] });
+    if (origin.exitCode !== 0)
+        return `cannot push ${branch}: this repository has no origin remote`;
+    const push = await git.exec(['push', '--porcelain', 'origin', `refs/heads/${branch}:refs/heads/${branch}`], { okExitCodes: [1, 128] });
+    if (push.exitCode === 0)
+        return null;
+    const rejected = /rejected|non-fast-forward|fetch first/.test(push.stdout + push.stderr);
+    return rejected
+        ? `origin already has a branch ${branch} with other commits; it was not overwritten. Merge or delete it, then run this priority again`
+        : `pushing ${branch} failed: ${(push.stderr || push.stdout).trim().split('\n').slice(-2).join(' ')}`;
+}
+
+;// CONCATENATED MODULE: ./src/merge/worktree-list.ts
+
+
+/** Every worktree of the repository, the user's own checkout first. */
+async function worktree_list_listWorktrees(git) {
+    const { stdout } = await git.exec(['worktree', 'list', '--porcelain', '-z']);
+    return parseWorktreeList(stdout);
+}
+/**
+ * Reads the porcelain format (git-worktree(1), "Porcelain Format") with -z: attributes
+ * `label value` or `label`, each NUL-terminated; an empty attribute ends a record.
+ */
+function parseWorktreeList(output) {
+    const entries = [];
+    let current = null;
+    for (const field of output.split('\0')) {
+        if (field === '') {
+            current = null;
+            continue;
+        }
+        const space = field.indexOf(' ');
+        const label = space === -1 ? field : field.slice(0, space);
+        const value = space === -1 ? '' : field.slice(space + 1);
+        if (label === 'worktree') {
+            current = {
+                path: value,
+                head: null,
+                branch: null,
+                bare: false,
+                detached: false,
+                prunable: false,
+                main: entries.length === 0
+            };
+            entries.push(current);
+        }
+        else if (current) {
+            if (label === 'HEAD')
+                current.head = value;
+            else if (label === 'branch')
+                current.branch = value;
+            else if (label === 'bare')
+                current.bare = true;
+            else if (label === 'detached')
+                current.detached = true;
+            else if (label === 'prunable')
+                current.prunable = true;
+        }
+    }
+    return entries;
+}
+/**
+ * Where a branch is in use, as git itself judges it before moving a branch (`git branch -f`
+ * refuses the same cases): checked out, or being rebased or bisected (the rebase would put
+ * its own result on the branch when it ends, dropping whatever we had put there).
+ */
+async function findBranchUse(git, branch, worktrees) {
+    const ref = `refs/heads/${branch}`;
+    const all = worktrees ?? (await worktree_list_listWorktrees(git));
+    const checkouts = all.filter((wt) => wt.branch === ref && !wt.bare && !wt.prunable);
+    const detached = all.filter((wt) => wt.detached && !wt.prunable);
+    const busy = [];
+    if (detached.length === 0 && checkouts.length === 0)
+        return { checkouts, busy };
+    const adminDirs = await worktreeAdminDirs(git, all);
+    for (const wt of detached) {
+        const admin = adminDirs.get(wt.path);
+        const operation = admin ? await operationOn(admin, branch) : null;
+        if (operation)
+            busy.push({ path: wt.path, operation });
+    }
+    for (const wt of checkouts) {
+        const admin = adminDirs.get(wt.path);
+        const operation = admin ? await operationInProgress(admin) : null;
+        if (operation)
+            busy.push({ path: wt.path, operation });
+    }
+    return { checkouts, busy };
+}
+/** Worktree path → its administrative folder (the common git dir for the main checkout). */
+async function worktreeAdminDirs(git, worktrees) {
+    const common = await commonDir(git);
+    const dirs = new Map();
+    const main = worktrees.find((wt) => wt.main && !wt.bare);
+    if (main)
+        dirs.set(main.path, common);
+    const linked = (0,external_node_path_namespaceObject.join)(common, 'worktrees');
+    const names = await (0,promises_namespaceObject.readdir)(linked).catch(() => []);
+    for (const name of names) {
+        const gitdir = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(linked, name, 'gitdir'), 'utf8').catch(() => null);
+        if (gitdir)
+            dirs.set((0,external_node_path_namespaceObject.dirname)(gitdir.trim()), (0,external_node_path_namespaceObject.join)(linked, name));
+    }
+    return dirs;
+}
+async function operationOn(admin, branch) {
+    const read = (file) => (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(admin, file), 'utf8').then((text) => text.trim(), () => null);
+    for (const file of ['rebase-merge/head-name', 'rebase-apply/head-name']) {
+        if ((await read(file)) === `refs/heads/${branch}`)
+            return 'rebase';
+    }
+    const bisected = await read('BISECT_START');
+    if (bisected === branch || bisected === `refs/heads/${branch}`)
+        return 'bisect';
+    return null;
+}
+/** The state files git leaves while an operation on the checked-out branch is unfinished. */
+const IN_PROGRESS = [
+    ['MERGE_HEAD', 'merge'],
+    ['CHERRY_PICK_HEAD', 'cherry-pick'],
+    ['REVERT_HEAD', 'revert'],
+    ['rebase-apply', 'am'],
+    ['rebase-merge', 'rebase']
+];
+async function operationInProgress(admin) {
+    for (const [file, operation] of IN_PROGRESS) {
+        if (await (0,promises_namespaceObject.access)((0,external_node_path_namespaceObject.join)(admin, file)).then(() => true, () => false))
+            return operation;
+    }
+    return null;
+}
+const commonDirs = new Map();
+/** The repository's common git folder (asked once per folder: it does not change). */
+function commonDir(git) {
+    let dir = commonDirs.get(git.cwd);
+    if (!dir) {
+        dir = git.run(['rev-parse', '--path-format=absolute', '--git-common-dir']);
+        dir.catch(() => commonDirs.delete(git.cwd));
+        commonDirs.set(git.cwd, dir);
+    }
+    return dir;
+}
+
+;// CONCATENATED MODULE: ./src/merge/advance-branch.ts
+
+
+
+
+/**
+ * No hooks for the calls that move the branch (update-ref runs reference-transaction): they
+ * are our mechanics, not the user's commands, and a versioned hooks folder (`.husky/`) may
+ * hold files an agent just wrote, which would run with this process's environment.
+ */
+const QUIET_CONFIG = ['-c', `core.hooksPath=${external_node_os_namespaceObject.devNull}`];
+const LOCK_RETRY_DELAYS_MS = [100, 300, 1000];
+/**
+ * Moves a branch forward from `from` to `to` and keeps every checkout of it true:
+ * - not checked out anywhere: `update-ref <ref> <to> <from>`, a compare-and-swap;
+ * - checked out in one worktree (the user's checkout included): in that worktree,
+ *   `read-tree -m -u <from> <to>` (the two-way merge that checkout and fast-forward use: it
+ *   checks every path before it writes one, and refuses when a file it must write has
+ *   uncommitted changes or the index has conflicts), then the same compare-and-swap. Untracked
+ *   and ignored files in the way are found first (read-tree would overwrite ignored ones).
+ *   Uncommitted changes to files the update does not touch are kept, as `git pull --ff-only`
+ *   keeps them: refusing them too would fail hours of agent work over an unrelated edit, and
+ *   keeping them loses nothing. The checkout ends at `to`, its status showing only what the
+ *   user had changed before. Plumbing rather than `git merge --ff-only`: that one writes
+ *   ORIG_HEAD even when it refuses, runs the post-merge hook and follows merge.autoStash;
+ * - checked out in several worktrees, or being rebased or bisected: refused, nothing changed.
+ */
+async function advanceBranch(git, request, 
+/** Where the branch is in use, when the caller just listed it (read after `from` was). */
+knownUse) {
+    const use = knownUse ?? (await findBranchUse(git, request.branch));
+    if (use.busy.length) {
+        const { path, operation } = use.busy[0];
+        const checkout = use.checkouts.find((wt) => wt.path === path);
+        const where = checkout ? describeCheckout(checkout) : `the worktree ${path}`;
+        const doing = operation === 'rebase' || operation === 'bisect'
+            ? `is being ${operation === 'rebase' ? 'rebased' : 'bisected'} in ${where}`
+            : `is checked out in ${where} with ${operation === 'am' ? 'an am' : `a ${operation}`} in progress`;
+        return refused(`${request.branch} ${doing}; moving it now could be undone or mixed into that ${operation}. ` +
+            `Nothing was changed: finish or abort the ${operation} there, then ${request.remedy}`, path);
+    }
+    if (use.checkouts.length > 1) {
+        return refused(`${request.branch} is checked out in ${use.checkouts.length} worktrees ` +
+            `(${use.checkouts.map((wt) => wt.path).join(', ')}), which cannot all be updated at once. ` +
+            `Nothing was changed: check out another branch in all but one of them, then ${request.remedy}`, use.checkouts[0].path);
+    }
+    if (use.checkouts.length === 1)
+        return fastForwardCheckout(git, use.checkouts[0], request);
+    return compareAndSwap(git, request);
+}
+async function compareAndSwap(git, request) {
+    const ref = `refs/heads/${request.branch}`;
+    const update = await git.exec([...QUIET_CONFIG, 'update-ref', '-m', request.reason, ref, request.to, request.from], { okExitCodes: [1, 128] });
+    if (update.exitCode === 0)
+        return { ok: true, checkout: null };
+    const now = await git.resolveCommit(ref);
+    if (now !== request.from) {
+        return { ...refused(`${request.branch} moved while we updated it`, null), raced: true };
+    }
+    return refused(`git update-ref ${ref} failed: ${gitMessage(update)}`, null);
+}
+async function fastForwardCheckout(git, checkout, request) {
+    const where = describeCheckout(checkout);
+    const ref = `refs/heads/${request.branch}`;
+    const cwd = checkout.path;
+    if (checkout.head !== request.from) {
+        return { ...refused(`${request.branch} moved in ${where}`, cwd), raced: true };
+    }
+    const refuse = (what, files, detail = '') => ({
+        ...refused(`${request.branch} is checked out in ${where} and ${what}` +
+            (files.length ? `: ${files.join(', ')}` : '') +
+            `. Nothing was changed there. Commit, stash or move them in ${cwd}, then ${request.remedy}` +
+            (detail ? ` (git said: ${detail})` : ''), cwd),
+        blockingFiles: files
+    });
+    const inTheWay = await untrackedInTheWay(git, cwd, request.from, request.to);
+    if (inTheWay.length)
+        return refuse('untracked or ignored files are in the way', inTheWay);
+    const read = await withIndexLock(() => git.exec([...QUIET_CONFIG, 'read-tree', '-m', '-u', request.from, request.to], {
+        cwd,
+        okExitCodes: [128]
+    }));
+    if (read.exitCode !== 0) {
+        const lock = /Unable to create '([^']*index\.lock)'/.exec(read.stderr)?.[1];
+        if (lock) {
+            // Not the user's changes: another git holds the index, or one that crashed left its lock.
+            return refused(`${request.branch} is checked out in ${where}, whose index is locked by another git process (${lock} exists). ` +
+                `Nothing was changed there. Once no git is running there (remove ${lock} if one crashed), ${request.remedy}`, cwd);
+        }
+        const what = /resolve your current index/.test(read.stderr)
+            ? 'its index has unresolved conflicts'
+            : /untracked/i.test(read.stderr)
+                ? 'untracked files are in the way'
+                : 'uncommitted changes would be overwritten';
+        return refuse(what, quotedPaths(read.stderr), gitMessage(read));
+    }
+    const update = await git.exec([...QUIET_CONFIG, 'update-ref', '-m', request.reason, ref, request.to, request.from], { cwd, okExitCodes: [1, 128] });
+    if (update.exitCode === 0)
+        return { ok: true, checkout: cwd };
+    // The branch moved between the two steps (milliseconds): put the files back where they were.
+    const back = await withIndexLock(() => git.exec([...QUIET_CONFIG, 'read-tree', '-m', '-u', request.to, request.from], {
+        cwd,
+        okExitCodes: [128]
+    }));
+    const now = await git.resolveCommit(ref);
+    if (back.exitCode === 0 && now !== request.from) {
+        return { ...refused(`${request.branch} moved in ${where}`, cwd), raced: true };
+    }
+    return refused(`updating ${ref} in ${where} failed after its files were updated (${gitMessage(update)})` +
+        (back.exitCode === 0
+            ? '; the files were put back'
+            : `; putting the files back failed too (${gitMessage(back)}): run git status there`), cwd);
+}
+/**
+ * Paths the update would write over that git does not track there: untracked files, and
+ * ignored ones, which read-tree would overwrite silently (it treats ignored files as
+ * expendable). Only paths `to` adds need a look: for the paths `from` has, read-tree's two-way
+ * merge itself refuses when the index or the file differs from `from`. A file where a new
+ * folder goes counts; so does a folder where a new file goes, unless git tracked all of it.
+ * In the common case (the merge only modifies files) this costs no call beyond the diff.
+ */
+async function untrackedInTheWay(git, cwd, from, to) {
+    const diff = await git.run(['diff-tree', '-r', '-z', '--no-renames', '--name-status', from, to], {
+        cwd
+    });
+    const fields = diff.split('\0');
+    const added = [];
+    const deleted = [];
+    for (let k = 0; k + 1 < fields.length; k += 2) {
+        if (fields[k] === 'A')
+            added.push(fields[k + 1]);
+        else if (fields[k] === 'D')
+            deleted.push(fields[k + 1]);
+    }
+    const blocking = new Set();
+    const folders = new Set();
+    for (const path of added) {
+        for (let slash = path.indexOf('/'); slash !== -1; slash = path.indexOf('/', slash + 1)) {
+            folders.add(path.slice(0, slash));
+        }
+        const stat = await (0,promises_namespaceObject.lstat)((0,external_node_path_namespaceObject.join)(cwd, path)).catch(() => null);
+        if (!stat)
+            continue;
+        const below = `${path}/`;
+        if (stat.isDirectory() && deleted.some((gone) => gone.startsWith(below))) {
+            // A tracked folder becomes a file: only what git does not track in it is in the way.
+            if ((await listFiles(git, cwd, ['--others'], [below])).length === 0)
+                continue;
+        }
+        blocking.add(path);
+    }
+    const deletedFiles = new Set(deleted);
+    for (const folder of folders) {
+        if (deletedFiles.has(folder))
+            continue; // a tracked file that becomes a folder
+        const stat = await (0,promises_namespaceObject.lstat)((0,external_node_path_namespaceObject.join)(cwd, folder)).catch(() => null);
+        if (stat && !stat.isDirectory())
+            blocking.add(folder);
+    }
+    return [...blocking].sort();
+}
+/** `git ls-files -z` on literal paths, in batches that fit any command line. */
+async function listFiles(git, cwd, flags, paths) {
+    const files = [];
+    for (let start = 0; start < paths.length;) {
+        let end = start;
+        for (let length = 0; end < paths.length && (end === start || length < 6000); end++) {
+            length += paths[end].length + 1;
+        }
+        const out = await git.run(['--literal-pathspecs', 'ls-files', '-z', ...flags, '--', ...paths.slice(start, end)], { cwd });
+        files.push(...out.split('\0').filter(Boolean));
+        start = end;
+    }
+    return files;
+}
+/** Runs a git call again while another git (an editor, the user) holds the index lock. */
+async function withIndexLock(call) {
+    let result = await call();
+    for (const delay of LOCK_RETRY_DELAYS_MS) {
+        if (result.exitCode === 0 || !/index\.lock/.test(result.stderr))
+            break;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        result = await call();
+    }
+    return result;
+}
+function describeCheckout(checkout) {
+    return checkout.main ? `your checkout ${checkout.path}` : `the worktree ${checkout.path}`;
+}
+function refused(error, checkout) {
+    return { ok: false, raced: false, error, checkout, blockingFiles: [] };
+}
+/** Paths git names in its refusals: `error: Entry 'src/a.ts' not uptodate. Cannot merge.` */
+function quotedPaths(stderr) {
+    const paths = [];
+    for (const line of stderr.split('\n')) {
+        const match = /^error: [^']*'(.+)'/.exec(line);
+        if (match)
+            paths.push(match[1]);
+    }
+    return [...new Set(paths)];
+}
+function gitMessage(output) {
+    const text = (output.stderr || output.stdout).trim().replace(/\s*\n\s*/g, ' ');
+    return text.length > 500 ? `${text.slice(0, 500)}…` : text || `exit ${output.exitCode}`;
+}
+
+;// CONCATENATED MODULE: ./src/merge/git-support.ts
+
+/**
+ * What the merge engine needs from git, and since when: `merge-tree --write-tree` with
+ * `--name-only` and `-z` (2.38) for every merge and forecast; `worktree list --porcelain -z`
+ * (2.36) and `rev-parse --path-format` (2.31) to find checkouts of the base. The run's
+ * preflight refuses older git with exit 2 (MIN_GIT); this check makes the engine safe when
+ * it is used on its own (the library, the bench).
+ */
+async function gitSupportProblem(git) {
+    const version = await git.version();
+    const [major, minor] = MIN_GIT;
+    if (version[0] > major || (version[0] === major && version[1] >= minor))
+        return null;
+    return `git ${version.join('.')} is too old to merge without a checkout: git ${major}.${minor} or newer is needed (merge-tree --write-tree)`;
+}
+
+;// CONCATENATED MODULE: ./src/merge/merge-tree.ts
+/**
+ * Merges two commits in the object store (git >= 2.38): no index, no working tree, no
+ * MERGE_HEAD. Exit 0 is clean, 1 is conflicted; anything else (unrelated histories, a
+ * missing object) throws.
+ */
+async function mergeTrees(git, ours, theirs) {
+    const { stdout, exitCode } = await git.exec(['merge-tree', '--write-tree', '--name-only', '-z', ours, theirs], { okExitCodes: [1] });
+    return parseMergeTree(stdout, exitCode === 0);
+}
+/**
+ * Reads `merge-tree --write-tree --name-only -z` output (git-merge-tree(1), OUTPUT):
+ * `<tree> NUL`, then the conflicted paths each followed by NUL, then one empty field (a NUL)
+ * that opens the messages, each `<n> NUL <path>{n, NUL-ended} <type> NUL <message> NUL`.
+ * Messages come by default only with conflicts, so a clean merge prints `<tree> NUL`.
+ */
+function parseMergeTree(output, clean) {
+    const fields = new FieldReader(output);
+    const tree = fields.next() ?? '';
+    if (!/^[0-9a-f]{40,64}$/.test(tree)) {
+        throw new Error(`merge-tree printed no tree id: "${output.slice(0, 80)}"`);
+    }
+    const conflictFiles = [];
+    for (let field = fields.next(); field; field = fields.next())
+        conflictFiles.push(field);
+    const conflicts = [];
+    while (!fields.done()) {
+        const count = Number(fields.next());
+        if (!Number.isInteger(count) || count < 0)
+            break; // a format we do not know: keep the paths
+        const paths = [];
+        for (let i = 0; i < count; i++)
+            paths.push(fields.next() ?? '');
+        const type = fields.next() ?? '';
+        const message = (fields.next() ?? '').trim();
+        if (type.startsWith('CONFLICT'))
+            conflicts.push({ type, paths, message });
+    }
+    // A conflict that left no higher stage still names its paths in a CONFLICT record.
+    if (!clean && conflictFiles.length === 0) {
+        for (const note of conflicts)
+            conflictFiles.push(...note.paths);
+    }
+    return { clean, tree, conflictFiles: [...new Set(conflictFiles)], conflicts };
+}
+/** NUL-separated fields, read one at a time; the final NUL ends the last field. */
+class FieldReader {
+    text;
+    position = 0;
+    constructor(text) {
+        this.text = text;
+    }
+    done() {
+        return this.position >= this.text.length;
+    }
+    next() {
+        if (this.done())
+            return null;
+        const end = this.text.indexOf('\0', this.position);
+        const stop = end === -1 ? this.text.length : end;
+        const field = this.text.slice(this.position, stop);
+        this.position = stop + 1;
+        return field;
+    }
+}
+/** A short human text for a conflict: the files, and the kinds that are not plain content. */
+function describeConflict(merge) {
+    const kinds = [...new Set(merge.conflicts.map((note) => note.type.replace(/^CONFLICT /, '')))];
+    const files = merge.conflictFiles.join(', ') || '(paths not named by git)';
+    return kinds.length ? `${files} (${kinds.join(', ')})` : files;
+}
+
+;// CONCATENATED MODULE: ./src/merge/forecast.ts
+
+
+const DEFAULT_MAX_PAIR_CHECKS = 1000;
+/**
+ * The merge preflight: each branch against base's tip (merge-tree, objects only, nothing
+ * moves), then the pairs of mergeable branches that could conflict with each other.
+ */
+async function forecastMerges(git, baseBranch, requests, options = {}) {
+    const baseRef = `refs/heads/${baseBranch}`;
+    const refs = requests.map((request) => request.ref ?? `refs/heads/${request.branch}`);
+    const [baseTip, baseTree, ...tips] = await resolveAll(git, [
+        `${baseRef}^{commit}`,
+        `${baseRef}^{tree}`,
+        ...refs.map((ref) => `${ref}^{commit}`)
+    ]);
+    if (!baseTip || !baseTree)
+        throw new Error(`${baseRef} does not name a commit`);
+    const concurrency = options.concurrency ?? Math.max(1, (0,external_node_os_namespaceObject.availableParallelism)());
+    const branches = await mapPool(requests, concurrency, (request, index) => forecastBranch(git, { tip: baseTip, tree: baseTree }, request, refs[index], tips[index]));
+    const candidates = branches.filter((b) => b.outcome === 'clean' || b.outcome === 'conflict');
+    const changes = await mapPool(candidates, concurrency, (b) => changedPaths(git, baseTip, b.tip));
+    const pairs = [];
+    let pairsDisjoint = 0;
+    for (let i = 0; i < candidates.length; i++) {
+        for (let j = i + 1; j < candidates.length; j++) {
+            if (mayConflict(changes[i], changes[j]))
+                pairs.push([i, j]);
+            else
+                pairsDisjoint++;
+        }
+    }
+    const limit = options.maxPairChecks ?? DEFAULT_MAX_PAIR_CHECKS;
+    const checked = pairs.slice(0, limit);
+    const results = await mapPool(checked, concurrency, async ([i, j]) => {
+        const merged = await mergeTrees(git, candidates[i].tip, candidates[j].tip).catch(() => null);
+        return merged && !merged.clean ? merged.conflictFiles : null;
+    });
+    const conflictingPairs = [];
+    checked.forEach(([i, j], k) => {
+        const files = results[k];
+        if (!files)
+            return;
+        const side = (b) => ({
+            branch: b.branch,
+            priority: b.priority
+        });
+        conflictingPairs.push({ a: side(candidates[i]), b: side(candidates[j]), conflictFiles: files });
+    });
+    return {
+        baseBranch,
+        baseTip,
+        branches,
+        conflictingPairs,
+        pairsChecked: checked.length,
+        pairsDisjoint,
+        pairsUnchecked: pairs.length - checked.length
+    };
+}
+async function forecastBranch(git, base, request, ref, tip) {
+    const forecast = {
+        branch: request.branch,
+        priority: request.priority,
+        tip,
+        outcome: 'error',
+        conflictFiles: [],
+        conflicts: [],
+        error: null
+    };
+    if (!tip)
+        return { ...forecast, error: `${ref} does not name a commit` };
+    try {
+        const merged = await mergeTrees(git, base.tip, tip);
+        // Base's own tree back means nothing to add; only then is ancestry worth a call.
+        if (merged.clean && merged.tree === base.tree && (await git.isAncestor(tip, base.tip))) {
+            return { ...forecast, outcome: 'already-merged' };
+        }
+        return {
+            ...forecast,
+            outcome: merged.clean ? 'clean' : 'conflict',
+            conflictFiles: merged.conflictFiles,
+            conflicts: merged.conflicts
+        };
+    }
+    catch (error) {
+        return { ...forecast, error: error.message };
+    }
+}
+/** Object ids of many names in one call (`cat-file --batch-check`); null for a missing one. */
+async function resolveAll(git, names) {
+    const { stdout } = await git.exec(['cat-file', '--batch-check=%(objectname)'], {
+        input: names.map((name) => `${name}\n`).join('')
+    });
+    const lines = stdout.split('\n');
+    return names.map((_, index) => {
+        const line = lines[index] ?? '';
+        return /^[0-9a-f]{40,64}$/.test(line) ? line : null;
+    });
+}
+async function changedPaths(git, baseTip, tip) {
+    const out = await git.run(['diff', '--name-status', '--no-renames', '-z', `${baseTip}...${tip}`]);
+    const fields = out.split('\0');
+    const changes = { paths: new Set(), folders: new Set(), deletes: false };
+    for (let k = 0; k + 1 < fields.length; k += 2) {
+        const [status, path] = [fields[k], fields[k + 1]];
+        if (status === 'D' || status === 'T')
+            changes.deletes = true;
+        changes.paths.add(path);
+        for (let slash = path.indexOf('/'); slash !== -1; slash = path.indexOf('/', slash + 1)) {
+            changes.folders.add(path.slice(0, slash));
+        }
+    }
+    return changes;
+}
+/**
+ * False only when two branches cannot conflict: a conflict needs a path both change, a file
+ * one side has where the other has a folder, or a rename (which needs a deletion) that
+ * could carry one side's change onto the other's paths.
+ */
+function mayConflict(a, b) {
+    if (a.deletes || b.deletes)
+        return true;
+    for (const path of a.paths)
+        if (b.paths.has(path) || b.folders.has(path))
+            return true;
+    for (const path of b.paths)
+        if (a.folders.has(path))
+            return true;
+    return false;
+}
+/** Maps with at most `limit` calls in flight; results in input order. */
+async function mapPool(items, limit, work) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await work(items[index], index);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return results;
+}
+/** The forecast as lines for a log group or a report. */
+function describeForecast(forecast) {
+    const lines = forecast.branches.map((b) => {
+        const head = `PRIORITY ${b.priority} (${b.branch}):`;
+        if (b.outcome === 'clean')
+            return `${head} merges cleanly`;
+        if (b.outcome === 'already-merged')
+            return `${head} already in ${forecast.baseBranch}`;
+        if (b.outcome === 'conflict')
+            return `${head} conflicts with ${forecast.baseBranch} in ${describeConflict(b)}`;
+        return `${head} cannot be checked: ${b.error}`;
+    });
+    for (const pair of forecast.conflictingPairs) {
+        lines.push(`PRIORITY ${pair.a.priority} and PRIORITY ${pair.b.priority} conflict with each other in ${pair.conflictFiles.join(', ')}: whichever merges second is likely to conflict`);
+    }
+    if (forecast.pairsUnchecked) {
+        lines.push(`${forecast.pairsUnchecked} pairs of branches were not checked against each other`);
+    }
+    return lines;
+}
+
+;// CONCATENATED MODULE: ./src/merge/merge-engine.ts
+
+
+
+
+
+function mergeMessage(priority) {
+    return `Merge PRIORITY ${priority} from parallel execution`;
+}
+/**
+ * Merges branches into the base branch in the object store: merge-tree, commit-tree (a
+ * `--no-ff` merge: parents base tip and branch tip), then the base moves by compare-and-swap,
+ * or by a fast-forward in the checkout that has it (see advance-branch). A conflict is judged
+ * by merge-tree's exit status, never by markers, and leaves base, every checkout, index and
+ * file exactly as they were; the branch is kept. Calls are serialised: one merge at a time,
+ * each on the tip the previous one left.
+ */
+class MergeEngine {
+    git;
+    baseBranch;
+    logger;
+    queue = Promise.resolve();
+    support = null;
+    identity = null;
+    raceRetries;
+    constructor(git, baseBranch, logger, options = {}) {
+        this.git = git;
+        this.baseBranch = baseBranch;
+        this.logger = logger;
+        this.raceRetries = options.raceRetries ?? 1;
+    }
+    merge(branch, priority, ref) {
+        return this.serialised(() => this.mergeNow({ branch, priority, ref }));
+    }
+    /** Merges in the order given (deterministic), one by one; a conflict does not stop the rest. */
+    mergeAll(requests) {
+        return this.serialised(async () => {
+            const attempts = [];
+            for (const request of requests)
+                attempts.push(await this.mergeNow(request));
+            return attempts;
+        });
+    }
+    /**
+     * Which branches would merge cleanly into base's current tip, and which conflict with each
+     * other; changes nothing (objects only). Logged, and returned for the report.
+     */
+    async predict(requests, options = {}) {
+        const problem = await this.supportProblem();
+        if (problem)
+            throw new Error(problem);
+        const forecast = await forecastMerges(this.git, this.baseBranch, requests, options);
+        this.logger.group(`Merge forecast: ${forecast.branches.filter((b) => b.outcome === 'clean').length} of ${forecast.branches.length} branches merge cleanly into ${this.baseBranch}`, describeForecast(forecast).join('\n'));
+        return forecast;
+    }
+    /**
+     * Deletes a branch whose work is in base (checked first: a branch is never lost) and that no
+     * worktree has checked out. Returns whether it was deleted.
+     */
+    async deleteMergedBranch(branch) {
+        const ref = `refs/heads/${branch}`;
+        const tip = await this.git.resolveCommit(ref);
+        if (!tip || !(await this.git.isAncestor(tip, `refs/heads/${this.baseBranch}`)))
+            return false;
+        const holder = (await worktree_list_listWorktrees(this.git)).find((wt) => wt.branch === ref);
+        if (holder) {
+            this.logger.debug(`Kept ${branch}: it is checked out in ${holder.path}`);
+            return false;
+        }
+        await this.git.exec(['update-ref', '-d', ref, tip]);
+        return true;
+    }
+    serialised(work) {
+        const next = this.queue.then(work);
+        this.queue = next.catch(() => undefined);
+        return next;
+    }
+    supportProblem() {
+        this.support ??= gitSupportProblem(this.git);
+        return this.support;
+    }
+    async mergeNow(request) {
+        const { branch, priority } = request;
+        const attempt = {
+            outcome: 'failed',
+            commit: null,
+            conflictFiles: [],
+            error: null,
+            branch,
+            priority,
+            conflicts: [],
+            baseBefore: null,
+            checkout: null,
+            retries: 0,
+            alreadyMerged: false
+        };
+        try {
+            const problem = await this.supportProblem();
+            if (problem)
+                return { ...attempt, error: problem };
+            for (;;) {
+                const done = await this.tryMerge(request, attempt);
+                if (done || attempt.retries >= this.raceRetries)
+                    return attempt;
+                attempt.retries++;
+                this.logger.info(`${this.baseBranch} moved while merging ${branch}: merging again on its new tip`);
+            }
+        }
+        catch (error) {
+            attempt.outcome = 'failed';
+            attempt.error = `merging ${branch} into ${this.baseBranch} failed: ${error.message}`;
+            this.logger.error(attempt.error);
+            return attempt;
+        }
+    }
+    /** One merge on base's current tip; false when base moved under it (worth redoing). */
+    async tryMerge(request, attempt) {
+        const { branch, priority } = request;
+        const base = this.baseBranch;
+        const [baseTip, tip, baseTree] = await this.resolve(`refs/heads/${base}`, request.ref ?? `refs/heads/${branch}`);
+        attempt.baseBefore = baseTip;
+        // Where base is checked out, listed while merge-tree runs (after baseTip was read, so a
+        // checkout that moved base since shows as a race).
+        const [merged, use] = await Promise.all([
+            mergeTrees(this.git, baseTip, tip),
+            findBranchUse(this.git, base)
+        ]);
+        // Base's own tree back means nothing to add; only then is ancestry worth a call.
+        if (merged.clean && merged.tree === baseTree && (await this.git.isAncestor(tip, baseTip))) {
+            Object.assign(attempt, {
+                outcome: 'merged',
+                commit: baseTip,
+                alreadyMerged: true,
+                error: null
+            });
+            this.logger.info(`${branch} is already in ${base}: nothing to merge`);
+            return true;
+        }
+        if (!merged.clean) {
+            Object.assign(attempt, {
+                outcome: 'conflict',
+                commit: null,
+                conflictFiles: merged.conflictFiles,
+                conflicts: merged.conflicts,
+                error: null
+            });
+            this.logger.warning(`PRIORITY ${priority}: ${branch} conflicts with ${base} in ${describeConflict(merged)}; ${base} is unchanged and ${branch} is kept`);
+            return true;
+        }
+        this.identity ??= this.git.identityEnv();
+        const commit = await this.git.run(['commit-tree', merged.tree, '-p', baseTip, '-p', tip, '-m', mergeMessage(priority)], { env: await this.identity });
+        const advanced = await advanceBranch(this.git, {
+            branch: base,
+            from: baseTip,
+            to: commit,
+            reason: mergeMessage(priority),
+            remedy: `merge ${branch} again (parallel-worktree merge --priorities ${priority}, or git merge --no-ff ${branch})`
+        }, use);
+        if (advanced.ok) {
+            Object.assign(attempt, {
+                outcome: 'merged',
+                commit,
+                checkout: advanced.checkout,
+                error: null
+            });
+            const where = advanced.checkout ? ` and updated ${advanced.checkout}` : '';
+            this.logger.info(`Merged ${branch} into ${base} (${commit.slice(0, 12)})${where}`);
+            return true;
+        }
+        Object.assign(attempt, {
+            outcome: 'failed',
+            commit: null,
+            checkout: advanced.checkout,
+            error: `${branch} was not merged: ${advanced.error}`
+        });
+        if (!advanced.raced)
+            this.logger.error(`PRIORITY ${priority}: ${attempt.error}`);
+        return !advanced.raced;
+    }
+    /** Base's commit, the branch's commit and base's tree in one call; names what is missing. */
+    async resolve(baseRef, tipRef) {
+        const ids = await this.git.exec(['rev-parse', `${baseRef}^{commit}`, `${tipRef}^{commit}`, `${baseRef}^{tree}`], { okExitCodes: [128] });
+        const [base, tip, tree] = ids.stdout
+            .split('\n')
+            .filter((line) => /^[0-9a-f]{40,64}$/.test(line));
+        if (ids.exitCode === 0 && tree)
+            return [base, tip, tree];
+        for (const ref of [baseRef, tipRef]) {
+            if (!(await this.git.resolveCommit(ref)))
+                throw new Error(`${ref} does not name a commit`);
+        }
+        throw new Error(ids.stderr.trim() || `cannot resolve ${baseRef} and ${tipRef}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/merge/redact.ts
+/**
+ * Removes credentials that a remote URL may carry (`https://x-access-token:TOKEN@host/...`)
+ * from a text git printed, before it is logged or put in a result.
+ */
+function redactCredentials(text) {
+    return text
+        .replace(/([a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi, '$1***@')
+        .replace(/(authorization:\s*(?:basic|bearer|token)\s+)\S+/gi, '$1***');
+}
+
+;// CONCATENATED MODULE: ./src/merge/push.ts
+
+
+
+const DEFAULT_MAX_RETRIES = 3;
+/** Rejections that mean "the remote moved" and are worth a fetch, a merge and a new push. */
+const RACE_REJECTION = /fetch first|non-fast-forward|stale info|cannot lock|failed to (update|lock)/i;
+/**
+ * Pushes the base and the kept branches, never forced. When the remote's base moved since we
+ * branched (someone pushed), its tip is fetched and merged INTO our base with a merge commit,
+ * and the push is tried again, a bounded number of times. Merging theirs into ours rather
+ * than replaying our merges onto theirs keeps every merge commit the result JSON reports
+ * (merge_commit) true and reachable, and needs no second round of conflict handling per
+ * priority. Credentials are never in argv: git uses the repository's own configuration.
+ */
+async function pushResults(git, options) {
+    const { baseBranch, logger } = options;
+    const remote = options.remote ?? 'origin';
+    const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
+    const base = {
+        branch: baseBranch,
+        pushed: false,
+        commit: null,
+        error: null,
+        rescuedAs: null
+    };
+    const kept = [...new Set(options.keptBranches)].filter((branch) => branch !== baseBranch);
+    const branches = kept.map((branch) => ({
+        branch,
+        pushed: false,
+        commit: null,
+        error: null,
+        rescuedAs: null
+    }));
+    const outcome = { pushed: false, retries: 0, error: null, base, branches };
+    const remotes = (await git.run(['remote'])).split('\n');
+    if (!remotes.includes(remote)) {
+        outcome.error = `there is no remote named ${remote}: nothing was pushed`;
+        for (const ref of [base, ...branches])
+            ref.error = outcome.error;
+        logger.error(outcome.error);
+        return outcome;
+    }
+    for (const ref of [base, ...branches]) {
+        ref.commit = await git.resolveCommit(`refs/heads/${ref.branch}`);
+        if (!ref.commit)
+            ref.error = `the branch ${ref.branch} does not exist here`;
+    }
+    const refusedOnce = new Set();
+    const settle = (ref, report) => {
+        const line = report.lines.get(`refs/heads/${ref.branch}`);
+        if (line && line.flag !== '!') {
+            Object.assign(ref, { pushed: true, error: null });
+            return;
+        }
+        ref.pushed = false;
+        if (line)
+            refusedOnce.add(ref.branch);
+        ref.error = line
+            ? `the remote refused it: ${line.summary}`
+            : `git push failed: ${report.failure ?? 'no report for this branch'}`;
+    };
+    const toPush = [base, ...branches].filter((ref) => ref.commit);
+    let report = await push(git, remote, toPush);
+    for (const ref of branches)
+        if (ref.commit)
+            settle(ref, report);
+    if (base.commit)
+        settle(base, report);
+    while (base.commit && !base.pushed && outcome.retries < maxRetries) {
+        if (!RACE_REJECTION.test(base.error ?? ''))
+            break;
+        const next = await integrateRemoteBase(git, remote, baseBranch, base.commit, logger);
+        if (next.error) {
+            base.error = next.error;
+            break;
+        }
+        if (next.alreadyThere) {
+            Object.assign(base, { pushed: true, error: null, commit: next.commit });
+            break;
+        }
+        outcome.retries++;
+        logger.info(next.commit === base.commit
+            ? `${remote} refused ${baseBranch} while another push landed: pushing again`
+            : `${remote}/${baseBranch} moved: merged it into ${baseBranch}, pushing again`);
+        base.commit = next.commit;
+        report = await push(git, remote, [base]);
+        settle(base, report);
+    }
+    // Only a branch the remote refused is pushed under a new name: when the remote cannot be
+    // reached at all, another push would fail the same way.
+    for (const ref of [base, ...branches]) {
+        if (!ref.pushed && ref.commit && refusedOnce.has(ref.branch))
+            await rescue(git, remote, ref, logger);
+    }
+    const failed = [base, ...branches].filter((ref) => !ref.pushed);
+    outcome.pushed = failed.length === 0;
+    if (failed.length) {
+        outcome.error = failed
+            .map((ref) => `${ref.branch}: ${ref.error}${ref.rescuedAs ? ` (its commit was pushed as ${ref.rescuedAs})` : ''}`)
+            .join('; ');
+        logger.error(`Push to ${remote} incomplete: ${outcome.error}`);
+    }
+    else {
+        logger.info(`Pushed ${[base, ...branches].map((ref) => ref.branch).join(', ')} to ${remote}`);
+    }
+    return outcome;
+}
+/** `git push --porcelain`, one refspec per ref; maps each destination ref to its line. */
+async function push(git, remote, refs, destination = (ref) => `refs/heads/${ref.branch}`) {
+    const specs = refs.map((ref) => `${ref.commit}:${destination(ref)}`);
+    const result = await git.exec(['push', '--porcelain', '--no-recurse-submodules', remote, ...specs], {
+        okExitCodes: [1, 128]
+    });
+    const lines = new Map();
+    for (const line of result.stdout.split('\n')) {
+        const match = /^([ +\-*!=])\t([^\t]*)\t(.*)$/.exec(line);
+        if (!match)
+            continue;
+        const dst = match[2].slice(match[2].lastIndexOf(':') + 1);
+        lines.set(dst, { flag: match[1], summary: match[3] });
+    }
+    return { lines, failure: result.exitCode === 0 ? null : push_gitMessage(result) };
+}
+/** Fetches the remote's base and merges it into ours (a merge commit; our commits untouched). */
+async function integrateRemoteBase(git, remote, baseBranch, ours, logger) {
+    const tracking = `refs/remotes/${remote}/${baseBranch}`;
+    const fetched = await git.exec([
+        'fetch',
+        '--no-tags',
+        '--no-recurse-submodules',
+        remote,
+        `+refs/heads/${baseBranch}:${tracking}`
+    ], { okExitCodes: [1, 128] });
+    if (fetched.exitCode !== 0) {
+        return {
+            commit: null,
+            alreadyThere: false,
+            error: `fetching ${remote}/${baseBranch} failed: ${push_gitMessage(fetched)}`
+        };
+    }
+    const theirs = await git.resolveCommit(tracking);
+    if (!theirs)
+        return { commit: null, alreadyThere: false, error: `${remote} has no ${baseBranch}` };
+    if (await git.isAncestor(ours, theirs))
+        return { commit: theirs, alreadyThere: true, error: null };
+    if (await git.isAncestor(theirs, ours)) {
+        // The remote did not move past us: a push raced with ours, try again as it is.
+        return { commit: ours, alreadyThere: false, error: null };
+    }
+    const merged = await mergeTrees(git, ours, theirs);
+    if (!merged.clean) {
+        return {
+            commit: null,
+            alreadyThere: false,
+            error: `${remote}/${baseBranch} moved during the run and conflicts with the merged priorities in ${describeConflict(merged)}; ${baseBranch} was not pushed (merge ${remote}/${baseBranch} into it by hand, then push)`
+        };
+    }
+    const message = `Merge ${remote}/${baseBranch} into ${baseBranch} (parallel-worktree push)`;
+    const commit = await git.run(['commit-tree', merged.tree, '-p', ours, '-p', theirs, '-m', message], {
+        env: await git.identityEnv()
+    });
+    const local = await advanceBranch(git, {
+        branch: baseBranch,
+        from: ours,
+        to: commit,
+        reason: message,
+        remedy: `git pull ${remote} ${baseBranch}`
+    });
+    if (!local.ok) {
+        // The remote still gets the merge (pushed by id): only the local branch stays behind.
+        logger.warning(`${baseBranch} here was left at ${ours.slice(0, 12)}: ${local.error}`);
+    }
+    return { commit, alreadyThere: false, error: null };
+}
+/** Pushes a refused branch's commit under a new name, so the work is on the remote. */
+async function rescue(git, remote, ref, logger) {
+    const name = `parallel-worktree/${ref.branch}-${ref.commit.slice(0, 12)}`;
+    const report = await push(git, remote, [ref], () => `refs/heads/${name}`);
+    const line = report.lines.get(`refs/heads/${name}`);
+    if (line && line.flag !== '!') {
+        ref.rescuedAs = name;
+        logger.warning(`${ref.branch} could not be pushed; its commit ${ref.commit.slice(0, 12)} is on ${remote} as ${name}`);
+    }
+}
+function push_gitMessage(output) {
+    const text = redactCredentials((output.stderr || output.stdout).trim())
+        .split('\n')
+        .filter((line) => !line.startsWith('hint:'))
+        .join(' ');
+    return text.length > 500 ? `${text.slice(0, 500)}…` : text || `exit ${output.exitCode}`;
+}
+
+;// CONCATENATED MODULE: ./src/engine/publish-branches.ts
+
+/**
+ * `push: true` after the merges: the base, and every branch that holds unmerged work, go to
+ * origin (never forced). A failure is reported as a warning and in the failing tasks: the
+ * work stays on the local branches the result names.
+ */
+async function pushAfterMerges(git, settings, tasks, logger, warnings) {
+    if (!settings.push)
+        return;
+    const kept = [];
+    for (const task of tasks) {
+        if (task.merge === 'merged')
+            continue;
+        if (await git.resolveCommit(`refs/heads/${task.branch}`))
+            kept.push(task.branch);
+    }
+    const outcome = await pushResults(git, {
+        baseBranch: settings.baseBranch,
+        keptBranches: kept,
+        logger
+    });
+    if (outcome.pushed) {
+        logger.info(`Pushed ${settings.baseBranch}${kept.length ? ` and ${kept.join(', ')}` : ''} to origin`);
+        return;
+    }
+    warnings.push(`push: ${outcome.error ?? 'not everything reached origin'}`);
+    for (const ref of outcome.branches) {
+        const task = tasks.find((t) => t.branch === ref.branch);
+        if (task && ref.error) {
+            const rescued = ref.rescuedAs ? ` (its commits are on origin as ${ref.rescuedAs})` : '';
+            task.error = [task.error, `push of ${ref.branch} failed: ${ref.error}${rescued}`]
+                .filter(Boolean)
+                .join('; ');
+        }
+    }
+}
+/** After a fan-out merge with push: merged branches leave origin too (their work is in base). */
+async function deleteMergedRemoteBranches(git, tasks, logger) {
+    const merged = tasks.filter((task) => task.merge === 'merged').map((task) => task.branch);
+    if (merged.length === 0)
+        return;
+    const remote = await git.exec(['push', 'origin', '--delete', ...merged], { okExitCodes: [1] });
+    if (remote.exitCode !== 0)
+        logger.debug(`deleting merged branches on origin: ${remote.stderr.trim()}`);
+}
+
+;// CONCATENATED MODULE: ./src/engine/merge-mode.ts
+var merge_mode_addDisposableResource = (undefined && undefined.__addDisposableResource) || function (env, value, async) {
+    if (value !== null && value !== void 0) {
+        if (typeof value !== "object" && typeof value !== "function") throw new TypeError("Object expected.");
+        var dispose, inner;
+        if (async) {
+            if (!Symbol.asyncDispose) throw new TypeError("Symbol.asyncDispose is not defined.");
+            dispose = value[Symbol.asyncDispose];
+        }
+        if (dispose === void 0) {
+            if (!Symbol.dispose) throw new TypeError("Symbol.dispose is not defined.");
+            dispose = value[Symbol.dispose];
+            if (async) inner = dispose;
+        }
+        if (typeof dispose !== "function") throw new TypeError("Object not disposable.");
+        if (inner) dispose = function() { try { inner.call(this); } catch (e) { return Promise.reject(e); } };
+        env.stack.push({ value: value, dispose: dispose, async: async });
+    }
+    else if (async) {
+        env.stack.push({ async: true });
+    }
+    return value;
+};
+var merge_mode_disposeResources = (undefined && undefined.__disposeResources) || (function (SuppressedError) {
+    return function (env) {
+        function fail(e) {
+            env.error = env.hasError ? new SuppressedError(e, env.error, "An error was suppressed during disposal.") : e;
+            env.hasError = true;
+        }
+        var r, s = 0;
+        function next() {
+            while (r = env.stack.pop()) {
+                try {
+                    if (!r.async && s === 1) return s = 0, env.stack.push(r), Promise.resolve().then(next);
+                    if (r.dispose) {
+                        var result = r.dispose.call(r.value);
+                        if (r.async) return s |= 2, Promise.resolve(result).then(next, function(e) { fail(e); return next(); });
+                    }
+                    else s |= 1;
+                }
+                catch (e) {
+                    fail(e);
+                }
+            }
+            if (s === 1) return env.hasError ? Promise.reject(env.error) : Promise.resolve();
+            if (env.hasError) throw env.error;
+        }
+        return next();
+    };
+})(typeof SuppressedError === "function" ? SuppressedError : function (error, suppressed, message) {
+    var e = new Error(message);
+    return e.name = "SuppressedError", e.error = error, e.suppressed = suppressed, e;
+});
+
+
+
+
+
+
+
+
+/**
+ * `merge` mode, the last job of a fan-out: fetches the pushed branches of the priorities,
+ * merges them into the base in the order given with the same engine and promises as `run`
+ * mode, and reports every task with the status and timing its job recorded.
+ */
+async function mergePushed(settings, options) {
+    const env_1 = { stack: [], error: void 0, hasError: false };
+    try {
+        const began = Date.now();
+        const { logger } = options;
+        const repository = merge_mode_addDisposableResource(env_1, await openForChanges(settings, { env: options.env, logger }), true);
+        const { git } = repository;
+        const plan = await buildPlan({ ...settings, repo: git.cwd }, git);
+        const tasks = plan.tasks.map((planned) => pendingTask({ ...planned, skip_reason: null }, settings));
+        await fetchFromOrigin(git, settings.baseBranch, tasks, logger);
+        const merger = new MergeEngine(git, settings.baseBranch, logger);
+        for (const task of tasks)
+            await recordTaskOutcome(git, task, settings, logger);
+        const ready = tasks.filter((task) => task.status === 'completed' && settings.merge);
+        const requests = ready.map((task) => ({ branch: task.branch, priority: task.priority }));
+        if (requests.length > 1)
+            await merger.predict(requests);
+        const attempts = await merger.mergeAll(requests);
+        ready.forEach((task, index) => {
+            const attempt = attempts[index];
+            task.merge = attempt.outcome;
+            task.merge_commit = attempt.commit;
+            task.conflict_files = attempt.conflictFiles;
+            if (attempt.error)
+                task.error = attempt.error;
+        });
+        const warnings = [];
+        await pushAfterMerges(git, settings, tasks, logger, warnings);
+        if (settings.cleanup) {
+            for (const task of tasks) {
+                if (task.merge === 'merged')
+                    await merger.deleteMergedBranch(task.branch);
+            }
+            if (settings.push && warnings.length === 0)
+                await deleteMergedRemoteBranches(git, tasks, logger);
+        }
+        const result = buildResult(settings, plan.separation, tasks, began, warnings);
+        // The run's length is the fan-out's, from the first task's start to now.
+        const starts = tasks.map((task) => Date.parse(task.started_at ?? '')).filter(Number.isFinite);
+        if (starts.length) {
+            result.timings.total_ms = Date.now() - Math.min(...starts);
+            result.timings.speedup =
+                Math.round((result.timings.sum_of_tasks_ms / result.timings.total_ms) * 100) / 100;
+        }
+        return result;
+    }
+    catch (e_1) {
+        env_1.error = e_1;
+        env_1.hasError = true;
+    }
+    finally {
+        const result_1 = merge_mode_disposeResources(env_1);
+        if (result_1)
+            await result_1;
+    }
+}
+/** Local branches of base and of each priority, brought up to origin's where origin is ahead. */
+async function fetchFromOrigin(git, baseBranch, tasks, logger) {
+    const origin = await git.exec(['remote', 'get-url', 'origin'], { okExitCodes: [2, 128] });
+    if (origin.exitCode !== 0) {
+        logger.info('No origin remote: merging the local branches');
+        return;
+    }
+    const remote = await git.run(['ls-remote', '--heads', 'origin']);
+    const onOrigin = new Set(remote.split('\n').map((line) => line.split('\t')[1]?.replace('refs/heads/', '')));
+    const wanted = [baseBranch, ...tasks.map((task) => task.branch)].filter((b) => onOrigin.has(b));
+    if (wanted.length === 0)
+        return;
+    await git.run([
+        'fetch',
+        '--no-tags',
+        'origin',
+        ...wanted.map((branch) => `+refs/heads/${branch}:refs/remotes/origin/${branch}`)
+    ]);
+    for (const branch of wanted) {
+        const theirs = await git.resolveCommit(`refs/remotes/origin/${branch}`);
+        const ours = await git.resolveCommit(`refs/heads/${branch}`);
+        if (!theirs || theirs === ours)
+            continue;
+        if (ours && !(await git.isAncestor(ours, theirs))) {
+            logger.warning(`${branch} differs here and on origin; using this repository's ${branch}`);
+            continue;
+        }
+        // Fast-forward (or create) the local branch; compare-and-swap against what we saw.
+        await git.run(['update-ref', `refs/heads/${branch}`, theirs, ours ?? '']);
+    }
+}
+/** The task as its job recorded it, or as its branch shows when no result reached us. */
+async function recordTaskOutcome(git, task, settings, logger) {
+    const file = await readTaskResult(settings.resultsDir, task.priority);
+    const tip = await git.resolveCommit(`refs/heads/${task.branch}`);
+    if (file) {
+        Object.assign(task, file.task, { merge: 'not-merged', merge_commit: null, conflict_files: [] });
+        if (task.status === 'completed' && !tip) {
+            task.status = 'failed';
+            task.error = `its job reported it completed, but the branch ${task.branch} is neither here nor on origin`;
+        }
+        return;
+    }
+    logger.warning(`No task result for priority ${task.priority} in ${settings.resultsDir}: judging from its branch`);
+    if (!tip) {
+        task.status = 'failed';
+        task.error = 'no result from its task job and no pushed branch';
+        return;
+    }
+    task.commits = await git.countCommits(`refs/heads/${settings.baseBranch}`, tip);
+    const merged = await git.isAncestor(tip, `refs/heads/${settings.baseBranch}`);
+    task.status = task.commits > 0 || merged ? 'completed' : 'no-changes';
+    task.error = 'no task result found (artifact missing); status judged from its pushed branch';
+}
+async function readTaskResult(dir, priority) {
+    try {
+        const parsed = JSON.parse(await (0,promises_namespaceObject.readFile)(taskResultPath(dir, priority), 'utf8'));
+        return parsed.format === 'parallel-worktree-task/1' && parsed.task?.priority === priority
+            ? parsed
+            : null;
+    }
+    catch {
+        return null;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/plan/plan-text.ts
+
+
+const MAX_PATHS_SHOWN = 10;
+const MAX_OVERLAPS_SHOWN = 8;
+const MAX_SHARED_SHOWN = 3;
+const LABEL_WIDTH = 11;
+/**
+ * The plan as people read it in a terminal or a log: the schedule first, then per priority
+ * its spec files, the paths it touches, what it overlaps and why, and its wave.
+ */
+function formatPlan(plan) {
+    const { tasks, separation } = plan;
+    if (tasks.length === 0)
+        return 'Plan: no priorities.\n';
+    const waveOf = new Map();
+    separation.schedule.forEach((wave, index) => {
+        for (const priority of wave)
+            waveOf.set(priority, index + 1);
+    });
+    const skipped = tasks.filter((task) => task.skip_reason);
+    const lines = [];
+    const waves = separation.schedule.length;
+    lines.push(`Plan for ${plural(tasks.length, 'priority', 'priorities')} in ${plural(waves, 'wave', 'waves')}` +
+        (skipped.length ? `, ${skipped.length} skipped` : '') +
+        (separation.unresolved.length ? `, ${separation.unresolved.length} with unknown scope` : ''));
+    separation.schedule.forEach((wave, index) => {
+        const note = index === 0 ? 'starts at once' : 'each starts once the priorities it overlaps are merged';
+        lines.push(`  wave ${index + 1}: ${wave.join(', ')}  (${note})`);
+    });
+    for (const task of skipped)
+        lines.push(`  skipped ${task.priority}: ${task.skip_reason}`);
+    if (!separation.valid) {
+        lines.push(`  unknown scope: ${separation.unresolved.join(', ')}: no spec naming the paths they touch, ` +
+            'so they count as overlapping every other priority');
+    }
+    const overlapsOf = overlapsByPriority(plan);
+    for (const task of tasks) {
+        lines.push('');
+        lines.push(`PRIORITY ${task.priority}: ${standing(task, waveOf.get(task.priority))}`);
+        lines.push(field('spec', task.spec_files.length ? task.spec_files : ['(none found)']));
+        lines.push(field('touches', touchedPaths(task)));
+        const overlaps = overlapsOf.get(task.priority) ?? [];
+        if (overlaps.length) {
+            lines.push(field('overlaps', describeOverlaps(task, overlaps, tasks)));
+        }
+        for (const note of task.notes)
+            lines.push(field('note', [note]));
+    }
+    lines.push('');
+    lines.push('The ROADMAP and the spec files do not count as touched paths: every agent updates its ' +
+        'status lines there.');
+    return `${lines.join('\n')}\n`;
+}
+function standing(task, wave) {
+    if (task.skip_reason)
+        return `skipped (${task.skip_reason})`;
+    if (wave === undefined)
+        return 'not scheduled';
+    if (task.after.length === 0)
+        return `wave ${wave}, starts at once`;
+    return `wave ${wave}, starts after ${task.after.join(', ')} ${task.after.length > 1 ? 'are' : 'is'} merged`;
+}
+function touchedPaths(task) {
+    if (task.paths.length === 0)
+        return ['(unknown)'];
+    const shown = task.paths.slice(0, MAX_PATHS_SHOWN);
+    const hidden = task.paths.length - shown.length;
+    return hidden > 0 ? [...shown, `… and ${hidden} more`] : shown;
+}
+function overlapsByPriority(plan) {
+    const byPriority = new Map();
+    const add = (priority, entry) => {
+        const list = byPriority.get(priority) ?? [];
+        list.push(entry);
+        byPriority.set(priority, list);
+    };
+    for (const [key, paths] of Object.entries(plan.separation.conflicts)) {
+        const [first, second] = key.split(',').map(Number);
+        add(first, { other: second, paths });
+        add(second, { other: first, paths });
+    }
+    const order = new Map(plan.tasks.map((task, index) => [task.priority, index]));
+    for (const list of byPriority.values()) {
+        list.sort((a, b) => (order.get(a.other) ?? 0) - (order.get(b.other) ?? 0));
+    }
+    return byPriority;
+}
+function describeOverlaps(task, overlaps, tasks) {
+    if (task.paths.length === 0) {
+        return [`every other priority: this priority's scope is unknown`];
+    }
+    const byPriority = new Map(tasks.map((other) => [other.priority, other]));
+    const lines = overlaps.slice(0, MAX_OVERLAPS_SHOWN).map(({ other, paths }) => {
+        if (paths.includes(UNKNOWN_SCOPE))
+            return `${other} (its scope is unknown)`;
+        const shown = paths.slice(0, MAX_SHARED_SHOWN).map((path) => {
+            const here = coveringEntry(task, path);
+            const there = coveringEntry(byPriority.get(other), path);
+            const via = [here && `here: ${here}`, there && `${other}: ${there}`].filter(Boolean);
+            return via.length ? `${path} (${via.join('; ')})` : path;
+        });
+        const more = paths.length > MAX_SHARED_SHOWN ? ` and ${paths.length - MAX_SHARED_SHOWN} more` : '';
+        return `${other} on ${shown.join(', ')}${more}`;
+    });
+    const hidden = overlaps.length - lines.length;
+    return hidden > 0 ? [...lines, `… and ${hidden} more priorities`] : lines;
+}
+/** The folder or glob through which a task touches a shared path, when not the path itself. */
+function coveringEntry(task, shared) {
+    if (!task || task.paths.includes(shared))
+        return null;
+    const target = parsePattern(shared);
+    return task.paths.find((path) => overlapOf(parsePattern(path), target) !== null) ?? null;
+}
+function field(label, values) {
+    const pad = ' '.repeat(LABEL_WIDTH + 2);
+    return values
+        .map((value, index) => index === 0 ? `  ${`${label}:`.padEnd(LABEL_WIDTH)}${value}` : `${pad}${value}`)
+        .join('\n');
+}
+function plural(count, one, many) {
+    return `${count} ${count === 1 ? one : many}`;
+}
+
+;// CONCATENATED MODULE: ./src/engine/run-engine.ts
+var run_engine_addDisposableResource = (undefined && undefined.__addDisposableResource) || function (env, value, async) {
+    if (value !== null && value !== void 0) {
+        if (typeof value !== "object" && typeof value !== "function") throw new TypeError("Object expected.");
+        var dispose, inner;
+        if (async) {
+            if (!Symbol.asyncDispose) throw new TypeError("Symbol.asyncDispose is not defined.");
+            dispose = value[Symbol.asyncDispose];
+        }
+        if (dispose === void 0) {
+            if (!Symbol.dispose) throw new TypeError("Symbol.dispose is not defined.");
+            dispose = value[Symbol.dispose];
+            if (async) inner = dispose;
+        }
+        if (typeof dispose !== "function") throw new TypeError("Object not disposable.");
+        if (inner) dispose = function() { try { inner.call(this); } catch (e) { return Promise.reject(e); } };
+        env.stack.push({ value: value, dispose: dispose, async: async });
+    }
+    else if (async) {
+        env.stack.push({ async: true });
+    }
+    return value;
+};
+var run_engine_disposeResources = (undefined && undefined.__disposeResources) || (function (SuppressedError) {
+    return function (env) {
+        function fail(e) {
+            env.error = env.hasError ? new SuppressedError(e, env.error, "An error was suppressed during disposal.") : e;
+            env.hasError = true;
+        }
+        var r, s = 0;
+        function next() {
+            while (r = env.stack.pop()) {
+                try {
+                    if (!r.async && s === 1) return s = 0, env.stack.push(r), Promise.resolve().then(next);
+                    if (r.dispose) {
+                        var result = r.dispose.call(r.value);
+                        if (r.async) return s |= 2, Promise.resolve(result).then(next, function(e) { fail(e); return next(); });
+                    }
+                    else s |= 1;
+                }
+                catch (e) {
+                    fail(e);
+                }
+            }
+            if (s === 1) return env.hasError ? Promise.reject(env.error) : Promise.resolve();
+            if (env.hasError) throw env.error;
+        }
+        return next();
+    };
+})(typeof SuppressedError === "function" ? SuppressedError : function (error, suppressed, message) {
+    var e = new Error(message);
+    return e.name = "SuppressedError", e.error = error, e.suppressed = suppressed, e;
+});
+
+
+
+
+
+
+
+
+/**
  * The whole job on this machine: plan, worktrees, agents within the limits, each completed
  * branch merged as soon as it is done (so that priorities waiting on it start from a base
  * that holds its work), cleanup, and the result.
  */
 async function runParallel(settings, options) {
-    const { logger } = options;
-    const env = options.env ?? process.env;
-    const began = Date.now();
-    const git = await preflight(settings.repo, settings.baseBranch, env);
-    const signal = options.signal ?? new AbortController().signal;
-    const plan = await buildPlan({ ...settings, repo: git.cwd });
-    const tasks = plan.tasks.map((planned) => pendingTask(planned, settings));
-    const byPriority = new Map(tasks.map((task) => [task.priority, task]));
-    const worktrees = new WorktreeManager(git, logger);
-    const merger = new MergeEngine(git, settings.baseBranch, logger);
-    const maxParallel = settings.maxParallel === 'auto' ? await autoParallelism() : settings.maxParallel;
-    const gate = new ResourceGate(settings, logger, options.resourceSampler, options.resourceIntervalMs);
-    const ctx = {
-        settings,
-        git,
-        worktrees,
-        logger,
-        signal,
-        killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
-        events: options.events ?? {},
-        env,
-        identity: await git.identityEnv()
-    };
-    logger.info(`Running ${tasks.filter((t) => t.status === 'pending').length} priorities, at most ${maxParallel} at once, on ${settings.baseBranch}`);
-    const { notStarted } = await runSchedule(plan.tasks.filter((planned) => !planned.skip_reason), {
-        maxParallel,
-        gate,
-        signal,
-        logger,
-        start: async (priority) => {
-            const task = byPriority.get(priority);
-            await runTask(task, ctx);
-            if (task.status === 'completed' && settings.merge)
-                await mergeTask(task, merger, settings);
-            options.events?.taskEnded?.(task);
-        }
-    });
-    for (const priority of notStarted) {
-        const task = byPriority.get(priority);
-        task.status = 'cancelled';
-        task.error = 'the run was cancelled before this priority started';
+    const env_1 = { stack: [], error: void 0, hasError: false };
+    try {
+        const { logger } = options;
+        const env = options.env ?? process.env;
+        const began = Date.now();
+        const repository = run_engine_addDisposableResource(env_1, await openForChanges(settings, { env: env, logger }), true);
+        const { git } = repository;
+        const signal = options.signal ?? new AbortController().signal;
+        const plan = await buildPlan({ ...settings, repo: git.cwd }, git);
+        logger.group(`Plan: ${plan.separation.schedule.length} wave(s)`, formatPlan(plan));
+        const tasks = plan.tasks.map((planned) => pendingTask(planned, settings));
+        const merger = new MergeEngine(git, settings.baseBranch, logger);
+        await runAgents(plan.tasks, tasks, {
+            settings,
+            git,
+            logger,
+            signal,
+            env,
+            killGraceMs: options.killGraceMs,
+            events: options.events,
+            resourceSampler: options.resourceSampler,
+            resourceIntervalMs: options.resourceIntervalMs,
+            progressIntervalMs: options.progressIntervalMs,
+            onTaskDone: async (task) => {
+                if (task.status === 'completed' && settings.merge)
+                    await mergeTask(task, merger, settings);
+                options.events?.taskEnded?.(task);
+            }
+        });
+        const warnings = [];
+        await pushAfterMerges(git, settings, tasks, logger, warnings);
+        return buildResult(settings, plan.separation, tasks, began, warnings);
     }
-    await git.exec(['worktree', 'prune']);
-    return buildResult(settings, plan.separation, tasks, began);
+    catch (e_1) {
+        env_1.error = e_1;
+        env_1.hasError = true;
+    }
+    finally {
+        const result_1 = run_engine_disposeResources(env_1);
+        if (result_1)
+            await result_1;
+    }
 }
 async function mergeTask(task, merger, settings) {
     const attempt = await merger.merge(task.branch, task.priority);
@@ -35187,8 +40171,8 @@ async function mergeTask(task, merger, settings) {
 /** `plan` mode: the separation analysis and schedule; nothing in the repository changes. */
 async function planOnly(settings, env = process.env) {
     const began = Date.now();
-    const git = await preflight(settings.repo, settings.baseBranch, env);
-    const plan = await buildPlan({ ...settings, repo: git.cwd });
+    const { git } = await preflight(settings.repo, settings.baseBranch, { env, createBase: false });
+    const plan = await buildPlan({ ...settings, repo: git.cwd }, git);
     const tasks = plan.tasks.map((planned) => pendingTask(planned, settings));
     const result = buildResult(settings, plan.separation, tasks, began);
     result.success = plan.separation.unresolved.length === 0;
@@ -35198,8 +40182,31 @@ async function planOnly(settings, env = process.env) {
 function matrixOf(plan) {
     return { priority: plan.tasks.filter((task) => !task.skip_reason).map((task) => task.priority) };
 }
+/**
+ * The outputs a fan-out workflow needs: `matrix` (every priority to run), `count` (to guard an
+ * empty matrix, which fails a job), and one matrix per wave (`matrix-wave-1`, …) with
+ * `wave-count`, so that overlapping priorities run after the wave they overlap is merged.
+ */
+function fanOutOutputs(plan) {
+    const skipped = new Set(plan.tasks.filter((task) => task.skip_reason).map((task) => task.priority));
+    const waves = plan.separation.schedule
+        .map((wave) => wave.filter((priority) => !skipped.has(priority)))
+        .filter((wave) => wave.length > 0);
+    const matrix = matrixOf(plan);
+    const outputs = {
+        matrix: JSON.stringify(matrix),
+        count: String(matrix.priority.length),
+        waves: JSON.stringify(waves),
+        'wave-count': String(waves.length)
+    };
+    waves.forEach((wave, index) => {
+        outputs[`matrix-wave-${index + 1}`] = JSON.stringify({ priority: wave });
+    });
+    return outputs;
+}
 
 ;// CONCATENATED MODULE: ./src/engine/execute.ts
+
 
 
 
@@ -35210,78 +40217,14 @@ async function execute(settings, options) {
             return { result: await runParallel(settings, options), extraOutputs: {} };
         case 'plan': {
             const { plan, result } = await planOnly(settings, options.env);
-            return { result, plan, extraOutputs: { matrix: JSON.stringify(matrixOf(plan)) } };
+            return { result, plan, extraOutputs: fanOutOutputs(plan) };
         }
-        default:
-            throw new InputError(`mode: "${settings.mode}" is not available in this version yet`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/run/leftover-cleanup.ts
-
-
-
-/**
- * After a run that did not finish (cancelled job, killed coordinator): stop every agent tree
- * it recorded, save what each worktree holds uncommitted in a commit on its branch, remove the
- * worktrees. Branches are kept. Problems are warnings: cleanup must not fail a job.
- */
-async function cleanupLeftovers(leftovers, logger, graceMs = 5000) {
-    await stopGroups(leftovers.pids, graceMs);
-    const git = new GitCommandManager(leftovers.repo);
-    const manager = new WorktreeManager(git, logger);
-    const identity = await git.identityEnv().catch(() => ({}));
-    for (const worktree of leftovers.worktrees) {
-        try {
-            if ((0,external_node_fs_namespaceObject.existsSync)(worktree.path)) {
-                const here = git.at(worktree.path);
-                if (await here.run(['status', '--porcelain'])) {
-                    await here.run(['add', '-A']);
-                    await here.run([
-                        'commit',
-                        '--no-verify',
-                        '-q',
-                        '-m',
-                        `WIP PRIORITY ${worktree.priority}: uncommitted changes saved after the run was stopped`
-                    ], { env: identity });
-                    logger.info(`Saved uncommitted work of priority ${worktree.priority} on ${worktree.branch}`);
-                }
-            }
-            await manager.remove(worktree.path);
-            logger.info(`Removed worktree ${worktree.path} (branch ${worktree.branch} kept)`);
+        case 'task': {
+            const { result, resultFile } = await runOneTask(settings, options);
+            return { result, extraOutputs: { 'result-file': resultFile } };
         }
-        catch (error) {
-            logger.warning(`Could not clean up ${worktree.path}: ${error.message}`);
-        }
-    }
-    await git.exec(['worktree', 'prune'], { okExitCodes: [128] }).catch(() => undefined);
-}
-/** TERM to each process group, KILL to those still there after the grace time. */
-async function stopGroups(pids, graceMs) {
-    const alive = (pid) => {
-        try {
-            process.kill(-pid, 0);
-            return true;
-        }
-        catch {
-            return false;
-        }
-    };
-    const living = pids.filter(alive);
-    for (const pid of living)
-        signal(pid, 'SIGTERM');
-    const until = Date.now() + graceMs;
-    while (living.some(alive) && Date.now() < until)
-        await new Promise((r) => setTimeout(r, 100));
-    for (const pid of living.filter(alive))
-        signal(pid, 'SIGKILL');
-}
-function signal(pid, name) {
-    try {
-        process.kill(-pid, name);
-    }
-    catch {
-        // already gone
+        case 'merge':
+            return { result: await mergePushed(settings, options), extraOutputs: {} };
     }
 }
 
@@ -35301,11 +40244,19 @@ function readActionInputs() {
 
 ;// CONCATENATED MODULE: ./src/action/action-logger.ts
 
+/** Annotations this step has made so far: they share the runner's caps with the report's. */
+const annotationsMade = { error: 0, warning: 0 };
 /** The engine's logger on a runner: log lines, annotations and groups through @actions/core. */
 const actionLogger = {
     info: (message) => info(message),
-    warning: (message, file) => warning(message, file ? { file } : {}),
-    error: (message, file) => error(message, file ? { file } : {}),
+    warning: (message, file) => {
+        annotationsMade.warning += 1;
+        core_warning(message, file ? { file } : {});
+    },
+    error: (message, file) => {
+        annotationsMade.error += 1;
+        error(message, file ? { file } : {});
+    },
     debug: (message) => core_debug(message),
     group: (title, body) => {
         startGroup(title);
@@ -35314,57 +40265,6236 @@ const actionLogger = {
     }
 };
 
-;// CONCATENATED MODULE: ./src/report/summary.ts
-const STATUS_ICON = {
+;// CONCATENATED MODULE: ./src/report/format.ts
+// Small text helpers every report shares: durations, escaping, quoting, truncation.
+/** `3m 12s`, `1h 04m`, `4.2s`: short and unambiguous. */
+function formatDuration(ms) {
+    if (!Number.isFinite(ms) || ms < 0)
+        return '—';
+    if (Math.round(ms / 100) < 600)
+        return `${(Math.round(ms / 100) / 10).toFixed(1)}s`;
+    const totalSeconds = Math.round(ms / 1000);
+    const hours = Math.floor(totalSeconds / 3600);
+    const minutes = Math.floor((totalSeconds % 3600) / 60);
+    const seconds = totalSeconds % 60;
+    if (hours > 0)
+        return `${hours}h ${String(minutes).padStart(2, '0')}m`;
+    return `${minutes}m ${String(seconds).padStart(2, '0')}s`;
+}
+function format_plural(count, one, many = `${one}s`) {
+    return `${count} ${count === 1 ? one : many}`;
+}
+function byteLength(text) {
+    return Buffer.byteLength(text, 'utf8');
+}
+/** At most `max` characters, cut on a code point, with what was left out said. */
+function truncate(text, max, note = '…') {
+    if (text.length <= max)
+        return text;
+    const chars = Array.from(text.slice(0, Math.max(0, max - note.length)));
+    // slice() may have split a surrogate pair: Array.from keeps the orphan, drop it.
+    const last = chars.at(-1);
+    if (last && last.length === 1 && /[\uD800-\uDBFF]/.test(last))
+        chars.pop();
+    return chars.join('') + note;
+}
+/** The first non-empty line, for a table cell or a one-line message. */
+function firstLine(text) {
+    if (!text)
+        return '';
+    return (text
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .find((line) => line !== '') ?? '');
+}
+// A zero-width space after `@` and `#` keeps agent output from mentioning people or linking
+// issues in a pull-request comment; it renders the same.
+const ZERO_WIDTH_SPACE = '\u200B';
+/**
+ * Untrusted text (agent errors, file names) as inline Markdown: no HTML, no emphasis, no
+ * table breaks, no mentions. Newlines become spaces.
+ */
+function escapeInline(text) {
+    return text
+        .replace(/\r?\n/g, ' ')
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/([\\`*_[\]#|~])/g, '\\$1')
+        .replace(/@(?=\w)/g, `@${ZERO_WIDTH_SPACE}`)
+        .replace(/\\#(?=\d)/g, `\\#${ZERO_WIDTH_SPACE}`);
+}
+/** Inline code that holds any text: the fence is longer than any run of backticks inside. */
+function code(text) {
+    const clean = text.replace(/\r?\n/g, ' ');
+    const longest = Math.max(0, ...Array.from(clean.matchAll(/`+/g), (match) => match[0].length));
+    const fence = '`'.repeat(longest + 1);
+    const pad = clean.startsWith('`') || clean.endsWith('`') ? ' ' : '';
+    return `${fence}${pad}${clean}${pad}${fence}`;
+}
+/** A fenced block that holds any text: the fence is longer than any run of backticks inside. */
+function codeBlock(text, language = '') {
+    const longest = Math.max(0, ...Array.from(text.matchAll(/`{3,}/g), (match) => match[0].length));
+    const fence = '`'.repeat(Math.max(3, longest + 1));
+    return `${fence}${language}\n${text.replace(/\s+$/, '')}\n${fence}`;
+}
+/** A word for a POSIX shell: left bare when that is safe, single-quoted otherwise. */
+function format_shellQuote(word) {
+    if (/^[A-Za-z0-9_./@%+=:,-]+$/.test(word))
+        return word;
+    return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+;// CONCATENATED MODULE: ./src/report/outcome.ts
+function outcomeOf(task) {
+    if (task.merge === 'merged')
+        return 'merged';
+    if (task.merge === 'conflict')
+        return 'conflict';
+    if (task.merge === 'failed')
+        return 'merge-failed';
+    return task.status;
+}
+const OUTCOME_ICON = {
+    merged: '✅',
+    conflict: '⚔️',
+    'merge-failed': '❌',
     completed: '✅',
-    'no-changes': '⚪',
     failed: '❌',
     'timed-out': '⏱️',
     cancelled: '🛑',
+    'no-changes': '⚪',
     skipped: '⏭️',
     pending: '⏳',
     running: '🏃'
 };
-function seconds(ms) {
-    return ms >= 60_000
-        ? `${Math.floor(ms / 60_000)}m ${Math.round((ms % 60_000) / 1000)}s`
-        : `${(ms / 1000).toFixed(1)}s`;
+/** How the outcome reads in a sentence ("2 conflicted"). */
+const OUTCOME_WORD = {
+    merged: 'merged',
+    conflict: 'conflicted',
+    'merge-failed': 'failed to merge',
+    completed: 'completed, not merged',
+    failed: 'failed',
+    'timed-out': 'timed out',
+    cancelled: 'cancelled',
+    'no-changes': 'made no changes',
+    skipped: 'skipped',
+    pending: 'pending',
+    running: 'still running'
+};
+/** Worst first: the order in which a reader should look at them. */
+const SEVERITY = [
+    'conflict',
+    'merge-failed',
+    'failed',
+    'timed-out',
+    'cancelled',
+    'no-changes',
+    'skipped',
+    'completed',
+    'running',
+    'pending',
+    'merged'
+];
+/** The number of priorities per outcome, worst first, leaving out the empty ones. */
+function countOutcomes(result) {
+    const counts = new Map();
+    for (const task of result.tasks) {
+        const outcome = outcomeOf(task);
+        counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
+    }
+    return SEVERITY.filter((outcome) => counts.has(outcome)).map((outcome) => [
+        outcome,
+        counts.get(outcome)
+    ]);
 }
-/** The outcome in one line. */
+/** Outcomes that need someone to act: everything but merged, pending and running. */
+function needsAttention(outcome) {
+    return !['merged', 'pending', 'running'].includes(outcome);
+}
+
+;// CONCATENATED MODULE: ./src/report/problems.ts
+
+
+const MESSAGE_ERROR_CHARS = 600;
+const LEVEL = {
+    conflict: 'error',
+    'merge-failed': 'error',
+    failed: 'error',
+    'timed-out': 'error',
+    cancelled: 'warning',
+    'no-changes': 'warning',
+    skipped: 'notice'
+};
+function errorText(task) {
+    return truncate((task.error ?? '').trim(), MESSAGE_ERROR_CHARS);
+}
+function logHint(task) {
+    return task.log_file ? ` Log: ${task.log_file}` : '';
+}
+function describe(task, outcome, base) {
+    const p = task.priority;
+    const error = errorText(task);
+    switch (outcome) {
+        case 'conflict':
+            return {
+                priority: p,
+                outcome,
+                title: `PRIORITY ${p} conflicts with ${base}`,
+                message: `${task.branch} could not be merged into ${base}: conflicts in ` +
+                    `${task.conflict_files.join(', ') || 'unknown files'}. The branch was kept; ` +
+                    'the job summary shows the commands to resolve it.',
+                file: task.conflict_files[0]
+            };
+        case 'merge-failed':
+            return {
+                priority: p,
+                outcome,
+                title: `PRIORITY ${p} could not be merged`,
+                message: `Merging ${task.branch} into ${base} failed: ${error || 'unknown error'}. The branch was kept.`
+            };
+        case 'failed':
+            return {
+                priority: p,
+                outcome,
+                title: `PRIORITY ${p} failed`,
+                message: `${task.exit_code !== null ? `Exit code ${task.exit_code}` : 'Failed'}` +
+                    ` after ${formatDuration(task.duration_ms)}: ${error || 'no error message'}.${logHint(task)}`
+            };
+        case 'timed-out':
+            return {
+                priority: p,
+                outcome,
+                title: `PRIORITY ${p} timed out`,
+                message: `Stopped after ${formatDuration(task.duration_ms)}: ${error || 'the agent ran past task-timeout-minutes'}.${logHint(task)}`
+            };
+        case 'cancelled':
+            return {
+                priority: p,
+                outcome,
+                title: `PRIORITY ${p} was cancelled`,
+                message: `${error || 'The run was cancelled.'}${task.commits > 0 ? ` Its ${task.commits} commit(s) are kept on ${task.branch}.` : ''}${logHint(task)}`
+            };
+        case 'no-changes':
+            return {
+                priority: p,
+                outcome,
+                title: `PRIORITY ${p} made no changes`,
+                message: `The agent exited ${task.exit_code ?? 0} but left nothing to merge on ${task.branch}.${logHint(task)}`
+            };
+        default:
+            return {
+                priority: p,
+                outcome,
+                title: `PRIORITY ${p} was skipped`,
+                message: error || 'It was not started.'
+            };
+    }
+}
+/** Every priority that needs someone to act, in input order, one problem each. */
+function listProblems(result) {
+    const problems = [];
+    for (const task of result.tasks) {
+        const outcome = outcomeOf(task);
+        const level = LEVEL[outcome];
+        if (!level)
+            continue;
+        problems.push({ ...describe(task, outcome, result.base_branch), level });
+    }
+    return problems;
+}
+/** A one-line form of a problem's error, for a table cell or a terminal line. */
+function shortError(task, max = 120) {
+    return truncate(firstLine(task.error), max);
+}
+
+;// CONCATENATED MODULE: ./src/report/annotations.ts
+
+
+/** What a runner shows per step; the rest are dropped silently (field notes). */
+const RUNNER_ANNOTATION_CAPS = { error: 10, warning: 10, notice: 10 };
+const LEVELS = ['error', 'warning', 'notice'];
+const MESSAGE_CHARS = 2000;
+const LEVEL_NOUN = {
+    error: 'error',
+    warning: 'warning',
+    notice: 'notice'
+};
+/** True when the runner would not show every problem: the summary then lists them all. */
+function annotationsCapped(problems, caps = RUNNER_ANNOTATION_CAPS) {
+    return LEVELS.some((level) => problems.filter((p) => p.level === level).length > caps[level]);
+}
+function aggregate(level, rest) {
+    const ids = rest.map((problem) => problem.priority);
+    const shown = ids.length > 20 ? `${ids.slice(0, 20).join(', ')}, …` : ids.join(', ');
+    const noun = rest.length === 1 ? LEVEL_NOUN[level] : `${LEVEL_NOUN[level]}s`;
+    return {
+        level,
+        title: `${rest.length} more ${noun}`,
+        message: `${rest.length} more ${noun} (PRIORITY ${shown}) not shown as annotations: the job summary lists every problem.`
+    };
+}
+/**
+ * One annotation per problem (conflict on its first conflicting file, failure, timeout,
+ * cancellation, no changes, skip), within the runner's caps per level: beyond a cap the
+ * last slot says how many more there are and points to the summary. `caps` lets the caller
+ * leave room for annotations it made itself.
+ */
+function planAnnotations(result, caps = RUNNER_ANNOTATION_CAPS) {
+    const problems = listProblems(result);
+    const annotations = [];
+    for (const level of LEVELS) {
+        const cap = Math.max(0, caps[level]);
+        const atLevel = problems.filter((problem) => problem.level === level);
+        const fits = atLevel.length <= cap;
+        const shown = fits ? atLevel : atLevel.slice(0, Math.max(0, cap - 1));
+        for (const problem of shown) {
+            annotations.push({
+                level,
+                title: problem.title,
+                message: truncate(problem.message, MESSAGE_CHARS),
+                ...(problem.file ? { file: problem.file } : {})
+            });
+        }
+        if (!fits && cap > 0)
+            annotations.push(aggregate(level, atLevel.slice(shown.length)));
+    }
+    return annotations;
+}
+
+;// CONCATENATED MODULE: ./src/report/github-event.ts
+
+// Events whose payload names the pull request or issue that triggered the run.
+const PULL_REQUEST_EVENTS = new Set([
+    'pull_request',
+    'pull_request_target',
+    'pull_request_review',
+    'pull_request_review_comment'
+]);
+const ISSUE_EVENTS = new Set(['issues', 'issue_comment']);
+function positiveInteger(value) {
+    return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : null;
+}
+/**
+ * The number of the pull request or issue named by the triggering event, read from
+ * GITHUB_EVENT_PATH when asked (not when a module loads, as @actions/github's context does),
+ * or null with the reason.
+ */
+function eventIssueNumber(env) {
+    const name = env.GITHUB_EVENT_NAME ?? '';
+    if (!PULL_REQUEST_EVENTS.has(name) && !ISSUE_EVENTS.has(name)) {
+        return {
+            number: null,
+            why: `the ${name ? `\`${name}\`` : 'unknown'} event names no pull request or issue`
+        };
+    }
+    const path = env.GITHUB_EVENT_PATH;
+    if (!path)
+        return { number: null, why: 'GITHUB_EVENT_PATH is not set' };
+    let payload;
+    try {
+        payload = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'));
+    }
+    catch (error) {
+        return { number: null, why: `the event file could not be read: ${error.message}` };
+    }
+    const number = PULL_REQUEST_EVENTS.has(name)
+        ? (positiveInteger(payload.pull_request?.number) ?? positiveInteger(payload.number))
+        : positiveInteger(payload.issue?.number);
+    return number
+        ? { number, why: `the \`${name}\` event` }
+        : { number: null, why: `the \`${name}\` event payload has no number` };
+}
+/**
+ * Where to comment: the triggering pull request or issue, else `pr-number` (contract:
+ * "the pull request or issue to comment on when the event names none"), else nowhere.
+ */
+function commentTarget(env, prNumber) {
+    const [owner, repo, ...extra] = (env.GITHUB_REPOSITORY ?? '').split('/');
+    if (!owner || !repo || extra.length) {
+        return { target: null, why: 'GITHUB_REPOSITORY is not set (owner/name)' };
+    }
+    const fromEvent = eventIssueNumber(env);
+    if (fromEvent.number) {
+        return {
+            target: { owner, repo, number: fromEvent.number, source: 'event' },
+            why: fromEvent.why
+        };
+    }
+    if (prNumber)
+        return {
+            target: { owner, repo, number: prNumber, source: 'input' },
+            why: 'the pr-number input'
+        };
+    return { target: null, why: `${fromEvent.why} and pr-number is empty` };
+}
+/** The page of this run, for links in reports. */
+function runUrl(env) {
+    if (!env.GITHUB_REPOSITORY || !env.GITHUB_RUN_ID)
+        return undefined;
+    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+    return `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`;
+}
+
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
+
+
+class Context {
+    /**
+     * Hydrate the context from the environment
+     */
+    constructor() {
+        var _a, _b, _c;
+        this.payload = {};
+        if (process.env.GITHUB_EVENT_PATH) {
+            if ((0,external_fs_.existsSync)(process.env.GITHUB_EVENT_PATH)) {
+                this.payload = JSON.parse((0,external_fs_.readFileSync)(process.env.GITHUB_EVENT_PATH, { encoding: 'utf8' }));
+            }
+            else {
+                const path = process.env.GITHUB_EVENT_PATH;
+                process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${external_os_.EOL}`);
+            }
+        }
+        this.eventName = process.env.GITHUB_EVENT_NAME;
+        this.sha = process.env.GITHUB_SHA;
+        this.ref = process.env.GITHUB_REF;
+        this.workflow = process.env.GITHUB_WORKFLOW;
+        this.action = process.env.GITHUB_ACTION;
+        this.actor = process.env.GITHUB_ACTOR;
+        this.job = process.env.GITHUB_JOB;
+        this.runAttempt = parseInt(process.env.GITHUB_RUN_ATTEMPT, 10);
+        this.runNumber = parseInt(process.env.GITHUB_RUN_NUMBER, 10);
+        this.runId = parseInt(process.env.GITHUB_RUN_ID, 10);
+        this.apiUrl = (_a = process.env.GITHUB_API_URL) !== null && _a !== void 0 ? _a : `https://api.github.com`;
+        this.serverUrl = (_b = process.env.GITHUB_SERVER_URL) !== null && _b !== void 0 ? _b : `https://github.com`;
+        this.graphqlUrl =
+            (_c = process.env.GITHUB_GRAPHQL_URL) !== null && _c !== void 0 ? _c : `https://api.github.com/graphql`;
+    }
+    get issue() {
+        const payload = this.payload;
+        return Object.assign(Object.assign({}, this.repo), { number: (payload.issue || payload.pull_request || payload).number });
+    }
+    get repo() {
+        if (process.env.GITHUB_REPOSITORY) {
+            const [owner, repo] = process.env.GITHUB_REPOSITORY.split('/');
+            return { owner, repo };
+        }
+        if (this.payload.repository) {
+            return {
+                owner: this.payload.repository.owner.login,
+                repo: this.payload.repository.name
+            };
+        }
+        throw new Error("context.repo requires a GITHUB_REPOSITORY environment variable like 'owner/repo'");
+    }
+}
+//# sourceMappingURL=context.js.map
+// EXTERNAL MODULE: ./node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
+var http_client_lib = __nccwpck_require__(9659);
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/internal/utils.js
+var utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+function getAuthString(token, options) {
+    if (!token && !options.auth) {
+        throw new Error('Parameter token or opts.auth is required');
+    }
+    else if (token && options.auth) {
+        throw new Error('Parameters token and opts.auth may not both be specified');
+    }
+    return typeof options.auth === 'string' ? options.auth : `token ${token}`;
+}
+function getProxyAgent(destinationUrl) {
+    const hc = new http_client_lib.HttpClient();
+    return hc.getAgent(destinationUrl);
+}
+function getProxyAgentDispatcher(destinationUrl) {
+    const hc = new http_client_lib.HttpClient();
+    return hc.getAgentDispatcher(destinationUrl);
+}
+function getProxyFetch(destinationUrl) {
+    const httpDispatcher = getProxyAgentDispatcher(destinationUrl);
+    const proxyFetch = (url, opts) => utils_awaiter(this, void 0, void 0, function* () {
+        return (0,undici.fetch)(url, Object.assign(Object.assign({}, opts), { dispatcher: httpDispatcher }));
+    });
+    return proxyFetch;
+}
+function getApiBaseUrl() {
+    return process.env['GITHUB_API_URL'] || 'https://api.github.com';
+}
+function getUserAgentWithOrchestrationId(baseUserAgent) {
+    var _a;
+    const orchId = (_a = process.env['ACTIONS_ORCHESTRATION_ID']) === null || _a === void 0 ? void 0 : _a.trim();
+    if (orchId) {
+        const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+        const tag = `actions_orchestration_id/${sanitizedId}`;
+        if (baseUserAgent === null || baseUserAgent === void 0 ? void 0 : baseUserAgent.includes(tag))
+            return baseUserAgent;
+        const ua = baseUserAgent ? `${baseUserAgent} ` : '';
+        return `${ua}${tag}`;
+    }
+    return baseUserAgent;
+}
+//# sourceMappingURL=utils.js.map
+;// CONCATENATED MODULE: ./node_modules/universal-user-agent/index.js
+function getUserAgent() {
+  if (typeof navigator === "object" && "userAgent" in navigator) {
+    return navigator.userAgent;
+  }
+
+  if (typeof process === "object" && process.version !== undefined) {
+    return `Node.js/${process.version.substr(1)} (${process.platform}; ${
+      process.arch
+    })`;
+  }
+
+  return "<environment undetectable>";
+}
+
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/register.js
+// @ts-check
+
+function register(state, name, method, options) {
+  if (typeof method !== "function") {
+    throw new Error("method for before hook must be a function");
+  }
+
+  if (!options) {
+    options = {};
+  }
+
+  if (Array.isArray(name)) {
+    return name.reverse().reduce((callback, name) => {
+      return register.bind(null, state, name, callback, options);
+    }, method)();
+  }
+
+  return Promise.resolve().then(() => {
+    if (!state.registry[name]) {
+      return method(options);
+    }
+
+    return state.registry[name].reduce((method, registered) => {
+      return registered.hook.bind(null, method, options);
+    }, method)();
+  });
+}
+
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/add.js
+// @ts-check
+
+function addHook(state, kind, name, hook) {
+  const orig = hook;
+  if (!state.registry[name]) {
+    state.registry[name] = [];
+  }
+
+  if (kind === "before") {
+    hook = (method, options) => {
+      return Promise.resolve()
+        .then(orig.bind(null, options))
+        .then(method.bind(null, options));
+    };
+  }
+
+  if (kind === "after") {
+    hook = (method, options) => {
+      let result;
+      return Promise.resolve()
+        .then(method.bind(null, options))
+        .then((result_) => {
+          result = result_;
+          return orig(result, options);
+        })
+        .then(() => {
+          return result;
+        });
+    };
+  }
+
+  if (kind === "error") {
+    hook = (method, options) => {
+      return Promise.resolve()
+        .then(method.bind(null, options))
+        .catch((error) => {
+          return orig(error, options);
+        });
+    };
+  }
+
+  state.registry[name].push({
+    hook: hook,
+    orig: orig,
+  });
+}
+
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/remove.js
+// @ts-check
+
+function removeHook(state, name, method) {
+  if (!state.registry[name]) {
+    return;
+  }
+
+  const index = state.registry[name]
+    .map((registered) => {
+      return registered.orig;
+    })
+    .indexOf(method);
+
+  if (index === -1) {
+    return;
+  }
+
+  state.registry[name].splice(index, 1);
+}
+
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/index.js
+// @ts-check
+
+
+
+
+
+// bind with array of arguments: https://stackoverflow.com/a/21792913
+const bind = Function.bind;
+const bindable = bind.bind(bind);
+
+function bindApi(hook, state, name) {
+  const removeHookRef = bindable(removeHook, null).apply(
+    null,
+    name ? [state, name] : [state]
+  );
+  hook.api = { remove: removeHookRef };
+  hook.remove = removeHookRef;
+  ["before", "error", "after", "wrap"].forEach((kind) => {
+    const args = name ? [state, kind, name] : [state, kind];
+    hook[kind] = hook.api[kind] = bindable(addHook, null).apply(null, args);
+  });
+}
+
+function Singular() {
+  const singularHookName = Symbol("Singular");
+  const singularHookState = {
+    registry: {},
+  };
+  const singularHook = register.bind(null, singularHookState, singularHookName);
+  bindApi(singularHook, singularHookState, singularHookName);
+  return singularHook;
+}
+
+function Collection() {
+  const state = {
+    registry: {},
+  };
+
+  const hook = register.bind(null, state);
+  bindApi(hook, state);
+
+  return hook;
+}
+
+/* harmony default export */ const before_after_hook = ({ Singular, Collection });
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/endpoint/dist-bundle/index.js
+// pkg/dist-src/defaults.js
+
+
+// pkg/dist-src/version.js
+var VERSION = "0.0.0-development";
+
+// pkg/dist-src/defaults.js
+var userAgent = `octokit-endpoint.js/${VERSION} ${getUserAgent()}`;
+var DEFAULTS = {
+  method: "GET",
+  baseUrl: "https://api.github.com",
+  headers: {
+    accept: "application/vnd.github.v3+json",
+    "user-agent": userAgent
+  },
+  mediaType: {
+    format: ""
+  }
+};
+
+// pkg/dist-src/util/lowercase-keys.js
+function dist_bundle_lowercaseKeys(object) {
+  if (!object) {
+    return {};
+  }
+  return Object.keys(object).reduce((newObj, key) => {
+    newObj[key.toLowerCase()] = object[key];
+    return newObj;
+  }, {});
+}
+
+// pkg/dist-src/util/is-plain-object.js
+function isPlainObject(value) {
+  if (typeof value !== "object" || value === null) return false;
+  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === null) return true;
+  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
+  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
+}
+
+// pkg/dist-src/util/merge-deep.js
+function mergeDeep(defaults, options) {
+  const result = Object.assign({}, defaults);
+  Object.keys(options).forEach((key) => {
+    if (isPlainObject(options[key])) {
+      if (!(key in defaults)) Object.assign(result, { [key]: options[key] });
+      else result[key] = mergeDeep(defaults[key], options[key]);
+    } else {
+      Object.assign(result, { [key]: options[key] });
+    }
+  });
+  return result;
+}
+
+// pkg/dist-src/util/remove-undefined-properties.js
+function removeUndefinedProperties(obj) {
+  for (const key in obj) {
+    if (obj[key] === void 0) {
+      delete obj[key];
+    }
+  }
+  return obj;
+}
+
+// pkg/dist-src/merge.js
+function merge(defaults, route, options) {
+  if (typeof route === "string") {
+    let [method, url] = route.split(" ");
+    options = Object.assign(url ? { method, url } : { url: method }, options);
+  } else {
+    options = Object.assign({}, route);
+  }
+  options.headers = dist_bundle_lowercaseKeys(options.headers);
+  removeUndefinedProperties(options);
+  removeUndefinedProperties(options.headers);
+  const mergedOptions = mergeDeep(defaults || {}, options);
+  if (options.url === "/graphql") {
+    if (defaults && defaults.mediaType.previews?.length) {
+      mergedOptions.mediaType.previews = defaults.mediaType.previews.filter(
+        (preview) => !mergedOptions.mediaType.previews.includes(preview)
+      ).concat(mergedOptions.mediaType.previews);
+    }
+    mergedOptions.mediaType.previews = (mergedOptions.mediaType.previews || []).map((preview) => preview.replace(/-preview/, ""));
+  }
+  return mergedOptions;
+}
+
+// pkg/dist-src/util/add-query-parameters.js
+function addQueryParameters(url, parameters) {
+  const separator = /\?/.test(url) ? "&" : "?";
+  const names = Object.keys(parameters);
+  if (names.length === 0) {
+    return url;
+  }
+  return url + separator + names.map((name) => {
+    if (name === "q") {
+      return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
+    }
+    return `${name}=${encodeURIComponent(parameters[name])}`;
+  }).join("&");
+}
+
+// pkg/dist-src/util/extract-url-variable-names.js
+var urlVariableRegex = /\{[^{}}]+\}/g;
+function removeNonChars(variableName) {
+  return variableName.replace(/(?:^\W+)|(?:(?<!\W)\W+$)/g, "").split(/,/);
+}
+function extractUrlVariableNames(url) {
+  const matches = url.match(urlVariableRegex);
+  if (!matches) {
+    return [];
+  }
+  return matches.map(removeNonChars).reduce((a, b) => a.concat(b), []);
+}
+
+// pkg/dist-src/util/omit.js
+function omit(object, keysToOmit) {
+  const result = { __proto__: null };
+  for (const key of Object.keys(object)) {
+    if (keysToOmit.indexOf(key) === -1) {
+      result[key] = object[key];
+    }
+  }
+  return result;
+}
+
+// pkg/dist-src/util/url-template.js
+function encodeReserved(str) {
+  return str.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
+    if (!/%[0-9A-Fa-f]/.test(part)) {
+      part = encodeURI(part).replace(/%5B/g, "[").replace(/%5D/g, "]");
+    }
+    return part;
+  }).join("");
+}
+function encodeUnreserved(str) {
+  return encodeURIComponent(str).replace(/[!'()*]/g, function(c) {
+    return "%" + c.charCodeAt(0).toString(16).toUpperCase();
+  });
+}
+function encodeValue(operator, value, key) {
+  value = operator === "+" || operator === "#" ? encodeReserved(value) : encodeUnreserved(value);
+  if (key) {
+    return encodeUnreserved(key) + "=" + value;
+  } else {
+    return value;
+  }
+}
+function isDefined(value) {
+  return value !== void 0 && value !== null;
+}
+function isKeyOperator(operator) {
+  return operator === ";" || operator === "&" || operator === "?";
+}
+function getValues(context, operator, key, modifier) {
+  var value = context[key], result = [];
+  if (isDefined(value) && value !== "") {
+    if (typeof value === "string" || typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
+      value = value.toString();
+      if (modifier && modifier !== "*") {
+        value = value.substring(0, parseInt(modifier, 10));
+      }
+      result.push(
+        encodeValue(operator, value, isKeyOperator(operator) ? key : "")
+      );
+    } else {
+      if (modifier === "*") {
+        if (Array.isArray(value)) {
+          value.filter(isDefined).forEach(function(value2) {
+            result.push(
+              encodeValue(operator, value2, isKeyOperator(operator) ? key : "")
+            );
+          });
+        } else {
+          Object.keys(value).forEach(function(k) {
+            if (isDefined(value[k])) {
+              result.push(encodeValue(operator, value[k], k));
+            }
+          });
+        }
+      } else {
+        const tmp = [];
+        if (Array.isArray(value)) {
+          value.filter(isDefined).forEach(function(value2) {
+            tmp.push(encodeValue(operator, value2));
+          });
+        } else {
+          Object.keys(value).forEach(function(k) {
+            if (isDefined(value[k])) {
+              tmp.push(encodeUnreserved(k));
+              tmp.push(encodeValue(operator, value[k].toString()));
+            }
+          });
+        }
+        if (isKeyOperator(operator)) {
+          result.push(encodeUnreserved(key) + "=" + tmp.join(","));
+        } else if (tmp.length !== 0) {
+          result.push(tmp.join(","));
+        }
+      }
+    }
+  } else {
+    if (operator === ";") {
+      if (isDefined(value)) {
+        result.push(encodeUnreserved(key));
+      }
+    } else if (value === "" && (operator === "&" || operator === "?")) {
+      result.push(encodeUnreserved(key) + "=");
+    } else if (value === "") {
+      result.push("");
+    }
+  }
+  return result;
+}
+function parseUrl(template) {
+  return {
+    expand: expand.bind(null, template)
+  };
+}
+function expand(template, context) {
+  var operators = ["+", "#", ".", "/", ";", "?", "&"];
+  template = template.replace(
+    /\{([^\{\}]+)\}|([^\{\}]+)/g,
+    function(_, expression, literal) {
+      if (expression) {
+        let operator = "";
+        const values = [];
+        if (operators.indexOf(expression.charAt(0)) !== -1) {
+          operator = expression.charAt(0);
+          expression = expression.substr(1);
+        }
+        expression.split(/,/g).forEach(function(variable) {
+          var tmp = /([^:\*]*)(?::(\d+)|(\*))?/.exec(variable);
+          values.push(getValues(context, operator, tmp[1], tmp[2] || tmp[3]));
+        });
+        if (operator && operator !== "+") {
+          var separator = ",";
+          if (operator === "?") {
+            separator = "&";
+          } else if (operator !== "#") {
+            separator = operator;
+          }
+          return (values.length !== 0 ? operator : "") + values.join(separator);
+        } else {
+          return values.join(",");
+        }
+      } else {
+        return encodeReserved(literal);
+      }
+    }
+  );
+  if (template === "/") {
+    return template;
+  } else {
+    return template.replace(/\/$/, "");
+  }
+}
+
+// pkg/dist-src/parse.js
+function parse(options) {
+  let method = options.method.toUpperCase();
+  let url = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
+  let headers = Object.assign({}, options.headers);
+  let body;
+  let parameters = omit(options, [
+    "method",
+    "baseUrl",
+    "url",
+    "headers",
+    "request",
+    "mediaType"
+  ]);
+  const urlVariableNames = extractUrlVariableNames(url);
+  url = parseUrl(url).expand(parameters);
+  if (!/^http/.test(url)) {
+    url = options.baseUrl + url;
+  }
+  const omittedParameters = Object.keys(options).filter((option) => urlVariableNames.includes(option)).concat("baseUrl");
+  const remainingParameters = omit(parameters, omittedParameters);
+  const isBinaryRequest = /application\/octet-stream/i.test(headers.accept);
+  if (!isBinaryRequest) {
+    if (options.mediaType.format) {
+      headers.accept = headers.accept.split(/,/).map(
+        (format) => format.replace(
+          /application\/vnd(\.\w+)(\.v3)?(\.\w+)?(\+json)?$/,
+          `application/vnd$1$2.${options.mediaType.format}`
+        )
+      ).join(",");
+    }
+    if (url.endsWith("/graphql")) {
+      if (options.mediaType.previews?.length) {
+        const previewsFromAcceptHeader = headers.accept.match(/(?<![\w-])[\w-]+(?=-preview)/g) || [];
+        headers.accept = previewsFromAcceptHeader.concat(options.mediaType.previews).map((preview) => {
+          const format = options.mediaType.format ? `.${options.mediaType.format}` : "+json";
+          return `application/vnd.github.${preview}-preview${format}`;
+        }).join(",");
+      }
+    }
+  }
+  if (["GET", "HEAD"].includes(method)) {
+    url = addQueryParameters(url, remainingParameters);
+  } else {
+    if ("data" in remainingParameters) {
+      body = remainingParameters.data;
+    } else {
+      if (Object.keys(remainingParameters).length) {
+        body = remainingParameters;
+      }
+    }
+  }
+  if (!headers["content-type"] && typeof body !== "undefined") {
+    headers["content-type"] = "application/json; charset=utf-8";
+  }
+  if (["PATCH", "PUT"].includes(method) && typeof body === "undefined") {
+    body = "";
+  }
+  return Object.assign(
+    { method, url, headers },
+    typeof body !== "undefined" ? { body } : null,
+    options.request ? { request: options.request } : null
+  );
+}
+
+// pkg/dist-src/endpoint-with-defaults.js
+function endpointWithDefaults(defaults, route, options) {
+  return parse(merge(defaults, route, options));
+}
+
+// pkg/dist-src/with-defaults.js
+function withDefaults(oldDefaults, newDefaults) {
+  const DEFAULTS2 = merge(oldDefaults, newDefaults);
+  const endpoint2 = endpointWithDefaults.bind(null, DEFAULTS2);
+  return Object.assign(endpoint2, {
+    DEFAULTS: DEFAULTS2,
+    defaults: withDefaults.bind(null, DEFAULTS2),
+    merge: merge.bind(null, DEFAULTS2),
+    parse
+  });
+}
+
+// pkg/dist-src/index.js
+var endpoint = withDefaults(null, DEFAULTS);
+
+
+;// CONCATENATED MODULE: ./node_modules/content-type/dist/index.js
+/*!
+ * content-type
+ * Copyright(c) 2015 Douglas Christopher Wilson
+ * MIT Licensed
+ */
+const SP = 32; // " "
+const HTAB = 9; // "\t"
+const SEMI = 59; // ";"
+const EQ = 61; // "="
+const DQUOTE = 34; // '"'
+const BSLASH = 92; // "\\"
+const COMMA = 44; // ","
+const LOWER_CASE = 1;
+const OWS = 2;
+const SEMI_FLAG = 4;
+const COMMA_FLAG = 8;
+const TOKEN_FLAG = 16;
+const NON_ASCII = 0xff00;
+const CASE_FLAGS = LOWER_CASE | NON_ASCII;
+/**
+ * Character flags used to normalize HTTP field values while scanning.
+ * Out-of-range reads intentionally coerce to zero in bitwise expressions.
+ */
+const CHAR_MAP = new Uint8Array(0x100);
+CHAR_MAP[HTAB] |= OWS;
+CHAR_MAP[SP] |= OWS;
+CHAR_MAP[SEMI] |= SEMI_FLAG;
+CHAR_MAP[COMMA] |= COMMA_FLAG;
+for (let code = 0x80 /* non-ASCII */; code <= 0xff; code++) {
+    CHAR_MAP[code] |= LOWER_CASE;
+}
+for (const char of "!#$%&'*+-.^_`|~") {
+    CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
+}
+for (let code = 0x30 /* 0 */; code <= 0x39 /* 9 */; code++) {
+    CHAR_MAP[code] |= TOKEN_FLAG;
+}
+for (let code = 0x41 /* A */; code <= 0x5a /* Z */; code++) {
+    CHAR_MAP[code] |= LOWER_CASE | TOKEN_FLAG;
+}
+for (let code = 0x61 /* a */; code <= 0x7a /* z */; code++) {
+    CHAR_MAP[code] |= TOKEN_FLAG;
+}
+/**
+ * Null object perf optimization. Faster than `Object.create(null)` and `{ __proto__: null }`.
+ */
+const NullObject = /* @__PURE__ */ (() => {
+    const C = function () { };
+    C.prototype = Object.create(null);
+    return C;
+})();
+/**
+ * Validate a type string against RFC 9110.
+ */
+function isTypeValid(type, start = 0, end = type.length) {
+    let hasSlash = false;
+    for (let index = start; index < end; index++) {
+        const code = type.charCodeAt(index);
+        if (code === 47 /* / */) {
+            if (hasSlash || index === start || index >= end - 1)
+                return false;
+            hasSlash = true;
+        }
+        else if (!isTokenCode(code)) {
+            return false;
+        }
+    }
+    return hasSlash;
+}
+/**
+ * Validate a token against RFC 9110.
+ */
+function isTokenValid(token, start = 0, end = token.length) {
+    if (start >= end)
+        return false;
+    for (let index = start; index < end; index++) {
+        if (!isTokenCode(token.charCodeAt(index)))
+            return false;
+    }
+    return true;
+}
+/**
+ * Check whether a character code belongs to the token production in RFC 9110.
+ */
+function isTokenCode(code) {
+    return (CHAR_MAP[code] & TOKEN_FLAG) !== 0;
+}
+/**
+ * Serialize a parameter value.
+ */
+function parameterValue(str) {
+    const len = str.length;
+    if (len === 0)
+        return '""';
+    let index = 0;
+    while (index < len && isTokenCode(str.charCodeAt(index)))
+        index++;
+    if (index === len)
+        return str;
+    let result = '"';
+    let start = 0;
+    while (index < len) {
+        const code = str.charCodeAt(index);
+        if (code !== HTAB && (code < SP || code === 127 || code > 255)) {
+            throw new TypeError(`Invalid parameter value: ${str}`);
+        }
+        if (code === 34 /* " */ || code === 92 /* \\ */) {
+            result += `${str.slice(start, index)}\\`;
+            start = index;
+        }
+        index++;
+    }
+    return `${result}${str.slice(start)}"`;
+}
+/**
+ * Format an object into a `Content-Type` header.
+ */
+function format(obj) {
+    const { type, parameters } = obj;
+    if (!type || !isTypeValid(type)) {
+        throw new TypeError(`Invalid type: ${type}`);
+    }
+    let result = type;
+    if (parameters) {
+        for (const param of Object.keys(parameters)) {
+            if (!isTokenValid(param)) {
+                throw new TypeError(`Invalid parameter name: ${param}`);
+            }
+            result += `; ${param}=${parameterValue(parameters[param])}`;
+        }
+    }
+    return result;
+}
+/**
+ * Parse a `Content-Type` header.
+ */
+function dist_parse(header, options) {
+    const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
+    const len = header.length;
+    let valueStart = options?.start ?? 0;
+    while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
+        valueStart++;
+    }
+    let index = valueStart;
+    let typeFlags = 0;
+    let whitespace = -1;
+    let stop = options?.parameters === false ? COMMA_FLAG : 0;
+    while (index < len) {
+        const code = header.charCodeAt(index);
+        const flags = CHAR_MAP[code];
+        if ((flags & stopFlags) !== 0) {
+            stop |= flags & COMMA_FLAG;
+            break;
+        }
+        if ((flags & OWS) !== 0) {
+            if (whitespace === -1)
+                whitespace = index;
+        }
+        else {
+            whitespace = -1;
+        }
+        typeFlags |= (code & NON_ASCII) | flags;
+        index++;
+    }
+    const valueEnd = whitespace === -1 ? index : whitespace;
+    const value = header.slice(valueStart, valueEnd);
+    const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
+    if (index === len || stop !== 0) {
+        return { type, index, parameters: new NullObject() };
+    }
+    return parseParameters(header, type, index, len, stopFlags);
+}
+/**
+ * Parses the parameters of a `Content-Type` header starting at the given index.
+ */
+function parseParameters(header, type, index, len, stopFlags) {
+    const parameters = new NullObject();
+    parameter: while (index < len) {
+        index++; // Skip over ;
+        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+            index++;
+        }
+        const keyStart = index;
+        let keyFlags = 0;
+        let keyWhitespace = -1;
+        while (index < len) {
+            const code = header.charCodeAt(index);
+            const flags = CHAR_MAP[code];
+            if ((flags & stopFlags) !== 0) {
+                if ((flags & COMMA_FLAG) !== 0)
+                    break parameter;
+                continue parameter;
+            }
+            if (code === EQ) {
+                const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
+                const value = header.slice(keyStart, keyEnd);
+                const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
+                index++;
+                while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+                    index++;
+                }
+                if (index < len && header.charCodeAt(index) === DQUOTE) {
+                    const quotedStart = ++index;
+                    let escaped = false;
+                    while (index < len) {
+                        const code = header.charCodeAt(index);
+                        if (code === DQUOTE) {
+                            if (parameters[key] === undefined) {
+                                parameters[key] = escaped
+                                    ? unescapeQuotedPairs(header, quotedStart, index)
+                                    : header.slice(quotedStart, index);
+                            }
+                            index++;
+                            let stop = 0;
+                            // Discard characters between quote and delimiter.
+                            while (index < len) {
+                                const code = header.charCodeAt(index);
+                                const flags = CHAR_MAP[code];
+                                if ((flags & stopFlags) !== 0) {
+                                    stop = flags & COMMA_FLAG;
+                                    break;
+                                }
+                                index++;
+                            }
+                            if (stop !== 0)
+                                break parameter;
+                            continue parameter;
+                        }
+                        if (code === BSLASH && index + 1 < len) {
+                            escaped = true;
+                            index += 2;
+                            continue;
+                        }
+                        index++;
+                    }
+                    continue parameter;
+                }
+                const valueStart = index;
+                let stop = 0;
+                let valueWhitespace = -1;
+                while (index < len) {
+                    const code = header.charCodeAt(index);
+                    const flags = CHAR_MAP[code];
+                    if ((flags & stopFlags) !== 0) {
+                        stop = flags & COMMA_FLAG;
+                        break;
+                    }
+                    if ((flags & OWS) !== 0) {
+                        if (valueWhitespace === -1)
+                            valueWhitespace = index;
+                    }
+                    else {
+                        valueWhitespace = -1;
+                    }
+                    index++;
+                }
+                if (parameters[key] === undefined) {
+                    const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
+                    parameters[key] = header.slice(valueStart, valueEnd);
+                }
+                if (stop !== 0)
+                    break parameter;
+                continue parameter;
+            }
+            if ((flags & OWS) !== 0) {
+                if (keyWhitespace === -1)
+                    keyWhitespace = index;
+            }
+            else {
+                keyWhitespace = -1;
+            }
+            keyFlags |= (code & NON_ASCII) | flags;
+            index++;
+        }
+    }
+    return { type, index, parameters };
+}
+/**
+ * Remove backslashes from quoted pairs in a known-terminated quoted string body.
+ */
+function unescapeQuotedPairs(str, start, end) {
+    let result = "";
+    for (let index = start; index < end; index++) {
+        if (str.charCodeAt(index) === BSLASH) {
+            result += str.slice(start, index);
+            start = ++index;
+        }
+    }
+    return result + str.slice(start, end);
+}
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/json-with-bigint/json-with-bigint.js
+const intRegex = /^-?\d+$/;
+const noiseValue = /^-?\d+n+$/; // Noise - strings that match the custom format before being converted to it
+const originalStringify = JSON.stringify;
+const originalParse = JSON.parse;
+const customFormat = /^-?\d+n$/;
+
+const bigIntsStringify = /([\[:])?"(-?\d+)n"($|\s*[,\}\]])/g;
+const noiseStringify = /([\[:])?("-?\d+n+)n("$|"\s*[,\}\]])/g;
+
+/**
+ * @typedef {(this: any, key: string | number | undefined, value: any) => any} Replacer
+ * @typedef {(key: string | number | undefined, value: any, context?: { source: string }) => any} Reviver
+ */
+
+/**
+ * Checks if a value is unstringifiable according to native JSON.stringify rules.
+ *
+ * @param {any} val The value to check.
+ * @returns {boolean} True if the value is undefined, a function, or a symbol.
+ */
+const isUnstringifiable = (val) =>
+  val === undefined || typeof val === "function" || typeof val === "symbol";
+
+/**
+ * Checks if a value is a native JSON.rawJSON object (Node.js 22+).
+ *
+ * @param {any} val The value to check.
+ * @returns {boolean} True if the value is a RawJSON instance.
+ */
+const isRawJSON = (val) =>
+  val !== null &&
+  typeof val === "object" &&
+  val.constructor &&
+  val.constructor.name === "RawJSON";
+
+/**
+ * Iteratively converts a JS value to a JSON string.
+ * Used as a fallback when the native JSON.stringify hits the Maximum Call Stack size.
+ * Fully compliant with JSON formatting (space), replacers, and toJSON behaviors.
+ *
+ * @param {any} rootValue The value to stringify.
+ * @param {Replacer | Array<string | number> | null} [replacer] User's custom replacer function.
+ * @param {string | number} [spaceParam] Indentation for pretty-printing.
+ * @returns {string | undefined} The generated JSON string.
+ */
+const stringifyIteratively = (rootValue, replacer, spaceParam) => {
+  let space = "";
+
+  if (typeof spaceParam === "number") {
+    space = " ".repeat(Math.min(10, Math.max(0, Math.floor(spaceParam))));
+  } else if (typeof spaceParam === "string") {
+    space = spaceParam.slice(0, 10);
+  }
+
+  const isFunctionReplacer = typeof replacer === "function";
+  const propertyList = Array.isArray(replacer)
+    ? new Set(replacer.map(String))
+    : null;
+
+  /**
+   * Prepares a value for stringification by resolving toJSON, handling BigInts,
+   * applying custom replacers, and unwrapping primitive objects.
+   *
+   * @param {object|Array} parent The parent object or array holding the value.
+   * @param {string} key The key associated with the value.
+   * @param {any} val The raw value to process.
+   * @returns {any} The processed value ready for stringification.
+   */
+  const prepareVal = (parent, key, val) => {
+    const isObject = val !== null && typeof val === "object";
+    const hasToJSON = isObject && typeof val.toJSON === "function";
+
+    if (hasToJSON) {
+      val = val.toJSON(key);
+    }
+
+    const isNoise = typeof val === "string" && noiseValue.test(val);
+
+    if (isNoise) return val + "n";
+
+    const isBigInt = typeof val === "bigint";
+
+    if (isBigInt) {
+      const supportsRawJSON = "rawJSON" in JSON;
+
+      if (supportsRawJSON) return JSON.rawJSON(val.toString());
+
+      return val.toString() + "n";
+    }
+
+    if (isFunctionReplacer) {
+      val = replacer.call(parent, key, val);
+    }
+
+    const isPostReplacerObject = val !== null && typeof val === "object";
+
+    if (isPostReplacerObject) {
+      const isPrimitiveWrapper =
+        val instanceof Number ||
+        val instanceof String ||
+        val instanceof Boolean;
+
+      if (isPrimitiveWrapper) {
+        val = val.valueOf();
+      }
+    }
+
+    return val;
+  };
+
+  const rootProcessed = prepareVal({ "": rootValue }, "", rootValue);
+
+  if (isUnstringifiable(rootProcessed)) {
+    return undefined;
+  }
+
+  const isRootPrimitive =
+    rootProcessed === null || typeof rootProcessed !== "object";
+  const isRootNativeRawJSON = isRawJSON(rootProcessed);
+
+  if (isRootPrimitive || isRootNativeRawJSON) {
+    return originalStringify(rootProcessed);
+  }
+
+  const chunks = [];
+  let level = 0;
+
+  const stack = [
+    {
+      parent: { "": rootProcessed },
+      key: "",
+      val: rootProcessed,
+      isArray: Array.isArray(rootProcessed),
+      keys: Array.isArray(rootProcessed) ? null : Object.keys(rootProcessed),
+      index: 0,
+      first: true,
+    },
+  ];
+
+  const visited = new WeakSet([rootProcessed]);
+
+  while (stack.length > 0) {
+    const node = stack[stack.length - 1];
+
+    if (node.index === 0) {
+      chunks.push(node.isArray ? "[" : "{");
+      level++;
+    }
+
+    let isDone = false;
+
+    if (node.isArray) {
+      if (node.index < node.val.length) {
+        if (!node.first) chunks.push(",");
+
+        if (space) chunks.push("\n" + space.repeat(level));
+
+        const childRaw = node.val[node.index];
+        const childVal = prepareVal(node.val, String(node.index), childRaw);
+
+        if (isUnstringifiable(childVal)) {
+          chunks.push("null");
+          node.first = false;
+          node.index++;
+        } else {
+          const isComplexObject =
+            childVal !== null && typeof childVal === "object";
+          const isNativeRaw = isRawJSON(childVal);
+
+          if (isComplexObject && !isNativeRaw) {
+            if (visited.has(childVal)) {
+              throw new TypeError("Converting circular structure to JSON");
+            }
+
+            visited.add(childVal);
+
+            stack.push({
+              parent: node.val,
+              key: String(node.index),
+              val: childVal,
+              isArray: Array.isArray(childVal),
+              keys: Array.isArray(childVal) ? null : Object.keys(childVal),
+              index: 0,
+              first: true,
+            });
+
+            node.first = false;
+            node.index++;
+          } else {
+            chunks.push(originalStringify(childVal));
+            node.first = false;
+            node.index++;
+          }
+        }
+      } else {
+        isDone = true;
+      }
+    } else {
+      while (node.index < node.keys.length) {
+        const k = node.keys[node.index++];
+
+        const isFilteredOutByArray = propertyList && !propertyList.has(k);
+
+        if (isFilteredOutByArray) continue;
+
+        const childRaw = node.val[k];
+        const childVal = prepareVal(node.val, k, childRaw);
+
+        if (isUnstringifiable(childVal)) continue;
+
+        if (!node.first) chunks.push(",");
+
+        if (space) {
+          chunks.push("\n" + space.repeat(level) + originalStringify(k) + ": ");
+        } else {
+          chunks.push(originalStringify(k) + ":");
+        }
+
+        const isComplexObject =
+          childVal !== null && typeof childVal === "object";
+        const isNativeRaw = isRawJSON(childVal);
+
+        if (isComplexObject && !isNativeRaw) {
+          if (visited.has(childVal)) {
+            throw new TypeError("Converting circular structure to JSON");
+          }
+
+          visited.add(childVal);
+
+          stack.push({
+            parent: node.val,
+            key: k,
+            val: childVal,
+            isArray: Array.isArray(childVal),
+            keys: Array.isArray(childVal) ? null : Object.keys(childVal),
+            index: 0,
+            first: true,
+          });
+
+          node.first = false;
+
+          break; // Stop current loop level to process the newly pushed stack node
+        } else {
+          chunks.push(originalStringify(childVal));
+          node.first = false;
+        }
+      }
+
+      const isNodeFullyProcessed =
+        node.index >= node.keys.length && stack[stack.length - 1] === node;
+
+      if (isNodeFullyProcessed) {
+        isDone = true;
+      }
+    }
+
+    if (isDone) {
+      level--;
+
+      if (!node.first && space) chunks.push("\n" + space.repeat(level));
+
+      chunks.push(node.isArray ? "]" : "}");
+      visited.delete(node.val);
+      stack.pop();
+    }
+  }
+
+  return chunks.join("");
+};
+
+/**
+ * Converts a JavaScript value to a JSON string.
+ *
+ * Supports serialization of BigInt values using two strategies:
+ * 1. Custom format "123n" → "123" (universal fallback)
+ * 2. Native JSON.rawJSON() (Node.js 22+, fastest) when available
+ *
+ * All other values are serialized exactly like native JSON.stringify().
+ *
+ * @param {*} value The value to convert to a JSON string.
+ * @param {Replacer | Array<string | number> | null} [replacer]
+ * A function that alters the behavior of the stringification process,
+ * or an array of strings/numbers to indicate properties to exclude.
+ * @param {string | number} [space]
+ * A string or number to specify indentation or pretty-printing.
+ * @returns {string} The JSON string representation.
+ */
+const JSONStringify = (value, replacer, space) => {
+  try {
+    const supportsRawJSON = "rawJSON" in JSON;
+
+    if (supportsRawJSON) {
+      return originalStringify(
+        value,
+        (key, val) => {
+          if (typeof val === "bigint") return JSON.rawJSON(val.toString());
+
+          const hasFunctionReplacer = typeof replacer === "function";
+
+          if (hasFunctionReplacer) return replacer(key, val);
+
+          const isKeyInArrayReplacer =
+            Array.isArray(replacer) && replacer.includes(key);
+
+          if (isKeyInArrayReplacer) return val;
+
+          return val;
+        },
+        space,
+      );
+    }
+
+    if (!value) return originalStringify(value, replacer, space);
+
+    const convertedToCustomJSON = originalStringify(
+      value,
+      (key, val) => {
+        const isNoise = typeof val === "string" && noiseValue.test(val);
+
+        if (isNoise) return val.toString() + "n"; // Mark noise values with additional "n" to offset the deletion of one "n" during the processing
+
+        if (typeof val === "bigint") return val.toString() + "n";
+
+        const hasFunctionReplacer = typeof replacer === "function";
+
+        if (hasFunctionReplacer) return replacer(key, val);
+
+        const isKeyInArrayReplacer =
+          Array.isArray(replacer) && replacer.includes(key);
+
+        if (isKeyInArrayReplacer) return val;
+
+        return val;
+      },
+      space,
+    );
+
+    const processedJSON = convertedToCustomJSON.replace(
+      bigIntsStringify,
+      "$1$2$3",
+    ); // Delete one "n" off the end of every BigInt value
+
+    const denoisedJSON = processedJSON.replace(noiseStringify, "$1$2$3"); // Remove one "n" off the end of every noisy string
+
+    return denoisedJSON;
+  } catch (error) {
+    if (error instanceof RangeError) {
+      const convertedJSON = stringifyIteratively(value, replacer, space);
+
+      if (convertedJSON === undefined) return undefined;
+
+      const supportsRawJSON = "rawJSON" in JSON;
+
+      if (supportsRawJSON) return convertedJSON;
+
+      const processedJSON = convertedJSON.replace(bigIntsStringify, "$1$2$3");
+
+      return processedJSON.replace(noiseStringify, "$1$2$3");
+    }
+
+    throw error;
+  }
+};
+
+const featureCache = new Map();
+
+/**
+ * Detects if the current JSON.parse implementation supports the context.source feature.
+ *
+ * Uses toString() fingerprinting to cache results and automatically detect runtime
+ * replacements of JSON.parse (polyfills, mocks, etc.).
+ *
+ * @returns {boolean} true if context.source is supported, false otherwise.
+ */
+const isContextSourceSupported = () => {
+  const parseFingerprint = JSON.parse.toString();
+
+  if (featureCache.has(parseFingerprint)) {
+    return featureCache.get(parseFingerprint);
+  }
+
+  try {
+    const result = JSON.parse(
+      "1",
+      (_, __, context) => !!context?.source && context.source === "1",
+    );
+    featureCache.set(parseFingerprint, result);
+
+    return result;
+  } catch {
+    featureCache.set(parseFingerprint, false);
+
+    return false;
+  }
+};
+
+/**
+ * Reviver function that converts custom-format BigInt strings back to BigInt values.
+ * Also handles "noise" strings that accidentally match the BigInt format.
+ *
+ * @param {string | number | undefined} key The object key.
+ * @param {*} value The value being parsed.
+ * @param {object} [context] Parse context (if supported by JSON.parse).
+ * @param {Reviver} [userReviver] User's custom reviver function.
+ * @returns {any} The transformed value.
+ */
+const convertMarkedBigIntsReviver = (key, value, context, userReviver) => {
+  const isCustomFormatBigInt =
+    typeof value === "string" && customFormat.test(value);
+
+  if (isCustomFormatBigInt) return BigInt(value.slice(0, -1));
+
+  const isNoiseValue = typeof value === "string" && noiseValue.test(value);
+  if (isNoiseValue) return value.slice(0, -1);
+
+  const hasUserReviver = typeof userReviver === "function";
+
+  if (!hasUserReviver) return value;
+
+  return userReviver(key, value, context);
+};
+
+/**
+ * Fast JSON.parse implementation (~2x faster than classic fallback).
+ * Uses JSON.parse's context.source feature to detect integers and convert
+ * large numbers directly to BigInt without string manipulation.
+ *
+ * Does not support legacy custom format from v1 of this library.
+ *
+ * @param {string} text JSON string to parse.
+ * @param {Reviver} [reviver] Transform function to apply to each value.
+ * @returns {any} Parsed JavaScript value.
+ */
+const JSONParseV2 = (text, reviver) => {
+  return JSON.parse(text, (key, value, context) => {
+    const isNumber = typeof value === "number";
+    const isOutOfBounds =
+      value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
+    const isBigNumber = isNumber && isOutOfBounds;
+    const isInt = context && intRegex.test(context.source);
+    const isBigInt = isBigNumber && isInt;
+
+    if (isBigInt) return BigInt(context.source);
+
+    const hasCustomReviver = typeof reviver === "function";
+
+    if (!hasCustomReviver) return value;
+
+    return reviver(key, value, context);
+  });
+};
+
+const MAX_INT = Number.MAX_SAFE_INTEGER.toString();
+const MAX_DIGITS = MAX_INT.length;
+const stringsOrLargeNumbers =
+  /"(?:[^"\\]|\\.)*"|-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/g;
+const noiseValueWithQuotes = /^"-?\d+n+"$/; // Noise - strings that match the custom format before being converted to it
+
+/**
+ * Iteratively traverses the parsed object bottom-up (post-order),
+ * emulating the native JSON.parse reviver behavior.
+ * This avoids Call Stack overflows (RangeError) on deeply nested structures.
+ *
+ * @param {any} parsed The natively parsed JSON object.
+ * @param {Reviver} [userReviver] User's custom reviver function.
+ * @returns {any} The fully processed object.
+ */
+const applyReviverIteratively = (parsed, userReviver) => {
+  const rootHolder = { "": parsed };
+  const stack = [{ parent: rootHolder, key: "", visited: false }];
+
+  while (stack.length > 0) {
+    const node = stack[stack.length - 1];
+
+    if (!node.visited) {
+      node.visited = true;
+
+      const value = node.parent[node.key];
+      const isComplexObject = value !== null && typeof value === "object";
+
+      if (isComplexObject) {
+        const keys = Object.keys(value);
+
+        for (let i = keys.length - 1; i >= 0; i--) {
+          stack.push({ parent: value, key: keys[i], visited: false });
+        }
+      }
+    } else {
+      const { parent, key } = node;
+      let value = parent[key];
+
+      if (typeof value === "string") {
+        const isCustomFormatBigInt = customFormat.test(value);
+
+        if (isCustomFormatBigInt) {
+          value = BigInt(value.slice(0, -1));
+        } else {
+          const isNoise = noiseValue.test(value);
+
+          if (isNoise) value = value.slice(0, -1);
+        }
+      }
+
+      const hasUserReviver = typeof userReviver === "function";
+
+      if (hasUserReviver) {
+        value = userReviver.call(parent, key, value);
+      }
+
+      const isDeleted = value === undefined;
+
+      if (isDeleted) {
+        delete parent[key];
+      } else {
+        parent[key] = value;
+      }
+
+      stack.pop();
+    }
+  }
+
+  return rootHolder[""];
+};
+
+/**
+ * Pre-processes the JSON string to mark large numbers with an 'n' suffix.
+ *
+ * @param {string} text The raw JSON string.
+ * @returns {string} The serialized string with marked BigInts.
+ */
+const serializeBigInts = (text) => {
+  return text.replace(
+    stringsOrLargeNumbers,
+    (match, digits, fractional, exponential) => {
+      const isString = match[0] === '"';
+      const isNoise = isString && noiseValueWithQuotes.test(match);
+
+      if (isNoise) return match.substring(0, match.length - 1) + 'n"'; // Mark noise values with additional "n" to offset the deletion of one "n" during the processing
+
+      const hasFractionalOrExponential = fractional || exponential;
+
+      // With a fixed number of digits, we can correctly use lexicographical comparison to do a numeric comparison
+      const isLessThanMaxSafeInt =
+        digits &&
+        (digits.length < MAX_DIGITS ||
+          (digits.length === MAX_DIGITS && digits <= MAX_INT));
+
+      const isStandardValue =
+        isString || hasFractionalOrExponential || isLessThanMaxSafeInt;
+
+      if (isStandardValue) return match;
+
+      return '"' + match + 'n"';
+    },
+  );
+};
+
+/**
+ * Converts a JSON string into a JavaScript value.
+ *
+ * Supports parsing of large integers using two strategies:
+ * 1. Classic fallback: Marks large numbers with "123n" format, then converts to BigInt
+ * 2. Fast path (JSONParseV2): Uses context.source feature (~2x faster) when available
+ *
+ * All other JSON values are parsed exactly like native JSON.parse().
+ *
+ * @param {string} text A valid JSON string.
+ * @param {Reviver} [reviver]
+ * A function that transforms the results. This function is called for each member
+ * of the object. If a member contains nested objects, the nested objects are
+ * transformed before the parent object is.
+ * @returns {any} The parsed JavaScript value.
+ * @throws {SyntaxError} If text is not valid JSON.
+ */
+const JSONParse = (text, reviver) => {
+  if (!text) return originalParse(text, reviver);
+
+  try {
+    if (isContextSourceSupported()) return JSONParseV2(text, reviver); // Shortcut to a faster (2x) and simpler version
+
+    // Find and mark big numbers with "n"
+    const serializedData = serializeBigInts(text);
+
+    return originalParse(serializedData, (key, value, context) =>
+      convertMarkedBigIntsReviver(key, value, context, reviver),
+    );
+  } catch (error) {
+    if (error instanceof RangeError) {
+      const serializedData = serializeBigInts(text);
+      const parsed = originalParse(serializedData);
+
+      return applyReviverIteratively(parsed, reviver);
+    }
+
+    throw error;
+  }
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/request-error/dist-src/index.js
+class RequestError extends Error {
+  name;
+  /**
+   * http status code
+   */
+  status;
+  /**
+   * Request options that lead to the error.
+   */
+  request;
+  /**
+   * Response object if a response was received
+   */
+  response;
+  constructor(message, statusCode, options) {
+    super(message, { cause: options.cause });
+    this.name = "HttpError";
+    this.status = Number.parseInt(statusCode);
+    if (Number.isNaN(this.status)) {
+      this.status = 0;
+    }
+    /* v8 ignore else -- @preserve -- Bug with vitest coverage where it sees an else branch that doesn't exist */
+    if ("response" in options) {
+      this.response = options.response;
+    }
+    const requestCopy = Object.assign({}, options.request);
+    if (options.request.headers.authorization) {
+      requestCopy.headers = Object.assign({}, options.request.headers, {
+        authorization: options.request.headers.authorization.replace(
+          /(?<! ) .*$/,
+          " [REDACTED]"
+        )
+      });
+    }
+    requestCopy.url = requestCopy.url.replace(/\bclient_secret=\w+/g, "client_secret=[REDACTED]").replace(/\baccess_token=\w+/g, "access_token=[REDACTED]");
+    this.request = requestCopy;
+  }
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/request/dist-bundle/index.js
+// pkg/dist-src/index.js
+
+
+// pkg/dist-src/defaults.js
+
+
+// pkg/dist-src/version.js
+var dist_bundle_VERSION = "10.0.16";
+
+// pkg/dist-src/defaults.js
+var defaults_default = {
+  headers: {
+    "user-agent": `octokit-request.js/${dist_bundle_VERSION} ${getUserAgent()}`
+  }
+};
+
+// pkg/dist-src/fetch-wrapper.js
+
+
+
+// pkg/dist-src/is-plain-object.js
+function dist_bundle_isPlainObject(value) {
+  if (typeof value !== "object" || value === null) return false;
+  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === null) return true;
+  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
+  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
+}
+
+// pkg/dist-src/fetch-wrapper.js
+
+var noop = () => "";
+async function fetchWrapper(requestOptions) {
+  const fetch = requestOptions.request?.fetch || globalThis.fetch;
+  if (!fetch) {
+    throw new Error(
+      "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
+    );
+  }
+  const log = requestOptions.request?.log || console;
+  const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
+  const body = dist_bundle_isPlainObject(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
+  const requestHeaders = Object.fromEntries(
+    Object.entries(requestOptions.headers).map(([name, value]) => [
+      name,
+      String(value)
+    ])
+  );
+  let fetchResponse;
+  try {
+    fetchResponse = await fetch(requestOptions.url, {
+      method: requestOptions.method,
+      body,
+      redirect: requestOptions.request?.redirect,
+      headers: requestHeaders,
+      signal: requestOptions.request?.signal,
+      // duplex must be set if request.body is ReadableStream or Async Iterables.
+      // See https://fetch.spec.whatwg.org/#dom-requestinit-duplex.
+      ...requestOptions.body && { duplex: "half" }
+    });
+  } catch (error) {
+    let message = "Unknown Error";
+    if (error instanceof Error) {
+      if (error.name === "AbortError") {
+        error.status = 500;
+        throw error;
+      }
+      message = error.message;
+      if (error.name === "TypeError" && "cause" in error) {
+        if (error.cause instanceof Error) {
+          message = error.cause.message;
+        } else if (typeof error.cause === "string") {
+          message = error.cause;
+        }
+      }
+    }
+    const requestError = new RequestError(message, 500, {
+      request: requestOptions
+    });
+    requestError.cause = error;
+    throw requestError;
+  }
+  const status = fetchResponse.status;
+  const url = fetchResponse.url;
+  const responseHeaders = {};
+  for (const [key, value] of fetchResponse.headers) {
+    responseHeaders[key] = value;
+  }
+  const octokitResponse = {
+    url,
+    status,
+    headers: responseHeaders,
+    data: ""
+  };
+  if ("deprecation" in responseHeaders) {
+    const matches = responseHeaders.link && responseHeaders.link.match(/<([^<>]+)>; rel="deprecation"/);
+    const deprecationLink = matches && matches.pop();
+    log.warn(
+      `[@octokit/request] "${requestOptions.method} ${requestOptions.url}" is deprecated. It is scheduled to be removed on ${responseHeaders.sunset}${deprecationLink ? `. See ${deprecationLink}` : ""}`
+    );
+  }
+  if (status === 204 || status === 205) {
+    return octokitResponse;
+  }
+  if (requestOptions.method === "HEAD") {
+    if (status < 400) {
+      return octokitResponse;
+    }
+    throw new RequestError(fetchResponse.statusText, status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  if (status === 304) {
+    octokitResponse.data = await getResponseData(fetchResponse);
+    throw new RequestError("Not modified", status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  if (status >= 400) {
+    octokitResponse.data = await getResponseData(fetchResponse);
+    throw new RequestError(toErrorMessage(octokitResponse.data), status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  octokitResponse.data = parseSuccessResponseBody ? await getResponseData(fetchResponse) : fetchResponse.body;
+  return octokitResponse;
+}
+async function getResponseData(response) {
+  const contentType = response.headers.get("content-type");
+  if (!contentType) {
+    return response.text().catch(noop);
+  }
+  const mimetype = dist_parse(contentType);
+  if (isJSONResponse(mimetype)) {
+    let text = "";
+    try {
+      text = await response.text();
+      return JSONParse(text);
+    } catch (err) {
+      return text;
+    }
+  } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
+  // (RFC 2046) and must never be decoded as text, even when the response
+  // carries a (misleading) `charset=utf-8` parameter — see #751.
+  mimetype.parameters.charset?.toLowerCase() === "utf-8" && mimetype.type !== "application/octet-stream") {
+    return response.text().catch(noop);
+  } else {
+    return response.arrayBuffer().catch(
+      /* v8 ignore next -- @preserve */
+      () => new ArrayBuffer(0)
+    );
+  }
+}
+function isJSONResponse(mimetype) {
+  return mimetype.type === "application/json" || mimetype.type === "application/scim+json";
+}
+function toErrorMessage(data) {
+  if (typeof data === "string") {
+    return data;
+  }
+  if (data instanceof ArrayBuffer) {
+    return "Unknown error";
+  }
+  if (typeof data === "object" && data !== null && "message" in data) {
+    const objectData = data;
+    const suffix = "documentation_url" in objectData ? ` - ${objectData.documentation_url}` : "";
+    return Array.isArray(objectData.errors) ? `${objectData.message}: ${objectData.errors.map((v) => JSON.stringify(v)).join(", ")}${suffix}` : `${objectData.message}${suffix}`;
+  }
+  return `Unknown error: ${JSON.stringify(data)}`;
+}
+
+// pkg/dist-src/with-defaults.js
+function dist_bundle_withDefaults(oldEndpoint, newDefaults) {
+  const endpoint2 = oldEndpoint.defaults(newDefaults);
+  const newApi = function(route, parameters) {
+    const endpointOptions = endpoint2.merge(route, parameters);
+    if (!endpointOptions.request || !endpointOptions.request.hook) {
+      return fetchWrapper(endpoint2.parse(endpointOptions));
+    }
+    const request2 = (route2, parameters2) => {
+      return fetchWrapper(
+        endpoint2.parse(endpoint2.merge(route2, parameters2))
+      );
+    };
+    Object.assign(request2, {
+      endpoint: endpoint2,
+      defaults: dist_bundle_withDefaults.bind(null, endpoint2)
+    });
+    return endpointOptions.request.hook(request2, endpointOptions);
+  };
+  return Object.assign(newApi, {
+    endpoint: endpoint2,
+    defaults: dist_bundle_withDefaults.bind(null, endpoint2)
+  });
+}
+
+// pkg/dist-src/index.js
+var request = dist_bundle_withDefaults(endpoint, defaults_default);
+
+/* v8 ignore next -- @preserve */
+/* v8 ignore else -- @preserve */
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/graphql/dist-bundle/index.js
+// pkg/dist-src/index.js
+
+
+
+// pkg/dist-src/version.js
+var graphql_dist_bundle_VERSION = "0.0.0-development";
+
+// pkg/dist-src/with-defaults.js
+
+
+// pkg/dist-src/graphql.js
+
+
+// pkg/dist-src/error.js
+function _buildMessageForResponseErrors(data) {
+  return `Request failed due to following response errors:
+` + data.errors.map((e) => ` - ${e.message}`).join("\n");
+}
+var GraphqlResponseError = class extends Error {
+  constructor(request2, headers, response) {
+    super(_buildMessageForResponseErrors(response));
+    this.request = request2;
+    this.headers = headers;
+    this.response = response;
+    this.errors = response.errors;
+    this.data = response.data;
+    if (Error.captureStackTrace) {
+      Error.captureStackTrace(this, this.constructor);
+    }
+  }
+  request;
+  headers;
+  response;
+  name = "GraphqlResponseError";
+  errors;
+  data;
+};
+
+// pkg/dist-src/graphql.js
+var NON_VARIABLE_OPTIONS = [
+  "method",
+  "baseUrl",
+  "url",
+  "headers",
+  "request",
+  "query",
+  "mediaType",
+  "operationName"
+];
+var FORBIDDEN_VARIABLE_OPTIONS = ["query", "method", "url"];
+var GHES_V3_SUFFIX_REGEX = /\/api\/v3\/?$/;
+function graphql(request2, query, options) {
+  if (options) {
+    if (typeof query === "string" && "query" in options) {
+      return Promise.reject(
+        new Error(`[@octokit/graphql] "query" cannot be used as variable name`)
+      );
+    }
+    for (const key in options) {
+      if (!FORBIDDEN_VARIABLE_OPTIONS.includes(key)) continue;
+      return Promise.reject(
+        new Error(
+          `[@octokit/graphql] "${key}" cannot be used as variable name`
+        )
+      );
+    }
+  }
+  const parsedOptions = typeof query === "string" ? Object.assign({ query }, options) : query;
+  const requestOptions = Object.keys(
+    parsedOptions
+  ).reduce((result, key) => {
+    if (NON_VARIABLE_OPTIONS.includes(key)) {
+      result[key] = parsedOptions[key];
+      return result;
+    }
+    if (!result.variables) {
+      result.variables = {};
+    }
+    result.variables[key] = parsedOptions[key];
+    return result;
+  }, {});
+  const baseUrl = parsedOptions.baseUrl || request2.endpoint.DEFAULTS.baseUrl;
+  if (GHES_V3_SUFFIX_REGEX.test(baseUrl)) {
+    requestOptions.url = baseUrl.replace(GHES_V3_SUFFIX_REGEX, "/api/graphql");
+  }
+  return request2(requestOptions).then((response) => {
+    if (response.data.errors) {
+      const headers = {};
+      for (const key of Object.keys(response.headers)) {
+        headers[key] = response.headers[key];
+      }
+      throw new GraphqlResponseError(
+        requestOptions,
+        headers,
+        response.data
+      );
+    }
+    return response.data.data;
+  });
+}
+
+// pkg/dist-src/with-defaults.js
+function graphql_dist_bundle_withDefaults(request2, newDefaults) {
+  const newRequest = request2.defaults(newDefaults);
+  const newApi = (query, options) => {
+    return graphql(newRequest, query, options);
+  };
+  return Object.assign(newApi, {
+    defaults: graphql_dist_bundle_withDefaults.bind(null, newRequest),
+    endpoint: newRequest.endpoint
+  });
+}
+
+// pkg/dist-src/index.js
+var graphql2 = graphql_dist_bundle_withDefaults(request, {
+  headers: {
+    "user-agent": `octokit-graphql.js/${graphql_dist_bundle_VERSION} ${getUserAgent()}`
+  },
+  method: "POST",
+  url: "/graphql"
+});
+function withCustomRequest(customRequest) {
+  return graphql_dist_bundle_withDefaults(customRequest, {
+    method: "POST",
+    url: "/graphql"
+  });
+}
+
+/* v8 ignore if -- @preserve */
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/auth-token/dist-bundle/index.js
+// pkg/dist-src/is-jwt.js
+var b64url = "(?:[a-zA-Z0-9_-]+)";
+var sep = "\\.";
+var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
+var isJWT = jwtRE.test.bind(jwtRE);
+
+// pkg/dist-src/auth.js
+async function auth(token) {
+  const isApp = isJWT(token);
+  const isInstallation = token.startsWith("v1.") || token.startsWith("ghs_");
+  const isUserToServer = token.startsWith("ghu_");
+  const tokenType = isApp ? "app" : isInstallation ? "installation" : isUserToServer ? "user-to-server" : "oauth";
+  return {
+    type: "token",
+    token,
+    tokenType
+  };
+}
+
+// pkg/dist-src/with-authorization-prefix.js
+function withAuthorizationPrefix(token) {
+  if (token.split(/\./).length === 3) {
+    return `bearer ${token}`;
+  }
+  return `token ${token}`;
+}
+
+// pkg/dist-src/hook.js
+async function hook(token, request, route, parameters) {
+  const endpoint = request.endpoint.merge(
+    route,
+    parameters
+  );
+  endpoint.headers.authorization = withAuthorizationPrefix(token);
+  return request(endpoint);
+}
+
+// pkg/dist-src/index.js
+var createTokenAuth = function createTokenAuth2(token) {
+  if (!token) {
+    throw new Error("[@octokit/auth-token] No token passed to createTokenAuth");
+  }
+  if (typeof token !== "string") {
+    throw new Error(
+      "[@octokit/auth-token] Token passed to createTokenAuth is not a string"
+    );
+  }
+  token = token.replace(/^(token|bearer) +/i, "");
+  return Object.assign(auth.bind(null, token), {
+    hook: hook.bind(null, token)
+  });
+};
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/version.js
+const version_VERSION = "7.0.8";
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/index.js
+
+
+
+
+
+
+const dist_src_noop = () => {
+};
+const consoleWarn = console.warn.bind(console);
+const consoleError = console.error.bind(console);
+function createLogger(logger = {}) {
+  if (typeof logger.debug !== "function") {
+    logger.debug = dist_src_noop;
+  }
+  if (typeof logger.info !== "function") {
+    logger.info = dist_src_noop;
+  }
+  if (typeof logger.warn !== "function") {
+    logger.warn = consoleWarn;
+  }
+  if (typeof logger.error !== "function") {
+    logger.error = consoleError;
+  }
+  return logger;
+}
+const userAgentTrail = `octokit-core.js/${version_VERSION} ${getUserAgent()}`;
+class Octokit {
+  static VERSION = version_VERSION;
+  static defaults(defaults) {
+    const OctokitWithDefaults = class extends this {
+      constructor(...args) {
+        const options = args[0] || {};
+        if (typeof defaults === "function") {
+          super(defaults(options));
+          return;
+        }
+        super(
+          Object.assign(
+            {},
+            defaults,
+            options,
+            options.userAgent && defaults.userAgent ? {
+              userAgent: `${options.userAgent} ${defaults.userAgent}`
+            } : null
+          )
+        );
+      }
+    };
+    return OctokitWithDefaults;
+  }
+  static plugins = [];
+  /**
+   * Attach a plugin (or many) to your Octokit instance.
+   *
+   * @example
+   * const API = Octokit.plugin(plugin1, plugin2, plugin3, ...)
+   */
+  static plugin(...newPlugins) {
+    const currentPlugins = this.plugins;
+    const NewOctokit = class extends this {
+      static plugins = currentPlugins.concat(
+        newPlugins.filter((plugin) => !currentPlugins.includes(plugin))
+      );
+    };
+    return NewOctokit;
+  }
+  constructor(options = {}) {
+    const hook = new before_after_hook.Collection();
+    const requestDefaults = {
+      baseUrl: request.endpoint.DEFAULTS.baseUrl,
+      headers: {},
+      request: Object.assign({}, options.request, {
+        // @ts-ignore internal usage only, no need to type
+        hook: hook.bind(null, "request")
+      }),
+      mediaType: {
+        previews: [],
+        format: ""
+      }
+    };
+    requestDefaults.headers["user-agent"] = options.userAgent ? `${options.userAgent} ${userAgentTrail}` : userAgentTrail;
+    if (options.baseUrl) {
+      requestDefaults.baseUrl = options.baseUrl;
+    }
+    if (options.previews) {
+      requestDefaults.mediaType.previews = options.previews;
+    }
+    if (options.timeZone) {
+      requestDefaults.headers["time-zone"] = options.timeZone;
+    }
+    this.request = request.defaults(requestDefaults);
+    this.graphql = withCustomRequest(this.request).defaults(requestDefaults);
+    this.log = createLogger(options.log);
+    this.hook = hook;
+    if (!options.authStrategy) {
+      if (!options.auth) {
+        this.auth = async () => ({
+          type: "unauthenticated"
+        });
+      } else {
+        const auth = createTokenAuth(options.auth);
+        hook.wrap("request", auth.hook);
+        this.auth = auth;
+      }
+    } else {
+      const { authStrategy, ...otherOptions } = options;
+      const auth = authStrategy(
+        Object.assign(
+          {
+            request: this.request,
+            log: this.log,
+            // we pass the current octokit instance as well as its constructor options
+            // to allow for authentication strategies that return a new octokit instance
+            // that shares the same internal state as the current one. The original
+            // requirement for this was the "event-octokit" authentication strategy
+            // of https://github.com/probot/octokit-auth-probot.
+            octokit: this,
+            octokitOptions: otherOptions
+          },
+          options.auth
+        )
+      );
+      hook.wrap("request", auth.hook);
+      this.auth = auth;
+    }
+    const classConstructor = this.constructor;
+    for (let i = 0; i < classConstructor.plugins.length; ++i) {
+      Object.assign(this, classConstructor.plugins[i](this, options));
+    }
+  }
+  // assigned during constructor
+  request;
+  graphql;
+  log;
+  hook;
+  // TODO: type `octokit.auth` based on passed options.authStrategy
+  auth;
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
+const dist_src_version_VERSION = "17.0.0";
+
+//# sourceMappingURL=version.js.map
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
+const Endpoints = {
+  actions: {
+    addCustomLabelsToSelfHostedRunnerForOrg: [
+      "POST /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    addCustomLabelsToSelfHostedRunnerForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    addRepoAccessToSelfHostedRunnerGroupInOrg: [
+      "PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}"
+    ],
+    addSelectedRepoToOrgSecret: [
+      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    addSelectedRepoToOrgVariable: [
+      "PUT /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
+    ],
+    approveWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/approve"
+    ],
+    cancelWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel"
+    ],
+    createEnvironmentVariable: [
+      "POST /repos/{owner}/{repo}/environments/{environment_name}/variables"
+    ],
+    createHostedRunnerForOrg: ["POST /orgs/{org}/actions/hosted-runners"],
+    createOrUpdateEnvironmentSecret: [
+      "PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
+    ],
+    createOrUpdateOrgSecret: ["PUT /orgs/{org}/actions/secrets/{secret_name}"],
+    createOrUpdateRepoSecret: [
+      "PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}"
+    ],
+    createOrgVariable: ["POST /orgs/{org}/actions/variables"],
+    createRegistrationTokenForOrg: [
+      "POST /orgs/{org}/actions/runners/registration-token"
+    ],
+    createRegistrationTokenForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/registration-token"
+    ],
+    createRemoveTokenForOrg: ["POST /orgs/{org}/actions/runners/remove-token"],
+    createRemoveTokenForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/remove-token"
+    ],
+    createRepoVariable: ["POST /repos/{owner}/{repo}/actions/variables"],
+    createWorkflowDispatch: [
+      "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches"
+    ],
+    deleteActionsCacheById: [
+      "DELETE /repos/{owner}/{repo}/actions/caches/{cache_id}"
+    ],
+    deleteActionsCacheByKey: [
+      "DELETE /repos/{owner}/{repo}/actions/caches{?key,ref}"
+    ],
+    deleteArtifact: [
+      "DELETE /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"
+    ],
+    deleteCustomImageFromOrg: [
+      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
+    ],
+    deleteCustomImageVersionFromOrg: [
+      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
+    ],
+    deleteEnvironmentSecret: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
+    ],
+    deleteEnvironmentVariable: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
+    ],
+    deleteHostedRunnerForOrg: [
+      "DELETE /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
+    ],
+    deleteOrgSecret: ["DELETE /orgs/{org}/actions/secrets/{secret_name}"],
+    deleteOrgVariable: ["DELETE /orgs/{org}/actions/variables/{name}"],
+    deleteRepoSecret: [
+      "DELETE /repos/{owner}/{repo}/actions/secrets/{secret_name}"
+    ],
+    deleteRepoVariable: [
+      "DELETE /repos/{owner}/{repo}/actions/variables/{name}"
+    ],
+    deleteSelfHostedRunnerFromOrg: [
+      "DELETE /orgs/{org}/actions/runners/{runner_id}"
+    ],
+    deleteSelfHostedRunnerFromRepo: [
+      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}"
+    ],
+    deleteWorkflowRun: ["DELETE /repos/{owner}/{repo}/actions/runs/{run_id}"],
+    deleteWorkflowRunLogs: [
+      "DELETE /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
+    ],
+    disableSelectedRepositoryGithubActionsOrganization: [
+      "DELETE /orgs/{org}/actions/permissions/repositories/{repository_id}"
+    ],
+    disableWorkflow: [
+      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/disable"
+    ],
+    downloadArtifact: [
+      "GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}"
+    ],
+    downloadJobLogsForWorkflowRun: [
+      "GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs"
+    ],
+    downloadWorkflowRunAttemptLogs: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/logs"
+    ],
+    downloadWorkflowRunLogs: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
+    ],
+    enableSelectedRepositoryGithubActionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/repositories/{repository_id}"
+    ],
+    enableWorkflow: [
+      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/enable"
+    ],
+    forceCancelWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/force-cancel"
+    ],
+    generateRunnerJitconfigForOrg: [
+      "POST /orgs/{org}/actions/runners/generate-jitconfig"
+    ],
+    generateRunnerJitconfigForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/generate-jitconfig"
+    ],
+    getActionsCacheList: ["GET /repos/{owner}/{repo}/actions/caches"],
+    getActionsCacheUsage: ["GET /repos/{owner}/{repo}/actions/cache/usage"],
+    getActionsCacheUsageByRepoForOrg: [
+      "GET /orgs/{org}/actions/cache/usage-by-repository"
+    ],
+    getActionsCacheUsageForOrg: ["GET /orgs/{org}/actions/cache/usage"],
+    getAllowedActionsOrganization: [
+      "GET /orgs/{org}/actions/permissions/selected-actions"
+    ],
+    getAllowedActionsRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions/selected-actions"
+    ],
+    getArtifact: ["GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"],
+    getCustomImageForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
+    ],
+    getCustomImageVersionForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
+    ],
+    getCustomOidcSubClaimForRepo: [
+      "GET /repos/{owner}/{repo}/actions/oidc/customization/sub"
+    ],
+    getEnvironmentPublicKey: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key"
+    ],
+    getEnvironmentSecret: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
+    ],
+    getEnvironmentVariable: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
+    ],
+    getGithubActionsDefaultWorkflowPermissionsOrganization: [
+      "GET /orgs/{org}/actions/permissions/workflow"
+    ],
+    getGithubActionsDefaultWorkflowPermissionsRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions/workflow"
+    ],
+    getGithubActionsPermissionsOrganization: [
+      "GET /orgs/{org}/actions/permissions"
+    ],
+    getGithubActionsPermissionsRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions"
+    ],
+    getHostedRunnerForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
+    ],
+    getHostedRunnersGithubOwnedImagesForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/github-owned"
+    ],
+    getHostedRunnersLimitsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/limits"
+    ],
+    getHostedRunnersMachineSpecsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/machine-sizes"
+    ],
+    getHostedRunnersPartnerImagesForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/partner"
+    ],
+    getHostedRunnersPlatformsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/platforms"
+    ],
+    getJobForWorkflowRun: ["GET /repos/{owner}/{repo}/actions/jobs/{job_id}"],
+    getOrgPublicKey: ["GET /orgs/{org}/actions/secrets/public-key"],
+    getOrgSecret: ["GET /orgs/{org}/actions/secrets/{secret_name}"],
+    getOrgVariable: ["GET /orgs/{org}/actions/variables/{name}"],
+    getPendingDeploymentsForRun: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
+    ],
+    getRepoPermissions: [
+      "GET /repos/{owner}/{repo}/actions/permissions",
+      {},
+      { renamed: ["actions", "getGithubActionsPermissionsRepository"] }
+    ],
+    getRepoPublicKey: ["GET /repos/{owner}/{repo}/actions/secrets/public-key"],
+    getRepoSecret: ["GET /repos/{owner}/{repo}/actions/secrets/{secret_name}"],
+    getRepoVariable: ["GET /repos/{owner}/{repo}/actions/variables/{name}"],
+    getReviewsForRun: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals"
+    ],
+    getSelfHostedRunnerForOrg: ["GET /orgs/{org}/actions/runners/{runner_id}"],
+    getSelfHostedRunnerForRepo: [
+      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}"
+    ],
+    getWorkflow: ["GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}"],
+    getWorkflowAccessToRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions/access"
+    ],
+    getWorkflowRun: ["GET /repos/{owner}/{repo}/actions/runs/{run_id}"],
+    getWorkflowRunAttempt: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}"
+    ],
+    getWorkflowRunUsage: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/timing"
+    ],
+    getWorkflowUsage: [
+      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/timing"
+    ],
+    listArtifactsForRepo: ["GET /repos/{owner}/{repo}/actions/artifacts"],
+    listCustomImageVersionsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions"
+    ],
+    listCustomImagesForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom"
+    ],
+    listEnvironmentSecrets: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets"
+    ],
+    listEnvironmentVariables: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables"
+    ],
+    listGithubHostedRunnersInGroupForOrg: [
+      "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/hosted-runners"
+    ],
+    listHostedRunnersForOrg: ["GET /orgs/{org}/actions/hosted-runners"],
+    listJobsForWorkflowRun: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs"
+    ],
+    listJobsForWorkflowRunAttempt: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs"
+    ],
+    listLabelsForSelfHostedRunnerForOrg: [
+      "GET /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    listLabelsForSelfHostedRunnerForRepo: [
+      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    listOrgSecrets: ["GET /orgs/{org}/actions/secrets"],
+    listOrgVariables: ["GET /orgs/{org}/actions/variables"],
+    listRepoOrganizationSecrets: [
+      "GET /repos/{owner}/{repo}/actions/organization-secrets"
+    ],
+    listRepoOrganizationVariables: [
+      "GET /repos/{owner}/{repo}/actions/organization-variables"
+    ],
+    listRepoSecrets: ["GET /repos/{owner}/{repo}/actions/secrets"],
+    listRepoVariables: ["GET /repos/{owner}/{repo}/actions/variables"],
+    listRepoWorkflows: ["GET /repos/{owner}/{repo}/actions/workflows"],
+    listRunnerApplicationsForOrg: ["GET /orgs/{org}/actions/runners/downloads"],
+    listRunnerApplicationsForRepo: [
+      "GET /repos/{owner}/{repo}/actions/runners/downloads"
+    ],
+    listSelectedReposForOrgSecret: [
+      "GET /orgs/{org}/actions/secrets/{secret_name}/repositories"
+    ],
+    listSelectedReposForOrgVariable: [
+      "GET /orgs/{org}/actions/variables/{name}/repositories"
+    ],
+    listSelectedRepositoriesEnabledGithubActionsOrganization: [
+      "GET /orgs/{org}/actions/permissions/repositories"
+    ],
+    listSelfHostedRunnersForOrg: ["GET /orgs/{org}/actions/runners"],
+    listSelfHostedRunnersForRepo: ["GET /repos/{owner}/{repo}/actions/runners"],
+    listWorkflowRunArtifacts: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts"
+    ],
+    listWorkflowRuns: [
+      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs"
+    ],
+    listWorkflowRunsForRepo: ["GET /repos/{owner}/{repo}/actions/runs"],
+    reRunJobForWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/jobs/{job_id}/rerun"
+    ],
+    reRunWorkflow: ["POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun"],
+    reRunWorkflowFailedJobs: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs"
+    ],
+    removeAllCustomLabelsFromSelfHostedRunnerForOrg: [
+      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    removeAllCustomLabelsFromSelfHostedRunnerForRepo: [
+      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    removeCustomLabelFromSelfHostedRunnerForOrg: [
+      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels/{name}"
+    ],
+    removeCustomLabelFromSelfHostedRunnerForRepo: [
+      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels/{name}"
+    ],
+    removeSelectedRepoFromOrgSecret: [
+      "DELETE /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    removeSelectedRepoFromOrgVariable: [
+      "DELETE /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
+    ],
+    reviewCustomGatesForRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule"
+    ],
+    reviewPendingDeploymentsForRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
+    ],
+    setAllowedActionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/selected-actions"
+    ],
+    setAllowedActionsRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions/selected-actions"
+    ],
+    setCustomLabelsForSelfHostedRunnerForOrg: [
+      "PUT /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    setCustomLabelsForSelfHostedRunnerForRepo: [
+      "PUT /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    setCustomOidcSubClaimForRepo: [
+      "PUT /repos/{owner}/{repo}/actions/oidc/customization/sub"
+    ],
+    setGithubActionsDefaultWorkflowPermissionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/workflow"
+    ],
+    setGithubActionsDefaultWorkflowPermissionsRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions/workflow"
+    ],
+    setGithubActionsPermissionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions"
+    ],
+    setGithubActionsPermissionsRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions"
+    ],
+    setSelectedReposForOrgSecret: [
+      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories"
+    ],
+    setSelectedReposForOrgVariable: [
+      "PUT /orgs/{org}/actions/variables/{name}/repositories"
+    ],
+    setSelectedRepositoriesEnabledGithubActionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/repositories"
+    ],
+    setWorkflowAccessToRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions/access"
+    ],
+    updateEnvironmentVariable: [
+      "PATCH /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
+    ],
+    updateHostedRunnerForOrg: [
+      "PATCH /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
+    ],
+    updateOrgVariable: ["PATCH /orgs/{org}/actions/variables/{name}"],
+    updateRepoVariable: [
+      "PATCH /repos/{owner}/{repo}/actions/variables/{name}"
+    ]
+  },
+  activity: {
+    checkRepoIsStarredByAuthenticatedUser: ["GET /user/starred/{owner}/{repo}"],
+    deleteRepoSubscription: ["DELETE /repos/{owner}/{repo}/subscription"],
+    deleteThreadSubscription: [
+      "DELETE /notifications/threads/{thread_id}/subscription"
+    ],
+    getFeeds: ["GET /feeds"],
+    getRepoSubscription: ["GET /repos/{owner}/{repo}/subscription"],
+    getThread: ["GET /notifications/threads/{thread_id}"],
+    getThreadSubscriptionForAuthenticatedUser: [
+      "GET /notifications/threads/{thread_id}/subscription"
+    ],
+    listEventsForAuthenticatedUser: ["GET /users/{username}/events"],
+    listNotificationsForAuthenticatedUser: ["GET /notifications"],
+    listOrgEventsForAuthenticatedUser: [
+      "GET /users/{username}/events/orgs/{org}"
+    ],
+    listPublicEvents: ["GET /events"],
+    listPublicEventsForRepoNetwork: ["GET /networks/{owner}/{repo}/events"],
+    listPublicEventsForUser: ["GET /users/{username}/events/public"],
+    listPublicOrgEvents: ["GET /orgs/{org}/events"],
+    listReceivedEventsForUser: ["GET /users/{username}/received_events"],
+    listReceivedPublicEventsForUser: [
+      "GET /users/{username}/received_events/public"
+    ],
+    listRepoEvents: ["GET /repos/{owner}/{repo}/events"],
+    listRepoNotificationsForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/notifications"
+    ],
+    listReposStarredByAuthenticatedUser: ["GET /user/starred"],
+    listReposStarredByUser: ["GET /users/{username}/starred"],
+    listReposWatchedByUser: ["GET /users/{username}/subscriptions"],
+    listStargazersForRepo: ["GET /repos/{owner}/{repo}/stargazers"],
+    listWatchedReposForAuthenticatedUser: ["GET /user/subscriptions"],
+    listWatchersForRepo: ["GET /repos/{owner}/{repo}/subscribers"],
+    markNotificationsAsRead: ["PUT /notifications"],
+    markRepoNotificationsAsRead: ["PUT /repos/{owner}/{repo}/notifications"],
+    markThreadAsDone: ["DELETE /notifications/threads/{thread_id}"],
+    markThreadAsRead: ["PATCH /notifications/threads/{thread_id}"],
+    setRepoSubscription: ["PUT /repos/{owner}/{repo}/subscription"],
+    setThreadSubscription: [
+      "PUT /notifications/threads/{thread_id}/subscription"
+    ],
+    starRepoForAuthenticatedUser: ["PUT /user/starred/{owner}/{repo}"],
+    unstarRepoForAuthenticatedUser: ["DELETE /user/starred/{owner}/{repo}"]
+  },
+  apps: {
+    addRepoToInstallation: [
+      "PUT /user/installations/{installation_id}/repositories/{repository_id}",
+      {},
+      { renamed: ["apps", "addRepoToInstallationForAuthenticatedUser"] }
+    ],
+    addRepoToInstallationForAuthenticatedUser: [
+      "PUT /user/installations/{installation_id}/repositories/{repository_id}"
+    ],
+    checkToken: ["POST /applications/{client_id}/token"],
+    createFromManifest: ["POST /app-manifests/{code}/conversions"],
+    createInstallationAccessToken: [
+      "POST /app/installations/{installation_id}/access_tokens"
+    ],
+    deleteAuthorization: ["DELETE /applications/{client_id}/grant"],
+    deleteInstallation: ["DELETE /app/installations/{installation_id}"],
+    deleteToken: ["DELETE /applications/{client_id}/token"],
+    getAuthenticated: ["GET /app"],
+    getBySlug: ["GET /apps/{app_slug}"],
+    getInstallation: ["GET /app/installations/{installation_id}"],
+    getOrgInstallation: ["GET /orgs/{org}/installation"],
+    getRepoInstallation: ["GET /repos/{owner}/{repo}/installation"],
+    getSubscriptionPlanForAccount: [
+      "GET /marketplace_listing/accounts/{account_id}"
+    ],
+    getSubscriptionPlanForAccountStubbed: [
+      "GET /marketplace_listing/stubbed/accounts/{account_id}"
+    ],
+    getUserInstallation: ["GET /users/{username}/installation"],
+    getWebhookConfigForApp: ["GET /app/hook/config"],
+    getWebhookDelivery: ["GET /app/hook/deliveries/{delivery_id}"],
+    listAccountsForPlan: ["GET /marketplace_listing/plans/{plan_id}/accounts"],
+    listAccountsForPlanStubbed: [
+      "GET /marketplace_listing/stubbed/plans/{plan_id}/accounts"
+    ],
+    listInstallationReposForAuthenticatedUser: [
+      "GET /user/installations/{installation_id}/repositories"
+    ],
+    listInstallationRequestsForAuthenticatedApp: [
+      "GET /app/installation-requests"
+    ],
+    listInstallations: ["GET /app/installations"],
+    listInstallationsForAuthenticatedUser: ["GET /user/installations"],
+    listPlans: ["GET /marketplace_listing/plans"],
+    listPlansStubbed: ["GET /marketplace_listing/stubbed/plans"],
+    listReposAccessibleToInstallation: ["GET /installation/repositories"],
+    listSubscriptionsForAuthenticatedUser: ["GET /user/marketplace_purchases"],
+    listSubscriptionsForAuthenticatedUserStubbed: [
+      "GET /user/marketplace_purchases/stubbed"
+    ],
+    listWebhookDeliveries: ["GET /app/hook/deliveries"],
+    redeliverWebhookDelivery: [
+      "POST /app/hook/deliveries/{delivery_id}/attempts"
+    ],
+    removeRepoFromInstallation: [
+      "DELETE /user/installations/{installation_id}/repositories/{repository_id}",
+      {},
+      { renamed: ["apps", "removeRepoFromInstallationForAuthenticatedUser"] }
+    ],
+    removeRepoFromInstallationForAuthenticatedUser: [
+      "DELETE /user/installations/{installation_id}/repositories/{repository_id}"
+    ],
+    resetToken: ["PATCH /applications/{client_id}/token"],
+    revokeInstallationAccessToken: ["DELETE /installation/token"],
+    scopeToken: ["POST /applications/{client_id}/token/scoped"],
+    suspendInstallation: ["PUT /app/installations/{installation_id}/suspended"],
+    unsuspendInstallation: [
+      "DELETE /app/installations/{installation_id}/suspended"
+    ],
+    updateWebhookConfigForApp: ["PATCH /app/hook/config"]
+  },
+  billing: {
+    getGithubActionsBillingOrg: ["GET /orgs/{org}/settings/billing/actions"],
+    getGithubActionsBillingUser: [
+      "GET /users/{username}/settings/billing/actions"
+    ],
+    getGithubBillingPremiumRequestUsageReportOrg: [
+      "GET /organizations/{org}/settings/billing/premium_request/usage"
+    ],
+    getGithubBillingPremiumRequestUsageReportUser: [
+      "GET /users/{username}/settings/billing/premium_request/usage"
+    ],
+    getGithubBillingUsageReportOrg: [
+      "GET /organizations/{org}/settings/billing/usage"
+    ],
+    getGithubBillingUsageReportUser: [
+      "GET /users/{username}/settings/billing/usage"
+    ],
+    getGithubPackagesBillingOrg: ["GET /orgs/{org}/settings/billing/packages"],
+    getGithubPackagesBillingUser: [
+      "GET /users/{username}/settings/billing/packages"
+    ],
+    getSharedStorageBillingOrg: [
+      "GET /orgs/{org}/settings/billing/shared-storage"
+    ],
+    getSharedStorageBillingUser: [
+      "GET /users/{username}/settings/billing/shared-storage"
+    ]
+  },
+  campaigns: {
+    createCampaign: ["POST /orgs/{org}/campaigns"],
+    deleteCampaign: ["DELETE /orgs/{org}/campaigns/{campaign_number}"],
+    getCampaignSummary: ["GET /orgs/{org}/campaigns/{campaign_number}"],
+    listOrgCampaigns: ["GET /orgs/{org}/campaigns"],
+    updateCampaign: ["PATCH /orgs/{org}/campaigns/{campaign_number}"]
+  },
+  checks: {
+    create: ["POST /repos/{owner}/{repo}/check-runs"],
+    createSuite: ["POST /repos/{owner}/{repo}/check-suites"],
+    get: ["GET /repos/{owner}/{repo}/check-runs/{check_run_id}"],
+    getSuite: ["GET /repos/{owner}/{repo}/check-suites/{check_suite_id}"],
+    listAnnotations: [
+      "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations"
+    ],
+    listForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-runs"],
+    listForSuite: [
+      "GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs"
+    ],
+    listSuitesForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-suites"],
+    rerequestRun: [
+      "POST /repos/{owner}/{repo}/check-runs/{check_run_id}/rerequest"
+    ],
+    rerequestSuite: [
+      "POST /repos/{owner}/{repo}/check-suites/{check_suite_id}/rerequest"
+    ],
+    setSuitesPreferences: [
+      "PATCH /repos/{owner}/{repo}/check-suites/preferences"
+    ],
+    update: ["PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}"]
+  },
+  codeScanning: {
+    commitAutofix: [
+      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix/commits"
+    ],
+    createAutofix: [
+      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
+    ],
+    createVariantAnalysis: [
+      "POST /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses"
+    ],
+    deleteAnalysis: [
+      "DELETE /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}{?confirm_delete}"
+    ],
+    deleteCodeqlDatabase: [
+      "DELETE /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
+    ],
+    getAlert: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}",
+      {},
+      { renamedParameters: { alert_id: "alert_number" } }
+    ],
+    getAnalysis: [
+      "GET /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}"
+    ],
+    getAutofix: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
+    ],
+    getCodeqlDatabase: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
+    ],
+    getDefaultSetup: ["GET /repos/{owner}/{repo}/code-scanning/default-setup"],
+    getSarif: ["GET /repos/{owner}/{repo}/code-scanning/sarifs/{sarif_id}"],
+    getVariantAnalysis: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}"
+    ],
+    getVariantAnalysisRepoTask: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}/repos/{repo_owner}/{repo_name}"
+    ],
+    listAlertInstances: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances"
+    ],
+    listAlertsForOrg: ["GET /orgs/{org}/code-scanning/alerts"],
+    listAlertsForRepo: ["GET /repos/{owner}/{repo}/code-scanning/alerts"],
+    listAlertsInstances: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances",
+      {},
+      { renamed: ["codeScanning", "listAlertInstances"] }
+    ],
+    listCodeqlDatabases: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases"
+    ],
+    listRecentAnalyses: ["GET /repos/{owner}/{repo}/code-scanning/analyses"],
+    updateAlert: [
+      "PATCH /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}"
+    ],
+    updateDefaultSetup: [
+      "PATCH /repos/{owner}/{repo}/code-scanning/default-setup"
+    ],
+    uploadSarif: ["POST /repos/{owner}/{repo}/code-scanning/sarifs"]
+  },
+  codeSecurity: {
+    attachConfiguration: [
+      "POST /orgs/{org}/code-security/configurations/{configuration_id}/attach"
+    ],
+    attachEnterpriseConfiguration: [
+      "POST /enterprises/{enterprise}/code-security/configurations/{configuration_id}/attach"
+    ],
+    createConfiguration: ["POST /orgs/{org}/code-security/configurations"],
+    createConfigurationForEnterprise: [
+      "POST /enterprises/{enterprise}/code-security/configurations"
+    ],
+    deleteConfiguration: [
+      "DELETE /orgs/{org}/code-security/configurations/{configuration_id}"
+    ],
+    deleteConfigurationForEnterprise: [
+      "DELETE /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
+    ],
+    detachConfiguration: [
+      "DELETE /orgs/{org}/code-security/configurations/detach"
+    ],
+    getConfiguration: [
+      "GET /orgs/{org}/code-security/configurations/{configuration_id}"
+    ],
+    getConfigurationForRepository: [
+      "GET /repos/{owner}/{repo}/code-security-configuration"
+    ],
+    getConfigurationsForEnterprise: [
+      "GET /enterprises/{enterprise}/code-security/configurations"
+    ],
+    getConfigurationsForOrg: ["GET /orgs/{org}/code-security/configurations"],
+    getDefaultConfigurations: [
+      "GET /orgs/{org}/code-security/configurations/defaults"
+    ],
+    getDefaultConfigurationsForEnterprise: [
+      "GET /enterprises/{enterprise}/code-security/configurations/defaults"
+    ],
+    getRepositoriesForConfiguration: [
+      "GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories"
+    ],
+    getRepositoriesForEnterpriseConfiguration: [
+      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories"
+    ],
+    getSingleConfigurationForEnterprise: [
+      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
+    ],
+    setConfigurationAsDefault: [
+      "PUT /orgs/{org}/code-security/configurations/{configuration_id}/defaults"
+    ],
+    setConfigurationAsDefaultForEnterprise: [
+      "PUT /enterprises/{enterprise}/code-security/configurations/{configuration_id}/defaults"
+    ],
+    updateConfiguration: [
+      "PATCH /orgs/{org}/code-security/configurations/{configuration_id}"
+    ],
+    updateEnterpriseConfiguration: [
+      "PATCH /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
+    ]
+  },
+  codesOfConduct: {
+    getAllCodesOfConduct: ["GET /codes_of_conduct"],
+    getConductCode: ["GET /codes_of_conduct/{key}"]
+  },
+  codespaces: {
+    addRepositoryForSecretForAuthenticatedUser: [
+      "PUT /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    addSelectedRepoToOrgSecret: [
+      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    checkPermissionsForDevcontainer: [
+      "GET /repos/{owner}/{repo}/codespaces/permissions_check"
+    ],
+    codespaceMachinesForAuthenticatedUser: [
+      "GET /user/codespaces/{codespace_name}/machines"
+    ],
+    createForAuthenticatedUser: ["POST /user/codespaces"],
+    createOrUpdateOrgSecret: [
+      "PUT /orgs/{org}/codespaces/secrets/{secret_name}"
+    ],
+    createOrUpdateRepoSecret: [
+      "PUT /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
+    ],
+    createOrUpdateSecretForAuthenticatedUser: [
+      "PUT /user/codespaces/secrets/{secret_name}"
+    ],
+    createWithPrForAuthenticatedUser: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/codespaces"
+    ],
+    createWithRepoForAuthenticatedUser: [
+      "POST /repos/{owner}/{repo}/codespaces"
+    ],
+    deleteForAuthenticatedUser: ["DELETE /user/codespaces/{codespace_name}"],
+    deleteFromOrganization: [
+      "DELETE /orgs/{org}/members/{username}/codespaces/{codespace_name}"
+    ],
+    deleteOrgSecret: ["DELETE /orgs/{org}/codespaces/secrets/{secret_name}"],
+    deleteRepoSecret: [
+      "DELETE /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
+    ],
+    deleteSecretForAuthenticatedUser: [
+      "DELETE /user/codespaces/secrets/{secret_name}"
+    ],
+    exportForAuthenticatedUser: [
+      "POST /user/codespaces/{codespace_name}/exports"
+    ],
+    getCodespacesForUserInOrg: [
+      "GET /orgs/{org}/members/{username}/codespaces"
+    ],
+    getExportDetailsForAuthenticatedUser: [
+      "GET /user/codespaces/{codespace_name}/exports/{export_id}"
+    ],
+    getForAuthenticatedUser: ["GET /user/codespaces/{codespace_name}"],
+    getOrgPublicKey: ["GET /orgs/{org}/codespaces/secrets/public-key"],
+    getOrgSecret: ["GET /orgs/{org}/codespaces/secrets/{secret_name}"],
+    getPublicKeyForAuthenticatedUser: [
+      "GET /user/codespaces/secrets/public-key"
+    ],
+    getRepoPublicKey: [
+      "GET /repos/{owner}/{repo}/codespaces/secrets/public-key"
+    ],
+    getRepoSecret: [
+      "GET /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
+    ],
+    getSecretForAuthenticatedUser: [
+      "GET /user/codespaces/secrets/{secret_name}"
+    ],
+    listDevcontainersInRepositoryForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces/devcontainers"
+    ],
+    listForAuthenticatedUser: ["GET /user/codespaces"],
+    listInOrganization: [
+      "GET /orgs/{org}/codespaces",
+      {},
+      { renamedParameters: { org_id: "org" } }
+    ],
+    listInRepositoryForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces"
+    ],
+    listOrgSecrets: ["GET /orgs/{org}/codespaces/secrets"],
+    listRepoSecrets: ["GET /repos/{owner}/{repo}/codespaces/secrets"],
+    listRepositoriesForSecretForAuthenticatedUser: [
+      "GET /user/codespaces/secrets/{secret_name}/repositories"
+    ],
+    listSecretsForAuthenticatedUser: ["GET /user/codespaces/secrets"],
+    listSelectedReposForOrgSecret: [
+      "GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
+    ],
+    preFlightWithRepoForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces/new"
+    ],
+    publishForAuthenticatedUser: [
+      "POST /user/codespaces/{codespace_name}/publish"
+    ],
+    removeRepositoryForSecretForAuthenticatedUser: [
+      "DELETE /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    removeSelectedRepoFromOrgSecret: [
+      "DELETE /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    repoMachinesForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces/machines"
+    ],
+    setRepositoriesForSecretForAuthenticatedUser: [
+      "PUT /user/codespaces/secrets/{secret_name}/repositories"
+    ],
+    setSelectedReposForOrgSecret: [
+      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
+    ],
+    startForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/start"],
+    stopForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/stop"],
+    stopInOrganization: [
+      "POST /orgs/{org}/members/{username}/codespaces/{codespace_name}/stop"
+    ],
+    updateForAuthenticatedUser: ["PATCH /user/codespaces/{codespace_name}"]
+  },
+  copilot: {
+    addCopilotSeatsForTeams: [
+      "POST /orgs/{org}/copilot/billing/selected_teams"
+    ],
+    addCopilotSeatsForUsers: [
+      "POST /orgs/{org}/copilot/billing/selected_users"
+    ],
+    cancelCopilotSeatAssignmentForTeams: [
+      "DELETE /orgs/{org}/copilot/billing/selected_teams"
+    ],
+    cancelCopilotSeatAssignmentForUsers: [
+      "DELETE /orgs/{org}/copilot/billing/selected_users"
+    ],
+    copilotMetricsForOrganization: ["GET /orgs/{org}/copilot/metrics"],
+    copilotMetricsForTeam: ["GET /orgs/{org}/team/{team_slug}/copilot/metrics"],
+    getCopilotOrganizationDetails: ["GET /orgs/{org}/copilot/billing"],
+    getCopilotSeatDetailsForUser: [
+      "GET /orgs/{org}/members/{username}/copilot"
+    ],
+    listCopilotSeats: ["GET /orgs/{org}/copilot/billing/seats"]
+  },
+  credentials: { revoke: ["POST /credentials/revoke"] },
+  dependabot: {
+    addSelectedRepoToOrgSecret: [
+      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    createOrUpdateOrgSecret: [
+      "PUT /orgs/{org}/dependabot/secrets/{secret_name}"
+    ],
+    createOrUpdateRepoSecret: [
+      "PUT /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
+    ],
+    deleteOrgSecret: ["DELETE /orgs/{org}/dependabot/secrets/{secret_name}"],
+    deleteRepoSecret: [
+      "DELETE /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
+    ],
+    getAlert: ["GET /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"],
+    getOrgPublicKey: ["GET /orgs/{org}/dependabot/secrets/public-key"],
+    getOrgSecret: ["GET /orgs/{org}/dependabot/secrets/{secret_name}"],
+    getRepoPublicKey: [
+      "GET /repos/{owner}/{repo}/dependabot/secrets/public-key"
+    ],
+    getRepoSecret: [
+      "GET /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
+    ],
+    listAlertsForEnterprise: [
+      "GET /enterprises/{enterprise}/dependabot/alerts"
+    ],
+    listAlertsForOrg: ["GET /orgs/{org}/dependabot/alerts"],
+    listAlertsForRepo: ["GET /repos/{owner}/{repo}/dependabot/alerts"],
+    listOrgSecrets: ["GET /orgs/{org}/dependabot/secrets"],
+    listRepoSecrets: ["GET /repos/{owner}/{repo}/dependabot/secrets"],
+    listSelectedReposForOrgSecret: [
+      "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
+    ],
+    removeSelectedRepoFromOrgSecret: [
+      "DELETE /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    repositoryAccessForOrg: [
+      "GET /organizations/{org}/dependabot/repository-access"
+    ],
+    setRepositoryAccessDefaultLevel: [
+      "PUT /organizations/{org}/dependabot/repository-access/default-level"
+    ],
+    setSelectedReposForOrgSecret: [
+      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
+    ],
+    updateAlert: [
+      "PATCH /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"
+    ],
+    updateRepositoryAccessForOrg: [
+      "PATCH /organizations/{org}/dependabot/repository-access"
+    ]
+  },
+  dependencyGraph: {
+    createRepositorySnapshot: [
+      "POST /repos/{owner}/{repo}/dependency-graph/snapshots"
+    ],
+    diffRange: [
+      "GET /repos/{owner}/{repo}/dependency-graph/compare/{basehead}"
+    ],
+    exportSbom: ["GET /repos/{owner}/{repo}/dependency-graph/sbom"]
+  },
+  emojis: { get: ["GET /emojis"] },
+  enterpriseTeamMemberships: {
+    add: [
+      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
+    ],
+    bulkAdd: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/add"
+    ],
+    bulkRemove: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/remove"
+    ],
+    get: [
+      "GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
+    ],
+    list: ["GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships"],
+    remove: [
+      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
+    ]
+  },
+  enterpriseTeamOrganizations: {
+    add: [
+      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
+    ],
+    bulkAdd: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/add"
+    ],
+    bulkRemove: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/remove"
+    ],
+    delete: [
+      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
+    ],
+    getAssignment: [
+      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
+    ],
+    getAssignments: [
+      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations"
+    ]
+  },
+  enterpriseTeams: {
+    create: ["POST /enterprises/{enterprise}/teams"],
+    delete: ["DELETE /enterprises/{enterprise}/teams/{team_slug}"],
+    get: ["GET /enterprises/{enterprise}/teams/{team_slug}"],
+    list: ["GET /enterprises/{enterprise}/teams"],
+    update: ["PATCH /enterprises/{enterprise}/teams/{team_slug}"]
+  },
+  gists: {
+    checkIsStarred: ["GET /gists/{gist_id}/star"],
+    create: ["POST /gists"],
+    createComment: ["POST /gists/{gist_id}/comments"],
+    delete: ["DELETE /gists/{gist_id}"],
+    deleteComment: ["DELETE /gists/{gist_id}/comments/{comment_id}"],
+    fork: ["POST /gists/{gist_id}/forks"],
+    get: ["GET /gists/{gist_id}"],
+    getComment: ["GET /gists/{gist_id}/comments/{comment_id}"],
+    getRevision: ["GET /gists/{gist_id}/{sha}"],
+    list: ["GET /gists"],
+    listComments: ["GET /gists/{gist_id}/comments"],
+    listCommits: ["GET /gists/{gist_id}/commits"],
+    listForUser: ["GET /users/{username}/gists"],
+    listForks: ["GET /gists/{gist_id}/forks"],
+    listPublic: ["GET /gists/public"],
+    listStarred: ["GET /gists/starred"],
+    star: ["PUT /gists/{gist_id}/star"],
+    unstar: ["DELETE /gists/{gist_id}/star"],
+    update: ["PATCH /gists/{gist_id}"],
+    updateComment: ["PATCH /gists/{gist_id}/comments/{comment_id}"]
+  },
+  git: {
+    createBlob: ["POST /repos/{owner}/{repo}/git/blobs"],
+    createCommit: ["POST /repos/{owner}/{repo}/git/commits"],
+    createRef: ["POST /repos/{owner}/{repo}/git/refs"],
+    createTag: ["POST /repos/{owner}/{repo}/git/tags"],
+    createTree: ["POST /repos/{owner}/{repo}/git/trees"],
+    deleteRef: ["DELETE /repos/{owner}/{repo}/git/refs/{ref}"],
+    getBlob: ["GET /repos/{owner}/{repo}/git/blobs/{file_sha}"],
+    getCommit: ["GET /repos/{owner}/{repo}/git/commits/{commit_sha}"],
+    getRef: ["GET /repos/{owner}/{repo}/git/ref/{ref}"],
+    getTag: ["GET /repos/{owner}/{repo}/git/tags/{tag_sha}"],
+    getTree: ["GET /repos/{owner}/{repo}/git/trees/{tree_sha}"],
+    listMatchingRefs: ["GET /repos/{owner}/{repo}/git/matching-refs/{ref}"],
+    updateRef: ["PATCH /repos/{owner}/{repo}/git/refs/{ref}"]
+  },
+  gitignore: {
+    getAllTemplates: ["GET /gitignore/templates"],
+    getTemplate: ["GET /gitignore/templates/{name}"]
+  },
+  hostedCompute: {
+    createNetworkConfigurationForOrg: [
+      "POST /orgs/{org}/settings/network-configurations"
+    ],
+    deleteNetworkConfigurationFromOrg: [
+      "DELETE /orgs/{org}/settings/network-configurations/{network_configuration_id}"
+    ],
+    getNetworkConfigurationForOrg: [
+      "GET /orgs/{org}/settings/network-configurations/{network_configuration_id}"
+    ],
+    getNetworkSettingsForOrg: [
+      "GET /orgs/{org}/settings/network-settings/{network_settings_id}"
+    ],
+    listNetworkConfigurationsForOrg: [
+      "GET /orgs/{org}/settings/network-configurations"
+    ],
+    updateNetworkConfigurationForOrg: [
+      "PATCH /orgs/{org}/settings/network-configurations/{network_configuration_id}"
+    ]
+  },
+  interactions: {
+    getRestrictionsForAuthenticatedUser: ["GET /user/interaction-limits"],
+    getRestrictionsForOrg: ["GET /orgs/{org}/interaction-limits"],
+    getRestrictionsForRepo: ["GET /repos/{owner}/{repo}/interaction-limits"],
+    getRestrictionsForYourPublicRepos: [
+      "GET /user/interaction-limits",
+      {},
+      { renamed: ["interactions", "getRestrictionsForAuthenticatedUser"] }
+    ],
+    removeRestrictionsForAuthenticatedUser: ["DELETE /user/interaction-limits"],
+    removeRestrictionsForOrg: ["DELETE /orgs/{org}/interaction-limits"],
+    removeRestrictionsForRepo: [
+      "DELETE /repos/{owner}/{repo}/interaction-limits"
+    ],
+    removeRestrictionsForYourPublicRepos: [
+      "DELETE /user/interaction-limits",
+      {},
+      { renamed: ["interactions", "removeRestrictionsForAuthenticatedUser"] }
+    ],
+    setRestrictionsForAuthenticatedUser: ["PUT /user/interaction-limits"],
+    setRestrictionsForOrg: ["PUT /orgs/{org}/interaction-limits"],
+    setRestrictionsForRepo: ["PUT /repos/{owner}/{repo}/interaction-limits"],
+    setRestrictionsForYourPublicRepos: [
+      "PUT /user/interaction-limits",
+      {},
+      { renamed: ["interactions", "setRestrictionsForAuthenticatedUser"] }
+    ]
+  },
+  issues: {
+    addAssignees: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/assignees"
+    ],
+    addBlockedByDependency: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
+    ],
+    addLabels: ["POST /repos/{owner}/{repo}/issues/{issue_number}/labels"],
+    addSubIssue: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
+    ],
+    checkUserCanBeAssigned: ["GET /repos/{owner}/{repo}/assignees/{assignee}"],
+    checkUserCanBeAssignedToIssue: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/assignees/{assignee}"
+    ],
+    create: ["POST /repos/{owner}/{repo}/issues"],
+    createComment: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/comments"
+    ],
+    createLabel: ["POST /repos/{owner}/{repo}/labels"],
+    createMilestone: ["POST /repos/{owner}/{repo}/milestones"],
+    deleteComment: [
+      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}"
+    ],
+    deleteLabel: ["DELETE /repos/{owner}/{repo}/labels/{name}"],
+    deleteMilestone: [
+      "DELETE /repos/{owner}/{repo}/milestones/{milestone_number}"
+    ],
+    get: ["GET /repos/{owner}/{repo}/issues/{issue_number}"],
+    getComment: ["GET /repos/{owner}/{repo}/issues/comments/{comment_id}"],
+    getEvent: ["GET /repos/{owner}/{repo}/issues/events/{event_id}"],
+    getLabel: ["GET /repos/{owner}/{repo}/labels/{name}"],
+    getMilestone: ["GET /repos/{owner}/{repo}/milestones/{milestone_number}"],
+    getParent: ["GET /repos/{owner}/{repo}/issues/{issue_number}/parent"],
+    list: ["GET /issues"],
+    listAssignees: ["GET /repos/{owner}/{repo}/assignees"],
+    listComments: ["GET /repos/{owner}/{repo}/issues/{issue_number}/comments"],
+    listCommentsForRepo: ["GET /repos/{owner}/{repo}/issues/comments"],
+    listDependenciesBlockedBy: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
+    ],
+    listDependenciesBlocking: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking"
+    ],
+    listEvents: ["GET /repos/{owner}/{repo}/issues/{issue_number}/events"],
+    listEventsForRepo: ["GET /repos/{owner}/{repo}/issues/events"],
+    listEventsForTimeline: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline"
+    ],
+    listForAuthenticatedUser: ["GET /user/issues"],
+    listForOrg: ["GET /orgs/{org}/issues"],
+    listForRepo: ["GET /repos/{owner}/{repo}/issues"],
+    listLabelsForMilestone: [
+      "GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels"
+    ],
+    listLabelsForRepo: ["GET /repos/{owner}/{repo}/labels"],
+    listLabelsOnIssue: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/labels"
+    ],
+    listMilestones: ["GET /repos/{owner}/{repo}/milestones"],
+    listSubIssues: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
+    ],
+    lock: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/lock"],
+    removeAllLabels: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels"
+    ],
+    removeAssignees: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/assignees"
+    ],
+    removeDependencyBlockedBy: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}"
+    ],
+    removeLabel: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}"
+    ],
+    removeSubIssue: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/sub_issue"
+    ],
+    reprioritizeSubIssue: [
+      "PATCH /repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority"
+    ],
+    setLabels: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/labels"],
+    unlock: ["DELETE /repos/{owner}/{repo}/issues/{issue_number}/lock"],
+    update: ["PATCH /repos/{owner}/{repo}/issues/{issue_number}"],
+    updateComment: ["PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}"],
+    updateLabel: ["PATCH /repos/{owner}/{repo}/labels/{name}"],
+    updateMilestone: [
+      "PATCH /repos/{owner}/{repo}/milestones/{milestone_number}"
+    ]
+  },
+  licenses: {
+    get: ["GET /licenses/{license}"],
+    getAllCommonlyUsed: ["GET /licenses"],
+    getForRepo: ["GET /repos/{owner}/{repo}/license"]
+  },
+  markdown: {
+    render: ["POST /markdown"],
+    renderRaw: [
+      "POST /markdown/raw",
+      { headers: { "content-type": "text/plain; charset=utf-8" } }
+    ]
+  },
+  meta: {
+    get: ["GET /meta"],
+    getAllVersions: ["GET /versions"],
+    getOctocat: ["GET /octocat"],
+    getZen: ["GET /zen"],
+    root: ["GET /"]
+  },
+  migrations: {
+    deleteArchiveForAuthenticatedUser: [
+      "DELETE /user/migrations/{migration_id}/archive"
+    ],
+    deleteArchiveForOrg: [
+      "DELETE /orgs/{org}/migrations/{migration_id}/archive"
+    ],
+    downloadArchiveForOrg: [
+      "GET /orgs/{org}/migrations/{migration_id}/archive"
+    ],
+    getArchiveForAuthenticatedUser: [
+      "GET /user/migrations/{migration_id}/archive"
+    ],
+    getStatusForAuthenticatedUser: ["GET /user/migrations/{migration_id}"],
+    getStatusForOrg: ["GET /orgs/{org}/migrations/{migration_id}"],
+    listForAuthenticatedUser: ["GET /user/migrations"],
+    listForOrg: ["GET /orgs/{org}/migrations"],
+    listReposForAuthenticatedUser: [
+      "GET /user/migrations/{migration_id}/repositories"
+    ],
+    listReposForOrg: ["GET /orgs/{org}/migrations/{migration_id}/repositories"],
+    listReposForUser: [
+      "GET /user/migrations/{migration_id}/repositories",
+      {},
+      { renamed: ["migrations", "listReposForAuthenticatedUser"] }
+    ],
+    startForAuthenticatedUser: ["POST /user/migrations"],
+    startForOrg: ["POST /orgs/{org}/migrations"],
+    unlockRepoForAuthenticatedUser: [
+      "DELETE /user/migrations/{migration_id}/repos/{repo_name}/lock"
+    ],
+    unlockRepoForOrg: [
+      "DELETE /orgs/{org}/migrations/{migration_id}/repos/{repo_name}/lock"
+    ]
+  },
+  oidc: {
+    getOidcCustomSubTemplateForOrg: [
+      "GET /orgs/{org}/actions/oidc/customization/sub"
+    ],
+    updateOidcCustomSubTemplateForOrg: [
+      "PUT /orgs/{org}/actions/oidc/customization/sub"
+    ]
+  },
+  orgs: {
+    addSecurityManagerTeam: [
+      "PUT /orgs/{org}/security-managers/teams/{team_slug}",
+      {},
+      {
+        deprecated: "octokit.rest.orgs.addSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#add-a-security-manager-team"
+      }
+    ],
+    assignTeamToOrgRole: [
+      "PUT /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
+    ],
+    assignUserToOrgRole: [
+      "PUT /orgs/{org}/organization-roles/users/{username}/{role_id}"
+    ],
+    blockUser: ["PUT /orgs/{org}/blocks/{username}"],
+    cancelInvitation: ["DELETE /orgs/{org}/invitations/{invitation_id}"],
+    checkBlockedUser: ["GET /orgs/{org}/blocks/{username}"],
+    checkMembershipForUser: ["GET /orgs/{org}/members/{username}"],
+    checkPublicMembershipForUser: ["GET /orgs/{org}/public_members/{username}"],
+    convertMemberToOutsideCollaborator: [
+      "PUT /orgs/{org}/outside_collaborators/{username}"
+    ],
+    createArtifactStorageRecord: [
+      "POST /orgs/{org}/artifacts/metadata/storage-record"
+    ],
+    createInvitation: ["POST /orgs/{org}/invitations"],
+    createIssueType: ["POST /orgs/{org}/issue-types"],
+    createWebhook: ["POST /orgs/{org}/hooks"],
+    customPropertiesForOrgsCreateOrUpdateOrganizationValues: [
+      "PATCH /organizations/{org}/org-properties/values"
+    ],
+    customPropertiesForOrgsGetOrganizationValues: [
+      "GET /organizations/{org}/org-properties/values"
+    ],
+    customPropertiesForReposCreateOrUpdateOrganizationDefinition: [
+      "PUT /orgs/{org}/properties/schema/{custom_property_name}"
+    ],
+    customPropertiesForReposCreateOrUpdateOrganizationDefinitions: [
+      "PATCH /orgs/{org}/properties/schema"
+    ],
+    customPropertiesForReposCreateOrUpdateOrganizationValues: [
+      "PATCH /orgs/{org}/properties/values"
+    ],
+    customPropertiesForReposDeleteOrganizationDefinition: [
+      "DELETE /orgs/{org}/properties/schema/{custom_property_name}"
+    ],
+    customPropertiesForReposGetOrganizationDefinition: [
+      "GET /orgs/{org}/properties/schema/{custom_property_name}"
+    ],
+    customPropertiesForReposGetOrganizationDefinitions: [
+      "GET /orgs/{org}/properties/schema"
+    ],
+    customPropertiesForReposGetOrganizationValues: [
+      "GET /orgs/{org}/properties/values"
+    ],
+    delete: ["DELETE /orgs/{org}"],
+    deleteAttestationsBulk: ["POST /orgs/{org}/attestations/delete-request"],
+    deleteAttestationsById: [
+      "DELETE /orgs/{org}/attestations/{attestation_id}"
+    ],
+    deleteAttestationsBySubjectDigest: [
+      "DELETE /orgs/{org}/attestations/digest/{subject_digest}"
+    ],
+    deleteIssueType: ["DELETE /orgs/{org}/issue-types/{issue_type_id}"],
+    deleteWebhook: ["DELETE /orgs/{org}/hooks/{hook_id}"],
+    disableSelectedRepositoryImmutableReleasesOrganization: [
+      "DELETE /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
+    ],
+    enableSelectedRepositoryImmutableReleasesOrganization: [
+      "PUT /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
+    ],
+    get: ["GET /orgs/{org}"],
+    getImmutableReleasesSettings: [
+      "GET /orgs/{org}/settings/immutable-releases"
+    ],
+    getImmutableReleasesSettingsRepositories: [
+      "GET /orgs/{org}/settings/immutable-releases/repositories"
+    ],
+    getMembershipForAuthenticatedUser: ["GET /user/memberships/orgs/{org}"],
+    getMembershipForUser: ["GET /orgs/{org}/memberships/{username}"],
+    getOrgRole: ["GET /orgs/{org}/organization-roles/{role_id}"],
+    getOrgRulesetHistory: ["GET /orgs/{org}/rulesets/{ruleset_id}/history"],
+    getOrgRulesetVersion: [
+      "GET /orgs/{org}/rulesets/{ruleset_id}/history/{version_id}"
+    ],
+    getWebhook: ["GET /orgs/{org}/hooks/{hook_id}"],
+    getWebhookConfigForOrg: ["GET /orgs/{org}/hooks/{hook_id}/config"],
+    getWebhookDelivery: [
+      "GET /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}"
+    ],
+    list: ["GET /organizations"],
+    listAppInstallations: ["GET /orgs/{org}/installations"],
+    listArtifactStorageRecords: [
+      "GET /orgs/{org}/artifacts/{subject_digest}/metadata/storage-records"
+    ],
+    listAttestationRepositories: ["GET /orgs/{org}/attestations/repositories"],
+    listAttestations: ["GET /orgs/{org}/attestations/{subject_digest}"],
+    listAttestationsBulk: [
+      "POST /orgs/{org}/attestations/bulk-list{?per_page,before,after}"
+    ],
+    listBlockedUsers: ["GET /orgs/{org}/blocks"],
+    listFailedInvitations: ["GET /orgs/{org}/failed_invitations"],
+    listForAuthenticatedUser: ["GET /user/orgs"],
+    listForUser: ["GET /users/{username}/orgs"],
+    listInvitationTeams: ["GET /orgs/{org}/invitations/{invitation_id}/teams"],
+    listIssueTypes: ["GET /orgs/{org}/issue-types"],
+    listMembers: ["GET /orgs/{org}/members"],
+    listMembershipsForAuthenticatedUser: ["GET /user/memberships/orgs"],
+    listOrgRoleTeams: ["GET /orgs/{org}/organization-roles/{role_id}/teams"],
+    listOrgRoleUsers: ["GET /orgs/{org}/organization-roles/{role_id}/users"],
+    listOrgRoles: ["GET /orgs/{org}/organization-roles"],
+    listOrganizationFineGrainedPermissions: [
+      "GET /orgs/{org}/organization-fine-grained-permissions"
+    ],
+    listOutsideCollaborators: ["GET /orgs/{org}/outside_collaborators"],
+    listPatGrantRepositories: [
+      "GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories"
+    ],
+    listPatGrantRequestRepositories: [
+      "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories"
+    ],
+    listPatGrantRequests: ["GET /orgs/{org}/personal-access-token-requests"],
+    listPatGrants: ["GET /orgs/{org}/personal-access-tokens"],
+    listPendingInvitations: ["GET /orgs/{org}/invitations"],
+    listPublicMembers: ["GET /orgs/{org}/public_members"],
+    listSecurityManagerTeams: [
+      "GET /orgs/{org}/security-managers",
+      {},
+      {
+        deprecated: "octokit.rest.orgs.listSecurityManagerTeams() is deprecated, see https://docs.github.com/rest/orgs/security-managers#list-security-manager-teams"
+      }
+    ],
+    listWebhookDeliveries: ["GET /orgs/{org}/hooks/{hook_id}/deliveries"],
+    listWebhooks: ["GET /orgs/{org}/hooks"],
+    pingWebhook: ["POST /orgs/{org}/hooks/{hook_id}/pings"],
+    redeliverWebhookDelivery: [
+      "POST /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
+    ],
+    removeMember: ["DELETE /orgs/{org}/members/{username}"],
+    removeMembershipForUser: ["DELETE /orgs/{org}/memberships/{username}"],
+    removeOutsideCollaborator: [
+      "DELETE /orgs/{org}/outside_collaborators/{username}"
+    ],
+    removePublicMembershipForAuthenticatedUser: [
+      "DELETE /orgs/{org}/public_members/{username}"
+    ],
+    removeSecurityManagerTeam: [
+      "DELETE /orgs/{org}/security-managers/teams/{team_slug}",
+      {},
+      {
+        deprecated: "octokit.rest.orgs.removeSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#remove-a-security-manager-team"
+      }
+    ],
+    reviewPatGrantRequest: [
+      "POST /orgs/{org}/personal-access-token-requests/{pat_request_id}"
+    ],
+    reviewPatGrantRequestsInBulk: [
+      "POST /orgs/{org}/personal-access-token-requests"
+    ],
+    revokeAllOrgRolesTeam: [
+      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}"
+    ],
+    revokeAllOrgRolesUser: [
+      "DELETE /orgs/{org}/organization-roles/users/{username}"
+    ],
+    revokeOrgRoleTeam: [
+      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
+    ],
+    revokeOrgRoleUser: [
+      "DELETE /orgs/{org}/organization-roles/users/{username}/{role_id}"
+    ],
+    setImmutableReleasesSettings: [
+      "PUT /orgs/{org}/settings/immutable-releases"
+    ],
+    setImmutableReleasesSettingsRepositories: [
+      "PUT /orgs/{org}/settings/immutable-releases/repositories"
+    ],
+    setMembershipForUser: ["PUT /orgs/{org}/memberships/{username}"],
+    setPublicMembershipForAuthenticatedUser: [
+      "PUT /orgs/{org}/public_members/{username}"
+    ],
+    unblockUser: ["DELETE /orgs/{org}/blocks/{username}"],
+    update: ["PATCH /orgs/{org}"],
+    updateIssueType: ["PUT /orgs/{org}/issue-types/{issue_type_id}"],
+    updateMembershipForAuthenticatedUser: [
+      "PATCH /user/memberships/orgs/{org}"
+    ],
+    updatePatAccess: ["POST /orgs/{org}/personal-access-tokens/{pat_id}"],
+    updatePatAccesses: ["POST /orgs/{org}/personal-access-tokens"],
+    updateWebhook: ["PATCH /orgs/{org}/hooks/{hook_id}"],
+    updateWebhookConfigForOrg: ["PATCH /orgs/{org}/hooks/{hook_id}/config"]
+  },
+  packages: {
+    deletePackageForAuthenticatedUser: [
+      "DELETE /user/packages/{package_type}/{package_name}"
+    ],
+    deletePackageForOrg: [
+      "DELETE /orgs/{org}/packages/{package_type}/{package_name}"
+    ],
+    deletePackageForUser: [
+      "DELETE /users/{username}/packages/{package_type}/{package_name}"
+    ],
+    deletePackageVersionForAuthenticatedUser: [
+      "DELETE /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    deletePackageVersionForOrg: [
+      "DELETE /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    deletePackageVersionForUser: [
+      "DELETE /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    getAllPackageVersionsForAPackageOwnedByAnOrg: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions",
+      {},
+      { renamed: ["packages", "getAllPackageVersionsForPackageOwnedByOrg"] }
+    ],
+    getAllPackageVersionsForAPackageOwnedByTheAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}/versions",
+      {},
+      {
+        renamed: [
+          "packages",
+          "getAllPackageVersionsForPackageOwnedByAuthenticatedUser"
+        ]
+      }
+    ],
+    getAllPackageVersionsForPackageOwnedByAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}/versions"
+    ],
+    getAllPackageVersionsForPackageOwnedByOrg: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions"
+    ],
+    getAllPackageVersionsForPackageOwnedByUser: [
+      "GET /users/{username}/packages/{package_type}/{package_name}/versions"
+    ],
+    getPackageForAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}"
+    ],
+    getPackageForOrganization: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}"
+    ],
+    getPackageForUser: [
+      "GET /users/{username}/packages/{package_type}/{package_name}"
+    ],
+    getPackageVersionForAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    getPackageVersionForOrganization: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    getPackageVersionForUser: [
+      "GET /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    listDockerMigrationConflictingPackagesForAuthenticatedUser: [
+      "GET /user/docker/conflicts"
+    ],
+    listDockerMigrationConflictingPackagesForOrganization: [
+      "GET /orgs/{org}/docker/conflicts"
+    ],
+    listDockerMigrationConflictingPackagesForUser: [
+      "GET /users/{username}/docker/conflicts"
+    ],
+    listPackagesForAuthenticatedUser: ["GET /user/packages"],
+    listPackagesForOrganization: ["GET /orgs/{org}/packages"],
+    listPackagesForUser: ["GET /users/{username}/packages"],
+    restorePackageForAuthenticatedUser: [
+      "POST /user/packages/{package_type}/{package_name}/restore{?token}"
+    ],
+    restorePackageForOrg: [
+      "POST /orgs/{org}/packages/{package_type}/{package_name}/restore{?token}"
+    ],
+    restorePackageForUser: [
+      "POST /users/{username}/packages/{package_type}/{package_name}/restore{?token}"
+    ],
+    restorePackageVersionForAuthenticatedUser: [
+      "POST /user/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
+    ],
+    restorePackageVersionForOrg: [
+      "POST /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
+    ],
+    restorePackageVersionForUser: [
+      "POST /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
+    ]
+  },
+  privateRegistries: {
+    createOrgPrivateRegistry: ["POST /orgs/{org}/private-registries"],
+    deleteOrgPrivateRegistry: [
+      "DELETE /orgs/{org}/private-registries/{secret_name}"
+    ],
+    getOrgPrivateRegistry: ["GET /orgs/{org}/private-registries/{secret_name}"],
+    getOrgPublicKey: ["GET /orgs/{org}/private-registries/public-key"],
+    listOrgPrivateRegistries: ["GET /orgs/{org}/private-registries"],
+    updateOrgPrivateRegistry: [
+      "PATCH /orgs/{org}/private-registries/{secret_name}"
+    ]
+  },
+  projects: {
+    addItemForOrg: ["POST /orgs/{org}/projectsV2/{project_number}/items"],
+    addItemForUser: [
+      "POST /users/{username}/projectsV2/{project_number}/items"
+    ],
+    deleteItemForOrg: [
+      "DELETE /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    deleteItemForUser: [
+      "DELETE /users/{username}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    getFieldForOrg: [
+      "GET /orgs/{org}/projectsV2/{project_number}/fields/{field_id}"
+    ],
+    getFieldForUser: [
+      "GET /users/{username}/projectsV2/{project_number}/fields/{field_id}"
+    ],
+    getForOrg: ["GET /orgs/{org}/projectsV2/{project_number}"],
+    getForUser: ["GET /users/{username}/projectsV2/{project_number}"],
+    getOrgItem: ["GET /orgs/{org}/projectsV2/{project_number}/items/{item_id}"],
+    getUserItem: [
+      "GET /users/{username}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    listFieldsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/fields"],
+    listFieldsForUser: [
+      "GET /users/{username}/projectsV2/{project_number}/fields"
+    ],
+    listForOrg: ["GET /orgs/{org}/projectsV2"],
+    listForUser: ["GET /users/{username}/projectsV2"],
+    listItemsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/items"],
+    listItemsForUser: [
+      "GET /users/{username}/projectsV2/{project_number}/items"
+    ],
+    updateItemForOrg: [
+      "PATCH /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    updateItemForUser: [
+      "PATCH /users/{username}/projectsV2/{project_number}/items/{item_id}"
+    ]
+  },
+  pulls: {
+    checkIfMerged: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
+    create: ["POST /repos/{owner}/{repo}/pulls"],
+    createReplyForReviewComment: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies"
+    ],
+    createReview: ["POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
+    createReviewComment: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments"
+    ],
+    deletePendingReview: [
+      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
+    ],
+    deleteReviewComment: [
+      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}"
+    ],
+    dismissReview: [
+      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/dismissals"
+    ],
+    get: ["GET /repos/{owner}/{repo}/pulls/{pull_number}"],
+    getReview: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
+    ],
+    getReviewComment: ["GET /repos/{owner}/{repo}/pulls/comments/{comment_id}"],
+    list: ["GET /repos/{owner}/{repo}/pulls"],
+    listCommentsForReview: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments"
+    ],
+    listCommits: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/commits"],
+    listFiles: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/files"],
+    listRequestedReviewers: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
+    ],
+    listReviewComments: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments"
+    ],
+    listReviewCommentsForRepo: ["GET /repos/{owner}/{repo}/pulls/comments"],
+    listReviews: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
+    merge: ["PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
+    removeRequestedReviewers: [
+      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
+    ],
+    requestReviewers: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
+    ],
+    submitReview: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/events"
+    ],
+    update: ["PATCH /repos/{owner}/{repo}/pulls/{pull_number}"],
+    updateBranch: [
+      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/update-branch"
+    ],
+    updateReview: [
+      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
+    ],
+    updateReviewComment: [
+      "PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}"
+    ]
+  },
+  rateLimit: { get: ["GET /rate_limit"] },
+  reactions: {
+    createForCommitComment: [
+      "POST /repos/{owner}/{repo}/comments/{comment_id}/reactions"
+    ],
+    createForIssue: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/reactions"
+    ],
+    createForIssueComment: [
+      "POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
+    ],
+    createForPullRequestReviewComment: [
+      "POST /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
+    ],
+    createForRelease: [
+      "POST /repos/{owner}/{repo}/releases/{release_id}/reactions"
+    ],
+    createForTeamDiscussionCommentInOrg: [
+      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
+    ],
+    createForTeamDiscussionInOrg: [
+      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
+    ],
+    deleteForCommitComment: [
+      "DELETE /repos/{owner}/{repo}/comments/{comment_id}/reactions/{reaction_id}"
+    ],
+    deleteForIssue: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/reactions/{reaction_id}"
+    ],
+    deleteForIssueComment: [
+      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions/{reaction_id}"
+    ],
+    deleteForPullRequestComment: [
+      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions/{reaction_id}"
+    ],
+    deleteForRelease: [
+      "DELETE /repos/{owner}/{repo}/releases/{release_id}/reactions/{reaction_id}"
+    ],
+    deleteForTeamDiscussion: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions/{reaction_id}"
+    ],
+    deleteForTeamDiscussionComment: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions/{reaction_id}"
+    ],
+    listForCommitComment: [
+      "GET /repos/{owner}/{repo}/comments/{comment_id}/reactions"
+    ],
+    listForIssue: ["GET /repos/{owner}/{repo}/issues/{issue_number}/reactions"],
+    listForIssueComment: [
+      "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
+    ],
+    listForPullRequestReviewComment: [
+      "GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
+    ],
+    listForRelease: [
+      "GET /repos/{owner}/{repo}/releases/{release_id}/reactions"
+    ],
+    listForTeamDiscussionCommentInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
+    ],
+    listForTeamDiscussionInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
+    ]
+  },
+  repos: {
+    acceptInvitation: [
+      "PATCH /user/repository_invitations/{invitation_id}",
+      {},
+      { renamed: ["repos", "acceptInvitationForAuthenticatedUser"] }
+    ],
+    acceptInvitationForAuthenticatedUser: [
+      "PATCH /user/repository_invitations/{invitation_id}"
+    ],
+    addAppAccessRestrictions: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
+      {},
+      { mapToData: "apps" }
+    ],
+    addCollaborator: ["PUT /repos/{owner}/{repo}/collaborators/{username}"],
+    addStatusCheckContexts: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
+      {},
+      { mapToData: "contexts" }
+    ],
+    addTeamAccessRestrictions: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+      {},
+      { mapToData: "teams" }
+    ],
+    addUserAccessRestrictions: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
+      {},
+      { mapToData: "users" }
+    ],
+    cancelPagesDeployment: [
+      "POST /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}/cancel"
+    ],
+    checkAutomatedSecurityFixes: [
+      "GET /repos/{owner}/{repo}/automated-security-fixes"
+    ],
+    checkCollaborator: ["GET /repos/{owner}/{repo}/collaborators/{username}"],
+    checkImmutableReleases: ["GET /repos/{owner}/{repo}/immutable-releases"],
+    checkPrivateVulnerabilityReporting: [
+      "GET /repos/{owner}/{repo}/private-vulnerability-reporting"
+    ],
+    checkVulnerabilityAlerts: [
+      "GET /repos/{owner}/{repo}/vulnerability-alerts"
+    ],
+    codeownersErrors: ["GET /repos/{owner}/{repo}/codeowners/errors"],
+    compareCommits: ["GET /repos/{owner}/{repo}/compare/{base}...{head}"],
+    compareCommitsWithBasehead: [
+      "GET /repos/{owner}/{repo}/compare/{basehead}"
+    ],
+    createAttestation: ["POST /repos/{owner}/{repo}/attestations"],
+    createAutolink: ["POST /repos/{owner}/{repo}/autolinks"],
+    createCommitComment: [
+      "POST /repos/{owner}/{repo}/commits/{commit_sha}/comments"
+    ],
+    createCommitSignatureProtection: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
+    ],
+    createCommitStatus: ["POST /repos/{owner}/{repo}/statuses/{sha}"],
+    createDeployKey: ["POST /repos/{owner}/{repo}/keys"],
+    createDeployment: ["POST /repos/{owner}/{repo}/deployments"],
+    createDeploymentBranchPolicy: [
+      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
+    ],
+    createDeploymentProtectionRule: [
+      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
+    ],
+    createDeploymentStatus: [
+      "POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
+    ],
+    createDispatchEvent: ["POST /repos/{owner}/{repo}/dispatches"],
+    createForAuthenticatedUser: ["POST /user/repos"],
+    createFork: ["POST /repos/{owner}/{repo}/forks"],
+    createInOrg: ["POST /orgs/{org}/repos"],
+    createOrUpdateEnvironment: [
+      "PUT /repos/{owner}/{repo}/environments/{environment_name}"
+    ],
+    createOrUpdateFileContents: ["PUT /repos/{owner}/{repo}/contents/{path}"],
+    createOrgRuleset: ["POST /orgs/{org}/rulesets"],
+    createPagesDeployment: ["POST /repos/{owner}/{repo}/pages/deployments"],
+    createPagesSite: ["POST /repos/{owner}/{repo}/pages"],
+    createRelease: ["POST /repos/{owner}/{repo}/releases"],
+    createRepoRuleset: ["POST /repos/{owner}/{repo}/rulesets"],
+    createUsingTemplate: [
+      "POST /repos/{template_owner}/{template_repo}/generate"
+    ],
+    createWebhook: ["POST /repos/{owner}/{repo}/hooks"],
+    customPropertiesForReposCreateOrUpdateRepositoryValues: [
+      "PATCH /repos/{owner}/{repo}/properties/values"
+    ],
+    customPropertiesForReposGetRepositoryValues: [
+      "GET /repos/{owner}/{repo}/properties/values"
+    ],
+    declineInvitation: [
+      "DELETE /user/repository_invitations/{invitation_id}",
+      {},
+      { renamed: ["repos", "declineInvitationForAuthenticatedUser"] }
+    ],
+    declineInvitationForAuthenticatedUser: [
+      "DELETE /user/repository_invitations/{invitation_id}"
+    ],
+    delete: ["DELETE /repos/{owner}/{repo}"],
+    deleteAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
+    ],
+    deleteAdminBranchProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
+    ],
+    deleteAnEnvironment: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}"
+    ],
+    deleteAutolink: ["DELETE /repos/{owner}/{repo}/autolinks/{autolink_id}"],
+    deleteBranchProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection"
+    ],
+    deleteCommitComment: ["DELETE /repos/{owner}/{repo}/comments/{comment_id}"],
+    deleteCommitSignatureProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
+    ],
+    deleteDeployKey: ["DELETE /repos/{owner}/{repo}/keys/{key_id}"],
+    deleteDeployment: [
+      "DELETE /repos/{owner}/{repo}/deployments/{deployment_id}"
+    ],
+    deleteDeploymentBranchPolicy: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
+    ],
+    deleteFile: ["DELETE /repos/{owner}/{repo}/contents/{path}"],
+    deleteInvitation: [
+      "DELETE /repos/{owner}/{repo}/invitations/{invitation_id}"
+    ],
+    deleteOrgRuleset: ["DELETE /orgs/{org}/rulesets/{ruleset_id}"],
+    deletePagesSite: ["DELETE /repos/{owner}/{repo}/pages"],
+    deletePullRequestReviewProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
+    ],
+    deleteRelease: ["DELETE /repos/{owner}/{repo}/releases/{release_id}"],
+    deleteReleaseAsset: [
+      "DELETE /repos/{owner}/{repo}/releases/assets/{asset_id}"
+    ],
+    deleteRepoRuleset: ["DELETE /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
+    deleteWebhook: ["DELETE /repos/{owner}/{repo}/hooks/{hook_id}"],
+    disableAutomatedSecurityFixes: [
+      "DELETE /repos/{owner}/{repo}/automated-security-fixes"
+    ],
+    disableDeploymentProtectionRule: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
+    ],
+    disableImmutableReleases: [
+      "DELETE /repos/{owner}/{repo}/immutable-releases"
+    ],
+    disablePrivateVulnerabilityReporting: [
+      "DELETE /repos/{owner}/{repo}/private-vulnerability-reporting"
+    ],
+    disableVulnerabilityAlerts: [
+      "DELETE /repos/{owner}/{repo}/vulnerability-alerts"
+    ],
+    downloadArchive: [
+      "GET /repos/{owner}/{repo}/zipball/{ref}",
+      {},
+      { renamed: ["repos", "downloadZipballArchive"] }
+    ],
+    downloadTarballArchive: ["GET /repos/{owner}/{repo}/tarball/{ref}"],
+    downloadZipballArchive: ["GET /repos/{owner}/{repo}/zipball/{ref}"],
+    enableAutomatedSecurityFixes: [
+      "PUT /repos/{owner}/{repo}/automated-security-fixes"
+    ],
+    enableImmutableReleases: ["PUT /repos/{owner}/{repo}/immutable-releases"],
+    enablePrivateVulnerabilityReporting: [
+      "PUT /repos/{owner}/{repo}/private-vulnerability-reporting"
+    ],
+    enableVulnerabilityAlerts: [
+      "PUT /repos/{owner}/{repo}/vulnerability-alerts"
+    ],
+    generateReleaseNotes: [
+      "POST /repos/{owner}/{repo}/releases/generate-notes"
+    ],
+    get: ["GET /repos/{owner}/{repo}"],
+    getAccessRestrictions: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
+    ],
+    getAdminBranchProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
+    ],
+    getAllDeploymentProtectionRules: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
+    ],
+    getAllEnvironments: ["GET /repos/{owner}/{repo}/environments"],
+    getAllStatusCheckContexts: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts"
+    ],
+    getAllTopics: ["GET /repos/{owner}/{repo}/topics"],
+    getAppsWithAccessToProtectedBranch: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps"
+    ],
+    getAutolink: ["GET /repos/{owner}/{repo}/autolinks/{autolink_id}"],
+    getBranch: ["GET /repos/{owner}/{repo}/branches/{branch}"],
+    getBranchProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection"
+    ],
+    getBranchRules: ["GET /repos/{owner}/{repo}/rules/branches/{branch}"],
+    getClones: ["GET /repos/{owner}/{repo}/traffic/clones"],
+    getCodeFrequencyStats: ["GET /repos/{owner}/{repo}/stats/code_frequency"],
+    getCollaboratorPermissionLevel: [
+      "GET /repos/{owner}/{repo}/collaborators/{username}/permission"
+    ],
+    getCombinedStatusForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/status"],
+    getCommit: ["GET /repos/{owner}/{repo}/commits/{ref}"],
+    getCommitActivityStats: ["GET /repos/{owner}/{repo}/stats/commit_activity"],
+    getCommitComment: ["GET /repos/{owner}/{repo}/comments/{comment_id}"],
+    getCommitSignatureProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
+    ],
+    getCommunityProfileMetrics: ["GET /repos/{owner}/{repo}/community/profile"],
+    getContent: ["GET /repos/{owner}/{repo}/contents/{path}"],
+    getContributorsStats: ["GET /repos/{owner}/{repo}/stats/contributors"],
+    getCustomDeploymentProtectionRule: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
+    ],
+    getDeployKey: ["GET /repos/{owner}/{repo}/keys/{key_id}"],
+    getDeployment: ["GET /repos/{owner}/{repo}/deployments/{deployment_id}"],
+    getDeploymentBranchPolicy: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
+    ],
+    getDeploymentStatus: [
+      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses/{status_id}"
+    ],
+    getEnvironment: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}"
+    ],
+    getLatestPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/latest"],
+    getLatestRelease: ["GET /repos/{owner}/{repo}/releases/latest"],
+    getOrgRuleSuite: ["GET /orgs/{org}/rulesets/rule-suites/{rule_suite_id}"],
+    getOrgRuleSuites: ["GET /orgs/{org}/rulesets/rule-suites"],
+    getOrgRuleset: ["GET /orgs/{org}/rulesets/{ruleset_id}"],
+    getOrgRulesets: ["GET /orgs/{org}/rulesets"],
+    getPages: ["GET /repos/{owner}/{repo}/pages"],
+    getPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/{build_id}"],
+    getPagesDeployment: [
+      "GET /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}"
+    ],
+    getPagesHealthCheck: ["GET /repos/{owner}/{repo}/pages/health"],
+    getParticipationStats: ["GET /repos/{owner}/{repo}/stats/participation"],
+    getPullRequestReviewProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
+    ],
+    getPunchCardStats: ["GET /repos/{owner}/{repo}/stats/punch_card"],
+    getReadme: ["GET /repos/{owner}/{repo}/readme"],
+    getReadmeInDirectory: ["GET /repos/{owner}/{repo}/readme/{dir}"],
+    getRelease: ["GET /repos/{owner}/{repo}/releases/{release_id}"],
+    getReleaseAsset: ["GET /repos/{owner}/{repo}/releases/assets/{asset_id}"],
+    getReleaseByTag: ["GET /repos/{owner}/{repo}/releases/tags/{tag}"],
+    getRepoRuleSuite: [
+      "GET /repos/{owner}/{repo}/rulesets/rule-suites/{rule_suite_id}"
+    ],
+    getRepoRuleSuites: ["GET /repos/{owner}/{repo}/rulesets/rule-suites"],
+    getRepoRuleset: ["GET /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
+    getRepoRulesetHistory: [
+      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history"
+    ],
+    getRepoRulesetVersion: [
+      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history/{version_id}"
+    ],
+    getRepoRulesets: ["GET /repos/{owner}/{repo}/rulesets"],
+    getStatusChecksProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
+    ],
+    getTeamsWithAccessToProtectedBranch: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams"
+    ],
+    getTopPaths: ["GET /repos/{owner}/{repo}/traffic/popular/paths"],
+    getTopReferrers: ["GET /repos/{owner}/{repo}/traffic/popular/referrers"],
+    getUsersWithAccessToProtectedBranch: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users"
+    ],
+    getViews: ["GET /repos/{owner}/{repo}/traffic/views"],
+    getWebhook: ["GET /repos/{owner}/{repo}/hooks/{hook_id}"],
+    getWebhookConfigForRepo: [
+      "GET /repos/{owner}/{repo}/hooks/{hook_id}/config"
+    ],
+    getWebhookDelivery: [
+      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}"
+    ],
+    listActivities: ["GET /repos/{owner}/{repo}/activity"],
+    listAttestations: [
+      "GET /repos/{owner}/{repo}/attestations/{subject_digest}"
+    ],
+    listAutolinks: ["GET /repos/{owner}/{repo}/autolinks"],
+    listBranches: ["GET /repos/{owner}/{repo}/branches"],
+    listBranchesForHeadCommit: [
+      "GET /repos/{owner}/{repo}/commits/{commit_sha}/branches-where-head"
+    ],
+    listCollaborators: ["GET /repos/{owner}/{repo}/collaborators"],
+    listCommentsForCommit: [
+      "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments"
+    ],
+    listCommitCommentsForRepo: ["GET /repos/{owner}/{repo}/comments"],
+    listCommitStatusesForRef: [
+      "GET /repos/{owner}/{repo}/commits/{ref}/statuses"
+    ],
+    listCommits: ["GET /repos/{owner}/{repo}/commits"],
+    listContributors: ["GET /repos/{owner}/{repo}/contributors"],
+    listCustomDeploymentRuleIntegrations: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps"
+    ],
+    listDeployKeys: ["GET /repos/{owner}/{repo}/keys"],
+    listDeploymentBranchPolicies: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
+    ],
+    listDeploymentStatuses: [
+      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
+    ],
+    listDeployments: ["GET /repos/{owner}/{repo}/deployments"],
+    listForAuthenticatedUser: ["GET /user/repos"],
+    listForOrg: ["GET /orgs/{org}/repos"],
+    listForUser: ["GET /users/{username}/repos"],
+    listForks: ["GET /repos/{owner}/{repo}/forks"],
+    listInvitations: ["GET /repos/{owner}/{repo}/invitations"],
+    listInvitationsForAuthenticatedUser: ["GET /user/repository_invitations"],
+    listLanguages: ["GET /repos/{owner}/{repo}/languages"],
+    listPagesBuilds: ["GET /repos/{owner}/{repo}/pages/builds"],
+    listPublic: ["GET /repositories"],
+    listPullRequestsAssociatedWithCommit: [
+      "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls"
+    ],
+    listReleaseAssets: [
+      "GET /repos/{owner}/{repo}/releases/{release_id}/assets"
+    ],
+    listReleases: ["GET /repos/{owner}/{repo}/releases"],
+    listTags: ["GET /repos/{owner}/{repo}/tags"],
+    listTeams: ["GET /repos/{owner}/{repo}/teams"],
+    listWebhookDeliveries: [
+      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries"
+    ],
+    listWebhooks: ["GET /repos/{owner}/{repo}/hooks"],
+    merge: ["POST /repos/{owner}/{repo}/merges"],
+    mergeUpstream: ["POST /repos/{owner}/{repo}/merge-upstream"],
+    pingWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/pings"],
+    redeliverWebhookDelivery: [
+      "POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
+    ],
+    removeAppAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
+      {},
+      { mapToData: "apps" }
+    ],
+    removeCollaborator: [
+      "DELETE /repos/{owner}/{repo}/collaborators/{username}"
+    ],
+    removeStatusCheckContexts: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
+      {},
+      { mapToData: "contexts" }
+    ],
+    removeStatusCheckProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
+    ],
+    removeTeamAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+      {},
+      { mapToData: "teams" }
+    ],
+    removeUserAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
+      {},
+      { mapToData: "users" }
+    ],
+    renameBranch: ["POST /repos/{owner}/{repo}/branches/{branch}/rename"],
+    replaceAllTopics: ["PUT /repos/{owner}/{repo}/topics"],
+    requestPagesBuild: ["POST /repos/{owner}/{repo}/pages/builds"],
+    setAdminBranchProtection: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
+    ],
+    setAppAccessRestrictions: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
+      {},
+      { mapToData: "apps" }
+    ],
+    setStatusCheckContexts: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
+      {},
+      { mapToData: "contexts" }
+    ],
+    setTeamAccessRestrictions: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+      {},
+      { mapToData: "teams" }
+    ],
+    setUserAccessRestrictions: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
+      {},
+      { mapToData: "users" }
+    ],
+    testPushWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/tests"],
+    transfer: ["POST /repos/{owner}/{repo}/transfer"],
+    update: ["PATCH /repos/{owner}/{repo}"],
+    updateBranchProtection: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection"
+    ],
+    updateCommitComment: ["PATCH /repos/{owner}/{repo}/comments/{comment_id}"],
+    updateDeploymentBranchPolicy: [
+      "PUT /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
+    ],
+    updateInformationAboutPagesSite: ["PUT /repos/{owner}/{repo}/pages"],
+    updateInvitation: [
+      "PATCH /repos/{owner}/{repo}/invitations/{invitation_id}"
+    ],
+    updateOrgRuleset: ["PUT /orgs/{org}/rulesets/{ruleset_id}"],
+    updatePullRequestReviewProtection: [
+      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
+    ],
+    updateRelease: ["PATCH /repos/{owner}/{repo}/releases/{release_id}"],
+    updateReleaseAsset: [
+      "PATCH /repos/{owner}/{repo}/releases/assets/{asset_id}"
+    ],
+    updateRepoRuleset: ["PUT /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
+    updateStatusCheckPotection: [
+      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks",
+      {},
+      { renamed: ["repos", "updateStatusCheckProtection"] }
+    ],
+    updateStatusCheckProtection: [
+      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
+    ],
+    updateWebhook: ["PATCH /repos/{owner}/{repo}/hooks/{hook_id}"],
+    updateWebhookConfigForRepo: [
+      "PATCH /repos/{owner}/{repo}/hooks/{hook_id}/config"
+    ],
+    uploadReleaseAsset: [
+      "POST /repos/{owner}/{repo}/releases/{release_id}/assets{?name,label}",
+      { baseUrl: "https://uploads.github.com" }
+    ]
+  },
+  search: {
+    code: ["GET /search/code"],
+    commits: ["GET /search/commits"],
+    issuesAndPullRequests: ["GET /search/issues"],
+    labels: ["GET /search/labels"],
+    repos: ["GET /search/repositories"],
+    topics: ["GET /search/topics"],
+    users: ["GET /search/users"]
+  },
+  secretScanning: {
+    createPushProtectionBypass: [
+      "POST /repos/{owner}/{repo}/secret-scanning/push-protection-bypasses"
+    ],
+    getAlert: [
+      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
+    ],
+    getScanHistory: ["GET /repos/{owner}/{repo}/secret-scanning/scan-history"],
+    listAlertsForOrg: ["GET /orgs/{org}/secret-scanning/alerts"],
+    listAlertsForRepo: ["GET /repos/{owner}/{repo}/secret-scanning/alerts"],
+    listLocationsForAlert: [
+      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations"
+    ],
+    listOrgPatternConfigs: [
+      "GET /orgs/{org}/secret-scanning/pattern-configurations"
+    ],
+    updateAlert: [
+      "PATCH /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
+    ],
+    updateOrgPatternConfigs: [
+      "PATCH /orgs/{org}/secret-scanning/pattern-configurations"
+    ]
+  },
+  securityAdvisories: {
+    createFork: [
+      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/forks"
+    ],
+    createPrivateVulnerabilityReport: [
+      "POST /repos/{owner}/{repo}/security-advisories/reports"
+    ],
+    createRepositoryAdvisory: [
+      "POST /repos/{owner}/{repo}/security-advisories"
+    ],
+    createRepositoryAdvisoryCveRequest: [
+      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/cve"
+    ],
+    getGlobalAdvisory: ["GET /advisories/{ghsa_id}"],
+    getRepositoryAdvisory: [
+      "GET /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
+    ],
+    listGlobalAdvisories: ["GET /advisories"],
+    listOrgRepositoryAdvisories: ["GET /orgs/{org}/security-advisories"],
+    listRepositoryAdvisories: ["GET /repos/{owner}/{repo}/security-advisories"],
+    updateRepositoryAdvisory: [
+      "PATCH /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
+    ]
+  },
+  teams: {
+    addOrUpdateMembershipForUserInOrg: [
+      "PUT /orgs/{org}/teams/{team_slug}/memberships/{username}"
+    ],
+    addOrUpdateRepoPermissionsInOrg: [
+      "PUT /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
+    ],
+    checkPermissionsForRepoInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
+    ],
+    create: ["POST /orgs/{org}/teams"],
+    createDiscussionCommentInOrg: [
+      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
+    ],
+    createDiscussionInOrg: ["POST /orgs/{org}/teams/{team_slug}/discussions"],
+    deleteDiscussionCommentInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
+    ],
+    deleteDiscussionInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
+    ],
+    deleteInOrg: ["DELETE /orgs/{org}/teams/{team_slug}"],
+    getByName: ["GET /orgs/{org}/teams/{team_slug}"],
+    getDiscussionCommentInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
+    ],
+    getDiscussionInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
+    ],
+    getMembershipForUserInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/memberships/{username}"
+    ],
+    list: ["GET /orgs/{org}/teams"],
+    listChildInOrg: ["GET /orgs/{org}/teams/{team_slug}/teams"],
+    listDiscussionCommentsInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
+    ],
+    listDiscussionsInOrg: ["GET /orgs/{org}/teams/{team_slug}/discussions"],
+    listForAuthenticatedUser: ["GET /user/teams"],
+    listMembersInOrg: ["GET /orgs/{org}/teams/{team_slug}/members"],
+    listPendingInvitationsInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/invitations"
+    ],
+    listReposInOrg: ["GET /orgs/{org}/teams/{team_slug}/repos"],
+    removeMembershipForUserInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/memberships/{username}"
+    ],
+    removeRepoInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
+    ],
+    updateDiscussionCommentInOrg: [
+      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
+    ],
+    updateDiscussionInOrg: [
+      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
+    ],
+    updateInOrg: ["PATCH /orgs/{org}/teams/{team_slug}"]
+  },
+  users: {
+    addEmailForAuthenticated: [
+      "POST /user/emails",
+      {},
+      { renamed: ["users", "addEmailForAuthenticatedUser"] }
+    ],
+    addEmailForAuthenticatedUser: ["POST /user/emails"],
+    addSocialAccountForAuthenticatedUser: ["POST /user/social_accounts"],
+    block: ["PUT /user/blocks/{username}"],
+    checkBlocked: ["GET /user/blocks/{username}"],
+    checkFollowingForUser: ["GET /users/{username}/following/{target_user}"],
+    checkPersonIsFollowedByAuthenticated: ["GET /user/following/{username}"],
+    createGpgKeyForAuthenticated: [
+      "POST /user/gpg_keys",
+      {},
+      { renamed: ["users", "createGpgKeyForAuthenticatedUser"] }
+    ],
+    createGpgKeyForAuthenticatedUser: ["POST /user/gpg_keys"],
+    createPublicSshKeyForAuthenticated: [
+      "POST /user/keys",
+      {},
+      { renamed: ["users", "createPublicSshKeyForAuthenticatedUser"] }
+    ],
+    createPublicSshKeyForAuthenticatedUser: ["POST /user/keys"],
+    createSshSigningKeyForAuthenticatedUser: ["POST /user/ssh_signing_keys"],
+    deleteAttestationsBulk: [
+      "POST /users/{username}/attestations/delete-request"
+    ],
+    deleteAttestationsById: [
+      "DELETE /users/{username}/attestations/{attestation_id}"
+    ],
+    deleteAttestationsBySubjectDigest: [
+      "DELETE /users/{username}/attestations/digest/{subject_digest}"
+    ],
+    deleteEmailForAuthenticated: [
+      "DELETE /user/emails",
+      {},
+      { renamed: ["users", "deleteEmailForAuthenticatedUser"] }
+    ],
+    deleteEmailForAuthenticatedUser: ["DELETE /user/emails"],
+    deleteGpgKeyForAuthenticated: [
+      "DELETE /user/gpg_keys/{gpg_key_id}",
+      {},
+      { renamed: ["users", "deleteGpgKeyForAuthenticatedUser"] }
+    ],
+    deleteGpgKeyForAuthenticatedUser: ["DELETE /user/gpg_keys/{gpg_key_id}"],
+    deletePublicSshKeyForAuthenticated: [
+      "DELETE /user/keys/{key_id}",
+      {},
+      { renamed: ["users", "deletePublicSshKeyForAuthenticatedUser"] }
+    ],
+    deletePublicSshKeyForAuthenticatedUser: ["DELETE /user/keys/{key_id}"],
+    deleteSocialAccountForAuthenticatedUser: ["DELETE /user/social_accounts"],
+    deleteSshSigningKeyForAuthenticatedUser: [
+      "DELETE /user/ssh_signing_keys/{ssh_signing_key_id}"
+    ],
+    follow: ["PUT /user/following/{username}"],
+    getAuthenticated: ["GET /user"],
+    getById: ["GET /user/{account_id}"],
+    getByUsername: ["GET /users/{username}"],
+    getContextForUser: ["GET /users/{username}/hovercard"],
+    getGpgKeyForAuthenticated: [
+      "GET /user/gpg_keys/{gpg_key_id}",
+      {},
+      { renamed: ["users", "getGpgKeyForAuthenticatedUser"] }
+    ],
+    getGpgKeyForAuthenticatedUser: ["GET /user/gpg_keys/{gpg_key_id}"],
+    getPublicSshKeyForAuthenticated: [
+      "GET /user/keys/{key_id}",
+      {},
+      { renamed: ["users", "getPublicSshKeyForAuthenticatedUser"] }
+    ],
+    getPublicSshKeyForAuthenticatedUser: ["GET /user/keys/{key_id}"],
+    getSshSigningKeyForAuthenticatedUser: [
+      "GET /user/ssh_signing_keys/{ssh_signing_key_id}"
+    ],
+    list: ["GET /users"],
+    listAttestations: ["GET /users/{username}/attestations/{subject_digest}"],
+    listAttestationsBulk: [
+      "POST /users/{username}/attestations/bulk-list{?per_page,before,after}"
+    ],
+    listBlockedByAuthenticated: [
+      "GET /user/blocks",
+      {},
+      { renamed: ["users", "listBlockedByAuthenticatedUser"] }
+    ],
+    listBlockedByAuthenticatedUser: ["GET /user/blocks"],
+    listEmailsForAuthenticated: [
+      "GET /user/emails",
+      {},
+      { renamed: ["users", "listEmailsForAuthenticatedUser"] }
+    ],
+    listEmailsForAuthenticatedUser: ["GET /user/emails"],
+    listFollowedByAuthenticated: [
+      "GET /user/following",
+      {},
+      { renamed: ["users", "listFollowedByAuthenticatedUser"] }
+    ],
+    listFollowedByAuthenticatedUser: ["GET /user/following"],
+    listFollowersForAuthenticatedUser: ["GET /user/followers"],
+    listFollowersForUser: ["GET /users/{username}/followers"],
+    listFollowingForUser: ["GET /users/{username}/following"],
+    listGpgKeysForAuthenticated: [
+      "GET /user/gpg_keys",
+      {},
+      { renamed: ["users", "listGpgKeysForAuthenticatedUser"] }
+    ],
+    listGpgKeysForAuthenticatedUser: ["GET /user/gpg_keys"],
+    listGpgKeysForUser: ["GET /users/{username}/gpg_keys"],
+    listPublicEmailsForAuthenticated: [
+      "GET /user/public_emails",
+      {},
+      { renamed: ["users", "listPublicEmailsForAuthenticatedUser"] }
+    ],
+    listPublicEmailsForAuthenticatedUser: ["GET /user/public_emails"],
+    listPublicKeysForUser: ["GET /users/{username}/keys"],
+    listPublicSshKeysForAuthenticated: [
+      "GET /user/keys",
+      {},
+      { renamed: ["users", "listPublicSshKeysForAuthenticatedUser"] }
+    ],
+    listPublicSshKeysForAuthenticatedUser: ["GET /user/keys"],
+    listSocialAccountsForAuthenticatedUser: ["GET /user/social_accounts"],
+    listSocialAccountsForUser: ["GET /users/{username}/social_accounts"],
+    listSshSigningKeysForAuthenticatedUser: ["GET /user/ssh_signing_keys"],
+    listSshSigningKeysForUser: ["GET /users/{username}/ssh_signing_keys"],
+    setPrimaryEmailVisibilityForAuthenticated: [
+      "PATCH /user/email/visibility",
+      {},
+      { renamed: ["users", "setPrimaryEmailVisibilityForAuthenticatedUser"] }
+    ],
+    setPrimaryEmailVisibilityForAuthenticatedUser: [
+      "PATCH /user/email/visibility"
+    ],
+    unblock: ["DELETE /user/blocks/{username}"],
+    unfollow: ["DELETE /user/following/{username}"],
+    updateAuthenticated: ["PATCH /user"]
+  }
+};
+var endpoints_default = Endpoints;
+
+//# sourceMappingURL=endpoints.js.map
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
+
+const endpointMethodsMap = /* @__PURE__ */ new Map();
+for (const [scope, endpoints] of Object.entries(endpoints_default)) {
+  for (const [methodName, endpoint] of Object.entries(endpoints)) {
+    const [route, defaults, decorations] = endpoint;
+    const [method, url] = route.split(/ /);
+    const endpointDefaults = Object.assign(
+      {
+        method,
+        url
+      },
+      defaults
+    );
+    if (!endpointMethodsMap.has(scope)) {
+      endpointMethodsMap.set(scope, /* @__PURE__ */ new Map());
+    }
+    endpointMethodsMap.get(scope).set(methodName, {
+      scope,
+      methodName,
+      endpointDefaults,
+      decorations
+    });
+  }
+}
+const handler = {
+  has({ scope }, methodName) {
+    return endpointMethodsMap.get(scope).has(methodName);
+  },
+  getOwnPropertyDescriptor(target, methodName) {
+    return {
+      value: this.get(target, methodName),
+      // ensures method is in the cache
+      configurable: true,
+      writable: true,
+      enumerable: true
+    };
+  },
+  defineProperty(target, methodName, descriptor) {
+    Object.defineProperty(target.cache, methodName, descriptor);
+    return true;
+  },
+  deleteProperty(target, methodName) {
+    delete target.cache[methodName];
+    return true;
+  },
+  ownKeys({ scope }) {
+    return [...endpointMethodsMap.get(scope).keys()];
+  },
+  set(target, methodName, value) {
+    return target.cache[methodName] = value;
+  },
+  get({ octokit, scope, cache }, methodName) {
+    if (cache[methodName]) {
+      return cache[methodName];
+    }
+    const method = endpointMethodsMap.get(scope).get(methodName);
+    if (!method) {
+      return void 0;
+    }
+    const { endpointDefaults, decorations } = method;
+    if (decorations) {
+      cache[methodName] = decorate(
+        octokit,
+        scope,
+        methodName,
+        endpointDefaults,
+        decorations
+      );
+    } else {
+      cache[methodName] = octokit.request.defaults(endpointDefaults);
+    }
+    return cache[methodName];
+  }
+};
+function endpointsToMethods(octokit) {
+  const newMethods = {};
+  for (const scope of endpointMethodsMap.keys()) {
+    newMethods[scope] = new Proxy({ octokit, scope, cache: {} }, handler);
+  }
+  return newMethods;
+}
+function decorate(octokit, scope, methodName, defaults, decorations) {
+  const requestWithDefaults = octokit.request.defaults(defaults);
+  function withDecorations(...args) {
+    let options = requestWithDefaults.endpoint.merge(...args);
+    if (decorations.mapToData) {
+      options = Object.assign({}, options, {
+        data: options[decorations.mapToData],
+        [decorations.mapToData]: void 0
+      });
+      return requestWithDefaults(options);
+    }
+    if (decorations.renamed) {
+      const [newScope, newMethodName] = decorations.renamed;
+      octokit.log.warn(
+        `octokit.${scope}.${methodName}() has been renamed to octokit.${newScope}.${newMethodName}()`
+      );
+    }
+    if (decorations.deprecated) {
+      octokit.log.warn(decorations.deprecated);
+    }
+    if (decorations.renamedParameters) {
+      const options2 = requestWithDefaults.endpoint.merge(...args);
+      for (const [name, alias] of Object.entries(
+        decorations.renamedParameters
+      )) {
+        if (name in options2) {
+          octokit.log.warn(
+            `"${name}" parameter is deprecated for "octokit.${scope}.${methodName}()". Use "${alias}" instead`
+          );
+          if (!(alias in options2)) {
+            options2[alias] = options2[name];
+          }
+          delete options2[name];
+        }
+      }
+      return requestWithDefaults(options2);
+    }
+    return requestWithDefaults(...args);
+  }
+  return Object.assign(withDecorations, requestWithDefaults);
+}
+
+//# sourceMappingURL=endpoints-to-methods.js.map
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
+
+
+function restEndpointMethods(octokit) {
+  const api = endpointsToMethods(octokit);
+  return {
+    rest: api
+  };
+}
+restEndpointMethods.VERSION = dist_src_version_VERSION;
+function legacyRestEndpointMethods(octokit) {
+  const api = endpointsToMethods(octokit);
+  return {
+    ...api,
+    rest: api
+  };
+}
+legacyRestEndpointMethods.VERSION = dist_src_version_VERSION;
+
+//# sourceMappingURL=index.js.map
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
+// pkg/dist-src/version.js
+var plugin_paginate_rest_dist_bundle_VERSION = "0.0.0-development";
+
+// pkg/dist-src/normalize-paginated-list-response.js
+function normalizePaginatedListResponse(response) {
+  if (!response.data) {
+    return {
+      ...response,
+      data: []
+    };
+  }
+  const responseNeedsNormalization = ("total_count" in response.data || "total_commits" in response.data) && !("url" in response.data);
+  if (!responseNeedsNormalization) return response;
+  const incompleteResults = response.data.incomplete_results;
+  const repositorySelection = response.data.repository_selection;
+  const totalCount = response.data.total_count;
+  const totalCommits = response.data.total_commits;
+  delete response.data.incomplete_results;
+  delete response.data.repository_selection;
+  delete response.data.total_count;
+  delete response.data.total_commits;
+  const namespaceKey = Object.keys(response.data)[0];
+  const data = response.data[namespaceKey];
+  response.data = data;
+  if (typeof incompleteResults !== "undefined") {
+    response.data.incomplete_results = incompleteResults;
+  }
+  if (typeof repositorySelection !== "undefined") {
+    response.data.repository_selection = repositorySelection;
+  }
+  response.data.total_count = totalCount;
+  response.data.total_commits = totalCommits;
+  return response;
+}
+
+// pkg/dist-src/iterator.js
+function iterator(octokit, route, parameters) {
+  const options = typeof route === "function" ? route.endpoint(parameters) : octokit.request.endpoint(route, parameters);
+  const requestMethod = typeof route === "function" ? route : octokit.request;
+  const method = options.method;
+  const headers = options.headers;
+  let url = options.url;
+  return {
+    [Symbol.asyncIterator]: () => ({
+      async next() {
+        if (!url) return { done: true };
+        try {
+          const response = await requestMethod({ method, url, headers });
+          const normalizedResponse = normalizePaginatedListResponse(response);
+          url = ((normalizedResponse.headers.link || "").match(
+            /<([^<>]+)>;\s*rel="next"/
+          ) || [])[1];
+          if (!url && "total_commits" in normalizedResponse.data) {
+            const parsedUrl = new URL(normalizedResponse.url);
+            const params = parsedUrl.searchParams;
+            const page = parseInt(params.get("page") || "1", 10);
+            const per_page = parseInt(params.get("per_page") || "250", 10);
+            if (page * per_page < normalizedResponse.data.total_commits) {
+              params.set("page", String(page + 1));
+              url = parsedUrl.toString();
+            }
+          }
+          return { value: normalizedResponse };
+        } catch (error) {
+          if (error.status !== 409) throw error;
+          url = "";
+          return {
+            value: {
+              status: 200,
+              headers: {},
+              data: []
+            }
+          };
+        }
+      }
+    })
+  };
+}
+
+// pkg/dist-src/paginate.js
+function paginate(octokit, route, parameters, mapFn) {
+  if (typeof parameters === "function") {
+    mapFn = parameters;
+    parameters = void 0;
+  }
+  return gather(
+    octokit,
+    [],
+    iterator(octokit, route, parameters)[Symbol.asyncIterator](),
+    mapFn
+  );
+}
+function gather(octokit, results, iterator2, mapFn) {
+  return iterator2.next().then((result) => {
+    if (result.done) {
+      return results;
+    }
+    let earlyExit = false;
+    function done() {
+      earlyExit = true;
+    }
+    results = results.concat(
+      mapFn ? mapFn(result.value, done) : result.value.data
+    );
+    if (earlyExit) {
+      return results;
+    }
+    return gather(octokit, results, iterator2, mapFn);
+  });
+}
+
+// pkg/dist-src/compose-paginate.js
+var composePaginateRest = Object.assign(paginate, {
+  iterator
+});
+
+// pkg/dist-src/generated/paginating-endpoints.js
+var paginatingEndpoints = (/* unused pure expression or super */ null && ([
+  "GET /advisories",
+  "GET /app/hook/deliveries",
+  "GET /app/installation-requests",
+  "GET /app/installations",
+  "GET /assignments/{assignment_id}/accepted_assignments",
+  "GET /classrooms",
+  "GET /classrooms/{classroom_id}/assignments",
+  "GET /enterprises/{enterprise}/code-security/configurations",
+  "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories",
+  "GET /enterprises/{enterprise}/dependabot/alerts",
+  "GET /enterprises/{enterprise}/teams",
+  "GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships",
+  "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations",
+  "GET /events",
+  "GET /gists",
+  "GET /gists/public",
+  "GET /gists/starred",
+  "GET /gists/{gist_id}/comments",
+  "GET /gists/{gist_id}/commits",
+  "GET /gists/{gist_id}/forks",
+  "GET /installation/repositories",
+  "GET /issues",
+  "GET /licenses",
+  "GET /marketplace_listing/plans",
+  "GET /marketplace_listing/plans/{plan_id}/accounts",
+  "GET /marketplace_listing/stubbed/plans",
+  "GET /marketplace_listing/stubbed/plans/{plan_id}/accounts",
+  "GET /networks/{owner}/{repo}/events",
+  "GET /notifications",
+  "GET /organizations",
+  "GET /organizations/{org}/dependabot/repository-access",
+  "GET /orgs/{org}/actions/cache/usage-by-repository",
+  "GET /orgs/{org}/actions/hosted-runners",
+  "GET /orgs/{org}/actions/permissions/repositories",
+  "GET /orgs/{org}/actions/permissions/self-hosted-runners/repositories",
+  "GET /orgs/{org}/actions/runner-groups",
+  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/hosted-runners",
+  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories",
+  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/runners",
+  "GET /orgs/{org}/actions/runners",
+  "GET /orgs/{org}/actions/secrets",
+  "GET /orgs/{org}/actions/secrets/{secret_name}/repositories",
+  "GET /orgs/{org}/actions/variables",
+  "GET /orgs/{org}/actions/variables/{name}/repositories",
+  "GET /orgs/{org}/attestations/repositories",
+  "GET /orgs/{org}/attestations/{subject_digest}",
+  "GET /orgs/{org}/blocks",
+  "GET /orgs/{org}/campaigns",
+  "GET /orgs/{org}/code-scanning/alerts",
+  "GET /orgs/{org}/code-security/configurations",
+  "GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories",
+  "GET /orgs/{org}/codespaces",
+  "GET /orgs/{org}/codespaces/secrets",
+  "GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories",
+  "GET /orgs/{org}/copilot/billing/seats",
+  "GET /orgs/{org}/copilot/metrics",
+  "GET /orgs/{org}/dependabot/alerts",
+  "GET /orgs/{org}/dependabot/secrets",
+  "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories",
+  "GET /orgs/{org}/events",
+  "GET /orgs/{org}/failed_invitations",
+  "GET /orgs/{org}/hooks",
+  "GET /orgs/{org}/hooks/{hook_id}/deliveries",
+  "GET /orgs/{org}/insights/api/route-stats/{actor_type}/{actor_id}",
+  "GET /orgs/{org}/insights/api/subject-stats",
+  "GET /orgs/{org}/insights/api/user-stats/{user_id}",
+  "GET /orgs/{org}/installations",
+  "GET /orgs/{org}/invitations",
+  "GET /orgs/{org}/invitations/{invitation_id}/teams",
+  "GET /orgs/{org}/issues",
+  "GET /orgs/{org}/members",
+  "GET /orgs/{org}/members/{username}/codespaces",
+  "GET /orgs/{org}/migrations",
+  "GET /orgs/{org}/migrations/{migration_id}/repositories",
+  "GET /orgs/{org}/organization-roles/{role_id}/teams",
+  "GET /orgs/{org}/organization-roles/{role_id}/users",
+  "GET /orgs/{org}/outside_collaborators",
+  "GET /orgs/{org}/packages",
+  "GET /orgs/{org}/packages/{package_type}/{package_name}/versions",
+  "GET /orgs/{org}/personal-access-token-requests",
+  "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories",
+  "GET /orgs/{org}/personal-access-tokens",
+  "GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories",
+  "GET /orgs/{org}/private-registries",
+  "GET /orgs/{org}/projects",
+  "GET /orgs/{org}/projectsV2",
+  "GET /orgs/{org}/projectsV2/{project_number}/fields",
+  "GET /orgs/{org}/projectsV2/{project_number}/items",
+  "GET /orgs/{org}/properties/values",
+  "GET /orgs/{org}/public_members",
+  "GET /orgs/{org}/repos",
+  "GET /orgs/{org}/rulesets",
+  "GET /orgs/{org}/rulesets/rule-suites",
+  "GET /orgs/{org}/rulesets/{ruleset_id}/history",
+  "GET /orgs/{org}/secret-scanning/alerts",
+  "GET /orgs/{org}/security-advisories",
+  "GET /orgs/{org}/settings/immutable-releases/repositories",
+  "GET /orgs/{org}/settings/network-configurations",
+  "GET /orgs/{org}/team/{team_slug}/copilot/metrics",
+  "GET /orgs/{org}/teams",
+  "GET /orgs/{org}/teams/{team_slug}/discussions",
+  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments",
+  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions",
+  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions",
+  "GET /orgs/{org}/teams/{team_slug}/invitations",
+  "GET /orgs/{org}/teams/{team_slug}/members",
+  "GET /orgs/{org}/teams/{team_slug}/projects",
+  "GET /orgs/{org}/teams/{team_slug}/repos",
+  "GET /orgs/{org}/teams/{team_slug}/teams",
+  "GET /projects/{project_id}/collaborators",
+  "GET /repos/{owner}/{repo}/actions/artifacts",
+  "GET /repos/{owner}/{repo}/actions/caches",
+  "GET /repos/{owner}/{repo}/actions/organization-secrets",
+  "GET /repos/{owner}/{repo}/actions/organization-variables",
+  "GET /repos/{owner}/{repo}/actions/runners",
+  "GET /repos/{owner}/{repo}/actions/runs",
+  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts",
+  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs",
+  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs",
+  "GET /repos/{owner}/{repo}/actions/secrets",
+  "GET /repos/{owner}/{repo}/actions/variables",
+  "GET /repos/{owner}/{repo}/actions/workflows",
+  "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs",
+  "GET /repos/{owner}/{repo}/activity",
+  "GET /repos/{owner}/{repo}/assignees",
+  "GET /repos/{owner}/{repo}/attestations/{subject_digest}",
+  "GET /repos/{owner}/{repo}/branches",
+  "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations",
+  "GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs",
+  "GET /repos/{owner}/{repo}/code-scanning/alerts",
+  "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances",
+  "GET /repos/{owner}/{repo}/code-scanning/analyses",
+  "GET /repos/{owner}/{repo}/codespaces",
+  "GET /repos/{owner}/{repo}/codespaces/devcontainers",
+  "GET /repos/{owner}/{repo}/codespaces/secrets",
+  "GET /repos/{owner}/{repo}/collaborators",
+  "GET /repos/{owner}/{repo}/comments",
+  "GET /repos/{owner}/{repo}/comments/{comment_id}/reactions",
+  "GET /repos/{owner}/{repo}/commits",
+  "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments",
+  "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls",
+  "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
+  "GET /repos/{owner}/{repo}/commits/{ref}/check-suites",
+  "GET /repos/{owner}/{repo}/commits/{ref}/status",
+  "GET /repos/{owner}/{repo}/commits/{ref}/statuses",
+  "GET /repos/{owner}/{repo}/compare/{basehead}",
+  "GET /repos/{owner}/{repo}/compare/{base}...{head}",
+  "GET /repos/{owner}/{repo}/contributors",
+  "GET /repos/{owner}/{repo}/dependabot/alerts",
+  "GET /repos/{owner}/{repo}/dependabot/secrets",
+  "GET /repos/{owner}/{repo}/deployments",
+  "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
+  "GET /repos/{owner}/{repo}/environments",
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies",
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps",
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets",
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/variables",
+  "GET /repos/{owner}/{repo}/events",
+  "GET /repos/{owner}/{repo}/forks",
+  "GET /repos/{owner}/{repo}/hooks",
+  "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries",
+  "GET /repos/{owner}/{repo}/invitations",
+  "GET /repos/{owner}/{repo}/issues",
+  "GET /repos/{owner}/{repo}/issues/comments",
+  "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions",
+  "GET /repos/{owner}/{repo}/issues/events",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/events",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/labels",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/reactions",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline",
+  "GET /repos/{owner}/{repo}/keys",
+  "GET /repos/{owner}/{repo}/labels",
+  "GET /repos/{owner}/{repo}/milestones",
+  "GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels",
+  "GET /repos/{owner}/{repo}/notifications",
+  "GET /repos/{owner}/{repo}/pages/builds",
+  "GET /repos/{owner}/{repo}/projects",
+  "GET /repos/{owner}/{repo}/pulls",
+  "GET /repos/{owner}/{repo}/pulls/comments",
+  "GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/commits",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/files",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments",
+  "GET /repos/{owner}/{repo}/releases",
+  "GET /repos/{owner}/{repo}/releases/{release_id}/assets",
+  "GET /repos/{owner}/{repo}/releases/{release_id}/reactions",
+  "GET /repos/{owner}/{repo}/rules/branches/{branch}",
+  "GET /repos/{owner}/{repo}/rulesets",
+  "GET /repos/{owner}/{repo}/rulesets/rule-suites",
+  "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history",
+  "GET /repos/{owner}/{repo}/secret-scanning/alerts",
+  "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations",
+  "GET /repos/{owner}/{repo}/security-advisories",
+  "GET /repos/{owner}/{repo}/stargazers",
+  "GET /repos/{owner}/{repo}/subscribers",
+  "GET /repos/{owner}/{repo}/tags",
+  "GET /repos/{owner}/{repo}/teams",
+  "GET /repos/{owner}/{repo}/topics",
+  "GET /repositories",
+  "GET /search/code",
+  "GET /search/commits",
+  "GET /search/issues",
+  "GET /search/labels",
+  "GET /search/repositories",
+  "GET /search/topics",
+  "GET /search/users",
+  "GET /teams/{team_id}/discussions",
+  "GET /teams/{team_id}/discussions/{discussion_number}/comments",
+  "GET /teams/{team_id}/discussions/{discussion_number}/comments/{comment_number}/reactions",
+  "GET /teams/{team_id}/discussions/{discussion_number}/reactions",
+  "GET /teams/{team_id}/invitations",
+  "GET /teams/{team_id}/members",
+  "GET /teams/{team_id}/projects",
+  "GET /teams/{team_id}/repos",
+  "GET /teams/{team_id}/teams",
+  "GET /user/blocks",
+  "GET /user/codespaces",
+  "GET /user/codespaces/secrets",
+  "GET /user/emails",
+  "GET /user/followers",
+  "GET /user/following",
+  "GET /user/gpg_keys",
+  "GET /user/installations",
+  "GET /user/installations/{installation_id}/repositories",
+  "GET /user/issues",
+  "GET /user/keys",
+  "GET /user/marketplace_purchases",
+  "GET /user/marketplace_purchases/stubbed",
+  "GET /user/memberships/orgs",
+  "GET /user/migrations",
+  "GET /user/migrations/{migration_id}/repositories",
+  "GET /user/orgs",
+  "GET /user/packages",
+  "GET /user/packages/{package_type}/{package_name}/versions",
+  "GET /user/public_emails",
+  "GET /user/repos",
+  "GET /user/repository_invitations",
+  "GET /user/social_accounts",
+  "GET /user/ssh_signing_keys",
+  "GET /user/starred",
+  "GET /user/subscriptions",
+  "GET /user/teams",
+  "GET /users",
+  "GET /users/{username}/attestations/{subject_digest}",
+  "GET /users/{username}/events",
+  "GET /users/{username}/events/orgs/{org}",
+  "GET /users/{username}/events/public",
+  "GET /users/{username}/followers",
+  "GET /users/{username}/following",
+  "GET /users/{username}/gists",
+  "GET /users/{username}/gpg_keys",
+  "GET /users/{username}/keys",
+  "GET /users/{username}/orgs",
+  "GET /users/{username}/packages",
+  "GET /users/{username}/projects",
+  "GET /users/{username}/projectsV2",
+  "GET /users/{username}/projectsV2/{project_number}/fields",
+  "GET /users/{username}/projectsV2/{project_number}/items",
+  "GET /users/{username}/received_events",
+  "GET /users/{username}/received_events/public",
+  "GET /users/{username}/repos",
+  "GET /users/{username}/social_accounts",
+  "GET /users/{username}/ssh_signing_keys",
+  "GET /users/{username}/starred",
+  "GET /users/{username}/subscriptions"
+]));
+
+// pkg/dist-src/paginating-endpoints.js
+function isPaginatingEndpoint(arg) {
+  if (typeof arg === "string") {
+    return paginatingEndpoints.includes(arg);
+  } else {
+    return false;
+  }
+}
+
+// pkg/dist-src/index.js
+function paginateRest(octokit) {
+  return {
+    paginate: Object.assign(paginate.bind(null, octokit), {
+      iterator: iterator.bind(null, octokit)
+    })
+  };
+}
+paginateRest.VERSION = plugin_paginate_rest_dist_bundle_VERSION;
+
+
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/utils.js
+
+
+// octokit + plugins
+
+
+
+const context = new Context();
+const baseUrl = getApiBaseUrl();
+const defaults = {
+    baseUrl,
+    request: {
+        agent: getProxyAgent(baseUrl),
+        fetch: getProxyFetch(baseUrl)
+    }
+};
+const GitHub = Octokit.plugin(restEndpointMethods, paginateRest).defaults(defaults);
+
+/**
+ * Convience function to correctly format Octokit Options to pass into the constructor.
+ *
+ * @param     token    the repo PAT or GITHUB_TOKEN
+ * @param     options  other options to set
+ */
+function getOctokitOptions(token, options) {
+    const opts = Object.assign({}, options || {}); // Shallow clone - don't mutate the object provided by the caller
+    // Auth
+    const auth = getAuthString(token, opts);
+    if (auth) {
+        opts.auth = auth;
+    }
+    // Orchestration ID
+    const userAgent = getUserAgentWithOrchestrationId(opts.userAgent);
+    if (userAgent) {
+        opts.userAgent = userAgent;
+    }
+    return opts;
+}
+//# sourceMappingURL=utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/github.js
+
+
+const github_context = new Context();
+/**
+ * Returns a hydrated octokit ready to use for GitHub Actions
+ *
+ * @param     token    the repo PAT or GITHUB_TOKEN
+ * @param     options  other options to set
+ */
+function getOctokit(token, options, ...additionalPlugins) {
+    const GitHubWithPlugins = GitHub.plugin(...additionalPlugins);
+    return new GitHubWithPlugins(getOctokitOptions(token, options));
+}
+//# sourceMappingURL=github.js.map
+;// CONCATENATED MODULE: ./src/report/separation-text.ts
+/** The earlier priorities each priority overlaps (from the conflicts' "a,b" keys). */
+function overlapsBefore(separation) {
+    const before = new Map();
+    for (const key of Object.keys(separation.conflicts)) {
+        const [a, b] = key.split(',').map(Number);
+        if (!Number.isInteger(a) || !Number.isInteger(b))
+            continue;
+        before.set(b, [...(before.get(b) ?? []), a]);
+    }
+    return before;
+}
+/** The conflicts as pairs with their shared paths, in the order the plan found them. */
+function overlapPairs(separation) {
+    return Object.entries(separation.conflicts).map(([key, paths]) => {
+        const [a, b] = key.split(',').map(Number);
+        return { pair: [a, b], paths };
+    });
+}
+/** "2 waves, 1 overlap, 1 unresolved": the plan in a few words. */
+function separationInBrief(separation) {
+    const waves = separation.schedule.length;
+    const overlaps = Object.keys(separation.conflicts).length;
+    const parts = [
+        `${waves} ${waves === 1 ? 'wave' : 'waves'}`,
+        `${overlaps} ${overlaps === 1 ? 'overlap' : 'overlaps'}`
+    ];
+    if (separation.unresolved.length)
+        parts.push(`${separation.unresolved.length} unresolved`);
+    return parts.join(', ');
+}
+/** Which wave (1-based) each priority is in. */
+function waveOf(separation) {
+    const waves = new Map();
+    separation.schedule.forEach((wave, index) => {
+        for (const priority of wave)
+            waves.set(priority, index + 1);
+    });
+    return waves;
+}
+
+;// CONCATENATED MODULE: ./src/report/headline.ts
+
+
+
+/** The outcome in one line (Markdown: the base branch is in backticks). */
 function headline(result) {
+    const total = result.priorities_requested.length || result.tasks.length;
+    const base = code(result.base_branch);
+    if (result.mode === 'plan') {
+        const verdict = result.success ? '📋' : '⚠️';
+        return `${verdict} Plan for ${format_plural(total, 'priority', 'priorities')} on ${base}: ${separationInBrief(result.separation)}`;
+    }
+    if (result.mode === 'task' && result.tasks.length === 1)
+        return taskHeadline(result);
+    if (result.success) {
+        return total === 1
+            ? `✅ PRIORITY ${result.tasks[0]?.priority ?? ''} merged into ${base}`
+            : `✅ All ${total} priorities merged into ${base}`;
+    }
     const merged = result.tasks.filter((task) => task.merge === 'merged').length;
-    const total = result.priorities_requested.length;
-    if (result.mode === 'plan')
-        return `Plan for ${total} priorities on \`${result.base_branch}\``;
-    return result.success
-        ? `✅ All ${total} priorities merged into \`${result.base_branch}\``
-        : `❌ ${merged} of ${total} priorities merged into \`${result.base_branch}\``;
+    const rest = countOutcomes(result)
+        .filter(([outcome]) => outcome !== 'merged')
+        .map(([outcome, count]) => `${count} ${OUTCOME_WORD[outcome]}`);
+    return `❌ ${merged} of ${format_plural(total, 'priority', 'priorities')} merged into ${base}${rest.length ? `: ${rest.join(', ')}` : ''}`;
 }
-/** The job summary (Markdown). */
-function renderSummary(result) {
-    const rows = result.tasks.map((task) => `| ${task.priority} | \`${task.branch}\` | ${STATUS_ICON[task.status] ?? ''} ${task.status} | ${seconds(task.duration_ms)} | ${task.commits} | ${task.merge} |`);
+/** A matrix job's one priority: done and pushed for the merge job, or what went wrong. */
+function taskHeadline(result) {
+    const task = result.tasks[0];
+    const branch = code(task.branch);
+    if (result.success) {
+        return `✅ PRIORITY ${task.priority} completed: ${format_plural(task.commits, 'commit')} pushed on ${branch} for the merge job`;
+    }
+    if (task.status === 'completed') {
+        return `❌ PRIORITY ${task.priority} completed, but ${branch} was not pushed`;
+    }
+    return `❌ PRIORITY ${task.priority} ${OUTCOME_WORD[outcomeOf(task)]}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/bounded-document.ts
+
+const NOTE_RESERVE = 600;
+/**
+ * Joins sections within `limitBytes` (UTF-8 bytes: never fewer than the characters or the
+ * UTF-16 units a limit may count). Whole items are dropped, never cut in the middle, so
+ * that Markdown stays well formed; a section that cannot fit even its first item is left
+ * out, and a closing note names what was left out and where to find it.
+ */
+function renderWithin(sections, limitBytes, whereElse) {
+    const budget = limitBytes - NOTE_RESERVE;
+    const parts = [];
+    const leftOutSections = [];
+    let itemsDropped = false;
+    let used = 0;
+    const take = (text) => {
+        parts.push(text);
+        used += byteLength(text) + 1;
+    };
+    for (const section of sections) {
+        const tail = section.tail;
+        const tailBytes = tail === undefined ? 0 : byteLength(tail) + 1;
+        const headBytes = byteLength(section.head) + 1 + tailBytes;
+        const noteBytes = section.leftOutNote
+            ? byteLength(section.leftOutNote(section.items.length)) + 1
+            : 0;
+        const first = section.items.length ? byteLength(section.items[0]) + 1 : 0;
+        if (used + headBytes + Math.min(first, noteBytes || first) > budget) {
+            leftOutSections.push(section.name);
+            continue;
+        }
+        take(section.head);
+        let index = 0;
+        for (; index < section.items.length; index += 1) {
+            const item = section.items[index];
+            const reserve = index < section.items.length - 1 ? noteBytes : 0;
+            if (used + byteLength(item) + 1 + tailBytes + reserve > budget)
+                break;
+            take(item);
+        }
+        const dropped = section.items.length - index;
+        if (dropped > 0) {
+            itemsDropped = true;
+            if (section.leftOutNote)
+                take(section.leftOutNote(dropped));
+            else
+                leftOutSections.push(`${section.name} (${dropped} more)`);
+        }
+        if (tail !== undefined)
+            take(tail);
+    }
+    if (leftOutSections.length || itemsDropped) {
+        const what = leftOutSections.length
+            ? `Left out to stay within the size limit: ${leftOutSections.join(', ')}.`
+            : 'Some items were left out to stay within the size limit.';
+        parts.push(`> [!NOTE]\n> ${what} ${whereElse}\n`);
+    }
+    return parts.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/report/plan-summary.ts
+
+
+
+
+const plan_summary_MAX_PATHS_SHOWN = 5;
+function specCell(task, unresolved) {
+    const specs = task.spec_files.map((file) => code(file.split('/').at(-1) ?? file)).join(', ');
+    if (unresolved.has(task.priority))
+        return `⚠️ ${specs || 'no spec found'}`;
+    return specs || '—';
+}
+function pathsCell(paths) {
+    if (!paths.length)
+        return '—';
+    const shown = paths.slice(0, plan_summary_MAX_PATHS_SHOWN).map(code).join(', ');
+    return paths.length > plan_summary_MAX_PATHS_SHOWN
+        ? `${shown} and ${paths.length - plan_summary_MAX_PATHS_SHOWN} more`
+        : shown;
+}
+/**
+ * `plan` mode: what would run, in which wave and after what, with the overlaps that made
+ * the waves and the priorities whose scope is unknown. Nothing ran, so no timings.
+ */
+function renderPlanSummary(result, limitBytes, whereElse) {
+    const { separation } = result;
+    const waves = waveOf(separation);
+    const before = overlapsBefore(separation);
+    const unresolved = new Set(separation.unresolved);
+    const willRun = result.tasks
+        .filter((task) => task.status !== 'skipped')
+        .map((task) => task.priority);
+    const sections = [
+        {
+            name: 'Headline',
+            head: `## ${headline(result)}\n\n${format_plural(willRun.length, 'priority', 'priorities')} to run; matrix: ${code(JSON.stringify({ priority: willRun }))}\n`,
+            items: []
+        },
+        {
+            name: 'Priorities table',
+            head: [
+                '### Priorities',
+                '',
+                '| Priority | Branch | Wave | Starts after | Spec | Paths | Plan |',
+                '|---:|---|---:|---|---|---|---|'
+            ].join('\n'),
+            items: result.tasks.map((task) => {
+                const plan = task.status === 'skipped'
+                    ? `⏭️ skipped: ${escapeInline(truncate(task.error ?? '', 200))}`
+                    : '▶️ runs';
+                const cells = [
+                    String(task.priority),
+                    code(task.branch),
+                    waves.has(task.priority) ? String(waves.get(task.priority)) : '—',
+                    before.get(task.priority)?.join(', ') ?? '—',
+                    specCell(task, unresolved),
+                    pathsCell(separation.task_file_map[String(task.priority)] ?? []),
+                    plan
+                ];
+                return `| ${cells.join(' | ')} |`;
+            }),
+            tail: '',
+            leftOutNote: (count) => `\n_… and ${format_plural(count, 'more priority', 'more priorities')} (size limit)._`
+        },
+        {
+            name: 'Waves',
+            head: '### Waves\n\nA priority starts once the earlier ones it overlaps are merged; the others never wait.\n',
+            items: separation.schedule.map((wave, index) => `${index + 1}. ${wave.join(', ')}`),
+            tail: ''
+        }
+    ];
+    const pairs = overlapPairs(separation);
+    if (pairs.length) {
+        sections.push({
+            name: 'Overlaps',
+            head: `### Overlaps (${pairs.length})\n\n| Priorities | Shared paths |\n|---|---|`,
+            items: pairs.map(({ pair, paths }) => `| ${pair[0]} ↔ ${pair[1]} | ${pathsCell(paths)} |`),
+            tail: '',
+            leftOutNote: (count) => `\n_… and ${format_plural(count, 'more overlap')} (size limit)._`
+        });
+    }
+    if (unresolved.size) {
+        sections.push({
+            name: 'Unresolved',
+            head: `### ⚠️ Unresolved (${unresolved.size})\n\n` +
+                'No spec was found for these, or their spec names no path: they are treated as overlapping ' +
+                'every other priority, so they never run alongside another. Add a spec (`SPEC-<n>-*.md` under `specs-dir`) that names the paths they touch.\n',
+            items: [...unresolved].map((priority) => `- ${priority}`),
+            tail: ''
+        });
+    }
+    if (result.warnings.length) {
+        sections.push({
+            name: 'Warnings',
+            head: '### ⚠️ Warnings\n',
+            items: result.warnings.map((warning) => `- ${escapeInline(truncate(warning, 2000))}`),
+            tail: ''
+        });
+    }
+    return renderWithin(sections, limitBytes, whereElse);
+}
+
+;// CONCATENATED MODULE: ./src/report/resolve-commands.ts
+
+
+/** The exact shell commands that redo a conflicted merge by hand, as the run would have made it. */
+function conflictCommands(task, base, where) {
+    const b = format_shellQuote(base);
+    const branch = format_shellQuote(task.branch);
+    const files = task.conflict_files.map(format_shellQuote).join(' ');
+    const message = format_shellQuote(mergeMessage(task.priority));
+    const remote = where !== 'local';
+    const commands = remote
+        ? [
+            `git fetch origin ${b} ${branch}`,
+            `git switch ${b}`,
+            `git merge --ff-only ${format_shellQuote(`origin/${base}`)}`
+        ]
+        : [`git switch ${b}`];
+    const source = remote ? format_shellQuote(`origin/${task.branch}`) : branch;
+    commands.push(`git merge --no-ff -m ${message} ${source}`, `# resolve the conflicts${files ? ` in ${files}` : ''}, then:`, `git add ${files || '-A'}`, 'git commit --no-edit');
+    if (remote)
+        commands.push(`git push origin ${b}`);
+    else
+        commands.push(`git branch -d ${branch}`);
+    return commands;
+}
+
+;// CONCATENATED MODULE: ./src/report/timeline.ts
+
+// GitHub renders `mermaid` blocks; mermaid refuses diagrams above 50,000 characters.
+const MAX_DIAGRAM_CHARS = 45_000;
+const MAX_NAME_CHARS = 48;
+/** A task name mermaid's gantt grammar cannot misread (`:`, `#`, `;` and keywords are its syntax). */
+function ganttName(text) {
+    const clean = text
+        .replace(/[^A-Za-z0-9 ._/()+=-]+/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
+    return clean.length > MAX_NAME_CHARS ? `${clean.slice(0, MAX_NAME_CHARS - 1)}…` : clean;
+}
+function span(task) {
+    if (!task.started_at)
+        return null;
+    const start = Date.parse(task.started_at);
+    if (Number.isNaN(start))
+        return null;
+    const parsedEnd = task.ended_at ? Date.parse(task.ended_at) : start + task.duration_ms;
+    const end = Number.isNaN(parsedEnd) ? start + task.duration_ms : parsedEnd;
+    // A zero-length bar does not render: give it at least one second.
+    return [start, Math.max(end, start + 1000)];
+}
+const TAG = {
+    merged: 'done, ',
+    completed: 'done, ',
+    conflict: 'crit, ',
+    'merge-failed': 'crit, ',
+    failed: 'crit, ',
+    'timed-out': 'crit, ',
+    cancelled: 'crit, ',
+    running: 'active, '
+};
+/**
+ * When each agent ran, as a mermaid gantt chart grouped by wave; null when none ran.
+ * Bars: grey done (merged), red crit (failed, conflicted), plain (no changes).
+ */
+function renderTimeline(result) {
+    const spans = new Map();
+    for (const task of result.tasks) {
+        const s = span(task);
+        if (s)
+            spans.set(task.priority, s);
+    }
+    if (spans.size === 0)
+        return null;
+    const starts = [...spans.values()].map(([start]) => start);
+    const ends = [...spans.values()].map(([, end]) => end);
+    const wholeRun = Math.max(...ends) - Math.min(...starts);
+    const axis = wholeRun < 2 * 3600_000 ? '%H:%M:%S' : '%H:%M';
+    const lines = [
+        'gantt',
+        '  title When each agent ran',
+        '  dateFormat x',
+        `  axisFormat ${axis}`,
+        '  todayMarker off'
+    ];
+    const byPriority = new Map(result.tasks.map((task) => [task.priority, task]));
+    const waves = result.separation.schedule.length
+        ? result.separation.schedule
+        : [result.tasks.map((task) => task.priority)];
+    const placed = new Set();
+    const take = (priorities) => {
+        const fresh = priorities.filter((p) => spans.has(p) && !placed.has(p));
+        for (const p of fresh)
+            placed.add(p);
+        return fresh;
+    };
+    const groups = waves.map((wave, index) => ({
+        name: waves.length > 1 ? `Wave ${index + 1}` : 'Agents',
+        priorities: take(wave)
+    }));
+    const others = [...spans.keys()].filter((p) => !placed.has(p));
+    if (others.length)
+        groups.push({ name: 'Other', priorities: others });
+    let size = lines.join('\n').length;
+    let leftOut = 0;
+    for (const group of groups) {
+        if (group.priorities.length === 0)
+            continue;
+        const header = `  section ${group.name}`;
+        const rows = [];
+        for (const priority of group.priorities) {
+            const task = byPriority.get(priority);
+            const [start, end] = spans.get(priority);
+            const name = ganttName(`P${priority} ${task.branch}`);
+            const row = `  ${name} :${TAG[outcomeOf(task)] ?? ''}p${priority}, ${start}, ${end}`;
+            if (size + header.length + row.length + 2 > MAX_DIAGRAM_CHARS) {
+                leftOut += 1;
+                continue;
+            }
+            rows.push(row);
+            size += row.length + 1;
+        }
+        if (rows.length) {
+            lines.push(header, ...rows);
+            size += header.length + 1;
+        }
+    }
+    return { diagram: lines.join('\n'), leftOut };
+}
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
+
+
+
+
+
+
+
+
+
+
+
+/** A step summary is at most 1 MiB; keep a little room for what the runner adds. */
+const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 1024;
+const MAX_FILES_PER_CONFLICT = 50;
+const MAX_PATHS_PER_OVERLAP = 20;
+function mergeCell(task) {
+    switch (task.merge) {
+        case 'merged':
+            return `✅ merged${task.merge_commit ? ` ${code(task.merge_commit.slice(0, 7))}` : ''}`;
+        case 'conflict':
+            return `⚔️ conflict (${format_plural(task.conflict_files.length, 'file')})`;
+        case 'failed':
+            return '❌ failed';
+        default:
+            return '—';
+    }
+}
+function tableRow(task) {
+    const ran = task.started_at !== null;
+    const cells = [
+        String(task.priority),
+        code(task.branch),
+        `${OUTCOME_ICON[task.status] ?? ''} ${task.status}`,
+        ran ? formatDuration(task.duration_ms) : '—',
+        ran ? String(task.commits) : '—',
+        mergeCell(task),
+        escapeInline(shortError(task))
+    ];
+    return `| ${cells.join(' | ')} |`;
+}
+function tableSection(result) {
+    return {
+        name: 'Priorities table',
+        head: [
+            '### Priorities',
+            '',
+            '| Priority | Branch | Status | Duration | Commits | Merge | Error |',
+            '|---:|---|---|---:|---:|---|---|'
+        ].join('\n'),
+        items: result.tasks.map(tableRow),
+        tail: '',
+        leftOutNote: (count) => `\n_… and ${format_plural(count, 'more priority', 'more priorities')} (size limit)._`
+    };
+}
+function warningsSection(result) {
+    if (!result.warnings.length)
+        return null;
+    return {
+        name: 'Warnings',
+        head: '### ⚠️ Warnings\n',
+        items: result.warnings.map((warning) => `- ${escapeInline(truncate(warning, 2000))}`),
+        tail: '',
+        leftOutNote: (count) => `- _… and ${format_plural(count, 'more warning')}_`
+    };
+}
+function fileList(files) {
+    const shown = files.slice(0, MAX_FILES_PER_CONFLICT).map(code).join(', ');
+    const more = files.length - MAX_FILES_PER_CONFLICT;
+    return more > 0 ? `${shown} and ${more} more` : shown || '_(not known)_';
+}
+function conflictsSection(result, where) {
+    const conflicted = result.tasks.filter((task) => task.merge === 'conflict');
+    if (!conflicted.length)
+        return null;
+    const base = code(result.base_branch);
+    const intro = where === 'local'
+        ? `Each branch below was kept, and ${base} was left as it was. To resolve one, in this repository:`
+        : where === 'origin'
+            ? `Each branch below was kept and pushed, and ${base} was left as it was. To resolve one, in a clone:`
+            : `⚠️ These branches were **not pushed** (\`push: false\`): they are gone with this runner. ` +
+                'Run again with `push: true` to keep them; then, in a clone:';
+    return {
+        name: 'Conflicts',
+        head: `### ⚔️ Conflicts (${conflicted.length})\n\n${intro}\n`,
+        items: conflicted.map((task) => [
+            `#### PRIORITY ${task.priority} · ${code(task.branch)}`,
+            '',
+            `Conflicts with ${base} in ${fileList(task.conflict_files)}.`,
+            '',
+            codeBlock(conflictCommands(task, result.base_branch, where).join('\n'), 'sh'),
+            ''
+        ].join('\n')),
+        leftOutNote: (count) => `_… and ${format_plural(count, 'more conflict')} (size limit)._\n`
+    };
+}
+function failureTitle(task) {
+    const outcome = outcomeOf(task);
+    const exit = task.exit_code !== null && outcome !== 'merge-failed' ? ` (exit code ${task.exit_code})` : '';
+    const after = task.started_at ? ` after ${formatDuration(task.duration_ms)}` : '';
+    return `#### ${OUTCOME_ICON[outcome]} PRIORITY ${task.priority} · ${code(task.branch)} · ${OUTCOME_WORD[outcome]}${exit}${after}`;
+}
+function failuresSection(result, errorChars) {
+    const failed = result.tasks.filter((task) => ['merge-failed', 'failed', 'timed-out', 'cancelled', 'no-changes'].includes(outcomeOf(task)));
+    if (!failed.length)
+        return null;
+    return {
+        name: 'Failures',
+        head: `### ❌ Failures (${failed.length})\n`,
+        items: failed.map((task) => {
+            const lines = [failureTitle(task), ''];
+            if (outcomeOf(task) === 'no-changes')
+                lines.push('The agent exited 0 but left no commit to merge.', '');
+            if (task.commits > 0 && task.merge !== 'merged')
+                lines.push(`Its ${format_plural(task.commits, 'commit')} are kept on ${code(task.branch)}.`, '');
+            if (task.log_file)
+                lines.push(`Log file: ${code(task.log_file)}`, '');
+            const error = (task.error ?? '').trim();
+            if (error) {
+                const shown = truncate(error, errorChars, `\n… (${error.length - errorChars} more characters)`);
+                lines.push(codeBlock(shown, 'text'), '');
+            }
+            return lines.join('\n');
+        }),
+        leftOutNote: (count) => `_… and ${format_plural(count, 'more failure')} (size limit)._\n`
+    };
+}
+function skippedSection(result) {
+    const skipped = result.tasks.filter((task) => task.status === 'skipped');
+    if (!skipped.length)
+        return null;
+    return {
+        name: 'Skipped',
+        head: `### ⏭️ Skipped (${skipped.length})\n`,
+        items: skipped.map((task) => `- **PRIORITY ${task.priority}** (${code(task.branch)}): ${escapeInline(truncate(task.error ?? 'not started', 500))}`),
+        tail: '',
+        leftOutNote: (count) => `- _… and ${count} more_`
+    };
+}
+function timingSections(result, drawTimeline) {
+    const ran = result.tasks.filter((task) => task.started_at !== null).length;
+    const { total_ms, sum_of_tasks_ms, speedup } = result.timings;
+    const sentence = ran === 0
+        ? 'No agent ran.'
+        : `${format_plural(ran, 'agent')} ran in ${formatDuration(total_ms)}; one by one they would have taken ` +
+            `${formatDuration(sum_of_tasks_ms)}: **×${speedup.toFixed(2)}**.`;
+    const sections = [
+        { name: 'Timing', head: `### ⏱️ Timing\n\n${sentence}\n`, items: [] }
+    ];
+    const timeline = drawTimeline ? renderTimeline(result) : null;
+    if (timeline) {
+        const note = timeline.leftOut ? `\n_${timeline.leftOut} more not drawn._\n` : '';
+        sections.push({
+            name: 'Timeline',
+            head: '',
+            items: [codeBlock(timeline.diagram, 'mermaid') + '\n' + note]
+        });
+    }
+    return sections;
+}
+/** The separation plan in brief, folded. */
+function planDetailsSection(result) {
+    const { separation } = result;
+    const before = overlapsBefore(separation);
+    const items = [
+        '**Waves** (a priority starts once the earlier ones it overlaps are merged)',
+        ''
+    ];
+    separation.schedule.forEach((wave, index) => {
+        const entries = wave.map((p) => before.has(p) ? `${p} (after ${before.get(p).join(', ')})` : String(p));
+        items.push(`${index + 1}. ${entries.join(', ')}`);
+    });
+    const pairs = overlapPairs(separation);
+    items.push('', pairs.length ? '**Overlaps**' : '**Overlaps**: none', '');
+    for (const { pair, paths } of pairs) {
+        const more = paths.length > MAX_PATHS_PER_OVERLAP
+            ? ` and ${paths.length - MAX_PATHS_PER_OVERLAP} more`
+            : '';
+        items.push(`- ${pair[0]} ↔ ${pair[1]}: ${paths.slice(0, MAX_PATHS_PER_OVERLAP).map(code).join(', ')}${more}`);
+    }
+    if (separation.unresolved.length) {
+        items.push('', `**Unresolved** (no spec, or a spec naming no path: treated as overlapping everything): ${separation.unresolved.join(', ')}`);
+    }
+    return {
+        name: 'Separation plan',
+        head: `<details><summary>Separation plan: ${separationInBrief(separation)}</summary>\n`,
+        items,
+        tail: '\n</details>\n',
+        leftOutNote: (count) => `\n_… ${count} more lines (size limit)._`
+    };
+}
+function allProblemsSection(result, caps) {
+    const problems = listProblems(result);
+    if (!annotationsCapped(problems, caps))
+        return null;
+    const icon = { error: '❌', warning: '⚠️', notice: 'ℹ️' };
+    return {
+        name: 'All problems',
+        head: `### All problems (${problems.length})\n\n` +
+            'A runner shows at most 10 annotations of each kind per step; here is every problem.\n',
+        items: problems.map((problem) => `- ${icon[problem.level]} **${escapeInline(problem.title)}**: ${escapeInline(problem.message)}`),
+        tail: '',
+        leftOutNote: (count) => `- _… and ${count} more_`
+    };
+}
+function whereElse(options) {
+    return options.runUrl
+        ? `The whole report is in the [run](${options.runUrl}) and its \`result\` output.`
+        : 'The whole result is in the `result` output (or `--json`).';
+}
+/** The job summary (Markdown), within `limitBytes`. Plan mode has its own rendering. */
+function renderSummary(result, options = {}) {
+    const limit = options.limitBytes ?? SUMMARY_LIMIT_BYTES;
+    if (result.mode === 'plan')
+        return renderPlanSummary(result, limit, whereElse(options));
+    const sections = [
+        { name: 'Headline', head: `## ${headline(result)}\n`, items: [] },
+        warningsSection(result),
+        tableSection(result),
+        conflictsSection(result, options.branches ?? 'local'),
+        failuresSection(result, options.errorChars ?? 4000),
+        skippedSection(result),
+        // One agent in a matrix job: no timeline, no speedup to speak of.
+        ...(result.mode === 'task' ? [] : timingSections(result, options.timeline ?? true)),
+        planDetailsSection(result),
+        allProblemsSection(result, options.annotationCaps ?? RUNNER_ANNOTATION_CAPS)
+    ];
+    return renderWithin(sections.filter((section) => section !== null), limit, whereElse(options));
+}
+
+;// CONCATENATED MODULE: ./src/report/pr-comment.ts
+
+
+
+
+/** GitHub refuses a comment body above 65,536 characters. */
+const COMMENT_LIMIT_CHARS = 65_536;
+const MAX_PAGES = 50;
+const PER_PAGE = 100;
+const DEFAULT_TIMEOUT_MS = 30_000;
+/**
+ * The hidden line that finds this workflow job's comment again on a re-run. Workflow and
+ * job names are the runner's; `--` would end the HTML comment early, so it is removed.
+ */
+function commentMarker(env) {
+    const clean = (text) => (text ?? '')
+        .replace(/[\r\n]+/g, ' ')
+        .replace(/-{2,}/g, '-')
+        .replace(/>/g, '')
+        .trim();
+    return `<!-- parallel-worktree:${clean(env.GITHUB_WORKFLOW)}:${clean(env.GITHUB_JOB)} -->`;
+}
+/** The body of a report comment: the marker, then the summary, within GitHub's limit. */
+function reportCommentBody(result, env, branches) {
+    const marker = commentMarker(env);
+    const url = runUrl(env);
+    const footer = `\n---\n<sub>parallel-worktree${url ? ` · [this run](${url})` : ''} · this comment is updated on every run</sub>\n`;
+    const reserved = marker.length + footer.length + 64;
+    // renderWithin counts UTF-8 bytes, never fewer than characters: the body stays in the limit.
+    const summary = renderSummary(result, {
+        branches,
+        limitBytes: COMMENT_LIMIT_CHARS - reserved,
+        runUrl: url,
+        timeline: false,
+        errorChars: 1500
+    });
+    return `${marker}\n${summary}${footer}`;
+}
+/** The body that replaces a report once a later run succeeded. */
+function resolvedCommentBody(result, env) {
+    const url = runUrl(env);
     return [
-        `## ${headline(result)}`,
+        commentMarker(env),
+        `## ✅ Resolved`,
         '',
-        '| Priority | Branch | Status | Duration | Commits | Merge |',
-        '|---:|---|---|---:|---:|---|',
-        ...rows,
-        '',
-        `Total ${seconds(result.timings.total_ms)}, speedup ×${result.timings.speedup} over running them one by one.`,
+        `${headline(result)}${url ? ` in [this run](${url})` : ''}. The earlier report no longer applies.`,
         ''
     ].join('\n');
+}
+function scrubbed(text, token) {
+    return token ? text.split(token).join('***') : text;
+}
+/** The innermost cause's message: `fetch failed` hides `connect ECONNREFUSED …`. */
+function deepestMessage(error) {
+    let current = error;
+    let message = current?.message ?? String(error);
+    for (let depth = 0; depth < 5 && current?.cause; depth += 1) {
+        current = current.cause;
+        if (current?.message)
+            message = current.message;
+    }
+    return message;
+}
+function explain(error, signal) {
+    // Octokit turns a timeout into a 500 "Unknown Error": the signal tells the truth.
+    if (signal.aborted)
+        return 'the GitHub API did not answer in time';
+    const status = error.status;
+    const message = error.message ?? String(error);
+    // Octokit reports a failed connection as a 500 with no response.
+    if (error.name === 'HttpError' && !error.response)
+        return `could not reach the GitHub API: ${deepestMessage(error)}`;
+    if (status === 401)
+        return `401 Unauthorized: the github-token was refused (${message})`;
+    if (status === 403) {
+        return (`403 Forbidden: the github-token may not comment (${message}). Grant ` +
+            '`permissions: { pull-requests: write, issues: write }`; on pull requests from forks the token is read-only.');
+    }
+    if (status === 404)
+        return `404 Not Found: no such issue or pull request, or no access to it (${message})`;
+    return status ? `${status}: ${message}` : message;
+}
+async function findOurComment(client, target, marker, signal) {
+    for (let page = 1; page <= MAX_PAGES; page += 1) {
+        const { data } = await client.rest.issues.listComments({
+            owner: target.owner,
+            repo: target.repo,
+            issue_number: target.number,
+            per_page: PER_PAGE,
+            page,
+            request: { signal }
+        });
+        const ours = data.find((comment) => comment.body?.startsWith(marker));
+        if (ours)
+            return { id: ours.id, html_url: ours.html_url };
+        if (data.length < PER_PAGE)
+            return null;
+    }
+    return null;
+}
+/**
+ * One comment per workflow job on the pull request or issue that triggered the run (or on
+ * `pr-number`) when something failed or conflicted: created on the first run, updated on
+ * the next ones. A later successful run marks an earlier report resolved. Every failure is
+ * returned as `failed` (for a warning), never thrown; the token is never in what it says.
+ */
+async function postReportComment(result, options) {
+    const env = options.env ?? process.env;
+    const { logger, token } = options;
+    if (!options.enabled)
+        return { action: 'none', reason: 'pr-comment is off' };
+    const { target, why } = commentTarget(env, options.prNumber);
+    if (!target) {
+        // Worth saying only when a report was wanted.
+        const say = result.success ? logger.debug : logger.info;
+        say(`No pull request comment: nothing to comment on (${why}).`);
+        return { action: 'none', reason: `no pull request or issue to comment on: ${why}` };
+    }
+    if (!token) {
+        if (result.success)
+            return { action: 'none', reason: 'no github-token' };
+        return {
+            action: 'failed',
+            reason: `no github-token: the report was not posted on #${target.number}`
+        };
+    }
+    logger.debug(`Commenting on ${target.owner}/${target.repo}#${target.number} (from ${why})`);
+    const marker = commentMarker(env);
+    const signal = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    try {
+        // @actions/github reads GITHUB_API_URL once, when it is first imported: read it now.
+        const baseUrl = (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '');
+        const client = getOctokit(token, {
+            baseUrl,
+            userAgent: 'parallel-worktree',
+            log: {
+                debug: () => { },
+                info: () => { },
+                warn: (message) => logger.debug(scrubbed(message, token)),
+                error: (message) => logger.debug(scrubbed(message, token))
+            }
+        });
+        const existing = await findOurComment(client, target, marker, signal);
+        const where = { owner: target.owner, repo: target.repo };
+        if (result.success) {
+            if (!existing)
+                return { action: 'none', reason: 'the run succeeded and there is no earlier report' };
+            const { data } = await client.rest.issues.updateComment({
+                ...where,
+                comment_id: existing.id,
+                body: resolvedCommentBody(result, env),
+                request: { signal }
+            });
+            logger.info(`Marked the earlier report resolved: ${data.html_url}`);
+            return { action: 'resolved', url: data.html_url, issue: target.number };
+        }
+        const body = reportCommentBody(result, env, options.branches ?? 'runner');
+        if (existing) {
+            const { data } = await client.rest.issues.updateComment({
+                ...where,
+                comment_id: existing.id,
+                body,
+                request: { signal }
+            });
+            logger.info(`Updated the report on #${target.number}: ${data.html_url}`);
+            return { action: 'updated', url: data.html_url, issue: target.number };
+        }
+        const { data } = await client.rest.issues.createComment({
+            ...where,
+            issue_number: target.number,
+            body,
+            request: { signal }
+        });
+        logger.info(`Posted the report on #${target.number}: ${data.html_url}`);
+        return { action: 'created', url: data.html_url, issue: target.number };
+    }
+    catch (error) {
+        return {
+            action: 'failed',
+            reason: scrubbed(`Could not comment on ${target.owner}/${target.repo}#${target.number}: ${explain(error, signal)}`, token)
+        };
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/action/action-report.ts
 
 
 
-/** Outputs and the job summary of one execution. */
-async function reportToRunner(execution) {
-    const outputs = { ...resultOutputs(execution.result), ...execution.extraOutputs };
-    for (const [name, value] of Object.entries(outputs))
-        setOutput(name, value);
-    await summary.addRaw(renderSummary(execution.result)).write();
+
+
+
+const NO_COMMENT = { prComment: false, prNumber: null, githubToken: '', push: false };
+const EMIT = { error: error, warning: core_warning, notice: notice };
+/**
+ * Everything a run tells the runner: the pull-request comment (first, so that a failure to
+ * comment is in the result's warnings), then the outputs, the annotations within the
+ * runner's caps, and the job summary. No part can fail the step or stop the others: a part
+ * that fails becomes a warning.
+ */
+async function reportToRunner(execution, 
+// Optional only until src/main.ts passes it: without it there is no comment.
+settings = NO_COMMENT, options = {}) {
+    const env = process.env;
+    // Task jobs push their branch, the merge job merges pushed ones: only `run` may keep
+    // branches on the runner alone.
+    const branches = execution.result.mode !== 'run' || settings.push ? 'origin' : 'runner';
+    const result = { ...execution.result, warnings: [...execution.result.warnings] };
+    const extraOutputs = { ...execution.extraOutputs };
+    const warnings = [];
+    try {
+        const comment = await postReportComment(result, {
+            enabled: settings.prComment,
+            token: settings.githubToken,
+            prNumber: settings.prNumber,
+            env,
+            branches,
+            logger: { info: info, debug: core_debug }
+        });
+        if (comment.action === 'failed')
+            warnings.push(comment.reason);
+        else if (comment.action !== 'none')
+            extraOutputs['comment-url'] = comment.url;
+    }
+    catch (error) {
+        warnings.push(`Could not comment: ${error.message}`);
+    }
+    result.warnings.push(...warnings);
+    try {
+        const outputs = { ...resultOutputs(result), ...extraOutputs };
+        for (const [name, value] of Object.entries(outputs))
+            setOutput(name, value);
+    }
+    catch (error) {
+        warnings.push(`Could not set the outputs: ${error.message}`);
+    }
+    const made = options.annotationsMade ?? {};
+    const caps = {
+        error: RUNNER_ANNOTATION_CAPS.error - (made.error ?? 0),
+        warning: RUNNER_ANNOTATION_CAPS.warning - (made.warning ?? 0) - warnings.length,
+        notice: RUNNER_ANNOTATION_CAPS.notice - (made.notice ?? 0)
+    };
+    for (const annotation of planAnnotations(result, caps)) {
+        const { level, message, ...properties } = annotation;
+        EMIT[level](message, properties);
+    }
+    try {
+        const text = renderSummary(result, {
+            branches,
+            runUrl: runUrl(env),
+            annotationCaps: caps
+        });
+        if (env.GITHUB_STEP_SUMMARY)
+            await summary.addRaw(text).write();
+        else
+            info('No job summary on this runner (GITHUB_STEP_SUMMARY is not set).');
+    }
+    catch (error) {
+        warnings.push(`Could not write the job summary: ${error.message}`);
+    }
+    for (const warning of warnings)
+        core_warning(warning);
 }
 
 ;// CONCATENATED MODULE: ./src/action/state-helper.ts
@@ -35375,7 +46505,7 @@ async function reportToRunner(execution) {
 const isPost = getState('isPost') === 'true';
 if (!isPost)
     saveState('isPost', 'true');
-function state_helper_saveLeftovers(record) {
+function saveLeftovers(record) {
     saveState('leftovers', JSON.stringify(record));
 }
 function loadLeftovers() {
@@ -35415,7 +46545,7 @@ async function run() {
         return post();
     const controller = new AbortController();
     const cancel = (signal) => {
-        warning(`Received ${signal}: stopping every agent and cleaning up`);
+        core_warning(`Received ${signal}: stopping every agent and cleaning up`);
         controller.abort();
     };
     process.once('SIGINT', () => cancel('SIGINT'));
@@ -35425,22 +46555,34 @@ async function run() {
         if (raw['github-token'])
             core_setSecret(raw['github-token']);
         const settings = parseSettings(raw, (0,external_node_path_namespaceObject.resolve)(process.env.GITHUB_WORKSPACE || process.cwd()));
-        const leftovers = { repo: settings.repo, worktrees: [], pids: [] };
+        const leftovers = {
+            repo: settings.repo,
+            worktrees: [],
+            pids: [],
+            baseBranch: settings.baseBranch,
+            autoCommit: settings.autoCommit
+        };
         const execution = await execute(settings, {
             logger: actionLogger,
             signal: controller.signal,
             events: {
                 worktreeCreated: (priority, path, branch) => {
                     leftovers.worktrees.push({ priority, path, branch });
-                    state_helper_saveLeftovers(leftovers);
+                    saveLeftovers(leftovers);
                 },
                 processStarted: (_priority, pid) => {
                     leftovers.pids.push(pid);
-                    state_helper_saveLeftovers(leftovers);
+                    saveLeftovers(leftovers);
+                },
+                processEnded: (_priority, pid) => {
+                    leftovers.pids = leftovers.pids.filter((known) => known !== pid);
+                    saveLeftovers(leftovers);
                 }
             }
         });
-        await reportToRunner(execution);
+        // Matrix legs share one job name: the merge job comments for the whole fan-out.
+        const comment = settings.prComment && settings.mode !== 'task';
+        await reportToRunner(execution, { ...settings, prComment: comment }, { annotationsMade: annotationsMade });
         markFinished();
         if (!execution.result.success)
             setFailed(headline(execution.result).replace(/`/g, ''));
@@ -35463,7 +46605,7 @@ async function post() {
         await cleanupLeftovers(leftovers, actionLogger);
     }
     catch (error) {
-        warning(`Cleanup after the main step failed: ${error.message}`);
+        core_warning(`Cleanup after the main step failed: ${error.message}`);
     }
 }
 
@@ -56439,7 +67581,7 @@ module.exports = {"rE":"5.33.23"};
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];

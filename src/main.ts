@@ -24,7 +24,13 @@ export async function run(): Promise<void> {
     const raw = readActionInputs()
     if (raw['github-token']) core.setSecret(raw['github-token'])
     const settings = parseSettings(raw, resolve(process.env.GITHUB_WORKSPACE || process.cwd()))
-    const leftovers: state.LeftoverRecord = { repo: settings.repo, worktrees: [], pids: [] }
+    const leftovers: state.LeftoverRecord = {
+      repo: settings.repo,
+      worktrees: [],
+      pids: [],
+      baseBranch: settings.baseBranch,
+      autoCommit: settings.autoCommit
+    }
     const execution = await execute(settings, {
       logger: actionLogger,
       signal: controller.signal,
@@ -35,6 +41,10 @@ export async function run(): Promise<void> {
         },
         processStarted: (_priority, pid) => {
           leftovers.pids.push(pid)
+          state.saveLeftovers(leftovers)
+        },
+        processEnded: (_priority, pid) => {
+          leftovers.pids = leftovers.pids.filter((known) => known !== pid)
           state.saveLeftovers(leftovers)
         }
       }

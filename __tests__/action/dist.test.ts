@@ -220,7 +220,8 @@ describe('dist/index.js on a simulated runner', () => {
       const record = join(records.path, 'events.txt')
       using runner = new SimulatedRunner(repo.repo, {
         priorities: '1',
-        'agent-command': `node ${AGENT} --priority={priority} --hang-on=1 --record=${record}`,
+        // A commit first, then a hang: the branch holds work the post step must keep.
+        'agent-command': `node ${AGENT} --priority={priority} && node ${AGENT} --priority={priority} --hang-on=1 --record=${record}`,
         ...UNGATED
       })
       const roadmapBefore = git(repo.repo, 'rev-parse', 'roadmap')
@@ -252,7 +253,9 @@ describe('dist/index.js on a simulated runner', () => {
           git(repo.repo, 'worktree', 'list', '--porcelain').match(/^worktree /gm)
         ).toHaveLength(1)
         expect(readdirSync(dirname(repo.repo))).toEqual(['repo'])
-        expect(git(repo.repo, 'branch', '--list', 'feature/us-001')).not.toBe('')
+        expect(git(repo.repo, 'log', '--format=%s', 'roadmap..feature/us-001')).toMatch(
+          /priority 1 by example-agent/
+        )
         expect(git(repo.repo, 'rev-parse', 'roadmap')).toBe(roadmapBefore)
       } finally {
         if (child.exitCode === null) child.kill('SIGKILL')

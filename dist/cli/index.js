@@ -2,30 +2,6 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 6:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const pico = __nccwpck_require__(16);
-const utils = __nccwpck_require__(59);
-
-function picomatch(glob, options, returnState = false) {
-  // default to os.platform()
-  if (options && (options.windows === null || options.windows === undefined)) {
-    // don't mutate the original options object
-    options = { ...options, windows: utils.isWindows() };
-  }
-
-  return pico(glob, options, returnState);
-}
-
-Object.assign(picomatch, pico);
-module.exports = picomatch;
-
-
-/***/ }),
-
 /***/ 595:
 /***/ ((module) => {
 
@@ -2506,7 +2482,7 @@ exports.basename = (path, { windows } = {}) => {
 
 /***/ }),
 
-/***/ 208:
+/***/ 788:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2519,6 +2495,10 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/engine/errors.ts
 /** Exit status 2: refused before anything was touched. The message names the problem. */
 class InputError extends Error {
@@ -2536,1092 +2516,6 @@ class GitError extends Error {
         this.exitCode = exitCode;
         this.stderr = stderr;
     }
-}
-
-;// CONCATENATED MODULE: ./src/plan/plan.ts
-/** Walking-skeleton plan: every priority in one wave, no analysis yet. */
-async function buildPlan(settings) {
-    const tasks = settings.priorities.map((priority) => ({
-        priority,
-        spec_files: [],
-        paths: [],
-        after: [],
-        skip_reason: null,
-        notes: []
-    }));
-    return {
-        tasks,
-        separation: {
-            valid: true,
-            independent_pairs: [],
-            conflicts: {},
-            task_file_map: Object.fromEntries(settings.priorities.map((p) => [String(p), []])),
-            unresolved: [],
-            schedule: [settings.priorities.slice()]
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./src/merge/merge-engine.ts
-function mergeMessage(priority) {
-    return `Merge PRIORITY ${priority} from parallel execution`;
-}
-/**
- * Merges branches into the base branch in the object store (merge-tree, commit-tree,
- * compare-and-swap update-ref): no checkout is touched, so a conflict leaves nothing behind.
- * Calls are serialised: one merge at a time, each on the tip the previous one left.
- */
-class MergeEngine {
-    git;
-    baseBranch;
-    logger;
-    queue = Promise.resolve();
-    constructor(git, baseBranch, logger) {
-        this.git = git;
-        this.baseBranch = baseBranch;
-        this.logger = logger;
-    }
-    merge(branch, priority) {
-        const next = this.queue.then(() => this.mergeNow(branch, priority));
-        this.queue = next.catch(() => undefined);
-        return next;
-    }
-    /** Deletes a branch whose work is in base (checked first: a branch is never lost). */
-    async deleteMergedBranch(branch) {
-        const tip = await this.git.resolveCommit(`refs/heads/${branch}`);
-        if (tip && (await this.git.isAncestor(tip, `refs/heads/${this.baseBranch}`))) {
-            await this.git.exec(['update-ref', '-d', `refs/heads/${branch}`, tip]);
-        }
-    }
-    async mergeNow(branch, priority) {
-        const baseRef = `refs/heads/${this.baseBranch}`;
-        try {
-            const base = await this.git.run(['rev-parse', '--verify', `${baseRef}^{commit}`]);
-            const tip = await this.git.run(['rev-parse', '--verify', `refs/heads/${branch}^{commit}`]);
-            const tree = await this.git.exec(['merge-tree', '--write-tree', '--name-only', '-z', base, tip], {
-                okExitCodes: [1]
-            });
-            const [treeId, ...rest] = tree.stdout.split('\0');
-            if (tree.exitCode === 1) {
-                const files = rest.slice(0, rest.indexOf('') === -1 ? undefined : rest.indexOf(''));
-                return { outcome: 'conflict', commit: null, conflictFiles: files, error: null };
-            }
-            const identity = await this.git.identityEnv();
-            const commit = await this.git.run(['commit-tree', treeId, '-p', base, '-p', tip, '-m', mergeMessage(priority)], { env: identity });
-            await this.git.run(['update-ref', '-m', mergeMessage(priority), baseRef, commit, base]);
-            this.logger.info(`Merged ${branch} into ${this.baseBranch} (${commit.slice(0, 12)})`);
-            return { outcome: 'merged', commit, conflictFiles: [], error: null };
-        }
-        catch (error) {
-            return {
-                outcome: 'failed',
-                commit: null,
-                conflictFiles: [],
-                error: String(error.message)
-            };
-        }
-    }
-}
-
-// EXTERNAL MODULE: ./node_modules/systeminformation/lib/index.js
-var lib = __nccwpck_require__(754);
-var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/inputs/priorities.ts
-
-const MAX_PRIORITIES = 256;
-const NUMBER = /^[0-9]+$/;
-const RANGE = /^([0-9]+)-([0-9]+)$/;
-/**
- * Priority IDs from text: positive integers separated by commas, spaces or newlines, and
- * ranges `65-67`. Duplicates are dropped, order is kept. Anything else is refused with a
- * message naming the bad token.
- */
-function parsePriorities(text) {
-    const tokens = text.split(/[\s,]+/).filter((token) => token.length > 0);
-    if (tokens.length === 0) {
-        throw new InputError('priorities: no priority given (expected IDs like "65, 66" or "65-67")');
-    }
-    const seen = new Set();
-    const add = (id, token) => {
-        if (!Number.isSafeInteger(id) || id <= 0) {
-            throw new InputError(`priorities: "${token}" is not a positive priority ID`);
-        }
-        seen.add(id);
-        if (seen.size > MAX_PRIORITIES) {
-            throw new InputError(`priorities: more than ${MAX_PRIORITIES} priority IDs given (the limit of one run, and of a matrix)`);
-        }
-    };
-    for (const token of tokens) {
-        if (NUMBER.test(token)) {
-            add(Number(token), token);
-            continue;
-        }
-        const range = RANGE.exec(token);
-        if (!range) {
-            throw new InputError(`priorities: "${shorten(token)}" is not a priority ID (expected positive integers or ranges like 65-67)`);
-        }
-        const [from, to] = [Number(range[1]), Number(range[2])];
-        if (from <= 0 || to < from) {
-            throw new InputError(`priorities: range "${token}" must go up from a positive ID`);
-        }
-        if (to - from >= MAX_PRIORITIES) {
-            throw new InputError(`priorities: range "${token}" has more than ${MAX_PRIORITIES} priority IDs (the limit of one run)`);
-        }
-        for (let id = from; id <= to; id++)
-            add(id, token);
-    }
-    return [...seen];
-}
-/** Keeps error messages readable when the bad token is huge. */
-function shorten(text, max = 60) {
-    const printable = JSON.stringify(text).slice(1, -1);
-    return printable.length > max ? `${printable.slice(0, max)}…` : printable;
-}
-
-;// CONCATENATED MODULE: ./src/git/ref-names.ts
-
-
-/**
- * Why `name` is not a valid branch name (git check-ref-format's rules, plus a conservative
- * character set so that no branch name can carry shell syntax), or null when it is valid.
- */
-function branchNameProblem(name) {
-    if (name.length === 0)
-        return 'it is empty';
-    if (name.length > 200)
-        return 'it is longer than 200 characters';
-    if (!/^[A-Za-z0-9._/+-]+$/.test(name)) {
-        return 'only letters, digits and . _ / + - are allowed in branch names here';
-    }
-    if (name.startsWith('-'))
-        return 'it starts with "-"';
-    if (name.startsWith('/') || name.endsWith('/') || name.includes('//')) {
-        return 'it has an empty path component ("/" at an end, or "//")';
-    }
-    if (name.includes('..'))
-        return 'it contains ".."';
-    if (name.endsWith('.'))
-        return 'it ends with "."';
-    if (name === '@' || name === 'HEAD')
-        return `"${name}" is reserved`;
-    for (const part of name.split('/')) {
-        if (part.startsWith('.'))
-            return `the component "${part}" starts with "."`;
-        if (part.endsWith('.lock'))
-            return `the component "${part}" ends with ".lock"`;
-    }
-    return null;
-}
-function assertBranchName(name, what) {
-    const problem = branchNameProblem(name);
-    if (problem)
-        throw new InputError(`${what}: "${shorten(name)}" is not a valid branch name: ${problem}`);
-}
-const PLACEHOLDER = /\{priority(?::0?(\d+)d)?\}/g;
-/** `feature/us-{priority:03d}` with 7 gives `feature/us-007`. */
-function renderBranchTemplate(template, priority) {
-    return template.replace(PLACEHOLDER, (_match, width) => String(priority).padStart(width ? Number(width) : 0, '0'));
-}
-/** Refuses a template that cannot give one valid, distinct branch per priority. */
-function validateBranchTemplate(template, priorities) {
-    if (!template.match(PLACEHOLDER)) {
-        throw new InputError(`branch-template: "${shorten(template)}" has no {priority} placeholder, so every priority would get the same branch`);
-    }
-    if (/[{}]/.test(template.replace(PLACEHOLDER, ''))) {
-        throw new InputError(`branch-template: "${shorten(template)}" has a placeholder other than {priority} or {priority:0Nd}`);
-    }
-    for (const priority of priorities) {
-        assertBranchName(renderBranchTemplate(template, priority), 'branch-template');
-    }
-}
-
-;// CONCATENATED MODULE: ./src/inputs/input-definitions.ts
-/**
- * Every input of the action, with its default: the one list the action, the CLI and the
- * validation read (a test checks action.yml against it).
- */
-const INPUT_DEFAULTS = {
-    mode: 'run',
-    priorities: '',
-    'base-branch': 'roadmap',
-    'agent-command': 'poetry run code-developer --priority={priority}',
-    'max-parallel': '2',
-    separation: 'waves',
-    'specs-dir': 'docs/architecture/specs',
-    'roadmap-file': 'docs/roadmap/ROADMAP.md',
-    'branch-template': 'feature/us-{priority:03d}',
-    'worktree-dir': '..',
-    'worktree-files': '',
-    'setup-command': '',
-    'task-timeout-minutes': '60',
-    'max-cpu-percent': '80',
-    'max-memory-percent': '80',
-    'auto-commit': 'true',
-    merge: 'true',
-    push: 'false',
-    cleanup: 'true',
-    'pr-comment': 'true',
-    'pr-number': '',
-    'github-token': '',
-    'log-dir': ''
-};
-const INPUT_NAMES = Object.keys(INPUT_DEFAULTS);
-
-;// CONCATENATED MODULE: ./src/inputs/settings.ts
-
-
-
-
-
-
-const MODES = ['run', 'plan', 'task', 'merge'];
-const SEPARATIONS = ['strict', 'waves', 'off'];
-const MAX_PARALLEL = 32;
-/** setTimeout overflows past 24.8 days; a week is already far beyond any agent run. */
-const MAX_TIMEOUT_MINUTES = 7 * 24 * 60;
-/**
- * Validates every input at once, before anything is touched: the first problem found is
- * thrown as an InputError naming the input and the bad value.
- */
-function parseSettings(raw, repo, env = process.env) {
-    const get = (name) => {
-        const value = raw[name];
-        return value === undefined || value.trim() === '' ? INPUT_DEFAULTS[name] : value.trim();
-    };
-    for (const [name, value] of Object.entries(raw)) {
-        if (value?.includes('\0'))
-            throw new InputError(`${name}: contains a NUL character`);
-    }
-    const mode = oneOf(get('mode'), MODES, 'mode');
-    const priorities = parsePriorities(raw.priorities ?? '');
-    const baseBranch = get('base-branch');
-    assertBranchName(baseBranch, 'base-branch');
-    const branchTemplate = get('branch-template');
-    validateBranchTemplate(branchTemplate, priorities);
-    const agentCommand = get('agent-command');
-    return {
-        mode,
-        repo,
-        priorities,
-        baseBranch,
-        agentCommand,
-        maxParallel: parseMaxParallel(get('max-parallel')),
-        separation: oneOf(get('separation'), SEPARATIONS, 'separation'),
-        specsDir: repoPath(get('specs-dir'), 'specs-dir'),
-        roadmapFile: repoPath(get('roadmap-file'), 'roadmap-file'),
-        branchTemplate,
-        worktreeDir: plainPath(get('worktree-dir'), 'worktree-dir'),
-        worktreeFiles: parseWorktreeFiles(raw['worktree-files'] ?? ''),
-        setupCommand: (raw['setup-command'] ?? '').trim(),
-        taskTimeoutMs: Math.round(parseNumber(get('task-timeout-minutes'), 'task-timeout-minutes', 0, MAX_TIMEOUT_MINUTES) *
-            60_000),
-        maxCpuPercent: parseNumber(get('max-cpu-percent'), 'max-cpu-percent', 1, 100),
-        maxMemoryPercent: parseNumber(get('max-memory-percent'), 'max-memory-percent', 1, 100),
-        autoCommit: parseBoolean(get('auto-commit'), 'auto-commit'),
-        merge: parseBoolean(get('merge'), 'merge'),
-        push: parseBoolean(get('push'), 'push'),
-        cleanup: parseBoolean(get('cleanup'), 'cleanup'),
-        prComment: parseBoolean(get('pr-comment'), 'pr-comment'),
-        prNumber: parsePrNumber(raw['pr-number'] ?? ''),
-        githubToken: (raw['github-token'] ?? '').trim(),
-        logDir: (raw['log-dir'] ?? '').trim()
-            ? plainPath((raw['log-dir'] ?? '').trim(), 'log-dir')
-            : defaultLogDir(env)
-    };
-}
-function defaultLogDir(env) {
-    const runId = env.GITHUB_RUN_ID
-        ? `${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? '1'}`
-        : new Date().toISOString().replace(/[:.]/g, '-');
-    return (0,external_node_path_namespaceObject.join)(env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'parallel-worktree-logs', runId);
-}
-function oneOf(value, allowed, name) {
-    if (allowed.includes(value))
-        return value;
-    throw new InputError(`${name}: "${shorten(value)}" is not one of ${allowed.join(', ')}`);
-}
-function parseNumber(text, name, min, max) {
-    const value = /^[0-9]+(\.[0-9]+)?$/.test(text) ? Number(text) : NaN;
-    if (!Number.isFinite(value) || value < min || value > max) {
-        throw new InputError(`${name}: "${shorten(text)}" is not a number from ${min} to ${max}`);
-    }
-    return value;
-}
-function parseMaxParallel(text) {
-    if (text === 'auto')
-        return 'auto';
-    if (!/^[0-9]+$/.test(text) || Number(text) < 1 || Number(text) > MAX_PARALLEL) {
-        throw new InputError(`max-parallel: "${shorten(text)}" is not a whole number from 1 to ${MAX_PARALLEL}, or auto`);
-    }
-    return Number(text);
-}
-/** The YAML 1.2 core schema's booleans, as @actions/core's getBooleanInput accepts them. */
-function parseBoolean(text, name) {
-    if (['true', 'True', 'TRUE'].includes(text))
-        return true;
-    if (['false', 'False', 'FALSE'].includes(text))
-        return false;
-    throw new InputError(`${name}: "${shorten(text)}" is not true or false`);
-}
-function parsePrNumber(text) {
-    const value = text.trim();
-    if (!value)
-        return null;
-    if (!/^[0-9]+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
-        throw new InputError(`pr-number: "${shorten(value)}" is not a pull request or issue number`);
-    }
-    return Number(value);
-}
-function plainPath(text, name) {
-    if (/[\r\n]/.test(text))
-        throw new InputError(`${name}: "${shorten(text)}" spans several lines`);
-    return text;
-}
-/** A path inside the repository: relative, without `..` escapes. */
-function repoPath(text, name) {
-    plainPath(text, name);
-    const normalised = text.replace(/\\/g, '/').replace(/\/+$/, '');
-    if ((0,external_node_path_namespaceObject.isAbsolute)(text) || /^[A-Za-z]:/.test(text) || normalised.split('/').includes('..')) {
-        throw new InputError(`${name}: "${shorten(text)}" must be a path inside the repository`);
-    }
-    return normalised.replace(/^\.\//, '');
-}
-function parseWorktreeFiles(text) {
-    const globs = text
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter((line) => line && !line.startsWith('#'));
-    for (const glob of globs)
-        repoPath(glob, 'worktree-files');
-    return globs;
-}
-
-;// CONCATENATED MODULE: ./src/run/resource-monitor.ts
-
-
-const sampleSystem = async () => {
-    const [load, memory] = await Promise.all([lib_default().currentLoad(), lib_default().mem()]);
-    return {
-        cpuPercent: load.currentLoad,
-        memoryPercent: memory.total > 0 ? ((memory.total - memory.available) / memory.total) * 100 : 0
-    };
-};
-/** Why a new agent may not start now, or null when it may. */
-function resourceVerdict(sample, limits) {
-    if (sample.cpuPercent > limits.maxCpuPercent) {
-        return `CPU at ${sample.cpuPercent.toFixed(0)}% (limit ${limits.maxCpuPercent}%)`;
-    }
-    if (sample.memoryPercent > limits.maxMemoryPercent) {
-        return `memory at ${sample.memoryPercent.toFixed(0)}% (limit ${limits.maxMemoryPercent}%)`;
-    }
-    return null;
-}
-/**
- * The gate consulted before every start (the seed's monitor never was). While a limit is
- * exceeded it samples again every `intervalMs` and says, once per change, why it waits.
- */
-class ResourceGate {
-    limits;
-    logger;
-    sampler;
-    intervalMs;
-    lastReason = null;
-    constructor(limits, logger, sampler = sampleSystem, intervalMs = 2000) {
-        this.limits = limits;
-        this.logger = logger;
-        this.sampler = sampler;
-        this.intervalMs = intervalMs;
-    }
-    /** Null when a start may go ahead, else the reason to wait. */
-    async check() {
-        let reason;
-        try {
-            reason = resourceVerdict(await this.sampler(), this.limits);
-        }
-        catch (error) {
-            // A machine we cannot measure must not stop the run.
-            this.logger.debug(`resource sample failed: ${error.message}`);
-            reason = null;
-        }
-        if (reason && reason !== this.lastReason)
-            this.logger.info(`Waiting to start: ${reason}`);
-        if (!reason && this.lastReason)
-            this.logger.info('Resources available again');
-        this.lastReason = reason;
-        return reason;
-    }
-}
-/** `max-parallel: auto`: one agent per core, and about 2 GiB of available memory per agent. */
-async function autoParallelism() {
-    const [cpu, memory] = await Promise.all([lib_default().cpu(), lib_default().mem()]);
-    const byCores = Math.max(1, cpu.cores);
-    const byMemory = Math.max(1, Math.floor(memory.available / (2 * 1024 ** 3)));
-    return Math.min(MAX_PARALLEL, byCores, byMemory);
-}
-
-;// CONCATENATED MODULE: ./src/run/scheduler.ts
-/**
- * Starts tasks in input order as soon as their `after` priorities have settled, keeping at
- * most `maxParallel` running and consulting the resource gate before each start. It wakes on
- * completions (events), and only re-samples resources on a timer while a start is held back.
- */
-async function runSchedule(tasks, options) {
-    const known = new Set(tasks.map((task) => task.priority));
-    const settled = new Set();
-    const running = new Map();
-    const waiting = [...tasks];
-    const aborted = new Promise((resolve) => {
-        if (options.signal?.aborted)
-            resolve();
-        options.signal?.addEventListener('abort', () => resolve(), { once: true });
-    });
-    const maxIdleWaitMs = options.maxIdleWaitMs ?? 10 * 60_000;
-    let heldSince = null;
-    while (!options.signal?.aborted) {
-        const next = waiting.find((task) => task.after.every((priority) => settled.has(priority) || !known.has(priority)));
-        if (!next && running.size === 0)
-            break;
-        if (next && running.size < options.maxParallel) {
-            const reason = options.gate ? await options.gate.check() : null;
-            const idleTooLong = running.size === 0 && heldSince !== null && Date.now() - heldSince >= maxIdleWaitMs;
-            if (!reason || idleTooLong) {
-                if (reason)
-                    options.logger.warning(`Starting priority ${next.priority} anyway: ${reason}, and nothing else of this run is running`);
-                heldSince = null;
-                waiting.splice(waiting.indexOf(next), 1);
-                running.set(next.priority, options.start(next.priority).finally(() => {
-                    running.delete(next.priority);
-                    settled.add(next.priority);
-                }));
-                continue;
-            }
-            heldSince ??= Date.now();
-            await Promise.race([...running.values(), aborted, delay(options.gate.intervalMs)]);
-            continue;
-        }
-        await Promise.race([...running.values(), aborted]);
-    }
-    await Promise.allSettled(running.values());
-    return { notStarted: waiting.map((task) => task.priority) };
-}
-function delay(ms) {
-    return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
-
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/run/agent-command.ts
-
-/** POSIX single quotes: the value reaches the command as one word, whatever it holds. */
-function shellQuote(value) {
-    return `'${value.replace(/'/g, `'\\''`)}'`;
-}
-/**
- * The workflow author's command with {priority}, {branch}, {worktree} and {base} replaced by
- * quoted values. Other braces (`${HOME}`, awk programs) are left as the author wrote them.
- */
-function renderAgentCommand(template, values) {
-    const byName = {
-        priority: String(values.priority),
-        branch: values.branch,
-        worktree: values.worktree,
-        base: values.base
-    };
-    return template.replace(/\{(priority|branch|worktree|base)\}/g, (_m, name) => shellQuote(byName[name]));
-}
-/** The environment variables that carry the same values. */
-function agentVariables(values) {
-    return {
-        PRIORITY_ID: String(values.priority),
-        BRANCH_NAME: values.branch,
-        WORKTREE_PATH: values.worktree,
-        BASE_BRANCH: values.base
-    };
-}
-let cachedShell;
-/** bash where there is one (the contract's `bash -c`), sh otherwise. */
-function commandShell() {
-    cachedShell ??=
-        ['/bin/bash', '/usr/bin/bash', '/usr/local/bin/bash'].find(external_node_fs_namespaceObject.existsSync) ?? '/bin/sh';
-    return cachedShell;
-}
-
-;// CONCATENATED MODULE: ./src/run/agent-env.ts
-/**
- * The agents' environment: the step's own, minus anything that could carry the action's
- * secrets (every INPUT_* and ACTIONS_* variable, and any variable holding the token's value,
- * whatever its name). Agents run code the workflow author did not write; they get no token.
- */
-const WITHHELD_PREFIXES = ['INPUT_', 'ACTIONS_'];
-function agentEnvironment(parent, token, extra) {
-    const env = {};
-    for (const [name, value] of Object.entries(parent)) {
-        if (value === undefined)
-            continue;
-        if (WITHHELD_PREFIXES.some((prefix) => name.toUpperCase().startsWith(prefix)))
-            continue;
-        if (token && value.includes(token))
-            continue;
-        env[name] = value;
-    }
-    return { ...env, ...extra };
-}
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: external "node:events"
-const external_node_events_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
-;// CONCATENATED MODULE: ./src/run/agent-process.ts
-
-
-
-
-const TAIL_LINES = 40;
-/**
- * Runs a shell command in its own process group, so that a timeout or a cancellation can stop
- * the whole tree the agent started (TERM, then KILL after the grace time). Completion is the
- * child's exit event: nothing polls.
- */
-async function runProcess(options) {
-    const log = (0,external_node_fs_namespaceObject.createWriteStream)(options.logFile, { flags: 'a' });
-    await (0,external_node_events_namespaceObject.once)(log, 'open');
-    const child = (0,external_node_child_process_namespaceObject.spawn)(commandShell(), ['-c', options.command], {
-        cwd: options.cwd,
-        env: options.env,
-        detached: true, // a process group of its own
-        stdio: ['ignore', 'pipe', 'pipe']
-    });
-    const tail = [];
-    let timedOut = false;
-    let cancelled = false;
-    let killTimer;
-    const stopTree = () => {
-        if (killTimer || child.pid === undefined)
-            return;
-        signalGroup(child.pid, 'SIGTERM');
-        killTimer = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), options.killGraceMs);
-    };
-    const timeout = options.timeoutMs > 0
-        ? setTimeout(() => {
-            timedOut = true;
-            stopTree();
-        }, options.timeoutMs)
-        : undefined;
-    const onAbort = () => {
-        cancelled = true;
-        stopTree();
-    };
-    if (options.signal?.aborted)
-        onAbort();
-    else
-        options.signal?.addEventListener('abort', onAbort, { once: true });
-    const lines = new LineSplitter((line) => {
-        tail.push(line);
-        if (tail.length > TAIL_LINES)
-            tail.shift();
-        options.onLine?.(line);
-    });
-    for (const stream of [child.stdout, child.stderr]) {
-        stream.on('data', (chunk) => {
-            log.write(chunk);
-            lines.push(chunk.toString('utf8'));
-        });
-    }
-    const spawnError = new Promise((_resolve, reject) => child.once('error', reject));
-    if (child.pid !== undefined)
-        options.onStart?.(child.pid);
-    try {
-        const [exitCode, signal] = (await Promise.race([(0,external_node_events_namespaceObject.once)(child, 'exit'), spawnError]));
-        // The shell is gone; stop what it left behind in its group, then let the output drain.
-        if (child.pid !== undefined)
-            signalGroup(child.pid, 'SIGKILL');
-        await Promise.race([(0,external_node_events_namespaceObject.once)(child, 'close'), agent_process_delay(2000)]);
-        lines.flush();
-        return { exitCode, signal, timedOut, cancelled, tail };
-    }
-    finally {
-        clearTimeout(timeout);
-        clearTimeout(killTimer);
-        options.signal?.removeEventListener('abort', onAbort);
-        await new Promise((resolve) => log.end(resolve));
-    }
-}
-function signalGroup(pid, signal) {
-    try {
-        process.kill(-pid, signal);
-    }
-    catch {
-        // The group is already gone.
-    }
-}
-function agent_process_delay(ms) {
-    return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
-class LineSplitter {
-    emit;
-    rest = '';
-    constructor(emit) {
-        this.emit = emit;
-    }
-    push(text) {
-        const parts = (this.rest + text).split(/\r?\n/);
-        this.rest = parts.pop() ?? '';
-        for (const part of parts)
-            this.emit(part);
-    }
-    flush() {
-        if (this.rest)
-            this.emit(this.rest);
-        this.rest = '';
-    }
-}
-
-// EXTERNAL MODULE: ./node_modules/picomatch/index.js
-var picomatch = __nccwpck_require__(6);
-var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(picomatch);
-;// CONCATENATED MODULE: ./src/run/worktree-manager.ts
-
-
-
-/** `git worktree list --porcelain -z`, parsed. */
-async function listWorktrees(git) {
-    const text = await git.run(['worktree', 'list', '--porcelain', '-z']);
-    const entries = [];
-    let current = null;
-    for (const field of text.split('\0')) {
-        if (field.startsWith('worktree ')) {
-            current = { path: field.slice(9), head: null, branch: null, locked: false, prunable: false };
-            entries.push(current);
-        }
-        else if (current && field.startsWith('HEAD '))
-            current.head = field.slice(5);
-        else if (current && field.startsWith('branch ')) {
-            current.branch = field.slice(7).replace(/^refs\/heads\//, '');
-        }
-        else if (current && (field === 'locked' || field.startsWith('locked ')))
-            current.locked = true;
-        else if (current && (field === 'prunable' || field.startsWith('prunable ')))
-            current.prunable = true;
-    }
-    return entries;
-}
-/** `<worktree-dir>/<repo>-wt<priority>`, absolute. */
-function worktreePath(repo, worktreeDir, priority) {
-    return (0,external_node_path_namespaceObject.resolve)(repo, worktreeDir, `${(0,external_node_path_namespaceObject.basename)(repo)}-wt${priority}`);
-}
-class WorktreeError extends Error {
-    name = 'WorktreeError';
-}
-/**
- * Creates worktrees and branches, recovering leftovers of an earlier run when that loses
- * nothing, and refusing with a message that says what to do otherwise.
- */
-class WorktreeManager {
-    git;
-    logger;
-    kept = new Set();
-    constructor(git, logger) {
-        this.git = git;
-        this.logger = logger;
-    }
-    async create(options) {
-        const { branch, path, startPoint } = options;
-        await this.recoverLeftovers(options);
-        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
-        await this.git.run([
-            'worktree',
-            'add',
-            '--lock',
-            '--reason',
-            options.reason,
-            '-b',
-            branch,
-            path,
-            startPoint
-        ]);
-        return {
-            path,
-            branch,
-            git: this.git.at(path),
-            [Symbol.asyncDispose]: async () => {
-                if (options.removeOnDispose && !this.kept.has(path))
-                    await this.remove(path);
-                else
-                    await this.git.exec(['worktree', 'unlock', path], { okExitCodes: [128] });
-            }
-        };
-    }
-    /** Disposal leaves this worktree in place (it holds something that is not committed). */
-    keep(path) {
-        this.kept.add(path);
-    }
-    /** Removes a worktree folder and its registration; a problem is a warning, not a failure. */
-    async remove(path) {
-        await this.git.exec(['worktree', 'unlock', path], { okExitCodes: [128] });
-        const removed = await this.git.exec(['worktree', 'remove', '--force', '--force', path], {
-            okExitCodes: [128]
-        });
-        if (removed.exitCode !== 0) {
-            await (0,promises_namespaceObject.rm)(path, { recursive: true, force: true }).catch(() => undefined);
-            await this.git.exec(['worktree', 'prune']);
-            this.logger.debug(`worktree remove said: ${removed.stderr.trim()}`);
-        }
-    }
-    async recoverLeftovers({ branch, path, baseBranch }) {
-        await this.git.run(['worktree', 'prune']); // registered worktrees whose folder is gone
-        const worktrees = await listWorktrees(this.git);
-        const holder = worktrees.find((entry) => entry.branch === branch);
-        const atPath = worktrees.find((entry) => samePath(entry.path, path));
-        if (holder) {
-            if (!samePath(holder.path, path)) {
-                throw new WorktreeError(`branch ${branch} is checked out in ${holder.path}; remove that worktree (git worktree remove ${holder.path}) or choose another branch-template`);
-            }
-            // Our own leftover: keep its work by committing nothing here; it is removed only if clean.
-            const status = await this.git.at(path).run(['status', '--porcelain']);
-            if (status) {
-                throw new WorktreeError(`a worktree of an earlier run at ${path} has uncommitted changes on ${branch}; commit or discard them, then remove it (git worktree remove ${path})`);
-            }
-            this.logger.info(`Removing the leftover worktree ${path} of an earlier run (clean)`);
-            await this.remove(path);
-        }
-        else if (atPath) {
-            throw new WorktreeError(`${path} is already a worktree (of ${atPath.branch ?? 'a detached HEAD'}); remove it (git worktree remove ${path}) or set worktree-dir`);
-        }
-        else if (await exists(path)) {
-            if ((await (0,promises_namespaceObject.readdir)(path)).length > 0) {
-                throw new WorktreeError(`the folder ${path} exists, is not empty and is not a worktree of this repository; move it away or set worktree-dir`);
-            }
-            await (0,promises_namespaceObject.rm)(path, { recursive: true, force: true });
-        }
-        const existing = await this.git.resolveCommit(`refs/heads/${branch}`);
-        if (existing) {
-            const ahead = await this.git.countCommits(`refs/heads/${baseBranch}`, existing);
-            if (ahead > 0) {
-                throw new WorktreeError(`branch ${branch} already exists with ${ahead} commit(s) not in ${baseBranch}; merge it or delete it (git branch -D ${branch}), or choose another branch-template`);
-            }
-            // Everything on it is already in base: deleting it loses nothing.
-            this.logger.info(`Reusing the name of branch ${branch}: its commits are all in ${baseBranch}`);
-            await this.git.run(['branch', '-D', branch]);
-        }
-    }
-}
-/**
- * Copies untracked files matching the globs (`.env`, `config/*.local.json`) from the user's
- * checkout into a new worktree: a worktree holds tracked files only.
- */
-async function copyWorktreeFiles(git, from, to, globs) {
-    if (globs.length === 0)
-        return [];
-    const isMatch = picomatch_default()(globs, { dot: true });
-    const listed = await git.run(['ls-files', '-z', '--others'], { cwd: from });
-    const copied = [];
-    for (const file of listed.split('\0')) {
-        if (!file || !isMatch(file))
-            continue;
-        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.join)(to, file)), { recursive: true });
-        await (0,promises_namespaceObject.copyFile)((0,external_node_path_namespaceObject.join)(from, file), (0,external_node_path_namespaceObject.join)(to, file));
-        copied.push(file);
-    }
-    return copied;
-}
-function samePath(a, b) {
-    return (0,external_node_path_namespaceObject.resolve)(a) === (0,external_node_path_namespaceObject.resolve)(b);
-}
-async function exists(path) {
-    return (0,promises_namespaceObject.stat)(path).then(() => true, () => false);
-}
-
-;// CONCATENATED MODULE: ./src/run/task-runner.ts
-var __addDisposableResource = (undefined && undefined.__addDisposableResource) || function (env, value, async) {
-    if (value !== null && value !== void 0) {
-        if (typeof value !== "object" && typeof value !== "function") throw new TypeError("Object expected.");
-        var dispose, inner;
-        if (async) {
-            if (!Symbol.asyncDispose) throw new TypeError("Symbol.asyncDispose is not defined.");
-            dispose = value[Symbol.asyncDispose];
-        }
-        if (dispose === void 0) {
-            if (!Symbol.dispose) throw new TypeError("Symbol.dispose is not defined.");
-            dispose = value[Symbol.dispose];
-            if (async) inner = dispose;
-        }
-        if (typeof dispose !== "function") throw new TypeError("Object not disposable.");
-        if (inner) dispose = function() { try { inner.call(this); } catch (e) { return Promise.reject(e); } };
-        env.stack.push({ value: value, dispose: dispose, async: async });
-    }
-    else if (async) {
-        env.stack.push({ async: true });
-    }
-    return value;
-};
-var __disposeResources = (undefined && undefined.__disposeResources) || (function (SuppressedError) {
-    return function (env) {
-        function fail(e) {
-            env.error = env.hasError ? new SuppressedError(e, env.error, "An error was suppressed during disposal.") : e;
-            env.hasError = true;
-        }
-        var r, s = 0;
-        function next() {
-            while (r = env.stack.pop()) {
-                try {
-                    if (!r.async && s === 1) return s = 0, env.stack.push(r), Promise.resolve().then(next);
-                    if (r.dispose) {
-                        var result = r.dispose.call(r.value);
-                        if (r.async) return s |= 2, Promise.resolve(result).then(next, function(e) { fail(e); return next(); });
-                    }
-                    else s |= 1;
-                }
-                catch (e) {
-                    fail(e);
-                }
-            }
-            if (s === 1) return env.hasError ? Promise.reject(env.error) : Promise.resolve();
-            if (env.hasError) throw env.error;
-        }
-        return next();
-    };
-})(typeof SuppressedError === "function" ? SuppressedError : function (error, suppressed, message) {
-    var e = new Error(message);
-    return e.name = "SuppressedError", e.error = error, e.suppressed = suppressed, e;
-});
-
-
-
-
-
-
-
-/** A task as the result JSON shows it before it runs. */
-function pendingTask(planned, settings) {
-    return {
-        priority: planned.priority,
-        spec_files: planned.spec_files,
-        branch: renderBranchTemplate(settings.branchTemplate, planned.priority),
-        worktree: worktreePath(settings.repo, settings.worktreeDir, planned.priority),
-        status: planned.skip_reason ? 'skipped' : 'pending',
-        exit_code: null,
-        commits: 0,
-        started_at: null,
-        ended_at: null,
-        duration_ms: 0,
-        merge: 'not-merged',
-        merge_commit: null,
-        conflict_files: [],
-        log_file: null,
-        error: planned.skip_reason
-    };
-}
-/**
- * One priority from worktree to proof of work: a worktree and branch from the base's current
- * tip, the worktree files, the setup command, the agent (timed, cancellable), an auto-commit of
- * what it left, and the verdict. It never throws: every problem becomes the task's status.
- */
-async function runTask(task, ctx) {
-    const { settings, logger } = ctx;
-    const started = Date.now();
-    task.started_at = new Date(started).toISOString();
-    task.status = 'running';
-    await (0,promises_namespaceObject.mkdir)(settings.logDir, { recursive: true });
-    task.log_file = (0,external_node_path_namespaceObject.join)(settings.logDir, `priority-${task.priority}.log`);
-    const prefix = `[${task.priority}]`;
-    try {
-        const env_1 = { stack: [], error: void 0, hasError: false };
-        try {
-            const baseRef = `refs/heads/${settings.baseBranch}`;
-            const startPoint = await ctx.git.run(['rev-parse', '--verify', `${baseRef}^{commit}`]);
-            const worktree = __addDisposableResource(env_1, await ctx.worktrees.create({
-                branch: task.branch,
-                path: task.worktree,
-                startPoint,
-                baseBranch: settings.baseBranch,
-                removeOnDispose: settings.cleanup,
-                reason: `parallel-worktree: priority ${task.priority} in progress`
-            }), true);
-            ctx.events.worktreeCreated?.(task.priority, worktree.path, worktree.branch);
-            logger.info(`${prefix} worktree ${worktree.path} on ${worktree.branch} from ${settings.baseBranch} ${startPoint.slice(0, 12)}`);
-            const copied = await copyWorktreeFiles(ctx.git, settings.repo, worktree.path, settings.worktreeFiles);
-            if (copied.length)
-                logger.info(`${prefix} copied ${copied.join(', ')}`);
-            const values = {
-                priority: task.priority,
-                branch: task.branch,
-                worktree: worktree.path,
-                base: settings.baseBranch
-            };
-            const env = agentEnvironment(ctx.env, settings.githubToken, agentVariables(values));
-            const run = (command, timeoutMs) => runProcess({
-                command: renderAgentCommand(command, values),
-                cwd: worktree.path,
-                env,
-                logFile: task.log_file,
-                timeoutMs,
-                signal: ctx.signal,
-                killGraceMs: ctx.killGraceMs,
-                onLine: (line) => logger.info(`${prefix} ${line}`),
-                onStart: (pid) => ctx.events.processStarted?.(task.priority, pid)
-            });
-            const deadline = settings.taskTimeoutMs > 0 ? started + settings.taskTimeoutMs : 0;
-            let outcome = null;
-            if (settings.setupCommand) {
-                logger.info(`${prefix} setup: ${settings.setupCommand}`);
-                outcome = await run(settings.setupCommand, settings.taskTimeoutMs);
-                if (outcome.exitCode !== 0 || outcome.timedOut || outcome.cancelled) {
-                    return finish(task, started, verdict(outcome, 'setup command'), outcome.exitCode);
-                }
-            }
-            logger.info(`${prefix} agent: ${renderAgentCommand(settings.agentCommand, values)}`);
-            outcome = await run(settings.agentCommand, deadline ? Math.max(1, deadline - Date.now()) : 0);
-            const branchProblem = await checkBranch(worktree.git, task.branch);
-            const saved = branchProblem ? 0 : await saveLeftovers(worktree.git, task, ctx, outcome);
-            task.commits = await ctx.git.countCommits(startPoint, `refs/heads/${task.branch}`);
-            if (branchProblem)
-                return finish(task, started, { status: 'failed', error: branchProblem }, outcome.exitCode);
-            let result = verdict(outcome, 'agent');
-            if (result.status === 'completed' && task.commits === 0) {
-                result = {
-                    status: 'no-changes',
-                    error: 'the agent exited 0 but made no commit and left no change'
-                };
-            }
-            if (saved && result.status !== 'completed') {
-                result.error = `${result.error}; its uncommitted changes were saved in a commit on ${task.branch}`;
-            }
-            if (!settings.autoCommit && (await worktree.git.run(['status', '--porcelain']))) {
-                // Removing the worktree would throw its changes away: keep it and say so.
-                await ctx.worktrees.keep(worktree.path);
-                result.error = [
-                    result.error,
-                    `uncommitted changes kept in ${worktree.path} (auto-commit is off)`
-                ]
-                    .filter(Boolean)
-                    .join('; ');
-            }
-            return finish(task, started, result, outcome.exitCode);
-        }
-        catch (e_1) {
-            env_1.error = e_1;
-            env_1.hasError = true;
-        }
-        finally {
-            const result_1 = __disposeResources(env_1);
-            if (result_1)
-                await result_1;
-        }
-    }
-    catch (error) {
-        return finish(task, started, { status: 'failed', error: error.message }, null);
-    }
-}
-function verdict(outcome, what) {
-    if (outcome.cancelled)
-        return { status: 'cancelled', error: `the run was cancelled; the ${what} was stopped` };
-    if (outcome.timedOut)
-        return {
-            status: 'timed-out',
-            error: `the ${what} ran past task-timeout-minutes and was stopped`
-        };
-    if (outcome.exitCode !== 0) {
-        const how = outcome.signal
-            ? `was killed by ${outcome.signal}`
-            : `exited with status ${outcome.exitCode}`;
-        const last = outcome.tail.filter((line) => line.trim()).at(-1);
-        return {
-            status: 'failed',
-            error: `the ${what} ${how}${last ? `: ${last.trim().slice(0, 200)}` : ''}`
-        };
-    }
-    return { status: 'completed', error: null };
-}
-/** The agent must leave its worktree on its own branch, or its commits are not where we look. */
-async function checkBranch(git, branch) {
-    const head = await git.exec(['symbolic-ref', '-q', 'HEAD'], { okExitCodes: [1] });
-    const current = head.stdout.trim();
-    if (current === `refs/heads/${branch}`)
-        return null;
-    return `the agent left its worktree on ${current ? current.replace('refs/heads/', 'branch ') : 'a detached HEAD'} instead of ${branch}`;
-}
-/** Commits what the agent left uncommitted (auto-commit), so that nothing is lost. */
-async function saveLeftovers(git, task, ctx, outcome) {
-    if (!ctx.settings.autoCommit)
-        return 0;
-    if (!(await git.run(['status', '--porcelain'])))
-        return 0;
-    await git.run(['add', '-A']);
-    const clean = outcome.exitCode === 0 && !outcome.timedOut && !outcome.cancelled;
-    const message = clean
-        ? `PRIORITY ${task.priority}: changes the agent left uncommitted`
-        : `WIP PRIORITY ${task.priority}: uncommitted changes saved after the agent stopped`;
-    await git.run(['commit', '--no-verify', '-q', '-m', message], { env: ctx.identity });
-    ctx.logger.info(`[${task.priority}] auto-committed the changes the agent left`);
-    return 1;
-}
-function finish(task, started, result, exitCode) {
-    const ended = Date.now();
-    task.status = result.status;
-    task.error = result.error;
-    task.exit_code = exitCode;
-    task.ended_at = new Date(ended).toISOString();
-    task.duration_ms = ended - started;
-    return task;
-}
-
-;// CONCATENATED MODULE: ./src/report/result.ts
-/** The contract's merge_results text for one task. */
-function mergeResultText(task) {
-    switch (task.merge) {
-        case 'merged':
-            return 'merged successfully';
-        case 'conflict':
-            return `merge conflict: ${task.conflict_files.join(', ')}`;
-        case 'failed':
-            return `merge failed: ${task.error ?? 'unknown error'}`;
-        default:
-            return task.status === 'completed'
-                ? 'not merged (merge is off)'
-                : `not merged: ${task.status}`;
-    }
-}
-/** The result JSON of the contract, from the tasks as they ended. */
-function buildResult(settings, separation, tasks, began, warnings = []) {
-    const total = Date.now() - began;
-    const sum = tasks.reduce((acc, task) => acc + task.duration_ms, 0);
-    return {
-        success: tasks.length > 0 && tasks.every((task) => task.merge === 'merged'),
-        mode: settings.mode,
-        base_branch: settings.baseBranch,
-        priorities_requested: settings.priorities,
-        priorities_executed: tasks
-            .filter((task) => task.started_at !== null)
-            .map((task) => task.priority),
-        separation,
-        tasks,
-        merge_results: Object.fromEntries(tasks.map((task) => [String(task.priority), mergeResultText(task)])),
-        timings: {
-            total_ms: total,
-            sum_of_tasks_ms: sum,
-            speedup: total > 0 ? Math.round((sum / total) * 100) / 100 : 0
-        },
-        warnings
-    };
-}
-/** The outputs of the contract: result, and the comma-separated ID lists. */
-function resultOutputs(result) {
-    const ids = (keep) => result.tasks
-        .filter(keep)
-        .map((task) => task.priority)
-        .join(',');
-    return {
-        result: JSON.stringify(result),
-        merged: ids((task) => task.merge === 'merged'),
-        failed: ids((task) => ['failed', 'timed-out', 'cancelled', 'no-changes'].includes(task.status) ||
-            task.merge === 'failed'),
-        conflicted: ids((task) => task.merge === 'conflict'),
-        skipped: ids((task) => task.status === 'skipped')
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/git/git-command-manager.ts
@@ -3751,17 +2645,3035 @@ class GitCommandManager {
     }
 }
 
+;// CONCATENATED MODULE: ./src/plan/base-tree.ts
+
+/**
+ * The tree of the base branch's tip: specs and the ROADMAP are read from here, never from
+ * the working tree, because the user's checkout may be on another branch and every
+ * worktree starts from base. Two git processes in all: one `ls-tree`, one `cat-file
+ * --batch` per `read`.
+ */
+class BaseTree {
+    git;
+    branch;
+    commit;
+    blobs;
+    folders = null;
+    constructor(git, branch, commit, 
+    /** Blob id by path; symlinks and submodules are left out. */
+    blobs) {
+        this.git = git;
+        this.branch = branch;
+        this.commit = commit;
+        this.blobs = blobs;
+    }
+    static async read(git, branch) {
+        // A fresh CI checkout may have the base only as origin's (plan mode creates no branch).
+        const commit = (await git.resolveCommit(`refs/heads/${branch}`)) ??
+            (await git.resolveCommit(`refs/remotes/origin/${branch}`));
+        if (!commit) {
+            throw new InputError(`base-branch: branch "${branch}" does not exist in ${git.cwd}; the plan reads the ROADMAP and specs from it`);
+        }
+        const listing = await git.run(['ls-tree', '-r', '-z', '--full-tree', commit]);
+        const blobs = new Map();
+        for (const entry of listing.split('\0')) {
+            const tab = entry.indexOf('\t');
+            if (tab < 0)
+                continue;
+            const [mode, type, id] = entry.slice(0, tab).split(' ');
+            if (type === 'blob' && mode !== '120000')
+                blobs.set(entry.slice(tab + 1), id);
+        }
+        return new BaseTree(git, branch, commit, blobs);
+    }
+    hasFile(path) {
+        return this.blobs.has(path);
+    }
+    hasFolder(path) {
+        if (!this.folders) {
+            this.folders = new Set();
+            for (const file of this.blobs.keys()) {
+                for (let slash = file.indexOf('/'); slash > 0; slash = file.indexOf('/', slash + 1)) {
+                    this.folders.add(file.slice(0, slash));
+                }
+            }
+        }
+        return this.folders.has(path);
+    }
+    files() {
+        return this.blobs.keys();
+    }
+    filesUnder(folder) {
+        const prefix = folder ? `${folder.replace(/\/$/, '')}/` : '';
+        return [...this.blobs.keys()].filter((path) => path.startsWith(prefix));
+    }
+    /** The text of these files (missing ones are left out), with one `cat-file --batch`. */
+    async read(paths) {
+        const wanted = paths.filter((path) => this.blobs.has(path));
+        const ids = [...new Set(wanted.map((path) => this.blobs.get(path)))];
+        const texts = new Map();
+        if (ids.length === 0)
+            return texts;
+        const { stdout } = await this.git.exec(['cat-file', '--batch'], {
+            input: `${ids.join('\n')}\n`
+        });
+        const byId = splitBatch(stdout, ids);
+        for (const path of wanted)
+            texts.set(path, byId.get(this.blobs.get(path)) ?? '');
+        return texts;
+    }
+}
+/**
+ * Splits `cat-file --batch` output (`<id> blob <size>\n<content>\n` per object) by the
+ * headers we expect, in order. The sizes are in bytes while the output arrived decoded as
+ * text, where a byte that is not UTF-8 changes length; finding the next expected header
+ * instead of counting bytes is immune to that.
+ */
+function splitBatch(output, ids) {
+    const contents = new Map();
+    let position = 0;
+    for (let index = 0; index < ids.length; index += 1) {
+        const headerStart = output.indexOf(`${ids[index]} `, position);
+        if (headerStart < 0)
+            break;
+        const headerEnd = output.indexOf('\n', headerStart);
+        if (headerEnd < 0)
+            break;
+        if (output.slice(headerStart, headerEnd).endsWith(' missing')) {
+            position = headerEnd + 1;
+            continue;
+        }
+        const next = index + 1 < ids.length ? output.indexOf(`\n${ids[index + 1]} `, headerEnd + 1) : -1;
+        const end = next >= 0 ? next : output.length - 1;
+        contents.set(ids[index], output.slice(headerEnd + 1, end));
+        position = end + 1;
+    }
+    return contents;
+}
+
+// EXTERNAL MODULE: ./node_modules/picomatch/lib/picomatch.js
+var picomatch = __nccwpck_require__(16);
+var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(picomatch);
+;// CONCATENATED MODULE: ./src/plan/path-normaliser.ts
+
+/**
+ * Bare file names (no folder) count only with one of these extensions, so that
+ * `subprocess.Popen`, `e.g.` or `example.com` are not taken for files.
+ */
+const BARE_NAME_EXTENSIONS = new Set(('ts tsx mts cts js jsx mjs cjs json jsonc json5 py pyi toml md mdx rst txt yml yaml lock ' +
+    'cfg ini conf env sh bash zsh ps1 bat go mod sum rs java kt kts scala rb php c h cc cpp hpp ' +
+    'cs fs swift sql html htm css scss sass less xml gradle properties vue svelte ipynb proto ' +
+    'tf tfvars hcl dart ex exs erl hs lua pl r jl zig graphql gql csv tsv svg png jpg jpeg gif ' +
+    'ico webp lockb dockerfile').split(' '));
+/** Files that are commonly written without an extension. */
+const EXTENSIONLESS_FILES = new Set(('Makefile makefile GNUmakefile Dockerfile Containerfile Jenkinsfile Vagrantfile Procfile ' +
+    'Gemfile Rakefile Brewfile Justfile justfile Pipfile Caddyfile Earthfile Tiltfile LICENSE ' +
+    'LICENCE COPYING NOTICE CODEOWNERS AUTHORS CHANGELOG README OWNERS BUILD WORKSPACE VERSION').split(' '));
+/** Product names that look like file names (`Node.js`): never a file of the repository. */
+const PRODUCT_NAMES = new Set('node.js vue.js next.js nuxt.js express.js react.js three.js chart.js d3.js socket.io ember.js angular.js deno.js'.split(' '));
+/** First segments that are domain names: `github.com/org/repo` is not a folder here. */
+const DOMAIN = /^(?:[a-z0-9-]+\.)+(?:com|org|net|io|dev|app|ai|co|gov|edu|info)$/i;
+const LITERAL_SEGMENT = /^[\p{L}\p{N}_.\-+~@]+$/u;
+const GLOB_SEGMENT = /^[\p{L}\p{N}_.\-+~@*?[\]{},!]+$/u;
+const GLOB_CHARS = /[*?[\]{}]/;
+/** An extension with at least one letter: `a.ts`, `x.tar.gz`, not `v2.0` or `1.2.3`. */
+const FILE_NAME = /^[^.].*\.(?=[A-Za-z0-9_+-]*[A-Za-z])([A-Za-z0-9_+-]{1,16})$/;
+const DOT_NAME = /^\.[\p{L}\p{N}_][\p{L}\p{N}_.-]*$/u;
+const URL_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
+/** True when a path's last segment names a file rather than a folder. */
+function looksLikeFile(segment) {
+    return FILE_NAME.test(segment) || EXTENSIONLESS_FILES.has(segment);
+}
+/**
+ * The repository path a mention names, in display form (folders end with `/`), or null when
+ * it names none. Link targets are resolved against `sourceDir` (the document's folder,
+ * `''` at the root); every other mention is read as relative to the repository root.
+ */
+function normaliseMention(mention, sourceDir) {
+    // In code and prose only folders, paths and globs with a dot count: a plain word never
+    // does, and most tokens are plain words.
+    const plain = mention.context === 'code' || mention.context === 'prose';
+    if (plain && !/[./\\]/.test(mention.text))
+        return null;
+    return mention.context === 'link'
+        ? normaliseLinkTarget(mention.text, sourceDir)
+        : normaliseToken(mention.text, mention.context);
+}
+function normaliseLinkTarget(target, sourceDir) {
+    let text = target.trim().replace(/^<(.*)>$/, '$1');
+    if (!text || text.startsWith('#') || text.startsWith('//') || URL_SCHEME.test(text))
+        return null;
+    text = text.replace(/[?#].*$/, '');
+    try {
+        text = decodeURIComponent(text);
+    }
+    catch {
+        // a stray % sign: keep the target as written
+    }
+    // GitHub reads a link starting with / from the repository root.
+    const joined = text.startsWith('/') ? text.slice(1) : external_node_path_namespaceObject.posix.join(sourceDir || '.', text);
+    const path = external_node_path_namespaceObject.posix.normalize(joined || '.');
+    if (path === '.' || path === './' || path === '..' || path.startsWith('../'))
+        return null;
+    return checkPath(path, 'link');
+}
+function normaliseToken(raw, context) {
+    let text = raw.trim();
+    const markdownText = context === 'slot' || context === 'prose';
+    if (markdownText)
+        text = text.replace(/\\([!-/:-@[-`{-~])/g, '$1');
+    for (let round = 0; round < 3; round += 1) {
+        const before = text;
+        text = stripWrapping(text);
+        if (markdownText)
+            text = stripEmphasis(text);
+        if (text === before)
+            break;
+    }
+    text = text
+        .replace(/#L\d+(?:C\d+)?(?:-L?\d+(?:C\d+)?)?$/, '')
+        .replace(/(?<=[^:]):\d+(?::\d+)?(?:-\d+)?$/, '');
+    text = backslashesToSlashes(text);
+    if (text.startsWith('/'))
+        return null;
+    text = text
+        .replace(/\/{2,}/g, '/')
+        .replace(/^(?:\.\/)+/, '')
+        .replace(/\/(?:\.\/)+/g, '/');
+    return checkPath(text, context);
+}
+/** Quotes, brackets and punctuation around a token: `("src/a.ts"),` → `src/a.ts`. */
+function stripWrapping(text) {
+    let result = text;
+    for (;;) {
+        const first = result[0];
+        const last = result[result.length - 1];
+        if (first && `'"<(`.includes(first))
+            result = result.slice(1);
+        else if (first && '[{'.includes(first) && unbalanced(result, first))
+            result = result.slice(1);
+        else if (last && `'">.,;:!?`.includes(last))
+            result = result.slice(0, -1);
+        else if (last && ')]}'.includes(last) && unbalanced(result, last))
+            result = result.slice(0, -1);
+        else
+            return result;
+    }
+}
+const PAIRS = {
+    '(': ['(', ')'],
+    ')': ['(', ')'],
+    '[': ['[', ']'],
+    ']': ['[', ']'],
+    '{': ['{', '}'],
+    '}': ['{', '}']
+};
+function unbalanced(text, bracket) {
+    const [open, close] = PAIRS[bracket];
+    let opened = 0;
+    let closed = 0;
+    for (const char of text) {
+        if (char === open)
+            opened += 1;
+        else if (char === close)
+            closed += 1;
+    }
+    return opened !== closed;
+}
+/** `**src/a.ts**` → `src/a.ts`; `__init__.py` and `src/**` stay as they are. */
+function stripEmphasis(text) {
+    const match = /^(\*{1,3}|_{1,3})(.+)\1$/.exec(text);
+    return match && !/[*_]$/.test(match[2]) && !/^[*_]/.test(match[2]) ? match[2] : text;
+}
+/** `src\plan\plan.ts` → `src/plan/plan.ts`, only when every part is a plain name. */
+function backslashesToSlashes(text) {
+    if (!text.includes('\\') || text.includes('/'))
+        return text;
+    const parts = text.replace(/\\$/, '').split('\\');
+    return parts.every((part) => LITERAL_SEGMENT.test(part)) ? text.replace(/\\/g, '/') : text;
+}
+function checkPath(text, context) {
+    if (!text || text.length > 300 || /^[~$%!@-]/.test(text))
+        return null;
+    if (text.includes(':') || /[^/]@/.test(text))
+        return null; // URLs, drives, e-mail, action@v4
+    const folder = text.endsWith('/');
+    const body = folder ? text.replace(/\/+$/, '') : text;
+    if (!body || !/\p{L}/u.test(body))
+        return null;
+    const segments = body.split('/');
+    if (segments.some((segment) => segment === '' || segment === '.' || segment === '..')) {
+        return null;
+    }
+    const display = segments.join('/') + (folder ? '/' : '');
+    const last = segments[segments.length - 1];
+    const pathContext = context === 'span' || context === 'slot' || context === 'link';
+    const hasFolder = segments.length > 1;
+    if (GLOB_CHARS.test(body)) {
+        return validGlob(body, segments, pathContext) ? display : null;
+    }
+    if (!segments.every((segment) => LITERAL_SEGMENT.test(segment)))
+        return null;
+    if (hasFolder) {
+        if (DOMAIN.test(segments[0]))
+            return null;
+        if (segments.every((segment) => /^[\d.]+$/.test(segment)))
+            return null; // 2025/10/20
+        const clearlyPath = folder || looksLikeFile(last) || segments.some((segment) => DOT_NAME.test(segment));
+        return clearlyPath || pathContext ? display : null;
+    }
+    // A bare name: the repository root's file of that name (see extractTouchedPaths).
+    if (folder)
+        return display;
+    if (!pathContext || PRODUCT_NAMES.has(last.toLowerCase()))
+        return null;
+    const extension = FILE_NAME.exec(last)?.[1]?.toLowerCase();
+    if (extension && BARE_NAME_EXTENSIONS.has(extension))
+        return display;
+    return EXTENSIONLESS_FILES.has(last) || DOT_NAME.test(last) ? display : null;
+}
+/**
+ * A glob counts when it names something: `src/**\/*.ts` or `*.md`, not `*`, `**kwargs` or
+ * `{self.name}`. Outside path places, brackets are code (`files[0]`) and braces must be a
+ * real alternation (`{a,b}`).
+ */
+function validGlob(body, segments, pathContext) {
+    if (!segments.every((segment) => GLOB_SEGMENT.test(segment)))
+        return false;
+    if (segments.length === 1 && !body.includes('.'))
+        return false;
+    if (unbalanced(body, '[') || unbalanced(body, '{'))
+        return false;
+    if (!pathContext) {
+        if (/[[\]]/.test(body))
+            return false;
+        if (/[{}]/.test(body) && !/\{[^{}]*,[^{}]*\}/.test(body))
+            return false;
+    }
+    return true;
+}
+
+;// CONCATENATED MODULE: ./src/plan/path-pattern.ts
+
+
+const path_pattern_GLOB_CHARS = /[*?[\]{}]/;
+const matcherCache = new Map();
+function segmentMatcher(text) {
+    let matcher = matcherCache.get(text);
+    if (!matcher) {
+        // dot: a pattern's `*` also matches `.github`: erring towards overlap is the safe side.
+        matcher = picomatch_default()(text, { dot: true });
+        matcherCache.set(text, matcher);
+    }
+    return matcher;
+}
+function parsePattern(text) {
+    const folder = text.endsWith('/');
+    const body = folder ? text.slice(0, -1) : text;
+    const glob = path_pattern_GLOB_CHARS.test(body);
+    const parts = glob ? splitGlob(body) : body.split('/');
+    const segments = parts.map((part) => {
+        if (part === '**')
+            return { kind: 'globstar' };
+        if (glob && path_pattern_GLOB_CHARS.test(part)) {
+            return { kind: 'pattern', text: part, matches: segmentMatcher(part) };
+        }
+        return { kind: 'literal', text: part };
+    });
+    let literalDepth = 0;
+    while (literalDepth < segments.length && segments[literalDepth].kind === 'literal') {
+        literalDepth += 1;
+    }
+    const last = parts[parts.length - 1];
+    return {
+        text,
+        segments,
+        glob,
+        file: !glob && !folder && looksLikeFile(last),
+        literalDepth,
+        coversFolders: glob && (folder || last === '**' || !last.includes('.'))
+    };
+}
+/**
+ * A glob's segments. A `/` inside braces (`{src/a,lib}/*.ts`) cannot be split soundly: the
+ * rest of the glob is then read as `**` (anything below), which can only add overlaps.
+ */
+function splitGlob(body) {
+    const parts = [];
+    let depth = 0;
+    let start = 0;
+    for (let index = 0; index < body.length; index += 1) {
+        const char = body[index];
+        if (char === '{' || char === '[')
+            depth += 1;
+        else if ((char === '}' || char === ']') && depth > 0)
+            depth -= 1;
+        else if (char === '/') {
+            if (depth > 0)
+                return [...parts, '**'];
+            parts.push(body.slice(start, index));
+            start = index + 1;
+        }
+    }
+    parts.push(body.slice(start));
+    return parts;
+}
+function segmentsCompatible(a, b) {
+    if (a.kind === 'literal' && b.kind === 'literal')
+        return a.text === b.text;
+    if (a.kind === 'pattern' && b.kind === 'literal')
+        return a.matches(b.text);
+    if (a.kind === 'literal' && b.kind === 'pattern')
+        return b.matches(a.text);
+    if (a.kind === 'pattern' && b.kind === 'pattern') {
+        // Two single-segment patterns can match a common name only if their literal heads and
+        // tails agree: `*.ts` and `*.js` cannot, `a*` and `ab*` can. Sound, not exact.
+        const headA = a.text.slice(0, a.text.search(path_pattern_GLOB_CHARS));
+        const headB = b.text.slice(0, b.text.search(path_pattern_GLOB_CHARS));
+        const tailA = a.text.slice(lastGlobChar(a.text) + 1);
+        const tailB = b.text.slice(lastGlobChar(b.text) + 1);
+        return ((headA.startsWith(headB) || headB.startsWith(headA)) &&
+            (tailA.endsWith(tailB) || tailB.endsWith(tailA)));
+    }
+    return true;
+}
+function lastGlobChar(text) {
+    for (let index = text.length - 1; index >= 0; index -= 1) {
+        if (path_pattern_GLOB_CHARS.test(text[index]))
+            return index;
+    }
+    return -1;
+}
+function onlyGlobstars(segments, from) {
+    for (let index = from; index < segments.length; index += 1) {
+        if (segments[index].kind !== 'globstar')
+            return false;
+    }
+    return true;
+}
+/** Whether a glob's segment at `index` accepts a path segment `name`. */
+function segmentAccepts(segment, name) {
+    if (segment.kind === 'literal')
+        return segment.text === name;
+    if (segment.kind === 'pattern')
+        return segment.matches(name);
+    return true;
+}
+/**
+ * Whether a glob and a literal can touch the same file: the glob matches the literal, or a
+ * folder the literal lies in, or (when the literal may be a folder) something under it.
+ */
+function globMeetsLiteral(glob, literal) {
+    const names = literal.segments.map((segment) => segment.text);
+    const seen = new Set();
+    const visit = (at, depth) => {
+        const key = at * (names.length + 1) + depth;
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        if (depth === names.length) {
+            return at === glob.segments.length || onlyGlobstars(glob.segments, at) || !literal.file;
+        }
+        if (at === glob.segments.length)
+            return glob.coversFolders;
+        const segment = glob.segments[at];
+        if (segment.kind === 'globstar')
+            return visit(at + 1, depth) || visit(at, depth + 1);
+        return segmentAccepts(segment, names[depth]) && visit(at + 1, depth + 1);
+    };
+    return visit(0, 0);
+}
+/** Whether two globs can match the same path (or one a folder holding the other's match). */
+function globsMeet(a, b) {
+    const seen = new Set();
+    const width = b.segments.length + 1;
+    const visit = (i, j) => {
+        const key = i * width + j;
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        const aDone = i === a.segments.length;
+        const bDone = j === b.segments.length;
+        if (aDone && bDone)
+            return true;
+        if (aDone)
+            return a.coversFolders || onlyGlobstars(b.segments, j);
+        if (bDone)
+            return b.coversFolders || onlyGlobstars(a.segments, i);
+        if (a.segments[i].kind === 'globstar')
+            return visit(i + 1, j) || visit(i, j + 1);
+        if (b.segments[j].kind === 'globstar')
+            return visit(i, j + 1) || visit(i + 1, j);
+        return segmentsCompatible(a.segments[i], b.segments[j]) && visit(i + 1, j + 1);
+    };
+    return visit(0, 0);
+}
+/** Whether two literals are the same path or one lies under the other. */
+function literalsMeet(a, b) {
+    const shorter = a.segments.length <= b.segments.length ? a : b;
+    const longer = shorter === a ? b : a;
+    return shorter.segments.every((segment, index) => segment.text === longer.segments[index].text);
+}
+/**
+ * The path to show for an overlap of two entries: the more specific one (the file inside
+ * the folder, the literal a glob matches, the narrower of two globs).
+ */
+function sharedPathText(a, b) {
+    if (a.glob !== b.glob) {
+        const [glob, literal] = a.glob ? [a, b] : [b, a];
+        return literal.segments.length > glob.literalDepth ? literal.text : glob.text;
+    }
+    const depthA = a.glob ? a.literalDepth : a.segments.length;
+    const depthB = b.glob ? b.literalDepth : b.segments.length;
+    if (depthA !== depthB)
+        return depthA > depthB ? a.text : b.text;
+    if (a.text.length !== b.text.length)
+        return a.text.length > b.text.length ? a.text : b.text;
+    return a.text < b.text ? a.text : b.text;
+}
+/** The shared path when two touched paths overlap, else null (no index: for few paths). */
+function overlapOf(a, b) {
+    if (a.text === b.text)
+        return a.text;
+    const meet = a.glob && b.glob
+        ? globsMeet(a, b)
+        : a.glob
+            ? globMeetsLiteral(a, b)
+            : b.glob
+                ? globMeetsLiteral(b, a)
+                : literalsMeet(a, b);
+    return meet ? sharedPathText(a, b) : null;
+}
+
+;// CONCATENATED MODULE: ./src/plan/overlap.ts
+
+/** Shown as the shared path when a priority's scope is unknown. */
+const UNKNOWN_SCOPE = '(unknown scope)';
+const NO_ENTRIES = [];
+const NO_CHILDREN = new Map();
+/**
+ * Every pair of tasks whose touched paths meet: the same file, a folder and anything under
+ * it, a glob and a path it matches, two globs that can match one path. Paths sit in a trie of
+ * path segments, so each path is compared only with the paths on its own branch: the work
+ * grows with the number of paths and the overlaps found, not with their product.
+ * The result is sorted by first, then second.
+ */
+function findOverlaps(scopes) {
+    const count = scopes.length;
+    const shared = new Map();
+    const record = (a, b, path) => {
+        if (a === b)
+            return;
+        const key = a < b ? a * count + b : b * count + a;
+        let paths = shared.get(key);
+        if (!paths)
+            shared.set(key, (paths = new Set()));
+        paths.add(path);
+    };
+    const trie = new PathTrie();
+    const literals = [];
+    const globs = [];
+    scopes.forEach((scope, task) => {
+        if (scope.unknown)
+            return;
+        for (const text of new Set(scope.paths)) {
+            const entry = { task, pattern: parsePattern(text) };
+            trie.add(entry);
+            (entry.pattern.glob ? globs : literals).push(entry);
+        }
+    });
+    for (const entry of literals) {
+        trie.alongPath(entry.pattern, entry.pattern.segments.length, (node) => {
+            for (const other of node.literals ?? NO_ENTRIES) {
+                if (other.task !== entry.task) {
+                    record(entry.task, other.task, sharedPathText(entry.pattern, other.pattern));
+                }
+            }
+        });
+    }
+    for (const entry of globs) {
+        trie.literalsMeeting(entry, (other) => record(entry.task, other.task, sharedPathText(entry.pattern, other.pattern)));
+        trie.alongPath(entry.pattern, entry.pattern.literalDepth, (node) => {
+            for (const other of node.globs ?? NO_ENTRIES) {
+                if (other.task !== entry.task && globsMeet(entry.pattern, other.pattern)) {
+                    record(entry.task, other.task, sharedPathText(entry.pattern, other.pattern));
+                }
+            }
+        });
+    }
+    scopes.forEach((scope, task) => {
+        if (!scope.unknown)
+            return;
+        for (let other = 0; other < count; other += 1)
+            record(task, other, UNKNOWN_SCOPE);
+    });
+    return [...shared.keys()]
+        .sort((a, b) => a - b)
+        .map((key) => ({
+        first: Math.floor(key / count),
+        second: key % count,
+        paths: [...shared.get(key)].sort()
+    }));
+}
+class PathTrie {
+    nextId = 0;
+    root = this.node();
+    node() {
+        return { id: this.nextId++, children: null, literals: null, globs: null };
+    }
+    /** A literal at its own node; a glob at the node of its literal head. */
+    add(entry) {
+        const { pattern } = entry;
+        const depth = pattern.glob ? pattern.literalDepth : pattern.segments.length;
+        let node = this.root;
+        for (let index = 0; index < depth; index += 1) {
+            const name = pattern.segments[index].text;
+            node.children ??= new Map();
+            let child = node.children.get(name);
+            if (!child)
+                node.children.set(name, (child = this.node()));
+            node = child;
+        }
+        if (pattern.glob)
+            (node.globs ??= []).push(entry);
+        else
+            (node.literals ??= []).push(entry);
+    }
+    /** Calls back for the root and each node along the first `depth` segments of a path. */
+    alongPath(pattern, depth, visit) {
+        let node = this.root;
+        visit(node);
+        for (let index = 0; index < depth && node; index += 1) {
+            node = node.children?.get(pattern.segments[index].text);
+            if (node)
+                visit(node);
+        }
+    }
+    /** Every literal of another task that a glob meets (see globMeetsLiteral), walking only the branches the glob can reach. */
+    literalsMeeting(glob, found) {
+        const { segments, coversFolders } = glob.pattern;
+        const width = segments.length + 1;
+        const seen = new Set();
+        const coveredSubtrees = new Set();
+        const report = (node, literalCounts) => {
+            for (const literal of node.literals ?? NO_ENTRIES) {
+                if (literal.task !== glob.task && literalCounts(literal))
+                    found(literal);
+            }
+        };
+        const reportSubtree = (node) => {
+            if (coveredSubtrees.has(node.id))
+                return;
+            coveredSubtrees.add(node.id);
+            for (const child of (node.children ?? NO_CHILDREN).values()) {
+                report(child, () => true);
+                reportSubtree(child);
+            }
+        };
+        const visit = (node, at) => {
+            const key = node.id * width + at;
+            if (seen.has(key))
+                return;
+            seen.add(key);
+            if (node !== this.root) {
+                const complete = at === segments.length || onlyGlobstars(segments, at);
+                // A literal that may be a folder can hold a match of the rest of the glob.
+                report(node, (literal) => complete || !literal.pattern.file);
+            }
+            if (at === segments.length) {
+                if (coversFolders)
+                    reportSubtree(node);
+                return;
+            }
+            const segment = segments[at];
+            if (segment.kind === 'globstar') {
+                visit(node, at + 1);
+                for (const child of (node.children ?? NO_CHILDREN).values())
+                    visit(child, at);
+            }
+            else if (segment.kind === 'literal') {
+                const child = node.children?.get(segment.text);
+                if (child)
+                    visit(child, at + 1);
+            }
+            else {
+                for (const [name, child] of node.children ?? NO_CHILDREN) {
+                    if (segment.matches(name))
+                        visit(child, at + 1);
+                }
+            }
+        };
+        visit(this.root, 0);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/plan/markdown-mentions.ts
+/** Stands in for a code span or link already taken out of a line; splits tokens. */
+const TAKEN = '\uE000';
+const FENCE = /^\s*(`{3,}|~{3,})(.*)$/;
+const CODE_SPAN = /(?<!`)(`+)(?!`)([\s\S]*?[^`])\1(?!`)/g;
+/** `[text](target "title")` and `![alt](target)`; one level of brackets in the text. */
+const INLINE_LINK = /!?\[((?:[^[\]]|\[[^\]]*\])*)\]\(\s*(<[^>]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)(?:\s+(?:"[^"]*"|'[^']*'|\([^)]*\)))?\s*\)/g;
+const AUTOLINK = /<[A-Za-z][A-Za-z0-9+.-]*:[^\s>]*>/g;
+const REFERENCE_DEFINITION = /^\s{0,3}\[[^\]]+\]:\s*(<[^>]*>|\S+)/;
+const TABLE_DELIMITER = /^\s*\|?\s*:?-{1,}:?\s*(?:\|\s*:?-{1,}:?\s*)*\|?\s*$/;
+/** "Location:", "**Files**:", "- Test files:", "Implementation Files:" and the like. */
+const LABEL = /^\s*(?:[-*+]\s+|\d+[.)]\s+)?(?:\*\*|__)?[\p{L} ]{0,40}?\b(?:locations?|files?|paths?|folders?|director(?:y|ies)|modules?)(?:\*\*|__)?\s*:(?:\*\*|__)?(.*)$/iu;
+const LIST_ITEM = /^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?/;
+/** Where a label's value stops and its description starts. */
+const DESCRIPTION = /\s+(?:-|–|—|\(|:)\s*|\s*\(/;
+const PROSE_SEPARATORS = /[\s"()<>|,;=[\]\uE000]+/;
+const CODE_SEPARATORS = /[\s"'`()<>|,;=[\]{}:\uE000]+/;
+/**
+ * Every token of a markdown document that could name a path, with the place it was found
+ * (see MentionContext). It reads fenced blocks, inline code, links and reference
+ * definitions, tables, labelled lines, list items and plain text; it does not judge the
+ * tokens (normaliseMention does).
+ */
+function scanMarkdown(markdown) {
+    const lines = markdown.split(/\r?\n/);
+    const tableRows = findTableRows(lines);
+    const mentions = [];
+    let fence = null;
+    for (let index = 0; index < lines.length; index += 1) {
+        const line = lines[index];
+        const fenceMatch = FENCE.exec(line);
+        if (fence) {
+            const closes = fenceMatch &&
+                fenceMatch[1][0] === fence.char &&
+                fenceMatch[1].length >= fence.length &&
+                !fenceMatch[2].trim();
+            if (closes)
+                fence = null;
+            else {
+                const treePath = fence.tree.read(line);
+                if (treePath)
+                    mentions.push({ text: treePath, context: 'span' });
+                else
+                    pushTokens(mentions, line, CODE_SEPARATORS, 'code');
+            }
+            continue;
+        }
+        if (fenceMatch && !(fenceMatch[1][0] === '`' && fenceMatch[2].includes('`'))) {
+            fence = { char: fenceMatch[1][0], length: fenceMatch[1].length, tree: new TreeDrawing() };
+            continue;
+        }
+        scanLine(line.replace(/^\s*(?:>\s?)+/, ''), tableRows.has(index), mentions);
+    }
+    return mentions;
+}
+const TREE_ROOT = /^\s*([^\s│|├└]+\/)\s*(?:#.*)?$/;
+const TREE_ENTRY = /^([\s│|]*)(?:├──|└──|├─|└─|\|--|`--|\+--)[─-]*\s*([^\s#]+)/;
+/**
+ * Rebuilds full paths from a directory drawing in a fenced block, where `main.go` under
+ * `cmd/` and `server/` means `cmd/server/main.go`:
+ *
+ *     cmd/
+ *     ├── server/
+ *     │   └── main.go
+ */
+class TreeDrawing {
+    /** The drawing's top line (`cmd/`), when it has one. */
+    root = [];
+    /** The latest entry's name at each depth below the root. */
+    names = [];
+    indentUnit = 0;
+    /** The full path of a drawing line, or null when the line is not part of a drawing. */
+    read(line) {
+        const root = TREE_ROOT.exec(line);
+        if (root && !/^\s/.test(line)) {
+            const name = root[1].replace(/\/+$/, '');
+            this.root = name === '.' ? [] : [name];
+            this.names = [];
+            return root[1];
+        }
+        const entry = TREE_ENTRY.exec(line);
+        if (!entry)
+            return null;
+        const indent = entry[1].length;
+        if (indent > 0 && this.indentUnit === 0)
+            this.indentUnit = indent;
+        const depth = this.indentUnit ? Math.round(indent / this.indentUnit) : 0;
+        const parents = [...this.root, ...this.names.slice(0, depth)];
+        const name = entry[2];
+        this.names = [...this.names.slice(0, depth), name.replace(/\/+$/, '')];
+        return [...parents, name].join('/');
+    }
+}
+function scanLine(line, tableRow, mentions) {
+    const definition = REFERENCE_DEFINITION.exec(line);
+    if (definition) {
+        mentions.push({ text: definition[1], context: 'link' });
+        return;
+    }
+    let rest = line
+        .replace(/<!--.*?-->/g, ' ')
+        .replace(CODE_SPAN, (_whole, _ticks, content) => {
+        const code = content.trim();
+        if (code && !/\s/.test(code))
+            mentions.push({ text: code, context: 'span' });
+        else
+            pushTokens(mentions, code, CODE_SEPARATORS, 'code');
+        return ` ${TAKEN} `;
+    });
+    rest = rest
+        .replace(AUTOLINK, ` ${TAKEN} `)
+        .replace(INLINE_LINK, (_whole, text, target) => {
+        mentions.push({ text: target, context: 'link' });
+        return ` ${text} `;
+    });
+    if (tableRow) {
+        if (TABLE_DELIMITER.test(rest))
+            return;
+        for (const cell of rest.split(/(?<!\\)\|/)) {
+            const tokens = cell.split(/[\s\uE000]+/).filter(Boolean);
+            if (tokens.length === 1)
+                mentions.push({ text: tokens[0], context: 'slot' });
+            else
+                pushTokens(mentions, cell, PROSE_SEPARATORS, 'prose');
+        }
+        return;
+    }
+    const label = LABEL.exec(rest);
+    if (label) {
+        const value = label[1];
+        const cut = DESCRIPTION.exec(value);
+        const slots = cut ? value.slice(0, cut.index) : value;
+        pushTokens(mentions, slots, /[\s,;\uE000]+/, 'slot');
+        if (cut)
+            pushTokens(mentions, value.slice(cut.index), PROSE_SEPARATORS, 'prose');
+        return;
+    }
+    const item = LIST_ITEM.exec(rest);
+    if (item) {
+        const body = rest.slice(item[0].length);
+        const lead = /^[^\s\uE000]+/.exec(body);
+        if (lead) {
+            mentions.push({ text: lead[0], context: 'slot' });
+            pushTokens(mentions, body.slice(lead[0].length), PROSE_SEPARATORS, 'prose');
+            return;
+        }
+    }
+    pushTokens(mentions, rest, PROSE_SEPARATORS, 'prose');
+}
+function pushTokens(mentions, text, separators, context) {
+    for (const token of text.split(separators)) {
+        if (token)
+            mentions.push({ text: token, context });
+    }
+}
+/**
+ * Lines that belong to a table: a header row, the delimiter row under it, and the rows that
+ * follow while they contain a pipe. Lines in fenced blocks are never table rows.
+ */
+function findTableRows(lines) {
+    const rows = new Set();
+    let fence = null;
+    for (let index = 0; index < lines.length; index += 1) {
+        const fenceMatch = FENCE.exec(lines[index]);
+        if (fenceMatch) {
+            if (fence === null)
+                fence = fenceMatch[1][0];
+            else if (fenceMatch[1][0] === fence)
+                fence = null;
+            continue;
+        }
+        if (fence !== null || index === 0)
+            continue;
+        const delimiter = lines[index];
+        if (!TABLE_DELIMITER.test(delimiter) || !delimiter.includes('-') || !delimiter.includes('|')) {
+            continue;
+        }
+        if (!lines[index - 1].includes('|'))
+            continue;
+        rows.add(index - 1);
+        rows.add(index);
+        for (let next = index + 1; next < lines.length && lines[next].includes('|'); next += 1) {
+            rows.add(next);
+        }
+    }
+    return rows;
+}
+
+;// CONCATENATED MODULE: ./src/plan/path-extractor.ts
+
+
+
+/** Link targets that are documents to read: `[US-108](../../roadmap/ROADMAP.md#us-108)`. */
+const DOCUMENT_LINK = /\.(?:md|markdown|mdx|rst|adoc)$/i;
+/** The folder of a repository file, `''` at the root. */
+function folderOf(path) {
+    const folder = external_node_path_namespaceObject.posix.dirname(path);
+    return folder === '.' ? '' : folder;
+}
+/**
+ * The repository paths a markdown document names (files, folders ending in `/`, globs), in
+ * the order first seen, each once.
+ *
+ * Rules worth knowing:
+ * - A bare file name (`package.json`, `__init__.py`) is read as that file at the repository
+ *   root, as a reader at the root would. So it overlaps only the same bare name (or a root
+ *   glob such as `*.json`), never `src/app/__init__.py`: the first implementation's false
+ *   conflicts came from matching bare names anywhere.
+ * - A markdown link to a document (`.md`, `.rst`, ...) is a cross-reference, not an edit;
+ *   the same path written out in code, a list or a table still counts.
+ * - Link targets are resolved from the document's folder (`/x` from the repository root);
+ *   everything else is read from the repository root.
+ */
+function extractPaths(markdown, documentPath) {
+    const documentFolder = folderOf(documentPath);
+    const found = new Set();
+    for (const mention of scanMarkdown(markdown)) {
+        const path = normaliseMention(mention, documentFolder);
+        if (!path)
+            continue;
+        if (mention.context === 'link' && DOCUMENT_LINK.test(path))
+            continue;
+        found.add(path);
+    }
+    // `src/report` and `src/report/` name the same folder: keep the explicit one.
+    return [...found].filter((path) => path.endsWith('/') || !found.has(`${path}/`));
+}
+
+;// CONCATENATED MODULE: ./src/plan/roadmap.ts
+const HEADING = /^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$/;
+const roadmap_FENCE = /^\s*(`{3,}|~{3,})/;
+/** `PRIORITY 23`, after optional emoji, emphasis or status marks; not `PRIORITY 2.5`. */
+const PRIORITY = /^[^\p{L}\p{N}]*PRIORITY\s*#?\s*0*(\d+)(?![\d.]*\d)/iu;
+const USER_STORY = /\bUS[-_ ]?0*(\d+)\b/i;
+/**
+ * The ROADMAP's priority sections by priority number. A heading of any level counts:
+ * `## PRIORITY 5: Recipes` or `### PRIORITY 23: US-108 - Parallel Agent Execution`.
+ * Headings inside fenced code blocks are ignored.
+ */
+function parseRoadmap(markdown) {
+    const lines = markdown.split(/\r?\n/);
+    const sections = new Map();
+    const open = [];
+    const close = (level, end) => {
+        while (open.length && open[open.length - 1].level >= level) {
+            const done = open.pop();
+            if (done)
+                done.section.text = lines.slice(done.start, end).join('\n');
+        }
+    };
+    let fence = null;
+    for (let index = 0; index < lines.length; index += 1) {
+        const fenceMatch = roadmap_FENCE.exec(lines[index]);
+        if (fenceMatch) {
+            if (fence === null)
+                fence = fenceMatch[1][0];
+            else if (fenceMatch[1][0] === fence)
+                fence = null;
+            continue;
+        }
+        if (fence !== null)
+            continue;
+        const heading = HEADING.exec(lines[index]);
+        if (!heading)
+            continue;
+        const level = heading[1].length;
+        close(level, index);
+        const priority = PRIORITY.exec(heading[2]);
+        if (!priority)
+            continue;
+        const story = USER_STORY.exec(heading[2].slice(priority[0].length));
+        const section = {
+            priority: Number(priority[1]),
+            userStory: story ? Number(story[1]) : null,
+            heading: heading[2],
+            line: index + 1,
+            text: ''
+        };
+        open.push({ section, level, start: index });
+        const list = sections.get(section.priority) ?? [];
+        list.push(section);
+        sections.set(section.priority, list);
+    }
+    close(0, lines.length);
+    return sections;
+}
+
+;// CONCATENATED MODULE: ./src/plan/scheduler.ts
+/**
+ * - `strict`: the seed's greedy independent set: in input order, a task runs when it
+ *   overlaps no task already picked; the others are skipped, with the reason. One wave.
+ * - `waves`: every task runs; one that overlaps earlier tasks (input order) waits for them
+ *   to be merged. A task's wave is the length of its longest chain of such waits, so
+ *   unrelated tasks never wait.
+ * - `off`: no analysis: every task in one wave.
+ */
+function scheduleTasks(mode, input) {
+    const count = input.priorities.length;
+    const all = [...Array(count).keys()];
+    if (mode === 'off') {
+        return { after: all.map(() => []), skipReasons: all.map(() => null), waves: count ? [all] : [] };
+    }
+    const earlier = all.map(() => []);
+    for (const overlap of input.overlaps)
+        earlier[overlap.second].push(overlap);
+    return mode === 'strict' ? strict(input, earlier) : waves(earlier);
+}
+function strict(input, earlier) {
+    const picked = new Set();
+    const skipReasons = earlier.map((overlaps, task) => {
+        const blocker = overlaps.find((overlap) => picked.has(overlap.first));
+        if (!blocker) {
+            picked.add(task);
+            return null;
+        }
+        return skipReason(blocker, input);
+    });
+    return {
+        after: earlier.map(() => []),
+        skipReasons,
+        waves: picked.size ? [[...picked]] : []
+    };
+}
+function waves(earlier) {
+    const after = earlier.map((overlaps) => overlaps.map((overlap) => overlap.first));
+    const waveOf = [];
+    const schedule = [];
+    after.forEach((waitsFor, task) => {
+        const wave = waitsFor.reduce((deepest, other) => Math.max(deepest, waveOf[other] + 1), 0);
+        waveOf[task] = wave;
+        (schedule[wave] ??= []).push(task);
+    });
+    return { after, skipReasons: after.map(() => null), waves: schedule };
+}
+function skipReason(blocker, { priorities, unknown }) {
+    const other = priorities[blocker.first];
+    if (unknown[blocker.second]) {
+        return `scope unknown: it cannot be shown independent of ${other}, which runs`;
+    }
+    if (unknown[blocker.first])
+        return `overlaps ${other}, whose scope is unknown`;
+    const shown = blocker.paths.slice(0, 3).join(', ');
+    const more = blocker.paths.length > 3 ? ` and ${blocker.paths.length - 3} more` : '';
+    return `overlaps ${other} on ${shown}${more}`;
+}
+
+;// CONCATENATED MODULE: ./src/plan/spec-resolver.ts
+
+
+
+
+/** `SPEC-108-parallel.md`, `SPEC-008.md`, `spec-0108_x.markdown`: the number, unpadded. */
+const SPEC_FILE = /^SPEC-0*(\d+)(?:[-_.][^/]*)?\.(?:md|markdown)$/i;
+const SPEC_FOLDER = /^SPEC-0*(\d+)(?:[-_.][^/]*)?$/i;
+const MARKDOWN = /\.(?:md|markdown)$/i;
+/** A spec file named in running text of the ROADMAP: `see SPEC-108-parallel.md`. */
+const SPEC_NAME_IN_TEXT = /\bSPEC-\d+[\w.-]*?\.(?:md|markdown)\b/gi;
+/**
+ * Finds every priority's spec files on the base branch:
+ * 1. the ROADMAP heading `PRIORITY <p>` gives the spec number: its `US-<n>` when it has one
+ *    (specs are named by user story), else p itself;
+ * 2. `SPEC-<n>-*.md` files (with or without zero padding) and every markdown file in
+ *    `SPEC-<n>-*` folders, at any depth under specs-dir;
+ * 3. spec files linked or named in the priority's ROADMAP section (a markdown file or folder
+ *    under specs-dir, or named `SPEC-*`).
+ * A priority's spec is never looked up by its priority number when its heading names a user
+ * story: SPEC-<p> would then be another story's spec.
+ */
+function resolveSpecs(priorities, sources) {
+    const byNumber = indexSpecsByNumber(sources.tree, sources.specsDir);
+    const lookups = new Map();
+    for (const priority of priorities) {
+        lookups.set(priority, lookUp(priority, sources, byNumber));
+    }
+    return lookups;
+}
+function lookUp(priority, sources, byNumber) {
+    const { roadmap, roadmapFile, baseBranch } = sources;
+    const notes = [];
+    const sections = roadmap?.get(priority) ?? [];
+    const stories = [...new Set(sections.flatMap((section) => section.userStory ?? []))];
+    const numbers = stories.length > 0 ? stories : [priority];
+    if (sections.length > 1) {
+        const lines = sections.map((section) => section.line).join(', ');
+        notes.push(`${roadmapFile} has ${sections.length} "PRIORITY ${priority}" headings (lines ${lines}): read them all`);
+    }
+    if (stories.length > 1) {
+        notes.push(`its headings name several user stories (${stories.map((n) => `US-${n}`).join(', ')})`);
+    }
+    const found = new Set();
+    for (const section of sections) {
+        for (const file of specsLinkedFrom(section, sources))
+            found.add(file);
+    }
+    for (const number of numbers) {
+        for (const file of byNumber.get(number) ?? [])
+            found.add(file);
+    }
+    const specFiles = [...found].sort();
+    if (specFiles.length === 0) {
+        notes.push(notFoundMessage(priority, sections, numbers, sources));
+        return { priority, specFiles, notes };
+    }
+    if (sections.length === 0) {
+        const missing = roadmap ? `has no "PRIORITY ${priority}" heading` : `is not on ${baseBranch}`;
+        notes.push(`${roadmapFile} ${missing}: the spec was found by priority number`);
+    }
+    if (specFiles.length > 1) {
+        notes.push(`${specFiles.length} spec files found: all of them are read`);
+    }
+    return { priority, specFiles, notes };
+}
+function notFoundMessage(priority, sections, numbers, { roadmap, roadmapFile, specsDir, baseBranch }) {
+    const where = specsDir ? `${specsDir}/` : 'the repository root';
+    const names = numbers
+        .map((n) => {
+        const padded = String(n).padStart(3, '0');
+        const files = padded === String(n) ? `SPEC-${n}-*.md` : `SPEC-${n}-*.md, SPEC-${padded}-*.md`;
+        const story = sections.some((section) => section.userStory === n) ? ` (named by US-${n})` : '';
+        return `${files} or a SPEC-${n}-*/ folder${story}`;
+    })
+        .join('; ');
+    const roadmapPart = sections.length > 0
+        ? `in the "PRIORITY ${priority}" section of ${roadmapFile} (it links no spec)`
+        : roadmap
+            ? `for a "PRIORITY ${priority}" heading in ${roadmapFile} (there is none)`
+            : `for ${roadmapFile} (not on ${baseBranch})`;
+    return (`scope unknown: no spec found on ${baseBranch}. Looked ${roadmapPart}, then for ${names} ` +
+        `under ${where} (none). It counts as overlapping every other priority.`);
+}
+/** Spec files by number, from the files under specs-dir. */
+function indexSpecsByNumber(tree, specsDir) {
+    const prefix = specsDir ? `${specsDir}/` : '';
+    const byNumber = new Map();
+    for (const path of tree.files()) {
+        if (!path.startsWith(prefix) || !MARKDOWN.test(path))
+            continue;
+        const segments = path.slice(prefix.length).split('/');
+        for (let index = 0; index < segments.length; index += 1) {
+            const last = index === segments.length - 1;
+            const match = (last ? SPEC_FILE : SPEC_FOLDER).exec(segments[index]);
+            if (!match)
+                continue;
+            const number = Number(match[1]);
+            const list = byNumber.get(number) ?? [];
+            list.push(path);
+            byNumber.set(number, list);
+            break;
+        }
+    }
+    return byNumber;
+}
+/** Spec files the section links or names. */
+function specsLinkedFrom(section, sources) {
+    const { tree, specsDir, roadmapFile } = sources;
+    const roadmapFolder = folderOf(roadmapFile);
+    const candidates = new Set();
+    for (const mention of scanMarkdown(section.text)) {
+        const fromDocument = normaliseMention(mention, roadmapFolder);
+        if (fromDocument)
+            candidates.add(fromDocument);
+        if (mention.context === 'link') {
+            // Links are often written from the repository root without the leading slash.
+            const fromRoot = normaliseMention(mention, '');
+            if (fromRoot)
+                candidates.add(fromRoot);
+        }
+    }
+    for (const name of section.text.match(SPEC_NAME_IN_TEXT) ?? [])
+        candidates.add(name);
+    const isSpecPath = (path) => (specsDir !== '' && (path === specsDir || path.startsWith(`${specsDir}/`))) ||
+        /^SPEC-/i.test(external_node_path_namespaceObject.posix.basename(path));
+    const files = [];
+    for (const candidate of candidates) {
+        const path = candidate.replace(/\/$/, '');
+        const places = path.includes('/')
+            ? [path]
+            : [path, external_node_path_namespaceObject.posix.join(specsDir || '.', path), external_node_path_namespaceObject.posix.join(roadmapFolder || '.', path)];
+        for (const place of places) {
+            if (tree.hasFile(place) && MARKDOWN.test(place) && isSpecPath(place)) {
+                files.push(place);
+                break;
+            }
+            if (place !== specsDir && tree.hasFolder(place) && isSpecPath(place)) {
+                files.push(...tree.filesUnder(place).filter((file) => MARKDOWN.test(file)));
+                break;
+            }
+        }
+    }
+    return files;
+}
+
+;// CONCATENATED MODULE: ./src/plan/plan.ts
+
+
+
+
+
+
+
+/**
+ * The separation analysis and schedule. It reads the ROADMAP and the specs from the base
+ * branch (not the working tree), finds the paths each priority touches, which priorities
+ * overlap, and when each may start (see scheduleTasks). It changes nothing.
+ *
+ * `valid` is true when every priority's scope is known. A priority whose spec is missing or
+ * names no path is `unresolved` and overlaps every other one: its scope is unknown, so it
+ * is never assumed independent (fail closed).
+ *
+ * The ROADMAP, the spec files and everything under specs-dir are bookkeeping, never touched
+ * paths: every agent updates its status lines there, and git merges edits to separate
+ * sections cleanly, while counting them would make every priority overlap every other.
+ *
+ * Throws InputError when the base branch does not exist.
+ */
+async function buildPlan(settings, git = new GitCommandManager(settings.repo)) {
+    const mode = settings.separation ?? 'waves';
+    const priorities = [...new Set(settings.priorities)];
+    const specsDir = repositoryPath(settings.specsDir);
+    const roadmapFile = repositoryPath(settings.roadmapFile);
+    const tree = await BaseTree.read(git, settings.baseBranch);
+    const roadmapText = (await tree.read([roadmapFile])).get(roadmapFile);
+    const lookups = resolveSpecs(priorities, {
+        tree,
+        baseBranch: settings.baseBranch,
+        specsDir,
+        roadmapFile,
+        roadmap: roadmapText === undefined ? null : parseRoadmap(roadmapText)
+    });
+    const allSpecFiles = new Set([...lookups.values()].flatMap((lookup) => lookup.specFiles));
+    const texts = await tree.read([...allSpecFiles]);
+    const isBookkeeping = (path) => {
+        const bare = path.replace(/\/$/, '');
+        return (bare === roadmapFile ||
+            allSpecFiles.has(bare) ||
+            (specsDir !== '' && (bare === specsDir || bare.startsWith(`${specsDir}/`))));
+    };
+    const pathsBySpec = new Map();
+    const pathsOf = (specFile) => {
+        let paths = pathsBySpec.get(specFile);
+        if (!paths) {
+            paths = extractPaths(texts.get(specFile) ?? '', specFile).filter((p) => !isBookkeeping(p));
+            pathsBySpec.set(specFile, paths);
+        }
+        return paths;
+    };
+    const tasks = priorities.map((priority) => {
+        const { specFiles, notes } = lookups.get(priority) ?? {
+            priority,
+            specFiles: [],
+            notes: []
+        };
+        const paths = [...new Set(specFiles.flatMap(pathsOf))].sort();
+        if (specFiles.length > 0 && paths.length === 0) {
+            notes.push(`scope unknown: ${specFiles.join(', ')} ${specFiles.length > 1 ? 'name' : 'names'} no ` +
+                'repository path. It is treated as overlapping every other priority.');
+        }
+        return { priority, spec_files: specFiles, paths, after: [], skip_reason: null, notes };
+    });
+    const scopes = tasks.map((task) => ({
+        paths: task.paths,
+        unknown: task.paths.length === 0
+    }));
+    const unknown = scopes.map((scope) => scope.unknown);
+    const overlaps = mode === 'off' ? [] : findOverlaps(scopes);
+    const schedule = scheduleTasks(mode, { priorities, unknown, overlaps });
+    tasks.forEach((task, index) => {
+        task.after = schedule.after[index].map((other) => priorities[other]);
+        task.skip_reason = schedule.skipReasons[index];
+    });
+    return {
+        tasks,
+        separation: separationOf(tasks, unknown, overlaps, schedule.waves)
+    };
+}
+function separationOf(tasks, unknown, overlaps, waves) {
+    const count = tasks.length;
+    // Overlaps come sorted by (first, second): one cursor finds the pairs that are not in them.
+    const independentPairs = [];
+    let next = 0;
+    for (let first = 0; first < count; first += 1) {
+        for (let second = first + 1; second < count; second += 1) {
+            const overlap = overlaps[next];
+            if (overlap && overlap.first === first && overlap.second === second)
+                next += 1;
+            else
+                independentPairs.push([tasks[first].priority, tasks[second].priority]);
+        }
+    }
+    const conflicts = {};
+    for (const { first, second, paths } of overlaps) {
+        conflicts[`${tasks[first].priority},${tasks[second].priority}`] = paths;
+    }
+    return {
+        valid: !unknown.includes(true),
+        independent_pairs: independentPairs,
+        conflicts,
+        task_file_map: Object.fromEntries(tasks.map((task) => [String(task.priority), task.paths])),
+        unresolved: tasks.filter((_task, index) => unknown[index]).map((task) => task.priority),
+        schedule: waves.map((wave) => wave.map((index) => tasks[index].priority))
+    };
+}
+/** `./docs/specs/` → `docs/specs`; `.` → `` (the repository root). */
+function repositoryPath(path) {
+    const trimmed = path
+        .replace(/\\/g, '/')
+        .replace(/^(?:\.\/)+/, '')
+        .replace(/\/+$/, '');
+    return trimmed === '.' ? '' : trimmed;
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/inputs/priorities.ts
+
+const MAX_PRIORITIES = 256;
+const NUMBER = /^[0-9]+$/;
+const RANGE = /^([0-9]+)-([0-9]+)$/;
+/**
+ * Priority IDs from text: positive integers separated by commas, spaces or newlines, and
+ * ranges `65-67`. Duplicates are dropped, order is kept. Anything else is refused with a
+ * message naming the bad token.
+ */
+function parsePriorities(text) {
+    const tokens = text.split(/[\s,]+/).filter((token) => token.length > 0);
+    if (tokens.length === 0) {
+        throw new InputError('priorities: no priority given (expected IDs like "65, 66" or "65-67")');
+    }
+    const seen = new Set();
+    const add = (id, token) => {
+        if (!Number.isSafeInteger(id) || id <= 0) {
+            throw new InputError(`priorities: "${shorten(token)}" is not a positive priority ID`);
+        }
+        seen.add(id);
+        if (seen.size > MAX_PRIORITIES) {
+            throw new InputError(`priorities: "${shorten(token)}" brings the count past ${MAX_PRIORITIES} priority IDs (the limit of one run, and of a matrix)`);
+        }
+    };
+    for (const token of tokens) {
+        if (NUMBER.test(token)) {
+            add(Number(token), token);
+            continue;
+        }
+        const range = RANGE.exec(token);
+        if (!range) {
+            throw new InputError(`priorities: "${shorten(token)}" is not a priority ID (expected positive integers or ranges like 65-67)`);
+        }
+        const [from, to] = [Number(range[1]), Number(range[2])];
+        if (from <= 0 || to < from) {
+            throw new InputError(`priorities: range "${shorten(token)}" must go up from a positive ID`);
+        }
+        if (to - from >= MAX_PRIORITIES) {
+            throw new InputError(`priorities: range "${shorten(token)}" has more than ${MAX_PRIORITIES} priority IDs (the limit of one run)`);
+        }
+        for (let id = from; id <= to; id++)
+            add(id, token);
+    }
+    return [...seen];
+}
+/** Keeps error messages readable when the bad token is huge. */
+function shorten(text, max = 60) {
+    const printable = JSON.stringify(text).slice(1, -1);
+    return printable.length > max ? `${printable.slice(0, max)}…` : printable;
+}
+
+;// CONCATENATED MODULE: ./src/git/ref-names.ts
+
+
+/**
+ * Why `name` is not a valid branch name (git check-ref-format's rules, plus a conservative
+ * character set so that no branch name can carry shell syntax), or null when it is valid.
+ */
+function branchNameProblem(name) {
+    if (name.length === 0)
+        return 'it is empty';
+    if (name.length > 200)
+        return 'it is longer than 200 characters';
+    if (!/^[A-Za-z0-9._/+-]+$/.test(name)) {
+        return 'only letters, digits and . _ / + - are allowed in branch names here';
+    }
+    if (name.startsWith('-'))
+        return 'it starts with "-"';
+    if (name.startsWith('/') || name.endsWith('/') || name.includes('//')) {
+        return 'it has an empty path component ("/" at an end, or "//")';
+    }
+    if (name.includes('..'))
+        return 'it contains ".."';
+    if (name.endsWith('.'))
+        return 'it ends with "."';
+    if (name === '@' || name === 'HEAD')
+        return `"${name}" is reserved`;
+    for (const part of name.split('/')) {
+        if (part.startsWith('.'))
+            return `the component "${part}" starts with "."`;
+        if (part.endsWith('.lock'))
+            return `the component "${part}" ends with ".lock"`;
+    }
+    return null;
+}
+function assertBranchName(name, what) {
+    const problem = branchNameProblem(name);
+    if (problem)
+        throw new InputError(`${what}: "${shorten(name)}" is not a valid branch name: ${problem}`);
+}
+const PLACEHOLDER = /\{priority(?::0?(\d+)d)?\}/g;
+/** `feature/us-{priority:03d}` with 7 gives `feature/us-007`. */
+function renderBranchTemplate(template, priority) {
+    return template.replace(PLACEHOLDER, (_match, width) => String(priority).padStart(width ? Number(width) : 0, '0'));
+}
+/** Refuses a template that cannot give one valid, distinct branch per priority. */
+function validateBranchTemplate(template, priorities) {
+    if (!template.match(PLACEHOLDER)) {
+        throw new InputError(`branch-template: "${shorten(template)}" has no {priority} placeholder, so every priority would get the same branch`);
+    }
+    for (const [, width] of template.matchAll(PLACEHOLDER)) {
+        // Checked before rendering: padding to a huge width would not even fit in a string.
+        if (width && Number(width) > 200) {
+            throw new InputError(`branch-template: "${shorten(template)}" pads the priority to ${shorten(width)} characters, past the 200 a branch name may have here`);
+        }
+    }
+    if (/[{}]/.test(template.replace(PLACEHOLDER, ''))) {
+        throw new InputError(`branch-template: "${shorten(template)}" has a placeholder other than {priority} or {priority:0Nd}`);
+    }
+    for (const priority of priorities) {
+        assertBranchName(renderBranchTemplate(template, priority), 'branch-template');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/run/agent-command.ts
+
+
+/** POSIX single quotes: the value reaches the command as one word, whatever it holds. */
+function shellQuote(value) {
+    return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+/** Characters that mean nothing to a shell: a value made only of them needs no quotes. */
+const PLAIN = /^[A-Za-z0-9_@%+=:,./-]+$/;
+const agent_command_PLACEHOLDER = /\{(priority|branch|worktree|base)\}/g;
+/**
+ * The workflow author's command with {priority}, {branch}, {worktree} and {base} replaced so
+ * that each value reaches the program as the author meant it, whatever it holds: bare where
+ * it needs no quoting (so `"--branch={branch}"` still works), otherwise quoted for where the
+ * placeholder stands: outside quotes, inside '…' or inside "…". Other braces (`${HOME}`, awk
+ * programs) are left as the author wrote them.
+ */
+function renderAgentCommand(template, values) {
+    const byName = {
+        priority: String(values.priority),
+        branch: values.branch,
+        worktree: values.worktree,
+        base: values.base
+    };
+    const contexts = quoteContexts(template);
+    return template.replace(agent_command_PLACEHOLDER, (_match, name, offset) => quoteFor(byName[name], contexts[offset]));
+}
+function quoteFor(value, context) {
+    if (PLAIN.test(value))
+        return value;
+    switch (context) {
+        case 'single':
+            // Close the quote, add the value quoted on its own, reopen.
+            return `'${shellQuote(value)}'`;
+        case 'double':
+            return value.replace(/["$`\\]/g, (char) => `\\${char}`);
+        default:
+            return shellQuote(value);
+    }
+}
+/** For each character of a shell command: inside single quotes, double quotes or neither. */
+function quoteContexts(command) {
+    const contexts = [];
+    let state = 'none';
+    for (let i = 0; i < command.length; i += 1) {
+        contexts[i] = state;
+        const char = command[i];
+        if (state === 'single') {
+            if (char === "'")
+                state = 'none';
+        }
+        else if (char === '\\') {
+            contexts[i + 1] = state;
+            i += 1;
+        }
+        else if (state === 'double') {
+            if (char === '"')
+                state = 'none';
+        }
+        else if (char === "'")
+            state = 'single';
+        else if (char === '"')
+            state = 'double';
+    }
+    return contexts;
+}
+/** The environment variables that carry the same values. */
+function agentVariables(values) {
+    return {
+        PRIORITY_ID: String(values.priority),
+        BRANCH_NAME: values.branch,
+        WORKTREE_PATH: values.worktree,
+        BASE_BRANCH: values.base
+    };
+}
+let cachedShell;
+/** bash where there is one (the contract's `bash -c`), sh otherwise. */
+function commandShell() {
+    cachedShell ??= findBash() ?? '/bin/sh';
+    return cachedShell;
+}
+function findBash() {
+    const folders = [
+        '/bin',
+        '/usr/bin',
+        '/usr/local/bin',
+        ...(process.env.PATH ?? '').split(external_node_path_namespaceObject.delimiter)
+    ];
+    return folders
+        .filter(Boolean)
+        .map((folder) => (0,external_node_path_namespaceObject.join)(folder, 'bash'))
+        .find(external_node_fs_namespaceObject.existsSync);
+}
+
+;// CONCATENATED MODULE: ./src/run/agent-env.ts
+/**
+ * The agents' environment: the step's own, minus anything that could carry the action's
+ * secrets or let an agent steer the job. Agents run code the workflow author did not write;
+ * they get no token.
+ *
+ * Withheld:
+ * - every INPUT_* and ACTIONS_* variable (the action's inputs, the runtime's own tokens);
+ * - any variable holding the token's value, whatever its name;
+ * - the runner's command files (GITHUB_ENV, GITHUB_OUTPUT, GITHUB_PATH, GITHUB_STATE): an agent
+ *   writing there would set variables for later steps, outputs of this one, or the state our
+ *   post step trusts;
+ * - variables that would point git at another repository than the agent's worktree.
+ */
+const WITHHELD_PREFIXES = ['INPUT_', 'ACTIONS_'];
+const WITHHELD_NAMES = new Set([
+    'GITHUB_ENV',
+    'GITHUB_OUTPUT',
+    'GITHUB_PATH',
+    'GITHUB_STATE',
+    'GIT_DIR',
+    'GIT_WORK_TREE',
+    'GIT_INDEX_FILE',
+    'GIT_OBJECT_DIRECTORY',
+    'GIT_ALTERNATE_OBJECT_DIRECTORIES',
+    'GIT_COMMON_DIR',
+    'GIT_NAMESPACE'
+]);
+/** Below this length a "token" is no secret worth searching other values for. */
+const MIN_TOKEN_SEARCH = 8;
+function agentEnvironment(parent, token, extra) {
+    const env = {};
+    for (const [name, value] of Object.entries(parent)) {
+        if (value === undefined)
+            continue;
+        const upper = name.toUpperCase();
+        if (WITHHELD_PREFIXES.some((prefix) => upper.startsWith(prefix)))
+            continue;
+        if (WITHHELD_NAMES.has(upper))
+            continue;
+        if (holdsToken(value, token))
+            continue;
+        env[name] = value;
+    }
+    return { ...env, ...extra };
+}
+function holdsToken(value, token) {
+    if (!token)
+        return false;
+    return token.length >= MIN_TOKEN_SEARCH ? value.includes(token) : value === token;
+}
+
+;// CONCATENATED MODULE: external "node:events"
+const external_node_events_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+;// CONCATENATED MODULE: external "node:string_decoder"
+const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
+;// CONCATENATED MODULE: ./src/run/line-splitter.ts
+
+/** Longest line passed on whole; longer ones (minified output, progress bars) are cut. */
+const MAX_LINE_LENGTH = 4000;
+/**
+ * Turns a byte stream into lines for the console: UTF-8 decoded across chunk boundaries,
+ * split at \n, \r\n and lone \r (progress bars), each line cut at MAX_LINE_LENGTH. One
+ * splitter per stream, so that stdout and stderr never splice into one line.
+ */
+class LineSplitter {
+    emit;
+    decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
+    rest = '';
+    constructor(emit) {
+        this.emit = emit;
+    }
+    push(chunk) {
+        const parts = (this.rest + this.decoder.write(chunk)).split(/\r\n|\n|\r/);
+        this.rest = parts.pop() ?? '';
+        for (const part of parts)
+            this.emit(cut(part));
+        // A line with no end in sight: pass on what we have rather than hold it all.
+        if (this.rest.length > MAX_LINE_LENGTH * 4) {
+            this.emit(cut(this.rest));
+            this.rest = '';
+        }
+    }
+    flush() {
+        const last = this.rest + this.decoder.end();
+        if (last)
+            this.emit(cut(last));
+        this.rest = '';
+    }
+}
+function cut(line) {
+    return line.length > MAX_LINE_LENGTH ? `${line.slice(0, MAX_LINE_LENGTH)} …(cut)` : line;
+}
+
+;// CONCATENATED MODULE: ./src/run/process-tree.ts
+
+
+/**
+ * The machine's processes: /proc on Linux (no child process), `ps` elsewhere. Read only when
+ * a tree must be stopped, never on a timer.
+ */
+function processTable() {
+    if (process.platform === 'linux') {
+        const rows = [];
+        for (const name of safeReaddir('/proc')) {
+            if (!/^\d+$/.test(name))
+                continue;
+            const row = procStat(Number(name));
+            if (row)
+                rows.push(row);
+        }
+        return rows;
+    }
+    try {
+        const text = (0,external_node_child_process_namespaceObject.execFileSync)('ps', ['-A', '-o', 'pid=', '-o', 'ppid=', '-o', 'pgid=', '-o', 'stat='], {
+            encoding: 'utf8',
+            stdio: ['ignore', 'pipe', 'ignore']
+        });
+        return text
+            .split('\n')
+            .map((line) => line.trim().split(/\s+/))
+            .filter((parts) => parts.length >= 4)
+            .map(([pid, ppid, pgid, stat]) => ({
+            pid: Number(pid),
+            ppid: Number(ppid),
+            pgid: Number(pgid),
+            zombie: stat.startsWith('Z')
+        }));
+    }
+    catch {
+        return [];
+    }
+}
+/** `/proc/<pid>/stat`, parsed; null when the process is gone. */
+function procStat(pid) {
+    let text;
+    try {
+        text = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/stat`, 'utf8');
+    }
+    catch {
+        return null;
+    }
+    // The command name is in parentheses and may hold spaces or parentheses itself.
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return { pid, ppid: Number(fields[1]), pgid: Number(fields[2]), zombie: fields[0] === 'Z' };
+}
+/** True while the process exists and has not exited (a zombie is gone). */
+function isAlive(pid) {
+    if (!isSignallablePid(pid))
+        return false;
+    try {
+        process.kill(pid, 0);
+    }
+    catch (error) {
+        return error.code === 'EPERM';
+    }
+    if (process.platform === 'linux') {
+        const row = procStat(pid);
+        return row !== null && !row.zombie;
+    }
+    return true;
+}
+/** A pid we may ever signal: a positive integer other than init and ourselves. */
+function isSignallablePid(pid) {
+    return Number.isSafeInteger(pid) && pid > 1 && pid !== process.pid;
+}
+/**
+ * The living processes of the tree rooted at `root`: the members of its process group (the
+ * agent runs detached, so its pid is its group's id) and every descendant of any of them,
+ * also those that moved to a group or session of their own.
+ */
+function treeMembers(root, table = processTable()) {
+    const children = new Map();
+    for (const row of table) {
+        const list = children.get(row.ppid) ?? [];
+        list.push(row.pid);
+        children.set(row.ppid, list);
+    }
+    const living = new Map(table.filter((row) => !row.zombie).map((row) => [row.pid, row]));
+    const found = new Set();
+    // The root counts only as the leader of its group: a pid reused by a stranger is not ours.
+    const stack = table.filter((row) => row.pgid === root).map((row) => row.pid);
+    while (stack.length > 0) {
+        const pid = stack.pop();
+        if (found.has(pid))
+            continue;
+        found.add(pid);
+        stack.push(...(children.get(pid) ?? []));
+    }
+    return [...found].filter((pid) => living.has(pid) && isSignallablePid(pid));
+}
+/** Sends `signal` to the group `root` leads and to every member of its tree. */
+function signalTree(root, signal) {
+    if (!isSignallablePid(root))
+        return;
+    if (process.platform === 'win32') {
+        // No process groups: taskkill walks the tree itself (and cannot be gentle).
+        (0,external_node_child_process_namespaceObject.spawnSync)('taskkill', ['/T', '/F', '/PID', String(root)], { stdio: 'ignore' });
+        return;
+    }
+    signalGroup(root, signal);
+    for (const pid of treeMembers(root)) {
+        try {
+            process.kill(pid, signal);
+        }
+        catch {
+            // Gone in the meantime.
+        }
+    }
+}
+/** Signals a whole process group; a group that is already gone is not an error. */
+function signalGroup(pgid, signal) {
+    if (!isSignallablePid(pgid))
+        return;
+    try {
+        process.kill(-pgid, signal);
+    }
+    catch {
+        // The group is gone.
+    }
+}
+/** True while some living process belongs to the tree. */
+function treeAlive(root) {
+    return treeMembers(root).length > 0;
+}
+function safeReaddir(path) {
+    try {
+        return (0,external_node_fs_namespaceObject.readdirSync)(path);
+    }
+    catch {
+        return [];
+    }
+}
+
+;// CONCATENATED MODULE: ./src/run/agent-process.ts
+
+
+
+
+
+
+const TAIL_LINES = 40;
+/** The process groups of commands running now, in this process. */
+const liveGroups = new Set();
+let exitHookInstalled = false;
+/**
+ * KILLs every command tree still running. Called on this process's exit, so that a
+ * coordinator that exits early (a second Ctrl-C, an uncaught error) leaves no agent behind.
+ */
+function killLiveProcessTrees() {
+    for (const pid of liveGroups)
+        signalTree(pid, 'SIGKILL');
+    liveGroups.clear();
+}
+/** How long output may keep flowing after the shell exited (from processes it left behind). */
+const DRAIN_MS = 2000;
+/**
+ * Runs a shell command in a process group of its own, so that a timeout or a cancellation
+ * stops the whole tree it started: TERM, then KILL after the grace time. Completion is the
+ * child's exit event; nothing polls. Whatever the command left running when it exited is
+ * killed too: an agent's stray server must not outlive its task.
+ */
+async function runProcess(options) {
+    const began = Date.now();
+    const log = (0,external_node_fs_namespaceObject.createWriteStream)(options.logFile, { flags: 'a' });
+    await (0,external_node_events_namespaceObject.once)(log, 'open');
+    const label = options.label ?? 'command';
+    log.write(`=== ${label} started ${new Date(began).toISOString()}: ${options.command}\n`);
+    const tail = [];
+    const keep = (line) => {
+        tail.push(line);
+        if (tail.length > TAIL_LINES)
+            tail.shift();
+        options.onLine?.(line);
+    };
+    if (options.signal?.aborted) {
+        await endLog(log, `=== ${label} not started: the run was cancelled\n`);
+        return { exitCode: null, signal: null, timedOut: false, cancelled: true, tail, durationMs: 0 };
+    }
+    const child = (0,external_node_child_process_namespaceObject.spawn)(commandShell(), ['-c', options.command], {
+        cwd: options.cwd,
+        env: options.env,
+        detached: true, // a process group of its own: our signals reach its whole tree
+        stdio: ['ignore', 'pipe', 'pipe']
+    });
+    let timedOut = false;
+    let cancelled = false;
+    let killTimer;
+    let exited = false;
+    /** When TERM went out, and to whom: the KILL that follows reaches them even if they left. */
+    const stopping = { at: null };
+    const doomed = new Set();
+    const stopTree = () => {
+        if (stopping.at !== null || child.pid === undefined || exited)
+            return;
+        const pid = child.pid;
+        stopping.at = Date.now();
+        for (const member of treeMembers(pid))
+            doomed.add(member);
+        signalTree(pid, 'SIGTERM');
+        killTimer = setTimeout(() => killRest(pid, doomed), options.killGraceMs);
+    };
+    const timeout = options.timeoutMs > 0
+        ? setTimeout(() => {
+            timedOut = true;
+            stopTree();
+        }, options.timeoutMs)
+        : undefined;
+    const onAbort = () => {
+        if (timedOut)
+            return;
+        cancelled = true;
+        stopTree();
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const splitters = [child.stdout, child.stderr].map((stream) => {
+        const splitter = new LineSplitter(keep);
+        stream.on('data', (chunk) => {
+            log.write(chunk);
+            splitter.push(chunk);
+        });
+        return splitter;
+    });
+    // Listened for from the start: 'close' may come in the same turn as 'exit'.
+    const closed = (0,external_node_events_namespaceObject.once)(child, 'close').catch(() => undefined);
+    const spawnError = new Promise((_resolve, reject) => child.once('error', reject));
+    spawnError.catch(() => undefined);
+    if (child.pid !== undefined) {
+        liveGroups.add(child.pid);
+        if (!exitHookInstalled) {
+            exitHookInstalled = true;
+            process.once('exit', killLiveProcessTrees);
+        }
+        options.onStart?.(child.pid);
+    }
+    try {
+        const [exitCode, signal] = (await Promise.race([(0,external_node_events_namespaceObject.once)(child, 'exit'), spawnError]));
+        exited = true;
+        if (child.pid !== undefined) {
+            const pid = child.pid;
+            if (stopping.at !== null) {
+                // Stopping: the rest of the tree keeps the rest of its grace to shut down cleanly.
+                const deadline = stopping.at + options.killGraceMs;
+                while (Date.now() < deadline && treeAliveOrAny(pid, doomed))
+                    await delay(50);
+            }
+            // What the shell left behind has no owner any more.
+            killRest(pid, doomed);
+            liveGroups.delete(pid);
+            options.onExit?.(pid);
+        }
+        await Promise.race([closed, delay(DRAIN_MS)]);
+        for (const splitter of splitters)
+            splitter.flush();
+        const durationMs = Date.now() - began;
+        const how = signal ? `killed by ${signal}` : `exit ${exitCode}`;
+        const why = timedOut ? ' (timed out)' : cancelled ? ' (cancelled)' : '';
+        await endLog(log, `=== ${label} ended: ${how}${why} after ${(durationMs / 1000).toFixed(1)} s\n`);
+        return { exitCode, signal, timedOut, cancelled, tail, durationMs };
+    }
+    catch (error) {
+        await endLog(log, `=== ${label} could not start: ${error.message}\n`);
+        throw error;
+    }
+    finally {
+        clearTimeout(timeout);
+        clearTimeout(killTimer);
+        options.signal?.removeEventListener('abort', onAbort);
+        child.stdout.destroy();
+        child.stderr.destroy();
+    }
+}
+function killRest(pgid, members) {
+    signalGroup(pgid, 'SIGKILL');
+    for (const pid of members)
+        if (isAlive(pid))
+            signalTree(pid, 'SIGKILL');
+}
+function treeAliveOrAny(pgid, members) {
+    return treeAlive(pgid) || [...members].some(isAlive);
+}
+async function endLog(log, footer) {
+    if (log.writableEnded)
+        return;
+    await new Promise((resolve) => log.end(footer, () => resolve()));
+}
+function delay(ms) {
+    return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+;// CONCATENATED MODULE: ./src/run/base-tip.ts
+/** Git settings for the one network call of the run stage: fail rather than hang or ask. */
+const FETCH_CONFIG = ['-c', 'http.lowSpeedLimit=1000', '-c', 'http.lowSpeedTime=60'];
+/**
+ * Where worktrees start: the tip of base-branch. When `origin` has the branch and the local
+ * one is behind it, a worktree made from the local branch would start from stale code (the
+ * complaint users of similar tools make most), so the run fetches first and starts from
+ * origin's tip. When the local branch is ahead of origin or has diverged from it, the local
+ * one is used (it holds commits origin has not) with a warning.
+ *
+ * Merges land in the local branch. A merge of a branch that started from origin's tip brings
+ * origin's commits in, so once the local branch contains that tip it is the start point again.
+ */
+class BaseTip {
+    git;
+    baseBranch;
+    originTip;
+    constructor(git, baseBranch, 
+    /** origin's tip when the local branch is behind it, else null. */
+    originTip) {
+        this.git = git;
+        this.baseBranch = baseBranch;
+        this.originTip = originTip;
+    }
+    static async resolve(git, baseBranch, logger) {
+        const originTip = await fetchOrigin(git, baseBranch, logger);
+        if (!originTip)
+            return new BaseTip(git, baseBranch, null);
+        const local = await git.run(['rev-parse', '--verify', `refs/heads/${baseBranch}^{commit}`]);
+        if (local === originTip)
+            return new BaseTip(git, baseBranch, null);
+        const [ahead, behind] = (await git.run(['rev-list', '--left-right', '--count', `${local}...${originTip}`]))
+            .split(/\s+/)
+            .map(Number);
+        if (ahead === 0) {
+            logger.info(`${baseBranch} is ${behind} commit(s) behind origin/${baseBranch}: worktrees start from origin/${baseBranch} (${originTip.slice(0, 12)})`);
+            return new BaseTip(git, baseBranch, originTip);
+        }
+        logger.warning(behind === 0
+            ? `${baseBranch} is ${ahead} commit(s) ahead of origin/${baseBranch}: worktrees start from the local ${baseBranch}`
+            : `${baseBranch} and origin/${baseBranch} have diverged (${ahead} local, ${behind} remote commit(s)): worktrees start from the local ${baseBranch}; the remote commits are not in this run`);
+        return new BaseTip(git, baseBranch, null);
+    }
+    /** A start point from the local branch alone, with no fetch (tests, task mode). */
+    static local(git, baseBranch) {
+        return new BaseTip(git, baseBranch, null);
+    }
+    /** The commit a task starting now branches from. */
+    async current() {
+        const local = await this.git.run([
+            'rev-parse',
+            '--verify',
+            `refs/heads/${this.baseBranch}^{commit}`
+        ]);
+        if (!this.originTip || local === this.originTip)
+            return local;
+        return (await this.git.isAncestor(this.originTip, local)) ? local : this.originTip;
+    }
+}
+/**
+ * Fetches base-branch from origin into refs/remotes/origin/<base> and returns its tip; null
+ * when there is no origin, origin has no such branch, or the fetch failed (a warning: the run
+ * goes on from the local branch).
+ */
+async function fetchOrigin(git, baseBranch, logger) {
+    const remotes = (await git.run(['remote'])).split('\n');
+    if (!remotes.includes('origin'))
+        return null;
+    const tracking = `refs/remotes/origin/${baseBranch}`;
+    logger.info(`Fetching ${baseBranch} from origin to start from its latest commit`);
+    const fetched = await git.exec([
+        ...FETCH_CONFIG,
+        'fetch',
+        '--quiet',
+        '--no-tags',
+        '--no-recurse-submodules',
+        'origin',
+        `+refs/heads/${baseBranch}:${tracking}`
+    ], {
+        okExitCodes: [1, 128],
+        env: { GIT_SSH_COMMAND: process.env.GIT_SSH_COMMAND || 'ssh -o BatchMode=yes' }
+    });
+    if (fetched.exitCode !== 0) {
+        if (/couldn't find remote ref/i.test(fetched.stderr)) {
+            logger.info(`origin has no branch ${baseBranch}: worktrees start from the local one`);
+        }
+        else {
+            logger.warning(`Could not fetch ${baseBranch} from origin (${fetched.stderr.trim().split('\n').at(-1) ?? `exit ${fetched.exitCode}`}): worktrees start from the local ${baseBranch}, which may be behind`);
+        }
+        return null;
+    }
+    return git.resolveCommit(tracking);
+}
+
+;// CONCATENATED MODULE: ./src/run/worktree-manager.ts
+
+
+
+
+/** Every lock this tool takes gives a reason starting so: it tells its leftovers apart. */
+const LOCK_REASON_PREFIX = 'parallel-worktree';
+/** `git worktree list --porcelain -z`, parsed. The first entry is the main worktree. */
+async function listWorktrees(git) {
+    const text = await git.run(['worktree', 'list', '--porcelain', '-z']);
+    const entries = [];
+    let current = null;
+    for (const field of text.split('\0')) {
+        if (field.startsWith('worktree ')) {
+            current = {
+                path: field.slice(9),
+                head: null,
+                branch: null,
+                locked: false,
+                lockReason: null,
+                prunable: false
+            };
+            entries.push(current);
+        }
+        else if (!current)
+            continue;
+        else if (field.startsWith('HEAD '))
+            current.head = field.slice(5);
+        else if (field.startsWith('branch '))
+            current.branch = field.slice(7).replace(/^refs\/heads\//, '');
+        else if (field === 'locked' || field.startsWith('locked ')) {
+            current.locked = true;
+            current.lockReason = field.slice(7) || null;
+        }
+        else if (field === 'prunable' || field.startsWith('prunable '))
+            current.prunable = true;
+    }
+    return entries;
+}
+/**
+ * A path with every symbolic link in its existing part resolved, as git prints worktree
+ * paths: two spellings of one folder compare equal. The part that does not exist yet is kept.
+ */
+function realPath(path) {
+    const absolute = (0,external_node_path_namespaceObject.resolve)(path);
+    const missing = [];
+    let head = absolute;
+    for (;;) {
+        try {
+            return (0,external_node_path_namespaceObject.join)(external_node_fs_namespaceObject.realpathSync.native(head), ...missing.reverse());
+        }
+        catch {
+            const parent = (0,external_node_path_namespaceObject.dirname)(head);
+            if (parent === head)
+                return absolute;
+            missing.push((0,external_node_path_namespaceObject.basename)(head));
+            head = parent;
+        }
+    }
+}
+/** `<worktree-dir>/<repo>-wt<priority>`, absolute, symbolic links resolved. */
+function worktreePath(repo, worktreeDir, priority) {
+    const root = realPath(repo);
+    return realPath((0,external_node_path_namespaceObject.resolve)(root, worktreeDir, `${(0,external_node_path_namespaceObject.basename)(root)}-wt${priority}`));
+}
+class WorktreeError extends Error {
+    name = 'WorktreeError';
+}
+/**
+ * Creates, locks and removes the run's worktrees. Before creating one it recovers what an
+ * earlier run left at that path or on that branch when doing so loses nothing, and refuses
+ * with a message that names the branch and what to do otherwise.
+ */
+class WorktreeManager {
+    git;
+    logger;
+    kept = new Set();
+    untracked = null;
+    /**
+     * `git worktree add` calls, one at a time: two at once race in git itself (one reads the
+     * other's half-written .git/worktrees/<name> and fails: "failed to read .../commondir").
+     */
+    adding = Promise.resolve();
+    constructor(git, logger) {
+        this.git = git;
+        this.logger = logger;
+    }
+    async create(options) {
+        await this.recoverLeftovers(options);
+        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.resolve)(options.path)), { recursive: true });
+        const path = realPath(options.path);
+        const reason = options.reason.startsWith(LOCK_REASON_PREFIX)
+            ? options.reason
+            : `${LOCK_REASON_PREFIX}: ${options.reason}`;
+        // -B: recoverLeftovers has made sure an existing branch of that name holds nothing unique.
+        await this.oneAtATime(() => this.git.run([
+            'worktree',
+            'add',
+            '--quiet',
+            '--lock',
+            '--reason',
+            reason,
+            '-B',
+            options.branch,
+            path,
+            options.startPoint
+        ])).catch((error) => {
+            // What git said, without the whole command line (a read-only folder, a full disk).
+            const said = error instanceof GitError ? error.stderr.trim() : error.message;
+            throw new WorktreeError(`could not create the worktree ${path} for ${options.branch}: ${said}`);
+        });
+        return {
+            path,
+            branch: options.branch,
+            startPoint: options.startPoint,
+            git: this.git.at(path),
+            [Symbol.asyncDispose]: () => this.release(path, options.removeOnDispose)
+        };
+    }
+    /**
+     * Moves a fresh worktree's branch to a newer commit of base (it was prepared ahead and
+     * base has moved since): only the files that differ are touched. False when that was not
+     * possible (the worktree must then be made anew).
+     */
+    async advance(worktree, commit) {
+        if (worktree.startPoint === commit)
+            return true;
+        try {
+            await worktree.git.run(['reset', '--quiet', '--keep', commit]);
+            worktree.startPoint = commit;
+            return true;
+        }
+        catch (error) {
+            this.logger.debug(`could not move ${worktree.path} to ${commit}: ${error.message}`);
+            return false;
+        }
+    }
+    /** Removal leaves this worktree in place (it holds something that is not committed). */
+    keep(path) {
+        this.kept.add(realPath(path));
+    }
+    isKept(path) {
+        return this.kept.has(realPath(path));
+    }
+    /** The end of a worktree's use: removed (unless kept), or unlocked for the user to look at. */
+    async release(path, remove) {
+        if (remove && !this.isKept(path))
+            await this.remove(path);
+        else
+            await this.git.exec(['worktree', 'unlock', path], { okExitCodes: [128] });
+    }
+    /**
+     * Removes a worktree folder and its registration, locked or not, present or missing. A
+     * folder git will not remove is deleted only when it is a worktree of this repository.
+     */
+    async remove(path) {
+        const removed = await this.git.exec(['worktree', 'remove', '--force', '--force', path], {
+            okExitCodes: [128]
+        });
+        if (removed.exitCode === 0)
+            return;
+        this.logger.debug(`worktree remove ${path}: ${removed.stderr.trim()}`);
+        if (await this.isWorktreeFolder(path))
+            await (0,promises_namespaceObject.rm)(path, { recursive: true, force: true });
+        await this.git.exec(['worktree', 'prune']);
+    }
+    /**
+     * Makes the path and the branch free for a new worktree, or throws WorktreeError saying
+     * why not and what to do. Everything is checked before anything is changed.
+     */
+    async recoverLeftovers(options) {
+        const { branch, baseBranch } = options;
+        const target = realPath(options.path);
+        const entries = await listWorktrees(this.git);
+        const main = entries[0];
+        const holder = entries.find((entry) => entry.branch === branch);
+        const atPath = entries.find((entry) => realPath(entry.path) === target);
+        const fixes = [];
+        /** A registration whose folder is gone can go, unless someone else locked it. */
+        const dropMissing = async (entry, what) => {
+            if (entry === main || (await exists(entry.path)))
+                return false;
+            if (entry.locked && !entry.lockReason?.startsWith(LOCK_REASON_PREFIX)) {
+                throw new WorktreeError(`${what} is registered at ${entry.path}, which is missing and locked (${entry.lockReason ?? 'no reason given'}); if it is gone for good, run git worktree unlock ${entry.path} && git worktree prune`);
+            }
+            fixes.push({
+                say: `Dropping the registration of the missing worktree ${entry.path}`,
+                run: () => this.git.run(['worktree', 'remove', '--force', '--force', entry.path])
+            });
+            return true;
+        };
+        if (holder && realPath(holder.path) !== target) {
+            if (!(await dropMissing(holder, `branch ${branch}`))) {
+                throw new WorktreeError(`branch ${branch} is checked out in ${holder.path}; if that is a leftover, remove it (git worktree remove ${holder.path}), or choose another branch-template`);
+            }
+        }
+        if (atPath && atPath !== holder) {
+            if (!(await dropMissing(atPath, `another worktree (${atPath.branch ?? 'detached HEAD'})`))) {
+                throw new WorktreeError(`${target} is already a worktree (of ${atPath.branch ? `branch ${atPath.branch}` : 'a detached HEAD'}) needed for branch ${branch}; remove it (git worktree remove ${target}) or set worktree-dir`);
+            }
+        }
+        if (holder && realPath(holder.path) === target) {
+            if (!(await dropMissing(holder, `branch ${branch}`))) {
+                const status = await this.git
+                    .at(target)
+                    .run(['status', '--porcelain'])
+                    .catch((error) => {
+                    throw new WorktreeError(`${target} is a worktree of branch ${branch} left by an earlier run and cannot be read (${error.message}); remove it (git worktree remove --force ${target})`);
+                });
+                if (status) {
+                    throw new WorktreeError(`the worktree ${target} of an earlier run has uncommitted changes on branch ${branch}; commit them (git -C ${target} add -A && git -C ${target} commit) or discard them, then remove it (git worktree remove --force ${target})`);
+                }
+                fixes.push({
+                    say: `Removing the leftover worktree ${target} of an earlier run (nothing uncommitted in it)`,
+                    run: () => this.remove(target)
+                });
+            }
+        }
+        else if (!atPath && (await exists(target))) {
+            const info = await (0,promises_namespaceObject.stat)(target);
+            if (!info.isDirectory() || (await (0,promises_namespaceObject.readdir)(target)).length > 0) {
+                throw new WorktreeError(`${target} exists and is not a worktree of this repository, so branch ${branch} cannot be checked out there; move it away (or delete it if nothing in it is needed), or set worktree-dir`);
+            }
+            fixes.push({
+                say: `Removing the empty folder ${target}`,
+                run: () => (0,promises_namespaceObject.rm)(target, { recursive: true })
+            });
+        }
+        const tip = await this.git.resolveCommit(`refs/heads/${branch}`);
+        if (tip) {
+            const exclude = [`^refs/heads/${baseBranch}`];
+            if (options.startPoint)
+                exclude.push(`^${options.startPoint}`);
+            const unique = Number(await this.git.run(['rev-list', '--count', tip, ...exclude, '--']));
+            if (unique > 0) {
+                throw new WorktreeError(`branch ${branch} already exists with ${unique} commit(s) that are not in ${baseBranch} (left by an earlier run?); merge it into ${baseBranch}, or delete it (git branch -D ${branch}) if that work is not needed, or choose another branch-template`);
+            }
+            fixes.push({
+                say: `Reusing the name of branch ${branch}: every commit on it is in ${baseBranch}`,
+                run: () => Promise.resolve()
+            });
+        }
+        for (const fix of fixes) {
+            this.logger.info(fix.say);
+            await fix.run();
+        }
+    }
+    /**
+     * Copies the untracked files matching worktree-files (`.env`, `config/*.local.json`) from
+     * the user's checkout into a worktree: a worktree holds tracked files only. The checkout is
+     * listed once per run.
+     */
+    async copyFiles(from, to, globs) {
+        if (globs.length === 0)
+            return [];
+        this.untracked ??= listUntracked(this.git, from, globs);
+        const files = await this.untracked;
+        for (const file of files) {
+            await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.join)(to, file)), { recursive: true });
+            await (0,promises_namespaceObject.copyFile)((0,external_node_path_namespaceObject.join)(from, file), (0,external_node_path_namespaceObject.join)(to, file));
+        }
+        return files;
+    }
+    oneAtATime(work) {
+        const next = this.adding.then(work);
+        this.adding = next.catch(() => undefined);
+        return next;
+    }
+    /** True when `path` holds a `.git` file pointing into this repository's worktrees. */
+    async isWorktreeFolder(path) {
+        const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(path, '.git'), 'utf8').catch(() => '');
+        const gitdir = /^gitdir: (.+)$/m.exec(text)?.[1];
+        if (!gitdir)
+            return false;
+        const common = await this.git.run(['rev-parse', '--path-format=absolute', '--git-common-dir']);
+        return realPath(gitdir).startsWith(`${realPath(common)}/worktrees/`);
+    }
+}
+/**
+ * Untracked files (ignored ones included: `.env` usually is) matching the globs, by git's own
+ * glob pathspecs, so that git walks only where they can match.
+ */
+async function listUntracked(git, from, globs) {
+    const pathspecs = globs.map((glob) => `:(glob)${glob}`);
+    const listed = await git.run(['ls-files', '-z', '--others', '--', ...pathspecs], { cwd: from });
+    return listed.split('\0').filter(Boolean);
+}
+async function exists(path) {
+    return (0,promises_namespaceObject.stat)(path).then(() => true, () => false);
+}
+
+;// CONCATENATED MODULE: ./src/run/task-runner.ts
+
+
+
+
+
+
+
+
+
+/** A task as the result JSON shows it before it runs. */
+function pendingTask(planned, settings) {
+    return {
+        priority: planned.priority,
+        spec_files: planned.spec_files,
+        branch: renderBranchTemplate(settings.branchTemplate, planned.priority),
+        worktree: worktreePath(settings.repo, settings.worktreeDir, planned.priority),
+        status: planned.skip_reason ? 'skipped' : 'pending',
+        exit_code: null,
+        commits: 0,
+        started_at: null,
+        ended_at: null,
+        duration_ms: 0,
+        merge: 'not-merged',
+        merge_commit: null,
+        conflict_files: [],
+        log_file: null,
+        error: planned.skip_reason
+    };
+}
+/**
+ * One priority from worktree to proof of work, in three phases so that the scheduler can
+ * overlap them: prepare (the worktree, ahead of the start), execute (setup command and agent:
+ * the part that holds a slot) and finish (auto-commit, verdict, worktree removal). No phase
+ * throws: every problem becomes the task's status and error.
+ */
+class TaskRun {
+    task;
+    ctx;
+    worktree = null;
+    ops = Promise.resolve();
+    outcome = null;
+    problem = null;
+    started = 0;
+    baseTip;
+    prefix;
+    constructor(task, ctx) {
+        this.task = task;
+        this.ctx = ctx;
+        this.baseTip = ctx.baseTip ?? BaseTip.local(ctx.git, ctx.settings.baseBranch);
+        this.prefix = `[${task.priority}]`;
+    }
+    /** Creates the worktree (once), from base's tip now. */
+    prepare() {
+        if (!this.worktree) {
+            this.worktree = this.makeWorktree();
+            this.worktree.catch(() => undefined);
+        }
+        return this.worktree;
+    }
+    /** The slot's part: a current worktree, the setup command, the agent. */
+    async execute() {
+        const { settings } = this.ctx;
+        const task = this.task;
+        this.started = Date.now();
+        task.status = 'running';
+        task.started_at = new Date(this.started).toISOString();
+        const deadline = settings.taskTimeoutMs > 0 ? this.started + settings.taskTimeoutMs : 0;
+        const remaining = () => (deadline ? Math.max(1, deadline - Date.now()) : 0);
+        // Before any await: work done ahead for other tasks must wait from now on.
+        const releaseHold = once(this.ctx.starting?.() ?? (() => { }));
+        try {
+            await (0,promises_namespaceObject.mkdir)(settings.logDir, { recursive: true });
+            task.log_file = (0,external_node_path_namespaceObject.join)(settings.logDir, `priority-${task.priority}.log`);
+            await (0,promises_namespaceObject.writeFile)(task.log_file, '');
+            const worktree = await this.serially(async () => this.current(await this.prepare()));
+            const values = {
+                priority: task.priority,
+                branch: task.branch,
+                worktree: worktree.path,
+                base: settings.baseBranch
+            };
+            const env = agentEnvironment(this.ctx.env, settings.githubToken, agentVariables(values));
+            const run = (label, command) => runProcess({
+                command: renderAgentCommand(command, values),
+                label,
+                cwd: worktree.path,
+                env,
+                logFile: task.log_file,
+                timeoutMs: remaining(),
+                signal: this.ctx.signal,
+                killGraceMs: this.ctx.killGraceMs,
+                onLine: (line) => this.ctx.logger.info(`${this.prefix} ${line}`),
+                onStart: (pid) => {
+                    releaseHold();
+                    this.ctx.events.processStarted?.(task.priority, pid);
+                },
+                onExit: (pid) => this.ctx.events.processEnded?.(task.priority, pid)
+            });
+            if (settings.setupCommand) {
+                this.say(`setup: ${renderAgentCommand(settings.setupCommand, values)}`);
+                const setup = await run('setup', settings.setupCommand);
+                const verdict = judge(setup, 'setup command', settings);
+                if (verdict.status !== 'completed') {
+                    this.outcome = setup;
+                    this.problem = verdict;
+                    return;
+                }
+            }
+            this.say(`agent: ${renderAgentCommand(settings.agentCommand, values)}`);
+            this.outcome = await run('agent', settings.agentCommand);
+        }
+        catch (error) {
+            this.problem = { status: 'failed', error: error.message };
+        }
+        finally {
+            releaseHold();
+        }
+    }
+    /**
+     * A worktree made ahead whose task has not started yet follows base as it moves (merges of
+     * other tasks), in the background, so that its start finds it current.
+     */
+    refreshAhead() {
+        return this.serially(async () => {
+            if (this.started || !this.worktree)
+                return;
+            const worktree = await this.worktree.catch(() => null);
+            if (!worktree || this.started)
+                return;
+            const tip = await this.baseTip.current();
+            if (tip !== worktree.startPoint)
+                await this.ctx.worktrees.advance(worktree, tip);
+        });
+    }
+    /** Made ahead and not started yet. */
+    get waitingAhead() {
+        return this.worktree !== null && this.started === 0;
+    }
+    /** Runs worktree operations of this task one at a time (a refresh and the start may meet). */
+    serially(work) {
+        const next = this.ops.then(work);
+        this.ops = next.catch(() => undefined);
+        return next;
+    }
+    /**
+     * After the agent: what it left uncommitted is committed (auto-commit, whatever its
+     * outcome: nothing is lost), the commits it added are counted, the verdict is given, and
+     * the worktree is removed, or kept when it still holds something uncommitted.
+     */
+    async finish() {
+        const { settings } = this.ctx;
+        const task = this.task;
+        const notes = [];
+        let worktree = null;
+        try {
+            worktree = this.worktree ? await this.worktree.catch(() => null) : null;
+            if (worktree)
+                notes.push(...(await this.secureWork(worktree)));
+            let verdict = this.problem ?? judge(this.outcome, 'agent', settings);
+            // Work that is not where it should be fails the task, whether or not its branch has any.
+            if (verdict.status === 'completed' && notes.some((note) => note.startsWith('!'))) {
+                verdict = { status: 'failed', error: null };
+            }
+            if (verdict.status === 'completed' && task.commits === 0) {
+                verdict = {
+                    status: 'no-changes',
+                    error: 'the agent exited 0 but made no commit and left no change'
+                };
+            }
+            const text = [verdict.error, ...notes.map((note) => note.replace(/^!/, ''))]
+                .filter(Boolean)
+                .join('; ');
+            this.end(verdict.status, text || null);
+        }
+        catch (error) {
+            this.end('failed', error.message);
+        }
+        if (worktree)
+            await this.release(worktree);
+        this.report();
+    }
+    /** A task that never started: its prepared worktree and its empty branch go. */
+    async discard() {
+        if (!this.worktree)
+            return;
+        const worktree = await this.worktree.catch(() => null);
+        if (!worktree)
+            return;
+        try {
+            await this.ctx.worktrees.remove(worktree.path);
+            await this.deleteBranchIfEmpty(worktree);
+        }
+        catch (error) {
+            this.ctx.logger.warning(`Could not remove the unused worktree ${worktree.path}: ${error.message}`);
+        }
+    }
+    async makeWorktree() {
+        const { settings, worktrees, events } = this.ctx;
+        const startPoint = await this.baseTip.current();
+        const worktree = await worktrees.create({
+            branch: this.task.branch,
+            path: this.task.worktree,
+            startPoint,
+            baseBranch: settings.baseBranch,
+            removeOnDispose: settings.cleanup,
+            reason: `priority ${this.task.priority} in progress`
+        });
+        this.task.worktree = worktree.path;
+        events.worktreeCreated?.(this.task.priority, worktree.path, worktree.branch);
+        const copied = await worktrees.copyFiles(settings.repo, worktree.path, settings.worktreeFiles);
+        if (copied.length)
+            this.say(`copied ${copied.join(', ')}`);
+        return worktree;
+    }
+    /** The prepared worktree moved to base's current tip, or made anew when it cannot be. */
+    async current(worktree) {
+        const tip = await this.baseTip.current();
+        const from = worktree.startPoint;
+        if (tip !== from && !(await this.ctx.worktrees.advance(worktree, tip))) {
+            await this.ctx.worktrees.remove(worktree.path);
+            this.worktree = this.makeWorktree();
+            worktree = await this.worktree;
+        }
+        this.say(`worktree ${worktree.path} on ${worktree.branch} from ${this.ctx.settings.baseBranch} ${worktree.startPoint.slice(0, 12)}`);
+        return worktree;
+    }
+    /**
+     * Commits what the agent left (auto-commit) and counts its commits. Returns notes for the
+     * task's error; a note starting with "!" means the work is not where it should be.
+     */
+    async secureWork(worktree) {
+        const { settings, identity } = this.ctx;
+        const task = this.task;
+        const notes = [];
+        if (!(0,external_node_fs_namespaceObject.existsSync)(worktree.path)) {
+            // Its commits are on its branch all the same (refs live in the repository).
+            task.commits = await this.countCommits(worktree);
+            const kept = task.commits ? `; its ${task.commits} commit(s) are kept on ${task.branch}` : '';
+            return [`!the agent deleted its worktree ${worktree.path}${kept}`];
+        }
+        const head = (await worktree.git.exec(['symbolic-ref', '-q', 'HEAD'], { okExitCodes: [1] })).stdout.trim();
+        const dirty = (await worktree.git.run(['status', '--porcelain'])) !== '';
+        if (dirty && settings.autoCommit && head) {
+            const clean = this.outcome?.exitCode === 0 && !this.problem;
+            const message = clean
+                ? `PRIORITY ${task.priority}: changes the agent left uncommitted`
+                : `WIP PRIORITY ${task.priority}: uncommitted changes saved after the agent stopped (${this.problem?.status ?? judge(this.outcome, 'agent', settings).status})`;
+            try {
+                await worktree.git.run(['add', '-A']);
+                await worktree.git.run(['commit', '--no-verify', '--quiet', '-m', message], {
+                    env: identity
+                });
+                this.say('auto-committed the changes the agent left');
+                if (!clean)
+                    notes.push(`its uncommitted changes were saved in a commit on ${head.replace('refs/heads/', '')}`);
+            }
+            catch (error) {
+                this.ctx.worktrees.keep(worktree.path);
+                notes.push(`!auto-commit failed (${error.message.split('\n')[0]}); the changes are kept in ${worktree.path}`);
+            }
+        }
+        else if (dirty) {
+            // Removing the worktree would throw its changes away: keep it and say so.
+            this.ctx.worktrees.keep(worktree.path);
+            notes.push(head
+                ? `uncommitted changes kept in ${worktree.path} (auto-commit is off)`
+                : `!uncommitted changes on a detached HEAD kept in ${worktree.path}`);
+        }
+        if (head !== `refs/heads/${task.branch}`) {
+            // Commits on a detached HEAD are reachable only through the worktree: keep it.
+            if (!head)
+                this.ctx.worktrees.keep(worktree.path);
+            notes.push(`!the agent left its worktree on ${head ? `branch ${head.replace('refs/heads/', '')}` : `a detached HEAD (worktree kept: ${worktree.path})`} instead of ${task.branch}`);
+        }
+        task.commits = await this.countCommits(worktree);
+        return notes;
+    }
+    /** Commits on the task's branch that are neither in base nor in its start point. */
+    async countCommits(worktree) {
+        const text = await this.ctx.git.run([
+            'rev-list',
+            '--count',
+            `refs/heads/${this.task.branch}`,
+            `^refs/heads/${this.ctx.settings.baseBranch}`,
+            `^${worktree.startPoint}`,
+            '--'
+        ]);
+        return Number(text);
+    }
+    async release(worktree) {
+        const { settings, worktrees, logger } = this.ctx;
+        try {
+            await worktrees.release(worktree.path, settings.cleanup);
+            if (settings.cleanup && !worktrees.isKept(worktree.path) && this.task.commits === 0) {
+                await this.deleteBranchIfEmpty(worktree);
+            }
+        }
+        catch (error) {
+            logger.warning(`${this.prefix} could not remove the worktree ${worktree.path}: ${error.message}`);
+        }
+    }
+    /** The branch this run made, when it holds nothing beyond where it started: it goes too. */
+    async deleteBranchIfEmpty(worktree) {
+        const ref = `refs/heads/${worktree.branch}`;
+        const tip = await this.ctx.git.resolveCommit(ref);
+        if (!tip || tip !== worktree.startPoint)
+            return;
+        await this.ctx.git.exec(['update-ref', '-d', ref, tip], { okExitCodes: [1, 128] });
+    }
+    end(status, error) {
+        const ended = Date.now();
+        const task = this.task;
+        task.status = status;
+        task.error = error;
+        task.exit_code = this.outcome?.exitCode ?? null;
+        task.ended_at = new Date(ended).toISOString();
+        task.duration_ms = this.started ? ended - this.started : 0;
+    }
+    /** One log group per task when it ends: its verdict in the title, its output's tail inside. */
+    report() {
+        const task = this.task;
+        const seconds = (task.duration_ms / 1000).toFixed(1);
+        const commits = `${task.commits} commit${task.commits === 1 ? '' : 's'}`;
+        const title = `Priority ${task.priority}: ${task.status}, ${commits}, ${seconds} s`;
+        const body = [
+            ...(this.outcome?.tail ?? []).map((line) => `${this.prefix} ${line}`),
+            ...(task.error ? [`${this.prefix} ${task.status}: ${task.error}`] : []),
+            ...(task.log_file ? [`${this.prefix} full log: ${task.log_file}`] : [])
+        ];
+        this.ctx.logger.group(title, body.join('\n'));
+    }
+    say(message) {
+        this.ctx.logger.info(`${this.prefix} ${message}`);
+    }
+}
+/**
+ * One priority on its own, all phases in a row (the scheduler of the run stage overlaps them
+ * across tasks instead).
+ */
+async function runTask(task, ctx) {
+    const run = new TaskRun(task, ctx);
+    await run.execute();
+    await run.finish();
+    return task;
+}
+/** A function that does its work on the first call only. */
+function once(work) {
+    let done = false;
+    return () => {
+        if (done)
+            return;
+        done = true;
+        work();
+    };
+}
+function judge(outcome, what, settings) {
+    if (outcome.cancelled) {
+        return { status: 'cancelled', error: `the run was cancelled; the ${what} was stopped` };
+    }
+    if (outcome.timedOut) {
+        const minutes = +(settings.taskTimeoutMs / 60_000).toFixed(2);
+        return {
+            status: 'timed-out',
+            error: `the ${what} ran past task-timeout-minutes (${minutes}) and was stopped`
+        };
+    }
+    if (outcome.exitCode !== 0) {
+        const how = outcome.signal
+            ? `was killed by ${outcome.signal}`
+            : `exited with status ${outcome.exitCode}`;
+        const last = outcome.tail.filter((line) => line.trim()).at(-1);
+        return {
+            status: 'failed',
+            error: `the ${what} ${how}${last ? `: ${last.trim().slice(0, 200)}` : ''}`
+        };
+    }
+    return { status: 'completed', error: null };
+}
+
+;// CONCATENATED MODULE: ./src/report/result.ts
+/** The contract's merge_results text for one task. */
+function mergeResultText(task) {
+    switch (task.merge) {
+        case 'merged':
+            return 'merged successfully';
+        case 'conflict':
+            return `merge conflict: ${task.conflict_files.join(', ')}`;
+        case 'failed':
+            return `merge failed: ${task.error ?? 'unknown error'}`;
+        default:
+            return task.status === 'completed'
+                ? 'not merged (merge is off)'
+                : `not merged: ${task.status}`;
+    }
+}
+/** The result JSON of the contract, from the tasks as they ended. */
+function buildResult(settings, separation, tasks, began, warnings = []) {
+    const total = Date.now() - began;
+    const sum = tasks.reduce((acc, task) => acc + task.duration_ms, 0);
+    return {
+        success: tasks.length > 0 && tasks.every((task) => task.merge === 'merged'),
+        mode: settings.mode,
+        base_branch: settings.baseBranch,
+        priorities_requested: settings.priorities,
+        priorities_executed: tasks
+            .filter((task) => task.started_at !== null)
+            .map((task) => task.priority),
+        separation,
+        tasks,
+        merge_results: Object.fromEntries(tasks.map((task) => [String(task.priority), mergeResultText(task)])),
+        timings: {
+            total_ms: total,
+            sum_of_tasks_ms: sum,
+            speedup: total > 0 ? Math.round((sum / total) * 100) / 100 : 0
+        },
+        warnings
+    };
+}
+/** A step output is at most 1 MB; the `result` output is kept under this. */
+const RESULT_OUTPUT_LIMIT_BYTES = (/* unused pure expression or super */ null && (1_000_000 - 16_384));
+function clip(text, max) {
+    return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
+}
+function clipList(list, max) {
+    return list.length <= max ? list : [...list.slice(0, max), `… (${list.length - max} more)`];
+}
+/** The result with long texts and path lists shortened, field names and types unchanged. */
+function shortened(result, errorChars, listLength) {
+    const clipMap = (map) => Object.fromEntries(Object.entries(map).map(([key, list]) => [key, clipList(list, listLength)]));
+    return {
+        ...result,
+        separation: {
+            ...result.separation,
+            conflicts: clipMap(result.separation.conflicts),
+            task_file_map: clipMap(result.separation.task_file_map)
+        },
+        tasks: result.tasks.map((task) => ({
+            ...task,
+            error: task.error === null ? null : clip(task.error, errorChars),
+            conflict_files: clipList(task.conflict_files, listLength)
+        })),
+        merge_results: Object.fromEntries(Object.entries(result.merge_results).map(([key, text]) => [key, clip(text, errorChars)])),
+        warnings: [
+            ...result.warnings.map((warning) => clip(warning, errorChars)),
+            'The result was shortened to fit the 1 MB limit of a step output: errors and path lists are cut; the log files hold the rest.'
+        ]
+    };
+}
+/**
+ * The `result` output: the result JSON, shortened (errors, then path lists) only when it
+ * would pass the 1 MB limit of a step output, so that the output is never lost.
+ */
+function resultJson(result, limitBytes = RESULT_OUTPUT_LIMIT_BYTES) {
+    const whole = JSON.stringify(result);
+    if (Buffer.byteLength(whole) <= limitBytes)
+        return whole;
+    for (const [errorChars, listLength] of [
+        [2000, 200],
+        [300, 50],
+        [80, 10],
+        [0, 0]
+    ]) {
+        const text = JSON.stringify(shortened(result, errorChars, listLength));
+        if (Buffer.byteLength(text) <= limitBytes)
+            return text;
+    }
+    return JSON.stringify({
+        ...shortened(result, 0, 0),
+        tasks: [],
+        warnings: ['The result was too large for a step output.']
+    });
+}
+/** Outcomes that count as failed in the outputs (and make the exit status 1). */
+const FAILED_STATUSES = new Set(['failed', 'timed-out', 'cancelled', 'no-changes']);
+/**
+ * The outputs of the contract: `result`, and comma-separated priority IDs in input order.
+ * After a run every priority is in exactly one of merged, failed, conflicted, skipped,
+ * except one that completed with `merge: false`: `completed` lists every priority whose
+ * agent completed with commits, merged or not (the branches worth looking at).
+ */
+function resultOutputs(result) {
+    const ids = (keep) => result.tasks
+        .filter(keep)
+        .map((task) => task.priority)
+        .join(',');
+    return {
+        result: resultJson(result),
+        merged: ids((task) => task.merge === 'merged'),
+        failed: ids((task) => FAILED_STATUSES.has(task.status) || task.merge === 'failed'),
+        conflicted: ids((task) => task.merge === 'conflict'),
+        skipped: ids((task) => task.status === 'skipped'),
+        completed: ids((task) => task.status === 'completed')
+    };
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/engine/run-lock.ts
+
+
+
+
+/**
+ * One run at a time per repository: two runs merging into the same base would interleave.
+ * The lock is a file in the repository's common git folder, created exclusively; a lock whose
+ * process is gone (a killed run) is taken over, since its leftovers are recovered anyway.
+ */
+async function acquireRunLock(git, logger) {
+    const commonDir = (0,external_node_path_namespaceObject.resolve)(git.cwd, await git.run(['rev-parse', '--git-common-dir']));
+    const path = (0,external_node_path_namespaceObject.join)(commonDir, 'parallel-worktree.lock');
+    const me = { pid: process.pid, host: (0,external_node_os_namespaceObject.hostname)(), started: new Date().toISOString() };
+    for (let attempt = 0; attempt < 2; attempt++) {
+        try {
+            const file = await (0,promises_namespaceObject.open)(path, 'wx');
+            await file.writeFile(JSON.stringify(me));
+            await file.close();
+            return { [Symbol.asyncDispose]: () => (0,promises_namespaceObject.rm)(path, { force: true }) };
+        }
+        catch (error) {
+            if (error.code !== 'EEXIST')
+                throw error;
+            const owner = await readOwner(path);
+            if (owner && run_lock_isAlive(owner)) {
+                throw new InputError(`another parallel-worktree run (pid ${owner.pid}, started ${owner.started}) is working on this repository; wait for it to end, or remove ${path} if it is gone`);
+            }
+            logger.warning(`Taking over the lock of a run that is gone (${owner ? `pid ${owner.pid}` : 'unreadable lock'})`);
+            await (0,promises_namespaceObject.rm)(path, { force: true });
+        }
+    }
+    throw new InputError(`could not take the run lock ${path}`);
+}
+async function readOwner(path) {
+    try {
+        return JSON.parse(await (0,promises_namespaceObject.readFile)(path, 'utf8'));
+    }
+    catch {
+        return null;
+    }
+}
+function run_lock_isAlive(owner) {
+    if (owner.host !== (0,external_node_os_namespaceObject.hostname)())
+        return true; // cannot tell: assume it is alive
+    try {
+        process.kill(owner.pid, 0);
+        return true;
+    }
+    catch (error) {
+        return error.code === 'EPERM';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/run/leftover-cleanup.ts
+
+
+
+
+
+/**
+ * After a run that did not finish (cancelled job, killed coordinator): stop every agent tree
+ * it recorded, save what each worktree holds uncommitted in a commit on its branch, remove
+ * the worktrees. Branches with commits are kept. Problems are warnings: cleanup must not fail
+ * a job, and it never touches what it cannot tell is the run's own.
+ */
+async function cleanupLeftovers(leftovers, logger, graceMs = 5000) {
+    const paths = leftovers.worktrees.map((worktree) => realPath(worktree.path));
+    const groups = leftovers.pids.filter((pid) => ownedGroup(pid, paths));
+    if (groups.length)
+        logger.info(`Stopping ${groups.length} agent process tree(s) of the run`);
+    await stopGroups(groups, graceMs);
+    const git = new GitCommandManager(leftovers.repo);
+    const manager = new WorktreeManager(git, logger);
+    const identity = await git.identityEnv().catch(() => ({}));
+    const [main, ...others] = await listWorktrees(git);
+    const registered = new Set(others.map((entry) => realPath(entry.path)));
+    for (const worktree of leftovers.worktrees) {
+        const path = realPath(worktree.path);
+        try {
+            if (path === realPath(main.path))
+                continue;
+            if (!registered.has(path)) {
+                // Already gone, or never a worktree of this repository: nothing of ours to save there.
+                await dropEmptyBranch(git, worktree.branch, leftovers.baseBranch, logger);
+                continue;
+            }
+            if (await isDirectory(path)) {
+                const here = git.at(path);
+                const head = (await here.exec(['symbolic-ref', '-q', 'HEAD'], { okExitCodes: [1] })).stdout.trim();
+                if (await here.run(['status', '--porcelain'])) {
+                    if (leftovers.autoCommit === false || !head) {
+                        logger.warning(`Kept the worktree ${path}: it holds uncommitted changes${head ? ' and auto-commit is off' : ' on a detached HEAD'}`);
+                        continue;
+                    }
+                    await here.run(['add', '-A']);
+                    await here.run([
+                        'commit',
+                        '--no-verify',
+                        '--quiet',
+                        '-m',
+                        `WIP PRIORITY ${worktree.priority}: uncommitted changes saved after the run was stopped`
+                    ], { env: identity });
+                    logger.info(`Saved the uncommitted work of priority ${worktree.priority} on ${head.replace('refs/heads/', '')}`);
+                }
+                if (!head &&
+                    Number(await here.run(['rev-list', '--count', 'HEAD', '--not', '--branches']))) {
+                    logger.warning(`Kept the worktree ${path}: its detached HEAD holds commits no branch has`);
+                    continue;
+                }
+            }
+            await manager.remove(path);
+            logger.info(`Removed the worktree ${path}`);
+            await dropEmptyBranch(git, worktree.branch, leftovers.baseBranch, logger);
+        }
+        catch (error) {
+            logger.warning(`Could not clean up ${path}: ${error.message}`);
+        }
+    }
+    await git.exec(['worktree', 'prune']).catch(() => undefined);
+}
+/** Deletes the run's branch when every commit on it is in base; says so when it is kept. */
+async function dropEmptyBranch(git, branch, baseBranch, logger) {
+    const ref = `refs/heads/${branch}`;
+    const tip = await git.resolveCommit(ref);
+    if (!tip)
+        return;
+    if (!baseBranch || !(await git.branchExists(baseBranch))) {
+        logger.info(`Kept the branch ${branch}`);
+        return;
+    }
+    const unique = Number(await git.run(['rev-list', '--count', tip, `^refs/heads/${baseBranch}`, '--']));
+    if (unique > 0) {
+        logger.info(`Kept the branch ${branch}: ${unique} commit(s) not in ${baseBranch}`);
+        return;
+    }
+    const deleted = await git.exec(['update-ref', '-d', ref, tip], { okExitCodes: [1, 128] });
+    if (deleted.exitCode === 0)
+        logger.info(`Deleted the branch ${branch}: it held nothing new`);
+}
+/**
+ * True when the group `pgid` is alive and belongs to the run: one of its processes was given
+ * one of the run's worktrees (WORKTREE_PATH) or works in one. A pid recorded long ago may
+ * have been reused by a stranger; that one is left alone. Where processes cannot be
+ * inspected (no /proc), a living group is trusted.
+ */
+function ownedGroup(pgid, worktreePaths) {
+    if (!isSignallablePid(pgid))
+        return false;
+    const members = treeMembers(pgid);
+    if (members.length === 0)
+        return false;
+    if (process.platform !== 'linux')
+        return true;
+    return members.some((pid) => worksIn(pid, worktreePaths));
+}
+function worksIn(pid, worktreePaths) {
+    const inside = (path) => worktreePaths.some((root) => path === root || path.startsWith(`${root}/`));
+    try {
+        const cwd = (0,external_node_fs_namespaceObject.readlinkSync)(`/proc/${pid}/cwd`).replace(/ \(deleted\)$/, '');
+        if (inside(cwd))
+            return true;
+    }
+    catch {
+        // Not ours to read.
+    }
+    try {
+        const environ = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/environ`, 'utf8').split('\0');
+        const given = environ.find((entry) => entry.startsWith('WORKTREE_PATH='));
+        return given !== undefined && inside(realPath(given.slice('WORKTREE_PATH='.length)));
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * The process groups of living agents that were given one of these worktrees (WORKTREE_PATH
+ * in their environment, which their children inherit): the agents of a run that died. A
+ * process that merely works there (a user's shell) is not one of them. Linux only (/proc);
+ * elsewhere none are found.
+ */
+function agentGroupsIn(worktreePaths) {
+    if (process.platform !== 'linux' || worktreePaths.length === 0)
+        return [];
+    const groups = new Set();
+    for (const row of processTable()) {
+        if (row.zombie || !isSignallablePid(row.pgid))
+            continue;
+        const given = givenWorktree(row.pid);
+        if (given && worktreePaths.some((root) => given === root || given.startsWith(`${root}/`))) {
+            groups.add(row.pgid);
+        }
+    }
+    return [...groups];
+}
+function givenWorktree(pid) {
+    try {
+        const environ = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/environ`, 'utf8').split('\0');
+        const given = environ.find((entry) => entry.startsWith('WORKTREE_PATH='));
+        return given ? realPath(given.slice('WORKTREE_PATH='.length)) : null;
+    }
+    catch {
+        return null;
+    }
+}
+/** TERM to each process tree, KILL to what is left of them after the grace time. */
+async function stopGroups(pids, graceMs) {
+    const living = pids.filter(isSignallablePid);
+    const members = new Set(living.flatMap((pid) => treeMembers(pid)));
+    if (members.size === 0)
+        return;
+    for (const pid of living)
+        signalTree(pid, 'SIGTERM');
+    const until = Date.now() + graceMs;
+    const anyAlive = () => [...members].some(isAlive) || living.some((pid) => treeMembers(pid).length > 0);
+    while (anyAlive() && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 100));
+    for (const pid of living) {
+        signalGroup(pid, 'SIGKILL');
+        signalTree(pid, 'SIGKILL');
+    }
+    for (const pid of members)
+        if (isAlive(pid))
+            signalTree(pid, 'SIGKILL');
+}
+async function isDirectory(path) {
+    return (0,promises_namespaceObject.stat)(path).then((info) => info.isDirectory(), () => false);
+}
+
+;// CONCATENATED MODULE: ./src/engine/abandoned-runs.ts
+
+
+/**
+ * Cleans up after runs that died without cleaning up (the coordinator killed with SIGKILL,
+ * the machine lost), as the action's post step would: their agents stopped, what each of
+ * their worktrees holds uncommitted saved in a commit on its branch, the worktrees removed,
+ * branches with commits kept. Called with the run lock held: a worktree this tool locked
+ * while no run of it holds the repository belongs to a run that is gone.
+ */
+async function recoverAbandonedWorktrees(git, baseBranch, logger) {
+    const abandoned = (await listWorktrees(git))
+        .slice(1)
+        .filter((entry) => entry.locked && entry.lockReason?.startsWith(LOCK_REASON_PREFIX));
+    if (abandoned.length === 0)
+        return;
+    logger.warning(`Found ${abandoned.length} worktree(s) of an earlier run that did not finish (${abandoned.map((entry) => entry.path).join(', ')}): stopping its agents, saving their work on their branches, removing the worktrees`);
+    const worktrees = abandoned.map((entry) => ({
+        path: entry.path,
+        branch: entry.branch ?? '',
+        priority: Number(/priority (\d+)/.exec(entry.lockReason ?? '')?.[1] ?? 0)
+    }));
+    const pids = agentGroupsIn(worktrees.map((worktree) => worktree.path));
+    await cleanupLeftovers({ repo: git.cwd, worktrees, pids, baseBranch }, logger);
+}
+
 ;// CONCATENATED MODULE: ./src/engine/preflight.ts
+
+
+
 
 
 /** merge-tree --write-tree, which every merge here is made with, came in git 2.38. */
 const MIN_GIT = [2, 38];
 /**
- * The checks that refuse a run before anything is touched (exit 2): git recent enough,
- * a repository, a base branch. Returns the manager for the repository's top level.
+ * The checks that refuse a run before anything is touched (exit 2): git recent enough, a
+ * repository, a base branch. A fresh CI checkout often has the base only as origin/<base>:
+ * modes that change the repository create the local branch from it; plan mode reads origin's.
  */
-async function preflight(repo, baseBranch, env = process.env) {
-    const probe = new GitCommandManager(repo, env);
+async function preflight(repo, baseBranch, options) {
+    if (!(0,external_node_fs_namespaceObject.existsSync)(repo))
+        throw new InputError(`${repo} does not exist`);
+    const probe = new GitCommandManager(repo, options.env ?? process.env);
     let version;
     try {
         version = await probe.version();
@@ -3776,15 +5688,522 @@ async function preflight(repo, baseBranch, env = process.env) {
     if (!top)
         throw new InputError(`${repo} is not inside a git work tree`);
     const git = probe.at(top);
-    if (!(await git.branchExists(baseBranch))) {
-        throw new InputError(`base-branch: the branch "${baseBranch}" does not exist in ${top}; create it (git branch ${baseBranch}) or fetch it`);
+    const local = `refs/heads/${baseBranch}`;
+    if (await git.resolveCommit(local))
+        return { git, baseRef: local };
+    const remote = `refs/remotes/origin/${baseBranch}`;
+    const remoteTip = await git.resolveCommit(remote);
+    if (!remoteTip) {
+        throw new InputError(`base-branch: the branch "${baseBranch}" exists neither in ${top} nor as origin/${baseBranch}; create it (git branch ${baseBranch}) or fetch it (actions/checkout with fetch-depth: 0)`);
     }
-    return git;
+    if (!options.createBase)
+        return { git, baseRef: remote };
+    await git.run(['branch', '--no-track', baseBranch, remoteTip]);
+    options.logger?.info(`Created the local branch ${baseBranch} from origin/${baseBranch}`);
+    return { git, baseRef: local };
+}
+async function openForChanges(settings, options) {
+    const { git } = await preflight(settings.repo, settings.baseBranch, {
+        env: options.env,
+        createBase: true,
+        logger: options.logger
+    });
+    const lock = await acquireRunLock(git, options.logger);
+    await recoverAbandonedWorktrees(git, settings.baseBranch, options.logger);
+    return { git, [Symbol.asyncDispose]: () => lock[Symbol.asyncDispose]() };
 }
 
-;// CONCATENATED MODULE: ./src/engine/run-engine.ts
+;// CONCATENATED MODULE: ./src/run/progress.ts
+const DEFAULT_PROGRESS_INTERVAL_MS = 30_000;
+/** `12:05`, or `1:02:05` past an hour. */
+function formatElapsed(ms) {
+    const total = Math.floor(ms / 1000);
+    const hours = Math.floor(total / 3600);
+    const minutes = Math.floor((total % 3600) / 60);
+    const seconds = String(total % 60).padStart(2, '0');
+    return hours > 0
+        ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}`
+        : `${minutes}:${seconds}`;
+}
+/** One line on where the run stands: running, queued, done, elapsed, and what holds a start. */
+function progressLine(state, total, elapsedMs) {
+    const running = [...state.running, ...state.finishing].sort((a, b) => a - b);
+    const parts = [
+        `${running.length} running${running.length ? ` (${running.join(', ')})` : ''}`,
+        `${state.waiting.length} queued`,
+        `${state.done.length} of ${total} done`
+    ];
+    const held = state.held ? `; next start held: ${state.held}` : '';
+    return `Progress ${formatElapsed(elapsedMs)}: ${parts.join(', ')}${held}`;
+}
+/**
+ * Prints the progress line at a steady pace (every intervalMs; 0 turns it off), so that a
+ * long quiet run still shows it is alive. The timer never keeps the process alive.
+ */
+function startProgress(state, total, logger, intervalMs = DEFAULT_PROGRESS_INTERVAL_MS, began = Date.now()) {
+    if (intervalMs <= 0)
+        return { stop: () => { } };
+    const timer = setInterval(() => logger.info(progressLine(state, total, Date.now() - began)), intervalMs);
+    timer.unref();
+    return { stop: () => clearInterval(timer) };
+}
+
+// EXTERNAL MODULE: ./node_modules/systeminformation/lib/index.js
+var lib = __nccwpck_require__(754);
+var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
+;// CONCATENATED MODULE: ./src/inputs/input-definitions.ts
+/**
+ * Every input of the action, with its default: the one list the action, the CLI and the
+ * validation read (a test checks action.yml against it).
+ */
+const INPUT_DEFAULTS = {
+    mode: 'run',
+    priorities: '',
+    'base-branch': 'roadmap',
+    'agent-command': 'poetry run code-developer --priority={priority}',
+    'max-parallel': '2',
+    separation: 'waves',
+    'specs-dir': 'docs/architecture/specs',
+    'roadmap-file': 'docs/roadmap/ROADMAP.md',
+    'branch-template': 'feature/us-{priority:03d}',
+    'worktree-dir': '..',
+    'worktree-files': '',
+    'setup-command': '',
+    'task-timeout-minutes': '60',
+    'max-cpu-percent': '80',
+    'max-memory-percent': '80',
+    'auto-commit': 'true',
+    merge: 'true',
+    push: 'false',
+    cleanup: 'true',
+    'pr-comment': 'true',
+    'pr-number': '',
+    'github-token': '',
+    'log-dir': '',
+    'results-dir': ''
+};
+const INPUT_NAMES = Object.keys(INPUT_DEFAULTS);
+
+;// CONCATENATED MODULE: ./src/inputs/settings.ts
 
 
+
+
+
+
+const MODES = ['run', 'plan', 'task', 'merge'];
+const SEPARATIONS = ['strict', 'waves', 'off'];
+const MAX_PARALLEL = 32;
+/** setTimeout overflows past 24.8 days; a week is already far beyond any agent run. */
+const MAX_TIMEOUT_MINUTES = 7 * 24 * 60;
+/**
+ * Validates every input at once, before anything is touched: the first problem found is
+ * thrown as an InputError naming the input and the bad value.
+ */
+function parseSettings(raw, repo, env = process.env) {
+    const get = (name) => {
+        const value = raw[name];
+        return value === undefined || value.trim() === '' ? INPUT_DEFAULTS[name] : value.trim();
+    };
+    for (const [name, value] of Object.entries(raw)) {
+        if (value?.includes('\0'))
+            throw new InputError(`${name}: contains a NUL character`);
+    }
+    const mode = oneOf(get('mode'), MODES, 'mode');
+    const priorities = parsePriorities(raw.priorities ?? '');
+    const baseBranch = get('base-branch');
+    assertBranchName(baseBranch, 'base-branch');
+    const branchTemplate = get('branch-template');
+    validateBranchTemplate(branchTemplate, priorities);
+    const agentCommand = get('agent-command');
+    return {
+        mode,
+        repo,
+        priorities,
+        baseBranch,
+        agentCommand,
+        maxParallel: parseMaxParallel(get('max-parallel')),
+        separation: oneOf(get('separation'), SEPARATIONS, 'separation'),
+        specsDir: repoPath(get('specs-dir'), 'specs-dir'),
+        roadmapFile: repoPath(get('roadmap-file'), 'roadmap-file'),
+        branchTemplate,
+        worktreeDir: plainPath(get('worktree-dir'), 'worktree-dir'),
+        worktreeFiles: parseWorktreeFiles(raw['worktree-files'] ?? ''),
+        setupCommand: (raw['setup-command'] ?? '').trim(),
+        taskTimeoutMs: timeoutMs(parseNumber(get('task-timeout-minutes'), 'task-timeout-minutes', 0, MAX_TIMEOUT_MINUTES)),
+        maxCpuPercent: parseNumber(get('max-cpu-percent'), 'max-cpu-percent', 1, 100),
+        maxMemoryPercent: parseNumber(get('max-memory-percent'), 'max-memory-percent', 1, 100),
+        autoCommit: parseBoolean(get('auto-commit'), 'auto-commit'),
+        merge: parseBoolean(get('merge'), 'merge'),
+        push: parseBoolean(get('push'), 'push'),
+        cleanup: parseBoolean(get('cleanup'), 'cleanup'),
+        prComment: parseBoolean(get('pr-comment'), 'pr-comment'),
+        prNumber: parsePrNumber(raw['pr-number'] ?? ''),
+        githubToken: (raw['github-token'] ?? '').trim(),
+        logDir: (raw['log-dir'] ?? '').trim()
+            ? plainPath((raw['log-dir'] ?? '').trim(), 'log-dir')
+            : defaultLogDir(env),
+        resultsDir: (raw['results-dir'] ?? '').trim()
+            ? plainPath((raw['results-dir'] ?? '').trim(), 'results-dir')
+            : (0,external_node_path_namespaceObject.join)(env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'parallel-worktree-results')
+    };
+}
+/** Minutes to ms; a timeout too small to count in ms is 1 ms, never 0 (which means none). */
+function timeoutMs(minutes) {
+    return minutes > 0 ? Math.max(1, Math.round(minutes * 60_000)) : 0;
+}
+function defaultLogDir(env) {
+    const runId = env.GITHUB_RUN_ID
+        ? `${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? '1'}`
+        : new Date().toISOString().replace(/[:.]/g, '-');
+    return (0,external_node_path_namespaceObject.join)(env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'parallel-worktree-logs', runId);
+}
+function oneOf(value, allowed, name) {
+    if (allowed.includes(value))
+        return value;
+    throw new InputError(`${name}: "${shorten(value)}" is not one of ${allowed.join(', ')}`);
+}
+function parseNumber(text, name, min, max) {
+    const value = /^[0-9]+(\.[0-9]+)?$/.test(text) ? Number(text) : NaN;
+    if (!Number.isFinite(value) || value < min || value > max) {
+        throw new InputError(`${name}: "${shorten(text)}" is not a number from ${min} to ${max}`);
+    }
+    return value;
+}
+function parseMaxParallel(text) {
+    if (text === 'auto')
+        return 'auto';
+    if (!/^[0-9]+$/.test(text) || Number(text) < 1 || Number(text) > MAX_PARALLEL) {
+        throw new InputError(`max-parallel: "${shorten(text)}" is not a whole number from 1 to ${MAX_PARALLEL}, or auto`);
+    }
+    return Number(text);
+}
+/** The YAML 1.2 core schema's booleans, as @actions/core's getBooleanInput accepts them. */
+function parseBoolean(text, name) {
+    if (['true', 'True', 'TRUE'].includes(text))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(text))
+        return false;
+    throw new InputError(`${name}: "${shorten(text)}" is not true or false`);
+}
+function parsePrNumber(text) {
+    const value = text.trim();
+    if (!value)
+        return null;
+    if (!/^[0-9]+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
+        throw new InputError(`pr-number: "${shorten(value)}" is not a pull request or issue number`);
+    }
+    return Number(value);
+}
+function plainPath(text, name) {
+    if (/[\r\n]/.test(text))
+        throw new InputError(`${name}: "${shorten(text)}" spans several lines`);
+    return text;
+}
+/** A path inside the repository: relative, without `..` escapes. */
+function repoPath(text, name) {
+    plainPath(text, name);
+    const normalised = text.replace(/\\/g, '/').replace(/\/+$/, '');
+    // Judged after backslashes became slashes: `\etc\passwd` is `/etc/passwd`.
+    if ((0,external_node_path_namespaceObject.isAbsolute)(text) ||
+        normalised.startsWith('/') ||
+        /^[A-Za-z]:/.test(text) ||
+        normalised.split('/').includes('..')) {
+        throw new InputError(`${name}: "${shorten(text)}" must be a path inside the repository`);
+    }
+    return normalised.replace(/^\.\//, '');
+}
+function parseWorktreeFiles(text) {
+    const globs = text
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line && !line.startsWith('#'));
+    for (const glob of globs)
+        repoPath(glob, 'worktree-files');
+    return globs;
+}
+
+;// CONCATENATED MODULE: ./src/run/resource-monitor.ts
+
+
+
+
+/**
+ * Samples the machine through systeminformation. Its currentLoad measures CPU use since its
+ * previous call; its first call primes the counters and answers only 500 ms later. So the
+ * first sample here gives memory at once and CPU as unknown, while the priming runs in the
+ * background; every later sample gets CPU use since the one before.
+ */
+function systemSampler() {
+    let priming = null;
+    return async () => {
+        const memory = await lib_default().mem();
+        const memoryPercent = memory.total > 0 ? ((memory.total - memory.available) / memory.total) * 100 : 0;
+        if (!priming) {
+            priming = lib_default().currentLoad().catch(() => undefined);
+            return { cpuPercent: null, memoryPercent };
+        }
+        await priming;
+        const load = await lib_default().currentLoad();
+        return {
+            cpuPercent: Number.isFinite(load.currentLoad) ? load.currentLoad : null,
+            memoryPercent
+        };
+    };
+}
+/** Why a new agent may not start now, or null when it may. */
+function resourceVerdict(sample, limits) {
+    if (sample.cpuPercent !== null && sample.cpuPercent > limits.maxCpuPercent) {
+        return `CPU at ${sample.cpuPercent.toFixed(0)}% (max-cpu-percent ${limits.maxCpuPercent})`;
+    }
+    if (sample.memoryPercent > limits.maxMemoryPercent) {
+        return `memory in use at ${sample.memoryPercent.toFixed(0)}% (max-memory-percent ${limits.maxMemoryPercent})`;
+    }
+    return null;
+}
+const DEFAULT_RESOURCE_INTERVAL_MS = 2000;
+/**
+ * The gate consulted before every start (the seed's monitor never was). It samples on a
+ * steady timer in the background, so that asking it costs nothing and never delays a start:
+ * `verdict()` answers from the latest sample. The first sample is taken when the gate starts.
+ */
+class ResourceGate {
+    limits;
+    logger;
+    sampler;
+    intervalMs;
+    latest = null;
+    timer;
+    started = null;
+    waiters = [];
+    failures = 0;
+    constructor(limits, logger, sampler = systemSampler(), intervalMs = DEFAULT_RESOURCE_INTERVAL_MS) {
+        this.limits = limits;
+        this.logger = logger;
+        this.sampler = sampler;
+        this.intervalMs = intervalMs;
+    }
+    /** Takes the first sample, then keeps sampling every intervalMs until stop(). */
+    start() {
+        this.started ??= this.sample().then(() => this.schedule());
+        return this.started;
+    }
+    stop() {
+        clearTimeout(this.timer);
+        this.timer = undefined;
+        this.started = Promise.resolve();
+        this.wake();
+    }
+    /** The last sample taken, or null before the first. */
+    get sampleNow() {
+        return this.latest;
+    }
+    /** Why a start must wait now (from the latest sample), or null when it may go ahead. */
+    verdict() {
+        return this.latest ? resourceVerdict(this.latest, this.limits) : null;
+    }
+    /** Starts the gate if needed and answers as verdict() does. */
+    async check() {
+        await this.start();
+        return this.verdict();
+    }
+    /** Resolves when the next sample has been taken (or the gate stopped). */
+    nextSample() {
+        return new Promise((resolve) => this.waiters.push(resolve));
+    }
+    schedule() {
+        if (this.started === null)
+            return;
+        this.timer = setTimeout(() => {
+            void this.sample().then(() => {
+                if (this.timer)
+                    this.schedule();
+            });
+        }, this.intervalMs);
+        this.timer.unref();
+    }
+    async sample() {
+        try {
+            this.latest = await this.sampler();
+            this.failures = 0;
+        }
+        catch (error) {
+            // A machine we cannot measure must not stop the run.
+            this.failures += 1;
+            if (this.failures === 3) {
+                this.logger.warning(`Cannot measure CPU and memory (${error.message}): starts are not held back by max-cpu-percent or max-memory-percent`);
+            }
+            this.latest = null;
+        }
+        this.wake();
+    }
+    wake() {
+        const waiters = this.waiters;
+        this.waiters = [];
+        for (const resolve of waiters)
+            resolve();
+    }
+}
+const GIB = 1024 ** 3;
+/** Memory an agent is assumed to need when max-parallel is `auto`. */
+const AUTO_MEMORY_PER_AGENT = 2 * GIB;
+/**
+ * `max-parallel: auto`: one agent per usable core (a container's CPU quota counts), and about
+ * 2 GiB of available memory per agent, from 1 to 32.
+ */
+async function autoParallelism() {
+    return (await explainAutoParallelism()).maxParallel;
+}
+async function explainAutoParallelism() {
+    const memory = await lib_default().mem();
+    const cores = usableCores();
+    const byMemory = Math.floor(memory.available / AUTO_MEMORY_PER_AGENT);
+    const maxParallel = Math.max(1, Math.min(MAX_PARALLEL, cores, byMemory));
+    return { maxParallel, cores, availableMemory: memory.available };
+}
+/** Cores this process may use: affinity, and a cgroup v2 CPU quota where there is one. */
+function usableCores() {
+    const affinity = (0,external_node_os_namespaceObject.availableParallelism)();
+    let quota = Infinity;
+    if (process.platform === 'linux') {
+        try {
+            const [max, period] = (0,external_node_fs_namespaceObject.readFileSync)('/sys/fs/cgroup/cpu.max', 'utf8').trim().split(/\s+/);
+            if (max !== 'max' && Number(period) > 0)
+                quota = Math.floor(Number(max) / Number(period));
+        }
+        catch {
+            // No cgroup v2 quota.
+        }
+    }
+    return Math.max(1, Math.min(affinity, quota));
+}
+
+;// CONCATENATED MODULE: ./src/run/scheduler.ts
+const DEFAULT_MAX_IDLE_WAIT_MS = 10 * 60_000;
+/**
+ * Starts tasks in input order as soon as the tasks they wait on have settled, keeping at most
+ * `maxParallel` running and asking the gate before each start. It wakes on events only: a
+ * task released or settled, a new resource sample while a start is held, cancellation.
+ */
+async function runSchedule(tasks, options) {
+    const { gate, signal, logger } = options;
+    const known = new Set(tasks.map((task) => task.priority));
+    const running = new Set();
+    const finishing = new Set();
+    const settled = new Set();
+    const prepared = new Set();
+    const waiting = [...tasks];
+    const ends = [];
+    const maxIdleWaitMs = options.maxIdleWaitMs ?? DEFAULT_MAX_IDLE_WAIT_MS;
+    const lookahead = options.prepare ? (options.lookahead ?? options.maxParallel) : 0;
+    const state = options.state ?? {
+        running: [],
+        finishing: [],
+        waiting: [],
+        done: [],
+        held: null
+    };
+    let notify = () => { };
+    const onAbort = () => notify();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let heldSince = null;
+    let gaveUp = null;
+    const publish = () => {
+        state.running = [...running];
+        state.finishing = [...finishing];
+        state.waiting = waiting.map((task) => task.priority);
+        state.done = [...settled];
+    };
+    const launch = (task) => {
+        waiting.splice(waiting.indexOf(task), 1);
+        running.add(task.priority);
+        let handle;
+        try {
+            const started = options.start(task.priority);
+            handle = started instanceof Promise ? { released: started, settled: started } : started;
+        }
+        catch (error) {
+            const failed = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+            handle = { released: failed, settled: failed };
+        }
+        const released = handle.released
+            .catch((error) => logger.error(`priority ${task.priority}: ${error.message}`))
+            .finally(() => {
+            running.delete(task.priority);
+            finishing.add(task.priority);
+            publish();
+            notify();
+        });
+        ends.push(Promise.allSettled([released, handle.settled]).then(() => {
+            finishing.delete(task.priority);
+            settled.add(task.priority);
+            publish();
+            notify();
+        }));
+        publish();
+    };
+    try {
+        publish();
+        while (!signal?.aborted) {
+            const changed = new Promise((resolve) => (notify = resolve));
+            const ready = waiting.filter((task) => task.after.every((priority) => settled.has(priority) || !known.has(priority)));
+            const idle = running.size === 0 && finishing.size === 0;
+            if (ready.length === 0 && idle)
+                break;
+            const next = ready[0];
+            if (next && running.size < options.maxParallel) {
+                const reason = gate ? await gate.check() : null;
+                if (signal?.aborted)
+                    break;
+                if (!reason) {
+                    if (state.held) {
+                        logger.info(`Resources are below the limits again: starting priority ${next.priority}`);
+                    }
+                    state.held = null;
+                    heldSince = null;
+                    launch(next);
+                    continue;
+                }
+                if (reason !== state.held)
+                    logger.info(`Priority ${next.priority} waits to start: ${reason}`);
+                state.held = reason;
+                heldSince ??= Date.now();
+                if (idle && Date.now() - heldSince >= maxIdleWaitMs) {
+                    gaveUp = reason;
+                    break;
+                }
+            }
+            for (const task of ready.slice(0, lookahead)) {
+                if (prepared.has(task.priority))
+                    continue;
+                prepared.add(task.priority);
+                options.prepare?.(task.priority);
+            }
+            const wakeUps = [changed];
+            const timers = [];
+            const after = (ms) => new Promise((resolve) => timers.push(setTimeout(resolve, Math.max(0, ms))));
+            if (state.held && gate) {
+                // A timer of our own keeps the process alive while only the gate's sampling runs.
+                wakeUps.push(after(gate.intervalMs));
+                if (gate.nextSample)
+                    wakeUps.push(gate.nextSample());
+                if (idle)
+                    wakeUps.push(after(maxIdleWaitMs - (Date.now() - (heldSince ?? Date.now()))));
+            }
+            await Promise.race(wakeUps);
+            for (const timer of timers)
+                clearTimeout(timer);
+        }
+    }
+    finally {
+        signal?.removeEventListener('abort', onAbort);
+    }
+    await Promise.allSettled(ends);
+    publish();
+    return { notStarted: waiting.map((task) => task.priority), gaveUp };
+}
+
+;// CONCATENATED MODULE: ./src/run/run-stage.ts
 
 
 
@@ -3793,55 +6212,1779 @@ async function preflight(repo, baseBranch, env = process.env) {
 
 const DEFAULT_KILL_GRACE_MS = 10_000;
 /**
+ * The run stage: every `pending` task of the plan through worktree, agent and verdict, at
+ * most max-parallel agents at once, each started when the priorities it waits on are done
+ * and the machine has room. Worktrees of the tasks next in line are made ahead, one at a
+ * time, while agents run; the verdict and worktree removal of a finished agent happen after
+ * its slot is freed. So a slot goes from one agent to the next without waiting on git.
+ */
+async function runAgents(planned, tasks, options) {
+    const { settings, git, logger } = options;
+    const signal = options.signal ?? new AbortController().signal;
+    const began = Date.now();
+    const byPriority = new Map(tasks.map((task) => [task.priority, task]));
+    const runnable = planned.filter((task) => byPriority.get(task.priority)?.status === 'pending');
+    if (runnable.length === 0)
+        return;
+    const maxParallel = await resolveMaxParallel(settings, logger);
+    // Registrations of worktrees an earlier run left and whose folders are gone.
+    await git.exec(['worktree', 'prune']);
+    const baseTip = await BaseTip.resolve(git, settings.baseBranch, logger);
+    const preparer = new Preparer();
+    const ctx = {
+        settings,
+        git,
+        worktrees: new WorktreeManager(git, logger),
+        logger,
+        signal,
+        killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
+        events: options.events ?? {},
+        env: options.env ?? process.env,
+        identity: await git.identityEnv(),
+        baseTip,
+        starting: () => preparer.hold()
+    };
+    const runs = new Map(runnable.map((task) => [task.priority, new TaskRun(byPriority.get(task.priority), ctx)]));
+    const gate = new ResourceGate(settings, logger, options.resourceSampler, options.resourceIntervalMs);
+    await gate.start();
+    const state = { running: [], finishing: [], waiting: [], done: [], held: null };
+    const progress = startProgress(state, runnable.length, logger, options.progressIntervalMs, began);
+    logger.info(`Running ${runnable.length} priorit${runnable.length === 1 ? 'y' : 'ies'}, at most ${maxParallel} at once, from ${settings.baseBranch}`);
+    try {
+        const outcome = await runSchedule(runnable, {
+            maxParallel,
+            gate,
+            signal,
+            logger,
+            state,
+            maxIdleWaitMs: options.maxIdleWaitMs,
+            prepare: (priority) => preparer.ahead(runs.get(priority)),
+            start: (priority) => {
+                const run = runs.get(priority);
+                const released = run.execute();
+                const settled = released
+                    .then(() => run.finish())
+                    .then(() => options.onTaskDone?.(run.task))
+                    .catch((error) => logger.error(`priority ${priority}: ${error.message}`))
+                    .finally(() => preparer.baseMoved([...runs.values()]));
+                return { released, settled };
+            }
+        });
+        preparer.close();
+        for (const priority of outcome.notStarted) {
+            const task = byPriority.get(priority);
+            if (signal.aborted) {
+                task.status = 'cancelled';
+                task.error = 'the run was cancelled before this priority started';
+            }
+            else {
+                task.status = 'skipped';
+                task.error = outcome.gaveUp
+                    ? `not started: ${outcome.gaveUp} while nothing else of this run was running; free resources or raise the limit`
+                    : 'not started: a priority it waits on never finished';
+            }
+        }
+        await Promise.all(outcome.notStarted.map((priority) => runs.get(priority).discard()));
+    }
+    finally {
+        preparer.close();
+        gate.stop();
+        progress.stop();
+    }
+    await git.exec(['worktree', 'prune']);
+}
+async function resolveMaxParallel(settings, logger) {
+    if (settings.maxParallel !== 'auto')
+        return settings.maxParallel;
+    const auto = await explainAutoParallelism();
+    logger.info(`max-parallel auto: ${auto.maxParallel} (${auto.cores} usable core(s); ${(auto.availableMemory / 1024 ** 3).toFixed(1)} GiB memory available, about 2 GiB per agent)`);
+    return auto.maxParallel;
+}
+/**
+ * Work done ahead of the start of tasks (making their worktrees, keeping them current), one
+ * piece at a time, and only while no task is starting: it must never slow a start down.
+ */
+class Preparer {
+    queue = [];
+    busy = false;
+    holds = 0;
+    closed = false;
+    refreshTimer;
+    ahead(run) {
+        this.push(run, () => run.prepare());
+    }
+    /**
+     * Base may have moved (a task was merged): worktrees made ahead follow it, once the burst of
+     * merges that ends a round of agents is over.
+     */
+    baseMoved(runs) {
+        clearTimeout(this.refreshTimer);
+        this.refreshTimer = setTimeout(() => {
+            for (const run of runs) {
+                if (run.waitingAhead && !this.queue.some((item) => item.run === run)) {
+                    this.push(run, () => run.refreshAhead());
+                }
+            }
+        }, REFRESH_DEBOUNCE_MS);
+        this.refreshTimer.unref();
+    }
+    /** A task is starting: work ahead waits until the returned function is called. */
+    hold() {
+        this.holds += 1;
+        return () => {
+            // A little longer: the agent's own start (an interpreter loading) is part of its start.
+            setTimeout(() => {
+                this.holds -= 1;
+                this.pump();
+            }, START_SETTLE_MS).unref();
+        };
+    }
+    close() {
+        this.closed = true;
+        this.queue = [];
+        clearTimeout(this.refreshTimer);
+    }
+    push(run, work) {
+        if (this.closed)
+            return;
+        this.queue.push({ run, work });
+        this.pump();
+    }
+    pump() {
+        if (this.busy || this.holds > 0 || this.closed)
+            return;
+        const next = this.queue.shift();
+        if (!next)
+            return;
+        this.busy = true;
+        void next
+            .work()
+            .catch(() => undefined)
+            .finally(() => {
+            this.busy = false;
+            this.pump();
+        });
+    }
+}
+/** How long after an agent's process started work ahead keeps waiting. */
+const START_SETTLE_MS = 250;
+/** How long base must stay still before worktrees made ahead are moved to its tip. */
+const REFRESH_DEBOUNCE_MS = 300;
+
+;// CONCATENATED MODULE: ./src/engine/task-context.ts
+
+
+/** What running one priority needs, the same in `run` and `task` mode. */
+async function createTaskContext(settings, git, options) {
+    return {
+        settings,
+        git,
+        worktrees: new WorktreeManager(git, options.logger),
+        logger: options.logger,
+        signal: options.signal ?? new AbortController().signal,
+        killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
+        events: options.events ?? {},
+        env: options.env ?? process.env,
+        identity: await git.identityEnv()
+    };
+}
+
+;// CONCATENATED MODULE: ./src/engine/task-mode.ts
+var __addDisposableResource = (undefined && undefined.__addDisposableResource) || function (env, value, async) {
+    if (value !== null && value !== void 0) {
+        if (typeof value !== "object" && typeof value !== "function") throw new TypeError("Object expected.");
+        var dispose, inner;
+        if (async) {
+            if (!Symbol.asyncDispose) throw new TypeError("Symbol.asyncDispose is not defined.");
+            dispose = value[Symbol.asyncDispose];
+        }
+        if (dispose === void 0) {
+            if (!Symbol.dispose) throw new TypeError("Symbol.dispose is not defined.");
+            dispose = value[Symbol.dispose];
+            if (async) inner = dispose;
+        }
+        if (typeof dispose !== "function") throw new TypeError("Object not disposable.");
+        if (inner) dispose = function() { try { inner.call(this); } catch (e) { return Promise.reject(e); } };
+        env.stack.push({ value: value, dispose: dispose, async: async });
+    }
+    else if (async) {
+        env.stack.push({ async: true });
+    }
+    return value;
+};
+var __disposeResources = (undefined && undefined.__disposeResources) || (function (SuppressedError) {
+    return function (env) {
+        function fail(e) {
+            env.error = env.hasError ? new SuppressedError(e, env.error, "An error was suppressed during disposal.") : e;
+            env.hasError = true;
+        }
+        var r, s = 0;
+        function next() {
+            while (r = env.stack.pop()) {
+                try {
+                    if (!r.async && s === 1) return s = 0, env.stack.push(r), Promise.resolve().then(next);
+                    if (r.dispose) {
+                        var result = r.dispose.call(r.value);
+                        if (r.async) return s |= 2, Promise.resolve(result).then(next, function(e) { fail(e); return next(); });
+                    }
+                    else s |= 1;
+                }
+                catch (e) {
+                    fail(e);
+                }
+            }
+            if (s === 1) return env.hasError ? Promise.reject(env.error) : Promise.resolve();
+            if (env.hasError) throw env.error;
+        }
+        return next();
+    };
+})(typeof SuppressedError === "function" ? SuppressedError : function (error, suppressed, message) {
+    var e = new Error(message);
+    return e.name = "SuppressedError", e.error = error, e.suppressed = suppressed, e;
+});
+
+
+
+
+
+
+
+
+function taskResultPath(resultsDir, priority) {
+    return (0,external_node_path_namespaceObject.join)(resultsDir, `task-${priority}.json`);
+}
+/**
+ * `task` mode, one priority per matrix job: its branch from the base, the agent with the same
+ * proof of work, time limit and environment rules as `run` mode, then the branch pushed (also
+ * when the agent failed but left commits: a runner's disk does not outlive the job).
+ */
+async function runOneTask(settings, options) {
+    const env_1 = { stack: [], error: void 0, hasError: false };
+    try {
+        if (settings.priorities.length !== 1) {
+            throw new InputError(`priorities: task mode runs one priority per job, got ${settings.priorities.length} (${settings.priorities.join(', ')}); use a matrix with one priority each`);
+        }
+        const began = Date.now();
+        const { logger } = options;
+        const repository = __addDisposableResource(env_1, await openForChanges(settings, { env: options.env, logger }), true);
+        const { git } = repository;
+        const plan = await buildPlan({ ...settings, repo: git.cwd, separation: 'off' }, git);
+        const task = pendingTask({ ...plan.tasks[0], skip_reason: null }, settings);
+        const baseCommit = await git.run([
+            'rev-parse',
+            '--verify',
+            `refs/heads/${settings.baseBranch}^{commit}`
+        ]);
+        await runTask(task, await createTaskContext(settings, git, options));
+        let pushed = false;
+        if (task.commits > 0) {
+            const error = await pushBranch(git, task.branch);
+            pushed = error === null;
+            if (error) {
+                task.error = [task.error, error].filter(Boolean).join('; ');
+                logger.error(error);
+            }
+            else
+                logger.info(`Pushed ${task.branch} to origin (${task.commits} commit(s))`);
+        }
+        const resultFile = taskResultPath(settings.resultsDir, task.priority);
+        const file = {
+            format: 'parallel-worktree-task/1',
+            task,
+            base_commit: baseCommit,
+            pushed
+        };
+        await (0,promises_namespaceObject.mkdir)(settings.resultsDir, { recursive: true });
+        await (0,promises_namespaceObject.writeFile)(resultFile, `${JSON.stringify(file, null, 2)}\n`);
+        const result = buildResult(settings, plan.separation, [task], began);
+        // Nothing is merged in a task job: it succeeds when its work is done and on origin.
+        result.success = task.status === 'completed' && pushed;
+        return { result, resultFile };
+    }
+    catch (e_1) {
+        env_1.error = e_1;
+        env_1.hasError = true;
+    }
+    finally {
+        const result_1 = __disposeResources(env_1);
+        if (result_1)
+            await result_1;
+    }
+}
+/** Pushes one branch; never forced: a branch of that name with other work on origin stays. */
+async function pushBranch(git, branch) {
+    const origin = await git.exec(['remote', 'get-url', 'origin'], { okExitCodes: [2, 128] });
+    if (origin.exitCode !== 0)
+        return `cannot push ${branch}: this repository has no origin remote`;
+    const push = await git.exec(['push', '--porcelain', 'origin', `refs/heads/${branch}:refs/heads/${branch}`], { okExitCodes: [1, 128] });
+    if (push.exitCode === 0)
+        return null;
+    const rejected = /rejected|non-fast-forward|fetch first/.test(push.stdout + push.stderr);
+    return rejected
+        ? `origin already has a branch ${branch} with other commits; it was not overwritten. Merge or delete it, then run this priority again`
+        : `pushing ${branch} failed: ${(push.stderr || push.stdout).trim().split('\n').slice(-2).join(' ')}`;
+}
+
+;// CONCATENATED MODULE: ./src/merge/worktree-list.ts
+
+
+/** Every worktree of the repository, the user's own checkout first. */
+async function worktree_list_listWorktrees(git) {
+    const { stdout } = await git.exec(['worktree', 'list', '--porcelain', '-z']);
+    return parseWorktreeList(stdout);
+}
+/**
+ * Reads the porcelain format (git-worktree(1), "Porcelain Format") with -z: attributes
+ * `label value` or `label`, each NUL-terminated; an empty attribute ends a record.
+ */
+function parseWorktreeList(output) {
+    const entries = [];
+    let current = null;
+    for (const field of output.split('\0')) {
+        if (field === '') {
+            current = null;
+            continue;
+        }
+        const space = field.indexOf(' ');
+        const label = space === -1 ? field : field.slice(0, space);
+        const value = space === -1 ? '' : field.slice(space + 1);
+        if (label === 'worktree') {
+            current = {
+                path: value,
+                head: null,
+                branch: null,
+                bare: false,
+                detached: false,
+                prunable: false,
+                main: entries.length === 0
+            };
+            entries.push(current);
+        }
+        else if (current) {
+            if (label === 'HEAD')
+                current.head = value;
+            else if (label === 'branch')
+                current.branch = value;
+            else if (label === 'bare')
+                current.bare = true;
+            else if (label === 'detached')
+                current.detached = true;
+            else if (label === 'prunable')
+                current.prunable = true;
+        }
+    }
+    return entries;
+}
+/**
+ * Where a branch is in use, as git itself judges it before moving a branch (`git branch -f`
+ * refuses the same cases): checked out, or being rebased or bisected (the rebase would put
+ * its own result on the branch when it ends, dropping whatever we had put there).
+ */
+async function findBranchUse(git, branch, worktrees) {
+    const ref = `refs/heads/${branch}`;
+    const all = worktrees ?? (await worktree_list_listWorktrees(git));
+    const checkouts = all.filter((wt) => wt.branch === ref && !wt.bare && !wt.prunable);
+    const detached = all.filter((wt) => wt.detached && !wt.prunable);
+    const busy = [];
+    if (detached.length === 0 && checkouts.length === 0)
+        return { checkouts, busy };
+    const adminDirs = await worktreeAdminDirs(git, all);
+    for (const wt of detached) {
+        const admin = adminDirs.get(wt.path);
+        const operation = admin ? await operationOn(admin, branch) : null;
+        if (operation)
+            busy.push({ path: wt.path, operation });
+    }
+    for (const wt of checkouts) {
+        const admin = adminDirs.get(wt.path);
+        const operation = admin ? await operationInProgress(admin) : null;
+        if (operation)
+            busy.push({ path: wt.path, operation });
+    }
+    return { checkouts, busy };
+}
+/** Worktree path → its administrative folder (the common git dir for the main checkout). */
+async function worktreeAdminDirs(git, worktrees) {
+    const common = await commonDir(git);
+    const dirs = new Map();
+    const main = worktrees.find((wt) => wt.main && !wt.bare);
+    if (main)
+        dirs.set(main.path, common);
+    const linked = (0,external_node_path_namespaceObject.join)(common, 'worktrees');
+    const names = await (0,promises_namespaceObject.readdir)(linked).catch(() => []);
+    for (const name of names) {
+        const gitdir = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(linked, name, 'gitdir'), 'utf8').catch(() => null);
+        if (gitdir)
+            dirs.set((0,external_node_path_namespaceObject.dirname)(gitdir.trim()), (0,external_node_path_namespaceObject.join)(linked, name));
+    }
+    return dirs;
+}
+async function operationOn(admin, branch) {
+    const read = (file) => (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(admin, file), 'utf8').then((text) => text.trim(), () => null);
+    for (const file of ['rebase-merge/head-name', 'rebase-apply/head-name']) {
+        if ((await read(file)) === `refs/heads/${branch}`)
+            return 'rebase';
+    }
+    const bisected = await read('BISECT_START');
+    if (bisected === branch || bisected === `refs/heads/${branch}`)
+        return 'bisect';
+    return null;
+}
+/** The state files git leaves while an operation on the checked-out branch is unfinished. */
+const IN_PROGRESS = [
+    ['MERGE_HEAD', 'merge'],
+    ['CHERRY_PICK_HEAD', 'cherry-pick'],
+    ['REVERT_HEAD', 'revert'],
+    ['rebase-apply', 'am'],
+    ['rebase-merge', 'rebase']
+];
+async function operationInProgress(admin) {
+    for (const [file, operation] of IN_PROGRESS) {
+        if (await (0,promises_namespaceObject.access)((0,external_node_path_namespaceObject.join)(admin, file)).then(() => true, () => false))
+            return operation;
+    }
+    return null;
+}
+const commonDirs = new Map();
+/** The repository's common git folder (asked once per folder: it does not change). */
+function commonDir(git) {
+    let dir = commonDirs.get(git.cwd);
+    if (!dir) {
+        dir = git.run(['rev-parse', '--path-format=absolute', '--git-common-dir']);
+        dir.catch(() => commonDirs.delete(git.cwd));
+        commonDirs.set(git.cwd, dir);
+    }
+    return dir;
+}
+
+;// CONCATENATED MODULE: ./src/merge/advance-branch.ts
+
+
+
+
+/**
+ * No hooks for the calls that move the branch (update-ref runs reference-transaction): they
+ * are our mechanics, not the user's commands, and a versioned hooks folder (`.husky/`) may
+ * hold files an agent just wrote, which would run with this process's environment.
+ */
+const QUIET_CONFIG = ['-c', `core.hooksPath=${external_node_os_namespaceObject.devNull}`];
+const LOCK_RETRY_DELAYS_MS = [100, 300, 1000];
+/**
+ * Moves a branch forward from `from` to `to` and keeps every checkout of it true:
+ * - not checked out anywhere: `update-ref <ref> <to> <from>`, a compare-and-swap;
+ * - checked out in one worktree (the user's checkout included): in that worktree,
+ *   `read-tree -m -u <from> <to>` (the two-way merge that checkout and fast-forward use: it
+ *   checks every path before it writes one, and refuses when a file it must write has
+ *   uncommitted changes or the index has conflicts), then the same compare-and-swap. Untracked
+ *   and ignored files in the way are found first (read-tree would overwrite ignored ones).
+ *   Uncommitted changes to files the update does not touch are kept, as `git pull --ff-only`
+ *   keeps them: refusing them too would fail hours of agent work over an unrelated edit, and
+ *   keeping them loses nothing. The checkout ends at `to`, its status showing only what the
+ *   user had changed before. Plumbing rather than `git merge --ff-only`: that one writes
+ *   ORIG_HEAD even when it refuses, runs the post-merge hook and follows merge.autoStash;
+ * - checked out in several worktrees, or being rebased or bisected: refused, nothing changed.
+ */
+async function advanceBranch(git, request, 
+/** Where the branch is in use, when the caller just listed it (read after `from` was). */
+knownUse) {
+    const use = knownUse ?? (await findBranchUse(git, request.branch));
+    if (use.busy.length) {
+        const { path, operation } = use.busy[0];
+        const checkout = use.checkouts.find((wt) => wt.path === path);
+        const where = checkout ? describeCheckout(checkout) : `the worktree ${path}`;
+        const doing = operation === 'rebase' || operation === 'bisect'
+            ? `is being ${operation === 'rebase' ? 'rebased' : 'bisected'} in ${where}`
+            : `is checked out in ${where} with ${operation === 'am' ? 'an am' : `a ${operation}`} in progress`;
+        return refused(`${request.branch} ${doing}; moving it now could be undone or mixed into that ${operation}. ` +
+            `Nothing was changed: finish or abort the ${operation} there, then ${request.remedy}`, path);
+    }
+    if (use.checkouts.length > 1) {
+        return refused(`${request.branch} is checked out in ${use.checkouts.length} worktrees ` +
+            `(${use.checkouts.map((wt) => wt.path).join(', ')}), which cannot all be updated at once. ` +
+            `Nothing was changed: check out another branch in all but one of them, then ${request.remedy}`, use.checkouts[0].path);
+    }
+    if (use.checkouts.length === 1)
+        return fastForwardCheckout(git, use.checkouts[0], request);
+    return compareAndSwap(git, request);
+}
+async function compareAndSwap(git, request) {
+    const ref = `refs/heads/${request.branch}`;
+    const update = await git.exec([...QUIET_CONFIG, 'update-ref', '-m', request.reason, ref, request.to, request.from], { okExitCodes: [1, 128] });
+    if (update.exitCode === 0)
+        return { ok: true, checkout: null };
+    const now = await git.resolveCommit(ref);
+    if (now !== request.from) {
+        return { ...refused(`${request.branch} moved while we updated it`, null), raced: true };
+    }
+    return refused(`git update-ref ${ref} failed: ${gitMessage(update)}`, null);
+}
+async function fastForwardCheckout(git, checkout, request) {
+    const where = describeCheckout(checkout);
+    const ref = `refs/heads/${request.branch}`;
+    const cwd = checkout.path;
+    if (checkout.head !== request.from) {
+        return { ...refused(`${request.branch} moved in ${where}`, cwd), raced: true };
+    }
+    const refuse = (what, files, detail = '') => ({
+        ...refused(`${request.branch} is checked out in ${where} and ${what}` +
+            (files.length ? `: ${files.join(', ')}` : '') +
+            `. Nothing was changed there. Commit, stash or move them in ${cwd}, then ${request.remedy}` +
+            (detail ? ` (git said: ${detail})` : ''), cwd),
+        blockingFiles: files
+    });
+    const inTheWay = await untrackedInTheWay(git, cwd, request.from, request.to);
+    if (inTheWay.length)
+        return refuse('untracked or ignored files are in the way', inTheWay);
+    const read = await withIndexLock(() => git.exec([...QUIET_CONFIG, 'read-tree', '-m', '-u', request.from, request.to], {
+        cwd,
+        okExitCodes: [128]
+    }));
+    if (read.exitCode !== 0) {
+        const lock = /Unable to create '([^']*index\.lock)'/.exec(read.stderr)?.[1];
+        if (lock) {
+            // Not the user's changes: another git holds the index, or one that crashed left its lock.
+            return refused(`${request.branch} is checked out in ${where}, whose index is locked by another git process (${lock} exists). ` +
+                `Nothing was changed there. Once no git is running there (remove ${lock} if one crashed), ${request.remedy}`, cwd);
+        }
+        const what = /resolve your current index/.test(read.stderr)
+            ? 'its index has unresolved conflicts'
+            : /untracked/i.test(read.stderr)
+                ? 'untracked files are in the way'
+                : 'uncommitted changes would be overwritten';
+        return refuse(what, quotedPaths(read.stderr), gitMessage(read));
+    }
+    const update = await git.exec([...QUIET_CONFIG, 'update-ref', '-m', request.reason, ref, request.to, request.from], { cwd, okExitCodes: [1, 128] });
+    if (update.exitCode === 0)
+        return { ok: true, checkout: cwd };
+    // The branch moved between the two steps (milliseconds): put the files back where they were.
+    const back = await withIndexLock(() => git.exec([...QUIET_CONFIG, 'read-tree', '-m', '-u', request.to, request.from], {
+        cwd,
+        okExitCodes: [128]
+    }));
+    const now = await git.resolveCommit(ref);
+    if (back.exitCode === 0 && now !== request.from) {
+        return { ...refused(`${request.branch} moved in ${where}`, cwd), raced: true };
+    }
+    return refused(`updating ${ref} in ${where} failed after its files were updated (${gitMessage(update)})` +
+        (back.exitCode === 0
+            ? '; the files were put back'
+            : `; putting the files back failed too (${gitMessage(back)}): run git status there`), cwd);
+}
+/**
+ * Paths the update would write over that git does not track there: untracked files, and
+ * ignored ones, which read-tree would overwrite silently (it treats ignored files as
+ * expendable). Only paths `to` adds need a look: for the paths `from` has, read-tree's two-way
+ * merge itself refuses when the index or the file differs from `from`. A file where a new
+ * folder goes counts; so does a folder where a new file goes, unless git tracked all of it.
+ * In the common case (the merge only modifies files) this costs no call beyond the diff.
+ */
+async function untrackedInTheWay(git, cwd, from, to) {
+    const diff = await git.run(['diff-tree', '-r', '-z', '--no-renames', '--name-status', from, to], {
+        cwd
+    });
+    const fields = diff.split('\0');
+    const added = [];
+    const deleted = [];
+    for (let k = 0; k + 1 < fields.length; k += 2) {
+        if (fields[k] === 'A')
+            added.push(fields[k + 1]);
+        else if (fields[k] === 'D')
+            deleted.push(fields[k + 1]);
+    }
+    const blocking = new Set();
+    const folders = new Set();
+    for (const path of added) {
+        for (let slash = path.indexOf('/'); slash !== -1; slash = path.indexOf('/', slash + 1)) {
+            folders.add(path.slice(0, slash));
+        }
+        const stat = await (0,promises_namespaceObject.lstat)((0,external_node_path_namespaceObject.join)(cwd, path)).catch(() => null);
+        if (!stat)
+            continue;
+        const below = `${path}/`;
+        if (stat.isDirectory() && deleted.some((gone) => gone.startsWith(below))) {
+            // A tracked folder becomes a file: only what git does not track in it is in the way.
+            if ((await listFiles(git, cwd, ['--others'], [below])).length === 0)
+                continue;
+        }
+        blocking.add(path);
+    }
+    const deletedFiles = new Set(deleted);
+    for (const folder of folders) {
+        if (deletedFiles.has(folder))
+            continue; // a tracked file that becomes a folder
+        const stat = await (0,promises_namespaceObject.lstat)((0,external_node_path_namespaceObject.join)(cwd, folder)).catch(() => null);
+        if (stat && !stat.isDirectory())
+            blocking.add(folder);
+    }
+    return [...blocking].sort();
+}
+/** `git ls-files -z` on literal paths, in batches that fit any command line. */
+async function listFiles(git, cwd, flags, paths) {
+    const files = [];
+    for (let start = 0; start < paths.length;) {
+        let end = start;
+        for (let length = 0; end < paths.length && (end === start || length < 6000); end++) {
+            length += paths[end].length + 1;
+        }
+        const out = await git.run(['--literal-pathspecs', 'ls-files', '-z', ...flags, '--', ...paths.slice(start, end)], { cwd });
+        files.push(...out.split('\0').filter(Boolean));
+        start = end;
+    }
+    return files;
+}
+/** Runs a git call again while another git (an editor, the user) holds the index lock. */
+async function withIndexLock(call) {
+    let result = await call();
+    for (const delay of LOCK_RETRY_DELAYS_MS) {
+        if (result.exitCode === 0 || !/index\.lock/.test(result.stderr))
+            break;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        result = await call();
+    }
+    return result;
+}
+function describeCheckout(checkout) {
+    return checkout.main ? `your checkout ${checkout.path}` : `the worktree ${checkout.path}`;
+}
+function refused(error, checkout) {
+    return { ok: false, raced: false, error, checkout, blockingFiles: [] };
+}
+/** Paths git names in its refusals: `error: Entry 'src/a.ts' not uptodate. Cannot merge.` */
+function quotedPaths(stderr) {
+    const paths = [];
+    for (const line of stderr.split('\n')) {
+        const match = /^error: [^']*'(.+)'/.exec(line);
+        if (match)
+            paths.push(match[1]);
+    }
+    return [...new Set(paths)];
+}
+function gitMessage(output) {
+    const text = (output.stderr || output.stdout).trim().replace(/\s*\n\s*/g, ' ');
+    return text.length > 500 ? `${text.slice(0, 500)}…` : text || `exit ${output.exitCode}`;
+}
+
+;// CONCATENATED MODULE: ./src/merge/git-support.ts
+
+/**
+ * What the merge engine needs from git, and since when: `merge-tree --write-tree` with
+ * `--name-only` and `-z` (2.38) for every merge and forecast; `worktree list --porcelain -z`
+ * (2.36) and `rev-parse --path-format` (2.31) to find checkouts of the base. The run's
+ * preflight refuses older git with exit 2 (MIN_GIT); this check makes the engine safe when
+ * it is used on its own (the library, the bench).
+ */
+async function gitSupportProblem(git) {
+    const version = await git.version();
+    const [major, minor] = MIN_GIT;
+    if (version[0] > major || (version[0] === major && version[1] >= minor))
+        return null;
+    return `git ${version.join('.')} is too old to merge without a checkout: git ${major}.${minor} or newer is needed (merge-tree --write-tree)`;
+}
+
+;// CONCATENATED MODULE: ./src/merge/merge-tree.ts
+/**
+ * Merges two commits in the object store (git >= 2.38): no index, no working tree, no
+ * MERGE_HEAD. Exit 0 is clean, 1 is conflicted; anything else (unrelated histories, a
+ * missing object) throws.
+ */
+async function mergeTrees(git, ours, theirs) {
+    const { stdout, exitCode } = await git.exec(['merge-tree', '--write-tree', '--name-only', '-z', ours, theirs], { okExitCodes: [1] });
+    return parseMergeTree(stdout, exitCode === 0);
+}
+/**
+ * Reads `merge-tree --write-tree --name-only -z` output (git-merge-tree(1), OUTPUT):
+ * `<tree> NUL`, then the conflicted paths each followed by NUL, then one empty field (a NUL)
+ * that opens the messages, each `<n> NUL <path>{n, NUL-ended} <type> NUL <message> NUL`.
+ * Messages come by default only with conflicts, so a clean merge prints `<tree> NUL`.
+ */
+function parseMergeTree(output, clean) {
+    const fields = new FieldReader(output);
+    const tree = fields.next() ?? '';
+    if (!/^[0-9a-f]{40,64}$/.test(tree)) {
+        throw new Error(`merge-tree printed no tree id: "${output.slice(0, 80)}"`);
+    }
+    const conflictFiles = [];
+    for (let field = fields.next(); field; field = fields.next())
+        conflictFiles.push(field);
+    const conflicts = [];
+    while (!fields.done()) {
+        const count = Number(fields.next());
+        if (!Number.isInteger(count) || count < 0)
+            break; // a format we do not know: keep the paths
+        const paths = [];
+        for (let i = 0; i < count; i++)
+            paths.push(fields.next() ?? '');
+        const type = fields.next() ?? '';
+        const message = (fields.next() ?? '').trim();
+        if (type.startsWith('CONFLICT'))
+            conflicts.push({ type, paths, message });
+    }
+    // A conflict that left no higher stage still names its paths in a CONFLICT record.
+    if (!clean && conflictFiles.length === 0) {
+        for (const note of conflicts)
+            conflictFiles.push(...note.paths);
+    }
+    return { clean, tree, conflictFiles: [...new Set(conflictFiles)], conflicts };
+}
+/** NUL-separated fields, read one at a time; the final NUL ends the last field. */
+class FieldReader {
+    text;
+    position = 0;
+    constructor(text) {
+        this.text = text;
+    }
+    done() {
+        return this.position >= this.text.length;
+    }
+    next() {
+        if (this.done())
+            return null;
+        const end = this.text.indexOf('\0', this.position);
+        const stop = end === -1 ? this.text.length : end;
+        const field = this.text.slice(this.position, stop);
+        this.position = stop + 1;
+        return field;
+    }
+}
+/** A short human text for a conflict: the files, and the kinds that are not plain content. */
+function describeConflict(merge) {
+    const kinds = [...new Set(merge.conflicts.map((note) => note.type.replace(/^CONFLICT /, '')))];
+    const files = merge.conflictFiles.join(', ') || '(paths not named by git)';
+    return kinds.length ? `${files} (${kinds.join(', ')})` : files;
+}
+
+;// CONCATENATED MODULE: ./src/merge/forecast.ts
+
+
+const DEFAULT_MAX_PAIR_CHECKS = 1000;
+/**
+ * The merge preflight: each branch against base's tip (merge-tree, objects only, nothing
+ * moves), then the pairs of mergeable branches that could conflict with each other.
+ */
+async function forecastMerges(git, baseBranch, requests, options = {}) {
+    const baseRef = `refs/heads/${baseBranch}`;
+    const refs = requests.map((request) => request.ref ?? `refs/heads/${request.branch}`);
+    const [baseTip, baseTree, ...tips] = await resolveAll(git, [
+        `${baseRef}^{commit}`,
+        `${baseRef}^{tree}`,
+        ...refs.map((ref) => `${ref}^{commit}`)
+    ]);
+    if (!baseTip || !baseTree)
+        throw new Error(`${baseRef} does not name a commit`);
+    const concurrency = options.concurrency ?? Math.max(1, (0,external_node_os_namespaceObject.availableParallelism)());
+    const branches = await mapPool(requests, concurrency, (request, index) => forecastBranch(git, { tip: baseTip, tree: baseTree }, request, refs[index], tips[index]));
+    const candidates = branches.filter((b) => b.outcome === 'clean' || b.outcome === 'conflict');
+    const changes = await mapPool(candidates, concurrency, (b) => changedPaths(git, baseTip, b.tip));
+    const pairs = [];
+    let pairsDisjoint = 0;
+    for (let i = 0; i < candidates.length; i++) {
+        for (let j = i + 1; j < candidates.length; j++) {
+            if (mayConflict(changes[i], changes[j]))
+                pairs.push([i, j]);
+            else
+                pairsDisjoint++;
+        }
+    }
+    const limit = options.maxPairChecks ?? DEFAULT_MAX_PAIR_CHECKS;
+    const checked = pairs.slice(0, limit);
+    const results = await mapPool(checked, concurrency, async ([i, j]) => {
+        const merged = await mergeTrees(git, candidates[i].tip, candidates[j].tip).catch(() => null);
+        return merged && !merged.clean ? merged.conflictFiles : null;
+    });
+    const conflictingPairs = [];
+    checked.forEach(([i, j], k) => {
+        const files = results[k];
+        if (!files)
+            return;
+        const side = (b) => ({
+            branch: b.branch,
+            priority: b.priority
+        });
+        conflictingPairs.push({ a: side(candidates[i]), b: side(candidates[j]), conflictFiles: files });
+    });
+    return {
+        baseBranch,
+        baseTip,
+        branches,
+        conflictingPairs,
+        pairsChecked: checked.length,
+        pairsDisjoint,
+        pairsUnchecked: pairs.length - checked.length
+    };
+}
+async function forecastBranch(git, base, request, ref, tip) {
+    const forecast = {
+        branch: request.branch,
+        priority: request.priority,
+        tip,
+        outcome: 'error',
+        conflictFiles: [],
+        conflicts: [],
+        error: null
+    };
+    if (!tip)
+        return { ...forecast, error: `${ref} does not name a commit` };
+    try {
+        const merged = await mergeTrees(git, base.tip, tip);
+        // Base's own tree back means nothing to add; only then is ancestry worth a call.
+        if (merged.clean && merged.tree === base.tree && (await git.isAncestor(tip, base.tip))) {
+            return { ...forecast, outcome: 'already-merged' };
+        }
+        return {
+            ...forecast,
+            outcome: merged.clean ? 'clean' : 'conflict',
+            conflictFiles: merged.conflictFiles,
+            conflicts: merged.conflicts
+        };
+    }
+    catch (error) {
+        return { ...forecast, error: error.message };
+    }
+}
+/** Object ids of many names in one call (`cat-file --batch-check`); null for a missing one. */
+async function resolveAll(git, names) {
+    const { stdout } = await git.exec(['cat-file', '--batch-check=%(objectname)'], {
+        input: names.map((name) => `${name}\n`).join('')
+    });
+    const lines = stdout.split('\n');
+    return names.map((_, index) => {
+        const line = lines[index] ?? '';
+        return /^[0-9a-f]{40,64}$/.test(line) ? line : null;
+    });
+}
+async function changedPaths(git, baseTip, tip) {
+    const out = await git.run(['diff', '--name-status', '--no-renames', '-z', `${baseTip}...${tip}`]);
+    const fields = out.split('\0');
+    const changes = { paths: new Set(), folders: new Set(), deletes: false };
+    for (let k = 0; k + 1 < fields.length; k += 2) {
+        const [status, path] = [fields[k], fields[k + 1]];
+        if (status === 'D' || status === 'T')
+            changes.deletes = true;
+        changes.paths.add(path);
+        for (let slash = path.indexOf('/'); slash !== -1; slash = path.indexOf('/', slash + 1)) {
+            changes.folders.add(path.slice(0, slash));
+        }
+    }
+    return changes;
+}
+/**
+ * False only when two branches cannot conflict: a conflict needs a path both change, a file
+ * one side has where the other has a folder, or a rename (which needs a deletion) that
+ * could carry one side's change onto the other's paths.
+ */
+function mayConflict(a, b) {
+    if (a.deletes || b.deletes)
+        return true;
+    for (const path of a.paths)
+        if (b.paths.has(path) || b.folders.has(path))
+            return true;
+    for (const path of b.paths)
+        if (a.folders.has(path))
+            return true;
+    return false;
+}
+/** Maps with at most `limit` calls in flight; results in input order. */
+async function mapPool(items, limit, work) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await work(items[index], index);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return results;
+}
+/** The forecast as lines for a log group or a report. */
+function describeForecast(forecast) {
+    const lines = forecast.branches.map((b) => {
+        const head = `PRIORITY ${b.priority} (${b.branch}):`;
+        if (b.outcome === 'clean')
+            return `${head} merges cleanly`;
+        if (b.outcome === 'already-merged')
+            return `${head} already in ${forecast.baseBranch}`;
+        if (b.outcome === 'conflict')
+            return `${head} conflicts with ${forecast.baseBranch} in ${describeConflict(b)}`;
+        return `${head} cannot be checked: ${b.error}`;
+    });
+    for (const pair of forecast.conflictingPairs) {
+        lines.push(`PRIORITY ${pair.a.priority} and PRIORITY ${pair.b.priority} conflict with each other in ${pair.conflictFiles.join(', ')}: whichever merges second is likely to conflict`);
+    }
+    if (forecast.pairsUnchecked) {
+        lines.push(`${forecast.pairsUnchecked} pairs of branches were not checked against each other`);
+    }
+    return lines;
+}
+
+;// CONCATENATED MODULE: ./src/merge/merge-engine.ts
+
+
+
+
+
+function mergeMessage(priority) {
+    return `Merge PRIORITY ${priority} from parallel execution`;
+}
+/**
+ * Merges branches into the base branch in the object store: merge-tree, commit-tree (a
+ * `--no-ff` merge: parents base tip and branch tip), then the base moves by compare-and-swap,
+ * or by a fast-forward in the checkout that has it (see advance-branch). A conflict is judged
+ * by merge-tree's exit status, never by markers, and leaves base, every checkout, index and
+ * file exactly as they were; the branch is kept. Calls are serialised: one merge at a time,
+ * each on the tip the previous one left.
+ */
+class MergeEngine {
+    git;
+    baseBranch;
+    logger;
+    queue = Promise.resolve();
+    support = null;
+    identity = null;
+    raceRetries;
+    constructor(git, baseBranch, logger, options = {}) {
+        this.git = git;
+        this.baseBranch = baseBranch;
+        this.logger = logger;
+        this.raceRetries = options.raceRetries ?? 1;
+    }
+    merge(branch, priority, ref) {
+        return this.serialised(() => this.mergeNow({ branch, priority, ref }));
+    }
+    /** Merges in the order given (deterministic), one by one; a conflict does not stop the rest. */
+    mergeAll(requests) {
+        return this.serialised(async () => {
+            const attempts = [];
+            for (const request of requests)
+                attempts.push(await this.mergeNow(request));
+            return attempts;
+        });
+    }
+    /**
+     * Which branches would merge cleanly into base's current tip, and which conflict with each
+     * other; changes nothing (objects only). Logged, and returned for the report.
+     */
+    async predict(requests, options = {}) {
+        const problem = await this.supportProblem();
+        if (problem)
+            throw new Error(problem);
+        const forecast = await forecastMerges(this.git, this.baseBranch, requests, options);
+        this.logger.group(`Merge forecast: ${forecast.branches.filter((b) => b.outcome === 'clean').length} of ${forecast.branches.length} branches merge cleanly into ${this.baseBranch}`, describeForecast(forecast).join('\n'));
+        return forecast;
+    }
+    /**
+     * Deletes a branch whose work is in base (checked first: a branch is never lost) and that no
+     * worktree has checked out. Returns whether it was deleted.
+     */
+    async deleteMergedBranch(branch) {
+        const ref = `refs/heads/${branch}`;
+        const tip = await this.git.resolveCommit(ref);
+        if (!tip || !(await this.git.isAncestor(tip, `refs/heads/${this.baseBranch}`)))
+            return false;
+        const holder = (await worktree_list_listWorktrees(this.git)).find((wt) => wt.branch === ref);
+        if (holder) {
+            this.logger.debug(`Kept ${branch}: it is checked out in ${holder.path}`);
+            return false;
+        }
+        await this.git.exec(['update-ref', '-d', ref, tip]);
+        return true;
+    }
+    serialised(work) {
+        const next = this.queue.then(work);
+        this.queue = next.catch(() => undefined);
+        return next;
+    }
+    supportProblem() {
+        this.support ??= gitSupportProblem(this.git);
+        return this.support;
+    }
+    async mergeNow(request) {
+        const { branch, priority } = request;
+        const attempt = {
+            outcome: 'failed',
+            commit: null,
+            conflictFiles: [],
+            error: null,
+            branch,
+            priority,
+            conflicts: [],
+            baseBefore: null,
+            checkout: null,
+            retries: 0,
+            alreadyMerged: false
+        };
+        try {
+            const problem = await this.supportProblem();
+            if (problem)
+                return { ...attempt, error: problem };
+            for (;;) {
+                const done = await this.tryMerge(request, attempt);
+                if (done || attempt.retries >= this.raceRetries)
+                    return attempt;
+                attempt.retries++;
+                this.logger.info(`${this.baseBranch} moved while merging ${branch}: merging again on its new tip`);
+            }
+        }
+        catch (error) {
+            attempt.outcome = 'failed';
+            attempt.error = `merging ${branch} into ${this.baseBranch} failed: ${error.message}`;
+            this.logger.error(attempt.error);
+            return attempt;
+        }
+    }
+    /** One merge on base's current tip; false when base moved under it (worth redoing). */
+    async tryMerge(request, attempt) {
+        const { branch, priority } = request;
+        const base = this.baseBranch;
+        const [baseTip, tip, baseTree] = await this.resolve(`refs/heads/${base}`, request.ref ?? `refs/heads/${branch}`);
+        attempt.baseBefore = baseTip;
+        // Where base is checked out, listed while merge-tree runs (after baseTip was read, so a
+        // checkout that moved base since shows as a race).
+        const [merged, use] = await Promise.all([
+            mergeTrees(this.git, baseTip, tip),
+            findBranchUse(this.git, base)
+        ]);
+        // Base's own tree back means nothing to add; only then is ancestry worth a call.
+        if (merged.clean && merged.tree === baseTree && (await this.git.isAncestor(tip, baseTip))) {
+            Object.assign(attempt, {
+                outcome: 'merged',
+                commit: baseTip,
+                alreadyMerged: true,
+                error: null
+            });
+            this.logger.info(`${branch} is already in ${base}: nothing to merge`);
+            return true;
+        }
+        if (!merged.clean) {
+            Object.assign(attempt, {
+                outcome: 'conflict',
+                commit: null,
+                conflictFiles: merged.conflictFiles,
+                conflicts: merged.conflicts,
+                error: null
+            });
+            this.logger.warning(`PRIORITY ${priority}: ${branch} conflicts with ${base} in ${describeConflict(merged)}; ${base} is unchanged and ${branch} is kept`);
+            return true;
+        }
+        this.identity ??= this.git.identityEnv();
+        const commit = await this.git.run(['commit-tree', merged.tree, '-p', baseTip, '-p', tip, '-m', mergeMessage(priority)], { env: await this.identity });
+        const advanced = await advanceBranch(this.git, {
+            branch: base,
+            from: baseTip,
+            to: commit,
+            reason: mergeMessage(priority),
+            remedy: `merge ${branch} again (parallel-worktree merge --priorities ${priority}, or git merge --no-ff ${branch})`
+        }, use);
+        if (advanced.ok) {
+            Object.assign(attempt, {
+                outcome: 'merged',
+                commit,
+                checkout: advanced.checkout,
+                error: null
+            });
+            const where = advanced.checkout ? ` and updated ${advanced.checkout}` : '';
+            this.logger.info(`Merged ${branch} into ${base} (${commit.slice(0, 12)})${where}`);
+            return true;
+        }
+        Object.assign(attempt, {
+            outcome: 'failed',
+            commit: null,
+            checkout: advanced.checkout,
+            error: `${branch} was not merged: ${advanced.error}`
+        });
+        if (!advanced.raced)
+            this.logger.error(`PRIORITY ${priority}: ${attempt.error}`);
+        return !advanced.raced;
+    }
+    /** Base's commit, the branch's commit and base's tree in one call; names what is missing. */
+    async resolve(baseRef, tipRef) {
+        const ids = await this.git.exec(['rev-parse', `${baseRef}^{commit}`, `${tipRef}^{commit}`, `${baseRef}^{tree}`], { okExitCodes: [128] });
+        const [base, tip, tree] = ids.stdout
+            .split('\n')
+            .filter((line) => /^[0-9a-f]{40,64}$/.test(line));
+        if (ids.exitCode === 0 && tree)
+            return [base, tip, tree];
+        for (const ref of [baseRef, tipRef]) {
+            if (!(await this.git.resolveCommit(ref)))
+                throw new Error(`${ref} does not name a commit`);
+        }
+        throw new Error(ids.stderr.trim() || `cannot resolve ${baseRef} and ${tipRef}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/merge/redact.ts
+/**
+ * Removes credentials that a remote URL may carry (`https://x-access-token:TOKEN@host/...`)
+ * from a text git printed, before it is logged or put in a result.
+ */
+function redactCredentials(text) {
+    return text
+        .replace(/([a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi, '$1***@')
+        .replace(/(authorization:\s*(?:basic|bearer|token)\s+)\S+/gi, '$1***');
+}
+
+;// CONCATENATED MODULE: ./src/merge/push.ts
+
+
+
+const DEFAULT_MAX_RETRIES = 3;
+/** Rejections that mean "the remote moved" and are worth a fetch, a merge and a new push. */
+const RACE_REJECTION = /fetch first|non-fast-forward|stale info|cannot lock|failed to (update|lock)/i;
+/**
+ * Pushes the base and the kept branches, never forced. When the remote's base moved since we
+ * branched (someone pushed), its tip is fetched and merged INTO our base with a merge commit,
+ * and the push is tried again, a bounded number of times. Merging theirs into ours rather
+ * than replaying our merges onto theirs keeps every merge commit the result JSON reports
+ * (merge_commit) true and reachable, and needs no second round of conflict handling per
+ * priority. Credentials are never in argv: git uses the repository's own configuration.
+ */
+async function pushResults(git, options) {
+    const { baseBranch, logger } = options;
+    const remote = options.remote ?? 'origin';
+    const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
+    const base = {
+        branch: baseBranch,
+        pushed: false,
+        commit: null,
+        error: null,
+        rescuedAs: null
+    };
+    const kept = [...new Set(options.keptBranches)].filter((branch) => branch !== baseBranch);
+    const branches = kept.map((branch) => ({
+        branch,
+        pushed: false,
+        commit: null,
+        error: null,
+        rescuedAs: null
+    }));
+    const outcome = { pushed: false, retries: 0, error: null, base, branches };
+    const remotes = (await git.run(['remote'])).split('\n');
+    if (!remotes.includes(remote)) {
+        outcome.error = `there is no remote named ${remote}: nothing was pushed`;
+        for (const ref of [base, ...branches])
+            ref.error = outcome.error;
+        logger.error(outcome.error);
+        return outcome;
+    }
+    for (const ref of [base, ...branches]) {
+        ref.commit = await git.resolveCommit(`refs/heads/${ref.branch}`);
+        if (!ref.commit)
+            ref.error = `the branch ${ref.branch} does not exist here`;
+    }
+    const refusedOnce = new Set();
+    const settle = (ref, report) => {
+        const line = report.lines.get(`refs/heads/${ref.branch}`);
+        if (line && line.flag !== '!') {
+            Object.assign(ref, { pushed: true, error: null });
+            return;
+        }
+        ref.pushed = false;
+        if (line)
+            refusedOnce.add(ref.branch);
+        ref.error = line
+            ? `the remote refused it: ${line.summary}`
+            : `git push failed: ${report.failure ?? 'no report for this branch'}`;
+    };
+    const toPush = [base, ...branches].filter((ref) => ref.commit);
+    let report = await push(git, remote, toPush);
+    for (const ref of branches)
+        if (ref.commit)
+            settle(ref, report);
+    if (base.commit)
+        settle(base, report);
+    while (base.commit && !base.pushed && outcome.retries < maxRetries) {
+        if (!RACE_REJECTION.test(base.error ?? ''))
+            break;
+        const next = await integrateRemoteBase(git, remote, baseBranch, base.commit, logger);
+        if (next.error) {
+            base.error = next.error;
+            break;
+        }
+        if (next.alreadyThere) {
+            Object.assign(base, { pushed: true, error: null, commit: next.commit });
+            break;
+        }
+        outcome.retries++;
+        logger.info(next.commit === base.commit
+            ? `${remote} refused ${baseBranch} while another push landed: pushing again`
+            : `${remote}/${baseBranch} moved: merged it into ${baseBranch}, pushing again`);
+        base.commit = next.commit;
+        report = await push(git, remote, [base]);
+        settle(base, report);
+    }
+    // Only a branch the remote refused is pushed under a new name: when the remote cannot be
+    // reached at all, another push would fail the same way.
+    for (const ref of [base, ...branches]) {
+        if (!ref.pushed && ref.commit && refusedOnce.has(ref.branch))
+            await rescue(git, remote, ref, logger);
+    }
+    const failed = [base, ...branches].filter((ref) => !ref.pushed);
+    outcome.pushed = failed.length === 0;
+    if (failed.length) {
+        outcome.error = failed
+            .map((ref) => `${ref.branch}: ${ref.error}${ref.rescuedAs ? ` (its commit was pushed as ${ref.rescuedAs})` : ''}`)
+            .join('; ');
+        logger.error(`Push to ${remote} incomplete: ${outcome.error}`);
+    }
+    else {
+        logger.info(`Pushed ${[base, ...branches].map((ref) => ref.branch).join(', ')} to ${remote}`);
+    }
+    return outcome;
+}
+/** `git push --porcelain`, one refspec per ref; maps each destination ref to its line. */
+async function push(git, remote, refs, destination = (ref) => `refs/heads/${ref.branch}`) {
+    const specs = refs.map((ref) => `${ref.commit}:${destination(ref)}`);
+    const result = await git.exec(['push', '--porcelain', '--no-recurse-submodules', remote, ...specs], {
+        okExitCodes: [1, 128]
+    });
+    const lines = new Map();
+    for (const line of result.stdout.split('\n')) {
+        const match = /^([ +\-*!=])\t([^\t]*)\t(.*)$/.exec(line);
+        if (!match)
+            continue;
+        const dst = match[2].slice(match[2].lastIndexOf(':') + 1);
+        lines.set(dst, { flag: match[1], summary: match[3] });
+    }
+    return { lines, failure: result.exitCode === 0 ? null : push_gitMessage(result) };
+}
+/** Fetches the remote's base and merges it into ours (a merge commit; our commits untouched). */
+async function integrateRemoteBase(git, remote, baseBranch, ours, logger) {
+    const tracking = `refs/remotes/${remote}/${baseBranch}`;
+    const fetched = await git.exec([
+        'fetch',
+        '--no-tags',
+        '--no-recurse-submodules',
+        remote,
+        `+refs/heads/${baseBranch}:${tracking}`
+    ], { okExitCodes: [1, 128] });
+    if (fetched.exitCode !== 0) {
+        return {
+            commit: null,
+            alreadyThere: false,
+            error: `fetching ${remote}/${baseBranch} failed: ${push_gitMessage(fetched)}`
+        };
+    }
+    const theirs = await git.resolveCommit(tracking);
+    if (!theirs)
+        return { commit: null, alreadyThere: false, error: `${remote} has no ${baseBranch}` };
+    if (await git.isAncestor(ours, theirs))
+        return { commit: theirs, alreadyThere: true, error: null };
+    if (await git.isAncestor(theirs, ours)) {
+        // The remote did not move past us: a push raced with ours, try again as it is.
+        return { commit: ours, alreadyThere: false, error: null };
+    }
+    const merged = await mergeTrees(git, ours, theirs);
+    if (!merged.clean) {
+        return {
+            commit: null,
+            alreadyThere: false,
+            error: `${remote}/${baseBranch} moved during the run and conflicts with the merged priorities in ${describeConflict(merged)}; ${baseBranch} was not pushed (merge ${remote}/${baseBranch} into it by hand, then push)`
+        };
+    }
+    const message = `Merge ${remote}/${baseBranch} into ${baseBranch} (parallel-worktree push)`;
+    const commit = await git.run(['commit-tree', merged.tree, '-p', ours, '-p', theirs, '-m', message], {
+        env: await git.identityEnv()
+    });
+    const local = await advanceBranch(git, {
+        branch: baseBranch,
+        from: ours,
+        to: commit,
+        reason: message,
+        remedy: `git pull ${remote} ${baseBranch}`
+    });
+    if (!local.ok) {
+        // The remote still gets the merge (pushed by id): only the local branch stays behind.
+        logger.warning(`${baseBranch} here was left at ${ours.slice(0, 12)}: ${local.error}`);
+    }
+    return { commit, alreadyThere: false, error: null };
+}
+/** Pushes a refused branch's commit under a new name, so the work is on the remote. */
+async function rescue(git, remote, ref, logger) {
+    const name = `parallel-worktree/${ref.branch}-${ref.commit.slice(0, 12)}`;
+    const report = await push(git, remote, [ref], () => `refs/heads/${name}`);
+    const line = report.lines.get(`refs/heads/${name}`);
+    if (line && line.flag !== '!') {
+        ref.rescuedAs = name;
+        logger.warning(`${ref.branch} could not be pushed; its commit ${ref.commit.slice(0, 12)} is on ${remote} as ${name}`);
+    }
+}
+function push_gitMessage(output) {
+    const text = redactCredentials((output.stderr || output.stdout).trim())
+        .split('\n')
+        .filter((line) => !line.startsWith('hint:'))
+        .join(' ');
+    return text.length > 500 ? `${text.slice(0, 500)}…` : text || `exit ${output.exitCode}`;
+}
+
+;// CONCATENATED MODULE: ./src/engine/publish-branches.ts
+
+/**
+ * `push: true` after the merges: the base, and every branch that holds unmerged work, go to
+ * origin (never forced). A failure is reported as a warning and in the failing tasks: the
+ * work stays on the local branches the result names.
+ */
+async function pushAfterMerges(git, settings, tasks, logger, warnings) {
+    if (!settings.push)
+        return;
+    const kept = [];
+    for (const task of tasks) {
+        if (task.merge === 'merged')
+            continue;
+        if (await git.resolveCommit(`refs/heads/${task.branch}`))
+            kept.push(task.branch);
+    }
+    const outcome = await pushResults(git, {
+        baseBranch: settings.baseBranch,
+        keptBranches: kept,
+        logger
+    });
+    if (outcome.pushed) {
+        logger.info(`Pushed ${settings.baseBranch}${kept.length ? ` and ${kept.join(', ')}` : ''} to origin`);
+        return;
+    }
+    warnings.push(`push: ${outcome.error ?? 'not everything reached origin'}`);
+    for (const ref of outcome.branches) {
+        const task = tasks.find((t) => t.branch === ref.branch);
+        if (task && ref.error) {
+            const rescued = ref.rescuedAs ? ` (its commits are on origin as ${ref.rescuedAs})` : '';
+            task.error = [task.error, `push of ${ref.branch} failed: ${ref.error}${rescued}`]
+                .filter(Boolean)
+                .join('; ');
+        }
+    }
+}
+/** After a fan-out merge with push: merged branches leave origin too (their work is in base). */
+async function deleteMergedRemoteBranches(git, tasks, logger) {
+    const merged = tasks.filter((task) => task.merge === 'merged').map((task) => task.branch);
+    if (merged.length === 0)
+        return;
+    const remote = await git.exec(['push', 'origin', '--delete', ...merged], { okExitCodes: [1] });
+    if (remote.exitCode !== 0)
+        logger.debug(`deleting merged branches on origin: ${remote.stderr.trim()}`);
+}
+
+;// CONCATENATED MODULE: ./src/engine/merge-mode.ts
+var merge_mode_addDisposableResource = (undefined && undefined.__addDisposableResource) || function (env, value, async) {
+    if (value !== null && value !== void 0) {
+        if (typeof value !== "object" && typeof value !== "function") throw new TypeError("Object expected.");
+        var dispose, inner;
+        if (async) {
+            if (!Symbol.asyncDispose) throw new TypeError("Symbol.asyncDispose is not defined.");
+            dispose = value[Symbol.asyncDispose];
+        }
+        if (dispose === void 0) {
+            if (!Symbol.dispose) throw new TypeError("Symbol.dispose is not defined.");
+            dispose = value[Symbol.dispose];
+            if (async) inner = dispose;
+        }
+        if (typeof dispose !== "function") throw new TypeError("Object not disposable.");
+        if (inner) dispose = function() { try { inner.call(this); } catch (e) { return Promise.reject(e); } };
+        env.stack.push({ value: value, dispose: dispose, async: async });
+    }
+    else if (async) {
+        env.stack.push({ async: true });
+    }
+    return value;
+};
+var merge_mode_disposeResources = (undefined && undefined.__disposeResources) || (function (SuppressedError) {
+    return function (env) {
+        function fail(e) {
+            env.error = env.hasError ? new SuppressedError(e, env.error, "An error was suppressed during disposal.") : e;
+            env.hasError = true;
+        }
+        var r, s = 0;
+        function next() {
+            while (r = env.stack.pop()) {
+                try {
+                    if (!r.async && s === 1) return s = 0, env.stack.push(r), Promise.resolve().then(next);
+                    if (r.dispose) {
+                        var result = r.dispose.call(r.value);
+                        if (r.async) return s |= 2, Promise.resolve(result).then(next, function(e) { fail(e); return next(); });
+                    }
+                    else s |= 1;
+                }
+                catch (e) {
+                    fail(e);
+                }
+            }
+            if (s === 1) return env.hasError ? Promise.reject(env.error) : Promise.resolve();
+            if (env.hasError) throw env.error;
+        }
+        return next();
+    };
+})(typeof SuppressedError === "function" ? SuppressedError : function (error, suppressed, message) {
+    var e = new Error(message);
+    return e.name = "SuppressedError", e.error = error, e.suppressed = suppressed, e;
+});
+
+
+
+
+
+
+
+
+/**
+ * `merge` mode, the last job of a fan-out: fetches the pushed branches of the priorities,
+ * merges them into the base in the order given with the same engine and promises as `run`
+ * mode, and reports every task with the status and timing its job recorded.
+ */
+async function mergePushed(settings, options) {
+    const env_1 = { stack: [], error: void 0, hasError: false };
+    try {
+        const began = Date.now();
+        const { logger } = options;
+        const repository = merge_mode_addDisposableResource(env_1, await openForChanges(settings, { env: options.env, logger }), true);
+        const { git } = repository;
+        const plan = await buildPlan({ ...settings, repo: git.cwd }, git);
+        const tasks = plan.tasks.map((planned) => pendingTask({ ...planned, skip_reason: null }, settings));
+        await fetchFromOrigin(git, settings.baseBranch, tasks, logger);
+        const merger = new MergeEngine(git, settings.baseBranch, logger);
+        for (const task of tasks)
+            await recordTaskOutcome(git, task, settings, logger);
+        const ready = tasks.filter((task) => task.status === 'completed' && settings.merge);
+        const requests = ready.map((task) => ({ branch: task.branch, priority: task.priority }));
+        if (requests.length > 1)
+            await merger.predict(requests);
+        const attempts = await merger.mergeAll(requests);
+        ready.forEach((task, index) => {
+            const attempt = attempts[index];
+            task.merge = attempt.outcome;
+            task.merge_commit = attempt.commit;
+            task.conflict_files = attempt.conflictFiles;
+            if (attempt.error)
+                task.error = attempt.error;
+        });
+        const warnings = [];
+        await pushAfterMerges(git, settings, tasks, logger, warnings);
+        if (settings.cleanup) {
+            for (const task of tasks) {
+                if (task.merge === 'merged')
+                    await merger.deleteMergedBranch(task.branch);
+            }
+            if (settings.push && warnings.length === 0)
+                await deleteMergedRemoteBranches(git, tasks, logger);
+        }
+        const result = buildResult(settings, plan.separation, tasks, began, warnings);
+        // The run's length is the fan-out's, from the first task's start to now.
+        const starts = tasks.map((task) => Date.parse(task.started_at ?? '')).filter(Number.isFinite);
+        if (starts.length) {
+            result.timings.total_ms = Date.now() - Math.min(...starts);
+            result.timings.speedup =
+                Math.round((result.timings.sum_of_tasks_ms / result.timings.total_ms) * 100) / 100;
+        }
+        return result;
+    }
+    catch (e_1) {
+        env_1.error = e_1;
+        env_1.hasError = true;
+    }
+    finally {
+        const result_1 = merge_mode_disposeResources(env_1);
+        if (result_1)
+            await result_1;
+    }
+}
+/** Local branches of base and of each priority, brought up to origin's where origin is ahead. */
+async function fetchFromOrigin(git, baseBranch, tasks, logger) {
+    const origin = await git.exec(['remote', 'get-url', 'origin'], { okExitCodes: [2, 128] });
+    if (origin.exitCode !== 0) {
+        logger.info('No origin remote: merging the local branches');
+        return;
+    }
+    const remote = await git.run(['ls-remote', '--heads', 'origin']);
+    const onOrigin = new Set(remote.split('\n').map((line) => line.split('\t')[1]?.replace('refs/heads/', '')));
+    const wanted = [baseBranch, ...tasks.map((task) => task.branch)].filter((b) => onOrigin.has(b));
+    if (wanted.length === 0)
+        return;
+    await git.run([
+        'fetch',
+        '--no-tags',
+        'origin',
+        ...wanted.map((branch) => `+refs/heads/${branch}:refs/remotes/origin/${branch}`)
+    ]);
+    for (const branch of wanted) {
+        const theirs = await git.resolveCommit(`refs/remotes/origin/${branch}`);
+        const ours = await git.resolveCommit(`refs/heads/${branch}`);
+        if (!theirs || theirs === ours)
+            continue;
+        if (ours && !(await git.isAncestor(ours, theirs))) {
+            logger.warning(`${branch} differs here and on origin; using this repository's ${branch}`);
+            continue;
+        }
+        // Fast-forward (or create) the local branch; compare-and-swap against what we saw.
+        await git.run(['update-ref', `refs/heads/${branch}`, theirs, ours ?? '']);
+    }
+}
+/** The task as its job recorded it, or as its branch shows when no result reached us. */
+async function recordTaskOutcome(git, task, settings, logger) {
+    const file = await readTaskResult(settings.resultsDir, task.priority);
+    const tip = await git.resolveCommit(`refs/heads/${task.branch}`);
+    if (file) {
+        Object.assign(task, file.task, { merge: 'not-merged', merge_commit: null, conflict_files: [] });
+        if (task.status === 'completed' && !tip) {
+            task.status = 'failed';
+            task.error = `its job reported it completed, but the branch ${task.branch} is neither here nor on origin`;
+        }
+        return;
+    }
+    logger.warning(`No task result for priority ${task.priority} in ${settings.resultsDir}: judging from its branch`);
+    if (!tip) {
+        task.status = 'failed';
+        task.error = 'no result from its task job and no pushed branch';
+        return;
+    }
+    task.commits = await git.countCommits(`refs/heads/${settings.baseBranch}`, tip);
+    const merged = await git.isAncestor(tip, `refs/heads/${settings.baseBranch}`);
+    task.status = task.commits > 0 || merged ? 'completed' : 'no-changes';
+    task.error = 'no task result found (artifact missing); status judged from its pushed branch';
+}
+async function readTaskResult(dir, priority) {
+    try {
+        const parsed = JSON.parse(await (0,promises_namespaceObject.readFile)(taskResultPath(dir, priority), 'utf8'));
+        return parsed.format === 'parallel-worktree-task/1' && parsed.task?.priority === priority
+            ? parsed
+            : null;
+    }
+    catch {
+        return null;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/plan/plan-text.ts
+
+
+const MAX_PATHS_SHOWN = 10;
+const MAX_OVERLAPS_SHOWN = 8;
+const MAX_SHARED_SHOWN = 3;
+const LABEL_WIDTH = 11;
+/**
+ * The plan as people read it in a terminal or a log: the schedule first, then per priority
+ * its spec files, the paths it touches, what it overlaps and why, and its wave.
+ */
+function formatPlan(plan) {
+    const { tasks, separation } = plan;
+    if (tasks.length === 0)
+        return 'Plan: no priorities.\n';
+    const waveOf = new Map();
+    separation.schedule.forEach((wave, index) => {
+        for (const priority of wave)
+            waveOf.set(priority, index + 1);
+    });
+    const skipped = tasks.filter((task) => task.skip_reason);
+    const lines = [];
+    const waves = separation.schedule.length;
+    lines.push(`Plan for ${plural(tasks.length, 'priority', 'priorities')} in ${plural(waves, 'wave', 'waves')}` +
+        (skipped.length ? `, ${skipped.length} skipped` : '') +
+        (separation.unresolved.length ? `, ${separation.unresolved.length} with unknown scope` : ''));
+    separation.schedule.forEach((wave, index) => {
+        const note = index === 0 ? 'starts at once' : 'each starts once the priorities it overlaps are merged';
+        lines.push(`  wave ${index + 1}: ${wave.join(', ')}  (${note})`);
+    });
+    for (const task of skipped)
+        lines.push(`  skipped ${task.priority}: ${task.skip_reason}`);
+    if (!separation.valid) {
+        lines.push(`  unknown scope: ${separation.unresolved.join(', ')}: no spec naming the paths they touch, ` +
+            'so they count as overlapping every other priority');
+    }
+    const overlapsOf = overlapsByPriority(plan);
+    for (const task of tasks) {
+        lines.push('');
+        lines.push(`PRIORITY ${task.priority}: ${standing(task, waveOf.get(task.priority))}`);
+        lines.push(field('spec', task.spec_files.length ? task.spec_files : ['(none found)']));
+        lines.push(field('touches', touchedPaths(task)));
+        const overlaps = overlapsOf.get(task.priority) ?? [];
+        if (overlaps.length) {
+            lines.push(field('overlaps', describeOverlaps(task, overlaps, tasks)));
+        }
+        for (const note of task.notes)
+            lines.push(field('note', [note]));
+    }
+    lines.push('');
+    lines.push('The ROADMAP and the spec files do not count as touched paths: every agent updates its ' +
+        'status lines there.');
+    return `${lines.join('\n')}\n`;
+}
+function standing(task, wave) {
+    if (task.skip_reason)
+        return `skipped (${task.skip_reason})`;
+    if (wave === undefined)
+        return 'not scheduled';
+    if (task.after.length === 0)
+        return `wave ${wave}, starts at once`;
+    return `wave ${wave}, starts after ${task.after.join(', ')} ${task.after.length > 1 ? 'are' : 'is'} merged`;
+}
+function touchedPaths(task) {
+    if (task.paths.length === 0)
+        return ['(unknown)'];
+    const shown = task.paths.slice(0, MAX_PATHS_SHOWN);
+    const hidden = task.paths.length - shown.length;
+    return hidden > 0 ? [...shown, `… and ${hidden} more`] : shown;
+}
+function overlapsByPriority(plan) {
+    const byPriority = new Map();
+    const add = (priority, entry) => {
+        const list = byPriority.get(priority) ?? [];
+        list.push(entry);
+        byPriority.set(priority, list);
+    };
+    for (const [key, paths] of Object.entries(plan.separation.conflicts)) {
+        const [first, second] = key.split(',').map(Number);
+        add(first, { other: second, paths });
+        add(second, { other: first, paths });
+    }
+    const order = new Map(plan.tasks.map((task, index) => [task.priority, index]));
+    for (const list of byPriority.values()) {
+        list.sort((a, b) => (order.get(a.other) ?? 0) - (order.get(b.other) ?? 0));
+    }
+    return byPriority;
+}
+function describeOverlaps(task, overlaps, tasks) {
+    if (task.paths.length === 0) {
+        return [`every other priority: this priority's scope is unknown`];
+    }
+    const byPriority = new Map(tasks.map((other) => [other.priority, other]));
+    const lines = overlaps.slice(0, MAX_OVERLAPS_SHOWN).map(({ other, paths }) => {
+        if (paths.includes(UNKNOWN_SCOPE))
+            return `${other} (its scope is unknown)`;
+        const shown = paths.slice(0, MAX_SHARED_SHOWN).map((path) => {
+            const here = coveringEntry(task, path);
+            const there = coveringEntry(byPriority.get(other), path);
+            const via = [here && `here: ${here}`, there && `${other}: ${there}`].filter(Boolean);
+            return via.length ? `${path} (${via.join('; ')})` : path;
+        });
+        const more = paths.length > MAX_SHARED_SHOWN ? ` and ${paths.length - MAX_SHARED_SHOWN} more` : '';
+        return `${other} on ${shown.join(', ')}${more}`;
+    });
+    const hidden = overlaps.length - lines.length;
+    return hidden > 0 ? [...lines, `… and ${hidden} more priorities`] : lines;
+}
+/** The folder or glob through which a task touches a shared path, when not the path itself. */
+function coveringEntry(task, shared) {
+    if (!task || task.paths.includes(shared))
+        return null;
+    const target = parsePattern(shared);
+    return task.paths.find((path) => overlapOf(parsePattern(path), target) !== null) ?? null;
+}
+function field(label, values) {
+    const pad = ' '.repeat(LABEL_WIDTH + 2);
+    return values
+        .map((value, index) => index === 0 ? `  ${`${label}:`.padEnd(LABEL_WIDTH)}${value}` : `${pad}${value}`)
+        .join('\n');
+}
+function plural(count, one, many) {
+    return `${count} ${count === 1 ? one : many}`;
+}
+
+;// CONCATENATED MODULE: ./src/engine/run-engine.ts
+var run_engine_addDisposableResource = (undefined && undefined.__addDisposableResource) || function (env, value, async) {
+    if (value !== null && value !== void 0) {
+        if (typeof value !== "object" && typeof value !== "function") throw new TypeError("Object expected.");
+        var dispose, inner;
+        if (async) {
+            if (!Symbol.asyncDispose) throw new TypeError("Symbol.asyncDispose is not defined.");
+            dispose = value[Symbol.asyncDispose];
+        }
+        if (dispose === void 0) {
+            if (!Symbol.dispose) throw new TypeError("Symbol.dispose is not defined.");
+            dispose = value[Symbol.dispose];
+            if (async) inner = dispose;
+        }
+        if (typeof dispose !== "function") throw new TypeError("Object not disposable.");
+        if (inner) dispose = function() { try { inner.call(this); } catch (e) { return Promise.reject(e); } };
+        env.stack.push({ value: value, dispose: dispose, async: async });
+    }
+    else if (async) {
+        env.stack.push({ async: true });
+    }
+    return value;
+};
+var run_engine_disposeResources = (undefined && undefined.__disposeResources) || (function (SuppressedError) {
+    return function (env) {
+        function fail(e) {
+            env.error = env.hasError ? new SuppressedError(e, env.error, "An error was suppressed during disposal.") : e;
+            env.hasError = true;
+        }
+        var r, s = 0;
+        function next() {
+            while (r = env.stack.pop()) {
+                try {
+                    if (!r.async && s === 1) return s = 0, env.stack.push(r), Promise.resolve().then(next);
+                    if (r.dispose) {
+                        var result = r.dispose.call(r.value);
+                        if (r.async) return s |= 2, Promise.resolve(result).then(next, function(e) { fail(e); return next(); });
+                    }
+                    else s |= 1;
+                }
+                catch (e) {
+                    fail(e);
+                }
+            }
+            if (s === 1) return env.hasError ? Promise.reject(env.error) : Promise.resolve();
+            if (env.hasError) throw env.error;
+        }
+        return next();
+    };
+})(typeof SuppressedError === "function" ? SuppressedError : function (error, suppressed, message) {
+    var e = new Error(message);
+    return e.name = "SuppressedError", e.error = error, e.suppressed = suppressed, e;
+});
+
+
+
+
+
+
+
+
+/**
  * The whole job on this machine: plan, worktrees, agents within the limits, each completed
  * branch merged as soon as it is done (so that priorities waiting on it start from a base
  * that holds its work), cleanup, and the result.
  */
 async function runParallel(settings, options) {
-    const { logger } = options;
-    const env = options.env ?? process.env;
-    const began = Date.now();
-    const git = await preflight(settings.repo, settings.baseBranch, env);
-    const signal = options.signal ?? new AbortController().signal;
-    const plan = await buildPlan({ ...settings, repo: git.cwd });
-    const tasks = plan.tasks.map((planned) => pendingTask(planned, settings));
-    const byPriority = new Map(tasks.map((task) => [task.priority, task]));
-    const worktrees = new WorktreeManager(git, logger);
-    const merger = new MergeEngine(git, settings.baseBranch, logger);
-    const maxParallel = settings.maxParallel === 'auto' ? await autoParallelism() : settings.maxParallel;
-    const gate = new ResourceGate(settings, logger, options.resourceSampler, options.resourceIntervalMs);
-    const ctx = {
-        settings,
-        git,
-        worktrees,
-        logger,
-        signal,
-        killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
-        events: options.events ?? {},
-        env,
-        identity: await git.identityEnv()
-    };
-    logger.info(`Running ${tasks.filter((t) => t.status === 'pending').length} priorities, at most ${maxParallel} at once, on ${settings.baseBranch}`);
-    const { notStarted } = await runSchedule(plan.tasks.filter((planned) => !planned.skip_reason), {
-        maxParallel,
-        gate,
-        signal,
-        logger,
-        start: async (priority) => {
-            const task = byPriority.get(priority);
-            await runTask(task, ctx);
-            if (task.status === 'completed' && settings.merge)
-                await mergeTask(task, merger, settings);
-            options.events?.taskEnded?.(task);
-        }
-    });
-    for (const priority of notStarted) {
-        const task = byPriority.get(priority);
-        task.status = 'cancelled';
-        task.error = 'the run was cancelled before this priority started';
+    const env_1 = { stack: [], error: void 0, hasError: false };
+    try {
+        const { logger } = options;
+        const env = options.env ?? process.env;
+        const began = Date.now();
+        const repository = run_engine_addDisposableResource(env_1, await openForChanges(settings, { env: env, logger }), true);
+        const { git } = repository;
+        const signal = options.signal ?? new AbortController().signal;
+        const plan = await buildPlan({ ...settings, repo: git.cwd }, git);
+        logger.group(`Plan: ${plan.separation.schedule.length} wave(s)`, formatPlan(plan));
+        const tasks = plan.tasks.map((planned) => pendingTask(planned, settings));
+        const merger = new MergeEngine(git, settings.baseBranch, logger);
+        await runAgents(plan.tasks, tasks, {
+            settings,
+            git,
+            logger,
+            signal,
+            env,
+            killGraceMs: options.killGraceMs,
+            events: options.events,
+            resourceSampler: options.resourceSampler,
+            resourceIntervalMs: options.resourceIntervalMs,
+            progressIntervalMs: options.progressIntervalMs,
+            onTaskDone: async (task) => {
+                if (task.status === 'completed' && settings.merge)
+                    await mergeTask(task, merger, settings);
+                options.events?.taskEnded?.(task);
+            }
+        });
+        const warnings = [];
+        await pushAfterMerges(git, settings, tasks, logger, warnings);
+        return buildResult(settings, plan.separation, tasks, began, warnings);
     }
-    await git.exec(['worktree', 'prune']);
-    return buildResult(settings, plan.separation, tasks, began);
+    catch (e_1) {
+        env_1.error = e_1;
+        env_1.hasError = true;
+    }
+    finally {
+        const result_1 = run_engine_disposeResources(env_1);
+        if (result_1)
+            await result_1;
+    }
 }
 async function mergeTask(task, merger, settings) {
     const attempt = await merger.merge(task.branch, task.priority);
@@ -3862,8 +8005,8 @@ async function mergeTask(task, merger, settings) {
 /** `plan` mode: the separation analysis and schedule; nothing in the repository changes. */
 async function planOnly(settings, env = process.env) {
     const began = Date.now();
-    const git = await preflight(settings.repo, settings.baseBranch, env);
-    const plan = await buildPlan({ ...settings, repo: git.cwd });
+    const { git } = await preflight(settings.repo, settings.baseBranch, { env, createBase: false });
+    const plan = await buildPlan({ ...settings, repo: git.cwd }, git);
     const tasks = plan.tasks.map((planned) => pendingTask(planned, settings));
     const result = buildResult(settings, plan.separation, tasks, began);
     result.success = plan.separation.unresolved.length === 0;
@@ -3873,8 +8016,31 @@ async function planOnly(settings, env = process.env) {
 function matrixOf(plan) {
     return { priority: plan.tasks.filter((task) => !task.skip_reason).map((task) => task.priority) };
 }
+/**
+ * The outputs a fan-out workflow needs: `matrix` (every priority to run), `count` (to guard an
+ * empty matrix, which fails a job), and one matrix per wave (`matrix-wave-1`, …) with
+ * `wave-count`, so that overlapping priorities run after the wave they overlap is merged.
+ */
+function fanOutOutputs(plan) {
+    const skipped = new Set(plan.tasks.filter((task) => task.skip_reason).map((task) => task.priority));
+    const waves = plan.separation.schedule
+        .map((wave) => wave.filter((priority) => !skipped.has(priority)))
+        .filter((wave) => wave.length > 0);
+    const matrix = matrixOf(plan);
+    const outputs = {
+        matrix: JSON.stringify(matrix),
+        count: String(matrix.priority.length),
+        waves: JSON.stringify(waves),
+        'wave-count': String(waves.length)
+    };
+    waves.forEach((wave, index) => {
+        outputs[`matrix-wave-${index + 1}`] = JSON.stringify({ priority: wave });
+    });
+    return outputs;
+}
 
 ;// CONCATENATED MODULE: ./src/engine/execute.ts
+
 
 
 
@@ -3885,52 +8051,517 @@ async function execute(settings, options) {
             return { result: await runParallel(settings, options), extraOutputs: {} };
         case 'plan': {
             const { plan, result } = await planOnly(settings, options.env);
-            return { result, plan, extraOutputs: { matrix: JSON.stringify(matrixOf(plan)) } };
+            return { result, plan, extraOutputs: fanOutOutputs(plan) };
         }
-        default:
-            throw new InputError(`mode: "${settings.mode}" is not available in this version yet`);
+        case 'task': {
+            const { result, resultFile } = await runOneTask(settings, options);
+            return { result, extraOutputs: { 'result-file': resultFile } };
+        }
+        case 'merge':
+            return { result: await mergePushed(settings, options), extraOutputs: {} };
     }
 }
 
-;// CONCATENATED MODULE: ./src/report/summary.ts
-const STATUS_ICON = {
+;// CONCATENATED MODULE: ./src/report/format.ts
+// Small text helpers every report shares: durations, escaping, quoting, truncation.
+/** `3m 12s`, `1h 04m`, `4.2s`: short and unambiguous. */
+function format_formatDuration(ms) {
+    if (!Number.isFinite(ms) || ms < 0)
+        return '—';
+    if (Math.round(ms / 100) < 600)
+        return `${(Math.round(ms / 100) / 10).toFixed(1)}s`;
+    const totalSeconds = Math.round(ms / 1000);
+    const hours = Math.floor(totalSeconds / 3600);
+    const minutes = Math.floor((totalSeconds % 3600) / 60);
+    const seconds = totalSeconds % 60;
+    if (hours > 0)
+        return `${hours}h ${String(minutes).padStart(2, '0')}m`;
+    return `${minutes}m ${String(seconds).padStart(2, '0')}s`;
+}
+function format_plural(count, one, many = `${one}s`) {
+    return `${count} ${count === 1 ? one : many}`;
+}
+function byteLength(text) {
+    return Buffer.byteLength(text, 'utf8');
+}
+/** At most `max` characters, cut on a code point, with what was left out said. */
+function format_truncate(text, max, note = '…') {
+    if (text.length <= max)
+        return text;
+    const chars = Array.from(text.slice(0, Math.max(0, max - note.length)));
+    // slice() may have split a surrogate pair: Array.from keeps the orphan, drop it.
+    const last = chars.at(-1);
+    if (last && last.length === 1 && /[\uD800-\uDBFF]/.test(last))
+        chars.pop();
+    return chars.join('') + note;
+}
+/** The first non-empty line, for a table cell or a one-line message. */
+function firstLine(text) {
+    if (!text)
+        return '';
+    return (text
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .find((line) => line !== '') ?? '');
+}
+// A zero-width space after `@` and `#` keeps agent output from mentioning people or linking
+// issues in a pull-request comment; it renders the same.
+const ZERO_WIDTH_SPACE = '\u200B';
+/**
+ * Untrusted text (agent errors, file names) as inline Markdown: no HTML, no emphasis, no
+ * table breaks, no mentions. Newlines become spaces.
+ */
+function escapeInline(text) {
+    return text
+        .replace(/\r?\n/g, ' ')
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/([\\`*_[\]#|~])/g, '\\$1')
+        .replace(/@(?=\w)/g, `@${ZERO_WIDTH_SPACE}`)
+        .replace(/\\#(?=\d)/g, `\\#${ZERO_WIDTH_SPACE}`);
+}
+/** Inline code that holds any text: the fence is longer than any run of backticks inside. */
+function code(text) {
+    const clean = text.replace(/\r?\n/g, ' ');
+    const longest = Math.max(0, ...Array.from(clean.matchAll(/`+/g), (match) => match[0].length));
+    const fence = '`'.repeat(longest + 1);
+    const pad = clean.startsWith('`') || clean.endsWith('`') ? ' ' : '';
+    return `${fence}${pad}${clean}${pad}${fence}`;
+}
+/** A fenced block that holds any text: the fence is longer than any run of backticks inside. */
+function codeBlock(text, language = '') {
+    const longest = Math.max(0, ...Array.from(text.matchAll(/`{3,}/g), (match) => match[0].length));
+    const fence = '`'.repeat(Math.max(3, longest + 1));
+    return `${fence}${language}\n${text.replace(/\s+$/, '')}\n${fence}`;
+}
+/** A word for a POSIX shell: left bare when that is safe, single-quoted otherwise. */
+function format_shellQuote(word) {
+    if (/^[A-Za-z0-9_./@%+=:,-]+$/.test(word))
+        return word;
+    return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+;// CONCATENATED MODULE: ./src/report/outcome.ts
+function outcome_outcomeOf(task) {
+    if (task.merge === 'merged')
+        return 'merged';
+    if (task.merge === 'conflict')
+        return 'conflict';
+    if (task.merge === 'failed')
+        return 'merge-failed';
+    return task.status;
+}
+const OUTCOME_ICON = {
+    merged: '✅',
+    conflict: '⚔️',
+    'merge-failed': '❌',
     completed: '✅',
-    'no-changes': '⚪',
     failed: '❌',
     'timed-out': '⏱️',
     cancelled: '🛑',
+    'no-changes': '⚪',
     skipped: '⏭️',
     pending: '⏳',
     running: '🏃'
 };
-function seconds(ms) {
-    return ms >= 60_000
-        ? `${Math.floor(ms / 60_000)}m ${Math.round((ms % 60_000) / 1000)}s`
-        : `${(ms / 1000).toFixed(1)}s`;
+/** How the outcome reads in a sentence ("2 conflicted"). */
+const OUTCOME_WORD = {
+    merged: 'merged',
+    conflict: 'conflicted',
+    'merge-failed': 'failed to merge',
+    completed: 'completed, not merged',
+    failed: 'failed',
+    'timed-out': 'timed out',
+    cancelled: 'cancelled',
+    'no-changes': 'made no changes',
+    skipped: 'skipped',
+    pending: 'pending',
+    running: 'still running'
+};
+/** Worst first: the order in which a reader should look at them. */
+const SEVERITY = [
+    'conflict',
+    'merge-failed',
+    'failed',
+    'timed-out',
+    'cancelled',
+    'no-changes',
+    'skipped',
+    'completed',
+    'running',
+    'pending',
+    'merged'
+];
+/** The number of priorities per outcome, worst first, leaving out the empty ones. */
+function countOutcomes(result) {
+    const counts = new Map();
+    for (const task of result.tasks) {
+        const outcome = outcome_outcomeOf(task);
+        counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
+    }
+    return SEVERITY.filter((outcome) => counts.has(outcome)).map((outcome) => [
+        outcome,
+        counts.get(outcome)
+    ]);
 }
-/** The outcome in one line. */
+/** Outcomes that need someone to act: everything but merged, pending and running. */
+function needsAttention(outcome) {
+    return !['merged', 'pending', 'running'].includes(outcome);
+}
+
+;// CONCATENATED MODULE: ./src/report/separation-text.ts
+/** The earlier priorities each priority overlaps (from the conflicts' "a,b" keys). */
+function overlapsBefore(separation) {
+    const before = new Map();
+    for (const key of Object.keys(separation.conflicts)) {
+        const [a, b] = key.split(',').map(Number);
+        if (!Number.isInteger(a) || !Number.isInteger(b))
+            continue;
+        before.set(b, [...(before.get(b) ?? []), a]);
+    }
+    return before;
+}
+/** The conflicts as pairs with their shared paths, in the order the plan found them. */
+function overlapPairs(separation) {
+    return Object.entries(separation.conflicts).map(([key, paths]) => {
+        const [a, b] = key.split(',').map(Number);
+        return { pair: [a, b], paths };
+    });
+}
+/** "2 waves, 1 overlap, 1 unresolved": the plan in a few words. */
+function separationInBrief(separation) {
+    const waves = separation.schedule.length;
+    const overlaps = Object.keys(separation.conflicts).length;
+    const parts = [
+        `${waves} ${waves === 1 ? 'wave' : 'waves'}`,
+        `${overlaps} ${overlaps === 1 ? 'overlap' : 'overlaps'}`
+    ];
+    if (separation.unresolved.length)
+        parts.push(`${separation.unresolved.length} unresolved`);
+    return parts.join(', ');
+}
+/** Which wave (1-based) each priority is in. */
+function waveOf(separation) {
+    const waves = new Map();
+    separation.schedule.forEach((wave, index) => {
+        for (const priority of wave)
+            waves.set(priority, index + 1);
+    });
+    return waves;
+}
+
+;// CONCATENATED MODULE: ./src/report/headline.ts
+
+
+
+/** The outcome in one line (Markdown: the base branch is in backticks). */
 function headline(result) {
+    const total = result.priorities_requested.length || result.tasks.length;
+    const base = code(result.base_branch);
+    if (result.mode === 'plan') {
+        const verdict = result.success ? '📋' : '⚠️';
+        return `${verdict} Plan for ${format_plural(total, 'priority', 'priorities')} on ${base}: ${separationInBrief(result.separation)}`;
+    }
+    if (result.mode === 'task' && result.tasks.length === 1)
+        return taskHeadline(result);
+    if (result.success) {
+        return total === 1
+            ? `✅ PRIORITY ${result.tasks[0]?.priority ?? ''} merged into ${base}`
+            : `✅ All ${total} priorities merged into ${base}`;
+    }
     const merged = result.tasks.filter((task) => task.merge === 'merged').length;
-    const total = result.priorities_requested.length;
-    if (result.mode === 'plan')
-        return `Plan for ${total} priorities on \`${result.base_branch}\``;
-    return result.success
-        ? `✅ All ${total} priorities merged into \`${result.base_branch}\``
-        : `❌ ${merged} of ${total} priorities merged into \`${result.base_branch}\``;
+    const rest = countOutcomes(result)
+        .filter(([outcome]) => outcome !== 'merged')
+        .map(([outcome, count]) => `${count} ${OUTCOME_WORD[outcome]}`);
+    return `❌ ${merged} of ${format_plural(total, 'priority', 'priorities')} merged into ${base}${rest.length ? `: ${rest.join(', ')}` : ''}`;
 }
-/** The job summary (Markdown). */
-function renderSummary(result) {
-    const rows = result.tasks.map((task) => `| ${task.priority} | \`${task.branch}\` | ${STATUS_ICON[task.status] ?? ''} ${task.status} | ${seconds(task.duration_ms)} | ${task.commits} | ${task.merge} |`);
-    return [
-        `## ${headline(result)}`,
-        '',
-        '| Priority | Branch | Status | Duration | Commits | Merge |',
-        '|---:|---|---|---:|---:|---|',
-        ...rows,
-        '',
-        `Total ${seconds(result.timings.total_ms)}, speedup ×${result.timings.speedup} over running them one by one.`,
-        ''
-    ].join('\n');
+/** A matrix job's one priority: done and pushed for the merge job, or what went wrong. */
+function taskHeadline(result) {
+    const task = result.tasks[0];
+    const branch = code(task.branch);
+    if (result.success) {
+        return `✅ PRIORITY ${task.priority} completed: ${format_plural(task.commits, 'commit')} pushed on ${branch} for the merge job`;
+    }
+    if (task.status === 'completed') {
+        return `❌ PRIORITY ${task.priority} completed, but ${branch} was not pushed`;
+    }
+    return `❌ PRIORITY ${task.priority} ${OUTCOME_WORD[outcome_outcomeOf(task)]}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/problems.ts
+
+
+const MESSAGE_ERROR_CHARS = 600;
+const LEVEL = {
+    conflict: 'error',
+    'merge-failed': 'error',
+    failed: 'error',
+    'timed-out': 'error',
+    cancelled: 'warning',
+    'no-changes': 'warning',
+    skipped: 'notice'
+};
+function errorText(task) {
+    return truncate((task.error ?? '').trim(), MESSAGE_ERROR_CHARS);
+}
+function logHint(task) {
+    return task.log_file ? ` Log: ${task.log_file}` : '';
+}
+function describe(task, outcome, base) {
+    const p = task.priority;
+    const error = errorText(task);
+    switch (outcome) {
+        case 'conflict':
+            return {
+                priority: p,
+                outcome,
+                title: `PRIORITY ${p} conflicts with ${base}`,
+                message: `${task.branch} could not be merged into ${base}: conflicts in ` +
+                    `${task.conflict_files.join(', ') || 'unknown files'}. The branch was kept; ` +
+                    'the job summary shows the commands to resolve it.',
+                file: task.conflict_files[0]
+            };
+        case 'merge-failed':
+            return {
+                priority: p,
+                outcome,
+                title: `PRIORITY ${p} could not be merged`,
+                message: `Merging ${task.branch} into ${base} failed: ${error || 'unknown error'}. The branch was kept.`
+            };
+        case 'failed':
+            return {
+                priority: p,
+                outcome,
+                title: `PRIORITY ${p} failed`,
+                message: `${task.exit_code !== null ? `Exit code ${task.exit_code}` : 'Failed'}` +
+                    ` after ${formatDuration(task.duration_ms)}: ${error || 'no error message'}.${logHint(task)}`
+            };
+        case 'timed-out':
+            return {
+                priority: p,
+                outcome,
+                title: `PRIORITY ${p} timed out`,
+                message: `Stopped after ${formatDuration(task.duration_ms)}: ${error || 'the agent ran past task-timeout-minutes'}.${logHint(task)}`
+            };
+        case 'cancelled':
+            return {
+                priority: p,
+                outcome,
+                title: `PRIORITY ${p} was cancelled`,
+                message: `${error || 'The run was cancelled.'}${task.commits > 0 ? ` Its ${task.commits} commit(s) are kept on ${task.branch}.` : ''}${logHint(task)}`
+            };
+        case 'no-changes':
+            return {
+                priority: p,
+                outcome,
+                title: `PRIORITY ${p} made no changes`,
+                message: `The agent exited ${task.exit_code ?? 0} but left nothing to merge on ${task.branch}.${logHint(task)}`
+            };
+        default:
+            return {
+                priority: p,
+                outcome,
+                title: `PRIORITY ${p} was skipped`,
+                message: error || 'It was not started.'
+            };
+    }
+}
+/** Every priority that needs someone to act, in input order, one problem each. */
+function listProblems(result) {
+    const problems = [];
+    for (const task of result.tasks) {
+        const outcome = outcomeOf(task);
+        const level = LEVEL[outcome];
+        if (!level)
+            continue;
+        problems.push({ ...describe(task, outcome, result.base_branch), level });
+    }
+    return problems;
+}
+/** A one-line form of a problem's error, for a table cell or a terminal line. */
+function shortError(task, max = 120) {
+    return format_truncate(firstLine(task.error), max);
+}
+
+;// CONCATENATED MODULE: ./src/report/resolve-commands.ts
+
+
+/** The exact shell commands that redo a conflicted merge by hand, as the run would have made it. */
+function conflictCommands(task, base, where) {
+    const b = format_shellQuote(base);
+    const branch = format_shellQuote(task.branch);
+    const files = task.conflict_files.map(format_shellQuote).join(' ');
+    const message = format_shellQuote(mergeMessage(task.priority));
+    const remote = where !== 'local';
+    const commands = remote
+        ? [
+            `git fetch origin ${b} ${branch}`,
+            `git switch ${b}`,
+            `git merge --ff-only ${format_shellQuote(`origin/${base}`)}`
+        ]
+        : [`git switch ${b}`];
+    const source = remote ? format_shellQuote(`origin/${task.branch}`) : branch;
+    commands.push(`git merge --no-ff -m ${message} ${source}`, `# resolve the conflicts${files ? ` in ${files}` : ''}, then:`, `git add ${files || '-A'}`, 'git commit --no-edit');
+    if (remote)
+        commands.push(`git push origin ${b}`);
+    else
+        commands.push(`git branch -d ${branch}`);
+    return commands;
+}
+
+;// CONCATENATED MODULE: ./src/report/terminal.ts
+
+
+
+
+
+
+const ERROR_LINES = 8;
+const ERROR_LINE_CHARS = 200;
+/** Agent output may carry colour codes and carriage returns: keep a terminal report plain. */
+function plainText(text) {
+    return (text
+        // eslint-disable-next-line no-control-regex
+        .replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '')
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\x00-\x08\x0b-\x1f\x7f]/g, ''));
+}
+/** Rows of cells as aligned columns; the last column is not padded. */
+function columns(rows, indent = '  ') {
+    const widths = rows[0].map((_, index) => Math.max(...rows.map((row) => (row[index] ?? '').length)));
+    return rows.map((row) => indent +
+        row
+            .map((cell, index) => (index === row.length - 1 ? cell : cell.padEnd(widths[index])))
+            .join('  ')
+            .trimEnd());
+}
+function mergeWord(task) {
+    switch (task.merge) {
+        case 'merged':
+            return task.merge_commit ? `merged ${task.merge_commit.slice(0, 7)}` : 'merged';
+        case 'conflict':
+            return `conflict (${format_plural(task.conflict_files.length, 'file')})`;
+        case 'failed':
+            return 'merge failed';
+        default:
+            return '-';
+    }
+}
+function errorBlock(task, indent) {
+    const lines = plainText(task.error ?? '')
+        .trim()
+        .split('\n')
+        .filter((line) => line.trim() !== '');
+    const shown = lines.slice(0, ERROR_LINES).map((line) => indent + format_truncate(line, ERROR_LINE_CHARS));
+    if (lines.length > ERROR_LINES)
+        shown.push(`${indent}… ${lines.length - ERROR_LINES} more lines`);
+    return shown;
+}
+function runReport(result, where) {
+    const out = [];
+    out.push(...columns([
+        ['PRIORITY', 'BRANCH', 'STATUS', 'TIME', 'COMMITS', 'MERGE', 'ERROR'],
+        ...result.tasks.map((task) => [
+            String(task.priority),
+            task.branch,
+            task.status,
+            task.started_at ? format_formatDuration(task.duration_ms) : '-',
+            task.started_at ? String(task.commits) : '-',
+            mergeWord(task),
+            plainText(shortError(task, 60))
+        ])
+    ]));
+    const conflicted = result.tasks.filter((task) => task.merge === 'conflict');
+    if (conflicted.length) {
+        out.push('', `Conflicts (${conflicted.length}): the branches were kept, ${result.base_branch} is unchanged.`);
+        if (where === 'runner')
+            out.push('  These branches were not pushed (push: false): run again with push: true to keep them.');
+        for (const task of conflicted) {
+            out.push(`  PRIORITY ${task.priority} (${task.branch}) conflicts in ${task.conflict_files.join(', ') || 'unknown files'}. To resolve it:`, ...conflictCommands(task, result.base_branch, where).map((command) => `    ${command}`));
+        }
+    }
+    const failed = result.tasks.filter((task) => ['merge-failed', 'failed', 'timed-out', 'cancelled', 'no-changes'].includes(outcome_outcomeOf(task)));
+    if (failed.length) {
+        out.push('', `Failures (${failed.length}):`);
+        for (const task of failed) {
+            const exit = task.exit_code !== null ? ` (exit code ${task.exit_code})` : '';
+            const after = task.started_at ? ` after ${format_formatDuration(task.duration_ms)}` : '';
+            out.push(`  PRIORITY ${task.priority} (${task.branch}) ${OUTCOME_WORD[outcome_outcomeOf(task)]}${exit}${after}`);
+            out.push(...errorBlock(task, '    '));
+            if (task.commits > 0 && task.merge !== 'merged')
+                out.push(`    its ${format_plural(task.commits, 'commit')} are kept on ${task.branch}`);
+            if (task.log_file)
+                out.push(`    log: ${task.log_file}`);
+        }
+    }
+    const skipped = result.tasks.filter((task) => task.status === 'skipped');
+    if (skipped.length) {
+        out.push('', `Skipped (${skipped.length}):`);
+        for (const task of skipped)
+            out.push(`  PRIORITY ${task.priority}: ${plainText(firstLineOf(task.error) || 'not started')}`);
+    }
+    const ran = result.tasks.filter((task) => task.started_at !== null).length;
+    const { total_ms, sum_of_tasks_ms, speedup } = result.timings;
+    out.push('', ran
+        ? `${format_plural(ran, 'agent')} ran in ${format_formatDuration(total_ms)} (one by one: ${format_formatDuration(sum_of_tasks_ms)}, ×${speedup.toFixed(2)}). Plan: ${separationInBrief(result.separation)}.`
+        : `No agent ran. Plan: ${separationInBrief(result.separation)}.`);
+    return out;
+}
+function firstLineOf(text) {
+    return ((text ?? '')
+        .split('\n')
+        .find((line) => line.trim() !== '')
+        ?.trim() ?? '');
+}
+function planReport(result) {
+    const { separation } = result;
+    const waves = waveOf(separation);
+    const before = overlapsBefore(separation);
+    const unresolved = new Set(separation.unresolved);
+    const out = columns([
+        ['PRIORITY', 'BRANCH', 'WAVE', 'AFTER', 'PATHS', 'PLAN'],
+        ...result.tasks.map((task) => [
+            String(task.priority),
+            task.branch,
+            String(waves.get(task.priority) ?? '-'),
+            before.get(task.priority)?.join(',') ?? '-',
+            unresolved.has(task.priority)
+                ? 'unknown'
+                : String((separation.task_file_map[String(task.priority)] ?? []).length),
+            task.status === 'skipped' ? `skipped: ${plainText(firstLineOf(task.error))}` : 'runs'
+        ])
+    ]);
+    out.push('', 'Waves:', ...separation.schedule.map((wave, index) => `  ${index + 1}. ${wave.join(', ')}`));
+    const pairs = overlapPairs(separation);
+    if (pairs.length) {
+        out.push('', 'Overlaps:');
+        for (const { pair, paths } of pairs) {
+            const shown = paths.slice(0, 5).join(', ') + (paths.length > 5 ? ` and ${paths.length - 5} more` : '');
+            out.push(`  ${pair[0]} <-> ${pair[1]}: ${shown}`);
+        }
+    }
+    if (unresolved.size) {
+        out.push('', `Unresolved: ${[...unresolved].join(', ')} (no spec, or a spec naming no path: treated as overlapping everything)`);
+    }
+    const willRun = result.tasks
+        .filter((task) => task.status !== 'skipped')
+        .map((task) => task.priority);
+    out.push('', `Matrix: ${JSON.stringify({ priority: willRun })}`);
+    return out;
+}
+/**
+ * The report for a terminal: the outcome, one aligned line per priority, then what to do
+ * about each problem (the exact commands for a conflict), warnings and timings. Plain
+ * text, no Markdown; ends with a newline.
+ */
+function renderTerminalReport(result, where = 'local') {
+    const out = [plainText(headline(result).replace(/`/g, '')), ''];
+    out.push(...(result.mode === 'plan' ? planReport(result) : runReport(result, where)));
+    if (result.warnings.length) {
+        out.push('', 'Warnings:', ...result.warnings.map((warning) => `  - ${plainText(warning)}`));
+    }
+    return `${out.join('\n')}\n`;
 }
 
 ;// CONCATENATED MODULE: ./src/cli/args.ts
@@ -3979,8 +8610,7 @@ function parseCliArguments(argv, cwd) {
             const name = flag;
             if (inline !== undefined)
                 parsed.inputs[name] = inline;
-            else if (BOOLEAN_INPUTS.includes(name) &&
-                (rest[0] === undefined || rest[0].startsWith('--'))) {
+            else if (BOOLEAN_INPUTS.includes(name) && !isBooleanValue(rest[0])) {
                 parsed.inputs[name] = 'true';
             }
             else
@@ -3994,6 +8624,13 @@ function parseCliArguments(argv, cwd) {
         }
     }
     return parsed;
+}
+/**
+ * Whether the word after a bare boolean flag is its value: not another flag, and not the
+ * priorities (`run --push 65,66` pushes; it does not set push to "65,66").
+ */
+function isBooleanValue(word) {
+    return word !== undefined && !word.startsWith('--') && !/^[0-9][0-9,\s-]*$/.test(word);
 }
 function splitFlag(text) {
     const at = text.indexOf('=');
@@ -4028,6 +8665,7 @@ skipped (the report is written), 2 refused before anything was touched (bad inpu
 `;
 
 ;// CONCATENATED MODULE: ./src/cli/cli.ts
+
 
 
 
@@ -4073,8 +8711,11 @@ async function cli(argv, logger = stderrLogger) {
         const execution = await execute(settings, { logger, signal: controller.signal });
         if (args.json)
             process.stdout.write(`${JSON.stringify(execution.result, null, 2)}\n`);
+        else if (execution.plan) {
+            process.stdout.write(`${formatPlan(execution.plan)}\nMatrix: ${execution.extraOutputs.matrix}\n`);
+        }
         else
-            process.stdout.write(renderSummary(execution.result));
+            process.stdout.write(renderTerminalReport(execution.result));
         return execution.result.success ? 0 : 1;
     }
     catch (error) {
@@ -4098,7 +8739,7 @@ async function cli(argv, logger = stderrLogger) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(208);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(788);
 // The command line's entry point: `parallel-worktree <mode> ...`.
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .cli */ .xw)(process.argv.slice(2));

@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import type { Leftovers } from '../run/leftover-cleanup.js'
 
 // The main step and the post step are one bundle: the post step is told apart by state the
 // main step saved (actions/checkout's pattern). State is appended to GITHUB_STATE at once, so
@@ -7,11 +8,8 @@ import * as core from '@actions/core'
 export const isPost = core.getState('isPost') === 'true'
 if (!isPost) core.saveState('isPost', 'true')
 
-export interface LeftoverRecord {
-  repo: string
-  worktrees: { path: string; branch: string; priority: number }[]
-  pids: number[]
-}
+/** What the post step needs to clean up after a main step that did not finish. */
+export type LeftoverRecord = Leftovers
 
 export function saveLeftovers(record: LeftoverRecord): void {
   core.saveState('leftovers', JSON.stringify(record))

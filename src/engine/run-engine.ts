@@ -1,13 +1,13 @@
 import { buildPlan } from '../plan/plan.js'
 import { formatPlan } from '../plan/plan-text.js'
 import { MergeEngine } from '../merge/merge-engine.js'
-import { ResourceGate, autoParallelism, type ResourceSampler } from '../run/resource-monitor.js'
-import { runSchedule } from '../run/scheduler.js'
-import { pendingTask, runTask, type RunEvents } from '../run/task-runner.js'
-import { createTaskContext } from './task-context.js'
+import type { ResourceSampler } from '../run/resource-monitor.js'
+import { runAgents } from '../run/run-stage.js'
+import { pendingTask, type RunEvents } from '../run/task-runner.js'
 import { buildResult } from '../report/result.js'
 import type { Logger } from './logger.js'
 import { openForChanges } from './preflight.js'
+import { pushAfterMerges } from './publish-branches.js'
 import type { RunResult, Settings, TaskResult } from './types.js'
 
 export interface EngineOptions {
@@ -21,6 +21,8 @@ export interface EngineOptions {
   killGraceMs?: number
   resourceSampler?: ResourceSampler
   resourceIntervalMs?: number
+  /** Time between two progress lines of the run (default 30 s; 0: none). */
+  progressIntervalMs?: number
 }
 
 /**
@@ -39,43 +41,26 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
   logger.group(`Plan: ${plan.separation.schedule.length} wave(s)`, formatPlan(plan))
 
   const tasks = plan.tasks.map((planned) => pendingTask(planned, settings))
-  const byPriority = new Map(tasks.map((task) => [task.priority, task]))
   const merger = new MergeEngine(git, settings.baseBranch, logger)
-  const maxParallel =
-    settings.maxParallel === 'auto' ? await autoParallelism() : settings.maxParallel
-  const gate = new ResourceGate(
+  await runAgents(plan.tasks, tasks, {
     settings,
+    git,
     logger,
-    options.resourceSampler,
-    options.resourceIntervalMs
-  )
-  const ctx = await createTaskContext(settings, git, { ...options, signal })
-  logger.info(
-    `Running ${tasks.filter((t) => t.status === 'pending').length} priorities, at most ${maxParallel} at once, on ${settings.baseBranch}`
-  )
-
-  const { notStarted } = await runSchedule(
-    plan.tasks.filter((planned) => !planned.skip_reason),
-    {
-      maxParallel,
-      gate,
-      signal,
-      logger,
-      start: async (priority) => {
-        const task = byPriority.get(priority)!
-        await runTask(task, ctx)
-        if (task.status === 'completed' && settings.merge) await mergeTask(task, merger, settings)
-        options.events?.taskEnded?.(task)
-      }
+    signal,
+    env,
+    killGraceMs: options.killGraceMs,
+    events: options.events,
+    resourceSampler: options.resourceSampler,
+    resourceIntervalMs: options.resourceIntervalMs,
+    progressIntervalMs: options.progressIntervalMs,
+    onTaskDone: async (task) => {
+      if (task.status === 'completed' && settings.merge) await mergeTask(task, merger, settings)
+      options.events?.taskEnded?.(task)
     }
-  )
-  for (const priority of notStarted) {
-    const task = byPriority.get(priority)!
-    task.status = 'cancelled'
-    task.error = 'the run was cancelled before this priority started'
-  }
-  await git.exec(['worktree', 'prune'])
-  return buildResult(settings, plan.separation, tasks, began)
+  })
+  const warnings: string[] = []
+  await pushAfterMerges(git, settings, tasks, logger, warnings)
+  return buildResult(settings, plan.separation, tasks, began, warnings)
 }
 
 async function mergeTask(task: TaskResult, merger: MergeEngine, settings: Settings): Promise<void> {

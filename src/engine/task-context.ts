@@ -1,10 +1,9 @@
 import type { GitCommandManager } from '../git/git-command-manager.js'
 import type { TaskContext } from '../run/task-runner.js'
 import { WorktreeManager } from '../run/worktree-manager.js'
+import { DEFAULT_KILL_GRACE_MS } from '../run/run-stage.js'
 import type { EngineOptions } from './run-engine.js'
 import type { Settings } from './types.js'
-
-const DEFAULT_KILL_GRACE_MS = 10_000
 
 /** What running one priority needs, the same in `run` and `task` mode. */
 export async function createTaskContext(
