@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process'
 import { GitError } from '../engine/errors.js'
+import { REPOSITORY_VARIABLES, withoutActionSecrets } from '../engine/child-environment.js'
 
 export interface GitOutput {
   stdout: string
@@ -17,18 +18,6 @@ export interface GitExecOptions {
   /** Added to the environment of this call only. */
   env?: Record<string, string>
 }
-
-/** Variables that would point git at another repository than the folder we ask about. */
-const REPOSITORY_VARIABLES = [
-  'GIT_DIR',
-  'GIT_WORK_TREE',
-  'GIT_INDEX_FILE',
-  'GIT_OBJECT_DIRECTORY',
-  'GIT_ALTERNATE_OBJECT_DIRECTORIES',
-  'GIT_COMMON_DIR',
-  'GIT_NAMESPACE',
-  'GIT_CEILING_DIRECTORIES'
-]
 
 /** Used for commits the run makes when the repository has no identity configured. */
 export const BOT_IDENTITY = {
@@ -48,8 +37,8 @@ export class GitCommandManager {
     readonly cwd: string,
     baseEnv: NodeJS.ProcessEnv = process.env
   ) {
-    const env: NodeJS.ProcessEnv = { ...baseEnv }
-    for (const name of REPOSITORY_VARIABLES) delete env[name]
+    // Hooks and filters git runs get neither the action's secrets nor another repository.
+    const env: NodeJS.ProcessEnv = withoutActionSecrets(baseEnv, '', REPOSITORY_VARIABLES)
     env.GIT_TERMINAL_PROMPT = '0'
     env.GIT_EDITOR = 'true'
     env.GIT_MERGE_AUTOEDIT = 'no'
