@@ -31695,7 +31695,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9394);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3513);
 // The action's entry point: main and post are the same bundle (see src/main.ts).
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -31705,7 +31705,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9394:
+/***/ 3513:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34684,11 +34684,24 @@ class GitError extends Error {
     }
 }
 
-;// CONCATENATED MODULE: ./src/git/git-command-manager.ts
-
-
-/** Variables that would point git at another repository than the folder we ask about. */
-const REPOSITORY_VARIABLES = [
+;// CONCATENATED MODULE: ./src/engine/child-environment.ts
+/**
+ * What no child process of the run inherits: agents run code the workflow author did not
+ * write, and git runs hooks and filters from the repository. Neither gets the action's token
+ * or the runner's channels.
+ *
+ * - every INPUT_* and ACTIONS_* variable (the action's inputs, the runtime's own tokens);
+ * - any variable holding the token's value, whatever its name;
+ * - the runner's command files (GITHUB_ENV, GITHUB_OUTPUT, GITHUB_PATH, GITHUB_STATE): a child
+ *   writing there would set variables for later steps, outputs of this one, or the state the
+ *   post step trusts.
+ */
+const WITHHELD_PREFIXES = ['INPUT_', 'ACTIONS_'];
+const RUNNER_COMMAND_FILES = new Set(['GITHUB_ENV', 'GITHUB_OUTPUT', 'GITHUB_PATH', 'GITHUB_STATE']);
+/** Below this length a "token" is no secret worth searching other values for. */
+const MIN_TOKEN_SEARCH = 8;
+/** Variables that would point git at another repository than the folder it runs in. */
+const REPOSITORY_VARIABLES = new Set([
     'GIT_DIR',
     'GIT_WORK_TREE',
     'GIT_INDEX_FILE',
@@ -34697,7 +34710,33 @@ const REPOSITORY_VARIABLES = [
     'GIT_COMMON_DIR',
     'GIT_NAMESPACE',
     'GIT_CEILING_DIRECTORIES'
-];
+]);
+function withoutActionSecrets(parent, token = '', alsoWithheld = new Set()) {
+    const env = {};
+    for (const [name, value] of Object.entries(parent)) {
+        if (value === undefined)
+            continue;
+        const upper = name.toUpperCase();
+        if (WITHHELD_PREFIXES.some((prefix) => upper.startsWith(prefix)))
+            continue;
+        if (RUNNER_COMMAND_FILES.has(upper) || alsoWithheld.has(upper))
+            continue;
+        if (holdsToken(value, token))
+            continue;
+        env[name] = value;
+    }
+    return env;
+}
+function holdsToken(value, token) {
+    if (!token)
+        return false;
+    return token.length >= MIN_TOKEN_SEARCH ? value.includes(token) : value === token;
+}
+
+;// CONCATENATED MODULE: ./src/git/git-command-manager.ts
+
+
+
 /** Used for commits the run makes when the repository has no identity configured. */
 const BOT_IDENTITY = {
     name: 'parallel-worktree',
@@ -34713,9 +34752,8 @@ class GitCommandManager {
     env;
     constructor(cwd, baseEnv = process.env) {
         this.cwd = cwd;
-        const env = { ...baseEnv };
-        for (const name of REPOSITORY_VARIABLES)
-            delete env[name];
+        // Hooks and filters git runs get neither the action's secrets nor another repository.
+        const env = withoutActionSecrets(baseEnv, '', REPOSITORY_VARIABLES);
         env.GIT_TERMINAL_PROMPT = '0';
         env.GIT_EDITOR = 'true';
         env.GIT_MERGE_AUTOEDIT = 'no';
@@ -36296,55 +36334,14 @@ function findBash() {
 }
 
 ;// CONCATENATED MODULE: ./src/run/agent-env.ts
+
 /**
- * The agents' environment: the step's own, minus anything that could carry the action's
- * secrets or let an agent steer the job. Agents run code the workflow author did not write;
- * they get no token.
- *
- * Withheld:
- * - every INPUT_* and ACTIONS_* variable (the action's inputs, the runtime's own tokens);
- * - any variable holding the token's value, whatever its name;
- * - the runner's command files (GITHUB_ENV, GITHUB_OUTPUT, GITHUB_PATH, GITHUB_STATE): an agent
- *   writing there would set variables for later steps, outputs of this one, or the state our
- *   post step trusts;
- * - variables that would point git at another repository than the agent's worktree.
+ * The agents' environment: the step's own, minus what could carry the action's secrets or let
+ * an agent steer the job (see child-environment), minus variables that would point its git at
+ * another repository than its worktree; plus the priority's own variables.
  */
-const WITHHELD_PREFIXES = ['INPUT_', 'ACTIONS_'];
-const WITHHELD_NAMES = new Set([
-    'GITHUB_ENV',
-    'GITHUB_OUTPUT',
-    'GITHUB_PATH',
-    'GITHUB_STATE',
-    'GIT_DIR',
-    'GIT_WORK_TREE',
-    'GIT_INDEX_FILE',
-    'GIT_OBJECT_DIRECTORY',
-    'GIT_ALTERNATE_OBJECT_DIRECTORIES',
-    'GIT_COMMON_DIR',
-    'GIT_NAMESPACE'
-]);
-/** Below this length a "token" is no secret worth searching other values for. */
-const MIN_TOKEN_SEARCH = 8;
 function agentEnvironment(parent, token, extra) {
-    const env = {};
-    for (const [name, value] of Object.entries(parent)) {
-        if (value === undefined)
-            continue;
-        const upper = name.toUpperCase();
-        if (WITHHELD_PREFIXES.some((prefix) => upper.startsWith(prefix)))
-            continue;
-        if (WITHHELD_NAMES.has(upper))
-            continue;
-        if (holdsToken(value, token))
-            continue;
-        env[name] = value;
-    }
-    return { ...env, ...extra };
-}
-function holdsToken(value, token) {
-    if (!token)
-        return false;
-    return token.length >= MIN_TOKEN_SEARCH ? value.includes(token) : value === token;
+    return { ...withoutActionSecrets(parent, token, REPOSITORY_VARIABLES), ...extra };
 }
 
 // EXTERNAL MODULE: external "node:events"
