@@ -4705,10 +4705,13 @@ class WorktreeManager {
             ? options.reason
             : `${LOCK_REASON_PREFIX}: ${options.reason}`;
         // -B: recoverLeftovers has made sure an existing branch of that name holds nothing unique.
+        // Registration is one at a time (git reads the other worktrees' half-written folders while
+        // adding one); filling the files, the slow part, runs in parallel.
         await this.oneAtATime(() => this.git.run([
             'worktree',
             'add',
             '--quiet',
+            '--no-checkout',
             '--lock',
             '--reason',
             reason,
@@ -4716,7 +4719,18 @@ class WorktreeManager {
             options.branch,
             path,
             options.startPoint
-        ])).catch((error) => {
+        ]))
+            .then(() => this.git
+            .at(path)
+            .run(['reset', '--hard', '--quiet'])
+            .catch(async (error) => {
+            // Registered but not filled (a full disk): take it back, nothing is in it yet.
+            await this.git.exec(['worktree', 'remove', '--force', '--force', path], {
+                okExitCodes: [128]
+            });
+            throw error;
+        }))
+            .catch((error) => {
             // What git said, without the whole command line (a read-only folder, a full disk).
             const said = error instanceof GitError ? error.stderr.trim() : error.message;
             throw new WorktreeError(`could not create the worktree ${path} for ${options.branch}: ${said}`);
