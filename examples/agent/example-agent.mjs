@@ -95,7 +95,8 @@ for (const file of files) {
   console.log(`example-agent: edited ${file}`)
 }
 if (!on('uncommitted-on')) {
-  execFileSync('git', ['add', '-A'], { stdio: 'inherit' })
+  // Only what it edited: `add -A` would scan every untracked file of a big repository.
+  execFileSync('git', ['add', '--', ...files], { stdio: 'inherit' })
   execFileSync(
     'git',
     [
