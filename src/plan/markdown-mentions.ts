@@ -1,8 +1,8 @@
+import { fencePositions, type FencePosition } from './markdown-fences.js'
 import type { Mention, MentionContext } from './path-normaliser.js'
 
 /** Stands in for a code span or link already taken out of a line; splits tokens. */
 const TAKEN = '\uE000'
-const FENCE = /^\s*(`{3,}|~{3,})(.*)$/
 const CODE_SPAN = /(?<!`)(`+)(?!`)([\s\S]*?[^`])\1(?!`)/g
 /** `[text](target "title")` and `![alt](target)`; one level of brackets in the text. */
 const INLINE_LINK =
@@ -27,31 +27,19 @@ const CODE_SEPARATORS = /[\s"'`()<>|,;=[\]{}:\uE000]+/
  */
 export function scanMarkdown(markdown: string): Mention[] {
   const lines = markdown.split(/\r?\n/)
-  const tableRows = findTableRows(lines)
+  const fences = fencePositions(lines)
+  const tableRows = findTableRows(lines, fences)
   const mentions: Mention[] = []
-  let fence: { char: string; length: number; tree: TreeDrawing } | null = null
+  let tree = new TreeDrawing()
   for (let index = 0; index < lines.length; index += 1) {
     const line = lines[index]
-    const fenceMatch = FENCE.exec(line)
-    if (fence) {
-      const closes =
-        fenceMatch &&
-        fenceMatch[1][0] === fence.char &&
-        fenceMatch[1].length >= fence.length &&
-        !fenceMatch[2].trim()
-      if (closes) fence = null
-      else {
-        const treePath = fence.tree.read(line)
-        if (treePath) mentions.push({ text: treePath, context: 'span' })
-        else pushTokens(mentions, line, CODE_SEPARATORS, 'code')
-      }
-      continue
-    }
-    if (fenceMatch && !(fenceMatch[1][0] === '`' && fenceMatch[2].includes('`'))) {
-      fence = { char: fenceMatch[1][0], length: fenceMatch[1].length, tree: new TreeDrawing() }
-      continue
-    }
-    scanLine(line.replace(/^\s*(?:>\s?)+/, ''), tableRows.has(index), mentions)
+    if (fences[index] === 'delimiter') {
+      tree = new TreeDrawing() // each block draws its own tree
+    } else if (fences[index] === 'inside') {
+      const treePath = tree.read(line)
+      if (treePath) mentions.push({ text: treePath, context: 'span' })
+      else pushTokens(mentions, line, CODE_SEPARATORS, 'code')
+    } else scanLine(line.replace(/^\s*(?:>\s?)+/, ''), tableRows.has(index), mentions)
   }
   return mentions
 }
@@ -162,17 +150,10 @@ function pushTokens(
  * Lines that belong to a table: a header row, the delimiter row under it, and the rows that
  * follow while they contain a pipe. Lines in fenced blocks are never table rows.
  */
-function findTableRows(lines: string[]): Set<number> {
+function findTableRows(lines: string[], fences: readonly FencePosition[]): Set<number> {
   const rows = new Set<number>()
-  let fence: string | null = null
-  for (let index = 0; index < lines.length; index += 1) {
-    const fenceMatch = FENCE.exec(lines[index])
-    if (fenceMatch) {
-      if (fence === null) fence = fenceMatch[1][0]
-      else if (fenceMatch[1][0] === fence) fence = null
-      continue
-    }
-    if (fence !== null || index === 0) continue
+  for (let index = 1; index < lines.length; index += 1) {
+    if (fences[index] !== 'outside') continue
     const delimiter = lines[index]
     if (!TABLE_DELIMITER.test(delimiter) || !delimiter.includes('-') || !delimiter.includes('|')) {
       continue

@@ -1,3 +1,4 @@
+import { fencePositions } from './markdown-fences.js'
 /** One `PRIORITY <p>` heading of the ROADMAP and the text under it. */
 export interface RoadmapSection {
   priority: number
@@ -11,7 +12,6 @@ export interface RoadmapSection {
 }
 
 const HEADING = /^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$/
-const FENCE = /^\s*(`{3,}|~{3,})/
 /** `PRIORITY 23`, after optional emoji, emphasis or status marks; not `PRIORITY 2.5`. */
 const PRIORITY = /^[^\p{L}\p{N}]*PRIORITY\s*#?\s*0*(\d+)(?![\d.]*\d)/iu
 const USER_STORY = /\bUS[-_ ]?0*(\d+)\b/i
@@ -31,15 +31,9 @@ export function parseRoadmap(markdown: string): Map<number, RoadmapSection[]> {
       if (done) done.section.text = lines.slice(done.start, end).join('\n')
     }
   }
-  let fence: string | null = null
+  const fences = fencePositions(lines)
   for (let index = 0; index < lines.length; index += 1) {
-    const fenceMatch = FENCE.exec(lines[index])
-    if (fenceMatch) {
-      if (fence === null) fence = fenceMatch[1][0]
-      else if (fenceMatch[1][0] === fence) fence = null
-      continue
-    }
-    if (fence !== null) continue
+    if (fences[index] !== 'outside') continue
     const heading = HEADING.exec(lines[index])
     if (!heading) continue
     const level = heading[1].length
