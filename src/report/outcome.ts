@@ -1,21 +1,10 @@
-import type { RunResult, TaskResult } from '../engine/types.js'
+import type { RunResult, TaskResult, TaskStatus } from '../engine/types.js'
 
 /**
  * What became of one priority, in one word: its status, refined by its merge. Every report
  * (summary, terminal, annotations, comment) sorts priorities by this.
  */
-export type Outcome =
-  | 'merged'
-  | 'conflict'
-  | 'merge-failed'
-  | 'completed'
-  | 'failed'
-  | 'timed-out'
-  | 'cancelled'
-  | 'no-changes'
-  | 'skipped'
-  | 'pending'
-  | 'running'
+export type Outcome = TaskStatus | 'merged' | 'conflict' | 'merge-failed'
 
 export function outcomeOf(task: TaskResult): Outcome {
   if (task.merge === 'merged') return 'merged'
