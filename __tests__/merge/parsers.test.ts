@@ -1,5 +1,5 @@
 import { parseMergeTree } from '../../src/merge/merge-tree.js'
-import { parseWorktreeList } from '../../src/merge/worktree-list.js'
+import { parseWorktreeList } from '../../src/git/worktree-list.js'
 import { redactCredentials } from '../../src/merge/redact.js'
 
 const TREE = '709011f5f1ea09996d7fcc78d25be5f94073c016'
@@ -64,12 +64,15 @@ describe('parseWorktreeList (worktree list --porcelain -z)', () => {
       'worktree /repo-rebasing\0HEAD cccc\0detached\0\0' +
       'worktree /gone\0HEAD dddd\0branch refs/heads/x\0prunable gitdir file points to non-existent location\0\0'
     const list = parseWorktreeList(output)
-    expect(list.map((wt) => [wt.path, wt.main, wt.branch, wt.detached, wt.prunable])).toEqual([
-      ['/repo', true, 'refs/heads/roadmap', false, false],
-      ['/repo-wt65', false, 'refs/heads/feature/us-065', false, false],
-      ['/repo-rebasing', false, null, true, false],
-      ['/gone', false, 'refs/heads/x', false, true]
+    expect(
+      list.map((wt) => [wt.path, wt.main, wt.ref, wt.branch, wt.detached, wt.prunable])
+    ).toEqual([
+      ['/repo', true, 'refs/heads/roadmap', 'roadmap', false, false],
+      ['/repo-wt65', false, 'refs/heads/feature/us-065', 'feature/us-065', false, false],
+      ['/repo-rebasing', false, null, null, true, false],
+      ['/gone', false, 'refs/heads/x', 'x', false, true]
     ])
+    expect(list[1]).toMatchObject({ locked: true, lockReason: 'parallel-worktree: priority 65' })
   })
 
   it('reads a bare main repository', () => {

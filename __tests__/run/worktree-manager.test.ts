@@ -1,11 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { GitCommandManager } from '../../src/git/git-command-manager.js'
+import { listWorktrees } from '../../src/git/worktree-list.js'
 import {
   LOCK_REASON_PREFIX,
   WorktreeError,
   WorktreeManager,
-  listWorktrees,
   realPath,
   worktreePath
 } from '../../src/run/worktree-manager.js'

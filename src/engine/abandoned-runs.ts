@@ -1,6 +1,7 @@
 import type { GitCommandManager } from '../git/git-command-manager.js'
 import { agentGroupsIn, cleanupLeftovers } from '../run/leftover-cleanup.js'
-import { LOCK_REASON_PREFIX, listWorktrees } from '../run/worktree-manager.js'
+import { LOCK_REASON_PREFIX } from '../run/worktree-manager.js'
+import { listWorktrees } from '../git/worktree-list.js'
 import type { Logger } from './logger.js'
 
 /**

@@ -110,7 +110,7 @@ export class MergeEngine {
     const ref = `refs/heads/${branch}`
     const tip = await this.git.resolveCommit(ref)
     if (!tip || !(await this.git.isAncestor(tip, `refs/heads/${this.baseBranch}`))) return false
-    const holder = (await listWorktrees(this.git)).find((wt) => wt.branch === ref)
+    const holder = (await listWorktrees(this.git)).find((wt) => wt.ref === ref)
     if (holder) {
       this.logger.debug(`Kept ${branch}: it is checked out in ${holder.path}`)
       return false

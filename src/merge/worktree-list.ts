@@ -1,64 +1,9 @@
 import { access, readFile, readdir } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { GitCommandManager } from '../git/git-command-manager.js'
+import { listWorktrees, type WorktreeEntry } from '../git/worktree-list.js'
 
-/** One record of `git worktree list --porcelain -z`. */
-export interface WorktreeEntry {
-  path: string
-  /** The commit checked out; null in a bare repository. */
-  head: string | null
-  /** The full ref checked out (`refs/heads/roadmap`), null when detached or bare. */
-  branch: string | null
-  bare: boolean
-  detached: boolean
-  /** Its folder is gone: git lists it until `worktree prune`. */
-  prunable: boolean
-  /** The repository's own checkout (the first record), as opposed to a linked worktree. */
-  main: boolean
-}
-
-/** Every worktree of the repository, the user's own checkout first. */
-export async function listWorktrees(git: GitCommandManager): Promise<WorktreeEntry[]> {
-  const { stdout } = await git.exec(['worktree', 'list', '--porcelain', '-z'])
-  return parseWorktreeList(stdout)
-}
-
-/**
- * Reads the porcelain format (git-worktree(1), "Porcelain Format") with -z: attributes
- * `label value` or `label`, each NUL-terminated; an empty attribute ends a record.
- */
-export function parseWorktreeList(output: string): WorktreeEntry[] {
-  const entries: WorktreeEntry[] = []
-  let current: WorktreeEntry | null = null
-  for (const field of output.split('\0')) {
-    if (field === '') {
-      current = null
-      continue
-    }
-    const space = field.indexOf(' ')
-    const label = space === -1 ? field : field.slice(0, space)
-    const value = space === -1 ? '' : field.slice(space + 1)
-    if (label === 'worktree') {
-      current = {
-        path: value,
-        head: null,
-        branch: null,
-        bare: false,
-        detached: false,
-        prunable: false,
-        main: entries.length === 0
-      }
-      entries.push(current)
-    } else if (current) {
-      if (label === 'HEAD') current.head = value
-      else if (label === 'branch') current.branch = value
-      else if (label === 'bare') current.bare = true
-      else if (label === 'detached') current.detached = true
-      else if (label === 'prunable') current.prunable = true
-    }
-  }
-  return entries
-}
+export { listWorktrees, type WorktreeEntry }
 
 /** A worktree where the branch is in the middle of an operation that will move it. */
 export interface BusyWorktree {
@@ -88,7 +33,7 @@ export async function findBranchUse(
 ): Promise<BranchUse> {
   const ref = `refs/heads/${branch}`
   const all = worktrees ?? (await listWorktrees(git))
-  const checkouts = all.filter((wt) => wt.branch === ref && !wt.bare && !wt.prunable)
+  const checkouts = all.filter((wt) => wt.ref === ref && !wt.bare && !wt.prunable)
   const detached = all.filter((wt) => wt.detached && !wt.prunable)
   const busy: BusyWorktree[] = []
   if (detached.length === 0 && checkouts.length === 0) return { checkouts, busy }

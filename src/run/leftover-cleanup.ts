@@ -10,7 +10,8 @@ import {
   signalTree,
   treeMembers
 } from './process-tree.js'
-import { listWorktrees, realPath, WorktreeManager } from './worktree-manager.js'
+import { realPath, WorktreeManager } from './worktree-manager.js'
+import { listWorktrees } from '../git/worktree-list.js'
 
 /** What a run records as it goes, so that a post step can clean up after it was killed. */
 export interface Leftovers {

@@ -2,50 +2,12 @@ import { realpathSync } from 'node:fs'
 import { copyFile, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import type { GitCommandManager } from '../git/git-command-manager.js'
+import { listWorktrees, type WorktreeEntry } from '../git/worktree-list.js'
 import { GitError } from '../engine/errors.js'
 import type { Logger } from '../engine/logger.js'
 
-export interface WorktreeEntry {
-  path: string
-  head: string | null
-  /** Short branch name, or null when detached. */
-  branch: string | null
-  locked: boolean
-  /** Why it is locked (git's default is "added with --lock" style text), or null. */
-  lockReason: string | null
-  prunable: boolean
-}
-
 /** Every lock this tool takes gives a reason starting so: it tells its leftovers apart. */
 export const LOCK_REASON_PREFIX = 'parallel-worktree'
-
-/** `git worktree list --porcelain -z`, parsed. The first entry is the main worktree. */
-export async function listWorktrees(git: GitCommandManager): Promise<WorktreeEntry[]> {
-  const text = await git.run(['worktree', 'list', '--porcelain', '-z'])
-  const entries: WorktreeEntry[] = []
-  let current: WorktreeEntry | null = null
-  for (const field of text.split('\0')) {
-    if (field.startsWith('worktree ')) {
-      current = {
-        path: field.slice(9),
-        head: null,
-        branch: null,
-        locked: false,
-        lockReason: null,
-        prunable: false
-      }
-      entries.push(current)
-    } else if (!current) continue
-    else if (field.startsWith('HEAD ')) current.head = field.slice(5)
-    else if (field.startsWith('branch '))
-      current.branch = field.slice(7).replace(/^refs\/heads\//, '')
-    else if (field === 'locked' || field.startsWith('locked ')) {
-      current.locked = true
-      current.lockReason = field.slice(7) || null
-    } else if (field === 'prunable' || field.startsWith('prunable ')) current.prunable = true
-  }
-  return entries
-}
 
 /**
  * A path with every symbolic link in its existing part resolved, as git prints worktree
