@@ -31695,7 +31695,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3513);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4673);
 // The action's entry point: main and post are the same bundle (see src/main.ts).
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -31705,7 +31705,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3513:
+/***/ 4673:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35511,10 +35511,38 @@ class PathTrie {
     }
 }
 
+;// CONCATENATED MODULE: ./src/plan/markdown-fences.ts
+const FENCE = /^\s*(`{3,}|~{3,})(.*)$/;
+/**
+ * The fenced code blocks of a text, line by line (CommonMark's rule: a block closes on a fence
+ * of the same character, at least as long, with no info string; an opening backtick fence
+ * carries no backtick in its info string). One reading for every scan of specs and ROADMAPs.
+ */
+function fencePositions(lines) {
+    const positions = [];
+    let open = null;
+    for (const line of lines) {
+        const match = FENCE.exec(line);
+        if (open) {
+            const closes = match && match[1][0] === open.char && match[1].length >= open.length && !match[2].trim();
+            positions.push(closes ? 'delimiter' : 'inside');
+            if (closes)
+                open = null;
+        }
+        else if (match && !(match[1][0] === '`' && match[2].includes('`'))) {
+            open = { char: match[1][0], length: match[1].length };
+            positions.push('delimiter');
+        }
+        else
+            positions.push('outside');
+    }
+    return positions;
+}
+
 ;// CONCATENATED MODULE: ./src/plan/markdown-mentions.ts
+
 /** Stands in for a code span or link already taken out of a line; splits tokens. */
 const TAKEN = '\uE000';
-const FENCE = /^\s*(`{3,}|~{3,})(.*)$/;
 const CODE_SPAN = /(?<!`)(`+)(?!`)([\s\S]*?[^`])\1(?!`)/g;
 /** `[text](target "title")` and `![alt](target)`; one level of brackets in the text. */
 const INLINE_LINK = /!?\[((?:[^[\]]|\[[^\]]*\])*)\]\(\s*(<[^>]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)(?:\s+(?:"[^"]*"|'[^']*'|\([^)]*\)))?\s*\)/g;
@@ -35536,33 +35564,24 @@ const CODE_SEPARATORS = /[\s"'`()<>|,;=[\]{}:\uE000]+/;
  */
 function scanMarkdown(markdown) {
     const lines = markdown.split(/\r?\n/);
-    const tableRows = findTableRows(lines);
+    const fences = fencePositions(lines);
+    const tableRows = findTableRows(lines, fences);
     const mentions = [];
-    let fence = null;
+    let tree = new TreeDrawing();
     for (let index = 0; index < lines.length; index += 1) {
         const line = lines[index];
-        const fenceMatch = FENCE.exec(line);
-        if (fence) {
-            const closes = fenceMatch &&
-                fenceMatch[1][0] === fence.char &&
-                fenceMatch[1].length >= fence.length &&
-                !fenceMatch[2].trim();
-            if (closes)
-                fence = null;
-            else {
-                const treePath = fence.tree.read(line);
-                if (treePath)
-                    mentions.push({ text: treePath, context: 'span' });
-                else
-                    pushTokens(mentions, line, CODE_SEPARATORS, 'code');
-            }
-            continue;
+        if (fences[index] === 'delimiter') {
+            tree = new TreeDrawing(); // each block draws its own tree
         }
-        if (fenceMatch && !(fenceMatch[1][0] === '`' && fenceMatch[2].includes('`'))) {
-            fence = { char: fenceMatch[1][0], length: fenceMatch[1].length, tree: new TreeDrawing() };
-            continue;
+        else if (fences[index] === 'inside') {
+            const treePath = tree.read(line);
+            if (treePath)
+                mentions.push({ text: treePath, context: 'span' });
+            else
+                pushTokens(mentions, line, CODE_SEPARATORS, 'code');
         }
-        scanLine(line.replace(/^\s*(?:>\s?)+/, ''), tableRows.has(index), mentions);
+        else
+            scanLine(line.replace(/^\s*(?:>\s?)+/, ''), tableRows.has(index), mentions);
     }
     return mentions;
 }
@@ -35670,19 +35689,10 @@ function pushTokens(mentions, text, separators, context) {
  * Lines that belong to a table: a header row, the delimiter row under it, and the rows that
  * follow while they contain a pipe. Lines in fenced blocks are never table rows.
  */
-function findTableRows(lines) {
+function findTableRows(lines, fences) {
     const rows = new Set();
-    let fence = null;
-    for (let index = 0; index < lines.length; index += 1) {
-        const fenceMatch = FENCE.exec(lines[index]);
-        if (fenceMatch) {
-            if (fence === null)
-                fence = fenceMatch[1][0];
-            else if (fenceMatch[1][0] === fence)
-                fence = null;
-            continue;
-        }
-        if (fence !== null || index === 0)
+    for (let index = 1; index < lines.length; index += 1) {
+        if (fences[index] !== 'outside')
             continue;
         const delimiter = lines[index];
         if (!TABLE_DELIMITER.test(delimiter) || !delimiter.includes('-') || !delimiter.includes('|')) {
@@ -35740,8 +35750,8 @@ function extractPaths(markdown, documentPath) {
 }
 
 ;// CONCATENATED MODULE: ./src/plan/roadmap.ts
+
 const HEADING = /^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$/;
-const roadmap_FENCE = /^\s*(`{3,}|~{3,})/;
 /** `PRIORITY 23`, after optional emoji, emphasis or status marks; not `PRIORITY 2.5`. */
 const PRIORITY = /^[^\p{L}\p{N}]*PRIORITY\s*#?\s*0*(\d+)(?![\d.]*\d)/iu;
 const USER_STORY = /\bUS[-_ ]?0*(\d+)\b/i;
@@ -35761,17 +35771,9 @@ function parseRoadmap(markdown) {
                 done.section.text = lines.slice(done.start, end).join('\n');
         }
     };
-    let fence = null;
+    const fences = fencePositions(lines);
     for (let index = 0; index < lines.length; index += 1) {
-        const fenceMatch = roadmap_FENCE.exec(lines[index]);
-        if (fenceMatch) {
-            if (fence === null)
-                fence = fenceMatch[1][0];
-            else if (fenceMatch[1][0] === fence)
-                fence = null;
-            continue;
-        }
-        if (fence !== null)
+        if (fences[index] !== 'outside')
             continue;
         const heading = HEADING.exec(lines[index]);
         if (!heading)
@@ -36776,45 +36778,72 @@ async function fetchOrigin(git, baseBranch, logger) {
     return git.resolveCommit(tracking);
 }
 
+;// CONCATENATED MODULE: ./src/git/worktree-list.ts
+/** Every worktree of the repository, the user's own checkout first. */
+async function listWorktrees(git) {
+    const { stdout } = await git.exec(['worktree', 'list', '--porcelain', '-z']);
+    return parseWorktreeList(stdout);
+}
+/**
+ * Reads the porcelain format (git-worktree(1), "Porcelain Format") with -z: attributes
+ * `label value` or `label`, each NUL-terminated; an empty attribute ends a record.
+ */
+function parseWorktreeList(output) {
+    const entries = [];
+    let current = null;
+    for (const field of output.split('\0')) {
+        if (field === '') {
+            current = null;
+            continue;
+        }
+        const space = field.indexOf(' ');
+        const label = space === -1 ? field : field.slice(0, space);
+        const value = space === -1 ? '' : field.slice(space + 1);
+        if (label === 'worktree') {
+            current = {
+                path: value,
+                head: null,
+                ref: null,
+                branch: null,
+                bare: false,
+                detached: false,
+                locked: false,
+                lockReason: null,
+                prunable: false,
+                main: entries.length === 0
+            };
+            entries.push(current);
+        }
+        else if (current) {
+            if (label === 'HEAD')
+                current.head = value;
+            else if (label === 'branch') {
+                current.ref = value;
+                current.branch = value.replace(/^refs\/heads\//, '');
+            }
+            else if (label === 'bare')
+                current.bare = true;
+            else if (label === 'detached')
+                current.detached = true;
+            else if (label === 'locked') {
+                current.locked = true;
+                current.lockReason = value || null;
+            }
+            else if (label === 'prunable')
+                current.prunable = true;
+        }
+    }
+    return entries;
+}
+
 ;// CONCATENATED MODULE: ./src/run/worktree-manager.ts
+
 
 
 
 
 /** Every lock this tool takes gives a reason starting so: it tells its leftovers apart. */
 const LOCK_REASON_PREFIX = 'parallel-worktree';
-/** `git worktree list --porcelain -z`, parsed. The first entry is the main worktree. */
-async function listWorktrees(git) {
-    const text = await git.run(['worktree', 'list', '--porcelain', '-z']);
-    const entries = [];
-    let current = null;
-    for (const field of text.split('\0')) {
-        if (field.startsWith('worktree ')) {
-            current = {
-                path: field.slice(9),
-                head: null,
-                branch: null,
-                locked: false,
-                lockReason: null,
-                prunable: false
-            };
-            entries.push(current);
-        }
-        else if (!current)
-            continue;
-        else if (field.startsWith('HEAD '))
-            current.head = field.slice(5);
-        else if (field.startsWith('branch '))
-            current.branch = field.slice(7).replace(/^refs\/heads\//, '');
-        else if (field === 'locked' || field.startsWith('locked ')) {
-            current.locked = true;
-            current.lockReason = field.slice(7) || null;
-        }
-        else if (field === 'prunable' || field.startsWith('prunable '))
-            current.prunable = true;
-    }
-    return entries;
-}
 /**
  * A path with every symbolic link in its existing part resolved, as git prints worktree
  * paths: two spellings of one folder compare equal. The part that does not exist yet is kept.
@@ -37639,6 +37668,7 @@ function run_lock_isAlive(owner) {
 
 
 
+
 /**
  * After a run that did not finish (cancelled job, killed coordinator): stop every agent tree
  * it recorded, save what each worktree holds uncommitted in a commit on its branch, remove
@@ -37809,6 +37839,7 @@ async function leftover_cleanup_isDirectory(path) {
 }
 
 ;// CONCATENATED MODULE: ./src/engine/abandoned-runs.ts
+
 
 
 /**
@@ -38705,53 +38736,8 @@ async function pushBranch(git, branch) {
 ;// CONCATENATED MODULE: ./src/merge/worktree-list.ts
 
 
-/** Every worktree of the repository, the user's own checkout first. */
-async function worktree_list_listWorktrees(git) {
-    const { stdout } = await git.exec(['worktree', 'list', '--porcelain', '-z']);
-    return parseWorktreeList(stdout);
-}
-/**
- * Reads the porcelain format (git-worktree(1), "Porcelain Format") with -z: attributes
- * `label value` or `label`, each NUL-terminated; an empty attribute ends a record.
- */
-function parseWorktreeList(output) {
-    const entries = [];
-    let current = null;
-    for (const field of output.split('\0')) {
-        if (field === '') {
-            current = null;
-            continue;
-        }
-        const space = field.indexOf(' ');
-        const label = space === -1 ? field : field.slice(0, space);
-        const value = space === -1 ? '' : field.slice(space + 1);
-        if (label === 'worktree') {
-            current = {
-                path: value,
-                head: null,
-                branch: null,
-                bare: false,
-                detached: false,
-                prunable: false,
-                main: entries.length === 0
-            };
-            entries.push(current);
-        }
-        else if (current) {
-            if (label === 'HEAD')
-                current.head = value;
-            else if (label === 'branch')
-                current.branch = value;
-            else if (label === 'bare')
-                current.bare = true;
-            else if (label === 'detached')
-                current.detached = true;
-            else if (label === 'prunable')
-                current.prunable = true;
-        }
-    }
-    return entries;
-}
+
+
 /**
  * Where a branch is in use, as git itself judges it before moving a branch (`git branch -f`
  * refuses the same cases): checked out, or being rebased or bisected (the rebase would put
@@ -38759,8 +38745,8 @@ function parseWorktreeList(output) {
  */
 async function findBranchUse(git, branch, worktrees) {
     const ref = `refs/heads/${branch}`;
-    const all = worktrees ?? (await worktree_list_listWorktrees(git));
-    const checkouts = all.filter((wt) => wt.branch === ref && !wt.bare && !wt.prunable);
+    const all = worktrees ?? (await listWorktrees(git));
+    const checkouts = all.filter((wt) => wt.ref === ref && !wt.bare && !wt.prunable);
     const detached = all.filter((wt) => wt.detached && !wt.prunable);
     const busy = [];
     if (detached.length === 0 && checkouts.length === 0)
@@ -39358,7 +39344,7 @@ class MergeEngine {
         const tip = await this.git.resolveCommit(ref);
         if (!tip || !(await this.git.isAncestor(tip, `refs/heads/${this.baseBranch}`)))
             return false;
-        const holder = (await worktree_list_listWorktrees(this.git)).find((wt) => wt.branch === ref);
+        const holder = (await listWorktrees(this.git)).find((wt) => wt.ref === ref);
         if (holder) {
             this.logger.debug(`Kept ${branch}: it is checked out in ${holder.path}`);
             return false;
