@@ -55,7 +55,9 @@ export async function run(): Promise<void> {
     state.markFinished()
     if (!execution.result.success) core.setFailed(headline(execution.result).replace(/`/g, ''))
   } catch (error) {
-    state.markFinished()
+    // Refused input touched nothing; any other failure may have left agents or worktrees
+    // behind, which the post step then cleans up.
+    if (error instanceof InputError) state.markFinished()
     const message = (error as Error).message
     core.setFailed(error instanceof InputError ? `Invalid input: ${message}` : message)
   }
