@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { resolve } from 'node:path'
-import { execute } from './engine/execute.js'
+import { execute, stepSucceeded } from './engine/execute.js'
 import { InputError } from './engine/errors.js'
 import { parseSettings } from './inputs/settings.js'
 import { cleanupLeftovers } from './run/leftover-cleanup.js'
@@ -53,7 +53,8 @@ export async function run(): Promise<void> {
     const comment = settings.prComment && settings.mode !== 'task'
     await reportToRunner(execution, { ...settings, prComment: comment }, { annotationsMade })
     state.markFinished()
-    if (!execution.result.success) core.setFailed(headline(execution.result).replace(/`/g, ''))
+    if (!stepSucceeded(execution.result))
+      core.setFailed(headline(execution.result).replace(/`/g, ''))
   } catch (error) {
     // Refused input touched nothing; any other failure may have left agents or worktrees
     // behind, which the post step then cleans up.

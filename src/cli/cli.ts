@@ -1,5 +1,5 @@
 import { resolve } from 'node:path'
-import { execute } from '../engine/execute.js'
+import { execute, stepSucceeded } from '../engine/execute.js'
 import { InputError } from '../engine/errors.js'
 import type { Logger } from '../engine/logger.js'
 import { parseSettings } from '../inputs/settings.js'
@@ -56,7 +56,7 @@ export async function cli(argv: readonly string[], logger: Logger = stderrLogger
         `${formatPlan(execution.plan)}\nMatrix: ${execution.extraOutputs.matrix}\n`
       )
     } else process.stdout.write(renderTerminalReport(execution.result))
-    return execution.result.success ? 0 : 1
+    return stepSucceeded(execution.result) ? 0 : 1
   } catch (error) {
     if (error instanceof InputError) {
       logger.error(error.message)

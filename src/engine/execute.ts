@@ -28,3 +28,12 @@ export async function execute(settings: Settings, options: EngineOptions): Promi
       return { result: await mergePushed(settings, options), extraOutputs: {} }
   }
 }
+
+/**
+ * Whether the step succeeds (CLI exit 0): every requested priority merged, or in plan mode,
+ * the plan made. A plan with priorities of unknown scope is still a plan (they run last and
+ * alone); its `success` field says whether every spec was found.
+ */
+export function stepSucceeded(result: RunResult): boolean {
+  return result.mode === 'plan' || result.success
+}

@@ -13,5 +13,5 @@ export {
 export { InputError, GitError } from './errors.js'
 export type { Logger } from './logger.js'
 export type * from './types.js'
-export { execute, type Execution } from './execute.js'
+export { execute, stepSucceeded, type Execution } from './execute.js'
 export { cleanupLeftovers, type Leftovers } from '../run/leftover-cleanup.js'
