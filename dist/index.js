@@ -40224,6 +40224,14 @@ async function execute(settings, options) {
             return { result: await mergePushed(settings, options), extraOutputs: {} };
     }
 }
+/**
+ * Whether the step succeeds (CLI exit 0): every requested priority merged, or in plan mode,
+ * the plan made. A plan with priorities of unknown scope is still a plan (they run last and
+ * alone); its `success` field says whether every spec was found.
+ */
+function stepSucceeded(result) {
+    return result.mode === 'plan' || result.success;
+}
 
 ;// CONCATENATED MODULE: ./src/action/input-helper.ts
 
@@ -46581,11 +46589,14 @@ async function run() {
         const comment = settings.prComment && settings.mode !== 'task';
         await reportToRunner(execution, { ...settings, prComment: comment }, { annotationsMade: annotationsMade });
         markFinished();
-        if (!execution.result.success)
+        if (!stepSucceeded(execution.result))
             setFailed(headline(execution.result).replace(/`/g, ''));
     }
     catch (error) {
-        markFinished();
+        // Refused input touched nothing; any other failure may have left agents or worktrees
+        // behind, which the post step then cleans up.
+        if (error instanceof InputError)
+            markFinished();
         const message = error.message;
         setFailed(error instanceof InputError ? `Invalid input: ${message}` : message);
     }

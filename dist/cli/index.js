@@ -8058,6 +8058,14 @@ async function execute(settings, options) {
             return { result: await mergePushed(settings, options), extraOutputs: {} };
     }
 }
+/**
+ * Whether the step succeeds (CLI exit 0): every requested priority merged, or in plan mode,
+ * the plan made. A plan with priorities of unknown scope is still a plan (they run last and
+ * alone); its `success` field says whether every spec was found.
+ */
+function stepSucceeded(result) {
+    return result.mode === 'plan' || result.success;
+}
 
 ;// CONCATENATED MODULE: ./src/report/format.ts
 // Small text helpers every report shares: durations, escaping, quoting, truncation.
@@ -8713,7 +8721,7 @@ async function cli(argv, logger = stderrLogger) {
         }
         else
             process.stdout.write(renderTerminalReport(execution.result));
-        return execution.result.success ? 0 : 1;
+        return stepSucceeded(execution.result) ? 0 : 1;
     }
     catch (error) {
         if (error instanceof InputError) {
