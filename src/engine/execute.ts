@@ -7,7 +7,7 @@ import { fanOutOutputs, planOnly } from './plan-engine.js'
 export interface Execution {
   result: RunResult
   plan?: Plan
-  /** Outputs beyond the result's own (the matrix of plan mode). */
+  /** Outputs beyond the result's own (plan mode's matrices, the agents' log folder, …). */
   extraOutputs: Record<string, string>
 }
 
@@ -15,14 +15,17 @@ export interface Execution {
 export async function execute(settings: Settings, options: EngineOptions): Promise<Execution> {
   switch (settings.mode) {
     case 'run':
-      return { result: await runParallel(settings, options), extraOutputs: {} }
+      return {
+        result: await runParallel(settings, options),
+        extraOutputs: { 'log-dir': settings.logDir }
+      }
     case 'plan': {
       const { plan, result } = await planOnly(settings, options.env)
       return { result, plan, extraOutputs: fanOutOutputs(plan) }
     }
     case 'task': {
       const { result, resultFile } = await runOneTask(settings, options)
-      return { result, extraOutputs: { 'result-file': resultFile } }
+      return { result, extraOutputs: { 'result-file': resultFile, 'log-dir': settings.logDir } }
     }
     case 'merge':
       return { result: await mergePushed(settings, options), extraOutputs: {} }
