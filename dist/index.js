@@ -40211,14 +40211,17 @@ function fanOutOutputs(plan) {
 async function execute(settings, options) {
     switch (settings.mode) {
         case 'run':
-            return { result: await runParallel(settings, options), extraOutputs: {} };
+            return {
+                result: await runParallel(settings, options),
+                extraOutputs: { 'log-dir': settings.logDir }
+            };
         case 'plan': {
             const { plan, result } = await planOnly(settings, options.env);
             return { result, plan, extraOutputs: fanOutOutputs(plan) };
         }
         case 'task': {
             const { result, resultFile } = await runOneTask(settings, options);
-            return { result, extraOutputs: { 'result-file': resultFile } };
+            return { result, extraOutputs: { 'result-file': resultFile, 'log-dir': settings.logDir } };
         }
         case 'merge':
             return { result: await mergePushed(settings, options), extraOutputs: {} };
