@@ -8690,7 +8690,9 @@ const stderrLogger = {
         if (process.env.RUNNER_DEBUG === '1')
             process.stderr.write(`debug: ${message}\n`);
     },
-    group: (title, body) => process.stderr.write(`── ${title} ──\n${body}\n──\n`)
+    // A terminal has seen the agents' lines live and can ask for the plan: the title is enough,
+    // the body (the plan, an agent's tail) shows with RUNNER_DEBUG=1.
+    group: (title, body) => process.stderr.write(process.env.RUNNER_DEBUG === '1' ? `── ${title} ──\n${body}\n──\n` : `── ${title}\n`)
 };
 /** The command line: returns the exit status (0 success, 1 report written, 2 refused). */
 async function cli(argv, logger = stderrLogger) {
