@@ -3,7 +3,7 @@ import { InputError } from '../../src/engine/errors.js'
 import { INPUT_NAMES, type RawInputs } from '../../src/inputs/input-definitions.js'
 import { parseSettings } from '../../src/inputs/settings.js'
 
-const REPO = '/work/repo'
+const REPO = '/srv/repo'
 const ENV = { RUNNER_TEMP: '/runner/temp', GITHUB_RUN_ID: '42', GITHUB_RUN_ATTEMPT: '3' }
 
 /** Settings from the given inputs plus one priority (every run needs one). */

@@ -29,10 +29,10 @@ describe('the agent command', () => {
       renderAgentCommand('run --priority={priority} --branch={branch} --base={base} {worktree}', {
         priority: 7,
         branch: 'feature/us-007',
-        worktree: '/work/repo-wt7',
+        worktree: '/srv/repo-wt7',
         base: 'roadmap'
       })
-    ).toBe('run --priority=7 --branch=feature/us-007 --base=roadmap /work/repo-wt7')
+    ).toBe('run --priority=7 --branch=feature/us-007 --base=roadmap /srv/repo-wt7')
   })
 
   test('a value reaches the program whole, outside quotes, in single quotes and in double quotes', () => {
