@@ -95,6 +95,16 @@ describe('dist/index.js on a simulated runner', () => {
       expect(result.tasks.map((task) => task.merge_commit).sort()).toEqual(merges.sort())
     })
 
+    it("keeps each agent's full log in the log-dir output, after the worktrees are gone", () => {
+      const tasks = (JSON.parse(main.outputs.result) as { tasks: { log_file: string }[] }).tasks
+      for (const [index, task] of tasks.entries()) {
+        expect(dirname(task.log_file)).toBe(main.outputs['log-dir'])
+        expect(readFileSync(task.log_file, 'utf8')).toContain(
+          `example-agent: working on priority ${index + 1}`
+        )
+      }
+    })
+
     it('writes the job summary', () => {
       expect(main.summary).toContain('feature/us-001')
       expect(main.summary).toContain('feature/us-002')
