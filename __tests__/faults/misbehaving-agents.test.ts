@@ -118,6 +118,8 @@ describe('an agent that commits to the base branch directly', () => {
     // The checkout's index was left at the old tip by the agent: the run keeps it as it found
     // it (as it keeps a user's staged changes), and brings in the files of its own merge.
     expect(readFileSync(join(repo.repo, 'src/file-2.ts'), 'utf8')).toContain('priority 2')
+    // ... and the result says so, naming the checkout and the file.
+    expect(result.warnings.join('\n')).toMatch(/checkout .* of roadmap shows changes .*moved\.txt/)
     assertInvariants({
       ...repo,
       base: 'roadmap',

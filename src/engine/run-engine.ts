@@ -7,6 +7,7 @@ import { pendingTask, type RunEvents } from '../run/task-runner.js'
 import { buildResult } from '../report/result.js'
 import type { Logger } from './logger.js'
 import { openForChanges } from './preflight.js'
+import { watchBaseCheckouts } from './checkout-watch.js'
 import { pushAfterMerges } from './publish-branches.js'
 import type { RunResult, Settings, TaskResult } from './types.js'
 
@@ -42,6 +43,7 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
 
   const tasks = plan.tasks.map((planned) => pendingTask(planned, settings))
   const merger = new MergeEngine(git, settings.baseBranch, logger)
+  const checkouts = await watchBaseCheckouts(git, settings.baseBranch)
   await runAgents(plan.tasks, tasks, {
     settings,
     git,
@@ -58,7 +60,8 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
       options.events?.taskEnded?.(task)
     }
   })
-  const warnings: string[] = []
+  const warnings = await checkouts.changes()
+  for (const warning of warnings) logger.warning(warning)
   await pushAfterMerges(git, settings, tasks, logger, warnings)
   return buildResult(settings, plan.separation, tasks, began, warnings)
 }
