@@ -31695,7 +31695,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4673);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9340);
 // The action's entry point: main and post are the same bundle (see src/main.ts).
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -31705,7 +31705,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4673:
+/***/ 9340:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40039,6 +40039,38 @@ function plural(count, one, many) {
     return `${count} ${count === 1 ? one : many}`;
 }
 
+;// CONCATENATED MODULE: ./src/engine/checkout-watch.ts
+
+/**
+ * The checkouts of the base branch (the user's own, usually), as they were when the run
+ * started. The merge engine keeps them true; when one shows changes at the end that it did not
+ * have at the start, something moved base past it (an agent's update-ref) or someone edited
+ * it during the run. The run leaves it as it is, and says so.
+ */
+async function watchBaseCheckouts(git, baseBranch) {
+    const statusOf = (path) => git
+        .at(path)
+        .run(['status', '--porcelain', '--untracked-files=no'])
+        .catch(() => '');
+    const checkouts = (await listWorktrees(git)).filter((entry) => entry.branch === baseBranch && !entry.prunable && !entry.bare);
+    const before = new Map();
+    for (const checkout of checkouts)
+        before.set(checkout.path, await statusOf(checkout.path));
+    return {
+        async changes() {
+            const warnings = [];
+            for (const [path, was] of before) {
+                const now = await statusOf(path);
+                if (now === was)
+                    continue;
+                const files = now.split('\n').filter((line) => line && !was.split('\n').includes(line));
+                warnings.push(`the checkout ${path} of ${baseBranch} shows changes it did not have when the run started (${files.slice(0, 5).join(', ')}${files.length > 5 ? ', …' : ''}): base was moved past it outside the merge (an agent?) or it was edited during the run; look with git status and git diff --cached before committing there`);
+            }
+            return warnings;
+        }
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/engine/run-engine.ts
 var run_engine_addDisposableResource = (undefined && undefined.__addDisposableResource) || function (env, value, async) {
     if (value !== null && value !== void 0) {
@@ -40100,6 +40132,7 @@ var run_engine_disposeResources = (undefined && undefined.__disposeResources) ||
 
 
 
+
 /**
  * The whole job on this machine: plan, worktrees, agents within the limits, each completed
  * branch merged as soon as it is done (so that priorities waiting on it start from a base
@@ -40118,6 +40151,7 @@ async function runParallel(settings, options) {
         logger.group(`Plan: ${plan.separation.schedule.length} wave(s)`, formatPlan(plan));
         const tasks = plan.tasks.map((planned) => pendingTask(planned, settings));
         const merger = new MergeEngine(git, settings.baseBranch, logger);
+        const checkouts = await watchBaseCheckouts(git, settings.baseBranch);
         await runAgents(plan.tasks, tasks, {
             settings,
             git,
@@ -40135,7 +40169,9 @@ async function runParallel(settings, options) {
                 options.events?.taskEnded?.(task);
             }
         });
-        const warnings = [];
+        const warnings = await checkouts.changes();
+        for (const warning of warnings)
+            logger.warning(warning);
         await pushAfterMerges(git, settings, tasks, logger, warnings);
         return buildResult(settings, plan.separation, tasks, began, warnings);
     }

@@ -2482,7 +2482,7 @@ exports.basename = (path, { windows } = {}) => {
 
 /***/ }),
 
-/***/ 979:
+/***/ 277:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -7873,6 +7873,38 @@ function plural(count, one, many) {
     return `${count} ${count === 1 ? one : many}`;
 }
 
+;// CONCATENATED MODULE: ./src/engine/checkout-watch.ts
+
+/**
+ * The checkouts of the base branch (the user's own, usually), as they were when the run
+ * started. The merge engine keeps them true; when one shows changes at the end that it did not
+ * have at the start, something moved base past it (an agent's update-ref) or someone edited
+ * it during the run. The run leaves it as it is, and says so.
+ */
+async function watchBaseCheckouts(git, baseBranch) {
+    const statusOf = (path) => git
+        .at(path)
+        .run(['status', '--porcelain', '--untracked-files=no'])
+        .catch(() => '');
+    const checkouts = (await listWorktrees(git)).filter((entry) => entry.branch === baseBranch && !entry.prunable && !entry.bare);
+    const before = new Map();
+    for (const checkout of checkouts)
+        before.set(checkout.path, await statusOf(checkout.path));
+    return {
+        async changes() {
+            const warnings = [];
+            for (const [path, was] of before) {
+                const now = await statusOf(path);
+                if (now === was)
+                    continue;
+                const files = now.split('\n').filter((line) => line && !was.split('\n').includes(line));
+                warnings.push(`the checkout ${path} of ${baseBranch} shows changes it did not have when the run started (${files.slice(0, 5).join(', ')}${files.length > 5 ? ', …' : ''}): base was moved past it outside the merge (an agent?) or it was edited during the run; look with git status and git diff --cached before committing there`);
+            }
+            return warnings;
+        }
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/engine/run-engine.ts
 var run_engine_addDisposableResource = (undefined && undefined.__addDisposableResource) || function (env, value, async) {
     if (value !== null && value !== void 0) {
@@ -7934,6 +7966,7 @@ var run_engine_disposeResources = (undefined && undefined.__disposeResources) ||
 
 
 
+
 /**
  * The whole job on this machine: plan, worktrees, agents within the limits, each completed
  * branch merged as soon as it is done (so that priorities waiting on it start from a base
@@ -7952,6 +7985,7 @@ async function runParallel(settings, options) {
         logger.group(`Plan: ${plan.separation.schedule.length} wave(s)`, formatPlan(plan));
         const tasks = plan.tasks.map((planned) => pendingTask(planned, settings));
         const merger = new MergeEngine(git, settings.baseBranch, logger);
+        const checkouts = await watchBaseCheckouts(git, settings.baseBranch);
         await runAgents(plan.tasks, tasks, {
             settings,
             git,
@@ -7969,7 +8003,9 @@ async function runParallel(settings, options) {
                 options.events?.taskEnded?.(task);
             }
         });
-        const warnings = [];
+        const warnings = await checkouts.changes();
+        for (const warning of warnings)
+            logger.warning(warning);
         await pushAfterMerges(git, settings, tasks, logger, warnings);
         return buildResult(settings, plan.separation, tasks, began, warnings);
     }
@@ -8749,7 +8785,7 @@ async function cli(argv, logger = stderrLogger) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(979);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(277);
 // The command line's entry point: `parallel-worktree <mode> ...`.
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .cli */ .xw)(process.argv.slice(2));
