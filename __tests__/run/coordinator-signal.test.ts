@@ -111,9 +111,9 @@ describe('SIGTERM to the coordinator (the CLI)', () => {
     coordinator.kill('SIGTERM')
     await new Promise((resolve) => setTimeout(resolve, 300))
     coordinator.kill('SIGTERM')
-    const [code] = (await exited) as [number | null]
+    const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null]
 
-    expect(code).toBe(130)
+    expect({ code, signal }).toEqual({ code: 130, signal: null })
     expect(await until(() => pidsIn(pids).every((pid) => !isAlive(pid)), 5000)).toBe(true)
   }, 60_000)
 })

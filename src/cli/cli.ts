@@ -26,20 +26,15 @@ export const stderrLogger: Logger = {
     )
 }
 
-/** The command line: returns the exit status (0 success, 1 report written, 2 refused). */
-export async function cli(argv: readonly string[], logger: Logger = stderrLogger): Promise<number> {
-  const controller = new AbortController()
-  let signals = 0
-  const onSignal = (signal: NodeJS.Signals): void => {
-    signals += 1
-    if (signals > 1) process.exit(130)
-    logger.warning(
-      `Received ${signal}: stopping every agent and cleaning up (again to quit at once)`
-    )
-    controller.abort()
-  }
-  process.on('SIGINT', onSignal)
-  process.on('SIGTERM', onSignal)
+/**
+ * The command line: returns the exit status (0 success, 1 report written, 2 refused).
+ * Aborting `signal` cancels the run (agents stopped, worktrees removed, the report written).
+ */
+export async function cli(
+  argv: readonly string[],
+  logger: Logger = stderrLogger,
+  signal: AbortSignal = new AbortController().signal
+): Promise<number> {
   try {
     const args = parseCliArguments(argv, process.cwd())
     if (args.help) {
@@ -54,7 +49,7 @@ export async function cli(argv: readonly string[], logger: Logger = stderrLogger
       { 'github-token': process.env.GITHUB_TOKEN ?? '', ...args.inputs },
       resolve(args.repo)
     )
-    const execution = await execute(settings, { logger, signal: controller.signal })
+    const execution = await execute(settings, { logger, signal })
     if (args.json) process.stdout.write(`${JSON.stringify(execution.result, null, 2)}\n`)
     else if (execution.plan) {
       process.stdout.write(
@@ -69,8 +64,26 @@ export async function cli(argv: readonly string[], logger: Logger = stderrLogger
     }
     logger.error((error as Error).stack ?? String(error))
     return 1
-  } finally {
-    process.off('SIGINT', onSignal)
-    process.off('SIGTERM', onSignal)
   }
+}
+
+/**
+ * SIGINT/SIGTERM for the whole life of the process: the first cancels the run, the second
+ * quits at once (status 130; agents still running are killed on exit). Kept after the run
+ * returns, so that a late signal still ends the process through its exit hooks.
+ */
+export function cancelOnSignals(logger: Logger = stderrLogger): AbortSignal {
+  const controller = new AbortController()
+  let signals = 0
+  const onSignal = (signal: NodeJS.Signals): void => {
+    signals += 1
+    if (signals > 1) process.exit(130)
+    logger.warning(
+      `Received ${signal}: stopping every agent and cleaning up (again to quit at once)`
+    )
+    controller.abort()
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  return controller.signal
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
 // The command line's entry point: `parallel-worktree <mode> ...`.
-import { cli } from './cli.js'
+import { cancelOnSignals, cli, stderrLogger } from './cli.js'
 
-process.exitCode = await cli(process.argv.slice(2))
+process.exitCode = await cli(process.argv.slice(2), stderrLogger, cancelOnSignals())
