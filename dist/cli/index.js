@@ -2488,10 +2488,12 @@ exports.basename = (path, { windows } = {}) => {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  xw: () => (/* binding */ cli)
+  dJ: () => (/* binding */ cancelOnSignals),
+  xw: () => (/* binding */ cli),
+  D7: () => (/* binding */ stderrLogger)
 });
 
-// UNUSED EXPORTS: VERSION, stderrLogger
+// UNUSED EXPORTS: VERSION
 
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
@@ -8730,19 +8732,11 @@ const stderrLogger = {
     // the body (the plan, an agent's tail) shows with RUNNER_DEBUG=1.
     group: (title, body) => process.stderr.write(process.env.RUNNER_DEBUG === '1' ? `── ${title} ──\n${body}\n──\n` : `── ${title}\n`)
 };
-/** The command line: returns the exit status (0 success, 1 report written, 2 refused). */
-async function cli(argv, logger = stderrLogger) {
-    const controller = new AbortController();
-    let signals = 0;
-    const onSignal = (signal) => {
-        signals += 1;
-        if (signals > 1)
-            process.exit(130);
-        logger.warning(`Received ${signal}: stopping every agent and cleaning up (again to quit at once)`);
-        controller.abort();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+/**
+ * The command line: returns the exit status (0 success, 1 report written, 2 refused).
+ * Aborting `signal` cancels the run (agents stopped, worktrees removed, the report written).
+ */
+async function cli(argv, logger = stderrLogger, signal = new AbortController().signal) {
     try {
         const args = parseCliArguments(argv, process.cwd());
         if (args.help) {
@@ -8754,7 +8748,7 @@ async function cli(argv, logger = stderrLogger) {
             return 0;
         }
         const settings = parseSettings({ 'github-token': process.env.GITHUB_TOKEN ?? '', ...args.inputs }, (0,external_node_path_namespaceObject.resolve)(args.repo));
-        const execution = await execute(settings, { logger, signal: controller.signal });
+        const execution = await execute(settings, { logger, signal });
         if (args.json)
             process.stdout.write(`${JSON.stringify(execution.result, null, 2)}\n`);
         else if (execution.plan) {
@@ -8772,10 +8766,25 @@ async function cli(argv, logger = stderrLogger) {
         logger.error(error.stack ?? String(error));
         return 1;
     }
-    finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-    }
+}
+/**
+ * SIGINT/SIGTERM for the whole life of the process: the first cancels the run, the second
+ * quits at once (status 130; agents still running are killed on exit). Kept after the run
+ * returns, so that a late signal still ends the process through its exit hooks.
+ */
+function cancelOnSignals(logger = stderrLogger) {
+    const controller = new AbortController();
+    let signals = 0;
+    const onSignal = (signal) => {
+        signals += 1;
+        if (signals > 1)
+            process.exit(130);
+        logger.warning(`Received ${signal}: stopping every agent and cleaning up (again to quit at once)`);
+        controller.abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    return controller.signal;
 }
 
 
@@ -8788,7 +8797,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(277);
 // The command line's entry point: `parallel-worktree <mode> ...`.
 
-process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .cli */ .xw)(process.argv.slice(2));
+process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .cli */ .xw)(process.argv.slice(2), _cli_js__WEBPACK_IMPORTED_MODULE_0__/* .stderrLogger */ .D7, (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .cancelOnSignals */ .dJ)());
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
