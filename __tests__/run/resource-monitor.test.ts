@@ -1,6 +1,6 @@
 import {
   ResourceGate,
-  autoParallelism,
+  explainAutoParallelism,
   resourceVerdict,
   systemSampler,
   usableCores,
@@ -69,7 +69,7 @@ describe('the resource gate', () => {
   })
 
   test('max-parallel auto is from 1 to 32 and no more than the usable cores', async () => {
-    const auto = await autoParallelism()
+    const auto = (await explainAutoParallelism()).maxParallel
     expect(auto).toBeGreaterThanOrEqual(1)
     expect(auto).toBeLessThanOrEqual(Math.min(32, usableCores()))
   })

@@ -69,8 +69,3 @@ export function countOutcomes(result: RunResult): [Outcome, number][] {
     counts.get(outcome)!
   ])
 }
-
-/** Outcomes that need someone to act: everything but merged, pending and running. */
-export function needsAttention(outcome: Outcome): boolean {
-  return !['merged', 'pending', 'running'].includes(outcome)
-}

@@ -157,10 +157,6 @@ export interface AutoParallelism {
  * `max-parallel: auto`: one agent per usable core (a container's CPU quota counts), and about
  * 2 GiB of available memory per agent, from 1 to 32.
  */
-export async function autoParallelism(): Promise<number> {
-  return (await explainAutoParallelism()).maxParallel
-}
-
 export async function explainAutoParallelism(): Promise<AutoParallelism> {
   const memory = await si.mem()
   const cores = usableCores()
