@@ -1,13 +1,12 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { buildPlan } from '../plan/plan.js'
-import { pendingTask, runTask } from '../run/task-runner.js'
+import { createTaskContext, pendingTask, runTask } from '../run/task-runner.js'
 import { buildResult } from '../report/result.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
 import { InputError } from './errors.js'
 import type { EngineOptions } from './run-engine.js'
 import { openForChanges } from './preflight.js'
-import { createTaskContext } from './task-context.js'
 import type { RunResult, Settings, TaskResult } from './types.js'
 
 /** What a matrix job leaves for the merge job (uploaded as an artifact). */

@@ -5,10 +5,7 @@ import { BaseTip } from './base-tip.js'
 import { startProgress } from './progress.js'
 import { ResourceGate, explainAutoParallelism, type ResourceSampler } from './resource-monitor.js'
 import { runSchedule, type ScheduleState } from './scheduler.js'
-import { TaskRun, type RunEvents, type TaskContext } from './task-runner.js'
-import { WorktreeManager } from './worktree-manager.js'
-
-export const DEFAULT_KILL_GRACE_MS = 10_000
+import { TaskRun, createTaskContext, type RunEvents } from './task-runner.js'
 
 export interface RunStageOptions {
   settings: Settings
@@ -60,19 +57,12 @@ export async function runAgents(
   await git.exec(['worktree', 'prune'])
   const baseTip = await BaseTip.resolve(git, settings.baseBranch, logger)
   const preparer = new Preparer()
-  const ctx: TaskContext = {
+  const ctx = await createTaskContext(
     settings,
     git,
-    worktrees: new WorktreeManager(git, logger),
-    logger,
-    signal,
-    killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
-    events: options.events ?? {},
-    env: options.env ?? process.env,
-    identity: await git.identityEnv(),
-    baseTip,
-    starting: () => preparer.hold()
-  }
+    { ...options, signal },
+    { baseTip, starting: () => preparer.hold() }
+  )
   const runs = new Map(
     runnable.map((task) => [task.priority, new TaskRun(byPriority.get(task.priority)!, ctx)])
   )

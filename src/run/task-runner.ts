@@ -9,7 +9,7 @@ import { agentVariables, renderAgentCommand, type AgentValues } from './agent-co
 import { agentEnvironment } from './agent-env.js'
 import { runProcess, type ProcessOutcome } from './agent-process.js'
 import { BaseTip } from './base-tip.js'
-import { worktreePath, type Worktree, type WorktreeManager } from './worktree-manager.js'
+import { WorktreeManager, worktreePath, type Worktree } from './worktree-manager.js'
 
 /** What the supervisor tells the shells, so that a post step can clean up after a kill. */
 export interface RunEvents {
@@ -37,6 +37,38 @@ export interface TaskContext {
    * In between, work done ahead for later tasks waits: it must never slow a start down.
    */
   starting?: () => () => void
+}
+
+/** What a task context is built from: the same in `run` (the run stage) and `task` mode. */
+export interface TaskContextOptions {
+  logger: Logger
+  signal?: AbortSignal
+  killGraceMs?: number
+  events?: RunEvents
+  env?: NodeJS.ProcessEnv
+}
+
+/** TERM, then KILL this long after (the contract: 10 s). */
+const DEFAULT_KILL_GRACE_MS = 10_000
+
+export async function createTaskContext(
+  settings: Settings,
+  git: GitCommandManager,
+  options: TaskContextOptions,
+  extra: Pick<TaskContext, 'baseTip' | 'starting'> = {}
+): Promise<TaskContext> {
+  return {
+    settings,
+    git,
+    worktrees: new WorktreeManager(git, options.logger),
+    logger: options.logger,
+    signal: options.signal ?? new AbortController().signal,
+    killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
+    events: options.events ?? {},
+    env: options.env ?? process.env,
+    identity: await git.identityEnv(),
+    ...extra
+  }
 }
 
 /** A task as the result JSON shows it before it runs. */
