@@ -143,4 +143,38 @@ describe('fan-out across runners (task jobs, then a merge job)', () => {
     const file = JSON.parse(readFileSync(join(results, 'task-67.json'), 'utf8')) as TaskResultFile
     expect(file.pushed).toBe(true)
   })
+
+  it('a task whose branch name is taken on origin overwrites nothing and pushes its work aside', async () => {
+    const { dir, origin, clone, results } = fanOut({ 65: { files: ['src/recipes.ts'] } })
+    using _dir = dir
+    // Someone else's work on origin under the branch name this task will use.
+    const other = clone('other')
+    git(other, 'switch', '-q', '-c', 'feature/us-065', 'origin/roadmap')
+    git(other, 'commit', '-q', '--allow-empty', '-m', 'someone else')
+    git(other, 'push', '-q', 'origin', 'feature/us-065')
+    const theirs = git(origin, 'rev-parse', 'refs/heads/feature/us-065')
+    const roadmapBefore = git(origin, 'rev-parse', 'refs/heads/roadmap')
+
+    const task = await runMode(clone('runner'), {
+      mode: 'task',
+      priorities: '65',
+      'agent-command': agent(),
+      'results-dir': results
+    })
+    expect(task.success).toBe(false)
+    expect(task.tasks[0]).toMatchObject({ status: 'completed', commits: 1 })
+    expect(task.tasks[0].error).toMatch(
+      /pushing feature\/us-065 failed: .*on origin as parallel-worktree\//
+    )
+    // Theirs is untouched, ours is on origin under the new name, base was not pushed.
+    expect(git(origin, 'rev-parse', 'refs/heads/feature/us-065')).toBe(theirs)
+    const rescued = git(
+      origin,
+      'for-each-ref',
+      '--format=%(refname)',
+      'refs/heads/parallel-worktree/'
+    )
+    expect(git(origin, 'log', '--format=%s', rescued)).toMatch(/priority 65 by example-agent/)
+    expect(git(origin, 'rev-parse', 'refs/heads/roadmap')).toBe(roadmapBefore)
+  })
 })

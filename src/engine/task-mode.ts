@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { buildPlan } from '../plan/plan.js'
 import { createTaskContext, pendingTask, runTask } from '../run/task-runner.js'
 import { buildResult } from '../report/result.js'
-import type { GitCommandManager } from '../git/git-command-manager.js'
+import { pushResults } from '../merge/push.js'
 import { InputError } from './errors.js'
 import type { EngineOptions } from './run-engine.js'
 import { openForChanges } from './preflight.js'
@@ -52,11 +52,21 @@ export async function runOneTask(
 
   let pushed = false
   if (task.commits > 0) {
-    const error = await pushBranch(git, task.branch)
-    pushed = error === null
-    if (error) {
-      task.error = [task.error, error].filter(Boolean).join('; ')
-      logger.error(error)
+    // Never forced: a branch of that name with other work on origin stays, and ours is
+    // pushed under a new name so that it outlives the runner.
+    const outcome = await pushResults(git, {
+      baseBranch: settings.baseBranch,
+      keptBranches: [task.branch],
+      logger,
+      withBase: false
+    })
+    const ref = outcome.branches[0]
+    pushed = ref.pushed
+    if (!pushed) {
+      const rescued = ref.rescuedAs ? `; its commits are on origin as ${ref.rescuedAs}` : ''
+      task.error = [task.error, `pushing ${task.branch} failed: ${ref.error}${rescued}`]
+        .filter(Boolean)
+        .join('; ')
     } else logger.info(`Pushed ${task.branch} to origin (${task.commits} commit(s))`)
   }
   const resultFile = taskResultPath(settings.resultsDir, task.priority)
@@ -73,19 +83,4 @@ export async function runOneTask(
   // Nothing is merged in a task job: it succeeds when its work is done and on origin.
   result.success = task.status === 'completed' && pushed
   return { result, resultFile }
-}
-
-/** Pushes one branch; never forced: a branch of that name with other work on origin stays. */
-async function pushBranch(git: GitCommandManager, branch: string): Promise<string | null> {
-  const origin = await git.exec(['remote', 'get-url', 'origin'], { okExitCodes: [2, 128] })
-  if (origin.exitCode !== 0) return `cannot push ${branch}: this repository has no origin remote`
-  const push = await git.exec(
-    ['push', '--porcelain', 'origin', `refs/heads/${branch}:refs/heads/${branch}`],
-    { okExitCodes: [1, 128] }
-  )
-  if (push.exitCode === 0) return null
-  const rejected = /rejected|non-fast-forward|fetch first/.test(push.stdout + push.stderr)
-  return rejected
-    ? `origin already has a branch ${branch} with other commits; it was not overwritten. Merge or delete it, then run this priority again`
-    : `pushing ${branch} failed: ${(push.stderr || push.stdout).trim().split('\n').slice(-2).join(' ')}`
 }

@@ -10,6 +10,8 @@ export interface PushOptions {
   keptBranches: readonly string[]
   logger: Logger
   remote?: string
+  /** false: push only the kept branches (a matrix job's own branch), not the base. */
+  withBase?: boolean
   /** Rounds of fetch, merge and push again when the remote's base moved meanwhile. */
   maxRetries?: number
 }
@@ -74,16 +76,18 @@ export async function pushResults(
     rescuedAs: null
   }))
   const outcome: PushOutcome = { pushed: false, retries: 0, error: null, base, branches }
+  const withBase = options.withBase ?? true
+  const all = withBase ? [base, ...branches] : branches
 
   const remotes = (await git.run(['remote'])).split('\n')
   if (!remotes.includes(remote)) {
     outcome.error = `there is no remote named ${remote}: nothing was pushed`
-    for (const ref of [base, ...branches]) ref.error = outcome.error
+    for (const ref of all) ref.error = outcome.error
     logger.error(outcome.error)
     return outcome
   }
 
-  for (const ref of [base, ...branches]) {
+  for (const ref of all) {
     ref.commit = await git.resolveCommit(`refs/heads/${ref.branch}`)
     if (!ref.commit) ref.error = `the branch ${ref.branch} does not exist here`
   }
@@ -100,12 +104,12 @@ export async function pushResults(
       ? `the remote refused it: ${line.summary}`
       : `git push failed: ${report.failure ?? 'no report for this branch'}`
   }
-  const toPush = [base, ...branches].filter((ref) => ref.commit)
+  const toPush = all.filter((ref) => ref.commit)
   let report = await push(git, remote, toPush)
   for (const ref of branches) if (ref.commit) settle(ref, report)
-  if (base.commit) settle(base, report)
+  if (withBase && base.commit) settle(base, report)
 
-  while (base.commit && !base.pushed && outcome.retries < maxRetries) {
+  while (withBase && base.commit && !base.pushed && outcome.retries < maxRetries) {
     if (!RACE_REJECTION.test(base.error ?? '')) break
     const next = await integrateRemoteBase(git, remote, baseBranch, base.commit, logger)
     if (next.error) {
@@ -129,11 +133,11 @@ export async function pushResults(
 
   // Only a branch the remote refused is pushed under a new name: when the remote cannot be
   // reached at all, another push would fail the same way.
-  for (const ref of [base, ...branches]) {
+  for (const ref of all) {
     if (!ref.pushed && ref.commit && refusedOnce.has(ref.branch))
       await rescue(git, remote, ref, logger)
   }
-  const failed = [base, ...branches].filter((ref) => !ref.pushed)
+  const failed = all.filter((ref) => !ref.pushed)
   outcome.pushed = failed.length === 0
   if (failed.length) {
     outcome.error = failed
@@ -144,7 +148,7 @@ export async function pushResults(
       .join('; ')
     logger.error(`Push to ${remote} incomplete: ${outcome.error}`)
   } else {
-    logger.info(`Pushed ${[base, ...branches].map((ref) => ref.branch).join(', ')} to ${remote}`)
+    logger.info(`Pushed ${all.map((ref) => ref.branch).join(', ')} to ${remote}`)
   }
   return outcome
 }
