@@ -2482,7 +2482,7 @@ exports.basename = (path, { windows } = {}) => {
 
 /***/ }),
 
-/***/ 277:
+/***/ 800:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4956,6 +4956,22 @@ async function exists(path) {
 
 
 
+/** TERM, then KILL this long after (the contract: 10 s). */
+const DEFAULT_KILL_GRACE_MS = 10_000;
+async function createTaskContext(settings, git, options, extra = {}) {
+    return {
+        settings,
+        git,
+        worktrees: new WorktreeManager(git, options.logger),
+        logger: options.logger,
+        signal: options.signal ?? new AbortController().signal,
+        killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
+        events: options.events ?? {},
+        env: options.env ?? process.env,
+        identity: await git.identityEnv(),
+        ...extra
+    };
+}
 /** A task as the result JSON shows it before it runs. */
 function pendingTask(planned, settings) {
     return {
@@ -5444,6 +5460,578 @@ function resultOutputs(result) {
 
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/merge/worktree-list.ts
+
+
+
+
+/**
+ * Where a branch is in use, as git itself judges it before moving a branch (`git branch -f`
+ * refuses the same cases): checked out, or being rebased or bisected (the rebase would put
+ * its own result on the branch when it ends, dropping whatever we had put there).
+ */
+async function findBranchUse(git, branch, worktrees) {
+    const ref = `refs/heads/${branch}`;
+    const all = worktrees ?? (await listWorktrees(git));
+    const checkouts = all.filter((wt) => wt.ref === ref && !wt.bare && !wt.prunable);
+    const detached = all.filter((wt) => wt.detached && !wt.prunable);
+    const busy = [];
+    if (detached.length === 0 && checkouts.length === 0)
+        return { checkouts, busy };
+    const adminDirs = await worktreeAdminDirs(git, all);
+    for (const wt of detached) {
+        const admin = adminDirs.get(wt.path);
+        const operation = admin ? await operationOn(admin, branch) : null;
+        if (operation)
+            busy.push({ path: wt.path, operation });
+    }
+    for (const wt of checkouts) {
+        const admin = adminDirs.get(wt.path);
+        const operation = admin ? await operationInProgress(admin) : null;
+        if (operation)
+            busy.push({ path: wt.path, operation });
+    }
+    return { checkouts, busy };
+}
+/** Worktree path → its administrative folder (the common git dir for the main checkout). */
+async function worktreeAdminDirs(git, worktrees) {
+    const common = await commonDir(git);
+    const dirs = new Map();
+    const main = worktrees.find((wt) => wt.main && !wt.bare);
+    if (main)
+        dirs.set(main.path, common);
+    const linked = (0,external_node_path_namespaceObject.join)(common, 'worktrees');
+    const names = await (0,promises_namespaceObject.readdir)(linked).catch(() => []);
+    for (const name of names) {
+        const gitdir = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(linked, name, 'gitdir'), 'utf8').catch(() => null);
+        if (gitdir)
+            dirs.set((0,external_node_path_namespaceObject.dirname)(gitdir.trim()), (0,external_node_path_namespaceObject.join)(linked, name));
+    }
+    return dirs;
+}
+async function operationOn(admin, branch) {
+    const read = (file) => (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(admin, file), 'utf8').then((text) => text.trim(), () => null);
+    for (const file of ['rebase-merge/head-name', 'rebase-apply/head-name']) {
+        if ((await read(file)) === `refs/heads/${branch}`)
+            return 'rebase';
+    }
+    const bisected = await read('BISECT_START');
+    if (bisected === branch || bisected === `refs/heads/${branch}`)
+        return 'bisect';
+    return null;
+}
+/** The state files git leaves while an operation on the checked-out branch is unfinished. */
+const IN_PROGRESS = [
+    ['MERGE_HEAD', 'merge'],
+    ['CHERRY_PICK_HEAD', 'cherry-pick'],
+    ['REVERT_HEAD', 'revert'],
+    ['rebase-apply', 'am'],
+    ['rebase-merge', 'rebase']
+];
+async function operationInProgress(admin) {
+    for (const [file, operation] of IN_PROGRESS) {
+        if (await (0,promises_namespaceObject.access)((0,external_node_path_namespaceObject.join)(admin, file)).then(() => true, () => false))
+            return operation;
+    }
+    return null;
+}
+const commonDirs = new Map();
+/** The repository's common git folder (asked once per folder: it does not change). */
+function commonDir(git) {
+    let dir = commonDirs.get(git.cwd);
+    if (!dir) {
+        dir = git.run(['rev-parse', '--path-format=absolute', '--git-common-dir']);
+        dir.catch(() => commonDirs.delete(git.cwd));
+        commonDirs.set(git.cwd, dir);
+    }
+    return dir;
+}
+
+;// CONCATENATED MODULE: ./src/merge/advance-branch.ts
+
+
+
+
+/**
+ * No hooks for the calls that move the branch (update-ref runs reference-transaction): they
+ * are our mechanics, not the user's commands, and a versioned hooks folder (`.husky/`) may
+ * hold files an agent just wrote, which would run with this process's environment.
+ */
+const QUIET_CONFIG = ['-c', `core.hooksPath=${external_node_os_namespaceObject.devNull}`];
+const LOCK_RETRY_DELAYS_MS = [100, 300, 1000];
+/**
+ * Moves a branch forward from `from` to `to` and keeps every checkout of it true:
+ * - not checked out anywhere: `update-ref <ref> <to> <from>`, a compare-and-swap;
+ * - checked out in one worktree (the user's checkout included): in that worktree,
+ *   `read-tree -m -u <from> <to>` (the two-way merge that checkout and fast-forward use: it
+ *   checks every path before it writes one, and refuses when a file it must write has
+ *   uncommitted changes or the index has conflicts), then the same compare-and-swap. Untracked
+ *   and ignored files in the way are found first (read-tree would overwrite ignored ones).
+ *   Uncommitted changes to files the update does not touch are kept, as `git pull --ff-only`
+ *   keeps them: refusing them too would fail hours of agent work over an unrelated edit, and
+ *   keeping them loses nothing. The checkout ends at `to`, its status showing only what the
+ *   user had changed before. Plumbing rather than `git merge --ff-only`: that one writes
+ *   ORIG_HEAD even when it refuses, runs the post-merge hook and follows merge.autoStash;
+ * - checked out in several worktrees, or being rebased or bisected: refused, nothing changed.
+ */
+async function advanceBranch(git, request, 
+/** Where the branch is in use, when the caller just listed it (read after `from` was). */
+knownUse) {
+    const use = knownUse ?? (await findBranchUse(git, request.branch));
+    if (use.busy.length) {
+        const { path, operation } = use.busy[0];
+        const checkout = use.checkouts.find((wt) => wt.path === path);
+        const where = checkout ? describeCheckout(checkout) : `the worktree ${path}`;
+        const doing = operation === 'rebase' || operation === 'bisect'
+            ? `is being ${operation === 'rebase' ? 'rebased' : 'bisected'} in ${where}`
+            : `is checked out in ${where} with ${operation === 'am' ? 'an am' : `a ${operation}`} in progress`;
+        return refused(`${request.branch} ${doing}; moving it now could be undone or mixed into that ${operation}. ` +
+            `Nothing was changed: finish or abort the ${operation} there, then ${request.remedy}`, path);
+    }
+    if (use.checkouts.length > 1) {
+        return refused(`${request.branch} is checked out in ${use.checkouts.length} worktrees ` +
+            `(${use.checkouts.map((wt) => wt.path).join(', ')}), which cannot all be updated at once. ` +
+            `Nothing was changed: check out another branch in all but one of them, then ${request.remedy}`, use.checkouts[0].path);
+    }
+    if (use.checkouts.length === 1)
+        return fastForwardCheckout(git, use.checkouts[0], request);
+    return compareAndSwap(git, request);
+}
+async function compareAndSwap(git, request) {
+    const ref = `refs/heads/${request.branch}`;
+    const update = await git.exec([...QUIET_CONFIG, 'update-ref', '-m', request.reason, ref, request.to, request.from], { okExitCodes: [1, 128] });
+    if (update.exitCode === 0)
+        return { ok: true, checkout: null };
+    const now = await git.resolveCommit(ref);
+    if (now !== request.from) {
+        return { ...refused(`${request.branch} moved while we updated it`, null), raced: true };
+    }
+    return refused(`git update-ref ${ref} failed: ${gitMessage(update)}`, null);
+}
+async function fastForwardCheckout(git, checkout, request) {
+    const where = describeCheckout(checkout);
+    const ref = `refs/heads/${request.branch}`;
+    const cwd = checkout.path;
+    if (checkout.head !== request.from) {
+        return { ...refused(`${request.branch} moved in ${where}`, cwd), raced: true };
+    }
+    const refuse = (what, files, detail = '') => ({
+        ...refused(`${request.branch} is checked out in ${where} and ${what}` +
+            (files.length ? `: ${files.join(', ')}` : '') +
+            `. Nothing was changed there. Commit, stash or move them in ${cwd}, then ${request.remedy}` +
+            (detail ? ` (git said: ${detail})` : ''), cwd),
+        blockingFiles: files
+    });
+    const inTheWay = await untrackedInTheWay(git, cwd, request.from, request.to);
+    if (inTheWay.length)
+        return refuse('untracked or ignored files are in the way', inTheWay);
+    const read = await withIndexLock(() => git.exec([...QUIET_CONFIG, 'read-tree', '-m', '-u', request.from, request.to], {
+        cwd,
+        okExitCodes: [128]
+    }));
+    if (read.exitCode !== 0) {
+        const lock = /Unable to create '([^']*index\.lock)'/.exec(read.stderr)?.[1];
+        if (lock) {
+            // Not the user's changes: another git holds the index, or one that crashed left its lock.
+            return refused(`${request.branch} is checked out in ${where}, whose index is locked by another git process (${lock} exists). ` +
+                `Nothing was changed there. Once no git is running there (remove ${lock} if one crashed), ${request.remedy}`, cwd);
+        }
+        const what = /resolve your current index/.test(read.stderr)
+            ? 'its index has unresolved conflicts'
+            : /untracked/i.test(read.stderr)
+                ? 'untracked files are in the way'
+                : 'uncommitted changes would be overwritten';
+        return refuse(what, quotedPaths(read.stderr), gitMessage(read));
+    }
+    const update = await git.exec([...QUIET_CONFIG, 'update-ref', '-m', request.reason, ref, request.to, request.from], { cwd, okExitCodes: [1, 128] });
+    if (update.exitCode === 0)
+        return { ok: true, checkout: cwd };
+    // The branch moved between the two steps (milliseconds): put the files back where they were.
+    const back = await withIndexLock(() => git.exec([...QUIET_CONFIG, 'read-tree', '-m', '-u', request.to, request.from], {
+        cwd,
+        okExitCodes: [128]
+    }));
+    const now = await git.resolveCommit(ref);
+    if (back.exitCode === 0 && now !== request.from) {
+        return { ...refused(`${request.branch} moved in ${where}`, cwd), raced: true };
+    }
+    return refused(`updating ${ref} in ${where} failed after its files were updated (${gitMessage(update)})` +
+        (back.exitCode === 0
+            ? '; the files were put back'
+            : `; putting the files back failed too (${gitMessage(back)}): run git status there`), cwd);
+}
+/**
+ * Paths the update would write over that git does not track there: untracked files, and
+ * ignored ones, which read-tree would overwrite silently (it treats ignored files as
+ * expendable). Only paths `to` adds need a look: for the paths `from` has, read-tree's two-way
+ * merge itself refuses when the index or the file differs from `from`. A file where a new
+ * folder goes counts; so does a folder where a new file goes, unless git tracked all of it.
+ * In the common case (the merge only modifies files) this costs no call beyond the diff.
+ */
+async function untrackedInTheWay(git, cwd, from, to) {
+    const diff = await git.run(['diff-tree', '-r', '-z', '--no-renames', '--name-status', from, to], {
+        cwd
+    });
+    const fields = diff.split('\0');
+    const added = [];
+    const deleted = [];
+    for (let k = 0; k + 1 < fields.length; k += 2) {
+        if (fields[k] === 'A')
+            added.push(fields[k + 1]);
+        else if (fields[k] === 'D')
+            deleted.push(fields[k + 1]);
+    }
+    const blocking = new Set();
+    const folders = new Set();
+    for (const path of added) {
+        for (let slash = path.indexOf('/'); slash !== -1; slash = path.indexOf('/', slash + 1)) {
+            folders.add(path.slice(0, slash));
+        }
+        const stat = await (0,promises_namespaceObject.lstat)((0,external_node_path_namespaceObject.join)(cwd, path)).catch(() => null);
+        if (!stat)
+            continue;
+        const below = `${path}/`;
+        if (stat.isDirectory() && deleted.some((gone) => gone.startsWith(below))) {
+            // A tracked folder becomes a file: only what git does not track in it is in the way.
+            if ((await listFiles(git, cwd, ['--others'], [below])).length === 0)
+                continue;
+        }
+        blocking.add(path);
+    }
+    const deletedFiles = new Set(deleted);
+    for (const folder of folders) {
+        if (deletedFiles.has(folder))
+            continue; // a tracked file that becomes a folder
+        const stat = await (0,promises_namespaceObject.lstat)((0,external_node_path_namespaceObject.join)(cwd, folder)).catch(() => null);
+        if (stat && !stat.isDirectory())
+            blocking.add(folder);
+    }
+    return [...blocking].sort();
+}
+/** `git ls-files -z` on literal paths, in batches that fit any command line. */
+async function listFiles(git, cwd, flags, paths) {
+    const files = [];
+    for (let start = 0; start < paths.length;) {
+        let end = start;
+        for (let length = 0; end < paths.length && (end === start || length < 6000); end++) {
+            length += paths[end].length + 1;
+        }
+        const out = await git.run(['--literal-pathspecs', 'ls-files', '-z', ...flags, '--', ...paths.slice(start, end)], { cwd });
+        files.push(...out.split('\0').filter(Boolean));
+        start = end;
+    }
+    return files;
+}
+/** Runs a git call again while another git (an editor, the user) holds the index lock. */
+async function withIndexLock(call) {
+    let result = await call();
+    for (const delay of LOCK_RETRY_DELAYS_MS) {
+        if (result.exitCode === 0 || !/index\.lock/.test(result.stderr))
+            break;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        result = await call();
+    }
+    return result;
+}
+function describeCheckout(checkout) {
+    return checkout.main ? `your checkout ${checkout.path}` : `the worktree ${checkout.path}`;
+}
+function refused(error, checkout) {
+    return { ok: false, raced: false, error, checkout, blockingFiles: [] };
+}
+/** Paths git names in its refusals: `error: Entry 'src/a.ts' not uptodate. Cannot merge.` */
+function quotedPaths(stderr) {
+    const paths = [];
+    for (const line of stderr.split('\n')) {
+        const match = /^error: [^']*'(.+)'/.exec(line);
+        if (match)
+            paths.push(match[1]);
+    }
+    return [...new Set(paths)];
+}
+function gitMessage(output) {
+    const text = (output.stderr || output.stdout).trim().replace(/\s*\n\s*/g, ' ');
+    return text.length > 500 ? `${text.slice(0, 500)}…` : text || `exit ${output.exitCode}`;
+}
+
+;// CONCATENATED MODULE: ./src/merge/merge-tree.ts
+/**
+ * Merges two commits in the object store (git >= 2.38): no index, no working tree, no
+ * MERGE_HEAD. Exit 0 is clean, 1 is conflicted; anything else (unrelated histories, a
+ * missing object) throws.
+ */
+async function mergeTrees(git, ours, theirs) {
+    const { stdout, exitCode } = await git.exec(['merge-tree', '--write-tree', '--name-only', '-z', ours, theirs], { okExitCodes: [1] });
+    return parseMergeTree(stdout, exitCode === 0);
+}
+/**
+ * Reads `merge-tree --write-tree --name-only -z` output (git-merge-tree(1), OUTPUT):
+ * `<tree> NUL`, then the conflicted paths each followed by NUL, then one empty field (a NUL)
+ * that opens the messages, each `<n> NUL <path>{n, NUL-ended} <type> NUL <message> NUL`.
+ * Messages come by default only with conflicts, so a clean merge prints `<tree> NUL`.
+ */
+function parseMergeTree(output, clean) {
+    const fields = new FieldReader(output);
+    const tree = fields.next() ?? '';
+    if (!/^[0-9a-f]{40,64}$/.test(tree)) {
+        throw new Error(`merge-tree printed no tree id: "${output.slice(0, 80)}"`);
+    }
+    const conflictFiles = [];
+    for (let field = fields.next(); field; field = fields.next())
+        conflictFiles.push(field);
+    const conflicts = [];
+    while (!fields.done()) {
+        const count = Number(fields.next());
+        if (!Number.isInteger(count) || count < 0)
+            break; // a format we do not know: keep the paths
+        const paths = [];
+        for (let i = 0; i < count; i++)
+            paths.push(fields.next() ?? '');
+        const type = fields.next() ?? '';
+        const message = (fields.next() ?? '').trim();
+        if (type.startsWith('CONFLICT'))
+            conflicts.push({ type, paths, message });
+    }
+    // A conflict that left no higher stage still names its paths in a CONFLICT record.
+    if (!clean && conflictFiles.length === 0) {
+        for (const note of conflicts)
+            conflictFiles.push(...note.paths);
+    }
+    return { clean, tree, conflictFiles: [...new Set(conflictFiles)], conflicts };
+}
+/** NUL-separated fields, read one at a time; the final NUL ends the last field. */
+class FieldReader {
+    text;
+    position = 0;
+    constructor(text) {
+        this.text = text;
+    }
+    done() {
+        return this.position >= this.text.length;
+    }
+    next() {
+        if (this.done())
+            return null;
+        const end = this.text.indexOf('\0', this.position);
+        const stop = end === -1 ? this.text.length : end;
+        const field = this.text.slice(this.position, stop);
+        this.position = stop + 1;
+        return field;
+    }
+}
+/** A short human text for a conflict: the files, and the kinds that are not plain content. */
+function describeConflict(merge) {
+    const kinds = [...new Set(merge.conflicts.map((note) => note.type.replace(/^CONFLICT /, '')))];
+    const files = merge.conflictFiles.join(', ') || '(paths not named by git)';
+    return kinds.length ? `${files} (${kinds.join(', ')})` : files;
+}
+
+;// CONCATENATED MODULE: ./src/merge/redact.ts
+/**
+ * Removes credentials that a remote URL may carry (`https://x-access-token:TOKEN@host/...`)
+ * from a text git printed, before it is logged or put in a result.
+ */
+function redactCredentials(text) {
+    return text
+        .replace(/([a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi, '$1***@')
+        .replace(/(authorization:\s*(?:basic|bearer|token)\s+)\S+/gi, '$1***');
+}
+
+;// CONCATENATED MODULE: ./src/merge/push.ts
+
+
+
+const DEFAULT_MAX_RETRIES = 3;
+/** Rejections that mean "the remote moved" and are worth a fetch, a merge and a new push. */
+const RACE_REJECTION = /fetch first|non-fast-forward|stale info|cannot lock|failed to (update|lock)/i;
+/**
+ * Pushes the base and the kept branches, never forced. When the remote's base moved since we
+ * branched (someone pushed), its tip is fetched and merged INTO our base with a merge commit,
+ * and the push is tried again, a bounded number of times. Merging theirs into ours rather
+ * than replaying our merges onto theirs keeps every merge commit the result JSON reports
+ * (merge_commit) true and reachable, and needs no second round of conflict handling per
+ * priority. Credentials are never in argv: git uses the repository's own configuration.
+ */
+async function pushResults(git, options) {
+    const { baseBranch, logger } = options;
+    const remote = options.remote ?? 'origin';
+    const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
+    const base = {
+        branch: baseBranch,
+        pushed: false,
+        commit: null,
+        error: null,
+        rescuedAs: null
+    };
+    const kept = [...new Set(options.keptBranches)].filter((branch) => branch !== baseBranch);
+    const branches = kept.map((branch) => ({
+        branch,
+        pushed: false,
+        commit: null,
+        error: null,
+        rescuedAs: null
+    }));
+    const outcome = { pushed: false, retries: 0, error: null, base, branches };
+    const withBase = options.withBase ?? true;
+    const all = withBase ? [base, ...branches] : branches;
+    const remotes = (await git.run(['remote'])).split('\n');
+    if (!remotes.includes(remote)) {
+        outcome.error = `there is no remote named ${remote}: nothing was pushed`;
+        for (const ref of all)
+            ref.error = outcome.error;
+        logger.error(outcome.error);
+        return outcome;
+    }
+    for (const ref of all) {
+        ref.commit = await git.resolveCommit(`refs/heads/${ref.branch}`);
+        if (!ref.commit)
+            ref.error = `the branch ${ref.branch} does not exist here`;
+    }
+    const refusedOnce = new Set();
+    const settle = (ref, report) => {
+        const line = report.lines.get(`refs/heads/${ref.branch}`);
+        if (line && line.flag !== '!') {
+            Object.assign(ref, { pushed: true, error: null });
+            return;
+        }
+        ref.pushed = false;
+        if (line)
+            refusedOnce.add(ref.branch);
+        ref.error = line
+            ? `the remote refused it: ${line.summary}`
+            : `git push failed: ${report.failure ?? 'no report for this branch'}`;
+    };
+    const toPush = all.filter((ref) => ref.commit);
+    let report = await push(git, remote, toPush);
+    for (const ref of branches)
+        if (ref.commit)
+            settle(ref, report);
+    if (withBase && base.commit)
+        settle(base, report);
+    while (withBase && base.commit && !base.pushed && outcome.retries < maxRetries) {
+        if (!RACE_REJECTION.test(base.error ?? ''))
+            break;
+        const next = await integrateRemoteBase(git, remote, baseBranch, base.commit, logger);
+        if (next.error) {
+            base.error = next.error;
+            break;
+        }
+        if (next.alreadyThere) {
+            Object.assign(base, { pushed: true, error: null, commit: next.commit });
+            break;
+        }
+        outcome.retries++;
+        logger.info(next.commit === base.commit
+            ? `${remote} refused ${baseBranch} while another push landed: pushing again`
+            : `${remote}/${baseBranch} moved: merged it into ${baseBranch}, pushing again`);
+        base.commit = next.commit;
+        report = await push(git, remote, [base]);
+        settle(base, report);
+    }
+    // Only a branch the remote refused is pushed under a new name: when the remote cannot be
+    // reached at all, another push would fail the same way.
+    for (const ref of all) {
+        if (!ref.pushed && ref.commit && refusedOnce.has(ref.branch))
+            await rescue(git, remote, ref, logger);
+    }
+    const failed = all.filter((ref) => !ref.pushed);
+    outcome.pushed = failed.length === 0;
+    if (failed.length) {
+        outcome.error = failed
+            .map((ref) => `${ref.branch}: ${ref.error}${ref.rescuedAs ? ` (its commit was pushed as ${ref.rescuedAs})` : ''}`)
+            .join('; ');
+        logger.error(`Push to ${remote} incomplete: ${outcome.error}`);
+    }
+    else {
+        logger.info(`Pushed ${all.map((ref) => ref.branch).join(', ')} to ${remote}`);
+    }
+    return outcome;
+}
+/** `git push --porcelain`, one refspec per ref; maps each destination ref to its line. */
+async function push(git, remote, refs, destination = (ref) => `refs/heads/${ref.branch}`) {
+    const specs = refs.map((ref) => `${ref.commit}:${destination(ref)}`);
+    const result = await git.exec(['push', '--porcelain', '--no-recurse-submodules', remote, ...specs], {
+        okExitCodes: [1, 128]
+    });
+    const lines = new Map();
+    for (const line of result.stdout.split('\n')) {
+        const match = /^([ +\-*!=])\t([^\t]*)\t(.*)$/.exec(line);
+        if (!match)
+            continue;
+        const dst = match[2].slice(match[2].lastIndexOf(':') + 1);
+        lines.set(dst, { flag: match[1], summary: match[3] });
+    }
+    return { lines, failure: result.exitCode === 0 ? null : push_gitMessage(result) };
+}
+/** Fetches the remote's base and merges it into ours (a merge commit; our commits untouched). */
+async function integrateRemoteBase(git, remote, baseBranch, ours, logger) {
+    const tracking = `refs/remotes/${remote}/${baseBranch}`;
+    const fetched = await git.exec([
+        'fetch',
+        '--no-tags',
+        '--no-recurse-submodules',
+        remote,
+        `+refs/heads/${baseBranch}:${tracking}`
+    ], { okExitCodes: [1, 128] });
+    if (fetched.exitCode !== 0) {
+        return {
+            commit: null,
+            alreadyThere: false,
+            error: `fetching ${remote}/${baseBranch} failed: ${push_gitMessage(fetched)}`
+        };
+    }
+    const theirs = await git.resolveCommit(tracking);
+    if (!theirs)
+        return { commit: null, alreadyThere: false, error: `${remote} has no ${baseBranch}` };
+    if (await git.isAncestor(ours, theirs))
+        return { commit: theirs, alreadyThere: true, error: null };
+    if (await git.isAncestor(theirs, ours)) {
+        // The remote did not move past us: a push raced with ours, try again as it is.
+        return { commit: ours, alreadyThere: false, error: null };
+    }
+    const merged = await mergeTrees(git, ours, theirs);
+    if (!merged.clean) {
+        return {
+            commit: null,
+            alreadyThere: false,
+            error: `${remote}/${baseBranch} moved during the run and conflicts with the merged priorities in ${describeConflict(merged)}; ${baseBranch} was not pushed (merge ${remote}/${baseBranch} into it by hand, then push)`
+        };
+    }
+    const message = `Merge ${remote}/${baseBranch} into ${baseBranch} (parallel-worktree push)`;
+    const commit = await git.run(['commit-tree', merged.tree, '-p', ours, '-p', theirs, '-m', message], {
+        env: await git.identityEnv()
+    });
+    const local = await advanceBranch(git, {
+        branch: baseBranch,
+        from: ours,
+        to: commit,
+        reason: message,
+        remedy: `git pull ${remote} ${baseBranch}`
+    });
+    if (!local.ok) {
+        // The remote still gets the merge (pushed by id): only the local branch stays behind.
+        logger.warning(`${baseBranch} here was left at ${ours.slice(0, 12)}: ${local.error}`);
+    }
+    return { commit, alreadyThere: false, error: null };
+}
+/** Pushes a refused branch's commit under a new name, so the work is on the remote. */
+async function rescue(git, remote, ref, logger) {
+    const name = `parallel-worktree/${ref.branch}-${ref.commit.slice(0, 12)}`;
+    const report = await push(git, remote, [ref], () => `refs/heads/${name}`);
+    const line = report.lines.get(`refs/heads/${name}`);
+    if (line && line.flag !== '!') {
+        ref.rescuedAs = name;
+        logger.warning(`${ref.branch} could not be pushed; its commit ${ref.commit.slice(0, 12)} is on ${remote} as ${name}`);
+    }
+}
+function push_gitMessage(output) {
+    const text = redactCredentials((output.stderr || output.stdout).trim())
+        .split('\n')
+        .filter((line) => !line.startsWith('hint:'))
+        .join(' ');
+    return text.length > 500 ? `${text.slice(0, 500)}…` : text || `exit ${output.exitCode}`;
+}
+
 ;// CONCATENATED MODULE: ./src/engine/run-lock.ts
 
 
@@ -5757,682 +6345,6 @@ async function openForChanges(settings, options) {
     return { git, [Symbol.asyncDispose]: () => lock[Symbol.asyncDispose]() };
 }
 
-;// CONCATENATED MODULE: ./src/run/progress.ts
-const DEFAULT_PROGRESS_INTERVAL_MS = 30_000;
-/** `12:05`, or `1:02:05` past an hour. */
-function formatElapsed(ms) {
-    const total = Math.floor(ms / 1000);
-    const hours = Math.floor(total / 3600);
-    const minutes = Math.floor((total % 3600) / 60);
-    const seconds = String(total % 60).padStart(2, '0');
-    return hours > 0
-        ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}`
-        : `${minutes}:${seconds}`;
-}
-/** One line on where the run stands: running, queued, done, elapsed, and what holds a start. */
-function progressLine(state, total, elapsedMs) {
-    const running = [...state.running, ...state.finishing].sort((a, b) => a - b);
-    const parts = [
-        `${running.length} running${running.length ? ` (${running.join(', ')})` : ''}`,
-        `${state.waiting.length} queued`,
-        `${state.done.length} of ${total} done`
-    ];
-    const held = state.held ? `; next start held: ${state.held}` : '';
-    return `Progress ${formatElapsed(elapsedMs)}: ${parts.join(', ')}${held}`;
-}
-/**
- * Prints the progress line at a steady pace (every intervalMs; 0 turns it off), so that a
- * long quiet run still shows it is alive. The timer never keeps the process alive.
- */
-function startProgress(state, total, logger, intervalMs = DEFAULT_PROGRESS_INTERVAL_MS, began = Date.now()) {
-    if (intervalMs <= 0)
-        return { stop: () => { } };
-    const timer = setInterval(() => logger.info(progressLine(state, total, Date.now() - began)), intervalMs);
-    timer.unref();
-    return { stop: () => clearInterval(timer) };
-}
-
-// EXTERNAL MODULE: ./node_modules/systeminformation/lib/index.js
-var lib = __nccwpck_require__(754);
-var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
-;// CONCATENATED MODULE: ./src/inputs/input-definitions.ts
-/**
- * Every input of the action, with its default: the one list the action, the CLI and the
- * validation read (a test checks action.yml against it).
- */
-const INPUT_DEFAULTS = {
-    mode: 'run',
-    priorities: '',
-    'base-branch': 'roadmap',
-    'agent-command': 'poetry run code-developer --priority={priority}',
-    'max-parallel': '2',
-    separation: 'waves',
-    'specs-dir': 'docs/architecture/specs',
-    'roadmap-file': 'docs/roadmap/ROADMAP.md',
-    'branch-template': 'feature/us-{priority:03d}',
-    'worktree-dir': '..',
-    'worktree-files': '',
-    'setup-command': '',
-    'task-timeout-minutes': '60',
-    'max-cpu-percent': '80',
-    'max-memory-percent': '80',
-    'auto-commit': 'true',
-    merge: 'true',
-    push: 'false',
-    cleanup: 'true',
-    'pr-comment': 'true',
-    'pr-number': '',
-    'github-token': '',
-    'log-dir': '',
-    'results-dir': ''
-};
-const INPUT_NAMES = Object.keys(INPUT_DEFAULTS);
-
-;// CONCATENATED MODULE: ./src/inputs/settings.ts
-
-
-
-
-
-
-const MODES = ['run', 'plan', 'task', 'merge'];
-const SEPARATIONS = ['strict', 'waves', 'off'];
-const MAX_PARALLEL = 32;
-/** setTimeout overflows past 24.8 days; a week is already far beyond any agent run. */
-const MAX_TIMEOUT_MINUTES = 7 * 24 * 60;
-/**
- * Validates every input at once, before anything is touched: the first problem found is
- * thrown as an InputError naming the input and the bad value.
- */
-function parseSettings(raw, repo, env = process.env) {
-    const get = (name) => {
-        const value = raw[name];
-        return value === undefined || value.trim() === '' ? INPUT_DEFAULTS[name] : value.trim();
-    };
-    for (const [name, value] of Object.entries(raw)) {
-        if (value?.includes('\0'))
-            throw new InputError(`${name}: contains a NUL character`);
-    }
-    const mode = oneOf(get('mode'), MODES, 'mode');
-    const priorities = parsePriorities(raw.priorities ?? '');
-    const baseBranch = get('base-branch');
-    assertBranchName(baseBranch, 'base-branch');
-    const branchTemplate = get('branch-template');
-    validateBranchTemplate(branchTemplate, priorities);
-    const agentCommand = get('agent-command');
-    return {
-        mode,
-        repo,
-        priorities,
-        baseBranch,
-        agentCommand,
-        maxParallel: parseMaxParallel(get('max-parallel')),
-        separation: oneOf(get('separation'), SEPARATIONS, 'separation'),
-        specsDir: repoPath(get('specs-dir'), 'specs-dir'),
-        roadmapFile: repoPath(get('roadmap-file'), 'roadmap-file'),
-        branchTemplate,
-        worktreeDir: plainPath(get('worktree-dir'), 'worktree-dir'),
-        worktreeFiles: parseWorktreeFiles(raw['worktree-files'] ?? ''),
-        setupCommand: (raw['setup-command'] ?? '').trim(),
-        taskTimeoutMs: timeoutMs(parseNumber(get('task-timeout-minutes'), 'task-timeout-minutes', 0, MAX_TIMEOUT_MINUTES)),
-        maxCpuPercent: parseNumber(get('max-cpu-percent'), 'max-cpu-percent', 1, 100),
-        maxMemoryPercent: parseNumber(get('max-memory-percent'), 'max-memory-percent', 1, 100),
-        autoCommit: parseBoolean(get('auto-commit'), 'auto-commit'),
-        merge: parseBoolean(get('merge'), 'merge'),
-        push: parseBoolean(get('push'), 'push'),
-        cleanup: parseBoolean(get('cleanup'), 'cleanup'),
-        prComment: parseBoolean(get('pr-comment'), 'pr-comment'),
-        prNumber: parsePrNumber(raw['pr-number'] ?? ''),
-        githubToken: (raw['github-token'] ?? '').trim(),
-        logDir: (raw['log-dir'] ?? '').trim()
-            ? plainPath((raw['log-dir'] ?? '').trim(), 'log-dir')
-            : defaultLogDir(env),
-        resultsDir: (raw['results-dir'] ?? '').trim()
-            ? plainPath((raw['results-dir'] ?? '').trim(), 'results-dir')
-            : (0,external_node_path_namespaceObject.join)(env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'parallel-worktree-results')
-    };
-}
-/** Minutes to ms; a timeout too small to count in ms is 1 ms, never 0 (which means none). */
-function timeoutMs(minutes) {
-    return minutes > 0 ? Math.max(1, Math.round(minutes * 60_000)) : 0;
-}
-function defaultLogDir(env) {
-    const runId = env.GITHUB_RUN_ID
-        ? `${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? '1'}`
-        : new Date().toISOString().replace(/[:.]/g, '-');
-    return (0,external_node_path_namespaceObject.join)(env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'parallel-worktree-logs', runId);
-}
-function oneOf(value, allowed, name) {
-    if (allowed.includes(value))
-        return value;
-    throw new InputError(`${name}: "${shorten(value)}" is not one of ${allowed.join(', ')}`);
-}
-function parseNumber(text, name, min, max) {
-    const value = /^[0-9]+(\.[0-9]+)?$/.test(text) ? Number(text) : NaN;
-    if (!Number.isFinite(value) || value < min || value > max) {
-        throw new InputError(`${name}: "${shorten(text)}" is not a number from ${min} to ${max}`);
-    }
-    return value;
-}
-function parseMaxParallel(text) {
-    if (text === 'auto')
-        return 'auto';
-    if (!/^[0-9]+$/.test(text) || Number(text) < 1 || Number(text) > MAX_PARALLEL) {
-        throw new InputError(`max-parallel: "${shorten(text)}" is not a whole number from 1 to ${MAX_PARALLEL}, or auto`);
-    }
-    return Number(text);
-}
-/** The YAML 1.2 core schema's booleans, as @actions/core's getBooleanInput accepts them. */
-function parseBoolean(text, name) {
-    if (['true', 'True', 'TRUE'].includes(text))
-        return true;
-    if (['false', 'False', 'FALSE'].includes(text))
-        return false;
-    throw new InputError(`${name}: "${shorten(text)}" is not true or false`);
-}
-function parsePrNumber(text) {
-    const value = text.trim();
-    if (!value)
-        return null;
-    if (!/^[0-9]+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
-        throw new InputError(`pr-number: "${shorten(value)}" is not a pull request or issue number`);
-    }
-    return Number(value);
-}
-function plainPath(text, name) {
-    if (/[\r\n]/.test(text))
-        throw new InputError(`${name}: "${shorten(text)}" spans several lines`);
-    return text;
-}
-/** A path inside the repository: relative, without `..` escapes. */
-function repoPath(text, name) {
-    plainPath(text, name);
-    const normalised = text.replace(/\\/g, '/').replace(/\/+$/, '');
-    // Judged after backslashes became slashes: `\etc\passwd` is `/etc/passwd`.
-    if ((0,external_node_path_namespaceObject.isAbsolute)(text) ||
-        normalised.startsWith('/') ||
-        /^[A-Za-z]:/.test(text) ||
-        normalised.split('/').includes('..')) {
-        throw new InputError(`${name}: "${shorten(text)}" must be a path inside the repository`);
-    }
-    return normalised.replace(/^\.\//, '');
-}
-function parseWorktreeFiles(text) {
-    const globs = text
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter((line) => line && !line.startsWith('#'));
-    for (const glob of globs)
-        repoPath(glob, 'worktree-files');
-    return globs;
-}
-
-;// CONCATENATED MODULE: ./src/run/resource-monitor.ts
-
-
-
-
-/**
- * Samples the machine through systeminformation. Its currentLoad measures CPU use since its
- * previous call; its first call primes the counters and answers only 500 ms later. So the
- * first sample here gives memory at once and CPU as unknown, while the priming runs in the
- * background; every later sample gets CPU use since the one before.
- */
-function systemSampler() {
-    let priming = null;
-    return async () => {
-        const memory = await lib_default().mem();
-        const memoryPercent = memory.total > 0 ? ((memory.total - memory.available) / memory.total) * 100 : 0;
-        if (!priming) {
-            priming = lib_default().currentLoad().catch(() => undefined);
-            return { cpuPercent: null, memoryPercent };
-        }
-        await priming;
-        const load = await lib_default().currentLoad();
-        return {
-            cpuPercent: Number.isFinite(load.currentLoad) ? load.currentLoad : null,
-            memoryPercent
-        };
-    };
-}
-/** Why a new agent may not start now, or null when it may. */
-function resourceVerdict(sample, limits) {
-    if (sample.cpuPercent !== null && sample.cpuPercent > limits.maxCpuPercent) {
-        return `CPU at ${sample.cpuPercent.toFixed(0)}% (max-cpu-percent ${limits.maxCpuPercent})`;
-    }
-    if (sample.memoryPercent > limits.maxMemoryPercent) {
-        return `memory in use at ${sample.memoryPercent.toFixed(0)}% (max-memory-percent ${limits.maxMemoryPercent})`;
-    }
-    return null;
-}
-const DEFAULT_RESOURCE_INTERVAL_MS = 2000;
-/**
- * The gate consulted before every start (the seed's monitor never was). It samples on a
- * steady timer in the background, so that asking it costs nothing and never delays a start:
- * `verdict()` answers from the latest sample. The first sample is taken when the gate starts.
- */
-class ResourceGate {
-    limits;
-    logger;
-    sampler;
-    intervalMs;
-    latest = null;
-    timer;
-    started = null;
-    waiters = [];
-    failures = 0;
-    constructor(limits, logger, sampler = systemSampler(), intervalMs = DEFAULT_RESOURCE_INTERVAL_MS) {
-        this.limits = limits;
-        this.logger = logger;
-        this.sampler = sampler;
-        this.intervalMs = intervalMs;
-    }
-    /** Takes the first sample, then keeps sampling every intervalMs until stop(). */
-    start() {
-        this.started ??= this.sample().then(() => this.schedule());
-        return this.started;
-    }
-    stop() {
-        clearTimeout(this.timer);
-        this.timer = undefined;
-        this.started = Promise.resolve();
-        this.wake();
-    }
-    /** The last sample taken, or null before the first. */
-    get sampleNow() {
-        return this.latest;
-    }
-    /** Why a start must wait now (from the latest sample), or null when it may go ahead. */
-    verdict() {
-        return this.latest ? resourceVerdict(this.latest, this.limits) : null;
-    }
-    /** Starts the gate if needed and answers as verdict() does. */
-    async check() {
-        await this.start();
-        return this.verdict();
-    }
-    /** Resolves when the next sample has been taken (or the gate stopped). */
-    nextSample() {
-        return new Promise((resolve) => this.waiters.push(resolve));
-    }
-    schedule() {
-        if (this.started === null)
-            return;
-        this.timer = setTimeout(() => {
-            void this.sample().then(() => {
-                if (this.timer)
-                    this.schedule();
-            });
-        }, this.intervalMs);
-        this.timer.unref();
-    }
-    async sample() {
-        try {
-            this.latest = await this.sampler();
-            this.failures = 0;
-        }
-        catch (error) {
-            // A machine we cannot measure must not stop the run.
-            this.failures += 1;
-            if (this.failures === 3) {
-                this.logger.warning(`Cannot measure CPU and memory (${error.message}): starts are not held back by max-cpu-percent or max-memory-percent`);
-            }
-            this.latest = null;
-        }
-        this.wake();
-    }
-    wake() {
-        const waiters = this.waiters;
-        this.waiters = [];
-        for (const resolve of waiters)
-            resolve();
-    }
-}
-const GIB = 1024 ** 3;
-/** Memory an agent is assumed to need when max-parallel is `auto`. */
-const AUTO_MEMORY_PER_AGENT = 2 * GIB;
-/**
- * `max-parallel: auto`: one agent per usable core (a container's CPU quota counts), and about
- * 2 GiB of available memory per agent, from 1 to 32.
- */
-async function autoParallelism() {
-    return (await explainAutoParallelism()).maxParallel;
-}
-async function explainAutoParallelism() {
-    const memory = await lib_default().mem();
-    const cores = usableCores();
-    const byMemory = Math.floor(memory.available / AUTO_MEMORY_PER_AGENT);
-    const maxParallel = Math.max(1, Math.min(MAX_PARALLEL, cores, byMemory));
-    return { maxParallel, cores, availableMemory: memory.available };
-}
-/** Cores this process may use: affinity, and a cgroup v2 CPU quota where there is one. */
-function usableCores() {
-    const affinity = (0,external_node_os_namespaceObject.availableParallelism)();
-    let quota = Infinity;
-    if (process.platform === 'linux') {
-        try {
-            const [max, period] = (0,external_node_fs_namespaceObject.readFileSync)('/sys/fs/cgroup/cpu.max', 'utf8').trim().split(/\s+/);
-            if (max !== 'max' && Number(period) > 0)
-                quota = Math.floor(Number(max) / Number(period));
-        }
-        catch {
-            // No cgroup v2 quota.
-        }
-    }
-    return Math.max(1, Math.min(affinity, quota));
-}
-
-;// CONCATENATED MODULE: ./src/run/scheduler.ts
-const DEFAULT_MAX_IDLE_WAIT_MS = 10 * 60_000;
-/**
- * Starts tasks in input order as soon as the tasks they wait on have settled, keeping at most
- * `maxParallel` running and asking the gate before each start. It wakes on events only: a
- * task released or settled, a new resource sample while a start is held, cancellation.
- */
-async function runSchedule(tasks, options) {
-    const { gate, signal, logger } = options;
-    const known = new Set(tasks.map((task) => task.priority));
-    const running = new Set();
-    const finishing = new Set();
-    const settled = new Set();
-    const prepared = new Set();
-    const waiting = [...tasks];
-    const ends = [];
-    const maxIdleWaitMs = options.maxIdleWaitMs ?? DEFAULT_MAX_IDLE_WAIT_MS;
-    const lookahead = options.prepare ? (options.lookahead ?? options.maxParallel) : 0;
-    const state = options.state ?? {
-        running: [],
-        finishing: [],
-        waiting: [],
-        done: [],
-        held: null
-    };
-    let notify = () => { };
-    const onAbort = () => notify();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    let heldSince = null;
-    let gaveUp = null;
-    const publish = () => {
-        state.running = [...running];
-        state.finishing = [...finishing];
-        state.waiting = waiting.map((task) => task.priority);
-        state.done = [...settled];
-    };
-    const launch = (task) => {
-        waiting.splice(waiting.indexOf(task), 1);
-        running.add(task.priority);
-        let handle;
-        try {
-            const started = options.start(task.priority);
-            handle = started instanceof Promise ? { released: started, settled: started } : started;
-        }
-        catch (error) {
-            const failed = Promise.reject(error instanceof Error ? error : new Error(String(error)));
-            handle = { released: failed, settled: failed };
-        }
-        const released = handle.released
-            .catch((error) => logger.error(`priority ${task.priority}: ${error.message}`))
-            .finally(() => {
-            running.delete(task.priority);
-            finishing.add(task.priority);
-            publish();
-            notify();
-        });
-        ends.push(Promise.allSettled([released, handle.settled]).then(() => {
-            finishing.delete(task.priority);
-            settled.add(task.priority);
-            publish();
-            notify();
-        }));
-        publish();
-    };
-    try {
-        publish();
-        while (!signal?.aborted) {
-            const changed = new Promise((resolve) => (notify = resolve));
-            const ready = waiting.filter((task) => task.after.every((priority) => settled.has(priority) || !known.has(priority)));
-            const idle = running.size === 0 && finishing.size === 0;
-            if (ready.length === 0 && idle)
-                break;
-            const next = ready[0];
-            if (next && running.size < options.maxParallel) {
-                const reason = gate ? await gate.check() : null;
-                if (signal?.aborted)
-                    break;
-                if (!reason) {
-                    if (state.held) {
-                        logger.info(`Resources are below the limits again: starting priority ${next.priority}`);
-                    }
-                    state.held = null;
-                    heldSince = null;
-                    launch(next);
-                    continue;
-                }
-                if (reason !== state.held)
-                    logger.info(`Priority ${next.priority} waits to start: ${reason}`);
-                state.held = reason;
-                heldSince ??= Date.now();
-                if (idle && Date.now() - heldSince >= maxIdleWaitMs) {
-                    gaveUp = reason;
-                    break;
-                }
-            }
-            for (const task of ready.slice(0, lookahead)) {
-                if (prepared.has(task.priority))
-                    continue;
-                prepared.add(task.priority);
-                options.prepare?.(task.priority);
-            }
-            const wakeUps = [changed];
-            const timers = [];
-            const after = (ms) => new Promise((resolve) => timers.push(setTimeout(resolve, Math.max(0, ms))));
-            if (state.held && gate) {
-                // A timer of our own keeps the process alive while only the gate's sampling runs.
-                wakeUps.push(after(gate.intervalMs));
-                if (gate.nextSample)
-                    wakeUps.push(gate.nextSample());
-                if (idle)
-                    wakeUps.push(after(maxIdleWaitMs - (Date.now() - (heldSince ?? Date.now()))));
-            }
-            await Promise.race(wakeUps);
-            for (const timer of timers)
-                clearTimeout(timer);
-        }
-    }
-    finally {
-        signal?.removeEventListener('abort', onAbort);
-    }
-    await Promise.allSettled(ends);
-    publish();
-    return { notStarted: waiting.map((task) => task.priority), gaveUp };
-}
-
-;// CONCATENATED MODULE: ./src/run/run-stage.ts
-
-
-
-
-
-
-const DEFAULT_KILL_GRACE_MS = 10_000;
-/**
- * The run stage: every `pending` task of the plan through worktree, agent and verdict, at
- * most max-parallel agents at once, each started when the priorities it waits on are done
- * and the machine has room. Worktrees of the tasks next in line are made ahead, one at a
- * time, while agents run; the verdict and worktree removal of a finished agent happen after
- * its slot is freed. So a slot goes from one agent to the next without waiting on git.
- */
-async function runAgents(planned, tasks, options) {
-    const { settings, git, logger } = options;
-    const signal = options.signal ?? new AbortController().signal;
-    const began = Date.now();
-    const byPriority = new Map(tasks.map((task) => [task.priority, task]));
-    const runnable = planned.filter((task) => byPriority.get(task.priority)?.status === 'pending');
-    if (runnable.length === 0)
-        return;
-    const maxParallel = await resolveMaxParallel(settings, logger);
-    // Registrations of worktrees an earlier run left and whose folders are gone.
-    await git.exec(['worktree', 'prune']);
-    const baseTip = await BaseTip.resolve(git, settings.baseBranch, logger);
-    const preparer = new Preparer();
-    const ctx = {
-        settings,
-        git,
-        worktrees: new WorktreeManager(git, logger),
-        logger,
-        signal,
-        killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
-        events: options.events ?? {},
-        env: options.env ?? process.env,
-        identity: await git.identityEnv(),
-        baseTip,
-        starting: () => preparer.hold()
-    };
-    const runs = new Map(runnable.map((task) => [task.priority, new TaskRun(byPriority.get(task.priority), ctx)]));
-    const gate = new ResourceGate(settings, logger, options.resourceSampler, options.resourceIntervalMs);
-    await gate.start();
-    const state = { running: [], finishing: [], waiting: [], done: [], held: null };
-    const progress = startProgress(state, runnable.length, logger, options.progressIntervalMs, began);
-    logger.info(`Running ${runnable.length} priorit${runnable.length === 1 ? 'y' : 'ies'}, at most ${maxParallel} at once, from ${settings.baseBranch}`);
-    try {
-        const outcome = await runSchedule(runnable, {
-            maxParallel,
-            gate,
-            signal,
-            logger,
-            state,
-            maxIdleWaitMs: options.maxIdleWaitMs,
-            prepare: (priority) => preparer.ahead(runs.get(priority)),
-            start: (priority) => {
-                const run = runs.get(priority);
-                const released = run.execute();
-                const settled = released
-                    .then(() => run.finish())
-                    .then(() => options.onTaskDone?.(run.task))
-                    .catch((error) => logger.error(`priority ${priority}: ${error.message}`))
-                    .finally(() => preparer.baseMoved([...runs.values()]));
-                return { released, settled };
-            }
-        });
-        preparer.close();
-        for (const priority of outcome.notStarted) {
-            const task = byPriority.get(priority);
-            if (signal.aborted) {
-                task.status = 'cancelled';
-                task.error = 'the run was cancelled before this priority started';
-            }
-            else {
-                task.status = 'skipped';
-                task.error = outcome.gaveUp
-                    ? `not started: ${outcome.gaveUp} while nothing else of this run was running; free resources or raise the limit`
-                    : 'not started: a priority it waits on never finished';
-            }
-        }
-        await Promise.all(outcome.notStarted.map((priority) => runs.get(priority).discard()));
-    }
-    finally {
-        preparer.close();
-        gate.stop();
-        progress.stop();
-    }
-    await git.exec(['worktree', 'prune']);
-}
-async function resolveMaxParallel(settings, logger) {
-    if (settings.maxParallel !== 'auto')
-        return settings.maxParallel;
-    const auto = await explainAutoParallelism();
-    logger.info(`max-parallel auto: ${auto.maxParallel} (${auto.cores} usable core(s); ${(auto.availableMemory / 1024 ** 3).toFixed(1)} GiB memory available, about 2 GiB per agent)`);
-    return auto.maxParallel;
-}
-/**
- * Work done ahead of the start of tasks (making their worktrees, keeping them current), one
- * piece at a time, and only while no task is starting: it must never slow a start down.
- */
-class Preparer {
-    queue = [];
-    busy = false;
-    holds = 0;
-    closed = false;
-    refreshTimer;
-    ahead(run) {
-        this.push(run, () => run.prepare());
-    }
-    /**
-     * Base may have moved (a task was merged): worktrees made ahead follow it, once the burst of
-     * merges that ends a round of agents is over.
-     */
-    baseMoved(runs) {
-        clearTimeout(this.refreshTimer);
-        this.refreshTimer = setTimeout(() => {
-            for (const run of runs) {
-                if (run.waitingAhead && !this.queue.some((item) => item.run === run)) {
-                    this.push(run, () => run.refreshAhead());
-                }
-            }
-        }, REFRESH_DEBOUNCE_MS);
-        this.refreshTimer.unref();
-    }
-    /** A task is starting: work ahead waits until the returned function is called. */
-    hold() {
-        this.holds += 1;
-        return () => {
-            // A little longer: the agent's own start (an interpreter loading) is part of its start.
-            setTimeout(() => {
-                this.holds -= 1;
-                this.pump();
-            }, START_SETTLE_MS).unref();
-        };
-    }
-    close() {
-        this.closed = true;
-        this.queue = [];
-        clearTimeout(this.refreshTimer);
-    }
-    push(run, work) {
-        if (this.closed)
-            return;
-        this.queue.push({ run, work });
-        this.pump();
-    }
-    pump() {
-        if (this.busy || this.holds > 0 || this.closed)
-            return;
-        const next = this.queue.shift();
-        if (!next)
-            return;
-        this.busy = true;
-        void next
-            .work()
-            .catch(() => undefined)
-            .finally(() => {
-            this.busy = false;
-            this.pump();
-        });
-    }
-}
-/** How long after an agent's process started work ahead keeps waiting. */
-const START_SETTLE_MS = 250;
-/** How long base must stay still before worktrees made ahead are moved to its tip. */
-const REFRESH_DEBOUNCE_MS = 300;
-
-;// CONCATENATED MODULE: ./src/engine/task-context.ts
-
-
-/** What running one priority needs, the same in `run` and `task` mode. */
-async function createTaskContext(settings, git, options) {
-    return {
-        settings,
-        git,
-        worktrees: new WorktreeManager(git, options.logger),
-        logger: options.logger,
-        signal: options.signal ?? new AbortController().signal,
-        killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
-        events: options.events ?? {},
-        env: options.env ?? process.env,
-        identity: await git.identityEnv()
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/engine/task-mode.ts
 var __addDisposableResource = (undefined && undefined.__addDisposableResource) || function (env, value, async) {
     if (value !== null && value !== void 0) {
@@ -6522,11 +6434,21 @@ async function runOneTask(settings, options) {
         await runTask(task, await createTaskContext(settings, git, options));
         let pushed = false;
         if (task.commits > 0) {
-            const error = await pushBranch(git, task.branch);
-            pushed = error === null;
-            if (error) {
-                task.error = [task.error, error].filter(Boolean).join('; ');
-                logger.error(error);
+            // Never forced: a branch of that name with other work on origin stays, and ours is
+            // pushed under a new name so that it outlives the runner.
+            const outcome = await pushResults(git, {
+                baseBranch: settings.baseBranch,
+                keptBranches: [task.branch],
+                logger,
+                withBase: false
+            });
+            const ref = outcome.branches[0];
+            pushed = ref.pushed;
+            if (!pushed) {
+                const rescued = ref.rescuedAs ? `; its commits are on origin as ${ref.rescuedAs}` : '';
+                task.error = [task.error, `pushing ${task.branch} failed: ${ref.error}${rescued}`]
+                    .filter(Boolean)
+                    .join('; ');
             }
             else
                 logger.info(`Pushed ${task.branch} to origin (${task.commits} commit(s))`);
@@ -6555,313 +6477,6 @@ async function runOneTask(settings, options) {
             await result_1;
     }
 }
-/** Pushes one branch; never forced: a branch of that name with other work on origin stays. */
-async function pushBranch(git, branch) {
-    const origin = await git.exec(['remote', 'get-url', 'origin'], { okExitCodes: [2, 128] });
-    if (origin.exitCode !== 0)
-        return `cannot push ${branch}: this repository has no origin remote`;
-    const push = await git.exec(['push', '--porcelain', 'origin', `refs/heads/${branch}:refs/heads/${branch}`], { okExitCodes: [1, 128] });
-    if (push.exitCode === 0)
-        return null;
-    const rejected = /rejected|non-fast-forward|fetch first/.test(push.stdout + push.stderr);
-    return rejected
-        ? `origin already has a branch ${branch} with other commits; it was not overwritten. Merge or delete it, then run this priority again`
-        : `pushing ${branch} failed: ${(push.stderr || push.stdout).trim().split('\n').slice(-2).join(' ')}`;
-}
-
-;// CONCATENATED MODULE: ./src/merge/worktree-list.ts
-
-
-
-
-/**
- * Where a branch is in use, as git itself judges it before moving a branch (`git branch -f`
- * refuses the same cases): checked out, or being rebased or bisected (the rebase would put
- * its own result on the branch when it ends, dropping whatever we had put there).
- */
-async function findBranchUse(git, branch, worktrees) {
-    const ref = `refs/heads/${branch}`;
-    const all = worktrees ?? (await listWorktrees(git));
-    const checkouts = all.filter((wt) => wt.ref === ref && !wt.bare && !wt.prunable);
-    const detached = all.filter((wt) => wt.detached && !wt.prunable);
-    const busy = [];
-    if (detached.length === 0 && checkouts.length === 0)
-        return { checkouts, busy };
-    const adminDirs = await worktreeAdminDirs(git, all);
-    for (const wt of detached) {
-        const admin = adminDirs.get(wt.path);
-        const operation = admin ? await operationOn(admin, branch) : null;
-        if (operation)
-            busy.push({ path: wt.path, operation });
-    }
-    for (const wt of checkouts) {
-        const admin = adminDirs.get(wt.path);
-        const operation = admin ? await operationInProgress(admin) : null;
-        if (operation)
-            busy.push({ path: wt.path, operation });
-    }
-    return { checkouts, busy };
-}
-/** Worktree path → its administrative folder (the common git dir for the main checkout). */
-async function worktreeAdminDirs(git, worktrees) {
-    const common = await commonDir(git);
-    const dirs = new Map();
-    const main = worktrees.find((wt) => wt.main && !wt.bare);
-    if (main)
-        dirs.set(main.path, common);
-    const linked = (0,external_node_path_namespaceObject.join)(common, 'worktrees');
-    const names = await (0,promises_namespaceObject.readdir)(linked).catch(() => []);
-    for (const name of names) {
-        const gitdir = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(linked, name, 'gitdir'), 'utf8').catch(() => null);
-        if (gitdir)
-            dirs.set((0,external_node_path_namespaceObject.dirname)(gitdir.trim()), (0,external_node_path_namespaceObject.join)(linked, name));
-    }
-    return dirs;
-}
-async function operationOn(admin, branch) {
-    const read = (file) => (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(admin, file), 'utf8').then((text) => text.trim(), () => null);
-    for (const file of ['rebase-merge/head-name', 'rebase-apply/head-name']) {
-        if ((await read(file)) === `refs/heads/${branch}`)
-            return 'rebase';
-    }
-    const bisected = await read('BISECT_START');
-    if (bisected === branch || bisected === `refs/heads/${branch}`)
-        return 'bisect';
-    return null;
-}
-/** The state files git leaves while an operation on the checked-out branch is unfinished. */
-const IN_PROGRESS = [
-    ['MERGE_HEAD', 'merge'],
-    ['CHERRY_PICK_HEAD', 'cherry-pick'],
-    ['REVERT_HEAD', 'revert'],
-    ['rebase-apply', 'am'],
-    ['rebase-merge', 'rebase']
-];
-async function operationInProgress(admin) {
-    for (const [file, operation] of IN_PROGRESS) {
-        if (await (0,promises_namespaceObject.access)((0,external_node_path_namespaceObject.join)(admin, file)).then(() => true, () => false))
-            return operation;
-    }
-    return null;
-}
-const commonDirs = new Map();
-/** The repository's common git folder (asked once per folder: it does not change). */
-function commonDir(git) {
-    let dir = commonDirs.get(git.cwd);
-    if (!dir) {
-        dir = git.run(['rev-parse', '--path-format=absolute', '--git-common-dir']);
-        dir.catch(() => commonDirs.delete(git.cwd));
-        commonDirs.set(git.cwd, dir);
-    }
-    return dir;
-}
-
-;// CONCATENATED MODULE: ./src/merge/advance-branch.ts
-
-
-
-
-/**
- * No hooks for the calls that move the branch (update-ref runs reference-transaction): they
- * are our mechanics, not the user's commands, and a versioned hooks folder (`.husky/`) may
- * hold files an agent just wrote, which would run with this process's environment.
- */
-const QUIET_CONFIG = ['-c', `core.hooksPath=${external_node_os_namespaceObject.devNull}`];
-const LOCK_RETRY_DELAYS_MS = [100, 300, 1000];
-/**
- * Moves a branch forward from `from` to `to` and keeps every checkout of it true:
- * - not checked out anywhere: `update-ref <ref> <to> <from>`, a compare-and-swap;
- * - checked out in one worktree (the user's checkout included): in that worktree,
- *   `read-tree -m -u <from> <to>` (the two-way merge that checkout and fast-forward use: it
- *   checks every path before it writes one, and refuses when a file it must write has
- *   uncommitted changes or the index has conflicts), then the same compare-and-swap. Untracked
- *   and ignored files in the way are found first (read-tree would overwrite ignored ones).
- *   Uncommitted changes to files the update does not touch are kept, as `git pull --ff-only`
- *   keeps them: refusing them too would fail hours of agent work over an unrelated edit, and
- *   keeping them loses nothing. The checkout ends at `to`, its status showing only what the
- *   user had changed before. Plumbing rather than `git merge --ff-only`: that one writes
- *   ORIG_HEAD even when it refuses, runs the post-merge hook and follows merge.autoStash;
- * - checked out in several worktrees, or being rebased or bisected: refused, nothing changed.
- */
-async function advanceBranch(git, request, 
-/** Where the branch is in use, when the caller just listed it (read after `from` was). */
-knownUse) {
-    const use = knownUse ?? (await findBranchUse(git, request.branch));
-    if (use.busy.length) {
-        const { path, operation } = use.busy[0];
-        const checkout = use.checkouts.find((wt) => wt.path === path);
-        const where = checkout ? describeCheckout(checkout) : `the worktree ${path}`;
-        const doing = operation === 'rebase' || operation === 'bisect'
-            ? `is being ${operation === 'rebase' ? 'rebased' : 'bisected'} in ${where}`
-            : `is checked out in ${where} with ${operation === 'am' ? 'an am' : `a ${operation}`} in progress`;
-        return refused(`${request.branch} ${doing}; moving it now could be undone or mixed into that ${operation}. ` +
-            `Nothing was changed: finish or abort the ${operation} there, then ${request.remedy}`, path);
-    }
-    if (use.checkouts.length > 1) {
-        return refused(`${request.branch} is checked out in ${use.checkouts.length} worktrees ` +
-            `(${use.checkouts.map((wt) => wt.path).join(', ')}), which cannot all be updated at once. ` +
-            `Nothing was changed: check out another branch in all but one of them, then ${request.remedy}`, use.checkouts[0].path);
-    }
-    if (use.checkouts.length === 1)
-        return fastForwardCheckout(git, use.checkouts[0], request);
-    return compareAndSwap(git, request);
-}
-async function compareAndSwap(git, request) {
-    const ref = `refs/heads/${request.branch}`;
-    const update = await git.exec([...QUIET_CONFIG, 'update-ref', '-m', request.reason, ref, request.to, request.from], { okExitCodes: [1, 128] });
-    if (update.exitCode === 0)
-        return { ok: true, checkout: null };
-    const now = await git.resolveCommit(ref);
-    if (now !== request.from) {
-        return { ...refused(`${request.branch} moved while we updated it`, null), raced: true };
-    }
-    return refused(`git update-ref ${ref} failed: ${gitMessage(update)}`, null);
-}
-async function fastForwardCheckout(git, checkout, request) {
-    const where = describeCheckout(checkout);
-    const ref = `refs/heads/${request.branch}`;
-    const cwd = checkout.path;
-    if (checkout.head !== request.from) {
-        return { ...refused(`${request.branch} moved in ${where}`, cwd), raced: true };
-    }
-    const refuse = (what, files, detail = '') => ({
-        ...refused(`${request.branch} is checked out in ${where} and ${what}` +
-            (files.length ? `: ${files.join(', ')}` : '') +
-            `. Nothing was changed there. Commit, stash or move them in ${cwd}, then ${request.remedy}` +
-            (detail ? ` (git said: ${detail})` : ''), cwd),
-        blockingFiles: files
-    });
-    const inTheWay = await untrackedInTheWay(git, cwd, request.from, request.to);
-    if (inTheWay.length)
-        return refuse('untracked or ignored files are in the way', inTheWay);
-    const read = await withIndexLock(() => git.exec([...QUIET_CONFIG, 'read-tree', '-m', '-u', request.from, request.to], {
-        cwd,
-        okExitCodes: [128]
-    }));
-    if (read.exitCode !== 0) {
-        const lock = /Unable to create '([^']*index\.lock)'/.exec(read.stderr)?.[1];
-        if (lock) {
-            // Not the user's changes: another git holds the index, or one that crashed left its lock.
-            return refused(`${request.branch} is checked out in ${where}, whose index is locked by another git process (${lock} exists). ` +
-                `Nothing was changed there. Once no git is running there (remove ${lock} if one crashed), ${request.remedy}`, cwd);
-        }
-        const what = /resolve your current index/.test(read.stderr)
-            ? 'its index has unresolved conflicts'
-            : /untracked/i.test(read.stderr)
-                ? 'untracked files are in the way'
-                : 'uncommitted changes would be overwritten';
-        return refuse(what, quotedPaths(read.stderr), gitMessage(read));
-    }
-    const update = await git.exec([...QUIET_CONFIG, 'update-ref', '-m', request.reason, ref, request.to, request.from], { cwd, okExitCodes: [1, 128] });
-    if (update.exitCode === 0)
-        return { ok: true, checkout: cwd };
-    // The branch moved between the two steps (milliseconds): put the files back where they were.
-    const back = await withIndexLock(() => git.exec([...QUIET_CONFIG, 'read-tree', '-m', '-u', request.to, request.from], {
-        cwd,
-        okExitCodes: [128]
-    }));
-    const now = await git.resolveCommit(ref);
-    if (back.exitCode === 0 && now !== request.from) {
-        return { ...refused(`${request.branch} moved in ${where}`, cwd), raced: true };
-    }
-    return refused(`updating ${ref} in ${where} failed after its files were updated (${gitMessage(update)})` +
-        (back.exitCode === 0
-            ? '; the files were put back'
-            : `; putting the files back failed too (${gitMessage(back)}): run git status there`), cwd);
-}
-/**
- * Paths the update would write over that git does not track there: untracked files, and
- * ignored ones, which read-tree would overwrite silently (it treats ignored files as
- * expendable). Only paths `to` adds need a look: for the paths `from` has, read-tree's two-way
- * merge itself refuses when the index or the file differs from `from`. A file where a new
- * folder goes counts; so does a folder where a new file goes, unless git tracked all of it.
- * In the common case (the merge only modifies files) this costs no call beyond the diff.
- */
-async function untrackedInTheWay(git, cwd, from, to) {
-    const diff = await git.run(['diff-tree', '-r', '-z', '--no-renames', '--name-status', from, to], {
-        cwd
-    });
-    const fields = diff.split('\0');
-    const added = [];
-    const deleted = [];
-    for (let k = 0; k + 1 < fields.length; k += 2) {
-        if (fields[k] === 'A')
-            added.push(fields[k + 1]);
-        else if (fields[k] === 'D')
-            deleted.push(fields[k + 1]);
-    }
-    const blocking = new Set();
-    const folders = new Set();
-    for (const path of added) {
-        for (let slash = path.indexOf('/'); slash !== -1; slash = path.indexOf('/', slash + 1)) {
-            folders.add(path.slice(0, slash));
-        }
-        const stat = await (0,promises_namespaceObject.lstat)((0,external_node_path_namespaceObject.join)(cwd, path)).catch(() => null);
-        if (!stat)
-            continue;
-        const below = `${path}/`;
-        if (stat.isDirectory() && deleted.some((gone) => gone.startsWith(below))) {
-            // A tracked folder becomes a file: only what git does not track in it is in the way.
-            if ((await listFiles(git, cwd, ['--others'], [below])).length === 0)
-                continue;
-        }
-        blocking.add(path);
-    }
-    const deletedFiles = new Set(deleted);
-    for (const folder of folders) {
-        if (deletedFiles.has(folder))
-            continue; // a tracked file that becomes a folder
-        const stat = await (0,promises_namespaceObject.lstat)((0,external_node_path_namespaceObject.join)(cwd, folder)).catch(() => null);
-        if (stat && !stat.isDirectory())
-            blocking.add(folder);
-    }
-    return [...blocking].sort();
-}
-/** `git ls-files -z` on literal paths, in batches that fit any command line. */
-async function listFiles(git, cwd, flags, paths) {
-    const files = [];
-    for (let start = 0; start < paths.length;) {
-        let end = start;
-        for (let length = 0; end < paths.length && (end === start || length < 6000); end++) {
-            length += paths[end].length + 1;
-        }
-        const out = await git.run(['--literal-pathspecs', 'ls-files', '-z', ...flags, '--', ...paths.slice(start, end)], { cwd });
-        files.push(...out.split('\0').filter(Boolean));
-        start = end;
-    }
-    return files;
-}
-/** Runs a git call again while another git (an editor, the user) holds the index lock. */
-async function withIndexLock(call) {
-    let result = await call();
-    for (const delay of LOCK_RETRY_DELAYS_MS) {
-        if (result.exitCode === 0 || !/index\.lock/.test(result.stderr))
-            break;
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        result = await call();
-    }
-    return result;
-}
-function describeCheckout(checkout) {
-    return checkout.main ? `your checkout ${checkout.path}` : `the worktree ${checkout.path}`;
-}
-function refused(error, checkout) {
-    return { ok: false, raced: false, error, checkout, blockingFiles: [] };
-}
-/** Paths git names in its refusals: `error: Entry 'src/a.ts' not uptodate. Cannot merge.` */
-function quotedPaths(stderr) {
-    const paths = [];
-    for (const line of stderr.split('\n')) {
-        const match = /^error: [^']*'(.+)'/.exec(line);
-        if (match)
-            paths.push(match[1]);
-    }
-    return [...new Set(paths)];
-}
-function gitMessage(output) {
-    const text = (output.stderr || output.stdout).trim().replace(/\s*\n\s*/g, ' ');
-    return text.length > 500 ? `${text.slice(0, 500)}…` : text || `exit ${output.exitCode}`;
-}
 
 ;// CONCATENATED MODULE: ./src/merge/git-support.ts
 
@@ -6878,78 +6493,6 @@ async function gitSupportProblem(git) {
     if (version[0] > major || (version[0] === major && version[1] >= minor))
         return null;
     return `git ${version.join('.')} is too old to merge without a checkout: git ${major}.${minor} or newer is needed (merge-tree --write-tree)`;
-}
-
-;// CONCATENATED MODULE: ./src/merge/merge-tree.ts
-/**
- * Merges two commits in the object store (git >= 2.38): no index, no working tree, no
- * MERGE_HEAD. Exit 0 is clean, 1 is conflicted; anything else (unrelated histories, a
- * missing object) throws.
- */
-async function mergeTrees(git, ours, theirs) {
-    const { stdout, exitCode } = await git.exec(['merge-tree', '--write-tree', '--name-only', '-z', ours, theirs], { okExitCodes: [1] });
-    return parseMergeTree(stdout, exitCode === 0);
-}
-/**
- * Reads `merge-tree --write-tree --name-only -z` output (git-merge-tree(1), OUTPUT):
- * `<tree> NUL`, then the conflicted paths each followed by NUL, then one empty field (a NUL)
- * that opens the messages, each `<n> NUL <path>{n, NUL-ended} <type> NUL <message> NUL`.
- * Messages come by default only with conflicts, so a clean merge prints `<tree> NUL`.
- */
-function parseMergeTree(output, clean) {
-    const fields = new FieldReader(output);
-    const tree = fields.next() ?? '';
-    if (!/^[0-9a-f]{40,64}$/.test(tree)) {
-        throw new Error(`merge-tree printed no tree id: "${output.slice(0, 80)}"`);
-    }
-    const conflictFiles = [];
-    for (let field = fields.next(); field; field = fields.next())
-        conflictFiles.push(field);
-    const conflicts = [];
-    while (!fields.done()) {
-        const count = Number(fields.next());
-        if (!Number.isInteger(count) || count < 0)
-            break; // a format we do not know: keep the paths
-        const paths = [];
-        for (let i = 0; i < count; i++)
-            paths.push(fields.next() ?? '');
-        const type = fields.next() ?? '';
-        const message = (fields.next() ?? '').trim();
-        if (type.startsWith('CONFLICT'))
-            conflicts.push({ type, paths, message });
-    }
-    // A conflict that left no higher stage still names its paths in a CONFLICT record.
-    if (!clean && conflictFiles.length === 0) {
-        for (const note of conflicts)
-            conflictFiles.push(...note.paths);
-    }
-    return { clean, tree, conflictFiles: [...new Set(conflictFiles)], conflicts };
-}
-/** NUL-separated fields, read one at a time; the final NUL ends the last field. */
-class FieldReader {
-    text;
-    position = 0;
-    constructor(text) {
-        this.text = text;
-    }
-    done() {
-        return this.position >= this.text.length;
-    }
-    next() {
-        if (this.done())
-            return null;
-        const end = this.text.indexOf('\0', this.position);
-        const stop = end === -1 ? this.text.length : end;
-        const field = this.text.slice(this.position, stop);
-        this.position = stop + 1;
-        return field;
-    }
-}
-/** A short human text for a conflict: the files, and the kinds that are not plain content. */
-function describeConflict(merge) {
-    const kinds = [...new Set(merge.conflicts.map((note) => note.type.replace(/^CONFLICT /, '')))];
-    const files = merge.conflictFiles.join(', ') || '(paths not named by git)';
-    return kinds.length ? `${files} (${kinds.join(', ')})` : files;
 }
 
 ;// CONCATENATED MODULE: ./src/merge/forecast.ts
@@ -7311,210 +6854,6 @@ class MergeEngine {
     }
 }
 
-;// CONCATENATED MODULE: ./src/merge/redact.ts
-/**
- * Removes credentials that a remote URL may carry (`https://x-access-token:TOKEN@host/...`)
- * from a text git printed, before it is logged or put in a result.
- */
-function redactCredentials(text) {
-    return text
-        .replace(/([a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi, '$1***@')
-        .replace(/(authorization:\s*(?:basic|bearer|token)\s+)\S+/gi, '$1***');
-}
-
-;// CONCATENATED MODULE: ./src/merge/push.ts
-
-
-
-const DEFAULT_MAX_RETRIES = 3;
-/** Rejections that mean "the remote moved" and are worth a fetch, a merge and a new push. */
-const RACE_REJECTION = /fetch first|non-fast-forward|stale info|cannot lock|failed to (update|lock)/i;
-/**
- * Pushes the base and the kept branches, never forced. When the remote's base moved since we
- * branched (someone pushed), its tip is fetched and merged INTO our base with a merge commit,
- * and the push is tried again, a bounded number of times. Merging theirs into ours rather
- * than replaying our merges onto theirs keeps every merge commit the result JSON reports
- * (merge_commit) true and reachable, and needs no second round of conflict handling per
- * priority. Credentials are never in argv: git uses the repository's own configuration.
- */
-async function pushResults(git, options) {
-    const { baseBranch, logger } = options;
-    const remote = options.remote ?? 'origin';
-    const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
-    const base = {
-        branch: baseBranch,
-        pushed: false,
-        commit: null,
-        error: null,
-        rescuedAs: null
-    };
-    const kept = [...new Set(options.keptBranches)].filter((branch) => branch !== baseBranch);
-    const branches = kept.map((branch) => ({
-        branch,
-        pushed: false,
-        commit: null,
-        error: null,
-        rescuedAs: null
-    }));
-    const outcome = { pushed: false, retries: 0, error: null, base, branches };
-    const remotes = (await git.run(['remote'])).split('\n');
-    if (!remotes.includes(remote)) {
-        outcome.error = `there is no remote named ${remote}: nothing was pushed`;
-        for (const ref of [base, ...branches])
-            ref.error = outcome.error;
-        logger.error(outcome.error);
-        return outcome;
-    }
-    for (const ref of [base, ...branches]) {
-        ref.commit = await git.resolveCommit(`refs/heads/${ref.branch}`);
-        if (!ref.commit)
-            ref.error = `the branch ${ref.branch} does not exist here`;
-    }
-    const refusedOnce = new Set();
-    const settle = (ref, report) => {
-        const line = report.lines.get(`refs/heads/${ref.branch}`);
-        if (line && line.flag !== '!') {
-            Object.assign(ref, { pushed: true, error: null });
-            return;
-        }
-        ref.pushed = false;
-        if (line)
-            refusedOnce.add(ref.branch);
-        ref.error = line
-            ? `the remote refused it: ${line.summary}`
-            : `git push failed: ${report.failure ?? 'no report for this branch'}`;
-    };
-    const toPush = [base, ...branches].filter((ref) => ref.commit);
-    let report = await push(git, remote, toPush);
-    for (const ref of branches)
-        if (ref.commit)
-            settle(ref, report);
-    if (base.commit)
-        settle(base, report);
-    while (base.commit && !base.pushed && outcome.retries < maxRetries) {
-        if (!RACE_REJECTION.test(base.error ?? ''))
-            break;
-        const next = await integrateRemoteBase(git, remote, baseBranch, base.commit, logger);
-        if (next.error) {
-            base.error = next.error;
-            break;
-        }
-        if (next.alreadyThere) {
-            Object.assign(base, { pushed: true, error: null, commit: next.commit });
-            break;
-        }
-        outcome.retries++;
-        logger.info(next.commit === base.commit
-            ? `${remote} refused ${baseBranch} while another push landed: pushing again`
-            : `${remote}/${baseBranch} moved: merged it into ${baseBranch}, pushing again`);
-        base.commit = next.commit;
-        report = await push(git, remote, [base]);
-        settle(base, report);
-    }
-    // Only a branch the remote refused is pushed under a new name: when the remote cannot be
-    // reached at all, another push would fail the same way.
-    for (const ref of [base, ...branches]) {
-        if (!ref.pushed && ref.commit && refusedOnce.has(ref.branch))
-            await rescue(git, remote, ref, logger);
-    }
-    const failed = [base, ...branches].filter((ref) => !ref.pushed);
-    outcome.pushed = failed.length === 0;
-    if (failed.length) {
-        outcome.error = failed
-            .map((ref) => `${ref.branch}: ${ref.error}${ref.rescuedAs ? ` (its commit was pushed as ${ref.rescuedAs})` : ''}`)
-            .join('; ');
-        logger.error(`Push to ${remote} incomplete: ${outcome.error}`);
-    }
-    else {
-        logger.info(`Pushed ${[base, ...branches].map((ref) => ref.branch).join(', ')} to ${remote}`);
-    }
-    return outcome;
-}
-/** `git push --porcelain`, one refspec per ref; maps each destination ref to its line. */
-async function push(git, remote, refs, destination = (ref) => `refs/heads/${ref.branch}`) {
-    const specs = refs.map((ref) => `${ref.commit}:${destination(ref)}`);
-    const result = await git.exec(['push', '--porcelain', '--no-recurse-submodules', remote, ...specs], {
-        okExitCodes: [1, 128]
-    });
-    const lines = new Map();
-    for (const line of result.stdout.split('\n')) {
-        const match = /^([ +\-*!=])\t([^\t]*)\t(.*)$/.exec(line);
-        if (!match)
-            continue;
-        const dst = match[2].slice(match[2].lastIndexOf(':') + 1);
-        lines.set(dst, { flag: match[1], summary: match[3] });
-    }
-    return { lines, failure: result.exitCode === 0 ? null : push_gitMessage(result) };
-}
-/** Fetches the remote's base and merges it into ours (a merge commit; our commits untouched). */
-async function integrateRemoteBase(git, remote, baseBranch, ours, logger) {
-    const tracking = `refs/remotes/${remote}/${baseBranch}`;
-    const fetched = await git.exec([
-        'fetch',
-        '--no-tags',
-        '--no-recurse-submodules',
-        remote,
-        `+refs/heads/${baseBranch}:${tracking}`
-    ], { okExitCodes: [1, 128] });
-    if (fetched.exitCode !== 0) {
-        return {
-            commit: null,
-            alreadyThere: false,
-            error: `fetching ${remote}/${baseBranch} failed: ${push_gitMessage(fetched)}`
-        };
-    }
-    const theirs = await git.resolveCommit(tracking);
-    if (!theirs)
-        return { commit: null, alreadyThere: false, error: `${remote} has no ${baseBranch}` };
-    if (await git.isAncestor(ours, theirs))
-        return { commit: theirs, alreadyThere: true, error: null };
-    if (await git.isAncestor(theirs, ours)) {
-        // The remote did not move past us: a push raced with ours, try again as it is.
-        return { commit: ours, alreadyThere: false, error: null };
-    }
-    const merged = await mergeTrees(git, ours, theirs);
-    if (!merged.clean) {
-        return {
-            commit: null,
-            alreadyThere: false,
-            error: `${remote}/${baseBranch} moved during the run and conflicts with the merged priorities in ${describeConflict(merged)}; ${baseBranch} was not pushed (merge ${remote}/${baseBranch} into it by hand, then push)`
-        };
-    }
-    const message = `Merge ${remote}/${baseBranch} into ${baseBranch} (parallel-worktree push)`;
-    const commit = await git.run(['commit-tree', merged.tree, '-p', ours, '-p', theirs, '-m', message], {
-        env: await git.identityEnv()
-    });
-    const local = await advanceBranch(git, {
-        branch: baseBranch,
-        from: ours,
-        to: commit,
-        reason: message,
-        remedy: `git pull ${remote} ${baseBranch}`
-    });
-    if (!local.ok) {
-        // The remote still gets the merge (pushed by id): only the local branch stays behind.
-        logger.warning(`${baseBranch} here was left at ${ours.slice(0, 12)}: ${local.error}`);
-    }
-    return { commit, alreadyThere: false, error: null };
-}
-/** Pushes a refused branch's commit under a new name, so the work is on the remote. */
-async function rescue(git, remote, ref, logger) {
-    const name = `parallel-worktree/${ref.branch}-${ref.commit.slice(0, 12)}`;
-    const report = await push(git, remote, [ref], () => `refs/heads/${name}`);
-    const line = report.lines.get(`refs/heads/${name}`);
-    if (line && line.flag !== '!') {
-        ref.rescuedAs = name;
-        logger.warning(`${ref.branch} could not be pushed; its commit ${ref.commit.slice(0, 12)} is on ${remote} as ${name}`);
-    }
-}
-function push_gitMessage(output) {
-    const text = redactCredentials((output.stderr || output.stdout).trim())
-        .split('\n')
-        .filter((line) => !line.startsWith('hint:'))
-        .join(' ');
-    return text.length > 500 ? `${text.slice(0, 500)}…` : text || `exit ${output.exitCode}`;
-}
-
 ;// CONCATENATED MODULE: ./src/engine/publish-branches.ts
 
 /**
@@ -7874,6 +7213,647 @@ function field(label, values) {
 function plural(count, one, many) {
     return `${count} ${count === 1 ? one : many}`;
 }
+
+;// CONCATENATED MODULE: ./src/run/progress.ts
+const DEFAULT_PROGRESS_INTERVAL_MS = 30_000;
+/** `12:05`, or `1:02:05` past an hour. */
+function formatElapsed(ms) {
+    const total = Math.floor(ms / 1000);
+    const hours = Math.floor(total / 3600);
+    const minutes = Math.floor((total % 3600) / 60);
+    const seconds = String(total % 60).padStart(2, '0');
+    return hours > 0
+        ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}`
+        : `${minutes}:${seconds}`;
+}
+/** One line on where the run stands: running, queued, done, elapsed, and what holds a start. */
+function progressLine(state, total, elapsedMs) {
+    const running = [...state.running, ...state.finishing].sort((a, b) => a - b);
+    const parts = [
+        `${running.length} running${running.length ? ` (${running.join(', ')})` : ''}`,
+        `${state.waiting.length} queued`,
+        `${state.done.length} of ${total} done`
+    ];
+    const held = state.held ? `; next start held: ${state.held}` : '';
+    return `Progress ${formatElapsed(elapsedMs)}: ${parts.join(', ')}${held}`;
+}
+/**
+ * Prints the progress line at a steady pace (every intervalMs; 0 turns it off), so that a
+ * long quiet run still shows it is alive. The timer never keeps the process alive.
+ */
+function startProgress(state, total, logger, intervalMs = DEFAULT_PROGRESS_INTERVAL_MS, began = Date.now()) {
+    if (intervalMs <= 0)
+        return { stop: () => { } };
+    const timer = setInterval(() => logger.info(progressLine(state, total, Date.now() - began)), intervalMs);
+    timer.unref();
+    return { stop: () => clearInterval(timer) };
+}
+
+// EXTERNAL MODULE: ./node_modules/systeminformation/lib/index.js
+var lib = __nccwpck_require__(754);
+var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
+;// CONCATENATED MODULE: ./src/inputs/input-definitions.ts
+/**
+ * Every input of the action, with its default: the one list the action, the CLI and the
+ * validation read (a test checks action.yml against it).
+ */
+const INPUT_DEFAULTS = {
+    mode: 'run',
+    priorities: '',
+    'base-branch': 'roadmap',
+    'agent-command': 'poetry run code-developer --priority={priority}',
+    'max-parallel': '2',
+    separation: 'waves',
+    'specs-dir': 'docs/architecture/specs',
+    'roadmap-file': 'docs/roadmap/ROADMAP.md',
+    'branch-template': 'feature/us-{priority:03d}',
+    'worktree-dir': '..',
+    'worktree-files': '',
+    'setup-command': '',
+    'task-timeout-minutes': '60',
+    'max-cpu-percent': '80',
+    'max-memory-percent': '80',
+    'auto-commit': 'true',
+    merge: 'true',
+    push: 'false',
+    cleanup: 'true',
+    'pr-comment': 'true',
+    'pr-number': '',
+    'github-token': '',
+    'log-dir': '',
+    'results-dir': ''
+};
+const INPUT_NAMES = Object.keys(INPUT_DEFAULTS);
+
+;// CONCATENATED MODULE: ./src/inputs/settings.ts
+
+
+
+
+
+
+const MODES = ['run', 'plan', 'task', 'merge'];
+const SEPARATIONS = ['strict', 'waves', 'off'];
+const MAX_PARALLEL = 32;
+/** setTimeout overflows past 24.8 days; a week is already far beyond any agent run. */
+const MAX_TIMEOUT_MINUTES = 7 * 24 * 60;
+/**
+ * Validates every input at once, before anything is touched: the first problem found is
+ * thrown as an InputError naming the input and the bad value.
+ */
+function parseSettings(raw, repo, env = process.env) {
+    const get = (name) => {
+        const value = raw[name];
+        return value === undefined || value.trim() === '' ? INPUT_DEFAULTS[name] : value.trim();
+    };
+    for (const [name, value] of Object.entries(raw)) {
+        if (value?.includes('\0'))
+            throw new InputError(`${name}: contains a NUL character`);
+    }
+    const mode = oneOf(get('mode'), MODES, 'mode');
+    const priorities = parsePriorities(raw.priorities ?? '');
+    const baseBranch = get('base-branch');
+    assertBranchName(baseBranch, 'base-branch');
+    const branchTemplate = get('branch-template');
+    validateBranchTemplate(branchTemplate, priorities);
+    const agentCommand = get('agent-command');
+    return {
+        mode,
+        repo,
+        priorities,
+        baseBranch,
+        agentCommand,
+        maxParallel: parseMaxParallel(get('max-parallel')),
+        separation: oneOf(get('separation'), SEPARATIONS, 'separation'),
+        specsDir: repoPath(get('specs-dir'), 'specs-dir'),
+        roadmapFile: repoPath(get('roadmap-file'), 'roadmap-file'),
+        branchTemplate,
+        worktreeDir: plainPath(get('worktree-dir'), 'worktree-dir'),
+        worktreeFiles: parseWorktreeFiles(raw['worktree-files'] ?? ''),
+        setupCommand: (raw['setup-command'] ?? '').trim(),
+        taskTimeoutMs: timeoutMs(parseNumber(get('task-timeout-minutes'), 'task-timeout-minutes', 0, MAX_TIMEOUT_MINUTES)),
+        maxCpuPercent: parseNumber(get('max-cpu-percent'), 'max-cpu-percent', 1, 100),
+        maxMemoryPercent: parseNumber(get('max-memory-percent'), 'max-memory-percent', 1, 100),
+        autoCommit: parseBoolean(get('auto-commit'), 'auto-commit'),
+        merge: parseBoolean(get('merge'), 'merge'),
+        push: parseBoolean(get('push'), 'push'),
+        cleanup: parseBoolean(get('cleanup'), 'cleanup'),
+        prComment: parseBoolean(get('pr-comment'), 'pr-comment'),
+        prNumber: parsePrNumber(raw['pr-number'] ?? ''),
+        githubToken: (raw['github-token'] ?? '').trim(),
+        logDir: (raw['log-dir'] ?? '').trim()
+            ? plainPath((raw['log-dir'] ?? '').trim(), 'log-dir')
+            : defaultLogDir(env),
+        resultsDir: (raw['results-dir'] ?? '').trim()
+            ? plainPath((raw['results-dir'] ?? '').trim(), 'results-dir')
+            : (0,external_node_path_namespaceObject.join)(env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'parallel-worktree-results')
+    };
+}
+/** Minutes to ms; a timeout too small to count in ms is 1 ms, never 0 (which means none). */
+function timeoutMs(minutes) {
+    return minutes > 0 ? Math.max(1, Math.round(minutes * 60_000)) : 0;
+}
+function defaultLogDir(env) {
+    const runId = env.GITHUB_RUN_ID
+        ? `${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? '1'}`
+        : new Date().toISOString().replace(/[:.]/g, '-');
+    return (0,external_node_path_namespaceObject.join)(env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'parallel-worktree-logs', runId);
+}
+function oneOf(value, allowed, name) {
+    if (allowed.includes(value))
+        return value;
+    throw new InputError(`${name}: "${shorten(value)}" is not one of ${allowed.join(', ')}`);
+}
+function parseNumber(text, name, min, max) {
+    const value = /^[0-9]+(\.[0-9]+)?$/.test(text) ? Number(text) : NaN;
+    if (!Number.isFinite(value) || value < min || value > max) {
+        throw new InputError(`${name}: "${shorten(text)}" is not a number from ${min} to ${max}`);
+    }
+    return value;
+}
+function parseMaxParallel(text) {
+    if (text === 'auto')
+        return 'auto';
+    if (!/^[0-9]+$/.test(text) || Number(text) < 1 || Number(text) > MAX_PARALLEL) {
+        throw new InputError(`max-parallel: "${shorten(text)}" is not a whole number from 1 to ${MAX_PARALLEL}, or auto`);
+    }
+    return Number(text);
+}
+/** The YAML 1.2 core schema's booleans, as @actions/core's getBooleanInput accepts them. */
+function parseBoolean(text, name) {
+    if (['true', 'True', 'TRUE'].includes(text))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(text))
+        return false;
+    throw new InputError(`${name}: "${shorten(text)}" is not true or false`);
+}
+function parsePrNumber(text) {
+    const value = text.trim();
+    if (!value)
+        return null;
+    if (!/^[0-9]+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
+        throw new InputError(`pr-number: "${shorten(value)}" is not a pull request or issue number`);
+    }
+    return Number(value);
+}
+function plainPath(text, name) {
+    if (/[\r\n]/.test(text))
+        throw new InputError(`${name}: "${shorten(text)}" spans several lines`);
+    return text;
+}
+/** A path inside the repository: relative, without `..` escapes. */
+function repoPath(text, name) {
+    plainPath(text, name);
+    const normalised = text.replace(/\\/g, '/').replace(/\/+$/, '');
+    // Judged after backslashes became slashes: `\etc\passwd` is `/etc/passwd`.
+    if ((0,external_node_path_namespaceObject.isAbsolute)(text) ||
+        normalised.startsWith('/') ||
+        /^[A-Za-z]:/.test(text) ||
+        normalised.split('/').includes('..')) {
+        throw new InputError(`${name}: "${shorten(text)}" must be a path inside the repository`);
+    }
+    return normalised.replace(/^\.\//, '');
+}
+function parseWorktreeFiles(text) {
+    const globs = text
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line && !line.startsWith('#'));
+    for (const glob of globs)
+        repoPath(glob, 'worktree-files');
+    return globs;
+}
+
+;// CONCATENATED MODULE: ./src/run/resource-monitor.ts
+
+
+
+
+/**
+ * Samples the machine through systeminformation. Its currentLoad measures CPU use since its
+ * previous call; its first call primes the counters and answers only 500 ms later. So the
+ * first sample here gives memory at once and CPU as unknown, while the priming runs in the
+ * background; every later sample gets CPU use since the one before.
+ */
+function systemSampler() {
+    let priming = null;
+    return async () => {
+        const memory = await lib_default().mem();
+        const memoryPercent = memory.total > 0 ? ((memory.total - memory.available) / memory.total) * 100 : 0;
+        if (!priming) {
+            priming = lib_default().currentLoad().catch(() => undefined);
+            return { cpuPercent: null, memoryPercent };
+        }
+        await priming;
+        const load = await lib_default().currentLoad();
+        return {
+            cpuPercent: Number.isFinite(load.currentLoad) ? load.currentLoad : null,
+            memoryPercent
+        };
+    };
+}
+/** Why a new agent may not start now, or null when it may. */
+function resourceVerdict(sample, limits) {
+    if (sample.cpuPercent !== null && sample.cpuPercent > limits.maxCpuPercent) {
+        return `CPU at ${sample.cpuPercent.toFixed(0)}% (max-cpu-percent ${limits.maxCpuPercent})`;
+    }
+    if (sample.memoryPercent > limits.maxMemoryPercent) {
+        return `memory in use at ${sample.memoryPercent.toFixed(0)}% (max-memory-percent ${limits.maxMemoryPercent})`;
+    }
+    return null;
+}
+const DEFAULT_RESOURCE_INTERVAL_MS = 2000;
+/**
+ * The gate consulted before every start (the seed's monitor never was). It samples on a
+ * steady timer in the background, so that asking it costs nothing and never delays a start:
+ * `verdict()` answers from the latest sample. The first sample is taken when the gate starts.
+ */
+class ResourceGate {
+    limits;
+    logger;
+    sampler;
+    intervalMs;
+    latest = null;
+    timer;
+    started = null;
+    waiters = [];
+    failures = 0;
+    constructor(limits, logger, sampler = systemSampler(), intervalMs = DEFAULT_RESOURCE_INTERVAL_MS) {
+        this.limits = limits;
+        this.logger = logger;
+        this.sampler = sampler;
+        this.intervalMs = intervalMs;
+    }
+    /** Takes the first sample, then keeps sampling every intervalMs until stop(). */
+    start() {
+        this.started ??= this.sample().then(() => this.schedule());
+        return this.started;
+    }
+    stop() {
+        clearTimeout(this.timer);
+        this.timer = undefined;
+        this.started = Promise.resolve();
+        this.wake();
+    }
+    /** The last sample taken, or null before the first. */
+    get sampleNow() {
+        return this.latest;
+    }
+    /** Why a start must wait now (from the latest sample), or null when it may go ahead. */
+    verdict() {
+        return this.latest ? resourceVerdict(this.latest, this.limits) : null;
+    }
+    /** Starts the gate if needed and answers as verdict() does. */
+    async check() {
+        await this.start();
+        return this.verdict();
+    }
+    /** Resolves when the next sample has been taken (or the gate stopped). */
+    nextSample() {
+        return new Promise((resolve) => this.waiters.push(resolve));
+    }
+    schedule() {
+        if (this.started === null)
+            return;
+        this.timer = setTimeout(() => {
+            void this.sample().then(() => {
+                if (this.timer)
+                    this.schedule();
+            });
+        }, this.intervalMs);
+        this.timer.unref();
+    }
+    async sample() {
+        try {
+            this.latest = await this.sampler();
+            this.failures = 0;
+        }
+        catch (error) {
+            // A machine we cannot measure must not stop the run.
+            this.failures += 1;
+            if (this.failures === 3) {
+                this.logger.warning(`Cannot measure CPU and memory (${error.message}): starts are not held back by max-cpu-percent or max-memory-percent`);
+            }
+            this.latest = null;
+        }
+        this.wake();
+    }
+    wake() {
+        const waiters = this.waiters;
+        this.waiters = [];
+        for (const resolve of waiters)
+            resolve();
+    }
+}
+const GIB = 1024 ** 3;
+/** Memory an agent is assumed to need when max-parallel is `auto`. */
+const AUTO_MEMORY_PER_AGENT = 2 * GIB;
+/**
+ * `max-parallel: auto`: one agent per usable core (a container's CPU quota counts), and about
+ * 2 GiB of available memory per agent, from 1 to 32.
+ */
+async function explainAutoParallelism() {
+    const memory = await lib_default().mem();
+    const cores = usableCores();
+    const byMemory = Math.floor(memory.available / AUTO_MEMORY_PER_AGENT);
+    const maxParallel = Math.max(1, Math.min(MAX_PARALLEL, cores, byMemory));
+    return { maxParallel, cores, availableMemory: memory.available };
+}
+/** Cores this process may use: affinity, and a cgroup v2 CPU quota where there is one. */
+function usableCores() {
+    const affinity = (0,external_node_os_namespaceObject.availableParallelism)();
+    let quota = Infinity;
+    if (process.platform === 'linux') {
+        try {
+            const [max, period] = (0,external_node_fs_namespaceObject.readFileSync)('/sys/fs/cgroup/cpu.max', 'utf8').trim().split(/\s+/);
+            if (max !== 'max' && Number(period) > 0)
+                quota = Math.floor(Number(max) / Number(period));
+        }
+        catch {
+            // No cgroup v2 quota.
+        }
+    }
+    return Math.max(1, Math.min(affinity, quota));
+}
+
+;// CONCATENATED MODULE: ./src/run/scheduler.ts
+const DEFAULT_MAX_IDLE_WAIT_MS = 10 * 60_000;
+/**
+ * Starts tasks in input order as soon as the tasks they wait on have settled, keeping at most
+ * `maxParallel` running and asking the gate before each start. It wakes on events only: a
+ * task released or settled, a new resource sample while a start is held, cancellation.
+ */
+async function runSchedule(tasks, options) {
+    const { gate, signal, logger } = options;
+    const known = new Set(tasks.map((task) => task.priority));
+    const running = new Set();
+    const finishing = new Set();
+    const settled = new Set();
+    const prepared = new Set();
+    const waiting = [...tasks];
+    const ends = [];
+    const maxIdleWaitMs = options.maxIdleWaitMs ?? DEFAULT_MAX_IDLE_WAIT_MS;
+    const lookahead = options.prepare ? (options.lookahead ?? options.maxParallel) : 0;
+    const state = options.state ?? {
+        running: [],
+        finishing: [],
+        waiting: [],
+        done: [],
+        held: null
+    };
+    let notify = () => { };
+    const onAbort = () => notify();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let heldSince = null;
+    let gaveUp = null;
+    const publish = () => {
+        state.running = [...running];
+        state.finishing = [...finishing];
+        state.waiting = waiting.map((task) => task.priority);
+        state.done = [...settled];
+    };
+    const launch = (task) => {
+        waiting.splice(waiting.indexOf(task), 1);
+        running.add(task.priority);
+        let handle;
+        try {
+            const started = options.start(task.priority);
+            handle = started instanceof Promise ? { released: started, settled: started } : started;
+        }
+        catch (error) {
+            const failed = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+            handle = { released: failed, settled: failed };
+        }
+        const released = handle.released
+            .catch((error) => logger.error(`priority ${task.priority}: ${error.message}`))
+            .finally(() => {
+            running.delete(task.priority);
+            finishing.add(task.priority);
+            publish();
+            notify();
+        });
+        ends.push(Promise.allSettled([released, handle.settled]).then(() => {
+            finishing.delete(task.priority);
+            settled.add(task.priority);
+            publish();
+            notify();
+        }));
+        publish();
+    };
+    try {
+        publish();
+        while (!signal?.aborted) {
+            const changed = new Promise((resolve) => (notify = resolve));
+            const ready = waiting.filter((task) => task.after.every((priority) => settled.has(priority) || !known.has(priority)));
+            const idle = running.size === 0 && finishing.size === 0;
+            if (ready.length === 0 && idle)
+                break;
+            const next = ready[0];
+            if (next && running.size < options.maxParallel) {
+                const reason = gate ? await gate.check() : null;
+                if (signal?.aborted)
+                    break;
+                if (!reason) {
+                    if (state.held) {
+                        logger.info(`Resources are below the limits again: starting priority ${next.priority}`);
+                    }
+                    state.held = null;
+                    heldSince = null;
+                    launch(next);
+                    continue;
+                }
+                if (reason !== state.held)
+                    logger.info(`Priority ${next.priority} waits to start: ${reason}`);
+                state.held = reason;
+                heldSince ??= Date.now();
+                if (idle && Date.now() - heldSince >= maxIdleWaitMs) {
+                    gaveUp = reason;
+                    break;
+                }
+            }
+            for (const task of ready.slice(0, lookahead)) {
+                if (prepared.has(task.priority))
+                    continue;
+                prepared.add(task.priority);
+                options.prepare?.(task.priority);
+            }
+            const wakeUps = [changed];
+            const timers = [];
+            const after = (ms) => new Promise((resolve) => timers.push(setTimeout(resolve, Math.max(0, ms))));
+            if (state.held && gate) {
+                // A timer of our own keeps the process alive while only the gate's sampling runs.
+                wakeUps.push(after(gate.intervalMs));
+                if (gate.nextSample)
+                    wakeUps.push(gate.nextSample());
+                if (idle)
+                    wakeUps.push(after(maxIdleWaitMs - (Date.now() - (heldSince ?? Date.now()))));
+            }
+            await Promise.race(wakeUps);
+            for (const timer of timers)
+                clearTimeout(timer);
+        }
+    }
+    finally {
+        signal?.removeEventListener('abort', onAbort);
+    }
+    await Promise.allSettled(ends);
+    publish();
+    return { notStarted: waiting.map((task) => task.priority), gaveUp };
+}
+
+;// CONCATENATED MODULE: ./src/run/run-stage.ts
+
+
+
+
+
+/**
+ * The run stage: every `pending` task of the plan through worktree, agent and verdict, at
+ * most max-parallel agents at once, each started when the priorities it waits on are done
+ * and the machine has room. Worktrees of the tasks next in line are made ahead, one at a
+ * time, while agents run; the verdict and worktree removal of a finished agent happen after
+ * its slot is freed. So a slot goes from one agent to the next without waiting on git.
+ */
+async function runAgents(planned, tasks, options) {
+    const { settings, git, logger } = options;
+    const signal = options.signal ?? new AbortController().signal;
+    const began = Date.now();
+    const byPriority = new Map(tasks.map((task) => [task.priority, task]));
+    const runnable = planned.filter((task) => byPriority.get(task.priority)?.status === 'pending');
+    if (runnable.length === 0)
+        return;
+    const maxParallel = await resolveMaxParallel(settings, logger);
+    // Registrations of worktrees an earlier run left and whose folders are gone.
+    await git.exec(['worktree', 'prune']);
+    const baseTip = await BaseTip.resolve(git, settings.baseBranch, logger);
+    const preparer = new Preparer();
+    const ctx = await createTaskContext(settings, git, { ...options, signal }, { baseTip, starting: () => preparer.hold() });
+    const runs = new Map(runnable.map((task) => [task.priority, new TaskRun(byPriority.get(task.priority), ctx)]));
+    const gate = new ResourceGate(settings, logger, options.resourceSampler, options.resourceIntervalMs);
+    await gate.start();
+    const state = { running: [], finishing: [], waiting: [], done: [], held: null };
+    const progress = startProgress(state, runnable.length, logger, options.progressIntervalMs, began);
+    logger.info(`Running ${runnable.length} priorit${runnable.length === 1 ? 'y' : 'ies'}, at most ${maxParallel} at once, from ${settings.baseBranch}`);
+    try {
+        const outcome = await runSchedule(runnable, {
+            maxParallel,
+            gate,
+            signal,
+            logger,
+            state,
+            maxIdleWaitMs: options.maxIdleWaitMs,
+            prepare: (priority) => preparer.ahead(runs.get(priority)),
+            start: (priority) => {
+                const run = runs.get(priority);
+                const released = run.execute();
+                const settled = released
+                    .then(() => run.finish())
+                    .then(() => options.onTaskDone?.(run.task))
+                    .catch((error) => logger.error(`priority ${priority}: ${error.message}`))
+                    .finally(() => preparer.baseMoved([...runs.values()]));
+                return { released, settled };
+            }
+        });
+        preparer.close();
+        for (const priority of outcome.notStarted) {
+            const task = byPriority.get(priority);
+            if (signal.aborted) {
+                task.status = 'cancelled';
+                task.error = 'the run was cancelled before this priority started';
+            }
+            else {
+                task.status = 'skipped';
+                task.error = outcome.gaveUp
+                    ? `not started: ${outcome.gaveUp} while nothing else of this run was running; free resources or raise the limit`
+                    : 'not started: a priority it waits on never finished';
+            }
+        }
+        await Promise.all(outcome.notStarted.map((priority) => runs.get(priority).discard()));
+    }
+    finally {
+        preparer.close();
+        gate.stop();
+        progress.stop();
+    }
+    await git.exec(['worktree', 'prune']);
+}
+async function resolveMaxParallel(settings, logger) {
+    if (settings.maxParallel !== 'auto')
+        return settings.maxParallel;
+    const auto = await explainAutoParallelism();
+    logger.info(`max-parallel auto: ${auto.maxParallel} (${auto.cores} usable core(s); ${(auto.availableMemory / 1024 ** 3).toFixed(1)} GiB memory available, about 2 GiB per agent)`);
+    return auto.maxParallel;
+}
+/**
+ * Work done ahead of the start of tasks (making their worktrees, keeping them current), one
+ * piece at a time, and only while no task is starting: it must never slow a start down.
+ */
+class Preparer {
+    queue = [];
+    busy = false;
+    holds = 0;
+    closed = false;
+    refreshTimer;
+    ahead(run) {
+        this.push(run, () => run.prepare());
+    }
+    /**
+     * Base may have moved (a task was merged): worktrees made ahead follow it, once the burst of
+     * merges that ends a round of agents is over.
+     */
+    baseMoved(runs) {
+        clearTimeout(this.refreshTimer);
+        this.refreshTimer = setTimeout(() => {
+            for (const run of runs) {
+                if (run.waitingAhead && !this.queue.some((item) => item.run === run)) {
+                    this.push(run, () => run.refreshAhead());
+                }
+            }
+        }, REFRESH_DEBOUNCE_MS);
+        this.refreshTimer.unref();
+    }
+    /** A task is starting: work ahead waits until the returned function is called. */
+    hold() {
+        this.holds += 1;
+        return () => {
+            // A little longer: the agent's own start (an interpreter loading) is part of its start.
+            setTimeout(() => {
+                this.holds -= 1;
+                this.pump();
+            }, START_SETTLE_MS).unref();
+        };
+    }
+    close() {
+        this.closed = true;
+        this.queue = [];
+        clearTimeout(this.refreshTimer);
+    }
+    push(run, work) {
+        if (this.closed)
+            return;
+        this.queue.push({ run, work });
+        this.pump();
+    }
+    pump() {
+        if (this.busy || this.holds > 0 || this.closed)
+            return;
+        const next = this.queue.shift();
+        if (!next)
+            return;
+        this.busy = true;
+        void next
+            .work()
+            .catch(() => undefined)
+            .finally(() => {
+            this.busy = false;
+            this.pump();
+        });
+    }
+}
+/** How long after an agent's process started work ahead keeps waiting. */
+const START_SETTLE_MS = 250;
+/** How long base must stay still before worktrees made ahead are moved to its tip. */
+const REFRESH_DEBOUNCE_MS = 300;
 
 ;// CONCATENATED MODULE: ./src/engine/checkout-watch.ts
 
@@ -8250,10 +8230,6 @@ function countOutcomes(result) {
         outcome,
         counts.get(outcome)
     ]);
-}
-/** Outcomes that need someone to act: everything but merged, pending and running. */
-function needsAttention(outcome) {
-    return !['merged', 'pending', 'running'].includes(outcome);
 }
 
 ;// CONCATENATED MODULE: ./src/report/separation-text.ts
@@ -8794,7 +8770,7 @@ function cancelOnSignals(logger = stderrLogger) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(277);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(800);
 // The command line's entry point: `parallel-worktree <mode> ...`.
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .cli */ .xw)(process.argv.slice(2), _cli_js__WEBPACK_IMPORTED_MODULE_0__/* .stderrLogger */ .D7, (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .cancelOnSignals */ .dJ)());
