@@ -52,11 +52,22 @@ export async function runAgents(
   const runnable = planned.filter((task) => byPriority.get(task.priority)?.status === 'pending')
   if (runnable.length === 0) return
 
-  const maxParallel = await resolveMaxParallel(settings, logger)
-  // Registrations of worktrees an earlier run left and whose folders are gone.
-  await git.exec(['worktree', 'prune'])
-  const baseTip = await BaseTip.resolve(git, settings.baseBranch, logger)
   const preparer = new Preparer()
+  const gate = new ResourceGate(
+    settings,
+    logger,
+    options.resourceSampler,
+    options.resourceIntervalMs
+  )
+  // Independent of each other, and all before the first start: side by side.
+  const [maxParallel, baseTip] = await Promise.all([
+    resolveMaxParallel(settings, logger),
+    BaseTip.resolve(git, settings.baseBranch, logger),
+    // Registrations of worktrees an earlier run left and whose folders are gone.
+    git.exec(['worktree', 'prune']),
+    gate.start(),
+    git.identityEnv()
+  ])
   const ctx = await createTaskContext(
     settings,
     git,
@@ -66,13 +77,6 @@ export async function runAgents(
   const runs = new Map(
     runnable.map((task) => [task.priority, new TaskRun(byPriority.get(task.priority)!, ctx)])
   )
-  const gate = new ResourceGate(
-    settings,
-    logger,
-    options.resourceSampler,
-    options.resourceIntervalMs
-  )
-  await gate.start()
   const state: ScheduleState = { running: [], finishing: [], waiting: [], done: [], held: null }
   const progress = startProgress(state, runnable.length, logger, options.progressIntervalMs, began)
   logger.info(
@@ -91,7 +95,10 @@ export async function runAgents(
       start: (priority) => {
         const run = runs.get(priority)!
         const released = run.execute()
+        // The verdict, removal and merge of a finished agent wait while another task starts:
+        // their dozen git calls would otherwise hold up the start that took over its slot.
         const settled = released
+          .then(() => preparer.quiet())
           .then(() => run.finish())
           .then(() => options.onTaskDone?.(run.task))
           .catch((error: Error) => logger.error(`priority ${priority}: ${error.message}`))
@@ -136,6 +143,7 @@ async function resolveMaxParallel(settings: Settings, logger: Logger): Promise<n
  */
 class Preparer {
   private queue: { run: TaskRun; work: () => Promise<unknown> }[] = []
+  private quietWaiters: (() => void)[] = []
   private busy = false
   private holds = 0
   private closed = false
@@ -169,12 +177,20 @@ class Preparer {
       setTimeout(() => {
         this.holds -= 1
         this.pump()
-      }, START_SETTLE_MS).unref()
+        // Not unref'd: finishing work may be waiting on it, with nothing else keeping us alive.
+      }, START_SETTLE_MS)
     }
+  }
+
+  /** Resolves when no task is starting (at once when none is). */
+  quiet(): Promise<void> {
+    if (this.holds === 0 || this.closed) return Promise.resolve()
+    return new Promise((resolve) => this.quietWaiters.push(resolve))
   }
 
   close(): void {
     this.closed = true
+    this.wakeQuiet()
     this.queue = []
     clearTimeout(this.refreshTimer)
   }
@@ -185,7 +201,12 @@ class Preparer {
     this.pump()
   }
 
+  private wakeQuiet(): void {
+    for (const wake of this.quietWaiters.splice(0)) wake()
+  }
+
   private pump(): void {
+    if (this.holds === 0) this.wakeQuiet()
     if (this.busy || this.holds > 0 || this.closed) return
     const next = this.queue.shift()
     if (!next) return
