@@ -43,7 +43,10 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
 
   const tasks = plan.tasks.map((planned) => pendingTask(planned, settings))
   const merger = new MergeEngine(git, settings.baseBranch, logger)
-  const checkouts = await watchBaseCheckouts(git, settings.baseBranch)
+  // Its snapshot (a status of each checkout of base) is taken while the first worktrees are
+  // made; a merge, which changes those checkouts, waits for it.
+  const checkouts = watchBaseCheckouts(git, settings.baseBranch)
+  checkouts.catch(() => undefined)
   await runAgents(plan.tasks, tasks, {
     settings,
     git,
@@ -56,11 +59,14 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
     resourceIntervalMs: options.resourceIntervalMs,
     progressIntervalMs: options.progressIntervalMs,
     onTaskDone: async (task) => {
-      if (task.status === 'completed' && settings.merge) await mergeTask(task, merger, settings)
+      if (task.status === 'completed' && settings.merge) {
+        await checkouts
+        await mergeTask(task, merger, settings)
+      }
       options.events?.taskEnded?.(task)
     }
   })
-  const warnings = await checkouts.changes()
+  const warnings = await (await checkouts).changes()
   for (const warning of warnings) logger.warning(warning)
   await pushAfterMerges(git, settings, tasks, logger, warnings)
   return buildResult(settings, plan.separation, tasks, began, warnings)

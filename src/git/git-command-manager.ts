@@ -32,6 +32,7 @@ export const BOT_IDENTITY = {
  */
 export class GitCommandManager {
   private readonly env: NodeJS.ProcessEnv
+  private identity: Promise<Record<string, string>> | undefined
 
   constructor(
     readonly cwd: string,
@@ -130,10 +131,18 @@ export class GitCommandManager {
    * Author and committer variables for commits the run makes, when the repository has no
    * identity of its own (a fresh runner has none; `git commit` would refuse).
    */
-  async identityEnv(): Promise<Record<string, string>> {
-    const { exitCode } = await this.exec(['var', 'GIT_COMMITTER_IDENT'], { okExitCodes: [128] })
-    const configured = await this.exec(['config', 'user.email'], { okExitCodes: [1] })
-    if (exitCode === 0 && configured.stdout.trim()) return {}
+  identityEnv(): Promise<Record<string, string>> {
+    // Asked once per manager: a run's commits all get the same answer.
+    this.identity ??= this.readIdentity()
+    return this.identity
+  }
+
+  private async readIdentity(): Promise<Record<string, string>> {
+    const [ident, configured] = await Promise.all([
+      this.exec(['var', 'GIT_COMMITTER_IDENT'], { okExitCodes: [128] }),
+      this.exec(['config', 'user.email'], { okExitCodes: [1] })
+    ])
+    if (ident.exitCode === 0 && configured.stdout.trim()) return {}
     return {
       GIT_AUTHOR_NAME: BOT_IDENTITY.name,
       GIT_AUTHOR_EMAIL: BOT_IDENTITY.email,

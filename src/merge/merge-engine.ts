@@ -59,7 +59,6 @@ export function mergeMessage(priority: number): string {
 export class MergeEngine {
   private queue: Promise<unknown> = Promise.resolve()
   private support: Promise<string | null> | null = null
-  private identity: Promise<Record<string, string>> | null = null
   private readonly raceRetries: number
 
   constructor(
@@ -205,10 +204,9 @@ export class MergeEngine {
       return true
     }
 
-    this.identity ??= this.git.identityEnv()
     const commit = await this.git.run(
       ['commit-tree', merged.tree, '-p', baseTip, '-p', tip, '-m', mergeMessage(priority)],
-      { env: await this.identity }
+      { env: await this.git.identityEnv() }
     )
     const advanced = await advanceBranch(
       this.git,

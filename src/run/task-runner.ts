@@ -141,10 +141,13 @@ export class TaskRun {
     // Before any await: work done ahead for other tasks must wait from now on.
     const releaseHold = once(this.ctx.starting?.() ?? (() => {}))
     try {
-      await mkdir(settings.logDir, { recursive: true })
-      task.log_file = join(settings.logDir, `priority-${task.priority}.log`)
-      await writeFile(task.log_file, '')
-      const worktree = await this.serially(async () => this.current(await this.prepare()))
+      const logFile = join(settings.logDir, `priority-${task.priority}.log`)
+      task.log_file = logFile
+      // Both on the way to the agent's start: side by side.
+      const [worktree] = await Promise.all([
+        this.serially(async () => this.current(await this.prepare())),
+        mkdir(settings.logDir, { recursive: true }).then(() => writeFile(logFile, ''))
+      ])
       const values: AgentValues = {
         priority: task.priority,
         branch: task.branch,
