@@ -2586,6 +2586,7 @@ const BOT_IDENTITY = {
 class GitCommandManager {
     cwd;
     env;
+    identity;
     constructor(cwd, baseEnv = process.env) {
         this.cwd = cwd;
         // Hooks and filters git runs get neither the action's secrets nor another repository.
@@ -2671,10 +2672,17 @@ class GitCommandManager {
      * Author and committer variables for commits the run makes, when the repository has no
      * identity of its own (a fresh runner has none; `git commit` would refuse).
      */
-    async identityEnv() {
-        const { exitCode } = await this.exec(['var', 'GIT_COMMITTER_IDENT'], { okExitCodes: [128] });
-        const configured = await this.exec(['config', 'user.email'], { okExitCodes: [1] });
-        if (exitCode === 0 && configured.stdout.trim())
+    identityEnv() {
+        // Asked once per manager: a run's commits all get the same answer.
+        this.identity ??= this.readIdentity();
+        return this.identity;
+    }
+    async readIdentity() {
+        const [ident, configured] = await Promise.all([
+            this.exec(['var', 'GIT_COMMITTER_IDENT'], { okExitCodes: [128] }),
+            this.exec(['config', 'user.email'], { okExitCodes: [1] })
+        ]);
+        if (ident.exitCode === 0 && configured.stdout.trim())
             return {};
         return {
             GIT_AUTHOR_NAME: BOT_IDENTITY.name,
@@ -5034,10 +5042,13 @@ class TaskRun {
         // Before any await: work done ahead for other tasks must wait from now on.
         const releaseHold = once(this.ctx.starting?.() ?? (() => { }));
         try {
-            await (0,promises_namespaceObject.mkdir)(settings.logDir, { recursive: true });
-            task.log_file = (0,external_node_path_namespaceObject.join)(settings.logDir, `priority-${task.priority}.log`);
-            await (0,promises_namespaceObject.writeFile)(task.log_file, '');
-            const worktree = await this.serially(async () => this.current(await this.prepare()));
+            const logFile = (0,external_node_path_namespaceObject.join)(settings.logDir, `priority-${task.priority}.log`);
+            task.log_file = logFile;
+            // Both on the way to the agent's start: side by side.
+            const [worktree] = await Promise.all([
+                this.serially(async () => this.current(await this.prepare())),
+                (0,promises_namespaceObject.mkdir)(settings.logDir, { recursive: true }).then(() => (0,promises_namespaceObject.writeFile)(logFile, ''))
+            ]);
             const values = {
                 priority: task.priority,
                 branch: task.branch,
@@ -6682,7 +6693,6 @@ class MergeEngine {
     logger;
     queue = Promise.resolve();
     support = null;
-    identity = null;
     raceRetries;
     constructor(git, baseBranch, logger, options = {}) {
         this.git = git;
@@ -6808,8 +6818,7 @@ class MergeEngine {
             this.logger.warning(`PRIORITY ${priority}: ${branch} conflicts with ${base} in ${describeConflict(merged)}; ${base} is unchanged and ${branch} is kept`);
             return true;
         }
-        this.identity ??= this.git.identityEnv();
-        const commit = await this.git.run(['commit-tree', merged.tree, '-p', baseTip, '-p', tip, '-m', mergeMessage(priority)], { env: await this.identity });
+        const commit = await this.git.run(['commit-tree', merged.tree, '-p', baseTip, '-p', tip, '-m', mergeMessage(priority)], { env: await this.git.identityEnv() });
         const advanced = await advanceBranch(this.git, {
             branch: base,
             from: baseTip,
@@ -7722,15 +7731,19 @@ async function runAgents(planned, tasks, options) {
     const runnable = planned.filter((task) => byPriority.get(task.priority)?.status === 'pending');
     if (runnable.length === 0)
         return;
-    const maxParallel = await resolveMaxParallel(settings, logger);
-    // Registrations of worktrees an earlier run left and whose folders are gone.
-    await git.exec(['worktree', 'prune']);
-    const baseTip = await BaseTip.resolve(git, settings.baseBranch, logger);
     const preparer = new Preparer();
+    const gate = new ResourceGate(settings, logger, options.resourceSampler, options.resourceIntervalMs);
+    // Independent of each other, and all before the first start: side by side.
+    const [maxParallel, baseTip] = await Promise.all([
+        resolveMaxParallel(settings, logger),
+        BaseTip.resolve(git, settings.baseBranch, logger),
+        // Registrations of worktrees an earlier run left and whose folders are gone.
+        git.exec(['worktree', 'prune']),
+        gate.start(),
+        git.identityEnv()
+    ]);
     const ctx = await createTaskContext(settings, git, { ...options, signal }, { baseTip, starting: () => preparer.hold() });
     const runs = new Map(runnable.map((task) => [task.priority, new TaskRun(byPriority.get(task.priority), ctx)]));
-    const gate = new ResourceGate(settings, logger, options.resourceSampler, options.resourceIntervalMs);
-    await gate.start();
     const state = { running: [], finishing: [], waiting: [], done: [], held: null };
     const progress = startProgress(state, runnable.length, logger, options.progressIntervalMs, began);
     logger.info(`Running ${runnable.length} priorit${runnable.length === 1 ? 'y' : 'ies'}, at most ${maxParallel} at once, from ${settings.baseBranch}`);
@@ -7746,7 +7759,10 @@ async function runAgents(planned, tasks, options) {
             start: (priority) => {
                 const run = runs.get(priority);
                 const released = run.execute();
+                // The verdict, removal and merge of a finished agent wait while another task starts:
+                // their dozen git calls would otherwise hold up the start that took over its slot.
                 const settled = released
+                    .then(() => preparer.quiet())
                     .then(() => run.finish())
                     .then(() => options.onTaskDone?.(run.task))
                     .catch((error) => logger.error(`priority ${priority}: ${error.message}`))
@@ -7790,6 +7806,7 @@ async function resolveMaxParallel(settings, logger) {
  */
 class Preparer {
     queue = [];
+    quietWaiters = [];
     busy = false;
     holds = 0;
     closed = false;
@@ -7820,11 +7837,19 @@ class Preparer {
             setTimeout(() => {
                 this.holds -= 1;
                 this.pump();
-            }, START_SETTLE_MS).unref();
+                // Not unref'd: finishing work may be waiting on it, with nothing else keeping us alive.
+            }, START_SETTLE_MS);
         };
+    }
+    /** Resolves when no task is starting (at once when none is). */
+    quiet() {
+        if (this.holds === 0 || this.closed)
+            return Promise.resolve();
+        return new Promise((resolve) => this.quietWaiters.push(resolve));
     }
     close() {
         this.closed = true;
+        this.wakeQuiet();
         this.queue = [];
         clearTimeout(this.refreshTimer);
     }
@@ -7834,7 +7859,13 @@ class Preparer {
         this.queue.push({ run, work });
         this.pump();
     }
+    wakeQuiet() {
+        for (const wake of this.quietWaiters.splice(0))
+            wake();
+    }
     pump() {
+        if (this.holds === 0)
+            this.wakeQuiet();
         if (this.busy || this.holds > 0 || this.closed)
             return;
         const next = this.queue.shift();
@@ -7967,7 +7998,10 @@ async function runParallel(settings, options) {
         logger.group(`Plan: ${plan.separation.schedule.length} wave(s)`, formatPlan(plan));
         const tasks = plan.tasks.map((planned) => pendingTask(planned, settings));
         const merger = new MergeEngine(git, settings.baseBranch, logger);
-        const checkouts = await watchBaseCheckouts(git, settings.baseBranch);
+        // Its snapshot (a status of each checkout of base) is taken while the first worktrees are
+        // made; a merge, which changes those checkouts, waits for it.
+        const checkouts = watchBaseCheckouts(git, settings.baseBranch);
+        checkouts.catch(() => undefined);
         await runAgents(plan.tasks, tasks, {
             settings,
             git,
@@ -7980,12 +8014,14 @@ async function runParallel(settings, options) {
             resourceIntervalMs: options.resourceIntervalMs,
             progressIntervalMs: options.progressIntervalMs,
             onTaskDone: async (task) => {
-                if (task.status === 'completed' && settings.merge)
+                if (task.status === 'completed' && settings.merge) {
+                    await checkouts;
                     await mergeTask(task, merger, settings);
+                }
                 options.events?.taskEnded?.(task);
             }
         });
-        const warnings = await checkouts.changes();
+        const warnings = await (await checkouts).changes();
         for (const warning of warnings)
             logger.warning(warning);
         await pushAfterMerges(git, settings, tasks, logger, warnings);
