@@ -417,6 +417,47 @@ describe('MergeEngine.mergeAll', () => {
     expect(git(repo.repo, 'rev-parse', 'HEAD')).toBe(tipOf(repo.repo, 'roadmap'))
   })
 
+  it('keeps a commit put on base between two merges of a batch: the next one merges again on it', async () => {
+    using repo = createRepo(FILES, { checkout: false })
+    for (const n of [1, 2, 3])
+      commitFiles(repo.repo, `p${n}`, { [`f${n}.txt`]: `${n}\n` }, { from: 'roadmap' })
+    const logger = memoryLogger()
+    let outside: string | null = null
+    const info = logger.info.bind(logger)
+    logger.info = (message: string) => {
+      info(message)
+      // Someone moves base right after the first merge of the batch landed.
+      if (!outside && message.startsWith('Merged p1')) {
+        outside = commitFiles(repo.repo, 'roadmap', { 'outside.txt': 'not ours\n' })
+      }
+    }
+    const engine = new MergeEngine(manager(repo.repo), 'roadmap', logger)
+
+    const attempts = await engine.mergeAll([1, 2, 3].map((n) => ({ branch: `p${n}`, priority: n })))
+
+    expect(attempts.map((a) => [a.outcome, a.retries])).toEqual([
+      ['merged', 0],
+      ['merged', 1],
+      ['merged', 0]
+    ])
+    expect(git(repo.repo, 'merge-base', '--is-ancestor', outside!, 'roadmap')).toBe('')
+    expect(git(repo.repo, 'show', 'roadmap:outside.txt')).toBe('not ours')
+    for (const n of [1, 2, 3]) expect(git(repo.repo, 'show', `roadmap:f${n}.txt`)).toBe(`${n}`)
+  })
+
+  it('merges the rest of a batch when one branch of it is missing, naming that one', async () => {
+    using repo = createRepo(FILES, { checkout: false })
+    for (const n of [1, 3])
+      commitFiles(repo.repo, `p${n}`, { [`f${n}.txt`]: `${n}\n` }, { from: 'roadmap' })
+    const engine = new MergeEngine(manager(repo.repo), 'roadmap', memoryLogger())
+
+    const attempts = await engine.mergeAll([1, 2, 3].map((n) => ({ branch: `p${n}`, priority: n })))
+
+    expect(attempts.map((a) => a.outcome)).toEqual(['merged', 'failed', 'merged'])
+    expect(attempts[1].error).toMatch(/refs\/heads\/p2 does not name a commit/)
+    expect(git(repo.repo, 'rev-list', '--count', '--first-parent', 'main..roadmap')).toBe('2')
+  })
+
   it('serialises concurrent merge calls on the tips they leave', async () => {
     using repo = createRepo(FILES, { checkout: false })
     for (const n of [1, 2, 3, 4])

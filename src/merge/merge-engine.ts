@@ -39,6 +39,13 @@ export interface MergeAttempt {
   alreadyMerged: boolean
 }
 
+/** What a merge starts from: base's tip and tree and the branch's commit. */
+interface ResolvedMerge {
+  base: string
+  tree: string
+  tip: string
+}
+
 export interface MergeEngineOptions {
   /** Redo a merge on the new tip when base moved between reading it and updating it. */
   raceRetries?: number
@@ -60,6 +67,8 @@ export class MergeEngine {
   private queue: Promise<unknown> = Promise.resolve()
   private support: Promise<string | null> | null = null
   private readonly raceRetries: number
+  /** Base's tip and tree as the last merge left them (null when it failed). */
+  private baseAfter: { base: string; tree: string } | null = null
 
   constructor(
     private readonly git: GitCommandManager,
@@ -74,11 +83,26 @@ export class MergeEngine {
     return this.serialised(() => this.mergeNow({ branch, priority, ref }))
   }
 
-  /** Merges in the order given (deterministic), one by one; a conflict does not stop the rest. */
+  /**
+   * Merges in the order given (deterministic), one by one; a conflict does not stop the rest.
+   * Base and every branch are read in one call up front; each merge then starts from the
+   * commit and tree the one before it left (every update is still a compare-and-swap, and a
+   * merge that finds base moved reads it again).
+   */
   mergeAll(requests: readonly MergeRequest[]): Promise<MergeAttempt[]> {
     return this.serialised(async () => {
+      const known = await this.resolveAll(requests)
       const attempts: MergeAttempt[] = []
-      for (const request of requests) attempts.push(await this.mergeNow(request))
+      for (const [index, request] of requests.entries()) {
+        const hint = known && { base: known.base, tree: known.tree, tip: known.tips[index] }
+        attempts.push(await this.mergeNow(request, hint ?? undefined))
+        if (known && this.baseAfter) Object.assign(known, this.baseAfter)
+        else if (known) known.base = ''
+        if (!known?.base) break
+      }
+      for (const request of requests.slice(attempts.length)) {
+        attempts.push(await this.mergeNow(request))
+      }
       return attempts
     })
   }
@@ -129,7 +153,7 @@ export class MergeEngine {
     return this.support
   }
 
-  private async mergeNow(request: MergeRequest): Promise<MergeAttempt> {
+  private async mergeNow(request: MergeRequest, hint?: ResolvedMerge): Promise<MergeAttempt> {
     const { branch, priority } = request
     const attempt: MergeAttempt = {
       outcome: 'failed',
@@ -144,11 +168,13 @@ export class MergeEngine {
       retries: 0,
       alreadyMerged: false
     }
+    this.baseAfter = null
     try {
       const problem = await this.supportProblem()
       if (problem) return { ...attempt, error: problem }
       for (;;) {
-        const done = await this.tryMerge(request, attempt)
+        // The hint serves the first try only: a retry means base moved, so it is read again.
+        const done = await this.tryMerge(request, attempt, attempt.retries ? undefined : hint)
         if (done || attempt.retries >= this.raceRetries) return attempt
         attempt.retries++
         this.logger.info(
@@ -164,13 +190,17 @@ export class MergeEngine {
   }
 
   /** One merge on base's current tip; false when base moved under it (worth redoing). */
-  private async tryMerge(request: MergeRequest, attempt: MergeAttempt): Promise<boolean> {
+  private async tryMerge(
+    request: MergeRequest,
+    attempt: MergeAttempt,
+    hint?: ResolvedMerge
+  ): Promise<boolean> {
     const { branch, priority } = request
     const base = this.baseBranch
-    const [baseTip, tip, baseTree] = await this.resolve(
-      `refs/heads/${base}`,
-      request.ref ?? `refs/heads/${branch}`
-    )
+    this.baseAfter = null
+    const [baseTip, tip, baseTree] = hint
+      ? [hint.base, hint.tip, hint.tree]
+      : await this.resolve(`refs/heads/${base}`, request.ref ?? `refs/heads/${branch}`)
     attempt.baseBefore = baseTip
 
     // Where base is checked out, listed while merge-tree runs (after baseTip was read, so a
@@ -188,6 +218,7 @@ export class MergeEngine {
         error: null
       })
       this.logger.info(`${branch} is already in ${base}: nothing to merge`)
+      this.baseAfter = { base: baseTip, tree: baseTree }
       return true
     }
     if (!merged.clean) {
@@ -201,6 +232,7 @@ export class MergeEngine {
       this.logger.warning(
         `PRIORITY ${priority}: ${branch} conflicts with ${base} in ${describeConflict(merged)}; ${base} is unchanged and ${branch} is kept`
       )
+      this.baseAfter = { base: baseTip, tree: baseTree }
       return true
     }
 
@@ -228,6 +260,7 @@ export class MergeEngine {
       })
       const where = advanced.checkout ? ` and updated ${advanced.checkout}` : ''
       this.logger.info(`Merged ${branch} into ${base} (${commit.slice(0, 12)})${where}`)
+      this.baseAfter = { base: commit, tree: merged.tree }
       return true
     }
     Object.assign(attempt, {
@@ -238,6 +271,29 @@ export class MergeEngine {
     })
     if (!advanced.raced) this.logger.error(`PRIORITY ${priority}: ${attempt.error}`)
     return !advanced.raced
+  }
+
+  /** Base's commit and tree and every request's commit in one call; null when one is missing. */
+  private async resolveAll(
+    requests: readonly MergeRequest[]
+  ): Promise<{ base: string; tree: string; tips: string[] } | null> {
+    if (requests.length < 2) return null
+    const baseRef = `refs/heads/${this.baseBranch}`
+    const tipRefs = requests.map((request) => request.ref ?? `refs/heads/${request.branch}`)
+    const ids = await this.git.exec(
+      [
+        'rev-parse',
+        `${baseRef}^{commit}`,
+        `${baseRef}^{tree}`,
+        ...tipRefs.map((r) => `${r}^{commit}`)
+      ],
+      { okExitCodes: [128] }
+    )
+    const lines = ids.stdout.split('\n').filter((line) => /^[0-9a-f]{40,64}$/.test(line))
+    // A missing branch: each merge reads its own, so that its error names it.
+    if (ids.exitCode !== 0 || lines.length !== tipRefs.length + 2) return null
+    const [base, tree, ...tips] = lines
+    return { base, tree, tips }
   }
 
   /** Base's commit, the branch's commit and base's tree in one call; names what is missing. */
