@@ -6694,6 +6694,8 @@ class MergeEngine {
     queue = Promise.resolve();
     support = null;
     raceRetries;
+    /** Base's tip and tree as the last merge left them (null when it failed). */
+    baseAfter = null;
     constructor(git, baseBranch, logger, options = {}) {
         this.git = git;
         this.baseBranch = baseBranch;
@@ -6703,12 +6705,29 @@ class MergeEngine {
     merge(branch, priority, ref) {
         return this.serialised(() => this.mergeNow({ branch, priority, ref }));
     }
-    /** Merges in the order given (deterministic), one by one; a conflict does not stop the rest. */
+    /**
+     * Merges in the order given (deterministic), one by one; a conflict does not stop the rest.
+     * Base and every branch are read in one call up front; each merge then starts from the
+     * commit and tree the one before it left (every update is still a compare-and-swap, and a
+     * merge that finds base moved reads it again).
+     */
     mergeAll(requests) {
         return this.serialised(async () => {
+            const known = await this.resolveAll(requests);
             const attempts = [];
-            for (const request of requests)
+            for (const [index, request] of requests.entries()) {
+                const hint = known && { base: known.base, tree: known.tree, tip: known.tips[index] };
+                attempts.push(await this.mergeNow(request, hint ?? undefined));
+                if (known && this.baseAfter)
+                    Object.assign(known, this.baseAfter);
+                else if (known)
+                    known.base = '';
+                if (!known?.base)
+                    break;
+            }
+            for (const request of requests.slice(attempts.length)) {
                 attempts.push(await this.mergeNow(request));
+            }
             return attempts;
         });
     }
@@ -6750,7 +6769,7 @@ class MergeEngine {
         this.support ??= gitSupportProblem(this.git);
         return this.support;
     }
-    async mergeNow(request) {
+    async mergeNow(request, hint) {
         const { branch, priority } = request;
         const attempt = {
             outcome: 'failed',
@@ -6765,12 +6784,14 @@ class MergeEngine {
             retries: 0,
             alreadyMerged: false
         };
+        this.baseAfter = null;
         try {
             const problem = await this.supportProblem();
             if (problem)
                 return { ...attempt, error: problem };
             for (;;) {
-                const done = await this.tryMerge(request, attempt);
+                // The hint serves the first try only: a retry means base moved, so it is read again.
+                const done = await this.tryMerge(request, attempt, attempt.retries ? undefined : hint);
                 if (done || attempt.retries >= this.raceRetries)
                     return attempt;
                 attempt.retries++;
@@ -6785,10 +6806,13 @@ class MergeEngine {
         }
     }
     /** One merge on base's current tip; false when base moved under it (worth redoing). */
-    async tryMerge(request, attempt) {
+    async tryMerge(request, attempt, hint) {
         const { branch, priority } = request;
         const base = this.baseBranch;
-        const [baseTip, tip, baseTree] = await this.resolve(`refs/heads/${base}`, request.ref ?? `refs/heads/${branch}`);
+        this.baseAfter = null;
+        const [baseTip, tip, baseTree] = hint
+            ? [hint.base, hint.tip, hint.tree]
+            : await this.resolve(`refs/heads/${base}`, request.ref ?? `refs/heads/${branch}`);
         attempt.baseBefore = baseTip;
         // Where base is checked out, listed while merge-tree runs (after baseTip was read, so a
         // checkout that moved base since shows as a race).
@@ -6805,6 +6829,7 @@ class MergeEngine {
                 error: null
             });
             this.logger.info(`${branch} is already in ${base}: nothing to merge`);
+            this.baseAfter = { base: baseTip, tree: baseTree };
             return true;
         }
         if (!merged.clean) {
@@ -6816,6 +6841,7 @@ class MergeEngine {
                 error: null
             });
             this.logger.warning(`PRIORITY ${priority}: ${branch} conflicts with ${base} in ${describeConflict(merged)}; ${base} is unchanged and ${branch} is kept`);
+            this.baseAfter = { base: baseTip, tree: baseTree };
             return true;
         }
         const commit = await this.git.run(['commit-tree', merged.tree, '-p', baseTip, '-p', tip, '-m', mergeMessage(priority)], { env: await this.git.identityEnv() });
@@ -6835,6 +6861,7 @@ class MergeEngine {
             });
             const where = advanced.checkout ? ` and updated ${advanced.checkout}` : '';
             this.logger.info(`Merged ${branch} into ${base} (${commit.slice(0, 12)})${where}`);
+            this.baseAfter = { base: commit, tree: merged.tree };
             return true;
         }
         Object.assign(attempt, {
@@ -6846,6 +6873,25 @@ class MergeEngine {
         if (!advanced.raced)
             this.logger.error(`PRIORITY ${priority}: ${attempt.error}`);
         return !advanced.raced;
+    }
+    /** Base's commit and tree and every request's commit in one call; null when one is missing. */
+    async resolveAll(requests) {
+        if (requests.length < 2)
+            return null;
+        const baseRef = `refs/heads/${this.baseBranch}`;
+        const tipRefs = requests.map((request) => request.ref ?? `refs/heads/${request.branch}`);
+        const ids = await this.git.exec([
+            'rev-parse',
+            `${baseRef}^{commit}`,
+            `${baseRef}^{tree}`,
+            ...tipRefs.map((r) => `${r}^{commit}`)
+        ], { okExitCodes: [128] });
+        const lines = ids.stdout.split('\n').filter((line) => /^[0-9a-f]{40,64}$/.test(line));
+        // A missing branch: each merge reads its own, so that its error names it.
+        if (ids.exitCode !== 0 || lines.length !== tipRefs.length + 2)
+            return null;
+        const [base, tree, ...tips] = lines;
+        return { base, tree, tips };
     }
     /** Base's commit, the branch's commit and base's tree in one call; names what is missing. */
     async resolve(baseRef, tipRef) {
