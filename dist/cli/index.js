@@ -6713,20 +6713,13 @@ class MergeEngine {
      */
     mergeAll(requests) {
         return this.serialised(async () => {
-            const known = await this.resolveAll(requests);
+            let known = await this.resolveAll(requests);
             const attempts = [];
             for (const [index, request] of requests.entries()) {
                 const hint = known && { base: known.base, tree: known.tree, tip: known.tips[index] };
                 attempts.push(await this.mergeNow(request, hint ?? undefined));
-                if (known && this.baseAfter)
-                    Object.assign(known, this.baseAfter);
-                else if (known)
-                    known.base = '';
-                if (!known?.base)
-                    break;
-            }
-            for (const request of requests.slice(attempts.length)) {
-                attempts.push(await this.mergeNow(request));
+                // The next merge starts where this one left base; after a failure each reads its own.
+                known = known && this.baseAfter && { ...known, ...this.baseAfter };
             }
             return attempts;
         });
