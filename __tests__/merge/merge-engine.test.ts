@@ -417,32 +417,78 @@ describe('MergeEngine.mergeAll', () => {
     expect(git(repo.repo, 'rev-parse', 'HEAD')).toBe(tipOf(repo.repo, 'roadmap'))
   })
 
-  it('keeps a commit put on base between two merges of a batch: the next one merges again on it', async () => {
+  it('applies a batch at once: the checkout goes from the old tip to the last merge in one step', async () => {
+    using repo = createRepo(FILES)
+    for (const n of [1, 2, 3])
+      commitFiles(repo.repo, `p${n}`, { [`f${n}.txt`]: `${n}\n` }, { from: 'roadmap' })
+    const before = tipOf(repo.repo, 'roadmap')!
+    const logger = memoryLogger()
+
+    const attempts = await new MergeEngine(manager(repo.repo), 'roadmap', logger).mergeAll(
+      [1, 2, 3].map((n) => ({ branch: `p${n}`, priority: n }))
+    )
+
+    expect(attempts.map((a) => [a.outcome, a.checkout])).toEqual([
+      ['merged', repo.repo],
+      ['merged', repo.repo],
+      ['merged', repo.repo]
+    ])
+    // Each merge on the one before it, in order; one move of the branch (one reflog entry).
+    expect(git(repo.repo, 'rev-list', '--first-parent', `${before}..roadmap`).split('\n')).toEqual([
+      attempts[2].commit,
+      attempts[1].commit,
+      attempts[0].commit
+    ])
+    expect(git(repo.repo, 'reflog', '--format=%gs', '-1', 'roadmap')).toBe(
+      'Merge PRIORITY 1, 2, 3 from parallel execution'
+    )
+    expect(git(repo.repo, 'rev-parse', 'HEAD')).toBe(attempts[2].commit)
+    expect(git(repo.repo, 'status', '--porcelain')).toBe('')
+    expect(logger.lines.filter((line) => line.startsWith('info: Merged'))).toHaveLength(3)
+  })
+
+  it('keeps a commit put on base while a batch was being made: merges again, one at a time', async () => {
     using repo = createRepo(FILES, { checkout: false })
     for (const n of [1, 2, 3])
       commitFiles(repo.repo, `p${n}`, { [`f${n}.txt`]: `${n}\n` }, { from: 'roadmap' })
-    const logger = memoryLogger()
     let outside: string | null = null
-    const info = logger.info.bind(logger)
-    logger.info = (message: string) => {
-      info(message)
-      // Someone moves base right after the first merge of the batch landed.
-      if (!outside && message.startsWith('Merged p1')) {
-        outside = commitFiles(repo.repo, 'roadmap', { 'outside.txt': 'not ours\n' })
+    class MovedMeanwhile extends GitCommandManager {
+      override exec(args: readonly string[], options?: GitExecOptions) {
+        // Someone moves base while the merges are made in the object store.
+        if (!outside && args[0] === 'commit-tree') {
+          outside = commitFiles(repo.repo, 'roadmap', { 'outside.txt': 'not ours\n' })
+        }
+        return super.exec(args, options)
       }
     }
-    const engine = new MergeEngine(manager(repo.repo), 'roadmap', logger)
+    const logger = memoryLogger()
+    const engine = new MergeEngine(new MovedMeanwhile(repo.repo), 'roadmap', logger)
 
     const attempts = await engine.mergeAll([1, 2, 3].map((n) => ({ branch: `p${n}`, priority: n })))
 
-    expect(attempts.map((a) => [a.outcome, a.retries])).toEqual([
-      ['merged', 0],
-      ['merged', 1],
-      ['merged', 0]
-    ])
-    expect(git(repo.repo, 'merge-base', '--is-ancestor', outside!, 'roadmap')).toBe('')
+    expect(attempts.map((a) => a.outcome)).toEqual(['merged', 'merged', 'merged'])
+    expect(logger.lines.join('\n')).toMatch(/Merging the 3 branches one at a time/)
+    expect(parents(repo.repo, attempts[0].commit!)[0]).toBe(outside)
     expect(git(repo.repo, 'show', 'roadmap:outside.txt')).toBe('not ours')
     for (const n of [1, 2, 3]) expect(git(repo.repo, 'show', `roadmap:f${n}.txt`)).toBe(`${n}`)
+  })
+
+  it('falls back to one at a time when the checkout refuses the batch: only the merge it blocks fails', async () => {
+    using repo = createRepo(FILES)
+    writeFileSync(join(repo.repo, 'src/b.ts'), 'my unsaved work\n')
+    commitFiles(repo.repo, 'p1', { 'src/a.ts': 'one\n' }, { from: 'roadmap' })
+    commitFiles(repo.repo, 'p2', { 'src/b.ts': 'two\n' }, { from: 'roadmap' })
+    commitFiles(repo.repo, 'p3', { 'src/c.ts': 'three\n' }, { from: 'roadmap' })
+
+    const attempts = await new MergeEngine(manager(repo.repo), 'roadmap', memoryLogger()).mergeAll(
+      [1, 2, 3].map((n) => ({ branch: `p${n}`, priority: n }))
+    )
+
+    expect(attempts.map((a) => a.outcome)).toEqual(['merged', 'failed', 'merged'])
+    expect(attempts[1].error).toMatch(/uncommitted changes would be overwritten: src\/b\.ts/)
+    expect(readFileSync(join(repo.repo, 'src/b.ts'), 'utf8')).toBe('my unsaved work\n')
+    expect(readFileSync(join(repo.repo, 'src/c.ts'), 'utf8')).toBe('three\n')
+    expect(tipOf(repo.repo, 'p2')).not.toBeNull()
   })
 
   it('merges the rest of a batch when one branch of it is missing, naming that one', async () => {

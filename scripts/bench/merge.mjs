@@ -2,7 +2,7 @@
 // The merge engine at scale: a 5,000-file repository, 100 completed branches (each changing
 // 1 to 3 files no other branch touches) merged into `roadmap` in order with MergeEngine.mergeAll,
 // (a) with roadmap not checked out (object store + compare-and-swap) and (b) with roadmap
-// checked out in the repository's own checkout (each merge also brings that checkout along);
+// checked out in the repository's own checkout (brought along to the last merge in one step);
 // against the way of the first implementation on a copy of the same repository: `git checkout
 // roadmap` + `git merge --no-ff` one branch at a time in a checkout. Also the preflight
 // forecast of the 100 branches (into base, and pairwise). Checks that every way ends with the
