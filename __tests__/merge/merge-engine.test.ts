@@ -514,6 +514,25 @@ describe('MergeEngine.mergeAll', () => {
     expect(git(repo.repo, 'rev-list', '--count', '--first-parent', 'main..roadmap')).toBe('4')
   })
 
+  it('merges calls that waited on a merge in progress together, as one chain', async () => {
+    using repo = createRepo(FILES, { checkout: false })
+    for (const n of [1, 2, 3])
+      commitFiles(repo.repo, `p${n}`, { [`f${n}.txt`]: `${n}\n` }, { from: 'roadmap' })
+    const engine = new MergeEngine(manager(repo.repo), 'roadmap', memoryLogger())
+    const first = engine.merge('p1', 1)
+    await new Promise((resolve) => setImmediate(resolve)) // p1's merge has begun
+    // Asked while p1's merge is under way: they wait for it, then go in at once.
+    const rest = await Promise.all([engine.merge('p2', 2), engine.merge('p3', 3)])
+    const attempts = [await first, ...rest]
+
+    expect(attempts.map((a) => a.outcome)).toEqual(['merged', 'merged', 'merged'])
+    expect(git(repo.repo, 'reflog', '--format=%gs', 'roadmap').split('\n').slice(0, 2)).toEqual([
+      'Merge PRIORITY 2, 3 from parallel execution',
+      mergeMessage(1)
+    ])
+    expect(parents(repo.repo, attempts[1].commit!)[0]).toBe(attempts[0].commit)
+  })
+
   it('does not delete a merged branch that a worktree has checked out', async () => {
     using repo = createRepo(FILES, { checkout: false })
     commitFiles(repo.repo, 'p1', { 'x.txt': 'x\n' }, { from: 'roadmap' })

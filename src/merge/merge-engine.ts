@@ -80,6 +80,7 @@ export function mergeMessage(priority: number): string {
  */
 export class MergeEngine {
   private queue: Promise<unknown> = Promise.resolve()
+  private waiting: { request: MergeRequest; done: (attempt: MergeAttempt) => void }[] = []
   private support: Promise<string | null> | null = null
   private readonly raceRetries: number
 
@@ -92,8 +93,20 @@ export class MergeEngine {
     this.raceRetries = options.raceRetries ?? 1
   }
 
+  /**
+   * Merges one branch. Calls made while another merge is in progress wait for it and then go
+   * in together, as one chain (mergeAll): agents that end together are merged at once.
+   */
   merge(branch: string, priority: number, ref?: string): Promise<MergeAttempt> {
-    return this.serialised(() => this.mergeNow({ branch, priority, ref }))
+    return new Promise((done) => {
+      this.waiting.push({ request: { branch, priority, ref }, done })
+      if (this.waiting.length > 1) return // the turn already queued takes this one too
+      void this.serialised(async () => {
+        const turn = this.waiting.splice(0)
+        const attempts = await this.mergeInOrder(turn.map((waiting) => waiting.request))
+        turn.forEach((waiting, index) => waiting.done(attempts[index]))
+      })
+    })
   }
 
   /**
@@ -102,13 +115,16 @@ export class MergeEngine {
    * one by one, which says exactly which merge is refused and why.
    */
   mergeAll(requests: readonly MergeRequest[]): Promise<MergeAttempt[]> {
-    return this.serialised(async () => {
-      const chained = await this.mergeChain(requests)
-      if (chained) return chained
-      const attempts: MergeAttempt[] = []
-      for (const request of requests) attempts.push(await this.mergeNow(request))
-      return attempts
-    })
+    return this.serialised(() => this.mergeInOrder(requests))
+  }
+
+  /** mergeAll's work, in the queue's turn; never throws (mergeNow and mergeChain do not). */
+  private async mergeInOrder(requests: readonly MergeRequest[]): Promise<MergeAttempt[]> {
+    const chained = await this.mergeChain(requests)
+    if (chained) return chained
+    const attempts: MergeAttempt[] = []
+    for (const request of requests) attempts.push(await this.mergeNow(request))
+    return attempts
   }
 
   /**
@@ -165,8 +181,9 @@ export class MergeEngine {
    * refused, a branch is missing, an error): nothing was changed then.
    */
   private async mergeChain(requests: readonly MergeRequest[]): Promise<MergeAttempt[] | null> {
-    if (requests.length < 2 || (await this.supportProblem())) return null
+    if (requests.length < 2) return null
     try {
+      if (await this.supportProblem()) return null
       const known = await this.resolveAll(requests)
       if (!known) return null
       const use = await findBranchUse(this.git, this.baseBranch)
