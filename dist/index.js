@@ -38871,6 +38871,7 @@ class MergeEngine {
     baseBranch;
     logger;
     queue = Promise.resolve();
+    waiting = [];
     support = null;
     raceRetries;
     constructor(git, baseBranch, logger, options = {}) {
@@ -38879,8 +38880,21 @@ class MergeEngine {
         this.logger = logger;
         this.raceRetries = options.raceRetries ?? 1;
     }
+    /**
+     * Merges one branch. Calls made while another merge is in progress wait for it and then go
+     * in together, as one chain (mergeAll): agents that end together are merged at once.
+     */
     merge(branch, priority, ref) {
-        return this.serialised(() => this.mergeNow({ branch, priority, ref }));
+        return new Promise((done) => {
+            this.waiting.push({ request: { branch, priority, ref }, done });
+            if (this.waiting.length > 1)
+                return; // the turn already queued takes this one too
+            void this.serialised(async () => {
+                const turn = this.waiting.splice(0);
+                const attempts = await this.mergeInOrder(turn.map((waiting) => waiting.request));
+                turn.forEach((waiting, index) => waiting.done(attempts[index]));
+            });
+        });
     }
     /**
      * Merges in the order given (deterministic), each on the one before it; a conflict does not
@@ -38888,15 +38902,17 @@ class MergeEngine {
      * one by one, which says exactly which merge is refused and why.
      */
     mergeAll(requests) {
-        return this.serialised(async () => {
-            const chained = await this.mergeChain(requests);
-            if (chained)
-                return chained;
-            const attempts = [];
-            for (const request of requests)
-                attempts.push(await this.mergeNow(request));
-            return attempts;
-        });
+        return this.serialised(() => this.mergeInOrder(requests));
+    }
+    /** mergeAll's work, in the queue's turn; never throws (mergeNow and mergeChain do not). */
+    async mergeInOrder(requests) {
+        const chained = await this.mergeChain(requests);
+        if (chained)
+            return chained;
+        const attempts = [];
+        for (const request of requests)
+            attempts.push(await this.mergeNow(request));
+        return attempts;
     }
     /**
      * Which branches would merge cleanly into base's current tip, and which conflict with each
@@ -38944,9 +38960,11 @@ class MergeEngine {
      * refused, a branch is missing, an error): nothing was changed then.
      */
     async mergeChain(requests) {
-        if (requests.length < 2 || (await this.supportProblem()))
+        if (requests.length < 2)
             return null;
         try {
+            if (await this.supportProblem())
+                return null;
             const known = await this.resolveAll(requests);
             if (!known)
                 return null;
