@@ -1,3 +1,4 @@
+import { devNull } from 'node:os'
 import { realpathSync } from 'node:fs'
 import { copyFile, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
@@ -86,24 +87,36 @@ export class WorktreeManager {
     const reason = options.reason.startsWith(LOCK_REASON_PREFIX)
       ? options.reason
       : `${LOCK_REASON_PREFIX}: ${options.reason}`
-    // -B: recoverLeftovers has made sure an existing branch of that name holds nothing unique.
+    // The branch is set here, beside the other tasks' calls, rather than by `worktree add -B`
+    // inside the one-at-a-time part (a git process fewer there); recoverLeftovers has made
+    // sure that an existing branch of that name holds nothing unique. No hooks: our mechanics.
     // Registration is one at a time (git reads the other worktrees' half-written folders while
     // adding one); filling the files, the slow part, runs in parallel.
-    await this.oneAtATime(() =>
-      this.git.run([
-        'worktree',
-        'add',
-        '--quiet',
-        '--no-checkout',
-        '--lock',
-        '--reason',
+    await this.git
+      .run([
+        '-c',
+        `core.hooksPath=${devNull}`,
+        'update-ref',
+        '-m',
         reason,
-        '-B',
-        options.branch,
-        path,
+        `refs/heads/${options.branch}`,
         options.startPoint
       ])
-    )
+      .then(() =>
+        this.oneAtATime(() =>
+          this.git.run([
+            'worktree',
+            'add',
+            '--quiet',
+            '--no-checkout',
+            '--lock',
+            '--reason',
+            reason,
+            path,
+            options.branch
+          ])
+        )
+      )
       .then(() =>
         this.git
           .at(path)
