@@ -36786,6 +36786,8 @@ async function fetchOrigin(git, baseBranch, logger) {
     return git.resolveCommit(tracking);
 }
 
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/git/worktree-list.ts
 /** Every worktree of the repository, the user's own checkout first. */
 async function listWorktrees(git) {
@@ -36850,6 +36852,7 @@ function parseWorktreeList(output) {
 
 
 
+
 /** Every lock this tool takes gives a reason starting so: it tells its leftovers apart. */
 const LOCK_REASON_PREFIX = 'parallel-worktree';
 /**
@@ -36907,10 +36910,22 @@ class WorktreeManager {
         const reason = options.reason.startsWith(LOCK_REASON_PREFIX)
             ? options.reason
             : `${LOCK_REASON_PREFIX}: ${options.reason}`;
-        // -B: recoverLeftovers has made sure an existing branch of that name holds nothing unique.
+        // The branch is set here, beside the other tasks' calls, rather than by `worktree add -B`
+        // inside the one-at-a-time part (a git process fewer there); recoverLeftovers has made
+        // sure that an existing branch of that name holds nothing unique. No hooks: our mechanics.
         // Registration is one at a time (git reads the other worktrees' half-written folders while
         // adding one); filling the files, the slow part, runs in parallel.
-        await this.oneAtATime(() => this.git.run([
+        await this.git
+            .run([
+            '-c',
+            `core.hooksPath=${external_node_os_namespaceObject.devNull}`,
+            'update-ref',
+            '-m',
+            reason,
+            `refs/heads/${options.branch}`,
+            options.startPoint
+        ])
+            .then(() => this.oneAtATime(() => this.git.run([
             'worktree',
             'add',
             '--quiet',
@@ -36918,11 +36933,9 @@ class WorktreeManager {
             '--lock',
             '--reason',
             reason,
-            '-B',
-            options.branch,
             path,
-            options.startPoint
-        ]))
+            options.branch
+        ])))
             .then(() => this.git
             .at(path)
             .run(['reset', '--hard', '--quiet'])
@@ -37633,8 +37646,6 @@ function resultOutputs(result) {
     };
 }
 
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/merge/worktree-list.ts
 
 
