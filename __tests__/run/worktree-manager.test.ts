@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { GitCommandManager } from '../../src/git/git-command-manager.js'
+import { GitError } from '../../src/engine/errors.js'
+import { GitCommandManager, type GitExecOptions } from '../../src/git/git-command-manager.js'
 import { listWorktrees } from '../../src/git/worktree-list.js'
 import {
   LOCK_REASON_PREFIX,
@@ -243,5 +244,48 @@ describe('leftovers of an earlier run', () => {
       reason: 'again'
     })
     expect(worktree.path).toBe(t.path)
+  })
+})
+
+describe('listing worktrees while one is being removed', () => {
+  /** git's own words when a worktree's folder vanishes under `git worktree list`. */
+  class RemovedMeanwhile extends GitCommandManager {
+    lists = 0
+    constructor(
+      cwd: string,
+      private readonly failures: number,
+      private readonly stderr = `fatal: Invalid path '${cwd}/.git/worktrees/repo-wt1': No such file or directory\n`
+    ) {
+      super(cwd)
+    }
+    override exec(args: readonly string[], options?: GitExecOptions) {
+      if (args[0] === 'worktree' && args[1] === 'list' && this.lists++ < this.failures) {
+        return Promise.reject(new GitError(args, 128, this.stderr))
+      }
+      return super.exec(args, options)
+    }
+  }
+
+  test('is taken again: another task removing its worktree fails nothing', async () => {
+    using t = setup()
+    leftover(t)
+    const gitm = new RemovedMeanwhile(t.repo, 2)
+    const entries = await listWorktrees(gitm)
+    expect(entries.map((entry) => entry.branch)).toEqual(['roadmap', BRANCH])
+    expect(gitm.lists).toBe(3)
+  })
+
+  test('gives up after three more tries, with what git said', async () => {
+    using t = setup()
+    const gitm = new RemovedMeanwhile(t.repo, 10)
+    await expect(listWorktrees(gitm)).rejects.toThrow(/Invalid path .*worktrees\/repo-wt1/)
+    expect(gitm.lists).toBe(4)
+  })
+
+  test('any other failure is not retried', async () => {
+    using t = setup()
+    const gitm = new RemovedMeanwhile(t.repo, 10, 'fatal: not a git repository\n')
+    await expect(listWorktrees(gitm)).rejects.toThrow(/not a git repository/)
+    expect(gitm.lists).toBe(1)
   })
 })

@@ -1,3 +1,4 @@
+import { GitError } from '../engine/errors.js'
 import type { GitCommandManager } from './git-command-manager.js'
 
 /** One record of `git worktree list --porcelain -z`. */
@@ -20,10 +21,29 @@ export interface WorktreeEntry {
   main: boolean
 }
 
-/** Every worktree of the repository, the user's own checkout first. */
+/**
+ * What git says when a worktree's administrative folder vanishes while it lists them: a
+ * `git worktree remove` (another task's cleanup) ran at the same moment.
+ */
+const REMOVED_MEANWHILE = /Invalid path '[^']*\/worktrees\/|failed to read '?[^']*\/worktrees\//
+const RELIST_DELAYS_MS = [20, 100, 300]
+
+/**
+ * Every worktree of the repository, the user's own checkout first. A listing that met a
+ * worktree being removed is taken again (git dies on it instead of skipping it).
+ */
 export async function listWorktrees(git: GitCommandManager): Promise<WorktreeEntry[]> {
-  const { stdout } = await git.exec(['worktree', 'list', '--porcelain', '-z'])
-  return parseWorktreeList(stdout)
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const { stdout } = await git.exec(['worktree', 'list', '--porcelain', '-z'])
+      return parseWorktreeList(stdout)
+    } catch (error) {
+      const pause = RELIST_DELAYS_MS[attempt]
+      const removedMeanwhile = error instanceof GitError && REMOVED_MEANWHILE.test(error.stderr)
+      if (pause === undefined || !removedMeanwhile) throw error
+      await new Promise((resolve) => setTimeout(resolve, pause))
+    }
+  }
 }
 
 /**
