@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os'
+import { availableParallelism, cpus } from 'node:os'
 import { readFileSync } from 'node:fs'
 import si from 'systeminformation'
 import type { Logger } from '../engine/logger.js'
@@ -14,28 +14,44 @@ export interface ResourceSample {
 export type ResourceSampler = () => Promise<ResourceSample>
 
 /**
- * Samples the machine through systeminformation. Its currentLoad measures CPU use since its
- * previous call; its first call primes the counters and answers only 500 ms later. So the
- * first sample here gives memory at once and CPU as unknown, while the priming runs in the
- * background; every later sample gets CPU use since the one before.
+ * Samples the machine: memory through systeminformation, CPU from the kernel's counters that
+ * os.cpus() reads (/proc/stat), as the share of CPU time not idle since the previous sample.
+ * Not systeminformation's currentLoad: on Linux each of its calls runs a shell pipeline
+ * (cat /proc/stat | grep) synchronously, three processes that stop this process's event loop
+ * every sample, for hours. The first sample gives memory, and CPU as unknown.
  */
 export function systemSampler(): ResourceSampler {
-  let priming: Promise<unknown> | null = null
+  let previous: CpuTimes | null = null
   return async () => {
     const memory = await si.mem()
     const memoryPercent =
       memory.total > 0 ? ((memory.total - memory.available) / memory.total) * 100 : 0
-    if (!priming) {
-      priming = si.currentLoad().catch(() => undefined)
-      return { cpuPercent: null, memoryPercent }
-    }
-    await priming
-    const load = await si.currentLoad()
+    const now = cpuTimes()
+    const since = previous
+    previous = now
+    const total = since ? now.total - since.total : 0
     return {
-      cpuPercent: Number.isFinite(load.currentLoad) ? load.currentLoad : null,
+      cpuPercent: since && total > 0 ? ((now.busy - since.busy) / total) * 100 : null,
       memoryPercent
     }
   }
+}
+
+interface CpuTimes {
+  busy: number
+  total: number
+}
+
+/** CPU time of every core since boot, in ms: all of it, and all but idle. */
+function cpuTimes(): CpuTimes {
+  let busy = 0
+  let total = 0
+  for (const { times } of cpus()) {
+    const all = times.user + times.nice + times.sys + times.irq + times.idle
+    total += all
+    busy += all - times.idle
+  }
+  return { busy, total }
 }
 
 export interface ResourceLimits {
