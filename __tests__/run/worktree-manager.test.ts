@@ -71,6 +71,43 @@ describe('worktree paths', () => {
 })
 
 describe('creating and removing', () => {
+  test('adds and removes of worktrees run one at a time (git races with itself otherwise)', async () => {
+    using t = setup()
+    class Watched extends GitCommandManager {
+      now = 0
+      most = 0
+      override async exec(args: readonly string[], options?: GitExecOptions) {
+        const registering = args[0] === 'worktree' && ['add', 'remove'].includes(args[1])
+        if (registering) this.most = Math.max(this.most, ++this.now)
+        try {
+          return await super.exec(args, options)
+        } finally {
+          if (registering) this.now -= 1
+        }
+      }
+    }
+    const gitm = new Watched(t.repo)
+    const manager = new WorktreeManager(gitm, memoryLogger())
+    const start = git(t.repo, 'rev-parse', 'roadmap')
+    const make = (n: number) =>
+      manager.create({
+        branch: `feature/us-00${n}`,
+        path: worktreePath(t.repo, '..', n),
+        startPoint: start,
+        baseBranch: 'roadmap',
+        removeOnDispose: true,
+        reason: `priority ${n} in progress`
+      })
+    const first = await Promise.all([1, 2].map(make))
+    await Promise.all([...first.map((w) => manager.remove(w.path)), make(3), make(4)])
+    expect(gitm.most).toBe(1)
+    expect((await listWorktrees(t.gitm)).map((e) => e.branch)).toEqual([
+      'roadmap',
+      'feature/us-003',
+      'feature/us-004'
+    ])
+  })
+
   test('a worktree is made from the start point, locked while in use, and removed with its folder', async () => {
     using t = setup()
     const start = git(t.repo, 'rev-parse', 'roadmap')

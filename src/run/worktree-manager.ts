@@ -70,10 +70,11 @@ export class WorktreeManager {
   private readonly kept = new Set<string>()
   private untracked: Promise<string[]> | null = null
   /**
-   * `git worktree add` calls, one at a time: two at once race in git itself (one reads the
-   * other's half-written .git/worktrees/<name> and fails: "failed to read .../commondir").
+   * `git worktree add` and `remove` calls, one at a time: git races with itself otherwise (an
+   * add reads another's half-written .git/worktrees/<name>, "failed to read .../commondir",
+   * or one being removed, "Invalid path").
    */
-  private adding: Promise<unknown> = Promise.resolve()
+  private registering: Promise<unknown> = Promise.resolve()
 
   constructor(
     private readonly git: GitCommandManager,
@@ -182,9 +183,11 @@ export class WorktreeManager {
    * folder git will not remove is deleted only when it is a worktree of this repository.
    */
   async remove(path: string): Promise<void> {
-    const removed = await this.git.exec(['worktree', 'remove', '--force', '--force', path], {
-      okExitCodes: [128]
-    })
+    // In the same one-at-a-time line as adds: git worktree add dies when a worktree it reads
+    // is removed under it ("Invalid path"), as it does when one is added beside it.
+    const removed = await this.oneAtATime(() =>
+      this.git.exec(['worktree', 'remove', '--force', '--force', path], { okExitCodes: [128] })
+    )
     if (removed.exitCode === 0) return
     this.logger.debug(`worktree remove ${path}: ${removed.stderr.trim()}`)
     if (await this.isWorktreeFolder(path)) await rm(path, { recursive: true, force: true })
@@ -310,8 +313,8 @@ export class WorktreeManager {
   }
 
   private oneAtATime<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.adding.then(work)
-    this.adding = next.catch(() => undefined)
+    const next = this.registering.then(work)
+    this.registering = next.catch(() => undefined)
     return next
   }
 
