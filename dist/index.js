@@ -36789,10 +36789,31 @@ async function fetchOrigin(git, baseBranch, logger) {
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/git/worktree-list.ts
-/** Every worktree of the repository, the user's own checkout first. */
+
+/**
+ * What git says when a worktree's administrative folder vanishes while it lists them: a
+ * `git worktree remove` (another task's cleanup) ran at the same moment.
+ */
+const REMOVED_MEANWHILE = /Invalid path '[^']*\/worktrees\/|failed to read '?[^']*\/worktrees\//;
+const RELIST_DELAYS_MS = [20, 100, 300];
+/**
+ * Every worktree of the repository, the user's own checkout first. A listing that met a
+ * worktree being removed is taken again (git dies on it instead of skipping it).
+ */
 async function listWorktrees(git) {
-    const { stdout } = await git.exec(['worktree', 'list', '--porcelain', '-z']);
-    return parseWorktreeList(stdout);
+    for (let attempt = 0;; attempt++) {
+        try {
+            const { stdout } = await git.exec(['worktree', 'list', '--porcelain', '-z']);
+            return parseWorktreeList(stdout);
+        }
+        catch (error) {
+            const pause = RELIST_DELAYS_MS[attempt];
+            const removedMeanwhile = error instanceof GitError && REMOVED_MEANWHILE.test(error.stderr);
+            if (pause === undefined || !removedMeanwhile)
+                throw error;
+            await new Promise((resolve) => setTimeout(resolve, pause));
+        }
+    }
 }
 /**
  * Reads the porcelain format (git-worktree(1), "Porcelain Format") with -z: attributes
@@ -36895,10 +36916,11 @@ class WorktreeManager {
     kept = new Set();
     untracked = null;
     /**
-     * `git worktree add` calls, one at a time: two at once race in git itself (one reads the
-     * other's half-written .git/worktrees/<name> and fails: "failed to read .../commondir").
+     * `git worktree add` and `remove` calls, one at a time: git races with itself otherwise (an
+     * add reads another's half-written .git/worktrees/<name>, "failed to read .../commondir",
+     * or one being removed, "Invalid path").
      */
-    adding = Promise.resolve();
+    registering = Promise.resolve();
     constructor(git, logger) {
         this.git = git;
         this.logger = logger;
@@ -36996,9 +37018,9 @@ class WorktreeManager {
      * folder git will not remove is deleted only when it is a worktree of this repository.
      */
     async remove(path) {
-        const removed = await this.git.exec(['worktree', 'remove', '--force', '--force', path], {
-            okExitCodes: [128]
-        });
+        // In the same one-at-a-time line as adds: git worktree add dies when a worktree it reads
+        // is removed under it ("Invalid path"), as it does when one is added beside it.
+        const removed = await this.oneAtATime(() => this.git.exec(['worktree', 'remove', '--force', '--force', path], { okExitCodes: [128] }));
         if (removed.exitCode === 0)
             return;
         this.logger.debug(`worktree remove ${path}: ${removed.stderr.trim()}`);
@@ -37104,8 +37126,8 @@ class WorktreeManager {
         return files;
     }
     oneAtATime(work) {
-        const next = this.adding.then(work);
-        this.adding = next.catch(() => undefined);
+        const next = this.registering.then(work);
+        this.registering = next.catch(() => undefined);
         return next;
     }
     /** True when `path` holds a `.git` file pointing into this repository's worktrees. */
@@ -39735,27 +39757,37 @@ function parseWorktreeFiles(text) {
 
 
 /**
- * Samples the machine through systeminformation. Its currentLoad measures CPU use since its
- * previous call; its first call primes the counters and answers only 500 ms later. So the
- * first sample here gives memory at once and CPU as unknown, while the priming runs in the
- * background; every later sample gets CPU use since the one before.
+ * Samples the machine: memory through systeminformation, CPU from the kernel's counters that
+ * os.cpus() reads (/proc/stat), as the share of CPU time not idle since the previous sample.
+ * Not systeminformation's currentLoad: on Linux each of its calls runs a shell pipeline
+ * (cat /proc/stat | grep) synchronously, three processes that stop this process's event loop
+ * every sample, for hours. The first sample gives memory, and CPU as unknown.
  */
 function systemSampler() {
-    let priming = null;
+    let previous = null;
     return async () => {
         const memory = await lib_default().mem();
         const memoryPercent = memory.total > 0 ? ((memory.total - memory.available) / memory.total) * 100 : 0;
-        if (!priming) {
-            priming = lib_default().currentLoad().catch(() => undefined);
-            return { cpuPercent: null, memoryPercent };
-        }
-        await priming;
-        const load = await lib_default().currentLoad();
+        const now = cpuTimes();
+        const since = previous;
+        previous = now;
+        const total = since ? now.total - since.total : 0;
         return {
-            cpuPercent: Number.isFinite(load.currentLoad) ? load.currentLoad : null,
+            cpuPercent: since && total > 0 ? ((now.busy - since.busy) / total) * 100 : null,
             memoryPercent
         };
     };
+}
+/** CPU time of every core since boot, in ms: all of it, and all but idle. */
+function cpuTimes() {
+    let busy = 0;
+    let total = 0;
+    for (const { times } of (0,external_node_os_namespaceObject.cpus)()) {
+        const all = times.user + times.nice + times.sys + times.irq + times.idle;
+        total += all;
+        busy += all - times.idle;
+    }
+    return { busy, total };
 }
 /** Why a new agent may not start now, or null when it may. */
 function resourceVerdict(sample, limits) {
