@@ -3,7 +3,7 @@ import { buildPlan } from '../plan/plan.js'
 import { MergeEngine } from '../merge/merge-engine.js'
 import { pendingTask } from '../run/task-runner.js'
 import { buildResult } from '../report/result.js'
-import type { GitCommandManager } from '../git/git-command-manager.js'
+import { WITHOUT_HOOKS, type GitCommandManager } from '../git/git-command-manager.js'
 import type { Logger } from './logger.js'
 import type { EngineOptions } from './run-engine.js'
 import { openForChanges } from './preflight.js'
@@ -92,7 +92,7 @@ async function fetchFromOrigin(
       continue
     }
     // Fast-forward (or create) the local branch; compare-and-swap against what we saw.
-    await git.run(['update-ref', `refs/heads/${branch}`, theirs, ours ?? ''])
+    await git.run([...WITHOUT_HOOKS, 'update-ref', `refs/heads/${branch}`, theirs, ours ?? ''])
   }
 }
 

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { devNull } from 'node:os'
 import { GitError } from '../engine/errors.js'
 import { REPOSITORY_VARIABLES, withoutActionSecrets } from '../engine/child-environment.js'
 
@@ -18,6 +19,13 @@ export interface GitExecOptions {
   /** Added to the environment of this call only. */
   env?: Record<string, string>
 }
+
+/**
+ * Put before the calls that move refs for the run (update-ref runs reference-transaction):
+ * they are our mechanics, not the user's commands, and a versioned hooks folder (`.husky/`)
+ * may hold files an agent just wrote, which would run with this process's environment.
+ */
+export const WITHOUT_HOOKS: readonly string[] = ['-c', `core.hooksPath=${devNull}`]
 
 /** Used for commits the run makes when the repository has no identity configured. */
 export const BOT_IDENTITY = {

@@ -1,7 +1,10 @@
 import { lstat } from 'node:fs/promises'
-import { devNull } from 'node:os'
 import { join } from 'node:path'
-import type { GitCommandManager, GitOutput } from '../git/git-command-manager.js'
+import {
+  WITHOUT_HOOKS,
+  type GitCommandManager,
+  type GitOutput
+} from '../git/git-command-manager.js'
 import { findBranchUse, type BranchUse, type WorktreeEntry } from './worktree-list.js'
 
 export interface AdvanceRequest {
@@ -27,13 +30,6 @@ export type AdvanceResult =
       /** Files in the checkout that the update would have overwritten. */
       blockingFiles: string[]
     }
-
-/**
- * No hooks for the calls that move the branch (update-ref runs reference-transaction): they
- * are our mechanics, not the user's commands, and a versioned hooks folder (`.husky/`) may
- * hold files an agent just wrote, which would run with this process's environment.
- */
-const QUIET_CONFIG = ['-c', `core.hooksPath=${devNull}`]
 
 const LOCK_RETRY_DELAYS_MS = [100, 300, 1000]
 
@@ -91,7 +87,7 @@ async function compareAndSwap(
 ): Promise<AdvanceResult> {
   const ref = `refs/heads/${request.branch}`
   const update = await git.exec(
-    [...QUIET_CONFIG, 'update-ref', '-m', request.reason, ref, request.to, request.from],
+    [...WITHOUT_HOOKS, 'update-ref', '-m', request.reason, ref, request.to, request.from],
     { okExitCodes: [1, 128] }
   )
   if (update.exitCode === 0) return { ok: true, checkout: null }
@@ -128,7 +124,7 @@ async function fastForwardCheckout(
   if (inTheWay.length) return refuse('untracked or ignored files are in the way', inTheWay)
 
   const read = await withIndexLock(() =>
-    git.exec([...QUIET_CONFIG, 'read-tree', '-m', '-u', request.from, request.to], {
+    git.exec([...WITHOUT_HOOKS, 'read-tree', '-m', '-u', request.from, request.to], {
       cwd,
       okExitCodes: [128]
     })
@@ -152,14 +148,14 @@ async function fastForwardCheckout(
   }
 
   const update = await git.exec(
-    [...QUIET_CONFIG, 'update-ref', '-m', request.reason, ref, request.to, request.from],
+    [...WITHOUT_HOOKS, 'update-ref', '-m', request.reason, ref, request.to, request.from],
     { cwd, okExitCodes: [1, 128] }
   )
   if (update.exitCode === 0) return { ok: true, checkout: cwd }
 
   // The branch moved between the two steps (milliseconds): put the files back where they were.
   const back = await withIndexLock(() =>
-    git.exec([...QUIET_CONFIG, 'read-tree', '-m', '-u', request.to, request.from], {
+    git.exec([...WITHOUT_HOOKS, 'read-tree', '-m', '-u', request.to, request.from], {
       cwd,
       okExitCodes: [128]
     })

@@ -1,4 +1,4 @@
-import type { GitCommandManager } from '../git/git-command-manager.js'
+import { WITHOUT_HOOKS, type GitCommandManager } from '../git/git-command-manager.js'
 import type { Logger } from '../engine/logger.js'
 import { advanceBranch } from './advance-branch.js'
 import { gitSupportProblem } from './git-support.js'
@@ -158,7 +158,7 @@ export class MergeEngine {
       this.logger.debug(`Kept ${branch}: it is checked out in ${holder.path}`)
       return false
     }
-    await this.git.exec(['update-ref', '-d', ref, tip])
+    await this.git.exec([...WITHOUT_HOOKS, 'update-ref', '-d', ref, tip])
     return true
   }
 

@@ -1,6 +1,6 @@
 import { readFileSync, readlinkSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
-import { GitCommandManager } from '../git/git-command-manager.js'
+import { GitCommandManager, WITHOUT_HOOKS } from '../git/git-command-manager.js'
 import type { Logger } from '../engine/logger.js'
 import {
   isAlive,
@@ -121,7 +121,9 @@ async function dropEmptyBranch(
     logger.info(`Kept the branch ${branch}: ${unique} commit(s) not in ${baseBranch}`)
     return
   }
-  const deleted = await git.exec(['update-ref', '-d', ref, tip], { okExitCodes: [1, 128] })
+  const deleted = await git.exec([...WITHOUT_HOOKS, 'update-ref', '-d', ref, tip], {
+    okExitCodes: [1, 128]
+  })
   if (deleted.exitCode === 0) logger.info(`Deleted the branch ${branch}: it held nothing new`)
 }
 

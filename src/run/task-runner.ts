@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Logger } from '../engine/logger.js'
 import type { PlannedTask, Settings, TaskResult, TaskStatus } from '../engine/types.js'
-import type { GitCommandManager } from '../git/git-command-manager.js'
+import { WITHOUT_HOOKS, type GitCommandManager } from '../git/git-command-manager.js'
 import { renderBranchTemplate } from '../git/ref-names.js'
 import { agentVariables, renderAgentCommand, type AgentValues } from './agent-command.js'
 import { agentEnvironment } from './agent-env.js'
@@ -392,7 +392,9 @@ export class TaskRun {
     const ref = `refs/heads/${worktree.branch}`
     const tip = await this.ctx.git.resolveCommit(ref)
     if (!tip || tip !== worktree.startPoint) return
-    await this.ctx.git.exec(['update-ref', '-d', ref, tip], { okExitCodes: [1, 128] })
+    await this.ctx.git.exec([...WITHOUT_HOOKS, 'update-ref', '-d', ref, tip], {
+      okExitCodes: [1, 128]
+    })
   }
 
   private end(status: TaskStatus, error: string | null): void {

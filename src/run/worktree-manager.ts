@@ -1,8 +1,7 @@
-import { devNull } from 'node:os'
 import { realpathSync } from 'node:fs'
 import { copyFile, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
-import type { GitCommandManager } from '../git/git-command-manager.js'
+import { WITHOUT_HOOKS, type GitCommandManager } from '../git/git-command-manager.js'
 import { listWorktrees, type WorktreeEntry } from '../git/worktree-list.js'
 import { GitError } from '../engine/errors.js'
 import type { Logger } from '../engine/logger.js'
@@ -95,8 +94,7 @@ export class WorktreeManager {
     // adding one); filling the files, the slow part, runs in parallel.
     await this.git
       .run([
-        '-c',
-        `core.hooksPath=${devNull}`,
+        ...WITHOUT_HOOKS,
         'update-ref',
         '-m',
         reason,
