@@ -2501,6 +2501,8 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/engine/errors.ts
 /** Exit status 2: refused before anything was touched. The message names the problem. */
 class InputError extends Error {
@@ -2573,6 +2575,13 @@ function holdsToken(value, token) {
 
 
 
+
+/**
+ * Put before the calls that move refs for the run (update-ref runs reference-transaction):
+ * they are our mechanics, not the user's commands, and a versioned hooks folder (`.husky/`)
+ * may hold files an agent just wrote, which would run with this process's environment.
+ */
+const WITHOUT_HOOKS = ['-c', `core.hooksPath=${external_node_os_namespaceObject.devNull}`];
 /** Used for commits the run makes when the repository has no identity configured. */
 const BOT_IDENTITY = {
     name: 'parallel-worktree',
@@ -4622,8 +4631,6 @@ async function fetchOrigin(git, baseBranch, logger) {
     return git.resolveCommit(tracking);
 }
 
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/git/worktree-list.ts
 
 /**
@@ -4775,8 +4782,7 @@ class WorktreeManager {
         // adding one); filling the files, the slow part, runs in parallel.
         await this.git
             .run([
-            '-c',
-            `core.hooksPath=${external_node_os_namespaceObject.devNull}`,
+            ...WITHOUT_HOOKS,
             'update-ref',
             '-m',
             reason,
@@ -4990,6 +4996,7 @@ async function exists(path) {
 }
 
 ;// CONCATENATED MODULE: ./src/run/task-runner.ts
+
 
 
 
@@ -5316,7 +5323,9 @@ class TaskRun {
         const tip = await this.ctx.git.resolveCommit(ref);
         if (!tip || tip !== worktree.startPoint)
             return;
-        await this.ctx.git.exec(['update-ref', '-d', ref, tip], { okExitCodes: [1, 128] });
+        await this.ctx.git.exec([...WITHOUT_HOOKS, 'update-ref', '-d', ref, tip], {
+            okExitCodes: [1, 128]
+        });
     }
     end(status, error) {
         const ended = Date.now();
@@ -5596,12 +5605,6 @@ function commonDir(git) {
 
 
 
-/**
- * No hooks for the calls that move the branch (update-ref runs reference-transaction): they
- * are our mechanics, not the user's commands, and a versioned hooks folder (`.husky/`) may
- * hold files an agent just wrote, which would run with this process's environment.
- */
-const QUIET_CONFIG = ['-c', `core.hooksPath=${external_node_os_namespaceObject.devNull}`];
 const LOCK_RETRY_DELAYS_MS = [100, 300, 1000];
 /**
  * Moves a branch forward from `from` to `to` and keeps every checkout of it true:
@@ -5643,7 +5646,7 @@ knownUse) {
 }
 async function compareAndSwap(git, request) {
     const ref = `refs/heads/${request.branch}`;
-    const update = await git.exec([...QUIET_CONFIG, 'update-ref', '-m', request.reason, ref, request.to, request.from], { okExitCodes: [1, 128] });
+    const update = await git.exec([...WITHOUT_HOOKS, 'update-ref', '-m', request.reason, ref, request.to, request.from], { okExitCodes: [1, 128] });
     if (update.exitCode === 0)
         return { ok: true, checkout: null };
     const now = await git.resolveCommit(ref);
@@ -5669,7 +5672,7 @@ async function fastForwardCheckout(git, checkout, request) {
     const inTheWay = await untrackedInTheWay(git, cwd, request.from, request.to);
     if (inTheWay.length)
         return refuse('untracked or ignored files are in the way', inTheWay);
-    const read = await withIndexLock(() => git.exec([...QUIET_CONFIG, 'read-tree', '-m', '-u', request.from, request.to], {
+    const read = await withIndexLock(() => git.exec([...WITHOUT_HOOKS, 'read-tree', '-m', '-u', request.from, request.to], {
         cwd,
         okExitCodes: [128]
     }));
@@ -5687,11 +5690,11 @@ async function fastForwardCheckout(git, checkout, request) {
                 : 'uncommitted changes would be overwritten';
         return refuse(what, quotedPaths(read.stderr), gitMessage(read));
     }
-    const update = await git.exec([...QUIET_CONFIG, 'update-ref', '-m', request.reason, ref, request.to, request.from], { cwd, okExitCodes: [1, 128] });
+    const update = await git.exec([...WITHOUT_HOOKS, 'update-ref', '-m', request.reason, ref, request.to, request.from], { cwd, okExitCodes: [1, 128] });
     if (update.exitCode === 0)
         return { ok: true, checkout: cwd };
     // The branch moved between the two steps (milliseconds): put the files back where they were.
-    const back = await withIndexLock(() => git.exec([...QUIET_CONFIG, 'read-tree', '-m', '-u', request.to, request.from], {
+    const back = await withIndexLock(() => git.exec([...WITHOUT_HOOKS, 'read-tree', '-m', '-u', request.to, request.from], {
         cwd,
         okExitCodes: [128]
     }));
@@ -6213,7 +6216,9 @@ async function dropEmptyBranch(git, branch, baseBranch, logger) {
         logger.info(`Kept the branch ${branch}: ${unique} commit(s) not in ${baseBranch}`);
         return;
     }
-    const deleted = await git.exec(['update-ref', '-d', ref, tip], { okExitCodes: [1, 128] });
+    const deleted = await git.exec([...WITHOUT_HOOKS, 'update-ref', '-d', ref, tip], {
+        okExitCodes: [1, 128]
+    });
     if (deleted.exitCode === 0)
         logger.info(`Deleted the branch ${branch}: it held nothing new`);
 }
@@ -6709,6 +6714,7 @@ function describeForecast(forecast) {
 
 
 
+
 function newAttempt({ branch, priority }) {
     return {
         outcome: 'failed',
@@ -6809,7 +6815,7 @@ class MergeEngine {
             this.logger.debug(`Kept ${branch}: it is checked out in ${holder.path}`);
             return false;
         }
-        await this.git.exec(['update-ref', '-d', ref, tip]);
+        await this.git.exec([...WITHOUT_HOOKS, 'update-ref', '-d', ref, tip]);
         return true;
     }
     serialised(work) {
@@ -7125,6 +7131,7 @@ var merge_mode_disposeResources = (undefined && undefined.__disposeResources) ||
 
 
 
+
 /**
  * `merge` mode, the last job of a fan-out: fetches the pushed branches of the priorities,
  * merges them into the base in the order given with the same engine and promises as `run`
@@ -7214,7 +7221,7 @@ async function fetchFromOrigin(git, baseBranch, tasks, logger) {
             continue;
         }
         // Fast-forward (or create) the local branch; compare-and-swap against what we saw.
-        await git.run(['update-ref', `refs/heads/${branch}`, theirs, ours ?? '']);
+        await git.run([...WITHOUT_HOOKS, 'update-ref', `refs/heads/${branch}`, theirs, ours ?? '']);
     }
 }
 /** The task as its job recorded it, or as its branch shows when no result reached us. */
