@@ -103,7 +103,14 @@ export class MergeEngine {
       if (this.waiting.length > 1) return // the turn already queued takes this one too
       void this.serialised(async () => {
         const turn = this.waiting.splice(0)
-        const attempts = await this.mergeInOrder(turn.map((waiting) => waiting.request))
+        const requests = turn.map((waiting) => waiting.request)
+        // Every caller gets an answer, whatever happens: a run waits on these to end.
+        const attempts = await this.mergeInOrder(requests).catch((error: Error) =>
+          requests.map((request) => ({
+            ...newAttempt(request),
+            error: `merging ${request.branch} into ${this.baseBranch} failed: ${error.message}`
+          }))
+        )
         turn.forEach((waiting, index) => waiting.done(attempts[index]))
       })
     })
@@ -118,7 +125,7 @@ export class MergeEngine {
     return this.serialised(() => this.mergeInOrder(requests))
   }
 
-  /** mergeAll's work, in the queue's turn; never throws (mergeNow and mergeChain do not). */
+  /** mergeAll's work, in the queue's turn. */
   private async mergeInOrder(requests: readonly MergeRequest[]): Promise<MergeAttempt[]> {
     const chained = await this.mergeChain(requests)
     if (chained) return chained
@@ -358,7 +365,6 @@ export class MergeEngine {
   private async resolveAll(
     requests: readonly MergeRequest[]
   ): Promise<{ base: string; tree: string; tips: string[] } | null> {
-    if (requests.length < 2) return null
     const baseRef = `refs/heads/${this.baseBranch}`
     const tipRefs = requests.map((request) => request.ref ?? `refs/heads/${request.branch}`)
     const ids = await this.git.exec(

@@ -122,9 +122,7 @@ export class WorktreeManager {
           .run(['reset', '--hard', '--quiet'])
           .catch(async (error: Error) => {
             // Registered but not filled (a full disk): take it back, nothing is in it yet.
-            await this.git.exec(['worktree', 'remove', '--force', '--force', path], {
-              okExitCodes: [128]
-            })
+            await this.remove(path).catch(() => undefined)
             throw error
           })
       )
