@@ -4805,9 +4805,7 @@ class WorktreeManager {
             .run(['reset', '--hard', '--quiet'])
             .catch(async (error) => {
             // Registered but not filled (a full disk): take it back, nothing is in it yet.
-            await this.git.exec(['worktree', 'remove', '--force', '--force', path], {
-                okExitCodes: [128]
-            });
+            await this.remove(path).catch(() => undefined);
             throw error;
         }))
             .catch((error) => {
@@ -6766,7 +6764,12 @@ class MergeEngine {
                 return; // the turn already queued takes this one too
             void this.serialised(async () => {
                 const turn = this.waiting.splice(0);
-                const attempts = await this.mergeInOrder(turn.map((waiting) => waiting.request));
+                const requests = turn.map((waiting) => waiting.request);
+                // Every caller gets an answer, whatever happens: a run waits on these to end.
+                const attempts = await this.mergeInOrder(requests).catch((error) => requests.map((request) => ({
+                    ...newAttempt(request),
+                    error: `merging ${request.branch} into ${this.baseBranch} failed: ${error.message}`
+                })));
                 turn.forEach((waiting, index) => waiting.done(attempts[index]));
             });
         });
@@ -6779,7 +6782,7 @@ class MergeEngine {
     mergeAll(requests) {
         return this.serialised(() => this.mergeInOrder(requests));
     }
-    /** mergeAll's work, in the queue's turn; never throws (mergeNow and mergeChain do not). */
+    /** mergeAll's work, in the queue's turn. */
     async mergeInOrder(requests) {
         const chained = await this.mergeChain(requests);
         if (chained)
@@ -6990,8 +6993,6 @@ class MergeEngine {
     }
     /** Base's commit and tree and every request's commit in one call; null when one is missing. */
     async resolveAll(requests) {
-        if (requests.length < 2)
-            return null;
         const baseRef = `refs/heads/${this.baseBranch}`;
         const tipRefs = requests.map((request) => request.ref ?? `refs/heads/${request.branch}`);
         const ids = await this.git.exec([
