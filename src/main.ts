@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { resolve } from 'node:path'
 import { execute, stepSucceeded } from './engine/execute.js'
-import { InputError } from './engine/errors.js'
+import { InputError } from './core/errors.js'
 import { parseSettings } from './inputs/settings.js'
 import { cleanupLeftovers } from './run/leftover-cleanup.js'
 import { readActionInputs } from './action/input-helper.js'

@@ -3,7 +3,7 @@ import { existsSync, readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { cli } from '../../src/cli/cli.js'
 import { parseSettings } from '../../src/inputs/settings.js'
-import type { Logger } from '../../src/engine/logger.js'
+import type { Logger } from '../../src/core/logger.js'
 import { createRepo, git, roadmapFiles, type TempRepo } from '../helpers/temp-repo.js'
 
 // Every input, given what it must refuse: the command line (its code, in this process) exits

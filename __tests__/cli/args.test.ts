@@ -1,4 +1,4 @@
-import { InputError } from '../../src/engine/errors.js'
+import { InputError } from '../../src/core/errors.js'
 import { INPUT_NAMES } from '../../src/inputs/input-definitions.js'
 import { parseCliArguments, USAGE } from '../../src/cli/args.js'
 

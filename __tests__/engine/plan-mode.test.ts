@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
-import type { RunResult } from '../../src/engine/types.js'
+import type { RunResult } from '../../src/core/types.js'
 import { buildSourceCli, type SourceCli } from '../cli/source-cli.js'
 import { createRepo, git, roadmapFiles, tempDir } from '../helpers/temp-repo.js'
 

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { execute } from '../../src/engine/execute.js'
-import { silentLogger } from '../../src/engine/logger.js'
+import { silentLogger } from '../../src/core/logger.js'
 import { parseSettings } from '../../src/inputs/settings.js'
 import type { RawInputs } from '../../src/inputs/input-definitions.js'
-import type { RunResult } from '../../src/engine/types.js'
+import type { RunResult } from '../../src/core/types.js'
 import type { TaskResultFile } from '../../src/engine/task-mode.js'
 import { createRepo, git, roadmapFiles, tempDir, type TempDir } from '../helpers/temp-repo.js'
 

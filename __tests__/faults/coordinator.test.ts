@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { RunResult } from '../../src/engine/types.js'
+import type { RunResult } from '../../src/core/types.js'
 import { buildSourceCli, type SourceCli } from '../cli/source-cli.js'
 import { git } from '../helpers/temp-repo.js'
 import { isAlive } from '../../src/run/process-tree.js'

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect } from '@jest/globals'
-import type { RunResult } from '../../src/engine/types.js'
+import type { RunResult } from '../../src/core/types.js'
 import { isAlive } from '../../src/run/process-tree.js'
 import { git } from '../helpers/temp-repo.js'
 

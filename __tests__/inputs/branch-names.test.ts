@@ -4,7 +4,7 @@ import {
   renderBranchTemplate,
   validateBranchTemplate
 } from '../../src/git/ref-names.js'
-import { InputError } from '../../src/engine/errors.js'
+import { InputError } from '../../src/core/errors.js'
 import { createRepo, type TempRepo } from '../helpers/temp-repo.js'
 
 /** Names that real repositories use: our rules must accept them, as git does. */

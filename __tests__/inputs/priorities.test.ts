@@ -1,4 +1,4 @@
-import { InputError } from '../../src/engine/errors.js'
+import { InputError } from '../../src/core/errors.js'
 import { MAX_PRIORITIES, parsePriorities } from '../../src/inputs/priorities.js'
 
 /** The InputError that parsing `text` throws (fails the test when nothing is thrown). */

@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { InputError } from '../../src/engine/errors.js'
+import { InputError } from '../../src/core/errors.js'
 import { INPUT_NAMES, type RawInputs } from '../../src/inputs/input-definitions.js'
 import { parseSettings } from '../../src/inputs/settings.js'
 

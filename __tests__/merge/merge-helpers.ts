@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { GitCommandManager } from '../../src/git/git-command-manager.js'
-import type { Logger } from '../../src/engine/logger.js'
+import type { Logger } from '../../src/core/logger.js'
 import { git } from '../helpers/temp-repo.js'
 
 const ENV = {

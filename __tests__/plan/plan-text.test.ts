@@ -1,4 +1,4 @@
-import type { Plan, PlannedTask } from '../../src/engine/types.js'
+import type { Plan, PlannedTask } from '../../src/core/types.js'
 import { formatPlan } from '../../src/plan/plan-text.js'
 
 function task(priority: number, paths: string[], extra: Partial<PlannedTask> = {}): PlannedTask {

@@ -11,7 +11,7 @@ import {
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { reportToRunner } from '../../src/action/action-report.js'
-import type { RunResult } from '../../src/engine/types.js'
+import type { RunResult } from '../../src/core/types.js'
 import { tempDir, type TempDir } from '../helpers/temp-repo.js'
 import { FakeGitHub } from './fake-github.js'
 import { mixedResult, result, task } from './fixtures.js'

@@ -1,4 +1,4 @@
-import type { RunResult, TaskResult } from '../../src/engine/types.js'
+import type { RunResult, TaskResult } from '../../src/core/types.js'
 
 const T0 = Date.parse('2026-11-27T10:00:00.000Z')
 

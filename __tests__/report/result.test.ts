@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import type { RunResult } from '../../src/engine/types.js'
+import type { RunResult } from '../../src/core/types.js'
 import { resultJson, resultOutputs, RESULT_OUTPUT_LIMIT_BYTES } from '../../src/report/result.js'
 import { mixedResult, result, task } from './fixtures.js'
 

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { runParallel } from '../../src/engine/run-engine.js'
+import { runParallel } from '../../src/engine/run-mode.js'
 import { createRepo, git, roadmapFiles } from '../helpers/temp-repo.js'
 import {
   agentCommand,

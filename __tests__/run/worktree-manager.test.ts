@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { GitError } from '../../src/engine/errors.js'
+import { GitError } from '../../src/core/errors.js'
 import { GitCommandManager, type GitExecOptions } from '../../src/git/git-command-manager.js'
 import { listWorktrees } from '../../src/git/worktree-list.js'
 import {

@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import type { Logger } from '../engine/logger.js'
+import type { Logger } from '../core/logger.js'
 
 /** Annotations this step has made so far: they share the runner's caps with the report's. */
 export const annotationsMade = { error: 0, warning: 0 }

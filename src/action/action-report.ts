@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import type { Execution } from '../engine/execute.js'
-import type { RunResult, Settings } from '../engine/types.js'
+import type { RunResult, Settings } from '../core/types.js'
 import {
   planAnnotations,
   RUNNER_ANNOTATION_CAPS,

@@ -1,4 +1,4 @@
-import { InputError } from '../engine/errors.js'
+import { InputError } from '../core/errors.js'
 import {
   INPUT_DEFAULTS,
   INPUT_NAMES,

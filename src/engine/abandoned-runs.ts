@@ -2,7 +2,7 @@ import type { GitCommandManager } from '../git/git-command-manager.js'
 import { agentGroupsIn, cleanupLeftovers } from '../run/leftover-cleanup.js'
 import { LOCK_REASON_PREFIX } from '../run/worktree-manager.js'
 import { listWorktrees } from '../git/worktree-list.js'
-import type { Logger } from './logger.js'
+import type { Logger } from '../core/logger.js'
 
 /**
  * Cleans up after runs that died without cleaning up (the coordinator killed with SIGKILL,

@@ -1,8 +1,8 @@
-import type { Plan, RunResult, Settings } from './types.js'
+import type { Plan, RunResult, Settings } from '../core/types.js'
 import { runOneTask } from './task-mode.js'
 import { mergePushed } from './merge-mode.js'
-import { runParallel, type EngineOptions } from './run-engine.js'
-import { fanOutOutputs, planOnly } from './plan-engine.js'
+import { runParallel, type EngineOptions } from './run-mode.js'
+import { fanOutOutputs, planOnly } from './plan-mode.js'
 
 export interface Execution {
   result: RunResult

@@ -1,6 +1,6 @@
 // The engine's public entry points: the action and the CLI are thin shells over these.
-export { runParallel, type EngineOptions } from './run-engine.js'
-export { planOnly, matrixOf } from './plan-engine.js'
+export { runParallel, type EngineOptions } from './run-mode.js'
+export { planOnly, matrixOf } from './plan-mode.js'
 export { preflight } from './preflight.js'
 export { parseSettings } from '../inputs/settings.js'
 export { parsePriorities } from '../inputs/priorities.js'
@@ -10,8 +10,8 @@ export {
   type RawInputs,
   type InputName
 } from '../inputs/input-definitions.js'
-export { InputError, GitError } from './errors.js'
-export type { Logger } from './logger.js'
-export type * from './types.js'
+export { InputError, GitError } from '../core/errors.js'
+export type { Logger } from '../core/logger.js'
+export type * from '../core/types.js'
 export { execute, stepSucceeded, type Execution } from './execute.js'
 export { cleanupLeftovers, type Leftovers } from '../run/leftover-cleanup.js'

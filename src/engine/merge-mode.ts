@@ -4,12 +4,12 @@ import { MergeEngine } from '../merge/merge-engine.js'
 import { pendingTask } from '../run/task-runner.js'
 import { buildResult } from '../report/result.js'
 import { WITHOUT_HOOKS, type GitCommandManager } from '../git/git-command-manager.js'
-import type { Logger } from './logger.js'
-import type { EngineOptions } from './run-engine.js'
+import type { Logger } from '../core/logger.js'
+import type { EngineOptions } from './run-mode.js'
 import { openForChanges } from './preflight.js'
 import { deleteMergedRemoteBranches, pushAfterMerges } from './publish-branches.js'
 import { taskResultPath, type TaskResultFile } from './task-mode.js'
-import type { RunResult, Settings, TaskResult } from './types.js'
+import type { RunResult, Settings, TaskResult } from '../core/types.js'
 
 /**
  * `merge` mode, the last job of a fan-out: fetches the pushed branches of the priorities,

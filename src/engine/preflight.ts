@@ -1,13 +1,10 @@
 import { existsSync } from 'node:fs'
-import { InputError } from './errors.js'
+import { InputError } from '../core/errors.js'
 import { GitCommandManager } from '../git/git-command-manager.js'
-import type { Logger } from './logger.js'
+import type { Logger } from '../core/logger.js'
 import { acquireRunLock } from './run-lock.js'
 import { recoverAbandonedWorktrees } from './abandoned-runs.js'
-import type { Settings } from './types.js'
-
-/** merge-tree --write-tree, which every merge here is made with, came in git 2.38. */
-export const MIN_GIT: [number, number] = [2, 38]
+import type { Settings } from '../core/types.js'
 
 export interface Preflight {
   /** The manager for the repository's top-level folder. */
@@ -28,17 +25,13 @@ export async function preflight(
 ): Promise<Preflight> {
   if (!existsSync(repo)) throw new InputError(`${repo} does not exist`)
   const probe = new GitCommandManager(repo, options.env ?? process.env)
-  let version: [number, number, number]
+  let tooOld: string | null
   try {
-    version = await probe.version()
+    tooOld = await probe.versionProblem()
   } catch (error) {
     throw new InputError(`git is not available: ${(error as Error).message}`)
   }
-  if (version[0] < MIN_GIT[0] || (version[0] === MIN_GIT[0] && version[1] < MIN_GIT[1])) {
-    throw new InputError(
-      `git ${version.join('.')} is too old: merges need git ${MIN_GIT.join('.')} or newer (merge-tree --write-tree)`
-    )
-  }
+  if (tooOld) throw new InputError(tooOld)
   const top = await probe.topLevel().catch(() => null)
   if (!top) throw new InputError(`${repo} is not inside a git work tree`)
   const git = probe.at(top)

@@ -1,7 +1,7 @@
 import { pushResults } from '../merge/push.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
-import type { Logger } from './logger.js'
-import type { Settings, TaskResult } from './types.js'
+import type { Logger } from '../core/logger.js'
+import type { Settings, TaskResult } from '../core/types.js'
 
 /**
  * `push: true` after the merges: the base, and every branch that holds unmerged work, go to

@@ -2,8 +2,8 @@ import { open, readFile, rm } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { GitCommandManager } from '../git/git-command-manager.js'
-import { InputError } from './errors.js'
-import type { Logger } from './logger.js'
+import { InputError } from '../core/errors.js'
+import type { Logger } from '../core/logger.js'
 
 interface LockOwner {
   pid: number

@@ -4,10 +4,10 @@ import { buildPlan } from '../plan/plan.js'
 import { createTaskContext, pendingTask, runTask } from '../run/task-runner.js'
 import { buildResult } from '../report/result.js'
 import { pushResults } from '../merge/push.js'
-import { InputError } from './errors.js'
-import type { EngineOptions } from './run-engine.js'
+import { InputError } from '../core/errors.js'
+import type { EngineOptions } from './run-mode.js'
 import { openForChanges } from './preflight.js'
-import type { RunResult, Settings, TaskResult } from './types.js'
+import type { RunResult, Settings, TaskResult } from '../core/types.js'
 
 /** What a matrix job leaves for the merge job (uploaded as an artifact). */
 export interface TaskResultFile {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { devNull } from 'node:os'
-import { GitError } from '../engine/errors.js'
-import { REPOSITORY_VARIABLES, withoutActionSecrets } from '../engine/child-environment.js'
+import { GitError } from '../core/errors.js'
+import { REPOSITORY_VARIABLES, withoutActionSecrets } from './child-environment.js'
 
 export interface GitOutput {
   stdout: string
@@ -26,6 +26,9 @@ export interface GitExecOptions {
  * may hold files an agent just wrote, which would run with this process's environment.
  */
 export const WITHOUT_HOOKS: readonly string[] = ['-c', `core.hooksPath=${devNull}`]
+
+/** merge-tree --write-tree, which every merge here is made with, came in git 2.38. */
+export const MIN_GIT: readonly [number, number] = [2, 38]
 
 /** Used for commits the run makes when the repository has no identity configured. */
 export const BOT_IDENTITY = {
@@ -125,6 +128,19 @@ export class GitCommandManager {
     const match = /(\d+)\.(\d+)(?:\.(\d+))?/.exec(text)
     if (!match) throw new GitError(['version'], 0, `cannot read a version from "${text}"`)
     return [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)]
+  }
+
+  /**
+   * Why this git cannot serve the product, or null when it can: `merge-tree --write-tree`
+   * (2.38) for every merge; `worktree list --porcelain -z` (2.36) and `rev-parse
+   * --path-format` (2.31) come before it. Preflight refuses with it (exit 2); the merge
+   * engine asks it too, for when it is used on its own (the library, the bench).
+   */
+  async versionProblem(): Promise<string | null> {
+    const version = await this.version()
+    const [major, minor] = MIN_GIT
+    if (version[0] > major || (version[0] === major && version[1] >= minor)) return null
+    return `git ${version.join('.')} is too old for this product: merges need git ${major}.${minor} or newer (merge-tree --write-tree)`
   }
 
   /** The repository's top-level folder, or null when cwd is not in a work tree. */

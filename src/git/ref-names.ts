@@ -1,4 +1,4 @@
-import { InputError } from '../engine/errors.js'
+import { InputError } from '../core/errors.js'
 import { shorten } from '../inputs/priorities.js'
 
 /**

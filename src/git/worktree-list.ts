@@ -1,4 +1,4 @@
-import { GitError } from '../engine/errors.js'
+import { GitError } from '../core/errors.js'
 import type { GitCommandManager } from './git-command-manager.js'
 
 /** One record of `git worktree list --porcelain -z`. */

@@ -1,4 +1,4 @@
-import { InputError } from '../engine/errors.js'
+import { InputError } from '../core/errors.js'
 
 export const MAX_PRIORITIES = 256
 

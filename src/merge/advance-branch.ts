@@ -5,7 +5,7 @@ import {
   type GitCommandManager,
   type GitOutput
 } from '../git/git-command-manager.js'
-import { findBranchUse, type BranchUse, type WorktreeEntry } from './worktree-list.js'
+import { findBranchUse, type BranchUse, type WorktreeEntry } from './branch-use.js'
 
 export interface AdvanceRequest {
   branch: string

@@ -18,7 +18,6 @@ export {
 export { pushResults, type PushOptions, type PushOutcome, type RefPush } from './push.js'
 export { mergeTrees, parseMergeTree, type ConflictNote, type TreeMerge } from './merge-tree.js'
 export { advanceBranch, type AdvanceRequest, type AdvanceResult } from './advance-branch.js'
-export { listWorktrees, findBranchUse, type WorktreeEntry } from './worktree-list.js'
-export { gitSupportProblem } from './git-support.js'
+export { listWorktrees, findBranchUse, type WorktreeEntry } from './branch-use.js'
 // The engine and pushResults take the one git wrapper; re-exported so this surface stands alone.
 export { GitCommandManager } from '../git/git-command-manager.js'

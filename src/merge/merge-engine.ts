@@ -1,7 +1,6 @@
 import { WITHOUT_HOOKS, type GitCommandManager } from '../git/git-command-manager.js'
-import type { Logger } from '../engine/logger.js'
+import type { Logger } from '../core/logger.js'
 import { advanceBranch } from './advance-branch.js'
-import { gitSupportProblem } from './git-support.js'
 import { describeConflict, mergeTrees, type ConflictNote, type TreeMerge } from './merge-tree.js'
 import {
   describeForecast,
@@ -9,7 +8,7 @@ import {
   type ForecastOptions,
   type MergeForecast
 } from './forecast.js'
-import { findBranchUse, listWorktrees } from './worktree-list.js'
+import { findBranchUse, listWorktrees } from './branch-use.js'
 
 /** One completed branch to merge. */
 export interface MergeRequest {
@@ -176,7 +175,7 @@ export class MergeEngine {
   }
 
   private supportProblem(): Promise<string | null> {
-    this.support ??= gitSupportProblem(this.git)
+    this.support ??= this.git.versionProblem()
     return this.support
   }
 

@@ -1,5 +1,5 @@
 import type { GitCommandManager, GitOutput } from '../git/git-command-manager.js'
-import type { Logger } from '../engine/logger.js'
+import type { Logger } from '../core/logger.js'
 import { advanceBranch } from './advance-branch.js'
 import { describeConflict, mergeTrees } from './merge-tree.js'
 import { redactCredentials } from './redact.js'

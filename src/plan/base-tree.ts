@@ -1,4 +1,4 @@
-import { InputError } from '../engine/errors.js'
+import { InputError } from '../core/errors.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
 
 /** The files of a tree, as the spec lookup needs them (no git involved). */

@@ -1,4 +1,4 @@
-import type { Plan, PlannedTask } from '../engine/types.js'
+import type { Plan, PlannedTask } from '../core/types.js'
 import { UNKNOWN_SCOPE } from './overlap.js'
 import { overlapOf, parsePattern } from './path-pattern.js'
 

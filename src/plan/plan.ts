@@ -1,10 +1,10 @@
-import type { Plan, PlannedTask, Separation, Settings } from '../engine/types.js'
+import type { Plan, PlannedTask, Separation, Settings } from '../core/types.js'
 import { GitCommandManager } from '../git/git-command-manager.js'
 import { BaseTree } from './base-tree.js'
 import { findOverlaps, type Overlap, type TaskScope } from './overlap.js'
 import { extractPaths } from './path-extractor.js'
 import { parseRoadmap } from './roadmap.js'
-import { scheduleTasks } from './scheduler.js'
+import { scheduleTasks } from './waves.js'
 import { resolveSpecs, type SpecLookup } from './spec-resolver.js'
 
 export type PlanSettings = Pick<

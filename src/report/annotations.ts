@@ -1,4 +1,4 @@
-import type { RunResult } from '../engine/types.js'
+import type { RunResult } from '../core/types.js'
 import { truncate } from './format.js'
 import { listProblems, type Problem, type ProblemLevel } from './problems.js'
 

@@ -1,4 +1,4 @@
-import type { RunResult } from '../engine/types.js'
+import type { RunResult } from '../core/types.js'
 import { code, plural } from './format.js'
 import { countOutcomes, OUTCOME_WORD, outcomeOf } from './outcome.js'
 import { separationInBrief } from './separation-text.js'

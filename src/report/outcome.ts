@@ -1,4 +1,4 @@
-import type { RunResult, TaskResult, TaskStatus } from '../engine/types.js'
+import type { RunResult, TaskResult, TaskStatus } from '../core/types.js'
 
 /**
  * What became of one priority, in one word: its status, refined by its merge. Every report

@@ -1,4 +1,4 @@
-import type { RunResult, TaskResult } from '../engine/types.js'
+import type { RunResult, TaskResult } from '../core/types.js'
 import { renderWithin, type Section } from './bounded-document.js'
 import { code, escapeInline, plural, truncate } from './format.js'
 import { headline } from './headline.js'

@@ -1,6 +1,6 @@
 import * as github from '@actions/github'
-import type { Logger } from '../engine/logger.js'
-import type { RunResult } from '../engine/types.js'
+import type { Logger } from '../core/logger.js'
+import type { RunResult } from '../core/types.js'
 import { commentTarget, runUrl, type CommentTarget } from './github-event.js'
 import { headline } from './headline.js'
 import type { BranchLocation } from './resolve-commands.js'

@@ -1,4 +1,4 @@
-import type { RunResult, TaskResult } from '../engine/types.js'
+import type { RunResult, TaskResult } from '../core/types.js'
 import { firstLine, formatDuration, truncate } from './format.js'
 import { outcomeOf, type Outcome } from './outcome.js'
 

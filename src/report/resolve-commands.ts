@@ -1,4 +1,4 @@
-import type { TaskResult } from '../engine/types.js'
+import type { TaskResult } from '../core/types.js'
 import { mergeMessage } from '../merge/merge-engine.js'
 import { shellQuote } from './format.js'
 

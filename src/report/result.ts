@@ -1,4 +1,4 @@
-import type { RunResult, Separation, Settings, TaskResult } from '../engine/types.js'
+import type { RunResult, Separation, Settings, TaskResult } from '../core/types.js'
 
 /** The contract's merge_results text for one task. */
 export function mergeResultText(task: TaskResult): string {

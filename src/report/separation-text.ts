@@ -1,4 +1,4 @@
-import type { Separation } from '../engine/types.js'
+import type { Separation } from '../core/types.js'
 
 /** The earlier priorities each priority overlaps (from the conflicts' "a,b" keys). */
 export function overlapsBefore(separation: Separation): Map<number, number[]> {

@@ -1,4 +1,4 @@
-import type { RunResult, TaskResult } from '../engine/types.js'
+import type { RunResult, TaskResult } from '../core/types.js'
 import { annotationsCapped, RUNNER_ANNOTATION_CAPS, type AnnotationCaps } from './annotations.js'
 import { renderWithin, type Section } from './bounded-document.js'
 import { code, codeBlock, escapeInline, formatDuration, plural, truncate } from './format.js'

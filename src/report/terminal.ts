@@ -1,4 +1,4 @@
-import type { RunResult, TaskResult } from '../engine/types.js'
+import type { RunResult, TaskResult } from '../core/types.js'
 import { formatDuration, plural, truncate } from './format.js'
 import { headline } from './headline.js'
 import { OUTCOME_WORD, outcomeOf } from './outcome.js'

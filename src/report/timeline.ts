@@ -1,4 +1,4 @@
-import type { RunResult, TaskResult } from '../engine/types.js'
+import type { RunResult, TaskResult } from '../core/types.js'
 import { outcomeOf } from './outcome.js'
 
 // GitHub renders `mermaid` blocks; mermaid refuses diagrams above 50,000 characters.

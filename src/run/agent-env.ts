@@ -1,4 +1,4 @@
-import { REPOSITORY_VARIABLES, withoutActionSecrets } from '../engine/child-environment.js'
+import { REPOSITORY_VARIABLES, withoutActionSecrets } from '../git/child-environment.js'
 
 /**
  * The agents' environment: the step's own, minus what could carry the action's secrets or let

@@ -1,5 +1,5 @@
 import type { GitCommandManager } from '../git/git-command-manager.js'
-import type { Logger } from '../engine/logger.js'
+import type { Logger } from '../core/logger.js'
 
 /** Git settings for the one network call of the run stage: fail rather than hang or ask. */
 const FETCH_CONFIG = ['-c', 'http.lowSpeedLimit=1000', '-c', 'http.lowSpeedTime=60']

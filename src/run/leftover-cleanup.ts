@@ -1,7 +1,7 @@
 import { readFileSync, readlinkSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { GitCommandManager, WITHOUT_HOOKS } from '../git/git-command-manager.js'
-import type { Logger } from '../engine/logger.js'
+import type { Logger } from '../core/logger.js'
 import {
   isAlive,
   isSignallablePid,

@@ -1,5 +1,5 @@
-import type { Logger } from '../engine/logger.js'
-import type { ScheduleState } from './scheduler.js'
+import type { Logger } from '../core/logger.js'
+import type { ScheduleState } from './task-queue.js'
 
 export const DEFAULT_PROGRESS_INTERVAL_MS = 30_000
 

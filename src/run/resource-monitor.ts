@@ -1,7 +1,7 @@
 import { availableParallelism, cpus } from 'node:os'
 import { readFileSync } from 'node:fs'
 import si from 'systeminformation'
-import type { Logger } from '../engine/logger.js'
+import type { Logger } from '../core/logger.js'
 import { MAX_PARALLEL } from '../inputs/settings.js'
 
 export interface ResourceSample {

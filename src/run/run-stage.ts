@@ -1,10 +1,10 @@
-import type { Logger } from '../engine/logger.js'
-import type { PlannedTask, Settings, TaskResult } from '../engine/types.js'
+import type { Logger } from '../core/logger.js'
+import type { PlannedTask, Settings, TaskResult } from '../core/types.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
 import { BaseTip } from './base-tip.js'
 import { startProgress } from './progress.js'
 import { ResourceGate, explainAutoParallelism, type ResourceSampler } from './resource-monitor.js'
-import { runSchedule, type ScheduleState } from './scheduler.js'
+import { runSchedule, type ScheduleState } from './task-queue.js'
 import { TaskRun, createTaskContext, type RunEvents } from './task-runner.js'
 
 export interface RunStageOptions {

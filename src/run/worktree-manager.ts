@@ -3,8 +3,8 @@ import { copyFile, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import { WITHOUT_HOOKS, type GitCommandManager } from '../git/git-command-manager.js'
 import { listWorktrees, type WorktreeEntry } from '../git/worktree-list.js'
-import { GitError } from '../engine/errors.js'
-import type { Logger } from '../engine/logger.js'
+import { GitError } from '../core/errors.js'
+import type { Logger } from '../core/logger.js'
 
 /** Every lock this tool takes gives a reason starting so: it tells its leftovers apart. */
 export const LOCK_REASON_PREFIX = 'parallel-worktree'

@@ -1,5 +1,5 @@
 import { UNKNOWN_SCOPE, type Overlap } from '../../src/plan/overlap.js'
-import { scheduleTasks } from '../../src/plan/scheduler.js'
+import { scheduleTasks } from '../../src/plan/waves.js'
 
 // Priorities 65..69 as in the seed; overlaps by index: 65-67 on recipes, 67-68 on cli, 66-69.
 const priorities = [65, 66, 67, 68, 69]

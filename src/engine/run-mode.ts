@@ -5,11 +5,11 @@ import type { ResourceSampler } from '../run/resource-monitor.js'
 import { runAgents } from '../run/run-stage.js'
 import { pendingTask, type RunEvents } from '../run/task-runner.js'
 import { buildResult } from '../report/result.js'
-import type { Logger } from './logger.js'
+import type { Logger } from '../core/logger.js'
 import { openForChanges } from './preflight.js'
 import { watchBaseCheckouts } from './checkout-watch.js'
 import { pushAfterMerges } from './publish-branches.js'
-import type { RunResult, Settings, TaskResult } from './types.js'
+import type { RunResult, Settings, TaskResult } from '../core/types.js'
 
 export interface EngineOptions {
   logger: Logger

@@ -1,4 +1,4 @@
-import type { SeparationMode } from '../engine/types.js'
+import type { SeparationMode } from '../core/types.js'
 import type { Overlap } from './overlap.js'
 
 export interface Schedule {

@@ -2,7 +2,7 @@ import { buildPlan } from '../plan/plan.js'
 import { pendingTask } from '../run/task-runner.js'
 import { buildResult } from '../report/result.js'
 import { preflight } from './preflight.js'
-import type { Plan, RunResult, Settings } from './types.js'
+import type { Plan, RunResult, Settings } from '../core/types.js'
 
 /** `plan` mode: the separation analysis and schedule; nothing in the repository changes. */
 export async function planOnly(

@@ -1,4 +1,4 @@
-import { runSchedule, type StartGate, type TaskHandle } from '../../src/run/scheduler.js'
+import { runSchedule, type StartGate, type TaskHandle } from '../../src/run/task-queue.js'
 import { memoryLogger } from './run-helpers.js'
 
 /** A task the test ends by hand: release (agent ended) then settle (merged). */

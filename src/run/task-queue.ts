@@ -1,4 +1,4 @@
-import type { Logger } from '../engine/logger.js'
+import type { Logger } from '../core/logger.js'
 
 export interface ScheduledTask {
   priority: number
