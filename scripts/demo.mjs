@@ -30,7 +30,10 @@ const common = [
   '--log-dir',
   join(home, 'logs')
 ]
-const say = (text) => process.stdout.write(`\n\x1b[1m${text}\x1b[0m\n\n`)
+// Bold headings only in a terminal, and not with NO_COLOR (https://no-color.org); the CLI
+// below follows the same rule for what it relays.
+const bold = process.stdout.isTTY && !process.env.NO_COLOR
+const say = (text) => process.stdout.write(bold ? `\n\x1b[1m${text}\x1b[0m\n\n` : `\n${text}\n\n`)
 
 say(`Demo repository: ${repo}`)
 say('1. The plan: which priorities may run together (parallel-worktree plan)')

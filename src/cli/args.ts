@@ -6,6 +6,8 @@ import {
   type RawInputs
 } from '../inputs/input-definitions.js'
 import { shorten } from '../inputs/priorities.js'
+import { usage } from './help.js'
+import { closestWord } from './suggest.js'
 
 export interface CliArguments {
   inputs: RawInputs
@@ -19,6 +21,21 @@ const BOOLEAN_INPUTS = INPUT_NAMES.filter((name) =>
   ['true', 'false'].includes(INPUT_DEFAULTS[name])
 )
 const MODES = ['run', 'plan', 'task', 'merge']
+/** Every flag there is, for the suggestion after a mistyped one. */
+const KNOWN_FLAGS = [
+  ...INPUT_NAMES,
+  ...BOOLEAN_INPUTS.map((name) => `no-${name}`),
+  'repo',
+  'json',
+  'help',
+  'version'
+]
+
+/** ` Did you mean --max-parallel?`, or nothing when no flag is close. */
+function didYouMean(typed: string, known: readonly string[], dashes: string): string {
+  const near = closestWord(typed, known)
+  return near ? ` Did you mean ${dashes}${near}?` : ''
+}
 
 /**
  * `parallel-worktree <mode> [--input-name value]... [--repo DIR] [--json]`: every action input
@@ -30,7 +47,9 @@ export function parseCliArguments(argv: readonly string[], cwd: string): CliArgu
   if (rest[0] && !rest[0].startsWith('-')) {
     const mode = rest.shift()!
     if (!MODES.includes(mode)) {
-      throw new InputError(`"${shorten(mode)}" is not a mode: use one of ${MODES.join(', ')}`)
+      throw new InputError(
+        `"${shorten(mode)}" is not a mode: use one of ${MODES.join(', ')}.${didYouMean(mode, MODES, '')}`
+      )
     }
     parsed.inputs.mode = mode
   }
@@ -54,7 +73,9 @@ export function parseCliArguments(argv: readonly string[], cwd: string): CliArgu
         continue
       }
       if (!INPUT_NAMES.includes(flag as InputName)) {
-        throw new InputError(`--${shorten(flag)} is not an option (see parallel-worktree --help)`)
+        throw new InputError(
+          `--${shorten(flag)} is not an option.${didYouMean(flag, KNOWN_FLAGS, '--')} (parallel-worktree --help lists them all)`
+        )
       }
       const name = flag as InputName
       if (inline !== undefined) parsed.inputs[name] = inline
@@ -89,27 +110,4 @@ function takeValue(rest: string[], name: string): string {
   return value
 }
 
-export const USAGE = `parallel-worktree <mode> [priorities] [--input-name value]... [--repo DIR] [--json]
-
-Runs coding agents on several roadmap priorities at once, each in its own git worktree,
-and merges their work back into the base branch.
-
-Modes:
-  run     the whole job here: plan, worktrees, parallel agents, merges, cleanup (default)
-  plan    the separation analysis and schedule only; changes nothing
-  task    one priority on this runner (a matrix job): branch, agent, commit, push
-  merge   merge the already pushed branches of the priorities into the base branch
-
-Options (each action input is a flag of the same name):
-${INPUT_NAMES.filter((name) => name !== 'mode')
-  .map(
-    (name) =>
-      `  --${name.padEnd(22)} default: ${INPUT_DEFAULTS[name] === '' ? '(empty)' : INPUT_DEFAULTS[name]}`
-  )
-  .join('\n')}
-  --repo DIR               the repository (default: the current directory)
-  --json                   print the result JSON alone on stdout; logs go to stderr
-
-Exit status: 0 every priority merged (plan: plan made), 1 something failed, conflicted or was
-skipped (the report is written), 2 refused before anything was touched (bad input).
-`
+export const USAGE = usage()

@@ -3,27 +3,35 @@ import { execute, stepSucceeded } from '../engine/execute.js'
 import { InputError } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
 import { parseSettings } from '../inputs/settings.js'
+import { colourAllowed, stripAnsi } from '../report/format.js'
 import { renderTerminalReport } from '../report/terminal.js'
 import { formatPlan } from '../plan/plan-text.js'
 import { parseCliArguments, USAGE } from './args.js'
+import { packageVersion } from './package-version.js'
 
-export const VERSION = '1.0.0'
+/** From package.json, so that it cannot drift from the package's version. */
+export const VERSION = packageVersion()
+
+/**
+ * Writes to stderr; the colour codes of agents' lines are kept only for a terminal, and not
+ * with NO_COLOR (a log file or a pipe gets plain text).
+ */
+function writeErr(text: string): void {
+  process.stderr.write(colourAllowed(process.stderr) ? text : stripAnsi(text))
+}
 
 /** Logs go to stderr, so that stdout holds only the report (or the JSON with --json). */
 export const stderrLogger: Logger = {
-  info: (message) => process.stderr.write(`${message}\n`),
-  warning: (message, file) =>
-    process.stderr.write(`warning: ${file ? `${file}: ` : ''}${message}\n`),
-  error: (message, file) => process.stderr.write(`error: ${file ? `${file}: ` : ''}${message}\n`),
+  info: (message) => writeErr(`${message}\n`),
+  warning: (message, file) => writeErr(`warning: ${file ? `${file}: ` : ''}${message}\n`),
+  error: (message, file) => writeErr(`error: ${file ? `${file}: ` : ''}${message}\n`),
   debug: (message) => {
-    if (process.env.RUNNER_DEBUG === '1') process.stderr.write(`debug: ${message}\n`)
+    if (process.env.RUNNER_DEBUG === '1') writeErr(`debug: ${message}\n`)
   },
   // A terminal has seen the agents' lines live and can ask for the plan: the title is enough,
   // the body (the plan, an agent's tail) shows with RUNNER_DEBUG=1.
   group: (title, body) =>
-    process.stderr.write(
-      process.env.RUNNER_DEBUG === '1' ? `── ${title} ──\n${body}\n──\n` : `── ${title}\n`
-    )
+    writeErr(process.env.RUNNER_DEBUG === '1' ? `── ${title} ──\n${body}\n──\n` : `── ${title}\n`)
 }
 
 /**

@@ -1,5 +1,19 @@
 // Small text helpers every report shares: durations, escaping, quoting, truncation.
 
+/** Text without ANSI escape sequences (colours, cursor moves), as agents may print them. */
+export function stripAnsi(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '')
+}
+
+/**
+ * Whether colour codes may be written to a stream: only to a terminal, and never when
+ * NO_COLOR is set to anything (https://no-color.org).
+ */
+export function colourAllowed(stream: { isTTY?: boolean }, env = process.env): boolean {
+  return stream.isTTY === true && !env.NO_COLOR
+}
+
 /** `3m 12s`, `1h 04m`, `4.2s`: short and unambiguous. */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '—'

@@ -1,5 +1,5 @@
 import type { RunResult, TaskResult } from '../core/types.js'
-import { formatDuration, plural, truncate } from './format.js'
+import { formatDuration, plural, stripAnsi, truncate } from './format.js'
 import { headline } from './headline.js'
 import { OUTCOME_WORD, outcomeOf } from './outcome.js'
 import { shortError } from './problems.js'
@@ -11,13 +11,8 @@ const ERROR_LINE_CHARS = 200
 
 /** Agent output may carry colour codes and carriage returns: keep a terminal report plain. */
 function plainText(text: string): string {
-  return (
-    text
-      // eslint-disable-next-line no-control-regex
-      .replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '')
-      // eslint-disable-next-line no-control-regex
-      .replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '')
-  )
+  // eslint-disable-next-line no-control-regex
+  return stripAnsi(text).replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '')
 }
 
 /** Rows of cells as aligned columns; the last column is not padded. */

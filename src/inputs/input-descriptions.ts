@@ -1,0 +1,43 @@
+// Generated from action.yml by scripts/input-descriptions.mjs: do not edit, run
+// `npm run descriptions` instead.
+
+/** Each input's description in action.yml, for the CLI's --help. */
+export const INPUT_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  mode: 'What to do: run (plan, agents, merges, cleanup), plan, task or merge.',
+  priorities:
+    'Priority IDs: positive integers separated by commas, spaces or newlines, and ranges like 65-67 (at most 256). Anything else is refused before anything is touched.',
+  'base-branch': 'The branch worktrees start from and merges land in.',
+  'agent-command':
+    'Run in each worktree with bash -c; {priority}, {branch}, {worktree} and {base} are replaced by shell-quoted values (also in the environment as PRIORITY_ID, BRANCH_NAME, WORKTREE_PATH, BASE_BRANCH).',
+  'max-parallel': 'Agents running at once, 1 to 32, or auto (from CPU cores and available memory).',
+  separation:
+    "strict (run only mutually independent priorities), waves (overlapping priorities wait for the earlier one's merge) or off (no analysis).",
+  'specs-dir':
+    'Where SPEC-<n>-*.md files (or SPEC-<n>-*/ folders) live, relative to the repository.',
+  'roadmap-file': 'The roadmap that maps PRIORITY <p> to US-<n>, relative to the repository.',
+  'branch-template':
+    'The branch of each priority; {priority} or {priority:03d} is replaced by its ID.',
+  'worktree-dir':
+    'Folder, relative to the repository root, under which worktrees <repo>-wt<priority> are made.',
+  'worktree-files':
+    'Newline-separated globs of untracked files (such as .env) to copy into each worktree.',
+  'setup-command':
+    'Run in each new worktree before the agent (such as npm ci); its failure fails that priority.',
+  'task-timeout-minutes': 'Time limit per priority in minutes, decimals allowed; 0 means none.',
+  'max-cpu-percent': 'No new agent starts while CPU use is above this percentage.',
+  'max-memory-percent': 'No new agent starts while memory in use is above this percentage.',
+  'auto-commit': 'Commit on its branch what an agent left uncommitted in its worktree.',
+  merge:
+    'Merge completed priorities into base-branch (--no-ff, "Merge PRIORITY <p> from parallel execution").',
+  push: 'Push base-branch, and every branch that was not merged, to origin.',
+  cleanup:
+    'Remove worktrees at the end and delete merged branches; unmerged branches are always kept.',
+  'pr-comment':
+    'When something failed or conflicted, create or update one report comment on the pull request or issue.',
+  'pr-number': 'The pull request or issue to comment on when the triggering event names none.',
+  'github-token': 'Used for comments only; never given to agents, never printed.',
+  'log-dir':
+    "Where each priority's log is written. On a runner the default is RUNNER_TEMP/parallel-worktree-logs/<run id>, named by the log-dir output so that a later step can upload it (actions/upload-artifact); elsewhere a new folder per run, yours alone, in the system temp folder.",
+  'results-dir':
+    'Fan-out across runners: where task mode writes its result file and merge mode reads them (default RUNNER_TEMP/parallel-worktree-results).'
+}
