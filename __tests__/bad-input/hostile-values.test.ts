@@ -10,7 +10,8 @@ import { AGENT, faultRepo, runEngine, statuses } from '../faults/harness.js'
 // The agent command's placeholders fed hostile values. {priority} is a number; {branch} and
 // {base} are branch names, which cannot carry shell syntax (proved below: every character
 // they may hold means nothing to a shell); {worktree} is a path, which may hold anything a
-// folder name can: it is quoted for where it stands, and a real run proves it.
+// folder name can: it becomes a reference to $WORKTREE_PATH written for where it stands,
+// and a real run proves it.
 
 describe('a branch name cannot carry shell syntax', () => {
   const characters = Array.from({ length: 0x24f }, (_, code) => String.fromCharCode(code + 1))
@@ -42,11 +43,17 @@ describe('a branch name cannot carry shell syntax', () => {
 })
 
 describe('a worktree path full of shell syntax', () => {
-  it('reaches the setup command and the agent whole in every quoting context; nothing it holds runs', async () => {
+  it('reaches the setup command and the agent whole in every quoting context, heredocs and eval included; nothing it holds runs', async () => {
     using repo = faultRepo([1])
     const hostile = `wt $(touch PWNED1) \`touch PWNED2\` ;touch PWNED3; 'q' "d" \\ & | < > * ? ~ $HOME !x`
     const seen = join(repo.work, 'seen')
-    const show = `printf '%s\\n' {worktree} '{worktree}' "{worktree}" "$WORKTREE_PATH"`
+    // Outside quotes, in double quotes, nested in single quotes (a later shell, eval), in a
+    // heredoc and in a quoted heredoc fed to a shell.
+    const show = [
+      `{ printf '%s\\n' {worktree} "{worktree}" "$WORKTREE_PATH"`,
+      `bash -c 'printf "%s\\n" {worktree}'; eval 'printf "%s\\n" {worktree}'`,
+      `cat <<EOF\n{worktree}\nEOF\nbash <<'EOF'\nprintf '%s\\n' {worktree}\nEOF\n}`
+    ].join('; ')
     const { result } = await runEngine(
       repo,
       {
@@ -62,7 +69,7 @@ describe('a worktree path full of shell syntax', () => {
     const worktree = result.tasks[0].worktree
     expect(worktree).toBe(join(repo.path, hostile, 'repo-wt1'))
     for (const file of [`${seen}-setup`, `${seen}-agent`]) {
-      expect(readFileSync(file, 'utf8')).toBe(`${worktree}\n`.repeat(4))
+      expect(readFileSync(file, 'utf8')).toBe(`${worktree}\n`.repeat(7))
     }
     expect(git(repo.repo, 'show', 'roadmap:src/file-1.ts')).toContain('priority 1')
     const planted = (dir: string): string[] =>

@@ -154,7 +154,12 @@ export function cliEnv(repo: FaultRepo): NodeJS.ProcessEnv {
   }
 }
 
-export function startCli(entry: string, repo: FaultRepo, args: string[]): CliProcess {
+export function startCli(
+  entry: string,
+  repo: FaultRepo,
+  args: string[],
+  env: NodeJS.ProcessEnv = cliEnv(repo)
+): CliProcess {
   const child = spawn(
     process.execPath,
     [
@@ -171,7 +176,7 @@ export function startCli(entry: string, repo: FaultRepo, args: string[]): CliPro
       join(repo.path, 'logs'),
       '--json'
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: cliEnv(repo) }
+    { stdio: ['ignore', 'pipe', 'pipe'], env }
   )
   let out = ''
   let err = ''

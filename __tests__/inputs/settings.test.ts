@@ -49,7 +49,34 @@ describe('parseSettings', () => {
       prNumber: null,
       githubToken: '',
       logDir: join('/runner/temp', 'parallel-worktree-logs', '42-3'),
-      resultsDir: join('/runner/temp', 'parallel-worktree-results')
+      resultsDir: join('/runner/temp', 'parallel-worktree-results'),
+      resume: 'auto',
+      logMaxBytes: 64 * 1024 * 1024,
+      agentEnvPass: []
+    })
+  })
+
+  describe('resume, log-max-mb and agent-env-pass', () => {
+    it('reads them', () => {
+      expect(
+        settings({ resume: 'never', 'log-max-mb': '0.5', 'agent-env-pass': 'GH_TOKEN, MY_KEY\nX' })
+      ).toMatchObject({
+        resume: 'never',
+        logMaxBytes: 512 * 1024,
+        agentEnvPass: ['GH_TOKEN', 'MY_KEY', 'X']
+      })
+    })
+    it.each([
+      [{ resume: 'always' }, 'resume: "always" is not one of auto, never'],
+      [{ 'log-max-mb': '0' }, 'log-max-mb: "0" is not a number'],
+      [{ 'log-max-mb': '-1' }, 'log-max-mb: "-1"'],
+      [
+        { 'agent-env-pass': 'GH_TOKEN $(id)' },
+        'agent-env-pass: "$(id)" is not an environment variable name'
+      ],
+      [{ 'agent-env-pass': 'A=B' }, 'agent-env-pass: "A=B"']
+    ] as [RawInputs, string][])('refuses %j', (raw, message) => {
+      expect(refusal(raw)).toContain(message)
     })
   })
 

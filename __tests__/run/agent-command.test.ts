@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import {
   agentVariables,
   commandShell,
@@ -9,16 +12,17 @@ import { agentEnvironment } from '../../src/run/agent-env.js'
 
 /** The words a rendered command hands its program, as bash parses it (a real shell). */
 function argv(template: string, worktree: string): string[] {
+  const values = { priority: 7, branch: 'feature/us-007', worktree, base: 'roadmap' }
   const command = renderAgentCommand(
     template.replace('ARGS', 'node -e "console.log(JSON.stringify(process.argv.slice(1)))" --'),
-    {
-      priority: 7,
-      branch: 'feature/us-007',
-      worktree,
-      base: 'roadmap'
-    }
+    values
   )
-  return JSON.parse(execFileSync(commandShell(), ['-c', command], { encoding: 'utf8' })) as string[]
+  return JSON.parse(
+    execFileSync(commandShell(), ['-c', command], {
+      encoding: 'utf8',
+      env: { ...process.env, ...agentVariables(values) }
+    })
+  ) as string[]
 }
 
 describe('the agent command', () => {
@@ -38,11 +42,69 @@ describe('the agent command', () => {
   test('a value reaches the program whole, outside quotes, in single quotes and in double quotes', () => {
     expect(argv('ARGS {worktree} --priority={priority}', hard)).toEqual([hard, '--priority=7'])
     expect(argv(`ARGS '--in={worktree}' "--b={branch}"`, hard)).toEqual([
-      `--in=${hard}`,
+      '--in="${WORKTREE_PATH}"',
       '--b=feature/us-007'
+    ])
+    expect(argv(`ARGS "$(bash -c 'printf %s {worktree}')" '{branch}'`, hard)).toEqual([
+      hard,
+      'feature/us-007'
     ])
     expect(argv('ARGS "--in={worktree}!"', hard)).toEqual([`--in=${hard}!`])
     expect(argv('ARGS \\"{worktree}', '/a b')).toEqual(['"/a b'])
+  })
+
+  test('a value with shell syntax becomes a reference to its variable, never the value itself', () => {
+    const values = { priority: 7, branch: 'b', worktree: '/w $(id)', base: 'r' }
+    expect(renderAgentCommand(`a {worktree} "{worktree}" '{worktree}'`, values)).toBe(
+      `a "\${WORKTREE_PATH}" "\${WORKTREE_PATH}" '"\${WORKTREE_PATH}"'`
+    )
+    expect(renderAgentCommand(`cat <<EOF\n{worktree} {branch}\nEOF\necho {worktree}`, values)).toBe(
+      `cat <<EOF\n\${WORKTREE_PATH} b\nEOF\necho "\${WORKTREE_PATH}"`
+    )
+    expect(renderAgentCommand(`bash <<-'X'\n\t{worktree}\n\tX\n`, values)).toBe(
+      `bash <<-'X'\n\t"\${WORKTREE_PATH}"\n\tX\n`
+    )
+    expect(renderAgentCommand(`cat <<<{worktree}`, values)).toBe(`cat <<<"\${WORKTREE_PATH}"`)
+  })
+
+  test('in a heredoc, under eval and in a nested shell, a value full of shell syntax is only data', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pw-placeholders-'))
+    try {
+      const worktree = join(
+        dir,
+        'wt $(touch PWNED1) `touch PWNED2` ;touch PWNED3; \'q\' "d" \\ $HOME'
+      )
+      const values = { priority: 7, branch: 'feature/us-007', worktree, base: 'roadmap' }
+      const template = [
+        'cat <<EOF',
+        'unquoted heredoc: {worktree}',
+        'EOF',
+        "bash <<'EOF'",
+        "printf 'quoted heredoc: %s\\n' {worktree}",
+        'EOF',
+        'eval \'printf "eval: %s\\n" {worktree}\'',
+        'eval printf "\\"eval2: %s\\\\n\\"" "{branch}"',
+        'bash -c \'printf "nested: %s\\n" {worktree}\'',
+        'printf "double: %s\\n" "{worktree}"'
+      ].join('\n')
+      const output = execFileSync(commandShell(), ['-c', renderAgentCommand(template, values)], {
+        encoding: 'utf8',
+        cwd: dir,
+        env: { ...process.env, ...agentVariables(values) }
+      })
+      expect(output.split('\n')).toEqual([
+        `unquoted heredoc: ${worktree}`,
+        `quoted heredoc: ${worktree}`,
+        `eval: ${worktree}`,
+        'eval2: feature/us-007',
+        `nested: ${worktree}`,
+        `double: ${worktree}`,
+        ''
+      ])
+      expect(readdirSync(dir).filter((name) => name.startsWith('PWNED'))).toEqual([])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   test('other braces are left as written', () => {

@@ -36,7 +36,15 @@ export interface Settings {
   logDir: string
   /** Fan-out: where `task` mode writes its result file and `merge` mode reads them. */
   resultsDir: string
+  /** `auto`: a branch an earlier run left for a priority is continued; `never`: refused. */
+  resume: ResumeMode
+  /** Cap of each agent's log file, in bytes. */
+  logMaxBytes: number
+  /** Credential variables (GITHUB_TOKEN, GH_TOKEN, …) the agents may see all the same. */
+  agentEnvPass: string[]
 }
+
+export type ResumeMode = 'auto' | 'never'
 
 export type TaskStatus =
   | 'pending'
@@ -66,6 +74,8 @@ export interface TaskResult {
   conflict_files: string[]
   log_file: string | null
   error: string | null
+  /** The branch tip this task continued from (a branch an earlier run left), or null. */
+  resumed_from?: string | null
 }
 
 /** What the separation analysis found, in the contract's vocabulary. */

@@ -26,7 +26,10 @@ export const INPUT_DEFAULTS = {
   'pr-number': '',
   'github-token': '',
   'log-dir': '',
-  'results-dir': ''
+  'results-dir': '',
+  resume: 'auto',
+  'log-max-mb': '64',
+  'agent-env-pass': ''
 } as const
 
 export type InputName = keyof typeof INPUT_DEFAULTS

@@ -1,7 +1,7 @@
 import { isAbsolute, join } from 'node:path'
 import { tmpdir } from 'node:os'
 import { InputError } from '../core/errors.js'
-import type { Mode, SeparationMode, Settings } from '../core/types.js'
+import type { Mode, ResumeMode, SeparationMode, Settings } from '../core/types.js'
 import { assertBranchName, validateBranchTemplate } from '../git/ref-names.js'
 import { INPUT_DEFAULTS, type InputName, type RawInputs } from './input-definitions.js'
 import { parsePriorities, shorten } from './priorities.js'
@@ -11,6 +11,10 @@ const SEPARATIONS: readonly SeparationMode[] = ['strict', 'waves', 'off']
 export const MAX_PARALLEL = 32
 /** setTimeout overflows past 24.8 days; a week is already far beyond any agent run. */
 const MAX_TIMEOUT_MINUTES = 7 * 24 * 60
+const RESUME_MODES: readonly ResumeMode[] = ['auto', 'never']
+/** A log smaller than this could not hold its own head and tail. */
+const MIN_LOG_MB = 0.01
+const MAX_LOG_MB = 100_000
 
 /**
  * Validates every input at once, before anything is touched: the first problem found is
@@ -65,8 +69,26 @@ export function parseSettings(raw: RawInputs, repo: string, env = process.env): 
       : defaultLogDir(env),
     resultsDir: (raw['results-dir'] ?? '').trim()
       ? plainPath((raw['results-dir'] ?? '').trim(), 'results-dir')
-      : join(env.RUNNER_TEMP || tmpdir(), 'parallel-worktree-results')
+      : join(env.RUNNER_TEMP || tmpdir(), 'parallel-worktree-results'),
+    resume: oneOf(get('resume'), RESUME_MODES, 'resume'),
+    logMaxBytes: Math.round(
+      parseNumber(get('log-max-mb'), 'log-max-mb', MIN_LOG_MB, MAX_LOG_MB) * 1024 * 1024
+    ),
+    agentEnvPass: parseVariableNames(raw['agent-env-pass'] ?? '', 'agent-env-pass')
   }
+}
+
+/** Environment variable names, separated by commas, spaces or newlines. */
+function parseVariableNames(text: string, name: string): string[] {
+  const names = text.split(/[\s,]+/).filter(Boolean)
+  for (const variable of names) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) {
+      throw new InputError(
+        `${name}: "${shorten(variable)}" is not an environment variable name (letters, digits and _)`
+      )
+    }
+  }
+  return names
 }
 
 /** Minutes to ms; a timeout too small to count in ms is 1 ms, never 0 (which means none). */

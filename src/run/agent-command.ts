@@ -6,57 +6,90 @@ export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`
 }
 
-/** Characters that mean nothing to a shell: a value made only of them needs no quotes. */
+/**
+ * Characters that mean nothing to a shell in any context (outside quotes, inside quotes, in a
+ * heredoc, under `eval`): a value made only of them is written as it is.
+ */
 const PLAIN = /^[A-Za-z0-9_@%+=:,./-]+$/
 
 export interface AgentValues {
-  priority: number
+  priority: number | string
   branch: string
   worktree: string
   base: string
 }
 
-const PLACEHOLDER = /\{(priority|branch|worktree|base)\}/g
+/**
+ * Each placeholder of the agent and setup commands, the environment variable the agent gets
+ * with the same value, and where that value comes from. One row per placeholder: adding one
+ * is adding a row (and its field to AgentValues).
+ */
+const PLACEHOLDERS: readonly {
+  name: string
+  variable: string
+  value: (values: AgentValues) => string
+}[] = [
+  { name: 'priority', variable: 'PRIORITY_ID', value: (values) => String(values.priority) },
+  { name: 'branch', variable: 'BRANCH_NAME', value: (values) => values.branch },
+  { name: 'worktree', variable: 'WORKTREE_PATH', value: (values) => values.worktree },
+  { name: 'base', variable: 'BASE_BRANCH', value: (values) => values.base }
+]
+
+const PLACEHOLDER = new RegExp(`\\{(${PLACEHOLDERS.map((row) => row.name).join('|')})\\}`, 'g')
 
 /**
- * The workflow author's command with {priority}, {branch}, {worktree} and {base} replaced so
- * that each value reaches the program as the author meant it, whatever it holds: bare where
- * it needs no quoting (so `"--branch={branch}"` still works), otherwise quoted for where the
- * placeholder stands: outside quotes, inside '…' or inside "…". Other braces (`${HOME}`, awk
- * programs) are left as the author wrote them.
+ * The workflow author's command with its placeholders replaced. A value that holds nothing a
+ * shell reads (always true of {priority}, {branch}, {base}) is written as it is, so that
+ * `"--branch={branch}"` still works. Any other value is never pasted into the command: the
+ * placeholder becomes a reference to the environment variable holding it (`"$WORKTREE_PATH"`),
+ * written for where it stands, so that a shell only ever expands it as data:
+ * - outside quotes: `"${WORKTREE_PATH}"`; inside "…": `${WORKTREE_PATH}`;
+ * - inside '…' (text this shell does not read: a nested `bash -c '…'`, `eval '…'`):
+ *   `"${WORKTREE_PATH}"` stays as written, for the shell that reads it later;
+ * - in a heredoc's body: `${WORKTREE_PATH}`, or `"${WORKTREE_PATH}"` when its delimiter is
+ *   quoted (the body is then text for another program, as in single quotes).
+ * Other braces (`${HOME}`, awk programs) are left as the author wrote them.
  */
 export function renderAgentCommand(template: string, values: AgentValues): string {
-  const byName: Record<string, string> = {
-    priority: String(values.priority),
-    branch: values.branch,
-    worktree: values.worktree,
-    base: values.base
-  }
   const contexts = quoteContexts(template)
-  return template.replace(PLACEHOLDER, (_match, name: string, offset: number) =>
-    quoteFor(byName[name], contexts[offset])
-  )
+  return template.replace(PLACEHOLDER, (_match, name: string, offset: number) => {
+    const row = PLACEHOLDERS.find((entry) => entry.name === name)!
+    const value = row.value(values)
+    if (PLAIN.test(value)) return value
+    return referenceFor(row.variable, contexts[offset])
+  })
 }
 
-type QuoteContext = 'none' | 'single' | 'double'
+/** The environment variables that carry the placeholders' values. */
+export function agentVariables(values: AgentValues): Record<string, string> {
+  return Object.fromEntries(PLACEHOLDERS.map((row) => [row.variable, row.value(values)]))
+}
 
-function quoteFor(value: string, context: QuoteContext): string {
-  if (PLAIN.test(value)) return value
+type QuoteContext = 'none' | 'single' | 'double' | 'heredoc' | 'literal-heredoc'
+
+function referenceFor(variable: string, context: QuoteContext): string {
   switch (context) {
-    case 'single':
-      // Close the quote, add the value quoted on its own, reopen.
-      return `'${shellQuote(value)}'`
     case 'double':
-      return value.replace(/["$`\\]/g, (char) => `\\${char}`)
+    case 'heredoc':
+      return `\${${variable}}`
     default:
-      return shellQuote(value)
+      // Outside quotes, a quoted reference is one word; inside '…' or a quoted heredoc, it is
+      // the text a later shell expands as data.
+      return `"\${${variable}}"`
   }
 }
 
-/** For each character of a shell command: inside single quotes, double quotes or neither. */
+/**
+ * For each character of a shell command: outside quotes, inside '…' or "…", or in the body of
+ * a heredoc (expanding, or literal when its delimiter is quoted).
+ */
 function quoteContexts(command: string): QuoteContext[] {
   const contexts: QuoteContext[] = []
   let state: QuoteContext = 'none'
+  /** Heredocs whose bodies start after the current line. */
+  let pending: { delimiter: string; literal: boolean; stripTabs: boolean }[] = []
+  /** Open command substitutions `$(…)`: the context each returns to, and parentheses inside. */
+  const substitutions: { outer: QuoteContext; parens: number }[] = []
   for (let i = 0; i < command.length; i += 1) {
     contexts[i] = state
     const char = command[i]
@@ -65,22 +98,55 @@ function quoteContexts(command: string): QuoteContext[] {
     } else if (char === '\\') {
       contexts[i + 1] = state
       i += 1
+    } else if (char === '$' && command[i + 1] === '(' && (state === 'none' || state === 'double')) {
+      // A new command inside: quoting starts afresh there.
+      substitutions.push({ outer: state, parens: 0 })
+      state = 'none'
+      contexts[i + 1] = state
+      i += 1
     } else if (state === 'double') {
       if (char === '"') state = 'none'
+    } else if (char === '(' && substitutions.length > 0) substitutions.at(-1)!.parens += 1
+    else if (char === ')' && substitutions.length > 0) {
+      const inner = substitutions.at(-1)!
+      if (inner.parens > 0) inner.parens -= 1
+      else state = substitutions.pop()!.outer
     } else if (char === "'") state = 'single'
     else if (char === '"') state = 'double'
+    else if (char === '<' && command.startsWith('<<', i) && command[i + 2] !== '<') {
+      const heredoc = /^<<(-?)[ \t]*(?:'([^']*)'|"([^"]*)"|\\?([A-Za-z0-9_.-]+))/.exec(
+        command.slice(i)
+      )
+      if (heredoc) {
+        const quoted = heredoc[2] ?? heredoc[3]
+        pending.push({
+          delimiter: quoted ?? heredoc[4],
+          literal: quoted !== undefined || heredoc[0].includes('\\'),
+          stripTabs: heredoc[1] === '-'
+        })
+        for (let j = 1; j < heredoc[0].length; j += 1) contexts[i + j] = state
+        i += heredoc[0].length - 1
+      }
+    } else if (char === '\n' && pending.length > 0) {
+      // The bodies follow, one after the other, each up to its delimiter's own line.
+      let at = i + 1
+      for (const body of pending) {
+        while (at < command.length) {
+          const end = command.indexOf('\n', at)
+          const stop = end === -1 ? command.length : end
+          const line = command.slice(at, stop)
+          const done = (body.stripTabs ? line.replace(/^\t+/, '') : line) === body.delimiter
+          const kind: QuoteContext = done ? 'none' : body.literal ? 'literal-heredoc' : 'heredoc'
+          for (let j = at; j <= stop; j += 1) contexts[j] = kind
+          at = stop + 1
+          if (done) break
+        }
+      }
+      pending = []
+      i = at - 1
+    }
   }
   return contexts
-}
-
-/** The environment variables that carry the same values. */
-export function agentVariables(values: AgentValues): Record<string, string> {
-  return {
-    PRIORITY_ID: String(values.priority),
-    BRANCH_NAME: values.branch,
-    WORKTREE_PATH: values.worktree,
-    BASE_BRANCH: values.base
-  }
 }
 
 let cachedShell: string | undefined

@@ -154,7 +154,12 @@ export class TaskRun {
         worktree: worktree.path,
         base: settings.baseBranch
       }
-      const env = agentEnvironment(this.ctx.env, settings.githubToken, agentVariables(values))
+      const env = agentEnvironment(
+        this.ctx.env,
+        settings.githubToken,
+        { ...agentVariables(values), RESUMED_FROM: task.resumed_from ?? '' },
+        settings.agentEnvPass
+      )
       const run = (label: string, command: string): Promise<ProcessOutcome> =>
         runProcess({
           command: renderAgentCommand(command, values),
