@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { createWriteStream, type WriteStream } from 'node:fs'
 import { once } from 'node:events'
 import { commandShell } from './agent-command.js'
+import { CappedLog } from './capped-log.js'
 import { LineSplitter } from './line-splitter.js'
 import { isAlive, signalGroup, signalTree, treeAlive, treeMembers } from './process-tree.js'
 
@@ -11,6 +12,8 @@ export interface ProcessOptions {
   env: Record<string, string>
   /** Every byte the process writes goes here (appended), between a header and a footer. */
   logFile: string
+  /** Cap of the output written to the log (head and tail kept); none when absent. */
+  logMaxBytes?: number
   /** What the log's header calls this command: `setup`, `agent`. */
   label?: string
   /** 0: no limit. */
@@ -113,10 +116,11 @@ export async function runProcess(options: ProcessOptions): Promise<ProcessOutcom
   }
   options.signal?.addEventListener('abort', onAbort, { once: true })
 
+  const capped = new CappedLog(log, options.logMaxBytes ?? Number.MAX_SAFE_INTEGER)
   const splitters = [child.stdout, child.stderr].map((stream) => {
     const splitter = new LineSplitter(keep)
     stream.on('data', (chunk: Buffer) => {
-      log.write(chunk)
+      capped.write(chunk)
       splitter.push(chunk)
     })
     return splitter
@@ -154,6 +158,7 @@ export async function runProcess(options: ProcessOptions): Promise<ProcessOutcom
     }
     await Promise.race([closed, delay(DRAIN_MS)])
     for (const splitter of splitters) splitter.flush()
+    capped.finish(options.logFile)
     const durationMs = Date.now() - began
     const how = signal ? `killed by ${signal}` : `exit ${exitCode}`
     const why = timedOut ? ' (timed out)' : cancelled ? ' (cancelled)' : ''

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Logger } from '../core/logger.js'
@@ -9,6 +9,7 @@ import { agentVariables, renderAgentCommand, type AgentValues } from './agent-co
 import { agentEnvironment } from './agent-env.js'
 import { runProcess, type ProcessOutcome } from './agent-process.js'
 import { BaseTip } from './base-tip.js'
+import { consoleShare } from './console-share.js'
 import { WorktreeManager, worktreePath, type Worktree } from './worktree-manager.js'
 
 /** What the supervisor tells the shells, so that a post step can clean up after a kill. */
@@ -88,7 +89,8 @@ export function pendingTask(planned: PlannedTask, settings: Settings): TaskResul
     merge_commit: null,
     conflict_files: [],
     log_file: null,
-    error: planned.skip_reason
+    error: planned.skip_reason,
+    resumed_from: null
   }
 }
 
@@ -160,17 +162,19 @@ export class TaskRun {
         { ...agentVariables(values), RESUMED_FROM: task.resumed_from ?? '' },
         settings.agentEnvPass
       )
+      const show = consoleShare((line) => this.ctx.logger.info(`${this.prefix} ${line}`), logFile)
       const run = (label: string, command: string): Promise<ProcessOutcome> =>
         runProcess({
           command: renderAgentCommand(command, values),
           label,
           cwd: worktree.path,
           env,
-          logFile: task.log_file!,
+          logFile,
+          logMaxBytes: logRoom(logFile, settings.logMaxBytes),
           timeoutMs: remaining(),
           signal: this.ctx.signal,
           killGraceMs: this.ctx.killGraceMs,
-          onLine: (line) => this.ctx.logger.info(`${this.prefix} ${line}`),
+          onLine: show,
           onStart: (pid) => {
             releaseHold()
             this.ctx.events.processStarted?.(task.priority, pid)
@@ -440,6 +444,12 @@ export async function runTask(task: TaskResult, ctx: TaskContext): Promise<TaskR
   await run.execute()
   await run.finish()
   return task
+}
+
+/** What is left of a log's cap (the setup command and the agent share one file). */
+function logRoom(logFile: string, cap: number): number {
+  const used = existsSync(logFile) ? statSync(logFile).size : 0
+  return Math.max(0, cap - used)
 }
 
 /** A function that does its work on the first call only. */
