@@ -88,7 +88,7 @@ describe('did you mean', () => {
     )
     expect(refusal('run', '1', '--agnet-command', 'x')).toContain('Did you mean --agent-command?')
     expect(refusal('run', '1', '--no-pus')).toContain('Did you mean --no-push?')
-    expect(refusal('run', '1', '--log')).toContain('Did you mean --log-dir?')
+    expect(refusal('run', '1', '--log-d')).toContain('Did you mean --log-dir?')
   })
 
   it('suggests a mode', () => {

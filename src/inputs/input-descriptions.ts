@@ -39,5 +39,11 @@ export const INPUT_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'log-dir':
     "Where each priority's log is written. On a runner the default is RUNNER_TEMP/parallel-worktree-logs/<run id>, named by the log-dir output so that a later step can upload it (actions/upload-artifact); elsewhere a new folder per run, yours alone, in the system temp folder.",
   'results-dir':
-    'Fan-out across runners: where task mode writes its result file and merge mode reads them (default RUNNER_TEMP/parallel-worktree-results).'
+    'Fan-out across runners: where task mode writes its result file and merge mode reads them (default RUNNER_TEMP/parallel-worktree-results).',
+  resume:
+    'auto: a branch an earlier run left for a priority (killed, cancelled, failed) is continued in the new worktree (RESUMED_FROM names its tip), and merged at once when that run had already judged its agent successful; never: such a priority is refused, naming the branch.',
+  'log-max-mb':
+    "Cap of each agent's log file in MB; past it the head and the tail are kept, with a line saying how much was cut.",
+  'agent-env-pass':
+    "Names of credential variables (GITHUB_TOKEN, GH_TOKEN, …) that agents may see; withheld when not named here. The action's token, INPUT_* and ACTIONS_* are never passed."
 }
