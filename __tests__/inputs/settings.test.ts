@@ -1,4 +1,6 @@
+import { symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { tempDir, writeFiles } from '../helpers/temp-repo.js'
 import { InputError } from '../../src/core/errors.js'
 import { INPUT_NAMES, type RawInputs } from '../../src/inputs/input-definitions.js'
 import { parseSettings } from '../../src/inputs/settings.js'
@@ -30,6 +32,10 @@ describe('parseSettings', () => {
       priorities: [65],
       baseBranch: 'roadmap',
       agentCommand: 'poetry run code-developer --priority={priority}',
+      agent: null,
+      promptTemplate: '',
+      maxCostUsd: null,
+      startSpacingMs: 0,
       maxParallel: 2,
       separation: 'waves',
       specsDir: 'docs/architecture/specs',
@@ -128,6 +134,60 @@ describe('parseSettings', () => {
         agentCommand: command,
         setupCommand: 'npm ci'
       })
+    })
+  })
+
+  describe('agent, agent-args, prompt-template, max-cost-usd, start-spacing-seconds', () => {
+    it('runs the preset, with agent-args in its place', () => {
+      expect(settings({ agent: 'claude-code', 'agent-args': '--model sonnet' })).toMatchObject({
+        agent: 'claude-code',
+        agentCommand:
+          'claude -p --output-format stream-json --verbose --permission-mode bypassPermissions --model sonnet < {prompt-file}',
+        startSpacingMs: 2000
+      })
+    })
+    it('lets agent-command win; the default agent-command (what a runner passes) is not set', () => {
+      expect(
+        settings({ agent: 'aider', 'agent-command': 'my-agent {priority}' }).agentCommand
+      ).toBe('my-agent {priority}')
+      expect(
+        settings({
+          agent: 'aider',
+          'agent-command': 'poetry run code-developer --priority={priority}'
+        }).agentCommand
+      ).toBe('aider --yes-always --no-check-update --message-file {prompt-file}')
+      expect(settings({ 'agent-args': '--verbose' }).agentCommand).toBe(
+        'poetry run code-developer --priority={priority} --verbose'
+      )
+    })
+    it('refuses an unknown agent, and agent-args over several lines', () => {
+      expect(refusal({ agent: 'gpt' })).toBe(
+        'agent: "gpt" is not one of code-developer, claude-code, codex, aider'
+      )
+      expect(refusal({ 'agent-args': '--a\n--b' })).toContain('agent-args: ')
+    })
+    it('reads a budget and a spacing', () => {
+      expect(settings({ 'max-cost-usd': '2.50', 'start-spacing-seconds': '0.5' })).toMatchObject({
+        maxCostUsd: 2.5,
+        startSpacingMs: 500
+      })
+      expect(settings({ agent: 'code-developer' }).startSpacingMs).toBe(0)
+      expect(refusal({ 'max-cost-usd': '$5' })).toContain('max-cost-usd: "$5" is not a number')
+      expect(refusal({ 'start-spacing-seconds': '-1' })).toContain('start-spacing-seconds')
+    })
+    it('takes a prompt-template that is a file inside the repository, and refuses others', () => {
+      using dir = tempDir()
+      const repo = join(dir.path, 'repo')
+      writeFiles(repo, { '.github/prompt.md': '{title}\n' })
+      writeFileSync(join(dir.path, 'outside.md'), 'x')
+      symlinkSync(join(dir.path, 'outside.md'), join(repo, 'link.md'))
+      const parse = (path: string) =>
+        parseSettings({ priorities: '1', 'prompt-template': path }, repo, ENV)
+      expect(parse('./.github/prompt.md').promptTemplate).toBe('.github/prompt.md')
+      expect(() => parse('missing.md')).toThrow(/prompt-template: "missing.md" is not a file/)
+      expect(() => parse('.github')).toThrow(/is not a file/)
+      expect(() => parse('../outside.md')).toThrow(/must be a path inside the repository/)
+      expect(() => parse('link.md')).toThrow(/leads outside the repository/)
     })
   })
 

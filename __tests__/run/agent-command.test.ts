@@ -26,6 +26,24 @@ function argv(template: string, worktree: string): string[] {
 }
 
 describe('the agent command', () => {
+  test('{prompt-file} stands for PROMPT_FILE; PROMPT_FILE and USAGE_FILE carry the paths', () => {
+    const values = {
+      priority: 7,
+      branch: 'feature/us-007',
+      worktree: '/srv/repo-wt7',
+      base: 'roadmap',
+      promptFile: '/tmp/run logs/priority-7.prompt.md',
+      usageFile: '/tmp/run logs/priority-7.usage.json'
+    }
+    expect(renderAgentCommand('claude -p < {prompt-file}', values)).toBe(
+      'claude -p < "${PROMPT_FILE}"'
+    )
+    expect(agentVariables(values)).toMatchObject({
+      PROMPT_FILE: values.promptFile,
+      USAGE_FILE: values.usageFile
+    })
+  })
+
   const hard = `/tmp/my "odd" dir/it's $HOME \`x\` \\ end`
 
   test('placeholders become the values, bare where they need no quoting', () => {

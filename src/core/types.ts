@@ -10,7 +10,16 @@ export interface Settings {
   repo: string
   priorities: number[]
   baseBranch: string
+  /** The command line the run starts: agent-command, or the `agent` preset's, with agent-args. */
   agentCommand: string
+  /** The `agent` input: a preset name, or null when agent-command (or its default) runs. */
+  agent: string | null
+  /** `prompt-template`: a file of the repository (relative path), or '' for the built-in prompt. */
+  promptTemplate: string
+  /** `max-cost-usd`: no new agent starts once the cost spent reaches it; null: no budget. */
+  maxCostUsd: number | null
+  /** Least time between two agent starts (rate limits of the agents' APIs). */
+  startSpacingMs: number
   /** A number from 1 to 32, or 'auto' (resolved by the run stage). */
   maxParallel: number | 'auto'
   separation: SeparationMode
@@ -94,6 +103,8 @@ export interface Separation {
 /** One priority as the plan sees it. */
 export interface PlannedTask {
   priority: number
+  /** The ROADMAP heading of the priority (`PRIORITY 5: Recipes`), when the ROADMAP has one. */
+  title?: string | null
   spec_files: string[]
   paths: string[]
   /** Earlier priorities (input order) this one overlaps: it starts after they are merged. */

@@ -48,7 +48,7 @@ export async function runOneTask(
     '--verify',
     `refs/heads/${settings.baseBranch}^{commit}`
   ])
-  await runTask(task, await createTaskContext(settings, git, options))
+  await runTask(task, await createTaskContext(settings, git, options), plan.tasks[0])
 
   let pushed = false
   if (task.commits > 0) {

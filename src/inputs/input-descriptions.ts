@@ -8,7 +8,16 @@ export const INPUT_DESCRIPTIONS: Readonly<Record<string, string>> = {
     'Priority IDs: positive integers separated by commas, spaces or newlines, and ranges like 65-67 (at most 256). Anything else is refused before anything is touched.',
   'base-branch': 'The branch worktrees start from and merges land in.',
   'agent-command':
-    'Run in each worktree with bash -c; {priority}, {branch}, {worktree} and {base} are replaced by shell-quoted values (also in the environment as PRIORITY_ID, BRANCH_NAME, WORKTREE_PATH, BASE_BRANCH).',
+    'Run in each worktree with bash -c; {priority}, {branch}, {worktree}, {base} and {prompt-file} stand for the environment variables PRIORITY_ID, BRANCH_NAME, WORKTREE_PATH, BASE_BRANCH and PROMPT_FILE (USAGE_FILE names where the agent may write its usage).',
+  agent:
+    "A preset agent CLI: code-developer, claude-code, codex or aider (the README shows each one's command line); empty runs agent-command. agent-command, when set, wins.",
+  'agent-args': "Extra arguments appended to the agent's command line (such as --model sonnet).",
+  'prompt-template':
+    'A file of the repository that replaces the built-in prompt of each priority ({title}, {spec}, {files}, {rules}, {priority}, {branch}, {worktree}, {base} are filled in).',
+  'max-cost-usd':
+    'A budget in USD: once the cost the agents reported reaches it, no new agent starts and the rest are skipped. Empty means none.',
+  'start-spacing-seconds':
+    'Least time between two agent starts, against API rate limits; auto is 2 for the claude-code, codex and aider presets and 0 otherwise.',
   'max-parallel': 'Agents running at once, 1 to 32, or auto (from CPU cores and available memory).',
   separation:
     "strict (run only mutually independent priorities), waves (overlapping priorities wait for the earlier one's merge) or off (no analysis).",

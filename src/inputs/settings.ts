@@ -1,10 +1,17 @@
-import { isAbsolute, join } from 'node:path'
+import { existsSync, realpathSync, statSync } from 'node:fs'
+import { isAbsolute, join, relative } from 'node:path'
 import { tmpdir } from 'node:os'
 import { InputError } from '../core/errors.js'
 import type { Mode, ResumeMode, SeparationMode, Settings } from '../core/types.js'
 import { assertBranchName, validateBranchTemplate } from '../git/ref-names.js'
 import { INPUT_DEFAULTS, type InputName, type RawInputs } from './input-definitions.js'
 import { parsePriorities, shorten } from './priorities.js'
+import {
+  AGENT_PRESETS,
+  AGENT_PRESET_NAMES,
+  resolveAgentCommand,
+  type AgentPreset
+} from './agent-presets.js'
 
 const MODES: readonly Mode[] = ['run', 'plan', 'task', 'merge']
 const SEPARATIONS: readonly SeparationMode[] = ['strict', 'waves', 'off']
@@ -36,14 +43,28 @@ export function parseSettings(raw: RawInputs, repo: string, env = process.env): 
   const branchTemplate = get('branch-template')
   validateBranchTemplate(branchTemplate, priorities)
 
-  const agentCommand = get('agent-command')
+  const agent = parseAgent(get('agent'))
+  const agentArgs = singleLine(raw['agent-args'] ?? '', 'agent-args')
 
   return {
     mode,
     repo,
     priorities,
     baseBranch,
-    agentCommand,
+    agentCommand: resolveAgentCommand({
+      // The runner passes the default when the input is not set: the default is "not set".
+      agentCommand:
+        get('agent-command') === INPUT_DEFAULTS['agent-command'] ? '' : get('agent-command'),
+      preset: agent,
+      agentArgs,
+      defaultCommand: INPUT_DEFAULTS['agent-command']
+    }),
+    agent,
+    promptTemplate: parsePromptTemplate(raw['prompt-template'] ?? '', repo),
+    maxCostUsd: get('max-cost-usd')
+      ? parseNumber(get('max-cost-usd'), 'max-cost-usd', 0, MAX_COST_USD)
+      : null,
+    startSpacingMs: startSpacingMs(get('start-spacing-seconds'), agent),
     maxParallel: parseMaxParallel(get('max-parallel')),
     separation: oneOf(get('separation'), SEPARATIONS, 'separation'),
     specsDir: repoPath(get('specs-dir'), 'specs-dir'),
@@ -89,6 +110,58 @@ function parseVariableNames(text: string, name: string): string[] {
     }
   }
   return names
+}
+
+/** A budget beyond this is a typo, not a budget. */
+const MAX_COST_USD = 1_000_000
+/** Seconds between starts for the presets of agents that call a rate-limited API (`auto`). */
+export const PRESET_START_SPACING_SECONDS = 2
+
+function parseAgent(text: string): AgentPreset | null {
+  if (!text) return null
+  return oneOf(text, AGENT_PRESET_NAMES, 'agent')
+}
+
+function singleLine(text: string, name: string): string {
+  const value = text.trim()
+  if (/[\r\n]/.test(value)) {
+    throw new InputError(
+      `${name}: "${shorten(value)}" spans several lines; give one line of arguments`
+    )
+  }
+  return value
+}
+
+/**
+ * `auto`: a small spacing for the presets whose CLI calls a rate-limited API, none for other
+ * commands (the seed's code-developer, anything custom: set it when they call an API).
+ */
+function startSpacingMs(text: string, agent: AgentPreset | null): number {
+  if (text === 'auto') {
+    return agent && AGENT_PRESETS[agent].rateLimited ? PRESET_START_SPACING_SECONDS * 1000 : 0
+  }
+  return Math.round(parseNumber(text, 'start-spacing-seconds', 0, 600) * 1000)
+}
+
+/** A file of the repository that exists, for the prompt of every priority. */
+function parsePromptTemplate(text: string, repo: string): string {
+  const value = text.trim()
+  if (!value) return ''
+  const path = repoPath(value, 'prompt-template')
+  const full = join(repo, path)
+  if (!existsSync(full) || !statSync(full).isFile()) {
+    throw new InputError(
+      `prompt-template: "${shorten(value)}" is not a file of the repository (looked for ${full}); give a path relative to the repository root`
+    )
+  }
+  // A link may lead out of the repository: what is read must be inside it.
+  const inside = relative(realpathSync(repo), realpathSync(full))
+  if (inside.startsWith('..') || isAbsolute(inside)) {
+    throw new InputError(
+      `prompt-template: "${shorten(value)}" leads outside the repository (a symbolic link); give a file inside it`
+    )
+  }
+  return path
 }
 
 /** Minutes to ms; a timeout too small to count in ms is 1 ms, never 0 (which means none). */

@@ -38,12 +38,13 @@ export async function buildPlan(
 
   const tree = await BaseTree.read(git, settings.baseBranch)
   const roadmapText = (await tree.read([roadmapFile])).get(roadmapFile)
+  const roadmap = roadmapText === undefined ? null : parseRoadmap(roadmapText)
   const lookups = resolveSpecs(priorities, {
     tree,
     baseBranch: settings.baseBranch,
     specsDir,
     roadmapFile,
-    roadmap: roadmapText === undefined ? null : parseRoadmap(roadmapText)
+    roadmap
   })
   const allSpecFiles = new Set([...lookups.values()].flatMap((lookup) => lookup.specFiles))
   const texts = await tree.read([...allSpecFiles])
@@ -79,7 +80,8 @@ export async function buildPlan(
           'repository path. It is treated as overlapping every other priority.'
       )
     }
-    return { priority, spec_files: specFiles, paths, after: [], skip_reason: null, notes }
+    const title = roadmap?.get(priority)?.[0]?.heading ?? null
+    return { priority, title, spec_files: specFiles, paths, after: [], skip_reason: null, notes }
   })
   const scopes: TaskScope[] = tasks.map((task) => ({
     paths: task.paths,

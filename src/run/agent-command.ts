@@ -17,6 +17,10 @@ export interface AgentValues {
   branch: string
   worktree: string
   base: string
+  /** The priority's prompt file (outside the worktree); '' where there is none. */
+  promptFile?: string
+  /** Where the agent may write its usage (`{"cost_usd": n, ...}`); '' where there is none. */
+  usageFile?: string
 }
 
 /**
@@ -32,7 +36,8 @@ const PLACEHOLDERS: readonly {
   { name: 'priority', variable: 'PRIORITY_ID', value: (values) => String(values.priority) },
   { name: 'branch', variable: 'BRANCH_NAME', value: (values) => values.branch },
   { name: 'worktree', variable: 'WORKTREE_PATH', value: (values) => values.worktree },
-  { name: 'base', variable: 'BASE_BRANCH', value: (values) => values.base }
+  { name: 'base', variable: 'BASE_BRANCH', value: (values) => values.base },
+  { name: 'prompt-file', variable: 'PROMPT_FILE', value: (values) => values.promptFile ?? '' }
 ]
 
 const PLACEHOLDER = new RegExp(`\\{(${PLACEHOLDERS.map((row) => row.name).join('|')})\\}`, 'g')
@@ -60,10 +65,19 @@ export function renderAgentCommand(template: string, values: AgentValues): strin
   })
 }
 
-/** The environment variables that carry the placeholders' values. */
+/** The environment variables that carry the placeholders' values, and USAGE_FILE. */
 export function agentVariables(values: AgentValues): Record<string, string> {
-  return Object.fromEntries(PLACEHOLDERS.map((row) => [row.variable, row.value(values)]))
+  const variables: Record<string, string> = {}
+  for (const row of PLACEHOLDERS) {
+    const value = row.value(values)
+    // A file the run did not make (a setup command's run) is not named at all.
+    if (value !== '' || !OPTIONAL_VARIABLES.has(row.variable)) variables[row.variable] = value
+  }
+  if (values.usageFile) variables.USAGE_FILE = values.usageFile
+  return variables
 }
+
+const OPTIONAL_VARIABLES = new Set(['PROMPT_FILE'])
 
 type QuoteContext = 'none' | 'single' | 'double' | 'heredoc' | 'literal-heredoc'
 

@@ -75,7 +75,7 @@ export async function runAgents(
     { baseTip, starting: () => preparer.hold() }
   )
   const runs = new Map(
-    runnable.map((task) => [task.priority, new TaskRun(byPriority.get(task.priority)!, ctx)])
+    runnable.map((task) => [task.priority, new TaskRun(byPriority.get(task.priority)!, ctx, task)])
   )
   const state: ScheduleState = { running: [], finishing: [], waiting: [], done: [], held: null }
   const progress = startProgress(state, runnable.length, logger, options.progressIntervalMs, began)

@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Logger } from '../core/logger.js'
 import type { PlannedTask, Settings, TaskResult, TaskStatus } from '../core/types.js'
@@ -7,6 +7,7 @@ import { WITHOUT_HOOKS, type GitCommandManager } from '../git/git-command-manage
 import { renderBranchTemplate } from '../git/ref-names.js'
 import { agentVariables, renderAgentCommand, type AgentValues } from './agent-command.js'
 import { agentEnvironment } from './agent-env.js'
+import { promptFilePath, writePromptFile } from './agent-prompt.js'
 import { runProcess, type ProcessOutcome } from './agent-process.js'
 import { BaseTip } from './base-tip.js'
 import { consoleShare } from './console-share.js'
@@ -116,7 +117,9 @@ export class TaskRun {
 
   constructor(
     readonly task: TaskResult,
-    private readonly ctx: TaskContext
+    private readonly ctx: TaskContext,
+    /** What the plan knows of it beyond the result: its title and the files its spec names. */
+    private readonly planned: Pick<PlannedTask, 'title' | 'paths'> = { title: null, paths: [] }
   ) {
     this.baseTip = ctx.baseTip ?? BaseTip.local(ctx.git, ctx.settings.baseBranch)
     this.prefix = `[${task.priority}]`
@@ -154,8 +157,11 @@ export class TaskRun {
         priority: task.priority,
         branch: task.branch,
         worktree: worktree.path,
-        base: settings.baseBranch
+        base: settings.baseBranch,
+        promptFile: promptFilePath(settings.logDir, task.priority),
+        usageFile: usageFilePath(settings.logDir, task.priority)
       }
+      await Promise.all([this.writePrompt(values), rm(values.usageFile!, { force: true })])
       const env = agentEnvironment(
         this.ctx.env,
         settings.githubToken,
@@ -199,6 +205,28 @@ export class TaskRun {
     } finally {
       releaseHold()
     }
+  }
+
+  /** The priority's prompt file, from the repository's template or the built-in one. */
+  private async writePrompt(values: AgentValues): Promise<void> {
+    const { settings } = this.ctx
+    const template = settings.promptTemplate
+      ? await readFile(join(settings.repo, settings.promptTemplate), 'utf8')
+      : null
+    await writePromptFile(
+      values.promptFile!,
+      {
+        priority: this.task.priority,
+        title: this.planned.title ?? null,
+        branch: values.branch,
+        worktree: values.worktree,
+        base: values.base,
+        specFiles: this.task.spec_files,
+        files: this.planned.paths,
+        autoCommit: settings.autoCommit
+      },
+      template
+    )
   }
 
   /**
@@ -439,8 +467,12 @@ export class TaskRun {
  * One priority on its own, all phases in a row (the scheduler of the run stage overlaps them
  * across tasks instead).
  */
-export async function runTask(task: TaskResult, ctx: TaskContext): Promise<TaskResult> {
-  const run = new TaskRun(task, ctx)
+export async function runTask(
+  task: TaskResult,
+  ctx: TaskContext,
+  planned?: Pick<PlannedTask, 'title' | 'paths'>
+): Promise<TaskResult> {
+  const run = new TaskRun(task, ctx, planned)
   await run.execute()
   await run.finish()
   return task
@@ -450,6 +482,11 @@ export async function runTask(task: TaskResult, ctx: TaskContext): Promise<TaskR
 function logRoom(logFile: string, cap: number): number {
   const used = existsSync(logFile) ? statSync(logFile).size : 0
   return Math.max(0, cap - used)
+}
+
+/** Where an agent may write its usage: beside its log, outside every worktree. */
+export function usageFilePath(logDir: string, priority: number): string {
+  return join(logDir, `priority-${priority}.usage.json`)
 }
 
 /** A function that does its work on the first call only. */
