@@ -4,9 +4,8 @@
 // (a) with roadmap not checked out (object store + compare-and-swap) and (b) with roadmap
 // checked out in the repository's own checkout (brought along to the last merge in one step);
 // against the way of the first implementation on a copy of the same repository: `git checkout
-// roadmap` + `git merge --no-ff` one branch at a time in a checkout. Also the preflight
-// forecast of the 100 branches (into base, and pairwise). Checks that every way ends with the
-// same tree. Each figure is the median of 3 rounds. Goal: 100 merges under 5 s.
+// roadmap` + `git merge --no-ff` one branch at a time in a checkout. Checks that every way ends
+// with the same tree. Each figure is the median of 3 rounds. Goal: 100 merges under 5 s.
 // Builds src/merge/index.ts with ncc into a temp folder, prints one JSON object on stdout.
 import { execFileSync } from 'node:child_process'
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
@@ -90,19 +89,6 @@ try {
   const resetRef = (dir) => git(dir, ['update-ref', 'refs/heads/roadmap', 'refs/heads/main'])
   const resetCheckout = (dir) => git(dir, ['reset', '-q', '--hard', 'refs/heads/main'])
 
-  log('forecast…')
-  const forecastRepo = copy('forecast', 'main')
-  let forecast = null
-  const forecastMs = await rounds(
-    forecastRepo,
-    () => {},
-    async (dir) => {
-      forecast = await new MergeEngine(new GitCommandManager(dir, ENV), 'roadmap', silent).predict(
-        requests
-      )
-    }
-  )
-
   log('engine, roadmap not checked out…')
   const objectStore = copy('object-store', 'main')
   const objectStoreMs = await rounds(objectStore, resetRef, engineMerges)
@@ -147,9 +133,6 @@ try {
     per_merge_ms: round(objectStoreMs / BRANCHES),
     per_merge_checked_out_ms: round(checkedOutMs / BRANCHES),
     baseline_per_merge_ms: round(baselineMs / BRANCHES),
-    forecast_100_branches_ms: round(forecastMs),
-    forecast_pairs_checked: forecast.pairsChecked,
-    forecast_pairs_disjoint: forecast.pairsDisjoint,
     same_tree_as_baseline: sameTree,
     checked_out_checkout_clean_at_tip: checkoutClean && checkoutAtTip,
     goal_ms: GOAL_MS,

@@ -5,7 +5,7 @@ import {
   type InputName,
   type RawInputs
 } from '../inputs/input-definitions.js'
-import { shorten } from '../inputs/priorities.js'
+import { shorten } from '../core/shorten.js'
 import { usage } from './help.js'
 import { closestWord } from './suggest.js'
 

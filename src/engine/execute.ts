@@ -32,11 +32,5 @@ export async function execute(settings: Settings, options: EngineOptions): Promi
   }
 }
 
-/**
- * Whether the step succeeds (CLI exit 0): every requested priority merged, or in plan mode,
- * the plan made. A plan with priorities of unknown scope is still a plan (they run last and
- * alone); its `success` field says whether every spec was found.
- */
-export function stepSucceeded(result: RunResult): boolean {
-  return result.mode === 'plan' || result.success
-}
+// Whether the step succeeds is judged with every other verdict; the shells ask it here.
+export { stepSucceeded } from '../run/verdict.js'

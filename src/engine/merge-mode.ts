@@ -1,9 +1,12 @@
 import { readFile } from 'node:fs/promises'
 import { buildPlan } from '../plan/plan.js'
 import { MergeEngine } from '../merge/merge-engine.js'
+import { recordMergeAttempt } from '../merge/task-merge.js'
 import { pendingTask } from '../run/task-runner.js'
 import { buildResult } from '../report/result.js'
-import { WITHOUT_HOOKS, type GitCommandManager } from '../git/git-command-manager.js'
+import type { GitCommandManager } from '../git/git-command-manager.js'
+import { branchOfRef, branchRef, fetchSpec, originRef } from '../git/refs.js'
+import { judgeFromBranch, readyToMerge } from '../run/verdict.js'
 import type { Logger } from '../core/logger.js'
 import type { EngineOptions } from './run-mode.js'
 import { openForChanges } from './preflight.js'
@@ -29,17 +32,10 @@ export async function mergePushed(settings: Settings, options: EngineOptions): P
 
   const merger = new MergeEngine(git, settings.baseBranch, logger)
   for (const task of tasks) await recordTaskOutcome(git, task, settings, logger)
-  const ready = tasks.filter((task) => task.status === 'completed' && settings.merge)
+  const ready = tasks.filter((task) => readyToMerge(task) && settings.merge)
   const requests = ready.map((task) => ({ branch: task.branch, priority: task.priority }))
-  if (requests.length > 1) await merger.predict(requests)
   const attempts = await merger.mergeAll(requests)
-  ready.forEach((task, index) => {
-    const attempt = attempts[index]
-    task.merge = attempt.outcome
-    task.merge_commit = attempt.commit
-    task.conflict_files = attempt.conflictFiles
-    if (attempt.error) task.error = attempt.error
-  })
+  ready.forEach((task, index) => recordMergeAttempt(task, attempts[index]))
   const warnings: string[] = []
   await pushAfterMerges(git, settings, tasks, logger, warnings)
   if (settings.cleanup) {
@@ -72,27 +68,23 @@ async function fetchFromOrigin(
     return
   }
   const remote = await git.run(['ls-remote', '--heads', 'origin'])
-  const onOrigin = new Set(
-    remote.split('\n').map((line) => line.split('\t')[1]?.replace('refs/heads/', ''))
-  )
+  const onOrigin = new Set(remote.split('\n').map((line) => branchOfRef(line.split('\t')[1] ?? '')))
   const wanted = [baseBranch, ...tasks.map((task) => task.branch)].filter((b) => onOrigin.has(b))
   if (wanted.length === 0) return
-  await git.run([
-    'fetch',
-    '--no-tags',
-    'origin',
-    ...wanted.map((branch) => `+refs/heads/${branch}:refs/remotes/origin/${branch}`)
-  ])
+  await git.run(['fetch', '--no-tags', 'origin', ...wanted.map((branch) => fetchSpec(branch))])
   for (const branch of wanted) {
-    const theirs = await git.resolveCommit(`refs/remotes/origin/${branch}`)
-    const ours = await git.resolveCommit(`refs/heads/${branch}`)
+    const theirs = await git.resolveCommit(originRef(branch))
+    const ours = await git.branchTip(branch)
     if (!theirs || theirs === ours) continue
     if (ours && !(await git.isAncestor(ours, theirs))) {
       logger.warning(`${branch} differs here and on origin; using this repository's ${branch}`)
       continue
     }
     // Fast-forward (or create) the local branch; compare-and-swap against what we saw.
-    await git.run([...WITHOUT_HOOKS, 'update-ref', `refs/heads/${branch}`, theirs, ours ?? ''])
+    const moved = await git.swapRef(branchRef(branch), theirs, ours)
+    if (moved.exitCode !== 0) {
+      logger.warning(`${branch} moved here while it was fetched; using this repository's ${branch}`)
+    }
   }
 }
 
@@ -104,27 +96,24 @@ async function recordTaskOutcome(
   logger: Logger
 ): Promise<void> {
   const file = await readTaskResult(settings.resultsDir, task.priority)
-  const tip = await git.resolveCommit(`refs/heads/${task.branch}`)
+  const tip = await git.branchTip(task.branch)
   if (file) {
     Object.assign(task, file.task, { merge: 'not-merged', merge_commit: null, conflict_files: [] })
-    if (task.status === 'completed' && !tip) {
-      task.status = 'failed'
-      task.error = `its job reported it completed, but the branch ${task.branch} is neither here nor on origin`
-    }
-    return
+  } else {
+    logger.warning(
+      `No task result for priority ${task.priority} in ${settings.resultsDir}: judging from its branch`
+    )
   }
-  logger.warning(
-    `No task result for priority ${task.priority} in ${settings.resultsDir}: judging from its branch`
-  )
-  if (!tip) {
-    task.status = 'failed'
-    task.error = 'no result from its task job and no pushed branch'
-    return
+  const base = branchRef(settings.baseBranch)
+  const pushed = { tip, commits: 0, inBase: false }
+  if (tip && !file) {
+    pushed.commits = task.commits = await git.countCommits(base, tip)
+    pushed.inBase = await git.isAncestor(tip, base)
   }
-  task.commits = await git.countCommits(`refs/heads/${settings.baseBranch}`, tip)
-  const merged = await git.isAncestor(tip, `refs/heads/${settings.baseBranch}`)
-  task.status = task.commits > 0 || merged ? 'completed' : 'no-changes'
-  task.error = 'no task result found (artifact missing); status judged from its pushed branch'
+  const recorded = file ? { status: task.status, error: task.error } : null
+  const verdict = judgeFromBranch(recorded, task.branch, pushed)
+  task.status = verdict.status
+  task.error = verdict.error
 }
 
 async function readTaskResult(dir: string, priority: number): Promise<TaskResultFile | null> {

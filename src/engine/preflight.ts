@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { InputError } from '../core/errors.js'
 import { GitCommandManager } from '../git/git-command-manager.js'
+import { branchRef, originRef } from '../git/refs.js'
 import type { Logger } from '../core/logger.js'
 import { acquireRunLock } from './run-lock.js'
 import { recoverAbandonedWorktrees } from './abandoned-runs.js'
@@ -35,10 +36,10 @@ export async function preflight(
   const top = await probe.topLevel().catch(() => null)
   if (!top) throw new InputError(`${repo} is not inside a git work tree`)
   const git = probe.at(top)
-  const local = `refs/heads/${baseBranch}`
+  const local = branchRef(baseBranch)
   if (await git.resolveCommit(local)) return { git, baseRef: local }
 
-  const remote = `refs/remotes/origin/${baseBranch}`
+  const remote = originRef(baseBranch)
   const remoteTip = await git.resolveCommit(remote)
   if (!remoteTip) {
     throw new InputError(

@@ -19,7 +19,7 @@ export async function pushAfterMerges(
   const kept: string[] = []
   for (const task of tasks) {
     if (task.merge === 'merged') continue
-    if (await git.resolveCommit(`refs/heads/${task.branch}`)) kept.push(task.branch)
+    if (await git.branchExists(task.branch)) kept.push(task.branch)
   }
   const outcome = await pushResults(git, {
     baseBranch: settings.baseBranch,

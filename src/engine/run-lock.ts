@@ -1,6 +1,6 @@
 import { link, readFile, rm, writeFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import type { GitCommandManager } from '../git/git-command-manager.js'
 import { InputError } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
@@ -28,7 +28,7 @@ export async function acquireRunLock(
   git: GitCommandManager,
   logger: Logger
 ): Promise<AsyncDisposable> {
-  const commonDir = resolve(git.cwd, await git.run(['rev-parse', '--git-common-dir']))
+  const commonDir = await git.commonDir()
   const path = join(commonDir, 'parallel-worktree.lock')
   const me: LockOwner = { pid: process.pid, host: hostname(), started: new Date().toISOString() }
   const mine = `${path}.${process.pid}-${Math.random().toString(36).slice(2)}`

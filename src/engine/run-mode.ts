@@ -1,9 +1,11 @@
 import { buildPlan } from '../plan/plan.js'
 import { formatPlan } from '../plan/plan-text.js'
 import { MergeEngine } from '../merge/merge-engine.js'
+import { recordMergeAttempt } from '../merge/task-merge.js'
 import type { ResourceSampler } from '../run/resource-monitor.js'
 import { runAgents } from '../run/run-stage.js'
 import { pendingTask, type RunEvents } from '../run/task-runner.js'
+import { readyToMerge } from '../run/verdict.js'
 import { buildResult } from '../report/result.js'
 import type { Logger } from '../core/logger.js'
 import { openForChanges } from './preflight.js'
@@ -59,7 +61,7 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
     resourceIntervalMs: options.resourceIntervalMs,
     progressIntervalMs: options.progressIntervalMs,
     onTaskDone: async (task) => {
-      if (task.status === 'completed' && settings.merge) {
+      if (readyToMerge(task) && settings.merge) {
         await checkouts
         await mergeTask(task, merger, settings)
       }
@@ -74,9 +76,6 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
 
 async function mergeTask(task: TaskResult, merger: MergeEngine, settings: Settings): Promise<void> {
   const attempt = await merger.merge(task.branch, task.priority)
-  task.merge = attempt.outcome
-  task.merge_commit = attempt.commit
-  task.conflict_files = attempt.conflictFiles
-  if (attempt.outcome === 'failed') task.error = attempt.error
+  recordMergeAttempt(task, attempt)
   if (attempt.outcome === 'merged' && settings.cleanup) await merger.deleteMergedBranch(task.branch)
 }

@@ -5,6 +5,7 @@ import { createTaskContext, pendingTask, runTask } from '../run/task-runner.js'
 import { buildResult } from '../report/result.js'
 import { pushResults } from '../merge/push.js'
 import { InputError } from '../core/errors.js'
+import { taskJobSucceeded } from '../run/verdict.js'
 import type { EngineOptions } from './run-mode.js'
 import { openForChanges } from './preflight.js'
 import type { RunResult, Settings, TaskResult } from '../core/types.js'
@@ -43,12 +44,8 @@ export async function runOneTask(
   const { git } = repository
   const plan = await buildPlan({ ...settings, repo: git.cwd, separation: 'off' }, git)
   const task = pendingTask({ ...plan.tasks[0], skip_reason: null }, settings)
-  const baseCommit = await git.run([
-    'rev-parse',
-    '--verify',
-    `refs/heads/${settings.baseBranch}^{commit}`
-  ])
-  await runTask(task, await createTaskContext(settings, git, options), plan.tasks[0])
+  const baseCommit = await git.requireBranchTip(settings.baseBranch)
+  await runTask(task, createTaskContext(settings, git, options), plan.tasks[0])
 
   let pushed = false
   if (task.commits > 0) {
@@ -81,6 +78,6 @@ export async function runOneTask(
 
   const result = buildResult(settings, plan.separation, [task], began)
   // Nothing is merged in a task job: it succeeds when its work is done and on origin.
-  result.success = task.status === 'completed' && pushed
+  result.success = taskJobSucceeded(task, pushed)
   return { result, resultFile }
 }

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { devNull } from 'node:os'
 import { GitError } from '../core/errors.js'
 import { REPOSITORY_VARIABLES, withoutActionSecrets } from './child-environment.js'
+import { branchOfRef, branchRef } from './refs.js'
 
 export interface GitOutput {
   stdout: string
@@ -36,6 +37,8 @@ export const BOT_IDENTITY = {
   email: 'parallel-worktree@users.noreply.github.com'
 }
 
+const commonDirs = new Map<string, Promise<string>>()
+
 /**
  * Every git call of the product goes through here: one place for the environment (no
  * prompts, C locale so messages parse, no inherited GIT_DIR), exit-code handling and errors
@@ -43,12 +46,15 @@ export const BOT_IDENTITY = {
  */
 export class GitCommandManager {
   private readonly env: NodeJS.ProcessEnv
-  private identity: Promise<Record<string, string>> | undefined
+  /** Shared with the managers `at()` makes: one repository, one identity. */
+  private readonly identity: { asked?: Promise<Record<string, string>> }
 
   constructor(
     readonly cwd: string,
-    baseEnv: NodeJS.ProcessEnv = process.env
+    baseEnv: NodeJS.ProcessEnv = process.env,
+    identity: { asked?: Promise<Record<string, string>> } = {}
   ) {
+    this.identity = identity
     // Hooks and filters git runs get neither the action's secrets nor another repository.
     const env: NodeJS.ProcessEnv = withoutActionSecrets(baseEnv, '', REPOSITORY_VARIABLES)
     env.GIT_TERMINAL_PROMPT = '0'
@@ -60,7 +66,7 @@ export class GitCommandManager {
 
   /** A manager for another folder (a worktree) with the same environment. */
   at(cwd: string): GitCommandManager {
-    return new GitCommandManager(cwd, this.env)
+    return new GitCommandManager(cwd, this.env, this.identity)
   }
 
   /** Runs git; throws GitError unless the exit code is 0 or listed in okExitCodes. */
@@ -106,8 +112,138 @@ export class GitCommandManager {
     return exitCode === 0 ? stdout.trim() : null
   }
 
+  /** The commit a branch points at, or null when there is no such branch. */
+  branchTip(branch: string): Promise<string | null> {
+    return this.resolveCommit(branchRef(branch))
+  }
+
+  /** The commit a branch points at; throws GitError when there is no such branch. */
+  async requireBranchTip(branch: string): Promise<string> {
+    return this.run(['rev-parse', '--verify', '--end-of-options', `${branchRef(branch)}^{commit}`])
+  }
+
   async branchExists(branch: string): Promise<boolean> {
-    return (await this.resolveCommit(`refs/heads/${branch}`)) !== null
+    return (await this.branchTip(branch)) !== null
+  }
+
+  /**
+   * A compare-and-swap: `ref` moves to `to` only while it still points at `expected` (null:
+   * only while it does not exist; undefined: wherever it is). No hooks (our mechanics).
+   * Returns git's answer: exit code 0 when it moved, otherwise what git said.
+   */
+  swapRef(
+    ref: string,
+    to: string,
+    expected: string | null | undefined,
+    options: { reason?: string; cwd?: string } = {}
+  ): Promise<GitOutput> {
+    const reason = options.reason ? ['-m', options.reason] : []
+    const old = expected === undefined ? [] : [expected ?? '']
+    return this.exec([...WITHOUT_HOOKS, 'update-ref', ...reason, ref, to, ...old], {
+      cwd: options.cwd,
+      okExitCodes: [1, 128]
+    })
+  }
+
+  /** Deletes `ref` only while it still points at `expected`; true when it was deleted. */
+  async deleteRef(ref: string, expected: string): Promise<boolean> {
+    const { exitCode } = await this.exec([...WITHOUT_HOOKS, 'update-ref', '-d', ref, expected], {
+      okExitCodes: [1, 128]
+    })
+    return exitCode === 0
+  }
+
+  /** The branch checked out here, or null on a detached HEAD. */
+  async headBranch(): Promise<string | null> {
+    const { stdout } = await this.exec(['symbolic-ref', '-q', 'HEAD'], { okExitCodes: [1] })
+    const ref = stdout.trim()
+    return ref ? branchOfRef(ref) : null
+  }
+
+  /** Whether the worktree here has anything uncommitted (untracked files included). */
+  async isDirty(): Promise<boolean> {
+    return (await this.run(['status', '--porcelain'])) !== ''
+  }
+
+  /**
+   * The files, index and HEAD's tree of the checkout here moved from commit `from` to `to` by a
+   * two-way `read-tree -m -u` (checkout's own merge: every path checked before one is written;
+   * refused when a file it must write has changes). The ref is not moved: see swapRef.
+   * Exit code 128 is an answer (refused), with git's reason in stderr.
+   */
+  moveCheckout(from: string, to: string, cwd?: string): Promise<GitOutput> {
+    return this.exec([...WITHOUT_HOOKS, 'read-tree', '-m', '-u', from, to], {
+      cwd,
+      okExitCodes: [128]
+    })
+  }
+
+  /** Commits everything the worktree here holds (no hooks: the run's commit, not the user's). */
+  async commitEverything(message: string): Promise<void> {
+    await this.run(['add', '-A'])
+    await this.run(['commit', '--no-verify', '--quiet', '-m', message], {
+      env: await this.identityEnv()
+    })
+  }
+
+  /** Commits reachable from `tip` and from none of `excluded` (refs or commits). */
+  async countCommitsNotIn(tip: string, excluded: readonly string[]): Promise<number> {
+    const not = excluded.map((ref) => `^${ref}`)
+    return Number(await this.run(['rev-list', '--count', tip, ...not, '--']))
+  }
+
+  /** Commits of the HEAD here that no branch holds (a detached HEAD's own work). */
+  async commitsOnNoBranch(): Promise<number> {
+    return Number(await this.run(['rev-list', '--count', 'HEAD', '--not', '--branches']))
+  }
+
+  /**
+   * The repository's common git folder, absolute (the same for every worktree). Asked once
+   * per folder: it does not change.
+   */
+  commonDir(): Promise<string> {
+    let dir = commonDirs.get(this.cwd)
+    if (!dir) {
+      dir = this.run(['rev-parse', '--path-format=absolute', '--git-common-dir'])
+      dir.catch(() => commonDirs.delete(this.cwd))
+      commonDirs.set(this.cwd, dir)
+    }
+    return dir
+  }
+
+  /** Points a branch at a commit, creating it or moving it wherever it is (no hooks). */
+  async setBranch(branch: string, to: string, reason: string): Promise<void> {
+    await this.run([...WITHOUT_HOOKS, 'update-ref', '-m', reason, branchRef(branch), to])
+  }
+
+  /** Registers a locked worktree of `branch` at `path`, files not checked out yet. */
+  async addWorktree(path: string, branch: string, lockReason: string): Promise<void> {
+    await this.run([
+      'worktree',
+      'add',
+      '--quiet',
+      '--no-checkout',
+      '--lock',
+      '--reason',
+      lockReason,
+      path,
+      branch
+    ])
+  }
+
+  /** Removes a worktree, locked or dirty; exit code 128 (git would not) is an answer. */
+  removeWorktree(path: string): Promise<GitOutput> {
+    return this.exec(['worktree', 'remove', '--force', '--force', path], { okExitCodes: [128] })
+  }
+
+  /** Unlocks a worktree; one that is not locked (or gone) is no error. */
+  async unlockWorktree(path: string): Promise<void> {
+    await this.exec(['worktree', 'unlock', path], { okExitCodes: [128] })
+  }
+
+  /** Forgets the registrations of worktrees whose folders are gone. */
+  async pruneWorktrees(): Promise<void> {
+    await this.exec(['worktree', 'prune'])
   }
 
   /** Commits reachable from `to` but not from `from`. */
@@ -156,9 +292,9 @@ export class GitCommandManager {
    * identity of its own (a fresh runner has none; `git commit` would refuse).
    */
   identityEnv(): Promise<Record<string, string>> {
-    // Asked once per manager: a run's commits all get the same answer.
-    this.identity ??= this.readIdentity()
-    return this.identity
+    // Asked once per repository: a run's commits all get the same answer.
+    this.identity.asked ??= this.readIdentity()
+    return this.identity.asked
   }
 
   private async readIdentity(): Promise<Record<string, string>> {

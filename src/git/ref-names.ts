@@ -1,5 +1,5 @@
 import { InputError } from '../core/errors.js'
-import { shorten } from '../inputs/priorities.js'
+import { shorten } from '../core/shorten.js'
 
 /**
  * Why `name` is not a valid branch name (git check-ref-format's rules, plus a conservative

@@ -1,4 +1,5 @@
 import { InputError } from '../core/errors.js'
+import { shorten } from '../core/shorten.js'
 
 export const MAX_PRIORITIES = 256
 
@@ -50,10 +51,4 @@ export function parsePriorities(text: string): number[] {
     for (let id = from; id <= to; id++) add(id, token)
   }
   return [...seen]
-}
-
-/** Keeps error messages readable when the bad token is huge. */
-export function shorten(text: string, max = 60): string {
-  const printable = JSON.stringify(text).slice(1, -1)
-  return printable.length > max ? `${printable.slice(0, max)}…` : printable
 }

@@ -5,7 +5,8 @@ import { InputError } from '../core/errors.js'
 import type { Mode, ResumeMode, SeparationMode, Settings } from '../core/types.js'
 import { assertBranchName, validateBranchTemplate } from '../git/ref-names.js'
 import { INPUT_DEFAULTS, type InputName, type RawInputs } from './input-definitions.js'
-import { parsePriorities, shorten } from './priorities.js'
+import { shorten } from '../core/shorten.js'
+import { parsePriorities } from './priorities.js'
 import {
   AGENT_PRESETS,
   AGENT_PRESET_NAMES,

@@ -1,10 +1,7 @@
 import { lstat } from 'node:fs/promises'
 import { join } from 'node:path'
-import {
-  WITHOUT_HOOKS,
-  type GitCommandManager,
-  type GitOutput
-} from '../git/git-command-manager.js'
+import type { GitCommandManager, GitOutput } from '../git/git-command-manager.js'
+import { branchRef } from '../git/refs.js'
 import { findBranchUse, type BranchUse, type WorktreeEntry } from './branch-use.js'
 
 export interface AdvanceRequest {
@@ -85,11 +82,8 @@ async function compareAndSwap(
   git: GitCommandManager,
   request: AdvanceRequest
 ): Promise<AdvanceResult> {
-  const ref = `refs/heads/${request.branch}`
-  const update = await git.exec(
-    [...WITHOUT_HOOKS, 'update-ref', '-m', request.reason, ref, request.to, request.from],
-    { okExitCodes: [1, 128] }
-  )
+  const ref = branchRef(request.branch)
+  const update = await git.swapRef(ref, request.to, request.from, { reason: request.reason })
   if (update.exitCode === 0) return { ok: true, checkout: null }
   const now = await git.resolveCommit(ref)
   if (now !== request.from) {
@@ -104,7 +98,7 @@ async function fastForwardCheckout(
   request: AdvanceRequest
 ): Promise<AdvanceResult> {
   const where = describeCheckout(checkout)
-  const ref = `refs/heads/${request.branch}`
+  const ref = branchRef(request.branch)
   const cwd = checkout.path
   if (checkout.head !== request.from) {
     return { ...refused(`${request.branch} moved in ${where}`, cwd), raced: true }
@@ -123,12 +117,7 @@ async function fastForwardCheckout(
   const inTheWay = await untrackedInTheWay(git, cwd, request.from, request.to)
   if (inTheWay.length) return refuse('untracked or ignored files are in the way', inTheWay)
 
-  const read = await withIndexLock(() =>
-    git.exec([...WITHOUT_HOOKS, 'read-tree', '-m', '-u', request.from, request.to], {
-      cwd,
-      okExitCodes: [128]
-    })
-  )
+  const read = await withIndexLock(() => git.moveCheckout(request.from, request.to, cwd))
   if (read.exitCode !== 0) {
     const lock = /Unable to create '([^']*index\.lock)'/.exec(read.stderr)?.[1]
     if (lock) {
@@ -147,19 +136,14 @@ async function fastForwardCheckout(
     return refuse(what, quotedPaths(read.stderr), gitMessage(read))
   }
 
-  const update = await git.exec(
-    [...WITHOUT_HOOKS, 'update-ref', '-m', request.reason, ref, request.to, request.from],
-    { cwd, okExitCodes: [1, 128] }
-  )
+  const update = await git.swapRef(ref, request.to, request.from, {
+    reason: request.reason,
+    cwd
+  })
   if (update.exitCode === 0) return { ok: true, checkout: cwd }
 
   // The branch moved between the two steps (milliseconds): put the files back where they were.
-  const back = await withIndexLock(() =>
-    git.exec([...WITHOUT_HOOKS, 'read-tree', '-m', '-u', request.to, request.from], {
-      cwd,
-      okExitCodes: [128]
-    })
-  )
+  const back = await withIndexLock(() => git.moveCheckout(request.to, request.from, cwd))
   const now = await git.resolveCommit(ref)
   if (back.exitCode === 0 && now !== request.from) {
     return { ...refused(`${request.branch} moved in ${where}`, cwd), raced: true }

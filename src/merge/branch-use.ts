@@ -1,6 +1,7 @@
 import { access, readFile, readdir } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { GitCommandManager } from '../git/git-command-manager.js'
+import { branchRef } from '../git/refs.js'
 import { listWorktrees, type WorktreeEntry } from '../git/worktree-list.js'
 
 export { listWorktrees, type WorktreeEntry }
@@ -31,7 +32,7 @@ export async function findBranchUse(
   branch: string,
   worktrees?: WorktreeEntry[]
 ): Promise<BranchUse> {
-  const ref = `refs/heads/${branch}`
+  const ref = branchRef(branch)
   const all = worktrees ?? (await listWorktrees(git))
   const checkouts = all.filter((wt) => wt.ref === ref && !wt.bare && !wt.prunable)
   const detached = all.filter((wt) => wt.detached && !wt.prunable)
@@ -57,7 +58,7 @@ async function worktreeAdminDirs(
   git: GitCommandManager,
   worktrees: WorktreeEntry[]
 ): Promise<Map<string, string>> {
-  const common = await commonDir(git)
+  const common = await git.commonDir()
   const dirs = new Map<string, string>()
   const main = worktrees.find((wt) => wt.main && !wt.bare)
   if (main) dirs.set(main.path, common)
@@ -80,10 +81,10 @@ async function operationOn(
       () => null
     )
   for (const file of ['rebase-merge/head-name', 'rebase-apply/head-name']) {
-    if ((await read(file)) === `refs/heads/${branch}`) return 'rebase'
+    if ((await read(file)) === branchRef(branch)) return 'rebase'
   }
   const bisected = await read('BISECT_START')
-  if (bisected === branch || bisected === `refs/heads/${branch}`) return 'bisect'
+  if (bisected === branch || bisected === branchRef(branch)) return 'bisect'
   return null
 }
 
@@ -107,17 +108,4 @@ async function operationInProgress(admin: string): Promise<BusyWorktree['operati
       return operation
   }
   return null
-}
-
-const commonDirs = new Map<string, Promise<string>>()
-
-/** The repository's common git folder (asked once per folder: it does not change). */
-function commonDir(git: GitCommandManager): Promise<string> {
-  let dir = commonDirs.get(git.cwd)
-  if (!dir) {
-    dir = git.run(['rev-parse', '--path-format=absolute', '--git-common-dir'])
-    dir.catch(() => commonDirs.delete(git.cwd))
-    commonDirs.set(git.cwd, dir)
-  }
-  return dir
 }

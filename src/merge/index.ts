@@ -1,4 +1,4 @@
-// The merge engine's public surface: merges, forecasts and pushes, for the run engine, the
+// The merge engine's public surface: merges and pushes, for the run engine, the
 // merge mode and the bench.
 export {
   MergeEngine,
@@ -7,14 +7,6 @@ export {
   type MergeEngineOptions,
   type MergeRequest
 } from './merge-engine.js'
-export {
-  forecastMerges,
-  describeForecast,
-  type BranchForecast,
-  type ForecastOptions,
-  type MergeForecast,
-  type PairForecast
-} from './forecast.js'
 export { pushResults, type PushOptions, type PushOutcome, type RefPush } from './push.js'
 export { mergeTrees, parseMergeTree, type ConflictNote, type TreeMerge } from './merge-tree.js'
 export { advanceBranch, type AdvanceRequest, type AdvanceResult } from './advance-branch.js'

@@ -1,14 +1,11 @@
-import { WITHOUT_HOOKS, type GitCommandManager } from '../git/git-command-manager.js'
 import type { Logger } from '../core/logger.js'
+import { SerialQueue } from '../core/serial-queue.js'
+import { deleteBranchIfSafe } from '../git/branch-deletion.js'
+import type { GitCommandManager } from '../git/git-command-manager.js'
+import { branchRef } from '../git/refs.js'
 import { advanceBranch } from './advance-branch.js'
 import { describeConflict, mergeTrees, type ConflictNote, type TreeMerge } from './merge-tree.js'
-import {
-  describeForecast,
-  forecastMerges,
-  type ForecastOptions,
-  type MergeForecast
-} from './forecast.js'
-import { findBranchUse, listWorktrees } from './branch-use.js'
+import { findBranchUse } from './branch-use.js'
 
 /** One completed branch to merge. */
 export interface MergeRequest {
@@ -65,8 +62,9 @@ function newAttempt({ branch, priority }: MergeRequest): MergeAttempt {
   }
 }
 
-export function mergeMessage(priority: number): string {
-  return `Merge PRIORITY ${priority} from parallel execution`
+/** The message of a merge commit, and of base's reflog entry when several go in at once. */
+export function mergeMessage(...priorities: number[]): string {
+  return `Merge PRIORITY ${priorities.join(', ')} from parallel execution`
 }
 
 /**
@@ -78,7 +76,7 @@ export function mergeMessage(priority: number): string {
  * each on the tip the previous one left.
  */
 export class MergeEngine {
-  private queue: Promise<unknown> = Promise.resolve()
+  private readonly queue = new SerialQueue()
   private waiting: { request: MergeRequest; done: (attempt: MergeAttempt) => void }[] = []
   private support: Promise<string | null> | null = null
   private readonly raceRetries: number
@@ -100,7 +98,7 @@ export class MergeEngine {
     return new Promise((done) => {
       this.waiting.push({ request: { branch, priority, ref }, done })
       if (this.waiting.length > 1) return // the turn already queued takes this one too
-      void this.serialised(async () => {
+      void this.queue.run(async () => {
         const turn = this.waiting.splice(0)
         const requests = turn.map((waiting) => waiting.request)
         // Every caller gets an answer, whatever happens: a run waits on these to end.
@@ -121,7 +119,7 @@ export class MergeEngine {
    * one by one, which says exactly which merge is refused and why.
    */
   mergeAll(requests: readonly MergeRequest[]): Promise<MergeAttempt[]> {
-    return this.serialised(() => this.mergeInOrder(requests))
+    return this.queue.run(() => this.mergeInOrder(requests))
   }
 
   /** mergeAll's work, in the queue's turn. */
@@ -134,44 +132,15 @@ export class MergeEngine {
   }
 
   /**
-   * Which branches would merge cleanly into base's current tip, and which conflict with each
-   * other; changes nothing (objects only). Logged, and returned for the report.
-   */
-  async predict(
-    requests: readonly MergeRequest[],
-    options: ForecastOptions = {}
-  ): Promise<MergeForecast> {
-    const problem = await this.supportProblem()
-    if (problem) throw new Error(problem)
-    const forecast = await forecastMerges(this.git, this.baseBranch, requests, options)
-    this.logger.group(
-      `Merge forecast: ${forecast.branches.filter((b) => b.outcome === 'clean').length} of ${forecast.branches.length} branches merge cleanly into ${this.baseBranch}`,
-      describeForecast(forecast).join('\n')
-    )
-    return forecast
-  }
-
-  /**
    * Deletes a branch whose work is in base (checked first: a branch is never lost) and that no
    * worktree has checked out. Returns whether it was deleted.
    */
   async deleteMergedBranch(branch: string): Promise<boolean> {
-    const ref = `refs/heads/${branch}`
-    const tip = await this.git.resolveCommit(ref)
-    if (!tip || !(await this.git.isAncestor(tip, `refs/heads/${this.baseBranch}`))) return false
-    const holder = (await listWorktrees(this.git)).find((wt) => wt.ref === ref)
-    if (holder) {
-      this.logger.debug(`Kept ${branch}: it is checked out in ${holder.path}`)
-      return false
+    const deletion = await deleteBranchIfSafe(this.git, branch, { base: this.baseBranch })
+    if (!deletion.deleted && deletion.because === 'checked-out') {
+      this.logger.debug(`Kept ${branch}: it is checked out in ${deletion.where}`)
     }
-    await this.git.exec([...WITHOUT_HOOKS, 'update-ref', '-d', ref, tip])
-    return true
-  }
-
-  private serialised<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(work)
-    this.queue = next.catch(() => undefined)
-    return next
+    return deletion.deleted
   }
 
   private supportProblem(): Promise<string | null> {
@@ -213,7 +182,7 @@ export class MergeEngine {
             branch: this.baseBranch,
             from: known.base,
             to: tip,
-            reason: `Merge PRIORITY ${merged.map((a) => a.priority).join(', ')} from parallel execution`,
+            reason: mergeMessage(...merged.map((a) => a.priority)),
             remedy: 'merge again'
           },
           use
@@ -260,10 +229,11 @@ export class MergeEngine {
   private async tryMerge(request: MergeRequest, attempt: MergeAttempt): Promise<boolean> {
     const { branch, priority } = request
     const base = this.baseBranch
-    const [baseTip, tip, baseTree] = await this.resolve(
-      `refs/heads/${base}`,
-      request.ref ?? `refs/heads/${branch}`
-    )
+    // A missing branch: this merge's error names it.
+    const known = await this.resolveAll([request])
+    if (!known) throw await this.missing(request)
+    const { base: baseTip, tree: baseTree } = known
+    const [tip] = known.tips
     attempt.baseBefore = baseTip
 
     // Where base is checked out, listed while the merge is made (after baseTip was read, so a
@@ -364,37 +334,32 @@ export class MergeEngine {
   private async resolveAll(
     requests: readonly MergeRequest[]
   ): Promise<{ base: string; tree: string; tips: string[] } | null> {
-    const baseRef = `refs/heads/${this.baseBranch}`
-    const tipRefs = requests.map((request) => request.ref ?? `refs/heads/${request.branch}`)
+    const baseRef = branchRef(this.baseBranch)
     const ids = await this.git.exec(
       [
         'rev-parse',
         `${baseRef}^{commit}`,
         `${baseRef}^{tree}`,
-        ...tipRefs.map((r) => `${r}^{commit}`)
+        ...requests.map((request) => `${tipRef(request)}^{commit}`)
       ],
       { okExitCodes: [128] }
     )
     const lines = ids.stdout.split('\n').filter((line) => /^[0-9a-f]{40,64}$/.test(line))
-    // A missing branch: each merge reads its own, so that its error names it.
-    if (ids.exitCode !== 0 || lines.length !== tipRefs.length + 2) return null
+    if (ids.exitCode !== 0 || lines.length !== requests.length + 2) return null
     const [base, tree, ...tips] = lines
     return { base, tree, tips }
   }
 
-  /** Base's commit, the branch's commit and base's tree in one call; names what is missing. */
-  private async resolve(baseRef: string, tipRef: string): Promise<[string, string, string]> {
-    const ids = await this.git.exec(
-      ['rev-parse', `${baseRef}^{commit}`, `${tipRef}^{commit}`, `${baseRef}^{tree}`],
-      { okExitCodes: [128] }
-    )
-    const [base, tip, tree] = ids.stdout
-      .split('\n')
-      .filter((line) => /^[0-9a-f]{40,64}$/.test(line))
-    if (ids.exitCode === 0 && tree) return [base, tip, tree]
-    for (const ref of [baseRef, tipRef]) {
-      if (!(await this.git.resolveCommit(ref))) throw new Error(`${ref} does not name a commit`)
+  /** What resolveAll could not find for this merge, as the error of its attempt. */
+  private async missing(request: MergeRequest): Promise<Error> {
+    for (const ref of [branchRef(this.baseBranch), tipRef(request)]) {
+      if (!(await this.git.resolveCommit(ref))) return new Error(`${ref} does not name a commit`)
     }
-    throw new Error(ids.stderr.trim() || `cannot resolve ${baseRef} and ${tipRef}`)
+    return new Error(`cannot resolve ${branchRef(this.baseBranch)} and ${tipRef(request)}`)
   }
+}
+
+/** What a request merges: its fetched ref (merge mode), or its branch. */
+function tipRef(request: MergeRequest): string {
+  return request.ref ?? branchRef(request.branch)
 }

@@ -3,6 +3,7 @@ import type { Logger } from '../core/logger.js'
 import { advanceBranch } from './advance-branch.js'
 import { describeConflict, mergeTrees } from './merge-tree.js'
 import { redactCredentials } from './redact.js'
+import { branchRef, fetchSpec, trackingRef } from '../git/refs.js'
 
 export interface PushOptions {
   baseBranch: string
@@ -88,12 +89,12 @@ export async function pushResults(
   }
 
   for (const ref of all) {
-    ref.commit = await git.resolveCommit(`refs/heads/${ref.branch}`)
+    ref.commit = await git.resolveCommit(branchRef(ref.branch))
     if (!ref.commit) ref.error = `the branch ${ref.branch} does not exist here`
   }
   const refusedOnce = new Set<string>()
   const settle = (ref: RefPush, report: PushReport): void => {
-    const line = report.lines.get(`refs/heads/${ref.branch}`)
+    const line = report.lines.get(branchRef(ref.branch))
     if (line && line.flag !== '!') {
       Object.assign(ref, { pushed: true, error: null })
       return
@@ -168,8 +169,7 @@ async function push(
   git: GitCommandManager,
   remote: string,
   refs: readonly Pick<RefPush, 'branch' | 'commit'>[],
-  destination: (ref: Pick<RefPush, 'branch' | 'commit'>) => string = (ref) =>
-    `refs/heads/${ref.branch}`
+  destination: (ref: Pick<RefPush, 'branch' | 'commit'>) => string = (ref) => branchRef(ref.branch)
 ): Promise<PushReport> {
   const specs = refs.map((ref) => `${ref.commit}:${destination(ref)}`)
   const result = await git.exec(
@@ -203,15 +203,9 @@ async function integrateRemoteBase(
   ours: string,
   logger: Logger
 ): Promise<Integration> {
-  const tracking = `refs/remotes/${remote}/${baseBranch}`
+  const tracking = trackingRef(remote, baseBranch)
   const fetched = await git.exec(
-    [
-      'fetch',
-      '--no-tags',
-      '--no-recurse-submodules',
-      remote,
-      `+refs/heads/${baseBranch}:${tracking}`
-    ],
+    ['fetch', '--no-tags', '--no-recurse-submodules', remote, fetchSpec(baseBranch, remote)],
     { okExitCodes: [1, 128] }
   )
   if (fetched.exitCode !== 0) {
@@ -265,8 +259,8 @@ async function rescue(
   logger: Logger
 ): Promise<void> {
   const name = `parallel-worktree/${ref.branch}-${ref.commit!.slice(0, 12)}`
-  const report = await push(git, remote, [ref], () => `refs/heads/${name}`)
-  const line = report.lines.get(`refs/heads/${name}`)
+  const report = await push(git, remote, [ref], () => branchRef(name))
+  const line = report.lines.get(branchRef(name))
   if (line && line.flag !== '!') {
     ref.rescuedAs = name
     logger.warning(

@@ -1,5 +1,6 @@
 import { InputError } from '../core/errors.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
+import { originRef } from '../git/refs.js'
 
 /** The files of a tree, as the spec lookup needs them (no git involved). */
 export interface TreeListing {
@@ -30,9 +31,7 @@ export class BaseTree implements TreeListing {
 
   static async read(git: GitCommandManager, branch: string): Promise<BaseTree> {
     // A fresh CI checkout may have the base only as origin's (plan mode creates no branch).
-    const commit =
-      (await git.resolveCommit(`refs/heads/${branch}`)) ??
-      (await git.resolveCommit(`refs/remotes/origin/${branch}`))
+    const commit = (await git.branchTip(branch)) ?? (await git.resolveCommit(originRef(branch)))
     if (!commit) {
       throw new InputError(
         `base-branch: branch "${branch}" does not exist in ${git.cwd}; the plan reads the ROADMAP and specs from it`

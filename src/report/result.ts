@@ -1,4 +1,5 @@
 import type { RunResult, Separation, Settings, TaskResult } from '../core/types.js'
+import { runSucceeded, taskFailed } from '../run/verdict.js'
 
 /** The contract's merge_results text for one task. */
 export function mergeResultText(task: TaskResult): string {
@@ -27,7 +28,7 @@ export function buildResult(
   const total = Date.now() - began
   const sum = tasks.reduce((acc, task) => acc + task.duration_ms, 0)
   return {
-    success: tasks.length > 0 && tasks.every((task) => task.merge === 'merged'),
+    success: runSucceeded(tasks),
     mode: settings.mode,
     base_branch: settings.baseBranch,
     priorities_requested: settings.priorities,
@@ -108,9 +109,6 @@ export function resultJson(result: RunResult, limitBytes = RESULT_OUTPUT_LIMIT_B
   })
 }
 
-/** Outcomes that count as failed in the outputs (and make the exit status 1). */
-const FAILED_STATUSES = new Set(['failed', 'timed-out', 'cancelled', 'no-changes'])
-
 /**
  * The outputs of the contract: `result`, and comma-separated priority IDs in input order.
  * After a run every priority is in exactly one of merged, failed, conflicted, skipped,
@@ -126,7 +124,7 @@ export function resultOutputs(result: RunResult): Record<string, string> {
   return {
     result: resultJson(result),
     merged: ids((task) => task.merge === 'merged'),
-    failed: ids((task) => FAILED_STATUSES.has(task.status) || task.merge === 'failed'),
+    failed: ids(taskFailed),
     conflicted: ids((task) => task.merge === 'conflict'),
     skipped: ids((task) => task.status === 'skipped'),
     completed: ids((task) => task.status === 'completed')

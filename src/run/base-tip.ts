@@ -1,5 +1,6 @@
 import type { GitCommandManager } from '../git/git-command-manager.js'
 import type { Logger } from '../core/logger.js'
+import { fetchSpec, originRef } from '../git/refs.js'
 
 /** Git settings for the one network call of the run stage: fail rather than hang or ask. */
 const FETCH_CONFIG = ['-c', 'http.lowSpeedLimit=1000', '-c', 'http.lowSpeedTime=60']
@@ -29,7 +30,7 @@ export class BaseTip {
   ): Promise<BaseTip> {
     const originTip = await fetchOrigin(git, baseBranch, logger)
     if (!originTip) return new BaseTip(git, baseBranch, null)
-    const local = await git.run(['rev-parse', '--verify', `refs/heads/${baseBranch}^{commit}`])
+    const local = await git.requireBranchTip(baseBranch)
     if (local === originTip) return new BaseTip(git, baseBranch, null)
     const [ahead, behind] = (
       await git.run(['rev-list', '--left-right', '--count', `${local}...${originTip}`])
@@ -57,11 +58,7 @@ export class BaseTip {
 
   /** The commit a task starting now branches from. */
   async current(): Promise<string> {
-    const local = await this.git.run([
-      'rev-parse',
-      '--verify',
-      `refs/heads/${this.baseBranch}^{commit}`
-    ])
+    const local = await this.git.requireBranchTip(this.baseBranch)
     if (!this.originTip || local === this.originTip) return local
     return (await this.git.isAncestor(this.originTip, local)) ? local : this.originTip
   }
@@ -79,7 +76,7 @@ async function fetchOrigin(
 ): Promise<string | null> {
   const remotes = (await git.run(['remote'])).split('\n')
   if (!remotes.includes('origin')) return null
-  const tracking = `refs/remotes/origin/${baseBranch}`
+  const tracking = originRef(baseBranch)
   logger.info(`Fetching ${baseBranch} from origin to start from its latest commit`)
   const fetched = await git.exec(
     [
@@ -89,7 +86,7 @@ async function fetchOrigin(
       '--no-tags',
       '--no-recurse-submodules',
       'origin',
-      `+refs/heads/${baseBranch}:${tracking}`
+      fetchSpec(baseBranch)
     ],
     {
       okExitCodes: [1, 128],

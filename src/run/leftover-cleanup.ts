@@ -1,6 +1,8 @@
 import { readFileSync, readlinkSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
-import { GitCommandManager, WITHOUT_HOOKS } from '../git/git-command-manager.js'
+import { deleteBranchIfSafe } from '../git/branch-deletion.js'
+import { GitCommandManager } from '../git/git-command-manager.js'
+import { saveWork } from '../git/save-work.js'
 import type { Logger } from '../core/logger.js'
 import {
   isAlive,
@@ -43,7 +45,6 @@ export async function cleanupLeftovers(
 
   const git = new GitCommandManager(leftovers.repo)
   const manager = new WorktreeManager(git, logger)
-  const identity = await git.identityEnv().catch(() => ({}))
   const [main, ...others] = await listWorktrees(git)
   const registered = new Set(others.map((entry) => realPath(entry.path)))
   for (const worktree of leftovers.worktrees) {
@@ -57,35 +58,26 @@ export async function cleanupLeftovers(
       }
       if (await isDirectory(path)) {
         const here = git.at(path)
-        const head = (
-          await here.exec(['symbolic-ref', '-q', 'HEAD'], { okExitCodes: [1] })
-        ).stdout.trim()
-        if (await here.run(['status', '--porcelain'])) {
-          if (leftovers.autoCommit === false || !head) {
-            logger.warning(
-              `Kept the worktree ${path}: it holds uncommitted changes${head ? ' and auto-commit is off' : ' on a detached HEAD'}`
-            )
-            continue
-          }
-          await here.run(['add', '-A'])
-          await here.run(
-            [
-              'commit',
-              '--no-verify',
-              '--quiet',
-              '-m',
-              `WIP PRIORITY ${worktree.priority}: uncommitted changes saved after the run was stopped`
-            ],
-            { env: identity }
-          )
+        const saved = await saveWork(here, {
+          autoCommit: leftovers.autoCommit !== false,
+          message: `WIP PRIORITY ${worktree.priority}: uncommitted changes saved after the run was stopped`
+        })
+        if (saved.state === 'kept') {
+          const why =
+            saved.because === 'detached'
+              ? ' on a detached HEAD'
+              : saved.because === 'auto-commit-off'
+                ? ' and auto-commit is off'
+                : ` that could not be committed (${saved.error})`
+          logger.warning(`Kept the worktree ${path}: it holds uncommitted changes${why}`)
+          continue
+        }
+        if (saved.state === 'committed') {
           logger.info(
-            `Saved the uncommitted work of priority ${worktree.priority} on ${head.replace('refs/heads/', '')}`
+            `Saved the uncommitted work of priority ${worktree.priority} on ${saved.branch}`
           )
         }
-        if (
-          !head &&
-          Number(await here.run(['rev-list', '--count', 'HEAD', '--not', '--branches']))
-        ) {
+        if (!saved.branch && (await here.commitsOnNoBranch())) {
           logger.warning(`Kept the worktree ${path}: its detached HEAD holds commits no branch has`)
           continue
         }
@@ -97,7 +89,7 @@ export async function cleanupLeftovers(
       logger.warning(`Could not clean up ${path}: ${(error as Error).message}`)
     }
   }
-  await git.exec(['worktree', 'prune']).catch(() => undefined)
+  await git.pruneWorktrees().catch(() => undefined)
 }
 
 /** Deletes the run's branch when every commit on it is in base; says so when it is kept. */
@@ -107,24 +99,11 @@ async function dropEmptyBranch(
   baseBranch: string | undefined,
   logger: Logger
 ): Promise<void> {
-  const ref = `refs/heads/${branch}`
-  const tip = await git.resolveCommit(ref)
-  if (!tip) return
-  if (!baseBranch || !(await git.branchExists(baseBranch))) {
-    logger.info(`Kept the branch ${branch}`)
-    return
-  }
-  const unique = Number(
-    await git.run(['rev-list', '--count', tip, `^refs/heads/${baseBranch}`, '--'])
-  )
-  if (unique > 0) {
-    logger.info(`Kept the branch ${branch}: ${unique} commit(s) not in ${baseBranch}`)
-    return
-  }
-  const deleted = await git.exec([...WITHOUT_HOOKS, 'update-ref', '-d', ref, tip], {
-    okExitCodes: [1, 128]
-  })
-  if (deleted.exitCode === 0) logger.info(`Deleted the branch ${branch}: it held nothing new`)
+  const deletion = await deleteBranchIfSafe(git, branch, { base: baseBranch })
+  if (deletion.deleted) logger.info(`Deleted the branch ${branch}: it held nothing new`)
+  else if (deletion.because === 'unique-commits') {
+    logger.info(`Kept the branch ${branch}: ${deletion.commits} commit(s) not in ${baseBranch}`)
+  } else if (deletion.because !== 'missing') logger.info(`Kept the branch ${branch}`)
 }
 
 /**

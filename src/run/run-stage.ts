@@ -64,11 +64,11 @@ export async function runAgents(
     resolveMaxParallel(settings, logger),
     BaseTip.resolve(git, settings.baseBranch, logger),
     // Registrations of worktrees an earlier run left and whose folders are gone.
-    git.exec(['worktree', 'prune']),
+    git.pruneWorktrees(),
     gate.start(),
     git.identityEnv()
   ])
-  const ctx = await createTaskContext(
+  const ctx = createTaskContext(
     settings,
     git,
     { ...options, signal },
@@ -125,7 +125,7 @@ export async function runAgents(
     gate.stop()
     progress.stop()
   }
-  await git.exec(['worktree', 'prune'])
+  await git.pruneWorktrees()
 }
 
 async function resolveMaxParallel(settings: Settings, logger: Logger): Promise<number> {

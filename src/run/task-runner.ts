@@ -2,15 +2,20 @@ import { existsSync, statSync } from 'node:fs'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Logger } from '../core/logger.js'
+import { SerialQueue } from '../core/serial-queue.js'
 import type { PlannedTask, Settings, TaskResult, TaskStatus } from '../core/types.js'
-import { WITHOUT_HOOKS, type GitCommandManager } from '../git/git-command-manager.js'
+import { deleteBranchIfSafe } from '../git/branch-deletion.js'
+import type { GitCommandManager } from '../git/git-command-manager.js'
 import { renderBranchTemplate } from '../git/ref-names.js'
+import { branchRef } from '../git/refs.js'
+import { saveWork } from '../git/save-work.js'
 import { agentVariables, renderAgentCommand, type AgentValues } from './agent-command.js'
 import { agentEnvironment } from './agent-env.js'
 import { promptFilePath, writePromptFile } from './agent-prompt.js'
 import { runProcess, type ProcessOutcome } from './agent-process.js'
 import { BaseTip } from './base-tip.js'
 import { consoleShare } from './console-share.js'
+import { judgeProcess, judgeTask, type Verdict, type WorkFinding } from './verdict.js'
 import { WorktreeManager, worktreePath, type Worktree } from './worktree-manager.js'
 
 /** What the supervisor tells the shells, so that a post step can clean up after a kill. */
@@ -30,8 +35,6 @@ export interface TaskContext {
   killGraceMs: number
   events: RunEvents
   env: NodeJS.ProcessEnv
-  /** Author/committer variables for commits the run makes (empty when configured). */
-  identity: Record<string, string>
   /** Where worktrees start (origin-aware); the local base branch when absent. */
   baseTip?: BaseTip
   /**
@@ -53,12 +56,12 @@ export interface TaskContextOptions {
 /** TERM, then KILL this long after (the contract: 10 s). */
 const DEFAULT_KILL_GRACE_MS = 10_000
 
-export async function createTaskContext(
+export function createTaskContext(
   settings: Settings,
   git: GitCommandManager,
   options: TaskContextOptions,
   extra: Pick<TaskContext, 'baseTip' | 'starting'> = {}
-): Promise<TaskContext> {
+): TaskContext {
   return {
     settings,
     git,
@@ -68,7 +71,6 @@ export async function createTaskContext(
     killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
     events: options.events ?? {},
     env: options.env ?? process.env,
-    identity: await git.identityEnv(),
     ...extra
   }
 }
@@ -95,11 +97,6 @@ export function pendingTask(planned: PlannedTask, settings: Settings): TaskResul
   }
 }
 
-interface Verdict {
-  status: TaskStatus
-  error: string | null
-}
-
 /**
  * One priority from worktree to proof of work, in three phases so that the scheduler can
  * overlap them: prepare (the worktree, ahead of the start), execute (setup command and agent:
@@ -108,8 +105,10 @@ interface Verdict {
  */
 export class TaskRun {
   private worktree: Promise<Worktree> | null = null
-  private ops: Promise<unknown> = Promise.resolve()
+  /** Worktree operations of this task, one at a time (a refresh and the start may meet). */
+  private readonly ops = new SerialQueue()
   private outcome: ProcessOutcome | null = null
+  /** How the task stopped before its agent could run or end (setup failed, an error). */
   private problem: Verdict | null = null
   private started = 0
   private readonly baseTip: BaseTip
@@ -150,7 +149,7 @@ export class TaskRun {
       task.log_file = logFile
       // Both on the way to the agent's start: side by side.
       const [worktree] = await Promise.all([
-        this.serially(async () => this.current(await this.prepare())),
+        this.ops.run(async () => this.current(await this.prepare())),
         mkdir(settings.logDir, { recursive: true }).then(() => writeFile(logFile, ''))
       ])
       const values: AgentValues = {
@@ -191,7 +190,7 @@ export class TaskRun {
       if (settings.setupCommand) {
         this.say(`setup: ${renderAgentCommand(settings.setupCommand, values)}`)
         const setup = await run('setup', settings.setupCommand)
-        const verdict = judge(setup, 'setup command', settings)
+        const verdict = judgeProcess(setup, 'setup command', settings.taskTimeoutMs)
         if (verdict.status !== 'completed') {
           this.outcome = setup
           this.problem = verdict
@@ -234,7 +233,7 @@ export class TaskRun {
    * other tasks), in the background, so that its start finds it current.
    */
   refreshAhead(): Promise<void> {
-    return this.serially(async () => {
+    return this.ops.run(async () => {
       if (this.started || !this.worktree) return
       const worktree = await this.worktree.catch(() => null)
       if (!worktree || this.started) return
@@ -248,41 +247,20 @@ export class TaskRun {
     return this.worktree !== null && this.started === 0
   }
 
-  /** Runs worktree operations of this task one at a time (a refresh and the start may meet). */
-  private serially<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.ops.then(work)
-    this.ops = next.catch(() => undefined)
-    return next
-  }
-
   /**
    * After the agent: what it left uncommitted is committed (auto-commit, whatever its
    * outcome: nothing is lost), the commits it added are counted, the verdict is given, and
    * the worktree is removed, or kept when it still holds something uncommitted.
    */
   async finish(): Promise<void> {
-    const { settings } = this.ctx
     const task = this.task
-    const notes: string[] = []
     let worktree: Worktree | null = null
     try {
       worktree = this.worktree ? await this.worktree.catch(() => null) : null
-      if (worktree) notes.push(...(await this.secureWork(worktree)))
-      let verdict = this.problem ?? judge(this.outcome!, 'agent', settings)
-      // Work that is not where it should be fails the task, whether or not its branch has any.
-      if (verdict.status === 'completed' && notes.some((note) => note.startsWith('!'))) {
-        verdict = { status: 'failed', error: null }
-      }
-      if (verdict.status === 'completed' && task.commits === 0) {
-        verdict = {
-          status: 'no-changes',
-          error: 'the agent exited 0 but made no commit and left no change'
-        }
-      }
-      const text = [verdict.error, ...notes.map((note) => note.replace(/^!/, ''))]
-        .filter(Boolean)
-        .join('; ')
-      this.end(verdict.status, text || null)
+      const stopped = this.problem ?? this.agentVerdict()
+      const findings = worktree ? await this.secureWork(worktree, stopped) : []
+      const verdict = judgeTask(stopped, findings, task.commits)
+      this.end(verdict.status, verdict.error)
     } catch (error) {
       this.end('failed', (error as Error).message)
     }
@@ -338,76 +316,70 @@ export class TaskRun {
     return worktree
   }
 
+  /** How the agent's process ended. */
+  private agentVerdict(): Verdict {
+    return judgeProcess(this.outcome!, 'agent', this.ctx.settings.taskTimeoutMs)
+  }
+
   /**
-   * Commits what the agent left (auto-commit) and counts its commits. Returns notes for the
-   * task's error; a note starting with "!" means the work is not where it should be.
+   * Saves what the agent left uncommitted (auto-commit) and counts its commits; returns what
+   * was found about its work, for the verdict. A worktree still holding work is kept.
    */
-  private async secureWork(worktree: Worktree): Promise<string[]> {
-    const { settings, identity } = this.ctx
+  private async secureWork(worktree: Worktree, stopped: Verdict): Promise<WorkFinding[]> {
+    const { settings, worktrees } = this.ctx
     const task = this.task
-    const notes: string[] = []
     if (!existsSync(worktree.path)) {
       // Its commits are on its branch all the same (refs live in the repository).
       task.commits = await this.countCommits(worktree)
-      const kept = task.commits ? `; its ${task.commits} commit(s) are kept on ${task.branch}` : ''
-      return [`!the agent deleted its worktree ${worktree.path}${kept}`]
+      return [
+        {
+          kind: 'worktree-deleted',
+          path: worktree.path,
+          commits: task.commits,
+          expected: task.branch
+        }
+      ]
     }
-    const head = (
-      await worktree.git.exec(['symbolic-ref', '-q', 'HEAD'], { okExitCodes: [1] })
-    ).stdout.trim()
-    const dirty = (await worktree.git.run(['status', '--porcelain'])) !== ''
-    if (dirty && settings.autoCommit && head) {
-      const clean = this.outcome?.exitCode === 0 && !this.problem
-      const message = clean
+    const clean = stopped.status === 'completed'
+    const saved = await saveWork(worktree.git, {
+      autoCommit: settings.autoCommit,
+      message: clean
         ? `PRIORITY ${task.priority}: changes the agent left uncommitted`
-        : `WIP PRIORITY ${task.priority}: uncommitted changes saved after the agent stopped (${this.problem?.status ?? judge(this.outcome!, 'agent', settings).status})`
-      try {
-        await worktree.git.run(['add', '-A'])
-        await worktree.git.run(['commit', '--no-verify', '--quiet', '-m', message], {
-          env: identity
-        })
-        this.say('auto-committed the changes the agent left')
-        if (!clean)
-          notes.push(
-            `its uncommitted changes were saved in a commit on ${head.replace('refs/heads/', '')}`
-          )
-      } catch (error) {
-        this.ctx.worktrees.keep(worktree.path)
-        notes.push(
-          `!auto-commit failed (${(error as Error).message.split('\n')[0]}); the changes are kept in ${worktree.path}`
-        )
-      }
-    } else if (dirty) {
+        : `WIP PRIORITY ${task.priority}: uncommitted changes saved after the agent stopped (${stopped.status})`
+    })
+    const findings: WorkFinding[] = []
+    if (saved.state === 'committed') {
+      this.say('auto-committed the changes the agent left')
+      if (!clean) findings.push({ kind: 'saved', branch: saved.branch })
+    } else if (saved.state === 'kept') {
       // Removing the worktree would throw its changes away: keep it and say so.
-      this.ctx.worktrees.keep(worktree.path)
-      notes.push(
-        head
-          ? `uncommitted changes kept in ${worktree.path} (auto-commit is off)`
-          : `!uncommitted changes on a detached HEAD kept in ${worktree.path}`
-      )
+      worktrees.keep(worktree.path)
+      const path = worktree.path
+      if (saved.because === 'commit-failed') {
+        findings.push({ kind: 'commit-failed', path, error: saved.error ?? 'unknown error' })
+      } else if (saved.because === 'detached') findings.push({ kind: 'kept-detached', path })
+      else findings.push({ kind: 'kept-uncommitted', path })
     }
-    if (head !== `refs/heads/${task.branch}`) {
+    if (saved.branch !== task.branch) {
       // Commits on a detached HEAD are reachable only through the worktree: keep it.
-      if (!head) this.ctx.worktrees.keep(worktree.path)
-      notes.push(
-        `!the agent left its worktree on ${head ? `branch ${head.replace('refs/heads/', '')}` : `a detached HEAD (worktree kept: ${worktree.path})`} instead of ${task.branch}`
-      )
+      if (!saved.branch) worktrees.keep(worktree.path)
+      findings.push({
+        kind: 'wrong-branch',
+        branch: saved.branch,
+        expected: task.branch,
+        path: worktree.path
+      })
     }
     task.commits = await this.countCommits(worktree)
-    return notes
+    return findings
   }
 
   /** Commits on the task's branch that are neither in base nor in its start point. */
-  private async countCommits(worktree: Worktree): Promise<number> {
-    const text = await this.ctx.git.run([
-      'rev-list',
-      '--count',
-      `refs/heads/${this.task.branch}`,
-      `^refs/heads/${this.ctx.settings.baseBranch}`,
-      `^${worktree.startPoint}`,
-      '--'
+  private countCommits(worktree: Worktree): Promise<number> {
+    return this.ctx.git.countCommitsNotIn(branchRef(this.task.branch), [
+      branchRef(this.ctx.settings.baseBranch),
+      worktree.startPoint
     ])
-    return Number(text)
   }
 
   private async release(worktree: Worktree): Promise<void> {
@@ -426,12 +398,7 @@ export class TaskRun {
 
   /** The branch this run made, when it holds nothing beyond where it started: it goes too. */
   private async deleteBranchIfEmpty(worktree: Worktree): Promise<void> {
-    const ref = `refs/heads/${worktree.branch}`
-    const tip = await this.ctx.git.resolveCommit(ref)
-    if (!tip || tip !== worktree.startPoint) return
-    await this.ctx.git.exec([...WITHOUT_HOOKS, 'update-ref', '-d', ref, tip], {
-      okExitCodes: [1, 128]
-    })
+    await deleteBranchIfSafe(this.ctx.git, worktree.branch, { startPoint: worktree.startPoint })
   }
 
   private end(status: TaskStatus, error: string | null): void {
@@ -497,28 +464,4 @@ function once(work: () => void): () => void {
     done = true
     work()
   }
-}
-
-function judge(outcome: ProcessOutcome, what: string, settings: Settings): Verdict {
-  if (outcome.cancelled) {
-    return { status: 'cancelled', error: `the run was cancelled; the ${what} was stopped` }
-  }
-  if (outcome.timedOut) {
-    const minutes = +(settings.taskTimeoutMs / 60_000).toFixed(2)
-    return {
-      status: 'timed-out',
-      error: `the ${what} ran past task-timeout-minutes (${minutes}) and was stopped`
-    }
-  }
-  if (outcome.exitCode !== 0) {
-    const how = outcome.signal
-      ? `was killed by ${outcome.signal}`
-      : `exited with status ${outcome.exitCode}`
-    const last = outcome.tail.filter((line) => line.trim()).at(-1)
-    return {
-      status: 'failed',
-      error: `the ${what} ${how}${last ? `: ${last.trim().slice(0, 200)}` : ''}`
-    }
-  }
-  return { status: 'completed', error: null }
 }

@@ -1,7 +1,9 @@
 import { realpathSync } from 'node:fs'
 import { copyFile, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
-import { WITHOUT_HOOKS, type GitCommandManager } from '../git/git-command-manager.js'
+import { SerialQueue } from '../core/serial-queue.js'
+import type { GitCommandManager } from '../git/git-command-manager.js'
+import { branchRef } from '../git/refs.js'
 import { listWorktrees, type WorktreeEntry } from '../git/worktree-list.js'
 import { GitError } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
@@ -73,7 +75,7 @@ export class WorktreeManager {
    * add reads another's half-written .git/worktrees/<name>, "failed to read .../commondir",
    * or one being removed, "Invalid path").
    */
-  private registering: Promise<unknown> = Promise.resolve()
+  private readonly registering = new SerialQueue()
 
   constructor(
     private readonly git: GitCommandManager,
@@ -93,29 +95,8 @@ export class WorktreeManager {
     // Registration is one at a time (git reads the other worktrees' half-written folders while
     // adding one); filling the files, the slow part, runs in parallel.
     await this.git
-      .run([
-        ...WITHOUT_HOOKS,
-        'update-ref',
-        '-m',
-        reason,
-        `refs/heads/${options.branch}`,
-        options.startPoint
-      ])
-      .then(() =>
-        this.oneAtATime(() =>
-          this.git.run([
-            'worktree',
-            'add',
-            '--quiet',
-            '--no-checkout',
-            '--lock',
-            '--reason',
-            reason,
-            path,
-            options.branch
-          ])
-        )
-      )
+      .setBranch(options.branch, options.startPoint, reason)
+      .then(() => this.registering.run(() => this.git.addWorktree(path, options.branch, reason)))
       .then(() =>
         this.git
           .at(path)
@@ -171,7 +152,7 @@ export class WorktreeManager {
   /** The end of a worktree's use: removed (unless kept), or unlocked for the user to look at. */
   async release(path: string, remove: boolean): Promise<void> {
     if (remove && !this.isKept(path)) await this.remove(path)
-    else await this.git.exec(['worktree', 'unlock', path], { okExitCodes: [128] })
+    else await this.git.unlockWorktree(path)
   }
 
   /**
@@ -181,13 +162,11 @@ export class WorktreeManager {
   async remove(path: string): Promise<void> {
     // In the same one-at-a-time line as adds: git worktree add dies when a worktree it reads
     // is removed under it ("Invalid path"), as it does when one is added beside it.
-    const removed = await this.oneAtATime(() =>
-      this.git.exec(['worktree', 'remove', '--force', '--force', path], { okExitCodes: [128] })
-    )
+    const removed = await this.registering.run(() => this.git.removeWorktree(path))
     if (removed.exitCode === 0) return
     this.logger.debug(`worktree remove ${path}: ${removed.stderr.trim()}`)
     if (await this.isWorktreeFolder(path)) await rm(path, { recursive: true, force: true })
-    await this.git.exec(['worktree', 'prune'])
+    await this.git.pruneWorktrees()
   }
 
   /**
@@ -218,7 +197,11 @@ export class WorktreeManager {
       }
       fixes.push({
         say: `Dropping the registration of the missing worktree ${entry.path}`,
-        run: () => this.git.run(['worktree', 'remove', '--force', '--force', entry.path])
+        run: async () => {
+          const removed = await this.git.removeWorktree(entry.path)
+          if (removed.exitCode !== 0)
+            throw new GitError(['worktree', 'remove'], 128, removed.stderr)
+        }
       })
       return true
     }
@@ -270,11 +253,11 @@ export class WorktreeManager {
       })
     }
 
-    const tip = await this.git.resolveCommit(`refs/heads/${branch}`)
+    const tip = await this.git.branchTip(branch)
     if (tip) {
-      const exclude = [`^refs/heads/${baseBranch}`]
-      if (options.startPoint) exclude.push(`^${options.startPoint}`)
-      const unique = Number(await this.git.run(['rev-list', '--count', tip, ...exclude, '--']))
+      const exclude = [branchRef(baseBranch)]
+      if (options.startPoint) exclude.push(options.startPoint)
+      const unique = await this.git.countCommitsNotIn(tip, exclude)
       if (unique > 0) {
         throw new WorktreeError(
           `branch ${branch} already exists with ${unique} commit(s) that are not in ${baseBranch} (left by an earlier run?); merge it into ${baseBranch}, or delete it (git branch -D ${branch}) if that work is not needed, or choose another branch-template`
@@ -308,18 +291,12 @@ export class WorktreeManager {
     return files
   }
 
-  private oneAtATime<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.registering.then(work)
-    this.registering = next.catch(() => undefined)
-    return next
-  }
-
   /** True when `path` holds a `.git` file pointing into this repository's worktrees. */
   private async isWorktreeFolder(path: string): Promise<boolean> {
     const text = await readFile(join(path, '.git'), 'utf8').catch(() => '')
     const gitdir = /^gitdir: (.+)$/m.exec(text)?.[1]
     if (!gitdir) return false
-    const common = await this.git.run(['rev-parse', '--path-format=absolute', '--git-common-dir'])
+    const common = await this.git.commonDir()
     return realPath(gitdir).startsWith(`${realPath(common)}/worktrees/`)
   }
 }

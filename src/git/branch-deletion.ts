@@ -1,0 +1,36 @@
+import type { GitCommandManager } from './git-command-manager.js'
+import { branchRef } from './refs.js'
+import { listWorktrees } from './worktree-list.js'
+
+/** What became of a branch the run asked to delete. */
+export type BranchDeletion =
+  | { deleted: true }
+  | { deleted: false; because: 'missing' | 'no-base' | 'checked-out' | 'moved'; where?: string }
+  | { deleted: false; because: 'unique-commits'; commits: number }
+
+/**
+ * Deletes a branch only when that loses nothing, and only if it still points where we looked:
+ * every commit on it is in `base` or in `startPoint` (where the run made it), no worktree has
+ * it checked out, and the deletion is a compare-and-swap on the tip that was checked. The run,
+ * the modes and the cleanup of leftovers all delete branches through here.
+ */
+export async function deleteBranchIfSafe(
+  git: GitCommandManager,
+  branch: string,
+  options: { base?: string; startPoint?: string }
+): Promise<BranchDeletion> {
+  const ref = branchRef(branch)
+  const tip = await git.resolveCommit(ref)
+  if (!tip) return { deleted: false, because: 'missing' }
+  const excluded: string[] = []
+  if (options.base && (await git.branchExists(options.base))) excluded.push(branchRef(options.base))
+  if (options.startPoint) excluded.push(options.startPoint)
+  if (excluded.length === 0) return { deleted: false, because: 'no-base' }
+  if (tip !== options.startPoint) {
+    const commits = await git.countCommitsNotIn(tip, excluded)
+    if (commits > 0) return { deleted: false, because: 'unique-commits', commits }
+  }
+  const holder = (await listWorktrees(git)).find((worktree) => worktree.ref === ref)
+  if (holder) return { deleted: false, because: 'checked-out', where: holder.path }
+  return (await git.deleteRef(ref, tip)) ? { deleted: true } : { deleted: false, because: 'moved' }
+}

@@ -1,0 +1,37 @@
+import type { GitCommandManager } from './git-command-manager.js'
+
+/** Why uncommitted work was left where it is, in its worktree. */
+export type KeptBecause = 'auto-commit-off' | 'detached' | 'commit-failed'
+
+/** What became of the uncommitted work of a worktree. */
+export type SavedWork =
+  /** Nothing was uncommitted. */
+  | { state: 'clean'; branch: string | null }
+  /** It is in a new commit on `branch`. */
+  | { state: 'committed'; branch: string }
+  /** It is still uncommitted: the worktree must be kept. */
+  | { state: 'kept'; branch: string | null; because: KeptBecause; error?: string }
+
+/**
+ * Saves the work of a worktree: what it holds uncommitted goes into a commit on its branch,
+ * or, when it cannot (auto-commit off, a detached HEAD, a failing commit), is left in place
+ * for the caller to keep. `branch` is the branch checked out there (null: detached). The run
+ * after an agent and the cleanup of a killed run's leftovers both save work through here.
+ */
+export async function saveWork(
+  worktree: GitCommandManager,
+  options: { autoCommit: boolean; message: string }
+): Promise<SavedWork> {
+  const [branch, dirty] = await Promise.all([worktree.headBranch(), worktree.isDirty()])
+  if (!dirty) return { state: 'clean', branch }
+  // Commits on a detached HEAD would be reachable only through the worktree: never made.
+  if (!branch) return { state: 'kept', branch, because: 'detached' }
+  if (!options.autoCommit) return { state: 'kept', branch, because: 'auto-commit-off' }
+  try {
+    await worktree.commitEverything(options.message)
+    return { state: 'committed', branch }
+  } catch (error) {
+    const said = (error as Error).message.split('\n')[0]
+    return { state: 'kept', branch, because: 'commit-failed', error: said }
+  }
+}
