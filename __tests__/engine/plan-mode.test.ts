@@ -49,9 +49,13 @@ describe('plan mode through the CLI', () => {
   })
 
   it('prints a plan a person can read: spec, paths, overlaps and why, waves', () => {
-    using repo = createRepo(
-      roadmapFiles({ 1: { files: ['src/a.ts'] }, 2: { files: ['src/a.ts', 'src/b.ts'] } })
-    )
+    const files = roadmapFiles({
+      1: { files: ['src/a.ts'] },
+      2: { files: ['src/a.ts', 'src/b.ts'] }
+    })
+    // Listed in the ROADMAP (an unlisted one is refused), with no spec.
+    files['docs/roadmap/ROADMAP.md'] += '### PRIORITY 3: US-3 - No spec yet\n'
+    using repo = createRepo(files)
     const plan = run(['plan', '1,2,3', '--repo', repo.repo])
     // Priority 3 has no spec: the plan is made (exit 0), it runs last and alone.
     expect(plan.status).toBe(0)

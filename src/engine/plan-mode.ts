@@ -2,6 +2,7 @@ import { buildPlan } from '../plan/plan.js'
 import { pendingTask } from '../run/task-runner.js'
 import { buildResult } from '../report/result.js'
 import { preflight } from './preflight.js'
+import { refuseBeforeChanges } from './refusals.js'
 import type { Plan, RunResult, Settings } from '../core/types.js'
 
 /** `plan` mode: the separation analysis and schedule; nothing in the repository changes. */
@@ -10,7 +11,11 @@ export async function planOnly(
   env: NodeJS.ProcessEnv = process.env
 ): Promise<{ plan: Plan; result: RunResult }> {
   const began = Date.now()
-  const { git } = await preflight(settings.repo, settings.baseBranch, { env, createBase: false })
+  const { git } = await preflight(settings.repo, settings.baseBranch, {
+    env,
+    createBase: false,
+    beforeChanges: (git) => refuseBeforeChanges(settings, git, { env, agentsRun: false })
+  })
   const plan = await buildPlan({ ...settings, repo: git.cwd }, git)
   const tasks = plan.tasks.map((planned) => pendingTask(planned, settings))
   const result = buildResult(settings, plan.separation, tasks, began)

@@ -22,7 +22,13 @@ export interface Preflight {
 export async function preflight(
   repo: string,
   baseBranch: string,
-  options: { env?: NodeJS.ProcessEnv; createBase: boolean; logger?: Logger }
+  options: {
+    env?: NodeJS.ProcessEnv
+    createBase: boolean
+    logger?: Logger
+    /** More refusals, run once the repository is known and before anything changes. */
+    beforeChanges?: (git: GitCommandManager) => Promise<void>
+  }
 ): Promise<Preflight> {
   if (!existsSync(repo)) throw new InputError(`${repo} does not exist`)
   const probe = new GitCommandManager(repo, options.env ?? process.env)
@@ -34,10 +40,21 @@ export async function preflight(
   }
   if (tooOld) throw new InputError(tooOld)
   const top = await probe.topLevel().catch(() => null)
-  if (!top) throw new InputError(`${repo} is not inside a git work tree`)
+  if (!top) {
+    throw new InputError(
+      `${repo} is not inside a git work tree. ` +
+        ((options.env ?? process.env).GITHUB_ACTIONS === 'true'
+          ? 'Check the repository out first: a step with uses: actions/checkout@v5 and fetch-depth: 0, before this one.'
+          : 'Run it in a clone of your repository, or name one with --repo.')
+    )
+  }
   const git = probe.at(top)
   const local = branchRef(baseBranch)
-  if (await git.resolveCommit(local)) return { git, baseRef: local }
+  const localTip = await git.resolveCommit(local)
+  if (localTip) {
+    await options.beforeChanges?.(git)
+    return { git, baseRef: local }
+  }
 
   const remote = originRef(baseBranch)
   const remoteTip = await git.resolveCommit(remote)
@@ -46,6 +63,7 @@ export async function preflight(
       `base-branch: the branch "${baseBranch}" exists neither in ${top} nor as origin/${baseBranch}; create it (git branch ${baseBranch}) or fetch it (actions/checkout with fetch-depth: 0)`
     )
   }
+  await options.beforeChanges?.(git)
   if (!options.createBase) return { git, baseRef: remote }
   await git.run(['branch', '--no-track', baseBranch, remoteTip])
   options.logger?.info(`Created the local branch ${baseBranch} from origin/${baseBranch}`)
@@ -59,12 +77,17 @@ export interface OpenRepository extends AsyncDisposable {
 
 export async function openForChanges(
   settings: Pick<Settings, 'repo' | 'baseBranch'>,
-  options: { env?: NodeJS.ProcessEnv; logger: Logger }
+  options: {
+    env?: NodeJS.ProcessEnv
+    logger: Logger
+    beforeChanges?: (git: GitCommandManager) => Promise<void>
+  }
 ): Promise<OpenRepository> {
   const { git } = await preflight(settings.repo, settings.baseBranch, {
     env: options.env,
     createBase: true,
-    logger: options.logger
+    logger: options.logger,
+    beforeChanges: options.beforeChanges
   })
   const lock = await acquireRunLock(git, options.logger)
   await recoverAbandonedWorktrees(git, settings.baseBranch, options.logger)

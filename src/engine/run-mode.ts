@@ -9,6 +9,7 @@ import { readyToMerge } from '../run/verdict.js'
 import { buildResult } from '../report/result.js'
 import type { Logger } from '../core/logger.js'
 import { openForChanges } from './preflight.js'
+import { refuseBeforeChanges } from './refusals.js'
 import { watchBaseCheckouts } from './checkout-watch.js'
 import { pushAfterMerges } from './publish-branches.js'
 import type { RunResult, Settings, TaskResult } from '../core/types.js'
@@ -24,7 +25,7 @@ export interface EngineOptions {
   killGraceMs?: number
   resourceSampler?: ResourceSampler
   resourceIntervalMs?: number
-  /** Time between two progress lines of the run (default 30 s; 0: none). */
+  /** Time between two progress lines (default 60 s on a runner, 30 s elsewhere; 0: none). */
   progressIntervalMs?: number
 }
 
@@ -37,11 +38,15 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
   const { logger } = options
   const env = options.env ?? process.env
   const began = Date.now()
-  await using repository = await openForChanges(settings, { env: env, logger })
+  await using repository = await openForChanges(settings, {
+    env,
+    logger,
+    beforeChanges: (git) => refuseBeforeChanges(settings, git, { env, agentsRun: true })
+  })
   const { git } = repository
   const signal = options.signal ?? new AbortController().signal
   const plan = await buildPlan({ ...settings, repo: git.cwd }, git)
-  logger.group(`Plan: ${plan.separation.schedule.length} wave(s)`, formatPlan(plan))
+  logger.group(`Plan: ${plan.separation.schedule.length} wave(s)`, formatPlan(plan, settings))
 
   const tasks = plan.tasks.map((planned) => pendingTask(planned, settings))
   const merger = new MergeEngine(git, settings.baseBranch, logger)

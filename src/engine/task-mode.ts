@@ -8,6 +8,7 @@ import { InputError } from '../core/errors.js'
 import { taskJobSucceeded } from '../run/verdict.js'
 import type { EngineOptions } from './run-mode.js'
 import { openForChanges } from './preflight.js'
+import { refuseBeforeChanges } from './refusals.js'
 import type { RunResult, Settings, TaskResult } from '../core/types.js'
 
 /** What a matrix job leaves for the merge job (uploaded as an artifact). */
@@ -40,7 +41,12 @@ export async function runOneTask(
   }
   const began = Date.now()
   const { logger } = options
-  await using repository = await openForChanges(settings, { env: options.env, logger })
+  await using repository = await openForChanges(settings, {
+    env: options.env,
+    logger,
+    beforeChanges: (git) =>
+      refuseBeforeChanges(settings, git, { env: options.env, agentsRun: true })
+  })
   const { git } = repository
   const plan = await buildPlan({ ...settings, repo: git.cwd, separation: 'off' }, git)
   const task = pendingTask({ ...plan.tasks[0], skip_reason: null }, settings)

@@ -1,6 +1,6 @@
 import { existsSync, realpathSync, statSync } from 'node:fs'
 import { isAbsolute, join, relative } from 'node:path'
-import { tmpdir } from 'node:os'
+import { tmpdir, userInfo } from 'node:os'
 import { InputError } from '../core/errors.js'
 import type { Mode, ResumeMode, SeparationMode, Settings } from '../core/types.js'
 import { assertBranchName, validateBranchTemplate } from '../git/ref-names.js'
@@ -170,11 +170,22 @@ function timeoutMs(minutes: number): number {
   return minutes > 0 ? Math.max(1, Math.round(minutes * 60_000)) : 0
 }
 
-function defaultLogDir(env: NodeJS.ProcessEnv): string {
-  const runId = env.GITHUB_RUN_ID
-    ? `${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? '1'}`
-    : new Date().toISOString().replace(/[:.]/g, '-')
-  return join(env.RUNNER_TEMP || tmpdir(), 'parallel-worktree-logs', runId)
+/**
+ * On a runner, RUNNER_TEMP/parallel-worktree-logs/<run>-<attempt> (the log-dir output names it
+ * for an upload step). Elsewhere a folder per user and per run in the system temp folder
+ * (made mode 700 by the engine): a temp folder shared by the machine's users must not hold
+ * one user's folder that everyone else then fails to write.
+ */
+export function defaultLogDir(env: NodeJS.ProcessEnv, now = new Date()): string {
+  const stamp = now.toISOString().replace(/[:.]/g, '-')
+  if (env.RUNNER_TEMP) {
+    const runId = env.GITHUB_RUN_ID
+      ? `${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? '1'}`
+      : `${stamp}-${process.pid}`
+    return join(env.RUNNER_TEMP, 'parallel-worktree-logs', runId)
+  }
+  const user = process.getuid?.() ?? userInfo().username
+  return join(tmpdir(), `parallel-worktree-${user}`, 'logs', `${stamp}-${process.pid}`)
 }
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], name: string): T {
