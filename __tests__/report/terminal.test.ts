@@ -32,7 +32,9 @@ describe('renderTerminalReport', () => {
     expect(text).toContain(
       'Skipped (1):\n  PRIORITY 69: overlaps 65 in src/recipes.ts (strict separation)'
     )
-    expect(text).toContain('6 agents ran in 1m 30s (one by one: 35m 00s, ×23.33)')
+    expect(text).toContain(
+      '6 agents ran in 1m 30s; one by one they would have taken 35m 00s: ×23.33.'
+    )
     expect(text).toContain('Warnings:\n  - could not remove worktree ../repo-wt67: busy\n')
   })
 

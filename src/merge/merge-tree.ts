@@ -90,7 +90,12 @@ class FieldReader {
 
 /** A short human text for a conflict: the files, and the kinds that are not plain content. */
 export function describeConflict(merge: Pick<TreeMerge, 'conflictFiles' | 'conflicts'>): string {
-  const kinds = [...new Set(merge.conflicts.map((note) => note.type.replace(/^CONFLICT /, '')))]
+  // `CONFLICT (contents)` → `contents`: the parentheses are added once, below.
+  const kinds = [
+    ...new Set(
+      merge.conflicts.map((note) => note.type.replace(/^CONFLICT\s*\(?\s*|\s*\)\s*$/g, ''))
+    )
+  ]
   const files = merge.conflictFiles.join(', ') || '(paths not named by git)'
   return kinds.length ? `${files} (${kinds.join(', ')})` : files
 }

@@ -11,9 +11,13 @@ const LABEL_WIDTH = 11
  * The plan as people read it in a terminal or a log: the schedule first, then per priority
  * its spec files, the paths it touches, what it overlaps and why, and its wave.
  */
-export function formatPlan(plan: Plan): string {
+export function formatPlan(plan: Plan, options: { maxParallel?: number | 'auto' } = {}): string {
   const { tasks, separation } = plan
   if (tasks.length === 0) return 'Plan: no priorities.\n'
+  const slots = typeof options.maxParallel === 'number' ? options.maxParallel : Infinity
+  // The tasks that wait on none start in input order, as many as there are slots.
+  const free = tasks.filter((task) => !task.skip_reason && task.after.length === 0)
+  const startsFirst = new Set(free.slice(0, slots).map((task) => task.priority))
   const waveOf = new Map<number, number>()
   separation.schedule.forEach((wave, index) => {
     for (const priority of wave) waveOf.set(priority, index + 1)
@@ -29,7 +33,11 @@ export function formatPlan(plan: Plan): string {
   )
   separation.schedule.forEach((wave, index) => {
     const note =
-      index === 0 ? 'starts at once' : 'each starts once the priorities it overlaps are merged'
+      index > 0
+        ? 'each starts once the priorities it overlaps are merged'
+        : free.length > slots
+          ? `${slots} start at once, the others as agents finish: max-parallel ${slots}`
+          : 'starts at once'
     lines.push(`  wave ${index + 1}: ${wave.join(', ')}  (${note})`)
   })
   for (const task of skipped) lines.push(`  skipped ${task.priority}: ${task.skip_reason}`)
@@ -43,7 +51,10 @@ export function formatPlan(plan: Plan): string {
   const overlapsOf = overlapsByPriority(plan)
   for (const task of tasks) {
     lines.push('')
-    lines.push(`PRIORITY ${task.priority}: ${standing(task, waveOf.get(task.priority))}`)
+    const first = startsFirst.has(task.priority)
+    lines.push(
+      `PRIORITY ${task.priority}: ${standing(task, waveOf.get(task.priority), first, slots)}`
+    )
     lines.push(field('spec', task.spec_files.length ? task.spec_files : ['(none found)']))
     lines.push(field('touches', touchedPaths(task)))
     const overlaps = overlapsOf.get(task.priority) ?? []
@@ -60,10 +71,18 @@ export function formatPlan(plan: Plan): string {
   return `${lines.join('\n')}\n`
 }
 
-function standing(task: PlannedTask, wave: number | undefined): string {
+function standing(
+  task: PlannedTask,
+  wave: number | undefined,
+  startsFirst: boolean,
+  slots: number
+): string {
   if (task.skip_reason) return `skipped (${task.skip_reason})`
   if (wave === undefined) return 'not scheduled'
-  if (task.after.length === 0) return `wave ${wave}, starts at once`
+  if (task.after.length === 0 && startsFirst) return `wave ${wave}, starts at once`
+  if (task.after.length === 0) {
+    return `wave ${wave}, starts when an agent finishes (max-parallel ${slots})`
+  }
   return `wave ${wave}, starts after ${task.after.join(', ')} ${task.after.length > 1 ? 'are' : 'is'} merged`
 }
 

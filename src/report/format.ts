@@ -44,6 +44,39 @@ export function truncate(text: string, max: number, note = '…'): string {
   return chars.join('') + note
 }
 
+/**
+ * At most `max` characters, cut where a sentence or a clause ends (`. `, `; `, `: `) when one
+ * ends in the second half, else between words, never inside one: a shortened message ends
+ * on a whole thought, and `…` says that more follows.
+ */
+export function shortenAtClause(text: string, max: number): string {
+  if (text.length <= max) return text
+  const room = text.slice(0, Math.max(1, max - 1))
+  const clause = Math.max(
+    room.lastIndexOf('. '),
+    room.lastIndexOf('; '),
+    room.lastIndexOf(': '),
+    room.lastIndexOf(', ')
+  )
+  if (clause >= max / 2) return `${room.slice(0, clause + 1)} …`
+  const space = room.lastIndexOf(' ')
+  return space >= max / 2 ? `${room.slice(0, space)} …` : truncate(text, max)
+}
+
+/** Lines of at most `width` characters, broken between words (a longer word stays whole). */
+export function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = []
+  let line = ''
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line)
+      line = word
+    } else line = line ? `${line} ${word}` : word
+  }
+  if (line) lines.push(line)
+  return lines
+}
+
 /** The first non-empty line, for a table cell or a one-line message. */
 export function firstLine(text: string | null | undefined): string {
   if (!text) return ''

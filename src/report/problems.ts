@@ -1,5 +1,6 @@
 import type { RunResult, TaskResult } from '../core/types.js'
-import { firstLine, formatDuration, truncate } from './format.js'
+import { firstLine, formatDuration, plural, shortenAtClause } from './format.js'
+import type { BranchLocation } from './resolve-commands.js'
 import { outcomeOf, type Outcome } from './outcome.js'
 
 export type ProblemLevel = 'error' | 'warning' | 'notice'
@@ -28,7 +29,7 @@ const LEVEL: Partial<Record<Outcome, ProblemLevel>> = {
 }
 
 function errorText(task: TaskResult): string {
-  return truncate((task.error ?? '').trim(), MESSAGE_ERROR_CHARS)
+  return shortenAtClause((task.error ?? '').trim(), MESSAGE_ERROR_CHARS)
 }
 
 function logHint(task: TaskResult): string {
@@ -78,7 +79,7 @@ function describe(task: TaskResult, outcome: Outcome, base: string): Omit<Proble
         priority: p,
         outcome,
         title: `PRIORITY ${p} was cancelled`,
-        message: `${error || 'The run was cancelled.'}${task.commits > 0 ? ` Its ${task.commits} commit(s) are kept on ${task.branch}.` : ''}${logHint(task)}`
+        message: `${error || 'The run was cancelled.'}${task.commits > 0 ? ` ${commitsKept(task)}.` : ''}${logHint(task)}`
       }
     case 'no-changes':
       return {
@@ -111,5 +112,23 @@ export function listProblems(result: RunResult): Problem[] {
 
 /** A one-line form of a problem's error, for a table cell or a terminal line. */
 export function shortError(task: TaskResult, max = 120): string {
-  return truncate(firstLine(task.error), max)
+  return shortenAtClause(firstLine(task.error), max)
+}
+
+/**
+ * `Its 1 commit is kept on <branch>` / `Its 3 commits are kept …`; on a runner whose branches
+ * were not pushed, what keeping them takes instead (they go with the runner).
+ */
+export function commitsKept(
+  task: TaskResult,
+  where: BranchLocation = 'local',
+  name: (text: string) => string = (text) => text
+): string {
+  const commits = plural(task.commits, 'commit')
+  const verb = task.commits === 1 ? 'is' : 'are'
+  const branch = name(task.branch)
+  if (where === 'runner') {
+    return `Its ${commits} ${verb} on ${branch}, which was not pushed (${name('push: false')}) and is gone with this runner; run again with ${name('push: true')} to keep such work`
+  }
+  return `Its ${commits} ${verb} kept on ${branch}${where === 'origin' ? ' (on origin)' : ''}`
 }

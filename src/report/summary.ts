@@ -5,7 +5,8 @@ import { code, codeBlock, escapeInline, formatDuration, plural, truncate } from 
 import { headline } from './headline.js'
 import { OUTCOME_ICON, OUTCOME_WORD, outcomeOf } from './outcome.js'
 import { renderPlanSummary } from './plan-summary.js'
-import { listProblems, shortError } from './problems.js'
+import { commitsKept, listProblems, shortError } from './problems.js'
+import { timingSentence } from './timing-text.js'
 import { conflictCommands, type BranchLocation } from './resolve-commands.js'
 import { overlapPairs, overlapsBefore, separationInBrief } from './separation-text.js'
 
@@ -102,8 +103,8 @@ function conflictsSection(result: RunResult, where: BranchLocation): Section | n
       ? `Each branch below was kept, and ${base} was left as it was. To resolve one, in this repository:`
       : where === 'origin'
         ? `Each branch below was kept and pushed, and ${base} was left as it was. To resolve one, in a clone:`
-        : `⚠️ These branches were **not pushed** (\`push: false\`): they are gone with this runner. ` +
-          'Run again with `push: true` to keep them; then, in a clone:'
+        : `⚠️ These branches were **not pushed** (\`push: false\`): they are gone with this runner, ` +
+          `and ${base} was left as it was. Run again with \`push: true\` to keep them and resolve them in a clone.`
   return {
     name: 'Conflicts',
     head: `### ⚔️ Conflicts (${conflicted.length})\n\n${intro}\n`,
@@ -113,8 +114,9 @@ function conflictsSection(result: RunResult, where: BranchLocation): Section | n
         '',
         `Conflicts with ${base} in ${fileList(task.conflict_files)}.`,
         '',
-        codeBlock(conflictCommands(task, result.base_branch, where).join('\n'), 'sh'),
-        ''
+        ...(where === 'runner'
+          ? []
+          : [codeBlock(conflictCommands(task, result.base_branch, where).join('\n'), 'sh'), ''])
       ].join('\n')
     ),
     leftOutNote: (count) => `_… and ${plural(count, 'more conflict')} (size limit)._\n`
@@ -129,7 +131,11 @@ function failureTitle(task: TaskResult): string {
   return `#### ${OUTCOME_ICON[outcome]} PRIORITY ${task.priority} · ${code(task.branch)} · ${OUTCOME_WORD[outcome]}${exit}${after}`
 }
 
-function failuresSection(result: RunResult, errorChars: number): Section | null {
+function failuresSection(
+  result: RunResult,
+  errorChars: number,
+  where: BranchLocation
+): Section | null {
   const failed = result.tasks.filter((task) =>
     ['merge-failed', 'failed', 'timed-out', 'cancelled', 'no-changes'].includes(outcomeOf(task))
   )
@@ -142,7 +148,7 @@ function failuresSection(result: RunResult, errorChars: number): Section | null 
       if (outcomeOf(task) === 'no-changes')
         lines.push('The agent exited 0 but left no commit to merge.', '')
       if (task.commits > 0 && task.merge !== 'merged')
-        lines.push(`Its ${plural(task.commits, 'commit')} are kept on ${code(task.branch)}.`, '')
+        lines.push(`${commitsKept(task, where, code)}.`, '')
       if (task.log_file) lines.push(`Log file: ${code(task.log_file)}`, '')
       const error = (task.error ?? '').trim()
       if (error) {
@@ -175,13 +181,7 @@ function skippedSection(result: RunResult): Section | null {
 }
 
 function timingSections(result: RunResult, drawTimeline: boolean): Section[] {
-  const ran = result.tasks.filter((task) => task.started_at !== null).length
-  const { total_ms, sum_of_tasks_ms, speedup } = result.timings
-  const sentence =
-    ran === 0
-      ? 'No agent ran.'
-      : `${plural(ran, 'agent')} ran in ${formatDuration(total_ms)}; one by one they would have taken ` +
-        `${formatDuration(sum_of_tasks_ms)}: **×${speedup.toFixed(2)}**.`
+  const sentence = timingSentence(result, '**')
   const sections: Section[] = [
     { name: 'Timing', head: `### ⏱️ Timing\n\n${sentence}\n`, items: [] }
   ]
@@ -270,7 +270,7 @@ export function renderSummary(result: RunResult, options: SummaryOptions = {}): 
     warningsSection(result),
     tableSection(result),
     conflictsSection(result, options.branches ?? 'local'),
-    failuresSection(result, options.errorChars ?? 4000),
+    failuresSection(result, options.errorChars ?? 4000, options.branches ?? 'local'),
     skippedSection(result),
     // One agent in a matrix job: no timeline, no speedup to speak of.
     ...(result.mode === 'task' ? [] : timingSections(result, options.timeline ?? true)),

@@ -1,13 +1,14 @@
 import type { RunResult, TaskResult } from '../core/types.js'
-import { formatDuration, plural, stripAnsi, truncate } from './format.js'
+import { formatDuration, plural, stripAnsi, wrapWords } from './format.js'
 import { headline } from './headline.js'
 import { OUTCOME_WORD, outcomeOf } from './outcome.js'
-import { shortError } from './problems.js'
+import { commitsKept, shortError } from './problems.js'
+import { timingSentence } from './timing-text.js'
 import { conflictCommands, type BranchLocation } from './resolve-commands.js'
 import { overlapPairs, overlapsBefore, separationInBrief, waveOf } from './separation-text.js'
 
 const ERROR_LINES = 8
-const ERROR_LINE_CHARS = 200
+const ERROR_LINE_CHARS = 100
 
 /** Agent output may carry colour codes and carriage returns: keep a terminal report plain. */
 function plainText(text: string): string {
@@ -43,13 +44,17 @@ function mergeWord(task: TaskResult): string {
   }
 }
 
+/** A task's error, long lines wrapped rather than cut (the fix is often at the end). */
 function errorBlock(task: TaskResult, indent: string): string[] {
   const lines = plainText(task.error ?? '')
     .trim()
     .split('\n')
     .filter((line) => line.trim() !== '')
-  const shown = lines.slice(0, ERROR_LINES).map((line) => indent + truncate(line, ERROR_LINE_CHARS))
-  if (lines.length > ERROR_LINES) shown.push(`${indent}… ${lines.length - ERROR_LINES} more lines`)
+    .flatMap((line) => wrapWords(line, ERROR_LINE_CHARS))
+  const shown = lines.slice(0, ERROR_LINES).map((line) => indent + line)
+  if (lines.length > ERROR_LINES) {
+    shown.push(`${indent}… ${lines.length - ERROR_LINES} more lines (in the log)`)
+  }
   return shown
 }
 
@@ -65,7 +70,7 @@ function runReport(result: RunResult, where: BranchLocation): string[] {
         task.started_at ? formatDuration(task.duration_ms) : '-',
         task.started_at ? String(task.commits) : '-',
         mergeWord(task),
-        plainText(shortError(task, 60))
+        plainText(shortError(task, 80))
       ])
     ])
   )
@@ -75,16 +80,22 @@ function runReport(result: RunResult, where: BranchLocation): string[] {
       '',
       `Conflicts (${conflicted.length}): the branches were kept, ${result.base_branch} is unchanged.`
     )
-    if (where === 'runner')
-      out.push(
-        '  These branches were not pushed (push: false): run again with push: true to keep them.'
-      )
     for (const task of conflicted) {
+      const files = task.conflict_files.join(', ') || 'unknown files'
+      // Branches that were not pushed are gone with the runner: no commands to fetch them.
       out.push(
-        `  PRIORITY ${task.priority} (${task.branch}) conflicts in ${task.conflict_files.join(', ') || 'unknown files'}. To resolve it:`,
-        ...conflictCommands(task, result.base_branch, where).map((command) => `    ${command}`)
+        where === 'runner'
+          ? `  PRIORITY ${task.priority} (${task.branch}) conflicts in ${files}.`
+          : `  PRIORITY ${task.priority} (${task.branch}) conflicts in ${files}. To resolve it:`,
+        ...(where === 'runner'
+          ? []
+          : conflictCommands(task, result.base_branch, where).map((command) => `    ${command}`))
       )
     }
+    if (where === 'runner')
+      out.push(
+        '  These branches were not pushed (push: false) and are gone with this runner: run again with push: true to keep them and resolve them in a clone.'
+      )
   }
   const failed = result.tasks.filter((task) =>
     ['merge-failed', 'failed', 'timed-out', 'cancelled', 'no-changes'].includes(outcomeOf(task))
@@ -98,8 +109,7 @@ function runReport(result: RunResult, where: BranchLocation): string[] {
         `  PRIORITY ${task.priority} (${task.branch}) ${OUTCOME_WORD[outcomeOf(task)]}${exit}${after}`
       )
       out.push(...errorBlock(task, '    '))
-      if (task.commits > 0 && task.merge !== 'merged')
-        out.push(`    its ${plural(task.commits, 'commit')} are kept on ${task.branch}`)
+      if (task.commits > 0 && task.merge !== 'merged') out.push(`    ${commitsKept(task, where)}.`)
       if (task.log_file) out.push(`    log: ${task.log_file}`)
     }
   }
@@ -111,14 +121,7 @@ function runReport(result: RunResult, where: BranchLocation): string[] {
         `  PRIORITY ${task.priority}: ${plainText(firstLineOf(task.error) || 'not started')}`
       )
   }
-  const ran = result.tasks.filter((task) => task.started_at !== null).length
-  const { total_ms, sum_of_tasks_ms, speedup } = result.timings
-  out.push(
-    '',
-    ran
-      ? `${plural(ran, 'agent')} ran in ${formatDuration(total_ms)} (one by one: ${formatDuration(sum_of_tasks_ms)}, ×${speedup.toFixed(2)}). Plan: ${separationInBrief(result.separation)}.`
-      : `No agent ran. Plan: ${separationInBrief(result.separation)}.`
-  )
+  out.push('', `${timingSentence(result)} Plan: ${separationInBrief(result.separation)}.`)
   return out
 }
 
