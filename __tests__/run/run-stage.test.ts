@@ -358,7 +358,9 @@ describe('the run stage', () => {
 
     const progress = logger.lines.filter((line) => line.startsWith('Progress '))
     expect(progress.length).toBeGreaterThanOrEqual(2)
-    expect(progress[0]).toMatch(/^Progress 0:0\d: 1 running \(1\), 1 queued, 0 of 2 done$/)
+    expect(progress[0]).toMatch(
+      /^Progress 0:0\d: 1 running \(1 for 0:0\d\), 1 queued \(2\), 0 of 2 done$/
+    )
   })
 })
 

@@ -1,11 +1,24 @@
 import type { Logger } from '../core/logger.js'
 import type { ScheduleState } from './task-queue.js'
 
-export const DEFAULT_PROGRESS_INTERVAL_MS = 30_000
+/** A terminal's reader looks often; a runner's log is read later, and every line stays in it. */
+export const TERMINAL_PROGRESS_INTERVAL_MS = 30_000
+export const RUNNER_PROGRESS_INTERVAL_MS = 60_000
+/** Seconds between two progress lines, to override the default (tests, or a quieter log). */
+export const PROGRESS_INTERVAL_VARIABLE = 'PARALLEL_WORKTREE_PROGRESS_SECONDS'
+
+/** The pace of the progress line: the variable when set, else by where the run is read. */
+export function progressIntervalMs(env: NodeJS.ProcessEnv = process.env): number {
+  const seconds = Number(env[PROGRESS_INTERVAL_VARIABLE])
+  if (env[PROGRESS_INTERVAL_VARIABLE] && Number.isFinite(seconds) && seconds >= 0) {
+    return Math.round(seconds * 1000)
+  }
+  return env.GITHUB_ACTIONS === 'true' ? RUNNER_PROGRESS_INTERVAL_MS : TERMINAL_PROGRESS_INTERVAL_MS
+}
 
 /** `12:05`, or `1:02:05` past an hour. */
 export function formatElapsed(ms: number): string {
-  const total = Math.floor(ms / 1000)
+  const total = Math.floor(Math.max(0, ms) / 1000)
   const hours = Math.floor(total / 3600)
   const minutes = Math.floor((total % 3600) / 60)
   const seconds = String(total % 60).padStart(2, '0')
@@ -14,12 +27,41 @@ export function formatElapsed(ms: number): string {
     : `${minutes}:${seconds}`
 }
 
-/** One line on where the run stands: running, queued, done, elapsed, and what holds a start. */
-export function progressLine(state: ScheduleState, total: number, elapsedMs: number): string {
+/** What the progress line knows of each task beyond the schedule's lists. */
+export interface ProgressDetails {
+  /** When the task's agent started (ms), or null. */
+  startedAt(priority: number): number | null
+  /** The priorities it waits on. */
+  after(priority: number): readonly number[]
+  now: number
+}
+
+/**
+ * One line on where the run stands: each agent running and for how long, those queued (and
+ * what they wait on), how many are done, elapsed, and what holds the next start back.
+ */
+export function progressLine(
+  state: ScheduleState,
+  total: number,
+  elapsedMs: number,
+  details?: ProgressDetails
+): string {
+  const finishing = new Set(state.finishing)
   const running = [...state.running, ...state.finishing].sort((a, b) => a - b)
+  const runningText = running.map((priority) => {
+    if (finishing.has(priority)) return details ? `${priority} finishing` : String(priority)
+    const started = details?.startedAt(priority) ?? null
+    return started === null
+      ? String(priority)
+      : `${priority} for ${formatElapsed(details!.now - started)}`
+  })
+  const waitingText = state.waiting.map((priority) => {
+    const after = (details?.after(priority) ?? []).filter((other) => !state.done.includes(other))
+    return after.length ? `${priority} after ${after.join(', ')}` : String(priority)
+  })
   const parts = [
-    `${running.length} running${running.length ? ` (${running.join(', ')})` : ''}`,
-    `${state.waiting.length} queued`,
+    `${running.length} running${running.length ? ` (${runningText.join(', ')})` : ''}`,
+    `${state.waiting.length} queued${details && state.waiting.length ? ` (${waitingText.join(', ')})` : ''}`,
     `${state.done.length} of ${total} done`
   ]
   const held = state.held ? `; next start held: ${state.held}` : ''
@@ -28,20 +70,22 @@ export function progressLine(state: ScheduleState, total: number, elapsedMs: num
 
 /**
  * Prints the progress line at a steady pace (every intervalMs; 0 turns it off), so that a
- * long quiet run still shows it is alive. The timer never keeps the process alive.
+ * run whose agents are quiet for a long time still shows it is alive and where it stands.
+ * The timer never keeps the process alive.
  */
 export function startProgress(
   state: ScheduleState,
   total: number,
   logger: Logger,
-  intervalMs = DEFAULT_PROGRESS_INTERVAL_MS,
-  began = Date.now()
+  intervalMs = TERMINAL_PROGRESS_INTERVAL_MS,
+  began = Date.now(),
+  details?: Omit<ProgressDetails, 'now'>
 ): { stop(): void } {
   if (intervalMs <= 0) return { stop: () => {} }
-  const timer = setInterval(
-    () => logger.info(progressLine(state, total, Date.now() - began)),
-    intervalMs
-  )
+  const timer = setInterval(() => {
+    const now = Date.now()
+    logger.info(progressLine(state, total, now - began, details && { ...details, now }))
+  }, intervalMs)
   timer.unref()
   return { stop: () => clearInterval(timer) }
 }

@@ -2,7 +2,7 @@ import type { Logger } from '../core/logger.js'
 import type { PlannedTask, Settings, TaskResult } from '../core/types.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
 import { BaseTip } from './base-tip.js'
-import { startProgress } from './progress.js'
+import { progressIntervalMs, startProgress } from './progress.js'
 import { ResourceGate, explainAutoParallelism, type ResourceSampler } from './resource-monitor.js'
 import { runSchedule, type ScheduleState } from './task-queue.js'
 import { TaskRun, createTaskContext, type RunEvents } from './task-runner.js'
@@ -22,7 +22,7 @@ export interface RunStageOptions {
   resourceSampler?: ResourceSampler
   /** Time between two resource samples (default 2 s). */
   resourceIntervalMs?: number
-  /** Time between two progress lines (default 30 s; 0: none). */
+  /** Time between two progress lines (default: progressIntervalMs(env); 0: none). */
   progressIntervalMs?: number
   /** How long starts may be held back by resources while nothing runs (default 10 min). */
   maxIdleWaitMs?: number
@@ -78,7 +78,21 @@ export async function runAgents(
     runnable.map((task) => [task.priority, new TaskRun(byPriority.get(task.priority)!, ctx, task)])
   )
   const state: ScheduleState = { running: [], finishing: [], waiting: [], done: [], held: null }
-  const progress = startProgress(state, runnable.length, logger, options.progressIntervalMs, began)
+  const afterOf = new Map(runnable.map((task) => [task.priority, task.after]))
+  const progress = startProgress(
+    state,
+    runnable.length,
+    logger,
+    options.progressIntervalMs ?? progressIntervalMs(options.env),
+    began,
+    {
+      startedAt: (priority) => {
+        const at = byPriority.get(priority)?.started_at
+        return at ? Date.parse(at) : null
+      },
+      after: (priority) => afterOf.get(priority) ?? []
+    }
+  )
   logger.info(
     `Running ${runnable.length} priorit${runnable.length === 1 ? 'y' : 'ies'}, at most ${maxParallel} at once, from ${settings.baseBranch}`
   )

@@ -155,7 +155,8 @@ export async function runSchedule(
           launch(next)
           continue
         }
-        if (reason !== state.held)
+        // Said when the reason changes (CPU → memory), not each time its figure moves.
+        if (state.held === null || !sameReason(reason, state.held))
           logger.info(`Priority ${next.priority} waits to start: ${reason}`)
         state.held = reason
         heldSince ??= Date.now()
@@ -188,4 +189,10 @@ export async function runSchedule(
   await Promise.allSettled(ends)
   publish()
   return { notStarted: waiting.map((task) => task.priority), gaveUp }
+}
+
+/** Two wait reasons that differ only in their figures (`CPU at 99%`, `CPU at 89%`) are one. */
+export function sameReason(a: string, b: string): boolean {
+  const shape = (text: string): string => text.replace(/\d+(\.\d+)?/g, '#')
+  return shape(a) === shape(b)
 }
