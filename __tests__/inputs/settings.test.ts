@@ -272,7 +272,8 @@ describe('parseSettings', () => {
     )
     it('defaults log-dir to the temp folder when there is no runner', () => {
       const local = parseSettings({ priorities: '1' }, REPO, {})
-      expect(local.logDir).toMatch(/parallel-worktree-logs/)
+      // Per user and per run: a temp folder shared by the machine's users holds one each.
+      expect(local.logDir).toMatch(/parallel-worktree-[^/]+\/logs\/[^/]+$/)
       expect(local.resultsDir).toMatch(/parallel-worktree-results$/)
     })
   })
