@@ -47,6 +47,20 @@ const twoPriorities = () =>
 const agent = (extra = '') => ['--agent-command', `node ${AGENT} --priority={priority}${extra}`]
 const logDir = () => ['--log-dir', join(logs.path, `${Date.now()}-${Math.random()}`)]
 
+/** A run of these priorities with this agent command, quiet, with a log folder of its own. */
+const runWith = (repo: string, priorities: string, command: string, ...more: string[]) =>
+  parallelWorktree([
+    'run',
+    priorities,
+    '--agent-command',
+    command,
+    ...more,
+    ...QUIET,
+    ...logDir(),
+    '--repo',
+    repo
+  ])
+
 describe('refusals before anything is touched (exit 2)', () => {
   it.each(['run', 'plan', 'task'])(
     '%s: a priority the ROADMAP does not list, naming the ROADMAP and what it lists',
@@ -73,16 +87,11 @@ describe('refusals before anything is touched (exit 2)', () => {
   it('an agent command whose first word cannot be found, naming it', () => {
     using repo = twoPriorities()
     const before = snapshot(repo.repo)
-    const { status, stderr } = parallelWorktree([
-      'run',
+    const { status, stderr } = runWith(
+      repo.repo,
       '1,2',
-      '--agent-command',
-      'FOO=1 no-such-agent-xyz --priority={priority}',
-      ...QUIET,
-      ...logDir(),
-      '--repo',
-      repo.repo
-    ])
+      'FOO=1 no-such-agent-xyz --priority={priority}'
+    )
     expect(status).toBe(2)
     expect(stderr).toContain('agent-command: "no-such-agent-xyz" is not on PATH')
     expect(stderr).toContain('if setup-command installs it, set setup-command')
@@ -110,16 +119,7 @@ describe('refusals before anything is touched (exit 2)', () => {
 
   it('an absolute path that does not exist', () => {
     using repo = twoPriorities()
-    const { status, stderr } = parallelWorktree([
-      'run',
-      '1',
-      '--agent-command',
-      '/no/such/agent --x',
-      ...QUIET,
-      ...logDir(),
-      '--repo',
-      repo.repo
-    ])
+    const { status, stderr } = runWith(repo.repo, '1', '/no/such/agent --x')
     expect(status).toBe(2)
     expect(stderr).toContain('agent-command: "/no/such/agent" does not exist or is not executable')
   })
@@ -189,32 +189,18 @@ describe('not refused', () => {
     chmodSync(join(repo.repo, 'bin/agent.sh'), 0o755)
     git(repo.repo, 'add', '-A')
     git(repo.repo, 'commit', '-q', '-m', 'agent')
-    const relative = parallelWorktree([
-      'run',
-      '1',
-      '--agent-command',
-      './bin/agent.sh',
-      ...QUIET,
-      ...logDir(),
-      '--repo',
-      repo.repo
-    ])
+    const relative = runWith(repo.repo, '1', './bin/agent.sh')
     expect(relative.stderr).not.toContain('agent-command:')
     expect(relative.status).toBe(0)
 
     using other = twoPriorities()
-    const withSetup = parallelWorktree([
-      'run',
+    const withSetup = runWith(
+      other.repo,
       '1',
-      '--agent-command',
       'installed-by-setup --p={priority}',
       '--setup-command',
-      'true',
-      ...QUIET,
-      ...logDir(),
-      '--repo',
-      other.repo
-    ])
+      'true'
+    )
     // It ran (and failed with 127 in the worktree): no refusal.
     expect(withSetup.status).toBe(1)
     expect(withSetup.stderr).not.toContain('agent-command:')
