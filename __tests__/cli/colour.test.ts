@@ -93,10 +93,10 @@ describe('npm run demo', () => {
     using home = tempDir('pw-demo-home-')
     const result = spawnSync(process.execPath, ['scripts/demo.mjs'], {
       encoding: 'utf8',
-      timeout: 120_000,
+      timeout: 280_000,
       env: env({ TMPDIR: home.path })
     })
     expect(result.stdout).toContain('The history of roadmap')
     expect(result.stdout + result.stderr).not.toContain(ESC)
-  }, 120_000)
+  }, 300_000)
 })
