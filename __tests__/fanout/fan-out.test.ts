@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { execute } from '../../src/engine/execute.js'
-import { silentLogger } from '../../src/core/logger.js'
+import { silentLogger } from '../helpers/logger.js'
 import { parseSettings } from '../../src/inputs/settings.js'
 import type { RawInputs } from '../../src/inputs/input-definitions.js'
 import type { RunResult } from '../../src/core/types.js'

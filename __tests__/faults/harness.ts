@@ -1,10 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { execute } from '../../src/engine/execute.js'
 import type { EngineOptions } from '../../src/engine/run-mode.js'
-import type { Logger } from '../../src/core/logger.js'
+import { memoryLogger as keepingLogger, type MemoryLogger } from '../helpers/logger.js'
 import type { RunResult } from '../../src/core/types.js'
 import type { RawInputs } from '../../src/inputs/input-definitions.js'
 import { parseSettings } from '../../src/inputs/settings.js'
@@ -26,29 +26,12 @@ export function exampleAgentLine(flags = ''): string {
   return `exec node ${AGENT} --priority="$PRIORITY_ID" ${flags}`.trim()
 }
 
-/** Writes an executable bash script and returns its path. */
-export function script(path: string, body: string): string {
-  writeFileSync(path, `#!/usr/bin/env bash\n${body}\n`)
-  chmodSync(path, 0o755)
-  return path
-}
+export { pidsIn, script, until } from '../helpers/processes.js'
+export type { MemoryLogger } from '../helpers/logger.js'
 
-export interface MemoryLogger extends Logger {
-  lines: string[]
-  text(): string
-}
-
+/** Every line kept, a group as its title and body. */
 export function memoryLogger(): MemoryLogger {
-  const lines: string[] = []
-  return {
-    lines,
-    info: (message) => lines.push(message),
-    warning: (message) => lines.push(`warning: ${message}`),
-    error: (message) => lines.push(`error: ${message}`),
-    debug: () => {},
-    group: (title, body) => lines.push(`group: ${title}\n${body}`),
-    text: () => lines.join('\n')
-  }
+  return keepingLogger({ groupBodies: true })
 }
 
 /** A repository for a fault: one spec per priority, each touching its own file. */
@@ -114,26 +97,6 @@ export function taskOf(result: RunResult, priority: number) {
   const task = result.tasks.find((t) => t.priority === priority)
   if (!task) throw new Error(`no task ${priority} in the result`)
   return task
-}
-
-/** Pids listed one per line (or as the 4th field of example-agent --record lines). */
-export function pidsIn(file: string): number[] {
-  if (!existsSync(file)) return []
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => Number(line.trim().split(' ').at(-1)))
-    .filter((pid, index, all) => Number.isSafeInteger(pid) && pid > 1 && all.indexOf(pid) === index)
-}
-
-/** Waits (polling, tests only) until `check` holds or the time is up. */
-export async function until(check: () => boolean, timeoutMs = 20_000): Promise<boolean> {
-  const end = Date.now() + timeoutMs
-  while (Date.now() < end) {
-    if (check()) return true
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  return check()
 }
 
 /** A CLI process of the current sources, its output collected. */

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { GitCommandManager } from '../../src/git/git-command-manager.js'
-import type { Logger } from '../../src/core/logger.js'
+import { memoryLogger as keepingLogger, type MemoryLogger } from '../helpers/logger.js'
 import { git } from '../helpers/temp-repo.js'
 
 const ENV = {
@@ -105,21 +105,11 @@ export function unreachable(repo: string, commits: string[], branches: string[])
   return commits.filter((c) => !reachable.has(c))
 }
 
-export interface MemoryLogger extends Logger {
-  lines: string[]
-}
+export type { MemoryLogger } from '../helpers/logger.js'
 
+/** Every line kept with its level, debug lines too, a group as its title and body. */
 export function memoryLogger(): MemoryLogger {
-  const lines: string[] = []
-  const add = (level: string) => (message: string) => void lines.push(`${level}: ${message}`)
-  return {
-    lines,
-    info: add('info'),
-    warning: add('warning'),
-    error: add('error'),
-    debug: add('debug'),
-    group: (title, body) => void lines.push(`group: ${title}\n${body}`)
-  }
+  return keepingLogger({ levels: true, debug: true, groupBodies: true })
 }
 
 export function manager(repo: string): GitCommandManager {

@@ -180,9 +180,10 @@ describe('reportToRunner', () => {
     expect(github.requests).toEqual([])
   })
 
-  it('needs no step summary file, and comments on nothing without settings', async () => {
+  it('needs no step summary file, and comments on nothing with pr-comment off', async () => {
     delete process.env.GITHUB_STEP_SUMMARY
-    await reportToRunner({ result: mixedResult(), extraOutputs: {} })
+    const off = { prComment: false, prNumber: null, githubToken: '', push: false }
+    await reportToRunner({ result: mixedResult(), extraOutputs: {} }, off)
     expect(stdout.join('')).toContain('No job summary on this runner')
     expect(outputs().conflicted).toBe('66')
     expect(github.requests).toEqual([])

@@ -1,6 +1,5 @@
-import { existsSync, readFileSync, writeFileSync, chmodSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import type { Logger } from '../../src/core/logger.js'
 import type { RunEvents } from '../../src/run/task-runner.js'
 import type { Settings, TaskResult } from '../../src/core/types.js'
 import type { RawInputs } from '../../src/inputs/input-definitions.js'
@@ -19,30 +18,9 @@ export function agentCommand(flags = ''): string {
   return `node ${AGENT} --priority={priority} ${flags}`.trim()
 }
 
-/** A logger that keeps every line (groups as their title then body). */
-export interface MemoryLogger extends Logger {
-  lines: string[]
-  groups: { title: string; body: string }[]
-  text(): string
-}
-
-export function memoryLogger(): MemoryLogger {
-  const lines: string[] = []
-  const groups: { title: string; body: string }[] = []
-  return {
-    lines,
-    groups,
-    info: (message) => lines.push(message),
-    warning: (message) => lines.push(`warning: ${message}`),
-    error: (message) => lines.push(`error: ${message}`),
-    debug: () => {},
-    group: (title, body) => {
-      groups.push({ title, body })
-      lines.push(`group: ${title}`)
-    },
-    text: () => lines.join('\n')
-  }
-}
+import { memoryLogger, type MemoryLogger } from '../helpers/logger.js'
+export { memoryLogger, type MemoryLogger }
+export { pidsIn, script, until } from '../helpers/processes.js'
 
 /** Validated settings as the action would make them, logs in `<dir>/logs`. */
 export function settingsFor(repo: string, inputs: RawInputs): Settings {
@@ -137,29 +115,6 @@ export function maxOverlap(records: RecordLine[]): number {
     most = Math.max(most, current)
   }
   return most
-}
-
-/** Writes an executable bash script and returns its path. */
-export function script(path: string, body: string): string {
-  writeFileSync(path, `#!/usr/bin/env bash\n${body}\n`)
-  chmodSync(path, 0o755)
-  return path
-}
-
-/** Waits (polling, tests only) until `check` holds or the time is up. */
-export async function until(check: () => boolean, timeoutMs = 10_000): Promise<boolean> {
-  const end = Date.now() + timeoutMs
-  while (Date.now() < end) {
-    if (check()) return true
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  return check()
-}
-
-/** Pids listed one per line in a file. */
-export function pidsIn(file: string): number[] {
-  if (!existsSync(file)) return []
-  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map(Number)
 }
 
 export { isAlive }

@@ -17,8 +17,6 @@ export interface RunnerReportOptions {
   annotationsMade?: Partial<AnnotationCaps>
 }
 
-const NO_COMMENT = { prComment: false, prNumber: null, githubToken: '', push: false }
-
 const EMIT = { error: core.error, warning: core.warning, notice: core.notice }
 
 /**
@@ -29,8 +27,7 @@ const EMIT = { error: core.error, warning: core.warning, notice: core.notice }
  */
 export async function reportToRunner(
   execution: Execution,
-  // Optional only until src/main.ts passes it: without it there is no comment.
-  settings: Pick<Settings, 'prComment' | 'prNumber' | 'githubToken' | 'push'> = NO_COMMENT,
+  settings: Pick<Settings, 'prComment' | 'prNumber' | 'githubToken' | 'push'>,
   options: RunnerReportOptions = {}
 ): Promise<void> {
   const env = process.env

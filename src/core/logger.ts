@@ -10,11 +10,3 @@ export interface Logger {
   /** One collapsible block (log groups do not nest: call with a finished text). */
   group(title: string, body: string): void
 }
-
-export const silentLogger: Logger = {
-  info: () => {},
-  warning: () => {},
-  error: () => {},
-  debug: () => {},
-  group: () => {}
-}

@@ -1,3 +1,4 @@
+import '../core/dispose-polyfill.js'
 import { readFile } from 'node:fs/promises'
 import { buildPlan } from '../plan/plan.js'
 import { MergeEngine } from '../merge/merge-engine.js'

@@ -1,3 +1,4 @@
+import '../core/dispose-polyfill.js'
 import { existsSync } from 'node:fs'
 import { InputError } from '../core/errors.js'
 import { GitCommandManager } from '../git/git-command-manager.js'

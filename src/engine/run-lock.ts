@@ -1,3 +1,4 @@
+import '../core/dispose-polyfill.js'
 import { link, readFile, rm, writeFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { join } from 'node:path'

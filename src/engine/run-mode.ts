@@ -1,3 +1,4 @@
+import '../core/dispose-polyfill.js'
 import { buildPlan } from '../plan/plan.js'
 import { formatPlan } from '../plan/plan-text.js'
 import { MergeEngine } from '../merge/merge-engine.js'

@@ -1,3 +1,4 @@
+import '../core/dispose-polyfill.js'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { buildPlan } from '../plan/plan.js'

@@ -1,3 +1,4 @@
+import '../core/dispose-polyfill.js'
 import { realpathSync } from 'node:fs'
 import { copyFile, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
