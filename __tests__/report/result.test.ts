@@ -12,7 +12,9 @@ describe('resultOutputs', () => {
       failed: '67,68,70,71',
       conflicted: '66',
       skipped: '69',
-      completed: '65,66'
+      completed: '65,66',
+      // The fixtures report no usage.
+      'cost-usd': ''
     })
     expect(JSON.parse(outputs.result)).toEqual(mixedResult())
   })

@@ -39,9 +39,11 @@ describe('renderSummary (run mode)', () => {
     expect(headline(result([task(65)]))).toBe('✅ PRIORITY 65 merged into `roadmap`')
   })
 
-  it('has one table row per priority with status, duration, commits, merge and error', () => {
+  it('has one table row per priority with status, duration, commits, merge, cost and error', () => {
     const table = sectionOf(summary, '### Priorities')
-    expect(table).toContain('| Priority | Branch | Status | Duration | Commits | Merge | Error |')
+    expect(table).toContain(
+      '| Priority | Branch | Status | Duration | Commits | Merge | Cost | Error |'
+    )
     const rows = table.split('\n').filter((line) => /^\| \d+ \|/.test(line))
     expect(rows.map((row) => row.split('|')[1].trim())).toEqual([
       '65',
@@ -176,7 +178,7 @@ describe('renderSummary (run mode)', () => {
     const markdown = renderSummary(hostile)
     const row = markdown.split('\n').find((line) => line.startsWith('| 80 |'))!
     expect(row).toContain('&lt;/details&gt;&lt;img src=x&gt; \\| @\u200Boctocat see \\#\u200B12')
-    expect(row.split(' | ')).toHaveLength(7)
+    expect(row.split(' | ')).toHaveLength(8)
     expect(markdown).toContain(
       '````text\n</details><img src=x> | @octocat see #12 ```\n```\nstill inside\n````'
     )

@@ -40,7 +40,7 @@ describe('the schedule', () => {
       task.release()
       task.settle()
     }
-    expect(await done).toEqual({ notStarted: [], gaveUp: null })
+    expect(await done).toEqual({ notStarted: [], gaveUp: null, stopped: null })
   })
 
   test('a task starts only when the tasks it waits on have settled (merged), not just released', async () => {
@@ -132,7 +132,7 @@ describe('the schedule', () => {
     controller.abort()
     started[0].release()
     started[0].settle()
-    expect(await done).toEqual({ notStarted: [2, 3], gaveUp: null })
+    expect(await done).toEqual({ notStarted: [2, 3], gaveUp: null, stopped: null })
     expect(started).toHaveLength(1)
   })
 

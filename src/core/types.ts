@@ -65,6 +65,19 @@ export type TaskStatus =
   | 'no-changes'
   | 'skipped'
 
+/**
+ * What an agent's run cost, as its CLI or its USAGE_FILE reported it; a field no one reported
+ * is null. Cache counts are kept apart as the CLI gives them: Claude Code's `input_tokens`
+ * leave the cached ones out, Codex's include them.
+ */
+export interface Usage {
+  cost_usd: number | null
+  input_tokens: number | null
+  output_tokens: number | null
+  cache_read_input_tokens?: number | null
+  cache_creation_input_tokens?: number | null
+}
+
 export type MergeOutcome = 'merged' | 'conflict' | 'not-merged' | 'failed'
 
 export interface TaskResult {
@@ -85,6 +98,8 @@ export interface TaskResult {
   error: string | null
   /** The branch tip this task continued from (a branch an earlier run left), or null. */
   resumed_from?: string | null
+  /** What the agent reported it cost (all its attempts); null when it reported nothing. */
+  usage?: Usage | null
 }
 
 /** What the separation analysis found, in the contract's vocabulary. */
@@ -138,4 +153,8 @@ export interface RunResult {
   timings: Timings
   /** Problems that did not fail the run (cleanup, comment, dirty checkout), for the report. */
   warnings: string[]
+  /** The sum of the tasks' usage (null fields when no task reported them). */
+  usage?: Usage
+  /** The `max-cost-usd` budget of the run, or null. */
+  max_cost_usd?: number | null
 }

@@ -1,5 +1,6 @@
 import type { RunResult, Separation, Settings, TaskResult } from '../core/types.js'
 import { runSucceeded, taskFailed } from '../run/verdict.js'
+import { totalUsage } from '../core/usage.js'
 
 /** The contract's merge_results text for one task. */
 export function mergeResultText(task: TaskResult): string {
@@ -45,7 +46,9 @@ export function buildResult(
       sum_of_tasks_ms: sum,
       speedup: total > 0 ? Math.round((sum / total) * 100) / 100 : 0
     },
-    warnings
+    warnings,
+    usage: totalUsage(tasks),
+    max_cost_usd: settings.maxCostUsd ?? null
   }
 }
 
@@ -127,6 +130,13 @@ export function resultOutputs(result: RunResult): Record<string, string> {
     failed: ids(taskFailed),
     conflicted: ids((task) => task.merge === 'conflict'),
     skipped: ids((task) => task.status === 'skipped'),
-    completed: ids((task) => task.status === 'completed')
+    completed: ids((task) => task.status === 'completed'),
+    // The total cost the agents reported, when any did (tokens alone give no cost).
+    'cost-usd': costOutput(result)
   }
+}
+
+function costOutput(result: RunResult): string {
+  const cost = (result.usage ?? totalUsage(result.tasks)).cost_usd
+  return cost === null ? '' : String(cost)
 }

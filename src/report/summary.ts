@@ -12,6 +12,8 @@ import { overlapPairs, overlapsBefore, separationInBrief } from './separation-te
 
 export { headline }
 import { renderTimeline } from './timeline.js'
+import { costSentence } from './cost.js'
+import { usageCell } from '../core/usage.js'
 
 /** A step summary is at most 1 MiB; keep a little room for what the runner adds. */
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 1024
@@ -56,6 +58,7 @@ function tableRow(task: TaskResult): string {
     ran ? formatDuration(task.duration_ms) : '—',
     ran ? String(task.commits) : '—',
     mergeCell(task),
+    usageCell(task.usage) ?? '—',
     escapeInline(shortError(task))
   ]
   return `| ${cells.join(' | ')} |`
@@ -67,14 +70,20 @@ function tableSection(result: RunResult): Section {
     head: [
       '### Priorities',
       '',
-      '| Priority | Branch | Status | Duration | Commits | Merge | Error |',
-      '|---:|---|---|---:|---:|---|---|'
+      '| Priority | Branch | Status | Duration | Commits | Merge | Cost | Error |',
+      '|---:|---|---|---:|---:|---|---:|---|'
     ].join('\n'),
     items: result.tasks.map(tableRow),
     tail: '',
     leftOutNote: (count) =>
       `\n_… and ${plural(count, 'more priority', 'more priorities')} (size limit)._`
   }
+}
+
+/** What the run cost, and how much of its budget, when anything is known of either. */
+function costSection(result: RunResult): Section | null {
+  const sentence = costSentence(result)
+  return sentence ? { name: 'Cost', head: `💰 ${sentence}\n`, items: [] } : null
 }
 
 function warningsSection(result: RunResult): Section | null {
@@ -269,6 +278,7 @@ export function renderSummary(result: RunResult, options: SummaryOptions = {}): 
     { name: 'Headline', head: `## ${headline(result)}\n`, items: [] },
     warningsSection(result),
     tableSection(result),
+    costSection(result),
     conflictsSection(result, options.branches ?? 'local'),
     failuresSection(result, options.errorChars ?? 4000, options.branches ?? 'local'),
     skippedSection(result),

@@ -4,6 +4,8 @@ import { headline } from './headline.js'
 import { OUTCOME_WORD, outcomeOf } from './outcome.js'
 import { commitsKept, shortError } from './problems.js'
 import { timingSentence } from './timing-text.js'
+import { costSentence } from './cost.js'
+import { usageCell } from '../core/usage.js'
 import { conflictCommands, type BranchLocation } from './resolve-commands.js'
 import { overlapPairs, overlapsBefore, separationInBrief, waveOf } from './separation-text.js'
 
@@ -62,7 +64,7 @@ function runReport(result: RunResult, where: BranchLocation): string[] {
   const out: string[] = []
   out.push(
     ...columns([
-      ['PRIORITY', 'BRANCH', 'STATUS', 'TIME', 'COMMITS', 'MERGE', 'ERROR'],
+      ['PRIORITY', 'BRANCH', 'STATUS', 'TIME', 'COMMITS', 'MERGE', 'COST', 'ERROR'],
       ...result.tasks.map((task) => [
         String(task.priority),
         task.branch,
@@ -70,6 +72,7 @@ function runReport(result: RunResult, where: BranchLocation): string[] {
         task.started_at ? formatDuration(task.duration_ms) : '-',
         task.started_at ? String(task.commits) : '-',
         mergeWord(task),
+        usageCell(task.usage) ?? '-',
         plainText(shortError(task, 80))
       ])
     ])
@@ -122,6 +125,8 @@ function runReport(result: RunResult, where: BranchLocation): string[] {
       )
   }
   out.push('', `${timingSentence(result)} Plan: ${separationInBrief(result.separation)}.`)
+  const cost = costSentence(result)
+  if (cost) out.push(cost)
   return out
 }
 

@@ -24,6 +24,8 @@ export interface ProcessOptions {
   killGraceMs: number
   /** Each complete output line, for the live console. */
   onLine?: (line: string) => void
+  /** Each chunk of stdout as it comes (a CLI's usage report is read from it). */
+  onStdout?: (chunk: Buffer) => void
   onStart?: (pid: number) => void
   onExit?: (pid: number) => void
 }
@@ -119,9 +121,11 @@ export async function runProcess(options: ProcessOptions): Promise<ProcessOutcom
   const capped = new CappedLog(log, options.logMaxBytes ?? Number.MAX_SAFE_INTEGER)
   const splitters = [child.stdout, child.stderr].map((stream) => {
     const splitter = new LineSplitter(keep)
+    const watch = stream === child.stdout ? options.onStdout : undefined
     stream.on('data', (chunk: Buffer) => {
       capped.write(chunk)
       splitter.push(chunk)
+      watch?.(chunk)
     })
     return splitter
   })

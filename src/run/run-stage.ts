@@ -1,5 +1,6 @@
 import type { Logger } from '../core/logger.js'
 import type { PlannedTask, Settings, TaskResult } from '../core/types.js'
+import { costSpent, formatUsd } from '../core/usage.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
 import { BaseTip } from './base-tip.js'
 import { progressIntervalMs, startProgress } from './progress.js'
@@ -26,6 +27,8 @@ export interface RunStageOptions {
   progressIntervalMs?: number
   /** How long starts may be held back by resources while nothing runs (default 10 min). */
   maxIdleWaitMs?: number
+  /** The first wait before a rate-limited agent starts again (default 30 s; it doubles). */
+  rateLimitWaitMs?: number
   /**
    * Called for each task that ran, once its verdict is in and its worktree is gone; the tasks
    * that wait on it start after this resolves. The engine merges here.
@@ -105,6 +108,8 @@ export async function runAgents(
       logger,
       state,
       maxIdleWaitMs: options.maxIdleWaitMs,
+      startSpacingMs: settings.startSpacingMs,
+      stopStarting: () => budgetSpent(settings.maxCostUsd, tasks),
       prepare: (priority) => preparer.ahead(runs.get(priority)!),
       start: (priority) => {
         const run = runs.get(priority)!
@@ -126,6 +131,9 @@ export async function runAgents(
       if (signal.aborted) {
         task.status = 'cancelled'
         task.error = 'the run was cancelled before this priority started'
+      } else if (outcome.stopped) {
+        task.status = 'skipped'
+        task.error = outcome.stopped
       } else {
         task.status = 'skipped'
         task.error = outcome.gaveUp
@@ -140,6 +148,14 @@ export async function runAgents(
     progress.stop()
   }
   await git.pruneWorktrees()
+}
+
+/** Why no agent may start any more (max-cost-usd is reached), or null. */
+function budgetSpent(maxCostUsd: number | null, tasks: readonly TaskResult[]): string | null {
+  if (maxCostUsd === null) return null
+  const spent = costSpent(tasks)
+  if (spent < maxCostUsd) return null
+  return `not started: the budget max-cost-usd (${formatUsd(maxCostUsd)}) is spent: the agents reported ${formatUsd(spent)}`
 }
 
 async function resolveMaxParallel(settings: Settings, logger: Logger): Promise<number> {

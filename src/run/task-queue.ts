@@ -54,6 +54,13 @@ export interface ScheduleOptions {
    */
   maxIdleWaitMs?: number
   state?: ScheduleState
+  /** Least time between two starts (rate limits of the agents' APIs); 0: none. */
+  startSpacingMs?: number
+  /**
+   * Asked before each start: a reason means no task starts any more (a budget is spent); the
+   * running ones finish, the rest are returned not started, with the reason.
+   */
+  stopStarting?: () => string | null
 }
 
 export interface ScheduleOutcome {
@@ -61,6 +68,8 @@ export interface ScheduleOutcome {
   notStarted: number[]
   /** The gate's reason when it held starts back past maxIdleWaitMs, else null. */
   gaveUp: string | null
+  /** stopStarting's reason when it stopped the starts, else null. */
+  stopped: string | null
 }
 
 export const DEFAULT_MAX_IDLE_WAIT_MS = 10 * 60_000
@@ -96,6 +105,10 @@ export async function runSchedule(
   signal?.addEventListener('abort', onAbort, { once: true })
   let heldSince: number | null = null
   let gaveUp: string | null = null
+  let stopped: string | null = null
+  // In an object: it is set inside launch(), which the loop's narrowing does not see.
+  const last = { launch: 0 }
+  const spacingMs = options.startSpacingMs ?? 0
 
   const publish = (): void => {
     state.running = [...running]
@@ -106,6 +119,7 @@ export async function runSchedule(
   const launch = (task: ScheduledTask): void => {
     waiting.splice(waiting.indexOf(task), 1)
     running.add(task.priority)
+    last.launch = Date.now()
     let handle: TaskHandle
     try {
       const started = options.start(task.priority)
@@ -142,8 +156,11 @@ export async function runSchedule(
       )
       const idle = running.size === 0 && finishing.size === 0
       if (ready.length === 0 && idle) break
-      const next = ready[0]
-      if (next && running.size < options.maxParallel) {
+      stopped ??= ready.length && options.stopStarting ? options.stopStarting() : null
+      if (stopped && idle) break
+      const next = stopped ? undefined : ready[0]
+      const spacingLeft = last.launch ? last.launch + spacingMs - Date.now() : 0
+      if (next && running.size < options.maxParallel && spacingLeft <= 0) {
         const reason = gate ? await gate.check() : null
         if (signal?.aborted) break
         if (!reason) {
@@ -165,7 +182,7 @@ export async function runSchedule(
           break
         }
       }
-      for (const task of ready.slice(0, lookahead)) {
+      for (const task of ready.slice(0, stopped ? 0 : lookahead)) {
         if (prepared.has(task.priority)) continue
         prepared.add(task.priority)
         options.prepare?.(task.priority)
@@ -174,6 +191,9 @@ export async function runSchedule(
       const timers: NodeJS.Timeout[] = []
       const after = (ms: number): Promise<void> =>
         new Promise((resolve) => timers.push(setTimeout(resolve, Math.max(0, ms))))
+      if (next && running.size < options.maxParallel && spacingLeft > 0) {
+        wakeUps.push(after(spacingLeft))
+      }
       if (state.held && gate) {
         // A timer of our own keeps the process alive while only the gate's sampling runs.
         wakeUps.push(after(gate.intervalMs))
@@ -188,7 +208,7 @@ export async function runSchedule(
   }
   await Promise.allSettled(ends)
   publish()
-  return { notStarted: waiting.map((task) => task.priority), gaveUp }
+  return { notStarted: waiting.map((task) => task.priority), gaveUp, stopped }
 }
 
 /** Two wait reasons that differ only in their figures (`CPU at 99%`, `CPU at 89%`) are one. */

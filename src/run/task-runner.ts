@@ -16,6 +16,9 @@ import { runProcess, type ProcessOutcome } from './agent-process.js'
 import { BaseTip } from './base-tip.js'
 import { consoleShare } from './console-share.js'
 import { judgeProcess, judgeTask, type Verdict, type WorkFinding } from './verdict.js'
+import { looksRateLimited } from './rate-limit.js'
+import { addUsage } from '../core/usage.js'
+import { UsageReader, attemptUsage, readUsageFile } from './usage-report.js'
 import { WorktreeManager, worktreePath, type Worktree } from './worktree-manager.js'
 
 /** What the supervisor tells the shells, so that a post step can clean up after a kill. */
@@ -42,6 +45,8 @@ export interface TaskContext {
    * In between, work done ahead for later tasks waits: it must never slow a start down.
    */
   starting?: () => () => void
+  /** The first wait before an agent that hit its API's rate limit starts again; it doubles. */
+  rateLimitWaitMs: number
 }
 
 /** What a task context is built from: the same in `run` (the run stage) and `task` mode. */
@@ -51,7 +56,13 @@ export interface TaskContextOptions {
   killGraceMs?: number
   events?: RunEvents
   env?: NodeJS.ProcessEnv
+  /** The first wait before a rate-limited agent starts again (default 30 s). */
+  rateLimitWaitMs?: number
 }
+
+/** How many times an agent that hit its API's rate limit is started again. */
+export const RATE_LIMIT_RETRIES = 3
+const DEFAULT_RATE_LIMIT_WAIT_MS = 30_000
 
 /** TERM, then KILL this long after (the contract: 10 s). */
 const DEFAULT_KILL_GRACE_MS = 10_000
@@ -71,6 +82,7 @@ export function createTaskContext(
     killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
     events: options.events ?? {},
     env: options.env ?? process.env,
+    rateLimitWaitMs: options.rateLimitWaitMs ?? DEFAULT_RATE_LIMIT_WAIT_MS,
     ...extra
   }
 }
@@ -93,7 +105,8 @@ export function pendingTask(planned: PlannedTask, settings: Settings): TaskResul
     conflict_files: [],
     log_file: null,
     error: planned.skip_reason,
-    resumed_from: null
+    resumed_from: null,
+    usage: null
   }
 }
 
@@ -168,7 +181,7 @@ export class TaskRun {
         settings.agentEnvPass
       )
       const show = consoleShare((line) => this.ctx.logger.info(`${this.prefix} ${line}`), logFile)
-      const run = (label: string, command: string): Promise<ProcessOutcome> =>
+      const run = (label: string, command: string, usage?: UsageReader): Promise<ProcessOutcome> =>
         runProcess({
           command: renderAgentCommand(command, values),
           label,
@@ -180,6 +193,7 @@ export class TaskRun {
           signal: this.ctx.signal,
           killGraceMs: this.ctx.killGraceMs,
           onLine: show,
+          onStdout: usage ? (chunk) => usage.push(chunk) : undefined,
           onStart: (pid) => {
             releaseHold()
             this.ctx.events.processStarted?.(task.priority, pid)
@@ -198,11 +212,67 @@ export class TaskRun {
         }
       }
       this.say(`agent: ${renderAgentCommand(settings.agentCommand, values)}`)
-      this.outcome = await run('agent', settings.agentCommand)
+      this.outcome = await this.runAgent(
+        (reader) => run('agent', settings.agentCommand, reader),
+        values.usageFile!,
+        deadline
+      )
     } catch (error) {
       this.problem = { status: 'failed', error: (error as Error).message }
     } finally {
       releaseHold()
+    }
+  }
+
+  /**
+   * The agent, started again (after a wait that doubles, within the task's time) while it
+   * fails the way a rate limit does. Its usage is read from its stdout and its USAGE_FILE and
+   * summed over the attempts; a failure its CLI reported despite exit 0 becomes the verdict.
+   */
+  private async runAgent(
+    start: (reader: UsageReader) => Promise<ProcessOutcome>,
+    usageFile: string,
+    deadline: number
+  ): Promise<ProcessOutcome> {
+    const task = this.task
+    for (let attempt = 1; ; attempt += 1) {
+      const reader = new UsageReader()
+      const outcome = await start(reader)
+      reader.end()
+      const file = await readUsageFile(usageFile)
+      if (file.problem) this.say(`ignored: ${file.problem}`)
+      task.usage = addUsage(task.usage ?? null, attemptUsage(reader.usage, file.usage))
+      const reported = reader.reportedError
+      const failed = outcome.exitCode !== 0 || reported !== null
+      const stopped = outcome.cancelled || outcome.timedOut
+      const why = [reported ?? '', ...outcome.tail].join('\n')
+      const waitMs = this.ctx.rateLimitWaitMs * 2 ** (attempt - 1)
+      const roomLeft = !deadline || deadline - Date.now() > waitMs
+      if (
+        failed &&
+        !stopped &&
+        attempt <= RATE_LIMIT_RETRIES &&
+        roomLeft &&
+        looksRateLimited(why)
+      ) {
+        this.say(
+          `the agent hit its API's rate limit (attempt ${attempt}); starting it again in ${(waitMs / 1000).toFixed(1)} s`
+        )
+        await rm(usageFile, { force: true })
+        if (await waitUnlessCancelled(waitMs, this.ctx.signal)) continue
+        this.problem = {
+          status: 'cancelled',
+          error: 'the run was cancelled while the agent waited out its rate limit'
+        }
+        return outcome
+      }
+      if (outcome.exitCode === 0 && reported !== null) {
+        this.problem = {
+          status: 'failed',
+          error: `the agent exited 0 but reported a failure: ${reported.trim().slice(0, 200)}`
+        }
+      }
+      return outcome
     }
   }
 
@@ -454,6 +524,22 @@ function logRoom(logFile: string, cap: number): number {
 /** Where an agent may write its usage: beside its log, outside every worktree. */
 export function usageFilePath(logDir: string, priority: number): string {
   return join(logDir, `priority-${priority}.usage.json`)
+}
+
+/** Waits; false when the run was cancelled first. */
+function waitUnlessCancelled(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false)
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort)
+      resolve(true)
+    }, ms)
+    const onAbort = (): void => {
+      clearTimeout(timer)
+      resolve(false)
+    }
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
 }
 
 /** A function that does its work on the first call only. */

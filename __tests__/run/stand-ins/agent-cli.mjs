@@ -24,7 +24,8 @@
 //
 // Controls (environment): STANDIN_RECORD (a folder for the records), STANDIN_COST (USD, per
 // run), STANDIN_RATE_LIMITED (the first N runs of each priority hit the rate limit),
-// STANDIN_SLEEP_MS, STANDIN_USAGE_FILE_COST (write USAGE_FILE with this cost).
+// STANDIN_SLEEP_MS, STANDIN_USAGE_FILE_COST (write USAGE_FILE with this cost), STANDIN_FAIL
+// (fail as a failed test run would, not as a rate limit).
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { execFileSync } from 'node:child_process'
 import { basename, join } from 'node:path'
@@ -83,6 +84,11 @@ if (record) {
 const cost = Number(env.STANDIN_COST ?? '0.25')
 const rateLimited = attempt <= Number(env.STANDIN_RATE_LIMITED ?? '0')
 const say = (object) => process.stdout.write(JSON.stringify(object) + '\n')
+
+if (env.STANDIN_FAIL) {
+  process.stderr.write('npm test: 3 tests failed\n')
+  process.exit(3)
+}
 
 if (env.STANDIN_SLEEP_MS) await new Promise((r) => setTimeout(r, Number(env.STANDIN_SLEEP_MS)))
 
