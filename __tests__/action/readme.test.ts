@@ -126,7 +126,11 @@ describe('the example workflows', () => {
           if (!isThisAction(step)) return
           const mode = step.with?.mode ?? 'run'
           if (mode !== 'run' && mode !== 'task') return
-          const agent = step.with?.['agent-command'] ?? DEFAULT_AGENT
+          // A preset other than code-developer runs its own CLI, not Poetry.
+          const preset = step.with?.agent ?? ''
+          const agent =
+            step.with?.['agent-command'] ??
+            (preset && preset !== 'code-developer' ? preset : DEFAULT_AGENT)
           if (!agent.startsWith('poetry ')) return
           const before = steps.slice(0, index).map((earlier) => earlier.run ?? '')
           expect({
