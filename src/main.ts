@@ -6,7 +6,7 @@ import { parseSettings } from './inputs/settings.js'
 import { cleanupLeftovers } from './run/leftover-cleanup.js'
 import { readActionInputs } from './action/input-helper.js'
 import { actionLogger, annotationsMade } from './action/action-logger.js'
-import { reportToRunner } from './action/action-report.js'
+import { reportRefusal, reportToRunner } from './action/action-report.js'
 import { headline } from './report/summary.js'
 import * as state from './action/state-helper.js'
 
@@ -60,6 +60,7 @@ export async function run(): Promise<void> {
     // behind, which the post step then cleans up.
     if (error instanceof InputError) state.markFinished()
     const message = (error as Error).message
+    if (error instanceof InputError) await reportRefusal(message)
     core.setFailed(error instanceof InputError ? `Invalid input: ${message}` : message)
   }
 }

@@ -115,11 +115,13 @@ describe('renderSummary (run mode)', () => {
     const block = summary.match(/```mermaid\n([\s\S]*?)\n```/)
     expect(block).not.toBeNull()
     const lines = block![1].split('\n')
-    expect(lines.slice(0, 5)).toEqual([
+    expect(lines[0]).toMatch(/^%%\{init: \{"theme":"base","themeVariables":\{/)
+    expect(lines.slice(1, 7)).toEqual([
       'gantt',
       '  title When each agent ran',
       '  dateFormat x',
-      '  axisFormat %H:%M:%S',
+      '  axisFormat %H:%M',
+      '  tickInterval 5minute',
       '  todayMarker off'
     ])
     expect(lines).toContain('  section Wave 1')

@@ -11,6 +11,9 @@ import { postReportComment } from '../report/pr-comment.js'
 import type { BranchLocation } from '../report/resolve-commands.js'
 import { resultOutputs } from '../report/result.js'
 import { renderSummary } from '../report/summary.js'
+import { repositoryLinks } from '../report/links.js'
+import { failedLogTails } from '../report/log-tail.js'
+import { renderRefusalSummary } from '../report/refusal-summary.js'
 
 export interface RunnerReportOptions {
   /** Annotations already made in this step (by the engine's logger), per level: they share the caps. */
@@ -77,7 +80,11 @@ export async function reportToRunner(
     const text = renderSummary(result, {
       branches,
       runUrl: runUrl(env),
-      annotationCaps: caps
+      annotationCaps: caps,
+      // Links only to what is on GitHub: pushed branches and the commits of a pushed base.
+      links: branches === 'origin' ? repositoryLinks(env) : undefined,
+      logTails: await failedLogTails(result),
+      logDir: extraOutputs['log-dir']
     })
     if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(text).write()
     else core.info('No job summary on this runner (GITHUB_STEP_SUMMARY is not set).')
@@ -85,4 +92,14 @@ export async function reportToRunner(
     warnings.push(`Could not write the job summary: ${(error as Error).message}`)
   }
   for (const warning of warnings) core.warning(warning)
+}
+
+/** A refused run's job summary: what was wrong and how to fix it. Never fails the step. */
+export async function reportRefusal(message: string): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return
+  try {
+    await core.summary.addRaw(renderRefusalSummary(message)).write()
+  } catch (error) {
+    core.warning(`Could not write the job summary: ${(error as Error).message}`)
+  }
 }

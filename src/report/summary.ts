@@ -11,9 +11,10 @@ import { conflictCommands, type BranchLocation } from './resolve-commands.js'
 import { overlapPairs, overlapsBefore, separationInBrief } from './separation-text.js'
 
 export { headline }
-import { renderTimeline } from './timeline.js'
+import { renderTimeline, TIMELINE_LEGEND } from './timeline.js'
 import { costSentence } from './cost.js'
 import { usageCell } from '../core/usage.js'
+import { linked, NO_LINKS, type RepositoryLinks } from './links.js'
 
 /** A step summary is at most 1 MiB; keep a little room for what the runner adds. */
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 1024
@@ -31,15 +32,26 @@ export interface SummaryOptions {
   errorChars?: number
   /** The annotation caps in force, to know whether the full problem list is needed. */
   annotationCaps?: AnnotationCaps
+  /** Links to commits, branches and compare views (only where they are on GitHub). */
+  links?: RepositoryLinks
+  /** The last lines of each failed agent's log, by priority. */
+  logTails?: ReadonlyMap<number, readonly string[]>
+  /** The folder of the agents' logs on this machine. */
+  logDir?: string
+  /** The artifact a later step uploads the log folder as. */
+  logArtifact?: string
 }
+
+/** What the README's workflow and the examples name the artifact of the agents' logs. */
+export const LOG_ARTIFACT = 'parallel-worktree-logs'
 
 const MAX_FILES_PER_CONFLICT = 50
 const MAX_PATHS_PER_OVERLAP = 20
 
-function mergeCell(task: TaskResult): string {
+function mergeCell(task: TaskResult, links: RepositoryLinks): string {
   switch (task.merge) {
     case 'merged':
-      return `✅ merged${task.merge_commit ? ` ${code(task.merge_commit.slice(0, 7))}` : ''}`
+      return `✅ merged${task.merge_commit ? ` ${linked(code(task.merge_commit.slice(0, 7)), links.commit(task.merge_commit))}` : ''}`
     case 'conflict':
       return `⚔️ conflict (${plural(task.conflict_files.length, 'file')})`
     case 'failed':
@@ -49,22 +61,28 @@ function mergeCell(task: TaskResult): string {
   }
 }
 
-function tableRow(task: TaskResult): string {
+/** A branch in a cell: linked to its tree while it exists there (it was kept). */
+function branchCell(task: TaskResult, links: RepositoryLinks): string {
+  const kept = task.merge !== 'merged' && task.commits > 0
+  return linked(code(task.branch), kept ? links.branch(task.branch) : null)
+}
+
+function tableRow(task: TaskResult, links: RepositoryLinks): string {
   const ran = task.started_at !== null
   const cells = [
     String(task.priority),
-    code(task.branch),
+    branchCell(task, links),
     `${OUTCOME_ICON[task.status] ?? ''} ${task.status}`,
     ran ? formatDuration(task.duration_ms) : '—',
     ran ? String(task.commits) : '—',
-    mergeCell(task),
+    mergeCell(task, links),
     usageCell(task.usage) ?? '—',
     escapeInline(shortError(task))
   ]
   return `| ${cells.join(' | ')} |`
 }
 
-function tableSection(result: RunResult): Section {
+function tableSection(result: RunResult, links: RepositoryLinks): Section {
   return {
     name: 'Priorities table',
     head: [
@@ -73,7 +91,7 @@ function tableSection(result: RunResult): Section {
       '| Priority | Branch | Status | Duration | Commits | Merge | Cost | Error |',
       '|---:|---|---|---:|---:|---|---:|---|'
     ].join('\n'),
-    items: result.tasks.map(tableRow),
+    items: result.tasks.map((task) => tableRow(task, links)),
     tail: '',
     leftOutNote: (count) =>
       `\n_… and ${plural(count, 'more priority', 'more priorities')} (size limit)._`
@@ -103,7 +121,11 @@ function fileList(files: string[]): string {
   return more > 0 ? `${shown} and ${more} more` : shown || '_(not known)_'
 }
 
-function conflictsSection(result: RunResult, where: BranchLocation): Section | null {
+function conflictsSection(
+  result: RunResult,
+  where: BranchLocation,
+  links: RepositoryLinks
+): Section | null {
   const conflicted = result.tasks.filter((task) => task.merge === 'conflict')
   if (!conflicted.length) return null
   const base = code(result.base_branch)
@@ -123,6 +145,9 @@ function conflictsSection(result: RunResult, where: BranchLocation): Section | n
         '',
         `Conflicts with ${base} in ${fileList(task.conflict_files)}.`,
         '',
+        ...[branchLinks(task, result.base_branch, links)].flatMap((text) =>
+          text ? [text, ''] : []
+        ),
         ...(where === 'runner'
           ? []
           : [codeBlock(conflictCommands(task, result.base_branch, where).join('\n'), 'sh'), ''])
@@ -140,11 +165,22 @@ function failureTitle(task: TaskResult): string {
   return `#### ${OUTCOME_ICON[outcome]} PRIORITY ${task.priority} · ${code(task.branch)} · ${OUTCOME_WORD[outcome]}${exit}${after}`
 }
 
+/** `[branch](…) · [compare with roadmap](…)` for a kept branch on GitHub, or nothing. */
+function branchLinks(task: TaskResult, base: string, links: RepositoryLinks): string | null {
+  if (task.merge === 'merged' || task.commits === 0) return null
+  const branch = links.branch(task.branch)
+  const compare = links.compare(base, task.branch)
+  if (!branch || !compare) return null
+  return `[The branch](${branch}) · [its changes against ${escapeInline(base)}](${compare})`
+}
+
 function failuresSection(
   result: RunResult,
   errorChars: number,
-  where: BranchLocation
+  where: BranchLocation,
+  options: SummaryOptions
 ): Section | null {
+  const links = options.links ?? NO_LINKS
   const failed = result.tasks.filter((task) =>
     ['merge-failed', 'failed', 'timed-out', 'cancelled', 'no-changes'].includes(outcomeOf(task))
   )
@@ -158,19 +194,48 @@ function failuresSection(
         lines.push('The agent exited 0 but left no commit to merge.', '')
       if (task.commits > 0 && task.merge !== 'merged')
         lines.push(`${commitsKept(task, where, code)}.`, '')
-      if (task.log_file) lines.push(`Log file: ${code(task.log_file)}`, '')
+      const onGitHub = branchLinks(task, result.base_branch, links)
+      if (onGitHub) lines.push(onGitHub, '')
       const error = (task.error ?? '').trim()
-      if (error) {
+      const tail = options.logTails?.get(task.priority)
+      if (tail && tail.length) {
+        // The end of the log says more than the error, which quotes its last line.
+        if (error) lines.push(escapeInline(shortError(task, 300)), '')
+        lines.push(
+          `The last ${plural(tail.length, 'line')} of its log (${code(task.log_file ?? '')}):`,
+          '',
+          codeBlock(tail.map((line) => truncate(line, 400)).join('\n'), 'text'),
+          ''
+        )
+      } else if (error) {
         const shown = truncate(
           error,
           errorChars,
           `\n… (${error.length - errorChars} more characters)`
         )
         lines.push(codeBlock(shown, 'text'), '')
-      }
+        if (task.log_file) lines.push(`Log file: ${code(task.log_file)}`, '')
+      } else if (task.log_file) lines.push(`Log file: ${code(task.log_file)}`, '')
       return lines.join('\n')
     }),
     leftOutNote: (count) => `_… and ${plural(count, 'more failure')} (size limit)._\n`
+  }
+}
+
+/** Where the agents' full logs are, and the artifact to download them from. */
+function logsSection(result: RunResult, options: SummaryOptions): Section | null {
+  if (!options.logDir || !result.tasks.some((task) => task.log_file)) return null
+  const artifact = options.logArtifact ?? LOG_ARTIFACT
+  const where = options.runUrl ? `the [run's page](${options.runUrl}#artifacts)` : "the run's page"
+  return {
+    name: 'Logs',
+    head:
+      `### 📄 Agents' logs\n\n` +
+      `One file per priority in ${code(options.logDir)} (the \`log-dir\` output), gone with the runner ` +
+      `unless a later step uploads it: the README's workflow keeps it as the artifact ` +
+      `**${escapeInline(artifact)}** (\`actions/upload-artifact\` with \`path: \${{ steps.<id>.outputs.log-dir }}\`); ` +
+      `download it from ${where}.\n`,
+    items: []
   }
 }
 
@@ -196,7 +261,9 @@ function timingSections(result: RunResult, drawTimeline: boolean): Section[] {
   ]
   const timeline = drawTimeline ? renderTimeline(result) : null
   if (timeline) {
-    const note = timeline.leftOut ? `\n_${timeline.leftOut} more not drawn._\n` : ''
+    const note =
+      `\n_${TIMELINE_LEGEND}_\n` +
+      (timeline.leftOut ? `\n_${timeline.leftOut} more not drawn._\n` : '')
     sections.push({
       name: 'Timeline',
       head: '',
@@ -277,11 +344,12 @@ export function renderSummary(result: RunResult, options: SummaryOptions = {}): 
   const sections: (Section | null)[] = [
     { name: 'Headline', head: `## ${headline(result)}\n`, items: [] },
     warningsSection(result),
-    tableSection(result),
+    tableSection(result, options.links ?? NO_LINKS),
     costSection(result),
-    conflictsSection(result, options.branches ?? 'local'),
-    failuresSection(result, options.errorChars ?? 4000, options.branches ?? 'local'),
+    conflictsSection(result, options.branches ?? 'local', options.links ?? NO_LINKS),
+    failuresSection(result, options.errorChars ?? 4000, options.branches ?? 'local', options),
     skippedSection(result),
+    logsSection(result, options),
     // One agent in a matrix job: no timeline, no speedup to speak of.
     ...(result.mode === 'task' ? [] : timingSections(result, options.timeline ?? true)),
     planDetailsSection(result),

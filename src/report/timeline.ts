@@ -20,10 +20,14 @@ function span(task: TaskResult): [number, number] | null {
   if (Number.isNaN(start)) return null
   const parsedEnd = task.ended_at ? Date.parse(task.ended_at) : start + task.duration_ms
   const end = Number.isNaN(parsedEnd) ? start + task.duration_ms : parsedEnd
-  // A zero-length bar does not render: give it at least one second.
-  return [start, Math.max(end, start + 1000)]
+  return [start, Math.max(end, start)]
 }
 
+/**
+ * Mermaid's gantt has three bar styles besides the plain one; the theme below colours them:
+ * `done` green for work that landed (or completed), `crit` red for failures and conflicts,
+ * plain grey for nothing done (no changes, cancelled), `active` blue while running.
+ */
 const TAG: Record<string, string> = {
   merged: 'done, ',
   completed: 'done, ',
@@ -31,13 +35,66 @@ const TAG: Record<string, string> = {
   'merge-failed': 'crit, ',
   failed: 'crit, ',
   'timed-out': 'crit, ',
-  cancelled: 'crit, ',
   running: 'active, '
+}
+
+export const TIMELINE_LEGEND =
+  'Green: merged or completed · red: failed, timed out or conflicted · grey: no changes or cancelled.'
+
+const THEME = {
+  theme: 'base',
+  themeVariables: {
+    doneTaskBkgColor: '#2da44e',
+    doneTaskBorderColor: '#1a7f37',
+    critBkgColor: '#cf222e',
+    critBorderColor: '#a40e26',
+    taskBkgColor: '#afb8c1',
+    taskBorderColor: '#6e7781',
+    activeTaskBkgColor: '#54aeff',
+    activeTaskBorderColor: '#0969da',
+    taskTextColor: '#1f2328',
+    taskTextDarkColor: '#ffffff',
+    taskTextOutsideColor: '#1f2328',
+    sectionBkgColor: '#f6f8fa',
+    altSectionBkgColor: '#ffffff',
+    sectionBkgColor2: '#f6f8fa'
+  }
+}
+
+/** Ticks in ms that the axis may use: a tick is never finer than its label can tell apart. */
+const TICKS: [number, string, string][] = [
+  [100, '100millisecond', '%M:%S.%L'],
+  [200, '200millisecond', '%M:%S.%L'],
+  [500, '500millisecond', '%M:%S.%L'],
+  [1000, '1second', '%H:%M:%S'],
+  [2000, '2second', '%H:%M:%S'],
+  [5000, '5second', '%H:%M:%S'],
+  [10_000, '10second', '%H:%M:%S'],
+  [15_000, '15second', '%H:%M:%S'],
+  [30_000, '30second', '%H:%M:%S'],
+  [60_000, '1minute', '%H:%M'],
+  [120_000, '2minute', '%H:%M'],
+  [300_000, '5minute', '%H:%M'],
+  [600_000, '10minute', '%H:%M'],
+  [900_000, '15minute', '%H:%M'],
+  [1_800_000, '30minute', '%H:%M'],
+  [3_600_000, '1hour', '%H:%M'],
+  [7_200_000, '2hour', '%H:%M'],
+  [21_600_000, '6hour', '%H:%M'],
+  [86_400_000, '1day', '%m-%d %H:%M']
+]
+const MAX_TICKS = 8
+
+/** The axis for a run this long: the finest tick that gives at most MAX_TICKS labels. */
+export function axisFor(wholeRunMs: number): { tickInterval: string; axisFormat: string } {
+  const tick = TICKS.find(([ms]) => wholeRunMs / ms <= MAX_TICKS) ?? TICKS[TICKS.length - 1]
+  return { tickInterval: tick[1], axisFormat: tick[2] }
 }
 
 /**
  * When each agent ran, as a mermaid gantt chart grouped by wave; null when none ran.
- * Bars: grey done (merged), red crit (failed, conflicted), plain (no changes).
+ * Bars: green (merged, completed), red (failed, timed out, conflicted), grey (no changes,
+ * cancelled); see TIMELINE_LEGEND.
  */
 export function renderTimeline(result: RunResult): { diagram: string; leftOut: number } | null {
   const spans = new Map<number, [number, number]>()
@@ -48,13 +105,21 @@ export function renderTimeline(result: RunResult): { diagram: string; leftOut: n
   if (spans.size === 0) return null
   const starts = [...spans.values()].map(([start]) => start)
   const ends = [...spans.values()].map(([, end]) => end)
-  const wholeRun = Math.max(...ends) - Math.min(...starts)
-  const axis = wholeRun < 2 * 3600_000 ? '%H:%M:%S' : '%H:%M'
+  const wholeRun = Math.max(1, Math.max(...ends) - Math.min(...starts))
+  // A bar of zero length does not render: at least 1% of the run, so that short runs keep
+  // their true proportions (a 300 ms agent is not drawn as a second).
+  const shortest = Math.max(1, Math.round(wholeRun / 100))
+  for (const [priority, [start, end]] of spans) {
+    spans.set(priority, [start, Math.max(end, start + shortest)])
+  }
+  const axis = axisFor(wholeRun)
   const lines = [
+    `%%{init: ${JSON.stringify(THEME)}}%%`,
     'gantt',
     '  title When each agent ran',
     '  dateFormat x',
-    `  axisFormat ${axis}`,
+    `  axisFormat ${axis.axisFormat}`,
+    `  tickInterval ${axis.tickInterval}`,
     '  todayMarker off'
   ]
   const byPriority = new Map(result.tasks.map((task) => [task.priority, task]))
