@@ -85,7 +85,7 @@ describe('the timeline (mermaid gantt)', () => {
       themeVariables: Record<string, string>
     }
     expect(init.themeVariables.doneTaskBkgColor).toBe('#2da44e') // green
-    expect(init.themeVariables.critBkgColor).toBe('#cf222e') // red
+    expect(init.themeVariables.critBkgColor).toBe('#ff8182') // red, light enough for dark text
     expect(init.themeVariables.taskBkgColor).toBe('#afb8c1') // grey
     expect(renderSummary(result([ran(1, 0, 1000)]))).toContain(`_${TIMELINE_LEGEND}_`)
   })

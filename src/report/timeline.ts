@@ -46,8 +46,8 @@ const THEME = {
   themeVariables: {
     doneTaskBkgColor: '#2da44e',
     doneTaskBorderColor: '#1a7f37',
-    critBkgColor: '#cf222e',
-    critBorderColor: '#a40e26',
+    critBkgColor: '#ff8182',
+    critBorderColor: '#cf222e',
     taskBkgColor: '#afb8c1',
     taskBorderColor: '#6e7781',
     activeTaskBkgColor: '#54aeff',
