@@ -62,7 +62,9 @@ describe('reports of a real run', () => {
     expect(existsSync(log)).toBe(true)
     expect(summary).toContain(`Log file: \`${log}\``)
     expect(summary).toMatch(
-      new RegExp(`\`\`\`mermaid\\ngantt\\n[\\s\\S]*:done, p${winner}, \\d+, \\d+\\n`)
+      new RegExp(
+        `\`\`\`mermaid\\n%%\\{init: .*\\}%%\\ngantt\\n[\\s\\S]*:done, p${winner}, \\d+, \\d+\\n`
+      )
     )
     expect(summary).toMatch(new RegExp(`:crit, p${loser}, \\d+, \\d+\\n`))
     expect(planAnnotations(result).map((a) => [a.level, a.title, a.file])).toEqual([
