@@ -63,6 +63,14 @@ describe('UsageReader', () => {
     const long = { ...CLAUDE_RESULT, result: 'x'.repeat(5 * 1024 * 1024) }
     const reader = read(JSON.stringify(long) + '\n', 64 * 1024)
     expect(reader.usage).toMatchObject({ cost_usd: 0.4213, output_tokens: 8870 })
+    // Also with the cost before the text (the head of the line is kept too).
+    const { result } = long
+    const costFirst = read(
+      JSON.stringify({ type: 'result', total_cost_usd: 0.5, usage: CLAUDE_RESULT.usage, result }) +
+        '\n',
+      64 * 1024
+    )
+    expect(costFirst.usage).toMatchObject({ cost_usd: 0.5, input_tokens: 1530 })
   })
 
   test('Claude Code is_error: the failure it reported, for the verdict', () => {

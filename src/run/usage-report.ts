@@ -5,7 +5,7 @@ import { addUsage, overlayUsage } from '../core/usage.js'
 
 /**
  * Reads what an agent CLI reports about its cost from its stdout, line by line as it streams,
- * holding one line at a time (a line too long to hold keeps only its end, where Claude Code
+ * holding one line at a time (of a line too long to hold, its start and its end: Claude Code
  * puts the cost after the result text). It knows the documented reports of:
  *
  * - Claude Code (`--output-format json` or `stream-json`): the final `{"type":"result", …}`
@@ -23,6 +23,8 @@ export class UsageReader {
   private readonly decoder = new StringDecoder('utf8')
   private line = ''
   private lineCut = false
+  /** The start of a line too long to hold (its end is in `line`). */
+  private lineHead = ''
   private claude: Usage | null = null
   private codex: Usage | null = null
   private aider: Usage | null = null
@@ -36,6 +38,7 @@ export class UsageReader {
       this.consider(this.line, this.lineCut)
       this.line = ''
       this.lineCut = false
+      this.lineHead = ''
     }
     this.hold(parts[parts.length - 1])
   }
@@ -45,6 +48,7 @@ export class UsageReader {
     this.hold(this.decoder.end())
     if (this.line) this.consider(this.line, this.lineCut)
     this.line = ''
+    this.lineHead = ''
   }
 
   /** What the output reported; null when it reported nothing. */
@@ -55,6 +59,7 @@ export class UsageReader {
   private hold(text: string): void {
     this.line += text
     if (this.line.length > MAX_LINE_HELD) {
+      if (!this.lineCut) this.lineHead = this.line.slice(0, TAIL_KEPT)
       this.line = this.line.slice(-TAIL_KEPT)
       this.lineCut = true
     }
@@ -63,7 +68,10 @@ export class UsageReader {
   private consider(raw: string, cut: boolean): void {
     const line = raw.trim()
     if (cut) {
-      if (line.includes('"total_cost_usd"')) this.claude = claudeFromTail(line)
+      const head = this.lineHead
+      if (/^\s*\{\s*"type"\s*:\s*"result"/.test(head) && `${head}${line}`.includes('"usage"')) {
+        this.claude = claudeFromCut(head, line)
+      }
       return
     }
     if (line.startsWith('{')) {
@@ -136,10 +144,14 @@ function stripAnsi(text: string): string {
   return text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '')
 }
 
-/** The cost and tokens of a result object whose head was too long to hold. */
-function claudeFromTail(tail: string): Usage {
+/**
+ * The cost and tokens of a result object too long to hold, from its start and its end (the
+ * long result text is in between; Claude Code prints the cost after it).
+ */
+function claudeFromCut(head: string, tail: string): Usage {
   const field = (name: string): number | null => {
-    const match = new RegExp(`"${name}"\\s*:\\s*(-?[0-9.eE+-]+)`).exec(tail)
+    const pattern = new RegExp(`"${name}"\\s*:\\s*(-?[0-9.eE+-]+)`)
+    const match = pattern.exec(tail) ?? pattern.exec(head)
     return match ? numberOf(Number(match[1])) : null
   }
   return {
