@@ -1,0 +1,223 @@
+/**
+ * The separation corpus: small fake repositories (a base tree listed in `tree.txt`, a ROADMAP
+ * and specs written in several styles), each with `truth.json`: the files each priority truly
+ * touches (source files: documents and runtime data are out of the separation's reach by
+ * design) and its true spec files. measureCorpus plans each repository and compares:
+ * - precision: of the pairs the plan flags as overlapping, those that truly share a file;
+ * - recall: of the pairs that truly share a file that one of their specs names, those flagged;
+ * - waves: the plan's against those the truth's overlaps need.
+ * Used by the jest test (quality bars) and by `npm run bench -- separation` (the figures).
+ */
+import { execFileSync } from 'node:child_process'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { findOverlaps } from '../../../src/plan/overlap.js'
+import { scheduleTasks } from '../../../src/plan/waves.js'
+
+interface Truth {
+  settings: { 'specs-dir': string; 'roadmap-file': string }
+  touched: Record<string, string[]>
+  specs: Record<string, string[]>
+}
+
+interface PlanLike {
+  separation: { conflicts: Record<string, string[]>; schedule: number[][] }
+}
+
+export type BuildPlan = (settings: {
+  repo: string
+  priorities: number[]
+  baseBranch: string
+  specsDir: string
+  roadmapFile: string
+  separation: 'waves'
+}) => Promise<PlanLike>
+
+export interface RepositoryFigures {
+  repository: string
+  priorities: number
+  specs: number
+  flagged_pairs: number
+  truly_overlapping_flagged: number
+  named_overlapping_pairs: number
+  named_overlapping_flagged: number
+  missed: string[]
+  false_pairs: string[]
+  waves: number
+  truth_waves: number
+  plan_ms: number
+}
+
+export interface CorpusFigures {
+  precision: number
+  recall: number
+  waves_within_one: boolean
+  plan_ms: number
+  repositories: RepositoryFigures[]
+}
+
+export const CORPUS_DIR = join(process.cwd(), '__tests__/plan/corpus')
+
+/** Each folder of the corpus with a truth.json. */
+export function corpusRepositories(corpusDir = CORPUS_DIR): string[] {
+  return readdirSync(corpusDir)
+    .filter((name) => statSync(join(corpusDir, name)).isDirectory())
+    .filter((name) => {
+      try {
+        return statSync(join(corpusDir, name, 'truth.json')).isFile()
+      } catch {
+        return false
+      }
+    })
+    .sort()
+}
+
+export async function measureCorpus(
+  buildPlan: BuildPlan,
+  workDir: string,
+  corpusDir = CORPUS_DIR,
+  runs = 1
+): Promise<CorpusFigures> {
+  const repositories: RepositoryFigures[] = []
+  for (const name of corpusRepositories(corpusDir)) {
+    repositories.push(await measureRepository(buildPlan, join(corpusDir, name), workDir, runs))
+  }
+  const sum = (key: keyof RepositoryFigures): number =>
+    repositories.reduce((total, repo) => total + (repo[key] as number), 0)
+  const flagged = sum('flagged_pairs')
+  const named = sum('named_overlapping_pairs')
+  return {
+    precision: round(flagged ? sum('truly_overlapping_flagged') / flagged : 1),
+    recall: round(named ? sum('named_overlapping_flagged') / named : 1),
+    waves_within_one: repositories.every((repo) => Math.abs(repo.waves - repo.truth_waves) <= 1),
+    plan_ms: round(sum('plan_ms')),
+    repositories
+  }
+}
+
+async function measureRepository(
+  buildPlan: BuildPlan,
+  source: string,
+  workDir: string,
+  runs: number
+): Promise<RepositoryFigures> {
+  const name = source.split('/').at(-1) as string
+  const truth = JSON.parse(readFileSync(join(source, 'truth.json'), 'utf8')) as Truth
+  const repo = join(workDir, name)
+  commitRepository(source, repo)
+  const keys = Object.keys(truth.touched).sort((a, b) => Number(a) - Number(b))
+  const priorities = keys.map(Number)
+  const settings = {
+    repo,
+    priorities,
+    baseBranch: 'roadmap',
+    specsDir: truth.settings['specs-dir'],
+    roadmapFile: truth.settings['roadmap-file'],
+    separation: 'waves' as const
+  }
+  let plan = await buildPlan(settings)
+  const times: number[] = []
+  for (let run = 0; run < runs; run += 1) {
+    const began = performance.now()
+    plan = await buildPlan(settings)
+    times.push(performance.now() - began)
+  }
+
+  const truthScopes = keys.map((key) => ({ paths: truth.touched[key], unknown: false }))
+  const truthOverlaps = findOverlaps(truthScopes)
+  const truthWaves = scheduleTasks('waves', {
+    priorities,
+    unknown: keys.map(() => false),
+    overlaps: truthOverlaps
+  }).waves.length
+  const pairKey = (a: number, b: number): string => `${priorities[a]},${priorities[b]}`
+  const trulyOverlapping = new Set(truthOverlaps.map((o) => pairKey(o.first, o.second)))
+  const texts = new Map(
+    keys.map((key) => [
+      key,
+      truth.specs[key].map((file) => readFileSync(join(source, file), 'utf8')).join('\n')
+    ])
+  )
+  const names = (key: string, file: string): boolean => {
+    const text = texts.get(key) ?? ''
+    const base = file.split('/').at(-1) as string
+    return text.includes(file) || new RegExp(`(?<![\\w.-])${escape(base)}(?![\\w-])`).test(text)
+  }
+  const namedOverlapping = new Set(
+    truthOverlaps
+      .filter((o) =>
+        o.paths.some((file) => names(keys[o.first], file) || names(keys[o.second], file))
+      )
+      .map((o) => pairKey(o.first, o.second))
+  )
+  const flagged = new Set(
+    Object.keys(plan.separation.conflicts).map((key) =>
+      key
+        .split(',')
+        .map(Number)
+        .sort((a, b) => priorities.indexOf(a) - priorities.indexOf(b))
+        .join(',')
+    )
+  )
+  return {
+    repository: name,
+    priorities: priorities.length,
+    specs: new Set(Object.values(truth.specs).flat()).size,
+    flagged_pairs: flagged.size,
+    truly_overlapping_flagged: [...flagged].filter((pair) => trulyOverlapping.has(pair)).length,
+    named_overlapping_pairs: namedOverlapping.size,
+    named_overlapping_flagged: [...namedOverlapping].filter((pair) => flagged.has(pair)).length,
+    missed: [...namedOverlapping].filter((pair) => !flagged.has(pair)),
+    false_pairs: [...flagged].filter((pair) => !trulyOverlapping.has(pair)),
+    waves: plan.separation.schedule.length,
+    truth_waves: truthWaves,
+    plan_ms: round(times.length ? median(times) : 0)
+  }
+}
+
+/** A repository whose `roadmap` branch holds the tree (stand-in files) and the documents. */
+function commitRepository(source: string, repo: string): void {
+  execFileSync('git', ['init', '-q', '-b', 'roadmap', repo])
+  const files = new Map<string, Buffer>()
+  for (const path of readFileSync(join(source, 'tree.txt'), 'utf8').split('\n')) {
+    if (path.trim()) files.set(path.trim(), Buffer.from(`stand-in for ${path.trim()}\n`))
+  }
+  for (const path of walk(source)) {
+    const name = relative(source, path)
+    if (name !== 'tree.txt' && name !== 'truth.json') files.set(name, readFileSync(path))
+  }
+  const chunks: Buffer[] = [
+    Buffer.from(
+      'commit refs/heads/roadmap\ncommitter Corpus <corpus@example.com> 1700000000 +0000\n'
+    )
+  ]
+  const data = (bytes: Buffer): void => {
+    chunks.push(Buffer.from(`data ${bytes.length}\n`), bytes, Buffer.from('\n'))
+  }
+  data(Buffer.from('corpus'))
+  for (const [path, bytes] of files) {
+    chunks.push(Buffer.from(`M 100644 inline ${path}\n`))
+    data(bytes)
+  }
+  execFileSync('git', ['fast-import', '--quiet'], { cwd: repo, input: Buffer.concat(chunks) })
+}
+
+function walk(folder: string): string[] {
+  return readdirSync(folder).flatMap((name) => {
+    const path = join(folder, name)
+    return statSync(path).isDirectory() ? walk(path) : [path]
+  })
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)]
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000
+}
