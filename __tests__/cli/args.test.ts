@@ -18,7 +18,14 @@ function refusal(...argv: string[]): string {
 
 describe('parseCliArguments', () => {
   it('defaults to the current folder, no mode, no flags', () => {
-    expect(parse()).toEqual({ inputs: {}, repo: CWD, json: false, help: false, version: false })
+    expect(parse()).toEqual({
+      inputs: {},
+      repo: CWD,
+      json: false,
+      explain: false,
+      help: false,
+      version: false
+    })
   })
 
   it('reads the mode and positional priorities', () => {

@@ -1,4 +1,5 @@
 import { symlinkSync, writeFileSync } from 'node:fs'
+import { DEFAULT_SEPARATION_IGNORE } from '../../src/core/separation-ignore-defaults.js'
 import { join } from 'node:path'
 import { tempDir, writeFiles } from '../helpers/temp-repo.js'
 import { InputError } from '../../src/core/errors.js'
@@ -40,6 +41,7 @@ describe('parseSettings', () => {
       separation: 'waves',
       specsDir: 'docs/architecture/specs',
       roadmapFile: 'docs/roadmap/ROADMAP.md',
+      separationIgnore: [...DEFAULT_SEPARATION_IGNORE],
       branchTemplate: 'feature/us-{priority:03d}',
       worktreeDir: '..',
       worktreeFiles: [],
@@ -84,6 +86,16 @@ describe('parseSettings', () => {
     ] as [RawInputs, string][])('refuses %j', (raw, message) => {
       expect(refusal(raw)).toContain(message)
     })
+  })
+
+  it('reads separation-ignore one glob a line, with comments and ! lines; refuses paths outside', () => {
+    expect(
+      settings({ 'separation-ignore': '# team list\n**/*.md\n\n!docs/api/**\n' }).separationIgnore
+    ).toEqual(['**/*.md', '!docs/api/**'])
+    expect(settings({ 'separation-ignore': '# none' }).separationIgnore).toEqual([])
+    expect(() => settings({ 'separation-ignore': '../secrets/**' })).toThrow(
+      /separation-ignore: .* inside the repository/
+    )
   })
 
   it('treats an empty or blank input as its default (a runner passes every input)', () => {

@@ -82,7 +82,9 @@ describe('formatPlan', () => {
   })
 
   it('explains the ROADMAP rule once, at the end', () => {
-    expect(text.trimEnd().split('\n').at(-1)).toMatch(/ROADMAP and the spec files do not count/)
+    expect(text.trimEnd().split('\n').at(-1)).toMatch(
+      /ROADMAP, the spec files and what separation-ignore matches .* do not count/
+    )
   })
 
   it('shows skipped priorities and their reason (strict separation)', () => {
@@ -116,5 +118,47 @@ describe('formatPlan', () => {
       }
     }
     expect(formatPlan(empty)).toBe('Plan: no priorities.\n')
+  })
+})
+
+describe('formatPlan --explain', () => {
+  const plan: Plan = {
+    tasks: [
+      task(1, ['src/a.ts', 'src/shared.ts'], { estimate_hours: 2 }),
+      task(2, ['src/shared.ts'], { after: [1], estimate_hours: 8, notes: ['guessed: …'] })
+    ],
+    separation: {
+      valid: true,
+      independent_pairs: [],
+      conflicts: { '1,2': ['src/shared.ts'] },
+      task_file_map: { '1': ['src/a.ts', 'src/shared.ts'], '2': ['src/shared.ts'] },
+      unresolved: [],
+      schedule: [[1], [2]],
+      evidence: {
+        '1': {
+          'src/a.ts': ['specs/SPEC-1-a.md:4'],
+          'src/shared.ts': ['specs/SPEC-1-a.md:5', 'specs/SPEC-1-a.md:9']
+        },
+        '2': { 'src/shared.ts': ['specs/SPEC-2-b.md:12'] }
+      },
+      start_order: [2, 1],
+      expected_length: {
+        unit: 'hours',
+        parallel: 10,
+        serial: 10,
+        max_parallel: 2,
+        estimated: [1, 2]
+      }
+    }
+  }
+
+  it('prints the spec line behind every path, the start order and the expected length', () => {
+    const text = formatPlan(plan, { explain: true })
+    expect(text).toContain('src/shared.ts  ← specs/SPEC-1-a.md:5, :9')
+    expect(text).toContain('src/shared.ts  ← specs/SPEC-2-b.md:12')
+    expect(text).toContain('start order: 2, 1 (the longest estimate first)')
+    expect(text).toContain('expected length: 10 h with 2 at once, against 10 h one at a time')
+    expect(text).toContain('note:      guessed: …')
+    expect(formatPlan(plan)).not.toContain('←')
   })
 })

@@ -41,7 +41,20 @@ describe('buildPlan: the contract example (65 and 67 share src/recipes.ts)', () 
       conflicts: { '65,67': ['src/recipes.ts'] },
       task_file_map: { '65': ['src/recipes.ts'], '66': ['src/cli.ts'], '67': ['src/recipes.ts'] },
       unresolved: [],
-      schedule: [[65, 66], [67]]
+      schedule: [[65, 66], [67]],
+      evidence: {
+        '65': { 'src/recipes.ts': [`${SPECS}/SPEC-065-feature-65.md:5`] },
+        '66': { 'src/cli.ts': [`${SPECS}/SPEC-066-feature-66.md:5`] },
+        '67': { 'src/recipes.ts': [`${SPECS}/SPEC-067-feature-67.md:5`] }
+      },
+      start_order: [65, 66, 67],
+      expected_length: {
+        unit: 'priorities',
+        parallel: 2,
+        serial: 3,
+        max_parallel: 2,
+        estimated: []
+      }
     })
     expect(plan.tasks.map((task) => [task.priority, task.after, task.skip_reason])).toEqual([
       [65, [], null],
@@ -167,7 +180,8 @@ Spec: SPEC-31-billing.md (reviewed)
     const map = plan.separation.task_file_map
     expect(map['23']).toContain('coffee_maker/orchestrator/parallel_execution_coordinator.py')
     expect(map['23']).not.toContain('src/other.ts')
-    expect(map['70']).toEqual(['src/notify/', 'src/notify/api.ts'])
+    // The folder one spec names is context: another spec of the story names a file inside it.
+    expect(map['70']).toEqual(['src/notify/api.ts'])
     expect(map['66']).toEqual(['src/a.ts', 'src/b.ts'])
     expect(plan.separation.unresolved).toEqual([])
     expect(plan.tasks[3].notes).toContain('2 spec files found: all of them are read')
@@ -205,7 +219,7 @@ Spec: SPEC-31-billing.md (reviewed)
     })
     const plan = await buildPlan(settings(repo.repo, [1, 2, 3]))
     expect(plan.separation.unresolved).toEqual([2, 3])
-    expect(plan.tasks[1].notes.join('\n')).toMatch(/names no repository path/)
+    expect(plan.tasks[1].notes.join('\n')).toMatch(/names no usable repository path/)
     expect(plan.tasks[1].notes.join('\n')).toMatch(/by priority number/)
   })
 
@@ -228,7 +242,7 @@ Spec: SPEC-31-billing.md (reviewed)
     const plan = await buildPlan(settings(repo.repo, [4, 5]))
     expect(plan.tasks[0].spec_files).toEqual([`${SPECS}/SPEC-4-x.md`])
     expect(plan.tasks[0].notes).toEqual([
-      'docs/roadmap/ROADMAP.md is not on roadmap: the spec was found by priority number'
+      'docs/roadmap/ROADMAP.md is not on roadmap: the spec was found by priority number (a guess)'
     ])
     expect(plan.tasks[1].notes.join('\n')).toMatch(
       /Looked for docs\/roadmap\/ROADMAP.md \(not on roadmap\)/

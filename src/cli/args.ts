@@ -13,6 +13,8 @@ export interface CliArguments {
   inputs: RawInputs
   repo: string
   json: boolean
+  /** `plan --explain`: print the spec file and line behind every path. */
+  explain: boolean
   help: boolean
   version: boolean
 }
@@ -27,6 +29,7 @@ const KNOWN_FLAGS = [
   ...BOOLEAN_INPUTS.map((name) => `no-${name}`),
   'repo',
   'json',
+  'explain',
   'help',
   'version'
 ]
@@ -42,7 +45,14 @@ function didYouMean(typed: string, known: readonly string[], dashes: string): st
  * is a flag of the same name; boolean inputs also take `--push` / `--no-push`.
  */
 export function parseCliArguments(argv: readonly string[], cwd: string): CliArguments {
-  const parsed: CliArguments = { inputs: {}, repo: cwd, json: false, help: false, version: false }
+  const parsed: CliArguments = {
+    inputs: {},
+    repo: cwd,
+    json: false,
+    explain: false,
+    help: false,
+    version: false
+  }
   const rest = [...argv]
   if (rest[0] && !rest[0].startsWith('-')) {
     const mode = rest.shift()!
@@ -58,6 +68,7 @@ export function parseCliArguments(argv: readonly string[], cwd: string): CliArgu
     if (arg === '--help' || arg === '-h') parsed.help = true
     else if (arg === '--version') parsed.version = true
     else if (arg === '--json') parsed.json = true
+    else if (arg === '--explain') parsed.explain = true
     else if (arg.startsWith('--')) {
       const [flag, inline] = splitFlag(arg.slice(2))
       if (flag === 'repo') {
@@ -96,7 +107,7 @@ export function parseCliArguments(argv: readonly string[], cwd: string): CliArgu
  * priorities (`run --push 65,66` pushes; it does not set push to "65,66").
  */
 function isBooleanValue(word: string | undefined): boolean {
-  return word !== undefined && !word.startsWith('--') && !/^[0-9][0-9,\s-]*$/.test(word)
+  return word !== undefined && !word.startsWith('--') && !/^[0-9][0-9.,\s-]*$/.test(word)
 }
 
 function splitFlag(text: string): [string, string | undefined] {

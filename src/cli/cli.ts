@@ -61,7 +61,7 @@ export async function cli(
     if (args.json) process.stdout.write(`${JSON.stringify(execution.result, null, 2)}\n`)
     else if (execution.plan) {
       process.stdout.write(
-        `${formatPlan(execution.plan, settings)}\nMatrix: ${execution.extraOutputs.matrix}\n`
+        `${formatPlan(execution.plan, { maxParallel: settings.maxParallel, explain: args.explain })}\nMatrix: ${execution.extraOutputs.matrix}\n`
       )
     } else process.stdout.write(renderTerminalReport(execution.result))
     return stepSucceeded(execution.result) ? 0 : 1

@@ -25,7 +25,8 @@ function optionLine(name: InputName): string {
   const flag = isBoolean(name) ? `--[no-]${name}` : `--${name}`
   const fallback = CLI_DEFAULTS[name] ?? INPUT_DEFAULTS[name]
   const description = firstSentence(INPUT_DESCRIPTIONS[name] ?? '')
-  const shown = name === 'priorities' || fallback === '' ? '' : ` [default: ${fallback}]`
+  const shown =
+    name === 'priorities' || fallback === '' ? '' : ` [default: ${fallback.split('\n').join(' ')}]`
   return wrap(`  ${flag.padEnd(FLAG_WIDTH - 3)} ${description}${shown}`)
 }
 
@@ -45,7 +46,7 @@ function wrap(line: string): string {
 
 /** `parallel-worktree --help`: each option's line is the first sentence of its action.yml description. */
 export function usage(): string {
-  return `parallel-worktree <mode> [priorities] [--input-name value]... [--repo DIR] [--json]
+  return `parallel-worktree <mode> [priorities] [--input-name value]... [--repo DIR] [--json] [--explain]
 
 Runs coding agents on several roadmap priorities at once, each in its own git worktree,
 and merges their work back into the base branch.
@@ -62,11 +63,13 @@ ${INPUT_NAMES.filter((name) => name !== 'mode')
   .join('\n')}
   ${'--repo DIR'.padEnd(FLAG_WIDTH - 3)} The repository [default: the current folder]
   ${'--json'.padEnd(FLAG_WIDTH - 3)} Print the result JSON alone on stdout; logs go to stderr
+  ${'--explain'.padEnd(FLAG_WIDTH - 3)} (plan) Print the spec file and line behind every path
   ${'--version'.padEnd(FLAG_WIDTH - 3)} Print the version
   ${'--help, -h'.padEnd(FLAG_WIDTH - 3)} Print this help
 
 Examples:
   parallel-worktree plan 65-67
+  parallel-worktree plan 2.5,3 --explain
   parallel-worktree run 65,66 --max-parallel 2 --agent-command 'my-agent --priority={priority}'
 
 Exit status: 0 every priority merged (plan: plan made), 1 something failed, conflicted or was

@@ -25,6 +25,8 @@ export interface Settings {
   separation: SeparationMode
   specsDir: string
   roadmapFile: string
+  /** Globs of paths that never count as touched (`!glob` takes paths back). */
+  separationIgnore: string[]
   branchTemplate: string
   /** Relative to the repository root, as given. */
   worktreeDir: string
@@ -100,6 +102,8 @@ export interface TaskResult {
   resumed_from?: string | null
   /** What the agent reported it cost (all its attempts); null when it reported nothing. */
   usage?: Usage | null
+  /** From the plan: why a spec was chosen, guessed, ambiguous or not found; fences left open. */
+  notes?: string[]
 }
 
 /** What the separation analysis found, in the contract's vocabulary. */
@@ -113,6 +117,29 @@ export interface Separation {
   unresolved: number[]
   /** Waves: every priority of a wave may start once the earlier waves it overlaps are merged. */
   schedule: number[][]
+  /** Per priority, per path: the spec lines that name it (`"<spec file>:<line>"`). (The
+   * plan always fills these three; they are optional for results made by other means.) */
+  evidence?: Record<string, Record<string, string[]>>
+  /** The order in which priorities free to start are started: the longest estimate first. */
+  start_order?: number[]
+  /** The expected length of the run, against one priority at a time. */
+  expected_length?: ExpectedLength
+}
+
+/**
+ * From the ROADMAP's estimates (`Estimated effort: 3 days`), in hours; when it gives none,
+ * every priority counts as 1 and the unit is `priorities`. A priority without an estimate
+ * among others with one counts as their mean.
+ */
+export interface ExpectedLength {
+  unit: 'hours' | 'priorities'
+  /** With the schedule's waits and `max_parallel` agents at once. */
+  parallel: number
+  /** One priority at a time. */
+  serial: number
+  max_parallel: number
+  /** Priorities whose estimate the ROADMAP gives. */
+  estimated: number[]
 }
 
 /** One priority as the plan sees it. */
@@ -128,6 +155,8 @@ export interface PlannedTask {
   skip_reason: string | null
   /** Human-readable notes: several specs found, where it looked, ... */
   notes: string[]
+  /** The ROADMAP's estimate for it, in hours, when it gives one. */
+  estimate_hours?: number | null
 }
 
 export interface Plan {

@@ -26,7 +26,7 @@ export async function recoverAbandonedWorktrees(
   const worktrees = abandoned.map((entry) => ({
     path: entry.path,
     branch: entry.branch ?? '',
-    priority: Number(/priority (\d+)/.exec(entry.lockReason ?? '')?.[1] ?? 0)
+    priority: Number(/priority (\d+(?:\.\d+)?)/.exec(entry.lockReason ?? '')?.[1] ?? 0)
   }))
   const pids = agentGroupsIn(worktrees.map((worktree) => worktree.path))
   await cleanupLeftovers({ repo: git.cwd, worktrees, pids, baseBranch }, logger)

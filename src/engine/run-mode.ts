@@ -1,5 +1,5 @@
 import '../core/dispose-polyfill.js'
-import { buildPlan } from '../plan/plan.js'
+import { buildPlan, inStartOrder } from '../plan/plan.js'
 import { formatPlan } from '../plan/plan-text.js'
 import { MergeEngine } from '../merge/merge-engine.js'
 import { recordMergeAttempt } from '../merge/task-merge.js'
@@ -55,7 +55,8 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
   // made; a merge, which changes those checkouts, waits for it.
   const checkouts = watchBaseCheckouts(git, settings.baseBranch)
   checkouts.catch(() => undefined)
-  await runAgents(plan.tasks, tasks, {
+  // Among the priorities free to start, the longest estimate goes first (see startOrder).
+  await runAgents(inStartOrder(plan), tasks, {
     settings,
     git,
     logger,

@@ -33,10 +33,17 @@ export function assertBranchName(name: string, what: string): void {
 
 const PLACEHOLDER = /\{priority(?::0?(\d+)d)?\}/g
 
-/** `feature/us-{priority:03d}` with 7 gives `feature/us-007`. */
+/**
+ * `feature/us-{priority:03d}` with 7 gives `feature/us-007`. A decimal priority pads its whole
+ * part and keeps its decimals: 2.5 gives `feature/us-002.5` (a single `.` inside a ref
+ * component is allowed; the ID never ends in `.` nor holds `..`).
+ */
 export function renderBranchTemplate(template: string, priority: number): string {
-  return template.replace(PLACEHOLDER, (_match, width?: string) =>
-    String(priority).padStart(width ? Number(width) : 0, '0')
+  const [whole, decimals] = String(priority).split('.')
+  return template.replace(
+    PLACEHOLDER,
+    (_match, width?: string) =>
+      whole.padStart(width ? Number(width) : 0, '0') + (decimals ? `.${decimals}` : '')
   )
 }
 

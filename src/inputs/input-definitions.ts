@@ -1,3 +1,5 @@
+import { DEFAULT_SEPARATION_IGNORE } from '../core/separation-ignore-defaults.js'
+
 /**
  * Every input of the action, with its default: the one list the action, the CLI and the
  * validation read (a test checks action.yml against it).
@@ -16,6 +18,7 @@ export const INPUT_DEFAULTS = {
   separation: 'waves',
   'specs-dir': 'docs/architecture/specs',
   'roadmap-file': 'docs/roadmap/ROADMAP.md',
+  'separation-ignore': DEFAULT_SEPARATION_IGNORE.join('\n'),
   'branch-template': 'feature/us-{priority:03d}',
   'worktree-dir': '..',
   'worktree-files': '',

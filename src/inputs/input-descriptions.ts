@@ -24,6 +24,8 @@ export const INPUT_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'specs-dir':
     'Where SPEC-<n>-*.md files (or SPEC-<n>-*/ folders) live, relative to the repository.',
   'roadmap-file': 'The roadmap that maps PRIORITY <p> to US-<n>, relative to the repository.',
+  'separation-ignore':
+    'Newline-separated globs of paths that never count as touched by a spec (documents, bookkeeping, runtime data); a line starting with ! takes paths back. The ROADMAP and the specs folder never count.',
   'branch-template':
     'The branch of each priority; {priority} or {priority:03d} is replaced by its ID.',
   'worktree-dir':

@@ -3,13 +3,14 @@ import { shorten } from '../core/shorten.js'
 
 export const MAX_PRIORITIES = 256
 
-const NUMBER = /^[0-9]+$/
+/** `65`, or a decimal ID as real roadmaps number an inserted priority: `2.5`. */
+const NUMBER = /^[0-9]+(?:\.[0-9]+)?$/
 const RANGE = /^([0-9]+)-([0-9]+)$/
 
 /**
- * Priority IDs from text: positive integers separated by commas, spaces or newlines, and
- * ranges `65-67`. Duplicates are dropped, order is kept. Anything else is refused with a
- * message naming the bad token.
+ * Priority IDs from text: positive numbers (`65`, `2.5`) separated by commas, spaces or
+ * newlines, and ranges of whole numbers `65-67`. Duplicates are dropped, order is kept.
+ * Anything else is refused with a message naming the bad token.
  */
 export function parsePriorities(text: string): number[] {
   const tokens = text.split(/[\s,]+/).filter((token) => token.length > 0)
@@ -18,7 +19,7 @@ export function parsePriorities(text: string): number[] {
   }
   const seen = new Set<number>()
   const add = (id: number, token: string): void => {
-    if (!Number.isSafeInteger(id) || id <= 0) {
+    if (!Number.isFinite(id) || id <= 0 || Math.floor(id) > Number.MAX_SAFE_INTEGER) {
       throw new InputError(`priorities: "${shorten(token)}" is not a positive priority ID`)
     }
     seen.add(id)
@@ -30,13 +31,19 @@ export function parsePriorities(text: string): number[] {
   }
   for (const token of tokens) {
     if (NUMBER.test(token)) {
+      // An ID is a number in the result JSON: `2.50` would silently become 2.5 and `65.0` 65.
+      if (/\.[0-9]*0$/.test(token)) {
+        throw new InputError(
+          `priorities: "${shorten(token)}" ends its decimals with 0; write it as ${Number(token)}`
+        )
+      }
       add(Number(token), token)
       continue
     }
     const range = RANGE.exec(token)
     if (!range) {
       throw new InputError(
-        `priorities: "${shorten(token)}" is not a priority ID (expected positive integers or ranges like 65-67)`
+        `priorities: "${shorten(token)}" is not a priority ID (expected positive numbers like 65 or 2.5, or ranges like 65-67)`
       )
     }
     const [from, to] = [Number(range[1]), Number(range[2])]

@@ -70,6 +70,7 @@ export function parseSettings(raw: RawInputs, repo: string, env = process.env): 
     separation: oneOf(get('separation'), SEPARATIONS, 'separation'),
     specsDir: repoPath(get('specs-dir'), 'specs-dir'),
     roadmapFile: repoPath(get('roadmap-file'), 'roadmap-file'),
+    separationIgnore: parseSeparationIgnore(get('separation-ignore')),
     branchTemplate,
     worktreeDir: plainPath(get('worktree-dir'), 'worktree-dir'),
     worktreeFiles: parseWorktreeFiles(raw['worktree-files'] ?? ''),
@@ -246,6 +247,19 @@ function repoPath(text: string, name: string): string {
     throw new InputError(`${name}: "${shorten(text)}" must be a path inside the repository`)
   }
   return normalised.replace(/^\.\//, '')
+}
+
+/**
+ * Globs inside the repository, one a line; `!glob` takes paths back; `#` starts a comment (so
+ * `# none` ignores nothing, while a blank value is the default list).
+ */
+function parseSeparationIgnore(text: string): string[] {
+  const globs = text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'))
+  for (const glob of globs) repoPath(glob.replace(/^!/, ''), 'separation-ignore')
+  return globs
 }
 
 function parseWorktreeFiles(text: string): string[] {

@@ -10,6 +10,8 @@ export interface TreeListing {
   files(): Iterable<string>
   /** Files at any depth under a folder. */
   filesUnder(folder: string): string[]
+  /** Files whose last segment is `name`, at any depth. */
+  filesNamed(name: string): readonly string[]
 }
 
 /**
@@ -20,6 +22,8 @@ export interface TreeListing {
  */
 export class BaseTree implements TreeListing {
   private folders: Set<string> | null = null
+  private sorted: string[] | null = null
+  private byName: Map<string, string[]> | null = null
 
   private constructor(
     private readonly git: GitCommandManager,
@@ -70,7 +74,34 @@ export class BaseTree implements TreeListing {
 
   filesUnder(folder: string): string[] {
     const prefix = folder ? `${folder.replace(/\/$/, '')}/` : ''
-    return [...this.blobs.keys()].filter((path) => path.startsWith(prefix))
+    // Sorted once: the files under a folder are one run of the sorted list.
+    this.sorted ??= [...this.blobs.keys()].sort()
+    const sorted = this.sorted
+    let low = 0
+    let high = sorted.length
+    while (low < high) {
+      const middle = (low + high) >> 1
+      if (sorted[middle] < prefix) low = middle + 1
+      else high = middle
+    }
+    const files: string[] = []
+    for (let index = low; index < sorted.length && sorted[index].startsWith(prefix); index += 1) {
+      files.push(sorted[index])
+    }
+    return files
+  }
+
+  filesNamed(name: string): readonly string[] {
+    if (!this.byName) {
+      this.byName = new Map()
+      for (const file of this.blobs.keys()) {
+        const base = file.slice(file.lastIndexOf('/') + 1)
+        const list = this.byName.get(base)
+        if (list) list.push(file)
+        else this.byName.set(base, [file])
+      }
+    }
+    return this.byName.get(name) ?? []
   }
 
   /** The text of these files (missing ones are left out), with one `cat-file --batch`. */

@@ -1,51 +1,215 @@
-import { fencePositions, type FencePosition } from './markdown-fences.js'
+import { readFences } from './markdown-fences.js'
 import type { Mention, MentionContext } from './path-normaliser.js'
+import { clauseCues, readPieces, type Piece } from './markdown-pieces.js'
 
-/** Stands in for a code span or link already taken out of a line; splits tokens. */
-const TAKEN = '\uE000'
-const CODE_SPAN = /(?<!`)(`+)(?!`)([\s\S]*?[^`])\1(?!`)/g
-/** `[text](target "title")` and `![alt](target)`; one level of brackets in the text. */
-const INLINE_LINK =
-  /!?\[((?:[^[\]]|\[[^\]]*\])*)\]\(\s*(<[^>]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)(?:\s+(?:"[^"]*"|'[^']*'|\([^)]*\)))?\s*\)/g
-const AUTOLINK = /<[A-Za-z][A-Za-z0-9+.-]*:[^\s>]*>/g
-const REFERENCE_DEFINITION = /^\s{0,3}\[[^\]]+\]:\s*(<[^>]*>|\S+)/
 const TABLE_DELIMITER = /^\s*\|?\s*:?-{1,}:?\s*(?:\|\s*:?-{1,}:?\s*)*\|?\s*$/
-/** "Location:", "**Files**:", "- Test files:", "Implementation Files:" and the like. */
-const LABEL =
-  /^\s*(?:[-*+]\s+|\d+[.)]\s+)?(?:\*\*|__)?[\p{L} ]{0,40}?\b(?:locations?|files?|paths?|folders?|director(?:y|ies)|modules?)(?:\*\*|__)?\s*:(?:\*\*|__)?(.*)$/iu
+const HEADING = /^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$/
 const LIST_ITEM = /^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?/
+/**
+ * A labelled line: "Location:", "**Files**:", "- Test files:", "Scope:", "Touches:",
+ * "New file:". Group 1 is the label, group 2 the value.
+ */
+const LABEL =
+  /^\s*(?:[-*+]\s+|\d+[.)]\s+)?(?:\*\*|__)?([\p{L} ]{0,40}?\b(?:locations?|files?|paths?|folders?|director(?:y|ies)|modules?|scope|changes|touch(?:es|ed)?|affected|creates?|modif(?:y|ies|ied)|updates?|edits?))(?:\*\*|__)?\s*:(?:\*\*|__)?(.*)$/iu
+/** Labels and headings that name what is not done, or what is only referred to. */
+const NEGATIVE_TITLE =
+  /\b(?:non[- ]?goals?|out[- ]of[- ]scope|not (?:in scope|changed|touched|modified|affected)|unchanged|untouched|references?|related|see also|further reading|prior art|alternatives?(?: considered)?|rejected|future(?: work)?|later|follow[- ]?ups?|depends on|dependencies|blocked by|supersed\w*|open questions?)\b/i
+/** Headings of the part of a spec that says what it changes. */
+const SCOPE_TITLE =
+  /\b(?:files?|changes?|scope|touch(?:es|ed)?|affected|modif\w*|deliverables?|implementation(?: plan| steps)?|tasks?|checklist|work items?|what to (?:build|change|do))\b/i
 /** Where a label's value stops and its description starts. */
 const DESCRIPTION = /\s+(?:-|–|—|\(|:)\s*|\s*\(/
-const PROSE_SEPARATORS = /[\s"()<>|,;=[\]\uE000]+/
-const CODE_SEPARATORS = /[\s"'`()<>|,;=[\]{}:\uE000]+/
+const MAY_HOLD_PATH = /[^\s][./\\][^\s]|`|\]\(|\/\s|\/$/
+/** A table column of paths: `| File | Change |`. */
+const PATH_COLUMN = /\b(?:files?|paths?|locations?|modules?|folders?|components?)\b/i
 
 /**
- * Every token of a markdown document that could name a path, with the place it was found
- * (see MentionContext). It reads fenced blocks, inline code, links and reference
- * definitions, tables, labelled lines, list items and plain text; it does not judge the
- * tokens (normaliseMention does).
+ * Every token of a markdown document that could name a path, with its line, the place it was
+ * found (see MentionContext), and whether the document states it as changed or only negates
+ * or refers to it. Markdown is read as markdown: code spans and links are taken out first,
+ * emphasis is unwrapped, tables and lists keep their cells and items. Fenced code blocks are
+ * read for the paths a code sample names in its header, comments, or as a lone path on a line
+ * (a listing), and for directory drawings; never for every token. It does not judge tokens
+ * (normaliseMention does).
  */
 export function scanMarkdown(markdown: string): Mention[] {
   const lines = markdown.split(/\r?\n/)
-  const fences = fencePositions(lines)
-  const tableRows = findTableRows(lines, fences)
+  const { positions } = readFences(lines)
+  const tableRows = findTableRows(lines, positions)
   const mentions: Mention[] = []
-  let tree = new TreeDrawing()
+  const headings: { level: number; scope: boolean; negative: boolean }[] = []
+  let block: CodeBlock | null = null
+  let pathColumns = new Set<number>()
   for (let index = 0; index < lines.length; index += 1) {
     const line = lines[index]
-    if (fences[index] === 'delimiter') {
-      tree = new TreeDrawing() // each block draws its own tree
-    } else if (fences[index] === 'inside') {
-      const treePath = tree.read(line)
-      if (treePath) mentions.push({ text: treePath, context: 'span' })
-      else pushTokens(mentions, line, CODE_SEPARATORS, 'code')
-    } else scanLine(line.replace(/^\s*(?:>\s?)+/, ''), tableRows.has(index), mentions)
+    const number = index + 1
+    const section = headings.at(-1)
+    const inScope = headings.some((heading) => heading.scope) && !section?.negative
+    const negative = headings.some((heading) => heading.negative)
+    const push = (mention: Mention): void => {
+      mentions.push({
+        ...mention,
+        line: number,
+        stated: (mention.stated || inScope) && !negative && !mention.negated,
+        negated: mention.negated || negative
+      })
+    }
+    if (positions[index] === 'delimiter') {
+      if (block) block = null
+      else {
+        block = new CodeBlock()
+        const info = line.replace(/^\s*(?:`{3,}|~{3,})/, '').trim()
+        for (const token of info.split(/[\s"'=]+/).slice(1)) {
+          if (token) push({ text: token, context: 'span', stated: true })
+        }
+      }
+      continue
+    }
+    if (positions[index] === 'inside') {
+      block ??= new CodeBlock()
+      for (const mention of block.read(line)) push(mention)
+      continue
+    }
+    const heading = HEADING.exec(line)
+    if (heading) {
+      const level = heading[1].length
+      while (headings.length && (headings.at(-1)?.level ?? 0) >= level) headings.pop()
+      headings.push({
+        level,
+        scope: SCOPE_TITLE.test(heading[2]) && !NEGATIVE_TITLE.test(heading[2]),
+        negative: NEGATIVE_TITLE.test(heading[2])
+      })
+      for (const mention of readClause(heading[2], 'prose')) push(mention)
+      continue
+    }
+    const text = line.replace(/^\s*(?:>\s?)+/, '')
+    if (tableRows.has(index)) {
+      if (TABLE_DELIMITER.test(text)) continue
+      const header = !tableRows.has(index - 1)
+      const cells = splitCells(text)
+      if (header) {
+        pathColumns = new Set(
+          cells.flatMap((cell, column) => (PATH_COLUMN.test(cell) ? [column] : []))
+        )
+      }
+      cells.forEach((cell, column) => {
+        const stated = pathColumns.has(column) && !header
+        for (const mention of readClause(cell, 'slot', { stated, lone: true })) push(mention)
+      })
+      continue
+    }
+    for (const mention of readLine(text)) push(mention)
   }
   return mentions
 }
 
+function readLine(line: string): Mention[] {
+  const definition = /^\s{0,3}\[[^\]]+\]:\s*(<[^>]*>|\S+)/.exec(line)
+  if (definition) return [{ text: definition[1], context: 'link' }]
+  const label = LABEL.exec(line)
+  if (label) {
+    const negative = NEGATIVE_TITLE.test(label[1]) || /\b(?:see|like)\b/i.test(label[1])
+    const value = label[2]
+    const cut = DESCRIPTION.exec(value.replace(/`[^`]*`/g, (code) => 'x'.repeat(code.length)))
+    const slots = cut ? value.slice(0, cut.index) : value
+    const rest = cut ? value.slice(cut.index) : ''
+    return [
+      ...readClause(slots, 'slot', { stated: !negative, negated: negative }),
+      ...readClause(rest, 'prose', { negated: negative })
+    ]
+  }
+  const item = LIST_ITEM.exec(line)
+  if (item) return readClause(line.slice(item[0].length), 'prose', { leadSlot: true })
+  return readClause(line, 'prose')
+}
+
+interface ClauseOptions {
+  /** Every path of the text is stated (a path column, a Files label). */
+  stated?: boolean
+  negated?: boolean
+  /** A text that holds one path by itself (a table cell): its one token is a slot. */
+  lone?: boolean
+  /** A list item: its first token is a slot, and states the path when it is one. */
+  leadSlot?: boolean
+}
+
+/** The mentions of one run of markdown text, with what the words around each say of it. */
+function readClause(text: string, context: MentionContext, options: ClauseOptions = {}): Mention[] {
+  // Most lines of prose name no path: nothing but a lone cell or a list item's first word
+  // can be one without a `.` or `/` inside a word, a code span or a link.
+  if (!options.lone && !options.leadSlot && !MAY_HOLD_PATH.test(text)) return []
+  const pieces = readPieces(text)
+  const mentions: Mention[] = []
+  const lone = options.lone && pieces.filter((piece) => piece.kind !== 'link').length === 1
+  pieces.forEach((piece, index) => {
+    const lead = options.leadSlot && index === 0
+    // Plain words are never paths, unless they stand alone in a path's place (`Makefile`).
+    if (piece.kind === 'word' && !/[./\\]/.test(piece.text) && !lone && !lead) return
+    const cues = clauseCues(pieces, index)
+    const negated = Boolean(options.negated) || cues.negated
+    mentions.push({
+      text: piece.text,
+      context: contextOf(piece, lone || lead ? 'slot' : context),
+      stated: !negated && (Boolean(options.stated) || lead || cues.stated),
+      negated
+    })
+  })
+  return mentions
+}
+
+function contextOf(piece: Piece, context: MentionContext): MentionContext {
+  if (piece.kind === 'link') return 'link'
+  if (piece.kind === 'span') return context === 'slot' ? 'slot' : 'span'
+  if (piece.kind === 'code') return 'code'
+  return context
+}
+
+function splitCells(row: string): string[] {
+  const cells = row
+    .trim()
+    .replace(/^\|/, '')
+    .replace(/\|$/, '')
+    .split(/(?<!\\)\|/)
+  return cells.map((cell) => cell.trim())
+}
+
 const TREE_ROOT = /^\s*([^\s│|├└]+\/)\s*(?:#.*)?$/
 const TREE_ENTRY = /^([\s│|]*)(?:├──|└──|├─|└─|\|--|`--|\+--)[─-]*\s*([^\s#]+)/
+/** A comment in most languages: `# x`, `// x`, `/* x`, ` * x`, `-- x`, `<!-- x`, `; x`. */
+const COMMENT = /^\s*(?:#(?![!#\w]*\s*include)|\/\/+|\/\*+|\*(?!\*)|--|<!--|;+|%|REM\b)\s?(.*)$/
+const TRAILING_COMMENT = /\s(?:#|\/\/|--)\s+(.*)$/
+/** A line holding one path (a listing): `src/a.ts`, `- "internal/**\/*.go"`, `a.ts  # new`. */
+const LONE_PATH = /^\s*(?:[-*+]\s+)?["'`]?([^\s"'`]+)["'`]?,?\s*(?:(?:#|\/\/)\s.*)?$/
+
+/**
+ * One fenced block, line by line: the header comment (the file a sample shows) and directory
+ * drawings state paths; other comments and lone paths mention them; other code is not read.
+ */
+class CodeBlock {
+  private tree = new TreeDrawing()
+  private first = true
+
+  read(line: string): Mention[] {
+    const header = this.first
+    if (line.trim()) this.first = false
+    const treePath = this.tree.read(line)
+    if (treePath) return [{ text: treePath, context: 'span', stated: true }]
+    const comment = COMMENT.exec(line) ?? TRAILING_COMMENT.exec(line)
+    const lonePath = LONE_PATH.exec(line)
+    if (lonePath && /[./]/.test(lonePath[1]) && !comment?.[0].startsWith(line.trim()[0] ?? '')) {
+      return [{ text: lonePath[1], context: 'span', stated: header }]
+    }
+    if (!comment) return []
+    const text = comment[1].replace(/\s*(?:\*\/|-->)\s*$/, '')
+    const fileLabel = /^\s*(?:file(?:name)?|path)\s*:\s*/i.exec(text)
+    return readClause(fileLabel ? text.slice(fileLabel[0].length) : text, 'prose', {
+      stated: header || Boolean(fileLabel)
+    }).map((mention) => ({
+      ...mention,
+      context: mention.context === 'prose' && (header || fileLabel) ? 'slot' : mention.context
+    }))
+  }
+}
 
 /**
  * Rebuilds full paths from a directory drawing in a fenced block, where `main.go` under
@@ -83,74 +247,11 @@ class TreeDrawing {
   }
 }
 
-function scanLine(line: string, tableRow: boolean, mentions: Mention[]): void {
-  const definition = REFERENCE_DEFINITION.exec(line)
-  if (definition) {
-    mentions.push({ text: definition[1], context: 'link' })
-    return
-  }
-  let rest = line
-    .replace(/<!--.*?-->/g, ' ')
-    .replace(CODE_SPAN, (_whole, _ticks, content: string) => {
-      const code = content.trim()
-      if (code && !/\s/.test(code)) mentions.push({ text: code, context: 'span' })
-      else pushTokens(mentions, code, CODE_SEPARATORS, 'code')
-      return ` ${TAKEN} `
-    })
-  rest = rest
-    .replace(AUTOLINK, ` ${TAKEN} `)
-    .replace(INLINE_LINK, (_whole, text: string, target: string) => {
-      mentions.push({ text: target, context: 'link' })
-      return ` ${text} `
-    })
-
-  if (tableRow) {
-    if (TABLE_DELIMITER.test(rest)) return
-    for (const cell of rest.split(/(?<!\\)\|/)) {
-      const tokens = cell.split(/[\s\uE000]+/).filter(Boolean)
-      if (tokens.length === 1) mentions.push({ text: tokens[0], context: 'slot' })
-      else pushTokens(mentions, cell, PROSE_SEPARATORS, 'prose')
-    }
-    return
-  }
-  const label = LABEL.exec(rest)
-  if (label) {
-    const value = label[1]
-    const cut = DESCRIPTION.exec(value)
-    const slots = cut ? value.slice(0, cut.index) : value
-    pushTokens(mentions, slots, /[\s,;\uE000]+/, 'slot')
-    if (cut) pushTokens(mentions, value.slice(cut.index), PROSE_SEPARATORS, 'prose')
-    return
-  }
-  const item = LIST_ITEM.exec(rest)
-  if (item) {
-    const body = rest.slice(item[0].length)
-    const lead = /^[^\s\uE000]+/.exec(body)
-    if (lead) {
-      mentions.push({ text: lead[0], context: 'slot' })
-      pushTokens(mentions, body.slice(lead[0].length), PROSE_SEPARATORS, 'prose')
-      return
-    }
-  }
-  pushTokens(mentions, rest, PROSE_SEPARATORS, 'prose')
-}
-
-function pushTokens(
-  mentions: Mention[],
-  text: string,
-  separators: RegExp,
-  context: MentionContext
-): void {
-  for (const token of text.split(separators)) {
-    if (token) mentions.push({ text: token, context })
-  }
-}
-
 /**
  * Lines that belong to a table: a header row, the delimiter row under it, and the rows that
  * follow while they contain a pipe. Lines in fenced blocks are never table rows.
  */
-function findTableRows(lines: string[], fences: readonly FencePosition[]): Set<number> {
+function findTableRows(lines: string[], fences: readonly string[]): Set<number> {
   const rows = new Set<number>()
   for (let index = 1; index < lines.length; index += 1) {
     if (fences[index] !== 'outside') continue

@@ -1,6 +1,6 @@
 import { posix } from 'node:path'
 import { scanMarkdown } from './markdown-mentions.js'
-import { normaliseMention } from './path-normaliser.js'
+import { normaliseMention, type MentionContext } from './path-normaliser.js'
 
 /** Link targets that are documents to read: `[US-108](../../roadmap/ROADMAP.md#us-108)`. */
 const DOCUMENT_LINK = /\.(?:md|markdown|mdx|rst|adoc)$/i
@@ -11,29 +11,46 @@ export function folderOf(path: string): string {
   return folder === '.' ? '' : folder
 }
 
+/** A path a document names, where, and how (see scanMarkdown). */
+export interface PathMention {
+  path: string
+  /** 1-based line. */
+  line: number
+  /** The document states it as changed (see Mention.stated). */
+  stated: boolean
+  context: MentionContext
+}
+
 /**
- * The repository paths a markdown document names (files, folders ending in `/`, globs), in
- * the order first seen, each once.
- *
- * Rules worth knowing:
- * - A bare file name (`package.json`, `__init__.py`) is read as that file at the repository
- *   root, as a reader at the root would. So it overlaps only the same bare name (or a root
- *   glob such as `*.json`), never `src/app/__init__.py`: the first implementation's false
- *   conflicts came from matching bare names anywhere.
- * - A markdown link to a document (`.md`, `.rst`, ...) is a cross-reference, not an edit;
- *   the same path written out in code, a list or a table still counts.
- * - Link targets are resolved from the document's folder (`/x` from the repository root);
+ * The repository paths a markdown document names (files, folders ending in `/`, globs, bare
+ * names), as written, before they are placed in the tree (see scopeOfSpec):
+ * - negations and references ("not in `x`", "see `y`", a Non-goals section) are left out;
+ * - a markdown link to a document (`.md`, `.rst`, ...) is a cross-reference, not an edit;
+ *   the same path written out in code, a list or a table still counts;
+ * - link targets are resolved from the document's folder (`/x` from the repository root);
  *   everything else is read from the repository root.
  */
-export function extractPaths(markdown: string, documentPath: string): string[] {
+export function extractMentions(markdown: string, documentPath: string): PathMention[] {
   const documentFolder = folderOf(documentPath)
-  const found = new Set<string>()
+  const found: PathMention[] = []
   for (const mention of scanMarkdown(markdown)) {
+    if (mention.negated) continue
     const path = normaliseMention(mention, documentFolder)
     if (!path) continue
     if (mention.context === 'link' && DOCUMENT_LINK.test(path)) continue
-    found.add(path)
+    found.push({
+      path,
+      line: mention.line ?? 0,
+      stated: Boolean(mention.stated),
+      context: mention.context
+    })
   }
+  return found
+}
+
+/** The distinct paths of extractMentions, in the order first seen. */
+export function extractPaths(markdown: string, documentPath: string): string[] {
+  const found = new Set(extractMentions(markdown, documentPath).map((mention) => mention.path))
   // `src/report` and `src/report/` name the same folder: keep the explicit one.
   return [...found].filter((path) => path.endsWith('/') || !found.has(`${path}/`))
 }

@@ -18,6 +18,15 @@ export type MentionContext = 'span' | 'slot' | 'link' | 'code' | 'prose'
 export interface Mention {
   text: string
   context: MentionContext
+  /** 1-based line in the document (0 when unknown). */
+  line?: number
+  /**
+   * The document states it as what it changes: a Files or Changes section, a labelled line, a
+   * list or table of files, a sentence such as "touches `src/report/`", a code block's header.
+   */
+  stated?: boolean
+  /** A negation or a reference: "not moved to `pkg/`", "see `x`", "unlike `y`". */
+  negated?: boolean
 }
 
 /**
@@ -60,6 +69,12 @@ const GLOB_CHARS = /[*?[\]{}]/
 const FILE_NAME = /^[^.].*\.(?=[A-Za-z0-9_+-]*[A-Za-z])([A-Za-z0-9_+-]{1,16})$/
 const DOT_NAME = /^\.[\p{L}\p{N}_][\p{L}\p{N}_.-]*$/u
 const URL_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/
+/**
+ * Template placeholders, not paths: `POC-{number}-{slug}/`, `REVIEW_[date].md`,
+ * `SPEC-<n>-*.md`, `$NAME`. A brace with a comma is a glob alternation (`{a,b}`), and a
+ * bracket with one or two characters or a range a character class (`[ab]`, `[0-9]`).
+ */
+const PLACEHOLDER = /\{[^{},]*\}|\[[A-Za-z_]{3,}\]|<[^<>]*>|\$\{?[A-Za-z_]/
 
 /** True when a path's last segment names a file rather than a folder. */
 export function looksLikeFile(segment: string): boolean {
@@ -173,9 +188,11 @@ function checkPath(text: string, context: MentionContext): string | null {
   const body = folder ? text.replace(/\/+$/, '') : text
   if (!body || !/\p{L}/u.test(body)) return null
   const segments = body.split('/')
-  if (segments.some((segment) => segment === '' || segment === '.' || segment === '..')) {
+  // `...origin/` (a range in code), `.`, `..`: never a path inside the repository.
+  if (segments.some((segment) => segment === '' || segment.startsWith('..') || segment === '.')) {
     return null
   }
+  if (PLACEHOLDER.test(body)) return null
   const display = segments.join('/') + (folder ? '/' : '')
   const last = segments[segments.length - 1]
   const pathContext = context === 'span' || context === 'slot' || context === 'link'
@@ -188,15 +205,18 @@ function checkPath(text: string, context: MentionContext): string | null {
   if (hasFolder) {
     if (DOMAIN.test(segments[0])) return null
     if (segments.every((segment) => /^[\d.]+$/.test(segment))) return null // 2025/10/20
+    // `cli/app.py/Imports` too: a file with a word glued to it (the scope step cuts it).
     const clearlyPath =
-      folder || looksLikeFile(last) || segments.some((segment) => DOT_NAME.test(segment))
+      folder || segments.some((segment) => looksLikeFile(segment) || DOT_NAME.test(segment))
     return clearlyPath || pathContext ? display : null
   }
   // A bare name: the repository root's file of that name (see extractTouchedPaths).
   if (folder) return display
-  if (!pathContext || PRODUCT_NAMES.has(last.toLowerCase())) return null
+  // In running text too (`Create user_listener.py`): the scope step places it in the tree.
+  if (PRODUCT_NAMES.has(last.toLowerCase())) return null
   const extension = FILE_NAME.exec(last)?.[1]?.toLowerCase()
   if (extension && BARE_NAME_EXTENSIONS.has(extension)) return display
+  if (!pathContext) return null
   return EXTENSIONLESS_FILES.has(last) || DOT_NAME.test(last) ? display : null
 }
 

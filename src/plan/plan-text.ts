@@ -7,16 +7,25 @@ const MAX_OVERLAPS_SHOWN = 8
 const MAX_SHARED_SHOWN = 3
 const LABEL_WIDTH = 11
 
+export interface PlanTextOptions {
+  /** For each path of each priority, the spec file and line it came from (`plan --explain`). */
+  explain?: boolean
+  maxParallel?: number | 'auto'
+}
+
 /**
  * The plan as people read it in a terminal or a log: the schedule first, then per priority
  * its spec files, the paths it touches, what it overlaps and why, and its wave.
  */
-export function formatPlan(plan: Plan, options: { maxParallel?: number | 'auto' } = {}): string {
+export function formatPlan(plan: Plan, options: PlanTextOptions = {}): string {
   const { tasks, separation } = plan
   if (tasks.length === 0) return 'Plan: no priorities.\n'
   const slots = typeof options.maxParallel === 'number' ? options.maxParallel : Infinity
-  // The tasks that wait on none start in input order, as many as there are slots.
-  const free = tasks.filter((task) => !task.skip_reason && task.after.length === 0)
+  // The tasks that wait on none start in the plan's start order, as many as there are slots.
+  const rank = new Map((separation.start_order ?? []).map((priority, index) => [priority, index]))
+  const free = tasks
+    .filter((task) => !task.skip_reason && task.after.length === 0)
+    .sort((a, b) => (rank.get(a.priority) ?? 0) - (rank.get(b.priority) ?? 0))
   const startsFirst = new Set(free.slice(0, slots).map((task) => task.priority))
   const waveOf = new Map<number, number>()
   separation.schedule.forEach((wave, index) => {
@@ -40,6 +49,19 @@ export function formatPlan(plan: Plan, options: { maxParallel?: number | 'auto' 
           : 'starts at once'
     lines.push(`  wave ${index + 1}: ${wave.join(', ')}  (${note})`)
   })
+  const length = separation.expected_length
+  if (length && tasks.length > 1) {
+    const unit = length.unit === 'hours' ? ' h' : length.unit === 'priorities' ? ' priorities' : ''
+    lines.push(
+      `  expected length: ${length.parallel}${unit} with ${length.max_parallel} at once, against ${length.serial}${unit} one at a time` +
+        (length.unit === 'hours' && length.estimated.length < tasks.length
+          ? ` (${length.estimated.length} of ${tasks.length} estimated in the ROADMAP)`
+          : '')
+    )
+  }
+  if (separation.start_order && separation.start_order.some((p, i) => p !== tasks[i]?.priority)) {
+    lines.push(`  start order: ${separation.start_order.join(', ')} (the longest estimate first)`)
+  }
   for (const task of skipped) lines.push(`  skipped ${task.priority}: ${task.skip_reason}`)
   if (!separation.valid) {
     lines.push(
@@ -56,7 +78,10 @@ export function formatPlan(plan: Plan, options: { maxParallel?: number | 'auto' 
       `PRIORITY ${task.priority}: ${standing(task, waveOf.get(task.priority), first, slots)}`
     )
     lines.push(field('spec', task.spec_files.length ? task.spec_files : ['(none found)']))
-    lines.push(field('touches', touchedPaths(task)))
+    const evidence = separation.evidence?.[String(task.priority)]
+    lines.push(
+      field('touches', options.explain && evidence ? explained(task, evidence) : touchedPaths(task))
+    )
     const overlaps = overlapsOf.get(task.priority) ?? []
     if (overlaps.length) {
       lines.push(field('overlaps', describeOverlaps(task, overlaps, tasks)))
@@ -65,8 +90,9 @@ export function formatPlan(plan: Plan, options: { maxParallel?: number | 'auto' 
   }
   lines.push('')
   lines.push(
-    'The ROADMAP and the spec files do not count as touched paths: every agent updates its ' +
-      'status lines there.'
+    'The ROADMAP, the spec files and what separation-ignore matches (documents, runtime data) ' +
+      'do not count as touched paths.' +
+      (options.explain ? '' : ' Run plan --explain to see the spec line behind every path.')
   )
   return `${lines.join('\n')}\n`
 }
@@ -84,6 +110,24 @@ function standing(
     return `wave ${wave}, starts when an agent finishes (max-parallel ${slots})`
   }
   return `wave ${wave}, starts after ${task.after.join(', ')} ${task.after.length > 1 ? 'are' : 'is'} merged`
+}
+
+/** Every path with the spec lines that name it: `src/a.ts  ← SPEC-065-x.md:12, :30`. */
+function explained(task: PlannedTask, evidence: Record<string, string[]>): string[] {
+  if (task.paths.length === 0) return ['(unknown)']
+  const width = Math.min(60, Math.max(...task.paths.map((path) => path.length)))
+  return task.paths.map((path) => {
+    const places = evidence[path] ?? []
+    let file = ''
+    const shown = places.map((place) => {
+      const colon = place.lastIndexOf(':')
+      const [where, line] = [place.slice(0, colon), place.slice(colon)]
+      const text = where === file ? line : `${where}${line}`
+      file = where
+      return text
+    })
+    return `${path.padEnd(width)}  ← ${shown.join(', ') || '(no line)'}`
+  })
 }
 
 function touchedPaths(task: PlannedTask): string[] {

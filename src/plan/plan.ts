@@ -2,28 +2,38 @@ import type { Plan, PlannedTask, Separation, Settings } from '../core/types.js'
 import { GitCommandManager } from '../git/git-command-manager.js'
 import { BaseTree } from './base-tree.js'
 import { findOverlaps, type Overlap, type TaskScope } from './overlap.js'
-import { extractPaths } from './path-extractor.js'
-import { parseRoadmap } from './roadmap.js'
+import { readRoadmap } from './roadmap.js'
+import { expectedLength, startOrder } from './run-length.js'
+import { DEFAULT_SEPARATION_IGNORE, SeparationIgnore } from './separation-ignore.js'
+import { dropContextFolders, listed, scopeOfSpec, type SpecScope } from './spec-scope.js'
 import { scheduleTasks } from './waves.js'
-import { resolveSpecs, type SpecLookup } from './spec-resolver.js'
+import {
+  candidateSpecFiles,
+  resolveSpecs,
+  type SpecLookup,
+  type SpecSources
+} from './spec-resolver.js'
 
 export type PlanSettings = Pick<
   Settings,
   'repo' | 'priorities' | 'baseBranch' | 'specsDir' | 'roadmapFile' | 'separation'
->
+> &
+  Partial<Pick<Settings, 'separationIgnore' | 'maxParallel'>>
 
 /**
  * The separation analysis and schedule. It reads the ROADMAP and the specs from the base
- * branch (not the working tree), finds the paths each priority touches, which priorities
- * overlap, and when each may start (see scheduleTasks). It changes nothing.
+ * branch (not the working tree), finds the paths each priority touches (see scopeOfSpec),
+ * which priorities overlap, when each may start (see scheduleTasks), in which order those
+ * free to start are started, and how long the run is expected to take. It changes nothing.
  *
  * `valid` is true when every priority's scope is known. A priority whose spec is missing or
- * names no path is `unresolved` and overlaps every other one: its scope is unknown, so it
- * is never assumed independent (fail closed).
+ * names no usable path is `unresolved` and overlaps every other one: its scope is unknown, so
+ * it is never assumed independent (fail closed).
  *
  * The ROADMAP, the spec files and everything under specs-dir are bookkeeping, never touched
  * paths: every agent updates its status lines there, and git merges edits to separate
- * sections cleanly, while counting them would make every priority overlap every other.
+ * sections cleanly, while counting them would make every priority overlap every other. So is
+ * whatever `separation-ignore` matches (documents, runtime data by default).
  *
  * Throws InputError when the base branch does not exist.
  */
@@ -38,17 +48,21 @@ export async function buildPlan(
 
   const tree = await BaseTree.read(git, settings.baseBranch)
   const roadmapText = (await tree.read([roadmapFile])).get(roadmapFile)
-  const roadmap = roadmapText === undefined ? null : parseRoadmap(roadmapText)
-  const lookups = resolveSpecs(priorities, {
+  const roadmap = roadmapText === undefined ? null : readRoadmap(roadmapText)
+  const sources: SpecSources = {
     tree,
     baseBranch: settings.baseBranch,
     specsDir,
     roadmapFile,
     roadmap
+  }
+  // Every candidate is read before choosing: the titles tell the stories of one number apart.
+  const texts = await tree.read(candidateSpecFiles(priorities, sources))
+  const lookups = resolveSpecs(priorities, {
+    ...sources,
+    titleOf: (file) => /^#\s+(.*)$/m.exec(texts.get(file) ?? '')?.[1] ?? null
   })
   const allSpecFiles = new Set([...lookups.values()].flatMap((lookup) => lookup.specFiles))
-  const texts = await tree.read([...allSpecFiles])
-
   const isBookkeeping = (path: string): boolean => {
     const bare = path.replace(/\/$/, '')
     return (
@@ -57,48 +71,112 @@ export async function buildPlan(
       (specsDir !== '' && (bare === specsDir || bare.startsWith(`${specsDir}/`)))
     )
   }
-  const pathsBySpec = new Map<string, string[]>()
-  const pathsOf = (specFile: string): string[] => {
-    let paths = pathsBySpec.get(specFile)
-    if (!paths) {
-      paths = extractPaths(texts.get(specFile) ?? '', specFile).filter((p) => !isBookkeeping(p))
-      pathsBySpec.set(specFile, paths)
+  const ignore = new SeparationIgnore(
+    settings.separationIgnore ?? DEFAULT_SEPARATION_IGNORE,
+    isBookkeeping
+  )
+  const scopes = new Map<string, SpecScope>()
+  const scopeOf = (specFile: string): SpecScope => {
+    let scope = scopes.get(specFile)
+    if (!scope) {
+      scope = scopeOfSpec(texts.get(specFile) ?? '', specFile, tree, ignore)
+      scopes.set(specFile, scope)
     }
-    return paths
+    return scope
   }
 
+  const evidence: Record<string, Record<string, string[]>> = {}
   const tasks: PlannedTask[] = priorities.map((priority) => {
     const { specFiles, notes }: SpecLookup = lookups.get(priority) ?? {
       priority,
       specFiles: [],
       notes: []
     }
-    const paths = [...new Set(specFiles.flatMap(pathsOf))].sort()
+    const found: Record<string, string[]> = {}
+    for (const specFile of specFiles) {
+      const scope = scopeOf(specFile)
+      notes.push(...scope.notes)
+      for (const [path, lines] of scope.paths) {
+        ;(found[path] ??= []).push(...lines.map((line) => `${specFile}:${line}`))
+      }
+    }
+    if (specFiles.length > 1) {
+      const byPath = new Map(Object.entries(found))
+      const context = dropContextFolders(byPath)
+      for (const folder of context) delete found[folder]
+      if (context.length) {
+        notes.push(
+          `folders taken as context (its other specs name files inside them): ${listed(context)}`
+        )
+      }
+    }
+    const paths = Object.keys(found).sort()
+    evidence[String(priority)] = Object.fromEntries(paths.map((path) => [path, found[path]]))
     if (specFiles.length > 0 && paths.length === 0) {
       notes.push(
         `scope unknown: ${specFiles.join(', ')} ${specFiles.length > 1 ? 'name' : 'names'} no ` +
-          'repository path. It is treated as overlapping every other priority.'
+          'usable repository path. It is treated as overlapping every other priority.'
       )
     }
-    const title = roadmap?.get(priority)?.[0]?.heading ?? null
-    return { priority, title, spec_files: specFiles, paths, after: [], skip_reason: null, notes }
+    const sections = roadmap?.sections.get(priority) ?? []
+    if (roadmap?.unclosedFenceAt && sections.length === 0 && specFiles.length > 0) {
+      const hidden = roadmap.hidden.get(priority)
+      if (hidden) {
+        notes.push(
+          `${roadmapFile}: its heading on line ${hidden[0]} is inside a code block opened at line ${roadmap.unclosedFenceAt} and never closed`
+        )
+      }
+    }
+    const estimate = sections.find((section) => section.estimateHours !== null)
+    return {
+      priority,
+      title: sections[0]?.heading ?? null,
+      spec_files: specFiles,
+      paths,
+      after: [],
+      skip_reason: null,
+      notes,
+      estimate_hours: estimate?.estimateHours ?? null
+    }
   })
-  const scopes: TaskScope[] = tasks.map((task) => ({
+  const taskScopes: TaskScope[] = tasks.map((task) => ({
     paths: task.paths,
     unknown: task.paths.length === 0
   }))
-  const unknown = scopes.map((scope) => scope.unknown)
-  const overlaps = mode === 'off' ? [] : findOverlaps(scopes)
+  const unknown = taskScopes.map((scope) => scope.unknown)
+  const overlaps = mode === 'off' ? [] : findOverlaps(taskScopes)
   const schedule = scheduleTasks(mode, { priorities, unknown, overlaps })
 
   tasks.forEach((task, index) => {
     task.after = schedule.after[index].map((other) => priorities[other])
     task.skip_reason = schedule.skipReasons[index]
   })
+  const lengthInput = {
+    priorities,
+    estimates: tasks.map((task) => task.estimate_hours ?? null),
+    after: schedule.after,
+    skipped: schedule.skipReasons.map((reason) => reason !== null),
+    maxParallel: settings.maxParallel ?? 2
+  }
   return {
     tasks,
-    separation: separationOf(tasks, unknown, overlaps, schedule.waves)
+    separation: {
+      ...separationOf(tasks, unknown, overlaps, schedule.waves),
+      evidence,
+      start_order: startOrder(lengthInput).map((index) => priorities[index]),
+      expected_length: expectedLength(lengthInput)
+    }
   }
+}
+
+/** The planned tasks in the order the run starts those free to start (see startOrder). */
+export function inStartOrder(plan: Plan): PlannedTask[] {
+  const rank = new Map(
+    (plan.separation.start_order ?? []).map((priority, index) => [priority, index])
+  )
+  return [...plan.tasks].sort(
+    (a, b) => (rank.get(a.priority) ?? Infinity) - (rank.get(b.priority) ?? Infinity)
+  )
 }
 
 function separationOf(

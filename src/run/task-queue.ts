@@ -75,7 +75,8 @@ export interface ScheduleOutcome {
 export const DEFAULT_MAX_IDLE_WAIT_MS = 10 * 60_000
 
 /**
- * Starts tasks in input order as soon as the tasks they wait on have settled, keeping at most
+ * Starts tasks in the order given (the plan's start order: the longest estimate first) as soon
+ * as the tasks they wait on have settled, keeping at most
  * `maxParallel` running and asking the gate before each start. It wakes on events only: a
  * task released or settled, a new resource sample while a start is held, cancellation.
  */

@@ -106,7 +106,8 @@ export function pendingTask(planned: PlannedTask, settings: Settings): TaskResul
     log_file: null,
     error: planned.skip_reason,
     resumed_from: null,
-    usage: null
+    usage: null,
+    notes: planned.notes
   }
 }
 

@@ -1,0 +1,169 @@
+/**
+ * One line of markdown text as a reader sees it: words, code spans, link targets, with
+ * emphasis unwrapped (`**Create user_listener.py**` is the words "Create" and
+ * "user_listener.py"; `~~src/old.ts~~` is struck out) and the clause each piece belongs to,
+ * so that the words around a path can say whether it is changed, negated or referred to.
+ */
+export interface Piece {
+  /** `word`: running text; `span`: a code span of one token; `code`: a token of a longer span (a command); `link`: a link target. */
+  kind: 'word' | 'span' | 'code' | 'link'
+  text: string
+  /** Lower-case word without punctuation, for cues; '' for spans and links. */
+  cue: string
+  /** Index of the clause (sentence part) the piece belongs to. */
+  clause: number
+  struck: boolean
+  /** Its clause follows a negating label: "No change: …". */
+  negatedByLabel?: boolean
+}
+
+const CODE_SPAN = /(?<!`)(`+)(?!`)([\s\S]*?[^`])\1(?!`)/g
+/** `[text](target "title")` and `![alt](target)`; one level of brackets in the text. */
+const INLINE_LINK =
+  /!?\[((?:[^[\]]|\[[^\]]*\])*)\]\(\s*(<[^>]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)(?:\s+(?:"[^"]*"|'[^']*'|\([^)]*\)))?\s*\)/g
+const AUTOLINK = /<[A-Za-z][A-Za-z0-9+.-]*:[^\s>]*>/g
+const SLOT = /\uE000(\d+)\uE001/g
+const CODE_SEPARATORS = /[\s"'`()<>|,;=[\]{}:]+/
+/** Words that start a new clause: what was said before no longer applies. */
+const CONTRAST = new Set(['but', 'instead', 'however', 'whereas', 'while', 'then', 'also'])
+
+/** Words before a path that negate it or make it a reference (within a few words). */
+const NEGATING = new Set(
+  (
+    'not no nothing none never without except excluding unlike see cf refer refers referring ' +
+    'related outside nor ' +
+    'neither avoid avoids leave leaves keep keeps like similar mirrors mirror mirroring follows ' +
+    'following modelled modeled inspired reuse reuses reusing ' +
+    'dont doesnt didnt wont isnt arent untouched unchanged vs versus than'
+  ).split(' ')
+)
+/** Words after a path (within a few words) that say it is not changed. */
+const NEGATING_AFTER = new Set(
+  'stays stay remains remain unchanged untouched reference read-only already isnt arent wont as-is intact'.split(
+    ' '
+  )
+)
+/** Words before a path that state it as changed. */
+const STATING = new Set(
+  (
+    'create creates created creating add adds added adding update updates updated updating ' +
+    'modify modifies modified modifying edit edits edited editing change changes changed ' +
+    'changing touch touches touched touching refactor refactors refactored extend extends ' +
+    'extended rewrite rewrites rewritten write writes delete deletes deleted remove removes ' +
+    'rename renames renamed move moves moved split splits implement implements implemented ' +
+    'patch patches wire wires register registers replace replaces new into fix fixes introduce ' +
+    'introduces generate generates migrate migrates'
+  ).split(' ')
+)
+const NEGATION_WINDOW = 6
+const STATING_WINDOW = 4
+const AFTER_WINDOW = 3
+
+export function readPieces(line: string): Piece[] {
+  const slots: Piece[][] = []
+  const slot = (pieces: Piece[]): string => {
+    slots.push(pieces)
+    return ` \uE000${slots.length - 1}\uE001 `
+  }
+  const piece = (kind: Piece['kind'], text: string): Piece => ({
+    kind,
+    text,
+    cue: '',
+    clause: 0,
+    struck: false
+  })
+  let text = line
+    .replace(/<!--.*?-->/g, ' ')
+    .replace(CODE_SPAN, (_whole, _ticks, content: string) => {
+      const code = content.trim()
+      if (code && !/\s/.test(code)) return slot([piece('span', code)])
+      return slot(
+        code
+          .split(CODE_SEPARATORS)
+          .filter(Boolean)
+          .map((token) => piece('code', token))
+      )
+    })
+  text = text
+    .replace(AUTOLINK, ' ')
+    .replace(
+      INLINE_LINK,
+      (_whole, label: string, target: string) => `${slot([piece('link', target)])} ${label} `
+    )
+
+  const pieces: Piece[] = []
+  let clause = 0
+  let struck = false
+  for (const raw of text.split(/\s+/)) {
+    if (!raw) continue
+    if (raw.startsWith('~~')) struck = true
+    for (const part of raw.split(/(\uE000\d+\uE001)/)) {
+      if (!part) continue
+      const inSlot = /^\uE000(\d+)\uE001$/.exec(part)
+      if (inSlot) {
+        for (const inner of slots[Number(inSlot[1])]) pieces.push({ ...inner, clause, struck })
+        continue
+      }
+      const word = unwrapEmphasis(part.replace(SLOT, ''))
+      if (!word) continue
+      const cue = word.toLowerCase().replace(/[^a-z-]/g, '')
+      if (CONTRAST.has(cue)) clause += 1
+      pieces.push({ kind: 'word', text: word, cue, clause, struck })
+      // `src/a.ts.` ends a sentence as well as `done.`; `e.g.` and `v1.2` do not end anything.
+      if (/[;:!?]$|[^.]\.$/.test(part.replace(/[*_)\]"']+$/, '')) && !/^e\.g|^i\.e/.test(cue)) {
+        clause += 1
+      }
+    }
+    if (raw.endsWith('~~')) struck = false
+  }
+  // "No change: `a.py`", "Related modules: `b.py`": a negating label carries over its colon.
+  const negatedClauses = new Set<number>()
+  pieces.forEach((piece, index) => {
+    const next = pieces[index + 1]
+    if (piece.kind === 'word' && /:$/.test(piece.text) && next && next.clause > piece.clause) {
+      const label = pieces.filter((other) => other.clause === piece.clause)
+      if (label.some((other) => NEGATING.has(other.cue))) negatedClauses.add(next.clause)
+    }
+  })
+  for (const piece of pieces) piece.negatedByLabel = negatedClauses.has(piece.clause)
+  return pieces
+}
+
+/** `**x**`, `**x`, `x**`, `*x*`, `__x__`, `~~x~~`: the text inside; `src/**` and `__init__.py` stay. */
+function unwrapEmphasis(word: string): string {
+  let text = word.replace(/^([("'[]*)~~/, '$1').replace(/~~([.,;:!?)"'\]]*)$/, '$1')
+  text = text
+    .replace(/^([("'[]*)\*{1,3}(?!\/)/, '$1')
+    .replace(/(?<!\/)\*{1,3}([.,;:!?)"'\]]*)$/, '$1')
+  const underscores = /^(_{1,3})(.+?)\1([.,;:!?)]*)$/.exec(text)
+  if (underscores && !/^_|_$/.test(underscores[2])) text = underscores[2] + underscores[3]
+  return text
+}
+
+/** What the words of its clause say of the piece at `index`. */
+export function clauseCues(
+  pieces: readonly Piece[],
+  index: number
+): { negated: boolean; stated: boolean } {
+  const { clause } = pieces[index]
+  if (pieces[index].struck || pieces[index].negatedByLabel) return { negated: true, stated: false }
+  let negated = false
+  let stated = false
+  let words = 0
+  for (let at = index - 1; at >= 0 && pieces[at].clause === clause; at -= 1) {
+    if (pieces[at].kind !== 'word' || !pieces[at].cue) continue
+    words += 1
+    if (words <= NEGATION_WINDOW && NEGATING.has(pieces[at].cue)) negated = true
+    if (words <= STATING_WINDOW && STATING.has(pieces[at].cue)) stated = true
+    if (words > NEGATION_WINDOW) break
+  }
+  words = 0
+  for (let at = index + 1; at < pieces.length && pieces[at].clause === clause; at += 1) {
+    if (pieces[at].kind !== 'word' || !pieces[at].cue) continue
+    words += 1
+    if (words > AFTER_WINDOW) break
+    const cue = pieces[at].cue
+    if (NEGATING_AFTER.has(cue) || (cue === 'not' && words <= 2)) negated = true
+  }
+  return { negated, stated: stated && !negated }
+}

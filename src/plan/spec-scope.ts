@@ -1,0 +1,186 @@
+import type { TreeListing } from './base-tree.js'
+import { extractMentions, folderOf, type PathMention } from './path-extractor.js'
+import { looksLikeFile } from './path-normaliser.js'
+import { filesMatching, type SeparationIgnore } from './separation-ignore.js'
+
+/** The paths one spec touches, each with the lines that name it, and what a reader should know. */
+export interface SpecScope {
+  /** Path → 1-based lines of the spec naming it, ascending. */
+  paths: Map<string, number[]>
+  notes: string[]
+}
+
+const MAX_NAMES_NOTED = 5
+
+/**
+ * The scope of one spec, read against the base tree:
+ * - what the spec states it changes (a Files or Changes section, a labelled line, a list or
+ *   table of files, "touches `x`", a code block's header) counts even when it is new;
+ * - a file it only mentions in passing counts when it is anchored in the tree (an existing
+ *   file, a new file in an existing folder); a folder or glob only when stated;
+ * - negations and references ("not moved to `pkg/`", "see `x`") never count;
+ * - a bare name is the one file of that name in the tree, or the one inside a folder the spec
+ *   names; a name many folders hold (`index.ts`) resolves only through the spec's folders;
+ *   the rest (several candidates, a new file with no folder) is noted, not counted;
+ * - a folder counts when the spec names no file inside it, else it is context (noted);
+ * - `cli/app.py/Imports` (a heading word glued to a path) is the file `cli/app.py`;
+ * - nothing that separation-ignore matches, and nothing outside the repository.
+ */
+export function scopeOfSpec(
+  markdown: string,
+  specFile: string,
+  tree: TreeListing,
+  ignore: SeparationIgnore
+): SpecScope {
+  const candidates: PathMention[] = []
+  const bare: PathMention[] = []
+  for (const mention of extractMentions(markdown, specFile)) {
+    ;(mention.path.includes('/') ? candidates : bare).push(mention)
+  }
+
+  const stated = new Map<string, number[]>()
+  const passing = new Map<string, number[]>()
+  const add = (map: Map<string, number[]>, path: string, line: number): void => {
+    const lines = map.get(path)
+    if (!lines) map.set(path, [line])
+    else if (!lines.includes(line)) lines.push(line)
+  }
+  for (const candidate of candidates) {
+    const path = anchor(candidate, tree)
+    if (path) add(candidate.stated ? stated : passing, path, candidate.line)
+  }
+
+  const notes: string[] = []
+  const named = new Set(
+    [...stated.keys(), ...passing.keys()].filter((path) => !ignore.ignores(path, tree))
+  )
+  const folders = [...named].filter((path) => path.endsWith('/')).map((path) => path.slice(0, -1))
+  const fileFolders = [...named].filter((path) => !path.endsWith('/')).map(folderOf)
+  const unsettled: string[] = []
+  for (const candidate of bare) {
+    const resolved = resolveBareName(candidate, tree, folders, fileFolders)
+    if (typeof resolved === 'string') {
+      add(candidate.stated ? stated : passing, resolved, candidate.line)
+    } else if (resolved) unsettled.push(`${candidate.path} (${resolved.why})`)
+  }
+  if (unsettled.length) {
+    notes.push(
+      `${specFile}: not counted, cannot be placed in the tree: ${listed([...new Set(unsettled)])}`
+    )
+  }
+
+  // A folder or glob named only in passing ("the agents in `.claude/`") says little of what
+  // changes: it counts when the spec states it ("touches `src/report/`"), else it is context.
+  const scope = new Map(stated)
+  const passingFolders: string[] = []
+  for (const [path, lines] of passing) {
+    if (!stated.has(path) && (path.endsWith('/') || /[*?[\]{}]/.test(path))) {
+      passingFolders.push(path)
+      continue
+    }
+    for (const line of lines) add(scope, path, line)
+  }
+  if (passingFolders.length) {
+    notes.push(`${specFile}: folders named only in passing, context: ${listed(passingFolders)}`)
+  }
+
+  const result = new Map<string, number[]>()
+  const ignored: string[] = []
+  for (const [path, lines] of scope) {
+    if (ignore.ignores(path, tree)) ignored.push(path)
+    else result.set(path, lines)
+  }
+  const context = dropContextFolders(result)
+  if (context.length) {
+    notes.push(
+      `${specFile}: folders taken as context (it names files inside them): ${listed(context)}`
+    )
+  }
+  if (result.size === 0 && ignored.length) {
+    notes.push(
+      `${specFile}: every path it names is matched by separation-ignore: ${listed(ignored)}`
+    )
+  }
+  for (const lines of result.values()) lines.sort((a, b) => a - b)
+  return { paths: result, notes }
+}
+
+/**
+ * A folder is context when files inside it are named too: those files are the scope. Drops
+ * such folders from `paths` and returns them.
+ */
+export function dropContextFolders(paths: Map<string, unknown>): string[] {
+  const files = [...paths.keys()].filter((path) => !path.endsWith('/'))
+  const dropped = [...paths.keys()].filter(
+    (path) => path.endsWith('/') && files.some((file) => file.startsWith(path))
+  )
+  for (const path of dropped) paths.delete(path)
+  return dropped
+}
+
+/** The plan path a candidate with a folder stands for, or null when it is not anchored. */
+function anchor(candidate: PathMention, tree: TreeListing): string | null {
+  const { path, stated } = candidate
+  const folder = path.endsWith('/')
+  const body = folder ? path.slice(0, -1) : path
+  if (/[*?[\]{}]/.test(body)) {
+    return stated || filesMatching(path, tree).length > 0 ? path : null
+  }
+  if (tree.hasFile(body)) return body
+  if (tree.hasFolder(body)) return `${body}/`
+  // `cli/roadmap_cli.py/Imports`: the file, with a word glued to it.
+  const segments = body.split('/')
+  for (let end = segments.length - 1; end > 0; end -= 1) {
+    const prefix = segments.slice(0, end).join('/')
+    if (tree.hasFile(prefix)) return prefix
+    if (tree.hasFolder(prefix)) break
+  }
+  const last = segments[segments.length - 1]
+  const fileLike = looksLikeFile(last)
+  if (stated) {
+    if (folder || fileLike) return path
+    // `Folder: src/run` written without the slash, in a place that holds a path, in a folder
+    // that exists (so that `Location: N/A` is not a folder).
+    if (candidate.context === 'prose' || candidate.context === 'code') return null
+    return tree.hasFolder(folderOf(body)) || !body.includes('/') ? path : null
+  }
+  // A new file counts in passing only inside a folder that exists.
+  return fileLike && !folder && tree.hasFolder(folderOf(body)) ? body : null
+}
+
+/** A bare file name's one file, or why it could not be placed (null: nothing to say). */
+function resolveBareName(
+  candidate: PathMention,
+  tree: TreeListing,
+  folders: readonly string[],
+  fileFolders: readonly string[]
+): string | { why: string } | null {
+  const name = candidate.path.replace(/\/$/, '')
+  if (candidate.path.endsWith('/')) {
+    if (tree.hasFolder(name)) return candidate.path
+    return candidate.stated ? candidate.path : null
+  }
+  const inSpecFolders = (file: string): boolean => {
+    const where = folderOf(file)
+    return (
+      folders.some((folder) => where === folder || where.startsWith(`${folder}/`)) ||
+      fileFolders.includes(where)
+    )
+  }
+  const matches = tree.filesNamed(name)
+  if (matches.length === 1) return matches[0]
+  if (matches.length > 1) {
+    const inside = matches.filter(inSpecFolders)
+    if (inside.length === 1) return inside[0]
+    return { why: `${matches.length} files of that name, ${inside.length} in the spec's folders` }
+  }
+  // A new file written without its folder: where it goes is the agent's choice, not ours.
+  return candidate.stated ? { why: 'a new file, no folder given' } : null
+}
+
+export function listed(paths: readonly string[]): string {
+  const shown = paths.slice(0, MAX_NAMES_NOTED).join(', ')
+  return paths.length > MAX_NAMES_NOTED
+    ? `${shown} and ${paths.length - MAX_NAMES_NOTED} more`
+    : shown
+}
