@@ -2,25 +2,13 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { InputError } from '../../src/core/errors.js'
-import type { SeparationMode } from '../../src/core/types.js'
 import { buildPlan } from '../../src/plan/plan.js'
+import { planSettings, ROADMAP, SPECS } from './plan-settings.js'
 import { createRepo, git, roadmapFiles, writeFiles } from '../helpers/temp-repo.js'
 import { commitToBranch } from './fast-commit.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
-const SPECS = 'docs/architecture/specs'
-const ROADMAP = 'docs/roadmap/ROADMAP.md'
-
-function settings(repo: string, priorities: number[], separation: SeparationMode = 'waves') {
-  return {
-    repo,
-    priorities,
-    baseBranch: 'roadmap',
-    specsDir: SPECS,
-    roadmapFile: ROADMAP,
-    separation
-  }
-}
+const settings = planSettings
 
 describe('buildPlan: the contract example (65 and 67 share src/recipes.ts)', () => {
   const files = roadmapFiles({

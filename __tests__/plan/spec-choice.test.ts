@@ -2,21 +2,10 @@ import { execFileSync } from 'node:child_process'
 import { buildPlan } from '../../src/plan/plan.js'
 import { renderBranchTemplate } from '../../src/git/ref-names.js'
 import { parsePriorities } from '../../src/inputs/priorities.js'
+import { planSettings, ROADMAP, SPECS } from './plan-settings.js'
 import { createRepo } from '../helpers/temp-repo.js'
 
-const SPECS = 'docs/architecture/specs'
-const ROADMAP = 'docs/roadmap/ROADMAP.md'
-
-function settings(repo: string, priorities: number[]) {
-  return {
-    repo,
-    priorities,
-    baseBranch: 'roadmap',
-    specsDir: SPECS,
-    roadmapFile: ROADMAP,
-    separation: 'waves' as const
-  }
-}
+const settings = planSettings
 
 describe('buildPlan: which spec belongs to a priority', () => {
   const roadmap = `# Roadmap
