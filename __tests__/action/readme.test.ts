@@ -73,7 +73,10 @@ describe('the README', () => {
     for (const [name, defaultCell] of rows.map((row) => [row[0].replace(/`/g, ''), row[1]])) {
       const input = action.inputs[name]
       if (input.required) expect(defaultCell).toBe('required')
-      else if (input.default) expect(defaultCell).toContain(`\`${input.default}\``)
+      else if (input.default?.includes('\n')) {
+        // A list (separation-ignore) cannot sit in a cell: the README shows each of its lines.
+        for (const line of input.default.split('\n')) expect(readme).toContain(line)
+      } else if (input.default) expect(defaultCell).toContain(`\`${input.default}\``)
     }
   })
 

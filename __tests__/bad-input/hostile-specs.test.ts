@@ -149,7 +149,7 @@ describe('specs and ROADMAPs that attack the plan are handled safely', () => {
         'latin1'
       ),
       [`${SPECS}/SPEC-007-resume.md`]: Buffer.from(
-        'Fichier \xe0 changer: `src/r\xe9sum\xe9.ts` et `src/plain.ts`\n',
+        'Fichiers \xe0 changer :\n- `src/r\xe9sum\xe9.ts`\n- `src/plain.ts`\n',
         'latin1'
       )
     })
