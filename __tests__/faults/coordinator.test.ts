@@ -54,18 +54,18 @@ describe('the coordinator killed with SIGKILL mid-run', () => {
       ].join('\n')
     )
     const args = ['run', '1,2,3', '--agent-command', agent, '--max-parallel', '2']
-    const first = startCli(cli.entry, repo, args)
+    const first = startCli(cli.entry, repo, [...args, '--resume', 'never'])
     try {
       expect(await until(() => lines(`${pids}.ready`) >= 2, 30_000)).toBe(true)
     } finally {
       first.child.kill('SIGKILL')
     }
     await first.exited
-    // The first run's agents outlive it: nothing was left to stop them.
-    expect(pidsIn(pids).filter(isAlive)).toHaveLength(4)
+    // The first run's watchdog stops its agents (the next test measures how soon).
+    expect(await until(() => pidsIn(pids).filter(isAlive).length === 0, 15_000)).toBe(true)
 
     writeFileSync(secondRun, '')
-    const second = startCli(cli.entry, repo, args)
+    const second = startCli(cli.entry, repo, [...args, '--resume', 'never'])
     const code = await second.exited
     const result = JSON.parse(second.stdout()) as RunResult
 
@@ -81,11 +81,40 @@ describe('the coordinator killed with SIGKILL mid-run', () => {
   }, 90_000)
 })
 
+describe('the coordinator killed with SIGKILL: its watchdog', () => {
+  test('stops every agent tree within 15 s: children that ignore TERM and one in a session of its own included', async () => {
+    using repo = faultRepo([1, 2])
+    const pids = join(repo.work, 'pids')
+    const agent = script(
+      join(repo.work, 'agent.sh'),
+      [
+        `echo $$ >> ${pids}`,
+        `bash -c 'trap "" TERM; echo $$ >> ${pids}; while :; do sleep 1; done' &`,
+        `setsid bash -c 'echo $$ >> ${pids}; exec sleep 300' &`,
+        'trap "" TERM',
+        `echo started >> ${pids}.ready`,
+        'while :; do sleep 1; done'
+      ].join('\n')
+    )
+    const run = startCli(cli.entry, repo, ['run', '1,2', '--agent-command', agent])
+    try {
+      expect(
+        await until(() => lines(`${pids}.ready`) >= 2 && pidsIn(pids).length >= 6, 30_000)
+      ).toBe(true)
+    } finally {
+      run.child.kill('SIGKILL')
+    }
+    await run.exited
+    expect(pidsIn(pids)).toHaveLength(6)
+    expect(await until(() => pidsIn(pids).filter(isAlive).length === 0, 15_000)).toBe(true)
+  }, 60_000)
+})
+
 describe('two runs at once on one repository', () => {
   test('the second refuses with exit 2, naming the first; the first merges alone', async () => {
     using repo = faultRepo([1, 2])
     const record = join(repo.work, 'record')
-    const command = exampleAgent(`--sleep=1 --record=${record}`)
+    const command = exampleAgent(`--sleep=5 --record=${record}`)
     const first = startCli(cli.entry, repo, ['run', '1,2', '--agent-command', command])
     expect(await until(() => pidsIn(record).length >= 1, 30_000)).toBe(true)
     const before = git(repo.repo, 'for-each-ref', '--format=%(refname) %(objectname)')

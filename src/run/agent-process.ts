@@ -3,6 +3,7 @@ import { createWriteStream, type WriteStream } from 'node:fs'
 import { once } from 'node:events'
 import { commandShell } from './agent-command.js'
 import { CappedLog } from './capped-log.js'
+import { unwatchGroup, watchGroup } from './watchdog.js'
 import { LineSplitter } from './line-splitter.js'
 import { isAlive, signalGroup, signalTree, treeAlive, treeMembers } from './process-tree.js'
 
@@ -136,6 +137,7 @@ export async function runProcess(options: ProcessOptions): Promise<ProcessOutcom
   spawnError.catch(() => undefined)
   if (child.pid !== undefined) {
     liveGroups.add(child.pid)
+    watchGroup(child.pid, options.env.WORKTREE_PATH)
     if (!exitHookInstalled) {
       exitHookInstalled = true
       process.once('exit', killLiveProcessTrees)
@@ -158,6 +160,7 @@ export async function runProcess(options: ProcessOptions): Promise<ProcessOutcom
       // What the shell left behind has no owner any more.
       killRest(pid, doomed)
       liveGroups.delete(pid)
+      unwatchGroup(pid, options.env.WORKTREE_PATH)
       options.onExit?.(pid)
     }
     await Promise.race([closed, delay(DRAIN_MS)])
