@@ -19,7 +19,7 @@ await new Promise((r) => setTimeout(r, Number(process.env.START_AT) - Date.now()
 try {
   const lock = await acquireRunLock(new GitCommandManager(repo, process.env), quiet)
   console.log('won')
-  await new Promise((r) => setTimeout(r, 1500))
+  await new Promise((r) => setTimeout(r, 8000))
   await lock[Symbol.asyncDispose]()
 } catch (error) {
   console.log('refused: ' + error.message)
@@ -27,7 +27,7 @@ try {
 `
 
 async function race(lib: string, repo: string, count: number): Promise<string[]> {
-  const startAt = String(Date.now() + 1500)
+  const startAt = String(Date.now() + 3000)
   const children = Array.from({ length: count }, () =>
     spawn(process.execPath, ['--input-type=module', '-e', CONTENDER, lib, repo], {
       env: { ...process.env, START_AT: startAt },

@@ -78,10 +78,12 @@ export interface Invariants {
  * - no merge (nor cherry-pick, revert, rebase) in progress in the repository or any worktree;
  * - the user's checkout: no unmerged entries, no staged change, no conflict marker in a
  *   tracked file;
- * - base is a fast-forward of where it started;
+ * - base is a fast-forward of where it started (or, moved by an agent, its old tip is kept
+ *   under a ref the result names);
  * - every commit any ref ever pointed to during the run (agents' commits included) is
- *   reachable from base, from a branch the result names, or from the HEAD of a worktree the
- *   result names as kept;
+ *   reachable from base, from a branch the result names, from a ref under
+ *   refs/parallel-worktree/ the result names, or from the HEAD of a worktree the result names
+ *   as kept;
  * - no recorded process is alive;
  * - no worktree is registered, and no task's worktree folder exists, unless the result names
  *   it (a worktree kept for uncommitted work) or it was there before the run.
@@ -125,7 +127,17 @@ export function assertInvariants(check: Invariants): void {
   }
 
   const baseAfter = git(repo, 'rev-parse', `refs/heads/${base}`)
-  if (!isAncestor(repo, check.baseBefore, baseAfter)) {
+  // An agent may move base anywhere (update-ref): the run cannot stop it, only keep the old
+  // tip under refs/parallel-worktree/base/ and say so in warnings.
+  const keptRefs = git(repo, 'for-each-ref', '--format=%(refname)', 'refs/parallel-worktree')
+    .split('\n')
+    .filter((ref) => ref && names(ref))
+  const movedAndTold = keptRefs.some(
+    (ref) =>
+      ref.startsWith(`refs/parallel-worktree/base/${base}-`) &&
+      git(repo, 'rev-parse', ref) === check.baseBefore
+  )
+  if (!movedAndTold && !isAncestor(repo, check.baseBefore, baseAfter)) {
     problems.push(`${base} moved from ${check.baseBefore} to ${baseAfter}, not a fast-forward`)
   }
 
@@ -150,6 +162,7 @@ export function assertInvariants(check: Invariants): void {
         ...commits,
         ...keptBranches.map((branch) => `^refs/heads/${branch}`),
         ...keptHeads.map((head) => `^${head}`),
+        ...keptRefs.map((ref) => `^${ref}`),
         ''
       ].join('\n')
     })

@@ -331,6 +331,7 @@ describe('the run stage', () => {
     git(wt, 'commit', '--allow-empty', '-q', '-m', 'earlier work')
     git(dir.repo, 'worktree', 'remove', wt)
     const settings = settingsFor(dir.repo, {
+      resume: 'never',
       priorities: '1,2',
       'max-parallel': '2',
       'agent-command': agentCommand()

@@ -8,6 +8,9 @@ import { runAgents } from '../run/run-stage.js'
 import { pendingTask, type RunEvents } from '../run/task-runner.js'
 import { readyToMerge } from '../run/verdict.js'
 import { buildResult } from '../report/result.js'
+import { forgetJudgement } from '../git/kept-refs.js'
+import { BaseGuard } from './base-guard.js'
+import type { GitCommandManager } from '../git/git-command-manager.js'
 import type { Logger } from '../core/logger.js'
 import { openForChanges } from './preflight.js'
 import { refuseBeforeChanges } from './refusals.js'
@@ -50,6 +53,7 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
   logger.group(`Plan: ${plan.separation.schedule.length} wave(s)`, formatPlan(plan, settings))
 
   const tasks = plan.tasks.map((planned) => pendingTask(planned, settings))
+  const guard = await BaseGuard.start(git, settings.baseBranch)
   const merger = new MergeEngine(git, settings.baseBranch, logger)
   // Its snapshot (a status of each checkout of base) is taken while the first worktrees are
   // made; a merge, which changes those checkouts, waits for it.
@@ -70,19 +74,30 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
     onTaskDone: async (task) => {
       if (readyToMerge(task) && settings.merge) {
         await checkouts
-        await mergeTask(task, merger, settings)
+        const moved = await guard.check()
+        if (moved) {
+          task.merge = 'failed'
+          task.error = [task.error, moved].filter(Boolean).join('; ')
+        } else await mergeTask(task, merger, settings, git)
       }
       options.events?.taskEnded?.(task)
     }
   })
-  const warnings = await (await checkouts).changes()
+  await guard.check()
+  const warnings = [...guard.warnings(), ...(await (await checkouts).changes())]
   for (const warning of warnings) logger.warning(warning)
   await pushAfterMerges(git, settings, tasks, logger, warnings)
   return buildResult(settings, plan.separation, tasks, began, warnings)
 }
 
-async function mergeTask(task: TaskResult, merger: MergeEngine, settings: Settings): Promise<void> {
+async function mergeTask(
+  task: TaskResult,
+  merger: MergeEngine,
+  settings: Settings,
+  git: GitCommandManager
+): Promise<void> {
   const attempt = await merger.merge(task.branch, task.priority)
   recordMergeAttempt(task, attempt)
+  if (attempt.outcome === 'merged') await forgetJudgement(git, task.branch)
   if (attempt.outcome === 'merged' && settings.cleanup) await merger.deleteMergedBranch(task.branch)
 }

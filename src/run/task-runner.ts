@@ -19,6 +19,8 @@ import { judgeProcess, judgeTask, type Verdict, type WorkFinding } from './verdi
 import { looksRateLimited } from './rate-limit.js'
 import { addUsage } from '../core/usage.js'
 import { UsageReader, attemptUsage, readUsageFile } from './usage-report.js'
+import { judgedBefore, resumption } from './resume.js'
+import { keepReflogOnlyCommits, recordJudgedSuccessful } from '../git/kept-refs.js'
 import { WorktreeManager, worktreePath, type Worktree } from './worktree-manager.js'
 
 /** What the supervisor tells the shells, so that a post step can clean up after a kill. */
@@ -125,6 +127,8 @@ export class TaskRun {
   /** How the task stopped before its agent could run or end (setup failed, an error). */
   private problem: Verdict | null = null
   private started = 0
+  /** Set when an earlier run already judged this branch's agent successful. */
+  private judgedBefore = false
   private readonly baseTip: BaseTip
   private readonly prefix: string
 
@@ -202,6 +206,13 @@ export class TaskRun {
           onExit: (pid) => this.ctx.events.processEnded?.(task.priority, pid)
         })
 
+      if (this.judgedBefore) {
+        this.say(
+          `an earlier run judged the agent successful with ${task.branch} at ${task.resumed_from}: straight to the merge`
+        )
+        this.outcome = judgedBefore()
+        return
+      }
       if (settings.setupCommand) {
         this.say(`setup: ${renderAgentCommand(settings.setupCommand, values)}`)
         const setup = await run('setup', settings.setupCommand)
@@ -330,8 +341,10 @@ export class TaskRun {
       worktree = this.worktree ? await this.worktree.catch(() => null) : null
       const stopped = this.problem ?? this.agentVerdict()
       const findings = worktree ? await this.secureWork(worktree, stopped) : []
+      const dropped = worktree ? await this.keepDropped(worktree) : []
       const verdict = judgeTask(stopped, findings, task.commits)
-      this.end(verdict.status, verdict.error)
+      if (verdict.status === 'completed') await this.recordJudgement()
+      this.end(verdict.status, [verdict.error, ...dropped].filter(Boolean).join('; ') || null)
     } catch (error) {
       this.end('failed', (error as Error).message)
     }
@@ -363,9 +376,13 @@ export class TaskRun {
       startPoint,
       baseBranch: settings.baseBranch,
       removeOnDispose: settings.cleanup,
-      reason: `priority ${this.task.priority} in progress`
+      reason: `priority ${this.task.priority} in progress`,
+      resume: settings.resume === 'auto'
     })
     this.task.worktree = worktree.path
+    const resumed = await resumption(this.ctx.git, worktree)
+    this.task.resumed_from = resumed.from
+    this.judgedBefore = resumed.judged
     events.worktreeCreated?.(this.task.priority, worktree.path, worktree.branch)
     const copied = await worktrees.copyFiles(settings.repo, worktree.path, settings.worktreeFiles)
     if (copied.length) this.say(`copied ${copied.join(', ')}`)
@@ -443,6 +460,32 @@ export class TaskRun {
     }
     task.commits = await this.countCommits(worktree)
     return findings
+  }
+
+  /**
+   * Commits the agent made and then dropped (a reset, a rewritten branch, a detached HEAD
+   * left), which only the reflogs of its branch and its worktree's HEAD still reach: they go
+   * with the branch and the worktree, so they are kept under refs/parallel-worktree/ first.
+   */
+  private async keepDropped(worktree: Worktree): Promise<string[]> {
+    const inWorktree = existsSync(worktree.path)
+    const kept = await keepReflogOnlyCommits(
+      inWorktree ? worktree.git : this.ctx.git,
+      inWorktree ? ['HEAD', `refs/heads/${worktree.branch}`] : [`refs/heads/${worktree.branch}`],
+      worktree.branch
+    ).catch((error: Error) => {
+      this.ctx.logger.warning(`${this.prefix} could not read the reflogs: ${error.message}`)
+      return []
+    })
+    return kept.length
+      ? [`commit(s) the agent made and then dropped are kept at ${kept.join(', ')}`]
+      : []
+  }
+
+  /** A crash between this verdict and the merge must not cost the agent's run again. */
+  private async recordJudgement(): Promise<void> {
+    const tip = await this.ctx.git.resolveCommit(`refs/heads/${this.task.branch}`)
+    if (tip) await recordJudgedSuccessful(this.ctx.git, this.task.branch, tip)
   }
 
   /** Commits on the task's branch that are neither in base nor in its start point. */

@@ -8,7 +8,8 @@ import { spawn, type ChildProcess } from 'node:child_process'
  * sources), detached into a session of its own, whose stdin is a pipe the coordinator holds.
  * The coordinator writes on it which process groups and worktrees its agents have; the kernel
  * closes the pipe when the coordinator dies, however it dies, and the supervisor then stops
- * those trees: TERM, then KILL after WATCHDOG_GRACE_MS. It also ends then, having nothing to
+ * those trees: TERM, then KILL after WATCHDOG_GRACE_MS to what the TERM reached and its
+ * descendants (not to a next run's agents, which may use the same worktrees by then). It ends then, having nothing to
  * watch, and it holds no secret: its environment is empty.
  */
 export const WATCHDOG_GRACE_MS = 5000
@@ -59,14 +60,15 @@ function inWorktree(pid) {
     return entry !== undefined && worktrees.has(entry.slice('WORKTREE_PATH='.length))
   } catch { return false }
 }
-function members() {
+function members(known) {
   const rows = table()
   const children = new Map()
   for (const row of rows) {
     if (!children.has(row.ppid)) children.set(row.ppid, [])
     children.get(row.ppid).push(row.pid)
   }
-  const stack = rows.filter((row) => groups.has(row.pgid) || inWorktree(row.pid)).map((row) => row.pid)
+  const seed = (row) => (known ? known.has(row.pid) : groups.has(row.pgid) || inWorktree(row.pid))
+  const stack = rows.filter((row) => groups.has(row.pgid) || seed(row)).map((row) => row.pid)
   const found = new Set()
   while (stack.length > 0) {
     const pid = stack.pop()
@@ -76,17 +78,21 @@ function members() {
   }
   return found
 }
-function signal(name) {
+function signal(name, known) {
   for (const group of groups) { try { process.kill(-group, name) } catch {} }
-  for (const pid of members()) { try { process.kill(pid, name) } catch {} }
+  const found = members(known)
+  for (const pid of found) { try { process.kill(pid, name) } catch {} }
+  return found
 }
 let stopping = false
 function stop() {
   if (stopping) return
   stopping = true
   if (groups.size === 0 && worktrees.size === 0) process.exit(0)
-  signal('SIGTERM')
-  setTimeout(() => { signal('SIGKILL'); process.exit(0) }, Number(process.argv[1]))
+  // The KILL goes to what the TERM found and its descendants only: by then a next run may
+  // have started agents in the same worktrees.
+  const found = signal('SIGTERM')
+  setTimeout(() => { signal('SIGKILL', found); process.exit(0) }, Number(process.argv[1]))
 }
 process.stdin.on('end', stop)
 process.stdin.on('error', stop)

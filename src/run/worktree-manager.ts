@@ -1,6 +1,6 @@
 import '../core/dispose-polyfill.js'
 import { realpathSync } from 'node:fs'
-import { copyFile, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises'
+import { copyFile, mkdir, readdir, readFile, rm, rmdir, stat } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import { SerialQueue } from '../core/serial-queue.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
@@ -45,6 +45,8 @@ export interface Worktree extends AsyncDisposable {
   /** The commit its branch started from. */
   startPoint: string
   git: GitCommandManager
+  /** Set when the worktree continues a branch an earlier run left: that branch's tip. */
+  resumedFrom?: string
 }
 
 export interface CreateWorktreeOptions {
@@ -57,6 +59,11 @@ export interface CreateWorktreeOptions {
   removeOnDispose: boolean
   /** The lock's reason; LOCK_REASON_PREFIX is put in front when missing. */
   reason: string
+  /**
+   * A branch of that name holding commits not in base (left by an earlier run) is continued
+   * rather than refused: the worktree is made on it as it is.
+   */
+  resume?: boolean
 }
 
 export class WorktreeError extends Error {
@@ -84,8 +91,10 @@ export class WorktreeManager {
   ) {}
 
   async create(options: CreateWorktreeOptions): Promise<Worktree> {
-    await this.recoverLeftovers(options)
-    await mkdir(dirname(resolve(options.path)), { recursive: true })
+    const { resumeFrom } = await this.recoverLeftovers(options)
+    const folder = dirname(resolve(options.path))
+    const made = await mkdir(folder, { recursive: true })
+    if (made) this.rememberMade(made, folder)
     const path = realPath(options.path)
     const reason = options.reason.startsWith(LOCK_REASON_PREFIX)
       ? options.reason
@@ -95,8 +104,10 @@ export class WorktreeManager {
     // sure that an existing branch of that name holds nothing unique. No hooks: our mechanics.
     // Registration is one at a time (git reads the other worktrees' half-written folders while
     // adding one); filling the files, the slow part, runs in parallel.
-    await this.git
-      .setBranch(options.branch, options.startPoint, reason)
+    const setBranch = resumeFrom
+      ? Promise.resolve()
+      : this.git.setBranch(options.branch, options.startPoint, reason)
+    await setBranch
       .then(() => this.registering.run(() => this.git.addWorktree(path, options.branch, reason)))
       .then(() =>
         this.git
@@ -120,6 +131,7 @@ export class WorktreeManager {
       branch: options.branch,
       startPoint: options.startPoint,
       git: this.git.at(path),
+      ...(resumeFrom ? { resumedFrom: resumeFrom } : {}),
       [Symbol.asyncDispose]: () => this.release(path, options.removeOnDispose)
     }
   }
@@ -130,7 +142,8 @@ export class WorktreeManager {
    * possible (the worktree must then be made anew).
    */
   async advance(worktree: Worktree, commit: string): Promise<boolean> {
-    if (worktree.startPoint === commit) return true
+    // A resumed branch keeps the work on it; its merge brings base's news.
+    if (worktree.startPoint === commit || worktree.resumedFrom) return true
     try {
       await worktree.git.run(['reset', '--quiet', '--keep', commit])
       worktree.startPoint = commit
@@ -164,10 +177,38 @@ export class WorktreeManager {
     // In the same one-at-a-time line as adds: git worktree add dies when a worktree it reads
     // is removed under it ("Invalid path"), as it does when one is added beside it.
     const removed = await this.registering.run(() => this.git.removeWorktree(path))
-    if (removed.exitCode === 0) return
-    this.logger.debug(`worktree remove ${path}: ${removed.stderr.trim()}`)
-    if (await this.isWorktreeFolder(path)) await rm(path, { recursive: true, force: true })
-    await this.git.pruneWorktrees()
+    if (removed.exitCode !== 0) {
+      this.logger.debug(`worktree remove ${path}: ${removed.stderr.trim()}`)
+      if (await this.isWorktreeFolder(path)) await rm(path, { recursive: true, force: true })
+      await this.git.pruneWorktrees()
+    }
+    await this.removeMadeFolders()
+  }
+
+  /** Folders this run made to hold worktrees (worktree-dir and its parents), deepest first. */
+  private readonly madeFolders: string[] = []
+
+  private rememberMade(first: string, deepest: string): void {
+    const chain: string[] = []
+    for (let folder = deepest; folder.length >= first.length; folder = dirname(folder)) {
+      chain.push(folder)
+      if (folder === first || dirname(folder) === folder) break
+    }
+    for (const folder of chain)
+      if (!this.madeFolders.includes(folder)) this.madeFolders.push(folder)
+    this.madeFolders.sort((a, b) => b.length - a.length)
+  }
+
+  /** The folders the run made go once they are empty (the last worktree in them removed). */
+  private async removeMadeFolders(): Promise<void> {
+    for (const folder of [...this.madeFolders]) {
+      try {
+        await rmdir(folder)
+        this.madeFolders.splice(this.madeFolders.indexOf(folder), 1)
+      } catch {
+        // Not empty (another worktree, the user's files) or gone: left as it is.
+      }
+    }
   }
 
   /**
@@ -179,7 +220,9 @@ export class WorktreeManager {
     path: string
     baseBranch: string
     startPoint?: string
-  }): Promise<void> {
+    resume?: boolean
+  }): Promise<{ resumeFrom: string | null }> {
+    let resumeFrom: string | null = null
     const { branch, baseBranch } = options
     const target = realPath(options.path)
     const entries = await listWorktrees(this.git)
@@ -259,21 +302,29 @@ export class WorktreeManager {
       const exclude = [branchRef(baseBranch)]
       if (options.startPoint) exclude.push(options.startPoint)
       const unique = await this.git.countCommitsNotIn(tip, exclude)
-      if (unique > 0) {
+      if (unique > 0 && options.resume) {
+        resumeFrom = tip
+        fixes.push({
+          say: `Resuming branch ${branch} at ${tip.slice(0, 12)}: ${unique} commit(s) of an earlier run that are not in ${baseBranch}`,
+          run: () => Promise.resolve()
+        })
+      } else if (unique > 0) {
         throw new WorktreeError(
           `branch ${branch} already exists with ${unique} commit(s) that are not in ${baseBranch} (left by an earlier run?); merge it into ${baseBranch}, or delete it (git branch -D ${branch}) if that work is not needed, or choose another branch-template`
         )
+      } else {
+        fixes.push({
+          say: `Reusing the name of branch ${branch}: every commit on it is in ${baseBranch}`,
+          run: () => Promise.resolve()
+        })
       }
-      fixes.push({
-        say: `Reusing the name of branch ${branch}: every commit on it is in ${baseBranch}`,
-        run: () => Promise.resolve()
-      })
     }
 
     for (const fix of fixes) {
       this.logger.info(fix.say)
       await fix.run()
     }
+    return { resumeFrom }
   }
 
   /**
