@@ -1,6 +1,7 @@
 import { lstat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { GitCommandManager, GitOutput } from '../git/git-command-manager.js'
+import { restoreCheckoutFiles, WRITE_FAILURE } from '../git/checkout-restore.js'
 import { branchRef } from '../git/refs.js'
 import { findBranchUse, type BranchUse, type WorktreeEntry } from './branch-use.js'
 
@@ -128,6 +129,8 @@ async function fastForwardCheckout(
         cwd
       )
     }
+    if (WRITE_FAILURE.test(read.stderr))
+      return failedHalfway(git, checkout, request, gitMessage(read))
     const what = /resolve your current index/.test(read.stderr)
       ? 'its index has unresolved conflicts'
       : /untracked/i.test(read.stderr)
@@ -153,6 +156,34 @@ async function fastForwardCheckout(
       (back.exitCode === 0
         ? '; the files were put back'
         : `; putting the files back failed too (${gitMessage(back)}): run git status there`),
+    cwd
+  )
+}
+
+/**
+ * The checkout's files were being written when git could not write one (a full disk, a folder
+ * it may not write): some are at `to`, the rest at `from`, the index and the branch at `from`.
+ * They are put back to `from`; the message quotes git and says where things stand, exactly.
+ */
+async function failedHalfway(
+  git: GitCommandManager,
+  checkout: WorktreeEntry,
+  request: AdvanceRequest,
+  said: string
+): Promise<AdvanceResult> {
+  const where = describeCheckout(checkout)
+  const cwd = checkout.path
+  const back = await restoreCheckoutFiles(git, cwd, request.from, request.to)
+  const start = `${request.branch} is checked out in ${where}, and updating its files to ${request.to.slice(0, 12)} failed halfway (git said: ${said})`
+  if (back.restored) {
+    return refused(
+      `${start}. The files it had written were put back as they were (${back.paths.length} file(s) checked), and ${request.branch} did not move: the checkout is as it was. Free some space or fix the permissions in ${cwd}, then ${request.remedy}`,
+      cwd
+    )
+  }
+  const shown = back.paths.slice(0, 20).join(', ') + (back.paths.length > 20 ? ', …' : '')
+  return refused(
+    `${start}, and putting its files back failed too (${back.error}). ${request.branch} did not move: it, its index and HEAD in ${cwd} are at ${request.from.slice(0, 12)}, while some of these files there hold their content at ${request.to.slice(0, 12)}: ${shown}. Once there is room, run git -C ${cwd} checkout ${request.from.slice(0, 12)} -- <those files> (none of them had changes of yours), then ${request.remedy}`,
     cwd
   )
 }

@@ -1,0 +1,422 @@
+#!/usr/bin/env node
+// `npm run chaos -- --runs N [--seed S] [--keep]`: the CLI of the current sources (every file of
+// src/ transpiled, as __tests__/cli/source-cli.ts does) attacked N times. Each run: a fresh
+// repository with three priorities; each agent misbehaves at random (crash, hang, flood,
+// reset, moved base, unfinished merge, deleted worktree, or nothing); the coordinator is
+// SIGKILLed at a random moment in most runs; then a rerun with a well-behaved agent; then the
+// invariants: `git fsck` clean, no MERGE_HEAD (nor conflict markers) in base, every commit
+// any agent made reachable from a ref, no agent process alive, no worktree left. Prints one
+// JSON object: runs, faults injected, kills, violations (each with its run and seed; replay one
+// with `--replay <seed>`). SIGINT or SIGTERM ends it after the run under way, with the report.
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
+import { once } from 'node:events'
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, relative, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import ts from 'typescript'
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const AGENT = join(root, 'examples', 'agent', 'example-agent.mjs')
+const FAULTS = [
+  'none',
+  'crash',
+  'hang',
+  'flood',
+  'reset',
+  'moved-base',
+  'unfinished-merge',
+  'deleted-worktree'
+]
+const PRIORITIES = [1, 2, 3]
+
+const args = process.argv.slice(2)
+const option = (name, fallback) => {
+  const at = args.indexOf(`--${name}`)
+  return at >= 0 ? args[at + 1] : fallback
+}
+const runs = Number(option('runs', '10'))
+let seed = Number(option('seed', String(Date.now() % 1_000_000)))
+const keep = args.includes('--keep')
+/** `--replay <run seed>`: that one run again, as a violation names it. */
+const replay = option('replay', null)
+if (!Number.isSafeInteger(runs) || runs < 1) {
+  console.error('chaos: --runs takes a whole number of at least 1')
+  process.exit(2)
+}
+
+/** A small seeded generator (mulberry32): a run's faults can be replayed with its seed. */
+function generator(start) {
+  let state = start >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+const ENV = {
+  PATH: process.env.PATH,
+  HOME: process.env.HOME,
+  LC_ALL: 'C',
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_AUTHOR_NAME: 'chaos',
+  GIT_AUTHOR_EMAIL: 'chaos@example.com',
+  GIT_COMMITTER_NAME: 'chaos',
+  GIT_COMMITTER_EMAIL: 'chaos@example.com'
+}
+const git = (cwd, ...gitArgs) =>
+  execFileSync('git', gitArgs, { cwd, env: ENV, encoding: 'utf8', stdio: 'pipe' }).trim()
+const tryGit = (cwd, ...gitArgs) =>
+  spawnSync('git', gitArgs, { cwd, env: ENV, encoding: 'utf8', input: '' })
+
+function buildCli() {
+  const out = join(root, 'node_modules', '.cache', 'parallel-worktree-chaos', `cli-${process.pid}`)
+  const src = join(root, 'src')
+  const files = (folder) =>
+    readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
+      const path = join(folder, entry.name)
+      if (entry.isDirectory()) return files(path)
+      return entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') ? [path] : []
+    })
+  for (const file of files(src)) {
+    const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), {
+      fileName: file,
+      compilerOptions: {
+        module: ts.ModuleKind.ESNext,
+        target: ts.ScriptTarget.ES2022,
+        esModuleInterop: true
+      }
+    })
+    const target = join(out, relative(src, file)).replace(/\.ts$/, '.js')
+    mkdirSync(dirname(target), { recursive: true })
+    writeFileSync(target, outputText)
+  }
+  writeFileSync(join(out, 'package.json'), '{"type":"module"}\n')
+  return {
+    entry: join(out, 'cli', 'index.js'),
+    dispose: () => rmSync(out, { recursive: true, force: true })
+  }
+}
+
+function makeRepo(home) {
+  const repo = join(home, 'repo')
+  mkdirSync(repo)
+  git(repo, 'init', '-q', '-b', 'main')
+  const roadmap = ['# Roadmap', '']
+  for (const p of PRIORITIES) {
+    const id = String(p).padStart(3, '0')
+    roadmap.push(`## PRIORITY ${p}: US-${id} - feature ${p}`, '')
+    const spec = join(repo, 'docs', 'architecture', 'specs', `SPEC-${id}-feature-${p}.md`)
+    mkdirSync(dirname(spec), { recursive: true })
+    writeFileSync(spec, `# SPEC-${id}\n\nChanges \`src/file-${p}.ts\`.\n`)
+    mkdirSync(join(repo, 'src'), { recursive: true })
+    writeFileSync(join(repo, 'src', `file-${p}.ts`), `// file ${p}\n`)
+  }
+  mkdirSync(join(repo, 'docs', 'roadmap'), { recursive: true })
+  writeFileSync(join(repo, 'docs', 'roadmap', 'ROADMAP.md'), roadmap.join('\n'))
+  git(repo, 'add', '-A')
+  git(repo, 'commit', '-q', '-m', 'initial')
+  git(repo, 'checkout', '-q', '-b', 'roadmap')
+  // Every ref update any process makes is recorded: an agent's commit is seen whatever it
+  // does next (the hooks folder is shared by all worktrees).
+  const log = join(home, 'commits.log')
+  writeFileSync(log, '')
+  const hook = join(repo, '.git', 'hooks', 'reference-transaction')
+  writeFileSync(
+    hook,
+    [
+      '#!/bin/sh',
+      '[ "$1" = committed ] || exit 0',
+      'while read -r old new ref; do',
+      `  case "$new" in *[!0]*) echo "$new" >> '${log}' ;; esac`,
+      'done',
+      ''
+    ].join('\n')
+  )
+  chmodSync(hook, 0o755)
+  return { repo, log }
+}
+
+const COMMIT = 'git -c user.name=agent -c user.email=agent@example.com commit -q --no-verify'
+
+/** The bash lines of an agent that commits some work and then does `fault`. */
+function faultLines(fault, pids) {
+  const work = [
+    'echo "work of $PRIORITY_ID" >> "src/file-$PRIORITY_ID.ts"',
+    `git add -A && ${COMMIT} -m "priority $PRIORITY_ID: work"`
+  ]
+  switch (fault) {
+    case 'crash':
+      return [...work, 'echo unsaved > "unsaved-$PRIORITY_ID.txt"', 'kill -SEGV $$']
+    case 'hang':
+      return [
+        ...work,
+        `bash -c 'trap "" TERM; echo $$ >> ${pids}; while :; do sleep 1; done' &`,
+        'trap "" TERM',
+        'while :; do sleep 1; done'
+      ]
+    case 'flood':
+      return ['yes "flooding the console and the log" | head -c 3000000', ...work]
+    case 'reset':
+      return ['start=$(git rev-parse HEAD)', ...work, 'git reset -q --hard "$start"']
+    case 'moved-base':
+      return [
+        ...work,
+        'other=$(git commit-tree -m "unrelated history" "$(git mktree </dev/null)")',
+        'git update-ref refs/heads/roadmap "$other"'
+      ]
+    case 'unfinished-merge':
+      return [
+        ...work,
+        'git checkout -q -b "side-$PRIORITY_ID"',
+        'echo side > "src/file-$PRIORITY_ID.ts"',
+        `git add -A && ${COMMIT} -m side`,
+        'git checkout -q "$BRANCH_NAME"',
+        'echo mine > "src/file-$PRIORITY_ID.ts"',
+        `git add -A && ${COMMIT} -m mine`,
+        'git merge -q "side-$PRIORITY_ID" || true'
+      ]
+    case 'deleted-worktree':
+      return [...work, 'cd / && rm -rf "$WORKTREE_PATH"']
+    default:
+      return work
+  }
+}
+
+function agentScript(home, faults, pids) {
+  const lines = [
+    '#!/usr/bin/env bash',
+    `echo $$ >> ${pids}`,
+    `if [ -e ${join(home, 'rerun')} ]; then exec node ${AGENT} --priority="$PRIORITY_ID"; fi`,
+    // Random pauses, so that the kill finds agents at every stage.
+    'sleep "0.$((RANDOM % 10))"',
+    'case "$PRIORITY_ID" in'
+  ]
+  for (const p of PRIORITIES) {
+    lines.push(`  ${p})`, ...faultLines(faults[p], pids).map((line) => `    ${line}`), '    ;;')
+  }
+  lines.push('esac', '')
+  const path = join(home, 'agent.sh')
+  writeFileSync(path, lines.join('\n'))
+  chmodSync(path, 0o755)
+  return path
+}
+
+function startCli(entry, repo, home, agent) {
+  const child = spawn(
+    process.execPath,
+    [
+      entry,
+      'run',
+      PRIORITIES.join(','),
+      '--repo',
+      repo,
+      '--agent-command',
+      agent,
+      '--max-parallel',
+      '3',
+      '--task-timeout-minutes',
+      '0.05',
+      '--log-max-mb',
+      '1',
+      '--no-pr-comment',
+      '--max-cpu-percent',
+      '100',
+      '--max-memory-percent',
+      '100',
+      '--log-dir',
+      join(home, 'logs'),
+      '--json'
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...ENV, RUNNER_TEMP: home } }
+  )
+  let stdout = ''
+  child.stdout.on('data', (chunk) => (stdout += chunk))
+  child.stderr.resume()
+  return { child, exited: once(child, 'close'), stdout: () => stdout }
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0)
+  } catch {
+    return false
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z'
+  } catch {
+    return process.platform !== 'linux'
+  }
+}
+
+const pidsIn = (file) =>
+  existsSync(file)
+    ? [...new Set(readFileSync(file, 'utf8').split('\n').filter(Boolean).map(Number))].filter(
+        (pid) => Number.isSafeInteger(pid) && pid > 1
+      )
+    : []
+
+const sleep = (ms) => new Promise((done) => setTimeout(done, ms))
+
+/** Every promise the chaos attacks; returns what is broken. */
+async function violations(repo, log, pids) {
+  const problems = []
+  const fsck = tryGit(repo, 'fsck', '--no-progress', '--no-dangling')
+  if (fsck.status !== 0)
+    problems.push(`git fsck: ${(fsck.stderr + fsck.stdout).trim().slice(0, 400)}`)
+  const worktrees = git(repo, 'worktree', 'list', '--porcelain')
+    .split('\n')
+    .filter((line) => line.startsWith('worktree '))
+    .map((line) => line.slice('worktree '.length))
+  const baseCheckouts = [repo]
+  for (const path of baseCheckouts) {
+    const mergeHead = git(path, 'rev-parse', '--path-format=absolute', '--git-path', 'MERGE_HEAD')
+    if (existsSync(mergeHead)) problems.push(`MERGE_HEAD in ${path}`)
+  }
+  const markers = tryGit(
+    repo,
+    'grep',
+    '-I',
+    '-l',
+    '-E',
+    '^(<<<<<<<|>>>>>>>)( |$)',
+    'refs/heads/roadmap',
+    '--'
+  )
+  if (markers.status === 0) problems.push(`conflict markers in base: ${markers.stdout.trim()}`)
+  const commits = [
+    ...new Set(
+      readFileSync(log, 'utf8')
+        .split('\n')
+        .filter((id) => /^[0-9a-f]{40,64}$/.test(id))
+    )
+  ].filter((id) => tryGit(repo, 'cat-file', '-e', `${id}^{commit}`).status === 0)
+  if (commits.length) {
+    const lost = spawnSync('git', ['rev-list', '--stdin', '--not', '--all'], {
+      cwd: repo,
+      env: ENV,
+      encoding: 'utf8',
+      input: `${commits.join('\n')}\n`
+    })
+    if (lost.status !== 0) problems.push(`rev-list: ${lost.stderr.trim()}`)
+    else if (lost.stdout.trim()) {
+      problems.push(`commits reachable from no ref: ${lost.stdout.trim().split('\n').join(', ')}`)
+    }
+  }
+  const living = pidsIn(pids).filter(alive)
+  if (living.length) problems.push(`agent processes alive: ${living.join(', ')}`)
+  if (worktrees.length > 1) problems.push(`worktrees left: ${worktrees.slice(1).join(', ')}`)
+  return problems
+}
+
+async function oneRun(entry, index, runSeed) {
+  const random = generator(runSeed)
+  const home = realpathSync(mkdtempSync(join(tmpdir(), 'pw-chaos-')))
+  const faults = Object.fromEntries(
+    PRIORITIES.map((p) => [p, FAULTS[Math.floor(random() * FAULTS.length)]])
+  )
+  const kill = random() < 0.7
+  const killAfterMs = Math.round(300 + random() * 4000)
+  try {
+    const { repo, log } = makeRepo(home)
+    const pids = join(home, 'pids')
+    const agent = agentScript(home, faults, pids)
+    const first = startCli(entry, repo, home, agent)
+    let killed = false
+    if (kill) {
+      await Promise.race([first.exited, sleep(killAfterMs)])
+      if (first.child.exitCode === null && first.child.signalCode === null) {
+        first.child.kill('SIGKILL')
+        killed = true
+      }
+    }
+    await first.exited
+    // The dead coordinator's watchdog has 15 s; the rerun does not wait for it.
+    writeFileSync(join(home, 'rerun'), '')
+    const second = startCli(entry, repo, home, agent)
+    await second.exited
+    let code = second.child.exitCode
+    let result = null
+    try {
+      result = JSON.parse(second.stdout())
+    } catch {
+      code = `no JSON (exit ${second.child.exitCode})`
+    }
+    // Agents of the first run (a hung one) are given the watchdog's 15 s to be stopped.
+    const deadline = Date.now() + 15_000
+    while (pidsIn(pids).some(alive) && Date.now() < deadline) await sleep(200)
+    const problems = await violations(repo, log, pids)
+    if (result === null) problems.push(`the rerun gave ${code}`)
+    return {
+      index,
+      seed: runSeed,
+      faults,
+      killed,
+      killAfterMs: killed ? killAfterMs : null,
+      problems,
+      home
+    }
+  } finally {
+    if (!keep) rmSync(home, { recursive: true, force: true })
+  }
+}
+
+const began = Date.now()
+const master = generator(seed)
+const cli = buildCli()
+const report = {
+  runs: 0,
+  seed,
+  faults: {},
+  kills: 0,
+  violations: [],
+  seconds: 0,
+  seconds_per_run: 0
+}
+for (const fault of FAULTS) report.faults[fault] = 0
+// SIGINT/SIGTERM: the run under way finishes, then the report of the runs made is printed.
+let stopping = false
+for (const name of ['SIGINT', 'SIGTERM']) process.on(name, () => (stopping = true))
+try {
+  for (let index = 0; index < (replay ? 1 : runs) && !stopping; index++) {
+    // Each run's own seed, drawn from the first: consecutive seeds would start alike.
+    const runSeed = replay ? Number(replay) : Math.floor(master() * 2 ** 31)
+    const run = await oneRun(cli.entry, index, runSeed)
+    report.runs += 1
+    for (const fault of Object.values(run.faults)) report.faults[fault] += 1
+    if (run.killed) report.kills += 1
+    for (const problem of run.problems) {
+      report.violations.push({
+        run: index,
+        seed: runSeed,
+        faults: run.faults,
+        killed_after_ms: run.killAfterMs,
+        problem,
+        ...(keep ? { home: run.home } : {})
+      })
+    }
+    process.stderr.write(
+      `chaos run ${index + 1}/${runs} (seed ${runSeed}): ${JSON.stringify(run.faults)}${run.killed ? ` killed at ${run.killAfterMs} ms` : ''}: ${run.problems.length ? run.problems.join('; ') : 'ok'}\n`
+    )
+  }
+} finally {
+  cli.dispose()
+}
+report.seconds = Math.round((Date.now() - began) / 1000)
+report.seconds_per_run = Math.round(((Date.now() - began) / 1000 / report.runs) * 10) / 10
+console.log(JSON.stringify(report, null, 2))
+process.exit(report.violations.length ? 1 : 0)
