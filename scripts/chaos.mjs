@@ -45,7 +45,7 @@ const option = (name, fallback) => {
   const at = args.indexOf(`--${name}`)
   return at >= 0 ? args[at + 1] : fallback
 }
-const runs = Number(option('runs', '10'))
+const runs = option('replay', null) ? 1 : Number(option('runs', '10'))
 let seed = Number(option('seed', String(Date.now() % 1_000_000)))
 const keep = args.includes('--keep')
 /** `--replay <run seed>`: that one run again, as a violation names it. */
@@ -392,7 +392,7 @@ for (const fault of FAULTS) report.faults[fault] = 0
 let stopping = false
 for (const name of ['SIGINT', 'SIGTERM']) process.on(name, () => (stopping = true))
 try {
-  for (let index = 0; index < (replay ? 1 : runs) && !stopping; index++) {
+  for (let index = 0; index < runs && !stopping; index++) {
     // Each run's own seed, drawn from the first: consecutive seeds would start alike.
     const runSeed = replay ? Number(replay) : Math.floor(master() * 2 ** 31)
     const run = await oneRun(cli.entry, index, runSeed)
