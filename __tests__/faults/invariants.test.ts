@@ -28,6 +28,8 @@ function resultWith(tasks: Partial<TaskResult>[] = []): RunResult {
     tasks: tasks as TaskResult[],
     merge_results: {},
     timings: { total_ms: 0, sum_of_tasks_ms: 0, speedup: 0 },
+    verify_runs: 0,
+    verify: null,
     warnings: []
   }
 }

@@ -22,6 +22,9 @@ export function task(priority: number, fields: Partial<TaskResult> = {}): TaskRe
     conflict_files: [],
     log_file: `/tmp/logs/priority-${priority}.log`,
     error: null,
+    attempts: 1,
+    out_of_scope: [],
+    kept_branches: [],
     ...fields
   }
 }
@@ -50,6 +53,8 @@ export function result(tasks: TaskResult[], fields: Partial<RunResult> = {}): Ru
       speedup: Math.round((sum / 90_000) * 100) / 100
     },
     warnings: [],
+    verify_runs: 0,
+    verify: null,
     ...fields
   }
 }

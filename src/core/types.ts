@@ -53,9 +53,19 @@ export interface Settings {
   logMaxBytes: number
   /** Credential variables (GITHUB_TOKEN, GH_TOKEN, …) the agents may see all the same. */
   agentEnvPass: string[]
+  /** Run on each candidate before base moves (empty: no gate). */
+  verifyCommand: string
+  /** Per verify run; 0 means none. */
+  verifyTimeoutMs: number
+  onConflict: ConflictPolicy
+  resolveCommand: string
+  /** Times a failed or timed-out agent is started again. */
+  maxRetries: number
 }
 
 export type ResumeMode = 'auto' | 'never'
+
+export type ConflictPolicy = 'rerun' | 'resolve' | 'keep'
 
 export type TaskStatus =
   | 'pending'
@@ -80,7 +90,7 @@ export interface Usage {
   cache_creation_input_tokens?: number | null
 }
 
-export type MergeOutcome = 'merged' | 'conflict' | 'not-merged' | 'failed'
+export type MergeOutcome = 'merged' | 'conflict' | 'not-merged' | 'failed' | 'verify-failed'
 
 export interface TaskResult {
   priority: number
@@ -104,6 +114,12 @@ export interface TaskResult {
   usage?: Usage | null
   /** From the plan: why a spec was chosen, guessed, ambiguous or not found; fences left open. */
   notes?: string[]
+  /** How many times the agent was started (1 when it ran once, 0 when never). */
+  attempts: number
+  /** Files the agent changed that its spec did not name. */
+  out_of_scope: string[]
+  /** Earlier branches of this priority kept by the run (a re-run after a conflict), by name. */
+  kept_branches: string[]
 }
 
 /** What the separation analysis found, in the contract's vocabulary. */
@@ -186,4 +202,19 @@ export interface RunResult {
   usage?: Usage
   /** The `max-cost-usd` budget of the run, or null. */
   max_cost_usd?: number | null
+  /** How many times verify-command ran. */
+  verify_runs: number
+  /** The verify gate's rounds and verdicts, or null when verify-command is empty. */
+  verify: VerifyReport | null
+}
+
+/** What the verify gate did, for the summary. */
+export interface VerifyReport {
+  /** Rounds of verify runs (runs of one round go at once). */
+  rounds: number
+  runs: number
+  /** Branches whose candidate failed verify-command (each confirmed by a second run). */
+  culprits: { priority: number; branch: string; reproduce: string }[]
+  /** Candidates that failed once and then passed: nobody was blamed for them. */
+  flaky: number
 }

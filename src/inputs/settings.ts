@@ -2,7 +2,7 @@ import { existsSync, realpathSync, statSync } from 'node:fs'
 import { isAbsolute, join, relative } from 'node:path'
 import { tmpdir, userInfo } from 'node:os'
 import { InputError } from '../core/errors.js'
-import type { Mode, ResumeMode, SeparationMode, Settings } from '../core/types.js'
+import type { ConflictPolicy, Mode, ResumeMode, SeparationMode, Settings } from '../core/types.js'
 import { assertBranchName, validateBranchTemplate } from '../git/ref-names.js'
 import { INPUT_DEFAULTS, type InputName, type RawInputs } from './input-definitions.js'
 import { shorten } from '../core/shorten.js'
@@ -16,6 +16,8 @@ import {
 
 const MODES: readonly Mode[] = ['run', 'plan', 'task', 'merge']
 const SEPARATIONS: readonly SeparationMode[] = ['strict', 'waves', 'off']
+const CONFLICT_POLICIES: readonly ConflictPolicy[] = ['rerun', 'resolve', 'keep']
+export const MAX_RETRIES = 10
 export const MAX_PARALLEL = 32
 /** setTimeout overflows past 24.8 days; a week is already far beyond any agent run. */
 const MAX_TIMEOUT_MINUTES = 7 * 24 * 60
@@ -46,6 +48,13 @@ export function parseSettings(raw: RawInputs, repo: string, env = process.env): 
 
   const agent = parseAgent(get('agent'))
   const agentArgs = singleLine(raw['agent-args'] ?? '', 'agent-args')
+  const onConflict = oneOf(get('on-conflict'), CONFLICT_POLICIES, 'on-conflict')
+  const resolveCommand = (raw['resolve-command'] ?? '').trim()
+  if (onConflict === 'resolve' && !resolveCommand) {
+    throw new InputError(
+      'on-conflict: resolve needs resolve-command (the command that settles a conflicted merge); set it, or choose rerun or keep'
+    )
+  }
 
   return {
     mode,
@@ -97,7 +106,14 @@ export function parseSettings(raw: RawInputs, repo: string, env = process.env): 
     logMaxBytes: Math.round(
       parseNumber(get('log-max-mb'), 'log-max-mb', MIN_LOG_MB, MAX_LOG_MB) * 1024 * 1024
     ),
-    agentEnvPass: parseVariableNames(raw['agent-env-pass'] ?? '', 'agent-env-pass')
+    agentEnvPass: parseVariableNames(raw['agent-env-pass'] ?? '', 'agent-env-pass'),
+    verifyCommand: (raw['verify-command'] ?? '').trim(),
+    verifyTimeoutMs: timeoutMs(
+      parseNumber(get('verify-timeout-minutes'), 'verify-timeout-minutes', 0, MAX_TIMEOUT_MINUTES)
+    ),
+    onConflict,
+    resolveCommand,
+    maxRetries: parseWholeNumber(get('max-retries'), 'max-retries', MAX_RETRIES)
   }
 }
 
@@ -200,6 +216,13 @@ function parseNumber(text: string, name: string, min: number, max: number): numb
     throw new InputError(`${name}: "${shorten(text)}" is not a number from ${min} to ${max}`)
   }
   return value
+}
+
+function parseWholeNumber(text: string, name: string, max: number): number {
+  if (!/^[0-9]+$/.test(text) || Number(text) > max) {
+    throw new InputError(`${name}: "${shorten(text)}" is not a whole number from 0 to ${max}`)
+  }
+  return Number(text)
 }
 
 function parseMaxParallel(text: string): number | 'auto' {

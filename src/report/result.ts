@@ -1,4 +1,4 @@
-import type { RunResult, Separation, Settings, TaskResult } from '../core/types.js'
+import type { RunResult, Separation, Settings, TaskResult, VerifyReport } from '../core/types.js'
 import { runSucceeded, taskFailed } from '../run/verdict.js'
 import { totalUsage } from '../core/usage.js'
 
@@ -11,6 +11,8 @@ export function mergeResultText(task: TaskResult): string {
       return `merge conflict: ${task.conflict_files.join(', ')}`
     case 'failed':
       return `merge failed: ${task.error ?? 'unknown error'}`
+    case 'verify-failed':
+      return `not merged: verify-command failed with it (${task.error ?? 'see the log'})`
     default:
       return task.status === 'completed'
         ? 'not merged (merge is off)'
@@ -24,7 +26,8 @@ export function buildResult(
   separation: Separation,
   tasks: TaskResult[],
   began: number,
-  warnings: string[] = []
+  warnings: string[] = [],
+  verify: VerifyReport | null = null
 ): RunResult {
   const total = Date.now() - began
   const sum = tasks.reduce((acc, task) => acc + task.duration_ms, 0)
@@ -48,7 +51,9 @@ export function buildResult(
     },
     warnings,
     usage: totalUsage(tasks),
-    max_cost_usd: settings.maxCostUsd ?? null
+    max_cost_usd: settings.maxCostUsd ?? null,
+    verify_runs: verify?.runs ?? 0,
+    verify
   }
 }
 

@@ -109,7 +109,10 @@ export function pendingTask(planned: PlannedTask, settings: Settings): TaskResul
     error: planned.skip_reason,
     resumed_from: null,
     usage: null,
-    notes: planned.notes
+    notes: planned.notes,
+    attempts: 0,
+    out_of_scope: [],
+    kept_branches: []
   }
 }
 

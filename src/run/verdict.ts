@@ -156,7 +156,9 @@ const FAILED_STATUSES: ReadonlySet<TaskStatus> = new Set([
 
 /** Whether the task counts as failed in the `failed` output: its agent or its merge failed. */
 export function taskFailed(task: TaskResult): boolean {
-  return FAILED_STATUSES.has(task.status) || task.merge === 'failed'
+  return (
+    FAILED_STATUSES.has(task.status) || task.merge === 'failed' || task.merge === 'verify-failed'
+  )
 }
 
 /** A run (`run` or `merge` mode) succeeds when every priority it was given merged. */
