@@ -9,6 +9,7 @@ import type { GitCommandManager } from '../git/git-command-manager.js'
 import { renderBranchTemplate } from '../git/ref-names.js'
 import { branchRef } from '../git/refs.js'
 import { saveWork } from '../git/save-work.js'
+import { describeWorktreeState, readWorktreeState } from '../git/worktree-state.js'
 import { agentVariables, renderAgentCommand, type AgentValues } from './agent-command.js'
 import { agentEnvironment } from './agent-env.js'
 import { promptFilePath, writePromptFile } from './agent-prompt.js'
@@ -342,6 +343,13 @@ export class TaskRun {
     let worktree: Worktree | null = null
     try {
       worktree = this.worktree ? await this.worktree.catch(() => null) : null
+      const halfDone = worktree ? await this.unfinishedState(worktree) : null
+      if (halfDone) {
+        this.end('failed', halfDone)
+        if (worktree) await this.release(worktree)
+        this.report()
+        return
+      }
       const stopped = this.problem ?? this.agentVerdict()
       const findings = worktree ? await this.secureWork(worktree, stopped) : []
       const dropped = worktree ? await this.keepDropped(worktree) : []
@@ -353,6 +361,22 @@ export class TaskRun {
     }
     if (worktree) await this.release(worktree)
     this.report()
+  }
+
+  /**
+   * What the agent left half-done (a merge or rebase stopped, unmerged paths, conflict
+   * markers): the task fails with it, nothing is committed, and the worktree and branch are
+   * kept as they are for a person to look at. Null when the worktree is fit to judge.
+   */
+  private async unfinishedState(worktree: Worktree): Promise<string | null> {
+    if (!existsSync(worktree.path)) return null
+    const problem = describeWorktreeState(
+      await readWorktreeState(worktree.git, worktree.startPoint)
+    )
+    if (!problem) return null
+    this.ctx.worktrees.keep(worktree.path)
+    this.task.commits = await this.countCommits(worktree)
+    return `the agent left its worktree unfinished (${problem}); nothing of it was committed or merged, and the worktree ${worktree.path} and branch ${this.task.branch} are kept`
   }
 
   /** A task that never started: its prepared worktree and its empty branch go. */

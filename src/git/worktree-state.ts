@@ -1,0 +1,124 @@
+import { existsSync } from 'node:fs'
+import { readFile, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { GitCommandManager } from './git-command-manager.js'
+
+export type InProgress = 'merge' | 'rebase' | 'cherry-pick' | 'revert'
+
+/** What an agent left in its worktree that must never be committed or merged. */
+export interface WorktreeState {
+  /** An operation git stopped in the middle of, or null. */
+  inProgress: InProgress | null
+  /** Paths with unmerged (higher-stage) index entries. */
+  unmerged: string[]
+  /** Changed files (committed since the start point, or not) holding conflict markers. */
+  markers: string[]
+}
+
+/** The files in a worktree's git folder that say an operation is stopped half-way. */
+const IN_PROGRESS: readonly [string, InProgress][] = [
+  ['rebase-merge', 'rebase'],
+  ['rebase-apply', 'rebase'],
+  ['MERGE_HEAD', 'merge'],
+  ['CHERRY_PICK_HEAD', 'cherry-pick'],
+  ['REVERT_HEAD', 'revert']
+]
+
+/** Untracked files larger than this are not read for markers (generated data, binaries). */
+const MAX_SCANNED_BYTES = 2 * 1024 * 1024
+
+/**
+ * Reads a worktree's state before its work is judged: an operation in progress, unmerged
+ * index entries, and conflict markers that the agent added, in its commits since
+ * `startPoint` or in files it left uncommitted (untracked ones too). A marker is only counted
+ * when a file has both an opening and a closing marker line among what was added, so that a
+ * lone `=======` (a reStructuredText heading) is not one. Markers are never the only test of a
+ * conflict: the index and the operation files are read too.
+ */
+export async function readWorktreeState(
+  git: GitCommandManager,
+  startPoint: string
+): Promise<WorktreeState> {
+  const gitDir = await git.run(['rev-parse', '--path-format=absolute', '--git-dir'])
+  const inProgress = IN_PROGRESS.find(([file]) => existsSync(join(gitDir, file)))?.[1] ?? null
+  const [unmergedText, diff, untracked] = await Promise.all([
+    git.run(['ls-files', '--unmerged', '-z']),
+    // The working tree against the start point: commits and uncommitted changes together.
+    git.run([
+      '-c',
+      'core.quotePath=false',
+      'diff',
+      '--no-color',
+      '--no-ext-diff',
+      '--no-textconv',
+      '--unified=0',
+      '--src-prefix=a/',
+      '--dst-prefix=b/',
+      startPoint,
+      '--'
+    ]),
+    git.run(['ls-files', '--others', '--exclude-standard', '-z'])
+  ])
+  const unmerged = new Set<string>()
+  for (const entry of unmergedText.split('\0').filter(Boolean)) {
+    unmerged.add(entry.slice(entry.indexOf('\t') + 1))
+  }
+  const markers = new Set(filesWithAddedMarkers(diff))
+  for (const path of untracked.split('\0').filter(Boolean)) {
+    const file = join(git.cwd, path)
+    const info = await stat(file).catch(() => null)
+    if (!info?.isFile() || info.size > MAX_SCANNED_BYTES) continue
+    if (hasMarkers((await readFile(file, 'utf8')).split('\n'))) markers.add(path)
+  }
+  return { inProgress, unmerged: [...unmerged].sort(), markers: [...markers].sort() }
+}
+
+/** Why a worktree's state forbids committing or merging its work, or null when it does not. */
+export function describeWorktreeState(state: WorktreeState): string | null {
+  const problems: string[] = []
+  if (state.inProgress) problems.push(`a ${state.inProgress} is in progress`)
+  if (state.unmerged.length) problems.push(`unmerged paths: ${list(state.unmerged)}`)
+  if (state.markers.length) problems.push(`conflict markers in ${list(state.markers)}`)
+  return problems.length ? problems.join('; ') : null
+}
+
+function list(paths: string[]): string {
+  return paths.length > 10
+    ? `${paths.slice(0, 10).join(', ')} and ${paths.length - 10} more`
+    : paths.join(', ')
+}
+
+/** Files of a unified diff (`--unified=0`) whose added lines hold a conflict's markers. */
+export function filesWithAddedMarkers(diff: string): string[] {
+  const found: string[] = []
+  let file: string | null = null
+  let added: string[] = []
+  const close = (): void => {
+    if (file && hasMarkers(added)) found.push(file)
+    added = []
+  }
+  for (const line of diff.split('\n')) {
+    if (line.startsWith('diff --git ')) {
+      close()
+      file = null
+    } else if (line.startsWith('+++ ')) {
+      file = line === '+++ /dev/null' ? null : unquote(line.slice(4)).replace(/^b\//, '')
+    } else if (line.startsWith('+')) added.push(line.slice(1))
+  }
+  close()
+  return found
+}
+
+function hasMarkers(lines: readonly string[]): boolean {
+  return lines.some((l) => /^<{7}(?: |$)/.test(l)) && lines.some((l) => /^>{7}(?: |$)/.test(l))
+}
+
+/** git quotes a path with unusual characters in C style: "b/a\tb.txt". */
+function unquote(path: string): string {
+  if (!path.startsWith('"')) return path
+  try {
+    return JSON.parse(path) as string
+  } catch {
+    return path.slice(1, -1)
+  }
+}
