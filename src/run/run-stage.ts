@@ -20,6 +20,8 @@ export interface RunStageOptions {
   /** Time between TERM and KILL when stopping an agent's tree (default 10 s). */
   killGraceMs?: number
   events?: RunEvents
+  /** The wait before a failed agent's next attempt (tests make it short). */
+  retryDelay?: (failedAttempts: number, rateLimited: boolean) => number
   resourceSampler?: ResourceSampler
   /** Time between two resource samples (default 2 s). */
   resourceIntervalMs?: number

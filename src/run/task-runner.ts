@@ -22,6 +22,7 @@ import { addUsage } from '../core/usage.js'
 import { UsageReader, attemptUsage, readUsageFile } from './usage-report.js'
 import { judgedBefore, resumption } from './resume.js'
 import { keepReflogOnlyCommits, recordJudgedSuccessful } from '../git/kept-refs.js'
+import { isRetryable, retryDelayMs, waitOrAbort } from './retry-policy.js'
 import { WorktreeManager, worktreePath, type Worktree } from './worktree-manager.js'
 
 /** What the supervisor tells the shells, so that a post step can clean up after a kill. */
@@ -41,6 +42,8 @@ export interface TaskContext {
   killGraceMs: number
   events: RunEvents
   env: NodeJS.ProcessEnv
+  /** The wait before a failed agent's next attempt (default: retry-policy's back-off). */
+  retryDelay?: (failedAttempts: number, rateLimited: boolean) => number
   /** Where worktrees start (origin-aware); the local base branch when absent. */
   baseTip?: BaseTip
   /**
@@ -61,6 +64,7 @@ export interface TaskContextOptions {
   env?: NodeJS.ProcessEnv
   /** The first wait before a rate-limited agent starts again (default 30 s). */
   rateLimitWaitMs?: number
+  retryDelay?: TaskContext['retryDelay']
 }
 
 /** How many times an agent that hit its API's rate limit is started again. */
@@ -86,6 +90,7 @@ export function createTaskContext(
     events: options.events ?? {},
     env: options.env ?? process.env,
     rateLimitWaitMs: options.rateLimitWaitMs ?? DEFAULT_RATE_LIMIT_WAIT_MS,
+    retryDelay: options.retryDelay,
     ...extra
   }
 }
@@ -162,7 +167,8 @@ export class TaskRun {
     this.started = Date.now()
     task.status = 'running'
     task.started_at = new Date(this.started).toISOString()
-    const deadline = settings.taskTimeoutMs > 0 ? this.started + settings.taskTimeoutMs : 0
+    // Each attempt of the agent gets the whole time limit (a retry after a time-out too).
+    let deadline = settings.taskTimeoutMs > 0 ? this.started + settings.taskTimeoutMs : 0
     const remaining = (): number => (deadline ? Math.max(1, deadline - Date.now()) : 0)
     // Before any await: work done ahead for other tasks must wait from now on.
     const releaseHold = once(this.ctx.starting?.() ?? (() => {}))
@@ -228,11 +234,25 @@ export class TaskRun {
         }
       }
       this.say(`agent: ${renderAgentCommand(settings.agentCommand, values)}`)
-      this.outcome = await this.runAgent(
-        (reader) => run('agent', settings.agentCommand, reader),
-        values.usageFile!,
-        deadline
-      )
+      for (;;) {
+        task.attempts += 1
+        const label = task.attempts === 1 ? 'agent' : `agent (attempt ${task.attempts})`
+        this.outcome = await this.runAgent(
+          (reader) => run(label, settings.agentCommand, reader),
+          values.usageFile!,
+          deadline
+        )
+        const status = judgeProcess(this.outcome, 'agent', settings.taskTimeoutMs).status
+        if (!isRetryable(status) || task.attempts > settings.maxRetries) break
+        if (this.ctx.signal.aborted) break
+        const rateLimited = looksRateLimited(this.outcome.tail.join('\n'))
+        const wait = (this.ctx.retryDelay ?? retryDelayMs)(task.attempts, rateLimited)
+        this.say(
+          `the agent ${status === 'timed-out' ? 'timed out' : 'failed'}${rateLimited ? ' (it looks rate-limited)' : ''}: starting it again in ${(wait / 1000).toFixed(1)} s (attempt ${task.attempts + 1} of ${settings.maxRetries + 1}), in the same worktree`
+        )
+        await waitOrAbort(wait, this.ctx.signal)
+        if (settings.taskTimeoutMs > 0) deadline = Date.now() + settings.taskTimeoutMs
+      }
     } catch (error) {
       this.problem = { status: 'failed', error: (error as Error).message }
     } finally {
