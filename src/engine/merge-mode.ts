@@ -11,6 +11,7 @@ import { judgeFromBranch, readyToMerge } from '../run/verdict.js'
 import type { Logger } from '../core/logger.js'
 import type { EngineOptions } from './run-mode.js'
 import { openForChanges } from './preflight.js'
+import { verifyGate } from './verify-runner.js'
 import { deleteMergedRemoteBranches, pushAfterMerges } from './publish-branches.js'
 import { taskResultPath, type TaskResultFile } from './task-mode.js'
 import type { RunResult, Settings, TaskResult } from '../core/types.js'
@@ -31,7 +32,12 @@ export async function mergePushed(settings: Settings, options: EngineOptions): P
   )
   await fetchFromOrigin(git, settings.baseBranch, tasks, logger)
 
-  const merger = new MergeEngine(git, settings.baseBranch, logger)
+  const verify = await verifyGate(settings, git, logger, {
+    env: options.env ?? process.env,
+    signal: options.signal,
+    killGraceMs: options.killGraceMs
+  })
+  const merger = new MergeEngine(git, settings.baseBranch, logger, { verify })
   for (const task of tasks) await recordTaskOutcome(git, task, settings, logger)
   const ready = tasks.filter((task) => readyToMerge(task) && settings.merge)
   const requests = ready.map((task) => ({ branch: task.branch, priority: task.priority }))
@@ -45,7 +51,14 @@ export async function mergePushed(settings: Settings, options: EngineOptions): P
     }
     if (settings.push && warnings.length === 0) await deleteMergedRemoteBranches(git, tasks, logger)
   }
-  const result = buildResult(settings, plan.separation, tasks, began, warnings)
+  const result = buildResult(
+    settings,
+    plan.separation,
+    tasks,
+    began,
+    warnings,
+    verify?.report() ?? null
+  )
   // The run's length is the fan-out's, from the first task's start to now.
   const starts = tasks.map((task) => Date.parse(task.started_at ?? '')).filter(Number.isFinite)
   if (starts.length) {

@@ -16,6 +16,7 @@ import { openForChanges } from './preflight.js'
 import { refuseBeforeChanges } from './refusals.js'
 import { watchBaseCheckouts } from './checkout-watch.js'
 import { pushAfterMerges } from './publish-branches.js'
+import { verifyGate } from './verify-runner.js'
 import type { RunResult, Settings, TaskResult } from '../core/types.js'
 
 export interface EngineOptions {
@@ -54,7 +55,12 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
 
   const tasks = plan.tasks.map((planned) => pendingTask(planned, settings))
   const guard = await BaseGuard.start(git, settings.baseBranch)
-  const merger = new MergeEngine(git, settings.baseBranch, logger)
+  const verify = await verifyGate(settings, git, logger, {
+    env,
+    signal,
+    killGraceMs: options.killGraceMs
+  })
+  const merger = new MergeEngine(git, settings.baseBranch, logger, { verify })
   // Its snapshot (a status of each checkout of base) is taken while the first worktrees are
   // made; a merge, which changes those checkouts, waits for it.
   const checkouts = watchBaseCheckouts(git, settings.baseBranch)
@@ -87,7 +93,7 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
   const warnings = [...guard.warnings(), ...(await (await checkouts).changes())]
   for (const warning of warnings) logger.warning(warning)
   await pushAfterMerges(git, settings, tasks, logger, warnings)
-  return buildResult(settings, plan.separation, tasks, began, warnings)
+  return buildResult(settings, plan.separation, tasks, began, warnings, verify?.report() ?? null)
 }
 
 async function mergeTask(

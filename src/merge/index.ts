@@ -13,3 +13,11 @@ export { advanceBranch, type AdvanceRequest, type AdvanceResult } from './advanc
 export { listWorktrees, findBranchUse, type WorktreeEntry } from './branch-use.js'
 // The engine and pushResults take the one git wrapper; re-exported so this surface stands alone.
 export { GitCommandManager } from '../git/git-command-manager.js'
+export {
+  VerifyQueue,
+  reproduceCommand,
+  type VerifyQueueOptions,
+  type VerifyRun,
+  type VerifyRunner
+} from './verify-queue.js'
+export { nextVerifyRound, simulateSearch, type Candidate } from './culprit-search.js'

@@ -4,8 +4,16 @@ import { deleteBranchIfSafe } from '../git/branch-deletion.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
 import { branchRef } from '../git/refs.js'
 import { advanceBranch } from './advance-branch.js'
-import { describeConflict, mergeTrees, type ConflictNote, type TreeMerge } from './merge-tree.js'
+import {
+  commitMergedTree,
+  describeConflict,
+  mergeTrees,
+  type ConflictNote,
+  type TreeMerge
+} from './merge-tree.js'
 import { findBranchUse } from './branch-use.js'
+import { riskOrder } from './risk-order.js'
+import type { VerifyItem, VerifyQueue } from './verify-queue.js'
 
 /** One completed branch to merge. */
 export interface MergeRequest {
@@ -16,7 +24,7 @@ export interface MergeRequest {
 }
 
 export interface MergeAttempt {
-  outcome: 'merged' | 'conflict' | 'failed'
+  outcome: 'merged' | 'conflict' | 'failed' | 'verify-failed'
   /** The merge commit when merged (the base tip when the branch was already in base). */
   commit: string | null
   conflictFiles: string[]
@@ -44,6 +52,8 @@ type PreparedMerge =
 export interface MergeEngineOptions {
   /** Redo a merge on the new tip when base moved between reading it and updating it. */
   raceRetries?: number
+  /** The verify gate: base moves only to a candidate that passed verify-command. */
+  verify?: VerifyQueue
 }
 
 function newAttempt({ branch, priority }: MergeRequest): MergeAttempt {
@@ -80,6 +90,7 @@ export class MergeEngine {
   private waiting: { request: MergeRequest; done: (attempt: MergeAttempt) => void }[] = []
   private support: Promise<string | null> | null = null
   private readonly raceRetries: number
+  private readonly verify: VerifyQueue | undefined
 
   constructor(
     private readonly git: GitCommandManager,
@@ -88,6 +99,7 @@ export class MergeEngine {
     options: MergeEngineOptions = {}
   ) {
     this.raceRetries = options.raceRetries ?? 1
+    this.verify = options.verify
   }
 
   /**
@@ -124,6 +136,7 @@ export class MergeEngine {
 
   /** mergeAll's work, in the queue's turn. */
   private async mergeInOrder(requests: readonly MergeRequest[]): Promise<MergeAttempt[]> {
+    if (this.verify) return this.mergeVerified(requests, this.verify)
     const chained = await this.mergeChain(requests)
     if (chained) return chained
     const attempts: MergeAttempt[] = []
@@ -200,6 +213,116 @@ export class MergeEngine {
     } catch (error) {
       this.logger.debug(`merging as a chain failed: ${(error as Error).message}`)
       return null
+    }
+  }
+
+  /**
+   * The gated way: the batch's merges made in the object store in risk order (conflicts and
+   * branches already in base settled there), the verify gate finds the largest set of them
+   * that passes verify-command, and base moves once, to exactly the candidate that passed.
+   * A culprit's merge is `verify-failed` and its branch kept. When base moved meanwhile, all
+   * of it is done again on the new tip (a candidate on an old base proves nothing).
+   */
+  private async mergeVerified(
+    requests: readonly MergeRequest[],
+    gate: VerifyQueue
+  ): Promise<MergeAttempt[]> {
+    const problem = await this.supportProblem()
+    if (problem) return requests.map((request) => ({ ...newAttempt(request), error: problem }))
+    const baseRef = `refs/heads/${this.baseBranch}`
+    for (let race = 0; ; race++) {
+      const attempts = requests.map(newAttempt)
+      const base = await this.git.resolveCommit(baseRef)
+      if (!base) throw new Error(`${baseRef} does not name a commit`)
+      const baseTree = await this.git.run(['rev-parse', `${base}^{tree}`])
+      const tips = await Promise.all(
+        requests.map((r) => this.git.resolveCommit(r.ref ?? `refs/heads/${r.branch}`))
+      )
+      const present = requests.map((_, i) => i).filter((i) => tips[i])
+      for (const [i, request] of requests.entries()) {
+        attempts[i].baseBefore = base
+        if (!tips[i])
+          attempts[i].error =
+            `${request.ref ?? `refs/heads/${request.branch}`} does not name a commit`
+      }
+      const order = (
+        await riskOrder(
+          this.git,
+          base,
+          present.map((i) => tips[i]!)
+        )
+      ).map((k) => present[k])
+      const items: VerifyItem[] = []
+      const itemRequest: number[] = []
+      const reports: (() => void)[] = []
+      let [tip, tree] = [base, baseTree]
+      for (const index of order) {
+        const request = requests[index]
+        const prepared = await this.prepareMerge(request, tip, tree, tips[index]!)
+        if (prepared.kind === 'commit') {
+          items.push({ priority: request.priority, branch: request.branch, tip: tips[index]! })
+          itemRequest.push(index)
+          ;[tip, tree] = [prepared.commit, prepared.tree]
+        } else reports.push(this.record(attempts[index], prepared, tip))
+      }
+      if (items.length === 0) {
+        for (const report of reports) report()
+        return attempts
+      }
+      const found = await gate.search(base, items, mergeMessage)
+      if (found.baseFails) {
+        for (const index of itemRequest) {
+          attempts[index].error =
+            `verify-command fails on ${this.baseBranch} (${base.slice(0, 12)}) without any branch: nothing was merged and nobody was blamed; make ${this.baseBranch} pass it, then merge again`
+        }
+        this.logger.error(attempts[itemRequest[0]].error!)
+        return attempts
+      }
+      for (const culprit of found.culprits) {
+        const attempt = attempts[itemRequest[culprit.item]]
+        Object.assign(attempt, {
+          outcome: 'verify-failed',
+          error: `verify-command failed on ${this.baseBranch} with ${attempt.branch} merged (and passed without it); ${attempt.branch} is kept. To reproduce: ${culprit.reproduce}`
+        })
+        reports.push(() => this.logger.warning(`PRIORITY ${attempt.priority}: ${attempt.error}`))
+      }
+      if (found.good.length) {
+        const landing = found.good.map((item) => attempts[itemRequest[item]])
+        const advanced = await advanceBranch(this.git, {
+          branch: this.baseBranch,
+          from: base,
+          to: found.goodCommit,
+          reason: `Merge PRIORITY ${landing.map((a) => a.priority).join(', ')} from parallel execution (verified)`,
+          remedy: 'merge again'
+        })
+        if (!advanced.ok && advanced.raced && race < this.raceRetries) {
+          this.logger.info(
+            `${this.baseBranch} moved while verifying: verifying again on its new tip`
+          )
+          continue
+        }
+        for (const item of found.good) {
+          const attempt = attempts[itemRequest[item]]
+          if (advanced.ok) {
+            Object.assign(attempt, {
+              outcome: 'merged',
+              commit: found.commits.get(item) ?? null,
+              checkout: advanced.checkout,
+              retries: race
+            })
+            reports.push(() =>
+              this.logger.info(`Merged ${attempt.branch} into ${this.baseBranch} (verified)`)
+            )
+          } else {
+            Object.assign(attempt, {
+              error: `${attempt.branch} was verified but not merged: ${advanced.error}`,
+              checkout: advanced.checkout
+            })
+          }
+        }
+      }
+      for (const report of reports) report()
+      return attempts
     }
   }
 
@@ -286,9 +409,12 @@ export class MergeEngine {
       return { kind: 'already-merged' }
     }
     if (!merged.clean) return { kind: 'conflict', merged }
-    const commit = await this.git.run(
-      ['commit-tree', merged.tree, '-p', baseTip, '-p', tip, '-m', mergeMessage(request.priority)],
-      { env: await this.git.identityEnv() }
+    const commit = await commitMergedTree(
+      this.git,
+      merged.tree,
+      baseTip,
+      tip,
+      mergeMessage(request.priority)
     )
     return { kind: 'commit', commit, tree: merged.tree }
   }

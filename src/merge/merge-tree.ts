@@ -37,6 +37,22 @@ export async function mergeTrees(
 }
 
 /**
+ * The merge commit of a tree merge-tree made: parents `ours` then `theirs` (a `--no-ff`
+ * merge), made in the object store only; no ref moves.
+ */
+export async function commitMergedTree(
+  git: GitCommandManager,
+  tree: string,
+  ours: string,
+  theirs: string,
+  message: string
+): Promise<string> {
+  return git.run(['commit-tree', tree, '-p', ours, '-p', theirs, '-m', message], {
+    env: await git.identityEnv()
+  })
+}
+
+/**
  * Reads `merge-tree --write-tree --name-only -z` output (git-merge-tree(1), OUTPUT):
  * `<tree> NUL`, then the conflicted paths each followed by NUL, then one empty field (a NUL)
  * that opens the messages, each `<n> NUL <path>{n, NUL-ended} <type> NUL <message> NUL`.

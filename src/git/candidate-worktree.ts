@@ -1,0 +1,47 @@
+import { WITHOUT_HOOKS, type GitCommandManager } from './git-command-manager.js'
+
+/**
+ * A throwaway worktree with a commit checked out detached (a verify candidate): no branch, so
+ * it moves no ref and cannot be mistaken for work; never the user's checkout. Without hooks:
+ * post-checkout could run a file a branch just wrote.
+ */
+export async function addCandidateWorktree(
+  git: GitCommandManager,
+  path: string,
+  commit: string
+): Promise<GitCommandManager> {
+  await git.run([...WITHOUT_HOOKS, 'worktree', 'add', '--detach', '--quiet', path, commit])
+  return git.at(path)
+}
+
+/** Removes a candidate worktree, whatever its state (it holds nothing anyone made). */
+export async function removeCandidateWorktree(git: GitCommandManager, path: string): Promise<void> {
+  await git.exec(['worktree', 'remove', '--force', '--force', path], { okExitCodes: [128] })
+}
+
+/** Keeps a commit reachable under a ref of the run (a failed candidate, to reproduce). */
+export async function keepCommit(
+  git: GitCommandManager,
+  ref: string,
+  commit: string
+): Promise<void> {
+  await git.run([...WITHOUT_HOOKS, 'update-ref', ref, commit])
+}
+
+/** What a branch changes since it left `base`: the files and the lines added plus removed. */
+export async function changeSize(
+  git: GitCommandManager,
+  base: string,
+  tip: string
+): Promise<{ files: string[]; lines: number }> {
+  const out = await git.run(['diff', '--numstat', '-z', '--no-renames', `${base}...${tip}`, '--'])
+  const files: string[] = []
+  let lines = 0
+  for (const record of out.split('\0').filter(Boolean)) {
+    const [added, removed, path] = record.split('\t')
+    files.push(path)
+    // Binary files show `-`: count them as one line each.
+    lines += (Number(added) || 1) + (Number(removed) || 0)
+  }
+  return { files, lines }
+}

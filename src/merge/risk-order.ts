@@ -1,0 +1,27 @@
+import { changeSize } from '../git/candidate-worktree.js'
+import type { GitCommandManager } from '../git/git-command-manager.js'
+
+/**
+ * The order a batch is verified and landed in: the safest branches first, the riskiest last
+ * (files another branch of the batch also changes, then the largest diffs), so that a
+ * failing batch's culprit tends to sit at the end, where the good prefix before it is long
+ * and one round often settles it. Ties keep the order given.
+ */
+export async function riskOrder(
+  git: GitCommandManager,
+  base: string,
+  tips: readonly string[]
+): Promise<number[]> {
+  const sizes = await Promise.all(tips.map((tip) => changeSize(git, base, tip)))
+  const touchedBy = new Map<string, number>()
+  for (const { files } of sizes) {
+    for (const file of files) touchedBy.set(file, (touchedBy.get(file) ?? 0) + 1)
+  }
+  const risk = sizes.map(({ files, lines }) => ({
+    shared: files.filter((file) => (touchedBy.get(file) ?? 0) > 1).length,
+    lines
+  }))
+  return tips
+    .map((_, index) => index)
+    .sort((a, b) => risk[a].shared - risk[b].shared || risk[a].lines - risk[b].lines || a - b)
+}
