@@ -35,6 +35,15 @@ export const INPUT_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'setup-command':
     'Run in each new worktree before the agent (such as npm ci); its failure fails that priority.',
   'task-timeout-minutes': 'Time limit per priority in minutes, decimals allowed; 0 means none.',
+  'verify-command':
+    'Run with bash -c in a worktree of the candidate (base plus the merges about to land) before base moves; base moves only to a candidate that passed (exit 0). A failing batch is searched for the branch(es) that broke it; their merge is verify-failed and the branch kept.',
+  'verify-timeout-minutes': 'Time limit of each verify-command run in minutes, decimals allowed.',
+  'on-conflict':
+    "What to do when a completed priority's merge conflicts: rerun (run it once more from the updated base, its first branch kept), resolve (run resolve-command on the conflicted merge), keep (keep the branch, report the conflict).",
+  'resolve-command':
+    'For on-conflict resolve: run with bash -c in a worktree where base was merged into the branch and stopped on the conflict; placeholders as agent-command, plus {conflict-files}.',
+  'max-retries':
+    'A failed or timed-out agent is started again up to this many times, with back-off.',
   'max-cpu-percent': 'No new agent starts while CPU use is above this percentage.',
   'max-memory-percent': 'No new agent starts while memory in use is above this percentage.',
   'auto-commit': 'Commit on its branch what an agent left uncommitted in its worktree.',
