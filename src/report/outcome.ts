@@ -4,12 +4,13 @@ import type { RunResult, TaskResult, TaskStatus } from '../core/types.js'
  * What became of one priority, in one word: its status, refined by its merge. Every report
  * (summary, terminal, annotations, comment) sorts priorities by this.
  */
-export type Outcome = TaskStatus | 'merged' | 'conflict' | 'merge-failed'
+export type Outcome = TaskStatus | 'merged' | 'conflict' | 'merge-failed' | 'verify-failed'
 
 export function outcomeOf(task: TaskResult): Outcome {
   if (task.merge === 'merged') return 'merged'
   if (task.merge === 'conflict') return 'conflict'
   if (task.merge === 'failed') return 'merge-failed'
+  if (task.merge === 'verify-failed') return 'verify-failed'
   return task.status
 }
 
@@ -17,6 +18,7 @@ export const OUTCOME_ICON: Record<Outcome, string> = {
   merged: '✅',
   conflict: '⚔️',
   'merge-failed': '❌',
+  'verify-failed': '🧪',
   completed: '✅',
   failed: '❌',
   'timed-out': '⏱️',
@@ -32,6 +34,7 @@ export const OUTCOME_WORD: Record<Outcome, string> = {
   merged: 'merged',
   conflict: 'conflicted',
   'merge-failed': 'failed to merge',
+  'verify-failed': 'failed verify-command',
   completed: 'completed, not merged',
   failed: 'failed',
   'timed-out': 'timed out',
@@ -46,6 +49,7 @@ export const OUTCOME_WORD: Record<Outcome, string> = {
 const SEVERITY: Outcome[] = [
   'conflict',
   'merge-failed',
+  'verify-failed',
   'failed',
   'timed-out',
   'cancelled',

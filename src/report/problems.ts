@@ -21,6 +21,7 @@ const MESSAGE_ERROR_CHARS = 600
 const LEVEL: Partial<Record<Outcome, ProblemLevel>> = {
   conflict: 'error',
   'merge-failed': 'error',
+  'verify-failed': 'error',
   failed: 'error',
   'timed-out': 'error',
   cancelled: 'warning',
@@ -57,6 +58,13 @@ function describe(task: TaskResult, outcome: Outcome, base: string): Omit<Proble
         outcome,
         title: `PRIORITY ${p} could not be merged`,
         message: `Merging ${task.branch} into ${base} failed: ${error || 'unknown error'}. The branch was kept.`
+      }
+    case 'verify-failed':
+      return {
+        priority: p,
+        outcome,
+        title: `PRIORITY ${p} broke verify-command`,
+        message: `${task.branch} was not merged into ${base}: ${error || 'verify-command failed with it'}. The branch was kept.`
       }
     case 'failed':
       return {

@@ -15,6 +15,7 @@ import { renderTimeline, TIMELINE_LEGEND } from './timeline.js'
 import { costSentence } from './cost.js'
 import { usageCell } from '../core/usage.js'
 import { linked, NO_LINKS, type RepositoryLinks } from './links.js'
+import { scopeSection, verifySection } from './queue-summary.js'
 
 /** A step summary is at most 1 MiB; keep a little room for what the runner adds. */
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 1024
@@ -56,6 +57,8 @@ function mergeCell(task: TaskResult, links: RepositoryLinks): string {
       return `⚔️ conflict (${plural(task.conflict_files.length, 'file')})`
     case 'failed':
       return '❌ failed'
+    case 'verify-failed':
+      return '🧪 verify failed'
     default:
       return '—'
   }
@@ -182,7 +185,9 @@ function failuresSection(
 ): Section | null {
   const links = options.links ?? NO_LINKS
   const failed = result.tasks.filter((task) =>
-    ['merge-failed', 'failed', 'timed-out', 'cancelled', 'no-changes'].includes(outcomeOf(task))
+    ['merge-failed', 'verify-failed', 'failed', 'timed-out', 'cancelled', 'no-changes'].includes(
+      outcomeOf(task)
+    )
   )
   if (!failed.length) return null
   return {
@@ -347,7 +352,9 @@ export function renderSummary(result: RunResult, options: SummaryOptions = {}): 
     tableSection(result, options.links ?? NO_LINKS),
     costSection(result),
     conflictsSection(result, options.branches ?? 'local', options.links ?? NO_LINKS),
+    verifySection(result),
     failuresSection(result, options.errorChars ?? 4000, options.branches ?? 'local', options),
+    scopeSection(result),
     skippedSection(result),
     logsSection(result, options),
     // One agent in a matrix job: no timeline, no speedup to speak of.

@@ -41,6 +41,8 @@ function mergeWord(task: TaskResult): string {
       return `conflict (${plural(task.conflict_files.length, 'file')})`
     case 'failed':
       return 'merge failed'
+    case 'verify-failed':
+      return 'verify failed'
     default:
       return '-'
   }
@@ -101,7 +103,9 @@ function runReport(result: RunResult, where: BranchLocation): string[] {
       )
   }
   const failed = result.tasks.filter((task) =>
-    ['merge-failed', 'failed', 'timed-out', 'cancelled', 'no-changes'].includes(outcomeOf(task))
+    ['merge-failed', 'verify-failed', 'failed', 'timed-out', 'cancelled', 'no-changes'].includes(
+      outcomeOf(task)
+    )
   )
   if (failed.length) {
     out.push('', `Failures (${failed.length}):`)

@@ -33,6 +33,7 @@ const TAG: Record<string, string> = {
   completed: 'done, ',
   conflict: 'crit, ',
   'merge-failed': 'crit, ',
+  'verify-failed': 'crit, ',
   failed: 'crit, ',
   'timed-out': 'crit, ',
   running: 'active, '
