@@ -17,6 +17,7 @@ import { refuseBeforeChanges } from './refusals.js'
 import { watchBaseCheckouts } from './checkout-watch.js'
 import { pushAfterMerges } from './publish-branches.js'
 import { verifyGate } from './verify-runner.js'
+import { settleConflicts } from './conflict-policy.js'
 import type { RunResult, Settings, TaskResult } from '../core/types.js'
 
 export interface EngineOptions {
@@ -88,6 +89,16 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
       }
       options.events?.taskEnded?.(task)
     }
+  })
+  await settleConflicts(tasks, {
+    settings,
+    git,
+    merger,
+    logger,
+    env,
+    signal,
+    killGraceMs: options.killGraceMs,
+    recordMerge: (task) => mergeTask(task, merger, settings, git)
   })
   await guard.check()
   const warnings = [...guard.warnings(), ...(await (await checkouts).changes())]
