@@ -6,6 +6,9 @@
 // against the way of the first implementation on a copy of the same repository: `git checkout
 // roadmap` + `git merge --no-ff` one branch at a time in a checkout. Checks that every way ends
 // with the same tree. Each figure is the median of 3 rounds. Goal: 100 merges under 5 s.
+// The verify gate: rounds and wall time to find 1 and 2 culprits among 16 branches with a verify
+// command of fixed duration, 3 candidates at once ((p+1)-ary search) against one at a time
+// (bisection, one half at a time); and the search core's rounds over every culprit position.
 // Builds src/merge/index.ts with ncc into a temp folder, prints one JSON object on stdout.
 import { execFileSync } from 'node:child_process'
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
@@ -46,7 +49,7 @@ try {
     ],
     { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] }
   )
-  const { MergeEngine, GitCommandManager } = await import(
+  const { MergeEngine, GitCommandManager, VerifyQueue, simulateSearch } = await import(
     pathToFileURL(join(work, 'dist/index.js')).href
   )
 
@@ -120,6 +123,27 @@ try {
     }
   })
 
+  log('verify gate: culprits among 16 branches…')
+  const verify = await verifyBench(work, { MergeEngine, GitCommandManager, VerifyQueue })
+  const searchRounds = (parallel, culprits) => {
+    const all = []
+    for (let a = 0; a < VERIFY_BRANCHES; a++) {
+      for (let b = culprits === 2 ? a + 1 : VERIFY_BRANCHES; b <= VERIFY_BRANCHES; b++) {
+        const guilty = culprits === 2 ? [a, b] : [a]
+        if (guilty.some((g) => g >= VERIFY_BRANCHES)) continue
+        all.push(
+          simulateSearch(VERIFY_BRANCHES, parallel, (c) => !c.some((i) => guilty.includes(i)))
+            .rounds
+        )
+      }
+    }
+    return { mean: round(all.reduce((x, y) => x + y, 0) / all.length), worst: Math.max(...all) }
+  }
+  verify.search_rounds_every_position = {
+    one_culprit: { three_at_once: searchRounds(3, 1), bisection: searchRounds(1, 1) },
+    two_culprits: { three_at_once: searchRounds(3, 2), bisection: searchRounds(1, 2) }
+  }
+
   const tree = (dir) => git(dir, ['rev-parse', 'refs/heads/roadmap^{tree}'])
   const sameTree = tree(objectStore) === tree(baseline) && tree(checkedOut) === tree(baseline)
   const result = {
@@ -135,13 +159,15 @@ try {
     baseline_per_merge_ms: round(baselineMs / BRANCHES),
     same_tree_as_baseline: sameTree,
     checked_out_checkout_clean_at_tip: checkoutClean && checkoutAtTip,
+    verify,
     goal_ms: GOAL_MS,
     pass:
       objectStoreMs < GOAL_MS &&
       checkedOutMs < GOAL_MS &&
       sameTree &&
       checkoutClean &&
-      checkoutAtTip
+      checkoutAtTip &&
+      verify.culprits_found
   }
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
 } finally {
@@ -197,4 +223,103 @@ function median(values) {
 
 function round(value) {
   return Math.round(value * 10) / 10
+}
+
+const VERIFY_BRANCHES = 16
+const VERIFY_SECONDS = 1
+
+/**
+ * 16 branches on a 200-file repository, a verify command that takes VERIFY_SECONDS and fails
+ * when a `broken-*` file is in the candidate; the culprits add one. Each scenario merged with
+ * the gate at 3 candidates at once and at 1 (bisection), on a fresh copy.
+ */
+async function verifyBench(work, { MergeEngine, GitCommandManager, VerifyQueue }) {
+  const { spawn } = await import('node:child_process')
+  const { createWriteStream } = await import('node:fs')
+  const command = `sleep ${VERIFY_SECONDS}; if ls | grep -q '^broken-'; then exit 1; fi`
+  const runner = (worktree, logFile) =>
+    new Promise((done) => {
+      const out = createWriteStream(logFile)
+      const child = spawn('bash', ['-c', command], { cwd: worktree, env: ENV })
+      child.stdout.pipe(out)
+      child.stderr.pipe(out)
+      child.on('close', (code) =>
+        done({ passed: code === 0, cancelled: false, detail: `exit ${code}` })
+      )
+    })
+  const scenarios = {}
+  let found = true
+  for (const culprits of [[11], [5, 13]]) {
+    for (const parallel of [3, 1]) {
+      const dir = join(work, `verify-${culprits.join('-')}-${parallel}`)
+      makeVerifyRepository(dir, culprits)
+      const logDir = join(work, `verify-logs-${culprits.join('-')}-${parallel}`)
+      mkdirSync(logDir)
+      const gitManager = new GitCommandManager(dir, ENV)
+      const queue = new VerifyQueue(gitManager, {
+        command,
+        parallel,
+        run: runner,
+        logDir,
+        logger: silent
+      })
+      const engine = new MergeEngine(gitManager, 'roadmap', silent, { verify: queue })
+      const requests = Array.from({ length: VERIFY_BRANCHES }, (_, i) => ({
+        branch: `agent/p${i + 1}`,
+        priority: i + 1
+      }))
+      const began = performance.now()
+      const attempts = await engine.mergeAll(requests)
+      const wall = performance.now() - began
+      const blamed = attempts.filter((a) => a.outcome === 'verify-failed').map((a) => a.priority)
+      const merged = attempts.filter((a) => a.outcome === 'merged').length
+      const ok = blamed.join() === culprits.join() && merged === VERIFY_BRANCHES - culprits.length
+      found &&= ok
+      const report = queue.report()
+      scenarios[
+        `${culprits.length}_culprit${culprits.length > 1 ? 's' : ''}_${parallel === 1 ? 'bisection' : `${parallel}_at_once`}`
+      ] = {
+        rounds: report.rounds,
+        runs: report.runs,
+        wall_ms: Math.round(wall),
+        culprits_found: blamed,
+        merged,
+        ok
+      }
+    }
+  }
+  return {
+    branches: VERIFY_BRANCHES,
+    verify_seconds: VERIFY_SECONDS,
+    ...scenarios,
+    culprits_found: found
+  }
+}
+
+function makeVerifyRepository(dir, culprits) {
+  mkdirSync(dir)
+  git(dir, ['init', '-q', '-b', 'main'])
+  git(dir, ['config', 'user.name', 'Bench'])
+  git(dir, ['config', 'user.email', 'bench@example.com'])
+  const chunks = []
+  const data = (text) => chunks.push(`data ${Buffer.byteLength(text)}\n${text}\n`)
+  const when = 'Bench <bench@example.com> 1700000000 +0000'
+  chunks.push(`commit refs/heads/main\nmark :1\ncommitter ${when}\n`)
+  data('initial')
+  for (let i = 0; i < 200; i++) {
+    chunks.push(`M 100644 inline src/file${i}.ts\n`)
+    data(`export const value${i} = ${i}\n`)
+  }
+  for (let b = 1; b <= VERIFY_BRANCHES; b++) {
+    chunks.push(`commit refs/heads/agent/p${b}\ncommitter ${when}\n`)
+    data(`priority ${b}`)
+    chunks.push('from :1\n')
+    chunks.push(`M 100644 inline src/feature${b}.ts\n`)
+    data(`export const feature${b} = true\n`)
+    // Every branch the same size, so that the risk order keeps the input order here.
+    chunks.push(`M 100644 inline ${culprits.includes(b) ? 'broken' : 'extra'}-${b}\n`)
+    data('one more file\n')
+  }
+  git(dir, ['fast-import', '--quiet'], chunks.join(''))
+  git(dir, ['branch', 'roadmap', 'main'])
 }
