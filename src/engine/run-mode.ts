@@ -18,6 +18,7 @@ import { watchBaseCheckouts } from './checkout-watch.js'
 import { pushAfterMerges } from './publish-branches.js'
 import { verifyGate } from './verify-runner.js'
 import { settleConflicts } from './conflict-policy.js'
+import { checkScope } from './scope-check.js'
 import type { RunResult, Settings, TaskResult } from '../core/types.js'
 
 export interface EngineOptions {
@@ -78,6 +79,10 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
     resourceSampler: options.resourceSampler,
     resourceIntervalMs: options.resourceIntervalMs,
     progressIntervalMs: options.progressIntervalMs,
+    onAgentEnded: (task) =>
+      checkScope(task, plan.tasks, tasks, git, settings, logger).catch((error: Error) =>
+        logger.debug(`scope check of ${task.priority}: ${error.message}`)
+      ),
     onTaskDone: async (task) => {
       if (readyToMerge(task) && settings.merge) {
         await checkouts

@@ -45,3 +45,19 @@ export async function changeSize(
   }
   return { files, lines }
 }
+
+/**
+ * Files changed in a worktree since its branch left `base`: committed, uncommitted and
+ * untracked (not ignored) alike, as the agent left them.
+ */
+export async function changedInWorktree(
+  worktree: GitCommandManager,
+  base: string
+): Promise<string[]> {
+  const fork = await worktree.run(['merge-base', 'HEAD', base])
+  const [tracked, untracked] = await Promise.all([
+    worktree.run(['diff', '--name-only', '-z', '--no-renames', fork, '--']),
+    worktree.run(['ls-files', '--others', '--exclude-standard', '-z'])
+  ])
+  return [...new Set([...tracked.split('\0'), ...untracked.split('\0')].filter(Boolean))].sort()
+}

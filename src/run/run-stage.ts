@@ -36,6 +36,11 @@ export interface RunStageOptions {
    * that wait on it start after this resolves. The engine merges here.
    */
   onTaskDone?: (task: TaskResult) => Promise<void> | void
+  /**
+   * Called when a task's agent has ended, in its worktree, before its slot goes to the next
+   * task (keep it short: a few git calls).
+   */
+  onAgentEnded?: (task: TaskResult) => Promise<void> | void
 }
 
 /**
@@ -115,7 +120,12 @@ export async function runAgents(
       prepare: (priority) => preparer.ahead(runs.get(priority)!),
       start: (priority) => {
         const run = runs.get(priority)!
-        const released = run.execute()
+        // The slot is handed on only after onAgentEnded: what it learns (a priority that must
+        // now wait) must reach the scheduler before the next start.
+        const released = run
+          .execute()
+          .then(() => options.onAgentEnded?.(run.task))
+          .catch((error: Error) => logger.debug(`priority ${priority}: ${error.message}`))
         // The verdict, removal and merge of a finished agent wait while another task starts:
         // their dozen git calls would otherwise hold up the start that took over its slot.
         const settled = released
