@@ -122,8 +122,6 @@ describe('the verify gate', () => {
     const { engine, verify } = gate(dir, `git rev-parse HEAD^{tree} > ${marker}`)
     await engine.mergeAll(requests)
     expect(verify.report()).toMatchObject({ rounds: 1, runs: 1 })
-    expect(git(dir.repo, 'rev-parse', 'roadmap^{tree}')).toBe(
-      readFileSync(marker, 'utf8').trim()
-    )
+    expect(git(dir.repo, 'rev-parse', 'roadmap^{tree}')).toBe(readFileSync(marker, 'utf8').trim())
   })
 })
