@@ -21,6 +21,8 @@ const FILES = 5000
 const BRANCHES = 100
 const GOAL_MS = 5000
 const RUNS = 3
+const VERIFY_BRANCHES = 16
+const VERIFY_SECONDS = 1
 const ENV = { ...process.env, LC_ALL: 'C', GIT_CONFIG_NOSYSTEM: '1' }
 const silent = { info() {}, warning() {}, error() {}, debug() {}, group() {} }
 
@@ -225,8 +227,6 @@ function round(value) {
   return Math.round(value * 10) / 10
 }
 
-const VERIFY_BRANCHES = 16
-const VERIFY_SECONDS = 1
 
 /**
  * 16 branches on a 200-file repository, a verify command that takes VERIFY_SECONDS and fails
