@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { runParallel } from '../../src/engine/run-mode.js'
 import { createRepo, git, roadmapFiles } from '../helpers/temp-repo.js'
-import { memoryLogger, script, settingsFor } from '../run/run-helpers.js'
+import { script, settingsFor, testEngineOptions } from '../run/run-helpers.js'
 
 // Two priorities whose specs name different files, but whose agents both rewrite a hub file
 // nobody named: the plan lets them run at once, and the second merge conflicts.
@@ -24,13 +24,7 @@ function run(repo: string, inputs: Record<string, string>) {
       'pr-comment': 'false',
       ...inputs
     }),
-    {
-      logger: memoryLogger(),
-      killGraceMs: 300,
-      progressIntervalMs: 0,
-      resourceSampler: () => Promise.resolve({ cpuPercent: 1, memoryPercent: 1 }),
-      env: { PATH: process.env.PATH, HOME: process.env.HOME }
-    }
+    testEngineOptions()
   )
 }
 

@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import { runParallel } from '../../src/engine/run-mode.js'
 import { outOfScope, touchesScope } from '../../src/plan/scope.js'
 import { createRepo, git, roadmapFiles } from '../helpers/temp-repo.js'
-import { memoryLogger, script, settingsFor } from '../run/run-helpers.js'
+import { memoryLogger, script, settingsFor, testEngineOptions } from '../run/run-helpers.js'
 
 // Priority 1 also edits src/hub.ts, which only priority 3's spec names: once 1 is done, 3 waits
 // for its merge and starts from a base that has it, instead of conflicting with it.
@@ -35,13 +35,7 @@ describe('scope', () => {
         'on-conflict': 'keep',
         'pr-comment': 'false'
       }),
-      {
-        logger,
-        killGraceMs: 300,
-        progressIntervalMs: 0,
-        resourceSampler: () => Promise.resolve({ cpuPercent: 1, memoryPercent: 1 }),
-        env: { PATH: process.env.PATH, HOME: process.env.HOME }
-      }
+      testEngineOptions(logger)
     )
     const [one, two, three] = result.tasks
     expect(one.out_of_scope).toEqual(['src/hub.ts'])

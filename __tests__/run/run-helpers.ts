@@ -118,3 +118,14 @@ export function maxOverlap(records: RecordLine[]): number {
 }
 
 export { isAlive }
+
+/** Engine options for a whole run in a test: short kill grace, no progress, no real load. */
+export function testEngineOptions(logger: MemoryLogger = memoryLogger()) {
+  return {
+    logger,
+    killGraceMs: 300,
+    progressIntervalMs: 0,
+    resourceSampler: () => Promise.resolve({ cpuPercent: 1, memoryPercent: 1 }),
+    env: { PATH: process.env.PATH, HOME: process.env.HOME }
+  }
+}

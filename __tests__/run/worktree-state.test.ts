@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import { runParallel } from '../../src/engine/run-mode.js'
 import { filesWithAddedMarkers } from '../../src/git/worktree-state.js'
 import { createRepo, git, roadmapFiles } from '../helpers/temp-repo.js'
-import { memoryLogger, script, settingsFor } from './run-helpers.js'
+import { script, settingsFor, testEngineOptions } from './run-helpers.js'
 
 // An agent that exits 0 but leaves git stopped half-way, or commits a conflict's markers,
 // must fail: that state is never committed, never merged, and its branch is kept.
@@ -44,13 +44,7 @@ describe('the worktree state an agent leaves', () => {
         'agent-command': `bash ${agent}`,
         'pr-comment': 'false'
       }),
-      {
-        logger: memoryLogger(),
-        killGraceMs: 300,
-        progressIntervalMs: 0,
-        resourceSampler: () => Promise.resolve({ cpuPercent: 1, memoryPercent: 1 }),
-        env: { PATH: process.env.PATH, HOME: process.env.HOME }
-      }
+      testEngineOptions()
     )
     const byPriority = (p: number) => result.tasks.find((task) => task.priority === p)!
     expect(byPriority(1)).toMatchObject({ status: 'failed', merge: 'not-merged' })
