@@ -3,7 +3,8 @@ import type { Logger } from '../core/logger.js'
 import type { Settings, TaskResult } from '../core/types.js'
 import { addCandidateWorktree, removeCandidateWorktree } from '../git/candidate-worktree.js'
 import { createBranchAt, mergeStoppedOnConflict, moveBranch } from '../git/conflict-merge.js'
-import { WITHOUT_HOOKS, type GitCommandManager } from '../git/git-command-manager.js'
+import type { GitCommandManager } from '../git/git-command-manager.js'
+import { branchRef } from '../git/refs.js'
 import { listWorktrees } from '../git/worktree-list.js'
 import { describeWorktreeState, readWorktreeState } from '../git/worktree-state.js'
 import type { MergeEngine } from '../merge/merge-engine.js'
@@ -58,8 +59,8 @@ export async function settleConflicts(
 /** The priority once more, in a fresh worktree from the updated base; its first branch kept. */
 async function rerun(task: TaskResult, options: ConflictPolicyOptions): Promise<void> {
   const { git, logger, settings } = options
-  const ref = `refs/heads/${task.branch}`
-  const tip = await git.resolveCommit(ref)
+  const ref = branchRef(task.branch)
+  const tip = await git.branchTip(task.branch)
   if (!tip) return
   const holder = (await listWorktrees(git)).find((wt) => wt.ref === ref)
   if (holder) {
@@ -82,7 +83,7 @@ async function rerun(task: TaskResult, options: ConflictPolicyOptions): Promise<
   })
   const attempts = task.attempts
   task.attempts = 0
-  await runTask(task, await createTaskContext(settings, git, options))
+  await runTask(task, createTaskContext(settings, git, options))
   task.attempts += attempts
   if (task.status === 'completed') await options.recordMerge(task)
 }
@@ -96,7 +97,7 @@ async function keepUnderNewName(
   for (let n = 1; n < 100; n++) {
     const name = n === 1 ? `${branch}-conflicted` : `${branch}-conflicted-${n}`
     if (await createBranchAt(git, name, tip)) {
-      await git.run([...WITHOUT_HOOKS, 'update-ref', '-d', `refs/heads/${branch}`, tip])
+      await git.deleteRef(branchRef(branch), tip)
       return name
     }
   }
@@ -111,7 +112,7 @@ async function keepUnderNewName(
  */
 async function resolve(task: TaskResult, options: ConflictPolicyOptions): Promise<void> {
   const { git, logger, settings } = options
-  const tip = await git.resolveCommit(`refs/heads/${task.branch}`)
+  const tip = await git.branchTip(task.branch)
   if (!tip) return
   const path = `${task.worktree}-resolve`
   const worktree = await addCandidateWorktree(git, path, tip)
@@ -120,7 +121,7 @@ async function resolve(task: TaskResult, options: ConflictPolicyOptions): Promis
   try {
     const files = await mergeStoppedOnConflict(
       worktree,
-      `refs/heads/${settings.baseBranch}`,
+      branchRef(settings.baseBranch),
       `Merge ${settings.baseBranch} into ${task.branch} (conflict resolved by resolve-command)`
     )
     const values = {
@@ -151,7 +152,7 @@ async function resolve(task: TaskResult, options: ConflictPolicyOptions): Promis
     })
     const left = describeWorktreeState(await readWorktreeState(worktree, tip))
     const head = await worktree.run(['rev-parse', 'HEAD'])
-    const base = await git.run(['rev-parse', `refs/heads/${settings.baseBranch}`])
+    const base = await git.requireBranchTip(settings.baseBranch)
     if (outcome.exitCode !== 0)
       why = `it exited with ${outcome.timedOut ? 'a time-out' : `status ${outcome.exitCode}`}`
     else if (left) why = `it left ${left}`

@@ -3,6 +3,7 @@ import type { Logger } from '../core/logger.js'
 import type { PlannedTask, Settings, TaskResult } from '../core/types.js'
 import { changedInWorktree } from '../git/candidate-worktree.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
+import { branchRef } from '../git/refs.js'
 import { outOfScope, touchesScope } from '../plan/scope.js'
 
 /**
@@ -22,7 +23,7 @@ export async function checkScope(
 ): Promise<void> {
   const own = planned.find((p) => p.priority === task.priority)
   if (!own || !existsSync(task.worktree)) return
-  const files = await changedInWorktree(git.at(task.worktree), `refs/heads/${settings.baseBranch}`)
+  const files = await changedInWorktree(git.at(task.worktree), branchRef(settings.baseBranch))
   const specs = `${settings.specsDir.replace(/\/+$/, '')}/`
   const counted = files.filter((file) => file !== settings.roadmapFile && !file.startsWith(specs))
   task.out_of_scope = outOfScope(counted, own.paths)

@@ -25,7 +25,9 @@ export async function keepCommit(
   ref: string,
   commit: string
 ): Promise<void> {
-  await git.run([...WITHOUT_HOOKS, 'update-ref', ref, commit])
+  const update = await git.swapRef(ref, commit, undefined)
+  if (update.exitCode !== 0)
+    throw new Error(`keeping ${commit} under ${ref} failed: ${update.stderr.trim()}`)
 }
 
 /** What a branch changes since it left `base`: the files and the lines added plus removed. */

@@ -1,4 +1,5 @@
 import { WITHOUT_HOOKS, type GitCommandManager } from './git-command-manager.js'
+import { branchRef } from './refs.js'
 
 /**
  * In a worktree on a detached copy of a branch: `git merge <base>` stopped on its conflicts,
@@ -28,11 +29,7 @@ export async function moveBranch(
   to: string,
   reason: string
 ): Promise<boolean> {
-  const update = await git.exec(
-    [...WITHOUT_HOOKS, 'update-ref', '-m', reason, `refs/heads/${branch}`, to, from],
-    { okExitCodes: [1, 128] }
-  )
-  return update.exitCode === 0
+  return (await git.swapRef(branchRef(branch), to, from, { reason })).exitCode === 0
 }
 
 /** A new branch at a commit, refusing to overwrite one that exists. */
@@ -41,10 +38,5 @@ export async function createBranchAt(
   branch: string,
   commit: string
 ): Promise<boolean> {
-  const zero = '0'.repeat(commit.length)
-  const update = await git.exec(
-    [...WITHOUT_HOOKS, 'update-ref', `refs/heads/${branch}`, commit, zero],
-    { okExitCodes: [1, 128] }
-  )
-  return update.exitCode === 0
+  return (await git.swapRef(branchRef(branch), commit, null)).exitCode === 0
 }

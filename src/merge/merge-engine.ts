@@ -229,21 +229,18 @@ export class MergeEngine {
   ): Promise<MergeAttempt[]> {
     const problem = await this.supportProblem()
     if (problem) return requests.map((request) => ({ ...newAttempt(request), error: problem }))
-    const baseRef = `refs/heads/${this.baseBranch}`
     for (let race = 0; ; race++) {
       const attempts = requests.map(newAttempt)
-      const base = await this.git.resolveCommit(baseRef)
-      if (!base) throw new Error(`${baseRef} does not name a commit`)
+      const base = await this.git.requireBranchTip(this.baseBranch)
       const baseTree = await this.git.run(['rev-parse', `${base}^{tree}`])
       const tips = await Promise.all(
-        requests.map((r) => this.git.resolveCommit(r.ref ?? `refs/heads/${r.branch}`))
+        requests.map((r) => this.git.resolveCommit(r.ref ?? branchRef(r.branch)))
       )
       const present = requests.map((_, i) => i).filter((i) => tips[i])
       for (const [i, request] of requests.entries()) {
         attempts[i].baseBefore = base
         if (!tips[i])
-          attempts[i].error =
-            `${request.ref ?? `refs/heads/${request.branch}`} does not name a commit`
+          attempts[i].error = `${request.ref ?? branchRef(request.branch)} does not name a commit`
       }
       const order = (
         await riskOrder(
