@@ -60,7 +60,12 @@ describe('parseSettings', () => {
       resultsDir: join('/runner/temp', 'parallel-worktree-results'),
       resume: 'auto',
       logMaxBytes: 64 * 1024 * 1024,
-      agentEnvPass: []
+      agentEnvPass: [],
+      verifyCommand: '',
+      verifyTimeoutMs: 30 * 60_000,
+      onConflict: 'rerun',
+      resolveCommand: '',
+      maxRetries: 0
     })
   })
 
