@@ -33,7 +33,9 @@ describe('reports of a real run', () => {
         'max-memory-percent': '100',
         'agent-command': `node ${AGENT} --priority={priority} --fail-on=3 --noop-on=4`,
         'log-dir': join(repo.path, 'logs'),
-        'pr-comment': 'false'
+        'pr-comment': 'false',
+        // The conflict stays for the report to explain (rerun, the default, would settle it).
+        'on-conflict': 'keep'
       },
       repo.repo,
       {}
