@@ -7,19 +7,25 @@ import { dirname, join } from 'node:path'
 import { buildSourceCli } from '../cli/source-cli.js'
 import { createRepo } from '../helpers/temp-repo.js'
 
-// Many runs started at the same moment on one repository, as separate processes: each takes
-// the lock (the sources' own acquireRunLock), holds it a moment, and says whether it won.
+// Many runs on one repository, as separate processes: each loads the sources' own
+// acquireRunLock, says it is ready, and tries the lock when every one of them is ready (a
+// "go" on stdin), so that a slow start on a loaded machine cannot make a late contender find
+// the lock already released. A winner holds the lock until its stdin ends, which the test
+// does once every other contender has answered.
 
 const CONTENDER = `
+import { createInterface } from 'node:readline'
 const [lib, repo] = process.argv.slice(1)
 const { acquireRunLock } = await import(lib + '/engine/run-lock.js')
 const { GitCommandManager } = await import(lib + '/git/git-command-manager.js')
 const quiet = { info() {}, warning() {}, error() {}, debug() {}, group() {} }
-await new Promise((r) => setTimeout(r, Number(process.env.START_AT) - Date.now()))
+const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]()
+console.log('ready')
+await lines.next()
 try {
   const lock = await acquireRunLock(new GitCommandManager(repo, process.env), quiet)
   console.log('won')
-  await new Promise((r) => setTimeout(r, 8000))
+  while (!(await lines.next()).done) {}
   await lock[Symbol.asyncDispose]()
 } catch (error) {
   console.log('refused: ' + error.message)
@@ -27,21 +33,32 @@ try {
 `
 
 async function race(lib: string, repo: string, count: number): Promise<string[]> {
-  const startAt = String(Date.now() + 3000)
-  const children = Array.from({ length: count }, () =>
-    spawn(process.execPath, ['--input-type=module', '-e', CONTENDER, lib, repo], {
-      env: { ...process.env, START_AT: startAt },
-      stdio: ['ignore', 'pipe', 'inherit']
+  const contenders = Array.from({ length: count }, () => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', CONTENDER, lib, repo], {
+      stdio: ['pipe', 'pipe', 'inherit']
     })
-  )
-  return Promise.all(
-    children.map(async (child) => {
-      let out = ''
-      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
-      await once(child, 'close')
-      return out.trim()
+    const lines: string[] = []
+    let waiting: (() => void) | null = null
+    let buffered = ''
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString()
+      const parts = buffered.split('\n')
+      buffered = parts.pop() ?? ''
+      lines.push(...parts.filter(Boolean))
+      waiting?.()
     })
-  )
+    const line = async (index: number): Promise<string> => {
+      while (lines.length <= index) await new Promise<void>((done) => (waiting = done))
+      return lines[index]
+    }
+    return { child, line, closed: once(child, 'close') }
+  })
+  await Promise.all(contenders.map(({ line }) => line(0)))
+  for (const { child } of contenders) child.stdin.write('go\n')
+  const answers = await Promise.all(contenders.map(({ line }) => line(1)))
+  for (const { child } of contenders) child.stdin.end()
+  await Promise.all(contenders.map(({ closed }) => closed))
+  return answers
 }
 
 describe('the run lock', () => {
