@@ -31695,7 +31695,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6498);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3241);
 // The action's entry point: main and post are the same bundle (see src/main.ts).
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -31705,7 +31705,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6498:
+/***/ 3241:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34661,13 +34661,21 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/core/dispose-polyfill.ts
+// `await using` (and `using`) look Symbol.asyncDispose / Symbol.dispose up when they run; Node
+// 20 before 20.4 has neither. Imported for its effect by the modules that dispose things.
+const symbols = Symbol;
+symbols.dispose ??= Symbol.for('Symbol.dispose');
+symbols.asyncDispose ??= Symbol.for('Symbol.asyncDispose');
+
+
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/engine/errors.ts
+;// CONCATENATED MODULE: ./src/core/errors.ts
 /** Exit status 2: refused before anything was touched. The message names the problem. */
 class InputError extends Error {
     name = 'InputError';
@@ -34686,7 +34694,7 @@ class GitError extends Error {
     }
 }
 
-;// CONCATENATED MODULE: ./src/engine/child-environment.ts
+;// CONCATENATED MODULE: ./src/git/child-environment.ts
 /**
  * What no child process of the run inherits: agents run code the workflow author did not
  * write, and git runs hooks and filters from the repository. Neither gets the action's token
@@ -34735,7 +34743,35 @@ function holdsToken(value, token) {
     return token.length >= MIN_TOKEN_SEARCH ? value.includes(token) : value === token;
 }
 
+;// CONCATENATED MODULE: ./src/git/refs.ts
+/**
+ * Ref names, composed here only: a branch name goes around as a name and becomes a ref at the
+ * door to git, so that no stage spells `refs/heads/` itself.
+ */
+const BRANCH_PREFIX = 'refs/heads/';
+/** `roadmap` → `refs/heads/roadmap`. */
+function branchRef(branch) {
+    return `${BRANCH_PREFIX}${branch}`;
+}
+/** `refs/heads/roadmap` → `roadmap`; any other ref as it is. */
+function branchOfRef(ref) {
+    return ref.startsWith(BRANCH_PREFIX) ? ref.slice(BRANCH_PREFIX.length) : ref;
+}
+/** Where a fetch keeps a remote's copy of a branch: `refs/remotes/<remote>/<branch>`. */
+function trackingRef(remote, branch) {
+    return `refs/remotes/${remote}/${branch}`;
+}
+/** origin's copy of a branch, as the last fetch saw it. */
+function originRef(branch) {
+    return trackingRef('origin', branch);
+}
+/** The refspec that fetches a remote's branch into its tracking ref (forced, as fetch does). */
+function fetchSpec(branch, remote = 'origin') {
+    return `+${branchRef(branch)}:${trackingRef(remote, branch)}`;
+}
+
 ;// CONCATENATED MODULE: ./src/git/git-command-manager.ts
+
 
 
 
@@ -34746,11 +34782,14 @@ function holdsToken(value, token) {
  * may hold files an agent just wrote, which would run with this process's environment.
  */
 const WITHOUT_HOOKS = ['-c', `core.hooksPath=${external_node_os_namespaceObject.devNull}`];
+/** merge-tree --write-tree, which every merge here is made with, came in git 2.38. */
+const MIN_GIT = [2, 38];
 /** Used for commits the run makes when the repository has no identity configured. */
 const BOT_IDENTITY = {
     name: 'parallel-worktree',
     email: 'parallel-worktree@users.noreply.github.com'
 };
+const commonDirs = new Map();
 /**
  * Every git call of the product goes through here: one place for the environment (no
  * prompts, C locale so messages parse, no inherited GIT_DIR), exit-code handling and errors
@@ -34759,9 +34798,11 @@ const BOT_IDENTITY = {
 class GitCommandManager {
     cwd;
     env;
+    /** Shared with the managers `at()` makes: one repository, one identity. */
     identity;
-    constructor(cwd, baseEnv = process.env) {
+    constructor(cwd, baseEnv = process.env, identity = {}) {
         this.cwd = cwd;
+        this.identity = identity;
         // Hooks and filters git runs get neither the action's secrets nor another repository.
         const env = withoutActionSecrets(baseEnv, '', REPOSITORY_VARIABLES);
         env.GIT_TERMINAL_PROMPT = '0';
@@ -34772,7 +34813,7 @@ class GitCommandManager {
     }
     /** A manager for another folder (a worktree) with the same environment. */
     at(cwd) {
-        return new GitCommandManager(cwd, this.env);
+        return new GitCommandManager(cwd, this.env, this.identity);
     }
     /** Runs git; throws GitError unless the exit code is 0 or listed in okExitCodes. */
     exec(args, options = {}) {
@@ -34813,8 +34854,117 @@ class GitCommandManager {
         const { stdout, exitCode } = await this.exec(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], { okExitCodes: [1, 128] });
         return exitCode === 0 ? stdout.trim() : null;
     }
+    /** The commit a branch points at, or null when there is no such branch. */
+    branchTip(branch) {
+        return this.resolveCommit(branchRef(branch));
+    }
+    /** The commit a branch points at; throws GitError when there is no such branch. */
+    async requireBranchTip(branch) {
+        return this.run(['rev-parse', '--verify', '--end-of-options', `${branchRef(branch)}^{commit}`]);
+    }
     async branchExists(branch) {
-        return (await this.resolveCommit(`refs/heads/${branch}`)) !== null;
+        return (await this.branchTip(branch)) !== null;
+    }
+    /**
+     * A compare-and-swap: `ref` moves to `to` only while it still points at `expected` (null:
+     * only while it does not exist; undefined: wherever it is). No hooks (our mechanics).
+     * Returns git's answer: exit code 0 when it moved, otherwise what git said.
+     */
+    swapRef(ref, to, expected, options = {}) {
+        const reason = options.reason ? ['-m', options.reason] : [];
+        const old = expected === undefined ? [] : [expected ?? ''];
+        return this.exec([...WITHOUT_HOOKS, 'update-ref', ...reason, ref, to, ...old], {
+            cwd: options.cwd,
+            okExitCodes: [1, 128]
+        });
+    }
+    /** Deletes `ref` only while it still points at `expected`; true when it was deleted. */
+    async deleteRef(ref, expected) {
+        const { exitCode } = await this.exec([...WITHOUT_HOOKS, 'update-ref', '-d', ref, expected], {
+            okExitCodes: [1, 128]
+        });
+        return exitCode === 0;
+    }
+    /** The branch checked out here, or null on a detached HEAD. */
+    async headBranch() {
+        const { stdout } = await this.exec(['symbolic-ref', '-q', 'HEAD'], { okExitCodes: [1] });
+        const ref = stdout.trim();
+        return ref ? branchOfRef(ref) : null;
+    }
+    /** Whether the worktree here has anything uncommitted (untracked files included). */
+    async isDirty() {
+        return (await this.run(['status', '--porcelain'])) !== '';
+    }
+    /**
+     * The files, index and HEAD's tree of the checkout here moved from commit `from` to `to` by a
+     * two-way `read-tree -m -u` (checkout's own merge: every path checked before one is written;
+     * refused when a file it must write has changes). The ref is not moved: see swapRef.
+     * Exit code 128 is an answer (refused), with git's reason in stderr.
+     */
+    moveCheckout(from, to, cwd) {
+        return this.exec([...WITHOUT_HOOKS, 'read-tree', '-m', '-u', from, to], {
+            cwd,
+            okExitCodes: [128]
+        });
+    }
+    /** Commits everything the worktree here holds (no hooks: the run's commit, not the user's). */
+    async commitEverything(message) {
+        await this.run(['add', '-A']);
+        await this.run(['commit', '--no-verify', '--quiet', '-m', message], {
+            env: await this.identityEnv()
+        });
+    }
+    /** Commits reachable from `tip` and from none of `excluded` (refs or commits). */
+    async countCommitsNotIn(tip, excluded) {
+        const not = excluded.map((ref) => `^${ref}`);
+        return Number(await this.run(['rev-list', '--count', tip, ...not, '--']));
+    }
+    /** Commits of the HEAD here that no branch holds (a detached HEAD's own work). */
+    async commitsOnNoBranch() {
+        return Number(await this.run(['rev-list', '--count', 'HEAD', '--not', '--branches']));
+    }
+    /**
+     * The repository's common git folder, absolute (the same for every worktree). Asked once
+     * per folder: it does not change.
+     */
+    commonDir() {
+        let dir = commonDirs.get(this.cwd);
+        if (!dir) {
+            dir = this.run(['rev-parse', '--path-format=absolute', '--git-common-dir']);
+            dir.catch(() => commonDirs.delete(this.cwd));
+            commonDirs.set(this.cwd, dir);
+        }
+        return dir;
+    }
+    /** Points a branch at a commit, creating it or moving it wherever it is (no hooks). */
+    async setBranch(branch, to, reason) {
+        await this.run([...WITHOUT_HOOKS, 'update-ref', '-m', reason, branchRef(branch), to]);
+    }
+    /** Registers a locked worktree of `branch` at `path`, files not checked out yet. */
+    async addWorktree(path, branch, lockReason) {
+        await this.run([
+            'worktree',
+            'add',
+            '--quiet',
+            '--no-checkout',
+            '--lock',
+            '--reason',
+            lockReason,
+            path,
+            branch
+        ]);
+    }
+    /** Removes a worktree, locked or dirty; exit code 128 (git would not) is an answer. */
+    removeWorktree(path) {
+        return this.exec(['worktree', 'remove', '--force', '--force', path], { okExitCodes: [128] });
+    }
+    /** Unlocks a worktree; one that is not locked (or gone) is no error. */
+    async unlockWorktree(path) {
+        await this.exec(['worktree', 'unlock', path], { okExitCodes: [128] });
+    }
+    /** Forgets the registrations of worktrees whose folders are gone. */
+    async pruneWorktrees() {
+        await this.exec(['worktree', 'prune']);
     }
     /** Commits reachable from `to` but not from `from`. */
     async countCommits(from, to) {
@@ -34834,6 +34984,19 @@ class GitCommandManager {
             throw new GitError(['version'], 0, `cannot read a version from "${text}"`);
         return [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)];
     }
+    /**
+     * Why this git cannot serve the product, or null when it can: `merge-tree --write-tree`
+     * (2.38) for every merge; `worktree list --porcelain -z` (2.36) and `rev-parse
+     * --path-format` (2.31) come before it. Preflight refuses with it (exit 2); the merge
+     * engine asks it too, for when it is used on its own (the library, the bench).
+     */
+    async versionProblem() {
+        const version = await this.version();
+        const [major, minor] = MIN_GIT;
+        if (version[0] > major || (version[0] === major && version[1] >= minor))
+            return null;
+        return `git ${version.join('.')} is too old for this product: merges need git ${major}.${minor} or newer (merge-tree --write-tree)`;
+    }
     /** The repository's top-level folder, or null when cwd is not in a work tree. */
     async topLevel() {
         const { stdout, exitCode } = await this.exec(['rev-parse', '--show-toplevel'], {
@@ -34846,9 +35009,9 @@ class GitCommandManager {
      * identity of its own (a fresh runner has none; `git commit` would refuse).
      */
     identityEnv() {
-        // Asked once per manager: a run's commits all get the same answer.
-        this.identity ??= this.readIdentity();
-        return this.identity;
+        // Asked once per repository: a run's commits all get the same answer.
+        this.identity.asked ??= this.readIdentity();
+        return this.identity.asked;
     }
     async readIdentity() {
         const [ident, configured] = await Promise.all([
@@ -34868,6 +35031,7 @@ class GitCommandManager {
 
 ;// CONCATENATED MODULE: ./src/plan/base-tree.ts
 
+
 /**
  * The tree of the base branch's tip: specs and the ROADMAP are read from here, never from
  * the working tree, because the user's checkout may be on another branch and every
@@ -34880,6 +35044,8 @@ class BaseTree {
     commit;
     blobs;
     folders = null;
+    sorted = null;
+    byName = null;
     constructor(git, branch, commit, 
     /** Blob id by path; symlinks and submodules are left out. */
     blobs) {
@@ -34890,8 +35056,7 @@ class BaseTree {
     }
     static async read(git, branch) {
         // A fresh CI checkout may have the base only as origin's (plan mode creates no branch).
-        const commit = (await git.resolveCommit(`refs/heads/${branch}`)) ??
-            (await git.resolveCommit(`refs/remotes/origin/${branch}`));
+        const commit = (await git.branchTip(branch)) ?? (await git.resolveCommit(originRef(branch)));
         if (!commit) {
             throw new InputError(`base-branch: branch "${branch}" does not exist in ${git.cwd}; the plan reads the ROADMAP and specs from it`);
         }
@@ -34926,7 +35091,37 @@ class BaseTree {
     }
     filesUnder(folder) {
         const prefix = folder ? `${folder.replace(/\/$/, '')}/` : '';
-        return [...this.blobs.keys()].filter((path) => path.startsWith(prefix));
+        // Sorted once: the files under a folder are one run of the sorted list.
+        this.sorted ??= [...this.blobs.keys()].sort();
+        const sorted = this.sorted;
+        let low = 0;
+        let high = sorted.length;
+        while (low < high) {
+            const middle = (low + high) >> 1;
+            if (sorted[middle] < prefix)
+                low = middle + 1;
+            else
+                high = middle;
+        }
+        const files = [];
+        for (let index = low; index < sorted.length && sorted[index].startsWith(prefix); index += 1) {
+            files.push(sorted[index]);
+        }
+        return files;
+    }
+    filesNamed(name) {
+        if (!this.byName) {
+            this.byName = new Map();
+            for (const file of this.blobs.keys()) {
+                const base = file.slice(file.lastIndexOf('/') + 1);
+                const list = this.byName.get(base);
+                if (list)
+                    list.push(file);
+                else
+                    this.byName.set(base, [file]);
+            }
+        }
+        return this.byName.get(name) ?? [];
     }
     /** The text of these files (missing ones are left out), with one `cat-file --batch`. */
     async read(paths) {
@@ -35001,6 +35196,12 @@ const GLOB_CHARS = /[*?[\]{}]/;
 const FILE_NAME = /^[^.].*\.(?=[A-Za-z0-9_+-]*[A-Za-z])([A-Za-z0-9_+-]{1,16})$/;
 const DOT_NAME = /^\.[\p{L}\p{N}_][\p{L}\p{N}_.-]*$/u;
 const URL_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
+/**
+ * Template placeholders, not paths: `POC-{number}-{slug}/`, `REVIEW_[date].md`,
+ * `SPEC-<n>-*.md`, `$NAME`. A brace with a comma is a glob alternation (`{a,b}`), and a
+ * bracket with one or two characters or a range a character class (`[ab]`, `[0-9]`).
+ */
+const PLACEHOLDER = /\{[^{},]*\}|\[[A-Za-z_]{3,}\]|<[^<>]*>|\$\{?[A-Za-z_]/;
 /** True when a path's last segment names a file rather than a folder. */
 function looksLikeFile(segment) {
     return FILE_NAME.test(segment) || EXTENSIONLESS_FILES.has(segment);
@@ -35123,9 +35324,12 @@ function checkPath(text, context) {
     if (!body || !/\p{L}/u.test(body))
         return null;
     const segments = body.split('/');
-    if (segments.some((segment) => segment === '' || segment === '.' || segment === '..')) {
+    // `...origin/` (a range in code), `.`, `..`: never a path inside the repository.
+    if (segments.some((segment) => segment === '' || segment.startsWith('..') || segment === '.')) {
         return null;
     }
+    if (PLACEHOLDER.test(body))
+        return null;
     const display = segments.join('/') + (folder ? '/' : '');
     const last = segments[segments.length - 1];
     const pathContext = context === 'span' || context === 'slot' || context === 'link';
@@ -35140,17 +35344,21 @@ function checkPath(text, context) {
             return null;
         if (segments.every((segment) => /^[\d.]+$/.test(segment)))
             return null; // 2025/10/20
-        const clearlyPath = folder || looksLikeFile(last) || segments.some((segment) => DOT_NAME.test(segment));
+        // `cli/app.py/Imports` too: a file with a word glued to it (the scope step cuts it).
+        const clearlyPath = folder || segments.some((segment) => looksLikeFile(segment) || DOT_NAME.test(segment));
         return clearlyPath || pathContext ? display : null;
     }
     // A bare name: the repository root's file of that name (see extractTouchedPaths).
     if (folder)
         return display;
-    if (!pathContext || PRODUCT_NAMES.has(last.toLowerCase()))
+    // In running text too (`Create user_listener.py`): the scope step places it in the tree.
+    if (PRODUCT_NAMES.has(last.toLowerCase()))
         return null;
     const extension = FILE_NAME.exec(last)?.[1]?.toLowerCase();
     if (extension && BARE_NAME_EXTENSIONS.has(extension))
         return display;
+    if (!pathContext)
+        return null;
     return EXTENSIONLESS_FILES.has(last) || DOT_NAME.test(last) ? display : null;
 }
 /**
@@ -35535,10 +35743,10 @@ const FENCE = /^\s*(`{3,}|~{3,})(.*)$/;
  * of the same character, at least as long, with no info string; an opening backtick fence
  * carries no backtick in its info string). One reading for every scan of specs and ROADMAPs.
  */
-function fencePositions(lines) {
+function readFences(lines) {
     const positions = [];
     let open = null;
-    for (const line of lines) {
+    lines.forEach((line, index) => {
         const match = FENCE.exec(line);
         if (open) {
             const closes = match && match[1][0] === open.char && match[1].length >= open.length && !match[2].trim();
@@ -35547,63 +35755,599 @@ function fencePositions(lines) {
                 open = null;
         }
         else if (match && !(match[1][0] === '`' && match[2].includes('`'))) {
-            open = { char: match[1][0], length: match[1].length };
+            open = { char: match[1][0], length: match[1].length, line: index + 1 };
             positions.push('delimiter');
         }
         else
             positions.push('outside');
-    }
-    return positions;
+    });
+    return { positions, unclosedAt: open ? open.line : null };
+}
+function fencePositions(lines) {
+    return readFences(lines).positions;
 }
 
-;// CONCATENATED MODULE: ./src/plan/markdown-mentions.ts
+;// CONCATENATED MODULE: ./src/plan/estimates.ts
+/**
+ * `Estimated effort: 3 days`, `**Estimate**: 4h`, `Effort: 2-3 days`, `Time estimate: ~6 hours`:
+ * the first estimate in a text, in hours (a day is 8 hours, a week 40; a range counts as its
+ * middle), or null when the text gives none.
+ */
+const ESTIMATE = /\b(?:estimated\s+(?:effort|time|duration)|time\s+estimate|estimated|estimates?|effort|duration)\b[*_\s]*[:=–—-]?[*_\s]*(?:about\s+|around\s+|~\s*|≈\s*)?(\d+(?:\.\d+)?)(?:\s*(?:-|–|to)\s*(\d+(?:\.\d+)?))?\s*(hours?|hrs?|h|days?|d|weeks?|wks?|w|minutes?|mins?|m)\b/i;
+const HOURS_PER = { h: 1, d: 8, w: 40, m: 1 / 60 };
+function estimateHours(text) {
+    const match = ESTIMATE.exec(text);
+    if (!match)
+        return null;
+    const low = Number(match[1]);
+    const high = match[2] === undefined ? low : Number(match[2]);
+    const hours = ((low + high) / 2) * HOURS_PER[match[3][0].toLowerCase()];
+    return hours > 0 ? hours : null;
+}
 
-/** Stands in for a code span or link already taken out of a line; splits tokens. */
-const TAKEN = '\uE000';
+;// CONCATENATED MODULE: ./src/plan/roadmap.ts
+
+
+const HEADING = /^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$/;
+/** `PRIORITY 23` or `PRIORITY 2.5`, after optional emoji, emphasis or status marks. */
+const PRIORITY = /^[^\p{L}\p{N}]*PRIORITY\s*#?\s*0*(\d+(?:\.\d+)?)(?![\d.]*\d)/iu;
+const USER_STORY = /\bUS[-_ ]?0*(\d+(?:\.\d+)?)(?![\d.]*\d)/i;
+/**
+ * The ROADMAP's priority sections by priority number. A heading of any level counts:
+ * `## PRIORITY 5: Recipes`, `### PRIORITY 23: US-108 - Parallel Agent Execution` or
+ * `## PRIORITY 2.5: …` (decimal priorities are their own priority, never 2).
+ * Headings inside fenced code blocks are ignored.
+ */
+function parseRoadmap(markdown) {
+    return readRoadmap(markdown).sections;
+}
+function readRoadmap(markdown) {
+    const lines = markdown.split(/\r?\n/);
+    const sections = new Map();
+    const hidden = new Map();
+    const open = [];
+    const close = (level, end) => {
+        while (open.length && open[open.length - 1].level >= level) {
+            const done = open.pop();
+            if (done) {
+                done.section.text = lines.slice(done.start, end).join('\n');
+                done.section.estimateHours = estimateHours(done.section.text);
+            }
+        }
+    };
+    const { positions, unclosedAt } = readFences(lines);
+    for (let index = 0; index < lines.length; index += 1) {
+        const heading = HEADING.exec(lines[index]);
+        if (!heading)
+            continue;
+        const priority = PRIORITY.exec(heading[2]);
+        if (positions[index] !== 'outside') {
+            if (priority && unclosedAt !== null && index + 1 > unclosedAt) {
+                const number = Number(priority[1]);
+                hidden.set(number, [...(hidden.get(number) ?? []), index + 1]);
+            }
+            continue;
+        }
+        const level = heading[1].length;
+        close(level, index);
+        if (!priority)
+            continue;
+        const rest = heading[2].slice(priority[0].length);
+        const story = USER_STORY.exec(rest);
+        const section = {
+            priority: Number(priority[1]),
+            userStory: story ? Number(story[1]) : null,
+            heading: heading[2],
+            title: (story ? rest.slice(story.index + story[0].length) : rest)
+                .replace(/[^\p{L}\p{N}]+/gu, ' ')
+                .trim(),
+            line: index + 1,
+            text: '',
+            estimateHours: null
+        };
+        open.push({ section, level, start: index });
+        const list = sections.get(section.priority) ?? [];
+        list.push(section);
+        sections.set(section.priority, list);
+    }
+    close(0, lines.length);
+    return { sections, unclosedFenceAt: unclosedAt, hidden };
+}
+
+;// CONCATENATED MODULE: ./src/plan/run-length.ts
+/**
+ * The order in which tasks free to start are started: the longest estimate first (a task
+ * with none counts as the mean of the others'), ties and unestimated runs in the given order.
+ * Starting the long ones first keeps a short one from holding a slot at the end of the run.
+ */
+function startOrder(input) {
+    const durations = durationsOf(input.estimates);
+    return input.priorities
+        .map((_priority, index) => index)
+        .filter((index) => !input.skipped[index])
+        .sort((a, b) => durations[b] - durations[a] || a - b);
+}
+/**
+ * The expected length of the run: each task starts when the tasks it waits for are done and
+ * a slot is free, in start order; against the sum (one at a time). `auto` counts as a slot
+ * per task (the machine decides at run time).
+ */
+function expectedLength(input) {
+    const count = input.priorities.length;
+    const estimated = input.priorities.filter((_p, index) => input.estimates[index] !== null);
+    const durations = estimated.length ? durationsOf(input.estimates) : input.estimates.map(() => 1);
+    const order = startOrder(input);
+    const slots = input.maxParallel === 'auto' ? Math.max(1, count) : input.maxParallel;
+    const endOf = new Map();
+    const waiting = [...order];
+    const running = [];
+    let now = 0;
+    while (waiting.length > 0 || running.length > 0) {
+        for (let at = 0; at < waiting.length && running.length < slots;) {
+            const task = waiting[at];
+            const ready = input.after[task].every((other) => input.skipped[other] || endOf.has(other));
+            if (!ready) {
+                at += 1;
+                continue;
+            }
+            waiting.splice(at, 1);
+            running.push({ task, end: now + durations[task] });
+        }
+        if (running.length === 0)
+            break; // waits on something that never runs: cannot happen
+        running.sort((a, b) => a.end - b.end);
+        const next = running.shift();
+        now = next.end;
+        endOf.set(next.task, next.end);
+    }
+    const serial = order.reduce((sum, task) => sum + durations[task], 0);
+    return {
+        unit: estimated.length ? 'hours' : 'priorities',
+        parallel: round(now),
+        serial: round(serial),
+        max_parallel: slots,
+        estimated
+    };
+}
+function durationsOf(estimates) {
+    const known = estimates.filter((hours) => hours !== null);
+    const mean = known.length ? known.reduce((sum, hours) => sum + hours, 0) / known.length : 1;
+    return estimates.map((hours) => hours ?? mean);
+}
+function round(value) {
+    return Math.round(value * 100) / 100;
+}
+
+;// CONCATENATED MODULE: ./src/core/separation-ignore-defaults.ts
+/**
+ * What never counts as touched by default (the `separation-ignore` input): documents, which
+ * agents write beside the code and git merges line by line; bookkeeping (status files,
+ * agent notes); runtime data, which the program writes and no merge conflicts on. The
+ * ROADMAP, the spec files and the specs folder never count, whatever this list says.
+ * A line starting with `!` takes paths back (`!docs/api/**`).
+ */
+const DEFAULT_SEPARATION_IGNORE = [
+    '**/*.md',
+    '**/*.markdown',
+    '**/*.mdx',
+    '**/*.rst',
+    '**/*.adoc',
+    'docs/**',
+    '**/CHANGELOG*',
+    'data/**',
+    '**/*.db',
+    '**/*.sqlite',
+    '**/*.sqlite3',
+    '**/*.log',
+    'logs/**',
+    '**/__pycache__/**'
+];
+
+;// CONCATENATED MODULE: ./src/plan/separation-ignore.ts
+
+
+
+/** Answers whether a path of a plan (a file, a folder ending in `/`, a glob) is ignored. */
+class SeparationIgnore {
+    always;
+    ignored;
+    kept;
+    constructor(globs, 
+    /** Bookkeeping that is always ignored: the ROADMAP, spec files, the specs folder. */
+    always = () => false) {
+        this.always = always;
+        const positive = globs.filter((glob) => !glob.startsWith('!'));
+        const negative = globs.filter((glob) => glob.startsWith('!')).map((glob) => glob.slice(1));
+        // dot: `**/*.md` also covers `.claude/CLAUDE.md`.
+        this.ignored = positive.length ? picomatch_default()(positive, { dot: true }) : () => false;
+        this.kept = negative.length ? picomatch_default()(negative, { dot: true }) : () => false;
+    }
+    /** A file path (or a folder's own path without `/`). */
+    ignoresFile(path) {
+        return this.always(path) || (this.ignored(path) && !this.kept(path));
+    }
+    /**
+     * A plan path: a file as above; a folder or glob when the list ignores everything it
+     * stands for: the files of the tree it covers, all ignored (at least one), or, when it
+     * covers none yet, a file inside it (`docs/` under `docs/**`).
+     */
+    ignores(path, tree) {
+        const pattern = parsePattern(path);
+        if (!pattern.glob && pattern.file && !path.endsWith('/'))
+            return this.ignoresFile(path);
+        const bare = path.replace(/\/$/, '');
+        const covered = pattern.glob ? filesMatching(path, tree) : tree.filesUnder(bare);
+        if (covered.length > 0)
+            return covered.every((file) => this.ignoresFile(file));
+        if (pattern.glob)
+            return this.ignoresFile(path.replace(/\*\*?|\?|\[[^\]]*\]|\{[^}]*\}/g, 'x'));
+        return this.ignoresFile(bare) || this.ignoresFile(`${bare}/x`);
+    }
+}
+/** The files of the tree a glob matches, looking only under its literal head. */
+function filesMatching(glob, tree) {
+    const pattern = parsePattern(glob);
+    const head = pattern.segments
+        .slice(0, pattern.literalDepth)
+        .map((segment) => segment.text)
+        .join('/');
+    if (head && !tree.hasFolder(head))
+        return [];
+    const matches = picomatch_default()(glob.replace(/\/$/, '/**'), { dot: true });
+    return tree.filesUnder(head).filter((file) => matches(file));
+}
+
+;// CONCATENATED MODULE: ./src/plan/markdown-pieces.ts
 const CODE_SPAN = /(?<!`)(`+)(?!`)([\s\S]*?[^`])\1(?!`)/g;
 /** `[text](target "title")` and `![alt](target)`; one level of brackets in the text. */
 const INLINE_LINK = /!?\[((?:[^[\]]|\[[^\]]*\])*)\]\(\s*(<[^>]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)(?:\s+(?:"[^"]*"|'[^']*'|\([^)]*\)))?\s*\)/g;
 const AUTOLINK = /<[A-Za-z][A-Za-z0-9+.-]*:[^\s>]*>/g;
-const REFERENCE_DEFINITION = /^\s{0,3}\[[^\]]+\]:\s*(<[^>]*>|\S+)/;
+const SLOT = /\uE000(\d+)\uE001/g;
+const CODE_SEPARATORS = /[\s"'`()<>|,;=[\]{}:]+/;
+/** Words that start a new clause: what was said before no longer applies. */
+const CONTRAST = new Set(['but', 'instead', 'however', 'whereas', 'while', 'then', 'also']);
+/** Words before a path that negate it or make it a reference (within a few words). */
+const NEGATING = new Set(('not no nothing none never without except excluding unlike see cf refer refers referring ' +
+    'related outside nor ' +
+    'neither avoid avoids leave leaves keep keeps like similar mirrors mirror mirroring follows ' +
+    'following modelled modeled inspired reuse reuses reusing ' +
+    'dont doesnt didnt wont isnt arent untouched unchanged vs versus than').split(' '));
+/** Words after a path (within a few words) that say it is not changed. */
+const NEGATING_AFTER = new Set('stays stay remains remain unchanged untouched reference read-only already isnt arent wont as-is intact'.split(' '));
+/** Words before a path that state it as changed. */
+const STATING = new Set(('create creates created creating add adds added adding update updates updated updating ' +
+    'modify modifies modified modifying edit edits edited editing change changes changed ' +
+    'changing touch touches touched touching refactor refactors refactored extend extends ' +
+    'extended rewrite rewrites rewritten write writes delete deletes deleted remove removes ' +
+    'rename renames renamed move moves moved split splits implement implements implemented ' +
+    'patch patches wire wires register registers replace replaces new into fix fixes introduce ' +
+    'introduces generate generates migrate migrates').split(' '));
+const NEGATION_WINDOW = 6;
+const STATING_WINDOW = 4;
+const AFTER_WINDOW = 3;
+function readPieces(line) {
+    const slots = [];
+    const slot = (pieces) => {
+        slots.push(pieces);
+        return ` \uE000${slots.length - 1}\uE001 `;
+    };
+    const piece = (kind, text) => ({
+        kind,
+        text,
+        cue: '',
+        clause: 0,
+        struck: false
+    });
+    let text = line
+        .replace(/<!--.*?-->/g, ' ')
+        .replace(CODE_SPAN, (_whole, _ticks, content) => {
+        const code = content.trim();
+        if (code && !/\s/.test(code))
+            return slot([piece('span', code)]);
+        return slot(code
+            .split(CODE_SEPARATORS)
+            .filter(Boolean)
+            .map((token) => piece('code', token)));
+    });
+    text = text
+        .replace(AUTOLINK, ' ')
+        .replace(INLINE_LINK, (_whole, label, target) => `${slot([piece('link', target)])} ${label} `);
+    const pieces = [];
+    let clause = 0;
+    let struck = false;
+    for (const raw of text.split(/\s+/)) {
+        if (!raw)
+            continue;
+        if (raw.startsWith('~~'))
+            struck = true;
+        for (const part of raw.split(/(\uE000\d+\uE001)/)) {
+            if (!part)
+                continue;
+            const inSlot = /^\uE000(\d+)\uE001$/.exec(part);
+            if (inSlot) {
+                for (const inner of slots[Number(inSlot[1])])
+                    pieces.push({ ...inner, clause, struck });
+                continue;
+            }
+            const word = unwrapEmphasis(part.replace(SLOT, ''));
+            if (!word)
+                continue;
+            const cue = word.toLowerCase().replace(/[^a-z-]/g, '');
+            if (CONTRAST.has(cue))
+                clause += 1;
+            pieces.push({ kind: 'word', text: word, cue, clause, struck });
+            // `src/a.ts.` ends a sentence as well as `done.`; `e.g.` and `v1.2` do not end anything.
+            if (/[;:!?]$|[^.]\.$/.test(part.replace(/[*_)\]"']+$/, '')) && !/^e\.g|^i\.e/.test(cue)) {
+                clause += 1;
+            }
+        }
+        if (raw.endsWith('~~'))
+            struck = false;
+    }
+    // "No change: `a.py`", "Related modules: `b.py`": a negating label carries over its colon.
+    const negatedClauses = new Set();
+    pieces.forEach((piece, index) => {
+        const next = pieces[index + 1];
+        if (piece.kind === 'word' && /:$/.test(piece.text) && next && next.clause > piece.clause) {
+            const label = pieces.filter((other) => other.clause === piece.clause);
+            if (label.some((other) => NEGATING.has(other.cue)))
+                negatedClauses.add(next.clause);
+        }
+    });
+    for (const piece of pieces)
+        piece.negatedByLabel = negatedClauses.has(piece.clause);
+    return pieces;
+}
+/** `**x**`, `**x`, `x**`, `*x*`, `__x__`, `~~x~~`: the text inside; `src/**` and `__init__.py` stay. */
+function unwrapEmphasis(word) {
+    let text = word.replace(/^([("'[]*)~~/, '$1').replace(/~~([.,;:!?)"'\]]*)$/, '$1');
+    text = text
+        .replace(/^([("'[]*)\*{1,3}(?!\/)/, '$1')
+        .replace(/(?<!\/)\*{1,3}([.,;:!?)"'\]]*)$/, '$1');
+    const underscores = /^(_{1,3})(.+?)\1([.,;:!?)]*)$/.exec(text);
+    if (underscores && !/^_|_$/.test(underscores[2]))
+        text = underscores[2] + underscores[3];
+    return text;
+}
+/** What the words of its clause say of the piece at `index`. */
+function clauseCues(pieces, index) {
+    const { clause } = pieces[index];
+    if (pieces[index].struck || pieces[index].negatedByLabel)
+        return { negated: true, stated: false };
+    let negated = false;
+    let stated = false;
+    let words = 0;
+    for (let at = index - 1; at >= 0 && pieces[at].clause === clause; at -= 1) {
+        if (pieces[at].kind !== 'word' || !pieces[at].cue)
+            continue;
+        words += 1;
+        if (words <= NEGATION_WINDOW && NEGATING.has(pieces[at].cue))
+            negated = true;
+        if (words <= STATING_WINDOW && STATING.has(pieces[at].cue))
+            stated = true;
+        if (words > NEGATION_WINDOW)
+            break;
+    }
+    words = 0;
+    for (let at = index + 1; at < pieces.length && pieces[at].clause === clause; at += 1) {
+        if (pieces[at].kind !== 'word' || !pieces[at].cue)
+            continue;
+        words += 1;
+        if (words > AFTER_WINDOW)
+            break;
+        const cue = pieces[at].cue;
+        if (NEGATING_AFTER.has(cue) || (cue === 'not' && words <= 2))
+            negated = true;
+    }
+    return { negated, stated: stated && !negated };
+}
+
+;// CONCATENATED MODULE: ./src/plan/markdown-mentions.ts
+
+
 const TABLE_DELIMITER = /^\s*\|?\s*:?-{1,}:?\s*(?:\|\s*:?-{1,}:?\s*)*\|?\s*$/;
-/** "Location:", "**Files**:", "- Test files:", "Implementation Files:" and the like. */
-const LABEL = /^\s*(?:[-*+]\s+|\d+[.)]\s+)?(?:\*\*|__)?[\p{L} ]{0,40}?\b(?:locations?|files?|paths?|folders?|director(?:y|ies)|modules?)(?:\*\*|__)?\s*:(?:\*\*|__)?(.*)$/iu;
+const markdown_mentions_HEADING = /^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$/;
 const LIST_ITEM = /^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?/;
+/**
+ * A labelled line: "Location:", "**Files**:", "- Test files:", "Scope:", "Touches:",
+ * "New file:". Group 1 is the label, group 2 the value.
+ */
+const LABEL = /^\s*(?:[-*+]\s+|\d+[.)]\s+)?(?:\*\*|__)?([\p{L} ]{0,40}?\b(?:locations?|files?|paths?|folders?|director(?:y|ies)|modules?|scope|changes|touch(?:es|ed)?|affected|creates?|modif(?:y|ies|ied)|updates?|edits?))(?:\*\*|__)?\s*:(?:\*\*|__)?(.*)$/iu;
+/** Labels and headings that name what is not done, or what is only referred to. */
+const NEGATIVE_TITLE = /\b(?:non[- ]?goals?|out[- ]of[- ]scope|not (?:in scope|changed|touched|modified|affected)|unchanged|untouched|references?|related|see also|further reading|prior art|alternatives?(?: considered)?|rejected|future(?: work)?|later|follow[- ]?ups?|depends on|dependencies|blocked by|supersed\w*|open questions?)\b/i;
+/** Headings of the part of a spec that says what it changes. */
+const SCOPE_TITLE = /\b(?:files?|changes?|scope|touch(?:es|ed)?|affected|modif\w*|deliverables?|implementation(?: plan| steps)?|tasks?|checklist|work items?|what to (?:build|change|do))\b/i;
 /** Where a label's value stops and its description starts. */
 const DESCRIPTION = /\s+(?:-|–|—|\(|:)\s*|\s*\(/;
-const PROSE_SEPARATORS = /[\s"()<>|,;=[\]\uE000]+/;
-const CODE_SEPARATORS = /[\s"'`()<>|,;=[\]{}:\uE000]+/;
+const MAY_HOLD_PATH = /[^\s][./\\][^\s]|`|\]\(|\/\s|\/$/;
+/** A table column of paths: `| File | Change |`. */
+const PATH_COLUMN = /\b(?:files?|paths?|locations?|modules?|folders?|components?)\b/i;
 /**
- * Every token of a markdown document that could name a path, with the place it was found
- * (see MentionContext). It reads fenced blocks, inline code, links and reference
- * definitions, tables, labelled lines, list items and plain text; it does not judge the
- * tokens (normaliseMention does).
+ * Every token of a markdown document that could name a path, with its line, the place it was
+ * found (see MentionContext), and whether the document states it as changed or only negates
+ * or refers to it. Markdown is read as markdown: code spans and links are taken out first,
+ * emphasis is unwrapped, tables and lists keep their cells and items. Fenced code blocks are
+ * read for the paths a code sample names in its header, comments, or as a lone path on a line
+ * (a listing), and for directory drawings; never for every token. It does not judge tokens
+ * (normaliseMention does).
  */
 function scanMarkdown(markdown) {
     const lines = markdown.split(/\r?\n/);
-    const fences = fencePositions(lines);
-    const tableRows = findTableRows(lines, fences);
+    const { positions } = readFences(lines);
+    const tableRows = findTableRows(lines, positions);
     const mentions = [];
-    let tree = new TreeDrawing();
+    const headings = [];
+    let block = null;
+    let pathColumns = new Set();
     for (let index = 0; index < lines.length; index += 1) {
         const line = lines[index];
-        if (fences[index] === 'delimiter') {
-            tree = new TreeDrawing(); // each block draws its own tree
+        const number = index + 1;
+        const section = headings.at(-1);
+        const inScope = headings.some((heading) => heading.scope) && !section?.negative;
+        const negative = headings.some((heading) => heading.negative);
+        const push = (mention) => {
+            mentions.push({
+                ...mention,
+                line: number,
+                stated: (mention.stated || inScope) && !negative && !mention.negated,
+                negated: mention.negated || negative
+            });
+        };
+        if (positions[index] === 'delimiter') {
+            if (block)
+                block = null;
+            else {
+                block = new CodeBlock();
+                const info = line.replace(/^\s*(?:`{3,}|~{3,})/, '').trim();
+                for (const token of info.split(/[\s"'=]+/).slice(1)) {
+                    if (token)
+                        push({ text: token, context: 'span', stated: true });
+                }
+            }
+            continue;
         }
-        else if (fences[index] === 'inside') {
-            const treePath = tree.read(line);
-            if (treePath)
-                mentions.push({ text: treePath, context: 'span' });
-            else
-                pushTokens(mentions, line, CODE_SEPARATORS, 'code');
+        if (positions[index] === 'inside') {
+            block ??= new CodeBlock();
+            for (const mention of block.read(line))
+                push(mention);
+            continue;
         }
-        else
-            scanLine(line.replace(/^\s*(?:>\s?)+/, ''), tableRows.has(index), mentions);
+        const heading = markdown_mentions_HEADING.exec(line);
+        if (heading) {
+            const level = heading[1].length;
+            while (headings.length && (headings.at(-1)?.level ?? 0) >= level)
+                headings.pop();
+            headings.push({
+                level,
+                scope: SCOPE_TITLE.test(heading[2]) && !NEGATIVE_TITLE.test(heading[2]),
+                negative: NEGATIVE_TITLE.test(heading[2])
+            });
+            for (const mention of readClause(heading[2], 'prose'))
+                push(mention);
+            continue;
+        }
+        const text = line.replace(/^\s*(?:>\s?)+/, '');
+        if (tableRows.has(index)) {
+            if (TABLE_DELIMITER.test(text))
+                continue;
+            const header = !tableRows.has(index - 1);
+            const cells = splitCells(text);
+            if (header) {
+                pathColumns = new Set(cells.flatMap((cell, column) => (PATH_COLUMN.test(cell) ? [column] : [])));
+            }
+            cells.forEach((cell, column) => {
+                const stated = pathColumns.has(column) && !header;
+                for (const mention of readClause(cell, 'slot', { stated, lone: true }))
+                    push(mention);
+            });
+            continue;
+        }
+        for (const mention of readLine(text))
+            push(mention);
     }
     return mentions;
 }
+function readLine(line) {
+    const definition = /^\s{0,3}\[[^\]]+\]:\s*(<[^>]*>|\S+)/.exec(line);
+    if (definition)
+        return [{ text: definition[1], context: 'link' }];
+    const label = LABEL.exec(line);
+    if (label) {
+        const negative = NEGATIVE_TITLE.test(label[1]) || /\b(?:see|like)\b/i.test(label[1]);
+        const value = label[2];
+        const cut = DESCRIPTION.exec(value.replace(/`[^`]*`/g, (code) => 'x'.repeat(code.length)));
+        const slots = cut ? value.slice(0, cut.index) : value;
+        const rest = cut ? value.slice(cut.index) : '';
+        return [
+            ...readClause(slots, 'slot', { stated: !negative, negated: negative }),
+            ...readClause(rest, 'prose', { negated: negative })
+        ];
+    }
+    const item = LIST_ITEM.exec(line);
+    if (item)
+        return readClause(line.slice(item[0].length), 'prose', { leadSlot: true });
+    return readClause(line, 'prose');
+}
+/** The mentions of one run of markdown text, with what the words around each say of it. */
+function readClause(text, context, options = {}) {
+    // Most lines of prose name no path: nothing but a lone cell or a list item's first word
+    // can be one without a `.` or `/` inside a word, a code span or a link.
+    if (!options.lone && !options.leadSlot && !MAY_HOLD_PATH.test(text))
+        return [];
+    const pieces = readPieces(text);
+    const mentions = [];
+    const lone = options.lone && pieces.filter((piece) => piece.kind !== 'link').length === 1;
+    pieces.forEach((piece, index) => {
+        const lead = options.leadSlot && index === 0;
+        // Plain words are never paths, unless they stand alone in a path's place (`Makefile`).
+        if (piece.kind === 'word' && !/[./\\]/.test(piece.text) && !lone && !lead)
+            return;
+        const cues = clauseCues(pieces, index);
+        const negated = Boolean(options.negated) || cues.negated;
+        mentions.push({
+            text: piece.text,
+            context: contextOf(piece, lone || lead ? 'slot' : context),
+            stated: !negated && (Boolean(options.stated) || lead || cues.stated),
+            negated
+        });
+    });
+    return mentions;
+}
+function contextOf(piece, context) {
+    if (piece.kind === 'link')
+        return 'link';
+    if (piece.kind === 'span')
+        return context === 'slot' ? 'slot' : 'span';
+    if (piece.kind === 'code')
+        return 'code';
+    return context;
+}
+function splitCells(row) {
+    const cells = row
+        .trim()
+        .replace(/^\|/, '')
+        .replace(/\|$/, '')
+        .split(/(?<!\\)\|/);
+    return cells.map((cell) => cell.trim());
+}
 const TREE_ROOT = /^\s*([^\s│|├└]+\/)\s*(?:#.*)?$/;
 const TREE_ENTRY = /^([\s│|]*)(?:├──|└──|├─|└─|\|--|`--|\+--)[─-]*\s*([^\s#]+)/;
+/** A comment in most languages: `# x`, `// x`, `/* x`, ` * x`, `-- x`, `<!-- x`, `; x`. */
+const COMMENT = /^\s*(?:#(?![!#\w]*\s*include)|\/\/+|\/\*+|\*(?!\*)|--|<!--|;+|%|REM\b)\s?(.*)$/;
+const TRAILING_COMMENT = /\s(?:#|\/\/|--)\s+(.*)$/;
+/** A line holding one path (a listing): `src/a.ts`, `- "internal/**\/*.go"`, `a.ts  # new`. */
+const LONE_PATH = /^\s*(?:[-*+]\s+)?["'`]?([^\s"'`]+)["'`]?,?\s*(?:(?:#|\/\/)\s.*)?$/;
+/**
+ * One fenced block, line by line: the header comment (the file a sample shows) and directory
+ * drawings state paths; other comments and lone paths mention them; other code is not read.
+ */
+class CodeBlock {
+    tree = new TreeDrawing();
+    first = true;
+    read(line) {
+        const header = this.first;
+        if (line.trim())
+            this.first = false;
+        const treePath = this.tree.read(line);
+        if (treePath)
+            return [{ text: treePath, context: 'span', stated: true }];
+        const comment = COMMENT.exec(line) ?? TRAILING_COMMENT.exec(line);
+        const lonePath = LONE_PATH.exec(line);
+        if (lonePath && /[./]/.test(lonePath[1]) && !comment?.[0].startsWith(line.trim()[0] ?? '')) {
+            return [{ text: lonePath[1], context: 'span', stated: header }];
+        }
+        if (!comment)
+            return [];
+        const text = comment[1].replace(/\s*(?:\*\/|-->)\s*$/, '');
+        const fileLabel = /^\s*(?:file(?:name)?|path)\s*:\s*/i.exec(text);
+        return readClause(fileLabel ? text.slice(fileLabel[0].length) : text, 'prose', {
+            stated: header || Boolean(fileLabel)
+        }).map((mention) => ({
+            ...mention,
+            context: mention.context === 'prose' && (header || fileLabel) ? 'slot' : mention.context
+        }));
+    }
+}
 /**
  * Rebuilds full paths from a directory drawing in a fenced block, where `main.go` under
  * `cmd/` and `server/` means `cmd/server/main.go`:
@@ -35638,68 +36382,6 @@ class TreeDrawing {
         const name = entry[2];
         this.names = [...this.names.slice(0, depth), name.replace(/\/+$/, '')];
         return [...parents, name].join('/');
-    }
-}
-function scanLine(line, tableRow, mentions) {
-    const definition = REFERENCE_DEFINITION.exec(line);
-    if (definition) {
-        mentions.push({ text: definition[1], context: 'link' });
-        return;
-    }
-    let rest = line
-        .replace(/<!--.*?-->/g, ' ')
-        .replace(CODE_SPAN, (_whole, _ticks, content) => {
-        const code = content.trim();
-        if (code && !/\s/.test(code))
-            mentions.push({ text: code, context: 'span' });
-        else
-            pushTokens(mentions, code, CODE_SEPARATORS, 'code');
-        return ` ${TAKEN} `;
-    });
-    rest = rest
-        .replace(AUTOLINK, ` ${TAKEN} `)
-        .replace(INLINE_LINK, (_whole, text, target) => {
-        mentions.push({ text: target, context: 'link' });
-        return ` ${text} `;
-    });
-    if (tableRow) {
-        if (TABLE_DELIMITER.test(rest))
-            return;
-        for (const cell of rest.split(/(?<!\\)\|/)) {
-            const tokens = cell.split(/[\s\uE000]+/).filter(Boolean);
-            if (tokens.length === 1)
-                mentions.push({ text: tokens[0], context: 'slot' });
-            else
-                pushTokens(mentions, cell, PROSE_SEPARATORS, 'prose');
-        }
-        return;
-    }
-    const label = LABEL.exec(rest);
-    if (label) {
-        const value = label[1];
-        const cut = DESCRIPTION.exec(value);
-        const slots = cut ? value.slice(0, cut.index) : value;
-        pushTokens(mentions, slots, /[\s,;\uE000]+/, 'slot');
-        if (cut)
-            pushTokens(mentions, value.slice(cut.index), PROSE_SEPARATORS, 'prose');
-        return;
-    }
-    const item = LIST_ITEM.exec(rest);
-    if (item) {
-        const body = rest.slice(item[0].length);
-        const lead = /^[^\s\uE000]+/.exec(body);
-        if (lead) {
-            mentions.push({ text: lead[0], context: 'slot' });
-            pushTokens(mentions, body.slice(lead[0].length), PROSE_SEPARATORS, 'prose');
-            return;
-        }
-    }
-    pushTokens(mentions, rest, PROSE_SEPARATORS, 'prose');
-}
-function pushTokens(mentions, text, separators, context) {
-    for (const token of text.split(separators)) {
-        if (token)
-            mentions.push({ text: token, context });
     }
 }
 /**
@@ -35738,86 +36420,210 @@ function folderOf(path) {
     return folder === '.' ? '' : folder;
 }
 /**
- * The repository paths a markdown document names (files, folders ending in `/`, globs), in
- * the order first seen, each once.
- *
- * Rules worth knowing:
- * - A bare file name (`package.json`, `__init__.py`) is read as that file at the repository
- *   root, as a reader at the root would. So it overlaps only the same bare name (or a root
- *   glob such as `*.json`), never `src/app/__init__.py`: the first implementation's false
- *   conflicts came from matching bare names anywhere.
- * - A markdown link to a document (`.md`, `.rst`, ...) is a cross-reference, not an edit;
- *   the same path written out in code, a list or a table still counts.
- * - Link targets are resolved from the document's folder (`/x` from the repository root);
+ * The repository paths a markdown document names (files, folders ending in `/`, globs, bare
+ * names), as written, before they are placed in the tree (see scopeOfSpec):
+ * - negations and references ("not in `x`", "see `y`", a Non-goals section) are left out;
+ * - a markdown link to a document (`.md`, `.rst`, ...) is a cross-reference, not an edit;
+ *   the same path written out in code, a list or a table still counts;
+ * - link targets are resolved from the document's folder (`/x` from the repository root);
  *   everything else is read from the repository root.
  */
-function extractPaths(markdown, documentPath) {
+function extractMentions(markdown, documentPath) {
     const documentFolder = folderOf(documentPath);
-    const found = new Set();
+    const found = [];
     for (const mention of scanMarkdown(markdown)) {
+        if (mention.negated)
+            continue;
         const path = normaliseMention(mention, documentFolder);
         if (!path)
             continue;
         if (mention.context === 'link' && DOCUMENT_LINK.test(path))
             continue;
-        found.add(path);
+        found.push({
+            path,
+            line: mention.line ?? 0,
+            stated: Boolean(mention.stated),
+            context: mention.context
+        });
     }
+    return found;
+}
+/** The distinct paths of extractMentions, in the order first seen. */
+function extractPaths(markdown, documentPath) {
+    const found = new Set(extractMentions(markdown, documentPath).map((mention) => mention.path));
     // `src/report` and `src/report/` name the same folder: keep the explicit one.
     return [...found].filter((path) => path.endsWith('/') || !found.has(`${path}/`));
 }
 
-;// CONCATENATED MODULE: ./src/plan/roadmap.ts
+;// CONCATENATED MODULE: ./src/plan/spec-scope.ts
 
-const HEADING = /^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$/;
-/** `PRIORITY 23`, after optional emoji, emphasis or status marks; not `PRIORITY 2.5`. */
-const PRIORITY = /^[^\p{L}\p{N}]*PRIORITY\s*#?\s*0*(\d+)(?![\d.]*\d)/iu;
-const USER_STORY = /\bUS[-_ ]?0*(\d+)\b/i;
+
+
+const MAX_NAMES_NOTED = 5;
 /**
- * The ROADMAP's priority sections by priority number. A heading of any level counts:
- * `## PRIORITY 5: Recipes` or `### PRIORITY 23: US-108 - Parallel Agent Execution`.
- * Headings inside fenced code blocks are ignored.
+ * The scope of one spec, read against the base tree:
+ * - what the spec states it changes (a Files or Changes section, a labelled line, a list or
+ *   table of files, "touches `x`", a code block's header) counts even when it is new;
+ * - a file it only mentions in passing counts when it is anchored in the tree (an existing
+ *   file, a new file in an existing folder); a folder or glob only when stated;
+ * - negations and references ("not moved to `pkg/`", "see `x`") never count;
+ * - a bare name is the one file of that name in the tree, or the one inside a folder the spec
+ *   names; a name many folders hold (`index.ts`) resolves only through the spec's folders;
+ *   the rest (several candidates, a new file with no folder) is noted, not counted;
+ * - a folder counts when the spec names no file inside it, else it is context (noted);
+ * - `cli/app.py/Imports` (a heading word glued to a path) is the file `cli/app.py`;
+ * - nothing that separation-ignore matches, and nothing outside the repository.
  */
-function parseRoadmap(markdown) {
-    const lines = markdown.split(/\r?\n/);
-    const sections = new Map();
-    const open = [];
-    const close = (level, end) => {
-        while (open.length && open[open.length - 1].level >= level) {
-            const done = open.pop();
-            if (done)
-                done.section.text = lines.slice(done.start, end).join('\n');
-        }
-    };
-    const fences = fencePositions(lines);
-    for (let index = 0; index < lines.length; index += 1) {
-        if (fences[index] !== 'outside')
-            continue;
-        const heading = HEADING.exec(lines[index]);
-        if (!heading)
-            continue;
-        const level = heading[1].length;
-        close(level, index);
-        const priority = PRIORITY.exec(heading[2]);
-        if (!priority)
-            continue;
-        const story = USER_STORY.exec(heading[2].slice(priority[0].length));
-        const section = {
-            priority: Number(priority[1]),
-            userStory: story ? Number(story[1]) : null,
-            heading: heading[2],
-            line: index + 1,
-            text: ''
-        };
-        open.push({ section, level, start: index });
-        const list = sections.get(section.priority) ?? [];
-        list.push(section);
-        sections.set(section.priority, list);
+function scopeOfSpec(markdown, specFile, tree, ignore) {
+    const candidates = [];
+    const bare = [];
+    for (const mention of extractMentions(markdown, specFile)) {
+        ;
+        (mention.path.includes('/') ? candidates : bare).push(mention);
     }
-    close(0, lines.length);
-    return sections;
+    const stated = new Map();
+    const passing = new Map();
+    const add = (map, path, line) => {
+        const lines = map.get(path);
+        if (!lines)
+            map.set(path, [line]);
+        else if (!lines.includes(line))
+            lines.push(line);
+    };
+    for (const candidate of candidates) {
+        const path = spec_scope_anchor(candidate, tree);
+        if (path)
+            add(candidate.stated ? stated : passing, path, candidate.line);
+    }
+    const notes = [];
+    const named = new Set([...stated.keys(), ...passing.keys()].filter((path) => !ignore.ignores(path, tree)));
+    const folders = [...named].filter((path) => path.endsWith('/')).map((path) => path.slice(0, -1));
+    const fileFolders = [...named].filter((path) => !path.endsWith('/')).map(folderOf);
+    const unsettled = [];
+    for (const candidate of bare) {
+        const resolved = resolveBareName(candidate, tree, folders, fileFolders);
+        if (typeof resolved === 'string') {
+            add(candidate.stated ? stated : passing, resolved, candidate.line);
+        }
+        else if (resolved)
+            unsettled.push(`${candidate.path} (${resolved.why})`);
+    }
+    if (unsettled.length) {
+        notes.push(`${specFile}: not counted, cannot be placed in the tree: ${listed([...new Set(unsettled)])}`);
+    }
+    // A folder or glob named only in passing ("the agents in `.claude/`") says little of what
+    // changes: it counts when the spec states it ("touches `src/report/`"), else it is context.
+    const scope = new Map(stated);
+    const passingFolders = [];
+    for (const [path, lines] of passing) {
+        if (!stated.has(path) && (path.endsWith('/') || /[*?[\]{}]/.test(path))) {
+            passingFolders.push(path);
+            continue;
+        }
+        for (const line of lines)
+            add(scope, path, line);
+    }
+    if (passingFolders.length) {
+        notes.push(`${specFile}: folders named only in passing, context: ${listed(passingFolders)}`);
+    }
+    const result = new Map();
+    const ignored = [];
+    for (const [path, lines] of scope) {
+        if (ignore.ignores(path, tree))
+            ignored.push(path);
+        else
+            result.set(path, lines);
+    }
+    const context = dropContextFolders(result);
+    if (context.length) {
+        notes.push(`${specFile}: folders taken as context (it names files inside them): ${listed(context)}`);
+    }
+    if (result.size === 0 && ignored.length) {
+        notes.push(`${specFile}: every path it names is matched by separation-ignore: ${listed(ignored)}`);
+    }
+    for (const lines of result.values())
+        lines.sort((a, b) => a - b);
+    return { paths: result, notes };
+}
+/**
+ * A folder is context when files inside it are named too: those files are the scope. Drops
+ * such folders from `paths` and returns them.
+ */
+function dropContextFolders(paths) {
+    const files = [...paths.keys()].filter((path) => !path.endsWith('/'));
+    const dropped = [...paths.keys()].filter((path) => path.endsWith('/') && files.some((file) => file.startsWith(path)));
+    for (const path of dropped)
+        paths.delete(path);
+    return dropped;
+}
+/** The plan path a candidate with a folder stands for, or null when it is not anchored. */
+function spec_scope_anchor(candidate, tree) {
+    const { path, stated } = candidate;
+    const folder = path.endsWith('/');
+    const body = folder ? path.slice(0, -1) : path;
+    if (/[*?[\]{}]/.test(body)) {
+        return stated || filesMatching(path, tree).length > 0 ? path : null;
+    }
+    if (tree.hasFile(body))
+        return body;
+    if (tree.hasFolder(body))
+        return `${body}/`;
+    // `cli/roadmap_cli.py/Imports`: the file, with a word glued to it.
+    const segments = body.split('/');
+    for (let end = segments.length - 1; end > 0; end -= 1) {
+        const prefix = segments.slice(0, end).join('/');
+        if (tree.hasFile(prefix))
+            return prefix;
+        if (tree.hasFolder(prefix))
+            break;
+    }
+    const last = segments[segments.length - 1];
+    const fileLike = looksLikeFile(last);
+    if (stated) {
+        if (folder || fileLike)
+            return path;
+        // `Folder: src/run` written without the slash, in a place that holds a path, in a folder
+        // that exists (so that `Location: N/A` is not a folder).
+        if (candidate.context === 'prose' || candidate.context === 'code')
+            return null;
+        return tree.hasFolder(folderOf(body)) || !body.includes('/') ? path : null;
+    }
+    // A new file counts in passing only inside a folder that exists.
+    return fileLike && !folder && tree.hasFolder(folderOf(body)) ? body : null;
+}
+/** A bare file name's one file, or why it could not be placed (null: nothing to say). */
+function resolveBareName(candidate, tree, folders, fileFolders) {
+    const name = candidate.path.replace(/\/$/, '');
+    if (candidate.path.endsWith('/')) {
+        if (tree.hasFolder(name))
+            return candidate.path;
+        return candidate.stated ? candidate.path : null;
+    }
+    const inSpecFolders = (file) => {
+        const where = folderOf(file);
+        return (folders.some((folder) => where === folder || where.startsWith(`${folder}/`)) ||
+            fileFolders.includes(where));
+    };
+    const matches = tree.filesNamed(name);
+    if (matches.length === 1)
+        return matches[0];
+    if (matches.length > 1) {
+        const inside = matches.filter(inSpecFolders);
+        if (inside.length === 1)
+            return inside[0];
+        return { why: `${matches.length} files of that name, ${inside.length} in the spec's folders` };
+    }
+    // A new file written without its folder: where it goes is the agent's choice, not ours.
+    return candidate.stated ? { why: 'a new file, no folder given' } : null;
+}
+function listed(paths) {
+    const shown = paths.slice(0, MAX_NAMES_NOTED).join(', ');
+    return paths.length > MAX_NAMES_NOTED
+        ? `${shown} and ${paths.length - MAX_NAMES_NOTED} more`
+        : shown;
 }
 
-;// CONCATENATED MODULE: ./src/plan/scheduler.ts
+;// CONCATENATED MODULE: ./src/plan/waves.ts
 /**
  * - `strict`: the seed's greedy independent set: in input order, a task runs when it
  *   overlaps no task already picked; the others are skipped, with the reason. One wave.
@@ -35876,42 +36682,173 @@ function skipReason(blocker, { priorities, unknown }) {
     return `overlaps ${other} on ${shown}${more}`;
 }
 
+;// CONCATENATED MODULE: ./src/plan/spec-stories.ts
+
+/**
+ * `SPEC-108-parallel.md` → 108, `SPEC-008.md` → 8, `SPEC-2-5-retry.md` or `SPEC-2.5-retry.md`
+ * → 2.5 (a decimal priority's spec, never spec 2), or null for another name. A folder
+ * (`SPEC-108-parallel/`) is read the same way, without the extension.
+ */
+const SPEC_NAME = /^SPEC-0*(\d+)(?:[.-](\d{1,2})(?=[-_.]|$))?(?:[-_.][^/]*)?$/i;
+function specNumberOf(path, folder = false) {
+    const name = external_node_path_namespaceObject.posix.basename(path);
+    const stem = folder ? name : name.replace(/\.(?:md|markdown)$/i, '');
+    if (!folder && stem === name)
+        return null;
+    const match = SPEC_NAME.exec(stem);
+    if (!match)
+        return null;
+    return Number(match[2] ? `${match[1]}.${match[2]}` : match[1]);
+}
+/** Words that say nothing of a story. */
+const STOP_WORDS = new Set('the and for with from into that this spec specification design implementation feature story user planned status draft done'.split(' '));
+/** Versions and parts of one story: `-v2`, `_part-1`, `-draft`, a date. */
+const VERSION_SUFFIX = /[-_.](?:v\d+(?:[._]\d+)*|version[-_]?\d+|part[-_]?\d+|p\d+|draft|final|revised|updated|old|new|\d{4}-\d{2}-\d{2}|\d{8})$/i;
+/**
+ * The story a spec file belongs to: its `SPEC-<n>-*` folder, or its file name without the
+ * number and without version or part suffixes (`SPEC-065-recipes-v2.md` → `recipes`).
+ */
+function storyOf(file) {
+    const segments = file.split('/');
+    const folder = segments.slice(0, -1).findIndex((segment) => specNumberOf(segment, true) !== null);
+    if (folder >= 0)
+        return segments.slice(0, folder + 1).join('/');
+    let stem = external_node_path_namespaceObject.posix.basename(file).replace(/\.(?:md|markdown)$/i, '');
+    stem = stem.replace(/^SPEC-0*\d+(?:[.-]\d{1,2}(?=[-_.]|$))?[-_.]?/i, '');
+    for (let before = ''; before !== stem;) {
+        before = stem;
+        stem = stem.replace(VERSION_SUFFIX, '');
+    }
+    return `${external_node_path_namespaceObject.posix.dirname(file)}/${stem.toLowerCase()}`;
+}
+function wordsOf(text) {
+    const words = text
+        .replace(/([a-z])([A-Z])/g, '$1 $2')
+        .toLowerCase()
+        .split(/[^\p{L}\p{N}]+/u)
+        .filter((word) => word.length >= 3 && !STOP_WORDS.has(word) && !/^\d+$/.test(word));
+    // `notifications` and `notification` are one word here.
+    return new Set(words.map((word) => word.replace(/(?:ies|es|s)$/, '')));
+}
+/**
+ * The spec files of the priority's story. When the candidates belong to one story, all of
+ * them. Else the stories linked from the priority's section; else the one whose file name or
+ * title shares the most words with the ROADMAP title; else (a tie) all, noted as ambiguous.
+ */
+function chooseStories(candidates, roadmapTitle, titleOf) {
+    const stories = new Map();
+    for (const candidate of candidates) {
+        const story = storyOf(candidate.file);
+        stories.set(story, [...(stories.get(story) ?? []), candidate]);
+    }
+    const all = candidates.map((candidate) => candidate.file);
+    if (stories.size <= 1)
+        return { files: all, notes: [] };
+    const names = (files) => files.map((f) => external_node_path_namespaceObject.posix.basename(f)).join(', ');
+    const linked = [...stories.entries()].filter(([, members]) => members.some((m) => m.linked));
+    let kept;
+    let why;
+    if (linked.length > 0) {
+        kept = linked;
+        why = 'linked from its ROADMAP section';
+    }
+    else {
+        const wanted = wordsOf(roadmapTitle);
+        const scored = [...stories.entries()].map(([story, members]) => {
+            const words = new Set([
+                ...wordsOf(external_node_path_namespaceObject.posix.basename(story)),
+                ...members.flatMap((member) => [...wordsOf(titleOf(member.file) ?? '')])
+            ]);
+            return { story, members, score: [...wanted].filter((word) => words.has(word)).length };
+        });
+        const best = Math.max(...scored.map((entry) => entry.score));
+        const top = scored.filter((entry) => entry.score === best);
+        if (best === 0 || top.length > 1) {
+            return {
+                files: all,
+                notes: [
+                    `ambiguous: ${stories.size} stories share its spec number (${names(all)}) and none matches its ROADMAP title better: all are read`
+                ]
+            };
+        }
+        kept = top.map((entry) => [entry.story, entry.members]);
+        why = `its title matches the ROADMAP title "${roadmapTitle}"`;
+    }
+    const files = kept.flatMap(([, members]) => members.map((member) => member.file));
+    const dropped = all.filter((file) => !files.includes(file));
+    return {
+        files,
+        notes: [
+            `${stories.size} stories share its spec number: kept ${names(files)} (${why}); dropped ${names(dropped)} (another story)`
+        ]
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/plan/spec-resolver.ts
 
 
 
 
-/** `SPEC-108-parallel.md`, `SPEC-008.md`, `spec-0108_x.markdown`: the number, unpadded. */
-const SPEC_FILE = /^SPEC-0*(\d+)(?:[-_.][^/]*)?\.(?:md|markdown)$/i;
-const SPEC_FOLDER = /^SPEC-0*(\d+)(?:[-_.][^/]*)?$/i;
+
 const MARKDOWN = /\.(?:md|markdown)$/i;
 /** A spec file named in running text of the ROADMAP: `see SPEC-108-parallel.md`. */
 const SPEC_NAME_IN_TEXT = /\bSPEC-\d+[\w.-]*?\.(?:md|markdown)\b/gi;
+/** "**Spec**: [..](..)", "Technical specification:": a line that names the priority's own spec. */
+const SPEC_LABEL = /^[\s>*_-]*(?:technical\s+|design\s+)?spec(?:ification)?s?\b[^:]{0,20}:/i;
 /**
  * Finds every priority's spec files on the base branch:
  * 1. the ROADMAP heading `PRIORITY <p>` gives the spec number: its `US-<n>` when it has one
- *    (specs are named by user story), else p itself;
- * 2. `SPEC-<n>-*.md` files (with or without zero padding) and every markdown file in
- *    `SPEC-<n>-*` folders, at any depth under specs-dir;
- * 3. spec files linked or named in the priority's ROADMAP section (a markdown file or folder
- *    under specs-dir, or named `SPEC-*`).
- * A priority's spec is never looked up by its priority number when its heading names a user
- * story: SPEC-<p> would then be another story's spec.
+ *    (specs are named by user story), else p itself, as a guess (noted);
+ * 2. `SPEC-<n>-*.md` files (with or without zero padding; `SPEC-2-5-*` is 2.5) and every
+ *    markdown file in `SPEC-<n>-*` folders, at any depth under specs-dir;
+ * 3. spec files linked or named in the priority's ROADMAP section: those of its own number,
+ *    those with no number, and those on a "Spec:" line; never those it only refers to
+ *    ("see", "related", "depends on") nor other stories' specs (noted);
+ * 4. when one number matches specs of several stories, those of the priority's story stay
+ *    (linked from its section, or the file name or title matching its ROADMAP title;
+ *    versions and parts of one story stay together) and the others go, each choice noted.
+ * A priority's spec is never guessed by its priority number when that number is another
+ * priority's user story.
  */
 function resolveSpecs(priorities, sources) {
     const byNumber = indexSpecsByNumber(sources.tree, sources.specsDir);
+    const claimed = new Map();
+    for (const sections of sources.roadmap?.sections.values() ?? []) {
+        for (const section of sections) {
+            if (section.userStory !== null)
+                claimed.set(section.userStory, section.priority);
+        }
+    }
     const lookups = new Map();
     for (const priority of priorities) {
-        lookups.set(priority, lookUp(priority, sources, byNumber));
+        lookups.set(priority, lookUp(priority, sources, byNumber, claimed));
     }
     return lookups;
 }
-function lookUp(priority, sources, byNumber) {
+/** Every file resolveSpecs may consider for these priorities (to read their titles first). */
+function candidateSpecFiles(priorities, sources) {
+    const byNumber = indexSpecsByNumber(sources.tree, sources.specsDir);
+    const files = new Set();
+    for (const priority of priorities) {
+        const sections = sources.roadmap?.sections.get(priority) ?? [];
+        const numbers = new Set([priority, ...sections.flatMap((section) => section.userStory ?? [])]);
+        for (const number of numbers)
+            for (const file of byNumber.get(number) ?? [])
+                files.add(file);
+        for (const section of sections) {
+            for (const link of specsLinkedFrom(section, sources))
+                files.add(link.file);
+        }
+    }
+    return [...files];
+}
+function lookUp(priority, sources, byNumber, claimed) {
     const { roadmap, roadmapFile, baseBranch } = sources;
     const notes = [];
-    const sections = roadmap?.get(priority) ?? [];
+    const sections = roadmap?.sections.get(priority) ?? [];
     const stories = [...new Set(sections.flatMap((section) => section.userStory ?? []))];
-    const numbers = stories.length > 0 ? stories : [priority];
+    const guessed = stories.length === 0;
+    const numbers = guessed ? [priority] : stories;
     if (sections.length > 1) {
         const lines = sections.map((section) => section.line).join(', ');
         notes.push(`${roadmapFile} has ${sections.length} "PRIORITY ${priority}" headings (lines ${lines}): read them all`);
@@ -35919,23 +36856,45 @@ function lookUp(priority, sources, byNumber) {
     if (stories.length > 1) {
         notes.push(`its headings name several user stories (${stories.map((n) => `US-${n}`).join(', ')})`);
     }
-    const found = new Set();
+    const linked = [];
     for (const section of sections) {
-        for (const file of specsLinkedFrom(section, sources))
-            found.add(file);
+        for (const link of specsLinkedFrom(section, sources)) {
+            const number = specNumberOf(link.file);
+            if (number === null || numbers.includes(number) || link.labelled) {
+                linked.push({ file: link.file, linked: true });
+            }
+            else {
+                notes.push(`${roadmapFile}:${link.line} links ${external_node_path_namespaceObject.posix.basename(link.file)}, the spec of another number (${number}): not read`);
+            }
+        }
     }
+    const found = [...linked];
     for (const number of numbers) {
-        for (const file of byNumber.get(number) ?? [])
-            found.add(file);
+        const owner = claimed.get(number);
+        const files = byNumber.get(number) ?? [];
+        if (guessed && owner !== undefined && owner !== priority && files.length > 0) {
+            notes.push(`SPEC-${number}-* belongs to PRIORITY ${owner} (US-${number}): not taken as the spec of ${priority}, whose heading names no US id`);
+            continue;
+        }
+        for (const file of files) {
+            if (!found.some((candidate) => candidate.file === file))
+                found.push({ file, linked: false });
+        }
     }
-    const specFiles = [...found].sort();
+    const title = sections.map((section) => section.title).join(' ');
+    const chosen = chooseStories(found, title, sources.titleOf ?? (() => null));
+    notes.push(...chosen.notes);
+    const specFiles = [...new Set(chosen.files)].sort();
     if (specFiles.length === 0) {
         notes.push(notFoundMessage(priority, sections, numbers, sources));
         return { priority, specFiles, notes };
     }
     if (sections.length === 0) {
         const missing = roadmap ? `has no "PRIORITY ${priority}" heading` : `is not on ${baseBranch}`;
-        notes.push(`${roadmapFile} ${missing}: the spec was found by priority number`);
+        notes.push(`${roadmapFile} ${missing}: the spec was found by priority number (a guess)`);
+    }
+    else if (guessed && linked.length === 0) {
+        notes.push(`guessed: the heading "${sections[0].heading}" names no US id, so the spec was looked up by the priority number ${priority}`);
     }
     if (specFiles.length > 1) {
         notes.push(`${specFiles.length} spec files found: all of them are read`);
@@ -35946,17 +36905,22 @@ function notFoundMessage(priority, sections, numbers, { roadmap, roadmapFile, sp
     const where = specsDir ? `${specsDir}/` : 'the repository root';
     const names = numbers
         .map((n) => {
-        const padded = String(n).padStart(3, '0');
-        const files = padded === String(n) ? `SPEC-${n}-*.md` : `SPEC-${n}-*.md, SPEC-${padded}-*.md`;
+        const [whole, decimals] = String(n).split('.');
+        const padded = whole.padStart(3, '0') + (decimals ? `-${decimals}` : '');
+        const plain = decimals ? `${whole}-${decimals}` : whole;
+        const files = padded === plain ? `SPEC-${plain}-*.md` : `SPEC-${plain}-*.md, SPEC-${padded}-*.md`;
         const story = sections.some((section) => section.userStory === n) ? ` (named by US-${n})` : '';
-        return `${files} or a SPEC-${n}-*/ folder${story}`;
+        return `${files} or a SPEC-${plain}-*/ folder${story}`;
     })
         .join('; ');
+    const hiddenLines = roadmap?.hidden.get(priority);
     const roadmapPart = sections.length > 0
         ? `in the "PRIORITY ${priority}" section of ${roadmapFile} (it links no spec)`
-        : roadmap
-            ? `for a "PRIORITY ${priority}" heading in ${roadmapFile} (there is none)`
-            : `for ${roadmapFile} (not on ${baseBranch})`;
+        : hiddenLines && roadmap?.unclosedFenceAt
+            ? `for a "PRIORITY ${priority}" heading in ${roadmapFile} (the one on line ${hiddenLines[0]} is inside a code block opened at line ${roadmap.unclosedFenceAt} and never closed: close that fence)`
+            : roadmap
+                ? `for a "PRIORITY ${priority}" heading in ${roadmapFile} (there is none)`
+                : `for ${roadmapFile} (not on ${baseBranch})`;
     return (`scope unknown: no spec found on ${baseBranch}. Looked ${roadmapPart}, then for ${names} ` +
         `under ${where} (none). It counts as overlapping every other priority.`);
 }
@@ -35964,16 +36928,15 @@ function notFoundMessage(priority, sections, numbers, { roadmap, roadmapFile, sp
 function indexSpecsByNumber(tree, specsDir) {
     const prefix = specsDir ? `${specsDir}/` : '';
     const byNumber = new Map();
-    for (const path of tree.files()) {
-        if (!path.startsWith(prefix) || !MARKDOWN.test(path))
+    for (const path of prefix ? tree.filesUnder(specsDir) : tree.files()) {
+        if (!MARKDOWN.test(path))
             continue;
         const segments = path.slice(prefix.length).split('/');
         for (let index = 0; index < segments.length; index += 1) {
             const last = index === segments.length - 1;
-            const match = (last ? SPEC_FILE : SPEC_FOLDER).exec(segments[index]);
-            if (!match)
+            const number = specNumberOf(segments[index], !last);
+            if (number === null)
                 continue;
-            const number = Number(match[1]);
             const list = byNumber.get(number) ?? [];
             list.push(path);
             byNumber.set(number, list);
@@ -35982,44 +36945,66 @@ function indexSpecsByNumber(tree, specsDir) {
     }
     return byNumber;
 }
-/** Spec files the section links or names. */
+/** Spec files the section links or names, leaving out references ("see", "related to"). */
 function specsLinkedFrom(section, sources) {
     const { tree, specsDir, roadmapFile } = sources;
     const roadmapFolder = folderOf(roadmapFile);
-    const candidates = new Set();
+    const lines = section.text.split(/\r?\n/);
+    const candidates = new Map();
+    const offer = (path, line) => {
+        if (candidates.has(path))
+            return;
+        const text = lines[line - 1] ?? '';
+        candidates.set(path, {
+            file: path,
+            line: section.line + line - 1,
+            labelled: SPEC_LABEL.test(text)
+        });
+    };
+    // References ("see", "related") are kept here: a spec of the priority's own number is its
+    // spec however it is introduced, and lookUp drops other numbers unless on a "Spec:" line.
     for (const mention of scanMarkdown(section.text)) {
+        const line = mention.line ?? 1;
         const fromDocument = normaliseMention(mention, roadmapFolder);
         if (fromDocument)
-            candidates.add(fromDocument);
+            offer(fromDocument, line);
         if (mention.context === 'link') {
             // Links are often written from the repository root without the leading slash.
             const fromRoot = normaliseMention(mention, '');
             if (fromRoot)
-                candidates.add(fromRoot);
+                offer(fromRoot, line);
         }
     }
-    for (const name of section.text.match(SPEC_NAME_IN_TEXT) ?? [])
-        candidates.add(name);
+    lines.forEach((text, index) => {
+        for (const name of text.match(SPEC_NAME_IN_TEXT) ?? [])
+            offer(name, index + 1);
+    });
     const isSpecPath = (path) => (specsDir !== '' && (path === specsDir || path.startsWith(`${specsDir}/`))) ||
         /^SPEC-/i.test(external_node_path_namespaceObject.posix.basename(path));
-    const files = [];
-    for (const candidate of candidates) {
-        const path = candidate.replace(/\/$/, '');
+    const links = [];
+    const push = (link) => {
+        if (!links.some((other) => other.file === link.file))
+            links.push(link);
+    };
+    for (const candidate of candidates.values()) {
+        const path = candidate.file.replace(/\/$/, '');
         const places = path.includes('/')
             ? [path]
             : [path, external_node_path_namespaceObject.posix.join(specsDir || '.', path), external_node_path_namespaceObject.posix.join(roadmapFolder || '.', path)];
         for (const place of places) {
             if (tree.hasFile(place) && MARKDOWN.test(place) && isSpecPath(place)) {
-                files.push(place);
+                push({ ...candidate, file: place });
                 break;
             }
             if (place !== specsDir && tree.hasFolder(place) && isSpecPath(place)) {
-                files.push(...tree.filesUnder(place).filter((file) => MARKDOWN.test(file)));
+                for (const file of tree.filesUnder(place).filter((name) => MARKDOWN.test(name))) {
+                    push({ ...candidate, file });
+                }
                 break;
             }
         }
     }
-    return files;
+    return links;
 }
 
 ;// CONCATENATED MODULE: ./src/plan/plan.ts
@@ -36030,18 +37015,22 @@ function specsLinkedFrom(section, sources) {
 
 
 
+
+
 /**
  * The separation analysis and schedule. It reads the ROADMAP and the specs from the base
- * branch (not the working tree), finds the paths each priority touches, which priorities
- * overlap, and when each may start (see scheduleTasks). It changes nothing.
+ * branch (not the working tree), finds the paths each priority touches (see scopeOfSpec),
+ * which priorities overlap, when each may start (see scheduleTasks), in which order those
+ * free to start are started, and how long the run is expected to take. It changes nothing.
  *
  * `valid` is true when every priority's scope is known. A priority whose spec is missing or
- * names no path is `unresolved` and overlaps every other one: its scope is unknown, so it
- * is never assumed independent (fail closed).
+ * names no usable path is `unresolved` and overlaps every other one: its scope is unknown, so
+ * it is never assumed independent (fail closed).
  *
  * The ROADMAP, the spec files and everything under specs-dir are bookkeeping, never touched
  * paths: every agent updates its status lines there, and git merges edits to separate
- * sections cleanly, while counting them would make every priority overlap every other.
+ * sections cleanly, while counting them would make every priority overlap every other. So is
+ * whatever `separation-ignore` matches (documents, runtime data by default).
  *
  * Throws InputError when the base branch does not exist.
  */
@@ -36052,58 +37041,119 @@ async function buildPlan(settings, git = new GitCommandManager(settings.repo)) {
     const roadmapFile = repositoryPath(settings.roadmapFile);
     const tree = await BaseTree.read(git, settings.baseBranch);
     const roadmapText = (await tree.read([roadmapFile])).get(roadmapFile);
-    const lookups = resolveSpecs(priorities, {
+    const roadmap = roadmapText === undefined ? null : readRoadmap(roadmapText);
+    const sources = {
         tree,
         baseBranch: settings.baseBranch,
         specsDir,
         roadmapFile,
-        roadmap: roadmapText === undefined ? null : parseRoadmap(roadmapText)
+        roadmap
+    };
+    // Every candidate is read before choosing: the titles tell the stories of one number apart.
+    const texts = await tree.read(candidateSpecFiles(priorities, sources));
+    const lookups = resolveSpecs(priorities, {
+        ...sources,
+        titleOf: (file) => /^#\s+(.*)$/m.exec(texts.get(file) ?? '')?.[1] ?? null
     });
     const allSpecFiles = new Set([...lookups.values()].flatMap((lookup) => lookup.specFiles));
-    const texts = await tree.read([...allSpecFiles]);
     const isBookkeeping = (path) => {
         const bare = path.replace(/\/$/, '');
         return (bare === roadmapFile ||
             allSpecFiles.has(bare) ||
             (specsDir !== '' && (bare === specsDir || bare.startsWith(`${specsDir}/`))));
     };
-    const pathsBySpec = new Map();
-    const pathsOf = (specFile) => {
-        let paths = pathsBySpec.get(specFile);
-        if (!paths) {
-            paths = extractPaths(texts.get(specFile) ?? '', specFile).filter((p) => !isBookkeeping(p));
-            pathsBySpec.set(specFile, paths);
+    const ignore = new SeparationIgnore(settings.separationIgnore ?? DEFAULT_SEPARATION_IGNORE, isBookkeeping);
+    const scopes = new Map();
+    const scopeOf = (specFile) => {
+        let scope = scopes.get(specFile);
+        if (!scope) {
+            scope = scopeOfSpec(texts.get(specFile) ?? '', specFile, tree, ignore);
+            scopes.set(specFile, scope);
         }
-        return paths;
+        return scope;
     };
+    const evidence = {};
     const tasks = priorities.map((priority) => {
         const { specFiles, notes } = lookups.get(priority) ?? {
             priority,
             specFiles: [],
             notes: []
         };
-        const paths = [...new Set(specFiles.flatMap(pathsOf))].sort();
+        const found = {};
+        for (const specFile of specFiles) {
+            const scope = scopeOf(specFile);
+            notes.push(...scope.notes);
+            for (const [path, lines] of scope.paths) {
+                ;
+                (found[path] ??= []).push(...lines.map((line) => `${specFile}:${line}`));
+            }
+        }
+        if (specFiles.length > 1) {
+            const byPath = new Map(Object.entries(found));
+            const context = dropContextFolders(byPath);
+            for (const folder of context)
+                delete found[folder];
+            if (context.length) {
+                notes.push(`folders taken as context (its other specs name files inside them): ${listed(context)}`);
+            }
+        }
+        const paths = Object.keys(found).sort();
+        evidence[String(priority)] = Object.fromEntries(paths.map((path) => [path, found[path]]));
         if (specFiles.length > 0 && paths.length === 0) {
             notes.push(`scope unknown: ${specFiles.join(', ')} ${specFiles.length > 1 ? 'name' : 'names'} no ` +
-                'repository path. It is treated as overlapping every other priority.');
+                'usable repository path. It is treated as overlapping every other priority.');
         }
-        return { priority, spec_files: specFiles, paths, after: [], skip_reason: null, notes };
+        const sections = roadmap?.sections.get(priority) ?? [];
+        if (roadmap?.unclosedFenceAt && sections.length === 0 && specFiles.length > 0) {
+            const hidden = roadmap.hidden.get(priority);
+            if (hidden) {
+                notes.push(`${roadmapFile}: its heading on line ${hidden[0]} is inside a code block opened at line ${roadmap.unclosedFenceAt} and never closed`);
+            }
+        }
+        const estimate = sections.find((section) => section.estimateHours !== null);
+        return {
+            priority,
+            title: sections[0]?.heading ?? null,
+            spec_files: specFiles,
+            paths,
+            after: [],
+            skip_reason: null,
+            notes,
+            estimate_hours: estimate?.estimateHours ?? null
+        };
     });
-    const scopes = tasks.map((task) => ({
+    const taskScopes = tasks.map((task) => ({
         paths: task.paths,
         unknown: task.paths.length === 0
     }));
-    const unknown = scopes.map((scope) => scope.unknown);
-    const overlaps = mode === 'off' ? [] : findOverlaps(scopes);
+    const unknown = taskScopes.map((scope) => scope.unknown);
+    const overlaps = mode === 'off' ? [] : findOverlaps(taskScopes);
     const schedule = scheduleTasks(mode, { priorities, unknown, overlaps });
     tasks.forEach((task, index) => {
         task.after = schedule.after[index].map((other) => priorities[other]);
         task.skip_reason = schedule.skipReasons[index];
     });
+    const lengthInput = {
+        priorities,
+        estimates: tasks.map((task) => task.estimate_hours ?? null),
+        after: schedule.after,
+        skipped: schedule.skipReasons.map((reason) => reason !== null),
+        maxParallel: settings.maxParallel ?? 2
+    };
     return {
         tasks,
-        separation: separationOf(tasks, unknown, overlaps, schedule.waves)
+        separation: {
+            ...separationOf(tasks, unknown, overlaps, schedule.waves),
+            evidence,
+            start_order: startOrder(lengthInput).map((index) => priorities[index]),
+            expected_length: expectedLength(lengthInput)
+        }
     };
+}
+/** The planned tasks in the order the run starts those free to start (see startOrder). */
+function inStartOrder(plan) {
+    const rank = new Map((plan.separation.start_order ?? []).map((priority, index) => [priority, index]));
+    return [...plan.tasks].sort((a, b) => (rank.get(a.priority) ?? Infinity) - (rank.get(b.priority) ?? Infinity));
 }
 function separationOf(tasks, unknown, overlaps, waves) {
     const count = tasks.length;
@@ -36143,53 +37193,133 @@ function repositoryPath(path) {
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/inputs/priorities.ts
-
-const MAX_PRIORITIES = 256;
-const NUMBER = /^[0-9]+$/;
-const RANGE = /^([0-9]+)-([0-9]+)$/;
+;// CONCATENATED MODULE: ./src/core/serial-queue.ts
 /**
- * Priority IDs from text: positive integers separated by commas, spaces or newlines, and
- * ranges `65-67`. Duplicates are dropped, order is kept. Anything else is refused with a
- * message naming the bad token.
+ * Runs the work given to it one piece at a time, in the order given: each starts when the one
+ * before it has settled. A failing piece rejects its own promise only; the queue goes on.
  */
-function parsePriorities(text) {
-    const tokens = text.split(/[\s,]+/).filter((token) => token.length > 0);
-    if (tokens.length === 0) {
-        throw new InputError('priorities: no priority given (expected IDs like "65, 66" or "65-67")');
+class SerialQueue {
+    tail = Promise.resolve();
+    run(work) {
+        const next = this.tail.then(work);
+        this.tail = next.catch(() => undefined);
+        return next;
     }
-    const seen = new Set();
-    const add = (id, token) => {
-        if (!Number.isSafeInteger(id) || id <= 0) {
-            throw new InputError(`priorities: "${shorten(token)}" is not a positive priority ID`);
+}
+
+;// CONCATENATED MODULE: ./src/git/worktree-list.ts
+
+/**
+ * What git says when a worktree's administrative folder vanishes while it lists them: a
+ * `git worktree remove` (another task's cleanup) ran at the same moment.
+ */
+const REMOVED_MEANWHILE = /Invalid path '[^']*\/worktrees\/|failed to read '?[^']*\/worktrees\//;
+const RELIST_DELAYS_MS = [20, 100, 300];
+/**
+ * Every worktree of the repository, the user's own checkout first. A listing that met a
+ * worktree being removed is taken again (git dies on it instead of skipping it).
+ */
+async function listWorktrees(git) {
+    for (let attempt = 0;; attempt++) {
+        try {
+            const { stdout } = await git.exec(['worktree', 'list', '--porcelain', '-z']);
+            return parseWorktreeList(stdout);
         }
-        seen.add(id);
-        if (seen.size > MAX_PRIORITIES) {
-            throw new InputError(`priorities: "${shorten(token)}" brings the count past ${MAX_PRIORITIES} priority IDs (the limit of one run, and of a matrix)`);
+        catch (error) {
+            const pause = RELIST_DELAYS_MS[attempt];
+            const removedMeanwhile = error instanceof GitError && REMOVED_MEANWHILE.test(error.stderr);
+            if (pause === undefined || !removedMeanwhile)
+                throw error;
+            await new Promise((resolve) => setTimeout(resolve, pause));
         }
-    };
-    for (const token of tokens) {
-        if (NUMBER.test(token)) {
-            add(Number(token), token);
+    }
+}
+/**
+ * Reads the porcelain format (git-worktree(1), "Porcelain Format") with -z: attributes
+ * `label value` or `label`, each NUL-terminated; an empty attribute ends a record.
+ */
+function parseWorktreeList(output) {
+    const entries = [];
+    let current = null;
+    for (const field of output.split('\0')) {
+        if (field === '') {
+            current = null;
             continue;
         }
-        const range = RANGE.exec(token);
-        if (!range) {
-            throw new InputError(`priorities: "${shorten(token)}" is not a priority ID (expected positive integers or ranges like 65-67)`);
+        const space = field.indexOf(' ');
+        const label = space === -1 ? field : field.slice(0, space);
+        const value = space === -1 ? '' : field.slice(space + 1);
+        if (label === 'worktree') {
+            current = {
+                path: value,
+                head: null,
+                ref: null,
+                branch: null,
+                bare: false,
+                detached: false,
+                locked: false,
+                lockReason: null,
+                prunable: false,
+                main: entries.length === 0
+            };
+            entries.push(current);
         }
-        const [from, to] = [Number(range[1]), Number(range[2])];
-        if (from <= 0 || to < from) {
-            throw new InputError(`priorities: range "${shorten(token)}" must go up from a positive ID`);
+        else if (current) {
+            if (label === 'HEAD')
+                current.head = value;
+            else if (label === 'branch') {
+                current.ref = value;
+                current.branch = value.replace(/^refs\/heads\//, '');
+            }
+            else if (label === 'bare')
+                current.bare = true;
+            else if (label === 'detached')
+                current.detached = true;
+            else if (label === 'locked') {
+                current.locked = true;
+                current.lockReason = value || null;
+            }
+            else if (label === 'prunable')
+                current.prunable = true;
         }
-        if (to - from >= MAX_PRIORITIES) {
-            throw new InputError(`priorities: range "${shorten(token)}" has more than ${MAX_PRIORITIES} priority IDs (the limit of one run)`);
-        }
-        for (let id = from; id <= to; id++)
-            add(id, token);
     }
-    return [...seen];
+    return entries;
 }
-/** Keeps error messages readable when the bad token is huge. */
+
+;// CONCATENATED MODULE: ./src/git/branch-deletion.ts
+
+
+/**
+ * Deletes a branch only when that loses nothing, and only if it still points where we looked:
+ * every commit on it is in `base` or in `startPoint` (where the run made it), no worktree has
+ * it checked out, and the deletion is a compare-and-swap on the tip that was checked. The run,
+ * the modes and the cleanup of leftovers all delete branches through here.
+ */
+async function deleteBranchIfSafe(git, branch, options) {
+    const ref = branchRef(branch);
+    const tip = await git.resolveCommit(ref);
+    if (!tip)
+        return { deleted: false, because: 'missing' };
+    const excluded = [];
+    if (options.base && (await git.branchExists(options.base)))
+        excluded.push(branchRef(options.base));
+    if (options.startPoint)
+        excluded.push(options.startPoint);
+    if (excluded.length === 0)
+        return { deleted: false, because: 'no-base' };
+    if (tip !== options.startPoint) {
+        const commits = await git.countCommitsNotIn(tip, excluded);
+        if (commits > 0)
+            return { deleted: false, because: 'unique-commits', commits };
+    }
+    const holder = (await listWorktrees(git)).find((worktree) => worktree.ref === ref);
+    if (holder)
+        return { deleted: false, because: 'checked-out', where: holder.path };
+    return (await git.deleteRef(ref, tip)) ? { deleted: true } : { deleted: false, because: 'moved' };
+}
+
+;// CONCATENATED MODULE: ./src/core/shorten.ts
+/** Keeps error messages readable when the bad token is huge (and shows its escapes). */
 function shorten(text, max = 60) {
     const printable = JSON.stringify(text).slice(1, -1);
     return printable.length > max ? `${printable.slice(0, max)}…` : printable;
@@ -36234,27 +37364,171 @@ function assertBranchName(name, what) {
     if (problem)
         throw new InputError(`${what}: "${shorten(name)}" is not a valid branch name: ${problem}`);
 }
-const PLACEHOLDER = /\{priority(?::0?(\d+)d)?\}/g;
-/** `feature/us-{priority:03d}` with 7 gives `feature/us-007`. */
+const ref_names_PLACEHOLDER = /\{priority(?::0?(\d+)d)?\}/g;
+/**
+ * `feature/us-{priority:03d}` with 7 gives `feature/us-007`. A decimal priority pads its whole
+ * part and keeps its decimals: 2.5 gives `feature/us-002.5` (a single `.` inside a ref
+ * component is allowed; the ID never ends in `.` nor holds `..`).
+ */
 function renderBranchTemplate(template, priority) {
-    return template.replace(PLACEHOLDER, (_match, width) => String(priority).padStart(width ? Number(width) : 0, '0'));
+    const [whole, decimals] = String(priority).split('.');
+    return template.replace(ref_names_PLACEHOLDER, (_match, width) => whole.padStart(width ? Number(width) : 0, '0') + (decimals ? `.${decimals}` : ''));
 }
 /** Refuses a template that cannot give one valid, distinct branch per priority. */
 function validateBranchTemplate(template, priorities) {
-    if (!template.match(PLACEHOLDER)) {
+    if (!template.match(ref_names_PLACEHOLDER)) {
         throw new InputError(`branch-template: "${shorten(template)}" has no {priority} placeholder, so every priority would get the same branch`);
     }
-    for (const [, width] of template.matchAll(PLACEHOLDER)) {
+    for (const [, width] of template.matchAll(ref_names_PLACEHOLDER)) {
         // Checked before rendering: padding to a huge width would not even fit in a string.
         if (width && Number(width) > 200) {
             throw new InputError(`branch-template: "${shorten(template)}" pads the priority to ${shorten(width)} characters, past the 200 a branch name may have here`);
         }
     }
-    if (/[{}]/.test(template.replace(PLACEHOLDER, ''))) {
+    if (/[{}]/.test(template.replace(ref_names_PLACEHOLDER, ''))) {
         throw new InputError(`branch-template: "${shorten(template)}" has a placeholder other than {priority} or {priority:0Nd}`);
     }
     for (const priority of priorities) {
         assertBranchName(renderBranchTemplate(template, priority), 'branch-template');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/git/save-work.ts
+/**
+ * Saves the work of a worktree: what it holds uncommitted goes into a commit on its branch,
+ * or, when it cannot (auto-commit off, a detached HEAD, a failing commit), is left in place
+ * for the caller to keep. `branch` is the branch checked out there (null: detached). The run
+ * after an agent and the cleanup of a killed run's leftovers both save work through here.
+ */
+async function saveWork(worktree, options) {
+    const [branch, dirty] = await Promise.all([worktree.headBranch(), worktree.isDirty()]);
+    if (!dirty)
+        return { state: 'clean', branch };
+    // Commits on a detached HEAD would be reachable only through the worktree: never made.
+    if (!branch)
+        return { state: 'kept', branch, because: 'detached' };
+    if (!options.autoCommit)
+        return { state: 'kept', branch, because: 'auto-commit-off' };
+    try {
+        await worktree.commitEverything(options.message);
+        return { state: 'committed', branch };
+    }
+    catch (error) {
+        const said = error.message.split('\n')[0];
+        return { state: 'kept', branch, because: 'commit-failed', error: said };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/git/worktree-state.ts
+
+
+
+/** The files in a worktree's git folder that say an operation is stopped half-way. */
+const IN_PROGRESS = [
+    ['rebase-merge', 'rebase'],
+    ['rebase-apply', 'rebase'],
+    ['MERGE_HEAD', 'merge'],
+    ['CHERRY_PICK_HEAD', 'cherry-pick'],
+    ['REVERT_HEAD', 'revert']
+];
+/** Untracked files larger than this are not read for markers (generated data, binaries). */
+const MAX_SCANNED_BYTES = 2 * 1024 * 1024;
+/**
+ * Reads a worktree's state before its work is judged: an operation in progress, unmerged
+ * index entries, and conflict markers that the agent added, in its commits since
+ * `startPoint` or in files it left uncommitted (untracked ones too). A marker is only counted
+ * when a file has both an opening and a closing marker line among what was added, so that a
+ * lone `=======` (a reStructuredText heading) is not one. Markers are never the only test of a
+ * conflict: the index and the operation files are read too.
+ */
+async function readWorktreeState(git, startPoint) {
+    const gitDir = await git.run(['rev-parse', '--path-format=absolute', '--git-dir']);
+    const inProgress = IN_PROGRESS.find(([file]) => (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(gitDir, file)))?.[1] ?? null;
+    const [unmergedText, diff, untracked] = await Promise.all([
+        git.run(['ls-files', '--unmerged', '-z']),
+        // The working tree against the start point: commits and uncommitted changes together.
+        git.run([
+            '-c',
+            'core.quotePath=false',
+            'diff',
+            '--no-color',
+            '--no-ext-diff',
+            '--no-textconv',
+            '--unified=0',
+            '--src-prefix=a/',
+            '--dst-prefix=b/',
+            startPoint,
+            '--'
+        ]),
+        git.run(['ls-files', '--others', '--exclude-standard', '-z'])
+    ]);
+    const unmerged = new Set();
+    for (const entry of unmergedText.split('\0').filter(Boolean)) {
+        unmerged.add(entry.slice(entry.indexOf('\t') + 1));
+    }
+    const markers = new Set(filesWithAddedMarkers(diff));
+    for (const path of untracked.split('\0').filter(Boolean)) {
+        const file = (0,external_node_path_namespaceObject.join)(git.cwd, path);
+        const info = await (0,promises_namespaceObject.stat)(file).catch(() => null);
+        if (!info?.isFile() || info.size > MAX_SCANNED_BYTES)
+            continue;
+        if (hasMarkers((await (0,promises_namespaceObject.readFile)(file, 'utf8')).split('\n')))
+            markers.add(path);
+    }
+    return { inProgress, unmerged: [...unmerged].sort(), markers: [...markers].sort() };
+}
+/** Why a worktree's state forbids committing or merging its work, or null when it does not. */
+function describeWorktreeState(state) {
+    const problems = [];
+    if (state.inProgress)
+        problems.push(`a ${state.inProgress} is in progress`);
+    if (state.unmerged.length)
+        problems.push(`unmerged paths: ${list(state.unmerged)}`);
+    if (state.markers.length)
+        problems.push(`conflict markers in ${list(state.markers)}`);
+    return problems.length ? problems.join('; ') : null;
+}
+function list(paths) {
+    return paths.length > 10
+        ? `${paths.slice(0, 10).join(', ')} and ${paths.length - 10} more`
+        : paths.join(', ');
+}
+/** Files of a unified diff (`--unified=0`) whose added lines hold a conflict's markers. */
+function filesWithAddedMarkers(diff) {
+    const found = [];
+    let file = null;
+    let added = [];
+    const close = () => {
+        if (file && hasMarkers(added))
+            found.push(file);
+        added = [];
+    };
+    for (const line of diff.split('\n')) {
+        if (line.startsWith('diff --git ')) {
+            close();
+            file = null;
+        }
+        else if (line.startsWith('+++ ')) {
+            file = line === '+++ /dev/null' ? null : unquote(line.slice(4)).replace(/^b\//, '');
+        }
+        else if (line.startsWith('+'))
+            added.push(line.slice(1));
+    }
+    close();
+    return found;
+}
+function hasMarkers(lines) {
+    return lines.some((l) => /^<{7}(?: |$)/.test(l)) && lines.some((l) => /^>{7}(?: |$)/.test(l));
+}
+/** git quotes a path with unusual characters in C style: "b/a\tb.txt". */
+function unquote(path) {
+    if (!path.startsWith('"'))
+        return path;
+    try {
+        return JSON.parse(path);
+    }
+    catch {
+        return path.slice(1, -1);
     }
 }
 
@@ -36265,43 +37539,83 @@ function validateBranchTemplate(template, priorities) {
 function shellQuote(value) {
     return `'${value.replace(/'/g, `'\\''`)}'`;
 }
-/** Characters that mean nothing to a shell: a value made only of them needs no quotes. */
-const PLAIN = /^[A-Za-z0-9_@%+=:,./-]+$/;
-const agent_command_PLACEHOLDER = /\{(priority|branch|worktree|base)\}/g;
 /**
- * The workflow author's command with {priority}, {branch}, {worktree} and {base} replaced so
- * that each value reaches the program as the author meant it, whatever it holds: bare where
- * it needs no quoting (so `"--branch={branch}"` still works), otherwise quoted for where the
- * placeholder stands: outside quotes, inside '…' or inside "…". Other braces (`${HOME}`, awk
- * programs) are left as the author wrote them.
+ * Characters that mean nothing to a shell in any context (outside quotes, inside quotes, in a
+ * heredoc, under `eval`): a value made only of them is written as it is.
+ */
+const PLAIN = /^[A-Za-z0-9_@%+=:,./-]+$/;
+/**
+ * Each placeholder of the agent and setup commands, the environment variable the agent gets
+ * with the same value, and where that value comes from. One row per placeholder: adding one
+ * is adding a row (and its field to AgentValues).
+ */
+const PLACEHOLDERS = [
+    { name: 'priority', variable: 'PRIORITY_ID', value: (values) => String(values.priority) },
+    { name: 'branch', variable: 'BRANCH_NAME', value: (values) => values.branch },
+    { name: 'worktree', variable: 'WORKTREE_PATH', value: (values) => values.worktree },
+    { name: 'base', variable: 'BASE_BRANCH', value: (values) => values.base },
+    { name: 'prompt-file', variable: 'PROMPT_FILE', value: (values) => values.promptFile ?? '' }
+];
+const agent_command_PLACEHOLDER = new RegExp(`\\{(${PLACEHOLDERS.map((row) => row.name).join('|')})\\}`, 'g');
+/**
+ * The workflow author's command with its placeholders replaced. A value that holds nothing a
+ * shell reads (always true of {priority}, {branch}, {base}) is written as it is, so that
+ * `"--branch={branch}"` still works. Any other value is never pasted into the command: the
+ * placeholder becomes a reference to the environment variable holding it (`"$WORKTREE_PATH"`),
+ * written for where it stands, so that a shell only ever expands it as data:
+ * - outside quotes: `"${WORKTREE_PATH}"`; inside "…": `${WORKTREE_PATH}`;
+ * - inside '…' (text this shell does not read: a nested `bash -c '…'`, `eval '…'`):
+ *   `"${WORKTREE_PATH}"` stays as written, for the shell that reads it later;
+ * - in a heredoc's body: `${WORKTREE_PATH}`, or `"${WORKTREE_PATH}"` when its delimiter is
+ *   quoted (the body is then text for another program, as in single quotes).
+ * Other braces (`${HOME}`, awk programs) are left as the author wrote them.
  */
 function renderAgentCommand(template, values) {
-    const byName = {
-        priority: String(values.priority),
-        branch: values.branch,
-        worktree: values.worktree,
-        base: values.base
-    };
     const contexts = quoteContexts(template);
-    return template.replace(agent_command_PLACEHOLDER, (_match, name, offset) => quoteFor(byName[name], contexts[offset]));
+    return template.replace(agent_command_PLACEHOLDER, (_match, name, offset) => {
+        const row = PLACEHOLDERS.find((entry) => entry.name === name);
+        const value = row.value(values);
+        if (PLAIN.test(value))
+            return value;
+        return referenceFor(row.variable, contexts[offset]);
+    });
 }
-function quoteFor(value, context) {
-    if (PLAIN.test(value))
-        return value;
+/** The environment variables that carry the placeholders' values, and USAGE_FILE. */
+function agentVariables(values) {
+    const variables = {};
+    for (const row of PLACEHOLDERS) {
+        const value = row.value(values);
+        // A file the run did not make (a setup command's run) is not named at all.
+        if (value !== '' || !OPTIONAL_VARIABLES.has(row.variable))
+            variables[row.variable] = value;
+    }
+    if (values.usageFile)
+        variables.USAGE_FILE = values.usageFile;
+    return variables;
+}
+const OPTIONAL_VARIABLES = new Set(['PROMPT_FILE']);
+function referenceFor(variable, context) {
     switch (context) {
-        case 'single':
-            // Close the quote, add the value quoted on its own, reopen.
-            return `'${shellQuote(value)}'`;
         case 'double':
-            return value.replace(/["$`\\]/g, (char) => `\\${char}`);
+        case 'heredoc':
+            return `\${${variable}}`;
         default:
-            return shellQuote(value);
+            // Outside quotes, a quoted reference is one word; inside '…' or a quoted heredoc, it is
+            // the text a later shell expands as data.
+            return `"\${${variable}}"`;
     }
 }
-/** For each character of a shell command: inside single quotes, double quotes or neither. */
+/**
+ * For each character of a shell command: outside quotes, inside '…' or "…", or in the body of
+ * a heredoc (expanding, or literal when its delimiter is quoted).
+ */
 function quoteContexts(command) {
     const contexts = [];
     let state = 'none';
+    /** Heredocs whose bodies start after the current line. */
+    let pending = [];
+    /** Open command substitutions `$(…)`: the context each returns to, and parentheses inside. */
+    const substitutions = [];
     for (let i = 0; i < command.length; i += 1) {
         contexts[i] = state;
         const char = command[i];
@@ -36313,25 +37627,66 @@ function quoteContexts(command) {
             contexts[i + 1] = state;
             i += 1;
         }
+        else if (char === '$' && command[i + 1] === '(' && (state === 'none' || state === 'double')) {
+            // A new command inside: quoting starts afresh there.
+            substitutions.push({ outer: state, parens: 0 });
+            state = 'none';
+            contexts[i + 1] = state;
+            i += 1;
+        }
         else if (state === 'double') {
             if (char === '"')
                 state = 'none';
+        }
+        else if (char === '(' && substitutions.length > 0)
+            substitutions.at(-1).parens += 1;
+        else if (char === ')' && substitutions.length > 0) {
+            const inner = substitutions.at(-1);
+            if (inner.parens > 0)
+                inner.parens -= 1;
+            else
+                state = substitutions.pop().outer;
         }
         else if (char === "'")
             state = 'single';
         else if (char === '"')
             state = 'double';
+        else if (char === '<' && command.startsWith('<<', i) && command[i + 2] !== '<') {
+            const heredoc = /^<<(-?)[ \t]*(?:'([^']*)'|"([^"]*)"|\\?([A-Za-z0-9_.-]+))/.exec(command.slice(i));
+            if (heredoc) {
+                const quoted = heredoc[2] ?? heredoc[3];
+                pending.push({
+                    delimiter: quoted ?? heredoc[4],
+                    literal: quoted !== undefined || heredoc[0].includes('\\'),
+                    stripTabs: heredoc[1] === '-'
+                });
+                for (let j = 1; j < heredoc[0].length; j += 1)
+                    contexts[i + j] = state;
+                i += heredoc[0].length - 1;
+            }
+        }
+        else if (char === '\n' && pending.length > 0) {
+            // The bodies follow, one after the other, each up to its delimiter's own line.
+            let at = i + 1;
+            for (const body of pending) {
+                while (at < command.length) {
+                    const end = command.indexOf('\n', at);
+                    const stop = end === -1 ? command.length : end;
+                    const line = command.slice(at, stop);
+                    const done = (body.stripTabs ? line.replace(/^\t+/, '') : line) === body.delimiter;
+                    const kind = done ? 'none' : body.literal ? 'literal-heredoc' : 'heredoc';
+                    for (let j = at; j <= stop; j += 1)
+                        contexts[j] = kind;
+                    at = stop + 1;
+                    if (done)
+                        break;
+                }
+            }
+            pending = [];
+            i = at - 1;
+        }
     }
     return contexts;
-}
-/** The environment variables that carry the same values. */
-function agentVariables(values) {
-    return {
-        PRIORITY_ID: String(values.priority),
-        BRANCH_NAME: values.branch,
-        WORKTREE_PATH: values.worktree,
-        BASE_BRANCH: values.base
-    };
 }
 let cachedShell;
 /** bash where there is one (the contract's `bash -c`), sh otherwise. */
@@ -36355,16 +37710,360 @@ function findBash() {
 ;// CONCATENATED MODULE: ./src/run/agent-env.ts
 
 /**
+ * Credentials of the user's own GitHub account that a shell on a workstation (the CLI) or a
+ * workflow's `env:` commonly holds. The action withholds its own token by value; these are
+ * withheld by name too, so that an agent never pushes, comments or reads as the user unless
+ * `agent-env-pass` names the variable.
+ */
+const CREDENTIAL_VARIABLES = [
+    'GITHUB_TOKEN',
+    'GH_TOKEN',
+    'GH_ENTERPRISE_TOKEN',
+    'GITHUB_ENTERPRISE_TOKEN',
+    'GITHUB_PAT'
+];
+/**
  * The agents' environment: the step's own, minus what could carry the action's secrets or let
  * an agent steer the job (see child-environment), minus variables that would point its git at
- * another repository than its worktree; plus the priority's own variables.
+ * another repository than its worktree, minus the user's GitHub credentials unless passed;
+ * plus the priority's own variables.
  */
-function agentEnvironment(parent, token, extra) {
-    return { ...withoutActionSecrets(parent, token, REPOSITORY_VARIABLES), ...extra };
+function agentEnvironment(parent, token, extra, pass = []) {
+    const passed = new Set(pass.map((name) => name.toUpperCase()));
+    const withheld = new Set([
+        ...REPOSITORY_VARIABLES,
+        ...CREDENTIAL_VARIABLES.filter((name) => !passed.has(name))
+    ]);
+    return { ...withoutActionSecrets(parent, token, withheld), ...extra };
+}
+
+;// CONCATENATED MODULE: ./src/run/agent-prompt.ts
+
+
+/** Spec text beyond these is cut (with a note): a prompt has to fit a model's context. */
+const MAX_SPEC_CHARS = 200_000;
+const MAX_SPECS_CHARS = 600_000;
+/** Where a priority's prompt is written: beside its log, outside every worktree. */
+function promptFilePath(logDir, priority) {
+    return (0,external_node_path_namespaceObject.join)(logDir, `priority-${priority}.prompt.md`);
+}
+/**
+ * Writes the priority's prompt: the repository's `prompt-template` with its placeholders
+ * filled in, or the built-in one. Spec files are read from the worktree (base's version, the
+ * one the agent sees).
+ */
+async function writePromptFile(file, facts, template) {
+    const values = await promptValues(facts);
+    const text = template === null ? builtInPrompt(values) : fillTemplate(template, values);
+    await (0,promises_namespaceObject.writeFile)(file, text.endsWith('\n') ? text : `${text}\n`);
+}
+const PROMPT_PLACEHOLDERS = [
+    'priority',
+    'branch',
+    'worktree',
+    'base',
+    'title',
+    'spec',
+    'spec-files',
+    'files',
+    'rules'
+];
+const agent_prompt_PLACEHOLDER = new RegExp(`\\{(${PROMPT_PLACEHOLDERS.join('|')})\\}`, 'g');
+/** One pass: a value that itself holds `{title}` (a spec about templates) stays as it is. */
+function fillTemplate(template, values) {
+    return template.replace(agent_prompt_PLACEHOLDER, (_match, name) => values[name]);
+}
+async function promptValues(facts) {
+    const title = facts.title?.trim() || `PRIORITY ${facts.priority}`;
+    return {
+        priority: String(facts.priority),
+        branch: facts.branch,
+        worktree: facts.worktree,
+        base: facts.base,
+        title,
+        spec: await specText(facts),
+        'spec-files': facts.specFiles.join('\n'),
+        files: facts.files.length
+            ? facts.files.map((file) => `- ${file}`).join('\n')
+            : '(the spec names no file of the repository: its scope is not known)',
+        rules: rules(facts)
+    };
+}
+function rules(facts) {
+    const leftover = facts.autoCommit
+        ? ' Changes you leave uncommitted are committed on it for you when you exit.'
+        : ' Changes you leave uncommitted are not merged.';
+    return [
+        `- Work only inside this worktree: ${facts.worktree}. Change nothing outside it: not the main checkout, not other worktrees, not other branches.`,
+        `- Commit your work on the branch ${facts.branch}, which is checked out here. Do not switch branches, rebase, merge, push or rewrite history.${leftover}`,
+        `- The base branch is ${facts.base}: your branch is merged into it after you exit with status 0. Other priorities are being worked on at the same time; keep to the files below where you can.`,
+        `- Done means: what the spec asks is implemented (with its tests, where the project has tests), the work is committed on ${facts.branch}, and you exit with status 0. If you cannot finish, say why and exit with a non-zero status.`
+    ].join('\n');
+}
+function builtInPrompt(values) {
+    return [
+        `# ${values.title}`,
+        '',
+        `You are implementing priority ${values.priority} of this repository's roadmap, in a git worktree made for it alone.`,
+        '',
+        '## Rules',
+        '',
+        values.rules,
+        '',
+        '## Files the spec names',
+        '',
+        values.files,
+        '',
+        values.spec
+    ].join('\n');
+}
+async function specText(facts) {
+    if (!facts.specFiles.length) {
+        return '## Spec\n\n(no spec file was found for this priority: work from the title and the ROADMAP)';
+    }
+    const parts = [];
+    let budget = MAX_SPECS_CHARS;
+    for (const file of facts.specFiles) {
+        parts.push(`## Spec: ${file}`, '');
+        const text = await readSpec((0,external_node_path_namespaceObject.join)(facts.worktree, file));
+        if (text === null) {
+            parts.push(`(${file} could not be read in the worktree)`, '');
+            continue;
+        }
+        const limit = Math.max(0, Math.min(MAX_SPEC_CHARS, budget));
+        const shown = text.length > limit ? text.slice(0, limit) : text;
+        budget -= shown.length;
+        parts.push(shown.trimEnd(), '');
+        if (shown.length < text.length) {
+            parts.push(`(… ${text.length - shown.length} more characters: read ${file} itself)`, '');
+        }
+    }
+    return parts.join('\n').trimEnd();
+}
+async function readSpec(path) {
+    try {
+        if (!(await (0,promises_namespaceObject.stat)(path)).isFile())
+            return null;
+        return await (0,promises_namespaceObject.readFile)(path, 'utf8');
+    }
+    catch {
+        return null;
+    }
 }
 
 // EXTERNAL MODULE: external "node:events"
 var external_node_events_ = __nccwpck_require__(8474);
+;// CONCATENATED MODULE: ./src/run/capped-log.ts
+/**
+ * A command's output on its way to its log file, capped: the first half of the budget is
+ * written as it comes, the last half is held (the newest bytes only) and written at the end,
+ * after a line saying how many bytes were cut between them. A flood costs at most the budget
+ * on disk and half of it in memory.
+ */
+class CappedLog {
+    log;
+    written = 0;
+    tail = [];
+    tailBytes = 0;
+    cut = 0;
+    headBudget;
+    tailBudget;
+    constructor(log, maxBytes) {
+        this.log = log;
+        const budget = Math.max(0, Math.floor(maxBytes));
+        this.headBudget = Math.ceil(budget / 2);
+        this.tailBudget = budget - this.headBudget;
+    }
+    write(chunk) {
+        if (this.written < this.headBudget) {
+            const room = this.headBudget - this.written;
+            const head = chunk.length <= room ? chunk : chunk.subarray(0, room);
+            this.log.write(head);
+            this.written += head.length;
+            if (head.length === chunk.length)
+                return;
+            chunk = chunk.subarray(head.length);
+        }
+        this.tail.push(chunk);
+        this.tailBytes += chunk.length;
+        while (this.tailBytes > this.tailBudget && this.tail.length > 0) {
+            const over = this.tailBytes - this.tailBudget;
+            const first = this.tail[0];
+            if (first.length <= over) {
+                this.tail.shift();
+                this.tailBytes -= first.length;
+                this.cut += first.length;
+            }
+            else {
+                this.tail[0] = first.subarray(over);
+                this.tailBytes -= over;
+                this.cut += over;
+            }
+        }
+    }
+    /** Writes what was held back, after the line naming the cut (if anything was cut). */
+    finish(logFile) {
+        if (this.cut > 0) {
+            this.log.write(`\n=== ${this.cut} bytes of output cut here (log-max-mb); the log keeps the first ${this.headBudget} and the last ${this.tailBudget} bytes: ${logFile}\n`);
+        }
+        for (const chunk of this.tail)
+            this.log.write(chunk);
+        this.tail = [];
+        this.tailBytes = 0;
+    }
+    /** Bytes left out of the log. */
+    get bytesCut() {
+        return this.cut;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/run/watchdog.ts
+
+/**
+ * The dead-coordinator promise: whatever kills the coordinator (SIGKILL, the OOM killer, a
+ * lost runner step), every agent tree is stopped within 15 s. Signals cannot be caught for a
+ * SIGKILL, so the coordinator keeps a small supervisor beside it: a separate node process
+ * (the same executable, its code inline, so that it runs from the ncc bundle as from the
+ * sources), detached into a session of its own, whose stdin is a pipe the coordinator holds.
+ * The coordinator writes on it which process groups and worktrees its agents have; the kernel
+ * closes the pipe when the coordinator dies, however it dies, and the supervisor then stops
+ * those trees: TERM, then KILL after WATCHDOG_GRACE_MS to what the TERM reached and its
+ * descendants (not to a next run's agents, which may use the same worktrees by then). It ends then, having nothing to
+ * watch, and it holds no secret: its environment is empty.
+ */
+const WATCHDOG_GRACE_MS = 5000;
+/**
+ * The supervisor. It finds, in /proc, every member of the groups it was told of, every
+ * descendant of one (also in a session of its own), and every process whose WORKTREE_PATH is
+ * one of the run's worktrees (also one that daemonised); elsewhere it signals the groups only.
+ */
+const SUPERVISOR = `
+const fs = require('fs')
+const groups = new Set()
+const worktrees = new Set()
+let pending = ''
+process.stdin.setEncoding('utf8')
+process.stdin.on('data', (text) => {
+  pending += text
+  let end
+  while ((end = pending.indexOf('\\n')) >= 0) {
+    const line = pending.slice(0, end)
+    pending = pending.slice(end + 1)
+    const value = line.slice(1)
+    if (line[0] === '+') groups.add(Number(value))
+    else if (line[0] === '-') groups.delete(Number(value))
+    else if (line[0] === 'w') worktrees.add(value)
+    else if (line[0] === 'x') worktrees.delete(value)
+  }
+})
+function table() {
+  const rows = []
+  let names = []
+  try { names = fs.readdirSync('/proc') } catch {}
+  for (const name of names) {
+    if (!/^[0-9]+$/.test(name)) continue
+    try {
+      const text = fs.readFileSync('/proc/' + name + '/stat', 'utf8')
+      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ')
+      rows.push({ pid: Number(name), ppid: Number(fields[1]), pgid: Number(fields[2]) })
+    } catch {}
+  }
+  return rows
+}
+function inWorktree(pid) {
+  if (worktrees.size === 0) return false
+  try {
+    const entry = fs.readFileSync('/proc/' + pid + '/environ', 'utf8').split('\\0')
+      .find((item) => item.startsWith('WORKTREE_PATH='))
+    return entry !== undefined && worktrees.has(entry.slice('WORKTREE_PATH='.length))
+  } catch { return false }
+}
+function members(known) {
+  const rows = table()
+  const children = new Map()
+  for (const row of rows) {
+    if (!children.has(row.ppid)) children.set(row.ppid, [])
+    children.get(row.ppid).push(row.pid)
+  }
+  const seed = (row) => (known ? known.has(row.pid) : groups.has(row.pgid) || inWorktree(row.pid))
+  const stack = rows.filter((row) => groups.has(row.pgid) || seed(row)).map((row) => row.pid)
+  const found = new Set()
+  while (stack.length > 0) {
+    const pid = stack.pop()
+    if (found.has(pid) || pid <= 1 || pid === process.pid) continue
+    found.add(pid)
+    stack.push(...(children.get(pid) || []))
+  }
+  return found
+}
+function signal(name, known) {
+  for (const group of groups) { try { process.kill(-group, name) } catch {} }
+  const found = members(known)
+  for (const pid of found) { try { process.kill(pid, name) } catch {} }
+  return found
+}
+let stopping = false
+function stop() {
+  if (stopping) return
+  stopping = true
+  if (groups.size === 0 && worktrees.size === 0) process.exit(0)
+  // The KILL goes to what the TERM found and its descendants only: by then a next run may
+  // have started agents in the same worktrees.
+  const found = signal('SIGTERM')
+  setTimeout(() => { signal('SIGKILL', found); process.exit(0) }, Number(process.argv[1]))
+}
+process.stdin.on('end', stop)
+process.stdin.on('error', stop)
+process.stdin.on('close', stop)
+`;
+let supervisor = null;
+let broken = false;
+function send(line) {
+    if (broken || process.platform === 'win32')
+        return;
+    try {
+        supervisor ??= startSupervisor();
+        supervisor.stdin?.write(`${line}\n`);
+    }
+    catch {
+        // No supervisor (no process could be started): the exit hook and the next run remain.
+        broken = true;
+    }
+}
+function startSupervisor() {
+    const child = (0,external_node_child_process_namespaceObject.spawn)(process.execPath, ['-e', SUPERVISOR, String(WATCHDOG_GRACE_MS)], {
+        detached: true,
+        stdio: ['pipe', 'ignore', 'ignore'],
+        env: {}
+    });
+    child.on('error', () => {
+        broken = true;
+    });
+    child.stdin?.on('error', () => {
+        broken = true;
+    });
+    // Neither the supervisor nor its pipe keeps the coordinator alive.
+    child.unref();
+    child.stdin?.unref?.();
+    return child;
+}
+/** An agent's process group started (its leader's pid), in the worktree it was given. */
+function watchGroup(pgid, worktree) {
+    send(`+${pgid}`);
+    if (worktree && !/[\r\n]/.test(worktree))
+        send(`w${worktree}`);
+}
+/** The group ended and what it left was stopped: nothing more to watch there. */
+function unwatchGroup(pgid, worktree) {
+    send(`-${pgid}`);
+    if (worktree && !/[\r\n]/.test(worktree))
+        send(`x${worktree}`);
+}
+/** The supervisor's pid, when one runs (for tests). */
+function watchdogPid() {
+    return supervisor?.pid;
+}
+
 ;// CONCATENATED MODULE: external "node:string_decoder"
 const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
 ;// CONCATENATED MODULE: ./src/run/line-splitter.ts
@@ -36552,6 +38251,8 @@ function safeReaddir(path) {
 
 
 
+
+
 const TAIL_LINES = 40;
 /** The process groups of commands running now, in this process. */
 const liveGroups = new Set();
@@ -36626,11 +38327,14 @@ async function runProcess(options) {
         stopTree();
     };
     options.signal?.addEventListener('abort', onAbort, { once: true });
+    const capped = new CappedLog(log, options.logMaxBytes ?? Number.MAX_SAFE_INTEGER);
     const splitters = [child.stdout, child.stderr].map((stream) => {
         const splitter = new LineSplitter(keep);
+        const watch = stream === child.stdout ? options.onStdout : undefined;
         stream.on('data', (chunk) => {
-            log.write(chunk);
+            capped.write(chunk);
             splitter.push(chunk);
+            watch?.(chunk);
         });
         return splitter;
     });
@@ -36640,6 +38344,7 @@ async function runProcess(options) {
     spawnError.catch(() => undefined);
     if (child.pid !== undefined) {
         liveGroups.add(child.pid);
+        watchGroup(child.pid, options.env.WORKTREE_PATH);
         if (!exitHookInstalled) {
             exitHookInstalled = true;
             process.once('exit', killLiveProcessTrees);
@@ -36660,11 +38365,13 @@ async function runProcess(options) {
             // What the shell left behind has no owner any more.
             killRest(pid, doomed);
             liveGroups.delete(pid);
+            unwatchGroup(pid, options.env.WORKTREE_PATH);
             options.onExit?.(pid);
         }
         await Promise.race([closed, delay(DRAIN_MS)]);
         for (const splitter of splitters)
             splitter.flush();
+        capped.finish(options.logFile);
         const durationMs = Date.now() - began;
         const how = signal ? `killed by ${signal}` : `exit ${exitCode}`;
         const why = timedOut ? ' (timed out)' : cancelled ? ' (cancelled)' : '';
@@ -36702,6 +38409,7 @@ function delay(ms) {
 }
 
 ;// CONCATENATED MODULE: ./src/run/base-tip.ts
+
 /** Git settings for the one network call of the run stage: fail rather than hang or ask. */
 const FETCH_CONFIG = ['-c', 'http.lowSpeedLimit=1000', '-c', 'http.lowSpeedTime=60'];
 /**
@@ -36729,7 +38437,7 @@ class BaseTip {
         const originTip = await fetchOrigin(git, baseBranch, logger);
         if (!originTip)
             return new BaseTip(git, baseBranch, null);
-        const local = await git.run(['rev-parse', '--verify', `refs/heads/${baseBranch}^{commit}`]);
+        const local = await git.requireBranchTip(baseBranch);
         if (local === originTip)
             return new BaseTip(git, baseBranch, null);
         const [ahead, behind] = (await git.run(['rev-list', '--left-right', '--count', `${local}...${originTip}`]))
@@ -36750,11 +38458,7 @@ class BaseTip {
     }
     /** The commit a task starting now branches from. */
     async current() {
-        const local = await this.git.run([
-            'rev-parse',
-            '--verify',
-            `refs/heads/${this.baseBranch}^{commit}`
-        ]);
+        const local = await this.git.requireBranchTip(this.baseBranch);
         if (!this.originTip || local === this.originTip)
             return local;
         return (await this.git.isAncestor(this.originTip, local)) ? local : this.originTip;
@@ -36769,7 +38473,7 @@ async function fetchOrigin(git, baseBranch, logger) {
     const remotes = (await git.run(['remote'])).split('\n');
     if (!remotes.includes('origin'))
         return null;
-    const tracking = `refs/remotes/origin/${baseBranch}`;
+    const tracking = originRef(baseBranch);
     logger.info(`Fetching ${baseBranch} from origin to start from its latest commit`);
     const fetched = await git.exec([
         ...FETCH_CONFIG,
@@ -36778,7 +38482,7 @@ async function fetchOrigin(git, baseBranch, logger) {
         '--no-tags',
         '--no-recurse-submodules',
         'origin',
-        `+refs/heads/${baseBranch}:${tracking}`
+        fetchSpec(baseBranch)
     ], {
         okExitCodes: [1, 128],
         env: { GIT_SSH_COMMAND: process.env.GIT_SSH_COMMAND || 'ssh -o BatchMode=yes' }
@@ -36795,86 +38499,617 @@ async function fetchOrigin(git, baseBranch, logger) {
     return git.resolveCommit(tracking);
 }
 
-;// CONCATENATED MODULE: ./src/git/worktree-list.ts
-
+;// CONCATENATED MODULE: ./src/run/console-share.ts
+/** Lines of each task's output shown live on the console; the rest is in its log. */
+const CONSOLE_LINES = 200;
 /**
- * What git says when a worktree's administrative folder vanishes while it lists them: a
- * `git worktree remove` (another task's cleanup) ran at the same moment.
+ * The live console's share of one task's output: its first lines, then one line pointing to
+ * the log. The task's report (its last lines) follows when it ends, so that a flooding agent
+ * costs the console a bounded number of lines whatever it writes.
  */
-const REMOVED_MEANWHILE = /Invalid path '[^']*\/worktrees\/|failed to read '?[^']*\/worktrees\//;
-const RELIST_DELAYS_MS = [20, 100, 300];
-/**
- * Every worktree of the repository, the user's own checkout first. A listing that met a
- * worktree being removed is taken again (git dies on it instead of skipping it).
- */
-async function listWorktrees(git) {
-    for (let attempt = 0;; attempt++) {
-        try {
-            const { stdout } = await git.exec(['worktree', 'list', '--porcelain', '-z']);
-            return parseWorktreeList(stdout);
+function consoleShare(show, logFile, maxLines = CONSOLE_LINES) {
+    let shown = 0;
+    return (line) => {
+        if (shown < maxLines)
+            show(line);
+        else if (shown === maxLines) {
+            show(`… more output than the console shows (${maxLines} lines per priority): the whole log is ${logFile}; its last lines follow when the priority ends`);
         }
-        catch (error) {
-            const pause = RELIST_DELAYS_MS[attempt];
-            const removedMeanwhile = error instanceof GitError && REMOVED_MEANWHILE.test(error.stderr);
-            if (pause === undefined || !removedMeanwhile)
-                throw error;
-            await new Promise((resolve) => setTimeout(resolve, pause));
+        shown += 1;
+    };
+}
+
+;// CONCATENATED MODULE: ./src/run/verdict.ts
+/** True when the finding means the work is not where it should be: the task fails. */
+function misplacesWork(finding) {
+    return finding.kind !== 'saved' && finding.kind !== 'kept-uncommitted';
+}
+/** The finding as the task's error says it. */
+function describeFinding(finding) {
+    switch (finding.kind) {
+        case 'saved':
+            return `its uncommitted changes were saved in a commit on ${finding.branch}`;
+        case 'kept-uncommitted':
+            return `uncommitted changes kept in ${finding.path} (auto-commit is off)`;
+        case 'kept-detached':
+            return `uncommitted changes on a detached HEAD kept in ${finding.path}`;
+        case 'commit-failed':
+            return `auto-commit failed (${finding.error}); the changes are kept in ${finding.path}`;
+        case 'wrong-branch': {
+            const where = finding.branch
+                ? `branch ${finding.branch}`
+                : `a detached HEAD (worktree kept: ${finding.path})`;
+            return `the agent left its worktree on ${where} instead of ${finding.expected}`;
+        }
+        case 'worktree-deleted': {
+            const kept = finding.commits
+                ? `; its ${finding.commits} commit(s) are kept on ${finding.expected}`
+                : '';
+            return `the agent deleted its worktree ${finding.path}${kept}`;
         }
     }
 }
+/** How a stopped process (the agent, or the setup command before it) ended. */
+function judgeProcess(outcome, what, taskTimeoutMs) {
+    if (outcome.cancelled) {
+        return { status: 'cancelled', error: `the run was cancelled; the ${what} was stopped` };
+    }
+    if (outcome.timedOut) {
+        const minutes = +(taskTimeoutMs / 60_000).toFixed(2);
+        return {
+            status: 'timed-out',
+            error: `the ${what} ran past task-timeout-minutes (${minutes}) and was stopped`
+        };
+    }
+    if (outcome.exitCode !== 0) {
+        const how = outcome.signal
+            ? `was killed by ${outcome.signal}`
+            : `exited with status ${outcome.exitCode}`;
+        const last = outcome.tail.filter((line) => line.trim()).at(-1);
+        return {
+            status: 'failed',
+            error: `the ${what} ${how}${last ? `: ${last.trim().slice(0, 200)}` : ''}`
+        };
+    }
+    return { status: 'completed', error: null };
+}
 /**
- * Reads the porcelain format (git-worktree(1), "Porcelain Format") with -z: attributes
- * `label value` or `label`, each NUL-terminated; an empty attribute ends a record.
+ * The task's verdict: how its process ended, failed when its work is misplaced, `no-changes`
+ * when a clean exit left nothing; the error names every finding (nothing is lost unsaid).
  */
-function parseWorktreeList(output) {
-    const entries = [];
-    let current = null;
-    for (const field of output.split('\0')) {
-        if (field === '') {
-            current = null;
-            continue;
-        }
-        const space = field.indexOf(' ');
-        const label = space === -1 ? field : field.slice(0, space);
-        const value = space === -1 ? '' : field.slice(space + 1);
-        if (label === 'worktree') {
-            current = {
-                path: value,
-                head: null,
-                ref: null,
-                branch: null,
-                bare: false,
-                detached: false,
-                locked: false,
-                lockReason: null,
-                prunable: false,
-                main: entries.length === 0
+function judgeTask(stopped, findings, commits) {
+    let verdict = stopped;
+    // Work that is not where it should be fails the task, whether or not its branch has any.
+    if (verdict.status === 'completed' && findings.some(misplacesWork)) {
+        verdict = { status: 'failed', error: null };
+    }
+    if (verdict.status === 'completed' && commits === 0) {
+        verdict = {
+            status: 'no-changes',
+            error: 'the agent exited 0 but made no commit and left no change'
+        };
+    }
+    const text = [verdict.error, ...findings.map(describeFinding)].filter(Boolean).join('; ');
+    return { status: verdict.status, error: text || null };
+}
+/**
+ * Merge mode's verdict on a task of the fan-out: the one its job recorded (null when no result
+ * reached us), checked against its branch (`tip` null when the branch is neither here nor on
+ * origin), or judged from the branch alone.
+ */
+function judgeFromBranch(recorded, branch, pushed) {
+    if (recorded) {
+        if (recorded.status === 'completed' && !pushed.tip) {
+            return {
+                status: 'failed',
+                error: `its job reported it completed, but the branch ${branch} is neither here nor on origin`
             };
-            entries.push(current);
         }
-        else if (current) {
-            if (label === 'HEAD')
-                current.head = value;
-            else if (label === 'branch') {
-                current.ref = value;
-                current.branch = value.replace(/^refs\/heads\//, '');
-            }
-            else if (label === 'bare')
-                current.bare = true;
-            else if (label === 'detached')
-                current.detached = true;
-            else if (label === 'locked') {
-                current.locked = true;
-                current.lockReason = value || null;
-            }
-            else if (label === 'prunable')
-                current.prunable = true;
+        return recorded;
+    }
+    if (!pushed.tip) {
+        return { status: 'failed', error: 'no result from its task job and no pushed branch' };
+    }
+    return {
+        status: pushed.commits > 0 || pushed.inBase ? 'completed' : 'no-changes',
+        error: 'no task result found (artifact missing); status judged from its pushed branch'
+    };
+}
+/** A task whose branch goes to the merge (when merging is on). */
+function readyToMerge(task) {
+    return task.status === 'completed';
+}
+/** Outcomes that count as failed in the outputs (and make the exit status 1). */
+const FAILED_STATUSES = new Set([
+    'failed',
+    'timed-out',
+    'cancelled',
+    'no-changes'
+]);
+/** Whether the task counts as failed in the `failed` output: its agent or its merge failed. */
+function taskFailed(task) {
+    return (FAILED_STATUSES.has(task.status) || task.merge === 'failed' || task.merge === 'verify-failed');
+}
+/** A run (`run` or `merge` mode) succeeds when every priority it was given merged. */
+function runSucceeded(tasks) {
+    return tasks.length > 0 && tasks.every((task) => task.merge === 'merged');
+}
+/** A task job (`task` mode) succeeds when its work is done and on origin: it merges nothing. */
+function taskJobSucceeded(task, pushed) {
+    return task.status === 'completed' && pushed;
+}
+/**
+ * Whether the step succeeds (CLI exit 0): the run's success, or in plan mode, the plan made.
+ * A plan with priorities of unknown scope is still a plan (they run last and alone); its
+ * `success` field says whether every spec was found.
+ */
+function stepSucceeded(result) {
+    return result.mode === 'plan' || result.success;
+}
+
+;// CONCATENATED MODULE: ./src/run/rate-limit.ts
+/**
+ * Whether an agent's failure looks like its API's rate limit (or a transient overload), from
+ * the messages the CLIs document or print: Claude Code's "API Error: Rate limit reached" /
+ * `rate_limit_error` / 429 and `overloaded_error` / 529, Codex's "429 Too Many Requests" in
+ * its `turn.failed` event, Aider's (litellm's) `RateLimitError`. Waiting helps these; it does
+ * not help a failed test, so nothing else matches. A subscription's "usage limit" resets hours
+ * later: not a rate limit to wait out within a run.
+ */
+function looksRateLimited(text) {
+    return RATE_LIMITED.some((pattern) => pattern.test(text));
+}
+const RATE_LIMITED = [
+    /\brate[ _-]?limit/i,
+    /RateLimitError/,
+    /(status|code|error)\W{0,3}\s?429\b|\(429\)/i,
+    /too many requests/i,
+    /overloaded_error|\b529\b.{0,20}overloaded/i
+];
+
+;// CONCATENATED MODULE: ./src/core/usage.ts
+// Sums and formats of what agents reported they cost: the run stage keeps the budget with
+// them, the report shows them.
+const USAGE_FIELDS = [
+    'cost_usd',
+    'input_tokens',
+    'output_tokens',
+    'cache_read_input_tokens',
+    'cache_creation_input_tokens'
+];
+/** Field by field; a field is null only when neither side knows it. */
+function addUsage(a, b) {
+    if (!a)
+        return b;
+    if (!b)
+        return a;
+    const sum = { cost_usd: null, input_tokens: null, output_tokens: null };
+    for (const field of USAGE_FIELDS) {
+        const left = a[field] ?? null;
+        const right = b[field] ?? null;
+        const value = left === null ? right : right === null ? left : left + right;
+        if (value !== null || field in a || field in b)
+            sum[field] = value;
+    }
+    return sum;
+}
+/** The fields `over` knows replace those of `under`. */
+function overlayUsage(under, over) {
+    if (!over)
+        return under;
+    if (!under)
+        return over;
+    const merged = { ...under };
+    for (const field of USAGE_FIELDS) {
+        if (over[field] !== null && over[field] !== undefined)
+            merged[field] = over[field];
+    }
+    return merged;
+}
+/** The run's `usage`: the sum over the tasks, null fields when no task reported them. */
+function totalUsage(tasks) {
+    const sum = tasks.reduce((acc, task) => addUsage(acc, task.usage ?? null), null);
+    const rounded = sum ?? { cost_usd: null, input_tokens: null, output_tokens: null };
+    // Binary fractions add up to 0.30000000000000004: a cost is kept to a millionth of a dollar.
+    if (rounded.cost_usd !== null)
+        rounded.cost_usd = Math.round(rounded.cost_usd * 1e6) / 1e6;
+    return rounded;
+}
+/** The cost the tasks reported so far (0 when none did). */
+function costSpent(tasks) {
+    return totalUsage(tasks).cost_usd ?? 0;
+}
+/** `$1.23`, `$0.0093`: cents, or two significant digits below a cent. */
+function formatUsd(value) {
+    if (value === 0)
+        return '$0.00';
+    if (value < 0.01)
+        return `$${Number(value.toPrecision(2))}`;
+    return `$${value.toFixed(2)}`;
+}
+/** `12.3k`, `1.2M`, `950`. */
+function formatTokens(value) {
+    if (value >= 1e6)
+        return `${(value / 1e6).toFixed(1)}M`;
+    if (value >= 1e4)
+        return `${Math.round(value / 1e3)}k`;
+    if (value >= 1e3)
+        return `${(value / 1e3).toFixed(1)}k`;
+    return String(Math.round(value));
+}
+/** A task's cost for a table cell: `$0.25`, `7.0k in / 500 out` (tokens only), or null. */
+function usageCell(usage) {
+    if (!usage)
+        return null;
+    if (usage.cost_usd !== null)
+        return formatUsd(usage.cost_usd);
+    if (usage.input_tokens !== null || usage.output_tokens !== null) {
+        return `${formatTokens(usage.input_tokens ?? 0)} in / ${formatTokens(usage.output_tokens ?? 0)} out`;
+    }
+    return null;
+}
+
+;// CONCATENATED MODULE: ./src/run/usage-report.ts
+
+
+
+/**
+ * Reads what an agent CLI reports about its cost from its stdout, line by line as it streams,
+ * holding one line at a time (of a line too long to hold, its start and its end: Claude Code
+ * puts the cost after the result text). It knows the documented reports of:
+ *
+ * - Claude Code (`--output-format json` or `stream-json`): the final `{"type":"result", …}`
+ *   object with `total_cost_usd` and `usage` (input, output, cache creation and cache read
+ *   tokens); per-message usage in stream-json is never added, the result holds the totals.
+ *   `is_error: true` in it means the run failed, whatever the exit status.
+ * - Codex CLI (`exec --json`): `{"type":"turn.completed","usage":{…}}` events, summed (tokens
+ *   only); `turn.failed` and `error` events carry the failure's message.
+ * - Aider: its `Tokens: 2.5k sent, 363 received. Cost: $0.01 message, $0.02 session.` lines
+ *   (tokens summed, as rounded as Aider prints them; the last session cost).
+ *
+ * Any other output is ignored, so any agent may print anything.
+ */
+class UsageReader {
+    decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
+    line = '';
+    lineCut = false;
+    /** The start of a line too long to hold (its end is in `line`). */
+    lineHead = '';
+    claude = null;
+    codex = null;
+    aider = null;
+    /** The failure the CLI itself reported, if it did. */
+    reportedError = null;
+    push(chunk) {
+        const parts = this.decoder.write(chunk).split('\n');
+        for (let index = 0; index < parts.length - 1; index += 1) {
+            this.hold(parts[index]);
+            this.consider(this.line, this.lineCut);
+            this.line = '';
+            this.lineCut = false;
+            this.lineHead = '';
+        }
+        this.hold(parts[parts.length - 1]);
+    }
+    /** The end of the output: a last line without a newline counts too. */
+    end() {
+        this.hold(this.decoder.end());
+        if (this.line)
+            this.consider(this.line, this.lineCut);
+        this.line = '';
+        this.lineHead = '';
+    }
+    /** What the output reported; null when it reported nothing. */
+    get usage() {
+        return this.claude ?? this.codex ?? this.aider;
+    }
+    hold(text) {
+        this.line += text;
+        if (this.line.length > MAX_LINE_HELD) {
+            if (!this.lineCut)
+                this.lineHead = this.line.slice(0, TAIL_KEPT);
+            this.line = this.line.slice(-TAIL_KEPT);
+            this.lineCut = true;
         }
     }
-    return entries;
+    consider(raw, cut) {
+        const line = raw.trim();
+        if (cut) {
+            const head = this.lineHead;
+            if (/^\s*\{\s*"type"\s*:\s*"result"/.test(head) && `${head}${line}`.includes('"usage"')) {
+                this.claude = claudeFromCut(head, line);
+            }
+            return;
+        }
+        if (line.startsWith('{')) {
+            this.considerJson(line);
+            return;
+        }
+        const aider = AIDER_TOKENS.exec(stripAnsi(line));
+        if (aider)
+            this.considerAider(aider);
+    }
+    considerJson(line) {
+        let event;
+        try {
+            event = JSON.parse(line);
+        }
+        catch {
+            return;
+        }
+        if (!event || typeof event !== 'object')
+            return;
+        const usage = objectOf(event.usage);
+        if (event.type === 'result' && ('total_cost_usd' in event || usage)) {
+            this.claude = {
+                cost_usd: numberOf(event.total_cost_usd),
+                input_tokens: numberOf(usage?.input_tokens),
+                output_tokens: numberOf(usage?.output_tokens),
+                cache_read_input_tokens: numberOf(usage?.cache_read_input_tokens),
+                cache_creation_input_tokens: numberOf(usage?.cache_creation_input_tokens)
+            };
+            if (event.is_error === true) {
+                const said = [event.result, event.subtype].find((text) => typeof text === 'string');
+                this.reportedError = (said ?? 'an error').slice(0, 500);
+            }
+        }
+        else if (event.type === 'turn.completed' && usage) {
+            this.codex = addUsage(this.codex, {
+                cost_usd: null,
+                input_tokens: numberOf(usage.input_tokens),
+                output_tokens: numberOf(usage.output_tokens),
+                cache_read_input_tokens: numberOf(usage.cached_input_tokens)
+            });
+        }
+        else if (event.type === 'turn.failed' || event.type === 'error') {
+            const error = objectOf(event.error);
+            const message = error?.message ?? event.message;
+            if (typeof message === 'string')
+                this.reportedError = message.slice(0, 500);
+        }
+    }
+    considerAider(match) {
+        const previous = this.aider;
+        this.aider = {
+            cost_usd: Number(match[4]),
+            input_tokens: (previous?.input_tokens ?? 0) + aiderCount(match[1]),
+            output_tokens: (previous?.output_tokens ?? 0) + aiderCount(match[2])
+        };
+    }
+}
+/** Longest line held whole (a Claude Code result with a long summary); then its tail only. */
+const MAX_LINE_HELD = 4 * 1024 * 1024;
+const TAIL_KEPT = 64 * 1024;
+const AIDER_TOKENS = /^Tokens: ([\d.,]+k?) sent(?:, .*?)?, ([\d.,]+k?) received\. Cost: \$([\d.]+) message, \$([\d.]+) session\./;
+function aiderCount(text) {
+    const plain = text.replace(/,/g, '');
+    return Math.round(plain.endsWith('k') ? Number(plain.slice(0, -1)) * 1000 : Number(plain));
+}
+function stripAnsi(text) {
+    // eslint-disable-next-line no-control-regex
+    return text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '');
+}
+/**
+ * The cost and tokens of a result object too long to hold, from its start and its end (the
+ * long result text is in between; Claude Code prints the cost after it).
+ */
+function claudeFromCut(head, tail) {
+    const field = (name) => {
+        const pattern = new RegExp(`"${name}"\\s*:\\s*(-?[0-9.eE+-]+)`);
+        const match = pattern.exec(tail) ?? pattern.exec(head);
+        return match ? numberOf(Number(match[1])) : null;
+    };
+    return {
+        cost_usd: field('total_cost_usd'),
+        input_tokens: field('input_tokens'),
+        output_tokens: field('output_tokens'),
+        cache_read_input_tokens: field('cache_read_input_tokens'),
+        cache_creation_input_tokens: field('cache_creation_input_tokens')
+    };
+}
+function objectOf(value) {
+    return value && typeof value === 'object' && !Array.isArray(value)
+        ? value
+        : null;
+}
+function numberOf(value) {
+    return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null;
+}
+/** A USAGE_FILE larger than this is not a usage report. */
+const MAX_USAGE_FILE_BYTES = 64 * 1024;
+/**
+ * What the agent wrote to its USAGE_FILE (`{"cost_usd": n, "input_tokens": n,
+ * "output_tokens": n}`), or null when it wrote nothing usable; the problem, if any, for a note.
+ */
+async function readUsageFile(path) {
+    let text;
+    try {
+        if ((await (0,promises_namespaceObject.stat)(path)).size > MAX_USAGE_FILE_BYTES) {
+            return { usage: null, problem: `USAGE_FILE is larger than ${MAX_USAGE_FILE_BYTES} bytes` };
+        }
+        text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
+    }
+    catch {
+        return { usage: null, problem: null };
+    }
+    try {
+        const data = objectOf(JSON.parse(text));
+        if (!data)
+            throw new Error('not an object');
+        const usage = {
+            cost_usd: numberOf(data.cost_usd),
+            input_tokens: numberOf(data.input_tokens),
+            output_tokens: numberOf(data.output_tokens)
+        };
+        for (const field of ['cache_read_input_tokens', 'cache_creation_input_tokens']) {
+            if (numberOf(data[field]) !== null)
+                usage[field] = numberOf(data[field]);
+        }
+        if (Object.values(usage).every((value) => value === null)) {
+            return {
+                usage: null,
+                problem: 'USAGE_FILE holds none of cost_usd, input_tokens, output_tokens'
+            };
+        }
+        return { usage, problem: null };
+    }
+    catch (error) {
+        return { usage: null, problem: `USAGE_FILE is not JSON: ${error.message}` };
+    }
+}
+/** One attempt's usage: the CLI's report, with what the agent wrote to USAGE_FILE over it. */
+function attemptUsage(reported, file) {
+    return overlayUsage(reported, file);
+}
+
+;// CONCATENATED MODULE: ./src/git/kept-refs.ts
+
+/**
+ * The refs the run keeps for itself, under refs/parallel-worktree/: they are not branches
+ * (no one checks them out, `git branch` does not list them) but they keep commits reachable
+ * and record, across a crash, what a run had found out.
+ */
+const KEPT_REFS = 'refs/parallel-worktree';
+/** Where the run notes that a branch's agent was judged successful at a given tip. */
+function judgedRef(branch) {
+    return `${KEPT_REFS}/completed/${branch}`;
+}
+/**
+ * Notes, durably (a ref survives the coordinator's death), that the agent working on `branch`
+ * was judged successful with the branch at `tip`: a run that resumes that branch at that same
+ * tip goes straight to the merge.
+ */
+async function recordJudgedSuccessful(git, branch, tip) {
+    await git.run([...WITHOUT_HOOKS, 'update-ref', judgedRef(branch), tip]);
+}
+/** True when an earlier run judged the agent successful with the branch at exactly `tip`. */
+async function wasJudgedSuccessful(git, branch, tip) {
+    return (await git.resolveCommit(judgedRef(branch))) === tip;
+}
+/** The note is spent (the branch was merged, or work on it goes on). */
+async function forgetJudgement(git, branch) {
+    await git.exec([...WITHOUT_HOOKS, 'update-ref', '-d', judgedRef(branch)], {
+        okExitCodes: [1, 128]
+    });
+}
+/**
+ * Keeps `commit` reachable under refs/parallel-worktree/<kind>/<name>-<short sha> (a commit an
+ * agent dropped, a tip of base an agent moved away from) and returns the ref's name.
+ */
+async function keepCommit(git, kind, name, commit) {
+    const ref = `${KEPT_REFS}/${kind}/${name}-${commit.slice(0, 12)}`;
+    await git.run([...WITHOUT_HOOKS, 'update-ref', ref, commit]);
+    return ref;
+}
+/**
+ * Before a ref's last trace goes (a branch deleted with its reflog, a worktree removed with
+ * its HEAD's reflog): every commit that only those reflogs still reach is kept under
+ * refs/parallel-worktree/dropped/<name>-<sha>. Returns the refs made (empty when nothing was
+ * only there). `logs` are ref names as `git reflog` reads them in `git`'s folder.
+ */
+async function keepReflogOnlyCommits(git, logs, name) {
+    const kept = [];
+    for (const log of logs) {
+        const listed = await git.exec(['reflog', 'show', '--format=%H', log, '--'], {
+            okExitCodes: [128]
+        });
+        if (listed.exitCode !== 0)
+            continue;
+        const tips = [...new Set(listed.stdout.split('\n').filter(Boolean))];
+        for (const tip of tips) {
+            // Reachable from no ref (branches, tags, ours, the other worktrees' HEADs)?
+            const unreachable = await git.exec(['rev-list', '-1', tip, '--not', '--all', '--'], {
+                okExitCodes: [128]
+            });
+            if (unreachable.exitCode === 0 && unreachable.stdout.trim()) {
+                kept.push(await keepCommit(git, 'dropped', name, tip));
+            }
+        }
+    }
+    return kept;
+}
+
+;// CONCATENATED MODULE: ./src/run/resume.ts
+
+/**
+ * Reads (and spends) the earlier run's judgement of a resumed branch. The note is dropped
+ * either way: the merge or the new agent's work makes it stale.
+ */
+async function resumption(git, worktree) {
+    if (!worktree.resumedFrom)
+        return { from: null, judged: false };
+    const judged = await wasJudgedSuccessful(git, worktree.branch, worktree.resumedFrom);
+    await forgetJudgement(git, worktree.branch);
+    return { from: worktree.resumedFrom, judged };
+}
+/** The outcome of an agent that an earlier run already ran to success: nothing to start. */
+function judgedBefore() {
+    return {
+        exitCode: 0,
+        signal: null,
+        timedOut: false,
+        cancelled: false,
+        tail: [],
+        durationMs: 0
+    };
+}
+
+;// CONCATENATED MODULE: ./src/run/retry-policy.ts
+// When an agent that failed is started again, and after how long. Shared: agent presets
+// (their own output formats) classify rate limits with looksRateLimited too.
+/** Phrases agent CLIs and their APIs print when a quota or rate limit stopped them. */
+const RATE_LIMIT_PATTERNS = (/* unused pure expression or super */ null && ([
+    /rate[ _-]?limit/i,
+    /too many requests/i,
+    /\b429\b/,
+    /quota (?:exceeded|exhausted)|exceeded (?:your|the) (?:current )?quota|insufficient_quota/i,
+    /\boverloaded\b|\b529\b/i,
+    /usage limit/i,
+    /retry[ -]after/i,
+    /resource[ _]exhausted/i,
+    /throttl/i
+]));
+/** Whether an agent's output says it was stopped by a rate limit or quota. */
+function retry_policy_looksRateLimited(text) {
+    return RATE_LIMIT_PATTERNS.some((pattern) => pattern.test(text));
+}
+const DEFAULT_BACK_OFF = {
+    baseMs: 5_000,
+    rateLimitedMs: 60_000,
+    maxMs: 10 * 60_000
+};
+/**
+ * How long to wait before attempt `failed + 1`, after `failed` attempts (1 or more) failed:
+ * exponential, longer when the last failure looked like a rate limit, and jittered by up to
+ * a tenth so that agents that failed together do not all start again at the same instant.
+ */
+function retryDelayMs(failed, rateLimited, backOff = DEFAULT_BACK_OFF, random = Math.random) {
+    const first = rateLimited ? backOff.rateLimitedMs : backOff.baseMs;
+    const delay = Math.min(backOff.maxMs, first * 2 ** Math.max(0, failed - 1));
+    return Math.round(delay * (1 + random() / 10));
+}
+/** Statuses worth another attempt: a cancelled run or an agent that did nothing are not. */
+function isRetryable(status) {
+    return status === 'failed' || status === 'timed-out';
+}
+/** Waits `ms`, or less when the signal aborts (resolves either way). */
+function waitOrAbort(ms, signal) {
+    return new Promise((resolve) => {
+        if (signal.aborted)
+            return resolve();
+        const timer = setTimeout(done, ms);
+        function done() {
+            clearTimeout(timer);
+            signal.removeEventListener('abort', done);
+            resolve();
+        }
+        signal.addEventListener('abort', done, { once: true });
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/run/worktree-manager.ts
+
+
 
 
 
@@ -36927,14 +39162,17 @@ class WorktreeManager {
      * add reads another's half-written .git/worktrees/<name>, "failed to read .../commondir",
      * or one being removed, "Invalid path").
      */
-    registering = Promise.resolve();
+    registering = new SerialQueue();
     constructor(git, logger) {
         this.git = git;
         this.logger = logger;
     }
     async create(options) {
-        await this.recoverLeftovers(options);
-        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.resolve)(options.path)), { recursive: true });
+        const { resumeFrom } = await this.recoverLeftovers(options);
+        const folder = (0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.resolve)(options.path));
+        const made = await (0,promises_namespaceObject.mkdir)(folder, { recursive: true });
+        if (made)
+            this.rememberMade(made, folder);
         const path = realPath(options.path);
         const reason = options.reason.startsWith(LOCK_REASON_PREFIX)
             ? options.reason
@@ -36944,26 +39182,11 @@ class WorktreeManager {
         // sure that an existing branch of that name holds nothing unique. No hooks: our mechanics.
         // Registration is one at a time (git reads the other worktrees' half-written folders while
         // adding one); filling the files, the slow part, runs in parallel.
-        await this.git
-            .run([
-            ...WITHOUT_HOOKS,
-            'update-ref',
-            '-m',
-            reason,
-            `refs/heads/${options.branch}`,
-            options.startPoint
-        ])
-            .then(() => this.oneAtATime(() => this.git.run([
-            'worktree',
-            'add',
-            '--quiet',
-            '--no-checkout',
-            '--lock',
-            '--reason',
-            reason,
-            path,
-            options.branch
-        ])))
+        const setBranch = resumeFrom
+            ? Promise.resolve()
+            : this.git.setBranch(options.branch, options.startPoint, reason);
+        await setBranch
+            .then(() => this.registering.run(() => this.git.addWorktree(path, options.branch, reason)))
             .then(() => this.git
             .at(path)
             .run(['reset', '--hard', '--quiet'])
@@ -36982,6 +39205,7 @@ class WorktreeManager {
             branch: options.branch,
             startPoint: options.startPoint,
             git: this.git.at(path),
+            ...(resumeFrom ? { resumedFrom: resumeFrom } : {}),
             [Symbol.asyncDispose]: () => this.release(path, options.removeOnDispose)
         };
     }
@@ -36991,7 +39215,8 @@ class WorktreeManager {
      * possible (the worktree must then be made anew).
      */
     async advance(worktree, commit) {
-        if (worktree.startPoint === commit)
+        // A resumed branch keeps the work on it; its merge brings base's news.
+        if (worktree.startPoint === commit || worktree.resumedFrom)
             return true;
         try {
             await worktree.git.run(['reset', '--quiet', '--keep', commit]);
@@ -37015,7 +39240,7 @@ class WorktreeManager {
         if (remove && !this.isKept(path))
             await this.remove(path);
         else
-            await this.git.exec(['worktree', 'unlock', path], { okExitCodes: [128] });
+            await this.git.unlockWorktree(path);
     }
     /**
      * Removes a worktree folder and its registration, locked or not, present or missing. A
@@ -37024,19 +39249,47 @@ class WorktreeManager {
     async remove(path) {
         // In the same one-at-a-time line as adds: git worktree add dies when a worktree it reads
         // is removed under it ("Invalid path"), as it does when one is added beside it.
-        const removed = await this.oneAtATime(() => this.git.exec(['worktree', 'remove', '--force', '--force', path], { okExitCodes: [128] }));
-        if (removed.exitCode === 0)
-            return;
-        this.logger.debug(`worktree remove ${path}: ${removed.stderr.trim()}`);
-        if (await this.isWorktreeFolder(path))
-            await (0,promises_namespaceObject.rm)(path, { recursive: true, force: true });
-        await this.git.exec(['worktree', 'prune']);
+        const removed = await this.registering.run(() => this.git.removeWorktree(path));
+        if (removed.exitCode !== 0) {
+            this.logger.debug(`worktree remove ${path}: ${removed.stderr.trim()}`);
+            if (await this.isWorktreeFolder(path))
+                await (0,promises_namespaceObject.rm)(path, { recursive: true, force: true });
+            await this.git.pruneWorktrees();
+        }
+        await this.removeMadeFolders();
+    }
+    /** Folders this run made to hold worktrees (worktree-dir and its parents), deepest first. */
+    madeFolders = [];
+    rememberMade(first, deepest) {
+        const chain = [];
+        for (let folder = deepest; folder.length >= first.length; folder = (0,external_node_path_namespaceObject.dirname)(folder)) {
+            chain.push(folder);
+            if (folder === first || (0,external_node_path_namespaceObject.dirname)(folder) === folder)
+                break;
+        }
+        for (const folder of chain)
+            if (!this.madeFolders.includes(folder))
+                this.madeFolders.push(folder);
+        this.madeFolders.sort((a, b) => b.length - a.length);
+    }
+    /** The folders the run made go once they are empty (the last worktree in them removed). */
+    async removeMadeFolders() {
+        for (const folder of [...this.madeFolders]) {
+            try {
+                await (0,promises_namespaceObject.rmdir)(folder);
+                this.madeFolders.splice(this.madeFolders.indexOf(folder), 1);
+            }
+            catch {
+                // Not empty (another worktree, the user's files) or gone: left as it is.
+            }
+        }
     }
     /**
      * Makes the path and the branch free for a new worktree, or throws WorktreeError saying
      * why not and what to do. Everything is checked before anything is changed.
      */
     async recoverLeftovers(options) {
+        let resumeFrom = null;
         const { branch, baseBranch } = options;
         const target = realPath(options.path);
         const entries = await listWorktrees(this.git);
@@ -37053,7 +39306,11 @@ class WorktreeManager {
             }
             fixes.push({
                 say: `Dropping the registration of the missing worktree ${entry.path}`,
-                run: () => this.git.run(['worktree', 'remove', '--force', '--force', entry.path])
+                run: async () => {
+                    const removed = await this.git.removeWorktree(entry.path);
+                    if (removed.exitCode !== 0)
+                        throw new GitError(['worktree', 'remove'], 128, removed.stderr);
+                }
             });
             return true;
         };
@@ -37094,24 +39351,34 @@ class WorktreeManager {
                 run: () => (0,promises_namespaceObject.rm)(target, { recursive: true })
             });
         }
-        const tip = await this.git.resolveCommit(`refs/heads/${branch}`);
+        const tip = await this.git.branchTip(branch);
         if (tip) {
-            const exclude = [`^refs/heads/${baseBranch}`];
+            const exclude = [branchRef(baseBranch)];
             if (options.startPoint)
-                exclude.push(`^${options.startPoint}`);
-            const unique = Number(await this.git.run(['rev-list', '--count', tip, ...exclude, '--']));
-            if (unique > 0) {
+                exclude.push(options.startPoint);
+            const unique = await this.git.countCommitsNotIn(tip, exclude);
+            if (unique > 0 && options.resume) {
+                resumeFrom = tip;
+                fixes.push({
+                    say: `Resuming branch ${branch} at ${tip.slice(0, 12)}: ${unique} commit(s) of an earlier run that are not in ${baseBranch}`,
+                    run: () => Promise.resolve()
+                });
+            }
+            else if (unique > 0) {
                 throw new WorktreeError(`branch ${branch} already exists with ${unique} commit(s) that are not in ${baseBranch} (left by an earlier run?); merge it into ${baseBranch}, or delete it (git branch -D ${branch}) if that work is not needed, or choose another branch-template`);
             }
-            fixes.push({
-                say: `Reusing the name of branch ${branch}: every commit on it is in ${baseBranch}`,
-                run: () => Promise.resolve()
-            });
+            else {
+                fixes.push({
+                    say: `Reusing the name of branch ${branch}: every commit on it is in ${baseBranch}`,
+                    run: () => Promise.resolve()
+                });
+            }
         }
         for (const fix of fixes) {
             this.logger.info(fix.say);
             await fix.run();
         }
+        return { resumeFrom };
     }
     /**
      * Copies the untracked files matching worktree-files (`.env`, `config/*.local.json`) from
@@ -37129,18 +39396,13 @@ class WorktreeManager {
         }
         return files;
     }
-    oneAtATime(work) {
-        const next = this.registering.then(work);
-        this.registering = next.catch(() => undefined);
-        return next;
-    }
     /** True when `path` holds a `.git` file pointing into this repository's worktrees. */
     async isWorktreeFolder(path) {
         const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(path, '.git'), 'utf8').catch(() => '');
         const gitdir = /^gitdir: (.+)$/m.exec(text)?.[1];
         if (!gitdir)
             return false;
-        const common = await this.git.run(['rev-parse', '--path-format=absolute', '--git-common-dir']);
+        const common = await this.git.commonDir();
         return realPath(gitdir).startsWith(`${realPath(common)}/worktrees/`);
     }
 }
@@ -37168,9 +39430,25 @@ async function worktree_manager_exists(path) {
 
 
 
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** How many times an agent that hit its API's rate limit is started again. */
+const RATE_LIMIT_RETRIES = 3;
+const DEFAULT_RATE_LIMIT_WAIT_MS = 30_000;
 /** TERM, then KILL this long after (the contract: 10 s). */
 const DEFAULT_KILL_GRACE_MS = 10_000;
-async function createTaskContext(settings, git, options, extra = {}) {
+function createTaskContext(settings, git, options, extra = {}) {
     return {
         settings,
         git,
@@ -37180,7 +39458,8 @@ async function createTaskContext(settings, git, options, extra = {}) {
         killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
         events: options.events ?? {},
         env: options.env ?? process.env,
-        identity: await git.identityEnv(),
+        rateLimitWaitMs: options.rateLimitWaitMs ?? DEFAULT_RATE_LIMIT_WAIT_MS,
+        retryDelay: options.retryDelay,
         ...extra
     };
 }
@@ -37201,7 +39480,13 @@ function pendingTask(planned, settings) {
         merge_commit: null,
         conflict_files: [],
         log_file: null,
-        error: planned.skip_reason
+        error: planned.skip_reason,
+        resumed_from: null,
+        usage: null,
+        notes: planned.notes,
+        attempts: 0,
+        out_of_scope: [],
+        kept_branches: []
     };
 }
 /**
@@ -37213,16 +39498,24 @@ function pendingTask(planned, settings) {
 class TaskRun {
     task;
     ctx;
+    planned;
     worktree = null;
-    ops = Promise.resolve();
+    /** Worktree operations of this task, one at a time (a refresh and the start may meet). */
+    ops = new SerialQueue();
     outcome = null;
+    /** How the task stopped before its agent could run or end (setup failed, an error). */
     problem = null;
     started = 0;
+    /** Set when an earlier run already judged this branch's agent successful. */
+    judgedBefore = false;
     baseTip;
     prefix;
-    constructor(task, ctx) {
+    constructor(task, ctx, 
+    /** What the plan knows of it beyond the result: its title and the files its spec names. */
+    planned = { title: null, paths: [] }) {
         this.task = task;
         this.ctx = ctx;
+        this.planned = planned;
         this.baseTip = ctx.baseTip ?? BaseTip.local(ctx.git, ctx.settings.baseBranch);
         this.prefix = `[${task.priority}]`;
     }
@@ -37241,7 +39534,8 @@ class TaskRun {
         this.started = Date.now();
         task.status = 'running';
         task.started_at = new Date(this.started).toISOString();
-        const deadline = settings.taskTimeoutMs > 0 ? this.started + settings.taskTimeoutMs : 0;
+        // Each attempt of the agent gets the whole time limit (a retry after a time-out too).
+        let deadline = settings.taskTimeoutMs > 0 ? this.started + settings.taskTimeoutMs : 0;
         const remaining = () => (deadline ? Math.max(1, deadline - Date.now()) : 0);
         // Before any await: work done ahead for other tasks must wait from now on.
         const releaseHold = once(this.ctx.starting?.() ?? (() => { }));
@@ -37250,36 +39544,47 @@ class TaskRun {
             task.log_file = logFile;
             // Both on the way to the agent's start: side by side.
             const [worktree] = await Promise.all([
-                this.serially(async () => this.current(await this.prepare())),
+                this.ops.run(async () => this.current(await this.prepare())),
                 (0,promises_namespaceObject.mkdir)(settings.logDir, { recursive: true }).then(() => (0,promises_namespaceObject.writeFile)(logFile, ''))
             ]);
             const values = {
                 priority: task.priority,
                 branch: task.branch,
                 worktree: worktree.path,
-                base: settings.baseBranch
+                base: settings.baseBranch,
+                promptFile: promptFilePath(settings.logDir, task.priority),
+                usageFile: usageFilePath(settings.logDir, task.priority)
             };
-            const env = agentEnvironment(this.ctx.env, settings.githubToken, agentVariables(values));
-            const run = (label, command) => runProcess({
+            await Promise.all([this.writePrompt(values), (0,promises_namespaceObject.rm)(values.usageFile, { force: true })]);
+            const env = agentEnvironment(this.ctx.env, settings.githubToken, { ...agentVariables(values), RESUMED_FROM: task.resumed_from ?? '' }, settings.agentEnvPass);
+            const show = consoleShare((line) => this.ctx.logger.info(`${this.prefix} ${line}`), logFile);
+            const run = (label, command, usage) => runProcess({
                 command: renderAgentCommand(command, values),
                 label,
                 cwd: worktree.path,
                 env,
-                logFile: task.log_file,
+                logFile,
+                logMaxBytes: logRoom(logFile, settings.logMaxBytes),
                 timeoutMs: remaining(),
                 signal: this.ctx.signal,
                 killGraceMs: this.ctx.killGraceMs,
-                onLine: (line) => this.ctx.logger.info(`${this.prefix} ${line}`),
+                onLine: show,
+                onStdout: usage ? (chunk) => usage.push(chunk) : undefined,
                 onStart: (pid) => {
                     releaseHold();
                     this.ctx.events.processStarted?.(task.priority, pid);
                 },
                 onExit: (pid) => this.ctx.events.processEnded?.(task.priority, pid)
             });
+            if (this.judgedBefore) {
+                this.say(`an earlier run judged the agent successful with ${task.branch} at ${task.resumed_from}: straight to the merge`);
+                this.outcome = judgedBefore();
+                return;
+            }
             if (settings.setupCommand) {
                 this.say(`setup: ${renderAgentCommand(settings.setupCommand, values)}`);
                 const setup = await run('setup', settings.setupCommand);
-                const verdict = judge(setup, 'setup command', settings);
+                const verdict = judgeProcess(setup, 'setup command', settings.taskTimeoutMs);
                 if (verdict.status !== 'completed') {
                     this.outcome = setup;
                     this.problem = verdict;
@@ -37287,7 +39592,22 @@ class TaskRun {
                 }
             }
             this.say(`agent: ${renderAgentCommand(settings.agentCommand, values)}`);
-            this.outcome = await run('agent', settings.agentCommand);
+            for (;;) {
+                task.attempts += 1;
+                const label = task.attempts === 1 ? 'agent' : `agent (attempt ${task.attempts})`;
+                this.outcome = await this.runAgent((reader) => run(label, settings.agentCommand, reader), values.usageFile, deadline);
+                const status = judgeProcess(this.outcome, 'agent', settings.taskTimeoutMs).status;
+                if (!isRetryable(status) || task.attempts > settings.maxRetries)
+                    break;
+                if (this.ctx.signal.aborted)
+                    break;
+                const rateLimited = looksRateLimited(this.outcome.tail.join('\n'));
+                const wait = (this.ctx.retryDelay ?? retryDelayMs)(task.attempts, rateLimited);
+                this.say(`the agent ${status === 'timed-out' ? 'timed out' : 'failed'}${rateLimited ? ' (it looks rate-limited)' : ''}: starting it again in ${(wait / 1000).toFixed(1)} s (attempt ${task.attempts + 1} of ${settings.maxRetries + 1}), in the same worktree`);
+                await waitOrAbort(wait, this.ctx.signal);
+                if (settings.taskTimeoutMs > 0)
+                    deadline = Date.now() + settings.taskTimeoutMs;
+            }
         }
         catch (error) {
             this.problem = { status: 'failed', error: error.message };
@@ -37297,11 +39617,73 @@ class TaskRun {
         }
     }
     /**
+     * The agent, started again (after a wait that doubles, within the task's time) while it
+     * fails the way a rate limit does. Its usage is read from its stdout and its USAGE_FILE and
+     * summed over the attempts; a failure its CLI reported despite exit 0 becomes the verdict.
+     */
+    async runAgent(start, usageFile, deadline) {
+        const task = this.task;
+        for (let attempt = 1;; attempt += 1) {
+            const reader = new UsageReader();
+            const outcome = await start(reader);
+            reader.end();
+            const file = await readUsageFile(usageFile);
+            if (file.problem)
+                this.say(`ignored: ${file.problem}`);
+            task.usage = addUsage(task.usage ?? null, attemptUsage(reader.usage, file.usage));
+            const reported = reader.reportedError;
+            const failed = outcome.exitCode !== 0 || reported !== null;
+            const stopped = outcome.cancelled || outcome.timedOut;
+            const why = [reported ?? '', ...outcome.tail].join('\n');
+            const waitMs = this.ctx.rateLimitWaitMs * 2 ** (attempt - 1);
+            const roomLeft = !deadline || deadline - Date.now() > waitMs;
+            if (failed &&
+                !stopped &&
+                attempt <= RATE_LIMIT_RETRIES &&
+                roomLeft &&
+                looksRateLimited(why)) {
+                this.say(`the agent hit its API's rate limit (attempt ${attempt}); starting it again in ${(waitMs / 1000).toFixed(1)} s`);
+                await (0,promises_namespaceObject.rm)(usageFile, { force: true });
+                if (await waitUnlessCancelled(waitMs, this.ctx.signal))
+                    continue;
+                this.problem = {
+                    status: 'cancelled',
+                    error: 'the run was cancelled while the agent waited out its rate limit'
+                };
+                return outcome;
+            }
+            if (outcome.exitCode === 0 && reported !== null) {
+                this.problem = {
+                    status: 'failed',
+                    error: `the agent exited 0 but reported a failure: ${reported.trim().slice(0, 200)}`
+                };
+            }
+            return outcome;
+        }
+    }
+    /** The priority's prompt file, from the repository's template or the built-in one. */
+    async writePrompt(values) {
+        const { settings } = this.ctx;
+        const template = settings.promptTemplate
+            ? await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(settings.repo, settings.promptTemplate), 'utf8')
+            : null;
+        await writePromptFile(values.promptFile, {
+            priority: this.task.priority,
+            title: this.planned.title ?? null,
+            branch: values.branch,
+            worktree: values.worktree,
+            base: values.base,
+            specFiles: this.task.spec_files,
+            files: this.planned.paths,
+            autoCommit: settings.autoCommit
+        }, template);
+    }
+    /**
      * A worktree made ahead whose task has not started yet follows base as it moves (merges of
      * other tasks), in the background, so that its start finds it current.
      */
     refreshAhead() {
-        return this.serially(async () => {
+        return this.ops.run(async () => {
             if (this.started || !this.worktree)
                 return;
             const worktree = await this.worktree.catch(() => null);
@@ -37316,41 +39698,31 @@ class TaskRun {
     get waitingAhead() {
         return this.worktree !== null && this.started === 0;
     }
-    /** Runs worktree operations of this task one at a time (a refresh and the start may meet). */
-    serially(work) {
-        const next = this.ops.then(work);
-        this.ops = next.catch(() => undefined);
-        return next;
-    }
     /**
      * After the agent: what it left uncommitted is committed (auto-commit, whatever its
      * outcome: nothing is lost), the commits it added are counted, the verdict is given, and
      * the worktree is removed, or kept when it still holds something uncommitted.
      */
     async finish() {
-        const { settings } = this.ctx;
         const task = this.task;
-        const notes = [];
         let worktree = null;
         try {
             worktree = this.worktree ? await this.worktree.catch(() => null) : null;
-            if (worktree)
-                notes.push(...(await this.secureWork(worktree)));
-            let verdict = this.problem ?? judge(this.outcome, 'agent', settings);
-            // Work that is not where it should be fails the task, whether or not its branch has any.
-            if (verdict.status === 'completed' && notes.some((note) => note.startsWith('!'))) {
-                verdict = { status: 'failed', error: null };
+            const halfDone = worktree ? await this.unfinishedState(worktree) : null;
+            if (halfDone) {
+                this.end('failed', halfDone);
+                if (worktree)
+                    await this.release(worktree);
+                this.report();
+                return;
             }
-            if (verdict.status === 'completed' && task.commits === 0) {
-                verdict = {
-                    status: 'no-changes',
-                    error: 'the agent exited 0 but made no commit and left no change'
-                };
-            }
-            const text = [verdict.error, ...notes.map((note) => note.replace(/^!/, ''))]
-                .filter(Boolean)
-                .join('; ');
-            this.end(verdict.status, text || null);
+            const stopped = this.problem ?? this.agentVerdict();
+            const findings = worktree ? await this.secureWork(worktree, stopped) : [];
+            const dropped = worktree ? await this.keepDropped(worktree) : [];
+            const verdict = judgeTask(stopped, findings, task.commits);
+            if (verdict.status === 'completed')
+                await this.recordJudgement();
+            this.end(verdict.status, [verdict.error, ...dropped].filter(Boolean).join('; ') || null);
         }
         catch (error) {
             this.end('failed', error.message);
@@ -37358,6 +39730,21 @@ class TaskRun {
         if (worktree)
             await this.release(worktree);
         this.report();
+    }
+    /**
+     * What the agent left half-done (a merge or rebase stopped, unmerged paths, conflict
+     * markers): the task fails with it, nothing is committed, and the worktree and branch are
+     * kept as they are for a person to look at. Null when the worktree is fit to judge.
+     */
+    async unfinishedState(worktree) {
+        if (!(0,external_node_fs_namespaceObject.existsSync)(worktree.path))
+            return null;
+        const problem = describeWorktreeState(await readWorktreeState(worktree.git, worktree.startPoint));
+        if (!problem)
+            return null;
+        this.ctx.worktrees.keep(worktree.path);
+        this.task.commits = await this.countCommits(worktree);
+        return `the agent left its worktree unfinished (${problem}); nothing of it was committed or merged, and the worktree ${worktree.path} and branch ${this.task.branch} are kept`;
     }
     /** A task that never started: its prepared worktree and its empty branch go. */
     async discard() {
@@ -37383,9 +39770,13 @@ class TaskRun {
             startPoint,
             baseBranch: settings.baseBranch,
             removeOnDispose: settings.cleanup,
-            reason: `priority ${this.task.priority} in progress`
+            reason: `priority ${this.task.priority} in progress`,
+            resume: settings.resume === 'auto'
         });
         this.task.worktree = worktree.path;
+        const resumed = await resumption(this.ctx.git, worktree);
+        this.task.resumed_from = resumed.from;
+        this.judgedBefore = resumed.judged;
         events.worktreeCreated?.(this.task.priority, worktree.path, worktree.branch);
         const copied = await worktrees.copyFiles(settings.repo, worktree.path, settings.worktreeFiles);
         if (copied.length)
@@ -37404,68 +39795,95 @@ class TaskRun {
         this.say(`worktree ${worktree.path} on ${worktree.branch} from ${this.ctx.settings.baseBranch} ${worktree.startPoint.slice(0, 12)}`);
         return worktree;
     }
+    /** How the agent's process ended. */
+    agentVerdict() {
+        return judgeProcess(this.outcome, 'agent', this.ctx.settings.taskTimeoutMs);
+    }
     /**
-     * Commits what the agent left (auto-commit) and counts its commits. Returns notes for the
-     * task's error; a note starting with "!" means the work is not where it should be.
+     * Saves what the agent left uncommitted (auto-commit) and counts its commits; returns what
+     * was found about its work, for the verdict. A worktree still holding work is kept.
      */
-    async secureWork(worktree) {
-        const { settings, identity } = this.ctx;
+    async secureWork(worktree, stopped) {
+        const { settings, worktrees } = this.ctx;
         const task = this.task;
-        const notes = [];
         if (!(0,external_node_fs_namespaceObject.existsSync)(worktree.path)) {
             // Its commits are on its branch all the same (refs live in the repository).
             task.commits = await this.countCommits(worktree);
-            const kept = task.commits ? `; its ${task.commits} commit(s) are kept on ${task.branch}` : '';
-            return [`!the agent deleted its worktree ${worktree.path}${kept}`];
+            return [
+                {
+                    kind: 'worktree-deleted',
+                    path: worktree.path,
+                    commits: task.commits,
+                    expected: task.branch
+                }
+            ];
         }
-        const head = (await worktree.git.exec(['symbolic-ref', '-q', 'HEAD'], { okExitCodes: [1] })).stdout.trim();
-        const dirty = (await worktree.git.run(['status', '--porcelain'])) !== '';
-        if (dirty && settings.autoCommit && head) {
-            const clean = this.outcome?.exitCode === 0 && !this.problem;
-            const message = clean
+        const clean = stopped.status === 'completed';
+        const saved = await saveWork(worktree.git, {
+            autoCommit: settings.autoCommit,
+            message: clean
                 ? `PRIORITY ${task.priority}: changes the agent left uncommitted`
-                : `WIP PRIORITY ${task.priority}: uncommitted changes saved after the agent stopped (${this.problem?.status ?? judge(this.outcome, 'agent', settings).status})`;
-            try {
-                await worktree.git.run(['add', '-A']);
-                await worktree.git.run(['commit', '--no-verify', '--quiet', '-m', message], {
-                    env: identity
-                });
-                this.say('auto-committed the changes the agent left');
-                if (!clean)
-                    notes.push(`its uncommitted changes were saved in a commit on ${head.replace('refs/heads/', '')}`);
-            }
-            catch (error) {
-                this.ctx.worktrees.keep(worktree.path);
-                notes.push(`!auto-commit failed (${error.message.split('\n')[0]}); the changes are kept in ${worktree.path}`);
-            }
+                : `WIP PRIORITY ${task.priority}: uncommitted changes saved after the agent stopped (${stopped.status})`
+        });
+        const findings = [];
+        if (saved.state === 'committed') {
+            this.say('auto-committed the changes the agent left');
+            if (!clean)
+                findings.push({ kind: 'saved', branch: saved.branch });
         }
-        else if (dirty) {
+        else if (saved.state === 'kept') {
             // Removing the worktree would throw its changes away: keep it and say so.
-            this.ctx.worktrees.keep(worktree.path);
-            notes.push(head
-                ? `uncommitted changes kept in ${worktree.path} (auto-commit is off)`
-                : `!uncommitted changes on a detached HEAD kept in ${worktree.path}`);
+            worktrees.keep(worktree.path);
+            const path = worktree.path;
+            if (saved.because === 'commit-failed') {
+                findings.push({ kind: 'commit-failed', path, error: saved.error ?? 'unknown error' });
+            }
+            else if (saved.because === 'detached')
+                findings.push({ kind: 'kept-detached', path });
+            else
+                findings.push({ kind: 'kept-uncommitted', path });
         }
-        if (head !== `refs/heads/${task.branch}`) {
+        if (saved.branch !== task.branch) {
             // Commits on a detached HEAD are reachable only through the worktree: keep it.
-            if (!head)
-                this.ctx.worktrees.keep(worktree.path);
-            notes.push(`!the agent left its worktree on ${head ? `branch ${head.replace('refs/heads/', '')}` : `a detached HEAD (worktree kept: ${worktree.path})`} instead of ${task.branch}`);
+            if (!saved.branch)
+                worktrees.keep(worktree.path);
+            findings.push({
+                kind: 'wrong-branch',
+                branch: saved.branch,
+                expected: task.branch,
+                path: worktree.path
+            });
         }
         task.commits = await this.countCommits(worktree);
-        return notes;
+        return findings;
+    }
+    /**
+     * Commits the agent made and then dropped (a reset, a rewritten branch, a detached HEAD
+     * left), which only the reflogs of its branch and its worktree's HEAD still reach: they go
+     * with the branch and the worktree, so they are kept under refs/parallel-worktree/ first.
+     */
+    async keepDropped(worktree) {
+        const inWorktree = (0,external_node_fs_namespaceObject.existsSync)(worktree.path);
+        const kept = await keepReflogOnlyCommits(inWorktree ? worktree.git : this.ctx.git, inWorktree ? ['HEAD', `refs/heads/${worktree.branch}`] : [`refs/heads/${worktree.branch}`], worktree.branch).catch((error) => {
+            this.ctx.logger.warning(`${this.prefix} could not read the reflogs: ${error.message}`);
+            return [];
+        });
+        return kept.length
+            ? [`commit(s) the agent made and then dropped are kept at ${kept.join(', ')}`]
+            : [];
+    }
+    /** A crash between this verdict and the merge must not cost the agent's run again. */
+    async recordJudgement() {
+        const tip = await this.ctx.git.resolveCommit(`refs/heads/${this.task.branch}`);
+        if (tip)
+            await recordJudgedSuccessful(this.ctx.git, this.task.branch, tip);
     }
     /** Commits on the task's branch that are neither in base nor in its start point. */
-    async countCommits(worktree) {
-        const text = await this.ctx.git.run([
-            'rev-list',
-            '--count',
-            `refs/heads/${this.task.branch}`,
-            `^refs/heads/${this.ctx.settings.baseBranch}`,
-            `^${worktree.startPoint}`,
-            '--'
+    countCommits(worktree) {
+        return this.ctx.git.countCommitsNotIn(branchRef(this.task.branch), [
+            branchRef(this.ctx.settings.baseBranch),
+            worktree.startPoint
         ]);
-        return Number(text);
     }
     async release(worktree) {
         const { settings, worktrees, logger } = this.ctx;
@@ -37481,13 +39899,7 @@ class TaskRun {
     }
     /** The branch this run made, when it holds nothing beyond where it started: it goes too. */
     async deleteBranchIfEmpty(worktree) {
-        const ref = `refs/heads/${worktree.branch}`;
-        const tip = await this.ctx.git.resolveCommit(ref);
-        if (!tip || tip !== worktree.startPoint)
-            return;
-        await this.ctx.git.exec([...WITHOUT_HOOKS, 'update-ref', '-d', ref, tip], {
-            okExitCodes: [1, 128]
-        });
+        await deleteBranchIfSafe(this.ctx.git, worktree.branch, { startPoint: worktree.startPoint });
     }
     end(status, error) {
         const ended = Date.now();
@@ -37519,11 +39931,36 @@ class TaskRun {
  * One priority on its own, all phases in a row (the scheduler of the run stage overlaps them
  * across tasks instead).
  */
-async function runTask(task, ctx) {
-    const run = new TaskRun(task, ctx);
+async function runTask(task, ctx, planned) {
+    const run = new TaskRun(task, ctx, planned);
     await run.execute();
     await run.finish();
     return task;
+}
+/** What is left of a log's cap (the setup command and the agent share one file). */
+function logRoom(logFile, cap) {
+    const used = (0,external_node_fs_namespaceObject.existsSync)(logFile) ? (0,external_node_fs_namespaceObject.statSync)(logFile).size : 0;
+    return Math.max(0, cap - used);
+}
+/** Where an agent may write its usage: beside its log, outside every worktree. */
+function usageFilePath(logDir, priority) {
+    return (0,external_node_path_namespaceObject.join)(logDir, `priority-${priority}.usage.json`);
+}
+/** Waits; false when the run was cancelled first. */
+function waitUnlessCancelled(ms, signal) {
+    if (signal.aborted)
+        return Promise.resolve(false);
+    return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(true);
+        }, ms);
+        const onAbort = () => {
+            clearTimeout(timer);
+            resolve(false);
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+    });
 }
 /** A function that does its work on the first call only. */
 function once(work) {
@@ -37535,31 +39972,10 @@ function once(work) {
         work();
     };
 }
-function judge(outcome, what, settings) {
-    if (outcome.cancelled) {
-        return { status: 'cancelled', error: `the run was cancelled; the ${what} was stopped` };
-    }
-    if (outcome.timedOut) {
-        const minutes = +(settings.taskTimeoutMs / 60_000).toFixed(2);
-        return {
-            status: 'timed-out',
-            error: `the ${what} ran past task-timeout-minutes (${minutes}) and was stopped`
-        };
-    }
-    if (outcome.exitCode !== 0) {
-        const how = outcome.signal
-            ? `was killed by ${outcome.signal}`
-            : `exited with status ${outcome.exitCode}`;
-        const last = outcome.tail.filter((line) => line.trim()).at(-1);
-        return {
-            status: 'failed',
-            error: `the ${what} ${how}${last ? `: ${last.trim().slice(0, 200)}` : ''}`
-        };
-    }
-    return { status: 'completed', error: null };
-}
 
 ;// CONCATENATED MODULE: ./src/report/result.ts
+
+
 /** The contract's merge_results text for one task. */
 function mergeResultText(task) {
     switch (task.merge) {
@@ -37569,6 +39985,8 @@ function mergeResultText(task) {
             return `merge conflict: ${task.conflict_files.join(', ')}`;
         case 'failed':
             return `merge failed: ${task.error ?? 'unknown error'}`;
+        case 'verify-failed':
+            return `not merged: verify-command failed with it (${task.error ?? 'see the log'})`;
         default:
             return task.status === 'completed'
                 ? 'not merged (merge is off)'
@@ -37576,11 +39994,11 @@ function mergeResultText(task) {
     }
 }
 /** The result JSON of the contract, from the tasks as they ended. */
-function buildResult(settings, separation, tasks, began, warnings = []) {
+function buildResult(settings, separation, tasks, began, warnings = [], verify = null) {
     const total = Date.now() - began;
     const sum = tasks.reduce((acc, task) => acc + task.duration_ms, 0);
     return {
-        success: tasks.length > 0 && tasks.every((task) => task.merge === 'merged'),
+        success: runSucceeded(tasks),
         mode: settings.mode,
         base_branch: settings.baseBranch,
         priorities_requested: settings.priorities,
@@ -37595,7 +40013,11 @@ function buildResult(settings, separation, tasks, began, warnings = []) {
             sum_of_tasks_ms: sum,
             speedup: total > 0 ? Math.round((sum / total) * 100) / 100 : 0
         },
-        warnings
+        warnings,
+        usage: totalUsage(tasks),
+        max_cost_usd: settings.maxCostUsd ?? null,
+        verify_runs: verify?.runs ?? 0,
+        verify
     };
 }
 /** A step output is at most 1 MB; the `result` output is kept under this. */
@@ -37652,8 +40074,6 @@ function resultJson(result, limitBytes = RESULT_OUTPUT_LIMIT_BYTES) {
         warnings: ['The result was too large for a step output.']
     });
 }
-/** Outcomes that count as failed in the outputs (and make the exit status 1). */
-const FAILED_STATUSES = new Set(['failed', 'timed-out', 'cancelled', 'no-changes']);
 /**
  * The outputs of the contract: `result`, and comma-separated priority IDs in input order.
  * After a run every priority is in exactly one of merged, failed, conflicted, skipped,
@@ -37668,14 +40088,88 @@ function resultOutputs(result) {
     return {
         result: resultJson(result),
         merged: ids((task) => task.merge === 'merged'),
-        failed: ids((task) => FAILED_STATUSES.has(task.status) || task.merge === 'failed'),
+        failed: ids(taskFailed),
         conflicted: ids((task) => task.merge === 'conflict'),
         skipped: ids((task) => task.status === 'skipped'),
-        completed: ids((task) => task.status === 'completed')
+        completed: ids((task) => task.status === 'completed'),
+        // The total cost the agents reported, when any did (tokens alone give no cost).
+        'cost-usd': costOutput(result)
     };
 }
+function costOutput(result) {
+    const cost = (result.usage ?? totalUsage(result.tasks)).cost_usd;
+    return cost === null ? '' : String(cost);
+}
 
-;// CONCATENATED MODULE: ./src/merge/worktree-list.ts
+;// CONCATENATED MODULE: ./src/git/checkout-restore.ts
+
+
+
+/** What git says when it could not write a file it had to (a full disk, permissions). */
+const WRITE_FAILURE = /unable to (create|write|unlink|stat)|No space left|Permission denied|Operation not permitted|short write|cannot create|Read-only file system|Disk quota/i;
+/**
+ * After a checkout update from `from` to `to` that died while writing files (read-tree checks
+ * every path before it writes one, so the user had no change in any of them, and the index,
+ * never written, is still at `from`): each file the update touches is put back to `from` and
+ * each file it adds is removed. Nothing else in the checkout is touched.
+ */
+async function restoreCheckoutFiles(git, cwd, from, to) {
+    const diff = await git.run(['diff-tree', '-r', '-z', '--no-renames', '--name-status', from, to], {
+        cwd
+    });
+    const fields = diff.split('\0');
+    const kept = [];
+    const added = [];
+    for (let k = 0; k + 1 < fields.length; k += 2) {
+        ;
+        (fields[k] === 'A' ? added : kept).push(fields[k + 1]);
+    }
+    const paths = [...kept, ...added];
+    try {
+        if (kept.length) {
+            await git.run([
+                ...WITHOUT_HOOKS,
+                '--literal-pathspecs',
+                'checkout',
+                from,
+                '--pathspec-from-file=-',
+                '--pathspec-file-nul'
+            ], {
+                cwd,
+                input: kept.join('\0')
+            });
+        }
+        for (const path of added)
+            await (0,promises_namespaceObject.rm)((0,external_node_path_namespaceObject.join)(cwd, path), { force: true });
+        // Literal paths (no glob magic), as many as the update touched.
+        const left = await git.run([
+            '--literal-pathspecs',
+            'status',
+            '--porcelain',
+            '-z',
+            '--untracked-files=all',
+            '--',
+            ...paths
+        ], { cwd });
+        return left
+            ? {
+                restored: false,
+                paths,
+                error: `still changed: ${left.split('\0').filter(Boolean).join(', ')}`
+            }
+            : { restored: true, paths, error: null };
+    }
+    catch (error) {
+        return {
+            restored: false,
+            paths,
+            error: error.message.split('\n').slice(-3).join(' ')
+        };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/merge/branch-use.ts
+
 
 
 
@@ -37686,7 +40180,7 @@ function resultOutputs(result) {
  * its own result on the branch when it ends, dropping whatever we had put there).
  */
 async function findBranchUse(git, branch, worktrees) {
-    const ref = `refs/heads/${branch}`;
+    const ref = branchRef(branch);
     const all = worktrees ?? (await listWorktrees(git));
     const checkouts = all.filter((wt) => wt.ref === ref && !wt.bare && !wt.prunable);
     const detached = all.filter((wt) => wt.detached && !wt.prunable);
@@ -37710,7 +40204,7 @@ async function findBranchUse(git, branch, worktrees) {
 }
 /** Worktree path → its administrative folder (the common git dir for the main checkout). */
 async function worktreeAdminDirs(git, worktrees) {
-    const common = await commonDir(git);
+    const common = await git.commonDir();
     const dirs = new Map();
     const main = worktrees.find((wt) => wt.main && !wt.bare);
     if (main)
@@ -37727,16 +40221,16 @@ async function worktreeAdminDirs(git, worktrees) {
 async function operationOn(admin, branch) {
     const read = (file) => (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(admin, file), 'utf8').then((text) => text.trim(), () => null);
     for (const file of ['rebase-merge/head-name', 'rebase-apply/head-name']) {
-        if ((await read(file)) === `refs/heads/${branch}`)
+        if ((await read(file)) === branchRef(branch))
             return 'rebase';
     }
     const bisected = await read('BISECT_START');
-    if (bisected === branch || bisected === `refs/heads/${branch}`)
+    if (bisected === branch || bisected === branchRef(branch))
         return 'bisect';
     return null;
 }
 /** The state files git leaves while an operation on the checked-out branch is unfinished. */
-const IN_PROGRESS = [
+const branch_use_IN_PROGRESS = [
     ['MERGE_HEAD', 'merge'],
     ['CHERRY_PICK_HEAD', 'cherry-pick'],
     ['REVERT_HEAD', 'revert'],
@@ -37744,25 +40238,15 @@ const IN_PROGRESS = [
     ['rebase-merge', 'rebase']
 ];
 async function operationInProgress(admin) {
-    for (const [file, operation] of IN_PROGRESS) {
+    for (const [file, operation] of branch_use_IN_PROGRESS) {
         if (await (0,promises_namespaceObject.access)((0,external_node_path_namespaceObject.join)(admin, file)).then(() => true, () => false))
             return operation;
     }
     return null;
 }
-const commonDirs = new Map();
-/** The repository's common git folder (asked once per folder: it does not change). */
-function commonDir(git) {
-    let dir = commonDirs.get(git.cwd);
-    if (!dir) {
-        dir = git.run(['rev-parse', '--path-format=absolute', '--git-common-dir']);
-        dir.catch(() => commonDirs.delete(git.cwd));
-        commonDirs.set(git.cwd, dir);
-    }
-    return dir;
-}
 
 ;// CONCATENATED MODULE: ./src/merge/advance-branch.ts
+
 
 
 
@@ -37807,8 +40291,8 @@ knownUse) {
     return compareAndSwap(git, request);
 }
 async function compareAndSwap(git, request) {
-    const ref = `refs/heads/${request.branch}`;
-    const update = await git.exec([...WITHOUT_HOOKS, 'update-ref', '-m', request.reason, ref, request.to, request.from], { okExitCodes: [1, 128] });
+    const ref = branchRef(request.branch);
+    const update = await git.swapRef(ref, request.to, request.from, { reason: request.reason });
     if (update.exitCode === 0)
         return { ok: true, checkout: null };
     const now = await git.resolveCommit(ref);
@@ -37819,7 +40303,7 @@ async function compareAndSwap(git, request) {
 }
 async function fastForwardCheckout(git, checkout, request) {
     const where = describeCheckout(checkout);
-    const ref = `refs/heads/${request.branch}`;
+    const ref = branchRef(request.branch);
     const cwd = checkout.path;
     if (checkout.head !== request.from) {
         return { ...refused(`${request.branch} moved in ${where}`, cwd), raced: true };
@@ -37834,10 +40318,7 @@ async function fastForwardCheckout(git, checkout, request) {
     const inTheWay = await untrackedInTheWay(git, cwd, request.from, request.to);
     if (inTheWay.length)
         return refuse('untracked or ignored files are in the way', inTheWay);
-    const read = await withIndexLock(() => git.exec([...WITHOUT_HOOKS, 'read-tree', '-m', '-u', request.from, request.to], {
-        cwd,
-        okExitCodes: [128]
-    }));
+    const read = await withIndexLock(() => git.moveCheckout(request.from, request.to, cwd));
     if (read.exitCode !== 0) {
         const lock = /Unable to create '([^']*index\.lock)'/.exec(read.stderr)?.[1];
         if (lock) {
@@ -37845,6 +40326,8 @@ async function fastForwardCheckout(git, checkout, request) {
             return refused(`${request.branch} is checked out in ${where}, whose index is locked by another git process (${lock} exists). ` +
                 `Nothing was changed there. Once no git is running there (remove ${lock} if one crashed), ${request.remedy}`, cwd);
         }
+        if (WRITE_FAILURE.test(read.stderr))
+            return failedHalfway(git, checkout, request, gitMessage(read));
         const what = /resolve your current index/.test(read.stderr)
             ? 'its index has unresolved conflicts'
             : /untracked/i.test(read.stderr)
@@ -37852,14 +40335,14 @@ async function fastForwardCheckout(git, checkout, request) {
                 : 'uncommitted changes would be overwritten';
         return refuse(what, quotedPaths(read.stderr), gitMessage(read));
     }
-    const update = await git.exec([...WITHOUT_HOOKS, 'update-ref', '-m', request.reason, ref, request.to, request.from], { cwd, okExitCodes: [1, 128] });
+    const update = await git.swapRef(ref, request.to, request.from, {
+        reason: request.reason,
+        cwd
+    });
     if (update.exitCode === 0)
         return { ok: true, checkout: cwd };
     // The branch moved between the two steps (milliseconds): put the files back where they were.
-    const back = await withIndexLock(() => git.exec([...WITHOUT_HOOKS, 'read-tree', '-m', '-u', request.to, request.from], {
-        cwd,
-        okExitCodes: [128]
-    }));
+    const back = await withIndexLock(() => git.moveCheckout(request.to, request.from, cwd));
     const now = await git.resolveCommit(ref);
     if (back.exitCode === 0 && now !== request.from) {
         return { ...refused(`${request.branch} moved in ${where}`, cwd), raced: true };
@@ -37868,6 +40351,22 @@ async function fastForwardCheckout(git, checkout, request) {
         (back.exitCode === 0
             ? '; the files were put back'
             : `; putting the files back failed too (${gitMessage(back)}): run git status there`), cwd);
+}
+/**
+ * The checkout's files were being written when git could not write one (a full disk, a folder
+ * it may not write): some are at `to`, the rest at `from`, the index and the branch at `from`.
+ * They are put back to `from`; the message quotes git and says where things stand, exactly.
+ */
+async function failedHalfway(git, checkout, request, said) {
+    const where = describeCheckout(checkout);
+    const cwd = checkout.path;
+    const back = await restoreCheckoutFiles(git, cwd, request.from, request.to);
+    const start = `${request.branch} is checked out in ${where}, and updating its files to ${request.to.slice(0, 12)} failed halfway (git said: ${said})`;
+    if (back.restored) {
+        return refused(`${start}. The files it had written were put back as they were (${back.paths.length} file(s) checked), and ${request.branch} did not move: the checkout is as it was. Free some space or fix the permissions in ${cwd}, then ${request.remedy}`, cwd);
+    }
+    const shown = back.paths.slice(0, 20).join(', ') + (back.paths.length > 20 ? ', …' : '');
+    return refused(`${start}, and putting its files back failed too (${back.error}). ${request.branch} did not move: it, its index and HEAD in ${cwd} are at ${request.from.slice(0, 12)}, while some of these files there hold their content at ${request.to.slice(0, 12)}: ${shown}. Once there is room, run git -C ${cwd} checkout ${request.from.slice(0, 12)} -- <those files> (none of them had changes of yours), then ${request.remedy}`, cwd);
 }
 /**
  * Paths the update would write over that git does not track there: untracked files, and
@@ -37974,6 +40473,15 @@ async function mergeTrees(git, ours, theirs) {
     return parseMergeTree(stdout, exitCode === 0);
 }
 /**
+ * The merge commit of a tree merge-tree made: parents `ours` then `theirs` (a `--no-ff`
+ * merge), made in the object store only; no ref moves.
+ */
+async function commitMergedTree(git, tree, ours, theirs, message) {
+    return git.run(['commit-tree', tree, '-p', ours, '-p', theirs, '-m', message], {
+        env: await git.identityEnv()
+    });
+}
+/**
  * Reads `merge-tree --write-tree --name-only -z` output (git-merge-tree(1), OUTPUT):
  * `<tree> NUL`, then the conflicted paths each followed by NUL, then one empty field (a NUL)
  * that opens the messages, each `<n> NUL <path>{n, NUL-ended} <type> NUL <message> NUL`.
@@ -38030,7 +40538,10 @@ class FieldReader {
 }
 /** A short human text for a conflict: the files, and the kinds that are not plain content. */
 function describeConflict(merge) {
-    const kinds = [...new Set(merge.conflicts.map((note) => note.type.replace(/^CONFLICT /, '')))];
+    // `CONFLICT (contents)` → `contents`: the parentheses are added once, below.
+    const kinds = [
+        ...new Set(merge.conflicts.map((note) => note.type.replace(/^CONFLICT\s*\(?\s*|\s*\)\s*$/g, '')))
+    ];
     const files = merge.conflictFiles.join(', ') || '(paths not named by git)';
     return kinds.length ? `${files} (${kinds.join(', ')})` : files;
 }
@@ -38047,6 +40558,7 @@ function redactCredentials(text) {
 }
 
 ;// CONCATENATED MODULE: ./src/merge/push.ts
+
 
 
 
@@ -38092,13 +40604,13 @@ async function pushResults(git, options) {
         return outcome;
     }
     for (const ref of all) {
-        ref.commit = await git.resolveCommit(`refs/heads/${ref.branch}`);
+        ref.commit = await git.resolveCommit(branchRef(ref.branch));
         if (!ref.commit)
             ref.error = `the branch ${ref.branch} does not exist here`;
     }
     const refusedOnce = new Set();
     const settle = (ref, report) => {
-        const line = report.lines.get(`refs/heads/${ref.branch}`);
+        const line = report.lines.get(branchRef(ref.branch));
         if (line && line.flag !== '!') {
             Object.assign(ref, { pushed: true, error: null });
             return;
@@ -38157,7 +40669,7 @@ async function pushResults(git, options) {
     return outcome;
 }
 /** `git push --porcelain`, one refspec per ref; maps each destination ref to its line. */
-async function push(git, remote, refs, destination = (ref) => `refs/heads/${ref.branch}`) {
+async function push(git, remote, refs, destination = (ref) => branchRef(ref.branch)) {
     const specs = refs.map((ref) => `${ref.commit}:${destination(ref)}`);
     const result = await git.exec(['push', '--porcelain', '--no-recurse-submodules', remote, ...specs], {
         okExitCodes: [1, 128]
@@ -38174,14 +40686,8 @@ async function push(git, remote, refs, destination = (ref) => `refs/heads/${ref.
 }
 /** Fetches the remote's base and merges it into ours (a merge commit; our commits untouched). */
 async function integrateRemoteBase(git, remote, baseBranch, ours, logger) {
-    const tracking = `refs/remotes/${remote}/${baseBranch}`;
-    const fetched = await git.exec([
-        'fetch',
-        '--no-tags',
-        '--no-recurse-submodules',
-        remote,
-        `+refs/heads/${baseBranch}:${tracking}`
-    ], { okExitCodes: [1, 128] });
+    const tracking = trackingRef(remote, baseBranch);
+    const fetched = await git.exec(['fetch', '--no-tags', '--no-recurse-submodules', remote, fetchSpec(baseBranch, remote)], { okExitCodes: [1, 128] });
     if (fetched.exitCode !== 0) {
         return {
             commit: null,
@@ -38226,8 +40732,8 @@ async function integrateRemoteBase(git, remote, baseBranch, ours, logger) {
 /** Pushes a refused branch's commit under a new name, so the work is on the remote. */
 async function rescue(git, remote, ref, logger) {
     const name = `parallel-worktree/${ref.branch}-${ref.commit.slice(0, 12)}`;
-    const report = await push(git, remote, [ref], () => `refs/heads/${name}`);
-    const line = report.lines.get(`refs/heads/${name}`);
+    const report = await push(git, remote, [ref], () => branchRef(name));
+    const line = report.lines.get(branchRef(name));
     if (line && line.flag !== '!') {
         ref.rescuedAs = name;
         logger.warning(`${ref.branch} could not be pushed; its commit ${ref.commit.slice(0, 12)} is on ${remote} as ${name}`);
@@ -38246,38 +40752,93 @@ function push_gitMessage(output) {
 
 
 
+
+/** Attempts before giving up: each one either wins, or finds a living owner, or clears a dead one. */
+const ATTEMPTS = 50;
+const RETRY_MS = 20;
 /**
  * One run at a time per repository: two runs merging into the same base would interleave.
- * The lock is a file in the repository's common git folder, created exclusively; a lock whose
- * process is gone (a killed run) is taken over, since its leftovers are recovered anyway.
+ * The lock is a file in the repository's common git folder. It appears whole or not at all:
+ * its content is written to a file of our own first, then hard-linked to the lock's name,
+ * which fails if the name exists (an exclusive create that is never seen empty). A lock whose
+ * process is gone (a killed run) is taken over, since its leftovers are recovered anyway; the
+ * taking over is itself guarded by a second lock, so that of several runs finding the same
+ * dead lock, one removes it and one wins.
  */
 async function acquireRunLock(git, logger) {
-    const commonDir = (0,external_node_path_namespaceObject.resolve)(git.cwd, await git.run(['rev-parse', '--git-common-dir']));
+    const commonDir = await git.commonDir();
     const path = (0,external_node_path_namespaceObject.join)(commonDir, 'parallel-worktree.lock');
     const me = { pid: process.pid, host: (0,external_node_os_namespaceObject.hostname)(), started: new Date().toISOString() };
-    for (let attempt = 0; attempt < 2; attempt++) {
-        try {
-            const file = await (0,promises_namespaceObject.open)(path, 'wx');
-            await file.writeFile(JSON.stringify(me));
-            await file.close();
-            return { [Symbol.asyncDispose]: () => (0,promises_namespaceObject.rm)(path, { force: true }) };
-        }
-        catch (error) {
-            if (error.code !== 'EEXIST')
-                throw error;
+    const mine = `${path}.${process.pid}-${Math.random().toString(36).slice(2)}`;
+    await (0,promises_namespaceObject.writeFile)(mine, JSON.stringify(me));
+    try {
+        for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+            if (await createWith(mine, path)) {
+                return { [Symbol.asyncDispose]: () => (0,promises_namespaceObject.rm)(path, { force: true }) };
+            }
             const owner = await readOwner(path);
+            if (owner === 'gone')
+                continue;
             if (owner && run_lock_isAlive(owner)) {
                 throw new InputError(`another parallel-worktree run (pid ${owner.pid}, started ${owner.started}) is working on this repository; wait for it to end, or remove ${path} if it is gone`);
             }
-            logger.warning(`Taking over the lock of a run that is gone (${owner ? `pid ${owner.pid}` : 'unreadable lock'})`);
+            await takeOver(path, mine, owner, logger);
+        }
+        throw new InputError(`could not take the run lock ${path}; remove it if no run is working`);
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(mine, { force: true });
+    }
+}
+/**
+ * Removes the dead run's lock, holding the takeover guard, and only if it is still the one
+ * judged dead (another run may have taken it over and made its own in the meantime).
+ */
+async function takeOver(path, mine, dead, logger) {
+    const guard = `${path}.takeover`;
+    if (!(await createWith(mine, guard))) {
+        const taker = await readOwner(guard);
+        // A taker that died in those few milliseconds leaves its guard: it is as dead as the lock.
+        if (taker !== 'gone' && taker && !run_lock_isAlive(taker))
+            await (0,promises_namespaceObject.rm)(guard, { force: true });
+        else
+            await run_lock_delay(RETRY_MS);
+        return;
+    }
+    try {
+        const now = await readOwner(path);
+        if (now !== 'gone' && JSON.stringify(now) === JSON.stringify(dead)) {
+            logger.warning(`Taking over the lock of a run that is gone (${dead ? `pid ${dead.pid}` : 'unreadable lock'})`);
             await (0,promises_namespaceObject.rm)(path, { force: true });
         }
     }
-    throw new InputError(`could not take the run lock ${path}`);
+    finally {
+        await (0,promises_namespaceObject.rm)(guard, { force: true });
+    }
 }
-async function readOwner(path) {
+/** Creates `path` holding what `source` holds, unless `path` exists. */
+async function createWith(source, path) {
     try {
-        return JSON.parse(await (0,promises_namespaceObject.readFile)(path, 'utf8'));
+        await (0,promises_namespaceObject.link)(source, path);
+        return true;
+    }
+    catch (error) {
+        if (error.code === 'EEXIST')
+            return false;
+        throw error;
+    }
+}
+/** The lock's owner; null when unreadable; 'gone' when the file no longer exists. */
+async function readOwner(path) {
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
+    }
+    catch (error) {
+        return error.code === 'ENOENT' ? 'gone' : null;
+    }
+    try {
+        return JSON.parse(text);
     }
     catch {
         return null;
@@ -38294,8 +40855,13 @@ function run_lock_isAlive(owner) {
         return error.code === 'EPERM';
     }
 }
+function run_lock_delay(ms) {
+    return new Promise((done) => setTimeout(done, ms));
+}
 
 ;// CONCATENATED MODULE: ./src/run/leftover-cleanup.ts
+
+
 
 
 
@@ -38316,7 +40882,6 @@ async function cleanupLeftovers(leftovers, logger, graceMs = 5000) {
     await stopGroups(groups, graceMs);
     const git = new GitCommandManager(leftovers.repo);
     const manager = new WorktreeManager(git, logger);
-    const identity = await git.identityEnv().catch(() => ({}));
     const [main, ...others] = await listWorktrees(git);
     const registered = new Set(others.map((entry) => realPath(entry.path)));
     for (const worktree of leftovers.worktrees) {
@@ -38331,24 +40896,23 @@ async function cleanupLeftovers(leftovers, logger, graceMs = 5000) {
             }
             if (await leftover_cleanup_isDirectory(path)) {
                 const here = git.at(path);
-                const head = (await here.exec(['symbolic-ref', '-q', 'HEAD'], { okExitCodes: [1] })).stdout.trim();
-                if (await here.run(['status', '--porcelain'])) {
-                    if (leftovers.autoCommit === false || !head) {
-                        logger.warning(`Kept the worktree ${path}: it holds uncommitted changes${head ? ' and auto-commit is off' : ' on a detached HEAD'}`);
-                        continue;
-                    }
-                    await here.run(['add', '-A']);
-                    await here.run([
-                        'commit',
-                        '--no-verify',
-                        '--quiet',
-                        '-m',
-                        `WIP PRIORITY ${worktree.priority}: uncommitted changes saved after the run was stopped`
-                    ], { env: identity });
-                    logger.info(`Saved the uncommitted work of priority ${worktree.priority} on ${head.replace('refs/heads/', '')}`);
+                const saved = await saveWork(here, {
+                    autoCommit: leftovers.autoCommit !== false,
+                    message: `WIP PRIORITY ${worktree.priority}: uncommitted changes saved after the run was stopped`
+                });
+                if (saved.state === 'kept') {
+                    const why = saved.because === 'detached'
+                        ? ' on a detached HEAD'
+                        : saved.because === 'auto-commit-off'
+                            ? ' and auto-commit is off'
+                            : ` that could not be committed (${saved.error})`;
+                    logger.warning(`Kept the worktree ${path}: it holds uncommitted changes${why}`);
+                    continue;
                 }
-                if (!head &&
-                    Number(await here.run(['rev-list', '--count', 'HEAD', '--not', '--branches']))) {
+                if (saved.state === 'committed') {
+                    logger.info(`Saved the uncommitted work of priority ${worktree.priority} on ${saved.branch}`);
+                }
+                if (!saved.branch && (await here.commitsOnNoBranch())) {
                     logger.warning(`Kept the worktree ${path}: its detached HEAD holds commits no branch has`);
                     continue;
                 }
@@ -38361,28 +40925,18 @@ async function cleanupLeftovers(leftovers, logger, graceMs = 5000) {
             logger.warning(`Could not clean up ${path}: ${error.message}`);
         }
     }
-    await git.exec(['worktree', 'prune']).catch(() => undefined);
+    await git.pruneWorktrees().catch(() => undefined);
 }
 /** Deletes the run's branch when every commit on it is in base; says so when it is kept. */
 async function dropEmptyBranch(git, branch, baseBranch, logger) {
-    const ref = `refs/heads/${branch}`;
-    const tip = await git.resolveCommit(ref);
-    if (!tip)
-        return;
-    if (!baseBranch || !(await git.branchExists(baseBranch))) {
-        logger.info(`Kept the branch ${branch}`);
-        return;
-    }
-    const unique = Number(await git.run(['rev-list', '--count', tip, `^refs/heads/${baseBranch}`, '--']));
-    if (unique > 0) {
-        logger.info(`Kept the branch ${branch}: ${unique} commit(s) not in ${baseBranch}`);
-        return;
-    }
-    const deleted = await git.exec([...WITHOUT_HOOKS, 'update-ref', '-d', ref, tip], {
-        okExitCodes: [1, 128]
-    });
-    if (deleted.exitCode === 0)
+    const deletion = await deleteBranchIfSafe(git, branch, { base: baseBranch });
+    if (deletion.deleted)
         logger.info(`Deleted the branch ${branch}: it held nothing new`);
+    else if (deletion.because === 'unique-commits') {
+        logger.info(`Kept the branch ${branch}: ${deletion.commits} commit(s) not in ${baseBranch}`);
+    }
+    else if (deletion.because !== 'missing')
+        logger.info(`Kept the branch ${branch}`);
 }
 /**
  * True when the group `pgid` is alive and belongs to the run: one of its processes was given
@@ -38494,7 +41048,7 @@ async function recoverAbandonedWorktrees(git, baseBranch, logger) {
     const worktrees = abandoned.map((entry) => ({
         path: entry.path,
         branch: entry.branch ?? '',
-        priority: Number(/priority (\d+)/.exec(entry.lockReason ?? '')?.[1] ?? 0)
+        priority: Number(/priority (\d+(?:\.\d+)?)/.exec(entry.lockReason ?? '')?.[1] ?? 0)
     }));
     const pids = agentGroupsIn(worktrees.map((worktree) => worktree.path));
     await cleanupLeftovers({ repo: git.cwd, worktrees, pids, baseBranch }, logger);
@@ -38506,8 +41060,8 @@ async function recoverAbandonedWorktrees(git, baseBranch, logger) {
 
 
 
-/** merge-tree --write-tree, which every merge here is made with, came in git 2.38. */
-const MIN_GIT = [2, 38];
+
+
 /**
  * The checks that refuse a run before anything is touched (exit 2): git recent enough, a
  * repository, a base branch. A fresh CI checkout often has the base only as origin/<base>:
@@ -38517,28 +41071,35 @@ async function preflight(repo, baseBranch, options) {
     if (!(0,external_node_fs_namespaceObject.existsSync)(repo))
         throw new InputError(`${repo} does not exist`);
     const probe = new GitCommandManager(repo, options.env ?? process.env);
-    let version;
+    let tooOld;
     try {
-        version = await probe.version();
+        tooOld = await probe.versionProblem();
     }
     catch (error) {
         throw new InputError(`git is not available: ${error.message}`);
     }
-    if (version[0] < MIN_GIT[0] || (version[0] === MIN_GIT[0] && version[1] < MIN_GIT[1])) {
-        throw new InputError(`git ${version.join('.')} is too old: merges need git ${MIN_GIT.join('.')} or newer (merge-tree --write-tree)`);
-    }
+    if (tooOld)
+        throw new InputError(tooOld);
     const top = await probe.topLevel().catch(() => null);
-    if (!top)
-        throw new InputError(`${repo} is not inside a git work tree`);
+    if (!top) {
+        throw new InputError(`${repo} is not inside a git work tree. ` +
+            ((options.env ?? process.env).GITHUB_ACTIONS === 'true'
+                ? 'Check the repository out first: a step with uses: actions/checkout@v5 and fetch-depth: 0, before this one.'
+                : 'Run it in a clone of your repository, or name one with --repo.'));
+    }
     const git = probe.at(top);
-    const local = `refs/heads/${baseBranch}`;
-    if (await git.resolveCommit(local))
+    const local = branchRef(baseBranch);
+    const localTip = await git.resolveCommit(local);
+    if (localTip) {
+        await options.beforeChanges?.(git);
         return { git, baseRef: local };
-    const remote = `refs/remotes/origin/${baseBranch}`;
+    }
+    const remote = originRef(baseBranch);
     const remoteTip = await git.resolveCommit(remote);
     if (!remoteTip) {
         throw new InputError(`base-branch: the branch "${baseBranch}" exists neither in ${top} nor as origin/${baseBranch}; create it (git branch ${baseBranch}) or fetch it (actions/checkout with fetch-depth: 0)`);
     }
+    await options.beforeChanges?.(git);
     if (!options.createBase)
         return { git, baseRef: remote };
     await git.run(['branch', '--no-track', baseBranch, remoteTip]);
@@ -38549,11 +41110,192 @@ async function openForChanges(settings, options) {
     const { git } = await preflight(settings.repo, settings.baseBranch, {
         env: options.env,
         createBase: true,
-        logger: options.logger
+        logger: options.logger,
+        beforeChanges: options.beforeChanges
     });
     const lock = await acquireRunLock(git, options.logger);
     await recoverAbandonedWorktrees(git, settings.baseBranch, options.logger);
     return { git, [Symbol.asyncDispose]: () => lock[Symbol.asyncDispose]() };
+}
+
+;// CONCATENATED MODULE: ./src/run/command-lookup.ts
+
+
+/** `NAME=value` before a command: an assignment, not the command. */
+const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+/**
+ * The program a shell command starts with (`poetry` in `FOO=1 poetry run x`), or null when it
+ * cannot be known before the command runs: it is built from placeholders, variables,
+ * substitutions, globs or `~`, or the command opens with a group, a subshell or a redirection.
+ */
+function firstCommandWord(command) {
+    let rest = command.trimStart();
+    for (;;) {
+        const word = leadingWord(rest);
+        if (word === null)
+            return null;
+        if (ASSIGNMENT.test(word.text) && !word.quoted) {
+            rest = rest.slice(word.length).trimStart();
+            continue;
+        }
+        if (/[$`{}*?[\]~\\]/.test(word.text) || word.text === '')
+            return null;
+        return word.text;
+    }
+}
+function leadingWord(text) {
+    if (text === '' || /^[(<>;&|!#]/.test(text))
+        return null;
+    const quote = text[0];
+    if (quote === "'" || quote === '"') {
+        const end = text.indexOf(quote, 1);
+        if (end === -1)
+            return null;
+        const after = text.slice(end + 1);
+        // A quoted word glued to more (`"a"b`) is left to the shell.
+        if (after !== '' && !/^[\s;&|]/.test(after))
+            return null;
+        return { text: text.slice(1, end), length: end + 1, quoted: true };
+    }
+    // An assignment's value may be quoted: `FOO="a b" cmd`.
+    const assignment = /^([A-Za-z_][A-Za-z0-9_]*=)('[^']*'|"[^"$`\\]*"|[^\s;&|'"]*)/.exec(text);
+    if (assignment) {
+        return { text: assignment[0], length: assignment[0].length, quoted: false };
+    }
+    const bare = /^[^\s;&|()<>'"]+/.exec(text);
+    if (!bare)
+        return null;
+    const after = text.slice(bare[0].length);
+    if (after !== '' && /^['"]/.test(after))
+        return null;
+    return { text: bare[0], length: bare[0].length, quoted: false };
+}
+/**
+ * Whether the shell that runs agents finds this word as a command (a program on PATH, a path
+ * to an executable, a builtin or a keyword), in that environment and folder. Only a clear
+ * "not found" answers false: a shell that could not be asked (a slow machine, a spawn
+ * error) answers true, so that nothing is refused on a guess.
+ */
+function commandExists(word, env, cwd) {
+    return new Promise((resolve) => {
+        (0,external_node_child_process_namespaceObject.execFile)(commandShell(), ['-c', 'command -v "$1" >/dev/null 2>&1', 'sh', word], { env, cwd, timeout: 60_000 }, (error) => resolve(!(error && error.code === 1 && !error.killed)));
+    });
+}
+
+;// CONCATENATED MODULE: ./src/engine/refusals.ts
+
+
+
+
+
+
+
+
+
+const SHOWN_PRIORITIES = 30;
+/**
+ * The contract's refusals (exit 2), checked after the repository is known and before
+ * anything in it changes: a priority the ROADMAP does not list, and, when agents will run,
+ * an agent command that cannot be found and a log folder that cannot be written.
+ */
+async function refuseBeforeChanges(settings, git, options) {
+    await refuseUnlistedPriorities(settings, git);
+    if (!options.agentsRun)
+        return;
+    await refuseMissingAgentCommand(settings, git.cwd, options.env ?? process.env);
+    await prepareLogFolder(settings.logDir, git.cwd);
+}
+/** A mistyped ID would spend an agent on work that does not exist. */
+async function refuseUnlistedPriorities(settings, git) {
+    const tree = await BaseTree.read(git, settings.baseBranch);
+    const file = settings.roadmapFile;
+    const text = (await tree.read([file])).get(file);
+    if (text === undefined)
+        return; // no ROADMAP: specs are found by their names alone
+    const listed = [...parseRoadmap(text).keys()].sort((a, b) => a - b);
+    const known = new Set(listed);
+    const unlisted = settings.priorities.filter((priority) => !known.has(priority));
+    if (unlisted.length === 0)
+        return;
+    const lists = listed.length === 0 ? 'which lists no PRIORITY heading at all' : `which lists ${idList(listed)}`;
+    throw new InputError(`priorities: ${idList(unlisted)} ${unlisted.length === 1 ? 'is' : 'are'} not in ${file} ` +
+        `(on ${settings.baseBranch}), ${lists}. Check the IDs, or name another ROADMAP with roadmap-file.`);
+}
+/** `1-4, 7, 9`: consecutive IDs as ranges, at most SHOWN_PRIORITIES items. */
+function idList(ids) {
+    const items = [];
+    for (let i = 0; i < ids.length; i += 1) {
+        let j = i;
+        while (j + 1 < ids.length && ids[j + 1] === ids[j] + 1)
+            j += 1;
+        if (j > i + 1)
+            items.push(`${ids[i]}-${ids[j]}`);
+        else
+            items.push(...ids.slice(i, j + 1).map(String));
+        i = j;
+    }
+    return items.length > SHOWN_PRIORITIES
+        ? `${items.slice(0, SHOWN_PRIORITIES).join(', ')} and ${items.length - SHOWN_PRIORITIES} more`
+        : items.join(', ');
+}
+/**
+ * An agent command whose program does not exist would fail every priority with exit 127,
+ * after each worktree was made. Not refused when the word cannot be known beforehand, is a
+ * relative path (the worktree provides it), or setup-command may install it.
+ */
+async function refuseMissingAgentCommand(settings, repo, env) {
+    if (settings.setupCommand)
+        return;
+    const word = firstCommandWord(settings.agentCommand);
+    if (word === null || (word.includes('/') && !(0,external_node_path_namespaceObject.isAbsolute)(word)))
+        return;
+    if (await commandExists(word, withoutActionSecrets(env), repo))
+        return;
+    const where = word.includes('/') ? 'does not exist or is not executable' : 'is not on PATH';
+    throw new InputError(`agent-command: "${word}" ${where} (the first word of "${settings.agentCommand}"). ` +
+        'Install it, give its full path, or set agent-command to the agent you use; ' +
+        'if setup-command installs it, set setup-command.');
+}
+/**
+ * Makes the log folder (only its owner may read it when it is new) and checks that it can be
+ * written, so that no priority fails on it after its worktree was made.
+ */
+async function prepareLogFolder(logDir, repo) {
+    const folder = (0,external_node_path_namespaceObject.resolve)(repo, logDir);
+    const refuse = (why) => {
+        throw new InputError(`log-dir: cannot write the agents' logs to ${folder} (${why}). ` +
+            'Choose a folder you can write with log-dir (--log-dir on the command line).');
+    };
+    try {
+        await (0,promises_namespaceObject.mkdir)(folder, { recursive: true, mode: 0o700 });
+    }
+    catch (error) {
+        refuse(reasonOf(error));
+    }
+    const info = await (0,promises_namespaceObject.stat)(folder).catch((error) => refuse(reasonOf(error)));
+    if (!info.isDirectory())
+        refuse('it is not a folder');
+    await (0,promises_namespaceObject.access)(folder, external_node_fs_namespaceObject.constants.W_OK | external_node_fs_namespaceObject.constants.X_OK).catch((error) => refuse(reasonOf(error)));
+    // The per-user folder of the default log folder must be this user's alone, or others
+    // could read or replace the logs.
+    const uid = process.getuid?.();
+    const own = uid === undefined ? null : (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), `parallel-worktree-${uid}`);
+    if (own && folder.startsWith(`${own}/`)) {
+        const owner = await (0,promises_namespaceObject.stat)(own);
+        if (owner.uid !== uid || (owner.mode & 0o077) !== 0) {
+            refuse(`${own} is not yours alone; remove it or choose another folder`);
+        }
+    }
+}
+function reasonOf(error) {
+    const code = error.code;
+    if (code === 'EACCES' || code === 'EPERM')
+        return 'permission denied';
+    if (code === 'ENOTDIR')
+        return 'a part of the path is a file';
+    if (code === 'EROFS')
+        return 'read-only file system';
+    return error.message;
 }
 
 ;// CONCATENATED MODULE: ./src/engine/task-mode.ts
@@ -38617,6 +41359,9 @@ var __disposeResources = (undefined && undefined.__disposeResources) || (functio
 
 
 
+
+
+
 function taskResultPath(resultsDir, priority) {
     return (0,external_node_path_namespaceObject.join)(resultsDir, `task-${priority}.json`);
 }
@@ -38633,16 +41378,16 @@ async function runOneTask(settings, options) {
         }
         const began = Date.now();
         const { logger } = options;
-        const repository = __addDisposableResource(env_1, await openForChanges(settings, { env: options.env, logger }), true);
+        const repository = __addDisposableResource(env_1, await openForChanges(settings, {
+            env: options.env,
+            logger,
+            beforeChanges: (git) => refuseBeforeChanges(settings, git, { env: options.env, agentsRun: true })
+        }), true);
         const { git } = repository;
         const plan = await buildPlan({ ...settings, repo: git.cwd, separation: 'off' }, git);
         const task = pendingTask({ ...plan.tasks[0], skip_reason: null }, settings);
-        const baseCommit = await git.run([
-            'rev-parse',
-            '--verify',
-            `refs/heads/${settings.baseBranch}^{commit}`
-        ]);
-        await runTask(task, await createTaskContext(settings, git, options));
+        const baseCommit = await git.requireBranchTip(settings.baseBranch);
+        await runTask(task, createTaskContext(settings, git, options), plan.tasks[0]);
         let pushed = false;
         if (task.commits > 0) {
             // Never forced: a branch of that name with other work on origin stays, and ours is
@@ -38675,7 +41420,7 @@ async function runOneTask(settings, options) {
         await (0,promises_namespaceObject.writeFile)(resultFile, `${JSON.stringify(file, null, 2)}\n`);
         const result = buildResult(settings, plan.separation, [task], began);
         // Nothing is merged in a task job: it succeeds when its work is done and on origin.
-        result.success = task.status === 'completed' && pushed;
+        result.success = taskJobSucceeded(task, pushed);
         return { result, resultFile };
     }
     catch (e_1) {
@@ -38689,188 +41434,79 @@ async function runOneTask(settings, options) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/merge/git-support.ts
+;// CONCATENATED MODULE: ./src/git/candidate-worktree.ts
 
 /**
- * What the merge engine needs from git, and since when: `merge-tree --write-tree` with
- * `--name-only` and `-z` (2.38) for every merge and forecast; `worktree list --porcelain -z`
- * (2.36) and `rev-parse --path-format` (2.31) to find checkouts of the base. The run's
- * preflight refuses older git with exit 2 (MIN_GIT); this check makes the engine safe when
- * it is used on its own (the library, the bench).
+ * A throwaway worktree with a commit checked out detached (a verify candidate): no branch, so
+ * it moves no ref and cannot be mistaken for work; never the user's checkout. Without hooks:
+ * post-checkout could run a file a branch just wrote.
  */
-async function gitSupportProblem(git) {
-    const version = await git.version();
-    const [major, minor] = MIN_GIT;
-    if (version[0] > major || (version[0] === major && version[1] >= minor))
-        return null;
-    return `git ${version.join('.')} is too old to merge without a checkout: git ${major}.${minor} or newer is needed (merge-tree --write-tree)`;
+async function addCandidateWorktree(git, path, commit) {
+    await git.run([...WITHOUT_HOOKS, 'worktree', 'add', '--detach', '--quiet', path, commit]);
+    return git.at(path);
 }
-
-;// CONCATENATED MODULE: ./src/merge/forecast.ts
-
-
-const DEFAULT_MAX_PAIR_CHECKS = 1000;
+/** Removes a candidate worktree, whatever its state (it holds nothing anyone made). */
+async function removeCandidateWorktree(git, path) {
+    await git.exec(['worktree', 'remove', '--force', '--force', path], { okExitCodes: [128] });
+}
+/** Keeps a commit reachable under a ref of the run (a failed candidate, to reproduce). */
+async function candidate_worktree_keepCommit(git, ref, commit) {
+    const update = await git.swapRef(ref, commit, undefined);
+    if (update.exitCode !== 0)
+        throw new Error(`keeping ${commit} under ${ref} failed: ${update.stderr.trim()}`);
+}
+/** What a branch changes since it left `base`: the files and the lines added plus removed. */
+async function changeSize(git, base, tip) {
+    const out = await git.run(['diff', '--numstat', '-z', '--no-renames', `${base}...${tip}`, '--']);
+    const files = [];
+    let lines = 0;
+    for (const record of out.split('\0').filter(Boolean)) {
+        const [added, removed, path] = record.split('\t');
+        files.push(path);
+        // Binary files show `-`: count them as one line each.
+        lines += (Number(added) || 1) + (Number(removed) || 0);
+    }
+    return { files, lines };
+}
 /**
- * The merge preflight: each branch against base's tip (merge-tree, objects only, nothing
- * moves), then the pairs of mergeable branches that could conflict with each other.
+ * Files changed in a worktree since its branch left `base`: committed, uncommitted and
+ * untracked (not ignored) alike, as the agent left them.
  */
-async function forecastMerges(git, baseBranch, requests, options = {}) {
-    const baseRef = `refs/heads/${baseBranch}`;
-    const refs = requests.map((request) => request.ref ?? `refs/heads/${request.branch}`);
-    const [baseTip, baseTree, ...tips] = await resolveAll(git, [
-        `${baseRef}^{commit}`,
-        `${baseRef}^{tree}`,
-        ...refs.map((ref) => `${ref}^{commit}`)
+async function changedInWorktree(worktree, base) {
+    const fork = await worktree.run(['merge-base', 'HEAD', base]);
+    const [tracked, untracked] = await Promise.all([
+        worktree.run(['diff', '--name-only', '-z', '--no-renames', fork, '--']),
+        worktree.run(['ls-files', '--others', '--exclude-standard', '-z'])
     ]);
-    if (!baseTip || !baseTree)
-        throw new Error(`${baseRef} does not name a commit`);
-    const concurrency = options.concurrency ?? Math.max(1, (0,external_node_os_namespaceObject.availableParallelism)());
-    const branches = await mapPool(requests, concurrency, (request, index) => forecastBranch(git, { tip: baseTip, tree: baseTree }, request, refs[index], tips[index]));
-    const candidates = branches.filter((b) => b.outcome === 'clean' || b.outcome === 'conflict');
-    const changes = await mapPool(candidates, concurrency, (b) => changedPaths(git, baseTip, b.tip));
-    const pairs = [];
-    let pairsDisjoint = 0;
-    for (let i = 0; i < candidates.length; i++) {
-        for (let j = i + 1; j < candidates.length; j++) {
-            if (mayConflict(changes[i], changes[j]))
-                pairs.push([i, j]);
-            else
-                pairsDisjoint++;
-        }
-    }
-    const limit = options.maxPairChecks ?? DEFAULT_MAX_PAIR_CHECKS;
-    const checked = pairs.slice(0, limit);
-    const results = await mapPool(checked, concurrency, async ([i, j]) => {
-        const merged = await mergeTrees(git, candidates[i].tip, candidates[j].tip).catch(() => null);
-        return merged && !merged.clean ? merged.conflictFiles : null;
-    });
-    const conflictingPairs = [];
-    checked.forEach(([i, j], k) => {
-        const files = results[k];
-        if (!files)
-            return;
-        const side = (b) => ({
-            branch: b.branch,
-            priority: b.priority
-        });
-        conflictingPairs.push({ a: side(candidates[i]), b: side(candidates[j]), conflictFiles: files });
-    });
-    return {
-        baseBranch,
-        baseTip,
-        branches,
-        conflictingPairs,
-        pairsChecked: checked.length,
-        pairsDisjoint,
-        pairsUnchecked: pairs.length - checked.length
-    };
+    return [...new Set([...tracked.split('\0'), ...untracked.split('\0')].filter(Boolean))].sort();
 }
-async function forecastBranch(git, base, request, ref, tip) {
-    const forecast = {
-        branch: request.branch,
-        priority: request.priority,
-        tip,
-        outcome: 'error',
-        conflictFiles: [],
-        conflicts: [],
-        error: null
-    };
-    if (!tip)
-        return { ...forecast, error: `${ref} does not name a commit` };
-    try {
-        const merged = await mergeTrees(git, base.tip, tip);
-        // Base's own tree back means nothing to add; only then is ancestry worth a call.
-        if (merged.clean && merged.tree === base.tree && (await git.isAncestor(tip, base.tip))) {
-            return { ...forecast, outcome: 'already-merged' };
-        }
-        return {
-            ...forecast,
-            outcome: merged.clean ? 'clean' : 'conflict',
-            conflictFiles: merged.conflictFiles,
-            conflicts: merged.conflicts
-        };
-    }
-    catch (error) {
-        return { ...forecast, error: error.message };
-    }
-}
-/** Object ids of many names in one call (`cat-file --batch-check`); null for a missing one. */
-async function resolveAll(git, names) {
-    const { stdout } = await git.exec(['cat-file', '--batch-check=%(objectname)'], {
-        input: names.map((name) => `${name}\n`).join('')
-    });
-    const lines = stdout.split('\n');
-    return names.map((_, index) => {
-        const line = lines[index] ?? '';
-        return /^[0-9a-f]{40,64}$/.test(line) ? line : null;
-    });
-}
-async function changedPaths(git, baseTip, tip) {
-    const out = await git.run(['diff', '--name-status', '--no-renames', '-z', `${baseTip}...${tip}`]);
-    const fields = out.split('\0');
-    const changes = { paths: new Set(), folders: new Set(), deletes: false };
-    for (let k = 0; k + 1 < fields.length; k += 2) {
-        const [status, path] = [fields[k], fields[k + 1]];
-        if (status === 'D' || status === 'T')
-            changes.deletes = true;
-        changes.paths.add(path);
-        for (let slash = path.indexOf('/'); slash !== -1; slash = path.indexOf('/', slash + 1)) {
-            changes.folders.add(path.slice(0, slash));
-        }
-    }
-    return changes;
-}
+
+;// CONCATENATED MODULE: ./src/merge/risk-order.ts
+
 /**
- * False only when two branches cannot conflict: a conflict needs a path both change, a file
- * one side has where the other has a folder, or a rename (which needs a deletion) that
- * could carry one side's change onto the other's paths.
+ * The order a batch is verified and landed in: the safest branches first, the riskiest last
+ * (files another branch of the batch also changes, then the largest diffs), so that a
+ * failing batch's culprit tends to sit at the end, where the good prefix before it is long
+ * and one round often settles it. Ties keep the order given.
  */
-function mayConflict(a, b) {
-    if (a.deletes || b.deletes)
-        return true;
-    for (const path of a.paths)
-        if (b.paths.has(path) || b.folders.has(path))
-            return true;
-    for (const path of b.paths)
-        if (a.folders.has(path))
-            return true;
-    return false;
-}
-/** Maps with at most `limit` calls in flight; results in input order. */
-async function mapPool(items, limit, work) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const index = next++;
-            results[index] = await work(items[index], index);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-    return results;
-}
-/** The forecast as lines for a log group or a report. */
-function describeForecast(forecast) {
-    const lines = forecast.branches.map((b) => {
-        const head = `PRIORITY ${b.priority} (${b.branch}):`;
-        if (b.outcome === 'clean')
-            return `${head} merges cleanly`;
-        if (b.outcome === 'already-merged')
-            return `${head} already in ${forecast.baseBranch}`;
-        if (b.outcome === 'conflict')
-            return `${head} conflicts with ${forecast.baseBranch} in ${describeConflict(b)}`;
-        return `${head} cannot be checked: ${b.error}`;
-    });
-    for (const pair of forecast.conflictingPairs) {
-        lines.push(`PRIORITY ${pair.a.priority} and PRIORITY ${pair.b.priority} conflict with each other in ${pair.conflictFiles.join(', ')}: whichever merges second is likely to conflict`);
+async function riskOrder(git, base, tips) {
+    const sizes = await Promise.all(tips.map((tip) => changeSize(git, base, tip)));
+    const touchedBy = new Map();
+    for (const { files } of sizes) {
+        for (const file of files)
+            touchedBy.set(file, (touchedBy.get(file) ?? 0) + 1);
     }
-    if (forecast.pairsUnchecked) {
-        lines.push(`${forecast.pairsUnchecked} pairs of branches were not checked against each other`);
-    }
-    return lines;
+    const risk = sizes.map(({ files, lines }) => ({
+        shared: files.filter((file) => (touchedBy.get(file) ?? 0) > 1).length,
+        lines
+    }));
+    return tips
+        .map((_, index) => index)
+        .sort((a, b) => risk[a].shared - risk[b].shared || risk[a].lines - risk[b].lines || a - b);
 }
 
 ;// CONCATENATED MODULE: ./src/merge/merge-engine.ts
+
 
 
 
@@ -38892,8 +41528,9 @@ function newAttempt({ branch, priority }) {
         alreadyMerged: false
     };
 }
-function mergeMessage(priority) {
-    return `Merge PRIORITY ${priority} from parallel execution`;
+/** The message of a merge commit, and of base's reflog entry when several go in at once. */
+function mergeMessage(...priorities) {
+    return `Merge PRIORITY ${priorities.join(', ')} from parallel execution`;
 }
 /**
  * Merges branches into the base branch in the object store: merge-tree, commit-tree (a
@@ -38907,15 +41544,17 @@ class MergeEngine {
     git;
     baseBranch;
     logger;
-    queue = Promise.resolve();
+    queue = new SerialQueue();
     waiting = [];
     support = null;
     raceRetries;
+    verify;
     constructor(git, baseBranch, logger, options = {}) {
         this.git = git;
         this.baseBranch = baseBranch;
         this.logger = logger;
         this.raceRetries = options.raceRetries ?? 1;
+        this.verify = options.verify;
     }
     /**
      * Merges one branch. Calls made while another merge is in progress wait for it and then go
@@ -38926,7 +41565,7 @@ class MergeEngine {
             this.waiting.push({ request: { branch, priority, ref }, done });
             if (this.waiting.length > 1)
                 return; // the turn already queued takes this one too
-            void this.serialised(async () => {
+            void this.queue.run(async () => {
                 const turn = this.waiting.splice(0);
                 const requests = turn.map((waiting) => waiting.request);
                 // Every caller gets an answer, whatever happens: a run waits on these to end.
@@ -38944,10 +41583,12 @@ class MergeEngine {
      * one by one, which says exactly which merge is refused and why.
      */
     mergeAll(requests) {
-        return this.serialised(() => this.mergeInOrder(requests));
+        return this.queue.run(() => this.mergeInOrder(requests));
     }
     /** mergeAll's work, in the queue's turn. */
     async mergeInOrder(requests) {
+        if (this.verify)
+            return this.mergeVerified(requests, this.verify);
         const chained = await this.mergeChain(requests);
         if (chained)
             return chained;
@@ -38957,41 +41598,18 @@ class MergeEngine {
         return attempts;
     }
     /**
-     * Which branches would merge cleanly into base's current tip, and which conflict with each
-     * other; changes nothing (objects only). Logged, and returned for the report.
-     */
-    async predict(requests, options = {}) {
-        const problem = await this.supportProblem();
-        if (problem)
-            throw new Error(problem);
-        const forecast = await forecastMerges(this.git, this.baseBranch, requests, options);
-        this.logger.group(`Merge forecast: ${forecast.branches.filter((b) => b.outcome === 'clean').length} of ${forecast.branches.length} branches merge cleanly into ${this.baseBranch}`, describeForecast(forecast).join('\n'));
-        return forecast;
-    }
-    /**
      * Deletes a branch whose work is in base (checked first: a branch is never lost) and that no
      * worktree has checked out. Returns whether it was deleted.
      */
     async deleteMergedBranch(branch) {
-        const ref = `refs/heads/${branch}`;
-        const tip = await this.git.resolveCommit(ref);
-        if (!tip || !(await this.git.isAncestor(tip, `refs/heads/${this.baseBranch}`)))
-            return false;
-        const holder = (await listWorktrees(this.git)).find((wt) => wt.ref === ref);
-        if (holder) {
-            this.logger.debug(`Kept ${branch}: it is checked out in ${holder.path}`);
-            return false;
+        const deletion = await deleteBranchIfSafe(this.git, branch, { base: this.baseBranch });
+        if (!deletion.deleted && deletion.because === 'checked-out') {
+            this.logger.debug(`Kept ${branch}: it is checked out in ${deletion.where}`);
         }
-        await this.git.exec([...WITHOUT_HOOKS, 'update-ref', '-d', ref, tip]);
-        return true;
-    }
-    serialised(work) {
-        const next = this.queue.then(work);
-        this.queue = next.catch(() => undefined);
-        return next;
+        return deletion.deleted;
     }
     supportProblem() {
-        this.support ??= gitSupportProblem(this.git);
+        this.support ??= this.git.versionProblem();
         return this.support;
     }
     /**
@@ -39030,7 +41648,7 @@ class MergeEngine {
                     branch: this.baseBranch,
                     from: known.base,
                     to: tip,
-                    reason: `Merge PRIORITY ${merged.map((a) => a.priority).join(', ')} from parallel execution`,
+                    reason: mergeMessage(...merged.map((a) => a.priority)),
                     remedy: 'merge again'
                 }, use);
                 if (!advanced.ok) {
@@ -39047,6 +41665,103 @@ class MergeEngine {
         catch (error) {
             this.logger.debug(`merging as a chain failed: ${error.message}`);
             return null;
+        }
+    }
+    /**
+     * The gated way: the batch's merges made in the object store in risk order (conflicts and
+     * branches already in base settled there), the verify gate finds the largest set of them
+     * that passes verify-command, and base moves once, to exactly the candidate that passed.
+     * A culprit's merge is `verify-failed` and its branch kept. When base moved meanwhile, all
+     * of it is done again on the new tip (a candidate on an old base proves nothing).
+     */
+    async mergeVerified(requests, gate) {
+        const problem = await this.supportProblem();
+        if (problem)
+            return requests.map((request) => ({ ...newAttempt(request), error: problem }));
+        for (let race = 0;; race++) {
+            const attempts = requests.map(newAttempt);
+            const base = await this.git.requireBranchTip(this.baseBranch);
+            const baseTree = await this.git.run(['rev-parse', `${base}^{tree}`]);
+            const tips = await Promise.all(requests.map((r) => this.git.resolveCommit(r.ref ?? branchRef(r.branch))));
+            const present = requests.map((_, i) => i).filter((i) => tips[i]);
+            for (const [i, request] of requests.entries()) {
+                attempts[i].baseBefore = base;
+                if (!tips[i])
+                    attempts[i].error = `${request.ref ?? branchRef(request.branch)} does not name a commit`;
+            }
+            const order = (await riskOrder(this.git, base, present.map((i) => tips[i]))).map((k) => present[k]);
+            const items = [];
+            const itemRequest = [];
+            const reports = [];
+            let [tip, tree] = [base, baseTree];
+            for (const index of order) {
+                const request = requests[index];
+                const prepared = await this.prepareMerge(request, tip, tree, tips[index]);
+                if (prepared.kind === 'commit') {
+                    items.push({ priority: request.priority, branch: request.branch, tip: tips[index] });
+                    itemRequest.push(index);
+                    [tip, tree] = [prepared.commit, prepared.tree];
+                }
+                else
+                    reports.push(this.record(attempts[index], prepared, tip));
+            }
+            if (items.length === 0) {
+                for (const report of reports)
+                    report();
+                return attempts;
+            }
+            const found = await gate.search(base, items, mergeMessage);
+            if (found.baseFails) {
+                for (const index of itemRequest) {
+                    attempts[index].error =
+                        `verify-command fails on ${this.baseBranch} (${base.slice(0, 12)}) without any branch: nothing was merged and nobody was blamed; make ${this.baseBranch} pass it, then merge again`;
+                }
+                this.logger.error(attempts[itemRequest[0]].error);
+                return attempts;
+            }
+            for (const culprit of found.culprits) {
+                const attempt = attempts[itemRequest[culprit.item]];
+                Object.assign(attempt, {
+                    outcome: 'verify-failed',
+                    error: `verify-command failed on ${this.baseBranch} with ${attempt.branch} merged (and passed without it); ${attempt.branch} is kept. To reproduce: ${culprit.reproduce}`
+                });
+                reports.push(() => this.logger.warning(`PRIORITY ${attempt.priority}: ${attempt.error}`));
+            }
+            if (found.good.length) {
+                const landing = found.good.map((item) => attempts[itemRequest[item]]);
+                const advanced = await advanceBranch(this.git, {
+                    branch: this.baseBranch,
+                    from: base,
+                    to: found.goodCommit,
+                    reason: `Merge PRIORITY ${landing.map((a) => a.priority).join(', ')} from parallel execution (verified)`,
+                    remedy: 'merge again'
+                });
+                if (!advanced.ok && advanced.raced && race < this.raceRetries) {
+                    this.logger.info(`${this.baseBranch} moved while verifying: verifying again on its new tip`);
+                    continue;
+                }
+                for (const item of found.good) {
+                    const attempt = attempts[itemRequest[item]];
+                    if (advanced.ok) {
+                        Object.assign(attempt, {
+                            outcome: 'merged',
+                            commit: found.commits.get(item) ?? null,
+                            checkout: advanced.checkout,
+                            retries: race
+                        });
+                        reports.push(() => this.logger.info(`Merged ${attempt.branch} into ${this.baseBranch} (verified)`));
+                    }
+                    else {
+                        Object.assign(attempt, {
+                            error: `${attempt.branch} was verified but not merged: ${advanced.error}`,
+                            checkout: advanced.checkout
+                        });
+                    }
+                }
+            }
+            for (const report of reports)
+                report();
+            return attempts;
         }
     }
     async mergeNow(request) {
@@ -39075,7 +41790,12 @@ class MergeEngine {
     async tryMerge(request, attempt) {
         const { branch, priority } = request;
         const base = this.baseBranch;
-        const [baseTip, tip, baseTree] = await this.resolve(`refs/heads/${base}`, request.ref ?? `refs/heads/${branch}`);
+        // A missing branch: this merge's error names it.
+        const known = await this.resolveAll([request]);
+        if (!known)
+            throw await this.missing(request);
+        const { base: baseTip, tree: baseTree } = known;
+        const [tip] = known.tips;
         attempt.baseBefore = baseTip;
         // Where base is checked out, listed while the merge is made (after baseTip was read, so a
         // checkout that moved base since shows as a race).
@@ -39119,7 +41839,7 @@ class MergeEngine {
         }
         if (!merged.clean)
             return { kind: 'conflict', merged };
-        const commit = await this.git.run(['commit-tree', merged.tree, '-p', baseTip, '-p', tip, '-m', mergeMessage(request.priority)], { env: await this.git.identityEnv() });
+        const commit = await commitMergedTree(this.git, merged.tree, baseTip, tip, mergeMessage(request.priority));
         return { kind: 'commit', commit, tree: merged.tree };
     }
     /**
@@ -39157,437 +41877,366 @@ class MergeEngine {
     }
     /** Base's commit and tree and every request's commit in one call; null when one is missing. */
     async resolveAll(requests) {
-        const baseRef = `refs/heads/${this.baseBranch}`;
-        const tipRefs = requests.map((request) => request.ref ?? `refs/heads/${request.branch}`);
+        const baseRef = branchRef(this.baseBranch);
         const ids = await this.git.exec([
             'rev-parse',
             `${baseRef}^{commit}`,
             `${baseRef}^{tree}`,
-            ...tipRefs.map((r) => `${r}^{commit}`)
+            ...requests.map((request) => `${tipRef(request)}^{commit}`)
         ], { okExitCodes: [128] });
         const lines = ids.stdout.split('\n').filter((line) => /^[0-9a-f]{40,64}$/.test(line));
-        // A missing branch: each merge reads its own, so that its error names it.
-        if (ids.exitCode !== 0 || lines.length !== tipRefs.length + 2)
+        if (ids.exitCode !== 0 || lines.length !== requests.length + 2)
             return null;
         const [base, tree, ...tips] = lines;
         return { base, tree, tips };
     }
-    /** Base's commit, the branch's commit and base's tree in one call; names what is missing. */
-    async resolve(baseRef, tipRef) {
-        const ids = await this.git.exec(['rev-parse', `${baseRef}^{commit}`, `${tipRef}^{commit}`, `${baseRef}^{tree}`], { okExitCodes: [128] });
-        const [base, tip, tree] = ids.stdout
-            .split('\n')
-            .filter((line) => /^[0-9a-f]{40,64}$/.test(line));
-        if (ids.exitCode === 0 && tree)
-            return [base, tip, tree];
-        for (const ref of [baseRef, tipRef]) {
+    /** What resolveAll could not find for this merge, as the error of its attempt. */
+    async missing(request) {
+        for (const ref of [branchRef(this.baseBranch), tipRef(request)]) {
             if (!(await this.git.resolveCommit(ref)))
-                throw new Error(`${ref} does not name a commit`);
+                return new Error(`${ref} does not name a commit`);
         }
-        throw new Error(ids.stderr.trim() || `cannot resolve ${baseRef} and ${tipRef}`);
+        return new Error(`cannot resolve ${branchRef(this.baseBranch)} and ${tipRef(request)}`);
     }
 }
+/** What a request merges: its fetched ref (merge mode), or its branch. */
+function tipRef(request) {
+    return request.ref ?? branchRef(request.branch);
+}
 
-;// CONCATENATED MODULE: ./src/engine/publish-branches.ts
-
+;// CONCATENATED MODULE: ./src/merge/task-merge.ts
 /**
- * `push: true` after the merges: the base, and every branch that holds unmerged work, go to
- * origin (never forced). A failure is reported as a warning and in the failing tasks: the
- * work stays on the local branches the result names.
+ * Copies a merge attempt onto its task, the same in every mode: its outcome, commit and
+ * conflicting files always; its error only when the merge failed or failed verify-command (a conflict is told by its
+ * files, and a merged task keeps the notes of its run).
  */
-async function pushAfterMerges(git, settings, tasks, logger, warnings) {
-    if (!settings.push)
-        return;
-    const kept = [];
-    for (const task of tasks) {
-        if (task.merge === 'merged')
-            continue;
-        if (await git.resolveCommit(`refs/heads/${task.branch}`))
-            kept.push(task.branch);
-    }
-    const outcome = await pushResults(git, {
-        baseBranch: settings.baseBranch,
-        keptBranches: kept,
-        logger
-    });
-    if (outcome.pushed) {
-        logger.info(`Pushed ${settings.baseBranch}${kept.length ? ` and ${kept.join(', ')}` : ''} to origin`);
-        return;
-    }
-    warnings.push(`push: ${outcome.error ?? 'not everything reached origin'}`);
-    for (const ref of outcome.branches) {
-        const task = tasks.find((t) => t.branch === ref.branch);
-        if (task && ref.error) {
-            const rescued = ref.rescuedAs ? ` (its commits are on origin as ${ref.rescuedAs})` : '';
-            task.error = [task.error, `push of ${ref.branch} failed: ${ref.error}${rescued}`]
-                .filter(Boolean)
-                .join('; ');
-        }
-    }
-}
-/** After a fan-out merge with push: merged branches leave origin too (their work is in base). */
-async function deleteMergedRemoteBranches(git, tasks, logger) {
-    const merged = tasks.filter((task) => task.merge === 'merged').map((task) => task.branch);
-    if (merged.length === 0)
-        return;
-    const remote = await git.exec(['push', 'origin', '--delete', ...merged], { okExitCodes: [1] });
-    if (remote.exitCode !== 0)
-        logger.debug(`deleting merged branches on origin: ${remote.stderr.trim()}`);
+function recordMergeAttempt(task, attempt) {
+    task.merge = attempt.outcome;
+    task.merge_commit = attempt.commit;
+    task.conflict_files = attempt.conflictFiles;
+    if (attempt.outcome === 'failed' || attempt.outcome === 'verify-failed')
+        task.error = attempt.error;
 }
 
-;// CONCATENATED MODULE: ./src/engine/merge-mode.ts
-var merge_mode_addDisposableResource = (undefined && undefined.__addDisposableResource) || function (env, value, async) {
-    if (value !== null && value !== void 0) {
-        if (typeof value !== "object" && typeof value !== "function") throw new TypeError("Object expected.");
-        var dispose, inner;
-        if (async) {
-            if (!Symbol.asyncDispose) throw new TypeError("Symbol.asyncDispose is not defined.");
-            dispose = value[Symbol.asyncDispose];
-        }
-        if (dispose === void 0) {
-            if (!Symbol.dispose) throw new TypeError("Symbol.dispose is not defined.");
-            dispose = value[Symbol.dispose];
-            if (async) inner = dispose;
-        }
-        if (typeof dispose !== "function") throw new TypeError("Object not disposable.");
-        if (inner) dispose = function() { try { inner.call(this); } catch (e) { return Promise.reject(e); } };
-        env.stack.push({ value: value, dispose: dispose, async: async });
-    }
-    else if (async) {
-        env.stack.push({ async: true });
-    }
-    return value;
-};
-var merge_mode_disposeResources = (undefined && undefined.__disposeResources) || (function (SuppressedError) {
-    return function (env) {
-        function fail(e) {
-            env.error = env.hasError ? new SuppressedError(e, env.error, "An error was suppressed during disposal.") : e;
-            env.hasError = true;
-        }
-        var r, s = 0;
-        function next() {
-            while (r = env.stack.pop()) {
-                try {
-                    if (!r.async && s === 1) return s = 0, env.stack.push(r), Promise.resolve().then(next);
-                    if (r.dispose) {
-                        var result = r.dispose.call(r.value);
-                        if (r.async) return s |= 2, Promise.resolve(result).then(next, function(e) { fail(e); return next(); });
-                    }
-                    else s |= 1;
-                }
-                catch (e) {
-                    fail(e);
-                }
-            }
-            if (s === 1) return env.hasError ? Promise.reject(env.error) : Promise.resolve();
-            if (env.hasError) throw env.error;
-        }
-        return next();
+;// CONCATENATED MODULE: ./src/merge/culprit-search.ts
+// The pure core of the verify gate: which candidates to test next, given what was seen. No git,
+// no processes: the verify queue builds and runs the candidates this asks for.
+/**
+ * What a candidate's runs say: a pass is a pass (a failure before it was flaky); a failure
+ * counts once it was seen twice, and is only `suspect` after one run.
+ */
+function verdictOf(outcomes) {
+    if (outcomes.length === 0)
+        return 'unknown';
+    if (outcomes.includes('pass'))
+        return 'pass';
+    return outcomes.length >= 2 ? 'fail' : 'suspect';
+}
+/**
+ * The next round of a (p+1)-ary search for the culprits of a failing batch of `count` items,
+ * riskiest last. The batch is tested first, alone (the common case: it passes, one round).
+ * When it fails, the first failing prefix is searched for: `parallel` prefixes are tested at
+ * once, cutting the interval that holds it into parallel + 1 parts, so ceil(log_{p+1} n) rounds
+ * instead of log2 n. The item that ends the first failing prefix is the culprit once that
+ * prefix failed twice (a failure is run once more before blame); it is set aside, the prefix
+ * before it is known good, and the good set (that prefix plus the items after the culprit) is
+ * tested, then searched the same way when it fails (two culprits). Runs that only confirm a
+ * blame go in the same round as the test of the good set that would follow it, so that the
+ * confirmation costs no round of its own. Base alone is tested only before blaming the first
+ * item, so that a base that fails is not blamed on the branches.
+ *
+ * `seen` gives every outcome observed so far for a candidate (the caller caches by tree id).
+ */
+function nextVerifyRound(count, parallel, seen) {
+    const slots = Math.max(1, parallel);
+    const tests = [];
+    const add = (candidate) => {
+        if (tests.some((test) => sameCandidate(test, candidate)))
+            return true;
+        if (tests.length >= slots)
+            return false;
+        tests.push(candidate);
+        return true;
     };
-})(typeof SuppressedError === "function" ? SuppressedError : function (error, suppressed, message) {
-    var e = new Error(message);
-    return e.name = "SuppressedError", e.error = error, e.suppressed = suppressed, e;
-});
-
-
-
-
-
-
-
-
-
-/**
- * `merge` mode, the last job of a fan-out: fetches the pushed branches of the priorities,
- * merges them into the base in the order given with the same engine and promises as `run`
- * mode, and reports every task with the status and timing its job recorded.
- */
-async function mergePushed(settings, options) {
-    const env_1 = { stack: [], error: void 0, hasError: false };
-    try {
-        const began = Date.now();
-        const { logger } = options;
-        const repository = merge_mode_addDisposableResource(env_1, await openForChanges(settings, { env: options.env, logger }), true);
-        const { git } = repository;
-        const plan = await buildPlan({ ...settings, repo: git.cwd }, git);
-        const tasks = plan.tasks.map((planned) => pendingTask({ ...planned, skip_reason: null }, settings));
-        await fetchFromOrigin(git, settings.baseBranch, tasks, logger);
-        const merger = new MergeEngine(git, settings.baseBranch, logger);
-        for (const task of tasks)
-            await recordTaskOutcome(git, task, settings, logger);
-        const ready = tasks.filter((task) => task.status === 'completed' && settings.merge);
-        const requests = ready.map((task) => ({ branch: task.branch, priority: task.priority }));
-        if (requests.length > 1)
-            await merger.predict(requests);
-        const attempts = await merger.mergeAll(requests);
-        ready.forEach((task, index) => {
-            const attempt = attempts[index];
-            task.merge = attempt.outcome;
-            task.merge_commit = attempt.commit;
-            task.conflict_files = attempt.conflictFiles;
-            if (attempt.error)
-                task.error = attempt.error;
-        });
-        const warnings = [];
-        await pushAfterMerges(git, settings, tasks, logger, warnings);
-        if (settings.cleanup) {
-            for (const task of tasks) {
-                if (task.merge === 'merged')
-                    await merger.deleteMergedBranch(task.branch);
+    const verdict = (candidate) => verdictOf(seen(candidate));
+    const finish = (step) => tests.length ? { kind: 'run', candidates: tests } : step;
+    let good = [];
+    let rest = Array.from({ length: count }, (_, index) => index);
+    const culprits = [];
+    for (;;) {
+        const whole = [...good, ...rest];
+        const state = verdict(whole);
+        if (state === 'unknown') {
+            add(whole);
+            return finish({ kind: 'done', good: [], culprits: [], baseFails: false });
+        }
+        if (state === 'pass')
+            return finish({ kind: 'done', good: whole, culprits, baseFails: false });
+        // The batch failed once: run it again, and search at the same time, as if it failed.
+        if (state === 'suspect' && good.length === 0 && culprits.length === 0 && !add(whole)) {
+            return { kind: 'run', candidates: tests };
+        }
+        // Prefix k is good plus the first k of rest: 0 is known to pass, rest.length fails.
+        const prefix = (k) => [...good, ...rest.slice(0, k)];
+        let low = 0;
+        for (let k = rest.length - 1; k > 0; k--) {
+            if (verdict(prefix(k)) === 'pass') {
+                low = k;
+                break;
             }
-            if (settings.push && warnings.length === 0)
-                await deleteMergedRemoteBranches(git, tasks, logger);
         }
-        const result = buildResult(settings, plan.separation, tasks, began, warnings);
-        // The run's length is the fan-out's, from the first task's start to now.
-        const starts = tasks.map((task) => Date.parse(task.started_at ?? '')).filter(Number.isFinite);
-        if (starts.length) {
-            result.timings.total_ms = Date.now() - Math.min(...starts);
-            result.timings.speedup =
-                Math.round((result.timings.sum_of_tasks_ms / result.timings.total_ms) * 100) / 100;
+        let high = rest.length;
+        for (let k = low + 1; k < rest.length; k++) {
+            const v = verdict(prefix(k));
+            if (v === 'fail' || v === 'suspect') {
+                high = k;
+                break;
+            }
         }
-        return result;
-    }
-    catch (e_1) {
-        env_1.error = e_1;
-        env_1.hasError = true;
-    }
-    finally {
-        const result_1 = merge_mode_disposeResources(env_1);
-        if (result_1)
-            await result_1;
+        if (high - low > 1) {
+            // Cut (low, high) into as many parts as there are slots left, plus one.
+            const free = slots - tests.length;
+            if (free <= 0)
+                return { kind: 'run', candidates: tests };
+            const probes = Math.min(free, high - low - 1);
+            const step = (high - low) / (probes + 1);
+            for (let i = 1; i <= probes; i++)
+                add(prefix(low + Math.floor(i * step)));
+            return { kind: 'run', candidates: tests };
+        }
+        const failed = prefix(high);
+        if (verdict(failed) === 'suspect' && !add(failed))
+            return { kind: 'run', candidates: tests };
+        if (low === 0 && good.length === 0) {
+            // Blaming the first item is blaming base plus it: base alone must pass first.
+            const base = verdict([]);
+            if (base === 'fail')
+                return finish({ kind: 'done', good: [], culprits: [], baseFails: true });
+            if (base !== 'pass' && !add([]))
+                return { kind: 'run', candidates: tests };
+        }
+        culprits.push({ item: rest[high - 1], failed });
+        good = prefix(low);
+        rest = rest.slice(high);
     }
 }
-/** Local branches of base and of each priority, brought up to origin's where origin is ahead. */
-async function fetchFromOrigin(git, baseBranch, tasks, logger) {
-    const origin = await git.exec(['remote', 'get-url', 'origin'], { okExitCodes: [2, 128] });
-    if (origin.exitCode !== 0) {
-        logger.info('No origin remote: merging the local branches');
-        return;
-    }
-    const remote = await git.run(['ls-remote', '--heads', 'origin']);
-    const onOrigin = new Set(remote.split('\n').map((line) => line.split('\t')[1]?.replace('refs/heads/', '')));
-    const wanted = [baseBranch, ...tasks.map((task) => task.branch)].filter((b) => onOrigin.has(b));
-    if (wanted.length === 0)
-        return;
-    await git.run([
-        'fetch',
-        '--no-tags',
-        'origin',
-        ...wanted.map((branch) => `+refs/heads/${branch}:refs/remotes/origin/${branch}`)
-    ]);
-    for (const branch of wanted) {
-        const theirs = await git.resolveCommit(`refs/remotes/origin/${branch}`);
-        const ours = await git.resolveCommit(`refs/heads/${branch}`);
-        if (!theirs || theirs === ours)
-            continue;
-        if (ours && !(await git.isAncestor(ours, theirs))) {
-            logger.warning(`${branch} differs here and on origin; using this repository's ${branch}`);
-            continue;
-        }
-        // Fast-forward (or create) the local branch; compare-and-swap against what we saw.
-        await git.run([...WITHOUT_HOOKS, 'update-ref', `refs/heads/${branch}`, theirs, ours ?? '']);
-    }
+function sameCandidate(a, b) {
+    return a.length === b.length && a.every((item, index) => item === b[index]);
 }
-/** The task as its job recorded it, or as its branch shows when no result reached us. */
-async function recordTaskOutcome(git, task, settings, logger) {
-    const file = await readTaskResult(settings.resultsDir, task.priority);
-    const tip = await git.resolveCommit(`refs/heads/${task.branch}`);
-    if (file) {
-        Object.assign(task, file.task, { merge: 'not-merged', merge_commit: null, conflict_files: [] });
-        if (task.status === 'completed' && !tip) {
-            task.status = 'failed';
-            task.error = `its job reported it completed, but the branch ${task.branch} is neither here nor on origin`;
+/** The search played out against a known answer: how many rounds and runs it takes. */
+function simulateSearch(count, parallel, passes) {
+    const outcomes = new Map();
+    const key = (candidate) => candidate.join(',');
+    let rounds = 0;
+    let runs = 0;
+    for (;;) {
+        const step = nextVerifyRound(count, parallel, (c) => outcomes.get(key(c)) ?? []);
+        if (step.kind === 'done')
+            return { rounds, runs, result: step };
+        rounds++;
+        for (const candidate of step.candidates) {
+            runs++;
+            const seen = outcomes.get(key(candidate)) ?? [];
+            const answer = passes(candidate);
+            // A scripted answer gives the outcome of each run in turn (flaky candidates).
+            const outcome = Array.isArray(answer)
+                ? (answer[seen.length] ?? answer.at(-1))
+                : answer
+                    ? 'pass'
+                    : 'fail';
+            outcomes.set(key(candidate), [...seen, outcome]);
         }
-        return;
-    }
-    logger.warning(`No task result for priority ${task.priority} in ${settings.resultsDir}: judging from its branch`);
-    if (!tip) {
-        task.status = 'failed';
-        task.error = 'no result from its task job and no pushed branch';
-        return;
-    }
-    task.commits = await git.countCommits(`refs/heads/${settings.baseBranch}`, tip);
-    const merged = await git.isAncestor(tip, `refs/heads/${settings.baseBranch}`);
-    task.status = task.commits > 0 || merged ? 'completed' : 'no-changes';
-    task.error = 'no task result found (artifact missing); status judged from its pushed branch';
-}
-async function readTaskResult(dir, priority) {
-    try {
-        const parsed = JSON.parse(await (0,promises_namespaceObject.readFile)(taskResultPath(dir, priority), 'utf8'));
-        return parsed.format === 'parallel-worktree-task/1' && parsed.task?.priority === priority
-            ? parsed
-            : null;
-    }
-    catch {
-        return null;
+        if (rounds > 8 * count + 16)
+            throw new Error('the verify search did not end');
     }
 }
 
-;// CONCATENATED MODULE: ./src/plan/plan-text.ts
+;// CONCATENATED MODULE: ./src/merge/verify-queue.ts
 
 
-const MAX_PATHS_SHOWN = 10;
-const MAX_OVERLAPS_SHOWN = 8;
-const MAX_SHARED_SHOWN = 3;
-const LABEL_WIDTH = 11;
+
+
+
+
+/** Refs that keep failed candidates reachable, to reproduce them. */
+const VERIFY_FAILED_REFS = 'refs/parallel-worktree/verify-failed';
 /**
- * The plan as people read it in a terminal or a log: the schedule first, then per priority
- * its spec files, the paths it touches, what it overlaps and why, and its wave.
+ * The verify gate: base moves only to a candidate (base plus the merges about to land) on
+ * which verify-command passed. Candidates are built in the object store (merge-tree and
+ * commit-tree, as the merges themselves), tested in detached worktrees of their own, up to
+ * `parallel` at once, and a failing batch is searched for its culprits (culprit-search).
+ * Outcomes are kept by tree id: a tree tested once is never tested again for the same answer.
  */
-function formatPlan(plan) {
-    const { tasks, separation } = plan;
-    if (tasks.length === 0)
-        return 'Plan: no priorities.\n';
-    const waveOf = new Map();
-    separation.schedule.forEach((wave, index) => {
-        for (const priority of wave)
-            waveOf.set(priority, index + 1);
-    });
-    const skipped = tasks.filter((task) => task.skip_reason);
-    const lines = [];
-    const waves = separation.schedule.length;
-    lines.push(`Plan for ${plural(tasks.length, 'priority', 'priorities')} in ${plural(waves, 'wave', 'waves')}` +
-        (skipped.length ? `, ${skipped.length} skipped` : '') +
-        (separation.unresolved.length ? `, ${separation.unresolved.length} with unknown scope` : ''));
-    separation.schedule.forEach((wave, index) => {
-        const note = index === 0 ? 'starts at once' : 'each starts once the priorities it overlaps are merged';
-        lines.push(`  wave ${index + 1}: ${wave.join(', ')}  (${note})`);
-    });
-    for (const task of skipped)
-        lines.push(`  skipped ${task.priority}: ${task.skip_reason}`);
-    if (!separation.valid) {
-        lines.push(`  unknown scope: ${separation.unresolved.join(', ')}: no spec naming the paths they touch, ` +
-            'so they count as overlapping every other priority');
+class VerifyQueue {
+    git;
+    options;
+    outcomes = new Map();
+    built = new Map();
+    /** The candidates built so far, by key, for the search's synchronous questions. */
+    settled = new Map();
+    runs = 0;
+    rounds = 0;
+    flaky = 0;
+    culprits = [];
+    workDir = null;
+    constructor(git, options) {
+        this.git = git;
+        this.options = options;
     }
-    const overlapsOf = overlapsByPriority(plan);
-    for (const task of tasks) {
-        lines.push('');
-        lines.push(`PRIORITY ${task.priority}: ${standing(task, waveOf.get(task.priority))}`);
-        lines.push(field('spec', task.spec_files.length ? task.spec_files : ['(none found)']));
-        lines.push(field('touches', touchedPaths(task)));
-        const overlaps = overlapsOf.get(task.priority) ?? [];
-        if (overlaps.length) {
-            lines.push(field('overlaps', describeOverlaps(task, overlaps, tasks)));
+    /** What the gate did so far, for the result. */
+    report() {
+        return {
+            rounds: this.rounds,
+            runs: this.runs,
+            culprits: [...this.culprits],
+            flaky: this.flaky
+        };
+    }
+    /**
+     * The largest set of the batch's merges that passes verify-command on `base`, riskiest
+     * items last in `items`. Throws when a run was cancelled (nothing may land then).
+     */
+    async search(base, items, message) {
+        const { logger, parallel } = this.options;
+        const label = (candidate) => candidate.length === items.length
+            ? `all ${items.length}`
+            : candidate.length === 0
+                ? 'base alone'
+                : candidate.map((i) => items[i].priority).join('+');
+        let step;
+        for (;;) {
+            step = nextVerifyRound(items.length, parallel, (candidate) => this.seen(base, items, candidate));
+            if (step.kind === 'done')
+                break;
+            const { candidates } = step;
+            const before = candidates.map((c) => this.seen(base, items, c).length);
+            const built = await Promise.all(candidates.map((candidate) => this.build(base, items, candidate, message)));
+            // A candidate whose tree was already tested (another set of merges, the same files)
+            // has its answer: only the others run.
+            const toRun = candidates
+                .map((candidate, i) => ({ candidate, built: built[i] }))
+                .filter((_, i) => this.seen(base, items, candidates[i]).length === before[i]);
+            if (toRun.length === 0)
+                continue;
+            this.rounds++;
+            const outcomes = await Promise.all(toRun.map((entry) => this.test(entry.built)));
+            logger.info(`Verify round ${this.rounds}: ${toRun
+                .map((entry, i) => `${label(entry.candidate)} ${outcomes[i]}`)
+                .join(', ')}`);
         }
-        for (const note of task.notes)
-            lines.push(field('note', [note]));
+        const good = step.good;
+        const landing = await this.build(base, items, good, message);
+        const commits = new Map(good.map((item, i) => [item, landing.commits[i]]));
+        const culprits = [];
+        for (const { item, failed } of step.culprits) {
+            const { priority, branch } = items[item];
+            const candidate = await this.build(base, items, failed, message);
+            const ref = `${VERIFY_FAILED_REFS}/${priority}`;
+            await candidate_worktree_keepCommit(this.git, ref, candidate.commit);
+            const reproduce = reproduceCommand(ref, priority, this.options.command);
+            culprits.push({ item, reproduce });
+            this.culprits.push({ priority, branch, reproduce });
+        }
+        await this.cleanUp();
+        return { good, goodCommit: landing.commit, commits, culprits, baseFails: step.baseFails };
     }
-    lines.push('');
-    lines.push('The ROADMAP and the spec files do not count as touched paths: every agent updates its ' +
-        'status lines there.');
-    return `${lines.join('\n')}\n`;
-}
-function standing(task, wave) {
-    if (task.skip_reason)
-        return `skipped (${task.skip_reason})`;
-    if (wave === undefined)
-        return 'not scheduled';
-    if (task.after.length === 0)
-        return `wave ${wave}, starts at once`;
-    return `wave ${wave}, starts after ${task.after.join(', ')} ${task.after.length > 1 ? 'are' : 'is'} merged`;
-}
-function touchedPaths(task) {
-    if (task.paths.length === 0)
-        return ['(unknown)'];
-    const shown = task.paths.slice(0, MAX_PATHS_SHOWN);
-    const hidden = task.paths.length - shown.length;
-    return hidden > 0 ? [...shown, `… and ${hidden} more`] : shown;
-}
-function overlapsByPriority(plan) {
-    const byPriority = new Map();
-    const add = (priority, entry) => {
-        const list = byPriority.get(priority) ?? [];
-        list.push(entry);
-        byPriority.set(priority, list);
-    };
-    for (const [key, paths] of Object.entries(plan.separation.conflicts)) {
-        const [first, second] = key.split(',').map(Number);
-        add(first, { other: second, paths });
-        add(second, { other: first, paths });
+    /** Outcomes seen for a candidate: by its tree, once it is built (unbuilt: none yet). */
+    seen(base, items, candidate) {
+        const built = this.settled.get(key(base, items, candidate));
+        if (!built)
+            return [];
+        if (built.conflicted)
+            return ['fail', 'fail'];
+        return this.outcomes.get(built.tree) ?? [];
     }
-    const order = new Map(plan.tasks.map((task, index) => [task.priority, index]));
-    for (const list of byPriority.values()) {
-        list.sort((a, b) => (order.get(a.other) ?? 0) - (order.get(b.other) ?? 0));
-    }
-    return byPriority;
-}
-function describeOverlaps(task, overlaps, tasks) {
-    if (task.paths.length === 0) {
-        return [`every other priority: this priority's scope is unknown`];
-    }
-    const byPriority = new Map(tasks.map((other) => [other.priority, other]));
-    const lines = overlaps.slice(0, MAX_OVERLAPS_SHOWN).map(({ other, paths }) => {
-        if (paths.includes(UNKNOWN_SCOPE))
-            return `${other} (its scope is unknown)`;
-        const shown = paths.slice(0, MAX_SHARED_SHOWN).map((path) => {
-            const here = coveringEntry(task, path);
-            const there = coveringEntry(byPriority.get(other), path);
-            const via = [here && `here: ${here}`, there && `${other}: ${there}`].filter(Boolean);
-            return via.length ? `${path} (${via.join('; ')})` : path;
+    /** Base plus the merges of the candidate's items, each on the one before (memoised). */
+    build(base, items, candidate, message) {
+        const id = key(base, items, candidate);
+        let built = this.built.get(id);
+        if (!built) {
+            built = (async () => {
+                const before = candidate.length
+                    ? await this.build(base, items, candidate.slice(0, -1), message)
+                    : { commit: base, tree: '', commits: [], conflicted: false };
+                if (!candidate.length) {
+                    const tree = await this.git.run(['rev-parse', `${base}^{tree}`]);
+                    return { ...before, tree };
+                }
+                if (before.conflicted)
+                    return before;
+                const item = items[candidate[candidate.length - 1]];
+                const merged = await mergeTrees(this.git, before.commit, item.tip);
+                if (!merged.clean)
+                    return { ...before, conflicted: true };
+                const commit = await commitMergedTree(this.git, merged.tree, before.commit, item.tip, message(item.priority));
+                return {
+                    commit,
+                    tree: merged.tree,
+                    commits: [...before.commits, commit],
+                    conflicted: false
+                };
+            })();
+            this.built.set(id, built);
+        }
+        return built.then((done) => {
+            this.settled.set(id, done);
+            return done;
         });
-        const more = paths.length > MAX_SHARED_SHOWN ? ` and ${paths.length - MAX_SHARED_SHOWN} more` : '';
-        return `${other} on ${shown.join(', ')}${more}`;
-    });
-    const hidden = overlaps.length - lines.length;
-    return hidden > 0 ? [...lines, `… and ${hidden} more priorities`] : lines;
+    }
+    /** One run of verify-command on a candidate, in a worktree of its own, recorded by tree. */
+    async test(candidate) {
+        if (candidate.conflicted)
+            return 'conflicts (counted as failing)';
+        const number = ++this.runs;
+        const path = (0,external_node_path_namespaceObject.join)(await this.folder(), `candidate-${number}`);
+        const logFile = (0,external_node_path_namespaceObject.join)(this.options.logDir, `verify-${number}.log`);
+        await addCandidateWorktree(this.git, path, candidate.commit);
+        let run;
+        try {
+            run = await this.options.run(path, logFile);
+        }
+        finally {
+            await removeCandidateWorktree(this.git, path);
+        }
+        if (run.cancelled)
+            throw new Error('verify-command was stopped: the run was cancelled');
+        const seen = this.outcomes.get(candidate.tree) ?? [];
+        const outcome = run.passed ? 'pass' : 'fail';
+        if (outcome === 'pass' && seen.includes('fail'))
+            this.flaky++;
+        this.outcomes.set(candidate.tree, [...seen, outcome]);
+        return run.passed ? 'passed' : `failed (${run.detail}; log ${logFile})`;
+    }
+    folder() {
+        this.workDir ??= this.options.workDir
+            ? Promise.resolve(this.options.workDir)
+            : (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'parallel-worktree-verify-'));
+        return this.workDir;
+    }
+    async cleanUp() {
+        if (!this.workDir || this.options.workDir)
+            return;
+        const dir = await this.workDir;
+        this.workDir = null;
+        await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true }).catch(() => undefined);
+        await this.git.exec(['worktree', 'prune']).catch(() => undefined);
+    }
 }
-/** The folder or glob through which a task touches a shared path, when not the path itself. */
-function coveringEntry(task, shared) {
-    if (!task || task.paths.includes(shared))
-        return null;
-    const target = parsePattern(shared);
-    return task.paths.find((path) => overlapOf(parsePattern(path), target) !== null) ?? null;
+function key(base, items, candidate) {
+    return `${base}:${candidate.map((i) => items[i].tip).join(',')}`;
 }
-function field(label, values) {
-    const pad = ' '.repeat(LABEL_WIDTH + 2);
-    return values
-        .map((value, index) => index === 0 ? `  ${`${label}:`.padEnd(LABEL_WIDTH)}${value}` : `${pad}${value}`)
-        .join('\n');
-}
-function plural(count, one, many) {
-    return `${count} ${count === 1 ? one : many}`;
-}
-
-;// CONCATENATED MODULE: ./src/run/progress.ts
-const DEFAULT_PROGRESS_INTERVAL_MS = 30_000;
-/** `12:05`, or `1:02:05` past an hour. */
-function formatElapsed(ms) {
-    const total = Math.floor(ms / 1000);
-    const hours = Math.floor(total / 3600);
-    const minutes = Math.floor((total % 3600) / 60);
-    const seconds = String(total % 60).padStart(2, '0');
-    return hours > 0
-        ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}`
-        : `${minutes}:${seconds}`;
-}
-/** One line on where the run stands: running, queued, done, elapsed, and what holds a start. */
-function progressLine(state, total, elapsedMs) {
-    const running = [...state.running, ...state.finishing].sort((a, b) => a - b);
-    const parts = [
-        `${running.length} running${running.length ? ` (${running.join(', ')})` : ''}`,
-        `${state.waiting.length} queued`,
-        `${state.done.length} of ${total} done`
-    ];
-    const held = state.held ? `; next start held: ${state.held}` : '';
-    return `Progress ${formatElapsed(elapsedMs)}: ${parts.join(', ')}${held}`;
-}
-/**
- * Prints the progress line at a steady pace (every intervalMs; 0 turns it off), so that a
- * long quiet run still shows it is alive. The timer never keeps the process alive.
- */
-function startProgress(state, total, logger, intervalMs = DEFAULT_PROGRESS_INTERVAL_MS, began = Date.now()) {
-    if (intervalMs <= 0)
-        return { stop: () => { } };
-    const timer = setInterval(() => logger.info(progressLine(state, total, Date.now() - began)), intervalMs);
-    timer.unref();
-    return { stop: () => clearInterval(timer) };
+/** A command a person can paste to run the failing candidate's verify on their machine. */
+function reproduceCommand(ref, priority, command) {
+    const dir = `../verify-${priority}`;
+    const quoted = `'${command.replace(/'/g, `'\\''`)}'`;
+    return `git worktree add --detach ${dir} ${ref} && (cd ${dir} && bash -c ${quoted})`;
 }
 
 // EXTERNAL MODULE: ./node_modules/systeminformation/lib/index.js
 var lib = __nccwpck_require__(2754);
 var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
 ;// CONCATENATED MODULE: ./src/inputs/input-definitions.ts
+
 /**
  * Every input of the action, with its default: the one list the action, the CLI and the
  * validation read (a test checks action.yml against it).
@@ -39597,15 +42246,26 @@ const INPUT_DEFAULTS = {
     priorities: '',
     'base-branch': 'roadmap',
     'agent-command': 'poetry run code-developer --priority={priority}',
+    agent: '',
+    'agent-args': '',
+    'prompt-template': '',
+    'max-cost-usd': '',
+    'start-spacing-seconds': 'auto',
     'max-parallel': '2',
     separation: 'waves',
     'specs-dir': 'docs/architecture/specs',
     'roadmap-file': 'docs/roadmap/ROADMAP.md',
+    'separation-ignore': DEFAULT_SEPARATION_IGNORE.join('\n'),
     'branch-template': 'feature/us-{priority:03d}',
     'worktree-dir': '..',
     'worktree-files': '',
     'setup-command': '',
     'task-timeout-minutes': '60',
+    'verify-command': '',
+    'verify-timeout-minutes': '30',
+    'on-conflict': 'rerun',
+    'resolve-command': '',
+    'max-retries': '0',
     'max-cpu-percent': '80',
     'max-memory-percent': '80',
     'auto-commit': 'true',
@@ -39616,9 +42276,124 @@ const INPUT_DEFAULTS = {
     'pr-number': '',
     'github-token': '',
     'log-dir': '',
-    'results-dir': ''
+    'results-dir': '',
+    resume: 'auto',
+    'log-max-mb': '64',
+    'agent-env-pass': ''
 };
 const INPUT_NAMES = Object.keys(INPUT_DEFAULTS);
+
+;// CONCATENATED MODULE: ./src/inputs/priorities.ts
+
+
+const MAX_PRIORITIES = 256;
+/** `65`, or a decimal ID as real roadmaps number an inserted priority: `2.5`. */
+const NUMBER = /^[0-9]+(?:\.[0-9]+)?$/;
+const RANGE = /^([0-9]+)-([0-9]+)$/;
+/**
+ * Priority IDs from text: positive numbers (`65`, `2.5`) separated by commas, spaces or
+ * newlines, and ranges of whole numbers `65-67`. Duplicates are dropped, order is kept.
+ * Anything else is refused with a message naming the bad token.
+ */
+function parsePriorities(text) {
+    const tokens = text.split(/[\s,]+/).filter((token) => token.length > 0);
+    if (tokens.length === 0) {
+        throw new InputError('priorities: no priority given (expected IDs like "65, 66" or "65-67")');
+    }
+    const seen = new Set();
+    const add = (id, token) => {
+        if (!Number.isFinite(id) || id <= 0 || Math.floor(id) > Number.MAX_SAFE_INTEGER) {
+            throw new InputError(`priorities: "${shorten(token)}" is not a positive priority ID`);
+        }
+        seen.add(id);
+        if (seen.size > MAX_PRIORITIES) {
+            throw new InputError(`priorities: "${shorten(token)}" brings the count past ${MAX_PRIORITIES} priority IDs (the limit of one run, and of a matrix)`);
+        }
+    };
+    for (const token of tokens) {
+        if (NUMBER.test(token)) {
+            // An ID is a number in the result JSON: `2.50` would silently become 2.5 and `65.0` 65.
+            if (/\.[0-9]*0$/.test(token)) {
+                throw new InputError(`priorities: "${shorten(token)}" ends its decimals with 0; write it as ${Number(token)}`);
+            }
+            add(Number(token), token);
+            continue;
+        }
+        const range = RANGE.exec(token);
+        if (!range) {
+            throw new InputError(`priorities: "${shorten(token)}" is not a priority ID (expected positive numbers like 65 or 2.5, or ranges like 65-67)`);
+        }
+        const [from, to] = [Number(range[1]), Number(range[2])];
+        if (from <= 0 || to < from) {
+            throw new InputError(`priorities: range "${shorten(token)}" must go up from a positive ID`);
+        }
+        if (to - from >= MAX_PRIORITIES) {
+            throw new InputError(`priorities: range "${shorten(token)}" has more than ${MAX_PRIORITIES} priority IDs (the limit of one run)`);
+        }
+        for (let id = from; id <= to; id++)
+            add(id, token);
+    }
+    return [...seen];
+}
+
+;// CONCATENATED MODULE: ./src/inputs/agent-presets.ts
+/**
+ * The `agent` presets: the command line each runs, built from its CLI's public documentation
+ * (the versions followed are named in __tests__/run/agent-presets.test.ts); the settings resolve
+ * the one command line the run starts, so no stage needs to know the presets. Data only: how the
+ * line is put together is below, what each CLI reports is in usage-report.ts.
+ *
+ * `{args}` is where `agent-args` go: before a trailing stdin redirect or prompt argument, so
+ * that a flag added by the user reaches the CLI as a flag.
+ */
+const AGENT_PRESETS = {
+    /** The seed's agent (the default of `agent-command`). */
+    'code-developer': {
+        command: 'poetry run code-developer --priority={priority}{args}',
+        rateLimited: false
+    },
+    /**
+     * Claude Code in print mode: the prompt on stdin, one JSON event a line (stream-json needs
+     * --verbose in print mode) ending with the result object that holds the cost; no permission
+     * prompts, since nobody is there to answer them and the worktree is disposable.
+     */
+    'claude-code': {
+        command: 'claude -p --output-format stream-json --verbose --permission-mode bypassPermissions{args} < {prompt-file}',
+        rateLimited: true
+    },
+    /**
+     * Codex CLI headless: JSON Lines events (turn.completed carries the tokens), a sandbox that
+     * may write in the workspace only; `-` reads the prompt from stdin.
+     */
+    codex: {
+        command: 'codex exec --json --sandbox workspace-write{args} - < {prompt-file}',
+        rateLimited: true
+    },
+    /** Aider: one instruction from the file, every question answered yes; it commits its edits. */
+    aider: {
+        command: 'aider --yes-always --no-check-update --message-file {prompt-file}{args}',
+        rateLimited: true
+    }
+};
+const AGENT_PRESET_NAMES = Object.keys(AGENT_PRESETS);
+/** The preset's command line with `agent-args` in its place. */
+function presetCommand(preset, agentArgs = '') {
+    const args = agentArgs.trim();
+    return AGENT_PRESETS[preset].command.replace('{args}', args ? ` ${args}` : '');
+}
+/**
+ * The command the run starts: `agent-command` when set (with `agent-args` after it), else the
+ * preset's, else the default `agent-command` (the seed's code-developer).
+ */
+function resolveAgentCommand(options) {
+    const args = options.agentArgs.trim();
+    const custom = options.agentCommand.trim();
+    if (custom)
+        return args ? `${custom} ${args}` : custom;
+    if (options.preset)
+        return presetCommand(options.preset, args);
+    return args ? `${options.defaultCommand} ${args}` : options.defaultCommand;
+}
 
 ;// CONCATENATED MODULE: ./src/inputs/settings.ts
 
@@ -39627,11 +42402,20 @@ const INPUT_NAMES = Object.keys(INPUT_DEFAULTS);
 
 
 
+
+
+
 const MODES = ['run', 'plan', 'task', 'merge'];
 const SEPARATIONS = ['strict', 'waves', 'off'];
+const CONFLICT_POLICIES = ['rerun', 'resolve', 'keep'];
+const MAX_RETRIES = 10;
 const MAX_PARALLEL = 32;
 /** setTimeout overflows past 24.8 days; a week is already far beyond any agent run. */
 const MAX_TIMEOUT_MINUTES = 7 * 24 * 60;
+const RESUME_MODES = ['auto', 'never'];
+/** A log smaller than this could not hold its own head and tail. */
+const MIN_LOG_MB = 0.01;
+const MAX_LOG_MB = 100_000;
 /**
  * Validates every input at once, before anything is touched: the first problem found is
  * thrown as an InputError naming the input and the bad value.
@@ -39651,17 +42435,36 @@ function parseSettings(raw, repo, env = process.env) {
     assertBranchName(baseBranch, 'base-branch');
     const branchTemplate = get('branch-template');
     validateBranchTemplate(branchTemplate, priorities);
-    const agentCommand = get('agent-command');
+    const agent = parseAgent(get('agent'));
+    const agentArgs = singleLine(raw['agent-args'] ?? '', 'agent-args');
+    const onConflict = oneOf(get('on-conflict'), CONFLICT_POLICIES, 'on-conflict');
+    const resolveCommand = (raw['resolve-command'] ?? '').trim();
+    if (onConflict === 'resolve' && !resolveCommand) {
+        throw new InputError('on-conflict: resolve needs resolve-command (the command that settles a conflicted merge); set it, or choose rerun or keep');
+    }
     return {
         mode,
         repo,
         priorities,
         baseBranch,
-        agentCommand,
+        agentCommand: resolveAgentCommand({
+            // The runner passes the default when the input is not set: the default is "not set".
+            agentCommand: get('agent-command') === INPUT_DEFAULTS['agent-command'] ? '' : get('agent-command'),
+            preset: agent,
+            agentArgs,
+            defaultCommand: INPUT_DEFAULTS['agent-command']
+        }),
+        agent,
+        promptTemplate: parsePromptTemplate(raw['prompt-template'] ?? '', repo),
+        maxCostUsd: get('max-cost-usd')
+            ? parseNumber(get('max-cost-usd'), 'max-cost-usd', 0, MAX_COST_USD)
+            : null,
+        startSpacingMs: startSpacingMs(get('start-spacing-seconds'), agent),
         maxParallel: parseMaxParallel(get('max-parallel')),
         separation: oneOf(get('separation'), SEPARATIONS, 'separation'),
         specsDir: repoPath(get('specs-dir'), 'specs-dir'),
         roadmapFile: repoPath(get('roadmap-file'), 'roadmap-file'),
+        separationIgnore: parseSeparationIgnore(get('separation-ignore')),
         branchTemplate,
         worktreeDir: plainPath(get('worktree-dir'), 'worktree-dir'),
         worktreeFiles: parseWorktreeFiles(raw['worktree-files'] ?? ''),
@@ -39681,18 +42484,90 @@ function parseSettings(raw, repo, env = process.env) {
             : defaultLogDir(env),
         resultsDir: (raw['results-dir'] ?? '').trim()
             ? plainPath((raw['results-dir'] ?? '').trim(), 'results-dir')
-            : (0,external_node_path_namespaceObject.join)(env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'parallel-worktree-results')
+            : (0,external_node_path_namespaceObject.join)(env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'parallel-worktree-results'),
+        resume: oneOf(get('resume'), RESUME_MODES, 'resume'),
+        logMaxBytes: Math.round(parseNumber(get('log-max-mb'), 'log-max-mb', MIN_LOG_MB, MAX_LOG_MB) * 1024 * 1024),
+        agentEnvPass: parseVariableNames(raw['agent-env-pass'] ?? '', 'agent-env-pass'),
+        verifyCommand: (raw['verify-command'] ?? '').trim(),
+        verifyTimeoutMs: timeoutMs(parseNumber(get('verify-timeout-minutes'), 'verify-timeout-minutes', 0, MAX_TIMEOUT_MINUTES)),
+        onConflict,
+        resolveCommand,
+        maxRetries: parseWholeNumber(get('max-retries'), 'max-retries', MAX_RETRIES)
     };
+}
+/** Environment variable names, separated by commas, spaces or newlines. */
+function parseVariableNames(text, name) {
+    const names = text.split(/[\s,]+/).filter(Boolean);
+    for (const variable of names) {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) {
+            throw new InputError(`${name}: "${shorten(variable)}" is not an environment variable name (letters, digits and _)`);
+        }
+    }
+    return names;
+}
+/** A budget beyond this is a typo, not a budget. */
+const MAX_COST_USD = 1_000_000;
+/** Seconds between starts for the presets of agents that call a rate-limited API (`auto`). */
+const PRESET_START_SPACING_SECONDS = 2;
+function parseAgent(text) {
+    if (!text)
+        return null;
+    return oneOf(text, AGENT_PRESET_NAMES, 'agent');
+}
+function singleLine(text, name) {
+    const value = text.trim();
+    if (/[\r\n]/.test(value)) {
+        throw new InputError(`${name}: "${shorten(value)}" spans several lines; give one line of arguments`);
+    }
+    return value;
+}
+/**
+ * `auto`: a small spacing for the presets whose CLI calls a rate-limited API, none for other
+ * commands (the seed's code-developer, anything custom: set it when they call an API).
+ */
+function startSpacingMs(text, agent) {
+    if (text === 'auto') {
+        return agent && AGENT_PRESETS[agent].rateLimited ? PRESET_START_SPACING_SECONDS * 1000 : 0;
+    }
+    return Math.round(parseNumber(text, 'start-spacing-seconds', 0, 600) * 1000);
+}
+/** A file of the repository that exists, for the prompt of every priority. */
+function parsePromptTemplate(text, repo) {
+    const value = text.trim();
+    if (!value)
+        return '';
+    const path = repoPath(value, 'prompt-template');
+    const full = (0,external_node_path_namespaceObject.join)(repo, path);
+    if (!(0,external_node_fs_namespaceObject.existsSync)(full) || !(0,external_node_fs_namespaceObject.statSync)(full).isFile()) {
+        throw new InputError(`prompt-template: "${shorten(value)}" is not a file of the repository (looked for ${full}); give a path relative to the repository root`);
+    }
+    // A link may lead out of the repository: what is read must be inside it.
+    const inside = (0,external_node_path_namespaceObject.relative)((0,external_node_fs_namespaceObject.realpathSync)(repo), (0,external_node_fs_namespaceObject.realpathSync)(full));
+    if (inside.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(inside)) {
+        throw new InputError(`prompt-template: "${shorten(value)}" leads outside the repository (a symbolic link); give a file inside it`);
+    }
+    return path;
 }
 /** Minutes to ms; a timeout too small to count in ms is 1 ms, never 0 (which means none). */
 function timeoutMs(minutes) {
     return minutes > 0 ? Math.max(1, Math.round(minutes * 60_000)) : 0;
 }
-function defaultLogDir(env) {
-    const runId = env.GITHUB_RUN_ID
-        ? `${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? '1'}`
-        : new Date().toISOString().replace(/[:.]/g, '-');
-    return (0,external_node_path_namespaceObject.join)(env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'parallel-worktree-logs', runId);
+/**
+ * On a runner, RUNNER_TEMP/parallel-worktree-logs/<run>-<attempt> (the log-dir output names it
+ * for an upload step). Elsewhere a folder per user and per run in the system temp folder
+ * (made mode 700 by the engine): a temp folder shared by the machine's users must not hold
+ * one user's folder that everyone else then fails to write.
+ */
+function defaultLogDir(env, now = new Date()) {
+    const stamp = now.toISOString().replace(/[:.]/g, '-');
+    if (env.RUNNER_TEMP) {
+        const runId = env.GITHUB_RUN_ID
+            ? `${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? '1'}`
+            : `${stamp}-${process.pid}`;
+        return (0,external_node_path_namespaceObject.join)(env.RUNNER_TEMP, 'parallel-worktree-logs', runId);
+    }
+    const user = process.getuid?.() ?? (0,external_node_os_namespaceObject.userInfo)().username;
+    return (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), `parallel-worktree-${user}`, 'logs', `${stamp}-${process.pid}`);
 }
 function oneOf(value, allowed, name) {
     if (allowed.includes(value))
@@ -39705,6 +42580,12 @@ function parseNumber(text, name, min, max) {
         throw new InputError(`${name}: "${shorten(text)}" is not a number from ${min} to ${max}`);
     }
     return value;
+}
+function parseWholeNumber(text, name, max) {
+    if (!/^[0-9]+$/.test(text) || Number(text) > max) {
+        throw new InputError(`${name}: "${shorten(text)}" is not a whole number from 0 to ${max}`);
+    }
+    return Number(text);
 }
 function parseMaxParallel(text) {
     if (text === 'auto')
@@ -39748,6 +42629,19 @@ function repoPath(text, name) {
         throw new InputError(`${name}: "${shorten(text)}" must be a path inside the repository`);
     }
     return normalised.replace(/^\.\//, '');
+}
+/**
+ * Globs inside the repository, one a line; `!glob` takes paths back; `#` starts a comment (so
+ * `# none` ignores nothing, while a blank value is the default list).
+ */
+function parseSeparationIgnore(text) {
+    const globs = text
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line && !line.startsWith('#'));
+    for (const glob of globs)
+        repoPath(glob.replace(/^!/, ''), 'separation-ignore');
+    return globs;
 }
 function parseWorktreeFiles(text) {
     const globs = text
@@ -39921,10 +42815,542 @@ function usableCores() {
     return Math.max(1, Math.min(affinity, quota));
 }
 
-;// CONCATENATED MODULE: ./src/run/scheduler.ts
+;// CONCATENATED MODULE: ./src/engine/verify-runner.ts
+
+
+
+
+
+/**
+ * verify-command as the gate runs it: `bash -c` in the candidate's worktree, in its own
+ * process group, with the agents' environment (no token, no INPUT_*) plus where it runs,
+ * stopped at verify-timeout-minutes.
+ */
+function verifyRunner(settings, options) {
+    const minutes = +(settings.verifyTimeoutMs / 60_000).toFixed(2);
+    return async (worktree, logFile) => {
+        await (0,promises_namespaceObject.mkdir)(settings.logDir, { recursive: true });
+        const outcome = await runProcess({
+            command: settings.verifyCommand,
+            label: 'verify',
+            cwd: worktree,
+            env: agentEnvironment(options.env, settings.githubToken, {
+                WORKTREE_PATH: worktree,
+                BASE_BRANCH: settings.baseBranch
+            }),
+            logFile,
+            timeoutMs: settings.verifyTimeoutMs,
+            signal: options.signal,
+            killGraceMs: options.killGraceMs ?? 10_000
+        });
+        const last = outcome.tail
+            .filter((line) => line.trim())
+            .at(-1)
+            ?.trim()
+            .slice(0, 200);
+        const detail = outcome.timedOut
+            ? `ran past verify-timeout-minutes (${minutes})`
+            : outcome.signal
+                ? `killed by ${outcome.signal}`
+                : `exit ${outcome.exitCode}${last ? `: ${last}` : ''}`;
+        return {
+            passed: outcome.exitCode === 0 && !outcome.timedOut && !outcome.cancelled,
+            cancelled: outcome.cancelled,
+            detail
+        };
+    };
+}
+/** The verify gate of a run, or undefined when verify-command is empty. */
+async function verifyGate(settings, git, logger, options) {
+    if (!settings.verifyCommand)
+        return undefined;
+    const parallel = settings.maxParallel === 'auto'
+        ? (await explainAutoParallelism()).maxParallel
+        : settings.maxParallel;
+    return new VerifyQueue(git, {
+        command: settings.verifyCommand,
+        parallel,
+        run: verifyRunner(settings, options),
+        logDir: settings.logDir,
+        logger
+    });
+}
+
+;// CONCATENATED MODULE: ./src/engine/publish-branches.ts
+
+/**
+ * `push: true` after the merges: the base, and every branch that holds unmerged work, go to
+ * origin (never forced). A failure is reported as a warning and in the failing tasks: the
+ * work stays on the local branches the result names.
+ */
+async function pushAfterMerges(git, settings, tasks, logger, warnings) {
+    if (!settings.push)
+        return;
+    const kept = [];
+    for (const task of tasks) {
+        if (task.merge === 'merged')
+            continue;
+        if (await git.branchExists(task.branch))
+            kept.push(task.branch);
+    }
+    const outcome = await pushResults(git, {
+        baseBranch: settings.baseBranch,
+        keptBranches: kept,
+        logger
+    });
+    if (outcome.pushed) {
+        logger.info(`Pushed ${settings.baseBranch}${kept.length ? ` and ${kept.join(', ')}` : ''} to origin`);
+        return;
+    }
+    warnings.push(`push: ${outcome.error ?? 'not everything reached origin'}`);
+    for (const ref of outcome.branches) {
+        const task = tasks.find((t) => t.branch === ref.branch);
+        if (task && ref.error) {
+            const rescued = ref.rescuedAs ? ` (its commits are on origin as ${ref.rescuedAs})` : '';
+            task.error = [task.error, `push of ${ref.branch} failed: ${ref.error}${rescued}`]
+                .filter(Boolean)
+                .join('; ');
+        }
+    }
+}
+/** After a fan-out merge with push: merged branches leave origin too (their work is in base). */
+async function deleteMergedRemoteBranches(git, tasks, logger) {
+    const merged = tasks.filter((task) => task.merge === 'merged').map((task) => task.branch);
+    if (merged.length === 0)
+        return;
+    const remote = await git.exec(['push', 'origin', '--delete', ...merged], { okExitCodes: [1] });
+    if (remote.exitCode !== 0)
+        logger.debug(`deleting merged branches on origin: ${remote.stderr.trim()}`);
+}
+
+;// CONCATENATED MODULE: ./src/engine/merge-mode.ts
+var merge_mode_addDisposableResource = (undefined && undefined.__addDisposableResource) || function (env, value, async) {
+    if (value !== null && value !== void 0) {
+        if (typeof value !== "object" && typeof value !== "function") throw new TypeError("Object expected.");
+        var dispose, inner;
+        if (async) {
+            if (!Symbol.asyncDispose) throw new TypeError("Symbol.asyncDispose is not defined.");
+            dispose = value[Symbol.asyncDispose];
+        }
+        if (dispose === void 0) {
+            if (!Symbol.dispose) throw new TypeError("Symbol.dispose is not defined.");
+            dispose = value[Symbol.dispose];
+            if (async) inner = dispose;
+        }
+        if (typeof dispose !== "function") throw new TypeError("Object not disposable.");
+        if (inner) dispose = function() { try { inner.call(this); } catch (e) { return Promise.reject(e); } };
+        env.stack.push({ value: value, dispose: dispose, async: async });
+    }
+    else if (async) {
+        env.stack.push({ async: true });
+    }
+    return value;
+};
+var merge_mode_disposeResources = (undefined && undefined.__disposeResources) || (function (SuppressedError) {
+    return function (env) {
+        function fail(e) {
+            env.error = env.hasError ? new SuppressedError(e, env.error, "An error was suppressed during disposal.") : e;
+            env.hasError = true;
+        }
+        var r, s = 0;
+        function next() {
+            while (r = env.stack.pop()) {
+                try {
+                    if (!r.async && s === 1) return s = 0, env.stack.push(r), Promise.resolve().then(next);
+                    if (r.dispose) {
+                        var result = r.dispose.call(r.value);
+                        if (r.async) return s |= 2, Promise.resolve(result).then(next, function(e) { fail(e); return next(); });
+                    }
+                    else s |= 1;
+                }
+                catch (e) {
+                    fail(e);
+                }
+            }
+            if (s === 1) return env.hasError ? Promise.reject(env.error) : Promise.resolve();
+            if (env.hasError) throw env.error;
+        }
+        return next();
+    };
+})(typeof SuppressedError === "function" ? SuppressedError : function (error, suppressed, message) {
+    var e = new Error(message);
+    return e.name = "SuppressedError", e.error = error, e.suppressed = suppressed, e;
+});
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * `merge` mode, the last job of a fan-out: fetches the pushed branches of the priorities,
+ * merges them into the base in the order given with the same engine and promises as `run`
+ * mode, and reports every task with the status and timing its job recorded.
+ */
+async function mergePushed(settings, options) {
+    const env_1 = { stack: [], error: void 0, hasError: false };
+    try {
+        const began = Date.now();
+        const { logger } = options;
+        const repository = merge_mode_addDisposableResource(env_1, await openForChanges(settings, { env: options.env, logger }), true);
+        const { git } = repository;
+        const plan = await buildPlan({ ...settings, repo: git.cwd }, git);
+        const tasks = plan.tasks.map((planned) => pendingTask({ ...planned, skip_reason: null }, settings));
+        await fetchFromOrigin(git, settings.baseBranch, tasks, logger);
+        const verify = await verifyGate(settings, git, logger, {
+            env: options.env ?? process.env,
+            signal: options.signal,
+            killGraceMs: options.killGraceMs
+        });
+        const merger = new MergeEngine(git, settings.baseBranch, logger, { verify });
+        for (const task of tasks)
+            await recordTaskOutcome(git, task, settings, logger);
+        const ready = tasks.filter((task) => readyToMerge(task) && settings.merge);
+        const requests = ready.map((task) => ({ branch: task.branch, priority: task.priority }));
+        const attempts = await merger.mergeAll(requests);
+        ready.forEach((task, index) => recordMergeAttempt(task, attempts[index]));
+        const warnings = [];
+        await pushAfterMerges(git, settings, tasks, logger, warnings);
+        if (settings.cleanup) {
+            for (const task of tasks) {
+                if (task.merge === 'merged')
+                    await merger.deleteMergedBranch(task.branch);
+            }
+            if (settings.push && warnings.length === 0)
+                await deleteMergedRemoteBranches(git, tasks, logger);
+        }
+        const result = buildResult(settings, plan.separation, tasks, began, warnings, verify?.report() ?? null);
+        // The run's length is the fan-out's, from the first task's start to now.
+        const starts = tasks.map((task) => Date.parse(task.started_at ?? '')).filter(Number.isFinite);
+        if (starts.length) {
+            result.timings.total_ms = Date.now() - Math.min(...starts);
+            result.timings.speedup =
+                Math.round((result.timings.sum_of_tasks_ms / result.timings.total_ms) * 100) / 100;
+        }
+        return result;
+    }
+    catch (e_1) {
+        env_1.error = e_1;
+        env_1.hasError = true;
+    }
+    finally {
+        const result_1 = merge_mode_disposeResources(env_1);
+        if (result_1)
+            await result_1;
+    }
+}
+/** Local branches of base and of each priority, brought up to origin's where origin is ahead. */
+async function fetchFromOrigin(git, baseBranch, tasks, logger) {
+    const origin = await git.exec(['remote', 'get-url', 'origin'], { okExitCodes: [2, 128] });
+    if (origin.exitCode !== 0) {
+        logger.info('No origin remote: merging the local branches');
+        return;
+    }
+    const remote = await git.run(['ls-remote', '--heads', 'origin']);
+    const onOrigin = new Set(remote.split('\n').map((line) => branchOfRef(line.split('\t')[1] ?? '')));
+    const wanted = [baseBranch, ...tasks.map((task) => task.branch)].filter((b) => onOrigin.has(b));
+    if (wanted.length === 0)
+        return;
+    await git.run(['fetch', '--no-tags', 'origin', ...wanted.map((branch) => fetchSpec(branch))]);
+    for (const branch of wanted) {
+        const theirs = await git.resolveCommit(originRef(branch));
+        const ours = await git.branchTip(branch);
+        if (!theirs || theirs === ours)
+            continue;
+        if (ours && !(await git.isAncestor(ours, theirs))) {
+            logger.warning(`${branch} differs here and on origin; using this repository's ${branch}`);
+            continue;
+        }
+        // Fast-forward (or create) the local branch; compare-and-swap against what we saw.
+        const moved = await git.swapRef(branchRef(branch), theirs, ours);
+        if (moved.exitCode !== 0) {
+            logger.warning(`${branch} moved here while it was fetched; using this repository's ${branch}`);
+        }
+    }
+}
+/** The task as its job recorded it, or as its branch shows when no result reached us. */
+async function recordTaskOutcome(git, task, settings, logger) {
+    const file = await readTaskResult(settings.resultsDir, task.priority);
+    const tip = await git.branchTip(task.branch);
+    if (file) {
+        Object.assign(task, file.task, { merge: 'not-merged', merge_commit: null, conflict_files: [] });
+    }
+    else {
+        logger.warning(`No task result for priority ${task.priority} in ${settings.resultsDir}: judging from its branch`);
+    }
+    const base = branchRef(settings.baseBranch);
+    const pushed = { tip, commits: 0, inBase: false };
+    if (tip && !file) {
+        pushed.commits = task.commits = await git.countCommits(base, tip);
+        pushed.inBase = await git.isAncestor(tip, base);
+    }
+    const recorded = file ? { status: task.status, error: task.error } : null;
+    const verdict = judgeFromBranch(recorded, task.branch, pushed);
+    task.status = verdict.status;
+    task.error = verdict.error;
+}
+async function readTaskResult(dir, priority) {
+    try {
+        const parsed = JSON.parse(await (0,promises_namespaceObject.readFile)(taskResultPath(dir, priority), 'utf8'));
+        return parsed.format === 'parallel-worktree-task/1' && parsed.task?.priority === priority
+            ? parsed
+            : null;
+    }
+    catch {
+        return null;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/plan/plan-text.ts
+
+
+const MAX_PATHS_SHOWN = 10;
+const MAX_OVERLAPS_SHOWN = 8;
+const MAX_SHARED_SHOWN = 3;
+const LABEL_WIDTH = 11;
+/**
+ * The plan as people read it in a terminal or a log: the schedule first, then per priority
+ * its spec files, the paths it touches, what it overlaps and why, and its wave.
+ */
+function formatPlan(plan, options = {}) {
+    const { tasks, separation } = plan;
+    if (tasks.length === 0)
+        return 'Plan: no priorities.\n';
+    const slots = typeof options.maxParallel === 'number' ? options.maxParallel : Infinity;
+    // The tasks that wait on none start in the plan's start order, as many as there are slots.
+    const rank = new Map((separation.start_order ?? []).map((priority, index) => [priority, index]));
+    const free = tasks
+        .filter((task) => !task.skip_reason && task.after.length === 0)
+        .sort((a, b) => (rank.get(a.priority) ?? 0) - (rank.get(b.priority) ?? 0));
+    const startsFirst = new Set(free.slice(0, slots).map((task) => task.priority));
+    const waveOf = new Map();
+    separation.schedule.forEach((wave, index) => {
+        for (const priority of wave)
+            waveOf.set(priority, index + 1);
+    });
+    const skipped = tasks.filter((task) => task.skip_reason);
+    const lines = [];
+    const waves = separation.schedule.length;
+    lines.push(`Plan for ${plural(tasks.length, 'priority', 'priorities')} in ${plural(waves, 'wave', 'waves')}` +
+        (skipped.length ? `, ${skipped.length} skipped` : '') +
+        (separation.unresolved.length ? `, ${separation.unresolved.length} with unknown scope` : ''));
+    separation.schedule.forEach((wave, index) => {
+        const note = index > 0
+            ? 'each starts once the priorities it overlaps are merged'
+            : free.length > slots
+                ? `${slots} start at once, the others as agents finish: max-parallel ${slots}`
+                : 'starts at once';
+        lines.push(`  wave ${index + 1}: ${wave.join(', ')}  (${note})`);
+    });
+    const length = separation.expected_length;
+    if (length && tasks.length > 1) {
+        const unit = length.unit === 'hours' ? ' h' : length.unit === 'priorities' ? ' priorities' : '';
+        lines.push(`  expected length: ${length.parallel}${unit} with ${length.max_parallel} at once, against ${length.serial}${unit} one at a time` +
+            (length.unit === 'hours' && length.estimated.length < tasks.length
+                ? ` (${length.estimated.length} of ${tasks.length} estimated in the ROADMAP)`
+                : ''));
+    }
+    if (separation.start_order && separation.start_order.some((p, i) => p !== tasks[i]?.priority)) {
+        lines.push(`  start order: ${separation.start_order.join(', ')} (the longest estimate first)`);
+    }
+    for (const task of skipped)
+        lines.push(`  skipped ${task.priority}: ${task.skip_reason}`);
+    if (!separation.valid) {
+        lines.push(`  unknown scope: ${separation.unresolved.join(', ')}: no spec naming the paths they touch, ` +
+            'so they count as overlapping every other priority');
+    }
+    const overlapsOf = overlapsByPriority(plan);
+    for (const task of tasks) {
+        lines.push('');
+        const first = startsFirst.has(task.priority);
+        lines.push(`PRIORITY ${task.priority}: ${standing(task, waveOf.get(task.priority), first, slots)}`);
+        lines.push(field('spec', task.spec_files.length ? task.spec_files : ['(none found)']));
+        const evidence = separation.evidence?.[String(task.priority)];
+        lines.push(field('touches', options.explain && evidence ? explained(task, evidence) : touchedPaths(task)));
+        const overlaps = overlapsOf.get(task.priority) ?? [];
+        if (overlaps.length) {
+            lines.push(field('overlaps', describeOverlaps(task, overlaps, tasks)));
+        }
+        for (const note of task.notes)
+            lines.push(field('note', [note]));
+    }
+    lines.push('');
+    lines.push('The ROADMAP, the spec files and what separation-ignore matches (documents, runtime data) ' +
+        'do not count as touched paths.' +
+        (options.explain ? '' : ' Run plan --explain to see the spec line behind every path.'));
+    return `${lines.join('\n')}\n`;
+}
+function standing(task, wave, startsFirst, slots) {
+    if (task.skip_reason)
+        return `skipped (${task.skip_reason})`;
+    if (wave === undefined)
+        return 'not scheduled';
+    if (task.after.length === 0 && startsFirst)
+        return `wave ${wave}, starts at once`;
+    if (task.after.length === 0) {
+        return `wave ${wave}, starts when an agent finishes (max-parallel ${slots})`;
+    }
+    return `wave ${wave}, starts after ${task.after.join(', ')} ${task.after.length > 1 ? 'are' : 'is'} merged`;
+}
+/** Every path with the spec lines that name it: `src/a.ts  ← SPEC-065-x.md:12, :30`. */
+function explained(task, evidence) {
+    if (task.paths.length === 0)
+        return ['(unknown)'];
+    const width = Math.min(60, Math.max(...task.paths.map((path) => path.length)));
+    return task.paths.map((path) => {
+        const places = evidence[path] ?? [];
+        let file = '';
+        const shown = places.map((place) => {
+            const colon = place.lastIndexOf(':');
+            const [where, line] = [place.slice(0, colon), place.slice(colon)];
+            const text = where === file ? line : `${where}${line}`;
+            file = where;
+            return text;
+        });
+        return `${path.padEnd(width)}  ← ${shown.join(', ') || '(no line)'}`;
+    });
+}
+function touchedPaths(task) {
+    if (task.paths.length === 0)
+        return ['(unknown)'];
+    const shown = task.paths.slice(0, MAX_PATHS_SHOWN);
+    const hidden = task.paths.length - shown.length;
+    return hidden > 0 ? [...shown, `… and ${hidden} more`] : shown;
+}
+function overlapsByPriority(plan) {
+    const byPriority = new Map();
+    const add = (priority, entry) => {
+        const list = byPriority.get(priority) ?? [];
+        list.push(entry);
+        byPriority.set(priority, list);
+    };
+    for (const [key, paths] of Object.entries(plan.separation.conflicts)) {
+        const [first, second] = key.split(',').map(Number);
+        add(first, { other: second, paths });
+        add(second, { other: first, paths });
+    }
+    const order = new Map(plan.tasks.map((task, index) => [task.priority, index]));
+    for (const list of byPriority.values()) {
+        list.sort((a, b) => (order.get(a.other) ?? 0) - (order.get(b.other) ?? 0));
+    }
+    return byPriority;
+}
+function describeOverlaps(task, overlaps, tasks) {
+    if (task.paths.length === 0) {
+        return [`every other priority: this priority's scope is unknown`];
+    }
+    const byPriority = new Map(tasks.map((other) => [other.priority, other]));
+    const lines = overlaps.slice(0, MAX_OVERLAPS_SHOWN).map(({ other, paths }) => {
+        if (paths.includes(UNKNOWN_SCOPE))
+            return `${other} (its scope is unknown)`;
+        const shown = paths.slice(0, MAX_SHARED_SHOWN).map((path) => {
+            const here = coveringEntry(task, path);
+            const there = coveringEntry(byPriority.get(other), path);
+            const via = [here && `here: ${here}`, there && `${other}: ${there}`].filter(Boolean);
+            return via.length ? `${path} (${via.join('; ')})` : path;
+        });
+        const more = paths.length > MAX_SHARED_SHOWN ? ` and ${paths.length - MAX_SHARED_SHOWN} more` : '';
+        return `${other} on ${shown.join(', ')}${more}`;
+    });
+    const hidden = overlaps.length - lines.length;
+    return hidden > 0 ? [...lines, `… and ${hidden} more priorities`] : lines;
+}
+/** The folder or glob through which a task touches a shared path, when not the path itself. */
+function coveringEntry(task, shared) {
+    if (!task || task.paths.includes(shared))
+        return null;
+    const target = parsePattern(shared);
+    return task.paths.find((path) => overlapOf(parsePattern(path), target) !== null) ?? null;
+}
+function field(label, values) {
+    const pad = ' '.repeat(LABEL_WIDTH + 2);
+    return values
+        .map((value, index) => index === 0 ? `  ${`${label}:`.padEnd(LABEL_WIDTH)}${value}` : `${pad}${value}`)
+        .join('\n');
+}
+function plural(count, one, many) {
+    return `${count} ${count === 1 ? one : many}`;
+}
+
+;// CONCATENATED MODULE: ./src/run/progress.ts
+/** A terminal's reader looks often; a runner's log is read later, and every line stays in it. */
+const TERMINAL_PROGRESS_INTERVAL_MS = 30_000;
+const RUNNER_PROGRESS_INTERVAL_MS = 60_000;
+/** Seconds between two progress lines, to override the default (tests, or a quieter log). */
+const PROGRESS_INTERVAL_VARIABLE = 'PARALLEL_WORKTREE_PROGRESS_SECONDS';
+/** The pace of the progress line: the variable when set, else by where the run is read. */
+function progressIntervalMs(env = process.env) {
+    const seconds = Number(env[PROGRESS_INTERVAL_VARIABLE]);
+    if (env[PROGRESS_INTERVAL_VARIABLE] && Number.isFinite(seconds) && seconds >= 0) {
+        return Math.round(seconds * 1000);
+    }
+    return env.GITHUB_ACTIONS === 'true' ? RUNNER_PROGRESS_INTERVAL_MS : TERMINAL_PROGRESS_INTERVAL_MS;
+}
+/** `12:05`, or `1:02:05` past an hour. */
+function formatElapsed(ms) {
+    const total = Math.floor(Math.max(0, ms) / 1000);
+    const hours = Math.floor(total / 3600);
+    const minutes = Math.floor((total % 3600) / 60);
+    const seconds = String(total % 60).padStart(2, '0');
+    return hours > 0
+        ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}`
+        : `${minutes}:${seconds}`;
+}
+/**
+ * One line on where the run stands: each agent running and for how long, those queued (and
+ * what they wait on), how many are done, elapsed, and what holds the next start back.
+ */
+function progressLine(state, total, elapsedMs, details) {
+    const finishing = new Set(state.finishing);
+    const running = [...state.running, ...state.finishing].sort((a, b) => a - b);
+    const runningText = running.map((priority) => {
+        if (finishing.has(priority))
+            return details ? `${priority} finishing` : String(priority);
+        const started = details?.startedAt(priority) ?? null;
+        return started === null
+            ? String(priority)
+            : `${priority} for ${formatElapsed(details.now - started)}`;
+    });
+    const waitingText = state.waiting.map((priority) => {
+        const after = (details?.after(priority) ?? []).filter((other) => !state.done.includes(other));
+        return after.length ? `${priority} after ${after.join(', ')}` : String(priority);
+    });
+    const parts = [
+        `${running.length} running${running.length ? ` (${runningText.join(', ')})` : ''}`,
+        `${state.waiting.length} queued${details && state.waiting.length ? ` (${waitingText.join(', ')})` : ''}`,
+        `${state.done.length} of ${total} done`
+    ];
+    const held = state.held ? `; next start held: ${state.held}` : '';
+    return `Progress ${formatElapsed(elapsedMs)}: ${parts.join(', ')}${held}`;
+}
+/**
+ * Prints the progress line at a steady pace (every intervalMs; 0 turns it off), so that a
+ * run whose agents are quiet for a long time still shows it is alive and where it stands.
+ * The timer never keeps the process alive.
+ */
+function startProgress(state, total, logger, intervalMs = TERMINAL_PROGRESS_INTERVAL_MS, began = Date.now(), details) {
+    if (intervalMs <= 0)
+        return { stop: () => { } };
+    const timer = setInterval(() => {
+        const now = Date.now();
+        logger.info(progressLine(state, total, now - began, details && { ...details, now }));
+    }, intervalMs);
+    timer.unref();
+    return { stop: () => clearInterval(timer) };
+}
+
+;// CONCATENATED MODULE: ./src/run/task-queue.ts
 const DEFAULT_MAX_IDLE_WAIT_MS = 10 * 60_000;
 /**
- * Starts tasks in input order as soon as the tasks they wait on have settled, keeping at most
+ * Starts tasks in the order given (the plan's start order: the longest estimate first) as soon
+ * as the tasks they wait on have settled, keeping at most
  * `maxParallel` running and asking the gate before each start. It wakes on events only: a
  * task released or settled, a new resource sample while a start is held, cancellation.
  */
@@ -39951,6 +43377,10 @@ async function runSchedule(tasks, options) {
     signal?.addEventListener('abort', onAbort, { once: true });
     let heldSince = null;
     let gaveUp = null;
+    let stopped = null;
+    // In an object: it is set inside launch(), which the loop's narrowing does not see.
+    const last = { launch: 0 };
+    const spacingMs = options.startSpacingMs ?? 0;
     const publish = () => {
         state.running = [...running];
         state.finishing = [...finishing];
@@ -39960,6 +43390,7 @@ async function runSchedule(tasks, options) {
     const launch = (task) => {
         waiting.splice(waiting.indexOf(task), 1);
         running.add(task.priority);
+        last.launch = Date.now();
         let handle;
         try {
             const started = options.start(task.priority);
@@ -39993,8 +43424,12 @@ async function runSchedule(tasks, options) {
             const idle = running.size === 0 && finishing.size === 0;
             if (ready.length === 0 && idle)
                 break;
-            const next = ready[0];
-            if (next && running.size < options.maxParallel) {
+            stopped ??= ready.length && options.stopStarting ? options.stopStarting() : null;
+            if (stopped && idle)
+                break;
+            const next = stopped ? undefined : ready[0];
+            const spacingLeft = last.launch ? last.launch + spacingMs - Date.now() : 0;
+            if (next && running.size < options.maxParallel && spacingLeft <= 0) {
                 const reason = gate ? await gate.check() : null;
                 if (signal?.aborted)
                     break;
@@ -40007,7 +43442,8 @@ async function runSchedule(tasks, options) {
                     launch(next);
                     continue;
                 }
-                if (reason !== state.held)
+                // Said when the reason changes (CPU → memory), not each time its figure moves.
+                if (state.held === null || !sameReason(reason, state.held))
                     logger.info(`Priority ${next.priority} waits to start: ${reason}`);
                 state.held = reason;
                 heldSince ??= Date.now();
@@ -40016,7 +43452,7 @@ async function runSchedule(tasks, options) {
                     break;
                 }
             }
-            for (const task of ready.slice(0, lookahead)) {
+            for (const task of ready.slice(0, stopped ? 0 : lookahead)) {
                 if (prepared.has(task.priority))
                     continue;
                 prepared.add(task.priority);
@@ -40025,6 +43461,9 @@ async function runSchedule(tasks, options) {
             const wakeUps = [changed];
             const timers = [];
             const after = (ms) => new Promise((resolve) => timers.push(setTimeout(resolve, Math.max(0, ms))));
+            if (next && running.size < options.maxParallel && spacingLeft > 0) {
+                wakeUps.push(after(spacingLeft));
+            }
             if (state.held && gate) {
                 // A timer of our own keeps the process alive while only the gate's sampling runs.
                 wakeUps.push(after(gate.intervalMs));
@@ -40043,10 +43482,16 @@ async function runSchedule(tasks, options) {
     }
     await Promise.allSettled(ends);
     publish();
-    return { notStarted: waiting.map((task) => task.priority), gaveUp };
+    return { notStarted: waiting.map((task) => task.priority), gaveUp, stopped };
+}
+/** Two wait reasons that differ only in their figures (`CPU at 99%`, `CPU at 89%`) are one. */
+function sameReason(a, b) {
+    const shape = (text) => text.replace(/\d+(\.\d+)?/g, '#');
+    return shape(a) === shape(b);
 }
 
 ;// CONCATENATED MODULE: ./src/run/run-stage.ts
+
 
 
 
@@ -40074,14 +43519,21 @@ async function runAgents(planned, tasks, options) {
         resolveMaxParallel(settings, logger),
         BaseTip.resolve(git, settings.baseBranch, logger),
         // Registrations of worktrees an earlier run left and whose folders are gone.
-        git.exec(['worktree', 'prune']),
+        git.pruneWorktrees(),
         gate.start(),
         git.identityEnv()
     ]);
-    const ctx = await createTaskContext(settings, git, { ...options, signal }, { baseTip, starting: () => preparer.hold() });
-    const runs = new Map(runnable.map((task) => [task.priority, new TaskRun(byPriority.get(task.priority), ctx)]));
+    const ctx = createTaskContext(settings, git, { ...options, signal }, { baseTip, starting: () => preparer.hold() });
+    const runs = new Map(runnable.map((task) => [task.priority, new TaskRun(byPriority.get(task.priority), ctx, task)]));
     const state = { running: [], finishing: [], waiting: [], done: [], held: null };
-    const progress = startProgress(state, runnable.length, logger, options.progressIntervalMs, began);
+    const afterOf = new Map(runnable.map((task) => [task.priority, task.after]));
+    const progress = startProgress(state, runnable.length, logger, options.progressIntervalMs ?? progressIntervalMs(options.env), began, {
+        startedAt: (priority) => {
+            const at = byPriority.get(priority)?.started_at;
+            return at ? Date.parse(at) : null;
+        },
+        after: (priority) => afterOf.get(priority) ?? []
+    });
     logger.info(`Running ${runnable.length} priorit${runnable.length === 1 ? 'y' : 'ies'}, at most ${maxParallel} at once, from ${settings.baseBranch}`);
     try {
         const outcome = await runSchedule(runnable, {
@@ -40091,10 +43543,17 @@ async function runAgents(planned, tasks, options) {
             logger,
             state,
             maxIdleWaitMs: options.maxIdleWaitMs,
+            startSpacingMs: settings.startSpacingMs,
+            stopStarting: () => budgetSpent(settings.maxCostUsd, tasks),
             prepare: (priority) => preparer.ahead(runs.get(priority)),
             start: (priority) => {
                 const run = runs.get(priority);
-                const released = run.execute();
+                // The slot is handed on only after onAgentEnded: what it learns (a priority that must
+                // now wait) must reach the scheduler before the next start.
+                const released = run
+                    .execute()
+                    .then(() => options.onAgentEnded?.(run.task))
+                    .catch((error) => logger.debug(`priority ${priority}: ${error.message}`));
                 // The verdict, removal and merge of a finished agent wait while another task starts:
                 // their dozen git calls would otherwise hold up the start that took over its slot.
                 const settled = released
@@ -40113,6 +43572,10 @@ async function runAgents(planned, tasks, options) {
                 task.status = 'cancelled';
                 task.error = 'the run was cancelled before this priority started';
             }
+            else if (outcome.stopped) {
+                task.status = 'skipped';
+                task.error = outcome.stopped;
+            }
             else {
                 task.status = 'skipped';
                 task.error = outcome.gaveUp
@@ -40127,7 +43590,16 @@ async function runAgents(planned, tasks, options) {
         gate.stop();
         progress.stop();
     }
-    await git.exec(['worktree', 'prune']);
+    await git.pruneWorktrees();
+}
+/** Why no agent may start any more (max-cost-usd is reached), or null. */
+function budgetSpent(maxCostUsd, tasks) {
+    if (maxCostUsd === null)
+        return null;
+    const spent = costSpent(tasks);
+    if (spent < maxCostUsd)
+        return null;
+    return `not started: the budget max-cost-usd (${formatUsd(maxCostUsd)}) is spent: the agents reported ${formatUsd(spent)}`;
 }
 async function resolveMaxParallel(settings, logger) {
     if (settings.maxParallel !== 'auto')
@@ -40222,6 +43694,45 @@ const START_SETTLE_MS = 250;
 /** How long base must stay still before worktrees made ahead are moved to its tip. */
 const REFRESH_DEBOUNCE_MS = 300;
 
+;// CONCATENATED MODULE: ./src/engine/base-guard.ts
+
+/**
+ * Base as the run found it. Merges only ever move base forward, so a base whose tip no longer
+ * descends from the run's starting tip was moved by someone else (an agent's `update-ref`,
+ * `branch -f`, `push --force`): the commits it held may now be reachable from nothing. The
+ * old tip is then kept under refs/parallel-worktree/base/, the result's warnings name it, and
+ * nothing is merged onto the moved base (that would build on history the user never had).
+ */
+class BaseGuard {
+    git;
+    baseBranch;
+    startTip;
+    problem = null;
+    constructor(git, baseBranch, startTip) {
+        this.git = git;
+        this.baseBranch = baseBranch;
+        this.startTip = startTip;
+    }
+    static async start(git, baseBranch) {
+        return new BaseGuard(git, baseBranch, await git.resolveCommit(`refs/heads/${baseBranch}`));
+    }
+    /** Null while base descends from where it started; otherwise why nothing may be merged. */
+    async check() {
+        if (this.problem || !this.startTip)
+            return this.problem;
+        const now = await this.git.resolveCommit(`refs/heads/${this.baseBranch}`);
+        if (now && (await this.git.isAncestor(this.startTip, now)))
+            return null;
+        const kept = await keepCommit(this.git, 'base', this.baseBranch, this.startTip);
+        this.problem = `base branch ${this.baseBranch} was moved during the run to ${now ? now.slice(0, 12) : 'nothing (deleted)'}, which does not descend from its starting tip ${this.startTip.slice(0, 12)} (an agent?): nothing was merged onto it, and the old tip is kept at ${kept} (git branch -f ${this.baseBranch} ${kept} puts it back)`;
+        return this.problem;
+    }
+    /** The warning for the result, when base was moved away. */
+    warnings() {
+        return this.problem ? [this.problem] : [];
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/engine/checkout-watch.ts
 
 /**
@@ -40254,8 +43765,237 @@ async function watchBaseCheckouts(git, baseBranch) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/engine/run-engine.ts
-var run_engine_addDisposableResource = (undefined && undefined.__addDisposableResource) || function (env, value, async) {
+;// CONCATENATED MODULE: ./src/git/conflict-merge.ts
+
+
+/**
+ * In a worktree on a detached copy of a branch: `git merge <base>` stopped on its conflicts,
+ * the state a person (or resolve-command) settles a conflict from. Returns the conflicted paths
+ * (empty when the merge went through on its own). Hooks off: the branch's files are not ours
+ * to run.
+ */
+async function mergeStoppedOnConflict(worktree, base, message) {
+    const merge = await worktree.exec([...WITHOUT_HOOKS, 'merge', '--no-ff', '--no-edit', '-m', message, base], { okExitCodes: [1], env: await worktree.identityEnv() });
+    if (merge.exitCode === 0)
+        return [];
+    const unmerged = await worktree.run(['diff', '--name-only', '--diff-filter=U', '-z']);
+    return unmerged.split('\0').filter(Boolean);
+}
+/** Moves a branch from `from` to `to` only if it is still at `from` (compare-and-swap). */
+async function moveBranch(git, branch, from, to, reason) {
+    return (await git.swapRef(branchRef(branch), to, from, { reason })).exitCode === 0;
+}
+/** A new branch at a commit, refusing to overwrite one that exists. */
+async function createBranchAt(git, branch, commit) {
+    return (await git.swapRef(branchRef(branch), commit, null)).exitCode === 0;
+}
+
+;// CONCATENATED MODULE: ./src/engine/conflict-policy.ts
+
+
+
+
+
+
+
+
+
+
+/**
+ * on-conflict, once every agent has ended (base then holds all that merged, so a second
+ * attempt starts from the most it can): `rerun` runs each conflicted priority once more from
+ * the updated base, its first branch kept under a new name; `resolve` runs resolve-command on
+ * the branch with base merged into it and stopped on the conflict; `keep` leaves the branch.
+ * At most max-parallel at once, like the agents.
+ */
+async function settleConflicts(tasks, options) {
+    const { settings } = options;
+    if (settings.onConflict === 'keep' || !settings.merge)
+        return;
+    const conflicted = tasks.filter((task) => task.merge === 'conflict');
+    if (!conflicted.length)
+        return;
+    const settle = settings.onConflict === 'rerun' ? rerun : resolve;
+    const limit = settings.maxParallel === 'auto' ? 2 : settings.maxParallel;
+    const queue = [...conflicted];
+    await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, async () => {
+        for (let task = queue.shift(); task; task = queue.shift()) {
+            try {
+                await settle(task, options);
+            }
+            catch (error) {
+                options.logger.error(`PRIORITY ${task.priority}: on-conflict ${settings.onConflict} failed: ${error.message}`);
+            }
+        }
+    }));
+}
+/** The priority once more, in a fresh worktree from the updated base; its first branch kept. */
+async function rerun(task, options) {
+    const { git, logger, settings } = options;
+    const ref = branchRef(task.branch);
+    const tip = await git.branchTip(task.branch);
+    if (!tip)
+        return;
+    const holder = (await listWorktrees(git)).find((wt) => wt.ref === ref);
+    if (holder) {
+        task.error = `on-conflict rerun skipped: ${task.branch} is checked out in ${holder.path}; the branch is kept`;
+        return;
+    }
+    const kept = await keepUnderNewName(git, task.branch, tip);
+    if (!kept)
+        return;
+    task.kept_branches.push(kept);
+    logger.info(`PRIORITY ${task.priority}: its merge conflicted in ${task.conflict_files.join(', ')}; running it once more from the updated ${settings.baseBranch} (the first branch is kept as ${kept})`);
+    Object.assign(task, {
+        status: 'pending',
+        merge: 'not-merged',
+        merge_commit: null,
+        conflict_files: [],
+        error: null,
+        commits: 0
+    });
+    const attempts = task.attempts;
+    task.attempts = 0;
+    await runTask(task, createTaskContext(settings, git, options));
+    task.attempts += attempts;
+    if (task.status === 'completed')
+        await options.recordMerge(task);
+}
+/** `<branch>-conflicted`, or `-2`, `-3`… when taken: the first branch's tip under it. */
+async function keepUnderNewName(git, branch, tip) {
+    for (let n = 1; n < 100; n++) {
+        const name = n === 1 ? `${branch}-conflicted` : `${branch}-conflicted-${n}`;
+        if (await createBranchAt(git, name, tip)) {
+            await git.deleteRef(branchRef(branch), tip);
+            return name;
+        }
+    }
+    return null;
+}
+/**
+ * resolve-command in a detached worktree of the branch where base was merged in and stopped
+ * on the conflict. It settled the conflict when it exited 0, nothing is left conflicted (no
+ * merge in progress, no unmerged path, no marker) and the merge commit was made; the branch
+ * then moves to that commit and is merged. Otherwise the branch stays exactly as it was.
+ */
+async function resolve(task, options) {
+    const { git, logger, settings } = options;
+    const tip = await git.branchTip(task.branch);
+    if (!tip)
+        return;
+    const path = `${task.worktree}-resolve`;
+    const worktree = await addCandidateWorktree(git, path, tip);
+    let settled = null;
+    let why = '';
+    try {
+        const files = await mergeStoppedOnConflict(worktree, branchRef(settings.baseBranch), `Merge ${settings.baseBranch} into ${task.branch} (conflict resolved by resolve-command)`);
+        const values = {
+            priority: task.priority,
+            branch: task.branch,
+            worktree: path,
+            base: settings.baseBranch
+        };
+        const template = settings.resolveCommand.replace(/\{conflict-files\}/g, files.map(shellQuote).join(' '));
+        const command = renderAgentCommand(template, values);
+        logger.info(`[${task.priority}] resolve: ${command}`);
+        const outcome = await runProcess({
+            command,
+            label: 'resolve',
+            cwd: path,
+            env: agentEnvironment(options.env, settings.githubToken, {
+                ...agentVariables(values),
+                CONFLICT_FILES: files.join('\n')
+            }),
+            logFile: task.log_file ?? (0,external_node_path_namespaceObject.join)(settings.logDir, `priority-${task.priority}.log`),
+            timeoutMs: settings.taskTimeoutMs,
+            signal: options.signal,
+            killGraceMs: options.killGraceMs ?? 10_000,
+            onLine: (line) => logger.info(`[${task.priority}] ${line}`)
+        });
+        const left = describeWorktreeState(await readWorktreeState(worktree, tip));
+        const head = await worktree.run(['rev-parse', 'HEAD']);
+        const base = await git.requireBranchTip(settings.baseBranch);
+        if (outcome.exitCode !== 0)
+            why = `it exited with ${outcome.timedOut ? 'a time-out' : `status ${outcome.exitCode}`}`;
+        else if (left)
+            why = `it left ${left}`;
+        else if (head === tip || !(await git.isAncestor(files.length ? base : tip, head)))
+            why = 'it made no merge commit';
+        else
+            settled = head;
+    }
+    finally {
+        await removeCandidateWorktree(git, path);
+    }
+    if (!settled ||
+        !(await moveBranch(git, task.branch, tip, settled, 'resolve-command settled the conflict'))) {
+        task.error = `resolve-command did not settle the conflict (${why || `${task.branch} moved meanwhile`}); ${task.branch} is unchanged and kept`;
+        logger.warning(`PRIORITY ${task.priority}: ${task.error}`);
+        return;
+    }
+    logger.info(`PRIORITY ${task.priority}: resolve-command settled the conflict; merging ${task.branch} again`);
+    await options.recordMerge(task);
+}
+
+;// CONCATENATED MODULE: ./src/plan/scope.ts
+
+/**
+ * Scope after the fact: the files an agent changed against the paths its spec named. A file
+ * is in scope when it meets one of them by the plan's own overlap rule (a named folder holds
+ * its files, a glob its matches).
+ */
+function outOfScope(changed, named) {
+    if (named.length === 0)
+        return []; // an unknown scope: nothing to measure against
+    const patterns = named.map(parsePattern);
+    return changed.filter((file) => !meetsAny(file, patterns));
+}
+/** Whether any of the files meets any of the paths (a priority's scope). */
+function touchesScope(files, named) {
+    const patterns = named.map(parsePattern);
+    return files.some((file) => meetsAny(file, patterns));
+}
+function meetsAny(file, patterns) {
+    const literal = parsePattern(file);
+    return patterns.some((pattern) => overlapOf(pattern, literal) !== null);
+}
+
+;// CONCATENATED MODULE: ./src/engine/scope-check.ts
+
+
+
+
+/**
+ * Once an agent has ended (before its slot goes to the next task): the files it changed that
+ * its spec did not name go in `tasks[].out_of_scope`, and each priority not started yet whose
+ * spec names one of them now waits for this merge (the plan learns while it runs: it starts from a base with these
+ * changes, instead of conflicting with them). Bookkeeping files (the ROADMAP, the specs)
+ * never count.
+ */
+async function checkScope(task, planned, tasks, git, settings, logger) {
+    const own = planned.find((p) => p.priority === task.priority);
+    if (!own || !(0,external_node_fs_namespaceObject.existsSync)(task.worktree))
+        return;
+    const files = await changedInWorktree(git.at(task.worktree), branchRef(settings.baseBranch));
+    const specs = `${settings.specsDir.replace(/\/+$/, '')}/`;
+    const counted = files.filter((file) => file !== settings.roadmapFile && !file.startsWith(specs));
+    task.out_of_scope = outOfScope(counted, own.paths);
+    if (!task.out_of_scope.length)
+        return;
+    logger.info(`PRIORITY ${task.priority} changed files its spec did not name: ${task.out_of_scope.join(', ')}`);
+    for (const other of planned) {
+        const state = tasks.find((t) => t.priority === other.priority);
+        if (state?.status !== 'pending' || other.after.includes(task.priority))
+            continue;
+        if (!touchesScope(task.out_of_scope, other.paths))
+            continue;
+        other.after.push(task.priority);
+        logger.info(`PRIORITY ${other.priority} now waits for PRIORITY ${task.priority}: its spec names files ${task.priority} changed outside its own`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/run-mode.ts
+var run_mode_addDisposableResource = (undefined && undefined.__addDisposableResource) || function (env, value, async) {
     if (value !== null && value !== void 0) {
         if (typeof value !== "object" && typeof value !== "function") throw new TypeError("Object expected.");
         var dispose, inner;
@@ -40277,7 +44017,7 @@ var run_engine_addDisposableResource = (undefined && undefined.__addDisposableRe
     }
     return value;
 };
-var run_engine_disposeResources = (undefined && undefined.__disposeResources) || (function (SuppressedError) {
+var run_mode_disposeResources = (undefined && undefined.__disposeResources) || (function (SuppressedError) {
     return function (env) {
         function fail(e) {
             env.error = env.hasError ? new SuppressedError(e, env.error, "An error was suppressed during disposal.") : e;
@@ -40316,6 +44056,15 @@ var run_engine_disposeResources = (undefined && undefined.__disposeResources) ||
 
 
 
+
+
+
+
+
+
+
+
+
 /**
  * The whole job on this machine: plan, worktrees, agents within the limits, each completed
  * branch merged as soon as it is done (so that priorities waiting on it start from a base
@@ -40327,18 +44076,29 @@ async function runParallel(settings, options) {
         const { logger } = options;
         const env = options.env ?? process.env;
         const began = Date.now();
-        const repository = run_engine_addDisposableResource(env_1, await openForChanges(settings, { env: env, logger }), true);
+        const repository = run_mode_addDisposableResource(env_1, await openForChanges(settings, {
+            env,
+            logger,
+            beforeChanges: (git) => refuseBeforeChanges(settings, git, { env, agentsRun: true })
+        }), true);
         const { git } = repository;
         const signal = options.signal ?? new AbortController().signal;
         const plan = await buildPlan({ ...settings, repo: git.cwd }, git);
-        logger.group(`Plan: ${plan.separation.schedule.length} wave(s)`, formatPlan(plan));
+        logger.group(`Plan: ${plan.separation.schedule.length} wave(s)`, formatPlan(plan, settings));
         const tasks = plan.tasks.map((planned) => pendingTask(planned, settings));
-        const merger = new MergeEngine(git, settings.baseBranch, logger);
+        const guard = await BaseGuard.start(git, settings.baseBranch);
+        const verify = await verifyGate(settings, git, logger, {
+            env,
+            signal,
+            killGraceMs: options.killGraceMs
+        });
+        const merger = new MergeEngine(git, settings.baseBranch, logger, { verify });
         // Its snapshot (a status of each checkout of base) is taken while the first worktrees are
         // made; a merge, which changes those checkouts, waits for it.
         const checkouts = watchBaseCheckouts(git, settings.baseBranch);
         checkouts.catch(() => undefined);
-        await runAgents(plan.tasks, tasks, {
+        // Among the priorities free to start, the longest estimate goes first (see startOrder).
+        await runAgents(inStartOrder(plan), tasks, {
             settings,
             git,
             logger,
@@ -40349,42 +44109,59 @@ async function runParallel(settings, options) {
             resourceSampler: options.resourceSampler,
             resourceIntervalMs: options.resourceIntervalMs,
             progressIntervalMs: options.progressIntervalMs,
+            onAgentEnded: (task) => checkScope(task, plan.tasks, tasks, git, settings, logger).catch((error) => logger.debug(`scope check of ${task.priority}: ${error.message}`)),
             onTaskDone: async (task) => {
-                if (task.status === 'completed' && settings.merge) {
+                if (readyToMerge(task) && settings.merge) {
                     await checkouts;
-                    await mergeTask(task, merger, settings);
+                    const moved = await guard.check();
+                    if (moved) {
+                        task.merge = 'failed';
+                        task.error = [task.error, moved].filter(Boolean).join('; ');
+                    }
+                    else
+                        await mergeTask(task, merger, settings, git);
                 }
                 options.events?.taskEnded?.(task);
             }
         });
-        const warnings = await (await checkouts).changes();
+        await settleConflicts(tasks, {
+            settings,
+            git,
+            merger,
+            logger,
+            env,
+            signal,
+            killGraceMs: options.killGraceMs,
+            recordMerge: (task) => mergeTask(task, merger, settings, git)
+        });
+        await guard.check();
+        const warnings = [...guard.warnings(), ...(await (await checkouts).changes())];
         for (const warning of warnings)
             logger.warning(warning);
         await pushAfterMerges(git, settings, tasks, logger, warnings);
-        return buildResult(settings, plan.separation, tasks, began, warnings);
+        return buildResult(settings, plan.separation, tasks, began, warnings, verify?.report() ?? null);
     }
     catch (e_1) {
         env_1.error = e_1;
         env_1.hasError = true;
     }
     finally {
-        const result_1 = run_engine_disposeResources(env_1);
+        const result_1 = run_mode_disposeResources(env_1);
         if (result_1)
             await result_1;
     }
 }
-async function mergeTask(task, merger, settings) {
+async function mergeTask(task, merger, settings, git) {
     const attempt = await merger.merge(task.branch, task.priority);
-    task.merge = attempt.outcome;
-    task.merge_commit = attempt.commit;
-    task.conflict_files = attempt.conflictFiles;
-    if (attempt.outcome === 'failed')
-        task.error = attempt.error;
+    recordMergeAttempt(task, attempt);
+    if (attempt.outcome === 'merged')
+        await forgetJudgement(git, task.branch);
     if (attempt.outcome === 'merged' && settings.cleanup)
         await merger.deleteMergedBranch(task.branch);
 }
 
-;// CONCATENATED MODULE: ./src/engine/plan-engine.ts
+;// CONCATENATED MODULE: ./src/engine/plan-mode.ts
+
 
 
 
@@ -40392,7 +44169,11 @@ async function mergeTask(task, merger, settings) {
 /** `plan` mode: the separation analysis and schedule; nothing in the repository changes. */
 async function planOnly(settings, env = process.env) {
     const began = Date.now();
-    const { git } = await preflight(settings.repo, settings.baseBranch, { env, createBase: false });
+    const { git } = await preflight(settings.repo, settings.baseBranch, {
+        env,
+        createBase: false,
+        beforeChanges: (git) => refuseBeforeChanges(settings, git, { env, agentsRun: false })
+    });
     const plan = await buildPlan({ ...settings, repo: git.cwd }, git);
     const tasks = plan.tasks.map((planned) => pendingTask(planned, settings));
     const result = buildResult(settings, plan.separation, tasks, began);
@@ -40451,14 +44232,8 @@ async function execute(settings, options) {
             return { result: await mergePushed(settings, options), extraOutputs: {} };
     }
 }
-/**
- * Whether the step succeeds (CLI exit 0): every requested priority merged, or in plan mode,
- * the plan made. A plan with priorities of unknown scope is still a plan (they run last and
- * alone); its `success` field says whether every spec was found.
- */
-function stepSucceeded(result) {
-    return result.mode === 'plan' || result.success;
-}
+// Whether the step succeeds is judged with every other verdict; the shells ask it here.
+
 
 ;// CONCATENATED MODULE: ./src/action/input-helper.ts
 
@@ -40499,6 +44274,18 @@ const actionLogger = {
 
 ;// CONCATENATED MODULE: ./src/report/format.ts
 // Small text helpers every report shares: durations, escaping, quoting, truncation.
+/** Text without ANSI escape sequences (colours, cursor moves), as agents may print them. */
+function format_stripAnsi(text) {
+    // eslint-disable-next-line no-control-regex
+    return text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '');
+}
+/**
+ * Whether colour codes may be written to a stream: only to a terminal, and never when
+ * NO_COLOR is set to anything (https://no-color.org).
+ */
+function colourAllowed(stream, env = process.env) {
+    return stream.isTTY === true && !env.NO_COLOR;
+}
 /** `3m 12s`, `1h 04m`, `4.2s`: short and unambiguous. */
 function formatDuration(ms) {
     if (!Number.isFinite(ms) || ms < 0)
@@ -40529,6 +44316,37 @@ function truncate(text, max, note = '…') {
     if (last && last.length === 1 && /[\uD800-\uDBFF]/.test(last))
         chars.pop();
     return chars.join('') + note;
+}
+/**
+ * At most `max` characters, cut where a sentence or a clause ends (`. `, `; `, `: `) when one
+ * ends in the second half, else between words, never inside one: a shortened message ends
+ * on a whole thought, and `…` says that more follows.
+ */
+function shortenAtClause(text, max) {
+    if (text.length <= max)
+        return text;
+    const room = text.slice(0, Math.max(1, max - 1));
+    const clause = Math.max(room.lastIndexOf('. '), room.lastIndexOf('; '), room.lastIndexOf(': '), room.lastIndexOf(', '));
+    if (clause >= max / 2)
+        return `${room.slice(0, clause + 1)} …`;
+    const space = room.lastIndexOf(' ');
+    return space >= max / 2 ? `${room.slice(0, space)} …` : truncate(text, max);
+}
+/** Lines of at most `width` characters, broken between words (a longer word stays whole). */
+function wrapWords(text, width) {
+    const lines = [];
+    let line = '';
+    for (const word of text.split(/\s+/).filter(Boolean)) {
+        if (line && line.length + 1 + word.length > width) {
+            lines.push(line);
+            line = word;
+        }
+        else
+            line = line ? `${line} ${word}` : word;
+    }
+    if (line)
+        lines.push(line);
+    return lines;
 }
 /** The first non-empty line, for a table cell or a one-line message. */
 function firstLine(text) {
@@ -40585,12 +44403,15 @@ function outcomeOf(task) {
         return 'conflict';
     if (task.merge === 'failed')
         return 'merge-failed';
+    if (task.merge === 'verify-failed')
+        return 'verify-failed';
     return task.status;
 }
 const OUTCOME_ICON = {
     merged: '✅',
     conflict: '⚔️',
     'merge-failed': '❌',
+    'verify-failed': '🧪',
     completed: '✅',
     failed: '❌',
     'timed-out': '⏱️',
@@ -40605,6 +44426,7 @@ const OUTCOME_WORD = {
     merged: 'merged',
     conflict: 'conflicted',
     'merge-failed': 'failed to merge',
+    'verify-failed': 'failed verify-command',
     completed: 'completed, not merged',
     failed: 'failed',
     'timed-out': 'timed out',
@@ -40618,6 +44440,7 @@ const OUTCOME_WORD = {
 const SEVERITY = [
     'conflict',
     'merge-failed',
+    'verify-failed',
     'failed',
     'timed-out',
     'cancelled',
@@ -40648,6 +44471,7 @@ const MESSAGE_ERROR_CHARS = 600;
 const LEVEL = {
     conflict: 'error',
     'merge-failed': 'error',
+    'verify-failed': 'error',
     failed: 'error',
     'timed-out': 'error',
     cancelled: 'warning',
@@ -40655,7 +44479,7 @@ const LEVEL = {
     skipped: 'notice'
 };
 function errorText(task) {
-    return truncate((task.error ?? '').trim(), MESSAGE_ERROR_CHARS);
+    return shortenAtClause((task.error ?? '').trim(), MESSAGE_ERROR_CHARS);
 }
 function logHint(task) {
     return task.log_file ? ` Log: ${task.log_file}` : '';
@@ -40681,6 +44505,13 @@ function describe(task, outcome, base) {
                 title: `PRIORITY ${p} could not be merged`,
                 message: `Merging ${task.branch} into ${base} failed: ${error || 'unknown error'}. The branch was kept.`
             };
+        case 'verify-failed':
+            return {
+                priority: p,
+                outcome,
+                title: `PRIORITY ${p} broke verify-command`,
+                message: `${task.branch} was not merged into ${base}: ${error || 'verify-command failed with it'}. The branch was kept.`
+            };
         case 'failed':
             return {
                 priority: p,
@@ -40701,7 +44532,7 @@ function describe(task, outcome, base) {
                 priority: p,
                 outcome,
                 title: `PRIORITY ${p} was cancelled`,
-                message: `${error || 'The run was cancelled.'}${task.commits > 0 ? ` Its ${task.commits} commit(s) are kept on ${task.branch}.` : ''}${logHint(task)}`
+                message: `${error || 'The run was cancelled.'}${task.commits > 0 ? ` ${commitsKept(task)}.` : ''}${logHint(task)}`
             };
         case 'no-changes':
             return {
@@ -40733,7 +44564,20 @@ function listProblems(result) {
 }
 /** A one-line form of a problem's error, for a table cell or a terminal line. */
 function shortError(task, max = 120) {
-    return truncate(firstLine(task.error), max);
+    return shortenAtClause(firstLine(task.error), max);
+}
+/**
+ * `Its 1 commit is kept on <branch>` / `Its 3 commits are kept …`; on a runner whose branches
+ * were not pushed, what keeping them takes instead (they go with the runner).
+ */
+function commitsKept(task, where = 'local', name = (text) => text) {
+    const commits = format_plural(task.commits, 'commit');
+    const verb = task.commits === 1 ? 'is' : 'are';
+    const branch = name(task.branch);
+    if (where === 'runner') {
+        return `Its ${commits} ${verb} on ${branch}, which was not pushed (${name('push: false')}) and is gone with this runner; run again with ${name('push: true')} to keep such work`;
+    }
+    return `Its ${commits} ${verb} kept on ${branch}${where === 'origin' ? ' (on origin)' : ''}`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/annotations.ts
@@ -46103,6 +49947,28 @@ function renderPlanSummary(result, limitBytes, whereElse) {
     return renderWithin(sections, limitBytes, whereElse);
 }
 
+;// CONCATENATED MODULE: ./src/report/timing-text.ts
+
+/**
+ * How long the agents took, in one sentence. `run` mode compares the run with the agents one
+ * by one. A fan-out's merge job did not run them: it says how much agent time its jobs took
+ * and how long ago the first one started, with no speedup (the wait between waves and jobs
+ * would make one meaningless). `strong` marks the speedup (Markdown: `**`).
+ */
+function timingSentence(result, strong = '') {
+    const ran = result.tasks.filter((task) => task.started_at !== null).length;
+    const { total_ms, sum_of_tasks_ms, speedup } = result.timings;
+    if (ran === 0)
+        return 'No agent ran.';
+    if (result.mode === 'merge') {
+        const each = ran === 1 ? 'in its own job' : 'in their own jobs';
+        return (`${format_plural(ran, 'agent')} ran ${each}, ${formatDuration(sum_of_tasks_ms)} of agent time in all; ` +
+            `from the first start to this merge: ${formatDuration(total_ms)}.`);
+    }
+    return (`${format_plural(ran, 'agent')} ran in ${formatDuration(total_ms)}; one by one they would have taken ` +
+        `${formatDuration(sum_of_tasks_ms)}: ${strong}×${speedup.toFixed(2)}${strong}.`);
+}
+
 ;// CONCATENATED MODULE: ./src/report/resolve-commands.ts
 
 
@@ -46150,22 +50016,75 @@ function span(task) {
         return null;
     const parsedEnd = task.ended_at ? Date.parse(task.ended_at) : start + task.duration_ms;
     const end = Number.isNaN(parsedEnd) ? start + task.duration_ms : parsedEnd;
-    // A zero-length bar does not render: give it at least one second.
-    return [start, Math.max(end, start + 1000)];
+    return [start, Math.max(end, start)];
 }
+/**
+ * Mermaid's gantt has three bar styles besides the plain one; the theme below colours them:
+ * `done` green for work that landed (or completed), `crit` red for failures and conflicts,
+ * plain grey for nothing done (no changes, cancelled), `active` blue while running.
+ */
 const TAG = {
     merged: 'done, ',
     completed: 'done, ',
     conflict: 'crit, ',
     'merge-failed': 'crit, ',
+    'verify-failed': 'crit, ',
     failed: 'crit, ',
     'timed-out': 'crit, ',
-    cancelled: 'crit, ',
     running: 'active, '
 };
+const TIMELINE_LEGEND = 'Green: merged or completed · red: failed, timed out or conflicted · grey: no changes or cancelled.';
+const THEME = {
+    theme: 'base',
+    themeVariables: {
+        doneTaskBkgColor: '#2da44e',
+        doneTaskBorderColor: '#1a7f37',
+        critBkgColor: '#ff8182',
+        critBorderColor: '#cf222e',
+        taskBkgColor: '#afb8c1',
+        taskBorderColor: '#6e7781',
+        activeTaskBkgColor: '#54aeff',
+        activeTaskBorderColor: '#0969da',
+        taskTextColor: '#1f2328',
+        taskTextDarkColor: '#ffffff',
+        taskTextOutsideColor: '#1f2328',
+        sectionBkgColor: '#f6f8fa',
+        altSectionBkgColor: '#ffffff',
+        sectionBkgColor2: '#f6f8fa'
+    }
+};
+/** Ticks in ms that the axis may use: a tick is never finer than its label can tell apart. */
+const TICKS = [
+    [100, '100millisecond', '%M:%S.%L'],
+    [200, '200millisecond', '%M:%S.%L'],
+    [500, '500millisecond', '%M:%S.%L'],
+    [1000, '1second', '%H:%M:%S'],
+    [2000, '2second', '%H:%M:%S'],
+    [5000, '5second', '%H:%M:%S'],
+    [10_000, '10second', '%H:%M:%S'],
+    [15_000, '15second', '%H:%M:%S'],
+    [30_000, '30second', '%H:%M:%S'],
+    [60_000, '1minute', '%H:%M'],
+    [120_000, '2minute', '%H:%M'],
+    [300_000, '5minute', '%H:%M'],
+    [600_000, '10minute', '%H:%M'],
+    [900_000, '15minute', '%H:%M'],
+    [1_800_000, '30minute', '%H:%M'],
+    [3_600_000, '1hour', '%H:%M'],
+    [7_200_000, '2hour', '%H:%M'],
+    [21_600_000, '6hour', '%H:%M'],
+    [86_400_000, '1day', '%m-%d %H:%M']
+];
+const MAX_TICKS = 8;
+/** The axis for a run this long: the finest tick that gives at most MAX_TICKS labels. */
+function axisFor(wholeRunMs) {
+    const tick = TICKS.find(([ms]) => wholeRunMs / ms <= MAX_TICKS) ?? TICKS[TICKS.length - 1];
+    return { tickInterval: tick[1], axisFormat: tick[2] };
+}
 /**
  * When each agent ran, as a mermaid gantt chart grouped by wave; null when none ran.
- * Bars: grey done (merged), red crit (failed, conflicted), plain (no changes).
+ * Bars: green (merged, completed), red (failed, timed out, conflicted), grey (no changes,
+ * cancelled); see TIMELINE_LEGEND.
  */
 function renderTimeline(result) {
     const spans = new Map();
@@ -46178,13 +50097,21 @@ function renderTimeline(result) {
         return null;
     const starts = [...spans.values()].map(([start]) => start);
     const ends = [...spans.values()].map(([, end]) => end);
-    const wholeRun = Math.max(...ends) - Math.min(...starts);
-    const axis = wholeRun < 2 * 3600_000 ? '%H:%M:%S' : '%H:%M';
+    const wholeRun = Math.max(1, Math.max(...ends) - Math.min(...starts));
+    // A bar of zero length does not render: at least 1% of the run, so that short runs keep
+    // their true proportions (a 300 ms agent is not drawn as a second).
+    const shortest = Math.max(1, Math.round(wholeRun / 100));
+    for (const [priority, [start, end]] of spans) {
+        spans.set(priority, [start, Math.max(end, start + shortest)]);
+    }
+    const axis = axisFor(wholeRun);
     const lines = [
+        `%%{init: ${JSON.stringify(THEME)}}%%`,
         'gantt',
         '  title When each agent ran',
         '  dateFormat x',
-        `  axisFormat ${axis}`,
+        `  axisFormat ${axis.axisFormat}`,
+        `  tickInterval ${axis.tickInterval}`,
         '  todayMarker off'
     ];
     const byPriority = new Map(result.tasks.map((task) => [task.priority, task]));
@@ -46232,7 +50159,135 @@ function renderTimeline(result) {
     return { diagram: lines.join('\n'), leftOut };
 }
 
+;// CONCATENATED MODULE: ./src/report/cost.ts
+
+/**
+ * The run's cost in one sentence (Markdown-free, for the summary, the comment and the
+ * terminal): the total the agents reported, their tokens, and the budget; null when no agent
+ * reported anything and there is no budget.
+ */
+function costSentence(result) {
+    const usage = result.usage ?? totalUsage(result.tasks);
+    const budget = result.max_cost_usd ?? null;
+    const reporting = result.tasks.filter((task) => task.usage).length;
+    const ran = result.tasks.filter((task) => task.started_at !== null).length;
+    if (!reporting && budget === null)
+        return null;
+    const parts = [];
+    if (usage.cost_usd !== null)
+        parts.push(`Cost: ${formatUsd(usage.cost_usd)}`);
+    else if (reporting)
+        parts.push('Cost: not reported (tokens only)');
+    else
+        parts.push('Cost: no agent reported its usage');
+    if (reporting) {
+        const tokens = [
+            usage.input_tokens !== null ? `${formatTokens(usage.input_tokens)} input` : null,
+            usage.output_tokens !== null ? `${formatTokens(usage.output_tokens)} output` : null
+        ].filter(Boolean);
+        const cached = (usage.cache_read_input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0);
+        if (cached)
+            tokens.push(`${formatTokens(cached)} cache`);
+        parts.push(`${tokens.length ? `${tokens.join(', ')} tokens, ` : ''}reported by ${reporting} of ${ran} agent${ran === 1 ? '' : 's'}`);
+    }
+    if (budget !== null) {
+        const spent = usage.cost_usd ?? 0;
+        const skipped = result.tasks.filter((task) => task.status === 'skipped' && task.error?.includes('max-cost-usd')).length;
+        parts.push(`budget max-cost-usd ${formatUsd(budget)}: ${formatUsd(spent)} spent${budget > 0 ? ` (${Math.round((spent / budget) * 100)}%)` : ''}` +
+            (skipped ? `, ${skipped} not started because it was reached` : ''));
+    }
+    return `${parts.join('; ')}.`;
+}
+
+;// CONCATENATED MODULE: ./src/report/links.ts
+/** No links: off a runner, or where the branches are not on GitHub. */
+const NO_LINKS = {
+    commit: () => null,
+    branch: () => null,
+    compare: () => null
+};
+const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+const SERVER = /^https?:\/\/[A-Za-z0-9.-]+(:[0-9]+)?(\/[A-Za-z0-9._~/-]*)?$/;
+/** A ref's name in a URL path: each segment encoded, the slashes kept. */
+function refPath(name) {
+    return name.split('/').map(encodeURIComponent).join('/');
+}
+function repositoryLinks(env) {
+    const repository = env.GITHUB_REPOSITORY ?? '';
+    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+    if (!REPOSITORY.test(repository) || !SERVER.test(server))
+        return NO_LINKS;
+    const root = `${server}/${repository}`;
+    return {
+        commit: (sha) => (/^[0-9a-f]{7,64}$/.test(sha) ? `${root}/commit/${sha}` : null),
+        branch: (name) => (name ? `${root}/tree/${refPath(name)}` : null),
+        compare: (base, head) => base && head ? `${root}/compare/${refPath(base)}...${refPath(head)}` : null
+    };
+}
+/** `[text](url)`, or the text alone without a URL. The text is Markdown already. */
+function linked(text, url) {
+    return url ? `[${text}](${url})` : text;
+}
+
+;// CONCATENATED MODULE: ./src/report/queue-summary.ts
+
+/**
+ * The merge queue in the summary: the verify gate's rounds, each culprit with the command
+ * that reproduces its failure locally, and nobody blamed for a flaky run; then the files
+ * agents changed outside what their specs named, and the branches kept by a re-run.
+ */
+function verifySection(result) {
+    const verify = result.verify;
+    if (!verify || verify.runs === 0)
+        return null;
+    const lines = [
+        '### 🧪 Verify gate',
+        '',
+        `${format_plural(verify.rounds, 'round')}, ${format_plural(verify.runs, 'run')} of \`verify-command\`` +
+            (verify.flaky
+                ? `; ${format_plural(verify.flaky, 'candidate')} failed once and then passed (flaky: nobody blamed)`
+                : '') +
+            (verify.culprits.length ? '' : '; every candidate that landed passed.'),
+        ''
+    ];
+    return {
+        name: 'Verify gate',
+        head: lines.join('\n'),
+        items: verify.culprits.map((culprit) => `**Priority ${culprit.priority}** (${code(culprit.branch)}) broke \`verify-command\`; its branch is kept. To reproduce:\n\n${codeBlock(culprit.reproduce, 'sh')}`),
+        tail: '',
+        leftOutNote: (count) => `_… and ${format_plural(count, 'more culprit')}_`
+    };
+}
+function scopeSection(result) {
+    const drifted = result.tasks.filter((task) => (task.out_of_scope?.length ?? 0) > 0 || (task.kept_branches?.length ?? 0) > 0);
+    if (!drifted.length)
+        return null;
+    return {
+        name: 'Scope',
+        head: '### 🧭 Outside the plan\n',
+        items: drifted.map((task) => {
+            const parts = [];
+            if (task.out_of_scope.length) {
+                const shown = task.out_of_scope.slice(0, 20).map(code).join(', ');
+                const more = task.out_of_scope.length > 20 ? ` and ${task.out_of_scope.length - 20} more` : '';
+                parts.push(`changed files its spec did not name: ${shown}${more}`);
+            }
+            if (task.kept_branches.length) {
+                parts.push(`earlier branch kept: ${task.kept_branches.map(code).join(', ')}`);
+            }
+            return `- Priority ${task.priority}: ${parts.join('; ')}`;
+        }),
+        tail: '',
+        leftOutNote: (count) => `- _… and ${format_plural(count, 'more priority', 'more priorities')}_`
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/report/summary.ts
+
+
+
+
+
 
 
 
@@ -46246,46 +50301,61 @@ function renderTimeline(result) {
 
 /** A step summary is at most 1 MiB; keep a little room for what the runner adds. */
 const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 1024;
+/** What the README's workflow and the examples name the artifact of the agents' logs. */
+const LOG_ARTIFACT = 'parallel-worktree-logs';
 const MAX_FILES_PER_CONFLICT = 50;
 const MAX_PATHS_PER_OVERLAP = 20;
-function mergeCell(task) {
+function mergeCell(task, links) {
     switch (task.merge) {
         case 'merged':
-            return `✅ merged${task.merge_commit ? ` ${code(task.merge_commit.slice(0, 7))}` : ''}`;
+            return `✅ merged${task.merge_commit ? ` ${linked(code(task.merge_commit.slice(0, 7)), links.commit(task.merge_commit))}` : ''}`;
         case 'conflict':
             return `⚔️ conflict (${format_plural(task.conflict_files.length, 'file')})`;
         case 'failed':
             return '❌ failed';
+        case 'verify-failed':
+            return '🧪 verify failed';
         default:
             return '—';
     }
 }
-function tableRow(task) {
+/** A branch in a cell: linked to its tree while it exists there (it was kept). */
+function branchCell(task, links) {
+    const kept = task.merge !== 'merged' && task.commits > 0;
+    return linked(code(task.branch), kept ? links.branch(task.branch) : null);
+}
+function tableRow(task, links) {
     const ran = task.started_at !== null;
     const cells = [
         String(task.priority),
-        code(task.branch),
+        branchCell(task, links),
         `${OUTCOME_ICON[task.status] ?? ''} ${task.status}`,
         ran ? formatDuration(task.duration_ms) : '—',
         ran ? String(task.commits) : '—',
-        mergeCell(task),
+        mergeCell(task, links),
+        usageCell(task.usage) ?? '—',
         escapeInline(shortError(task))
     ];
     return `| ${cells.join(' | ')} |`;
 }
-function tableSection(result) {
+function tableSection(result, links) {
     return {
         name: 'Priorities table',
         head: [
             '### Priorities',
             '',
-            '| Priority | Branch | Status | Duration | Commits | Merge | Error |',
-            '|---:|---|---|---:|---:|---|---|'
+            '| Priority | Branch | Status | Duration | Commits | Merge | Cost | Error |',
+            '|---:|---|---|---:|---:|---|---:|---|'
         ].join('\n'),
-        items: result.tasks.map(tableRow),
+        items: result.tasks.map((task) => tableRow(task, links)),
         tail: '',
         leftOutNote: (count) => `\n_… and ${format_plural(count, 'more priority', 'more priorities')} (size limit)._`
     };
+}
+/** What the run cost, and how much of its budget, when anything is known of either. */
+function costSection(result) {
+    const sentence = costSentence(result);
+    return sentence ? { name: 'Cost', head: `💰 ${sentence}\n`, items: [] } : null;
 }
 function warningsSection(result) {
     if (!result.warnings.length)
@@ -46303,7 +50373,7 @@ function fileList(files) {
     const more = files.length - MAX_FILES_PER_CONFLICT;
     return more > 0 ? `${shown} and ${more} more` : shown || '_(not known)_';
 }
-function conflictsSection(result, where) {
+function conflictsSection(result, where, links) {
     const conflicted = result.tasks.filter((task) => task.merge === 'conflict');
     if (!conflicted.length)
         return null;
@@ -46312,8 +50382,8 @@ function conflictsSection(result, where) {
         ? `Each branch below was kept, and ${base} was left as it was. To resolve one, in this repository:`
         : where === 'origin'
             ? `Each branch below was kept and pushed, and ${base} was left as it was. To resolve one, in a clone:`
-            : `⚠️ These branches were **not pushed** (\`push: false\`): they are gone with this runner. ` +
-                'Run again with `push: true` to keep them; then, in a clone:';
+            : `⚠️ These branches were **not pushed** (\`push: false\`): they are gone with this runner, ` +
+                `and ${base} was left as it was. Run again with \`push: true\` to keep them and resolve them in a clone.`;
     return {
         name: 'Conflicts',
         head: `### ⚔️ Conflicts (${conflicted.length})\n\n${intro}\n`,
@@ -46322,8 +50392,10 @@ function conflictsSection(result, where) {
             '',
             `Conflicts with ${base} in ${fileList(task.conflict_files)}.`,
             '',
-            codeBlock(conflictCommands(task, result.base_branch, where).join('\n'), 'sh'),
-            ''
+            ...[branchLinks(task, result.base_branch, links)].flatMap((text) => text ? [text, ''] : []),
+            ...(where === 'runner'
+                ? []
+                : [codeBlock(conflictCommands(task, result.base_branch, where).join('\n'), 'sh'), ''])
         ].join('\n')),
         leftOutNote: (count) => `_… and ${format_plural(count, 'more conflict')} (size limit)._\n`
     };
@@ -46334,8 +50406,19 @@ function failureTitle(task) {
     const after = task.started_at ? ` after ${formatDuration(task.duration_ms)}` : '';
     return `#### ${OUTCOME_ICON[outcome]} PRIORITY ${task.priority} · ${code(task.branch)} · ${OUTCOME_WORD[outcome]}${exit}${after}`;
 }
-function failuresSection(result, errorChars) {
-    const failed = result.tasks.filter((task) => ['merge-failed', 'failed', 'timed-out', 'cancelled', 'no-changes'].includes(outcomeOf(task)));
+/** `[branch](…) · [compare with roadmap](…)` for a kept branch on GitHub, or nothing. */
+function branchLinks(task, base, links) {
+    if (task.merge === 'merged' || task.commits === 0)
+        return null;
+    const branch = links.branch(task.branch);
+    const compare = links.compare(base, task.branch);
+    if (!branch || !compare)
+        return null;
+    return `[The branch](${branch}) · [its changes against ${escapeInline(base)}](${compare})`;
+}
+function failuresSection(result, errorChars, where, options) {
+    const links = options.links ?? NO_LINKS;
+    const failed = result.tasks.filter((task) => ['merge-failed', 'verify-failed', 'failed', 'timed-out', 'cancelled', 'no-changes'].includes(outcomeOf(task)));
     if (!failed.length)
         return null;
     return {
@@ -46346,17 +50429,45 @@ function failuresSection(result, errorChars) {
             if (outcomeOf(task) === 'no-changes')
                 lines.push('The agent exited 0 but left no commit to merge.', '');
             if (task.commits > 0 && task.merge !== 'merged')
-                lines.push(`Its ${format_plural(task.commits, 'commit')} are kept on ${code(task.branch)}.`, '');
-            if (task.log_file)
-                lines.push(`Log file: ${code(task.log_file)}`, '');
+                lines.push(`${commitsKept(task, where, code)}.`, '');
+            const onGitHub = branchLinks(task, result.base_branch, links);
+            if (onGitHub)
+                lines.push(onGitHub, '');
             const error = (task.error ?? '').trim();
-            if (error) {
+            const tail = options.logTails?.get(task.priority);
+            if (tail && tail.length) {
+                // The end of the log says more than the error, which quotes its last line.
+                if (error)
+                    lines.push(escapeInline(shortError(task, 300)), '');
+                lines.push(`The last ${format_plural(tail.length, 'line')} of its log (${code(task.log_file ?? '')}):`, '', codeBlock(tail.map((line) => truncate(line, 400)).join('\n'), 'text'), '');
+            }
+            else if (error) {
                 const shown = truncate(error, errorChars, `\n… (${error.length - errorChars} more characters)`);
                 lines.push(codeBlock(shown, 'text'), '');
+                if (task.log_file)
+                    lines.push(`Log file: ${code(task.log_file)}`, '');
             }
+            else if (task.log_file)
+                lines.push(`Log file: ${code(task.log_file)}`, '');
             return lines.join('\n');
         }),
         leftOutNote: (count) => `_… and ${format_plural(count, 'more failure')} (size limit)._\n`
+    };
+}
+/** Where the agents' full logs are, and the artifact to download them from. */
+function logsSection(result, options) {
+    if (!options.logDir || !result.tasks.some((task) => task.log_file))
+        return null;
+    const artifact = options.logArtifact ?? LOG_ARTIFACT;
+    const where = options.runUrl ? `the [run's page](${options.runUrl}#artifacts)` : "the run's page";
+    return {
+        name: 'Logs',
+        head: `### 📄 Agents' logs\n\n` +
+            `One file per priority in ${code(options.logDir)} (the \`log-dir\` output), gone with the runner ` +
+            `unless a later step uploads it: the README's workflow keeps it as the artifact ` +
+            `**${escapeInline(artifact)}** (\`actions/upload-artifact\` with \`path: \${{ steps.<id>.outputs.log-dir }}\`); ` +
+            `download it from ${where}.\n`,
+        items: []
     };
 }
 function skippedSection(result) {
@@ -46372,18 +50483,14 @@ function skippedSection(result) {
     };
 }
 function timingSections(result, drawTimeline) {
-    const ran = result.tasks.filter((task) => task.started_at !== null).length;
-    const { total_ms, sum_of_tasks_ms, speedup } = result.timings;
-    const sentence = ran === 0
-        ? 'No agent ran.'
-        : `${format_plural(ran, 'agent')} ran in ${formatDuration(total_ms)}; one by one they would have taken ` +
-            `${formatDuration(sum_of_tasks_ms)}: **×${speedup.toFixed(2)}**.`;
+    const sentence = timingSentence(result, '**');
     const sections = [
         { name: 'Timing', head: `### ⏱️ Timing\n\n${sentence}\n`, items: [] }
     ];
     const timeline = drawTimeline ? renderTimeline(result) : null;
     if (timeline) {
-        const note = timeline.leftOut ? `\n_${timeline.leftOut} more not drawn._\n` : '';
+        const note = `\n_${TIMELINE_LEGEND}_\n` +
+            (timeline.leftOut ? `\n_${timeline.leftOut} more not drawn._\n` : '');
         sections.push({
             name: 'Timeline',
             head: '',
@@ -46450,10 +50557,14 @@ function renderSummary(result, options = {}) {
     const sections = [
         { name: 'Headline', head: `## ${headline(result)}\n`, items: [] },
         warningsSection(result),
-        tableSection(result),
-        conflictsSection(result, options.branches ?? 'local'),
-        failuresSection(result, options.errorChars ?? 4000),
+        tableSection(result, options.links ?? NO_LINKS),
+        costSection(result),
+        conflictsSection(result, options.branches ?? 'local', options.links ?? NO_LINKS),
+        verifySection(result),
+        failuresSection(result, options.errorChars ?? 4000, options.branches ?? 'local', options),
+        scopeSection(result),
         skippedSection(result),
+        logsSection(result, options),
         // One agent in a matrix job: no timeline, no speedup to speak of.
         ...(result.mode === 'task' ? [] : timingSections(result, options.timeline ?? true)),
         planDetailsSection(result),
@@ -46646,6 +50757,86 @@ async function postReportComment(result, options) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/report/log-tail.ts
+
+
+const LOG_TAIL_LINES = 20;
+/** Enough bytes for 20 long lines; a log may be many megabytes. */
+const TAIL_BYTES = 64 * 1024;
+/** The last `lines` lines of a file (colour codes removed), or null when it cannot be read. */
+async function readLogTail(file, lines = LOG_TAIL_LINES) {
+    let handle;
+    try {
+        handle = await (0,promises_namespaceObject.open)(file, 'r');
+        const { size } = await handle.stat();
+        const length = Math.min(size, TAIL_BYTES);
+        const buffer = Buffer.alloc(length);
+        await handle.read(buffer, 0, length, size - length);
+        let text = buffer.toString('utf8');
+        // A cut at the start may have split a line (or a character): drop that partial line.
+        if (length < size)
+            text = text.slice(text.indexOf('\n') + 1);
+        const all = format_stripAnsi(text)
+            .replace(/\r(?!\n)/g, '\n')
+            .split(/\r?\n/);
+        while (all.length > 0 && all[all.length - 1].trim() === '')
+            all.pop();
+        return all.slice(-lines);
+    }
+    catch {
+        return null;
+    }
+    finally {
+        await handle?.close();
+    }
+}
+const NEEDS_TAIL = new Set(['failed', 'timed-out', 'cancelled', 'no-changes']);
+/** The end of each failed agent's log, by priority: what the job summary shows of it. */
+async function failedLogTails(result, lines = LOG_TAIL_LINES) {
+    const tails = new Map();
+    await Promise.all(result.tasks
+        .filter((task) => NEEDS_TAIL.has(task.status) && task.log_file)
+        .map(async (task) => {
+        const tail = await readLogTail(task.log_file, lines);
+        if (tail && tail.length)
+            tails.set(task.priority, tail);
+    }));
+    return tails;
+}
+
+;// CONCATENATED MODULE: ./src/report/refusal-summary.ts
+
+/**
+ * The job summary of a refused run (exit 2, nothing touched): what was wrong and how to fix
+ * it, so that the run's page says it and not only its log. A refusal names the input first
+ * (`max-parallel: …`); where it says no fix of its own, the fix is to correct that input.
+ */
+function renderRefusalSummary(message) {
+    const text = message.trim();
+    const split = text.search(/\.\s+(?=[A-Z])/);
+    const problem = split === -1 ? text : text.slice(0, split + 1);
+    const fix = split === -1 ? '' : text.slice(split + 1).trim();
+    const input = /^([a-z][a-z-]*): /.exec(text)?.[1];
+    // The message's own fix is untrusted text (it may quote an input); ours is Markdown.
+    const advice = fix
+        ? escapeInline(fix)
+        : input
+            ? `Give \`${input}\` a value it accepts (the README's Inputs table says which) in the step's \`with:\`.`
+            : "Correct what the message names in the step's `with:` or in the steps before it.";
+    return [
+        '## ⛔ parallel-worktree refused to start',
+        '',
+        '**What was wrong**',
+        '',
+        codeBlock(problem, 'text'),
+        '',
+        `**How to fix it**: ${advice} Then run the job again.`,
+        '',
+        'Nothing was touched: no worktree, branch, commit or push was made, and no agent ran.',
+        ''
+    ].join('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/action/action-report.ts
 
 
@@ -46653,7 +50844,9 @@ async function postReportComment(result, options) {
 
 
 
-const NO_COMMENT = { prComment: false, prNumber: null, githubToken: '', push: false };
+
+
+
 const EMIT = { error: error, warning: core_warning, notice: notice };
 /**
  * Everything a run tells the runner: the pull-request comment (first, so that a failure to
@@ -46661,9 +50854,7 @@ const EMIT = { error: error, warning: core_warning, notice: notice };
  * runner's caps, and the job summary. No part can fail the step or stop the others: a part
  * that fails becomes a warning.
  */
-async function reportToRunner(execution, 
-// Optional only until src/main.ts passes it: without it there is no comment.
-settings = NO_COMMENT, options = {}) {
+async function reportToRunner(execution, settings, options = {}) {
     const env = process.env;
     // Task jobs push their branch, the merge job merges pushed ones: only `run` may keep
     // branches on the runner alone.
@@ -46711,7 +50902,11 @@ settings = NO_COMMENT, options = {}) {
         const text = renderSummary(result, {
             branches,
             runUrl: runUrl(env),
-            annotationCaps: caps
+            annotationCaps: caps,
+            // Links only to what is on GitHub: pushed branches and the commits of a pushed base.
+            links: branches === 'origin' ? repositoryLinks(env) : undefined,
+            logTails: await failedLogTails(result),
+            logDir: extraOutputs['log-dir']
         });
         if (env.GITHUB_STEP_SUMMARY)
             await summary.addRaw(text).write();
@@ -46723,6 +50918,17 @@ settings = NO_COMMENT, options = {}) {
     }
     for (const warning of warnings)
         core_warning(warning);
+}
+/** A refused run's job summary: what was wrong and how to fix it. Never fails the step. */
+async function reportRefusal(message) {
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    try {
+        await summary.addRaw(renderRefusalSummary(message)).write();
+    }
+    catch (error) {
+        core_warning(`Could not write the job summary: ${error.message}`);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/action/state-helper.ts
@@ -46821,6 +51027,8 @@ async function run() {
         if (error instanceof InputError)
             markFinished();
         const message = error.message;
+        if (error instanceof InputError)
+            await reportRefusal(message);
         setFailed(error instanceof InputError ? `Invalid input: ${message}` : message);
     }
 }

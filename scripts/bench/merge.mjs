@@ -227,7 +227,6 @@ function round(value) {
   return Math.round(value * 10) / 10
 }
 
-
 /**
  * 16 branches on a 200-file repository, a verify command that takes VERIFY_SECONDS and fails
  * when a `broken-*` file is in the candidate; the culprits add one. Each scenario merged with
