@@ -58,7 +58,8 @@ const REFUSED: [string, string, string][] = [
   ['priorities', 'abc', 'priorities: "abc" is not a priority ID'],
   ['priorities', '0', 'priorities: "0" is not a positive priority ID'],
   ['priorities', '-3', 'priorities: "-3" is not a priority ID'],
-  ['priorities', '1.5', 'priorities: "1.5" is not a priority ID'],
+  // 1.5 is an ID since decimal priorities (contract, second round); 1.5.2 is not.
+  ['priorities', '1.5.2', 'priorities: "1.5.2" is not a priority ID'],
   ['priorities', '1e3', 'priorities: "1e3"'],
   ['priorities', '99999999999999999999', 'priorities: "99999999999999999999"'],
   ['priorities', '65;rm -rf /', 'priorities: "65;rm"'],

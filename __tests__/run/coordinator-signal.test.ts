@@ -87,8 +87,13 @@ describe('SIGTERM to the coordinator (the CLI)', () => {
   }, 60_000)
 
   test('a second signal quits at once, and still leaves no agent running', async () => {
+    // Every priority the coordinator is given is listed: an unlisted one is refused (exit 2).
     using dir = createRepo(
-      roadmapFiles({ 1: { files: ['src/one.ts'] }, 2: { files: ['src/two.ts'] } })
+      roadmapFiles({
+        1: { files: ['src/one.ts'] },
+        2: { files: ['src/two.ts'] },
+        3: { files: ['src/three.ts'] }
+      })
     )
     const pids = join(dir.path, 'pids')
     // An agent that takes its time to stop: TERM starts a slow shutdown.
