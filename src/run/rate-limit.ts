@@ -15,5 +15,8 @@ const RATE_LIMITED = [
   /RateLimitError/,
   /(status|code|error)\W{0,3}\s?429\b|\(429\)/i,
   /too many requests/i,
-  /overloaded_error|\b529\b.{0,20}overloaded/i
+  /overloaded_error|\b529\b.{0,20}overloaded/i,
+  /quota (?:exceeded|exhausted)|exceeded (?:your|the) (?:current )?quota|insufficient_quota/i,
+  /resource[ _]exhausted/i,
+  /\bthrottl/i
 ]

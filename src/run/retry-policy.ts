@@ -1,23 +1,8 @@
 // When an agent that failed is started again, and after how long. Shared: agent presets
 // (their own output formats) classify rate limits with looksRateLimited too.
 
-/** Phrases agent CLIs and their APIs print when a quota or rate limit stopped them. */
-const RATE_LIMIT_PATTERNS: readonly RegExp[] = [
-  /rate[ _-]?limit/i,
-  /too many requests/i,
-  /\b429\b/,
-  /quota (?:exceeded|exhausted)|exceeded (?:your|the) (?:current )?quota|insufficient_quota/i,
-  /\boverloaded\b|\b529\b/i,
-  /usage limit/i,
-  /retry[ -]after/i,
-  /resource[ _]exhausted/i,
-  /throttl/i
-]
-
-/** Whether an agent's output says it was stopped by a rate limit or quota. */
-export function looksRateLimited(text: string): boolean {
-  return RATE_LIMIT_PATTERNS.some((pattern) => pattern.test(text))
-}
+// One classifier for the agent presets' own wait and for max-retries' back-off.
+export { looksRateLimited } from './rate-limit.js'
 
 export interface BackOff {
   /** The first wait after an ordinary failure; doubled for each later one. */
