@@ -248,6 +248,11 @@ describe('dist/index.js on a simulated runner', () => {
           if (Date.now() > deadline) throw new Error('the agent never started')
           await new Promise((resolve) => setTimeout(resolve, 50))
         }
+        // Main dies with its watchdog (the supervisor that would otherwise stop the agents
+        // within seconds), so that what is left for the post step to stop is really left.
+        const watchdogs = watchdogsOf(child.pid!)
+        expect(watchdogs).toHaveLength(1)
+        for (const pid of watchdogs) process.kill(pid, 'SIGKILL')
         child.kill('SIGKILL')
         await new Promise((resolve) => child.once('exit', resolve))
         expect(agentPids.some(groupAlive)).toBe(true)
@@ -288,6 +293,23 @@ function parseEnv(text: string): Record<string, string> {
  * Whether a process of the group is still running. Zombies do not count: the agents' parent
  * (main) was killed, and where PID 1 is slow to reap orphans they linger as zombies here.
  */
+/** The watchdog a coordinator started: its child running node with an inline script. */
+function watchdogsOf(parent: number): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8')
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+        const argv = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0')
+        return ppid === parent && argv[1] === '-e'
+      } catch {
+        return false // gone meanwhile
+      }
+    })
+    .map(Number)
+}
+
 function groupAlive(pgid: number): boolean {
   if (process.platform !== 'linux') {
     try {
