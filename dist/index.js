@@ -38664,7 +38664,10 @@ const RATE_LIMITED = [
     /RateLimitError/,
     /(status|code|error)\W{0,3}\s?429\b|\(429\)/i,
     /too many requests/i,
-    /overloaded_error|\b529\b.{0,20}overloaded/i
+    /overloaded_error|\b529\b.{0,20}overloaded/i,
+    /quota (?:exceeded|exhausted)|exceeded (?:your|the) (?:current )?quota|insufficient_quota/i,
+    /resource[ _]exhausted/i,
+    /\bthrottl/i
 ];
 
 ;// CONCATENATED MODULE: ./src/core/usage.ts
@@ -39057,22 +39060,8 @@ function judgedBefore() {
 ;// CONCATENATED MODULE: ./src/run/retry-policy.ts
 // When an agent that failed is started again, and after how long. Shared: agent presets
 // (their own output formats) classify rate limits with looksRateLimited too.
-/** Phrases agent CLIs and their APIs print when a quota or rate limit stopped them. */
-const RATE_LIMIT_PATTERNS = (/* unused pure expression or super */ null && ([
-    /rate[ _-]?limit/i,
-    /too many requests/i,
-    /\b429\b/,
-    /quota (?:exceeded|exhausted)|exceeded (?:your|the) (?:current )?quota|insufficient_quota/i,
-    /\boverloaded\b|\b529\b/i,
-    /usage limit/i,
-    /retry[ -]after/i,
-    /resource[ _]exhausted/i,
-    /throttl/i
-]));
-/** Whether an agent's output says it was stopped by a rate limit or quota. */
-function retry_policy_looksRateLimited(text) {
-    return RATE_LIMIT_PATTERNS.some((pattern) => pattern.test(text));
-}
+// One classifier for the agent presets' own wait and for max-retries' back-off.
+
 const DEFAULT_BACK_OFF = {
     baseMs: 5_000,
     rateLimitedMs: 60_000,
