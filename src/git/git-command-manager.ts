@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { rm } from 'node:fs/promises'
 import { devNull } from 'node:os'
 import { GitError } from '../core/errors.js'
 import { REPOSITORY_VARIABLES, withoutActionSecrets } from './child-environment.js'
@@ -145,6 +146,18 @@ export class GitCommandManager {
     })
   }
 
+  /** The refs under `prefix` (such as `refs/parallel-worktree/base/`) with their commits. */
+  async refsUnder(prefix: string): Promise<{ ref: string; commit: string }[]> {
+    const listed = await this.run(['for-each-ref', '--format=%(objectname) %(refname)', prefix])
+    return listed
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => ({
+        commit: line.slice(0, line.indexOf(' ')),
+        ref: line.slice(line.indexOf(' ') + 1)
+      }))
+  }
+
   /** Deletes `ref` only while it still points at `expected`; true when it was deleted. */
   async deleteRef(ref: string, expected: string): Promise<boolean> {
     const { exitCode } = await this.exec([...WITHOUT_HOOKS, 'update-ref', '-d', ref, expected], {
@@ -184,6 +197,32 @@ export class GitCommandManager {
     await this.run(['commit', '--no-verify', '--quiet', '-m', message], {
       env: await this.identityEnv()
     })
+  }
+
+  /**
+   * A commit of everything the worktree here holds, as it is on disk (conflict markers and
+   * unmerged files too), made through a scratch index so that HEAD, the index and the branch
+   * stay as they are. Its parents are HEAD and `otherParents` (a stopped merge's MERGE_HEAD).
+   */
+  async snapshotCommit(message: string, otherParents: readonly string[]): Promise<string> {
+    const scratch = await this.run([
+      'rev-parse',
+      '--path-format=absolute',
+      '--git-path',
+      'parallel-worktree-snapshot.index'
+    ])
+    const env = { GIT_INDEX_FILE: scratch }
+    try {
+      await this.run(['read-tree', 'HEAD'], { env })
+      await this.run(['add', '-A', '--', '.'], { env })
+      const tree = await this.run(['write-tree'], { env })
+      const parents = ['HEAD', ...otherParents].flatMap((parent) => ['-p', parent])
+      return await this.run(['commit-tree', tree, ...parents, '-m', message], {
+        env: await this.identityEnv()
+      })
+    } finally {
+      await rm(scratch, { force: true })
+    }
   }
 
   /** Commits reachable from `tip` and from none of `excluded` (refs or commits). */
