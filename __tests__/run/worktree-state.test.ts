@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { runParallel } from '../../src/engine/run-mode.js'
 import { filesWithAddedMarkers } from '../../src/git/worktree-state.js'
@@ -61,14 +62,39 @@ describe('the worktree state an agent leaves', () => {
     expect(git(dir.repo, 'ls-tree', '--name-only', 'roadmap')).not.toContain('shared.txt')
     for (const p of [1, 2, 3]) {
       const task = byPriority(p)
-      // Branch and worktree kept as the agent left them; nothing committed for it.
+      // The branch keeps the agent's commits, nothing committed for it; the worktree is gone,
+      // saved as the agent left it under a ref of ours.
       expect(git(dir.repo, 'rev-parse', '--verify', `refs/heads/${task.branch}`)).toMatch(
         /^[0-9a-f]{40}$/
       )
       expect(git(dir.repo, 'log', '--format=%s', `refs/heads/${task.branch}`)).not.toContain('WIP')
-      expect(git(task.worktree, 'status', '--porcelain')).toBeDefined()
+      expect(existsSync(task.worktree)).toBe(false)
+      if (p === 3) continue // committed markers: no operation stopped, nothing to save
+      const saved = /saved as (refs\/parallel-worktree\/unfinished\/\S+)/.exec(task.error!)![1]
+      expect(git(dir.repo, 'show', `${saved}:shared.txt`)).toContain('<<<<<<<')
     }
-    expect(git(byPriority(1).worktree, 'rev-parse', '-q', '--verify', 'MERGE_HEAD')).toMatch(
+    // The stopped merge's two sides are the snapshot's parents: nothing of either is lost.
+    const merge = /saved as (\S+)/.exec(byPriority(1).error!)![1]
+    expect(git(dir.repo, 'rev-list', '--parents', '-1', merge).split(' ')).toHaveLength(3)
+    expect(git(dir.repo, 'worktree', 'list', '--porcelain')).not.toContain('us-00')
+  })
+
+  test('with cleanup off, the unfinished worktree is kept as it is instead', async () => {
+    using dir = createRepo(roadmapFiles({ 1: { files: ['a.txt'] } }))
+    const agent = script(join(dir.path, 'half-done.sh'), HALF_DONE)
+    const result = await runParallel(
+      settingsFor(dir.repo, {
+        priorities: '1',
+        'agent-command': `bash ${agent}`,
+        cleanup: 'false',
+        'pr-comment': 'false'
+      }),
+      testEngineOptions()
+    )
+    const [task] = result.tasks
+    expect(task).toMatchObject({ status: 'failed', merge: 'not-merged' })
+    expect(task.error).toContain(`the worktree ${task.worktree} and branch ${task.branch} are kept`)
+    expect(git(task.worktree, 'rev-parse', '-q', '--verify', 'MERGE_HEAD')).toMatch(
       /^[0-9a-f]{40}$/
     )
   })

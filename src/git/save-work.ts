@@ -1,3 +1,4 @@
+import { keepCommit } from './kept-refs.js'
 import type { GitCommandManager } from './git-command-manager.js'
 
 /** Why uncommitted work was left where it is, in its worktree. */
@@ -34,4 +35,28 @@ export async function saveWork(
     const said = (error as Error).message.split('\n')[0]
     return { state: 'kept', branch, because: 'commit-failed', error: said }
   }
+}
+
+/** The heads git keeps while an operation is stopped half-way: the snapshot's other parents. */
+const STOPPED_HEADS = ['MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REVERT_HEAD'] as const
+
+/**
+ * Saves a worktree an agent left half-done (a merge or a rebase stopped) without finishing,
+ * committing or judging it: a snapshot commit of its files as they are, whose parents are HEAD
+ * and the stopped operation's other side, is kept under
+ * refs/parallel-worktree/unfinished/<name>-<sha>, so that the worktree can go and nothing is
+ * lost. Returns that ref.
+ */
+export async function saveUnfinishedWork(
+  worktree: GitCommandManager,
+  name: string,
+  message: string
+): Promise<string> {
+  const others: string[] = []
+  for (const head of STOPPED_HEADS) {
+    const commit = await worktree.resolveCommit(head)
+    if (commit) others.push(commit)
+  }
+  const snapshot = await worktree.snapshotCommit(message, others)
+  return keepCommit(worktree, 'unfinished', name, snapshot)
 }

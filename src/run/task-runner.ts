@@ -8,7 +8,7 @@ import { deleteBranchIfSafe } from '../git/branch-deletion.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
 import { renderBranchTemplate } from '../git/ref-names.js'
 import { branchRef } from '../git/refs.js'
-import { saveWork } from '../git/save-work.js'
+import { saveUnfinishedWork, saveWork } from '../git/save-work.js'
 import { describeWorktreeState, readWorktreeState } from '../git/worktree-state.js'
 import { agentVariables, renderAgentCommand, type AgentValues } from './agent-command.js'
 import { agentEnvironment } from './agent-env.js'
@@ -394,9 +394,27 @@ export class TaskRun {
       await readWorktreeState(worktree.git, worktree.startPoint)
     )
     if (!problem) return null
+    const task = this.task
+    task.commits = await this.countCommits(worktree)
+    const said = `the agent left its worktree unfinished (${problem}); nothing of it was committed to ${task.branch} or merged`
+    if (this.ctx.settings.cleanup) {
+      // Saved as it is under a ref of ours, so the worktree can go like any other.
+      const saved = await saveUnfinishedWork(
+        worktree.git,
+        task.branch,
+        `parallel-worktree: priority ${task.priority} as its agent left it (${problem})`
+      ).catch((error: Error) => {
+        this.ctx.logger.warning(
+          `${this.prefix} could not save the unfinished worktree: ${error.message.split('\n')[0]}`
+        )
+        return null
+      })
+      if (saved) {
+        return `${said}; the worktree as the agent left it is saved as ${saved} (git checkout ${saved} to look at it)`
+      }
+    }
     this.ctx.worktrees.keep(worktree.path)
-    this.task.commits = await this.countCommits(worktree)
-    return `the agent left its worktree unfinished (${problem}); nothing of it was committed or merged, and the worktree ${worktree.path} and branch ${this.task.branch} are kept`
+    return `${said}, and the worktree ${worktree.path} and branch ${task.branch} are kept`
   }
 
   /** A task that never started: its prepared worktree and its empty branch go. */
