@@ -74,6 +74,47 @@ describe('cleanup after a run that did not finish', () => {
     expect(logger.text()).toContain('Stopping 1 agent process tree(s) of the run')
   })
 
+  test('a commit the agent reset away before the run was killed is kept when its branch and worktree go', async () => {
+    using t = createRepo()
+    const one = worktree(t, 1)
+    const detached = worktree(t, 2)
+    git(one.path, 'commit', '--allow-empty', '-q', '-m', 'work reset away')
+    const dropped = git(one.path, 'rev-parse', 'HEAD')
+    git(one.path, 'reset', '-q', '--hard', 'HEAD~1')
+    // A commit on a detached HEAD, left by going back to the branch: only HEAD's reflog has it.
+    git(detached.path, 'checkout', '-q', '--detach')
+    git(detached.path, 'commit', '--allow-empty', '-q', '-m', 'detached work')
+    const detachedWork = git(detached.path, 'rev-parse', 'HEAD')
+    git(detached.path, 'checkout', '-q', detached.branch)
+    // A worktree deleted by its agent: only the branch's reflog is left to reach the commit.
+    const gone = worktree(t, 3)
+    git(gone.path, 'commit', '--allow-empty', '-q', '-m', 'work of a deleted worktree')
+    const goneWork = git(gone.path, 'rev-parse', 'HEAD')
+    git(gone.path, 'reset', '-q', '--hard', 'HEAD~1')
+    rmSync(gone.path, { recursive: true, force: true })
+    const logger = memoryLogger()
+
+    await cleanupLeftovers(
+      { repo: t.repo, worktrees: [one, detached, gone], pids: [], baseBranch: 'roadmap' },
+      logger,
+      200
+    )
+
+    expect(git(t.repo, 'branch', '--list', one.branch, detached.branch, gone.branch)).toBe('')
+    const kept = git(
+      t.repo,
+      'for-each-ref',
+      '--format=%(objectname)',
+      'refs/parallel-worktree/dropped/'
+    )
+    expect(kept.split('\n').sort()).toEqual([dropped, detachedWork, goneWork].sort())
+    expect(git(t.repo, 'rev-list', dropped, detachedWork, goneWork, '--not', '--all')).toBe('')
+    expect(logger.text()).toContain(`only the reflog of ${gone.branch} still reached are kept at`)
+    expect(logger.text()).toContain(
+      `only the HEAD reflog of the worktree ${one.path} still reached are kept at`
+    )
+  })
+
   test('with auto-commit off, a worktree holding uncommitted changes is kept', async () => {
     using t = createRepo()
     const one = worktree(t, 1)

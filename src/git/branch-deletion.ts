@@ -1,18 +1,22 @@
 import type { GitCommandManager } from './git-command-manager.js'
+import { keepReflogOnlyCommits } from './kept-refs.js'
 import { branchRef } from './refs.js'
 import { listWorktrees } from './worktree-list.js'
 
 /** What became of a branch the run asked to delete. */
 export type BranchDeletion =
-  | { deleted: true }
+  /** `kept`: commits that only the branch's reflog still reached, kept under refs of ours. */
+  | { deleted: true; kept: string[] }
   | { deleted: false; because: 'missing' | 'no-base' | 'checked-out' | 'moved'; where?: string }
   | { deleted: false; because: 'unique-commits'; commits: number }
 
 /**
  * Deletes a branch only when that loses nothing, and only if it still points where we looked:
  * every commit on it is in `base` or in `startPoint` (where the run made it), no worktree has
- * it checked out, and the deletion is a compare-and-swap on the tip that was checked. The run,
- * the modes and the cleanup of leftovers all delete branches through here.
+ * it checked out, and the deletion is a compare-and-swap on the tip that was checked. The
+ * deletion takes the branch's reflog with it: commits only that still reached (an agent's
+ * commit it then reset away) are kept first. The run, the modes and the cleanup of leftovers
+ * all delete branches through here.
  */
 export async function deleteBranchIfSafe(
   git: GitCommandManager,
@@ -32,5 +36,8 @@ export async function deleteBranchIfSafe(
   }
   const holder = (await listWorktrees(git)).find((worktree) => worktree.ref === ref)
   if (holder) return { deleted: false, because: 'checked-out', where: holder.path }
-  return (await git.deleteRef(ref, tip)) ? { deleted: true } : { deleted: false, because: 'moved' }
+  const kept = await keepReflogOnlyCommits(git, [ref], branch)
+  return (await git.deleteRef(ref, tip))
+    ? { deleted: true, kept }
+    : { deleted: false, because: 'moved' }
 }

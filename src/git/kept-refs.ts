@@ -41,6 +41,32 @@ export async function forgetJudgement(git: GitCommandManager, branch: string): P
   })
 }
 
+/** The ref under which a tip of `baseBranch` that an agent moved base away from is kept. */
+export function movedBaseRefPrefix(baseBranch: string): string {
+  return `${KEPT_REFS}/base/${baseBranch}-`
+}
+
+/**
+ * The tips of `baseBranch` that a run kept because an agent moved base away from them, and
+ * that base still does not hold (nobody put them back).
+ */
+export async function movedAwayBaseTips(
+  git: GitCommandManager,
+  baseBranch: string
+): Promise<string[]> {
+  const tip = await git.resolveCommit(`refs/heads/${baseBranch}`)
+  const prefix = movedBaseRefPrefix(baseBranch)
+  // Exactly <prefix><12 hex>: base `release/x` must not take the tips of `release/x-y`.
+  const kept = (await git.refsUnder(`${KEPT_REFS}/base/`)).filter(
+    ({ ref }) => ref.startsWith(prefix) && /^[0-9a-f]{12}$/.test(ref.slice(prefix.length))
+  )
+  const lost: string[] = []
+  for (const { ref, commit } of kept) {
+    if (!tip || !(await git.isAncestor(commit, tip))) lost.push(ref)
+  }
+  return lost
+}
+
 /**
  * Keeps `commit` reachable under refs/parallel-worktree/<kind>/<name>-<short sha> (a commit an
  * agent dropped, a tip of base an agent moved away from) and returns the ref's name.
@@ -67,21 +93,30 @@ export async function keepReflogOnlyCommits(
   logs: readonly string[],
   name: string
 ): Promise<string[]> {
-  const kept: string[] = []
+  const tips: string[] = []
   for (const log of logs) {
     const listed = await git.exec(['reflog', 'show', '--format=%H', log, '--'], {
       okExitCodes: [128]
     })
-    if (listed.exitCode !== 0) continue
-    const tips = [...new Set(listed.stdout.split('\n').filter(Boolean))]
-    for (const tip of tips) {
-      // Reachable from no ref (branches, tags, ours, the other worktrees' HEADs)?
-      const unreachable = await git.exec(['rev-list', '-1', tip, '--not', '--all', '--'], {
-        okExitCodes: [128]
-      })
-      if (unreachable.exitCode === 0 && unreachable.stdout.trim()) {
-        kept.push(await keepCommit(git, 'dropped', name, tip))
-      }
+    if (listed.exitCode === 0) tips.push(...listed.stdout.split('\n').filter(Boolean))
+  }
+  const unique = [...new Set(tips)]
+  if (unique.length === 0) return []
+  // One walk says whether any tip is reachable from no ref (branches, tags, ours, the other
+  // worktrees' HEADs): the common answer, none, costs a single call.
+  const walked = await git.exec(['rev-list', '--stdin', '--not', '--all'], {
+    input: `${unique.join('\n')}\n`,
+    okExitCodes: [128]
+  })
+  if (walked.exitCode !== 0 || !walked.stdout.trim()) return []
+  const kept: string[] = []
+  // Newest first (reflog order): once a tip is kept, the older ones it holds are reachable.
+  for (const tip of unique) {
+    const unreachable = await git.exec(['rev-list', '-1', tip, '--not', '--all', '--'], {
+      okExitCodes: [128]
+    })
+    if (unreachable.exitCode === 0 && unreachable.stdout.trim()) {
+      kept.push(await keepCommit(git, 'dropped', name, tip))
     }
   }
   return kept

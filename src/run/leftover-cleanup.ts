@@ -100,8 +100,14 @@ async function dropEmptyBranch(
   logger: Logger
 ): Promise<void> {
   const deletion = await deleteBranchIfSafe(git, branch, { base: baseBranch })
-  if (deletion.deleted) logger.info(`Deleted the branch ${branch}: it held nothing new`)
-  else if (deletion.because === 'unique-commits') {
+  if (deletion.deleted) {
+    logger.info(`Deleted the branch ${branch}: it held nothing new`)
+    if (deletion.kept.length) {
+      logger.warning(
+        `Commits that only the reflog of ${branch} still reached are kept at ${deletion.kept.join(', ')}`
+      )
+    }
+  } else if (deletion.because === 'unique-commits') {
     logger.info(`Kept the branch ${branch}: ${deletion.commits} commit(s) not in ${baseBranch}`)
   } else if (deletion.because !== 'missing') logger.info(`Kept the branch ${branch}`)
 }

@@ -5,6 +5,7 @@ import { basename, dirname, join, resolve } from 'node:path'
 import { SerialQueue } from '../core/serial-queue.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
 import { branchRef } from '../git/refs.js'
+import { keepReflogOnlyCommits } from '../git/kept-refs.js'
 import { listWorktrees, type WorktreeEntry } from '../git/worktree-list.js'
 import { GitError } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
@@ -174,6 +175,20 @@ export class WorktreeManager {
    * folder git will not remove is deleted only when it is a worktree of this repository.
    */
   async remove(path: string): Promise<void> {
+    // The worktree's HEAD reflog goes with it: commits only it still reached (a detached
+    // HEAD's work, a commit reset away) are kept first.
+    if (await this.isWorktreeFolder(path)) {
+      const kept = await keepReflogOnlyCommits(
+        this.git.at(path),
+        ['HEAD'],
+        `worktree-${basename(path)}`
+      )
+      if (kept.length) {
+        this.logger.warning(
+          `Commits that only the HEAD reflog of the worktree ${path} still reached are kept at ${kept.join(', ')}`
+        )
+      }
+    }
     // In the same one-at-a-time line as adds: git worktree add dies when a worktree it reads
     // is removed under it ("Invalid path"), as it does when one is added beside it.
     const removed = await this.registering.run(() => this.git.removeWorktree(path))
