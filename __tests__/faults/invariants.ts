@@ -127,15 +127,16 @@ export function assertInvariants(check: Invariants): void {
   }
 
   const baseAfter = git(repo, 'rev-parse', `refs/heads/${base}`)
-  // An agent may move base anywhere (update-ref): the run cannot stop it, only keep the old
-  // tip under refs/parallel-worktree/base/ and say so in warnings.
+  // An agent may move base anywhere (update-ref): the run cannot stop it, only keep the last
+  // tip it knew (its start, or its latest merge) under refs/parallel-worktree/base/ and say so
+  // in warnings.
   const keptRefs = git(repo, 'for-each-ref', '--format=%(refname)', 'refs/parallel-worktree')
     .split('\n')
     .filter((ref) => ref && names(ref))
   const movedAndTold = keptRefs.some(
     (ref) =>
       ref.startsWith(`refs/parallel-worktree/base/${base}-`) &&
-      git(repo, 'rev-parse', ref) === check.baseBefore
+      isAncestor(repo, check.baseBefore, git(repo, 'rev-parse', ref))
   )
   if (!movedAndTold && !isAncestor(repo, check.baseBefore, baseAfter)) {
     problems.push(`${base} moved from ${check.baseBefore} to ${baseAfter}, not a fast-forward`)

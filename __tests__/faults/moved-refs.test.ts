@@ -66,6 +66,10 @@ describe('an agent that points base at a commit that does not descend from its t
     const ref = /refs\/parallel-worktree\/base\/roadmap-[0-9a-f]{12}/.exec(warning!)?.[0]
     expect(git(repo.repo, 'rev-parse', ref!)).toBe(repo.baseBefore)
     expect(taskOf(result, 2).error).toContain('nothing was merged onto it')
+    // Priority 2 started after the move, from the base the user had, not the moved one.
+    expect(git(repo.repo, 'merge-base', '--is-ancestor', repo.baseBefore, 'feature/us-002')).toBe(
+      ''
+    )
     // Both branches are kept with their work.
     for (const p of [1, 2]) {
       expect(
@@ -75,6 +79,94 @@ describe('an agent that points base at a commit that does not descend from its t
     // The user's checkout, on base, was left behind by the agent's update-ref: kept as it is.
     const staged = git(repo.repo, 'diff', '--cached', '--name-status')
     assertInvariants({ ...repo, base: 'roadmap', result, stagedByFault: staged })
+
+    // A rerun refuses while base lacks the kept tip, and says how to put it back...
+    const rerun = { priorities: '1,2', 'agent-command': exampleAgent() }
+    await expect(runEngine(repo, rerun)).rejects.toThrow(
+      `base branch roadmap does not hold ${ref}, the tip an earlier run kept when an agent moved roadmap off its history. Put it back with git update-ref refs/heads/roadmap ${ref}`
+    )
+    expect(git(repo.repo, 'rev-parse', 'roadmap')).toBe(moved)
+    // ...and once that is done, it resumes both branches and merges them onto the old base.
+    git(repo.repo, 'update-ref', 'refs/heads/roadmap', ref!)
+    const again = await runEngine(repo, rerun)
+    expect(again.result.tasks.map((task) => [task.merge, task.error])).toEqual([
+      ['merged', null],
+      ['merged', null]
+    ])
+    expect(git(repo.repo, 'merge-base', '--is-ancestor', repo.baseBefore, 'roadmap')).toBe('')
+    // The history base was moved to is kept too (the first run's warning named where).
+    expect(warning).toContain(
+      `${moved.slice(0, 12)} (kept at refs/parallel-worktree/moved-base/roadmap-`
+    )
+    const told = { ...again.result, warnings: [...again.result.warnings, warning!] }
+    assertInvariants({ ...repo, base: 'roadmap', result: told })
+  }, 90_000)
+})
+
+describe('an agent that moves base after other priorities were merged', () => {
+  test('the tip kept is the last merge, so putting base back loses none of them', async () => {
+    using repo = faultRepo([1, 2])
+    const mover = script(
+      join(repo.work, 'mover.sh'),
+      [
+        // Starts as priority 1's merge is made: waits for it to land first.
+        'for i in $(seq 100); do git log --format=%s roadmap | grep -q "PRIORITY 1" && break; sleep 0.1; done',
+        'other=$(git commit-tree -m "unrelated history" "$(git mktree </dev/null)")',
+        'git update-ref refs/heads/roadmap "$other"',
+        exampleAgentLine()
+      ].join('\n')
+    )
+    const { result } = await runEngine(repo, {
+      priorities: '1,2',
+      'max-parallel': '1',
+      'agent-command': `if [ "$PRIORITY_ID" = 2 ]; then ${mover}; else ${exampleAgent()}; fi`
+    })
+    expect(result.tasks.map((task) => [task.merge, task.error])).toEqual([
+      ['merged', null],
+      ['failed', expect.stringContaining('nothing was merged onto it')]
+    ])
+    const warning = result.warnings.find((text) => text.includes('base branch roadmap was moved'))!
+    expect(warning).toContain('does not descend from its last tip before the move')
+    const ref = /refs\/parallel-worktree\/base\/roadmap-[0-9a-f]{12}/.exec(warning)![0]
+    // Priority 1's merge is in the kept tip (its branch may be gone: merged, cleaned up).
+    expect(git(repo.repo, 'log', '--format=%s', ref)).toContain(
+      'Merge PRIORITY 1 from parallel execution'
+    )
+    assertInvariants({
+      ...repo,
+      base: 'roadmap',
+      result,
+      stagedByFault: git(repo.repo, 'diff', '--cached', '--name-status')
+    })
+  }, 60_000)
+})
+
+describe('push: true when an agent moved base off its history', () => {
+  test('the moved base is not pushed; the kept branches are, and a warning says why', async () => {
+    using repo = faultRepo([1])
+    const origin = join(repo.path, 'origin.git')
+    git(repo.path, 'clone', '-q', '--bare', repo.repo, origin)
+    git(repo.repo, 'remote', 'add', 'origin', origin)
+    const mover = script(
+      join(repo.work, 'mover.sh'),
+      [
+        `echo work > src/file-1.ts && git add -A && ${COMMIT} -m "priority 1"`,
+        'other=$(git commit-tree -m "unrelated history" "$(git mktree </dev/null)")',
+        'git update-ref refs/heads/roadmap "$other"'
+      ].join('\n')
+    )
+    const { result } = await runEngine(repo, {
+      priorities: '1',
+      push: 'true',
+      'agent-command': mover
+    })
+    expect(result.warnings).toContain(
+      'push: roadmap was not pushed, as it was moved off its history'
+    )
+    expect(git(origin, 'rev-parse', 'roadmap')).toBe(repo.baseBefore)
+    expect(git(origin, 'rev-parse', 'feature/us-001')).toBe(
+      git(repo.repo, 'rev-parse', 'feature/us-001')
+    )
   }, 60_000)
 })
 

@@ -13,9 +13,12 @@ export async function pushAfterMerges(
   settings: Settings,
   tasks: TaskResult[],
   logger: Logger,
-  warnings: string[]
+  warnings: string[],
+  options: { baseMoved?: boolean } = {}
 ): Promise<void> {
   if (!settings.push) return
+  // A base moved off its history (the base guard's warning) is not the run's to publish.
+  const withBase = !options.baseMoved
   const kept: string[] = []
   for (const task of tasks) {
     if (task.merge === 'merged') continue
@@ -24,12 +27,15 @@ export async function pushAfterMerges(
   const outcome = await pushResults(git, {
     baseBranch: settings.baseBranch,
     keptBranches: kept,
+    withBase,
     logger
   })
+  if (!withBase) {
+    warnings.push(`push: ${settings.baseBranch} was not pushed, as it was moved off its history`)
+  }
   if (outcome.pushed) {
-    logger.info(
-      `Pushed ${settings.baseBranch}${kept.length ? ` and ${kept.join(', ')}` : ''} to origin`
-    )
+    const pushed = [...(withBase ? [settings.baseBranch] : []), ...kept]
+    if (pushed.length) logger.info(`Pushed ${pushed.join(', ')} to origin`)
     return
   }
   warnings.push(`push: ${outcome.error ?? 'not everything reached origin'}`)

@@ -5,6 +5,7 @@ import { isAbsolute, join, resolve } from 'node:path'
 import { InputError } from '../core/errors.js'
 import type { Settings } from '../core/types.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
+import { movedAwayBaseTips } from '../git/kept-refs.js'
 import { withoutActionSecrets } from '../git/child-environment.js'
 import { BaseTree } from '../plan/base-tree.js'
 import { parseRoadmap } from '../plan/roadmap.js'
@@ -15,7 +16,8 @@ const SHOWN_PRIORITIES = 30
 /**
  * The contract's refusals (exit 2), checked after the repository is known and before
  * anything in it changes: a priority the ROADMAP does not list, and, when agents will run,
- * an agent command that cannot be found and a log folder that cannot be written.
+ * a base an earlier run's agent moved away from its history, an agent command that cannot be
+ * found and a log folder that cannot be written.
  */
 export async function refuseBeforeChanges(
   settings: Settings,
@@ -24,6 +26,7 @@ export async function refuseBeforeChanges(
 ): Promise<void> {
   await refuseUnlistedPriorities(settings, git)
   if (!options.agentsRun) return
+  await refuseMovedAwayBase(settings, git)
   await refuseMissingAgentCommand(settings, git.cwd, options.env ?? process.env)
   await prepareLogFolder(settings.logDir, git.cwd)
 }
@@ -46,6 +49,25 @@ export async function refuseUnlistedPriorities(
   throw new InputError(
     `priorities: ${idList(unlisted)} ${unlisted.length === 1 ? 'is' : 'are'} not in ${file} ` +
       `(on ${settings.baseBranch}), ${lists}. Check the IDs, or name another ROADMAP with roadmap-file.`
+  )
+}
+
+/**
+ * An earlier run found base moved by an agent off its own history and kept the old tip; while
+ * base still does not hold it, work started or merged now would build on history the user
+ * never had. The user puts base back, or says the move was meant by deleting the kept ref.
+ */
+async function refuseMovedAwayBase(
+  settings: Pick<Settings, 'baseBranch'>,
+  git: GitCommandManager
+): Promise<void> {
+  const [kept] = await movedAwayBaseTips(git, settings.baseBranch)
+  if (!kept) return
+  const base = settings.baseBranch
+  throw new InputError(
+    `base branch ${base} does not hold ${kept}, the tip an earlier run kept when an agent moved ${base} off its history. ` +
+      `Put it back with git update-ref refs/heads/${base} ${kept} (a checkout of ${base} still holds its files), ` +
+      `or, if the move was meant, delete the kept tip with git update-ref -d ${kept}.`
   )
 }
 

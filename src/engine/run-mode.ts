@@ -86,11 +86,7 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
     onTaskDone: async (task) => {
       if (readyToMerge(task) && settings.merge) {
         await checkouts
-        const moved = await guard.check()
-        if (moved) {
-          task.merge = 'failed'
-          task.error = [task.error, moved].filter(Boolean).join('; ')
-        } else await mergeTask(task, merger, settings, git)
+        await mergeTask(task, merger, settings, git, guard)
       }
       options.events?.taskEnded?.(task)
     }
@@ -103,12 +99,14 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
     env,
     signal,
     killGraceMs: options.killGraceMs,
-    recordMerge: (task) => mergeTask(task, merger, settings, git)
+    recordMerge: (task) => mergeTask(task, merger, settings, git, guard)
   })
   await guard.check()
   const warnings = [...guard.warnings(), ...(await (await checkouts).changes())]
   for (const warning of warnings) logger.warning(warning)
-  await pushAfterMerges(git, settings, tasks, logger, warnings)
+  await pushAfterMerges(git, settings, tasks, logger, warnings, {
+    baseMoved: guard.moved
+  })
   return buildResult(settings, plan.separation, tasks, began, warnings, verify?.report() ?? null)
 }
 
@@ -116,10 +114,19 @@ async function mergeTask(
   task: TaskResult,
   merger: MergeEngine,
   settings: Settings,
-  git: GitCommandManager
+  git: GitCommandManager,
+  guard: BaseGuard
 ): Promise<void> {
+  // Nothing is merged onto a base moved off its history (reruns of conflicts neither).
+  const moved = await guard.check()
+  if (moved) {
+    task.merge = 'failed'
+    task.error = [task.error, moved].filter(Boolean).join('; ')
+    return
+  }
   const attempt = await merger.merge(task.branch, task.priority)
   recordMergeAttempt(task, attempt)
+  if (attempt.outcome === 'merged') await guard.merged(attempt.commit)
   if (attempt.outcome === 'merged') await forgetJudgement(git, task.branch)
   if (attempt.outcome === 'merged' && settings.cleanup) await merger.deleteMergedBranch(task.branch)
 }

@@ -56,8 +56,24 @@ export class BaseTip {
     return new BaseTip(git, baseBranch, null)
   }
 
-  /** The commit a task starting now branches from. */
+  /** The last start point given; every later one descends from it. */
+  private lastGiven: string | null = null
+
+  /**
+   * The commit a task starting now branches from. Base only moves forward during a run (its
+   * merges); when it was moved off that history (an agent's `update-ref`), tasks go on from
+   * the last start point given, so that their work builds on the user's history and can be
+   * merged once base is put back (the run's base guard reports the move).
+   */
   async current(): Promise<string> {
+    const tip = await this.branchTip()
+    const last = this.lastGiven
+    if (last && tip !== last && !(await this.git.isAncestor(last, tip))) return last
+    this.lastGiven = tip
+    return tip
+  }
+
+  private async branchTip(): Promise<string> {
     const local = await this.git.requireBranchTip(this.baseBranch)
     if (!this.originTip || local === this.originTip) return local
     return (await this.git.isAncestor(this.originTip, local)) ? local : this.originTip
