@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run chaos -- --runs N [--seed S] [--keep]`: the CLI of the current sources (every file of
+// `npm run chaos -- --runs N [--seed S] [--faults a,b] [--keep]`: the CLI of the current sources (every file of
 // src/ transpiled, as __tests__/cli/source-cli.ts does) attacked N times. Each run: a fresh
 // repository with three priorities; each agent misbehaves at random (crash, hang, flood,
 // reset, moved base, unfinished merge, deleted worktree, or nothing); the coordinator is
@@ -50,6 +50,12 @@ let seed = Number(option('seed', String(Date.now() % 1_000_000)))
 const keep = args.includes('--keep')
 /** `--replay <run seed>`: that one run again, as a violation names it. */
 const replay = option('replay', null)
+/** `--faults a,b`: draw only from these (to chase one combination); all of them by default. */
+const drawn = option('faults', null)?.split(',') ?? FAULTS
+if (drawn.some((fault) => !FAULTS.includes(fault))) {
+  console.error(`chaos: --faults takes a comma-separated list of ${FAULTS.join(', ')}`)
+  process.exit(2)
+}
 if (!Number.isSafeInteger(runs) || runs < 1) {
   console.error('chaos: --runs takes a whole number of at least 1')
   process.exit(2)
@@ -244,9 +250,10 @@ function startCli(entry, repo, home, agent) {
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...ENV, RUNNER_TEMP: home } }
   )
   let stdout = ''
+  let stderr = ''
   child.stdout.on('data', (chunk) => (stdout += chunk))
-  child.stderr.resume()
-  return { child, exited: once(child, 'close'), stdout: () => stdout }
+  child.stderr.on('data', (chunk) => (stderr += chunk))
+  return { child, exited: once(child, 'close'), stdout: () => stdout, stderr: () => stderr }
 }
 
 function alive(pid) {
@@ -327,7 +334,7 @@ async function oneRun(entry, index, runSeed) {
   const random = generator(runSeed)
   const home = realpathSync(mkdtempSync(join(tmpdir(), 'pw-chaos-')))
   const faults = Object.fromEntries(
-    PRIORITIES.map((p) => [p, FAULTS[Math.floor(random() * FAULTS.length)]])
+    PRIORITIES.map((p) => [p, drawn[Math.floor(random() * drawn.length)]])
   )
   const kill = random() < 0.7
   const killAfterMs = Math.round(300 + random() * 4000)
@@ -347,8 +354,19 @@ async function oneRun(entry, index, runSeed) {
     await first.exited
     // The dead coordinator's watchdog has 15 s; the rerun does not wait for it.
     writeFileSync(join(home, 'rerun'), '')
-    const second = startCli(entry, repo, home, agent)
+    let second = startCli(entry, repo, home, agent)
     await second.exited
+    // An agent moved base off its history: the rerun refuses until base is put back, and
+    // says how. A user does what it says, then reruns.
+    const putBack =
+      /git update-ref (refs\/heads\/roadmap) (refs\/parallel-worktree\/base\/\S+)/.exec(
+        second.stderr()
+      )
+    if (second.child.exitCode === 2 && putBack) {
+      git(repo, 'update-ref', putBack[1], putBack[2])
+      second = startCli(entry, repo, home, agent)
+      await second.exited
+    }
     let code = second.child.exitCode
     let result = null
     try {
