@@ -141,6 +141,42 @@ describe('an agent that moves base after other priorities were merged', () => {
   }, 60_000)
 })
 
+describe('two agents that each move base, one after the other', () => {
+  test('every tip base was moved to is kept and named, not only the one it was found at', async () => {
+    using repo = faultRepo([1, 2])
+    const mover = script(
+      join(repo.work, 'mover.sh'),
+      [
+        // Priority 2 moves base only once priority 1 has moved it: two moves before a check.
+        `if [ "$PRIORITY_ID" = 2 ]; then for i in $(seq 100); do [ "$(git rev-parse roadmap)" != ${repo.baseBefore} ] && break; sleep 0.1; done; fi`,
+        'other=$(git commit-tree -m "unrelated history $PRIORITY_ID" "$(git mktree </dev/null)")',
+        'git update-ref refs/heads/roadmap "$other"',
+        exampleAgentLine()
+      ].join('\n')
+    )
+    const { result } = await runEngine(repo, {
+      priorities: '1,2',
+      'max-parallel': '2',
+      'agent-command': mover
+    })
+    const moves = git(repo.repo, 'log', '-g', '--format=%H %s', 'refs/heads/roadmap')
+      .split('\n')
+      .filter((line) => line.includes('unrelated history'))
+      .map((line) => line.slice(0, 40))
+    expect(moves).toHaveLength(2)
+    const told = result.warnings.join('\n')
+    for (const tip of moves) {
+      expect(told).toContain(`refs/parallel-worktree/moved-base/roadmap-${tip.slice(0, 12)}`)
+    }
+    assertInvariants({
+      ...repo,
+      base: 'roadmap',
+      result,
+      stagedByFault: git(repo.repo, 'diff', '--cached', '--name-status')
+    })
+  }, 60_000)
+})
+
 describe('push: true when an agent moved base off its history', () => {
   test('the moved base is not pushed; the kept branches are, and a warning says why', async () => {
     using repo = faultRepo([1])

@@ -1,5 +1,5 @@
 import type { GitCommandManager } from '../git/git-command-manager.js'
-import { keepCommit } from '../git/kept-refs.js'
+import { keepCommit, keepUnreachable, reflogEntries } from '../git/kept-refs.js'
 
 /**
  * Base as the run found it and moved it. Merges only ever move base forward, so a base whose
@@ -17,13 +17,19 @@ export class BaseGuard {
   private constructor(
     private readonly git: GitCommandManager,
     private readonly baseBranch: string,
-    private readonly startTip: string | null
+    private readonly startTip: string | null,
+    /** How many entries base's reflog had when the run started. */
+    private readonly reflogAtStart: number
   ) {
     this.lastGood = startTip
   }
 
   static async start(git: GitCommandManager, baseBranch: string): Promise<BaseGuard> {
-    return new BaseGuard(git, baseBranch, await git.resolveCommit(`refs/heads/${baseBranch}`))
+    const [tip, log] = await Promise.all([
+      git.resolveCommit(`refs/heads/${baseBranch}`),
+      reflogEntries(git, `refs/heads/${baseBranch}`)
+    ])
+    return new BaseGuard(git, baseBranch, tip, log.length)
   }
 
   /**
@@ -37,20 +43,51 @@ export class BaseGuard {
 
   /** Null while base descends from where it started; otherwise why nothing may be merged. */
   async check(): Promise<string | null> {
-    if (this.problem || !this.lastGood || !this.startTip) return this.problem
+    if (!this.lastGood || !this.startTip) return null
     const now = await this.git.resolveCommit(`refs/heads/${this.baseBranch}`)
+    if (this.problem) {
+      await this.keepMovedTip(now)
+      return this.problem
+    }
     if (now && (await this.git.isAncestor(this.lastGood, now))) {
       this.lastGood = now
       return null
     }
     const last = this.lastGood
     const kept = await keepCommit(this.git, 'base', this.baseBranch, last)
-    // What base was moved to stays reachable too, once base is put back.
-    const movedTo = now ? await keepCommit(this.git, 'moved-base', this.baseBranch, now) : null
+    const movedTo = await this.keepMovedTip(now)
     const where = movedTo ? `${now!.slice(0, 12)} (kept at ${movedTo})` : 'nothing (deleted)'
     const since = last === this.startTip ? 'its starting tip' : 'its last tip before the move'
     this.problem = `base branch ${this.baseBranch} was moved during the run to ${where}, which does not descend from ${since} ${last.slice(0, 12)} (an agent?): nothing was merged onto it, and that tip, with the merges made before, is kept at ${kept} (git update-ref refs/heads/${this.baseBranch} ${kept} puts it back)`
     return this.problem
+  }
+
+  /** The tips base was moved to, each kept once (it may be moved again after the first). */
+  private readonly movedTips = new Set<string>()
+  private readonly later: string[] = []
+
+  /**
+   * What base was moved to stays reachable once base is put back: where it is now, and every
+   * tip its reflog shows it at since the run started (an agent may move it more than once
+   * between two checks). Returns the ref that keeps the current tip, or null when base is gone.
+   */
+  private async keepMovedTip(now: string | null): Promise<string | null> {
+    const name = this.baseBranch
+    const entries = await reflogEntries(this.git, `refs/heads/${name}`)
+    const since = entries.slice(0, Math.max(0, entries.length - this.reflogAtStart))
+    const nowIsNew = now !== null && !this.movedTips.has(now)
+    const passed = [...new Set(since)].filter((tip) => !this.movedTips.has(tip))
+    for (const ref of await keepUnreachable(this.git, passed, 'moved-base', name)) {
+      this.later.push(`base branch ${name} was also moved to ${ref.slice(-12)}: kept at ${ref}`)
+    }
+    for (const tip of passed) this.movedTips.add(tip)
+    if (!now || now === this.lastGood) return null
+    const ref = await keepCommit(this.git, 'moved-base', name, now)
+    if (nowIsNew && this.problem) {
+      this.later.push(`base branch ${name} was moved again, to ${now.slice(0, 12)}: kept at ${ref}`)
+    }
+    this.movedTips.add(now)
+    return ref
   }
 
   /** True once base was found moved off its history. */
@@ -60,6 +97,6 @@ export class BaseGuard {
 
   /** The warning for the result, when base was moved away. */
   warnings(): string[] {
-    return this.problem ? [this.problem] : []
+    return this.problem ? [this.problem, ...this.later] : []
   }
 }

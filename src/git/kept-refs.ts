@@ -82,6 +82,14 @@ export async function keepCommit(
   return ref
 }
 
+/** The commits of a reflog's entries, newest first; none when there is no such log. */
+export async function reflogEntries(git: GitCommandManager, log: string): Promise<string[]> {
+  const listed = await git.exec(['reflog', 'show', '--format=%H', log, '--'], {
+    okExitCodes: [128]
+  })
+  return listed.exitCode === 0 ? listed.stdout.split('\n').filter(Boolean) : []
+}
+
 /**
  * Before a ref's last trace goes (a branch deleted with its reflog, a worktree removed with
  * its HEAD's reflog): every commit that only those reflogs still reach is kept under
@@ -94,29 +102,35 @@ export async function keepReflogOnlyCommits(
   name: string
 ): Promise<string[]> {
   const tips: string[] = []
-  for (const log of logs) {
-    const listed = await git.exec(['reflog', 'show', '--format=%H', log, '--'], {
-      okExitCodes: [128]
-    })
-    if (listed.exitCode === 0) tips.push(...listed.stdout.split('\n').filter(Boolean))
-  }
-  const unique = [...new Set(tips)]
-  if (unique.length === 0) return []
-  // One walk says whether any tip is reachable from no ref (branches, tags, ours, the other
-  // worktrees' HEADs): the common answer, none, costs a single call.
+  for (const log of logs) tips.push(...(await reflogEntries(git, log)))
+  return keepUnreachable(git, [...new Set(tips)], 'dropped', name)
+}
+
+/**
+ * Keeps, under refs/parallel-worktree/<kind>/<name>-<sha>, each of `tips` (newest first) that
+ * no ref reaches (branches, tags, ours, the other worktrees' HEADs). Returns the refs made.
+ */
+export async function keepUnreachable(
+  git: GitCommandManager,
+  tips: readonly string[],
+  kind: string,
+  name: string
+): Promise<string[]> {
+  if (tips.length === 0) return []
+  // One walk says whether any tip is unreachable: the common answer, none, costs one call.
   const walked = await git.exec(['rev-list', '--stdin', '--not', '--all'], {
-    input: `${unique.join('\n')}\n`,
+    input: `${tips.join('\n')}\n`,
     okExitCodes: [128]
   })
   if (walked.exitCode !== 0 || !walked.stdout.trim()) return []
   const kept: string[] = []
-  // Newest first (reflog order): once a tip is kept, the older ones it holds are reachable.
-  for (const tip of unique) {
+  // Newest first: once a tip is kept, the older ones it holds are reachable.
+  for (const tip of tips) {
     const unreachable = await git.exec(['rev-list', '-1', tip, '--not', '--all', '--'], {
       okExitCodes: [128]
     })
     if (unreachable.exitCode === 0 && unreachable.stdout.trim()) {
-      kept.push(await keepCommit(git, 'dropped', name, tip))
+      kept.push(await keepCommit(git, kind, name, tip))
     }
   }
   return kept
