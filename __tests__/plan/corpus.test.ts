@@ -17,7 +17,7 @@ describe('the separation on the corpus', () => {
     // for 0.9; this corpus, written without regard to the extractor, gives 21 of 24: the three
     // misses are a bare `__init__.py` that three of its spec's folders hold (noted, not
     // counted, as the issue wants) and a file one spec calls "the recipes route on the server".
-    expect(figures.recall).toBeGreaterThanOrEqual(0.85)
+    expect(figures.recall).toBeGreaterThanOrEqual(0.9)
     const offBy = figures.repositories.map((repo) => [
       repo.repository,
       Math.abs(repo.waves - repo.truth_waves)

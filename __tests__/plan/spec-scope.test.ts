@@ -114,6 +114,22 @@ describe('scopeOfSpec: the classes of mistakes of real specs', () => {
     )
   })
 
+  it('7. a name many folders hold: through the folders of the bare names placed, else the folder the line names in words', () => {
+    // `file_io.py` is only in pkg/utils/: the package's `__init__.py` is that folder's.
+    expect(scope('Add `file_io.py` helpers and export them from `__init__.py`.\n').paths).toEqual([
+      'pkg/utils/__init__.py',
+      'pkg/utils/file_io.py'
+    ])
+    // Named in words: "the listeners package", singular or plural.
+    expect(scope('Register it in the listener package `__init__.py`.\n').paths).toEqual([
+      'pkg/listeners/__init__.py'
+    ])
+    // A word naming no folder of the candidates settles nothing: noted, not counted.
+    const unsettled = scope('Export it from the package `__init__.py`.\n')
+    expect(unsettled.paths).toEqual([])
+    expect(unsettled.notes.join('\n')).toMatch(/__init__\.py \(4 files of that name/)
+  })
+
   it('counts a stated new file and an unstated new file only in an existing folder', () => {
     const { paths } = scope(
       '## Files\n\n- `pkg/listeners/user_listener.py` (new)\n- `newpkg/feature.py` (new)\n\n' +

@@ -57,8 +57,20 @@ export function scopeOfSpec(
   const folders = [...named].filter((path) => path.endsWith('/')).map((path) => path.slice(0, -1))
   const fileFolders = [...named].filter((path) => !path.endsWith('/')).map(folderOf)
   const unsettled: string[] = []
+  // The folders of the bare names only one file in the tree has (`velocity.py`): they place
+  // the names many folders hold (the package's `__init__.py`) when the named folders cannot.
+  const placedFolders = bare
+    .map((candidate) => tree.filesNamed(candidate.path))
+    .filter((matches) => matches.length === 1)
+    .map((matches) => folderOf(matches[0]))
+  const lines = markdown.split('\n')
   for (const candidate of bare) {
-    const resolved = resolveBareName(candidate, tree, folders, fileFolders)
+    const resolved = resolveBareName(candidate, tree, {
+      folders,
+      fileFolders,
+      placedFolders,
+      line: lines[candidate.line - 1] ?? ''
+    })
     if (typeof resolved === 'string') {
       add(candidate.stated ? stated : passing, resolved, candidate.line)
     } else if (resolved) unsettled.push(`${candidate.path} (${resolved.why})`)
@@ -148,34 +160,74 @@ function anchor(candidate: PathMention, tree: TreeListing): string | null {
   return fileLike && !folder && tree.hasFolder(folderOf(body)) ? body : null
 }
 
-/** A bare file name's one file, or why it could not be placed (null: nothing to say). */
+/** Where a bare name is looked for: the spec's folders, and the line that names it. */
+interface BareNameContext {
+  /** Folders the spec names. */
+  folders: readonly string[]
+  /** Folders of the files the spec names with their folder. */
+  fileFolders: readonly string[]
+  /** Folders of the bare names that only one file in the tree has. */
+  placedFolders: readonly string[]
+  /** The text of the line naming it. */
+  line: string
+}
+
+/**
+ * A bare file name's one file, or why it could not be placed (null: nothing to say). Among
+ * several files of that name: the one in the folders the spec names, else the one in the
+ * folders of the other files it places, else the one whose folder the line names in words
+ * ("the server's `index.ts`", "the report module ... `__init__.py`"), nearest the spec's
+ * folders when several are.
+ */
 function resolveBareName(
   candidate: PathMention,
   tree: TreeListing,
-  folders: readonly string[],
-  fileFolders: readonly string[]
+  context: BareNameContext
 ): string | { why: string } | null {
   const name = candidate.path.replace(/\/$/, '')
   if (candidate.path.endsWith('/')) {
     if (tree.hasFolder(name)) return candidate.path
     return candidate.stated ? candidate.path : null
   }
-  const inSpecFolders = (file: string): boolean => {
-    const where = folderOf(file)
-    return (
-      folders.some((folder) => where === folder || where.startsWith(`${folder}/`)) ||
-      fileFolders.includes(where)
-    )
-  }
   const matches = tree.filesNamed(name)
   if (matches.length === 1) return matches[0]
   if (matches.length > 1) {
-    const inside = matches.filter(inSpecFolders)
+    const { folders, fileFolders, placedFolders } = context
+    const within = (file: string, roots: readonly string[]): boolean => {
+      const where = folderOf(file)
+      return roots.some((root) => where === root || where.startsWith(`${root}/`))
+    }
+    const inside = matches.filter(
+      (file) => within(file, folders) || fileFolders.includes(folderOf(file))
+    )
     if (inside.length === 1) return inside[0]
+    const placed = matches.filter((file) => placedFolders.includes(folderOf(file)))
+    if (inside.length === 0 && placed.length === 1) return placed[0]
+    const inWords = namedInWords(inside.length > 1 ? inside : matches, context.line)
+    if (inWords.length === 1) return inWords[0]
+    // Several folders named in words: the one holding (or being) a folder of the spec's.
+    const specFolders = [...folders, ...fileFolders, ...placedFolders]
+    const nearest = inWords.filter((file) => {
+      const where = folderOf(file)
+      return specFolders.some((root) => root === where || root.startsWith(`${where}/`))
+    })
+    if (nearest.length === 1) return nearest[0]
     return { why: `${matches.length} files of that name, ${inside.length} in the spec's folders` }
   }
   // A new file written without its folder: where it goes is the agent's choice, not ours.
   return candidate.stated ? { why: 'a new file, no folder given' } : null
+}
+
+/** The files whose folder's name (or its singular) is a word of `line`. */
+function namedInWords(files: readonly string[], line: string): string[] {
+  const words = new Set(line.toLowerCase().match(/[a-z][a-z0-9_-]*/g) ?? [])
+  return files.filter((file) => {
+    const folder = folderOf(file).split('/').at(-1)?.toLowerCase() ?? ''
+    return (
+      folder !== '' &&
+      (words.has(folder) || (folder.endsWith('s') && words.has(folder.slice(0, -1))))
+    )
+  })
 }
 
 export function listed(paths: readonly string[]): string {
