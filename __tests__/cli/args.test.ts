@@ -33,6 +33,15 @@ describe('parseCliArguments', () => {
     expect(parse('plan', '65', '66-67').inputs).toEqual({ mode: 'plan', priorities: '65 66-67' })
   })
 
+  it('takes --explain with the plan mode only, and says so for another', () => {
+    expect(parse('plan', '1,2', '--explain').explain).toBe(true)
+    expect(parse('--mode', 'plan', '--explain').explain).toBe(true)
+    expect(refusal('run', '1,2', '--explain')).toBe(
+      '--explain only goes with the plan mode, not run: use parallel-worktree plan <priorities> --explain to see the spec lines behind each path.'
+    )
+    expect(refusal('--explain')).toMatch(/^--explain only goes with the plan mode, not run/)
+  })
+
   it('refuses an unknown mode, naming it', () => {
     expect(refusal('deploy', '65')).toMatch(/^"deploy" is not a mode/)
   })

@@ -99,6 +99,12 @@ export function parseCliArguments(argv: readonly string[], cwd: string): CliArgu
       parsed.inputs.priorities += ` ${arg}`
     }
   }
+  const mode = parsed.inputs.mode ?? 'run'
+  if (parsed.explain && mode !== 'plan' && !parsed.help) {
+    throw new InputError(
+      `--explain only goes with the plan mode, not ${shorten(mode)}: use parallel-worktree plan <priorities> --explain to see the spec lines behind each path.`
+    )
+  }
   return parsed
 }
 
