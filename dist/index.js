@@ -34776,6 +34776,7 @@ function fetchSpec(branch, remote = 'origin') {
 
 
 
+
 /**
  * Put before the calls that move refs for the run (update-ref runs reference-transaction):
  * they are our mechanics, not the user's commands, and a versioned hooks folder (`.husky/`)
@@ -34878,6 +34879,17 @@ class GitCommandManager {
             okExitCodes: [1, 128]
         });
     }
+    /** The refs under `prefix` (such as `refs/parallel-worktree/base/`) with their commits. */
+    async refsUnder(prefix) {
+        const listed = await this.run(['for-each-ref', '--format=%(objectname) %(refname)', prefix]);
+        return listed
+            .split('\n')
+            .filter(Boolean)
+            .map((line) => ({
+            commit: line.slice(0, line.indexOf(' ')),
+            ref: line.slice(line.indexOf(' ') + 1)
+        }));
+    }
     /** Deletes `ref` only while it still points at `expected`; true when it was deleted. */
     async deleteRef(ref, expected) {
         const { exitCode } = await this.exec([...WITHOUT_HOOKS, 'update-ref', '-d', ref, expected], {
@@ -34913,6 +34925,32 @@ class GitCommandManager {
         await this.run(['commit', '--no-verify', '--quiet', '-m', message], {
             env: await this.identityEnv()
         });
+    }
+    /**
+     * A commit of everything the worktree here holds, as it is on disk (conflict markers and
+     * unmerged files too), made through a scratch index so that HEAD, the index and the branch
+     * stay as they are. Its parents are HEAD and `otherParents` (a stopped merge's MERGE_HEAD).
+     */
+    async snapshotCommit(message, otherParents) {
+        const scratch = await this.run([
+            'rev-parse',
+            '--path-format=absolute',
+            '--git-path',
+            'parallel-worktree-snapshot.index'
+        ]);
+        const env = { GIT_INDEX_FILE: scratch };
+        try {
+            await this.run(['read-tree', 'HEAD'], { env });
+            await this.run(['add', '-A', '--', '.'], { env });
+            const tree = await this.run(['write-tree'], { env });
+            const parents = ['HEAD', ...otherParents].flatMap((parent) => ['-p', parent]);
+            return await this.run(['commit-tree', tree, ...parents, '-m', message], {
+                env: await this.identityEnv()
+            });
+        }
+        finally {
+            await (0,promises_namespaceObject.rm)(scratch, { force: true });
+        }
     }
     /** Commits reachable from `tip` and from none of `excluded` (refs or commits). */
     async countCommitsNotIn(tip, excluded) {
@@ -36500,8 +36538,20 @@ function scopeOfSpec(markdown, specFile, tree, ignore) {
     const folders = [...named].filter((path) => path.endsWith('/')).map((path) => path.slice(0, -1));
     const fileFolders = [...named].filter((path) => !path.endsWith('/')).map(folderOf);
     const unsettled = [];
+    // The folders of the bare names only one file in the tree has (`velocity.py`): they place
+    // the names many folders hold (the package's `__init__.py`) when the named folders cannot.
+    const placedFolders = bare
+        .map((candidate) => tree.filesNamed(candidate.path))
+        .filter((matches) => matches.length === 1)
+        .map((matches) => folderOf(matches[0]));
+    const lines = markdown.split('\n');
     for (const candidate of bare) {
-        const resolved = resolveBareName(candidate, tree, folders, fileFolders);
+        const resolved = resolveBareName(candidate, tree, {
+            folders,
+            fileFolders,
+            placedFolders,
+            line: lines[candidate.line - 1] ?? ''
+        });
         if (typeof resolved === 'string') {
             add(candidate.stated ? stated : passing, resolved, candidate.line);
         }
@@ -36591,30 +36641,59 @@ function spec_scope_anchor(candidate, tree) {
     // A new file counts in passing only inside a folder that exists.
     return fileLike && !folder && tree.hasFolder(folderOf(body)) ? body : null;
 }
-/** A bare file name's one file, or why it could not be placed (null: nothing to say). */
-function resolveBareName(candidate, tree, folders, fileFolders) {
+/**
+ * A bare file name's one file, or why it could not be placed (null: nothing to say). Among
+ * several files of that name: the one in the folders the spec names, else the one in the
+ * folders of the other files it places, else the one whose folder the line names in words
+ * ("the server's `index.ts`", "the report module ... `__init__.py`"), nearest the spec's
+ * folders when several are.
+ */
+function resolveBareName(candidate, tree, context) {
     const name = candidate.path.replace(/\/$/, '');
     if (candidate.path.endsWith('/')) {
         if (tree.hasFolder(name))
             return candidate.path;
         return candidate.stated ? candidate.path : null;
     }
-    const inSpecFolders = (file) => {
-        const where = folderOf(file);
-        return (folders.some((folder) => where === folder || where.startsWith(`${folder}/`)) ||
-            fileFolders.includes(where));
-    };
     const matches = tree.filesNamed(name);
     if (matches.length === 1)
         return matches[0];
     if (matches.length > 1) {
-        const inside = matches.filter(inSpecFolders);
+        const { folders, fileFolders, placedFolders } = context;
+        const within = (file, roots) => {
+            const where = folderOf(file);
+            return roots.some((root) => where === root || where.startsWith(`${root}/`));
+        };
+        const inside = matches.filter((file) => within(file, folders) || fileFolders.includes(folderOf(file)));
         if (inside.length === 1)
             return inside[0];
+        const placed = matches.filter((file) => placedFolders.includes(folderOf(file)));
+        if (inside.length === 0 && placed.length === 1)
+            return placed[0];
+        const inWords = namedInWords(inside.length > 1 ? inside : matches, context.line);
+        if (inWords.length === 1)
+            return inWords[0];
+        // Several folders named in words: the one holding (or being) a folder of the spec's.
+        const specFolders = [...folders, ...fileFolders, ...placedFolders];
+        const nearest = inWords.filter((file) => {
+            const where = folderOf(file);
+            return specFolders.some((root) => root === where || root.startsWith(`${where}/`));
+        });
+        if (nearest.length === 1)
+            return nearest[0];
         return { why: `${matches.length} files of that name, ${inside.length} in the spec's folders` };
     }
     // A new file written without its folder: where it goes is the agent's choice, not ours.
     return candidate.stated ? { why: 'a new file, no folder given' } : null;
+}
+/** The files whose folder's name (or its singular) is a word of `line`. */
+function namedInWords(files, line) {
+    const words = new Set(line.toLowerCase().match(/[a-z][a-z0-9_-]*/g) ?? []);
+    return files.filter((file) => {
+        const folder = folderOf(file).split('/').at(-1)?.toLowerCase() ?? '';
+        return (folder !== '' &&
+            (words.has(folder) || (folder.endsWith('s') && words.has(folder.slice(0, -1)))));
+    });
 }
 function listed(paths) {
     const shown = paths.slice(0, MAX_NAMES_NOTED).join(', ');
@@ -37207,6 +37286,111 @@ class SerialQueue {
     }
 }
 
+;// CONCATENATED MODULE: ./src/git/kept-refs.ts
+
+/**
+ * The refs the run keeps for itself, under refs/parallel-worktree/: they are not branches
+ * (no one checks them out, `git branch` does not list them) but they keep commits reachable
+ * and record, across a crash, what a run had found out.
+ */
+const KEPT_REFS = 'refs/parallel-worktree';
+/** Where the run notes that a branch's agent was judged successful at a given tip. */
+function judgedRef(branch) {
+    return `${KEPT_REFS}/completed/${branch}`;
+}
+/**
+ * Notes, durably (a ref survives the coordinator's death), that the agent working on `branch`
+ * was judged successful with the branch at `tip`: a run that resumes that branch at that same
+ * tip goes straight to the merge.
+ */
+async function recordJudgedSuccessful(git, branch, tip) {
+    await git.run([...WITHOUT_HOOKS, 'update-ref', judgedRef(branch), tip]);
+}
+/** True when an earlier run judged the agent successful with the branch at exactly `tip`. */
+async function wasJudgedSuccessful(git, branch, tip) {
+    return (await git.resolveCommit(judgedRef(branch))) === tip;
+}
+/** The note is spent (the branch was merged, or work on it goes on). */
+async function forgetJudgement(git, branch) {
+    await git.exec([...WITHOUT_HOOKS, 'update-ref', '-d', judgedRef(branch)], {
+        okExitCodes: [1, 128]
+    });
+}
+/** The ref under which a tip of `baseBranch` that an agent moved base away from is kept. */
+function movedBaseRefPrefix(baseBranch) {
+    return `${KEPT_REFS}/base/${baseBranch}-`;
+}
+/**
+ * The tips of `baseBranch` that a run kept because an agent moved base away from them, and
+ * that base still does not hold (nobody put them back).
+ */
+async function movedAwayBaseTips(git, baseBranch) {
+    const tip = await git.resolveCommit(`refs/heads/${baseBranch}`);
+    const prefix = movedBaseRefPrefix(baseBranch);
+    // Exactly <prefix><12 hex>: base `release/x` must not take the tips of `release/x-y`.
+    const kept = (await git.refsUnder(`${KEPT_REFS}/base/`)).filter(({ ref }) => ref.startsWith(prefix) && /^[0-9a-f]{12}$/.test(ref.slice(prefix.length)));
+    const lost = [];
+    for (const { ref, commit } of kept) {
+        if (!tip || !(await git.isAncestor(commit, tip)))
+            lost.push(ref);
+    }
+    return lost;
+}
+/**
+ * Keeps `commit` reachable under refs/parallel-worktree/<kind>/<name>-<short sha> (a commit an
+ * agent dropped, a tip of base an agent moved away from) and returns the ref's name.
+ */
+async function keepCommit(git, kind, name, commit) {
+    const ref = `${KEPT_REFS}/${kind}/${name}-${commit.slice(0, 12)}`;
+    await git.run([...WITHOUT_HOOKS, 'update-ref', ref, commit]);
+    return ref;
+}
+/** The commits of a reflog's entries, newest first; none when there is no such log. */
+async function reflogEntries(git, log) {
+    const listed = await git.exec(['reflog', 'show', '--format=%H', log, '--'], {
+        okExitCodes: [128]
+    });
+    return listed.exitCode === 0 ? listed.stdout.split('\n').filter(Boolean) : [];
+}
+/**
+ * Before a ref's last trace goes (a branch deleted with its reflog, a worktree removed with
+ * its HEAD's reflog): every commit that only those reflogs still reach is kept under
+ * refs/parallel-worktree/dropped/<name>-<sha>. Returns the refs made (empty when nothing was
+ * only there). `logs` are ref names as `git reflog` reads them in `git`'s folder.
+ */
+async function keepReflogOnlyCommits(git, logs, name) {
+    const tips = [];
+    for (const log of logs)
+        tips.push(...(await reflogEntries(git, log)));
+    return keepUnreachable(git, [...new Set(tips)], 'dropped', name);
+}
+/**
+ * Keeps, under refs/parallel-worktree/<kind>/<name>-<sha>, each of `tips` (newest first) that
+ * no ref reaches (branches, tags, ours, the other worktrees' HEADs). Returns the refs made.
+ */
+async function keepUnreachable(git, tips, kind, name) {
+    if (tips.length === 0)
+        return [];
+    // One walk says whether any tip is unreachable: the common answer, none, costs one call.
+    const walked = await git.exec(['rev-list', '--stdin', '--not', '--all'], {
+        input: `${tips.join('\n')}\n`,
+        okExitCodes: [128]
+    });
+    if (walked.exitCode !== 0 || !walked.stdout.trim())
+        return [];
+    const kept = [];
+    // Newest first: once a tip is kept, the older ones it holds are reachable.
+    for (const tip of tips) {
+        const unreachable = await git.exec(['rev-list', '-1', tip, '--not', '--all', '--'], {
+            okExitCodes: [128]
+        });
+        if (unreachable.exitCode === 0 && unreachable.stdout.trim()) {
+            kept.push(await keepCommit(git, kind, name, tip));
+        }
+    }
+    return kept;
+}
+
 ;// CONCATENATED MODULE: ./src/git/worktree-list.ts
 
 /**
@@ -37289,11 +37473,14 @@ function parseWorktreeList(output) {
 ;// CONCATENATED MODULE: ./src/git/branch-deletion.ts
 
 
+
 /**
  * Deletes a branch only when that loses nothing, and only if it still points where we looked:
  * every commit on it is in `base` or in `startPoint` (where the run made it), no worktree has
- * it checked out, and the deletion is a compare-and-swap on the tip that was checked. The run,
- * the modes and the cleanup of leftovers all delete branches through here.
+ * it checked out, and the deletion is a compare-and-swap on the tip that was checked. The
+ * deletion takes the branch's reflog with it: commits only that still reached (an agent's
+ * commit it then reset away) are kept first. The run, the modes and the cleanup of leftovers
+ * all delete branches through here.
  */
 async function deleteBranchIfSafe(git, branch, options) {
     const ref = branchRef(branch);
@@ -37315,7 +37502,10 @@ async function deleteBranchIfSafe(git, branch, options) {
     const holder = (await listWorktrees(git)).find((worktree) => worktree.ref === ref);
     if (holder)
         return { deleted: false, because: 'checked-out', where: holder.path };
-    return (await git.deleteRef(ref, tip)) ? { deleted: true } : { deleted: false, because: 'moved' };
+    const kept = await keepReflogOnlyCommits(git, [ref], branch);
+    return (await git.deleteRef(ref, tip))
+        ? { deleted: true, kept }
+        : { deleted: false, because: 'moved' };
 }
 
 ;// CONCATENATED MODULE: ./src/core/shorten.ts
@@ -37394,6 +37584,7 @@ function validateBranchTemplate(template, priorities) {
 }
 
 ;// CONCATENATED MODULE: ./src/git/save-work.ts
+
 /**
  * Saves the work of a worktree: what it holds uncommitted goes into a commit on its branch,
  * or, when it cannot (auto-commit off, a detached HEAD, a failing commit), is left in place
@@ -37417,6 +37608,25 @@ async function saveWork(worktree, options) {
         const said = error.message.split('\n')[0];
         return { state: 'kept', branch, because: 'commit-failed', error: said };
     }
+}
+/** The heads git keeps while an operation is stopped half-way: the snapshot's other parents. */
+const STOPPED_HEADS = ['MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REVERT_HEAD'];
+/**
+ * Saves a worktree an agent left half-done (a merge or a rebase stopped) without finishing,
+ * committing or judging it: a snapshot commit of its files as they are, whose parents are HEAD
+ * and the stopped operation's other side, is kept under
+ * refs/parallel-worktree/unfinished/<name>-<sha>, so that the worktree can go and nothing is
+ * lost. Returns that ref.
+ */
+async function saveUnfinishedWork(worktree, name, message) {
+    const others = [];
+    for (const head of STOPPED_HEADS) {
+        const commit = await worktree.resolveCommit(head);
+        if (commit)
+            others.push(commit);
+    }
+    const snapshot = await worktree.snapshotCommit(message, others);
+    return keepCommit(worktree, 'unfinished', name, snapshot);
 }
 
 ;// CONCATENATED MODULE: ./src/git/worktree-state.ts
@@ -38456,8 +38666,23 @@ class BaseTip {
     static local(git, baseBranch) {
         return new BaseTip(git, baseBranch, null);
     }
-    /** The commit a task starting now branches from. */
+    /** The last start point given; every later one descends from it. */
+    lastGiven = null;
+    /**
+     * The commit a task starting now branches from. Base only moves forward during a run (its
+     * merges); when it was moved off that history (an agent's `update-ref`), tasks go on from
+     * the last start point given, so that their work builds on the user's history and can be
+     * merged once base is put back (the run's base guard reports the move).
+     */
     async current() {
+        const tip = await this.branchTip();
+        const last = this.lastGiven;
+        if (last && tip !== last && !(await this.git.isAncestor(last, tip)))
+            return last;
+        this.lastGiven = tip;
+        return tip;
+    }
+    async branchTip() {
         const local = await this.git.requireBranchTip(this.baseBranch);
         if (!this.originTip || local === this.originTip)
             return local;
@@ -38965,73 +39190,6 @@ function attemptUsage(reported, file) {
     return overlayUsage(reported, file);
 }
 
-;// CONCATENATED MODULE: ./src/git/kept-refs.ts
-
-/**
- * The refs the run keeps for itself, under refs/parallel-worktree/: they are not branches
- * (no one checks them out, `git branch` does not list them) but they keep commits reachable
- * and record, across a crash, what a run had found out.
- */
-const KEPT_REFS = 'refs/parallel-worktree';
-/** Where the run notes that a branch's agent was judged successful at a given tip. */
-function judgedRef(branch) {
-    return `${KEPT_REFS}/completed/${branch}`;
-}
-/**
- * Notes, durably (a ref survives the coordinator's death), that the agent working on `branch`
- * was judged successful with the branch at `tip`: a run that resumes that branch at that same
- * tip goes straight to the merge.
- */
-async function recordJudgedSuccessful(git, branch, tip) {
-    await git.run([...WITHOUT_HOOKS, 'update-ref', judgedRef(branch), tip]);
-}
-/** True when an earlier run judged the agent successful with the branch at exactly `tip`. */
-async function wasJudgedSuccessful(git, branch, tip) {
-    return (await git.resolveCommit(judgedRef(branch))) === tip;
-}
-/** The note is spent (the branch was merged, or work on it goes on). */
-async function forgetJudgement(git, branch) {
-    await git.exec([...WITHOUT_HOOKS, 'update-ref', '-d', judgedRef(branch)], {
-        okExitCodes: [1, 128]
-    });
-}
-/**
- * Keeps `commit` reachable under refs/parallel-worktree/<kind>/<name>-<short sha> (a commit an
- * agent dropped, a tip of base an agent moved away from) and returns the ref's name.
- */
-async function keepCommit(git, kind, name, commit) {
-    const ref = `${KEPT_REFS}/${kind}/${name}-${commit.slice(0, 12)}`;
-    await git.run([...WITHOUT_HOOKS, 'update-ref', ref, commit]);
-    return ref;
-}
-/**
- * Before a ref's last trace goes (a branch deleted with its reflog, a worktree removed with
- * its HEAD's reflog): every commit that only those reflogs still reach is kept under
- * refs/parallel-worktree/dropped/<name>-<sha>. Returns the refs made (empty when nothing was
- * only there). `logs` are ref names as `git reflog` reads them in `git`'s folder.
- */
-async function keepReflogOnlyCommits(git, logs, name) {
-    const kept = [];
-    for (const log of logs) {
-        const listed = await git.exec(['reflog', 'show', '--format=%H', log, '--'], {
-            okExitCodes: [128]
-        });
-        if (listed.exitCode !== 0)
-            continue;
-        const tips = [...new Set(listed.stdout.split('\n').filter(Boolean))];
-        for (const tip of tips) {
-            // Reachable from no ref (branches, tags, ours, the other worktrees' HEADs)?
-            const unreachable = await git.exec(['rev-list', '-1', tip, '--not', '--all', '--'], {
-                okExitCodes: [128]
-            });
-            if (unreachable.exitCode === 0 && unreachable.stdout.trim()) {
-                kept.push(await keepCommit(git, 'dropped', name, tip));
-            }
-        }
-    }
-    return kept;
-}
-
 ;// CONCATENATED MODULE: ./src/run/resume.ts
 
 /**
@@ -39097,6 +39255,7 @@ function waitOrAbort(ms, signal) {
 }
 
 ;// CONCATENATED MODULE: ./src/run/worktree-manager.ts
+
 
 
 
@@ -39236,6 +39395,14 @@ class WorktreeManager {
      * folder git will not remove is deleted only when it is a worktree of this repository.
      */
     async remove(path) {
+        // The worktree's HEAD reflog goes with it: commits only it still reached (a detached
+        // HEAD's work, a commit reset away) are kept first.
+        if (await this.isWorktreeFolder(path)) {
+            const kept = await keepReflogOnlyCommits(this.git.at(path), ['HEAD'], `worktree-${(0,external_node_path_namespaceObject.basename)(path)}`);
+            if (kept.length) {
+                this.logger.warning(`Commits that only the HEAD reflog of the worktree ${path} still reached are kept at ${kept.join(', ')}`);
+            }
+        }
         // In the same one-at-a-time line as adds: git worktree add dies when a worktree it reads
         // is removed under it ("Invalid path"), as it does when one is added beside it.
         const removed = await this.registering.run(() => this.git.removeWorktree(path));
@@ -39731,9 +39898,21 @@ class TaskRun {
         const problem = describeWorktreeState(await readWorktreeState(worktree.git, worktree.startPoint));
         if (!problem)
             return null;
+        const task = this.task;
+        task.commits = await this.countCommits(worktree);
+        const said = `the agent left its worktree unfinished (${problem}); nothing of it was committed to ${task.branch} or merged`;
+        if (this.ctx.settings.cleanup) {
+            // Saved as it is under a ref of ours, so the worktree can go like any other.
+            const saved = await saveUnfinishedWork(worktree.git, task.branch, `parallel-worktree: priority ${task.priority} as its agent left it (${problem})`).catch((error) => {
+                this.ctx.logger.warning(`${this.prefix} could not save the unfinished worktree: ${error.message.split('\n')[0]}`);
+                return null;
+            });
+            if (saved) {
+                return `${said}; the worktree as the agent left it is saved as ${saved} (git checkout ${saved} to look at it)`;
+            }
+        }
         this.ctx.worktrees.keep(worktree.path);
-        this.task.commits = await this.countCommits(worktree);
-        return `the agent left its worktree unfinished (${problem}); nothing of it was committed or merged, and the worktree ${worktree.path} and branch ${this.task.branch} are kept`;
+        return `${said}, and the worktree ${worktree.path} and branch ${task.branch} are kept`;
     }
     /** A task that never started: its prepared worktree and its empty branch go. */
     async discard() {
@@ -40919,8 +41098,12 @@ async function cleanupLeftovers(leftovers, logger, graceMs = 5000) {
 /** Deletes the run's branch when every commit on it is in base; says so when it is kept. */
 async function dropEmptyBranch(git, branch, baseBranch, logger) {
     const deletion = await deleteBranchIfSafe(git, branch, { base: baseBranch });
-    if (deletion.deleted)
+    if (deletion.deleted) {
         logger.info(`Deleted the branch ${branch}: it held nothing new`);
+        if (deletion.kept.length) {
+            logger.warning(`Commits that only the reflog of ${branch} still reached are kept at ${deletion.kept.join(', ')}`);
+        }
+    }
     else if (deletion.because === 'unique-commits') {
         logger.info(`Kept the branch ${branch}: ${deletion.commits} commit(s) not in ${baseBranch}`);
     }
@@ -41181,16 +41364,19 @@ function commandExists(word, env, cwd) {
 
 
 
+
 const SHOWN_PRIORITIES = 30;
 /**
  * The contract's refusals (exit 2), checked after the repository is known and before
  * anything in it changes: a priority the ROADMAP does not list, and, when agents will run,
- * an agent command that cannot be found and a log folder that cannot be written.
+ * a base an earlier run's agent moved away from its history, an agent command that cannot be
+ * found and a log folder that cannot be written.
  */
 async function refuseBeforeChanges(settings, git, options) {
     await refuseUnlistedPriorities(settings, git);
     if (!options.agentsRun)
         return;
+    await refuseMovedAwayBase(settings, git);
     await refuseMissingAgentCommand(settings, git.cwd, options.env ?? process.env);
     await prepareLogFolder(settings.logDir, git.cwd);
 }
@@ -41209,6 +41395,20 @@ async function refuseUnlistedPriorities(settings, git) {
     const lists = listed.length === 0 ? 'which lists no PRIORITY heading at all' : `which lists ${idList(listed)}`;
     throw new InputError(`priorities: ${idList(unlisted)} ${unlisted.length === 1 ? 'is' : 'are'} not in ${file} ` +
         `(on ${settings.baseBranch}), ${lists}. Check the IDs, or name another ROADMAP with roadmap-file.`);
+}
+/**
+ * An earlier run found base moved by an agent off its own history and kept the old tip; while
+ * base still does not hold it, work started or merged now would build on history the user
+ * never had. The user puts base back, or says the move was meant by deleting the kept ref.
+ */
+async function refuseMovedAwayBase(settings, git) {
+    const [kept] = await movedAwayBaseTips(git, settings.baseBranch);
+    if (!kept)
+        return;
+    const base = settings.baseBranch;
+    throw new InputError(`base branch ${base} does not hold ${kept}, the tip an earlier run kept when an agent moved ${base} off its history. ` +
+        `Put it back with git update-ref refs/heads/${base} ${kept} (a checkout of ${base} still holds its files), ` +
+        `or, if the move was meant, delete the kept tip with git update-ref -d ${kept}.`);
 }
 /** `1-4, 7, 9`: consecutive IDs as ranges, at most SHOWN_PRIORITIES items. */
 function idList(ids) {
@@ -42872,9 +43072,11 @@ async function verifyGate(settings, git, logger, options) {
  * origin (never forced). A failure is reported as a warning and in the failing tasks: the
  * work stays on the local branches the result names.
  */
-async function pushAfterMerges(git, settings, tasks, logger, warnings) {
+async function pushAfterMerges(git, settings, tasks, logger, warnings, options = {}) {
     if (!settings.push)
         return;
+    // A base moved off its history (the base guard's warning) is not the run's to publish.
+    const withBase = !options.baseMoved;
     const kept = [];
     for (const task of tasks) {
         if (task.merge === 'merged')
@@ -42885,10 +43087,16 @@ async function pushAfterMerges(git, settings, tasks, logger, warnings) {
     const outcome = await pushResults(git, {
         baseBranch: settings.baseBranch,
         keptBranches: kept,
+        withBase,
         logger
     });
+    if (!withBase) {
+        warnings.push(`push: ${settings.baseBranch} was not pushed, as it was moved off its history`);
+    }
     if (outcome.pushed) {
-        logger.info(`Pushed ${settings.baseBranch}${kept.length ? ` and ${kept.join(', ')}` : ''} to origin`);
+        const pushed = [...(withBase ? [settings.baseBranch] : []), ...kept];
+        if (pushed.length)
+            logger.info(`Pushed ${pushed.join(', ')} to origin`);
         return;
     }
     warnings.push(`push: ${outcome.error ?? 'not everything reached origin'}`);
@@ -43686,39 +43894,103 @@ const REFRESH_DEBOUNCE_MS = 300;
 ;// CONCATENATED MODULE: ./src/engine/base-guard.ts
 
 /**
- * Base as the run found it. Merges only ever move base forward, so a base whose tip no longer
- * descends from the run's starting tip was moved by someone else (an agent's `update-ref`,
- * `branch -f`, `push --force`): the commits it held may now be reachable from nothing. The
- * old tip is then kept under refs/parallel-worktree/base/, the result's warnings name it, and
- * nothing is merged onto the moved base (that would build on history the user never had).
+ * Base as the run found it and moved it. Merges only ever move base forward, so a base whose
+ * tip no longer descends from the last tip the run knew (where it started, or its own latest
+ * merge) was moved by someone else (an agent's `update-ref`, `branch -f`, `push --force`): the
+ * commits it held may now be reachable from nothing. That tip is then kept under
+ * refs/parallel-worktree/base/, the result's warnings name it, and nothing is merged onto the
+ * moved base (that would build on history the user never had).
  */
 class BaseGuard {
     git;
     baseBranch;
     startTip;
+    reflogAtStart;
     problem = null;
-    constructor(git, baseBranch, startTip) {
+    /** The newest tip of base known to be the run's: where it started, or a merge it made. */
+    lastGood;
+    constructor(git, baseBranch, startTip, 
+    /** How many entries base's reflog had when the run started. */
+    reflogAtStart) {
         this.git = git;
         this.baseBranch = baseBranch;
         this.startTip = startTip;
+        this.reflogAtStart = reflogAtStart;
+        this.lastGood = startTip;
     }
     static async start(git, baseBranch) {
-        return new BaseGuard(git, baseBranch, await git.resolveCommit(`refs/heads/${baseBranch}`));
+        const [tip, log] = await Promise.all([
+            git.resolveCommit(`refs/heads/${baseBranch}`),
+            reflogEntries(git, `refs/heads/${baseBranch}`)
+        ]);
+        return new BaseGuard(git, baseBranch, tip, log.length);
+    }
+    /**
+     * A merge of the run landed at `commit`: it is the tip to keep should base be moved away
+     * next, so that the merges made before the move are not lost with it.
+     */
+    async merged(commit) {
+        if (this.problem || !commit || !this.lastGood)
+            return;
+        if (await this.git.isAncestor(this.lastGood, commit))
+            this.lastGood = commit;
     }
     /** Null while base descends from where it started; otherwise why nothing may be merged. */
     async check() {
-        if (this.problem || !this.startTip)
-            return this.problem;
-        const now = await this.git.resolveCommit(`refs/heads/${this.baseBranch}`);
-        if (now && (await this.git.isAncestor(this.startTip, now)))
+        if (!this.lastGood || !this.startTip)
             return null;
-        const kept = await keepCommit(this.git, 'base', this.baseBranch, this.startTip);
-        this.problem = `base branch ${this.baseBranch} was moved during the run to ${now ? now.slice(0, 12) : 'nothing (deleted)'}, which does not descend from its starting tip ${this.startTip.slice(0, 12)} (an agent?): nothing was merged onto it, and the old tip is kept at ${kept} (git branch -f ${this.baseBranch} ${kept} puts it back)`;
+        const now = await this.git.resolveCommit(`refs/heads/${this.baseBranch}`);
+        if (this.problem) {
+            await this.keepMovedTip(now);
+            return this.problem;
+        }
+        if (now && (await this.git.isAncestor(this.lastGood, now))) {
+            this.lastGood = now;
+            return null;
+        }
+        const last = this.lastGood;
+        const kept = await keepCommit(this.git, 'base', this.baseBranch, last);
+        const movedTo = await this.keepMovedTip(now);
+        const where = movedTo ? `${now.slice(0, 12)} (kept at ${movedTo})` : 'nothing (deleted)';
+        const since = last === this.startTip ? 'its starting tip' : 'its last tip before the move';
+        this.problem = `base branch ${this.baseBranch} was moved during the run to ${where}, which does not descend from ${since} ${last.slice(0, 12)} (an agent?): nothing was merged onto it, and that tip, with the merges made before, is kept at ${kept} (git update-ref refs/heads/${this.baseBranch} ${kept} puts it back)`;
         return this.problem;
+    }
+    /** The tips base was moved to, each kept once (it may be moved again after the first). */
+    movedTips = new Set();
+    later = [];
+    /**
+     * What base was moved to stays reachable once base is put back: where it is now, and every
+     * tip its reflog shows it at since the run started (an agent may move it more than once
+     * between two checks). Returns the ref that keeps the current tip, or null when base is gone.
+     */
+    async keepMovedTip(now) {
+        const name = this.baseBranch;
+        const entries = await reflogEntries(this.git, `refs/heads/${name}`);
+        const since = entries.slice(0, Math.max(0, entries.length - this.reflogAtStart));
+        const nowIsNew = now !== null && !this.movedTips.has(now);
+        const passed = [...new Set(since)].filter((tip) => !this.movedTips.has(tip));
+        for (const ref of await keepUnreachable(this.git, passed, 'moved-base', name)) {
+            this.later.push(`base branch ${name} was also moved to ${ref.slice(-12)}: kept at ${ref}`);
+        }
+        for (const tip of passed)
+            this.movedTips.add(tip);
+        if (!now || now === this.lastGood)
+            return null;
+        const ref = await keepCommit(this.git, 'moved-base', name, now);
+        if (nowIsNew && this.problem) {
+            this.later.push(`base branch ${name} was moved again, to ${now.slice(0, 12)}: kept at ${ref}`);
+        }
+        this.movedTips.add(now);
+        return ref;
+    }
+    /** True once base was found moved off its history. */
+    get moved() {
+        return this.problem !== null;
     }
     /** The warning for the result, when base was moved away. */
     warnings() {
-        return this.problem ? [this.problem] : [];
+        return this.problem ? [this.problem, ...this.later] : [];
     }
 }
 
@@ -44102,13 +44374,7 @@ async function runParallel(settings, options) {
             onTaskDone: async (task) => {
                 if (readyToMerge(task) && settings.merge) {
                     await checkouts;
-                    const moved = await guard.check();
-                    if (moved) {
-                        task.merge = 'failed';
-                        task.error = [task.error, moved].filter(Boolean).join('; ');
-                    }
-                    else
-                        await mergeTask(task, merger, settings, git);
+                    await mergeTask(task, merger, settings, git, guard);
                 }
                 options.events?.taskEnded?.(task);
             }
@@ -44121,13 +44387,15 @@ async function runParallel(settings, options) {
             env,
             signal,
             killGraceMs: options.killGraceMs,
-            recordMerge: (task) => mergeTask(task, merger, settings, git)
+            recordMerge: (task) => mergeTask(task, merger, settings, git, guard)
         });
         await guard.check();
         const warnings = [...guard.warnings(), ...(await (await checkouts).changes())];
         for (const warning of warnings)
             logger.warning(warning);
-        await pushAfterMerges(git, settings, tasks, logger, warnings);
+        await pushAfterMerges(git, settings, tasks, logger, warnings, {
+            baseMoved: guard.moved
+        });
         return buildResult(settings, plan.separation, tasks, began, warnings, verify?.report() ?? null);
     }
     catch (e_1) {
@@ -44140,9 +44408,18 @@ async function runParallel(settings, options) {
             await result_1;
     }
 }
-async function mergeTask(task, merger, settings, git) {
+async function mergeTask(task, merger, settings, git, guard) {
+    // Nothing is merged onto a base moved off its history (reruns of conflicts neither).
+    const moved = await guard.check();
+    if (moved) {
+        task.merge = 'failed';
+        task.error = [task.error, moved].filter(Boolean).join('; ');
+        return;
+    }
     const attempt = await merger.merge(task.branch, task.priority);
     recordMergeAttempt(task, attempt);
+    if (attempt.outcome === 'merged')
+        await guard.merged(attempt.commit);
     if (attempt.outcome === 'merged')
         await forgetJudgement(git, task.branch);
     if (attempt.outcome === 'merged' && settings.cleanup)
