@@ -63,13 +63,14 @@ export function scopeOfSpec(
     .map((candidate) => tree.filesNamed(candidate.path))
     .filter((matches) => matches.length === 1)
     .map((matches) => folderOf(matches[0]))
-  const lines = markdown.split('\n')
+  let lines: string[] | null = null
+  const lineOf = (line: number): string => (lines ??= markdown.split('\n'))[line - 1] ?? ''
   for (const candidate of bare) {
     const resolved = resolveBareName(candidate, tree, {
       folders,
       fileFolders,
       placedFolders,
-      line: lines[candidate.line - 1] ?? ''
+      lineOf
     })
     if (typeof resolved === 'string') {
       add(candidate.stated ? stated : passing, resolved, candidate.line)
@@ -168,8 +169,8 @@ interface BareNameContext {
   fileFolders: readonly string[]
   /** Folders of the bare names that only one file in the tree has. */
   placedFolders: readonly string[]
-  /** The text of the line naming it. */
-  line: string
+  /** The text of a line of the spec (read only for a name many folders hold). */
+  lineOf: (line: number) => string
 }
 
 /**
@@ -203,7 +204,8 @@ function resolveBareName(
     if (inside.length === 1) return inside[0]
     const placed = matches.filter((file) => placedFolders.includes(folderOf(file)))
     if (inside.length === 0 && placed.length === 1) return placed[0]
-    const inWords = namedInWords(inside.length > 1 ? inside : matches, context.line)
+    const line = context.lineOf(candidate.line)
+    const inWords = namedInWords(inside.length > 1 ? inside : matches, line)
     if (inWords.length === 1) return inWords[0]
     // Several folders named in words: the one holding (or being) a folder of the spec's.
     const specFolders = [...folders, ...fileFolders, ...placedFolders]
