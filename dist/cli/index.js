@@ -4380,13 +4380,14 @@ function scopeOfSpec(markdown, specFile, tree, ignore) {
         .map((candidate) => tree.filesNamed(candidate.path))
         .filter((matches) => matches.length === 1)
         .map((matches) => folderOf(matches[0]));
-    const lines = markdown.split('\n');
+    let lines = null;
+    const lineOf = (line) => (lines ??= markdown.split('\n'))[line - 1] ?? '';
     for (const candidate of bare) {
         const resolved = resolveBareName(candidate, tree, {
             folders,
             fileFolders,
             placedFolders,
-            line: lines[candidate.line - 1] ?? ''
+            lineOf
         });
         if (typeof resolved === 'string') {
             add(candidate.stated ? stated : passing, resolved, candidate.line);
@@ -4506,7 +4507,8 @@ function resolveBareName(candidate, tree, context) {
         const placed = matches.filter((file) => placedFolders.includes(folderOf(file)));
         if (inside.length === 0 && placed.length === 1)
             return placed[0];
-        const inWords = namedInWords(inside.length > 1 ? inside : matches, context.line);
+        const line = context.lineOf(candidate.line);
+        const inWords = namedInWords(inside.length > 1 ? inside : matches, line);
         if (inWords.length === 1)
             return inWords[0];
         // Several folders named in words: the one holding (or being) a folder of the spec's.
