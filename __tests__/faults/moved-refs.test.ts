@@ -17,6 +17,14 @@ import { assertInvariants } from './invariants.js'
 
 const COMMIT = 'git -c user.name=agent -c user.email=agent@example.com commit -q'
 
+/** The lines of an agent that points base at a new commit of an unrelated history. */
+function moveBase(message = 'unrelated history'): string[] {
+  return [
+    `other=$(git commit-tree -m "${message}" "$(git mktree </dev/null)")`,
+    'git update-ref refs/heads/roadmap "$other"'
+  ]
+}
+
 describe('an agent that commits and then resets its branch to where it started', () => {
   test('is no-changes, and its dropped commit is kept under refs/parallel-worktree/, named in the result', async () => {
     using repo = faultRepo([1])
@@ -44,12 +52,7 @@ describe('an agent that points base at a commit that does not descend from its t
     using repo = faultRepo([1, 2])
     const mover = script(
       join(repo.work, 'mover.sh'),
-      [
-        'other=$(git commit-tree -m "unrelated history" "$(git mktree </dev/null)")',
-        'git update-ref refs/heads/roadmap "$other"',
-        `echo "$other" > ${join(repo.work, 'other')}`,
-        exampleAgentLine()
-      ].join('\n')
+      [...moveBase(), `echo "$other" > ${join(repo.work, 'other')}`, exampleAgentLine()].join('\n')
     )
     const { result } = await runEngine(repo, {
       priorities: '1,2',
@@ -111,8 +114,7 @@ describe('an agent that moves base after other priorities were merged', () => {
       [
         // Starts as priority 1's merge is made: waits for it to land first.
         'for i in $(seq 100); do git log --format=%s roadmap | grep -q "PRIORITY 1" && break; sleep 0.1; done',
-        'other=$(git commit-tree -m "unrelated history" "$(git mktree </dev/null)")',
-        'git update-ref refs/heads/roadmap "$other"',
+        ...moveBase(),
         exampleAgentLine()
       ].join('\n')
     )
@@ -149,8 +151,7 @@ describe('two agents that each move base, one after the other', () => {
       [
         // Priority 2 moves base only once priority 1 has moved it: two moves before a check.
         `if [ "$PRIORITY_ID" = 2 ]; then for i in $(seq 100); do [ "$(git rev-parse roadmap)" != ${repo.baseBefore} ] && break; sleep 0.1; done; fi`,
-        'other=$(git commit-tree -m "unrelated history $PRIORITY_ID" "$(git mktree </dev/null)")',
-        'git update-ref refs/heads/roadmap "$other"',
+        ...moveBase('unrelated history $PRIORITY_ID'),
         exampleAgentLine()
       ].join('\n')
     )
@@ -185,11 +186,9 @@ describe('push: true when an agent moved base off its history', () => {
     git(repo.repo, 'remote', 'add', 'origin', origin)
     const mover = script(
       join(repo.work, 'mover.sh'),
-      [
-        `echo work > src/file-1.ts && git add -A && ${COMMIT} -m "priority 1"`,
-        'other=$(git commit-tree -m "unrelated history" "$(git mktree </dev/null)")',
-        'git update-ref refs/heads/roadmap "$other"'
-      ].join('\n')
+      [`echo work > src/file-1.ts && git add -A && ${COMMIT} -m "priority 1"`, ...moveBase()].join(
+        '\n'
+      )
     )
     const { result } = await runEngine(repo, {
       priorities: '1',
