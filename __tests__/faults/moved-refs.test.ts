@@ -1,11 +1,13 @@
 import { describe, expect, test } from '@jest/globals'
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
+import type { RunResult } from '../../src/core/types.js'
 import { git } from '../helpers/temp-repo.js'
 import {
   exampleAgent,
   exampleAgentLine,
   faultRepo,
+  type FaultRepo,
   runEngine,
   script,
   statuses,
@@ -16,6 +18,15 @@ import { assertInvariants } from './invariants.js'
 // Agents that move refs: a commit made and dropped, base pointed at an unrelated commit.
 
 const COMMIT = 'git -c user.name=agent -c user.email=agent@example.com commit -q'
+
+/**
+ * The invariants after an agent moved base under the user's checkout: that checkout's index is
+ * left behind by the move (it shows as staged changes), which the run keeps as it finds it.
+ */
+function assertInvariantsAfterMove(repo: FaultRepo, result: RunResult): void {
+  const stagedByFault = git(repo.repo, 'diff', '--cached', '--name-status')
+  assertInvariants({ ...repo, base: 'roadmap', result, stagedByFault })
+}
 
 /** The lines of an agent that points base at a new commit of an unrelated history. */
 function moveBase(message = 'unrelated history'): string[] {
@@ -79,9 +90,7 @@ describe('an agent that points base at a commit that does not descend from its t
         Number(git(repo.repo, 'rev-list', '--count', `feature/us-00${p}`, '^roadmap'))
       ).toBeGreaterThan(0)
     }
-    // The user's checkout, on base, was left behind by the agent's update-ref: kept as it is.
-    const staged = git(repo.repo, 'diff', '--cached', '--name-status')
-    assertInvariants({ ...repo, base: 'roadmap', result, stagedByFault: staged })
+    assertInvariantsAfterMove(repo, result)
 
     // A rerun refuses while base lacks the kept tip, and says how to put it back...
     const rerun = { priorities: '1,2', 'agent-command': exampleAgent() }
@@ -134,12 +143,7 @@ describe('an agent that moves base after other priorities were merged', () => {
     expect(git(repo.repo, 'log', '--format=%s', ref)).toContain(
       'Merge PRIORITY 1 from parallel execution'
     )
-    assertInvariants({
-      ...repo,
-      base: 'roadmap',
-      result,
-      stagedByFault: git(repo.repo, 'diff', '--cached', '--name-status')
-    })
+    assertInvariantsAfterMove(repo, result)
   }, 60_000)
 })
 
@@ -169,12 +173,7 @@ describe('two agents that each move base, one after the other', () => {
     for (const tip of moves) {
       expect(told).toContain(`refs/parallel-worktree/moved-base/roadmap-${tip.slice(0, 12)}`)
     }
-    assertInvariants({
-      ...repo,
-      base: 'roadmap',
-      result,
-      stagedByFault: git(repo.repo, 'diff', '--cached', '--name-status')
-    })
+    assertInvariantsAfterMove(repo, result)
   }, 60_000)
 })
 
