@@ -14,7 +14,7 @@ export interface Piece {
   clause: number
   struck: boolean
   /** Its clause follows a negating label: "No change: …". */
-  negatedByLabel?: boolean
+  negatedByLabel: boolean
 }
 
 const CODE_SPAN = /(?<!`)(`+)(?!`)([\s\S]*?[^`])\1(?!`)/g
@@ -70,11 +70,13 @@ export function readPieces(line: string): Piece[] {
     text,
     cue: '',
     clause: 0,
-    struck: false
+    struck: false,
+    negatedByLabel: false
   })
-  let text = line
-    .replace(/<!--.*?-->/g, ' ')
-    .replace(CODE_SPAN, (_whole, _ticks, content: string) => {
+  // Each markdown form is looked for only when its mark is on the line: most lines have none.
+  let text = line.includes('<!--') ? line.replace(/<!--.*?-->/g, ' ') : line
+  if (text.includes('`')) {
+    text = text.replace(CODE_SPAN, (_whole, _ticks, content: string) => {
       const code = content.trim()
       if (code && !/\s/.test(code)) return slot([piece('span', code)])
       return slot(
@@ -84,12 +86,14 @@ export function readPieces(line: string): Piece[] {
           .map((token) => piece('code', token))
       )
     })
-  text = text
-    .replace(AUTOLINK, ' ')
-    .replace(
+  }
+  if (text.includes('<')) text = text.replace(AUTOLINK, ' ')
+  if (text.includes('](')) {
+    text = text.replace(
       INLINE_LINK,
       (_whole, label: string, target: string) => `${slot([piece('link', target)])} ${label} `
     )
+  }
 
   const pieces: Piece[] = []
   let clause = 0
@@ -97,18 +101,28 @@ export function readPieces(line: string): Piece[] {
   for (const raw of text.split(/\s+/)) {
     if (!raw) continue
     if (raw.startsWith('~~')) struck = true
-    for (const part of raw.split(/(\uE000\d+\uE001)/)) {
+    const parts = raw.includes('\uE000') ? raw.split(/(\uE000\d+\uE001)/) : [raw]
+    for (const part of parts) {
       if (!part) continue
-      const inSlot = /^\uE000(\d+)\uE001$/.exec(part)
+      const inSlot = part.charCodeAt(0) === 0xe000 ? /^\uE000(\d+)\uE001$/.exec(part) : null
       if (inSlot) {
-        for (const inner of slots[Number(inSlot[1])]) pieces.push({ ...inner, clause, struck })
+        for (const inner of slots[Number(inSlot[1])]) {
+          pieces.push({
+            kind: inner.kind,
+            text: inner.text,
+            cue: inner.cue,
+            clause,
+            struck,
+            negatedByLabel: false
+          })
+        }
         continue
       }
-      const word = unwrapEmphasis(part.replace(SLOT, ''))
+      const word = unwrapEmphasis(part.includes('\uE000') ? part.replace(SLOT, '') : part)
       if (!word) continue
       const cue = word.toLowerCase().replace(/[^a-z-]/g, '')
       if (CONTRAST.has(cue)) clause += 1
-      pieces.push({ kind: 'word', text: word, cue, clause, struck })
+      pieces.push({ kind: 'word', text: word, cue, clause, struck, negatedByLabel: false })
       // `src/a.ts.` ends a sentence as well as `done.`; `e.g.` and `v1.2` do not end anything.
       if (/[;:!?]$|[^.]\.$/.test(part.replace(/[*_)\]"']+$/, '')) && !/^e\.g|^i\.e/.test(cue)) {
         clause += 1
@@ -120,17 +134,20 @@ export function readPieces(line: string): Piece[] {
   const negatedClauses = new Set<number>()
   pieces.forEach((piece, index) => {
     const next = pieces[index + 1]
-    if (piece.kind === 'word' && /:$/.test(piece.text) && next && next.clause > piece.clause) {
+    if (piece.kind === 'word' && piece.text.endsWith(':') && next && next.clause > piece.clause) {
       const label = pieces.filter((other) => other.clause === piece.clause)
       if (label.some((other) => NEGATING.has(other.cue))) negatedClauses.add(next.clause)
     }
   })
-  for (const piece of pieces) piece.negatedByLabel = negatedClauses.has(piece.clause)
+  if (negatedClauses.size) {
+    for (const piece of pieces) piece.negatedByLabel = negatedClauses.has(piece.clause)
+  }
   return pieces
 }
 
 /** `**x**`, `**x`, `x**`, `*x*`, `__x__`, `~~x~~`: the text inside; `src/**` and `__init__.py` stay. */
 function unwrapEmphasis(word: string): string {
+  if (!EMPHASIS_MARK.test(word)) return word
   let text = word.replace(/^([("'[]*)~~/, '$1').replace(/~~([.,;:!?)"'\]]*)$/, '$1')
   text = text
     .replace(/^([("'[]*)\*{1,3}(?!\/)/, '$1')
@@ -139,6 +156,8 @@ function unwrapEmphasis(word: string): string {
   if (underscores && !/^_|_$/.test(underscores[2])) text = underscores[2] + underscores[3]
   return text
 }
+
+const EMPHASIS_MARK = /[*_~]/
 
 /** What the words of its clause say of the piece at `index`. */
 export function clauseCues(

@@ -8,6 +8,8 @@ export { DEFAULT_SEPARATION_IGNORE } from '../core/separation-ignore-defaults.js
 export class SeparationIgnore {
   private readonly ignored: (path: string) => boolean
   private readonly kept: (path: string) => boolean
+  /** Answers by tree and path: every spec of a plan asks about the same paths again. */
+  private readonly answers = new WeakMap<TreeListing, Map<string, boolean>>()
 
   constructor(
     globs: readonly string[],
@@ -32,6 +34,14 @@ export class SeparationIgnore {
    * covers none yet, a file inside it (`docs/` under `docs/**`).
    */
   ignores(path: string, tree: TreeListing): boolean {
+    let answers = this.answers.get(tree)
+    if (!answers) this.answers.set(tree, (answers = new Map<string, boolean>()))
+    let answer = answers.get(path)
+    if (answer === undefined) answers.set(path, (answer = this.decide(path, tree)))
+    return answer
+  }
+
+  private decide(path: string, tree: TreeListing): boolean {
     const pattern = parsePattern(path)
     if (!pattern.glob && pattern.file && !path.endsWith('/')) return this.ignoresFile(path)
     const bare = path.replace(/\/$/, '')
@@ -50,6 +60,20 @@ export function filesMatching(glob: string, tree: TreeListing): string[] {
     .map((segment) => (segment as { text: string }).text)
     .join('/')
   if (head && !tree.hasFolder(head)) return []
-  const matches = picomatch(glob.replace(/\/$/, '/**'), { dot: true })
+  const matches = matcherOf(glob)
   return tree.filesUnder(head).filter((file) => matches(file))
+}
+
+/** Compiling a glob costs far more than matching it, and plans ask about the same globs. */
+const matchers = new Map<string, (path: string) => boolean>()
+const MAX_MATCHERS = 10_000
+
+function matcherOf(glob: string): (path: string) => boolean {
+  let matcher = matchers.get(glob)
+  if (!matcher) {
+    if (matchers.size >= MAX_MATCHERS) matchers.clear()
+    matcher = picomatch(glob.replace(/\/$/, '/**'), { dot: true })
+    matchers.set(glob, matcher)
+  }
+  return matcher
 }
