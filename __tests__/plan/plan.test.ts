@@ -69,6 +69,22 @@ describe('buildPlan: the contract example (65 and 67 share src/recipes.ts)', () 
     expect(plan.separation.independent_pairs).toHaveLength(3)
     expect(plan.tasks[2].spec_files).toEqual([`${SPECS}/SPEC-067-feature-67.md`])
   })
+
+  it('lists the independent pairs when read, in the JSON and its copies, in the contract order', async () => {
+    using repo = createRepo(files)
+    const plan = await buildPlan(settings(repo.repo, [65, 66, 67]))
+    const json = JSON.parse(JSON.stringify(plan.separation)) as Record<string, unknown>
+    expect(Object.keys(json).slice(0, 3)).toEqual(['valid', 'independent_pairs', 'conflicts'])
+    expect(json.independent_pairs).toEqual([
+      [65, 66],
+      [66, 67]
+    ])
+    expect({ ...plan.separation }.independent_pairs).toEqual(json.independent_pairs)
+    expect(structuredClone(plan.separation).independent_pairs).toEqual(json.independent_pairs)
+    plan.separation.independent_pairs = []
+    const emptied = JSON.parse(JSON.stringify(plan.separation)) as Record<string, unknown>
+    expect(emptied.independent_pairs).toEqual([])
+  })
 })
 
 describe('buildPlan reads the base branch, not the checkout', () => {

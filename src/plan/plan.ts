@@ -158,15 +158,13 @@ export async function buildPlan(
     skipped: schedule.skipReasons.map((reason) => reason !== null),
     maxParallel: settings.maxParallel ?? 2
   }
-  return {
-    tasks,
-    separation: {
-      ...separationOf(tasks, unknown, overlaps, schedule.waves),
-      evidence,
-      start_order: startOrder(lengthInput).map((index) => priorities[index]),
-      expected_length: expectedLength(lengthInput)
-    }
-  }
+  // Assigned, not spread: a spread would list the independent pairs (see separationOf).
+  const separation = Object.assign(separationOf(tasks, unknown, overlaps, schedule.waves), {
+    evidence,
+    start_order: startOrder(lengthInput).map((index) => priorities[index]),
+    expected_length: expectedLength(lengthInput)
+  })
+  return { tasks, separation }
 }
 
 /** The planned tasks in the order the run starts those free to start (see startOrder). */
@@ -179,35 +177,60 @@ export function inStartOrder(plan: Plan): PlannedTask[] {
   )
 }
 
+/**
+ * The separation of the plan. `independent_pairs` is listed when first read: it holds every
+ * pair not in `overlaps` (half a million at 1,000 priorities), which only the result JSON
+ * shows, while the schedule needs the overlaps alone.
+ */
 function separationOf(
   tasks: readonly PlannedTask[],
   unknown: readonly boolean[],
   overlaps: readonly Overlap[],
   waves: readonly number[][]
 ): Separation {
-  const count = tasks.length
-  // Overlaps come sorted by (first, second): one cursor finds the pairs that are not in them.
-  const independentPairs: [number, number][] = []
-  let next = 0
-  for (let first = 0; first < count; first += 1) {
-    for (let second = first + 1; second < count; second += 1) {
-      const overlap = overlaps[next]
-      if (overlap && overlap.first === first && overlap.second === second) next += 1
-      else independentPairs.push([tasks[first].priority, tasks[second].priority])
-    }
-  }
   const conflicts: Record<string, string[]> = {}
   for (const { first, second, paths } of overlaps) {
     conflicts[`${tasks[first].priority},${tasks[second].priority}`] = paths
   }
+  let independentPairs: [number, number][] | null = null
   return {
     valid: !unknown.includes(true),
-    independent_pairs: independentPairs,
+    get independent_pairs(): [number, number][] {
+      independentPairs ??= pairsNotIn(
+        tasks.map((task) => task.priority),
+        overlaps
+      )
+      return independentPairs
+    },
+    set independent_pairs(pairs: [number, number][]) {
+      independentPairs = pairs
+    },
     conflicts,
     task_file_map: Object.fromEntries(tasks.map((task) => [String(task.priority), task.paths])),
     unresolved: tasks.filter((_task, index) => unknown[index]).map((task) => task.priority),
     schedule: waves.map((wave) => wave.map((index) => tasks[index].priority))
   }
+}
+
+/** Every pair of priorities (by index, first < second) that `overlaps` does not hold. */
+function pairsNotIn(
+  priorities: readonly number[],
+  overlaps: readonly Overlap[]
+): [number, number][] {
+  const count = priorities.length
+  const pairs = new Array<[number, number]>((count * (count - 1)) / 2 - overlaps.length)
+  // Overlaps come sorted by (first, second): one cursor finds the pairs that are not in them.
+  let next = 0
+  let filled = 0
+  for (let first = 0; first < count; first += 1) {
+    for (let second = first + 1; second < count; second += 1) {
+      const overlap = overlaps[next]
+      if (overlap !== undefined && overlap.first === first && overlap.second === second) next += 1
+      else pairs[filled++] = [priorities[first], priorities[second]]
+    }
+  }
+  pairs.length = filled
+  return pairs
 }
 
 /** `./docs/specs/` → `docs/specs`; `.` → `` (the repository root). */
