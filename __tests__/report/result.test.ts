@@ -62,4 +62,18 @@ describe('resultJson', () => {
     expect(parsed.tasks[0].error).toMatch(/^e+… \(\d+ more characters\)$/)
     expect(parsed.warnings.at(-1)).toContain('shortened to fit the 1 MB limit')
   })
+  it('keeps every task of a plan of 1,000 priorities, cutting its half a million independent pairs', () => {
+    const big = result(Array.from({ length: 1000 }, (_, i) => task(i + 1)))
+    big.separation.independent_pairs = big.tasks.flatMap((a, i) =>
+      big.tasks.slice(i + 1).map((b): [number, number] => [a.priority, b.priority])
+    )
+    const text = resultJson(big)
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(RESULT_OUTPUT_LIMIT_BYTES)
+    const parsed = JSON.parse(text) as RunResult
+    expect(parsed.tasks).toHaveLength(1000)
+    expect(parsed.separation.independent_pairs.length).toBeGreaterThan(0)
+    expect(parsed.separation.independent_pairs.length).toBeLessThan(499_500)
+    expect(parsed.separation.independent_pairs[0]).toEqual([1, 2])
+    expect(parsed.warnings.at(-1)).toContain('independent_pairs are cut')
+  })
 })

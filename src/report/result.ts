@@ -76,6 +76,8 @@ function shortened(result: RunResult, errorChars: number, listLength: number): R
     ...result,
     separation: {
       ...result.separation,
+      // Every pair that conflicts does not hold is independent: the full list adds nothing.
+      independent_pairs: result.separation.independent_pairs.slice(0, listLength * 100),
       conflicts: clipMap(result.separation.conflicts),
       task_file_map: clipMap(result.separation.task_file_map)
     },
@@ -89,7 +91,7 @@ function shortened(result: RunResult, errorChars: number, listLength: number): R
     ),
     warnings: [
       ...result.warnings.map((warning) => clip(warning, errorChars)),
-      'The result was shortened to fit the 1 MB limit of a step output: errors and path lists are cut; the log files hold the rest.'
+      'The result was shortened to fit the 1 MB limit of a step output: errors, path lists and independent_pairs are cut (a pair not in conflicts is independent); the log files hold the rest.'
     ]
   }
 }
