@@ -3826,6 +3826,8 @@ class SeparationIgnore {
     always;
     ignored;
     kept;
+    /** Answers by tree and path: every spec of a plan asks about the same paths again. */
+    answers = new WeakMap();
     constructor(globs, 
     /** Bookkeeping that is always ignored: the ROADMAP, spec files, the specs folder. */
     always = () => false) {
@@ -3846,6 +3848,15 @@ class SeparationIgnore {
      * covers none yet, a file inside it (`docs/` under `docs/**`).
      */
     ignores(path, tree) {
+        let answers = this.answers.get(tree);
+        if (!answers)
+            this.answers.set(tree, (answers = new Map()));
+        let answer = answers.get(path);
+        if (answer === undefined)
+            answers.set(path, (answer = this.decide(path, tree)));
+        return answer;
+    }
+    decide(path, tree) {
         const pattern = parsePattern(path);
         if (!pattern.glob && pattern.file && !path.endsWith('/'))
             return this.ignoresFile(path);
@@ -3867,8 +3878,21 @@ function filesMatching(glob, tree) {
         .join('/');
     if (head && !tree.hasFolder(head))
         return [];
-    const matches = picomatch_default()(glob.replace(/\/$/, '/**'), { dot: true });
+    const matches = matcherOf(glob);
     return tree.filesUnder(head).filter((file) => matches(file));
+}
+/** Compiling a glob costs far more than matching it, and plans ask about the same globs. */
+const matchers = new Map();
+const MAX_MATCHERS = 10_000;
+function matcherOf(glob) {
+    let matcher = matchers.get(glob);
+    if (!matcher) {
+        if (matchers.size >= MAX_MATCHERS)
+            matchers.clear();
+        matcher = picomatch_default()(glob.replace(/\/$/, '/**'), { dot: true });
+        matchers.set(glob, matcher);
+    }
+    return matcher;
 }
 
 ;// CONCATENATED MODULE: ./src/plan/markdown-pieces.ts
@@ -3910,22 +3934,27 @@ function readPieces(line) {
         text,
         cue: '',
         clause: 0,
-        struck: false
+        struck: false,
+        negatedByLabel: false
     });
-    let text = line
-        .replace(/<!--.*?-->/g, ' ')
-        .replace(CODE_SPAN, (_whole, _ticks, content) => {
-        const code = content.trim();
-        if (code && !/\s/.test(code))
-            return slot([piece('span', code)]);
-        return slot(code
-            .split(CODE_SEPARATORS)
-            .filter(Boolean)
-            .map((token) => piece('code', token)));
-    });
-    text = text
-        .replace(AUTOLINK, ' ')
-        .replace(INLINE_LINK, (_whole, label, target) => `${slot([piece('link', target)])} ${label} `);
+    // Each markdown form is looked for only when its mark is on the line: most lines have none.
+    let text = line.includes('<!--') ? line.replace(/<!--.*?-->/g, ' ') : line;
+    if (text.includes('`')) {
+        text = text.replace(CODE_SPAN, (_whole, _ticks, content) => {
+            const code = content.trim();
+            if (code && !/\s/.test(code))
+                return slot([piece('span', code)]);
+            return slot(code
+                .split(CODE_SEPARATORS)
+                .filter(Boolean)
+                .map((token) => piece('code', token)));
+        });
+    }
+    if (text.includes('<'))
+        text = text.replace(AUTOLINK, ' ');
+    if (text.includes('](')) {
+        text = text.replace(INLINE_LINK, (_whole, label, target) => `${slot([piece('link', target)])} ${label} `);
+    }
     const pieces = [];
     let clause = 0;
     let struck = false;
@@ -3934,22 +3963,31 @@ function readPieces(line) {
             continue;
         if (raw.startsWith('~~'))
             struck = true;
-        for (const part of raw.split(/(\uE000\d+\uE001)/)) {
+        const parts = raw.includes('\uE000') ? raw.split(/(\uE000\d+\uE001)/) : [raw];
+        for (const part of parts) {
             if (!part)
                 continue;
-            const inSlot = /^\uE000(\d+)\uE001$/.exec(part);
+            const inSlot = part.charCodeAt(0) === 0xe000 ? /^\uE000(\d+)\uE001$/.exec(part) : null;
             if (inSlot) {
-                for (const inner of slots[Number(inSlot[1])])
-                    pieces.push({ ...inner, clause, struck });
+                for (const inner of slots[Number(inSlot[1])]) {
+                    pieces.push({
+                        kind: inner.kind,
+                        text: inner.text,
+                        cue: inner.cue,
+                        clause,
+                        struck,
+                        negatedByLabel: false
+                    });
+                }
                 continue;
             }
-            const word = unwrapEmphasis(part.replace(SLOT, ''));
+            const word = unwrapEmphasis(part.includes('\uE000') ? part.replace(SLOT, '') : part);
             if (!word)
                 continue;
             const cue = word.toLowerCase().replace(/[^a-z-]/g, '');
             if (CONTRAST.has(cue))
                 clause += 1;
-            pieces.push({ kind: 'word', text: word, cue, clause, struck });
+            pieces.push({ kind: 'word', text: word, cue, clause, struck, negatedByLabel: false });
             // `src/a.ts.` ends a sentence as well as `done.`; `e.g.` and `v1.2` do not end anything.
             if (/[;:!?]$|[^.]\.$/.test(part.replace(/[*_)\]"']+$/, '')) && !/^e\.g|^i\.e/.test(cue)) {
                 clause += 1;
@@ -3962,18 +4000,22 @@ function readPieces(line) {
     const negatedClauses = new Set();
     pieces.forEach((piece, index) => {
         const next = pieces[index + 1];
-        if (piece.kind === 'word' && /:$/.test(piece.text) && next && next.clause > piece.clause) {
+        if (piece.kind === 'word' && piece.text.endsWith(':') && next && next.clause > piece.clause) {
             const label = pieces.filter((other) => other.clause === piece.clause);
             if (label.some((other) => NEGATING.has(other.cue)))
                 negatedClauses.add(next.clause);
         }
     });
-    for (const piece of pieces)
-        piece.negatedByLabel = negatedClauses.has(piece.clause);
+    if (negatedClauses.size) {
+        for (const piece of pieces)
+            piece.negatedByLabel = negatedClauses.has(piece.clause);
+    }
     return pieces;
 }
 /** `**x**`, `**x`, `x**`, `*x*`, `__x__`, `~~x~~`: the text inside; `src/**` and `__init__.py` stay. */
 function unwrapEmphasis(word) {
+    if (!EMPHASIS_MARK.test(word))
+        return word;
     let text = word.replace(/^([("'[]*)~~/, '$1').replace(/~~([.,;:!?)"'\]]*)$/, '$1');
     text = text
         .replace(/^([("'[]*)\*{1,3}(?!\/)/, '$1')
@@ -3983,6 +4025,7 @@ function unwrapEmphasis(word) {
         text = underscores[2] + underscores[3];
     return text;
 }
+const EMPHASIS_MARK = /[*_~]/;
 /** What the words of its clause say of the piece at `index`. */
 function clauseCues(pieces, index) {
     const { clause } = pieces[index];
@@ -4060,11 +4103,13 @@ function scanMarkdown(markdown) {
         const inScope = headings.some((heading) => heading.scope) && !section?.negative;
         const negative = headings.some((heading) => heading.negative);
         const push = (mention) => {
+            // One shape for every mention: spreading mentions of many shapes is slow at scale.
             mentions.push({
-                ...mention,
+                text: mention.text,
+                context: mention.context,
                 line: number,
-                stated: (mention.stated || inScope) && !negative && !mention.negated,
-                negated: mention.negated || negative
+                stated: Boolean((mention.stated || inScope) && !negative && !mention.negated),
+                negated: Boolean(mention.negated || negative)
             });
         };
         if (positions[index] === 'delimiter') {
@@ -5057,47 +5102,63 @@ async function buildPlan(settings, git = new GitCommandManager(settings.repo)) {
         skipped: schedule.skipReasons.map((reason) => reason !== null),
         maxParallel: settings.maxParallel ?? 2
     };
-    return {
-        tasks,
-        separation: {
-            ...separationOf(tasks, unknown, overlaps, schedule.waves),
-            evidence,
-            start_order: startOrder(lengthInput).map((index) => priorities[index]),
-            expected_length: expectedLength(lengthInput)
-        }
-    };
+    // Assigned, not spread: a spread would list the independent pairs (see separationOf).
+    const separation = Object.assign(separationOf(tasks, unknown, overlaps, schedule.waves), {
+        evidence,
+        start_order: startOrder(lengthInput).map((index) => priorities[index]),
+        expected_length: expectedLength(lengthInput)
+    });
+    return { tasks, separation };
 }
 /** The planned tasks in the order the run starts those free to start (see startOrder). */
 function inStartOrder(plan) {
     const rank = new Map((plan.separation.start_order ?? []).map((priority, index) => [priority, index]));
     return [...plan.tasks].sort((a, b) => (rank.get(a.priority) ?? Infinity) - (rank.get(b.priority) ?? Infinity));
 }
+/**
+ * The separation of the plan. `independent_pairs` is listed when first read: it holds every
+ * pair not in `overlaps` (half a million at 1,000 priorities), which only the result JSON
+ * shows, while the schedule needs the overlaps alone.
+ */
 function separationOf(tasks, unknown, overlaps, waves) {
-    const count = tasks.length;
-    // Overlaps come sorted by (first, second): one cursor finds the pairs that are not in them.
-    const independentPairs = [];
-    let next = 0;
-    for (let first = 0; first < count; first += 1) {
-        for (let second = first + 1; second < count; second += 1) {
-            const overlap = overlaps[next];
-            if (overlap && overlap.first === first && overlap.second === second)
-                next += 1;
-            else
-                independentPairs.push([tasks[first].priority, tasks[second].priority]);
-        }
-    }
     const conflicts = {};
     for (const { first, second, paths } of overlaps) {
         conflicts[`${tasks[first].priority},${tasks[second].priority}`] = paths;
     }
+    let independentPairs = null;
     return {
         valid: !unknown.includes(true),
-        independent_pairs: independentPairs,
+        get independent_pairs() {
+            independentPairs ??= pairsNotIn(tasks.map((task) => task.priority), overlaps);
+            return independentPairs;
+        },
+        set independent_pairs(pairs) {
+            independentPairs = pairs;
+        },
         conflicts,
         task_file_map: Object.fromEntries(tasks.map((task) => [String(task.priority), task.paths])),
         unresolved: tasks.filter((_task, index) => unknown[index]).map((task) => task.priority),
         schedule: waves.map((wave) => wave.map((index) => tasks[index].priority))
     };
+}
+/** Every pair of priorities (by index, first < second) that `overlaps` does not hold. */
+function pairsNotIn(priorities, overlaps) {
+    const count = priorities.length;
+    const pairs = new Array((count * (count - 1)) / 2 - overlaps.length);
+    // Overlaps come sorted by (first, second): one cursor finds the pairs that are not in them.
+    let next = 0;
+    let filled = 0;
+    for (let first = 0; first < count; first += 1) {
+        for (let second = first + 1; second < count; second += 1) {
+            const overlap = overlaps[next];
+            if (overlap !== undefined && overlap.first === first && overlap.second === second)
+                next += 1;
+            else
+                pairs[filled++] = [priorities[first], priorities[second]];
+        }
+    }
+    pairs.length = filled;
+    return pairs;
 }
 /** `./docs/specs/` → `docs/specs`; `.` → `` (the repository root). */
 function repositoryPath(path) {
@@ -8041,6 +8102,8 @@ function shortened(result, errorChars, listLength) {
         ...result,
         separation: {
             ...result.separation,
+            // Every pair that conflicts does not hold is independent: the full list adds nothing.
+            independent_pairs: result.separation.independent_pairs.slice(0, listLength * 100),
             conflicts: clipMap(result.separation.conflicts),
             task_file_map: clipMap(result.separation.task_file_map)
         },
@@ -8052,7 +8115,7 @@ function shortened(result, errorChars, listLength) {
         merge_results: Object.fromEntries(Object.entries(result.merge_results).map(([key, text]) => [key, clip(text, errorChars)])),
         warnings: [
             ...result.warnings.map((warning) => clip(warning, errorChars)),
-            'The result was shortened to fit the 1 MB limit of a step output: errors and path lists are cut; the log files hold the rest.'
+            'The result was shortened to fit the 1 MB limit of a step output: errors, path lists and independent_pairs are cut (a pair not in conflicts is independent); the log files hold the rest.'
         ]
     };
 }
