@@ -56,6 +56,22 @@ export default tseslint.config(
     }
   },
   {
+    // The git layer is the one door to git: stages call its named operations, never raw args.
+    files: ['src/**/*.ts'],
+    ignores: ['src/git/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "CallExpression[callee.property.name=/^(exec|run)$/][arguments.0.type='ArrayExpression']",
+          message:
+            'Raw git arguments outside src/git/: add a named operation to GitCommandManager (src/git/git-command-manager.ts) and call it.'
+        }
+      ]
+    }
+  },
+  {
     files: ['__tests__/**/*.ts'],
     rules: {
       // expect(...).rejects and jest's callbacks trip these without finding anything real.

@@ -14,7 +14,7 @@ export async function watchBaseCheckouts(
   const statusOf = (path: string): Promise<string> =>
     git
       .at(path)
-      .run(['status', '--porcelain', '--untracked-files=no'])
+      .status({ untracked: false })
       .catch(() => '')
   const checkouts = (await listWorktrees(git)).filter(
     (entry) => entry.branch === baseBranch && !entry.prunable && !entry.bare

@@ -151,7 +151,7 @@ async function resolve(task: TaskResult, options: ConflictPolicyOptions): Promis
       onLine: (line) => logger.info(`[${task.priority}] ${line}`)
     })
     const left = describeWorktreeState(await readWorktreeState(worktree, tip))
-    const head = await worktree.run(['rev-parse', 'HEAD'])
+    const head = await worktree.head()
     const base = await git.requireBranchTip(settings.baseBranch)
     if (outcome.exitCode !== 0)
       why = `it exited with ${outcome.timedOut ? 'a time-out' : `status ${outcome.exitCode}`}`

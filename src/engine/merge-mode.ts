@@ -6,9 +6,10 @@ import { recordMergeAttempt } from '../merge/task-merge.js'
 import { pendingTask } from '../run/task-runner.js'
 import { buildResult } from '../report/result.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
-import { branchOfRef, branchRef, fetchSpec, originRef } from '../git/refs.js'
+import { branchRef, fetchSpec, originRef } from '../git/refs.js'
 import { judgeFromBranch, readyToMerge } from '../run/verdict.js'
 import type { Logger } from '../core/logger.js'
+import { GitError } from '../core/errors.js'
 import type { EngineOptions } from './run-mode.js'
 import { openForChanges } from './preflight.js'
 import { verifyGate } from './verify-runner.js'
@@ -76,16 +77,18 @@ async function fetchFromOrigin(
   tasks: TaskResult[],
   logger: Logger
 ): Promise<void> {
-  const origin = await git.exec(['remote', 'get-url', 'origin'], { okExitCodes: [2, 128] })
-  if (origin.exitCode !== 0) {
+  if (!(await git.remotes()).includes('origin')) {
     logger.info('No origin remote: merging the local branches')
     return
   }
-  const remote = await git.run(['ls-remote', '--heads', 'origin'])
-  const onOrigin = new Set(remote.split('\n').map((line) => branchOfRef(line.split('\t')[1] ?? '')))
+  const onOrigin = await git.remoteBranches('origin')
   const wanted = [baseBranch, ...tasks.map((task) => task.branch)].filter((b) => onOrigin.has(b))
   if (wanted.length === 0) return
-  await git.run(['fetch', '--no-tags', 'origin', ...wanted.map((branch) => fetchSpec(branch))])
+  const refspecs = wanted.map((branch) => fetchSpec(branch))
+  const fetched = await git.fetch('origin', refspecs)
+  if (fetched.exitCode !== 0) {
+    throw new GitError(['fetch', 'origin', ...refspecs], fetched.exitCode, fetched.stderr)
+  }
   for (const branch of wanted) {
     const theirs = await git.resolveCommit(originRef(branch))
     const ours = await git.branchTip(branch)

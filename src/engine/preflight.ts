@@ -66,7 +66,7 @@ export async function preflight(
   }
   await options.beforeChanges?.(git)
   if (!options.createBase) return { git, baseRef: remote }
-  await git.run(['branch', '--no-track', baseBranch, remoteTip])
+  await git.createBranch(baseBranch, remoteTip)
   options.logger?.info(`Created the local branch ${baseBranch} from origin/${baseBranch}`)
   return { git, baseRef: local }
 }

@@ -58,7 +58,7 @@ export async function deleteMergedRemoteBranches(
 ): Promise<void> {
   const merged = tasks.filter((task) => task.merge === 'merged').map((task) => task.branch)
   if (merged.length === 0) return
-  const remote = await git.exec(['push', 'origin', '--delete', ...merged], { okExitCodes: [1] })
+  const remote = await git.deleteRemoteBranches('origin', merged)
   if (remote.exitCode !== 0)
     logger.debug(`deleting merged branches on origin: ${remote.stderr.trim()}`)
 }

@@ -40,6 +40,9 @@ export const BOT_IDENTITY = {
 
 const commonDirs = new Map<string, Promise<string>>()
 
+/** A fetch over http that stalls below 1 kB/s for a minute gives up rather than hang the job. */
+const FETCH_CONFIG = ['-c', 'http.lowSpeedLimit=1000', '-c', 'http.lowSpeedTime=60']
+
 /**
  * Every git call of the product goes through here: one place for the environment (no
  * prompts, C locale so messages parse, no inherited GIT_DIR), exit-code handling and errors
@@ -173,11 +176,6 @@ export class GitCommandManager {
     return ref ? branchOfRef(ref) : null
   }
 
-  /** Whether the worktree here has anything uncommitted (untracked files included). */
-  async isDirty(): Promise<boolean> {
-    return (await this.run(['status', '--porcelain'])) !== ''
-  }
-
   /**
    * The files, index and HEAD's tree of the checkout here moved from commit `from` to `to` by a
    * two-way `read-tree -m -u` (checkout's own merge: every path checked before one is written;
@@ -216,10 +214,7 @@ export class GitCommandManager {
       await this.run(['read-tree', 'HEAD'], { env })
       await this.run(['add', '-A', '--', '.'], { env })
       const tree = await this.run(['write-tree'], { env })
-      const parents = ['HEAD', ...otherParents].flatMap((parent) => ['-p', parent])
-      return await this.run(['commit-tree', tree, ...parents, '-m', message], {
-        env: await this.identityEnv()
-      })
+      return await this.commitTree(tree, ['HEAD', ...otherParents], message)
     } finally {
       await rm(scratch, { force: true })
     }
@@ -326,6 +321,208 @@ export class GitCommandManager {
     return exitCode === 0 ? stdout.trim() : null
   }
 
+  /** The commit HEAD names here; throws when there is none (an unborn branch). */
+  head(): Promise<string> {
+    return this.run(['rev-parse', '--verify', 'HEAD^{commit}'])
+  }
+
+  /** The tree of a commit. */
+  treeOf(commit: string): Promise<string> {
+    return this.run(['rev-parse', '--verify', `${commit}^{tree}`])
+  }
+
+  /**
+   * The object ids these revisions name (`main^{commit}`, `main^{tree}`), in order, in one
+   * call; null when any of them names nothing.
+   */
+  async resolveAll(revisions: readonly string[]): Promise<string[] | null> {
+    const { stdout, exitCode } = await this.exec(['rev-parse', ...revisions], {
+      okExitCodes: [128]
+    })
+    const ids = stdout.split('\n').filter((line) => /^[0-9a-f]{40,64}$/.test(line))
+    return exitCode === 0 && ids.length === revisions.length ? ids : null
+  }
+
+  /** Commits only `left` holds and commits only `right` holds. */
+  async aheadBehind(left: string, right: string): Promise<[number, number]> {
+    const counts = await this.run(['rev-list', '--left-right', '--count', `${left}...${right}`])
+    const [ahead, behind] = counts.split(/\s+/).map(Number)
+    return [ahead, behind]
+  }
+
+  /** Creates a branch at `start` that tracks nothing (the user's pull settings stay theirs). */
+  async createBranch(branch: string, start: string): Promise<void> {
+    await this.run(['branch', '--no-track', '--end-of-options', branch, start])
+  }
+
+  /**
+   * `status --porcelain` of the worktree here: '' when it holds nothing uncommitted. Without
+   * `untracked`, only changes to tracked files count.
+   */
+  status(options: { untracked?: boolean } = {}): Promise<string> {
+    const untracked = options.untracked === false ? ['--untracked-files=no'] : []
+    return this.run(['status', '--porcelain', ...untracked])
+  }
+
+  /** Whether the worktree here has anything uncommitted (untracked files included). */
+  async isDirty(): Promise<boolean> {
+    return (await this.status()) !== ''
+  }
+
+  /** Files, index and HEAD's branch set to `commit`, as `reset --hard` (a new worktree's fill). */
+  async resetHard(commit = 'HEAD'): Promise<void> {
+    await this.run(['reset', '--hard', '--quiet', commit])
+  }
+
+  /** HEAD's branch moved to `commit` keeping local changes; refused when one would be lost. */
+  async resetKeep(commit: string): Promise<void> {
+    await this.run(['reset', '--quiet', '--keep', commit])
+  }
+
+  /**
+   * `ls-files -z` of the worktree at `cwd` on these pathspecs (`--others` for untracked files),
+   * in batches that fit any command line.
+   */
+  async listFiles(
+    flags: readonly string[],
+    pathspecs: readonly string[],
+    options: { cwd?: string; literal?: boolean } = {}
+  ): Promise<string[]> {
+    const literal = options.literal ? ['--literal-pathspecs'] : []
+    const files: string[] = []
+    for (let start = 0; start < pathspecs.length;) {
+      let end = start
+      for (let length = 0; end < pathspecs.length && (end === start || length < 6000); end++) {
+        length += pathspecs[end].length + 1
+      }
+      const out = await this.run(
+        [...literal, 'ls-files', '-z', ...flags, '--', ...pathspecs.slice(start, end)],
+        { cwd: options.cwd }
+      )
+      files.push(...out.split('\0').filter(Boolean))
+      start = end
+    }
+    return files
+  }
+
+  /** The files `to` adds and deletes against `from` (renames as both). */
+  async addedAndDeleted(
+    from: string,
+    to: string,
+    cwd?: string
+  ): Promise<{ added: string[]; deleted: string[] }> {
+    const diff = await this.run(
+      ['diff-tree', '-r', '-z', '--no-renames', '--name-status', from, to],
+      { cwd }
+    )
+    const fields = diff.split('\0')
+    const added: string[] = []
+    const deleted: string[] = []
+    for (let k = 0; k + 1 < fields.length; k += 2) {
+      if (fields[k] === 'A') added.push(fields[k + 1])
+      else if (fields[k] === 'D') deleted.push(fields[k + 1])
+    }
+    return { added, deleted }
+  }
+
+  /** Blob id by path of every file of a commit's tree; symlinks and submodules are left out. */
+  async treeBlobs(commit: string): Promise<Map<string, string>> {
+    const listing = await this.run(['ls-tree', '-r', '-z', '--full-tree', commit])
+    const blobs = new Map<string, string>()
+    for (const entry of listing.split('\0')) {
+      const tab = entry.indexOf('\t')
+      if (tab < 0) continue
+      const [mode, type, id] = entry.slice(0, tab).split(' ')
+      if (type === 'blob' && mode !== '120000') blobs.set(entry.slice(tab + 1), id)
+    }
+    return blobs
+  }
+
+  /** The text of these blobs by id (missing ones are left out), with one `cat-file --batch`. */
+  async readBlobs(ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map()
+    const { stdout } = await this.exec(['cat-file', '--batch'], { input: `${ids.join('\n')}\n` })
+    return splitBatch(stdout, ids)
+  }
+
+  /**
+   * A commit of `tree` with these parents, made in the object store only (no ref moves, no
+   * hooks), with the run's identity when the repository has none.
+   */
+  async commitTree(tree: string, parents: readonly string[], message: string): Promise<string> {
+    return this.run(
+      ['commit-tree', tree, ...parents.flatMap((parent) => ['-p', parent]), '-m', message],
+      { env: await this.identityEnv() }
+    )
+  }
+
+  /**
+   * `merge-tree --write-tree --name-only -z` of two commits, made in the object store only:
+   * its output and whether the merge is clean (exit code 1 is conflicts, an answer).
+   */
+  async mergeTree(ours: string, theirs: string): Promise<{ output: string; clean: boolean }> {
+    const { stdout, exitCode } = await this.exec(
+      ['merge-tree', '--write-tree', '--name-only', '-z', ours, theirs],
+      { okExitCodes: [1] }
+    )
+    return { output: stdout, clean: exitCode === 0 }
+  }
+
+  /** The names of the remotes. */
+  async remotes(): Promise<string[]> {
+    return (await this.run(['remote'])).split('\n').filter(Boolean)
+  }
+
+  /** The branches a remote has, asked of the remote itself (`ls-remote --heads`). */
+  async remoteBranches(remote: string): Promise<Set<string>> {
+    const listing = await this.run(['ls-remote', '--heads', remote])
+    return new Set(
+      listing
+        .split('\n')
+        .map((line) => line.split('\t')[1] ?? '')
+        .filter(Boolean)
+        .map((ref) => branchOfRef(ref))
+    )
+  }
+
+  /**
+   * Fetches refspecs from a remote without tags or submodules, never prompting (ssh in batch
+   * mode; a stalled transfer gives up after a minute). Exit codes 1 and 128 (the remote has
+   * no such ref, cannot be reached) are answers: see exitCode and stderr.
+   */
+  fetch(remote: string, refspecs: readonly string[]): Promise<GitOutput> {
+    return this.exec(
+      [
+        ...FETCH_CONFIG,
+        'fetch',
+        '--quiet',
+        '--no-tags',
+        '--no-recurse-submodules',
+        remote,
+        ...refspecs
+      ],
+      {
+        okExitCodes: [1, 128],
+        env: { GIT_SSH_COMMAND: process.env.GIT_SSH_COMMAND || 'ssh -o BatchMode=yes' }
+      }
+    )
+  }
+
+  /**
+   * `push --porcelain` of refspecs to a remote, without submodules. Exit codes 1 and 128 (a
+   * ref refused, the remote unreachable) are answers: the porcelain lines say which.
+   */
+  push(remote: string, refspecs: readonly string[]): Promise<GitOutput> {
+    return this.exec(['push', '--porcelain', '--no-recurse-submodules', remote, ...refspecs], {
+      okExitCodes: [1, 128]
+    })
+  }
+
+  /** Deletes branches on a remote; exit code 1 (some were not there) is an answer. */
+  deleteRemoteBranches(remote: string, branches: readonly string[]): Promise<GitOutput> {
+    return this.exec(['push', remote, '--delete', ...branches], { okExitCodes: [1] })
+  }
+
   /**
    * Author and committer variables for commits the run makes, when the repository has no
    * identity of its own (a fresh runner has none; `git commit` would refuse).
@@ -349,4 +546,30 @@ export class GitCommandManager {
       GIT_COMMITTER_EMAIL: BOT_IDENTITY.email
     }
   }
+}
+
+/**
+ * Splits `cat-file --batch` output (`<id> blob <size>\n<content>\n` per object) by the
+ * headers we expect, in order. The sizes are in bytes while the output arrived decoded as
+ * text, where a byte that is not UTF-8 changes length; finding the next expected header
+ * instead of counting bytes is immune to that.
+ */
+function splitBatch(output: string, ids: readonly string[]): Map<string, string> {
+  const contents = new Map<string, string>()
+  let position = 0
+  for (let index = 0; index < ids.length; index += 1) {
+    const headerStart = output.indexOf(`${ids[index]} `, position)
+    if (headerStart < 0) break
+    const headerEnd = output.indexOf('\n', headerStart)
+    if (headerEnd < 0) break
+    if (output.slice(headerStart, headerEnd).endsWith(' missing')) {
+      position = headerEnd + 1
+      continue
+    }
+    const next = index + 1 < ids.length ? output.indexOf(`\n${ids[index + 1]} `, headerEnd + 1) : -1
+    const end = next >= 0 ? next : output.length - 1
+    contents.set(ids[index], output.slice(headerEnd + 1, end))
+    position = end + 1
+  }
+  return contents
 }

@@ -202,16 +202,7 @@ async function untrackedInTheWay(
   from: string,
   to: string
 ): Promise<string[]> {
-  const diff = await git.run(['diff-tree', '-r', '-z', '--no-renames', '--name-status', from, to], {
-    cwd
-  })
-  const fields = diff.split('\0')
-  const added: string[] = []
-  const deleted: string[] = []
-  for (let k = 0; k + 1 < fields.length; k += 2) {
-    if (fields[k] === 'A') added.push(fields[k + 1])
-    else if (fields[k] === 'D') deleted.push(fields[k + 1])
-  }
+  const { added, deleted } = await git.addedAndDeleted(from, to, cwd)
   const blocking = new Set<string>()
   const folders = new Set<string>()
   for (const path of added) {
@@ -223,7 +214,8 @@ async function untrackedInTheWay(
     const below = `${path}/`
     if (stat.isDirectory() && deleted.some((gone) => gone.startsWith(below))) {
       // A tracked folder becomes a file: only what git does not track in it is in the way.
-      if ((await listFiles(git, cwd, ['--others'], [below])).length === 0) continue
+      if ((await git.listFiles(['--others'], [below], { cwd, literal: true })).length === 0)
+        continue
     }
     blocking.add(path)
   }
@@ -234,29 +226,6 @@ async function untrackedInTheWay(
     if (stat && !stat.isDirectory()) blocking.add(folder)
   }
   return [...blocking].sort()
-}
-
-/** `git ls-files -z` on literal paths, in batches that fit any command line. */
-async function listFiles(
-  git: GitCommandManager,
-  cwd: string,
-  flags: string[],
-  paths: string[]
-): Promise<string[]> {
-  const files: string[] = []
-  for (let start = 0; start < paths.length;) {
-    let end = start
-    for (let length = 0; end < paths.length && (end === start || length < 6000); end++) {
-      length += paths[end].length + 1
-    }
-    const out = await git.run(
-      ['--literal-pathspecs', 'ls-files', '-z', ...flags, '--', ...paths.slice(start, end)],
-      { cwd }
-    )
-    files.push(...out.split('\0').filter(Boolean))
-    start = end
-  }
-  return files
 }
 
 /** Runs a git call again while another git (an editor, the user) holds the index lock. */

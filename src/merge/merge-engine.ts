@@ -232,7 +232,7 @@ export class MergeEngine {
     for (let race = 0; ; race++) {
       const attempts = requests.map(newAttempt)
       const base = await this.git.requireBranchTip(this.baseBranch)
-      const baseTree = await this.git.run(['rev-parse', `${base}^{tree}`])
+      const baseTree = await this.git.treeOf(base)
       const tips = await Promise.all(
         requests.map((r) => this.git.resolveCommit(r.ref ?? branchRef(r.branch)))
       )
@@ -458,18 +458,13 @@ export class MergeEngine {
     requests: readonly MergeRequest[]
   ): Promise<{ base: string; tree: string; tips: string[] } | null> {
     const baseRef = branchRef(this.baseBranch)
-    const ids = await this.git.exec(
-      [
-        'rev-parse',
-        `${baseRef}^{commit}`,
-        `${baseRef}^{tree}`,
-        ...requests.map((request) => `${tipRef(request)}^{commit}`)
-      ],
-      { okExitCodes: [128] }
-    )
-    const lines = ids.stdout.split('\n').filter((line) => /^[0-9a-f]{40,64}$/.test(line))
-    if (ids.exitCode !== 0 || lines.length !== requests.length + 2) return null
-    const [base, tree, ...tips] = lines
+    const ids = await this.git.resolveAll([
+      `${baseRef}^{commit}`,
+      `${baseRef}^{tree}`,
+      ...requests.map((request) => `${tipRef(request)}^{commit}`)
+    ])
+    if (!ids) return null
+    const [base, tree, ...tips] = ids
     return { base, tree, tips }
   }
 

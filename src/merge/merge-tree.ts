@@ -29,11 +29,8 @@ export async function mergeTrees(
   ours: string,
   theirs: string
 ): Promise<TreeMerge> {
-  const { stdout, exitCode } = await git.exec(
-    ['merge-tree', '--write-tree', '--name-only', '-z', ours, theirs],
-    { okExitCodes: [1] }
-  )
-  return parseMergeTree(stdout, exitCode === 0)
+  const { output, clean } = await git.mergeTree(ours, theirs)
+  return parseMergeTree(output, clean)
 }
 
 /**
@@ -47,9 +44,7 @@ export async function commitMergedTree(
   theirs: string,
   message: string
 ): Promise<string> {
-  return git.run(['commit-tree', tree, '-p', ours, '-p', theirs, '-m', message], {
-    env: await git.identityEnv()
-  })
+  return git.commitTree(tree, [ours, theirs], message)
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { GitCommandManager, GitOutput } from '../git/git-command-manager.js'
 import type { Logger } from '../core/logger.js'
 import { advanceBranch } from './advance-branch.js'
-import { describeConflict, mergeTrees } from './merge-tree.js'
+import { describeConflict, commitMergedTree, mergeTrees } from './merge-tree.js'
 import { redactCredentials } from './redact.js'
 import { branchRef, fetchSpec, trackingRef } from '../git/refs.js'
 
@@ -80,7 +80,7 @@ export async function pushResults(
   const withBase = options.withBase ?? true
   const all = withBase ? [base, ...branches] : branches
 
-  const remotes = (await git.run(['remote'])).split('\n')
+  const remotes = await git.remotes()
   if (!remotes.includes(remote)) {
     outcome.error = `there is no remote named ${remote}: nothing was pushed`
     for (const ref of all) ref.error = outcome.error
@@ -172,12 +172,7 @@ async function push(
   destination: (ref: Pick<RefPush, 'branch' | 'commit'>) => string = (ref) => branchRef(ref.branch)
 ): Promise<PushReport> {
   const specs = refs.map((ref) => `${ref.commit}:${destination(ref)}`)
-  const result = await git.exec(
-    ['push', '--porcelain', '--no-recurse-submodules', remote, ...specs],
-    {
-      okExitCodes: [1, 128]
-    }
-  )
+  const result = await git.push(remote, specs)
   const lines = new Map<string, PushLine>()
   for (const line of result.stdout.split('\n')) {
     const match = /^([ +\-*!=])\t([^\t]*)\t(.*)$/.exec(line)
@@ -204,10 +199,7 @@ async function integrateRemoteBase(
   logger: Logger
 ): Promise<Integration> {
   const tracking = trackingRef(remote, baseBranch)
-  const fetched = await git.exec(
-    ['fetch', '--no-tags', '--no-recurse-submodules', remote, fetchSpec(baseBranch, remote)],
-    { okExitCodes: [1, 128] }
-  )
+  const fetched = await git.fetch(remote, [fetchSpec(baseBranch, remote)])
   if (fetched.exitCode !== 0) {
     return {
       commit: null,
@@ -231,12 +223,7 @@ async function integrateRemoteBase(
     }
   }
   const message = `Merge ${remote}/${baseBranch} into ${baseBranch} (parallel-worktree push)`
-  const commit = await git.run(
-    ['commit-tree', merged.tree, '-p', ours, '-p', theirs, '-m', message],
-    {
-      env: await git.identityEnv()
-    }
-  )
+  const commit = await commitMergedTree(git, merged.tree, ours, theirs, message)
   const local = await advanceBranch(git, {
     branch: baseBranch,
     from: ours,

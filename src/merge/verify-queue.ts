@@ -187,7 +187,7 @@ export class VerifyQueue {
           ? await this.build(base, items, candidate.slice(0, -1), message)
           : { commit: base, tree: '', commits: [], conflicted: false }
         if (!candidate.length) {
-          const tree = await this.git.run(['rev-parse', `${base}^{tree}`])
+          const tree = await this.git.treeOf(base)
           return { ...before, tree }
         }
         if (before.conflicted) return before
@@ -249,7 +249,7 @@ export class VerifyQueue {
     const dir = await this.workDir
     this.workDir = null
     await rm(dir, { recursive: true, force: true }).catch(() => undefined)
-    await this.git.exec(['worktree', 'prune']).catch(() => undefined)
+    await this.git.pruneWorktrees().catch(() => undefined)
   }
 }
 

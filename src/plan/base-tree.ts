@@ -41,14 +41,7 @@ export class BaseTree implements TreeListing {
         `base-branch: branch "${branch}" does not exist in ${git.cwd}; the plan reads the ROADMAP and specs from it`
       )
     }
-    const listing = await git.run(['ls-tree', '-r', '-z', '--full-tree', commit])
-    const blobs = new Map<string, string>()
-    for (const entry of listing.split('\0')) {
-      const tab = entry.indexOf('\t')
-      if (tab < 0) continue
-      const [mode, type, id] = entry.slice(0, tab).split(' ')
-      if (type === 'blob' && mode !== '120000') blobs.set(entry.slice(tab + 1), id)
-    }
+    const blobs = await git.treeBlobs(commit)
     return new BaseTree(git, branch, commit, blobs)
   }
 
@@ -109,38 +102,8 @@ export class BaseTree implements TreeListing {
     const wanted = paths.filter((path) => this.blobs.has(path))
     const ids = [...new Set(wanted.map((path) => this.blobs.get(path) as string))]
     const texts = new Map<string, string>()
-    if (ids.length === 0) return texts
-    const { stdout } = await this.git.exec(['cat-file', '--batch'], {
-      input: `${ids.join('\n')}\n`
-    })
-    const byId = splitBatch(stdout, ids)
+    const byId = await this.git.readBlobs(ids)
     for (const path of wanted) texts.set(path, byId.get(this.blobs.get(path) as string) ?? '')
     return texts
   }
-}
-
-/**
- * Splits `cat-file --batch` output (`<id> blob <size>\n<content>\n` per object) by the
- * headers we expect, in order. The sizes are in bytes while the output arrived decoded as
- * text, where a byte that is not UTF-8 changes length; finding the next expected header
- * instead of counting bytes is immune to that.
- */
-function splitBatch(output: string, ids: readonly string[]): Map<string, string> {
-  const contents = new Map<string, string>()
-  let position = 0
-  for (let index = 0; index < ids.length; index += 1) {
-    const headerStart = output.indexOf(`${ids[index]} `, position)
-    if (headerStart < 0) break
-    const headerEnd = output.indexOf('\n', headerStart)
-    if (headerEnd < 0) break
-    if (output.slice(headerStart, headerEnd).endsWith(' missing')) {
-      position = headerEnd + 1
-      continue
-    }
-    const next = index + 1 < ids.length ? output.indexOf(`\n${ids[index + 1]} `, headerEnd + 1) : -1
-    const end = next >= 0 ? next : output.length - 1
-    contents.set(ids[index], output.slice(headerEnd + 1, end))
-    position = end + 1
-  }
-  return contents
 }

@@ -2,9 +2,6 @@ import type { GitCommandManager } from '../git/git-command-manager.js'
 import type { Logger } from '../core/logger.js'
 import { fetchSpec, originRef } from '../git/refs.js'
 
-/** Git settings for the one network call of the run stage: fail rather than hang or ask. */
-const FETCH_CONFIG = ['-c', 'http.lowSpeedLimit=1000', '-c', 'http.lowSpeedTime=60']
-
 /**
  * Where worktrees start: the tip of base-branch. When `origin` has the branch and the local
  * one is behind it, a worktree made from the local branch would start from stale code (the
@@ -32,11 +29,7 @@ export class BaseTip {
     if (!originTip) return new BaseTip(git, baseBranch, null)
     const local = await git.requireBranchTip(baseBranch)
     if (local === originTip) return new BaseTip(git, baseBranch, null)
-    const [ahead, behind] = (
-      await git.run(['rev-list', '--left-right', '--count', `${local}...${originTip}`])
-    )
-      .split(/\s+/)
-      .map(Number)
+    const [ahead, behind] = await git.aheadBehind(local, originTip)
     if (ahead === 0) {
       logger.info(
         `${baseBranch} is ${behind} commit(s) behind origin/${baseBranch}: worktrees start from origin/${baseBranch} (${originTip.slice(0, 12)})`
@@ -90,25 +83,11 @@ async function fetchOrigin(
   baseBranch: string,
   logger: Logger
 ): Promise<string | null> {
-  const remotes = (await git.run(['remote'])).split('\n')
+  const remotes = await git.remotes()
   if (!remotes.includes('origin')) return null
   const tracking = originRef(baseBranch)
   logger.info(`Fetching ${baseBranch} from origin to start from its latest commit`)
-  const fetched = await git.exec(
-    [
-      ...FETCH_CONFIG,
-      'fetch',
-      '--quiet',
-      '--no-tags',
-      '--no-recurse-submodules',
-      'origin',
-      fetchSpec(baseBranch)
-    ],
-    {
-      okExitCodes: [1, 128],
-      env: { GIT_SSH_COMMAND: process.env.GIT_SSH_COMMAND || 'ssh -o BatchMode=yes' }
-    }
-  )
+  const fetched = await git.fetch('origin', [fetchSpec(baseBranch)])
   if (fetched.exitCode !== 0) {
     if (/couldn't find remote ref/i.test(fetched.stderr)) {
       logger.info(`origin has no branch ${baseBranch}: worktrees start from the local one`)

@@ -113,7 +113,7 @@ export class WorktreeManager {
       .then(() =>
         this.git
           .at(path)
-          .run(['reset', '--hard', '--quiet'])
+          .resetHard()
           .catch(async (error: Error) => {
             // Registered but not filled (a full disk): take it back, nothing is in it yet.
             await this.remove(path).catch(() => undefined)
@@ -146,7 +146,7 @@ export class WorktreeManager {
     // A resumed branch keeps the work on it; its merge brings base's news.
     if (worktree.startPoint === commit || worktree.resumedFrom) return true
     try {
-      await worktree.git.run(['reset', '--quiet', '--keep', commit])
+      await worktree.git.resetKeep(commit)
       worktree.startPoint = commit
       return true
     } catch (error) {
@@ -283,7 +283,7 @@ export class WorktreeManager {
       if (!(await dropMissing(holder, `branch ${branch}`))) {
         const status = await this.git
           .at(target)
-          .run(['status', '--porcelain'])
+          .status()
           .catch((error: Error) => {
             throw new WorktreeError(
               `${target} is a worktree of branch ${branch} left by an earlier run and cannot be read (${error.message}); remove it (git worktree remove --force ${target})`
@@ -378,8 +378,7 @@ async function listUntracked(
   globs: readonly string[]
 ): Promise<string[]> {
   const pathspecs = globs.map((glob) => `:(glob)${glob}`)
-  const listed = await git.run(['ls-files', '-z', '--others', '--', ...pathspecs], { cwd: from })
-  return listed.split('\0').filter(Boolean)
+  return git.listFiles(['--others'], pathspecs, { cwd: from })
 }
 
 async function exists(path: string): Promise<boolean> {
