@@ -1,7 +1,8 @@
+import '../core/dispose-polyfill.js'
 import { join } from 'node:path'
 import type { Logger } from '../core/logger.js'
 import type { Settings, TaskResult } from '../core/types.js'
-import { addCandidateWorktree, removeCandidateWorktree } from '../git/candidate-worktree.js'
+import { addCandidateWorktree } from '../git/candidate-worktree.js'
 import { createBranchAt, mergeStoppedOnConflict, moveBranch } from '../git/conflict-merge.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
 import { branchRef } from '../git/refs.js'
@@ -115,10 +116,11 @@ async function resolve(task: TaskResult, options: ConflictPolicyOptions): Promis
   const tip = await git.branchTip(task.branch)
   if (!tip) return
   const path = `${task.worktree}-resolve`
-  const worktree = await addCandidateWorktree(git, path, tip)
   let settled: string | null = null
   let why = ''
-  try {
+  {
+    await using candidate = await addCandidateWorktree(git, path, tip)
+    const worktree = candidate.git
     const files = await mergeStoppedOnConflict(
       worktree,
       branchRef(settings.baseBranch),
@@ -159,8 +161,6 @@ async function resolve(task: TaskResult, options: ConflictPolicyOptions): Promis
     else if (head === tip || !(await git.isAncestor(files.length ? base : tip, head)))
       why = 'it made no merge commit'
     else settled = head
-  } finally {
-    await removeCandidateWorktree(git, path)
   }
   if (
     !settled ||

@@ -1,22 +1,32 @@
+import '../core/dispose-polyfill.js'
 import { WITHOUT_HOOKS, type GitCommandManager } from './git-command-manager.js'
 
+/** A candidate worktree: `await using` removes it, whatever its state. */
+export interface CandidateWorktree extends AsyncDisposable {
+  path: string
+  /** git in the worktree. */
+  git: GitCommandManager
+}
+
 /**
- * A throwaway worktree with a commit checked out detached (a verify candidate): no branch, so
- * it moves no ref and cannot be mistaken for work; never the user's checkout. Without hooks:
- * post-checkout could run a file a branch just wrote.
+ * A throwaway worktree with a commit checked out detached (a verify candidate, a resolve
+ * attempt): no branch, so it moves no ref and cannot be mistaken for work; never the user's
+ * checkout. It holds nothing anyone needs once used, so disposing removes it whatever its
+ * state. Without hooks: post-checkout could run a file a branch just wrote.
  */
 export async function addCandidateWorktree(
   git: GitCommandManager,
   path: string,
   commit: string
-): Promise<GitCommandManager> {
+): Promise<CandidateWorktree> {
   await git.run([...WITHOUT_HOOKS, 'worktree', 'add', '--detach', '--quiet', path, commit])
-  return git.at(path)
-}
-
-/** Removes a candidate worktree, whatever its state (it holds nothing anyone made). */
-export async function removeCandidateWorktree(git: GitCommandManager, path: string): Promise<void> {
-  await git.exec(['worktree', 'remove', '--force', '--force', path], { okExitCodes: [128] })
+  return {
+    path,
+    git: git.at(path),
+    [Symbol.asyncDispose]: async () => {
+      await git.removeWorktree(path)
+    }
+  }
 }
 
 /** Keeps a commit reachable under a ref of the run (a failed candidate, to reproduce). */

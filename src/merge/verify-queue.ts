@@ -1,13 +1,10 @@
+import '../core/dispose-polyfill.js'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Logger } from '../core/logger.js'
 import type { VerifyReport } from '../core/types.js'
-import {
-  addCandidateWorktree,
-  keepCommit,
-  removeCandidateWorktree
-} from '../git/candidate-worktree.js'
+import { addCandidateWorktree, keepCommit } from '../git/candidate-worktree.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
 import {
   nextVerifyRound,
@@ -222,19 +219,18 @@ export class VerifyQueue {
     const number = ++this.runs
     const path = join(await this.folder(), `candidate-${number}`)
     const logFile = join(this.options.logDir, `verify-${number}.log`)
-    await addCandidateWorktree(this.git, path, candidate.commit)
-    let run: VerifyRun
-    try {
-      run = await this.options.run(path, logFile)
-    } finally {
-      await removeCandidateWorktree(this.git, path)
-    }
+    const run = await this.runIn(path, candidate.commit, logFile)
     if (run.cancelled) throw new Error('verify-command was stopped: the run was cancelled')
     const seen = this.outcomes.get(candidate.tree) ?? []
     const outcome: VerifyOutcome = run.passed ? 'pass' : 'fail'
     if (outcome === 'pass' && seen.includes('fail')) this.flaky++
     this.outcomes.set(candidate.tree, [...seen, outcome])
     return run.passed ? 'passed' : `failed (${run.detail}; log ${logFile})`
+  }
+
+  private async runIn(path: string, commit: string, logFile: string): Promise<VerifyRun> {
+    await using _candidate = await addCandidateWorktree(this.git, path, commit)
+    return await this.options.run(path, logFile)
   }
 
   private folder(): Promise<string> {
