@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run chaos -- --runs N [--seed S] [--faults a,b] [--keep]`: the CLI of the current sources (every file of
-// src/ transpiled, as __tests__/cli/source-cli.ts does) attacked N times. Each run: a fresh
+// src/ transpiled, by scripts/source-cli.mjs as for the tests) attacked N times. Each run: a fresh
 // repository with three priorities; each agent misbehaves at random (crash, hang, flood,
 // reset, moved base, unfinished merge, deleted worktree, or nothing); the coordinator is
 // SIGKILLed at a random moment in most runs; then a rerun with a well-behaved agent; then the
@@ -16,15 +16,14 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
-  readdirSync,
   realpathSync,
   rmSync,
   writeFileSync
 } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join, relative, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import ts from 'typescript'
+import { buildSourceCli } from './source-cli.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const AGENT = join(root, 'examples', 'agent', 'example-agent.mjs')
@@ -87,35 +86,6 @@ const git = (cwd, ...gitArgs) =>
   execFileSync('git', gitArgs, { cwd, env: ENV, encoding: 'utf8', stdio: 'pipe' }).trim()
 const tryGit = (cwd, ...gitArgs) =>
   spawnSync('git', gitArgs, { cwd, env: ENV, encoding: 'utf8', input: '' })
-
-function buildCli() {
-  const out = join(root, 'node_modules', '.cache', 'parallel-worktree-chaos', `cli-${process.pid}`)
-  const src = join(root, 'src')
-  const files = (folder) =>
-    readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
-      const path = join(folder, entry.name)
-      if (entry.isDirectory()) return files(path)
-      return entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') ? [path] : []
-    })
-  for (const file of files(src)) {
-    const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), {
-      fileName: file,
-      compilerOptions: {
-        module: ts.ModuleKind.ESNext,
-        target: ts.ScriptTarget.ES2022,
-        esModuleInterop: true
-      }
-    })
-    const target = join(out, relative(src, file)).replace(/\.ts$/, '.js')
-    mkdirSync(dirname(target), { recursive: true })
-    writeFileSync(target, outputText)
-  }
-  writeFileSync(join(out, 'package.json'), '{"type":"module"}\n')
-  return {
-    entry: join(out, 'cli', 'index.js'),
-    dispose: () => rmSync(out, { recursive: true, force: true })
-  }
-}
 
 function makeRepo(home) {
   const repo = join(home, 'repo')
@@ -395,7 +365,7 @@ async function oneRun(entry, index, runSeed) {
 
 const began = Date.now()
 const master = generator(seed)
-const cli = buildCli()
+const cli = buildSourceCli(root, 'parallel-worktree-chaos')
 const report = {
   runs: 0,
   seed,
@@ -432,7 +402,7 @@ try {
     )
   }
 } finally {
-  cli.dispose()
+  cli[Symbol.dispose]()
 }
 report.seconds = Math.round((Date.now() - began) / 1000)
 report.seconds_per_run = Math.round(((Date.now() - began) / 1000 / report.runs) * 10) / 10

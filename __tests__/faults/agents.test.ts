@@ -6,6 +6,7 @@ import {
   faultRepo,
   pidsIn,
   runEngine,
+  runScriptedAgents,
   script,
   statuses,
   taskOf
@@ -17,21 +18,16 @@ import { assertInvariants } from './invariants.js'
 describe('an agent that crashes', () => {
   test('fails alone, with why; its commits and unsaved work are kept on its branch; the others merge', async () => {
     using repo = faultRepo([1, 2, 3])
-    const pids = join(repo.work, 'pids')
-    const agent = script(
-      join(repo.work, 'agent.sh'),
-      [
-        `echo $$ >> ${pids}`,
-        'if [ "$PRIORITY_ID" = 2 ]; then',
-        '  echo "half done" > half.txt && git add -A && git commit -qm "priority 2: first half"',
-        '  echo "never committed" > unsaved.txt',
-        '  echo "about to crash"',
-        '  kill -SEGV $$',
-        'fi',
-        exampleAgentLine()
-      ].join('\n')
-    )
-    const { result } = await runEngine(repo, { priorities: '1,2,3', 'agent-command': agent })
+    const agent = [
+      'if [ "$PRIORITY_ID" = 2 ]; then',
+      '  echo "half done" > half.txt && git add -A && git commit -qm "priority 2: first half"',
+      '  echo "never committed" > unsaved.txt',
+      '  echo "about to crash"',
+      '  kill -SEGV $$',
+      'fi',
+      exampleAgentLine()
+    ]
+    const { result, pids } = await runScriptedAgents(repo, agent, { priorities: '1,2,3' })
 
     expect(statuses(result)).toEqual({ 1: 'completed', 2: 'failed', 3: 'completed' })
     expect(result.tasks.map((task) => task.merge)).toEqual(['merged', 'not-merged', 'merged'])
@@ -39,7 +35,7 @@ describe('an agent that crashes', () => {
     expect(crashed.error).toMatch(/SIGSEGV/)
     expect(git(repo.repo, 'show', `${crashed.branch}:half.txt`)).toBe('half done')
     expect(git(repo.repo, 'show', `${crashed.branch}:unsaved.txt`)).toBe('never committed')
-    assertInvariants({ ...repo, base: 'roadmap', result, pids: pidsIn(pids) })
+    assertInvariants({ ...repo, base: 'roadmap', result, pids })
   })
 })
 
@@ -77,27 +73,21 @@ describe('an agent that hangs past its timeout', () => {
 describe('agents that fill the disk and the log', () => {
   test('a 50 MB file and 20 MB of output do not stop the others or the merges', async () => {
     using repo = faultRepo([1, 2, 3])
-    const pids = join(repo.work, 'pids')
-    const agent = script(
-      join(repo.work, 'agent.sh'),
-      [
-        `echo $$ >> ${pids}`,
-        'case "$PRIORITY_ID" in',
-        '  1) head -c 50000000 /dev/urandom > big.bin ;;',
-        "  2) head -c 20000000 /dev/zero | tr '\\0' x | fold -w 1000 ;;",
-        'esac',
-        exampleAgentLine()
-      ].join('\n')
-    )
-    const { result } = await runEngine(repo, {
+    const agent = [
+      'case "$PRIORITY_ID" in',
+      '  1) head -c 50000000 /dev/urandom > big.bin ;;',
+      "  2) head -c 20000000 /dev/zero | tr '\\0' x | fold -w 1000 ;;",
+      'esac',
+      exampleAgentLine()
+    ]
+    const { result, pids } = await runScriptedAgents(repo, agent, {
       priorities: '1,2,3',
-      'agent-command': agent,
       'max-parallel': '3'
     })
 
     expect(statuses(result)).toEqual({ 1: 'completed', 2: 'completed', 3: 'completed' })
     expect(result.tasks.every((task) => task.merge === 'merged')).toBe(true)
     expect(git(repo.repo, 'cat-file', '-s', 'roadmap:big.bin')).toBe('50000000')
-    assertInvariants({ ...repo, base: 'roadmap', result, pids: pidsIn(pids) })
+    assertInvariants({ ...repo, base: 'roadmap', result, pids })
   })
 })

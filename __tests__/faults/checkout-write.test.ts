@@ -2,13 +2,19 @@ import { describe, expect, test } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { git, writeFiles } from '../helpers/temp-repo.js'
-import { faultRepo, readOnlyFolder, runEngine, script, statuses, taskOf } from './harness.js'
+import {
+  AGENT_COMMIT,
+  faultRepo,
+  readOnlyFolder,
+  runEngine,
+  script,
+  statuses,
+  taskOf
+} from './harness.js'
 import { assertInvariants } from './invariants.js'
 
 // The user's checkout of base cannot be written halfway through a merge's update (a folder it
 // may not write stands for a full disk): what was written is put back, base does not move.
-
-const COMMIT = 'git -c user.name=agent -c user.email=agent@example.com commit -q'
 
 describe('a checkout update that fails halfway', () => {
   test('is rolled back to what the user had, quoting git; base does not move; the branch is kept', async () => {
@@ -22,7 +28,7 @@ describe('a checkout update that fails halfway', () => {
       join(repo.work, 'agent.sh'),
       [
         'echo A > a.txt && echo new > locked/new.txt && echo Z > z.txt',
-        `git add -A && ${COMMIT} -m "priority 1: a, locked/new, z"`
+        `git add -A && ${AGENT_COMMIT} -m "priority 1: a, locked/new, z"`
       ].join('\n')
     )
     let result

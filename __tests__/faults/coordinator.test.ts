@@ -1,16 +1,17 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import { describe, expect, test } from '@jest/globals'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { RunResult } from '../../src/core/types.js'
-import { buildSourceCli, type SourceCli } from '../cli/source-cli.js'
 import { git } from '../helpers/temp-repo.js'
 import { isAlive } from '../../src/run/process-tree.js'
 import {
+  AGENT_COMMIT,
   exampleAgent,
   exampleAgentLine,
   faultRepo,
   pidsIn,
   script,
+  sourceCliOfThisFile,
   startCli,
   statuses,
   taskOf,
@@ -20,13 +21,7 @@ import { assertInvariants } from './invariants.js'
 
 // The coordinator itself attacked: killed outright mid-run, or started twice at once.
 
-let cli: SourceCli
-beforeAll(() => {
-  cli = buildSourceCli()
-})
-afterAll(() => cli[Symbol.dispose]())
-
-const COMMIT = 'git -c user.name=agent -c user.email=agent@example.com commit -q'
+const cli = sourceCliOfThisFile()
 
 const lines = (file: string): number =>
   existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).length : 0
@@ -44,7 +39,7 @@ describe('the coordinator killed with SIGKILL mid-run', () => {
         `[ -e ${secondRun} ] && ${exampleAgentLine()}`,
         `echo $$ >> ${pids}`,
         'if [ "$PRIORITY_ID" = 1 ]; then',
-        `  echo one > part-1.txt && git add -A && ${COMMIT} -m "priority 1: first part"`,
+        `  echo one > part-1.txt && git add -A && ${AGENT_COMMIT} -m "priority 1: first part"`,
         'else',
         '  echo two > part-2.txt',
         'fi',

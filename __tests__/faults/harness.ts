@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from '@jest/globals'
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { chmodSync, mkdirSync } from 'node:fs'
@@ -8,6 +9,8 @@ import { memoryLogger as keepingLogger, type MemoryLogger } from '../helpers/log
 import type { RunResult } from '../../src/core/types.js'
 import type { RawInputs } from '../../src/inputs/input-definitions.js'
 import { parseSettings } from '../../src/inputs/settings.js'
+import { buildSourceCli, type SourceCli } from '../cli/source-cli.js'
+import { pidsIn, script, until } from '../helpers/processes.js'
 import { createRepo, git, roadmapFiles, type TempRepo } from '../helpers/temp-repo.js'
 import { recordCommits } from './invariants.js'
 
@@ -26,7 +29,10 @@ export function exampleAgentLine(flags = ''): string {
   return `exec node ${AGENT} --priority="$PRIORITY_ID" ${flags}`.trim()
 }
 
-export { pidsIn, script, until } from '../helpers/processes.js'
+/** `git commit` as an agent's script runs it: an identity of its own, no output. */
+export const AGENT_COMMIT = 'git -c user.name=agent -c user.email=agent@example.com commit -q'
+
+export { pidsIn, script, until }
 export type { MemoryLogger } from '../helpers/logger.js'
 
 /** Every line kept, a group as its title and body. */
@@ -88,6 +94,26 @@ export async function runEngine(
   return { result, logger }
 }
 
+/** A run of `runScriptedAgents`: what `runEngine` gives, and the pid of every agent. */
+export interface ScriptedRun extends EngineRun {
+  pids: number[]
+}
+
+/**
+ * `runEngine` with `agent.sh` (in the work folder) as every priority's agent: it records its
+ * pid, for the invariants' check that no agent is left alive, then runs `body`.
+ */
+export async function runScriptedAgents(
+  repo: FaultRepo,
+  body: string[],
+  inputs: RawInputs
+): Promise<ScriptedRun> {
+  const pidFile = join(repo.work, 'pids')
+  const agent = script(join(repo.work, 'agent.sh'), [`echo $$ >> ${pidFile}`, ...body].join('\n'))
+  const run = await runEngine(repo, { ...inputs, 'agent-command': agent })
+  return { ...run, pids: pidsIn(pidFile) }
+}
+
 /** The statuses of a result's tasks, by priority. */
 export function statuses(result: RunResult): Record<number, string> {
   return Object.fromEntries(result.tasks.map((task) => [task.priority, task.status]))
@@ -114,6 +140,24 @@ export function cliEnv(repo: FaultRepo): NodeJS.ProcessEnv {
     LC_ALL: 'C',
     GIT_CONFIG_NOSYSTEM: '1',
     RUNNER_TEMP: repo.work
+  }
+}
+
+/**
+ * The CLI of the current sources for the tests of one file: built once before them (it
+ * transpiles all of src/) and removed after them. Its `entry` is there inside a test.
+ */
+export function sourceCliOfThisFile(): { readonly entry: string } {
+  let cli: SourceCli | undefined
+  beforeAll(() => {
+    cli = buildSourceCli()
+  })
+  afterAll(() => cli?.[Symbol.dispose]())
+  return {
+    get entry(): string {
+      if (!cli) throw new Error('the source CLI is built in beforeAll: use its entry in a test')
+      return cli.entry
+    }
   }
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import type { RunResult } from '../../src/core/types.js'
 import { git } from '../helpers/temp-repo.js'
 import {
+  AGENT_COMMIT,
   exampleAgent,
   exampleAgentLine,
   faultRepo,
@@ -16,8 +17,6 @@ import {
 import { assertInvariants } from './invariants.js'
 
 // Agents that move refs: a commit made and dropped, base pointed at an unrelated commit.
-
-const COMMIT = 'git -c user.name=agent -c user.email=agent@example.com commit -q'
 
 /**
  * The invariants after an agent moved base under the user's checkout: that checkout's index is
@@ -43,7 +42,7 @@ describe('an agent that commits and then resets its branch to where it started',
       join(repo.work, 'agent.sh'),
       [
         'start=$(git rev-parse HEAD)',
-        `echo lost > lost.txt && git add -A && ${COMMIT} -m "work the agent drops"`,
+        `echo lost > lost.txt && git add -A && ${AGENT_COMMIT} -m "work the agent drops"`,
         'git reset -q --hard "$start"'
       ].join('\n')
     )
@@ -185,9 +184,10 @@ describe('push: true when an agent moved base off its history', () => {
     git(repo.repo, 'remote', 'add', 'origin', origin)
     const mover = script(
       join(repo.work, 'mover.sh'),
-      [`echo work > src/file-1.ts && git add -A && ${COMMIT} -m "priority 1"`, ...moveBase()].join(
-        '\n'
-      )
+      [
+        `echo work > src/file-1.ts && git add -A && ${AGENT_COMMIT} -m "priority 1"`,
+        ...moveBase()
+      ].join('\n')
     )
     const { result } = await runEngine(repo, {
       priorities: '1',

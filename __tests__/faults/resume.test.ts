@@ -1,17 +1,18 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import { describe, expect, test } from '@jest/globals'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { RunResult } from '../../src/core/types.js'
 import { isAlive } from '../../src/run/process-tree.js'
-import { buildSourceCli, type SourceCli } from '../cli/source-cli.js'
 import { git } from '../helpers/temp-repo.js'
 import {
+  AGENT_COMMIT,
   exampleAgent,
   exampleAgentLine,
   faultRepo,
   pidsIn,
   runEngine,
   script,
+  sourceCliOfThisFile,
   startCli,
   statuses,
   taskOf,
@@ -22,13 +23,7 @@ import { assertInvariants } from './invariants.js'
 // A rerun after a crash continues what the dead run left: the branch, its commits, and, when
 // the dead run had already judged the agent successful, that judgement.
 
-let cli: SourceCli
-beforeAll(() => {
-  cli = buildSourceCli()
-})
-afterAll(() => cli[Symbol.dispose]())
-
-const COMMIT = 'git -c user.name=agent -c user.email=agent@example.com commit -q'
+const cli = sourceCliOfThisFile()
 
 describe('resume after the coordinator was killed', () => {
   test('the rerun continues each branch the dead run left: RESUMED_FROM, the earlier commits merged with the new ones', async () => {
@@ -46,7 +41,7 @@ describe('resume after the coordinator was killed', () => {
         `  ${exampleAgentLine()}`,
         'fi',
         `echo $$ >> ${pids}`,
-        `echo first > part-$PRIORITY_ID.txt && git add -A && ${COMMIT} -m "priority $PRIORITY_ID: first part"`,
+        `echo first > part-$PRIORITY_ID.txt && git add -A && ${AGENT_COMMIT} -m "priority $PRIORITY_ID: first part"`,
         `echo started >> ${pids}.ready`,
         'sleep 60 & echo $! >> ' + pids,
         'wait'

@@ -3,7 +3,7 @@ import { once } from 'node:events'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { buildSourceCli, type SourceCli } from '../cli/source-cli.js'
-import { createRepo, git, roadmapFiles } from '../helpers/temp-repo.js'
+import { createRepo, git, roadmapFiles, type TempRepo } from '../helpers/temp-repo.js'
 import { isAlive, pidsIn, script, until } from './run-helpers.js'
 
 let cli: SourceCli
@@ -13,38 +13,64 @@ beforeAll(() => {
 })
 afterAll(() => cli[Symbol.dispose]())
 
-function coordinatorArgs(repo: string, agent: string, logs: string): string[] {
-  return [
-    cli.entry,
-    'run',
-    '--priorities',
-    '1,2,3',
-    '--repo',
-    repo,
-    '--agent-command',
-    agent,
-    '--max-parallel',
-    '2',
-    '--max-cpu-percent',
-    '100',
-    '--max-memory-percent',
-    '100',
-    '--no-pr-comment',
-    '--log-dir',
-    logs,
-    '--json'
-  ]
+/**
+ * A repository with priorities 1 to 3, each touching a file of its own: every priority the
+ * coordinator is given is listed (an unlisted one is refused, exit 2).
+ */
+function threePriorityRepo(): TempRepo {
+  return createRepo(
+    roadmapFiles({
+      1: { files: ['src/one.ts'] },
+      2: { files: ['src/two.ts'] },
+      3: { files: ['src/three.ts'] }
+    })
+  )
+}
+
+/** The CLI coordinating priorities 1 to 3 with `agent`, two at a time, its output collected. */
+function startCoordinator(dir: TempRepo, agent: string) {
+  const coordinator = spawn(
+    process.execPath,
+    [
+      cli.entry,
+      'run',
+      '--priorities',
+      '1,2,3',
+      '--repo',
+      dir.repo,
+      '--agent-command',
+      agent,
+      '--max-parallel',
+      '2',
+      '--max-cpu-percent',
+      '100',
+      '--max-memory-percent',
+      '100',
+      '--no-pr-comment',
+      '--log-dir',
+      join(dir.path, 'logs'),
+      '--json'
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, GIT_CONFIG_NOSYSTEM: '1' }
+    }
+  )
+  let stdout = ''
+  let stderr = ''
+  coordinator.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  coordinator.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  return {
+    coordinator,
+    exited: once(coordinator, 'exit'),
+    stdout: () => stdout,
+    stderr: () => stderr
+  }
 }
 
 describe('SIGTERM to the coordinator (the CLI)', () => {
   test('stops every agent tree, removes every worktree, keeps the branches that hold work', async () => {
-    using dir = createRepo(
-      roadmapFiles({
-        1: { files: ['src/one.ts'] },
-        2: { files: ['src/two.ts'] },
-        3: { files: ['src/three.ts'] }
-      })
-    )
+    using dir = threePriorityRepo()
     const pids = join(dir.path, 'pids')
     const agent = script(
       join(dir.path, 'agent.sh'),
@@ -56,27 +82,15 @@ describe('SIGTERM to the coordinator (the CLI)', () => {
         'wait'
       ].join('\n')
     )
-    const coordinator = spawn(
-      process.execPath,
-      coordinatorArgs(dir.repo, agent, join(dir.path, 'logs')),
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, GIT_CONFIG_NOSYSTEM: '1' }
-      }
-    )
-    let stdout = ''
-    let stderr = ''
-    coordinator.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    coordinator.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    const exited = once(coordinator, 'exit')
+    const { coordinator, exited, stdout, stderr } = startCoordinator(dir, agent)
 
     expect(await until(() => pidsIn(pids).length >= 4, 30_000)).toBe(true)
     coordinator.kill('SIGTERM')
     const [code] = (await exited) as [number | null]
 
-    expect(stderr).toContain('Received SIGTERM')
+    expect(stderr()).toContain('Received SIGTERM')
     expect(code).toBe(1)
-    const result = JSON.parse(stdout) as { tasks: { priority: number; status: string }[] }
+    const result = JSON.parse(stdout()) as { tasks: { priority: number; status: string }[] }
     expect(result.tasks.map((task) => task.status)).toEqual(['cancelled', 'cancelled', 'cancelled'])
     for (const pid of pidsIn(pids)) expect(isAlive(pid)).toBe(false)
     expect(git(dir.repo, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1)
@@ -87,14 +101,7 @@ describe('SIGTERM to the coordinator (the CLI)', () => {
   }, 60_000)
 
   test('a second signal quits at once, and still leaves no agent running', async () => {
-    // Every priority the coordinator is given is listed: an unlisted one is refused (exit 2).
-    using dir = createRepo(
-      roadmapFiles({
-        1: { files: ['src/one.ts'] },
-        2: { files: ['src/two.ts'] },
-        3: { files: ['src/three.ts'] }
-      })
-    )
+    using dir = threePriorityRepo()
     const pids = join(dir.path, 'pids')
     // An agent that takes its time to stop: TERM starts a slow shutdown.
     const agent = script(
@@ -103,15 +110,7 @@ describe('SIGTERM to the coordinator (the CLI)', () => {
         '\n'
       )
     )
-    const coordinator = spawn(
-      process.execPath,
-      coordinatorArgs(dir.repo, agent, join(dir.path, 'logs')),
-      {
-        stdio: 'ignore',
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, GIT_CONFIG_NOSYSTEM: '1' }
-      }
-    )
-    const exited = once(coordinator, 'exit')
+    const { coordinator, exited } = startCoordinator(dir, agent)
     expect(await until(() => pidsIn(pids).length >= 4, 30_000)).toBe(true)
     coordinator.kill('SIGTERM')
     await new Promise((resolve) => setTimeout(resolve, 300))

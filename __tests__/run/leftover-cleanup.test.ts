@@ -2,9 +2,8 @@ import { spawn } from 'node:child_process'
 import { existsSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { cleanupLeftovers, ownedGroup } from '../../src/run/leftover-cleanup.js'
-import { LOCK_REASON_PREFIX } from '../../src/run/worktree-manager.js'
 import { createRepo, git, type TempRepo } from '../helpers/temp-repo.js'
-import { isAlive, memoryLogger, pidsIn, until } from './run-helpers.js'
+import { isAlive, leftRunWorktree, memoryLogger, pidsIn, until } from './run-helpers.js'
 
 /** A worktree as the run makes it: locked, on its own branch. */
 function worktree(
@@ -13,19 +12,7 @@ function worktree(
 ): { path: string; branch: string; priority: number } {
   const path = join(t.path, `repo-wt${priority}`)
   const branch = `feature/us-00${priority}`
-  git(
-    t.repo,
-    'worktree',
-    'add',
-    '-q',
-    '--lock',
-    '--reason',
-    `${LOCK_REASON_PREFIX}: p`,
-    '-b',
-    branch,
-    path,
-    'roadmap'
-  )
+  leftRunWorktree(t.repo, path, branch, 'p')
   return { path, branch, priority }
 }
 

@@ -10,6 +10,8 @@ import { MergeEngine } from '../../src/merge/merge-engine.js'
 import { pendingTask } from '../../src/run/task-runner.js'
 import { runAgents, type RunStageOptions } from '../../src/run/run-stage.js'
 import { isAlive } from '../../src/run/process-tree.js'
+import { LOCK_REASON_PREFIX } from '../../src/run/worktree-manager.js'
+import { git } from '../helpers/temp-repo.js'
 
 export const AGENT = resolve('examples/agent/example-agent.mjs')
 
@@ -128,4 +130,24 @@ export function testEngineOptions(logger: MemoryLogger = memoryLogger()) {
     resourceSampler: () => Promise.resolve({ cpuPercent: 1, memoryPercent: 1 }),
     env: { PATH: process.env.PATH, HOME: process.env.HOME }
   }
+}
+
+/**
+ * A worktree as a run that did not finish leaves it: made by git directly, on a new branch from
+ * roadmap, locked with the run's reason for `doing`.
+ */
+export function leftRunWorktree(repo: string, path: string, branch: string, doing: string): void {
+  git(
+    repo,
+    'worktree',
+    'add',
+    '-q',
+    '--lock',
+    '--reason',
+    `${LOCK_REASON_PREFIX}: ${doing}`,
+    '-b',
+    branch,
+    path,
+    'roadmap'
+  )
 }

@@ -11,7 +11,7 @@ import {
   worktreePath
 } from '../../src/run/worktree-manager.js'
 import { createRepo, git, type TempRepo } from '../helpers/temp-repo.js'
-import { memoryLogger } from './run-helpers.js'
+import { leftRunWorktree, memoryLogger } from './run-helpers.js'
 
 const BRANCH = 'feature/us-001'
 
@@ -42,19 +42,7 @@ function create(
 
 /** A worktree left by an "earlier run": made by git directly, locked with our reason. */
 function leftover(t: ReturnType<typeof setup>, branch = BRANCH): void {
-  git(
-    t.repo,
-    'worktree',
-    'add',
-    '-q',
-    '--lock',
-    '--reason',
-    `${LOCK_REASON_PREFIX}: priority 1 in progress`,
-    '-b',
-    branch,
-    t.path,
-    'roadmap'
-  )
+  leftRunWorktree(t.repo, t.path, branch, 'priority 1 in progress')
 }
 
 describe('worktree paths', () => {
