@@ -2627,6 +2627,8 @@ const BOT_IDENTITY = {
     email: 'parallel-worktree@users.noreply.github.com'
 };
 const commonDirs = new Map();
+/** A fetch over http that stalls below 1 kB/s for a minute gives up rather than hang the job. */
+const FETCH_CONFIG = ['-c', 'http.lowSpeedLimit=1000', '-c', 'http.lowSpeedTime=60'];
 /**
  * Every git call of the product goes through here: one place for the environment (no
  * prompts, C locale so messages parse, no inherited GIT_DIR), exit-code handling and errors
@@ -2739,10 +2741,6 @@ class GitCommandManager {
         const ref = stdout.trim();
         return ref ? branchOfRef(ref) : null;
     }
-    /** Whether the worktree here has anything uncommitted (untracked files included). */
-    async isDirty() {
-        return (await this.run(['status', '--porcelain'])) !== '';
-    }
     /**
      * The files, index and HEAD's tree of the checkout here moved from commit `from` to `to` by a
      * two-way `read-tree -m -u` (checkout's own merge: every path checked before one is written;
@@ -2779,10 +2777,7 @@ class GitCommandManager {
             await this.run(['read-tree', 'HEAD'], { env });
             await this.run(['add', '-A', '--', '.'], { env });
             const tree = await this.run(['write-tree'], { env });
-            const parents = ['HEAD', ...otherParents].flatMap((parent) => ['-p', parent]);
-            return await this.run(['commit-tree', tree, ...parents, '-m', message], {
-                env: await this.identityEnv()
-            });
+            return await this.commitTree(tree, ['HEAD', ...otherParents], message);
         }
         finally {
             await (0,promises_namespaceObject.rm)(scratch, { force: true });
@@ -2878,6 +2873,168 @@ class GitCommandManager {
         });
         return exitCode === 0 ? stdout.trim() : null;
     }
+    /** The commit HEAD names here; throws when there is none (an unborn branch). */
+    head() {
+        return this.run(['rev-parse', '--verify', 'HEAD^{commit}']);
+    }
+    /** The tree of a commit. */
+    treeOf(commit) {
+        return this.run(['rev-parse', '--verify', `${commit}^{tree}`]);
+    }
+    /**
+     * The object ids these revisions name (`main^{commit}`, `main^{tree}`), in order, in one
+     * call; null when any of them names nothing.
+     */
+    async resolveAll(revisions) {
+        const { stdout, exitCode } = await this.exec(['rev-parse', ...revisions], {
+            okExitCodes: [128]
+        });
+        const ids = stdout.split('\n').filter((line) => /^[0-9a-f]{40,64}$/.test(line));
+        return exitCode === 0 && ids.length === revisions.length ? ids : null;
+    }
+    /** Commits only `left` holds and commits only `right` holds. */
+    async aheadBehind(left, right) {
+        const counts = await this.run(['rev-list', '--left-right', '--count', `${left}...${right}`]);
+        const [ahead, behind] = counts.split(/\s+/).map(Number);
+        return [ahead, behind];
+    }
+    /** Creates a branch at `start` that tracks nothing (the user's pull settings stay theirs). */
+    async createBranch(branch, start) {
+        await this.run(['branch', '--no-track', '--end-of-options', branch, start]);
+    }
+    /**
+     * `status --porcelain` of the worktree here: '' when it holds nothing uncommitted. Without
+     * `untracked`, only changes to tracked files count.
+     */
+    status(options = {}) {
+        const untracked = options.untracked === false ? ['--untracked-files=no'] : [];
+        return this.run(['status', '--porcelain', ...untracked]);
+    }
+    /** Whether the worktree here has anything uncommitted (untracked files included). */
+    async isDirty() {
+        return (await this.status()) !== '';
+    }
+    /** Files, index and HEAD's branch set to `commit`, as `reset --hard` (a new worktree's fill). */
+    async resetHard(commit = 'HEAD') {
+        await this.run(['reset', '--hard', '--quiet', commit]);
+    }
+    /** HEAD's branch moved to `commit` keeping local changes; refused when one would be lost. */
+    async resetKeep(commit) {
+        await this.run(['reset', '--quiet', '--keep', commit]);
+    }
+    /**
+     * `ls-files -z` of the worktree at `cwd` on these pathspecs (`--others` for untracked files),
+     * in batches that fit any command line.
+     */
+    async listFiles(flags, pathspecs, options = {}) {
+        const literal = options.literal ? ['--literal-pathspecs'] : [];
+        const files = [];
+        for (let start = 0; start < pathspecs.length;) {
+            let end = start;
+            for (let length = 0; end < pathspecs.length && (end === start || length < 6000); end++) {
+                length += pathspecs[end].length + 1;
+            }
+            const out = await this.run([...literal, 'ls-files', '-z', ...flags, '--', ...pathspecs.slice(start, end)], { cwd: options.cwd });
+            files.push(...out.split('\0').filter(Boolean));
+            start = end;
+        }
+        return files;
+    }
+    /** The files `to` adds and deletes against `from` (renames as both). */
+    async addedAndDeleted(from, to, cwd) {
+        const diff = await this.run(['diff-tree', '-r', '-z', '--no-renames', '--name-status', from, to], { cwd });
+        const fields = diff.split('\0');
+        const added = [];
+        const deleted = [];
+        for (let k = 0; k + 1 < fields.length; k += 2) {
+            if (fields[k] === 'A')
+                added.push(fields[k + 1]);
+            else if (fields[k] === 'D')
+                deleted.push(fields[k + 1]);
+        }
+        return { added, deleted };
+    }
+    /** Blob id by path of every file of a commit's tree; symlinks and submodules are left out. */
+    async treeBlobs(commit) {
+        const listing = await this.run(['ls-tree', '-r', '-z', '--full-tree', commit]);
+        const blobs = new Map();
+        for (const entry of listing.split('\0')) {
+            const tab = entry.indexOf('\t');
+            if (tab < 0)
+                continue;
+            const [mode, type, id] = entry.slice(0, tab).split(' ');
+            if (type === 'blob' && mode !== '120000')
+                blobs.set(entry.slice(tab + 1), id);
+        }
+        return blobs;
+    }
+    /** The text of these blobs by id (missing ones are left out), with one `cat-file --batch`. */
+    async readBlobs(ids) {
+        if (ids.length === 0)
+            return new Map();
+        const { stdout } = await this.exec(['cat-file', '--batch'], { input: `${ids.join('\n')}\n` });
+        return splitBatch(stdout, ids);
+    }
+    /**
+     * A commit of `tree` with these parents, made in the object store only (no ref moves, no
+     * hooks), with the run's identity when the repository has none.
+     */
+    async commitTree(tree, parents, message) {
+        return this.run(['commit-tree', tree, ...parents.flatMap((parent) => ['-p', parent]), '-m', message], { env: await this.identityEnv() });
+    }
+    /**
+     * `merge-tree --write-tree --name-only -z` of two commits, made in the object store only:
+     * its output and whether the merge is clean (exit code 1 is conflicts, an answer).
+     */
+    async mergeTree(ours, theirs) {
+        const { stdout, exitCode } = await this.exec(['merge-tree', '--write-tree', '--name-only', '-z', ours, theirs], { okExitCodes: [1] });
+        return { output: stdout, clean: exitCode === 0 };
+    }
+    /** The names of the remotes. */
+    async remotes() {
+        return (await this.run(['remote'])).split('\n').filter(Boolean);
+    }
+    /** The branches a remote has, asked of the remote itself (`ls-remote --heads`). */
+    async remoteBranches(remote) {
+        const listing = await this.run(['ls-remote', '--heads', remote]);
+        return new Set(listing
+            .split('\n')
+            .map((line) => line.split('\t')[1] ?? '')
+            .filter(Boolean)
+            .map((ref) => branchOfRef(ref)));
+    }
+    /**
+     * Fetches refspecs from a remote without tags or submodules, never prompting (ssh in batch
+     * mode; a stalled transfer gives up after a minute). Exit codes 1 and 128 (the remote has
+     * no such ref, cannot be reached) are answers: see exitCode and stderr.
+     */
+    fetch(remote, refspecs) {
+        return this.exec([
+            ...FETCH_CONFIG,
+            'fetch',
+            '--quiet',
+            '--no-tags',
+            '--no-recurse-submodules',
+            remote,
+            ...refspecs
+        ], {
+            okExitCodes: [1, 128],
+            env: { GIT_SSH_COMMAND: process.env.GIT_SSH_COMMAND || 'ssh -o BatchMode=yes' }
+        });
+    }
+    /**
+     * `push --porcelain` of refspecs to a remote, without submodules. Exit codes 1 and 128 (a
+     * ref refused, the remote unreachable) are answers: the porcelain lines say which.
+     */
+    push(remote, refspecs) {
+        return this.exec(['push', '--porcelain', '--no-recurse-submodules', remote, ...refspecs], {
+            okExitCodes: [1, 128]
+        });
+    }
+    /** Deletes branches on a remote; exit code 1 (some were not there) is an answer. */
+    deleteRemoteBranches(remote, branches) {
+        return this.exec(['push', remote, '--delete', ...branches], { okExitCodes: [1] });
+    }
     /**
      * Author and committer variables for commits the run makes, when the repository has no
      * identity of its own (a fresh runner has none; `git commit` would refuse).
@@ -2901,6 +3058,33 @@ class GitCommandManager {
             GIT_COMMITTER_EMAIL: BOT_IDENTITY.email
         };
     }
+}
+/**
+ * Splits `cat-file --batch` output (`<id> blob <size>\n<content>\n` per object) by the
+ * headers we expect, in order. The sizes are in bytes while the output arrived decoded as
+ * text, where a byte that is not UTF-8 changes length; finding the next expected header
+ * instead of counting bytes is immune to that.
+ */
+function splitBatch(output, ids) {
+    const contents = new Map();
+    let position = 0;
+    for (let index = 0; index < ids.length; index += 1) {
+        const headerStart = output.indexOf(`${ids[index]} `, position);
+        if (headerStart < 0)
+            break;
+        const headerEnd = output.indexOf('\n', headerStart);
+        if (headerEnd < 0)
+            break;
+        if (output.slice(headerStart, headerEnd).endsWith(' missing')) {
+            position = headerEnd + 1;
+            continue;
+        }
+        const next = index + 1 < ids.length ? output.indexOf(`\n${ids[index + 1]} `, headerEnd + 1) : -1;
+        const end = next >= 0 ? next : output.length - 1;
+        contents.set(ids[index], output.slice(headerEnd + 1, end));
+        position = end + 1;
+    }
+    return contents;
 }
 
 ;// CONCATENATED MODULE: ./src/plan/base-tree.ts
@@ -2934,16 +3118,7 @@ class BaseTree {
         if (!commit) {
             throw new InputError(`base-branch: branch "${branch}" does not exist in ${git.cwd}; the plan reads the ROADMAP and specs from it`);
         }
-        const listing = await git.run(['ls-tree', '-r', '-z', '--full-tree', commit]);
-        const blobs = new Map();
-        for (const entry of listing.split('\0')) {
-            const tab = entry.indexOf('\t');
-            if (tab < 0)
-                continue;
-            const [mode, type, id] = entry.slice(0, tab).split(' ');
-            if (type === 'blob' && mode !== '120000')
-                blobs.set(entry.slice(tab + 1), id);
-        }
+        const blobs = await git.treeBlobs(commit);
         return new BaseTree(git, branch, commit, blobs);
     }
     hasFile(path) {
@@ -3002,43 +3177,11 @@ class BaseTree {
         const wanted = paths.filter((path) => this.blobs.has(path));
         const ids = [...new Set(wanted.map((path) => this.blobs.get(path)))];
         const texts = new Map();
-        if (ids.length === 0)
-            return texts;
-        const { stdout } = await this.git.exec(['cat-file', '--batch'], {
-            input: `${ids.join('\n')}\n`
-        });
-        const byId = splitBatch(stdout, ids);
+        const byId = await this.git.readBlobs(ids);
         for (const path of wanted)
             texts.set(path, byId.get(this.blobs.get(path)) ?? '');
         return texts;
     }
-}
-/**
- * Splits `cat-file --batch` output (`<id> blob <size>\n<content>\n` per object) by the
- * headers we expect, in order. The sizes are in bytes while the output arrived decoded as
- * text, where a byte that is not UTF-8 changes length; finding the next expected header
- * instead of counting bytes is immune to that.
- */
-function splitBatch(output, ids) {
-    const contents = new Map();
-    let position = 0;
-    for (let index = 0; index < ids.length; index += 1) {
-        const headerStart = output.indexOf(`${ids[index]} `, position);
-        if (headerStart < 0)
-            break;
-        const headerEnd = output.indexOf('\n', headerStart);
-        if (headerEnd < 0)
-            break;
-        if (output.slice(headerStart, headerEnd).endsWith(' missing')) {
-            position = headerEnd + 1;
-            continue;
-        }
-        const next = index + 1 < ids.length ? output.indexOf(`\n${ids[index + 1]} `, headerEnd + 1) : -1;
-        const end = next >= 0 ? next : output.length - 1;
-        contents.set(ids[index], output.slice(headerEnd + 1, end));
-        position = end + 1;
-    }
-    return contents;
 }
 
 // EXTERNAL MODULE: ./node_modules/picomatch/lib/picomatch.js
@@ -6519,8 +6662,6 @@ function delay(ms) {
 
 ;// CONCATENATED MODULE: ./src/run/base-tip.ts
 
-/** Git settings for the one network call of the run stage: fail rather than hang or ask. */
-const FETCH_CONFIG = ['-c', 'http.lowSpeedLimit=1000', '-c', 'http.lowSpeedTime=60'];
 /**
  * Where worktrees start: the tip of base-branch. When `origin` has the branch and the local
  * one is behind it, a worktree made from the local branch would start from stale code (the
@@ -6549,9 +6690,7 @@ class BaseTip {
         const local = await git.requireBranchTip(baseBranch);
         if (local === originTip)
             return new BaseTip(git, baseBranch, null);
-        const [ahead, behind] = (await git.run(['rev-list', '--left-right', '--count', `${local}...${originTip}`]))
-            .split(/\s+/)
-            .map(Number);
+        const [ahead, behind] = await git.aheadBehind(local, originTip);
         if (ahead === 0) {
             logger.info(`${baseBranch} is ${behind} commit(s) behind origin/${baseBranch}: worktrees start from origin/${baseBranch} (${originTip.slice(0, 12)})`);
             return new BaseTip(git, baseBranch, originTip);
@@ -6594,23 +6733,12 @@ class BaseTip {
  * goes on from the local branch).
  */
 async function fetchOrigin(git, baseBranch, logger) {
-    const remotes = (await git.run(['remote'])).split('\n');
+    const remotes = await git.remotes();
     if (!remotes.includes('origin'))
         return null;
     const tracking = originRef(baseBranch);
     logger.info(`Fetching ${baseBranch} from origin to start from its latest commit`);
-    const fetched = await git.exec([
-        ...FETCH_CONFIG,
-        'fetch',
-        '--quiet',
-        '--no-tags',
-        '--no-recurse-submodules',
-        'origin',
-        fetchSpec(baseBranch)
-    ], {
-        okExitCodes: [1, 128],
-        env: { GIT_SSH_COMMAND: process.env.GIT_SSH_COMMAND || 'ssh -o BatchMode=yes' }
-    });
+    const fetched = await git.fetch('origin', [fetchSpec(baseBranch)]);
     if (fetched.exitCode !== 0) {
         if (/couldn't find remote ref/i.test(fetched.stderr)) {
             logger.info(`origin has no branch ${baseBranch}: worktrees start from the local one`);
@@ -7236,7 +7364,7 @@ class WorktreeManager {
             .then(() => this.registering.run(() => this.git.addWorktree(path, options.branch, reason)))
             .then(() => this.git
             .at(path)
-            .run(['reset', '--hard', '--quiet'])
+            .resetHard()
             .catch(async (error) => {
             // Registered but not filled (a full disk): take it back, nothing is in it yet.
             await this.remove(path).catch(() => undefined);
@@ -7266,7 +7394,7 @@ class WorktreeManager {
         if (worktree.startPoint === commit || worktree.resumedFrom)
             return true;
         try {
-            await worktree.git.run(['reset', '--quiet', '--keep', commit]);
+            await worktree.git.resetKeep(commit);
             worktree.startPoint = commit;
             return true;
         }
@@ -7383,7 +7511,7 @@ class WorktreeManager {
             if (!(await dropMissing(holder, `branch ${branch}`))) {
                 const status = await this.git
                     .at(target)
-                    .run(['status', '--porcelain'])
+                    .status()
                     .catch((error) => {
                     throw new WorktreeError(`${target} is a worktree of branch ${branch} left by an earlier run and cannot be read (${error.message}); remove it (git worktree remove --force ${target})`);
                 });
@@ -7467,8 +7595,7 @@ class WorktreeManager {
  */
 async function listUntracked(git, from, globs) {
     const pathspecs = globs.map((glob) => `:(glob)${glob}`);
-    const listed = await git.run(['ls-files', '-z', '--others', '--', ...pathspecs], { cwd: from });
-    return listed.split('\0').filter(Boolean);
+    return git.listFiles(['--others'], pathspecs, { cwd: from });
 }
 async function exists(path) {
     return (0,promises_namespaceObject.stat)(path).then(() => true, () => false);
@@ -8446,18 +8573,7 @@ async function failedHalfway(git, checkout, request, said) {
  * In the common case (the merge only modifies files) this costs no call beyond the diff.
  */
 async function untrackedInTheWay(git, cwd, from, to) {
-    const diff = await git.run(['diff-tree', '-r', '-z', '--no-renames', '--name-status', from, to], {
-        cwd
-    });
-    const fields = diff.split('\0');
-    const added = [];
-    const deleted = [];
-    for (let k = 0; k + 1 < fields.length; k += 2) {
-        if (fields[k] === 'A')
-            added.push(fields[k + 1]);
-        else if (fields[k] === 'D')
-            deleted.push(fields[k + 1]);
-    }
+    const { added, deleted } = await git.addedAndDeleted(from, to, cwd);
     const blocking = new Set();
     const folders = new Set();
     for (const path of added) {
@@ -8470,7 +8586,7 @@ async function untrackedInTheWay(git, cwd, from, to) {
         const below = `${path}/`;
         if (stat.isDirectory() && deleted.some((gone) => gone.startsWith(below))) {
             // A tracked folder becomes a file: only what git does not track in it is in the way.
-            if ((await listFiles(git, cwd, ['--others'], [below])).length === 0)
+            if ((await git.listFiles(['--others'], [below], { cwd, literal: true })).length === 0)
                 continue;
         }
         blocking.add(path);
@@ -8484,20 +8600,6 @@ async function untrackedInTheWay(git, cwd, from, to) {
             blocking.add(folder);
     }
     return [...blocking].sort();
-}
-/** `git ls-files -z` on literal paths, in batches that fit any command line. */
-async function listFiles(git, cwd, flags, paths) {
-    const files = [];
-    for (let start = 0; start < paths.length;) {
-        let end = start;
-        for (let length = 0; end < paths.length && (end === start || length < 6000); end++) {
-            length += paths[end].length + 1;
-        }
-        const out = await git.run(['--literal-pathspecs', 'ls-files', '-z', ...flags, '--', ...paths.slice(start, end)], { cwd });
-        files.push(...out.split('\0').filter(Boolean));
-        start = end;
-    }
-    return files;
 }
 /** Runs a git call again while another git (an editor, the user) holds the index lock. */
 async function withIndexLock(call) {
@@ -8538,17 +8640,15 @@ function gitMessage(output) {
  * missing object) throws.
  */
 async function mergeTrees(git, ours, theirs) {
-    const { stdout, exitCode } = await git.exec(['merge-tree', '--write-tree', '--name-only', '-z', ours, theirs], { okExitCodes: [1] });
-    return parseMergeTree(stdout, exitCode === 0);
+    const { output, clean } = await git.mergeTree(ours, theirs);
+    return parseMergeTree(output, clean);
 }
 /**
  * The merge commit of a tree merge-tree made: parents `ours` then `theirs` (a `--no-ff`
  * merge), made in the object store only; no ref moves.
  */
 async function commitMergedTree(git, tree, ours, theirs, message) {
-    return git.run(['commit-tree', tree, '-p', ours, '-p', theirs, '-m', message], {
-        env: await git.identityEnv()
-    });
+    return git.commitTree(tree, [ours, theirs], message);
 }
 /**
  * Reads `merge-tree --write-tree --name-only -z` output (git-merge-tree(1), OUTPUT):
@@ -8664,7 +8764,7 @@ async function pushResults(git, options) {
     const outcome = { pushed: false, retries: 0, error: null, base, branches };
     const withBase = options.withBase ?? true;
     const all = withBase ? [base, ...branches] : branches;
-    const remotes = (await git.run(['remote'])).split('\n');
+    const remotes = await git.remotes();
     if (!remotes.includes(remote)) {
         outcome.error = `there is no remote named ${remote}: nothing was pushed`;
         for (const ref of all)
@@ -8740,9 +8840,7 @@ async function pushResults(git, options) {
 /** `git push --porcelain`, one refspec per ref; maps each destination ref to its line. */
 async function push(git, remote, refs, destination = (ref) => branchRef(ref.branch)) {
     const specs = refs.map((ref) => `${ref.commit}:${destination(ref)}`);
-    const result = await git.exec(['push', '--porcelain', '--no-recurse-submodules', remote, ...specs], {
-        okExitCodes: [1, 128]
-    });
+    const result = await git.push(remote, specs);
     const lines = new Map();
     for (const line of result.stdout.split('\n')) {
         const match = /^([ +\-*!=])\t([^\t]*)\t(.*)$/.exec(line);
@@ -8756,7 +8854,7 @@ async function push(git, remote, refs, destination = (ref) => branchRef(ref.bran
 /** Fetches the remote's base and merges it into ours (a merge commit; our commits untouched). */
 async function integrateRemoteBase(git, remote, baseBranch, ours, logger) {
     const tracking = trackingRef(remote, baseBranch);
-    const fetched = await git.exec(['fetch', '--no-tags', '--no-recurse-submodules', remote, fetchSpec(baseBranch, remote)], { okExitCodes: [1, 128] });
+    const fetched = await git.fetch(remote, [fetchSpec(baseBranch, remote)]);
     if (fetched.exitCode !== 0) {
         return {
             commit: null,
@@ -8782,9 +8880,7 @@ async function integrateRemoteBase(git, remote, baseBranch, ours, logger) {
         };
     }
     const message = `Merge ${remote}/${baseBranch} into ${baseBranch} (parallel-worktree push)`;
-    const commit = await git.run(['commit-tree', merged.tree, '-p', ours, '-p', theirs, '-m', message], {
-        env: await git.identityEnv()
-    });
+    const commit = await commitMergedTree(git, merged.tree, ours, theirs, message);
     const local = await advanceBranch(git, {
         branch: baseBranch,
         from: ours,
@@ -9175,7 +9271,7 @@ async function preflight(repo, baseBranch, options) {
     await options.beforeChanges?.(git);
     if (!options.createBase)
         return { git, baseRef: remote };
-    await git.run(['branch', '--no-track', baseBranch, remoteTip]);
+    await git.createBranch(baseBranch, remoteTip);
     options.logger?.info(`Created the local branch ${baseBranch} from origin/${baseBranch}`);
     return { git, baseRef: local };
 }
@@ -9526,18 +9622,22 @@ async function runOneTask(settings, options) {
 
 ;// CONCATENATED MODULE: ./src/git/candidate-worktree.ts
 
+
 /**
- * A throwaway worktree with a commit checked out detached (a verify candidate): no branch, so
- * it moves no ref and cannot be mistaken for work; never the user's checkout. Without hooks:
- * post-checkout could run a file a branch just wrote.
+ * A throwaway worktree with a commit checked out detached (a verify candidate, a resolve
+ * attempt): no branch, so it moves no ref and cannot be mistaken for work; never the user's
+ * checkout. It holds nothing anyone needs once used, so disposing removes it whatever its
+ * state. Without hooks: post-checkout could run a file a branch just wrote.
  */
 async function addCandidateWorktree(git, path, commit) {
     await git.run([...WITHOUT_HOOKS, 'worktree', 'add', '--detach', '--quiet', path, commit]);
-    return git.at(path);
-}
-/** Removes a candidate worktree, whatever its state (it holds nothing anyone made). */
-async function removeCandidateWorktree(git, path) {
-    await git.exec(['worktree', 'remove', '--force', '--force', path], { okExitCodes: [128] });
+    return {
+        path,
+        git: git.at(path),
+        [Symbol.asyncDispose]: async () => {
+            await git.removeWorktree(path);
+        }
+    };
 }
 /** Keeps a commit reachable under a ref of the run (a failed candidate, to reproduce). */
 async function candidate_worktree_keepCommit(git, ref, commit) {
@@ -9771,7 +9871,7 @@ class MergeEngine {
         for (let race = 0;; race++) {
             const attempts = requests.map(newAttempt);
             const base = await this.git.requireBranchTip(this.baseBranch);
-            const baseTree = await this.git.run(['rev-parse', `${base}^{tree}`]);
+            const baseTree = await this.git.treeOf(base);
             const tips = await Promise.all(requests.map((r) => this.git.resolveCommit(r.ref ?? branchRef(r.branch))));
             const present = requests.map((_, i) => i).filter((i) => tips[i]);
             for (const [i, request] of requests.entries()) {
@@ -9968,16 +10068,14 @@ class MergeEngine {
     /** Base's commit and tree and every request's commit in one call; null when one is missing. */
     async resolveAll(requests) {
         const baseRef = branchRef(this.baseBranch);
-        const ids = await this.git.exec([
-            'rev-parse',
+        const ids = await this.git.resolveAll([
             `${baseRef}^{commit}`,
             `${baseRef}^{tree}`,
             ...requests.map((request) => `${tipRef(request)}^{commit}`)
-        ], { okExitCodes: [128] });
-        const lines = ids.stdout.split('\n').filter((line) => /^[0-9a-f]{40,64}$/.test(line));
-        if (ids.exitCode !== 0 || lines.length !== requests.length + 2)
+        ]);
+        if (!ids)
             return null;
-        const [base, tree, ...tips] = lines;
+        const [base, tree, ...tips] = ids;
         return { base, tree, tips };
     }
     /** What resolveAll could not find for this merge, as the error of its attempt. */
@@ -10142,6 +10240,59 @@ function simulateSearch(count, parallel, passes) {
 }
 
 ;// CONCATENATED MODULE: ./src/merge/verify-queue.ts
+var verify_queue_addDisposableResource = (undefined && undefined.__addDisposableResource) || function (env, value, async) {
+    if (value !== null && value !== void 0) {
+        if (typeof value !== "object" && typeof value !== "function") throw new TypeError("Object expected.");
+        var dispose, inner;
+        if (async) {
+            if (!Symbol.asyncDispose) throw new TypeError("Symbol.asyncDispose is not defined.");
+            dispose = value[Symbol.asyncDispose];
+        }
+        if (dispose === void 0) {
+            if (!Symbol.dispose) throw new TypeError("Symbol.dispose is not defined.");
+            dispose = value[Symbol.dispose];
+            if (async) inner = dispose;
+        }
+        if (typeof dispose !== "function") throw new TypeError("Object not disposable.");
+        if (inner) dispose = function() { try { inner.call(this); } catch (e) { return Promise.reject(e); } };
+        env.stack.push({ value: value, dispose: dispose, async: async });
+    }
+    else if (async) {
+        env.stack.push({ async: true });
+    }
+    return value;
+};
+var verify_queue_disposeResources = (undefined && undefined.__disposeResources) || (function (SuppressedError) {
+    return function (env) {
+        function fail(e) {
+            env.error = env.hasError ? new SuppressedError(e, env.error, "An error was suppressed during disposal.") : e;
+            env.hasError = true;
+        }
+        var r, s = 0;
+        function next() {
+            while (r = env.stack.pop()) {
+                try {
+                    if (!r.async && s === 1) return s = 0, env.stack.push(r), Promise.resolve().then(next);
+                    if (r.dispose) {
+                        var result = r.dispose.call(r.value);
+                        if (r.async) return s |= 2, Promise.resolve(result).then(next, function(e) { fail(e); return next(); });
+                    }
+                    else s |= 1;
+                }
+                catch (e) {
+                    fail(e);
+                }
+            }
+            if (s === 1) return env.hasError ? Promise.reject(env.error) : Promise.resolve();
+            if (env.hasError) throw env.error;
+        }
+        return next();
+    };
+})(typeof SuppressedError === "function" ? SuppressedError : function (error, suppressed, message) {
+    var e = new Error(message);
+    return e.name = "SuppressedError", e.error = error, e.suppressed = suppressed, e;
+});
+
 
 
 
@@ -10249,7 +10400,7 @@ class VerifyQueue {
                     ? await this.build(base, items, candidate.slice(0, -1), message)
                     : { commit: base, tree: '', commits: [], conflicted: false };
                 if (!candidate.length) {
-                    const tree = await this.git.run(['rev-parse', `${base}^{tree}`]);
+                    const tree = await this.git.treeOf(base);
                     return { ...before, tree };
                 }
                 if (before.conflicted)
@@ -10280,14 +10431,7 @@ class VerifyQueue {
         const number = ++this.runs;
         const path = (0,external_node_path_namespaceObject.join)(await this.folder(), `candidate-${number}`);
         const logFile = (0,external_node_path_namespaceObject.join)(this.options.logDir, `verify-${number}.log`);
-        await addCandidateWorktree(this.git, path, candidate.commit);
-        let run;
-        try {
-            run = await this.options.run(path, logFile);
-        }
-        finally {
-            await removeCandidateWorktree(this.git, path);
-        }
+        const run = await this.runIn(path, candidate.commit, logFile);
         if (run.cancelled)
             throw new Error('verify-command was stopped: the run was cancelled');
         const seen = this.outcomes.get(candidate.tree) ?? [];
@@ -10296,6 +10440,22 @@ class VerifyQueue {
             this.flaky++;
         this.outcomes.set(candidate.tree, [...seen, outcome]);
         return run.passed ? 'passed' : `failed (${run.detail}; log ${logFile})`;
+    }
+    async runIn(path, commit, logFile) {
+        const env_1 = { stack: [], error: void 0, hasError: false };
+        try {
+            const _candidate = verify_queue_addDisposableResource(env_1, await addCandidateWorktree(this.git, path, commit), true);
+            return await this.options.run(path, logFile);
+        }
+        catch (e_1) {
+            env_1.error = e_1;
+            env_1.hasError = true;
+        }
+        finally {
+            const result_1 = verify_queue_disposeResources(env_1);
+            if (result_1)
+                await result_1;
+        }
     }
     folder() {
         this.workDir ??= this.options.workDir
@@ -10309,7 +10469,7 @@ class VerifyQueue {
         const dir = await this.workDir;
         this.workDir = null;
         await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true }).catch(() => undefined);
-        await this.git.exec(['worktree', 'prune']).catch(() => undefined);
+        await this.git.pruneWorktrees().catch(() => undefined);
     }
 }
 function key(base, items, candidate) {
@@ -11016,7 +11176,7 @@ async function deleteMergedRemoteBranches(git, tasks, logger) {
     const merged = tasks.filter((task) => task.merge === 'merged').map((task) => task.branch);
     if (merged.length === 0)
         return;
-    const remote = await git.exec(['push', 'origin', '--delete', ...merged], { okExitCodes: [1] });
+    const remote = await git.deleteRemoteBranches('origin', merged);
     if (remote.exitCode !== 0)
         logger.debug(`deleting merged branches on origin: ${remote.stderr.trim()}`);
 }
@@ -11074,6 +11234,7 @@ var merge_mode_disposeResources = (undefined && undefined.__disposeResources) ||
     var e = new Error(message);
     return e.name = "SuppressedError", e.error = error, e.suppressed = suppressed, e;
 });
+
 
 
 
@@ -11146,17 +11307,19 @@ async function mergePushed(settings, options) {
 }
 /** Local branches of base and of each priority, brought up to origin's where origin is ahead. */
 async function fetchFromOrigin(git, baseBranch, tasks, logger) {
-    const origin = await git.exec(['remote', 'get-url', 'origin'], { okExitCodes: [2, 128] });
-    if (origin.exitCode !== 0) {
+    if (!(await git.remotes()).includes('origin')) {
         logger.info('No origin remote: merging the local branches');
         return;
     }
-    const remote = await git.run(['ls-remote', '--heads', 'origin']);
-    const onOrigin = new Set(remote.split('\n').map((line) => branchOfRef(line.split('\t')[1] ?? '')));
+    const onOrigin = await git.remoteBranches('origin');
     const wanted = [baseBranch, ...tasks.map((task) => task.branch)].filter((b) => onOrigin.has(b));
     if (wanted.length === 0)
         return;
-    await git.run(['fetch', '--no-tags', 'origin', ...wanted.map((branch) => fetchSpec(branch))]);
+    const refspecs = wanted.map((branch) => fetchSpec(branch));
+    const fetched = await git.fetch('origin', refspecs);
+    if (fetched.exitCode !== 0) {
+        throw new GitError(['fetch', 'origin', ...refspecs], fetched.exitCode, fetched.stderr);
+    }
     for (const branch of wanted) {
         const theirs = await git.resolveCommit(originRef(branch));
         const ours = await git.branchTip(branch);
@@ -11906,7 +12069,7 @@ class BaseGuard {
 async function watchBaseCheckouts(git, baseBranch) {
     const statusOf = (path) => git
         .at(path)
-        .run(['status', '--porcelain', '--untracked-files=no'])
+        .status({ untracked: false })
         .catch(() => '');
     const checkouts = (await listWorktrees(git)).filter((entry) => entry.branch === baseBranch && !entry.prunable && !entry.bare);
     const before = new Map();
@@ -11953,6 +12116,59 @@ async function createBranchAt(git, branch, commit) {
 }
 
 ;// CONCATENATED MODULE: ./src/engine/conflict-policy.ts
+var conflict_policy_addDisposableResource = (undefined && undefined.__addDisposableResource) || function (env, value, async) {
+    if (value !== null && value !== void 0) {
+        if (typeof value !== "object" && typeof value !== "function") throw new TypeError("Object expected.");
+        var dispose, inner;
+        if (async) {
+            if (!Symbol.asyncDispose) throw new TypeError("Symbol.asyncDispose is not defined.");
+            dispose = value[Symbol.asyncDispose];
+        }
+        if (dispose === void 0) {
+            if (!Symbol.dispose) throw new TypeError("Symbol.dispose is not defined.");
+            dispose = value[Symbol.dispose];
+            if (async) inner = dispose;
+        }
+        if (typeof dispose !== "function") throw new TypeError("Object not disposable.");
+        if (inner) dispose = function() { try { inner.call(this); } catch (e) { return Promise.reject(e); } };
+        env.stack.push({ value: value, dispose: dispose, async: async });
+    }
+    else if (async) {
+        env.stack.push({ async: true });
+    }
+    return value;
+};
+var conflict_policy_disposeResources = (undefined && undefined.__disposeResources) || (function (SuppressedError) {
+    return function (env) {
+        function fail(e) {
+            env.error = env.hasError ? new SuppressedError(e, env.error, "An error was suppressed during disposal.") : e;
+            env.hasError = true;
+        }
+        var r, s = 0;
+        function next() {
+            while (r = env.stack.pop()) {
+                try {
+                    if (!r.async && s === 1) return s = 0, env.stack.push(r), Promise.resolve().then(next);
+                    if (r.dispose) {
+                        var result = r.dispose.call(r.value);
+                        if (r.async) return s |= 2, Promise.resolve(result).then(next, function(e) { fail(e); return next(); });
+                    }
+                    else s |= 1;
+                }
+                catch (e) {
+                    fail(e);
+                }
+            }
+            if (s === 1) return env.hasError ? Promise.reject(env.error) : Promise.resolve();
+            if (env.hasError) throw env.error;
+        }
+        return next();
+    };
+})(typeof SuppressedError === "function" ? SuppressedError : function (error, suppressed, message) {
+    var e = new Error(message);
+    return e.name = "SuppressedError", e.error = error, e.suppressed = suppressed, e;
+});
+
 
 
 
@@ -12046,48 +12262,58 @@ async function resolve(task, options) {
     if (!tip)
         return;
     const path = `${task.worktree}-resolve`;
-    const worktree = await addCandidateWorktree(git, path, tip);
     let settled = null;
     let why = '';
-    try {
-        const files = await mergeStoppedOnConflict(worktree, branchRef(settings.baseBranch), `Merge ${settings.baseBranch} into ${task.branch} (conflict resolved by resolve-command)`);
-        const values = {
-            priority: task.priority,
-            branch: task.branch,
-            worktree: path,
-            base: settings.baseBranch
-        };
-        const template = settings.resolveCommand.replace(/\{conflict-files\}/g, files.map(shellQuote).join(' '));
-        const command = renderAgentCommand(template, values);
-        logger.info(`[${task.priority}] resolve: ${command}`);
-        const outcome = await runProcess({
-            command,
-            label: 'resolve',
-            cwd: path,
-            env: agentEnvironment(options.env, settings.githubToken, {
-                ...agentVariables(values),
-                CONFLICT_FILES: files.join('\n')
-            }),
-            logFile: task.log_file ?? (0,external_node_path_namespaceObject.join)(settings.logDir, `priority-${task.priority}.log`),
-            timeoutMs: settings.taskTimeoutMs,
-            signal: options.signal,
-            killGraceMs: options.killGraceMs ?? 10_000,
-            onLine: (line) => logger.info(`[${task.priority}] ${line}`)
-        });
-        const left = describeWorktreeState(await readWorktreeState(worktree, tip));
-        const head = await worktree.run(['rev-parse', 'HEAD']);
-        const base = await git.requireBranchTip(settings.baseBranch);
-        if (outcome.exitCode !== 0)
-            why = `it exited with ${outcome.timedOut ? 'a time-out' : `status ${outcome.exitCode}`}`;
-        else if (left)
-            why = `it left ${left}`;
-        else if (head === tip || !(await git.isAncestor(files.length ? base : tip, head)))
-            why = 'it made no merge commit';
-        else
-            settled = head;
-    }
-    finally {
-        await removeCandidateWorktree(git, path);
+    {
+        const env_1 = { stack: [], error: void 0, hasError: false };
+        try {
+            const candidate = conflict_policy_addDisposableResource(env_1, await addCandidateWorktree(git, path, tip), true);
+            const worktree = candidate.git;
+            const files = await mergeStoppedOnConflict(worktree, branchRef(settings.baseBranch), `Merge ${settings.baseBranch} into ${task.branch} (conflict resolved by resolve-command)`);
+            const values = {
+                priority: task.priority,
+                branch: task.branch,
+                worktree: path,
+                base: settings.baseBranch
+            };
+            const template = settings.resolveCommand.replace(/\{conflict-files\}/g, files.map(shellQuote).join(' '));
+            const command = renderAgentCommand(template, values);
+            logger.info(`[${task.priority}] resolve: ${command}`);
+            const outcome = await runProcess({
+                command,
+                label: 'resolve',
+                cwd: path,
+                env: agentEnvironment(options.env, settings.githubToken, {
+                    ...agentVariables(values),
+                    CONFLICT_FILES: files.join('\n')
+                }),
+                logFile: task.log_file ?? (0,external_node_path_namespaceObject.join)(settings.logDir, `priority-${task.priority}.log`),
+                timeoutMs: settings.taskTimeoutMs,
+                signal: options.signal,
+                killGraceMs: options.killGraceMs ?? 10_000,
+                onLine: (line) => logger.info(`[${task.priority}] ${line}`)
+            });
+            const left = describeWorktreeState(await readWorktreeState(worktree, tip));
+            const head = await worktree.head();
+            const base = await git.requireBranchTip(settings.baseBranch);
+            if (outcome.exitCode !== 0)
+                why = `it exited with ${outcome.timedOut ? 'a time-out' : `status ${outcome.exitCode}`}`;
+            else if (left)
+                why = `it left ${left}`;
+            else if (head === tip || !(await git.isAncestor(files.length ? base : tip, head)))
+                why = 'it made no merge commit';
+            else
+                settled = head;
+        }
+        catch (e_1) {
+            env_1.error = e_1;
+            env_1.hasError = true;
+        }
+        finally {
+            const result_1 = conflict_policy_disposeResources(env_1);
+            if (result_1)
+                await result_1;
+        }
     }
     if (!settled ||
         !(await moveBranch(git, task.branch, tip, settled, 'resolve-command settled the conflict'))) {
