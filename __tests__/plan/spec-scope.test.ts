@@ -149,6 +149,14 @@ describe('scopeOfSpec: the classes of mistakes of real specs', () => {
     expect([...evidence.entries()]).toEqual([['pkg/daemon.py', [3, 5]]])
   })
 
+  it('notes a folder named in passing as context, unless separation-ignore drops it anyway', () => {
+    const { paths, notes } = scope(
+      '## Files\n\n- `pkg/daemon.py`\n\n## Background\n\nThe lock is on `data/*.db`; the CLI in `pkg/cli/` reads it.\n'
+    )
+    expect(paths).toEqual(['pkg/daemon.py'])
+    expect(notes).toEqual([`${SPEC}: folders named only in passing, context: pkg/cli/`])
+  })
+
   it('separation-ignore: a team can take paths back or ignore more', () => {
     expect(scope('- `pkg/daemon.py`\n- `pyproject.toml`\n', ['pyproject.toml']).paths).toEqual([
       'pkg/daemon.py'
