@@ -36756,7 +36756,9 @@ function scopeOfSpec(markdown, specFile, tree, ignore) {
     const passingFolders = [];
     for (const [path, lines] of passing) {
         if (!stated.has(path) && (path.endsWith('/') || /[*?[\]{}]/.test(path))) {
-            passingFolders.push(path);
+            // What separation-ignore drops anyway (`data/*.db`) is not worth a note.
+            if (!ignore.ignores(path, tree))
+                passingFolders.push(path);
             continue;
         }
         for (const line of lines)
