@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { runParallel } from '../../src/engine/run-mode.js'
 import { createRepo, git, roadmapFiles } from '../helpers/temp-repo.js'
@@ -70,6 +71,7 @@ describe('on-conflict', () => {
     expect(git(dir.repo, 'show', 'roadmap:hub.txt')).toBe('settled by the resolver')
     expect(git(dir.repo, 'show', 'roadmap:feature-1.txt')).toBe('feature 1')
     expect(git(dir.repo, 'show', 'roadmap:feature-2.txt')).toBe('feature 2')
+    expectNoResolveWorktreeLeft(dir.repo, result.tasks)
   })
 
   test('resolve: a command that leaves the conflict changes nothing and the branch is kept', async () => {
@@ -85,5 +87,13 @@ describe('on-conflict', () => {
     expect(git(dir.repo, 'log', '--format=%s', `refs/heads/${conflicted.branch}`)).toBe(
       `priority ${conflicted.priority}\ninitial`
     )
+    expectNoResolveWorktreeLeft(dir.repo, result.tasks)
   })
 })
+
+/** The resolve attempt's worktree (`<task worktree>-resolve`) is gone, settled or not. */
+function expectNoResolveWorktreeLeft(repo: string, tasks: { worktree: string }[]): void {
+  const listed = git(repo, 'worktree', 'list', '--porcelain')
+  expect(listed).not.toContain('-resolve')
+  for (const task of tasks) expect(existsSync(`${task.worktree}-resolve`)).toBe(false)
+}
