@@ -128,6 +128,21 @@ describe('a worktree registered and never filled', () => {
     assertInvariants({ ...repo, base: 'roadmap', result })
   }, 60_000)
 
+  test("one left unlocked at the task's own path is removed too, and the task runs", async () => {
+    using repo = repoWithManyFiles()
+    const filesBefore = files(repo.repo, 'roadmap')
+    git(repo.repo, 'branch', 'feature/us-001', 'roadmap')
+    const path = registerUnfilled(repo, 1, 'feature/us-001')
+    git(repo.repo, 'worktree', 'unlock', path)
+
+    const { code, result } = await runCli(repo, '1')
+
+    expect({ code, merge: taskOf(result, 1).merge }).toEqual({ code: 0, merge: 'merged' })
+    expect(files(repo.repo, 'roadmap')).toBe(filesBefore)
+    expect(git(repo.repo, 'log', '--all', '--format=%s')).not.toContain('WIP PRIORITY')
+    assertInvariants({ ...repo, base: 'roadmap', result })
+  }, 60_000)
+
   test('an index git wrote with no entry, on a branch whose tree has files, is no fill either', async () => {
     using repo = repoWithManyFiles()
     const filesBefore = files(repo.repo, 'roadmap')
