@@ -388,9 +388,10 @@ export class TaskRun {
   }
 
   /**
-   * Git could not read the worktree at the end of its task (a corrupt index, a full disk): what
-   * it holds is unknown, so the worktree stays with every file in it, and so does its branch;
-   * its commits are counted from the repository (its refs are readable). Returns the error.
+   * The end of the task failed (git could not read the worktree: a corrupt index, a full
+   * disk): what the worktree holds is unknown, so it stays with every file in it, and so does
+   * its branch; its commits are counted from the repository (its refs are readable). Returns
+   * the task's error.
    */
   private async unreadable(worktree: Worktree, error: Error): Promise<string> {
     const task = this.task
@@ -398,7 +399,7 @@ export class TaskRun {
     if (!existsSync(worktree.path)) return cause
     this.ctx.worktrees.keep(worktree.path)
     task.commits = await this.countCommits(worktree).catch(() => task.commits)
-    return `git could not read the worktree ${worktree.path} (${cause}); it is kept with every file in it, and so is branch ${task.branch} (${task.commits} commit(s) of its own); nothing of it was committed or merged`
+    return `git failed on the worktree ${worktree.path} (${cause}); it is kept with every file in it, and so is branch ${task.branch} (${task.commits} commit(s) of its own); nothing of it was committed or merged`
   }
 
   /**
