@@ -14,3 +14,13 @@ export class GitError extends Error {
     super(`git ${args.join(' ')} failed (exit ${exitCode}): ${stderr.trim() || 'no message'}`)
   }
 }
+
+/**
+ * What a failed git call said, without its command line: its last `fatal:` line (the cause,
+ * "index file corrupt"), else its first line.
+ */
+export function gitSaid(error: Error): string {
+  const said = error instanceof GitError ? error.stderr : error.message
+  const lines = said.split('\n').filter((line) => line.trim())
+  return (lines.findLast((line) => line.startsWith('fatal:')) ?? lines[0] ?? said).trim()
+}

@@ -220,6 +220,16 @@ export class GitCommandManager {
     }
   }
 
+  /** The absolute path of a file in the git folder here (`index`, `index.lock`), per worktree. */
+  gitPath(name: string): Promise<string> {
+    return this.run(['rev-parse', '--path-format=absolute', '--git-path', name])
+  }
+
+  /** Whether the tree HEAD names here holds anything (false on an empty tree). */
+  async headTreeHasEntries(): Promise<boolean> {
+    return (await this.run(['ls-tree', '--name-only', 'HEAD'])) !== ''
+  }
+
   /** Commits reachable from `tip` and from none of `excluded` (refs or commits). */
   async countCommitsNotIn(tip: string, excluded: readonly string[]): Promise<number> {
     const not = excluded.map((ref) => `^${ref}`)

@@ -3,7 +3,9 @@ import { stat } from 'node:fs/promises'
 import { deleteBranchIfSafe } from '../git/branch-deletion.js'
 import { GitCommandManager } from '../git/git-command-manager.js'
 import { saveWork } from '../git/save-work.js'
+import { checkoutState } from '../git/worktree-fill.js'
 import type { Logger } from '../core/logger.js'
+import { gitSaid } from '../core/errors.js'
 import {
   isAlive,
   isSignallablePid,
@@ -58,9 +60,22 @@ export async function cleanupLeftovers(
       }
       if (await isDirectory(path)) {
         const here = git.at(path)
+        const checkout = await checkoutState(here)
+        if (checkout === 'unfilled') {
+          // Killed between registering it and filling it: every file it lacks would read as
+          // deleted. Nothing of an agent is in it; its branch stays exactly as it is.
+          await manager.remove(path)
+          logger.info(
+            `Removed the worktree ${path}: it was never filled (the run stopped before its checkout completed); branch ${worktree.branch} is left as it was`
+          )
+          continue
+        }
         const saved = await saveWork(here, {
           autoCommit: leftovers.autoCommit !== false,
-          message: `WIP PRIORITY ${worktree.priority}: uncommitted changes saved after the run was stopped`
+          message: `WIP PRIORITY ${worktree.priority}: uncommitted changes saved after the run was stopped`,
+          unconfirmedCheckout: checkout !== 'marked',
+          // The worktree is removed next: a lock a killed git left must not keep it forever.
+          whenIndexLocked: 'snapshot'
         })
         if (saved.state === 'kept') {
           const why =
@@ -68,13 +83,18 @@ export async function cleanupLeftovers(
               ? ' on a detached HEAD'
               : saved.because === 'auto-commit-off'
                 ? ' and auto-commit is off'
-                : ` that could not be committed (${saved.error})`
+                : saved.because === 'unconfirmed-deletions'
+                  ? ` that were not saved: ${saved.error}; look at it, commit what is meant (git -C ${path} add -A && git -C ${path} commit), then remove it (git worktree remove --force ${path})`
+                  : ` that could not be committed (${saved.error})`
           logger.warning(`Kept the worktree ${path}: it holds uncommitted changes${why}`)
           continue
         }
         if (saved.state === 'committed') {
+          const lock = saved.lockLeft
+            ? ` (through a scratch index: ${saved.lockLeft} was in the way)`
+            : ''
           logger.info(
-            `Saved the uncommitted work of priority ${worktree.priority} on ${saved.branch}`
+            `Saved the uncommitted work of priority ${worktree.priority} on ${saved.branch}${lock}`
           )
         }
         if (!saved.branch && (await here.commitsOnNoBranch())) {
@@ -86,7 +106,9 @@ export async function cleanupLeftovers(
       logger.info(`Removed the worktree ${path}`)
       await dropEmptyBranch(git, worktree.branch, leftovers.baseBranch, logger)
     } catch (error) {
-      logger.warning(`Could not clean up ${path}: ${(error as Error).message}`)
+      logger.warning(
+        `Could not clean up ${path} (${gitSaid(error as Error)}): it is left in place with its files, and branch ${worktree.branch} is kept`
+      )
     }
   }
   await git.pruneWorktrees().catch(() => undefined)

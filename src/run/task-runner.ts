@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Logger } from '../core/logger.js'
+import { gitSaid } from '../core/errors.js'
 import { SerialQueue } from '../core/serial-queue.js'
 import type { PlannedTask, Settings, TaskResult, TaskStatus } from '../core/types.js'
 import { deleteBranchIfSafe } from '../git/branch-deletion.js'
@@ -377,10 +378,28 @@ export class TaskRun {
       if (verdict.status === 'completed') await this.recordJudgement()
       this.end(verdict.status, [verdict.error, ...dropped].filter(Boolean).join('; ') || null)
     } catch (error) {
-      this.end('failed', (error as Error).message)
+      this.end(
+        'failed',
+        worktree ? await this.unreadable(worktree, error as Error) : (error as Error).message
+      )
     }
     if (worktree) await this.release(worktree)
     this.report()
+  }
+
+  /**
+   * The end of the task failed (git could not read the worktree: a corrupt index, a full
+   * disk): what the worktree holds is unknown, so it stays with every file in it, and so does
+   * its branch; its commits are counted from the repository (its refs are readable). Returns
+   * the task's error.
+   */
+  private async unreadable(worktree: Worktree, error: Error): Promise<string> {
+    const task = this.task
+    const cause = gitSaid(error)
+    if (!existsSync(worktree.path)) return cause
+    this.ctx.worktrees.keep(worktree.path)
+    task.commits = await this.countCommits(worktree).catch(() => task.commits)
+    return `git failed on the worktree ${worktree.path} (${cause}); it is kept with every file in it, and so is branch ${task.branch} (${task.commits} commit(s) of its own); nothing of it was committed or merged`
   }
 
   /**

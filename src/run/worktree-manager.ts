@@ -7,7 +7,8 @@ import type { GitCommandManager } from '../git/git-command-manager.js'
 import { branchRef } from '../git/refs.js'
 import { keepReflogOnlyCommits } from '../git/kept-refs.js'
 import { listWorktrees, type WorktreeEntry } from '../git/worktree-list.js'
-import { GitError } from '../core/errors.js'
+import { checkoutState, clearLockAdvice, indexLock, markFilled } from '../git/worktree-fill.js'
+import { GitError, gitSaid } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
 
 /** Every lock this tool takes gives a reason starting so: it tells its leftovers apart. */
@@ -110,16 +111,19 @@ export class WorktreeManager {
       : this.git.setBranch(options.branch, options.startPoint, reason)
     await setBranch
       .then(() => this.registering.run(() => this.git.addWorktree(path, options.branch, reason)))
-      .then(() =>
-        this.git
-          .at(path)
+      .then(() => {
+        const here = this.git.at(path)
+        // Marked filled once complete: a run killed before that leaves a worktree whose
+        // missing files nobody deleted (see checkoutState).
+        return here
           .resetHard()
+          .then(() => markFilled(here))
           .catch(async (error: Error) => {
             // Registered but not filled (a full disk): take it back, nothing is in it yet.
             await this.remove(path).catch(() => undefined)
             throw error
           })
-      )
+      })
       .catch((error: Error) => {
         // What git said, without the whole command line (a read-only folder, a full disk).
         const said = error instanceof GitError ? error.stderr.trim() : error.message
@@ -281,23 +285,31 @@ export class WorktreeManager {
     }
     if (holder && realPath(holder.path) === target) {
       if (!(await dropMissing(holder, `branch ${branch}`))) {
-        const status = await this.git
-          .at(target)
-          .status()
-          .catch((error: Error) => {
+        const here = this.git.at(target)
+        if ((await checkoutState(here).catch(() => 'unreadable')) === 'unfilled') {
+          // Registered and never filled: what it lacks nobody deleted, and nothing is in it.
+          fixes.push({
+            say: `Removing the worktree ${target} of an earlier run, which was never filled (its checkout did not complete)`,
+            run: () => this.remove(target)
+          })
+        } else {
+          const status = await here.status().catch((error: Error) => {
             throw new WorktreeError(
-              `${target} is a worktree of branch ${branch} left by an earlier run and cannot be read (${error.message}); remove it (git worktree remove --force ${target})`
+              `${target} is a worktree of branch ${branch} left by an earlier run and git cannot read it (${gitSaid(error)}); its files are still there: copy out what you need, then remove it (git worktree remove --force ${target})`
             )
           })
-        if (status) {
-          throw new WorktreeError(
-            `the worktree ${target} of an earlier run has uncommitted changes on branch ${branch}; commit them (git -C ${target} add -A && git -C ${target} commit) or discard them, then remove it (git worktree remove --force ${target})`
-          )
+          if (status) {
+            const lock = await indexLock(here).catch(() => null)
+            const unlock = lock ? `${clearLockAdvice(lock, target)}, then ` : ''
+            throw new WorktreeError(
+              `the worktree ${target} of an earlier run has uncommitted changes on branch ${branch}; ${unlock}commit them (git -C ${target} add -A && git -C ${target} commit) or discard them, then remove it (git worktree remove --force ${target})`
+            )
+          }
+          fixes.push({
+            say: `Removing the leftover worktree ${target} of an earlier run (nothing uncommitted in it)`,
+            run: () => this.remove(target)
+          })
         }
-        fixes.push({
-          say: `Removing the leftover worktree ${target} of an earlier run (nothing uncommitted in it)`,
-          run: () => this.remove(target)
-        })
       }
     } else if (!atPath && (await exists(target))) {
       const info = await stat(target)

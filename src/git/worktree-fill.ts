@@ -1,0 +1,63 @@
+import { existsSync } from 'node:fs'
+import { open, writeFile } from 'node:fs/promises'
+import type { GitCommandManager } from './git-command-manager.js'
+
+/**
+ * Worktrees are registered (`--no-checkout`) before they are filled: a run killed in between
+ * leaves one with no index, which git reads as "every file deleted". This file, in the
+ * worktree's own git folder (it goes with the worktree), is written once the fill is complete;
+ * only then is the worktree's state the work of an agent.
+ */
+const FILLED_MARKER = 'parallel-worktree-filled'
+
+/** Records that the worktree here holds its branch's files: its checkout is complete. */
+export async function markFilled(worktree: GitCommandManager): Promise<void> {
+  await writeFile(await worktree.gitPath(FILLED_MARKER), `${new Date().toISOString()}\n`)
+}
+
+/**
+ * How complete the checkout of the worktree here is:
+ * - `marked`: the run that made it marked its fill complete (see markFilled);
+ * - `indexed`: no mark (made before the mark existed, or killed right after the fill), but its
+ *   index holds entries, or is empty on an empty tree: git wrote it, so the fill completed;
+ * - `unfilled`: registered and never checked out (no index), or killed in the middle of the
+ *   checkout (git writes the index last): what it lacks was never deleted by anyone;
+ * - `unreadable`: its index is there but is no index git wrote.
+ */
+export type CheckoutState = 'marked' | 'indexed' | 'unfilled' | 'unreadable'
+
+export async function checkoutState(worktree: GitCommandManager): Promise<CheckoutState> {
+  if (existsSync(await worktree.gitPath(FILLED_MARKER))) return 'marked'
+  const index = await worktree.gitPath('index')
+  if (!existsSync(index)) return 'unfilled'
+  const entries = await indexEntries(index).catch(() => null)
+  if (entries === null) return 'unreadable'
+  return entries > 0 || !(await worktree.headTreeHasEntries()) ? 'indexed' : 'unfilled'
+}
+
+/**
+ * The number of entries an index file says it holds (its header: "DIRC", version, count; see
+ * gitformat-index(5)), or null when it is no index.
+ */
+async function indexEntries(path: string): Promise<number | null> {
+  const file = await open(path, 'r')
+  try {
+    const header = Buffer.alloc(12)
+    const { bytesRead } = await file.read(header, 0, 12, 0)
+    if (bytesRead < 12 || header.toString('latin1', 0, 4) !== 'DIRC') return null
+    return header.readUInt32BE(8)
+  } finally {
+    await file.close()
+  }
+}
+
+/** The index lock of the worktree here when one exists (a git process holds it, or died). */
+export async function indexLock(worktree: GitCommandManager): Promise<string | null> {
+  const lock = await worktree.gitPath('index.lock')
+  return existsSync(lock) ? lock : null
+}
+
+/** What to do about a stale index lock, for messages. */
+export function clearLockAdvice(lock: string, worktree: string): string {
+  return `its index is locked: ${lock} exists (a git process killed in the middle of a commit leaves it); if no git process is running in ${worktree}, delete it (rm ${lock})`
+}
