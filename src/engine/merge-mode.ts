@@ -45,7 +45,7 @@ export async function mergePushed(settings: Settings, options: EngineOptions): P
   const attempts = await merger.mergeAll(requests)
   ready.forEach((task, index) => recordMergeAttempt(task, attempts[index]))
   const warnings: string[] = []
-  await pushAfterMerges(git, settings, tasks, logger, warnings)
+  const published = await pushAfterMerges(git, settings, tasks, logger, warnings)
   if (settings.cleanup) {
     for (const task of tasks) {
       if (task.merge === 'merged') await merger.deleteMergedBranch(task.branch)
@@ -58,7 +58,8 @@ export async function mergePushed(settings: Settings, options: EngineOptions): P
     tasks,
     began,
     warnings,
-    verify?.report() ?? null
+    verify?.report() ?? null,
+    published
   )
   // The run's length is the fan-out's, from the first task's start to now.
   const starts = tasks.map((task) => Date.parse(task.started_at ?? '')).filter(Number.isFinite)

@@ -104,10 +104,18 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
   await guard.check()
   const warnings = [...guard.warnings(), ...(await (await checkouts).changes())]
   for (const warning of warnings) logger.warning(warning)
-  await pushAfterMerges(git, settings, tasks, logger, warnings, {
+  const published = await pushAfterMerges(git, settings, tasks, logger, warnings, {
     baseMoved: guard.moved
   })
-  return buildResult(settings, plan.separation, tasks, began, warnings, verify?.report() ?? null)
+  return buildResult(
+    settings,
+    plan.separation,
+    tasks,
+    began,
+    warnings,
+    verify?.report() ?? null,
+    published
+  )
 }
 
 async function mergeTask(

@@ -18,6 +18,10 @@ export function headline(result: RunResult): string {
       : `✅ All ${total} priorities merged into ${base}`
   }
   const merged = result.tasks.filter((task) => task.merge === 'merged').length
+  if (merged > 0 && merged === result.tasks.length) {
+    // Every merge was made, yet the run failed: base did not reach origin (see runSucceeded).
+    return `❌ ${total === 1 ? `PRIORITY ${result.tasks[0].priority}` : `All ${total} priorities`} merged into ${base} here, but ${base} was not pushed to origin: see the warnings`
+  }
   const rest = countOutcomes(result)
     .filter(([outcome]) => outcome !== 'merged')
     .map(([outcome, count]) => `${count} ${OUTCOME_WORD[outcome]}`)

@@ -27,12 +27,13 @@ export function buildResult(
   tasks: TaskResult[],
   began: number,
   warnings: string[] = [],
-  verify: VerifyReport | null = null
+  verify: VerifyReport | null = null,
+  publication: { baseNotPushed: boolean } = { baseNotPushed: false }
 ): RunResult {
   const total = Date.now() - began
   const sum = tasks.reduce((acc, task) => acc + task.duration_ms, 0)
   return {
-    success: runSucceeded(tasks),
+    success: runSucceeded(tasks, publication),
     mode: settings.mode,
     base_branch: settings.baseBranch,
     priorities_requested: settings.priorities,

@@ -161,9 +161,17 @@ export function taskFailed(task: TaskResult): boolean {
   )
 }
 
-/** A run (`run` or `merge` mode) succeeds when every priority it was given merged. */
-export function runSucceeded(tasks: readonly TaskResult[]): boolean {
-  return tasks.length > 0 && tasks.every((task) => task.merge === 'merged')
+/**
+ * A run (`run` or `merge` mode) succeeds when every priority it was given merged, and, with
+ * `push: true`, base reached origin: merges left only on a runner's disk are lost with it.
+ */
+export function runSucceeded(
+  tasks: readonly TaskResult[],
+  publication: { baseNotPushed: boolean } = { baseNotPushed: false }
+): boolean {
+  return (
+    tasks.length > 0 && tasks.every((task) => task.merge === 'merged') && !publication.baseNotPushed
+  )
 }
 
 /** A task job (`task` mode) succeeds when its work is done and on origin: it merges nothing. */
