@@ -80,7 +80,11 @@ export async function deleteMergedRemoteBranches(
   tasks: TaskResult[],
   logger: Logger
 ): Promise<void> {
-  const merged = tasks.filter((task) => task.merge === 'merged').map((task) => task.branch)
+  // Not the branch of a priority an earlier run merged: what is on origin under its name now
+  // is not this run's to delete.
+  const merged = tasks
+    .filter((task) => task.merge === 'merged' && task.status !== 'skipped')
+    .map((task) => task.branch)
   if (merged.length === 0) return
   const remote = await git.deleteRemoteBranches('origin', merged)
   if (remote.exitCode !== 0)

@@ -20,6 +20,7 @@ import { verifyGate } from './verify-runner.js'
 import { settleConflicts } from './conflict-policy.js'
 import { checkScope } from './scope-check.js'
 import type { RunResult, Settings, TaskResult } from '../core/types.js'
+import { mergesToSkip } from '../merge/earlier-merges.js'
 
 export interface EngineOptions {
   logger: Logger
@@ -52,7 +53,11 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
   })
   const { git } = repository
   const signal = options.signal ?? new AbortController().signal
-  const plan = await buildPlan({ ...settings, repo: git.cwd }, git)
+  const plan = await buildPlan(
+    { ...settings, repo: git.cwd },
+    git,
+    await mergesToSkip(git, settings)
+  )
   logger.group(`Plan: ${plan.separation.schedule.length} wave(s)`, formatPlan(plan, settings))
 
   const tasks = plan.tasks.map((planned) => pendingTask(planned, settings))

@@ -137,7 +137,8 @@ export function resultOutputs(result: RunResult): Record<string, string> {
     merged: ids((task) => task.merge === 'merged'),
     failed: ids(taskFailed),
     conflicted: ids((task) => task.merge === 'conflict'),
-    skipped: ids((task) => task.status === 'skipped'),
+    // One an earlier run merged (skip-merged) is in `merged`, not here.
+    skipped: ids((task) => task.status === 'skipped' && task.merge !== 'merged'),
     completed: ids((task) => task.status === 'completed'),
     // The total cost the agents reported, when any did (tokens alone give no cost).
     'cost-usd': costOutput(result)

@@ -112,8 +112,9 @@ export function pendingTask(planned: PlannedTask, settings: Settings): TaskResul
     started_at: null,
     ended_at: null,
     duration_ms: 0,
-    merge: 'not-merged',
-    merge_commit: null,
+    // skip-merged: an earlier run's merge of it, which this run reports rather than redoes.
+    merge: planned.merge_commit ? 'merged' : 'not-merged',
+    merge_commit: planned.merge_commit ?? null,
     conflict_files: [],
     log_file: null,
     error: planned.skip_reason,

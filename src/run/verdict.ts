@@ -174,9 +174,12 @@ export function runSucceeded(
   )
 }
 
-/** A task job (`task` mode) succeeds when its work is done and on origin: it merges nothing. */
+/**
+ * A task job (`task` mode) succeeds when its work is done and on origin: it merges nothing. A
+ * priority an earlier run merged (skip-merged) has nothing left to do.
+ */
 export function taskJobSucceeded(task: TaskResult, pushed: boolean): boolean {
-  return task.status === 'completed' && pushed
+  return (task.status === 'completed' && pushed) || task.merge === 'merged'
 }
 
 /**
