@@ -55,7 +55,18 @@ describe('a branch of the next priority that this tool did not make', () => {
     git(repo.repo, 'worktree', 'remove', elsewhere)
     const planted = git(repo.repo, 'rev-parse', 'feature/us-002')
 
-    const { code, result } = await runCli(repo, ['run', '1,2', '--agent-command', exampleAgent()])
+    const origin = join(repo.path, 'origin.git')
+    git(repo.path, 'init', '-q', '--bare', origin)
+    git(repo.repo, 'remote', 'add', 'origin', origin)
+
+    const { code, result } = await runCli(repo, [
+      'run',
+      '1,2',
+      '--agent-command',
+      exampleAgent(),
+      '--push',
+      'true'
+    ])
     expect(statuses(result)).toEqual({ 1: 'completed', 2: 'failed' })
     expect(taskOf(result, 1).merge).toBe('merged')
     expect(taskOf(result, 2).merge).not.toBe('merged')
@@ -66,6 +77,8 @@ describe('a branch of the next priority that this tool did not make', () => {
     expect({ code, success: result.success }).toEqual({ code: 1, success: false })
     expect(git(repo.repo, 'rev-parse', 'feature/us-002')).toBe(planted)
     expect(contains(repo.repo, planted, 'roadmap')).toBe(false)
+    // Nor is it published: origin has base, and no branch of that name.
+    expect(git(origin, 'for-each-ref', '--format=%(refname)')).toBe('refs/heads/roadmap')
   }, 60_000)
 
   test('made during the run by the agent of priority 1: priority 2 does not merge it as its work', async () => {

@@ -1,5 +1,6 @@
 import { pushResults, type RefPush } from '../merge/push.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
+import { madeBranchState } from '../git/kept-refs.js'
 import type { Logger } from '../core/logger.js'
 import type { Settings, TaskResult } from '../core/types.js'
 
@@ -29,7 +30,14 @@ export async function pushAfterMerges(
   const kept: string[] = []
   for (const task of tasks) {
     if (task.merge === 'merged') continue
-    if (await git.branchExists(task.branch)) kept.push(task.branch)
+    const tip = await git.branchTip(task.branch)
+    if (!tip) continue
+    // In run mode, a branch of that name that this tool did not make (refused for resume,
+    // someone else's) is not published. Merge mode's branches came from origin.
+    if (settings.mode === 'run' && (await madeBranchState(git, task.branch, tip)) !== 'made') {
+      continue
+    }
+    kept.push(task.branch)
   }
   const outcome = await pushResults(git, {
     baseBranch: settings.baseBranch,
