@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals'
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { RunResult } from '../../src/core/types.js'
 import { resultOutputs } from '../../src/report/result.js'
@@ -110,5 +110,31 @@ describe('skip-merged', () => {
       'Merge PRIORITY 2 from parallel execution',
       'Merge PRIORITY 2.5 from parallel execution'
     ])
+  }, 90_000)
+})
+
+describe('skip-merged in a fan-out', () => {
+  test('a task job and a merge job for a priority an earlier run merged do nothing and succeed', async () => {
+    using repo = faultRepo([1])
+    expect((await runCli(repo, ['run', '1', '--agent-command', exampleAgent()])).code).toBe(0)
+    const tip = git(repo.repo, 'rev-parse', 'roadmap')
+    const results = join(repo.work, 'results')
+
+    const task = await runCli(repo, [
+      'task',
+      '1',
+      '--agent-command',
+      exampleAgent(`--record=${join(repo.work, 'ran')}`),
+      '--results-dir',
+      results
+    ])
+    expect(task.result.tasks[0]).toMatchObject({ status: 'skipped', merge: 'merged' })
+    expect({ code: task.code, success: task.result.success }).toEqual({ code: 0, success: true })
+
+    const merge = await runCli(repo, ['merge', '1', '--results-dir', results])
+    expect(merge.result.tasks[0]).toMatchObject({ status: 'skipped', merge: 'merged' })
+    expect({ code: merge.code, success: merge.result.success }).toEqual({ code: 0, success: true })
+    expect(git(repo.repo, 'rev-parse', 'roadmap')).toBe(tip)
+    expect(existsSync(join(repo.work, 'ran'))).toBe(false)
   }, 90_000)
 })
