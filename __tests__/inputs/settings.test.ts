@@ -59,6 +59,7 @@ describe('parseSettings', () => {
       logDir: join('/runner/temp', 'parallel-worktree-logs', '42-3'),
       resultsDir: join('/runner/temp', 'parallel-worktree-results'),
       resume: 'auto',
+      skipMerged: true,
       logMaxBytes: 64 * 1024 * 1024,
       agentEnvPass: [],
       verifyCommand: '',

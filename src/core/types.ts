@@ -49,6 +49,8 @@ export interface Settings {
   resultsDir: string
   /** `auto`: a branch an earlier run left for a priority is continued; `never`: refused. */
   resume: ResumeMode
+  /** A priority an earlier run already merged into base is reported merged, not run again. */
+  skipMerged: boolean
   /** Cap of each agent's log file, in bytes. */
   logMaxBytes: number
   /** Credential variables (GITHUB_TOKEN, GH_TOKEN, …) the agents may see all the same. */
@@ -167,8 +169,10 @@ export interface PlannedTask {
   paths: string[]
   /** Earlier priorities (input order) this one overlaps: it starts after they are merged. */
   after: number[]
-  /** Set when the plan decided not to run it (strict separation). */
+  /** Set when the plan decided not to run it (strict separation, merged by an earlier run). */
   skip_reason: string | null
+  /** skip-merged: the merge commit an earlier run made of it on base's first-parent history. */
+  merge_commit?: string | null
   /** Human-readable notes: several specs found, where it looked, ... */
   notes: string[]
   /** The ROADMAP's estimate for it, in hours, when it gives one. */

@@ -16,6 +16,7 @@ import { verifyGate } from './verify-runner.js'
 import { deleteMergedRemoteBranches, pushAfterMerges } from './publish-branches.js'
 import { taskResultPath, type TaskResultFile } from './task-mode.js'
 import type { RunResult, Settings, TaskResult } from '../core/types.js'
+import { mergesToSkip } from '../merge/earlier-merges.js'
 
 /**
  * `merge` mode, the last job of a fan-out: fetches the pushed branches of the priorities,
@@ -27,9 +28,15 @@ export async function mergePushed(settings: Settings, options: EngineOptions): P
   const { logger } = options
   await using repository = await openForChanges(settings, { env: options.env, logger })
   const { git } = repository
-  const plan = await buildPlan({ ...settings, repo: git.cwd }, git)
+  const plan = await buildPlan(
+    { ...settings, repo: git.cwd },
+    git,
+    await mergesToSkip(git, settings)
+  )
+  // Every priority given is merged, whatever the plan's separation, except one an earlier run
+  // already merged (skip-merged): that one is reported with its merge.
   const tasks = plan.tasks.map((planned) =>
-    pendingTask({ ...planned, skip_reason: null }, settings)
+    pendingTask(planned.merge_commit ? planned : { ...planned, skip_reason: null }, settings)
   )
   await fetchFromOrigin(git, settings.baseBranch, tasks, logger)
 
@@ -39,13 +46,15 @@ export async function mergePushed(settings: Settings, options: EngineOptions): P
     killGraceMs: options.killGraceMs
   })
   const merger = new MergeEngine(git, settings.baseBranch, logger, { verify })
-  for (const task of tasks) await recordTaskOutcome(git, task, settings, logger)
+  for (const task of tasks) {
+    if (task.status !== 'skipped') await recordTaskOutcome(git, task, settings, logger)
+  }
   const ready = tasks.filter((task) => readyToMerge(task) && settings.merge)
   const requests = ready.map((task) => ({ branch: task.branch, priority: task.priority }))
   const attempts = await merger.mergeAll(requests)
   ready.forEach((task, index) => recordMergeAttempt(task, attempts[index]))
   const warnings: string[] = []
-  await pushAfterMerges(git, settings, tasks, logger, warnings)
+  const published = await pushAfterMerges(git, settings, tasks, logger, warnings)
   if (settings.cleanup) {
     for (const task of tasks) {
       if (task.merge === 'merged') await merger.deleteMergedBranch(task.branch)
@@ -58,7 +67,8 @@ export async function mergePushed(settings: Settings, options: EngineOptions): P
     tasks,
     began,
     warnings,
-    verify?.report() ?? null
+    verify?.report() ?? null,
+    published
   )
   // The run's length is the fan-out's, from the first task's start to now.
   const starts = tasks.map((task) => Date.parse(task.started_at ?? '')).filter(Number.isFinite)

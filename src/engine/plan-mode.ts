@@ -4,6 +4,7 @@ import { buildResult } from '../report/result.js'
 import { preflight } from './preflight.js'
 import { refuseBeforeChanges } from './refusals.js'
 import type { Plan, RunResult, Settings } from '../core/types.js'
+import { mergesToSkip } from '../merge/earlier-merges.js'
 
 /** `plan` mode: the separation analysis and schedule; nothing in the repository changes. */
 export async function planOnly(
@@ -16,7 +17,11 @@ export async function planOnly(
     createBase: false,
     beforeChanges: (git) => refuseBeforeChanges(settings, git, { env, agentsRun: false })
   })
-  const plan = await buildPlan({ ...settings, repo: git.cwd }, git)
+  const plan = await buildPlan(
+    { ...settings, repo: git.cwd },
+    git,
+    await mergesToSkip(git, settings)
+  )
   const tasks = plan.tasks.map((planned) => pendingTask(planned, settings))
   const result = buildResult(settings, plan.separation, tasks, began)
   result.success = plan.separation.unresolved.length === 0

@@ -1,12 +1,20 @@
-import { pushResults } from '../merge/push.js'
+import { pushResults, type RefPush } from '../merge/push.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
+import { madeBranchState } from '../git/kept-refs.js'
 import type { Logger } from '../core/logger.js'
 import type { Settings, TaskResult } from '../core/types.js'
+
+/** What the push after the merges did with base. */
+export interface Publication {
+  /** `push: true` and base did not reach origin (refused, or origin unreachable). */
+  baseNotPushed: boolean
+}
 
 /**
  * `push: true` after the merges: the base, and every branch that holds unmerged work, go to
  * origin (never forced). A failure is reported as a warning and in the failing tasks: the
- * work stays on the local branches the result names.
+ * work stays on the local branches the result names. A base that did not reach origin makes
+ * the run fail (see runSucceeded): on an ephemeral runner its merges would be gone.
  */
 export async function pushAfterMerges(
   git: GitCommandManager,
@@ -15,14 +23,21 @@ export async function pushAfterMerges(
   logger: Logger,
   warnings: string[],
   options: { baseMoved?: boolean } = {}
-): Promise<void> {
-  if (!settings.push) return
+): Promise<Publication> {
+  if (!settings.push) return { baseNotPushed: false }
   // A base moved off its history (the base guard's warning) is not the run's to publish.
   const withBase = !options.baseMoved
   const kept: string[] = []
   for (const task of tasks) {
     if (task.merge === 'merged') continue
-    if (await git.branchExists(task.branch)) kept.push(task.branch)
+    const tip = await git.branchTip(task.branch)
+    if (!tip) continue
+    // In run mode, a branch of that name that this tool did not make (refused for resume,
+    // someone else's) is not published. Merge mode's branches came from origin.
+    if (settings.mode === 'run' && (await madeBranchState(git, task.branch, tip)) !== 'made') {
+      continue
+    }
+    kept.push(task.branch)
   }
   const outcome = await pushResults(git, {
     baseBranch: settings.baseBranch,
@@ -36,9 +51,12 @@ export async function pushAfterMerges(
   if (outcome.pushed) {
     const pushed = [...(withBase ? [settings.baseBranch] : []), ...kept]
     if (pushed.length) logger.info(`Pushed ${pushed.join(', ')} to origin`)
-    return
+    return { baseNotPushed: false }
   }
-  warnings.push(`push: ${outcome.error ?? 'not everything reached origin'}`)
+  const baseNotPushed = withBase && !outcome.base.pushed
+  if (baseNotPushed) warnings.push(basePushWarning(settings.baseBranch, outcome.base))
+  const others = outcome.branches.filter((ref) => !ref.pushed)
+  if (others.length) warnings.push(`push: ${others.map(refFailure).join('; ')}`)
   for (const ref of outcome.branches) {
     const task = tasks.find((t) => t.branch === ref.branch)
     if (task && ref.error) {
@@ -48,6 +66,20 @@ export async function pushAfterMerges(
         .join('; ')
     }
   }
+  return { baseNotPushed }
+}
+
+/** Why base is not on origin, and where its merges are now (the rescue branch, or only here). */
+function basePushWarning(baseBranch: string, base: RefPush): string {
+  const commit = base.commit ? ` ${base.commit.slice(0, 12)}` : ''
+  const where = base.rescuedAs
+    ? `its merges are on origin only as the rescue branch ${base.rescuedAs} (merge it into origin's ${baseBranch} by hand, then push)`
+    : `its merges are only in this repository's ${baseBranch}${commit} (no rescue branch reached origin)`
+  return `push: ${baseBranch}${commit} was not pushed to origin (${base.error ?? 'unknown error'}), so the run is not a success; ${where}`
+}
+
+function refFailure(ref: RefPush): string {
+  return `${ref.branch}: ${ref.error}${ref.rescuedAs ? ` (its commit was pushed as ${ref.rescuedAs})` : ''}`
 }
 
 /** After a fan-out merge with push: merged branches leave origin too (their work is in base). */
@@ -56,7 +88,11 @@ export async function deleteMergedRemoteBranches(
   tasks: TaskResult[],
   logger: Logger
 ): Promise<void> {
-  const merged = tasks.filter((task) => task.merge === 'merged').map((task) => task.branch)
+  // Not the branch of a priority an earlier run merged: what is on origin under its name now
+  // is not this run's to delete.
+  const merged = tasks
+    .filter((task) => task.merge === 'merged' && task.status !== 'skipped')
+    .map((task) => task.branch)
   if (merged.length === 0) return
   const remote = await git.deleteRemoteBranches('origin', merged)
   if (remote.exitCode !== 0)

@@ -20,6 +20,7 @@ import { verifyGate } from './verify-runner.js'
 import { settleConflicts } from './conflict-policy.js'
 import { checkScope } from './scope-check.js'
 import type { RunResult, Settings, TaskResult } from '../core/types.js'
+import { mergesToSkip } from '../merge/earlier-merges.js'
 
 export interface EngineOptions {
   logger: Logger
@@ -52,7 +53,11 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
   })
   const { git } = repository
   const signal = options.signal ?? new AbortController().signal
-  const plan = await buildPlan({ ...settings, repo: git.cwd }, git)
+  const plan = await buildPlan(
+    { ...settings, repo: git.cwd },
+    git,
+    await mergesToSkip(git, settings)
+  )
   logger.group(`Plan: ${plan.separation.schedule.length} wave(s)`, formatPlan(plan, settings))
 
   const tasks = plan.tasks.map((planned) => pendingTask(planned, settings))
@@ -104,10 +109,18 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
   await guard.check()
   const warnings = [...guard.warnings(), ...(await (await checkouts).changes())]
   for (const warning of warnings) logger.warning(warning)
-  await pushAfterMerges(git, settings, tasks, logger, warnings, {
+  const published = await pushAfterMerges(git, settings, tasks, logger, warnings, {
     baseMoved: guard.moved
   })
-  return buildResult(settings, plan.separation, tasks, began, warnings, verify?.report() ?? null)
+  return buildResult(
+    settings,
+    plan.separation,
+    tasks,
+    began,
+    warnings,
+    verify?.report() ?? null,
+    published
+  )
 }
 
 async function mergeTask(

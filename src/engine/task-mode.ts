@@ -11,6 +11,7 @@ import type { EngineOptions } from './run-mode.js'
 import { openForChanges } from './preflight.js'
 import { refuseBeforeChanges } from './refusals.js'
 import type { RunResult, Settings, TaskResult } from '../core/types.js'
+import { mergesToSkip } from '../merge/earlier-merges.js'
 
 /** What a matrix job leaves for the merge job (uploaded as an artifact). */
 export interface TaskResultFile {
@@ -49,10 +50,19 @@ export async function runOneTask(
       refuseBeforeChanges(settings, git, { env: options.env, agentsRun: true })
   })
   const { git } = repository
-  const plan = await buildPlan({ ...settings, repo: git.cwd, separation: 'off' }, git)
-  const task = pendingTask({ ...plan.tasks[0], skip_reason: null }, settings)
+  const plan = await buildPlan(
+    { ...settings, repo: git.cwd, separation: 'off' },
+    git,
+    await mergesToSkip(git, settings)
+  )
+  const planned = plan.tasks[0]
+  // An earlier run merged it (skip-merged): there is nothing to do, and nothing to push.
+  const task = pendingTask(
+    planned.merge_commit ? planned : { ...planned, skip_reason: null },
+    settings
+  )
   const baseCommit = await git.requireBranchTip(settings.baseBranch)
-  await runTask(task, createTaskContext(settings, git, options), plan.tasks[0])
+  if (!planned.merge_commit) await runTask(task, createTaskContext(settings, git, options), planned)
 
   let pushed = false
   if (task.commits > 0) {

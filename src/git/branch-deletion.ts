@@ -1,5 +1,5 @@
 import type { GitCommandManager } from './git-command-manager.js'
-import { keepReflogOnlyCommits } from './kept-refs.js'
+import { forgetMadeBranch, keepReflogOnlyCommits } from './kept-refs.js'
 import { branchRef } from './refs.js'
 import { listWorktrees } from './worktree-list.js'
 
@@ -15,8 +15,8 @@ export type BranchDeletion =
  * every commit on it is in `base` or in `startPoint` (where the run made it), no worktree has
  * it checked out, and the deletion is a compare-and-swap on the tip that was checked. The
  * deletion takes the branch's reflog with it: commits only that still reached (an agent's
- * commit it then reset away) are kept first. The run, the modes and the cleanup of leftovers
- * all delete branches through here.
+ * commit it then reset away) are kept first, and the record that this tool made the branch
+ * goes. The run, the modes and the cleanup of leftovers all delete branches through here.
  */
 export async function deleteBranchIfSafe(
   git: GitCommandManager,
@@ -37,7 +37,8 @@ export async function deleteBranchIfSafe(
   const holder = (await listWorktrees(git)).find((worktree) => worktree.ref === ref)
   if (holder) return { deleted: false, because: 'checked-out', where: holder.path }
   const kept = await keepReflogOnlyCommits(git, [ref], branch)
-  return (await git.deleteRef(ref, tip))
-    ? { deleted: true, kept }
-    : { deleted: false, because: 'moved' }
+  if (!(await git.deleteRef(ref, tip))) return { deleted: false, because: 'moved' }
+  // A branch of that name made later by anyone else must not pass for ours.
+  await forgetMadeBranch(git, branch)
+  return { deleted: true, kept }
 }

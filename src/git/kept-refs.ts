@@ -41,6 +41,46 @@ export async function forgetJudgement(git: GitCommandManager, branch: string): P
   })
 }
 
+/** Where the run records a branch it made for a priority: at the tip it last saw there. */
+export function madeBranchRef(branch: string): string {
+  return `${KEPT_REFS}/made/${branch}`
+}
+
+/**
+ * Records, durably, that this tool made `branch` (or saw it at `tip` since): only such a branch
+ * is resumed by a later run, and only while its history still holds `tip` (the agent's
+ * commits since descend from it). Written when the branch is made, before any agent runs.
+ */
+export async function recordMadeBranch(
+  git: GitCommandManager,
+  branch: string,
+  tip: string
+): Promise<void> {
+  await git.run([...WITHOUT_HOOKS, 'update-ref', madeBranchRef(branch), tip])
+}
+
+/**
+ * Whether `branch`, now at `tip`, is one this tool made: recorded, and its history holds the
+ * recorded tip. `missing`: no record (another tool, a person or an agent made it); `rewritten`:
+ * the branch no longer holds what the run saw on it (recreated or reset by someone else).
+ */
+export async function madeBranchState(
+  git: GitCommandManager,
+  branch: string,
+  tip: string
+): Promise<'made' | 'missing' | 'rewritten'> {
+  const recorded = await git.resolveCommit(madeBranchRef(branch))
+  if (!recorded) return 'missing'
+  return recorded === tip || (await git.isAncestor(recorded, tip)) ? 'made' : 'rewritten'
+}
+
+/** The branch is gone (merged and deleted, or deleted empty): its record goes with it. */
+export async function forgetMadeBranch(git: GitCommandManager, branch: string): Promise<void> {
+  await git.exec([...WITHOUT_HOOKS, 'update-ref', '-d', madeBranchRef(branch)], {
+    okExitCodes: [1, 128]
+  })
+}
+
 /** The ref under which a tip of `baseBranch` that an agent moved base away from is kept. */
 export function movedBaseRefPrefix(baseBranch: string): string {
   return `${KEPT_REFS}/base/${baseBranch}-`

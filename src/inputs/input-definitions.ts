@@ -41,6 +41,7 @@ export const INPUT_DEFAULTS = {
   'log-dir': '',
   'results-dir': '',
   resume: 'auto',
+  'skip-merged': 'true',
   'log-max-mb': '64',
   'agent-env-pass': ''
 } as const

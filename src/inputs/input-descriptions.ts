@@ -61,7 +61,9 @@ export const INPUT_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'results-dir':
     'Fan-out across runners: where task mode writes its result file and merge mode reads them (default RUNNER_TEMP/parallel-worktree-results).',
   resume:
-    'auto: a branch an earlier run left for a priority (killed, cancelled, failed) is continued in the new worktree (RESUMED_FROM names its tip), and merged at once when that run had already judged its agent successful; never: such a priority is refused, naming the branch.',
+    'auto: a branch an earlier run of this tool made for a priority and left (killed, cancelled, failed; recorded under refs/parallel-worktree/made/) is continued in the new worktree (RESUMED_FROM names its tip), and merged at once when that run had already judged its agent successful; any other branch of that name is left untouched and the priority fails, naming it. never: such a priority is refused, naming the branch.',
+  'skip-merged':
+    'true: a priority whose merge an earlier run made into base-branch (a merge commit "Merge PRIORITY n from parallel execution" on its first-parent history) is not run again: it is reported skipped and merged, with that merge_commit, and counts as merged for success; false: it is run and merged again (e.g. after that merge was reverted).',
   'log-max-mb':
     "Cap of each agent's log file in MB; past it the head and the tail are kept, with a line saying how much was cut.",
   'agent-env-pass':

@@ -103,6 +103,7 @@ export function parseSettings(raw: RawInputs, repo: string, env = process.env): 
       ? plainPath((raw['results-dir'] ?? '').trim(), 'results-dir')
       : join(env.RUNNER_TEMP || tmpdir(), 'parallel-worktree-results'),
     resume: oneOf(get('resume'), RESUME_MODES, 'resume'),
+    skipMerged: parseBoolean(get('skip-merged'), 'skip-merged'),
     logMaxBytes: Math.round(
       parseNumber(get('log-max-mb'), 'log-max-mb', MIN_LOG_MB, MAX_LOG_MB) * 1024 * 1024
     ),

@@ -39,7 +39,9 @@ export type PlanSettings = Pick<
  */
 export async function buildPlan(
   settings: PlanSettings,
-  git: GitCommandManager = new GitCommandManager(settings.repo)
+  git: GitCommandManager = new GitCommandManager(settings.repo),
+  /** skip-merged: priorities an earlier run merged into base, with that merge commit. */
+  mergedBefore: ReadonlyMap<number, string> = new Map()
 ): Promise<Plan> {
   const mode = settings.separation ?? 'waves'
   const priorities = [...new Set(settings.priorities)]
@@ -139,27 +141,36 @@ export async function buildPlan(
       estimate_hours: estimate?.estimateHours ?? null
     }
   })
-  const taskScopes: TaskScope[] = tasks.map((task) => ({
+  // A priority already merged (skip-merged) is not run: nothing waits on it, it waits on nothing.
+  for (const task of tasks) {
+    const commit = mergedBefore.get(task.priority)
+    if (commit === undefined) continue
+    task.merge_commit = commit
+    task.skip_reason = `already merged into ${settings.baseBranch} by an earlier run (${commit.slice(0, 12)}); skip-merged: false runs it again`
+  }
+  const open = tasks.filter((task) => task.merge_commit === undefined)
+  const openPriorities = open.map((task) => task.priority)
+  const taskScopes: TaskScope[] = open.map((task) => ({
     paths: task.paths,
     unknown: task.paths.length === 0
   }))
   const unknown = taskScopes.map((scope) => scope.unknown)
   const overlaps = mode === 'off' ? [] : findOverlaps(taskScopes)
-  const schedule = scheduleTasks(mode, { priorities, unknown, overlaps })
+  const schedule = scheduleTasks(mode, { priorities: openPriorities, unknown, overlaps })
 
-  tasks.forEach((task, index) => {
-    task.after = schedule.after[index].map((other) => priorities[other])
+  open.forEach((task, index) => {
+    task.after = schedule.after[index].map((other) => openPriorities[other])
     task.skip_reason = schedule.skipReasons[index]
   })
   const lengthInput = {
-    priorities,
-    estimates: tasks.map((task) => task.estimate_hours ?? null),
+    priorities: openPriorities,
+    estimates: open.map((task) => task.estimate_hours ?? null),
     after: schedule.after,
     skipped: schedule.skipReasons.map((reason) => reason !== null),
     maxParallel: settings.maxParallel ?? 2
   }
   // Assigned, not spread: a spread would list the independent pairs (see separationOf).
-  const separation = Object.assign(separationOf(tasks, unknown, overlaps, schedule.waves), {
+  const separation = Object.assign(separationOf(open, unknown, overlaps, schedule.waves), {
     evidence,
     start_order: startOrder(lengthInput).map((index) => priorities[index]),
     expected_length: expectedLength(lengthInput)

@@ -27,12 +27,13 @@ export function buildResult(
   tasks: TaskResult[],
   began: number,
   warnings: string[] = [],
-  verify: VerifyReport | null = null
+  verify: VerifyReport | null = null,
+  publication: { baseNotPushed: boolean } = { baseNotPushed: false }
 ): RunResult {
   const total = Date.now() - began
   const sum = tasks.reduce((acc, task) => acc + task.duration_ms, 0)
   return {
-    success: runSucceeded(tasks),
+    success: runSucceeded(tasks, publication),
     mode: settings.mode,
     base_branch: settings.baseBranch,
     priorities_requested: settings.priorities,
@@ -136,7 +137,8 @@ export function resultOutputs(result: RunResult): Record<string, string> {
     merged: ids((task) => task.merge === 'merged'),
     failed: ids(taskFailed),
     conflicted: ids((task) => task.merge === 'conflict'),
-    skipped: ids((task) => task.status === 'skipped'),
+    // One an earlier run merged (skip-merged) is in `merged`, not here.
+    skipped: ids((task) => task.status === 'skipped' && task.merge !== 'merged'),
     completed: ids((task) => task.status === 'completed'),
     // The total cost the agents reported, when any did (tokens alone give no cost).
     'cost-usd': costOutput(result)

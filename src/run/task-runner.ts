@@ -22,7 +22,11 @@ import { looksRateLimited } from './rate-limit.js'
 import { addUsage } from '../core/usage.js'
 import { UsageReader, attemptUsage, readUsageFile } from './usage-report.js'
 import { judgedBefore, resumption } from './resume.js'
-import { keepReflogOnlyCommits, recordJudgedSuccessful } from '../git/kept-refs.js'
+import {
+  keepReflogOnlyCommits,
+  recordJudgedSuccessful,
+  recordMadeBranch
+} from '../git/kept-refs.js'
 import { isRetryable, retryDelayMs, waitOrAbort } from './retry-policy.js'
 import { WorktreeManager, worktreePath, type Worktree } from './worktree-manager.js'
 
@@ -109,8 +113,9 @@ export function pendingTask(planned: PlannedTask, settings: Settings): TaskResul
     started_at: null,
     ended_at: null,
     duration_ms: 0,
-    merge: 'not-merged',
-    merge_commit: null,
+    // skip-merged: an earlier run's merge of it, which this run reports rather than redoes.
+    merge: planned.merge_commit ? 'merged' : 'not-merged',
+    merge_commit: planned.merge_commit ?? null,
     conflict_files: [],
     log_file: null,
     error: planned.skip_reason,
@@ -375,6 +380,7 @@ export class TaskRun {
       const findings = worktree ? await this.secureWork(worktree, stopped) : []
       const dropped = worktree ? await this.keepDropped(worktree) : []
       const verdict = judgeTask(stopped, findings, task.commits)
+      if (worktree) await this.recordTipSeen()
       if (verdict.status === 'completed') await this.recordJudgement()
       this.end(verdict.status, [verdict.error, ...dropped].filter(Boolean).join('; ') || null)
     } catch (error) {
@@ -464,6 +470,12 @@ export class TaskRun {
       resume: settings.resume === 'auto'
     })
     this.task.worktree = worktree.path
+    // Before any agent runs: a later run resumes this branch only with this record.
+    await recordMadeBranch(
+      this.ctx.git,
+      worktree.branch,
+      worktree.resumedFrom ?? worktree.startPoint
+    )
     const resumed = await resumption(this.ctx.git, worktree)
     this.task.resumed_from = resumed.from
     this.judgedBefore = resumed.judged
@@ -564,6 +576,15 @@ export class TaskRun {
     return kept.length
       ? [`commit(s) the agent made and then dropped are kept at ${kept.join(', ')}`]
       : []
+  }
+
+  /**
+   * The branch's tip once the agent is done: a later run resumes the branch only while its
+   * history holds this (a branch recreated or reset by someone else since is not ours).
+   */
+  private async recordTipSeen(): Promise<void> {
+    const tip = await this.ctx.git.resolveCommit(`refs/heads/${this.task.branch}`)
+    if (tip) await recordMadeBranch(this.ctx.git, this.task.branch, tip)
   }
 
   /** A crash between this verdict and the merge must not cost the agent's run again. */

@@ -161,14 +161,25 @@ export function taskFailed(task: TaskResult): boolean {
   )
 }
 
-/** A run (`run` or `merge` mode) succeeds when every priority it was given merged. */
-export function runSucceeded(tasks: readonly TaskResult[]): boolean {
-  return tasks.length > 0 && tasks.every((task) => task.merge === 'merged')
+/**
+ * A run (`run` or `merge` mode) succeeds when every priority it was given merged, and, with
+ * `push: true`, base reached origin: merges left only on a runner's disk are lost with it.
+ */
+export function runSucceeded(
+  tasks: readonly TaskResult[],
+  publication: { baseNotPushed: boolean } = { baseNotPushed: false }
+): boolean {
+  return (
+    tasks.length > 0 && tasks.every((task) => task.merge === 'merged') && !publication.baseNotPushed
+  )
 }
 
-/** A task job (`task` mode) succeeds when its work is done and on origin: it merges nothing. */
+/**
+ * A task job (`task` mode) succeeds when its work is done and on origin: it merges nothing. A
+ * priority an earlier run merged (skip-merged) has nothing left to do.
+ */
 export function taskJobSucceeded(task: TaskResult, pushed: boolean): boolean {
-  return task.status === 'completed' && pushed
+  return (task.status === 'completed' && pushed) || task.merge === 'merged'
 }
 
 /**

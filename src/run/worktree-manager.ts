@@ -5,7 +5,7 @@ import { basename, dirname, join, resolve } from 'node:path'
 import { SerialQueue } from '../core/serial-queue.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
 import { branchRef } from '../git/refs.js'
-import { keepReflogOnlyCommits } from '../git/kept-refs.js'
+import { keepReflogOnlyCommits, madeBranchRef, madeBranchState } from '../git/kept-refs.js'
 import { listWorktrees, type WorktreeEntry } from '../git/worktree-list.js'
 import { checkoutState, clearLockAdvice, indexLock, markFilled } from '../git/worktree-fill.js'
 import { GitError, gitSaid } from '../core/errors.js'
@@ -330,6 +330,7 @@ export class WorktreeManager {
       if (options.startPoint) exclude.push(options.startPoint)
       const unique = await this.git.countCommitsNotIn(tip, exclude)
       if (unique > 0 && options.resume) {
+        await this.refuseForeignBranch(branch, baseBranch, tip, unique)
         resumeFrom = tip
         fixes.push({
           say: `Resuming branch ${branch} at ${tip.slice(0, 12)}: ${unique} commit(s) of an earlier run that are not in ${baseBranch}`,
@@ -352,6 +353,28 @@ export class WorktreeManager {
       await fix.run()
     }
     return { resumeFrom }
+  }
+
+  /**
+   * Only a branch this tool made (recorded under refs/parallel-worktree/made/) is resumed: one
+   * that someone else made under that name (an agent of another priority, a person) is left
+   * as it is, and the priority fails naming it, rather than merging work that is not its own.
+   */
+  private async refuseForeignBranch(
+    branch: string,
+    baseBranch: string,
+    tip: string,
+    unique: number
+  ): Promise<void> {
+    const state = await madeBranchState(this.git, branch, tip)
+    if (state === 'made') return
+    const why =
+      state === 'missing'
+        ? `no run of parallel-worktree made it (there is no ${madeBranchRef(branch)})`
+        : `its history no longer holds the commit an earlier run recorded at ${madeBranchRef(branch)} (it was recreated or reset since)`
+    throw new WorktreeError(
+      `branch ${branch} already exists with ${unique} commit(s) that are not in ${baseBranch}, and ${why}: it is not resumed and was left untouched; if that work is this priority's, merge it into ${baseBranch} yourself, otherwise rename it (git branch -m ${branch} <new name>) or choose another branch-template`
+    )
   }
 
   /**
