@@ -19,6 +19,7 @@ import { pushAfterMerges } from './publish-branches.js'
 import { verifyGate } from './verify-runner.js'
 import { settleConflicts } from './conflict-policy.js'
 import { checkScope } from './scope-check.js'
+import { chooseBaseStart, startFromBase, type BaseChoice } from './base-start.js'
 import type { RunResult, Settings, TaskResult } from '../core/types.js'
 
 export interface EngineOptions {
@@ -45,14 +46,21 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
   const { logger } = options
   const env = options.env ?? process.env
   const began = Date.now()
+  let choice: BaseChoice | undefined
   await using repository = await openForChanges(settings, {
     env,
     logger,
-    beforeChanges: (git) => refuseBeforeChanges(settings, git, { env, agentsRun: true })
+    beforeChanges: async (git) => {
+      choice = await chooseBaseStart(git, settings, logger)
+      await refuseBeforeChanges(settings, git, { env, agentsRun: true, baseCommit: choice.commit })
+    }
   })
   const { git } = repository
   const signal = options.signal ?? new AbortController().signal
-  const plan = await buildPlan({ ...settings, repo: git.cwd }, git)
+  // Plan and worktrees start from one commit: the plan reads the tree the first tasks get.
+  const start = await startFromBase(git, choice!, logger, { moveLocal: true })
+  const plan = await buildPlan({ ...settings, repo: git.cwd, baseCommit: start.commit }, git)
+  plan.base_warnings = start.warnings
   logger.group(`Plan: ${plan.separation.schedule.length} wave(s)`, formatPlan(plan, settings))
 
   const tasks = plan.tasks.map((planned) => pendingTask(planned, settings))
@@ -79,8 +87,9 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
     resourceSampler: options.resourceSampler,
     resourceIntervalMs: options.resourceIntervalMs,
     progressIntervalMs: options.progressIntervalMs,
-    onAgentEnded: (task) =>
-      checkScope(task, plan.tasks, tasks, git, settings, logger).catch((error: Error) =>
+    baseTip: start.tip,
+    onAgentEnded: (task, startPoint) =>
+      checkScope(task, startPoint, plan.tasks, tasks, git, settings, logger).catch((error: Error) =>
         logger.debug(`scope check of ${task.priority}: ${error.message}`)
       ),
     onTaskDone: async (task) => {
@@ -104,10 +113,20 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
   await guard.check()
   const warnings = [...guard.warnings(), ...(await (await checkouts).changes())]
   for (const warning of warnings) logger.warning(warning)
+  warnings.unshift(...start.warnings)
   await pushAfterMerges(git, settings, tasks, logger, warnings, {
     baseMoved: guard.moved
   })
-  return buildResult(settings, plan.separation, tasks, began, warnings, verify?.report() ?? null)
+  const result = buildResult(
+    settings,
+    plan.separation,
+    tasks,
+    began,
+    warnings,
+    verify?.report() ?? null
+  )
+  result.base_commit = start.commit
+  return result
 }
 
 async function mergeTask(

@@ -10,6 +10,7 @@ import { taskJobSucceeded } from '../run/verdict.js'
 import type { EngineOptions } from './run-mode.js'
 import { openForChanges } from './preflight.js'
 import { refuseBeforeChanges } from './refusals.js'
+import { chooseBaseStart, startFromBase, type BaseChoice } from './base-start.js'
 import type { RunResult, Settings, TaskResult } from '../core/types.js'
 
 /** What a matrix job leaves for the merge job (uploaded as an artifact). */
@@ -42,17 +43,33 @@ export async function runOneTask(
   }
   const began = Date.now()
   const { logger } = options
+  let choice: BaseChoice | undefined
   await using repository = await openForChanges(settings, {
     env: options.env,
     logger,
-    beforeChanges: (git) =>
-      refuseBeforeChanges(settings, git, { env: options.env, agentsRun: true })
+    beforeChanges: async (git) => {
+      choice = await chooseBaseStart(git, settings, logger)
+      await refuseBeforeChanges(settings, git, {
+        env: options.env,
+        agentsRun: true,
+        baseCommit: choice.commit
+      })
+    }
   })
   const { git } = repository
-  const plan = await buildPlan({ ...settings, repo: git.cwd, separation: 'off' }, git)
+  // A matrix job checks the repository out itself: like run mode, it starts where it reports.
+  const start = await startFromBase(git, choice!, logger, { moveLocal: true })
+  const plan = await buildPlan(
+    { ...settings, repo: git.cwd, separation: 'off', baseCommit: start.commit },
+    git
+  )
   const task = pendingTask({ ...plan.tasks[0], skip_reason: null }, settings)
-  const baseCommit = await git.requireBranchTip(settings.baseBranch)
-  await runTask(task, createTaskContext(settings, git, options), plan.tasks[0])
+  const baseCommit = start.commit
+  await runTask(
+    task,
+    createTaskContext(settings, git, options, { baseTip: start.tip }),
+    plan.tasks[0]
+  )
 
   let pushed = false
   if (task.commits > 0) {
@@ -83,7 +100,8 @@ export async function runOneTask(
   await mkdir(settings.resultsDir, { recursive: true })
   await writeFile(resultFile, `${JSON.stringify(file, null, 2)}\n`)
 
-  const result = buildResult(settings, plan.separation, [task], began)
+  const result = buildResult(settings, plan.separation, [task], began, start.warnings)
+  result.base_commit = baseCommit
   // Nothing is merged in a task job: it succeeds when its work is done and on origin.
   result.success = taskJobSucceeded(task, pushed)
   return { result, resultFile }
