@@ -164,6 +164,28 @@ describe('fetch-base', () => {
     expect(git(setup.origin, 'rev-parse', 'feature/us-002^')).toBe(upstream)
   })
 
+  test('merge mode (the fan-out’s last job) takes base as run mode does: fast-forwarded, its checkout along', () => {
+    const setup = withOrigin()
+    using dir = setup.dir
+    const upstream = pushUpstreamWork(setup)
+    // A task job's pushed branch, from origin's tip.
+    git(setup.other, 'switch', '-q', '-c', 'feature/us-001')
+    writeFiles(setup.other, { 'src/p1.ts': 'by 1\n' })
+    git(setup.other, 'commit', '-q', '-am', 'priority 1')
+    git(setup.other, 'push', '-q', 'origin', 'feature/us-001')
+
+    const merge = runCli(dir.repo, ['merge', '1', '--results-dir', join(dir.path, 'none')])
+    expect(merge.result.tasks[0].merge).toBe('merged')
+    expect(merge.result.base_commit).toBe(upstream)
+    const warning = merge.result.warnings.find((text) => text.includes('fast-forwarded'))
+    expect(warning).toContain(short(setup.localTip))
+    expect(warning).toContain(short(upstream))
+    expect(git(dir.repo, 'rev-parse', 'roadmap^1')).toBe(upstream)
+    // The user's checkout of roadmap is at its tip, with nothing staged or missing.
+    expect(git(dir.repo, 'status', '--porcelain')).toBe('')
+    expect(git(dir.repo, 'show', 'HEAD:lib/upstream-a.ts')).toBe('a')
+  })
+
   test('diverged: plan and run start from the local base, which is not moved, with both tips named', () => {
     const setup = withOrigin()
     using dir = setup.dir
@@ -185,6 +207,26 @@ describe('fetch-base', () => {
     }
     expect(git(dir.repo, 'rev-parse', 'roadmap^1')).toBe(local)
     expect(() => git(dir.repo, 'merge-base', '--is-ancestor', upstream, 'roadmap')).toThrow()
+  })
+
+  test('local ahead of origin: plan and run start from the local base, with both tips named', () => {
+    const setup = withOrigin()
+    using dir = setup.dir
+    git(dir.repo, 'commit', '-q', '--allow-empty', '-m', 'local work')
+    const local = git(dir.repo, 'rev-parse', 'roadmap')
+    const agent = join(dir.path, 'agent.sh')
+    writeFileSync(agent, AGENT)
+
+    const plan = runCli(dir.repo, ['plan', '1'])
+    const run = runCli(dir.repo, ['run', '1', '--agent-command', `bash ${agent}`])
+    expect(run.status).toBe(0)
+    for (const { result } of [plan, run]) {
+      expect(result.base_commit).toBe(local)
+      const warning = result.warnings.find((text) => text.includes('ahead'))
+      expect(warning).toContain(short(local))
+      expect(warning).toContain(short(setup.localTip))
+    }
+    expect(git(dir.repo, 'rev-parse', 'roadmap^1')).toBe(local)
   })
 
   test('an unreachable origin is a warning, never a failure; fetch-base false never fetches', () => {

@@ -28,7 +28,7 @@ export async function planOnly(
   // Plan mode changes nothing of the user's: the local branch is not moved, only named.
   const start = await startFromBase(git, choice!, logger, { moveLocal: false })
   const plan = await buildPlan({ ...settings, repo: git.cwd, baseCommit: start.commit }, git)
-  plan.base_warnings = start.warnings
+  plan.base_warnings = [...start.warnings]
   const tasks = plan.tasks.map((planned) => pendingTask(planned, settings))
   const result = buildResult(settings, plan.separation, tasks, began, start.warnings)
   result.base_commit = start.commit

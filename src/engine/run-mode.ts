@@ -60,7 +60,7 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
   // Plan and worktrees start from one commit: the plan reads the tree the first tasks get.
   const start = await startFromBase(git, choice!, logger, { moveLocal: true })
   const plan = await buildPlan({ ...settings, repo: git.cwd, baseCommit: start.commit }, git)
-  plan.base_warnings = start.warnings
+  plan.base_warnings = [...start.warnings]
   logger.group(`Plan: ${plan.separation.schedule.length} wave(s)`, formatPlan(plan, settings))
 
   const tasks = plan.tasks.map((planned) => pendingTask(planned, settings))
