@@ -204,7 +204,7 @@ export interface RunResult {
   timings: Timings
   /** Problems that did not fail the run (cleanup, comment, dirty checkout), for the report. */
   warnings: string[]
-  /** The commit of base-branch the plan read and the first worktrees started from. */
+  /** The commit of base-branch the plan read and the first worktrees started from (merge mode: the one the merges start on). */
   base_commit?: string
   /** The sum of the tasks' usage (null fields when no task reported them). */
   usage?: Usage
