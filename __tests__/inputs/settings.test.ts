@@ -32,6 +32,7 @@ describe('parseSettings', () => {
       repo: REPO,
       priorities: [65],
       baseBranch: 'roadmap',
+      fetchBase: true,
       agentCommand: 'poetry run code-developer --priority={priority}',
       agent: null,
       promptTemplate: '',

@@ -366,49 +366,6 @@ describe('the run stage', () => {
   })
 })
 
-describe('where worktrees start', () => {
-  test('from origin’s tip when the local base is behind it (fetched first)', async () => {
-    using dir = createRepo(independent(1))
-    const origin = join(dir.path, 'origin.git')
-    git(dir.path, 'clone', '-q', '--bare', dir.repo, origin)
-    git(dir.repo, 'remote', 'add', 'origin', origin)
-    const other = join(dir.path, 'other')
-    git(dir.path, 'clone', '-q', '-b', 'roadmap', origin, other)
-    writeFileSync(join(other, 'upstream.txt'), 'from upstream\n')
-    git(other, 'add', 'upstream.txt')
-    git(other, '-c', 'user.name=u', '-c', 'user.email=u@x', 'commit', '-q', '-m', 'upstream work')
-    git(other, 'push', '-q', 'origin', 'roadmap')
-    const upstream = git(other, 'rev-parse', 'HEAD')
-
-    const settings = settingsFor(dir.repo, { priorities: '1', 'agent-command': agentCommand() })
-    const { byPriority, logger } = await runStage(settings)
-
-    expect(logger.text()).toContain(
-      `roadmap is 1 commit(s) behind origin/roadmap: worktrees start from origin/roadmap (${upstream.slice(0, 12)})`
-    )
-    expect(byPriority(1).merge).toBe('merged')
-    expect(git(dir.repo, 'rev-parse', 'roadmap^2^')).toBe(upstream)
-    expect(git(dir.repo, 'show', 'roadmap:upstream.txt')).toBe('from upstream')
-  })
-
-  test('from the local base, with a warning, when it is ahead of origin', async () => {
-    using dir = createRepo(independent(1))
-    const origin = join(dir.path, 'origin.git')
-    git(dir.path, 'clone', '-q', '--bare', dir.repo, origin)
-    git(dir.repo, 'remote', 'add', 'origin', origin)
-    git(dir.repo, 'commit', '--allow-empty', '-q', '-m', 'local only')
-    const local = git(dir.repo, 'rev-parse', 'roadmap')
-
-    const settings = settingsFor(dir.repo, { priorities: '1', 'agent-command': agentCommand() })
-    const { logger } = await runStage(settings)
-
-    expect(logger.lines).toContain(
-      'warning: roadmap is 1 commit(s) ahead of origin/roadmap: worktrees start from the local roadmap'
-    )
-    expect(git(dir.repo, 'rev-parse', 'roadmap^1')).toBe(local)
-  })
-})
-
 describe('through the engine', () => {
   test('runParallel: the limit held, every priority merged, nothing left behind', async () => {
     using dir = createRepo(independent(4))

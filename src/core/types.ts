@@ -10,6 +10,8 @@ export interface Settings {
   repo: string
   priorities: number[]
   baseBranch: string
+  /** Fetch base-branch from origin first and start from origin's tip when it is ahead. */
+  fetchBase: boolean
   /** The command line the run starts: agent-command, or the `agent` preset's, with agent-args. */
   agentCommand: string
   /** The `agent` input: a preset name, or null when agent-command (or its default) runs. */
@@ -182,6 +184,10 @@ export interface PlannedTask {
 export interface Plan {
   separation: Separation
   tasks: PlannedTask[]
+  /** The commit of base-branch whose ROADMAP and specs were read. */
+  base_commit?: string
+  /** How that commit was chosen when it was not simply base's tip (fetch-base). */
+  base_warnings?: string[]
 }
 
 export interface Timings {
@@ -202,6 +208,8 @@ export interface RunResult {
   timings: Timings
   /** Problems that did not fail the run (cleanup, comment, dirty checkout), for the report. */
   warnings: string[]
+  /** The commit of base-branch the plan read and the first worktrees started from (merge mode: the one the merges start on). */
+  base_commit?: string
   /** The sum of the tasks' usage (null fields when no task reported them). */
   usage?: Usage
   /** The `max-cost-usd` budget of the run, or null. */

@@ -20,7 +20,7 @@ export async function execute(settings: Settings, options: EngineOptions): Promi
         extraOutputs: { 'log-dir': settings.logDir }
       }
     case 'plan': {
-      const { plan, result } = await planOnly(settings, options.env)
+      const { plan, result } = await planOnly(settings, options.env, options.logger)
       return { result, plan, extraOutputs: fanOutOutputs(plan) }
     }
     case 'task': {

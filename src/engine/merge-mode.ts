@@ -15,6 +15,7 @@ import { openForChanges } from './preflight.js'
 import { verifyGate } from './verify-runner.js'
 import { deleteMergedRemoteBranches, pushAfterMerges } from './publish-branches.js'
 import { taskResultPath, type TaskResultFile } from './task-mode.js'
+import { chooseBaseStart, startFromBase } from './base-start.js'
 import type { RunResult, Settings, TaskResult } from '../core/types.js'
 import { mergesToSkip } from '../merge/earlier-merges.js'
 
@@ -28,17 +29,22 @@ export async function mergePushed(settings: Settings, options: EngineOptions): P
   const { logger } = options
   await using repository = await openForChanges(settings, { env: options.env, logger })
   const { git } = repository
+  // Base as run mode takes it (fetch-base): fast-forwarded to origin's, its checkout along.
+  const choice = await chooseBaseStart(git, settings, logger)
+  const start = await startFromBase(git, choice, logger, { moveLocal: true })
   const plan = await buildPlan(
-    { ...settings, repo: git.cwd },
+    { ...settings, repo: git.cwd, baseCommit: start.commit },
     git,
-    await mergesToSkip(git, settings)
+    await mergesToSkip(git, settings, start.commit)
   )
   // Every priority given is merged, whatever the plan's separation, except one an earlier run
   // already merged (skip-merged): that one is reported with its merge.
   const tasks = plan.tasks.map((planned) =>
     pendingTask(planned.merge_commit ? planned : { ...planned, skip_reason: null }, settings)
   )
-  await fetchFromOrigin(git, settings.baseBranch, tasks, logger)
+  await fetchTaskBranches(git, tasks, logger)
+  // What the merges land on: start.commit, unless the local base could not follow origin.
+  const baseCommit = await git.requireBranchTip(settings.baseBranch)
 
   const verify = await verifyGate(settings, git, logger, {
     env: options.env ?? process.env,
@@ -66,10 +72,11 @@ export async function mergePushed(settings: Settings, options: EngineOptions): P
     plan.separation,
     tasks,
     began,
-    warnings,
+    [...start.warnings, ...warnings],
     verify?.report() ?? null,
     published
   )
+  result.base_commit = baseCommit
   // The run's length is the fan-out's, from the first task's start to now.
   const starts = tasks.map((task) => Date.parse(task.started_at ?? '')).filter(Number.isFinite)
   if (starts.length) {
@@ -80,10 +87,9 @@ export async function mergePushed(settings: Settings, options: EngineOptions): P
   return result
 }
 
-/** Local branches of base and of each priority, brought up to origin's where origin is ahead. */
-async function fetchFromOrigin(
+/** Local branches of each priority, brought up to origin's where origin is ahead. */
+async function fetchTaskBranches(
   git: GitCommandManager,
-  baseBranch: string,
   tasks: TaskResult[],
   logger: Logger
 ): Promise<void> {
@@ -92,7 +98,7 @@ async function fetchFromOrigin(
     return
   }
   const onOrigin = await git.remoteBranches('origin')
-  const wanted = [baseBranch, ...tasks.map((task) => task.branch)].filter((b) => onOrigin.has(b))
+  const wanted = tasks.map((task) => task.branch).filter((b) => onOrigin.has(b))
   if (wanted.length === 0) return
   const refspecs = wanted.map((branch) => fetchSpec(branch))
   const fetched = await git.fetch('origin', refspecs)

@@ -3,27 +3,40 @@ import { pendingTask } from '../run/task-runner.js'
 import { buildResult } from '../report/result.js'
 import { preflight } from './preflight.js'
 import { refuseBeforeChanges } from './refusals.js'
+import { chooseBaseStart, startFromBase, type BaseChoice } from './base-start.js'
+import type { Logger } from '../core/logger.js'
 import type { Plan, RunResult, Settings } from '../core/types.js'
 import { mergesToSkip } from '../merge/earlier-merges.js'
+
+const SILENT: Logger = { info() {}, warning() {}, error() {}, debug() {}, group() {} }
 
 /** `plan` mode: the separation analysis and schedule; nothing in the repository changes. */
 export async function planOnly(
   settings: Settings,
-  env: NodeJS.ProcessEnv = process.env
+  env: NodeJS.ProcessEnv = process.env,
+  logger: Logger = SILENT
 ): Promise<{ plan: Plan; result: RunResult }> {
   const began = Date.now()
+  let choice: BaseChoice | undefined
   const { git } = await preflight(settings.repo, settings.baseBranch, {
     env,
     createBase: false,
-    beforeChanges: (git) => refuseBeforeChanges(settings, git, { env, agentsRun: false })
+    beforeChanges: async (git) => {
+      choice = await chooseBaseStart(git, settings, logger)
+      await refuseBeforeChanges(settings, git, { env, agentsRun: false, baseCommit: choice.commit })
+    }
   })
+  // Plan mode changes nothing of the user's: the local branch is not moved, only named.
+  const start = await startFromBase(git, choice!, logger, { moveLocal: false })
   const plan = await buildPlan(
-    { ...settings, repo: git.cwd },
+    { ...settings, repo: git.cwd, baseCommit: start.commit },
     git,
-    await mergesToSkip(git, settings)
+    await mergesToSkip(git, settings, start.commit)
   )
+  plan.base_warnings = [...start.warnings]
   const tasks = plan.tasks.map((planned) => pendingTask(planned, settings))
-  const result = buildResult(settings, plan.separation, tasks, began)
+  const result = buildResult(settings, plan.separation, tasks, began, start.warnings)
+  result.base_commit = start.commit
   result.success = plan.separation.unresolved.length === 0
   return { plan, result }
 }

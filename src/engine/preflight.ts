@@ -66,7 +66,8 @@ export async function preflight(
   }
   await options.beforeChanges?.(git)
   if (!options.createBase) return { git, baseRef: remote }
-  await git.createBranch(baseBranch, remoteTip)
+  // beforeChanges may have fetched it (fetch-base): the branch starts from what origin has now.
+  await git.createBranch(baseBranch, (await git.resolveCommit(remote)) ?? remoteTip)
   options.logger?.info(`Created the local branch ${baseBranch} from origin/${baseBranch}`)
   return { git, baseRef: local }
 }

@@ -22,9 +22,9 @@ const SHOWN_PRIORITIES = 30
 export async function refuseBeforeChanges(
   settings: Settings,
   git: GitCommandManager,
-  options: { env?: NodeJS.ProcessEnv; agentsRun: boolean }
+  options: { env?: NodeJS.ProcessEnv; agentsRun: boolean; baseCommit?: string }
 ): Promise<void> {
-  await refuseUnlistedPriorities(settings, git)
+  await refuseUnlistedPriorities(settings, git, options.baseCommit)
   if (!options.agentsRun) return
   await refuseMovedAwayBase(settings, git)
   await refuseMissingAgentCommand(settings, git.cwd, options.env ?? process.env)
@@ -34,9 +34,11 @@ export async function refuseBeforeChanges(
 /** A mistyped ID would spend an agent on work that does not exist. */
 export async function refuseUnlistedPriorities(
   settings: Pick<Settings, 'priorities' | 'baseBranch' | 'roadmapFile'>,
-  git: GitCommandManager
+  git: GitCommandManager,
+  /** The commit the plan will read (fetch-base); base's tip when absent. */
+  baseCommit?: string
 ): Promise<void> {
-  const tree = await BaseTree.read(git, settings.baseBranch)
+  const tree = await BaseTree.read(git, settings.baseBranch, baseCommit)
   const file = settings.roadmapFile
   const text = (await tree.read([file])).get(file)
   if (text === undefined) return // no ROADMAP: specs are found by their names alone

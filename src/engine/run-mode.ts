@@ -19,6 +19,7 @@ import { pushAfterMerges } from './publish-branches.js'
 import { verifyGate } from './verify-runner.js'
 import { settleConflicts } from './conflict-policy.js'
 import { checkScope } from './scope-check.js'
+import { chooseBaseStart, startFromBase, type BaseChoice } from './base-start.js'
 import type { RunResult, Settings, TaskResult } from '../core/types.js'
 import { mergesToSkip } from '../merge/earlier-merges.js'
 
@@ -46,18 +47,25 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
   const { logger } = options
   const env = options.env ?? process.env
   const began = Date.now()
+  let choice: BaseChoice | undefined
   await using repository = await openForChanges(settings, {
     env,
     logger,
-    beforeChanges: (git) => refuseBeforeChanges(settings, git, { env, agentsRun: true })
+    beforeChanges: async (git) => {
+      choice = await chooseBaseStart(git, settings, logger)
+      await refuseBeforeChanges(settings, git, { env, agentsRun: true, baseCommit: choice.commit })
+    }
   })
   const { git } = repository
   const signal = options.signal ?? new AbortController().signal
+  // Plan and worktrees start from one commit: the plan reads the tree the first tasks get.
+  const start = await startFromBase(git, choice!, logger, { moveLocal: true })
   const plan = await buildPlan(
-    { ...settings, repo: git.cwd },
+    { ...settings, repo: git.cwd, baseCommit: start.commit },
     git,
-    await mergesToSkip(git, settings)
+    await mergesToSkip(git, settings, start.commit)
   )
+  plan.base_warnings = [...start.warnings]
   logger.group(`Plan: ${plan.separation.schedule.length} wave(s)`, formatPlan(plan, settings))
 
   const tasks = plan.tasks.map((planned) => pendingTask(planned, settings))
@@ -84,8 +92,9 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
     resourceSampler: options.resourceSampler,
     resourceIntervalMs: options.resourceIntervalMs,
     progressIntervalMs: options.progressIntervalMs,
-    onAgentEnded: (task) =>
-      checkScope(task, plan.tasks, tasks, git, settings, logger).catch((error: Error) =>
+    baseTip: start.tip,
+    onAgentEnded: (task, startPoint) =>
+      checkScope(task, startPoint, plan.tasks, tasks, git, settings, logger).catch((error: Error) =>
         logger.debug(`scope check of ${task.priority}: ${error.message}`)
       ),
     onTaskDone: async (task) => {
@@ -109,10 +118,11 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
   await guard.check()
   const warnings = [...guard.warnings(), ...(await (await checkouts).changes())]
   for (const warning of warnings) logger.warning(warning)
+  warnings.unshift(...start.warnings)
   const published = await pushAfterMerges(git, settings, tasks, logger, warnings, {
     baseMoved: guard.moved
   })
-  return buildResult(
+  const result = buildResult(
     settings,
     plan.separation,
     tasks,
@@ -121,6 +131,8 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
     verify?.report() ?? null,
     published
   )
+  result.base_commit = start.commit
+  return result
 }
 
 async function mergeTask(

@@ -11,10 +11,12 @@ import { outOfScope, touchesScope } from '../plan/scope.js'
  * its spec did not name go in `tasks[].out_of_scope`, and each priority not started yet whose
  * spec names one of them now waits for this merge (the plan learns while it runs: it starts from a base with these
  * changes, instead of conflicting with them). Bookkeeping files (the ROADMAP, the specs)
- * never count.
+ * never count. Changes are counted from the commit the task started from (tasks of later waves
+ * start from a newer base; a base behind that start would count others' files as its own).
  */
 export async function checkScope(
   task: TaskResult,
+  startPoint: string | null,
   planned: readonly PlannedTask[],
   tasks: readonly TaskResult[],
   git: GitCommandManager,
@@ -23,7 +25,8 @@ export async function checkScope(
 ): Promise<void> {
   const own = planned.find((p) => p.priority === task.priority)
   if (!own || !existsSync(task.worktree)) return
-  const files = await changedInWorktree(git.at(task.worktree), branchRef(settings.baseBranch))
+  const since = startPoint ?? branchRef(settings.baseBranch)
+  const files = await changedInWorktree(git.at(task.worktree), since)
   const specs = `${settings.specsDir.replace(/\/+$/, '')}/`
   const counted = files.filter((file) => file !== settings.roadmapFile && !file.startsWith(specs))
   task.out_of_scope = outOfScope(counted, own.paths)

@@ -10,6 +10,7 @@ import { taskJobSucceeded } from '../run/verdict.js'
 import type { EngineOptions } from './run-mode.js'
 import { openForChanges } from './preflight.js'
 import { refuseBeforeChanges } from './refusals.js'
+import { chooseBaseStart, startFromBase, type BaseChoice } from './base-start.js'
 import type { RunResult, Settings, TaskResult } from '../core/types.js'
 import { mergesToSkip } from '../merge/earlier-merges.js'
 
@@ -43,17 +44,26 @@ export async function runOneTask(
   }
   const began = Date.now()
   const { logger } = options
+  let choice: BaseChoice | undefined
   await using repository = await openForChanges(settings, {
     env: options.env,
     logger,
-    beforeChanges: (git) =>
-      refuseBeforeChanges(settings, git, { env: options.env, agentsRun: true })
+    beforeChanges: async (git) => {
+      choice = await chooseBaseStart(git, settings, logger)
+      await refuseBeforeChanges(settings, git, {
+        env: options.env,
+        agentsRun: true,
+        baseCommit: choice.commit
+      })
+    }
   })
   const { git } = repository
+  // A matrix job checks the repository out itself: like run mode, it starts where it reports.
+  const start = await startFromBase(git, choice!, logger, { moveLocal: true })
   const plan = await buildPlan(
-    { ...settings, repo: git.cwd, separation: 'off' },
+    { ...settings, repo: git.cwd, separation: 'off', baseCommit: start.commit },
     git,
-    await mergesToSkip(git, settings)
+    await mergesToSkip(git, settings, start.commit)
   )
   const planned = plan.tasks[0]
   // An earlier run merged it (skip-merged): there is nothing to do, and nothing to push.
@@ -61,8 +71,10 @@ export async function runOneTask(
     planned.merge_commit ? planned : { ...planned, skip_reason: null },
     settings
   )
-  const baseCommit = await git.requireBranchTip(settings.baseBranch)
-  if (!planned.merge_commit) await runTask(task, createTaskContext(settings, git, options), planned)
+  const baseCommit = start.commit
+  if (!planned.merge_commit) {
+    await runTask(task, createTaskContext(settings, git, options, { baseTip: start.tip }), planned)
+  }
 
   let pushed = false
   if (task.commits > 0) {
@@ -93,7 +105,8 @@ export async function runOneTask(
   await mkdir(settings.resultsDir, { recursive: true })
   await writeFile(resultFile, `${JSON.stringify(file, null, 2)}\n`)
 
-  const result = buildResult(settings, plan.separation, [task], began)
+  const result = buildResult(settings, plan.separation, [task], began, start.warnings)
+  result.base_commit = baseCommit
   // Nothing is merged in a task job: it succeeds when its work is done and on origin.
   result.success = taskJobSucceeded(task, pushed)
   return { result, resultFile }

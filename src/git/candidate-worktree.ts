@@ -59,7 +59,7 @@ export async function changeSize(
 }
 
 /**
- * Files changed in a worktree since its branch left `base`: committed, uncommitted and
+ * Files changed in a worktree since its branch left `base` (a ref or commit): committed, uncommitted and
  * untracked (not ignored) alike, as the agent left them.
  */
 export async function changedInWorktree(

@@ -8,6 +8,7 @@ export const INPUT_DEFAULTS = {
   mode: 'run',
   priorities: '',
   'base-branch': 'roadmap',
+  'fetch-base': 'true',
   'agent-command': 'poetry run code-developer --priority={priority}',
   agent: '',
   'agent-args': '',

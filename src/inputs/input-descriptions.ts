@@ -7,6 +7,8 @@ export const INPUT_DESCRIPTIONS: Readonly<Record<string, string>> = {
   priorities:
     'Priority IDs: positive integers separated by commas, spaces or newlines, and ranges like 65-67 (at most 256). Anything else is refused before anything is touched.',
   'base-branch': 'The branch worktrees start from and merges land in.',
+  'fetch-base':
+    "Fetch base-branch from origin first; when origin's is ahead, the plan and every worktree start from it and the local branch is fast-forwarded (both named in warnings). false: never fetched.",
   'agent-command':
     'Run in each worktree with bash -c; {priority}, {branch}, {worktree}, {base} and {prompt-file} stand for the environment variables PRIORITY_ID, BRANCH_NAME, WORKTREE_PATH, BASE_BRANCH and PROMPT_FILE (USAGE_FILE names where the agent may write its usage).',
   agent:

@@ -61,6 +61,7 @@ export function parseSettings(raw: RawInputs, repo: string, env = process.env): 
     repo,
     priorities,
     baseBranch,
+    fetchBase: parseBoolean(get('fetch-base'), 'fetch-base'),
     agentCommand: resolveAgentCommand({
       // The runner passes the default when the input is not set: the default is "not set".
       agentCommand:

@@ -33,9 +33,11 @@ export class BaseTree implements TreeListing {
     private readonly blobs: Map<string, string>
   ) {}
 
-  static async read(git: GitCommandManager, branch: string): Promise<BaseTree> {
+  /** `at`: the commit of the branch to read (the run's start), when not its tip. */
+  static async read(git: GitCommandManager, branch: string, at?: string): Promise<BaseTree> {
     // A fresh CI checkout may have the base only as origin's (plan mode creates no branch).
-    const commit = (await git.branchTip(branch)) ?? (await git.resolveCommit(originRef(branch)))
+    const commit =
+      at ?? (await git.branchTip(branch)) ?? (await git.resolveCommit(originRef(branch)))
     if (!commit) {
       throw new InputError(
         `base-branch: branch "${branch}" does not exist in ${git.cwd}; the plan reads the ROADMAP and specs from it`

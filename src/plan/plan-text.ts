@@ -49,6 +49,8 @@ export function formatPlan(plan: Plan, options: PlanTextOptions = {}): string {
           : 'starts at once'
     lines.push(`  wave ${index + 1}: ${wave.join(', ')}  (${note})`)
   })
+  if (plan.base_commit) lines.push(`  base commit: ${plan.base_commit.slice(0, 12)}`)
+  for (const warning of plan.base_warnings ?? []) lines.push(`  base: ${warning}`)
   const length = separation.expected_length
   if (length && tasks.length > 1) {
     const unit = length.unit === 'hours' ? ' h' : length.unit === 'priorities' ? ' priorities' : ''

@@ -18,7 +18,10 @@ export type PlanSettings = Pick<
   Settings,
   'repo' | 'priorities' | 'baseBranch' | 'specsDir' | 'roadmapFile' | 'separation'
 > &
-  Partial<Pick<Settings, 'separationIgnore' | 'maxParallel'>>
+  Partial<Pick<Settings, 'separationIgnore' | 'maxParallel'>> & {
+    /** The commit of base-branch to read (where the run starts); its tip when absent. */
+    baseCommit?: string
+  }
 
 /**
  * The separation analysis and schedule. It reads the ROADMAP and the specs from the base
@@ -48,7 +51,7 @@ export async function buildPlan(
   const specsDir = repositoryPath(settings.specsDir)
   const roadmapFile = repositoryPath(settings.roadmapFile)
 
-  const tree = await BaseTree.read(git, settings.baseBranch)
+  const tree = await BaseTree.read(git, settings.baseBranch, settings.baseCommit)
   const roadmapText = (await tree.read([roadmapFile])).get(roadmapFile)
   const roadmap = roadmapText === undefined ? null : readRoadmap(roadmapText)
   const sources: SpecSources = {
@@ -175,7 +178,7 @@ export async function buildPlan(
     start_order: startOrder(lengthInput).map((index) => priorities[index]),
     expected_length: expectedLength(lengthInput)
   })
-  return { tasks, separation }
+  return { tasks, separation, base_commit: tree.commit }
 }
 
 /** The planned tasks in the order the run starts those free to start (see startOrder). */

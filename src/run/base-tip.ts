@@ -1,50 +1,26 @@
 import type { GitCommandManager } from '../git/git-command-manager.js'
-import type { Logger } from '../core/logger.js'
-import { fetchSpec, originRef } from '../git/refs.js'
 
 /**
- * Where worktrees start: the tip of base-branch. When `origin` has the branch and the local
- * one is behind it, a worktree made from the local branch would start from stale code (the
- * complaint users of similar tools make most), so the run fetches first and starts from
- * origin's tip. When the local branch is ahead of origin or has diverged from it, the local
- * one is used (it holds commits origin has not) with a warning.
+ * Where worktrees start: the tip of base-branch, never behind the commit the plan read (the
+ * run's `start`, which may be origin's tip when the local branch could not follow it).
  *
- * Merges land in the local branch. A merge of a branch that started from origin's tip brings
- * origin's commits in, so once the local branch contains that tip it is the start point again.
+ * Merges land in the local branch. A merge of a branch that started from `start` brings its
+ * commits in, so once the local branch contains `start` it is the start point again.
  */
 export class BaseTip {
   private constructor(
     private readonly git: GitCommandManager,
     readonly baseBranch: string,
-    /** origin's tip when the local branch is behind it, else null. */
-    private readonly originTip: string | null
+    /** The commit the plan read; every start point descends from it. Null: the local tip. */
+    private readonly start: string | null
   ) {}
 
-  static async resolve(
-    git: GitCommandManager,
-    baseBranch: string,
-    logger: Logger
-  ): Promise<BaseTip> {
-    const originTip = await fetchOrigin(git, baseBranch, logger)
-    if (!originTip) return new BaseTip(git, baseBranch, null)
-    const local = await git.requireBranchTip(baseBranch)
-    if (local === originTip) return new BaseTip(git, baseBranch, null)
-    const [ahead, behind] = await git.aheadBehind(local, originTip)
-    if (ahead === 0) {
-      logger.info(
-        `${baseBranch} is ${behind} commit(s) behind origin/${baseBranch}: worktrees start from origin/${baseBranch} (${originTip.slice(0, 12)})`
-      )
-      return new BaseTip(git, baseBranch, originTip)
-    }
-    logger.warning(
-      behind === 0
-        ? `${baseBranch} is ${ahead} commit(s) ahead of origin/${baseBranch}: worktrees start from the local ${baseBranch}`
-        : `${baseBranch} and origin/${baseBranch} have diverged (${ahead} local, ${behind} remote commit(s)): worktrees start from the local ${baseBranch}; the remote commits are not in this run`
-    )
-    return new BaseTip(git, baseBranch, null)
+  /** Start points from `start` on (the commit the plan read, see engine/base-start.ts). */
+  static from(git: GitCommandManager, baseBranch: string, start: string): BaseTip {
+    return new BaseTip(git, baseBranch, start)
   }
 
-  /** A start point from the local branch alone, with no fetch (tests, task mode). */
+  /** A start point from the local branch alone (tests). */
   static local(git: GitCommandManager, baseBranch: string): BaseTip {
     return new BaseTip(git, baseBranch, null)
   }
@@ -68,35 +44,7 @@ export class BaseTip {
 
   private async branchTip(): Promise<string> {
     const local = await this.git.requireBranchTip(this.baseBranch)
-    if (!this.originTip || local === this.originTip) return local
-    return (await this.git.isAncestor(this.originTip, local)) ? local : this.originTip
+    if (!this.start || local === this.start) return local
+    return (await this.git.isAncestor(this.start, local)) ? local : this.start
   }
-}
-
-/**
- * Fetches base-branch from origin into refs/remotes/origin/<base> and returns its tip; null
- * when there is no origin, origin has no such branch, or the fetch failed (a warning: the run
- * goes on from the local branch).
- */
-async function fetchOrigin(
-  git: GitCommandManager,
-  baseBranch: string,
-  logger: Logger
-): Promise<string | null> {
-  const remotes = await git.remotes()
-  if (!remotes.includes('origin')) return null
-  const tracking = originRef(baseBranch)
-  logger.info(`Fetching ${baseBranch} from origin to start from its latest commit`)
-  const fetched = await git.fetch('origin', [fetchSpec(baseBranch)])
-  if (fetched.exitCode !== 0) {
-    if (/couldn't find remote ref/i.test(fetched.stderr)) {
-      logger.info(`origin has no branch ${baseBranch}: worktrees start from the local one`)
-    } else {
-      logger.warning(
-        `Could not fetch ${baseBranch} from origin (${fetched.stderr.trim().split('\n').at(-1) ?? `exit ${fetched.exitCode}`}): worktrees start from the local ${baseBranch}, which may be behind`
-      )
-    }
-    return null
-  }
-  return git.resolveCommit(tracking)
 }

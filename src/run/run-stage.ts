@@ -40,7 +40,9 @@ export interface RunStageOptions {
    * Called when a task's agent has ended, in its worktree, before its slot goes to the next
    * task (keep it short: a few git calls).
    */
-  onAgentEnded?: (task: TaskResult) => Promise<void> | void
+  onAgentEnded?: (task: TaskResult, startPoint: string | null) => Promise<void> | void
+  /** Where worktrees start, from the commit the plan read (the local base's tip when absent). */
+  baseTip?: BaseTip
 }
 
 /**
@@ -70,9 +72,9 @@ export async function runAgents(
     options.resourceIntervalMs
   )
   // Independent of each other, and all before the first start: side by side.
-  const [maxParallel, baseTip] = await Promise.all([
+  const baseTip = options.baseTip ?? BaseTip.local(git, settings.baseBranch)
+  const [maxParallel] = await Promise.all([
     resolveMaxParallel(settings, logger),
-    BaseTip.resolve(git, settings.baseBranch, logger),
     // Registrations of worktrees an earlier run left and whose folders are gone.
     git.pruneWorktrees(),
     gate.start(),
@@ -124,7 +126,7 @@ export async function runAgents(
         // now wait) must reach the scheduler before the next start.
         const released = run
           .execute()
-          .then(() => options.onAgentEnded?.(run.task))
+          .then(() => options.onAgentEnded?.(run.task, run.startPoint))
           .catch((error: Error) => logger.debug(`priority ${priority}: ${error.message}`))
         // The verdict, removal and merge of a finished agent wait while another task starts:
         // their dozen git calls would otherwise hold up the start that took over its slot.

@@ -146,6 +146,7 @@ export class TaskRun {
   private judgedBefore = false
   private readonly baseTip: BaseTip
   private readonly prefix: string
+  private startedFrom: string | null = null
 
   constructor(
     readonly task: TaskResult,
@@ -186,6 +187,7 @@ export class TaskRun {
         this.ops.run(async () => this.current(await this.prepare())),
         mkdir(settings.logDir, { recursive: true }).then(() => writeFile(logFile, ''))
       ])
+      this.startedFrom = worktree.startPoint
       const values: AgentValues = {
         priority: task.priority,
         branch: task.branch,
@@ -352,6 +354,11 @@ export class TaskRun {
       const tip = await this.baseTip.current()
       if (tip !== worktree.startPoint) await this.ctx.worktrees.advance(worktree, tip)
     })
+  }
+
+  /** The commit of base its agent started from (null before it started). */
+  get startPoint(): string | null {
+    return this.startedFrom
   }
 
   /** Made ahead and not started yet. */
