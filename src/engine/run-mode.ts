@@ -15,6 +15,7 @@ import type { Logger } from '../core/logger.js'
 import { openForChanges } from './preflight.js'
 import { refuseBeforeChanges } from './refusals.js'
 import { watchBaseCheckouts } from './checkout-watch.js'
+import { sharedConfigWarnings } from './config-watch.js'
 import { pushAfterMerges } from './publish-branches.js'
 import { verifyGate } from './verify-runner.js'
 import { settleConflicts } from './conflict-policy.js'
@@ -102,7 +103,11 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
     recordMerge: (task) => mergeTask(task, merger, settings, git, guard)
   })
   await guard.check()
-  const warnings = [...guard.warnings(), ...(await (await checkouts).changes())]
+  const warnings = [
+    ...guard.warnings(),
+    ...(await (await checkouts).changes()),
+    ...(await sharedConfigWarnings(git))
+  ]
   for (const warning of warnings) logger.warning(warning)
   await pushAfterMerges(git, settings, tasks, logger, warnings, {
     baseMoved: guard.moved

@@ -8,6 +8,7 @@ import { pushResults } from '../merge/push.js'
 import { InputError } from '../core/errors.js'
 import { taskJobSucceeded } from '../run/verdict.js'
 import type { EngineOptions } from './run-mode.js'
+import { sharedConfigWarnings } from './config-watch.js'
 import { openForChanges } from './preflight.js'
 import { refuseBeforeChanges } from './refusals.js'
 import type { RunResult, Settings, TaskResult } from '../core/types.js'
@@ -83,7 +84,9 @@ export async function runOneTask(
   await mkdir(settings.resultsDir, { recursive: true })
   await writeFile(resultFile, `${JSON.stringify(file, null, 2)}\n`)
 
-  const result = buildResult(settings, plan.separation, [task], began)
+  const warnings = await sharedConfigWarnings(git)
+  for (const warning of warnings) logger.warning(warning)
+  const result = buildResult(settings, plan.separation, [task], began, warnings)
   // Nothing is merged in a task job: it succeeds when its work is done and on origin.
   result.success = taskJobSucceeded(task, pushed)
   return { result, resultFile }

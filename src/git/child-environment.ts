@@ -14,6 +14,20 @@ const RUNNER_COMMAND_FILES = new Set(['GITHUB_ENV', 'GITHUB_OUTPUT', 'GITHUB_PAT
 /** Below this length a "token" is no secret worth searching other values for. */
 const MIN_TOKEN_SEARCH = 8
 
+/**
+ * Credentials of the user's own GitHub account that a shell on a workstation (the CLI) or a
+ * workflow's `env:` commonly holds. Agents get them only when `agent-env-pass` names them; the
+ * run's own git processes only for a push or fetch (a credential helper such as
+ * `gh auth git-credential` reads them).
+ */
+export const CREDENTIAL_VARIABLES: readonly string[] = [
+  'GITHUB_TOKEN',
+  'GH_TOKEN',
+  'GH_ENTERPRISE_TOKEN',
+  'GITHUB_ENTERPRISE_TOKEN',
+  'GITHUB_PAT'
+]
+
 /** Variables that would point git at another repository than the folder it runs in. */
 export const REPOSITORY_VARIABLES = new Set([
   'GIT_DIR',

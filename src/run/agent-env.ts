@@ -1,18 +1,10 @@
-import { REPOSITORY_VARIABLES, withoutActionSecrets } from '../git/child-environment.js'
+import {
+  CREDENTIAL_VARIABLES,
+  REPOSITORY_VARIABLES,
+  withoutActionSecrets
+} from '../git/child-environment.js'
 
-/**
- * Credentials of the user's own GitHub account that a shell on a workstation (the CLI) or a
- * workflow's `env:` commonly holds. The action withholds its own token by value; these are
- * withheld by name too, so that an agent never pushes, comments or reads as the user unless
- * `agent-env-pass` names the variable.
- */
-export const CREDENTIAL_VARIABLES: readonly string[] = [
-  'GITHUB_TOKEN',
-  'GH_TOKEN',
-  'GH_ENTERPRISE_TOKEN',
-  'GITHUB_ENTERPRISE_TOKEN',
-  'GITHUB_PAT'
-]
+export { CREDENTIAL_VARIABLES }
 
 /**
  * The agents' environment: the step's own, minus what could carry the action's secrets or let
