@@ -5,12 +5,19 @@
  *
  * - every INPUT_* and ACTIONS_* variable (the action's inputs, the runtime's own tokens);
  * - any variable holding the token's value, whatever its name;
- * - the runner's command files (GITHUB_ENV, GITHUB_OUTPUT, GITHUB_PATH, GITHUB_STATE): a child
- *   writing there would set variables for later steps, outputs of this one, or the state the
- *   post step trusts.
+ * - the runner's command files (GITHUB_ENV, GITHUB_OUTPUT, GITHUB_PATH, GITHUB_STATE,
+ *   GITHUB_STEP_SUMMARY): a child writing there would set variables for later steps, outputs
+ *   of this one, the state the post step trusts, or lines of the job's summary above the
+ *   run's own report.
  */
 const WITHHELD_PREFIXES = ['INPUT_', 'ACTIONS_']
-const RUNNER_COMMAND_FILES = new Set(['GITHUB_ENV', 'GITHUB_OUTPUT', 'GITHUB_PATH', 'GITHUB_STATE'])
+const RUNNER_COMMAND_FILES = new Set([
+  'GITHUB_ENV',
+  'GITHUB_OUTPUT',
+  'GITHUB_PATH',
+  'GITHUB_STATE',
+  'GITHUB_STEP_SUMMARY'
+])
 /** Below this length a "token" is no secret worth searching other values for. */
 const MIN_TOKEN_SEARCH = 8
 

@@ -193,7 +193,8 @@ export class TaskRun {
         this.ctx.env,
         settings.githubToken,
         { ...agentVariables(values), RESUMED_FROM: task.resumed_from ?? '' },
-        settings.agentEnvPass
+        settings.agentEnvPass,
+        await this.ctx.git.identityEnv()
       )
       const show = consoleShare((line) => this.ctx.logger.info(`${this.prefix} ${line}`), logFile)
       const run = (label: string, command: string, usage?: UsageReader): Promise<ProcessOutcome> =>
