@@ -15,6 +15,7 @@ import { openForChanges } from './preflight.js'
 import { verifyGate } from './verify-runner.js'
 import { deleteMergedRemoteBranches, pushAfterMerges } from './publish-branches.js'
 import { taskResultPath, type TaskResultFile } from './task-mode.js'
+import { copiedFilesError, copiedFilesOn } from './copied-files.js'
 import type { RunResult, Settings, TaskResult } from '../core/types.js'
 
 /**
@@ -40,7 +41,17 @@ export async function mergePushed(settings: Settings, options: EngineOptions): P
   })
   const merger = new MergeEngine(git, settings.baseBranch, logger, { verify })
   for (const task of tasks) await recordTaskOutcome(git, task, settings, logger)
-  const ready = tasks.filter((task) => readyToMerge(task) && settings.merge)
+  const ready: TaskResult[] = []
+  for (const task of tasks.filter((task) => readyToMerge(task) && settings.merge)) {
+    const copied = await copiedFilesOn(git, settings, task.branch)
+    if (copied.length === 0) ready.push(task)
+    else {
+      task.merge = 'failed'
+      task.error = [task.error, copiedFilesError(task.branch, copied, 'merged')]
+        .filter(Boolean)
+        .join('; ')
+    }
+  }
   const requests = ready.map((task) => ({ branch: task.branch, priority: task.priority }))
   const attempts = await merger.mergeAll(requests)
   ready.forEach((task, index) => recordMergeAttempt(task, attempts[index]))

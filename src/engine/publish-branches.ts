@@ -2,6 +2,7 @@ import { pushResults } from '../merge/push.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
 import type { Logger } from '../core/logger.js'
 import type { Settings, TaskResult } from '../core/types.js'
+import { copiedFilesError, copiedFilesOn } from './copied-files.js'
 
 /**
  * `push: true` after the merges: the base, and every branch that holds unmerged work, go to
@@ -22,7 +23,16 @@ export async function pushAfterMerges(
   const kept: string[] = []
   for (const task of tasks) {
     if (task.merge === 'merged') continue
-    if (await git.branchExists(task.branch)) kept.push(task.branch)
+    if (!(await git.branchExists(task.branch))) continue
+    const copied = await copiedFilesOn(git, settings, task.branch)
+    if (copied.length === 0) kept.push(task.branch)
+    else {
+      const why = copiedFilesError(task.branch, copied, 'pushed')
+      if (!task.error?.includes(why)) {
+        task.error = [task.error, why].filter(Boolean).join('; ')
+      }
+      warnings.push(`push: ${why}`)
+    }
   }
   const outcome = await pushResults(git, {
     baseBranch: settings.baseBranch,

@@ -16,6 +16,7 @@ import { openForChanges } from './preflight.js'
 import { refuseBeforeChanges } from './refusals.js'
 import { watchBaseCheckouts } from './checkout-watch.js'
 import { sharedConfigWarnings } from './config-watch.js'
+import { copiedFilesError, copiedFilesOn } from './copied-files.js'
 import { pushAfterMerges } from './publish-branches.js'
 import { verifyGate } from './verify-runner.js'
 import { settleConflicts } from './conflict-policy.js'
@@ -127,6 +128,14 @@ async function mergeTask(
   if (moved) {
     task.merge = 'failed'
     task.error = [task.error, moved].filter(Boolean).join('; ')
+    return
+  }
+  const copied = await copiedFilesOn(git, settings, task.branch)
+  if (copied.length) {
+    task.merge = 'failed'
+    task.error = [task.error, copiedFilesError(task.branch, copied, 'merged')]
+      .filter(Boolean)
+      .join('; ')
     return
   }
   const attempt = await merger.merge(task.branch, task.priority)

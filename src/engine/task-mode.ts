@@ -9,6 +9,7 @@ import { InputError } from '../core/errors.js'
 import { taskJobSucceeded } from '../run/verdict.js'
 import type { EngineOptions } from './run-mode.js'
 import { sharedConfigWarnings } from './config-watch.js'
+import { copiedFilesError, copiedFilesOn } from './copied-files.js'
 import { openForChanges } from './preflight.js'
 import { refuseBeforeChanges } from './refusals.js'
 import type { RunResult, Settings, TaskResult } from '../core/types.js'
@@ -56,7 +57,12 @@ export async function runOneTask(
   await runTask(task, createTaskContext(settings, git, options), plan.tasks[0])
 
   let pushed = false
-  if (task.commits > 0) {
+  const copied = task.commits > 0 ? await copiedFilesOn(git, settings, task.branch) : []
+  if (copied.length) {
+    task.error = [task.error, copiedFilesError(task.branch, copied, 'pushed')]
+      .filter(Boolean)
+      .join('; ')
+  } else if (task.commits > 0) {
     // Never forced: a branch of that name with other work on origin stays, and ours is
     // pushed under a new name so that it outlives the runner.
     const outcome = await pushResults(git, {

@@ -244,12 +244,42 @@ export class GitCommandManager {
     })
   }
 
-  /** Commits everything the worktree here holds (no hooks: the run's commit, not the user's). */
-  async commitEverything(message: string): Promise<void> {
-    await this.run(['add', '-A'])
+  /**
+   * Commits everything the worktree here holds but the files `leaveOut` names (the files
+   * worktree-files copied in: never committed, even when the agent staged them). No hooks: the
+   * run's commit, not the user's.
+   */
+  async commitEverything(message: string, leaveOut: readonly string[] = []): Promise<void> {
+    await this.run(['add', '-A', '--', ...allBut(leaveOut)])
+    if (leaveOut.length) {
+      await this.run([
+        'rm',
+        '--cached',
+        '--quiet',
+        '--ignore-unmatch',
+        '--',
+        ...leaveOut.map(literal)
+      ])
+    }
     await this.run(['commit', '--no-verify', '--quiet', '-m', message], {
       env: await this.identityEnv()
     })
+  }
+
+  /** Of these paths, the files that a commit's tree holds. */
+  async pathsIn(commit: string, paths: readonly string[]): Promise<string[]> {
+    if (paths.length === 0) return []
+    const listed = await this.run([
+      'ls-tree',
+      '-r',
+      '-z',
+      '--name-only',
+      '--full-tree',
+      commit,
+      '--',
+      ...paths.map(literal)
+    ])
+    return listed.split('\0').filter(Boolean)
   }
 
   /**
@@ -412,16 +442,20 @@ export class GitCommandManager {
 
   /**
    * `status --porcelain` of the worktree here: '' when it holds nothing uncommitted. Without
-   * `untracked`, only changes to tracked files count.
+   * `untracked`, only changes to tracked files count; the paths `leaveOut` names do not count.
    */
-  status(options: { untracked?: boolean } = {}): Promise<string> {
+  status(options: { untracked?: boolean; leaveOut?: readonly string[] } = {}): Promise<string> {
     const untracked = options.untracked === false ? ['--untracked-files=no'] : []
-    return this.run(['status', '--porcelain', ...untracked])
+    const leaveOut = options.leaveOut?.length ? ['--', ...allBut(options.leaveOut)] : []
+    return this.run(['status', '--porcelain', ...untracked, ...leaveOut])
   }
 
-  /** Whether the worktree here has anything uncommitted (untracked files included). */
-  async isDirty(): Promise<boolean> {
-    return (await this.status()) !== ''
+  /**
+   * Whether the worktree here has anything uncommitted (untracked files included), but the
+   * paths `leaveOut` names.
+   */
+  async isDirty(leaveOut: readonly string[] = []): Promise<boolean> {
+    return (await this.status({ leaveOut })) !== ''
   }
 
   /** Files, index and HEAD's branch set to `commit`, as `reset --hard` (a new worktree's fill). */
@@ -610,6 +644,16 @@ export class GitCommandManager {
       GIT_COMMITTER_EMAIL: BOT_IDENTITY.email
     }
   }
+}
+
+/** A pathspec that matches exactly this path (no glob, no magic). */
+function literal(path: string): string {
+  return `:(literal)${path}`
+}
+
+/** Pathspecs for the whole worktree but these paths. */
+function allBut(paths: readonly string[]): string[] {
+  return ['.', ...paths.map((path) => `:(exclude,literal)${path}`)]
 }
 
 /**

@@ -21,15 +21,17 @@ export type SavedWork =
  */
 export async function saveWork(
   worktree: GitCommandManager,
-  options: { autoCommit: boolean; message: string }
+  options: { autoCommit: boolean; message: string; leaveOut?: readonly string[] }
 ): Promise<SavedWork> {
-  const [branch, dirty] = await Promise.all([worktree.headBranch(), worktree.isDirty()])
+  // The files worktree-files copied in are not the agent's work: never committed.
+  const leaveOut = options.leaveOut ?? []
+  const [branch, dirty] = await Promise.all([worktree.headBranch(), worktree.isDirty(leaveOut)])
   if (!dirty) return { state: 'clean', branch }
   // Commits on a detached HEAD would be reachable only through the worktree: never made.
   if (!branch) return { state: 'kept', branch, because: 'detached' }
   if (!options.autoCommit) return { state: 'kept', branch, because: 'auto-commit-off' }
   try {
-    await worktree.commitEverything(options.message)
+    await worktree.commitEverything(options.message, leaveOut)
     return { state: 'committed', branch }
   } catch (error) {
     const said = (error as Error).message.split('\n')[0]

@@ -138,6 +138,8 @@ export class TaskRun {
   private started = 0
   /** Set when an earlier run already judged this branch's agent successful. */
   private judgedBefore = false
+  /** The files worktree-files copied into the worktree: never committed (see saveWork). */
+  private copied: string[] = []
   private readonly baseTip: BaseTip
   private readonly prefix: string
 
@@ -451,6 +453,7 @@ export class TaskRun {
     this.judgedBefore = resumed.judged
     events.worktreeCreated?.(this.task.priority, worktree.path, worktree.branch)
     const copied = await worktrees.copyFiles(settings.repo, worktree.path, settings.worktreeFiles)
+    this.copied = copied
     if (copied.length) this.say(`copied ${copied.join(', ')}`)
     return worktree
   }
@@ -497,6 +500,7 @@ export class TaskRun {
     const clean = stopped.status === 'completed'
     const saved = await saveWork(worktree.git, {
       autoCommit: settings.autoCommit,
+      leaveOut: this.copied,
       message: clean
         ? `PRIORITY ${task.priority}: changes the agent left uncommitted`
         : `WIP PRIORITY ${task.priority}: uncommitted changes saved after the agent stopped (${stopped.status})`
