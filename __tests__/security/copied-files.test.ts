@@ -56,9 +56,11 @@ describe('worktree-files', () => {
         `ls -A > '${seen}/files-'$PRIORITY_ID`,
         `[ -e outside.env ] && cat outside.env > '${seen}/outside-'$PRIORITY_ID || true`,
         'echo "work of $PRIORITY_ID" > src/file-$PRIORITY_ID.ts',
-        // Priority 2 commits the copied file itself; priority 1 leaves its work to auto-commit.
+        // Priority 2 commits the copied file itself, then takes it out again (its history
+        // still holds it); priority 1 leaves its work to auto-commit.
         'if [ "$PRIORITY_ID" = 2 ]; then',
         '  git add -A && git -c user.name=agent -c user.email=agent@example.com commit -q -m "work with .env"',
+        '  git rm -q --cached .env && git -c user.name=agent -c user.email=agent@example.com commit -q -m "drop .env"',
         'fi'
       ].join('\n')
     )
@@ -87,8 +89,8 @@ describe('worktree-files', () => {
     expect(anyCommitHolds(origin, SECRET)).toBe(false)
     expect(anyCommitHolds(origin, OUTSIDE)).toBe(false)
     expect(git(origin, 'for-each-ref', '--format=%(refname)')).toBe('refs/heads/roadmap')
-    // Only the agent's own commit on its kept branch holds it, locally.
+    // Only the agent's own commits on its kept branch hold it, locally.
     const commitsWithEnv = git(repo.repo, 'log', '--all', '--format=%s', '--', '.env')
-    expect(commitsWithEnv).toBe('work with .env')
+    expect(commitsWithEnv.split('\n')).toEqual(['drop .env', 'work with .env'])
   })
 })

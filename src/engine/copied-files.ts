@@ -4,9 +4,10 @@ import type { Settings } from '../core/types.js'
 
 /**
  * The files of the user's checkout that worktree-files copies into the worktrees (its
- * untracked files matching the globs: an `.env` and the like) that `branch` holds and base
- * does not: an agent committed one. Such a branch is neither merged nor pushed (the run's
- * own auto-commit leaves them out already). Empty when worktree-files is not set.
+ * untracked files matching the globs: an `.env` and the like) that a commit of `branch` not
+ * in base adds: an agent committed one (even if a later commit deletes it, the merge would
+ * bring that commit). Such a branch is neither merged nor pushed (the run's own auto-commit
+ * leaves them out already). Empty when worktree-files is not set.
  */
 export async function copiedFilesOn(
   git: GitCommandManager,
@@ -19,11 +20,7 @@ export async function copiedFilesOn(
     settings.worktreeFiles.map((glob) => `:(glob)${glob}`)
   )
   if (copied.length === 0) return []
-  const [onBranch, onBase] = await Promise.all([
-    git.pathsIn(branchRef(branch), copied),
-    git.pathsIn(branchRef(settings.baseBranch), copied)
-  ])
-  return onBranch.filter((path) => !onBase.includes(path))
+  return git.pathsAddedSince(branchRef(settings.baseBranch), branchRef(branch), copied)
 }
 
 /** Why a branch holding copied files is not merged or pushed, and what to do. */

@@ -266,20 +266,31 @@ export class GitCommandManager {
     })
   }
 
-  /** Of these paths, the files that a commit's tree holds. */
-  async pathsIn(commit: string, paths: readonly string[]): Promise<string[]> {
+  /**
+   * Of these paths, those that a commit reachable from `tip` and not from `base` adds: in the
+   * tip's tree or only in its history (added, then deleted), they would reach base with it.
+   */
+  async pathsAddedSince(base: string, tip: string, paths: readonly string[]): Promise<string[]> {
     if (paths.length === 0) return []
     const listed = await this.run([
-      'ls-tree',
-      '-r',
+      'log',
       '-z',
+      '--format=',
       '--name-only',
-      '--full-tree',
-      commit,
+      '--no-renames',
+      '--diff-filter=A',
+      `${base}..${tip}`,
       '--',
       ...paths.map(literal)
     ])
-    return listed.split('\0').filter(Boolean)
+    return [
+      ...new Set(
+        listed
+          .split('\0')
+          .map((path) => path.trim())
+          .filter(Boolean)
+      )
+    ]
   }
 
   /**
