@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { RunResult } from '../../src/core/types.js'
 import { GitCommandManager } from '../../src/git/git-command-manager.js'
@@ -140,6 +140,22 @@ describe('the run’s own git processes', () => {
     await manager.addWorktree(worktree, 'p1', 'test')
     await manager.at(worktree).resetHard()
     expect(readFileSync(marker, 'utf8').trim()).toBe('')
+  })
+
+  it('run a filter of the user’s as it was at the start, whatever an agent changed it to', async () => {
+    using repo = createRepo({ 'a.txt': 'a\n', '.gitattributes': '* filter=user\n' })
+    const user = join(repo.path, 'user-filter-ran')
+    const agent = join(repo.path, 'agent-filter-ran')
+    git(repo.repo, 'config', 'filter.user.smudge', `sh -c 'touch ${user}; cat'`)
+    const manager = new GitCommandManager(repo.repo)
+    await manager.version() // the run starts: its config is read
+    git(repo.repo, 'config', 'filter.user.smudge', `sh -c 'touch ${agent}; cat'`)
+    await manager.createBranch('p1', 'HEAD')
+    const worktree = join(repo.path, 'wt')
+    await manager.addWorktree(worktree, 'p1', 'test')
+    await manager.at(worktree).resetHard()
+    expect([existsSync(user), existsSync(agent)]).toEqual([true, false])
+    expect(await manager.sharedConfigChanges()).toEqual(['filter.user.smudge (changed)'])
   })
 
   it('merge with the three-way merge, not a merge driver set after the run started', async () => {
