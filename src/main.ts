@@ -29,7 +29,8 @@ export async function run(): Promise<void> {
       worktrees: [],
       pids: [],
       baseBranch: settings.baseBranch,
-      autoCommit: settings.autoCommit
+      autoCommit: settings.autoCommit,
+      worktreeFiles: settings.worktreeFiles
     }
     const execution = await execute(settings, {
       logger: actionLogger,

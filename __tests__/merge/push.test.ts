@@ -103,16 +103,18 @@ describe('pushResults', () => {
     using repo = createRepo(FILES)
     const { origin, other } = withOrigin(repo)
     await mergeAgents(repo.repo)
-    // A pre-push hook is the one moment between git reading origin's refs and sending ours.
+    // Origin's pre-receive hook is a moment between git reading origin's refs and updating
+    // them (the run's own git runs no hook of the repository it pushes from).
     const marker = join(repo.path, 'raced')
-    const hook = join(repo.repo, '.git', 'hooks', 'pre-push')
+    const hook = join(origin, 'hooks', 'pre-receive')
     writeFileSync(
       hook,
       [
         '#!/bin/sh',
         `[ -e '${marker}' ] && exit 0`,
         `touch '${marker}'`,
-        'unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE',
+        'unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY GIT_QUARANTINE_PATH',
+        'unset GIT_ALTERNATE_OBJECT_DIRECTORIES GIT_PUSH_OPTION_COUNT',
         `cd '${other}' && echo late > late.txt && git add late.txt && git commit -q -m late && git push -q origin roadmap`,
         ''
       ].join('\n')

@@ -175,7 +175,6 @@ describe('the agent environment', () => {
     const env = agentEnvironment(parent, token, { PRIORITY_ID: '3' })
     expect(env).toEqual({
       PATH: '/usr/bin',
-      GITHUB_STEP_SUMMARY: '/tmp/summary',
       GITHUB_REPOSITORY: 'o/r',
       PRIORITY_ID: '3'
     })

@@ -14,7 +14,9 @@ import type { Logger } from '../core/logger.js'
 export async function recoverAbandonedWorktrees(
   git: GitCommandManager,
   baseBranch: string,
-  logger: Logger
+  logger: Logger,
+  /** The worktree-files globs: the copies they made are not saved as work. */
+  worktreeFiles: string[] = []
 ): Promise<void> {
   const abandoned = (await listWorktrees(git))
     .slice(1)
@@ -29,5 +31,5 @@ export async function recoverAbandonedWorktrees(
     priority: Number(/priority (\d+(?:\.\d+)?)/.exec(entry.lockReason ?? '')?.[1] ?? 0)
   }))
   const pids = agentGroupsIn(worktrees.map((worktree) => worktree.path))
-  await cleanupLeftovers({ repo: git.cwd, worktrees, pids, baseBranch }, logger)
+  await cleanupLeftovers({ repo: git.cwd, worktrees, pids, baseBranch, worktreeFiles }, logger)
 }

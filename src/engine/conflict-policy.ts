@@ -142,10 +142,13 @@ async function resolve(task: TaskResult, options: ConflictPolicyOptions): Promis
       command,
       label: 'resolve',
       cwd: path,
-      env: agentEnvironment(options.env, settings.githubToken, {
-        ...agentVariables(values),
-        CONFLICT_FILES: files.join('\n')
-      }),
+      env: agentEnvironment(
+        options.env,
+        settings.githubToken,
+        { ...agentVariables(values), CONFLICT_FILES: files.join('\n') },
+        [],
+        await git.identityEnv()
+      ),
       logFile: task.log_file ?? join(settings.logDir, `priority-${task.priority}.log`),
       timeoutMs: settings.taskTimeoutMs,
       signal: options.signal,

@@ -16,6 +16,7 @@ import { verifyGate } from './verify-runner.js'
 import { deleteMergedRemoteBranches, pushAfterMerges } from './publish-branches.js'
 import { taskResultPath, type TaskResultFile } from './task-mode.js'
 import { chooseBaseStart, startFromBase } from './base-start.js'
+import { copiedFilesError, copiedFilesOn } from './copied-files.js'
 import type { RunResult, Settings, TaskResult } from '../core/types.js'
 import { mergesToSkip } from '../merge/earlier-merges.js'
 
@@ -55,7 +56,17 @@ export async function mergePushed(settings: Settings, options: EngineOptions): P
   for (const task of tasks) {
     if (task.status !== 'skipped') await recordTaskOutcome(git, task, settings, logger)
   }
-  const ready = tasks.filter((task) => readyToMerge(task) && settings.merge)
+  const ready: TaskResult[] = []
+  for (const task of tasks.filter((task) => readyToMerge(task) && settings.merge)) {
+    const copied = await copiedFilesOn(git, settings, task.branch)
+    if (copied.length === 0) ready.push(task)
+    else {
+      task.merge = 'failed'
+      task.error = [task.error, copiedFilesError(task.branch, copied, 'merged')]
+        .filter(Boolean)
+        .join('; ')
+    }
+  }
   const requests = ready.map((task) => ({ branch: task.branch, priority: task.priority }))
   const attempts = await merger.mergeAll(requests)
   ready.forEach((task, index) => recordMergeAttempt(task, attempts[index]))

@@ -78,7 +78,7 @@ export interface OpenRepository extends AsyncDisposable {
 }
 
 export async function openForChanges(
-  settings: Pick<Settings, 'repo' | 'baseBranch'>,
+  settings: Pick<Settings, 'repo' | 'baseBranch' | 'worktreeFiles'>,
   options: {
     env?: NodeJS.ProcessEnv
     logger: Logger
@@ -92,6 +92,6 @@ export async function openForChanges(
     beforeChanges: options.beforeChanges
   })
   const lock = await acquireRunLock(git, options.logger)
-  await recoverAbandonedWorktrees(git, settings.baseBranch, options.logger)
+  await recoverAbandonedWorktrees(git, settings.baseBranch, options.logger, settings.worktreeFiles)
   return { git, [Symbol.asyncDispose]: () => lock[Symbol.asyncDispose]() }
 }

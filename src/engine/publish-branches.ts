@@ -3,6 +3,7 @@ import type { GitCommandManager } from '../git/git-command-manager.js'
 import { madeBranchState } from '../git/kept-refs.js'
 import type { Logger } from '../core/logger.js'
 import type { Settings, TaskResult } from '../core/types.js'
+import { copiedFilesError, copiedFilesOn } from './copied-files.js'
 
 /** What the push after the merges did with base. */
 export interface Publication {
@@ -37,7 +38,15 @@ export async function pushAfterMerges(
     if (settings.mode === 'run' && (await madeBranchState(git, task.branch, tip)) !== 'made') {
       continue
     }
-    kept.push(task.branch)
+    const copied = await copiedFilesOn(git, settings, task.branch)
+    if (copied.length === 0) kept.push(task.branch)
+    else {
+      const why = copiedFilesError(task.branch, copied, 'pushed')
+      if (!task.error?.includes(why)) {
+        task.error = [task.error, why].filter(Boolean).join('; ')
+      }
+      warnings.push(`push: ${why}`)
+    }
   }
   const outcome = await pushResults(git, {
     baseBranch: settings.baseBranch,

@@ -15,6 +15,8 @@ import type { Logger } from '../core/logger.js'
 import { openForChanges } from './preflight.js'
 import { refuseBeforeChanges } from './refusals.js'
 import { watchBaseCheckouts } from './checkout-watch.js'
+import { sharedConfigWarnings } from './config-watch.js'
+import { copiedFilesError, copiedFilesOn } from './copied-files.js'
 import { pushAfterMerges } from './publish-branches.js'
 import { verifyGate } from './verify-runner.js'
 import { settleConflicts } from './conflict-policy.js'
@@ -116,7 +118,11 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
     recordMerge: (task) => mergeTask(task, merger, settings, git, guard)
   })
   await guard.check()
-  const warnings = [...guard.warnings(), ...(await (await checkouts).changes())]
+  const warnings = [
+    ...guard.warnings(),
+    ...(await (await checkouts).changes()),
+    ...(await sharedConfigWarnings(git))
+  ]
   for (const warning of warnings) logger.warning(warning)
   warnings.unshift(...start.warnings)
   const published = await pushAfterMerges(git, settings, tasks, logger, warnings, {
@@ -147,6 +153,14 @@ async function mergeTask(
   if (moved) {
     task.merge = 'failed'
     task.error = [task.error, moved].filter(Boolean).join('; ')
+    return
+  }
+  const copied = await copiedFilesOn(git, settings, task.branch)
+  if (copied.length) {
+    task.merge = 'failed'
+    task.error = [task.error, copiedFilesError(task.branch, copied, 'merged')]
+      .filter(Boolean)
+      .join('; ')
     return
   }
   const attempt = await merger.merge(task.branch, task.priority)

@@ -8,6 +8,8 @@ import { pushResults } from '../merge/push.js'
 import { InputError } from '../core/errors.js'
 import { taskJobSucceeded } from '../run/verdict.js'
 import type { EngineOptions } from './run-mode.js'
+import { sharedConfigWarnings } from './config-watch.js'
+import { copiedFilesError, copiedFilesOn } from './copied-files.js'
 import { openForChanges } from './preflight.js'
 import { refuseBeforeChanges } from './refusals.js'
 import { chooseBaseStart, startFromBase, type BaseChoice } from './base-start.js'
@@ -77,7 +79,12 @@ export async function runOneTask(
   }
 
   let pushed = false
-  if (task.commits > 0) {
+  const copied = task.commits > 0 ? await copiedFilesOn(git, settings, task.branch) : []
+  if (copied.length) {
+    task.error = [task.error, copiedFilesError(task.branch, copied, 'pushed')]
+      .filter(Boolean)
+      .join('; ')
+  } else if (task.commits > 0) {
     // Never forced: a branch of that name with other work on origin stays, and ours is
     // pushed under a new name so that it outlives the runner.
     const outcome = await pushResults(git, {
@@ -105,7 +112,9 @@ export async function runOneTask(
   await mkdir(settings.resultsDir, { recursive: true })
   await writeFile(resultFile, `${JSON.stringify(file, null, 2)}\n`)
 
-  const result = buildResult(settings, plan.separation, [task], began, start.warnings)
+  const warnings = [...start.warnings, ...(await sharedConfigWarnings(git))]
+  for (const warning of warnings) logger.warning(warning)
+  const result = buildResult(settings, plan.separation, [task], began, warnings)
   result.base_commit = baseCommit
   // Nothing is merged in a task job: it succeeds when its work is done and on origin.
   result.success = taskJobSucceeded(task, pushed)

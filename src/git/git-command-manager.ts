@@ -2,7 +2,12 @@ import { spawn } from 'node:child_process'
 import { rm } from 'node:fs/promises'
 import { devNull } from 'node:os'
 import { GitError } from '../core/errors.js'
-import { REPOSITORY_VARIABLES, withoutActionSecrets } from './child-environment.js'
+import {
+  CREDENTIAL_VARIABLES,
+  REPOSITORY_VARIABLES,
+  withoutActionSecrets
+} from './child-environment.js'
+import { CommandConfig } from './command-config.js'
 import { branchOfRef, branchRef } from './refs.js'
 
 export interface GitOutput {
@@ -23,9 +28,8 @@ export interface GitExecOptions {
 }
 
 /**
- * Put before the calls that move refs for the run (update-ref runs reference-transaction):
- * they are our mechanics, not the user's commands, and a versioned hooks folder (`.husky/`)
- * may hold files an agent just wrote, which would run with this process's environment.
+ * No hooks for this call. Every git process of the run already gets core.hooksPath=/dev/null
+ * (see command-config); kept where it was put first, on the calls that move refs.
  */
 export const WITHOUT_HOOKS: readonly string[] = ['-c', `core.hooksPath=${devNull}`]
 
@@ -43,43 +47,94 @@ const commonDirs = new Map<string, Promise<string>>()
 /** A fetch over http that stalls below 1 kB/s for a minute gives up rather than hang the job. */
 const FETCH_CONFIG = ['-c', 'http.lowSpeedLimit=1000', '-c', 'http.lowSpeedTime=60']
 
+/** What the managers of one run share (`at()` makes them): environment, identity, config. */
+interface Shared {
+  /** Every git process's environment, before the command-line config of the run. */
+  env: NodeJS.ProcessEnv
+  /** The user's GitHub credentials, given to a push or fetch only (a helper may read them). */
+  credentials: Record<string, string>
+  identity: { asked?: Promise<Record<string, string>> }
+  config: CommandConfig
+}
+
 /**
  * Every git call of the product goes through here: one place for the environment (no
- * prompts, C locale so messages parse, no inherited GIT_DIR), exit-code handling and errors
- * that say what git said.
+ * prompts, C locale so messages parse, no inherited GIT_DIR, no token but for a push or
+ * fetch, no command from the repository's config: see command-config), exit-code handling
+ * and errors that say what git said.
  */
 export class GitCommandManager {
-  private readonly env: NodeJS.ProcessEnv
-  /** Shared with the managers `at()` makes: one repository, one identity. */
-  private readonly identity: { asked?: Promise<Record<string, string>> }
+  private readonly shared: Shared
 
   constructor(
     readonly cwd: string,
     baseEnv: NodeJS.ProcessEnv = process.env,
-    identity: { asked?: Promise<Record<string, string>> } = {}
+    shared?: Shared
   ) {
-    this.identity = identity
-    // Hooks and filters git runs get neither the action's secrets nor another repository.
-    const env: NodeJS.ProcessEnv = withoutActionSecrets(baseEnv, '', REPOSITORY_VARIABLES)
+    if (shared) {
+      this.shared = shared
+      return
+    }
+    // What git runs gets neither the action's secrets, nor the user's GitHub token (but for
+    // a push or fetch), nor another repository.
+    const env: NodeJS.ProcessEnv = withoutActionSecrets(
+      baseEnv,
+      '',
+      new Set([...REPOSITORY_VARIABLES, ...CREDENTIAL_VARIABLES])
+    )
     env.GIT_TERMINAL_PROMPT = '0'
     env.GIT_EDITOR = 'true'
+    env.GIT_SEQUENCE_EDITOR = 'true'
+    env.GIT_PAGER = 'cat'
     env.GIT_MERGE_AUTOEDIT = 'no'
     env.LC_ALL = 'C'
-    this.env = env
+    const credentials: Record<string, string> = {}
+    for (const name of CREDENTIAL_VARIABLES) {
+      const value = baseEnv[name]
+      if (value) credentials[name] = value
+    }
+    const read = (cwd: string): Promise<string> =>
+      this.spawnGit(['config', '--list', '--show-scope', '--show-origin', '-z'], { cwd, env }).then(
+        (listed) => listed.stdout
+      )
+    const count = Number(env.GIT_CONFIG_COUNT) || 0
+    this.shared = { env, credentials, identity: {}, config: new CommandConfig(read, cwd, count) }
   }
 
   /** A manager for another folder (a worktree) with the same environment. */
   at(cwd: string): GitCommandManager {
-    return new GitCommandManager(cwd, this.env, this.identity)
+    return new GitCommandManager(cwd, undefined, this.shared)
+  }
+
+  /**
+   * The keys of the repository's own config (`.git/config`, shared by every worktree, and
+   * what it includes) added, changed or removed since this run's first git call: an agent
+   * may have written them.
+   */
+  sharedConfigChanges(): Promise<string[]> {
+    return this.shared.config.changesSinceStart()
   }
 
   /** Runs git; throws GitError unless the exit code is 0 or listed in okExitCodes. */
-  exec(args: readonly string[], options: GitExecOptions = {}): Promise<GitOutput> {
+  async exec(args: readonly string[], options: GitExecOptions = {}): Promise<GitOutput> {
+    const cwd = options.cwd ?? this.cwd
+    const config = await this.shared.config.variables(cwd)
+    return this.spawnGit(args, {
+      ...options,
+      cwd,
+      env: { ...this.shared.env, ...config, ...options.env }
+    })
+  }
+
+  private spawnGit(
+    args: readonly string[],
+    options: Omit<GitExecOptions, 'env'> & { cwd: string; env: NodeJS.ProcessEnv }
+  ): Promise<GitOutput> {
     const ok = options.okExitCodes ?? []
     return new Promise((resolve, reject) => {
       const child = spawn('git', args, {
-        cwd: options.cwd ?? this.cwd,
-        env: options.env ? { ...this.env, ...options.env } : this.env,
+        cwd: options.cwd,
+        env: options.env,
         stdio: ['pipe', 'pipe', 'pipe']
       })
       const out: Buffer[] = []
@@ -189,20 +244,66 @@ export class GitCommandManager {
     })
   }
 
-  /** Commits everything the worktree here holds (no hooks: the run's commit, not the user's). */
-  async commitEverything(message: string): Promise<void> {
-    await this.run(['add', '-A'])
+  /**
+   * Commits everything the worktree here holds but the files `leaveOut` names (the files
+   * worktree-files copied in: never committed, even when the agent staged them). No hooks: the
+   * run's commit, not the user's.
+   */
+  async commitEverything(message: string, leaveOut: readonly string[] = []): Promise<void> {
+    await this.run(['add', '-A', '--', ...allBut(leaveOut)])
+    if (leaveOut.length) {
+      await this.run([
+        'rm',
+        '--cached',
+        '--quiet',
+        '--ignore-unmatch',
+        '--',
+        ...leaveOut.map(literal)
+      ])
+    }
     await this.run(['commit', '--no-verify', '--quiet', '-m', message], {
       env: await this.identityEnv()
     })
   }
 
   /**
+   * Of these paths, those that a commit reachable from `tip` and not from `base` adds: in the
+   * tip's tree or only in its history (added, then deleted), they would reach base with it.
+   */
+  async pathsAddedSince(base: string, tip: string, paths: readonly string[]): Promise<string[]> {
+    if (paths.length === 0) return []
+    const listed = await this.run([
+      'log',
+      '-z',
+      '--format=',
+      '--name-only',
+      '--no-renames',
+      '--diff-filter=A',
+      `${base}..${tip}`,
+      '--',
+      ...paths.map(literal)
+    ])
+    return [
+      ...new Set(
+        listed
+          .split('\0')
+          .map((path) => path.trim())
+          .filter(Boolean)
+      )
+    ]
+  }
+
+  /**
    * A commit of everything the worktree here holds, as it is on disk (conflict markers and
    * unmerged files too), made through a scratch index so that HEAD, the index and the branch
-   * stay as they are. Its parents are HEAD and `otherParents` (a stopped merge's MERGE_HEAD).
+   * stay as they are. Its parents are HEAD and `otherParents` (a stopped merge's MERGE_HEAD);
+   * the paths `leaveOut` names (files worktree-files copied in) are left out.
    */
-  async snapshotCommit(message: string, otherParents: readonly string[]): Promise<string> {
+  async snapshotCommit(
+    message: string,
+    otherParents: readonly string[],
+    leaveOut: readonly string[] = []
+  ): Promise<string> {
     const scratch = await this.run([
       'rev-parse',
       '--path-format=absolute',
@@ -212,7 +313,7 @@ export class GitCommandManager {
     const env = { GIT_INDEX_FILE: scratch }
     try {
       await this.run(['read-tree', 'HEAD'], { env })
-      await this.run(['add', '-A', '--', '.'], { env })
+      await this.run(['add', '-A', '--', ...allBut(leaveOut)], { env })
       const tree = await this.run(['write-tree'], { env })
       return await this.commitTree(tree, ['HEAD', ...otherParents], message)
     } finally {
@@ -367,16 +468,20 @@ export class GitCommandManager {
 
   /**
    * `status --porcelain` of the worktree here: '' when it holds nothing uncommitted. Without
-   * `untracked`, only changes to tracked files count.
+   * `untracked`, only changes to tracked files count; the paths `leaveOut` names do not count.
    */
-  status(options: { untracked?: boolean } = {}): Promise<string> {
+  status(options: { untracked?: boolean; leaveOut?: readonly string[] } = {}): Promise<string> {
     const untracked = options.untracked === false ? ['--untracked-files=no'] : []
-    return this.run(['status', '--porcelain', ...untracked])
+    const leaveOut = options.leaveOut?.length ? ['--', ...allBut(options.leaveOut)] : []
+    return this.run(['status', '--porcelain', ...untracked, ...leaveOut])
   }
 
-  /** Whether the worktree here has anything uncommitted (untracked files included). */
-  async isDirty(): Promise<boolean> {
-    return (await this.status()) !== ''
+  /**
+   * Whether the worktree here has anything uncommitted (untracked files included), but the
+   * paths `leaveOut` names.
+   */
+  async isDirty(leaveOut: readonly string[] = []): Promise<boolean> {
+    return (await this.status({ leaveOut })) !== ''
   }
 
   /** Files, index and HEAD's branch set to `commit`, as `reset --hard` (a new worktree's fill). */
@@ -485,7 +590,9 @@ export class GitCommandManager {
 
   /** The branches a remote has, asked of the remote itself (`ls-remote --heads`). */
   async remoteBranches(remote: string): Promise<Set<string>> {
-    const listing = await this.run(['ls-remote', '--heads', remote])
+    const listing = await this.run(['ls-remote', '--heads', remote], {
+      env: this.shared.credentials
+    })
     return new Set(
       listing
         .split('\n')
@@ -513,7 +620,10 @@ export class GitCommandManager {
       ],
       {
         okExitCodes: [1, 128],
-        env: { GIT_SSH_COMMAND: process.env.GIT_SSH_COMMAND || 'ssh -o BatchMode=yes' }
+        env: {
+          ...this.shared.credentials,
+          GIT_SSH_COMMAND: process.env.GIT_SSH_COMMAND || 'ssh -o BatchMode=yes'
+        }
       }
     )
   }
@@ -524,13 +634,17 @@ export class GitCommandManager {
    */
   push(remote: string, refspecs: readonly string[]): Promise<GitOutput> {
     return this.exec(['push', '--porcelain', '--no-recurse-submodules', remote, ...refspecs], {
-      okExitCodes: [1, 128]
+      okExitCodes: [1, 128],
+      env: this.shared.credentials
     })
   }
 
   /** Deletes branches on a remote; exit code 1 (some were not there) is an answer. */
   deleteRemoteBranches(remote: string, branches: readonly string[]): Promise<GitOutput> {
-    return this.exec(['push', remote, '--delete', ...branches], { okExitCodes: [1] })
+    return this.exec(['push', remote, '--delete', ...branches], {
+      okExitCodes: [1],
+      env: this.shared.credentials
+    })
   }
 
   /**
@@ -539,8 +653,8 @@ export class GitCommandManager {
    */
   identityEnv(): Promise<Record<string, string>> {
     // Asked once per repository: a run's commits all get the same answer.
-    this.identity.asked ??= this.readIdentity()
-    return this.identity.asked
+    this.shared.identity.asked ??= this.readIdentity()
+    return this.shared.identity.asked
   }
 
   private async readIdentity(): Promise<Record<string, string>> {
@@ -556,6 +670,16 @@ export class GitCommandManager {
       GIT_COMMITTER_EMAIL: BOT_IDENTITY.email
     }
   }
+}
+
+/** A pathspec that matches exactly this path (no glob, no magic). */
+function literal(path: string): string {
+  return `:(literal)${path}`
+}
+
+/** Pathspecs for the whole worktree but these paths. */
+function allBut(paths: readonly string[]): string[] {
+  return ['.', ...paths.map((path) => `:(exclude,literal)${path}`)]
 }
 
 /**

@@ -26,6 +26,8 @@ export type SavedWork =
 export interface SaveOptions {
   autoCommit: boolean
   message: string
+  /** Paths that are not the agent's work (the files worktree-files copied in): never saved. */
+  leaveOut?: readonly string[]
   /**
    * The worktree's checkout is not known to be complete (no fill mark): a file missing from
    * it may be one the checkout never wrote rather than one its agent deleted, so a save that
@@ -51,7 +53,9 @@ export async function saveWork(
   worktree: GitCommandManager,
   options: SaveOptions
 ): Promise<SavedWork> {
-  const [branch, status] = await Promise.all([worktree.headBranch(), worktree.status()])
+  // The files worktree-files copied in are not the agent's work: never committed.
+  const leaveOut = options.leaveOut ?? []
+  const [branch, status] = await Promise.all([worktree.headBranch(), worktree.status({ leaveOut })])
   if (!status) return { state: 'clean', branch }
   // Commits on a detached HEAD would be reachable only through the worktree: never made.
   if (!branch) return { state: 'kept', branch, because: 'detached' }
@@ -77,10 +81,10 @@ export async function saveWork(
         error: clearLockAdvice(lock, worktree.cwd)
       }
     }
-    return snapshotOntoBranch(worktree, branch, options.message, lock)
+    return snapshotOntoBranch(worktree, branch, options.message, lock, leaveOut)
   }
   try {
-    await worktree.commitEverything(options.message)
+    await worktree.commitEverything(options.message, leaveOut)
     return { state: 'committed', branch }
   } catch (error) {
     const said = (error as Error).message.split('\n')[0]
@@ -101,11 +105,12 @@ async function snapshotOntoBranch(
   worktree: GitCommandManager,
   branch: string,
   message: string,
-  lock: string
+  lock: string,
+  leaveOut: readonly string[]
 ): Promise<SavedWork> {
   try {
     const head = await worktree.head()
-    const snapshot = await worktree.snapshotCommit(message, [])
+    const snapshot = await worktree.snapshotCommit(message, [], leaveOut)
     const moved = await worktree.swapRef(branchRef(branch), snapshot, head, { reason: message })
     if (moved.exitCode !== 0) throw new Error(moved.stderr.trim() || `${branch} moved meanwhile`)
     return { state: 'committed', branch, lockLeft: lock }
@@ -133,13 +138,15 @@ const STOPPED_HEADS = ['MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REVERT_HEAD'] as const
 export async function saveUnfinishedWork(
   worktree: GitCommandManager,
   name: string,
-  message: string
+  message: string,
+  /** Files worktree-files copied in: not the agent's, never saved. */
+  leaveOut: readonly string[] = []
 ): Promise<string> {
   const others: string[] = []
   for (const head of STOPPED_HEADS) {
     const commit = await worktree.resolveCommit(head)
     if (commit) others.push(commit)
   }
-  const snapshot = await worktree.snapshotCommit(message, others)
+  const snapshot = await worktree.snapshotCommit(message, others, leaveOut)
   return keepCommit(worktree, 'unfinished', name, snapshot)
 }

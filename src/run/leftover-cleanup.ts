@@ -27,6 +27,8 @@ export interface Leftovers {
   baseBranch?: string
   /** false: a worktree with uncommitted changes is kept rather than committed. Default true. */
   autoCommit?: boolean
+  /** The worktree-files globs: what they match, untracked, was copied in and is never saved. */
+  worktreeFiles?: string[]
 }
 
 /**
@@ -72,6 +74,7 @@ export async function cleanupLeftovers(
         }
         const saved = await saveWork(here, {
           autoCommit: leftovers.autoCommit !== false,
+          leaveOut: await copiedInto(here, leftovers.worktreeFiles ?? []),
           message: `WIP PRIORITY ${worktree.priority}: uncommitted changes saved after the run was stopped`,
           unconfirmedCheckout: checkout !== 'marked',
           // The worktree is removed next: a lock a killed git left must not keep it forever.
@@ -112,6 +115,21 @@ export async function cleanupLeftovers(
     }
   }
   await git.pruneWorktrees().catch(() => undefined)
+}
+
+/**
+ * The untracked files of a worktree that worktree-files matches: copies the run made (an
+ * `.env`), not its agent's work. Listed by git's glob pathspecs, as the copy listed them.
+ */
+async function copiedInto(
+  worktree: GitCommandManager,
+  globs: readonly string[]
+): Promise<string[]> {
+  if (globs.length === 0) return []
+  return worktree.listFiles(
+    ['--others'],
+    globs.map((glob) => `:(glob)${glob}`)
+  )
 }
 
 /** Deletes the run's branch when every commit on it is in base; says so when it is kept. */

@@ -144,6 +144,8 @@ export class TaskRun {
   private started = 0
   /** Set when an earlier run already judged this branch's agent successful. */
   private judgedBefore = false
+  /** The files worktree-files copied into the worktree: never committed (see saveWork). */
+  private copied: string[] = []
   private readonly baseTip: BaseTip
   private readonly prefix: string
   private startedFrom: string | null = null
@@ -201,7 +203,8 @@ export class TaskRun {
         this.ctx.env,
         settings.githubToken,
         { ...agentVariables(values), RESUMED_FROM: task.resumed_from ?? '' },
-        settings.agentEnvPass
+        settings.agentEnvPass,
+        await this.ctx.git.identityEnv()
       )
       const show = consoleShare((line) => this.ctx.logger.info(`${this.prefix} ${line}`), logFile)
       const run = (label: string, command: string, usage?: UsageReader): Promise<ProcessOutcome> =>
@@ -434,7 +437,8 @@ export class TaskRun {
       const saved = await saveUnfinishedWork(
         worktree.git,
         task.branch,
-        `parallel-worktree: priority ${task.priority} as its agent left it (${problem})`
+        `parallel-worktree: priority ${task.priority} as its agent left it (${problem})`,
+        this.copied
       ).catch((error: Error) => {
         this.ctx.logger.warning(
           `${this.prefix} could not save the unfinished worktree: ${error.message.split('\n')[0]}`
@@ -488,6 +492,7 @@ export class TaskRun {
     this.judgedBefore = resumed.judged
     events.worktreeCreated?.(this.task.priority, worktree.path, worktree.branch)
     const copied = await worktrees.copyFiles(settings.repo, worktree.path, settings.worktreeFiles)
+    this.copied = copied
     if (copied.length) this.say(`copied ${copied.join(', ')}`)
     return worktree
   }
@@ -534,6 +539,7 @@ export class TaskRun {
     const clean = stopped.status === 'completed'
     const saved = await saveWork(worktree.git, {
       autoCommit: settings.autoCommit,
+      leaveOut: this.copied,
       message: clean
         ? `PRIORITY ${task.priority}: changes the agent left uncommitted`
         : `WIP PRIORITY ${task.priority}: uncommitted changes saved after the agent stopped (${stopped.status})`

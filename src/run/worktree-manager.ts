@@ -1,7 +1,7 @@
 import '../core/dispose-polyfill.js'
-import { realpathSync } from 'node:fs'
-import { copyFile, mkdir, readdir, readFile, rm, rmdir, stat } from 'node:fs/promises'
-import { basename, dirname, join, resolve } from 'node:path'
+import { constants, realpathSync } from 'node:fs'
+import { copyFile, lstat, mkdir, readdir, readFile, rm, rmdir, stat } from 'node:fs/promises'
+import { basename, dirname, join, resolve, sep } from 'node:path'
 import { SerialQueue } from '../core/serial-queue.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
 import { branchRef } from '../git/refs.js'
@@ -380,17 +380,37 @@ export class WorktreeManager {
   /**
    * Copies the untracked files matching worktree-files (`.env`, `config/*.local.json`) from
    * the user's checkout into a worktree: a worktree holds tracked files only. The checkout is
-   * listed once per run.
+   * listed once per run. Returns the files copied: the run never commits them (saveWork's
+   * leaveOut), nor merges or pushes a branch that holds one.
+   *
+   * A file is copied only from inside the checkout to inside the worktree: a source that is a
+   * symbolic link (or lies under one) leading out of the checkout is not followed, and a path
+   * the worktree already has (a tracked file, a symbolic link) is not written over.
    */
   async copyFiles(from: string, to: string, globs: readonly string[]): Promise<string[]> {
     if (globs.length === 0) return []
     this.untracked ??= listUntracked(this.git, from, globs)
     const files = await this.untracked
+    const copied: string[] = []
     for (const file of files) {
+      const skip = await whyNotCopied(from, to, file)
+      if (skip) {
+        this.logger.warning(`worktree-files: ${file} is not copied into ${to}: ${skip}`)
+        continue
+      }
+      // Checked before the folder is made: a tracked symbolic link to a folder elsewhere
+      // would have it made (and the file written) there.
+      if (!isInside(realPath(dirname(join(to, file))), realPath(to))) {
+        this.logger.warning(
+          `worktree-files: ${file} is not copied into ${to}: its folder there leads out of the worktree (a symbolic link)`
+        )
+        continue
+      }
       await mkdir(dirname(join(to, file)), { recursive: true })
-      await copyFile(join(from, file), join(to, file))
+      await copyFile(join(from, file), join(to, file), constants.COPYFILE_EXCL)
+      copied.push(file)
     }
-    return files
+    return copied
   }
 
   /** True when `path` holds a `.git` file pointing into this repository's worktrees. */
@@ -414,6 +434,35 @@ async function listUntracked(
 ): Promise<string[]> {
   const pathspecs = globs.map((glob) => `:(glob)${glob}`)
   return git.listFiles(['--others'], pathspecs, { cwd: from })
+}
+
+/** Whether `path` is `folder` or lies under it (both with symbolic links resolved). */
+function isInside(path: string, folder: string): boolean {
+  return path === folder || path.startsWith(`${folder}${sep}`)
+}
+
+/**
+ * Why worktree-files does not copy `file` from the checkout `from` into the worktree `to`, or
+ * null when it does: its source leads out of the checkout (a symbolic link to `/etc/passwd`,
+ * to a file of another repository), is no regular file, or the worktree has that path already.
+ */
+async function whyNotCopied(from: string, to: string, file: string): Promise<string | null> {
+  const source = join(from, file)
+  const real = realPath(source)
+  if (!isInside(real, realPath(from))) {
+    return `it is a symbolic link (or under one) that leads out of the repository, to ${real}`
+  }
+  const info = await stat(real).catch(() => null)
+  if (!info?.isFile()) return 'it is not a regular file'
+  if (
+    await lstat(join(to, file)).then(
+      () => true,
+      () => false
+    )
+  ) {
+    return 'the worktree already has that path (a file of the branch)'
+  }
+  return null
 }
 
 async function exists(path: string): Promise<boolean> {
