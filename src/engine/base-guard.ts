@@ -1,5 +1,5 @@
 import type { GitCommandManager } from '../git/git-command-manager.js'
-import { keepCommit, keepUnreachable, reflogEntries } from '../git/kept-refs.js'
+import { dropHeldBaseTips, keepCommit, keepUnreachable, reflogEntries } from '../git/kept-refs.js'
 
 /**
  * Base as the run found it and moved it. Merges only ever move base forward, so a base whose
@@ -8,11 +8,18 @@ import { keepCommit, keepUnreachable, reflogEntries } from '../git/kept-refs.js'
  * commits it held may now be reachable from nothing. That tip is then kept under
  * refs/parallel-worktree/base/, the result's warnings name it, and nothing is merged onto the
  * moved base (that would build on history the user never had).
+ *
+ * The last good tip is kept there from the start, too, and follows the run's merges: a run
+ * killed before it could look (an agent moved base, then the coordinator died) leaves it, and
+ * the next run refuses while base does not hold it, as after a move the run saw. A run that
+ * ends with base on its history drops it (finish).
  */
 export class BaseGuard {
   private problem: string | null = null
   /** The newest tip of base known to be the run's: where it started, or a merge it made. */
   private lastGood: string | null
+  /** The ref that keeps lastGood while the run is under way (see the class comment). */
+  private keptGood: string | null = null
 
   private constructor(
     private readonly git: GitCommandManager,
@@ -29,7 +36,9 @@ export class BaseGuard {
       git.resolveCommit(`refs/heads/${baseBranch}`),
       reflogEntries(git, `refs/heads/${baseBranch}`)
     ])
-    return new BaseGuard(git, baseBranch, tip, log.length)
+    const guard = new BaseGuard(git, baseBranch, tip, log.length)
+    if (tip) guard.keptGood = await keepCommit(git, 'base', baseBranch, tip)
+    return guard
   }
 
   /**
@@ -37,8 +46,24 @@ export class BaseGuard {
    * next, so that the merges made before the move are not lost with it.
    */
   async merged(commit: string | null): Promise<void> {
-    if (this.problem || !commit || !this.lastGood) return
-    if (await this.git.isAncestor(this.lastGood, commit)) this.lastGood = commit
+    if (this.problem || !commit || !this.lastGood || commit === this.lastGood) return
+    if (!(await this.git.isAncestor(this.lastGood, commit))) return
+    const previous = this.keptGood
+    const before = this.lastGood
+    this.lastGood = commit
+    // Base is at the merge already: the new tip is kept before the old one is let go.
+    this.keptGood = await keepCommit(this.git, 'base', this.baseBranch, commit)
+    if (previous && previous !== this.keptGood) await this.git.deleteRef(previous, before)
+  }
+
+  /**
+   * The end of a run: while base is on the run's history, the tip kept for a killed run's
+   * sake (and any other kept tip base holds again) is dropped; after a move it stays, named
+   * in the warnings.
+   */
+  async finish(): Promise<void> {
+    if (this.problem) return
+    await dropHeldBaseTips(this.git, this.baseBranch)
   }
 
   /** Null while base descends from where it started; otherwise why nothing may be merged. */

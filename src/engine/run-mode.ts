@@ -118,6 +118,7 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
     recordMerge: (task) => mergeTask(task, merger, settings, git, guard)
   })
   await guard.check()
+  await guard.finish()
   const warnings = [
     ...guard.warnings(),
     ...(await (await checkouts).changes()),

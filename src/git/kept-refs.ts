@@ -86,22 +86,42 @@ export function movedBaseRefPrefix(baseBranch: string): string {
   return `${KEPT_REFS}/base/${baseBranch}-`
 }
 
+/** The tips kept under refs/parallel-worktree/base/ for `baseBranch`, with their commits. */
+async function keptBaseTips(
+  git: GitCommandManager,
+  baseBranch: string
+): Promise<{ ref: string; commit: string }[]> {
+  const prefix = movedBaseRefPrefix(baseBranch)
+  // Exactly <prefix><12 hex>: base `release/x` must not take the tips of `release/x-y`.
+  return (await git.refsUnder(`${KEPT_REFS}/base/`)).filter(
+    ({ ref }) => ref.startsWith(prefix) && /^[0-9a-f]{12}$/.test(ref.slice(prefix.length))
+  )
+}
+
 /**
- * The tips of `baseBranch` that a run kept because an agent moved base away from them, and
- * that base still does not hold (nobody put them back).
+ * Drops the tips kept for `baseBranch` that base holds again (put back, or never moved away):
+ * nothing is reachable only from them.
+ */
+export async function dropHeldBaseTips(git: GitCommandManager, baseBranch: string): Promise<void> {
+  const tip = await git.resolveCommit(`refs/heads/${baseBranch}`)
+  if (!tip) return
+  for (const { ref, commit } of await keptBaseTips(git, baseBranch)) {
+    if (await git.isAncestor(commit, tip)) await git.deleteRef(ref, commit)
+  }
+}
+
+/**
+ * The tips of `baseBranch` that a run kept because an agent moved base away from them (or
+ * that a run killed before it ended kept as its last good tip), and that base still does not
+ * hold (nobody put them back).
  */
 export async function movedAwayBaseTips(
   git: GitCommandManager,
   baseBranch: string
 ): Promise<string[]> {
   const tip = await git.resolveCommit(`refs/heads/${baseBranch}`)
-  const prefix = movedBaseRefPrefix(baseBranch)
-  // Exactly <prefix><12 hex>: base `release/x` must not take the tips of `release/x-y`.
-  const kept = (await git.refsUnder(`${KEPT_REFS}/base/`)).filter(
-    ({ ref }) => ref.startsWith(prefix) && /^[0-9a-f]{12}$/.test(ref.slice(prefix.length))
-  )
   const lost: string[] = []
-  for (const { ref, commit } of kept) {
+  for (const { ref, commit } of await keptBaseTips(git, baseBranch)) {
     if (!tip || !(await git.isAncestor(commit, tip))) lost.push(ref)
   }
   return lost
