@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { WITHOUT_HOOKS, type GitCommandManager } from './git-command-manager.js'
+import { someOf } from '../core/some-of.js'
 
 /** What git says when it could not write a file it had to (a full disk, permissions). */
 export const WRITE_FAILURE =
@@ -72,7 +73,7 @@ export async function restoreCheckoutFiles(
       ? {
           restored: false,
           paths,
-          error: `still changed: ${left.split('\0').filter(Boolean).join(', ')}`
+          error: `still changed: ${someOf(left.split('\0').filter(Boolean))}`
         }
       : { restored: true, paths, error: null }
   } catch (error) {

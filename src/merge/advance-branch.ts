@@ -4,6 +4,7 @@ import type { GitCommandManager, GitOutput } from '../git/git-command-manager.js
 import { restoreCheckoutFiles, WRITE_FAILURE } from '../git/checkout-restore.js'
 import { branchRef } from '../git/refs.js'
 import { findBranchUse, type BranchUse, type WorktreeEntry } from './branch-use.js'
+import { someOf } from '../core/some-of.js'
 
 export interface AdvanceRequest {
   branch: string
@@ -107,7 +108,7 @@ async function fastForwardCheckout(
   const refuse = (what: string, files: string[], detail = ''): AdvanceResult => ({
     ...refused(
       `${request.branch} is checked out in ${where} and ${what}` +
-        (files.length ? `: ${files.join(', ')}` : '') +
+        (files.length ? `: ${someOf(files)}` : '') +
         `. Nothing was changed there. Commit, stash or move them in ${cwd}, then ${request.remedy}` +
         (detail ? ` (git said: ${detail})` : ''),
       cwd
