@@ -68,8 +68,12 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
   const checkouts = watchBaseCheckouts(git, settings.baseBranch)
   checkouts.catch(() => undefined)
   // Among the priorities free to start, the longest estimate goes first (see startOrder).
+  // Once an agent moved base, every task starts from the last tip of base that was the run's.
+  const heldBase = async (): Promise<string | null> =>
+    (await guard.check()) ? guard.lastGoodTip : null
   await runAgents(inStartOrder(plan), tasks, {
     settings,
+    heldBase,
     git,
     logger,
     signal,
@@ -93,6 +97,7 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
   })
   await settleConflicts(tasks, {
     settings,
+    heldBase,
     git,
     merger,
     logger,

@@ -3,6 +3,12 @@ import type { Logger } from '../core/logger.js'
 import { fetchSpec, originRef } from '../git/refs.js'
 
 /**
+ * The run's guard of base: once base was moved by someone else, the last tip of base that was
+ * the run's (every later task starts there); null while base is the run's.
+ */
+export type HeldBase = () => Promise<string | null>
+
+/**
  * Where worktrees start: the tip of base-branch. When `origin` has the branch and the local
  * one is behind it, a worktree made from the local branch would start from stale code (the
  * complaint users of similar tools make most), so the run fetches first and starts from
@@ -17,36 +23,38 @@ export class BaseTip {
     private readonly git: GitCommandManager,
     readonly baseBranch: string,
     /** origin's tip when the local branch is behind it, else null. */
-    private readonly originTip: string | null
+    private readonly originTip: string | null,
+    private readonly held?: HeldBase
   ) {}
 
   static async resolve(
     git: GitCommandManager,
     baseBranch: string,
-    logger: Logger
+    logger: Logger,
+    held?: HeldBase
   ): Promise<BaseTip> {
     const originTip = await fetchOrigin(git, baseBranch, logger)
-    if (!originTip) return new BaseTip(git, baseBranch, null)
+    if (!originTip) return new BaseTip(git, baseBranch, null, held)
     const local = await git.requireBranchTip(baseBranch)
-    if (local === originTip) return new BaseTip(git, baseBranch, null)
+    if (local === originTip) return new BaseTip(git, baseBranch, null, held)
     const [ahead, behind] = await git.aheadBehind(local, originTip)
     if (ahead === 0) {
       logger.info(
         `${baseBranch} is ${behind} commit(s) behind origin/${baseBranch}: worktrees start from origin/${baseBranch} (${originTip.slice(0, 12)})`
       )
-      return new BaseTip(git, baseBranch, originTip)
+      return new BaseTip(git, baseBranch, originTip, held)
     }
     logger.warning(
       behind === 0
         ? `${baseBranch} is ${ahead} commit(s) ahead of origin/${baseBranch}: worktrees start from the local ${baseBranch}`
         : `${baseBranch} and origin/${baseBranch} have diverged (${ahead} local, ${behind} remote commit(s)): worktrees start from the local ${baseBranch}; the remote commits are not in this run`
     )
-    return new BaseTip(git, baseBranch, null)
+    return new BaseTip(git, baseBranch, null, held)
   }
 
-  /** A start point from the local branch alone, with no fetch (tests, task mode). */
-  static local(git: GitCommandManager, baseBranch: string): BaseTip {
-    return new BaseTip(git, baseBranch, null)
+  /** A start point from the local branch alone, with no fetch (tests, task mode, reruns). */
+  static local(git: GitCommandManager, baseBranch: string, held?: HeldBase): BaseTip {
+    return new BaseTip(git, baseBranch, null, held)
   }
 
   /** The last start point given; every later one descends from it. */
@@ -59,6 +67,8 @@ export class BaseTip {
    * merged once base is put back (the run's base guard reports the move).
    */
   async current(): Promise<string> {
+    const hold = await this.held?.()
+    if (hold) return hold
     const tip = await this.branchTip()
     const last = this.lastGiven
     if (last && tip !== last && !(await this.git.isAncestor(last, tip))) return last

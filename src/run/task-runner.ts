@@ -14,7 +14,7 @@ import { agentVariables, renderAgentCommand, type AgentValues } from './agent-co
 import { agentEnvironment } from './agent-env.js'
 import { promptFilePath, writePromptFile } from './agent-prompt.js'
 import { runProcess, type ProcessOutcome } from './agent-process.js'
-import { BaseTip } from './base-tip.js'
+import { BaseTip, type HeldBase } from './base-tip.js'
 import { consoleShare } from './console-share.js'
 import { judgeProcess, judgeTask, type Verdict, type WorkFinding } from './verdict.js'
 import { looksRateLimited } from './rate-limit.js'
@@ -46,6 +46,7 @@ export interface TaskContext {
   retryDelay?: (failedAttempts: number, rateLimited: boolean) => number
   /** Where worktrees start (origin-aware); the local base branch when absent. */
   baseTip?: BaseTip
+  heldBase?: HeldBase
   /**
    * Called when a task starts; the function it returns when its first process has started.
    * In between, work done ahead for later tasks waits: it must never slow a start down.
@@ -65,6 +66,8 @@ export interface TaskContextOptions {
   /** The first wait before a rate-limited agent starts again (default 30 s). */
   rateLimitWaitMs?: number
   retryDelay?: TaskContext['retryDelay']
+  /** Where tasks start once an agent moved base (the run's base guard); see BaseTip. */
+  heldBase?: HeldBase
 }
 
 /** How many times an agent that hit its API's rate limit is started again. */
@@ -91,6 +94,7 @@ export function createTaskContext(
     env: options.env ?? process.env,
     rateLimitWaitMs: options.rateLimitWaitMs ?? DEFAULT_RATE_LIMIT_WAIT_MS,
     retryDelay: options.retryDelay,
+    heldBase: options.heldBase,
     ...extra
   }
 }
@@ -147,7 +151,7 @@ export class TaskRun {
     /** What the plan knows of it beyond the result: its title and the files its spec names. */
     private readonly planned: Pick<PlannedTask, 'title' | 'paths'> = { title: null, paths: [] }
   ) {
-    this.baseTip = ctx.baseTip ?? BaseTip.local(ctx.git, ctx.settings.baseBranch)
+    this.baseTip = ctx.baseTip ?? BaseTip.local(ctx.git, ctx.settings.baseBranch, ctx.heldBase)
     this.prefix = `[${task.priority}]`
   }
 
