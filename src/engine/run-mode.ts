@@ -71,9 +71,11 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
   // Once an agent moved base, every task starts from the last tip of base that was the run's.
   const heldBase = async (): Promise<string | null> =>
     (await guard.check()) ? guard.lastGoodTip : null
+  const taskWarnings: string[] = []
   await runAgents(inStartOrder(plan), tasks, {
     settings,
     heldBase,
+    warnings: taskWarnings,
     git,
     logger,
     signal,
@@ -98,6 +100,7 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
   await settleConflicts(tasks, {
     settings,
     heldBase,
+    warnings: taskWarnings,
     git,
     merger,
     logger,
@@ -109,6 +112,8 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
   await guard.check()
   const warnings = [...guard.warnings(), ...(await (await checkouts).changes())]
   for (const warning of warnings) logger.warning(warning)
+  // Said as they happened: into the result only.
+  warnings.push(...taskWarnings)
   await pushAfterMerges(git, settings, tasks, logger, warnings, {
     baseMoved: guard.moved
   })

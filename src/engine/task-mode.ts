@@ -52,7 +52,8 @@ export async function runOneTask(
   const plan = await buildPlan({ ...settings, repo: git.cwd, separation: 'off' }, git)
   const task = pendingTask({ ...plan.tasks[0], skip_reason: null }, settings)
   const baseCommit = await git.requireBranchTip(settings.baseBranch)
-  await runTask(task, createTaskContext(settings, git, options), plan.tasks[0])
+  const warnings: string[] = []
+  await runTask(task, createTaskContext(settings, git, { ...options, warnings }), plan.tasks[0])
 
   let pushed = false
   if (task.commits > 0) {
@@ -83,7 +84,7 @@ export async function runOneTask(
   await mkdir(settings.resultsDir, { recursive: true })
   await writeFile(resultFile, `${JSON.stringify(file, null, 2)}\n`)
 
-  const result = buildResult(settings, plan.separation, [task], began)
+  const result = buildResult(settings, plan.separation, [task], began, warnings)
   // Nothing is merged in a task job: it succeeds when its work is done and on origin.
   result.success = taskJobSucceeded(task, pushed)
   return { result, resultFile }

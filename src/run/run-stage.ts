@@ -12,6 +12,8 @@ export interface RunStageOptions {
   settings: Settings
   /** Where tasks start once an agent moved base (the run's base guard); see BaseTip. */
   heldBase?: HeldBase
+  /** The run's `warnings`: what a task finds that the user must hear of is added here. */
+  warnings?: string[]
   /** The repository's top level (from preflight). */
   git: GitCommandManager
   logger: Logger

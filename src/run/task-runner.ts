@@ -15,6 +15,7 @@ import { agentEnvironment } from './agent-env.js'
 import { promptFilePath, writePromptFile } from './agent-prompt.js'
 import { runProcess, type ProcessOutcome } from './agent-process.js'
 import { BaseTip, type HeldBase } from './base-tip.js'
+import { someOf } from '../core/some-of.js'
 import { consoleShare } from './console-share.js'
 import { judgeProcess, judgeTask, type Verdict, type WorkFinding } from './verdict.js'
 import { looksRateLimited } from './rate-limit.js'
@@ -47,6 +48,7 @@ export interface TaskContext {
   /** Where worktrees start (origin-aware); the local base branch when absent. */
   baseTip?: BaseTip
   heldBase?: HeldBase
+  warnings?: string[]
   /**
    * Called when a task starts; the function it returns when its first process has started.
    * In between, work done ahead for later tasks waits: it must never slow a start down.
@@ -68,6 +70,8 @@ export interface TaskContextOptions {
   retryDelay?: TaskContext['retryDelay']
   /** Where tasks start once an agent moved base (the run's base guard); see BaseTip. */
   heldBase?: HeldBase
+  /** The run's `warnings`: what a task finds that the user must hear of is added here. */
+  warnings?: string[]
 }
 
 /** How many times an agent that hit its API's rate limit is started again. */
@@ -95,6 +99,7 @@ export function createTaskContext(
     rateLimitWaitMs: options.rateLimitWaitMs ?? DEFAULT_RATE_LIMIT_WAIT_MS,
     retryDelay: options.retryDelay,
     heldBase: options.heldBase,
+    warnings: options.warnings,
     ...extra
   }
 }
@@ -201,24 +206,27 @@ export class TaskRun {
       )
       const show = consoleShare((line) => this.ctx.logger.info(`${this.prefix} ${line}`), logFile)
       const run = (label: string, command: string, usage?: UsageReader): Promise<ProcessOutcome> =>
-        runProcess({
-          command: renderAgentCommand(command, values),
+        this.namingLeftBehind(
           label,
-          cwd: worktree.path,
-          env,
-          logFile,
-          logMaxBytes: logRoom(logFile, settings.logMaxBytes),
-          timeoutMs: remaining(),
-          signal: this.ctx.signal,
-          killGraceMs: this.ctx.killGraceMs,
-          onLine: show,
-          onStdout: usage ? (chunk) => usage.push(chunk) : undefined,
-          onStart: (pid) => {
-            releaseHold()
-            this.ctx.events.processStarted?.(task.priority, pid)
-          },
-          onExit: (pid) => this.ctx.events.processEnded?.(task.priority, pid)
-        })
+          runProcess({
+            command: renderAgentCommand(command, values),
+            label,
+            cwd: worktree.path,
+            env,
+            logFile,
+            logMaxBytes: logRoom(logFile, settings.logMaxBytes),
+            timeoutMs: remaining(),
+            signal: this.ctx.signal,
+            killGraceMs: this.ctx.killGraceMs,
+            onLine: show,
+            onStdout: usage ? (chunk) => usage.push(chunk) : undefined,
+            onStart: (pid) => {
+              releaseHold()
+              this.ctx.events.processStarted?.(task.priority, pid)
+            },
+            onExit: (pid) => this.ctx.events.processEnded?.(task.priority, pid)
+          })
+        )
 
       if (this.judgedBefore) {
         this.say(
@@ -262,6 +270,20 @@ export class TaskRun {
     } finally {
       releaseHold()
     }
+  }
+
+  /** Processes a command left running after it ended are named in the run's warnings. */
+  private async namingLeftBehind(
+    label: string,
+    ran: Promise<ProcessOutcome>
+  ): Promise<ProcessOutcome> {
+    const outcome = await ran
+    if (outcome.leftBehind?.length) {
+      const warning = `PRIORITY ${this.task.priority}: its ${label} left processes running after it ended, given its worktree ${this.task.worktree}; they were stopped: ${someOf(outcome.leftBehind, 10)}`
+      this.ctx.logger.warning(warning)
+      this.ctx.warnings?.push(warning)
+    }
+    return outcome
   }
 
   /**
