@@ -116,14 +116,16 @@ describe('specs and ROADMAPs that attack the plan are handled safely', () => {
     expect(said(outcome)).not.toMatch(/root:.*:0:0:/)
   })
 
-  it('a 10 MB spec is read whole: the paths at its start and its end are found', async () => {
+  // Read up to 5 MB since issue 23 (a 100 MB spec took 1.3 GB): __tests__/plan/oversized-spec.
+  it('a 10 MB spec is read up to 5 MB: the path at its start is found, with a note', async () => {
     using repo = createRepo(roadmapFiles({ 1: { files: [] } }))
     const filler = 'Lorem ipsum dolor sit amet, consectetur adipiscing elit.\n'.repeat(180_000)
     commit(repo, {
       [`${SPECS}/SPEC-001-feature-1.md`]: `- \`src/first.ts\`\n${filler}- \`src/last.ts\`\n`
     })
     const outcome = await plan(repo, '1')
-    expect(outcome.plan.tasks[0].paths).toEqual(['src/first.ts', 'src/last.ts'])
+    expect(outcome.plan.tasks[0].paths).toEqual(['src/first.ts'])
+    expect(outcome.plan.tasks[0].notes.join('\n')).toContain('only its first 5 MB were read')
   })
 
   it('a binary spec does not break the plan; its paths are only those written out', async () => {

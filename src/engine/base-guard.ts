@@ -83,8 +83,13 @@ export class BaseGuard {
     const movedTo = await this.keepMovedTip(now)
     const where = movedTo ? `${now!.slice(0, 12)} (kept at ${movedTo})` : 'nothing (deleted)'
     const since = last === this.startTip ? 'its starting tip' : 'its last tip before the move'
-    this.problem = `base branch ${this.baseBranch} was moved during the run to ${where}, which does not descend from ${since} ${last.slice(0, 12)} (an agent?): nothing was merged onto it, and that tip, with the merges made before, is kept at ${kept} (git update-ref refs/heads/${this.baseBranch} ${kept} puts it back)`
+    this.problem = `base branch ${this.baseBranch} was moved during the run to ${where}, which does not descend from ${since} ${last.slice(0, 12)} (an agent?): nothing was merged onto it, priorities that start later start from ${last.slice(0, 12)}, and that tip, with the merges made before, is kept at ${kept} (git update-ref refs/heads/${this.baseBranch} ${kept} puts it back)`
     return this.problem
+  }
+
+  /** The newest tip of base that is the run's: where later tasks start once base was moved. */
+  get lastGoodTip(): string | null {
+    return this.lastGood
   }
 
   /** The tips base was moved to, each kept once (it may be moved again after the first). */

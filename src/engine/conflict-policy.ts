@@ -13,6 +13,7 @@ import { agentVariables, renderAgentCommand, shellQuote } from '../run/agent-com
 import { agentEnvironment } from '../run/agent-env.js'
 import { runProcess } from '../run/agent-process.js'
 import { createTaskContext, runTask, type TaskContextOptions } from '../run/task-runner.js'
+import { someOf } from '../core/some-of.js'
 
 export interface ConflictPolicyOptions extends TaskContextOptions {
   settings: Settings
@@ -72,7 +73,7 @@ async function rerun(task: TaskResult, options: ConflictPolicyOptions): Promise<
   if (!kept) return
   task.kept_branches.push(kept)
   logger.info(
-    `PRIORITY ${task.priority}: its merge conflicted in ${task.conflict_files.join(', ')}; running it once more from the updated ${settings.baseBranch} (the first branch is kept as ${kept})`
+    `PRIORITY ${task.priority}: its merge conflicted in ${someOf(task.conflict_files)}; running it once more from the updated ${settings.baseBranch} (the first branch is kept as ${kept})`
   )
   Object.assign(task, {
     status: 'pending',

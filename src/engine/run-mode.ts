@@ -83,8 +83,14 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
   const checkouts = watchBaseCheckouts(git, settings.baseBranch)
   checkouts.catch(() => undefined)
   // Among the priorities free to start, the longest estimate goes first (see startOrder).
+  // Once an agent moved base, every task starts from the last tip of base that was the run's.
+  const heldBase = async (): Promise<string | null> =>
+    (await guard.check()) ? guard.lastGoodTip : null
+  const taskWarnings: string[] = []
   await runAgents(inStartOrder(plan), tasks, {
     settings,
+    heldBase,
+    warnings: taskWarnings,
     git,
     logger,
     signal,
@@ -109,6 +115,8 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
   })
   await settleConflicts(tasks, {
     settings,
+    heldBase,
+    warnings: taskWarnings,
     git,
     merger,
     logger,
@@ -126,6 +134,8 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
   ]
   for (const warning of warnings) logger.warning(warning)
   warnings.unshift(...start.warnings)
+  // Said as they happened: into the result only.
+  warnings.push(...taskWarnings)
   const published = await pushAfterMerges(git, settings, tasks, logger, warnings, {
     baseMoved: guard.moved
   })

@@ -5,6 +5,7 @@ import { changedInWorktree } from '../git/candidate-worktree.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
 import { branchRef } from '../git/refs.js'
 import { outOfScope, touchesScope } from '../plan/scope.js'
+import { someOf } from '../core/some-of.js'
 
 /**
  * Once an agent has ended (before its slot goes to the next task): the files it changed that
@@ -32,7 +33,7 @@ export async function checkScope(
   task.out_of_scope = outOfScope(counted, own.paths)
   if (!task.out_of_scope.length) return
   logger.info(
-    `PRIORITY ${task.priority} changed files its spec did not name: ${task.out_of_scope.join(', ')}`
+    `PRIORITY ${task.priority} changed files its spec did not name: ${someOf(task.out_of_scope)}`
   )
   for (const other of planned) {
     const state = tasks.find((t) => t.priority === other.priority)

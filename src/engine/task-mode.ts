@@ -74,8 +74,13 @@ export async function runOneTask(
     settings
   )
   const baseCommit = start.commit
+  const warnings: string[] = []
   if (!planned.merge_commit) {
-    await runTask(task, createTaskContext(settings, git, options, { baseTip: start.tip }), planned)
+    await runTask(
+      task,
+      createTaskContext(settings, git, { ...options, warnings }, { baseTip: start.tip }),
+      planned
+    )
   }
 
   let pushed = false
@@ -112,9 +117,10 @@ export async function runOneTask(
   await mkdir(settings.resultsDir, { recursive: true })
   await writeFile(resultFile, `${JSON.stringify(file, null, 2)}\n`)
 
-  const warnings = [...start.warnings, ...(await sharedConfigWarnings(git))]
-  for (const warning of warnings) logger.warning(warning)
-  const result = buildResult(settings, plan.separation, [task], began, warnings)
+  // The task's own warnings were said as they happened: into the result only.
+  const said = [...start.warnings, ...(await sharedConfigWarnings(git))]
+  for (const warning of said) logger.warning(warning)
+  const result = buildResult(settings, plan.separation, [task], began, [...said, ...warnings])
   result.base_commit = baseCommit
   // Nothing is merged in a task job: it succeeds when its work is done and on origin.
   result.success = taskJobSucceeded(task, pushed)

@@ -1,6 +1,7 @@
-import { rm } from 'node:fs/promises'
+import { lstat, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { WITHOUT_HOOKS, type GitCommandManager } from './git-command-manager.js'
+import { someOf } from '../core/some-of.js'
 
 /** What git says when it could not write a file it had to (a full disk, permissions). */
 export const WRITE_FAILURE =
@@ -11,6 +12,10 @@ export interface RestoreOutcome {
   restored: boolean
   /** The files the update touched (from `from` to `to`). */
   paths: string[]
+  /** The files the update added, removed again (first: they give back the room git needs). */
+  removed: string[]
+  /** The files still not as they were at `from` (none when `restored`). */
+  left: string[]
   /** What git said when putting them back failed. */
   error: string | null
 }
@@ -18,8 +23,10 @@ export interface RestoreOutcome {
 /**
  * After a checkout update from `from` to `to` that died while writing files (read-tree checks
  * every path before it writes one, so the user had no change in any of them, and the index,
- * never written, is still at `from`): each file the update touches is put back to `from` and
- * each file it adds is removed. Nothing else in the checkout is touched.
+ * never written, is still at `from`): each file the update adds is removed, first (on a full
+ * disk that is what makes room for the `index.lock` of the checkout that follows), then each
+ * file it changed or deleted is put back to `from`. Nothing else in the checkout is touched.
+ * The outcome says what was put back and what was not, file by file.
  */
 export async function restoreCheckoutFiles(
   git: GitCommandManager,
@@ -37,6 +44,18 @@ export async function restoreCheckoutFiles(
     ;(fields[k] === 'A' ? added : kept).push(fields[k + 1])
   }
   const paths = [...kept, ...added]
+  const removed: string[] = []
+  let error: string | null = null
+  for (const path of added) {
+    try {
+      // Only what the update had written counts as removed.
+      if (!(await lstat(join(cwd, path)).then(Boolean, () => false))) continue
+      await rm(join(cwd, path), { force: true })
+      removed.push(path)
+    } catch (problem) {
+      error ??= (problem as Error).message
+    }
+  }
   try {
     if (kept.length) {
       await git.run(
@@ -54,9 +73,12 @@ export async function restoreCheckoutFiles(
         }
       )
     }
-    for (const path of added) await rm(join(cwd, path), { force: true })
-    // Literal paths (no glob magic), as many as the update touched.
-    const left = await git.run(
+  } catch (problem) {
+    error ??= (problem as Error).message.split('\n').slice(-3).join(' ')
+  }
+  // Literal paths (no glob magic), as many as the update touched.
+  const left = await git
+    .run(
       [
         '--literal-pathspecs',
         'status',
@@ -68,18 +90,27 @@ export async function restoreCheckoutFiles(
       ],
       { cwd }
     )
-    return left
-      ? {
-          restored: false,
-          paths,
-          error: `still changed: ${left.split('\0').filter(Boolean).join(', ')}`
-        }
-      : { restored: true, paths, error: null }
-  } catch (error) {
-    return {
-      restored: false,
-      paths,
-      error: (error as Error).message.split('\n').slice(-3).join(' ')
-    }
+    .then(
+      (status) => statusPaths(status),
+      () => paths.filter((path) => !removed.includes(path))
+    )
+  if (left.length === 0) return { restored: true, paths, removed, left, error: null }
+  return {
+    restored: false,
+    paths,
+    removed,
+    left,
+    error: error ?? `still changed: ${someOf(left)}`
   }
+}
+
+/** The paths of `status --porcelain -z` (a rename's second field, its source, skipped). */
+function statusPaths(status: string): string[] {
+  const fields = status.split('\0').filter(Boolean)
+  const paths: string[] = []
+  for (let k = 0; k < fields.length; k += 1) {
+    paths.push(fields[k].slice(3))
+    if (/^[RC]/.test(fields[k])) k += 1
+  }
+  return paths
 }

@@ -553,11 +553,69 @@ export class GitCommandManager {
     return blobs
   }
 
-  /** The text of these blobs by id (missing ones are left out), with one `cat-file --batch`. */
-  async readBlobs(ids: readonly string[]): Promise<Map<string, string>> {
-    if (ids.length === 0) return new Map()
-    const { stdout } = await this.exec(['cat-file', '--batch'], { input: `${ids.join('\n')}\n` })
-    return splitBatch(stdout, ids)
+  /**
+   * The text of these blobs by id (missing ones are left out) and each one's size in bytes.
+   * A blob over `maxBytes` is read only up to its last line within them (`text` is cut,
+   * `size` says how much more there was), streamed: a 100 MB file never sits in memory. The
+   * sizes come first (`cat-file --batch-check`), then the small blobs in one `--batch`.
+   */
+  async readBlobs(
+    ids: readonly string[],
+    maxBytes = Number.POSITIVE_INFINITY
+  ): Promise<Map<string, { text: string; size: number }>> {
+    const blobs = new Map<string, { text: string; size: number }>()
+    if (ids.length === 0) return blobs
+    const sizes = new Map<string, number>()
+    const check = await this.run(['cat-file', '--batch-check'], { input: `${ids.join('\n')}\n` })
+    for (const line of check.split('\n')) {
+      const [id, type, size] = line.split(' ')
+      if (type === 'blob') sizes.set(id, Number(size))
+    }
+    const small = ids.filter((id) => (sizes.get(id) ?? Infinity) <= maxBytes)
+    if (small.length) {
+      const { stdout } = await this.exec(['cat-file', '--batch'], {
+        input: `${small.join('\n')}\n`
+      })
+      for (const [id, text] of splitBatch(stdout, small)) {
+        blobs.set(id, { text, size: sizes.get(id) ?? text.length })
+      }
+    }
+    for (const id of ids.filter((id) => (sizes.get(id) ?? 0) > maxBytes)) {
+      const head = await this.readHead(['cat-file', 'blob', id], maxBytes)
+      // Up to the last whole line: a path cut in two would be a path that is not there.
+      const lastLine = head.lastIndexOf(0x0a)
+      const text = head.subarray(0, lastLine >= 0 ? lastLine + 1 : head.length).toString('utf8')
+      blobs.set(id, { text, size: sizes.get(id) ?? head.length })
+    }
+    return blobs
+  }
+
+  /** The first `maxBytes` of a git command's stdout; git is stopped once they have come. */
+  private async readHead(args: readonly string[], maxBytes: number): Promise<Buffer> {
+    // The same environment as every other call (see exec): no command of the repository's.
+    const env = { ...this.shared.env, ...(await this.shared.config.variables(this.cwd)) }
+    return new Promise((resolve, reject) => {
+      const child = spawn('git', args, {
+        cwd: this.cwd,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe']
+      })
+      const chunks: Buffer[] = []
+      let length = 0
+      let err = ''
+      child.stdout.on('data', (chunk: Buffer) => {
+        if (length >= maxBytes) return
+        chunks.push(chunk.subarray(0, maxBytes - length))
+        length += Math.min(chunk.length, maxBytes - length)
+        if (length >= maxBytes) child.kill()
+      })
+      child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()))
+      child.on('error', (error) => reject(new GitError(args, -1, error.message)))
+      child.on('close', (code) => {
+        if (length >= maxBytes || code === 0) resolve(Buffer.concat(chunks))
+        else reject(new GitError(args, code ?? -1, err))
+      })
+    })
   }
 
   /**

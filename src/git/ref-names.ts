@@ -47,6 +47,32 @@ export function renderBranchTemplate(template: string, priority: number): string
   )
 }
 
+/**
+ * First components that git's short-name rules read as something other than a branch: `x`
+ * is looked up as `refs/x`, `refs/tags/x`, `refs/heads/x`, `refs/remotes/x` in that order, so
+ * a branch named `heads/x` (made as `refs/heads/heads/x`) is found as `refs/heads/x`, and one
+ * named `refs/heads/x` is a branch `refs/heads/refs/heads/x` that no one means.
+ */
+const REF_NAMESPACES = new Set(['refs', 'heads', 'tags', 'remotes'])
+
+/**
+ * Why the branch `name` would be read by git as another ref (a ref namespace as its first
+ * component), or null. (Names of the `FETCH_HEAD` kind, that git looks up in .git first, hold
+ * no digit: a rendered template always holds the priority's.)
+ */
+export function ambiguousBranchProblem(name: string): string | null {
+  const first = name.split('/')[0]
+  if (REF_NAMESPACES.has(first)) {
+    return `it starts with "${first}/", so git reads it as another ref (branches are made under refs/heads/ already: this one would be refs/heads/${name})`
+  }
+  return null
+}
+
+/** The template without the ref namespaces a user may have written before the branch name. */
+function templateWithoutNamespace(template: string): string {
+  return template.replace(/^(refs\/)?(heads\/)?/, '')
+}
+
 /** Refuses a template that cannot give one valid, distinct branch per priority. */
 export function validateBranchTemplate(template: string, priorities: readonly number[]): void {
   if (!template.match(PLACEHOLDER)) {
@@ -68,6 +94,18 @@ export function validateBranchTemplate(template: string, priorities: readonly nu
     )
   }
   for (const priority of priorities) {
-    assertBranchName(renderBranchTemplate(template, priority), 'branch-template')
+    const branch = renderBranchTemplate(template, priority)
+    assertBranchName(branch, 'branch-template')
+    const ambiguity = ambiguousBranchProblem(branch)
+    if (ambiguity) {
+      const plain = templateWithoutNamespace(template)
+      const plainIsClear = ambiguousBranchProblem(renderBranchTemplate(plain, priority)) === null
+      const fix = plainIsClear
+        ? `give the plain branch name: "${shorten(plain)}"`
+        : 'give a name that starts outside refs/, heads/, tags/ and remotes/ (e.g. "feature/us-{priority:03d}")'
+      throw new InputError(
+        `branch-template: "${shorten(template)}" gives the branch "${shorten(branch)}" for priority ${priority}: ${ambiguity}; ${fix}`
+      )
+    }
   }
 }

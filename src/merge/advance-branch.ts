@@ -4,6 +4,7 @@ import type { GitCommandManager, GitOutput } from '../git/git-command-manager.js
 import { restoreCheckoutFiles, WRITE_FAILURE } from '../git/checkout-restore.js'
 import { branchRef } from '../git/refs.js'
 import { findBranchUse, type BranchUse, type WorktreeEntry } from './branch-use.js'
+import { someOf } from '../core/some-of.js'
 
 export interface AdvanceRequest {
   branch: string
@@ -107,7 +108,7 @@ async function fastForwardCheckout(
   const refuse = (what: string, files: string[], detail = ''): AdvanceResult => ({
     ...refused(
       `${request.branch} is checked out in ${where} and ${what}` +
-        (files.length ? `: ${files.join(', ')}` : '') +
+        (files.length ? `: ${someOf(files)}` : '') +
         `. Nothing was changed there. Commit, stash or move them in ${cwd}, then ${request.remedy}` +
         (detail ? ` (git said: ${detail})` : ''),
       cwd
@@ -175,15 +176,18 @@ async function failedHalfway(
   const cwd = checkout.path
   const back = await restoreCheckoutFiles(git, cwd, request.from, request.to)
   const start = `${request.branch} is checked out in ${where}, and updating its files to ${request.to.slice(0, 12)} failed halfway (git said: ${said})`
+  // What was put back, as it is: a file the update added is removed (none of it was the user's).
+  const removed = back.removed.length
+    ? `; the ${back.removed.length} file(s) it had added were removed first (${someOf(back.removed, 5)})`
+    : ''
   if (back.restored) {
     return refused(
-      `${start}. The files it had written were put back as they were (${back.paths.length} file(s) checked), and ${request.branch} did not move: the checkout is as it was. Free some space or fix the permissions in ${cwd}, then ${request.remedy}`,
+      `${start}. The files it had written were put back as they were (${back.paths.length} file(s) checked${removed}), and ${request.branch} did not move: the checkout is as it was. Free some space or fix the permissions in ${cwd}, then ${request.remedy}`,
       cwd
     )
   }
-  const shown = back.paths.slice(0, 20).join(', ') + (back.paths.length > 20 ? ', …' : '')
   return refused(
-    `${start}, and putting its files back failed too (${back.error}). ${request.branch} did not move: it, its index and HEAD in ${cwd} are at ${request.from.slice(0, 12)}, while some of these files there hold their content at ${request.to.slice(0, 12)}: ${shown}. Once there is room, run git -C ${cwd} checkout ${request.from.slice(0, 12)} -- <those files> (none of them had changes of yours), then ${request.remedy}`,
+    `${start}, and putting its files back failed too (${back.error})${removed}. ${request.branch} did not move: it, its index and HEAD in ${cwd} are at ${request.from.slice(0, 12)}, while these files there are not as they were at ${request.from.slice(0, 12)}: ${someOf(back.left)}. Once there is room, run git -C ${cwd} checkout ${request.from.slice(0, 12)} -- <those files> (none of them had changes of yours), then ${request.remedy}`,
     cwd
   )
 }

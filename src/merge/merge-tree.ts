@@ -1,4 +1,5 @@
 import type { GitCommandManager } from '../git/git-command-manager.js'
+import { someOf } from '../core/some-of.js'
 
 /** One informational record of merge-tree: what kind of conflict, on which paths. */
 export interface ConflictNote {
@@ -107,6 +108,6 @@ export function describeConflict(merge: Pick<TreeMerge, 'conflictFiles' | 'confl
       merge.conflicts.map((note) => note.type.replace(/^CONFLICT\s*\(?\s*|\s*\)\s*$/g, ''))
     )
   ]
-  const files = merge.conflictFiles.join(', ') || '(paths not named by git)'
+  const files = someOf(merge.conflictFiles) || '(paths not named by git)'
   return kinds.length ? `${files} (${kinds.join(', ')})` : files
 }

@@ -2,6 +2,9 @@ import { InputError } from '../core/errors.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
 import { originRef } from '../git/refs.js'
 
+/** How much of a spec or ROADMAP is read: past it, what a file names is not read. */
+export const MAX_SPEC_BYTES = 5 * 1024 * 1024
+
 /** The files of a tree, as the spec lookup needs them (no git involved). */
 export interface TreeListing {
   hasFile(path: string): boolean
@@ -17,13 +20,14 @@ export interface TreeListing {
 /**
  * The tree of the base branch's tip: specs and the ROADMAP are read from here, never from
  * the working tree, because the user's checkout may be on another branch and every
- * worktree starts from base. Two git processes in all: one `ls-tree`, one `cat-file
- * --batch` per `read`.
+ * worktree starts from base. Few git processes: one `ls-tree`, then per `read` one `cat-file
+ * --batch-check` and one `--batch` (and one `cat-file blob` per file over the cap).
  */
 export class BaseTree implements TreeListing {
   private folders: Set<string> | null = null
   private sorted: string[] | null = null
   private byName: Map<string, string[]> | null = null
+  private readonly cut = new Map<string, number>()
 
   private constructor(
     private readonly git: GitCommandManager,
@@ -99,13 +103,25 @@ export class BaseTree implements TreeListing {
     return this.byName.get(name) ?? []
   }
 
-  /** The text of these files (missing ones are left out), with one `cat-file --batch`. */
+  /**
+   * The text of these files (missing ones are left out). A file over `MAX_SPEC_BYTES` is read
+   * up to them only (a 100 MB spec took 1.3 GB of memory): `cutSize` names its full size.
+   */
   async read(paths: readonly string[]): Promise<Map<string, string>> {
     const wanted = paths.filter((path) => this.blobs.has(path))
     const ids = [...new Set(wanted.map((path) => this.blobs.get(path) as string))]
     const texts = new Map<string, string>()
-    const byId = await this.git.readBlobs(ids)
-    for (const path of wanted) texts.set(path, byId.get(this.blobs.get(path) as string) ?? '')
+    const byId = await this.git.readBlobs(ids, MAX_SPEC_BYTES)
+    for (const path of wanted) {
+      const blob = byId.get(this.blobs.get(path) as string)
+      texts.set(path, blob?.text ?? '')
+      if (blob && blob.size > MAX_SPEC_BYTES) this.cut.set(path, blob.size)
+    }
     return texts
+  }
+
+  /** The full size in bytes of a file that `read` cut at `MAX_SPEC_BYTES`; undefined if whole. */
+  cutSize(path: string): number | undefined {
+    return this.cut.get(path)
   }
 }

@@ -1,6 +1,6 @@
 import type { Plan, PlannedTask, Separation, Settings } from '../core/types.js'
 import { GitCommandManager } from '../git/git-command-manager.js'
-import { BaseTree } from './base-tree.js'
+import { BaseTree, MAX_SPEC_BYTES } from './base-tree.js'
 import { findOverlaps, type Overlap, type TaskScope } from './overlap.js'
 import { readRoadmap } from './roadmap.js'
 import { expectedLength, startOrder } from './run-length.js'
@@ -98,6 +98,10 @@ export async function buildPlan(
       notes: []
     }
     const found: Record<string, string[]> = {}
+    for (const file of [roadmapFile, ...specFiles]) {
+      const size = tree.cutSize(file)
+      if (size !== undefined) notes.push(cutNote(file, size))
+    }
     for (const specFile of specFiles) {
       const scope = scopeOf(specFile)
       notes.push(...scope.notes)
@@ -254,4 +258,10 @@ function repositoryPath(path: string): string {
     .replace(/^(?:\.\/)+/, '')
     .replace(/\/+$/, '')
   return trimmed === '.' ? '' : trimmed
+}
+
+const megabytes = (bytes: number): string => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`
+
+function cutNote(file: string, size: number): string {
+  return `${file} is ${megabytes(size)}: only its first ${megabytes(MAX_SPEC_BYTES)} were read (paths named after them are not in the plan)`
 }

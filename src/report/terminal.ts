@@ -8,6 +8,7 @@ import { costSentence } from './cost.js'
 import { usageCell } from '../core/usage.js'
 import { conflictCommands, type BranchLocation } from './resolve-commands.js'
 import { overlapPairs, overlapsBefore, separationInBrief, waveOf } from './separation-text.js'
+import { someOf } from '../core/some-of.js'
 
 const ERROR_LINES = 8
 const ERROR_LINE_CHARS = 100
@@ -86,7 +87,7 @@ function runReport(result: RunResult, where: BranchLocation): string[] {
       `Conflicts (${conflicted.length}): the branches were kept, ${result.base_branch} is unchanged.`
     )
     for (const task of conflicted) {
-      const files = task.conflict_files.join(', ') || 'unknown files'
+      const files = someOf(task.conflict_files) || 'unknown files'
       // Branches that were not pushed are gone with the runner: no commands to fetch them.
       out.push(
         where === 'runner'

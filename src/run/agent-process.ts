@@ -5,6 +5,7 @@ import { commandShell } from './agent-command.js'
 import { CappedLog } from './capped-log.js'
 import { unwatchGroup, watchGroup } from './watchdog.js'
 import { LineSplitter } from './line-splitter.js'
+import { processesGiven, stopGroups } from './leftover-cleanup.js'
 import { isAlive, signalGroup, signalTree, treeAlive, treeMembers } from './process-tree.js'
 
 export interface ProcessOptions {
@@ -40,6 +41,12 @@ export interface ProcessOutcome {
   /** The last lines of output, for reports. */
   tail: string[]
   durationMs: number
+  /**
+   * What the command left running after it ended outside its process group (a daemon made
+   * with `setsid`, `nohup … &`), found by the worktree in its environment: `pid 123 (sleep
+   * 1000)` each. They were stopped: the worktree is about to be removed under them.
+   */
+  leftBehind?: string[]
 }
 
 export const TAIL_LINES = 40
@@ -93,6 +100,7 @@ export async function runProcess(options: ProcessOptions): Promise<ProcessOutcom
   let cancelled = false
   let killTimer: NodeJS.Timeout | undefined
   let exited = false
+  let leftBehind: string[] = []
   /** When TERM went out, and to whom: the KILL that follows reaches them even if they left. */
   const stopping: { at: number | null } = { at: null }
   const doomed = new Set<number>()
@@ -159,6 +167,7 @@ export async function runProcess(options: ProcessOptions): Promise<ProcessOutcom
       }
       // What the shell left behind has no owner any more.
       killRest(pid, doomed)
+      leftBehind = await stopLeftBehind(options.env.WORKTREE_PATH, options.killGraceMs)
       liveGroups.delete(pid)
       unwatchGroup(pid, options.env.WORKTREE_PATH)
       options.onExit?.(pid)
@@ -173,7 +182,15 @@ export async function runProcess(options: ProcessOptions): Promise<ProcessOutcom
       log,
       `=== ${label} ended: ${how}${why} after ${(durationMs / 1000).toFixed(1)} s\n`
     )
-    return { exitCode, signal, timedOut, cancelled, tail, durationMs }
+    return {
+      exitCode,
+      signal,
+      timedOut,
+      cancelled,
+      tail,
+      durationMs,
+      ...(leftBehind.length ? { leftBehind } : {})
+    }
   } catch (error) {
     await endLog(log, `=== ${label} could not start: ${(error as Error).message}\n`)
     throw error
@@ -184,6 +201,21 @@ export async function runProcess(options: ProcessOptions): Promise<ProcessOutcom
     child.stdout.destroy()
     child.stderr.destroy()
   }
+}
+
+/**
+ * Processes given this worktree that outlived the command's group (the way the watchdog
+ * finds them): stopped (TERM, then KILL after the grace) and named.
+ */
+async function stopLeftBehind(worktree: string | undefined, graceMs: number): Promise<string[]> {
+  if (!worktree) return []
+  const found = processesGiven(worktree)
+  if (found.length === 0) return []
+  await stopGroups(
+    found.map((entry) => entry.pid),
+    graceMs
+  )
+  return found.map((entry) => `pid ${entry.pid} (${entry.command})`)
 }
 
 function killRest(pgid: number, members: ReadonlySet<number>): void {

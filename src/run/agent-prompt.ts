@@ -1,4 +1,4 @@
-import { readFile, stat, writeFile } from 'node:fs/promises'
+import { open, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
 /** What a priority's prompt is made of. */
@@ -19,6 +19,7 @@ export interface PromptFacts {
 /** Spec text beyond these is cut (with a note): a prompt has to fit a model's context. */
 const MAX_SPEC_CHARS = 200_000
 const MAX_SPECS_CHARS = 600_000
+const MAX_SPEC_BYTES_READ = MAX_SPEC_CHARS * 4
 
 /** Where a priority's prompt is written: beside its log, outside every worktree. */
 export function promptFilePath(logDir: string, priority: number): string {
@@ -117,26 +118,41 @@ async function specText(facts: PromptFacts): Promise<string> {
   let budget = MAX_SPECS_CHARS
   for (const file of facts.specFiles) {
     parts.push(`## Spec: ${file}`, '')
-    const text = await readSpec(join(facts.worktree, file))
-    if (text === null) {
+    const spec = await readSpec(join(facts.worktree, file))
+    if (spec === null) {
       parts.push(`(${file} could not be read in the worktree)`, '')
       continue
     }
+    const { text, size } = spec
     const limit = Math.max(0, Math.min(MAX_SPEC_CHARS, budget))
     const shown = text.length > limit ? text.slice(0, limit) : text
     budget -= shown.length
     parts.push(shown.trimEnd(), '')
-    if (shown.length < text.length) {
+    if (size > MAX_SPEC_BYTES_READ) {
+      parts.push(`(… cut: ${file} is ${size} bytes; read it itself)`, '')
+    } else if (shown.length < text.length) {
       parts.push(`(… ${text.length - shown.length} more characters: read ${file} itself)`, '')
     }
   }
   return parts.join('\n').trimEnd()
 }
 
-async function readSpec(path: string): Promise<string | null> {
+/**
+ * The start of a spec: bytes enough for `MAX_SPEC_CHARS` characters (UTF-8 takes at most 4
+ * each), never the whole of a 100 MB file; `size` is the file's.
+ */
+async function readSpec(path: string): Promise<{ text: string; size: number } | null> {
   try {
-    if (!(await stat(path)).isFile()) return null
-    return await readFile(path, 'utf8')
+    const info = await stat(path)
+    if (!info.isFile()) return null
+    const file = await open(path, 'r')
+    try {
+      const buffer = Buffer.alloc(Math.min(info.size, MAX_SPEC_BYTES_READ))
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, 0)
+      return { text: buffer.subarray(0, bytesRead).toString('utf8'), size: info.size }
+    } finally {
+      await file.close()
+    }
   } catch {
     return null
   }

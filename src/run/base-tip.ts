@@ -1,6 +1,12 @@
 import type { GitCommandManager } from '../git/git-command-manager.js'
 
 /**
+ * The run's guard of base: once base was moved by someone else, the last tip of base that was
+ * the run's (every later task starts there); null while base is the run's.
+ */
+export type HeldBase = () => Promise<string | null>
+
+/**
  * Where worktrees start: the tip of base-branch, never behind the commit the plan read (the
  * run's `start`, which may be origin's tip when the local branch could not follow it).
  *
@@ -12,7 +18,8 @@ export class BaseTip {
     private readonly git: GitCommandManager,
     readonly baseBranch: string,
     /** The commit the plan read; every start point descends from it. Null: the local tip. */
-    private readonly start: string | null
+    private readonly start: string | null,
+    private held?: HeldBase
   ) {}
 
   /** Start points from `start` on (the commit the plan read, see engine/base-start.ts). */
@@ -20,9 +27,15 @@ export class BaseTip {
     return new BaseTip(git, baseBranch, start)
   }
 
-  /** A start point from the local branch alone (tests). */
-  static local(git: GitCommandManager, baseBranch: string): BaseTip {
-    return new BaseTip(git, baseBranch, null)
+  /** A start point from the local branch alone (tests, a rerun's task). */
+  static local(git: GitCommandManager, baseBranch: string, held?: HeldBase): BaseTip {
+    return new BaseTip(git, baseBranch, null, held)
+  }
+
+  /** From now on, a base the guard holds (moved by an agent) gives the guard's tip. */
+  holdWith(held: HeldBase): this {
+    this.held = held
+    return this
   }
 
   /** The last start point given; every later one descends from it. */
@@ -31,10 +44,13 @@ export class BaseTip {
   /**
    * The commit a task starting now branches from. Base only moves forward during a run (its
    * merges); when it was moved off that history (an agent's `update-ref`), tasks go on from
-   * the last start point given, so that their work builds on the user's history and can be
-   * merged once base is put back (the run's base guard reports the move).
+   * the guard's last good tip (or, without a guard, the last start point given), so that their
+   * work builds on the user's history and can be merged once base is put back (the run's base
+   * guard reports the move).
    */
   async current(): Promise<string> {
+    const hold = await this.held?.()
+    if (hold) return hold
     const tip = await this.branchTip()
     const last = this.lastGiven
     if (last && tip !== last && !(await this.git.isAncestor(last, tip))) return last

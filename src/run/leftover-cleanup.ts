@@ -203,6 +203,33 @@ export function agentGroupsIn(worktreePaths: readonly string[]): number[] {
   return [...groups]
 }
 
+/**
+ * The living processes that were given this worktree (WORKTREE_PATH in their environment),
+ * whatever their group or session: what an agent left running after it ended, a daemon
+ * started with `setsid` or `nohup … &` included. Each with its command line, for a warning.
+ * Linux only (/proc); elsewhere none are found.
+ */
+export function processesGiven(worktree: string): { pid: number; command: string }[] {
+  if (process.platform !== 'linux') return []
+  const root = realPath(worktree)
+  return processTable()
+    .filter((row) => !row.zombie && row.pid !== process.pid && isSignallablePid(row.pid))
+    .filter((row) => {
+      const given = givenWorktree(row.pid)
+      return given !== null && (given === root || given.startsWith(`${root}/`))
+    })
+    .map((row) => ({ pid: row.pid, command: commandLine(row.pid) }))
+}
+
+function commandLine(pid: number): string {
+  try {
+    const text = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim()
+    return text.length > 100 ? `${text.slice(0, 100)}…` : text
+  } catch {
+    return '?'
+  }
+}
+
 function givenWorktree(pid: number): string | null {
   try {
     const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')

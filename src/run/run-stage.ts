@@ -2,7 +2,7 @@ import type { Logger } from '../core/logger.js'
 import type { PlannedTask, Settings, TaskResult } from '../core/types.js'
 import { costSpent, formatUsd } from '../core/usage.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
-import { BaseTip } from './base-tip.js'
+import { BaseTip, type HeldBase } from './base-tip.js'
 import { progressIntervalMs, startProgress } from './progress.js'
 import { ResourceGate, explainAutoParallelism, type ResourceSampler } from './resource-monitor.js'
 import { runSchedule, type ScheduleState } from './task-queue.js'
@@ -10,6 +10,10 @@ import { TaskRun, createTaskContext, type RunEvents } from './task-runner.js'
 
 export interface RunStageOptions {
   settings: Settings
+  /** Where tasks start once an agent moved base (the run's base guard); see BaseTip. */
+  heldBase?: HeldBase
+  /** The run's `warnings`: what a task finds that the user must hear of is added here. */
+  warnings?: string[]
   /** The repository's top level (from preflight). */
   git: GitCommandManager
   logger: Logger
@@ -73,6 +77,7 @@ export async function runAgents(
   )
   // Independent of each other, and all before the first start: side by side.
   const baseTip = options.baseTip ?? BaseTip.local(git, settings.baseBranch)
+  if (options.heldBase) baseTip.holdWith(options.heldBase)
   const [maxParallel] = await Promise.all([
     resolveMaxParallel(settings, logger),
     // Registrations of worktrees an earlier run left and whose folders are gone.

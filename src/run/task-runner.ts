@@ -15,7 +15,8 @@ import { agentVariables, renderAgentCommand, type AgentValues } from './agent-co
 import { agentEnvironment } from './agent-env.js'
 import { promptFilePath, writePromptFile } from './agent-prompt.js'
 import { runProcess, type ProcessOutcome } from './agent-process.js'
-import { BaseTip } from './base-tip.js'
+import { BaseTip, type HeldBase } from './base-tip.js'
+import { someOf } from '../core/some-of.js'
 import { consoleShare } from './console-share.js'
 import { judgeProcess, judgeTask, type Verdict, type WorkFinding } from './verdict.js'
 import { looksRateLimited } from './rate-limit.js'
@@ -51,6 +52,8 @@ export interface TaskContext {
   retryDelay?: (failedAttempts: number, rateLimited: boolean) => number
   /** Where worktrees start (origin-aware); the local base branch when absent. */
   baseTip?: BaseTip
+  heldBase?: HeldBase
+  warnings?: string[]
   /**
    * Called when a task starts; the function it returns when its first process has started.
    * In between, work done ahead for later tasks waits: it must never slow a start down.
@@ -70,6 +73,10 @@ export interface TaskContextOptions {
   /** The first wait before a rate-limited agent starts again (default 30 s). */
   rateLimitWaitMs?: number
   retryDelay?: TaskContext['retryDelay']
+  /** Where tasks start once an agent moved base (the run's base guard); see BaseTip. */
+  heldBase?: HeldBase
+  /** The run's `warnings`: what a task finds that the user must hear of is added here. */
+  warnings?: string[]
 }
 
 /** How many times an agent that hit its API's rate limit is started again. */
@@ -96,6 +103,8 @@ export function createTaskContext(
     env: options.env ?? process.env,
     rateLimitWaitMs: options.rateLimitWaitMs ?? DEFAULT_RATE_LIMIT_WAIT_MS,
     retryDelay: options.retryDelay,
+    heldBase: options.heldBase,
+    warnings: options.warnings,
     ...extra
   }
 }
@@ -156,7 +165,7 @@ export class TaskRun {
     /** What the plan knows of it beyond the result: its title and the files its spec names. */
     private readonly planned: Pick<PlannedTask, 'title' | 'paths'> = { title: null, paths: [] }
   ) {
-    this.baseTip = ctx.baseTip ?? BaseTip.local(ctx.git, ctx.settings.baseBranch)
+    this.baseTip = ctx.baseTip ?? BaseTip.local(ctx.git, ctx.settings.baseBranch, ctx.heldBase)
     this.prefix = `[${task.priority}]`
   }
 
@@ -208,24 +217,27 @@ export class TaskRun {
       )
       const show = consoleShare((line) => this.ctx.logger.info(`${this.prefix} ${line}`), logFile)
       const run = (label: string, command: string, usage?: UsageReader): Promise<ProcessOutcome> =>
-        runProcess({
-          command: renderAgentCommand(command, values),
+        this.namingLeftBehind(
           label,
-          cwd: worktree.path,
-          env,
-          logFile,
-          logMaxBytes: logRoom(logFile, settings.logMaxBytes),
-          timeoutMs: remaining(),
-          signal: this.ctx.signal,
-          killGraceMs: this.ctx.killGraceMs,
-          onLine: show,
-          onStdout: usage ? (chunk) => usage.push(chunk) : undefined,
-          onStart: (pid) => {
-            releaseHold()
-            this.ctx.events.processStarted?.(task.priority, pid)
-          },
-          onExit: (pid) => this.ctx.events.processEnded?.(task.priority, pid)
-        })
+          runProcess({
+            command: renderAgentCommand(command, values),
+            label,
+            cwd: worktree.path,
+            env,
+            logFile,
+            logMaxBytes: logRoom(logFile, settings.logMaxBytes),
+            timeoutMs: remaining(),
+            signal: this.ctx.signal,
+            killGraceMs: this.ctx.killGraceMs,
+            onLine: show,
+            onStdout: usage ? (chunk) => usage.push(chunk) : undefined,
+            onStart: (pid) => {
+              releaseHold()
+              this.ctx.events.processStarted?.(task.priority, pid)
+            },
+            onExit: (pid) => this.ctx.events.processEnded?.(task.priority, pid)
+          })
+        )
 
       if (this.judgedBefore) {
         this.say(
@@ -269,6 +281,20 @@ export class TaskRun {
     } finally {
       releaseHold()
     }
+  }
+
+  /** Processes a command left running after it ended are named in the run's warnings. */
+  private async namingLeftBehind(
+    label: string,
+    ran: Promise<ProcessOutcome>
+  ): Promise<ProcessOutcome> {
+    const outcome = await ran
+    if (outcome.leftBehind?.length) {
+      const warning = `PRIORITY ${this.task.priority}: its ${label} left processes running after it ended, given its worktree ${this.task.worktree}; they were stopped: ${someOf(outcome.leftBehind, 10)}`
+      this.ctx.logger.warning(warning)
+      this.ctx.warnings?.push(warning)
+    }
+    return outcome
   }
 
   /**

@@ -106,6 +106,7 @@ export class WorktreeManager {
     // sure that an existing branch of that name holds nothing unique. No hooks: our mechanics.
     // Registration is one at a time (git reads the other worktrees' half-written folders while
     // adding one); filling the files, the slow part, runs in parallel.
+    const branchBefore = resumeFrom ? null : await this.git.branchTip(options.branch)
     const setBranch = resumeFrom
       ? Promise.resolve()
       : this.git.setBranch(options.branch, options.startPoint, reason)
@@ -124,7 +125,8 @@ export class WorktreeManager {
             throw error
           })
       })
-      .catch((error: Error) => {
+      .catch(async (error: Error) => {
+        if (!resumeFrom) await this.takeBackBranch(options, branchBefore)
         // What git said, without the whole command line (a read-only folder, a full disk).
         const said = error instanceof GitError ? error.stderr.trim() : error.message
         throw new WorktreeError(
@@ -138,6 +140,26 @@ export class WorktreeManager {
       git: this.git.at(path),
       ...(resumeFrom ? { resumedFrom: resumeFrom } : {}),
       [Symbol.asyncDispose]: () => this.release(path, options.removeOnDispose)
+    }
+  }
+
+  /**
+   * After a failed creation, the branch is put back as it was: deleted when this call made it,
+   * moved back when it pointed elsewhere. Only while it is still at the start point
+   * (compare-and-swap): nothing that was committed on it since is lost.
+   */
+  private async takeBackBranch(
+    options: CreateWorktreeOptions,
+    before: string | null
+  ): Promise<void> {
+    const ref = branchRef(options.branch)
+    try {
+      if (before === null) await this.git.deleteRef(ref, options.startPoint)
+      else if (before !== options.startPoint) {
+        await this.git.swapRef(ref, before, options.startPoint, { reason: 'worktree not created' })
+      }
+    } catch (error) {
+      this.logger.debug(`could not put ${options.branch} back: ${(error as Error).message}`)
     }
   }
 
