@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals'
 import { existsSync, rmSync, writeFileSync } from 'node:fs'
 import { GitCommandManager } from '../../src/git/git-command-manager.js'
+import { recordMadeBranch } from '../../src/git/kept-refs.js'
 import { WorktreeManager } from '../../src/run/worktree-manager.js'
 import { join } from 'node:path'
 import type { RunResult } from '../../src/core/types.js'
@@ -192,6 +193,8 @@ describe('a worktree registered and never filled', () => {
       removeOnDispose: true,
       reason: 'priority 1 in progress'
     })
+    // The run records the branch it made (only such a branch is resumed).
+    await recordMadeBranch(gitManager, 'feature/us-001', repo.baseBefore)
     rmSync(join(worktree.path, 'lib/module-3.ts'))
     writeFileSync(commitLogOf(repo.repo), '')
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { GitCommandManager } from '../../src/git/git-command-manager.js'
+import { recordMadeBranch } from '../../src/git/kept-refs.js'
 import { WorktreeManager } from '../../src/run/worktree-manager.js'
 import { git, tempDir } from '../helpers/temp-repo.js'
 import {
@@ -103,7 +104,8 @@ describe('a stale index.lock', () => {
     using repo = faultRepo([1])
     // A worktree as a run makes it, whose coordinator was killed while its agent was in the
     // middle of a commit (index.lock left).
-    const manager = new WorktreeManager(new GitCommandManager(repo.repo), memoryLogger())
+    const gitManager = new GitCommandManager(repo.repo)
+    const manager = new WorktreeManager(gitManager, memoryLogger())
     const worktree = await manager.create({
       branch: 'feature/us-001',
       path: join(repo.path, 'repo-wt1'),
@@ -112,6 +114,8 @@ describe('a stale index.lock', () => {
       removeOnDispose: true,
       reason: 'priority 1 in progress'
     })
+    // The run records the branch it made (only such a branch is resumed).
+    await recordMadeBranch(gitManager, 'feature/us-001', repo.baseBefore)
     writeFileSync(join(worktree.path, 'work.txt'), 'uncommitted work\n')
     const lock = git(
       worktree.path,
