@@ -80,6 +80,8 @@ describe('worktree-files', () => {
 
     const [one, two] = result.tasks
     expect(one).toMatchObject({ status: 'completed', merge: 'merged' })
+    // A copy the run made is not a change of the agent's, in scope or out of it.
+    expect(one.out_of_scope ?? []).not.toContain('.env')
     expect(two.merge).toBe('failed')
     expect(two.error).toMatch(/holds \.env, which worktree-files copied/)
 

@@ -14,13 +14,24 @@ export async function copiedFilesOn(
   settings: Pick<Settings, 'worktreeFiles' | 'baseBranch'>,
   branch: string
 ): Promise<string[]> {
+  const copied = await copiedFiles(git, settings)
+  if (copied.length === 0) return []
+  return git.pathsAddedSince(branchRef(settings.baseBranch), branchRef(branch), copied)
+}
+
+/**
+ * What worktree-files copies into each worktree: the untracked files of the user's checkout
+ * (`git`'s folder) that its globs match. Empty when worktree-files is not set.
+ */
+export async function copiedFiles(
+  git: GitCommandManager,
+  settings: Pick<Settings, 'worktreeFiles'>
+): Promise<string[]> {
   if (settings.worktreeFiles.length === 0) return []
-  const copied = await git.listFiles(
+  return git.listFiles(
     ['--others'],
     settings.worktreeFiles.map((glob) => `:(glob)${glob}`)
   )
-  if (copied.length === 0) return []
-  return git.pathsAddedSince(branchRef(settings.baseBranch), branchRef(branch), copied)
 }
 
 /** Why a branch holding copied files is not merged or pushed, and what to do. */

@@ -6,13 +6,14 @@ import type { GitCommandManager } from '../git/git-command-manager.js'
 import { branchRef } from '../git/refs.js'
 import { outOfScope, touchesScope } from '../plan/scope.js'
 import { someOf } from '../core/some-of.js'
+import { copiedFiles } from './copied-files.js'
 
 /**
  * Once an agent has ended (before its slot goes to the next task): the files it changed that
  * its spec did not name go in `tasks[].out_of_scope`, and each priority not started yet whose
  * spec names one of them now waits for this merge (the plan learns while it runs: it starts from a base with these
  * changes, instead of conflicting with them). Bookkeeping files (the ROADMAP, the specs)
- * never count. Changes are counted from the commit the task started from (tasks of later waves
+ * never count, nor the files worktree-files copied in. Changes are counted from the commit the task started from (tasks of later waves
  * start from a newer base; a base behind that start would count others' files as its own).
  */
 export async function checkScope(
@@ -27,9 +28,15 @@ export async function checkScope(
   const own = planned.find((p) => p.priority === task.priority)
   if (!own || !existsSync(task.worktree)) return
   const since = startPoint ?? branchRef(settings.baseBranch)
-  const files = await changedInWorktree(git.at(task.worktree), since)
+  const [files, copied] = await Promise.all([
+    changedInWorktree(git.at(task.worktree), since),
+    copiedFiles(git, settings)
+  ])
   const specs = `${settings.specsDir.replace(/\/+$/, '')}/`
-  const counted = files.filter((file) => file !== settings.roadmapFile && !file.startsWith(specs))
+  // Copies worktree-files made (an `.env`) are not the agent's changes: never committed either.
+  const counted = files.filter(
+    (file) => file !== settings.roadmapFile && !file.startsWith(specs) && !copied.includes(file)
+  )
   task.out_of_scope = outOfScope(counted, own.paths)
   if (!task.out_of_scope.length) return
   logger.info(
