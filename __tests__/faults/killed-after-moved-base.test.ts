@@ -60,15 +60,18 @@ describe('the coordinator killed after an agent moved base away', () => {
     writeFileSync(secondRun, '')
     const refused = startCli(cli.entry, repo, args)
     expect(await refused.exited).toBe(2)
-    const putBack =
-      /git update-ref (refs\/heads\/roadmap) (refs\/parallel-worktree\/base\/\S+)/.exec(
-        refused.stderr()
-      )
-    expect(putBack?.[2]).toBe(`refs/parallel-worktree/base/roadmap-${startTip.slice(0, 12)}`)
+    const movedTo = git(repo.repo, 'rev-parse', 'roadmap')
+    // The command keeps where base is now (no run saw it, none kept it), then puts base back.
+    const keepNow = `refs/parallel-worktree/moved-base/roadmap-${movedTo.slice(0, 12)}`
+    const kept = `refs/parallel-worktree/base/roadmap-${startTip.slice(0, 12)}`
+    expect(refused.stderr()).toContain(
+      `Put it back with git update-ref ${keepNow} ${movedTo} && git update-ref refs/heads/roadmap ${kept}`
+    )
     // Refused before anything was touched: base is still where the agent left it.
     expect(files(repo.repo, 'roadmap')).toEqual([])
 
-    git(repo.repo, 'update-ref', putBack![1], putBack![2])
+    git(repo.repo, 'update-ref', keepNow, movedTo)
+    git(repo.repo, 'update-ref', 'refs/heads/roadmap', kept)
     const second = startCli(cli.entry, repo, args)
     const code = await second.exited
     const result = JSON.parse(second.stdout()) as RunResult
@@ -76,8 +79,10 @@ describe('the coordinator killed after an agent moved base away', () => {
     expect(result.tasks.map((task) => task.merge)).toEqual(['merged', 'merged'])
     const after = files(repo.repo, 'roadmap')
     expect(before.filter((path) => !after.includes(path))).toEqual([])
-    // The tip kept for a killed run's sake goes once base holds it again.
+    // The tip kept for a killed run's sake goes once base holds it again; the history the
+    // agent moved base to stays reachable.
     expect(git(repo.repo, 'for-each-ref', 'refs/parallel-worktree/base/')).toBe('')
+    expect(git(repo.repo, 'rev-parse', keepNow)).toBe(movedTo)
   }, 120_000)
 
   test('a run killed with base on its history leaves nothing that refuses the next run', async () => {

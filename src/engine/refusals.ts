@@ -5,7 +5,7 @@ import { isAbsolute, join, resolve } from 'node:path'
 import { InputError } from '../core/errors.js'
 import type { Settings } from '../core/types.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
-import { movedAwayBaseTips } from '../git/kept-refs.js'
+import { movedAwayBaseTips, movedBaseRef } from '../git/kept-refs.js'
 import { withoutActionSecrets } from '../git/child-environment.js'
 import { BaseTree } from '../plan/base-tree.js'
 import { parseRoadmap } from '../plan/roadmap.js'
@@ -66,9 +66,15 @@ async function refuseMovedAwayBase(
   const [kept] = await movedAwayBaseTips(git, settings.baseBranch)
   if (!kept) return
   const base = settings.baseBranch
+  // A run killed before it saw the move did not keep the tip base was moved to: putting base
+  // back would leave that history to the reflog alone, so the command keeps it first.
+  const now = await git.branchTip(base)
+  const keepNow = now ? movedBaseRef(base, now) : null
+  const unkept = now && keepNow && (await git.resolveCommit(keepNow)) !== now
+  const putBack = `${unkept ? `git update-ref ${keepNow} ${now} && ` : ''}git update-ref refs/heads/${base} ${kept}`
   throw new InputError(
     `base branch ${base} does not hold ${kept}, the tip an earlier run kept when an agent moved ${base} off its history. ` +
-      `Put it back with git update-ref refs/heads/${base} ${kept} (a checkout of ${base} still holds its files), ` +
+      `Put it back with ${putBack} (a checkout of ${base} still holds its files), ` +
       `or, if the move was meant, delete the kept tip with git update-ref -d ${kept}.`
   )
 }

@@ -82,6 +82,11 @@ export async function forgetMadeBranch(git: GitCommandManager, branch: string): 
 }
 
 /** The ref under which a tip of `baseBranch` that an agent moved base away from is kept. */
+/** Where a tip base was moved to is kept: refs/parallel-worktree/moved-base/<base>-<sha>. */
+export function movedBaseRef(baseBranch: string, tip: string): string {
+  return `${KEPT_REFS}/moved-base/${baseBranch}-${tip.slice(0, 12)}`
+}
+
 export function movedBaseRefPrefix(baseBranch: string): string {
   return `${KEPT_REFS}/base/${baseBranch}-`
 }
