@@ -66,7 +66,9 @@ export function formatPlan(plan: Plan, options: PlanTextOptions = {}): string {
   if (!separation.valid) {
     lines.push(
       `  unknown scope: ${separation.unresolved.join(', ')}: no spec naming the paths they touch, ` +
-        'so they count as overlapping every other priority'
+        (separation.merge_last?.length
+          ? 'so they run at once and are merged after the others (unknown-scope: parallel)'
+          : 'so they start once every other priority is merged (unknown-scope: wait)')
     )
   }
 

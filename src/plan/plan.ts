@@ -18,7 +18,7 @@ export type PlanSettings = Pick<
   Settings,
   'repo' | 'priorities' | 'baseBranch' | 'specsDir' | 'roadmapFile' | 'separation'
 > &
-  Partial<Pick<Settings, 'separationIgnore' | 'maxParallel'>>
+  Partial<Pick<Settings, 'separationIgnore' | 'maxParallel' | 'unknownScope'>>
 
 /**
  * The separation analysis and schedule. It reads the ROADMAP and the specs from the base
@@ -27,8 +27,9 @@ export type PlanSettings = Pick<
  * free to start are started, and how long the run is expected to take. It changes nothing.
  *
  * `valid` is true when every priority's scope is known. A priority whose spec is missing or
- * names no usable path is `unresolved` and overlaps every other one: its scope is unknown, so
- * it is never assumed independent (fail closed).
+ * names no usable path is `unresolved`: its scope is unknown. With `unknown-scope: wait` it
+ * overlaps every other one and starts once they are merged (fail closed); with `parallel` it
+ * starts at once and is merged after the others (`merge_last`), where the merge finds out.
  *
  * The ROADMAP, the spec files and everything under specs-dir are bookkeeping, never touched
  * paths: every agent updates its status lines there, and git merges edits to separate
@@ -139,13 +140,29 @@ export async function buildPlan(
       estimate_hours: estimate?.estimateHours ?? null
     }
   })
-  const taskScopes: TaskScope[] = tasks.map((task) => ({
+  const unknown = tasks.map((task) => task.paths.length === 0)
+  // `parallel`: an unknown scope is scheduled as an independent one; the merge order (last)
+  // and on-conflict take the risk instead of the schedule.
+  const mergeLast = settings.unknownScope === 'parallel' && mode !== 'off'
+  const taskScopes: TaskScope[] = tasks.map((task, index) => ({
     paths: task.paths,
-    unknown: task.paths.length === 0
+    unknown: unknown[index] && !mergeLast
   }))
-  const unknown = taskScopes.map((scope) => scope.unknown)
   const overlaps = mode === 'off' ? [] : findOverlaps(taskScopes)
-  const schedule = scheduleTasks(mode, { priorities, unknown, overlaps })
+  const schedule = scheduleTasks(mode, {
+    priorities,
+    unknown: taskScopes.map((scope) => scope.unknown),
+    overlaps
+  })
+  if (mergeLast) {
+    tasks.forEach((task, index) => {
+      if (unknown[index]) {
+        task.notes.push(
+          'unknown-scope parallel: it starts like an independent priority and is merged after the others; a conflict goes through on-conflict'
+        )
+      }
+    })
+  }
 
   tasks.forEach((task, index) => {
     task.after = schedule.after[index].map((other) => priorities[other])
@@ -164,6 +181,9 @@ export async function buildPlan(
     start_order: startOrder(lengthInput).map((index) => priorities[index]),
     expected_length: expectedLength(lengthInput)
   })
+  const last = mergeLast ? priorities.filter((_priority, index) => unknown[index]) : []
+  // Only when some are: results of runs without them keep the contract's shape.
+  if (last.length) separation.merge_last = last
   return { tasks, separation }
 }
 
