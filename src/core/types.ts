@@ -141,6 +141,11 @@ export interface Separation {
   unresolved: number[]
   /** Waves: every priority of a wave may start once the earlier waves it overlaps are merged. */
   schedule: number[][]
+  /**
+   * Per priority, the paths of the tree its specs name without changing them, each with why:
+   * `"<spec file>:<line> (<kind>)"`, kind one of exists, reuse, example, see, not, done.
+   */
+  not_counted?: Record<string, Record<string, string[]>>
   /** Priorities merged only after every other one of the run (`unknown-scope: parallel`). */
   merge_last?: number[]
   /** Per priority, per path: the spec lines that name it (`"<spec file>:<line>"`). (The

@@ -1,6 +1,6 @@
 import { posix } from 'node:path'
 import { scanMarkdown } from './markdown-mentions.js'
-import { normaliseMention, type MentionContext } from './path-normaliser.js'
+import { normaliseMention, type MentionContext, type MentionKind } from './path-normaliser.js'
 
 /** Link targets that are documents to read: `[US-108](../../roadmap/ROADMAP.md#us-108)`. */
 const DOCUMENT_LINK = /\.(?:md|markdown|mdx|rst|adoc)$/i
@@ -19,22 +19,31 @@ export interface PathMention {
   /** The document states it as changed (see Mention.stated). */
   stated: boolean
   context: MentionContext
+  /** What the words around it say (see Mention.kind). */
+  kind: MentionKind | null
+  /** A negation or a reference: not a change (listed only with `all`). */
+  negated: boolean
 }
 
 /**
  * The repository paths a markdown document names (files, folders ending in `/`, globs, bare
  * names), as written, before they are placed in the tree (see scopeOfSpec):
- * - negations and references ("not in `x`", "see `y`", a Non-goals section) are left out;
+ * - negations and references ("not in `x`", "see `y`", a Non-goals section) are left out
+ *   (listed, `negated`, with `all`: to say why they were not counted);
  * - a markdown link to a document (`.md`, `.rst`, ...) is a cross-reference, not an edit;
  *   the same path written out in code, a list or a table still counts;
  * - link targets are resolved from the document's folder (`/x` from the repository root);
  *   everything else is read from the repository root.
  */
-export function extractMentions(markdown: string, documentPath: string): PathMention[] {
+export function extractMentions(
+  markdown: string,
+  documentPath: string,
+  options: { all?: boolean } = {}
+): PathMention[] {
   const documentFolder = folderOf(documentPath)
   const found: PathMention[] = []
   for (const mention of scanMarkdown(markdown)) {
-    if (mention.negated) continue
+    if (mention.negated && !options.all) continue
     const path = normaliseMention(mention, documentFolder)
     if (!path) continue
     if (mention.context === 'link' && DOCUMENT_LINK.test(path)) continue
@@ -42,7 +51,9 @@ export function extractMentions(markdown: string, documentPath: string): PathMen
       path,
       line: mention.line ?? 0,
       stated: Boolean(mention.stated),
-      context: mention.context
+      context: mention.context,
+      kind: mention.kind ?? null,
+      negated: Boolean(mention.negated)
     })
   }
   return found

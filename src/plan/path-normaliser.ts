@@ -1,4 +1,5 @@
 import { posix } from 'node:path'
+import type { ChangeKind, ReferenceKind } from './markdown-pieces.js'
 
 /**
  * Where in a markdown document a token was found. It decides how much evidence the token
@@ -27,7 +28,15 @@ export interface Mention {
   stated?: boolean
   /** A negation or a reference: "not moved to `pkg/`", "see `x`", "unlike `y`". */
   negated?: boolean
+  /**
+   * What the words around it say it is: a change (`create`, `modify`, `delete`), or why it is
+   * none (`not`, `see`, `reuse`, `example`, `exists`, `done`: a phase marked landed). Null
+   * when nothing says.
+   */
+  kind?: MentionKind | null
 }
+
+export type MentionKind = ReferenceKind | ChangeKind
 
 /**
  * Bare file names (no folder) count only with one of these extensions, so that

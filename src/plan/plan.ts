@@ -87,6 +87,7 @@ export async function buildPlan(
   }
 
   const evidence: Record<string, Record<string, string[]>> = {}
+  const notCounted: Record<string, Record<string, string[]>> = {}
   const tasks: PlannedTask[] = priorities.map((priority) => {
     const { specFiles, notes }: SpecLookup = lookups.get(priority) ?? {
       priority,
@@ -94,11 +95,15 @@ export async function buildPlan(
       notes: []
     }
     const found: Record<string, string[]> = {}
+    const dropped: Record<string, string[]> = {}
     for (const specFile of specFiles) {
       const scope = scopeOf(specFile)
       notes.push(...scope.notes)
       for (const [path, lines] of scope.paths) {
         ;(found[path] ??= []).push(...lines.map((line) => `${specFile}:${line}`))
+      }
+      for (const [path, whys] of scope.dropped) {
+        ;(dropped[path] ??= []).push(...whys.map((why) => `${specFile}:${why}`))
       }
     }
     if (specFiles.length > 1) {
@@ -113,6 +118,14 @@ export async function buildPlan(
     }
     const paths = Object.keys(found).sort()
     evidence[String(priority)] = Object.fromEntries(paths.map((path) => [path, found[path]]))
+    const uncounted = Object.keys(dropped)
+      .filter((path) => !(path in found))
+      .sort()
+    if (uncounted.length) {
+      notCounted[String(priority)] = Object.fromEntries(
+        uncounted.map((path) => [path, dropped[path]])
+      )
+    }
     if (specFiles.length > 0 && paths.length === 0) {
       notes.push(
         `scope unknown: ${specFiles.join(', ')} ${specFiles.length > 1 ? 'name' : 'names'} no ` +
@@ -184,6 +197,7 @@ export async function buildPlan(
   const last = mergeLast ? priorities.filter((_priority, index) => unknown[index]) : []
   // Only when some are: results of runs without them keep the contract's shape.
   if (last.length) separation.merge_last = last
+  if (Object.keys(notCounted).length) separation.not_counted = notCounted
   return { tasks, separation }
 }
 

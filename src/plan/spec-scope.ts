@@ -8,6 +8,11 @@ export interface SpecScope {
   /** Path → 1-based lines of the spec naming it, ascending. */
   paths: Map<string, number[]>
   notes: string[]
+  /**
+   * Paths of the tree the spec names without changing them, each with why: `"<line> (<kind>)"`
+   * (`exists`, `reuse`, `example`, `see`, `not`, `done`; see Mention.kind). For plan --explain.
+   */
+  dropped: Map<string, string[]>
 }
 
 const MAX_NAMES_NOTED = 5
@@ -34,8 +39,10 @@ export function scopeOfSpec(
 ): SpecScope {
   const candidates: PathMention[] = []
   const bare: PathMention[] = []
-  for (const mention of extractMentions(markdown, specFile)) {
-    ;(mention.path.includes('/') ? candidates : bare).push(mention)
+  const negated: PathMention[] = []
+  for (const mention of extractMentions(markdown, specFile, { all: true })) {
+    if (mention.negated) negated.push(mention)
+    else (mention.path.includes('/') ? candidates : bare).push(mention)
   }
 
   const stated = new Map<string, number[]>()
@@ -116,7 +123,34 @@ export function scopeOfSpec(
     )
   }
   for (const lines of result.values()) lines.sort((a, b) => a - b)
-  return { paths: result, notes }
+  return { paths: result, notes, dropped: droppedPaths(negated, result, tree) }
+}
+
+/** The files and folders of the tree named only as negations or references, with why. */
+function droppedPaths(
+  negated: readonly PathMention[],
+  counted: ReadonlyMap<string, unknown>,
+  tree: TreeListing
+): Map<string, string[]> {
+  const dropped = new Map<string, string[]>()
+  for (const mention of negated) {
+    const body = mention.path.replace(/\/$/, '')
+    const matches = body.includes('/') ? [body] : tree.filesNamed(body)
+    const path =
+      matches.length !== 1
+        ? null
+        : tree.hasFile(matches[0])
+          ? matches[0]
+          : tree.hasFolder(matches[0])
+            ? `${matches[0]}/`
+            : null
+    if (!path || counted.has(path)) continue
+    const why = `${mention.line} (${mention.kind ?? 'not'})`
+    const lines = dropped.get(path)
+    if (!lines) dropped.set(path, [why])
+    else if (!lines.includes(why)) lines.push(why)
+  }
+  return dropped
 }
 
 /**
