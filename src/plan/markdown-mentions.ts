@@ -1,3 +1,4 @@
+import { impliedByLine } from './implied-paths.js'
 import { readFences } from './markdown-fences.js'
 import type { Mention, MentionContext } from './path-normaliser.js'
 import { clauseCues, readPieces, type Piece, type ReferenceKind } from './markdown-pieces.js'
@@ -85,7 +86,8 @@ export function scanMarkdown(markdown: string): Mention[] {
         line: number,
         stated: Boolean((mention.stated || inScope) && !negated),
         negated,
-        kind: kind ?? mention.kind ?? null
+        kind: kind ?? mention.kind ?? null,
+        implied: mention.implied ?? null
       })
     }
     if (positions[index] === 'delimiter') {
@@ -147,6 +149,9 @@ export function scanMarkdown(markdown: string): Mention[] {
       continue
     }
     const item = LIST_ITEM.exec(text)
+    for (const implied of impliedByLine(text)) {
+      push({ text: '', context: 'prose', stated: true, implied })
+    }
     if (!item && carry?.text && !LABEL.test(text)) {
       // A wrapped line: read with the unfinished clause before it, keep only its own mentions.
       lineKind = carry.kind

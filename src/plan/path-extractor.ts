@@ -1,6 +1,12 @@
 import { posix } from 'node:path'
 import { scanMarkdown } from './markdown-mentions.js'
-import { normaliseMention, type MentionContext, type MentionKind } from './path-normaliser.js'
+import { isTableName, modulePath, type Implied } from './implied-paths.js'
+import {
+  BARE_NAME_EXTENSIONS,
+  normaliseMention,
+  type MentionContext,
+  type MentionKind
+} from './path-normaliser.js'
 
 /** Link targets that are documents to read: `[US-108](../../roadmap/ROADMAP.md#us-108)`. */
 const DOCUMENT_LINK = /\.(?:md|markdown|mdx|rst|adoc)$/i
@@ -23,6 +29,10 @@ export interface PathMention {
   kind: MentionKind | null
   /** A negation or a reference: not a change (listed only with `all`). */
   negated: boolean
+  /** `path` is a dotted module's (`pkg/mod` of `pkg.mod`), to be found in the tree. */
+  module?: boolean
+  /** Not a path: a change the line implies (a dependency, a CLI script); `path` is ''. */
+  implied?: Implied
 }
 
 /**
@@ -44,6 +54,21 @@ export function extractMentions(
   const found: PathMention[] = []
   for (const mention of scanMarkdown(markdown)) {
     if (mention.negated && !options.all) continue
+    const common = {
+      line: mention.line ?? 0,
+      stated: Boolean(mention.stated),
+      context: mention.context,
+      kind: mention.kind ?? null,
+      negated: Boolean(mention.negated)
+    }
+    if (mention.implied) {
+      found.push({ path: '', ...common, implied: mention.implied })
+      continue
+    }
+    if (isTableName(mention.text)) continue
+    const module =
+      mention.context === 'link' ? null : modulePath(mention.text, BARE_NAME_EXTENSIONS)
+    if (module) found.push({ path: module, ...common, module: true })
     const path = normaliseMention(mention, documentFolder)
     if (!path) continue
     if (mention.context === 'link' && DOCUMENT_LINK.test(path)) continue
@@ -61,7 +86,11 @@ export function extractMentions(
 
 /** The distinct paths of extractMentions, in the order first seen. */
 export function extractPaths(markdown: string, documentPath: string): string[] {
-  const found = new Set(extractMentions(markdown, documentPath).map((mention) => mention.path))
+  const found = new Set(
+    extractMentions(markdown, documentPath)
+      .filter((mention) => !mention.module && !mention.implied)
+      .map((mention) => mention.path)
+  )
   // `src/report` and `src/report/` name the same folder: keep the explicit one.
   return [...found].filter((path) => path.endsWith('/') || !found.has(`${path}/`))
 }

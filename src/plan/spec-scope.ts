@@ -1,5 +1,6 @@
 import type { TreeListing } from './base-tree.js'
 import { extractMentions, folderOf, type PathMention } from './path-extractor.js'
+import { manifestFiles, moduleFile, type Implied } from './implied-paths.js'
 import { looksLikeFile } from './path-normaliser.js'
 import { filesMatching, type SeparationIgnore } from './separation-ignore.js'
 
@@ -40,8 +41,13 @@ export function scopeOfSpec(
   const candidates: PathMention[] = []
   const bare: PathMention[] = []
   const negated: PathMention[] = []
+  const implied: PathMention[] = []
+  const modules: PathMention[] = []
   for (const mention of extractMentions(markdown, specFile, { all: true })) {
-    if (mention.negated) negated.push(mention)
+    if (mention.negated) {
+      if (!mention.module && !mention.implied) negated.push(mention)
+    } else if (mention.implied) implied.push(mention)
+    else if (mention.module) modules.push(mention)
     else (mention.path.includes('/') ? candidates : bare).push(mention)
   }
 
@@ -55,6 +61,11 @@ export function scopeOfSpec(
   for (const candidate of candidates) {
     const path = anchor(candidate, tree)
     if (path) add(candidate.stated ? stated : passing, path, candidate.line)
+  }
+  // `pkg.mod`, `pkg.mod:main`, `--cov=pkg.mod`: the module's file, when the tree has it.
+  for (const module of modules) {
+    const file = moduleFile(module.path, tree)
+    if (file) add(module.stated ? stated : passing, file, module.line)
   }
 
   const notes: string[] = []
@@ -82,6 +93,15 @@ export function scopeOfSpec(
     if (typeof resolved === 'string') {
       add(candidate.stated ? stated : passing, resolved, candidate.line)
     } else if (resolved) unsettled.push(`${candidate.path} (${resolved.why})`)
+  }
+  // "Add dependency x", "register a CLI script": the manifest (and lock) of the spec's files.
+  if (implied.length) {
+    const files = [...stated.keys(), ...passing.keys()]
+    for (const mention of implied) {
+      for (const file of manifestFiles(mention.implied as Implied, files, tree)) {
+        add(stated, file, mention.line)
+      }
+    }
   }
   if (unsettled.length) {
     notes.push(
