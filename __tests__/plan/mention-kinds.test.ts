@@ -131,3 +131,28 @@ describe('plan --explain', () => {
     expect(formatPlan(plan)).not.toContain('unchanged:')
   })
 })
+
+describe('a folder named as a destination', () => {
+  const TREE = ['skills/code-review/SKILL.md', 'skills/code-review/run.py', 'forge/loader.py']
+
+  it('counts the new paths named inside it, not every file it holds', () => {
+    const drawing =
+      'Create the `skills/` directory structure:\n\n```\nskills/\n└── summarize/\n    └── SKILL.md\n```\n'
+    expect(scopeIn(TREE, drawing).list).toEqual(['skills/summarize/'])
+    expect(
+      scopeIn(TREE, 'Create `summarize.py` in `skills/`.\n- `forge/loader.py`\n').list
+    ).toEqual(['forge/loader.py', 'skills/summarize.py'])
+    const created = scopeIn(TREE, 'Create the `skills/` directory.\n- `forge/loader.py`: read it\n')
+    expect(created.list).toEqual(['forge/loader.py'])
+    expect(created.notes.join('\n')).toMatch(/folders it creates already exist.*skills\//)
+  })
+
+  it('a folder or glob stated as touched still counts', () => {
+    expect(scopeIn(TREE, '- Touches `skills/`: rename every hyphenated folder\n').list).toEqual([
+      'skills/'
+    ])
+    expect(scopeIn(TREE, 'Update all tests matching `tests/**/*.test.ts`.\n').list).toEqual([
+      'tests/**/*.test.ts'
+    ])
+  })
+})

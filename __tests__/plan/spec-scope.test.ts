@@ -58,7 +58,8 @@ describe('scopeOfSpec: the classes of mistakes of real specs', () => {
         'The **file/code parsing** is 2.5x** faster; **I/O** and **CLAUDE.md** stay.\n' +
         '(**pkg/daemon.py**) registers it.\n'
     )
-    expect(paths).toEqual(['pkg/daemon.py', 'pkg/listeners/'])
+    // The new file goes into the folder its line names (the folder is then context).
+    expect(paths).toEqual(['pkg/daemon.py', 'pkg/listeners/user_listener.py'])
     expect(paths.join(' ')).not.toMatch(/\*|file\/code|I\/O|2\.5x/)
   })
 

@@ -58,9 +58,13 @@ export function scopeOfSpec(
     if (!lines) map.set(path, [line])
     else if (!lines.includes(line)) lines.push(line)
   }
+  // "Create the `skills/` folder" when it exists: a destination, where only the new paths the
+  // spec names inside it are changes, not every file it holds.
+  const destinations = new Set<string>()
   for (const candidate of candidates) {
     const path = anchor(candidate, tree)
     if (path) add(candidate.stated ? stated : passing, path, candidate.line)
+    if (path?.endsWith('/') && candidate.kind === 'create') destinations.add(path)
   }
   // `pkg.mod`, `pkg.mod:main`, `--cov=pkg.mod`: the module's file, when the tree has it.
   for (const module of modules) {
@@ -81,6 +85,17 @@ export function scopeOfSpec(
     .map((candidate) => tree.filesNamed(candidate.path))
     .filter((matches) => matches.length === 1)
     .map((matches) => folderOf(matches[0]))
+  // The folders each line names: "Create `a.py` in `pkg/x/`" places the new `a.py` there.
+  const folderLines = new Map<number, string[]>()
+  for (const [map, isStated] of [
+    [stated, true],
+    [passing, false]
+  ] as const) {
+    for (const [path, at] of map) {
+      if (!path.endsWith('/') || (!isStated && !tree.hasFolder(path.slice(0, -1)))) continue
+      for (const line of at) folderLines.set(line, [...(folderLines.get(line) ?? []), path])
+    }
+  }
   let lines: string[] | null = null
   const lineOf = (line: number): string => (lines ??= markdown.split('\n'))[line - 1] ?? ''
   for (const candidate of bare) {
@@ -88,7 +103,8 @@ export function scopeOfSpec(
       folders,
       fileFolders,
       placedFolders,
-      lineOf
+      lineOf,
+      lineFolders: folderLines.get(candidate.line) ?? []
     })
     if (typeof resolved === 'string') {
       add(candidate.stated ? stated : passing, resolved, candidate.line)
@@ -131,10 +147,28 @@ export function scopeOfSpec(
     if (ignore.ignores(path, tree)) ignored.push(path)
     else result.set(path, lines)
   }
+  // A folder of the tree with an ignored path named inside (`skills/x/SKILL.md`) is context
+  // too: counting it would count every file it already holds. A new folder stays its scope.
   const context = dropContextFolders(result)
+  for (const folder of [...result.keys()]) {
+    const existing = folder.endsWith('/') && tree.hasFolder(folder.slice(0, -1))
+    if (existing && ignored.some((path) => path !== folder && path.startsWith(folder))) {
+      result.delete(folder)
+      context.push(folder)
+    }
+  }
   if (context.length) {
     notes.push(
       `${specFile}: folders taken as context (it names files inside them): ${listed(context)}`
+    )
+  }
+  const existingDestinations = [...destinations].filter(
+    (folder) => result.has(folder) && (stated.get(folder) ?? []).length > 0
+  )
+  if (existingDestinations.length && existingDestinations.length < result.size) {
+    for (const folder of existingDestinations) result.delete(folder)
+    notes.push(
+      `${specFile}: folders it creates already exist, only the new paths named inside count: ${listed(existingDestinations)}`
     )
   }
   if (result.size === 0 && ignored.length) {
@@ -174,13 +208,16 @@ function droppedPaths(
 }
 
 /**
- * A folder is context when files inside it are named too: those files are the scope. Drops
- * such folders from `paths` and returns them.
+ * A folder is context when paths inside it are named too (files, or the folders below it):
+ * those are the scope. Drops such folders from `paths` and returns them. `named`: every path
+ * the spec names, when more than `paths` (those separation-ignore drops still count here).
  */
-export function dropContextFolders(paths: Map<string, unknown>): string[] {
-  const files = [...paths.keys()].filter((path) => !path.endsWith('/'))
+export function dropContextFolders(
+  paths: Map<string, unknown>,
+  named: readonly string[] = [...paths.keys()]
+): string[] {
   const dropped = [...paths.keys()].filter(
-    (path) => path.endsWith('/') && files.some((file) => file.startsWith(path))
+    (path) => path.endsWith('/') && named.some((other) => other !== path && other.startsWith(path))
   )
   for (const path of dropped) paths.delete(path)
   return dropped
@@ -226,6 +263,8 @@ interface BareNameContext {
   placedFolders: readonly string[]
   /** The text of a line of the spec (read only for a name many folders hold). */
   lineOf: (line: number) => string
+  /** The folders the name's own line names. */
+  lineFolders: readonly string[]
 }
 
 /**
@@ -270,6 +309,10 @@ function resolveBareName(
     })
     if (nearest.length === 1) return nearest[0]
     return { why: `${matches.length} files of that name, ${inside.length} in the spec's folders` }
+  }
+  // A new file with the one folder its line names: "Create `a.py` in `pkg/x/`".
+  if (candidate.stated && context.lineFolders.length === 1) {
+    return `${context.lineFolders[0]}${name}`
   }
   // A new file written without its folder: where it goes is the agent's choice, not ours.
   return candidate.stated ? { why: 'a new file, no folder given' } : null
