@@ -48,7 +48,8 @@ const ECOSYSTEM_OF_EXTENSION: Record<string, Ecosystem> = {
 }
 
 /** Most lines name none of these words: one test before the rest. */
-const MAY_IMPLY = /depend|install|\badd\b|\bget\b|regist|script|entry|\[/i
+const MAY_IMPLY =
+  /depend|install|\badd\b|\bget\b|regist|script|entry|\[(?:project|tool|build-system|package|features|workspace)\b/i
 const DEPENDENCY_WORDS =
   /\b(?:add(?:s|ed|ing)?|introduc(?:e|es|ed|ing)|bump(?:s|ed)?|upgrad(?:e|es|ed|ing)|pin(?:s|ned)?|new)\s+(?:(?:a|an|the|new|runtime|dev|development|optional|python|npm|go|third-party|external)\s+){0,3}(?:dev-)?(?:dependency|dependencies|crate|gem)\b|\bas an? (?:dev[- ]?|runtime |new )?dependency\b|\bto (?:the )?(?:dev[- ]?)?dependencies\b/i
 const COMMAND =

@@ -18,6 +18,12 @@ const NEGATIVE_TITLE =
 /** Labels and headings of what exists, what to copy, or what illustrates: context, not changes. */
 const CONTEXT_TITLE =
   /^(?:[\d.)\s]*)(?:context|background|current (?:state|behaviou?r|implementation|code|design)|existing (?:code|files?|behaviou?r|implementation|patterns?)|(?:already exists?)|how it works (?:today|now)|examples?(?: problems?| usage)?|patterns?(?: to (?:reuse|follow))?|(?:code )?to reuse)\b/i
+/** The first words CONTEXT_TITLE can start with: most titles are tested by one look-up. */
+const CONTEXT_FIRST_WORDS = new Set(
+  'context background current existing already how example examples pattern patterns code to'.split(
+    ' '
+  )
+)
 /** A phase or step marked landed: `## Phase 1 ✅`, `### Step 2 (done)`, `Phase 3 — COMPLETE`. */
 const LANDED_TITLE =
   /[✅✔☑]|\((?:done|complete[d]?|landed|shipped|merged|implemented)\b[^)]*\)|\[(?:done|complete[d]?)\]|[-–—:|]\s*(?:done|complete[d]?|landed|shipped|merged)\s*$/i
@@ -31,7 +37,8 @@ const CHECKED_ITEM = /^\s*(?:[-*+]|\d+[.)])\s+\[[xX]\]\s+/
 function titleKind(title: string, landedAllowed: boolean): ReferenceKind | null {
   if (landedAllowed && (LANDED_TITLE.test(title) || LANDED_WORD.test(title))) return 'done'
   const words = title.replace(/[*_`#]/g, '').trim()
-  if (CONTEXT_TITLE.test(words)) {
+  const first = /^[\d.)\s]*([A-Za-z]+)/.exec(words)?.[1]?.toLowerCase() ?? ''
+  if (CONTEXT_FIRST_WORDS.has(first) && CONTEXT_TITLE.test(words)) {
     if (/^(?:[\d.)\s]*)examples?/i.test(words)) return 'example'
     if (/^(?:[\d.)\s]*)(?:patterns?|(?:code )?to reuse)/i.test(words)) return 'reuse'
     return 'exists'
@@ -66,8 +73,8 @@ export function scanMarkdown(markdown: string): Mention[] {
   let firstHeading = true
   let block: CodeBlock | null = null
   let pathColumns = new Set<number>()
-  // A line that goes on with the text of the line before (a wrapped sentence or list item):
-  // the words of its unfinished clause, and whether that item was checked (landed).
+  // The line before, for a line that goes on with it (a wrapped sentence or list item): its
+  // text, and whether its item was checked (landed).
   let carry: { text: string; kind: ReferenceKind | null } | null = null
   for (let index = 0; index < lines.length; index += 1) {
     const line = lines[index]
@@ -152,17 +159,19 @@ export function scanMarkdown(markdown: string): Mention[] {
     for (const implied of impliedByLine(text)) {
       push({ text: '', context: 'prose', stated: true, implied })
     }
-    if (!item && carry?.text && !LABEL.test(text)) {
-      // A wrapped line: read with the unfinished clause before it, keep only its own mentions.
-      lineKind = carry.kind
-      const before = readClause(carry.text, 'prose').length
-      for (const mention of readClause(`${carry.text} ${text}`, 'prose').slice(before))
-        push(mention)
+    // A wrapped line goes on with the line before: its clause, and a checked item's state.
+    if (!item && carry) lineKind = carry.kind
+    const wrapped = !item && carry !== null && MAY_HOLD_PATH.test(text) && !LABEL.test(text)
+    const before = wrapped && carry ? unfinishedClause(carry.text) : ''
+    if (before) {
+      // Read with the words before it; keep only its own mentions.
+      const skip = readClause(before, 'prose').length
+      for (const mention of readClause(`${before} ${text}`, 'prose').slice(skip)) push(mention)
     } else {
       if (item && CHECKED_ITEM.test(text)) lineKind = 'done'
       for (const mention of readLine(text)) push(mention)
     }
-    carry = { text: unfinishedClause(text), kind: lineKind }
+    carry = { text, kind: lineKind }
   }
   return mentions
 }

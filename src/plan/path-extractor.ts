@@ -4,6 +4,7 @@ import { isTableName, modulePath, type Implied } from './implied-paths.js'
 import {
   BARE_NAME_EXTENSIONS,
   normaliseMention,
+  type Mention,
   type MentionContext,
   type MentionKind
 } from './path-normaliser.js'
@@ -30,9 +31,9 @@ export interface PathMention {
   /** A negation or a reference: not a change (listed only with `all`). */
   negated: boolean
   /** `path` is a dotted module's (`pkg/mod` of `pkg.mod`), to be found in the tree. */
-  module?: boolean
+  module: boolean
   /** Not a path: a change the line implies (a dependency, a CLI script); `path` is ''. */
-  implied?: Implied
+  implied: Implied | null
 }
 
 /**
@@ -54,34 +55,41 @@ export function extractMentions(
   const found: PathMention[] = []
   for (const mention of scanMarkdown(markdown)) {
     if (mention.negated && !options.all) continue
-    const common = {
-      line: mention.line ?? 0,
-      stated: Boolean(mention.stated),
-      context: mention.context,
-      kind: mention.kind ?? null,
-      negated: Boolean(mention.negated)
-    }
     if (mention.implied) {
-      found.push({ path: '', ...common, implied: mention.implied })
+      found.push(pathMention(mention, '', false, mention.implied))
       continue
     }
-    if (isTableName(mention.text)) continue
+    if (mention.text.includes('[') && isTableName(mention.text)) continue
     const module =
-      mention.context === 'link' ? null : modulePath(mention.text, BARE_NAME_EXTENSIONS)
-    if (module) found.push({ path: module, ...common, module: true })
+      mention.context !== 'link' && mention.text.includes('.') && !mention.text.includes('/')
+        ? modulePath(mention.text, BARE_NAME_EXTENSIONS)
+        : null
+    if (module) found.push(pathMention(mention, module, true, null))
     const path = normaliseMention(mention, documentFolder)
     if (!path) continue
     if (mention.context === 'link' && DOCUMENT_LINK.test(path)) continue
-    found.push({
-      path,
-      line: mention.line ?? 0,
-      stated: Boolean(mention.stated),
-      context: mention.context,
-      kind: mention.kind ?? null,
-      negated: Boolean(mention.negated)
-    })
+    found.push(pathMention(mention, path, false, null))
   }
   return found
+}
+
+/** One shape for every mention (path, module, implied): mixed shapes are slow at scale. */
+function pathMention(
+  mention: Mention,
+  path: string,
+  module: boolean,
+  implied: Implied | null
+): PathMention {
+  return {
+    path,
+    line: mention.line ?? 0,
+    stated: Boolean(mention.stated),
+    context: mention.context,
+    kind: mention.kind ?? null,
+    negated: Boolean(mention.negated),
+    module,
+    implied
+  }
 }
 
 /** The distinct paths of extractMentions, in the order first seen. */
