@@ -67,7 +67,8 @@ describe('parseSettings', () => {
       verifyTimeoutMs: 30 * 60_000,
       onConflict: 'rerun',
       resolveCommand: '',
-      maxRetries: 0
+      maxRetries: 0,
+      unknownScope: 'wait'
     })
   })
 

@@ -81,7 +81,7 @@ Run \`poetry run pytest tests/unit -k batching\` then \`npm run build\`.
 Location: src/report/ (new folder)
 **Files**: src/report/summary.ts, src/report/format.ts — rendering
 - src/cli/index.ts: wire the \`--json\` flag
-- [x] ./scripts/release.sh
+- [ ] ./scripts/release.sh
 - Dockerfile
 - Handle the input/output case
 

@@ -58,7 +58,8 @@ describe('scopeOfSpec: the classes of mistakes of real specs', () => {
         'The **file/code parsing** is 2.5x** faster; **I/O** and **CLAUDE.md** stay.\n' +
         '(**pkg/daemon.py**) registers it.\n'
     )
-    expect(paths).toEqual(['pkg/daemon.py', 'pkg/listeners/'])
+    // The new file goes into the folder its line names (the folder is then context).
+    expect(paths).toEqual(['pkg/daemon.py', 'pkg/listeners/user_listener.py'])
     expect(paths.join(' ')).not.toMatch(/\*|file\/code|I\/O|2\.5x/)
   })
 
@@ -133,7 +134,7 @@ describe('scopeOfSpec: the classes of mistakes of real specs', () => {
   it('counts a stated new file and an unstated new file only in an existing folder', () => {
     const { paths } = scope(
       '## Files\n\n- `pkg/listeners/user_listener.py` (new)\n- `newpkg/feature.py` (new)\n\n' +
-        '## Background\n\nIt mentions pkg/cli/brand_new.py and elsewhere/nothing.py in passing.\n'
+        '## Notes\n\nIt mentions pkg/cli/brand_new.py and elsewhere/nothing.py in passing.\n'
     )
     expect(paths).toEqual([
       'newpkg/feature.py',
@@ -151,7 +152,7 @@ describe('scopeOfSpec: the classes of mistakes of real specs', () => {
 
   it('notes a folder named in passing as context, unless separation-ignore drops it anyway', () => {
     const { paths, notes } = scope(
-      '## Files\n\n- `pkg/daemon.py`\n\n## Background\n\nThe lock is on `data/*.db`; the CLI in `pkg/cli/` reads it.\n'
+      '## Files\n\n- `pkg/daemon.py`\n\n## Notes\n\nThe lock is on `data/*.db`; the CLI in `pkg/cli/` reads it.\n'
     )
     expect(paths).toEqual(['pkg/daemon.py'])
     expect(notes).toEqual([`${SPEC}: folders named only in passing, context: pkg/cli/`])

@@ -3,6 +3,13 @@
 export type Mode = 'run' | 'plan' | 'task' | 'merge'
 export type SeparationMode = 'strict' | 'waves' | 'off'
 
+/**
+ * A priority whose scope is unknown (no usable spec): `wait` starts it once every other
+ * priority is merged; `parallel` starts it like an independent one and merges it after the
+ * others, a conflict going through on-conflict.
+ */
+export type UnknownScope = 'wait' | 'parallel'
+
 /** Validated inputs: everything a stage needs, nothing raw. */
 export interface Settings {
   mode: Mode
@@ -25,6 +32,7 @@ export interface Settings {
   /** A number from 1 to 32, or 'auto' (resolved by the run stage). */
   maxParallel: number | 'auto'
   separation: SeparationMode
+  unknownScope: UnknownScope
   specsDir: string
   roadmapFile: string
   /** Globs of paths that never count as touched (`!glob` takes paths back). */
@@ -137,6 +145,13 @@ export interface Separation {
   unresolved: number[]
   /** Waves: every priority of a wave may start once the earlier waves it overlaps are merged. */
   schedule: number[][]
+  /**
+   * Per priority, the paths of the tree its specs name without changing them, each with why:
+   * `"<spec file>:<line> (<kind>)"`, kind one of exists, reuse, example, see, not, done.
+   */
+  not_counted?: Record<string, Record<string, string[]>>
+  /** Priorities merged only after every other one of the run (`unknown-scope: parallel`). */
+  merge_last?: number[]
   /** Per priority, per path: the spec lines that name it (`"<spec file>:<line>"`). (The
    * plan always fills these three; they are optional for results made by other means.) */
   evidence?: Record<string, Record<string, string[]>>

@@ -67,9 +67,17 @@ export async function mergePushed(settings: Settings, options: EngineOptions): P
         .join('; ')
     }
   }
-  const requests = ready.map((task) => ({ branch: task.branch, priority: task.priority }))
-  const attempts = await merger.mergeAll(requests)
-  ready.forEach((task, index) => recordMergeAttempt(task, attempts[index]))
+  // unknown-scope parallel: those priorities are merged after all the others.
+  const last = new Set(plan.separation.merge_last ?? [])
+  for (const batch of [
+    ready.filter((task) => !last.has(task.priority)),
+    ready.filter((task) => last.has(task.priority))
+  ]) {
+    if (batch.length === 0) continue
+    const requests = batch.map((task) => ({ branch: task.branch, priority: task.priority }))
+    const attempts = await merger.mergeAll(requests)
+    batch.forEach((task, index) => recordMergeAttempt(task, attempts[index]))
+  }
   const warnings: string[] = []
   const published = await pushAfterMerges(git, settings, tasks, logger, warnings)
   if (settings.cleanup) {

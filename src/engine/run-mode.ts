@@ -82,6 +82,9 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
   // made; a merge, which changes those checkouts, waits for it.
   const checkouts = watchBaseCheckouts(git, settings.baseBranch)
   checkouts.catch(() => undefined)
+  // unknown-scope parallel: their merges wait for every other priority's, then go in order.
+  const mergeLast = new Set(plan.separation.merge_last ?? [])
+  const deferred: TaskResult[] = []
   // Among the priorities free to start, the longest estimate goes first (see startOrder).
   // Once an agent moved base, every task starts from the last tip of base that was the run's.
   const heldBase = async (): Promise<string | null> =>
@@ -107,12 +110,27 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
       ),
     onTaskDone: async (task) => {
       if (readyToMerge(task) && settings.merge) {
+        if (mergeLast.has(task.priority)) {
+          deferred.push(task)
+          return
+        }
         await checkouts
         await mergeTask(task, merger, settings, git, guard)
       }
       options.events?.taskEnded?.(task)
     }
   })
+  deferred.sort(
+    (a, b) => settings.priorities.indexOf(a.priority) - settings.priorities.indexOf(b.priority)
+  )
+  for (const task of deferred) {
+    // A cancelled run merges nothing more: the branch is kept, as for any task not merged.
+    if (!signal.aborted) {
+      await checkouts
+      await mergeTask(task, merger, settings, git, guard)
+    }
+    options.events?.taskEnded?.(task)
+  }
   await settleConflicts(tasks, {
     settings,
     heldBase,

@@ -17,6 +17,7 @@ export const INPUT_DEFAULTS = {
   'start-spacing-seconds': 'auto',
   'max-parallel': '2',
   separation: 'waves',
+  'unknown-scope': 'wait',
   'specs-dir': 'docs/architecture/specs',
   'roadmap-file': 'docs/roadmap/ROADMAP.md',
   'separation-ignore': DEFAULT_SEPARATION_IGNORE.join('\n'),

@@ -23,6 +23,8 @@ export const INPUT_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'max-parallel': 'Agents running at once, 1 to 32, or auto (from CPU cores and available memory).',
   separation:
     "strict (run only mutually independent priorities), waves (overlapping priorities wait for the earlier one's merge) or off (no analysis).",
+  'unknown-scope':
+    'A priority with no usable spec: wait (starts once every other priority is merged) or parallel (starts at once like an independent one, is merged after the others, and a conflict goes through on-conflict).',
   'specs-dir':
     'Where SPEC-<n>-*.md files (or SPEC-<n>-*/ folders) live, relative to the repository.',
   'roadmap-file': 'The roadmap that maps PRIORITY <p> to US-<n>, relative to the repository.',

@@ -2,7 +2,14 @@ import { existsSync, realpathSync, statSync } from 'node:fs'
 import { isAbsolute, join, relative } from 'node:path'
 import { tmpdir, userInfo } from 'node:os'
 import { InputError } from '../core/errors.js'
-import type { ConflictPolicy, Mode, ResumeMode, SeparationMode, Settings } from '../core/types.js'
+import type {
+  ConflictPolicy,
+  Mode,
+  ResumeMode,
+  SeparationMode,
+  Settings,
+  UnknownScope
+} from '../core/types.js'
 import { assertBranchName, validateBranchTemplate } from '../git/ref-names.js'
 import { INPUT_DEFAULTS, type InputName, type RawInputs } from './input-definitions.js'
 import { shorten } from '../core/shorten.js'
@@ -16,6 +23,7 @@ import {
 
 const MODES: readonly Mode[] = ['run', 'plan', 'task', 'merge']
 const SEPARATIONS: readonly SeparationMode[] = ['strict', 'waves', 'off']
+const UNKNOWN_SCOPES: readonly UnknownScope[] = ['wait', 'parallel']
 const CONFLICT_POLICIES: readonly ConflictPolicy[] = ['rerun', 'resolve', 'keep']
 export const MAX_RETRIES = 10
 export const MAX_PARALLEL = 32
@@ -78,6 +86,7 @@ export function parseSettings(raw: RawInputs, repo: string, env = process.env): 
     startSpacingMs: startSpacingMs(get('start-spacing-seconds'), agent),
     maxParallel: parseMaxParallel(get('max-parallel')),
     separation: oneOf(get('separation'), SEPARATIONS, 'separation'),
+    unknownScope: oneOf(get('unknown-scope'), UNKNOWN_SCOPES, 'unknown-scope'),
     specsDir: repoPath(get('specs-dir'), 'specs-dir'),
     roadmapFile: repoPath(get('roadmap-file'), 'roadmap-file'),
     separationIgnore: parseSeparationIgnore(get('separation-ignore')),

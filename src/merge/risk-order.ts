@@ -1,9 +1,11 @@
 import { changeSize } from '../git/candidate-worktree.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
+import { isHubFile } from './hub-files.js'
 
 /**
  * The order a batch is verified and landed in: the safest branches first, the riskiest last
- * (files another branch of the batch also changes, then the largest diffs), so that a
+ * (files another branch of the batch also changes, then hub files such as the manifest or
+ * the CLI entry, which priorities touch for wiring, then the largest diffs), so that a
  * failing batch's culprit tends to sit at the end, where the good prefix before it is long
  * and one round often settles it. Ties keep the order given.
  */
@@ -19,9 +21,16 @@ export async function riskOrder(
   }
   const risk = sizes.map(({ files, lines }) => ({
     shared: files.filter((file) => (touchedBy.get(file) ?? 0) > 1).length,
+    hubs: files.filter(isHubFile).length,
     lines
   }))
   return tips
     .map((_, index) => index)
-    .sort((a, b) => risk[a].shared - risk[b].shared || risk[a].lines - risk[b].lines || a - b)
+    .sort(
+      (a, b) =>
+        risk[a].shared - risk[b].shared ||
+        risk[a].hubs - risk[b].hubs ||
+        risk[a].lines - risk[b].lines ||
+        a - b
+    )
 }

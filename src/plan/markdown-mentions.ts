@@ -1,6 +1,7 @@
+import { impliedByLine } from './implied-paths.js'
 import { readFences } from './markdown-fences.js'
 import type { Mention, MentionContext } from './path-normaliser.js'
-import { clauseCues, readPieces, type Piece } from './markdown-pieces.js'
+import { clauseCues, readPieces, type Piece, type ReferenceKind } from './markdown-pieces.js'
 
 const TABLE_DELIMITER = /^\s*\|?\s*:?-{1,}:?\s*(?:\|\s*:?-{1,}:?\s*)*\|?\s*$/
 const HEADING = /^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$/
@@ -14,6 +15,37 @@ const LABEL =
 /** Labels and headings that name what is not done, or what is only referred to. */
 const NEGATIVE_TITLE =
   /\b(?:non[- ]?goals?|out[- ]of[- ]scope|not (?:in scope|changed|touched|modified|affected)|unchanged|untouched|references?|related|see also|further reading|prior art|alternatives?(?: considered)?|rejected|future(?: work)?|later|follow[- ]?ups?|depends on|dependencies|blocked by|supersed\w*|open questions?)\b/i
+/** Labels and headings of what exists, what to copy, or what illustrates: context, not changes. */
+const CONTEXT_TITLE =
+  /^(?:[\d.)\s]*)(?:context|background|current (?:state|behaviou?r|implementation|code|design)|existing (?:code|files?|behaviou?r|implementation|patterns?)|(?:already exists?)|how it works (?:today|now)|examples?(?: problems?| usage)?|patterns?(?: to (?:reuse|follow))?|(?:code )?to reuse)\b/i
+/** The first words CONTEXT_TITLE can start with: most titles are tested by one look-up. */
+const CONTEXT_FIRST_WORDS = new Set(
+  'context background current existing already how example examples pattern patterns code to'.split(
+    ' '
+  )
+)
+/** A phase or step marked landed: `## Phase 1 ✅`, `### Step 2 (done)`, `Phase 3 — COMPLETE`. */
+const LANDED_TITLE =
+  /[✅✔☑]|\((?:done|complete[d]?|landed|shipped|merged|implemented)\b[^)]*\)|\[(?:done|complete[d]?)\]|[-–—:|]\s*(?:done|complete[d]?|landed|shipped|merged)\s*$/i
+const LANDED_WORD = /\b(?:DONE|COMPLETED?|LANDED|SHIPPED)\b/
+/** A status line under a heading that marks its section landed: `**Status**: ✅ Complete`. */
+const LANDED_STATUS =
+  /^\s*(?:[-*+]\s+)?(?:\*\*|__)?status(?:\*\*|__)?\s*:(?:\*\*|__)?\s*(?:[✅✔☑]|(?:done|complete[d]?|landed|shipped|merged)\b)/i
+const CHECKED_ITEM = /^\s*(?:[-*+]|\d+[.)])\s+\[[xX]\]\s+/
+
+/** Why a heading or label makes what follows not a change, or null. */
+function titleKind(title: string, landedAllowed: boolean): ReferenceKind | null {
+  if (landedAllowed && (LANDED_TITLE.test(title) || LANDED_WORD.test(title))) return 'done'
+  const words = title.replace(/[*_`#]/g, '').trim()
+  const first = /^[\d.)\s]*([A-Za-z]+)/.exec(words)?.[1]?.toLowerCase() ?? ''
+  if (CONTEXT_FIRST_WORDS.has(first) && CONTEXT_TITLE.test(words)) {
+    if (/^(?:[\d.)\s]*)examples?/i.test(words)) return 'example'
+    if (/^(?:[\d.)\s]*)(?:patterns?|(?:code )?to reuse)/i.test(words)) return 'reuse'
+    return 'exists'
+  }
+  return NEGATIVE_TITLE.test(title) ? 'see' : null
+}
+
 /** Headings of the part of a spec that says what it changes. */
 const SCOPE_TITLE =
   /\b(?:files?|changes?|scope|touch(?:es|ed)?|affected|modif\w*|deliverables?|implementation(?: plan| steps)?|tasks?|checklist|work items?|what to (?:build|change|do))\b/i
@@ -37,26 +69,36 @@ export function scanMarkdown(markdown: string): Mention[] {
   const { positions } = readFences(lines)
   const tableRows = findTableRows(lines, positions)
   const mentions: Mention[] = []
-  const headings: { level: number; scope: boolean; negative: boolean }[] = []
+  const headings: { level: number; scope: boolean; negative: ReferenceKind | null }[] = []
+  let firstHeading = true
   let block: CodeBlock | null = null
   let pathColumns = new Set<number>()
+  // The line before, for a line that goes on with it (a wrapped sentence or list item): its
+  // text, and whether its item was checked (landed).
+  let carry: { text: string; kind: ReferenceKind | null } | null = null
   for (let index = 0; index < lines.length; index += 1) {
     const line = lines[index]
     const number = index + 1
     const section = headings.at(-1)
     const inScope = headings.some((heading) => heading.scope) && !section?.negative
-    const negative = headings.some((heading) => heading.negative)
+    const sectionKind = headings.find((heading) => heading.negative)?.negative ?? null
+    let lineKind: ReferenceKind | null = null
     const push = (mention: Mention): void => {
+      const kind = sectionKind ?? lineKind
+      const negated = Boolean(mention.negated || kind)
       // One shape for every mention: spreading mentions of many shapes is slow at scale.
       mentions.push({
         text: mention.text,
         context: mention.context,
         line: number,
-        stated: Boolean((mention.stated || inScope) && !negative && !mention.negated),
-        negated: Boolean(mention.negated || negative)
+        stated: Boolean((mention.stated || inScope) && !negated),
+        negated,
+        kind: kind ?? mention.kind ?? null,
+        implied: mention.implied ?? null
       })
     }
     if (positions[index] === 'delimiter') {
+      carry = null
       if (block) block = null
       else {
         block = new CodeBlock()
@@ -74,18 +116,27 @@ export function scanMarkdown(markdown: string): Mention[] {
     }
     const heading = HEADING.exec(line)
     if (heading) {
+      carry = null
       const level = heading[1].length
       while (headings.length && (headings.at(-1)?.level ?? 0) >= level) headings.pop()
+      // The document's own title is never a landed phase: the priority is what runs.
+      const negative = titleKind(heading[2], !firstHeading)
+      firstHeading = false
       headings.push({
         level,
-        scope: SCOPE_TITLE.test(heading[2]) && !NEGATIVE_TITLE.test(heading[2]),
-        negative: NEGATIVE_TITLE.test(heading[2])
+        scope: SCOPE_TITLE.test(heading[2]) && !negative,
+        negative
       })
       for (const mention of readClause(heading[2], 'prose')) push(mention)
       continue
     }
     const text = line.replace(/^\s*(?:>\s?)+/, '')
+    if (LANDED_STATUS.test(text) && section && headings.length > 1) {
+      section.negative ??= 'done'
+      continue
+    }
     if (tableRows.has(index)) {
+      carry = null
       if (TABLE_DELIMITER.test(text)) continue
       const header = !tableRows.has(index - 1)
       const cells = splitCells(text)
@@ -100,9 +151,37 @@ export function scanMarkdown(markdown: string): Mention[] {
       })
       continue
     }
-    for (const mention of readLine(text)) push(mention)
+    if (!text.trim()) {
+      carry = null
+      continue
+    }
+    const item = LIST_ITEM.exec(text)
+    for (const implied of impliedByLine(text)) {
+      push({ text: '', context: 'prose', stated: true, implied })
+    }
+    // A wrapped line goes on with the line before: its clause, and a checked item's state.
+    if (!item && carry) lineKind = carry.kind
+    const wrapped = !item && carry !== null && MAY_HOLD_PATH.test(text) && !LABEL.test(text)
+    const before = wrapped && carry ? unfinishedClause(carry.text) : ''
+    if (before) {
+      // Read with the words before it; keep only its own mentions.
+      const skip = readClause(before, 'prose').length
+      for (const mention of readClause(`${before} ${text}`, 'prose').slice(skip)) push(mention)
+    } else {
+      if (item && CHECKED_ITEM.test(text)) lineKind = 'done'
+      for (const mention of readLine(text)) push(mention)
+    }
+    carry = { text, kind: lineKind }
   }
   return mentions
+}
+
+/** The last clause of a line when the line does not end it: what a wrapped line goes on with. */
+function unfinishedClause(line: string): string {
+  const body = line.replace(LIST_ITEM, '').trimEnd()
+  if (/[.;:!?]$/.test(body.replace(/[*_)\]"'`]+$/, ''))) return ''
+  const parts = body.split(/[.;:!?](?:\s|$)/)
+  return parts[parts.length - 1].split(/\s+/).slice(-8).join(' ')
 }
 
 function readLine(line: string): Mention[] {
@@ -110,14 +189,22 @@ function readLine(line: string): Mention[] {
   if (definition) return [{ text: definition[1], context: 'link' }]
   const label = LABEL.exec(line)
   if (label) {
-    const negative = NEGATIVE_TITLE.test(label[1]) || /\b(?:see|like)\b/i.test(label[1])
+    const kind =
+      titleKind(label[1], false) ??
+      (/\b(?:see|like)\b/i.test(label[1])
+        ? 'see'
+        : /\b(?:patterns?|reuse)\b/i.test(label[1])
+          ? 'reuse'
+          : /\bexamples?\b/i.test(label[1])
+            ? 'example'
+            : null)
     const value = label[2]
     const cut = DESCRIPTION.exec(value.replace(/`[^`]*`/g, (code) => 'x'.repeat(code.length)))
     const slots = cut ? value.slice(0, cut.index) : value
     const rest = cut ? value.slice(cut.index) : ''
     return [
-      ...readClause(slots, 'slot', { stated: !negative, negated: negative }),
-      ...readClause(rest, 'prose', { negated: negative })
+      ...readClause(slots, 'slot', { stated: !kind, kind }),
+      ...readClause(rest, 'prose', { kind })
     ]
   }
   const item = LIST_ITEM.exec(line)
@@ -128,7 +215,8 @@ function readLine(line: string): Mention[] {
 interface ClauseOptions {
   /** Every path of the text is stated (a path column, a Files label). */
   stated?: boolean
-  negated?: boolean
+  /** Every path of the text is negated or a reference, for this reason. */
+  kind?: ReferenceKind | null
   /** A text that holds one path by itself (a table cell): its one token is a slot. */
   lone?: boolean
   /** A list item: its first token is a slot, and states the path when it is one. */
@@ -148,12 +236,13 @@ function readClause(text: string, context: MentionContext, options: ClauseOption
     // Plain words are never paths, unless they stand alone in a path's place (`Makefile`).
     if (piece.kind === 'word' && !/[./\\]/.test(piece.text) && !lone && !lead) return
     const cues = clauseCues(pieces, index)
-    const negated = Boolean(options.negated) || cues.negated
+    const negated = Boolean(options.kind) || cues.negated
     mentions.push({
       text: piece.text,
       context: contextOf(piece, lone || lead ? 'slot' : context),
       stated: !negated && (Boolean(options.stated) || lead || cues.stated),
-      negated
+      negated,
+      kind: options.kind ?? cues.kind
     })
   })
   return mentions

@@ -13,8 +13,8 @@ export interface Piece {
   /** Index of the clause (sentence part) the piece belongs to. */
   clause: number
   struck: boolean
-  /** Its clause follows a negating label: "No change: …". */
-  negatedByLabel: boolean
+  /** Its clause follows a negating or referring label ("No change: …", "Pattern from x:"): why. */
+  labelKind: ReferenceKind | null
 }
 
 const CODE_SPAN = /(?<!`)(`+)(?!`)([\s\S]*?[^`])\1(?!`)/g
@@ -27,22 +27,54 @@ const CODE_SEPARATORS = /[\s"'`()<>|,;=[\]{}:]+/
 /** Words that start a new clause: what was said before no longer applies. */
 const CONTRAST = new Set(['but', 'instead', 'however', 'whereas', 'while', 'then', 'also'])
 
-/** Words before a path that negate it or make it a reference (within a few words). */
-const NEGATING = new Set(
-  (
-    'not no nothing none never without except excluding unlike see cf refer refers referring ' +
-    'related outside nor ' +
-    'neither avoid avoids leave leaves keep keeps like similar mirrors mirror mirroring follows ' +
-    'following modelled modeled inspired reuse reuses reusing ' +
-    'dont doesnt didnt wont isnt arent untouched unchanged vs versus than'
-  ).split(' ')
+/**
+ * What a mention says of its path (see MentionKind in path-normaliser.ts): the words before a
+ * path (within a few) that negate it or make it a reference, by kind.
+ */
+const NEGATING = new Map<string, ReferenceKind>(
+  Object.entries({
+    not:
+      'not no nothing none never without except excluding unlike outside nor neither avoid ' +
+      'avoids leave leaves keep keeps dont doesnt didnt wont isnt arent untouched unchanged vs ' +
+      'versus than',
+    see: 'see cf refer refers referring related',
+    reuse:
+      'like similar mirrors mirror mirroring follows following modelled modeled inspired reuse ' +
+      'reuses reusing pattern patterns',
+    example: 'example examples eg instance'
+  }).flatMap(([kind, words]) => words.split(' ').map((word) => [word, kind as ReferenceKind]))
 )
-/** Words after a path (within a few words) that say it is not changed. */
+/** Words after a path (within a few words) that say it is not changed, whatever comes before. */
 const NEGATING_AFTER = new Set(
-  'stays stay remains remain unchanged untouched reference read-only already isnt arent wont as-is intact'.split(
+  'stays stay remains remain unchanged untouched read-only isnt arent wont as-is intact'.split(' ')
+)
+/**
+ * Words after a path that make it context unless a verb before it states a change:
+ * "`daemon.py` already exists" (context), "Modify `daemon.py` (already exists)" (a change).
+ */
+const REFERRING_AFTER = new Map<string, ReferenceKind>([
+  ['already', 'exists'],
+  ['exists', 'exists'],
+  ['reference', 'see'],
+  ['pattern', 'reuse'],
+  ['reuse', 'reuse'],
+  ['example', 'example']
+])
+/** Words of a label ("(Already Exists) File:") that make its value context, unless it also states a change. */
+const EXISTING = new Set(['already', 'exists', 'existing', 'current', 'currently'])
+/** Stating words that create (the rest modify, or delete). */
+const CREATING = new Set(
+  'create creates created creating add adds added adding new introduce introduces generate generates'.split(
     ' '
   )
 )
+const DELETING = new Set('delete deletes deleted remove removes'.split(' '))
+
+/** Why a mention is not a change: negated, a reference, an example, a file that exists, a landed phase. */
+export type ReferenceKind = 'not' | 'see' | 'reuse' | 'example' | 'exists' | 'done'
+/** What a stated mention does to its path. */
+export type ChangeKind = 'create' | 'modify' | 'delete'
+
 /** Words before a path that state it as changed. */
 const STATING = new Set(
   (
@@ -71,7 +103,7 @@ export function readPieces(line: string): Piece[] {
     cue: '',
     clause: 0,
     struck: false,
-    negatedByLabel: false
+    labelKind: null
   })
   // Each markdown form is looked for only when its mark is on the line: most lines have none.
   let text = line.includes('<!--') ? line.replace(/<!--.*?-->/g, ' ') : line
@@ -113,7 +145,7 @@ export function readPieces(line: string): Piece[] {
             cue: inner.cue,
             clause,
             struck,
-            negatedByLabel: false
+            labelKind: null
           })
         }
         continue
@@ -122,7 +154,7 @@ export function readPieces(line: string): Piece[] {
       if (!word) continue
       const cue = word.toLowerCase().replace(/[^a-z-]/g, '')
       if (CONTRAST.has(cue)) clause += 1
-      pieces.push({ kind: 'word', text: word, cue, clause, struck, negatedByLabel: false })
+      pieces.push({ kind: 'word', text: word, cue, clause, struck, labelKind: null })
       // `src/a.ts.` ends a sentence as well as `done.`; `e.g.` and `v1.2` do not end anything.
       if (/[;:!?]$|[^.]\.$/.test(part.replace(/[*_)\]"']+$/, '')) && !/^e\.g|^i\.e/.test(cue)) {
         clause += 1
@@ -130,17 +162,25 @@ export function readPieces(line: string): Piece[] {
     }
     if (raw.endsWith('~~')) struck = false
   }
-  // "No change: `a.py`", "Related modules: `b.py`": a negating label carries over its colon.
-  const negatedClauses = new Set<number>()
+  // "No change: `a.py`", "Related modules: `b.py`", "(Already Exists) File: `c.py`": a
+  // negating or referring label carries over its colon.
+  const labelled = new Map<number, ReferenceKind>()
   pieces.forEach((piece, index) => {
     const next = pieces[index + 1]
     if (piece.kind === 'word' && piece.text.endsWith(':') && next && next.clause > piece.clause) {
       const label = pieces.filter((other) => other.clause === piece.clause)
-      if (label.some((other) => NEGATING.has(other.cue))) negatedClauses.add(next.clause)
+      const negating = label.find((other) => NEGATING.has(other.cue))
+      if (negating) labelled.set(next.clause, NEGATING.get(negating.cue) as ReferenceKind)
+      else if (
+        label.some((other) => EXISTING.has(other.cue)) &&
+        !label.some((other) => STATING.has(other.cue))
+      ) {
+        labelled.set(next.clause, 'exists')
+      }
     }
   })
-  if (negatedClauses.size) {
-    for (const piece of pieces) piece.negatedByLabel = negatedClauses.has(piece.clause)
+  if (labelled.size) {
+    for (const piece of pieces) piece.labelKind = labelled.get(piece.clause) ?? null
   }
   return pieces
 }
@@ -163,17 +203,22 @@ const EMPHASIS_MARK = /[*_~]/
 export function clauseCues(
   pieces: readonly Piece[],
   index: number
-): { negated: boolean; stated: boolean } {
+): { negated: boolean; stated: boolean; kind: ReferenceKind | ChangeKind | null } {
   const { clause } = pieces[index]
-  if (pieces[index].struck || pieces[index].negatedByLabel) return { negated: true, stated: false }
-  let negated = false
-  let stated = false
+  if (pieces[index].struck) return { negated: true, stated: false, kind: 'not' }
+  const labelKind = pieces[index].labelKind
+  if (labelKind) return { negated: true, stated: false, kind: labelKind }
+  let negation: ReferenceKind | null = null
+  let change: ChangeKind | null = null
   let words = 0
   for (let at = index - 1; at >= 0 && pieces[at].clause === clause; at -= 1) {
     if (pieces[at].kind !== 'word' || !pieces[at].cue) continue
     words += 1
-    if (words <= NEGATION_WINDOW && NEGATING.has(pieces[at].cue)) negated = true
-    if (words <= STATING_WINDOW && STATING.has(pieces[at].cue)) stated = true
+    const cue = pieces[at].cue
+    if (words <= NEGATION_WINDOW && !negation) negation = NEGATING.get(cue) ?? null
+    if (words <= STATING_WINDOW && !change && STATING.has(cue)) {
+      change = CREATING.has(cue) ? 'create' : DELETING.has(cue) ? 'delete' : 'modify'
+    }
     if (words > NEGATION_WINDOW) break
   }
   words = 0
@@ -182,7 +227,10 @@ export function clauseCues(
     words += 1
     if (words > AFTER_WINDOW) break
     const cue = pieces[at].cue
-    if (NEGATING_AFTER.has(cue) || (cue === 'not' && words <= 2)) negated = true
+    if (NEGATING_AFTER.has(cue) || (cue === 'not' && words <= 2)) negation ??= 'not'
+    // Context unless a verb before states a change: "Modify `x` (already exists)" changes it.
+    else if (!change && REFERRING_AFTER.has(cue)) negation ??= REFERRING_AFTER.get(cue) ?? null
   }
-  return { negated, stated: stated && !negated }
+  if (negation) return { negated: true, stated: false, kind: negation }
+  return { negated: false, stated: change !== null, kind: change }
 }

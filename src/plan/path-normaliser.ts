@@ -1,4 +1,6 @@
 import { posix } from 'node:path'
+import type { Implied } from './implied-paths.js'
+import type { ChangeKind, ReferenceKind } from './markdown-pieces.js'
 
 /**
  * Where in a markdown document a token was found. It decides how much evidence the token
@@ -27,13 +29,23 @@ export interface Mention {
   stated?: boolean
   /** A negation or a reference: "not moved to `pkg/`", "see `x`", "unlike `y`". */
   negated?: boolean
+  /**
+   * What the words around it say it is: a change (`create`, `modify`, `delete`), or why it is
+   * none (`not`, `see`, `reuse`, `example`, `exists`, `done`: a phase marked landed). Null
+   * when nothing says.
+   */
+  kind?: MentionKind | null
+  /** Not a path: a change the line implies (a dependency, a CLI script), see impliedByLine. */
+  implied?: Implied | null
 }
+
+export type MentionKind = ReferenceKind | ChangeKind
 
 /**
  * Bare file names (no folder) count only with one of these extensions, so that
  * `subprocess.Popen`, `e.g.` or `example.com` are not taken for files.
  */
-const BARE_NAME_EXTENSIONS = new Set(
+export const BARE_NAME_EXTENSIONS: ReadonlySet<string> = new Set(
   (
     'ts tsx mts cts js jsx mjs cjs json jsonc json5 py pyi toml md mdx rst txt yml yaml lock ' +
     'cfg ini conf env sh bash zsh ps1 bat go mod sum rs java kt kts scala rb php c h cc cpp hpp ' +

@@ -68,7 +68,9 @@ export function formatPlan(plan: Plan, options: PlanTextOptions = {}): string {
   if (!separation.valid) {
     lines.push(
       `  unknown scope: ${separation.unresolved.join(', ')}: no spec naming the paths they touch, ` +
-        'so they count as overlapping every other priority'
+        (separation.merge_last?.length
+          ? 'so they run at once and are merged after the others (unknown-scope: parallel)'
+          : 'so they start once every other priority is merged (unknown-scope: wait)')
     )
   }
 
@@ -84,6 +86,8 @@ export function formatPlan(plan: Plan, options: PlanTextOptions = {}): string {
     lines.push(
       field('touches', options.explain && evidence ? explained(task, evidence) : touchedPaths(task))
     )
+    const uncounted = options.explain ? separation.not_counted?.[String(task.priority)] : undefined
+    if (uncounted) lines.push(field('unchanged', notCountedLines(uncounted)))
     const overlaps = overlapsOf.get(task.priority) ?? []
     if (overlaps.length) {
       lines.push(field('overlaps', describeOverlaps(task, overlaps, tasks)))
@@ -130,6 +134,13 @@ function explained(task: PlannedTask, evidence: Record<string, string[]>): strin
     })
     return `${path.padEnd(width)}  ← ${shown.join(', ') || '(no line)'}`
   })
+}
+
+/** The paths a spec names without changing them: `src/b.ts  ← SPEC-065-x.md:12 (reuse)`. */
+function notCountedLines(uncounted: Record<string, string[]>): string[] {
+  const paths = Object.keys(uncounted)
+  const width = Math.min(60, Math.max(...paths.map((path) => path.length)))
+  return paths.map((path) => `${path.padEnd(width)}  ← ${uncounted[path].join(', ')}`)
 }
 
 function touchedPaths(task: PlannedTask): string[] {

@@ -18,7 +18,7 @@ export type PlanSettings = Pick<
   Settings,
   'repo' | 'priorities' | 'baseBranch' | 'specsDir' | 'roadmapFile' | 'separation'
 > &
-  Partial<Pick<Settings, 'separationIgnore' | 'maxParallel'>> & {
+  Partial<Pick<Settings, 'separationIgnore' | 'maxParallel' | 'unknownScope'>> & {
     /** The commit of base-branch to read (where the run starts); its tip when absent. */
     baseCommit?: string
   }
@@ -30,8 +30,9 @@ export type PlanSettings = Pick<
  * free to start are started, and how long the run is expected to take. It changes nothing.
  *
  * `valid` is true when every priority's scope is known. A priority whose spec is missing or
- * names no usable path is `unresolved` and overlaps every other one: its scope is unknown, so
- * it is never assumed independent (fail closed).
+ * names no usable path is `unresolved`: its scope is unknown. With `unknown-scope: wait` it
+ * overlaps every other one and starts once they are merged (fail closed); with `parallel` it
+ * starts at once and is merged after the others (`merge_last`), where the merge finds out.
  *
  * The ROADMAP, the spec files and everything under specs-dir are bookkeeping, never touched
  * paths: every agent updates its status lines there, and git merges edits to separate
@@ -91,6 +92,7 @@ export async function buildPlan(
   }
 
   const evidence: Record<string, Record<string, string[]>> = {}
+  const notCounted: Record<string, Record<string, string[]>> = {}
   const tasks: PlannedTask[] = priorities.map((priority) => {
     const { specFiles, notes }: SpecLookup = lookups.get(priority) ?? {
       priority,
@@ -102,11 +104,15 @@ export async function buildPlan(
       const size = tree.cutSize(file)
       if (size !== undefined) notes.push(cutNote(file, size))
     }
+    const dropped: Record<string, string[]> = {}
     for (const specFile of specFiles) {
       const scope = scopeOf(specFile)
       notes.push(...scope.notes)
       for (const [path, lines] of scope.paths) {
         ;(found[path] ??= []).push(...lines.map((line) => `${specFile}:${line}`))
+      }
+      for (const [path, whys] of scope.dropped) {
+        ;(dropped[path] ??= []).push(...whys.map((why) => `${specFile}:${why}`))
       }
     }
     if (specFiles.length > 1) {
@@ -121,6 +127,14 @@ export async function buildPlan(
     }
     const paths = Object.keys(found).sort()
     evidence[String(priority)] = Object.fromEntries(paths.map((path) => [path, found[path]]))
+    const uncounted = Object.keys(dropped)
+      .filter((path) => !(path in found))
+      .sort()
+    if (uncounted.length) {
+      notCounted[String(priority)] = Object.fromEntries(
+        uncounted.map((path) => [path, dropped[path]])
+      )
+    }
     if (specFiles.length > 0 && paths.length === 0) {
       notes.push(
         `scope unknown: ${specFiles.join(', ')} ${specFiles.length > 1 ? 'name' : 'names'} no ` +
@@ -157,13 +171,29 @@ export async function buildPlan(
   }
   const open = tasks.filter((task) => task.merge_commit === undefined)
   const openPriorities = open.map((task) => task.priority)
-  const taskScopes: TaskScope[] = open.map((task) => ({
+  const unknown = open.map((task) => task.paths.length === 0)
+  // `parallel`: an unknown scope is scheduled as an independent one; the merge order (last)
+  // and on-conflict take the risk instead of the schedule.
+  const mergeLast = settings.unknownScope === 'parallel' && mode !== 'off'
+  const taskScopes: TaskScope[] = open.map((task, index) => ({
     paths: task.paths,
-    unknown: task.paths.length === 0
+    unknown: unknown[index] && !mergeLast
   }))
-  const unknown = taskScopes.map((scope) => scope.unknown)
   const overlaps = mode === 'off' ? [] : findOverlaps(taskScopes)
-  const schedule = scheduleTasks(mode, { priorities: openPriorities, unknown, overlaps })
+  const schedule = scheduleTasks(mode, {
+    priorities: openPriorities,
+    unknown: taskScopes.map((scope) => scope.unknown),
+    overlaps
+  })
+  if (mergeLast) {
+    open.forEach((task, index) => {
+      if (unknown[index]) {
+        task.notes.push(
+          'unknown-scope parallel: it starts like an independent priority and is merged after the others; a conflict goes through on-conflict'
+        )
+      }
+    })
+  }
 
   open.forEach((task, index) => {
     task.after = schedule.after[index].map((other) => openPriorities[other])
@@ -179,9 +209,13 @@ export async function buildPlan(
   // Assigned, not spread: a spread would list the independent pairs (see separationOf).
   const separation = Object.assign(separationOf(open, unknown, overlaps, schedule.waves), {
     evidence,
-    start_order: startOrder(lengthInput).map((index) => priorities[index]),
+    start_order: startOrder(lengthInput).map((index) => openPriorities[index]),
     expected_length: expectedLength(lengthInput)
   })
+  const last = mergeLast ? openPriorities.filter((_priority, index) => unknown[index]) : []
+  // Only when some are: results of runs without them keep the contract's shape.
+  if (last.length) separation.merge_last = last
+  if (Object.keys(notCounted).length) separation.not_counted = notCounted
   return { tasks, separation, base_commit: tree.commit }
 }
 

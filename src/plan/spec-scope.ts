@@ -1,5 +1,6 @@
 import type { TreeListing } from './base-tree.js'
 import { extractMentions, folderOf, type PathMention } from './path-extractor.js'
+import { manifestFiles, moduleFile, type Implied } from './implied-paths.js'
 import { looksLikeFile } from './path-normaliser.js'
 import { filesMatching, type SeparationIgnore } from './separation-ignore.js'
 
@@ -8,6 +9,11 @@ export interface SpecScope {
   /** Path → 1-based lines of the spec naming it, ascending. */
   paths: Map<string, number[]>
   notes: string[]
+  /**
+   * Paths of the tree the spec names without changing them, each with why: `"<line> (<kind>)"`
+   * (`exists`, `reuse`, `example`, `see`, `not`, `done`; see Mention.kind). For plan --explain.
+   */
+  dropped: Map<string, string[]>
 }
 
 const MAX_NAMES_NOTED = 5
@@ -34,8 +40,15 @@ export function scopeOfSpec(
 ): SpecScope {
   const candidates: PathMention[] = []
   const bare: PathMention[] = []
-  for (const mention of extractMentions(markdown, specFile)) {
-    ;(mention.path.includes('/') ? candidates : bare).push(mention)
+  const negated: PathMention[] = []
+  const implied: PathMention[] = []
+  const modules: PathMention[] = []
+  for (const mention of extractMentions(markdown, specFile, { all: true })) {
+    if (mention.negated) {
+      if (!mention.module && !mention.implied) negated.push(mention)
+    } else if (mention.implied) implied.push(mention)
+    else if (mention.module) modules.push(mention)
+    else (mention.path.includes('/') ? candidates : bare).push(mention)
   }
 
   const stated = new Map<string, number[]>()
@@ -45,9 +58,18 @@ export function scopeOfSpec(
     if (!lines) map.set(path, [line])
     else if (!lines.includes(line)) lines.push(line)
   }
+  // "Create the `skills/` folder" when it exists: a destination, where only the new paths the
+  // spec names inside it are changes, not every file it holds.
+  const destinations = new Set<string>()
   for (const candidate of candidates) {
     const path = anchor(candidate, tree)
     if (path) add(candidate.stated ? stated : passing, path, candidate.line)
+    if (path?.endsWith('/') && candidate.kind === 'create') destinations.add(path)
+  }
+  // `pkg.mod`, `pkg.mod:main`, `--cov=pkg.mod`: the module's file, when the tree has it.
+  for (const module of modules) {
+    const file = moduleFile(module.path, tree)
+    if (file) add(module.stated ? stated : passing, file, module.line)
   }
 
   const notes: string[] = []
@@ -63,6 +85,17 @@ export function scopeOfSpec(
     .map((candidate) => tree.filesNamed(candidate.path))
     .filter((matches) => matches.length === 1)
     .map((matches) => folderOf(matches[0]))
+  // The folders each line names: "Create `a.py` in `pkg/x/`" places the new `a.py` there.
+  const folderLines = new Map<number, string[]>()
+  for (const [map, isStated] of [
+    [stated, true],
+    [passing, false]
+  ] as const) {
+    for (const [path, at] of map) {
+      if (!path.endsWith('/') || (!isStated && !tree.hasFolder(path.slice(0, -1)))) continue
+      for (const line of at) folderLines.set(line, [...(folderLines.get(line) ?? []), path])
+    }
+  }
   let lines: string[] | null = null
   const lineOf = (line: number): string => (lines ??= markdown.split('\n'))[line - 1] ?? ''
   for (const candidate of bare) {
@@ -70,11 +103,21 @@ export function scopeOfSpec(
       folders,
       fileFolders,
       placedFolders,
-      lineOf
+      lineOf,
+      lineFolders: folderLines.get(candidate.line) ?? []
     })
     if (typeof resolved === 'string') {
       add(candidate.stated ? stated : passing, resolved, candidate.line)
     } else if (resolved) unsettled.push(`${candidate.path} (${resolved.why})`)
+  }
+  // "Add dependency x", "register a CLI script": the manifest (and lock) of the spec's files.
+  if (implied.length) {
+    const files = [...stated.keys(), ...passing.keys()]
+    for (const mention of implied) {
+      for (const file of manifestFiles(mention.implied as Implied, files, tree)) {
+        add(stated, file, mention.line)
+      }
+    }
   }
   if (unsettled.length) {
     notes.push(
@@ -104,10 +147,28 @@ export function scopeOfSpec(
     if (ignore.ignores(path, tree)) ignored.push(path)
     else result.set(path, lines)
   }
+  // A folder of the tree with an ignored path named inside (`skills/x/SKILL.md`) is context
+  // too: counting it would count every file it already holds. A new folder stays its scope.
   const context = dropContextFolders(result)
+  for (const folder of [...result.keys()]) {
+    const existing = folder.endsWith('/') && tree.hasFolder(folder.slice(0, -1))
+    if (existing && ignored.some((path) => path !== folder && path.startsWith(folder))) {
+      result.delete(folder)
+      context.push(folder)
+    }
+  }
   if (context.length) {
     notes.push(
       `${specFile}: folders taken as context (it names files inside them): ${listed(context)}`
+    )
+  }
+  const existingDestinations = [...destinations].filter(
+    (folder) => result.has(folder) && (stated.get(folder) ?? []).length > 0
+  )
+  if (existingDestinations.length && existingDestinations.length < result.size) {
+    for (const folder of existingDestinations) result.delete(folder)
+    notes.push(
+      `${specFile}: folders it creates already exist, only the new paths named inside count: ${listed(existingDestinations)}`
     )
   }
   if (result.size === 0 && ignored.length) {
@@ -116,17 +177,47 @@ export function scopeOfSpec(
     )
   }
   for (const lines of result.values()) lines.sort((a, b) => a - b)
-  return { paths: result, notes }
+  return { paths: result, notes, dropped: droppedPaths(negated, result, tree) }
+}
+
+/** The files and folders of the tree named only as negations or references, with why. */
+function droppedPaths(
+  negated: readonly PathMention[],
+  counted: ReadonlyMap<string, unknown>,
+  tree: TreeListing
+): Map<string, string[]> {
+  const dropped = new Map<string, string[]>()
+  for (const mention of negated) {
+    const body = mention.path.replace(/\/$/, '')
+    const matches = body.includes('/') ? [body] : tree.filesNamed(body)
+    const path =
+      matches.length !== 1
+        ? null
+        : tree.hasFile(matches[0])
+          ? matches[0]
+          : tree.hasFolder(matches[0])
+            ? `${matches[0]}/`
+            : null
+    if (!path || counted.has(path)) continue
+    const why = `${mention.line} (${mention.kind ?? 'not'})`
+    const lines = dropped.get(path)
+    if (!lines) dropped.set(path, [why])
+    else if (!lines.includes(why)) lines.push(why)
+  }
+  return dropped
 }
 
 /**
- * A folder is context when files inside it are named too: those files are the scope. Drops
- * such folders from `paths` and returns them.
+ * A folder is context when paths inside it are named too (files, or the folders below it):
+ * those are the scope. Drops such folders from `paths` and returns them. `named`: every path
+ * the spec names, when more than `paths` (those separation-ignore drops still count here).
  */
-export function dropContextFolders(paths: Map<string, unknown>): string[] {
-  const files = [...paths.keys()].filter((path) => !path.endsWith('/'))
+export function dropContextFolders(
+  paths: Map<string, unknown>,
+  named: readonly string[] = [...paths.keys()]
+): string[] {
   const dropped = [...paths.keys()].filter(
-    (path) => path.endsWith('/') && files.some((file) => file.startsWith(path))
+    (path) => path.endsWith('/') && named.some((other) => other !== path && other.startsWith(path))
   )
   for (const path of dropped) paths.delete(path)
   return dropped
@@ -172,6 +263,8 @@ interface BareNameContext {
   placedFolders: readonly string[]
   /** The text of a line of the spec (read only for a name many folders hold). */
   lineOf: (line: number) => string
+  /** The folders the name's own line names. */
+  lineFolders: readonly string[]
 }
 
 /**
@@ -216,6 +309,10 @@ function resolveBareName(
     })
     if (nearest.length === 1) return nearest[0]
     return { why: `${matches.length} files of that name, ${inside.length} in the spec's folders` }
+  }
+  // A new file with the one folder its line names: "Create `a.py` in `pkg/x/`".
+  if (candidate.stated && context.lineFolders.length === 1) {
+    return `${context.lineFolders[0]}${name}`
   }
   // A new file written without its folder: where it goes is the agent's choice, not ours.
   return candidate.stated ? { why: 'a new file, no folder given' } : null

@@ -2,7 +2,7 @@ import type { SeparationMode } from '../core/types.js'
 import type { Overlap } from './overlap.js'
 
 export interface Schedule {
-  /** Per task: the earlier tasks (indices, ascending) it waits for. */
+  /** Per task: the tasks (indices, ascending) it waits for. */
   after: number[][]
   /** Per task: why it will not run (strict separation), else null. */
   skipReasons: (string | null)[]
@@ -22,7 +22,9 @@ export interface SchedulingInput {
  *   overlaps no task already picked; the others are skipped, with the reason. One wave.
  * - `waves`: every task runs; one that overlaps earlier tasks (input order) waits for them
  *   to be merged. A task's wave is the length of its longest chain of such waits, so
- *   unrelated tasks never wait.
+ *   unrelated tasks never wait. A task of unknown scope (it overlaps every other one) waits
+ *   for every task of known scope and the earlier unknown ones, and none waits for it: the
+ *   tasks it cannot be shown independent of run first, as many at once as they can.
  * - `off`: no analysis: every task in one wave.
  */
 export function scheduleTasks(mode: SeparationMode, input: SchedulingInput): Schedule {
@@ -33,7 +35,7 @@ export function scheduleTasks(mode: SeparationMode, input: SchedulingInput): Sch
   }
   const earlier: Overlap[][] = all.map(() => [])
   for (const overlap of input.overlaps) earlier[overlap.second].push(overlap)
-  return mode === 'strict' ? strict(input, earlier) : waves(earlier)
+  return mode === 'strict' ? strict(input, earlier) : waves(earlier, input.unknown)
 }
 
 function strict(input: SchedulingInput, earlier: Overlap[][]): Schedule {
@@ -53,15 +55,23 @@ function strict(input: SchedulingInput, earlier: Overlap[][]): Schedule {
   }
 }
 
-function waves(earlier: Overlap[][]): Schedule {
-  const after = earlier.map((overlaps) => overlaps.map((overlap) => overlap.first))
+function waves(earlier: Overlap[][], unknown: readonly boolean[]): Schedule {
+  const all = earlier.map((_overlaps, task) => task)
+  const known = all.filter((task) => !unknown[task])
+  const after = earlier.map((overlaps, task) =>
+    unknown[task]
+      ? all.filter((other) => other !== task && (!unknown[other] || other < task))
+      : overlaps.map((overlap) => overlap.first).filter((other) => !unknown[other])
+  )
   const waveOf: number[] = []
   const schedule: number[][] = []
-  after.forEach((waitsFor, task) => {
-    const wave = waitsFor.reduce((deepest, other) => Math.max(deepest, waveOf[other] + 1), 0)
+  // Those of known scope first: the unknown ones wait for all of them.
+  for (const task of [...known, ...all.filter((other) => unknown[other])]) {
+    const wave = after[task].reduce((deepest, other) => Math.max(deepest, waveOf[other] + 1), 0)
     waveOf[task] = wave
     ;(schedule[wave] ??= []).push(task)
-  })
+  }
+  for (const wave of schedule) wave.sort((a, b) => a - b)
   return { after, skipReasons: after.map(() => null), waves: schedule }
 }
 
