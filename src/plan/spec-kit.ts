@@ -1,0 +1,22 @@
+import { posix } from 'node:path'
+
+/**
+ * spec-kit's documents that are context, not changes: a feature folder's `plan.md` holds the
+ * project's structure tree (every folder the project has), while its `tasks.md` names the
+ * files the feature really touches (`T012 [P] [US1] Create model in src/models/user.py`).
+ * When the folder has a `tasks.md`, its `plan.md` counts only through the files the tasks
+ * name; without one, the plan is all there is and counts.
+ */
+export function contextDocuments(specFiles: readonly string[]): Set<string> {
+  const withTasks = new Set(
+    specFiles
+      .filter((file) => posix.basename(file).toLowerCase() === 'tasks.md')
+      .map((file) => posix.dirname(file))
+  )
+  return new Set(
+    specFiles.filter(
+      (file) =>
+        posix.basename(file).toLowerCase() === 'plan.md' && withTasks.has(posix.dirname(file))
+    )
+  )
+}
