@@ -7,6 +7,7 @@ import type { AnchoredSection, Roadmap, RoadmapSection } from './roadmap.js'
 import type { SpecHeader } from './spec-header.js'
 import {
   chooseStories,
+  isCompanion,
   numberedName,
   specNumberOf,
   storyOf,
@@ -268,17 +269,26 @@ function lookUp(
   }
   const chosen = chooseStories(found, title, (file) => headerOf(file)?.title ?? null)
   notes.push(...chosen.notes)
+  // An addendum or phase file follows its story: its own title need not repeat the ROADMAP's.
+  const companionOfKept = (file: string): boolean =>
+    isCompanion(file) && chosen.files.some((other) => other !== file && !isCompanion(other))
   // Found by number alone, even as the only candidate or among equals: it must agree.
   const agreeing = chosen.files.filter((file) => {
-    if (found.find((candidate) => candidate.file === file)?.linked) return true
-    const why = disagreement(file, priority, stories, title, headerOf(file))
+    const candidate = found.find((other) => other.file === file)
+    // A link is the section's word, unless the document declares another priority itself
+    // (a link to a folder of exported specs): only a "Spec:" line outweighs that.
+    const why = candidate?.labelled
+      ? null
+      : candidate?.linked
+        ? declaredElsewhere(priority, stories, headerOf(file))
+        : companionOfKept(file)
+          ? declaredElsewhere(priority, stories, headerOf(file))
+          : disagreement(file, priority, stories, title, headerOf(file))
     if (why) disagreeing.push(`${posix.basename(file)} (${why})`)
     return why === null
   })
   if (disagreeing.length) {
-    notes.push(
-      `found by number but another story's (numbers get reused), not read: ${disagreeing.join('; ')}`
-    )
+    notes.push(`another story's spec (numbers get reused), not read: ${disagreeing.join('; ')}`)
   }
   const specFiles = [...new Set(agreeing)].sort()
   const specTitle = titleOfSpec(specFiles, headerOf)
@@ -329,13 +339,7 @@ function disagreement(
   header: SpecHeader | null
 ): string | null {
   if (header && (header.priorities.length || header.stories.length)) {
-    if (header.priorities.includes(priority)) return null
-    if (header.stories.some((story) => stories.includes(story))) return null
-    const declared = [
-      ...header.priorities.map((n) => `PRIORITY ${n}`),
-      ...header.stories.map((n) => `US-${n}`)
-    ]
-    return `it declares ${declared.join(', ')}`
+    return declaredElsewhere(priority, stories, header)
   }
   const wanted = wordsOf(roadmapTitle)
   // A heading's US id points at the number on purpose: then only a title can contradict it.
@@ -346,6 +350,22 @@ function disagreement(
   ])
   if (words.size === 0 || [...wanted].some((word) => words.has(word))) return null
   return `"${header?.title ?? posix.basename(file)}" shares no word with "${roadmapTitle}"`
+}
+
+/** "it declares PRIORITY 18" when the header declares ids and none is this priority's. */
+function declaredElsewhere(
+  priority: number,
+  stories: readonly number[],
+  header: SpecHeader | null
+): string | null {
+  if (!header || (header.priorities.length === 0 && header.stories.length === 0)) return null
+  if (header.priorities.includes(priority)) return null
+  if (header.stories.some((story) => stories.includes(story))) return null
+  const declared = [
+    ...header.priorities.map((n) => `PRIORITY ${n}`),
+    ...header.stories.map((n) => `US-${n}`)
+  ]
+  return `it declares ${declared.join(', ')}`
 }
 
 /**

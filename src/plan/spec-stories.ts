@@ -203,6 +203,7 @@ export function chooseStories(
   const files = kept.flatMap(([, members]) => members.map((member) => member.file))
   if (!alone) files.push(...companions.map((companion) => companion.file))
   const dropped = all.filter((file) => !files.includes(file))
+  if (dropped.length === 0) return { files, notes: [] }
   return {
     files,
     notes: [
