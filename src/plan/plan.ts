@@ -15,7 +15,7 @@ import {
   type SpecSources
 } from './spec-resolver.js'
 import { readSpecHeader, type SpecHeader } from './spec-header.js'
-import { contextDocuments } from './spec-kit.js'
+import { contextDocuments, isOwnDocument } from './spec-kit.js'
 import { scopeOfRoadmapSections } from './roadmap-fallback.js'
 
 export type PlanSettings = Pick<
@@ -115,10 +115,11 @@ export async function buildPlan(
     const found: Record<string, string[]> = {}
     const context = contextDocuments(specFiles)
     for (const specFile of specFiles) {
+      if (context.has(specFile)) continue
       const scope = scopeOf(specFile)
       notes.push(...scope.notes)
-      if (context.has(specFile)) continue
       for (const [path, lines] of scope.paths) {
+        if (isOwnDocument(path, specFile, tree)) continue
         ;(found[path] ??= []).push(...lines.map((line) => `${specFile}:${line}`))
       }
     }

@@ -1,4 +1,5 @@
 import { posix } from 'node:path'
+import type { TreeListing } from './base-tree.js'
 
 /**
  * spec-kit's documents that are context, not changes: a feature folder's `plan.md` holds the
@@ -19,4 +20,15 @@ export function contextDocuments(specFiles: readonly string[]): Set<string> {
         posix.basename(file).toLowerCase() === 'plan.md' && withTasks.has(posix.dirname(file))
     )
   )
+}
+
+/**
+ * A path a spec names that is one of its own folder's documents (`contracts/`, `plan.md`
+ * next to a spec-kit `tasks.md`): bookkeeping of the spec, not a change to the repository.
+ */
+export function isOwnDocument(path: string, specFile: string, tree: TreeListing): boolean {
+  const folder = posix.dirname(specFile)
+  if (folder === '.' || folder === '') return false
+  const inFolder = posix.join(folder, path.replace(/\/$/, ''))
+  return path.endsWith('/') ? tree.hasFolder(inFolder) : tree.hasFile(inFolder)
 }
