@@ -22,6 +22,18 @@ export function contextDocuments(specFiles: readonly string[]): Set<string> {
   )
 }
 
+/** The documents spec-kit's commands write in a feature folder. */
+const SPEC_KIT_DOCUMENTS = new Set([
+  'spec.md',
+  'plan.md',
+  'tasks.md',
+  'research.md',
+  'data-model.md',
+  'quickstart.md',
+  'contracts/',
+  'checklists/'
+])
+
 /**
  * A path a spec names that is one of its own folder's documents (`contracts/`, `plan.md`
  * next to a spec-kit `tasks.md`): bookkeeping of the spec, not a change to the repository.
@@ -29,6 +41,8 @@ export function contextDocuments(specFiles: readonly string[]): Set<string> {
 export function isOwnDocument(path: string, specFile: string, tree: TreeListing): boolean {
   const folder = posix.dirname(specFile)
   if (folder === '.' || folder === '') return false
+  // spec-kit's templates name the feature's documents whether or not they were written.
+  if (SPEC_KIT_DOCUMENTS.has(path)) return true
   const inFolder = posix.join(folder, path.replace(/\/$/, ''))
   return path.endsWith('/') ? tree.hasFolder(inFolder) : tree.hasFile(inFolder)
 }

@@ -8,6 +8,7 @@ import type { SpecHeader } from './spec-header.js'
 import {
   chooseStories,
   isCompanion,
+  numberedFolderOf,
   numberedName,
   specNumberOf,
   storyOf,
@@ -236,9 +237,12 @@ function lookUp(
 
   const found: SpecCandidate[] = []
   const placeholders: string[] = []
+  // A short document in a story's folder (spec-kit's `spec.md` names no path by design) is one
+  // of its documents, not a placeholder hiding the real spec.
+  const inFolderStory = (file: string): boolean => numberedFolderOf(file) >= 0
   const offer = (candidate: SpecCandidate): void => {
     if (found.some((other) => other.file === candidate.file)) return
-    if (headerOf(candidate.file)?.placeholder) {
+    if (headerOf(candidate.file)?.placeholder && !inFolderStory(candidate.file)) {
       if (!placeholders.includes(candidate.file)) placeholders.push(candidate.file)
       return
     }

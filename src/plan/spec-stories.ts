@@ -98,7 +98,7 @@ export function storyOf(file: string): string {
 }
 
 /** The index of the first numbered folder in the file's path, or -1. */
-function numberedFolderOf(file: string): number {
+export function numberedFolderOf(file: string): number {
   return file
     .split('/')
     .slice(0, -1)
