@@ -150,6 +150,12 @@ export function searchableSpecFiles(sources: SpecSources): string[] {
 }
 
 const MAX_SEARCHED = 5000
+/** Title words that say what a document is, not which story (as wordsOf leaves them). */
+const GENERIC_TITLE_WORDS = new Set(
+  'technical document overview requirement proposal rfc addendum appendix note detail readme index plan task phase part version'.split(
+    ' '
+  )
+)
 /** A line that makes a link a dependency, not the priority's own story: "depends on [US-3](#…)". */
 const DEPENDENCY =
   /\b(?:depends?|dependency|dependencies|after|blocked|blocks|requires|prerequisites?|unlike|supersedes?)\b/i
@@ -348,10 +354,12 @@ function disagreement(
   const wanted = wordsOf(roadmapTitle)
   // A heading's US id points at the number on purpose: then only a title can contradict it.
   if (wanted.size === 0 || (stories.length > 0 && !header?.title)) return null
-  const words = new Set([
-    ...wordsOf(posix.basename(storyOf(file))),
-    ...wordsOf(header?.title ?? '')
-  ])
+  const words = new Set(
+    [...wordsOf(posix.basename(storyOf(file))), ...wordsOf(header?.title ?? '')].filter(
+      (word) => !GENERIC_TITLE_WORDS.has(word)
+    )
+  )
+  // "SPEC-108: Technical specification" says nothing of its story: nothing to contradict.
   if (words.size === 0 || [...wanted].some((word) => words.has(word))) return null
   return `"${header?.title ?? posix.basename(file)}" shares no word with "${roadmapTitle}"`
 }
