@@ -44,6 +44,8 @@ See [US-071](#us-071---audit-log-for-admins) for the story.
 
 ## PRIORITY 10: Saved views
 
+## PRIORITY 11: US-110 - Billing exports
+
 ## Stories
 
 ### US-071 - Audit log for admins
@@ -64,6 +66,9 @@ const files: Record<string, string> = {
   'src/auth.py': '',
   'src/webhooks.py': '',
   'src/views.py': '',
+  'src/billing.py': '',
+  // A title that says only what the document is contradicts no ROADMAP title.
+  [`${SPECS}/SPEC-110.md`]: '# SPEC-110: Technical Specification\n\n- `src/billing.py`\n',
   [`${SPECS}/SPEC-010-csv-export.md`]: '# CSV export\n\n- `src/export.py`\n',
   [`${SPECS}/SPEC-020-imports.md`]: '# Imports\n\n- `src/imports.py`\n',
   [`${SPECS}/reports-dashboard.md`]: '# Reports dashboard\n\n- `src/reports.py`\n',
@@ -98,7 +103,7 @@ describe('finding the spec of a priority in a long roadmap', () => {
         using repo = createRepo(files)
         return await buildPlan({
           repo: repo.repo,
-          priorities: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 48],
+          priorities: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 48],
           baseBranch: 'roadmap',
           specsDir: SPECS,
           roadmapFile: ROADMAP,
@@ -126,6 +131,7 @@ describe('finding the spec of a priority in a long roadmap', () => {
   })
 
   it('does not read a spec of its number that declares another story, and plans from its section', async () => {
+    expect((await task(11)).specs).toEqual(['SPEC-110.md'])
     const dark = await task(4)
     expect(dark.spec_files).toEqual([])
     expect(dark.notes.join('\n')).toMatch(

@@ -355,13 +355,19 @@ function disagreement(
   // A heading's US id points at the number on purpose: then only a title can contradict it.
   if (wanted.size === 0 || (stories.length > 0 && !header?.title)) return null
   const words = new Set(
-    [...wordsOf(posix.basename(storyOf(file))), ...wordsOf(header?.title ?? '')].filter(
+    [...wordsOf(storyNameOf(file)), ...wordsOf(header?.title ?? '')].filter(
       (word) => !GENERIC_TITLE_WORDS.has(word)
     )
   )
   // "SPEC-108: Technical specification" says nothing of its story: nothing to contradict.
   if (words.size === 0 || [...wanted].some((word) => words.has(word))) return null
   return `"${header?.title ?? posix.basename(file)}" shares no word with "${roadmapTitle}"`
+}
+
+/** The story's name in a spec's file or folder name (`recipes`), or '' (`SPEC-110.md`). */
+function storyNameOf(file: string): string {
+  const story = storyOf(file)
+  return story.endsWith('/') ? '' : posix.basename(story)
 }
 
 /** "it declares PRIORITY 18" when the header declares ids and none is this priority's. */
