@@ -70,7 +70,7 @@ export function readSpecHeader(markdown: string): SpecHeader {
     title: title ?? frontTitle,
     priorities: [...priorities],
     stories: [...stories],
-    placeholder: isPlaceholder(lines.slice(frontEnds > 0 ? frontEnds + 1 : 0))
+    placeholder: isPlaceholder(markdown, lines.slice(frontEnds > 0 ? frontEnds + 1 : 0))
   }
 }
 
@@ -88,16 +88,17 @@ function readIds(text: string, priorities: Set<number>, stories: Set<number>): v
  * A spec that names no file of its own (every path in it is a template's: `path/to/file.py`)
  * and has next to nothing in it, says it is still to be written, or is an unfilled template.
  */
-function isPlaceholder(lines: string[]): boolean {
-  const body = lines
-    .filter((line) => !/^\s*#/.test(line) && !isIdLine(line))
-    .join('\n')
-    .replace(/<!--[\s\S]*?-->/g, ' ')
+function isPlaceholder(text: string, lines: string[]): boolean {
   const real = (path: string): boolean =>
     !TEMPLATE_MARK.test(path) &&
     !/[<[{]/.test(path) &&
     (/\w\/\w|\w\/$/.test(path) || CODE_FILE.test(path))
-  if ((body.match(PATH_TOKEN) ?? []).some(real)) return false
+  // Most specs name a real path early: stop at the first one (the plan reads every spec).
+  for (const [token] of text.matchAll(PATH_TOKEN)) if (real(token)) return false
+  const body = lines
+    .filter((line) => !/^\s*#/.test(line) && !isIdLine(line))
+    .join('\n')
+    .replace(/<!--[\s\S]*?-->/g, ' ')
   const words = body.split(/[^\p{L}\p{N}]+/u).filter((word) => word.length > 1).length
   return words < 4 || (UNWRITTEN.test(body) && words < 80) || TEMPLATE_MARK.test(body)
 }

@@ -135,8 +135,8 @@ export function candidateSpecFiles(priorities: readonly number[], sources: SpecS
 
 /**
  * The markdown files to search by front matter and title when a priority has no spec by
- * number or link: those under specs-dir and the ROADMAP's folder, else every one in the
- * repository (at most MAX_SEARCHED).
+ * number or link: those under specs-dir, the ROADMAP's folder, and the usual homes of design
+ * documents (`docs/`, `specs/`, `design/`, `planning/`), at most MAX_SEARCHED.
  */
 export function searchableSpecFiles(sources: SpecSources): string[] {
   const { tree, specsDir, roadmapFile } = sources
