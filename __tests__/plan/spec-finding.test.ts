@@ -68,7 +68,9 @@ const files: Record<string, string> = {
   'src/views.py': '',
   'src/billing.py': '',
   // A title that says only what the document is contradicts no ROADMAP title.
-  [`${SPECS}/SPEC-110.md`]: '# SPEC-110: Technical Specification\n\n- `src/billing.py`\n',
+  // "Priority: 1" is an importance here, not a claim on the roadmap's priority 1.
+  [`${SPECS}/SPEC-110.md`]:
+    '# SPEC-110: Technical Specification\n\n**Priority**: 1\n\n- `src/billing.py`\n',
   [`${SPECS}/SPEC-010-csv-export.md`]: '# CSV export\n\n- `src/export.py`\n',
   [`${SPECS}/SPEC-020-imports.md`]: '# Imports\n\n- `src/imports.py`\n',
   [`${SPECS}/reports-dashboard.md`]: '# Reports dashboard\n\n- `src/reports.py`\n',

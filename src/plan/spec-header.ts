@@ -58,8 +58,9 @@ export function readSpecHeader(markdown: string): SpecHeader {
     const bare = BARE_NUMBER.exec(value)
     if (priorities.size + stories.size === before && bare) {
       const number = Number(bare[1])
-      if (/story|us/i.test(label[1])) stories.add(number)
-      else priorities.add(number)
+      // A bare "Priority: 1" is most often an importance, not the roadmap's priority 1.
+      if (/story|^us$/i.test(label[1].trim())) stories.add(number)
+      else if (/roadmap/i.test(label[1])) priorities.add(number)
     }
   }
   if (title === null && inFront) {
