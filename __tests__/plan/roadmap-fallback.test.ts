@@ -21,7 +21,13 @@ Find out why the list is slow. No code change planned yet.
 
 Uses the existing client in \`src/slack.py\` (extend it with \`post_ticket()\`).
 
-## PRIORITY 4: Makefile targets for the docs
+## PRIORITY 4: US-040 - Makefile targets for the docs
+
+### US-041 - Docs hosting (later, its own story)
+
+- \`src/hosting.py\`
+
+### Deliverables
 
 - \`Makefile\`: \`make docs\`
 `
@@ -31,6 +37,7 @@ const files = {
   'docker-compose.yml': 'services: {}\n',
   'src/slack.py': '',
   'src/list.py': '',
+  'src/hosting.py': '',
   // Priority 3's spec names no path of its own: the section is what names the files.
   [`${SPECS}/SPEC-030-slack.md`]:
     '# SPEC-030: Slack notifications\n\nPost new urgent tickets to the support channel so the on-call agent sees them.\n'
@@ -50,7 +57,9 @@ describe('the ROADMAP fallback', () => {
     // A spec that names no path: its section serves, and says so.
     expect(plan.separation.task_file_map['3']).toEqual(['src/slack.py'])
     expect(task(3)?.notes.join('\n')).toMatch(/its spec names no usable path: planned from its/)
-    // The section's paths separate it like a spec's would.
+    // The section's paths separate it like a spec's would. Another story's subsection nested
+    // in it is not its own; its own subsections after it are.
+    expect(plan.separation.task_file_map['4']).toEqual(['Makefile'])
     expect(plan.separation.conflicts['1,4']).toEqual(['Makefile'])
   })
 

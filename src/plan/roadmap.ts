@@ -13,7 +13,7 @@ export interface RoadmapSection {
   line: number
   /**
    * The heading and everything under it up to the next heading of the same or a higher level,
-   * or a deeper one that names another priority or story (see readRoadmap).
+   * without nested subsections of other stories (blank lines in their place; see readRoadmap).
    */
   text: string
   /** `Estimated effort: 3 days`, `Estimate: 4h` in the section, in hours; null when none. */
@@ -73,10 +73,11 @@ interface Heading {
 }
 
 /**
- * A section runs to the next heading of the same or a higher level, or to the first deeper
- * heading that names another priority or another story: long roadmaps nest other stories'
- * subsections under a priority (`## PRIORITY 3` … `### US-041 …`), and those are not its own.
- * A heading with no story of its own keeps nested stories that no priority heading names.
+ * A section runs to the next heading of the same or a higher level, or to a deeper heading of
+ * another priority; the deeper subsections of another story are left out of it: long
+ * roadmaps nest other stories' subsections under a priority (`## PRIORITY 3` … `### US-041
+ * …`), and those are not its own. A heading with no story of its own keeps nested stories
+ * that no priority heading names.
  */
 export function readRoadmap(markdown: string): Roadmap {
   const lines = markdown.split(/\r?\n/)
@@ -110,24 +111,47 @@ export function readRoadmap(markdown: string): Roadmap {
   for (const heading of headings) {
     if (heading.priority !== null) for (const story of heading.stories) claimedStories.add(story)
   }
-  const endOf = (at: number): number => {
+  /**
+   * The heading's lines: to the next heading of its level or higher, or to a nested heading
+   * of another priority; a nested subsection of another story is blanked out (lines kept, so
+   * that line numbers stay the ROADMAP's), the priority's own subsections after it stay.
+   */
+  const textOf = (at: number): string => {
     const own = headings[at]
+    const foreign = (other: Heading): boolean => {
+      const others = other.stories.filter((story) => !own.stories.includes(story))
+      return (
+        others.length > 0 &&
+        (own.stories.length > 0 || others.some((story) => claimedStories.has(story)))
+      )
+    }
+    let end = lines.length
+    const blanked: [number, number][] = []
     for (let next = at + 1; next < headings.length; next += 1) {
       const other = headings[next]
-      if (other.level <= own.level) return other.index
-      if (other.priority !== null && other.priority !== own.priority) return other.index
-      const foreign = other.stories.filter((story) => !own.stories.includes(story))
-      if (foreign.length === 0) continue
-      if (own.stories.length > 0 || foreign.some((story) => claimedStories.has(story))) {
-        return other.index
+      if (other.level <= own.level) {
+        end = other.index
+        break
       }
+      if (other.priority !== null && other.priority !== own.priority) {
+        end = other.index
+        break
+      }
+      if (!foreign(other)) continue
+      let close = next + 1
+      while (close < headings.length && headings[close].level > other.level) close += 1
+      blanked.push([other.index, close < headings.length ? headings[close].index : lines.length])
+      next = close - 1
     }
-    return lines.length
+    const kept = lines.slice(own.index, end)
+    for (const [from, to] of blanked) {
+      for (let line = from; line < Math.min(to, end); line += 1) kept[line - own.index] = ''
+    }
+    return kept.join('\n')
   }
   const slugs = new Map<string, number>()
   headings.forEach((heading, at) => {
-    const end = endOf(at)
-    const text = lines.slice(heading.index, end).join('\n')
+    const text = textOf(at)
     const base = slugOf(heading.text)
     const seen = slugs.get(base) ?? 0
     slugs.set(base, seen + 1)
