@@ -30,8 +30,8 @@ const TEMPLATE_MARK =
 /** A token that looks like a file path: `src/app.py`, `<name>.ts`, `settings.go`. */
 const PATH_TOKEN = /[\w.<>[\]{}-]*(?:\/[\w.<>[\]{}-]+)*(?:\.[a-z]{1,5}\b|\/)/gi
 
-const CODE_FILE =
-  /\.(?:py|ts|tsx|js|jsx|mjs|go|rs|rb|java|kt|swift|cs|php|sql|sh|ya?ml|toml|json|css|html|vue|svelte)$/i
+/** A file name (`feature-1.txt`, `settings.go`), not an abbreviation (`e.g.`). */
+const FILE_NAME = /[\w-]{2,}\.[a-z][a-z0-9]{1,4}$/i
 
 export function readSpecHeader(markdown: string): SpecHeader {
   const lines = markdown.split(/\r?\n/)
@@ -93,7 +93,7 @@ function isPlaceholder(text: string, lines: string[]): boolean {
   const real = (path: string): boolean =>
     !TEMPLATE_MARK.test(path) &&
     !/[<[{]/.test(path) &&
-    (/\w\/\w|\w\/$/.test(path) || CODE_FILE.test(path))
+    (/\w\/\w|\w\/$/.test(path) || FILE_NAME.test(path))
   // Most specs name a real path early: stop at the first one (the plan reads every spec).
   for (const [token] of text.matchAll(PATH_TOKEN)) if (real(token)) return false
   const body = lines
