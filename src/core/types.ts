@@ -180,7 +180,10 @@ export interface ExpectedLength {
 /** One priority as the plan sees it. */
 export interface PlannedTask {
   priority: number
-  /** The ROADMAP heading of the priority (`PRIORITY 5: Recipes`), when the ROADMAP has one. */
+  /**
+   * The ROADMAP heading of the priority (`PRIORITY 5: Recipes`), when the ROADMAP has one;
+   * else its spec's first heading (spec-kit: `spec.md`'s).
+   */
   title?: string | null
   spec_files: string[]
   paths: string[]

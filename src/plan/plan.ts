@@ -10,9 +10,13 @@ import { scheduleTasks } from './waves.js'
 import {
   candidateSpecFiles,
   resolveSpecs,
+  searchableSpecFiles,
   type SpecLookup,
   type SpecSources
 } from './spec-resolver.js'
+import { readSpecHeader, type SpecHeader } from './spec-header.js'
+import { contextDocuments, isOwnDocument } from './spec-kit.js'
+import { scopeOfRoadmapSections } from './roadmap-fallback.js'
 
 export type PlanSettings = Pick<
   Settings,
@@ -62,12 +66,26 @@ export async function buildPlan(
     roadmapFile,
     roadmap
   }
-  // Every candidate is read before choosing: the titles tell the stories of one number apart.
+  // Every candidate is read before choosing: the titles tell the stories of one number apart,
+  // and the headers say which priority a spec declares and whether it is a placeholder.
   const texts = await tree.read(candidateSpecFiles(priorities, sources))
-  const lookups = resolveSpecs(priorities, {
-    ...sources,
-    titleOf: (file) => /^#\s+(.*)$/m.exec(texts.get(file) ?? '')?.[1] ?? null
-  })
+  const headers = new Map<string, SpecHeader>()
+  const headerOf = (file: string): SpecHeader | null => {
+    const text = texts.get(file)
+    if (text === undefined) return null
+    let header = headers.get(file)
+    if (!header) headers.set(file, (header = readSpecHeader(text)))
+    return header
+  }
+  let lookups = resolveSpecs(priorities, { ...sources, headerOf })
+  if ([...lookups.values()].some((lookup) => lookup.specFiles.length === 0)) {
+    // Specs outside the expected names: searched by front matter and title, only when needed.
+    const searchFiles = searchableSpecFiles(sources)
+    for (const [file, text] of await tree.read(searchFiles.filter((f) => !texts.has(f)))) {
+      texts.set(file, text)
+    }
+    lookups = resolveSpecs(priorities, { ...sources, headerOf, searchFiles })
+  }
   const allSpecFiles = new Set([...lookups.values()].flatMap((lookup) => lookup.specFiles))
   const isBookkeeping = (path: string): boolean => {
     const bare = path.replace(/\/$/, '')
@@ -94,10 +112,12 @@ export async function buildPlan(
   const evidence: Record<string, Record<string, string[]>> = {}
   const notCounted: Record<string, Record<string, string[]>> = {}
   const tasks: PlannedTask[] = priorities.map((priority) => {
-    const { specFiles, notes }: SpecLookup = lookups.get(priority) ?? {
+    const { specFiles, notes, storySections, specTitle }: SpecLookup = lookups.get(priority) ?? {
       priority,
       specFiles: [],
-      notes: []
+      notes: [],
+      storySections: [],
+      specTitle: null
     }
     const found: Record<string, string[]> = {}
     for (const file of [roadmapFile, ...specFiles]) {
@@ -105,14 +125,46 @@ export async function buildPlan(
       if (size !== undefined) notes.push(cutNote(file, size))
     }
     const dropped: Record<string, string[]> = {}
+    const context = contextDocuments(specFiles)
     for (const specFile of specFiles) {
+      if (context.has(specFile)) continue
       const scope = scopeOf(specFile)
       notes.push(...scope.notes)
       for (const [path, lines] of scope.paths) {
+        if (isOwnDocument(path, specFile, tree)) continue
         ;(found[path] ??= []).push(...lines.map((line) => `${specFile}:${line}`))
       }
       for (const [path, whys] of scope.dropped) {
         ;(dropped[path] ??= []).push(...whys.map((why) => `${specFile}:${why}`))
+      }
+    }
+    if (context.size > 0) {
+      notes.push(
+        `spec-kit: ${listed([...context])} read as context (its structure tree); the files tasks.md names are the changes`
+      )
+    }
+    const sections = roadmap?.sections.get(priority) ?? []
+    if (Object.keys(found).length === 0 && sections.length > 0) {
+      const fallback = scopeOfRoadmapSections(
+        [...sections, ...storySections],
+        roadmapFile,
+        tree,
+        ignore
+      )
+      if (fallback.paths.size > 0) {
+        const lines = sections.map((section) => section.line).join(', ')
+        notes.push(
+          `${specFiles.length ? 'its spec names no usable path' : 'no spec file'}: planned from its ${roadmapFile} section (line ${lines}${storySections.length ? ' and the story sections it links' : ''}), the ROADMAP fallback`
+        )
+        notes.push(...fallback.notes)
+        for (const [path, lines] of fallback.paths) {
+          ;(found[path] ??= []).push(...lines.map((line) => `${roadmapFile}:${line}`))
+        }
+        for (const [path, whys] of fallback.dropped) {
+          ;(dropped[path] ??= []).push(...whys.map((why) => `${roadmapFile}:${why}`))
+        }
+        const unknownNote = notes.findIndex((note) => note.startsWith('scope unknown: no spec'))
+        if (unknownNote >= 0) notes.splice(unknownNote, 1)
       }
     }
     if (specFiles.length > 1) {
@@ -141,7 +193,6 @@ export async function buildPlan(
           'usable repository path. It is treated as overlapping every other priority.'
       )
     }
-    const sections = roadmap?.sections.get(priority) ?? []
     if (roadmap?.unclosedFenceAt && sections.length === 0 && specFiles.length > 0) {
       const hidden = roadmap.hidden.get(priority)
       if (hidden) {
@@ -153,7 +204,7 @@ export async function buildPlan(
     const estimate = sections.find((section) => section.estimateHours !== null)
     return {
       priority,
-      title: sections[0]?.heading ?? null,
+      title: sections[0]?.heading ?? specTitle,
       spec_files: specFiles,
       paths,
       after: [],

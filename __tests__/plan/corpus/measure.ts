@@ -4,14 +4,22 @@
  * touches (source files: documents and runtime data are out of the separation's reach by
  * design) and its true spec files. measureCorpus plans each repository and compares:
  * - precision: of the pairs the plan flags as overlapping, those that truly share a file;
- * - recall: of the pairs that truly share a file that one of their specs names, those flagged;
- * - waves: the plan's against those the truth's overlaps need.
+ * - recall: of the pairs that truly share a file that one of their specs names, those flagged
+ *   (`recall`), and of all the pairs that truly share a file, hub files no spec names
+ *   included (`recall_all`);
+ * - unresolved: the priorities whose scope the plan does not know (each waits for all others);
+ * - waves: the plan's against those the truth's overlaps need;
+ * - expected length (`max_parallel` 2, the ROADMAP's estimates): the plan's, the truth's,
+ *   and one at a time.
+ * A true spec given as `ROADMAP.md#L10-L20` is those lines of the ROADMAP: a priority with no
+ * spec file, whose section serves as its spec.
  * Used by the jest test (quality bars) and by `npm run bench -- separation` (the figures).
  */
 import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { findOverlaps } from '../../../src/plan/overlap.js'
+import { expectedLength } from '../../../src/plan/run-length.js'
 import { scheduleTasks } from '../../../src/plan/waves.js'
 
 interface Truth {
@@ -21,7 +29,13 @@ interface Truth {
 }
 
 interface PlanLike {
-  separation: { conflicts: Record<string, string[]>; schedule: number[][] }
+  tasks: { priority: number; estimate_hours?: number | null }[]
+  separation: {
+    conflicts: Record<string, string[]>
+    schedule: number[][]
+    unresolved?: number[]
+    expected_length?: { parallel: number; serial: number; unit: string }
+  }
 }
 
 export type BuildPlan = (settings: {
@@ -41,16 +55,25 @@ export interface RepositoryFigures {
   truly_overlapping_flagged: number
   named_overlapping_pairs: number
   named_overlapping_flagged: number
+  truly_overlapping_pairs: number
+  precision: number
+  recall: number
+  recall_all: number
   missed: string[]
   false_pairs: string[]
+  unresolved: number[]
   waves: number
   truth_waves: number
+  /** Expected length with 2 agents at once: the plan's, the truth's, and one at a time. */
+  expected_length: { plan: number; truth: number; one_at_a_time: number; unit: string }
   plan_ms: number
 }
 
 export interface CorpusFigures {
   precision: number
   recall: number
+  recall_all: number
+  unresolved: number
   waves_within_one: boolean
   plan_ms: number
   repositories: RepositoryFigures[]
@@ -86,9 +109,12 @@ export async function measureCorpus(
     repositories.reduce((total, repo) => total + (repo[key] as number), 0)
   const flagged = sum('flagged_pairs')
   const named = sum('named_overlapping_pairs')
+  const overlapping = sum('truly_overlapping_pairs')
   return {
     precision: round(flagged ? sum('truly_overlapping_flagged') / flagged : 1),
     recall: round(named ? sum('named_overlapping_flagged') / named : 1),
+    recall_all: round(overlapping ? sum('truly_overlapping_flagged') / overlapping : 1),
+    unresolved: repositories.reduce((total, repo) => total + repo.unresolved.length, 0),
     waves_within_one: repositories.every((repo) => Math.abs(repo.waves - repo.truth_waves) <= 1),
     plan_ms: round(sum('plan_ms')),
     repositories
@@ -125,18 +151,25 @@ async function measureRepository(
 
   const truthScopes = keys.map((key) => ({ paths: truth.touched[key], unknown: false }))
   const truthOverlaps = findOverlaps(truthScopes)
-  const truthWaves = scheduleTasks('waves', {
+  const truthSchedule = scheduleTasks('waves', {
     priorities,
     unknown: keys.map(() => false),
     overlaps: truthOverlaps
-  }).waves.length
+  })
+  const estimates = priorities.map(
+    (priority) => plan.tasks.find((task) => task.priority === priority)?.estimate_hours ?? null
+  )
+  const truthLength = expectedLength({
+    priorities,
+    estimates,
+    after: truthSchedule.after,
+    skipped: priorities.map(() => false),
+    maxParallel: 2
+  })
   const pairKey = (a: number, b: number): string => `${priorities[a]},${priorities[b]}`
   const trulyOverlapping = new Set(truthOverlaps.map((o) => pairKey(o.first, o.second)))
   const texts = new Map(
-    keys.map((key) => [
-      key,
-      truth.specs[key].map((file) => readFileSync(join(source, file), 'utf8')).join('\n')
-    ])
+    keys.map((key) => [key, truth.specs[key].map((file) => specText(source, file)).join('\n')])
   )
   const names = (key: string, file: string): boolean => {
     const text = texts.get(key) ?? ''
@@ -159,18 +192,36 @@ async function measureRepository(
         .join(',')
     )
   )
+  const trueFlagged = [...flagged].filter((pair) => trulyOverlapping.has(pair)).length
+  const namedFlagged = [...namedOverlapping].filter((pair) => flagged.has(pair)).length
+  const length = plan.separation.expected_length
   return {
     repository: name,
     priorities: priorities.length,
-    specs: new Set(Object.values(truth.specs).flat()).size,
+    specs: new Set(
+      Object.values(truth.specs)
+        .flat()
+        .filter((spec) => !spec.includes('#'))
+    ).size,
     flagged_pairs: flagged.size,
-    truly_overlapping_flagged: [...flagged].filter((pair) => trulyOverlapping.has(pair)).length,
+    truly_overlapping_flagged: trueFlagged,
     named_overlapping_pairs: namedOverlapping.size,
-    named_overlapping_flagged: [...namedOverlapping].filter((pair) => flagged.has(pair)).length,
+    named_overlapping_flagged: namedFlagged,
+    truly_overlapping_pairs: trulyOverlapping.size,
+    precision: round(flagged.size ? trueFlagged / flagged.size : 1),
+    recall: round(namedOverlapping.size ? namedFlagged / namedOverlapping.size : 1),
+    recall_all: round(trulyOverlapping.size ? trueFlagged / trulyOverlapping.size : 1),
     missed: [...namedOverlapping].filter((pair) => !flagged.has(pair)),
     false_pairs: [...flagged].filter((pair) => !trulyOverlapping.has(pair)),
+    unresolved: plan.separation.unresolved ?? [],
     waves: plan.separation.schedule.length,
-    truth_waves: truthWaves,
+    truth_waves: truthSchedule.waves.length,
+    expected_length: {
+      plan: length?.parallel ?? NaN,
+      truth: truthLength.parallel,
+      one_at_a_time: truthLength.serial,
+      unit: truthLength.unit
+    },
     plan_ms: round(times.length ? median(times) : 0)
   }
 }
@@ -200,6 +251,19 @@ function commitRepository(source: string, repo: string): void {
     data(bytes)
   }
   execFileSync('git', ['fast-import', '--quiet'], { cwd: repo, input: Buffer.concat(chunks) })
+}
+
+/** A true spec's text: a file, or `file#L10-L20`, those lines of it (a ROADMAP section). */
+function specText(source: string, spec: string): string {
+  const [file, range] = spec.split('#')
+  const text = readFileSync(join(source, file), 'utf8')
+  const lines = /^L(\d+)-L(\d+)$/.exec(range ?? '')
+  return lines
+    ? text
+        .split('\n')
+        .slice(Number(lines[1]) - 1, Number(lines[2]))
+        .join('\n')
+    : text
 }
 
 function walk(folder: string): string[] {
