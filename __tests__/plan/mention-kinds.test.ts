@@ -96,6 +96,14 @@ describe('phases already landed', () => {
     expect(scope.dropped.get('forge/storage/cache.py')).toEqual(['5 (done)'])
   })
 
+  it('a heading that only asks for completion (spec-kit: MUST COMPLETE BEFORE 3.3) is no landed phase', () => {
+    const spec =
+      '# Tasks: Pooling\n\n## Phase 3.2: Tests First ⚠️ MUST COMPLETE BEFORE 3.3\n\n' +
+      '- [ ] T002 [P] pool test in `forge/storage/db.py`\n\n## Phase 3.3: Core — DONE\n\n' +
+      '- `forge/storage/cache.py`\n'
+    expect(scopeIn(FILES, spec).list).toEqual(['forge/storage/db.py'])
+  })
+
   it("the spec's own title marked done does not empty it", () => {
     expect(scopeIn(FILES, '# SPEC-406: Pooling ✅\n\n- `forge/storage/db.py`\n').list).toEqual([
       'forge/storage/db.py'

@@ -27,7 +27,12 @@ const CONTEXT_FIRST_WORDS = new Set(
 /** A phase or step marked landed: `## Phase 1 ✅`, `### Step 2 (done)`, `Phase 3 — COMPLETE`. */
 const LANDED_TITLE =
   /[✅✔☑]|\((?:done|complete[d]?|landed|shipped|merged|implemented)\b[^)]*\)|\[(?:done|complete[d]?)\]|[-–—:|]\s*(?:done|complete[d]?|landed|shipped|merged)\s*$/i
-const LANDED_WORD = /\b(?:DONE|COMPLETED?|LANDED|SHIPPED)\b/
+/**
+ * The same in capitals, closing the title (`Phase 2 DONE`); not an instruction that merely
+ * holds the word (`Tests First ⚠️ MUST COMPLETE BEFORE 3.3`).
+ */
+const LANDED_WORD =
+  /(?<!\b(?:MUST|TO|WILL|SHOULD|BE|NOT)\s+)\b(?:DONE|COMPLETED?|LANDED|SHIPPED)[.!]?\s*$/
 /** A status line under a heading that marks its section landed: `**Status**: ✅ Complete`. */
 const LANDED_STATUS =
   /^\s*(?:[-*+]\s+)?(?:\*\*|__)?status(?:\*\*|__)?\s*:(?:\*\*|__)?\s*(?:[✅✔☑]|(?:done|complete[d]?|landed|shipped|merged)\b)/i
