@@ -36,7 +36,7 @@ function anyCommitHolds(repo: string, text: string): boolean {
 
 describe('worktree-files', () => {
   it('copies .env into worktrees, and neither auto-commit nor an agent’s own commit brings it to base or origin', async () => {
-    const repo = faultRepo([1, 2])
+    const repo = faultRepo([1, 2, 3])
     // Untracked, and no .gitignore covers it.
     writeFileSync(join(repo.repo, '.env'), `${SECRET}\n`)
     // A symbolic link out of the repository, matched by the same globs.
@@ -56,10 +56,15 @@ describe('worktree-files', () => {
         `ls -A > '${seen}/files-'$PRIORITY_ID`,
         `[ -e outside.env ] && cat outside.env > '${seen}/outside-'$PRIORITY_ID || true`,
         'echo "work of $PRIORITY_ID" > src/file-$PRIORITY_ID.ts',
-        // Priority 2 commits the copied file itself, then takes it out again (its history
-        // still holds it); priority 1 leaves its work to auto-commit.
+        // Priority 1 leaves its work to auto-commit; priority 3 commits everything it sees
+        // (git add -A, as agents do: the copy is excluded for it); priority 2 forces the copied
+        // file into a commit, then takes it out again (its history still holds it).
+        'if [ "$PRIORITY_ID" = 3 ]; then',
+        '  git add -A && git -c user.name=agent -c user.email=agent@example.com commit -q -m "work"',
+        'fi',
         'if [ "$PRIORITY_ID" = 2 ]; then',
-        '  git add -A && git -c user.name=agent -c user.email=agent@example.com commit -q -m "work with .env"',
+        '  git add -A && git -c user.name=agent -c user.email=agent@example.com commit -q -m "work"',
+        '  git add -f .env && git -c user.name=agent -c user.email=agent@example.com commit -q -m "work with .env"',
         '  git rm -q --cached .env && git -c user.name=agent -c user.email=agent@example.com commit -q -m "drop .env"',
         'fi'
       ].join('\n')
@@ -67,7 +72,16 @@ describe('worktree-files', () => {
     const run = startCli(
       cli.entry,
       repo,
-      ['run', '1,2', '--agent-command', agent, '--worktree-files', '.env\n*.env', '--push', 'true'],
+      [
+        'run',
+        '1,2,3',
+        '--agent-command',
+        agent,
+        '--worktree-files',
+        '.env\n*.env',
+        '--push',
+        'true'
+      ],
       cliEnv(repo)
     )
     await run.exited
@@ -78,7 +92,9 @@ describe('worktree-files', () => {
     expect(existsSync(join(seen, 'outside-1'))).toBe(false)
     expect(existsSync(join(seen, 'outside-2'))).toBe(false)
 
-    const [one, two] = result.tasks
+    const [one, two, three] = result.tasks
+    // An agent's own `git add -A` leaves the copy out: its work merges.
+    expect(three).toMatchObject({ status: 'completed', merge: 'merged' })
     expect(one).toMatchObject({ status: 'completed', merge: 'merged' })
     // A copy the run made is not a change of the agent's, in scope or out of it.
     expect(one.out_of_scope ?? []).not.toContain('.env')

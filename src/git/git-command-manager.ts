@@ -115,6 +115,14 @@ export class GitCommandManager {
     return this.shared.config.changesSinceStart()
   }
 
+  /** A config value read as a path (`~` expanded), or null when it is not set. */
+  async configPath(key: string): Promise<string | null> {
+    const { stdout, exitCode } = await this.exec(['config', '--path', '--get', key], {
+      okExitCodes: [1]
+    })
+    return exitCode === 0 ? stdout.replace(/\n$/, '') : null
+  }
+
   /** Runs git; throws GitError unless the exit code is 0 or listed in okExitCodes. */
   async exec(args: readonly string[], options: GitExecOptions = {}): Promise<GitOutput> {
     const cwd = options.cwd ?? this.cwd

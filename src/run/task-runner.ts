@@ -13,6 +13,7 @@ import { saveUnfinishedWork, saveWork } from '../git/save-work.js'
 import { describeWorktreeState, readWorktreeState } from '../git/worktree-state.js'
 import { agentVariables, renderAgentCommand, type AgentValues } from './agent-command.js'
 import { agentEnvironment } from './agent-env.js'
+import { copiedFilesExclusion } from './copied-exclusion.js'
 import { promptFilePath, writePromptFile } from './agent-prompt.js'
 import { runProcess, type ProcessOutcome } from './agent-process.js'
 import { BaseTip, type HeldBase } from './base-tip.js'
@@ -208,10 +209,16 @@ export class TaskRun {
         usageFile: usageFilePath(settings.logDir, task.priority)
       }
       await Promise.all([this.writePrompt(values), rm(values.usageFile!, { force: true })])
+      const exclusion = await copiedFilesExclusion(
+        this.ctx.git,
+        this.ctx.env,
+        join(settings.logDir, `priority-${task.priority}.exclude`),
+        this.copied
+      )
       const env = agentEnvironment(
         this.ctx.env,
         settings.githubToken,
-        { ...agentVariables(values), RESUMED_FROM: task.resumed_from ?? '' },
+        { ...agentVariables(values), RESUMED_FROM: task.resumed_from ?? '', ...exclusion },
         settings.agentEnvPass,
         await this.ctx.git.identityEnv()
       )
