@@ -9,6 +9,7 @@ import { actionLogger, annotationsMade } from './action/action-logger.js'
 import { reportRefusal, reportToRunner } from './action/action-report.js'
 import { headline } from './report/summary.js'
 import * as state from './action/state-helper.js'
+import { completeCheckRun } from './report/check-run.js'
 
 /** The action: reads inputs, hands them to the engine, reports. Main and post in one bundle. */
 export async function run(): Promise<void> {
@@ -34,6 +35,7 @@ export async function run(): Promise<void> {
     const execution = await execute(settings, {
       logger: actionLogger,
       signal: controller.signal,
+      checkRunCreated: (ref) => state.saveCheckRun(ref),
       events: {
         worktreeCreated: (priority, path, branch) => {
           leftovers.worktrees.push({ priority, path, branch })
@@ -65,15 +67,31 @@ export async function run(): Promise<void> {
   }
 }
 
-/** The post step: after a cancelled or killed main step, stop what it left and clean up. */
+/**
+ * The post step: after a cancelled or killed main step, stop what it left and clean up, and
+ * complete its check run as `cancelled`.
+ */
 async function post(): Promise<void> {
   if (state.wasFinished()) return
   const leftovers = state.loadLeftovers()
-  if (!leftovers) return
-  core.info('The main step did not finish: stopping its agents and removing its worktrees')
-  try {
-    await cleanupLeftovers(leftovers, actionLogger)
-  } catch (error) {
-    core.warning(`Cleanup after the main step failed: ${(error as Error).message}`)
+  if (leftovers) {
+    core.info('The main step did not finish: stopping its agents and removing its worktrees')
+    try {
+      await cleanupLeftovers(leftovers, actionLogger)
+    } catch (error) {
+      core.warning(`Cleanup after the main step failed: ${(error as Error).message}`)
+    }
+  }
+  const checkRun = state.loadCheckRun()
+  if (checkRun) {
+    const token = core.getInput('github-token')
+    if (token) core.setSecret(token)
+    const warning = await completeCheckRun(checkRun, 'cancelled', {
+      token,
+      env: process.env,
+      logger: actionLogger
+    })
+    if (warning) core.warning(warning)
+    else core.info(`Completed the check run ${checkRun.id} as cancelled`)
   }
 }
