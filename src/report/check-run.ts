@@ -1,5 +1,4 @@
 import type { Logger } from '../core/logger.js'
-import { SerialQueue } from '../core/serial-queue.js'
 import type { RunResult } from '../core/types.js'
 import {
   explainApiError,
@@ -12,6 +11,7 @@ import { runUrl } from './github-event.js'
 import { headline } from './headline.js'
 import { liveSummary, liveTitle, type LiveRunView } from './live-summary.js'
 import { readLogTail } from './log-tail.js'
+import { RequestPace } from './request-pace.js'
 
 /** The one check run of a run, by this name, on the commit the run started from. */
 export const CHECK_RUN_NAME = 'parallel-worktree'
@@ -77,16 +77,12 @@ interface Annotation {
  */
 export class LiveCheckRun {
   private readonly client: GitHubClient
-  private readonly queue = new SerialQueue()
-  private readonly minIntervalMs: number
+  private readonly pace: RequestPace
   private id: number | null = null
   /** Refused, or its creation failed: no further requests. */
   private stopped = false
   private warned = false
   private over = false
-  private lastSentAt = 0
-  private updateQueued = false
-  private throttle: NodeJS.Timeout | undefined
   private refresher: NodeJS.Timeout | undefined
   private readonly annotated = new Set<string>()
 
@@ -96,7 +92,7 @@ export class LiveCheckRun {
     private readonly options: CheckRunOptions
   ) {
     this.client = githubClient(options.token, options.env, options.logger)
-    this.minIntervalMs = options.minIntervalMs ?? CHECK_RUN_MIN_INTERVAL_MS
+    this.pace = new RequestPace(options.minIntervalMs ?? CHECK_RUN_MIN_INTERVAL_MS)
   }
 
   /**
@@ -119,10 +115,8 @@ export class LiveCheckRun {
       return null
     }
     const live = new LiveCheckRun(view, where, options)
-    // The creation counts as the first update for the throttle.
-    live.lastSentAt = Date.now()
     const first = live.snapshot()
-    void live.send((signal) => live.create(signal, first))
+    void live.pace.now(live.guarded((signal) => live.create(signal, first)))
     live.refresher = setInterval(() => live.changed(), options.refreshMs ?? CHECK_RUN_REFRESH_MS)
     live.refresher.unref()
     return live
@@ -130,55 +124,48 @@ export class LiveCheckRun {
 
   /** A task started or merged: an update within the throttle's interval, coalesced. */
   changed(): void {
-    if (this.over || this.stopped || this.throttle || this.updateQueued) return
-    const wait = Math.max(0, this.lastSentAt + this.minIntervalMs - Date.now())
-    this.throttle = setTimeout(() => {
-      this.throttle = undefined
-      if (this.updateQueued) return
-      this.updateQueued = true
-      // Coalesced: the tasks as they are when it is sent.
-      void this.send((signal) => this.update(signal, null))
-    }, wait)
-    this.throttle.unref()
+    if (this.over || this.stopped) return
+    // Coalesced: the tasks as they are when it is sent.
+    this.pace.soon(this.guarded((signal) => this.update(signal, null)))
   }
 
   /** A task ended (its merge included): always one update of its own. */
   taskEnded(): void {
     if (this.over || this.stopped) return
     const now = this.snapshot()
-    void this.send((signal) => this.update(signal, now))
+    void this.pace.now(this.guarded((signal) => this.update(signal, now)))
   }
 
   /** The last update: `completed` with the conclusion, the final summary, every annotation left. */
   async complete(conclusion: CheckConclusion, result?: RunResult): Promise<void> {
     if (this.over) return
     this.over = true
-    clearTimeout(this.throttle)
+    this.pace.close()
     clearInterval(this.refresher)
     const last = this.snapshot()
-    await this.send((signal) => this.update(signal, last, { conclusion, result }))
+    await this.pace.now(this.guarded((signal) => this.update(signal, last, { conclusion, result })))
     for (let extra = 0; extra < MAX_ANNOTATION_REQUESTS; extra += 1) {
       if (!this.pendingAnnotations().length) break
-      await this.send((signal) => this.update(signal, last))
+      await this.pace.now(this.guarded((signal) => this.update(signal, last)))
     }
   }
 
   /** Resolves once every request asked for so far has been answered (or given up on). */
   settled(): Promise<void> {
-    return this.queue.run(async () => {})
+    return this.pace.settled()
   }
 
-  private send(request: (signal: AbortSignal) => Promise<void>): Promise<void> {
-    return this.queue.run(async () => {
+  /** A request that is skipped once stopped, given up on after the timeout, never thrown. */
+  private guarded(request: (signal: AbortSignal) => Promise<void>): () => Promise<void> {
+    return async () => {
       if (this.stopped) return
       const signal = AbortSignal.timeout(this.options.timeoutMs ?? REQUEST_TIMEOUT_MS)
-      this.lastSentAt = Date.now()
       try {
         await request(signal)
       } catch (error) {
         this.failed(error, signal)
       }
-    })
+    }
   }
 
   private failed(error: unknown, signal: AbortSignal): void {
@@ -238,7 +225,6 @@ export class LiveCheckRun {
     asked: LiveRunView | null,
     final: { conclusion?: CheckConclusion; result?: RunResult } = {}
   ): Promise<void> {
-    this.updateQueued = false
     if (this.id === null) return
     const annotations = this.pendingAnnotations().slice(0, ANNOTATIONS_PER_REQUEST)
     // Sent once, even when refused (an annotation the API rejects would fail every update).
