@@ -36,6 +36,8 @@ export async function run(): Promise<void> {
       logger: actionLogger,
       signal: controller.signal,
       checkRunCreated: (ref) => state.saveCheckRun(ref),
+      // The report comment is written at the end by this shell (not for a matrix leg).
+      liveComment: settings.mode === 'run',
       events: {
         worktreeCreated: (priority, path, branch) => {
           leftovers.worktrees.push({ priority, path, branch })

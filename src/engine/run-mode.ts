@@ -8,7 +8,8 @@ import { runAgents } from '../run/run-stage.js'
 import { pendingTask, type RunEvents } from '../run/task-runner.js'
 import { readyToMerge } from '../run/verdict.js'
 import { buildResult } from '../report/result.js'
-import { LiveCheckRun, type CheckConclusion, type CheckRunRef } from '../report/check-run.js'
+import type { CheckConclusion, CheckRunRef } from '../report/check-run.js'
+import { LiveReports } from '../report/live-reports.js'
 import { forgetJudgement } from '../git/kept-refs.js'
 import { BaseGuard } from './base-guard.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
@@ -39,6 +40,8 @@ export interface EngineOptions {
   progressIntervalMs?: number
   /** Told the live check run's id once it exists (the action's post step completes it). */
   checkRunCreated?: (ref: CheckRunRef) => void
+  /** The shell writes the final report comment: an earlier one may be kept current meanwhile. */
+  liveComment?: boolean
 }
 
 /**
@@ -72,19 +75,19 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
   logger.group(`Plan: ${plan.separation.schedule.length} wave(s)`, formatPlan(plan, settings))
 
   const tasks = plan.tasks.map((planned) => pendingTask(planned, settings))
-  const live = LiveCheckRun.open(
+  const live = LiveReports.open(
     {
       baseBranch: settings.baseBranch,
       baseCommit: start.commit,
       tasks,
       waves: plan.separation.schedule
     },
+    settings,
     {
-      enabled: settings.checkRun,
-      token: settings.githubToken,
       env,
       logger,
-      onCreated: options.checkRunCreated
+      onCheckRunCreated: options.checkRunCreated,
+      liveComment: options.liveComment
     }
   )
   let result: RunResult | undefined
@@ -102,7 +105,7 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
     })
     return result
   } finally {
-    await live?.complete(conclusionOf(result, signal), result)
+    await live.finish(conclusionOf(result, signal), result)
   }
 }
 
@@ -120,7 +123,7 @@ interface RunParts {
   plan: Awaited<ReturnType<typeof buildPlan>>
   tasks: TaskResult[]
   start: Awaited<ReturnType<typeof startFromBase>>
-  live: LiveCheckRun | null
+  live: LiveReports
   /** When the run began (ms), for its duration. */
   began: number
 }
@@ -154,7 +157,7 @@ async function runTasks(
       ...options.events,
       taskStarted: (task) => {
         options.events?.taskStarted?.(task)
-        live?.changed()
+        live.changed()
       }
     },
     resourceSampler: options.resourceSampler,
@@ -171,7 +174,7 @@ async function runTasks(
         await mergeTask(task, merger, settings, git, guard)
       }
       options.events?.taskEnded?.(task)
-      live?.taskEnded()
+      live.taskEnded()
     }
   })
   await settleConflicts(tasks, {
@@ -184,7 +187,7 @@ async function runTasks(
     killGraceMs: options.killGraceMs,
     recordMerge: async (task) => {
       await mergeTask(task, merger, settings, git, guard)
-      live?.changed()
+      live.changed()
     }
   })
   await guard.check()

@@ -10,7 +10,7 @@ import {
 import { runUrl } from './github-event.js'
 import { headline } from './headline.js'
 import { liveSummary, liveTitle, type LiveRunView } from './live-summary.js'
-import { readLogTail } from './log-tail.js'
+import { runningLastLines } from './log-tail.js'
 import { RequestPace } from './request-pace.js'
 
 /** The one check run of a run, by this name, on the commit the run started from. */
@@ -250,15 +250,7 @@ export class LiveCheckRun {
     result?: RunResult
   ): Promise<{ title: string; summary: string }> {
     const now = Date.now()
-    const lastLines = new Map<number, string>()
-    await Promise.all(
-      view.tasks
-        .filter((task) => task.status === 'running' && task.log_file)
-        .map(async (task) => {
-          const tail = await readLogTail(task.log_file!, 1)
-          if (tail?.length) lastLines.set(task.priority, tail[0])
-        })
-    )
+    const lastLines = await runningLastLines(view.tasks)
     return {
       title: liveTitle(view.tasks),
       summary: liveSummary(view, {

@@ -112,6 +112,8 @@ export interface LiveSummaryOptions {
   lead?: string
   /** The run's page, where what was left out can be read. */
   runUrl?: string
+  /** Size limit in UTF-8 bytes (default: the check run's). */
+  limitBytes?: number
 }
 
 /**
@@ -143,5 +145,5 @@ export function liveSummary(view: LiveRunView, options: LiveSummaryOptions): str
   const whereElse = options.runUrl
     ? `The job summary of [this run](${options.runUrl}) has every priority.`
     : 'The job summary has every priority.'
-  return renderWithin(sections, CHECK_SUMMARY_LIMIT_CHARS, whereElse)
+  return renderWithin(sections, options.limitBytes ?? CHECK_SUMMARY_LIMIT_CHARS, whereElse)
 }

@@ -102,7 +102,8 @@ function explain(error: unknown, signal: AbortSignal): string {
 
 type Client = GitHubClient
 
-async function findOurComment(
+/** This job's comment on the issue or pull request, found by its marker; null when none. */
+export async function findOurComment(
   client: Client,
   target: CommentTarget,
   marker: string,
