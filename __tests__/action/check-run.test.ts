@@ -144,7 +144,11 @@ describe('the check run of the bundled action', () => {
         const deadline = Date.now() + 60_000
         while (!existsSync(record) || github.checkRuns.length === 0) {
           if (child.exitCode !== null) throw new Error(`main ended early (${child.exitCode})`)
-          if (Date.now() > deadline) throw new Error('the agent never started')
+          if (Date.now() > deadline) {
+            // Its watchdog then stops the agent.
+            child.kill('SIGKILL')
+            throw new Error('the agent never started, or no check run was created')
+          }
           await new Promise((resolve) => setTimeout(resolve, 50))
         }
         child.kill(signal)
