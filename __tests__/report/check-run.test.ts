@@ -235,6 +235,34 @@ describe('the live check run', () => {
     expect(warnings()[0]).toContain('502')
   })
 
+  it('an API that stops answering mid-run: given up on at the first timeout, not once per update', async () => {
+    const tasks = [pending(1), pending(2), pending(3)]
+    const live = LiveCheckRun.open(view(tasks), options({ timeoutMs: 200 }))!
+    await live.settled()
+    github.hang = true
+    live.taskEnded()
+    live.taskEnded()
+    live.taskEnded()
+    await live.complete('success')
+    expect(github.checkRunRequests().map((r) => r.method)).toEqual(['POST', 'PATCH'])
+    expect(warnings()).toEqual([expect.stringContaining('did not answer in time')])
+  })
+
+  it('an API that keeps failing: given up on after 3 failures in a row', async () => {
+    const live = LiveCheckRun.open(view([pending(1)]), options())!
+    await live.settled()
+    github.failWith = { status: 500, message: 'Internal Server Error' }
+    for (let end = 0; end < 6; end += 1) live.taskEnded()
+    await live.complete('success')
+    expect(github.checkRunRequests().map((r) => r.method)).toEqual([
+      'POST',
+      'PATCH',
+      'PATCH',
+      'PATCH'
+    ])
+    expect(warnings()).toHaveLength(1)
+  })
+
   it('an API that never answers: given up on, one warning', async () => {
     github.hang = true
     const live = LiveCheckRun.open(view([pending(1)]), options({ timeoutMs: 200 }))!

@@ -24,6 +24,8 @@ export const ANNOTATIONS_PER_REQUEST = 50
 /** Requests that carry only annotations left over at the end, at most. */
 const MAX_ANNOTATION_REQUESTS = 10
 const REQUEST_TIMEOUT_MS = 20_000
+/** Failed updates in a row after which the API is given up on for this run. */
+const MAX_FAILURES_IN_A_ROW = 3
 
 export type CheckConclusion = 'success' | 'failure' | 'cancelled'
 
@@ -82,6 +84,7 @@ export class LiveCheckRun {
   /** Refused, or its creation failed: no further requests. */
   private stopped = false
   private warned = false
+  private failuresInARow = 0
   private over = false
   private refresher: NodeJS.Timeout | undefined
   private readonly annotated = new Set<string>()
@@ -162,6 +165,7 @@ export class LiveCheckRun {
       const signal = AbortSignal.timeout(this.options.timeoutMs ?? REQUEST_TIMEOUT_MS)
       try {
         await request(signal)
+        this.failuresInARow = 0
       } catch (error) {
         this.failed(error, signal)
       }
@@ -171,8 +175,20 @@ export class LiveCheckRun {
   private failed(error: unknown, signal: AbortSignal): void {
     const status = refusalStatus(error)
     const creating = this.id === null
-    // A refusal will not change during the run; a failed creation leaves nothing to update.
-    if (creating || status === 401 || status === 403 || status === 404) this.stopped = true
+    this.failuresInARow += 1
+    // A failed creation leaves nothing to update; a refusal will not change during the run;
+    // an API that does not answer would hold every later request (and the run's end) for the
+    // whole timeout. Only an answer that may pass (a 5xx) is worth a few more tries.
+    if (
+      creating ||
+      signal.aborted ||
+      status === null ||
+      status === 401 ||
+      status === 403 ||
+      status === 404 ||
+      this.failuresInARow >= MAX_FAILURES_IN_A_ROW
+    )
+      this.stopped = true
     if (this.warned) {
       this.options.logger.debug(`check run: ${scrubbed(String(error), this.options.token)}`)
       return
