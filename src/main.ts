@@ -32,27 +32,33 @@ export async function run(): Promise<void> {
       baseBranch: settings.baseBranch,
       autoCommit: settings.autoCommit
     }
-    const execution = await execute(settings, {
-      logger: actionLogger,
-      signal: controller.signal,
-      checkRunCreated: (ref) => state.saveCheckRun(ref),
-      // The report comment is written at the end by this shell (not for a matrix leg).
-      liveComment: settings.mode === 'run',
-      events: {
-        worktreeCreated: (priority, path, branch) => {
-          leftovers.worktrees.push({ priority, path, branch })
-          state.saveLeftovers(leftovers)
-        },
-        processStarted: (_priority, pid) => {
-          leftovers.pids.push(pid)
-          state.saveLeftovers(leftovers)
-        },
-        processEnded: (_priority, pid) => {
-          leftovers.pids = leftovers.pids.filter((known) => known !== pid)
-          state.saveLeftovers(leftovers)
+    let execution
+    try {
+      execution = await execute(settings, {
+        logger: actionLogger,
+        signal: controller.signal,
+        checkRunCreated: (ref) => state.saveCheckRun(ref),
+        // The report comment is written at the end by this shell (not for a matrix leg).
+        liveComment: settings.mode === 'run',
+        events: {
+          worktreeCreated: (priority, path, branch) => {
+            leftovers.worktrees.push({ priority, path, branch })
+            state.saveLeftovers(leftovers)
+          },
+          processStarted: (_priority, pid) => {
+            leftovers.pids.push(pid)
+            state.saveLeftovers(leftovers)
+          },
+          processEnded: (_priority, pid) => {
+            leftovers.pids = leftovers.pids.filter((known) => known !== pid)
+            state.saveLeftovers(leftovers)
+          }
         }
-      }
-    })
+      })
+    } finally {
+      // The engine completed its check run, whatever the outcome: the post step leaves it.
+      state.forgetCheckRun()
+    }
     // Matrix legs share one job name: the merge job comments for the whole fan-out.
     const comment = settings.prComment && settings.mode !== 'task'
     await reportToRunner(execution, { ...settings, prComment: comment }, { annotationsMade })

@@ -100,7 +100,8 @@ describe('the check run of the bundled action', () => {
     expect(fields(last)).toMatchObject({ status: 'completed', conclusion: 'success' })
     expect(summaryOf(last)).toMatch(/^\| 1 \|/m)
     expect(summaryOf(last)).toMatch(/^\| 2 \|/m)
-    expect(JSON.parse(main.state.checkRun)).toEqual({ id: 1000, owner: 'o', repo: 'r' })
+    // Saved while main ran (for a post step after a kill), then forgotten once main completed it.
+    expect(main.state.checkRun).toBe('')
 
     github.requests.length = 0
     const post = await step(runner, stateOf(main))

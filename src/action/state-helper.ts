@@ -50,3 +50,8 @@ export function loadCheckRun(): CheckRunRef | null {
     return null
   }
 }
+
+/** The engine completed the check run itself: the post step leaves it as it is. */
+export function forgetCheckRun(): void {
+  core.saveState('checkRun', '')
+}
