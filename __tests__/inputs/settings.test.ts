@@ -55,6 +55,7 @@ describe('parseSettings', () => {
       push: false,
       cleanup: true,
       prComment: true,
+      checkRun: true,
       prNumber: null,
       githubToken: '',
       logDir: join('/runner/temp', 'parallel-worktree-logs', '42-3'),
@@ -352,7 +353,8 @@ describe('parseSettings', () => {
     ['merge', 'merge'],
     ['push', 'push'],
     ['cleanup', 'cleanup'],
-    ['pr-comment', 'prComment']
+    ['pr-comment', 'prComment'],
+    ['check-run', 'checkRun']
   ] as const)('%s', (name, field) => {
     it.each([
       ['true', true],

@@ -14,16 +14,30 @@ interface StoredComment {
   body: string
 }
 
+/** A check run as the API holds it: the fields of every request merged, in order. */
+export interface StoredCheckRun {
+  id: number
+  fields: Record<string, unknown>
+}
+
 /**
- * The part of the GitHub REST API a report comment uses, on 127.0.0.1: issue comments
- * listed (paginated), created and updated. It records every request; `failWith` makes
- * every answer an error, `hang` makes it never answer.
+ * The part of the GitHub REST API a report comment and a check run use, on 127.0.0.1: issue
+ * comments listed (paginated), created and updated; check runs created and updated. It
+ * records every request; `failWith` makes every answer an error, `refuse` only the requests
+ * it picks, `hang` makes it never answer, `delayMs` answers late (and `maxInFlight` counts
+ * how many requests were ever open at once).
  */
 export class FakeGitHub implements AsyncDisposable {
   readonly requests: RecordedRequest[] = []
   comments: StoredComment[] = []
+  checkRuns: StoredCheckRun[] = []
   failWith: { status: number; message: string } | null = null
+  refuse: ((method: string, path: string) => { status: number; message: string } | null) | null =
+    null
   hang = false
+  delayMs = 0
+  maxInFlight = 0
+  private inFlight = 0
   private nextId = 1000
   private server: Server | null = null
   url = ''
@@ -41,11 +55,20 @@ export class FakeGitHub implements AsyncDisposable {
           body: raw ? JSON.parse(raw) : null
         })
         if (this.hang) return
+        this.inFlight += 1
+        this.maxInFlight = Math.max(this.maxInFlight, this.inFlight)
         const send = (status: number, data: unknown) => {
-          response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' })
-          response.end(JSON.stringify(data))
+          const answer = () => {
+            this.inFlight -= 1
+            response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' })
+            response.end(JSON.stringify(data))
+          }
+          if (this.delayMs > 0) setTimeout(answer, this.delayMs)
+          else answer()
         }
         if (this.failWith) return send(this.failWith.status, { message: this.failWith.message })
+        const refusal = this.refuse?.(request.method ?? '', url.pathname)
+        if (refusal) return send(refusal.status, { message: refusal.message })
         this.route(
           request.method ?? '',
           url,
@@ -69,12 +92,38 @@ export class FakeGitHub implements AsyncDisposable {
     }
   }
 
+  private checkRunView(run: StoredCheckRun, owner: string, repo: string) {
+    return {
+      ...run.fields,
+      id: run.id,
+      html_url: `https://github.com/${owner}/${repo}/runs/${run.id}`
+    }
+  }
+
+  /** The check-run requests, in order. */
+  checkRunRequests(): RecordedRequest[] {
+    return this.requests.filter((request) => /\/check-runs(\/|$)/.test(request.path))
+  }
+
   private route(
     method: string,
     url: URL,
     body: { body?: string } | null,
     send: (status: number, data: unknown) => void
   ): void {
+    const checkRuns = url.pathname.match(/^\/repos\/([^/]+)\/([^/]+)\/check-runs$/)
+    const checkRun = url.pathname.match(/^\/repos\/([^/]+)\/([^/]+)\/check-runs\/(\d+)$/)
+    if (checkRuns && method === 'POST') {
+      const run = { id: this.nextId++, fields: { ...(body as Record<string, unknown>) } }
+      this.checkRuns.push(run)
+      return send(201, this.checkRunView(run, checkRuns[1], checkRuns[2]))
+    }
+    if (checkRun && method === 'PATCH') {
+      const run = this.checkRuns.find((r) => r.id === Number(checkRun[3]))
+      if (!run) return send(404, { message: 'Not Found' })
+      Object.assign(run.fields, body)
+      return send(200, this.checkRunView(run, checkRun[1], checkRun[2]))
+    }
     const list = url.pathname.match(/^\/repos\/o\/r\/issues\/(\d+)\/comments$/)
     const one = url.pathname.match(/^\/repos\/o\/r\/issues\/comments\/(\d+)$/)
     if (list && method === 'GET') {
@@ -108,8 +157,13 @@ export class FakeGitHub implements AsyncDisposable {
   reset(): void {
     this.requests.length = 0
     this.comments = []
+    this.checkRuns = []
     this.failWith = null
+    this.refuse = null
     this.hang = false
+    this.delayMs = 0
+    this.maxInFlight = 0
+    this.inFlight = 0
     this.nextId = 1000
   }
 

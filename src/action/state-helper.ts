@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import type { Leftovers } from '../run/leftover-cleanup.js'
+import type { CheckRunRef } from '../report/check-run.js'
 
 // The main step and the post step are one bundle: the post step is told apart by state the
 // main step saved (actions/checkout's pattern). State is appended to GITHUB_STATE at once, so
@@ -32,4 +33,25 @@ export function markFinished(): void {
 
 export function wasFinished(): boolean {
   return core.getState('finished') === 'true'
+}
+
+/** The live check run main created: the post step completes it when main did not finish. */
+export function saveCheckRun(ref: CheckRunRef): void {
+  core.saveState('checkRun', JSON.stringify(ref))
+}
+
+export function loadCheckRun(): CheckRunRef | null {
+  const text = core.getState('checkRun')
+  if (!text) return null
+  try {
+    const ref = JSON.parse(text) as CheckRunRef
+    return Number.isInteger(ref.id) && ref.owner && ref.repo ? ref : null
+  } catch {
+    return null
+  }
+}
+
+/** The engine completed the check run itself: the post step leaves it as it is. */
+export function forgetCheckRun(): void {
+  core.saveState('checkRun', '')
 }

@@ -51,6 +51,8 @@ export interface Settings {
   push: boolean
   cleanup: boolean
   prComment: boolean
+  /** A live check run on the commit the run started from (needs a token and a repository). */
+  checkRun: boolean
   prNumber: number | null
   githubToken: string
   /** Where per-priority log files are written (outside any worktree). */

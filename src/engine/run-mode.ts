@@ -8,6 +8,8 @@ import { runAgents } from '../run/run-stage.js'
 import { pendingTask, type RunEvents } from '../run/task-runner.js'
 import { readyToMerge } from '../run/verdict.js'
 import { buildResult } from '../report/result.js'
+import type { CheckConclusion, CheckRunRef } from '../report/check-run.js'
+import { LiveReports } from '../report/live-reports.js'
 import { forgetJudgement } from '../git/kept-refs.js'
 import { BaseGuard } from './base-guard.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
@@ -38,6 +40,10 @@ export interface EngineOptions {
   resourceIntervalMs?: number
   /** Time between two progress lines (default 60 s on a runner, 30 s elsewhere; 0: none). */
   progressIntervalMs?: number
+  /** Told the live check run's id once it exists (the action's post step completes it). */
+  checkRunCreated?: (ref: CheckRunRef) => void
+  /** The shell writes the final report comment: an earlier one may be kept current meanwhile. */
+  liveComment?: boolean
 }
 
 /**
@@ -71,6 +77,65 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
   logger.group(`Plan: ${plan.separation.schedule.length} wave(s)`, formatPlan(plan, settings))
 
   const tasks = plan.tasks.map((planned) => pendingTask(planned, settings))
+  const live = LiveReports.open(
+    {
+      baseBranch: settings.baseBranch,
+      baseCommit: start.commit,
+      tasks,
+      waves: plan.separation.schedule
+    },
+    settings,
+    {
+      env,
+      logger,
+      onCheckRunCreated: options.checkRunCreated,
+      liveComment: options.liveComment
+    }
+  )
+  let result: RunResult | undefined
+  try {
+    result = await runTasks(settings, options, {
+      git,
+      logger,
+      env,
+      signal,
+      plan,
+      tasks,
+      start,
+      live,
+      began
+    })
+    return result
+  } finally {
+    await live.finish(conclusionOf(result, signal), result)
+  }
+}
+
+/** The check run's conclusion: no result is a run that failed on its way. */
+function conclusionOf(result: RunResult | undefined, signal: AbortSignal): CheckConclusion {
+  if (signal.aborted) return 'cancelled'
+  return result?.success ? 'success' : 'failure'
+}
+
+interface RunParts {
+  git: GitCommandManager
+  logger: Logger
+  env: NodeJS.ProcessEnv
+  signal: AbortSignal
+  plan: Awaited<ReturnType<typeof buildPlan>>
+  tasks: TaskResult[]
+  start: Awaited<ReturnType<typeof startFromBase>>
+  live: LiveReports
+  /** When the run began (ms), for its duration. */
+  began: number
+}
+
+/** Agents, merges, conflicts settled, pushes: the run once its plan and tasks are made. */
+async function runTasks(
+  settings: Settings,
+  options: EngineOptions,
+  { git, logger, env, signal, plan, tasks, start, live, began }: RunParts
+): Promise<RunResult> {
   const guard = await BaseGuard.start(git, settings.baseBranch)
   const verify = await verifyGate(settings, git, logger, {
     env,
@@ -99,7 +164,13 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
     signal,
     env,
     killGraceMs: options.killGraceMs,
-    events: options.events,
+    events: {
+      ...options.events,
+      taskStarted: (task) => {
+        options.events?.taskStarted?.(task)
+        live.changed()
+      }
+    },
     resourceSampler: options.resourceSampler,
     resourceIntervalMs: options.resourceIntervalMs,
     progressIntervalMs: options.progressIntervalMs,
@@ -118,6 +189,7 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
         await mergeTask(task, merger, settings, git, guard)
       }
       options.events?.taskEnded?.(task)
+      live.taskEnded()
     }
   })
   deferred.sort(
@@ -141,7 +213,10 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
     env,
     signal,
     killGraceMs: options.killGraceMs,
-    recordMerge: (task) => mergeTask(task, merger, settings, git, guard)
+    recordMerge: async (task) => {
+      await mergeTask(task, merger, settings, git, guard)
+      live.changed()
+    }
   })
   await guard.check()
   await guard.finish()

@@ -38,6 +38,7 @@ export const INPUT_DEFAULTS = {
   push: 'false',
   cleanup: 'true',
   'pr-comment': 'true',
+  'check-run': 'true',
   'pr-number': '',
   'github-token': '',
   'log-dir': '',

@@ -104,6 +104,7 @@ export function parseSettings(raw: RawInputs, repo: string, env = process.env): 
     push: parseBoolean(get('push'), 'push'),
     cleanup: parseBoolean(get('cleanup'), 'cleanup'),
     prComment: parseBoolean(get('pr-comment'), 'pr-comment'),
+    checkRun: parseBoolean(get('check-run'), 'check-run'),
     prNumber: parsePrNumber(raw['pr-number'] ?? ''),
     githubToken: (raw['github-token'] ?? '').trim(),
     logDir: (raw['log-dir'] ?? '').trim()

@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises'
-import type { RunResult } from '../core/types.js'
+import type { RunResult, TaskResult } from '../core/types.js'
 import { stripAnsi } from './format.js'
 
 export const LOG_TAIL_LINES = 20
@@ -47,4 +47,18 @@ export async function failedLogTails(
       })
   )
   return tails
+}
+
+/** The last line of each running agent's log, by priority: what a live report shows of it. */
+export async function runningLastLines(tasks: readonly TaskResult[]): Promise<Map<number, string>> {
+  const lines = new Map<number, string>()
+  await Promise.all(
+    tasks
+      .filter((task) => task.status === 'running' && task.log_file)
+      .map(async (task) => {
+        const tail = await readLogTail(task.log_file!, 1)
+        if (tail?.length) lines.set(task.priority, tail[0])
+      })
+  )
+  return lines
 }

@@ -1,6 +1,6 @@
-import * as github from '@actions/github'
 import type { Logger } from '../core/logger.js'
 import type { RunResult } from '../core/types.js'
+import { deepestMessage, githubClient, scrubbed, type GitHubClient } from './github-api.js'
 import { commentTarget, runUrl, type CommentTarget } from './github-event.js'
 import { headline } from './headline.js'
 import type { BranchLocation } from './resolve-commands.js'
@@ -80,25 +80,6 @@ export function resolvedCommentBody(result: RunResult, env: NodeJS.ProcessEnv): 
   ].join('\n')
 }
 
-function scrubbed(text: string, token: string): string {
-  return token ? text.split(token).join('***') : text
-}
-
-/** The innermost cause's message: `fetch failed` hides `connect ECONNREFUSED …`. */
-function deepestMessage(error: unknown): string {
-  interface Chained {
-    message?: string
-    cause?: Chained
-  }
-  let current = error as Chained | undefined
-  let message = current?.message ?? String(error)
-  for (let depth = 0; depth < 5 && current?.cause; depth += 1) {
-    current = current.cause
-    if (current?.message) message = current.message
-  }
-  return message
-}
-
 function explain(error: unknown, signal: AbortSignal): string {
   // Octokit turns a timeout into a 500 "Unknown Error": the signal tells the truth.
   if (signal.aborted) return 'the GitHub API did not answer in time'
@@ -119,9 +100,10 @@ function explain(error: unknown, signal: AbortSignal): string {
   return status ? `${status}: ${message}` : message
 }
 
-type Client = ReturnType<typeof github.getOctokit>
+type Client = GitHubClient
 
-async function findOurComment(
+/** This job's comment on the issue or pull request, found by its marker; null when none. */
+export async function findOurComment(
   client: Client,
   target: CommentTarget,
   marker: string,
@@ -174,18 +156,7 @@ export async function postReportComment(
   const marker = commentMarker(env)
   const signal = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS)
   try {
-    // @actions/github reads GITHUB_API_URL once, when it is first imported: read it now.
-    const baseUrl = (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '')
-    const client = github.getOctokit(token, {
-      baseUrl,
-      userAgent: 'parallel-worktree',
-      log: {
-        debug: () => {},
-        info: () => {},
-        warn: (message: string) => logger.debug(scrubbed(message, token)),
-        error: (message: string) => logger.debug(scrubbed(message, token))
-      }
-    })
+    const client = githubClient(token, env, logger)
     const existing = await findOurComment(client, target, marker, signal)
     const where = { owner: target.owner, repo: target.repo }
     if (result.success) {

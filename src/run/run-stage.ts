@@ -133,6 +133,7 @@ export async function runAgents(
           .execute()
           .then(() => options.onAgentEnded?.(run.task, run.startPoint))
           .catch((error: Error) => logger.debug(`priority ${priority}: ${error.message}`))
+        options.events?.taskStarted?.(run.task)
         // The verdict, removal and merge of a finished agent wait while another task starts:
         // their dozen git calls would otherwise hold up the start that took over its slot.
         const settled = released

@@ -32,8 +32,13 @@ import {
 import { isRetryable, retryDelayMs, waitOrAbort } from './retry-policy.js'
 import { WorktreeManager, worktreePath, type Worktree } from './worktree-manager.js'
 
-/** What the supervisor tells the shells, so that a post step can clean up after a kill. */
+/**
+ * What the supervisor tells the shells, so that a post step can clean up after a kill, and a
+ * live report (the check run) can follow each task's start and end.
+ */
 export interface RunEvents {
+  /** A task's agent is starting (its status is `running`): what a live report follows. */
+  taskStarted?(task: TaskResult): void
   worktreeCreated?(priority: number, path: string, branch: string): void
   processStarted?(priority: number, pid: number): void
   processEnded?(priority: number, pid: number): void

@@ -1,0 +1,149 @@
+import type { TaskResult } from '../core/types.js'
+import { formatUsd, totalUsage, usageCell } from '../core/usage.js'
+import { renderWithin, type Section } from './bounded-document.js'
+import { code, escapeInline, formatDuration, plural, truncate } from './format.js'
+import { OUTCOME_ICON, outcomeOf, type Outcome } from './outcome.js'
+
+/** What the live check run shows of a run still going: the engine's tasks, as they change. */
+export interface LiveRunView {
+  baseBranch: string
+  /** The commit the run started from (the check run's head). */
+  baseCommit: string
+  tasks: readonly TaskResult[]
+  /** The plan's waves, in order. */
+  waves: readonly (readonly number[])[]
+}
+
+/** GitHub refuses a check run's `output.summary` above 65,535 characters. */
+export const CHECK_SUMMARY_LIMIT_CHARS = 65_535
+const LAST_LINE_CHARS = 100
+
+/** Outcomes counted together in the title, in the order they are named. */
+const TITLE_GROUPS: [string, Outcome[]][] = [
+  ['running', ['running']],
+  ['queued', ['pending']],
+  ['conflicted', ['conflict']],
+  ['failed', ['failed', 'timed-out', 'merge-failed', 'verify-failed']],
+  ['cancelled', ['cancelled']],
+  ['made no changes', ['no-changes']],
+  ['skipped', ['skipped']],
+  ['not merged', ['completed']]
+]
+
+/** The counts in one line: `5 of 8 merged · 2 running · 1 failed · $3.10`. */
+export function liveTitle(tasks: readonly TaskResult[]): string {
+  const outcomes = tasks.map(outcomeOf)
+  const merged = outcomes.filter((outcome) => outcome === 'merged').length
+  const parts = [`${merged} of ${tasks.length} merged`]
+  for (const [word, group] of TITLE_GROUPS) {
+    const count = outcomes.filter((outcome) => group.includes(outcome)).length
+    if (count > 0) parts.push(`${count} ${word}`)
+  }
+  const cost = totalUsage(tasks).cost_usd
+  if (cost !== null) parts.push(formatUsd(cost))
+  return parts.join(' · ')
+}
+
+/** How long a task ran, or has been running so far. */
+function durationCell(task: TaskResult, now: number): string {
+  if (task.status === 'running' && task.started_at) {
+    return `${formatDuration(now - Date.parse(task.started_at))} so far`
+  }
+  return task.started_at ? formatDuration(task.duration_ms) : '—'
+}
+
+function mergeCell(task: TaskResult): string {
+  switch (task.merge) {
+    case 'merged':
+      return `✅ merged${task.merge_commit ? ` ${code(task.merge_commit.slice(0, 7))}` : ''}`
+    case 'conflict':
+      return `⚔️ conflict (${plural(task.conflict_files.length, 'file')})`
+    case 'failed':
+      return '❌ failed'
+    case 'verify-failed':
+      return '🧪 verify failed'
+    default:
+      return '—'
+  }
+}
+
+/** The line, escaped, in about LAST_LINE_CHARS characters (escaping may make it longer). */
+function lastLineCell(line: string): string {
+  const cell = escapeInline(truncate(line.trim(), LAST_LINE_CHARS))
+  if (cell.length <= LAST_LINE_CHARS * 1.5) return cell
+  const shorter = Math.floor((LAST_LINE_CHARS * LAST_LINE_CHARS) / cell.length)
+  return escapeInline(truncate(line.trim(), shorter))
+}
+
+function row(task: TaskResult, now: number, lastLines: ReadonlyMap<number, string>): string {
+  const last = lastLines.get(task.priority)
+  const cells = [
+    String(task.priority),
+    `${OUTCOME_ICON[task.status] ?? ''} ${task.status}`,
+    durationCell(task, now),
+    mergeCell(task),
+    usageCell(task.usage) ?? '—',
+    last ? lastLineCell(last) : ''
+  ]
+  return `| ${cells.join(' | ')} |`
+}
+
+function wavesSection(view: LiveRunView): Section | null {
+  if (!view.waves.length) return null
+  const byPriority = new Map(view.tasks.map((task) => [task.priority, task]))
+  const mark = (priority: number): string => {
+    const task = byPriority.get(priority)
+    return task ? `${OUTCOME_ICON[outcomeOf(task)]} ${priority}` : String(priority)
+  }
+  return {
+    name: 'Waves',
+    head: '### Waves\n',
+    items: view.waves.map((wave, index) => `${index + 1}. ${wave.map(mark).join(' · ')}`),
+    tail: '',
+    leftOutNote: (count) => `_… and ${plural(count, 'more wave')}_`
+  }
+}
+
+export interface LiveSummaryOptions {
+  now: number
+  /** The last line of each running agent's log, by priority. */
+  lastLines?: ReadonlyMap<number, string>
+  /** The line above the table (the final headline, once the run is over). */
+  lead?: string
+  /** The run's page, where what was left out can be read. */
+  runUrl?: string
+  /** Size limit in UTF-8 bytes (default: the check run's). */
+  limitBytes?: number
+}
+
+/**
+ * The check run's summary: every priority with its status, its duration so far, its merge,
+ * its cost and the last line of a running agent, then the plan's waves; within the API's
+ * limit (rows past it are dropped with a note, never cut).
+ */
+export function liveSummary(view: LiveRunView, options: LiveSummaryOptions): string {
+  const lastLines = options.lastLines ?? new Map<number, string>()
+  const lead =
+    options.lead ??
+    `Started from ${code(view.baseCommit.slice(0, 7))} of ${code(view.baseBranch)}; updated ${new Date(options.now).toISOString().slice(11, 19)} UTC.`
+  const sections: Section[] = [
+    { name: 'Headline', head: `${lead}\n`, items: [] },
+    {
+      name: 'Priorities table',
+      head: [
+        '| Priority | Status | Duration | Merge | Cost | Last line |',
+        '|---:|---|---:|---|---:|---|'
+      ].join('\n'),
+      items: view.tasks.map((task) => row(task, options.now, lastLines)),
+      tail: '',
+      leftOutNote: (count) =>
+        `\n_… and ${plural(count, 'more priority', 'more priorities')} (size limit)._`
+    }
+  ]
+  const waves = wavesSection(view)
+  if (waves) sections.push(waves)
+  const whereElse = options.runUrl
+    ? `The job summary of [this run](${options.runUrl}) has every priority.`
+    : 'The job summary has every priority.'
+  return renderWithin(sections, options.limitBytes ?? CHECK_SUMMARY_LIMIT_CHARS, whereElse)
+}
