@@ -31695,7 +31695,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3241);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(231);
 // The action's entry point: main and post are the same bundle (see src/main.ts).
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -31705,7 +31705,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3241:
+/***/ 231:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34693,6 +34693,15 @@ class GitError extends Error {
         this.stderr = stderr;
     }
 }
+/**
+ * What a failed git call said, without its command line: its last `fatal:` line (the cause,
+ * "index file corrupt"), else its first line.
+ */
+function gitSaid(error) {
+    const said = error instanceof GitError ? error.stderr : error.message;
+    const lines = said.split('\n').filter((line) => line.trim());
+    return (lines.findLast((line) => line.startsWith('fatal:')) ?? lines[0] ?? said).trim();
+}
 
 ;// CONCATENATED MODULE: ./src/git/child-environment.ts
 /**
@@ -34702,14 +34711,34 @@ class GitError extends Error {
  *
  * - every INPUT_* and ACTIONS_* variable (the action's inputs, the runtime's own tokens);
  * - any variable holding the token's value, whatever its name;
- * - the runner's command files (GITHUB_ENV, GITHUB_OUTPUT, GITHUB_PATH, GITHUB_STATE): a child
- *   writing there would set variables for later steps, outputs of this one, or the state the
- *   post step trusts.
+ * - the runner's command files (GITHUB_ENV, GITHUB_OUTPUT, GITHUB_PATH, GITHUB_STATE,
+ *   GITHUB_STEP_SUMMARY): a child writing there would set variables for later steps, outputs
+ *   of this one, the state the post step trusts, or lines of the job's summary above the
+ *   run's own report.
  */
 const WITHHELD_PREFIXES = ['INPUT_', 'ACTIONS_'];
-const RUNNER_COMMAND_FILES = new Set(['GITHUB_ENV', 'GITHUB_OUTPUT', 'GITHUB_PATH', 'GITHUB_STATE']);
+const RUNNER_COMMAND_FILES = new Set([
+    'GITHUB_ENV',
+    'GITHUB_OUTPUT',
+    'GITHUB_PATH',
+    'GITHUB_STATE',
+    'GITHUB_STEP_SUMMARY'
+]);
 /** Below this length a "token" is no secret worth searching other values for. */
 const MIN_TOKEN_SEARCH = 8;
+/**
+ * Credentials of the user's own GitHub account that a shell on a workstation (the CLI) or a
+ * workflow's `env:` commonly holds. Agents get them only when `agent-env-pass` names them; the
+ * run's own git processes only for a push or fetch (a credential helper such as
+ * `gh auth git-credential` reads them).
+ */
+const CREDENTIAL_VARIABLES = [
+    'GITHUB_TOKEN',
+    'GH_TOKEN',
+    'GH_ENTERPRISE_TOKEN',
+    'GITHUB_ENTERPRISE_TOKEN',
+    'GITHUB_PAT'
+];
 /** Variables that would point git at another repository than the folder it runs in. */
 const REPOSITORY_VARIABLES = new Set([
     'GIT_DIR',
@@ -34741,6 +34770,256 @@ function holdsToken(value, token) {
     if (!token)
         return false;
     return token.length >= MIN_TOKEN_SEARCH ? value.includes(token) : value === token;
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/git/command-config.ts
+
+
+
+/**
+ * Config that makes git run a command, kept out of the run's own git processes: agents can
+ * write the repository's shared config (`.git/config`, `config.worktree`, a file it includes)
+ * and `.git/hooks/`, and whatever git runs from there would run inside the coordinator's git
+ * calls. Every git process of the run gets, as command-line config (GIT_CONFIG_COUNT, read
+ * after every file):
+ *
+ * - no hook (core.hooksPath=/dev/null covers `.git/hooks/` and a versioned folder alike), no
+ *   fsmonitor, no submodule recursion, no `ext::` transport;
+ * - for every key below, the value the run found at its start (the user's: an LFS filter, an
+ *   ssh command, a signing program), or, for a key that appeared since, a value that runs
+ *   nothing of the agent's;
+ * - the credential helpers found at the start, and only those (the list is reset first).
+ *
+ * The config is read again whenever a file it came from (or the shared config, or the
+ * worktree's own) changes; a stat per file per git call is the whole cost otherwise.
+ */
+const ALWAYS = [
+    ['core.hooksPath', external_node_os_namespaceObject.devNull],
+    ['core.fsmonitor', 'false'],
+    ['submodule.recurse', 'false'],
+    ['protocol.ext.allow', 'never']
+];
+/** The built-in three-way merge, as a merge driver's command line. */
+const TEXT_MERGE = 'git merge-file --marker-size=%L %A %O %B';
+/**
+ * Keys whose value is (or turns on) a command git runs, with what stands for one that was not
+ * there at the start. Names as `git config --list` prints them: section and key lower-case.
+ * Left out: diff.external and diff.<driver>.command, run only for patch output, which the run
+ * never asks for; pager.* and core.pager, run only on a terminal; core.editor and
+ * sequence.editor, overridden by GIT_EDITOR and GIT_SEQUENCE_EDITOR.
+ */
+const COMMAND_KEYS = [
+    // An empty command is no filter at all (the content goes through as it is).
+    { key: /^filter\..+\.(clean|smudge|process)$/, neutral: '' },
+    { key: /^filter\..+\.required$/, neutral: 'false' },
+    { key: /^merge\..+\.driver$/, neutral: TEXT_MERGE },
+    { key: /^diff\..+\.textconv$/, neutral: 'cat' },
+    { key: /^core\.sshcommand$/, neutral: 'ssh' },
+    { key: /^core\.askpass$/, neutral: '' },
+    { key: /^core\.alternaterefscommand$/, neutral: '' },
+    { key: /^(commit|tag)\.gpgsign$/, neutral: 'false' },
+    { key: /^gpg\.(openpgp\.)?program$/, neutral: 'gpg' },
+    { key: /^gpg\.x509\.program$/, neutral: 'gpgsm' },
+    { key: /^gpg\.ssh\.program$/, neutral: 'ssh-keygen' },
+    { key: /^gpg\.ssh\.defaultkeycommand$/, neutral: '' },
+    { key: /^remote\..+\.uploadpack$/, neutral: 'git-upload-pack' },
+    { key: /^remote\..+\.receivepack$/, neutral: 'git-receive-pack' }
+];
+/** `credential.helper` and `credential.<url>.helper`: one list, which an empty value resets. */
+const CREDENTIAL_HELPER = /^credential\.(.+\.)?helper$/;
+/** Scopes that files give (the command line's own config is the caller's, not a file's). */
+const FILE_SCOPES = new Set(['system', 'global', 'local', 'worktree']);
+/** Scopes of the repository's own config, which an agent can write. */
+const REPOSITORY_SCOPES = new Set(['local', 'worktree']);
+/** Parses `git config --list --show-scope --show-origin -z`. */
+function parseConfigList(listing) {
+    const fields = listing.split('\0');
+    const entries = [];
+    for (let k = 0; k + 2 < fields.length; k += 3) {
+        const [scope, origin, pair] = fields.slice(k, k + 3);
+        const newline = pair.indexOf('\n');
+        const key = newline < 0 ? pair : pair.slice(0, newline);
+        const value = newline < 0 ? '' : pair.slice(newline + 1);
+        entries.push({ scope, origin, key, value });
+    }
+    return entries;
+}
+function isCommandKey(key) {
+    return COMMAND_KEYS.some((command) => command.key.test(key));
+}
+function neutralOf(key) {
+    return COMMAND_KEYS.find((command) => command.key.test(key))?.neutral ?? '';
+}
+/** What the command-line config of the run holds, as GIT_CONFIG_* variables after `count`. */
+function asVariables(pairs, count) {
+    const env = { GIT_CONFIG_COUNT: String(count + pairs.length) };
+    pairs.forEach(([key, value], index) => {
+        env[`GIT_CONFIG_KEY_${count + index}`] = key;
+        env[`GIT_CONFIG_VALUE_${count + index}`] = value;
+    });
+    return env;
+}
+/** A file's identity and state: a rewrite (git writes config by rename) changes it. */
+function signature(path) {
+    try {
+        const info = (0,external_node_fs_namespaceObject.statSync)(path);
+        return `${info.ino}:${info.size}:${info.mtimeMs}`;
+    }
+    catch {
+        return 'missing';
+    }
+}
+/** The git folder (`.git`, or a worktree's under `.git/worktrees/`) and the common one. */
+function gitFolders(cwd) {
+    for (let folder = (0,external_node_path_namespaceObject.resolve)(cwd);; folder = (0,external_node_path_namespaceObject.dirname)(folder)) {
+        const dotGit = (0,external_node_path_namespaceObject.join)(folder, '.git');
+        let gitDir = null;
+        try {
+            if ((0,external_node_fs_namespaceObject.statSync)(dotGit).isDirectory())
+                gitDir = dotGit;
+            else {
+                const target = /^gitdir: (.+)$/m.exec((0,external_node_fs_namespaceObject.readFileSync)(dotGit, 'utf8'))?.[1];
+                if (target)
+                    gitDir = (0,external_node_path_namespaceObject.resolve)(folder, target.trim());
+            }
+        }
+        catch {
+            // no .git here: look higher
+        }
+        if (gitDir) {
+            let common = gitDir;
+            try {
+                common = (0,external_node_path_namespaceObject.resolve)(gitDir, (0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.join)(gitDir, 'commondir'), 'utf8').trim());
+            }
+            catch {
+                // not a linked worktree: its git folder is the common one
+            }
+            return [gitDir, common];
+        }
+        if ((0,external_node_path_namespaceObject.dirname)(folder) === folder)
+            return [];
+    }
+}
+/**
+ * The command-line config every git process of a run gets (see above), per folder, and the
+ * changes made to the repository's own config since the start. One per run (shared by the
+ * managers that `at()` makes).
+ */
+class CommandConfig {
+    read;
+    root;
+    count;
+    start = null;
+    readings = new Map();
+    /**
+     * @param read lists the config in a folder (with no command-line config of the run's)
+     * @param root the folder whose config at the first use is the start
+     * @param count GIT_CONFIG_COUNT of the environment (the caller's own command-line config)
+     */
+    constructor(read, root, count) {
+        this.read = read;
+        this.root = root;
+        this.count = count;
+    }
+    /** The config found at the run's start, in the root folder. */
+    atStart() {
+        if (!this.start) {
+            this.start = this.read(this.root).then(parseConfigList);
+            this.start.catch(() => (this.start = null));
+        }
+        return this.start;
+    }
+    /** GIT_CONFIG_* variables for a git process in `cwd`. */
+    async variables(cwd) {
+        // Unreadable (a folder that is gone): git will fail there anyway; nothing of it is run.
+        const start = await this.atStart().catch(() => []);
+        let reading = this.readings.get(cwd);
+        if (reading) {
+            const known = await reading.catch(() => null);
+            const fresh = known && [...known.watched].every(([path, state]) => signature(path) === state);
+            if (!fresh)
+                reading = undefined;
+        }
+        if (!reading) {
+            reading = this.readIn(cwd, start);
+            this.readings.set(cwd, reading);
+            reading.catch(() => this.readings.delete(cwd));
+        }
+        return reading.then((done) => done.overrides, () => asVariables(overridesFor(start, []), this.count));
+    }
+    async readIn(cwd, start) {
+        // The state of every file is taken before reading: a change during the read reads again.
+        const watched = new Map();
+        const [gitDir, common] = gitFolders(cwd);
+        if (gitDir) {
+            for (const path of [(0,external_node_path_namespaceObject.join)(common, 'config'), (0,external_node_path_namespaceObject.join)(gitDir, 'config.worktree')])
+                watched.set(path, signature(path));
+        }
+        const listing = await this.read(cwd);
+        const now = parseConfigList(listing).filter((entry) => FILE_SCOPES.has(entry.scope));
+        for (const { origin } of now) {
+            if (!origin.startsWith('file:'))
+                continue;
+            const path = origin.slice('file:'.length);
+            const absolute = (0,external_node_path_namespaceObject.isAbsolute)(path) ? path : (0,external_node_path_namespaceObject.resolve)(cwd, path);
+            if (!watched.has(absolute))
+                watched.set(absolute, signature(absolute));
+        }
+        return { watched, overrides: asVariables(overridesFor(start, now), this.count) };
+    }
+    /**
+     * The changes made since the start to the repository's own config (keys added, changed or
+     * removed), each as `key (added)`, in the root folder.
+     */
+    async changesSinceStart() {
+        const own = (entries) => {
+            const values = new Map();
+            for (const entry of entries) {
+                if (!REPOSITORY_SCOPES.has(entry.scope))
+                    continue;
+                values.set(entry.key, [...(values.get(entry.key) ?? []), entry.value]);
+            }
+            return new Map([...values].map(([key, list]) => [key, JSON.stringify(list)]));
+        };
+        const before = own(await this.atStart());
+        const after = own(parseConfigList(await this.read(this.root)));
+        const changes = [];
+        for (const [key, value] of after) {
+            if (!before.has(key))
+                changes.push(`${key} (added)`);
+            else if (before.get(key) !== value)
+                changes.push(`${key} (changed)`);
+        }
+        for (const key of before.keys())
+            if (!after.has(key))
+                changes.push(`${key} (removed)`);
+        return changes;
+    }
+}
+/** The command-line config for a folder whose config is `now`, given the start's. */
+function overridesFor(start, now) {
+    const trusted = new Map();
+    const helpers = [];
+    for (const entry of start) {
+        if (!FILE_SCOPES.has(entry.scope))
+            continue;
+        if (CREDENTIAL_HELPER.test(entry.key))
+            helpers.push([entry.key, entry.value]);
+        else if (isCommandKey(entry.key))
+            trusted.set(entry.key, entry.value);
+    }
+    const pairs = [...trusted];
+    for (const { key } of now) {
+        if (isCommandKey(key) && !trusted.has(key)) {
+            pairs.push([key, neutralOf(key)]);
+            trusted.set(key, neutralOf(key));
+        }
+    }
+    pairs.push(['credential.helper', ''], ...helpers);
+    pairs.push(...ALWAYS);
+    return pairs;
 }
 
 ;// CONCATENATED MODULE: ./src/git/refs.ts
@@ -34777,10 +35056,10 @@ function fetchSpec(branch, remote = 'origin') {
 
 
 
+
 /**
- * Put before the calls that move refs for the run (update-ref runs reference-transaction):
- * they are our mechanics, not the user's commands, and a versioned hooks folder (`.husky/`)
- * may hold files an agent just wrote, which would run with this process's environment.
+ * No hooks for this call. Every git process of the run already gets core.hooksPath=/dev/null
+ * (see command-config); kept where it was put first, on the calls that move refs.
  */
 const WITHOUT_HOOKS = ['-c', `core.hooksPath=${external_node_os_namespaceObject.devNull}`];
 /** merge-tree --write-tree, which every merge here is made with, came in git 2.38. */
@@ -34795,36 +35074,73 @@ const commonDirs = new Map();
 const FETCH_CONFIG = ['-c', 'http.lowSpeedLimit=1000', '-c', 'http.lowSpeedTime=60'];
 /**
  * Every git call of the product goes through here: one place for the environment (no
- * prompts, C locale so messages parse, no inherited GIT_DIR), exit-code handling and errors
- * that say what git said.
+ * prompts, C locale so messages parse, no inherited GIT_DIR, no token but for a push or
+ * fetch, no command from the repository's config: see command-config), exit-code handling
+ * and errors that say what git said.
  */
 class GitCommandManager {
     cwd;
-    env;
-    /** Shared with the managers `at()` makes: one repository, one identity. */
-    identity;
-    constructor(cwd, baseEnv = process.env, identity = {}) {
+    shared;
+    constructor(cwd, baseEnv = process.env, shared) {
         this.cwd = cwd;
-        this.identity = identity;
-        // Hooks and filters git runs get neither the action's secrets nor another repository.
-        const env = withoutActionSecrets(baseEnv, '', REPOSITORY_VARIABLES);
+        if (shared) {
+            this.shared = shared;
+            return;
+        }
+        // What git runs gets neither the action's secrets, nor the user's GitHub token (but for
+        // a push or fetch), nor another repository.
+        const env = withoutActionSecrets(baseEnv, '', new Set([...REPOSITORY_VARIABLES, ...CREDENTIAL_VARIABLES]));
         env.GIT_TERMINAL_PROMPT = '0';
         env.GIT_EDITOR = 'true';
+        env.GIT_SEQUENCE_EDITOR = 'true';
+        env.GIT_PAGER = 'cat';
         env.GIT_MERGE_AUTOEDIT = 'no';
         env.LC_ALL = 'C';
-        this.env = env;
+        const credentials = {};
+        for (const name of CREDENTIAL_VARIABLES) {
+            const value = baseEnv[name];
+            if (value)
+                credentials[name] = value;
+        }
+        const read = (cwd) => this.spawnGit(['config', '--list', '--show-scope', '--show-origin', '-z'], { cwd, env }).then((listed) => listed.stdout);
+        const count = Number(env.GIT_CONFIG_COUNT) || 0;
+        this.shared = { env, credentials, identity: {}, config: new CommandConfig(read, cwd, count) };
     }
     /** A manager for another folder (a worktree) with the same environment. */
     at(cwd) {
-        return new GitCommandManager(cwd, this.env, this.identity);
+        return new GitCommandManager(cwd, undefined, this.shared);
+    }
+    /**
+     * The keys of the repository's own config (`.git/config`, shared by every worktree, and
+     * what it includes) added, changed or removed since this run's first git call: an agent
+     * may have written them.
+     */
+    sharedConfigChanges() {
+        return this.shared.config.changesSinceStart();
+    }
+    /** A config value read as a path (`~` expanded), or null when it is not set. */
+    async configPath(key) {
+        const { stdout, exitCode } = await this.exec(['config', '--path', '--get', key], {
+            okExitCodes: [1]
+        });
+        return exitCode === 0 ? stdout.replace(/\n$/, '') : null;
     }
     /** Runs git; throws GitError unless the exit code is 0 or listed in okExitCodes. */
-    exec(args, options = {}) {
+    async exec(args, options = {}) {
+        const cwd = options.cwd ?? this.cwd;
+        const config = await this.shared.config.variables(cwd);
+        return this.spawnGit(args, {
+            ...options,
+            cwd,
+            env: { ...this.shared.env, ...config, ...options.env }
+        });
+    }
+    spawnGit(args, options) {
         const ok = options.okExitCodes ?? [];
         return new Promise((resolve, reject) => {
             const child = (0,external_node_child_process_namespaceObject.spawn)('git', args, {
-                cwd: options.cwd ?? this.cwd,
-                env: options.env ? { ...this.env, ...options.env } : this.env,
+                cwd: options.cwd,
+                env: options.env,
                 stdio: ['pipe', 'pipe', 'pipe']
             });
             const out = [];
@@ -34917,19 +35233,59 @@ class GitCommandManager {
             okExitCodes: [128]
         });
     }
-    /** Commits everything the worktree here holds (no hooks: the run's commit, not the user's). */
-    async commitEverything(message) {
-        await this.run(['add', '-A']);
+    /**
+     * Commits everything the worktree here holds but the files `leaveOut` names (the files
+     * worktree-files copied in: never committed, even when the agent staged them). No hooks: the
+     * run's commit, not the user's.
+     */
+    async commitEverything(message, leaveOut = []) {
+        await this.run(['add', '-A', '--', ...allBut(leaveOut)]);
+        if (leaveOut.length) {
+            await this.run([
+                'rm',
+                '--cached',
+                '--quiet',
+                '--ignore-unmatch',
+                '--',
+                ...leaveOut.map(literal)
+            ]);
+        }
         await this.run(['commit', '--no-verify', '--quiet', '-m', message], {
             env: await this.identityEnv()
         });
     }
     /**
+     * Of these paths, those that a commit reachable from `tip` and not from `base` adds: in the
+     * tip's tree or only in its history (added, then deleted), they would reach base with it.
+     */
+    async pathsAddedSince(base, tip, paths) {
+        if (paths.length === 0)
+            return [];
+        const listed = await this.run([
+            'log',
+            '-z',
+            '--format=',
+            '--name-only',
+            '--no-renames',
+            '--diff-filter=A',
+            `${base}..${tip}`,
+            '--',
+            ...paths.map(literal)
+        ]);
+        return [
+            ...new Set(listed
+                .split('\0')
+                .map((path) => path.trim())
+                .filter(Boolean))
+        ];
+    }
+    /**
      * A commit of everything the worktree here holds, as it is on disk (conflict markers and
      * unmerged files too), made through a scratch index so that HEAD, the index and the branch
-     * stay as they are. Its parents are HEAD and `otherParents` (a stopped merge's MERGE_HEAD).
+     * stay as they are. Its parents are HEAD and `otherParents` (a stopped merge's MERGE_HEAD);
+     * the paths `leaveOut` names (files worktree-files copied in) are left out.
      */
-    async snapshotCommit(message, otherParents) {
+    async snapshotCommit(message, otherParents, leaveOut = []) {
         const scratch = await this.run([
             'rev-parse',
             '--path-format=absolute',
@@ -34939,13 +35295,21 @@ class GitCommandManager {
         const env = { GIT_INDEX_FILE: scratch };
         try {
             await this.run(['read-tree', 'HEAD'], { env });
-            await this.run(['add', '-A', '--', '.'], { env });
+            await this.run(['add', '-A', '--', ...allBut(leaveOut)], { env });
             const tree = await this.run(['write-tree'], { env });
             return await this.commitTree(tree, ['HEAD', ...otherParents], message);
         }
         finally {
             await (0,promises_namespaceObject.rm)(scratch, { force: true });
         }
+    }
+    /** The absolute path of a file in the git folder here (`index`, `index.lock`), per worktree. */
+    gitPath(name) {
+        return this.run(['rev-parse', '--path-format=absolute', '--git-path', name]);
+    }
+    /** Whether the tree HEAD names here holds anything (false on an empty tree). */
+    async headTreeHasEntries() {
+        return (await this.run(['ls-tree', '--name-only', 'HEAD'])) !== '';
     }
     /** Commits reachable from `tip` and from none of `excluded` (refs or commits). */
     async countCommitsNotIn(tip, excluded) {
@@ -35068,15 +35432,19 @@ class GitCommandManager {
     }
     /**
      * `status --porcelain` of the worktree here: '' when it holds nothing uncommitted. Without
-     * `untracked`, only changes to tracked files count.
+     * `untracked`, only changes to tracked files count; the paths `leaveOut` names do not count.
      */
     status(options = {}) {
         const untracked = options.untracked === false ? ['--untracked-files=no'] : [];
-        return this.run(['status', '--porcelain', ...untracked]);
+        const leaveOut = options.leaveOut?.length ? ['--', ...allBut(options.leaveOut)] : [];
+        return this.run(['status', '--porcelain', ...untracked, ...leaveOut]);
     }
-    /** Whether the worktree here has anything uncommitted (untracked files included). */
-    async isDirty() {
-        return (await this.status()) !== '';
+    /**
+     * Whether the worktree here has anything uncommitted (untracked files included), but the
+     * paths `leaveOut` names.
+     */
+    async isDirty(leaveOut = []) {
+        return (await this.status({ leaveOut })) !== '';
     }
     /** Files, index and HEAD's branch set to `commit`, as `reset --hard` (a new worktree's fill). */
     async resetHard(commit = 'HEAD') {
@@ -35132,12 +35500,71 @@ class GitCommandManager {
         }
         return blobs;
     }
-    /** The text of these blobs by id (missing ones are left out), with one `cat-file --batch`. */
-    async readBlobs(ids) {
+    /**
+     * The text of these blobs by id (missing ones are left out) and each one's size in bytes.
+     * A blob over `maxBytes` is read only up to its last line within them (`text` is cut,
+     * `size` says how much more there was), streamed: a 100 MB file never sits in memory. The
+     * sizes come first (`cat-file --batch-check`), then the small blobs in one `--batch`.
+     */
+    async readBlobs(ids, maxBytes = Number.POSITIVE_INFINITY) {
+        const blobs = new Map();
         if (ids.length === 0)
-            return new Map();
-        const { stdout } = await this.exec(['cat-file', '--batch'], { input: `${ids.join('\n')}\n` });
-        return splitBatch(stdout, ids);
+            return blobs;
+        const sizes = new Map();
+        const check = await this.run(['cat-file', '--batch-check'], { input: `${ids.join('\n')}\n` });
+        for (const line of check.split('\n')) {
+            const [id, type, size] = line.split(' ');
+            if (type === 'blob')
+                sizes.set(id, Number(size));
+        }
+        const small = ids.filter((id) => (sizes.get(id) ?? Infinity) <= maxBytes);
+        if (small.length) {
+            const { stdout } = await this.exec(['cat-file', '--batch'], {
+                input: `${small.join('\n')}\n`
+            });
+            for (const [id, text] of splitBatch(stdout, small)) {
+                blobs.set(id, { text, size: sizes.get(id) ?? text.length });
+            }
+        }
+        for (const id of ids.filter((id) => (sizes.get(id) ?? 0) > maxBytes)) {
+            const head = await this.readHead(['cat-file', 'blob', id], maxBytes);
+            // Up to the last whole line: a path cut in two would be a path that is not there.
+            const lastLine = head.lastIndexOf(0x0a);
+            const text = head.subarray(0, lastLine >= 0 ? lastLine + 1 : head.length).toString('utf8');
+            blobs.set(id, { text, size: sizes.get(id) ?? head.length });
+        }
+        return blobs;
+    }
+    /** The first `maxBytes` of a git command's stdout; git is stopped once they have come. */
+    async readHead(args, maxBytes) {
+        // The same environment as every other call (see exec): no command of the repository's.
+        const env = { ...this.shared.env, ...(await this.shared.config.variables(this.cwd)) };
+        return new Promise((resolve, reject) => {
+            const child = (0,external_node_child_process_namespaceObject.spawn)('git', args, {
+                cwd: this.cwd,
+                env,
+                stdio: ['ignore', 'pipe', 'pipe']
+            });
+            const chunks = [];
+            let length = 0;
+            let err = '';
+            child.stdout.on('data', (chunk) => {
+                if (length >= maxBytes)
+                    return;
+                chunks.push(chunk.subarray(0, maxBytes - length));
+                length += Math.min(chunk.length, maxBytes - length);
+                if (length >= maxBytes)
+                    child.kill();
+            });
+            child.stderr.on('data', (chunk) => (err += chunk.toString()));
+            child.on('error', (error) => reject(new GitError(args, -1, error.message)));
+            child.on('close', (code) => {
+                if (length >= maxBytes || code === 0)
+                    resolve(Buffer.concat(chunks));
+                else
+                    reject(new GitError(args, code ?? -1, err));
+            });
+        });
     }
     /**
      * A commit of `tree` with these parents, made in the object store only (no ref moves, no
@@ -35160,7 +35587,9 @@ class GitCommandManager {
     }
     /** The branches a remote has, asked of the remote itself (`ls-remote --heads`). */
     async remoteBranches(remote) {
-        const listing = await this.run(['ls-remote', '--heads', remote]);
+        const listing = await this.run(['ls-remote', '--heads', remote], {
+            env: this.shared.credentials
+        });
         return new Set(listing
             .split('\n')
             .map((line) => line.split('\t')[1] ?? '')
@@ -35183,7 +35612,10 @@ class GitCommandManager {
             ...refspecs
         ], {
             okExitCodes: [1, 128],
-            env: { GIT_SSH_COMMAND: process.env.GIT_SSH_COMMAND || 'ssh -o BatchMode=yes' }
+            env: {
+                ...this.shared.credentials,
+                GIT_SSH_COMMAND: process.env.GIT_SSH_COMMAND || 'ssh -o BatchMode=yes'
+            }
         });
     }
     /**
@@ -35192,12 +35624,16 @@ class GitCommandManager {
      */
     push(remote, refspecs) {
         return this.exec(['push', '--porcelain', '--no-recurse-submodules', remote, ...refspecs], {
-            okExitCodes: [1, 128]
+            okExitCodes: [1, 128],
+            env: this.shared.credentials
         });
     }
     /** Deletes branches on a remote; exit code 1 (some were not there) is an answer. */
     deleteRemoteBranches(remote, branches) {
-        return this.exec(['push', remote, '--delete', ...branches], { okExitCodes: [1] });
+        return this.exec(['push', remote, '--delete', ...branches], {
+            okExitCodes: [1],
+            env: this.shared.credentials
+        });
     }
     /**
      * Author and committer variables for commits the run makes, when the repository has no
@@ -35205,8 +35641,8 @@ class GitCommandManager {
      */
     identityEnv() {
         // Asked once per repository: a run's commits all get the same answer.
-        this.identity.asked ??= this.readIdentity();
-        return this.identity.asked;
+        this.shared.identity.asked ??= this.readIdentity();
+        return this.shared.identity.asked;
     }
     async readIdentity() {
         const [ident, configured] = await Promise.all([
@@ -35222,6 +35658,14 @@ class GitCommandManager {
             GIT_COMMITTER_EMAIL: BOT_IDENTITY.email
         };
     }
+}
+/** A pathspec that matches exactly this path (no glob, no magic). */
+function literal(path) {
+    return `:(literal)${path}`;
+}
+/** Pathspecs for the whole worktree but these paths. */
+function allBut(paths) {
+    return ['.', ...paths.map((path) => `:(exclude,literal)${path}`)];
 }
 /**
  * Splits `cat-file --batch` output (`<id> blob <size>\n<content>\n` per object) by the
@@ -35254,11 +35698,13 @@ function splitBatch(output, ids) {
 ;// CONCATENATED MODULE: ./src/plan/base-tree.ts
 
 
+/** How much of a spec or ROADMAP is read: past it, what a file names is not read. */
+const MAX_SPEC_BYTES = 5 * 1024 * 1024;
 /**
  * The tree of the base branch's tip: specs and the ROADMAP are read from here, never from
  * the working tree, because the user's checkout may be on another branch and every
- * worktree starts from base. Two git processes in all: one `ls-tree`, one `cat-file
- * --batch` per `read`.
+ * worktree starts from base. Few git processes: one `ls-tree`, then per `read` one `cat-file
+ * --batch-check` and one `--batch` (and one `cat-file blob` per file over the cap).
  */
 class BaseTree {
     git;
@@ -35268,6 +35714,7 @@ class BaseTree {
     folders = null;
     sorted = null;
     byName = null;
+    cut = new Map();
     constructor(git, branch, commit, 
     /** Blob id by path; symlinks and submodules are left out. */
     blobs) {
@@ -35276,9 +35723,10 @@ class BaseTree {
         this.commit = commit;
         this.blobs = blobs;
     }
-    static async read(git, branch) {
+    /** `at`: the commit of the branch to read (the run's start), when not its tip. */
+    static async read(git, branch, at) {
         // A fresh CI checkout may have the base only as origin's (plan mode creates no branch).
-        const commit = (await git.branchTip(branch)) ?? (await git.resolveCommit(originRef(branch)));
+        const commit = at ?? (await git.branchTip(branch)) ?? (await git.resolveCommit(originRef(branch)));
         if (!commit) {
             throw new InputError(`base-branch: branch "${branch}" does not exist in ${git.cwd}; the plan reads the ROADMAP and specs from it`);
         }
@@ -35336,15 +35784,26 @@ class BaseTree {
         }
         return this.byName.get(name) ?? [];
     }
-    /** The text of these files (missing ones are left out), with one `cat-file --batch`. */
+    /**
+     * The text of these files (missing ones are left out). A file over `MAX_SPEC_BYTES` is read
+     * up to them only (a 100 MB spec took 1.3 GB of memory): `cutSize` names its full size.
+     */
     async read(paths) {
         const wanted = paths.filter((path) => this.blobs.has(path));
         const ids = [...new Set(wanted.map((path) => this.blobs.get(path)))];
         const texts = new Map();
-        const byId = await this.git.readBlobs(ids);
-        for (const path of wanted)
-            texts.set(path, byId.get(this.blobs.get(path)) ?? '');
+        const byId = await this.git.readBlobs(ids, MAX_SPEC_BYTES);
+        for (const path of wanted) {
+            const blob = byId.get(this.blobs.get(path));
+            texts.set(path, blob?.text ?? '');
+            if (blob && blob.size > MAX_SPEC_BYTES)
+                this.cut.set(path, blob.size);
+        }
         return texts;
+    }
+    /** The full size in bytes of a file that `read` cut at `MAX_SPEC_BYTES`; undefined if whole. */
+    cutSize(path) {
+        return this.cut.get(path);
     }
 }
 
@@ -35973,6 +36432,10 @@ const HEADING = /^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$/;
 /** `PRIORITY 23` or `PRIORITY 2.5`, after optional emoji, emphasis or status marks. */
 const PRIORITY = /^[^\p{L}\p{N}]*PRIORITY\s*#?\s*0*(\d+(?:\.\d+)?)(?![\d.]*\d)/iu;
 const USER_STORY = /\bUS[-_ ]?0*(\d+(?:\.\d+)?)(?![\d.]*\d)/i;
+/** A story id anywhere in a heading: `US-055`, `Story 12`, `User Story #4`. */
+const STORY_IDS = /\b(?:US|(?:user\s+)?story)[-_ ]?#?\s*0*(\d+(?:\.\d+)?)(?![\d.]*\d)/gi;
+/** `PRIORITY 7` anywhere in a heading (a nested heading naming another priority). */
+const PRIORITY_ANYWHERE = /\bPRIORITY\s*#?\s*0*(\d+(?:\.\d+)?)(?![\d.]*\d)/i;
 /**
  * The ROADMAP's priority sections by priority number. A heading of any level counts:
  * `## PRIORITY 5: Recipes`, `### PRIORITY 23: US-108 - Parallel Agent Execution` or
@@ -35982,22 +36445,23 @@ const USER_STORY = /\bUS[-_ ]?0*(\d+(?:\.\d+)?)(?![\d.]*\d)/i;
 function parseRoadmap(markdown) {
     return readRoadmap(markdown).sections;
 }
+/**
+ * A section runs to the next heading of the same or a higher level, or to a deeper heading of
+ * another priority; the deeper subsections of another story are left out of it: long
+ * roadmaps nest other stories' subsections under a priority (`## PRIORITY 3` … `### US-041
+ * …`), and those are not its own. A heading with no story of its own keeps nested stories
+ * that no priority heading names.
+ */
 function readRoadmap(markdown) {
     const lines = markdown.split(/\r?\n/);
     const sections = new Map();
     const hidden = new Map();
-    const open = [];
-    const close = (level, end) => {
-        while (open.length && open[open.length - 1].level >= level) {
-            const done = open.pop();
-            if (done) {
-                done.section.text = lines.slice(done.start, end).join('\n');
-                done.section.estimateHours = estimateHours(done.section.text);
-            }
-        }
-    };
+    const anchors = new Map();
     const { positions, unclosedAt } = readFences(lines);
+    const headings = [];
     for (let index = 0; index < lines.length; index += 1) {
+        if (!lines[index].includes('#'))
+            continue;
         const heading = HEADING.exec(lines[index]);
         if (!heading)
             continue;
@@ -36009,30 +36473,102 @@ function readRoadmap(markdown) {
             }
             continue;
         }
-        const level = heading[1].length;
-        close(level, index);
+        const named = PRIORITY_ANYWHERE.exec(heading[2]);
+        headings.push({
+            level: heading[1].length,
+            text: heading[2],
+            index,
+            priority: named ? Number(named[1]) : null,
+            stories: [...heading[2].matchAll(STORY_IDS)].map((match) => Number(match[1]))
+        });
+    }
+    const claimedStories = new Set();
+    for (const heading of headings) {
+        if (heading.priority !== null)
+            for (const story of heading.stories)
+                claimedStories.add(story);
+    }
+    /**
+     * The heading's lines: to the next heading of its level or higher, or to a nested heading
+     * of another priority; a nested subsection of another story is blanked out (lines kept, so
+     * that line numbers stay the ROADMAP's), the priority's own subsections after it stay.
+     */
+    const textOf = (at) => {
+        const own = headings[at];
+        const foreign = (other) => {
+            const others = other.stories.filter((story) => !own.stories.includes(story));
+            return (others.length > 0 &&
+                (own.stories.length > 0 || others.some((story) => claimedStories.has(story))));
+        };
+        let end = lines.length;
+        const blanked = [];
+        for (let next = at + 1; next < headings.length; next += 1) {
+            const other = headings[next];
+            if (other.level <= own.level) {
+                end = other.index;
+                break;
+            }
+            if (other.priority !== null && other.priority !== own.priority) {
+                end = other.index;
+                break;
+            }
+            if (!foreign(other))
+                continue;
+            let close = next + 1;
+            while (close < headings.length && headings[close].level > other.level)
+                close += 1;
+            blanked.push([other.index, close < headings.length ? headings[close].index : lines.length]);
+            next = close - 1;
+        }
+        const kept = lines.slice(own.index, end);
+        for (const [from, to] of blanked) {
+            for (let line = from; line < Math.min(to, end); line += 1)
+                kept[line - own.index] = '';
+        }
+        return kept.join('\n');
+    };
+    const slugs = new Map();
+    headings.forEach((heading, at) => {
+        const text = textOf(at);
+        const base = slugOf(heading.text);
+        const seen = slugs.get(base) ?? 0;
+        slugs.set(base, seen + 1);
+        anchors.set(seen ? `${base}-${seen}` : base, {
+            heading: heading.text,
+            line: heading.index + 1,
+            text,
+            priority: heading.priority,
+            stories: heading.stories
+        });
+        const priority = PRIORITY.exec(heading.text);
         if (!priority)
-            continue;
-        const rest = heading[2].slice(priority[0].length);
+            return;
+        const rest = heading.text.slice(priority[0].length);
         const story = USER_STORY.exec(rest);
         const section = {
             priority: Number(priority[1]),
             userStory: story ? Number(story[1]) : null,
-            heading: heading[2],
+            heading: heading.text,
             title: (story ? rest.slice(story.index + story[0].length) : rest)
                 .replace(/[^\p{L}\p{N}]+/gu, ' ')
                 .trim(),
-            line: index + 1,
-            text: '',
-            estimateHours: null
+            line: heading.index + 1,
+            text,
+            estimateHours: estimateHours(text)
         };
-        open.push({ section, level, start: index });
         const list = sections.get(section.priority) ?? [];
         list.push(section);
         sections.set(section.priority, list);
-    }
-    close(0, lines.length);
-    return { sections, unclosedFenceAt: unclosedAt, hidden };
+    });
+    return { sections, unclosedFenceAt: unclosedAt, hidden, anchors };
+}
+/** GitHub's anchor of a heading: lower case, punctuation dropped, spaces to hyphens. */
+function slugOf(heading) {
+    return heading
+        .trim()
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}\- _]/gu, '')
+        .replace(/ /g, '-');
 }
 
 ;// CONCATENATED MODULE: ./src/plan/run-length.ts
@@ -36202,6 +36738,170 @@ function matcherOf(glob) {
     return matcher;
 }
 
+;// CONCATENATED MODULE: ./src/plan/implied-paths.ts
+
+const MANIFESTS = {
+    python: {
+        manifests: ['pyproject.toml', 'requirements.txt', 'setup.py', 'setup.cfg', 'Pipfile'],
+        locks: ['poetry.lock', 'uv.lock', 'pdm.lock', 'Pipfile.lock']
+    },
+    node: {
+        manifests: ['package.json'],
+        locks: ['package-lock.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lockb', 'bun.lock']
+    },
+    go: { manifests: ['go.mod'], locks: ['go.sum'] },
+    rust: { manifests: ['Cargo.toml'], locks: ['Cargo.lock'] },
+    ruby: { manifests: ['Gemfile'], locks: ['Gemfile.lock'] }
+};
+const ECOSYSTEM_OF_EXTENSION = {
+    py: 'python',
+    pyi: 'python',
+    ts: 'node',
+    tsx: 'node',
+    js: 'node',
+    jsx: 'node',
+    mjs: 'node',
+    cjs: 'node',
+    go: 'go',
+    rs: 'rust',
+    rb: 'ruby'
+};
+/** Most lines name none of these words: one test before the rest. */
+const MAY_IMPLY = /depend|install|\badd\b|\bget\b|regist|script|entry|\[(?:project|tool|build-system|package|features|workspace)\b/i;
+const DEPENDENCY_WORDS = /\b(?:add(?:s|ed|ing)?|introduc(?:e|es|ed|ing)|bump(?:s|ed)?|upgrad(?:e|es|ed|ing)|pin(?:s|ned)?|new)\s+(?:(?:a|an|the|new|runtime|dev|development|optional|python|npm|go|third-party|external)\s+){0,3}(?:dev-)?(?:dependency|dependencies|crate|gem)\b|\bas an? (?:dev[- ]?|runtime |new )?dependency\b|\bto (?:the )?(?:dev[- ]?)?dependencies\b/i;
+const COMMAND = /\b(poetry add|uv add|pdm add|pipenv install|pip3? install|npm (?:install|i|add)|yarn add|pnpm add|bun add|go get|cargo add|bundle add)((?:\s+-{1,2}[\w-]+)*)\s+([\w@][\w@./=<>~^-]*)/i;
+const SCRIPT_WORDS = /\bregist(?:er|ers|ered|ering|ration of)\s+(?:(?:a|an|the|new|its|cli|console|command[- ]line)\s+){0,3}(?:script|entry[- ]?point|console[_ ]script|executable|bin)s?\b|\bconsole_scripts\b|\bentry_points\b/i;
+/** TOML tables of a manifest: `[project.scripts]`, `[tool.poetry.dependencies]`, `[dependencies]`. */
+const PYTHON_TABLE = /\[(?:project|tool\.poetry|build-system)(?:\.[\w.-]+)?\]/;
+const RUST_TABLE = /\[(?:dependencies|dev-dependencies|build-dependencies|package|features|workspace)\]/;
+const NEGATED_BEFORE = /\b(?:no|not|without|never|avoid|don'?t|doesn'?t|instead of)\b[^.;:]*$/i;
+const COMMAND_ECOSYSTEM = [
+    [/^(?:poetry|uv|pdm|pipenv|pip3?)\b/i, 'python'],
+    [/^(?:npm|yarn|pnpm|bun)\b/i, 'node'],
+    [/^go\b/i, 'go'],
+    [/^cargo\b/i, 'rust'],
+    [/^bundle\b/i, 'ruby']
+];
+/** What one line of a spec implies (see the module's comment); most lines: nothing. */
+function impliedByLine(line) {
+    if (!MAY_IMPLY.test(line))
+        return [];
+    const found = [];
+    const unless = (index) => NEGATED_BEFORE.test(line.slice(0, index));
+    const command = COMMAND.exec(line);
+    if (command && !unless(command.index)) {
+        const flags = command[2] ?? '';
+        const argument = command[3];
+        // `pip install -r requirements.txt`, `pip install -e .`: installing, not adding.
+        if (!/\s-[re]\b/.test(flags) && !/\.(?:txt|toml|cfg)$/.test(argument)) {
+            const ecosystem = COMMAND_ECOSYSTEM.find(([pattern]) => pattern.test(command[1]))?.[1];
+            found.push({ kind: 'dependency', ecosystem: ecosystem ?? null });
+        }
+    }
+    const words = DEPENDENCY_WORDS.exec(line);
+    if (words && !unless(words.index) && found.length === 0) {
+        found.push({ kind: 'dependency', ecosystem: null });
+    }
+    const script = SCRIPT_WORDS.exec(line);
+    if (script && !unless(script.index))
+        found.push({ kind: 'script', ecosystem: null });
+    const python = PYTHON_TABLE.exec(line);
+    if (python && !unless(python.index)) {
+        const dependencies = /depend/i.test(python[0]);
+        found.push({ kind: dependencies ? 'dependency' : 'script', ecosystem: 'python' });
+    }
+    const rust = RUST_TABLE.exec(line);
+    if (rust && !unless(rust.index))
+        found.push({ kind: 'dependency', ecosystem: 'rust' });
+    return found;
+}
+/** A TOML or INI table written as a token (`[project.scripts]`): never a path. */
+function isTableName(token) {
+    return /^\[[\w.-]+\]$/.test(token.replace(/^`|`$/g, ''));
+}
+const MODULE = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$/;
+/**
+ * The path a dotted module name stands for (`pkg.mod` → `pkg/mod`), or null. `pkg.mod:main`
+ * and `--cov=pkg.mod` are read too. Names whose last part is a file extension (`utils.py`)
+ * are file names, not modules.
+ */
+function modulePath(token, fileExtensions) {
+    const name = token
+        .replace(/^--?[\w-]+=/, '')
+        .replace(/:[A-Za-z_]\w*$/, '')
+        .replace(/^[`'"(]+|[`'",.;)]+$/g, '');
+    if (!MODULE.test(name))
+        return null;
+    const parts = name.split('.');
+    if (fileExtensions.has(parts[parts.length - 1].toLowerCase()) && !token.includes(':'))
+        return null;
+    return parts.join('/');
+}
+/** The file of a module path in the tree: `pkg/mod.py`, `pkg/mod/__init__.py`, under `src/` too. */
+function moduleFile(path, tree) {
+    for (const root of ['', 'src/']) {
+        for (const file of [`${root}${path}.py`, `${root}${path}/__init__.py`]) {
+            if (tree.hasFile(file))
+                return file;
+        }
+    }
+    return null;
+}
+/**
+ * The manifest (and, for a dependency, its lock files) an implied change touches: of the
+ * ecosystem named (`npm install`), else of the spec's own files (`.py`: python), else of the
+ * manifests at the root; in the folder nearest the spec's files that holds one, else the
+ * root. Empty when the tree holds none.
+ */
+function manifestFiles(implied, namedPaths, tree) {
+    const ofFiles = new Set(namedPaths.flatMap((path) => {
+        const extension = /\.(\w+)$/.exec(path)?.[1]?.toLowerCase() ?? '';
+        const ecosystem = ECOSYSTEM_OF_EXTENSION[extension];
+        return ecosystem ? [ecosystem] : [];
+    }));
+    const atRoot = Object.keys(MANIFESTS).filter((ecosystem) => hasManifest(tree, '', ecosystem));
+    const ecosystems = implied.ecosystem
+        ? [implied.ecosystem]
+        : ofFiles.size
+            ? [...ofFiles]
+            : atRoot;
+    const files = [];
+    for (const ecosystem of ecosystems) {
+        const folders = new Set(namedPaths.map((path) => nearestManifestFolder(tree, folderOf(path), ecosystem)));
+        if (folders.size === 0)
+            folders.add('');
+        for (const folder of folders) {
+            if (folder === null)
+                continue;
+            const { manifests, locks } = MANIFESTS[ecosystem];
+            const at = (name) => (folder ? `${folder}/${name}` : name);
+            const manifest = manifests.map(at).find((file) => tree.hasFile(file));
+            if (!manifest)
+                continue;
+            files.push(manifest);
+            if (implied.kind === 'dependency')
+                files.push(...locks.map(at).filter((file) => tree.hasFile(file)));
+        }
+    }
+    return [...new Set(files)];
+}
+function folderOf(path) {
+    const folder = external_node_path_namespaceObject.posix.dirname(path);
+    return folder === '.' ? '' : folder;
+}
+function hasManifest(tree, folder, ecosystem) {
+    return MANIFESTS[ecosystem].manifests.some((name) => tree.hasFile(folder ? `${folder}/${name}` : name));
+}
+/** The folder at or above `folder` holding a manifest of the ecosystem, or null. */
+function nearestManifestFolder(tree, folder, ecosystem) {
+    for (let at = folder;; at = folderOf(at)) {
+        if (hasManifest(tree, at, ecosystem))
+            return at;
+        if (at === '')
+            return null;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/plan/markdown-pieces.ts
 const CODE_SPAN = /(?<!`)(`+)(?!`)([\s\S]*?[^`])\1(?!`)/g;
 /** `[text](target "title")` and `![alt](target)`; one level of brackets in the text. */
@@ -36211,14 +36911,38 @@ const SLOT = /\uE000(\d+)\uE001/g;
 const CODE_SEPARATORS = /[\s"'`()<>|,;=[\]{}:]+/;
 /** Words that start a new clause: what was said before no longer applies. */
 const CONTRAST = new Set(['but', 'instead', 'however', 'whereas', 'while', 'then', 'also']);
-/** Words before a path that negate it or make it a reference (within a few words). */
-const NEGATING = new Set(('not no nothing none never without except excluding unlike see cf refer refers referring ' +
-    'related outside nor ' +
-    'neither avoid avoids leave leaves keep keeps like similar mirrors mirror mirroring follows ' +
-    'following modelled modeled inspired reuse reuses reusing ' +
-    'dont doesnt didnt wont isnt arent untouched unchanged vs versus than').split(' '));
-/** Words after a path (within a few words) that say it is not changed. */
-const NEGATING_AFTER = new Set('stays stay remains remain unchanged untouched reference read-only already isnt arent wont as-is intact'.split(' '));
+/**
+ * What a mention says of its path (see MentionKind in path-normaliser.ts): the words before a
+ * path (within a few) that negate it or make it a reference, by kind.
+ */
+const NEGATING = new Map(Object.entries({
+    not: 'not no nothing none never without except excluding unlike outside nor neither avoid ' +
+        'avoids leave leaves keep keeps dont doesnt didnt wont isnt arent untouched unchanged vs ' +
+        'versus than',
+    see: 'see cf refer refers referring related',
+    reuse: 'like similar mirrors mirror mirroring follows following modelled modeled inspired reuse ' +
+        'reuses reusing pattern patterns',
+    example: 'example examples eg instance'
+}).flatMap(([kind, words]) => words.split(' ').map((word) => [word, kind])));
+/** Words after a path (within a few words) that say it is not changed, whatever comes before. */
+const NEGATING_AFTER = new Set('stays stay remains remain unchanged untouched read-only isnt arent wont as-is intact'.split(' '));
+/**
+ * Words after a path that make it context unless a verb before it states a change:
+ * "`daemon.py` already exists" (context), "Modify `daemon.py` (already exists)" (a change).
+ */
+const REFERRING_AFTER = new Map([
+    ['already', 'exists'],
+    ['exists', 'exists'],
+    ['reference', 'see'],
+    ['pattern', 'reuse'],
+    ['reuse', 'reuse'],
+    ['example', 'example']
+]);
+/** Words of a label ("(Already Exists) File:") that make its value context, unless it also states a change. */
+const EXISTING = new Set(['already', 'exists', 'existing', 'current', 'currently']);
+/** Stating words that create (the rest modify, or delete). */
+const CREATING = new Set('create creates created creating add adds added adding new introduce introduces generate generates'.split(' '));
+const DELETING = new Set('delete deletes deleted remove removes'.split(' '));
 /** Words before a path that state it as changed. */
 const STATING = new Set(('create creates created creating add adds added adding update updates updated updating ' +
     'modify modifies modified modifying edit edits edited editing change changes changed ' +
@@ -36242,7 +36966,7 @@ function readPieces(line) {
         cue: '',
         clause: 0,
         struck: false,
-        negatedByLabel: false
+        labelKind: null
     });
     // Each markdown form is looked for only when its mark is on the line: most lines have none.
     let text = line.includes('<!--') ? line.replace(/<!--.*?-->/g, ' ') : line;
@@ -36283,7 +37007,7 @@ function readPieces(line) {
                         cue: inner.cue,
                         clause,
                         struck,
-                        negatedByLabel: false
+                        labelKind: null
                     });
                 }
                 continue;
@@ -36294,7 +37018,7 @@ function readPieces(line) {
             const cue = word.toLowerCase().replace(/[^a-z-]/g, '');
             if (CONTRAST.has(cue))
                 clause += 1;
-            pieces.push({ kind: 'word', text: word, cue, clause, struck, negatedByLabel: false });
+            pieces.push({ kind: 'word', text: word, cue, clause, struck, labelKind: null });
             // `src/a.ts.` ends a sentence as well as `done.`; `e.g.` and `v1.2` do not end anything.
             if (/[;:!?]$|[^.]\.$/.test(part.replace(/[*_)\]"']+$/, '')) && !/^e\.g|^i\.e/.test(cue)) {
                 clause += 1;
@@ -36303,19 +37027,25 @@ function readPieces(line) {
         if (raw.endsWith('~~'))
             struck = false;
     }
-    // "No change: `a.py`", "Related modules: `b.py`": a negating label carries over its colon.
-    const negatedClauses = new Set();
+    // "No change: `a.py`", "Related modules: `b.py`", "(Already Exists) File: `c.py`": a
+    // negating or referring label carries over its colon.
+    const labelled = new Map();
     pieces.forEach((piece, index) => {
         const next = pieces[index + 1];
         if (piece.kind === 'word' && piece.text.endsWith(':') && next && next.clause > piece.clause) {
             const label = pieces.filter((other) => other.clause === piece.clause);
-            if (label.some((other) => NEGATING.has(other.cue)))
-                negatedClauses.add(next.clause);
+            const negating = label.find((other) => NEGATING.has(other.cue));
+            if (negating)
+                labelled.set(next.clause, NEGATING.get(negating.cue));
+            else if (label.some((other) => EXISTING.has(other.cue)) &&
+                !label.some((other) => STATING.has(other.cue))) {
+                labelled.set(next.clause, 'exists');
+            }
         }
     });
-    if (negatedClauses.size) {
+    if (labelled.size) {
         for (const piece of pieces)
-            piece.negatedByLabel = negatedClauses.has(piece.clause);
+            piece.labelKind = labelled.get(piece.clause) ?? null;
     }
     return pieces;
 }
@@ -36336,19 +37066,24 @@ const EMPHASIS_MARK = /[*_~]/;
 /** What the words of its clause say of the piece at `index`. */
 function clauseCues(pieces, index) {
     const { clause } = pieces[index];
-    if (pieces[index].struck || pieces[index].negatedByLabel)
-        return { negated: true, stated: false };
-    let negated = false;
-    let stated = false;
+    if (pieces[index].struck)
+        return { negated: true, stated: false, kind: 'not' };
+    const labelKind = pieces[index].labelKind;
+    if (labelKind)
+        return { negated: true, stated: false, kind: labelKind };
+    let negation = null;
+    let change = null;
     let words = 0;
     for (let at = index - 1; at >= 0 && pieces[at].clause === clause; at -= 1) {
         if (pieces[at].kind !== 'word' || !pieces[at].cue)
             continue;
         words += 1;
-        if (words <= NEGATION_WINDOW && NEGATING.has(pieces[at].cue))
-            negated = true;
-        if (words <= STATING_WINDOW && STATING.has(pieces[at].cue))
-            stated = true;
+        const cue = pieces[at].cue;
+        if (words <= NEGATION_WINDOW && !negation)
+            negation = NEGATING.get(cue) ?? null;
+        if (words <= STATING_WINDOW && !change && STATING.has(cue)) {
+            change = CREATING.has(cue) ? 'create' : DELETING.has(cue) ? 'delete' : 'modify';
+        }
         if (words > NEGATION_WINDOW)
             break;
     }
@@ -36361,12 +37096,18 @@ function clauseCues(pieces, index) {
             break;
         const cue = pieces[at].cue;
         if (NEGATING_AFTER.has(cue) || (cue === 'not' && words <= 2))
-            negated = true;
+            negation ??= 'not';
+        // Context unless a verb before states a change: "Modify `x` (already exists)" changes it.
+        else if (!change && REFERRING_AFTER.has(cue))
+            negation ??= REFERRING_AFTER.get(cue) ?? null;
     }
-    return { negated, stated: stated && !negated };
+    if (negation)
+        return { negated: true, stated: false, kind: negation };
+    return { negated: false, stated: change !== null, kind: change };
 }
 
 ;// CONCATENATED MODULE: ./src/plan/markdown-mentions.ts
+
 
 
 const TABLE_DELIMITER = /^\s*\|?\s*:?-{1,}:?\s*(?:\|\s*:?-{1,}:?\s*)*\|?\s*$/;
@@ -36379,6 +37120,35 @@ const LIST_ITEM = /^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?/;
 const LABEL = /^\s*(?:[-*+]\s+|\d+[.)]\s+)?(?:\*\*|__)?([\p{L} ]{0,40}?\b(?:locations?|files?|paths?|folders?|director(?:y|ies)|modules?|scope|changes|touch(?:es|ed)?|affected|creates?|modif(?:y|ies|ied)|updates?|edits?))(?:\*\*|__)?\s*:(?:\*\*|__)?(.*)$/iu;
 /** Labels and headings that name what is not done, or what is only referred to. */
 const NEGATIVE_TITLE = /\b(?:non[- ]?goals?|out[- ]of[- ]scope|not (?:in scope|changed|touched|modified|affected)|unchanged|untouched|references?|related|see also|further reading|prior art|alternatives?(?: considered)?|rejected|future(?: work)?|later|follow[- ]?ups?|depends on|dependencies|blocked by|supersed\w*|open questions?)\b/i;
+/** Labels and headings of what exists, what to copy, or what illustrates: context, not changes. */
+const CONTEXT_TITLE = /^(?:[\d.)\s]*)(?:context|background|current (?:state|behaviou?r|implementation|code|design)|existing (?:code|files?|behaviou?r|implementation|patterns?)|(?:already exists?)|how it works (?:today|now)|examples?(?: problems?| usage)?|patterns?(?: to (?:reuse|follow))?|(?:code )?to reuse)\b/i;
+/** The first words CONTEXT_TITLE can start with: most titles are tested by one look-up. */
+const CONTEXT_FIRST_WORDS = new Set('context background current existing already how example examples pattern patterns code to'.split(' '));
+/** A phase or step marked landed: `## Phase 1 ✅`, `### Step 2 (done)`, `Phase 3 — COMPLETE`. */
+const LANDED_TITLE = /[✅✔☑]|\((?:done|complete[d]?|landed|shipped|merged|implemented)\b[^)]*\)|\[(?:done|complete[d]?)\]|[-–—:|]\s*(?:done|complete[d]?|landed|shipped|merged)\s*$/i;
+/**
+ * The same in capitals, closing the title (`Phase 2 DONE`); not an instruction that merely
+ * holds the word (`Tests First ⚠️ MUST COMPLETE BEFORE 3.3`).
+ */
+const LANDED_WORD = /(?<!\b(?:MUST|TO|WILL|SHOULD|BE|NOT)\s+)\b(?:DONE|COMPLETED?|LANDED|SHIPPED)[.!]?\s*$/;
+/** A status line under a heading that marks its section landed: `**Status**: ✅ Complete`. */
+const LANDED_STATUS = /^\s*(?:[-*+]\s+)?(?:\*\*|__)?status(?:\*\*|__)?\s*:(?:\*\*|__)?\s*(?:[✅✔☑]|(?:done|complete[d]?|landed|shipped|merged)\b)/i;
+const CHECKED_ITEM = /^\s*(?:[-*+]|\d+[.)])\s+\[[xX]\]\s+/;
+/** Why a heading or label makes what follows not a change, or null. */
+function titleKind(title, landedAllowed) {
+    if (landedAllowed && (LANDED_TITLE.test(title) || LANDED_WORD.test(title)))
+        return 'done';
+    const words = title.replace(/[*_`#]/g, '').trim();
+    const first = /^[\d.)\s]*([A-Za-z]+)/.exec(words)?.[1]?.toLowerCase() ?? '';
+    if (CONTEXT_FIRST_WORDS.has(first) && CONTEXT_TITLE.test(words)) {
+        if (/^(?:[\d.)\s]*)examples?/i.test(words))
+            return 'example';
+        if (/^(?:[\d.)\s]*)(?:patterns?|(?:code )?to reuse)/i.test(words))
+            return 'reuse';
+        return 'exists';
+    }
+    return NEGATIVE_TITLE.test(title) ? 'see' : null;
+}
 /** Headings of the part of a spec that says what it changes. */
 const SCOPE_TITLE = /\b(?:files?|changes?|scope|touch(?:es|ed)?|affected|modif\w*|deliverables?|implementation(?: plan| steps)?|tasks?|checklist|work items?|what to (?:build|change|do))\b/i;
 /** Where a label's value stops and its description starts. */
@@ -36401,25 +37171,35 @@ function scanMarkdown(markdown) {
     const tableRows = findTableRows(lines, positions);
     const mentions = [];
     const headings = [];
+    let firstHeading = true;
     let block = null;
     let pathColumns = new Set();
+    // The line before, for a line that goes on with it (a wrapped sentence or list item): its
+    // text, and whether its item was checked (landed).
+    let carry = null;
     for (let index = 0; index < lines.length; index += 1) {
         const line = lines[index];
         const number = index + 1;
         const section = headings.at(-1);
         const inScope = headings.some((heading) => heading.scope) && !section?.negative;
-        const negative = headings.some((heading) => heading.negative);
+        const sectionKind = headings.find((heading) => heading.negative)?.negative ?? null;
+        let lineKind = null;
         const push = (mention) => {
+            const kind = sectionKind ?? lineKind;
+            const negated = Boolean(mention.negated || kind);
             // One shape for every mention: spreading mentions of many shapes is slow at scale.
             mentions.push({
                 text: mention.text,
                 context: mention.context,
                 line: number,
-                stated: Boolean((mention.stated || inScope) && !negative && !mention.negated),
-                negated: Boolean(mention.negated || negative)
+                stated: Boolean((mention.stated || inScope) && !negated),
+                negated,
+                kind: kind ?? mention.kind ?? null,
+                implied: mention.implied ?? null
             });
         };
         if (positions[index] === 'delimiter') {
+            carry = null;
             if (block)
                 block = null;
             else {
@@ -36440,20 +37220,29 @@ function scanMarkdown(markdown) {
         }
         const heading = markdown_mentions_HEADING.exec(line);
         if (heading) {
+            carry = null;
             const level = heading[1].length;
             while (headings.length && (headings.at(-1)?.level ?? 0) >= level)
                 headings.pop();
+            // The document's own title is never a landed phase: the priority is what runs.
+            const negative = titleKind(heading[2], !firstHeading);
+            firstHeading = false;
             headings.push({
                 level,
-                scope: SCOPE_TITLE.test(heading[2]) && !NEGATIVE_TITLE.test(heading[2]),
-                negative: NEGATIVE_TITLE.test(heading[2])
+                scope: SCOPE_TITLE.test(heading[2]) && !negative,
+                negative
             });
             for (const mention of readClause(heading[2], 'prose'))
                 push(mention);
             continue;
         }
         const text = line.replace(/^\s*(?:>\s?)+/, '');
+        if (LANDED_STATUS.test(text) && section && headings.length > 1) {
+            section.negative ??= 'done';
+            continue;
+        }
         if (tableRows.has(index)) {
+            carry = null;
             if (TABLE_DELIMITER.test(text))
                 continue;
             const header = !tableRows.has(index - 1);
@@ -36468,10 +37257,42 @@ function scanMarkdown(markdown) {
             });
             continue;
         }
-        for (const mention of readLine(text))
-            push(mention);
+        if (!text.trim()) {
+            carry = null;
+            continue;
+        }
+        const item = LIST_ITEM.exec(text);
+        for (const implied of impliedByLine(text)) {
+            push({ text: '', context: 'prose', stated: true, implied });
+        }
+        // A wrapped line goes on with the line before: its clause, and a checked item's state.
+        if (!item && carry)
+            lineKind = carry.kind;
+        const wrapped = !item && carry !== null && MAY_HOLD_PATH.test(text) && !LABEL.test(text);
+        const before = wrapped && carry ? unfinishedClause(carry.text) : '';
+        if (before) {
+            // Read with the words before it; keep only its own mentions.
+            const skip = readClause(before, 'prose').length;
+            for (const mention of readClause(`${before} ${text}`, 'prose').slice(skip))
+                push(mention);
+        }
+        else {
+            if (item && CHECKED_ITEM.test(text))
+                lineKind = 'done';
+            for (const mention of readLine(text))
+                push(mention);
+        }
+        carry = { text, kind: lineKind };
     }
     return mentions;
+}
+/** The last clause of a line when the line does not end it: what a wrapped line goes on with. */
+function unfinishedClause(line) {
+    const body = line.replace(LIST_ITEM, '').trimEnd();
+    if (/[.;:!?]$/.test(body.replace(/[*_)\]"'`]+$/, '')))
+        return '';
+    const parts = body.split(/[.;:!?](?:\s|$)/);
+    return parts[parts.length - 1].split(/\s+/).slice(-8).join(' ');
 }
 function readLine(line) {
     const definition = /^\s{0,3}\[[^\]]+\]:\s*(<[^>]*>|\S+)/.exec(line);
@@ -36479,14 +37300,21 @@ function readLine(line) {
         return [{ text: definition[1], context: 'link' }];
     const label = LABEL.exec(line);
     if (label) {
-        const negative = NEGATIVE_TITLE.test(label[1]) || /\b(?:see|like)\b/i.test(label[1]);
+        const kind = titleKind(label[1], false) ??
+            (/\b(?:see|like)\b/i.test(label[1])
+                ? 'see'
+                : /\b(?:patterns?|reuse)\b/i.test(label[1])
+                    ? 'reuse'
+                    : /\bexamples?\b/i.test(label[1])
+                        ? 'example'
+                        : null);
         const value = label[2];
         const cut = DESCRIPTION.exec(value.replace(/`[^`]*`/g, (code) => 'x'.repeat(code.length)));
         const slots = cut ? value.slice(0, cut.index) : value;
         const rest = cut ? value.slice(cut.index) : '';
         return [
-            ...readClause(slots, 'slot', { stated: !negative, negated: negative }),
-            ...readClause(rest, 'prose', { negated: negative })
+            ...readClause(slots, 'slot', { stated: !kind, kind }),
+            ...readClause(rest, 'prose', { kind })
         ];
     }
     const item = LIST_ITEM.exec(line);
@@ -36509,12 +37337,13 @@ function readClause(text, context, options = {}) {
         if (piece.kind === 'word' && !/[./\\]/.test(piece.text) && !lone && !lead)
             return;
         const cues = clauseCues(pieces, index);
-        const negated = Boolean(options.negated) || cues.negated;
+        const negated = Boolean(options.kind) || cues.negated;
         mentions.push({
             text: piece.text,
             context: contextOf(piece, lone || lead ? 'slot' : context),
             stated: !negated && (Boolean(options.stated) || lead || cues.stated),
-            negated
+            negated,
+            kind: options.kind ?? cues.kind
         });
     });
     return mentions;
@@ -36638,50 +37467,74 @@ function findTableRows(lines, fences) {
 
 
 
+
 /** Link targets that are documents to read: `[US-108](../../roadmap/ROADMAP.md#us-108)`. */
 const DOCUMENT_LINK = /\.(?:md|markdown|mdx|rst|adoc)$/i;
 /** The folder of a repository file, `''` at the root. */
-function folderOf(path) {
+function path_extractor_folderOf(path) {
     const folder = external_node_path_namespaceObject.posix.dirname(path);
     return folder === '.' ? '' : folder;
 }
 /**
  * The repository paths a markdown document names (files, folders ending in `/`, globs, bare
  * names), as written, before they are placed in the tree (see scopeOfSpec):
- * - negations and references ("not in `x`", "see `y`", a Non-goals section) are left out;
+ * - negations and references ("not in `x`", "see `y`", a Non-goals section) are left out
+ *   (listed, `negated`, with `all`: to say why they were not counted);
  * - a markdown link to a document (`.md`, `.rst`, ...) is a cross-reference, not an edit;
  *   the same path written out in code, a list or a table still counts;
  * - link targets are resolved from the document's folder (`/x` from the repository root);
  *   everything else is read from the repository root.
  */
-function extractMentions(markdown, documentPath) {
-    const documentFolder = folderOf(documentPath);
+function extractMentions(markdown, documentPath, options = {}) {
+    const documentFolder = path_extractor_folderOf(documentPath);
     const found = [];
     for (const mention of scanMarkdown(markdown)) {
-        if (mention.negated)
+        if (mention.negated && !options.all)
             continue;
+        if (mention.implied) {
+            found.push(pathMention(mention, '', false, mention.implied));
+            continue;
+        }
+        if (mention.text.includes('[') && isTableName(mention.text))
+            continue;
+        const module = mention.context !== 'link' && mention.text.includes('.') && !mention.text.includes('/')
+            ? modulePath(mention.text, BARE_NAME_EXTENSIONS)
+            : null;
+        if (module)
+            found.push(pathMention(mention, module, true, null));
         const path = normaliseMention(mention, documentFolder);
         if (!path)
             continue;
         if (mention.context === 'link' && DOCUMENT_LINK.test(path))
             continue;
-        found.push({
-            path,
-            line: mention.line ?? 0,
-            stated: Boolean(mention.stated),
-            context: mention.context
-        });
+        found.push(pathMention(mention, path, false, null));
     }
     return found;
 }
+/** One shape for every mention (path, module, implied): mixed shapes are slow at scale. */
+function pathMention(mention, path, module, implied) {
+    return {
+        path,
+        line: mention.line ?? 0,
+        stated: Boolean(mention.stated),
+        context: mention.context,
+        kind: mention.kind ?? null,
+        negated: Boolean(mention.negated),
+        module,
+        implied
+    };
+}
 /** The distinct paths of extractMentions, in the order first seen. */
 function extractPaths(markdown, documentPath) {
-    const found = new Set(extractMentions(markdown, documentPath).map((mention) => mention.path));
+    const found = new Set(extractMentions(markdown, documentPath)
+        .filter((mention) => !mention.module && !mention.implied)
+        .map((mention) => mention.path));
     // `src/report` and `src/report/` name the same folder: keep the explicit one.
     return [...found].filter((path) => path.endsWith('/') || !found.has(`${path}/`));
 }
 
 ;// CONCATENATED MODULE: ./src/plan/spec-scope.ts
+
 
 
 
@@ -36703,9 +37556,20 @@ const MAX_NAMES_NOTED = 5;
 function scopeOfSpec(markdown, specFile, tree, ignore) {
     const candidates = [];
     const bare = [];
-    for (const mention of extractMentions(markdown, specFile)) {
-        ;
-        (mention.path.includes('/') ? candidates : bare).push(mention);
+    const negated = [];
+    const implied = [];
+    const modules = [];
+    for (const mention of extractMentions(markdown, specFile, { all: true })) {
+        if (mention.negated) {
+            if (!mention.module && !mention.implied)
+                negated.push(mention);
+        }
+        else if (mention.implied)
+            implied.push(mention);
+        else if (mention.module)
+            modules.push(mention);
+        else
+            (mention.path.includes('/') ? candidates : bare).push(mention);
     }
     const stated = new Map();
     const passing = new Map();
@@ -36716,22 +37580,46 @@ function scopeOfSpec(markdown, specFile, tree, ignore) {
         else if (!lines.includes(line))
             lines.push(line);
     };
+    // "Create the `skills/` folder" when it exists: a destination, where only the new paths the
+    // spec names inside it are changes, not every file it holds.
+    const destinations = new Set();
     for (const candidate of candidates) {
         const path = spec_scope_anchor(candidate, tree);
         if (path)
             add(candidate.stated ? stated : passing, path, candidate.line);
+        if (path?.endsWith('/') && candidate.kind === 'create')
+            destinations.add(path);
+    }
+    // `pkg.mod`, `pkg.mod:main`, `--cov=pkg.mod`: the module's file, when the tree has it.
+    for (const module of modules) {
+        const file = moduleFile(module.path, tree);
+        if (file)
+            add(module.stated ? stated : passing, file, module.line);
     }
     const notes = [];
     const named = new Set([...stated.keys(), ...passing.keys()].filter((path) => !ignore.ignores(path, tree)));
     const folders = [...named].filter((path) => path.endsWith('/')).map((path) => path.slice(0, -1));
-    const fileFolders = [...named].filter((path) => !path.endsWith('/')).map(folderOf);
+    const fileFolders = [...named].filter((path) => !path.endsWith('/')).map(path_extractor_folderOf);
     const unsettled = [];
     // The folders of the bare names only one file in the tree has (`velocity.py`): they place
     // the names many folders hold (the package's `__init__.py`) when the named folders cannot.
     const placedFolders = bare
         .map((candidate) => tree.filesNamed(candidate.path))
         .filter((matches) => matches.length === 1)
-        .map((matches) => folderOf(matches[0]));
+        .map((matches) => path_extractor_folderOf(matches[0]));
+    // The folders each line names: "Create `a.py` in `pkg/x/`" places the new `a.py` there.
+    const folderLines = new Map();
+    for (const [map, isStated] of [
+        [stated, true],
+        [passing, false]
+    ]) {
+        for (const [path, at] of map) {
+            if (!path.endsWith('/') || (!isStated && !tree.hasFolder(path.slice(0, -1))))
+                continue;
+            for (const line of at)
+                folderLines.set(line, [...(folderLines.get(line) ?? []), path]);
+        }
+    }
     let lines = null;
     const lineOf = (line) => (lines ??= markdown.split('\n'))[line - 1] ?? '';
     for (const candidate of bare) {
@@ -36739,13 +37627,23 @@ function scopeOfSpec(markdown, specFile, tree, ignore) {
             folders,
             fileFolders,
             placedFolders,
-            lineOf
+            lineOf,
+            lineFolders: folderLines.get(candidate.line) ?? []
         });
         if (typeof resolved === 'string') {
             add(candidate.stated ? stated : passing, resolved, candidate.line);
         }
         else if (resolved)
             unsettled.push(`${candidate.path} (${resolved.why})`);
+    }
+    // "Add dependency x", "register a CLI script": the manifest (and lock) of the spec's files.
+    if (implied.length) {
+        const files = [...stated.keys(), ...passing.keys()];
+        for (const mention of implied) {
+            for (const file of manifestFiles(mention.implied, files, tree)) {
+                add(stated, file, mention.line);
+            }
+        }
     }
     if (unsettled.length) {
         notes.push(`${specFile}: not counted, cannot be placed in the tree: ${listed([...new Set(unsettled)])}`);
@@ -36775,24 +37673,63 @@ function scopeOfSpec(markdown, specFile, tree, ignore) {
         else
             result.set(path, lines);
     }
+    // A folder of the tree with an ignored path named inside (`skills/x/SKILL.md`) is context
+    // too: counting it would count every file it already holds. A new folder stays its scope.
     const context = dropContextFolders(result);
+    for (const folder of [...result.keys()]) {
+        const existing = folder.endsWith('/') && tree.hasFolder(folder.slice(0, -1));
+        if (existing && ignored.some((path) => path !== folder && path.startsWith(folder))) {
+            result.delete(folder);
+            context.push(folder);
+        }
+    }
     if (context.length) {
         notes.push(`${specFile}: folders taken as context (it names files inside them): ${listed(context)}`);
+    }
+    const existingDestinations = [...destinations].filter((folder) => result.has(folder) && (stated.get(folder) ?? []).length > 0);
+    if (existingDestinations.length && existingDestinations.length < result.size) {
+        for (const folder of existingDestinations)
+            result.delete(folder);
+        notes.push(`${specFile}: folders it creates already exist, only the new paths named inside count: ${listed(existingDestinations)}`);
     }
     if (result.size === 0 && ignored.length) {
         notes.push(`${specFile}: every path it names is matched by separation-ignore: ${listed(ignored)}`);
     }
     for (const lines of result.values())
         lines.sort((a, b) => a - b);
-    return { paths: result, notes };
+    return { paths: result, notes, dropped: droppedPaths(negated, result, tree) };
+}
+/** The files and folders of the tree named only as negations or references, with why. */
+function droppedPaths(negated, counted, tree) {
+    const dropped = new Map();
+    for (const mention of negated) {
+        const body = mention.path.replace(/\/$/, '');
+        const matches = body.includes('/') ? [body] : tree.filesNamed(body);
+        const path = matches.length !== 1
+            ? null
+            : tree.hasFile(matches[0])
+                ? matches[0]
+                : tree.hasFolder(matches[0])
+                    ? `${matches[0]}/`
+                    : null;
+        if (!path || counted.has(path))
+            continue;
+        const why = `${mention.line} (${mention.kind ?? 'not'})`;
+        const lines = dropped.get(path);
+        if (!lines)
+            dropped.set(path, [why]);
+        else if (!lines.includes(why))
+            lines.push(why);
+    }
+    return dropped;
 }
 /**
- * A folder is context when files inside it are named too: those files are the scope. Drops
- * such folders from `paths` and returns them.
+ * A folder is context when paths inside it are named too (files, or the folders below it):
+ * those are the scope. Drops such folders from `paths` and returns them. `named`: every path
+ * the spec names, when more than `paths` (those separation-ignore drops still count here).
  */
-function dropContextFolders(paths) {
-    const files = [...paths.keys()].filter((path) => !path.endsWith('/'));
-    const dropped = [...paths.keys()].filter((path) => path.endsWith('/') && files.some((file) => file.startsWith(path)));
+function dropContextFolders(paths, named = [...paths.keys()]) {
+    const dropped = [...paths.keys()].filter((path) => path.endsWith('/') && named.some((other) => other !== path && other.startsWith(path)));
     for (const path of dropped)
         paths.delete(path);
     return dropped;
@@ -36827,10 +37764,10 @@ function spec_scope_anchor(candidate, tree) {
         // that exists (so that `Location: N/A` is not a folder).
         if (candidate.context === 'prose' || candidate.context === 'code')
             return null;
-        return tree.hasFolder(folderOf(body)) || !body.includes('/') ? path : null;
+        return tree.hasFolder(path_extractor_folderOf(body)) || !body.includes('/') ? path : null;
     }
     // A new file counts in passing only inside a folder that exists.
-    return fileLike && !folder && tree.hasFolder(folderOf(body)) ? body : null;
+    return fileLike && !folder && tree.hasFolder(path_extractor_folderOf(body)) ? body : null;
 }
 /**
  * A bare file name's one file, or why it could not be placed (null: nothing to say). Among
@@ -36852,13 +37789,13 @@ function resolveBareName(candidate, tree, context) {
     if (matches.length > 1) {
         const { folders, fileFolders, placedFolders } = context;
         const within = (file, roots) => {
-            const where = folderOf(file);
+            const where = path_extractor_folderOf(file);
             return roots.some((root) => where === root || where.startsWith(`${root}/`));
         };
-        const inside = matches.filter((file) => within(file, folders) || fileFolders.includes(folderOf(file)));
+        const inside = matches.filter((file) => within(file, folders) || fileFolders.includes(path_extractor_folderOf(file)));
         if (inside.length === 1)
             return inside[0];
-        const placed = matches.filter((file) => placedFolders.includes(folderOf(file)));
+        const placed = matches.filter((file) => placedFolders.includes(path_extractor_folderOf(file)));
         if (inside.length === 0 && placed.length === 1)
             return placed[0];
         const line = context.lineOf(candidate.line);
@@ -36868,12 +37805,16 @@ function resolveBareName(candidate, tree, context) {
         // Several folders named in words: the one holding (or being) a folder of the spec's.
         const specFolders = [...folders, ...fileFolders, ...placedFolders];
         const nearest = inWords.filter((file) => {
-            const where = folderOf(file);
+            const where = path_extractor_folderOf(file);
             return specFolders.some((root) => root === where || root.startsWith(`${where}/`));
         });
         if (nearest.length === 1)
             return nearest[0];
         return { why: `${matches.length} files of that name, ${inside.length} in the spec's folders` };
+    }
+    // A new file with the one folder its line names: "Create `a.py` in `pkg/x/`".
+    if (candidate.stated && context.lineFolders.length === 1) {
+        return `${context.lineFolders[0]}${name}`;
     }
     // A new file written without its folder: where it goes is the agent's choice, not ours.
     return candidate.stated ? { why: 'a new file, no folder given' } : null;
@@ -36882,7 +37823,7 @@ function resolveBareName(candidate, tree, context) {
 function namedInWords(files, line) {
     const words = new Set(line.toLowerCase().match(/[a-z][a-z0-9_-]*/g) ?? []);
     return files.filter((file) => {
-        const folder = folderOf(file).split('/').at(-1)?.toLowerCase() ?? '';
+        const folder = path_extractor_folderOf(file).split('/').at(-1)?.toLowerCase() ?? '';
         return (folder !== '' &&
             (words.has(folder) || (folder.endsWith('s') && words.has(folder.slice(0, -1)))));
     });
@@ -36900,7 +37841,9 @@ function listed(paths) {
  *   overlaps no task already picked; the others are skipped, with the reason. One wave.
  * - `waves`: every task runs; one that overlaps earlier tasks (input order) waits for them
  *   to be merged. A task's wave is the length of its longest chain of such waits, so
- *   unrelated tasks never wait.
+ *   unrelated tasks never wait. A task of unknown scope (it overlaps every other one) waits
+ *   for every task of known scope and the earlier unknown ones, and none waits for it: the
+ *   tasks it cannot be shown independent of run first, as many at once as they can.
  * - `off`: no analysis: every task in one wave.
  */
 function scheduleTasks(mode, input) {
@@ -36912,7 +37855,7 @@ function scheduleTasks(mode, input) {
     const earlier = all.map(() => []);
     for (const overlap of input.overlaps)
         earlier[overlap.second].push(overlap);
-    return mode === 'strict' ? strict(input, earlier) : waves(earlier);
+    return mode === 'strict' ? strict(input, earlier) : waves(earlier, input.unknown);
 }
 function strict(input, earlier) {
     const picked = new Set();
@@ -36930,15 +37873,22 @@ function strict(input, earlier) {
         waves: picked.size ? [[...picked]] : []
     };
 }
-function waves(earlier) {
-    const after = earlier.map((overlaps) => overlaps.map((overlap) => overlap.first));
+function waves(earlier, unknown) {
+    const all = earlier.map((_overlaps, task) => task);
+    const known = all.filter((task) => !unknown[task]);
+    const after = earlier.map((overlaps, task) => unknown[task]
+        ? all.filter((other) => other !== task && (!unknown[other] || other < task))
+        : overlaps.map((overlap) => overlap.first).filter((other) => !unknown[other]));
     const waveOf = [];
     const schedule = [];
-    after.forEach((waitsFor, task) => {
-        const wave = waitsFor.reduce((deepest, other) => Math.max(deepest, waveOf[other] + 1), 0);
+    // Those of known scope first: the unknown ones wait for all of them.
+    for (const task of [...known, ...all.filter((other) => unknown[other])]) {
+        const wave = after[task].reduce((deepest, other) => Math.max(deepest, waveOf[other] + 1), 0);
         waveOf[task] = wave;
         (schedule[wave] ??= []).push(task);
-    });
+    }
+    for (const wave of schedule)
+        wave.sort((a, b) => a - b);
     return { after, skipReasons: after.map(() => null), waves: schedule };
 }
 function skipReason(blocker, { priorities, unknown }) {
@@ -36975,22 +37925,81 @@ function specNumberOf(path, folder = false) {
 const STOP_WORDS = new Set('the and for with from into that this spec specification design implementation feature story user planned status draft done'.split(' '));
 /** Versions and parts of one story: `-v2`, `_part-1`, `-draft`, a date. */
 const VERSION_SUFFIX = /[-_.](?:v\d+(?:[._]\d+)*|version[-_]?\d+|part[-_]?\d+|p\d+|draft|final|revised|updated|old|new|\d{4}-\d{2}-\d{2}|\d{8})$/i;
+const FEATURE_NAME = /^0*(\d+)-(?=\p{L})[^/]*$/u;
+const STORY_NAME = /^(?:US|STORY)[-_]?0*(\d+)(?:[-_.][^/]*)?$/i;
+const PRIORITY_NAME = /^(?:PRIORITY|P)[-_]?0*(\d+)(?:[-_.][^/]*)?$/i;
 /**
- * The story a spec file belongs to: its `SPEC-<n>-*` folder, or its file name without the
- * number and without version or part suffixes (`SPEC-065-recipes-v2.md` → `recipes`).
+ * The number a file or folder name gives and what it numbers: `SPEC-108-*` and spec-kit's
+ * `001-name` (only `featureLevel`: directly under specs-dir) number specs, `US-055-*` stories,
+ * `PRIORITY-12-*` priorities. Null for another name.
+ */
+function numberedName(path, folder, featureLevel) {
+    const spec = specNumberOf(path, folder);
+    if (spec !== null)
+        return { kind: 'spec', number: spec };
+    const name = external_node_path_namespaceObject.posix.basename(path);
+    const stem = folder ? name : name.replace(/\.(?:md|markdown)$/i, '');
+    if (!folder && stem === name)
+        return null;
+    const story = STORY_NAME.exec(stem);
+    if (story)
+        return { kind: 'story', number: Number(story[1]) };
+    const priority = PRIORITY_NAME.exec(stem);
+    if (priority)
+        return { kind: 'priority', number: Number(priority[1]) };
+    const feature = featureLevel ? FEATURE_NAME.exec(stem) : null;
+    if (feature)
+        return { kind: 'spec', number: Number(feature[1]) };
+    return null;
+}
+/** Names of a story's other documents: its phases, parts, addendum, spec-kit's files. */
+const COMPANION = /^(?:\d+[-_.]?)?(?:phase|part|step|stage|milestone)[-_ ]?\d+\b|^(?:technical[-_ ]?)?(?:addendum|appendix|annex|notes?|details?|design|implementation|plan|tasks|research|data[-_]model|quickstart|overview|readme|index|spec|requirements|checklist|acceptance)(?:[-_.]|$)/i;
+/** A story folder's suffixes that say it holds the story's phases. */
+const PHASES_SUFFIX = /[-_.](?:phases|parts|docs|files)$/i;
+/** A document that belongs to whichever story of its number is kept (`SPEC-12-addendum.md`). */
+function isCompanion(file) {
+    return COMPANION.test(stemOf(file));
+}
+/**
+ * The story a spec file belongs to: its numbered folder (`SPEC-012-export/`, `001-albums/`)
+ * or its file name, without the number and without version or part suffixes: so
+ * `SPEC-065-recipes-v2.md`, `SPEC-065-recipes.md` and `SPEC-065-recipes/phase-1.md` are one
+ * story, `recipes`. A phase file in a `recipes-phases/` folder is the story `recipes` too.
  */
 function storyOf(file) {
     const segments = file.split('/');
-    const folder = segments.slice(0, -1).findIndex((segment) => specNumberOf(segment, true) !== null);
-    if (folder >= 0)
-        return segments.slice(0, folder + 1).join('/');
-    let stem = external_node_path_namespaceObject.posix.basename(file).replace(/\.(?:md|markdown)$/i, '');
-    stem = stem.replace(/^SPEC-0*\d+(?:[.-]\d{1,2}(?=[-_.]|$))?[-_.]?/i, '');
+    const folder = numberedFolderOf(file);
+    if (folder >= 0) {
+        return `${segments.slice(0, folder).join('/')}/${bareStem(segments[folder]).replace(PHASES_SUFFIX, '')}`;
+    }
+    if (isCompanion(file) && segments.length > 1) {
+        const parent = segments.slice(0, -1);
+        const last = parent.pop();
+        return `${parent.join('/')}/${bareStem(last).replace(PHASES_SUFFIX, '')}`;
+    }
+    return `${external_node_path_namespaceObject.posix.dirname(file)}/${stemOf(file)}`;
+}
+/** The index of the first numbered folder in the file's path, or -1. */
+function numberedFolderOf(file) {
+    return file
+        .split('/')
+        .slice(0, -1)
+        .findIndex((segment) => numberedName(segment, true, false) !== null || FEATURE_NAME.test(segment));
+}
+/** A file's name without extension, number, version or part suffixes, lower case. */
+function stemOf(file) {
+    return bareStem(external_node_path_namespaceObject.posix.basename(file).replace(/\.(?:md|markdown)$/i, ''));
+}
+function bareStem(name) {
+    let stem = name
+        .replace(/^SPEC-0*\d+(?:[.-]\d{1,2}(?=[-_.]|$))?[-_.]?/i, '')
+        .replace(/^(?:US|STORY|PRIORITY|P)[-_]?0*\d+[-_.]?/i, '')
+        .replace(/^0*\d+-(?=\p{L})/u, '');
     for (let before = ''; before !== stem;) {
         before = stem;
         stem = stem.replace(VERSION_SUFFIX, '');
     }
-    return `${external_node_path_namespaceObject.posix.dirname(file)}/${stem.toLowerCase()}`;
+    return stem.toLowerCase();
 }
 function wordsOf(text) {
     const words = text
@@ -37003,12 +38012,18 @@ function wordsOf(text) {
 }
 /**
  * The spec files of the priority's story. When the candidates belong to one story, all of
- * them. Else the stories linked from the priority's section; else the one whose file name or
- * title shares the most words with the ROADMAP title; else (a tie) all, noted as ambiguous.
+ * them. Else the stories linked from the priority's section (those on a "Spec:" line, else
+ * the one linked nearest its heading: a link deep in a long section is less its own); else
+ * the one whose file name or title shares the most words with the ROADMAP title; else (a tie)
+ * all, noted as ambiguous. A story's companions (`-addendum`, `phase-2`) follow it.
  */
 function chooseStories(candidates, roadmapTitle, titleOf) {
     const stories = new Map();
+    const companions = candidates.filter((candidate) => isCompanion(candidate.file) && numberedFolderOf(candidate.file) < 0);
+    const alone = companions.length === candidates.length;
     for (const candidate of candidates) {
+        if (!alone && companions.includes(candidate))
+            continue;
         const story = storyOf(candidate.file);
         stories.set(story, [...(stories.get(story) ?? []), candidate]);
     }
@@ -37020,8 +38035,20 @@ function chooseStories(candidates, roadmapTitle, titleOf) {
     let kept;
     let why;
     if (linked.length > 0) {
-        kept = linked;
-        why = 'linked from its ROADMAP section';
+        const labelled = linked.filter(([, members]) => members.some((m) => m.labelled));
+        if (labelled.length > 0 && labelled.length < linked.length) {
+            kept = labelled;
+            why = 'on the "Spec:" line of its ROADMAP section';
+        }
+        else {
+            const nearest = (members) => Math.min(...members.map((m) => (m.linked ? (m.distance ?? 0) : Infinity)));
+            const closest = Math.min(...linked.map(([, members]) => nearest(members)));
+            kept = linked.filter(([, members]) => nearest(members) === closest);
+            why =
+                kept.length < linked.length
+                    ? 'linked nearest its ROADMAP heading'
+                    : 'linked from its ROADMAP section';
+        }
     }
     else {
         const wanted = wordsOf(roadmapTitle);
@@ -37046,7 +38073,11 @@ function chooseStories(candidates, roadmapTitle, titleOf) {
         why = `its title matches the ROADMAP title "${roadmapTitle}"`;
     }
     const files = kept.flatMap(([, members]) => members.map((member) => member.file));
+    if (!alone)
+        files.push(...companions.map((companion) => companion.file));
     const dropped = all.filter((file) => !files.includes(file));
+    if (dropped.length === 0)
+        return { files, notes: [] };
     return {
         files,
         notes: [
@@ -37071,18 +38102,30 @@ const SPEC_LABEL = /^[\s>*_-]*(?:technical\s+|design\s+)?spec(?:ification)?s?\b[
  * 1. the ROADMAP heading `PRIORITY <p>` gives the spec number: its `US-<n>` when it has one
  *    (specs are named by user story), else p itself, as a guess (noted);
  * 2. `SPEC-<n>-*.md` files (with or without zero padding; `SPEC-2-5-*` is 2.5) and every
- *    markdown file in `SPEC-<n>-*` folders, at any depth under specs-dir;
- * 3. spec files linked or named in the priority's ROADMAP section: those of its own number,
- *    those with no number, and those on a "Spec:" line; never those it only refers to
- *    ("see", "related", "depends on") nor other stories' specs (noted);
- * 4. when one number matches specs of several stories, those of the priority's story stay
- *    (linked from its section, or the file name or title matching its ROADMAP title;
- *    versions and parts of one story stay together) and the others go, each choice noted.
+ *    markdown file in `SPEC-<n>-*` folders, at any depth under specs-dir; spec-kit's feature
+ *    folders `NNN-name/` directly under specs-dir (priority 1 is `001-*`); files or folders
+ *    named by the story (`US-055-*`) or the priority (`PRIORITY-12-*`);
+ * 3. spec files linked or named in the priority's ROADMAP section (and in the story sections
+ *    it links in-page, `[US-055](#us-055-…)`): those of its own number, those with no
+ *    number, and those on a "Spec:" line; never those it only refers to ("see", "related",
+ *    "depends on") nor other stories' specs (noted). A link to a spec that has moved finds
+ *    it by its file name;
+ * 4. placeholders (`TBD`, an unfilled template) are not specs: the search goes on (noted);
+ * 5. a spec found by number only must agree with the ROADMAP: its declared priority or story,
+ *    else its title or name sharing a word with the ROADMAP title; one that contradicts it is
+ *    another story's (numbers get reused) and is not read (noted);
+ * 6. when one number matches specs of several stories, those of the priority's story stay
+ *    (on its "Spec:" line, else linked nearest its heading, else the file name or title
+ *    matching its ROADMAP title; versions, parts, phase folders and addenda of one story stay
+ *    together) and the others go, each choice noted;
+ * 7. a priority still without a spec takes the one document that declares it in its front
+ *    matter (`Roadmap Item: PRIORITY-12`, `User Story: US-055`), else the one whose title
+ *    carries its ROADMAP title, from searchFiles (noted).
  * A priority's spec is never guessed by its priority number when that number is another
  * priority's user story.
  */
 function resolveSpecs(priorities, sources) {
-    const byNumber = indexSpecsByNumber(sources.tree, sources.specsDir);
+    const index = indexSpecs(sources.tree, sources.specsDir);
     const claimed = new Map();
     for (const sections of sources.roadmap?.sections.values() ?? []) {
         for (const section of sections) {
@@ -37092,29 +38135,77 @@ function resolveSpecs(priorities, sources) {
     }
     const lookups = new Map();
     for (const priority of priorities) {
-        lookups.set(priority, lookUp(priority, sources, byNumber, claimed));
+        lookups.set(priority, lookUp(priority, sources, index, claimed));
+    }
+    if (sources.searchFiles?.length) {
+        const taken = new Set([...lookups.values()].flatMap((lookup) => lookup.specFiles));
+        for (const lookup of lookups.values()) {
+            if (lookup.specFiles.length === 0)
+                searchByHeader(lookup, sources, taken, claimed);
+        }
     }
     return lookups;
 }
-/** Every file resolveSpecs may consider for these priorities (to read their titles first). */
+/** Every file resolveSpecs may consider for these priorities (to read their headers first). */
 function candidateSpecFiles(priorities, sources) {
-    const byNumber = indexSpecsByNumber(sources.tree, sources.specsDir);
+    const index = indexSpecs(sources.tree, sources.specsDir);
     const files = new Set();
     for (const priority of priorities) {
         const sections = sources.roadmap?.sections.get(priority) ?? [];
-        const numbers = new Set([priority, ...sections.flatMap((section) => section.userStory ?? [])]);
-        for (const number of numbers)
-            for (const file of byNumber.get(number) ?? [])
-                files.add(file);
+        const stories = sections.flatMap((section) => section.userStory ?? []);
+        for (const { file } of byNumber(index, priority, stories.length ? stories : [priority], stories)) {
+            files.add(file);
+        }
         for (const section of sections) {
             for (const link of specsLinkedFrom(section, sources))
                 files.add(link.file);
+            for (const story of storySectionsLinkedFrom(section, sources.roadmap)) {
+                for (const link of specsLinkedFrom(story, sources))
+                    files.add(link.file);
+            }
         }
     }
     return [...files];
 }
-function lookUp(priority, sources, byNumber, claimed) {
+/**
+ * The markdown files to search by front matter and title when a priority has no spec by
+ * number or link: those under specs-dir, the ROADMAP's folder, and the usual homes of design
+ * documents (`docs/`, `specs/`, `design/`, `planning/`), at most MAX_SEARCHED.
+ */
+function searchableSpecFiles(sources) {
+    const { tree, specsDir, roadmapFile } = sources;
+    const places = [specsDir, path_extractor_folderOf(roadmapFile), 'docs', 'specs', 'design', 'planning'];
+    const found = new Set();
+    for (const place of places) {
+        const files = place ? tree.filesUnder(place) : [...tree.files()];
+        for (const file of files)
+            if (MARKDOWN.test(file) && file !== roadmapFile)
+                found.add(file);
+    }
+    return [...found].slice(0, MAX_SEARCHED);
+}
+const MAX_SEARCHED = 5000;
+/** Title words that say what a document is, not which story (as wordsOf leaves them). */
+const GENERIC_TITLE_WORDS = new Set('technical document overview requirement proposal rfc addendum appendix note detail readme index plan task phase part version'.split(' '));
+/** A line that makes a link a dependency, not the priority's own story: "depends on [US-3](#…)". */
+const DEPENDENCY = /\b(?:depends?|dependency|dependencies|after|blocked|blocks|requires|prerequisites?|unlike|supersedes?)\b/i;
+function byNumber(index, priority, numbers, stories) {
+    const found = [];
+    for (const number of numbers) {
+        for (const file of index.spec.get(number) ?? [])
+            found.push({ file, kind: 'spec' });
+    }
+    for (const story of stories) {
+        for (const file of index.story.get(story) ?? [])
+            found.push({ file, kind: 'story' });
+    }
+    for (const file of index.priority.get(priority) ?? [])
+        found.push({ file, kind: 'priority' });
+    return found;
+}
+function lookUp(priority, sources, index, claimed) {
     const { roadmap, roadmapFile, baseBranch } = sources;
+    const headerOf = sources.headerOf ?? (() => null);
     const notes = [];
     const sections = roadmap?.sections.get(priority) ?? [];
     const stories = [...new Set(sections.flatMap((section) => section.userStory ?? []))];
@@ -37127,42 +38218,108 @@ function lookUp(priority, sources, byNumber, claimed) {
     if (stories.length > 1) {
         notes.push(`its headings name several user stories (${stories.map((n) => `US-${n}`).join(', ')})`);
     }
+    const storySections = [];
     const linked = [];
-    for (const section of sections) {
-        for (const link of specsLinkedFrom(section, sources)) {
+    const offerLinks = (links, from, far) => {
+        for (const link of links) {
             const number = specNumberOf(link.file);
             if (number === null || numbers.includes(number) || link.labelled) {
-                linked.push({ file: link.file, linked: true });
+                linked.push({
+                    file: link.file,
+                    linked: true,
+                    labelled: link.labelled,
+                    distance: far + link.line - from.line
+                });
+                if (link.movedFrom) {
+                    notes.push(`${roadmapFile}:${link.line} links ${link.movedFrom}, which is not on ${baseBranch}: read ${link.file} (found by its name)`);
+                }
             }
             else {
                 notes.push(`${roadmapFile}:${link.line} links ${external_node_path_namespaceObject.posix.basename(link.file)}, the spec of another number (${number}): not read`);
             }
         }
+    };
+    for (const section of sections) {
+        offerLinks(specsLinkedFrom(section, sources), section, 0);
+        for (const story of storySectionsLinkedFrom(section, roadmap)) {
+            storySections.push(story);
+            // A story's own section is as near as the priority's heading gets: its spec is the one.
+            offerLinks(specsLinkedFrom(story, sources), story, 0);
+        }
     }
-    const found = [...linked];
-    for (const number of numbers) {
-        const owner = claimed.get(number);
-        const files = byNumber.get(number) ?? [];
-        if (guessed && owner !== undefined && owner !== priority && files.length > 0) {
-            notes.push(`SPEC-${number}-* belongs to PRIORITY ${owner} (US-${number}): not taken as the spec of ${priority}, whose heading names no US id`);
+    if (storySections.length > 0) {
+        notes.push(`read the story ${storySections.length > 1 ? 'sections' : 'section'} its ROADMAP section links: ${storySections.map((story) => `"${story.heading}" (line ${story.line})`).join(', ')}`);
+    }
+    const found = [];
+    const placeholders = [];
+    // A short document in a story's folder (spec-kit's `spec.md` names no path by design) is one
+    // of its documents, not a placeholder hiding the real spec.
+    const inFolderStory = (file) => numberedFolderOf(file) >= 0;
+    const offer = (candidate) => {
+        if (found.some((other) => other.file === candidate.file))
+            return;
+        if (headerOf(candidate.file)?.placeholder && !inFolderStory(candidate.file)) {
+            if (!placeholders.includes(candidate.file))
+                placeholders.push(candidate.file);
+            return;
+        }
+        found.push(candidate);
+    };
+    for (const candidate of linked)
+        offer(candidate);
+    const title = sections.map((section) => section.title).join(' ');
+    const disagreeing = [];
+    const owners = new Set();
+    for (const { file, kind } of byNumber(index, priority, numbers, stories)) {
+        const number = kind === 'priority' ? priority : numberOf(file, kind);
+        const owner = kind === 'spec' && number !== null ? claimed.get(number) : undefined;
+        if (guessed && owner !== undefined && owner !== priority) {
+            owners.add(number);
             continue;
         }
-        for (const file of files) {
-            if (!found.some((candidate) => candidate.file === file))
-                found.push({ file, linked: false });
-        }
+        offer({ file, linked: false });
     }
-    const title = sections.map((section) => section.title).join(' ');
-    const chosen = chooseStories(found, title, sources.titleOf ?? (() => null));
+    for (const number of owners) {
+        notes.push(`SPEC-${number}-* belongs to PRIORITY ${claimed.get(number)} (US-${number}): not taken as the spec of ${priority}, whose heading names no US id`);
+    }
+    if (placeholders.length) {
+        notes.push(`placeholder, treated as absent: ${placeholders.map((file) => external_node_path_namespaceObject.posix.basename(file)).join(', ')} (no path of its own: "TBD", or an unfilled template)`);
+    }
+    const chosen = chooseStories(found, title, (file) => headerOf(file)?.title ?? null);
     notes.push(...chosen.notes);
-    const specFiles = [...new Set(chosen.files)].sort();
+    // An addendum or phase file follows its story: its own title need not repeat the ROADMAP's.
+    const companionOfKept = (file) => isCompanion(file) && chosen.files.some((other) => other !== file && !isCompanion(other));
+    // Found by number alone, even as the only candidate or among equals: it must agree.
+    const agreeing = chosen.files.filter((file) => {
+        const candidate = found.find((other) => other.file === file);
+        // A link is the section's word, unless the document declares another priority itself
+        // (a link to a folder of exported specs): only a "Spec:" line outweighs that.
+        const why = candidate?.labelled
+            ? null
+            : candidate?.linked
+                ? declaredElsewhere(priority, stories, headerOf(file))
+                : companionOfKept(file)
+                    ? declaredElsewhere(priority, stories, headerOf(file))
+                    : disagreement(file, priority, stories, title, headerOf(file));
+        if (why)
+            disagreeing.push(`${external_node_path_namespaceObject.posix.basename(file)} (${why})`);
+        return why === null;
+    });
+    if (disagreeing.length) {
+        notes.push(`another story's spec (numbers get reused), not read: ${disagreeing.join('; ')}`);
+    }
+    const specFiles = [...new Set(agreeing)].sort();
+    const specTitle = titleOfSpec(specFiles, headerOf);
     if (specFiles.length === 0) {
         notes.push(notFoundMessage(priority, sections, numbers, sources));
-        return { priority, specFiles, notes };
+        return { priority, specFiles, notes, storySections, specTitle };
     }
     if (sections.length === 0) {
+        const feature = specKitFolder(specFiles, sources.specsDir);
         const missing = roadmap ? `has no "PRIORITY ${priority}" heading` : `is not on ${baseBranch}`;
-        notes.push(`${roadmapFile} ${missing}: the spec was found by priority number (a guess)`);
+        notes.push(feature
+            ? `${roadmapFile} ${missing}: spec-kit feature folder ${feature}/ (priority ${priority} is its number)`
+            : `${roadmapFile} ${missing}: the spec was found by priority number (a guess)`);
     }
     else if (guessed && linked.length === 0) {
         notes.push(`guessed: the heading "${sections[0].heading}" names no US id, so the spec was looked up by the priority number ${priority}`);
@@ -37170,7 +38327,134 @@ function lookUp(priority, sources, byNumber, claimed) {
     if (specFiles.length > 1) {
         notes.push(`${specFiles.length} spec files found: all of them are read`);
     }
-    return { priority, specFiles, notes };
+    return { priority, specFiles, notes, storySections, specTitle };
+}
+function numberOf(file, kind) {
+    const segments = file.split('/');
+    for (let at = segments.length - 1; at >= 0; at -= 1) {
+        const named = numberedName(segments[at], at < segments.length - 1, true);
+        if (named && named.kind === kind)
+            return named.number;
+    }
+    return null;
+}
+/**
+ * Why a spec found by number only is not the priority's: it declares another priority or
+ * story, or neither its title nor its name shares a word with the ROADMAP title (its name
+ * alone only when the number is the priority's, a guess). Null when it agrees, or when there
+ * is nothing to compare with.
+ */
+function disagreement(file, priority, stories, roadmapTitle, header) {
+    if (header && (header.priorities.length || header.stories.length)) {
+        return declaredElsewhere(priority, stories, header);
+    }
+    const wanted = wordsOf(roadmapTitle);
+    // A heading's US id points at the number on purpose: then only a title can contradict it.
+    if (wanted.size === 0 || (stories.length > 0 && !header?.title))
+        return null;
+    const words = new Set([...wordsOf(storyNameOf(file)), ...wordsOf(header?.title ?? '')].filter((word) => !GENERIC_TITLE_WORDS.has(word)));
+    // "SPEC-108: Technical specification" says nothing of its story: nothing to contradict.
+    if (words.size === 0 || [...wanted].some((word) => words.has(word)))
+        return null;
+    return `"${header?.title ?? external_node_path_namespaceObject.posix.basename(file)}" shares no word with "${roadmapTitle}"`;
+}
+/** The story's name in a spec's file or folder name (`recipes`), or '' (`SPEC-110.md`). */
+function storyNameOf(file) {
+    const story = storyOf(file);
+    return story.endsWith('/') ? '' : external_node_path_namespaceObject.posix.basename(story);
+}
+/** "it declares PRIORITY 18" when the header declares ids and none is this priority's. */
+function declaredElsewhere(priority, stories, header) {
+    if (!header || (header.priorities.length === 0 && header.stories.length === 0))
+        return null;
+    if (header.priorities.includes(priority))
+        return null;
+    if (header.stories.some((story) => stories.includes(story)))
+        return null;
+    const declared = [
+        ...header.priorities.map((n) => `PRIORITY ${n}`),
+        ...header.stories.map((n) => `US-${n}`)
+    ];
+    return `it declares ${declared.join(', ')}`;
+}
+/**
+ * The one searchable document that declares the priority (or its story) in its front matter,
+ * else the one whose title carries most of its ROADMAP title.
+ */
+function searchByHeader(lookup, sources, taken, claimed) {
+    const headerOf = sources.headerOf ?? (() => null);
+    const { priority } = lookup;
+    const sections = sources.roadmap?.sections.get(priority) ?? [];
+    const stories = sections.flatMap((section) => section.userStory ?? []);
+    const title = sections.map((section) => section.title).join(' ');
+    const free = (sources.searchFiles ?? []).filter((file) => !taken.has(file));
+    const declaring = free.filter((file) => {
+        const header = headerOf(file);
+        return (header !== null &&
+            !header.placeholder &&
+            (header.priorities.includes(priority) || header.stories.some((s) => stories.includes(s))));
+    });
+    let files = [];
+    let why = '';
+    if (declaring.length > 0) {
+        const story = storyOf(declaring[0]);
+        files = declaring.filter((file) => storyOf(file) === story || declaring.length === 1);
+        why = 'its front matter or title declares it';
+    }
+    else {
+        const wanted = wordsOf(title);
+        if (wanted.size < 2)
+            return;
+        let best = 0;
+        let top = [];
+        for (const file of free) {
+            const header = headerOf(file);
+            if (!header?.title || header.placeholder)
+                continue;
+            if (header.priorities.length || header.stories.length)
+                continue;
+            const spec = specNumberOf(file);
+            if (spec !== null && claimed.has(spec) && claimed.get(spec) !== priority)
+                continue;
+            const words = wordsOf(header.title);
+            const shared = [...wanted].filter((word) => words.has(word)).length;
+            if (shared > best)
+                [best, top] = [shared, [file]];
+            else if (shared === best)
+                top.push(file);
+        }
+        if (top.length !== 1 || best < Math.max(2, Math.ceil(wanted.size * 0.6)))
+            return;
+        files = top;
+        why = `its title matches the ROADMAP title "${title}"`;
+    }
+    for (const file of files)
+        taken.add(file);
+    lookup.specFiles = files.sort();
+    lookup.specTitle ??= titleOfSpec(lookup.specFiles, headerOf);
+    // The "not found" note no longer holds.
+    lookup.notes = lookup.notes.filter((note) => !note.startsWith('scope unknown: no spec found'));
+    lookup.notes.push(`found by its header, not by number: ${files.join(', ')} (${why})`);
+}
+/** spec-kit's `spec.md` title, else the first spec file's. */
+function titleOfSpec(files, headerOf) {
+    const main = files.find((file) => /^spec\.md$/i.test(external_node_path_namespaceObject.posix.basename(file))) ?? files[0];
+    return main ? (headerOf(main)?.title ?? null) : null;
+}
+/** The spec-kit feature folder (`specs/001-albums`) all these files are in, if any. */
+function specKitFolder(files, specsDir) {
+    const prefix = specsDir ? `${specsDir}/` : '';
+    const folders = new Set(files.map((file) => {
+        const first = file.slice(prefix.length).split('/')[0];
+        return file.startsWith(prefix) &&
+            file.slice(prefix.length).includes('/') &&
+            numberedName(first, true, true)?.kind === 'spec' &&
+            specNumberOf(first, true) === null
+            ? `${prefix}${first}`
+            : null;
+    }));
+    const [only] = folders;
+    return folders.size === 1 && only ? only : null;
 }
 function notFoundMessage(priority, sections, numbers, { roadmap, roadmapFile, specsDir, baseBranch }) {
     const where = specsDir ? `${specsDir}/` : 'the repository root';
@@ -37195,31 +38479,71 @@ function notFoundMessage(priority, sections, numbers, { roadmap, roadmapFile, sp
     return (`scope unknown: no spec found on ${baseBranch}. Looked ${roadmapPart}, then for ${names} ` +
         `under ${where} (none). It counts as overlapping every other priority.`);
 }
-/** Spec files by number, from the files under specs-dir. */
-function indexSpecsByNumber(tree, specsDir) {
+/**
+ * Spec files by what their names number, from the files under specs-dir: `SPEC-<n>-*` files
+ * and folders at any depth, `US-<n>-*` and `PRIORITY-<n>-*` ones, and spec-kit's `NNN-name`
+ * directly under specs-dir.
+ */
+function indexSpecs(tree, specsDir) {
     const prefix = specsDir ? `${specsDir}/` : '';
-    const byNumber = new Map();
+    const index = { spec: new Map(), story: new Map(), priority: new Map() };
     for (const path of prefix ? tree.filesUnder(specsDir) : tree.files()) {
         if (!MARKDOWN.test(path))
             continue;
         const segments = path.slice(prefix.length).split('/');
-        for (let index = 0; index < segments.length; index += 1) {
-            const last = index === segments.length - 1;
-            const number = specNumberOf(segments[index], !last);
-            if (number === null)
+        for (let at = 0; at < segments.length; at += 1) {
+            const named = numberedName(segments[at], at < segments.length - 1, at === 0 && prefix !== '');
+            if (named === null)
                 continue;
-            const list = byNumber.get(number) ?? [];
+            const map = index[named.kind];
+            const list = map.get(named.number) ?? [];
             list.push(path);
-            byNumber.set(number, list);
+            map.set(named.number, list);
             break;
         }
     }
-    return byNumber;
+    return index;
+}
+/**
+ * The story sections a priority's section links in-page (`See [US-055](#us-055-csv-export)`):
+ * they often link the real spec and list the files. Not another priority's section, nor a
+ * story another priority's heading names, nor a dependency ("depends on [US-3](#…)").
+ */
+function storySectionsLinkedFrom(section, roadmap) {
+    if (!roadmap || !section.text.includes('](#'))
+        return [];
+    const found = [];
+    for (const line of section.text.split(/\r?\n/)) {
+        if (!line.includes('](#') || DEPENDENCY.test(line))
+            continue;
+        for (const match of line.matchAll(/\]\(#([^)\s]+)\)/g)) {
+            let slug = match[1];
+            try {
+                slug = decodeURIComponent(slug);
+            }
+            catch {
+                // a stray % sign: keep it as written
+            }
+            const target = roadmap.anchors.get(slug.toLowerCase());
+            if (!target || target.line === section.line || found.includes(target))
+                continue;
+            if (target.priority !== null && target.priority !== section.priority)
+                continue;
+            const others = target.stories.filter((story) => {
+                const owners = [...roadmap.sections.values()].flat().filter((s) => s.userStory === story);
+                return owners.some((owner) => owner.priority !== section.priority);
+            });
+            if (others.length > 0)
+                continue;
+            found.push(target);
+        }
+    }
+    return found;
 }
 /** Spec files the section links or names, leaving out references ("see", "related to"). */
 function specsLinkedFrom(section, sources) {
     const { tree, specsDir, roadmapFile } = sources;
-    const roadmapFolder = folderOf(roadmapFile);
+    const roadmapFolder = path_extractor_folderOf(roadmapFile);
     const lines = section.text.split(/\r?\n/);
     const candidates = new Map();
     const offer = (path, line) => {
@@ -37251,34 +38575,217 @@ function specsLinkedFrom(section, sources) {
             offer(name, index + 1);
     });
     const isSpecPath = (path) => (specsDir !== '' && (path === specsDir || path.startsWith(`${specsDir}/`))) ||
-        /^SPEC-/i.test(external_node_path_namespaceObject.posix.basename(path));
+        path
+            .split('/')
+            .some((segment, at, all) => numberedName(segment, at < all.length - 1, false) !== null);
     const links = [];
     const push = (link) => {
         if (!links.some((other) => other.file === link.file))
             links.push(link);
     };
+    const moved = [];
     for (const candidate of candidates.values()) {
         const path = candidate.file.replace(/\/$/, '');
         const places = path.includes('/')
             ? [path]
             : [path, external_node_path_namespaceObject.posix.join(specsDir || '.', path), external_node_path_namespaceObject.posix.join(roadmapFolder || '.', path)];
+        let placed = false;
         for (const place of places) {
             if (tree.hasFile(place) && MARKDOWN.test(place) && isSpecPath(place)) {
                 push({ ...candidate, file: place });
+                placed = true;
                 break;
             }
             if (place !== specsDir && tree.hasFolder(place) && isSpecPath(place)) {
                 for (const file of tree.filesUnder(place).filter((name) => MARKDOWN.test(name))) {
                     push({ ...candidate, file });
                 }
+                placed = true;
                 break;
             }
+        }
+        if (!placed && MARKDOWN.test(path) && !tree.hasFile(path))
+            moved.push(candidate);
+    }
+    // A link to a spec that has since moved: the one file of that name elsewhere.
+    for (const candidate of moved) {
+        const name = external_node_path_namespaceObject.posix.basename(candidate.file);
+        const matches = tree.filesNamed(name).filter(isSpecPath);
+        if (matches.length === 1 && (isSpecPath(candidate.file) || specNumberOf(name) !== null)) {
+            push({ ...candidate, file: matches[0], movedFrom: candidate.file });
         }
     }
     return links;
 }
 
+;// CONCATENATED MODULE: ./src/plan/spec-header.ts
+const HEADER_LINES = 40;
+const spec_header_LABEL = /^[\s>*_-]*\**([A-Za-z][A-Za-z _-]{0,30}?)\**\s*[:=]\s*\**\s*(.*)$/;
+/** Labels that say which roadmap item a document is for. */
+const ID_LABEL = /^(?:roadmap(?:[\s_-]*(?:item|priority|entry|id))?|priority|user[\s_-]*story|story|story[\s_-]*id|us|item|id|ticket|feature[\s_-]*id)$/i;
+const PRIORITY_ID = /\bPRIORITY[\s_#-]*0*(\d+(?:\.\d+)?)(?![\d.]*\d)/gi;
+const STORY_ID = /\b(?:US|STORY)[-_ #]?0*(\d+(?:\.\d+)?)(?![\d.]*\d)/gi;
+const BARE_NUMBER = /^#?\s*0*(\d+(?:\.\d+)?)\s*$/;
+/** Words that say a document is still to be written. */
+const UNWRITTEN = /\b(?:TBD|TBA|TODO|to be (?:written|defined|determined|decided)|coming soon|placeholder|not yet written|fill (?:this|me) in|lorem ipsum)\b/i;
+/** Marks of an unfilled template: `path/to/file.py`, `[FEATURE NAME]`, `<name>`, `my_new_…`. */
+const TEMPLATE_MARK = /(?:\bpath\/to\/|\[(?:FEATURE|PROJECT|NAME|DATE|###)[^\]]*\]|<(?:name|feature|module|file)[\w-]*>|\bmy_new_\w+|\{\{\s*\w+\s*\}\})/i;
+/** A token that looks like a file path: `src/app.py`, `<name>.ts`, `settings.go`. */
+const PATH_TOKEN = /[\w.<>[\]{}-]*(?:\/[\w.<>[\]{}-]+)*(?:\.[a-z]{1,5}\b|\/)/gi;
+/** A file name (`feature-1.txt`, `settings.go`), not an abbreviation (`e.g.`). */
+const spec_header_FILE_NAME = /[\w-]{2,}\.[a-z][a-z0-9]{1,4}$/i;
+function readSpecHeader(markdown) {
+    const lines = markdown.split(/\r?\n/);
+    let title = null;
+    let frontTitle = null;
+    const priorities = new Set();
+    const stories = new Set();
+    const inFront = lines[0]?.trim() === '---';
+    let frontEnds = inFront ? lines.indexOf('---', 1) : -1;
+    if (frontEnds < 0 && inFront)
+        frontEnds = 0;
+    for (let index = 0; index < Math.min(lines.length, HEADER_LINES); index += 1) {
+        const line = lines[index];
+        const heading = /^#\s+(.*?)\s*#*\s*$/.exec(line);
+        if (heading && title === null) {
+            title = heading[1];
+            readIds(heading[1], priorities, stories);
+            continue;
+        }
+        const label = spec_header_LABEL.exec(line);
+        if (!label || !ID_LABEL.test(label[1].trim()))
+            continue;
+        const value = label[2].replace(/[*_`"']/g, '');
+        const before = priorities.size + stories.size;
+        readIds(value, priorities, stories);
+        const bare = BARE_NUMBER.exec(value);
+        if (priorities.size + stories.size === before && bare) {
+            const number = Number(bare[1]);
+            // A bare "Priority: 1" is most often an importance, not the roadmap's priority 1.
+            if (/story|^us$/i.test(label[1].trim()))
+                stories.add(number);
+            else if (/roadmap/i.test(label[1]))
+                priorities.add(number);
+        }
+    }
+    if (title === null && inFront) {
+        const front = lines.slice(1, frontEnds).find((line) => /^title\s*:/i.test(line));
+        frontTitle = front ? front.replace(/^title\s*:\s*/i, '').replace(/^["']|["']$/g, '') : null;
+    }
+    return {
+        title: title ?? frontTitle,
+        priorities: [...priorities],
+        stories: [...stories],
+        placeholder: isPlaceholder(markdown, lines.slice(frontEnds > 0 ? frontEnds + 1 : 0))
+    };
+}
+function isIdLine(line) {
+    const label = spec_header_LABEL.exec(line);
+    return label !== null && ID_LABEL.test(label[1].trim());
+}
+function readIds(text, priorities, stories) {
+    for (const match of text.matchAll(PRIORITY_ID))
+        priorities.add(Number(match[1]));
+    for (const match of text.matchAll(STORY_ID))
+        stories.add(Number(match[1]));
+}
+/**
+ * A spec that names no file of its own (every path in it is a template's: `path/to/file.py`)
+ * and has next to nothing in it, says it is still to be written, or is an unfilled template.
+ */
+function isPlaceholder(text, lines) {
+    const real = (path) => !TEMPLATE_MARK.test(path) &&
+        !/[<[{]/.test(path) &&
+        (/\w\/\w|\w\/$/.test(path) || spec_header_FILE_NAME.test(path));
+    // Most specs name a real path early: stop at the first one (the plan reads every spec).
+    for (const [token] of text.matchAll(PATH_TOKEN))
+        if (real(token))
+            return false;
+    const body = lines
+        .filter((line) => !/^\s*#/.test(line) && !isIdLine(line))
+        .join('\n')
+        .replace(/<!--[\s\S]*?-->/g, ' ');
+    const words = body.split(/[^\p{L}\p{N}]+/u).filter((word) => word.length > 1).length;
+    return words < 4 || (UNWRITTEN.test(body) && words < 80) || TEMPLATE_MARK.test(body);
+}
+
+;// CONCATENATED MODULE: ./src/plan/spec-kit.ts
+
+/**
+ * spec-kit's documents that are context, not changes: a feature folder's `plan.md` holds the
+ * project's structure tree (every folder the project has), while its `tasks.md` names the
+ * files the feature really touches (`T012 [P] [US1] Create model in src/models/user.py`).
+ * When the folder has a `tasks.md`, its `plan.md` counts only through the files the tasks
+ * name; without one, the plan is all there is and counts.
+ */
+function contextDocuments(specFiles) {
+    const withTasks = new Set(specFiles
+        .filter((file) => external_node_path_namespaceObject.posix.basename(file).toLowerCase() === 'tasks.md')
+        .map((file) => external_node_path_namespaceObject.posix.dirname(file)));
+    return new Set(specFiles.filter((file) => external_node_path_namespaceObject.posix.basename(file).toLowerCase() === 'plan.md' && withTasks.has(external_node_path_namespaceObject.posix.dirname(file))));
+}
+/** The documents spec-kit's commands write in a feature folder. */
+const SPEC_KIT_DOCUMENTS = new Set([
+    'spec.md',
+    'plan.md',
+    'tasks.md',
+    'research.md',
+    'data-model.md',
+    'quickstart.md',
+    'contracts/',
+    'checklists/'
+]);
+/**
+ * A path a spec names that is one of its own folder's documents (`contracts/`, `plan.md`
+ * next to a spec-kit `tasks.md`): bookkeeping of the spec, not a change to the repository.
+ */
+function isOwnDocument(path, specFile, tree) {
+    const folder = external_node_path_namespaceObject.posix.dirname(specFile);
+    if (folder === '.' || folder === '')
+        return false;
+    // spec-kit's templates name the feature's documents whether or not they were written.
+    if (SPEC_KIT_DOCUMENTS.has(path))
+        return true;
+    const inFolder = external_node_path_namespaceObject.posix.join(folder, path.replace(/\/$/, ''));
+    return path.endsWith('/') ? tree.hasFolder(inFolder) : tree.hasFile(inFolder);
+}
+
+;// CONCATENATED MODULE: ./src/plan/roadmap-fallback.ts
+
+/**
+ * The ROADMAP fallback: a priority with no spec (or specs naming no path) is planned from
+ * its own ROADMAP section and the story sections it links in-page, read like a spec. Lines
+ * are the ROADMAP's.
+ */
+function scopeOfRoadmapSections(sections, roadmapFile, tree, ignore) {
+    const paths = new Map();
+    const notes = [];
+    const dropped = new Map();
+    for (const section of sections) {
+        const scope = scopeOfSpec(section.text, roadmapFile, tree, ignore);
+        notes.push(...scope.notes);
+        // "<line> (<kind>)", the line the section's: made the ROADMAP's, as the paths' lines are.
+        for (const [path, whys] of scope.dropped) {
+            const atRoadmap = whys.map((why) => why.replace(/^\d+/, (line) => String(section.line + Number(line) - 1)));
+            dropped.set(path, [...(dropped.get(path) ?? []), ...atRoadmap]);
+        }
+        for (const [path, lines] of scope.paths) {
+            const list = paths.get(path) ?? [];
+            for (const line of lines) {
+                const atRoadmap = section.line + line - 1;
+                if (!list.includes(atRoadmap))
+                    list.push(atRoadmap);
+            }
+            paths.set(path, list.sort((a, b) => a - b));
+        }
+    }
+    return { paths, notes, dropped };
+}
+
 ;// CONCATENATED MODULE: ./src/plan/plan.ts
+
+
+
 
 
 
@@ -37295,8 +38802,9 @@ function specsLinkedFrom(section, sources) {
  * free to start are started, and how long the run is expected to take. It changes nothing.
  *
  * `valid` is true when every priority's scope is known. A priority whose spec is missing or
- * names no usable path is `unresolved` and overlaps every other one: its scope is unknown, so
- * it is never assumed independent (fail closed).
+ * names no usable path is `unresolved`: its scope is unknown. With `unknown-scope: wait` it
+ * overlaps every other one and starts once they are merged (fail closed); with `parallel` it
+ * starts at once and is merged after the others (`merge_last`), where the merge finds out.
  *
  * The ROADMAP, the spec files and everything under specs-dir are bookkeeping, never touched
  * paths: every agent updates its status lines there, and git merges edits to separate
@@ -37305,12 +38813,14 @@ function specsLinkedFrom(section, sources) {
  *
  * Throws InputError when the base branch does not exist.
  */
-async function buildPlan(settings, git = new GitCommandManager(settings.repo)) {
+async function buildPlan(settings, git = new GitCommandManager(settings.repo), 
+/** skip-merged: priorities an earlier run merged into base, with that merge commit. */
+mergedBefore = new Map()) {
     const mode = settings.separation ?? 'waves';
     const priorities = [...new Set(settings.priorities)];
     const specsDir = repositoryPath(settings.specsDir);
     const roadmapFile = repositoryPath(settings.roadmapFile);
-    const tree = await BaseTree.read(git, settings.baseBranch);
+    const tree = await BaseTree.read(git, settings.baseBranch, settings.baseCommit);
     const roadmapText = (await tree.read([roadmapFile])).get(roadmapFile);
     const roadmap = roadmapText === undefined ? null : readRoadmap(roadmapText);
     const sources = {
@@ -37320,12 +38830,28 @@ async function buildPlan(settings, git = new GitCommandManager(settings.repo)) {
         roadmapFile,
         roadmap
     };
-    // Every candidate is read before choosing: the titles tell the stories of one number apart.
+    // Every candidate is read before choosing: the titles tell the stories of one number apart,
+    // and the headers say which priority a spec declares and whether it is a placeholder.
     const texts = await tree.read(candidateSpecFiles(priorities, sources));
-    const lookups = resolveSpecs(priorities, {
-        ...sources,
-        titleOf: (file) => /^#\s+(.*)$/m.exec(texts.get(file) ?? '')?.[1] ?? null
-    });
+    const headers = new Map();
+    const headerOf = (file) => {
+        const text = texts.get(file);
+        if (text === undefined)
+            return null;
+        let header = headers.get(file);
+        if (!header)
+            headers.set(file, (header = readSpecHeader(text)));
+        return header;
+    };
+    let lookups = resolveSpecs(priorities, { ...sources, headerOf });
+    if ([...lookups.values()].some((lookup) => lookup.specFiles.length === 0)) {
+        // Specs outside the expected names: searched by front matter and title, only when needed.
+        const searchFiles = searchableSpecFiles(sources);
+        for (const [file, text] of await tree.read(searchFiles.filter((f) => !texts.has(f)))) {
+            texts.set(file, text);
+        }
+        lookups = resolveSpecs(priorities, { ...sources, headerOf, searchFiles });
+    }
     const allSpecFiles = new Set([...lookups.values()].flatMap((lookup) => lookup.specFiles));
     const isBookkeeping = (path) => {
         const bare = path.replace(/\/$/, '');
@@ -37344,19 +38870,59 @@ async function buildPlan(settings, git = new GitCommandManager(settings.repo)) {
         return scope;
     };
     const evidence = {};
+    const notCounted = {};
     const tasks = priorities.map((priority) => {
-        const { specFiles, notes } = lookups.get(priority) ?? {
+        const { specFiles, notes, storySections, specTitle } = lookups.get(priority) ?? {
             priority,
             specFiles: [],
-            notes: []
+            notes: [],
+            storySections: [],
+            specTitle: null
         };
         const found = {};
+        for (const file of [roadmapFile, ...specFiles]) {
+            const size = tree.cutSize(file);
+            if (size !== undefined)
+                notes.push(cutNote(file, size));
+        }
+        const dropped = {};
+        const context = contextDocuments(specFiles);
         for (const specFile of specFiles) {
+            if (context.has(specFile))
+                continue;
             const scope = scopeOf(specFile);
             notes.push(...scope.notes);
             for (const [path, lines] of scope.paths) {
-                ;
+                if (isOwnDocument(path, specFile, tree))
+                    continue;
                 (found[path] ??= []).push(...lines.map((line) => `${specFile}:${line}`));
+            }
+            for (const [path, whys] of scope.dropped) {
+                ;
+                (dropped[path] ??= []).push(...whys.map((why) => `${specFile}:${why}`));
+            }
+        }
+        if (context.size > 0) {
+            notes.push(`spec-kit: ${listed([...context])} read as context (its structure tree); the files tasks.md names are the changes`);
+        }
+        const sections = roadmap?.sections.get(priority) ?? [];
+        if (Object.keys(found).length === 0 && sections.length > 0) {
+            const fallback = scopeOfRoadmapSections([...sections, ...storySections], roadmapFile, tree, ignore);
+            if (fallback.paths.size > 0) {
+                const lines = sections.map((section) => section.line).join(', ');
+                notes.push(`${specFiles.length ? 'its spec names no usable path' : 'no spec file'}: planned from its ${roadmapFile} section (line ${lines}${storySections.length ? ' and the story sections it links' : ''}), the ROADMAP fallback`);
+                notes.push(...fallback.notes);
+                for (const [path, lines] of fallback.paths) {
+                    ;
+                    (found[path] ??= []).push(...lines.map((line) => `${roadmapFile}:${line}`));
+                }
+                for (const [path, whys] of fallback.dropped) {
+                    ;
+                    (dropped[path] ??= []).push(...whys.map((why) => `${roadmapFile}:${why}`));
+                }
+                const unknownNote = notes.findIndex((note) => note.startsWith('scope unknown: no spec'));
+                if (unknownNote >= 0)
+                    notes.splice(unknownNote, 1);
             }
         }
         if (specFiles.length > 1) {
@@ -37370,11 +38936,16 @@ async function buildPlan(settings, git = new GitCommandManager(settings.repo)) {
         }
         const paths = Object.keys(found).sort();
         evidence[String(priority)] = Object.fromEntries(paths.map((path) => [path, found[path]]));
+        const uncounted = Object.keys(dropped)
+            .filter((path) => !(path in found))
+            .sort();
+        if (uncounted.length) {
+            notCounted[String(priority)] = Object.fromEntries(uncounted.map((path) => [path, dropped[path]]));
+        }
         if (specFiles.length > 0 && paths.length === 0) {
             notes.push(`scope unknown: ${specFiles.join(', ')} ${specFiles.length > 1 ? 'name' : 'names'} no ` +
                 'usable repository path. It is treated as overlapping every other priority.');
         }
-        const sections = roadmap?.sections.get(priority) ?? [];
         if (roadmap?.unclosedFenceAt && sections.length === 0 && specFiles.length > 0) {
             const hidden = roadmap.hidden.get(priority);
             if (hidden) {
@@ -37384,7 +38955,7 @@ async function buildPlan(settings, git = new GitCommandManager(settings.repo)) {
         const estimate = sections.find((section) => section.estimateHours !== null);
         return {
             priority,
-            title: sections[0]?.heading ?? null,
+            title: sections[0]?.heading ?? specTitle,
             spec_files: specFiles,
             paths,
             after: [],
@@ -37393,31 +38964,61 @@ async function buildPlan(settings, git = new GitCommandManager(settings.repo)) {
             estimate_hours: estimate?.estimateHours ?? null
         };
     });
-    const taskScopes = tasks.map((task) => ({
+    // A priority already merged (skip-merged) is not run: nothing waits on it, it waits on nothing.
+    for (const task of tasks) {
+        const commit = mergedBefore.get(task.priority);
+        if (commit === undefined)
+            continue;
+        task.merge_commit = commit;
+        task.skip_reason = `already merged into ${settings.baseBranch} by an earlier run (${commit.slice(0, 12)}); skip-merged: false runs it again`;
+    }
+    const open = tasks.filter((task) => task.merge_commit === undefined);
+    const openPriorities = open.map((task) => task.priority);
+    const unknown = open.map((task) => task.paths.length === 0);
+    // `parallel`: an unknown scope is scheduled as an independent one; the merge order (last)
+    // and on-conflict take the risk instead of the schedule.
+    const mergeLast = settings.unknownScope === 'parallel' && mode !== 'off';
+    const taskScopes = open.map((task, index) => ({
         paths: task.paths,
-        unknown: task.paths.length === 0
+        unknown: unknown[index] && !mergeLast
     }));
-    const unknown = taskScopes.map((scope) => scope.unknown);
     const overlaps = mode === 'off' ? [] : findOverlaps(taskScopes);
-    const schedule = scheduleTasks(mode, { priorities, unknown, overlaps });
-    tasks.forEach((task, index) => {
-        task.after = schedule.after[index].map((other) => priorities[other]);
+    const schedule = scheduleTasks(mode, {
+        priorities: openPriorities,
+        unknown: taskScopes.map((scope) => scope.unknown),
+        overlaps
+    });
+    if (mergeLast) {
+        open.forEach((task, index) => {
+            if (unknown[index]) {
+                task.notes.push('unknown-scope parallel: it starts like an independent priority and is merged after the others; a conflict goes through on-conflict');
+            }
+        });
+    }
+    open.forEach((task, index) => {
+        task.after = schedule.after[index].map((other) => openPriorities[other]);
         task.skip_reason = schedule.skipReasons[index];
     });
     const lengthInput = {
-        priorities,
-        estimates: tasks.map((task) => task.estimate_hours ?? null),
+        priorities: openPriorities,
+        estimates: open.map((task) => task.estimate_hours ?? null),
         after: schedule.after,
         skipped: schedule.skipReasons.map((reason) => reason !== null),
         maxParallel: settings.maxParallel ?? 2
     };
     // Assigned, not spread: a spread would list the independent pairs (see separationOf).
-    const separation = Object.assign(separationOf(tasks, unknown, overlaps, schedule.waves), {
+    const separation = Object.assign(separationOf(open, unknown, overlaps, schedule.waves), {
         evidence,
-        start_order: startOrder(lengthInput).map((index) => priorities[index]),
+        start_order: startOrder(lengthInput).map((index) => openPriorities[index]),
         expected_length: expectedLength(lengthInput)
     });
-    return { tasks, separation };
+    const last = mergeLast ? openPriorities.filter((_priority, index) => unknown[index]) : [];
+    // Only when some are: results of runs without them keep the contract's shape.
+    if (last.length)
+        separation.merge_last = last;
+    if (Object.keys(notCounted).length)
+        separation.not_counted = notCounted;
+    return { tasks, separation, base_commit: tree.commit };
 }
 /** The planned tasks in the order the run starts those free to start (see startOrder). */
 function inStartOrder(plan) {
@@ -37477,9 +39078,11 @@ function repositoryPath(path) {
         .replace(/\/+$/, '');
     return trimmed === '.' ? '' : trimmed;
 }
+const megabytes = (bytes) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
+function cutNote(file, size) {
+    return `${file} is ${megabytes(size)}: only its first ${megabytes(MAX_SPEC_BYTES)} were read (paths named after them are not in the plan)`;
+}
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/core/serial-queue.ts
 /**
  * Runs the work given to it one piece at a time, in the order given: each starts when the one
@@ -37524,21 +39127,71 @@ async function forgetJudgement(git, branch) {
         okExitCodes: [1, 128]
     });
 }
+/** Where the run records a branch it made for a priority: at the tip it last saw there. */
+function madeBranchRef(branch) {
+    return `${KEPT_REFS}/made/${branch}`;
+}
+/**
+ * Records, durably, that this tool made `branch` (or saw it at `tip` since): only such a branch
+ * is resumed by a later run, and only while its history still holds `tip` (the agent's
+ * commits since descend from it). Written when the branch is made, before any agent runs.
+ */
+async function recordMadeBranch(git, branch, tip) {
+    await git.run([...WITHOUT_HOOKS, 'update-ref', madeBranchRef(branch), tip]);
+}
+/**
+ * Whether `branch`, now at `tip`, is one this tool made: recorded, and its history holds the
+ * recorded tip. `missing`: no record (another tool, a person or an agent made it); `rewritten`:
+ * the branch no longer holds what the run saw on it (recreated or reset by someone else).
+ */
+async function madeBranchState(git, branch, tip) {
+    const recorded = await git.resolveCommit(madeBranchRef(branch));
+    if (!recorded)
+        return 'missing';
+    return recorded === tip || (await git.isAncestor(recorded, tip)) ? 'made' : 'rewritten';
+}
+/** The branch is gone (merged and deleted, or deleted empty): its record goes with it. */
+async function forgetMadeBranch(git, branch) {
+    await git.exec([...WITHOUT_HOOKS, 'update-ref', '-d', madeBranchRef(branch)], {
+        okExitCodes: [1, 128]
+    });
+}
 /** The ref under which a tip of `baseBranch` that an agent moved base away from is kept. */
+/** Where a tip base was moved to is kept: refs/parallel-worktree/moved-base/<base>-<sha>. */
+function movedBaseRef(baseBranch, tip) {
+    return `${KEPT_REFS}/moved-base/${baseBranch}-${tip.slice(0, 12)}`;
+}
 function movedBaseRefPrefix(baseBranch) {
     return `${KEPT_REFS}/base/${baseBranch}-`;
 }
+/** The tips kept under refs/parallel-worktree/base/ for `baseBranch`, with their commits. */
+async function keptBaseTips(git, baseBranch) {
+    const prefix = movedBaseRefPrefix(baseBranch);
+    // Exactly <prefix><12 hex>: base `release/x` must not take the tips of `release/x-y`.
+    return (await git.refsUnder(`${KEPT_REFS}/base/`)).filter(({ ref }) => ref.startsWith(prefix) && /^[0-9a-f]{12}$/.test(ref.slice(prefix.length)));
+}
 /**
- * The tips of `baseBranch` that a run kept because an agent moved base away from them, and
- * that base still does not hold (nobody put them back).
+ * Drops the tips kept for `baseBranch` that base holds again (put back, or never moved away):
+ * nothing is reachable only from them.
+ */
+async function dropHeldBaseTips(git, baseBranch) {
+    const tip = await git.resolveCommit(`refs/heads/${baseBranch}`);
+    if (!tip)
+        return;
+    for (const { ref, commit } of await keptBaseTips(git, baseBranch)) {
+        if (await git.isAncestor(commit, tip))
+            await git.deleteRef(ref, commit);
+    }
+}
+/**
+ * The tips of `baseBranch` that a run kept because an agent moved base away from them (or
+ * that a run killed before it ended kept as its last good tip), and that base still does not
+ * hold (nobody put them back).
  */
 async function movedAwayBaseTips(git, baseBranch) {
     const tip = await git.resolveCommit(`refs/heads/${baseBranch}`);
-    const prefix = movedBaseRefPrefix(baseBranch);
-    // Exactly <prefix><12 hex>: base `release/x` must not take the tips of `release/x-y`.
-    const kept = (await git.refsUnder(`${KEPT_REFS}/base/`)).filter(({ ref }) => ref.startsWith(prefix) && /^[0-9a-f]{12}$/.test(ref.slice(prefix.length)));
     const lost = [];
-    for (const { ref, commit } of kept) {
+    for (const { ref, commit } of await keptBaseTips(git, baseBranch)) {
         if (!tip || !(await git.isAncestor(commit, tip)))
             lost.push(ref);
     }
@@ -37687,8 +39340,8 @@ function parseWorktreeList(output) {
  * every commit on it is in `base` or in `startPoint` (where the run made it), no worktree has
  * it checked out, and the deletion is a compare-and-swap on the tip that was checked. The
  * deletion takes the branch's reflog with it: commits only that still reached (an agent's
- * commit it then reset away) are kept first. The run, the modes and the cleanup of leftovers
- * all delete branches through here.
+ * commit it then reset away) are kept first, and the record that this tool made the branch
+ * goes. The run, the modes and the cleanup of leftovers all delete branches through here.
  */
 async function deleteBranchIfSafe(git, branch, options) {
     const ref = branchRef(branch);
@@ -37711,9 +39364,11 @@ async function deleteBranchIfSafe(git, branch, options) {
     if (holder)
         return { deleted: false, because: 'checked-out', where: holder.path };
     const kept = await keepReflogOnlyCommits(git, [ref], branch);
-    return (await git.deleteRef(ref, tip))
-        ? { deleted: true, kept }
-        : { deleted: false, because: 'moved' };
+    if (!(await git.deleteRef(ref, tip)))
+        return { deleted: false, because: 'moved' };
+    // A branch of that name made later by anyone else must not pass for ours.
+    await forgetMadeBranch(git, branch);
+    return { deleted: true, kept };
 }
 
 ;// CONCATENATED MODULE: ./src/core/shorten.ts
@@ -37772,6 +39427,29 @@ function renderBranchTemplate(template, priority) {
     const [whole, decimals] = String(priority).split('.');
     return template.replace(ref_names_PLACEHOLDER, (_match, width) => whole.padStart(width ? Number(width) : 0, '0') + (decimals ? `.${decimals}` : ''));
 }
+/**
+ * First components that git's short-name rules read as something other than a branch: `x`
+ * is looked up as `refs/x`, `refs/tags/x`, `refs/heads/x`, `refs/remotes/x` in that order, so
+ * a branch named `heads/x` (made as `refs/heads/heads/x`) is found as `refs/heads/x`, and one
+ * named `refs/heads/x` is a branch `refs/heads/refs/heads/x` that no one means.
+ */
+const REF_NAMESPACES = new Set(['refs', 'heads', 'tags', 'remotes']);
+/**
+ * Why the branch `name` would be read by git as another ref (a ref namespace as its first
+ * component), or null. (Names of the `FETCH_HEAD` kind, that git looks up in .git first, hold
+ * no digit: a rendered template always holds the priority's.)
+ */
+function ambiguousBranchProblem(name) {
+    const first = name.split('/')[0];
+    if (REF_NAMESPACES.has(first)) {
+        return `it starts with "${first}/", so git reads it as another ref (branches are made under refs/heads/ already: this one would be refs/heads/${name})`;
+    }
+    return null;
+}
+/** The template without the ref namespaces a user may have written before the branch name. */
+function templateWithoutNamespace(template) {
+    return template.replace(/^(refs\/)?(heads\/)?/, '');
+}
 /** Refuses a template that cannot give one valid, distinct branch per priority. */
 function validateBranchTemplate(template, priorities) {
     if (!template.match(ref_names_PLACEHOLDER)) {
@@ -37787,11 +39465,75 @@ function validateBranchTemplate(template, priorities) {
         throw new InputError(`branch-template: "${shorten(template)}" has a placeholder other than {priority} or {priority:0Nd}`);
     }
     for (const priority of priorities) {
-        assertBranchName(renderBranchTemplate(template, priority), 'branch-template');
+        const branch = renderBranchTemplate(template, priority);
+        assertBranchName(branch, 'branch-template');
+        const ambiguity = ambiguousBranchProblem(branch);
+        if (ambiguity) {
+            const plain = templateWithoutNamespace(template);
+            const plainIsClear = ambiguousBranchProblem(renderBranchTemplate(plain, priority)) === null;
+            const fix = plainIsClear
+                ? `give the plain branch name: "${shorten(plain)}"`
+                : 'give a name that starts outside refs/, heads/, tags/ and remotes/ (e.g. "feature/us-{priority:03d}")';
+            throw new InputError(`branch-template: "${shorten(template)}" gives the branch "${shorten(branch)}" for priority ${priority}: ${ambiguity}; ${fix}`);
+        }
     }
 }
 
+;// CONCATENATED MODULE: ./src/git/worktree-fill.ts
+
+
+/**
+ * Worktrees are registered (`--no-checkout`) before they are filled: a run killed in between
+ * leaves one with no index, which git reads as "every file deleted". This file, in the
+ * worktree's own git folder (it goes with the worktree), is written once the fill is complete;
+ * only then is the worktree's state the work of an agent.
+ */
+const FILLED_MARKER = 'parallel-worktree-filled';
+/** Records that the worktree here holds its branch's files: its checkout is complete. */
+async function markFilled(worktree) {
+    await (0,promises_namespaceObject.writeFile)(await worktree.gitPath(FILLED_MARKER), `${new Date().toISOString()}\n`);
+}
+async function checkoutState(worktree) {
+    if ((0,external_node_fs_namespaceObject.existsSync)(await worktree.gitPath(FILLED_MARKER)))
+        return 'marked';
+    const index = await worktree.gitPath('index');
+    if (!(0,external_node_fs_namespaceObject.existsSync)(index))
+        return 'unfilled';
+    const entries = await indexEntries(index).catch(() => null);
+    if (entries === null)
+        return 'unreadable';
+    return entries > 0 || !(await worktree.headTreeHasEntries()) ? 'indexed' : 'unfilled';
+}
+/**
+ * The number of entries an index file says it holds (its header: "DIRC", version, count; see
+ * gitformat-index(5)), or null when it is no index.
+ */
+async function indexEntries(path) {
+    const file = await (0,promises_namespaceObject.open)(path, 'r');
+    try {
+        const header = Buffer.alloc(12);
+        const { bytesRead } = await file.read(header, 0, 12, 0);
+        if (bytesRead < 12 || header.toString('latin1', 0, 4) !== 'DIRC')
+            return null;
+        return header.readUInt32BE(8);
+    }
+    finally {
+        await file.close();
+    }
+}
+/** The index lock of the worktree here when one exists (a git process holds it, or died). */
+async function indexLock(worktree) {
+    const lock = await worktree.gitPath('index.lock');
+    return (0,external_node_fs_namespaceObject.existsSync)(lock) ? lock : null;
+}
+/** What to do about a stale index lock, for messages. */
+function clearLockAdvice(lock, worktree) {
+    return `its index is locked: ${lock} exists (a git process killed in the middle of a commit leaves it); if no git process is running in ${worktree}, delete it (rm ${lock})`;
+}
+
 ;// CONCATENATED MODULE: ./src/git/save-work.ts
+
+
 
 /**
  * Saves the work of a worktree: what it holds uncommitted goes into a commit on its branch,
@@ -37800,21 +39542,73 @@ function validateBranchTemplate(template, priorities) {
  * after an agent and the cleanup of a killed run's leftovers both save work through here.
  */
 async function saveWork(worktree, options) {
-    const [branch, dirty] = await Promise.all([worktree.headBranch(), worktree.isDirty()]);
-    if (!dirty)
+    // The files worktree-files copied in are not the agent's work: never committed.
+    const leaveOut = options.leaveOut ?? [];
+    const [branch, status] = await Promise.all([worktree.headBranch(), worktree.status({ leaveOut })]);
+    if (!status)
         return { state: 'clean', branch };
     // Commits on a detached HEAD would be reachable only through the worktree: never made.
     if (!branch)
         return { state: 'kept', branch, because: 'detached' };
     if (!options.autoCommit)
         return { state: 'kept', branch, because: 'auto-commit-off' };
+    if (options.unconfirmedCheckout) {
+        const deleted = deletedPaths(status);
+        if (deleted.length) {
+            return {
+                state: 'kept',
+                branch,
+                because: 'unconfirmed-deletions',
+                error: `it would delete ${deleted.length} file(s) (${deleted.slice(0, 3).join(', ')}${deleted.length > 3 ? ', …' : ''}) from a worktree whose checkout is not known to be complete`
+            };
+        }
+    }
+    const lock = await indexLock(worktree);
+    if (lock) {
+        if (options.whenIndexLocked !== 'snapshot') {
+            return {
+                state: 'kept',
+                branch,
+                because: 'commit-failed',
+                error: clearLockAdvice(lock, worktree.cwd)
+            };
+        }
+        return snapshotOntoBranch(worktree, branch, options.message, lock, leaveOut);
+    }
     try {
-        await worktree.commitEverything(options.message);
+        await worktree.commitEverything(options.message, leaveOut);
         return { state: 'committed', branch };
     }
     catch (error) {
         const said = error.message.split('\n')[0];
         return { state: 'kept', branch, because: 'commit-failed', error: said };
+    }
+}
+/** The files a `status --porcelain` listing shows deleted, staged or not. */
+function deletedPaths(status) {
+    return status
+        .split('\n')
+        .filter((line) => line[0] === 'D' || line[1] === 'D')
+        .map((line) => line.slice(3));
+}
+/** A commit of the files as they are, made without the (locked) index, put on the branch. */
+async function snapshotOntoBranch(worktree, branch, message, lock, leaveOut) {
+    try {
+        const head = await worktree.head();
+        const snapshot = await worktree.snapshotCommit(message, [], leaveOut);
+        const moved = await worktree.swapRef(branchRef(branch), snapshot, head, { reason: message });
+        if (moved.exitCode !== 0)
+            throw new Error(moved.stderr.trim() || `${branch} moved meanwhile`);
+        return { state: 'committed', branch, lockLeft: lock };
+    }
+    catch (error) {
+        const said = error.message.split('\n')[0];
+        return {
+            state: 'kept',
+            branch,
+            because: 'commit-failed',
+            error: `${clearLockAdvice(lock, worktree.cwd)}; saving through a scratch index failed too (${said})`
+        };
     }
 }
 /** The heads git keeps while an operation is stopped half-way: the snapshot's other parents. */
@@ -37826,14 +39620,16 @@ const STOPPED_HEADS = ['MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REVERT_HEAD'];
  * refs/parallel-worktree/unfinished/<name>-<sha>, so that the worktree can go and nothing is
  * lost. Returns that ref.
  */
-async function saveUnfinishedWork(worktree, name, message) {
+async function saveUnfinishedWork(worktree, name, message, 
+/** Files worktree-files copied in: not the agent's, never saved. */
+leaveOut = []) {
     const others = [];
     for (const head of STOPPED_HEADS) {
         const commit = await worktree.resolveCommit(head);
         if (commit)
             others.push(commit);
     }
-    const snapshot = await worktree.snapshotCommit(message, others);
+    const snapshot = await worktree.snapshotCommit(message, others, leaveOut);
     return keepCommit(worktree, 'unfinished', name, snapshot);
 }
 
@@ -38127,32 +39923,65 @@ function findBash() {
 
 ;// CONCATENATED MODULE: ./src/run/agent-env.ts
 
-/**
- * Credentials of the user's own GitHub account that a shell on a workstation (the CLI) or a
- * workflow's `env:` commonly holds. The action withholds its own token by value; these are
- * withheld by name too, so that an agent never pushes, comments or reads as the user unless
- * `agent-env-pass` names the variable.
- */
-const CREDENTIAL_VARIABLES = [
-    'GITHUB_TOKEN',
-    'GH_TOKEN',
-    'GH_ENTERPRISE_TOKEN',
-    'GITHUB_ENTERPRISE_TOKEN',
-    'GITHUB_PAT'
-];
+
 /**
  * The agents' environment: the step's own, minus what could carry the action's secrets or let
  * an agent steer the job (see child-environment), minus variables that would point its git at
  * another repository than its worktree, minus the user's GitHub credentials unless passed;
- * plus the priority's own variables.
+ * plus the priority's own variables. `identity` (the run's committer, when neither the
+ * repository nor the environment gives one: a fresh runner) goes under the rest, so that an
+ * identity of the environment's own wins.
  */
-function agentEnvironment(parent, token, extra, pass = []) {
+function agentEnvironment(parent, token, extra, pass = [], identity = {}) {
     const passed = new Set(pass.map((name) => name.toUpperCase()));
     const withheld = new Set([
         ...REPOSITORY_VARIABLES,
         ...CREDENTIAL_VARIABLES.filter((name) => !passed.has(name))
     ]);
-    return { ...withoutActionSecrets(parent, token, withheld), ...extra };
+    return { ...identity, ...withoutActionSecrets(parent, token, withheld), ...extra };
+}
+
+;// CONCATENATED MODULE: ./src/run/copied-exclusion.ts
+
+
+
+/**
+ * The copies worktree-files made (an `.env`) are untracked files of the worktree, which an
+ * agent's `git add -A` would commit, and a branch holding one is never merged. Agents'
+ * git processes are therefore given, in their environment (GIT_CONFIG_COUNT, read after every
+ * config file), an excludes file that lists those paths after the user's own global excludes,
+ * which it stands in for. Nothing of the repository is written (its `info/exclude` is shared
+ * by every worktree and the user's checkout); `git add -f` still takes them, and the merge
+ * then refuses the branch.
+ */
+async function copiedFilesExclusion(git, env, file, copied) {
+    if (copied.length === 0)
+        return {};
+    const own = await usersExcludes(git, env);
+    const lines = [
+        own.trimEnd(),
+        '# parallel-worktree: the files worktree-files copied into this worktree',
+        ...copied.map(anchoredPattern)
+    ].filter(Boolean);
+    await (0,promises_namespaceObject.writeFile)(file, `${lines.join('\n')}\n`);
+    const count = Number(env.GIT_CONFIG_COUNT) || 0;
+    return {
+        GIT_CONFIG_COUNT: String(count + 1),
+        [`GIT_CONFIG_KEY_${count}`]: 'core.excludesFile',
+        [`GIT_CONFIG_VALUE_${count}`]: file
+    };
+}
+/** The user's global excludes: core.excludesFile, or git's default `<config>/git/ignore`. */
+async function usersExcludes(git, env) {
+    const configured = await git.configPath('core.excludesFile');
+    const configHome = env.XDG_CONFIG_HOME || (0,external_node_path_namespaceObject.join)(env.HOME || (0,external_node_os_namespaceObject.homedir)(), '.config');
+    const path = configured ?? (0,external_node_path_namespaceObject.join)(configHome, 'git', 'ignore');
+    return (0,promises_namespaceObject.readFile)(path, 'utf8').catch(() => '');
+}
+/** A gitignore pattern that matches exactly this path from the worktree's root. */
+function anchoredPattern(path) {
+    const escaped = path.replace(/[\\*?[\]!#]/g, (char) => `\\${char}`).replace(/ $/, '\\ ');
+    return `/${escaped}`;
 }
 
 ;// CONCATENATED MODULE: ./src/run/agent-prompt.ts
@@ -38161,6 +39990,7 @@ function agentEnvironment(parent, token, extra, pass = []) {
 /** Spec text beyond these is cut (with a note): a prompt has to fit a model's context. */
 const MAX_SPEC_CHARS = 200_000;
 const MAX_SPECS_CHARS = 600_000;
+const MAX_SPEC_BYTES_READ = MAX_SPEC_CHARS * 4;
 /** Where a priority's prompt is written: beside its log, outside every worktree. */
 function promptFilePath(logDir, priority) {
     return (0,external_node_path_namespaceObject.join)(logDir, `priority-${priority}.prompt.md`);
@@ -38243,26 +40073,43 @@ async function specText(facts) {
     let budget = MAX_SPECS_CHARS;
     for (const file of facts.specFiles) {
         parts.push(`## Spec: ${file}`, '');
-        const text = await readSpec((0,external_node_path_namespaceObject.join)(facts.worktree, file));
-        if (text === null) {
+        const spec = await readSpec((0,external_node_path_namespaceObject.join)(facts.worktree, file));
+        if (spec === null) {
             parts.push(`(${file} could not be read in the worktree)`, '');
             continue;
         }
+        const { text, size } = spec;
         const limit = Math.max(0, Math.min(MAX_SPEC_CHARS, budget));
         const shown = text.length > limit ? text.slice(0, limit) : text;
         budget -= shown.length;
         parts.push(shown.trimEnd(), '');
-        if (shown.length < text.length) {
+        if (size > MAX_SPEC_BYTES_READ) {
+            parts.push(`(… cut: ${file} is ${size} bytes; read it itself)`, '');
+        }
+        else if (shown.length < text.length) {
             parts.push(`(… ${text.length - shown.length} more characters: read ${file} itself)`, '');
         }
     }
     return parts.join('\n').trimEnd();
 }
+/**
+ * The start of a spec: bytes enough for `MAX_SPEC_CHARS` characters (UTF-8 takes at most 4
+ * each), never the whole of a 100 MB file; `size` is the file's.
+ */
 async function readSpec(path) {
     try {
-        if (!(await (0,promises_namespaceObject.stat)(path)).isFile())
+        const info = await (0,promises_namespaceObject.stat)(path);
+        if (!info.isFile())
             return null;
-        return await (0,promises_namespaceObject.readFile)(path, 'utf8');
+        const file = await (0,promises_namespaceObject.open)(path, 'r');
+        try {
+            const buffer = Buffer.alloc(Math.min(info.size, MAX_SPEC_BYTES_READ));
+            const { bytesRead } = await file.read(buffer, 0, buffer.length, 0);
+            return { text: buffer.subarray(0, bytesRead).toString('utf8'), size: info.size };
+        }
+        finally {
+            await file.close();
+        }
     }
     catch {
         return null;
@@ -38662,7 +40509,647 @@ function safeReaddir(path) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/run/worktree-manager.ts
+
+
+
+
+
+
+
+
+
+
+/** Every lock this tool takes gives a reason starting so: it tells its leftovers apart. */
+const LOCK_REASON_PREFIX = 'parallel-worktree';
+/**
+ * A path with every symbolic link in its existing part resolved, as git prints worktree
+ * paths: two spellings of one folder compare equal. The part that does not exist yet is kept.
+ */
+function realPath(path) {
+    const absolute = (0,external_node_path_namespaceObject.resolve)(path);
+    const missing = [];
+    let head = absolute;
+    for (;;) {
+        try {
+            return (0,external_node_path_namespaceObject.join)(external_node_fs_namespaceObject.realpathSync.native(head), ...missing.reverse());
+        }
+        catch {
+            const parent = (0,external_node_path_namespaceObject.dirname)(head);
+            if (parent === head)
+                return absolute;
+            missing.push((0,external_node_path_namespaceObject.basename)(head));
+            head = parent;
+        }
+    }
+}
+/** `<worktree-dir>/<repo>-wt<priority>`, absolute, symbolic links resolved. */
+function worktreePath(repo, worktreeDir, priority) {
+    const root = realPath(repo);
+    return realPath((0,external_node_path_namespaceObject.resolve)(root, worktreeDir, `${(0,external_node_path_namespaceObject.basename)(root)}-wt${priority}`));
+}
+class WorktreeError extends Error {
+    name = 'WorktreeError';
+}
+/**
+ * Creates, locks and removes the run's worktrees. Before creating one it recovers what an
+ * earlier run left at that path or on that branch when doing so loses nothing, and refuses
+ * with a message that names the branch and what to do otherwise.
+ */
+class WorktreeManager {
+    git;
+    logger;
+    kept = new Set();
+    untracked = null;
+    /**
+     * `git worktree add` and `remove` calls, one at a time: git races with itself otherwise (an
+     * add reads another's half-written .git/worktrees/<name>, "failed to read .../commondir",
+     * or one being removed, "Invalid path").
+     */
+    registering = new SerialQueue();
+    constructor(git, logger) {
+        this.git = git;
+        this.logger = logger;
+    }
+    async create(options) {
+        const { resumeFrom } = await this.recoverLeftovers(options);
+        const folder = (0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.resolve)(options.path));
+        const made = await (0,promises_namespaceObject.mkdir)(folder, { recursive: true });
+        if (made)
+            this.rememberMade(made, folder);
+        const path = realPath(options.path);
+        const reason = options.reason.startsWith(LOCK_REASON_PREFIX)
+            ? options.reason
+            : `${LOCK_REASON_PREFIX}: ${options.reason}`;
+        // The branch is set here, beside the other tasks' calls, rather than by `worktree add -B`
+        // inside the one-at-a-time part (a git process fewer there); recoverLeftovers has made
+        // sure that an existing branch of that name holds nothing unique. No hooks: our mechanics.
+        // Registration is one at a time (git reads the other worktrees' half-written folders while
+        // adding one); filling the files, the slow part, runs in parallel.
+        const branchBefore = resumeFrom ? null : await this.git.branchTip(options.branch);
+        const setBranch = resumeFrom
+            ? Promise.resolve()
+            : this.git.setBranch(options.branch, options.startPoint, reason);
+        await setBranch
+            .then(() => this.registering.run(() => this.git.addWorktree(path, options.branch, reason)))
+            .then(() => {
+            const here = this.git.at(path);
+            // Marked filled once complete: a run killed before that leaves a worktree whose
+            // missing files nobody deleted (see checkoutState).
+            return here
+                .resetHard()
+                .then(() => markFilled(here))
+                .catch(async (error) => {
+                // Registered but not filled (a full disk): take it back, nothing is in it yet.
+                await this.remove(path).catch(() => undefined);
+                throw error;
+            });
+        })
+            .catch(async (error) => {
+            if (!resumeFrom)
+                await this.takeBackBranch(options, branchBefore);
+            // What git said, without the whole command line (a read-only folder, a full disk).
+            const said = error instanceof GitError ? error.stderr.trim() : error.message;
+            throw new WorktreeError(`could not create the worktree ${path} for ${options.branch}: ${said}`);
+        });
+        return {
+            path,
+            branch: options.branch,
+            startPoint: options.startPoint,
+            git: this.git.at(path),
+            ...(resumeFrom ? { resumedFrom: resumeFrom } : {}),
+            [Symbol.asyncDispose]: () => this.release(path, options.removeOnDispose)
+        };
+    }
+    /**
+     * After a failed creation, the branch is put back as it was: deleted when this call made it,
+     * moved back when it pointed elsewhere. Only while it is still at the start point
+     * (compare-and-swap): nothing that was committed on it since is lost.
+     */
+    async takeBackBranch(options, before) {
+        const ref = branchRef(options.branch);
+        try {
+            if (before === null)
+                await this.git.deleteRef(ref, options.startPoint);
+            else if (before !== options.startPoint) {
+                await this.git.swapRef(ref, before, options.startPoint, { reason: 'worktree not created' });
+            }
+        }
+        catch (error) {
+            this.logger.debug(`could not put ${options.branch} back: ${error.message}`);
+        }
+    }
+    /**
+     * Moves a fresh worktree's branch to a newer commit of base (it was prepared ahead and
+     * base has moved since): only the files that differ are touched. False when that was not
+     * possible (the worktree must then be made anew).
+     */
+    async advance(worktree, commit) {
+        // A resumed branch keeps the work on it; its merge brings base's news.
+        if (worktree.startPoint === commit || worktree.resumedFrom)
+            return true;
+        try {
+            await worktree.git.resetKeep(commit);
+            worktree.startPoint = commit;
+            return true;
+        }
+        catch (error) {
+            this.logger.debug(`could not move ${worktree.path} to ${commit}: ${error.message}`);
+            return false;
+        }
+    }
+    /** Removal leaves this worktree in place (it holds something that is not committed). */
+    keep(path) {
+        this.kept.add(realPath(path));
+    }
+    isKept(path) {
+        return this.kept.has(realPath(path));
+    }
+    /** The end of a worktree's use: removed (unless kept), or unlocked for the user to look at. */
+    async release(path, remove) {
+        if (remove && !this.isKept(path))
+            await this.remove(path);
+        else
+            await this.git.unlockWorktree(path);
+    }
+    /**
+     * Removes a worktree folder and its registration, locked or not, present or missing. A
+     * folder git will not remove is deleted only when it is a worktree of this repository.
+     */
+    async remove(path) {
+        // The worktree's HEAD reflog goes with it: commits only it still reached (a detached
+        // HEAD's work, a commit reset away) are kept first.
+        if (await this.isWorktreeFolder(path)) {
+            const kept = await keepReflogOnlyCommits(this.git.at(path), ['HEAD'], `worktree-${(0,external_node_path_namespaceObject.basename)(path)}`);
+            if (kept.length) {
+                this.logger.warning(`Commits that only the HEAD reflog of the worktree ${path} still reached are kept at ${kept.join(', ')}`);
+            }
+        }
+        // In the same one-at-a-time line as adds: git worktree add dies when a worktree it reads
+        // is removed under it ("Invalid path"), as it does when one is added beside it.
+        const removed = await this.registering.run(() => this.git.removeWorktree(path));
+        if (removed.exitCode !== 0) {
+            this.logger.debug(`worktree remove ${path}: ${removed.stderr.trim()}`);
+            if (await this.isWorktreeFolder(path))
+                await (0,promises_namespaceObject.rm)(path, { recursive: true, force: true });
+            await this.git.pruneWorktrees();
+        }
+        await this.removeMadeFolders();
+    }
+    /** Folders this run made to hold worktrees (worktree-dir and its parents), deepest first. */
+    madeFolders = [];
+    rememberMade(first, deepest) {
+        const chain = [];
+        for (let folder = deepest; folder.length >= first.length; folder = (0,external_node_path_namespaceObject.dirname)(folder)) {
+            chain.push(folder);
+            if (folder === first || (0,external_node_path_namespaceObject.dirname)(folder) === folder)
+                break;
+        }
+        for (const folder of chain)
+            if (!this.madeFolders.includes(folder))
+                this.madeFolders.push(folder);
+        this.madeFolders.sort((a, b) => b.length - a.length);
+    }
+    /** The folders the run made go once they are empty (the last worktree in them removed). */
+    async removeMadeFolders() {
+        for (const folder of [...this.madeFolders]) {
+            try {
+                await (0,promises_namespaceObject.rmdir)(folder);
+                this.madeFolders.splice(this.madeFolders.indexOf(folder), 1);
+            }
+            catch {
+                // Not empty (another worktree, the user's files) or gone: left as it is.
+            }
+        }
+    }
+    /**
+     * Makes the path and the branch free for a new worktree, or throws WorktreeError saying
+     * why not and what to do. Everything is checked before anything is changed.
+     */
+    async recoverLeftovers(options) {
+        let resumeFrom = null;
+        const { branch, baseBranch } = options;
+        const target = realPath(options.path);
+        const entries = await listWorktrees(this.git);
+        const main = entries[0];
+        const holder = entries.find((entry) => entry.branch === branch);
+        const atPath = entries.find((entry) => realPath(entry.path) === target);
+        const fixes = [];
+        /** A registration whose folder is gone can go, unless someone else locked it. */
+        const dropMissing = async (entry, what) => {
+            if (entry === main || (await worktree_manager_exists(entry.path)))
+                return false;
+            if (entry.locked && !entry.lockReason?.startsWith(LOCK_REASON_PREFIX)) {
+                throw new WorktreeError(`${what} is registered at ${entry.path}, which is missing and locked (${entry.lockReason ?? 'no reason given'}); if it is gone for good, run git worktree unlock ${entry.path} && git worktree prune`);
+            }
+            fixes.push({
+                say: `Dropping the registration of the missing worktree ${entry.path}`,
+                run: async () => {
+                    const removed = await this.git.removeWorktree(entry.path);
+                    if (removed.exitCode !== 0)
+                        throw new GitError(['worktree', 'remove'], 128, removed.stderr);
+                }
+            });
+            return true;
+        };
+        if (holder && realPath(holder.path) !== target) {
+            if (!(await dropMissing(holder, `branch ${branch}`))) {
+                throw new WorktreeError(`branch ${branch} is checked out in ${holder.path}; if that is a leftover, remove it (git worktree remove ${holder.path}), or choose another branch-template`);
+            }
+        }
+        if (atPath && atPath !== holder) {
+            if (!(await dropMissing(atPath, `another worktree (${atPath.branch ?? 'detached HEAD'})`))) {
+                throw new WorktreeError(`${target} is already a worktree (of ${atPath.branch ? `branch ${atPath.branch}` : 'a detached HEAD'}) needed for branch ${branch}; remove it (git worktree remove ${target}) or set worktree-dir`);
+            }
+        }
+        if (holder && realPath(holder.path) === target) {
+            if (!(await dropMissing(holder, `branch ${branch}`))) {
+                const here = this.git.at(target);
+                if ((await checkoutState(here).catch(() => 'unreadable')) === 'unfilled') {
+                    // Registered and never filled: what it lacks nobody deleted, and nothing is in it.
+                    fixes.push({
+                        say: `Removing the worktree ${target} of an earlier run, which was never filled (its checkout did not complete)`,
+                        run: () => this.remove(target)
+                    });
+                }
+                else {
+                    const status = await here.status().catch((error) => {
+                        throw new WorktreeError(`${target} is a worktree of branch ${branch} left by an earlier run and git cannot read it (${gitSaid(error)}); its files are still there: copy out what you need, then remove it (git worktree remove --force ${target})`);
+                    });
+                    if (status) {
+                        const lock = await indexLock(here).catch(() => null);
+                        const unlock = lock ? `${clearLockAdvice(lock, target)}, then ` : '';
+                        throw new WorktreeError(`the worktree ${target} of an earlier run has uncommitted changes on branch ${branch}; ${unlock}commit them (git -C ${target} add -A && git -C ${target} commit) or discard them, then remove it (git worktree remove --force ${target})`);
+                    }
+                    fixes.push({
+                        say: `Removing the leftover worktree ${target} of an earlier run (nothing uncommitted in it)`,
+                        run: () => this.remove(target)
+                    });
+                }
+            }
+        }
+        else if (!atPath && (await worktree_manager_exists(target))) {
+            const info = await (0,promises_namespaceObject.stat)(target);
+            if (!info.isDirectory() || (await (0,promises_namespaceObject.readdir)(target)).length > 0) {
+                throw new WorktreeError(`${target} exists and is not a worktree of this repository, so branch ${branch} cannot be checked out there; move it away (or delete it if nothing in it is needed), or set worktree-dir`);
+            }
+            fixes.push({
+                say: `Removing the empty folder ${target}`,
+                run: () => (0,promises_namespaceObject.rm)(target, { recursive: true })
+            });
+        }
+        const tip = await this.git.branchTip(branch);
+        if (tip) {
+            const exclude = [branchRef(baseBranch)];
+            if (options.startPoint)
+                exclude.push(options.startPoint);
+            const unique = await this.git.countCommitsNotIn(tip, exclude);
+            if (unique > 0 && options.resume) {
+                await this.refuseForeignBranch(branch, baseBranch, tip, unique);
+                resumeFrom = tip;
+                fixes.push({
+                    say: `Resuming branch ${branch} at ${tip.slice(0, 12)}: ${unique} commit(s) of an earlier run that are not in ${baseBranch}`,
+                    run: () => Promise.resolve()
+                });
+            }
+            else if (unique > 0) {
+                throw new WorktreeError(`branch ${branch} already exists with ${unique} commit(s) that are not in ${baseBranch} (left by an earlier run?); merge it into ${baseBranch}, or delete it (git branch -D ${branch}) if that work is not needed, or choose another branch-template`);
+            }
+            else {
+                fixes.push({
+                    say: `Reusing the name of branch ${branch}: every commit on it is in ${baseBranch}`,
+                    run: () => Promise.resolve()
+                });
+            }
+        }
+        for (const fix of fixes) {
+            this.logger.info(fix.say);
+            await fix.run();
+        }
+        return { resumeFrom };
+    }
+    /**
+     * Only a branch this tool made (recorded under refs/parallel-worktree/made/) is resumed: one
+     * that someone else made under that name (an agent of another priority, a person) is left
+     * as it is, and the priority fails naming it, rather than merging work that is not its own.
+     */
+    async refuseForeignBranch(branch, baseBranch, tip, unique) {
+        const state = await madeBranchState(this.git, branch, tip);
+        if (state === 'made')
+            return;
+        const why = state === 'missing'
+            ? `no run of parallel-worktree made it (there is no ${madeBranchRef(branch)})`
+            : `its history no longer holds the commit an earlier run recorded at ${madeBranchRef(branch)} (it was recreated or reset since)`;
+        throw new WorktreeError(`branch ${branch} already exists with ${unique} commit(s) that are not in ${baseBranch}, and ${why}: it is not resumed and was left untouched; if that work is this priority's, merge it into ${baseBranch} yourself, otherwise rename it (git branch -m ${branch} <new name>) or choose another branch-template`);
+    }
+    /**
+     * Copies the untracked files matching worktree-files (`.env`, `config/*.local.json`) from
+     * the user's checkout into a worktree: a worktree holds tracked files only. The checkout is
+     * listed once per run. Returns the files copied: the run never commits them (saveWork's
+     * leaveOut), nor merges or pushes a branch that holds one.
+     *
+     * A file is copied only from inside the checkout to inside the worktree: a source that is a
+     * symbolic link (or lies under one) leading out of the checkout is not followed, and a path
+     * the worktree already has (a tracked file, a symbolic link) is not written over.
+     */
+    async copyFiles(from, to, globs) {
+        if (globs.length === 0)
+            return [];
+        this.untracked ??= listUntracked(this.git, from, globs);
+        const files = await this.untracked;
+        const copied = [];
+        for (const file of files) {
+            const skip = await whyNotCopied(from, to, file);
+            if (skip) {
+                this.logger.warning(`worktree-files: ${file} is not copied into ${to}: ${skip}`);
+                continue;
+            }
+            // Checked before the folder is made: a tracked symbolic link to a folder elsewhere
+            // would have it made (and the file written) there.
+            if (!isInside(realPath((0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.join)(to, file))), realPath(to))) {
+                this.logger.warning(`worktree-files: ${file} is not copied into ${to}: its folder there leads out of the worktree (a symbolic link)`);
+                continue;
+            }
+            await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.join)(to, file)), { recursive: true });
+            await (0,promises_namespaceObject.copyFile)((0,external_node_path_namespaceObject.join)(from, file), (0,external_node_path_namespaceObject.join)(to, file), external_node_fs_namespaceObject.constants.COPYFILE_EXCL);
+            copied.push(file);
+        }
+        return copied;
+    }
+    /** True when `path` holds a `.git` file pointing into this repository's worktrees. */
+    async isWorktreeFolder(path) {
+        const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(path, '.git'), 'utf8').catch(() => '');
+        const gitdir = /^gitdir: (.+)$/m.exec(text)?.[1];
+        if (!gitdir)
+            return false;
+        const common = await this.git.commonDir();
+        return realPath(gitdir).startsWith(`${realPath(common)}/worktrees/`);
+    }
+}
+/**
+ * Untracked files (ignored ones included: `.env` usually is) matching the globs, by git's own
+ * glob pathspecs, so that git walks only where they can match.
+ */
+async function listUntracked(git, from, globs) {
+    const pathspecs = globs.map((glob) => `:(glob)${glob}`);
+    return git.listFiles(['--others'], pathspecs, { cwd: from });
+}
+/** Whether `path` is `folder` or lies under it (both with symbolic links resolved). */
+function isInside(path, folder) {
+    return path === folder || path.startsWith(`${folder}${external_node_path_namespaceObject.sep}`);
+}
+/**
+ * Why worktree-files does not copy `file` from the checkout `from` into the worktree `to`, or
+ * null when it does: its source leads out of the checkout (a symbolic link to `/etc/passwd`,
+ * to a file of another repository), is no regular file, or the worktree has that path already.
+ */
+async function whyNotCopied(from, to, file) {
+    const source = (0,external_node_path_namespaceObject.join)(from, file);
+    const real = realPath(source);
+    if (!isInside(real, realPath(from))) {
+        return `it is a symbolic link (or under one) that leads out of the repository, to ${real}`;
+    }
+    const info = await (0,promises_namespaceObject.stat)(real).catch(() => null);
+    if (!info?.isFile())
+        return 'it is not a regular file';
+    if (await (0,promises_namespaceObject.lstat)((0,external_node_path_namespaceObject.join)(to, file)).then(() => true, () => false)) {
+        return 'the worktree already has that path (a file of the branch)';
+    }
+    return null;
+}
+async function worktree_manager_exists(path) {
+    return (0,promises_namespaceObject.stat)(path).then(() => true, () => false);
+}
+
+;// CONCATENATED MODULE: ./src/run/leftover-cleanup.ts
+
+
+
+
+
+
+
+
+
+
+/**
+ * After a run that did not finish (cancelled job, killed coordinator): stop every agent tree
+ * it recorded, save what each worktree holds uncommitted in a commit on its branch, remove
+ * the worktrees. Branches with commits are kept. Problems are warnings: cleanup must not fail
+ * a job, and it never touches what it cannot tell is the run's own.
+ */
+async function cleanupLeftovers(leftovers, logger, graceMs = 5000) {
+    const paths = leftovers.worktrees.map((worktree) => realPath(worktree.path));
+    const groups = leftovers.pids.filter((pid) => ownedGroup(pid, paths));
+    if (groups.length)
+        logger.info(`Stopping ${groups.length} agent process tree(s) of the run`);
+    await stopGroups(groups, graceMs);
+    const git = new GitCommandManager(leftovers.repo);
+    const manager = new WorktreeManager(git, logger);
+    const [main, ...others] = await listWorktrees(git);
+    const registered = new Set(others.map((entry) => realPath(entry.path)));
+    for (const worktree of leftovers.worktrees) {
+        const path = realPath(worktree.path);
+        try {
+            if (path === realPath(main.path))
+                continue;
+            if (!registered.has(path)) {
+                // Already gone, or never a worktree of this repository: nothing of ours to save there.
+                await dropEmptyBranch(git, worktree.branch, leftovers.baseBranch, logger);
+                continue;
+            }
+            if (await leftover_cleanup_isDirectory(path)) {
+                const here = git.at(path);
+                const checkout = await checkoutState(here);
+                if (checkout === 'unfilled') {
+                    // Killed between registering it and filling it: every file it lacks would read as
+                    // deleted. Nothing of an agent is in it; its branch stays exactly as it is.
+                    await manager.remove(path);
+                    logger.info(`Removed the worktree ${path}: it was never filled (the run stopped before its checkout completed); branch ${worktree.branch} is left as it was`);
+                    continue;
+                }
+                const saved = await saveWork(here, {
+                    autoCommit: leftovers.autoCommit !== false,
+                    leaveOut: await copiedInto(here, leftovers.worktreeFiles ?? []),
+                    message: `WIP PRIORITY ${worktree.priority}: uncommitted changes saved after the run was stopped`,
+                    unconfirmedCheckout: checkout !== 'marked',
+                    // The worktree is removed next: a lock a killed git left must not keep it forever.
+                    whenIndexLocked: 'snapshot'
+                });
+                if (saved.state === 'kept') {
+                    const why = saved.because === 'detached'
+                        ? ' on a detached HEAD'
+                        : saved.because === 'auto-commit-off'
+                            ? ' and auto-commit is off'
+                            : saved.because === 'unconfirmed-deletions'
+                                ? ` that were not saved: ${saved.error}; look at it, commit what is meant (git -C ${path} add -A && git -C ${path} commit), then remove it (git worktree remove --force ${path})`
+                                : ` that could not be committed (${saved.error})`;
+                    logger.warning(`Kept the worktree ${path}: it holds uncommitted changes${why}`);
+                    continue;
+                }
+                if (saved.state === 'committed') {
+                    const lock = saved.lockLeft
+                        ? ` (through a scratch index: ${saved.lockLeft} was in the way)`
+                        : '';
+                    logger.info(`Saved the uncommitted work of priority ${worktree.priority} on ${saved.branch}${lock}`);
+                }
+                if (!saved.branch && (await here.commitsOnNoBranch())) {
+                    logger.warning(`Kept the worktree ${path}: its detached HEAD holds commits no branch has`);
+                    continue;
+                }
+            }
+            await manager.remove(path);
+            logger.info(`Removed the worktree ${path}`);
+            await dropEmptyBranch(git, worktree.branch, leftovers.baseBranch, logger);
+        }
+        catch (error) {
+            logger.warning(`Could not clean up ${path} (${gitSaid(error)}): it is left in place with its files, and branch ${worktree.branch} is kept`);
+        }
+    }
+    await git.pruneWorktrees().catch(() => undefined);
+}
+/**
+ * The untracked files of a worktree that worktree-files matches: copies the run made (an
+ * `.env`), not its agent's work. Listed by git's glob pathspecs, as the copy listed them.
+ */
+async function copiedInto(worktree, globs) {
+    if (globs.length === 0)
+        return [];
+    return worktree.listFiles(['--others'], globs.map((glob) => `:(glob)${glob}`));
+}
+/** Deletes the run's branch when every commit on it is in base; says so when it is kept. */
+async function dropEmptyBranch(git, branch, baseBranch, logger) {
+    const deletion = await deleteBranchIfSafe(git, branch, { base: baseBranch });
+    if (deletion.deleted) {
+        logger.info(`Deleted the branch ${branch}: it held nothing new`);
+        if (deletion.kept.length) {
+            logger.warning(`Commits that only the reflog of ${branch} still reached are kept at ${deletion.kept.join(', ')}`);
+        }
+    }
+    else if (deletion.because === 'unique-commits') {
+        logger.info(`Kept the branch ${branch}: ${deletion.commits} commit(s) not in ${baseBranch}`);
+    }
+    else if (deletion.because !== 'missing')
+        logger.info(`Kept the branch ${branch}`);
+}
+/**
+ * True when the group `pgid` is alive and belongs to the run: one of its processes was given
+ * one of the run's worktrees (WORKTREE_PATH) or works in one. A pid recorded long ago may
+ * have been reused by a stranger; that one is left alone. Where processes cannot be
+ * inspected (no /proc), a living group is trusted.
+ */
+function ownedGroup(pgid, worktreePaths) {
+    if (!isSignallablePid(pgid))
+        return false;
+    const members = treeMembers(pgid);
+    if (members.length === 0)
+        return false;
+    if (process.platform !== 'linux')
+        return true;
+    return members.some((pid) => worksIn(pid, worktreePaths));
+}
+function worksIn(pid, worktreePaths) {
+    const inside = (path) => worktreePaths.some((root) => path === root || path.startsWith(`${root}/`));
+    try {
+        const cwd = (0,external_node_fs_namespaceObject.readlinkSync)(`/proc/${pid}/cwd`).replace(/ \(deleted\)$/, '');
+        if (inside(cwd))
+            return true;
+    }
+    catch {
+        // Not ours to read.
+    }
+    try {
+        const environ = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/environ`, 'utf8').split('\0');
+        const given = environ.find((entry) => entry.startsWith('WORKTREE_PATH='));
+        return given !== undefined && inside(realPath(given.slice('WORKTREE_PATH='.length)));
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * The process groups of living agents that were given one of these worktrees (WORKTREE_PATH
+ * in their environment, which their children inherit): the agents of a run that died. A
+ * process that merely works there (a user's shell) is not one of them. Linux only (/proc);
+ * elsewhere none are found.
+ */
+function agentGroupsIn(worktreePaths) {
+    if (process.platform !== 'linux' || worktreePaths.length === 0)
+        return [];
+    const groups = new Set();
+    for (const row of processTable()) {
+        if (row.zombie || !isSignallablePid(row.pgid))
+            continue;
+        const given = givenWorktree(row.pid);
+        if (given && worktreePaths.some((root) => given === root || given.startsWith(`${root}/`))) {
+            groups.add(row.pgid);
+        }
+    }
+    return [...groups];
+}
+/**
+ * The living processes that were given this worktree (WORKTREE_PATH in their environment),
+ * whatever their group or session: what an agent left running after it ended, a daemon
+ * started with `setsid` or `nohup … &` included. Each with its command line, for a warning.
+ * Linux only (/proc); elsewhere none are found.
+ */
+function processesGiven(worktree) {
+    if (process.platform !== 'linux')
+        return [];
+    const root = realPath(worktree);
+    return processTable()
+        .filter((row) => !row.zombie && row.pid !== process.pid && isSignallablePid(row.pid))
+        .filter((row) => {
+        const given = givenWorktree(row.pid);
+        return given !== null && (given === root || given.startsWith(`${root}/`));
+    })
+        .map((row) => ({ pid: row.pid, command: commandLine(row.pid) }));
+}
+function commandLine(pid) {
+    try {
+        const text = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+        return text.length > 100 ? `${text.slice(0, 100)}…` : text;
+    }
+    catch {
+        return '?';
+    }
+}
+function givenWorktree(pid) {
+    try {
+        const environ = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/environ`, 'utf8').split('\0');
+        const given = environ.find((entry) => entry.startsWith('WORKTREE_PATH='));
+        return given ? realPath(given.slice('WORKTREE_PATH='.length)) : null;
+    }
+    catch {
+        return null;
+    }
+}
+/** TERM to each process tree, KILL to what is left of them after the grace time. */
+async function stopGroups(pids, graceMs) {
+    const living = pids.filter(isSignallablePid);
+    const members = new Set(living.flatMap((pid) => treeMembers(pid)));
+    if (members.size === 0)
+        return;
+    for (const pid of living)
+        signalTree(pid, 'SIGTERM');
+    const until = Date.now() + graceMs;
+    const anyAlive = () => [...members].some(isAlive) || living.some((pid) => treeMembers(pid).length > 0);
+    while (anyAlive() && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 100));
+    for (const pid of living) {
+        signalGroup(pid, 'SIGKILL');
+        signalTree(pid, 'SIGKILL');
+    }
+    for (const pid of members)
+        if (isAlive(pid))
+            signalTree(pid, 'SIGKILL');
+}
+async function leftover_cleanup_isDirectory(path) {
+    return (0,promises_namespaceObject.stat)(path).then((info) => info.isDirectory(), () => false);
+}
+
 ;// CONCATENATED MODULE: ./src/run/agent-process.ts
+
 
 
 
@@ -38719,6 +41206,7 @@ async function runProcess(options) {
     let cancelled = false;
     let killTimer;
     let exited = false;
+    let leftBehind = [];
     /** When TERM went out, and to whom: the KILL that follows reaches them even if they left. */
     const stopping = { at: null };
     const doomed = new Set();
@@ -38782,6 +41270,7 @@ async function runProcess(options) {
             }
             // What the shell left behind has no owner any more.
             killRest(pid, doomed);
+            leftBehind = await stopLeftBehind(options.env.WORKTREE_PATH, options.killGraceMs);
             liveGroups.delete(pid);
             unwatchGroup(pid, options.env.WORKTREE_PATH);
             options.onExit?.(pid);
@@ -38794,7 +41283,15 @@ async function runProcess(options) {
         const how = signal ? `killed by ${signal}` : `exit ${exitCode}`;
         const why = timedOut ? ' (timed out)' : cancelled ? ' (cancelled)' : '';
         await endLog(log, `=== ${label} ended: ${how}${why} after ${(durationMs / 1000).toFixed(1)} s\n`);
-        return { exitCode, signal, timedOut, cancelled, tail, durationMs };
+        return {
+            exitCode,
+            signal,
+            timedOut,
+            cancelled,
+            tail,
+            durationMs,
+            ...(leftBehind.length ? { leftBehind } : {})
+        };
     }
     catch (error) {
         await endLog(log, `=== ${label} could not start: ${error.message}\n`);
@@ -38807,6 +41304,19 @@ async function runProcess(options) {
         child.stdout.destroy();
         child.stderr.destroy();
     }
+}
+/**
+ * Processes given this worktree that outlived the command's group (the way the watchdog
+ * finds them): stopped (TERM, then KILL after the grace) and named.
+ */
+async function stopLeftBehind(worktree, graceMs) {
+    if (!worktree)
+        return [];
+    const found = processesGiven(worktree);
+    if (found.length === 0)
+        return [];
+    await stopGroups(found.map((entry) => entry.pid), graceMs);
+    return found.map((entry) => `pid ${entry.pid} (${entry.command})`);
 }
 function killRest(pgid, members) {
     signalGroup(pgid, 'SIGKILL');
@@ -38827,58 +41337,52 @@ function delay(ms) {
 }
 
 ;// CONCATENATED MODULE: ./src/run/base-tip.ts
-
 /**
- * Where worktrees start: the tip of base-branch. When `origin` has the branch and the local
- * one is behind it, a worktree made from the local branch would start from stale code (the
- * complaint users of similar tools make most), so the run fetches first and starts from
- * origin's tip. When the local branch is ahead of origin or has diverged from it, the local
- * one is used (it holds commits origin has not) with a warning.
+ * Where worktrees start: the tip of base-branch, never behind the commit the plan read (the
+ * run's `start`, which may be origin's tip when the local branch could not follow it).
  *
- * Merges land in the local branch. A merge of a branch that started from origin's tip brings
- * origin's commits in, so once the local branch contains that tip it is the start point again.
+ * Merges land in the local branch. A merge of a branch that started from `start` brings its
+ * commits in, so once the local branch contains `start` it is the start point again.
  */
 class BaseTip {
     git;
     baseBranch;
-    originTip;
+    start;
+    held;
     constructor(git, baseBranch, 
-    /** origin's tip when the local branch is behind it, else null. */
-    originTip) {
+    /** The commit the plan read; every start point descends from it. Null: the local tip. */
+    start, held) {
         this.git = git;
         this.baseBranch = baseBranch;
-        this.originTip = originTip;
+        this.start = start;
+        this.held = held;
     }
-    static async resolve(git, baseBranch, logger) {
-        const originTip = await fetchOrigin(git, baseBranch, logger);
-        if (!originTip)
-            return new BaseTip(git, baseBranch, null);
-        const local = await git.requireBranchTip(baseBranch);
-        if (local === originTip)
-            return new BaseTip(git, baseBranch, null);
-        const [ahead, behind] = await git.aheadBehind(local, originTip);
-        if (ahead === 0) {
-            logger.info(`${baseBranch} is ${behind} commit(s) behind origin/${baseBranch}: worktrees start from origin/${baseBranch} (${originTip.slice(0, 12)})`);
-            return new BaseTip(git, baseBranch, originTip);
-        }
-        logger.warning(behind === 0
-            ? `${baseBranch} is ${ahead} commit(s) ahead of origin/${baseBranch}: worktrees start from the local ${baseBranch}`
-            : `${baseBranch} and origin/${baseBranch} have diverged (${ahead} local, ${behind} remote commit(s)): worktrees start from the local ${baseBranch}; the remote commits are not in this run`);
-        return new BaseTip(git, baseBranch, null);
+    /** Start points from `start` on (the commit the plan read, see engine/base-start.ts). */
+    static from(git, baseBranch, start) {
+        return new BaseTip(git, baseBranch, start);
     }
-    /** A start point from the local branch alone, with no fetch (tests, task mode). */
-    static local(git, baseBranch) {
-        return new BaseTip(git, baseBranch, null);
+    /** A start point from the local branch alone (tests, a rerun's task). */
+    static local(git, baseBranch, held) {
+        return new BaseTip(git, baseBranch, null, held);
+    }
+    /** From now on, a base the guard holds (moved by an agent) gives the guard's tip. */
+    holdWith(held) {
+        this.held = held;
+        return this;
     }
     /** The last start point given; every later one descends from it. */
     lastGiven = null;
     /**
      * The commit a task starting now branches from. Base only moves forward during a run (its
      * merges); when it was moved off that history (an agent's `update-ref`), tasks go on from
-     * the last start point given, so that their work builds on the user's history and can be
-     * merged once base is put back (the run's base guard reports the move).
+     * the guard's last good tip (or, without a guard, the last start point given), so that their
+     * work builds on the user's history and can be merged once base is put back (the run's base
+     * guard reports the move).
      */
     async current() {
+        const hold = await this.held?.();
+        if (hold)
+            return hold;
         const tip = await this.branchTip();
         const last = this.lastGiven;
         if (last && tip !== last && !(await this.git.isAncestor(last, tip)))
@@ -38888,33 +41392,21 @@ class BaseTip {
     }
     async branchTip() {
         const local = await this.git.requireBranchTip(this.baseBranch);
-        if (!this.originTip || local === this.originTip)
+        if (!this.start || local === this.start)
             return local;
-        return (await this.git.isAncestor(this.originTip, local)) ? local : this.originTip;
+        return (await this.git.isAncestor(this.start, local)) ? local : this.start;
     }
 }
+
+;// CONCATENATED MODULE: ./src/core/some-of.ts
 /**
- * Fetches base-branch from origin into refs/remotes/origin/<base> and returns its tip; null
- * when there is no origin, origin has no such branch, or the fetch failed (a warning: the run
- * goes on from the local branch).
+ * `a, b, c and 1997 more`: a list of paths or names for a log line or a message, bounded
+ * however long the list is (an agent can change thousands of files; the result JSON keeps
+ * them all, the console shows the first few).
  */
-async function fetchOrigin(git, baseBranch, logger) {
-    const remotes = await git.remotes();
-    if (!remotes.includes('origin'))
-        return null;
-    const tracking = originRef(baseBranch);
-    logger.info(`Fetching ${baseBranch} from origin to start from its latest commit`);
-    const fetched = await git.fetch('origin', [fetchSpec(baseBranch)]);
-    if (fetched.exitCode !== 0) {
-        if (/couldn't find remote ref/i.test(fetched.stderr)) {
-            logger.info(`origin has no branch ${baseBranch}: worktrees start from the local one`);
-        }
-        else {
-            logger.warning(`Could not fetch ${baseBranch} from origin (${fetched.stderr.trim().split('\n').at(-1) ?? `exit ${fetched.exitCode}`}): worktrees start from the local ${baseBranch}, which may be behind`);
-        }
-        return null;
-    }
-    return git.resolveCommit(tracking);
+function someOf(items, max = 20) {
+    const shown = items.slice(0, max).join(', ');
+    return items.length > max ? `${shown} and ${items.length - max} more` : shown;
 }
 
 ;// CONCATENATED MODULE: ./src/run/console-share.ts
@@ -39048,13 +41540,19 @@ const FAILED_STATUSES = new Set([
 function taskFailed(task) {
     return (FAILED_STATUSES.has(task.status) || task.merge === 'failed' || task.merge === 'verify-failed');
 }
-/** A run (`run` or `merge` mode) succeeds when every priority it was given merged. */
-function runSucceeded(tasks) {
-    return tasks.length > 0 && tasks.every((task) => task.merge === 'merged');
+/**
+ * A run (`run` or `merge` mode) succeeds when every priority it was given merged, and, with
+ * `push: true`, base reached origin: merges left only on a runner's disk are lost with it.
+ */
+function runSucceeded(tasks, publication = { baseNotPushed: false }) {
+    return (tasks.length > 0 && tasks.every((task) => task.merge === 'merged') && !publication.baseNotPushed);
 }
-/** A task job (`task` mode) succeeds when its work is done and on origin: it merges nothing. */
+/**
+ * A task job (`task` mode) succeeds when its work is done and on origin: it merges nothing. A
+ * priority an earlier run merged (skip-merged) has nothing left to do.
+ */
 function taskJobSucceeded(task, pushed) {
-    return task.status === 'completed' && pushed;
+    return (task.status === 'completed' && pushed) || task.merge === 'merged';
 }
 /**
  * Whether the step succeeds (CLI exit 0): the run's success, or in plan mode, the plan made.
@@ -39263,11 +41761,11 @@ class UsageReader {
         const usage = objectOf(event.usage);
         if (event.type === 'result' && ('total_cost_usd' in event || usage)) {
             this.claude = {
-                cost_usd: numberOf(event.total_cost_usd),
-                input_tokens: numberOf(usage?.input_tokens),
-                output_tokens: numberOf(usage?.output_tokens),
-                cache_read_input_tokens: numberOf(usage?.cache_read_input_tokens),
-                cache_creation_input_tokens: numberOf(usage?.cache_creation_input_tokens)
+                cost_usd: usage_report_numberOf(event.total_cost_usd),
+                input_tokens: usage_report_numberOf(usage?.input_tokens),
+                output_tokens: usage_report_numberOf(usage?.output_tokens),
+                cache_read_input_tokens: usage_report_numberOf(usage?.cache_read_input_tokens),
+                cache_creation_input_tokens: usage_report_numberOf(usage?.cache_creation_input_tokens)
             };
             if (event.is_error === true) {
                 const said = [event.result, event.subtype].find((text) => typeof text === 'string');
@@ -39277,9 +41775,9 @@ class UsageReader {
         else if (event.type === 'turn.completed' && usage) {
             this.codex = addUsage(this.codex, {
                 cost_usd: null,
-                input_tokens: numberOf(usage.input_tokens),
-                output_tokens: numberOf(usage.output_tokens),
-                cache_read_input_tokens: numberOf(usage.cached_input_tokens)
+                input_tokens: usage_report_numberOf(usage.input_tokens),
+                output_tokens: usage_report_numberOf(usage.output_tokens),
+                cache_read_input_tokens: usage_report_numberOf(usage.cached_input_tokens)
             });
         }
         else if (event.type === 'turn.failed' || event.type === 'error') {
@@ -39318,7 +41816,7 @@ function claudeFromCut(head, tail) {
     const field = (name) => {
         const pattern = new RegExp(`"${name}"\\s*:\\s*(-?[0-9.eE+-]+)`);
         const match = pattern.exec(tail) ?? pattern.exec(head);
-        return match ? numberOf(Number(match[1])) : null;
+        return match ? usage_report_numberOf(Number(match[1])) : null;
     };
     return {
         cost_usd: field('total_cost_usd'),
@@ -39333,7 +41831,7 @@ function objectOf(value) {
         ? value
         : null;
 }
-function numberOf(value) {
+function usage_report_numberOf(value) {
     return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null;
 }
 /** A USAGE_FILE larger than this is not a usage report. */
@@ -39358,13 +41856,13 @@ async function readUsageFile(path) {
         if (!data)
             throw new Error('not an object');
         const usage = {
-            cost_usd: numberOf(data.cost_usd),
-            input_tokens: numberOf(data.input_tokens),
-            output_tokens: numberOf(data.output_tokens)
+            cost_usd: usage_report_numberOf(data.cost_usd),
+            input_tokens: usage_report_numberOf(data.input_tokens),
+            output_tokens: usage_report_numberOf(data.output_tokens)
         };
         for (const field of ['cache_read_input_tokens', 'cache_creation_input_tokens']) {
-            if (numberOf(data[field]) !== null)
-                usage[field] = numberOf(data[field]);
+            if (usage_report_numberOf(data[field]) !== null)
+                usage[field] = usage_report_numberOf(data[field]);
         }
         if (Object.values(usage).every((value) => value === null)) {
             return {
@@ -39447,327 +41945,10 @@ function waitOrAbort(ms, signal) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/run/worktree-manager.ts
-
-
-
-
-
-
-
-
-
-/** Every lock this tool takes gives a reason starting so: it tells its leftovers apart. */
-const LOCK_REASON_PREFIX = 'parallel-worktree';
-/**
- * A path with every symbolic link in its existing part resolved, as git prints worktree
- * paths: two spellings of one folder compare equal. The part that does not exist yet is kept.
- */
-function realPath(path) {
-    const absolute = (0,external_node_path_namespaceObject.resolve)(path);
-    const missing = [];
-    let head = absolute;
-    for (;;) {
-        try {
-            return (0,external_node_path_namespaceObject.join)(external_node_fs_namespaceObject.realpathSync.native(head), ...missing.reverse());
-        }
-        catch {
-            const parent = (0,external_node_path_namespaceObject.dirname)(head);
-            if (parent === head)
-                return absolute;
-            missing.push((0,external_node_path_namespaceObject.basename)(head));
-            head = parent;
-        }
-    }
-}
-/** `<worktree-dir>/<repo>-wt<priority>`, absolute, symbolic links resolved. */
-function worktreePath(repo, worktreeDir, priority) {
-    const root = realPath(repo);
-    return realPath((0,external_node_path_namespaceObject.resolve)(root, worktreeDir, `${(0,external_node_path_namespaceObject.basename)(root)}-wt${priority}`));
-}
-class WorktreeError extends Error {
-    name = 'WorktreeError';
-}
-/**
- * Creates, locks and removes the run's worktrees. Before creating one it recovers what an
- * earlier run left at that path or on that branch when doing so loses nothing, and refuses
- * with a message that names the branch and what to do otherwise.
- */
-class WorktreeManager {
-    git;
-    logger;
-    kept = new Set();
-    untracked = null;
-    /**
-     * `git worktree add` and `remove` calls, one at a time: git races with itself otherwise (an
-     * add reads another's half-written .git/worktrees/<name>, "failed to read .../commondir",
-     * or one being removed, "Invalid path").
-     */
-    registering = new SerialQueue();
-    constructor(git, logger) {
-        this.git = git;
-        this.logger = logger;
-    }
-    async create(options) {
-        const { resumeFrom } = await this.recoverLeftovers(options);
-        const folder = (0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.resolve)(options.path));
-        const made = await (0,promises_namespaceObject.mkdir)(folder, { recursive: true });
-        if (made)
-            this.rememberMade(made, folder);
-        const path = realPath(options.path);
-        const reason = options.reason.startsWith(LOCK_REASON_PREFIX)
-            ? options.reason
-            : `${LOCK_REASON_PREFIX}: ${options.reason}`;
-        // The branch is set here, beside the other tasks' calls, rather than by `worktree add -B`
-        // inside the one-at-a-time part (a git process fewer there); recoverLeftovers has made
-        // sure that an existing branch of that name holds nothing unique. No hooks: our mechanics.
-        // Registration is one at a time (git reads the other worktrees' half-written folders while
-        // adding one); filling the files, the slow part, runs in parallel.
-        const setBranch = resumeFrom
-            ? Promise.resolve()
-            : this.git.setBranch(options.branch, options.startPoint, reason);
-        await setBranch
-            .then(() => this.registering.run(() => this.git.addWorktree(path, options.branch, reason)))
-            .then(() => this.git
-            .at(path)
-            .resetHard()
-            .catch(async (error) => {
-            // Registered but not filled (a full disk): take it back, nothing is in it yet.
-            await this.remove(path).catch(() => undefined);
-            throw error;
-        }))
-            .catch((error) => {
-            // What git said, without the whole command line (a read-only folder, a full disk).
-            const said = error instanceof GitError ? error.stderr.trim() : error.message;
-            throw new WorktreeError(`could not create the worktree ${path} for ${options.branch}: ${said}`);
-        });
-        return {
-            path,
-            branch: options.branch,
-            startPoint: options.startPoint,
-            git: this.git.at(path),
-            ...(resumeFrom ? { resumedFrom: resumeFrom } : {}),
-            [Symbol.asyncDispose]: () => this.release(path, options.removeOnDispose)
-        };
-    }
-    /**
-     * Moves a fresh worktree's branch to a newer commit of base (it was prepared ahead and
-     * base has moved since): only the files that differ are touched. False when that was not
-     * possible (the worktree must then be made anew).
-     */
-    async advance(worktree, commit) {
-        // A resumed branch keeps the work on it; its merge brings base's news.
-        if (worktree.startPoint === commit || worktree.resumedFrom)
-            return true;
-        try {
-            await worktree.git.resetKeep(commit);
-            worktree.startPoint = commit;
-            return true;
-        }
-        catch (error) {
-            this.logger.debug(`could not move ${worktree.path} to ${commit}: ${error.message}`);
-            return false;
-        }
-    }
-    /** Removal leaves this worktree in place (it holds something that is not committed). */
-    keep(path) {
-        this.kept.add(realPath(path));
-    }
-    isKept(path) {
-        return this.kept.has(realPath(path));
-    }
-    /** The end of a worktree's use: removed (unless kept), or unlocked for the user to look at. */
-    async release(path, remove) {
-        if (remove && !this.isKept(path))
-            await this.remove(path);
-        else
-            await this.git.unlockWorktree(path);
-    }
-    /**
-     * Removes a worktree folder and its registration, locked or not, present or missing. A
-     * folder git will not remove is deleted only when it is a worktree of this repository.
-     */
-    async remove(path) {
-        // The worktree's HEAD reflog goes with it: commits only it still reached (a detached
-        // HEAD's work, a commit reset away) are kept first.
-        if (await this.isWorktreeFolder(path)) {
-            const kept = await keepReflogOnlyCommits(this.git.at(path), ['HEAD'], `worktree-${(0,external_node_path_namespaceObject.basename)(path)}`);
-            if (kept.length) {
-                this.logger.warning(`Commits that only the HEAD reflog of the worktree ${path} still reached are kept at ${kept.join(', ')}`);
-            }
-        }
-        // In the same one-at-a-time line as adds: git worktree add dies when a worktree it reads
-        // is removed under it ("Invalid path"), as it does when one is added beside it.
-        const removed = await this.registering.run(() => this.git.removeWorktree(path));
-        if (removed.exitCode !== 0) {
-            this.logger.debug(`worktree remove ${path}: ${removed.stderr.trim()}`);
-            if (await this.isWorktreeFolder(path))
-                await (0,promises_namespaceObject.rm)(path, { recursive: true, force: true });
-            await this.git.pruneWorktrees();
-        }
-        await this.removeMadeFolders();
-    }
-    /** Folders this run made to hold worktrees (worktree-dir and its parents), deepest first. */
-    madeFolders = [];
-    rememberMade(first, deepest) {
-        const chain = [];
-        for (let folder = deepest; folder.length >= first.length; folder = (0,external_node_path_namespaceObject.dirname)(folder)) {
-            chain.push(folder);
-            if (folder === first || (0,external_node_path_namespaceObject.dirname)(folder) === folder)
-                break;
-        }
-        for (const folder of chain)
-            if (!this.madeFolders.includes(folder))
-                this.madeFolders.push(folder);
-        this.madeFolders.sort((a, b) => b.length - a.length);
-    }
-    /** The folders the run made go once they are empty (the last worktree in them removed). */
-    async removeMadeFolders() {
-        for (const folder of [...this.madeFolders]) {
-            try {
-                await (0,promises_namespaceObject.rmdir)(folder);
-                this.madeFolders.splice(this.madeFolders.indexOf(folder), 1);
-            }
-            catch {
-                // Not empty (another worktree, the user's files) or gone: left as it is.
-            }
-        }
-    }
-    /**
-     * Makes the path and the branch free for a new worktree, or throws WorktreeError saying
-     * why not and what to do. Everything is checked before anything is changed.
-     */
-    async recoverLeftovers(options) {
-        let resumeFrom = null;
-        const { branch, baseBranch } = options;
-        const target = realPath(options.path);
-        const entries = await listWorktrees(this.git);
-        const main = entries[0];
-        const holder = entries.find((entry) => entry.branch === branch);
-        const atPath = entries.find((entry) => realPath(entry.path) === target);
-        const fixes = [];
-        /** A registration whose folder is gone can go, unless someone else locked it. */
-        const dropMissing = async (entry, what) => {
-            if (entry === main || (await worktree_manager_exists(entry.path)))
-                return false;
-            if (entry.locked && !entry.lockReason?.startsWith(LOCK_REASON_PREFIX)) {
-                throw new WorktreeError(`${what} is registered at ${entry.path}, which is missing and locked (${entry.lockReason ?? 'no reason given'}); if it is gone for good, run git worktree unlock ${entry.path} && git worktree prune`);
-            }
-            fixes.push({
-                say: `Dropping the registration of the missing worktree ${entry.path}`,
-                run: async () => {
-                    const removed = await this.git.removeWorktree(entry.path);
-                    if (removed.exitCode !== 0)
-                        throw new GitError(['worktree', 'remove'], 128, removed.stderr);
-                }
-            });
-            return true;
-        };
-        if (holder && realPath(holder.path) !== target) {
-            if (!(await dropMissing(holder, `branch ${branch}`))) {
-                throw new WorktreeError(`branch ${branch} is checked out in ${holder.path}; if that is a leftover, remove it (git worktree remove ${holder.path}), or choose another branch-template`);
-            }
-        }
-        if (atPath && atPath !== holder) {
-            if (!(await dropMissing(atPath, `another worktree (${atPath.branch ?? 'detached HEAD'})`))) {
-                throw new WorktreeError(`${target} is already a worktree (of ${atPath.branch ? `branch ${atPath.branch}` : 'a detached HEAD'}) needed for branch ${branch}; remove it (git worktree remove ${target}) or set worktree-dir`);
-            }
-        }
-        if (holder && realPath(holder.path) === target) {
-            if (!(await dropMissing(holder, `branch ${branch}`))) {
-                const status = await this.git
-                    .at(target)
-                    .status()
-                    .catch((error) => {
-                    throw new WorktreeError(`${target} is a worktree of branch ${branch} left by an earlier run and cannot be read (${error.message}); remove it (git worktree remove --force ${target})`);
-                });
-                if (status) {
-                    throw new WorktreeError(`the worktree ${target} of an earlier run has uncommitted changes on branch ${branch}; commit them (git -C ${target} add -A && git -C ${target} commit) or discard them, then remove it (git worktree remove --force ${target})`);
-                }
-                fixes.push({
-                    say: `Removing the leftover worktree ${target} of an earlier run (nothing uncommitted in it)`,
-                    run: () => this.remove(target)
-                });
-            }
-        }
-        else if (!atPath && (await worktree_manager_exists(target))) {
-            const info = await (0,promises_namespaceObject.stat)(target);
-            if (!info.isDirectory() || (await (0,promises_namespaceObject.readdir)(target)).length > 0) {
-                throw new WorktreeError(`${target} exists and is not a worktree of this repository, so branch ${branch} cannot be checked out there; move it away (or delete it if nothing in it is needed), or set worktree-dir`);
-            }
-            fixes.push({
-                say: `Removing the empty folder ${target}`,
-                run: () => (0,promises_namespaceObject.rm)(target, { recursive: true })
-            });
-        }
-        const tip = await this.git.branchTip(branch);
-        if (tip) {
-            const exclude = [branchRef(baseBranch)];
-            if (options.startPoint)
-                exclude.push(options.startPoint);
-            const unique = await this.git.countCommitsNotIn(tip, exclude);
-            if (unique > 0 && options.resume) {
-                resumeFrom = tip;
-                fixes.push({
-                    say: `Resuming branch ${branch} at ${tip.slice(0, 12)}: ${unique} commit(s) of an earlier run that are not in ${baseBranch}`,
-                    run: () => Promise.resolve()
-                });
-            }
-            else if (unique > 0) {
-                throw new WorktreeError(`branch ${branch} already exists with ${unique} commit(s) that are not in ${baseBranch} (left by an earlier run?); merge it into ${baseBranch}, or delete it (git branch -D ${branch}) if that work is not needed, or choose another branch-template`);
-            }
-            else {
-                fixes.push({
-                    say: `Reusing the name of branch ${branch}: every commit on it is in ${baseBranch}`,
-                    run: () => Promise.resolve()
-                });
-            }
-        }
-        for (const fix of fixes) {
-            this.logger.info(fix.say);
-            await fix.run();
-        }
-        return { resumeFrom };
-    }
-    /**
-     * Copies the untracked files matching worktree-files (`.env`, `config/*.local.json`) from
-     * the user's checkout into a worktree: a worktree holds tracked files only. The checkout is
-     * listed once per run.
-     */
-    async copyFiles(from, to, globs) {
-        if (globs.length === 0)
-            return [];
-        this.untracked ??= listUntracked(this.git, from, globs);
-        const files = await this.untracked;
-        for (const file of files) {
-            await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.join)(to, file)), { recursive: true });
-            await (0,promises_namespaceObject.copyFile)((0,external_node_path_namespaceObject.join)(from, file), (0,external_node_path_namespaceObject.join)(to, file));
-        }
-        return files;
-    }
-    /** True when `path` holds a `.git` file pointing into this repository's worktrees. */
-    async isWorktreeFolder(path) {
-        const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(path, '.git'), 'utf8').catch(() => '');
-        const gitdir = /^gitdir: (.+)$/m.exec(text)?.[1];
-        if (!gitdir)
-            return false;
-        const common = await this.git.commonDir();
-        return realPath(gitdir).startsWith(`${realPath(common)}/worktrees/`);
-    }
-}
-/**
- * Untracked files (ignored ones included: `.env` usually is) matching the globs, by git's own
- * glob pathspecs, so that git walks only where they can match.
- */
-async function listUntracked(git, from, globs) {
-    const pathspecs = globs.map((glob) => `:(glob)${glob}`);
-    return git.listFiles(['--others'], pathspecs, { cwd: from });
-}
-async function worktree_manager_exists(path) {
-    return (0,promises_namespaceObject.stat)(path).then(() => true, () => false);
-}
-
 ;// CONCATENATED MODULE: ./src/run/task-runner.ts
+
+
+
 
 
 
@@ -39808,6 +41989,8 @@ function createTaskContext(settings, git, options, extra = {}) {
         env: options.env ?? process.env,
         rateLimitWaitMs: options.rateLimitWaitMs ?? DEFAULT_RATE_LIMIT_WAIT_MS,
         retryDelay: options.retryDelay,
+        heldBase: options.heldBase,
+        warnings: options.warnings,
         ...extra
     };
 }
@@ -39824,8 +42007,9 @@ function pendingTask(planned, settings) {
         started_at: null,
         ended_at: null,
         duration_ms: 0,
-        merge: 'not-merged',
-        merge_commit: null,
+        // skip-merged: an earlier run's merge of it, which this run reports rather than redoes.
+        merge: planned.merge_commit ? 'merged' : 'not-merged',
+        merge_commit: planned.merge_commit ?? null,
         conflict_files: [],
         log_file: null,
         error: planned.skip_reason,
@@ -39856,15 +42040,18 @@ class TaskRun {
     started = 0;
     /** Set when an earlier run already judged this branch's agent successful. */
     judgedBefore = false;
+    /** The files worktree-files copied into the worktree: never committed (see saveWork). */
+    copied = [];
     baseTip;
     prefix;
+    startedFrom = null;
     constructor(task, ctx, 
     /** What the plan knows of it beyond the result: its title and the files its spec names. */
     planned = { title: null, paths: [] }) {
         this.task = task;
         this.ctx = ctx;
         this.planned = planned;
-        this.baseTip = ctx.baseTip ?? BaseTip.local(ctx.git, ctx.settings.baseBranch);
+        this.baseTip = ctx.baseTip ?? BaseTip.local(ctx.git, ctx.settings.baseBranch, ctx.heldBase);
         this.prefix = `[${task.priority}]`;
     }
     /** Creates the worktree (once), from base's tip now. */
@@ -39895,6 +42082,7 @@ class TaskRun {
                 this.ops.run(async () => this.current(await this.prepare())),
                 (0,promises_namespaceObject.mkdir)(settings.logDir, { recursive: true }).then(() => (0,promises_namespaceObject.writeFile)(logFile, ''))
             ]);
+            this.startedFrom = worktree.startPoint;
             const values = {
                 priority: task.priority,
                 branch: task.branch,
@@ -39904,9 +42092,10 @@ class TaskRun {
                 usageFile: usageFilePath(settings.logDir, task.priority)
             };
             await Promise.all([this.writePrompt(values), (0,promises_namespaceObject.rm)(values.usageFile, { force: true })]);
-            const env = agentEnvironment(this.ctx.env, settings.githubToken, { ...agentVariables(values), RESUMED_FROM: task.resumed_from ?? '' }, settings.agentEnvPass);
+            const exclusion = await copiedFilesExclusion(this.ctx.git, this.ctx.env, (0,external_node_path_namespaceObject.join)(settings.logDir, `priority-${task.priority}.exclude`), this.copied);
+            const env = agentEnvironment(this.ctx.env, settings.githubToken, { ...agentVariables(values), RESUMED_FROM: task.resumed_from ?? '', ...exclusion }, settings.agentEnvPass, await this.ctx.git.identityEnv());
             const show = consoleShare((line) => this.ctx.logger.info(`${this.prefix} ${line}`), logFile);
-            const run = (label, command, usage) => runProcess({
+            const run = (label, command, usage) => this.namingLeftBehind(label, runProcess({
                 command: renderAgentCommand(command, values),
                 label,
                 cwd: worktree.path,
@@ -39923,7 +42112,7 @@ class TaskRun {
                     this.ctx.events.processStarted?.(task.priority, pid);
                 },
                 onExit: (pid) => this.ctx.events.processEnded?.(task.priority, pid)
-            });
+            }));
             if (this.judgedBefore) {
                 this.say(`an earlier run judged the agent successful with ${task.branch} at ${task.resumed_from}: straight to the merge`);
                 this.outcome = judgedBefore();
@@ -39963,6 +42152,16 @@ class TaskRun {
         finally {
             releaseHold();
         }
+    }
+    /** Processes a command left running after it ended are named in the run's warnings. */
+    async namingLeftBehind(label, ran) {
+        const outcome = await ran;
+        if (outcome.leftBehind?.length) {
+            const warning = `PRIORITY ${this.task.priority}: its ${label} left processes running after it ended, given its worktree ${this.task.worktree}; they were stopped: ${someOf(outcome.leftBehind, 10)}`;
+            this.ctx.logger.warning(warning);
+            this.ctx.warnings?.push(warning);
+        }
+        return outcome;
     }
     /**
      * The agent, started again (after a wait that doubles, within the task's time) while it
@@ -40042,6 +42241,10 @@ class TaskRun {
                 await this.ctx.worktrees.advance(worktree, tip);
         });
     }
+    /** The commit of base its agent started from (null before it started). */
+    get startPoint() {
+        return this.startedFrom;
+    }
     /** Made ahead and not started yet. */
     get waitingAhead() {
         return this.worktree !== null && this.started === 0;
@@ -40068,16 +42271,33 @@ class TaskRun {
             const findings = worktree ? await this.secureWork(worktree, stopped) : [];
             const dropped = worktree ? await this.keepDropped(worktree) : [];
             const verdict = judgeTask(stopped, findings, task.commits);
+            if (worktree)
+                await this.recordTipSeen();
             if (verdict.status === 'completed')
                 await this.recordJudgement();
             this.end(verdict.status, [verdict.error, ...dropped].filter(Boolean).join('; ') || null);
         }
         catch (error) {
-            this.end('failed', error.message);
+            this.end('failed', worktree ? await this.unreadable(worktree, error) : error.message);
         }
         if (worktree)
             await this.release(worktree);
         this.report();
+    }
+    /**
+     * The end of the task failed (git could not read the worktree: a corrupt index, a full
+     * disk): what the worktree holds is unknown, so it stays with every file in it, and so does
+     * its branch; its commits are counted from the repository (its refs are readable). Returns
+     * the task's error.
+     */
+    async unreadable(worktree, error) {
+        const task = this.task;
+        const cause = gitSaid(error);
+        if (!(0,external_node_fs_namespaceObject.existsSync)(worktree.path))
+            return cause;
+        this.ctx.worktrees.keep(worktree.path);
+        task.commits = await this.countCommits(worktree).catch(() => task.commits);
+        return `git failed on the worktree ${worktree.path} (${cause}); it is kept with every file in it, and so is branch ${task.branch} (${task.commits} commit(s) of its own); nothing of it was committed or merged`;
     }
     /**
      * What the agent left half-done (a merge or rebase stopped, unmerged paths, conflict
@@ -40095,7 +42315,7 @@ class TaskRun {
         const said = `the agent left its worktree unfinished (${problem}); nothing of it was committed to ${task.branch} or merged`;
         if (this.ctx.settings.cleanup) {
             // Saved as it is under a ref of ours, so the worktree can go like any other.
-            const saved = await saveUnfinishedWork(worktree.git, task.branch, `parallel-worktree: priority ${task.priority} as its agent left it (${problem})`).catch((error) => {
+            const saved = await saveUnfinishedWork(worktree.git, task.branch, `parallel-worktree: priority ${task.priority} as its agent left it (${problem})`, this.copied).catch((error) => {
                 this.ctx.logger.warning(`${this.prefix} could not save the unfinished worktree: ${error.message.split('\n')[0]}`);
                 return null;
             });
@@ -40134,11 +42354,14 @@ class TaskRun {
             resume: settings.resume === 'auto'
         });
         this.task.worktree = worktree.path;
+        // Before any agent runs: a later run resumes this branch only with this record.
+        await recordMadeBranch(this.ctx.git, worktree.branch, worktree.resumedFrom ?? worktree.startPoint);
         const resumed = await resumption(this.ctx.git, worktree);
         this.task.resumed_from = resumed.from;
         this.judgedBefore = resumed.judged;
         events.worktreeCreated?.(this.task.priority, worktree.path, worktree.branch);
         const copied = await worktrees.copyFiles(settings.repo, worktree.path, settings.worktreeFiles);
+        this.copied = copied;
         if (copied.length)
             this.say(`copied ${copied.join(', ')}`);
         return worktree;
@@ -40181,6 +42404,7 @@ class TaskRun {
         const clean = stopped.status === 'completed';
         const saved = await saveWork(worktree.git, {
             autoCommit: settings.autoCommit,
+            leaveOut: this.copied,
             message: clean
                 ? `PRIORITY ${task.priority}: changes the agent left uncommitted`
                 : `WIP PRIORITY ${task.priority}: uncommitted changes saved after the agent stopped (${stopped.status})`
@@ -40231,6 +42455,15 @@ class TaskRun {
         return kept.length
             ? [`commit(s) the agent made and then dropped are kept at ${kept.join(', ')}`]
             : [];
+    }
+    /**
+     * The branch's tip once the agent is done: a later run resumes the branch only while its
+     * history holds this (a branch recreated or reset by someone else since is not ours).
+     */
+    async recordTipSeen() {
+        const tip = await this.ctx.git.resolveCommit(`refs/heads/${this.task.branch}`);
+        if (tip)
+            await recordMadeBranch(this.ctx.git, this.task.branch, tip);
     }
     /** A crash between this verdict and the merge must not cost the agent's run again. */
     async recordJudgement() {
@@ -40354,11 +42587,11 @@ function mergeResultText(task) {
     }
 }
 /** The result JSON of the contract, from the tasks as they ended. */
-function buildResult(settings, separation, tasks, began, warnings = [], verify = null) {
+function buildResult(settings, separation, tasks, began, warnings = [], verify = null, publication = { baseNotPushed: false }) {
     const total = Date.now() - began;
     const sum = tasks.reduce((acc, task) => acc + task.duration_ms, 0);
     return {
-        success: runSucceeded(tasks),
+        success: runSucceeded(tasks, publication),
         mode: settings.mode,
         base_branch: settings.baseBranch,
         priorities_requested: settings.priorities,
@@ -40452,7 +42685,8 @@ function resultOutputs(result) {
         merged: ids((task) => task.merge === 'merged'),
         failed: ids(taskFailed),
         conflicted: ids((task) => task.merge === 'conflict'),
-        skipped: ids((task) => task.status === 'skipped'),
+        // One an earlier run merged (skip-merged) is in `merged`, not here.
+        skipped: ids((task) => task.status === 'skipped' && task.merge !== 'merged'),
         completed: ids((task) => task.status === 'completed'),
         // The total cost the agents reported, when any did (tokens alone give no cost).
         'cost-usd': costOutput(result)
@@ -40467,13 +42701,16 @@ function costOutput(result) {
 
 
 
+
 /** What git says when it could not write a file it had to (a full disk, permissions). */
 const WRITE_FAILURE = /unable to (create|write|unlink|stat)|No space left|Permission denied|Operation not permitted|short write|cannot create|Read-only file system|Disk quota/i;
 /**
  * After a checkout update from `from` to `to` that died while writing files (read-tree checks
  * every path before it writes one, so the user had no change in any of them, and the index,
- * never written, is still at `from`): each file the update touches is put back to `from` and
- * each file it adds is removed. Nothing else in the checkout is touched.
+ * never written, is still at `from`): each file the update adds is removed, first (on a full
+ * disk that is what makes room for the `index.lock` of the checkout that follows), then each
+ * file it changed or deleted is put back to `from`. Nothing else in the checkout is touched.
+ * The outcome says what was put back and what was not, file by file.
  */
 async function restoreCheckoutFiles(git, cwd, from, to) {
     const diff = await git.run(['diff-tree', '-r', '-z', '--no-renames', '--name-status', from, to], {
@@ -40487,6 +42724,20 @@ async function restoreCheckoutFiles(git, cwd, from, to) {
         (fields[k] === 'A' ? added : kept).push(fields[k + 1]);
     }
     const paths = [...kept, ...added];
+    const removed = [];
+    let error = null;
+    for (const path of added) {
+        try {
+            // Only what the update had written counts as removed.
+            if (!(await (0,promises_namespaceObject.lstat)((0,external_node_path_namespaceObject.join)(cwd, path)).then(Boolean, () => false)))
+                continue;
+            await (0,promises_namespaceObject.rm)((0,external_node_path_namespaceObject.join)(cwd, path), { force: true });
+            removed.push(path);
+        }
+        catch (problem) {
+            error ??= problem.message;
+        }
+    }
     try {
         if (kept.length) {
             await git.run([
@@ -40501,33 +42752,42 @@ async function restoreCheckoutFiles(git, cwd, from, to) {
                 input: kept.join('\0')
             });
         }
-        for (const path of added)
-            await (0,promises_namespaceObject.rm)((0,external_node_path_namespaceObject.join)(cwd, path), { force: true });
-        // Literal paths (no glob magic), as many as the update touched.
-        const left = await git.run([
-            '--literal-pathspecs',
-            'status',
-            '--porcelain',
-            '-z',
-            '--untracked-files=all',
-            '--',
-            ...paths
-        ], { cwd });
-        return left
-            ? {
-                restored: false,
-                paths,
-                error: `still changed: ${left.split('\0').filter(Boolean).join(', ')}`
-            }
-            : { restored: true, paths, error: null };
     }
-    catch (error) {
-        return {
-            restored: false,
-            paths,
-            error: error.message.split('\n').slice(-3).join(' ')
-        };
+    catch (problem) {
+        error ??= problem.message.split('\n').slice(-3).join(' ');
     }
+    // Literal paths (no glob magic), as many as the update touched.
+    const left = await git
+        .run([
+        '--literal-pathspecs',
+        'status',
+        '--porcelain',
+        '-z',
+        '--untracked-files=all',
+        '--',
+        ...paths
+    ], { cwd })
+        .then((status) => statusPaths(status), () => paths.filter((path) => !removed.includes(path)));
+    if (left.length === 0)
+        return { restored: true, paths, removed, left, error: null };
+    return {
+        restored: false,
+        paths,
+        removed,
+        left,
+        error: error ?? `still changed: ${someOf(left)}`
+    };
+}
+/** The paths of `status --porcelain -z` (a rename's second field, its source, skipped). */
+function statusPaths(status) {
+    const fields = status.split('\0').filter(Boolean);
+    const paths = [];
+    for (let k = 0; k < fields.length; k += 1) {
+        paths.push(fields[k].slice(3));
+        if (/^[RC]/.test(fields[k]))
+            k += 1;
+    }
+    return paths;
 }
 
 ;// CONCATENATED MODULE: ./src/merge/branch-use.ts
@@ -40613,6 +42873,7 @@ async function operationInProgress(admin) {
 
 
 
+
 const LOCK_RETRY_DELAYS_MS = [100, 300, 1000];
 /**
  * Moves a branch forward from `from` to `to` and keeps every checkout of it true:
@@ -40672,7 +42933,7 @@ async function fastForwardCheckout(git, checkout, request) {
     }
     const refuse = (what, files, detail = '') => ({
         ...refused(`${request.branch} is checked out in ${where} and ${what}` +
-            (files.length ? `: ${files.join(', ')}` : '') +
+            (files.length ? `: ${someOf(files)}` : '') +
             `. Nothing was changed there. Commit, stash or move them in ${cwd}, then ${request.remedy}` +
             (detail ? ` (git said: ${detail})` : ''), cwd),
         blockingFiles: files
@@ -40724,11 +42985,14 @@ async function failedHalfway(git, checkout, request, said) {
     const cwd = checkout.path;
     const back = await restoreCheckoutFiles(git, cwd, request.from, request.to);
     const start = `${request.branch} is checked out in ${where}, and updating its files to ${request.to.slice(0, 12)} failed halfway (git said: ${said})`;
+    // What was put back, as it is: a file the update added is removed (none of it was the user's).
+    const removed = back.removed.length
+        ? `; the ${back.removed.length} file(s) it had added were removed first (${someOf(back.removed, 5)})`
+        : '';
     if (back.restored) {
-        return refused(`${start}. The files it had written were put back as they were (${back.paths.length} file(s) checked), and ${request.branch} did not move: the checkout is as it was. Free some space or fix the permissions in ${cwd}, then ${request.remedy}`, cwd);
+        return refused(`${start}. The files it had written were put back as they were (${back.paths.length} file(s) checked${removed}), and ${request.branch} did not move: the checkout is as it was. Free some space or fix the permissions in ${cwd}, then ${request.remedy}`, cwd);
     }
-    const shown = back.paths.slice(0, 20).join(', ') + (back.paths.length > 20 ? ', …' : '');
-    return refused(`${start}, and putting its files back failed too (${back.error}). ${request.branch} did not move: it, its index and HEAD in ${cwd} are at ${request.from.slice(0, 12)}, while some of these files there hold their content at ${request.to.slice(0, 12)}: ${shown}. Once there is room, run git -C ${cwd} checkout ${request.from.slice(0, 12)} -- <those files> (none of them had changes of yours), then ${request.remedy}`, cwd);
+    return refused(`${start}, and putting its files back failed too (${back.error})${removed}. ${request.branch} did not move: it, its index and HEAD in ${cwd} are at ${request.from.slice(0, 12)}, while these files there are not as they were at ${request.from.slice(0, 12)}: ${someOf(back.left)}. Once there is room, run git -C ${cwd} checkout ${request.from.slice(0, 12)} -- <those files> (none of them had changes of yours), then ${request.remedy}`, cwd);
 }
 /**
  * Paths the update would write over that git does not track there: untracked files, and
@@ -40800,6 +43064,7 @@ function gitMessage(output) {
 }
 
 ;// CONCATENATED MODULE: ./src/merge/merge-tree.ts
+
 /**
  * Merges two commits in the object store (git >= 2.38): no index, no working tree, no
  * MERGE_HEAD. Exit 0 is clean, 1 is conflicted; anything else (unrelated histories, a
@@ -40877,7 +43142,7 @@ function describeConflict(merge) {
     const kinds = [
         ...new Set(merge.conflicts.map((note) => note.type.replace(/^CONFLICT\s*\(?\s*|\s*\)\s*$/g, '')))
     ];
-    const files = merge.conflictFiles.join(', ') || '(paths not named by git)';
+    const files = someOf(merge.conflictFiles) || '(paths not named by git)';
     return kinds.length ? `${files} (${kinds.join(', ')})` : files;
 }
 
@@ -41078,6 +43343,53 @@ function push_gitMessage(output) {
     return text.length > 500 ? `${text.slice(0, 500)}…` : text || `exit ${output.exitCode}`;
 }
 
+;// CONCATENATED MODULE: ./src/engine/config-watch.ts
+/**
+ * The warning naming what changed in the repository's own config during the run: every
+ * worktree shares `.git/config`, so an agent can write there (a hook folder, a filter, a
+ * remote's URL). The run's own git ran no command from it (see git/command-config); the
+ * user's git, after the run, would. None when nothing changed.
+ */
+async function sharedConfigWarnings(git) {
+    const changes = await git.sharedConfigChanges().catch(() => []);
+    if (changes.length === 0)
+        return [];
+    const shown = changes.slice(0, 10).join(', ') + (changes.length > 10 ? ', …' : '');
+    return [
+        `the repository's shared config (.git/config, which every worktree reads) changed during the run: ${shown}; an agent may have written it. The run's own git ran no command from it, but your git will: look with git config --local --list --show-origin and undo what you did not do`
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/engine/copied-files.ts
+
+/**
+ * The files of the user's checkout that worktree-files copies into the worktrees (its
+ * untracked files matching the globs: an `.env` and the like) that a commit of `branch` not
+ * in base adds: an agent committed one (even if a later commit deletes it, the merge would
+ * bring that commit). Such a branch is neither merged nor pushed (the run's own auto-commit
+ * leaves them out already). Empty when worktree-files is not set.
+ */
+async function copiedFilesOn(git, settings, branch) {
+    const copied = await copiedFiles(git, settings);
+    if (copied.length === 0)
+        return [];
+    return git.pathsAddedSince(branchRef(settings.baseBranch), branchRef(branch), copied);
+}
+/**
+ * What worktree-files copies into each worktree: the untracked files of the user's checkout
+ * (`git`'s folder) that its globs match. Empty when worktree-files is not set.
+ */
+async function copiedFiles(git, settings) {
+    if (settings.worktreeFiles.length === 0)
+        return [];
+    return git.listFiles(['--others'], settings.worktreeFiles.map((glob) => `:(glob)${glob}`));
+}
+/** Why a branch holding copied files is not merged or pushed, and what to do. */
+function copiedFilesError(branch, files, doing) {
+    const named = files.join(', ');
+    return `${branch} is not ${doing}: it holds ${named}, which worktree-files copied into its worktree from your checkout (a file that is not the repository's, and may hold secrets); remove it from the branch (git rm --cached ${files.join(' ')} on it, then commit, or rewrite the commit that added it) and merge again`;
+}
+
 ;// CONCATENATED MODULE: ./src/engine/run-lock.ts
 
 
@@ -41190,178 +43502,6 @@ function run_lock_delay(ms) {
     return new Promise((done) => setTimeout(done, ms));
 }
 
-;// CONCATENATED MODULE: ./src/run/leftover-cleanup.ts
-
-
-
-
-
-
-
-
-/**
- * After a run that did not finish (cancelled job, killed coordinator): stop every agent tree
- * it recorded, save what each worktree holds uncommitted in a commit on its branch, remove
- * the worktrees. Branches with commits are kept. Problems are warnings: cleanup must not fail
- * a job, and it never touches what it cannot tell is the run's own.
- */
-async function cleanupLeftovers(leftovers, logger, graceMs = 5000) {
-    const paths = leftovers.worktrees.map((worktree) => realPath(worktree.path));
-    const groups = leftovers.pids.filter((pid) => ownedGroup(pid, paths));
-    if (groups.length)
-        logger.info(`Stopping ${groups.length} agent process tree(s) of the run`);
-    await stopGroups(groups, graceMs);
-    const git = new GitCommandManager(leftovers.repo);
-    const manager = new WorktreeManager(git, logger);
-    const [main, ...others] = await listWorktrees(git);
-    const registered = new Set(others.map((entry) => realPath(entry.path)));
-    for (const worktree of leftovers.worktrees) {
-        const path = realPath(worktree.path);
-        try {
-            if (path === realPath(main.path))
-                continue;
-            if (!registered.has(path)) {
-                // Already gone, or never a worktree of this repository: nothing of ours to save there.
-                await dropEmptyBranch(git, worktree.branch, leftovers.baseBranch, logger);
-                continue;
-            }
-            if (await leftover_cleanup_isDirectory(path)) {
-                const here = git.at(path);
-                const saved = await saveWork(here, {
-                    autoCommit: leftovers.autoCommit !== false,
-                    message: `WIP PRIORITY ${worktree.priority}: uncommitted changes saved after the run was stopped`
-                });
-                if (saved.state === 'kept') {
-                    const why = saved.because === 'detached'
-                        ? ' on a detached HEAD'
-                        : saved.because === 'auto-commit-off'
-                            ? ' and auto-commit is off'
-                            : ` that could not be committed (${saved.error})`;
-                    logger.warning(`Kept the worktree ${path}: it holds uncommitted changes${why}`);
-                    continue;
-                }
-                if (saved.state === 'committed') {
-                    logger.info(`Saved the uncommitted work of priority ${worktree.priority} on ${saved.branch}`);
-                }
-                if (!saved.branch && (await here.commitsOnNoBranch())) {
-                    logger.warning(`Kept the worktree ${path}: its detached HEAD holds commits no branch has`);
-                    continue;
-                }
-            }
-            await manager.remove(path);
-            logger.info(`Removed the worktree ${path}`);
-            await dropEmptyBranch(git, worktree.branch, leftovers.baseBranch, logger);
-        }
-        catch (error) {
-            logger.warning(`Could not clean up ${path}: ${error.message}`);
-        }
-    }
-    await git.pruneWorktrees().catch(() => undefined);
-}
-/** Deletes the run's branch when every commit on it is in base; says so when it is kept. */
-async function dropEmptyBranch(git, branch, baseBranch, logger) {
-    const deletion = await deleteBranchIfSafe(git, branch, { base: baseBranch });
-    if (deletion.deleted) {
-        logger.info(`Deleted the branch ${branch}: it held nothing new`);
-        if (deletion.kept.length) {
-            logger.warning(`Commits that only the reflog of ${branch} still reached are kept at ${deletion.kept.join(', ')}`);
-        }
-    }
-    else if (deletion.because === 'unique-commits') {
-        logger.info(`Kept the branch ${branch}: ${deletion.commits} commit(s) not in ${baseBranch}`);
-    }
-    else if (deletion.because !== 'missing')
-        logger.info(`Kept the branch ${branch}`);
-}
-/**
- * True when the group `pgid` is alive and belongs to the run: one of its processes was given
- * one of the run's worktrees (WORKTREE_PATH) or works in one. A pid recorded long ago may
- * have been reused by a stranger; that one is left alone. Where processes cannot be
- * inspected (no /proc), a living group is trusted.
- */
-function ownedGroup(pgid, worktreePaths) {
-    if (!isSignallablePid(pgid))
-        return false;
-    const members = treeMembers(pgid);
-    if (members.length === 0)
-        return false;
-    if (process.platform !== 'linux')
-        return true;
-    return members.some((pid) => worksIn(pid, worktreePaths));
-}
-function worksIn(pid, worktreePaths) {
-    const inside = (path) => worktreePaths.some((root) => path === root || path.startsWith(`${root}/`));
-    try {
-        const cwd = (0,external_node_fs_namespaceObject.readlinkSync)(`/proc/${pid}/cwd`).replace(/ \(deleted\)$/, '');
-        if (inside(cwd))
-            return true;
-    }
-    catch {
-        // Not ours to read.
-    }
-    try {
-        const environ = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/environ`, 'utf8').split('\0');
-        const given = environ.find((entry) => entry.startsWith('WORKTREE_PATH='));
-        return given !== undefined && inside(realPath(given.slice('WORKTREE_PATH='.length)));
-    }
-    catch {
-        return false;
-    }
-}
-/**
- * The process groups of living agents that were given one of these worktrees (WORKTREE_PATH
- * in their environment, which their children inherit): the agents of a run that died. A
- * process that merely works there (a user's shell) is not one of them. Linux only (/proc);
- * elsewhere none are found.
- */
-function agentGroupsIn(worktreePaths) {
-    if (process.platform !== 'linux' || worktreePaths.length === 0)
-        return [];
-    const groups = new Set();
-    for (const row of processTable()) {
-        if (row.zombie || !isSignallablePid(row.pgid))
-            continue;
-        const given = givenWorktree(row.pid);
-        if (given && worktreePaths.some((root) => given === root || given.startsWith(`${root}/`))) {
-            groups.add(row.pgid);
-        }
-    }
-    return [...groups];
-}
-function givenWorktree(pid) {
-    try {
-        const environ = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/environ`, 'utf8').split('\0');
-        const given = environ.find((entry) => entry.startsWith('WORKTREE_PATH='));
-        return given ? realPath(given.slice('WORKTREE_PATH='.length)) : null;
-    }
-    catch {
-        return null;
-    }
-}
-/** TERM to each process tree, KILL to what is left of them after the grace time. */
-async function stopGroups(pids, graceMs) {
-    const living = pids.filter(isSignallablePid);
-    const members = new Set(living.flatMap((pid) => treeMembers(pid)));
-    if (members.size === 0)
-        return;
-    for (const pid of living)
-        signalTree(pid, 'SIGTERM');
-    const until = Date.now() + graceMs;
-    const anyAlive = () => [...members].some(isAlive) || living.some((pid) => treeMembers(pid).length > 0);
-    while (anyAlive() && Date.now() < until)
-        await new Promise((r) => setTimeout(r, 100));
-    for (const pid of living) {
-        signalGroup(pid, 'SIGKILL');
-        signalTree(pid, 'SIGKILL');
-    }
-    for (const pid of members)
-        if (isAlive(pid))
-            signalTree(pid, 'SIGKILL');
-}
-async function leftover_cleanup_isDirectory(path) {
-    return (0,promises_namespaceObject.stat)(path).then((info) => info.isDirectory(), () => false);
-}
-
 ;// CONCATENATED MODULE: ./src/engine/abandoned-runs.ts
 
 
@@ -41373,7 +43513,9 @@ async function leftover_cleanup_isDirectory(path) {
  * branches with commits kept. Called with the run lock held: a worktree this tool locked
  * while no run of it holds the repository belongs to a run that is gone.
  */
-async function recoverAbandonedWorktrees(git, baseBranch, logger) {
+async function recoverAbandonedWorktrees(git, baseBranch, logger, 
+/** The worktree-files globs: the copies they made are not saved as work. */
+worktreeFiles = []) {
     const abandoned = (await listWorktrees(git))
         .slice(1)
         .filter((entry) => entry.locked && entry.lockReason?.startsWith(LOCK_REASON_PREFIX));
@@ -41386,7 +43528,7 @@ async function recoverAbandonedWorktrees(git, baseBranch, logger) {
         priority: Number(/priority (\d+(?:\.\d+)?)/.exec(entry.lockReason ?? '')?.[1] ?? 0)
     }));
     const pids = agentGroupsIn(worktrees.map((worktree) => worktree.path));
-    await cleanupLeftovers({ repo: git.cwd, worktrees, pids, baseBranch }, logger);
+    await cleanupLeftovers({ repo: git.cwd, worktrees, pids, baseBranch, worktreeFiles }, logger);
 }
 
 ;// CONCATENATED MODULE: ./src/engine/preflight.ts
@@ -41437,7 +43579,8 @@ async function preflight(repo, baseBranch, options) {
     await options.beforeChanges?.(git);
     if (!options.createBase)
         return { git, baseRef: remote };
-    await git.createBranch(baseBranch, remoteTip);
+    // beforeChanges may have fetched it (fetch-base): the branch starts from what origin has now.
+    await git.createBranch(baseBranch, (await git.resolveCommit(remote)) ?? remoteTip);
     options.logger?.info(`Created the local branch ${baseBranch} from origin/${baseBranch}`);
     return { git, baseRef: local };
 }
@@ -41449,7 +43592,7 @@ async function openForChanges(settings, options) {
         beforeChanges: options.beforeChanges
     });
     const lock = await acquireRunLock(git, options.logger);
-    await recoverAbandonedWorktrees(git, settings.baseBranch, options.logger);
+    await recoverAbandonedWorktrees(git, settings.baseBranch, options.logger, settings.worktreeFiles);
     return { git, [Symbol.asyncDispose]: () => lock[Symbol.asyncDispose]() };
 }
 
@@ -41536,7 +43679,7 @@ const SHOWN_PRIORITIES = 30;
  * found and a log folder that cannot be written.
  */
 async function refuseBeforeChanges(settings, git, options) {
-    await refuseUnlistedPriorities(settings, git);
+    await refuseUnlistedPriorities(settings, git, options.baseCommit);
     if (!options.agentsRun)
         return;
     await refuseMovedAwayBase(settings, git);
@@ -41544,8 +43687,10 @@ async function refuseBeforeChanges(settings, git, options) {
     await prepareLogFolder(settings.logDir, git.cwd);
 }
 /** A mistyped ID would spend an agent on work that does not exist. */
-async function refuseUnlistedPriorities(settings, git) {
-    const tree = await BaseTree.read(git, settings.baseBranch);
+async function refuseUnlistedPriorities(settings, git, 
+/** The commit the plan will read (fetch-base); base's tip when absent. */
+baseCommit) {
+    const tree = await BaseTree.read(git, settings.baseBranch, baseCommit);
     const file = settings.roadmapFile;
     const text = (await tree.read([file])).get(file);
     if (text === undefined)
@@ -41569,8 +43714,14 @@ async function refuseMovedAwayBase(settings, git) {
     if (!kept)
         return;
     const base = settings.baseBranch;
+    // A run killed before it saw the move did not keep the tip base was moved to: putting base
+    // back would leave that history to the reflog alone, so the command keeps it first.
+    const now = await git.branchTip(base);
+    const keepNow = now ? movedBaseRef(base, now) : null;
+    const unkept = now && keepNow && (await git.resolveCommit(keepNow)) !== now;
+    const putBack = `${unkept ? `git update-ref ${keepNow} ${now} && ` : ''}git update-ref refs/heads/${base} ${kept}`;
     throw new InputError(`base branch ${base} does not hold ${kept}, the tip an earlier run kept when an agent moved ${base} off its history. ` +
-        `Put it back with git update-ref refs/heads/${base} ${kept} (a checkout of ${base} still holds its files), ` +
+        `Put it back with ${putBack} (a checkout of ${base} still holds its files), ` +
         `or, if the move was meant, delete the kept tip with git update-ref -d ${kept}.`);
 }
 /** `1-4, 7, 9`: consecutive IDs as ranges, at most SHOWN_PRIORITIES items. */
@@ -41650,140 +43801,142 @@ function reasonOf(error) {
     return error.message;
 }
 
-;// CONCATENATED MODULE: ./src/engine/task-mode.ts
-var __addDisposableResource = (undefined && undefined.__addDisposableResource) || function (env, value, async) {
-    if (value !== null && value !== void 0) {
-        if (typeof value !== "object" && typeof value !== "function") throw new TypeError("Object expected.");
-        var dispose, inner;
-        if (async) {
-            if (!Symbol.asyncDispose) throw new TypeError("Symbol.asyncDispose is not defined.");
-            dispose = value[Symbol.asyncDispose];
-        }
-        if (dispose === void 0) {
-            if (!Symbol.dispose) throw new TypeError("Symbol.dispose is not defined.");
-            dispose = value[Symbol.dispose];
-            if (async) inner = dispose;
-        }
-        if (typeof dispose !== "function") throw new TypeError("Object not disposable.");
-        if (inner) dispose = function() { try { inner.call(this); } catch (e) { return Promise.reject(e); } };
-        env.stack.push({ value: value, dispose: dispose, async: async });
-    }
-    else if (async) {
-        env.stack.push({ async: true });
-    }
-    return value;
-};
-var __disposeResources = (undefined && undefined.__disposeResources) || (function (SuppressedError) {
-    return function (env) {
-        function fail(e) {
-            env.error = env.hasError ? new SuppressedError(e, env.error, "An error was suppressed during disposal.") : e;
-            env.hasError = true;
-        }
-        var r, s = 0;
-        function next() {
-            while (r = env.stack.pop()) {
-                try {
-                    if (!r.async && s === 1) return s = 0, env.stack.push(r), Promise.resolve().then(next);
-                    if (r.dispose) {
-                        var result = r.dispose.call(r.value);
-                        if (r.async) return s |= 2, Promise.resolve(result).then(next, function(e) { fail(e); return next(); });
-                    }
-                    else s |= 1;
-                }
-                catch (e) {
-                    fail(e);
-                }
-            }
-            if (s === 1) return env.hasError ? Promise.reject(env.error) : Promise.resolve();
-            if (env.hasError) throw env.error;
-        }
-        return next();
+;// CONCATENATED MODULE: ./src/engine/base-start.ts
+
+
+
+
+/**
+ * Where plan and run start (fetch-base). With `fetchBase`, base-branch is fetched from origin
+ * first; when origin's tip is ahead of the local branch, that tip is the start. A local
+ * branch ahead of origin, or diverged from it, is the start. Every choice between two tips is
+ * a warning naming both. No origin, no such branch there, or a failed fetch: the local branch
+ * (a failed fetch is a warning, never a failure). Nothing but origin's tracking ref changes:
+ * this runs before the refusals, so that they read the same ROADMAP as the plan.
+ */
+async function chooseBaseStart(git, settings, logger) {
+    const base = settings.baseBranch;
+    const warnings = [];
+    const local = await git.branchTip(base);
+    const choice = (commit, behind = 0) => ({
+        base,
+        commit,
+        local,
+        behind,
+        warnings
+    });
+    // Plan mode in a fresh clone reads origin's copy: there is no local branch to compare.
+    const fallback = async () => {
+        const commit = local ?? (await git.resolveCommit(originRef(base)));
+        if (commit)
+            return commit;
+        throw new InputError(`base-branch: the branch "${base}" exists neither here nor on origin`);
     };
-})(typeof SuppressedError === "function" ? SuppressedError : function (error, suppressed, message) {
-    var e = new Error(message);
-    return e.name = "SuppressedError", e.error = error, e.suppressed = suppressed, e;
-});
-
-
-
-
-
-
-
-
-
-
-
-function taskResultPath(resultsDir, priority) {
-    return (0,external_node_path_namespaceObject.join)(resultsDir, `task-${priority}.json`);
+    if (!settings.fetchBase)
+        return choice(await fallback());
+    const originTip = await fetchOrigin(git, base, logger, warnings, local);
+    if (!originTip || !local || originTip === local)
+        return choice(originTip ?? (await fallback()));
+    const both = `${base} (${base_start_short(local)}) and origin/${base} (${base_start_short(originTip)})`;
+    const [ahead, behind] = await git.aheadBehind(local, originTip);
+    if (ahead === 0)
+        return choice(originTip, behind);
+    warnings.push(behind === 0
+        ? `${both}: the local ${base} is ${ahead} commit(s) ahead; the plan and worktrees start from it`
+        : `${both} have diverged (${ahead} local, ${behind} remote commit(s)): the plan and worktrees start from the local ${base}, which is not moved; origin's ${behind} commit(s) are not in this run`);
+    return choice(local);
 }
 /**
- * `task` mode, one priority per matrix job: its branch from the base, the agent with the same
- * proof of work, time limit and environment rules as `run` mode, then the branch pushed (also
- * when the agent failed but left commits: a runner's disk does not outlive the job).
+ * The start chosen, made true: when it is origin's tip ahead of the local branch, the local
+ * branch is fast-forwarded to it (with `moveLocal`, in the modes that change the repository;
+ * a checkout of it follows as a merge's does, or the move is refused and named). The
+ * warnings are logged.
  */
-async function runOneTask(settings, options) {
-    const env_1 = { stack: [], error: void 0, hasError: false };
-    try {
-        if (settings.priorities.length !== 1) {
-            throw new InputError(`priorities: task mode runs one priority per job, got ${settings.priorities.length} (${settings.priorities.join(', ')}); use a matrix with one priority each`);
+async function startFromBase(git, choice, logger, options) {
+    const { base, commit, local, warnings } = choice;
+    if (local && commit !== local && choice.behind > 0) {
+        const from = `${base} (${base_start_short(local)}) is ${choice.behind} commit(s) behind origin/${base} (${base_start_short(commit)}): the plan and worktrees start from origin/${base} ${base_start_short(commit)}`;
+        if (!options.moveLocal) {
+            warnings.push(`${from}; a run fast-forwards the local ${base} to it`);
         }
-        const began = Date.now();
-        const { logger } = options;
-        const repository = __addDisposableResource(env_1, await openForChanges(settings, {
-            env: options.env,
-            logger,
-            beforeChanges: (git) => refuseBeforeChanges(settings, git, { env: options.env, agentsRun: true })
-        }), true);
-        const { git } = repository;
-        const plan = await buildPlan({ ...settings, repo: git.cwd, separation: 'off' }, git);
-        const task = pendingTask({ ...plan.tasks[0], skip_reason: null }, settings);
-        const baseCommit = await git.requireBranchTip(settings.baseBranch);
-        await runTask(task, createTaskContext(settings, git, options), plan.tasks[0]);
-        let pushed = false;
-        if (task.commits > 0) {
-            // Never forced: a branch of that name with other work on origin stays, and ours is
-            // pushed under a new name so that it outlives the runner.
-            const outcome = await pushResults(git, {
-                baseBranch: settings.baseBranch,
-                keptBranches: [task.branch],
-                logger,
-                withBase: false
+        else {
+            const moved = await advanceBranch(git, {
+                branch: base,
+                from: local,
+                to: commit,
+                reason: `parallel-worktree: fast-forward to origin/${base}`,
+                remedy: `run git merge --ff-only origin/${base} there`
             });
-            const ref = outcome.branches[0];
-            pushed = ref.pushed;
-            if (!pushed) {
-                const rescued = ref.rescuedAs ? `; its commits are on origin as ${ref.rescuedAs}` : '';
-                task.error = [task.error, `pushing ${task.branch} failed: ${ref.error}${rescued}`]
-                    .filter(Boolean)
-                    .join('; ');
-            }
-            else
-                logger.info(`Pushed ${task.branch} to origin (${task.commits} commit(s))`);
+            warnings.push(moved.ok
+                ? `${from}, and the local ${base} was fast-forwarded from ${base_start_short(local)} to it` +
+                    (moved.checkout ? ` (its checkout ${moved.checkout} too)` : '')
+                : `${from}; the local ${base} could not be fast-forwarded and stays at ${base_start_short(local)} until a merge brings origin's commits: ${moved.error}`);
         }
-        const resultFile = taskResultPath(settings.resultsDir, task.priority);
-        const file = {
-            format: 'parallel-worktree-task/1',
-            task,
-            base_commit: baseCommit,
-            pushed
-        };
-        await (0,promises_namespaceObject.mkdir)(settings.resultsDir, { recursive: true });
-        await (0,promises_namespaceObject.writeFile)(resultFile, `${JSON.stringify(file, null, 2)}\n`);
-        const result = buildResult(settings, plan.separation, [task], began);
-        // Nothing is merged in a task job: it succeeds when its work is done and on origin.
-        result.success = taskJobSucceeded(task, pushed);
-        return { result, resultFile };
     }
-    catch (e_1) {
-        env_1.error = e_1;
-        env_1.hasError = true;
+    for (const warning of warnings)
+        logger.warning(warning);
+    return { commit, tip: BaseTip.from(git, base, commit), warnings };
+}
+/**
+ * Fetches base-branch from origin into refs/remotes/origin/<base> and returns its tip; null
+ * when there is no origin or no such branch there (nothing can be stale), or when the fetch
+ * failed (a warning: the run goes on from the local branch).
+ */
+async function fetchOrigin(git, base, logger, warnings, local) {
+    if (!(await git.remotes()).includes('origin'))
+        return null;
+    logger.info(`Fetching ${base} from origin to start from its latest commit`);
+    const fetched = await git.fetch('origin', [fetchSpec(base)]);
+    if (fetched.exitCode === 0)
+        return git.resolveCommit(originRef(base));
+    if (/couldn't find remote ref/i.test(fetched.stderr)) {
+        logger.info(`origin has no branch ${base}: the plan and worktrees start from the local one`);
     }
-    finally {
-        const result_1 = __disposeResources(env_1);
-        if (result_1)
-            await result_1;
+    else {
+        const said = fetched.stderr.trim().split('\n').at(-1) || `exit ${fetched.exitCode}`;
+        const where = local ? `the local ${base} (${base_start_short(local)})` : `origin/${base} as last fetched`;
+        warnings.push(`Could not fetch ${base} from origin (${said}): the plan and worktrees start from ${where}, which may be behind`);
     }
+    return null;
+}
+function base_start_short(commit) {
+    return commit.slice(0, 12);
+}
+
+;// CONCATENATED MODULE: ./src/git/merge-history.ts
+
+/**
+ * The merge commits on `branch`'s first-parent history (the merges made into it, not those
+ * of the branches it merged) whose message contains `fragment`, newest first; from `commit`
+ * when given (the commit a run starts from, which may be origin's tip of the branch). One
+ * walk, whatever the number of merges sought; a missing branch has none.
+ */
+async function firstParentMerges(git, branch, fragment, commit) {
+    // rev-list rather than log: no pager, no signature check or other program from config.
+    const listed = await git.exec([
+        'rev-list',
+        '--first-parent',
+        '--merges',
+        '--fixed-strings',
+        `--grep=${fragment}`,
+        '--format=%s',
+        commit ?? branchRef(branch),
+        '--'
+    ], { okExitCodes: [128] });
+    if (listed.exitCode !== 0)
+        return [];
+    const merges = [];
+    let merge = null;
+    for (const line of listed.stdout.split('\n')) {
+        const header = /^commit ([0-9a-f]{40,64})$/.exec(line);
+        if (header)
+            merge = header[1];
+        else if (merge) {
+            merges.push({ commit: merge, subject: line });
+            merge = null;
+        }
+    }
+    return merges;
 }
 
 ;// CONCATENATED MODULE: ./src/git/candidate-worktree.ts
@@ -41825,7 +43978,7 @@ async function changeSize(git, base, tip) {
     return { files, lines };
 }
 /**
- * Files changed in a worktree since its branch left `base`: committed, uncommitted and
+ * Files changed in a worktree since its branch left `base` (a ref or commit): committed, uncommitted and
  * untracked (not ignored) alike, as the agent left them.
  */
 async function changedInWorktree(worktree, base) {
@@ -41837,11 +43990,36 @@ async function changedInWorktree(worktree, base) {
     return [...new Set([...tracked.split('\0'), ...untracked.split('\0')].filter(Boolean))].sort();
 }
 
+;// CONCATENATED MODULE: ./src/merge/hub-files.ts
+/**
+ * Hub files: the files many priorities touch for wiring though their specs never name them
+ * (the manifest and its lock, the CLI entry, the main loop, the app and its routes). They are
+ * no reason to serialise priorities; a merge that touches them is riskier, so it goes later.
+ */
+const hub_files_MANIFESTS = new Set(('package.json package-lock.json yarn.lock pnpm-lock.yaml bun.lockb bun.lock pyproject.toml ' +
+    'poetry.lock uv.lock pdm.lock Pipfile Pipfile.lock setup.py setup.cfg requirements.txt ' +
+    'go.mod go.sum Cargo.toml Cargo.lock Gemfile Gemfile.lock composer.json composer.lock ' +
+    'pom.xml build.gradle build.gradle.kts').split(' '));
+/** Entry points and wiring, by the name of the file without its extension. */
+const ENTRY_NAMES = new Set('main __main__ __init__ cli app index server daemon routes urls settings wsgi asgi mod lib'.split(' '));
+/** Deeper than this, a file of one of those names is a module's own, not the project's hub. */
+const MAX_ENTRY_DEPTH = 3;
+function isHubFile(path) {
+    const segments = path.split('/');
+    const name = segments[segments.length - 1];
+    if (hub_files_MANIFESTS.has(name))
+        return true;
+    const stem = name.replace(/\.[^.]+$/, '');
+    return ENTRY_NAMES.has(stem) && segments.length <= MAX_ENTRY_DEPTH;
+}
+
 ;// CONCATENATED MODULE: ./src/merge/risk-order.ts
+
 
 /**
  * The order a batch is verified and landed in: the safest branches first, the riskiest last
- * (files another branch of the batch also changes, then the largest diffs), so that a
+ * (files another branch of the batch also changes, then hub files such as the manifest or
+ * the CLI entry, which priorities touch for wiring, then the largest diffs), so that a
  * failing batch's culprit tends to sit at the end, where the good prefix before it is long
  * and one round often settles it. Ties keep the order given.
  */
@@ -41854,11 +44032,15 @@ async function riskOrder(git, base, tips) {
     }
     const risk = sizes.map(({ files, lines }) => ({
         shared: files.filter((file) => (touchedBy.get(file) ?? 0) > 1).length,
+        hubs: files.filter(isHubFile).length,
         lines
     }));
     return tips
         .map((_, index) => index)
-        .sort((a, b) => risk[a].shared - risk[b].shared || risk[a].lines - risk[b].lines || a - b);
+        .sort((a, b) => risk[a].shared - risk[b].shared ||
+        risk[a].hubs - risk[b].hubs ||
+        risk[a].lines - risk[b].lines ||
+        a - b);
 }
 
 ;// CONCATENATED MODULE: ./src/merge/merge-engine.ts
@@ -42256,6 +44438,207 @@ class MergeEngine {
 /** What a request merges: its fetched ref (merge mode), or its branch. */
 function tipRef(request) {
     return request.ref ?? branchRef(request.branch);
+}
+
+;// CONCATENATED MODULE: ./src/merge/earlier-merges.ts
+
+
+/** What every merge commit of this tool says after its priority (see mergeMessage). */
+const MERGE_FRAGMENT = mergeMessage(0).replace(/^Merge PRIORITY 0 /, '');
+/**
+ * skip-merged: the priorities among `priorities` that an earlier run already merged into
+ * `baseBranch` (its history from `from`, the commit the run starts from, when given), each
+ * with its merge commit (the newest, when there are several). Read from base's first-parent
+ * history, where the merge engine (and the resolve commands the report
+ * gives) put `Merge PRIORITY <n> from parallel execution`: the subject must be exactly that,
+ * so that 2 is not taken for 2.5 nor 12.
+ */
+async function earlierMerges(git, baseBranch, priorities, from) {
+    const wanted = new Map(priorities.map((priority) => [mergeMessage(priority), priority]));
+    const found = new Map();
+    if (wanted.size === 0)
+        return found;
+    for (const { commit, subject } of await firstParentMerges(git, baseBranch, MERGE_FRAGMENT, from)) {
+        const priority = wanted.get(subject);
+        if (priority !== undefined && !found.has(priority))
+            found.set(priority, commit);
+    }
+    return found;
+}
+/**
+ * The merges the plan leaves out under skip-merged (none when it is off), found in the
+ * history of `from`: the commit the plan reads (fetch-base may have taken origin's tip).
+ */
+async function mergesToSkip(git, settings, from) {
+    if (!settings.skipMerged)
+        return new Map();
+    return earlierMerges(git, settings.baseBranch, [...new Set(settings.priorities)], from);
+}
+
+;// CONCATENATED MODULE: ./src/engine/task-mode.ts
+var __addDisposableResource = (undefined && undefined.__addDisposableResource) || function (env, value, async) {
+    if (value !== null && value !== void 0) {
+        if (typeof value !== "object" && typeof value !== "function") throw new TypeError("Object expected.");
+        var dispose, inner;
+        if (async) {
+            if (!Symbol.asyncDispose) throw new TypeError("Symbol.asyncDispose is not defined.");
+            dispose = value[Symbol.asyncDispose];
+        }
+        if (dispose === void 0) {
+            if (!Symbol.dispose) throw new TypeError("Symbol.dispose is not defined.");
+            dispose = value[Symbol.dispose];
+            if (async) inner = dispose;
+        }
+        if (typeof dispose !== "function") throw new TypeError("Object not disposable.");
+        if (inner) dispose = function() { try { inner.call(this); } catch (e) { return Promise.reject(e); } };
+        env.stack.push({ value: value, dispose: dispose, async: async });
+    }
+    else if (async) {
+        env.stack.push({ async: true });
+    }
+    return value;
+};
+var __disposeResources = (undefined && undefined.__disposeResources) || (function (SuppressedError) {
+    return function (env) {
+        function fail(e) {
+            env.error = env.hasError ? new SuppressedError(e, env.error, "An error was suppressed during disposal.") : e;
+            env.hasError = true;
+        }
+        var r, s = 0;
+        function next() {
+            while (r = env.stack.pop()) {
+                try {
+                    if (!r.async && s === 1) return s = 0, env.stack.push(r), Promise.resolve().then(next);
+                    if (r.dispose) {
+                        var result = r.dispose.call(r.value);
+                        if (r.async) return s |= 2, Promise.resolve(result).then(next, function(e) { fail(e); return next(); });
+                    }
+                    else s |= 1;
+                }
+                catch (e) {
+                    fail(e);
+                }
+            }
+            if (s === 1) return env.hasError ? Promise.reject(env.error) : Promise.resolve();
+            if (env.hasError) throw env.error;
+        }
+        return next();
+    };
+})(typeof SuppressedError === "function" ? SuppressedError : function (error, suppressed, message) {
+    var e = new Error(message);
+    return e.name = "SuppressedError", e.error = error, e.suppressed = suppressed, e;
+});
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+function taskResultPath(resultsDir, priority) {
+    return (0,external_node_path_namespaceObject.join)(resultsDir, `task-${priority}.json`);
+}
+/**
+ * `task` mode, one priority per matrix job: its branch from the base, the agent with the same
+ * proof of work, time limit and environment rules as `run` mode, then the branch pushed (also
+ * when the agent failed but left commits: a runner's disk does not outlive the job).
+ */
+async function runOneTask(settings, options) {
+    const env_1 = { stack: [], error: void 0, hasError: false };
+    try {
+        if (settings.priorities.length !== 1) {
+            throw new InputError(`priorities: task mode runs one priority per job, got ${settings.priorities.length} (${settings.priorities.join(', ')}); use a matrix with one priority each`);
+        }
+        const began = Date.now();
+        const { logger } = options;
+        let choice;
+        const repository = __addDisposableResource(env_1, await openForChanges(settings, {
+            env: options.env,
+            logger,
+            beforeChanges: async (git) => {
+                choice = await chooseBaseStart(git, settings, logger);
+                await refuseBeforeChanges(settings, git, {
+                    env: options.env,
+                    agentsRun: true,
+                    baseCommit: choice.commit
+                });
+            }
+        }), true);
+        const { git } = repository;
+        // A matrix job checks the repository out itself: like run mode, it starts where it reports.
+        const start = await startFromBase(git, choice, logger, { moveLocal: true });
+        const plan = await buildPlan({ ...settings, repo: git.cwd, separation: 'off', baseCommit: start.commit }, git, await mergesToSkip(git, settings, start.commit));
+        const planned = plan.tasks[0];
+        // An earlier run merged it (skip-merged): there is nothing to do, and nothing to push.
+        const task = pendingTask(planned.merge_commit ? planned : { ...planned, skip_reason: null }, settings);
+        const baseCommit = start.commit;
+        const warnings = [];
+        if (!planned.merge_commit) {
+            await runTask(task, createTaskContext(settings, git, { ...options, warnings }, { baseTip: start.tip }), planned);
+        }
+        let pushed = false;
+        const copied = task.commits > 0 ? await copiedFilesOn(git, settings, task.branch) : [];
+        if (copied.length) {
+            task.error = [task.error, copiedFilesError(task.branch, copied, 'pushed')]
+                .filter(Boolean)
+                .join('; ');
+        }
+        else if (task.commits > 0) {
+            // Never forced: a branch of that name with other work on origin stays, and ours is
+            // pushed under a new name so that it outlives the runner.
+            const outcome = await pushResults(git, {
+                baseBranch: settings.baseBranch,
+                keptBranches: [task.branch],
+                logger,
+                withBase: false
+            });
+            const ref = outcome.branches[0];
+            pushed = ref.pushed;
+            if (!pushed) {
+                const rescued = ref.rescuedAs ? `; its commits are on origin as ${ref.rescuedAs}` : '';
+                task.error = [task.error, `pushing ${task.branch} failed: ${ref.error}${rescued}`]
+                    .filter(Boolean)
+                    .join('; ');
+            }
+            else
+                logger.info(`Pushed ${task.branch} to origin (${task.commits} commit(s))`);
+        }
+        const resultFile = taskResultPath(settings.resultsDir, task.priority);
+        const file = {
+            format: 'parallel-worktree-task/1',
+            task,
+            base_commit: baseCommit,
+            pushed
+        };
+        await (0,promises_namespaceObject.mkdir)(settings.resultsDir, { recursive: true });
+        await (0,promises_namespaceObject.writeFile)(resultFile, `${JSON.stringify(file, null, 2)}\n`);
+        // The task's own warnings were said as they happened: into the result only.
+        const said = [...start.warnings, ...(await sharedConfigWarnings(git))];
+        for (const warning of said)
+            logger.warning(warning);
+        const result = buildResult(settings, plan.separation, [task], began, [...said, ...warnings]);
+        result.base_commit = baseCommit;
+        // Nothing is merged in a task job: it succeeds when its work is done and on origin.
+        result.success = taskJobSucceeded(task, pushed);
+        return { result, resultFile };
+    }
+    catch (e_1) {
+        env_1.error = e_1;
+        env_1.hasError = true;
+    }
+    finally {
+        const result_1 = __disposeResources(env_1);
+        if (result_1)
+            await result_1;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/merge/task-merge.ts
@@ -42661,6 +45044,7 @@ const INPUT_DEFAULTS = {
     mode: 'run',
     priorities: '',
     'base-branch': 'roadmap',
+    'fetch-base': 'true',
     'agent-command': 'poetry run code-developer --priority={priority}',
     agent: '',
     'agent-args': '',
@@ -42669,6 +45053,7 @@ const INPUT_DEFAULTS = {
     'start-spacing-seconds': 'auto',
     'max-parallel': '2',
     separation: 'waves',
+    'unknown-scope': 'wait',
     'specs-dir': 'docs/architecture/specs',
     'roadmap-file': 'docs/roadmap/ROADMAP.md',
     'separation-ignore': DEFAULT_SEPARATION_IGNORE.join('\n'),
@@ -42689,11 +45074,13 @@ const INPUT_DEFAULTS = {
     push: 'false',
     cleanup: 'true',
     'pr-comment': 'true',
+    'check-run': 'true',
     'pr-number': '',
     'github-token': '',
     'log-dir': '',
     'results-dir': '',
     resume: 'auto',
+    'skip-merged': 'true',
     'log-max-mb': '64',
     'agent-env-pass': ''
 };
@@ -42823,6 +45210,7 @@ function resolveAgentCommand(options) {
 
 const MODES = ['run', 'plan', 'task', 'merge'];
 const SEPARATIONS = ['strict', 'waves', 'off'];
+const UNKNOWN_SCOPES = ['wait', 'parallel'];
 const CONFLICT_POLICIES = ['rerun', 'resolve', 'keep'];
 const MAX_RETRIES = 10;
 const MAX_PARALLEL = 32;
@@ -42863,6 +45251,7 @@ function parseSettings(raw, repo, env = process.env) {
         repo,
         priorities,
         baseBranch,
+        fetchBase: parseBoolean(get('fetch-base'), 'fetch-base'),
         agentCommand: resolveAgentCommand({
             // The runner passes the default when the input is not set: the default is "not set".
             agentCommand: get('agent-command') === INPUT_DEFAULTS['agent-command'] ? '' : get('agent-command'),
@@ -42878,6 +45267,7 @@ function parseSettings(raw, repo, env = process.env) {
         startSpacingMs: startSpacingMs(get('start-spacing-seconds'), agent),
         maxParallel: parseMaxParallel(get('max-parallel')),
         separation: oneOf(get('separation'), SEPARATIONS, 'separation'),
+        unknownScope: oneOf(get('unknown-scope'), UNKNOWN_SCOPES, 'unknown-scope'),
         specsDir: repoPath(get('specs-dir'), 'specs-dir'),
         roadmapFile: repoPath(get('roadmap-file'), 'roadmap-file'),
         separationIgnore: parseSeparationIgnore(get('separation-ignore')),
@@ -42893,6 +45283,7 @@ function parseSettings(raw, repo, env = process.env) {
         push: parseBoolean(get('push'), 'push'),
         cleanup: parseBoolean(get('cleanup'), 'cleanup'),
         prComment: parseBoolean(get('pr-comment'), 'pr-comment'),
+        checkRun: parseBoolean(get('check-run'), 'check-run'),
         prNumber: parsePrNumber(raw['pr-number'] ?? ''),
         githubToken: (raw['github-token'] ?? '').trim(),
         logDir: (raw['log-dir'] ?? '').trim()
@@ -42902,6 +45293,7 @@ function parseSettings(raw, repo, env = process.env) {
             ? plainPath((raw['results-dir'] ?? '').trim(), 'results-dir')
             : (0,external_node_path_namespaceObject.join)(env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'parallel-worktree-results'),
         resume: oneOf(get('resume'), RESUME_MODES, 'resume'),
+        skipMerged: parseBoolean(get('skip-merged'), 'skip-merged'),
         logMaxBytes: Math.round(parseNumber(get('log-max-mb'), 'log-max-mb', MIN_LOG_MB, MAX_LOG_MB) * 1024 * 1024),
         agentEnvPass: parseVariableNames(raw['agent-env-pass'] ?? '', 'agent-env-pass'),
         verifyCommand: (raw['verify-command'] ?? '').trim(),
@@ -43294,22 +45686,41 @@ async function verifyGate(settings, git, logger, options) {
 
 ;// CONCATENATED MODULE: ./src/engine/publish-branches.ts
 
+
+
 /**
  * `push: true` after the merges: the base, and every branch that holds unmerged work, go to
  * origin (never forced). A failure is reported as a warning and in the failing tasks: the
- * work stays on the local branches the result names.
+ * work stays on the local branches the result names. A base that did not reach origin makes
+ * the run fail (see runSucceeded): on an ephemeral runner its merges would be gone.
  */
 async function pushAfterMerges(git, settings, tasks, logger, warnings, options = {}) {
     if (!settings.push)
-        return;
+        return { baseNotPushed: false };
     // A base moved off its history (the base guard's warning) is not the run's to publish.
     const withBase = !options.baseMoved;
     const kept = [];
     for (const task of tasks) {
         if (task.merge === 'merged')
             continue;
-        if (await git.branchExists(task.branch))
+        const tip = await git.branchTip(task.branch);
+        if (!tip)
+            continue;
+        // In run mode, a branch of that name that this tool did not make (refused for resume,
+        // someone else's) is not published. Merge mode's branches came from origin.
+        if (settings.mode === 'run' && (await madeBranchState(git, task.branch, tip)) !== 'made') {
+            continue;
+        }
+        const copied = await copiedFilesOn(git, settings, task.branch);
+        if (copied.length === 0)
             kept.push(task.branch);
+        else {
+            const why = copiedFilesError(task.branch, copied, 'pushed');
+            if (!task.error?.includes(why)) {
+                task.error = [task.error, why].filter(Boolean).join('; ');
+            }
+            warnings.push(`push: ${why}`);
+        }
     }
     const outcome = await pushResults(git, {
         baseBranch: settings.baseBranch,
@@ -43324,9 +45735,14 @@ async function pushAfterMerges(git, settings, tasks, logger, warnings, options =
         const pushed = [...(withBase ? [settings.baseBranch] : []), ...kept];
         if (pushed.length)
             logger.info(`Pushed ${pushed.join(', ')} to origin`);
-        return;
+        return { baseNotPushed: false };
     }
-    warnings.push(`push: ${outcome.error ?? 'not everything reached origin'}`);
+    const baseNotPushed = withBase && !outcome.base.pushed;
+    if (baseNotPushed)
+        warnings.push(basePushWarning(settings.baseBranch, outcome.base));
+    const others = outcome.branches.filter((ref) => !ref.pushed);
+    if (others.length)
+        warnings.push(`push: ${others.map(refFailure).join('; ')}`);
     for (const ref of outcome.branches) {
         const task = tasks.find((t) => t.branch === ref.branch);
         if (task && ref.error) {
@@ -43336,10 +45752,26 @@ async function pushAfterMerges(git, settings, tasks, logger, warnings, options =
                 .join('; ');
         }
     }
+    return { baseNotPushed };
+}
+/** Why base is not on origin, and where its merges are now (the rescue branch, or only here). */
+function basePushWarning(baseBranch, base) {
+    const commit = base.commit ? ` ${base.commit.slice(0, 12)}` : '';
+    const where = base.rescuedAs
+        ? `its merges are on origin only as the rescue branch ${base.rescuedAs} (merge it into origin's ${baseBranch} by hand, then push)`
+        : `its merges are only in this repository's ${baseBranch}${commit} (no rescue branch reached origin)`;
+    return `push: ${baseBranch}${commit} was not pushed to origin (${base.error ?? 'unknown error'}), so the run is not a success; ${where}`;
+}
+function refFailure(ref) {
+    return `${ref.branch}: ${ref.error}${ref.rescuedAs ? ` (its commit was pushed as ${ref.rescuedAs})` : ''}`;
 }
 /** After a fan-out merge with push: merged branches leave origin too (their work is in base). */
 async function deleteMergedRemoteBranches(git, tasks, logger) {
-    const merged = tasks.filter((task) => task.merge === 'merged').map((task) => task.branch);
+    // Not the branch of a priority an earlier run merged: what is on origin under its name now
+    // is not this run's to delete.
+    const merged = tasks
+        .filter((task) => task.merge === 'merged' && task.status !== 'skipped')
+        .map((task) => task.branch);
     if (merged.length === 0)
         return;
     const remote = await git.deleteRemoteBranches('origin', merged);
@@ -43414,6 +45846,9 @@ var merge_mode_disposeResources = (undefined && undefined.__disposeResources) ||
 
 
 
+
+
+
 /**
  * `merge` mode, the last job of a fan-out: fetches the pushed branches of the priorities,
  * merges them into the base in the order given with the same engine and promises as `run`
@@ -43426,23 +45861,52 @@ async function mergePushed(settings, options) {
         const { logger } = options;
         const repository = merge_mode_addDisposableResource(env_1, await openForChanges(settings, { env: options.env, logger }), true);
         const { git } = repository;
-        const plan = await buildPlan({ ...settings, repo: git.cwd }, git);
-        const tasks = plan.tasks.map((planned) => pendingTask({ ...planned, skip_reason: null }, settings));
-        await fetchFromOrigin(git, settings.baseBranch, tasks, logger);
+        // Base as run mode takes it (fetch-base): fast-forwarded to origin's, its checkout along.
+        const choice = await chooseBaseStart(git, settings, logger);
+        const start = await startFromBase(git, choice, logger, { moveLocal: true });
+        const plan = await buildPlan({ ...settings, repo: git.cwd, baseCommit: start.commit }, git, await mergesToSkip(git, settings, start.commit));
+        // Every priority given is merged, whatever the plan's separation, except one an earlier run
+        // already merged (skip-merged): that one is reported with its merge.
+        const tasks = plan.tasks.map((planned) => pendingTask(planned.merge_commit ? planned : { ...planned, skip_reason: null }, settings));
+        await fetchTaskBranches(git, tasks, logger);
+        // What the merges land on: start.commit, unless the local base could not follow origin.
+        const baseCommit = await git.requireBranchTip(settings.baseBranch);
         const verify = await verifyGate(settings, git, logger, {
             env: options.env ?? process.env,
             signal: options.signal,
             killGraceMs: options.killGraceMs
         });
         const merger = new MergeEngine(git, settings.baseBranch, logger, { verify });
-        for (const task of tasks)
-            await recordTaskOutcome(git, task, settings, logger);
-        const ready = tasks.filter((task) => readyToMerge(task) && settings.merge);
-        const requests = ready.map((task) => ({ branch: task.branch, priority: task.priority }));
-        const attempts = await merger.mergeAll(requests);
-        ready.forEach((task, index) => recordMergeAttempt(task, attempts[index]));
+        for (const task of tasks) {
+            if (task.status !== 'skipped')
+                await recordTaskOutcome(git, task, settings, logger);
+        }
+        const ready = [];
+        for (const task of tasks.filter((task) => readyToMerge(task) && settings.merge)) {
+            const copied = await copiedFilesOn(git, settings, task.branch);
+            if (copied.length === 0)
+                ready.push(task);
+            else {
+                task.merge = 'failed';
+                task.error = [task.error, copiedFilesError(task.branch, copied, 'merged')]
+                    .filter(Boolean)
+                    .join('; ');
+            }
+        }
+        // unknown-scope parallel: those priorities are merged after all the others.
+        const last = new Set(plan.separation.merge_last ?? []);
+        for (const batch of [
+            ready.filter((task) => !last.has(task.priority)),
+            ready.filter((task) => last.has(task.priority))
+        ]) {
+            if (batch.length === 0)
+                continue;
+            const requests = batch.map((task) => ({ branch: task.branch, priority: task.priority }));
+            const attempts = await merger.mergeAll(requests);
+            batch.forEach((task, index) => recordMergeAttempt(task, attempts[index]));
+        }
         const warnings = [];
-        await pushAfterMerges(git, settings, tasks, logger, warnings);
+        const published = await pushAfterMerges(git, settings, tasks, logger, warnings);
         if (settings.cleanup) {
             for (const task of tasks) {
                 if (task.merge === 'merged')
@@ -43451,7 +45915,8 @@ async function mergePushed(settings, options) {
             if (settings.push && warnings.length === 0)
                 await deleteMergedRemoteBranches(git, tasks, logger);
         }
-        const result = buildResult(settings, plan.separation, tasks, began, warnings, verify?.report() ?? null);
+        const result = buildResult(settings, plan.separation, tasks, began, [...start.warnings, ...warnings], verify?.report() ?? null, published);
+        result.base_commit = baseCommit;
         // The run's length is the fan-out's, from the first task's start to now.
         const starts = tasks.map((task) => Date.parse(task.started_at ?? '')).filter(Number.isFinite);
         if (starts.length) {
@@ -43471,14 +45936,14 @@ async function mergePushed(settings, options) {
             await result_1;
     }
 }
-/** Local branches of base and of each priority, brought up to origin's where origin is ahead. */
-async function fetchFromOrigin(git, baseBranch, tasks, logger) {
+/** Local branches of each priority, brought up to origin's where origin is ahead. */
+async function fetchTaskBranches(git, tasks, logger) {
     if (!(await git.remotes()).includes('origin')) {
         logger.info('No origin remote: merging the local branches');
         return;
     }
     const onOrigin = await git.remoteBranches('origin');
-    const wanted = [baseBranch, ...tasks.map((task) => task.branch)].filter((b) => onOrigin.has(b));
+    const wanted = tasks.map((task) => task.branch).filter((b) => onOrigin.has(b));
     if (wanted.length === 0)
         return;
     const refspecs = wanted.map((branch) => fetchSpec(branch));
@@ -43576,6 +46041,10 @@ function formatPlan(plan, options = {}) {
                 : 'starts at once';
         lines.push(`  wave ${index + 1}: ${wave.join(', ')}  (${note})`);
     });
+    if (plan.base_commit)
+        lines.push(`  base commit: ${plan.base_commit.slice(0, 12)}`);
+    for (const warning of plan.base_warnings ?? [])
+        lines.push(`  base: ${warning}`);
     const length = separation.expected_length;
     if (length && tasks.length > 1) {
         const unit = length.unit === 'hours' ? ' h' : length.unit === 'priorities' ? ' priorities' : '';
@@ -43591,7 +46060,9 @@ function formatPlan(plan, options = {}) {
         lines.push(`  skipped ${task.priority}: ${task.skip_reason}`);
     if (!separation.valid) {
         lines.push(`  unknown scope: ${separation.unresolved.join(', ')}: no spec naming the paths they touch, ` +
-            'so they count as overlapping every other priority');
+            (separation.merge_last?.length
+                ? 'so they run at once and are merged after the others (unknown-scope: parallel)'
+                : 'so they start once every other priority is merged (unknown-scope: wait)'));
     }
     const overlapsOf = overlapsByPriority(plan);
     for (const task of tasks) {
@@ -43601,6 +46072,9 @@ function formatPlan(plan, options = {}) {
         lines.push(field('spec', task.spec_files.length ? task.spec_files : ['(none found)']));
         const evidence = separation.evidence?.[String(task.priority)];
         lines.push(field('touches', options.explain && evidence ? explained(task, evidence) : touchedPaths(task)));
+        const uncounted = options.explain ? separation.not_counted?.[String(task.priority)] : undefined;
+        if (uncounted)
+            lines.push(field('unchanged', notCountedLines(uncounted)));
         const overlaps = overlapsOf.get(task.priority) ?? [];
         if (overlaps.length) {
             lines.push(field('overlaps', describeOverlaps(task, overlaps, tasks)));
@@ -43643,6 +46117,12 @@ function explained(task, evidence) {
         });
         return `${path.padEnd(width)}  ← ${shown.join(', ') || '(no line)'}`;
     });
+}
+/** The paths a spec names without changing them: `src/b.ts  ← SPEC-065-x.md:12 (reuse)`. */
+function notCountedLines(uncounted) {
+    const paths = Object.keys(uncounted);
+    const width = Math.min(60, Math.max(...paths.map((path) => path.length)));
+    return paths.map((path) => `${path.padEnd(width)}  ← ${uncounted[path].join(', ')}`);
 }
 function touchedPaths(task) {
     if (task.paths.length === 0)
@@ -43942,9 +46422,11 @@ async function runAgents(planned, tasks, options) {
     const preparer = new Preparer();
     const gate = new ResourceGate(settings, logger, options.resourceSampler, options.resourceIntervalMs);
     // Independent of each other, and all before the first start: side by side.
-    const [maxParallel, baseTip] = await Promise.all([
+    const baseTip = options.baseTip ?? BaseTip.local(git, settings.baseBranch);
+    if (options.heldBase)
+        baseTip.holdWith(options.heldBase);
+    const [maxParallel] = await Promise.all([
         resolveMaxParallel(settings, logger),
-        BaseTip.resolve(git, settings.baseBranch, logger),
         // Registrations of worktrees an earlier run left and whose folders are gone.
         git.pruneWorktrees(),
         gate.start(),
@@ -43979,8 +46461,9 @@ async function runAgents(planned, tasks, options) {
                 // now wait) must reach the scheduler before the next start.
                 const released = run
                     .execute()
-                    .then(() => options.onAgentEnded?.(run.task))
+                    .then(() => options.onAgentEnded?.(run.task, run.startPoint))
                     .catch((error) => logger.debug(`priority ${priority}: ${error.message}`));
+                options.events?.taskStarted?.(run.task);
                 // The verdict, removal and merge of a finished agent wait while another task starts:
                 // their dozen git calls would otherwise hold up the start that took over its slot.
                 const settled = released
@@ -44120,1152 +46603,6 @@ class Preparer {
 const START_SETTLE_MS = 250;
 /** How long base must stay still before worktrees made ahead are moved to its tip. */
 const REFRESH_DEBOUNCE_MS = 300;
-
-;// CONCATENATED MODULE: ./src/engine/base-guard.ts
-
-/**
- * Base as the run found it and moved it. Merges only ever move base forward, so a base whose
- * tip no longer descends from the last tip the run knew (where it started, or its own latest
- * merge) was moved by someone else (an agent's `update-ref`, `branch -f`, `push --force`): the
- * commits it held may now be reachable from nothing. That tip is then kept under
- * refs/parallel-worktree/base/, the result's warnings name it, and nothing is merged onto the
- * moved base (that would build on history the user never had).
- */
-class BaseGuard {
-    git;
-    baseBranch;
-    startTip;
-    reflogAtStart;
-    problem = null;
-    /** The newest tip of base known to be the run's: where it started, or a merge it made. */
-    lastGood;
-    constructor(git, baseBranch, startTip, 
-    /** How many entries base's reflog had when the run started. */
-    reflogAtStart) {
-        this.git = git;
-        this.baseBranch = baseBranch;
-        this.startTip = startTip;
-        this.reflogAtStart = reflogAtStart;
-        this.lastGood = startTip;
-    }
-    static async start(git, baseBranch) {
-        const [tip, log] = await Promise.all([
-            git.resolveCommit(`refs/heads/${baseBranch}`),
-            reflogEntries(git, `refs/heads/${baseBranch}`)
-        ]);
-        return new BaseGuard(git, baseBranch, tip, log.length);
-    }
-    /**
-     * A merge of the run landed at `commit`: it is the tip to keep should base be moved away
-     * next, so that the merges made before the move are not lost with it.
-     */
-    async merged(commit) {
-        if (this.problem || !commit || !this.lastGood)
-            return;
-        if (await this.git.isAncestor(this.lastGood, commit))
-            this.lastGood = commit;
-    }
-    /** Null while base descends from where it started; otherwise why nothing may be merged. */
-    async check() {
-        if (!this.lastGood || !this.startTip)
-            return null;
-        const now = await this.git.resolveCommit(`refs/heads/${this.baseBranch}`);
-        if (this.problem) {
-            await this.keepMovedTip(now);
-            return this.problem;
-        }
-        if (now && (await this.git.isAncestor(this.lastGood, now))) {
-            this.lastGood = now;
-            return null;
-        }
-        const last = this.lastGood;
-        const kept = await keepCommit(this.git, 'base', this.baseBranch, last);
-        const movedTo = await this.keepMovedTip(now);
-        const where = movedTo ? `${now.slice(0, 12)} (kept at ${movedTo})` : 'nothing (deleted)';
-        const since = last === this.startTip ? 'its starting tip' : 'its last tip before the move';
-        this.problem = `base branch ${this.baseBranch} was moved during the run to ${where}, which does not descend from ${since} ${last.slice(0, 12)} (an agent?): nothing was merged onto it, and that tip, with the merges made before, is kept at ${kept} (git update-ref refs/heads/${this.baseBranch} ${kept} puts it back)`;
-        return this.problem;
-    }
-    /** The tips base was moved to, each kept once (it may be moved again after the first). */
-    movedTips = new Set();
-    later = [];
-    /**
-     * What base was moved to stays reachable once base is put back: where it is now, and every
-     * tip its reflog shows it at since the run started (an agent may move it more than once
-     * between two checks). Returns the ref that keeps the current tip, or null when base is gone.
-     */
-    async keepMovedTip(now) {
-        const name = this.baseBranch;
-        const entries = await reflogEntries(this.git, `refs/heads/${name}`);
-        const since = entries.slice(0, Math.max(0, entries.length - this.reflogAtStart));
-        const nowIsNew = now !== null && !this.movedTips.has(now);
-        const passed = [...new Set(since)].filter((tip) => !this.movedTips.has(tip));
-        for (const ref of await keepUnreachable(this.git, passed, 'moved-base', name)) {
-            this.later.push(`base branch ${name} was also moved to ${ref.slice(-12)}: kept at ${ref}`);
-        }
-        for (const tip of passed)
-            this.movedTips.add(tip);
-        if (!now || now === this.lastGood)
-            return null;
-        const ref = await keepCommit(this.git, 'moved-base', name, now);
-        if (nowIsNew && this.problem) {
-            this.later.push(`base branch ${name} was moved again, to ${now.slice(0, 12)}: kept at ${ref}`);
-        }
-        this.movedTips.add(now);
-        return ref;
-    }
-    /** True once base was found moved off its history. */
-    get moved() {
-        return this.problem !== null;
-    }
-    /** The warning for the result, when base was moved away. */
-    warnings() {
-        return this.problem ? [this.problem, ...this.later] : [];
-    }
-}
-
-;// CONCATENATED MODULE: ./src/engine/checkout-watch.ts
-
-/**
- * The checkouts of the base branch (the user's own, usually), as they were when the run
- * started. The merge engine keeps them true; when one shows changes at the end that it did not
- * have at the start, something moved base past it (an agent's update-ref) or someone edited
- * it during the run. The run leaves it as it is, and says so.
- */
-async function watchBaseCheckouts(git, baseBranch) {
-    const statusOf = (path) => git
-        .at(path)
-        .status({ untracked: false })
-        .catch(() => '');
-    const checkouts = (await listWorktrees(git)).filter((entry) => entry.branch === baseBranch && !entry.prunable && !entry.bare);
-    const before = new Map();
-    for (const checkout of checkouts)
-        before.set(checkout.path, await statusOf(checkout.path));
-    return {
-        async changes() {
-            const warnings = [];
-            for (const [path, was] of before) {
-                const now = await statusOf(path);
-                if (now === was)
-                    continue;
-                const files = now.split('\n').filter((line) => line && !was.split('\n').includes(line));
-                warnings.push(`the checkout ${path} of ${baseBranch} shows changes it did not have when the run started (${files.slice(0, 5).join(', ')}${files.length > 5 ? ', …' : ''}): base was moved past it outside the merge (an agent?) or it was edited during the run; look with git status and git diff --cached before committing there`);
-            }
-            return warnings;
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./src/git/conflict-merge.ts
-
-
-/**
- * In a worktree on a detached copy of a branch: `git merge <base>` stopped on its conflicts,
- * the state a person (or resolve-command) settles a conflict from. Returns the conflicted paths
- * (empty when the merge went through on its own). Hooks off: the branch's files are not ours
- * to run.
- */
-async function mergeStoppedOnConflict(worktree, base, message) {
-    const merge = await worktree.exec([...WITHOUT_HOOKS, 'merge', '--no-ff', '--no-edit', '-m', message, base], { okExitCodes: [1], env: await worktree.identityEnv() });
-    if (merge.exitCode === 0)
-        return [];
-    const unmerged = await worktree.run(['diff', '--name-only', '--diff-filter=U', '-z']);
-    return unmerged.split('\0').filter(Boolean);
-}
-/** Moves a branch from `from` to `to` only if it is still at `from` (compare-and-swap). */
-async function moveBranch(git, branch, from, to, reason) {
-    return (await git.swapRef(branchRef(branch), to, from, { reason })).exitCode === 0;
-}
-/** A new branch at a commit, refusing to overwrite one that exists. */
-async function createBranchAt(git, branch, commit) {
-    return (await git.swapRef(branchRef(branch), commit, null)).exitCode === 0;
-}
-
-;// CONCATENATED MODULE: ./src/engine/conflict-policy.ts
-var conflict_policy_addDisposableResource = (undefined && undefined.__addDisposableResource) || function (env, value, async) {
-    if (value !== null && value !== void 0) {
-        if (typeof value !== "object" && typeof value !== "function") throw new TypeError("Object expected.");
-        var dispose, inner;
-        if (async) {
-            if (!Symbol.asyncDispose) throw new TypeError("Symbol.asyncDispose is not defined.");
-            dispose = value[Symbol.asyncDispose];
-        }
-        if (dispose === void 0) {
-            if (!Symbol.dispose) throw new TypeError("Symbol.dispose is not defined.");
-            dispose = value[Symbol.dispose];
-            if (async) inner = dispose;
-        }
-        if (typeof dispose !== "function") throw new TypeError("Object not disposable.");
-        if (inner) dispose = function() { try { inner.call(this); } catch (e) { return Promise.reject(e); } };
-        env.stack.push({ value: value, dispose: dispose, async: async });
-    }
-    else if (async) {
-        env.stack.push({ async: true });
-    }
-    return value;
-};
-var conflict_policy_disposeResources = (undefined && undefined.__disposeResources) || (function (SuppressedError) {
-    return function (env) {
-        function fail(e) {
-            env.error = env.hasError ? new SuppressedError(e, env.error, "An error was suppressed during disposal.") : e;
-            env.hasError = true;
-        }
-        var r, s = 0;
-        function next() {
-            while (r = env.stack.pop()) {
-                try {
-                    if (!r.async && s === 1) return s = 0, env.stack.push(r), Promise.resolve().then(next);
-                    if (r.dispose) {
-                        var result = r.dispose.call(r.value);
-                        if (r.async) return s |= 2, Promise.resolve(result).then(next, function(e) { fail(e); return next(); });
-                    }
-                    else s |= 1;
-                }
-                catch (e) {
-                    fail(e);
-                }
-            }
-            if (s === 1) return env.hasError ? Promise.reject(env.error) : Promise.resolve();
-            if (env.hasError) throw env.error;
-        }
-        return next();
-    };
-})(typeof SuppressedError === "function" ? SuppressedError : function (error, suppressed, message) {
-    var e = new Error(message);
-    return e.name = "SuppressedError", e.error = error, e.suppressed = suppressed, e;
-});
-
-
-
-
-
-
-
-
-
-
-
-/**
- * on-conflict, once every agent has ended (base then holds all that merged, so a second
- * attempt starts from the most it can): `rerun` runs each conflicted priority once more from
- * the updated base, its first branch kept under a new name; `resolve` runs resolve-command on
- * the branch with base merged into it and stopped on the conflict; `keep` leaves the branch.
- * At most max-parallel at once, like the agents.
- */
-async function settleConflicts(tasks, options) {
-    const { settings } = options;
-    if (settings.onConflict === 'keep' || !settings.merge)
-        return;
-    const conflicted = tasks.filter((task) => task.merge === 'conflict');
-    if (!conflicted.length)
-        return;
-    const settle = settings.onConflict === 'rerun' ? rerun : resolve;
-    const limit = settings.maxParallel === 'auto' ? 2 : settings.maxParallel;
-    const queue = [...conflicted];
-    await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, async () => {
-        for (let task = queue.shift(); task; task = queue.shift()) {
-            try {
-                await settle(task, options);
-            }
-            catch (error) {
-                options.logger.error(`PRIORITY ${task.priority}: on-conflict ${settings.onConflict} failed: ${error.message}`);
-            }
-        }
-    }));
-}
-/** The priority once more, in a fresh worktree from the updated base; its first branch kept. */
-async function rerun(task, options) {
-    const { git, logger, settings } = options;
-    const ref = branchRef(task.branch);
-    const tip = await git.branchTip(task.branch);
-    if (!tip)
-        return;
-    const holder = (await listWorktrees(git)).find((wt) => wt.ref === ref);
-    if (holder) {
-        task.error = `on-conflict rerun skipped: ${task.branch} is checked out in ${holder.path}; the branch is kept`;
-        return;
-    }
-    const kept = await keepUnderNewName(git, task.branch, tip);
-    if (!kept)
-        return;
-    task.kept_branches.push(kept);
-    logger.info(`PRIORITY ${task.priority}: its merge conflicted in ${task.conflict_files.join(', ')}; running it once more from the updated ${settings.baseBranch} (the first branch is kept as ${kept})`);
-    Object.assign(task, {
-        status: 'pending',
-        merge: 'not-merged',
-        merge_commit: null,
-        conflict_files: [],
-        error: null,
-        commits: 0
-    });
-    const attempts = task.attempts;
-    task.attempts = 0;
-    await runTask(task, createTaskContext(settings, git, options));
-    task.attempts += attempts;
-    if (task.status === 'completed')
-        await options.recordMerge(task);
-}
-/** `<branch>-conflicted`, or `-2`, `-3`… when taken: the first branch's tip under it. */
-async function keepUnderNewName(git, branch, tip) {
-    for (let n = 1; n < 100; n++) {
-        const name = n === 1 ? `${branch}-conflicted` : `${branch}-conflicted-${n}`;
-        if (await createBranchAt(git, name, tip)) {
-            await git.deleteRef(branchRef(branch), tip);
-            return name;
-        }
-    }
-    return null;
-}
-/**
- * resolve-command in a detached worktree of the branch where base was merged in and stopped
- * on the conflict. It settled the conflict when it exited 0, nothing is left conflicted (no
- * merge in progress, no unmerged path, no marker) and the merge commit was made; the branch
- * then moves to that commit and is merged. Otherwise the branch stays exactly as it was.
- */
-async function resolve(task, options) {
-    const { git, logger, settings } = options;
-    const tip = await git.branchTip(task.branch);
-    if (!tip)
-        return;
-    const path = `${task.worktree}-resolve`;
-    let settled = null;
-    let why = '';
-    {
-        const env_1 = { stack: [], error: void 0, hasError: false };
-        try {
-            const candidate = conflict_policy_addDisposableResource(env_1, await addCandidateWorktree(git, path, tip), true);
-            const worktree = candidate.git;
-            const files = await mergeStoppedOnConflict(worktree, branchRef(settings.baseBranch), `Merge ${settings.baseBranch} into ${task.branch} (conflict resolved by resolve-command)`);
-            const values = {
-                priority: task.priority,
-                branch: task.branch,
-                worktree: path,
-                base: settings.baseBranch
-            };
-            const template = settings.resolveCommand.replace(/\{conflict-files\}/g, files.map(shellQuote).join(' '));
-            const command = renderAgentCommand(template, values);
-            logger.info(`[${task.priority}] resolve: ${command}`);
-            const outcome = await runProcess({
-                command,
-                label: 'resolve',
-                cwd: path,
-                env: agentEnvironment(options.env, settings.githubToken, {
-                    ...agentVariables(values),
-                    CONFLICT_FILES: files.join('\n')
-                }),
-                logFile: task.log_file ?? (0,external_node_path_namespaceObject.join)(settings.logDir, `priority-${task.priority}.log`),
-                timeoutMs: settings.taskTimeoutMs,
-                signal: options.signal,
-                killGraceMs: options.killGraceMs ?? 10_000,
-                onLine: (line) => logger.info(`[${task.priority}] ${line}`)
-            });
-            const left = describeWorktreeState(await readWorktreeState(worktree, tip));
-            const head = await worktree.head();
-            const base = await git.requireBranchTip(settings.baseBranch);
-            if (outcome.exitCode !== 0)
-                why = `it exited with ${outcome.timedOut ? 'a time-out' : `status ${outcome.exitCode}`}`;
-            else if (left)
-                why = `it left ${left}`;
-            else if (head === tip || !(await git.isAncestor(files.length ? base : tip, head)))
-                why = 'it made no merge commit';
-            else
-                settled = head;
-        }
-        catch (e_1) {
-            env_1.error = e_1;
-            env_1.hasError = true;
-        }
-        finally {
-            const result_1 = conflict_policy_disposeResources(env_1);
-            if (result_1)
-                await result_1;
-        }
-    }
-    if (!settled ||
-        !(await moveBranch(git, task.branch, tip, settled, 'resolve-command settled the conflict'))) {
-        task.error = `resolve-command did not settle the conflict (${why || `${task.branch} moved meanwhile`}); ${task.branch} is unchanged and kept`;
-        logger.warning(`PRIORITY ${task.priority}: ${task.error}`);
-        return;
-    }
-    logger.info(`PRIORITY ${task.priority}: resolve-command settled the conflict; merging ${task.branch} again`);
-    await options.recordMerge(task);
-}
-
-;// CONCATENATED MODULE: ./src/plan/scope.ts
-
-/**
- * Scope after the fact: the files an agent changed against the paths its spec named. A file
- * is in scope when it meets one of them by the plan's own overlap rule (a named folder holds
- * its files, a glob its matches).
- */
-function outOfScope(changed, named) {
-    if (named.length === 0)
-        return []; // an unknown scope: nothing to measure against
-    const patterns = named.map(parsePattern);
-    return changed.filter((file) => !meetsAny(file, patterns));
-}
-/** Whether any of the files meets any of the paths (a priority's scope). */
-function touchesScope(files, named) {
-    const patterns = named.map(parsePattern);
-    return files.some((file) => meetsAny(file, patterns));
-}
-function meetsAny(file, patterns) {
-    const literal = parsePattern(file);
-    return patterns.some((pattern) => overlapOf(pattern, literal) !== null);
-}
-
-;// CONCATENATED MODULE: ./src/engine/scope-check.ts
-
-
-
-
-/**
- * Once an agent has ended (before its slot goes to the next task): the files it changed that
- * its spec did not name go in `tasks[].out_of_scope`, and each priority not started yet whose
- * spec names one of them now waits for this merge (the plan learns while it runs: it starts from a base with these
- * changes, instead of conflicting with them). Bookkeeping files (the ROADMAP, the specs)
- * never count.
- */
-async function checkScope(task, planned, tasks, git, settings, logger) {
-    const own = planned.find((p) => p.priority === task.priority);
-    if (!own || !(0,external_node_fs_namespaceObject.existsSync)(task.worktree))
-        return;
-    const files = await changedInWorktree(git.at(task.worktree), branchRef(settings.baseBranch));
-    const specs = `${settings.specsDir.replace(/\/+$/, '')}/`;
-    const counted = files.filter((file) => file !== settings.roadmapFile && !file.startsWith(specs));
-    task.out_of_scope = outOfScope(counted, own.paths);
-    if (!task.out_of_scope.length)
-        return;
-    logger.info(`PRIORITY ${task.priority} changed files its spec did not name: ${task.out_of_scope.join(', ')}`);
-    for (const other of planned) {
-        const state = tasks.find((t) => t.priority === other.priority);
-        if (state?.status !== 'pending' || other.after.includes(task.priority))
-            continue;
-        if (!touchesScope(task.out_of_scope, other.paths))
-            continue;
-        other.after.push(task.priority);
-        logger.info(`PRIORITY ${other.priority} now waits for PRIORITY ${task.priority}: its spec names files ${task.priority} changed outside its own`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/engine/run-mode.ts
-var run_mode_addDisposableResource = (undefined && undefined.__addDisposableResource) || function (env, value, async) {
-    if (value !== null && value !== void 0) {
-        if (typeof value !== "object" && typeof value !== "function") throw new TypeError("Object expected.");
-        var dispose, inner;
-        if (async) {
-            if (!Symbol.asyncDispose) throw new TypeError("Symbol.asyncDispose is not defined.");
-            dispose = value[Symbol.asyncDispose];
-        }
-        if (dispose === void 0) {
-            if (!Symbol.dispose) throw new TypeError("Symbol.dispose is not defined.");
-            dispose = value[Symbol.dispose];
-            if (async) inner = dispose;
-        }
-        if (typeof dispose !== "function") throw new TypeError("Object not disposable.");
-        if (inner) dispose = function() { try { inner.call(this); } catch (e) { return Promise.reject(e); } };
-        env.stack.push({ value: value, dispose: dispose, async: async });
-    }
-    else if (async) {
-        env.stack.push({ async: true });
-    }
-    return value;
-};
-var run_mode_disposeResources = (undefined && undefined.__disposeResources) || (function (SuppressedError) {
-    return function (env) {
-        function fail(e) {
-            env.error = env.hasError ? new SuppressedError(e, env.error, "An error was suppressed during disposal.") : e;
-            env.hasError = true;
-        }
-        var r, s = 0;
-        function next() {
-            while (r = env.stack.pop()) {
-                try {
-                    if (!r.async && s === 1) return s = 0, env.stack.push(r), Promise.resolve().then(next);
-                    if (r.dispose) {
-                        var result = r.dispose.call(r.value);
-                        if (r.async) return s |= 2, Promise.resolve(result).then(next, function(e) { fail(e); return next(); });
-                    }
-                    else s |= 1;
-                }
-                catch (e) {
-                    fail(e);
-                }
-            }
-            if (s === 1) return env.hasError ? Promise.reject(env.error) : Promise.resolve();
-            if (env.hasError) throw env.error;
-        }
-        return next();
-    };
-})(typeof SuppressedError === "function" ? SuppressedError : function (error, suppressed, message) {
-    var e = new Error(message);
-    return e.name = "SuppressedError", e.error = error, e.suppressed = suppressed, e;
-});
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/**
- * The whole job on this machine: plan, worktrees, agents within the limits, each completed
- * branch merged as soon as it is done (so that priorities waiting on it start from a base
- * that holds its work), cleanup, and the result.
- */
-async function runParallel(settings, options) {
-    const env_1 = { stack: [], error: void 0, hasError: false };
-    try {
-        const { logger } = options;
-        const env = options.env ?? process.env;
-        const began = Date.now();
-        const repository = run_mode_addDisposableResource(env_1, await openForChanges(settings, {
-            env,
-            logger,
-            beforeChanges: (git) => refuseBeforeChanges(settings, git, { env, agentsRun: true })
-        }), true);
-        const { git } = repository;
-        const signal = options.signal ?? new AbortController().signal;
-        const plan = await buildPlan({ ...settings, repo: git.cwd }, git);
-        logger.group(`Plan: ${plan.separation.schedule.length} wave(s)`, formatPlan(plan, settings));
-        const tasks = plan.tasks.map((planned) => pendingTask(planned, settings));
-        const guard = await BaseGuard.start(git, settings.baseBranch);
-        const verify = await verifyGate(settings, git, logger, {
-            env,
-            signal,
-            killGraceMs: options.killGraceMs
-        });
-        const merger = new MergeEngine(git, settings.baseBranch, logger, { verify });
-        // Its snapshot (a status of each checkout of base) is taken while the first worktrees are
-        // made; a merge, which changes those checkouts, waits for it.
-        const checkouts = watchBaseCheckouts(git, settings.baseBranch);
-        checkouts.catch(() => undefined);
-        // Among the priorities free to start, the longest estimate goes first (see startOrder).
-        await runAgents(inStartOrder(plan), tasks, {
-            settings,
-            git,
-            logger,
-            signal,
-            env,
-            killGraceMs: options.killGraceMs,
-            events: options.events,
-            resourceSampler: options.resourceSampler,
-            resourceIntervalMs: options.resourceIntervalMs,
-            progressIntervalMs: options.progressIntervalMs,
-            onAgentEnded: (task) => checkScope(task, plan.tasks, tasks, git, settings, logger).catch((error) => logger.debug(`scope check of ${task.priority}: ${error.message}`)),
-            onTaskDone: async (task) => {
-                if (readyToMerge(task) && settings.merge) {
-                    await checkouts;
-                    await mergeTask(task, merger, settings, git, guard);
-                }
-                options.events?.taskEnded?.(task);
-            }
-        });
-        await settleConflicts(tasks, {
-            settings,
-            git,
-            merger,
-            logger,
-            env,
-            signal,
-            killGraceMs: options.killGraceMs,
-            recordMerge: (task) => mergeTask(task, merger, settings, git, guard)
-        });
-        await guard.check();
-        const warnings = [...guard.warnings(), ...(await (await checkouts).changes())];
-        for (const warning of warnings)
-            logger.warning(warning);
-        await pushAfterMerges(git, settings, tasks, logger, warnings, {
-            baseMoved: guard.moved
-        });
-        return buildResult(settings, plan.separation, tasks, began, warnings, verify?.report() ?? null);
-    }
-    catch (e_1) {
-        env_1.error = e_1;
-        env_1.hasError = true;
-    }
-    finally {
-        const result_1 = run_mode_disposeResources(env_1);
-        if (result_1)
-            await result_1;
-    }
-}
-async function mergeTask(task, merger, settings, git, guard) {
-    // Nothing is merged onto a base moved off its history (reruns of conflicts neither).
-    const moved = await guard.check();
-    if (moved) {
-        task.merge = 'failed';
-        task.error = [task.error, moved].filter(Boolean).join('; ');
-        return;
-    }
-    const attempt = await merger.merge(task.branch, task.priority);
-    recordMergeAttempt(task, attempt);
-    if (attempt.outcome === 'merged')
-        await guard.merged(attempt.commit);
-    if (attempt.outcome === 'merged')
-        await forgetJudgement(git, task.branch);
-    if (attempt.outcome === 'merged' && settings.cleanup)
-        await merger.deleteMergedBranch(task.branch);
-}
-
-;// CONCATENATED MODULE: ./src/engine/plan-mode.ts
-
-
-
-
-
-/** `plan` mode: the separation analysis and schedule; nothing in the repository changes. */
-async function planOnly(settings, env = process.env) {
-    const began = Date.now();
-    const { git } = await preflight(settings.repo, settings.baseBranch, {
-        env,
-        createBase: false,
-        beforeChanges: (git) => refuseBeforeChanges(settings, git, { env, agentsRun: false })
-    });
-    const plan = await buildPlan({ ...settings, repo: git.cwd }, git);
-    const tasks = plan.tasks.map((planned) => pendingTask(planned, settings));
-    const result = buildResult(settings, plan.separation, tasks, began);
-    result.success = plan.separation.unresolved.length === 0;
-    return { plan, result };
-}
-/** `strategy.matrix` for a fan-out: the priorities that will run (skipped ones left out). */
-function matrixOf(plan) {
-    return { priority: plan.tasks.filter((task) => !task.skip_reason).map((task) => task.priority) };
-}
-/**
- * The outputs a fan-out workflow needs: `matrix` (every priority to run), `count` (to guard an
- * empty matrix, which fails a job), and one matrix per wave (`matrix-wave-1`, …) with
- * `wave-count`, so that overlapping priorities run after the wave they overlap is merged.
- */
-function fanOutOutputs(plan) {
-    const skipped = new Set(plan.tasks.filter((task) => task.skip_reason).map((task) => task.priority));
-    const waves = plan.separation.schedule
-        .map((wave) => wave.filter((priority) => !skipped.has(priority)))
-        .filter((wave) => wave.length > 0);
-    const matrix = matrixOf(plan);
-    const outputs = {
-        matrix: JSON.stringify(matrix),
-        count: String(matrix.priority.length),
-        waves: JSON.stringify(waves),
-        'wave-count': String(waves.length)
-    };
-    waves.forEach((wave, index) => {
-        outputs[`matrix-wave-${index + 1}`] = JSON.stringify({ priority: wave });
-    });
-    return outputs;
-}
-
-;// CONCATENATED MODULE: ./src/engine/execute.ts
-
-
-
-
-/** Runs the mode the settings name: the one dispatch the action and the CLI share. */
-async function execute(settings, options) {
-    switch (settings.mode) {
-        case 'run':
-            return {
-                result: await runParallel(settings, options),
-                extraOutputs: { 'log-dir': settings.logDir }
-            };
-        case 'plan': {
-            const { plan, result } = await planOnly(settings, options.env);
-            return { result, plan, extraOutputs: fanOutOutputs(plan) };
-        }
-        case 'task': {
-            const { result, resultFile } = await runOneTask(settings, options);
-            return { result, extraOutputs: { 'result-file': resultFile, 'log-dir': settings.logDir } };
-        }
-        case 'merge':
-            return { result: await mergePushed(settings, options), extraOutputs: {} };
-    }
-}
-// Whether the step succeeds is judged with every other verdict; the shells ask it here.
-
-
-;// CONCATENATED MODULE: ./src/action/input-helper.ts
-
-
-/** Every input as the runner gave it (`INPUT_<NAME>`), untrimmed and unvalidated. */
-function readActionInputs() {
-    const raw = {};
-    for (const name of INPUT_NAMES) {
-        const value = getInput(name, { trimWhitespace: false });
-        if (value !== '')
-            raw[name] = value;
-    }
-    return raw;
-}
-
-;// CONCATENATED MODULE: ./src/action/action-logger.ts
-
-/** Annotations this step has made so far: they share the runner's caps with the report's. */
-const annotationsMade = { error: 0, warning: 0 };
-/** The engine's logger on a runner: log lines, annotations and groups through @actions/core. */
-const actionLogger = {
-    info: (message) => info(message),
-    warning: (message, file) => {
-        annotationsMade.warning += 1;
-        core_warning(message, file ? { file } : {});
-    },
-    error: (message, file) => {
-        annotationsMade.error += 1;
-        error(message, file ? { file } : {});
-    },
-    debug: (message) => core_debug(message),
-    group: (title, body) => {
-        startGroup(title);
-        info(body);
-        endGroup();
-    }
-};
-
-;// CONCATENATED MODULE: ./src/report/format.ts
-// Small text helpers every report shares: durations, escaping, quoting, truncation.
-/** Text without ANSI escape sequences (colours, cursor moves), as agents may print them. */
-function format_stripAnsi(text) {
-    // eslint-disable-next-line no-control-regex
-    return text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '');
-}
-/**
- * Whether colour codes may be written to a stream: only to a terminal, and never when
- * NO_COLOR is set to anything (https://no-color.org).
- */
-function colourAllowed(stream, env = process.env) {
-    return stream.isTTY === true && !env.NO_COLOR;
-}
-/** `3m 12s`, `1h 04m`, `4.2s`: short and unambiguous. */
-function formatDuration(ms) {
-    if (!Number.isFinite(ms) || ms < 0)
-        return '—';
-    if (Math.round(ms / 100) < 600)
-        return `${(Math.round(ms / 100) / 10).toFixed(1)}s`;
-    const totalSeconds = Math.round(ms / 1000);
-    const hours = Math.floor(totalSeconds / 3600);
-    const minutes = Math.floor((totalSeconds % 3600) / 60);
-    const seconds = totalSeconds % 60;
-    if (hours > 0)
-        return `${hours}h ${String(minutes).padStart(2, '0')}m`;
-    return `${minutes}m ${String(seconds).padStart(2, '0')}s`;
-}
-function format_plural(count, one, many = `${one}s`) {
-    return `${count} ${count === 1 ? one : many}`;
-}
-function byteLength(text) {
-    return Buffer.byteLength(text, 'utf8');
-}
-/** At most `max` characters, cut on a code point, with what was left out said. */
-function truncate(text, max, note = '…') {
-    if (text.length <= max)
-        return text;
-    const chars = Array.from(text.slice(0, Math.max(0, max - note.length)));
-    // slice() may have split a surrogate pair: Array.from keeps the orphan, drop it.
-    const last = chars.at(-1);
-    if (last && last.length === 1 && /[\uD800-\uDBFF]/.test(last))
-        chars.pop();
-    return chars.join('') + note;
-}
-/**
- * At most `max` characters, cut where a sentence or a clause ends (`. `, `; `, `: `) when one
- * ends in the second half, else between words, never inside one: a shortened message ends
- * on a whole thought, and `…` says that more follows.
- */
-function shortenAtClause(text, max) {
-    if (text.length <= max)
-        return text;
-    const room = text.slice(0, Math.max(1, max - 1));
-    const clause = Math.max(room.lastIndexOf('. '), room.lastIndexOf('; '), room.lastIndexOf(': '), room.lastIndexOf(', '));
-    if (clause >= max / 2)
-        return `${room.slice(0, clause + 1)} …`;
-    const space = room.lastIndexOf(' ');
-    return space >= max / 2 ? `${room.slice(0, space)} …` : truncate(text, max);
-}
-/** Lines of at most `width` characters, broken between words (a longer word stays whole). */
-function wrapWords(text, width) {
-    const lines = [];
-    let line = '';
-    for (const word of text.split(/\s+/).filter(Boolean)) {
-        if (line && line.length + 1 + word.length > width) {
-            lines.push(line);
-            line = word;
-        }
-        else
-            line = line ? `${line} ${word}` : word;
-    }
-    if (line)
-        lines.push(line);
-    return lines;
-}
-/** The first non-empty line, for a table cell or a one-line message. */
-function firstLine(text) {
-    if (!text)
-        return '';
-    return (text
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .find((line) => line !== '') ?? '');
-}
-// A zero-width space after `@` and `#` keeps agent output from mentioning people or linking
-// issues in a pull-request comment; it renders the same.
-const ZERO_WIDTH_SPACE = '\u200B';
-/**
- * Untrusted text (agent errors, file names) as inline Markdown: no HTML, no emphasis, no
- * table breaks, no mentions. Newlines become spaces.
- */
-function escapeInline(text) {
-    return text
-        .replace(/\r?\n/g, ' ')
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/([\\`*_[\]#|~])/g, '\\$1')
-        .replace(/@(?=\w)/g, `@${ZERO_WIDTH_SPACE}`)
-        .replace(/\\#(?=\d)/g, `\\#${ZERO_WIDTH_SPACE}`);
-}
-/** Inline code that holds any text: the fence is longer than any run of backticks inside. */
-function code(text) {
-    const clean = text.replace(/\r?\n/g, ' ');
-    const longest = Math.max(0, ...Array.from(clean.matchAll(/`+/g), (match) => match[0].length));
-    const fence = '`'.repeat(longest + 1);
-    const pad = clean.startsWith('`') || clean.endsWith('`') ? ' ' : '';
-    return `${fence}${pad}${clean}${pad}${fence}`;
-}
-/** A fenced block that holds any text: the fence is longer than any run of backticks inside. */
-function codeBlock(text, language = '') {
-    const longest = Math.max(0, ...Array.from(text.matchAll(/`{3,}/g), (match) => match[0].length));
-    const fence = '`'.repeat(Math.max(3, longest + 1));
-    return `${fence}${language}\n${text.replace(/\s+$/, '')}\n${fence}`;
-}
-/** A word for a POSIX shell: left bare when that is safe, single-quoted otherwise. */
-function format_shellQuote(word) {
-    if (/^[A-Za-z0-9_./@%+=:,-]+$/.test(word))
-        return word;
-    return `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
-;// CONCATENATED MODULE: ./src/report/outcome.ts
-function outcomeOf(task) {
-    if (task.merge === 'merged')
-        return 'merged';
-    if (task.merge === 'conflict')
-        return 'conflict';
-    if (task.merge === 'failed')
-        return 'merge-failed';
-    if (task.merge === 'verify-failed')
-        return 'verify-failed';
-    return task.status;
-}
-const OUTCOME_ICON = {
-    merged: '✅',
-    conflict: '⚔️',
-    'merge-failed': '❌',
-    'verify-failed': '🧪',
-    completed: '✅',
-    failed: '❌',
-    'timed-out': '⏱️',
-    cancelled: '🛑',
-    'no-changes': '⚪',
-    skipped: '⏭️',
-    pending: '⏳',
-    running: '🏃'
-};
-/** How the outcome reads in a sentence ("2 conflicted"). */
-const OUTCOME_WORD = {
-    merged: 'merged',
-    conflict: 'conflicted',
-    'merge-failed': 'failed to merge',
-    'verify-failed': 'failed verify-command',
-    completed: 'completed, not merged',
-    failed: 'failed',
-    'timed-out': 'timed out',
-    cancelled: 'cancelled',
-    'no-changes': 'made no changes',
-    skipped: 'skipped',
-    pending: 'pending',
-    running: 'still running'
-};
-/** Worst first: the order in which a reader should look at them. */
-const SEVERITY = [
-    'conflict',
-    'merge-failed',
-    'verify-failed',
-    'failed',
-    'timed-out',
-    'cancelled',
-    'no-changes',
-    'skipped',
-    'completed',
-    'running',
-    'pending',
-    'merged'
-];
-/** The number of priorities per outcome, worst first, leaving out the empty ones. */
-function countOutcomes(result) {
-    const counts = new Map();
-    for (const task of result.tasks) {
-        const outcome = outcomeOf(task);
-        counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
-    }
-    return SEVERITY.filter((outcome) => counts.has(outcome)).map((outcome) => [
-        outcome,
-        counts.get(outcome)
-    ]);
-}
-
-;// CONCATENATED MODULE: ./src/report/problems.ts
-
-
-const MESSAGE_ERROR_CHARS = 600;
-const LEVEL = {
-    conflict: 'error',
-    'merge-failed': 'error',
-    'verify-failed': 'error',
-    failed: 'error',
-    'timed-out': 'error',
-    cancelled: 'warning',
-    'no-changes': 'warning',
-    skipped: 'notice'
-};
-function errorText(task) {
-    return shortenAtClause((task.error ?? '').trim(), MESSAGE_ERROR_CHARS);
-}
-function logHint(task) {
-    return task.log_file ? ` Log: ${task.log_file}` : '';
-}
-function describe(task, outcome, base) {
-    const p = task.priority;
-    const error = errorText(task);
-    switch (outcome) {
-        case 'conflict':
-            return {
-                priority: p,
-                outcome,
-                title: `PRIORITY ${p} conflicts with ${base}`,
-                message: `${task.branch} could not be merged into ${base}: conflicts in ` +
-                    `${task.conflict_files.join(', ') || 'unknown files'}. The branch was kept; ` +
-                    'the job summary shows the commands to resolve it.',
-                file: task.conflict_files[0]
-            };
-        case 'merge-failed':
-            return {
-                priority: p,
-                outcome,
-                title: `PRIORITY ${p} could not be merged`,
-                message: `Merging ${task.branch} into ${base} failed: ${error || 'unknown error'}. The branch was kept.`
-            };
-        case 'verify-failed':
-            return {
-                priority: p,
-                outcome,
-                title: `PRIORITY ${p} broke verify-command`,
-                message: `${task.branch} was not merged into ${base}: ${error || 'verify-command failed with it'}. The branch was kept.`
-            };
-        case 'failed':
-            return {
-                priority: p,
-                outcome,
-                title: `PRIORITY ${p} failed`,
-                message: `${task.exit_code !== null ? `Exit code ${task.exit_code}` : 'Failed'}` +
-                    ` after ${formatDuration(task.duration_ms)}: ${error || 'no error message'}.${logHint(task)}`
-            };
-        case 'timed-out':
-            return {
-                priority: p,
-                outcome,
-                title: `PRIORITY ${p} timed out`,
-                message: `Stopped after ${formatDuration(task.duration_ms)}: ${error || 'the agent ran past task-timeout-minutes'}.${logHint(task)}`
-            };
-        case 'cancelled':
-            return {
-                priority: p,
-                outcome,
-                title: `PRIORITY ${p} was cancelled`,
-                message: `${error || 'The run was cancelled.'}${task.commits > 0 ? ` ${commitsKept(task)}.` : ''}${logHint(task)}`
-            };
-        case 'no-changes':
-            return {
-                priority: p,
-                outcome,
-                title: `PRIORITY ${p} made no changes`,
-                message: `The agent exited ${task.exit_code ?? 0} but left nothing to merge on ${task.branch}.${logHint(task)}`
-            };
-        default:
-            return {
-                priority: p,
-                outcome,
-                title: `PRIORITY ${p} was skipped`,
-                message: error || 'It was not started.'
-            };
-    }
-}
-/** Every priority that needs someone to act, in input order, one problem each. */
-function listProblems(result) {
-    const problems = [];
-    for (const task of result.tasks) {
-        const outcome = outcomeOf(task);
-        const level = LEVEL[outcome];
-        if (!level)
-            continue;
-        problems.push({ ...describe(task, outcome, result.base_branch), level });
-    }
-    return problems;
-}
-/** A one-line form of a problem's error, for a table cell or a terminal line. */
-function shortError(task, max = 120) {
-    return shortenAtClause(firstLine(task.error), max);
-}
-/**
- * `Its 1 commit is kept on <branch>` / `Its 3 commits are kept …`; on a runner whose branches
- * were not pushed, what keeping them takes instead (they go with the runner).
- */
-function commitsKept(task, where = 'local', name = (text) => text) {
-    const commits = format_plural(task.commits, 'commit');
-    const verb = task.commits === 1 ? 'is' : 'are';
-    const branch = name(task.branch);
-    if (where === 'runner') {
-        return `Its ${commits} ${verb} on ${branch}, which was not pushed (${name('push: false')}) and is gone with this runner; run again with ${name('push: true')} to keep such work`;
-    }
-    return `Its ${commits} ${verb} kept on ${branch}${where === 'origin' ? ' (on origin)' : ''}`;
-}
-
-;// CONCATENATED MODULE: ./src/report/annotations.ts
-
-
-/** What a runner shows per step; the rest are dropped silently (field notes). */
-const RUNNER_ANNOTATION_CAPS = { error: 10, warning: 10, notice: 10 };
-const LEVELS = ['error', 'warning', 'notice'];
-const MESSAGE_CHARS = 2000;
-const LEVEL_NOUN = {
-    error: 'error',
-    warning: 'warning',
-    notice: 'notice'
-};
-/** True when the runner would not show every problem: the summary then lists them all. */
-function annotationsCapped(problems, caps = RUNNER_ANNOTATION_CAPS) {
-    return LEVELS.some((level) => problems.filter((p) => p.level === level).length > caps[level]);
-}
-function aggregate(level, rest) {
-    const ids = rest.map((problem) => problem.priority);
-    const shown = ids.length > 20 ? `${ids.slice(0, 20).join(', ')}, …` : ids.join(', ');
-    const noun = rest.length === 1 ? LEVEL_NOUN[level] : `${LEVEL_NOUN[level]}s`;
-    return {
-        level,
-        title: `${rest.length} more ${noun}`,
-        message: `${rest.length} more ${noun} (PRIORITY ${shown}) not shown as annotations: the job summary lists every problem.`
-    };
-}
-/**
- * One annotation per problem (conflict on its first conflicting file, failure, timeout,
- * cancellation, no changes, skip), within the runner's caps per level: beyond a cap the
- * last slot says how many more there are and points to the summary. `caps` lets the caller
- * leave room for annotations it made itself.
- */
-function planAnnotations(result, caps = RUNNER_ANNOTATION_CAPS) {
-    const problems = listProblems(result);
-    const annotations = [];
-    for (const level of LEVELS) {
-        const cap = Math.max(0, caps[level]);
-        const atLevel = problems.filter((problem) => problem.level === level);
-        const fits = atLevel.length <= cap;
-        const shown = fits ? atLevel : atLevel.slice(0, Math.max(0, cap - 1));
-        for (const problem of shown) {
-            annotations.push({
-                level,
-                title: problem.title,
-                message: truncate(problem.message, MESSAGE_CHARS),
-                ...(problem.file ? { file: problem.file } : {})
-            });
-        }
-        if (!fits && cap > 0)
-            annotations.push(aggregate(level, atLevel.slice(shown.length)));
-    }
-    return annotations;
-}
-
-;// CONCATENATED MODULE: ./src/report/github-event.ts
-
-// Events whose payload names the pull request or issue that triggered the run.
-const PULL_REQUEST_EVENTS = new Set([
-    'pull_request',
-    'pull_request_target',
-    'pull_request_review',
-    'pull_request_review_comment'
-]);
-const ISSUE_EVENTS = new Set(['issues', 'issue_comment']);
-function positiveInteger(value) {
-    return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : null;
-}
-/**
- * The number of the pull request or issue named by the triggering event, read from
- * GITHUB_EVENT_PATH when asked (not when a module loads, as @actions/github's context does),
- * or null with the reason.
- */
-function eventIssueNumber(env) {
-    const name = env.GITHUB_EVENT_NAME ?? '';
-    if (!PULL_REQUEST_EVENTS.has(name) && !ISSUE_EVENTS.has(name)) {
-        return {
-            number: null,
-            why: `the ${name ? `\`${name}\`` : 'unknown'} event names no pull request or issue`
-        };
-    }
-    const path = env.GITHUB_EVENT_PATH;
-    if (!path)
-        return { number: null, why: 'GITHUB_EVENT_PATH is not set' };
-    let payload;
-    try {
-        payload = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'));
-    }
-    catch (error) {
-        return { number: null, why: `the event file could not be read: ${error.message}` };
-    }
-    const number = PULL_REQUEST_EVENTS.has(name)
-        ? (positiveInteger(payload.pull_request?.number) ?? positiveInteger(payload.number))
-        : positiveInteger(payload.issue?.number);
-    return number
-        ? { number, why: `the \`${name}\` event` }
-        : { number: null, why: `the \`${name}\` event payload has no number` };
-}
-/**
- * Where to comment: the triggering pull request or issue, else `pr-number` (contract:
- * "the pull request or issue to comment on when the event names none"), else nowhere.
- */
-function commentTarget(env, prNumber) {
-    const [owner, repo, ...extra] = (env.GITHUB_REPOSITORY ?? '').split('/');
-    if (!owner || !repo || extra.length) {
-        return { target: null, why: 'GITHUB_REPOSITORY is not set (owner/name)' };
-    }
-    const fromEvent = eventIssueNumber(env);
-    if (fromEvent.number) {
-        return {
-            target: { owner, repo, number: fromEvent.number, source: 'event' },
-            why: fromEvent.why
-        };
-    }
-    if (prNumber)
-        return {
-            target: { owner, repo, number: prNumber, source: 'input' },
-            why: 'the pr-number input'
-        };
-    return { target: null, why: `${fromEvent.why} and pr-number is empty` };
-}
-/** The page of this run, for links in reports. */
-function runUrl(env) {
-    if (!env.GITHUB_REPOSITORY || !env.GITHUB_RUN_ID)
-        return undefined;
-    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
-    return `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`;
-}
 
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
 
@@ -50265,6 +51602,329 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
+;// CONCATENATED MODULE: ./src/report/github-api.ts
+
+/** The text without the token: an error message may quote a request. */
+function scrubbed(text, token) {
+    return token ? text.split(token).join('***') : text;
+}
+/** The innermost cause's message: `fetch failed` hides `connect ECONNREFUSED …`. */
+function deepestMessage(error) {
+    let current = error;
+    let message = current?.message ?? String(error);
+    for (let depth = 0; depth < 5 && current?.cause; depth += 1) {
+        current = current.cause;
+        if (current?.message)
+            message = current.message;
+    }
+    return message;
+}
+/** A client of the API named by GITHUB_API_URL now, whose own log goes to debug, scrubbed. */
+function githubClient(token, env, logger) {
+    // @actions/github reads GITHUB_API_URL once, when it is first imported: read it now.
+    const baseUrl = (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '');
+    return getOctokit(token, {
+        baseUrl,
+        userAgent: 'parallel-worktree',
+        log: {
+            debug: () => { },
+            info: () => { },
+            warn: (message) => logger.debug(scrubbed(message, token)),
+            error: (message) => logger.debug(scrubbed(message, token))
+        }
+    });
+}
+/** The HTTP status of a refusal of the API, or null (no answer, no connection). */
+function refusalStatus(error) {
+    const status = error.status;
+    const answered = error.response !== undefined;
+    return answered && typeof status === 'number' ? status : null;
+}
+/**
+ * What went wrong with a request, in words: a timeout (the signal tells; Octokit turns it
+ * into a 500), a connection that failed (a 500 with no response), or the API's answer.
+ * `forbidden` says what to grant on a 403.
+ */
+function explainApiError(error, signal, forbidden) {
+    if (signal.aborted)
+        return 'the GitHub API did not answer in time';
+    const status = error.status;
+    const message = error.message ?? String(error);
+    if (error.name === 'HttpError' && !error.response)
+        return `could not reach the GitHub API: ${deepestMessage(error)}`;
+    if (status === 401)
+        return `401 Unauthorized: the github-token was refused (${message})`;
+    if (status === 403)
+        return `403 Forbidden: ${forbidden} (${message})`;
+    return status ? `${status}: ${message}` : message;
+}
+
+;// CONCATENATED MODULE: ./src/report/github-event.ts
+
+// Events whose payload names the pull request or issue that triggered the run.
+const PULL_REQUEST_EVENTS = new Set([
+    'pull_request',
+    'pull_request_target',
+    'pull_request_review',
+    'pull_request_review_comment'
+]);
+const ISSUE_EVENTS = new Set(['issues', 'issue_comment']);
+function positiveInteger(value) {
+    return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : null;
+}
+/**
+ * The number of the pull request or issue named by the triggering event, read from
+ * GITHUB_EVENT_PATH when asked (not when a module loads, as @actions/github's context does),
+ * or null with the reason.
+ */
+function eventIssueNumber(env) {
+    const name = env.GITHUB_EVENT_NAME ?? '';
+    if (!PULL_REQUEST_EVENTS.has(name) && !ISSUE_EVENTS.has(name)) {
+        return {
+            number: null,
+            why: `the ${name ? `\`${name}\`` : 'unknown'} event names no pull request or issue`
+        };
+    }
+    const path = env.GITHUB_EVENT_PATH;
+    if (!path)
+        return { number: null, why: 'GITHUB_EVENT_PATH is not set' };
+    let payload;
+    try {
+        payload = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'));
+    }
+    catch (error) {
+        return { number: null, why: `the event file could not be read: ${error.message}` };
+    }
+    const number = PULL_REQUEST_EVENTS.has(name)
+        ? (positiveInteger(payload.pull_request?.number) ?? positiveInteger(payload.number))
+        : positiveInteger(payload.issue?.number);
+    return number
+        ? { number, why: `the \`${name}\` event` }
+        : { number: null, why: `the \`${name}\` event payload has no number` };
+}
+/**
+ * Where to comment: the triggering pull request or issue, else `pr-number` (contract:
+ * "the pull request or issue to comment on when the event names none"), else nowhere.
+ */
+function commentTarget(env, prNumber) {
+    const [owner, repo, ...extra] = (env.GITHUB_REPOSITORY ?? '').split('/');
+    if (!owner || !repo || extra.length) {
+        return { target: null, why: 'GITHUB_REPOSITORY is not set (owner/name)' };
+    }
+    const fromEvent = eventIssueNumber(env);
+    if (fromEvent.number) {
+        return {
+            target: { owner, repo, number: fromEvent.number, source: 'event' },
+            why: fromEvent.why
+        };
+    }
+    if (prNumber)
+        return {
+            target: { owner, repo, number: prNumber, source: 'input' },
+            why: 'the pr-number input'
+        };
+    return { target: null, why: `${fromEvent.why} and pr-number is empty` };
+}
+/** The page of this run, for links in reports. */
+function runUrl(env) {
+    if (!env.GITHUB_REPOSITORY || !env.GITHUB_RUN_ID)
+        return undefined;
+    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+    return `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/format.ts
+// Small text helpers every report shares: durations, escaping, quoting, truncation.
+/** Text without ANSI escape sequences (colours, cursor moves), as agents may print them. */
+function format_stripAnsi(text) {
+    // eslint-disable-next-line no-control-regex
+    return text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '');
+}
+/**
+ * Whether colour codes may be written to a stream: only to a terminal, and never when
+ * NO_COLOR is set to anything (https://no-color.org).
+ */
+function colourAllowed(stream, env = process.env) {
+    return stream.isTTY === true && !env.NO_COLOR;
+}
+/** `3m 12s`, `1h 04m`, `4.2s`: short and unambiguous. */
+function formatDuration(ms) {
+    if (!Number.isFinite(ms) || ms < 0)
+        return '—';
+    if (Math.round(ms / 100) < 600)
+        return `${(Math.round(ms / 100) / 10).toFixed(1)}s`;
+    const totalSeconds = Math.round(ms / 1000);
+    const hours = Math.floor(totalSeconds / 3600);
+    const minutes = Math.floor((totalSeconds % 3600) / 60);
+    const seconds = totalSeconds % 60;
+    if (hours > 0)
+        return `${hours}h ${String(minutes).padStart(2, '0')}m`;
+    return `${minutes}m ${String(seconds).padStart(2, '0')}s`;
+}
+function format_plural(count, one, many = `${one}s`) {
+    return `${count} ${count === 1 ? one : many}`;
+}
+function byteLength(text) {
+    return Buffer.byteLength(text, 'utf8');
+}
+/** At most `max` characters, cut on a code point, with what was left out said. */
+function truncate(text, max, note = '…') {
+    if (text.length <= max)
+        return text;
+    const chars = Array.from(text.slice(0, Math.max(0, max - note.length)));
+    // slice() may have split a surrogate pair: Array.from keeps the orphan, drop it.
+    const last = chars.at(-1);
+    if (last && last.length === 1 && /[\uD800-\uDBFF]/.test(last))
+        chars.pop();
+    return chars.join('') + note;
+}
+/**
+ * At most `max` characters, cut where a sentence or a clause ends (`. `, `; `, `: `) when one
+ * ends in the second half, else between words, never inside one: a shortened message ends
+ * on a whole thought, and `…` says that more follows.
+ */
+function shortenAtClause(text, max) {
+    if (text.length <= max)
+        return text;
+    const room = text.slice(0, Math.max(1, max - 1));
+    const clause = Math.max(room.lastIndexOf('. '), room.lastIndexOf('; '), room.lastIndexOf(': '), room.lastIndexOf(', '));
+    if (clause >= max / 2)
+        return `${room.slice(0, clause + 1)} …`;
+    const space = room.lastIndexOf(' ');
+    return space >= max / 2 ? `${room.slice(0, space)} …` : truncate(text, max);
+}
+/** Lines of at most `width` characters, broken between words (a longer word stays whole). */
+function wrapWords(text, width) {
+    const lines = [];
+    let line = '';
+    for (const word of text.split(/\s+/).filter(Boolean)) {
+        if (line && line.length + 1 + word.length > width) {
+            lines.push(line);
+            line = word;
+        }
+        else
+            line = line ? `${line} ${word}` : word;
+    }
+    if (line)
+        lines.push(line);
+    return lines;
+}
+/** The first non-empty line, for a table cell or a one-line message. */
+function firstLine(text) {
+    if (!text)
+        return '';
+    return (text
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .find((line) => line !== '') ?? '');
+}
+// A zero-width space after `@` and `#` keeps agent output from mentioning people or linking
+// issues in a pull-request comment; it renders the same.
+const ZERO_WIDTH_SPACE = '\u200B';
+/**
+ * Untrusted text (agent errors, file names) as inline Markdown: no HTML, no emphasis, no
+ * table breaks, no mentions. Newlines become spaces.
+ */
+function escapeInline(text) {
+    return text
+        .replace(/\r?\n/g, ' ')
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/([\\`*_[\]#|~])/g, '\\$1')
+        .replace(/@(?=\w)/g, `@${ZERO_WIDTH_SPACE}`)
+        .replace(/\\#(?=\d)/g, `\\#${ZERO_WIDTH_SPACE}`);
+}
+/** Inline code that holds any text: the fence is longer than any run of backticks inside. */
+function code(text) {
+    const clean = text.replace(/\r?\n/g, ' ');
+    const longest = Math.max(0, ...Array.from(clean.matchAll(/`+/g), (match) => match[0].length));
+    const fence = '`'.repeat(longest + 1);
+    const pad = clean.startsWith('`') || clean.endsWith('`') ? ' ' : '';
+    return `${fence}${pad}${clean}${pad}${fence}`;
+}
+/** A fenced block that holds any text: the fence is longer than any run of backticks inside. */
+function codeBlock(text, language = '') {
+    const longest = Math.max(0, ...Array.from(text.matchAll(/`{3,}/g), (match) => match[0].length));
+    const fence = '`'.repeat(Math.max(3, longest + 1));
+    return `${fence}${language}\n${text.replace(/\s+$/, '')}\n${fence}`;
+}
+/** A word for a POSIX shell: left bare when that is safe, single-quoted otherwise. */
+function format_shellQuote(word) {
+    if (/^[A-Za-z0-9_./@%+=:,-]+$/.test(word))
+        return word;
+    return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+;// CONCATENATED MODULE: ./src/report/outcome.ts
+function outcomeOf(task) {
+    if (task.merge === 'merged')
+        return 'merged';
+    if (task.merge === 'conflict')
+        return 'conflict';
+    if (task.merge === 'failed')
+        return 'merge-failed';
+    if (task.merge === 'verify-failed')
+        return 'verify-failed';
+    return task.status;
+}
+const OUTCOME_ICON = {
+    merged: '✅',
+    conflict: '⚔️',
+    'merge-failed': '❌',
+    'verify-failed': '🧪',
+    completed: '✅',
+    failed: '❌',
+    'timed-out': '⏱️',
+    cancelled: '🛑',
+    'no-changes': '⚪',
+    skipped: '⏭️',
+    pending: '⏳',
+    running: '🏃'
+};
+/** How the outcome reads in a sentence ("2 conflicted"). */
+const OUTCOME_WORD = {
+    merged: 'merged',
+    conflict: 'conflicted',
+    'merge-failed': 'failed to merge',
+    'verify-failed': 'failed verify-command',
+    completed: 'completed, not merged',
+    failed: 'failed',
+    'timed-out': 'timed out',
+    cancelled: 'cancelled',
+    'no-changes': 'made no changes',
+    skipped: 'skipped',
+    pending: 'pending',
+    running: 'still running'
+};
+/** Worst first: the order in which a reader should look at them. */
+const SEVERITY = [
+    'conflict',
+    'merge-failed',
+    'verify-failed',
+    'failed',
+    'timed-out',
+    'cancelled',
+    'no-changes',
+    'skipped',
+    'completed',
+    'running',
+    'pending',
+    'merged'
+];
+/** The number of priorities per outcome, worst first, leaving out the empty ones. */
+function countOutcomes(result) {
+    const counts = new Map();
+    for (const task of result.tasks) {
+        const outcome = outcomeOf(task);
+        counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
+    }
+    return SEVERITY.filter((outcome) => counts.has(outcome)).map((outcome) => [
+        outcome,
+        counts.get(outcome)
+    ]);
+}
+
 ;// CONCATENATED MODULE: ./src/report/separation-text.ts
 /** The earlier priorities each priority overlaps (from the conflicts' "a,b" keys). */
 function overlapsBefore(separation) {
@@ -50321,11 +51981,22 @@ function headline(result) {
     if (result.mode === 'task' && result.tasks.length === 1)
         return taskHeadline(result);
     if (result.success) {
+        // skip-merged: those an earlier run merged were not run again; say so.
+        const before = result.tasks.filter((task) => task.status === 'skipped').length;
+        const earlier = before === 0
+            ? ''
+            : before === total
+                ? ' by an earlier run'
+                : ` (${before} of them by an earlier run)`;
         return total === 1
-            ? `✅ PRIORITY ${result.tasks[0]?.priority ?? ''} merged into ${base}`
-            : `✅ All ${total} priorities merged into ${base}`;
+            ? `✅ PRIORITY ${result.tasks[0]?.priority ?? ''} merged into ${base}${earlier}`
+            : `✅ All ${total} priorities merged into ${base}${earlier}`;
     }
     const merged = result.tasks.filter((task) => task.merge === 'merged').length;
+    if (merged > 0 && merged === result.tasks.length) {
+        // Every merge was made, yet the run failed: base did not reach origin (see runSucceeded).
+        return `❌ ${total === 1 ? `PRIORITY ${result.tasks[0].priority}` : `All ${total} priorities`} merged into ${base} here, but ${base} was not pushed to origin: see the warnings`;
+    }
     const rest = countOutcomes(result)
         .filter(([outcome]) => outcome !== 'merged')
         .map(([outcome, count]) => `${count} ${OUTCOME_WORD[outcome]}`);
@@ -50335,6 +52006,9 @@ function headline(result) {
 function taskHeadline(result) {
     const task = result.tasks[0];
     const branch = code(task.branch);
+    if (task.merge === 'merged') {
+        return `✅ PRIORITY ${task.priority} already merged into ${code(result.base_branch)} by an earlier run: not run again`;
+    }
     if (result.success) {
         return `✅ PRIORITY ${task.priority} completed: ${format_plural(task.commits, 'commit')} pushed on ${branch} for the merge job`;
     }
@@ -50402,6 +52076,672 @@ function renderWithin(sections, limitBytes, whereElse) {
         parts.push(`> [!NOTE]\n> ${what} ${whereElse}\n`);
     }
     return parts.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/report/live-summary.ts
+
+
+
+
+/** GitHub refuses a check run's `output.summary` above 65,535 characters. */
+const CHECK_SUMMARY_LIMIT_CHARS = 65_535;
+const LAST_LINE_CHARS = 100;
+/** Outcomes counted together in the title, in the order they are named. */
+const TITLE_GROUPS = [
+    ['running', ['running']],
+    ['queued', ['pending']],
+    ['conflicted', ['conflict']],
+    ['failed', ['failed', 'timed-out', 'merge-failed', 'verify-failed']],
+    ['cancelled', ['cancelled']],
+    ['made no changes', ['no-changes']],
+    ['skipped', ['skipped']],
+    ['not merged', ['completed']]
+];
+/** The counts in one line: `5 of 8 merged · 2 running · 1 failed · $3.10`. */
+function liveTitle(tasks) {
+    const outcomes = tasks.map(outcomeOf);
+    const merged = outcomes.filter((outcome) => outcome === 'merged').length;
+    const parts = [`${merged} of ${tasks.length} merged`];
+    for (const [word, group] of TITLE_GROUPS) {
+        const count = outcomes.filter((outcome) => group.includes(outcome)).length;
+        if (count > 0)
+            parts.push(`${count} ${word}`);
+    }
+    const cost = totalUsage(tasks).cost_usd;
+    if (cost !== null)
+        parts.push(formatUsd(cost));
+    return parts.join(' · ');
+}
+/** How long a task ran, or has been running so far. */
+function durationCell(task, now) {
+    if (task.status === 'running' && task.started_at) {
+        return `${formatDuration(now - Date.parse(task.started_at))} so far`;
+    }
+    return task.started_at ? formatDuration(task.duration_ms) : '—';
+}
+function mergeCell(task) {
+    switch (task.merge) {
+        case 'merged':
+            return `✅ merged${task.merge_commit ? ` ${code(task.merge_commit.slice(0, 7))}` : ''}`;
+        case 'conflict':
+            return `⚔️ conflict (${format_plural(task.conflict_files.length, 'file')})`;
+        case 'failed':
+            return '❌ failed';
+        case 'verify-failed':
+            return '🧪 verify failed';
+        default:
+            return '—';
+    }
+}
+/** The line, escaped, in about LAST_LINE_CHARS characters (escaping may make it longer). */
+function lastLineCell(line) {
+    const cell = escapeInline(truncate(line.trim(), LAST_LINE_CHARS));
+    if (cell.length <= LAST_LINE_CHARS * 1.5)
+        return cell;
+    const shorter = Math.floor((LAST_LINE_CHARS * LAST_LINE_CHARS) / cell.length);
+    return escapeInline(truncate(line.trim(), shorter));
+}
+function row(task, now, lastLines) {
+    const last = lastLines.get(task.priority);
+    const cells = [
+        String(task.priority),
+        `${OUTCOME_ICON[task.status] ?? ''} ${task.status}`,
+        durationCell(task, now),
+        mergeCell(task),
+        usageCell(task.usage) ?? '—',
+        last ? lastLineCell(last) : ''
+    ];
+    return `| ${cells.join(' | ')} |`;
+}
+function wavesSection(view) {
+    if (!view.waves.length)
+        return null;
+    const byPriority = new Map(view.tasks.map((task) => [task.priority, task]));
+    const mark = (priority) => {
+        const task = byPriority.get(priority);
+        return task ? `${OUTCOME_ICON[outcomeOf(task)]} ${priority}` : String(priority);
+    };
+    return {
+        name: 'Waves',
+        head: '### Waves\n',
+        items: view.waves.map((wave, index) => `${index + 1}. ${wave.map(mark).join(' · ')}`),
+        tail: '',
+        leftOutNote: (count) => `_… and ${format_plural(count, 'more wave')}_`
+    };
+}
+/**
+ * The check run's summary: every priority with its status, its duration so far, its merge,
+ * its cost and the last line of a running agent, then the plan's waves; within the API's
+ * limit (rows past it are dropped with a note, never cut).
+ */
+function liveSummary(view, options) {
+    const lastLines = options.lastLines ?? new Map();
+    const lead = options.lead ??
+        `Started from ${code(view.baseCommit.slice(0, 7))} of ${code(view.baseBranch)}; updated ${new Date(options.now).toISOString().slice(11, 19)} UTC.`;
+    const sections = [
+        { name: 'Headline', head: `${lead}\n`, items: [] },
+        {
+            name: 'Priorities table',
+            head: [
+                '| Priority | Status | Duration | Merge | Cost | Last line |',
+                '|---:|---|---:|---|---:|---|'
+            ].join('\n'),
+            items: view.tasks.map((task) => row(task, options.now, lastLines)),
+            tail: '',
+            leftOutNote: (count) => `\n_… and ${format_plural(count, 'more priority', 'more priorities')} (size limit)._`
+        }
+    ];
+    const waves = wavesSection(view);
+    if (waves)
+        sections.push(waves);
+    const whereElse = options.runUrl
+        ? `The job summary of [this run](${options.runUrl}) has every priority.`
+        : 'The job summary has every priority.';
+    return renderWithin(sections, options.limitBytes ?? CHECK_SUMMARY_LIMIT_CHARS, whereElse);
+}
+
+;// CONCATENATED MODULE: ./src/report/log-tail.ts
+
+
+const LOG_TAIL_LINES = 20;
+/** Enough bytes for 20 long lines; a log may be many megabytes. */
+const TAIL_BYTES = 64 * 1024;
+/** The last `lines` lines of a file (colour codes removed), or null when it cannot be read. */
+async function readLogTail(file, lines = LOG_TAIL_LINES) {
+    let handle;
+    try {
+        handle = await (0,promises_namespaceObject.open)(file, 'r');
+        const { size } = await handle.stat();
+        const length = Math.min(size, TAIL_BYTES);
+        const buffer = Buffer.alloc(length);
+        await handle.read(buffer, 0, length, size - length);
+        let text = buffer.toString('utf8');
+        // A cut at the start may have split a line (or a character): drop that partial line.
+        if (length < size)
+            text = text.slice(text.indexOf('\n') + 1);
+        const all = format_stripAnsi(text)
+            .replace(/\r(?!\n)/g, '\n')
+            .split(/\r?\n/);
+        while (all.length > 0 && all[all.length - 1].trim() === '')
+            all.pop();
+        return all.slice(-lines);
+    }
+    catch {
+        return null;
+    }
+    finally {
+        await handle?.close();
+    }
+}
+const NEEDS_TAIL = new Set(['failed', 'timed-out', 'cancelled', 'no-changes']);
+/** The end of each failed agent's log, by priority: what the job summary shows of it. */
+async function failedLogTails(result, lines = LOG_TAIL_LINES) {
+    const tails = new Map();
+    await Promise.all(result.tasks
+        .filter((task) => NEEDS_TAIL.has(task.status) && task.log_file)
+        .map(async (task) => {
+        const tail = await readLogTail(task.log_file, lines);
+        if (tail && tail.length)
+            tails.set(task.priority, tail);
+    }));
+    return tails;
+}
+/** The last line of each running agent's log, by priority: what a live report shows of it. */
+async function runningLastLines(tasks) {
+    const lines = new Map();
+    await Promise.all(tasks
+        .filter((task) => task.status === 'running' && task.log_file)
+        .map(async (task) => {
+        const tail = await readLogTail(task.log_file, 1);
+        if (tail?.length)
+            lines.set(task.priority, tail[0]);
+    }));
+    return lines;
+}
+
+;// CONCATENATED MODULE: ./src/report/request-pace.ts
+
+/**
+ * The pace of a live report's requests to an API: one at a time, in the order asked. `now`
+ * is for a request that must go (a task's end); `soon` for the rest, coalesced into one and
+ * sent no sooner than `minIntervalMs` after the previous request.
+ */
+class RequestPace {
+    minIntervalMs;
+    queue = new SerialQueue();
+    // The first request (a creation) is made at once: it counts as the last one sent.
+    lastSentAt = Date.now();
+    throttle;
+    queued = false;
+    closed = false;
+    constructor(minIntervalMs) {
+        this.minIntervalMs = minIntervalMs;
+    }
+    now(work) {
+        return this.queue.run(async () => {
+            this.lastSentAt = Date.now();
+            await work();
+        });
+    }
+    soon(work) {
+        if (this.closed || this.throttle || this.queued)
+            return;
+        const wait = Math.max(0, this.lastSentAt + this.minIntervalMs - Date.now());
+        this.throttle = setTimeout(() => {
+            this.throttle = undefined;
+            this.queued = true;
+            void this.now(async () => {
+                // Whatever changes from here on needs a request of its own.
+                this.queued = false;
+                await work();
+            });
+        }, wait);
+        this.throttle.unref();
+    }
+    /** No more `soon` requests (one waiting its turn is dropped); `now` still works. */
+    close() {
+        this.closed = true;
+        clearTimeout(this.throttle);
+    }
+    /** Resolves once every request asked for so far has been answered (or given up on). */
+    settled() {
+        return this.queue.run(async () => { });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/check-run.ts
+
+
+
+
+
+
+/** The one check run of a run, by this name, on the commit the run started from. */
+const CHECK_RUN_NAME = 'parallel-worktree';
+/** Least time between two updates, except a task's end (always sent). */
+const CHECK_RUN_MIN_INTERVAL_MS = 10_000;
+/** A run whose tasks neither start nor end still shows their durations moving. */
+const CHECK_RUN_REFRESH_MS = 60_000;
+/** The API takes at most 50 annotations per request. */
+const ANNOTATIONS_PER_REQUEST = 50;
+/** Requests that carry only annotations left over at the end, at most. */
+const MAX_ANNOTATION_REQUESTS = 10;
+const REQUEST_TIMEOUT_MS = 20_000;
+/** Failed updates in a row after which the API is given up on for this run. */
+const MAX_FAILURES_IN_A_ROW = 3;
+const FORBIDDEN = 'the github-token may not write check runs. Grant `permissions: { checks: write }`; on pull requests from forks the token is read-only';
+/** The repository of GITHUB_REPOSITORY, or null. */
+function repositoryOf(env) {
+    const [owner, repo, ...extra] = (env.GITHUB_REPOSITORY ?? '').split('/');
+    return owner && repo && !extra.length ? { owner, repo } : null;
+}
+/**
+ * One check run named `parallel-worktree` on the commit the run started from, kept current
+ * while the run goes: created `in_progress`, updated on every task's end and otherwise at
+ * most every `minIntervalMs` (a start, a merge, the durations moving), completed with the
+ * run's conclusion. One request at a time, in order. Nothing it does can fail the run: the
+ * first failure is one warning, and a refusal (no `checks: write`, a fork's read-only token)
+ * ends its requests.
+ */
+class LiveCheckRun {
+    view;
+    where;
+    options;
+    client;
+    pace;
+    id = null;
+    /** Refused, or its creation failed: no further requests. */
+    stopped = false;
+    warned = false;
+    failuresInARow = 0;
+    over = false;
+    refresher;
+    annotated = new Set();
+    constructor(view, where, options) {
+        this.view = view;
+        this.where = where;
+        this.options = options;
+        this.client = githubClient(options.token, options.env, options.logger);
+        this.pace = new RequestPace(options.minIntervalMs ?? CHECK_RUN_MIN_INTERVAL_MS);
+    }
+    /**
+     * Creates the check run (without waiting for the API) when it is wanted and possible: the
+     * input is on, a token and GITHUB_REPOSITORY are known. Null otherwise, said in debug.
+     */
+    static open(view, options) {
+        const where = repositoryOf(options.env);
+        const why = !options.enabled
+            ? 'check-run is off'
+            : !options.token
+                ? 'no github-token'
+                : !where
+                    ? 'GITHUB_REPOSITORY is not set (owner/name)'
+                    : !view.baseCommit
+                        ? 'no base commit'
+                        : null;
+        if (why || !where) {
+            options.logger.debug(`No check run: ${why}`);
+            return null;
+        }
+        const live = new LiveCheckRun(view, where, options);
+        const first = live.snapshot();
+        void live.pace.now(live.guarded((signal) => live.create(signal, first)));
+        live.refresher = setInterval(() => live.changed(), options.refreshMs ?? CHECK_RUN_REFRESH_MS);
+        live.refresher.unref();
+        return live;
+    }
+    /** A task started or merged: an update within the throttle's interval, coalesced. */
+    changed() {
+        if (this.over || this.stopped)
+            return;
+        // Coalesced: the tasks as they are when it is sent.
+        this.pace.soon(this.guarded((signal) => this.update(signal, null)));
+    }
+    /** A task ended (its merge included): always one update of its own. */
+    taskEnded() {
+        if (this.over || this.stopped)
+            return;
+        const now = this.snapshot();
+        void this.pace.now(this.guarded((signal) => this.update(signal, now)));
+    }
+    /** The last update: `completed` with the conclusion, the final summary, every annotation left. */
+    async complete(conclusion, result) {
+        if (this.over)
+            return;
+        this.over = true;
+        this.pace.close();
+        clearInterval(this.refresher);
+        const last = this.snapshot();
+        await this.pace.now(this.guarded((signal) => this.update(signal, last, { conclusion, result })));
+        for (let extra = 0; extra < MAX_ANNOTATION_REQUESTS; extra += 1) {
+            if (!this.pendingAnnotations().length)
+                break;
+            await this.pace.now(this.guarded((signal) => this.update(signal, last)));
+        }
+    }
+    /** Resolves once every request asked for so far has been answered (or given up on). */
+    settled() {
+        return this.pace.settled();
+    }
+    /** A request that is skipped once stopped, given up on after the timeout, never thrown. */
+    guarded(request) {
+        return async () => {
+            if (this.stopped)
+                return;
+            const signal = AbortSignal.timeout(this.options.timeoutMs ?? REQUEST_TIMEOUT_MS);
+            try {
+                await request(signal);
+                this.failuresInARow = 0;
+            }
+            catch (error) {
+                this.failed(error, signal);
+            }
+        };
+    }
+    failed(error, signal) {
+        const status = refusalStatus(error);
+        const creating = this.id === null;
+        this.failuresInARow += 1;
+        // A failed creation leaves nothing to update; a refusal will not change during the run;
+        // an API that does not answer would hold every later request (and the run's end) for the
+        // whole timeout. Only an answer that may pass (a 5xx) is worth a few more tries.
+        if (creating ||
+            signal.aborted ||
+            status === null ||
+            status === 401 ||
+            status === 403 ||
+            status === 404 ||
+            this.failuresInARow >= MAX_FAILURES_IN_A_ROW)
+            this.stopped = true;
+        if (this.warned) {
+            this.options.logger.debug(`check run: ${scrubbed(String(error), this.options.token)}`);
+            return;
+        }
+        this.warned = true;
+        const what = creating ? 'create the check run' : 'update the check run';
+        const after = this.stopped
+            ? 'the run goes on without it'
+            : 'the run goes on, and later updates are tried';
+        this.options.logger.warning(scrubbed(`Could not ${what} ${CHECK_RUN_NAME} on ${this.where.owner}/${this.where.repo}: ${explainApiError(error, signal, FORBIDDEN)}; ${after}.`, this.options.token));
+    }
+    /** The tasks as they are now: an update shows the moment it was asked for. */
+    snapshot() {
+        return {
+            ...this.view,
+            tasks: this.view.tasks.map((task) => ({
+                ...task,
+                conflict_files: [...task.conflict_files]
+            }))
+        };
+    }
+    async create(signal, view) {
+        const env = this.options.env;
+        const details = runUrl(env);
+        const { data } = await this.client.rest.checks.create({
+            ...this.where,
+            name: CHECK_RUN_NAME,
+            head_sha: this.view.baseCommit,
+            status: 'in_progress',
+            started_at: new Date().toISOString(),
+            ...(details ? { details_url: details } : {}),
+            ...(env.GITHUB_RUN_ID ? { external_id: env.GITHUB_RUN_ID } : {}),
+            output: await this.output(view),
+            request: { signal }
+        });
+        this.id = data.id;
+        this.options.logger.info(`Check run ${CHECK_RUN_NAME}: ${data.html_url ?? data.id}`);
+        this.options.onCreated?.({ id: data.id, ...this.where });
+    }
+    async update(signal, asked, final = {}) {
+        if (this.id === null)
+            return;
+        const annotations = this.pendingAnnotations().slice(0, ANNOTATIONS_PER_REQUEST);
+        // Sent once, even when refused (an annotation the API rejects would fail every update).
+        for (const annotation of annotations)
+            this.annotated.add(annotationKey(annotation));
+        const output = await this.output(asked ?? this.view, final.result);
+        await this.client.rest.checks.update({
+            ...this.where,
+            check_run_id: this.id,
+            ...(final.conclusion
+                ? {
+                    status: 'completed',
+                    conclusion: final.conclusion,
+                    completed_at: new Date().toISOString()
+                }
+                : {}),
+            output: { ...output, ...(annotations.length ? { annotations } : {}) },
+            request: { signal }
+        });
+    }
+    async output(view, result) {
+        const now = Date.now();
+        const lastLines = await runningLastLines(view.tasks);
+        return {
+            title: liveTitle(view.tasks),
+            summary: liveSummary(view, {
+                now,
+                lastLines,
+                runUrl: runUrl(this.options.env),
+                ...(result ? { lead: `${headline(result)}.` } : {})
+            })
+        };
+    }
+    /** One annotation per conflicting file of each conflicted priority, not yet sent. */
+    pendingAnnotations() {
+        return this.view.tasks
+            .filter((task) => task.merge === 'conflict')
+            .flatMap((task) => task.conflict_files.map((path) => ({
+            path,
+            start_line: 1,
+            end_line: 1,
+            annotation_level: 'warning',
+            title: `PRIORITY ${task.priority}: merge conflict`,
+            message: `${task.branch} conflicts with ${this.view.baseBranch} in this file; the branch was kept for a resolution.`
+        })))
+            .filter((annotation) => !this.annotated.has(annotationKey(annotation)));
+    }
+}
+function annotationKey(annotation) {
+    return `${annotation.title}\n${annotation.path}`;
+}
+/**
+ * Completes a check run a killed main step left `in_progress` (the post step of a cancelled
+ * job). Never throws: returns the warning to give, or null.
+ */
+async function completeCheckRun(ref, conclusion, options) {
+    const signal = AbortSignal.timeout(options.timeoutMs ?? REQUEST_TIMEOUT_MS);
+    try {
+        await githubClient(options.token, options.env, options.logger).rest.checks.update({
+            owner: ref.owner,
+            repo: ref.repo,
+            check_run_id: ref.id,
+            status: 'completed',
+            conclusion,
+            completed_at: new Date().toISOString(),
+            output: {
+                title: conclusion === 'cancelled' ? 'Cancelled' : conclusion,
+                summary: conclusion === 'cancelled'
+                    ? 'The job was cancelled before the run ended: the job summary and the log say how far it got.'
+                    : 'The run ended.'
+            },
+            request: { signal }
+        });
+        return null;
+    }
+    catch (error) {
+        return scrubbed(`Could not complete the check run ${CHECK_RUN_NAME}: ${explainApiError(error, signal, FORBIDDEN)}`, options.token);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/problems.ts
+
+
+const MESSAGE_ERROR_CHARS = 600;
+const LEVEL = {
+    conflict: 'error',
+    'merge-failed': 'error',
+    'verify-failed': 'error',
+    failed: 'error',
+    'timed-out': 'error',
+    cancelled: 'warning',
+    'no-changes': 'warning',
+    skipped: 'notice'
+};
+function errorText(task) {
+    return shortenAtClause((task.error ?? '').trim(), MESSAGE_ERROR_CHARS);
+}
+function logHint(task) {
+    return task.log_file ? ` Log: ${task.log_file}` : '';
+}
+function describe(task, outcome, base) {
+    const p = task.priority;
+    const error = errorText(task);
+    switch (outcome) {
+        case 'conflict':
+            return {
+                priority: p,
+                outcome,
+                title: `PRIORITY ${p} conflicts with ${base}`,
+                message: `${task.branch} could not be merged into ${base}: conflicts in ` +
+                    `${task.conflict_files.join(', ') || 'unknown files'}. The branch was kept; ` +
+                    'the job summary shows the commands to resolve it.',
+                file: task.conflict_files[0]
+            };
+        case 'merge-failed':
+            return {
+                priority: p,
+                outcome,
+                title: `PRIORITY ${p} could not be merged`,
+                message: `Merging ${task.branch} into ${base} failed: ${error || 'unknown error'}. The branch was kept.`
+            };
+        case 'verify-failed':
+            return {
+                priority: p,
+                outcome,
+                title: `PRIORITY ${p} broke verify-command`,
+                message: `${task.branch} was not merged into ${base}: ${error || 'verify-command failed with it'}. The branch was kept.`
+            };
+        case 'failed':
+            return {
+                priority: p,
+                outcome,
+                title: `PRIORITY ${p} failed`,
+                message: `${task.exit_code !== null ? `Exit code ${task.exit_code}` : 'Failed'}` +
+                    ` after ${formatDuration(task.duration_ms)}: ${error || 'no error message'}.${logHint(task)}`
+            };
+        case 'timed-out':
+            return {
+                priority: p,
+                outcome,
+                title: `PRIORITY ${p} timed out`,
+                message: `Stopped after ${formatDuration(task.duration_ms)}: ${error || 'the agent ran past task-timeout-minutes'}.${logHint(task)}`
+            };
+        case 'cancelled':
+            return {
+                priority: p,
+                outcome,
+                title: `PRIORITY ${p} was cancelled`,
+                message: `${error || 'The run was cancelled.'}${task.commits > 0 ? ` ${commitsKept(task)}.` : ''}${logHint(task)}`
+            };
+        case 'no-changes':
+            return {
+                priority: p,
+                outcome,
+                title: `PRIORITY ${p} made no changes`,
+                message: `The agent exited ${task.exit_code ?? 0} but left nothing to merge on ${task.branch}.${logHint(task)}`
+            };
+        default:
+            return {
+                priority: p,
+                outcome,
+                title: `PRIORITY ${p} was skipped`,
+                message: error || 'It was not started.'
+            };
+    }
+}
+/** Every priority that needs someone to act, in input order, one problem each. */
+function listProblems(result) {
+    const problems = [];
+    for (const task of result.tasks) {
+        const outcome = outcomeOf(task);
+        const level = LEVEL[outcome];
+        if (!level)
+            continue;
+        problems.push({ ...describe(task, outcome, result.base_branch), level });
+    }
+    return problems;
+}
+/** A one-line form of a problem's error, for a table cell or a terminal line. */
+function shortError(task, max = 120) {
+    return shortenAtClause(firstLine(task.error), max);
+}
+/**
+ * `Its 1 commit is kept on <branch>` / `Its 3 commits are kept …`; on a runner whose branches
+ * were not pushed, what keeping them takes instead (they go with the runner).
+ */
+function commitsKept(task, where = 'local', name = (text) => text) {
+    const commits = format_plural(task.commits, 'commit');
+    const verb = task.commits === 1 ? 'is' : 'are';
+    const branch = name(task.branch);
+    if (where === 'runner') {
+        return `Its ${commits} ${verb} on ${branch}, which was not pushed (${name('push: false')}) and is gone with this runner; run again with ${name('push: true')} to keep such work`;
+    }
+    return `Its ${commits} ${verb} kept on ${branch}${where === 'origin' ? ' (on origin)' : ''}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/annotations.ts
+
+
+/** What a runner shows per step; the rest are dropped silently (field notes). */
+const RUNNER_ANNOTATION_CAPS = { error: 10, warning: 10, notice: 10 };
+const LEVELS = ['error', 'warning', 'notice'];
+const MESSAGE_CHARS = 2000;
+const LEVEL_NOUN = {
+    error: 'error',
+    warning: 'warning',
+    notice: 'notice'
+};
+/** True when the runner would not show every problem: the summary then lists them all. */
+function annotationsCapped(problems, caps = RUNNER_ANNOTATION_CAPS) {
+    return LEVELS.some((level) => problems.filter((p) => p.level === level).length > caps[level]);
+}
+function aggregate(level, rest) {
+    const ids = rest.map((problem) => problem.priority);
+    const shown = ids.length > 20 ? `${ids.slice(0, 20).join(', ')}, …` : ids.join(', ');
+    const noun = rest.length === 1 ? LEVEL_NOUN[level] : `${LEVEL_NOUN[level]}s`;
+    return {
+        level,
+        title: `${rest.length} more ${noun}`,
+        message: `${rest.length} more ${noun} (PRIORITY ${shown}) not shown as annotations: the job summary lists every problem.`
+    };
+}
+/**
+ * One annotation per problem (conflict on its first conflicting file, failure, timeout,
+ * cancellation, no changes, skip), within the runner's caps per level: beyond a cap the
+ * last slot says how many more there are and points to the summary. `caps` lets the caller
+ * leave room for annotations it made itself.
+ */
+function planAnnotations(result, caps = RUNNER_ANNOTATION_CAPS) {
+    const problems = listProblems(result);
+    const annotations = [];
+    for (const level of LEVELS) {
+        const cap = Math.max(0, caps[level]);
+        const atLevel = problems.filter((problem) => problem.level === level);
+        const fits = atLevel.length <= cap;
+        const shown = fits ? atLevel : atLevel.slice(0, Math.max(0, cap - 1));
+        for (const problem of shown) {
+            annotations.push({
+                level,
+                title: problem.title,
+                message: truncate(problem.message, MESSAGE_CHARS),
+                ...(problem.file ? { file: problem.file } : {})
+            });
+        }
+        if (!fits && cap > 0)
+            annotations.push(aggregate(level, atLevel.slice(shown.length)));
+    }
+    return annotations;
 }
 
 ;// CONCATENATED MODULE: ./src/report/plan-summary.ts
@@ -50864,7 +53204,7 @@ const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 1024;
 const LOG_ARTIFACT = 'parallel-worktree-logs';
 const MAX_FILES_PER_CONFLICT = 50;
 const MAX_PATHS_PER_OVERLAP = 20;
-function mergeCell(task, links) {
+function summary_mergeCell(task, links) {
     switch (task.merge) {
         case 'merged':
             return `✅ merged${task.merge_commit ? ` ${linked(code(task.merge_commit.slice(0, 7)), links.commit(task.merge_commit))}` : ''}`;
@@ -50891,7 +53231,7 @@ function tableRow(task, links) {
         `${OUTCOME_ICON[task.status] ?? ''} ${task.status}`,
         ran ? formatDuration(task.duration_ms) : '—',
         ran ? String(task.commits) : '—',
-        mergeCell(task, links),
+        summary_mergeCell(task, links),
         usageCell(task.usage) ?? '—',
         escapeInline(shortError(task))
     ];
@@ -51181,20 +53521,6 @@ function resolvedCommentBody(result, env) {
         ''
     ].join('\n');
 }
-function scrubbed(text, token) {
-    return token ? text.split(token).join('***') : text;
-}
-/** The innermost cause's message: `fetch failed` hides `connect ECONNREFUSED …`. */
-function deepestMessage(error) {
-    let current = error;
-    let message = current?.message ?? String(error);
-    for (let depth = 0; depth < 5 && current?.cause; depth += 1) {
-        current = current.cause;
-        if (current?.message)
-            message = current.message;
-    }
-    return message;
-}
 function explain(error, signal) {
     // Octokit turns a timeout into a 500 "Unknown Error": the signal tells the truth.
     if (signal.aborted)
@@ -51214,6 +53540,7 @@ function explain(error, signal) {
         return `404 Not Found: no such issue or pull request, or no access to it (${message})`;
     return status ? `${status}: ${message}` : message;
 }
+/** This job's comment on the issue or pull request, found by its marker; null when none. */
 async function findOurComment(client, target, marker, signal) {
     for (let page = 1; page <= MAX_PAGES; page += 1) {
         const { data } = await client.rest.issues.listComments({
@@ -51262,18 +53589,7 @@ async function postReportComment(result, options) {
     const marker = commentMarker(env);
     const signal = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     try {
-        // @actions/github reads GITHUB_API_URL once, when it is first imported: read it now.
-        const baseUrl = (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '');
-        const client = getOctokit(token, {
-            baseUrl,
-            userAgent: 'parallel-worktree',
-            log: {
-                debug: () => { },
-                info: () => { },
-                warn: (message) => logger.debug(scrubbed(message, token)),
-                error: (message) => logger.debug(scrubbed(message, token))
-            }
-        });
+        const client = githubClient(token, env, logger);
         const existing = await findOurComment(client, target, marker, signal);
         const where = { owner: target.owner, repo: target.repo };
         if (result.success) {
@@ -51316,52 +53632,1024 @@ async function postReportComment(result, options) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/report/log-tail.ts
+;// CONCATENATED MODULE: ./src/report/live-comment.ts
 
 
-const LOG_TAIL_LINES = 20;
-/** Enough bytes for 20 long lines; a log may be many megabytes. */
-const TAIL_BYTES = 64 * 1024;
-/** The last `lines` lines of a file (colour codes removed), or null when it cannot be read. */
-async function readLogTail(file, lines = LOG_TAIL_LINES) {
-    let handle;
-    try {
-        handle = await (0,promises_namespaceObject.open)(file, 'r');
-        const { size } = await handle.stat();
-        const length = Math.min(size, TAIL_BYTES);
-        const buffer = Buffer.alloc(length);
-        await handle.read(buffer, 0, length, size - length);
-        let text = buffer.toString('utf8');
-        // A cut at the start may have split a line (or a character): drop that partial line.
-        if (length < size)
-            text = text.slice(text.indexOf('\n') + 1);
-        const all = format_stripAnsi(text)
-            .replace(/\r(?!\n)/g, '\n')
-            .split(/\r?\n/);
-        while (all.length > 0 && all[all.length - 1].trim() === '')
-            all.pop();
-        return all.slice(-lines);
+
+
+
+
+/** Least time between two edits of the comment, except a task's end. */
+const LIVE_COMMENT_MIN_INTERVAL_MS = 10_000;
+const live_comment_REQUEST_TIMEOUT_MS = 20_000;
+/** The comment's body while the run goes: the marker, the counts, the live table. */
+function liveCommentBody(view, env, lines) {
+    const marker = commentMarker(env);
+    const url = runUrl(env);
+    const footer = `\n---\n<sub>parallel-worktree${url ? ` · [this run](${url})` : ''} · updated as the run goes; the report replaces it at the end</sub>\n`;
+    const head = `## ⏳ Running: ${liveTitle(view.tasks)}\n`;
+    const summary = liveSummary(view, {
+        now: Date.now(),
+        lastLines: lines,
+        runUrl: url,
+        limitBytes: COMMENT_LIMIT_CHARS - marker.length - head.length - footer.length - 64
+    });
+    return `${marker}\n${head}\n${summary}${footer}`;
+}
+/**
+ * The report comment an earlier run of this job already wrote on the pull request or issue
+ * (the triggering one, or `pr-number`), edited in place as tasks start, end and merge, so that
+ * a reader of the thread sees where the run stands. No comment is created mid-run: without
+ * one, nothing is sent after the search. The first failure is one warning and ends it.
+ */
+class LiveComment {
+    view;
+    target;
+    options;
+    client;
+    pace;
+    id = null;
+    stopped = false;
+    constructor(view, target, options) {
+        this.view = view;
+        this.target = target;
+        this.options = options;
+        this.client = githubClient(options.token, options.env, options.logger);
+        this.pace = new RequestPace(options.minIntervalMs ?? LIVE_COMMENT_MIN_INTERVAL_MS);
     }
-    catch {
-        return null;
+    static open(view, options) {
+        if (!options.enabled || !options.token)
+            return null;
+        const { target } = commentTarget(options.env, options.prNumber);
+        if (!target)
+            return null;
+        const live = new LiveComment(view, target, options);
+        void live.pace.now(live.guarded((signal) => live.find(signal)));
+        return live;
+    }
+    changed() {
+        if (this.stopped)
+            return;
+        this.pace.soon(this.guarded((signal) => this.edit(signal)));
+    }
+    taskEnded() {
+        if (this.stopped)
+            return;
+        void this.pace.now(this.guarded((signal) => this.edit(signal)));
+    }
+    /** Waits for the edits asked for: the final report is written after them, never under. */
+    async close() {
+        this.pace.close();
+        await this.pace.settled();
+        this.stopped = true;
+    }
+    guarded(request) {
+        return async () => {
+            if (this.stopped)
+                return;
+            const signal = AbortSignal.timeout(this.options.timeoutMs ?? live_comment_REQUEST_TIMEOUT_MS);
+            try {
+                await request(signal);
+            }
+            catch (error) {
+                this.stopped = true;
+                const where = `${this.target.owner}/${this.target.repo}#${this.target.number}`;
+                this.options.logger.warning(scrubbed(`Could not update the report comment on ${where} while the run goes: ${explainApiError(error, signal, 'the github-token may not comment (grant `pull-requests: write, issues: write`)')}; the final report is still tried.`, this.options.token));
+            }
+        };
+    }
+    async find(signal) {
+        const marker = commentMarker(this.options.env);
+        const ours = await findOurComment(this.client, this.target, marker, signal);
+        if (!ours) {
+            this.stopped = true;
+            this.options.logger.debug(`No report comment on #${this.target.number} to keep current`);
+            return;
+        }
+        this.id = ours.id;
+        this.options.logger.info(`Keeping the report comment current while the run goes: ${ours.html_url}`);
+    }
+    async edit(signal) {
+        if (this.id === null)
+            return;
+        const lines = await runningLastLines(this.view.tasks);
+        await this.client.rest.issues.updateComment({
+            owner: this.target.owner,
+            repo: this.target.repo,
+            comment_id: this.id,
+            body: liveCommentBody(this.view, this.options.env, lines),
+            request: { signal }
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/live-reports.ts
+
+
+/**
+ * What shows a run while it goes: the check run, and the report comment an earlier run left
+ * (each only when wanted and possible). The engine tells it of each start, end and merge.
+ */
+class LiveReports {
+    checkRun;
+    comment;
+    constructor(checkRun, comment) {
+        this.checkRun = checkRun;
+        this.comment = comment;
+    }
+    static open(view, settings, options) {
+        const { env, logger } = options;
+        const checkRun = LiveCheckRun.open(view, {
+            enabled: settings.checkRun,
+            token: settings.githubToken,
+            env,
+            logger,
+            onCreated: options.onCheckRunCreated
+        });
+        const comment = LiveComment.open(view, {
+            enabled: settings.prComment && options.liveComment === true,
+            token: settings.githubToken,
+            prNumber: settings.prNumber,
+            env,
+            logger
+        });
+        return new LiveReports(checkRun, comment);
+    }
+    /** A task started or merged. */
+    changed() {
+        this.checkRun?.changed();
+        this.comment?.changed();
+    }
+    /** A task ended, its merge included. */
+    taskEnded() {
+        this.checkRun?.taskEnded();
+        this.comment?.taskEnded();
+    }
+    /** The run is over: the check run completed, the comment's edits done (the report follows). */
+    async finish(conclusion, result) {
+        await Promise.all([this.checkRun?.complete(conclusion, result), this.comment?.close()]);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/base-guard.ts
+
+/**
+ * Base as the run found it and moved it. Merges only ever move base forward, so a base whose
+ * tip no longer descends from the last tip the run knew (where it started, or its own latest
+ * merge) was moved by someone else (an agent's `update-ref`, `branch -f`, `push --force`): the
+ * commits it held may now be reachable from nothing. That tip is then kept under
+ * refs/parallel-worktree/base/, the result's warnings name it, and nothing is merged onto the
+ * moved base (that would build on history the user never had).
+ *
+ * The last good tip is kept there from the start, too, and follows the run's merges: a run
+ * killed before it could look (an agent moved base, then the coordinator died) leaves it, and
+ * the next run refuses while base does not hold it, as after a move the run saw. A run that
+ * ends with base on its history drops it (finish).
+ */
+class BaseGuard {
+    git;
+    baseBranch;
+    startTip;
+    reflogAtStart;
+    problem = null;
+    /** The newest tip of base known to be the run's: where it started, or a merge it made. */
+    lastGood;
+    /** The ref that keeps lastGood while the run is under way (see the class comment). */
+    keptGood = null;
+    constructor(git, baseBranch, startTip, 
+    /** How many entries base's reflog had when the run started. */
+    reflogAtStart) {
+        this.git = git;
+        this.baseBranch = baseBranch;
+        this.startTip = startTip;
+        this.reflogAtStart = reflogAtStart;
+        this.lastGood = startTip;
+    }
+    static async start(git, baseBranch) {
+        const [tip, log] = await Promise.all([
+            git.resolveCommit(`refs/heads/${baseBranch}`),
+            reflogEntries(git, `refs/heads/${baseBranch}`)
+        ]);
+        const guard = new BaseGuard(git, baseBranch, tip, log.length);
+        if (tip)
+            guard.keptGood = await keepCommit(git, 'base', baseBranch, tip);
+        return guard;
+    }
+    /**
+     * A merge of the run landed at `commit`: it is the tip to keep should base be moved away
+     * next, so that the merges made before the move are not lost with it.
+     */
+    async merged(commit) {
+        if (this.problem || !commit || !this.lastGood || commit === this.lastGood)
+            return;
+        if (!(await this.git.isAncestor(this.lastGood, commit)))
+            return;
+        const previous = this.keptGood;
+        const before = this.lastGood;
+        this.lastGood = commit;
+        // Base is at the merge already: the new tip is kept before the old one is let go.
+        this.keptGood = await keepCommit(this.git, 'base', this.baseBranch, commit);
+        if (previous && previous !== this.keptGood)
+            await this.git.deleteRef(previous, before);
+    }
+    /**
+     * The end of a run: while base is on the run's history, the tip kept for a killed run's
+     * sake (and any other kept tip base holds again) is dropped; after a move it stays, named
+     * in the warnings.
+     */
+    async finish() {
+        if (this.problem)
+            return;
+        await dropHeldBaseTips(this.git, this.baseBranch);
+    }
+    /** Null while base descends from where it started; otherwise why nothing may be merged. */
+    async check() {
+        if (!this.lastGood || !this.startTip)
+            return null;
+        const now = await this.git.resolveCommit(`refs/heads/${this.baseBranch}`);
+        if (this.problem) {
+            await this.keepMovedTip(now);
+            return this.problem;
+        }
+        if (now && (await this.git.isAncestor(this.lastGood, now))) {
+            this.lastGood = now;
+            return null;
+        }
+        const last = this.lastGood;
+        const kept = await keepCommit(this.git, 'base', this.baseBranch, last);
+        const movedTo = await this.keepMovedTip(now);
+        const where = movedTo ? `${now.slice(0, 12)} (kept at ${movedTo})` : 'nothing (deleted)';
+        const since = last === this.startTip ? 'its starting tip' : 'its last tip before the move';
+        this.problem = `base branch ${this.baseBranch} was moved during the run to ${where}, which does not descend from ${since} ${last.slice(0, 12)} (an agent?): nothing was merged onto it, priorities that start later start from ${last.slice(0, 12)}, and that tip, with the merges made before, is kept at ${kept} (git update-ref refs/heads/${this.baseBranch} ${kept} puts it back)`;
+        return this.problem;
+    }
+    /** The newest tip of base that is the run's: where later tasks start once base was moved. */
+    get lastGoodTip() {
+        return this.lastGood;
+    }
+    /** The tips base was moved to, each kept once (it may be moved again after the first). */
+    movedTips = new Set();
+    later = [];
+    /**
+     * What base was moved to stays reachable once base is put back: where it is now, and every
+     * tip its reflog shows it at since the run started (an agent may move it more than once
+     * between two checks). Returns the ref that keeps the current tip, or null when base is gone.
+     */
+    async keepMovedTip(now) {
+        const name = this.baseBranch;
+        const entries = await reflogEntries(this.git, `refs/heads/${name}`);
+        const since = entries.slice(0, Math.max(0, entries.length - this.reflogAtStart));
+        const nowIsNew = now !== null && !this.movedTips.has(now);
+        const passed = [...new Set(since)].filter((tip) => !this.movedTips.has(tip));
+        for (const ref of await keepUnreachable(this.git, passed, 'moved-base', name)) {
+            this.later.push(`base branch ${name} was also moved to ${ref.slice(-12)}: kept at ${ref}`);
+        }
+        for (const tip of passed)
+            this.movedTips.add(tip);
+        if (!now || now === this.lastGood)
+            return null;
+        const ref = await keepCommit(this.git, 'moved-base', name, now);
+        if (nowIsNew && this.problem) {
+            this.later.push(`base branch ${name} was moved again, to ${now.slice(0, 12)}: kept at ${ref}`);
+        }
+        this.movedTips.add(now);
+        return ref;
+    }
+    /** True once base was found moved off its history. */
+    get moved() {
+        return this.problem !== null;
+    }
+    /** The warning for the result, when base was moved away. */
+    warnings() {
+        return this.problem ? [this.problem, ...this.later] : [];
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/checkout-watch.ts
+
+/**
+ * The checkouts of the base branch (the user's own, usually), as they were when the run
+ * started. The merge engine keeps them true; when one shows changes at the end that it did not
+ * have at the start, something moved base past it (an agent's update-ref) or someone edited
+ * it during the run. The run leaves it as it is, and says so.
+ */
+async function watchBaseCheckouts(git, baseBranch) {
+    const statusOf = (path) => git
+        .at(path)
+        .status({ untracked: false })
+        .catch(() => '');
+    const checkouts = (await listWorktrees(git)).filter((entry) => entry.branch === baseBranch && !entry.prunable && !entry.bare);
+    const before = new Map();
+    for (const checkout of checkouts)
+        before.set(checkout.path, await statusOf(checkout.path));
+    return {
+        async changes() {
+            const warnings = [];
+            for (const [path, was] of before) {
+                const now = await statusOf(path);
+                if (now === was)
+                    continue;
+                const files = now.split('\n').filter((line) => line && !was.split('\n').includes(line));
+                warnings.push(`the checkout ${path} of ${baseBranch} shows changes it did not have when the run started (${files.slice(0, 5).join(', ')}${files.length > 5 ? ', …' : ''}): base was moved past it outside the merge (an agent?) or it was edited during the run; look with git status and git diff --cached before committing there`);
+            }
+            return warnings;
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/git/conflict-merge.ts
+
+
+/**
+ * In a worktree on a detached copy of a branch: `git merge <base>` stopped on its conflicts,
+ * the state a person (or resolve-command) settles a conflict from. Returns the conflicted paths
+ * (empty when the merge went through on its own). Hooks off: the branch's files are not ours
+ * to run.
+ */
+async function mergeStoppedOnConflict(worktree, base, message) {
+    const merge = await worktree.exec([...WITHOUT_HOOKS, 'merge', '--no-ff', '--no-edit', '-m', message, base], { okExitCodes: [1], env: await worktree.identityEnv() });
+    if (merge.exitCode === 0)
+        return [];
+    const unmerged = await worktree.run(['diff', '--name-only', '--diff-filter=U', '-z']);
+    return unmerged.split('\0').filter(Boolean);
+}
+/** Moves a branch from `from` to `to` only if it is still at `from` (compare-and-swap). */
+async function moveBranch(git, branch, from, to, reason) {
+    return (await git.swapRef(branchRef(branch), to, from, { reason })).exitCode === 0;
+}
+/** A new branch at a commit, refusing to overwrite one that exists. */
+async function createBranchAt(git, branch, commit) {
+    return (await git.swapRef(branchRef(branch), commit, null)).exitCode === 0;
+}
+
+;// CONCATENATED MODULE: ./src/engine/conflict-policy.ts
+var conflict_policy_addDisposableResource = (undefined && undefined.__addDisposableResource) || function (env, value, async) {
+    if (value !== null && value !== void 0) {
+        if (typeof value !== "object" && typeof value !== "function") throw new TypeError("Object expected.");
+        var dispose, inner;
+        if (async) {
+            if (!Symbol.asyncDispose) throw new TypeError("Symbol.asyncDispose is not defined.");
+            dispose = value[Symbol.asyncDispose];
+        }
+        if (dispose === void 0) {
+            if (!Symbol.dispose) throw new TypeError("Symbol.dispose is not defined.");
+            dispose = value[Symbol.dispose];
+            if (async) inner = dispose;
+        }
+        if (typeof dispose !== "function") throw new TypeError("Object not disposable.");
+        if (inner) dispose = function() { try { inner.call(this); } catch (e) { return Promise.reject(e); } };
+        env.stack.push({ value: value, dispose: dispose, async: async });
+    }
+    else if (async) {
+        env.stack.push({ async: true });
+    }
+    return value;
+};
+var conflict_policy_disposeResources = (undefined && undefined.__disposeResources) || (function (SuppressedError) {
+    return function (env) {
+        function fail(e) {
+            env.error = env.hasError ? new SuppressedError(e, env.error, "An error was suppressed during disposal.") : e;
+            env.hasError = true;
+        }
+        var r, s = 0;
+        function next() {
+            while (r = env.stack.pop()) {
+                try {
+                    if (!r.async && s === 1) return s = 0, env.stack.push(r), Promise.resolve().then(next);
+                    if (r.dispose) {
+                        var result = r.dispose.call(r.value);
+                        if (r.async) return s |= 2, Promise.resolve(result).then(next, function(e) { fail(e); return next(); });
+                    }
+                    else s |= 1;
+                }
+                catch (e) {
+                    fail(e);
+                }
+            }
+            if (s === 1) return env.hasError ? Promise.reject(env.error) : Promise.resolve();
+            if (env.hasError) throw env.error;
+        }
+        return next();
+    };
+})(typeof SuppressedError === "function" ? SuppressedError : function (error, suppressed, message) {
+    var e = new Error(message);
+    return e.name = "SuppressedError", e.error = error, e.suppressed = suppressed, e;
+});
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * on-conflict, once every agent has ended (base then holds all that merged, so a second
+ * attempt starts from the most it can): `rerun` runs each conflicted priority once more from
+ * the updated base, its first branch kept under a new name; `resolve` runs resolve-command on
+ * the branch with base merged into it and stopped on the conflict; `keep` leaves the branch.
+ * At most max-parallel at once, like the agents.
+ */
+async function settleConflicts(tasks, options) {
+    const { settings } = options;
+    if (settings.onConflict === 'keep' || !settings.merge)
+        return;
+    const conflicted = tasks.filter((task) => task.merge === 'conflict');
+    if (!conflicted.length)
+        return;
+    const settle = settings.onConflict === 'rerun' ? rerun : resolve;
+    const limit = settings.maxParallel === 'auto' ? 2 : settings.maxParallel;
+    const queue = [...conflicted];
+    await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, async () => {
+        for (let task = queue.shift(); task; task = queue.shift()) {
+            try {
+                await settle(task, options);
+            }
+            catch (error) {
+                options.logger.error(`PRIORITY ${task.priority}: on-conflict ${settings.onConflict} failed: ${error.message}`);
+            }
+        }
+    }));
+}
+/** The priority once more, in a fresh worktree from the updated base; its first branch kept. */
+async function rerun(task, options) {
+    const { git, logger, settings } = options;
+    const ref = branchRef(task.branch);
+    const tip = await git.branchTip(task.branch);
+    if (!tip)
+        return;
+    const holder = (await listWorktrees(git)).find((wt) => wt.ref === ref);
+    if (holder) {
+        task.error = `on-conflict rerun skipped: ${task.branch} is checked out in ${holder.path}; the branch is kept`;
+        return;
+    }
+    const kept = await keepUnderNewName(git, task.branch, tip);
+    if (!kept)
+        return;
+    task.kept_branches.push(kept);
+    logger.info(`PRIORITY ${task.priority}: its merge conflicted in ${someOf(task.conflict_files)}; running it once more from the updated ${settings.baseBranch} (the first branch is kept as ${kept})`);
+    Object.assign(task, {
+        status: 'pending',
+        merge: 'not-merged',
+        merge_commit: null,
+        conflict_files: [],
+        error: null,
+        commits: 0
+    });
+    const attempts = task.attempts;
+    task.attempts = 0;
+    await runTask(task, createTaskContext(settings, git, options));
+    task.attempts += attempts;
+    if (task.status === 'completed')
+        await options.recordMerge(task);
+}
+/** `<branch>-conflicted`, or `-2`, `-3`… when taken: the first branch's tip under it. */
+async function keepUnderNewName(git, branch, tip) {
+    for (let n = 1; n < 100; n++) {
+        const name = n === 1 ? `${branch}-conflicted` : `${branch}-conflicted-${n}`;
+        if (await createBranchAt(git, name, tip)) {
+            await git.deleteRef(branchRef(branch), tip);
+            return name;
+        }
+    }
+    return null;
+}
+/**
+ * resolve-command in a detached worktree of the branch where base was merged in and stopped
+ * on the conflict. It settled the conflict when it exited 0, nothing is left conflicted (no
+ * merge in progress, no unmerged path, no marker) and the merge commit was made; the branch
+ * then moves to that commit and is merged. Otherwise the branch stays exactly as it was.
+ */
+async function resolve(task, options) {
+    const { git, logger, settings } = options;
+    const tip = await git.branchTip(task.branch);
+    if (!tip)
+        return;
+    const path = `${task.worktree}-resolve`;
+    let settled = null;
+    let why = '';
+    {
+        const env_1 = { stack: [], error: void 0, hasError: false };
+        try {
+            const candidate = conflict_policy_addDisposableResource(env_1, await addCandidateWorktree(git, path, tip), true);
+            const worktree = candidate.git;
+            const files = await mergeStoppedOnConflict(worktree, branchRef(settings.baseBranch), `Merge ${settings.baseBranch} into ${task.branch} (conflict resolved by resolve-command)`);
+            const values = {
+                priority: task.priority,
+                branch: task.branch,
+                worktree: path,
+                base: settings.baseBranch
+            };
+            const template = settings.resolveCommand.replace(/\{conflict-files\}/g, files.map(shellQuote).join(' '));
+            const command = renderAgentCommand(template, values);
+            logger.info(`[${task.priority}] resolve: ${command}`);
+            const outcome = await runProcess({
+                command,
+                label: 'resolve',
+                cwd: path,
+                env: agentEnvironment(options.env, settings.githubToken, { ...agentVariables(values), CONFLICT_FILES: files.join('\n') }, [], await git.identityEnv()),
+                logFile: task.log_file ?? (0,external_node_path_namespaceObject.join)(settings.logDir, `priority-${task.priority}.log`),
+                timeoutMs: settings.taskTimeoutMs,
+                signal: options.signal,
+                killGraceMs: options.killGraceMs ?? 10_000,
+                onLine: (line) => logger.info(`[${task.priority}] ${line}`)
+            });
+            const left = describeWorktreeState(await readWorktreeState(worktree, tip));
+            const head = await worktree.head();
+            const base = await git.requireBranchTip(settings.baseBranch);
+            if (outcome.exitCode !== 0)
+                why = `it exited with ${outcome.timedOut ? 'a time-out' : `status ${outcome.exitCode}`}`;
+            else if (left)
+                why = `it left ${left}`;
+            else if (head === tip || !(await git.isAncestor(files.length ? base : tip, head)))
+                why = 'it made no merge commit';
+            else
+                settled = head;
+        }
+        catch (e_1) {
+            env_1.error = e_1;
+            env_1.hasError = true;
+        }
+        finally {
+            const result_1 = conflict_policy_disposeResources(env_1);
+            if (result_1)
+                await result_1;
+        }
+    }
+    if (!settled ||
+        !(await moveBranch(git, task.branch, tip, settled, 'resolve-command settled the conflict'))) {
+        task.error = `resolve-command did not settle the conflict (${why || `${task.branch} moved meanwhile`}); ${task.branch} is unchanged and kept`;
+        logger.warning(`PRIORITY ${task.priority}: ${task.error}`);
+        return;
+    }
+    logger.info(`PRIORITY ${task.priority}: resolve-command settled the conflict; merging ${task.branch} again`);
+    await options.recordMerge(task);
+}
+
+;// CONCATENATED MODULE: ./src/plan/scope.ts
+
+/**
+ * Scope after the fact: the files an agent changed against the paths its spec named. A file
+ * is in scope when it meets one of them by the plan's own overlap rule (a named folder holds
+ * its files, a glob its matches).
+ */
+function outOfScope(changed, named) {
+    if (named.length === 0)
+        return []; // an unknown scope: nothing to measure against
+    const patterns = named.map(parsePattern);
+    return changed.filter((file) => !meetsAny(file, patterns));
+}
+/** Whether any of the files meets any of the paths (a priority's scope). */
+function touchesScope(files, named) {
+    const patterns = named.map(parsePattern);
+    return files.some((file) => meetsAny(file, patterns));
+}
+function meetsAny(file, patterns) {
+    const literal = parsePattern(file);
+    return patterns.some((pattern) => overlapOf(pattern, literal) !== null);
+}
+
+;// CONCATENATED MODULE: ./src/engine/scope-check.ts
+
+
+
+
+
+
+/**
+ * Once an agent has ended (before its slot goes to the next task): the files it changed that
+ * its spec did not name go in `tasks[].out_of_scope`, and each priority not started yet whose
+ * spec names one of them now waits for this merge (the plan learns while it runs: it starts from a base with these
+ * changes, instead of conflicting with them). Bookkeeping files (the ROADMAP, the specs)
+ * never count, nor the files worktree-files copied in. Changes are counted from the commit the task started from (tasks of later waves
+ * start from a newer base; a base behind that start would count others' files as its own).
+ */
+async function checkScope(task, startPoint, planned, tasks, git, settings, logger) {
+    const own = planned.find((p) => p.priority === task.priority);
+    if (!own || !(0,external_node_fs_namespaceObject.existsSync)(task.worktree))
+        return;
+    const since = startPoint ?? branchRef(settings.baseBranch);
+    const [files, copied] = await Promise.all([
+        changedInWorktree(git.at(task.worktree), since),
+        copiedFiles(git, settings)
+    ]);
+    const specs = `${settings.specsDir.replace(/\/+$/, '')}/`;
+    // Copies worktree-files made (an `.env`) are not the agent's changes: never committed either.
+    const counted = files.filter((file) => file !== settings.roadmapFile && !file.startsWith(specs) && !copied.includes(file));
+    task.out_of_scope = outOfScope(counted, own.paths);
+    if (!task.out_of_scope.length)
+        return;
+    logger.info(`PRIORITY ${task.priority} changed files its spec did not name: ${someOf(task.out_of_scope)}`);
+    for (const other of planned) {
+        const state = tasks.find((t) => t.priority === other.priority);
+        if (state?.status !== 'pending' || other.after.includes(task.priority))
+            continue;
+        if (!touchesScope(task.out_of_scope, other.paths))
+            continue;
+        other.after.push(task.priority);
+        logger.info(`PRIORITY ${other.priority} now waits for PRIORITY ${task.priority}: its spec names files ${task.priority} changed outside its own`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/run-mode.ts
+var run_mode_addDisposableResource = (undefined && undefined.__addDisposableResource) || function (env, value, async) {
+    if (value !== null && value !== void 0) {
+        if (typeof value !== "object" && typeof value !== "function") throw new TypeError("Object expected.");
+        var dispose, inner;
+        if (async) {
+            if (!Symbol.asyncDispose) throw new TypeError("Symbol.asyncDispose is not defined.");
+            dispose = value[Symbol.asyncDispose];
+        }
+        if (dispose === void 0) {
+            if (!Symbol.dispose) throw new TypeError("Symbol.dispose is not defined.");
+            dispose = value[Symbol.dispose];
+            if (async) inner = dispose;
+        }
+        if (typeof dispose !== "function") throw new TypeError("Object not disposable.");
+        if (inner) dispose = function() { try { inner.call(this); } catch (e) { return Promise.reject(e); } };
+        env.stack.push({ value: value, dispose: dispose, async: async });
+    }
+    else if (async) {
+        env.stack.push({ async: true });
+    }
+    return value;
+};
+var run_mode_disposeResources = (undefined && undefined.__disposeResources) || (function (SuppressedError) {
+    return function (env) {
+        function fail(e) {
+            env.error = env.hasError ? new SuppressedError(e, env.error, "An error was suppressed during disposal.") : e;
+            env.hasError = true;
+        }
+        var r, s = 0;
+        function next() {
+            while (r = env.stack.pop()) {
+                try {
+                    if (!r.async && s === 1) return s = 0, env.stack.push(r), Promise.resolve().then(next);
+                    if (r.dispose) {
+                        var result = r.dispose.call(r.value);
+                        if (r.async) return s |= 2, Promise.resolve(result).then(next, function(e) { fail(e); return next(); });
+                    }
+                    else s |= 1;
+                }
+                catch (e) {
+                    fail(e);
+                }
+            }
+            if (s === 1) return env.hasError ? Promise.reject(env.error) : Promise.resolve();
+            if (env.hasError) throw env.error;
+        }
+        return next();
+    };
+})(typeof SuppressedError === "function" ? SuppressedError : function (error, suppressed, message) {
+    var e = new Error(message);
+    return e.name = "SuppressedError", e.error = error, e.suppressed = suppressed, e;
+});
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * The whole job on this machine: plan, worktrees, agents within the limits, each completed
+ * branch merged as soon as it is done (so that priorities waiting on it start from a base
+ * that holds its work), cleanup, and the result.
+ */
+async function runParallel(settings, options) {
+    const env_1 = { stack: [], error: void 0, hasError: false };
+    try {
+        const { logger } = options;
+        const env = options.env ?? process.env;
+        const began = Date.now();
+        let choice;
+        const repository = run_mode_addDisposableResource(env_1, await openForChanges(settings, {
+            env,
+            logger,
+            beforeChanges: async (git) => {
+                choice = await chooseBaseStart(git, settings, logger);
+                await refuseBeforeChanges(settings, git, { env, agentsRun: true, baseCommit: choice.commit });
+            }
+        }), true);
+        const { git } = repository;
+        const signal = options.signal ?? new AbortController().signal;
+        // Plan and worktrees start from one commit: the plan reads the tree the first tasks get.
+        const start = await startFromBase(git, choice, logger, { moveLocal: true });
+        const plan = await buildPlan({ ...settings, repo: git.cwd, baseCommit: start.commit }, git, await mergesToSkip(git, settings, start.commit));
+        plan.base_warnings = [...start.warnings];
+        logger.group(`Plan: ${plan.separation.schedule.length} wave(s)`, formatPlan(plan, settings));
+        const tasks = plan.tasks.map((planned) => pendingTask(planned, settings));
+        const live = LiveReports.open({
+            baseBranch: settings.baseBranch,
+            baseCommit: start.commit,
+            tasks,
+            waves: plan.separation.schedule
+        }, settings, {
+            env,
+            logger,
+            onCheckRunCreated: options.checkRunCreated,
+            liveComment: options.liveComment
+        });
+        let result;
+        try {
+            result = await runTasks(settings, options, {
+                git,
+                logger,
+                env,
+                signal,
+                plan,
+                tasks,
+                start,
+                live,
+                began
+            });
+            return result;
+        }
+        finally {
+            await live.finish(conclusionOf(result, signal), result);
+        }
+    }
+    catch (e_1) {
+        env_1.error = e_1;
+        env_1.hasError = true;
     }
     finally {
-        await handle?.close();
+        const result_1 = run_mode_disposeResources(env_1);
+        if (result_1)
+            await result_1;
     }
 }
-const NEEDS_TAIL = new Set(['failed', 'timed-out', 'cancelled', 'no-changes']);
-/** The end of each failed agent's log, by priority: what the job summary shows of it. */
-async function failedLogTails(result, lines = LOG_TAIL_LINES) {
-    const tails = new Map();
-    await Promise.all(result.tasks
-        .filter((task) => NEEDS_TAIL.has(task.status) && task.log_file)
-        .map(async (task) => {
-        const tail = await readLogTail(task.log_file, lines);
-        if (tail && tail.length)
-            tails.set(task.priority, tail);
-    }));
-    return tails;
+/** The check run's conclusion: no result is a run that failed on its way. */
+function conclusionOf(result, signal) {
+    if (signal.aborted)
+        return 'cancelled';
+    return result?.success ? 'success' : 'failure';
 }
+/** Agents, merges, conflicts settled, pushes: the run once its plan and tasks are made. */
+async function runTasks(settings, options, { git, logger, env, signal, plan, tasks, start, live, began }) {
+    const guard = await BaseGuard.start(git, settings.baseBranch);
+    const verify = await verifyGate(settings, git, logger, {
+        env,
+        signal,
+        killGraceMs: options.killGraceMs
+    });
+    const merger = new MergeEngine(git, settings.baseBranch, logger, { verify });
+    // Its snapshot (a status of each checkout of base) is taken while the first worktrees are
+    // made; a merge, which changes those checkouts, waits for it.
+    const checkouts = watchBaseCheckouts(git, settings.baseBranch);
+    checkouts.catch(() => undefined);
+    // unknown-scope parallel: their merges wait for every other priority's, then go in order.
+    const mergeLast = new Set(plan.separation.merge_last ?? []);
+    const deferred = [];
+    // Among the priorities free to start, the longest estimate goes first (see startOrder).
+    // Once an agent moved base, every task starts from the last tip of base that was the run's.
+    const heldBase = async () => (await guard.check()) ? guard.lastGoodTip : null;
+    const taskWarnings = [];
+    await runAgents(inStartOrder(plan), tasks, {
+        settings,
+        heldBase,
+        warnings: taskWarnings,
+        git,
+        logger,
+        signal,
+        env,
+        killGraceMs: options.killGraceMs,
+        events: {
+            ...options.events,
+            taskStarted: (task) => {
+                options.events?.taskStarted?.(task);
+                live.changed();
+            }
+        },
+        resourceSampler: options.resourceSampler,
+        resourceIntervalMs: options.resourceIntervalMs,
+        progressIntervalMs: options.progressIntervalMs,
+        baseTip: start.tip,
+        onAgentEnded: (task, startPoint) => checkScope(task, startPoint, plan.tasks, tasks, git, settings, logger).catch((error) => logger.debug(`scope check of ${task.priority}: ${error.message}`)),
+        onTaskDone: async (task) => {
+            if (readyToMerge(task) && settings.merge) {
+                if (mergeLast.has(task.priority)) {
+                    deferred.push(task);
+                    return;
+                }
+                await checkouts;
+                await mergeTask(task, merger, settings, git, guard);
+            }
+            options.events?.taskEnded?.(task);
+            live.taskEnded();
+        }
+    });
+    deferred.sort((a, b) => settings.priorities.indexOf(a.priority) - settings.priorities.indexOf(b.priority));
+    for (const task of deferred) {
+        // A cancelled run merges nothing more: the branch is kept, as for any task not merged.
+        if (!signal.aborted) {
+            await checkouts;
+            await mergeTask(task, merger, settings, git, guard);
+        }
+        options.events?.taskEnded?.(task);
+    }
+    await settleConflicts(tasks, {
+        settings,
+        heldBase,
+        warnings: taskWarnings,
+        git,
+        merger,
+        logger,
+        env,
+        signal,
+        killGraceMs: options.killGraceMs,
+        recordMerge: async (task) => {
+            await mergeTask(task, merger, settings, git, guard);
+            live.changed();
+        }
+    });
+    await guard.check();
+    await guard.finish();
+    const warnings = [
+        ...guard.warnings(),
+        ...(await (await checkouts).changes()),
+        ...(await sharedConfigWarnings(git))
+    ];
+    for (const warning of warnings)
+        logger.warning(warning);
+    warnings.unshift(...start.warnings);
+    // Said as they happened: into the result only.
+    warnings.push(...taskWarnings);
+    const published = await pushAfterMerges(git, settings, tasks, logger, warnings, {
+        baseMoved: guard.moved
+    });
+    const result = buildResult(settings, plan.separation, tasks, began, warnings, verify?.report() ?? null, published);
+    result.base_commit = start.commit;
+    return result;
+}
+async function mergeTask(task, merger, settings, git, guard) {
+    // Nothing is merged onto a base moved off its history (reruns of conflicts neither).
+    const moved = await guard.check();
+    if (moved) {
+        task.merge = 'failed';
+        task.error = [task.error, moved].filter(Boolean).join('; ');
+        return;
+    }
+    const copied = await copiedFilesOn(git, settings, task.branch);
+    if (copied.length) {
+        task.merge = 'failed';
+        task.error = [task.error, copiedFilesError(task.branch, copied, 'merged')]
+            .filter(Boolean)
+            .join('; ');
+        return;
+    }
+    const attempt = await merger.merge(task.branch, task.priority);
+    recordMergeAttempt(task, attempt);
+    if (attempt.outcome === 'merged')
+        await guard.merged(attempt.commit);
+    if (attempt.outcome === 'merged')
+        await forgetJudgement(git, task.branch);
+    if (attempt.outcome === 'merged' && settings.cleanup)
+        await merger.deleteMergedBranch(task.branch);
+}
+
+;// CONCATENATED MODULE: ./src/engine/plan-mode.ts
+
+
+
+
+
+
+
+const SILENT = { info() { }, warning() { }, error() { }, debug() { }, group() { } };
+/** `plan` mode: the separation analysis and schedule; nothing in the repository changes. */
+async function planOnly(settings, env = process.env, logger = SILENT) {
+    const began = Date.now();
+    let choice;
+    const { git } = await preflight(settings.repo, settings.baseBranch, {
+        env,
+        createBase: false,
+        beforeChanges: async (git) => {
+            choice = await chooseBaseStart(git, settings, logger);
+            await refuseBeforeChanges(settings, git, { env, agentsRun: false, baseCommit: choice.commit });
+        }
+    });
+    // Plan mode changes nothing of the user's: the local branch is not moved, only named.
+    const start = await startFromBase(git, choice, logger, { moveLocal: false });
+    const plan = await buildPlan({ ...settings, repo: git.cwd, baseCommit: start.commit }, git, await mergesToSkip(git, settings, start.commit));
+    plan.base_warnings = [...start.warnings];
+    const tasks = plan.tasks.map((planned) => pendingTask(planned, settings));
+    const result = buildResult(settings, plan.separation, tasks, began, start.warnings);
+    result.base_commit = start.commit;
+    result.success = plan.separation.unresolved.length === 0;
+    return { plan, result };
+}
+/** `strategy.matrix` for a fan-out: the priorities that will run (skipped ones left out). */
+function matrixOf(plan) {
+    return { priority: plan.tasks.filter((task) => !task.skip_reason).map((task) => task.priority) };
+}
+/**
+ * The outputs a fan-out workflow needs: `matrix` (every priority to run), `count` (to guard an
+ * empty matrix, which fails a job), and one matrix per wave (`matrix-wave-1`, …) with
+ * `wave-count`, so that overlapping priorities run after the wave they overlap is merged.
+ */
+function fanOutOutputs(plan) {
+    const skipped = new Set(plan.tasks.filter((task) => task.skip_reason).map((task) => task.priority));
+    const waves = plan.separation.schedule
+        .map((wave) => wave.filter((priority) => !skipped.has(priority)))
+        .filter((wave) => wave.length > 0);
+    const matrix = matrixOf(plan);
+    const outputs = {
+        matrix: JSON.stringify(matrix),
+        count: String(matrix.priority.length),
+        waves: JSON.stringify(waves),
+        'wave-count': String(waves.length)
+    };
+    waves.forEach((wave, index) => {
+        outputs[`matrix-wave-${index + 1}`] = JSON.stringify({ priority: wave });
+    });
+    return outputs;
+}
+
+;// CONCATENATED MODULE: ./src/engine/execute.ts
+
+
+
+
+/** Runs the mode the settings name: the one dispatch the action and the CLI share. */
+async function execute(settings, options) {
+    switch (settings.mode) {
+        case 'run':
+            return {
+                result: await runParallel(settings, options),
+                extraOutputs: { 'log-dir': settings.logDir }
+            };
+        case 'plan': {
+            const { plan, result } = await planOnly(settings, options.env, options.logger);
+            return { result, plan, extraOutputs: fanOutOutputs(plan) };
+        }
+        case 'task': {
+            const { result, resultFile } = await runOneTask(settings, options);
+            return { result, extraOutputs: { 'result-file': resultFile, 'log-dir': settings.logDir } };
+        }
+        case 'merge':
+            return { result: await mergePushed(settings, options), extraOutputs: {} };
+    }
+}
+// Whether the step succeeds is judged with every other verdict; the shells ask it here.
+
+
+;// CONCATENATED MODULE: ./src/action/input-helper.ts
+
+
+/** Every input as the runner gave it (`INPUT_<NAME>`), untrimmed and unvalidated. */
+function readActionInputs() {
+    const raw = {};
+    for (const name of INPUT_NAMES) {
+        const value = getInput(name, { trimWhitespace: false });
+        if (value !== '')
+            raw[name] = value;
+    }
+    return raw;
+}
+
+;// CONCATENATED MODULE: ./src/action/action-logger.ts
+
+/** Annotations this step has made so far: they share the runner's caps with the report's. */
+const annotationsMade = { error: 0, warning: 0 };
+/** The engine's logger on a runner: log lines, annotations and groups through @actions/core. */
+const actionLogger = {
+    info: (message) => info(message),
+    warning: (message, file) => {
+        annotationsMade.warning += 1;
+        core_warning(message, file ? { file } : {});
+    },
+    error: (message, file) => {
+        annotationsMade.error += 1;
+        error(message, file ? { file } : {});
+    },
+    debug: (message) => core_debug(message),
+    group: (title, body) => {
+        startGroup(title);
+        info(body);
+        endGroup();
+    }
+};
 
 ;// CONCATENATED MODULE: ./src/report/refusal-summary.ts
 
@@ -51519,8 +54807,29 @@ function markFinished() {
 function wasFinished() {
     return getState('finished') === 'true';
 }
+/** The live check run main created: the post step completes it when main did not finish. */
+function saveCheckRun(ref) {
+    saveState('checkRun', JSON.stringify(ref));
+}
+function loadCheckRun() {
+    const text = getState('checkRun');
+    if (!text)
+        return null;
+    try {
+        const ref = JSON.parse(text);
+        return Number.isInteger(ref.id) && ref.owner && ref.repo ? ref : null;
+    }
+    catch {
+        return null;
+    }
+}
+/** The engine completed the check run itself: the post step leaves it as it is. */
+function forgetCheckRun() {
+    saveState('checkRun', '');
+}
 
 ;// CONCATENATED MODULE: ./src/main.ts
+
 
 
 
@@ -51553,26 +54862,37 @@ async function run() {
             worktrees: [],
             pids: [],
             baseBranch: settings.baseBranch,
-            autoCommit: settings.autoCommit
+            autoCommit: settings.autoCommit,
+            worktreeFiles: settings.worktreeFiles
         };
-        const execution = await execute(settings, {
-            logger: actionLogger,
-            signal: controller.signal,
-            events: {
-                worktreeCreated: (priority, path, branch) => {
-                    leftovers.worktrees.push({ priority, path, branch });
-                    saveLeftovers(leftovers);
-                },
-                processStarted: (_priority, pid) => {
-                    leftovers.pids.push(pid);
-                    saveLeftovers(leftovers);
-                },
-                processEnded: (_priority, pid) => {
-                    leftovers.pids = leftovers.pids.filter((known) => known !== pid);
-                    saveLeftovers(leftovers);
+        let execution;
+        try {
+            execution = await execute(settings, {
+                logger: actionLogger,
+                signal: controller.signal,
+                checkRunCreated: (ref) => saveCheckRun(ref),
+                // The report comment is written at the end by this shell (not for a matrix leg).
+                liveComment: settings.mode === 'run',
+                events: {
+                    worktreeCreated: (priority, path, branch) => {
+                        leftovers.worktrees.push({ priority, path, branch });
+                        saveLeftovers(leftovers);
+                    },
+                    processStarted: (_priority, pid) => {
+                        leftovers.pids.push(pid);
+                        saveLeftovers(leftovers);
+                    },
+                    processEnded: (_priority, pid) => {
+                        leftovers.pids = leftovers.pids.filter((known) => known !== pid);
+                        saveLeftovers(leftovers);
+                    }
                 }
-            }
-        });
+            });
+        }
+        finally {
+            // The engine completed its check run, whatever the outcome: the post step leaves it.
+            forgetCheckRun();
+        }
         // Matrix legs share one job name: the merge job comments for the whole fan-out.
         const comment = settings.prComment && settings.mode !== 'task';
         await reportToRunner(execution, { ...settings, prComment: comment }, { annotationsMade: annotationsMade });
@@ -51591,19 +54911,37 @@ async function run() {
         setFailed(error instanceof InputError ? `Invalid input: ${message}` : message);
     }
 }
-/** The post step: after a cancelled or killed main step, stop what it left and clean up. */
+/**
+ * The post step: after a cancelled or killed main step, stop what it left and clean up, and
+ * complete its check run as `cancelled`.
+ */
 async function post() {
     if (wasFinished())
         return;
     const leftovers = loadLeftovers();
-    if (!leftovers)
-        return;
-    info('The main step did not finish: stopping its agents and removing its worktrees');
-    try {
-        await cleanupLeftovers(leftovers, actionLogger);
+    if (leftovers) {
+        info('The main step did not finish: stopping its agents and removing its worktrees');
+        try {
+            await cleanupLeftovers(leftovers, actionLogger);
+        }
+        catch (error) {
+            core_warning(`Cleanup after the main step failed: ${error.message}`);
+        }
     }
-    catch (error) {
-        core_warning(`Cleanup after the main step failed: ${error.message}`);
+    const checkRun = loadCheckRun();
+    if (checkRun) {
+        const token = getInput('github-token');
+        if (token)
+            core_setSecret(token);
+        const warning = await completeCheckRun(checkRun, 'cancelled', {
+            token,
+            env: process.env,
+            logger: actionLogger
+        });
+        if (warning)
+            core_warning(warning);
+        else
+            info(`Completed the check run ${checkRun.id} as cancelled`);
     }
 }
 
