@@ -97,6 +97,22 @@ describe('status and clean', () => {
     const { conflicted, merged } = left
     const wt = (p: number) => join(repo.path, `repo-wt${p}`)
     const tip = (p: number) => git(repo.repo, 'rev-parse', `feature/us-00${p}`)
+    // Refs of the tool's kinds: a tip of base a run kept (merged since), and a commit an agent
+    // dropped that nothing else reaches.
+    const baseTip = git(repo.repo, 'rev-parse', 'roadmap')
+    const keptBase = `refs/parallel-worktree/base/roadmap-${baseTip.slice(0, 12)}`
+    git(repo.repo, 'update-ref', keptBase, baseTip)
+    const lost = git(
+      repo.repo,
+      'commit-tree',
+      'roadmap^{tree}',
+      '-p',
+      'roadmap',
+      '-m',
+      'dropped work'
+    )
+    const keptLost = `refs/parallel-worktree/dropped/feature/us-004-${lost.slice(0, 12)}`
+    git(repo.repo, 'update-ref', keptLost, lost)
     const listed = status(repo)
     const item = (kind: string, name: string) =>
       listed.find((leftover) => leftover.kind === kind && leftover.name === name)
@@ -122,6 +138,9 @@ describe('status and clean', () => {
         `git merge --no-ff feature/us-00${p}`
       )
     }
+    expect(item('ref', keptBase)).toMatchObject({ merged: true, next: 'parallel-worktree clean' })
+    expect(item('ref', keptLost)).toMatchObject({ merged: false, ahead: 1, commit: lost })
+    expect(item('ref', keptLost)!.why).toContain('only a reflog still reached')
     const text = runCli(repo, ['status'])
     expect(text).toMatchObject({ status: 0, stderr: '' })
     expect(text.stdout).toContain(`worktree ${wt(5)}: merged`)
@@ -159,6 +178,9 @@ describe('status and clean', () => {
       'roadmap'
     ])
     expect(refsOf(repo)).not.toContain('refs/parallel-worktree/made/feature/us-001')
+    expect(refsOf(repo)).not.toContain(keptBase)
+    expect(refsOf(repo)).toContain(keptLost)
+    expect(cleaned.stdout).toContain(`removed ref ${keptBase}`)
     expect(git(wt(5), 'status', '--porcelain')).toContain('p5.ts')
 
     // --discard-unmerged drops the unmerged branches, printing each commit that goes.
@@ -166,6 +188,12 @@ describe('status and clean', () => {
     expect(discarded).toMatchObject({ status: 0, stderr: '' })
     expect(discarded.stdout).toContain(`dropped commit ${tipConflicted} priority ${conflicted}`)
     expect(discarded.stdout).toContain(`dropped commit ${tip4} half of priority 4`)
+    expect(discarded.stdout).toContain(
+      `removed ref ${keptLost}\n  dropped commit ${lost} dropped work`
+    )
+    // Each commit is printed once, where it goes.
+    expect(discarded.stdout.split(tip4)).toHaveLength(2)
+    expect(refsOf(repo)).not.toContain('refs/parallel-worktree/dropped/')
     expect(git(repo.repo, 'branch', '--format=%(refname:short)').split('\n').sort()).toEqual([
       'feature/us-005',
       'main',
@@ -173,6 +201,20 @@ describe('status and clean', () => {
     ])
     expect(existsSync(join(wt(5), 'src/p5.ts'))).toBe(true)
     expect(refsOf(repo)).not.toMatch(/refs\/parallel-worktree\/made\/feature\/us-00[234]/)
+  })
+
+  it('leaves a worktree someone else locked, and the branch it has checked out', () => {
+    using repo = createRepo()
+    const path = join(repo.path, 'repo-wt7')
+    git(repo.repo, 'worktree', 'add', '-q', '-b', 'feature/us-007', path, 'roadmap')
+    git(repo.repo, 'worktree', 'lock', '--reason', 'my experiment', path)
+    const cleaned = runCli(repo, ['clean'])
+    expect(cleaned).toMatchObject({ status: 0, stderr: '' })
+    expect(cleaned.stdout).toContain(
+      `kept worktree ${path}: someone else locked it (my experiment)`
+    )
+    expect(cleaned.stdout).toContain('kept branch feature/us-007: a worktree that stays')
+    expect(existsSync(path)).toBe(true)
   })
 
   it('refuses a flag that belongs to clean alone, and priorities', () => {

@@ -45,13 +45,14 @@ export async function cleanLeftovers(
   /** Branches checked out in a worktree that stays: they cannot go. */
   const held = new Set<string>()
   for (const item of before.filter((leftover) => leftover.kind === 'worktree')) {
-    if (item.uncommitted) {
+    const keep = item.uncommitted
+      ? 'it holds uncommitted work: commit or discard it first'
+      : item.lockedByOther
+        ? `someone else locked it (${item.lockedByOther}): git worktree unlock ${item.name} first`
+        : null
+    if (keep) {
       if (item.branch) held.add(item.branch)
-      outcome.kept.push({
-        kind: 'worktree',
-        name: item.name,
-        because: 'it holds uncommitted work: commit or discard it first'
-      })
+      outcome.kept.push({ kind: 'worktree', name: item.name, because: keep })
       continue
     }
     if (!options.dryRun) await worktrees.remove(item.name)
@@ -74,7 +75,7 @@ export async function cleanLeftovers(
       outcome.kept.push({
         kind: 'branch',
         name: item.name,
-        because: 'a worktree with uncommitted work has it checked out'
+        because: 'a worktree that stays has it checked out'
       })
       going.delete(fullRef(item))
       continue

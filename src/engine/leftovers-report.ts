@@ -33,6 +33,8 @@ export interface Leftover {
   branch?: string | null
   /** Worktrees: files changed or untracked that no commit holds. */
   uncommitted?: boolean
+  /** Worktrees: locked by someone other than this tool (the lock's reason): never removed. */
+  lockedByOther?: string | null
   /** Worktrees: the bytes its files take (the .git file aside). */
   bytes?: number
 }
@@ -141,6 +143,7 @@ export async function findLeftovers(
       ahead: commitsAhead,
       branch: entry.branch,
       uncommitted,
+      lockedByOther: entry.locked && !lockedByUs ? (entry.lockReason ?? 'no reason given') : null,
       bytes: present ? await folderBytes(entry.path) : 0,
       why: !present
         ? `its folder is gone (${what})`
@@ -168,7 +171,7 @@ export async function findLeftovers(
         ? `every commit on it is in ${settings.baseBranch}`
         : priority?.conflicted
           ? `its merge into ${settings.baseBranch} conflicted; ${commitsAhead} commit(s) not in ${settings.baseBranch}`
-          : `${commitsAhead} commit(s) not in ${settings.baseBranch} (a priority that failed or was not merged)`,
+          : `${commitsAhead} commit(s) not in ${settings.baseBranch} (a priority that failed, conflicted or was not merged)`,
       next: merged
         ? 'parallel-worktree clean'
         : priority && !priority.conflicted
