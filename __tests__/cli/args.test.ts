@@ -23,9 +23,23 @@ describe('parseCliArguments', () => {
       repo: CWD,
       json: false,
       explain: false,
+      leftovers: null,
+      dryRun: false,
+      discardUnmerged: false,
       help: false,
       version: false
     })
+  })
+
+  it('reads status and clean as modes of their own, with their flags', () => {
+    expect(parse('status', '--json')).toMatchObject({ inputs: {}, leftovers: 'status', json: true })
+    expect(parse('clean', '--dry-run', '--discard-unmerged')).toMatchObject({
+      inputs: {},
+      leftovers: 'clean',
+      dryRun: true,
+      discardUnmerged: true
+    })
+    expect(() => parse('plan', '--dry-run')).toThrow(/only goes with the clean mode/)
   })
 
   it('reads the mode and positional priorities', () => {

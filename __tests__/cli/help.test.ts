@@ -93,7 +93,7 @@ describe('did you mean', () => {
 
   it('suggests a mode', () => {
     expect(refusal('plna', '1')).toBe(
-      '"plna" is not a mode: use one of run, plan, task, merge. Did you mean plan?'
+      '"plna" is not a mode: use one of run, plan, task, merge, status, clean. Did you mean plan?'
     )
   })
 

@@ -15,6 +15,12 @@ export interface CliArguments {
   json: boolean
   /** `plan --explain`: print the spec file and line behind every path. */
   explain: boolean
+  /** `status` or `clean`: what the tool left in the repository, not a run. */
+  leftovers: 'status' | 'clean' | null
+  /** `clean --dry-run`: say what would go, change nothing. */
+  dryRun: boolean
+  /** `clean --discard-unmerged`: also drop branches and refs holding commits base lacks. */
+  discardUnmerged: boolean
   help: boolean
   version: boolean
 }
@@ -22,7 +28,7 @@ export interface CliArguments {
 const BOOLEAN_INPUTS = INPUT_NAMES.filter((name) =>
   ['true', 'false'].includes(INPUT_DEFAULTS[name])
 )
-const MODES = ['run', 'plan', 'task', 'merge']
+const MODES = ['run', 'plan', 'task', 'merge', 'status', 'clean']
 /** Every flag there is, for the suggestion after a mistyped one. */
 const KNOWN_FLAGS = [
   ...INPUT_NAMES,
@@ -30,6 +36,8 @@ const KNOWN_FLAGS = [
   'repo',
   'json',
   'explain',
+  'dry-run',
+  'discard-unmerged',
   'help',
   'version'
 ]
@@ -50,6 +58,9 @@ export function parseCliArguments(argv: readonly string[], cwd: string): CliArgu
     repo: cwd,
     json: false,
     explain: false,
+    leftovers: null,
+    dryRun: false,
+    discardUnmerged: false,
     help: false,
     version: false
   }
@@ -61,7 +72,8 @@ export function parseCliArguments(argv: readonly string[], cwd: string): CliArgu
         `"${shorten(mode)}" is not a mode: use one of ${MODES.join(', ')}.${didYouMean(mode, MODES, '')}`
       )
     }
-    parsed.inputs.mode = mode
+    if (mode === 'status' || mode === 'clean') parsed.leftovers = mode
+    else parsed.inputs.mode = mode
   }
   while (rest.length > 0) {
     const arg = rest.shift()!
@@ -69,6 +81,8 @@ export function parseCliArguments(argv: readonly string[], cwd: string): CliArgu
     else if (arg === '--version') parsed.version = true
     else if (arg === '--json') parsed.json = true
     else if (arg === '--explain') parsed.explain = true
+    else if (arg === '--dry-run') parsed.dryRun = true
+    else if (arg === '--discard-unmerged') parsed.discardUnmerged = true
     else if (arg.startsWith('--')) {
       const [flag, inline] = splitFlag(arg.slice(2))
       if (flag === 'repo') {
@@ -99,7 +113,17 @@ export function parseCliArguments(argv: readonly string[], cwd: string): CliArgu
       parsed.inputs.priorities += ` ${arg}`
     }
   }
-  const mode = parsed.inputs.mode ?? 'run'
+  const mode = parsed.leftovers ?? parsed.inputs.mode ?? 'run'
+  if ((parsed.dryRun || parsed.discardUnmerged) && mode !== 'clean' && !parsed.help) {
+    throw new InputError(
+      `--${parsed.dryRun ? 'dry-run' : 'discard-unmerged'} only goes with the clean mode, not ${shorten(mode)}: use parallel-worktree clean ${parsed.dryRun ? '--dry-run' : '--discard-unmerged'}.`
+    )
+  }
+  if (parsed.leftovers && parsed.inputs.priorities !== undefined) {
+    throw new InputError(
+      `${parsed.leftovers} takes no priorities ("${shorten(parsed.inputs.priorities)}"): it looks at everything the tool left in the repository.`
+    )
+  }
   if (parsed.explain && mode !== 'plan' && !parsed.help) {
     throw new InputError(
       `--explain only goes with the plan mode, not ${shorten(mode)}: use parallel-worktree plan <priorities> --explain to see the spec lines behind each path.`

@@ -1,12 +1,16 @@
 import { resolve } from 'node:path'
 import { execute, stepSucceeded } from '../engine/execute.js'
+import { cleanLeftovers, formatClean } from '../engine/clean-mode.js'
+import { findLeftovers, formatLeftovers } from '../engine/leftovers-report.js'
+import { GitCommandManager } from '../git/git-command-manager.js'
 import { InputError } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
 import { parseSettings } from '../inputs/settings.js'
 import { colourAllowed, stripAnsi } from '../report/format.js'
 import { renderTerminalReport } from '../report/terminal.js'
 import { formatPlan } from '../plan/plan-text.js'
-import { parseCliArguments, USAGE } from './args.js'
+import { parseCliArguments, USAGE, type CliArguments } from './args.js'
+import { leftoverSettings } from './leftover-settings.js'
 import { packageVersion } from './package-version.js'
 
 /** From package.json, so that it cannot drift from the package's version. */
@@ -53,6 +57,7 @@ export async function cli(
       process.stdout.write(`${VERSION}\n`)
       return 0
     }
+    if (args.leftovers) return await leftoversMode(args, logger)
     const settings = parseSettings(
       { 'github-token': process.env.GITHUB_TOKEN ?? '', ...args.inputs },
       resolve(args.repo)
@@ -73,6 +78,36 @@ export async function cli(
     logger.error((error as Error).stack ?? String(error))
     return 1
   }
+}
+
+/** `status` (what the tool left, with the next command for each) or `clean`: exit 0. */
+async function leftoversMode(args: CliArguments, logger: Logger): Promise<number> {
+  const asked = leftoverSettings(args.inputs, resolve(args.repo))
+  const top = await new GitCommandManager(asked.repo).topLevel().catch(() => null)
+  if (!top) {
+    throw new InputError(
+      `${asked.repo} is not in a git repository: run it inside the repository (or give --repo DIR)`
+    )
+  }
+  const settings = { ...asked, repo: top }
+  const git = new GitCommandManager(top)
+  if (args.leftovers === 'status') {
+    const leftovers = await findLeftovers(git, settings)
+    process.stdout.write(
+      args.json ? `${JSON.stringify(leftovers, null, 2)}\n` : formatLeftovers(leftovers)
+    )
+    return 0
+  }
+  const outcome = await cleanLeftovers(
+    git,
+    settings,
+    { dryRun: args.dryRun, discardUnmerged: args.discardUnmerged },
+    logger
+  )
+  process.stdout.write(
+    args.json ? `${JSON.stringify(outcome, null, 2)}\n` : formatClean(outcome, args.dryRun)
+  )
+  return 0
 }
 
 /**

@@ -47,6 +47,7 @@ function wrap(line: string): string {
 /** `parallel-worktree --help`: each option's line is the first sentence of its action.yml description. */
 export function usage(): string {
   return `parallel-worktree <mode> [priorities] [--input-name value]... [--repo DIR] [--json] [--explain]
+       parallel-worktree status [--json] | clean [--dry-run] [--discard-unmerged]
 
 Runs coding agents on several roadmap priorities at once, each in its own git worktree,
 and merges their work back into the base branch.
@@ -56,6 +57,10 @@ Modes:
   plan    the separation analysis and schedule only; changes nothing
   task    one priority on this runner (a matrix job): branch, agent, commit, push
   merge   merge the already pushed branches of the priorities into the base branch
+  status  what runs left here (worktrees, branches, refs/parallel-worktree/): what each holds,
+          why it was kept, the disk each worktree takes, and the command to run next
+  clean   remove what status lists that loses nothing: merged branches and refs, worktrees
+          with nothing uncommitted; never a worktree with uncommitted work
 
 Options (each is the action input of the same name, described in full in action.yml):
 ${INPUT_NAMES.filter((name) => name !== 'mode')
@@ -64,6 +69,8 @@ ${INPUT_NAMES.filter((name) => name !== 'mode')
   ${'--repo DIR'.padEnd(FLAG_WIDTH - 3)} The repository [default: the current folder]
   ${'--json'.padEnd(FLAG_WIDTH - 3)} Print the result JSON alone on stdout; logs go to stderr
   ${'--explain'.padEnd(FLAG_WIDTH - 3)} (plan) Print the spec file and line behind every path
+  ${'--dry-run'.padEnd(FLAG_WIDTH - 3)} (clean) Print what would be removed; change nothing
+  ${'--discard-unmerged'.padEnd(FLAG_WIDTH - 3)} (clean) Also drop branches and refs holding commits base lacks
   ${'--version'.padEnd(FLAG_WIDTH - 3)} Print the version
   ${'--help, -h'.padEnd(FLAG_WIDTH - 3)} Print this help
 
@@ -71,8 +78,11 @@ Examples:
   parallel-worktree plan 65-67
   parallel-worktree plan 2.5,3 --explain
   parallel-worktree run 65,66 --max-parallel 2 --agent-command 'my-agent --priority={priority}'
+  parallel-worktree status
+  parallel-worktree clean --dry-run
 
 Exit status: 0 every priority merged (plan: plan made), 1 something failed, conflicted or was
-skipped (the report is written), 2 refused before anything was touched (bad input).
+skipped (the report is written), 2 refused before anything was touched (bad input);
+status and clean: 0 once done.
 `
 }

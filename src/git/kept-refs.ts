@@ -8,7 +8,7 @@ import { WITHOUT_HOOKS, type GitCommandManager } from './git-command-manager.js'
 export const KEPT_REFS = 'refs/parallel-worktree'
 
 /** Where the run notes that a branch's agent was judged successful at a given tip. */
-function judgedRef(branch: string): string {
+export function judgedRef(branch: string): string {
   return `${KEPT_REFS}/completed/${branch}`
 }
 
