@@ -1,5 +1,5 @@
 import '../core/dispose-polyfill.js'
-import { WITHOUT_HOOKS, type GitCommandManager } from './git-command-manager.js'
+import type { GitCommandManager } from './git-command-manager.js'
 
 /** A candidate worktree: `await using` removes it, whatever its state. */
 export interface CandidateWorktree extends AsyncDisposable {
@@ -19,7 +19,7 @@ export async function addCandidateWorktree(
   path: string,
   commit: string
 ): Promise<CandidateWorktree> {
-  await git.run([...WITHOUT_HOOKS, 'worktree', 'add', '--detach', '--quiet', path, commit])
+  await git.addDetachedWorktree(path, commit)
   return {
     path,
     git: git.at(path),

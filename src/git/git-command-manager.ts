@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { rm } from 'node:fs/promises'
 import { devNull } from 'node:os'
 import { GitError } from '../core/errors.js'
+import { SerialQueue } from '../core/serial-queue.js'
 import {
   CREDENTIAL_VARIABLES,
   REPOSITORY_VARIABLES,
@@ -43,6 +44,14 @@ export const BOT_IDENTITY = {
 }
 
 const commonDirs = new Map<string, Promise<string>>()
+
+/**
+ * `git worktree add` and `remove`, one at a time in this process, whoever asks (a task's
+ * worktree, a verify candidate, a resolve attempt): git races with itself otherwise (an add
+ * reads another's half-written .git/worktrees/<name>: "failed to read .../commondir"; or one
+ * being removed: "Invalid path"). Only the registration waits: filling the files does not.
+ */
+const WORKTREE_REGISTRATIONS = new SerialQueue()
 
 /** A fetch over http that stalls below 1 kB/s for a minute gives up rather than hang the job. */
 const FETCH_CONFIG = ['-c', 'http.lowSpeedLimit=1000', '-c', 'http.lowSpeedTime=60']
@@ -371,22 +380,37 @@ export class GitCommandManager {
 
   /** Registers a locked worktree of `branch` at `path`, files not checked out yet. */
   async addWorktree(path: string, branch: string, lockReason: string): Promise<void> {
-    await this.run([
-      'worktree',
-      'add',
-      '--quiet',
-      '--no-checkout',
-      '--lock',
-      '--reason',
-      lockReason,
-      path,
-      branch
-    ])
+    await WORKTREE_REGISTRATIONS.run(() =>
+      this.run([
+        'worktree',
+        'add',
+        '--quiet',
+        '--no-checkout',
+        '--lock',
+        '--reason',
+        lockReason,
+        path,
+        branch
+      ])
+    )
+  }
+
+  /**
+   * A worktree at `path` with `commit` checked out on a detached HEAD (no branch moves): the
+   * registration in line with the others, the files filled beside them.
+   */
+  async addDetachedWorktree(path: string, commit: string): Promise<void> {
+    await WORKTREE_REGISTRATIONS.run(() =>
+      this.run(['worktree', 'add', '--quiet', '--detach', '--no-checkout', path, commit])
+    )
+    await this.at(path).resetHard()
   }
 
   /** Removes a worktree, locked or dirty; exit code 128 (git would not) is an answer. */
   removeWorktree(path: string): Promise<GitOutput> {
-    return this.exec(['worktree', 'remove', '--force', '--force', path], { okExitCodes: [128] })
+    return WORKTREE_REGISTRATIONS.run(() =>
+      this.exec(['worktree', 'remove', '--force', '--force', path], { okExitCodes: [128] })
+    )
   }
 
   /** Unlocks a worktree; one that is not locked (or gone) is no error. */

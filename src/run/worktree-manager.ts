@@ -2,7 +2,6 @@ import '../core/dispose-polyfill.js'
 import { constants, realpathSync } from 'node:fs'
 import { copyFile, lstat, mkdir, readdir, readFile, rm, rmdir, stat } from 'node:fs/promises'
 import { basename, dirname, join, resolve, sep } from 'node:path'
-import { SerialQueue } from '../core/serial-queue.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
 import { branchRef } from '../git/refs.js'
 import { keepReflogOnlyCommits, madeBranchRef, madeBranchState } from '../git/kept-refs.js'
@@ -80,12 +79,6 @@ export class WorktreeError extends Error {
 export class WorktreeManager {
   private readonly kept = new Set<string>()
   private untracked: Promise<string[]> | null = null
-  /**
-   * `git worktree add` and `remove` calls, one at a time: git races with itself otherwise (an
-   * add reads another's half-written .git/worktrees/<name>, "failed to read .../commondir",
-   * or one being removed, "Invalid path").
-   */
-  private readonly registering = new SerialQueue()
 
   constructor(
     private readonly git: GitCommandManager,
@@ -104,14 +97,14 @@ export class WorktreeManager {
     // The branch is set here, beside the other tasks' calls, rather than by `worktree add -B`
     // inside the one-at-a-time part (a git process fewer there); recoverLeftovers has made
     // sure that an existing branch of that name holds nothing unique. No hooks: our mechanics.
-    // Registration is one at a time (git reads the other worktrees' half-written folders while
-    // adding one); filling the files, the slow part, runs in parallel.
+    // Registration is one at a time (the git manager's line: git reads the other worktrees'
+    // half-written folders while adding one); filling the files, the slow part, runs in parallel.
     const branchBefore = resumeFrom ? null : await this.git.branchTip(options.branch)
     const setBranch = resumeFrom
       ? Promise.resolve()
       : this.git.setBranch(options.branch, options.startPoint, reason)
     await setBranch
-      .then(() => this.registering.run(() => this.git.addWorktree(path, options.branch, reason)))
+      .then(() => this.git.addWorktree(path, options.branch, reason))
       .then(() => {
         const here = this.git.at(path)
         // Marked filled once complete: a run killed before that leaves a worktree whose
@@ -215,9 +208,9 @@ export class WorktreeManager {
         )
       }
     }
-    // In the same one-at-a-time line as adds: git worktree add dies when a worktree it reads
-    // is removed under it ("Invalid path"), as it does when one is added beside it.
-    const removed = await this.registering.run(() => this.git.removeWorktree(path))
+    // In the git manager's one-at-a-time line, with the adds: git worktree add dies when a
+    // worktree it reads is removed under it ("Invalid path").
+    const removed = await this.git.removeWorktree(path)
     if (removed.exitCode !== 0) {
       this.logger.debug(`worktree remove ${path}: ${removed.stderr.trim()}`)
       if (await this.isWorktreeFolder(path)) await rm(path, { recursive: true, force: true })
