@@ -121,6 +121,8 @@ export interface TaskResult {
   merge_commit: string | null
   conflict_files: string[]
   log_file: string | null
+  /** Every run's log, oldest first (`log_file` is the last); none overwritten. */
+  log_files: string[]
   error: string | null
   /** The branch tip this task continued from (a branch an earlier run left), or null. */
   resumed_from?: string | null

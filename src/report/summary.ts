@@ -236,11 +236,18 @@ function logsSection(result: RunResult, options: SummaryOptions): Section | null
     name: 'Logs',
     head:
       `### 📄 Agents' logs\n\n` +
-      `One file per priority in ${code(options.logDir)} (the \`log-dir\` output), gone with the runner ` +
+      `One file per run of a priority's agent in ${code(options.logDir)} (the \`log-dir\` output; a re-run writes its own, none is overwritten), gone with the runner ` +
       `unless a later step uploads it: the README's workflow keeps it as the artifact ` +
       `**${escapeInline(artifact)}** (\`actions/upload-artifact\` with \`path: \${{ steps.<id>.outputs.log-dir }}\`); ` +
       `download it from ${where}.\n`,
-    items: []
+    items: result.tasks
+      .filter((task) => (task.log_files?.length ?? 0) > 1)
+      .map(
+        (task) =>
+          `- **PRIORITY ${task.priority}**, every run oldest first: ${task.log_files.map((file) => code(file)).join(', ')}`
+      ),
+    tail: '',
+    leftOutNote: (count) => `- _… and ${count} more_`
   }
 }
 

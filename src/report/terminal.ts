@@ -118,7 +118,9 @@ function runReport(result: RunResult, where: BranchLocation): string[] {
       )
       out.push(...errorBlock(task, '    '))
       if (task.commits > 0 && task.merge !== 'merged') out.push(`    ${commitsKept(task, where)}.`)
-      if (task.log_file) out.push(`    log: ${task.log_file}`)
+      if ((task.log_files?.length ?? 0) > 1)
+        out.push(`    logs (every run, oldest first): ${task.log_files.join(', ')}`)
+      else if (task.log_file) out.push(`    log: ${task.log_file}`)
     }
   }
   const skipped = result.tasks.filter((task) => task.status === 'skipped')
