@@ -62,7 +62,7 @@ ${INPUT_NAMES.filter((name) => name !== 'mode')
   .map(optionLine)
   .join('\n')}
   ${'--repo DIR'.padEnd(FLAG_WIDTH - 3)} The repository [default: the current folder]
-  ${'--json'.padEnd(FLAG_WIDTH - 3)} Print the result JSON alone on stdout; logs go to stderr
+  ${'--json'.padEnd(FLAG_WIDTH - 3)} Print the result JSON alone on stdout; logs and the report go to stderr
   ${'--explain'.padEnd(FLAG_WIDTH - 3)} (plan) Print the spec file and line behind every path
   ${'--version'.padEnd(FLAG_WIDTH - 3)} Print the version
   ${'--help, -h'.padEnd(FLAG_WIDTH - 3)} Print this help
