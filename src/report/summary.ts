@@ -3,7 +3,7 @@ import { annotationsCapped, RUNNER_ANNOTATION_CAPS, type AnnotationCaps } from '
 import { renderWithin, type Section } from './bounded-document.js'
 import { code, codeBlock, escapeInline, formatDuration, plural, truncate } from './format.js'
 import { headline } from './headline.js'
-import { OUTCOME_ICON, OUTCOME_WORD, outcomeOf } from './outcome.js'
+import { exitExplains, OUTCOME_ICON, OUTCOME_WORD, outcomeOf, statusCell } from './outcome.js'
 import { renderPlanSummary } from './plan-summary.js'
 import { commitsKept, listProblems, shortError } from './problems.js'
 import { timingSentence } from './timing-text.js'
@@ -75,7 +75,7 @@ function tableRow(task: TaskResult, links: RepositoryLinks): string {
   const cells = [
     String(task.priority),
     branchCell(task, links),
-    `${OUTCOME_ICON[task.status] ?? ''} ${task.status}`,
+    `${statusCell(task).icon} ${statusCell(task).word}`,
     ran ? formatDuration(task.duration_ms) : '—',
     ran ? String(task.commits) : '—',
     mergeCell(task, links),
@@ -162,8 +162,7 @@ function conflictsSection(
 
 function failureTitle(task: TaskResult): string {
   const outcome = outcomeOf(task)
-  const exit =
-    task.exit_code !== null && outcome !== 'merge-failed' ? ` (exit code ${task.exit_code})` : ''
+  const exit = exitExplains(task) ? ` (exit code ${task.exit_code})` : ''
   const after = task.started_at ? ` after ${formatDuration(task.duration_ms)}` : ''
   return `#### ${OUTCOME_ICON[outcome]} PRIORITY ${task.priority} · ${code(task.branch)} · ${OUTCOME_WORD[outcome]}${exit}${after}`
 }
@@ -236,7 +235,7 @@ function logsSection(result: RunResult, options: SummaryOptions): Section | null
     name: 'Logs',
     head:
       `### 📄 Agents' logs\n\n` +
-      `One file per run of a priority's agent in ${code(options.logDir)} (the \`log-dir\` output; a re-run writes its own, none is overwritten), gone with the runner ` +
+      `One file per run of a priority's agent (a re-run writes its own) in ${code(options.logDir)} (the \`log-dir\` output), gone with the runner ` +
       `unless a later step uploads it: the README's workflow keeps it as the artifact ` +
       `**${escapeInline(artifact)}** (\`actions/upload-artifact\` with \`path: \${{ steps.<id>.outputs.log-dir }}\`); ` +
       `download it from ${where}.\n`,

@@ -1,7 +1,7 @@
 import type { RunResult, TaskResult } from '../core/types.js'
 import { formatDuration, plural, stripAnsi, wrapWords } from './format.js'
 import { headline } from './headline.js'
-import { OUTCOME_WORD, outcomeOf } from './outcome.js'
+import { exitExplains, OUTCOME_WORD, outcomeOf, statusCell } from './outcome.js'
 import { commitsKept, shortError } from './problems.js'
 import { timingSentence } from './timing-text.js'
 import { costSentence } from './cost.js'
@@ -71,7 +71,7 @@ function runReport(result: RunResult, where: BranchLocation): string[] {
       ...result.tasks.map((task) => [
         String(task.priority),
         task.branch,
-        task.status,
+        statusCell(task).word,
         task.started_at ? formatDuration(task.duration_ms) : '-',
         task.started_at ? String(task.commits) : '-',
         mergeWord(task),
@@ -111,7 +111,7 @@ function runReport(result: RunResult, where: BranchLocation): string[] {
   if (failed.length) {
     out.push('', `Failures (${failed.length}):`)
     for (const task of failed) {
-      const exit = task.exit_code !== null ? ` (exit code ${task.exit_code})` : ''
+      const exit = exitExplains(task) ? ` (exit code ${task.exit_code})` : ''
       const after = task.started_at ? ` after ${formatDuration(task.duration_ms)}` : ''
       out.push(
         `  PRIORITY ${task.priority} (${task.branch}) ${OUTCOME_WORD[outcomeOf(task)]}${exit}${after}`

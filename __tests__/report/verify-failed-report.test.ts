@@ -1,0 +1,41 @@
+import { renderSummary } from '../../src/report/summary.js'
+import { renderTerminalReport } from '../../src/report/terminal.js'
+import { result, task } from './fixtures.js'
+
+// The agent completed (exit 0) and then its merge failed verify-command: neither the status
+// column nor the heading may read as a success, nor blame the agent's exit code.
+const verifyFailed = () =>
+  result([
+    task(1),
+    task(2, {
+      status: 'completed',
+      exit_code: 0,
+      merge: 'verify-failed',
+      merge_commit: null,
+      error:
+        'verify-command failed on roadmap with feature/us-002 merged (and passed without it); feature/us-002 is kept'
+    })
+  ])
+
+describe('a verify failure in the reports', () => {
+  test('the summary: the status column shows the merge outcome, the heading no exit code', () => {
+    const summary = renderSummary(verifyFailed())
+    const row = summary.split('\n').find((line) => line.startsWith('| 2 |'))!
+    expect(row).not.toContain('completed')
+    expect(row).toContain('🧪 verify-failed')
+    const heading = summary.split('\n').find((line) => line.startsWith('#### 🧪 PRIORITY 2'))!
+    expect(heading).toContain('failed verify-command')
+    expect(heading).not.toContain('exit code')
+    // A merged priority still reads completed.
+    expect(summary.split('\n').find((line) => line.startsWith('| 1 |'))).toContain('✅ completed')
+  })
+
+  test('the terminal: the same', () => {
+    const text = renderTerminalReport(verifyFailed())
+    const row = text.split('\n').find((line) => /^\s*2 +feature\/us-002/.test(line))!
+    expect(row).toMatch(/ verify-failed /)
+    expect(row).not.toContain('completed')
+    const heading = text.split('\n').find((line) => line.includes('PRIORITY 2 (feature/us-002)'))!
+    expect(heading).not.toContain('exit code')
+  })
+})
