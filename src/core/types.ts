@@ -248,7 +248,13 @@ export interface VerifyReport {
   rounds: number
   runs: number
   /** Branches whose candidate failed verify-command (each confirmed by a second run). */
-  culprits: { priority: number; branch: string; reproduce: string }[]
+  culprits: {
+    priority: number
+    branch: string
+    reproduce: string
+    /** The log of the verify-command run that failed with it (its output), when one did. */
+    log?: string | null
+  }[]
   /** Candidates that failed once and then passed: nobody was blamed for them. */
   flaky: number
 }

@@ -15,6 +15,7 @@ import { renderTimeline, TIMELINE_LEGEND } from './timeline.js'
 import { costSentence } from './cost.js'
 import { usageCell } from '../core/usage.js'
 import { linked, NO_LINKS, type RepositoryLinks } from './links.js'
+import { failureLogOf } from './log-tail.js'
 import { scopeSection, verifySection } from './queue-summary.js'
 
 /** A step summary is at most 1 MiB; keep a little room for what the runner adds. */
@@ -205,8 +206,10 @@ function failuresSection(
       if (tail && tail.length) {
         // The end of the log says more than the error, which quotes its last line.
         if (error) lines.push(escapeInline(shortError(task, 300)), '')
+        const log = failureLogOf(task, result)
+        const whose = log?.verify ? "verify-command's output" : 'its log'
         lines.push(
-          `The last ${plural(tail.length, 'line')} of its log (${code(task.log_file ?? '')}):`,
+          `The last ${plural(tail.length, 'line')} of ${whose} (${code(log?.file ?? task.log_file ?? '')}):`,
           '',
           codeBlock(tail.map((line) => truncate(line, 400)).join('\n'), 'text'),
           ''

@@ -1,6 +1,7 @@
 import type { RunResult, TaskResult } from '../core/types.js'
 import { formatDuration, plural, stripAnsi, wrapWords } from './format.js'
 import { headline } from './headline.js'
+import { failureLogOf } from './log-tail.js'
 import { exitExplains, OUTCOME_WORD, outcomeOf, statusCell } from './outcome.js'
 import { commitsKept, shortError } from './problems.js'
 import { timingSentence } from './timing-text.js'
@@ -118,6 +119,8 @@ function runReport(result: RunResult, where: BranchLocation): string[] {
       )
       out.push(...errorBlock(task, '    '))
       if (task.commits > 0 && task.merge !== 'merged') out.push(`    ${commitsKept(task, where)}.`)
+      const log = failureLogOf(task, result)
+      if (log?.verify) out.push(`    verify-command's output: ${log.file}`)
       if ((task.log_files?.length ?? 0) > 1)
         out.push(`    logs (every run, oldest first): ${task.log_files.join(', ')}`)
       else if (task.log_file) out.push(`    log: ${task.log_file}`)
