@@ -38,4 +38,32 @@ describe('a verify failure in the reports', () => {
     const heading = text.split('\n').find((line) => line.includes('PRIORITY 2 (feature/us-002)'))!
     expect(heading).not.toContain('exit code')
   })
+
+  test('the terminal names every branch and ref the run kept', () => {
+    const text = renderTerminalReport(
+      result(
+        [
+          task(1, { kept_branches: ['feature/us-001-conflicted'], attempts: 2 }),
+          task(2, { merge: 'verify-failed', merge_commit: null })
+        ],
+        {
+          verify: {
+            rounds: 2,
+            runs: 3,
+            flaky: 0,
+            culprits: [
+              {
+                priority: 2,
+                branch: 'feature/us-002',
+                reproduce:
+                  'git worktree add --detach ../verify-2 refs/parallel-worktree/verify-failed/2'
+              }
+            ]
+          }
+        }
+      )
+    )
+    expect(text).toContain('PRIORITY 1: feature/us-001-conflicted (its first run')
+    expect(text).toContain('refs/parallel-worktree/verify-failed/2')
+  })
 })

@@ -126,6 +126,7 @@ function runReport(result: RunResult, where: BranchLocation): string[] {
       else if (task.log_file) out.push(`    log: ${task.log_file}`)
     }
   }
+  out.push(...keptRefs(result))
   const skipped = result.tasks.filter((task) => task.status === 'skipped')
   if (skipped.length) {
     out.push('', `Skipped (${skipped.length}):`)
@@ -138,6 +139,22 @@ function runReport(result: RunResult, where: BranchLocation): string[] {
   const cost = costSentence(result)
   if (cost) out.push(cost)
   return out
+}
+
+/**
+ * Every branch and ref the run kept beside the priorities' own branches: a re-run's first
+ * branch, the merge that failed verify-command (with the command that reproduces it).
+ */
+function keptRefs(result: RunResult): string[] {
+  const lines: string[] = []
+  for (const task of result.tasks)
+    for (const branch of task.kept_branches ?? [])
+      lines.push(`  PRIORITY ${task.priority}: ${branch} (its first run, before the re-run)`)
+  for (const culprit of result.verify?.culprits ?? [])
+    lines.push(
+      `  PRIORITY ${culprit.priority}: the merge that failed verify-command. To reproduce: ${culprit.reproduce}`
+    )
+  return lines.length ? ['', 'Kept:', ...lines] : []
 }
 
 function firstLineOf(text: string | null): string {
