@@ -1,3 +1,4 @@
+import { liveSummary } from '../../src/report/live-summary.js'
 import { renderSummary } from '../../src/report/summary.js'
 import { renderTerminalReport } from '../../src/report/terminal.js'
 import { result, task } from './fixtures.js'
@@ -65,5 +66,20 @@ describe('a verify failure in the reports', () => {
     )
     expect(text).toContain('PRIORITY 1: feature/us-001-conflicted (its first run')
     expect(text).toContain('refs/parallel-worktree/verify-failed/2')
+  })
+
+  test("the check run's live table: the same status", () => {
+    const text = liveSummary(
+      {
+        baseBranch: 'roadmap',
+        baseCommit: '0123456789',
+        tasks: verifyFailed().tasks,
+        waves: [[1, 2]]
+      },
+      { now: Date.parse('2026-11-27T10:05:00.000Z') }
+    )
+    const row = text.split('\n').find((line) => line.startsWith('| 2 |'))!
+    expect(row).toContain('🧪 verify-failed')
+    expect(row).not.toContain('completed')
   })
 })
