@@ -21,6 +21,7 @@ export function task(priority: number, fields: Partial<TaskResult> = {}): TaskRe
     merge_commit: `4f2c${priority}aa0000000000000000000000000000000`,
     conflict_files: [],
     log_file: `/tmp/logs/priority-${priority}.log`,
+    log_files: [`/tmp/logs/priority-${priority}.log`],
     error: null,
     attempts: 1,
     out_of_scope: [],

@@ -14,6 +14,7 @@ import { renderSummary } from '../report/summary.js'
 import { repositoryLinks } from '../report/links.js'
 import { failedLogTails } from '../report/log-tail.js'
 import { renderRefusalSummary } from '../report/refusal-summary.js'
+import { logFolderLine } from '../report/log-folder.js'
 
 export interface RunnerReportOptions {
   /** Annotations already made in this step (by the engine's logger), per level: they share the caps. */
@@ -30,7 +31,8 @@ const EMIT = { error: core.error, warning: core.warning, notice: core.notice }
  */
 export async function reportToRunner(
   execution: Execution,
-  settings: Pick<Settings, 'prComment' | 'prNumber' | 'githubToken' | 'push'>,
+  settings: Pick<Settings, 'prComment' | 'prNumber' | 'githubToken' | 'push'> &
+    Partial<Pick<Settings, 'repo'>>,
   options: RunnerReportOptions = {}
 ): Promise<void> {
   const env = process.env
@@ -92,6 +94,8 @@ export async function reportToRunner(
     warnings.push(`Could not write the job summary: ${(error as Error).message}`)
   }
   for (const warning of warnings) core.warning(warning)
+  const logs = logFolderLine(settings.repo ?? process.cwd(), extraOutputs['log-dir'])
+  if (logs) core.info(logs)
 }
 
 /** A refused run's job summary: what was wrong and how to fix it. Never fails the step. */

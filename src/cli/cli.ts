@@ -8,6 +8,7 @@ import type { Logger } from '../core/logger.js'
 import { parseSettings } from '../inputs/settings.js'
 import { colourAllowed, stripAnsi } from '../report/format.js'
 import { renderTerminalReport } from '../report/terminal.js'
+import { logFolderLine } from '../report/log-folder.js'
 import { formatPlan } from '../plan/plan-text.js'
 import { parseCliArguments, USAGE, type CliArguments } from './args.js'
 import { leftoverSettings } from './leftover-settings.js'
@@ -63,12 +64,18 @@ export async function cli(
       resolve(args.repo)
     )
     const execution = await execute(settings, { logger, signal })
-    if (args.json) process.stdout.write(`${JSON.stringify(execution.result, null, 2)}\n`)
-    else if (execution.plan) {
+    if (args.json) {
+      process.stdout.write(`${JSON.stringify(execution.result, null, 2)}\n`)
+      // The person watching still reads the table; stdout stays the JSON alone.
+      if (!execution.plan) logger.info(renderTerminalReport(execution.result).trimEnd())
+    } else if (execution.plan) {
       process.stdout.write(
         `${formatPlan(execution.plan, { maxParallel: settings.maxParallel, explain: args.explain })}\nMatrix: ${execution.extraOutputs.matrix}\n`
       )
     } else process.stdout.write(renderTerminalReport(execution.result))
+    // On stderr: with --json, stdout holds the JSON alone.
+    const logs = logFolderLine(settings.repo, execution.extraOutputs['log-dir'])
+    if (logs) logger.info(logs)
     return stepSucceeded(execution.result) ? 0 : 1
   } catch (error) {
     if (error instanceof InputError) {

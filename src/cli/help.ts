@@ -67,7 +67,7 @@ ${INPUT_NAMES.filter((name) => name !== 'mode')
   .map(optionLine)
   .join('\n')}
   ${'--repo DIR'.padEnd(FLAG_WIDTH - 3)} The repository [default: the current folder]
-  ${'--json'.padEnd(FLAG_WIDTH - 3)} Print the result JSON alone on stdout; logs go to stderr
+  ${'--json'.padEnd(FLAG_WIDTH - 3)} Print the result JSON alone on stdout; logs and the report go to stderr
   ${'--explain'.padEnd(FLAG_WIDTH - 3)} (plan) Print the spec file and line behind every path
   ${'--dry-run'.padEnd(FLAG_WIDTH - 3)} (clean) Print what would be removed; change nothing
   ${'--discard-unmerged'.padEnd(FLAG_WIDTH - 3)} (clean) Also drop branches and refs holding commits base lacks

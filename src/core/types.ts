@@ -121,6 +121,8 @@ export interface TaskResult {
   merge_commit: string | null
   conflict_files: string[]
   log_file: string | null
+  /** Every run's log, oldest first (`log_file` is the last); none overwritten. */
+  log_files: string[]
   error: string | null
   /** The branch tip this task continued from (a branch an earlier run left), or null. */
   resumed_from?: string | null
@@ -246,7 +248,13 @@ export interface VerifyReport {
   rounds: number
   runs: number
   /** Branches whose candidate failed verify-command (each confirmed by a second run). */
-  culprits: { priority: number; branch: string; reproduce: string }[]
+  culprits: {
+    priority: number
+    branch: string
+    reproduce: string
+    /** The log of the verify-command run that failed with it (its output), when one did. */
+    log?: string | null
+  }[]
   /** Candidates that failed once and then passed: nobody was blamed for them. */
   flaky: number
 }

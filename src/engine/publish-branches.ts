@@ -29,19 +29,30 @@ export async function pushAfterMerges(
   // A base moved off its history (the base guard's warning) is not the run's to publish.
   const withBase = !options.baseMoved
   const kept: string[] = []
-  for (const task of tasks) {
-    if (task.merge === 'merged') continue
+  const candidates = async (task: TaskResult): Promise<string[]> => {
+    // A re-run's first branch (`<branch>-conflicted`) was made by this run: published too,
+    // so that the summary's commands to reproduce it work from any clone.
+    const earlier: string[] = []
+    for (const branch of task.kept_branches ?? [])
+      if (await git.branchTip(branch)) earlier.push(branch)
+    if (task.merge === 'merged') return earlier
     const tip = await git.branchTip(task.branch)
-    if (!tip) continue
+    if (!tip) return earlier
     // In run mode, a branch of that name that this tool did not make (refused for resume,
     // someone else's) is not published. Merge mode's branches came from origin.
     if (settings.mode === 'run' && (await madeBranchState(git, task.branch, tip)) !== 'made') {
-      continue
+      return earlier
     }
-    const copied = await copiedFilesOn(git, settings, task.branch)
-    if (copied.length === 0) kept.push(task.branch)
-    else {
-      const why = copiedFilesError(task.branch, copied, 'pushed')
+    return [task.branch, ...earlier]
+  }
+  for (const task of tasks) {
+    for (const branch of await candidates(task)) {
+      const copied = await copiedFilesOn(git, settings, branch)
+      if (copied.length === 0) {
+        kept.push(branch)
+        continue
+      }
+      const why = copiedFilesError(branch, copied, 'pushed')
       if (!task.error?.includes(why)) {
         task.error = [task.error, why].filter(Boolean).join('; ')
       }
@@ -57,11 +68,8 @@ export async function pushAfterMerges(
   if (!withBase) {
     warnings.push(`push: ${settings.baseBranch} was not pushed, as it was moved off its history`)
   }
-  if (outcome.pushed) {
-    const pushed = [...(withBase ? [settings.baseBranch] : []), ...kept]
-    if (pushed.length) logger.info(`Pushed ${pushed.join(', ')} to origin`)
-    return { baseNotPushed: false }
-  }
+  // pushResults has said what it pushed ("Pushed … to origin"): said once.
+  if (outcome.pushed) return { baseNotPushed: false }
   const baseNotPushed = withBase && !outcome.base.pushed
   if (baseNotPushed) warnings.push(basePushWarning(settings.baseBranch, outcome.base))
   const others = outcome.branches.filter((ref) => !ref.pushed)

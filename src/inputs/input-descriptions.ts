@@ -5,7 +5,7 @@
 export const INPUT_DESCRIPTIONS: Readonly<Record<string, string>> = {
   mode: 'What to do: run (plan, agents, merges, cleanup), plan, task or merge.',
   priorities:
-    'Priority IDs: positive integers separated by commas, spaces or newlines, and ranges like 65-67 (at most 256). Anything else is refused before anything is touched.',
+    'Priority IDs: positive numbers like 65 or 2.5 (an inserted priority) separated by commas, spaces or newlines, and ranges of whole numbers like 65-67 (at most 256). Anything else is refused before anything is touched.',
   'base-branch': 'The branch worktrees start from and merges land in.',
   'fetch-base':
     "Fetch base-branch from origin first; when origin's is ahead, the plan and every worktree start from it and the local branch is fast-forwarded (both named in warnings). false: never fetched.",

@@ -79,6 +79,8 @@ export const VERIFY_FAILED_REFS = 'refs/parallel-worktree/verify-failed'
  */
 export class VerifyQueue {
   private readonly outcomes = new Map<string, VerifyOutcome[]>()
+  /** The log of the last failing run, by tree: quoted in the report of a culprit. */
+  private readonly failedLogs = new Map<string, string>()
   private readonly built = new Map<string, Promise<BuiltCandidate>>()
   /** The candidates built so far, by key, for the search's synchronous questions. */
   private readonly settled = new Map<string, BuiltCandidate>()
@@ -155,7 +157,8 @@ export class VerifyQueue {
       await keepCommit(this.git, ref, candidate.commit)
       const reproduce = reproduceCommand(ref, priority, this.options.command)
       culprits.push({ item, reproduce })
-      this.culprits.push({ priority, branch, reproduce })
+      const log = this.failedLogs.get(candidate.tree) ?? null
+      this.culprits.push({ priority, branch, reproduce, log })
     }
     await this.cleanUp()
     return { good, goodCommit: landing.commit, commits, culprits, baseFails: step.baseFails }
@@ -225,6 +228,7 @@ export class VerifyQueue {
     const outcome: VerifyOutcome = run.passed ? 'pass' : 'fail'
     if (outcome === 'pass' && seen.includes('fail')) this.flaky++
     this.outcomes.set(candidate.tree, [...seen, outcome])
+    if (!run.passed) this.failedLogs.set(candidate.tree, logFile)
     return run.passed ? 'passed' : `failed (${run.detail}; log ${logFile})`
   }
 

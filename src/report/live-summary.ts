@@ -2,7 +2,7 @@ import type { TaskResult } from '../core/types.js'
 import { formatUsd, totalUsage, usageCell } from '../core/usage.js'
 import { renderWithin, type Section } from './bounded-document.js'
 import { code, escapeInline, formatDuration, plural, truncate } from './format.js'
-import { OUTCOME_ICON, outcomeOf, type Outcome } from './outcome.js'
+import { OUTCOME_ICON, outcomeOf, statusCell, type Outcome } from './outcome.js'
 
 /** What the live check run shows of a run still going: the engine's tasks, as they change. */
 export interface LiveRunView {
@@ -79,7 +79,7 @@ function row(task: TaskResult, now: number, lastLines: ReadonlyMap<number, strin
   const last = lastLines.get(task.priority)
   const cells = [
     String(task.priority),
-    `${OUTCOME_ICON[task.status] ?? ''} ${task.status}`,
+    `${statusCell(task).icon} ${statusCell(task).word}`,
     durationCell(task, now),
     mergeCell(task),
     usageCell(task.usage) ?? '—',

@@ -32,19 +32,35 @@ export async function readLogTail(file: string, lines = LOG_TAIL_LINES): Promise
 
 const NEEDS_TAIL = new Set(['failed', 'timed-out', 'cancelled', 'no-changes'])
 
-/** The end of each failed agent's log, by priority: what the job summary shows of it. */
+/**
+ * The log whose end explains a failure: the agent's own, or, for a merge that failed
+ * verify-command, that command's output when it failed with this branch.
+ */
+export function failureLogOf(
+  task: TaskResult,
+  result: Pick<RunResult, 'verify'>
+): { file: string; verify: boolean } | null {
+  if (task.merge === 'verify-failed') {
+    const culprit = result.verify?.culprits.find((c) => c.priority === task.priority)
+    return culprit?.log ? { file: culprit.log, verify: true } : null
+  }
+  return NEEDS_TAIL.has(task.status) && task.log_file
+    ? { file: task.log_file, verify: false }
+    : null
+}
+
+/** The end of each failed agent's log (or verify-command's), by priority: what the job summary shows of it. */
 export async function failedLogTails(
   result: RunResult,
   lines = LOG_TAIL_LINES
 ): Promise<Map<number, string[]>> {
   const tails = new Map<number, string[]>()
   await Promise.all(
-    result.tasks
-      .filter((task) => NEEDS_TAIL.has(task.status) && task.log_file)
-      .map(async (task) => {
-        const tail = await readLogTail(task.log_file!, lines)
-        if (tail && tail.length) tails.set(task.priority, tail)
-      })
+    result.tasks.map(async (task) => {
+      const log = failureLogOf(task, result)
+      const tail = log ? await readLogTail(log.file, lines) : null
+      if (tail && tail.length) tails.set(task.priority, tail)
+    })
   )
   return tails
 }

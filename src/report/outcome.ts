@@ -14,6 +14,26 @@ export function outcomeOf(task: TaskResult): Outcome {
   return task.status
 }
 
+/** Outcomes of a completed agent whose work did not land, in their own words. */
+const NOT_LANDED = new Set<Outcome>(['conflict', 'merge-failed', 'verify-failed'])
+
+/**
+ * The status column: the agent's status, except when its work then failed to land. An agent
+ * that completed but whose merge failed verify-command (or conflicted, or failed) is not shown
+ * as ✅ completed: the column says what went wrong.
+ */
+export function statusCell(task: TaskResult): { icon: string; word: string } {
+  const outcome = outcomeOf(task)
+  if (task.status === 'completed' && NOT_LANDED.has(outcome))
+    return { icon: OUTCOME_ICON[outcome], word: outcome }
+  return { icon: OUTCOME_ICON[task.status] ?? '', word: task.status }
+}
+
+/** Whether the agent's exit code explains the failure (not when the agent exited 0 and its merge failed). */
+export function exitExplains(task: TaskResult): boolean {
+  return task.exit_code !== null && !NOT_LANDED.has(outcomeOf(task))
+}
+
 export const OUTCOME_ICON: Record<Outcome, string> = {
   merged: '✅',
   conflict: '⚔️',

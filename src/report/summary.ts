@@ -3,7 +3,7 @@ import { annotationsCapped, RUNNER_ANNOTATION_CAPS, type AnnotationCaps } from '
 import { renderWithin, type Section } from './bounded-document.js'
 import { code, codeBlock, escapeInline, formatDuration, plural, truncate } from './format.js'
 import { headline } from './headline.js'
-import { OUTCOME_ICON, OUTCOME_WORD, outcomeOf } from './outcome.js'
+import { exitExplains, OUTCOME_ICON, OUTCOME_WORD, outcomeOf, statusCell } from './outcome.js'
 import { renderPlanSummary } from './plan-summary.js'
 import { commitsKept, listProblems, shortError } from './problems.js'
 import { timingSentence } from './timing-text.js'
@@ -15,6 +15,7 @@ import { renderTimeline, TIMELINE_LEGEND } from './timeline.js'
 import { costSentence } from './cost.js'
 import { usageCell } from '../core/usage.js'
 import { linked, NO_LINKS, type RepositoryLinks } from './links.js'
+import { failureLogOf } from './log-tail.js'
 import { scopeSection, verifySection } from './queue-summary.js'
 
 /** A step summary is at most 1 MiB; keep a little room for what the runner adds. */
@@ -75,7 +76,7 @@ function tableRow(task: TaskResult, links: RepositoryLinks): string {
   const cells = [
     String(task.priority),
     branchCell(task, links),
-    `${OUTCOME_ICON[task.status] ?? ''} ${task.status}`,
+    `${statusCell(task).icon} ${statusCell(task).word}`,
     ran ? formatDuration(task.duration_ms) : '—',
     ran ? String(task.commits) : '—',
     mergeCell(task, links),
@@ -162,8 +163,7 @@ function conflictsSection(
 
 function failureTitle(task: TaskResult): string {
   const outcome = outcomeOf(task)
-  const exit =
-    task.exit_code !== null && outcome !== 'merge-failed' ? ` (exit code ${task.exit_code})` : ''
+  const exit = exitExplains(task) ? ` (exit code ${task.exit_code})` : ''
   const after = task.started_at ? ` after ${formatDuration(task.duration_ms)}` : ''
   return `#### ${OUTCOME_ICON[outcome]} PRIORITY ${task.priority} · ${code(task.branch)} · ${OUTCOME_WORD[outcome]}${exit}${after}`
 }
@@ -206,8 +206,10 @@ function failuresSection(
       if (tail && tail.length) {
         // The end of the log says more than the error, which quotes its last line.
         if (error) lines.push(escapeInline(shortError(task, 300)), '')
+        const log = failureLogOf(task, result)
+        const whose = log?.verify ? "verify-command's output" : 'its log'
         lines.push(
-          `The last ${plural(tail.length, 'line')} of its log (${code(task.log_file ?? '')}):`,
+          `The last ${plural(tail.length, 'line')} of ${whose} (${code(log?.file ?? task.log_file ?? '')}):`,
           '',
           codeBlock(tail.map((line) => truncate(line, 400)).join('\n'), 'text'),
           ''
@@ -236,11 +238,18 @@ function logsSection(result: RunResult, options: SummaryOptions): Section | null
     name: 'Logs',
     head:
       `### 📄 Agents' logs\n\n` +
-      `One file per priority in ${code(options.logDir)} (the \`log-dir\` output), gone with the runner ` +
+      `One file per run of a priority's agent (a re-run writes its own) in ${code(options.logDir)} (the \`log-dir\` output), gone with the runner ` +
       `unless a later step uploads it: the README's workflow keeps it as the artifact ` +
       `**${escapeInline(artifact)}** (\`actions/upload-artifact\` with \`path: \${{ steps.<id>.outputs.log-dir }}\`); ` +
       `download it from ${where}.\n`,
-    items: []
+    items: result.tasks
+      .filter((task) => (task.log_files?.length ?? 0) > 1)
+      .map(
+        (task) =>
+          `- **PRIORITY ${task.priority}**, every run oldest first: ${task.log_files.map((file) => code(file)).join(', ')}`
+      ),
+    tail: '',
+    leftOutNote: (count) => `- _… and ${count} more_`
   }
 }
 

@@ -1,7 +1,8 @@
 import type { RunResult, TaskResult } from '../core/types.js'
 import { formatDuration, plural, stripAnsi, wrapWords } from './format.js'
 import { headline } from './headline.js'
-import { OUTCOME_WORD, outcomeOf } from './outcome.js'
+import { failureLogOf } from './log-tail.js'
+import { exitExplains, OUTCOME_WORD, outcomeOf, statusCell } from './outcome.js'
 import { commitsKept, shortError } from './problems.js'
 import { timingSentence } from './timing-text.js'
 import { costSentence } from './cost.js'
@@ -71,7 +72,7 @@ function runReport(result: RunResult, where: BranchLocation): string[] {
       ...result.tasks.map((task) => [
         String(task.priority),
         task.branch,
-        task.status,
+        statusCell(task).word,
         task.started_at ? formatDuration(task.duration_ms) : '-',
         task.started_at ? String(task.commits) : '-',
         mergeWord(task),
@@ -111,16 +112,21 @@ function runReport(result: RunResult, where: BranchLocation): string[] {
   if (failed.length) {
     out.push('', `Failures (${failed.length}):`)
     for (const task of failed) {
-      const exit = task.exit_code !== null ? ` (exit code ${task.exit_code})` : ''
+      const exit = exitExplains(task) ? ` (exit code ${task.exit_code})` : ''
       const after = task.started_at ? ` after ${formatDuration(task.duration_ms)}` : ''
       out.push(
         `  PRIORITY ${task.priority} (${task.branch}) ${OUTCOME_WORD[outcomeOf(task)]}${exit}${after}`
       )
       out.push(...errorBlock(task, '    '))
       if (task.commits > 0 && task.merge !== 'merged') out.push(`    ${commitsKept(task, where)}.`)
-      if (task.log_file) out.push(`    log: ${task.log_file}`)
+      const log = failureLogOf(task, result)
+      if (log?.verify) out.push(`    verify-command's output: ${log.file}`)
+      if ((task.log_files?.length ?? 0) > 1)
+        out.push(`    logs (every run, oldest first): ${task.log_files.join(', ')}`)
+      else if (task.log_file) out.push(`    log: ${task.log_file}`)
     }
   }
+  out.push(...keptRefs(result))
   const skipped = result.tasks.filter((task) => task.status === 'skipped')
   if (skipped.length) {
     out.push('', `Skipped (${skipped.length}):`)
@@ -133,6 +139,22 @@ function runReport(result: RunResult, where: BranchLocation): string[] {
   const cost = costSentence(result)
   if (cost) out.push(cost)
   return out
+}
+
+/**
+ * Every branch and ref the run kept beside the priorities' own branches: a re-run's first
+ * branch, the merge that failed verify-command (with the command that reproduces it).
+ */
+function keptRefs(result: RunResult): string[] {
+  const lines: string[] = []
+  for (const task of result.tasks)
+    for (const branch of task.kept_branches ?? [])
+      lines.push(`  PRIORITY ${task.priority}: ${branch} (its first run, before the re-run)`)
+  for (const culprit of result.verify?.culprits ?? [])
+    lines.push(
+      `  PRIORITY ${culprit.priority}: the merge that failed verify-command. To reproduce: ${culprit.reproduce}`
+    )
+  return lines.length ? ['', 'Kept:', ...lines] : []
 }
 
 function firstLineOf(text: string | null): string {

@@ -133,6 +133,7 @@ export function pendingTask(planned: PlannedTask, settings: Settings): TaskResul
     merge_commit: planned.merge_commit ?? null,
     conflict_files: [],
     log_file: null,
+    log_files: [],
     error: planned.skip_reason,
     resumed_from: null,
     usage: null,
@@ -197,8 +198,9 @@ export class TaskRun {
     // Before any await: work done ahead for other tasks must wait from now on.
     const releaseHold = once(this.ctx.starting?.() ?? (() => {}))
     try {
-      const logFile = join(settings.logDir, `priority-${task.priority}.log`)
+      const logFile = attemptLogFile(settings.logDir, task.priority, task.log_files.length + 1)
       task.log_file = logFile
+      task.log_files.push(logFile)
       // Both on the way to the agent's start: side by side.
       const [worktree] = await Promise.all([
         this.ops.run(async () => this.current(await this.prepare())),
@@ -716,6 +718,17 @@ export async function runTask(
 }
 
 /** What is left of a log's cap (the setup command and the agent share one file). */
+/**
+ * Each run of a priority's agent writes its own log (a re-run after a conflict is a second
+ * run): the first `priority-<p>.log`, then `priority-<p>.attempt-<n>.log`, none overwritten.
+ */
+export function attemptLogFile(logDir: string, priority: number, run: number): string {
+  return join(
+    logDir,
+    run <= 1 ? `priority-${priority}.log` : `priority-${priority}.attempt-${run}.log`
+  )
+}
+
 function logRoom(logFile: string, cap: number): number {
   const used = existsSync(logFile) ? statSync(logFile).size : 0
   return Math.max(0, cap - used)
