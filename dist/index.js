@@ -31695,7 +31695,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(231);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4062);
 // The action's entry point: main and post are the same bundle (see src/main.ts).
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -31705,7 +31705,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 231:
+/***/ 4062:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34703,6 +34703,20 @@ function gitSaid(error) {
     return (lines.findLast((line) => line.startsWith('fatal:')) ?? lines[0] ?? said).trim();
 }
 
+;// CONCATENATED MODULE: ./src/core/serial-queue.ts
+/**
+ * Runs the work given to it one piece at a time, in the order given: each starts when the one
+ * before it has settled. A failing piece rejects its own promise only; the queue goes on.
+ */
+class SerialQueue {
+    tail = Promise.resolve();
+    run(work) {
+        const next = this.tail.then(work);
+        this.tail = next.catch(() => undefined);
+        return next;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/git/child-environment.ts
 /**
  * What no child process of the run inherits: agents run code the workflow author did not
@@ -35057,6 +35071,7 @@ function fetchSpec(branch, remote = 'origin') {
 
 
 
+
 /**
  * No hooks for this call. Every git process of the run already gets core.hooksPath=/dev/null
  * (see command-config); kept where it was put first, on the calls that move refs.
@@ -35070,6 +35085,13 @@ const BOT_IDENTITY = {
     email: 'parallel-worktree@users.noreply.github.com'
 };
 const commonDirs = new Map();
+/**
+ * `git worktree add` and `remove`, one at a time in this process, whoever asks (a task's
+ * worktree, a verify candidate, a resolve attempt): git races with itself otherwise (an add
+ * reads another's half-written .git/worktrees/<name>: "failed to read .../commondir"; or one
+ * being removed: "Invalid path"). Only the registration waits: filling the files does not.
+ */
+const WORKTREE_REGISTRATIONS = new SerialQueue();
 /** A fetch over http that stalls below 1 kB/s for a minute gives up rather than hang the job. */
 const FETCH_CONFIG = ['-c', 'http.lowSpeedLimit=1000', '-c', 'http.lowSpeedTime=60'];
 /**
@@ -35339,7 +35361,7 @@ class GitCommandManager {
     }
     /** Registers a locked worktree of `branch` at `path`, files not checked out yet. */
     async addWorktree(path, branch, lockReason) {
-        await this.run([
+        await WORKTREE_REGISTRATIONS.run(() => this.run([
             'worktree',
             'add',
             '--quiet',
@@ -35349,11 +35371,19 @@ class GitCommandManager {
             lockReason,
             path,
             branch
-        ]);
+        ]));
+    }
+    /**
+     * A worktree at `path` with `commit` checked out on a detached HEAD (no branch moves): the
+     * registration in line with the others, the files filled beside them.
+     */
+    async addDetachedWorktree(path, commit) {
+        await WORKTREE_REGISTRATIONS.run(() => this.run(['worktree', 'add', '--quiet', '--detach', '--no-checkout', path, commit]));
+        await this.at(path).resetHard();
     }
     /** Removes a worktree, locked or dirty; exit code 128 (git would not) is an answer. */
     removeWorktree(path) {
-        return this.exec(['worktree', 'remove', '--force', '--force', path], { okExitCodes: [128] });
+        return WORKTREE_REGISTRATIONS.run(() => this.exec(['worktree', 'remove', '--force', '--force', path], { okExitCodes: [128] }));
     }
     /** Unlocks a worktree; one that is not locked (or gone) is no error. */
     async unlockWorktree(path) {
@@ -39083,20 +39113,6 @@ function cutNote(file, size) {
     return `${file} is ${megabytes(size)}: only its first ${megabytes(MAX_SPEC_BYTES)} were read (paths named after them are not in the plan)`;
 }
 
-;// CONCATENATED MODULE: ./src/core/serial-queue.ts
-/**
- * Runs the work given to it one piece at a time, in the order given: each starts when the one
- * before it has settled. A failing piece rejects its own promise only; the queue goes on.
- */
-class SerialQueue {
-    tail = Promise.resolve();
-    run(work) {
-        const next = this.tail.then(work);
-        this.tail = next.catch(() => undefined);
-        return next;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/git/kept-refs.ts
 
 /**
@@ -40519,7 +40535,6 @@ function safeReaddir(path) {
 
 
 
-
 /** Every lock this tool takes gives a reason starting so: it tells its leftovers apart. */
 const LOCK_REASON_PREFIX = 'parallel-worktree';
 /**
@@ -40561,12 +40576,6 @@ class WorktreeManager {
     logger;
     kept = new Set();
     untracked = null;
-    /**
-     * `git worktree add` and `remove` calls, one at a time: git races with itself otherwise (an
-     * add reads another's half-written .git/worktrees/<name>, "failed to read .../commondir",
-     * or one being removed, "Invalid path").
-     */
-    registering = new SerialQueue();
     constructor(git, logger) {
         this.git = git;
         this.logger = logger;
@@ -40584,14 +40593,14 @@ class WorktreeManager {
         // The branch is set here, beside the other tasks' calls, rather than by `worktree add -B`
         // inside the one-at-a-time part (a git process fewer there); recoverLeftovers has made
         // sure that an existing branch of that name holds nothing unique. No hooks: our mechanics.
-        // Registration is one at a time (git reads the other worktrees' half-written folders while
-        // adding one); filling the files, the slow part, runs in parallel.
+        // Registration is one at a time (the git manager's line: git reads the other worktrees'
+        // half-written folders while adding one); filling the files, the slow part, runs in parallel.
         const branchBefore = resumeFrom ? null : await this.git.branchTip(options.branch);
         const setBranch = resumeFrom
             ? Promise.resolve()
             : this.git.setBranch(options.branch, options.startPoint, reason);
         await setBranch
-            .then(() => this.registering.run(() => this.git.addWorktree(path, options.branch, reason)))
+            .then(() => this.git.addWorktree(path, options.branch, reason))
             .then(() => {
             const here = this.git.at(path);
             // Marked filled once complete: a run killed before that leaves a worktree whose
@@ -40685,9 +40694,9 @@ class WorktreeManager {
                 this.logger.warning(`Commits that only the HEAD reflog of the worktree ${path} still reached are kept at ${kept.join(', ')}`);
             }
         }
-        // In the same one-at-a-time line as adds: git worktree add dies when a worktree it reads
-        // is removed under it ("Invalid path"), as it does when one is added beside it.
-        const removed = await this.registering.run(() => this.git.removeWorktree(path));
+        // In the git manager's one-at-a-time line, with the adds: git worktree add dies when a
+        // worktree it reads is removed under it ("Invalid path").
+        const removed = await this.git.removeWorktree(path);
         if (removed.exitCode !== 0) {
             this.logger.debug(`worktree remove ${path}: ${removed.stderr.trim()}`);
             if (await this.isWorktreeFolder(path))
@@ -42012,6 +42021,7 @@ function pendingTask(planned, settings) {
         merge_commit: planned.merge_commit ?? null,
         conflict_files: [],
         log_file: null,
+        log_files: [],
         error: planned.skip_reason,
         resumed_from: null,
         usage: null,
@@ -42075,8 +42085,9 @@ class TaskRun {
         // Before any await: work done ahead for other tasks must wait from now on.
         const releaseHold = once(this.ctx.starting?.() ?? (() => { }));
         try {
-            const logFile = (0,external_node_path_namespaceObject.join)(settings.logDir, `priority-${task.priority}.log`);
+            const logFile = attemptLogFile(settings.logDir, task.priority, task.log_files.length + 1);
             task.log_file = logFile;
+            task.log_files.push(logFile);
             // Both on the way to the agent's start: side by side.
             const [worktree] = await Promise.all([
                 this.ops.run(async () => this.current(await this.prepare())),
@@ -42531,6 +42542,13 @@ async function runTask(task, ctx, planned) {
     return task;
 }
 /** What is left of a log's cap (the setup command and the agent share one file). */
+/**
+ * Each run of a priority's agent writes its own log (a re-run after a conflict is a second
+ * run): the first `priority-<p>.log`, then `priority-<p>.attempt-<n>.log`, none overwritten.
+ */
+function attemptLogFile(logDir, priority, run) {
+    return (0,external_node_path_namespaceObject.join)(logDir, run <= 1 ? `priority-${priority}.log` : `priority-${priority}.attempt-${run}.log`);
+}
 function logRoom(logFile, cap) {
     const used = (0,external_node_fs_namespaceObject.existsSync)(logFile) ? (0,external_node_fs_namespaceObject.statSync)(logFile).size : 0;
     return Math.max(0, cap - used);
@@ -43941,7 +43959,6 @@ async function firstParentMerges(git, branch, fragment, commit) {
 
 ;// CONCATENATED MODULE: ./src/git/candidate-worktree.ts
 
-
 /**
  * A throwaway worktree with a commit checked out detached (a verify candidate, a resolve
  * attempt): no branch, so it moves no ref and cannot be mistaken for work; never the user's
@@ -43949,7 +43966,7 @@ async function firstParentMerges(git, branch, fragment, commit) {
  * state. Without hooks: post-checkout could run a file a branch just wrote.
  */
 async function addCandidateWorktree(git, path, commit) {
-    await git.run([...WITHOUT_HOOKS, 'worktree', 'add', '--detach', '--quiet', path, commit]);
+    await git.addDetachedWorktree(path, commit);
     return {
         path,
         git: git.at(path),
@@ -44861,6 +44878,8 @@ class VerifyQueue {
     git;
     options;
     outcomes = new Map();
+    /** The log of the last failing run, by tree: quoted in the report of a culprit. */
+    failedLogs = new Map();
     built = new Map();
     /** The candidates built so far, by key, for the search's synchronous questions. */
     settled = new Map();
@@ -44925,7 +44944,8 @@ class VerifyQueue {
             await candidate_worktree_keepCommit(this.git, ref, candidate.commit);
             const reproduce = reproduceCommand(ref, priority, this.options.command);
             culprits.push({ item, reproduce });
-            this.culprits.push({ priority, branch, reproduce });
+            const log = this.failedLogs.get(candidate.tree) ?? null;
+            this.culprits.push({ priority, branch, reproduce, log });
         }
         await this.cleanUp();
         return { good, goodCommit: landing.commit, commits, culprits, baseFails: step.baseFails };
@@ -44988,6 +45008,8 @@ class VerifyQueue {
         if (outcome === 'pass' && seen.includes('fail'))
             this.flaky++;
         this.outcomes.set(candidate.tree, [...seen, outcome]);
+        if (!run.passed)
+            this.failedLogs.set(candidate.tree, logFile);
         return run.passed ? 'passed' : `failed (${run.detail}; log ${logFile})`;
     }
     async runIn(path, commit, logFile) {
@@ -45700,22 +45722,33 @@ async function pushAfterMerges(git, settings, tasks, logger, warnings, options =
     // A base moved off its history (the base guard's warning) is not the run's to publish.
     const withBase = !options.baseMoved;
     const kept = [];
-    for (const task of tasks) {
+    const candidates = async (task) => {
+        // A re-run's first branch (`<branch>-conflicted`) was made by this run: published too,
+        // so that the summary's commands to reproduce it work from any clone.
+        const earlier = [];
+        for (const branch of task.kept_branches ?? [])
+            if (await git.branchTip(branch))
+                earlier.push(branch);
         if (task.merge === 'merged')
-            continue;
+            return earlier;
         const tip = await git.branchTip(task.branch);
         if (!tip)
-            continue;
+            return earlier;
         // In run mode, a branch of that name that this tool did not make (refused for resume,
         // someone else's) is not published. Merge mode's branches came from origin.
         if (settings.mode === 'run' && (await madeBranchState(git, task.branch, tip)) !== 'made') {
-            continue;
+            return earlier;
         }
-        const copied = await copiedFilesOn(git, settings, task.branch);
-        if (copied.length === 0)
-            kept.push(task.branch);
-        else {
-            const why = copiedFilesError(task.branch, copied, 'pushed');
+        return [task.branch, ...earlier];
+    };
+    for (const task of tasks) {
+        for (const branch of await candidates(task)) {
+            const copied = await copiedFilesOn(git, settings, branch);
+            if (copied.length === 0) {
+                kept.push(branch);
+                continue;
+            }
+            const why = copiedFilesError(branch, copied, 'pushed');
             if (!task.error?.includes(why)) {
                 task.error = [task.error, why].filter(Boolean).join('; ');
             }
@@ -45731,12 +45764,9 @@ async function pushAfterMerges(git, settings, tasks, logger, warnings, options =
     if (!withBase) {
         warnings.push(`push: ${settings.baseBranch} was not pushed, as it was moved off its history`);
     }
-    if (outcome.pushed) {
-        const pushed = [...(withBase ? [settings.baseBranch] : []), ...kept];
-        if (pushed.length)
-            logger.info(`Pushed ${pushed.join(', ')} to origin`);
+    // pushResults has said what it pushed ("Pushed … to origin"): said once.
+    if (outcome.pushed)
         return { baseNotPushed: false };
-    }
     const baseNotPushed = withBase && !outcome.base.pushed;
     if (baseNotPushed)
         warnings.push(basePushWarning(settings.baseBranch, outcome.base));
@@ -51868,6 +51898,23 @@ function outcomeOf(task) {
         return 'verify-failed';
     return task.status;
 }
+/** Outcomes of a completed agent whose work did not land, in their own words. */
+const NOT_LANDED = new Set(['conflict', 'merge-failed', 'verify-failed']);
+/**
+ * The status column: the agent's status, except when its work then failed to land. An agent
+ * that completed but whose merge failed verify-command (or conflicted, or failed) is not shown
+ * as ✅ completed: the column says what went wrong.
+ */
+function statusCell(task) {
+    const outcome = outcomeOf(task);
+    if (task.status === 'completed' && NOT_LANDED.has(outcome))
+        return { icon: OUTCOME_ICON[outcome], word: outcome };
+    return { icon: OUTCOME_ICON[task.status] ?? '', word: task.status };
+}
+/** Whether the agent's exit code explains the failure (not when the agent exited 0 and its merge failed). */
+function exitExplains(task) {
+    return task.exit_code !== null && !NOT_LANDED.has(outcomeOf(task));
+}
 const OUTCOME_ICON = {
     merged: '✅',
     conflict: '⚔️',
@@ -52145,7 +52192,7 @@ function row(task, now, lastLines) {
     const last = lastLines.get(task.priority);
     const cells = [
         String(task.priority),
-        `${OUTCOME_ICON[task.status] ?? ''} ${task.status}`,
+        `${statusCell(task).icon} ${statusCell(task).word}`,
         durationCell(task, now),
         mergeCell(task),
         usageCell(task.usage) ?? '—',
@@ -52234,13 +52281,25 @@ async function readLogTail(file, lines = LOG_TAIL_LINES) {
     }
 }
 const NEEDS_TAIL = new Set(['failed', 'timed-out', 'cancelled', 'no-changes']);
-/** The end of each failed agent's log, by priority: what the job summary shows of it. */
+/**
+ * The log whose end explains a failure: the agent's own, or, for a merge that failed
+ * verify-command, that command's output when it failed with this branch.
+ */
+function failureLogOf(task, result) {
+    if (task.merge === 'verify-failed') {
+        const culprit = result.verify?.culprits.find((c) => c.priority === task.priority);
+        return culprit?.log ? { file: culprit.log, verify: true } : null;
+    }
+    return NEEDS_TAIL.has(task.status) && task.log_file
+        ? { file: task.log_file, verify: false }
+        : null;
+}
+/** The end of each failed agent's log (or verify-command's), by priority: what the job summary shows of it. */
 async function failedLogTails(result, lines = LOG_TAIL_LINES) {
     const tails = new Map();
-    await Promise.all(result.tasks
-        .filter((task) => NEEDS_TAIL.has(task.status) && task.log_file)
-        .map(async (task) => {
-        const tail = await readLogTail(task.log_file, lines);
+    await Promise.all(result.tasks.map(async (task) => {
+        const log = failureLogOf(task, result);
+        const tail = log ? await readLogTail(log.file, lines) : null;
         if (tail && tail.length)
             tails.set(task.priority, tail);
     }));
@@ -53198,6 +53257,7 @@ function scopeSection(result) {
 
 
 
+
 /** A step summary is at most 1 MiB; keep a little room for what the runner adds. */
 const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 1024;
 /** What the README's workflow and the examples name the artifact of the agents' logs. */
@@ -53228,7 +53288,7 @@ function tableRow(task, links) {
     const cells = [
         String(task.priority),
         branchCell(task, links),
-        `${OUTCOME_ICON[task.status] ?? ''} ${task.status}`,
+        `${statusCell(task).icon} ${statusCell(task).word}`,
         ran ? formatDuration(task.duration_ms) : '—',
         ran ? String(task.commits) : '—',
         summary_mergeCell(task, links),
@@ -53301,7 +53361,7 @@ function conflictsSection(result, where, links) {
 }
 function failureTitle(task) {
     const outcome = outcomeOf(task);
-    const exit = task.exit_code !== null && outcome !== 'merge-failed' ? ` (exit code ${task.exit_code})` : '';
+    const exit = exitExplains(task) ? ` (exit code ${task.exit_code})` : '';
     const after = task.started_at ? ` after ${formatDuration(task.duration_ms)}` : '';
     return `#### ${OUTCOME_ICON[outcome]} PRIORITY ${task.priority} · ${code(task.branch)} · ${OUTCOME_WORD[outcome]}${exit}${after}`;
 }
@@ -53338,7 +53398,9 @@ function failuresSection(result, errorChars, where, options) {
                 // The end of the log says more than the error, which quotes its last line.
                 if (error)
                     lines.push(escapeInline(shortError(task, 300)), '');
-                lines.push(`The last ${format_plural(tail.length, 'line')} of its log (${code(task.log_file ?? '')}):`, '', codeBlock(tail.map((line) => truncate(line, 400)).join('\n'), 'text'), '');
+                const log = failureLogOf(task, result);
+                const whose = log?.verify ? "verify-command's output" : 'its log';
+                lines.push(`The last ${format_plural(tail.length, 'line')} of ${whose} (${code(log?.file ?? task.log_file ?? '')}):`, '', codeBlock(tail.map((line) => truncate(line, 400)).join('\n'), 'text'), '');
             }
             else if (error) {
                 const shown = truncate(error, errorChars, `\n… (${error.length - errorChars} more characters)`);
@@ -53362,11 +53424,15 @@ function logsSection(result, options) {
     return {
         name: 'Logs',
         head: `### 📄 Agents' logs\n\n` +
-            `One file per priority in ${code(options.logDir)} (the \`log-dir\` output), gone with the runner ` +
+            `One file per run of a priority's agent (a re-run writes its own) in ${code(options.logDir)} (the \`log-dir\` output), gone with the runner ` +
             `unless a later step uploads it: the README's workflow keeps it as the artifact ` +
             `**${escapeInline(artifact)}** (\`actions/upload-artifact\` with \`path: \${{ steps.<id>.outputs.log-dir }}\`); ` +
             `download it from ${where}.\n`,
-        items: []
+        items: result.tasks
+            .filter((task) => (task.log_files?.length ?? 0) > 1)
+            .map((task) => `- **PRIORITY ${task.priority}**, every run oldest first: ${task.log_files.map((file) => code(file)).join(', ')}`),
+        tail: '',
+        leftOutNote: (count) => `- _… and ${count} more_`
     };
 }
 function skippedSection(result) {
@@ -54684,7 +54750,18 @@ function renderRefusalSummary(message) {
     ].join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/report/log-folder.ts
+
+/**
+ * The last line of every run that started agents, successful or not: where every run's log
+ * is kept (a re-run's too), so that nobody has to guess the stamped default folder.
+ */
+function logFolderLine(repo, logDir) {
+    return logDir ? `Agents' logs (every run of every priority): ${(0,external_node_path_namespaceObject.resolve)(repo, logDir)}` : null;
+}
+
 ;// CONCATENATED MODULE: ./src/action/action-report.ts
+
 
 
 
@@ -54765,6 +54842,9 @@ async function reportToRunner(execution, settings, options = {}) {
     }
     for (const warning of warnings)
         core_warning(warning);
+    const logs = logFolderLine(settings.repo ?? process.cwd(), extraOutputs['log-dir']);
+    if (logs)
+        info(logs);
 }
 /** A refused run's job summary: what was wrong and how to fix it. Never fails the step. */
 async function reportRefusal(message) {

@@ -31692,7 +31692,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2145:
+/***/ 3838:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31747,6 +31747,20 @@ function gitSaid(error) {
     const said = error instanceof GitError ? error.stderr : error.message;
     const lines = said.split('\n').filter((line) => line.trim());
     return (lines.findLast((line) => line.startsWith('fatal:')) ?? lines[0] ?? said).trim();
+}
+
+;// CONCATENATED MODULE: ./src/core/serial-queue.ts
+/**
+ * Runs the work given to it one piece at a time, in the order given: each starts when the one
+ * before it has settled. A failing piece rejects its own promise only; the queue goes on.
+ */
+class SerialQueue {
+    tail = Promise.resolve();
+    run(work) {
+        const next = this.tail.then(work);
+        this.tail = next.catch(() => undefined);
+        return next;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/git/child-environment.ts
@@ -32103,6 +32117,7 @@ function fetchSpec(branch, remote = 'origin') {
 
 
 
+
 /**
  * No hooks for this call. Every git process of the run already gets core.hooksPath=/dev/null
  * (see command-config); kept where it was put first, on the calls that move refs.
@@ -32116,6 +32131,13 @@ const BOT_IDENTITY = {
     email: 'parallel-worktree@users.noreply.github.com'
 };
 const commonDirs = new Map();
+/**
+ * `git worktree add` and `remove`, one at a time in this process, whoever asks (a task's
+ * worktree, a verify candidate, a resolve attempt): git races with itself otherwise (an add
+ * reads another's half-written .git/worktrees/<name>: "failed to read .../commondir"; or one
+ * being removed: "Invalid path"). Only the registration waits: filling the files does not.
+ */
+const WORKTREE_REGISTRATIONS = new SerialQueue();
 /** A fetch over http that stalls below 1 kB/s for a minute gives up rather than hang the job. */
 const FETCH_CONFIG = ['-c', 'http.lowSpeedLimit=1000', '-c', 'http.lowSpeedTime=60'];
 /**
@@ -32385,7 +32407,7 @@ class GitCommandManager {
     }
     /** Registers a locked worktree of `branch` at `path`, files not checked out yet. */
     async addWorktree(path, branch, lockReason) {
-        await this.run([
+        await WORKTREE_REGISTRATIONS.run(() => this.run([
             'worktree',
             'add',
             '--quiet',
@@ -32395,11 +32417,19 @@ class GitCommandManager {
             lockReason,
             path,
             branch
-        ]);
+        ]));
+    }
+    /**
+     * A worktree at `path` with `commit` checked out on a detached HEAD (no branch moves): the
+     * registration in line with the others, the files filled beside them.
+     */
+    async addDetachedWorktree(path, commit) {
+        await WORKTREE_REGISTRATIONS.run(() => this.run(['worktree', 'add', '--quiet', '--detach', '--no-checkout', path, commit]));
+        await this.at(path).resetHard();
     }
     /** Removes a worktree, locked or dirty; exit code 128 (git would not) is an answer. */
     removeWorktree(path) {
-        return this.exec(['worktree', 'remove', '--force', '--force', path], { okExitCodes: [128] });
+        return WORKTREE_REGISTRATIONS.run(() => this.exec(['worktree', 'remove', '--force', '--force', path], { okExitCodes: [128] }));
     }
     /** Unlocks a worktree; one that is not locked (or gone) is no error. */
     async unlockWorktree(path) {
@@ -36129,20 +36159,6 @@ function cutNote(file, size) {
     return `${file} is ${megabytes(size)}: only its first ${megabytes(MAX_SPEC_BYTES)} were read (paths named after them are not in the plan)`;
 }
 
-;// CONCATENATED MODULE: ./src/core/serial-queue.ts
-/**
- * Runs the work given to it one piece at a time, in the order given: each starts when the one
- * before it has settled. A failing piece rejects its own promise only; the queue goes on.
- */
-class SerialQueue {
-    tail = Promise.resolve();
-    run(work) {
-        const next = this.tail.then(work);
-        this.tail = next.catch(() => undefined);
-        return next;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/git/kept-refs.ts
 
 /**
@@ -37565,7 +37581,6 @@ function safeReaddir(path) {
 
 
 
-
 /** Every lock this tool takes gives a reason starting so: it tells its leftovers apart. */
 const LOCK_REASON_PREFIX = 'parallel-worktree';
 /**
@@ -37607,12 +37622,6 @@ class WorktreeManager {
     logger;
     kept = new Set();
     untracked = null;
-    /**
-     * `git worktree add` and `remove` calls, one at a time: git races with itself otherwise (an
-     * add reads another's half-written .git/worktrees/<name>, "failed to read .../commondir",
-     * or one being removed, "Invalid path").
-     */
-    registering = new SerialQueue();
     constructor(git, logger) {
         this.git = git;
         this.logger = logger;
@@ -37630,14 +37639,14 @@ class WorktreeManager {
         // The branch is set here, beside the other tasks' calls, rather than by `worktree add -B`
         // inside the one-at-a-time part (a git process fewer there); recoverLeftovers has made
         // sure that an existing branch of that name holds nothing unique. No hooks: our mechanics.
-        // Registration is one at a time (git reads the other worktrees' half-written folders while
-        // adding one); filling the files, the slow part, runs in parallel.
+        // Registration is one at a time (the git manager's line: git reads the other worktrees'
+        // half-written folders while adding one); filling the files, the slow part, runs in parallel.
         const branchBefore = resumeFrom ? null : await this.git.branchTip(options.branch);
         const setBranch = resumeFrom
             ? Promise.resolve()
             : this.git.setBranch(options.branch, options.startPoint, reason);
         await setBranch
-            .then(() => this.registering.run(() => this.git.addWorktree(path, options.branch, reason)))
+            .then(() => this.git.addWorktree(path, options.branch, reason))
             .then(() => {
             const here = this.git.at(path);
             // Marked filled once complete: a run killed before that leaves a worktree whose
@@ -37731,9 +37740,9 @@ class WorktreeManager {
                 this.logger.warning(`Commits that only the HEAD reflog of the worktree ${path} still reached are kept at ${kept.join(', ')}`);
             }
         }
-        // In the same one-at-a-time line as adds: git worktree add dies when a worktree it reads
-        // is removed under it ("Invalid path"), as it does when one is added beside it.
-        const removed = await this.registering.run(() => this.git.removeWorktree(path));
+        // In the git manager's one-at-a-time line, with the adds: git worktree add dies when a
+        // worktree it reads is removed under it ("Invalid path").
+        const removed = await this.git.removeWorktree(path);
         if (removed.exitCode !== 0) {
             this.logger.debug(`worktree remove ${path}: ${removed.stderr.trim()}`);
             if (await this.isWorktreeFolder(path))
@@ -39058,6 +39067,7 @@ function pendingTask(planned, settings) {
         merge_commit: planned.merge_commit ?? null,
         conflict_files: [],
         log_file: null,
+        log_files: [],
         error: planned.skip_reason,
         resumed_from: null,
         usage: null,
@@ -39121,8 +39131,9 @@ class TaskRun {
         // Before any await: work done ahead for other tasks must wait from now on.
         const releaseHold = once(this.ctx.starting?.() ?? (() => { }));
         try {
-            const logFile = (0,external_node_path_namespaceObject.join)(settings.logDir, `priority-${task.priority}.log`);
+            const logFile = attemptLogFile(settings.logDir, task.priority, task.log_files.length + 1);
             task.log_file = logFile;
+            task.log_files.push(logFile);
             // Both on the way to the agent's start: side by side.
             const [worktree] = await Promise.all([
                 this.ops.run(async () => this.current(await this.prepare())),
@@ -39577,6 +39588,13 @@ async function runTask(task, ctx, planned) {
     return task;
 }
 /** What is left of a log's cap (the setup command and the agent share one file). */
+/**
+ * Each run of a priority's agent writes its own log (a re-run after a conflict is a second
+ * run): the first `priority-<p>.log`, then `priority-<p>.attempt-<n>.log`, none overwritten.
+ */
+function attemptLogFile(logDir, priority, run) {
+    return (0,external_node_path_namespaceObject.join)(logDir, run <= 1 ? `priority-${priority}.log` : `priority-${priority}.attempt-${run}.log`);
+}
 function logRoom(logFile, cap) {
     const used = (0,external_node_fs_namespaceObject.existsSync)(logFile) ? (0,external_node_fs_namespaceObject.statSync)(logFile).size : 0;
     return Math.max(0, cap - used);
@@ -40987,7 +41005,6 @@ async function firstParentMerges(git, branch, fragment, commit) {
 
 ;// CONCATENATED MODULE: ./src/git/candidate-worktree.ts
 
-
 /**
  * A throwaway worktree with a commit checked out detached (a verify candidate, a resolve
  * attempt): no branch, so it moves no ref and cannot be mistaken for work; never the user's
@@ -40995,7 +41012,7 @@ async function firstParentMerges(git, branch, fragment, commit) {
  * state. Without hooks: post-checkout could run a file a branch just wrote.
  */
 async function addCandidateWorktree(git, path, commit) {
-    await git.run([...WITHOUT_HOOKS, 'worktree', 'add', '--detach', '--quiet', path, commit]);
+    await git.addDetachedWorktree(path, commit);
     return {
         path,
         git: git.at(path),
@@ -41907,6 +41924,8 @@ class VerifyQueue {
     git;
     options;
     outcomes = new Map();
+    /** The log of the last failing run, by tree: quoted in the report of a culprit. */
+    failedLogs = new Map();
     built = new Map();
     /** The candidates built so far, by key, for the search's synchronous questions. */
     settled = new Map();
@@ -41971,7 +41990,8 @@ class VerifyQueue {
             await candidate_worktree_keepCommit(this.git, ref, candidate.commit);
             const reproduce = reproduceCommand(ref, priority, this.options.command);
             culprits.push({ item, reproduce });
-            this.culprits.push({ priority, branch, reproduce });
+            const log = this.failedLogs.get(candidate.tree) ?? null;
+            this.culprits.push({ priority, branch, reproduce, log });
         }
         await this.cleanUp();
         return { good, goodCommit: landing.commit, commits, culprits, baseFails: step.baseFails };
@@ -42034,6 +42054,8 @@ class VerifyQueue {
         if (outcome === 'pass' && seen.includes('fail'))
             this.flaky++;
         this.outcomes.set(candidate.tree, [...seen, outcome]);
+        if (!run.passed)
+            this.failedLogs.set(candidate.tree, logFile);
         return run.passed ? 'passed' : `failed (${run.detail}; log ${logFile})`;
     }
     async runIn(path, commit, logFile) {
@@ -42746,22 +42768,33 @@ async function pushAfterMerges(git, settings, tasks, logger, warnings, options =
     // A base moved off its history (the base guard's warning) is not the run's to publish.
     const withBase = !options.baseMoved;
     const kept = [];
-    for (const task of tasks) {
+    const candidates = async (task) => {
+        // A re-run's first branch (`<branch>-conflicted`) was made by this run: published too,
+        // so that the summary's commands to reproduce it work from any clone.
+        const earlier = [];
+        for (const branch of task.kept_branches ?? [])
+            if (await git.branchTip(branch))
+                earlier.push(branch);
         if (task.merge === 'merged')
-            continue;
+            return earlier;
         const tip = await git.branchTip(task.branch);
         if (!tip)
-            continue;
+            return earlier;
         // In run mode, a branch of that name that this tool did not make (refused for resume,
         // someone else's) is not published. Merge mode's branches came from origin.
         if (settings.mode === 'run' && (await madeBranchState(git, task.branch, tip)) !== 'made') {
-            continue;
+            return earlier;
         }
-        const copied = await copiedFilesOn(git, settings, task.branch);
-        if (copied.length === 0)
-            kept.push(task.branch);
-        else {
-            const why = copiedFilesError(task.branch, copied, 'pushed');
+        return [task.branch, ...earlier];
+    };
+    for (const task of tasks) {
+        for (const branch of await candidates(task)) {
+            const copied = await copiedFilesOn(git, settings, branch);
+            if (copied.length === 0) {
+                kept.push(branch);
+                continue;
+            }
+            const why = copiedFilesError(branch, copied, 'pushed');
             if (!task.error?.includes(why)) {
                 task.error = [task.error, why].filter(Boolean).join('; ');
             }
@@ -42777,12 +42810,9 @@ async function pushAfterMerges(git, settings, tasks, logger, warnings, options =
     if (!withBase) {
         warnings.push(`push: ${settings.baseBranch} was not pushed, as it was moved off its history`);
     }
-    if (outcome.pushed) {
-        const pushed = [...(withBase ? [settings.baseBranch] : []), ...kept];
-        if (pushed.length)
-            logger.info(`Pushed ${pushed.join(', ')} to origin`);
+    // pushResults has said what it pushed ("Pushed … to origin"): said once.
+    if (outcome.pushed)
         return { baseNotPushed: false };
-    }
     const baseNotPushed = withBase && !outcome.base.pushed;
     if (baseNotPushed)
         warnings.push(basePushWarning(settings.baseBranch, outcome.base));
@@ -48920,6 +48950,23 @@ function outcome_outcomeOf(task) {
         return 'verify-failed';
     return task.status;
 }
+/** Outcomes of a completed agent whose work did not land, in their own words. */
+const NOT_LANDED = new Set(['conflict', 'merge-failed', 'verify-failed']);
+/**
+ * The status column: the agent's status, except when its work then failed to land. An agent
+ * that completed but whose merge failed verify-command (or conflicted, or failed) is not shown
+ * as ✅ completed: the column says what went wrong.
+ */
+function outcome_statusCell(task) {
+    const outcome = outcome_outcomeOf(task);
+    if (task.status === 'completed' && NOT_LANDED.has(outcome))
+        return { icon: outcome_OUTCOME_ICON[outcome], word: outcome };
+    return { icon: outcome_OUTCOME_ICON[task.status] ?? '', word: task.status };
+}
+/** Whether the agent's exit code explains the failure (not when the agent exited 0 and its merge failed). */
+function outcome_exitExplains(task) {
+    return task.exit_code !== null && !NOT_LANDED.has(outcome_outcomeOf(task));
+}
 const outcome_OUTCOME_ICON = {
     merged: '✅',
     conflict: '⚔️',
@@ -49197,7 +49244,7 @@ function row(task, now, lastLines) {
     const last = lastLines.get(task.priority);
     const cells = [
         String(task.priority),
-        `${outcome_OUTCOME_ICON[task.status] ?? ''} ${task.status}`,
+        `${outcome_statusCell(task).icon} ${outcome_statusCell(task).word}`,
         durationCell(task, now),
         mergeCell(task),
         usage_usageCell(task.usage) ?? '—',
@@ -49286,13 +49333,25 @@ async function readLogTail(file, lines = LOG_TAIL_LINES) {
     }
 }
 const NEEDS_TAIL = new Set(['failed', 'timed-out', 'cancelled', 'no-changes']);
-/** The end of each failed agent's log, by priority: what the job summary shows of it. */
+/**
+ * The log whose end explains a failure: the agent's own, or, for a merge that failed
+ * verify-command, that command's output when it failed with this branch.
+ */
+function log_tail_failureLogOf(task, result) {
+    if (task.merge === 'verify-failed') {
+        const culprit = result.verify?.culprits.find((c) => c.priority === task.priority);
+        return culprit?.log ? { file: culprit.log, verify: true } : null;
+    }
+    return NEEDS_TAIL.has(task.status) && task.log_file
+        ? { file: task.log_file, verify: false }
+        : null;
+}
+/** The end of each failed agent's log (or verify-command's), by priority: what the job summary shows of it. */
 async function failedLogTails(result, lines = LOG_TAIL_LINES) {
     const tails = new Map();
-    await Promise.all(result.tasks
-        .filter((task) => NEEDS_TAIL.has(task.status) && task.log_file)
-        .map(async (task) => {
-        const tail = await readLogTail(task.log_file, lines);
+    await Promise.all(result.tasks.map(async (task) => {
+        const log = log_tail_failureLogOf(task, result);
+        const tail = log ? await readLogTail(log.file, lines) : null;
         if (tail && tail.length)
             tails.set(task.priority, tail);
     }));
@@ -50135,6 +50194,7 @@ function links_linked(text, url) {
 
 
 
+
 /** A step summary is at most 1 MiB; keep a little room for what the runner adds. */
 const SUMMARY_LIMIT_BYTES = (/* unused pure expression or super */ null && (1024 * 1024 - 1024));
 /** What the README's workflow and the examples name the artifact of the agents' logs. */
@@ -50165,7 +50225,7 @@ function tableRow(task, links) {
     const cells = [
         String(task.priority),
         branchCell(task, links),
-        `${OUTCOME_ICON[task.status] ?? ''} ${task.status}`,
+        `${statusCell(task).icon} ${statusCell(task).word}`,
         ran ? formatDuration(task.duration_ms) : '—',
         ran ? String(task.commits) : '—',
         summary_mergeCell(task, links),
@@ -50238,7 +50298,7 @@ function conflictsSection(result, where, links) {
 }
 function failureTitle(task) {
     const outcome = outcomeOf(task);
-    const exit = task.exit_code !== null && outcome !== 'merge-failed' ? ` (exit code ${task.exit_code})` : '';
+    const exit = exitExplains(task) ? ` (exit code ${task.exit_code})` : '';
     const after = task.started_at ? ` after ${formatDuration(task.duration_ms)}` : '';
     return `#### ${OUTCOME_ICON[outcome]} PRIORITY ${task.priority} · ${code(task.branch)} · ${OUTCOME_WORD[outcome]}${exit}${after}`;
 }
@@ -50275,7 +50335,9 @@ function failuresSection(result, errorChars, where, options) {
                 // The end of the log says more than the error, which quotes its last line.
                 if (error)
                     lines.push(escapeInline(shortError(task, 300)), '');
-                lines.push(`The last ${plural(tail.length, 'line')} of its log (${code(task.log_file ?? '')}):`, '', codeBlock(tail.map((line) => truncate(line, 400)).join('\n'), 'text'), '');
+                const log = failureLogOf(task, result);
+                const whose = log?.verify ? "verify-command's output" : 'its log';
+                lines.push(`The last ${plural(tail.length, 'line')} of ${whose} (${code(log?.file ?? task.log_file ?? '')}):`, '', codeBlock(tail.map((line) => truncate(line, 400)).join('\n'), 'text'), '');
             }
             else if (error) {
                 const shown = truncate(error, errorChars, `\n… (${error.length - errorChars} more characters)`);
@@ -50299,11 +50361,15 @@ function logsSection(result, options) {
     return {
         name: 'Logs',
         head: `### 📄 Agents' logs\n\n` +
-            `One file per priority in ${code(options.logDir)} (the \`log-dir\` output), gone with the runner ` +
+            `One file per run of a priority's agent (a re-run writes its own) in ${code(options.logDir)} (the \`log-dir\` output), gone with the runner ` +
             `unless a later step uploads it: the README's workflow keeps it as the artifact ` +
             `**${escapeInline(artifact)}** (\`actions/upload-artifact\` with \`path: \${{ steps.<id>.outputs.log-dir }}\`); ` +
             `download it from ${where}.\n`,
-        items: []
+        items: result.tasks
+            .filter((task) => (task.log_files?.length ?? 0) > 1)
+            .map((task) => `- **PRIORITY ${task.priority}**, every run oldest first: ${task.log_files.map((file) => code(file)).join(', ')}`),
+        tail: '',
+        leftOutNote: (count) => `- _… and ${count} more_`
     };
 }
 function skippedSection(result) {
@@ -51551,6 +51617,331 @@ async function execute(settings, options) {
 // Whether the step succeeds is judged with every other verdict; the shells ask it here.
 
 
+;// CONCATENATED MODULE: ./src/git/leftover-commits.ts
+/**
+ * The commits reachable from `tip` and from none of `excluded` (refs or commits), newest
+ * first, with their subjects: what deleting a ref to `tip` would drop.
+ */
+async function commitsNotIn(git, tip, excluded) {
+    const not = excluded.map((ref) => `^${ref}`);
+    const listed = await git.run(['log', '--format=%H%x00%s', tip, ...not, '--']);
+    return listed
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => {
+        const [sha, subject] = line.split('\0');
+        return { sha, subject: subject ?? '' };
+    });
+}
+
+;// CONCATENATED MODULE: ./src/engine/leftovers-report.ts
+
+
+
+
+
+
+/** What each kind of ref under refs/parallel-worktree/ records. */
+const REF_KINDS = {
+    made: 'the record of a branch this tool made, whose branch is gone',
+    completed: "the record that a branch's agent was judged successful, whose branch is gone",
+    base: 'a tip of base a run kept (its last good tip, or one an agent moved base away from)',
+    'moved-base': 'a tip an agent moved base to, kept when base was put back',
+    dropped: 'commits that only a reflog still reached when a branch or worktree went',
+    unfinished: "an agent's uncommitted work, snapshotted when its worktree went",
+    'verify-failed': 'a candidate merge that failed verify-command, kept to reproduce it'
+};
+const leftovers_report_PLACEHOLDER = /\{priority(?::0?\d+d)?\}/g;
+/**
+ * A pattern for the branches the template gives (any priority), with the `-conflicted` and
+ * `-conflicted-<n>` names the run keeps a conflicted branch under; group 1 is the priority.
+ */
+function templatePattern(template) {
+    const plain = template.replace(/^(refs\/)?(heads\/)?/, '');
+    const parts = plain.split(leftovers_report_PLACEHOLDER).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    return new RegExp(`^${parts.join('(\\d+(?:\\.\\d+)?)')}(-conflicted(?:-\\d+)?)?$`);
+}
+/** The priority a branch of the template is for (leading zeros dropped), or null. */
+function priorityOf(pattern, branch) {
+    const match = pattern.exec(branch);
+    if (!match)
+        return null;
+    const priority = match.slice(1).find((group) => group && /^\d/.test(group));
+    if (!priority)
+        return null;
+    return { priority: String(Number(priority)), conflicted: branch.includes('-conflicted') };
+}
+/** The bytes the files under `folder` take, as du counts them; its `.git` file is skipped. */
+async function folderBytes(folder, top = true) {
+    let total = 0;
+    const entries = await (0,promises_namespaceObject.readdir)(folder, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+        if (top && entry.name === '.git')
+            continue;
+        const path = (0,external_node_path_namespaceObject.join)(folder, entry.name);
+        if (entry.isDirectory())
+            total += await folderBytes(path, false);
+        else
+            total += (await (0,promises_namespaceObject.lstat)(path).catch(() => null))?.size ?? 0;
+    }
+    return total;
+}
+/**
+ * The worktrees, branches and refs under refs/parallel-worktree/ the tool left in the
+ * repository: worktrees locked by it, or at its worktree paths, or on its branches; branches
+ * it recorded as made or that its branch-template gives; every ref of its own but the
+ * records of branches still there.
+ */
+async function findLeftovers(git, settings) {
+    const base = branchRef(settings.baseBranch);
+    const baseTip = await git.resolveCommit(base);
+    const notInBase = baseTip ? [base] : [];
+    const pattern = templatePattern(settings.branchTemplate);
+    const made = new Set((await git.refsUnder(`${KEPT_REFS}/made/`)).map(({ ref }) => ref.slice(`${KEPT_REFS}/made/`.length)));
+    const branches = (await git.refsUnder('refs/heads/')).map(({ ref, commit }) => ({
+        name: ref.slice('refs/heads/'.length),
+        commit
+    }));
+    const ours = (branch) => branch !== null && branch !== settings.baseBranch && (made.has(branch) || pattern.test(branch));
+    const leftovers = [];
+    const ahead = async (commit) => git.countCommitsNotIn(commit, notInBase);
+    const root = realPath(settings.repo);
+    const worktreeFolder = realPath((0,external_node_path_namespaceObject.resolve)(root, settings.worktreeDir));
+    const ourPath = new RegExp(`^${(0,external_node_path_namespaceObject.basename)(root).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-wt\\d+(\\.\\d+)?$`);
+    for (const entry of await listWorktrees(git)) {
+        if (entry.main || entry.bare)
+            continue;
+        const lockedByUs = entry.lockReason?.startsWith(LOCK_REASON_PREFIX) ?? false;
+        const atOurPath = realPath((0,external_node_path_namespaceObject.resolve)(entry.path, '..')) === worktreeFolder && ourPath.test((0,external_node_path_namespaceObject.basename)(entry.path));
+        if (!lockedByUs && !atOurPath && !ours(entry.branch))
+            continue;
+        const present = !entry.prunable;
+        const uncommitted = present
+            ? await git
+                .at(entry.path)
+                .isDirty()
+                .catch(() => true)
+            : false;
+        const commitsAhead = entry.head ? await ahead(entry.head) : 0;
+        const what = entry.branch ? `on ${entry.branch}` : 'detached';
+        leftovers.push({
+            kind: 'worktree',
+            name: entry.path,
+            commit: entry.head,
+            merged: commitsAhead === 0,
+            ahead: commitsAhead,
+            branch: entry.branch,
+            uncommitted,
+            lockedByOther: entry.locked && !lockedByUs ? (entry.lockReason ?? 'no reason given') : null,
+            bytes: present ? await folderBytes(entry.path) : 0,
+            why: !present
+                ? `its folder is gone (${what})`
+                : uncommitted
+                    ? `it holds uncommitted work (${what})`
+                    : `kept by a run (${what}${entry.locked ? ', locked' : ''})`,
+            next: uncommitted
+                ? `git -C ${entry.path} add -A && git -C ${entry.path} commit (or discard the changes), then parallel-worktree clean`
+                : 'parallel-worktree clean'
+        });
+    }
+    for (const { name, commit } of branches) {
+        if (!ours(name))
+            continue;
+        const commitsAhead = await ahead(commit);
+        const priority = priorityOf(pattern, name);
+        const merged = commitsAhead === 0;
+        leftovers.push({
+            kind: 'branch',
+            name,
+            commit,
+            merged,
+            ahead: commitsAhead,
+            why: merged
+                ? `every commit on it is in ${settings.baseBranch}`
+                : priority?.conflicted
+                    ? `its merge into ${settings.baseBranch} conflicted; ${commitsAhead} commit(s) not in ${settings.baseBranch}`
+                    : `${commitsAhead} commit(s) not in ${settings.baseBranch} (a priority that failed, conflicted or was not merged)`,
+            next: merged
+                ? 'parallel-worktree clean'
+                : priority && !priority.conflicted
+                    ? `parallel-worktree run ${priority.priority} (resumes it), or git checkout ${settings.baseBranch} && git merge --no-ff ${name}, or git branch -D ${name}`
+                    : `git checkout ${settings.baseBranch} && git merge --no-ff ${name} (settle the conflict), or git branch -D ${name}`
+        });
+    }
+    const branchNames = new Set(branches.map(({ name }) => name));
+    for (const { ref, commit } of await git.refsUnder(`${KEPT_REFS}/`)) {
+        const kind = ref.slice(KEPT_REFS.length + 1).split('/')[0];
+        const record = kind === 'made' || kind === 'completed';
+        // The record of a branch still there belongs to it: listed with the branch.
+        if (record && branchNames.has(ref.slice(`${KEPT_REFS}/${kind}/`.length)))
+            continue;
+        const commitsAhead = await ahead(commit);
+        const merged = commitsAhead === 0;
+        leftovers.push({
+            kind: 'ref',
+            name: ref,
+            commit,
+            merged,
+            ahead: commitsAhead,
+            why: REF_KINDS[kind] ?? (kind.startsWith('worktree-') ? REF_KINDS.dropped : 'kept by a run'),
+            next: merged
+                ? 'parallel-worktree clean'
+                : `git branch <name> ${ref} (to keep its work), or parallel-worktree clean --discard-unmerged`
+        });
+    }
+    return leftovers;
+}
+/** `1.2 GB`, `340 KB`: a size for a person. */
+function formatBytes(bytes) {
+    const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit += 1;
+    }
+    return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+/** One line per leftover: what it is, what it holds, why it is there, what to run next. */
+function formatLeftovers(leftovers) {
+    if (leftovers.length === 0)
+        return 'Nothing left by parallel-worktree in this repository.\n';
+    const lines = leftovers.map((item) => {
+        const holds = item.merged ? 'merged' : `${item.ahead} commit(s) not in base`;
+        const size = item.kind === 'worktree' ? `, ${formatBytes(item.bytes ?? 0)}` : '';
+        return `${item.kind} ${item.name}: ${holds}${size}; ${item.why}\n    next: ${item.next}`;
+    });
+    return `${lines.join('\n')}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/engine/clean-mode.ts
+
+
+
+
+
+
+
+/** The full ref a leftover branch or ref is. */
+function fullRef(item) {
+    return item.kind === 'branch' ? branchRef(item.name) : item.name;
+}
+/**
+ * Removes what `status` lists that loses nothing: worktrees with nothing uncommitted (their
+ * reflog-only commits kept, as a run's removal does), then branches and refs whose every
+ * commit is in base. Those holding commits base does not are kept, unless `discardUnmerged`:
+ * then each commit that goes with them (reachable from nothing else) is reported. A worktree
+ * with uncommitted work is never touched.
+ */
+async function cleanLeftovers(git, settings, options, logger) {
+    const outcome = { removed: [], kept: [] };
+    const before = await findLeftovers(git, settings);
+    const worktrees = new WorktreeManager(git, logger);
+    /** Branches checked out in a worktree that stays: they cannot go. */
+    const held = new Set();
+    for (const item of before.filter((leftover) => leftover.kind === 'worktree')) {
+        const keep = item.uncommitted
+            ? 'it holds uncommitted work: commit or discard it first'
+            : item.lockedByOther
+                ? `someone else locked it (${item.lockedByOther}): git worktree unlock ${item.name} first`
+                : null;
+        if (keep) {
+            if (item.branch)
+                held.add(item.branch);
+            outcome.kept.push({ kind: 'worktree', name: item.name, because: keep });
+            continue;
+        }
+        if (!options.dryRun)
+            await worktrees.remove(item.name);
+        outcome.removed.push({ kind: 'worktree', name: item.name, dropped: [] });
+    }
+    // Removing a worktree may have kept commits only its HEAD reached: listed afresh.
+    const after = options.dryRun ? before : await findLeftovers(git, settings);
+    const candidates = after.filter((item) => item.kind !== 'worktree');
+    const going = new Set(candidates.filter((item) => item.merged || options.discardUnmerged).map(fullRef));
+    // Commits, not ref names: a ref named here may be gone by the time a later item is looked at.
+    const everyRef = await git.refsUnder('refs/');
+    const keptHeads = options.dryRun
+        ? []
+        : (await listWorktrees(git)).flatMap((entry) => (entry.head ? [entry.head] : []));
+    for (const item of candidates) {
+        if (item.kind === 'branch' && held.has(item.name)) {
+            outcome.kept.push({
+                kind: 'branch',
+                name: item.name,
+                because: 'a worktree that stays has it checked out'
+            });
+            going.delete(fullRef(item));
+            continue;
+        }
+        if (!item.merged && !options.discardUnmerged) {
+            outcome.kept.push({
+                kind: item.kind,
+                name: item.name,
+                because: `${item.ahead} commit(s) not in base (--discard-unmerged drops them)`
+            });
+            continue;
+        }
+        const ref = fullRef(item);
+        // What goes with it: the commits no ref that stays still reaches.
+        const records = item.kind === 'branch' ? [madeBranchRef(item.name), judgedRef(item.name)] : [];
+        const others = [
+            ...everyRef
+                .filter((other) => other.ref !== ref && !going.has(other.ref) && !records.includes(other.ref))
+                .map((other) => other.commit),
+            ...keptHeads
+        ];
+        const dropped = item.merged ? [] : await commitsNotIn(git, item.commit, others);
+        if (!options.dryRun) {
+            const because = await removeRef(git, item, settings.baseBranch);
+            if (because) {
+                outcome.kept.push({ kind: item.kind, name: item.name, because });
+                going.delete(ref);
+                continue;
+            }
+        }
+        outcome.removed.push({ kind: item.kind, name: item.name, dropped });
+    }
+    return outcome;
+}
+/** Deletes a leftover branch or ref where it was seen; why not, or null when it went. */
+async function removeRef(git, item, baseBranch) {
+    if (item.kind === 'branch') {
+        if (item.merged) {
+            const deletion = await deleteBranchIfSafe(git, item.name, { base: baseBranch });
+            if (!deletion.deleted)
+                return `not deleted: ${deletion.because}`;
+        }
+        else {
+            const holder = (await listWorktrees(git)).find((entry) => entry.branch === item.name);
+            if (holder)
+                return `checked out in ${holder.path}`;
+            if (!(await git.deleteRef(branchRef(item.name), item.commit)))
+                return 'it moved meanwhile';
+            await forgetMadeBranch(git, item.name);
+        }
+        await forgetJudgement(git, item.name);
+        return null;
+    }
+    return (await git.deleteRef(item.name, item.commit)) ? null : 'it moved meanwhile';
+}
+/** One line per thing removed (and per commit dropped with it), one per thing kept. */
+function formatClean(outcome, dryRun) {
+    const lines = [];
+    const verb = dryRun ? 'would remove' : 'removed';
+    for (const item of outcome.removed) {
+        lines.push(`${verb} ${item.kind} ${item.name}`);
+        for (const commit of item.dropped) {
+            lines.push(`  ${dryRun ? 'would drop' : 'dropped'} commit ${commit.sha} ${commit.subject}`);
+        }
+    }
+    for (const item of outcome.kept)
+        lines.push(`kept ${item.kind} ${item.name}: ${item.because}`);
+    if (lines.length === 0)
+        lines.push('Nothing left by parallel-worktree to clean.');
+    return `${lines.join('\n')}\n`;
+}
+
 ;// CONCATENATED MODULE: ./src/report/timing-text.ts
 
 /**
@@ -51624,6 +52015,7 @@ function cost_costSentence(result) {
 
 
 
+
 const ERROR_LINES = 8;
 const ERROR_LINE_CHARS = 100;
 /** Agent output may carry colour codes and carriage returns: keep a terminal report plain. */
@@ -51674,7 +52066,7 @@ function runReport(result, where) {
         ...result.tasks.map((task) => [
             String(task.priority),
             task.branch,
-            task.status,
+            outcome_statusCell(task).word,
             task.started_at ? format_formatDuration(task.duration_ms) : '-',
             task.started_at ? String(task.commits) : '-',
             mergeWord(task),
@@ -51701,16 +52093,22 @@ function runReport(result, where) {
     if (failed.length) {
         out.push('', `Failures (${failed.length}):`);
         for (const task of failed) {
-            const exit = task.exit_code !== null ? ` (exit code ${task.exit_code})` : '';
+            const exit = outcome_exitExplains(task) ? ` (exit code ${task.exit_code})` : '';
             const after = task.started_at ? ` after ${format_formatDuration(task.duration_ms)}` : '';
             out.push(`  PRIORITY ${task.priority} (${task.branch}) ${outcome_OUTCOME_WORD[outcome_outcomeOf(task)]}${exit}${after}`);
             out.push(...errorBlock(task, '    '));
             if (task.commits > 0 && task.merge !== 'merged')
                 out.push(`    ${problems_commitsKept(task, where)}.`);
-            if (task.log_file)
+            const log = log_tail_failureLogOf(task, result);
+            if (log?.verify)
+                out.push(`    verify-command's output: ${log.file}`);
+            if ((task.log_files?.length ?? 0) > 1)
+                out.push(`    logs (every run, oldest first): ${task.log_files.join(', ')}`);
+            else if (task.log_file)
                 out.push(`    log: ${task.log_file}`);
         }
     }
+    out.push(...keptRefs(result));
     const skipped = result.tasks.filter((task) => task.status === 'skipped');
     if (skipped.length) {
         out.push('', `Skipped (${skipped.length}):`);
@@ -51722,6 +52120,19 @@ function runReport(result, where) {
     if (cost)
         out.push(cost);
     return out;
+}
+/**
+ * Every branch and ref the run kept beside the priorities' own branches: a re-run's first
+ * branch, the merge that failed verify-command (with the command that reproduces it).
+ */
+function keptRefs(result) {
+    const lines = [];
+    for (const task of result.tasks)
+        for (const branch of task.kept_branches ?? [])
+            lines.push(`  PRIORITY ${task.priority}: ${branch} (its first run, before the re-run)`);
+    for (const culprit of result.verify?.culprits ?? [])
+        lines.push(`  PRIORITY ${culprit.priority}: the merge that failed verify-command. To reproduce: ${culprit.reproduce}`);
+    return lines.length ? ['', 'Kept:', ...lines] : [];
 }
 function firstLineOf(text) {
     return ((text ?? '')
@@ -51779,13 +52190,23 @@ function renderTerminalReport(result, where = 'local') {
     return `${out.join('\n')}\n`;
 }
 
+;// CONCATENATED MODULE: ./src/report/log-folder.ts
+
+/**
+ * The last line of every run that started agents, successful or not: where every run's log
+ * is kept (a re-run's too), so that nobody has to guess the stamped default folder.
+ */
+function logFolderLine(repo, logDir) {
+    return logDir ? `Agents' logs (every run of every priority): ${(0,external_node_path_namespaceObject.resolve)(repo, logDir)}` : null;
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/input-descriptions.ts
 // Generated from action.yml by scripts/input-descriptions.mjs: do not edit, run
 // `npm run descriptions` instead.
 /** Each input's description in action.yml, for the CLI's --help. */
 const INPUT_DESCRIPTIONS = {
     mode: 'What to do: run (plan, agents, merges, cleanup), plan, task or merge.',
-    priorities: 'Priority IDs: positive integers separated by commas, spaces or newlines, and ranges like 65-67 (at most 256). Anything else is refused before anything is touched.',
+    priorities: 'Priority IDs: positive numbers like 65 or 2.5 (an inserted priority) separated by commas, spaces or newlines, and ranges of whole numbers like 65-67 (at most 256). Anything else is refused before anything is touched.',
     'base-branch': 'The branch worktrees start from and merges land in.',
     'fetch-base': "Fetch base-branch from origin first; when origin's is ahead, the plan and every worktree start from it and the local branch is fast-forwarded (both named in warnings). false: never fetched.",
     'agent-command': 'Run in each worktree with bash -c; {priority}, {branch}, {worktree}, {base} and {prompt-file} stand for the environment variables PRIORITY_ID, BRANCH_NAME, WORKTREE_PATH, BASE_BRANCH and PROMPT_FILE (USAGE_FILE names where the agent may write its usage).',
@@ -51871,6 +52292,7 @@ function wrap(line) {
 /** `parallel-worktree --help`: each option's line is the first sentence of its action.yml description. */
 function usage() {
     return `parallel-worktree <mode> [priorities] [--input-name value]... [--repo DIR] [--json] [--explain]
+       parallel-worktree status [--json] | clean [--dry-run] [--discard-unmerged]
 
 Runs coding agents on several roadmap priorities at once, each in its own git worktree,
 and merges their work back into the base branch.
@@ -51880,14 +52302,20 @@ Modes:
   plan    the separation analysis and schedule only; changes nothing
   task    one priority on this runner (a matrix job): branch, agent, commit, push
   merge   merge the already pushed branches of the priorities into the base branch
+  status  what runs left here (worktrees, branches, refs/parallel-worktree/): what each holds,
+          why it was kept, the disk each worktree takes, and the command to run next
+  clean   remove what status lists that loses nothing: merged branches and refs, worktrees
+          with nothing uncommitted; never a worktree with uncommitted work
 
 Options (each is the action input of the same name, described in full in action.yml):
 ${INPUT_NAMES.filter((name) => name !== 'mode')
         .map(optionLine)
         .join('\n')}
   ${'--repo DIR'.padEnd(FLAG_WIDTH - 3)} The repository [default: the current folder]
-  ${'--json'.padEnd(FLAG_WIDTH - 3)} Print the result JSON alone on stdout; logs go to stderr
+  ${'--json'.padEnd(FLAG_WIDTH - 3)} Print the result JSON alone on stdout; logs and the report go to stderr
   ${'--explain'.padEnd(FLAG_WIDTH - 3)} (plan) Print the spec file and line behind every path
+  ${'--dry-run'.padEnd(FLAG_WIDTH - 3)} (clean) Print what would be removed; change nothing
+  ${'--discard-unmerged'.padEnd(FLAG_WIDTH - 3)} (clean) Also drop branches and refs holding commits base lacks
   ${'--version'.padEnd(FLAG_WIDTH - 3)} Print the version
   ${'--help, -h'.padEnd(FLAG_WIDTH - 3)} Print this help
 
@@ -51895,9 +52323,12 @@ Examples:
   parallel-worktree plan 65-67
   parallel-worktree plan 2.5,3 --explain
   parallel-worktree run 65,66 --max-parallel 2 --agent-command 'my-agent --priority={priority}'
+  parallel-worktree status
+  parallel-worktree clean --dry-run
 
 Exit status: 0 every priority merged (plan: plan made), 1 something failed, conflicted or was
-skipped (the report is written), 2 refused before anything was touched (bad input).
+skipped (the report is written), 2 refused before anything was touched (bad input);
+status and clean: 0 once done.
 `;
 }
 
@@ -51945,7 +52376,7 @@ function editDistance(a, b) {
 
 
 const BOOLEAN_INPUTS = INPUT_NAMES.filter((name) => ['true', 'false'].includes(INPUT_DEFAULTS[name]));
-const args_MODES = ['run', 'plan', 'task', 'merge'];
+const args_MODES = ['run', 'plan', 'task', 'merge', 'status', 'clean'];
 /** Every flag there is, for the suggestion after a mistyped one. */
 const KNOWN_FLAGS = [
     ...INPUT_NAMES,
@@ -51953,6 +52384,8 @@ const KNOWN_FLAGS = [
     'repo',
     'json',
     'explain',
+    'dry-run',
+    'discard-unmerged',
     'help',
     'version'
 ];
@@ -51971,6 +52404,9 @@ function parseCliArguments(argv, cwd) {
         repo: cwd,
         json: false,
         explain: false,
+        leftovers: null,
+        dryRun: false,
+        discardUnmerged: false,
         help: false,
         version: false
     };
@@ -51980,7 +52416,10 @@ function parseCliArguments(argv, cwd) {
         if (!args_MODES.includes(mode)) {
             throw new InputError(`"${shorten(mode)}" is not a mode: use one of ${args_MODES.join(', ')}.${didYouMean(mode, args_MODES, '')}`);
         }
-        parsed.inputs.mode = mode;
+        if (mode === 'status' || mode === 'clean')
+            parsed.leftovers = mode;
+        else
+            parsed.inputs.mode = mode;
     }
     while (rest.length > 0) {
         const arg = rest.shift();
@@ -51992,6 +52431,10 @@ function parseCliArguments(argv, cwd) {
             parsed.json = true;
         else if (arg === '--explain')
             parsed.explain = true;
+        else if (arg === '--dry-run')
+            parsed.dryRun = true;
+        else if (arg === '--discard-unmerged')
+            parsed.discardUnmerged = true;
         else if (arg.startsWith('--')) {
             const [flag, inline] = splitFlag(arg.slice(2));
             if (flag === 'repo') {
@@ -52023,7 +52466,13 @@ function parseCliArguments(argv, cwd) {
             parsed.inputs.priorities += ` ${arg}`;
         }
     }
-    const mode = parsed.inputs.mode ?? 'run';
+    const mode = parsed.leftovers ?? parsed.inputs.mode ?? 'run';
+    if ((parsed.dryRun || parsed.discardUnmerged) && mode !== 'clean' && !parsed.help) {
+        throw new InputError(`--${parsed.dryRun ? 'dry-run' : 'discard-unmerged'} only goes with the clean mode, not ${shorten(mode)}: use parallel-worktree clean ${parsed.dryRun ? '--dry-run' : '--discard-unmerged'}.`);
+    }
+    if (parsed.leftovers && parsed.inputs.priorities !== undefined) {
+        throw new InputError(`${parsed.leftovers} takes no priorities ("${shorten(parsed.inputs.priorities)}"): it looks at everything the tool left in the repository.`);
+    }
     if (parsed.explain && mode !== 'plan' && !parsed.help) {
         throw new InputError(`--explain only goes with the plan mode, not ${shorten(mode)}: use parallel-worktree plan <priorities> --explain to see the spec lines behind each path.`);
     }
@@ -52047,6 +52496,30 @@ function takeValue(rest, name) {
     return value;
 }
 const USAGE = usage();
+
+;// CONCATENATED MODULE: ./src/cli/leftover-settings.ts
+
+
+
+/** What `status` and `clean` read of the inputs: where the run puts its branches and worktrees. */
+const USED = ['base-branch', 'branch-template', 'worktree-dir'];
+/**
+ * The inputs `status` and `clean` use, checked as a run checks them; any other is refused
+ * (it would change nothing, and a user who gives one expects it to).
+ */
+function leftoverSettings(inputs, repo) {
+    for (const name of Object.keys(inputs)) {
+        if (!USED.includes(name)) {
+            throw new InputError(`--${name} does not go with status or clean: they take only --base-branch, --branch-template and --worktree-dir (as the run used them)`);
+        }
+    }
+    const get = (name) => inputs[name]?.trim() || INPUT_DEFAULTS[name];
+    const baseBranch = get('base-branch');
+    assertBranchName(baseBranch, 'base-branch');
+    const branchTemplate = get('branch-template');
+    validateBranchTemplate(branchTemplate, []);
+    return { repo, baseBranch, branchTemplate, worktreeDir: get('worktree-dir') };
+}
 
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
@@ -52079,6 +52552,11 @@ function packageVersion(from = import.meta.url) {
 }
 
 ;// CONCATENATED MODULE: ./src/cli/cli.ts
+
+
+
+
+
 
 
 
@@ -52125,15 +52603,25 @@ async function cli(argv, logger = stderrLogger, signal = new AbortController().s
             process.stdout.write(`${cli_VERSION}\n`);
             return 0;
         }
+        if (args.leftovers)
+            return await leftoversMode(args, logger);
         const settings = parseSettings({ 'github-token': process.env.GITHUB_TOKEN ?? '', ...args.inputs }, (0,external_node_path_namespaceObject.resolve)(args.repo));
         const execution = await execute(settings, { logger, signal });
-        if (args.json)
+        if (args.json) {
             process.stdout.write(`${JSON.stringify(execution.result, null, 2)}\n`);
+            // The person watching still reads the table; stdout stays the JSON alone.
+            if (!execution.plan)
+                logger.info(renderTerminalReport(execution.result).trimEnd());
+        }
         else if (execution.plan) {
             process.stdout.write(`${formatPlan(execution.plan, { maxParallel: settings.maxParallel, explain: args.explain })}\nMatrix: ${execution.extraOutputs.matrix}\n`);
         }
         else
             process.stdout.write(renderTerminalReport(execution.result));
+        // On stderr: with --json, stdout holds the JSON alone.
+        const logs = logFolderLine(settings.repo, execution.extraOutputs['log-dir']);
+        if (logs)
+            logger.info(logs);
         return stepSucceeded(execution.result) ? 0 : 1;
     }
     catch (error) {
@@ -52144,6 +52632,24 @@ async function cli(argv, logger = stderrLogger, signal = new AbortController().s
         logger.error(error.stack ?? String(error));
         return 1;
     }
+}
+/** `status` (what the tool left, with the next command for each) or `clean`: exit 0. */
+async function leftoversMode(args, logger) {
+    const asked = leftoverSettings(args.inputs, (0,external_node_path_namespaceObject.resolve)(args.repo));
+    const top = await new GitCommandManager(asked.repo).topLevel().catch(() => null);
+    if (!top) {
+        throw new InputError(`${asked.repo} is not in a git repository: run it inside the repository (or give --repo DIR)`);
+    }
+    const settings = { ...asked, repo: top };
+    const git = new GitCommandManager(top);
+    if (args.leftovers === 'status') {
+        const leftovers = await findLeftovers(git, settings);
+        process.stdout.write(args.json ? `${JSON.stringify(leftovers, null, 2)}\n` : formatLeftovers(leftovers));
+        return 0;
+    }
+    const outcome = await cleanLeftovers(git, settings, { dryRun: args.dryRun, discardUnmerged: args.discardUnmerged }, logger);
+    process.stdout.write(args.json ? `${JSON.stringify(outcome, null, 2)}\n` : formatClean(outcome, args.dryRun));
+    return 0;
 }
 /**
  * SIGINT/SIGTERM for the whole life of the process: the first cancels the run, the second
@@ -52172,7 +52678,7 @@ function cancelOnSignals(logger = stderrLogger) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2145);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
 // The command line's entry point: `parallel-worktree <mode> ...`.
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .cli */ .xw)(process.argv.slice(2), _cli_js__WEBPACK_IMPORTED_MODULE_0__/* .stderrLogger */ .D7, (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .cancelOnSignals */ .dJ)());
