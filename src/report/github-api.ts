@@ -63,6 +63,6 @@ export function explainApiError(error: unknown, signal: AbortSignal, forbidden: 
   if ((error as Error).name === 'HttpError' && !(error as { response?: unknown }).response)
     return `could not reach the GitHub API: ${deepestMessage(error)}`
   if (status === 401) return `401 Unauthorized: the github-token was refused (${message})`
-  if (status === 403) return `403 Forbidden: ${forbidden} (${message})`
+  if (status === 403) return `403 Forbidden: ${message}; ${forbidden}`
   return status ? `${status}: ${message}` : message
 }

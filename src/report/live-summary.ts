@@ -3,6 +3,7 @@ import { formatUsd, totalUsage, usageCell } from '../core/usage.js'
 import { renderWithin, type Section } from './bounded-document.js'
 import { code, escapeInline, formatDuration, plural, truncate } from './format.js'
 import { OUTCOME_ICON, outcomeOf, statusCell, type Outcome } from './outcome.js'
+import { mergeCell } from './summary.js'
 
 /** What the live check run shows of a run still going: the engine's tasks, as they change. */
 export interface LiveRunView {
@@ -50,21 +51,6 @@ function durationCell(task: TaskResult, now: number): string {
     return `${formatDuration(now - Date.parse(task.started_at))} so far`
   }
   return task.started_at ? formatDuration(task.duration_ms) : '—'
-}
-
-function mergeCell(task: TaskResult): string {
-  switch (task.merge) {
-    case 'merged':
-      return `✅ merged${task.merge_commit ? ` ${code(task.merge_commit.slice(0, 7))}` : ''}`
-    case 'conflict':
-      return `⚔️ conflict (${plural(task.conflict_files.length, 'file')})`
-    case 'failed':
-      return '❌ failed'
-    case 'verify-failed':
-      return '🧪 verify failed'
-    default:
-      return '—'
-  }
 }
 
 /** The line, escaped, in about LAST_LINE_CHARS characters (escaping may make it longer). */

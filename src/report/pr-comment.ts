@@ -1,6 +1,6 @@
 import type { Logger } from '../core/logger.js'
 import type { RunResult } from '../core/types.js'
-import { deepestMessage, githubClient, scrubbed, type GitHubClient } from './github-api.js'
+import { explainApiError, githubClient, scrubbed, type GitHubClient } from './github-api.js'
 import { commentTarget, runUrl, type CommentTarget } from './github-event.js'
 import { headline } from './headline.js'
 import type { BranchLocation } from './resolve-commands.js'
@@ -81,23 +81,16 @@ export function resolvedCommentBody(result: RunResult, env: NodeJS.ProcessEnv): 
 }
 
 function explain(error: unknown, signal: AbortSignal): string {
-  // Octokit turns a timeout into a 500 "Unknown Error": the signal tells the truth.
-  if (signal.aborted) return 'the GitHub API did not answer in time'
   const status = (error as { status?: number }).status
-  const message = (error as Error).message ?? String(error)
-  // Octokit reports a failed connection as a 500 with no response.
-  if ((error as Error).name === 'HttpError' && !(error as { response?: unknown }).response)
-    return `could not reach the GitHub API: ${deepestMessage(error)}`
-  if (status === 401) return `401 Unauthorized: the github-token was refused (${message})`
-  if (status === 403) {
-    return (
-      `403 Forbidden: the github-token may not comment (${message}). Grant ` +
-      '`permissions: { pull-requests: write, issues: write }`; on pull requests from forks the token is read-only.'
-    )
-  }
-  if (status === 404)
+  if (!signal.aborted && status === 404) {
+    const message = (error as Error).message ?? String(error)
     return `404 Not Found: no such issue or pull request, or no access to it (${message})`
-  return status ? `${status}: ${message}` : message
+  }
+  return explainApiError(
+    error,
+    signal,
+    'the github-token may not comment: grant `permissions: { pull-requests: write, issues: write }`; on pull requests from forks the token is read-only'
+  )
 }
 
 type Client = GitHubClient

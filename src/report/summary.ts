@@ -50,10 +50,11 @@ export const LOG_ARTIFACT = 'parallel-worktree-logs'
 const MAX_FILES_PER_CONFLICT = 50
 const MAX_PATHS_PER_OVERLAP = 20
 
-function mergeCell(task: TaskResult, links: RepositoryLinks): string {
+/** The merge column of a task's row; its commit linked where `links` can link one. */
+export function mergeCell(task: TaskResult, links?: Pick<RepositoryLinks, 'commit'>): string {
   switch (task.merge) {
     case 'merged':
-      return `✅ merged${task.merge_commit ? ` ${linked(code(task.merge_commit.slice(0, 7)), links.commit(task.merge_commit))}` : ''}`
+      return `✅ merged${task.merge_commit ? ` ${linked(code(task.merge_commit.slice(0, 7)), links?.commit(task.merge_commit) ?? null)}` : ''}`
     case 'conflict':
       return `⚔️ conflict (${plural(task.conflict_files.length, 'file')})`
     case 'failed':
