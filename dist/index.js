@@ -51685,7 +51685,7 @@ function explainApiError(error, signal, forbidden) {
     if (status === 401)
         return `401 Unauthorized: the github-token was refused (${message})`;
     if (status === 403)
-        return `403 Forbidden: ${forbidden} (${message})`;
+        return `403 Forbidden: ${message}; ${forbidden}`;
     return status ? `${status}: ${message}` : message;
 }
 
@@ -52123,514 +52123,6 @@ function renderWithin(sections, limitBytes, whereElse) {
         parts.push(`> [!NOTE]\n> ${what} ${whereElse}\n`);
     }
     return parts.join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/report/live-summary.ts
-
-
-
-
-/** GitHub refuses a check run's `output.summary` above 65,535 characters. */
-const CHECK_SUMMARY_LIMIT_CHARS = 65_535;
-const LAST_LINE_CHARS = 100;
-/** Outcomes counted together in the title, in the order they are named. */
-const TITLE_GROUPS = [
-    ['running', ['running']],
-    ['queued', ['pending']],
-    ['conflicted', ['conflict']],
-    ['failed', ['failed', 'timed-out', 'merge-failed', 'verify-failed']],
-    ['cancelled', ['cancelled']],
-    ['made no changes', ['no-changes']],
-    ['skipped', ['skipped']],
-    ['not merged', ['completed']]
-];
-/** The counts in one line: `5 of 8 merged · 2 running · 1 failed · $3.10`. */
-function liveTitle(tasks) {
-    const outcomes = tasks.map(outcomeOf);
-    const merged = outcomes.filter((outcome) => outcome === 'merged').length;
-    const parts = [`${merged} of ${tasks.length} merged`];
-    for (const [word, group] of TITLE_GROUPS) {
-        const count = outcomes.filter((outcome) => group.includes(outcome)).length;
-        if (count > 0)
-            parts.push(`${count} ${word}`);
-    }
-    const cost = totalUsage(tasks).cost_usd;
-    if (cost !== null)
-        parts.push(formatUsd(cost));
-    return parts.join(' · ');
-}
-/** How long a task ran, or has been running so far. */
-function durationCell(task, now) {
-    if (task.status === 'running' && task.started_at) {
-        return `${formatDuration(now - Date.parse(task.started_at))} so far`;
-    }
-    return task.started_at ? formatDuration(task.duration_ms) : '—';
-}
-function mergeCell(task) {
-    switch (task.merge) {
-        case 'merged':
-            return `✅ merged${task.merge_commit ? ` ${code(task.merge_commit.slice(0, 7))}` : ''}`;
-        case 'conflict':
-            return `⚔️ conflict (${format_plural(task.conflict_files.length, 'file')})`;
-        case 'failed':
-            return '❌ failed';
-        case 'verify-failed':
-            return '🧪 verify failed';
-        default:
-            return '—';
-    }
-}
-/** The line, escaped, in about LAST_LINE_CHARS characters (escaping may make it longer). */
-function lastLineCell(line) {
-    const cell = escapeInline(truncate(line.trim(), LAST_LINE_CHARS));
-    if (cell.length <= LAST_LINE_CHARS * 1.5)
-        return cell;
-    const shorter = Math.floor((LAST_LINE_CHARS * LAST_LINE_CHARS) / cell.length);
-    return escapeInline(truncate(line.trim(), shorter));
-}
-function row(task, now, lastLines) {
-    const last = lastLines.get(task.priority);
-    const cells = [
-        String(task.priority),
-        `${statusCell(task).icon} ${statusCell(task).word}`,
-        durationCell(task, now),
-        mergeCell(task),
-        usageCell(task.usage) ?? '—',
-        last ? lastLineCell(last) : ''
-    ];
-    return `| ${cells.join(' | ')} |`;
-}
-function wavesSection(view) {
-    if (!view.waves.length)
-        return null;
-    const byPriority = new Map(view.tasks.map((task) => [task.priority, task]));
-    const mark = (priority) => {
-        const task = byPriority.get(priority);
-        return task ? `${OUTCOME_ICON[outcomeOf(task)]} ${priority}` : String(priority);
-    };
-    return {
-        name: 'Waves',
-        head: '### Waves\n',
-        items: view.waves.map((wave, index) => `${index + 1}. ${wave.map(mark).join(' · ')}`),
-        tail: '',
-        leftOutNote: (count) => `_… and ${format_plural(count, 'more wave')}_`
-    };
-}
-/**
- * The check run's summary: every priority with its status, its duration so far, its merge,
- * its cost and the last line of a running agent, then the plan's waves; within the API's
- * limit (rows past it are dropped with a note, never cut).
- */
-function liveSummary(view, options) {
-    const lastLines = options.lastLines ?? new Map();
-    const lead = options.lead ??
-        `Started from ${code(view.baseCommit.slice(0, 7))} of ${code(view.baseBranch)}; updated ${new Date(options.now).toISOString().slice(11, 19)} UTC.`;
-    const sections = [
-        { name: 'Headline', head: `${lead}\n`, items: [] },
-        {
-            name: 'Priorities table',
-            head: [
-                '| Priority | Status | Duration | Merge | Cost | Last line |',
-                '|---:|---|---:|---|---:|---|'
-            ].join('\n'),
-            items: view.tasks.map((task) => row(task, options.now, lastLines)),
-            tail: '',
-            leftOutNote: (count) => `\n_… and ${format_plural(count, 'more priority', 'more priorities')} (size limit)._`
-        }
-    ];
-    const waves = wavesSection(view);
-    if (waves)
-        sections.push(waves);
-    const whereElse = options.runUrl
-        ? `The job summary of [this run](${options.runUrl}) has every priority.`
-        : 'The job summary has every priority.';
-    return renderWithin(sections, options.limitBytes ?? CHECK_SUMMARY_LIMIT_CHARS, whereElse);
-}
-
-;// CONCATENATED MODULE: ./src/report/log-tail.ts
-
-
-const LOG_TAIL_LINES = 20;
-/** Enough bytes for 20 long lines; a log may be many megabytes. */
-const TAIL_BYTES = 64 * 1024;
-/** The last `lines` lines of a file (colour codes removed), or null when it cannot be read. */
-async function readLogTail(file, lines = LOG_TAIL_LINES) {
-    let handle;
-    try {
-        handle = await (0,promises_namespaceObject.open)(file, 'r');
-        const { size } = await handle.stat();
-        const length = Math.min(size, TAIL_BYTES);
-        const buffer = Buffer.alloc(length);
-        await handle.read(buffer, 0, length, size - length);
-        let text = buffer.toString('utf8');
-        // A cut at the start may have split a line (or a character): drop that partial line.
-        if (length < size)
-            text = text.slice(text.indexOf('\n') + 1);
-        const all = format_stripAnsi(text)
-            .replace(/\r(?!\n)/g, '\n')
-            .split(/\r?\n/);
-        while (all.length > 0 && all[all.length - 1].trim() === '')
-            all.pop();
-        return all.slice(-lines);
-    }
-    catch {
-        return null;
-    }
-    finally {
-        await handle?.close();
-    }
-}
-const NEEDS_TAIL = new Set(['failed', 'timed-out', 'cancelled', 'no-changes']);
-/**
- * The log whose end explains a failure: the agent's own, or, for a merge that failed
- * verify-command, that command's output when it failed with this branch.
- */
-function failureLogOf(task, result) {
-    if (task.merge === 'verify-failed') {
-        const culprit = result.verify?.culprits.find((c) => c.priority === task.priority);
-        return culprit?.log ? { file: culprit.log, verify: true } : null;
-    }
-    return NEEDS_TAIL.has(task.status) && task.log_file
-        ? { file: task.log_file, verify: false }
-        : null;
-}
-/** The end of each failed agent's log (or verify-command's), by priority: what the job summary shows of it. */
-async function failedLogTails(result, lines = LOG_TAIL_LINES) {
-    const tails = new Map();
-    await Promise.all(result.tasks.map(async (task) => {
-        const log = failureLogOf(task, result);
-        const tail = log ? await readLogTail(log.file, lines) : null;
-        if (tail && tail.length)
-            tails.set(task.priority, tail);
-    }));
-    return tails;
-}
-/** The last line of each running agent's log, by priority: what a live report shows of it. */
-async function runningLastLines(tasks) {
-    const lines = new Map();
-    await Promise.all(tasks
-        .filter((task) => task.status === 'running' && task.log_file)
-        .map(async (task) => {
-        const tail = await readLogTail(task.log_file, 1);
-        if (tail?.length)
-            lines.set(task.priority, tail[0]);
-    }));
-    return lines;
-}
-
-;// CONCATENATED MODULE: ./src/report/request-pace.ts
-
-/**
- * The pace of a live report's requests to an API: one at a time, in the order asked. `now`
- * is for a request that must go (a task's end); `soon` for the rest, coalesced into one and
- * sent no sooner than `minIntervalMs` after the previous request.
- */
-class RequestPace {
-    minIntervalMs;
-    queue = new SerialQueue();
-    // The first request (a creation) is made at once: it counts as the last one sent.
-    lastSentAt = Date.now();
-    throttle;
-    queued = false;
-    closed = false;
-    constructor(minIntervalMs) {
-        this.minIntervalMs = minIntervalMs;
-    }
-    now(work) {
-        return this.queue.run(async () => {
-            this.lastSentAt = Date.now();
-            await work();
-        });
-    }
-    soon(work) {
-        if (this.closed || this.throttle || this.queued)
-            return;
-        const wait = Math.max(0, this.lastSentAt + this.minIntervalMs - Date.now());
-        this.throttle = setTimeout(() => {
-            this.throttle = undefined;
-            this.queued = true;
-            void this.now(async () => {
-                // Whatever changes from here on needs a request of its own.
-                this.queued = false;
-                await work();
-            });
-        }, wait);
-        this.throttle.unref();
-    }
-    /** No more `soon` requests (one waiting its turn is dropped); `now` still works. */
-    close() {
-        this.closed = true;
-        clearTimeout(this.throttle);
-    }
-    /** Resolves once every request asked for so far has been answered (or given up on). */
-    settled() {
-        return this.queue.run(async () => { });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/report/check-run.ts
-
-
-
-
-
-
-/** The one check run of a run, by this name, on the commit the run started from. */
-const CHECK_RUN_NAME = 'parallel-worktree';
-/** Least time between two updates, except a task's end (always sent). */
-const CHECK_RUN_MIN_INTERVAL_MS = 10_000;
-/** A run whose tasks neither start nor end still shows their durations moving. */
-const CHECK_RUN_REFRESH_MS = 60_000;
-/** The API takes at most 50 annotations per request. */
-const ANNOTATIONS_PER_REQUEST = 50;
-/** Requests that carry only annotations left over at the end, at most. */
-const MAX_ANNOTATION_REQUESTS = 10;
-const REQUEST_TIMEOUT_MS = 20_000;
-/** Failed updates in a row after which the API is given up on for this run. */
-const MAX_FAILURES_IN_A_ROW = 3;
-const FORBIDDEN = 'the github-token may not write check runs. Grant `permissions: { checks: write }`; on pull requests from forks the token is read-only';
-/** The repository of GITHUB_REPOSITORY, or null. */
-function repositoryOf(env) {
-    const [owner, repo, ...extra] = (env.GITHUB_REPOSITORY ?? '').split('/');
-    return owner && repo && !extra.length ? { owner, repo } : null;
-}
-/**
- * One check run named `parallel-worktree` on the commit the run started from, kept current
- * while the run goes: created `in_progress`, updated on every task's end and otherwise at
- * most every `minIntervalMs` (a start, a merge, the durations moving), completed with the
- * run's conclusion. One request at a time, in order. Nothing it does can fail the run: the
- * first failure is one warning, and a refusal (no `checks: write`, a fork's read-only token)
- * ends its requests.
- */
-class LiveCheckRun {
-    view;
-    where;
-    options;
-    client;
-    pace;
-    id = null;
-    /** Refused, or its creation failed: no further requests. */
-    stopped = false;
-    warned = false;
-    failuresInARow = 0;
-    over = false;
-    refresher;
-    annotated = new Set();
-    constructor(view, where, options) {
-        this.view = view;
-        this.where = where;
-        this.options = options;
-        this.client = githubClient(options.token, options.env, options.logger);
-        this.pace = new RequestPace(options.minIntervalMs ?? CHECK_RUN_MIN_INTERVAL_MS);
-    }
-    /**
-     * Creates the check run (without waiting for the API) when it is wanted and possible: the
-     * input is on, a token and GITHUB_REPOSITORY are known. Null otherwise, said in debug.
-     */
-    static open(view, options) {
-        const where = repositoryOf(options.env);
-        const why = !options.enabled
-            ? 'check-run is off'
-            : !options.token
-                ? 'no github-token'
-                : !where
-                    ? 'GITHUB_REPOSITORY is not set (owner/name)'
-                    : !view.baseCommit
-                        ? 'no base commit'
-                        : null;
-        if (why || !where) {
-            options.logger.debug(`No check run: ${why}`);
-            return null;
-        }
-        const live = new LiveCheckRun(view, where, options);
-        const first = live.snapshot();
-        void live.pace.now(live.guarded((signal) => live.create(signal, first)));
-        live.refresher = setInterval(() => live.changed(), options.refreshMs ?? CHECK_RUN_REFRESH_MS);
-        live.refresher.unref();
-        return live;
-    }
-    /** A task started or merged: an update within the throttle's interval, coalesced. */
-    changed() {
-        if (this.over || this.stopped)
-            return;
-        // Coalesced: the tasks as they are when it is sent.
-        this.pace.soon(this.guarded((signal) => this.update(signal, null)));
-    }
-    /** A task ended (its merge included): always one update of its own. */
-    taskEnded() {
-        if (this.over || this.stopped)
-            return;
-        const now = this.snapshot();
-        void this.pace.now(this.guarded((signal) => this.update(signal, now)));
-    }
-    /** The last update: `completed` with the conclusion, the final summary, every annotation left. */
-    async complete(conclusion, result) {
-        if (this.over)
-            return;
-        this.over = true;
-        this.pace.close();
-        clearInterval(this.refresher);
-        const last = this.snapshot();
-        await this.pace.now(this.guarded((signal) => this.update(signal, last, { conclusion, result })));
-        for (let extra = 0; extra < MAX_ANNOTATION_REQUESTS; extra += 1) {
-            if (!this.pendingAnnotations().length)
-                break;
-            await this.pace.now(this.guarded((signal) => this.update(signal, last)));
-        }
-    }
-    /** Resolves once every request asked for so far has been answered (or given up on). */
-    settled() {
-        return this.pace.settled();
-    }
-    /** A request that is skipped once stopped, given up on after the timeout, never thrown. */
-    guarded(request) {
-        return async () => {
-            if (this.stopped)
-                return;
-            const signal = AbortSignal.timeout(this.options.timeoutMs ?? REQUEST_TIMEOUT_MS);
-            try {
-                await request(signal);
-                this.failuresInARow = 0;
-            }
-            catch (error) {
-                this.failed(error, signal);
-            }
-        };
-    }
-    failed(error, signal) {
-        const status = refusalStatus(error);
-        const creating = this.id === null;
-        this.failuresInARow += 1;
-        // A failed creation leaves nothing to update; a refusal will not change during the run;
-        // an API that does not answer would hold every later request (and the run's end) for the
-        // whole timeout. Only an answer that may pass (a 5xx) is worth a few more tries.
-        if (creating ||
-            signal.aborted ||
-            status === null ||
-            status === 401 ||
-            status === 403 ||
-            status === 404 ||
-            this.failuresInARow >= MAX_FAILURES_IN_A_ROW)
-            this.stopped = true;
-        if (this.warned) {
-            this.options.logger.debug(`check run: ${scrubbed(String(error), this.options.token)}`);
-            return;
-        }
-        this.warned = true;
-        const what = creating ? 'create the check run' : 'update the check run';
-        const after = this.stopped
-            ? 'the run goes on without it'
-            : 'the run goes on, and later updates are tried';
-        this.options.logger.warning(scrubbed(`Could not ${what} ${CHECK_RUN_NAME} on ${this.where.owner}/${this.where.repo}: ${explainApiError(error, signal, FORBIDDEN)}; ${after}.`, this.options.token));
-    }
-    /** The tasks as they are now: an update shows the moment it was asked for. */
-    snapshot() {
-        return {
-            ...this.view,
-            tasks: this.view.tasks.map((task) => ({
-                ...task,
-                conflict_files: [...task.conflict_files]
-            }))
-        };
-    }
-    async create(signal, view) {
-        const env = this.options.env;
-        const details = runUrl(env);
-        const { data } = await this.client.rest.checks.create({
-            ...this.where,
-            name: CHECK_RUN_NAME,
-            head_sha: this.view.baseCommit,
-            status: 'in_progress',
-            started_at: new Date().toISOString(),
-            ...(details ? { details_url: details } : {}),
-            ...(env.GITHUB_RUN_ID ? { external_id: env.GITHUB_RUN_ID } : {}),
-            output: await this.output(view),
-            request: { signal }
-        });
-        this.id = data.id;
-        this.options.logger.info(`Check run ${CHECK_RUN_NAME}: ${data.html_url ?? data.id}`);
-        this.options.onCreated?.({ id: data.id, ...this.where });
-    }
-    async update(signal, asked, final = {}) {
-        if (this.id === null)
-            return;
-        const annotations = this.pendingAnnotations().slice(0, ANNOTATIONS_PER_REQUEST);
-        // Sent once, even when refused (an annotation the API rejects would fail every update).
-        for (const annotation of annotations)
-            this.annotated.add(annotationKey(annotation));
-        const output = await this.output(asked ?? this.view, final.result);
-        await this.client.rest.checks.update({
-            ...this.where,
-            check_run_id: this.id,
-            ...(final.conclusion
-                ? {
-                    status: 'completed',
-                    conclusion: final.conclusion,
-                    completed_at: new Date().toISOString()
-                }
-                : {}),
-            output: { ...output, ...(annotations.length ? { annotations } : {}) },
-            request: { signal }
-        });
-    }
-    async output(view, result) {
-        const now = Date.now();
-        const lastLines = await runningLastLines(view.tasks);
-        return {
-            title: liveTitle(view.tasks),
-            summary: liveSummary(view, {
-                now,
-                lastLines,
-                runUrl: runUrl(this.options.env),
-                ...(result ? { lead: `${headline(result)}.` } : {})
-            })
-        };
-    }
-    /** One annotation per conflicting file of each conflicted priority, not yet sent. */
-    pendingAnnotations() {
-        return this.view.tasks
-            .filter((task) => task.merge === 'conflict')
-            .flatMap((task) => task.conflict_files.map((path) => ({
-            path,
-            start_line: 1,
-            end_line: 1,
-            annotation_level: 'warning',
-            title: `PRIORITY ${task.priority}: merge conflict`,
-            message: `${task.branch} conflicts with ${this.view.baseBranch} in this file; the branch was kept for a resolution.`
-        })))
-            .filter((annotation) => !this.annotated.has(annotationKey(annotation)));
-    }
-}
-function annotationKey(annotation) {
-    return `${annotation.title}\n${annotation.path}`;
-}
-/**
- * Completes a check run a killed main step left `in_progress` (the post step of a cancelled
- * job). Never throws: returns the warning to give, or null.
- */
-async function completeCheckRun(ref, conclusion, options) {
-    const signal = AbortSignal.timeout(options.timeoutMs ?? REQUEST_TIMEOUT_MS);
-    try {
-        await githubClient(options.token, options.env, options.logger).rest.checks.update({
-            owner: ref.owner,
-            repo: ref.repo,
-            check_run_id: ref.id,
-            status: 'completed',
-            conclusion,
-            completed_at: new Date().toISOString(),
-            output: {
-                title: conclusion === 'cancelled' ? 'Cancelled' : conclusion,
-                summary: conclusion === 'cancelled'
-                    ? 'The job was cancelled before the run ended: the job summary and the log say how far it got.'
-                    : 'The run ended.'
-            },
-            request: { signal }
-        });
-        return null;
-    }
-    catch (error) {
-        return scrubbed(`Could not complete the check run ${CHECK_RUN_NAME}: ${explainApiError(error, signal, FORBIDDEN)}`, options.token);
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/report/problems.ts
@@ -53187,6 +52679,77 @@ function linked(text, url) {
     return url ? `[${text}](${url})` : text;
 }
 
+;// CONCATENATED MODULE: ./src/report/log-tail.ts
+
+
+const LOG_TAIL_LINES = 20;
+/** Enough bytes for 20 long lines; a log may be many megabytes. */
+const TAIL_BYTES = 64 * 1024;
+/** The last `lines` lines of a file (colour codes removed), or null when it cannot be read. */
+async function readLogTail(file, lines = LOG_TAIL_LINES) {
+    let handle;
+    try {
+        handle = await (0,promises_namespaceObject.open)(file, 'r');
+        const { size } = await handle.stat();
+        const length = Math.min(size, TAIL_BYTES);
+        const buffer = Buffer.alloc(length);
+        await handle.read(buffer, 0, length, size - length);
+        let text = buffer.toString('utf8');
+        // A cut at the start may have split a line (or a character): drop that partial line.
+        if (length < size)
+            text = text.slice(text.indexOf('\n') + 1);
+        const all = format_stripAnsi(text)
+            .replace(/\r(?!\n)/g, '\n')
+            .split(/\r?\n/);
+        while (all.length > 0 && all[all.length - 1].trim() === '')
+            all.pop();
+        return all.slice(-lines);
+    }
+    catch {
+        return null;
+    }
+    finally {
+        await handle?.close();
+    }
+}
+const NEEDS_TAIL = new Set(['failed', 'timed-out', 'cancelled', 'no-changes']);
+/**
+ * The log whose end explains a failure: the agent's own, or, for a merge that failed
+ * verify-command, that command's output when it failed with this branch.
+ */
+function failureLogOf(task, result) {
+    if (task.merge === 'verify-failed') {
+        const culprit = result.verify?.culprits.find((c) => c.priority === task.priority);
+        return culprit?.log ? { file: culprit.log, verify: true } : null;
+    }
+    return NEEDS_TAIL.has(task.status) && task.log_file
+        ? { file: task.log_file, verify: false }
+        : null;
+}
+/** The end of each failed agent's log (or verify-command's), by priority: what the job summary shows of it. */
+async function failedLogTails(result, lines = LOG_TAIL_LINES) {
+    const tails = new Map();
+    await Promise.all(result.tasks.map(async (task) => {
+        const log = failureLogOf(task, result);
+        const tail = log ? await readLogTail(log.file, lines) : null;
+        if (tail && tail.length)
+            tails.set(task.priority, tail);
+    }));
+    return tails;
+}
+/** The last line of each running agent's log, by priority: what a live report shows of it. */
+async function runningLastLines(tasks) {
+    const lines = new Map();
+    await Promise.all(tasks
+        .filter((task) => task.status === 'running' && task.log_file)
+        .map(async (task) => {
+        const tail = await readLogTail(task.log_file, 1);
+        if (tail?.length)
+            lines.set(task.priority, tail[0]);
+    }));
+    return lines;
+}
+
 ;// CONCATENATED MODULE: ./src/report/queue-summary.ts
 
 /**
@@ -53264,10 +52827,11 @@ const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 1024;
 const LOG_ARTIFACT = 'parallel-worktree-logs';
 const MAX_FILES_PER_CONFLICT = 50;
 const MAX_PATHS_PER_OVERLAP = 20;
-function summary_mergeCell(task, links) {
+/** The merge column of a task's row; its commit linked where `links` can link one. */
+function mergeCell(task, links) {
     switch (task.merge) {
         case 'merged':
-            return `✅ merged${task.merge_commit ? ` ${linked(code(task.merge_commit.slice(0, 7)), links.commit(task.merge_commit))}` : ''}`;
+            return `✅ merged${task.merge_commit ? ` ${linked(code(task.merge_commit.slice(0, 7)), links?.commit(task.merge_commit) ?? null)}` : ''}`;
         case 'conflict':
             return `⚔️ conflict (${format_plural(task.conflict_files.length, 'file')})`;
         case 'failed':
@@ -53291,7 +52855,7 @@ function tableRow(task, links) {
         `${statusCell(task).icon} ${statusCell(task).word}`,
         ran ? formatDuration(task.duration_ms) : '—',
         ran ? String(task.commits) : '—',
-        summary_mergeCell(task, links),
+        mergeCell(task, links),
         usageCell(task.usage) ?? '—',
         escapeInline(shortError(task))
     ];
@@ -53538,6 +53102,430 @@ function renderSummary(result, options = {}) {
     return renderWithin(sections.filter((section) => section !== null), limit, whereElse(options));
 }
 
+;// CONCATENATED MODULE: ./src/report/live-summary.ts
+
+
+
+
+
+/** GitHub refuses a check run's `output.summary` above 65,535 characters. */
+const CHECK_SUMMARY_LIMIT_CHARS = 65_535;
+const LAST_LINE_CHARS = 100;
+/** Outcomes counted together in the title, in the order they are named. */
+const TITLE_GROUPS = [
+    ['running', ['running']],
+    ['queued', ['pending']],
+    ['conflicted', ['conflict']],
+    ['failed', ['failed', 'timed-out', 'merge-failed', 'verify-failed']],
+    ['cancelled', ['cancelled']],
+    ['made no changes', ['no-changes']],
+    ['skipped', ['skipped']],
+    ['not merged', ['completed']]
+];
+/** The counts in one line: `5 of 8 merged · 2 running · 1 failed · $3.10`. */
+function liveTitle(tasks) {
+    const outcomes = tasks.map(outcomeOf);
+    const merged = outcomes.filter((outcome) => outcome === 'merged').length;
+    const parts = [`${merged} of ${tasks.length} merged`];
+    for (const [word, group] of TITLE_GROUPS) {
+        const count = outcomes.filter((outcome) => group.includes(outcome)).length;
+        if (count > 0)
+            parts.push(`${count} ${word}`);
+    }
+    const cost = totalUsage(tasks).cost_usd;
+    if (cost !== null)
+        parts.push(formatUsd(cost));
+    return parts.join(' · ');
+}
+/** How long a task ran, or has been running so far. */
+function durationCell(task, now) {
+    if (task.status === 'running' && task.started_at) {
+        return `${formatDuration(now - Date.parse(task.started_at))} so far`;
+    }
+    return task.started_at ? formatDuration(task.duration_ms) : '—';
+}
+/** The line, escaped, in about LAST_LINE_CHARS characters (escaping may make it longer). */
+function lastLineCell(line) {
+    const cell = escapeInline(truncate(line.trim(), LAST_LINE_CHARS));
+    if (cell.length <= LAST_LINE_CHARS * 1.5)
+        return cell;
+    const shorter = Math.floor((LAST_LINE_CHARS * LAST_LINE_CHARS) / cell.length);
+    return escapeInline(truncate(line.trim(), shorter));
+}
+function row(task, now, lastLines) {
+    const last = lastLines.get(task.priority);
+    const cells = [
+        String(task.priority),
+        `${statusCell(task).icon} ${statusCell(task).word}`,
+        durationCell(task, now),
+        mergeCell(task),
+        usageCell(task.usage) ?? '—',
+        last ? lastLineCell(last) : ''
+    ];
+    return `| ${cells.join(' | ')} |`;
+}
+function wavesSection(view) {
+    if (!view.waves.length)
+        return null;
+    const byPriority = new Map(view.tasks.map((task) => [task.priority, task]));
+    const mark = (priority) => {
+        const task = byPriority.get(priority);
+        return task ? `${OUTCOME_ICON[outcomeOf(task)]} ${priority}` : String(priority);
+    };
+    return {
+        name: 'Waves',
+        head: '### Waves\n',
+        items: view.waves.map((wave, index) => `${index + 1}. ${wave.map(mark).join(' · ')}`),
+        tail: '',
+        leftOutNote: (count) => `_… and ${format_plural(count, 'more wave')}_`
+    };
+}
+/**
+ * The check run's summary: every priority with its status, its duration so far, its merge,
+ * its cost and the last line of a running agent, then the plan's waves; within the API's
+ * limit (rows past it are dropped with a note, never cut).
+ */
+function liveSummary(view, options) {
+    const lastLines = options.lastLines ?? new Map();
+    const lead = options.lead ??
+        `Started from ${code(view.baseCommit.slice(0, 7))} of ${code(view.baseBranch)}; updated ${new Date(options.now).toISOString().slice(11, 19)} UTC.`;
+    const sections = [
+        { name: 'Headline', head: `${lead}\n`, items: [] },
+        {
+            name: 'Priorities table',
+            head: [
+                '| Priority | Status | Duration | Merge | Cost | Last line |',
+                '|---:|---|---:|---|---:|---|'
+            ].join('\n'),
+            items: view.tasks.map((task) => row(task, options.now, lastLines)),
+            tail: '',
+            leftOutNote: (count) => `\n_… and ${format_plural(count, 'more priority', 'more priorities')} (size limit)._`
+        }
+    ];
+    const waves = wavesSection(view);
+    if (waves)
+        sections.push(waves);
+    const whereElse = options.runUrl
+        ? `The job summary of [this run](${options.runUrl}) has every priority.`
+        : 'The job summary has every priority.';
+    return renderWithin(sections, options.limitBytes ?? CHECK_SUMMARY_LIMIT_CHARS, whereElse);
+}
+
+;// CONCATENATED MODULE: ./src/report/request-pace.ts
+
+/**
+ * The pace of a live report's requests to an API: one at a time, in the order asked. `now`
+ * is for a request that must go (a task's end); `soon` for the rest, coalesced into one and
+ * sent no sooner than `minIntervalMs` after the previous request.
+ */
+class RequestPace {
+    minIntervalMs;
+    queue = new SerialQueue();
+    // The first request (a creation) is made at once: it counts as the last one sent.
+    lastSentAt = Date.now();
+    throttle;
+    queued = false;
+    closed = false;
+    constructor(minIntervalMs) {
+        this.minIntervalMs = minIntervalMs;
+    }
+    now(work) {
+        return this.queue.run(async () => {
+            this.lastSentAt = Date.now();
+            await work();
+        });
+    }
+    soon(work) {
+        if (this.closed || this.throttle || this.queued)
+            return;
+        const wait = Math.max(0, this.lastSentAt + this.minIntervalMs - Date.now());
+        this.throttle = setTimeout(() => {
+            this.throttle = undefined;
+            this.queued = true;
+            void this.now(async () => {
+                // Whatever changes from here on needs a request of its own.
+                this.queued = false;
+                await work();
+            });
+        }, wait);
+        this.throttle.unref();
+    }
+    /** No more `soon` requests (one waiting its turn is dropped); `now` still works. */
+    close() {
+        this.closed = true;
+        clearTimeout(this.throttle);
+    }
+    /** Resolves once every request asked for so far has been answered (or given up on). */
+    settled() {
+        return this.queue.run(async () => { });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/check-run.ts
+
+
+
+
+
+
+/** The one check run of a run, by this name, on the commit the run started from. */
+const CHECK_RUN_NAME = 'parallel-worktree';
+/** Least time between two updates, except a task's end (always sent). */
+const CHECK_RUN_MIN_INTERVAL_MS = 10_000;
+/** A run whose tasks neither start nor end still shows their durations moving. */
+const CHECK_RUN_REFRESH_MS = 60_000;
+/** The API takes at most 50 annotations per request. */
+const ANNOTATIONS_PER_REQUEST = 50;
+/** Requests that carry only annotations left over at the end, at most. */
+const MAX_ANNOTATION_REQUESTS = 10;
+const REQUEST_TIMEOUT_MS = 20_000;
+/** Failed updates in a row after which the API is given up on for this run. */
+const MAX_FAILURES_IN_A_ROW = 3;
+const FORBIDDEN = 'the github-token may not write check runs. Grant `permissions: { checks: write }`; on pull requests from forks the token is read-only';
+/** The repository of GITHUB_REPOSITORY, or null. */
+function repositoryOf(env) {
+    const [owner, repo, ...extra] = (env.GITHUB_REPOSITORY ?? '').split('/');
+    return owner && repo && !extra.length ? { owner, repo } : null;
+}
+/**
+ * One check run named `parallel-worktree` on the commit the run started from, kept current
+ * while the run goes: created `in_progress`, updated on every task's end and otherwise at
+ * most every `minIntervalMs` (a start, a merge, the durations moving), completed with the
+ * run's conclusion. One request at a time, in order. Nothing it does can fail the run: the
+ * first failure is one warning, and a refusal (no `checks: write`, a fork's read-only token)
+ * ends its requests.
+ */
+class LiveCheckRun {
+    view;
+    where;
+    options;
+    client;
+    pace;
+    id = null;
+    /** Refused, or its creation failed: no further requests. */
+    stopped = false;
+    warned = false;
+    failuresInARow = 0;
+    over = false;
+    refresher;
+    annotated = new Set();
+    constructor(view, where, options) {
+        this.view = view;
+        this.where = where;
+        this.options = options;
+        this.client = githubClient(options.token, options.env, options.logger);
+        this.pace = new RequestPace(options.minIntervalMs ?? CHECK_RUN_MIN_INTERVAL_MS);
+    }
+    /**
+     * Creates the check run (without waiting for the API) when it is wanted and possible: the
+     * input is on, a token and GITHUB_REPOSITORY are known. Null otherwise, said in debug.
+     */
+    static open(view, options) {
+        const where = repositoryOf(options.env);
+        const why = !options.enabled
+            ? 'check-run is off'
+            : !options.token
+                ? 'no github-token'
+                : !where
+                    ? 'GITHUB_REPOSITORY is not set (owner/name)'
+                    : !view.baseCommit
+                        ? 'no base commit'
+                        : null;
+        if (why || !where) {
+            options.logger.debug(`No check run: ${why}`);
+            return null;
+        }
+        const live = new LiveCheckRun(view, where, options);
+        const first = live.snapshot();
+        void live.pace.now(live.guarded((signal) => live.create(signal, first)));
+        live.refresher = setInterval(() => live.changed(), options.refreshMs ?? CHECK_RUN_REFRESH_MS);
+        live.refresher.unref();
+        return live;
+    }
+    /** A task started or merged: an update within the throttle's interval, coalesced. */
+    changed() {
+        if (this.over || this.stopped)
+            return;
+        // Coalesced: the tasks as they are when it is sent.
+        this.pace.soon(this.guarded((signal) => this.update(signal, null)));
+    }
+    /** A task ended (its merge included): always one update of its own. */
+    taskEnded() {
+        if (this.over || this.stopped)
+            return;
+        const now = this.snapshot();
+        void this.pace.now(this.guarded((signal) => this.update(signal, now)));
+    }
+    /** The last update: `completed` with the conclusion, the final summary, every annotation left. */
+    async complete(conclusion, result) {
+        if (this.over)
+            return;
+        this.over = true;
+        this.pace.close();
+        clearInterval(this.refresher);
+        const last = this.snapshot();
+        await this.pace.now(this.guarded((signal) => this.update(signal, last, { conclusion, result })));
+        for (let extra = 0; extra < MAX_ANNOTATION_REQUESTS; extra += 1) {
+            if (!this.pendingAnnotations().length)
+                break;
+            await this.pace.now(this.guarded((signal) => this.update(signal, last)));
+        }
+    }
+    /** Resolves once every request asked for so far has been answered (or given up on). */
+    settled() {
+        return this.pace.settled();
+    }
+    /** A request that is skipped once stopped, given up on after the timeout, never thrown. */
+    guarded(request) {
+        return async () => {
+            if (this.stopped)
+                return;
+            const signal = AbortSignal.timeout(this.options.timeoutMs ?? REQUEST_TIMEOUT_MS);
+            try {
+                await request(signal);
+                this.failuresInARow = 0;
+            }
+            catch (error) {
+                this.failed(error, signal);
+            }
+        };
+    }
+    failed(error, signal) {
+        const status = refusalStatus(error);
+        const creating = this.id === null;
+        this.failuresInARow += 1;
+        // A failed creation leaves nothing to update; a refusal will not change during the run;
+        // an API that does not answer would hold every later request (and the run's end) for the
+        // whole timeout. Only an answer that may pass (a 5xx) is worth a few more tries.
+        if (creating ||
+            signal.aborted ||
+            status === null ||
+            status === 401 ||
+            status === 403 ||
+            status === 404 ||
+            this.failuresInARow >= MAX_FAILURES_IN_A_ROW)
+            this.stopped = true;
+        if (this.warned) {
+            this.options.logger.debug(`check run: ${scrubbed(String(error), this.options.token)}`);
+            return;
+        }
+        this.warned = true;
+        const what = creating ? 'create the check run' : 'update the check run';
+        const after = this.stopped
+            ? 'the run goes on without it'
+            : 'the run goes on, and later updates are tried';
+        this.options.logger.warning(scrubbed(`Could not ${what} ${CHECK_RUN_NAME} on ${this.where.owner}/${this.where.repo}: ${explainApiError(error, signal, FORBIDDEN)}; ${after}.`, this.options.token));
+    }
+    /** The tasks as they are now: an update shows the moment it was asked for. */
+    snapshot() {
+        return {
+            ...this.view,
+            tasks: this.view.tasks.map((task) => ({
+                ...task,
+                conflict_files: [...task.conflict_files]
+            }))
+        };
+    }
+    async create(signal, view) {
+        const env = this.options.env;
+        const details = runUrl(env);
+        const { data } = await this.client.rest.checks.create({
+            ...this.where,
+            name: CHECK_RUN_NAME,
+            head_sha: this.view.baseCommit,
+            status: 'in_progress',
+            started_at: new Date().toISOString(),
+            ...(details ? { details_url: details } : {}),
+            ...(env.GITHUB_RUN_ID ? { external_id: env.GITHUB_RUN_ID } : {}),
+            output: await this.output(view),
+            request: { signal }
+        });
+        this.id = data.id;
+        this.options.logger.info(`Check run ${CHECK_RUN_NAME}: ${data.html_url ?? data.id}`);
+        this.options.onCreated?.({ id: data.id, ...this.where });
+    }
+    async update(signal, asked, final = {}) {
+        if (this.id === null)
+            return;
+        const annotations = this.pendingAnnotations().slice(0, ANNOTATIONS_PER_REQUEST);
+        // Sent once, even when refused (an annotation the API rejects would fail every update).
+        for (const annotation of annotations)
+            this.annotated.add(annotationKey(annotation));
+        const output = await this.output(asked ?? this.view, final.result);
+        await this.client.rest.checks.update({
+            ...this.where,
+            check_run_id: this.id,
+            ...(final.conclusion
+                ? {
+                    status: 'completed',
+                    conclusion: final.conclusion,
+                    completed_at: new Date().toISOString()
+                }
+                : {}),
+            output: { ...output, ...(annotations.length ? { annotations } : {}) },
+            request: { signal }
+        });
+    }
+    async output(view, result) {
+        const now = Date.now();
+        const lastLines = await runningLastLines(view.tasks);
+        return {
+            title: liveTitle(view.tasks),
+            summary: liveSummary(view, {
+                now,
+                lastLines,
+                runUrl: runUrl(this.options.env),
+                ...(result ? { lead: `${headline(result)}.` } : {})
+            })
+        };
+    }
+    /** One annotation per conflicting file of each conflicted priority, not yet sent. */
+    pendingAnnotations() {
+        return this.view.tasks
+            .filter((task) => task.merge === 'conflict')
+            .flatMap((task) => task.conflict_files.map((path) => ({
+            path,
+            start_line: 1,
+            end_line: 1,
+            annotation_level: 'warning',
+            title: `PRIORITY ${task.priority}: merge conflict`,
+            message: `${task.branch} conflicts with ${this.view.baseBranch} in this file; the branch was kept for a resolution.`
+        })))
+            .filter((annotation) => !this.annotated.has(annotationKey(annotation)));
+    }
+}
+function annotationKey(annotation) {
+    return `${annotation.title}\n${annotation.path}`;
+}
+/**
+ * Completes a check run a killed main step left `in_progress` (the post step of a cancelled
+ * job). Never throws: returns the warning to give, or null.
+ */
+async function completeCheckRun(ref, conclusion, options) {
+    const signal = AbortSignal.timeout(options.timeoutMs ?? REQUEST_TIMEOUT_MS);
+    try {
+        await githubClient(options.token, options.env, options.logger).rest.checks.update({
+            owner: ref.owner,
+            repo: ref.repo,
+            check_run_id: ref.id,
+            status: 'completed',
+            conclusion,
+            completed_at: new Date().toISOString(),
+            output: {
+                title: conclusion === 'cancelled' ? 'Cancelled' : conclusion,
+                summary: conclusion === 'cancelled'
+                    ? 'The job was cancelled before the run ended: the job summary and the log say how far it got.'
+                    : 'The run ended.'
+            },
+            request: { signal }
+        });
+        return null;
+    }
+    catch (error) {
+        return scrubbed(`Could not complete the check run ${CHECK_RUN_NAME}: ${explainApiError(error, signal, FORBIDDEN)}`, options.token);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/report/pr-comment.ts
 
 
@@ -53588,23 +53576,12 @@ function resolvedCommentBody(result, env) {
     ].join('\n');
 }
 function explain(error, signal) {
-    // Octokit turns a timeout into a 500 "Unknown Error": the signal tells the truth.
-    if (signal.aborted)
-        return 'the GitHub API did not answer in time';
     const status = error.status;
-    const message = error.message ?? String(error);
-    // Octokit reports a failed connection as a 500 with no response.
-    if (error.name === 'HttpError' && !error.response)
-        return `could not reach the GitHub API: ${deepestMessage(error)}`;
-    if (status === 401)
-        return `401 Unauthorized: the github-token was refused (${message})`;
-    if (status === 403) {
-        return (`403 Forbidden: the github-token may not comment (${message}). Grant ` +
-            '`permissions: { pull-requests: write, issues: write }`; on pull requests from forks the token is read-only.');
-    }
-    if (status === 404)
+    if (!signal.aborted && status === 404) {
+        const message = error.message ?? String(error);
         return `404 Not Found: no such issue or pull request, or no access to it (${message})`;
-    return status ? `${status}: ${message}` : message;
+    }
+    return explainApiError(error, signal, 'the github-token may not comment: grant `permissions: { pull-requests: write, issues: write }`; on pull requests from forks the token is read-only');
 }
 /** This job's comment on the issue or pull request, found by its marker; null when none. */
 async function findOurComment(client, target, marker, signal) {
