@@ -23,16 +23,21 @@ export async function copiedFilesOn(
  * What worktree-files copies into each worktree: the untracked files of the user's checkout
  * (`git`'s folder) that its globs match. Empty when worktree-files is not set.
  */
-export async function copiedFiles(
+export function copiedFiles(
   git: GitCommandManager,
   settings: Pick<Settings, 'worktreeFiles'>
 ): Promise<string[]> {
-  if (settings.worktreeFiles.length === 0) return []
-  return git.listFiles(
-    ['--others'],
-    settings.worktreeFiles.map((glob) => `:(glob)${glob}`)
-  )
+  // Asked at every task's end and every merge and push: listed once per run (per settings).
+  let listed = LISTED.get(settings)
+  if (!listed) {
+    listed = git.untrackedMatching(settings.worktreeFiles)
+    LISTED.set(settings, listed)
+    listed.catch(() => LISTED.delete(settings))
+  }
+  return listed
 }
+
+const LISTED = new WeakMap<object, Promise<string[]>>()
 
 /** Why a branch holding copied files is not merged or pushed, and what to do. */
 export function copiedFilesError(branch: string, files: string[], doing: string): string {

@@ -527,6 +527,19 @@ export class GitCommandManager {
   }
 
   /**
+   * The untracked files (ignored ones included: an `.env` usually is) that glob patterns
+   * match, here or in `cwd`: what worktree-files copies. git walks only where they can match.
+   */
+  untrackedMatching(globs: readonly string[], cwd?: string): Promise<string[]> {
+    if (globs.length === 0) return Promise.resolve([])
+    return this.listFiles(
+      ['--others'],
+      globs.map((glob) => `:(glob)${glob}`),
+      { cwd }
+    )
+  }
+
+  /**
    * `ls-files -z` of the worktree at `cwd` on these pathspecs (`--others` for untracked files),
    * in batches that fit any command line.
    */

@@ -74,7 +74,8 @@ export async function cleanupLeftovers(
         }
         const saved = await saveWork(here, {
           autoCommit: leftovers.autoCommit !== false,
-          leaveOut: await copiedInto(here, leftovers.worktreeFiles ?? []),
+          // What worktree-files copied in (untracked, matching its globs) is not the agent's work.
+          leaveOut: await here.untrackedMatching(leftovers.worktreeFiles ?? []),
           message: `WIP PRIORITY ${worktree.priority}: uncommitted changes saved after the run was stopped`,
           unconfirmedCheckout: checkout !== 'marked',
           // The worktree is removed next: a lock a killed git left must not keep it forever.
@@ -115,21 +116,6 @@ export async function cleanupLeftovers(
     }
   }
   await git.pruneWorktrees().catch(() => undefined)
-}
-
-/**
- * The untracked files of a worktree that worktree-files matches: copies the run made (an
- * `.env`), not its agent's work. Listed by git's glob pathspecs, as the copy listed them.
- */
-async function copiedInto(
-  worktree: GitCommandManager,
-  globs: readonly string[]
-): Promise<string[]> {
-  if (globs.length === 0) return []
-  return worktree.listFiles(
-    ['--others'],
-    globs.map((glob) => `:(glob)${glob}`)
-  )
 }
 
 /** Deletes the run's branch when every commit on it is in base; says so when it is kept. */

@@ -404,7 +404,7 @@ export class WorktreeManager {
    */
   async copyFiles(from: string, to: string, globs: readonly string[]): Promise<string[]> {
     if (globs.length === 0) return []
-    this.untracked ??= listUntracked(this.git, from, globs)
+    this.untracked ??= this.git.untrackedMatching(globs, from)
     const files = await this.untracked
     const copied: string[] = []
     for (const file of files) {
@@ -436,19 +436,6 @@ export class WorktreeManager {
     const common = await this.git.commonDir()
     return realPath(gitdir).startsWith(`${realPath(common)}/worktrees/`)
   }
-}
-
-/**
- * Untracked files (ignored ones included: `.env` usually is) matching the globs, by git's own
- * glob pathspecs, so that git walks only where they can match.
- */
-async function listUntracked(
-  git: GitCommandManager,
-  from: string,
-  globs: readonly string[]
-): Promise<string[]> {
-  const pathspecs = globs.map((glob) => `:(glob)${glob}`)
-  return git.listFiles(['--others'], pathspecs, { cwd: from })
 }
 
 /** Whether `path` is `folder` or lies under it (both with symbolic links resolved). */
