@@ -1,6 +1,6 @@
 import { lstat, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { WITHOUT_HOOKS, type GitCommandManager } from './git-command-manager.js'
+import type { GitCommandManager } from './git-command-manager.js'
 import { someOf } from '../core/some-of.js'
 
 /** What git says when it could not write a file it had to (a full disk, permissions). */
@@ -59,14 +59,7 @@ export async function restoreCheckoutFiles(
   try {
     if (kept.length) {
       await git.run(
-        [
-          ...WITHOUT_HOOKS,
-          '--literal-pathspecs',
-          'checkout',
-          from,
-          '--pathspec-from-file=-',
-          '--pathspec-file-nul'
-        ],
+        ['--literal-pathspecs', 'checkout', from, '--pathspec-from-file=-', '--pathspec-file-nul'],
         {
           cwd,
           input: kept.join('\0')

@@ -1,4 +1,4 @@
-import { WITHOUT_HOOKS, type GitCommandManager } from './git-command-manager.js'
+import type { GitCommandManager } from './git-command-manager.js'
 import { branchRef } from './refs.js'
 
 /**
@@ -12,10 +12,10 @@ export async function mergeStoppedOnConflict(
   base: string,
   message: string
 ): Promise<string[]> {
-  const merge = await worktree.exec(
-    [...WITHOUT_HOOKS, 'merge', '--no-ff', '--no-edit', '-m', message, base],
-    { okExitCodes: [1], env: await worktree.identityEnv() }
-  )
+  const merge = await worktree.exec(['merge', '--no-ff', '--no-edit', '-m', message, base], {
+    okExitCodes: [1],
+    env: await worktree.identityEnv()
+  })
   if (merge.exitCode === 0) return []
   const unmerged = await worktree.run(['diff', '--name-only', '--diff-filter=U', '-z'])
   return unmerged.split('\0').filter(Boolean)

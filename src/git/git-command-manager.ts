@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process'
 import { rm } from 'node:fs/promises'
-import { devNull } from 'node:os'
 import { GitError } from '../core/errors.js'
 import { SerialQueue } from '../core/serial-queue.js'
 import {
@@ -27,12 +26,6 @@ export interface GitExecOptions {
   /** Added to the environment of this call only. */
   env?: Record<string, string>
 }
-
-/**
- * No hooks for this call. Every git process of the run already gets core.hooksPath=/dev/null
- * (see command-config); kept where it was put first, on the calls that move refs.
- */
-export const WITHOUT_HOOKS: readonly string[] = ['-c', `core.hooksPath=${devNull}`]
 
 /** merge-tree --write-tree, which every merge here is made with, came in git 2.38. */
 export const MIN_GIT: readonly [number, number] = [2, 38]
@@ -215,7 +208,7 @@ export class GitCommandManager {
   ): Promise<GitOutput> {
     const reason = options.reason ? ['-m', options.reason] : []
     const old = expected === undefined ? [] : [expected ?? '']
-    return this.exec([...WITHOUT_HOOKS, 'update-ref', ...reason, ref, to, ...old], {
+    return this.exec(['update-ref', ...reason, ref, to, ...old], {
       cwd: options.cwd,
       okExitCodes: [1, 128]
     })
@@ -235,7 +228,7 @@ export class GitCommandManager {
 
   /** Deletes `ref` only while it still points at `expected`; true when it was deleted. */
   async deleteRef(ref: string, expected: string): Promise<boolean> {
-    const { exitCode } = await this.exec([...WITHOUT_HOOKS, 'update-ref', '-d', ref, expected], {
+    const { exitCode } = await this.exec(['update-ref', '-d', ref, expected], {
       okExitCodes: [1, 128]
     })
     return exitCode === 0
@@ -255,7 +248,7 @@ export class GitCommandManager {
    * Exit code 128 is an answer (refused), with git's reason in stderr.
    */
   moveCheckout(from: string, to: string, cwd?: string): Promise<GitOutput> {
-    return this.exec([...WITHOUT_HOOKS, 'read-tree', '-m', '-u', from, to], {
+    return this.exec(['read-tree', '-m', '-u', from, to], {
       cwd,
       okExitCodes: [128]
     })
@@ -375,7 +368,7 @@ export class GitCommandManager {
 
   /** Points a branch at a commit, creating it or moving it wherever it is (no hooks). */
   async setBranch(branch: string, to: string, reason: string): Promise<void> {
-    await this.run([...WITHOUT_HOOKS, 'update-ref', '-m', reason, branchRef(branch), to])
+    await this.run(['update-ref', '-m', reason, branchRef(branch), to])
   }
 
   /** Registers a locked worktree of `branch` at `path`, files not checked out yet. */

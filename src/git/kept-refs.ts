@@ -1,4 +1,4 @@
-import { WITHOUT_HOOKS, type GitCommandManager } from './git-command-manager.js'
+import type { GitCommandManager } from './git-command-manager.js'
 
 /**
  * The refs the run keeps for itself, under refs/parallel-worktree/: they are not branches
@@ -22,7 +22,7 @@ export async function recordJudgedSuccessful(
   branch: string,
   tip: string
 ): Promise<void> {
-  await git.run([...WITHOUT_HOOKS, 'update-ref', judgedRef(branch), tip])
+  await git.run(['update-ref', judgedRef(branch), tip])
 }
 
 /** True when an earlier run judged the agent successful with the branch at exactly `tip`. */
@@ -36,7 +36,7 @@ export async function wasJudgedSuccessful(
 
 /** The note is spent (the branch was merged, or work on it goes on). */
 export async function forgetJudgement(git: GitCommandManager, branch: string): Promise<void> {
-  await git.exec([...WITHOUT_HOOKS, 'update-ref', '-d', judgedRef(branch)], {
+  await git.exec(['update-ref', '-d', judgedRef(branch)], {
     okExitCodes: [1, 128]
   })
 }
@@ -56,7 +56,7 @@ export async function recordMadeBranch(
   branch: string,
   tip: string
 ): Promise<void> {
-  await git.run([...WITHOUT_HOOKS, 'update-ref', madeBranchRef(branch), tip])
+  await git.run(['update-ref', madeBranchRef(branch), tip])
 }
 
 /**
@@ -76,7 +76,7 @@ export async function madeBranchState(
 
 /** The branch is gone (merged and deleted, or deleted empty): its record goes with it. */
 export async function forgetMadeBranch(git: GitCommandManager, branch: string): Promise<void> {
-  await git.exec([...WITHOUT_HOOKS, 'update-ref', '-d', madeBranchRef(branch)], {
+  await git.exec(['update-ref', '-d', madeBranchRef(branch)], {
     okExitCodes: [1, 128]
   })
 }
@@ -143,7 +143,7 @@ export async function keepCommit(
   commit: string
 ): Promise<string> {
   const ref = `${KEPT_REFS}/${kind}/${name}-${commit.slice(0, 12)}`
-  await git.run([...WITHOUT_HOOKS, 'update-ref', ref, commit])
+  await git.run(['update-ref', ref, commit])
   return ref
 }
 
