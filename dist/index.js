@@ -34673,8 +34673,6 @@ symbols.asyncDispose ??= Symbol.for('Symbol.asyncDispose');
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/core/errors.ts
 /** Exit status 2: refused before anything was touched. The message names the problem. */
 class InputError extends Error {
@@ -34788,6 +34786,8 @@ function holdsToken(value, token) {
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/git/command-config.ts
 
 
@@ -35071,12 +35071,6 @@ function fetchSpec(branch, remote = 'origin') {
 
 
 
-
-/**
- * No hooks for this call. Every git process of the run already gets core.hooksPath=/dev/null
- * (see command-config); kept where it was put first, on the calls that move refs.
- */
-const WITHOUT_HOOKS = ['-c', `core.hooksPath=${external_node_os_namespaceObject.devNull}`];
 /** merge-tree --write-tree, which every merge here is made with, came in git 2.38. */
 const MIN_GIT = [2, 38];
 /** Used for commits the run makes when the repository has no identity configured. */
@@ -35214,7 +35208,7 @@ class GitCommandManager {
     swapRef(ref, to, expected, options = {}) {
         const reason = options.reason ? ['-m', options.reason] : [];
         const old = expected === undefined ? [] : [expected ?? ''];
-        return this.exec([...WITHOUT_HOOKS, 'update-ref', ...reason, ref, to, ...old], {
+        return this.exec(['update-ref', ...reason, ref, to, ...old], {
             cwd: options.cwd,
             okExitCodes: [1, 128]
         });
@@ -35232,7 +35226,7 @@ class GitCommandManager {
     }
     /** Deletes `ref` only while it still points at `expected`; true when it was deleted. */
     async deleteRef(ref, expected) {
-        const { exitCode } = await this.exec([...WITHOUT_HOOKS, 'update-ref', '-d', ref, expected], {
+        const { exitCode } = await this.exec(['update-ref', '-d', ref, expected], {
             okExitCodes: [1, 128]
         });
         return exitCode === 0;
@@ -35250,7 +35244,7 @@ class GitCommandManager {
      * Exit code 128 is an answer (refused), with git's reason in stderr.
      */
     moveCheckout(from, to, cwd) {
-        return this.exec([...WITHOUT_HOOKS, 'read-tree', '-m', '-u', from, to], {
+        return this.exec(['read-tree', '-m', '-u', from, to], {
             cwd,
             okExitCodes: [128]
         });
@@ -35357,7 +35351,7 @@ class GitCommandManager {
     }
     /** Points a branch at a commit, creating it or moving it wherever it is (no hooks). */
     async setBranch(branch, to, reason) {
-        await this.run([...WITHOUT_HOOKS, 'update-ref', '-m', reason, branchRef(branch), to]);
+        await this.run(['update-ref', '-m', reason, branchRef(branch), to]);
     }
     /** Registers a locked worktree of `branch` at `path`, files not checked out yet. */
     async addWorktree(path, branch, lockReason) {
@@ -35483,6 +35477,15 @@ class GitCommandManager {
     /** HEAD's branch moved to `commit` keeping local changes; refused when one would be lost. */
     async resetKeep(commit) {
         await this.run(['reset', '--quiet', '--keep', commit]);
+    }
+    /**
+     * The untracked files (ignored ones included: an `.env` usually is) that glob patterns
+     * match, here or in `cwd`: what worktree-files copies. git walks only where they can match.
+     */
+    untrackedMatching(globs, cwd) {
+        if (globs.length === 0)
+            return Promise.resolve([]);
+        return this.listFiles(['--others'], globs.map((glob) => `:(glob)${glob}`), { cwd });
     }
     /**
      * `ls-files -z` of the worktree at `cwd` on these pathspecs (`--others` for untracked files),
@@ -39114,7 +39117,6 @@ function cutNote(file, size) {
 }
 
 ;// CONCATENATED MODULE: ./src/git/kept-refs.ts
-
 /**
  * The refs the run keeps for itself, under refs/parallel-worktree/: they are not branches
  * (no one checks them out, `git branch` does not list them) but they keep commits reachable
@@ -39131,7 +39133,7 @@ function judgedRef(branch) {
  * tip goes straight to the merge.
  */
 async function recordJudgedSuccessful(git, branch, tip) {
-    await git.run([...WITHOUT_HOOKS, 'update-ref', judgedRef(branch), tip]);
+    await git.run(['update-ref', judgedRef(branch), tip]);
 }
 /** True when an earlier run judged the agent successful with the branch at exactly `tip`. */
 async function wasJudgedSuccessful(git, branch, tip) {
@@ -39139,7 +39141,7 @@ async function wasJudgedSuccessful(git, branch, tip) {
 }
 /** The note is spent (the branch was merged, or work on it goes on). */
 async function forgetJudgement(git, branch) {
-    await git.exec([...WITHOUT_HOOKS, 'update-ref', '-d', judgedRef(branch)], {
+    await git.exec(['update-ref', '-d', judgedRef(branch)], {
         okExitCodes: [1, 128]
     });
 }
@@ -39153,7 +39155,7 @@ function madeBranchRef(branch) {
  * commits since descend from it). Written when the branch is made, before any agent runs.
  */
 async function recordMadeBranch(git, branch, tip) {
-    await git.run([...WITHOUT_HOOKS, 'update-ref', madeBranchRef(branch), tip]);
+    await git.run(['update-ref', madeBranchRef(branch), tip]);
 }
 /**
  * Whether `branch`, now at `tip`, is one this tool made: recorded, and its history holds the
@@ -39168,7 +39170,7 @@ async function madeBranchState(git, branch, tip) {
 }
 /** The branch is gone (merged and deleted, or deleted empty): its record goes with it. */
 async function forgetMadeBranch(git, branch) {
-    await git.exec([...WITHOUT_HOOKS, 'update-ref', '-d', madeBranchRef(branch)], {
+    await git.exec(['update-ref', '-d', madeBranchRef(branch)], {
         okExitCodes: [1, 128]
     });
 }
@@ -39219,7 +39221,7 @@ async function movedAwayBaseTips(git, baseBranch) {
  */
 async function keepCommit(git, kind, name, commit) {
     const ref = `${KEPT_REFS}/${kind}/${name}-${commit.slice(0, 12)}`;
-    await git.run([...WITHOUT_HOOKS, 'update-ref', ref, commit]);
+    await git.run(['update-ref', ref, commit]);
     return ref;
 }
 /** The commits of a reflog's entries, newest first; none when there is no such log. */
@@ -40864,7 +40866,7 @@ class WorktreeManager {
     async copyFiles(from, to, globs) {
         if (globs.length === 0)
             return [];
-        this.untracked ??= listUntracked(this.git, from, globs);
+        this.untracked ??= this.git.untrackedMatching(globs, from);
         const files = await this.untracked;
         const copied = [];
         for (const file of files) {
@@ -40894,14 +40896,6 @@ class WorktreeManager {
         const common = await this.git.commonDir();
         return realPath(gitdir).startsWith(`${realPath(common)}/worktrees/`);
     }
-}
-/**
- * Untracked files (ignored ones included: `.env` usually is) matching the globs, by git's own
- * glob pathspecs, so that git walks only where they can match.
- */
-async function listUntracked(git, from, globs) {
-    const pathspecs = globs.map((glob) => `:(glob)${glob}`);
-    return git.listFiles(['--others'], pathspecs, { cwd: from });
 }
 /** Whether `path` is `folder` or lies under it (both with symbolic links resolved). */
 function isInside(path, folder) {
@@ -40979,7 +40973,8 @@ async function cleanupLeftovers(leftovers, logger, graceMs = 5000) {
                 }
                 const saved = await saveWork(here, {
                     autoCommit: leftovers.autoCommit !== false,
-                    leaveOut: await copiedInto(here, leftovers.worktreeFiles ?? []),
+                    // What worktree-files copied in (untracked, matching its globs) is not the agent's work.
+                    leaveOut: await here.untrackedMatching(leftovers.worktreeFiles ?? []),
                     message: `WIP PRIORITY ${worktree.priority}: uncommitted changes saved after the run was stopped`,
                     unconfirmedCheckout: checkout !== 'marked',
                     // The worktree is removed next: a lock a killed git left must not keep it forever.
@@ -41016,15 +41011,6 @@ async function cleanupLeftovers(leftovers, logger, graceMs = 5000) {
         }
     }
     await git.pruneWorktrees().catch(() => undefined);
-}
-/**
- * The untracked files of a worktree that worktree-files matches: copies the run made (an
- * `.env`), not its agent's work. Listed by git's glob pathspecs, as the copy listed them.
- */
-async function copiedInto(worktree, globs) {
-    if (globs.length === 0)
-        return [];
-    return worktree.listFiles(['--others'], globs.map((glob) => `:(glob)${glob}`));
 }
 /** Deletes the run's branch when every commit on it is in base; says so when it is kept. */
 async function dropEmptyBranch(git, branch, baseBranch, logger) {
@@ -42719,7 +42705,6 @@ function costOutput(result) {
 
 
 
-
 /** What git says when it could not write a file it had to (a full disk, permissions). */
 const WRITE_FAILURE = /unable to (create|write|unlink|stat)|No space left|Permission denied|Operation not permitted|short write|cannot create|Read-only file system|Disk quota/i;
 /**
@@ -42758,14 +42743,7 @@ async function restoreCheckoutFiles(git, cwd, from, to) {
     }
     try {
         if (kept.length) {
-            await git.run([
-                ...WITHOUT_HOOKS,
-                '--literal-pathspecs',
-                'checkout',
-                from,
-                '--pathspec-from-file=-',
-                '--pathspec-file-nul'
-            ], {
+            await git.run(['--literal-pathspecs', 'checkout', from, '--pathspec-from-file=-', '--pathspec-file-nul'], {
                 cwd,
                 input: kept.join('\0')
             });
@@ -43397,11 +43375,17 @@ async function copiedFilesOn(git, settings, branch) {
  * What worktree-files copies into each worktree: the untracked files of the user's checkout
  * (`git`'s folder) that its globs match. Empty when worktree-files is not set.
  */
-async function copiedFiles(git, settings) {
-    if (settings.worktreeFiles.length === 0)
-        return [];
-    return git.listFiles(['--others'], settings.worktreeFiles.map((glob) => `:(glob)${glob}`));
+function copiedFiles(git, settings) {
+    // Asked at every task's end and every merge and push: listed once per run (per settings).
+    let listed = LISTED.get(settings);
+    if (!listed) {
+        listed = git.untrackedMatching(settings.worktreeFiles);
+        LISTED.set(settings, listed);
+        listed.catch(() => LISTED.delete(settings));
+    }
+    return listed;
 }
+const LISTED = new WeakMap();
 /** Why a branch holding copied files is not merged or pushed, and what to do. */
 function copiedFilesError(branch, files, doing) {
     const named = files.join(', ');
@@ -54002,7 +53986,6 @@ async function watchBaseCheckouts(git, baseBranch) {
 
 ;// CONCATENATED MODULE: ./src/git/conflict-merge.ts
 
-
 /**
  * In a worktree on a detached copy of a branch: `git merge <base>` stopped on its conflicts,
  * the state a person (or resolve-command) settles a conflict from. Returns the conflicted paths
@@ -54010,7 +53993,10 @@ async function watchBaseCheckouts(git, baseBranch) {
  * to run.
  */
 async function mergeStoppedOnConflict(worktree, base, message) {
-    const merge = await worktree.exec([...WITHOUT_HOOKS, 'merge', '--no-ff', '--no-edit', '-m', message, base], { okExitCodes: [1], env: await worktree.identityEnv() });
+    const merge = await worktree.exec(['merge', '--no-ff', '--no-edit', '-m', message, base], {
+        okExitCodes: [1],
+        env: await worktree.identityEnv()
+    });
     if (merge.exitCode === 0)
         return [];
     const unmerged = await worktree.run(['diff', '--name-only', '--diff-filter=U', '-z']);
