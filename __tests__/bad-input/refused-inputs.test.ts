@@ -100,6 +100,9 @@ const REFUSED: [string, string, string][] = [
     'a\nb',
     'x'.repeat(201)
   ].map((name): [string, string, string] => ['base-branch', name, 'base-branch: "']),
+  // base-branch: a ref's full name where the branch's own is meant
+  ['base-branch', 'refs/heads/main', 'write the branch\'s own name, e.g. "main"'],
+  ['base-branch', 'heads/main', 'write the branch\'s own name, e.g. "main"'],
   // branch-template: no placeholder, a foreign one, names git refuses, shell syntax
   ['branch-template', 'feature/same', 'has no {priority} placeholder'],
   ['branch-template', 'feature/{base}-{priority}', 'a placeholder other than {priority}'],

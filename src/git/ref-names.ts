@@ -29,6 +29,15 @@ export function assertBranchName(name: string, what: string): void {
   const problem = branchNameProblem(name)
   if (problem)
     throw new InputError(`${what}: "${shorten(name)}" is not a valid branch name: ${problem}`)
+  // `refs/heads/main` or `heads/main` for `main`: git would read it as another ref, or the run
+  // would look for a branch no one has.
+  const ambiguity = ambiguousBranchProblem(name)
+  if (ambiguity) {
+    const meant = templateWithoutNamespace(name)
+    throw new InputError(
+      `${what}: "${shorten(name)}" is not a branch name: ${ambiguity}; write the branch's own name${meant && meant !== name ? `, e.g. "${shorten(meant)}"` : ''}`
+    )
+  }
 }
 
 const PLACEHOLDER = /\{priority(?::0?(\d+)d)?\}/g
