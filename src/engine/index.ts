@@ -15,3 +15,10 @@ export type { Logger } from '../core/logger.js'
 export type * from '../core/types.js'
 export { execute, stepSucceeded, type Execution } from './execute.js'
 export { cleanupLeftovers, type Leftovers } from '../run/leftover-cleanup.js'
+export {
+  findLeftovers,
+  formatLeftovers,
+  type Leftover,
+  type LeftoverSettings
+} from './leftovers-report.js'
+export { cleanLeftovers, formatClean, type CleanOptions, type CleanOutcome } from './clean-mode.js'
