@@ -81,10 +81,7 @@ export class LiveCheckRun {
   private readonly client: GitHubClient
   private readonly pace: RequestPace
   private id: number | null = null
-  /** Refused, or its creation failed: no further requests. */
-  private stopped = false
   private warned = false
-  private failuresInARow = 0
   private over = false
   private refresher: NodeJS.Timeout | undefined
   private readonly annotated = new Set<string>()
@@ -95,7 +92,11 @@ export class LiveCheckRun {
     private readonly options: CheckRunOptions
   ) {
     this.client = githubClient(options.token, options.env, options.logger)
-    this.pace = new RequestPace(options.minIntervalMs ?? CHECK_RUN_MIN_INTERVAL_MS)
+    this.pace = new RequestPace({
+      minIntervalMs: options.minIntervalMs ?? CHECK_RUN_MIN_INTERVAL_MS,
+      timeoutMs: options.timeoutMs ?? REQUEST_TIMEOUT_MS,
+      failed: (error, signal, inARow) => this.failed(error, signal, inARow)
+    })
   }
 
   /**
@@ -119,7 +120,7 @@ export class LiveCheckRun {
     }
     const live = new LiveCheckRun(view, where, options)
     const first = live.snapshot()
-    void live.pace.now(live.guarded((signal) => live.create(signal, first)))
+    void live.pace.now((signal) => live.create(signal, first))
     live.refresher = setInterval(() => live.changed(), options.refreshMs ?? CHECK_RUN_REFRESH_MS)
     live.refresher.unref()
     return live
@@ -127,16 +128,16 @@ export class LiveCheckRun {
 
   /** A task started or merged: an update within the throttle's interval, coalesced. */
   changed(): void {
-    if (this.over || this.stopped) return
+    if (this.over) return
     // Coalesced: the tasks as they are when it is sent.
-    this.pace.soon(this.guarded((signal) => this.update(signal, null)))
+    this.pace.soon((signal) => this.update(signal, null))
   }
 
   /** A task ended (its merge included): always one update of its own. */
   taskEnded(): void {
-    if (this.over || this.stopped) return
+    if (this.over || this.pace.isStopped) return
     const now = this.snapshot()
-    void this.pace.now(this.guarded((signal) => this.update(signal, now)))
+    void this.pace.now((signal) => this.update(signal, now))
   }
 
   /** The last update: `completed` with the conclusion, the final summary, every annotation left. */
@@ -146,10 +147,10 @@ export class LiveCheckRun {
     this.pace.close()
     clearInterval(this.refresher)
     const last = this.snapshot()
-    await this.pace.now(this.guarded((signal) => this.update(signal, last, { conclusion, result })))
+    await this.pace.now((signal) => this.update(signal, last, { conclusion, result }))
     for (let extra = 0; extra < MAX_ANNOTATION_REQUESTS; extra += 1) {
       if (!this.pendingAnnotations().length) break
-      await this.pace.now(this.guarded((signal) => this.update(signal, last)))
+      await this.pace.now((signal) => this.update(signal, last))
     }
   }
 
@@ -158,44 +159,28 @@ export class LiveCheckRun {
     return this.pace.settled()
   }
 
-  /** A request that is skipped once stopped, given up on after the timeout, never thrown. */
-  private guarded(request: (signal: AbortSignal) => Promise<void>): () => Promise<void> {
-    return async () => {
-      if (this.stopped) return
-      const signal = AbortSignal.timeout(this.options.timeoutMs ?? REQUEST_TIMEOUT_MS)
-      try {
-        await request(signal)
-        this.failuresInARow = 0
-      } catch (error) {
-        this.failed(error, signal)
-      }
-    }
-  }
-
-  private failed(error: unknown, signal: AbortSignal): void {
+  /** Whether to stop after this failure; the first one is one warning, the rest debug. */
+  private failed(error: unknown, signal: AbortSignal, failuresInARow: number): boolean {
     const status = refusalStatus(error)
     const creating = this.id === null
-    this.failuresInARow += 1
     // A failed creation leaves nothing to update; a refusal will not change during the run;
     // an API that does not answer would hold every later request (and the run's end) for the
     // whole timeout. Only an answer that may pass (a 5xx) is worth a few more tries.
-    if (
+    const stop =
       creating ||
       signal.aborted ||
       status === null ||
       status === 401 ||
       status === 403 ||
       status === 404 ||
-      this.failuresInARow >= MAX_FAILURES_IN_A_ROW
-    )
-      this.stopped = true
+      failuresInARow >= MAX_FAILURES_IN_A_ROW
     if (this.warned) {
       this.options.logger.debug(`check run: ${scrubbed(String(error), this.options.token)}`)
-      return
+      return stop
     }
     this.warned = true
     const what = creating ? 'create the check run' : 'update the check run'
-    const after = this.stopped
+    const after = stop
       ? 'the run goes on without it'
       : 'the run goes on, and later updates are tried'
     this.options.logger.warning(
@@ -204,6 +189,7 @@ export class LiveCheckRun {
         this.options.token
       )
     )
+    return stop
   }
 
   /** The tasks as they are now: an update shows the moment it was asked for. */
