@@ -9,12 +9,12 @@ import {
 } from './github-api.js'
 import { runUrl } from './github-event.js'
 import { headline } from './headline.js'
-import { liveSummary, liveTitle, type LiveRunView } from './live-summary.js'
+import { checkRunName, checkRunTitle, CHECK_RUN_NAME, fanOutNote } from './fan-out-check.js'
+import { liveSummary, type LiveRunView } from './live-summary.js'
 import { runningLastLines } from './log-tail.js'
 import { RequestPace } from './request-pace.js'
 
-/** The one check run of a run, by this name, on the commit the run started from. */
-export const CHECK_RUN_NAME = 'parallel-worktree'
+export { CHECK_RUN_NAME }
 /** Least time between two updates, except a task's end (always sent). */
 export const CHECK_RUN_MIN_INTERVAL_MS = 10_000
 /** A run whose tasks neither start nor end still shows their durations moving. */
@@ -34,6 +34,8 @@ export interface CheckRunRef {
   id: number
   owner: string
   repo: string
+  /** Its name (a fan-out's task job has its own); `parallel-worktree` when absent. */
+  name?: string
 }
 
 const FORBIDDEN =
@@ -70,7 +72,8 @@ interface Annotation {
 }
 
 /**
- * One check run named `parallel-worktree` on the commit the run started from, kept current
+ * One check run named `parallel-worktree` (a fan-out's task job: `parallel-worktree (priority
+ * n)`, see fan-out-check.ts) on the commit the run started from, kept current
  * while the run goes: created `in_progress`, updated on every task's end and otherwise at
  * most every `minIntervalMs` (a start, a merge, the durations moving), completed with the
  * run's conclusion. One request at a time, in order. Nothing it does can fail the run: the
@@ -85,6 +88,7 @@ export class LiveCheckRun {
   private over = false
   private refresher: NodeJS.Timeout | undefined
   private readonly annotated = new Set<string>()
+  private readonly name: string
 
   private constructor(
     private readonly view: LiveRunView,
@@ -92,6 +96,7 @@ export class LiveCheckRun {
     private readonly options: CheckRunOptions
   ) {
     this.client = githubClient(options.token, options.env, options.logger)
+    this.name = checkRunName(view)
     this.pace = new RequestPace({
       minIntervalMs: options.minIntervalMs ?? CHECK_RUN_MIN_INTERVAL_MS,
       timeoutMs: options.timeoutMs ?? REQUEST_TIMEOUT_MS,
@@ -185,7 +190,7 @@ export class LiveCheckRun {
       : 'the run goes on, and later updates are tried'
     this.options.logger.warning(
       scrubbed(
-        `Could not ${what} ${CHECK_RUN_NAME} on ${this.where.owner}/${this.where.repo}: ${explainApiError(error, signal, FORBIDDEN)}; ${after}.`,
+        `Could not ${what} ${this.name} on ${this.where.owner}/${this.where.repo}: ${explainApiError(error, signal, FORBIDDEN)}; ${after}.`,
         this.options.token
       )
     )
@@ -208,7 +213,7 @@ export class LiveCheckRun {
     const details = runUrl(env)
     const { data } = await this.client.rest.checks.create({
       ...this.where,
-      name: CHECK_RUN_NAME,
+      name: this.name,
       head_sha: this.view.baseCommit,
       status: 'in_progress',
       started_at: new Date().toISOString(),
@@ -218,8 +223,8 @@ export class LiveCheckRun {
       request: { signal }
     })
     this.id = data.id
-    this.options.logger.info(`Check run ${CHECK_RUN_NAME}: ${data.html_url ?? data.id}`)
-    this.options.onCreated?.({ id: data.id, ...this.where })
+    this.options.logger.info(`Check run ${this.name}: ${data.html_url ?? data.id}`)
+    this.options.onCreated?.({ id: data.id, ...this.where, name: this.name })
   }
 
   private async update(
@@ -253,12 +258,15 @@ export class LiveCheckRun {
   ): Promise<{ title: string; summary: string }> {
     const now = Date.now()
     const lastLines = await runningLastLines(view.tasks)
+    const url = runUrl(this.options.env)
+    const note = fanOutNote(view, url)
     return {
-      title: liveTitle(view.tasks),
+      title: checkRunTitle(view, result !== undefined),
       summary: liveSummary(view, {
         now,
         lastLines,
-        runUrl: runUrl(this.options.env),
+        runUrl: url,
+        ...(note ? { note } : {}),
         ...(result ? { lead: `${headline(result)}.` } : {})
       })
     }
@@ -316,7 +324,7 @@ export async function completeCheckRun(
     return null
   } catch (error) {
     return scrubbed(
-      `Could not complete the check run ${CHECK_RUN_NAME}: ${explainApiError(error, signal, FORBIDDEN)}`,
+      `Could not complete the check run ${ref.name ?? CHECK_RUN_NAME}: ${explainApiError(error, signal, FORBIDDEN)}`,
       options.token
     )
   }
