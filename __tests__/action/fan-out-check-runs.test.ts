@@ -39,8 +39,12 @@ interface Step {
 }
 
 /** One step of the action on a simulated runner, without blocking the stand-in. */
-async function step(runner: SimulatedRunner): Promise<Step> {
-  const { env, files } = runner.stepEnv({ GITHUB_API_URL: github.url, GITHUB_REPOSITORY: 'o/r' })
+async function step(runner: SimulatedRunner, extra: Record<string, string> = {}): Promise<Step> {
+  const { env, files } = runner.stepEnv({
+    GITHUB_API_URL: github.url,
+    GITHUB_REPOSITORY: 'o/r',
+    ...extra
+  })
   const child = spawn(process.execPath, [action], { cwd: runner.workspace, env })
   let stdout = ''
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
@@ -119,14 +123,18 @@ describe('the check runs of a fan-out', () => {
     expect(conclusions).toEqual({ 1: 'success', 2: 'failure' })
 
     github.reset()
+    // The merge job's report comment of an earlier run, kept current while the queue goes.
+    const marker = '<!-- parallel-worktree:Fan-out:merge -->'
+    github.comments.push({ id: 7, issue: 12, body: `${marker}\nan earlier report` })
     using merger = new SimulatedRunner(clone('merger'), {
       mode: 'merge',
       priorities: '1, 2',
       push: 'true',
       'results-dir': results,
+      'pr-number': '12',
       ...UNGATED
     })
-    const merge = await step(merger)
+    const merge = await step(merger, { GITHUB_WORKFLOW: 'Fan-out', GITHUB_JOB: 'merge' })
     expect(warnings(merge).filter((w) => /check run/i.test(w))).toEqual([])
     const requests = github.checkRunRequests()
     expect(fields(requests[0])).toMatchObject({ name: 'parallel-worktree', status: 'in_progress' })
@@ -140,6 +148,14 @@ describe('the check runs of a fan-out', () => {
     expect(output(last).summary).toMatch(/^\| 1 \| ✅/m)
     expect(output(last).summary).toMatch(/^\| 2 \| ❌/m)
     expect(output(last).summary).toContain('The merge job of a fan-out')
+    const edits = github
+      .writes()
+      .filter((r) => r.path === '/repos/o/r/issues/comments/7')
+      .map((r) => (r.body as { body: string }).body)
+    expect(edits.length).toBeGreaterThanOrEqual(2)
+    expect(edits[0]).toContain('## ⏳ Running: ')
+    expect(edits.at(-1)).not.toContain('⏳ Running')
+    expect(github.comments).toHaveLength(1)
   }, 120_000)
 
   it("a task job whose token may not write checks (a fork's): one warning, and the job succeeds", async () => {

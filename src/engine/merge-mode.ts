@@ -54,7 +54,12 @@ export async function mergePushed(settings: Settings, options: EngineOptions): P
       job: { role: 'merge' }
     },
     settings,
-    { env: options.env ?? process.env, logger, onCheckRunCreated: options.checkRunCreated }
+    {
+      env: options.env ?? process.env,
+      logger,
+      onCheckRunCreated: options.checkRunCreated,
+      liveComment: options.liveComment
+    }
   )
   let result: RunResult | undefined
   try {

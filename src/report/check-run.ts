@@ -19,6 +19,11 @@ export { CHECK_RUN_NAME }
 export const CHECK_RUN_MIN_INTERVAL_MS = 10_000
 /** A run whose tasks neither start nor end still shows their durations moving. */
 export const CHECK_RUN_REFRESH_MS = 60_000
+/**
+ * The same for a fan-out's task job, less often: every job of the fan-out sends its own, and
+ * GITHUB_TOKEN's requests per hour are counted per repository.
+ */
+export const TASK_JOB_REFRESH_MS = 300_000
 /** The API takes at most 50 annotations per request. */
 export const ANNOTATIONS_PER_REQUEST = 50
 /** Requests that carry only annotations left over at the end, at most. */
@@ -126,7 +131,9 @@ export class LiveCheckRun {
     const live = new LiveCheckRun(view, where, options)
     const first = live.snapshot()
     void live.pace.now((signal) => live.create(signal, first))
-    live.refresher = setInterval(() => live.changed(), options.refreshMs ?? CHECK_RUN_REFRESH_MS)
+    const refreshMs =
+      options.refreshMs ?? (view.job?.role === 'task' ? TASK_JOB_REFRESH_MS : CHECK_RUN_REFRESH_MS)
+    live.refresher = setInterval(() => live.changed(), refreshMs)
     live.refresher.unref()
     return live
   }
