@@ -78,10 +78,10 @@ interface Annotation {
 
 /**
  * One check run named `parallel-worktree` (a fan-out's task job: `parallel-worktree (priority
- * n)`, see fan-out-check.ts) on the commit the run started from, kept current
- * while the run goes: created `in_progress`, updated on every task's end and otherwise at
- * most every `minIntervalMs` (a start, a merge, the durations moving), completed with the
- * run's conclusion. One request at a time, in order. Nothing it does can fail the run: the
+ * n)`, see fan-out-check.ts) on the commit the run started from, kept current while the run
+ * goes: created `in_progress`, updated on every task's end and otherwise at most every
+ * `minIntervalMs` (a start, a merge, the durations moving), completed with the run's
+ * conclusion. One request at a time, in order. Nothing it does can fail the run: the
  * first failure is one warning, and a refusal (no `checks: write`, a fork's read-only token)
  * ends its requests.
  */
