@@ -40,7 +40,7 @@ export async function run(): Promise<void> {
         signal: controller.signal,
         checkRunCreated: (ref) => state.saveCheckRun(ref),
         // The report comment is written at the end by this shell (not for a matrix leg).
-        liveComment: settings.mode === 'run',
+        liveComment: settings.mode === 'run' || settings.mode === 'merge',
         events: {
           worktreeCreated: (priority, path, branch) => {
             leftovers.worktrees.push({ priority, path, branch })

@@ -127,7 +127,7 @@ describe('the live check run', () => {
     expect(output(requests[4]).title).toBe('2 of 3 merged · 1 failed')
     for (const priority of [1, 2, 3])
       expect(output(requests[4]).summary).toMatch(new RegExp(`^\\| ${priority} \\|`, 'm'))
-    expect(created).toEqual([{ id: 1000, owner: 'o', repo: 'r' }])
+    expect(created).toEqual([{ id: 1000, owner: 'o', repo: 'r', name: 'parallel-worktree' }])
     for (const request of requests) expect(request.headers.authorization).toBe(`token ${TOKEN}`)
     expect(warnings()).toEqual([])
   })

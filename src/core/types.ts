@@ -254,6 +254,8 @@ export interface VerifyReport {
     reproduce: string
     /** The log of the verify-command run that failed with it (its output), when one did. */
     log?: string | null
+    /** The ref that keeps the failed candidate (`refs/parallel-worktree/verify-failed/<p>`). */
+    ref?: string
   }[]
   /** Candidates that failed once and then passed: nobody was blamed for them. */
   flaky: number

@@ -17,7 +17,8 @@ import { deleteMergedRemoteBranches, pushAfterMerges } from './publish-branches.
 import { taskResultPath, type TaskResultFile } from './task-mode.js'
 import { chooseBaseStart, startFromBase } from './base-start.js'
 import { copiedFilesError, copiedFilesOn } from './copied-files.js'
-import type { RunResult, Settings, TaskResult } from '../core/types.js'
+import type { Plan, RunResult, Settings, TaskResult } from '../core/types.js'
+import { checkConclusion, LiveReports } from '../report/live-reports.js'
 import { mergesToSkip } from '../merge/earlier-merges.js'
 
 /**
@@ -43,6 +44,48 @@ export async function mergePushed(settings: Settings, options: EngineOptions): P
   const tasks = plan.tasks.map((planned) =>
     pendingTask(planned.merge_commit ? planned : { ...planned, skip_reason: null }, settings)
   )
+  // The fan-out's check run, `parallel-worktree`: the merge queue as it goes.
+  const live = LiveReports.open(
+    {
+      baseBranch: settings.baseBranch,
+      baseCommit: start.commit,
+      tasks,
+      waves: plan.separation.schedule,
+      job: { role: 'merge' }
+    },
+    settings,
+    {
+      env: options.env ?? process.env,
+      logger,
+      onCheckRunCreated: options.checkRunCreated,
+      liveComment: options.liveComment
+    }
+  )
+  let result: RunResult | undefined
+  try {
+    result = await mergeTasks(settings, options, { git, plan, tasks, start, live, began })
+    return result
+  } finally {
+    await live.finish(checkConclusion(result, options.signal), result)
+  }
+}
+
+interface MergeParts {
+  git: GitCommandManager
+  plan: Plan
+  tasks: TaskResult[]
+  start: { commit: string; warnings: readonly string[] }
+  live: LiveReports
+  began: number
+}
+
+/** The pushed branches fetched, judged, merged and published: the job once its tasks are made. */
+async function mergeTasks(
+  settings: Settings,
+  options: EngineOptions,
+  { git, plan, tasks, start, live, began }: MergeParts
+): Promise<RunResult> {
+  const { logger } = options
   await fetchTaskBranches(git, tasks, logger)
   // What the merges land on: start.commit, unless the local base could not follow origin.
   const baseCommit = await git.requireBranchTip(settings.baseBranch)
@@ -56,6 +99,8 @@ export async function mergePushed(settings: Settings, options: EngineOptions): P
   for (const task of tasks) {
     if (task.status !== 'skipped') await recordTaskOutcome(git, task, settings, logger)
   }
+  // Each priority as its job left it: what the queue is about to merge.
+  live.changed()
   const ready: TaskResult[] = []
   for (const task of tasks.filter((task) => readyToMerge(task) && settings.merge)) {
     const copied = await copiedFilesOn(git, settings, task.branch)
@@ -77,6 +122,7 @@ export async function mergePushed(settings: Settings, options: EngineOptions): P
     const requests = batch.map((task) => ({ branch: task.branch, priority: task.priority }))
     const attempts = await merger.mergeAll(requests)
     batch.forEach((task, index) => recordMergeAttempt(task, attempts[index]))
+    live.taskEnded()
   }
   const warnings: string[] = []
   const published = await pushAfterMerges(git, settings, tasks, logger, warnings)

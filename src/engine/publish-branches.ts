@@ -4,6 +4,7 @@ import { madeBranchState } from '../git/kept-refs.js'
 import type { Logger } from '../core/logger.js'
 import type { Settings, TaskResult } from '../core/types.js'
 import { copiedFilesError, copiedFilesOn } from './copied-files.js'
+import { VERIFY_FAILED_REFS } from '../merge/verify-queue.js'
 
 /** What the push after the merges did with base. */
 export interface Publication {
@@ -12,8 +13,8 @@ export interface Publication {
 }
 
 /**
- * `push: true` after the merges: the base, and every branch that holds unmerged work, go to
- * origin (never forced). A failure is reported as a warning and in the failing tasks: the
+ * `push: true` after the merges: the base, every branch that holds unmerged work, and the
+ * candidate each verify-failed priority is kept as, go to origin (branches never forced). A failure is reported as a warning and in the failing tasks: the
  * work stays on the local branches the result names. A base that did not reach origin makes
  * the run fail (see runSucceeded): on an ephemeral runner its merges would be gone.
  */
@@ -59,9 +60,22 @@ export async function pushAfterMerges(
       warnings.push(`push: ${why}`)
     }
   }
+  // A failed verify candidate goes along with its branch (never without it: a branch holding
+  // copied files is not pushed, nor is a merge of it).
+  const keptRefs: string[] = []
+  for (const task of tasks) {
+    const ref = `${VERIFY_FAILED_REFS}/${task.priority}`
+    if (
+      task.merge === 'verify-failed' &&
+      kept.includes(task.branch) &&
+      (await git.resolveCommit(ref))
+    )
+      keptRefs.push(ref)
+  }
   const outcome = await pushResults(git, {
     baseBranch: settings.baseBranch,
     keptBranches: kept,
+    keptRefs,
     withBase,
     logger
   })
@@ -72,7 +86,7 @@ export async function pushAfterMerges(
   if (outcome.pushed) return { baseNotPushed: false }
   const baseNotPushed = withBase && !outcome.base.pushed
   if (baseNotPushed) warnings.push(basePushWarning(settings.baseBranch, outcome.base))
-  const others = outcome.branches.filter((ref) => !ref.pushed)
+  const others = [...outcome.branches, ...outcome.refs].filter((ref) => !ref.pushed)
   if (others.length) warnings.push(`push: ${others.map(refFailure).join('; ')}`)
   for (const ref of outcome.branches) {
     const task = tasks.find((t) => t.branch === ref.branch)

@@ -13,7 +13,11 @@ import { copiedFilesError, copiedFilesOn } from './copied-files.js'
 import { openForChanges } from './preflight.js'
 import { refuseBeforeChanges } from './refusals.js'
 import { chooseBaseStart, startFromBase, type BaseChoice } from './base-start.js'
-import type { RunResult, Settings, TaskResult } from '../core/types.js'
+
+type BaseStart = Awaited<ReturnType<typeof startFromBase>>
+import type { Plan, RunResult, Settings, TaskResult } from '../core/types.js'
+import type { GitCommandManager } from '../git/git-command-manager.js'
+import { checkConclusion, LiveReports } from '../report/live-reports.js'
 import { mergesToSkip } from '../merge/earlier-merges.js'
 
 /** What a matrix job leaves for the merge job (uploaded as an artifact). */
@@ -75,12 +79,66 @@ export async function runOneTask(
   )
   const baseCommit = start.commit
   const warnings: string[] = []
+  // The job's own check run, `parallel-worktree (priority n)`: the merge job's is the fan-out's.
+  const live = LiveReports.open(
+    {
+      baseBranch: settings.baseBranch,
+      baseCommit,
+      tasks: [task],
+      waves: [],
+      job: { role: 'task', priority: task.priority }
+    },
+    settings,
+    { env: options.env ?? process.env, logger, onCheckRunCreated: options.checkRunCreated }
+  )
+  let result: RunResult | undefined
+  try {
+    result = await runAndPush(settings, options, { git, plan, task, start, warnings, live, began })
+    return { result, resultFile: taskResultPath(settings.resultsDir, task.priority) }
+  } finally {
+    await live.finish(checkConclusion(result, options.signal), result)
+  }
+}
+
+interface TaskParts {
+  git: GitCommandManager
+  plan: Plan
+  task: TaskResult
+  start: BaseStart
+  /** The run's `warnings`, as the task adds to them. */
+  warnings: string[]
+  live: LiveReports
+  began: number
+}
+
+/** The agent, its branch pushed, the task's result file: the job once its task is made. */
+async function runAndPush(
+  settings: Settings,
+  options: EngineOptions,
+  { git, plan, task, start, warnings, live, began }: TaskParts
+): Promise<RunResult> {
+  const { logger } = options
+  const planned = plan.tasks[0]
+  const baseCommit = start.commit
   if (!planned.merge_commit) {
     await runTask(
       task,
-      createTaskContext(settings, git, { ...options, warnings }, { baseTip: start.tip }),
+      createTaskContext(
+        settings,
+        git,
+        { ...options, warnings },
+        {
+          baseTip: start.tip,
+          starting: () => {
+            live.changed()
+            return () => {}
+          }
+        }
+      ),
       planned
     )
+    // The agent ended (its verdict made): one update of its own; the push follows.
+    live.taskEnded()
   }
 
   let pushed = false
@@ -91,7 +149,7 @@ export async function runOneTask(
       .join('; ')
   } else if (task.commits > 0) {
     // Never forced: a branch of that name with other work on origin stays, and ours is
-    // pushed under a new name so that it outlives the runner.
+    // pushed under a new name so that it outlives the runner. pushResults says what it pushed.
     const outcome = await pushResults(git, {
       baseBranch: settings.baseBranch,
       keptBranches: [task.branch],
@@ -105,7 +163,7 @@ export async function runOneTask(
       task.error = [task.error, `pushing ${task.branch} failed: ${ref.error}${rescued}`]
         .filter(Boolean)
         .join('; ')
-    } else logger.info(`Pushed ${task.branch} to origin (${task.commits} commit(s))`)
+    }
   }
   const resultFile = taskResultPath(settings.resultsDir, task.priority)
   const file: TaskResultFile = {
@@ -124,5 +182,5 @@ export async function runOneTask(
   result.base_commit = baseCommit
   // Nothing is merged in a task job: it succeeds when its work is done and on origin.
   result.success = taskJobSucceeded(task, pushed)
-  return { result, resultFile }
+  return result
 }

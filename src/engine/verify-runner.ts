@@ -70,6 +70,8 @@ export async function verifyGate(
     parallel,
     run: verifyRunner(settings, options),
     logDir: settings.logDir,
-    logger
+    logger,
+    // Pushed with the kept branches (publish-branches): reproduced from any clone.
+    ...(settings.push ? { remote: 'origin' } : {})
   })
 }

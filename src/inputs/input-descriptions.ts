@@ -59,7 +59,7 @@ export const INPUT_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'pr-comment':
     'When something failed or conflicted, create or update one report comment on the pull request or issue.',
   'check-run':
-    'One check run named parallel-worktree on the commit the run started from, updated as tasks start, end and merge (needs checks: write; without it, one warning). The CLI makes it when a token and GITHUB_REPOSITORY are known.',
+    "One check run named parallel-worktree on the commit the run started from, updated as tasks start, end and merge (needs checks: write; without it, one warning). In a fan-out, each task job has its own, parallel-worktree (priority n), and the merge job's is parallel-worktree. The CLI makes it when a token and GITHUB_REPOSITORY are known.",
   'pr-number': 'The pull request or issue to comment on when the triggering event names none.',
   'github-token': 'Used for comments only; never given to agents, never printed.',
   'log-dir':

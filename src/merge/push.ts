@@ -15,10 +15,20 @@ export interface PushOptions {
   withBase?: boolean
   /** Rounds of fetch, merge and push again when the remote's base moved meanwhile. */
   maxRetries?: number
+  /**
+   * Refs of the run's own under refs/parallel-worktree/ (a candidate that failed
+   * verify-command): pushed to the same name, so that the commands that reproduce them work
+   * from any clone. They replace an earlier run's ref of that name: such a ref holds no work
+   * of its own (a merge of base and a branch that is kept), unlike a branch, never forced.
+   */
+  keptRefs?: readonly string[]
 }
 
 export interface RefPush {
+  /** The branch, or for a kept ref its full name (`refs/parallel-worktree/…`). */
   branch: string
+  /** A kept ref (not a branch): pushed to the same full name, replacing what is there. */
+  kept?: true
   pushed: boolean
   /** The commit the remote branch now has (ours, or the merge with the remote's). */
   commit: string | null
@@ -38,6 +48,8 @@ export interface PushOutcome {
   error: string | null
   base: RefPush
   branches: RefPush[]
+  /** The kept refs (keptRefs), each with how its push went. */
+  refs: RefPush[]
 }
 
 const DEFAULT_MAX_RETRIES = 3
@@ -76,9 +88,17 @@ export async function pushResults(
     error: null,
     rescuedAs: null
   }))
-  const outcome: PushOutcome = { pushed: false, retries: 0, error: null, base, branches }
+  const refs: RefPush[] = [...new Set(options.keptRefs ?? [])].map((ref) => ({
+    branch: ref,
+    kept: true,
+    pushed: false,
+    commit: null,
+    error: null,
+    rescuedAs: null
+  }))
+  const outcome: PushOutcome = { pushed: false, retries: 0, error: null, base, branches, refs }
   const withBase = options.withBase ?? true
-  const all = withBase ? [base, ...branches] : branches
+  const all = [...(withBase ? [base] : []), ...branches, ...refs]
 
   const remotes = await git.remotes()
   if (!remotes.includes(remote)) {
@@ -89,12 +109,15 @@ export async function pushResults(
   }
 
   for (const ref of all) {
-    ref.commit = await git.resolveCommit(branchRef(ref.branch))
-    if (!ref.commit) ref.error = `the branch ${ref.branch} does not exist here`
+    ref.commit = await git.resolveCommit(fullName(ref))
+    if (!ref.commit)
+      ref.error = ref.kept
+        ? `${ref.branch} does not exist here`
+        : `the branch ${ref.branch} does not exist here`
   }
   const refusedOnce = new Set<string>()
   const settle = (ref: RefPush, report: PushReport): void => {
-    const line = report.lines.get(branchRef(ref.branch))
+    const line = report.lines.get(fullName(ref))
     if (line && line.flag !== '!') {
       Object.assign(ref, { pushed: true, error: null })
       return
@@ -107,7 +130,7 @@ export async function pushResults(
   }
   const toPush = all.filter((ref) => ref.commit)
   let report = await push(git, remote, toPush)
-  for (const ref of branches) if (ref.commit) settle(ref, report)
+  for (const ref of [...branches, ...refs]) if (ref.commit) settle(ref, report)
   if (withBase && base.commit) settle(base, report)
 
   while (withBase && base.commit && !base.pushed && outcome.retries < maxRetries) {
@@ -135,7 +158,7 @@ export async function pushResults(
   // Only a branch the remote refused is pushed under a new name: when the remote cannot be
   // reached at all, another push would fail the same way.
   for (const ref of all) {
-    if (!ref.pushed && ref.commit && refusedOnce.has(ref.branch))
+    if (!ref.pushed && !ref.kept && ref.commit && refusedOnce.has(ref.branch))
       await rescue(git, remote, ref, logger)
   }
   const failed = all.filter((ref) => !ref.pushed)
@@ -159,6 +182,11 @@ interface PushLine {
   summary: string
 }
 
+/** The ref a push names: a branch's `refs/heads/…`, or a kept ref's own name. */
+function fullName(ref: Pick<RefPush, 'branch' | 'kept'>): string {
+  return ref.kept ? ref.branch : branchRef(ref.branch)
+}
+
 interface PushReport {
   lines: Map<string, PushLine>
   failure: string | null
@@ -168,10 +196,11 @@ interface PushReport {
 async function push(
   git: GitCommandManager,
   remote: string,
-  refs: readonly Pick<RefPush, 'branch' | 'commit'>[],
-  destination: (ref: Pick<RefPush, 'branch' | 'commit'>) => string = (ref) => branchRef(ref.branch)
+  refs: readonly Pick<RefPush, 'branch' | 'commit' | 'kept'>[],
+  destination: (ref: Pick<RefPush, 'branch' | 'kept'>) => string = fullName
 ): Promise<PushReport> {
-  const specs = refs.map((ref) => `${ref.commit}:${destination(ref)}`)
+  // Only a kept ref of the run's own is forced (see PushOptions.keptRefs); a branch never is.
+  const specs = refs.map((ref) => `${ref.kept ? '+' : ''}${ref.commit}:${destination(ref)}`)
   const result = await git.push(remote, specs)
   const lines = new Map<string, PushLine>()
   for (const line of result.stdout.split('\n')) {

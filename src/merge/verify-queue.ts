@@ -44,6 +44,11 @@ export interface VerifyQueueOptions {
   logger: Logger
   /** Where candidate worktrees go (default: a temporary folder). */
   workDir?: string
+  /**
+   * The remote a failed candidate's ref is pushed to (`push: true`): its command to reproduce
+   * then fetches it first, so that it works from any clone.
+   */
+  remote?: string
 }
 
 export interface VerifiedSet {
@@ -155,10 +160,13 @@ export class VerifyQueue {
       const candidate = await this.build(base, items, failed, message)
       const ref = `${VERIFY_FAILED_REFS}/${priority}`
       await keepCommit(this.git, ref, candidate.commit)
-      const reproduce = reproduceCommand(ref, priority, this.options.command)
+      const reproduce = reproduceCommand(ref, priority, this.options.command, {
+        remote: this.options.remote,
+        commit: candidate.commit
+      })
       culprits.push({ item, reproduce })
       const log = this.failedLogs.get(candidate.tree) ?? null
-      this.culprits.push({ priority, branch, reproduce, log })
+      this.culprits.push({ priority, branch, reproduce, log, ref })
     }
     await this.cleanUp()
     return { good, goodCommit: landing.commit, commits, culprits, baseFails: step.baseFails }
@@ -257,9 +265,21 @@ function key(base: string, items: readonly VerifyItem[], candidate: Candidate): 
   return `${base}:${candidate.map((i) => items[i].tip).join(',')}`
 }
 
-/** A command a person can paste to run the failing candidate's verify on their machine. */
-export function reproduceCommand(ref: string, priority: number, command: string): string {
+/**
+ * A command a person can paste to run the failing candidate's verify on their machine. With
+ * a remote (the ref was pushed), it fetches the ref first (into FETCH_HEAD: no local ref is
+ * moved) and checks out the candidate by its commit id, so that it works in any clone, and in
+ * this one whatever became of the push.
+ */
+export function reproduceCommand(
+  ref: string,
+  priority: number,
+  command: string,
+  pushed: { remote?: string; commit?: string } = {}
+): string {
   const dir = `../verify-${priority}`
   const quoted = `'${command.replace(/'/g, `'\\''`)}'`
-  return `git worktree add --detach ${dir} ${ref} && (cd ${dir} && bash -c ${quoted})`
+  const run = `(cd ${dir} && bash -c ${quoted})`
+  if (!pushed.remote || !pushed.commit) return `git worktree add --detach ${dir} ${ref} && ${run}`
+  return `git fetch -q ${pushed.remote} ${ref}; git worktree add --detach ${dir} ${pushed.commit} && ${run}`
 }

@@ -159,7 +159,11 @@ export function chooseStories(
   const all = candidates.map((candidate) => candidate.file)
   if (stories.size <= 1) return { files: all, notes: [] }
 
-  const names = (files: readonly string[]): string => files.map((f) => posix.basename(f)).join(', ')
+  // By file name, unless two share one (a copy in another folder): then by path.
+  const basenames = candidates.map((candidate) => posix.basename(candidate.file))
+  const shared = new Set(basenames.filter((name, index) => basenames.indexOf(name) !== index))
+  const names = (files: readonly string[]): string =>
+    files.map((f) => (shared.has(posix.basename(f)) ? f : posix.basename(f))).join(', ')
   const linked = [...stories.entries()].filter(([, members]) => members.some((m) => m.linked))
   let kept: [string, SpecCandidate[]][]
   let why: string

@@ -9,16 +9,21 @@ import {
 } from './github-api.js'
 import { runUrl } from './github-event.js'
 import { headline } from './headline.js'
-import { liveSummary, liveTitle, type LiveRunView } from './live-summary.js'
+import { checkRunName, checkRunTitle, CHECK_RUN_NAME, fanOutNote } from './fan-out-check.js'
+import { liveSummary, type LiveRunView } from './live-summary.js'
 import { runningLastLines } from './log-tail.js'
 import { RequestPace } from './request-pace.js'
 
-/** The one check run of a run, by this name, on the commit the run started from. */
-export const CHECK_RUN_NAME = 'parallel-worktree'
+export { CHECK_RUN_NAME }
 /** Least time between two updates, except a task's end (always sent). */
 export const CHECK_RUN_MIN_INTERVAL_MS = 10_000
 /** A run whose tasks neither start nor end still shows their durations moving. */
 export const CHECK_RUN_REFRESH_MS = 60_000
+/**
+ * The same for a fan-out's task job, less often: every job of the fan-out sends its own, and
+ * GITHUB_TOKEN's requests per hour are counted per repository.
+ */
+export const TASK_JOB_REFRESH_MS = 300_000
 /** The API takes at most 50 annotations per request. */
 export const ANNOTATIONS_PER_REQUEST = 50
 /** Requests that carry only annotations left over at the end, at most. */
@@ -34,6 +39,8 @@ export interface CheckRunRef {
   id: number
   owner: string
   repo: string
+  /** Its name (a fan-out's task job has its own); `parallel-worktree` when absent. */
+  name?: string
 }
 
 const FORBIDDEN =
@@ -70,10 +77,11 @@ interface Annotation {
 }
 
 /**
- * One check run named `parallel-worktree` on the commit the run started from, kept current
- * while the run goes: created `in_progress`, updated on every task's end and otherwise at
- * most every `minIntervalMs` (a start, a merge, the durations moving), completed with the
- * run's conclusion. One request at a time, in order. Nothing it does can fail the run: the
+ * One check run named `parallel-worktree` (a fan-out's task job: `parallel-worktree (priority
+ * n)`, see fan-out-check.ts) on the commit the run started from, kept current while the run
+ * goes: created `in_progress`, updated on every task's end and otherwise at most every
+ * `minIntervalMs` (a start, a merge, the durations moving), completed with the run's
+ * conclusion. One request at a time, in order. Nothing it does can fail the run: the
  * first failure is one warning, and a refusal (no `checks: write`, a fork's read-only token)
  * ends its requests.
  */
@@ -81,13 +89,11 @@ export class LiveCheckRun {
   private readonly client: GitHubClient
   private readonly pace: RequestPace
   private id: number | null = null
-  /** Refused, or its creation failed: no further requests. */
-  private stopped = false
   private warned = false
-  private failuresInARow = 0
   private over = false
   private refresher: NodeJS.Timeout | undefined
   private readonly annotated = new Set<string>()
+  private readonly name: string
 
   private constructor(
     private readonly view: LiveRunView,
@@ -95,7 +101,12 @@ export class LiveCheckRun {
     private readonly options: CheckRunOptions
   ) {
     this.client = githubClient(options.token, options.env, options.logger)
-    this.pace = new RequestPace(options.minIntervalMs ?? CHECK_RUN_MIN_INTERVAL_MS)
+    this.name = checkRunName(view)
+    this.pace = new RequestPace({
+      minIntervalMs: options.minIntervalMs ?? CHECK_RUN_MIN_INTERVAL_MS,
+      timeoutMs: options.timeoutMs ?? REQUEST_TIMEOUT_MS,
+      failed: (error, signal, inARow) => this.failed(error, signal, inARow)
+    })
   }
 
   /**
@@ -119,24 +130,26 @@ export class LiveCheckRun {
     }
     const live = new LiveCheckRun(view, where, options)
     const first = live.snapshot()
-    void live.pace.now(live.guarded((signal) => live.create(signal, first)))
-    live.refresher = setInterval(() => live.changed(), options.refreshMs ?? CHECK_RUN_REFRESH_MS)
+    void live.pace.now((signal) => live.create(signal, first))
+    const refreshMs =
+      options.refreshMs ?? (view.job?.role === 'task' ? TASK_JOB_REFRESH_MS : CHECK_RUN_REFRESH_MS)
+    live.refresher = setInterval(() => live.changed(), refreshMs)
     live.refresher.unref()
     return live
   }
 
   /** A task started or merged: an update within the throttle's interval, coalesced. */
   changed(): void {
-    if (this.over || this.stopped) return
+    if (this.over) return
     // Coalesced: the tasks as they are when it is sent.
-    this.pace.soon(this.guarded((signal) => this.update(signal, null)))
+    this.pace.soon((signal) => this.update(signal, null))
   }
 
   /** A task ended (its merge included): always one update of its own. */
   taskEnded(): void {
-    if (this.over || this.stopped) return
+    if (this.over || this.pace.isStopped) return
     const now = this.snapshot()
-    void this.pace.now(this.guarded((signal) => this.update(signal, now)))
+    void this.pace.now((signal) => this.update(signal, now))
   }
 
   /** The last update: `completed` with the conclusion, the final summary, every annotation left. */
@@ -146,10 +159,10 @@ export class LiveCheckRun {
     this.pace.close()
     clearInterval(this.refresher)
     const last = this.snapshot()
-    await this.pace.now(this.guarded((signal) => this.update(signal, last, { conclusion, result })))
+    await this.pace.now((signal) => this.update(signal, last, { conclusion, result }))
     for (let extra = 0; extra < MAX_ANNOTATION_REQUESTS; extra += 1) {
       if (!this.pendingAnnotations().length) break
-      await this.pace.now(this.guarded((signal) => this.update(signal, last)))
+      await this.pace.now((signal) => this.update(signal, last))
     }
   }
 
@@ -158,52 +171,37 @@ export class LiveCheckRun {
     return this.pace.settled()
   }
 
-  /** A request that is skipped once stopped, given up on after the timeout, never thrown. */
-  private guarded(request: (signal: AbortSignal) => Promise<void>): () => Promise<void> {
-    return async () => {
-      if (this.stopped) return
-      const signal = AbortSignal.timeout(this.options.timeoutMs ?? REQUEST_TIMEOUT_MS)
-      try {
-        await request(signal)
-        this.failuresInARow = 0
-      } catch (error) {
-        this.failed(error, signal)
-      }
-    }
-  }
-
-  private failed(error: unknown, signal: AbortSignal): void {
+  /** Whether to stop after this failure; the first one is one warning, the rest debug. */
+  private failed(error: unknown, signal: AbortSignal, failuresInARow: number): boolean {
     const status = refusalStatus(error)
     const creating = this.id === null
-    this.failuresInARow += 1
     // A failed creation leaves nothing to update; a refusal will not change during the run;
     // an API that does not answer would hold every later request (and the run's end) for the
     // whole timeout. Only an answer that may pass (a 5xx) is worth a few more tries.
-    if (
+    const stop =
       creating ||
       signal.aborted ||
       status === null ||
       status === 401 ||
       status === 403 ||
       status === 404 ||
-      this.failuresInARow >= MAX_FAILURES_IN_A_ROW
-    )
-      this.stopped = true
+      failuresInARow >= MAX_FAILURES_IN_A_ROW
     if (this.warned) {
       this.options.logger.debug(`check run: ${scrubbed(String(error), this.options.token)}`)
-      return
+      return stop
     }
     this.warned = true
     const what = creating ? 'create the check run' : 'update the check run'
-    const after = this.stopped
+    const after = stop
       ? 'the run goes on without it'
       : 'the run goes on, and later updates are tried'
     this.options.logger.warning(
       scrubbed(
-        `Could not ${what} ${CHECK_RUN_NAME} on ${this.where.owner}/${this.where.repo}: ${explainApiError(error, signal, FORBIDDEN)}; ${after}.`,
+        `Could not ${what} ${this.name} on ${this.where.owner}/${this.where.repo}: ${explainApiError(error, signal, FORBIDDEN)}; ${after}.`,
         this.options.token
       )
     )
+    return stop
   }
 
   /** The tasks as they are now: an update shows the moment it was asked for. */
@@ -222,7 +220,7 @@ export class LiveCheckRun {
     const details = runUrl(env)
     const { data } = await this.client.rest.checks.create({
       ...this.where,
-      name: CHECK_RUN_NAME,
+      name: this.name,
       head_sha: this.view.baseCommit,
       status: 'in_progress',
       started_at: new Date().toISOString(),
@@ -232,8 +230,8 @@ export class LiveCheckRun {
       request: { signal }
     })
     this.id = data.id
-    this.options.logger.info(`Check run ${CHECK_RUN_NAME}: ${data.html_url ?? data.id}`)
-    this.options.onCreated?.({ id: data.id, ...this.where })
+    this.options.logger.info(`Check run ${this.name}: ${data.html_url ?? data.id}`)
+    this.options.onCreated?.({ id: data.id, ...this.where, name: this.name })
   }
 
   private async update(
@@ -267,12 +265,15 @@ export class LiveCheckRun {
   ): Promise<{ title: string; summary: string }> {
     const now = Date.now()
     const lastLines = await runningLastLines(view.tasks)
+    const url = runUrl(this.options.env)
+    const note = fanOutNote(view, url)
     return {
-      title: liveTitle(view.tasks),
+      title: checkRunTitle(view, result !== undefined),
       summary: liveSummary(view, {
         now,
         lastLines,
-        runUrl: runUrl(this.options.env),
+        runUrl: url,
+        ...(note ? { note } : {}),
         ...(result ? { lead: `${headline(result)}.` } : {})
       })
     }
@@ -330,7 +331,7 @@ export async function completeCheckRun(
     return null
   } catch (error) {
     return scrubbed(
-      `Could not complete the check run ${CHECK_RUN_NAME}: ${explainApiError(error, signal, FORBIDDEN)}`,
+      `Could not complete the check run ${ref.name ?? CHECK_RUN_NAME}: ${explainApiError(error, signal, FORBIDDEN)}`,
       options.token
     )
   }

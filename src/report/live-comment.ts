@@ -50,7 +50,6 @@ export class LiveComment {
   private readonly client: GitHubClient
   private readonly pace: RequestPace
   private id: number | null = null
-  private stopped = false
 
   private constructor(
     private readonly view: LiveRunView,
@@ -58,7 +57,11 @@ export class LiveComment {
     private readonly options: LiveCommentOptions
   ) {
     this.client = githubClient(options.token, options.env, options.logger)
-    this.pace = new RequestPace(options.minIntervalMs ?? LIVE_COMMENT_MIN_INTERVAL_MS)
+    this.pace = new RequestPace({
+      minIntervalMs: options.minIntervalMs ?? LIVE_COMMENT_MIN_INTERVAL_MS,
+      timeoutMs: options.timeoutMs ?? REQUEST_TIMEOUT_MS,
+      failed: (error, signal) => this.failed(error, signal)
+    })
   }
 
   static open(view: LiveRunView, options: LiveCommentOptions): LiveComment | null {
@@ -66,51 +69,43 @@ export class LiveComment {
     const { target } = commentTarget(options.env, options.prNumber)
     if (!target) return null
     const live = new LiveComment(view, target, options)
-    void live.pace.now(live.guarded((signal) => live.find(signal)))
+    void live.pace.now((signal) => live.find(signal))
     return live
   }
 
   changed(): void {
-    if (this.stopped) return
-    this.pace.soon(this.guarded((signal) => this.edit(signal)))
+    this.pace.soon((signal) => this.edit(signal))
   }
 
   taskEnded(): void {
-    if (this.stopped) return
-    void this.pace.now(this.guarded((signal) => this.edit(signal)))
+    if (this.pace.isStopped) return
+    void this.pace.now((signal) => this.edit(signal))
   }
 
   /** Waits for the edits asked for: the final report is written after them, never under. */
   async close(): Promise<void> {
     this.pace.close()
     await this.pace.settled()
-    this.stopped = true
+    this.pace.stop()
   }
 
-  private guarded(request: (signal: AbortSignal) => Promise<void>): () => Promise<void> {
-    return async () => {
-      if (this.stopped) return
-      const signal = AbortSignal.timeout(this.options.timeoutMs ?? REQUEST_TIMEOUT_MS)
-      try {
-        await request(signal)
-      } catch (error) {
-        this.stopped = true
-        const where = `${this.target.owner}/${this.target.repo}#${this.target.number}`
-        this.options.logger.warning(
-          scrubbed(
-            `Could not update the report comment on ${where} while the run goes: ${explainApiError(error, signal, 'the github-token may not comment (grant `pull-requests: write, issues: write`)')}; the final report is still tried.`,
-            this.options.token
-          )
-        )
-      }
-    }
+  /** The first failure is one warning, and ends the edits. */
+  private failed(error: unknown, signal: AbortSignal): boolean {
+    const where = `${this.target.owner}/${this.target.repo}#${this.target.number}`
+    this.options.logger.warning(
+      scrubbed(
+        `Could not update the report comment on ${where} while the run goes: ${explainApiError(error, signal, 'the github-token may not comment (grant `pull-requests: write, issues: write`)')}; the final report is still tried.`,
+        this.options.token
+      )
+    )
+    return true
   }
 
   private async find(signal: AbortSignal): Promise<void> {
     const marker = commentMarker(this.options.env)
     const ours = await findOurComment(this.client, this.target, marker, signal)
     if (!ours) {
-      this.stopped = true
+      this.pace.stop()
       this.options.logger.debug(`No report comment on #${this.target.number} to keep current`)
       return
     }

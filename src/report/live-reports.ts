@@ -13,6 +13,15 @@ export interface LiveReportOptions {
   liveComment?: boolean
 }
 
+/** The check run's conclusion: no result is a run that failed on its way. */
+export function checkConclusion(
+  result: RunResult | undefined,
+  signal?: AbortSignal
+): CheckConclusion {
+  if (signal?.aborted) return 'cancelled'
+  return result?.success ? 'success' : 'failure'
+}
+
 /**
  * What shows a run while it goes: the check run, and the report comment an earlier run left
  * (each only when wanted and possible). The engine tells it of each start, end and merge.

@@ -13,7 +13,15 @@ export interface LiveRunView {
   tasks: readonly TaskResult[]
   /** The plan's waves, in order. */
   waves: readonly (readonly number[])[]
+  /** A job of a fan-out; absent in run mode, where one job does it all. */
+  job?: FanOutJob
 }
+
+/**
+ * A job of a fan-out across runners: a task job (one priority's agent, its branch pushed) or
+ * the merge job (the queue that merges what the task jobs pushed).
+ */
+export type FanOutJob = { role: 'task'; priority: number } | { role: 'merge' }
 
 /** GitHub refuses a check run's `output.summary` above 65,535 characters. */
 export const CHECK_SUMMARY_LIMIT_CHARS = 65_535
@@ -31,14 +39,17 @@ const TITLE_GROUPS: [string, Outcome[]][] = [
   ['not merged', ['completed']]
 ]
 
-/** The counts in one line: `5 of 8 merged · 2 running · 1 failed · $3.10`. */
-export function liveTitle(tasks: readonly TaskResult[]): string {
+/**
+ * The counts in one line: `5 of 8 merged · 2 running · 1 failed · $3.10`. `unmergedWord`
+ * names the completed priorities not merged (a merge queue still going says "to merge").
+ */
+export function liveTitle(tasks: readonly TaskResult[], unmergedWord = 'not merged'): string {
   const outcomes = tasks.map(outcomeOf)
   const merged = outcomes.filter((outcome) => outcome === 'merged').length
   const parts = [`${merged} of ${tasks.length} merged`]
   for (const [word, group] of TITLE_GROUPS) {
     const count = outcomes.filter((outcome) => group.includes(outcome)).length
-    if (count > 0) parts.push(`${count} ${word}`)
+    if (count > 0) parts.push(`${count} ${word === 'not merged' ? unmergedWord : word}`)
   }
   const cost = totalUsage(tasks).cost_usd
   if (cost !== null) parts.push(formatUsd(cost))
@@ -96,6 +107,8 @@ export interface LiveSummaryOptions {
   lastLines?: ReadonlyMap<number, string>
   /** The line above the table (the final headline, once the run is over). */
   lead?: string
+  /** A paragraph below the lead (where a fan-out's other jobs are). */
+  note?: string
   /** The run's page, where what was left out can be read. */
   runUrl?: string
   /** Size limit in UTF-8 bytes (default: the check run's). */
@@ -113,7 +126,7 @@ export function liveSummary(view: LiveRunView, options: LiveSummaryOptions): str
     options.lead ??
     `Started from ${code(view.baseCommit.slice(0, 7))} of ${code(view.baseBranch)}; updated ${new Date(options.now).toISOString().slice(11, 19)} UTC.`
   const sections: Section[] = [
-    { name: 'Headline', head: `${lead}\n`, items: [] },
+    { name: 'Headline', head: `${lead}\n${options.note ? `\n${options.note}\n` : ''}`, items: [] },
     {
       name: 'Priorities table',
       head: [

@@ -5,6 +5,7 @@ import { headline } from './headline.js'
 import { overlapPairs, overlapsBefore, waveOf } from './separation-text.js'
 
 const MAX_PATHS_SHOWN = 5
+const MAX_NOTE_CHARS = 600
 
 function specCell(task: TaskResult, unresolved: Set<number>): string {
   const specs = task.spec_files.map((file) => code(file.split('/').at(-1) ?? file)).join(', ')
@@ -104,6 +105,21 @@ export function renderPlanSummary(
       head: '### ⚠️ Warnings\n',
       items: result.warnings.map((warning) => `- ${escapeInline(truncate(warning, 2000))}`),
       tail: ''
+    })
+  }
+  // How each spec was found or chosen among several (numbers get reused): never silently.
+  const notes = result.tasks.flatMap((task) =>
+    (task.notes ?? []).map(
+      (note) => `- **${task.priority}**: ${escapeInline(truncate(note, MAX_NOTE_CHARS))}`
+    )
+  )
+  if (notes.length) {
+    sections.push({
+      name: 'Notes',
+      head: '### Notes on the specs\n\nWhich spec each priority was given, when it was chosen among several or guessed, and what was left out:\n',
+      items: notes,
+      tail: '',
+      leftOutNote: (count) => `_… and ${plural(count, 'more note')} (size limit)._`
     })
   }
   return renderWithin(sections, limitBytes, whereElse)

@@ -152,7 +152,7 @@ function keptRefs(result: RunResult): string[] {
       lines.push(`  PRIORITY ${task.priority}: ${branch} (its first run, before the re-run)`)
   for (const culprit of result.verify?.culprits ?? [])
     lines.push(
-      `  PRIORITY ${culprit.priority}: the merge that failed verify-command. To reproduce: ${culprit.reproduce}`
+      `  PRIORITY ${culprit.priority}: ${culprit.ref ? `${culprit.ref} (the merge that failed verify-command)` : 'the merge that failed verify-command'}. To reproduce: ${culprit.reproduce}`
     )
   return lines.length ? ['', 'Kept:', ...lines] : []
 }
