@@ -31692,7 +31692,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3838:
+/***/ 527:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35109,7 +35109,10 @@ function chooseStories(candidates, roadmapTitle, titleOf) {
     const all = candidates.map((candidate) => candidate.file);
     if (stories.size <= 1)
         return { files: all, notes: [] };
-    const names = (files) => files.map((f) => external_node_path_namespaceObject.posix.basename(f)).join(', ');
+    // By file name, unless two share one (a copy in another folder): then by path.
+    const basenames = candidates.map((candidate) => external_node_path_namespaceObject.posix.basename(candidate.file));
+    const shared = new Set(basenames.filter((name, index) => basenames.indexOf(name) !== index));
+    const names = (files) => files.map((f) => (shared.has(external_node_path_namespaceObject.posix.basename(f)) ? f : external_node_path_namespaceObject.posix.basename(f))).join(', ');
     const linked = [...stories.entries()].filter(([, members]) => members.some((m) => m.linked));
     let kept;
     let why;
@@ -36480,6 +36483,13 @@ function assertBranchName(name, what) {
     const problem = branchNameProblem(name);
     if (problem)
         throw new InputError(`${what}: "${shorten(name)}" is not a valid branch name: ${problem}`);
+    // `refs/heads/main` or `heads/main` for `main`: git would read it as another ref, or the run
+    // would look for a branch no one has.
+    const ambiguity = ambiguousBranchProblem(name);
+    if (ambiguity) {
+        const meant = templateWithoutNamespace(name);
+        throw new InputError(`${what}: "${shorten(name)}" is not a branch name: ${ambiguity}; write the branch's own name${meant && meant !== name ? `, e.g. "${shorten(meant)}"` : ''}`);
+    }
 }
 const ref_names_PLACEHOLDER = /\{priority(?::0?(\d+)d)?\}/g;
 /**
@@ -40234,9 +40244,17 @@ async function pushResults(git, options) {
         error: null,
         rescuedAs: null
     }));
-    const outcome = { pushed: false, retries: 0, error: null, base, branches };
+    const refs = [...new Set(options.keptRefs ?? [])].map((ref) => ({
+        branch: ref,
+        kept: true,
+        pushed: false,
+        commit: null,
+        error: null,
+        rescuedAs: null
+    }));
+    const outcome = { pushed: false, retries: 0, error: null, base, branches, refs };
     const withBase = options.withBase ?? true;
-    const all = withBase ? [base, ...branches] : branches;
+    const all = [...(withBase ? [base] : []), ...branches, ...refs];
     const remotes = await git.remotes();
     if (!remotes.includes(remote)) {
         outcome.error = `there is no remote named ${remote}: nothing was pushed`;
@@ -40246,13 +40264,15 @@ async function pushResults(git, options) {
         return outcome;
     }
     for (const ref of all) {
-        ref.commit = await git.resolveCommit(branchRef(ref.branch));
+        ref.commit = await git.resolveCommit(fullName(ref));
         if (!ref.commit)
-            ref.error = `the branch ${ref.branch} does not exist here`;
+            ref.error = ref.kept
+                ? `${ref.branch} does not exist here`
+                : `the branch ${ref.branch} does not exist here`;
     }
     const refusedOnce = new Set();
     const settle = (ref, report) => {
-        const line = report.lines.get(branchRef(ref.branch));
+        const line = report.lines.get(fullName(ref));
         if (line && line.flag !== '!') {
             Object.assign(ref, { pushed: true, error: null });
             return;
@@ -40266,7 +40286,7 @@ async function pushResults(git, options) {
     };
     const toPush = all.filter((ref) => ref.commit);
     let report = await push(git, remote, toPush);
-    for (const ref of branches)
+    for (const ref of [...branches, ...refs])
         if (ref.commit)
             settle(ref, report);
     if (withBase && base.commit)
@@ -40294,7 +40314,7 @@ async function pushResults(git, options) {
     // Only a branch the remote refused is pushed under a new name: when the remote cannot be
     // reached at all, another push would fail the same way.
     for (const ref of all) {
-        if (!ref.pushed && ref.commit && refusedOnce.has(ref.branch))
+        if (!ref.pushed && !ref.kept && ref.commit && refusedOnce.has(ref.branch))
             await rescue(git, remote, ref, logger);
     }
     const failed = all.filter((ref) => !ref.pushed);
@@ -40310,9 +40330,14 @@ async function pushResults(git, options) {
     }
     return outcome;
 }
+/** The ref a push names: a branch's `refs/heads/…`, or a kept ref's own name. */
+function fullName(ref) {
+    return ref.kept ? ref.branch : branchRef(ref.branch);
+}
 /** `git push --porcelain`, one refspec per ref; maps each destination ref to its line. */
-async function push(git, remote, refs, destination = (ref) => branchRef(ref.branch)) {
-    const specs = refs.map((ref) => `${ref.commit}:${destination(ref)}`);
+async function push(git, remote, refs, destination = fullName) {
+    // Only a kept ref of the run's own is forced (see PushOptions.keptRefs); a branch never is.
+    const specs = refs.map((ref) => `${ref.kept ? '+' : ''}${ref.commit}:${destination(ref)}`);
     const result = await git.push(remote, specs);
     const lines = new Map();
     for (const line of result.stdout.split('\n')) {
@@ -40951,2719 +40976,6 @@ function base_start_short(commit) {
     return commit.slice(0, 12);
 }
 
-;// CONCATENATED MODULE: ./src/git/merge-history.ts
-
-/**
- * The merge commits on `branch`'s first-parent history (the merges made into it, not those
- * of the branches it merged) whose message contains `fragment`, newest first; from `commit`
- * when given (the commit a run starts from, which may be origin's tip of the branch). One
- * walk, whatever the number of merges sought; a missing branch has none.
- */
-async function firstParentMerges(git, branch, fragment, commit) {
-    // rev-list rather than log: no pager, no signature check or other program from config.
-    const listed = await git.exec([
-        'rev-list',
-        '--first-parent',
-        '--merges',
-        '--fixed-strings',
-        `--grep=${fragment}`,
-        '--format=%s',
-        commit ?? branchRef(branch),
-        '--'
-    ], { okExitCodes: [128] });
-    if (listed.exitCode !== 0)
-        return [];
-    const merges = [];
-    let merge = null;
-    for (const line of listed.stdout.split('\n')) {
-        const header = /^commit ([0-9a-f]{40,64})$/.exec(line);
-        if (header)
-            merge = header[1];
-        else if (merge) {
-            merges.push({ commit: merge, subject: line });
-            merge = null;
-        }
-    }
-    return merges;
-}
-
-;// CONCATENATED MODULE: ./src/git/candidate-worktree.ts
-
-/**
- * A throwaway worktree with a commit checked out detached (a verify candidate, a resolve
- * attempt): no branch, so it moves no ref and cannot be mistaken for work; never the user's
- * checkout. It holds nothing anyone needs once used, so disposing removes it whatever its
- * state. Without hooks: post-checkout could run a file a branch just wrote.
- */
-async function addCandidateWorktree(git, path, commit) {
-    await git.addDetachedWorktree(path, commit);
-    return {
-        path,
-        git: git.at(path),
-        [Symbol.asyncDispose]: async () => {
-            await git.removeWorktree(path);
-        }
-    };
-}
-/** Keeps a commit reachable under a ref of the run (a failed candidate, to reproduce). */
-async function candidate_worktree_keepCommit(git, ref, commit) {
-    const update = await git.swapRef(ref, commit, undefined);
-    if (update.exitCode !== 0)
-        throw new Error(`keeping ${commit} under ${ref} failed: ${update.stderr.trim()}`);
-}
-/** What a branch changes since it left `base`: the files and the lines added plus removed. */
-async function changeSize(git, base, tip) {
-    const out = await git.run(['diff', '--numstat', '-z', '--no-renames', `${base}...${tip}`, '--']);
-    const files = [];
-    let lines = 0;
-    for (const record of out.split('\0').filter(Boolean)) {
-        const [added, removed, path] = record.split('\t');
-        files.push(path);
-        // Binary files show `-`: count them as one line each.
-        lines += (Number(added) || 1) + (Number(removed) || 0);
-    }
-    return { files, lines };
-}
-/**
- * Files changed in a worktree since its branch left `base` (a ref or commit): committed, uncommitted and
- * untracked (not ignored) alike, as the agent left them.
- */
-async function changedInWorktree(worktree, base) {
-    const fork = await worktree.run(['merge-base', 'HEAD', base]);
-    const [tracked, untracked] = await Promise.all([
-        worktree.run(['diff', '--name-only', '-z', '--no-renames', fork, '--']),
-        worktree.run(['ls-files', '--others', '--exclude-standard', '-z'])
-    ]);
-    return [...new Set([...tracked.split('\0'), ...untracked.split('\0')].filter(Boolean))].sort();
-}
-
-;// CONCATENATED MODULE: ./src/merge/hub-files.ts
-/**
- * Hub files: the files many priorities touch for wiring though their specs never name them
- * (the manifest and its lock, the CLI entry, the main loop, the app and its routes). They are
- * no reason to serialise priorities; a merge that touches them is riskier, so it goes later.
- */
-const hub_files_MANIFESTS = new Set(('package.json package-lock.json yarn.lock pnpm-lock.yaml bun.lockb bun.lock pyproject.toml ' +
-    'poetry.lock uv.lock pdm.lock Pipfile Pipfile.lock setup.py setup.cfg requirements.txt ' +
-    'go.mod go.sum Cargo.toml Cargo.lock Gemfile Gemfile.lock composer.json composer.lock ' +
-    'pom.xml build.gradle build.gradle.kts').split(' '));
-/** Entry points and wiring, by the name of the file without its extension. */
-const ENTRY_NAMES = new Set('main __main__ __init__ cli app index server daemon routes urls settings wsgi asgi mod lib'.split(' '));
-/** Deeper than this, a file of one of those names is a module's own, not the project's hub. */
-const MAX_ENTRY_DEPTH = 3;
-function isHubFile(path) {
-    const segments = path.split('/');
-    const name = segments[segments.length - 1];
-    if (hub_files_MANIFESTS.has(name))
-        return true;
-    const stem = name.replace(/\.[^.]+$/, '');
-    return ENTRY_NAMES.has(stem) && segments.length <= MAX_ENTRY_DEPTH;
-}
-
-;// CONCATENATED MODULE: ./src/merge/risk-order.ts
-
-
-/**
- * The order a batch is verified and landed in: the safest branches first, the riskiest last
- * (files another branch of the batch also changes, then hub files such as the manifest or
- * the CLI entry, which priorities touch for wiring, then the largest diffs), so that a
- * failing batch's culprit tends to sit at the end, where the good prefix before it is long
- * and one round often settles it. Ties keep the order given.
- */
-async function riskOrder(git, base, tips) {
-    const sizes = await Promise.all(tips.map((tip) => changeSize(git, base, tip)));
-    const touchedBy = new Map();
-    for (const { files } of sizes) {
-        for (const file of files)
-            touchedBy.set(file, (touchedBy.get(file) ?? 0) + 1);
-    }
-    const risk = sizes.map(({ files, lines }) => ({
-        shared: files.filter((file) => (touchedBy.get(file) ?? 0) > 1).length,
-        hubs: files.filter(isHubFile).length,
-        lines
-    }));
-    return tips
-        .map((_, index) => index)
-        .sort((a, b) => risk[a].shared - risk[b].shared ||
-        risk[a].hubs - risk[b].hubs ||
-        risk[a].lines - risk[b].lines ||
-        a - b);
-}
-
-;// CONCATENATED MODULE: ./src/merge/merge-engine.ts
-
-
-
-
-
-
-
-function newAttempt({ branch, priority }) {
-    return {
-        outcome: 'failed',
-        commit: null,
-        conflictFiles: [],
-        error: null,
-        branch,
-        priority,
-        conflicts: [],
-        baseBefore: null,
-        checkout: null,
-        retries: 0,
-        alreadyMerged: false
-    };
-}
-/** The message of a merge commit, and of base's reflog entry when several go in at once. */
-function mergeMessage(...priorities) {
-    return `Merge PRIORITY ${priorities.join(', ')} from parallel execution`;
-}
-/**
- * Merges branches into the base branch in the object store: merge-tree, commit-tree (a
- * `--no-ff` merge: parents base tip and branch tip), then the base moves by compare-and-swap,
- * or by a fast-forward in the checkout that has it (see advance-branch). A conflict is judged
- * by merge-tree's exit status, never by markers, and leaves base, every checkout, index and
- * file exactly as they were; the branch is kept. Calls are serialised: one merge at a time,
- * each on the tip the previous one left.
- */
-class MergeEngine {
-    git;
-    baseBranch;
-    logger;
-    queue = new SerialQueue();
-    waiting = [];
-    support = null;
-    raceRetries;
-    verify;
-    constructor(git, baseBranch, logger, options = {}) {
-        this.git = git;
-        this.baseBranch = baseBranch;
-        this.logger = logger;
-        this.raceRetries = options.raceRetries ?? 1;
-        this.verify = options.verify;
-    }
-    /**
-     * Merges one branch. Calls made while another merge is in progress wait for it and then go
-     * in together, as one chain (mergeAll): agents that end together are merged at once.
-     */
-    merge(branch, priority, ref) {
-        return new Promise((done) => {
-            this.waiting.push({ request: { branch, priority, ref }, done });
-            if (this.waiting.length > 1)
-                return; // the turn already queued takes this one too
-            void this.queue.run(async () => {
-                const turn = this.waiting.splice(0);
-                const requests = turn.map((waiting) => waiting.request);
-                // Every caller gets an answer, whatever happens: a run waits on these to end.
-                const attempts = await this.mergeInOrder(requests).catch((error) => requests.map((request) => ({
-                    ...newAttempt(request),
-                    error: `merging ${request.branch} into ${this.baseBranch} failed: ${error.message}`
-                })));
-                turn.forEach((waiting, index) => waiting.done(attempts[index]));
-            });
-        });
-    }
-    /**
-     * Merges in the order given (deterministic), each on the one before it; a conflict does not
-     * stop the rest. Made as a chain first (see mergeChain); when the chain cannot be applied,
-     * one by one, which says exactly which merge is refused and why.
-     */
-    mergeAll(requests) {
-        return this.queue.run(() => this.mergeInOrder(requests));
-    }
-    /** mergeAll's work, in the queue's turn. */
-    async mergeInOrder(requests) {
-        if (this.verify)
-            return this.mergeVerified(requests, this.verify);
-        const chained = await this.mergeChain(requests);
-        if (chained)
-            return chained;
-        const attempts = [];
-        for (const request of requests)
-            attempts.push(await this.mergeNow(request));
-        return attempts;
-    }
-    /**
-     * Deletes a branch whose work is in base (checked first: a branch is never lost) and that no
-     * worktree has checked out. Returns whether it was deleted.
-     */
-    async deleteMergedBranch(branch) {
-        const deletion = await deleteBranchIfSafe(this.git, branch, { base: this.baseBranch });
-        if (!deletion.deleted && deletion.because === 'checked-out') {
-            this.logger.debug(`Kept ${branch}: it is checked out in ${deletion.where}`);
-        }
-        return deletion.deleted;
-    }
-    supportProblem() {
-        this.support ??= this.git.versionProblem();
-        return this.support;
-    }
-    /**
-     * The batch way: every merge made in the object store, each on the one before it, then base
-     * moved once, from the tip read at the start to the last merge, with its checkout brought
-     * along in one update (never half-merged: all or nothing). Two git calls per merge instead of
-     * five to seven. Null when the chain was not applied (base moved meanwhile, the checkout
-     * refused, a branch is missing, an error): nothing was changed then.
-     */
-    async mergeChain(requests) {
-        if (requests.length < 2)
-            return null;
-        try {
-            if (await this.supportProblem())
-                return null;
-            const known = await this.resolveAll(requests);
-            if (!known)
-                return null;
-            const use = await findBranchUse(this.git, this.baseBranch);
-            let tip = known.base;
-            let tree = known.tree;
-            const attempts = [];
-            const reports = [];
-            for (const [index, request] of requests.entries()) {
-                const attempt = newAttempt(request);
-                attempt.baseBefore = tip;
-                const prepared = await this.prepareMerge(request, tip, tree, known.tips[index]);
-                reports.push(this.record(attempt, prepared, tip));
-                if (prepared.kind === 'commit')
-                    [tip, tree] = [prepared.commit, prepared.tree];
-                attempts.push(attempt);
-            }
-            if (tip !== known.base) {
-                const merged = attempts.filter((a) => a.outcome === 'merged' && !a.alreadyMerged);
-                const advanced = await advanceBranch(this.git, {
-                    branch: this.baseBranch,
-                    from: known.base,
-                    to: tip,
-                    reason: mergeMessage(...merged.map((a) => a.priority)),
-                    remedy: 'merge again'
-                }, use);
-                if (!advanced.ok) {
-                    this.logger.info(`Merging the ${requests.length} branches one at a time (all at once was not possible: ${advanced.error})`);
-                    return null;
-                }
-                for (const attempt of merged)
-                    attempt.checkout = advanced.checkout;
-            }
-            for (const report of reports)
-                report();
-            return attempts;
-        }
-        catch (error) {
-            this.logger.debug(`merging as a chain failed: ${error.message}`);
-            return null;
-        }
-    }
-    /**
-     * The gated way: the batch's merges made in the object store in risk order (conflicts and
-     * branches already in base settled there), the verify gate finds the largest set of them
-     * that passes verify-command, and base moves once, to exactly the candidate that passed.
-     * A culprit's merge is `verify-failed` and its branch kept. When base moved meanwhile, all
-     * of it is done again on the new tip (a candidate on an old base proves nothing).
-     */
-    async mergeVerified(requests, gate) {
-        const problem = await this.supportProblem();
-        if (problem)
-            return requests.map((request) => ({ ...newAttempt(request), error: problem }));
-        for (let race = 0;; race++) {
-            const attempts = requests.map(newAttempt);
-            const base = await this.git.requireBranchTip(this.baseBranch);
-            const baseTree = await this.git.treeOf(base);
-            const tips = await Promise.all(requests.map((r) => this.git.resolveCommit(r.ref ?? branchRef(r.branch))));
-            const present = requests.map((_, i) => i).filter((i) => tips[i]);
-            for (const [i, request] of requests.entries()) {
-                attempts[i].baseBefore = base;
-                if (!tips[i])
-                    attempts[i].error = `${request.ref ?? branchRef(request.branch)} does not name a commit`;
-            }
-            const order = (await riskOrder(this.git, base, present.map((i) => tips[i]))).map((k) => present[k]);
-            const items = [];
-            const itemRequest = [];
-            const reports = [];
-            let [tip, tree] = [base, baseTree];
-            for (const index of order) {
-                const request = requests[index];
-                const prepared = await this.prepareMerge(request, tip, tree, tips[index]);
-                if (prepared.kind === 'commit') {
-                    items.push({ priority: request.priority, branch: request.branch, tip: tips[index] });
-                    itemRequest.push(index);
-                    [tip, tree] = [prepared.commit, prepared.tree];
-                }
-                else
-                    reports.push(this.record(attempts[index], prepared, tip));
-            }
-            if (items.length === 0) {
-                for (const report of reports)
-                    report();
-                return attempts;
-            }
-            const found = await gate.search(base, items, mergeMessage);
-            if (found.baseFails) {
-                for (const index of itemRequest) {
-                    attempts[index].error =
-                        `verify-command fails on ${this.baseBranch} (${base.slice(0, 12)}) without any branch: nothing was merged and nobody was blamed; make ${this.baseBranch} pass it, then merge again`;
-                }
-                this.logger.error(attempts[itemRequest[0]].error);
-                return attempts;
-            }
-            for (const culprit of found.culprits) {
-                const attempt = attempts[itemRequest[culprit.item]];
-                Object.assign(attempt, {
-                    outcome: 'verify-failed',
-                    error: `verify-command failed on ${this.baseBranch} with ${attempt.branch} merged (and passed without it); ${attempt.branch} is kept. To reproduce: ${culprit.reproduce}`
-                });
-                reports.push(() => this.logger.warning(`PRIORITY ${attempt.priority}: ${attempt.error}`));
-            }
-            if (found.good.length) {
-                const landing = found.good.map((item) => attempts[itemRequest[item]]);
-                const advanced = await advanceBranch(this.git, {
-                    branch: this.baseBranch,
-                    from: base,
-                    to: found.goodCommit,
-                    reason: `Merge PRIORITY ${landing.map((a) => a.priority).join(', ')} from parallel execution (verified)`,
-                    remedy: 'merge again'
-                });
-                if (!advanced.ok && advanced.raced && race < this.raceRetries) {
-                    this.logger.info(`${this.baseBranch} moved while verifying: verifying again on its new tip`);
-                    continue;
-                }
-                for (const item of found.good) {
-                    const attempt = attempts[itemRequest[item]];
-                    if (advanced.ok) {
-                        Object.assign(attempt, {
-                            outcome: 'merged',
-                            commit: found.commits.get(item) ?? null,
-                            checkout: advanced.checkout,
-                            retries: race
-                        });
-                        reports.push(() => this.logger.info(`Merged ${attempt.branch} into ${this.baseBranch} (verified)`));
-                    }
-                    else {
-                        Object.assign(attempt, {
-                            error: `${attempt.branch} was verified but not merged: ${advanced.error}`,
-                            checkout: advanced.checkout
-                        });
-                    }
-                }
-            }
-            for (const report of reports)
-                report();
-            return attempts;
-        }
-    }
-    async mergeNow(request) {
-        const { branch } = request;
-        const attempt = newAttempt(request);
-        try {
-            const problem = await this.supportProblem();
-            if (problem)
-                return { ...attempt, error: problem };
-            for (;;) {
-                const done = await this.tryMerge(request, attempt);
-                if (done || attempt.retries >= this.raceRetries)
-                    return attempt;
-                attempt.retries++;
-                this.logger.info(`${this.baseBranch} moved while merging ${branch}: merging again on its new tip`);
-            }
-        }
-        catch (error) {
-            attempt.outcome = 'failed';
-            attempt.error = `merging ${branch} into ${this.baseBranch} failed: ${error.message}`;
-            this.logger.error(attempt.error);
-            return attempt;
-        }
-    }
-    /** One merge on base's current tip; false when base moved under it (worth redoing). */
-    async tryMerge(request, attempt) {
-        const { branch, priority } = request;
-        const base = this.baseBranch;
-        // A missing branch: this merge's error names it.
-        const known = await this.resolveAll([request]);
-        if (!known)
-            throw await this.missing(request);
-        const { base: baseTip, tree: baseTree } = known;
-        const [tip] = known.tips;
-        attempt.baseBefore = baseTip;
-        // Where base is checked out, listed while the merge is made (after baseTip was read, so a
-        // checkout that moved base since shows as a race).
-        const [prepared, use] = await Promise.all([
-            this.prepareMerge(request, baseTip, baseTree, tip),
-            findBranchUse(this.git, base)
-        ]);
-        if (prepared.kind !== 'commit') {
-            this.record(attempt, prepared, baseTip)();
-            return true;
-        }
-        const advanced = await advanceBranch(this.git, {
-            branch: base,
-            from: baseTip,
-            to: prepared.commit,
-            reason: mergeMessage(priority),
-            remedy: `merge ${branch} again (parallel-worktree merge --priorities ${priority}, or git merge --no-ff ${branch})`
-        }, use);
-        if (advanced.ok) {
-            const report = this.record(attempt, prepared, baseTip);
-            attempt.checkout = advanced.checkout;
-            report();
-            return true;
-        }
-        Object.assign(attempt, {
-            outcome: 'failed',
-            commit: null,
-            checkout: advanced.checkout,
-            error: `${branch} was not merged: ${advanced.error}`
-        });
-        if (!advanced.raced)
-            this.logger.error(`PRIORITY ${priority}: ${attempt.error}`);
-        return !advanced.raced;
-    }
-    /** The merge of a branch's commit into a tip of base, made in the object store only. */
-    async prepareMerge(request, baseTip, baseTree, tip) {
-        const merged = await mergeTrees(this.git, baseTip, tip);
-        // Base's own tree back means nothing to add; only then is ancestry worth a call.
-        if (merged.clean && merged.tree === baseTree && (await this.git.isAncestor(tip, baseTip))) {
-            return { kind: 'already-merged' };
-        }
-        if (!merged.clean)
-            return { kind: 'conflict', merged };
-        const commit = await commitMergedTree(this.git, merged.tree, baseTip, tip, mergeMessage(request.priority));
-        return { kind: 'commit', commit, tree: merged.tree };
-    }
-    /**
-     * Writes a prepared merge into its attempt, as applied; returns what to log about it, to be
-     * called once it is (a chain logs only when the whole chain went in).
-     */
-    record(attempt, prepared, baseTip) {
-        const { branch, priority } = attempt;
-        const base = this.baseBranch;
-        if (prepared.kind === 'already-merged') {
-            Object.assign(attempt, {
-                outcome: 'merged',
-                commit: baseTip,
-                alreadyMerged: true,
-                error: null
-            });
-            return () => this.logger.info(`${branch} is already in ${base}: nothing to merge`);
-        }
-        if (prepared.kind === 'conflict') {
-            const { merged } = prepared;
-            Object.assign(attempt, {
-                outcome: 'conflict',
-                commit: null,
-                conflictFiles: merged.conflictFiles,
-                conflicts: merged.conflicts,
-                error: null
-            });
-            return () => this.logger.warning(`PRIORITY ${priority}: ${branch} conflicts with ${base} in ${describeConflict(merged)}; ${base} is unchanged and ${branch} is kept`);
-        }
-        Object.assign(attempt, { outcome: 'merged', commit: prepared.commit, error: null });
-        return () => {
-            const where = attempt.checkout ? ` and updated ${attempt.checkout}` : '';
-            this.logger.info(`Merged ${branch} into ${base} (${prepared.commit.slice(0, 12)})${where}`);
-        };
-    }
-    /** Base's commit and tree and every request's commit in one call; null when one is missing. */
-    async resolveAll(requests) {
-        const baseRef = branchRef(this.baseBranch);
-        const ids = await this.git.resolveAll([
-            `${baseRef}^{commit}`,
-            `${baseRef}^{tree}`,
-            ...requests.map((request) => `${tipRef(request)}^{commit}`)
-        ]);
-        if (!ids)
-            return null;
-        const [base, tree, ...tips] = ids;
-        return { base, tree, tips };
-    }
-    /** What resolveAll could not find for this merge, as the error of its attempt. */
-    async missing(request) {
-        for (const ref of [branchRef(this.baseBranch), tipRef(request)]) {
-            if (!(await this.git.resolveCommit(ref)))
-                return new Error(`${ref} does not name a commit`);
-        }
-        return new Error(`cannot resolve ${branchRef(this.baseBranch)} and ${tipRef(request)}`);
-    }
-}
-/** What a request merges: its fetched ref (merge mode), or its branch. */
-function tipRef(request) {
-    return request.ref ?? branchRef(request.branch);
-}
-
-;// CONCATENATED MODULE: ./src/merge/earlier-merges.ts
-
-
-/** What every merge commit of this tool says after its priority (see mergeMessage). */
-const MERGE_FRAGMENT = mergeMessage(0).replace(/^Merge PRIORITY 0 /, '');
-/**
- * skip-merged: the priorities among `priorities` that an earlier run already merged into
- * `baseBranch` (its history from `from`, the commit the run starts from, when given), each
- * with its merge commit (the newest, when there are several). Read from base's first-parent
- * history, where the merge engine (and the resolve commands the report
- * gives) put `Merge PRIORITY <n> from parallel execution`: the subject must be exactly that,
- * so that 2 is not taken for 2.5 nor 12.
- */
-async function earlierMerges(git, baseBranch, priorities, from) {
-    const wanted = new Map(priorities.map((priority) => [mergeMessage(priority), priority]));
-    const found = new Map();
-    if (wanted.size === 0)
-        return found;
-    for (const { commit, subject } of await firstParentMerges(git, baseBranch, MERGE_FRAGMENT, from)) {
-        const priority = wanted.get(subject);
-        if (priority !== undefined && !found.has(priority))
-            found.set(priority, commit);
-    }
-    return found;
-}
-/**
- * The merges the plan leaves out under skip-merged (none when it is off), found in the
- * history of `from`: the commit the plan reads (fetch-base may have taken origin's tip).
- */
-async function mergesToSkip(git, settings, from) {
-    if (!settings.skipMerged)
-        return new Map();
-    return earlierMerges(git, settings.baseBranch, [...new Set(settings.priorities)], from);
-}
-
-;// CONCATENATED MODULE: ./src/engine/task-mode.ts
-var __addDisposableResource = (undefined && undefined.__addDisposableResource) || function (env, value, async) {
-    if (value !== null && value !== void 0) {
-        if (typeof value !== "object" && typeof value !== "function") throw new TypeError("Object expected.");
-        var dispose, inner;
-        if (async) {
-            if (!Symbol.asyncDispose) throw new TypeError("Symbol.asyncDispose is not defined.");
-            dispose = value[Symbol.asyncDispose];
-        }
-        if (dispose === void 0) {
-            if (!Symbol.dispose) throw new TypeError("Symbol.dispose is not defined.");
-            dispose = value[Symbol.dispose];
-            if (async) inner = dispose;
-        }
-        if (typeof dispose !== "function") throw new TypeError("Object not disposable.");
-        if (inner) dispose = function() { try { inner.call(this); } catch (e) { return Promise.reject(e); } };
-        env.stack.push({ value: value, dispose: dispose, async: async });
-    }
-    else if (async) {
-        env.stack.push({ async: true });
-    }
-    return value;
-};
-var __disposeResources = (undefined && undefined.__disposeResources) || (function (SuppressedError) {
-    return function (env) {
-        function fail(e) {
-            env.error = env.hasError ? new SuppressedError(e, env.error, "An error was suppressed during disposal.") : e;
-            env.hasError = true;
-        }
-        var r, s = 0;
-        function next() {
-            while (r = env.stack.pop()) {
-                try {
-                    if (!r.async && s === 1) return s = 0, env.stack.push(r), Promise.resolve().then(next);
-                    if (r.dispose) {
-                        var result = r.dispose.call(r.value);
-                        if (r.async) return s |= 2, Promise.resolve(result).then(next, function(e) { fail(e); return next(); });
-                    }
-                    else s |= 1;
-                }
-                catch (e) {
-                    fail(e);
-                }
-            }
-            if (s === 1) return env.hasError ? Promise.reject(env.error) : Promise.resolve();
-            if (env.hasError) throw env.error;
-        }
-        return next();
-    };
-})(typeof SuppressedError === "function" ? SuppressedError : function (error, suppressed, message) {
-    var e = new Error(message);
-    return e.name = "SuppressedError", e.error = error, e.suppressed = suppressed, e;
-});
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-function taskResultPath(resultsDir, priority) {
-    return (0,external_node_path_namespaceObject.join)(resultsDir, `task-${priority}.json`);
-}
-/**
- * `task` mode, one priority per matrix job: its branch from the base, the agent with the same
- * proof of work, time limit and environment rules as `run` mode, then the branch pushed (also
- * when the agent failed but left commits: a runner's disk does not outlive the job).
- */
-async function runOneTask(settings, options) {
-    const env_1 = { stack: [], error: void 0, hasError: false };
-    try {
-        if (settings.priorities.length !== 1) {
-            throw new InputError(`priorities: task mode runs one priority per job, got ${settings.priorities.length} (${settings.priorities.join(', ')}); use a matrix with one priority each`);
-        }
-        const began = Date.now();
-        const { logger } = options;
-        let choice;
-        const repository = __addDisposableResource(env_1, await openForChanges(settings, {
-            env: options.env,
-            logger,
-            beforeChanges: async (git) => {
-                choice = await chooseBaseStart(git, settings, logger);
-                await refuseBeforeChanges(settings, git, {
-                    env: options.env,
-                    agentsRun: true,
-                    baseCommit: choice.commit
-                });
-            }
-        }), true);
-        const { git } = repository;
-        // A matrix job checks the repository out itself: like run mode, it starts where it reports.
-        const start = await startFromBase(git, choice, logger, { moveLocal: true });
-        const plan = await buildPlan({ ...settings, repo: git.cwd, separation: 'off', baseCommit: start.commit }, git, await mergesToSkip(git, settings, start.commit));
-        const planned = plan.tasks[0];
-        // An earlier run merged it (skip-merged): there is nothing to do, and nothing to push.
-        const task = pendingTask(planned.merge_commit ? planned : { ...planned, skip_reason: null }, settings);
-        const baseCommit = start.commit;
-        const warnings = [];
-        if (!planned.merge_commit) {
-            await runTask(task, createTaskContext(settings, git, { ...options, warnings }, { baseTip: start.tip }), planned);
-        }
-        let pushed = false;
-        const copied = task.commits > 0 ? await copiedFilesOn(git, settings, task.branch) : [];
-        if (copied.length) {
-            task.error = [task.error, copiedFilesError(task.branch, copied, 'pushed')]
-                .filter(Boolean)
-                .join('; ');
-        }
-        else if (task.commits > 0) {
-            // Never forced: a branch of that name with other work on origin stays, and ours is
-            // pushed under a new name so that it outlives the runner.
-            const outcome = await pushResults(git, {
-                baseBranch: settings.baseBranch,
-                keptBranches: [task.branch],
-                logger,
-                withBase: false
-            });
-            const ref = outcome.branches[0];
-            pushed = ref.pushed;
-            if (!pushed) {
-                const rescued = ref.rescuedAs ? `; its commits are on origin as ${ref.rescuedAs}` : '';
-                task.error = [task.error, `pushing ${task.branch} failed: ${ref.error}${rescued}`]
-                    .filter(Boolean)
-                    .join('; ');
-            }
-            else
-                logger.info(`Pushed ${task.branch} to origin (${task.commits} commit(s))`);
-        }
-        const resultFile = taskResultPath(settings.resultsDir, task.priority);
-        const file = {
-            format: 'parallel-worktree-task/1',
-            task,
-            base_commit: baseCommit,
-            pushed
-        };
-        await (0,promises_namespaceObject.mkdir)(settings.resultsDir, { recursive: true });
-        await (0,promises_namespaceObject.writeFile)(resultFile, `${JSON.stringify(file, null, 2)}\n`);
-        // The task's own warnings were said as they happened: into the result only.
-        const said = [...start.warnings, ...(await sharedConfigWarnings(git))];
-        for (const warning of said)
-            logger.warning(warning);
-        const result = buildResult(settings, plan.separation, [task], began, [...said, ...warnings]);
-        result.base_commit = baseCommit;
-        // Nothing is merged in a task job: it succeeds when its work is done and on origin.
-        result.success = taskJobSucceeded(task, pushed);
-        return { result, resultFile };
-    }
-    catch (e_1) {
-        env_1.error = e_1;
-        env_1.hasError = true;
-    }
-    finally {
-        const result_1 = __disposeResources(env_1);
-        if (result_1)
-            await result_1;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/merge/task-merge.ts
-/**
- * Copies a merge attempt onto its task, the same in every mode: its outcome, commit and
- * conflicting files always; its error only when the merge failed or failed verify-command (a conflict is told by its
- * files, and a merged task keeps the notes of its run).
- */
-function recordMergeAttempt(task, attempt) {
-    task.merge = attempt.outcome;
-    task.merge_commit = attempt.commit;
-    task.conflict_files = attempt.conflictFiles;
-    if (attempt.outcome === 'failed' || attempt.outcome === 'verify-failed')
-        task.error = attempt.error;
-}
-
-;// CONCATENATED MODULE: ./src/merge/culprit-search.ts
-// The pure core of the verify gate: which candidates to test next, given what was seen. No git,
-// no processes: the verify queue builds and runs the candidates this asks for.
-/**
- * What a candidate's runs say: a pass is a pass (a failure before it was flaky); a failure
- * counts once it was seen twice, and is only `suspect` after one run.
- */
-function verdictOf(outcomes) {
-    if (outcomes.length === 0)
-        return 'unknown';
-    if (outcomes.includes('pass'))
-        return 'pass';
-    return outcomes.length >= 2 ? 'fail' : 'suspect';
-}
-/**
- * The next round of a (p+1)-ary search for the culprits of a failing batch of `count` items,
- * riskiest last. The batch is tested first, alone (the common case: it passes, one round).
- * When it fails, the first failing prefix is searched for: `parallel` prefixes are tested at
- * once, cutting the interval that holds it into parallel + 1 parts, so ceil(log_{p+1} n) rounds
- * instead of log2 n. The item that ends the first failing prefix is the culprit once that
- * prefix failed twice (a failure is run once more before blame); it is set aside, the prefix
- * before it is known good, and the good set (that prefix plus the items after the culprit) is
- * tested, then searched the same way when it fails (two culprits). Runs that only confirm a
- * blame go in the same round as the test of the good set that would follow it, so that the
- * confirmation costs no round of its own. Base alone is tested only before blaming the first
- * item, so that a base that fails is not blamed on the branches.
- *
- * `seen` gives every outcome observed so far for a candidate (the caller caches by tree id).
- */
-function nextVerifyRound(count, parallel, seen) {
-    const slots = Math.max(1, parallel);
-    const tests = [];
-    const add = (candidate) => {
-        if (tests.some((test) => sameCandidate(test, candidate)))
-            return true;
-        if (tests.length >= slots)
-            return false;
-        tests.push(candidate);
-        return true;
-    };
-    const verdict = (candidate) => verdictOf(seen(candidate));
-    const finish = (step) => tests.length ? { kind: 'run', candidates: tests } : step;
-    let good = [];
-    let rest = Array.from({ length: count }, (_, index) => index);
-    const culprits = [];
-    for (;;) {
-        const whole = [...good, ...rest];
-        const state = verdict(whole);
-        if (state === 'unknown') {
-            add(whole);
-            return finish({ kind: 'done', good: [], culprits: [], baseFails: false });
-        }
-        if (state === 'pass')
-            return finish({ kind: 'done', good: whole, culprits, baseFails: false });
-        // The batch failed once: run it again, and search at the same time, as if it failed.
-        if (state === 'suspect' && good.length === 0 && culprits.length === 0 && !add(whole)) {
-            return { kind: 'run', candidates: tests };
-        }
-        // Prefix k is good plus the first k of rest: 0 is known to pass, rest.length fails.
-        const prefix = (k) => [...good, ...rest.slice(0, k)];
-        let low = 0;
-        for (let k = rest.length - 1; k > 0; k--) {
-            if (verdict(prefix(k)) === 'pass') {
-                low = k;
-                break;
-            }
-        }
-        let high = rest.length;
-        for (let k = low + 1; k < rest.length; k++) {
-            const v = verdict(prefix(k));
-            if (v === 'fail' || v === 'suspect') {
-                high = k;
-                break;
-            }
-        }
-        if (high - low > 1) {
-            // Cut (low, high) into as many parts as there are slots left, plus one.
-            const free = slots - tests.length;
-            if (free <= 0)
-                return { kind: 'run', candidates: tests };
-            const probes = Math.min(free, high - low - 1);
-            const step = (high - low) / (probes + 1);
-            for (let i = 1; i <= probes; i++)
-                add(prefix(low + Math.floor(i * step)));
-            return { kind: 'run', candidates: tests };
-        }
-        const failed = prefix(high);
-        if (verdict(failed) === 'suspect' && !add(failed))
-            return { kind: 'run', candidates: tests };
-        if (low === 0 && good.length === 0) {
-            // Blaming the first item is blaming base plus it: base alone must pass first.
-            const base = verdict([]);
-            if (base === 'fail')
-                return finish({ kind: 'done', good: [], culprits: [], baseFails: true });
-            if (base !== 'pass' && !add([]))
-                return { kind: 'run', candidates: tests };
-        }
-        culprits.push({ item: rest[high - 1], failed });
-        good = prefix(low);
-        rest = rest.slice(high);
-    }
-}
-function sameCandidate(a, b) {
-    return a.length === b.length && a.every((item, index) => item === b[index]);
-}
-/** The search played out against a known answer: how many rounds and runs it takes. */
-function simulateSearch(count, parallel, passes) {
-    const outcomes = new Map();
-    const key = (candidate) => candidate.join(',');
-    let rounds = 0;
-    let runs = 0;
-    for (;;) {
-        const step = nextVerifyRound(count, parallel, (c) => outcomes.get(key(c)) ?? []);
-        if (step.kind === 'done')
-            return { rounds, runs, result: step };
-        rounds++;
-        for (const candidate of step.candidates) {
-            runs++;
-            const seen = outcomes.get(key(candidate)) ?? [];
-            const answer = passes(candidate);
-            // A scripted answer gives the outcome of each run in turn (flaky candidates).
-            const outcome = Array.isArray(answer)
-                ? (answer[seen.length] ?? answer.at(-1))
-                : answer
-                    ? 'pass'
-                    : 'fail';
-            outcomes.set(key(candidate), [...seen, outcome]);
-        }
-        if (rounds > 8 * count + 16)
-            throw new Error('the verify search did not end');
-    }
-}
-
-;// CONCATENATED MODULE: ./src/merge/verify-queue.ts
-var verify_queue_addDisposableResource = (undefined && undefined.__addDisposableResource) || function (env, value, async) {
-    if (value !== null && value !== void 0) {
-        if (typeof value !== "object" && typeof value !== "function") throw new TypeError("Object expected.");
-        var dispose, inner;
-        if (async) {
-            if (!Symbol.asyncDispose) throw new TypeError("Symbol.asyncDispose is not defined.");
-            dispose = value[Symbol.asyncDispose];
-        }
-        if (dispose === void 0) {
-            if (!Symbol.dispose) throw new TypeError("Symbol.dispose is not defined.");
-            dispose = value[Symbol.dispose];
-            if (async) inner = dispose;
-        }
-        if (typeof dispose !== "function") throw new TypeError("Object not disposable.");
-        if (inner) dispose = function() { try { inner.call(this); } catch (e) { return Promise.reject(e); } };
-        env.stack.push({ value: value, dispose: dispose, async: async });
-    }
-    else if (async) {
-        env.stack.push({ async: true });
-    }
-    return value;
-};
-var verify_queue_disposeResources = (undefined && undefined.__disposeResources) || (function (SuppressedError) {
-    return function (env) {
-        function fail(e) {
-            env.error = env.hasError ? new SuppressedError(e, env.error, "An error was suppressed during disposal.") : e;
-            env.hasError = true;
-        }
-        var r, s = 0;
-        function next() {
-            while (r = env.stack.pop()) {
-                try {
-                    if (!r.async && s === 1) return s = 0, env.stack.push(r), Promise.resolve().then(next);
-                    if (r.dispose) {
-                        var result = r.dispose.call(r.value);
-                        if (r.async) return s |= 2, Promise.resolve(result).then(next, function(e) { fail(e); return next(); });
-                    }
-                    else s |= 1;
-                }
-                catch (e) {
-                    fail(e);
-                }
-            }
-            if (s === 1) return env.hasError ? Promise.reject(env.error) : Promise.resolve();
-            if (env.hasError) throw env.error;
-        }
-        return next();
-    };
-})(typeof SuppressedError === "function" ? SuppressedError : function (error, suppressed, message) {
-    var e = new Error(message);
-    return e.name = "SuppressedError", e.error = error, e.suppressed = suppressed, e;
-});
-
-
-
-
-
-
-
-/** Refs that keep failed candidates reachable, to reproduce them. */
-const VERIFY_FAILED_REFS = 'refs/parallel-worktree/verify-failed';
-/**
- * The verify gate: base moves only to a candidate (base plus the merges about to land) on
- * which verify-command passed. Candidates are built in the object store (merge-tree and
- * commit-tree, as the merges themselves), tested in detached worktrees of their own, up to
- * `parallel` at once, and a failing batch is searched for its culprits (culprit-search).
- * Outcomes are kept by tree id: a tree tested once is never tested again for the same answer.
- */
-class VerifyQueue {
-    git;
-    options;
-    outcomes = new Map();
-    /** The log of the last failing run, by tree: quoted in the report of a culprit. */
-    failedLogs = new Map();
-    built = new Map();
-    /** The candidates built so far, by key, for the search's synchronous questions. */
-    settled = new Map();
-    runs = 0;
-    rounds = 0;
-    flaky = 0;
-    culprits = [];
-    workDir = null;
-    constructor(git, options) {
-        this.git = git;
-        this.options = options;
-    }
-    /** What the gate did so far, for the result. */
-    report() {
-        return {
-            rounds: this.rounds,
-            runs: this.runs,
-            culprits: [...this.culprits],
-            flaky: this.flaky
-        };
-    }
-    /**
-     * The largest set of the batch's merges that passes verify-command on `base`, riskiest
-     * items last in `items`. Throws when a run was cancelled (nothing may land then).
-     */
-    async search(base, items, message) {
-        const { logger, parallel } = this.options;
-        const label = (candidate) => candidate.length === items.length
-            ? `all ${items.length}`
-            : candidate.length === 0
-                ? 'base alone'
-                : candidate.map((i) => items[i].priority).join('+');
-        let step;
-        for (;;) {
-            step = nextVerifyRound(items.length, parallel, (candidate) => this.seen(base, items, candidate));
-            if (step.kind === 'done')
-                break;
-            const { candidates } = step;
-            const before = candidates.map((c) => this.seen(base, items, c).length);
-            const built = await Promise.all(candidates.map((candidate) => this.build(base, items, candidate, message)));
-            // A candidate whose tree was already tested (another set of merges, the same files)
-            // has its answer: only the others run.
-            const toRun = candidates
-                .map((candidate, i) => ({ candidate, built: built[i] }))
-                .filter((_, i) => this.seen(base, items, candidates[i]).length === before[i]);
-            if (toRun.length === 0)
-                continue;
-            this.rounds++;
-            const outcomes = await Promise.all(toRun.map((entry) => this.test(entry.built)));
-            logger.info(`Verify round ${this.rounds}: ${toRun
-                .map((entry, i) => `${label(entry.candidate)} ${outcomes[i]}`)
-                .join(', ')}`);
-        }
-        const good = step.good;
-        const landing = await this.build(base, items, good, message);
-        const commits = new Map(good.map((item, i) => [item, landing.commits[i]]));
-        const culprits = [];
-        for (const { item, failed } of step.culprits) {
-            const { priority, branch } = items[item];
-            const candidate = await this.build(base, items, failed, message);
-            const ref = `${VERIFY_FAILED_REFS}/${priority}`;
-            await candidate_worktree_keepCommit(this.git, ref, candidate.commit);
-            const reproduce = reproduceCommand(ref, priority, this.options.command);
-            culprits.push({ item, reproduce });
-            const log = this.failedLogs.get(candidate.tree) ?? null;
-            this.culprits.push({ priority, branch, reproduce, log });
-        }
-        await this.cleanUp();
-        return { good, goodCommit: landing.commit, commits, culprits, baseFails: step.baseFails };
-    }
-    /** Outcomes seen for a candidate: by its tree, once it is built (unbuilt: none yet). */
-    seen(base, items, candidate) {
-        const built = this.settled.get(key(base, items, candidate));
-        if (!built)
-            return [];
-        if (built.conflicted)
-            return ['fail', 'fail'];
-        return this.outcomes.get(built.tree) ?? [];
-    }
-    /** Base plus the merges of the candidate's items, each on the one before (memoised). */
-    build(base, items, candidate, message) {
-        const id = key(base, items, candidate);
-        let built = this.built.get(id);
-        if (!built) {
-            built = (async () => {
-                const before = candidate.length
-                    ? await this.build(base, items, candidate.slice(0, -1), message)
-                    : { commit: base, tree: '', commits: [], conflicted: false };
-                if (!candidate.length) {
-                    const tree = await this.git.treeOf(base);
-                    return { ...before, tree };
-                }
-                if (before.conflicted)
-                    return before;
-                const item = items[candidate[candidate.length - 1]];
-                const merged = await mergeTrees(this.git, before.commit, item.tip);
-                if (!merged.clean)
-                    return { ...before, conflicted: true };
-                const commit = await commitMergedTree(this.git, merged.tree, before.commit, item.tip, message(item.priority));
-                return {
-                    commit,
-                    tree: merged.tree,
-                    commits: [...before.commits, commit],
-                    conflicted: false
-                };
-            })();
-            this.built.set(id, built);
-        }
-        return built.then((done) => {
-            this.settled.set(id, done);
-            return done;
-        });
-    }
-    /** One run of verify-command on a candidate, in a worktree of its own, recorded by tree. */
-    async test(candidate) {
-        if (candidate.conflicted)
-            return 'conflicts (counted as failing)';
-        const number = ++this.runs;
-        const path = (0,external_node_path_namespaceObject.join)(await this.folder(), `candidate-${number}`);
-        const logFile = (0,external_node_path_namespaceObject.join)(this.options.logDir, `verify-${number}.log`);
-        const run = await this.runIn(path, candidate.commit, logFile);
-        if (run.cancelled)
-            throw new Error('verify-command was stopped: the run was cancelled');
-        const seen = this.outcomes.get(candidate.tree) ?? [];
-        const outcome = run.passed ? 'pass' : 'fail';
-        if (outcome === 'pass' && seen.includes('fail'))
-            this.flaky++;
-        this.outcomes.set(candidate.tree, [...seen, outcome]);
-        if (!run.passed)
-            this.failedLogs.set(candidate.tree, logFile);
-        return run.passed ? 'passed' : `failed (${run.detail}; log ${logFile})`;
-    }
-    async runIn(path, commit, logFile) {
-        const env_1 = { stack: [], error: void 0, hasError: false };
-        try {
-            const _candidate = verify_queue_addDisposableResource(env_1, await addCandidateWorktree(this.git, path, commit), true);
-            return await this.options.run(path, logFile);
-        }
-        catch (e_1) {
-            env_1.error = e_1;
-            env_1.hasError = true;
-        }
-        finally {
-            const result_1 = verify_queue_disposeResources(env_1);
-            if (result_1)
-                await result_1;
-        }
-    }
-    folder() {
-        this.workDir ??= this.options.workDir
-            ? Promise.resolve(this.options.workDir)
-            : (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'parallel-worktree-verify-'));
-        return this.workDir;
-    }
-    async cleanUp() {
-        if (!this.workDir || this.options.workDir)
-            return;
-        const dir = await this.workDir;
-        this.workDir = null;
-        await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true }).catch(() => undefined);
-        await this.git.pruneWorktrees().catch(() => undefined);
-    }
-}
-function key(base, items, candidate) {
-    return `${base}:${candidate.map((i) => items[i].tip).join(',')}`;
-}
-/** A command a person can paste to run the failing candidate's verify on their machine. */
-function reproduceCommand(ref, priority, command) {
-    const dir = `../verify-${priority}`;
-    const quoted = `'${command.replace(/'/g, `'\\''`)}'`;
-    return `git worktree add --detach ${dir} ${ref} && (cd ${dir} && bash -c ${quoted})`;
-}
-
-// EXTERNAL MODULE: ./node_modules/systeminformation/lib/index.js
-var lib = __nccwpck_require__(2754);
-var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
-;// CONCATENATED MODULE: ./src/inputs/input-definitions.ts
-
-/**
- * Every input of the action, with its default: the one list the action, the CLI and the
- * validation read (a test checks action.yml against it).
- */
-const INPUT_DEFAULTS = {
-    mode: 'run',
-    priorities: '',
-    'base-branch': 'roadmap',
-    'fetch-base': 'true',
-    'agent-command': 'poetry run code-developer --priority={priority}',
-    agent: '',
-    'agent-args': '',
-    'prompt-template': '',
-    'max-cost-usd': '',
-    'start-spacing-seconds': 'auto',
-    'max-parallel': '2',
-    separation: 'waves',
-    'unknown-scope': 'wait',
-    'specs-dir': 'docs/architecture/specs',
-    'roadmap-file': 'docs/roadmap/ROADMAP.md',
-    'separation-ignore': DEFAULT_SEPARATION_IGNORE.join('\n'),
-    'branch-template': 'feature/us-{priority:03d}',
-    'worktree-dir': '..',
-    'worktree-files': '',
-    'setup-command': '',
-    'task-timeout-minutes': '60',
-    'verify-command': '',
-    'verify-timeout-minutes': '30',
-    'on-conflict': 'rerun',
-    'resolve-command': '',
-    'max-retries': '0',
-    'max-cpu-percent': '80',
-    'max-memory-percent': '80',
-    'auto-commit': 'true',
-    merge: 'true',
-    push: 'false',
-    cleanup: 'true',
-    'pr-comment': 'true',
-    'check-run': 'true',
-    'pr-number': '',
-    'github-token': '',
-    'log-dir': '',
-    'results-dir': '',
-    resume: 'auto',
-    'skip-merged': 'true',
-    'log-max-mb': '64',
-    'agent-env-pass': ''
-};
-const INPUT_NAMES = Object.keys(INPUT_DEFAULTS);
-
-;// CONCATENATED MODULE: ./src/inputs/priorities.ts
-
-
-const MAX_PRIORITIES = 256;
-/** `65`, or a decimal ID as real roadmaps number an inserted priority: `2.5`. */
-const NUMBER = /^[0-9]+(?:\.[0-9]+)?$/;
-const RANGE = /^([0-9]+)-([0-9]+)$/;
-/**
- * Priority IDs from text: positive numbers (`65`, `2.5`) separated by commas, spaces or
- * newlines, and ranges of whole numbers `65-67`. Duplicates are dropped, order is kept.
- * Anything else is refused with a message naming the bad token.
- */
-function parsePriorities(text) {
-    const tokens = text.split(/[\s,]+/).filter((token) => token.length > 0);
-    if (tokens.length === 0) {
-        throw new InputError('priorities: no priority given (expected IDs like "65, 66" or "65-67")');
-    }
-    const seen = new Set();
-    const add = (id, token) => {
-        if (!Number.isFinite(id) || id <= 0 || Math.floor(id) > Number.MAX_SAFE_INTEGER) {
-            throw new InputError(`priorities: "${shorten(token)}" is not a positive priority ID`);
-        }
-        seen.add(id);
-        if (seen.size > MAX_PRIORITIES) {
-            throw new InputError(`priorities: "${shorten(token)}" brings the count past ${MAX_PRIORITIES} priority IDs (the limit of one run, and of a matrix)`);
-        }
-    };
-    for (const token of tokens) {
-        if (NUMBER.test(token)) {
-            // An ID is a number in the result JSON: `2.50` would silently become 2.5 and `65.0` 65.
-            if (/\.[0-9]*0$/.test(token)) {
-                throw new InputError(`priorities: "${shorten(token)}" ends its decimals with 0; write it as ${Number(token)}`);
-            }
-            add(Number(token), token);
-            continue;
-        }
-        const range = RANGE.exec(token);
-        if (!range) {
-            throw new InputError(`priorities: "${shorten(token)}" is not a priority ID (expected positive numbers like 65 or 2.5, or ranges like 65-67)`);
-        }
-        const [from, to] = [Number(range[1]), Number(range[2])];
-        if (from <= 0 || to < from) {
-            throw new InputError(`priorities: range "${shorten(token)}" must go up from a positive ID`);
-        }
-        if (to - from >= MAX_PRIORITIES) {
-            throw new InputError(`priorities: range "${shorten(token)}" has more than ${MAX_PRIORITIES} priority IDs (the limit of one run)`);
-        }
-        for (let id = from; id <= to; id++)
-            add(id, token);
-    }
-    return [...seen];
-}
-
-;// CONCATENATED MODULE: ./src/inputs/agent-presets.ts
-/**
- * The `agent` presets: the command line each runs, built from its CLI's public documentation
- * (the versions followed are named in __tests__/run/agent-presets.test.ts); the settings resolve
- * the one command line the run starts, so no stage needs to know the presets. Data only: how the
- * line is put together is below, what each CLI reports is in usage-report.ts.
- *
- * `{args}` is where `agent-args` go: before a trailing stdin redirect or prompt argument, so
- * that a flag added by the user reaches the CLI as a flag.
- */
-const AGENT_PRESETS = {
-    /** The seed's agent (the default of `agent-command`). */
-    'code-developer': {
-        command: 'poetry run code-developer --priority={priority}{args}',
-        rateLimited: false
-    },
-    /**
-     * Claude Code in print mode: the prompt on stdin, one JSON event a line (stream-json needs
-     * --verbose in print mode) ending with the result object that holds the cost; no permission
-     * prompts, since nobody is there to answer them and the worktree is disposable.
-     */
-    'claude-code': {
-        command: 'claude -p --output-format stream-json --verbose --permission-mode bypassPermissions{args} < {prompt-file}',
-        rateLimited: true
-    },
-    /**
-     * Codex CLI headless: JSON Lines events (turn.completed carries the tokens), a sandbox that
-     * may write in the workspace only; `-` reads the prompt from stdin.
-     */
-    codex: {
-        command: 'codex exec --json --sandbox workspace-write{args} - < {prompt-file}',
-        rateLimited: true
-    },
-    /** Aider: one instruction from the file, every question answered yes; it commits its edits. */
-    aider: {
-        command: 'aider --yes-always --no-check-update --message-file {prompt-file}{args}',
-        rateLimited: true
-    }
-};
-const AGENT_PRESET_NAMES = Object.keys(AGENT_PRESETS);
-/** The preset's command line with `agent-args` in its place. */
-function presetCommand(preset, agentArgs = '') {
-    const args = agentArgs.trim();
-    return AGENT_PRESETS[preset].command.replace('{args}', args ? ` ${args}` : '');
-}
-/**
- * The command the run starts: `agent-command` when set (with `agent-args` after it), else the
- * preset's, else the default `agent-command` (the seed's code-developer).
- */
-function resolveAgentCommand(options) {
-    const args = options.agentArgs.trim();
-    const custom = options.agentCommand.trim();
-    if (custom)
-        return args ? `${custom} ${args}` : custom;
-    if (options.preset)
-        return presetCommand(options.preset, args);
-    return args ? `${options.defaultCommand} ${args}` : options.defaultCommand;
-}
-
-;// CONCATENATED MODULE: ./src/inputs/settings.ts
-
-
-
-
-
-
-
-
-
-const MODES = ['run', 'plan', 'task', 'merge'];
-const SEPARATIONS = ['strict', 'waves', 'off'];
-const UNKNOWN_SCOPES = ['wait', 'parallel'];
-const CONFLICT_POLICIES = ['rerun', 'resolve', 'keep'];
-const MAX_RETRIES = 10;
-const MAX_PARALLEL = 32;
-/** setTimeout overflows past 24.8 days; a week is already far beyond any agent run. */
-const MAX_TIMEOUT_MINUTES = 7 * 24 * 60;
-const RESUME_MODES = ['auto', 'never'];
-/** A log smaller than this could not hold its own head and tail. */
-const MIN_LOG_MB = 0.01;
-const MAX_LOG_MB = 100_000;
-/**
- * Validates every input at once, before anything is touched: the first problem found is
- * thrown as an InputError naming the input and the bad value.
- */
-function parseSettings(raw, repo, env = process.env) {
-    const get = (name) => {
-        const value = raw[name];
-        return value === undefined || value.trim() === '' ? INPUT_DEFAULTS[name] : value.trim();
-    };
-    for (const [name, value] of Object.entries(raw)) {
-        if (value?.includes('\0'))
-            throw new InputError(`${name}: contains a NUL character`);
-    }
-    const mode = oneOf(get('mode'), MODES, 'mode');
-    const priorities = parsePriorities(raw.priorities ?? '');
-    const baseBranch = get('base-branch');
-    assertBranchName(baseBranch, 'base-branch');
-    const branchTemplate = get('branch-template');
-    validateBranchTemplate(branchTemplate, priorities);
-    const agent = parseAgent(get('agent'));
-    const agentArgs = singleLine(raw['agent-args'] ?? '', 'agent-args');
-    const onConflict = oneOf(get('on-conflict'), CONFLICT_POLICIES, 'on-conflict');
-    const resolveCommand = (raw['resolve-command'] ?? '').trim();
-    if (onConflict === 'resolve' && !resolveCommand) {
-        throw new InputError('on-conflict: resolve needs resolve-command (the command that settles a conflicted merge); set it, or choose rerun or keep');
-    }
-    return {
-        mode,
-        repo,
-        priorities,
-        baseBranch,
-        fetchBase: parseBoolean(get('fetch-base'), 'fetch-base'),
-        agentCommand: resolveAgentCommand({
-            // The runner passes the default when the input is not set: the default is "not set".
-            agentCommand: get('agent-command') === INPUT_DEFAULTS['agent-command'] ? '' : get('agent-command'),
-            preset: agent,
-            agentArgs,
-            defaultCommand: INPUT_DEFAULTS['agent-command']
-        }),
-        agent,
-        promptTemplate: parsePromptTemplate(raw['prompt-template'] ?? '', repo),
-        maxCostUsd: get('max-cost-usd')
-            ? parseNumber(get('max-cost-usd'), 'max-cost-usd', 0, MAX_COST_USD)
-            : null,
-        startSpacingMs: startSpacingMs(get('start-spacing-seconds'), agent),
-        maxParallel: parseMaxParallel(get('max-parallel')),
-        separation: oneOf(get('separation'), SEPARATIONS, 'separation'),
-        unknownScope: oneOf(get('unknown-scope'), UNKNOWN_SCOPES, 'unknown-scope'),
-        specsDir: repoPath(get('specs-dir'), 'specs-dir'),
-        roadmapFile: repoPath(get('roadmap-file'), 'roadmap-file'),
-        separationIgnore: parseSeparationIgnore(get('separation-ignore')),
-        branchTemplate,
-        worktreeDir: plainPath(get('worktree-dir'), 'worktree-dir'),
-        worktreeFiles: parseWorktreeFiles(raw['worktree-files'] ?? ''),
-        setupCommand: (raw['setup-command'] ?? '').trim(),
-        taskTimeoutMs: timeoutMs(parseNumber(get('task-timeout-minutes'), 'task-timeout-minutes', 0, MAX_TIMEOUT_MINUTES)),
-        maxCpuPercent: parseNumber(get('max-cpu-percent'), 'max-cpu-percent', 1, 100),
-        maxMemoryPercent: parseNumber(get('max-memory-percent'), 'max-memory-percent', 1, 100),
-        autoCommit: parseBoolean(get('auto-commit'), 'auto-commit'),
-        merge: parseBoolean(get('merge'), 'merge'),
-        push: parseBoolean(get('push'), 'push'),
-        cleanup: parseBoolean(get('cleanup'), 'cleanup'),
-        prComment: parseBoolean(get('pr-comment'), 'pr-comment'),
-        checkRun: parseBoolean(get('check-run'), 'check-run'),
-        prNumber: parsePrNumber(raw['pr-number'] ?? ''),
-        githubToken: (raw['github-token'] ?? '').trim(),
-        logDir: (raw['log-dir'] ?? '').trim()
-            ? plainPath((raw['log-dir'] ?? '').trim(), 'log-dir')
-            : defaultLogDir(env),
-        resultsDir: (raw['results-dir'] ?? '').trim()
-            ? plainPath((raw['results-dir'] ?? '').trim(), 'results-dir')
-            : (0,external_node_path_namespaceObject.join)(env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'parallel-worktree-results'),
-        resume: oneOf(get('resume'), RESUME_MODES, 'resume'),
-        skipMerged: parseBoolean(get('skip-merged'), 'skip-merged'),
-        logMaxBytes: Math.round(parseNumber(get('log-max-mb'), 'log-max-mb', MIN_LOG_MB, MAX_LOG_MB) * 1024 * 1024),
-        agentEnvPass: parseVariableNames(raw['agent-env-pass'] ?? '', 'agent-env-pass'),
-        verifyCommand: (raw['verify-command'] ?? '').trim(),
-        verifyTimeoutMs: timeoutMs(parseNumber(get('verify-timeout-minutes'), 'verify-timeout-minutes', 0, MAX_TIMEOUT_MINUTES)),
-        onConflict,
-        resolveCommand,
-        maxRetries: parseWholeNumber(get('max-retries'), 'max-retries', MAX_RETRIES)
-    };
-}
-/** Environment variable names, separated by commas, spaces or newlines. */
-function parseVariableNames(text, name) {
-    const names = text.split(/[\s,]+/).filter(Boolean);
-    for (const variable of names) {
-        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) {
-            throw new InputError(`${name}: "${shorten(variable)}" is not an environment variable name (letters, digits and _)`);
-        }
-    }
-    return names;
-}
-/** A budget beyond this is a typo, not a budget. */
-const MAX_COST_USD = 1_000_000;
-/** Seconds between starts for the presets of agents that call a rate-limited API (`auto`). */
-const PRESET_START_SPACING_SECONDS = 2;
-function parseAgent(text) {
-    if (!text)
-        return null;
-    return oneOf(text, AGENT_PRESET_NAMES, 'agent');
-}
-function singleLine(text, name) {
-    const value = text.trim();
-    if (/[\r\n]/.test(value)) {
-        throw new InputError(`${name}: "${shorten(value)}" spans several lines; give one line of arguments`);
-    }
-    return value;
-}
-/**
- * `auto`: a small spacing for the presets whose CLI calls a rate-limited API, none for other
- * commands (the seed's code-developer, anything custom: set it when they call an API).
- */
-function startSpacingMs(text, agent) {
-    if (text === 'auto') {
-        return agent && AGENT_PRESETS[agent].rateLimited ? PRESET_START_SPACING_SECONDS * 1000 : 0;
-    }
-    return Math.round(parseNumber(text, 'start-spacing-seconds', 0, 600) * 1000);
-}
-/** A file of the repository that exists, for the prompt of every priority. */
-function parsePromptTemplate(text, repo) {
-    const value = text.trim();
-    if (!value)
-        return '';
-    const path = repoPath(value, 'prompt-template');
-    const full = (0,external_node_path_namespaceObject.join)(repo, path);
-    if (!(0,external_node_fs_namespaceObject.existsSync)(full) || !(0,external_node_fs_namespaceObject.statSync)(full).isFile()) {
-        throw new InputError(`prompt-template: "${shorten(value)}" is not a file of the repository (looked for ${full}); give a path relative to the repository root`);
-    }
-    // A link may lead out of the repository: what is read must be inside it.
-    const inside = (0,external_node_path_namespaceObject.relative)((0,external_node_fs_namespaceObject.realpathSync)(repo), (0,external_node_fs_namespaceObject.realpathSync)(full));
-    if (inside.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(inside)) {
-        throw new InputError(`prompt-template: "${shorten(value)}" leads outside the repository (a symbolic link); give a file inside it`);
-    }
-    return path;
-}
-/** Minutes to ms; a timeout too small to count in ms is 1 ms, never 0 (which means none). */
-function timeoutMs(minutes) {
-    return minutes > 0 ? Math.max(1, Math.round(minutes * 60_000)) : 0;
-}
-/**
- * On a runner, RUNNER_TEMP/parallel-worktree-logs/<run>-<attempt> (the log-dir output names it
- * for an upload step). Elsewhere a folder per user and per run in the system temp folder
- * (made mode 700 by the engine): a temp folder shared by the machine's users must not hold
- * one user's folder that everyone else then fails to write.
- */
-function defaultLogDir(env, now = new Date()) {
-    const stamp = now.toISOString().replace(/[:.]/g, '-');
-    if (env.RUNNER_TEMP) {
-        const runId = env.GITHUB_RUN_ID
-            ? `${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? '1'}`
-            : `${stamp}-${process.pid}`;
-        return (0,external_node_path_namespaceObject.join)(env.RUNNER_TEMP, 'parallel-worktree-logs', runId);
-    }
-    const user = process.getuid?.() ?? (0,external_node_os_namespaceObject.userInfo)().username;
-    return (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), `parallel-worktree-${user}`, 'logs', `${stamp}-${process.pid}`);
-}
-function oneOf(value, allowed, name) {
-    if (allowed.includes(value))
-        return value;
-    throw new InputError(`${name}: "${shorten(value)}" is not one of ${allowed.join(', ')}`);
-}
-function parseNumber(text, name, min, max) {
-    const value = /^[0-9]+(\.[0-9]+)?$/.test(text) ? Number(text) : NaN;
-    if (!Number.isFinite(value) || value < min || value > max) {
-        throw new InputError(`${name}: "${shorten(text)}" is not a number from ${min} to ${max}`);
-    }
-    return value;
-}
-function parseWholeNumber(text, name, max) {
-    if (!/^[0-9]+$/.test(text) || Number(text) > max) {
-        throw new InputError(`${name}: "${shorten(text)}" is not a whole number from 0 to ${max}`);
-    }
-    return Number(text);
-}
-function parseMaxParallel(text) {
-    if (text === 'auto')
-        return 'auto';
-    if (!/^[0-9]+$/.test(text) || Number(text) < 1 || Number(text) > MAX_PARALLEL) {
-        throw new InputError(`max-parallel: "${shorten(text)}" is not a whole number from 1 to ${MAX_PARALLEL}, or auto`);
-    }
-    return Number(text);
-}
-/** The YAML 1.2 core schema's booleans, as @actions/core's getBooleanInput accepts them. */
-function parseBoolean(text, name) {
-    if (['true', 'True', 'TRUE'].includes(text))
-        return true;
-    if (['false', 'False', 'FALSE'].includes(text))
-        return false;
-    throw new InputError(`${name}: "${shorten(text)}" is not true or false`);
-}
-function parsePrNumber(text) {
-    const value = text.trim();
-    if (!value)
-        return null;
-    if (!/^[0-9]+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
-        throw new InputError(`pr-number: "${shorten(value)}" is not a pull request or issue number`);
-    }
-    return Number(value);
-}
-function plainPath(text, name) {
-    if (/[\r\n]/.test(text))
-        throw new InputError(`${name}: "${shorten(text)}" spans several lines`);
-    return text;
-}
-/** A path inside the repository: relative, without `..` escapes. */
-function repoPath(text, name) {
-    plainPath(text, name);
-    const normalised = text.replace(/\\/g, '/').replace(/\/+$/, '');
-    // Judged after backslashes became slashes: `\etc\passwd` is `/etc/passwd`.
-    if ((0,external_node_path_namespaceObject.isAbsolute)(text) ||
-        normalised.startsWith('/') ||
-        /^[A-Za-z]:/.test(text) ||
-        normalised.split('/').includes('..')) {
-        throw new InputError(`${name}: "${shorten(text)}" must be a path inside the repository`);
-    }
-    return normalised.replace(/^\.\//, '');
-}
-/**
- * Globs inside the repository, one a line; `!glob` takes paths back; `#` starts a comment (so
- * `# none` ignores nothing, while a blank value is the default list).
- */
-function parseSeparationIgnore(text) {
-    const globs = text
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter((line) => line && !line.startsWith('#'));
-    for (const glob of globs)
-        repoPath(glob.replace(/^!/, ''), 'separation-ignore');
-    return globs;
-}
-function parseWorktreeFiles(text) {
-    const globs = text
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter((line) => line && !line.startsWith('#'));
-    for (const glob of globs)
-        repoPath(glob, 'worktree-files');
-    return globs;
-}
-
-;// CONCATENATED MODULE: ./src/run/resource-monitor.ts
-
-
-
-
-/**
- * Samples the machine: memory through systeminformation, CPU from the kernel's counters that
- * os.cpus() reads (/proc/stat), as the share of CPU time not idle since the previous sample.
- * Not systeminformation's currentLoad: on Linux each of its calls runs a shell pipeline
- * (cat /proc/stat | grep) synchronously, three processes that stop this process's event loop
- * every sample, for hours. The first sample gives memory, and CPU as unknown.
- */
-function systemSampler() {
-    let previous = null;
-    return async () => {
-        const memory = await lib_default().mem();
-        const memoryPercent = memory.total > 0 ? ((memory.total - memory.available) / memory.total) * 100 : 0;
-        const now = cpuTimes();
-        const since = previous;
-        previous = now;
-        const total = since ? now.total - since.total : 0;
-        return {
-            cpuPercent: since && total > 0 ? ((now.busy - since.busy) / total) * 100 : null,
-            memoryPercent
-        };
-    };
-}
-/** CPU time of every core since boot, in ms: all of it, and all but idle. */
-function cpuTimes() {
-    let busy = 0;
-    let total = 0;
-    for (const { times } of (0,external_node_os_namespaceObject.cpus)()) {
-        const all = times.user + times.nice + times.sys + times.irq + times.idle;
-        total += all;
-        busy += all - times.idle;
-    }
-    return { busy, total };
-}
-/** Why a new agent may not start now, or null when it may. */
-function resourceVerdict(sample, limits) {
-    if (sample.cpuPercent !== null && sample.cpuPercent > limits.maxCpuPercent) {
-        return `CPU at ${sample.cpuPercent.toFixed(0)}% (max-cpu-percent ${limits.maxCpuPercent})`;
-    }
-    if (sample.memoryPercent > limits.maxMemoryPercent) {
-        return `memory in use at ${sample.memoryPercent.toFixed(0)}% (max-memory-percent ${limits.maxMemoryPercent})`;
-    }
-    return null;
-}
-const DEFAULT_RESOURCE_INTERVAL_MS = 2000;
-/**
- * The gate consulted before every start (the seed's monitor never was). It samples on a
- * steady timer in the background, so that asking it costs nothing and never delays a start:
- * `verdict()` answers from the latest sample. The first sample is taken when the gate starts.
- */
-class ResourceGate {
-    limits;
-    logger;
-    sampler;
-    intervalMs;
-    latest = null;
-    timer;
-    started = null;
-    waiters = [];
-    failures = 0;
-    constructor(limits, logger, sampler = systemSampler(), intervalMs = DEFAULT_RESOURCE_INTERVAL_MS) {
-        this.limits = limits;
-        this.logger = logger;
-        this.sampler = sampler;
-        this.intervalMs = intervalMs;
-    }
-    /** Takes the first sample, then keeps sampling every intervalMs until stop(). */
-    start() {
-        this.started ??= this.sample().then(() => this.schedule());
-        return this.started;
-    }
-    stop() {
-        clearTimeout(this.timer);
-        this.timer = undefined;
-        this.started = Promise.resolve();
-        this.wake();
-    }
-    /** The last sample taken, or null before the first. */
-    get sampleNow() {
-        return this.latest;
-    }
-    /** Why a start must wait now (from the latest sample), or null when it may go ahead. */
-    verdict() {
-        return this.latest ? resourceVerdict(this.latest, this.limits) : null;
-    }
-    /** Starts the gate if needed and answers as verdict() does. */
-    async check() {
-        await this.start();
-        return this.verdict();
-    }
-    /** Resolves when the next sample has been taken (or the gate stopped). */
-    nextSample() {
-        return new Promise((resolve) => this.waiters.push(resolve));
-    }
-    schedule() {
-        if (this.started === null)
-            return;
-        this.timer = setTimeout(() => {
-            void this.sample().then(() => {
-                if (this.timer)
-                    this.schedule();
-            });
-        }, this.intervalMs);
-        this.timer.unref();
-    }
-    async sample() {
-        try {
-            this.latest = await this.sampler();
-            this.failures = 0;
-        }
-        catch (error) {
-            // A machine we cannot measure must not stop the run.
-            this.failures += 1;
-            if (this.failures === 3) {
-                this.logger.warning(`Cannot measure CPU and memory (${error.message}): starts are not held back by max-cpu-percent or max-memory-percent`);
-            }
-            this.latest = null;
-        }
-        this.wake();
-    }
-    wake() {
-        const waiters = this.waiters;
-        this.waiters = [];
-        for (const resolve of waiters)
-            resolve();
-    }
-}
-const GIB = 1024 ** 3;
-/** Memory an agent is assumed to need when max-parallel is `auto`. */
-const AUTO_MEMORY_PER_AGENT = 2 * GIB;
-/**
- * `max-parallel: auto`: one agent per usable core (a container's CPU quota counts), and about
- * 2 GiB of available memory per agent, from 1 to 32.
- */
-async function explainAutoParallelism() {
-    const memory = await lib_default().mem();
-    const cores = usableCores();
-    const byMemory = Math.floor(memory.available / AUTO_MEMORY_PER_AGENT);
-    const maxParallel = Math.max(1, Math.min(MAX_PARALLEL, cores, byMemory));
-    return { maxParallel, cores, availableMemory: memory.available };
-}
-/** Cores this process may use: affinity, and a cgroup v2 CPU quota where there is one. */
-function usableCores() {
-    const affinity = (0,external_node_os_namespaceObject.availableParallelism)();
-    let quota = Infinity;
-    if (process.platform === 'linux') {
-        try {
-            const [max, period] = (0,external_node_fs_namespaceObject.readFileSync)('/sys/fs/cgroup/cpu.max', 'utf8').trim().split(/\s+/);
-            if (max !== 'max' && Number(period) > 0)
-                quota = Math.floor(Number(max) / Number(period));
-        }
-        catch {
-            // No cgroup v2 quota.
-        }
-    }
-    return Math.max(1, Math.min(affinity, quota));
-}
-
-;// CONCATENATED MODULE: ./src/engine/verify-runner.ts
-
-
-
-
-
-/**
- * verify-command as the gate runs it: `bash -c` in the candidate's worktree, in its own
- * process group, with the agents' environment (no token, no INPUT_*) plus where it runs,
- * stopped at verify-timeout-minutes.
- */
-function verifyRunner(settings, options) {
-    const minutes = +(settings.verifyTimeoutMs / 60_000).toFixed(2);
-    return async (worktree, logFile) => {
-        await (0,promises_namespaceObject.mkdir)(settings.logDir, { recursive: true });
-        const outcome = await runProcess({
-            command: settings.verifyCommand,
-            label: 'verify',
-            cwd: worktree,
-            env: agentEnvironment(options.env, settings.githubToken, {
-                WORKTREE_PATH: worktree,
-                BASE_BRANCH: settings.baseBranch
-            }),
-            logFile,
-            timeoutMs: settings.verifyTimeoutMs,
-            signal: options.signal,
-            killGraceMs: options.killGraceMs ?? 10_000
-        });
-        const last = outcome.tail
-            .filter((line) => line.trim())
-            .at(-1)
-            ?.trim()
-            .slice(0, 200);
-        const detail = outcome.timedOut
-            ? `ran past verify-timeout-minutes (${minutes})`
-            : outcome.signal
-                ? `killed by ${outcome.signal}`
-                : `exit ${outcome.exitCode}${last ? `: ${last}` : ''}`;
-        return {
-            passed: outcome.exitCode === 0 && !outcome.timedOut && !outcome.cancelled,
-            cancelled: outcome.cancelled,
-            detail
-        };
-    };
-}
-/** The verify gate of a run, or undefined when verify-command is empty. */
-async function verifyGate(settings, git, logger, options) {
-    if (!settings.verifyCommand)
-        return undefined;
-    const parallel = settings.maxParallel === 'auto'
-        ? (await explainAutoParallelism()).maxParallel
-        : settings.maxParallel;
-    return new VerifyQueue(git, {
-        command: settings.verifyCommand,
-        parallel,
-        run: verifyRunner(settings, options),
-        logDir: settings.logDir,
-        logger
-    });
-}
-
-;// CONCATENATED MODULE: ./src/engine/publish-branches.ts
-
-
-
-/**
- * `push: true` after the merges: the base, and every branch that holds unmerged work, go to
- * origin (never forced). A failure is reported as a warning and in the failing tasks: the
- * work stays on the local branches the result names. A base that did not reach origin makes
- * the run fail (see runSucceeded): on an ephemeral runner its merges would be gone.
- */
-async function pushAfterMerges(git, settings, tasks, logger, warnings, options = {}) {
-    if (!settings.push)
-        return { baseNotPushed: false };
-    // A base moved off its history (the base guard's warning) is not the run's to publish.
-    const withBase = !options.baseMoved;
-    const kept = [];
-    const candidates = async (task) => {
-        // A re-run's first branch (`<branch>-conflicted`) was made by this run: published too,
-        // so that the summary's commands to reproduce it work from any clone.
-        const earlier = [];
-        for (const branch of task.kept_branches ?? [])
-            if (await git.branchTip(branch))
-                earlier.push(branch);
-        if (task.merge === 'merged')
-            return earlier;
-        const tip = await git.branchTip(task.branch);
-        if (!tip)
-            return earlier;
-        // In run mode, a branch of that name that this tool did not make (refused for resume,
-        // someone else's) is not published. Merge mode's branches came from origin.
-        if (settings.mode === 'run' && (await madeBranchState(git, task.branch, tip)) !== 'made') {
-            return earlier;
-        }
-        return [task.branch, ...earlier];
-    };
-    for (const task of tasks) {
-        for (const branch of await candidates(task)) {
-            const copied = await copiedFilesOn(git, settings, branch);
-            if (copied.length === 0) {
-                kept.push(branch);
-                continue;
-            }
-            const why = copiedFilesError(branch, copied, 'pushed');
-            if (!task.error?.includes(why)) {
-                task.error = [task.error, why].filter(Boolean).join('; ');
-            }
-            warnings.push(`push: ${why}`);
-        }
-    }
-    const outcome = await pushResults(git, {
-        baseBranch: settings.baseBranch,
-        keptBranches: kept,
-        withBase,
-        logger
-    });
-    if (!withBase) {
-        warnings.push(`push: ${settings.baseBranch} was not pushed, as it was moved off its history`);
-    }
-    // pushResults has said what it pushed ("Pushed … to origin"): said once.
-    if (outcome.pushed)
-        return { baseNotPushed: false };
-    const baseNotPushed = withBase && !outcome.base.pushed;
-    if (baseNotPushed)
-        warnings.push(basePushWarning(settings.baseBranch, outcome.base));
-    const others = outcome.branches.filter((ref) => !ref.pushed);
-    if (others.length)
-        warnings.push(`push: ${others.map(refFailure).join('; ')}`);
-    for (const ref of outcome.branches) {
-        const task = tasks.find((t) => t.branch === ref.branch);
-        if (task && ref.error) {
-            const rescued = ref.rescuedAs ? ` (its commits are on origin as ${ref.rescuedAs})` : '';
-            task.error = [task.error, `push of ${ref.branch} failed: ${ref.error}${rescued}`]
-                .filter(Boolean)
-                .join('; ');
-        }
-    }
-    return { baseNotPushed };
-}
-/** Why base is not on origin, and where its merges are now (the rescue branch, or only here). */
-function basePushWarning(baseBranch, base) {
-    const commit = base.commit ? ` ${base.commit.slice(0, 12)}` : '';
-    const where = base.rescuedAs
-        ? `its merges are on origin only as the rescue branch ${base.rescuedAs} (merge it into origin's ${baseBranch} by hand, then push)`
-        : `its merges are only in this repository's ${baseBranch}${commit} (no rescue branch reached origin)`;
-    return `push: ${baseBranch}${commit} was not pushed to origin (${base.error ?? 'unknown error'}), so the run is not a success; ${where}`;
-}
-function refFailure(ref) {
-    return `${ref.branch}: ${ref.error}${ref.rescuedAs ? ` (its commit was pushed as ${ref.rescuedAs})` : ''}`;
-}
-/** After a fan-out merge with push: merged branches leave origin too (their work is in base). */
-async function deleteMergedRemoteBranches(git, tasks, logger) {
-    // Not the branch of a priority an earlier run merged: what is on origin under its name now
-    // is not this run's to delete.
-    const merged = tasks
-        .filter((task) => task.merge === 'merged' && task.status !== 'skipped')
-        .map((task) => task.branch);
-    if (merged.length === 0)
-        return;
-    const remote = await git.deleteRemoteBranches('origin', merged);
-    if (remote.exitCode !== 0)
-        logger.debug(`deleting merged branches on origin: ${remote.stderr.trim()}`);
-}
-
-;// CONCATENATED MODULE: ./src/engine/merge-mode.ts
-var merge_mode_addDisposableResource = (undefined && undefined.__addDisposableResource) || function (env, value, async) {
-    if (value !== null && value !== void 0) {
-        if (typeof value !== "object" && typeof value !== "function") throw new TypeError("Object expected.");
-        var dispose, inner;
-        if (async) {
-            if (!Symbol.asyncDispose) throw new TypeError("Symbol.asyncDispose is not defined.");
-            dispose = value[Symbol.asyncDispose];
-        }
-        if (dispose === void 0) {
-            if (!Symbol.dispose) throw new TypeError("Symbol.dispose is not defined.");
-            dispose = value[Symbol.dispose];
-            if (async) inner = dispose;
-        }
-        if (typeof dispose !== "function") throw new TypeError("Object not disposable.");
-        if (inner) dispose = function() { try { inner.call(this); } catch (e) { return Promise.reject(e); } };
-        env.stack.push({ value: value, dispose: dispose, async: async });
-    }
-    else if (async) {
-        env.stack.push({ async: true });
-    }
-    return value;
-};
-var merge_mode_disposeResources = (undefined && undefined.__disposeResources) || (function (SuppressedError) {
-    return function (env) {
-        function fail(e) {
-            env.error = env.hasError ? new SuppressedError(e, env.error, "An error was suppressed during disposal.") : e;
-            env.hasError = true;
-        }
-        var r, s = 0;
-        function next() {
-            while (r = env.stack.pop()) {
-                try {
-                    if (!r.async && s === 1) return s = 0, env.stack.push(r), Promise.resolve().then(next);
-                    if (r.dispose) {
-                        var result = r.dispose.call(r.value);
-                        if (r.async) return s |= 2, Promise.resolve(result).then(next, function(e) { fail(e); return next(); });
-                    }
-                    else s |= 1;
-                }
-                catch (e) {
-                    fail(e);
-                }
-            }
-            if (s === 1) return env.hasError ? Promise.reject(env.error) : Promise.resolve();
-            if (env.hasError) throw env.error;
-        }
-        return next();
-    };
-})(typeof SuppressedError === "function" ? SuppressedError : function (error, suppressed, message) {
-    var e = new Error(message);
-    return e.name = "SuppressedError", e.error = error, e.suppressed = suppressed, e;
-});
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/**
- * `merge` mode, the last job of a fan-out: fetches the pushed branches of the priorities,
- * merges them into the base in the order given with the same engine and promises as `run`
- * mode, and reports every task with the status and timing its job recorded.
- */
-async function mergePushed(settings, options) {
-    const env_1 = { stack: [], error: void 0, hasError: false };
-    try {
-        const began = Date.now();
-        const { logger } = options;
-        const repository = merge_mode_addDisposableResource(env_1, await openForChanges(settings, { env: options.env, logger }), true);
-        const { git } = repository;
-        // Base as run mode takes it (fetch-base): fast-forwarded to origin's, its checkout along.
-        const choice = await chooseBaseStart(git, settings, logger);
-        const start = await startFromBase(git, choice, logger, { moveLocal: true });
-        const plan = await buildPlan({ ...settings, repo: git.cwd, baseCommit: start.commit }, git, await mergesToSkip(git, settings, start.commit));
-        // Every priority given is merged, whatever the plan's separation, except one an earlier run
-        // already merged (skip-merged): that one is reported with its merge.
-        const tasks = plan.tasks.map((planned) => pendingTask(planned.merge_commit ? planned : { ...planned, skip_reason: null }, settings));
-        await fetchTaskBranches(git, tasks, logger);
-        // What the merges land on: start.commit, unless the local base could not follow origin.
-        const baseCommit = await git.requireBranchTip(settings.baseBranch);
-        const verify = await verifyGate(settings, git, logger, {
-            env: options.env ?? process.env,
-            signal: options.signal,
-            killGraceMs: options.killGraceMs
-        });
-        const merger = new MergeEngine(git, settings.baseBranch, logger, { verify });
-        for (const task of tasks) {
-            if (task.status !== 'skipped')
-                await recordTaskOutcome(git, task, settings, logger);
-        }
-        const ready = [];
-        for (const task of tasks.filter((task) => readyToMerge(task) && settings.merge)) {
-            const copied = await copiedFilesOn(git, settings, task.branch);
-            if (copied.length === 0)
-                ready.push(task);
-            else {
-                task.merge = 'failed';
-                task.error = [task.error, copiedFilesError(task.branch, copied, 'merged')]
-                    .filter(Boolean)
-                    .join('; ');
-            }
-        }
-        // unknown-scope parallel: those priorities are merged after all the others.
-        const last = new Set(plan.separation.merge_last ?? []);
-        for (const batch of [
-            ready.filter((task) => !last.has(task.priority)),
-            ready.filter((task) => last.has(task.priority))
-        ]) {
-            if (batch.length === 0)
-                continue;
-            const requests = batch.map((task) => ({ branch: task.branch, priority: task.priority }));
-            const attempts = await merger.mergeAll(requests);
-            batch.forEach((task, index) => recordMergeAttempt(task, attempts[index]));
-        }
-        const warnings = [];
-        const published = await pushAfterMerges(git, settings, tasks, logger, warnings);
-        if (settings.cleanup) {
-            for (const task of tasks) {
-                if (task.merge === 'merged')
-                    await merger.deleteMergedBranch(task.branch);
-            }
-            if (settings.push && warnings.length === 0)
-                await deleteMergedRemoteBranches(git, tasks, logger);
-        }
-        const result = buildResult(settings, plan.separation, tasks, began, [...start.warnings, ...warnings], verify?.report() ?? null, published);
-        result.base_commit = baseCommit;
-        // The run's length is the fan-out's, from the first task's start to now.
-        const starts = tasks.map((task) => Date.parse(task.started_at ?? '')).filter(Number.isFinite);
-        if (starts.length) {
-            result.timings.total_ms = Date.now() - Math.min(...starts);
-            result.timings.speedup =
-                Math.round((result.timings.sum_of_tasks_ms / result.timings.total_ms) * 100) / 100;
-        }
-        return result;
-    }
-    catch (e_1) {
-        env_1.error = e_1;
-        env_1.hasError = true;
-    }
-    finally {
-        const result_1 = merge_mode_disposeResources(env_1);
-        if (result_1)
-            await result_1;
-    }
-}
-/** Local branches of each priority, brought up to origin's where origin is ahead. */
-async function fetchTaskBranches(git, tasks, logger) {
-    if (!(await git.remotes()).includes('origin')) {
-        logger.info('No origin remote: merging the local branches');
-        return;
-    }
-    const onOrigin = await git.remoteBranches('origin');
-    const wanted = tasks.map((task) => task.branch).filter((b) => onOrigin.has(b));
-    if (wanted.length === 0)
-        return;
-    const refspecs = wanted.map((branch) => fetchSpec(branch));
-    const fetched = await git.fetch('origin', refspecs);
-    if (fetched.exitCode !== 0) {
-        throw new GitError(['fetch', 'origin', ...refspecs], fetched.exitCode, fetched.stderr);
-    }
-    for (const branch of wanted) {
-        const theirs = await git.resolveCommit(originRef(branch));
-        const ours = await git.branchTip(branch);
-        if (!theirs || theirs === ours)
-            continue;
-        if (ours && !(await git.isAncestor(ours, theirs))) {
-            logger.warning(`${branch} differs here and on origin; using this repository's ${branch}`);
-            continue;
-        }
-        // Fast-forward (or create) the local branch; compare-and-swap against what we saw.
-        const moved = await git.swapRef(branchRef(branch), theirs, ours);
-        if (moved.exitCode !== 0) {
-            logger.warning(`${branch} moved here while it was fetched; using this repository's ${branch}`);
-        }
-    }
-}
-/** The task as its job recorded it, or as its branch shows when no result reached us. */
-async function recordTaskOutcome(git, task, settings, logger) {
-    const file = await readTaskResult(settings.resultsDir, task.priority);
-    const tip = await git.branchTip(task.branch);
-    if (file) {
-        Object.assign(task, file.task, { merge: 'not-merged', merge_commit: null, conflict_files: [] });
-    }
-    else {
-        logger.warning(`No task result for priority ${task.priority} in ${settings.resultsDir}: judging from its branch`);
-    }
-    const base = branchRef(settings.baseBranch);
-    const pushed = { tip, commits: 0, inBase: false };
-    if (tip && !file) {
-        pushed.commits = task.commits = await git.countCommits(base, tip);
-        pushed.inBase = await git.isAncestor(tip, base);
-    }
-    const recorded = file ? { status: task.status, error: task.error } : null;
-    const verdict = judgeFromBranch(recorded, task.branch, pushed);
-    task.status = verdict.status;
-    task.error = verdict.error;
-}
-async function readTaskResult(dir, priority) {
-    try {
-        const parsed = JSON.parse(await (0,promises_namespaceObject.readFile)(taskResultPath(dir, priority), 'utf8'));
-        return parsed.format === 'parallel-worktree-task/1' && parsed.task?.priority === priority
-            ? parsed
-            : null;
-    }
-    catch {
-        return null;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/plan/plan-text.ts
-
-
-const MAX_PATHS_SHOWN = 10;
-const MAX_OVERLAPS_SHOWN = 8;
-const MAX_SHARED_SHOWN = 3;
-const LABEL_WIDTH = 11;
-/**
- * The plan as people read it in a terminal or a log: the schedule first, then per priority
- * its spec files, the paths it touches, what it overlaps and why, and its wave.
- */
-function formatPlan(plan, options = {}) {
-    const { tasks, separation } = plan;
-    if (tasks.length === 0)
-        return 'Plan: no priorities.\n';
-    const slots = typeof options.maxParallel === 'number' ? options.maxParallel : Infinity;
-    // The tasks that wait on none start in the plan's start order, as many as there are slots.
-    const rank = new Map((separation.start_order ?? []).map((priority, index) => [priority, index]));
-    const free = tasks
-        .filter((task) => !task.skip_reason && task.after.length === 0)
-        .sort((a, b) => (rank.get(a.priority) ?? 0) - (rank.get(b.priority) ?? 0));
-    const startsFirst = new Set(free.slice(0, slots).map((task) => task.priority));
-    const waveOf = new Map();
-    separation.schedule.forEach((wave, index) => {
-        for (const priority of wave)
-            waveOf.set(priority, index + 1);
-    });
-    const skipped = tasks.filter((task) => task.skip_reason);
-    const lines = [];
-    const waves = separation.schedule.length;
-    lines.push(`Plan for ${plan_text_plural(tasks.length, 'priority', 'priorities')} in ${plan_text_plural(waves, 'wave', 'waves')}` +
-        (skipped.length ? `, ${skipped.length} skipped` : '') +
-        (separation.unresolved.length ? `, ${separation.unresolved.length} with unknown scope` : ''));
-    separation.schedule.forEach((wave, index) => {
-        const note = index > 0
-            ? 'each starts once the priorities it overlaps are merged'
-            : free.length > slots
-                ? `${slots} start at once, the others as agents finish: max-parallel ${slots}`
-                : 'starts at once';
-        lines.push(`  wave ${index + 1}: ${wave.join(', ')}  (${note})`);
-    });
-    if (plan.base_commit)
-        lines.push(`  base commit: ${plan.base_commit.slice(0, 12)}`);
-    for (const warning of plan.base_warnings ?? [])
-        lines.push(`  base: ${warning}`);
-    const length = separation.expected_length;
-    if (length && tasks.length > 1) {
-        const unit = length.unit === 'hours' ? ' h' : length.unit === 'priorities' ? ' priorities' : '';
-        lines.push(`  expected length: ${length.parallel}${unit} with ${length.max_parallel} at once, against ${length.serial}${unit} one at a time` +
-            (length.unit === 'hours' && length.estimated.length < tasks.length
-                ? ` (${length.estimated.length} of ${tasks.length} estimated in the ROADMAP)`
-                : ''));
-    }
-    if (separation.start_order && separation.start_order.some((p, i) => p !== tasks[i]?.priority)) {
-        lines.push(`  start order: ${separation.start_order.join(', ')} (the longest estimate first)`);
-    }
-    for (const task of skipped)
-        lines.push(`  skipped ${task.priority}: ${task.skip_reason}`);
-    if (!separation.valid) {
-        lines.push(`  unknown scope: ${separation.unresolved.join(', ')}: no spec naming the paths they touch, ` +
-            (separation.merge_last?.length
-                ? 'so they run at once and are merged after the others (unknown-scope: parallel)'
-                : 'so they start once every other priority is merged (unknown-scope: wait)'));
-    }
-    const overlapsOf = overlapsByPriority(plan);
-    for (const task of tasks) {
-        lines.push('');
-        const first = startsFirst.has(task.priority);
-        lines.push(`PRIORITY ${task.priority}: ${standing(task, waveOf.get(task.priority), first, slots)}`);
-        lines.push(field('spec', task.spec_files.length ? task.spec_files : ['(none found)']));
-        const evidence = separation.evidence?.[String(task.priority)];
-        lines.push(field('touches', options.explain && evidence ? explained(task, evidence) : touchedPaths(task)));
-        const uncounted = options.explain ? separation.not_counted?.[String(task.priority)] : undefined;
-        if (uncounted)
-            lines.push(field('unchanged', notCountedLines(uncounted)));
-        const overlaps = overlapsOf.get(task.priority) ?? [];
-        if (overlaps.length) {
-            lines.push(field('overlaps', describeOverlaps(task, overlaps, tasks)));
-        }
-        for (const note of task.notes)
-            lines.push(field('note', [note]));
-    }
-    lines.push('');
-    lines.push('The ROADMAP, the spec files and what separation-ignore matches (documents, runtime data) ' +
-        'do not count as touched paths.' +
-        (options.explain ? '' : ' Run plan --explain to see the spec line behind every path.'));
-    return `${lines.join('\n')}\n`;
-}
-function standing(task, wave, startsFirst, slots) {
-    if (task.skip_reason)
-        return `skipped (${task.skip_reason})`;
-    if (wave === undefined)
-        return 'not scheduled';
-    if (task.after.length === 0 && startsFirst)
-        return `wave ${wave}, starts at once`;
-    if (task.after.length === 0) {
-        return `wave ${wave}, starts when an agent finishes (max-parallel ${slots})`;
-    }
-    return `wave ${wave}, starts after ${task.after.join(', ')} ${task.after.length > 1 ? 'are' : 'is'} merged`;
-}
-/** Every path with the spec lines that name it: `src/a.ts  ← SPEC-065-x.md:12, :30`. */
-function explained(task, evidence) {
-    if (task.paths.length === 0)
-        return ['(unknown)'];
-    const width = Math.min(60, Math.max(...task.paths.map((path) => path.length)));
-    return task.paths.map((path) => {
-        const places = evidence[path] ?? [];
-        let file = '';
-        const shown = places.map((place) => {
-            const colon = place.lastIndexOf(':');
-            const [where, line] = [place.slice(0, colon), place.slice(colon)];
-            const text = where === file ? line : `${where}${line}`;
-            file = where;
-            return text;
-        });
-        return `${path.padEnd(width)}  ← ${shown.join(', ') || '(no line)'}`;
-    });
-}
-/** The paths a spec names without changing them: `src/b.ts  ← SPEC-065-x.md:12 (reuse)`. */
-function notCountedLines(uncounted) {
-    const paths = Object.keys(uncounted);
-    const width = Math.min(60, Math.max(...paths.map((path) => path.length)));
-    return paths.map((path) => `${path.padEnd(width)}  ← ${uncounted[path].join(', ')}`);
-}
-function touchedPaths(task) {
-    if (task.paths.length === 0)
-        return ['(unknown)'];
-    const shown = task.paths.slice(0, MAX_PATHS_SHOWN);
-    const hidden = task.paths.length - shown.length;
-    return hidden > 0 ? [...shown, `… and ${hidden} more`] : shown;
-}
-function overlapsByPriority(plan) {
-    const byPriority = new Map();
-    const add = (priority, entry) => {
-        const list = byPriority.get(priority) ?? [];
-        list.push(entry);
-        byPriority.set(priority, list);
-    };
-    for (const [key, paths] of Object.entries(plan.separation.conflicts)) {
-        const [first, second] = key.split(',').map(Number);
-        add(first, { other: second, paths });
-        add(second, { other: first, paths });
-    }
-    const order = new Map(plan.tasks.map((task, index) => [task.priority, index]));
-    for (const list of byPriority.values()) {
-        list.sort((a, b) => (order.get(a.other) ?? 0) - (order.get(b.other) ?? 0));
-    }
-    return byPriority;
-}
-function describeOverlaps(task, overlaps, tasks) {
-    if (task.paths.length === 0) {
-        return [`every other priority: this priority's scope is unknown`];
-    }
-    const byPriority = new Map(tasks.map((other) => [other.priority, other]));
-    const lines = overlaps.slice(0, MAX_OVERLAPS_SHOWN).map(({ other, paths }) => {
-        if (paths.includes(UNKNOWN_SCOPE))
-            return `${other} (its scope is unknown)`;
-        const shown = paths.slice(0, MAX_SHARED_SHOWN).map((path) => {
-            const here = coveringEntry(task, path);
-            const there = coveringEntry(byPriority.get(other), path);
-            const via = [here && `here: ${here}`, there && `${other}: ${there}`].filter(Boolean);
-            return via.length ? `${path} (${via.join('; ')})` : path;
-        });
-        const more = paths.length > MAX_SHARED_SHOWN ? ` and ${paths.length - MAX_SHARED_SHOWN} more` : '';
-        return `${other} on ${shown.join(', ')}${more}`;
-    });
-    const hidden = overlaps.length - lines.length;
-    return hidden > 0 ? [...lines, `… and ${hidden} more priorities`] : lines;
-}
-/** The folder or glob through which a task touches a shared path, when not the path itself. */
-function coveringEntry(task, shared) {
-    if (!task || task.paths.includes(shared))
-        return null;
-    const target = parsePattern(shared);
-    return task.paths.find((path) => overlapOf(parsePattern(path), target) !== null) ?? null;
-}
-function field(label, values) {
-    const pad = ' '.repeat(LABEL_WIDTH + 2);
-    return values
-        .map((value, index) => index === 0 ? `  ${`${label}:`.padEnd(LABEL_WIDTH)}${value}` : `${pad}${value}`)
-        .join('\n');
-}
-function plan_text_plural(count, one, many) {
-    return `${count} ${count === 1 ? one : many}`;
-}
-
-;// CONCATENATED MODULE: ./src/run/progress.ts
-/** A terminal's reader looks often; a runner's log is read later, and every line stays in it. */
-const TERMINAL_PROGRESS_INTERVAL_MS = 30_000;
-const RUNNER_PROGRESS_INTERVAL_MS = 60_000;
-/** Seconds between two progress lines, to override the default (tests, or a quieter log). */
-const PROGRESS_INTERVAL_VARIABLE = 'PARALLEL_WORKTREE_PROGRESS_SECONDS';
-/** The pace of the progress line: the variable when set, else by where the run is read. */
-function progressIntervalMs(env = process.env) {
-    const seconds = Number(env[PROGRESS_INTERVAL_VARIABLE]);
-    if (env[PROGRESS_INTERVAL_VARIABLE] && Number.isFinite(seconds) && seconds >= 0) {
-        return Math.round(seconds * 1000);
-    }
-    return env.GITHUB_ACTIONS === 'true' ? RUNNER_PROGRESS_INTERVAL_MS : TERMINAL_PROGRESS_INTERVAL_MS;
-}
-/** `12:05`, or `1:02:05` past an hour. */
-function formatElapsed(ms) {
-    const total = Math.floor(Math.max(0, ms) / 1000);
-    const hours = Math.floor(total / 3600);
-    const minutes = Math.floor((total % 3600) / 60);
-    const seconds = String(total % 60).padStart(2, '0');
-    return hours > 0
-        ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}`
-        : `${minutes}:${seconds}`;
-}
-/**
- * One line on where the run stands: each agent running and for how long, those queued (and
- * what they wait on), how many are done, elapsed, and what holds the next start back.
- */
-function progressLine(state, total, elapsedMs, details) {
-    const finishing = new Set(state.finishing);
-    const running = [...state.running, ...state.finishing].sort((a, b) => a - b);
-    const runningText = running.map((priority) => {
-        if (finishing.has(priority))
-            return details ? `${priority} finishing` : String(priority);
-        const started = details?.startedAt(priority) ?? null;
-        return started === null
-            ? String(priority)
-            : `${priority} for ${formatElapsed(details.now - started)}`;
-    });
-    const waitingText = state.waiting.map((priority) => {
-        const after = (details?.after(priority) ?? []).filter((other) => !state.done.includes(other));
-        return after.length ? `${priority} after ${after.join(', ')}` : String(priority);
-    });
-    const parts = [
-        `${running.length} running${running.length ? ` (${runningText.join(', ')})` : ''}`,
-        `${state.waiting.length} queued${details && state.waiting.length ? ` (${waitingText.join(', ')})` : ''}`,
-        `${state.done.length} of ${total} done`
-    ];
-    const held = state.held ? `; next start held: ${state.held}` : '';
-    return `Progress ${formatElapsed(elapsedMs)}: ${parts.join(', ')}${held}`;
-}
-/**
- * Prints the progress line at a steady pace (every intervalMs; 0 turns it off), so that a
- * run whose agents are quiet for a long time still shows it is alive and where it stands.
- * The timer never keeps the process alive.
- */
-function startProgress(state, total, logger, intervalMs = TERMINAL_PROGRESS_INTERVAL_MS, began = Date.now(), details) {
-    if (intervalMs <= 0)
-        return { stop: () => { } };
-    const timer = setInterval(() => {
-        const now = Date.now();
-        logger.info(progressLine(state, total, now - began, details && { ...details, now }));
-    }, intervalMs);
-    timer.unref();
-    return { stop: () => clearInterval(timer) };
-}
-
-;// CONCATENATED MODULE: ./src/run/task-queue.ts
-const DEFAULT_MAX_IDLE_WAIT_MS = 10 * 60_000;
-/**
- * Starts tasks in the order given (the plan's start order: the longest estimate first) as soon
- * as the tasks they wait on have settled, keeping at most
- * `maxParallel` running and asking the gate before each start. It wakes on events only: a
- * task released or settled, a new resource sample while a start is held, cancellation.
- */
-async function runSchedule(tasks, options) {
-    const { gate, signal, logger } = options;
-    const known = new Set(tasks.map((task) => task.priority));
-    const running = new Set();
-    const finishing = new Set();
-    const settled = new Set();
-    const prepared = new Set();
-    const waiting = [...tasks];
-    const ends = [];
-    const maxIdleWaitMs = options.maxIdleWaitMs ?? DEFAULT_MAX_IDLE_WAIT_MS;
-    const lookahead = options.prepare ? (options.lookahead ?? options.maxParallel) : 0;
-    const state = options.state ?? {
-        running: [],
-        finishing: [],
-        waiting: [],
-        done: [],
-        held: null
-    };
-    let notify = () => { };
-    const onAbort = () => notify();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    let heldSince = null;
-    let gaveUp = null;
-    let stopped = null;
-    // In an object: it is set inside launch(), which the loop's narrowing does not see.
-    const last = { launch: 0 };
-    const spacingMs = options.startSpacingMs ?? 0;
-    const publish = () => {
-        state.running = [...running];
-        state.finishing = [...finishing];
-        state.waiting = waiting.map((task) => task.priority);
-        state.done = [...settled];
-    };
-    const launch = (task) => {
-        waiting.splice(waiting.indexOf(task), 1);
-        running.add(task.priority);
-        last.launch = Date.now();
-        let handle;
-        try {
-            const started = options.start(task.priority);
-            handle = started instanceof Promise ? { released: started, settled: started } : started;
-        }
-        catch (error) {
-            const failed = Promise.reject(error instanceof Error ? error : new Error(String(error)));
-            handle = { released: failed, settled: failed };
-        }
-        const released = handle.released
-            .catch((error) => logger.error(`priority ${task.priority}: ${error.message}`))
-            .finally(() => {
-            running.delete(task.priority);
-            finishing.add(task.priority);
-            publish();
-            notify();
-        });
-        ends.push(Promise.allSettled([released, handle.settled]).then(() => {
-            finishing.delete(task.priority);
-            settled.add(task.priority);
-            publish();
-            notify();
-        }));
-        publish();
-    };
-    try {
-        publish();
-        while (!signal?.aborted) {
-            const changed = new Promise((resolve) => (notify = resolve));
-            const ready = waiting.filter((task) => task.after.every((priority) => settled.has(priority) || !known.has(priority)));
-            const idle = running.size === 0 && finishing.size === 0;
-            if (ready.length === 0 && idle)
-                break;
-            stopped ??= ready.length && options.stopStarting ? options.stopStarting() : null;
-            if (stopped && idle)
-                break;
-            const next = stopped ? undefined : ready[0];
-            const spacingLeft = last.launch ? last.launch + spacingMs - Date.now() : 0;
-            if (next && running.size < options.maxParallel && spacingLeft <= 0) {
-                const reason = gate ? await gate.check() : null;
-                if (signal?.aborted)
-                    break;
-                if (!reason) {
-                    if (state.held) {
-                        logger.info(`Resources are below the limits again: starting priority ${next.priority}`);
-                    }
-                    state.held = null;
-                    heldSince = null;
-                    launch(next);
-                    continue;
-                }
-                // Said when the reason changes (CPU → memory), not each time its figure moves.
-                if (state.held === null || !sameReason(reason, state.held))
-                    logger.info(`Priority ${next.priority} waits to start: ${reason}`);
-                state.held = reason;
-                heldSince ??= Date.now();
-                if (idle && Date.now() - heldSince >= maxIdleWaitMs) {
-                    gaveUp = reason;
-                    break;
-                }
-            }
-            for (const task of ready.slice(0, stopped ? 0 : lookahead)) {
-                if (prepared.has(task.priority))
-                    continue;
-                prepared.add(task.priority);
-                options.prepare?.(task.priority);
-            }
-            const wakeUps = [changed];
-            const timers = [];
-            const after = (ms) => new Promise((resolve) => timers.push(setTimeout(resolve, Math.max(0, ms))));
-            if (next && running.size < options.maxParallel && spacingLeft > 0) {
-                wakeUps.push(after(spacingLeft));
-            }
-            if (state.held && gate) {
-                // A timer of our own keeps the process alive while only the gate's sampling runs.
-                wakeUps.push(after(gate.intervalMs));
-                if (gate.nextSample)
-                    wakeUps.push(gate.nextSample());
-                if (idle)
-                    wakeUps.push(after(maxIdleWaitMs - (Date.now() - (heldSince ?? Date.now()))));
-            }
-            await Promise.race(wakeUps);
-            for (const timer of timers)
-                clearTimeout(timer);
-        }
-    }
-    finally {
-        signal?.removeEventListener('abort', onAbort);
-    }
-    await Promise.allSettled(ends);
-    publish();
-    return { notStarted: waiting.map((task) => task.priority), gaveUp, stopped };
-}
-/** Two wait reasons that differ only in their figures (`CPU at 99%`, `CPU at 89%`) are one. */
-function sameReason(a, b) {
-    const shape = (text) => text.replace(/\d+(\.\d+)?/g, '#');
-    return shape(a) === shape(b);
-}
-
-;// CONCATENATED MODULE: ./src/run/run-stage.ts
-
-
-
-
-
-
-/**
- * The run stage: every `pending` task of the plan through worktree, agent and verdict, at
- * most max-parallel agents at once, each started when the priorities it waits on are done
- * and the machine has room. Worktrees of the tasks next in line are made ahead, one at a
- * time, while agents run; the verdict and worktree removal of a finished agent happen after
- * its slot is freed. So a slot goes from one agent to the next without waiting on git.
- */
-async function runAgents(planned, tasks, options) {
-    const { settings, git, logger } = options;
-    const signal = options.signal ?? new AbortController().signal;
-    const began = Date.now();
-    const byPriority = new Map(tasks.map((task) => [task.priority, task]));
-    const runnable = planned.filter((task) => byPriority.get(task.priority)?.status === 'pending');
-    if (runnable.length === 0)
-        return;
-    const preparer = new Preparer();
-    const gate = new ResourceGate(settings, logger, options.resourceSampler, options.resourceIntervalMs);
-    // Independent of each other, and all before the first start: side by side.
-    const baseTip = options.baseTip ?? BaseTip.local(git, settings.baseBranch);
-    if (options.heldBase)
-        baseTip.holdWith(options.heldBase);
-    const [maxParallel] = await Promise.all([
-        resolveMaxParallel(settings, logger),
-        // Registrations of worktrees an earlier run left and whose folders are gone.
-        git.pruneWorktrees(),
-        gate.start(),
-        git.identityEnv()
-    ]);
-    const ctx = createTaskContext(settings, git, { ...options, signal }, { baseTip, starting: () => preparer.hold() });
-    const runs = new Map(runnable.map((task) => [task.priority, new TaskRun(byPriority.get(task.priority), ctx, task)]));
-    const state = { running: [], finishing: [], waiting: [], done: [], held: null };
-    const afterOf = new Map(runnable.map((task) => [task.priority, task.after]));
-    const progress = startProgress(state, runnable.length, logger, options.progressIntervalMs ?? progressIntervalMs(options.env), began, {
-        startedAt: (priority) => {
-            const at = byPriority.get(priority)?.started_at;
-            return at ? Date.parse(at) : null;
-        },
-        after: (priority) => afterOf.get(priority) ?? []
-    });
-    logger.info(`Running ${runnable.length} priorit${runnable.length === 1 ? 'y' : 'ies'}, at most ${maxParallel} at once, from ${settings.baseBranch}`);
-    try {
-        const outcome = await runSchedule(runnable, {
-            maxParallel,
-            gate,
-            signal,
-            logger,
-            state,
-            maxIdleWaitMs: options.maxIdleWaitMs,
-            startSpacingMs: settings.startSpacingMs,
-            stopStarting: () => budgetSpent(settings.maxCostUsd, tasks),
-            prepare: (priority) => preparer.ahead(runs.get(priority)),
-            start: (priority) => {
-                const run = runs.get(priority);
-                // The slot is handed on only after onAgentEnded: what it learns (a priority that must
-                // now wait) must reach the scheduler before the next start.
-                const released = run
-                    .execute()
-                    .then(() => options.onAgentEnded?.(run.task, run.startPoint))
-                    .catch((error) => logger.debug(`priority ${priority}: ${error.message}`));
-                options.events?.taskStarted?.(run.task);
-                // The verdict, removal and merge of a finished agent wait while another task starts:
-                // their dozen git calls would otherwise hold up the start that took over its slot.
-                const settled = released
-                    .then(() => preparer.quiet())
-                    .then(() => run.finish())
-                    .then(() => options.onTaskDone?.(run.task))
-                    .catch((error) => logger.error(`priority ${priority}: ${error.message}`))
-                    .finally(() => preparer.baseMoved([...runs.values()]));
-                return { released, settled };
-            }
-        });
-        preparer.close();
-        for (const priority of outcome.notStarted) {
-            const task = byPriority.get(priority);
-            if (signal.aborted) {
-                task.status = 'cancelled';
-                task.error = 'the run was cancelled before this priority started';
-            }
-            else if (outcome.stopped) {
-                task.status = 'skipped';
-                task.error = outcome.stopped;
-            }
-            else {
-                task.status = 'skipped';
-                task.error = outcome.gaveUp
-                    ? `not started: ${outcome.gaveUp} while nothing else of this run was running; free resources or raise the limit`
-                    : 'not started: a priority it waits on never finished';
-            }
-        }
-        await Promise.all(outcome.notStarted.map((priority) => runs.get(priority).discard()));
-    }
-    finally {
-        preparer.close();
-        gate.stop();
-        progress.stop();
-    }
-    await git.pruneWorktrees();
-}
-/** Why no agent may start any more (max-cost-usd is reached), or null. */
-function budgetSpent(maxCostUsd, tasks) {
-    if (maxCostUsd === null)
-        return null;
-    const spent = costSpent(tasks);
-    if (spent < maxCostUsd)
-        return null;
-    return `not started: the budget max-cost-usd (${formatUsd(maxCostUsd)}) is spent: the agents reported ${formatUsd(spent)}`;
-}
-async function resolveMaxParallel(settings, logger) {
-    if (settings.maxParallel !== 'auto')
-        return settings.maxParallel;
-    const auto = await explainAutoParallelism();
-    logger.info(`max-parallel auto: ${auto.maxParallel} (${auto.cores} usable core(s); ${(auto.availableMemory / 1024 ** 3).toFixed(1)} GiB memory available, about 2 GiB per agent)`);
-    return auto.maxParallel;
-}
-/**
- * Work done ahead of the start of tasks (making their worktrees, keeping them current), one
- * piece at a time, and only while no task is starting: it must never slow a start down.
- */
-class Preparer {
-    queue = [];
-    quietWaiters = [];
-    busy = false;
-    holds = 0;
-    closed = false;
-    refreshTimer;
-    ahead(run) {
-        this.push(run, () => run.prepare());
-    }
-    /**
-     * Base may have moved (a task was merged): worktrees made ahead follow it, once the burst of
-     * merges that ends a round of agents is over.
-     */
-    baseMoved(runs) {
-        clearTimeout(this.refreshTimer);
-        this.refreshTimer = setTimeout(() => {
-            for (const run of runs) {
-                if (run.waitingAhead && !this.queue.some((item) => item.run === run)) {
-                    this.push(run, () => run.refreshAhead());
-                }
-            }
-        }, REFRESH_DEBOUNCE_MS);
-        this.refreshTimer.unref();
-    }
-    /** A task is starting: work ahead waits until the returned function is called. */
-    hold() {
-        this.holds += 1;
-        return () => {
-            // A little longer: the agent's own start (an interpreter loading) is part of its start.
-            setTimeout(() => {
-                this.holds -= 1;
-                this.pump();
-                // Not unref'd: finishing work may be waiting on it, with nothing else keeping us alive.
-            }, START_SETTLE_MS);
-        };
-    }
-    /** Resolves when no task is starting (at once when none is). */
-    quiet() {
-        if (this.holds === 0 || this.closed)
-            return Promise.resolve();
-        return new Promise((resolve) => this.quietWaiters.push(resolve));
-    }
-    close() {
-        this.closed = true;
-        this.wakeQuiet();
-        this.queue = [];
-        clearTimeout(this.refreshTimer);
-    }
-    push(run, work) {
-        if (this.closed)
-            return;
-        this.queue.push({ run, work });
-        this.pump();
-    }
-    wakeQuiet() {
-        for (const wake of this.quietWaiters.splice(0))
-            wake();
-    }
-    pump() {
-        if (this.holds === 0)
-            this.wakeQuiet();
-        if (this.busy || this.holds > 0 || this.closed)
-            return;
-        const next = this.queue.shift();
-        if (!next)
-            return;
-        this.busy = true;
-        void next
-            .work()
-            .catch(() => undefined)
-            .finally(() => {
-            this.busy = false;
-            this.pump();
-        });
-    }
-}
-/** How long after an agent's process started work ahead keeps waiting. */
-const START_SETTLE_MS = 250;
-/** How long base must stay still before worktrees made ahead are moved to its tip. */
-const REFRESH_DEBOUNCE_MS = 300;
-
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(9896);
 // EXTERNAL MODULE: external "os"
@@ -43722,7 +41034,7 @@ class Context {
 }
 //# sourceMappingURL=context.js.map
 // EXTERNAL MODULE: ./node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
-var http_client_lib = __nccwpck_require__(9659);
+var lib = __nccwpck_require__(9659);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/internal/utils.js
@@ -43747,11 +41059,11 @@ function getAuthString(token, options) {
     return typeof options.auth === 'string' ? options.auth : `token ${token}`;
 }
 function getProxyAgent(destinationUrl) {
-    const hc = new http_client_lib.HttpClient();
+    const hc = new lib.HttpClient();
     return hc.getAgent(destinationUrl);
 }
 function getProxyAgentDispatcher(destinationUrl) {
-    const hc = new http_client_lib.HttpClient();
+    const hc = new lib.HttpClient();
     return hc.getAgentDispatcher(destinationUrl);
 }
 function getProxyFetch(destinationUrl) {
@@ -49336,7 +46648,8 @@ function planAnnotations(result, caps = annotations_RUNNER_ANNOTATION_CAPS) {
 
 
 
-const plan_summary_MAX_PATHS_SHOWN = 5;
+const MAX_PATHS_SHOWN = 5;
+const MAX_NOTE_CHARS = 600;
 function specCell(task, unresolved) {
     const specs = task.spec_files.map((file) => code(file.split('/').at(-1) ?? file)).join(', ');
     if (unresolved.has(task.priority))
@@ -49346,9 +46659,9 @@ function specCell(task, unresolved) {
 function pathsCell(paths) {
     if (!paths.length)
         return '—';
-    const shown = paths.slice(0, plan_summary_MAX_PATHS_SHOWN).map(code).join(', ');
-    return paths.length > plan_summary_MAX_PATHS_SHOWN
-        ? `${shown} and ${paths.length - plan_summary_MAX_PATHS_SHOWN} more`
+    const shown = paths.slice(0, MAX_PATHS_SHOWN).map(code).join(', ');
+    return paths.length > MAX_PATHS_SHOWN
+        ? `${shown} and ${paths.length - MAX_PATHS_SHOWN} more`
         : shown;
 }
 /**
@@ -49430,7 +46743,518 @@ function plan_summary_renderPlanSummary(result, limitBytes, whereElse) {
             tail: ''
         });
     }
+    // How each spec was found or chosen among several (numbers get reused): never silently.
+    const notes = result.tasks.flatMap((task) => (task.notes ?? []).map((note) => `- **${task.priority}**: ${escapeInline(truncate(note, MAX_NOTE_CHARS))}`));
+    if (notes.length) {
+        sections.push({
+            name: 'Notes',
+            head: '### Notes on the specs\n\nWhich spec each priority was given, when it was chosen among several or guessed, and what was left out:\n',
+            items: notes,
+            tail: '',
+            leftOutNote: (count) => `_… and ${plural(count, 'more note')} (size limit)._`
+        });
+    }
     return renderWithin(sections, limitBytes, whereElse);
+}
+
+;// CONCATENATED MODULE: ./src/git/candidate-worktree.ts
+
+/**
+ * A throwaway worktree with a commit checked out detached (a verify candidate, a resolve
+ * attempt): no branch, so it moves no ref and cannot be mistaken for work; never the user's
+ * checkout. It holds nothing anyone needs once used, so disposing removes it whatever its
+ * state. Without hooks: post-checkout could run a file a branch just wrote.
+ */
+async function addCandidateWorktree(git, path, commit) {
+    await git.addDetachedWorktree(path, commit);
+    return {
+        path,
+        git: git.at(path),
+        [Symbol.asyncDispose]: async () => {
+            await git.removeWorktree(path);
+        }
+    };
+}
+/** Keeps a commit reachable under a ref of the run (a failed candidate, to reproduce). */
+async function candidate_worktree_keepCommit(git, ref, commit) {
+    const update = await git.swapRef(ref, commit, undefined);
+    if (update.exitCode !== 0)
+        throw new Error(`keeping ${commit} under ${ref} failed: ${update.stderr.trim()}`);
+}
+/** What a branch changes since it left `base`: the files and the lines added plus removed. */
+async function changeSize(git, base, tip) {
+    const out = await git.run(['diff', '--numstat', '-z', '--no-renames', `${base}...${tip}`, '--']);
+    const files = [];
+    let lines = 0;
+    for (const record of out.split('\0').filter(Boolean)) {
+        const [added, removed, path] = record.split('\t');
+        files.push(path);
+        // Binary files show `-`: count them as one line each.
+        lines += (Number(added) || 1) + (Number(removed) || 0);
+    }
+    return { files, lines };
+}
+/**
+ * Files changed in a worktree since its branch left `base` (a ref or commit): committed, uncommitted and
+ * untracked (not ignored) alike, as the agent left them.
+ */
+async function changedInWorktree(worktree, base) {
+    const fork = await worktree.run(['merge-base', 'HEAD', base]);
+    const [tracked, untracked] = await Promise.all([
+        worktree.run(['diff', '--name-only', '-z', '--no-renames', fork, '--']),
+        worktree.run(['ls-files', '--others', '--exclude-standard', '-z'])
+    ]);
+    return [...new Set([...tracked.split('\0'), ...untracked.split('\0')].filter(Boolean))].sort();
+}
+
+;// CONCATENATED MODULE: ./src/merge/hub-files.ts
+/**
+ * Hub files: the files many priorities touch for wiring though their specs never name them
+ * (the manifest and its lock, the CLI entry, the main loop, the app and its routes). They are
+ * no reason to serialise priorities; a merge that touches them is riskier, so it goes later.
+ */
+const hub_files_MANIFESTS = new Set(('package.json package-lock.json yarn.lock pnpm-lock.yaml bun.lockb bun.lock pyproject.toml ' +
+    'poetry.lock uv.lock pdm.lock Pipfile Pipfile.lock setup.py setup.cfg requirements.txt ' +
+    'go.mod go.sum Cargo.toml Cargo.lock Gemfile Gemfile.lock composer.json composer.lock ' +
+    'pom.xml build.gradle build.gradle.kts').split(' '));
+/** Entry points and wiring, by the name of the file without its extension. */
+const ENTRY_NAMES = new Set('main __main__ __init__ cli app index server daemon routes urls settings wsgi asgi mod lib'.split(' '));
+/** Deeper than this, a file of one of those names is a module's own, not the project's hub. */
+const MAX_ENTRY_DEPTH = 3;
+function isHubFile(path) {
+    const segments = path.split('/');
+    const name = segments[segments.length - 1];
+    if (hub_files_MANIFESTS.has(name))
+        return true;
+    const stem = name.replace(/\.[^.]+$/, '');
+    return ENTRY_NAMES.has(stem) && segments.length <= MAX_ENTRY_DEPTH;
+}
+
+;// CONCATENATED MODULE: ./src/merge/risk-order.ts
+
+
+/**
+ * The order a batch is verified and landed in: the safest branches first, the riskiest last
+ * (files another branch of the batch also changes, then hub files such as the manifest or
+ * the CLI entry, which priorities touch for wiring, then the largest diffs), so that a
+ * failing batch's culprit tends to sit at the end, where the good prefix before it is long
+ * and one round often settles it. Ties keep the order given.
+ */
+async function riskOrder(git, base, tips) {
+    const sizes = await Promise.all(tips.map((tip) => changeSize(git, base, tip)));
+    const touchedBy = new Map();
+    for (const { files } of sizes) {
+        for (const file of files)
+            touchedBy.set(file, (touchedBy.get(file) ?? 0) + 1);
+    }
+    const risk = sizes.map(({ files, lines }) => ({
+        shared: files.filter((file) => (touchedBy.get(file) ?? 0) > 1).length,
+        hubs: files.filter(isHubFile).length,
+        lines
+    }));
+    return tips
+        .map((_, index) => index)
+        .sort((a, b) => risk[a].shared - risk[b].shared ||
+        risk[a].hubs - risk[b].hubs ||
+        risk[a].lines - risk[b].lines ||
+        a - b);
+}
+
+;// CONCATENATED MODULE: ./src/merge/merge-engine.ts
+
+
+
+
+
+
+
+function newAttempt({ branch, priority }) {
+    return {
+        outcome: 'failed',
+        commit: null,
+        conflictFiles: [],
+        error: null,
+        branch,
+        priority,
+        conflicts: [],
+        baseBefore: null,
+        checkout: null,
+        retries: 0,
+        alreadyMerged: false
+    };
+}
+/** The message of a merge commit, and of base's reflog entry when several go in at once. */
+function mergeMessage(...priorities) {
+    return `Merge PRIORITY ${priorities.join(', ')} from parallel execution`;
+}
+/**
+ * Merges branches into the base branch in the object store: merge-tree, commit-tree (a
+ * `--no-ff` merge: parents base tip and branch tip), then the base moves by compare-and-swap,
+ * or by a fast-forward in the checkout that has it (see advance-branch). A conflict is judged
+ * by merge-tree's exit status, never by markers, and leaves base, every checkout, index and
+ * file exactly as they were; the branch is kept. Calls are serialised: one merge at a time,
+ * each on the tip the previous one left.
+ */
+class MergeEngine {
+    git;
+    baseBranch;
+    logger;
+    queue = new SerialQueue();
+    waiting = [];
+    support = null;
+    raceRetries;
+    verify;
+    constructor(git, baseBranch, logger, options = {}) {
+        this.git = git;
+        this.baseBranch = baseBranch;
+        this.logger = logger;
+        this.raceRetries = options.raceRetries ?? 1;
+        this.verify = options.verify;
+    }
+    /**
+     * Merges one branch. Calls made while another merge is in progress wait for it and then go
+     * in together, as one chain (mergeAll): agents that end together are merged at once.
+     */
+    merge(branch, priority, ref) {
+        return new Promise((done) => {
+            this.waiting.push({ request: { branch, priority, ref }, done });
+            if (this.waiting.length > 1)
+                return; // the turn already queued takes this one too
+            void this.queue.run(async () => {
+                const turn = this.waiting.splice(0);
+                const requests = turn.map((waiting) => waiting.request);
+                // Every caller gets an answer, whatever happens: a run waits on these to end.
+                const attempts = await this.mergeInOrder(requests).catch((error) => requests.map((request) => ({
+                    ...newAttempt(request),
+                    error: `merging ${request.branch} into ${this.baseBranch} failed: ${error.message}`
+                })));
+                turn.forEach((waiting, index) => waiting.done(attempts[index]));
+            });
+        });
+    }
+    /**
+     * Merges in the order given (deterministic), each on the one before it; a conflict does not
+     * stop the rest. Made as a chain first (see mergeChain); when the chain cannot be applied,
+     * one by one, which says exactly which merge is refused and why.
+     */
+    mergeAll(requests) {
+        return this.queue.run(() => this.mergeInOrder(requests));
+    }
+    /** mergeAll's work, in the queue's turn. */
+    async mergeInOrder(requests) {
+        if (this.verify)
+            return this.mergeVerified(requests, this.verify);
+        const chained = await this.mergeChain(requests);
+        if (chained)
+            return chained;
+        const attempts = [];
+        for (const request of requests)
+            attempts.push(await this.mergeNow(request));
+        return attempts;
+    }
+    /**
+     * Deletes a branch whose work is in base (checked first: a branch is never lost) and that no
+     * worktree has checked out. Returns whether it was deleted.
+     */
+    async deleteMergedBranch(branch) {
+        const deletion = await deleteBranchIfSafe(this.git, branch, { base: this.baseBranch });
+        if (!deletion.deleted && deletion.because === 'checked-out') {
+            this.logger.debug(`Kept ${branch}: it is checked out in ${deletion.where}`);
+        }
+        return deletion.deleted;
+    }
+    supportProblem() {
+        this.support ??= this.git.versionProblem();
+        return this.support;
+    }
+    /**
+     * The batch way: every merge made in the object store, each on the one before it, then base
+     * moved once, from the tip read at the start to the last merge, with its checkout brought
+     * along in one update (never half-merged: all or nothing). Two git calls per merge instead of
+     * five to seven. Null when the chain was not applied (base moved meanwhile, the checkout
+     * refused, a branch is missing, an error): nothing was changed then.
+     */
+    async mergeChain(requests) {
+        if (requests.length < 2)
+            return null;
+        try {
+            if (await this.supportProblem())
+                return null;
+            const known = await this.resolveAll(requests);
+            if (!known)
+                return null;
+            const use = await findBranchUse(this.git, this.baseBranch);
+            let tip = known.base;
+            let tree = known.tree;
+            const attempts = [];
+            const reports = [];
+            for (const [index, request] of requests.entries()) {
+                const attempt = newAttempt(request);
+                attempt.baseBefore = tip;
+                const prepared = await this.prepareMerge(request, tip, tree, known.tips[index]);
+                reports.push(this.record(attempt, prepared, tip));
+                if (prepared.kind === 'commit')
+                    [tip, tree] = [prepared.commit, prepared.tree];
+                attempts.push(attempt);
+            }
+            if (tip !== known.base) {
+                const merged = attempts.filter((a) => a.outcome === 'merged' && !a.alreadyMerged);
+                const advanced = await advanceBranch(this.git, {
+                    branch: this.baseBranch,
+                    from: known.base,
+                    to: tip,
+                    reason: mergeMessage(...merged.map((a) => a.priority)),
+                    remedy: 'merge again'
+                }, use);
+                if (!advanced.ok) {
+                    this.logger.info(`Merging the ${requests.length} branches one at a time (all at once was not possible: ${advanced.error})`);
+                    return null;
+                }
+                for (const attempt of merged)
+                    attempt.checkout = advanced.checkout;
+            }
+            for (const report of reports)
+                report();
+            return attempts;
+        }
+        catch (error) {
+            this.logger.debug(`merging as a chain failed: ${error.message}`);
+            return null;
+        }
+    }
+    /**
+     * The gated way: the batch's merges made in the object store in risk order (conflicts and
+     * branches already in base settled there), the verify gate finds the largest set of them
+     * that passes verify-command, and base moves once, to exactly the candidate that passed.
+     * A culprit's merge is `verify-failed` and its branch kept. When base moved meanwhile, all
+     * of it is done again on the new tip (a candidate on an old base proves nothing).
+     */
+    async mergeVerified(requests, gate) {
+        const problem = await this.supportProblem();
+        if (problem)
+            return requests.map((request) => ({ ...newAttempt(request), error: problem }));
+        for (let race = 0;; race++) {
+            const attempts = requests.map(newAttempt);
+            const base = await this.git.requireBranchTip(this.baseBranch);
+            const baseTree = await this.git.treeOf(base);
+            const tips = await Promise.all(requests.map((r) => this.git.resolveCommit(r.ref ?? branchRef(r.branch))));
+            const present = requests.map((_, i) => i).filter((i) => tips[i]);
+            for (const [i, request] of requests.entries()) {
+                attempts[i].baseBefore = base;
+                if (!tips[i])
+                    attempts[i].error = `${request.ref ?? branchRef(request.branch)} does not name a commit`;
+            }
+            const order = (await riskOrder(this.git, base, present.map((i) => tips[i]))).map((k) => present[k]);
+            const items = [];
+            const itemRequest = [];
+            const reports = [];
+            let [tip, tree] = [base, baseTree];
+            for (const index of order) {
+                const request = requests[index];
+                const prepared = await this.prepareMerge(request, tip, tree, tips[index]);
+                if (prepared.kind === 'commit') {
+                    items.push({ priority: request.priority, branch: request.branch, tip: tips[index] });
+                    itemRequest.push(index);
+                    [tip, tree] = [prepared.commit, prepared.tree];
+                }
+                else
+                    reports.push(this.record(attempts[index], prepared, tip));
+            }
+            if (items.length === 0) {
+                for (const report of reports)
+                    report();
+                return attempts;
+            }
+            const found = await gate.search(base, items, mergeMessage);
+            if (found.baseFails) {
+                for (const index of itemRequest) {
+                    attempts[index].error =
+                        `verify-command fails on ${this.baseBranch} (${base.slice(0, 12)}) without any branch: nothing was merged and nobody was blamed; make ${this.baseBranch} pass it, then merge again`;
+                }
+                this.logger.error(attempts[itemRequest[0]].error);
+                return attempts;
+            }
+            for (const culprit of found.culprits) {
+                const attempt = attempts[itemRequest[culprit.item]];
+                Object.assign(attempt, {
+                    outcome: 'verify-failed',
+                    error: `verify-command failed on ${this.baseBranch} with ${attempt.branch} merged (and passed without it); ${attempt.branch} is kept. To reproduce: ${culprit.reproduce}`
+                });
+                reports.push(() => this.logger.warning(`PRIORITY ${attempt.priority}: ${attempt.error}`));
+            }
+            if (found.good.length) {
+                const landing = found.good.map((item) => attempts[itemRequest[item]]);
+                const advanced = await advanceBranch(this.git, {
+                    branch: this.baseBranch,
+                    from: base,
+                    to: found.goodCommit,
+                    reason: `Merge PRIORITY ${landing.map((a) => a.priority).join(', ')} from parallel execution (verified)`,
+                    remedy: 'merge again'
+                });
+                if (!advanced.ok && advanced.raced && race < this.raceRetries) {
+                    this.logger.info(`${this.baseBranch} moved while verifying: verifying again on its new tip`);
+                    continue;
+                }
+                for (const item of found.good) {
+                    const attempt = attempts[itemRequest[item]];
+                    if (advanced.ok) {
+                        Object.assign(attempt, {
+                            outcome: 'merged',
+                            commit: found.commits.get(item) ?? null,
+                            checkout: advanced.checkout,
+                            retries: race
+                        });
+                        reports.push(() => this.logger.info(`Merged ${attempt.branch} into ${this.baseBranch} (verified)`));
+                    }
+                    else {
+                        Object.assign(attempt, {
+                            error: `${attempt.branch} was verified but not merged: ${advanced.error}`,
+                            checkout: advanced.checkout
+                        });
+                    }
+                }
+            }
+            for (const report of reports)
+                report();
+            return attempts;
+        }
+    }
+    async mergeNow(request) {
+        const { branch } = request;
+        const attempt = newAttempt(request);
+        try {
+            const problem = await this.supportProblem();
+            if (problem)
+                return { ...attempt, error: problem };
+            for (;;) {
+                const done = await this.tryMerge(request, attempt);
+                if (done || attempt.retries >= this.raceRetries)
+                    return attempt;
+                attempt.retries++;
+                this.logger.info(`${this.baseBranch} moved while merging ${branch}: merging again on its new tip`);
+            }
+        }
+        catch (error) {
+            attempt.outcome = 'failed';
+            attempt.error = `merging ${branch} into ${this.baseBranch} failed: ${error.message}`;
+            this.logger.error(attempt.error);
+            return attempt;
+        }
+    }
+    /** One merge on base's current tip; false when base moved under it (worth redoing). */
+    async tryMerge(request, attempt) {
+        const { branch, priority } = request;
+        const base = this.baseBranch;
+        // A missing branch: this merge's error names it.
+        const known = await this.resolveAll([request]);
+        if (!known)
+            throw await this.missing(request);
+        const { base: baseTip, tree: baseTree } = known;
+        const [tip] = known.tips;
+        attempt.baseBefore = baseTip;
+        // Where base is checked out, listed while the merge is made (after baseTip was read, so a
+        // checkout that moved base since shows as a race).
+        const [prepared, use] = await Promise.all([
+            this.prepareMerge(request, baseTip, baseTree, tip),
+            findBranchUse(this.git, base)
+        ]);
+        if (prepared.kind !== 'commit') {
+            this.record(attempt, prepared, baseTip)();
+            return true;
+        }
+        const advanced = await advanceBranch(this.git, {
+            branch: base,
+            from: baseTip,
+            to: prepared.commit,
+            reason: mergeMessage(priority),
+            remedy: `merge ${branch} again (parallel-worktree merge --priorities ${priority}, or git merge --no-ff ${branch})`
+        }, use);
+        if (advanced.ok) {
+            const report = this.record(attempt, prepared, baseTip);
+            attempt.checkout = advanced.checkout;
+            report();
+            return true;
+        }
+        Object.assign(attempt, {
+            outcome: 'failed',
+            commit: null,
+            checkout: advanced.checkout,
+            error: `${branch} was not merged: ${advanced.error}`
+        });
+        if (!advanced.raced)
+            this.logger.error(`PRIORITY ${priority}: ${attempt.error}`);
+        return !advanced.raced;
+    }
+    /** The merge of a branch's commit into a tip of base, made in the object store only. */
+    async prepareMerge(request, baseTip, baseTree, tip) {
+        const merged = await mergeTrees(this.git, baseTip, tip);
+        // Base's own tree back means nothing to add; only then is ancestry worth a call.
+        if (merged.clean && merged.tree === baseTree && (await this.git.isAncestor(tip, baseTip))) {
+            return { kind: 'already-merged' };
+        }
+        if (!merged.clean)
+            return { kind: 'conflict', merged };
+        const commit = await commitMergedTree(this.git, merged.tree, baseTip, tip, mergeMessage(request.priority));
+        return { kind: 'commit', commit, tree: merged.tree };
+    }
+    /**
+     * Writes a prepared merge into its attempt, as applied; returns what to log about it, to be
+     * called once it is (a chain logs only when the whole chain went in).
+     */
+    record(attempt, prepared, baseTip) {
+        const { branch, priority } = attempt;
+        const base = this.baseBranch;
+        if (prepared.kind === 'already-merged') {
+            Object.assign(attempt, {
+                outcome: 'merged',
+                commit: baseTip,
+                alreadyMerged: true,
+                error: null
+            });
+            return () => this.logger.info(`${branch} is already in ${base}: nothing to merge`);
+        }
+        if (prepared.kind === 'conflict') {
+            const { merged } = prepared;
+            Object.assign(attempt, {
+                outcome: 'conflict',
+                commit: null,
+                conflictFiles: merged.conflictFiles,
+                conflicts: merged.conflicts,
+                error: null
+            });
+            return () => this.logger.warning(`PRIORITY ${priority}: ${branch} conflicts with ${base} in ${describeConflict(merged)}; ${base} is unchanged and ${branch} is kept`);
+        }
+        Object.assign(attempt, { outcome: 'merged', commit: prepared.commit, error: null });
+        return () => {
+            const where = attempt.checkout ? ` and updated ${attempt.checkout}` : '';
+            this.logger.info(`Merged ${branch} into ${base} (${prepared.commit.slice(0, 12)})${where}`);
+        };
+    }
+    /** Base's commit and tree and every request's commit in one call; null when one is missing. */
+    async resolveAll(requests) {
+        const baseRef = branchRef(this.baseBranch);
+        const ids = await this.git.resolveAll([
+            `${baseRef}^{commit}`,
+            `${baseRef}^{tree}`,
+            ...requests.map((request) => `${tipRef(request)}^{commit}`)
+        ]);
+        if (!ids)
+            return null;
+        const [base, tree, ...tips] = ids;
+        return { base, tree, tips };
+    }
+    /** What resolveAll could not find for this merge, as the error of its attempt. */
+    async missing(request) {
+        for (const ref of [branchRef(this.baseBranch), tipRef(request)]) {
+            if (!(await this.git.resolveCommit(ref)))
+                return new Error(`${ref} does not name a commit`);
+        }
+        return new Error(`cannot resolve ${branchRef(this.baseBranch)} and ${tipRef(request)}`);
+    }
+}
+/** What a request merges: its fetched ref (merge mode), or its branch. */
+function tipRef(request) {
+    return request.ref ?? branchRef(request.branch);
 }
 
 ;// CONCATENATED MODULE: ./src/report/resolve-commands.ts
@@ -50043,15 +47867,18 @@ const TITLE_GROUPS = [
     ['skipped', ['skipped']],
     ['not merged', ['completed']]
 ];
-/** The counts in one line: `5 of 8 merged · 2 running · 1 failed · $3.10`. */
-function liveTitle(tasks) {
+/**
+ * The counts in one line: `5 of 8 merged · 2 running · 1 failed · $3.10`. `unmergedWord`
+ * names the completed priorities not merged (a merge queue still going says "to merge").
+ */
+function liveTitle(tasks, unmergedWord = 'not merged') {
     const outcomes = tasks.map(outcome_outcomeOf);
     const merged = outcomes.filter((outcome) => outcome === 'merged').length;
     const parts = [`${merged} of ${tasks.length} merged`];
     for (const [word, group] of TITLE_GROUPS) {
         const count = outcomes.filter((outcome) => group.includes(outcome)).length;
         if (count > 0)
-            parts.push(`${count} ${word}`);
+            parts.push(`${count} ${word === 'not merged' ? unmergedWord : word}`);
     }
     const cost = usage_totalUsage(tasks).cost_usd;
     if (cost !== null)
@@ -50111,7 +47938,7 @@ function liveSummary(view, options) {
     const lead = options.lead ??
         `Started from ${format_code(view.baseCommit.slice(0, 7))} of ${format_code(view.baseBranch)}; updated ${new Date(options.now).toISOString().slice(11, 19)} UTC.`;
     const sections = [
-        { name: 'Headline', head: `${lead}\n`, items: [] },
+        { name: 'Headline', head: `${lead}\n${options.note ? `\n${options.note}\n` : ''}`, items: [] },
         {
             name: 'Priorities table',
             head: [
@@ -50132,41 +47959,112 @@ function liveSummary(view, options) {
     return bounded_document_renderWithin(sections, options.limitBytes ?? CHECK_SUMMARY_LIMIT_CHARS, whereElse);
 }
 
+;// CONCATENATED MODULE: ./src/report/fan-out-check.ts
+
+
+
+
+/** The one check run of a run (and of a fan-out's merge job), by this name. */
+const fan_out_check_CHECK_RUN_NAME = 'parallel-worktree';
+/**
+ * The check run's name: `parallel-worktree` for a run and for a fan-out's merge job,
+ * `parallel-worktree (priority 3)` for a task job, so that the jobs of one workflow run (one
+ * check suite) are told apart.
+ */
+function checkRunName(view) {
+    return view.job?.role === 'task'
+        ? `${fan_out_check_CHECK_RUN_NAME} (priority ${view.job.priority})`
+        : fan_out_check_CHECK_RUN_NAME;
+}
+/** The check run's title: the counts, or for a task job its one priority's state. */
+function checkRunTitle(view, final) {
+    const job = view.job;
+    if (job?.role === 'merge')
+        return liveTitle(view.tasks, final ? 'not merged' : 'to merge');
+    if (job?.role !== 'task')
+        return liveTitle(view.tasks);
+    const task = view.tasks.find((t) => t.priority === job.priority);
+    if (!task)
+        return `PRIORITY ${job.priority}`;
+    const { icon, word } = outcome_statusCell(task);
+    const parts = [`PRIORITY ${task.priority}: ${icon} ${word}`];
+    if (task.commits > 0)
+        parts.push(format_plural(task.commits, 'commit'));
+    if (task.attempts > 1)
+        parts.push(`attempt ${task.attempts}`);
+    if (task.usage?.cost_usd != null)
+        parts.push(formatUsd(task.usage.cost_usd));
+    return parts.join(' · ');
+}
+/**
+ * Where a fan-out's other jobs are, for the summary: every job of the workflow run (the plan
+ * job, which holds the waves, each task job and the merge job) is on the run's page, and
+ * their check runs share one check suite. Undefined outside a fan-out.
+ */
+function fanOutNote(view, runUrl) {
+    const job = view.job;
+    if (!job)
+        return undefined;
+    const base = format_code(view.baseBranch);
+    const jobs = runUrl ? `[this workflow run](${runUrl})` : 'this workflow run';
+    if (job.role === 'task') {
+        const task = view.tasks.find((t) => t.priority === job.priority);
+        const branch = task ? `, ${format_code(task.branch)}` : '';
+        return (`One job of a fan-out: it runs PRIORITY ${job.priority}'s agent and pushes its branch${branch}; ` +
+            `the merge job's check run, ${format_code(fan_out_check_CHECK_RUN_NAME)}, merges it into ${base}. ` +
+            `The plan job (the waves), every other priority's job (${format_code(`${fan_out_check_CHECK_RUN_NAME} (priority n)`)}) and the merge job: ${jobs}.`);
+    }
+    return (`The merge job of a fan-out: it merges into ${base} the branches the task jobs pushed ` +
+        `(${format_plural(view.tasks.length, 'priority', 'priorities')}). ` +
+        `The plan job (the waves) and each task job (${format_code(`${fan_out_check_CHECK_RUN_NAME} (priority n)`)}, its agent's log and cost): ${jobs}.`);
+}
+
 ;// CONCATENATED MODULE: ./src/report/request-pace.ts
 
 /**
- * The pace of a live report's requests to an API: one at a time, in the order asked. `now`
- * is for a request that must go (a task's end); `soon` for the rest, coalesced into one and
- * sent no sooner than `minIntervalMs` after the previous request.
+ * The pace of a live report's requests to an API (the check run, the report comment): one at
+ * a time, in the order asked. `now` is for a request that must go (a task's end); `soon` for
+ * the rest, coalesced into one and sent no sooner than `minIntervalMs` after the previous
+ * request. Each request gets its own timeout; its failure goes to `failed`, which may stop
+ * the rest. Nothing here ever throws to the run.
  */
 class RequestPace {
-    minIntervalMs;
+    options;
     queue = new SerialQueue();
     // The first request (a creation) is made at once: it counts as the last one sent.
     lastSentAt = Date.now();
     throttle;
     queued = false;
     closed = false;
-    constructor(minIntervalMs) {
-        this.minIntervalMs = minIntervalMs;
+    stopped = false;
+    failuresInARow = 0;
+    constructor(options) {
+        this.options = options;
     }
-    now(work) {
+    /** No request is sent any more (a refusal, or nothing left to update). */
+    get isStopped() {
+        return this.stopped;
+    }
+    stop() {
+        this.stopped = true;
+    }
+    now(request) {
         return this.queue.run(async () => {
             this.lastSentAt = Date.now();
-            await work();
+            await this.send(request);
         });
     }
-    soon(work) {
-        if (this.closed || this.throttle || this.queued)
+    soon(request) {
+        if (this.closed || this.stopped || this.throttle || this.queued)
             return;
-        const wait = Math.max(0, this.lastSentAt + this.minIntervalMs - Date.now());
+        const wait = Math.max(0, this.lastSentAt + this.options.minIntervalMs - Date.now());
         this.throttle = setTimeout(() => {
             this.throttle = undefined;
             this.queued = true;
-            void this.now(async () => {
+            void this.now(async (signal) => {
                 // Whatever changes from here on needs a request of its own.
                 this.queued = false;
-                await work();
+                await request(signal);
             });
         }, wait);
         this.throttle.unref();
@@ -50180,6 +48078,22 @@ class RequestPace {
     settled() {
         return this.queue.run(async () => { });
     }
+    async send(request) {
+        if (this.stopped) {
+            this.queued = false;
+            return;
+        }
+        const signal = AbortSignal.timeout(this.options.timeoutMs);
+        try {
+            await request(signal);
+            this.failuresInARow = 0;
+        }
+        catch (error) {
+            this.failuresInARow += 1;
+            if (this.options.failed(error, signal, this.failuresInARow))
+                this.stopped = true;
+        }
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/report/check-run.ts
@@ -50189,12 +48103,17 @@ class RequestPace {
 
 
 
-/** The one check run of a run, by this name, on the commit the run started from. */
-const CHECK_RUN_NAME = 'parallel-worktree';
+
+
 /** Least time between two updates, except a task's end (always sent). */
 const CHECK_RUN_MIN_INTERVAL_MS = 10_000;
 /** A run whose tasks neither start nor end still shows their durations moving. */
 const CHECK_RUN_REFRESH_MS = 60_000;
+/**
+ * The same for a fan-out's task job, less often: every job of the fan-out sends its own, and
+ * GITHUB_TOKEN's requests per hour are counted per repository.
+ */
+const TASK_JOB_REFRESH_MS = 300_000;
 /** The API takes at most 50 annotations per request. */
 const ANNOTATIONS_PER_REQUEST = 50;
 /** Requests that carry only annotations left over at the end, at most. */
@@ -50209,10 +48128,11 @@ function repositoryOf(env) {
     return owner && repo && !extra.length ? { owner, repo } : null;
 }
 /**
- * One check run named `parallel-worktree` on the commit the run started from, kept current
- * while the run goes: created `in_progress`, updated on every task's end and otherwise at
- * most every `minIntervalMs` (a start, a merge, the durations moving), completed with the
- * run's conclusion. One request at a time, in order. Nothing it does can fail the run: the
+ * One check run named `parallel-worktree` (a fan-out's task job: `parallel-worktree (priority
+ * n)`, see fan-out-check.ts) on the commit the run started from, kept current while the run
+ * goes: created `in_progress`, updated on every task's end and otherwise at most every
+ * `minIntervalMs` (a start, a merge, the durations moving), completed with the run's
+ * conclusion. One request at a time, in order. Nothing it does can fail the run: the
  * first failure is one warning, and a refusal (no `checks: write`, a fork's read-only token)
  * ends its requests.
  */
@@ -50223,19 +48143,22 @@ class LiveCheckRun {
     client;
     pace;
     id = null;
-    /** Refused, or its creation failed: no further requests. */
-    stopped = false;
     warned = false;
-    failuresInARow = 0;
     over = false;
     refresher;
     annotated = new Set();
+    name;
     constructor(view, where, options) {
         this.view = view;
         this.where = where;
         this.options = options;
         this.client = github_api_githubClient(options.token, options.env, options.logger);
-        this.pace = new RequestPace(options.minIntervalMs ?? CHECK_RUN_MIN_INTERVAL_MS);
+        this.name = checkRunName(view);
+        this.pace = new RequestPace({
+            minIntervalMs: options.minIntervalMs ?? CHECK_RUN_MIN_INTERVAL_MS,
+            timeoutMs: options.timeoutMs ?? REQUEST_TIMEOUT_MS,
+            failed: (error, signal, inARow) => this.failed(error, signal, inARow)
+        });
     }
     /**
      * Creates the check run (without waiting for the API) when it is wanted and possible: the
@@ -50258,24 +48181,25 @@ class LiveCheckRun {
         }
         const live = new LiveCheckRun(view, where, options);
         const first = live.snapshot();
-        void live.pace.now(live.guarded((signal) => live.create(signal, first)));
-        live.refresher = setInterval(() => live.changed(), options.refreshMs ?? CHECK_RUN_REFRESH_MS);
+        void live.pace.now((signal) => live.create(signal, first));
+        const refreshMs = options.refreshMs ?? (view.job?.role === 'task' ? TASK_JOB_REFRESH_MS : CHECK_RUN_REFRESH_MS);
+        live.refresher = setInterval(() => live.changed(), refreshMs);
         live.refresher.unref();
         return live;
     }
     /** A task started or merged: an update within the throttle's interval, coalesced. */
     changed() {
-        if (this.over || this.stopped)
+        if (this.over)
             return;
         // Coalesced: the tasks as they are when it is sent.
-        this.pace.soon(this.guarded((signal) => this.update(signal, null)));
+        this.pace.soon((signal) => this.update(signal, null));
     }
     /** A task ended (its merge included): always one update of its own. */
     taskEnded() {
-        if (this.over || this.stopped)
+        if (this.over || this.pace.isStopped)
             return;
         const now = this.snapshot();
-        void this.pace.now(this.guarded((signal) => this.update(signal, now)));
+        void this.pace.now((signal) => this.update(signal, now));
     }
     /** The last update: `completed` with the conclusion, the final summary, every annotation left. */
     async complete(conclusion, result) {
@@ -50285,57 +48209,42 @@ class LiveCheckRun {
         this.pace.close();
         clearInterval(this.refresher);
         const last = this.snapshot();
-        await this.pace.now(this.guarded((signal) => this.update(signal, last, { conclusion, result })));
+        await this.pace.now((signal) => this.update(signal, last, { conclusion, result }));
         for (let extra = 0; extra < MAX_ANNOTATION_REQUESTS; extra += 1) {
             if (!this.pendingAnnotations().length)
                 break;
-            await this.pace.now(this.guarded((signal) => this.update(signal, last)));
+            await this.pace.now((signal) => this.update(signal, last));
         }
     }
     /** Resolves once every request asked for so far has been answered (or given up on). */
     settled() {
         return this.pace.settled();
     }
-    /** A request that is skipped once stopped, given up on after the timeout, never thrown. */
-    guarded(request) {
-        return async () => {
-            if (this.stopped)
-                return;
-            const signal = AbortSignal.timeout(this.options.timeoutMs ?? REQUEST_TIMEOUT_MS);
-            try {
-                await request(signal);
-                this.failuresInARow = 0;
-            }
-            catch (error) {
-                this.failed(error, signal);
-            }
-        };
-    }
-    failed(error, signal) {
+    /** Whether to stop after this failure; the first one is one warning, the rest debug. */
+    failed(error, signal, failuresInARow) {
         const status = refusalStatus(error);
         const creating = this.id === null;
-        this.failuresInARow += 1;
         // A failed creation leaves nothing to update; a refusal will not change during the run;
         // an API that does not answer would hold every later request (and the run's end) for the
         // whole timeout. Only an answer that may pass (a 5xx) is worth a few more tries.
-        if (creating ||
+        const stop = creating ||
             signal.aborted ||
             status === null ||
             status === 401 ||
             status === 403 ||
             status === 404 ||
-            this.failuresInARow >= MAX_FAILURES_IN_A_ROW)
-            this.stopped = true;
+            failuresInARow >= MAX_FAILURES_IN_A_ROW;
         if (this.warned) {
             this.options.logger.debug(`check run: ${github_api_scrubbed(String(error), this.options.token)}`);
-            return;
+            return stop;
         }
         this.warned = true;
         const what = creating ? 'create the check run' : 'update the check run';
-        const after = this.stopped
+        const after = stop
             ? 'the run goes on without it'
             : 'the run goes on, and later updates are tried';
-        this.options.logger.warning(github_api_scrubbed(`Could not ${what} ${CHECK_RUN_NAME} on ${this.where.owner}/${this.where.repo}: ${github_api_explainApiError(error, signal, FORBIDDEN)}; ${after}.`, this.options.token));
+        this.options.logger.warning(github_api_scrubbed(`Could not ${what} ${this.name} on ${this.where.owner}/${this.where.repo}: ${github_api_explainApiError(error, signal, FORBIDDEN)}; ${after}.`, this.options.token));
+        return stop;
     }
     /** The tasks as they are now: an update shows the moment it was asked for. */
     snapshot() {
@@ -50352,7 +48261,7 @@ class LiveCheckRun {
         const details = github_event_runUrl(env);
         const { data } = await this.client.rest.checks.create({
             ...this.where,
-            name: CHECK_RUN_NAME,
+            name: this.name,
             head_sha: this.view.baseCommit,
             status: 'in_progress',
             started_at: new Date().toISOString(),
@@ -50362,8 +48271,8 @@ class LiveCheckRun {
             request: { signal }
         });
         this.id = data.id;
-        this.options.logger.info(`Check run ${CHECK_RUN_NAME}: ${data.html_url ?? data.id}`);
-        this.options.onCreated?.({ id: data.id, ...this.where });
+        this.options.logger.info(`Check run ${this.name}: ${data.html_url ?? data.id}`);
+        this.options.onCreated?.({ id: data.id, ...this.where, name: this.name });
     }
     async update(signal, asked, final = {}) {
         if (this.id === null)
@@ -50390,12 +48299,15 @@ class LiveCheckRun {
     async output(view, result) {
         const now = Date.now();
         const lastLines = await runningLastLines(view.tasks);
+        const url = github_event_runUrl(this.options.env);
+        const note = fanOutNote(view, url);
         return {
-            title: liveTitle(view.tasks),
+            title: checkRunTitle(view, result !== undefined),
             summary: liveSummary(view, {
                 now,
                 lastLines,
-                runUrl: github_event_runUrl(this.options.env),
+                runUrl: url,
+                ...(note ? { note } : {}),
                 ...(result ? { lead: `${headline_headline(result)}.` } : {})
             })
         };
@@ -50443,7 +48355,7 @@ async function completeCheckRun(ref, conclusion, options) {
         return null;
     }
     catch (error) {
-        return scrubbed(`Could not complete the check run ${CHECK_RUN_NAME}: ${explainApiError(error, signal, FORBIDDEN)}`, options.token);
+        return scrubbed(`Could not complete the check run ${ref.name ?? CHECK_RUN_NAME}: ${explainApiError(error, signal, FORBIDDEN)}`, options.token);
     }
 }
 
@@ -50633,13 +48545,16 @@ class LiveComment {
     client;
     pace;
     id = null;
-    stopped = false;
     constructor(view, target, options) {
         this.view = view;
         this.target = target;
         this.options = options;
         this.client = github_api_githubClient(options.token, options.env, options.logger);
-        this.pace = new RequestPace(options.minIntervalMs ?? LIVE_COMMENT_MIN_INTERVAL_MS);
+        this.pace = new RequestPace({
+            minIntervalMs: options.minIntervalMs ?? LIVE_COMMENT_MIN_INTERVAL_MS,
+            timeoutMs: options.timeoutMs ?? live_comment_REQUEST_TIMEOUT_MS,
+            failed: (error, signal) => this.failed(error, signal)
+        });
     }
     static open(view, options) {
         if (!options.enabled || !options.token)
@@ -50648,45 +48563,34 @@ class LiveComment {
         if (!target)
             return null;
         const live = new LiveComment(view, target, options);
-        void live.pace.now(live.guarded((signal) => live.find(signal)));
+        void live.pace.now((signal) => live.find(signal));
         return live;
     }
     changed() {
-        if (this.stopped)
-            return;
-        this.pace.soon(this.guarded((signal) => this.edit(signal)));
+        this.pace.soon((signal) => this.edit(signal));
     }
     taskEnded() {
-        if (this.stopped)
+        if (this.pace.isStopped)
             return;
-        void this.pace.now(this.guarded((signal) => this.edit(signal)));
+        void this.pace.now((signal) => this.edit(signal));
     }
     /** Waits for the edits asked for: the final report is written after them, never under. */
     async close() {
         this.pace.close();
         await this.pace.settled();
-        this.stopped = true;
+        this.pace.stop();
     }
-    guarded(request) {
-        return async () => {
-            if (this.stopped)
-                return;
-            const signal = AbortSignal.timeout(this.options.timeoutMs ?? live_comment_REQUEST_TIMEOUT_MS);
-            try {
-                await request(signal);
-            }
-            catch (error) {
-                this.stopped = true;
-                const where = `${this.target.owner}/${this.target.repo}#${this.target.number}`;
-                this.options.logger.warning(github_api_scrubbed(`Could not update the report comment on ${where} while the run goes: ${github_api_explainApiError(error, signal, 'the github-token may not comment (grant `pull-requests: write, issues: write`)')}; the final report is still tried.`, this.options.token));
-            }
-        };
+    /** The first failure is one warning, and ends the edits. */
+    failed(error, signal) {
+        const where = `${this.target.owner}/${this.target.repo}#${this.target.number}`;
+        this.options.logger.warning(github_api_scrubbed(`Could not update the report comment on ${where} while the run goes: ${github_api_explainApiError(error, signal, 'the github-token may not comment (grant `pull-requests: write, issues: write`)')}; the final report is still tried.`, this.options.token));
+        return true;
     }
     async find(signal) {
         const marker = commentMarker(this.options.env);
         const ours = await findOurComment(this.client, this.target, marker, signal);
         if (!ours) {
-            this.stopped = true;
+            this.pace.stop();
             this.options.logger.debug(`No report comment on #${this.target.number} to keep current`);
             return;
         }
@@ -50710,6 +48614,12 @@ class LiveComment {
 ;// CONCATENATED MODULE: ./src/report/live-reports.ts
 
 
+/** The check run's conclusion: no result is a run that failed on its way. */
+function checkConclusion(result, signal) {
+    if (signal?.aborted)
+        return 'cancelled';
+    return result?.success ? 'success' : 'failure';
+}
 /**
  * What shows a run while it goes: the check run, and the report comment an earlier run left
  * (each only when wanted and possible). The engine tells it of each start, end and merge.
@@ -50754,6 +48664,2302 @@ class LiveReports {
         await Promise.all([this.checkRun?.complete(conclusion, result), this.comment?.close()]);
     }
 }
+
+;// CONCATENATED MODULE: ./src/git/merge-history.ts
+
+/**
+ * The merge commits on `branch`'s first-parent history (the merges made into it, not those
+ * of the branches it merged) whose message contains `fragment`, newest first; from `commit`
+ * when given (the commit a run starts from, which may be origin's tip of the branch). One
+ * walk, whatever the number of merges sought; a missing branch has none.
+ */
+async function firstParentMerges(git, branch, fragment, commit) {
+    // rev-list rather than log: no pager, no signature check or other program from config.
+    const listed = await git.exec([
+        'rev-list',
+        '--first-parent',
+        '--merges',
+        '--fixed-strings',
+        `--grep=${fragment}`,
+        '--format=%s',
+        commit ?? branchRef(branch),
+        '--'
+    ], { okExitCodes: [128] });
+    if (listed.exitCode !== 0)
+        return [];
+    const merges = [];
+    let merge = null;
+    for (const line of listed.stdout.split('\n')) {
+        const header = /^commit ([0-9a-f]{40,64})$/.exec(line);
+        if (header)
+            merge = header[1];
+        else if (merge) {
+            merges.push({ commit: merge, subject: line });
+            merge = null;
+        }
+    }
+    return merges;
+}
+
+;// CONCATENATED MODULE: ./src/merge/earlier-merges.ts
+
+
+/** What every merge commit of this tool says after its priority (see mergeMessage). */
+const MERGE_FRAGMENT = mergeMessage(0).replace(/^Merge PRIORITY 0 /, '');
+/**
+ * skip-merged: the priorities among `priorities` that an earlier run already merged into
+ * `baseBranch` (its history from `from`, the commit the run starts from, when given), each
+ * with its merge commit (the newest, when there are several). Read from base's first-parent
+ * history, where the merge engine (and the resolve commands the report
+ * gives) put `Merge PRIORITY <n> from parallel execution`: the subject must be exactly that,
+ * so that 2 is not taken for 2.5 nor 12.
+ */
+async function earlierMerges(git, baseBranch, priorities, from) {
+    const wanted = new Map(priorities.map((priority) => [mergeMessage(priority), priority]));
+    const found = new Map();
+    if (wanted.size === 0)
+        return found;
+    for (const { commit, subject } of await firstParentMerges(git, baseBranch, MERGE_FRAGMENT, from)) {
+        const priority = wanted.get(subject);
+        if (priority !== undefined && !found.has(priority))
+            found.set(priority, commit);
+    }
+    return found;
+}
+/**
+ * The merges the plan leaves out under skip-merged (none when it is off), found in the
+ * history of `from`: the commit the plan reads (fetch-base may have taken origin's tip).
+ */
+async function mergesToSkip(git, settings, from) {
+    if (!settings.skipMerged)
+        return new Map();
+    return earlierMerges(git, settings.baseBranch, [...new Set(settings.priorities)], from);
+}
+
+;// CONCATENATED MODULE: ./src/engine/task-mode.ts
+var __addDisposableResource = (undefined && undefined.__addDisposableResource) || function (env, value, async) {
+    if (value !== null && value !== void 0) {
+        if (typeof value !== "object" && typeof value !== "function") throw new TypeError("Object expected.");
+        var dispose, inner;
+        if (async) {
+            if (!Symbol.asyncDispose) throw new TypeError("Symbol.asyncDispose is not defined.");
+            dispose = value[Symbol.asyncDispose];
+        }
+        if (dispose === void 0) {
+            if (!Symbol.dispose) throw new TypeError("Symbol.dispose is not defined.");
+            dispose = value[Symbol.dispose];
+            if (async) inner = dispose;
+        }
+        if (typeof dispose !== "function") throw new TypeError("Object not disposable.");
+        if (inner) dispose = function() { try { inner.call(this); } catch (e) { return Promise.reject(e); } };
+        env.stack.push({ value: value, dispose: dispose, async: async });
+    }
+    else if (async) {
+        env.stack.push({ async: true });
+    }
+    return value;
+};
+var __disposeResources = (undefined && undefined.__disposeResources) || (function (SuppressedError) {
+    return function (env) {
+        function fail(e) {
+            env.error = env.hasError ? new SuppressedError(e, env.error, "An error was suppressed during disposal.") : e;
+            env.hasError = true;
+        }
+        var r, s = 0;
+        function next() {
+            while (r = env.stack.pop()) {
+                try {
+                    if (!r.async && s === 1) return s = 0, env.stack.push(r), Promise.resolve().then(next);
+                    if (r.dispose) {
+                        var result = r.dispose.call(r.value);
+                        if (r.async) return s |= 2, Promise.resolve(result).then(next, function(e) { fail(e); return next(); });
+                    }
+                    else s |= 1;
+                }
+                catch (e) {
+                    fail(e);
+                }
+            }
+            if (s === 1) return env.hasError ? Promise.reject(env.error) : Promise.resolve();
+            if (env.hasError) throw env.error;
+        }
+        return next();
+    };
+})(typeof SuppressedError === "function" ? SuppressedError : function (error, suppressed, message) {
+    var e = new Error(message);
+    return e.name = "SuppressedError", e.error = error, e.suppressed = suppressed, e;
+});
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+function taskResultPath(resultsDir, priority) {
+    return (0,external_node_path_namespaceObject.join)(resultsDir, `task-${priority}.json`);
+}
+/**
+ * `task` mode, one priority per matrix job: its branch from the base, the agent with the same
+ * proof of work, time limit and environment rules as `run` mode, then the branch pushed (also
+ * when the agent failed but left commits: a runner's disk does not outlive the job).
+ */
+async function runOneTask(settings, options) {
+    const env_1 = { stack: [], error: void 0, hasError: false };
+    try {
+        if (settings.priorities.length !== 1) {
+            throw new InputError(`priorities: task mode runs one priority per job, got ${settings.priorities.length} (${settings.priorities.join(', ')}); use a matrix with one priority each`);
+        }
+        const began = Date.now();
+        const { logger } = options;
+        let choice;
+        const repository = __addDisposableResource(env_1, await openForChanges(settings, {
+            env: options.env,
+            logger,
+            beforeChanges: async (git) => {
+                choice = await chooseBaseStart(git, settings, logger);
+                await refuseBeforeChanges(settings, git, {
+                    env: options.env,
+                    agentsRun: true,
+                    baseCommit: choice.commit
+                });
+            }
+        }), true);
+        const { git } = repository;
+        // A matrix job checks the repository out itself: like run mode, it starts where it reports.
+        const start = await startFromBase(git, choice, logger, { moveLocal: true });
+        const plan = await buildPlan({ ...settings, repo: git.cwd, separation: 'off', baseCommit: start.commit }, git, await mergesToSkip(git, settings, start.commit));
+        const planned = plan.tasks[0];
+        // An earlier run merged it (skip-merged): there is nothing to do, and nothing to push.
+        const task = pendingTask(planned.merge_commit ? planned : { ...planned, skip_reason: null }, settings);
+        const baseCommit = start.commit;
+        const warnings = [];
+        // The job's own check run, `parallel-worktree (priority n)`: the merge job's is the fan-out's.
+        const live = LiveReports.open({
+            baseBranch: settings.baseBranch,
+            baseCommit,
+            tasks: [task],
+            waves: [],
+            job: { role: 'task', priority: task.priority }
+        }, settings, { env: options.env ?? process.env, logger, onCheckRunCreated: options.checkRunCreated });
+        let result;
+        try {
+            result = await runAndPush(settings, options, { git, plan, task, start, warnings, live, began });
+            return { result, resultFile: taskResultPath(settings.resultsDir, task.priority) };
+        }
+        finally {
+            await live.finish(checkConclusion(result, options.signal), result);
+        }
+    }
+    catch (e_1) {
+        env_1.error = e_1;
+        env_1.hasError = true;
+    }
+    finally {
+        const result_1 = __disposeResources(env_1);
+        if (result_1)
+            await result_1;
+    }
+}
+/** The agent, its branch pushed, the task's result file: the job once its task is made. */
+async function runAndPush(settings, options, { git, plan, task, start, warnings, live, began }) {
+    const { logger } = options;
+    const planned = plan.tasks[0];
+    const baseCommit = start.commit;
+    if (!planned.merge_commit) {
+        await runTask(task, createTaskContext(settings, git, { ...options, warnings }, {
+            baseTip: start.tip,
+            starting: () => {
+                live.changed();
+                return () => { };
+            }
+        }), planned);
+        // The agent ended (its verdict made): one update of its own; the push follows.
+        live.taskEnded();
+    }
+    let pushed = false;
+    const copied = task.commits > 0 ? await copiedFilesOn(git, settings, task.branch) : [];
+    if (copied.length) {
+        task.error = [task.error, copiedFilesError(task.branch, copied, 'pushed')]
+            .filter(Boolean)
+            .join('; ');
+    }
+    else if (task.commits > 0) {
+        // Never forced: a branch of that name with other work on origin stays, and ours is
+        // pushed under a new name so that it outlives the runner. pushResults says what it pushed.
+        const outcome = await pushResults(git, {
+            baseBranch: settings.baseBranch,
+            keptBranches: [task.branch],
+            logger,
+            withBase: false
+        });
+        const ref = outcome.branches[0];
+        pushed = ref.pushed;
+        if (!pushed) {
+            const rescued = ref.rescuedAs ? `; its commits are on origin as ${ref.rescuedAs}` : '';
+            task.error = [task.error, `pushing ${task.branch} failed: ${ref.error}${rescued}`]
+                .filter(Boolean)
+                .join('; ');
+        }
+    }
+    const resultFile = taskResultPath(settings.resultsDir, task.priority);
+    const file = {
+        format: 'parallel-worktree-task/1',
+        task,
+        base_commit: baseCommit,
+        pushed
+    };
+    await (0,promises_namespaceObject.mkdir)(settings.resultsDir, { recursive: true });
+    await (0,promises_namespaceObject.writeFile)(resultFile, `${JSON.stringify(file, null, 2)}\n`);
+    // The task's own warnings were said as they happened: into the result only.
+    const said = [...start.warnings, ...(await sharedConfigWarnings(git))];
+    for (const warning of said)
+        logger.warning(warning);
+    const result = buildResult(settings, plan.separation, [task], began, [...said, ...warnings]);
+    result.base_commit = baseCommit;
+    // Nothing is merged in a task job: it succeeds when its work is done and on origin.
+    result.success = taskJobSucceeded(task, pushed);
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/merge/task-merge.ts
+/**
+ * Copies a merge attempt onto its task, the same in every mode: its outcome, commit and
+ * conflicting files always; its error only when the merge failed or failed verify-command (a conflict is told by its
+ * files, and a merged task keeps the notes of its run).
+ */
+function recordMergeAttempt(task, attempt) {
+    task.merge = attempt.outcome;
+    task.merge_commit = attempt.commit;
+    task.conflict_files = attempt.conflictFiles;
+    if (attempt.outcome === 'failed' || attempt.outcome === 'verify-failed')
+        task.error = attempt.error;
+}
+
+;// CONCATENATED MODULE: ./src/merge/culprit-search.ts
+// The pure core of the verify gate: which candidates to test next, given what was seen. No git,
+// no processes: the verify queue builds and runs the candidates this asks for.
+/**
+ * What a candidate's runs say: a pass is a pass (a failure before it was flaky); a failure
+ * counts once it was seen twice, and is only `suspect` after one run.
+ */
+function verdictOf(outcomes) {
+    if (outcomes.length === 0)
+        return 'unknown';
+    if (outcomes.includes('pass'))
+        return 'pass';
+    return outcomes.length >= 2 ? 'fail' : 'suspect';
+}
+/**
+ * The next round of a (p+1)-ary search for the culprits of a failing batch of `count` items,
+ * riskiest last. The batch is tested first, alone (the common case: it passes, one round).
+ * When it fails, the first failing prefix is searched for: `parallel` prefixes are tested at
+ * once, cutting the interval that holds it into parallel + 1 parts, so ceil(log_{p+1} n) rounds
+ * instead of log2 n. The item that ends the first failing prefix is the culprit once that
+ * prefix failed twice (a failure is run once more before blame); it is set aside, the prefix
+ * before it is known good, and the good set (that prefix plus the items after the culprit) is
+ * tested, then searched the same way when it fails (two culprits). Runs that only confirm a
+ * blame go in the same round as the test of the good set that would follow it, so that the
+ * confirmation costs no round of its own. Base alone is tested only before blaming the first
+ * item, so that a base that fails is not blamed on the branches.
+ *
+ * `seen` gives every outcome observed so far for a candidate (the caller caches by tree id).
+ */
+function nextVerifyRound(count, parallel, seen) {
+    const slots = Math.max(1, parallel);
+    const tests = [];
+    const add = (candidate) => {
+        if (tests.some((test) => sameCandidate(test, candidate)))
+            return true;
+        if (tests.length >= slots)
+            return false;
+        tests.push(candidate);
+        return true;
+    };
+    const verdict = (candidate) => verdictOf(seen(candidate));
+    const finish = (step) => tests.length ? { kind: 'run', candidates: tests } : step;
+    let good = [];
+    let rest = Array.from({ length: count }, (_, index) => index);
+    const culprits = [];
+    for (;;) {
+        const whole = [...good, ...rest];
+        const state = verdict(whole);
+        if (state === 'unknown') {
+            add(whole);
+            return finish({ kind: 'done', good: [], culprits: [], baseFails: false });
+        }
+        if (state === 'pass')
+            return finish({ kind: 'done', good: whole, culprits, baseFails: false });
+        // The batch failed once: run it again, and search at the same time, as if it failed.
+        if (state === 'suspect' && good.length === 0 && culprits.length === 0 && !add(whole)) {
+            return { kind: 'run', candidates: tests };
+        }
+        // Prefix k is good plus the first k of rest: 0 is known to pass, rest.length fails.
+        const prefix = (k) => [...good, ...rest.slice(0, k)];
+        let low = 0;
+        for (let k = rest.length - 1; k > 0; k--) {
+            if (verdict(prefix(k)) === 'pass') {
+                low = k;
+                break;
+            }
+        }
+        let high = rest.length;
+        for (let k = low + 1; k < rest.length; k++) {
+            const v = verdict(prefix(k));
+            if (v === 'fail' || v === 'suspect') {
+                high = k;
+                break;
+            }
+        }
+        if (high - low > 1) {
+            // Cut (low, high) into as many parts as there are slots left, plus one.
+            const free = slots - tests.length;
+            if (free <= 0)
+                return { kind: 'run', candidates: tests };
+            const probes = Math.min(free, high - low - 1);
+            const step = (high - low) / (probes + 1);
+            for (let i = 1; i <= probes; i++)
+                add(prefix(low + Math.floor(i * step)));
+            return { kind: 'run', candidates: tests };
+        }
+        const failed = prefix(high);
+        if (verdict(failed) === 'suspect' && !add(failed))
+            return { kind: 'run', candidates: tests };
+        if (low === 0 && good.length === 0) {
+            // Blaming the first item is blaming base plus it: base alone must pass first.
+            const base = verdict([]);
+            if (base === 'fail')
+                return finish({ kind: 'done', good: [], culprits: [], baseFails: true });
+            if (base !== 'pass' && !add([]))
+                return { kind: 'run', candidates: tests };
+        }
+        culprits.push({ item: rest[high - 1], failed });
+        good = prefix(low);
+        rest = rest.slice(high);
+    }
+}
+function sameCandidate(a, b) {
+    return a.length === b.length && a.every((item, index) => item === b[index]);
+}
+/** The search played out against a known answer: how many rounds and runs it takes. */
+function simulateSearch(count, parallel, passes) {
+    const outcomes = new Map();
+    const key = (candidate) => candidate.join(',');
+    let rounds = 0;
+    let runs = 0;
+    for (;;) {
+        const step = nextVerifyRound(count, parallel, (c) => outcomes.get(key(c)) ?? []);
+        if (step.kind === 'done')
+            return { rounds, runs, result: step };
+        rounds++;
+        for (const candidate of step.candidates) {
+            runs++;
+            const seen = outcomes.get(key(candidate)) ?? [];
+            const answer = passes(candidate);
+            // A scripted answer gives the outcome of each run in turn (flaky candidates).
+            const outcome = Array.isArray(answer)
+                ? (answer[seen.length] ?? answer.at(-1))
+                : answer
+                    ? 'pass'
+                    : 'fail';
+            outcomes.set(key(candidate), [...seen, outcome]);
+        }
+        if (rounds > 8 * count + 16)
+            throw new Error('the verify search did not end');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/merge/verify-queue.ts
+var verify_queue_addDisposableResource = (undefined && undefined.__addDisposableResource) || function (env, value, async) {
+    if (value !== null && value !== void 0) {
+        if (typeof value !== "object" && typeof value !== "function") throw new TypeError("Object expected.");
+        var dispose, inner;
+        if (async) {
+            if (!Symbol.asyncDispose) throw new TypeError("Symbol.asyncDispose is not defined.");
+            dispose = value[Symbol.asyncDispose];
+        }
+        if (dispose === void 0) {
+            if (!Symbol.dispose) throw new TypeError("Symbol.dispose is not defined.");
+            dispose = value[Symbol.dispose];
+            if (async) inner = dispose;
+        }
+        if (typeof dispose !== "function") throw new TypeError("Object not disposable.");
+        if (inner) dispose = function() { try { inner.call(this); } catch (e) { return Promise.reject(e); } };
+        env.stack.push({ value: value, dispose: dispose, async: async });
+    }
+    else if (async) {
+        env.stack.push({ async: true });
+    }
+    return value;
+};
+var verify_queue_disposeResources = (undefined && undefined.__disposeResources) || (function (SuppressedError) {
+    return function (env) {
+        function fail(e) {
+            env.error = env.hasError ? new SuppressedError(e, env.error, "An error was suppressed during disposal.") : e;
+            env.hasError = true;
+        }
+        var r, s = 0;
+        function next() {
+            while (r = env.stack.pop()) {
+                try {
+                    if (!r.async && s === 1) return s = 0, env.stack.push(r), Promise.resolve().then(next);
+                    if (r.dispose) {
+                        var result = r.dispose.call(r.value);
+                        if (r.async) return s |= 2, Promise.resolve(result).then(next, function(e) { fail(e); return next(); });
+                    }
+                    else s |= 1;
+                }
+                catch (e) {
+                    fail(e);
+                }
+            }
+            if (s === 1) return env.hasError ? Promise.reject(env.error) : Promise.resolve();
+            if (env.hasError) throw env.error;
+        }
+        return next();
+    };
+})(typeof SuppressedError === "function" ? SuppressedError : function (error, suppressed, message) {
+    var e = new Error(message);
+    return e.name = "SuppressedError", e.error = error, e.suppressed = suppressed, e;
+});
+
+
+
+
+
+
+
+/** Refs that keep failed candidates reachable, to reproduce them. */
+const VERIFY_FAILED_REFS = 'refs/parallel-worktree/verify-failed';
+/**
+ * The verify gate: base moves only to a candidate (base plus the merges about to land) on
+ * which verify-command passed. Candidates are built in the object store (merge-tree and
+ * commit-tree, as the merges themselves), tested in detached worktrees of their own, up to
+ * `parallel` at once, and a failing batch is searched for its culprits (culprit-search).
+ * Outcomes are kept by tree id: a tree tested once is never tested again for the same answer.
+ */
+class VerifyQueue {
+    git;
+    options;
+    outcomes = new Map();
+    /** The log of the last failing run, by tree: quoted in the report of a culprit. */
+    failedLogs = new Map();
+    built = new Map();
+    /** The candidates built so far, by key, for the search's synchronous questions. */
+    settled = new Map();
+    runs = 0;
+    rounds = 0;
+    flaky = 0;
+    culprits = [];
+    workDir = null;
+    constructor(git, options) {
+        this.git = git;
+        this.options = options;
+    }
+    /** What the gate did so far, for the result. */
+    report() {
+        return {
+            rounds: this.rounds,
+            runs: this.runs,
+            culprits: [...this.culprits],
+            flaky: this.flaky
+        };
+    }
+    /**
+     * The largest set of the batch's merges that passes verify-command on `base`, riskiest
+     * items last in `items`. Throws when a run was cancelled (nothing may land then).
+     */
+    async search(base, items, message) {
+        const { logger, parallel } = this.options;
+        const label = (candidate) => candidate.length === items.length
+            ? `all ${items.length}`
+            : candidate.length === 0
+                ? 'base alone'
+                : candidate.map((i) => items[i].priority).join('+');
+        let step;
+        for (;;) {
+            step = nextVerifyRound(items.length, parallel, (candidate) => this.seen(base, items, candidate));
+            if (step.kind === 'done')
+                break;
+            const { candidates } = step;
+            const before = candidates.map((c) => this.seen(base, items, c).length);
+            const built = await Promise.all(candidates.map((candidate) => this.build(base, items, candidate, message)));
+            // A candidate whose tree was already tested (another set of merges, the same files)
+            // has its answer: only the others run.
+            const toRun = candidates
+                .map((candidate, i) => ({ candidate, built: built[i] }))
+                .filter((_, i) => this.seen(base, items, candidates[i]).length === before[i]);
+            if (toRun.length === 0)
+                continue;
+            this.rounds++;
+            const outcomes = await Promise.all(toRun.map((entry) => this.test(entry.built)));
+            logger.info(`Verify round ${this.rounds}: ${toRun
+                .map((entry, i) => `${label(entry.candidate)} ${outcomes[i]}`)
+                .join(', ')}`);
+        }
+        const good = step.good;
+        const landing = await this.build(base, items, good, message);
+        const commits = new Map(good.map((item, i) => [item, landing.commits[i]]));
+        const culprits = [];
+        for (const { item, failed } of step.culprits) {
+            const { priority, branch } = items[item];
+            const candidate = await this.build(base, items, failed, message);
+            const ref = `${VERIFY_FAILED_REFS}/${priority}`;
+            await candidate_worktree_keepCommit(this.git, ref, candidate.commit);
+            const reproduce = reproduceCommand(ref, priority, this.options.command, {
+                remote: this.options.remote,
+                commit: candidate.commit
+            });
+            culprits.push({ item, reproduce });
+            const log = this.failedLogs.get(candidate.tree) ?? null;
+            this.culprits.push({ priority, branch, reproduce, log, ref });
+        }
+        await this.cleanUp();
+        return { good, goodCommit: landing.commit, commits, culprits, baseFails: step.baseFails };
+    }
+    /** Outcomes seen for a candidate: by its tree, once it is built (unbuilt: none yet). */
+    seen(base, items, candidate) {
+        const built = this.settled.get(key(base, items, candidate));
+        if (!built)
+            return [];
+        if (built.conflicted)
+            return ['fail', 'fail'];
+        return this.outcomes.get(built.tree) ?? [];
+    }
+    /** Base plus the merges of the candidate's items, each on the one before (memoised). */
+    build(base, items, candidate, message) {
+        const id = key(base, items, candidate);
+        let built = this.built.get(id);
+        if (!built) {
+            built = (async () => {
+                const before = candidate.length
+                    ? await this.build(base, items, candidate.slice(0, -1), message)
+                    : { commit: base, tree: '', commits: [], conflicted: false };
+                if (!candidate.length) {
+                    const tree = await this.git.treeOf(base);
+                    return { ...before, tree };
+                }
+                if (before.conflicted)
+                    return before;
+                const item = items[candidate[candidate.length - 1]];
+                const merged = await mergeTrees(this.git, before.commit, item.tip);
+                if (!merged.clean)
+                    return { ...before, conflicted: true };
+                const commit = await commitMergedTree(this.git, merged.tree, before.commit, item.tip, message(item.priority));
+                return {
+                    commit,
+                    tree: merged.tree,
+                    commits: [...before.commits, commit],
+                    conflicted: false
+                };
+            })();
+            this.built.set(id, built);
+        }
+        return built.then((done) => {
+            this.settled.set(id, done);
+            return done;
+        });
+    }
+    /** One run of verify-command on a candidate, in a worktree of its own, recorded by tree. */
+    async test(candidate) {
+        if (candidate.conflicted)
+            return 'conflicts (counted as failing)';
+        const number = ++this.runs;
+        const path = (0,external_node_path_namespaceObject.join)(await this.folder(), `candidate-${number}`);
+        const logFile = (0,external_node_path_namespaceObject.join)(this.options.logDir, `verify-${number}.log`);
+        const run = await this.runIn(path, candidate.commit, logFile);
+        if (run.cancelled)
+            throw new Error('verify-command was stopped: the run was cancelled');
+        const seen = this.outcomes.get(candidate.tree) ?? [];
+        const outcome = run.passed ? 'pass' : 'fail';
+        if (outcome === 'pass' && seen.includes('fail'))
+            this.flaky++;
+        this.outcomes.set(candidate.tree, [...seen, outcome]);
+        if (!run.passed)
+            this.failedLogs.set(candidate.tree, logFile);
+        return run.passed ? 'passed' : `failed (${run.detail}; log ${logFile})`;
+    }
+    async runIn(path, commit, logFile) {
+        const env_1 = { stack: [], error: void 0, hasError: false };
+        try {
+            const _candidate = verify_queue_addDisposableResource(env_1, await addCandidateWorktree(this.git, path, commit), true);
+            return await this.options.run(path, logFile);
+        }
+        catch (e_1) {
+            env_1.error = e_1;
+            env_1.hasError = true;
+        }
+        finally {
+            const result_1 = verify_queue_disposeResources(env_1);
+            if (result_1)
+                await result_1;
+        }
+    }
+    folder() {
+        this.workDir ??= this.options.workDir
+            ? Promise.resolve(this.options.workDir)
+            : (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'parallel-worktree-verify-'));
+        return this.workDir;
+    }
+    async cleanUp() {
+        if (!this.workDir || this.options.workDir)
+            return;
+        const dir = await this.workDir;
+        this.workDir = null;
+        await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true }).catch(() => undefined);
+        await this.git.pruneWorktrees().catch(() => undefined);
+    }
+}
+function key(base, items, candidate) {
+    return `${base}:${candidate.map((i) => items[i].tip).join(',')}`;
+}
+/**
+ * A command a person can paste to run the failing candidate's verify on their machine. With
+ * a remote (the ref was pushed), it fetches the ref first (into FETCH_HEAD: no local ref is
+ * moved) and checks out the candidate by its commit id, so that it works in any clone, and in
+ * this one whatever became of the push.
+ */
+function reproduceCommand(ref, priority, command, pushed = {}) {
+    const dir = `../verify-${priority}`;
+    const quoted = `'${command.replace(/'/g, `'\\''`)}'`;
+    const run = `(cd ${dir} && bash -c ${quoted})`;
+    if (!pushed.remote || !pushed.commit)
+        return `git worktree add --detach ${dir} ${ref} && ${run}`;
+    return `git fetch -q ${pushed.remote} ${ref}; git worktree add --detach ${dir} ${pushed.commit} && ${run}`;
+}
+
+// EXTERNAL MODULE: ./node_modules/systeminformation/lib/index.js
+var systeminformation_lib = __nccwpck_require__(2754);
+var systeminformation_lib_default = /*#__PURE__*/__nccwpck_require__.n(systeminformation_lib);
+;// CONCATENATED MODULE: ./src/inputs/input-definitions.ts
+
+/**
+ * Every input of the action, with its default: the one list the action, the CLI and the
+ * validation read (a test checks action.yml against it).
+ */
+const INPUT_DEFAULTS = {
+    mode: 'run',
+    priorities: '',
+    'base-branch': 'roadmap',
+    'fetch-base': 'true',
+    'agent-command': 'poetry run code-developer --priority={priority}',
+    agent: '',
+    'agent-args': '',
+    'prompt-template': '',
+    'max-cost-usd': '',
+    'start-spacing-seconds': 'auto',
+    'max-parallel': '2',
+    separation: 'waves',
+    'unknown-scope': 'wait',
+    'specs-dir': 'docs/architecture/specs',
+    'roadmap-file': 'docs/roadmap/ROADMAP.md',
+    'separation-ignore': DEFAULT_SEPARATION_IGNORE.join('\n'),
+    'branch-template': 'feature/us-{priority:03d}',
+    'worktree-dir': '..',
+    'worktree-files': '',
+    'setup-command': '',
+    'task-timeout-minutes': '60',
+    'verify-command': '',
+    'verify-timeout-minutes': '30',
+    'on-conflict': 'rerun',
+    'resolve-command': '',
+    'max-retries': '0',
+    'max-cpu-percent': '80',
+    'max-memory-percent': '80',
+    'auto-commit': 'true',
+    merge: 'true',
+    push: 'false',
+    cleanup: 'true',
+    'pr-comment': 'true',
+    'check-run': 'true',
+    'pr-number': '',
+    'github-token': '',
+    'log-dir': '',
+    'results-dir': '',
+    resume: 'auto',
+    'skip-merged': 'true',
+    'log-max-mb': '64',
+    'agent-env-pass': ''
+};
+const INPUT_NAMES = Object.keys(INPUT_DEFAULTS);
+
+;// CONCATENATED MODULE: ./src/inputs/priorities.ts
+
+
+const MAX_PRIORITIES = 256;
+/** `65`, or a decimal ID as real roadmaps number an inserted priority: `2.5`. */
+const NUMBER = /^[0-9]+(?:\.[0-9]+)?$/;
+const RANGE = /^([0-9]+)-([0-9]+)$/;
+/**
+ * Priority IDs from text: positive numbers (`65`, `2.5`) separated by commas, spaces or
+ * newlines, and ranges of whole numbers `65-67`. Duplicates are dropped, order is kept.
+ * Anything else is refused with a message naming the bad token.
+ */
+function parsePriorities(text) {
+    const tokens = text.split(/[\s,]+/).filter((token) => token.length > 0);
+    if (tokens.length === 0) {
+        throw new InputError('priorities: no priority given (expected IDs like "65, 66" or "65-67")');
+    }
+    const seen = new Set();
+    const add = (id, token) => {
+        if (!Number.isFinite(id) || id <= 0 || Math.floor(id) > Number.MAX_SAFE_INTEGER) {
+            throw new InputError(`priorities: "${shorten(token)}" is not a positive priority ID`);
+        }
+        seen.add(id);
+        if (seen.size > MAX_PRIORITIES) {
+            throw new InputError(`priorities: "${shorten(token)}" brings the count past ${MAX_PRIORITIES} priority IDs (the limit of one run, and of a matrix)`);
+        }
+    };
+    for (const token of tokens) {
+        if (NUMBER.test(token)) {
+            // An ID is a number in the result JSON: `2.50` would silently become 2.5 and `65.0` 65.
+            if (/\.[0-9]*0$/.test(token)) {
+                throw new InputError(`priorities: "${shorten(token)}" ends its decimals with 0; write it as ${Number(token)}`);
+            }
+            add(Number(token), token);
+            continue;
+        }
+        const range = RANGE.exec(token);
+        if (!range) {
+            throw new InputError(`priorities: "${shorten(token)}" is not a priority ID (expected positive numbers like 65 or 2.5, or ranges like 65-67)`);
+        }
+        const [from, to] = [Number(range[1]), Number(range[2])];
+        if (from <= 0 || to < from) {
+            throw new InputError(`priorities: range "${shorten(token)}" must go up from a positive ID`);
+        }
+        if (to - from >= MAX_PRIORITIES) {
+            throw new InputError(`priorities: range "${shorten(token)}" has more than ${MAX_PRIORITIES} priority IDs (the limit of one run)`);
+        }
+        for (let id = from; id <= to; id++)
+            add(id, token);
+    }
+    return [...seen];
+}
+
+;// CONCATENATED MODULE: ./src/inputs/agent-presets.ts
+/**
+ * The `agent` presets: the command line each runs, built from its CLI's public documentation
+ * (the versions followed are named in __tests__/run/agent-presets.test.ts); the settings resolve
+ * the one command line the run starts, so no stage needs to know the presets. Data only: how the
+ * line is put together is below, what each CLI reports is in usage-report.ts.
+ *
+ * `{args}` is where `agent-args` go: before a trailing stdin redirect or prompt argument, so
+ * that a flag added by the user reaches the CLI as a flag.
+ */
+const AGENT_PRESETS = {
+    /** The seed's agent (the default of `agent-command`). */
+    'code-developer': {
+        command: 'poetry run code-developer --priority={priority}{args}',
+        rateLimited: false
+    },
+    /**
+     * Claude Code in print mode: the prompt on stdin, one JSON event a line (stream-json needs
+     * --verbose in print mode) ending with the result object that holds the cost; no permission
+     * prompts, since nobody is there to answer them and the worktree is disposable.
+     */
+    'claude-code': {
+        command: 'claude -p --output-format stream-json --verbose --permission-mode bypassPermissions{args} < {prompt-file}',
+        rateLimited: true
+    },
+    /**
+     * Codex CLI headless: JSON Lines events (turn.completed carries the tokens), a sandbox that
+     * may write in the workspace only; `-` reads the prompt from stdin.
+     */
+    codex: {
+        command: 'codex exec --json --sandbox workspace-write{args} - < {prompt-file}',
+        rateLimited: true
+    },
+    /** Aider: one instruction from the file, every question answered yes; it commits its edits. */
+    aider: {
+        command: 'aider --yes-always --no-check-update --message-file {prompt-file}{args}',
+        rateLimited: true
+    }
+};
+const AGENT_PRESET_NAMES = Object.keys(AGENT_PRESETS);
+/** The preset's command line with `agent-args` in its place. */
+function presetCommand(preset, agentArgs = '') {
+    const args = agentArgs.trim();
+    return AGENT_PRESETS[preset].command.replace('{args}', args ? ` ${args}` : '');
+}
+/**
+ * The command the run starts: `agent-command` when set (with `agent-args` after it), else the
+ * preset's, else the default `agent-command` (the seed's code-developer).
+ */
+function resolveAgentCommand(options) {
+    const args = options.agentArgs.trim();
+    const custom = options.agentCommand.trim();
+    if (custom)
+        return args ? `${custom} ${args}` : custom;
+    if (options.preset)
+        return presetCommand(options.preset, args);
+    return args ? `${options.defaultCommand} ${args}` : options.defaultCommand;
+}
+
+;// CONCATENATED MODULE: ./src/inputs/settings.ts
+
+
+
+
+
+
+
+
+
+const MODES = ['run', 'plan', 'task', 'merge'];
+const SEPARATIONS = ['strict', 'waves', 'off'];
+const UNKNOWN_SCOPES = ['wait', 'parallel'];
+const CONFLICT_POLICIES = ['rerun', 'resolve', 'keep'];
+const MAX_RETRIES = 10;
+const MAX_PARALLEL = 32;
+/** setTimeout overflows past 24.8 days; a week is already far beyond any agent run. */
+const MAX_TIMEOUT_MINUTES = 7 * 24 * 60;
+const RESUME_MODES = ['auto', 'never'];
+/** A log smaller than this could not hold its own head and tail. */
+const MIN_LOG_MB = 0.01;
+const MAX_LOG_MB = 100_000;
+/**
+ * Validates every input at once, before anything is touched: the first problem found is
+ * thrown as an InputError naming the input and the bad value.
+ */
+function parseSettings(raw, repo, env = process.env) {
+    const get = (name) => {
+        const value = raw[name];
+        return value === undefined || value.trim() === '' ? INPUT_DEFAULTS[name] : value.trim();
+    };
+    for (const [name, value] of Object.entries(raw)) {
+        if (value?.includes('\0'))
+            throw new InputError(`${name}: contains a NUL character`);
+    }
+    const mode = oneOf(get('mode'), MODES, 'mode');
+    const priorities = parsePriorities(raw.priorities ?? '');
+    const baseBranch = get('base-branch');
+    assertBranchName(baseBranch, 'base-branch');
+    const branchTemplate = get('branch-template');
+    validateBranchTemplate(branchTemplate, priorities);
+    const agent = parseAgent(get('agent'));
+    const agentArgs = singleLine(raw['agent-args'] ?? '', 'agent-args');
+    const onConflict = oneOf(get('on-conflict'), CONFLICT_POLICIES, 'on-conflict');
+    const resolveCommand = (raw['resolve-command'] ?? '').trim();
+    if (onConflict === 'resolve' && !resolveCommand) {
+        throw new InputError('on-conflict: resolve needs resolve-command (the command that settles a conflicted merge); set it, or choose rerun or keep');
+    }
+    return {
+        mode,
+        repo,
+        priorities,
+        baseBranch,
+        fetchBase: parseBoolean(get('fetch-base'), 'fetch-base'),
+        agentCommand: resolveAgentCommand({
+            // The runner passes the default when the input is not set: the default is "not set".
+            agentCommand: get('agent-command') === INPUT_DEFAULTS['agent-command'] ? '' : get('agent-command'),
+            preset: agent,
+            agentArgs,
+            defaultCommand: INPUT_DEFAULTS['agent-command']
+        }),
+        agent,
+        promptTemplate: parsePromptTemplate(raw['prompt-template'] ?? '', repo),
+        maxCostUsd: get('max-cost-usd')
+            ? parseNumber(get('max-cost-usd'), 'max-cost-usd', 0, MAX_COST_USD)
+            : null,
+        startSpacingMs: startSpacingMs(get('start-spacing-seconds'), agent),
+        maxParallel: parseMaxParallel(get('max-parallel')),
+        separation: oneOf(get('separation'), SEPARATIONS, 'separation'),
+        unknownScope: oneOf(get('unknown-scope'), UNKNOWN_SCOPES, 'unknown-scope'),
+        specsDir: repoPath(get('specs-dir'), 'specs-dir'),
+        roadmapFile: repoPath(get('roadmap-file'), 'roadmap-file'),
+        separationIgnore: parseSeparationIgnore(get('separation-ignore')),
+        branchTemplate,
+        worktreeDir: plainPath(get('worktree-dir'), 'worktree-dir'),
+        worktreeFiles: parseWorktreeFiles(raw['worktree-files'] ?? ''),
+        setupCommand: (raw['setup-command'] ?? '').trim(),
+        taskTimeoutMs: timeoutMs(parseNumber(get('task-timeout-minutes'), 'task-timeout-minutes', 0, MAX_TIMEOUT_MINUTES)),
+        maxCpuPercent: parseNumber(get('max-cpu-percent'), 'max-cpu-percent', 1, 100),
+        maxMemoryPercent: parseNumber(get('max-memory-percent'), 'max-memory-percent', 1, 100),
+        autoCommit: parseBoolean(get('auto-commit'), 'auto-commit'),
+        merge: parseBoolean(get('merge'), 'merge'),
+        push: parseBoolean(get('push'), 'push'),
+        cleanup: parseBoolean(get('cleanup'), 'cleanup'),
+        prComment: parseBoolean(get('pr-comment'), 'pr-comment'),
+        checkRun: parseBoolean(get('check-run'), 'check-run'),
+        prNumber: parsePrNumber(raw['pr-number'] ?? ''),
+        githubToken: (raw['github-token'] ?? '').trim(),
+        logDir: (raw['log-dir'] ?? '').trim()
+            ? plainPath((raw['log-dir'] ?? '').trim(), 'log-dir')
+            : defaultLogDir(env),
+        resultsDir: (raw['results-dir'] ?? '').trim()
+            ? plainPath((raw['results-dir'] ?? '').trim(), 'results-dir')
+            : (0,external_node_path_namespaceObject.join)(env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'parallel-worktree-results'),
+        resume: oneOf(get('resume'), RESUME_MODES, 'resume'),
+        skipMerged: parseBoolean(get('skip-merged'), 'skip-merged'),
+        logMaxBytes: Math.round(parseNumber(get('log-max-mb'), 'log-max-mb', MIN_LOG_MB, MAX_LOG_MB) * 1024 * 1024),
+        agentEnvPass: parseVariableNames(raw['agent-env-pass'] ?? '', 'agent-env-pass'),
+        verifyCommand: (raw['verify-command'] ?? '').trim(),
+        verifyTimeoutMs: timeoutMs(parseNumber(get('verify-timeout-minutes'), 'verify-timeout-minutes', 0, MAX_TIMEOUT_MINUTES)),
+        onConflict,
+        resolveCommand,
+        maxRetries: parseWholeNumber(get('max-retries'), 'max-retries', MAX_RETRIES)
+    };
+}
+/** Environment variable names, separated by commas, spaces or newlines. */
+function parseVariableNames(text, name) {
+    const names = text.split(/[\s,]+/).filter(Boolean);
+    for (const variable of names) {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) {
+            throw new InputError(`${name}: "${shorten(variable)}" is not an environment variable name (letters, digits and _)`);
+        }
+    }
+    return names;
+}
+/** A budget beyond this is a typo, not a budget. */
+const MAX_COST_USD = 1_000_000;
+/** Seconds between starts for the presets of agents that call a rate-limited API (`auto`). */
+const PRESET_START_SPACING_SECONDS = 2;
+function parseAgent(text) {
+    if (!text)
+        return null;
+    return oneOf(text, AGENT_PRESET_NAMES, 'agent');
+}
+function singleLine(text, name) {
+    const value = text.trim();
+    if (/[\r\n]/.test(value)) {
+        throw new InputError(`${name}: "${shorten(value)}" spans several lines; give one line of arguments`);
+    }
+    return value;
+}
+/**
+ * `auto`: a small spacing for the presets whose CLI calls a rate-limited API, none for other
+ * commands (the seed's code-developer, anything custom: set it when they call an API).
+ */
+function startSpacingMs(text, agent) {
+    if (text === 'auto') {
+        return agent && AGENT_PRESETS[agent].rateLimited ? PRESET_START_SPACING_SECONDS * 1000 : 0;
+    }
+    return Math.round(parseNumber(text, 'start-spacing-seconds', 0, 600) * 1000);
+}
+/** A file of the repository that exists, for the prompt of every priority. */
+function parsePromptTemplate(text, repo) {
+    const value = text.trim();
+    if (!value)
+        return '';
+    const path = repoPath(value, 'prompt-template');
+    const full = (0,external_node_path_namespaceObject.join)(repo, path);
+    if (!(0,external_node_fs_namespaceObject.existsSync)(full) || !(0,external_node_fs_namespaceObject.statSync)(full).isFile()) {
+        throw new InputError(`prompt-template: "${shorten(value)}" is not a file of the repository (looked for ${full}); give a path relative to the repository root`);
+    }
+    // A link may lead out of the repository: what is read must be inside it.
+    const inside = (0,external_node_path_namespaceObject.relative)((0,external_node_fs_namespaceObject.realpathSync)(repo), (0,external_node_fs_namespaceObject.realpathSync)(full));
+    if (inside.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(inside)) {
+        throw new InputError(`prompt-template: "${shorten(value)}" leads outside the repository (a symbolic link); give a file inside it`);
+    }
+    return path;
+}
+/** Minutes to ms; a timeout too small to count in ms is 1 ms, never 0 (which means none). */
+function timeoutMs(minutes) {
+    return minutes > 0 ? Math.max(1, Math.round(minutes * 60_000)) : 0;
+}
+/**
+ * On a runner, RUNNER_TEMP/parallel-worktree-logs/<run>-<attempt> (the log-dir output names it
+ * for an upload step). Elsewhere a folder per user and per run in the system temp folder
+ * (made mode 700 by the engine): a temp folder shared by the machine's users must not hold
+ * one user's folder that everyone else then fails to write.
+ */
+function defaultLogDir(env, now = new Date()) {
+    const stamp = now.toISOString().replace(/[:.]/g, '-');
+    if (env.RUNNER_TEMP) {
+        const runId = env.GITHUB_RUN_ID
+            ? `${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? '1'}`
+            : `${stamp}-${process.pid}`;
+        return (0,external_node_path_namespaceObject.join)(env.RUNNER_TEMP, 'parallel-worktree-logs', runId);
+    }
+    const user = process.getuid?.() ?? (0,external_node_os_namespaceObject.userInfo)().username;
+    return (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), `parallel-worktree-${user}`, 'logs', `${stamp}-${process.pid}`);
+}
+function oneOf(value, allowed, name) {
+    if (allowed.includes(value))
+        return value;
+    throw new InputError(`${name}: "${shorten(value)}" is not one of ${allowed.join(', ')}`);
+}
+function parseNumber(text, name, min, max) {
+    const value = /^[0-9]+(\.[0-9]+)?$/.test(text) ? Number(text) : NaN;
+    if (!Number.isFinite(value) || value < min || value > max) {
+        throw new InputError(`${name}: "${shorten(text)}" is not a number from ${min} to ${max}`);
+    }
+    return value;
+}
+function parseWholeNumber(text, name, max) {
+    if (!/^[0-9]+$/.test(text) || Number(text) > max) {
+        throw new InputError(`${name}: "${shorten(text)}" is not a whole number from 0 to ${max}`);
+    }
+    return Number(text);
+}
+function parseMaxParallel(text) {
+    if (text === 'auto')
+        return 'auto';
+    if (!/^[0-9]+$/.test(text) || Number(text) < 1 || Number(text) > MAX_PARALLEL) {
+        throw new InputError(`max-parallel: "${shorten(text)}" is not a whole number from 1 to ${MAX_PARALLEL}, or auto`);
+    }
+    return Number(text);
+}
+/** The YAML 1.2 core schema's booleans, as @actions/core's getBooleanInput accepts them. */
+function parseBoolean(text, name) {
+    if (['true', 'True', 'TRUE'].includes(text))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(text))
+        return false;
+    throw new InputError(`${name}: "${shorten(text)}" is not true or false`);
+}
+function parsePrNumber(text) {
+    const value = text.trim();
+    if (!value)
+        return null;
+    if (!/^[0-9]+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
+        throw new InputError(`pr-number: "${shorten(value)}" is not a pull request or issue number`);
+    }
+    return Number(value);
+}
+function plainPath(text, name) {
+    if (/[\r\n]/.test(text))
+        throw new InputError(`${name}: "${shorten(text)}" spans several lines`);
+    return text;
+}
+/** A path inside the repository: relative, without `..` escapes. */
+function repoPath(text, name) {
+    plainPath(text, name);
+    const normalised = text.replace(/\\/g, '/').replace(/\/+$/, '');
+    // Judged after backslashes became slashes: `\etc\passwd` is `/etc/passwd`.
+    if ((0,external_node_path_namespaceObject.isAbsolute)(text) ||
+        normalised.startsWith('/') ||
+        /^[A-Za-z]:/.test(text) ||
+        normalised.split('/').includes('..')) {
+        throw new InputError(`${name}: "${shorten(text)}" must be a path inside the repository`);
+    }
+    return normalised.replace(/^\.\//, '');
+}
+/**
+ * Globs inside the repository, one a line; `!glob` takes paths back; `#` starts a comment (so
+ * `# none` ignores nothing, while a blank value is the default list).
+ */
+function parseSeparationIgnore(text) {
+    const globs = text
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line && !line.startsWith('#'));
+    for (const glob of globs)
+        repoPath(glob.replace(/^!/, ''), 'separation-ignore');
+    return globs;
+}
+function parseWorktreeFiles(text) {
+    const globs = text
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line && !line.startsWith('#'));
+    for (const glob of globs)
+        repoPath(glob, 'worktree-files');
+    return globs;
+}
+
+;// CONCATENATED MODULE: ./src/run/resource-monitor.ts
+
+
+
+
+/**
+ * Samples the machine: memory through systeminformation, CPU from the kernel's counters that
+ * os.cpus() reads (/proc/stat), as the share of CPU time not idle since the previous sample.
+ * Not systeminformation's currentLoad: on Linux each of its calls runs a shell pipeline
+ * (cat /proc/stat | grep) synchronously, three processes that stop this process's event loop
+ * every sample, for hours. The first sample gives memory, and CPU as unknown.
+ */
+function systemSampler() {
+    let previous = null;
+    return async () => {
+        const memory = await systeminformation_lib_default().mem();
+        const memoryPercent = memory.total > 0 ? ((memory.total - memory.available) / memory.total) * 100 : 0;
+        const now = cpuTimes();
+        const since = previous;
+        previous = now;
+        const total = since ? now.total - since.total : 0;
+        return {
+            cpuPercent: since && total > 0 ? ((now.busy - since.busy) / total) * 100 : null,
+            memoryPercent
+        };
+    };
+}
+/** CPU time of every core since boot, in ms: all of it, and all but idle. */
+function cpuTimes() {
+    let busy = 0;
+    let total = 0;
+    for (const { times } of (0,external_node_os_namespaceObject.cpus)()) {
+        const all = times.user + times.nice + times.sys + times.irq + times.idle;
+        total += all;
+        busy += all - times.idle;
+    }
+    return { busy, total };
+}
+/** Why a new agent may not start now, or null when it may. */
+function resourceVerdict(sample, limits) {
+    if (sample.cpuPercent !== null && sample.cpuPercent > limits.maxCpuPercent) {
+        return `CPU at ${sample.cpuPercent.toFixed(0)}% (max-cpu-percent ${limits.maxCpuPercent})`;
+    }
+    if (sample.memoryPercent > limits.maxMemoryPercent) {
+        return `memory in use at ${sample.memoryPercent.toFixed(0)}% (max-memory-percent ${limits.maxMemoryPercent})`;
+    }
+    return null;
+}
+const DEFAULT_RESOURCE_INTERVAL_MS = 2000;
+/**
+ * The gate consulted before every start (the seed's monitor never was). It samples on a
+ * steady timer in the background, so that asking it costs nothing and never delays a start:
+ * `verdict()` answers from the latest sample. The first sample is taken when the gate starts.
+ */
+class ResourceGate {
+    limits;
+    logger;
+    sampler;
+    intervalMs;
+    latest = null;
+    timer;
+    started = null;
+    waiters = [];
+    failures = 0;
+    constructor(limits, logger, sampler = systemSampler(), intervalMs = DEFAULT_RESOURCE_INTERVAL_MS) {
+        this.limits = limits;
+        this.logger = logger;
+        this.sampler = sampler;
+        this.intervalMs = intervalMs;
+    }
+    /** Takes the first sample, then keeps sampling every intervalMs until stop(). */
+    start() {
+        this.started ??= this.sample().then(() => this.schedule());
+        return this.started;
+    }
+    stop() {
+        clearTimeout(this.timer);
+        this.timer = undefined;
+        this.started = Promise.resolve();
+        this.wake();
+    }
+    /** The last sample taken, or null before the first. */
+    get sampleNow() {
+        return this.latest;
+    }
+    /** Why a start must wait now (from the latest sample), or null when it may go ahead. */
+    verdict() {
+        return this.latest ? resourceVerdict(this.latest, this.limits) : null;
+    }
+    /** Starts the gate if needed and answers as verdict() does. */
+    async check() {
+        await this.start();
+        return this.verdict();
+    }
+    /** Resolves when the next sample has been taken (or the gate stopped). */
+    nextSample() {
+        return new Promise((resolve) => this.waiters.push(resolve));
+    }
+    schedule() {
+        if (this.started === null)
+            return;
+        this.timer = setTimeout(() => {
+            void this.sample().then(() => {
+                if (this.timer)
+                    this.schedule();
+            });
+        }, this.intervalMs);
+        this.timer.unref();
+    }
+    async sample() {
+        try {
+            this.latest = await this.sampler();
+            this.failures = 0;
+        }
+        catch (error) {
+            // A machine we cannot measure must not stop the run.
+            this.failures += 1;
+            if (this.failures === 3) {
+                this.logger.warning(`Cannot measure CPU and memory (${error.message}): starts are not held back by max-cpu-percent or max-memory-percent`);
+            }
+            this.latest = null;
+        }
+        this.wake();
+    }
+    wake() {
+        const waiters = this.waiters;
+        this.waiters = [];
+        for (const resolve of waiters)
+            resolve();
+    }
+}
+const GIB = 1024 ** 3;
+/** Memory an agent is assumed to need when max-parallel is `auto`. */
+const AUTO_MEMORY_PER_AGENT = 2 * GIB;
+/**
+ * `max-parallel: auto`: one agent per usable core (a container's CPU quota counts), and about
+ * 2 GiB of available memory per agent, from 1 to 32.
+ */
+async function explainAutoParallelism() {
+    const memory = await systeminformation_lib_default().mem();
+    const cores = usableCores();
+    const byMemory = Math.floor(memory.available / AUTO_MEMORY_PER_AGENT);
+    const maxParallel = Math.max(1, Math.min(MAX_PARALLEL, cores, byMemory));
+    return { maxParallel, cores, availableMemory: memory.available };
+}
+/** Cores this process may use: affinity, and a cgroup v2 CPU quota where there is one. */
+function usableCores() {
+    const affinity = (0,external_node_os_namespaceObject.availableParallelism)();
+    let quota = Infinity;
+    if (process.platform === 'linux') {
+        try {
+            const [max, period] = (0,external_node_fs_namespaceObject.readFileSync)('/sys/fs/cgroup/cpu.max', 'utf8').trim().split(/\s+/);
+            if (max !== 'max' && Number(period) > 0)
+                quota = Math.floor(Number(max) / Number(period));
+        }
+        catch {
+            // No cgroup v2 quota.
+        }
+    }
+    return Math.max(1, Math.min(affinity, quota));
+}
+
+;// CONCATENATED MODULE: ./src/engine/verify-runner.ts
+
+
+
+
+
+/**
+ * verify-command as the gate runs it: `bash -c` in the candidate's worktree, in its own
+ * process group, with the agents' environment (no token, no INPUT_*) plus where it runs,
+ * stopped at verify-timeout-minutes.
+ */
+function verifyRunner(settings, options) {
+    const minutes = +(settings.verifyTimeoutMs / 60_000).toFixed(2);
+    return async (worktree, logFile) => {
+        await (0,promises_namespaceObject.mkdir)(settings.logDir, { recursive: true });
+        const outcome = await runProcess({
+            command: settings.verifyCommand,
+            label: 'verify',
+            cwd: worktree,
+            env: agentEnvironment(options.env, settings.githubToken, {
+                WORKTREE_PATH: worktree,
+                BASE_BRANCH: settings.baseBranch
+            }),
+            logFile,
+            timeoutMs: settings.verifyTimeoutMs,
+            signal: options.signal,
+            killGraceMs: options.killGraceMs ?? 10_000
+        });
+        const last = outcome.tail
+            .filter((line) => line.trim())
+            .at(-1)
+            ?.trim()
+            .slice(0, 200);
+        const detail = outcome.timedOut
+            ? `ran past verify-timeout-minutes (${minutes})`
+            : outcome.signal
+                ? `killed by ${outcome.signal}`
+                : `exit ${outcome.exitCode}${last ? `: ${last}` : ''}`;
+        return {
+            passed: outcome.exitCode === 0 && !outcome.timedOut && !outcome.cancelled,
+            cancelled: outcome.cancelled,
+            detail
+        };
+    };
+}
+/** The verify gate of a run, or undefined when verify-command is empty. */
+async function verifyGate(settings, git, logger, options) {
+    if (!settings.verifyCommand)
+        return undefined;
+    const parallel = settings.maxParallel === 'auto'
+        ? (await explainAutoParallelism()).maxParallel
+        : settings.maxParallel;
+    return new VerifyQueue(git, {
+        command: settings.verifyCommand,
+        parallel,
+        run: verifyRunner(settings, options),
+        logDir: settings.logDir,
+        logger,
+        // Pushed with the kept branches (publish-branches): reproduced from any clone.
+        ...(settings.push ? { remote: 'origin' } : {})
+    });
+}
+
+;// CONCATENATED MODULE: ./src/engine/publish-branches.ts
+
+
+
+
+/**
+ * `push: true` after the merges: the base, every branch that holds unmerged work, and the
+ * candidate each verify-failed priority is kept as, go to origin (branches never forced). A failure is reported as a warning and in the failing tasks: the
+ * work stays on the local branches the result names. A base that did not reach origin makes
+ * the run fail (see runSucceeded): on an ephemeral runner its merges would be gone.
+ */
+async function pushAfterMerges(git, settings, tasks, logger, warnings, options = {}) {
+    if (!settings.push)
+        return { baseNotPushed: false };
+    // A base moved off its history (the base guard's warning) is not the run's to publish.
+    const withBase = !options.baseMoved;
+    const kept = [];
+    const candidates = async (task) => {
+        // A re-run's first branch (`<branch>-conflicted`) was made by this run: published too,
+        // so that the summary's commands to reproduce it work from any clone.
+        const earlier = [];
+        for (const branch of task.kept_branches ?? [])
+            if (await git.branchTip(branch))
+                earlier.push(branch);
+        if (task.merge === 'merged')
+            return earlier;
+        const tip = await git.branchTip(task.branch);
+        if (!tip)
+            return earlier;
+        // In run mode, a branch of that name that this tool did not make (refused for resume,
+        // someone else's) is not published. Merge mode's branches came from origin.
+        if (settings.mode === 'run' && (await madeBranchState(git, task.branch, tip)) !== 'made') {
+            return earlier;
+        }
+        return [task.branch, ...earlier];
+    };
+    for (const task of tasks) {
+        for (const branch of await candidates(task)) {
+            const copied = await copiedFilesOn(git, settings, branch);
+            if (copied.length === 0) {
+                kept.push(branch);
+                continue;
+            }
+            const why = copiedFilesError(branch, copied, 'pushed');
+            if (!task.error?.includes(why)) {
+                task.error = [task.error, why].filter(Boolean).join('; ');
+            }
+            warnings.push(`push: ${why}`);
+        }
+    }
+    // A failed verify candidate goes along with its branch (never without it: a branch holding
+    // copied files is not pushed, nor is a merge of it).
+    const keptRefs = [];
+    for (const task of tasks) {
+        const ref = `${VERIFY_FAILED_REFS}/${task.priority}`;
+        if (task.merge === 'verify-failed' &&
+            kept.includes(task.branch) &&
+            (await git.resolveCommit(ref)))
+            keptRefs.push(ref);
+    }
+    const outcome = await pushResults(git, {
+        baseBranch: settings.baseBranch,
+        keptBranches: kept,
+        keptRefs,
+        withBase,
+        logger
+    });
+    if (!withBase) {
+        warnings.push(`push: ${settings.baseBranch} was not pushed, as it was moved off its history`);
+    }
+    // pushResults has said what it pushed ("Pushed … to origin"): said once.
+    if (outcome.pushed)
+        return { baseNotPushed: false };
+    const baseNotPushed = withBase && !outcome.base.pushed;
+    if (baseNotPushed)
+        warnings.push(basePushWarning(settings.baseBranch, outcome.base));
+    const others = [...outcome.branches, ...outcome.refs].filter((ref) => !ref.pushed);
+    if (others.length)
+        warnings.push(`push: ${others.map(refFailure).join('; ')}`);
+    for (const ref of outcome.branches) {
+        const task = tasks.find((t) => t.branch === ref.branch);
+        if (task && ref.error) {
+            const rescued = ref.rescuedAs ? ` (its commits are on origin as ${ref.rescuedAs})` : '';
+            task.error = [task.error, `push of ${ref.branch} failed: ${ref.error}${rescued}`]
+                .filter(Boolean)
+                .join('; ');
+        }
+    }
+    return { baseNotPushed };
+}
+/** Why base is not on origin, and where its merges are now (the rescue branch, or only here). */
+function basePushWarning(baseBranch, base) {
+    const commit = base.commit ? ` ${base.commit.slice(0, 12)}` : '';
+    const where = base.rescuedAs
+        ? `its merges are on origin only as the rescue branch ${base.rescuedAs} (merge it into origin's ${baseBranch} by hand, then push)`
+        : `its merges are only in this repository's ${baseBranch}${commit} (no rescue branch reached origin)`;
+    return `push: ${baseBranch}${commit} was not pushed to origin (${base.error ?? 'unknown error'}), so the run is not a success; ${where}`;
+}
+function refFailure(ref) {
+    return `${ref.branch}: ${ref.error}${ref.rescuedAs ? ` (its commit was pushed as ${ref.rescuedAs})` : ''}`;
+}
+/** After a fan-out merge with push: merged branches leave origin too (their work is in base). */
+async function deleteMergedRemoteBranches(git, tasks, logger) {
+    // Not the branch of a priority an earlier run merged: what is on origin under its name now
+    // is not this run's to delete.
+    const merged = tasks
+        .filter((task) => task.merge === 'merged' && task.status !== 'skipped')
+        .map((task) => task.branch);
+    if (merged.length === 0)
+        return;
+    const remote = await git.deleteRemoteBranches('origin', merged);
+    if (remote.exitCode !== 0)
+        logger.debug(`deleting merged branches on origin: ${remote.stderr.trim()}`);
+}
+
+;// CONCATENATED MODULE: ./src/engine/merge-mode.ts
+var merge_mode_addDisposableResource = (undefined && undefined.__addDisposableResource) || function (env, value, async) {
+    if (value !== null && value !== void 0) {
+        if (typeof value !== "object" && typeof value !== "function") throw new TypeError("Object expected.");
+        var dispose, inner;
+        if (async) {
+            if (!Symbol.asyncDispose) throw new TypeError("Symbol.asyncDispose is not defined.");
+            dispose = value[Symbol.asyncDispose];
+        }
+        if (dispose === void 0) {
+            if (!Symbol.dispose) throw new TypeError("Symbol.dispose is not defined.");
+            dispose = value[Symbol.dispose];
+            if (async) inner = dispose;
+        }
+        if (typeof dispose !== "function") throw new TypeError("Object not disposable.");
+        if (inner) dispose = function() { try { inner.call(this); } catch (e) { return Promise.reject(e); } };
+        env.stack.push({ value: value, dispose: dispose, async: async });
+    }
+    else if (async) {
+        env.stack.push({ async: true });
+    }
+    return value;
+};
+var merge_mode_disposeResources = (undefined && undefined.__disposeResources) || (function (SuppressedError) {
+    return function (env) {
+        function fail(e) {
+            env.error = env.hasError ? new SuppressedError(e, env.error, "An error was suppressed during disposal.") : e;
+            env.hasError = true;
+        }
+        var r, s = 0;
+        function next() {
+            while (r = env.stack.pop()) {
+                try {
+                    if (!r.async && s === 1) return s = 0, env.stack.push(r), Promise.resolve().then(next);
+                    if (r.dispose) {
+                        var result = r.dispose.call(r.value);
+                        if (r.async) return s |= 2, Promise.resolve(result).then(next, function(e) { fail(e); return next(); });
+                    }
+                    else s |= 1;
+                }
+                catch (e) {
+                    fail(e);
+                }
+            }
+            if (s === 1) return env.hasError ? Promise.reject(env.error) : Promise.resolve();
+            if (env.hasError) throw env.error;
+        }
+        return next();
+    };
+})(typeof SuppressedError === "function" ? SuppressedError : function (error, suppressed, message) {
+    var e = new Error(message);
+    return e.name = "SuppressedError", e.error = error, e.suppressed = suppressed, e;
+});
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * `merge` mode, the last job of a fan-out: fetches the pushed branches of the priorities,
+ * merges them into the base in the order given with the same engine and promises as `run`
+ * mode, and reports every task with the status and timing its job recorded.
+ */
+async function mergePushed(settings, options) {
+    const env_1 = { stack: [], error: void 0, hasError: false };
+    try {
+        const began = Date.now();
+        const { logger } = options;
+        const repository = merge_mode_addDisposableResource(env_1, await openForChanges(settings, { env: options.env, logger }), true);
+        const { git } = repository;
+        // Base as run mode takes it (fetch-base): fast-forwarded to origin's, its checkout along.
+        const choice = await chooseBaseStart(git, settings, logger);
+        const start = await startFromBase(git, choice, logger, { moveLocal: true });
+        const plan = await buildPlan({ ...settings, repo: git.cwd, baseCommit: start.commit }, git, await mergesToSkip(git, settings, start.commit));
+        // Every priority given is merged, whatever the plan's separation, except one an earlier run
+        // already merged (skip-merged): that one is reported with its merge.
+        const tasks = plan.tasks.map((planned) => pendingTask(planned.merge_commit ? planned : { ...planned, skip_reason: null }, settings));
+        // The fan-out's check run, `parallel-worktree`: the merge queue as it goes.
+        const live = LiveReports.open({
+            baseBranch: settings.baseBranch,
+            baseCommit: start.commit,
+            tasks,
+            waves: plan.separation.schedule,
+            job: { role: 'merge' }
+        }, settings, {
+            env: options.env ?? process.env,
+            logger,
+            onCheckRunCreated: options.checkRunCreated,
+            liveComment: options.liveComment
+        });
+        let result;
+        try {
+            result = await mergeTasks(settings, options, { git, plan, tasks, start, live, began });
+            return result;
+        }
+        finally {
+            await live.finish(checkConclusion(result, options.signal), result);
+        }
+    }
+    catch (e_1) {
+        env_1.error = e_1;
+        env_1.hasError = true;
+    }
+    finally {
+        const result_1 = merge_mode_disposeResources(env_1);
+        if (result_1)
+            await result_1;
+    }
+}
+/** The pushed branches fetched, judged, merged and published: the job once its tasks are made. */
+async function mergeTasks(settings, options, { git, plan, tasks, start, live, began }) {
+    const { logger } = options;
+    await fetchTaskBranches(git, tasks, logger);
+    // What the merges land on: start.commit, unless the local base could not follow origin.
+    const baseCommit = await git.requireBranchTip(settings.baseBranch);
+    const verify = await verifyGate(settings, git, logger, {
+        env: options.env ?? process.env,
+        signal: options.signal,
+        killGraceMs: options.killGraceMs
+    });
+    const merger = new MergeEngine(git, settings.baseBranch, logger, { verify });
+    for (const task of tasks) {
+        if (task.status !== 'skipped')
+            await recordTaskOutcome(git, task, settings, logger);
+    }
+    // Each priority as its job left it: what the queue is about to merge.
+    live.changed();
+    const ready = [];
+    for (const task of tasks.filter((task) => readyToMerge(task) && settings.merge)) {
+        const copied = await copiedFilesOn(git, settings, task.branch);
+        if (copied.length === 0)
+            ready.push(task);
+        else {
+            task.merge = 'failed';
+            task.error = [task.error, copiedFilesError(task.branch, copied, 'merged')]
+                .filter(Boolean)
+                .join('; ');
+        }
+    }
+    // unknown-scope parallel: those priorities are merged after all the others.
+    const last = new Set(plan.separation.merge_last ?? []);
+    for (const batch of [
+        ready.filter((task) => !last.has(task.priority)),
+        ready.filter((task) => last.has(task.priority))
+    ]) {
+        if (batch.length === 0)
+            continue;
+        const requests = batch.map((task) => ({ branch: task.branch, priority: task.priority }));
+        const attempts = await merger.mergeAll(requests);
+        batch.forEach((task, index) => recordMergeAttempt(task, attempts[index]));
+        live.taskEnded();
+    }
+    const warnings = [];
+    const published = await pushAfterMerges(git, settings, tasks, logger, warnings);
+    if (settings.cleanup) {
+        for (const task of tasks) {
+            if (task.merge === 'merged')
+                await merger.deleteMergedBranch(task.branch);
+        }
+        if (settings.push && warnings.length === 0)
+            await deleteMergedRemoteBranches(git, tasks, logger);
+    }
+    const result = buildResult(settings, plan.separation, tasks, began, [...start.warnings, ...warnings], verify?.report() ?? null, published);
+    result.base_commit = baseCommit;
+    // The run's length is the fan-out's, from the first task's start to now.
+    const starts = tasks.map((task) => Date.parse(task.started_at ?? '')).filter(Number.isFinite);
+    if (starts.length) {
+        result.timings.total_ms = Date.now() - Math.min(...starts);
+        result.timings.speedup =
+            Math.round((result.timings.sum_of_tasks_ms / result.timings.total_ms) * 100) / 100;
+    }
+    return result;
+}
+/** Local branches of each priority, brought up to origin's where origin is ahead. */
+async function fetchTaskBranches(git, tasks, logger) {
+    if (!(await git.remotes()).includes('origin')) {
+        logger.info('No origin remote: merging the local branches');
+        return;
+    }
+    const onOrigin = await git.remoteBranches('origin');
+    const wanted = tasks.map((task) => task.branch).filter((b) => onOrigin.has(b));
+    if (wanted.length === 0)
+        return;
+    const refspecs = wanted.map((branch) => fetchSpec(branch));
+    const fetched = await git.fetch('origin', refspecs);
+    if (fetched.exitCode !== 0) {
+        throw new GitError(['fetch', 'origin', ...refspecs], fetched.exitCode, fetched.stderr);
+    }
+    for (const branch of wanted) {
+        const theirs = await git.resolveCommit(originRef(branch));
+        const ours = await git.branchTip(branch);
+        if (!theirs || theirs === ours)
+            continue;
+        if (ours && !(await git.isAncestor(ours, theirs))) {
+            logger.warning(`${branch} differs here and on origin; using this repository's ${branch}`);
+            continue;
+        }
+        // Fast-forward (or create) the local branch; compare-and-swap against what we saw.
+        const moved = await git.swapRef(branchRef(branch), theirs, ours);
+        if (moved.exitCode !== 0) {
+            logger.warning(`${branch} moved here while it was fetched; using this repository's ${branch}`);
+        }
+    }
+}
+/** The task as its job recorded it, or as its branch shows when no result reached us. */
+async function recordTaskOutcome(git, task, settings, logger) {
+    const file = await readTaskResult(settings.resultsDir, task.priority);
+    const tip = await git.branchTip(task.branch);
+    if (file) {
+        Object.assign(task, file.task, { merge: 'not-merged', merge_commit: null, conflict_files: [] });
+    }
+    else {
+        logger.warning(`No task result for priority ${task.priority} in ${settings.resultsDir}: judging from its branch`);
+    }
+    const base = branchRef(settings.baseBranch);
+    const pushed = { tip, commits: 0, inBase: false };
+    if (tip && !file) {
+        pushed.commits = task.commits = await git.countCommits(base, tip);
+        pushed.inBase = await git.isAncestor(tip, base);
+    }
+    const recorded = file ? { status: task.status, error: task.error } : null;
+    const verdict = judgeFromBranch(recorded, task.branch, pushed);
+    task.status = verdict.status;
+    task.error = verdict.error;
+}
+async function readTaskResult(dir, priority) {
+    try {
+        const parsed = JSON.parse(await (0,promises_namespaceObject.readFile)(taskResultPath(dir, priority), 'utf8'));
+        return parsed.format === 'parallel-worktree-task/1' && parsed.task?.priority === priority
+            ? parsed
+            : null;
+    }
+    catch {
+        return null;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/plan/plan-text.ts
+
+
+const plan_text_MAX_PATHS_SHOWN = 10;
+const MAX_OVERLAPS_SHOWN = 8;
+const MAX_SHARED_SHOWN = 3;
+const LABEL_WIDTH = 11;
+/**
+ * The plan as people read it in a terminal or a log: the schedule first, then per priority
+ * its spec files, the paths it touches, what it overlaps and why, and its wave.
+ */
+function formatPlan(plan, options = {}) {
+    const { tasks, separation } = plan;
+    if (tasks.length === 0)
+        return 'Plan: no priorities.\n';
+    const slots = typeof options.maxParallel === 'number' ? options.maxParallel : Infinity;
+    // The tasks that wait on none start in the plan's start order, as many as there are slots.
+    const rank = new Map((separation.start_order ?? []).map((priority, index) => [priority, index]));
+    const free = tasks
+        .filter((task) => !task.skip_reason && task.after.length === 0)
+        .sort((a, b) => (rank.get(a.priority) ?? 0) - (rank.get(b.priority) ?? 0));
+    const startsFirst = new Set(free.slice(0, slots).map((task) => task.priority));
+    const waveOf = new Map();
+    separation.schedule.forEach((wave, index) => {
+        for (const priority of wave)
+            waveOf.set(priority, index + 1);
+    });
+    const skipped = tasks.filter((task) => task.skip_reason);
+    const lines = [];
+    const waves = separation.schedule.length;
+    lines.push(`Plan for ${plan_text_plural(tasks.length, 'priority', 'priorities')} in ${plan_text_plural(waves, 'wave', 'waves')}` +
+        (skipped.length ? `, ${skipped.length} skipped` : '') +
+        (separation.unresolved.length ? `, ${separation.unresolved.length} with unknown scope` : ''));
+    separation.schedule.forEach((wave, index) => {
+        const note = index > 0
+            ? 'each starts once the priorities it overlaps are merged'
+            : free.length > slots
+                ? `${slots} start at once, the others as agents finish: max-parallel ${slots}`
+                : 'starts at once';
+        lines.push(`  wave ${index + 1}: ${wave.join(', ')}  (${note})`);
+    });
+    if (plan.base_commit)
+        lines.push(`  base commit: ${plan.base_commit.slice(0, 12)}`);
+    for (const warning of plan.base_warnings ?? [])
+        lines.push(`  base: ${warning}`);
+    const length = separation.expected_length;
+    if (length && tasks.length > 1) {
+        const unit = length.unit === 'hours' ? ' h' : length.unit === 'priorities' ? ' priorities' : '';
+        lines.push(`  expected length: ${length.parallel}${unit} with ${length.max_parallel} at once, against ${length.serial}${unit} one at a time` +
+            (length.unit === 'hours' && length.estimated.length < tasks.length
+                ? ` (${length.estimated.length} of ${tasks.length} estimated in the ROADMAP)`
+                : ''));
+    }
+    if (separation.start_order && separation.start_order.some((p, i) => p !== tasks[i]?.priority)) {
+        lines.push(`  start order: ${separation.start_order.join(', ')} (the longest estimate first)`);
+    }
+    for (const task of skipped)
+        lines.push(`  skipped ${task.priority}: ${task.skip_reason}`);
+    if (!separation.valid) {
+        lines.push(`  unknown scope: ${separation.unresolved.join(', ')}: no spec naming the paths they touch, ` +
+            (separation.merge_last?.length
+                ? 'so they run at once and are merged after the others (unknown-scope: parallel)'
+                : 'so they start once every other priority is merged (unknown-scope: wait)'));
+    }
+    const overlapsOf = overlapsByPriority(plan);
+    for (const task of tasks) {
+        lines.push('');
+        const first = startsFirst.has(task.priority);
+        lines.push(`PRIORITY ${task.priority}: ${standing(task, waveOf.get(task.priority), first, slots)}`);
+        lines.push(field('spec', task.spec_files.length ? task.spec_files : ['(none found)']));
+        const evidence = separation.evidence?.[String(task.priority)];
+        lines.push(field('touches', options.explain && evidence ? explained(task, evidence) : touchedPaths(task)));
+        const uncounted = options.explain ? separation.not_counted?.[String(task.priority)] : undefined;
+        if (uncounted)
+            lines.push(field('unchanged', notCountedLines(uncounted)));
+        const overlaps = overlapsOf.get(task.priority) ?? [];
+        if (overlaps.length) {
+            lines.push(field('overlaps', describeOverlaps(task, overlaps, tasks)));
+        }
+        for (const note of task.notes)
+            lines.push(field('note', [note]));
+    }
+    lines.push('');
+    lines.push('The ROADMAP, the spec files and what separation-ignore matches (documents, runtime data) ' +
+        'do not count as touched paths.' +
+        (options.explain ? '' : ' Run plan --explain to see the spec line behind every path.'));
+    return `${lines.join('\n')}\n`;
+}
+function standing(task, wave, startsFirst, slots) {
+    if (task.skip_reason)
+        return `skipped (${task.skip_reason})`;
+    if (wave === undefined)
+        return 'not scheduled';
+    if (task.after.length === 0 && startsFirst)
+        return `wave ${wave}, starts at once`;
+    if (task.after.length === 0) {
+        return `wave ${wave}, starts when an agent finishes (max-parallel ${slots})`;
+    }
+    return `wave ${wave}, starts after ${task.after.join(', ')} ${task.after.length > 1 ? 'are' : 'is'} merged`;
+}
+/** Every path with the spec lines that name it: `src/a.ts  ← SPEC-065-x.md:12, :30`. */
+function explained(task, evidence) {
+    if (task.paths.length === 0)
+        return ['(unknown)'];
+    const width = Math.min(60, Math.max(...task.paths.map((path) => path.length)));
+    return task.paths.map((path) => {
+        const places = evidence[path] ?? [];
+        let file = '';
+        const shown = places.map((place) => {
+            const colon = place.lastIndexOf(':');
+            const [where, line] = [place.slice(0, colon), place.slice(colon)];
+            const text = where === file ? line : `${where}${line}`;
+            file = where;
+            return text;
+        });
+        return `${path.padEnd(width)}  ← ${shown.join(', ') || '(no line)'}`;
+    });
+}
+/** The paths a spec names without changing them: `src/b.ts  ← SPEC-065-x.md:12 (reuse)`. */
+function notCountedLines(uncounted) {
+    const paths = Object.keys(uncounted);
+    const width = Math.min(60, Math.max(...paths.map((path) => path.length)));
+    return paths.map((path) => `${path.padEnd(width)}  ← ${uncounted[path].join(', ')}`);
+}
+function touchedPaths(task) {
+    if (task.paths.length === 0)
+        return ['(unknown)'];
+    const shown = task.paths.slice(0, plan_text_MAX_PATHS_SHOWN);
+    const hidden = task.paths.length - shown.length;
+    return hidden > 0 ? [...shown, `… and ${hidden} more`] : shown;
+}
+function overlapsByPriority(plan) {
+    const byPriority = new Map();
+    const add = (priority, entry) => {
+        const list = byPriority.get(priority) ?? [];
+        list.push(entry);
+        byPriority.set(priority, list);
+    };
+    for (const [key, paths] of Object.entries(plan.separation.conflicts)) {
+        const [first, second] = key.split(',').map(Number);
+        add(first, { other: second, paths });
+        add(second, { other: first, paths });
+    }
+    const order = new Map(plan.tasks.map((task, index) => [task.priority, index]));
+    for (const list of byPriority.values()) {
+        list.sort((a, b) => (order.get(a.other) ?? 0) - (order.get(b.other) ?? 0));
+    }
+    return byPriority;
+}
+function describeOverlaps(task, overlaps, tasks) {
+    if (task.paths.length === 0) {
+        return [`every other priority: this priority's scope is unknown`];
+    }
+    const byPriority = new Map(tasks.map((other) => [other.priority, other]));
+    const lines = overlaps.slice(0, MAX_OVERLAPS_SHOWN).map(({ other, paths }) => {
+        if (paths.includes(UNKNOWN_SCOPE))
+            return `${other} (its scope is unknown)`;
+        const shown = paths.slice(0, MAX_SHARED_SHOWN).map((path) => {
+            const here = coveringEntry(task, path);
+            const there = coveringEntry(byPriority.get(other), path);
+            const via = [here && `here: ${here}`, there && `${other}: ${there}`].filter(Boolean);
+            return via.length ? `${path} (${via.join('; ')})` : path;
+        });
+        const more = paths.length > MAX_SHARED_SHOWN ? ` and ${paths.length - MAX_SHARED_SHOWN} more` : '';
+        return `${other} on ${shown.join(', ')}${more}`;
+    });
+    const hidden = overlaps.length - lines.length;
+    return hidden > 0 ? [...lines, `… and ${hidden} more priorities`] : lines;
+}
+/** The folder or glob through which a task touches a shared path, when not the path itself. */
+function coveringEntry(task, shared) {
+    if (!task || task.paths.includes(shared))
+        return null;
+    const target = parsePattern(shared);
+    return task.paths.find((path) => overlapOf(parsePattern(path), target) !== null) ?? null;
+}
+function field(label, values) {
+    const pad = ' '.repeat(LABEL_WIDTH + 2);
+    return values
+        .map((value, index) => index === 0 ? `  ${`${label}:`.padEnd(LABEL_WIDTH)}${value}` : `${pad}${value}`)
+        .join('\n');
+}
+function plan_text_plural(count, one, many) {
+    return `${count} ${count === 1 ? one : many}`;
+}
+
+;// CONCATENATED MODULE: ./src/run/progress.ts
+/** A terminal's reader looks often; a runner's log is read later, and every line stays in it. */
+const TERMINAL_PROGRESS_INTERVAL_MS = 30_000;
+const RUNNER_PROGRESS_INTERVAL_MS = 60_000;
+/** Seconds between two progress lines, to override the default (tests, or a quieter log). */
+const PROGRESS_INTERVAL_VARIABLE = 'PARALLEL_WORKTREE_PROGRESS_SECONDS';
+/** The pace of the progress line: the variable when set, else by where the run is read. */
+function progressIntervalMs(env = process.env) {
+    const seconds = Number(env[PROGRESS_INTERVAL_VARIABLE]);
+    if (env[PROGRESS_INTERVAL_VARIABLE] && Number.isFinite(seconds) && seconds >= 0) {
+        return Math.round(seconds * 1000);
+    }
+    return env.GITHUB_ACTIONS === 'true' ? RUNNER_PROGRESS_INTERVAL_MS : TERMINAL_PROGRESS_INTERVAL_MS;
+}
+/** `12:05`, or `1:02:05` past an hour. */
+function formatElapsed(ms) {
+    const total = Math.floor(Math.max(0, ms) / 1000);
+    const hours = Math.floor(total / 3600);
+    const minutes = Math.floor((total % 3600) / 60);
+    const seconds = String(total % 60).padStart(2, '0');
+    return hours > 0
+        ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}`
+        : `${minutes}:${seconds}`;
+}
+/**
+ * One line on where the run stands: each agent running and for how long, those queued (and
+ * what they wait on), how many are done, elapsed, and what holds the next start back.
+ */
+function progressLine(state, total, elapsedMs, details) {
+    const finishing = new Set(state.finishing);
+    const running = [...state.running, ...state.finishing].sort((a, b) => a - b);
+    const runningText = running.map((priority) => {
+        if (finishing.has(priority))
+            return details ? `${priority} finishing` : String(priority);
+        const started = details?.startedAt(priority) ?? null;
+        return started === null
+            ? String(priority)
+            : `${priority} for ${formatElapsed(details.now - started)}`;
+    });
+    const waitingText = state.waiting.map((priority) => {
+        const after = (details?.after(priority) ?? []).filter((other) => !state.done.includes(other));
+        return after.length ? `${priority} after ${after.join(', ')}` : String(priority);
+    });
+    const parts = [
+        `${running.length} running${running.length ? ` (${runningText.join(', ')})` : ''}`,
+        `${state.waiting.length} queued${details && state.waiting.length ? ` (${waitingText.join(', ')})` : ''}`,
+        `${state.done.length} of ${total} done`
+    ];
+    const held = state.held ? `; next start held: ${state.held}` : '';
+    return `Progress ${formatElapsed(elapsedMs)}: ${parts.join(', ')}${held}`;
+}
+/**
+ * Prints the progress line at a steady pace (every intervalMs; 0 turns it off), so that a
+ * run whose agents are quiet for a long time still shows it is alive and where it stands.
+ * The timer never keeps the process alive.
+ */
+function startProgress(state, total, logger, intervalMs = TERMINAL_PROGRESS_INTERVAL_MS, began = Date.now(), details) {
+    if (intervalMs <= 0)
+        return { stop: () => { } };
+    const timer = setInterval(() => {
+        const now = Date.now();
+        logger.info(progressLine(state, total, now - began, details && { ...details, now }));
+    }, intervalMs);
+    timer.unref();
+    return { stop: () => clearInterval(timer) };
+}
+
+;// CONCATENATED MODULE: ./src/run/task-queue.ts
+const DEFAULT_MAX_IDLE_WAIT_MS = 10 * 60_000;
+/**
+ * Starts tasks in the order given (the plan's start order: the longest estimate first) as soon
+ * as the tasks they wait on have settled, keeping at most
+ * `maxParallel` running and asking the gate before each start. It wakes on events only: a
+ * task released or settled, a new resource sample while a start is held, cancellation.
+ */
+async function runSchedule(tasks, options) {
+    const { gate, signal, logger } = options;
+    const known = new Set(tasks.map((task) => task.priority));
+    const running = new Set();
+    const finishing = new Set();
+    const settled = new Set();
+    const prepared = new Set();
+    const waiting = [...tasks];
+    const ends = [];
+    const maxIdleWaitMs = options.maxIdleWaitMs ?? DEFAULT_MAX_IDLE_WAIT_MS;
+    const lookahead = options.prepare ? (options.lookahead ?? options.maxParallel) : 0;
+    const state = options.state ?? {
+        running: [],
+        finishing: [],
+        waiting: [],
+        done: [],
+        held: null
+    };
+    let notify = () => { };
+    const onAbort = () => notify();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let heldSince = null;
+    let gaveUp = null;
+    let stopped = null;
+    // In an object: it is set inside launch(), which the loop's narrowing does not see.
+    const last = { launch: 0 };
+    const spacingMs = options.startSpacingMs ?? 0;
+    const publish = () => {
+        state.running = [...running];
+        state.finishing = [...finishing];
+        state.waiting = waiting.map((task) => task.priority);
+        state.done = [...settled];
+    };
+    const launch = (task) => {
+        waiting.splice(waiting.indexOf(task), 1);
+        running.add(task.priority);
+        last.launch = Date.now();
+        let handle;
+        try {
+            const started = options.start(task.priority);
+            handle = started instanceof Promise ? { released: started, settled: started } : started;
+        }
+        catch (error) {
+            const failed = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+            handle = { released: failed, settled: failed };
+        }
+        const released = handle.released
+            .catch((error) => logger.error(`priority ${task.priority}: ${error.message}`))
+            .finally(() => {
+            running.delete(task.priority);
+            finishing.add(task.priority);
+            publish();
+            notify();
+        });
+        ends.push(Promise.allSettled([released, handle.settled]).then(() => {
+            finishing.delete(task.priority);
+            settled.add(task.priority);
+            publish();
+            notify();
+        }));
+        publish();
+    };
+    try {
+        publish();
+        while (!signal?.aborted) {
+            const changed = new Promise((resolve) => (notify = resolve));
+            const ready = waiting.filter((task) => task.after.every((priority) => settled.has(priority) || !known.has(priority)));
+            const idle = running.size === 0 && finishing.size === 0;
+            if (ready.length === 0 && idle)
+                break;
+            stopped ??= ready.length && options.stopStarting ? options.stopStarting() : null;
+            if (stopped && idle)
+                break;
+            const next = stopped ? undefined : ready[0];
+            const spacingLeft = last.launch ? last.launch + spacingMs - Date.now() : 0;
+            if (next && running.size < options.maxParallel && spacingLeft <= 0) {
+                const reason = gate ? await gate.check() : null;
+                if (signal?.aborted)
+                    break;
+                if (!reason) {
+                    if (state.held) {
+                        logger.info(`Resources are below the limits again: starting priority ${next.priority}`);
+                    }
+                    state.held = null;
+                    heldSince = null;
+                    launch(next);
+                    continue;
+                }
+                // Said when the reason changes (CPU → memory), not each time its figure moves.
+                if (state.held === null || !sameReason(reason, state.held))
+                    logger.info(`Priority ${next.priority} waits to start: ${reason}`);
+                state.held = reason;
+                heldSince ??= Date.now();
+                if (idle && Date.now() - heldSince >= maxIdleWaitMs) {
+                    gaveUp = reason;
+                    break;
+                }
+            }
+            for (const task of ready.slice(0, stopped ? 0 : lookahead)) {
+                if (prepared.has(task.priority))
+                    continue;
+                prepared.add(task.priority);
+                options.prepare?.(task.priority);
+            }
+            const wakeUps = [changed];
+            const timers = [];
+            const after = (ms) => new Promise((resolve) => timers.push(setTimeout(resolve, Math.max(0, ms))));
+            if (next && running.size < options.maxParallel && spacingLeft > 0) {
+                wakeUps.push(after(spacingLeft));
+            }
+            if (state.held && gate) {
+                // A timer of our own keeps the process alive while only the gate's sampling runs.
+                wakeUps.push(after(gate.intervalMs));
+                if (gate.nextSample)
+                    wakeUps.push(gate.nextSample());
+                if (idle)
+                    wakeUps.push(after(maxIdleWaitMs - (Date.now() - (heldSince ?? Date.now()))));
+            }
+            await Promise.race(wakeUps);
+            for (const timer of timers)
+                clearTimeout(timer);
+        }
+    }
+    finally {
+        signal?.removeEventListener('abort', onAbort);
+    }
+    await Promise.allSettled(ends);
+    publish();
+    return { notStarted: waiting.map((task) => task.priority), gaveUp, stopped };
+}
+/** Two wait reasons that differ only in their figures (`CPU at 99%`, `CPU at 89%`) are one. */
+function sameReason(a, b) {
+    const shape = (text) => text.replace(/\d+(\.\d+)?/g, '#');
+    return shape(a) === shape(b);
+}
+
+;// CONCATENATED MODULE: ./src/run/run-stage.ts
+
+
+
+
+
+
+/**
+ * The run stage: every `pending` task of the plan through worktree, agent and verdict, at
+ * most max-parallel agents at once, each started when the priorities it waits on are done
+ * and the machine has room. Worktrees of the tasks next in line are made ahead, one at a
+ * time, while agents run; the verdict and worktree removal of a finished agent happen after
+ * its slot is freed. So a slot goes from one agent to the next without waiting on git.
+ */
+async function runAgents(planned, tasks, options) {
+    const { settings, git, logger } = options;
+    const signal = options.signal ?? new AbortController().signal;
+    const began = Date.now();
+    const byPriority = new Map(tasks.map((task) => [task.priority, task]));
+    const runnable = planned.filter((task) => byPriority.get(task.priority)?.status === 'pending');
+    if (runnable.length === 0)
+        return;
+    const preparer = new Preparer();
+    const gate = new ResourceGate(settings, logger, options.resourceSampler, options.resourceIntervalMs);
+    // Independent of each other, and all before the first start: side by side.
+    const baseTip = options.baseTip ?? BaseTip.local(git, settings.baseBranch);
+    if (options.heldBase)
+        baseTip.holdWith(options.heldBase);
+    const [maxParallel] = await Promise.all([
+        resolveMaxParallel(settings, logger),
+        // Registrations of worktrees an earlier run left and whose folders are gone.
+        git.pruneWorktrees(),
+        gate.start(),
+        git.identityEnv()
+    ]);
+    const ctx = createTaskContext(settings, git, { ...options, signal }, { baseTip, starting: () => preparer.hold() });
+    const runs = new Map(runnable.map((task) => [task.priority, new TaskRun(byPriority.get(task.priority), ctx, task)]));
+    const state = { running: [], finishing: [], waiting: [], done: [], held: null };
+    const afterOf = new Map(runnable.map((task) => [task.priority, task.after]));
+    const progress = startProgress(state, runnable.length, logger, options.progressIntervalMs ?? progressIntervalMs(options.env), began, {
+        startedAt: (priority) => {
+            const at = byPriority.get(priority)?.started_at;
+            return at ? Date.parse(at) : null;
+        },
+        after: (priority) => afterOf.get(priority) ?? []
+    });
+    logger.info(`Running ${runnable.length} priorit${runnable.length === 1 ? 'y' : 'ies'}, at most ${maxParallel} at once, from ${settings.baseBranch}`);
+    try {
+        const outcome = await runSchedule(runnable, {
+            maxParallel,
+            gate,
+            signal,
+            logger,
+            state,
+            maxIdleWaitMs: options.maxIdleWaitMs,
+            startSpacingMs: settings.startSpacingMs,
+            stopStarting: () => budgetSpent(settings.maxCostUsd, tasks),
+            prepare: (priority) => preparer.ahead(runs.get(priority)),
+            start: (priority) => {
+                const run = runs.get(priority);
+                // The slot is handed on only after onAgentEnded: what it learns (a priority that must
+                // now wait) must reach the scheduler before the next start.
+                const released = run
+                    .execute()
+                    .then(() => options.onAgentEnded?.(run.task, run.startPoint))
+                    .catch((error) => logger.debug(`priority ${priority}: ${error.message}`));
+                options.events?.taskStarted?.(run.task);
+                // The verdict, removal and merge of a finished agent wait while another task starts:
+                // their dozen git calls would otherwise hold up the start that took over its slot.
+                const settled = released
+                    .then(() => preparer.quiet())
+                    .then(() => run.finish())
+                    .then(() => options.onTaskDone?.(run.task))
+                    .catch((error) => logger.error(`priority ${priority}: ${error.message}`))
+                    .finally(() => preparer.baseMoved([...runs.values()]));
+                return { released, settled };
+            }
+        });
+        preparer.close();
+        for (const priority of outcome.notStarted) {
+            const task = byPriority.get(priority);
+            if (signal.aborted) {
+                task.status = 'cancelled';
+                task.error = 'the run was cancelled before this priority started';
+            }
+            else if (outcome.stopped) {
+                task.status = 'skipped';
+                task.error = outcome.stopped;
+            }
+            else {
+                task.status = 'skipped';
+                task.error = outcome.gaveUp
+                    ? `not started: ${outcome.gaveUp} while nothing else of this run was running; free resources or raise the limit`
+                    : 'not started: a priority it waits on never finished';
+            }
+        }
+        await Promise.all(outcome.notStarted.map((priority) => runs.get(priority).discard()));
+    }
+    finally {
+        preparer.close();
+        gate.stop();
+        progress.stop();
+    }
+    await git.pruneWorktrees();
+}
+/** Why no agent may start any more (max-cost-usd is reached), or null. */
+function budgetSpent(maxCostUsd, tasks) {
+    if (maxCostUsd === null)
+        return null;
+    const spent = costSpent(tasks);
+    if (spent < maxCostUsd)
+        return null;
+    return `not started: the budget max-cost-usd (${formatUsd(maxCostUsd)}) is spent: the agents reported ${formatUsd(spent)}`;
+}
+async function resolveMaxParallel(settings, logger) {
+    if (settings.maxParallel !== 'auto')
+        return settings.maxParallel;
+    const auto = await explainAutoParallelism();
+    logger.info(`max-parallel auto: ${auto.maxParallel} (${auto.cores} usable core(s); ${(auto.availableMemory / 1024 ** 3).toFixed(1)} GiB memory available, about 2 GiB per agent)`);
+    return auto.maxParallel;
+}
+/**
+ * Work done ahead of the start of tasks (making their worktrees, keeping them current), one
+ * piece at a time, and only while no task is starting: it must never slow a start down.
+ */
+class Preparer {
+    queue = [];
+    quietWaiters = [];
+    busy = false;
+    holds = 0;
+    closed = false;
+    refreshTimer;
+    ahead(run) {
+        this.push(run, () => run.prepare());
+    }
+    /**
+     * Base may have moved (a task was merged): worktrees made ahead follow it, once the burst of
+     * merges that ends a round of agents is over.
+     */
+    baseMoved(runs) {
+        clearTimeout(this.refreshTimer);
+        this.refreshTimer = setTimeout(() => {
+            for (const run of runs) {
+                if (run.waitingAhead && !this.queue.some((item) => item.run === run)) {
+                    this.push(run, () => run.refreshAhead());
+                }
+            }
+        }, REFRESH_DEBOUNCE_MS);
+        this.refreshTimer.unref();
+    }
+    /** A task is starting: work ahead waits until the returned function is called. */
+    hold() {
+        this.holds += 1;
+        return () => {
+            // A little longer: the agent's own start (an interpreter loading) is part of its start.
+            setTimeout(() => {
+                this.holds -= 1;
+                this.pump();
+                // Not unref'd: finishing work may be waiting on it, with nothing else keeping us alive.
+            }, START_SETTLE_MS);
+        };
+    }
+    /** Resolves when no task is starting (at once when none is). */
+    quiet() {
+        if (this.holds === 0 || this.closed)
+            return Promise.resolve();
+        return new Promise((resolve) => this.quietWaiters.push(resolve));
+    }
+    close() {
+        this.closed = true;
+        this.wakeQuiet();
+        this.queue = [];
+        clearTimeout(this.refreshTimer);
+    }
+    push(run, work) {
+        if (this.closed)
+            return;
+        this.queue.push({ run, work });
+        this.pump();
+    }
+    wakeQuiet() {
+        for (const wake of this.quietWaiters.splice(0))
+            wake();
+    }
+    pump() {
+        if (this.holds === 0)
+            this.wakeQuiet();
+        if (this.busy || this.holds > 0 || this.closed)
+            return;
+        const next = this.queue.shift();
+        if (!next)
+            return;
+        this.busy = true;
+        void next
+            .work()
+            .catch(() => undefined)
+            .finally(() => {
+            this.busy = false;
+            this.pump();
+        });
+    }
+}
+/** How long after an agent's process started work ahead keeps waiting. */
+const START_SETTLE_MS = 250;
+/** How long base must stay still before worktrees made ahead are moved to its tip. */
+const REFRESH_DEBOUNCE_MS = 300;
 
 ;// CONCATENATED MODULE: ./src/engine/base-guard.ts
 
@@ -52094,7 +52300,7 @@ function keptRefs(result) {
         for (const branch of task.kept_branches ?? [])
             lines.push(`  PRIORITY ${task.priority}: ${branch} (its first run, before the re-run)`);
     for (const culprit of result.verify?.culprits ?? [])
-        lines.push(`  PRIORITY ${culprit.priority}: the merge that failed verify-command. To reproduce: ${culprit.reproduce}`);
+        lines.push(`  PRIORITY ${culprit.priority}: ${culprit.ref ? `${culprit.ref} (the merge that failed verify-command)` : 'the merge that failed verify-command'}. To reproduce: ${culprit.reproduce}`);
     return lines.length ? ['', 'Kept:', ...lines] : [];
 }
 function firstLineOf(text) {
@@ -52201,7 +52407,7 @@ const INPUT_DESCRIPTIONS = {
     push: 'Push base-branch, and every branch that was not merged, to origin.',
     cleanup: 'Remove worktrees at the end and delete merged branches; unmerged branches are always kept.',
     'pr-comment': 'When something failed or conflicted, create or update one report comment on the pull request or issue.',
-    'check-run': 'One check run named parallel-worktree on the commit the run started from, updated as tasks start, end and merge (needs checks: write; without it, one warning). The CLI makes it when a token and GITHUB_REPOSITORY are known.',
+    'check-run': "One check run named parallel-worktree on the commit the run started from, updated as tasks start, end and merge (needs checks: write; without it, one warning). In a fan-out, each task job has its own, parallel-worktree (priority n), and the merge job's is parallel-worktree. The CLI makes it when a token and GITHUB_REPOSITORY are known.",
     'pr-number': 'The pull request or issue to comment on when the triggering event names none.',
     'github-token': 'Used for comments only; never given to agents, never printed.',
     'log-dir': "Where each priority's log is written. On a runner the default is RUNNER_TEMP/parallel-worktree-logs/<run id>, named by the log-dir output so that a later step can upload it (actions/upload-artifact); elsewhere a new folder per run, yours alone, in the system temp folder.",
@@ -52641,7 +52847,7 @@ function cancelOnSignals(logger = stderrLogger) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(527);
 // The command line's entry point: `parallel-worktree <mode> ...`.
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .cli */ .xw)(process.argv.slice(2), _cli_js__WEBPACK_IMPORTED_MODULE_0__/* .stderrLogger */ .D7, (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .cancelOnSignals */ .dJ)());
