@@ -83,10 +83,8 @@ async function rerun(task: TaskResult, options: ConflictPolicyOptions): Promise<
     error: null,
     commits: 0
   })
-  const attempts = task.attempts
-  task.attempts = 0
+  // attempts, log_files and attempt_spans go on counting: the re-run is one more attempt.
   await runTask(task, createTaskContext(settings, git, options))
-  task.attempts += attempts
   if (task.status === 'completed') await options.recordMerge(task)
 }
 

@@ -5,6 +5,7 @@ import { MergeEngine } from '../merge/merge-engine.js'
 import { recordMergeAttempt } from '../merge/task-merge.js'
 import type { ResourceSampler } from '../run/resource-monitor.js'
 import { runAgents } from '../run/run-stage.js'
+import { StartLimit, recoveryMs } from '../run/start-limit.js'
 import { pendingTask, type RunEvents } from '../run/task-runner.js'
 import { readyToMerge } from '../run/verdict.js'
 import { buildResult } from '../report/result.js'
@@ -155,8 +156,11 @@ async function runTasks(
   const heldBase = async (): Promise<string | null> =>
     (await guard.check()) ? guard.lastGoodTip : null
   const taskWarnings: string[] = []
+  // Shared by the agents and the conflict re-runs: a rate limit lowers it for both.
+  const startLimit = new StartLimit(logger, recoveryMs(env))
   await runAgents(inStartOrder(plan), tasks, {
     settings,
+    startLimit,
     heldBase,
     warnings: taskWarnings,
     git,
@@ -205,6 +209,7 @@ async function runTasks(
   }
   await settleConflicts(tasks, {
     settings,
+    startLimit,
     heldBase,
     warnings: taskWarnings,
     git,
@@ -242,6 +247,7 @@ async function runTasks(
     published
   )
   result.base_commit = start.commit
+  result.start_limit_changes = startLimit.changes
   return result
 }
 
