@@ -218,6 +218,8 @@ async function runTasks(
     env,
     signal,
     killGraceMs: options.killGraceMs,
+    progressIntervalMs: options.progressIntervalMs,
+    began,
     recordMerge: async (task) => {
       await mergeTask(task, merger, settings, git, guard)
       live.changed()

@@ -34,6 +34,8 @@ export interface ProgressDetails {
   /** The priorities it waits on. */
   after(priority: number): readonly number[]
   now: number
+  /** What part of the run this is, when not the agents' first runs (`on-conflict rerun`). */
+  phase?: string
 }
 
 /**
@@ -65,7 +67,8 @@ export function progressLine(
     `${state.done.length} of ${total} done`
   ]
   const held = state.held ? `; next start held: ${state.held}` : ''
-  return `Progress ${formatElapsed(elapsedMs)}: ${parts.join(', ')}${held}`
+  const phase = details?.phase ? ` (${details.phase})` : ''
+  return `Progress ${formatElapsed(elapsedMs)}${phase}: ${parts.join(', ')}${held}`
 }
 
 /**
