@@ -67,7 +67,8 @@ export async function settleConflicts(
     {
       startedAt: (priority) => started.get(priority) ?? null,
       after: () => [],
-      phase: `on-conflict ${settings.onConflict}`
+      phase: `on-conflict ${settings.onConflict}`,
+      startLimit: () => options.startLimit?.lowered() ?? null
     }
   )
   const move = (priority: number, from: number[], to: number[]): void => {

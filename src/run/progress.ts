@@ -36,6 +36,8 @@ export interface ProgressDetails {
   now: number
   /** What part of the run this is, when not the agents' first runs (`on-conflict rerun`). */
   phase?: string
+  /** How many agents may run at once while rate limits hold it below max-parallel, or null. */
+  startLimit?(): { current: number; max: number } | null
 }
 
 /**
@@ -68,7 +70,9 @@ export function progressLine(
   ]
   const held = state.held ? `; next start held: ${state.held}` : ''
   const phase = details?.phase ? ` (${details.phase})` : ''
-  return `Progress ${formatElapsed(elapsedMs)}${phase}: ${parts.join(', ')}${held}`
+  const limit = details?.startLimit?.()
+  const limited = limit ? `; start limit ${limit.current} of ${limit.max} after rate limits` : ''
+  return `Progress ${formatElapsed(elapsedMs)}${phase}: ${parts.join(', ')}${held}${limited}`
 }
 
 /**

@@ -115,7 +115,8 @@ export async function runAgents(
         const at = byPriority.get(priority)?.started_at
         return at ? Date.parse(at) : null
       },
-      after: (priority) => afterOf.get(priority) ?? []
+      after: (priority) => afterOf.get(priority) ?? [],
+      startLimit: () => startLimit.lowered()
     }
   )
   logger.info(

@@ -55,6 +55,11 @@ export class StartLimit {
     return this.limit
   }
 
+  /** The limit and max-parallel while rate limits hold it below max-parallel, else null. */
+  lowered(): { current: number; max: number } | null {
+    return this.limit < this.max ? { current: this.limit, max: this.max } : null
+  }
+
   /** Agents whose process runs (or is about to), as counted against the limit. */
   get running(): number {
     return this.agents.size
