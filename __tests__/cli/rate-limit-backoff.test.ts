@@ -132,7 +132,11 @@ describe('agents that hit a rate limit back off together', () => {
       expect(result.tasks.reduce((sum, task) => sum + task.attempts, 0)).toBe(
         PRIORITIES.length + MAX_PARALLEL
       )
-      expect(result.tasks.filter((task) => task.attempts === 2)).toHaveLength(MAX_PARALLEL)
+      // Which priorities got the four rate-limited starts depends on who started first.
+      for (const task of result.tasks) {
+        const limited = task.attempt_spans!.filter((span) => span.rate_limited).length
+        expect(task.attempts).toBe(1 + limited)
+      }
 
       // No agent started while as many as the start limit allowed were running (from the
       // start of each attempt, as the run recorded them).
