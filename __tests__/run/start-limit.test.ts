@@ -70,6 +70,16 @@ describe('the start limit', () => {
     expect(limit.running).toBe(0)
   })
 
+  test('a cancelled run stops the wait for a turn', async () => {
+    const { limit } = limitOf(1)
+    const running = await limit.turn(1)
+    const cancel = new AbortController()
+    const waiting = limit.turn(2, cancel.signal)
+    cancel.abort()
+    await waiting
+    running(false)
+  })
+
   test('a minute of running without a rate limit raises it, the minute shortened by a variable', async () => {
     expect(recoveryMs({})).toBe(60_000)
     expect(recoveryMs({ PARALLEL_WORKTREE_START_LIMIT_RECOVERY_SECONDS: '0.05' })).toBe(50)

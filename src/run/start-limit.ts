@@ -75,11 +75,13 @@ export class StartLimit {
    * this one as running. The returned function ends it: `rateLimited` when it hit the limit.
    */
   async turn(priority: number, signal?: AbortSignal): Promise<(rateLimited: boolean) => void> {
-    while (this.agents.size >= this.limit && !signal?.aborted) {
+    if (this.agents.size >= this.limit && !signal?.aborted) {
       const aborted = new Promise<void>((resolve) =>
         signal?.addEventListener('abort', () => resolve(), { once: true })
       )
-      await Promise.race([this.changed(), aborted])
+      while (this.agents.size >= this.limit && !signal?.aborted) {
+        await Promise.race([this.changed(), aborted])
+      }
     }
     const agent: Agent = { priority, started: this.now(), timer: undefined, credited: false }
     this.agents.add(agent)

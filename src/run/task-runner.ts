@@ -348,7 +348,9 @@ export class TaskRun {
       const reader = new UsageReader()
       // Agents that waited out a rate limit together start again as the start limit allows.
       const ended = await this.ctx.startLimit?.turn(task.priority, this.ctx.signal)
-      task.attempts += 1
+      // A run cancelled while this agent waited for its turn starts nothing (runProcess).
+      const starts = !this.ctx.signal.aborted
+      if (starts) task.attempts += 1
       const began = new Date()
       const outcome = await start(reader).catch((error: unknown) => {
         ended?.(false)
@@ -364,15 +366,17 @@ export class TaskRun {
       const why = [reported ?? '', ...outcome.tail].join('\n')
       const rateLimited = failed && !stopped && looksRateLimited(why)
       ended?.(rateLimited)
-      task.attempt_spans = [
-        ...(task.attempt_spans ?? []),
-        {
-          started_at: began.toISOString(),
-          ended_at: new Date().toISOString(),
-          log_file: task.log_file,
-          rate_limited: rateLimited
-        }
-      ]
+      if (starts) {
+        task.attempt_spans = [
+          ...(task.attempt_spans ?? []),
+          {
+            started_at: began.toISOString(),
+            ended_at: new Date().toISOString(),
+            log_file: task.log_file,
+            rate_limited: rateLimited
+          }
+        ]
+      }
       const waitMs = this.ctx.rateLimitWaitMs * 2 ** (attempt - 1)
       const roomLeft = !deadline || deadline - Date.now() > waitMs
       if (rateLimited && attempt <= RATE_LIMIT_RETRIES && roomLeft) {
