@@ -78,12 +78,15 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
   logger.group(`Plan: ${plan.separation.schedule.length} wave(s)`, formatPlan(plan, settings))
 
   const tasks = plan.tasks.map((planned) => pendingTask(planned, settings))
+  // Shared by the agents and the conflict re-runs: a rate limit lowers it for both.
+  const startLimit = new StartLimit(logger, recoveryMs(env))
   const live = LiveReports.open(
     {
       baseBranch: settings.baseBranch,
       baseCommit: start.commit,
       tasks,
-      waves: plan.separation.schedule
+      waves: plan.separation.schedule,
+      startLimitChanges: startLimit.changes
     },
     settings,
     {
@@ -104,7 +107,8 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
       tasks,
       start,
       live,
-      began
+      began,
+      startLimit
     })
     return result
   } finally {
@@ -129,13 +133,14 @@ interface RunParts {
   live: LiveReports
   /** When the run began (ms), for its duration. */
   began: number
+  startLimit: StartLimit
 }
 
 /** Agents, merges, conflicts settled, pushes: the run once its plan and tasks are made. */
 async function runTasks(
   settings: Settings,
   options: EngineOptions,
-  { git, logger, env, signal, plan, tasks, start, live, began }: RunParts
+  { git, logger, env, signal, plan, tasks, start, live, began, startLimit }: RunParts
 ): Promise<RunResult> {
   const guard = await BaseGuard.start(git, settings.baseBranch)
   const verify = await verifyGate(settings, git, logger, {
@@ -156,8 +161,6 @@ async function runTasks(
   const heldBase = async (): Promise<string | null> =>
     (await guard.check()) ? guard.lastGoodTip : null
   const taskWarnings: string[] = []
-  // Shared by the agents and the conflict re-runs: a rate limit lowers it for both.
-  const startLimit = new StartLimit(logger, recoveryMs(env))
   await runAgents(inStartOrder(plan), tasks, {
     settings,
     startLimit,
