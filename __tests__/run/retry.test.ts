@@ -45,13 +45,14 @@ describe('max-retries', () => {
     const task = byPriority(1)
     expect(task).toMatchObject({ status: 'completed', merge: 'merged', attempts: 2, exit_code: 0 })
     expect(waits).toEqual([[1, false]])
-    // The log keeps each attempt's output, in order.
-    const log = readFileSync(task.log_file!, 'utf8')
-    expect(log).toContain('=== agent started')
-    expect(log).toContain('=== agent (attempt 2) started')
-    expect(log.indexOf('attempt 1: Error: connection reset')).toBeLessThan(
-      log.indexOf('attempt 2: working')
-    )
+    // Each attempt keeps its own log, oldest first.
+    const [first, second] = task.log_files.map((file) => readFileSync(file, 'utf8'))
+    expect(task.log_files).toHaveLength(2)
+    expect(task.log_file).toBe(task.log_files[1])
+    expect(first).toContain('=== agent started')
+    expect(first).toContain('attempt 1: Error: connection reset')
+    expect(second).toContain('=== agent (attempt 2) started')
+    expect(second).toContain('attempt 2: working')
     expect(git(dir.repo, 'show', 'roadmap:feature-1.txt')).toBe('work of 1')
   })
 

@@ -130,12 +130,25 @@ export interface TaskResult {
   usage?: Usage | null
   /** From the plan: why a spec was chosen, guessed, ambiguous or not found; fences left open. */
   notes?: string[]
-  /** How many times the agent was started (1 when it ran once, 0 when never). */
+  /**
+   * How many times the agent was started (1 when it ran once, 0 when never): a restart after
+   * a rate limit, a retry and a conflict re-run each count.
+   */
   attempts: number
+  /** Each start of the agent, oldest first: when it ran, its log, whether it hit a rate limit. */
+  attempt_spans?: AttemptSpan[]
   /** Files the agent changed that its spec did not name. */
   out_of_scope: string[]
   /** Earlier branches of this priority kept by the run (a re-run after a conflict), by name. */
   kept_branches: string[]
+}
+
+/** One start of a priority's agent. */
+export interface AttemptSpan {
+  started_at: string
+  ended_at: string
+  log_file: string | null
+  rate_limited: boolean
 }
 
 /** What the separation analysis found, in the contract's vocabulary. */
@@ -240,6 +253,25 @@ export interface RunResult {
   verify_runs: number
   /** The verify gate's rounds and verdicts, or null when verify-command is empty. */
   verify: VerifyReport | null
+  /**
+   * Each change of how many agents may run at once (run mode): lowered when an agent hits
+   * its API's rate limit, raised again as agents run without one. Empty when none happened.
+   */
+  start_limit_changes?: StartLimitChange[]
+}
+
+/** One change of the start limit (see StartLimit in src/run/start-limit.ts). */
+export interface StartLimitChange {
+  /** When (ISO 8601). */
+  at: string
+  from: number
+  to: number
+  /** `rate-limit`: halved after one; `recovered`: raised by one after an agent ran without one. */
+  reason: 'rate-limit' | 'recovered'
+  /** The priority whose agent hit the rate limit, or ran without one. */
+  priority: number
+  /** `recovered`: how long that agent had run. */
+  ran_ms?: number
 }
 
 /** What the verify gate did, for the summary. */

@@ -13,6 +13,8 @@ import { agentVariables, renderAgentCommand, shellQuote } from '../run/agent-com
 import { agentEnvironment } from '../run/agent-env.js'
 import { runProcess } from '../run/agent-process.js'
 import { createTaskContext, runTask, type TaskContextOptions } from '../run/task-runner.js'
+import { progressIntervalMs, startProgress } from '../run/progress.js'
+import type { ScheduleState } from '../run/task-queue.js'
 import { someOf } from '../core/some-of.js'
 
 export interface ConflictPolicyOptions extends TaskContextOptions {
@@ -23,6 +25,10 @@ export interface ConflictPolicyOptions extends TaskContextOptions {
   env: NodeJS.ProcessEnv
   /** Records a merge attempt on its task (the engine's own bookkeeping). */
   recordMerge: (task: TaskResult) => Promise<void>
+  /** Time between two progress lines (default: progressIntervalMs(env); 0: none). */
+  progressIntervalMs?: number
+  /** When the run began (ms): the progress line's elapsed time counts from it. */
+  began?: number
 }
 
 /**
@@ -43,19 +49,53 @@ export async function settleConflicts(
   const settle = settings.onConflict === 'rerun' ? rerun : resolve
   const limit = settings.maxParallel === 'auto' ? 2 : settings.maxParallel
   const queue = [...conflicted]
-  await Promise.all(
-    Array.from({ length: Math.min(limit, queue.length) }, async () => {
-      for (let task = queue.shift(); task; task = queue.shift()) {
-        try {
-          await settle(task, options)
-        } catch (error) {
-          options.logger.error(
-            `PRIORITY ${task.priority}: on-conflict ${settings.onConflict} failed: ${(error as Error).message}`
-          )
-        }
-      }
-    })
+  // The heartbeat goes on through the re-runs: an agent (or resolve-command) runs again.
+  const started = new Map<number, number>()
+  const state: ScheduleState = {
+    running: [],
+    finishing: [],
+    waiting: queue.map((task) => task.priority),
+    done: [],
+    held: null
+  }
+  const progress = startProgress(
+    state,
+    conflicted.length,
+    options.logger,
+    options.progressIntervalMs ?? progressIntervalMs(options.env),
+    options.began,
+    {
+      startedAt: (priority) => started.get(priority) ?? null,
+      after: () => [],
+      phase: `on-conflict ${settings.onConflict}`,
+      startLimit: () => options.startLimit?.lowered() ?? null
+    }
   )
+  const move = (priority: number, from: number[], to: number[]): void => {
+    from.splice(from.indexOf(priority), 1)
+    to.push(priority)
+  }
+  try {
+    await Promise.all(
+      Array.from({ length: Math.min(limit, queue.length) }, async () => {
+        for (let task = queue.shift(); task; task = queue.shift()) {
+          started.set(task.priority, Date.now())
+          move(task.priority, state.waiting, state.running)
+          try {
+            await settle(task, options)
+          } catch (error) {
+            options.logger.error(
+              `PRIORITY ${task.priority}: on-conflict ${settings.onConflict} failed: ${(error as Error).message}`
+            )
+          } finally {
+            move(task.priority, state.running, state.done)
+          }
+        }
+      })
+    )
+  } finally {
+    progress.stop()
+  }
 }
 
 /** The priority once more, in a fresh worktree from the updated base; its first branch kept. */
@@ -83,10 +123,8 @@ async function rerun(task: TaskResult, options: ConflictPolicyOptions): Promise<
     error: null,
     commits: 0
   })
-  const attempts = task.attempts
-  task.attempts = 0
+  // attempts, log_files and attempt_spans go on counting: the re-run is one more attempt.
   await runTask(task, createTaskContext(settings, git, options))
-  task.attempts += attempts
   if (task.status === 'completed') await options.recordMerge(task)
 }
 

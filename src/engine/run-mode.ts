@@ -5,6 +5,7 @@ import { MergeEngine } from '../merge/merge-engine.js'
 import { recordMergeAttempt } from '../merge/task-merge.js'
 import type { ResourceSampler } from '../run/resource-monitor.js'
 import { runAgents } from '../run/run-stage.js'
+import { StartLimit, recoveryMs } from '../run/start-limit.js'
 import { pendingTask, type RunEvents } from '../run/task-runner.js'
 import { readyToMerge } from '../run/verdict.js'
 import { buildResult } from '../report/result.js'
@@ -77,12 +78,15 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
   logger.group(`Plan: ${plan.separation.schedule.length} wave(s)`, formatPlan(plan, settings))
 
   const tasks = plan.tasks.map((planned) => pendingTask(planned, settings))
+  // Shared by the agents and the conflict re-runs: a rate limit lowers it for both.
+  const startLimit = new StartLimit(logger, recoveryMs(env))
   const live = LiveReports.open(
     {
       baseBranch: settings.baseBranch,
       baseCommit: start.commit,
       tasks,
-      waves: plan.separation.schedule
+      waves: plan.separation.schedule,
+      startLimitChanges: startLimit.changes
     },
     settings,
     {
@@ -103,7 +107,8 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
       tasks,
       start,
       live,
-      began
+      began,
+      startLimit
     })
     return result
   } finally {
@@ -128,13 +133,14 @@ interface RunParts {
   live: LiveReports
   /** When the run began (ms), for its duration. */
   began: number
+  startLimit: StartLimit
 }
 
 /** Agents, merges, conflicts settled, pushes: the run once its plan and tasks are made. */
 async function runTasks(
   settings: Settings,
   options: EngineOptions,
-  { git, logger, env, signal, plan, tasks, start, live, began }: RunParts
+  { git, logger, env, signal, plan, tasks, start, live, began, startLimit }: RunParts
 ): Promise<RunResult> {
   const guard = await BaseGuard.start(git, settings.baseBranch)
   const verify = await verifyGate(settings, git, logger, {
@@ -157,6 +163,7 @@ async function runTasks(
   const taskWarnings: string[] = []
   await runAgents(inStartOrder(plan), tasks, {
     settings,
+    startLimit,
     heldBase,
     warnings: taskWarnings,
     git,
@@ -205,6 +212,7 @@ async function runTasks(
   }
   await settleConflicts(tasks, {
     settings,
+    startLimit,
     heldBase,
     warnings: taskWarnings,
     git,
@@ -213,6 +221,8 @@ async function runTasks(
     env,
     signal,
     killGraceMs: options.killGraceMs,
+    progressIntervalMs: options.progressIntervalMs,
+    began,
     recordMerge: async (task) => {
       await mergeTask(task, merger, settings, git, guard)
       live.changed()
@@ -242,6 +252,7 @@ async function runTasks(
     published
   )
   result.base_commit = start.commit
+  result.start_limit_changes = startLimit.changes
   return result
 }
 

@@ -128,3 +128,8 @@ export function shellQuote(word: string): string {
   if (/^[A-Za-z0-9_./@%+=:,-]+$/.test(word)) return word
   return `'${word.replace(/'/g, `'\\''`)}'`
 }
+
+/** `12:03:04 UTC` of an ISO time. */
+export function clockTime(iso: string): string {
+  return `${iso.slice(11, 19)} UTC`
+}

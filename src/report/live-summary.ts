@@ -1,7 +1,8 @@
-import type { TaskResult } from '../core/types.js'
+import type { StartLimitChange, TaskResult } from '../core/types.js'
+import { describeStartLimitChange } from '../core/start-limit-text.js'
 import { formatUsd, totalUsage, usageCell } from '../core/usage.js'
 import { renderWithin, type Section } from './bounded-document.js'
-import { code, escapeInline, formatDuration, plural, truncate } from './format.js'
+import { clockTime, code, escapeInline, formatDuration, plural, truncate } from './format.js'
 import { OUTCOME_ICON, outcomeOf, statusCell, type Outcome } from './outcome.js'
 import { mergeCell } from './summary.js'
 
@@ -15,6 +16,8 @@ export interface LiveRunView {
   waves: readonly (readonly number[])[]
   /** A job of a fan-out; absent in run mode, where one job does it all. */
   job?: FanOutJob
+  /** The start limit's changes so far (agents backing off after rate limits), oldest first. */
+  startLimitChanges?: readonly StartLimitChange[]
 }
 
 /**
@@ -85,6 +88,23 @@ function row(task: TaskResult, now: number, lastLines: ReadonlyMap<number, strin
   return `| ${cells.join(' | ')} |`
 }
 
+/** The latest changes of the start limit, newest first: the limit now is the first line's. */
+function startLimitSection(view: LiveRunView): Section | null {
+  const changes = view.startLimitChanges ?? []
+  if (!changes.length) return null
+  return {
+    name: 'Start limit',
+    head: '### Start limit\n',
+    items: [...changes]
+      .reverse()
+      .map(
+        (change) => `- ${escapeInline(describeStartLimitChange(change))} (${clockTime(change.at)})`
+      ),
+    tail: '',
+    leftOutNote: (count) => `- _… and ${plural(count, 'earlier change')}_`
+  }
+}
+
 function wavesSection(view: LiveRunView): Section | null {
   if (!view.waves.length) return null
   const byPriority = new Map(view.tasks.map((task) => [task.priority, task]))
@@ -139,6 +159,8 @@ export function liveSummary(view: LiveRunView, options: LiveSummaryOptions): str
         `\n_… and ${plural(count, 'more priority', 'more priorities')} (size limit)._`
     }
   ]
+  const limits = startLimitSection(view)
+  if (limits) sections.push(limits)
   const waves = wavesSection(view)
   if (waves) sections.push(waves)
   const whereElse = options.runUrl

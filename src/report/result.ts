@@ -31,7 +31,7 @@ export function buildResult(
   publication: { baseNotPushed: boolean } = { baseNotPushed: false }
 ): RunResult {
   const total = Date.now() - began
-  const sum = tasks.reduce((acc, task) => acc + task.duration_ms, 0)
+  const sum = tasks.reduce((acc, task) => acc + task.duration_ms + earlierRunsMs(task), 0)
   return {
     success: runSucceeded(tasks, publication),
     mode: settings.mode,
@@ -56,6 +56,20 @@ export function buildResult(
     verify_runs: verify?.runs ?? 0,
     verify
   }
+}
+
+/**
+ * The agent time of a priority's earlier runs (a conflict re-run's first run): `duration_ms`
+ * is the last run's only, and the timings count every run.
+ */
+export function earlierRunsMs(task: TaskResult): number {
+  const lastRun = task.started_at ? Date.parse(task.started_at) : Number.NaN
+  if (Number.isNaN(lastRun)) return 0
+  return (task.attempt_spans ?? []).reduce((acc, attempt) => {
+    const start = Date.parse(attempt.started_at)
+    const end = Date.parse(attempt.ended_at)
+    return end <= lastRun && end >= start ? acc + end - start : acc
+  }, 0)
 }
 
 /** A step output is at most 1 MB; the `result` output is kept under this. */

@@ -1,7 +1,15 @@
 import type { RunResult, TaskResult } from '../core/types.js'
 import { annotationsCapped, RUNNER_ANNOTATION_CAPS, type AnnotationCaps } from './annotations.js'
 import { renderWithin, type Section } from './bounded-document.js'
-import { code, codeBlock, escapeInline, formatDuration, plural, truncate } from './format.js'
+import {
+  clockTime,
+  code,
+  codeBlock,
+  escapeInline,
+  formatDuration,
+  plural,
+  truncate
+} from './format.js'
 import { headline } from './headline.js'
 import { exitExplains, OUTCOME_ICON, OUTCOME_WORD, outcomeOf, statusCell } from './outcome.js'
 import { renderPlanSummary } from './plan-summary.js'
@@ -14,6 +22,7 @@ export { headline }
 import { renderTimeline, TIMELINE_LEGEND } from './timeline.js'
 import { costSentence } from './cost.js'
 import { usageCell } from '../core/usage.js'
+import { describeStartLimitChange } from '../core/start-limit-text.js'
 import { linked, NO_LINKS, type RepositoryLinks } from './links.js'
 import { failureLogOf } from './log-tail.js'
 import { scopeSection, verifySection } from './queue-summary.js'
@@ -274,6 +283,18 @@ function timingSections(result: RunResult, drawTimeline: boolean): Section[] {
   const sections: Section[] = [
     { name: 'Timing', head: `### ⏱️ Timing\n\n${sentence}\n`, items: [] }
   ]
+  const changes = result.start_limit_changes ?? []
+  if (changes.length) {
+    sections.push({
+      name: 'Start limit',
+      head: '\nAgents backed off together after rate limits:\n\n',
+      items: changes.map(
+        (change) => `- ${escapeInline(describeStartLimitChange(change))} (${clockTime(change.at)})`
+      ),
+      tail: '',
+      leftOutNote: (count) => `- _… and ${plural(count, 'more change')}_`
+    })
+  }
   const timeline = drawTimeline ? renderTimeline(result) : null
   if (timeline) {
     const note =

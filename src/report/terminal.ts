@@ -1,5 +1,5 @@
 import type { RunResult, TaskResult } from '../core/types.js'
-import { formatDuration, plural, stripAnsi, wrapWords } from './format.js'
+import { clockTime, formatDuration, plural, stripAnsi, wrapWords } from './format.js'
 import { headline } from './headline.js'
 import { failureLogOf } from './log-tail.js'
 import { exitExplains, OUTCOME_WORD, outcomeOf, statusCell } from './outcome.js'
@@ -7,6 +7,7 @@ import { commitsKept, shortError } from './problems.js'
 import { timingSentence } from './timing-text.js'
 import { costSentence } from './cost.js'
 import { usageCell } from '../core/usage.js'
+import { describeStartLimitChange } from '../core/start-limit-text.js'
 import { conflictCommands, type BranchLocation } from './resolve-commands.js'
 import { overlapPairs, overlapsBefore, separationInBrief, waveOf } from './separation-text.js'
 import { someOf } from '../core/some-of.js'
@@ -136,6 +137,8 @@ function runReport(result: RunResult, where: BranchLocation): string[] {
       )
   }
   out.push('', `${timingSentence(result)} Plan: ${separationInBrief(result.separation)}.`)
+  for (const change of result.start_limit_changes ?? [])
+    out.push(`${describeStartLimitChange(change)} (${clockTime(change.at)})`)
   const cost = costSentence(result)
   if (cost) out.push(cost)
   return out

@@ -14,6 +14,36 @@ export function ganttName(text: string): string {
   return clean.length > MAX_NAME_CHARS ? `${clean.slice(0, MAX_NAME_CHARS - 1)}…` : clean
 }
 
+/** One bar: an attempt of a priority's agent (or the whole task when it ran once). */
+interface Bar {
+  start: number
+  end: number
+  /** 1 for the first attempt. */
+  attempt: number
+  /** The last bar of its priority: coloured by the task's outcome; earlier ones failed. */
+  last: boolean
+}
+
+/**
+ * A priority's bars: one per start of its agent when it started more than once (a restart
+ * after a rate limit, a retry, a conflict re-run), the last one reaching the task's end;
+ * else one for the whole task.
+ */
+function barsOf(task: TaskResult): Bar[] {
+  const whole = span(task)
+  const attempts = (task.attempt_spans ?? [])
+    .map((attempt) => [Date.parse(attempt.started_at), Date.parse(attempt.ended_at)])
+    .filter(([start, end]) => !Number.isNaN(start) && !Number.isNaN(end))
+  if (attempts.length < 2)
+    return whole ? [{ start: whole[0], end: whole[1], attempt: 1, last: true }] : []
+  return attempts.map(([start, end], index) => {
+    const last = index === attempts.length - 1
+    // The last bar runs on to the task's end (its commits, verdict and merge).
+    const until = last && whole ? Math.max(end, whole[1]) : end
+    return { start, end: Math.max(until, start), attempt: index + 1, last }
+  })
+}
+
 function span(task: TaskResult): [number, number] | null {
   if (!task.started_at) return null
   const start = Date.parse(task.started_at)
@@ -40,7 +70,7 @@ const TAG: Record<string, string> = {
 }
 
 export const TIMELINE_LEGEND =
-  'Green: merged or completed · red: failed, timed out or conflicted · grey: no changes or cancelled.'
+  'Green: merged or completed · red: failed, timed out or conflicted (an attempt that was run again too: one bar per attempt) · grey: no changes or cancelled.'
 
 const THEME = {
   theme: 'base',
@@ -93,26 +123,27 @@ export function axisFor(wholeRunMs: number): { tickInterval: string; axisFormat:
 }
 
 /**
- * When each agent ran, as a mermaid gantt chart grouped by wave; null when none ran.
+ * When each agent ran, as a mermaid gantt chart grouped by wave, one bar per attempt of a
+ * priority that ran more than once; null when none ran.
  * Bars: green (merged, completed), red (failed, timed out, conflicted), grey (no changes,
  * cancelled); see TIMELINE_LEGEND.
  */
 export function renderTimeline(result: RunResult): { diagram: string; leftOut: number } | null {
-  const spans = new Map<number, [number, number]>()
+  const spans = new Map<number, Bar[]>()
   for (const task of result.tasks) {
-    const s = span(task)
-    if (s) spans.set(task.priority, s)
+    const bars = barsOf(task)
+    if (bars.length) spans.set(task.priority, bars)
   }
   if (spans.size === 0) return null
-  const starts = [...spans.values()].map(([start]) => start)
-  const ends = [...spans.values()].map(([, end]) => end)
-  const wholeRun = Math.max(1, Math.max(...ends) - Math.min(...starts))
+  const all = [...spans.values()].flat()
+  const wholeRun = Math.max(
+    1,
+    Math.max(...all.map((bar) => bar.end)) - Math.min(...all.map((bar) => bar.start))
+  )
   // A bar of zero length does not render: at least 1% of the run, so that short runs keep
   // their true proportions (a 300 ms agent is not drawn as a second).
   const shortest = Math.max(1, Math.round(wholeRun / 100))
-  for (const [priority, [start, end]] of spans) {
-    spans.set(priority, [start, Math.max(end, start + shortest)])
-  }
+  for (const bar of all) bar.end = Math.max(bar.end, bar.start + shortest)
   const axis = axisFor(wholeRun)
   const lines = [
     `%%{init: ${JSON.stringify(THEME)}}%%`,
@@ -148,15 +179,23 @@ export function renderTimeline(result: RunResult): { diagram: string; leftOut: n
     const rows: string[] = []
     for (const priority of group.priorities) {
       const task = byPriority.get(priority)!
-      const [start, end] = spans.get(priority)!
-      const name = ganttName(`P${priority} ${task.branch}`)
-      const row = `  ${name} :${TAG[outcomeOf(task)] ?? ''}p${priority}, ${start}, ${end}`
-      if (size + header.length + row.length + 2 > MAX_DIAGRAM_CHARS) {
+      const bars = spans.get(priority)!
+      const taskRows = bars.map((bar) => {
+        const name = ganttName(
+          bar.attempt === 1 ? `P${priority} ${task.branch}` : `P${priority} attempt ${bar.attempt}`
+        )
+        // An attempt followed by another failed (a rate limit, a failure, a conflict).
+        const tag = bar.last ? (TAG[outcomeOf(task)] ?? '') : 'crit, '
+        const id = bar.attempt === 1 ? `p${priority}` : `p${priority}a${bar.attempt}`
+        return `  ${name} :${tag}${id}, ${bar.start}, ${bar.end}`
+      })
+      const length = taskRows.reduce((sum, row) => sum + row.length + 1, 0)
+      if (size + header.length + length + 1 > MAX_DIAGRAM_CHARS) {
         leftOut += 1
         continue
       }
-      rows.push(row)
-      size += row.length + 1
+      rows.push(...taskRows)
+      size += length
     }
     if (rows.length) {
       lines.push(header, ...rows)

@@ -34,6 +34,10 @@ export interface ProgressDetails {
   /** The priorities it waits on. */
   after(priority: number): readonly number[]
   now: number
+  /** What part of the run this is, when not the agents' first runs (`on-conflict rerun`). */
+  phase?: string
+  /** How many agents may run at once while rate limits hold it below max-parallel, or null. */
+  startLimit?(): { current: number; max: number } | null
 }
 
 /**
@@ -65,7 +69,10 @@ export function progressLine(
     `${state.done.length} of ${total} done`
   ]
   const held = state.held ? `; next start held: ${state.held}` : ''
-  return `Progress ${formatElapsed(elapsedMs)}: ${parts.join(', ')}${held}`
+  const phase = details?.phase ? ` (${details.phase})` : ''
+  const limit = details?.startLimit?.()
+  const limited = limit ? `; start limit ${limit.current} of ${limit.max} after rate limits` : ''
+  return `Progress ${formatElapsed(elapsedMs)}${phase}: ${parts.join(', ')}${held}${limited}`
 }
 
 /**

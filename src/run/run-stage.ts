@@ -6,6 +6,7 @@ import { BaseTip, type HeldBase } from './base-tip.js'
 import { progressIntervalMs, startProgress } from './progress.js'
 import { ResourceGate, explainAutoParallelism, type ResourceSampler } from './resource-monitor.js'
 import { runSchedule, type ScheduleState } from './task-queue.js'
+import { StartLimit, recoveryMs } from './start-limit.js'
 import { TaskRun, createTaskContext, type RunEvents } from './task-runner.js'
 
 export interface RunStageOptions {
@@ -47,6 +48,11 @@ export interface RunStageOptions {
   onAgentEnded?: (task: TaskResult, startPoint: string | null) => Promise<void> | void
   /** Where worktrees start, from the commit the plan read (the local base's tip when absent). */
   baseTip?: BaseTip
+  /**
+   * How many agents may run at once after rate limits (the engine's, shared with conflict
+   * re-runs); one of the run stage's own when absent. It starts at max-parallel.
+   */
+  startLimit?: StartLimit
 }
 
 /**
@@ -85,10 +91,12 @@ export async function runAgents(
     gate.start(),
     git.identityEnv()
   ])
+  const startLimit = options.startLimit ?? new StartLimit(logger, recoveryMs(options.env))
+  startLimit.begin(maxParallel)
   const ctx = createTaskContext(
     settings,
     git,
-    { ...options, signal },
+    { ...options, signal, startLimit },
     { baseTip, starting: () => preparer.hold() }
   )
   const runs = new Map(
@@ -107,7 +115,8 @@ export async function runAgents(
         const at = byPriority.get(priority)?.started_at
         return at ? Date.parse(at) : null
       },
-      after: (priority) => afterOf.get(priority) ?? []
+      after: (priority) => afterOf.get(priority) ?? [],
+      startLimit: () => startLimit.lowered()
     }
   )
   logger.info(
@@ -123,6 +132,7 @@ export async function runAgents(
       state,
       maxIdleWaitMs: options.maxIdleWaitMs,
       startSpacingMs: settings.startSpacingMs,
+      startLimit,
       stopStarting: () => budgetSpent(settings.maxCostUsd, tasks),
       prepare: (priority) => preparer.ahead(runs.get(priority)!),
       start: (priority) => {

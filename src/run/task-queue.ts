@@ -57,6 +57,11 @@ export interface ScheduleOptions {
   /** Least time between two starts (rate limits of the agents' APIs); 0: none. */
   startSpacingMs?: number
   /**
+   * Fewer starts than maxParallel while it says so (agents that hit their API's rate limit):
+   * asked before each start, and a change of it wakes the schedule.
+   */
+  startLimit?: { readonly current: number; changed(): Promise<void> }
+  /**
    * Asked before each start: a reason means no task starts any more (a budget is spent); the
    * running ones finish, the rest are returned not started, with the reason.
    */
@@ -110,6 +115,9 @@ export async function runSchedule(
   // In an object: it is set inside launch(), which the loop's narrowing does not see.
   const last = { launch: 0 }
   const spacingMs = options.startSpacingMs ?? 0
+  const { startLimit } = options
+  const room = (): boolean =>
+    running.size < Math.min(options.maxParallel, startLimit?.current ?? options.maxParallel)
 
   const publish = (): void => {
     state.running = [...running]
@@ -161,7 +169,7 @@ export async function runSchedule(
       if (stopped && idle) break
       const next = stopped ? undefined : ready[0]
       const spacingLeft = last.launch ? last.launch + spacingMs - Date.now() : 0
-      if (next && running.size < options.maxParallel && spacingLeft <= 0) {
+      if (next && room() && spacingLeft <= 0) {
         const reason = gate ? await gate.check() : null
         if (signal?.aborted) break
         if (!reason) {
@@ -192,9 +200,10 @@ export async function runSchedule(
       const timers: NodeJS.Timeout[] = []
       const after = (ms: number): Promise<void> =>
         new Promise((resolve) => timers.push(setTimeout(resolve, Math.max(0, ms))))
-      if (next && running.size < options.maxParallel && spacingLeft > 0) {
+      if (next && room() && spacingLeft > 0) {
         wakeUps.push(after(spacingLeft))
       }
+      if (next && startLimit && !room()) wakeUps.push(startLimit.changed())
       if (state.held && gate) {
         // A timer of our own keeps the process alive while only the gate's sampling runs.
         wakeUps.push(after(gate.intervalMs))

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import type { Logger } from '../core/logger.js'
 import { gitSaid } from '../core/errors.js'
 import { SerialQueue } from '../core/serial-queue.js'
+import { secondsVariable } from '../core/seconds-variable.js'
 import type { PlannedTask, Settings, TaskResult, TaskStatus } from '../core/types.js'
 import { deleteBranchIfSafe } from '../git/branch-deletion.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
@@ -30,6 +31,7 @@ import {
   recordMadeBranch
 } from '../git/kept-refs.js'
 import { isRetryable, retryDelayMs, waitOrAbort } from './retry-policy.js'
+import type { StartLimit } from './start-limit.js'
 import { WorktreeManager, worktreePath, type Worktree } from './worktree-manager.js'
 
 /**
@@ -67,6 +69,8 @@ export interface TaskContext {
   starting?: () => () => void
   /** The first wait before an agent that hit its API's rate limit starts again; it doubles. */
   rateLimitWaitMs: number
+  /** How many agents may run at once after rate limits; each start of an agent asks it. */
+  startLimit?: StartLimit
 }
 
 /** What a task context is built from: the same in `run` (the run stage) and `task` mode. */
@@ -83,11 +87,14 @@ export interface TaskContextOptions {
   heldBase?: HeldBase
   /** The run's `warnings`: what a task finds that the user must hear of is added here. */
   warnings?: string[]
+  startLimit?: StartLimit
 }
 
 /** How many times an agent that hit its API's rate limit is started again. */
 export const RATE_LIMIT_RETRIES = 3
 const DEFAULT_RATE_LIMIT_WAIT_MS = 30_000
+/** Seconds of that first wait, to override the default (tests: a stand-in's 429). */
+export const RATE_LIMIT_WAIT_VARIABLE = 'PARALLEL_WORKTREE_RATE_LIMIT_WAIT_SECONDS'
 
 /** TERM, then KILL this long after (the contract: 10 s). */
 const DEFAULT_KILL_GRACE_MS = 10_000
@@ -107,10 +114,14 @@ export function createTaskContext(
     killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
     events: options.events ?? {},
     env: options.env ?? process.env,
-    rateLimitWaitMs: options.rateLimitWaitMs ?? DEFAULT_RATE_LIMIT_WAIT_MS,
+    rateLimitWaitMs:
+      options.rateLimitWaitMs ??
+      secondsVariable(options.env ?? process.env, RATE_LIMIT_WAIT_VARIABLE) ??
+      DEFAULT_RATE_LIMIT_WAIT_MS,
     retryDelay: options.retryDelay,
     heldBase: options.heldBase,
     warnings: options.warnings,
+    startLimit: options.startLimit,
     ...extra
   }
 }
@@ -139,6 +150,7 @@ export function pendingTask(planned: PlannedTask, settings: Settings): TaskResul
     usage: null,
     notes: planned.notes,
     attempts: 0,
+    attempt_spans: [],
     out_of_scope: [],
     kept_branches: []
   }
@@ -198,13 +210,22 @@ export class TaskRun {
     // Before any await: work done ahead for other tasks must wait from now on.
     const releaseHold = once(this.ctx.starting?.() ?? (() => {}))
     try {
-      const logFile = attemptLogFile(settings.logDir, task.priority, task.log_files.length + 1)
-      task.log_file = logFile
-      task.log_files.push(logFile)
+      // Each start of the agent after the first of this run writes a log of its own.
+      let logFile = ''
+      let show: (line: string) => void = () => {}
+      const newLog = async (): Promise<void> => {
+        logFile = attemptLogFile(settings.logDir, task.priority, task.log_files.length + 1)
+        task.log_file = logFile
+        task.log_files.push(logFile)
+        show = consoleShare((line) => this.ctx.logger.info(`${this.prefix} ${line}`), logFile)
+        await mkdir(settings.logDir, { recursive: true })
+        await writeFile(logFile, '')
+      }
+      let startsInThisLog = 0
       // Both on the way to the agent's start: side by side.
       const [worktree] = await Promise.all([
         this.ops.run(async () => this.current(await this.prepare())),
-        mkdir(settings.logDir, { recursive: true }).then(() => writeFile(logFile, ''))
+        newLog()
       ])
       this.startedFrom = worktree.startPoint
       const values: AgentValues = {
@@ -229,7 +250,6 @@ export class TaskRun {
         settings.agentEnvPass,
         await this.ctx.git.identityEnv()
       )
-      const show = consoleShare((line) => this.ctx.logger.info(`${this.prefix} ${line}`), logFile)
       const run = (label: string, command: string, usage?: UsageReader): Promise<ProcessOutcome> =>
         this.namingLeftBehind(
           label,
@@ -243,7 +263,7 @@ export class TaskRun {
             timeoutMs: remaining(),
             signal: this.ctx.signal,
             killGraceMs: this.ctx.killGraceMs,
-            onLine: show,
+            onLine: (line) => show(line),
             onStdout: usage ? (chunk) => usage.push(chunk) : undefined,
             onStart: (pid) => {
               releaseHold()
@@ -271,21 +291,23 @@ export class TaskRun {
         }
       }
       this.say(`agent: ${renderAgentCommand(settings.agentCommand, values)}`)
-      for (;;) {
-        task.attempts += 1
-        const label = task.attempts === 1 ? 'agent' : `agent (attempt ${task.attempts})`
+      for (let retries = 0; ; retries += 1) {
         this.outcome = await this.runAgent(
-          (reader) => run(label, settings.agentCommand, reader),
+          async (reader) => {
+            if (startsInThisLog++ > 0) await newLog()
+            const label = task.attempts === 1 ? 'agent' : `agent (attempt ${task.attempts})`
+            return run(label, settings.agentCommand, reader)
+          },
           values.usageFile!,
           deadline
         )
         const status = judgeProcess(this.outcome, 'agent', settings.taskTimeoutMs).status
-        if (!isRetryable(status) || task.attempts > settings.maxRetries) break
+        if (!isRetryable(status) || retries >= settings.maxRetries) break
         if (this.ctx.signal.aborted) break
         const rateLimited = looksRateLimited(this.outcome.tail.join('\n'))
-        const wait = (this.ctx.retryDelay ?? retryDelayMs)(task.attempts, rateLimited)
+        const wait = (this.ctx.retryDelay ?? retryDelayMs)(retries + 1, rateLimited)
         this.say(
-          `the agent ${status === 'timed-out' ? 'timed out' : 'failed'}${rateLimited ? ' (it looks rate-limited)' : ''}: starting it again in ${(wait / 1000).toFixed(1)} s (attempt ${task.attempts + 1} of ${settings.maxRetries + 1}), in the same worktree`
+          `the agent ${status === 'timed-out' ? 'timed out' : 'failed'}${rateLimited ? ' (it looks rate-limited)' : ''}: starting it again in ${(wait / 1000).toFixed(1)} s (retry ${retries + 1} of ${settings.maxRetries}), in the same worktree`
         )
         await waitOrAbort(wait, this.ctx.signal)
         if (settings.taskTimeoutMs > 0) deadline = Date.now() + settings.taskTimeoutMs
@@ -324,7 +346,16 @@ export class TaskRun {
     const task = this.task
     for (let attempt = 1; ; attempt += 1) {
       const reader = new UsageReader()
-      const outcome = await start(reader)
+      // Agents that waited out a rate limit together start again as the start limit allows.
+      const ended = await this.ctx.startLimit?.turn(task.priority, this.ctx.signal)
+      // A run cancelled while this agent waited for its turn starts nothing (runProcess).
+      const starts = !this.ctx.signal.aborted
+      if (starts) task.attempts += 1
+      const began = new Date()
+      const outcome = await start(reader).catch((error: unknown) => {
+        ended?.(false)
+        throw error
+      })
       reader.end()
       const file = await readUsageFile(usageFile)
       if (file.problem) this.say(`ignored: ${file.problem}`)
@@ -333,15 +364,22 @@ export class TaskRun {
       const failed = outcome.exitCode !== 0 || reported !== null
       const stopped = outcome.cancelled || outcome.timedOut
       const why = [reported ?? '', ...outcome.tail].join('\n')
+      const rateLimited = failed && !stopped && looksRateLimited(why)
+      ended?.(rateLimited)
+      if (starts) {
+        task.attempt_spans = [
+          ...(task.attempt_spans ?? []),
+          {
+            started_at: began.toISOString(),
+            ended_at: new Date().toISOString(),
+            log_file: task.log_file,
+            rate_limited: rateLimited
+          }
+        ]
+      }
       const waitMs = this.ctx.rateLimitWaitMs * 2 ** (attempt - 1)
       const roomLeft = !deadline || deadline - Date.now() > waitMs
-      if (
-        failed &&
-        !stopped &&
-        attempt <= RATE_LIMIT_RETRIES &&
-        roomLeft &&
-        looksRateLimited(why)
-      ) {
+      if (rateLimited && attempt <= RATE_LIMIT_RETRIES && roomLeft) {
         this.say(
           `the agent hit its API's rate limit (attempt ${attempt}); starting it again in ${(waitMs / 1000).toFixed(1)} s`
         )

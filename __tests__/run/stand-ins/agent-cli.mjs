@@ -24,9 +24,19 @@
 //
 // Controls (environment): STANDIN_RECORD (a folder for the records), STANDIN_COST (USD, per
 // run), STANDIN_RATE_LIMITED (the first N runs of each priority hit the rate limit),
-// STANDIN_SLEEP_MS, STANDIN_USAGE_FILE_COST (write USAGE_FILE with this cost), STANDIN_FAIL
+// STANDIN_RATE_LIMITED_STARTS (the first N starts of the run, all priorities together, hit it:
+// a key shared by agents started together), STANDIN_SLEEP_MS (before work; a rate limit answers
+// at once), STANDIN_USAGE_FILE_COST (write USAGE_FILE with this cost), STANDIN_FAIL
 // (fail as a failed test run would, not as a rate limit).
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  writeFileSync
+} from 'node:fs'
 import { execFileSync } from 'node:child_process'
 import { basename, join } from 'node:path'
 
@@ -82,7 +92,22 @@ if (record) {
 }
 
 const cost = Number(env.STANDIN_COST ?? '0.25')
-const rateLimited = attempt <= Number(env.STANDIN_RATE_LIMITED ?? '0')
+/** This start's place among every start of the run (1 first): a file made exclusively. */
+function startOrdinal() {
+  for (let n = 1; ; n += 1) {
+    try {
+      closeSync(openSync(join(record, `start-${n}`), 'wx'))
+      return n
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error
+    }
+  }
+}
+const rateLimited =
+  attempt <= Number(env.STANDIN_RATE_LIMITED ?? '0') ||
+  (record && env.STANDIN_RATE_LIMITED_STARTS
+    ? startOrdinal() <= Number(env.STANDIN_RATE_LIMITED_STARTS)
+    : false)
 const say = (object) => process.stdout.write(JSON.stringify(object) + '\n')
 
 if (env.STANDIN_FAIL) {
@@ -90,7 +115,8 @@ if (env.STANDIN_FAIL) {
   process.exit(3)
 }
 
-if (env.STANDIN_SLEEP_MS) await new Promise((r) => setTimeout(r, Number(env.STANDIN_SLEEP_MS)))
+if (env.STANDIN_SLEEP_MS && !rateLimited)
+  await new Promise((r) => setTimeout(r, Number(env.STANDIN_SLEEP_MS)))
 
 function work({ commit }) {
   const file = `src/feature-${priority}.ts`
