@@ -31692,7 +31692,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 527:
+/***/ 1038:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36165,6 +36165,17 @@ function cutNote(file, size) {
     return `${file} is ${megabytes(size)}: only its first ${megabytes(MAX_SPEC_BYTES)} were read (paths named after them are not in the plan)`;
 }
 
+;// CONCATENATED MODULE: ./src/core/seconds-variable.ts
+/**
+ * A time the engine keeps to itself, shortened by an environment variable in seconds (tests
+ * set it; a user with faster limits may): its value in ms, or null when unset or not a number.
+ */
+function secondsVariable(env, name) {
+    const text = env[name];
+    const seconds = Number(text);
+    return text && Number.isFinite(seconds) && seconds >= 0 ? Math.round(seconds * 1000) : null;
+}
+
 ;// CONCATENATED MODULE: ./src/git/kept-refs.ts
 /**
  * The refs the run keeps for itself, under refs/parallel-worktree/: they are not branches
@@ -39023,9 +39034,12 @@ function waitOrAbort(ms, signal) {
 
 
 
+
 /** How many times an agent that hit its API's rate limit is started again. */
 const RATE_LIMIT_RETRIES = 3;
 const DEFAULT_RATE_LIMIT_WAIT_MS = 30_000;
+/** Seconds of that first wait, to override the default (tests: a stand-in's 429). */
+const RATE_LIMIT_WAIT_VARIABLE = 'PARALLEL_WORKTREE_RATE_LIMIT_WAIT_SECONDS';
 /** TERM, then KILL this long after (the contract: 10 s). */
 const DEFAULT_KILL_GRACE_MS = 10_000;
 function createTaskContext(settings, git, options, extra = {}) {
@@ -39038,10 +39052,13 @@ function createTaskContext(settings, git, options, extra = {}) {
         killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
         events: options.events ?? {},
         env: options.env ?? process.env,
-        rateLimitWaitMs: options.rateLimitWaitMs ?? DEFAULT_RATE_LIMIT_WAIT_MS,
+        rateLimitWaitMs: options.rateLimitWaitMs ??
+            secondsVariable(options.env ?? process.env, RATE_LIMIT_WAIT_VARIABLE) ??
+            DEFAULT_RATE_LIMIT_WAIT_MS,
         retryDelay: options.retryDelay,
         heldBase: options.heldBase,
         warnings: options.warnings,
+        startLimit: options.startLimit,
         ...extra
     };
 }
@@ -39069,6 +39086,7 @@ function pendingTask(planned, settings) {
         usage: null,
         notes: planned.notes,
         attempts: 0,
+        attempt_spans: [],
         out_of_scope: [],
         kept_branches: []
     };
@@ -39127,13 +39145,22 @@ class TaskRun {
         // Before any await: work done ahead for other tasks must wait from now on.
         const releaseHold = once(this.ctx.starting?.() ?? (() => { }));
         try {
-            const logFile = attemptLogFile(settings.logDir, task.priority, task.log_files.length + 1);
-            task.log_file = logFile;
-            task.log_files.push(logFile);
+            // Each start of the agent after the first of this run writes a log of its own.
+            let logFile = '';
+            let show = () => { };
+            const newLog = async () => {
+                logFile = attemptLogFile(settings.logDir, task.priority, task.log_files.length + 1);
+                task.log_file = logFile;
+                task.log_files.push(logFile);
+                show = consoleShare((line) => this.ctx.logger.info(`${this.prefix} ${line}`), logFile);
+                await (0,promises_namespaceObject.mkdir)(settings.logDir, { recursive: true });
+                await (0,promises_namespaceObject.writeFile)(logFile, '');
+            };
+            let startsInThisLog = 0;
             // Both on the way to the agent's start: side by side.
             const [worktree] = await Promise.all([
                 this.ops.run(async () => this.current(await this.prepare())),
-                (0,promises_namespaceObject.mkdir)(settings.logDir, { recursive: true }).then(() => (0,promises_namespaceObject.writeFile)(logFile, ''))
+                newLog()
             ]);
             this.startedFrom = worktree.startPoint;
             const values = {
@@ -39147,7 +39174,6 @@ class TaskRun {
             await Promise.all([this.writePrompt(values), (0,promises_namespaceObject.rm)(values.usageFile, { force: true })]);
             const exclusion = await copiedFilesExclusion(this.ctx.git, this.ctx.env, (0,external_node_path_namespaceObject.join)(settings.logDir, `priority-${task.priority}.exclude`), this.copied);
             const env = agentEnvironment(this.ctx.env, settings.githubToken, { ...agentVariables(values), RESUMED_FROM: task.resumed_from ?? '', ...exclusion }, settings.agentEnvPass, await this.ctx.git.identityEnv());
-            const show = consoleShare((line) => this.ctx.logger.info(`${this.prefix} ${line}`), logFile);
             const run = (label, command, usage) => this.namingLeftBehind(label, runProcess({
                 command: renderAgentCommand(command, values),
                 label,
@@ -39158,7 +39184,7 @@ class TaskRun {
                 timeoutMs: remaining(),
                 signal: this.ctx.signal,
                 killGraceMs: this.ctx.killGraceMs,
-                onLine: show,
+                onLine: (line) => show(line),
                 onStdout: usage ? (chunk) => usage.push(chunk) : undefined,
                 onStart: (pid) => {
                     releaseHold();
@@ -39182,18 +39208,21 @@ class TaskRun {
                 }
             }
             this.say(`agent: ${renderAgentCommand(settings.agentCommand, values)}`);
-            for (;;) {
-                task.attempts += 1;
-                const label = task.attempts === 1 ? 'agent' : `agent (attempt ${task.attempts})`;
-                this.outcome = await this.runAgent((reader) => run(label, settings.agentCommand, reader), values.usageFile, deadline);
+            for (let retries = 0;; retries += 1) {
+                this.outcome = await this.runAgent(async (reader) => {
+                    if (startsInThisLog++ > 0)
+                        await newLog();
+                    const label = task.attempts === 1 ? 'agent' : `agent (attempt ${task.attempts})`;
+                    return run(label, settings.agentCommand, reader);
+                }, values.usageFile, deadline);
                 const status = judgeProcess(this.outcome, 'agent', settings.taskTimeoutMs).status;
-                if (!isRetryable(status) || task.attempts > settings.maxRetries)
+                if (!isRetryable(status) || retries >= settings.maxRetries)
                     break;
                 if (this.ctx.signal.aborted)
                     break;
                 const rateLimited = looksRateLimited(this.outcome.tail.join('\n'));
-                const wait = (this.ctx.retryDelay ?? retryDelayMs)(task.attempts, rateLimited);
-                this.say(`the agent ${status === 'timed-out' ? 'timed out' : 'failed'}${rateLimited ? ' (it looks rate-limited)' : ''}: starting it again in ${(wait / 1000).toFixed(1)} s (attempt ${task.attempts + 1} of ${settings.maxRetries + 1}), in the same worktree`);
+                const wait = (this.ctx.retryDelay ?? retryDelayMs)(retries + 1, rateLimited);
+                this.say(`the agent ${status === 'timed-out' ? 'timed out' : 'failed'}${rateLimited ? ' (it looks rate-limited)' : ''}: starting it again in ${(wait / 1000).toFixed(1)} s (retry ${retries + 1} of ${settings.maxRetries}), in the same worktree`);
                 await waitOrAbort(wait, this.ctx.signal);
                 if (settings.taskTimeoutMs > 0)
                     deadline = Date.now() + settings.taskTimeoutMs;
@@ -39225,7 +39254,17 @@ class TaskRun {
         const task = this.task;
         for (let attempt = 1;; attempt += 1) {
             const reader = new UsageReader();
-            const outcome = await start(reader);
+            // Agents that waited out a rate limit together start again as the start limit allows.
+            const ended = await this.ctx.startLimit?.turn(task.priority, this.ctx.signal);
+            // A run cancelled while this agent waited for its turn starts nothing (runProcess).
+            const starts = !this.ctx.signal.aborted;
+            if (starts)
+                task.attempts += 1;
+            const began = new Date();
+            const outcome = await start(reader).catch((error) => {
+                ended?.(false);
+                throw error;
+            });
             reader.end();
             const file = await readUsageFile(usageFile);
             if (file.problem)
@@ -39235,13 +39274,22 @@ class TaskRun {
             const failed = outcome.exitCode !== 0 || reported !== null;
             const stopped = outcome.cancelled || outcome.timedOut;
             const why = [reported ?? '', ...outcome.tail].join('\n');
+            const rateLimited = failed && !stopped && looksRateLimited(why);
+            ended?.(rateLimited);
+            if (starts) {
+                task.attempt_spans = [
+                    ...(task.attempt_spans ?? []),
+                    {
+                        started_at: began.toISOString(),
+                        ended_at: new Date().toISOString(),
+                        log_file: task.log_file,
+                        rate_limited: rateLimited
+                    }
+                ];
+            }
             const waitMs = this.ctx.rateLimitWaitMs * 2 ** (attempt - 1);
             const roomLeft = !deadline || deadline - Date.now() > waitMs;
-            if (failed &&
-                !stopped &&
-                attempt <= RATE_LIMIT_RETRIES &&
-                roomLeft &&
-                looksRateLimited(why)) {
+            if (rateLimited && attempt <= RATE_LIMIT_RETRIES && roomLeft) {
                 this.say(`the agent hit its API's rate limit (attempt ${attempt}); starting it again in ${(waitMs / 1000).toFixed(1)} s`);
                 await (0,promises_namespaceObject.rm)(usageFile, { force: true });
                 if (await waitUnlessCancelled(waitMs, this.ctx.signal))
@@ -39649,7 +39697,7 @@ function mergeResultText(task) {
 /** The result JSON of the contract, from the tasks as they ended. */
 function buildResult(settings, separation, tasks, began, warnings = [], verify = null, publication = { baseNotPushed: false }) {
     const total = Date.now() - began;
-    const sum = tasks.reduce((acc, task) => acc + task.duration_ms, 0);
+    const sum = tasks.reduce((acc, task) => acc + task.duration_ms + earlierRunsMs(task), 0);
     return {
         success: runSucceeded(tasks, publication),
         mode: settings.mode,
@@ -39672,6 +39720,20 @@ function buildResult(settings, separation, tasks, began, warnings = [], verify =
         verify_runs: verify?.runs ?? 0,
         verify
     };
+}
+/**
+ * The agent time of a priority's earlier runs (a conflict re-run's first run): `duration_ms`
+ * is the last run's only, and the timings count every run.
+ */
+function earlierRunsMs(task) {
+    const lastRun = task.started_at ? Date.parse(task.started_at) : Number.NaN;
+    if (Number.isNaN(lastRun))
+        return 0;
+    return (task.attempt_spans ?? []).reduce((acc, attempt) => {
+        const start = Date.parse(attempt.started_at);
+        const end = Date.parse(attempt.ended_at);
+        return end <= lastRun && end >= start ? acc + end - start : acc;
+    }, 0);
 }
 /** A step output is at most 1 MB; the `result` output is kept under this. */
 const RESULT_OUTPUT_LIMIT_BYTES = (/* unused pure expression or super */ null && (1_000_000 - 16_384));
@@ -46233,6 +46295,10 @@ function format_shellQuote(word) {
         return word;
     return `'${word.replace(/'/g, `'\\''`)}'`;
 }
+/** `12:03:04 UTC` of an ISO time. */
+function format_clockTime(iso) {
+    return `${iso.slice(11, 19)} UTC`;
+}
 
 ;// CONCATENATED MODULE: ./src/report/outcome.ts
 function outcome_outcomeOf(task) {
@@ -46411,6 +46477,22 @@ function taskHeadline(result) {
         return `❌ PRIORITY ${task.priority} completed, but ${branch} was not pushed`;
     }
     return `❌ PRIORITY ${task.priority} ${outcome_OUTCOME_WORD[outcome_outcomeOf(task)]}`;
+}
+
+;// CONCATENATED MODULE: ./src/core/start-limit-text.ts
+/**
+ * One change of the start limit as the console, the job summary and the terminal report say
+ * it: `Start limit 4 → 2 after a rate limit of priority 3`.
+ */
+function start_limit_text_describeStartLimitChange(change) {
+    const why = change.reason === 'rate-limit'
+        ? `after a rate limit of priority ${change.priority}`
+        : `after priority ${change.priority} ran ${seconds(change.ran_ms ?? 0)} without a rate limit`;
+    return `Start limit ${change.from} → ${change.to} ${why}`;
+}
+function seconds(ms) {
+    const s = ms / 1000;
+    return `${s < 10 ? s.toFixed(1) : Math.round(s)} s`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/bounded-document.ts
@@ -47296,6 +47378,25 @@ function ganttName(text) {
         .trim();
     return clean.length > MAX_NAME_CHARS ? `${clean.slice(0, MAX_NAME_CHARS - 1)}…` : clean;
 }
+/**
+ * A priority's bars: one per start of its agent when it started more than once (a restart
+ * after a rate limit, a retry, a conflict re-run), the last one reaching the task's end;
+ * else one for the whole task.
+ */
+function barsOf(task) {
+    const whole = span(task);
+    const attempts = (task.attempt_spans ?? [])
+        .map((attempt) => [Date.parse(attempt.started_at), Date.parse(attempt.ended_at)])
+        .filter(([start, end]) => !Number.isNaN(start) && !Number.isNaN(end));
+    if (attempts.length < 2)
+        return whole ? [{ start: whole[0], end: whole[1], attempt: 1, last: true }] : [];
+    return attempts.map(([start, end], index) => {
+        const last = index === attempts.length - 1;
+        // The last bar runs on to the task's end (its commits, verdict and merge).
+        const until = last && whole ? Math.max(end, whole[1]) : end;
+        return { start, end: Math.max(until, start), attempt: index + 1, last };
+    });
+}
 function span(task) {
     if (!task.started_at)
         return null;
@@ -47321,7 +47422,7 @@ const TAG = {
     'timed-out': 'crit, ',
     running: 'active, '
 };
-const timeline_TIMELINE_LEGEND = 'Green: merged or completed · red: failed, timed out or conflicted · grey: no changes or cancelled.';
+const timeline_TIMELINE_LEGEND = 'Green: merged or completed · red: failed, timed out or conflicted (an attempt that was run again too: one bar per attempt) · grey: no changes or cancelled.';
 const THEME = {
     theme: 'base',
     themeVariables: {
@@ -47370,28 +47471,27 @@ function axisFor(wholeRunMs) {
     return { tickInterval: tick[1], axisFormat: tick[2] };
 }
 /**
- * When each agent ran, as a mermaid gantt chart grouped by wave; null when none ran.
+ * When each agent ran, as a mermaid gantt chart grouped by wave, one bar per attempt of a
+ * priority that ran more than once; null when none ran.
  * Bars: green (merged, completed), red (failed, timed out, conflicted), grey (no changes,
  * cancelled); see TIMELINE_LEGEND.
  */
 function timeline_renderTimeline(result) {
     const spans = new Map();
     for (const task of result.tasks) {
-        const s = span(task);
-        if (s)
-            spans.set(task.priority, s);
+        const bars = barsOf(task);
+        if (bars.length)
+            spans.set(task.priority, bars);
     }
     if (spans.size === 0)
         return null;
-    const starts = [...spans.values()].map(([start]) => start);
-    const ends = [...spans.values()].map(([, end]) => end);
-    const wholeRun = Math.max(1, Math.max(...ends) - Math.min(...starts));
+    const all = [...spans.values()].flat();
+    const wholeRun = Math.max(1, Math.max(...all.map((bar) => bar.end)) - Math.min(...all.map((bar) => bar.start)));
     // A bar of zero length does not render: at least 1% of the run, so that short runs keep
     // their true proportions (a 300 ms agent is not drawn as a second).
     const shortest = Math.max(1, Math.round(wholeRun / 100));
-    for (const [priority, [start, end]] of spans) {
-        spans.set(priority, [start, Math.max(end, start + shortest)]);
-    }
+    for (const bar of all)
+        bar.end = Math.max(bar.end, bar.start + shortest);
     const axis = axisFor(wholeRun);
     const lines = [
         `%%{init: ${JSON.stringify(THEME)}}%%`,
@@ -47429,15 +47529,21 @@ function timeline_renderTimeline(result) {
         const rows = [];
         for (const priority of group.priorities) {
             const task = byPriority.get(priority);
-            const [start, end] = spans.get(priority);
-            const name = ganttName(`P${priority} ${task.branch}`);
-            const row = `  ${name} :${TAG[outcomeOf(task)] ?? ''}p${priority}, ${start}, ${end}`;
-            if (size + header.length + row.length + 2 > MAX_DIAGRAM_CHARS) {
+            const bars = spans.get(priority);
+            const taskRows = bars.map((bar) => {
+                const name = ganttName(bar.attempt === 1 ? `P${priority} ${task.branch}` : `P${priority} attempt ${bar.attempt}`);
+                // An attempt followed by another failed (a rate limit, a failure, a conflict).
+                const tag = bar.last ? (TAG[outcomeOf(task)] ?? '') : 'crit, ';
+                const id = bar.attempt === 1 ? `p${priority}` : `p${priority}a${bar.attempt}`;
+                return `  ${name} :${tag}${id}, ${bar.start}, ${bar.end}`;
+            });
+            const length = taskRows.reduce((sum, row) => sum + row.length + 1, 0);
+            if (size + header.length + length + 1 > MAX_DIAGRAM_CHARS) {
                 leftOut += 1;
                 continue;
             }
-            rows.push(row);
-            size += row.length + 1;
+            rows.push(...taskRows);
+            size += length;
         }
         if (rows.length) {
             lines.push(header, ...rows);
@@ -47549,6 +47655,7 @@ async function runningLastLines(tasks) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
+
 
 
 
@@ -47761,6 +47868,16 @@ function timingSections(result, drawTimeline) {
     const sections = [
         { name: 'Timing', head: `### ⏱️ Timing\n\n${sentence}\n`, items: [] }
     ];
+    const changes = result.start_limit_changes ?? [];
+    if (changes.length) {
+        sections.push({
+            name: 'Start limit',
+            head: '\nAgents backed off together after rate limits:\n\n',
+            items: changes.map((change) => `- ${escapeInline(describeStartLimitChange(change))} (${clockTime(change.at)})`),
+            tail: '',
+            leftOutNote: (count) => `- _… and ${plural(count, 'more change')}_`
+        });
+    }
     const timeline = drawTimeline ? renderTimeline(result) : null;
     if (timeline) {
         const note = `\n_${TIMELINE_LEGEND}_\n` +
@@ -47853,6 +47970,7 @@ function summary_renderSummary(result, options = {}) {
 
 
 
+
 /** GitHub refuses a check run's `output.summary` above 65,535 characters. */
 const CHECK_SUMMARY_LIMIT_CHARS = 65_535;
 const LAST_LINE_CHARS = 100;
@@ -47912,6 +48030,21 @@ function row(task, now, lastLines) {
     ];
     return `| ${cells.join(' | ')} |`;
 }
+/** The latest changes of the start limit, newest first: the limit now is the first line's. */
+function startLimitSection(view) {
+    const changes = view.startLimitChanges ?? [];
+    if (!changes.length)
+        return null;
+    return {
+        name: 'Start limit',
+        head: '### Start limit\n',
+        items: [...changes]
+            .reverse()
+            .map((change) => `- ${format_escapeInline(start_limit_text_describeStartLimitChange(change))} (${format_clockTime(change.at)})`),
+        tail: '',
+        leftOutNote: (count) => `- _… and ${format_plural(count, 'earlier change')}_`
+    };
+}
 function wavesSection(view) {
     if (!view.waves.length)
         return null;
@@ -47950,6 +48083,9 @@ function liveSummary(view, options) {
             leftOutNote: (count) => `\n_… and ${format_plural(count, 'more priority', 'more priorities')} (size limit)._`
         }
     ];
+    const limits = startLimitSection(view);
+    if (limits)
+        sections.push(limits);
     const waves = wavesSection(view);
     if (waves)
         sections.push(waves);
@@ -50592,7 +50728,10 @@ function progressLine(state, total, elapsedMs, details) {
         `${state.done.length} of ${total} done`
     ];
     const held = state.held ? `; next start held: ${state.held}` : '';
-    return `Progress ${formatElapsed(elapsedMs)}: ${parts.join(', ')}${held}`;
+    const phase = details?.phase ? ` (${details.phase})` : '';
+    const limit = details?.startLimit?.();
+    const limited = limit ? `; start limit ${limit.current} of ${limit.max} after rate limits` : '';
+    return `Progress ${formatElapsed(elapsedMs)}${phase}: ${parts.join(', ')}${held}${limited}`;
 }
 /**
  * Prints the progress line at a steady pace (every intervalMs; 0 turns it off), so that a
@@ -50645,6 +50784,8 @@ async function runSchedule(tasks, options) {
     // In an object: it is set inside launch(), which the loop's narrowing does not see.
     const last = { launch: 0 };
     const spacingMs = options.startSpacingMs ?? 0;
+    const { startLimit } = options;
+    const room = () => running.size < Math.min(options.maxParallel, startLimit?.current ?? options.maxParallel);
     const publish = () => {
         state.running = [...running];
         state.finishing = [...finishing];
@@ -50693,7 +50834,7 @@ async function runSchedule(tasks, options) {
                 break;
             const next = stopped ? undefined : ready[0];
             const spacingLeft = last.launch ? last.launch + spacingMs - Date.now() : 0;
-            if (next && running.size < options.maxParallel && spacingLeft <= 0) {
+            if (next && room() && spacingLeft <= 0) {
                 const reason = gate ? await gate.check() : null;
                 if (signal?.aborted)
                     break;
@@ -50725,9 +50866,11 @@ async function runSchedule(tasks, options) {
             const wakeUps = [changed];
             const timers = [];
             const after = (ms) => new Promise((resolve) => timers.push(setTimeout(resolve, Math.max(0, ms))));
-            if (next && running.size < options.maxParallel && spacingLeft > 0) {
+            if (next && room() && spacingLeft > 0) {
                 wakeUps.push(after(spacingLeft));
             }
+            if (next && startLimit && !room())
+                wakeUps.push(startLimit.changed());
             if (state.held && gate) {
                 // A timer of our own keeps the process alive while only the gate's sampling runs.
                 wakeUps.push(after(gate.intervalMs));
@@ -50754,7 +50897,134 @@ function sameReason(a, b) {
     return shape(a) === shape(b);
 }
 
+;// CONCATENATED MODULE: ./src/run/start-limit.ts
+
+
+/** How long an agent must run without a rate limit before the start limit rises by one. */
+const DEFAULT_RECOVERY_MS = 60_000;
+/** Seconds for that, to override the minute (tests; an API whose limits reset faster). */
+const RECOVERY_VARIABLE = 'PARALLEL_WORKTREE_START_LIMIT_RECOVERY_SECONDS';
+/** The recovery time: the variable when set to a number of seconds, else a minute. */
+function recoveryMs(env = process.env) {
+    return secondsVariable(env, RECOVERY_VARIABLE) ?? DEFAULT_RECOVERY_MS;
+}
+/**
+ * How many agents may run at once, lowered together when one hits its API's rate limit (the
+ * others, on the same key, are about to): halved, at least 1; raised by one, up to
+ * max-parallel, for each agent that starts after the lowering and runs `recoveryMs` (or to
+ * its end) without a rate limit. The queue asks `current` before a task starts; a task asks
+ * `turn` before each start of its agent (a restart after a rate limit too), so agents that
+ * waited out a rate limit together do not start again together.
+ *
+ * A rate limit met by an agent that started before the last lowering is the same burst (the
+ * agents that started together hit it together): the limit is lowered once for it.
+ */
+class StartLimit {
+    logger;
+    recoveryMs;
+    now;
+    changes = [];
+    max = Number.POSITIVE_INFINITY;
+    limit = Number.POSITIVE_INFINITY;
+    loweredAt = Number.NEGATIVE_INFINITY;
+    agents = new Set();
+    waiters = [];
+    constructor(logger, recoveryMs = DEFAULT_RECOVERY_MS, now = Date.now) {
+        this.logger = logger;
+        this.recoveryMs = recoveryMs;
+        this.now = now;
+    }
+    /** The run's max-parallel, once known: the limit starts there. */
+    begin(maxParallel) {
+        this.max = maxParallel;
+        this.limit = Math.min(this.limit, maxParallel);
+    }
+    get current() {
+        return this.limit;
+    }
+    /** The limit and max-parallel while rate limits hold it below max-parallel, else null. */
+    lowered() {
+        return this.limit < this.max ? { current: this.limit, max: this.max } : null;
+    }
+    /** Agents whose process runs (or is about to), as counted against the limit. */
+    get running() {
+        return this.agents.size;
+    }
+    /** Resolves when the limit or the number of agents running changes. */
+    changed() {
+        return new Promise((resolve) => this.waiters.push(resolve));
+    }
+    /**
+     * Waits until fewer agents run than the limit allows (or the signal aborts), then counts
+     * this one as running. The returned function ends it: `rateLimited` when it hit the limit.
+     */
+    async turn(priority, signal) {
+        if (this.agents.size >= this.limit && !signal?.aborted) {
+            const aborted = new Promise((resolve) => signal?.addEventListener('abort', () => resolve(), { once: true }));
+            while (this.agents.size >= this.limit && !signal?.aborted) {
+                await Promise.race([this.changed(), aborted]);
+            }
+        }
+        const agent = { priority, started: this.now(), timer: undefined, credited: false };
+        this.agents.add(agent);
+        if (this.recoveryMs > 0 && this.recoveryMs < Number.POSITIVE_INFINITY) {
+            agent.timer = setTimeout(() => this.credit(agent), this.recoveryMs);
+            agent.timer.unref();
+        }
+        this.wake();
+        let ended = false;
+        return (rateLimited) => {
+            if (ended)
+                return;
+            ended = true;
+            clearTimeout(agent.timer);
+            if (rateLimited)
+                this.lower(agent);
+            else
+                this.credit(agent);
+            this.agents.delete(agent);
+            this.wake();
+        };
+    }
+    lower(agent) {
+        if (agent.started < this.loweredAt)
+            return;
+        this.loweredAt = this.now();
+        const to = Math.max(1, Math.floor(this.limit / 2));
+        if (to < this.limit)
+            this.record(to, 'rate-limit', agent);
+    }
+    /** An agent ran long enough (or to its end) without a rate limit. */
+    credit(agent) {
+        if (agent.credited || agent.started < this.loweredAt)
+            return;
+        agent.credited = true;
+        if (this.limit < this.max)
+            this.record(this.limit + 1, 'recovered', agent);
+    }
+    record(to, reason, agent) {
+        const at = this.now();
+        const change = {
+            at: new Date(at).toISOString(),
+            from: this.limit,
+            to,
+            reason,
+            priority: agent.priority,
+            ...(reason === 'recovered' ? { ran_ms: at - agent.started } : {})
+        };
+        this.limit = to;
+        this.changes.push(change);
+        this.logger.info(start_limit_text_describeStartLimitChange(change));
+        this.wake();
+    }
+    wake() {
+        for (const wake of this.waiters.splice(0))
+            wake();
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/run/run-stage.ts
+
 
 
 
@@ -50789,7 +51059,9 @@ async function runAgents(planned, tasks, options) {
         gate.start(),
         git.identityEnv()
     ]);
-    const ctx = createTaskContext(settings, git, { ...options, signal }, { baseTip, starting: () => preparer.hold() });
+    const startLimit = options.startLimit ?? new StartLimit(logger, recoveryMs(options.env));
+    startLimit.begin(maxParallel);
+    const ctx = createTaskContext(settings, git, { ...options, signal, startLimit }, { baseTip, starting: () => preparer.hold() });
     const runs = new Map(runnable.map((task) => [task.priority, new TaskRun(byPriority.get(task.priority), ctx, task)]));
     const state = { running: [], finishing: [], waiting: [], done: [], held: null };
     const afterOf = new Map(runnable.map((task) => [task.priority, task.after]));
@@ -50798,7 +51070,8 @@ async function runAgents(planned, tasks, options) {
             const at = byPriority.get(priority)?.started_at;
             return at ? Date.parse(at) : null;
         },
-        after: (priority) => afterOf.get(priority) ?? []
+        after: (priority) => afterOf.get(priority) ?? [],
+        startLimit: () => startLimit.lowered()
     });
     logger.info(`Running ${runnable.length} priorit${runnable.length === 1 ? 'y' : 'ies'}, at most ${maxParallel} at once, from ${settings.baseBranch}`);
     try {
@@ -50810,6 +51083,7 @@ async function runAgents(planned, tasks, options) {
             state,
             maxIdleWaitMs: options.maxIdleWaitMs,
             startSpacingMs: settings.startSpacingMs,
+            startLimit,
             stopStarting: () => budgetSpent(settings.maxCostUsd, tasks),
             prepare: (priority) => preparer.ahead(runs.get(priority)),
             start: (priority) => {
@@ -51219,6 +51493,7 @@ var conflict_policy_disposeResources = (undefined && undefined.__disposeResource
 
 
 
+
 /**
  * on-conflict, once every agent has ended (base then holds all that merged, so a second
  * attempt starts from the most it can): `rerun` runs each conflicted priority once more from
@@ -51236,16 +51511,45 @@ async function settleConflicts(tasks, options) {
     const settle = settings.onConflict === 'rerun' ? rerun : resolve;
     const limit = settings.maxParallel === 'auto' ? 2 : settings.maxParallel;
     const queue = [...conflicted];
-    await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, async () => {
-        for (let task = queue.shift(); task; task = queue.shift()) {
-            try {
-                await settle(task, options);
+    // The heartbeat goes on through the re-runs: an agent (or resolve-command) runs again.
+    const started = new Map();
+    const state = {
+        running: [],
+        finishing: [],
+        waiting: queue.map((task) => task.priority),
+        done: [],
+        held: null
+    };
+    const progress = startProgress(state, conflicted.length, options.logger, options.progressIntervalMs ?? progressIntervalMs(options.env), options.began, {
+        startedAt: (priority) => started.get(priority) ?? null,
+        after: () => [],
+        phase: `on-conflict ${settings.onConflict}`,
+        startLimit: () => options.startLimit?.lowered() ?? null
+    });
+    const move = (priority, from, to) => {
+        from.splice(from.indexOf(priority), 1);
+        to.push(priority);
+    };
+    try {
+        await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, async () => {
+            for (let task = queue.shift(); task; task = queue.shift()) {
+                started.set(task.priority, Date.now());
+                move(task.priority, state.waiting, state.running);
+                try {
+                    await settle(task, options);
+                }
+                catch (error) {
+                    options.logger.error(`PRIORITY ${task.priority}: on-conflict ${settings.onConflict} failed: ${error.message}`);
+                }
+                finally {
+                    move(task.priority, state.running, state.done);
+                }
             }
-            catch (error) {
-                options.logger.error(`PRIORITY ${task.priority}: on-conflict ${settings.onConflict} failed: ${error.message}`);
-            }
-        }
-    }));
+        }));
+    }
+    finally {
+        progress.stop();
+    }
 }
 /** The priority once more, in a fresh worktree from the updated base; its first branch kept. */
 async function rerun(task, options) {
@@ -51272,10 +51576,8 @@ async function rerun(task, options) {
         error: null,
         commits: 0
     });
-    const attempts = task.attempts;
-    task.attempts = 0;
+    // attempts, log_files and attempt_spans go on counting: the re-run is one more attempt.
     await runTask(task, createTaskContext(settings, git, options));
-    task.attempts += attempts;
     if (task.status === 'completed')
         await options.recordMerge(task);
 }
@@ -51503,6 +51805,7 @@ var run_mode_disposeResources = (undefined && undefined.__disposeResources) || (
 
 
 
+
 /**
  * The whole job on this machine: plan, worktrees, agents within the limits, each completed
  * branch merged as soon as it is done (so that priorities waiting on it start from a base
@@ -51531,11 +51834,14 @@ async function runParallel(settings, options) {
         plan.base_warnings = [...start.warnings];
         logger.group(`Plan: ${plan.separation.schedule.length} wave(s)`, formatPlan(plan, settings));
         const tasks = plan.tasks.map((planned) => pendingTask(planned, settings));
+        // Shared by the agents and the conflict re-runs: a rate limit lowers it for both.
+        const startLimit = new StartLimit(logger, recoveryMs(env));
         const live = LiveReports.open({
             baseBranch: settings.baseBranch,
             baseCommit: start.commit,
             tasks,
-            waves: plan.separation.schedule
+            waves: plan.separation.schedule,
+            startLimitChanges: startLimit.changes
         }, settings, {
             env,
             logger,
@@ -51553,7 +51859,8 @@ async function runParallel(settings, options) {
                 tasks,
                 start,
                 live,
-                began
+                began,
+                startLimit
             });
             return result;
         }
@@ -51578,7 +51885,7 @@ function conclusionOf(result, signal) {
     return result?.success ? 'success' : 'failure';
 }
 /** Agents, merges, conflicts settled, pushes: the run once its plan and tasks are made. */
-async function runTasks(settings, options, { git, logger, env, signal, plan, tasks, start, live, began }) {
+async function runTasks(settings, options, { git, logger, env, signal, plan, tasks, start, live, began, startLimit }) {
     const guard = await BaseGuard.start(git, settings.baseBranch);
     const verify = await verifyGate(settings, git, logger, {
         env,
@@ -51599,6 +51906,7 @@ async function runTasks(settings, options, { git, logger, env, signal, plan, tas
     const taskWarnings = [];
     await runAgents(inStartOrder(plan), tasks, {
         settings,
+        startLimit,
         heldBase,
         warnings: taskWarnings,
         git,
@@ -51642,6 +51950,7 @@ async function runTasks(settings, options, { git, logger, env, signal, plan, tas
     }
     await settleConflicts(tasks, {
         settings,
+        startLimit,
         heldBase,
         warnings: taskWarnings,
         git,
@@ -51650,6 +51959,8 @@ async function runTasks(settings, options, { git, logger, env, signal, plan, tas
         env,
         signal,
         killGraceMs: options.killGraceMs,
+        progressIntervalMs: options.progressIntervalMs,
+        began,
         recordMerge: async (task) => {
             await mergeTask(task, merger, settings, git, guard);
             live.changed();
@@ -51672,6 +51983,7 @@ async function runTasks(settings, options, { git, logger, env, signal, plan, tas
     });
     const result = buildResult(settings, plan.separation, tasks, began, warnings, verify?.report() ?? null, published);
     result.base_commit = start.commit;
+    result.start_limit_changes = startLimit.changes;
     return result;
 }
 async function mergeTask(task, merger, settings, git, guard) {
@@ -52185,6 +52497,7 @@ function cost_costSentence(result) {
 
 
 
+
 const ERROR_LINES = 8;
 const ERROR_LINE_CHARS = 100;
 /** Agent output may carry colour codes and carriage returns: keep a terminal report plain. */
@@ -52285,6 +52598,8 @@ function runReport(result, where) {
             out.push(`  PRIORITY ${task.priority}: ${plainText(firstLineOf(task.error) || 'not started')}`);
     }
     out.push('', `${timing_text_timingSentence(result)} Plan: ${separation_text_separationInBrief(result.separation)}.`);
+    for (const change of result.start_limit_changes ?? [])
+        out.push(`${start_limit_text_describeStartLimitChange(change)} (${format_clockTime(change.at)})`);
     const cost = cost_costSentence(result);
     if (cost)
         out.push(cost);
@@ -52847,7 +53162,7 @@ function cancelOnSignals(logger = stderrLogger) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(527);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1038);
 // The command line's entry point: `parallel-worktree <mode> ...`.
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .cli */ .xw)(process.argv.slice(2), _cli_js__WEBPACK_IMPORTED_MODULE_0__/* .stderrLogger */ .D7, (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .cancelOnSignals */ .dJ)());
