@@ -92,6 +92,36 @@ describe('mentions that say a path is not changed', () => {
     ])
   })
 
+  it('a parenthesis after a path that says its tests still pass', () => {
+    expect(
+      kinds(
+        '| client | `tests/unit/test_llm.py` (existing cases still pass; no new case needed) |\n'
+      )
+    ).toEqual([['tests/unit/test_llm.py', 'not']])
+    // An aside on its own subject, or one that only says the file exists, changes nothing.
+    expect(
+      kinds('A bucket in `orbit/llm/rate.py` (the middleware file exists but only logs today).\n')
+    ).toEqual([['orbit/llm/rate.py', null]])
+    expect(
+      kinds(
+        '- [ ] T5 Scores in orbit/store/redis.ts (the memory store sorts on read, no change there)\n'
+      )
+    ).toEqual([['orbit/store/redis.ts', null]])
+    expect(kinds('- Modify `orbit/daemon.py` (already exists) to add a flag\n')).toEqual([
+      ['orbit/daemon.py', 'modify']
+    ])
+  })
+
+  it('a package added under a "Dependencies" heading is a change, unlike a roadmap dependency', () => {
+    const spec =
+      '## Design\n\n### Dependencies\n\nAdd dependency `aiolimiter` (`poetry add aiolimiter`).\n'
+    const [implied] = extractMentions(spec, 'docs/specs/SPEC-401-x.md', { all: true })
+    expect([implied.implied?.kind, implied.negated]).toEqual(['dependency', false])
+    expect(kinds('## Dependencies\n\n- `orbit/llm/client.py` from PRIORITY 2\n')).toEqual([
+      ['orbit/llm/client.py', 'see']
+    ])
+  })
+
   it('an HTTP route is no path', () => {
     expect(
       kinds('- [ ] T003 `GET /jobs/:id/logs?after=` in packages/server/src/routes/jobs.ts\n')

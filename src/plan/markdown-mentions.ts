@@ -51,6 +51,8 @@ function titleKind(title: string, landedAllowed: boolean): ReferenceKind | null 
   return NEGATIVE_TITLE.test(title) ? 'see' : null
 }
 
+/** A heading that is only "Dependencies" (`### 2. New dependencies`). */
+const DEPENDENCIES_TITLE = /^[\d.)\s]*(?:new |runtime |dev |python |npm )?dependenc(?:y|ies)\W*$/i
 /** Headings of the part of a spec that says what it changes. */
 const SCOPE_TITLE =
   /\b(?:files?|changes?|scope|touch(?:es|ed)?|affected|modif\w*|deliverables?|implementation(?: plan| steps)?|tasks?|checklist|work items?|what to (?:build|change|do))\b/i
@@ -82,7 +84,13 @@ export function scanMarkdown(markdown: string): Mention[] {
   const { positions } = readFences(lines)
   const tableRows = findTableRows(lines, positions)
   const mentions: Mention[] = []
-  const headings: { level: number; scope: boolean; negative: ReferenceKind | null }[] = []
+  const headings: {
+    level: number
+    scope: boolean
+    negative: ReferenceKind | null
+    /** A "Dependencies" heading: of the roadmap's order, or of the packages added under it. */
+    dependencies: boolean
+  }[] = []
   let firstHeading = true
   let block: CodeBlock | null = null
   let pathColumns = new Set<number>()
@@ -95,9 +103,12 @@ export function scanMarkdown(markdown: string): Mention[] {
     const section = headings.at(-1)
     const inScope = headings.some((heading) => heading.scope) && !section?.negative
     const sectionKind = headings.find((heading) => heading.negative)?.negative ?? null
+    // "### Dependencies / Add dependency `aiolimiter`": a package added is a change there.
+    const packageKind =
+      headings.find((heading) => heading.negative && !heading.dependencies)?.negative ?? null
     let lineKind: ReferenceKind | null = null
     const push = (mention: Mention): void => {
-      const kind = sectionKind ?? lineKind
+      const kind = (mention.implied?.kind === 'dependency' ? packageKind : sectionKind) ?? lineKind
       const negated = Boolean(mention.negated || kind)
       // One shape for every mention: spreading mentions of many shapes is slow at scale.
       mentions.push({
@@ -138,7 +149,8 @@ export function scanMarkdown(markdown: string): Mention[] {
       headings.push({
         level,
         scope: SCOPE_TITLE.test(heading[2]) && !negative,
-        negative
+        negative,
+        dependencies: DEPENDENCIES_TITLE.test(heading[2])
       })
       for (const mention of readClause(heading[2], 'prose')) push(mention)
       continue

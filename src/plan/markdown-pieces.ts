@@ -212,8 +212,10 @@ const STRIKE_MARK = /^[([]*~~[.,;:!?)\]]*$/
 const DASH = /^(?:[—–]|--?)$/
 /** Words after "no" that say a path is not changed: "needs no change", "nothing to edit". */
 const NO_CHANGE = new Set(
-  'change changes changed edit edits modification modifications to'.split(' ')
+  'change changes changed edit edits modification modifications to case cases test tests'.split(' ')
 )
+/** Words that open a parenthesis on a subject of its own: "(the memory store already …)". */
+const SUBJECT_OPENING = new Set('the a an this that these those its their our it we'.split(' '))
 /** How far a parenthesis that opens on a path is read for what it says of the path. */
 const PARENTHESIS_WINDOW = 12
 
@@ -253,19 +255,26 @@ export function clauseCues(
     // Context unless a verb before states a change: "Modify `x` (already exists)" changes it.
     else if (!change && REFERRING_AFTER.has(cue)) negation ??= REFERRING_AFTER.get(cue) ?? null
   }
-  if (!negation && !change && opensParenthesis(pieces, index)) {
-    negation = parenthesisKind(pieces, index)
+  if (!negation && !change) {
+    // "(`x.html`, used as the pattern; not edited)": an aside on the path. After the path,
+    // "`x.py` (existing cases still pass)" says it is not changed, but "in `x.ts` (the file
+    // exists, only logs)" does not, nor "(the memory store … no change there)" of another.
+    if (opensParenthesis(pieces, index)) negation = parenthesisKind(pieces, index, true)
+    else if (asideAfter(pieces, index)) negation = parenthesisKind(pieces, index, false)
   }
   if (!negation && !change && nextClauseSaysNoChange(pieces, index)) negation = 'not'
   if (negation) return { negated: true, stated: false, kind: negation }
   return { negated: false, stated: change !== null, kind: change }
 }
 
-/** "no change", "nothing to edit" starting at `at`. */
+/** "no change", "nothing to edit", "no new case", "still pass" starting at `at`. */
 function saysNoChange(pieces: readonly Piece[], at: number): boolean {
   const cue = pieces[at].cue
+  if (cue === 'still') return /^pass(?:es)?$/.test(pieces[at + 1]?.cue ?? '')
   if (cue !== 'no' && cue !== 'nothing') return false
-  const next = pieces[at + 1]
+  let next = pieces[at + 1]
+  // "no new case needed", "no further change"
+  if (next?.cue === 'new' || next?.cue === 'further') next = pieces[at + 2]
   return next !== undefined && next.kind === 'word' && NO_CHANGE.has(next.cue)
 }
 
@@ -275,8 +284,20 @@ function opensParenthesis(pieces: readonly Piece[], index: number): boolean {
   return before !== undefined && before.kind === 'word' && /\($/.test(before.text)
 }
 
+/** A parenthesis right after the path that does not open on a subject of its own ("(the …"). */
+function asideAfter(pieces: readonly Piece[], index: number): boolean {
+  const next = pieces[index + 1]
+  if (!next || next.kind !== 'word' || !next.text.startsWith('(')) return false
+  const first = next.cue ? next : pieces[index + 2]
+  return !SUBJECT_OPENING.has(first?.cue ?? '')
+}
+
 /** What the rest of a parenthesis that opens on a path says of it, across its clauses, or null. */
-function parenthesisKind(pieces: readonly Piece[], index: number): ReferenceKind | null {
+function parenthesisKind(
+  pieces: readonly Piece[],
+  index: number,
+  referring: boolean
+): ReferenceKind | null {
   let words = 0
   for (let at = index + 1; at < pieces.length && words < PARENTHESIS_WINDOW; at += 1) {
     const piece = pieces[at]
@@ -284,7 +305,7 @@ function parenthesisKind(pieces: readonly Piece[], index: number): ReferenceKind
     words += 1
     const cue = piece.cue
     if (NEGATING_AFTER.has(cue) || cue === 'not' || saysNoChange(pieces, at)) return 'not'
-    if (REFERRING_AFTER.has(cue)) return REFERRING_AFTER.get(cue) ?? null
+    if (referring && REFERRING_AFTER.has(cue)) return REFERRING_AFTER.get(cue) ?? null
     if (piece.text.includes(')')) break
   }
   return null
