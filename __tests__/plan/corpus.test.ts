@@ -12,17 +12,19 @@ describe('the separation on the corpus', () => {
     expect(figures.repositories.reduce((sum, repo) => sum + repo.specs, 0)).toBeGreaterThanOrEqual(
       90
     )
-    // Every priority of the corpus has a spec or a ROADMAP section naming paths.
+    // Unresolved only where neither a spec nor a ROADMAP section names a path (a spike).
     expect(figures.repositories.map((repo) => [repo.repository, repo.unresolved])).toEqual(
-      figures.repositories.map((repo) => [repo.repository, []])
+      figures.repositories.map((repo) => [repo.repository, repo.expected_unresolved])
     )
     // Of the pairs flagged, those that truly share a file.
     expect(figures.precision).toBeGreaterThanOrEqual(0.8)
     // Of the pairs that share a file one of their specs names, those flagged. The issue asks
-    // for 0.9; this corpus, written without regard to the extractor, gives 75 of 82. The misses:
-    // a file one spec calls "the recipes route on the server", and in the long roadmap hub
-    // files one side names and the other only describes ("registered like the other jobs",
-    // "the official notion-client").
+    // for 0.9; this corpus, written without regard to the extractor, gives 118 of 131. The
+    // misses: a file one spec calls "the recipes route on the server", and hub files one side
+    // names and the other only describes: in the long roadmap ("registered like the other
+    // jobs", "the official notion-client"), in agent-platform the main loop and the CLI entry
+    // ("the daemon publishes", "register the sub-app with the top-level CLI app"), in
+    // ts-monorepo the server's app ("Mount the keys router").
     expect(figures.recall).toBeGreaterThanOrEqual(0.9)
     const offBy = figures.repositories.map((repo) => [
       repo.repository,

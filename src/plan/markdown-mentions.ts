@@ -51,12 +51,22 @@ function titleKind(title: string, landedAllowed: boolean): ReferenceKind | null 
   return NEGATIVE_TITLE.test(title) ? 'see' : null
 }
 
+/** A heading that is only "Dependencies" (`### 2. New dependencies`). */
+const DEPENDENCIES_TITLE = /^[\d.)\s]*(?:new |runtime |dev |python |npm )?dependenc(?:y|ies)\W*$/i
 /** Headings of the part of a spec that says what it changes. */
 const SCOPE_TITLE =
   /\b(?:files?|changes?|scope|touch(?:es|ed)?|affected|modif\w*|deliverables?|implementation(?: plan| steps)?|tasks?|checklist|work items?|what to (?:build|change|do))\b/i
 /** Where a label's value stops and its description starts. */
 const DESCRIPTION = /\s+(?:-|–|—|\(|:)\s*|\s*\(/
 const MAY_HOLD_PATH = /[^\s][./\\][^\s]|`|\]\(|\/\s|\/$/
+/**
+ * A note that says a path is not changed: a table cell (`| git | `git.py` | no change |`) or
+ * what follows a list item's path (`- `test_cli.py`: existing tests must still pass`).
+ */
+const UNCHANGED_NOTE =
+  /^\s*(?:\*\*|__)?(?:no(?:thing)?\s+(?:changes?|edits?|to change)\b|unchanged\b|untouched\b|not\s+(?:changed|modified|edited|touched)\b|as[- ]is\b|read[- ]only\b|(?:[\w-]+\s+){0,4}(?:must|should)\s+still\s+pass|(?:[\w-]+\s+){0,4}still\s+pass(?:es)?\b|(?:[\w-]+\s+){0,3}(?:stays?|remains?)\s+(?:as\s+(?:it\s+)?is|unchanged|the\s+same)\b)/i
+/** A list item that opens on a path and says something of it after a colon. */
+const PATH_THEN_NOTE = /^(`[^`]+`|[^\s`]+[./][^\s`]*)\s*:\s+(.*)$/
 /** A table column of paths: `| File | Change |`. */
 const PATH_COLUMN = /\b(?:files?|paths?|locations?|modules?|folders?|components?)\b/i
 
@@ -74,7 +84,13 @@ export function scanMarkdown(markdown: string): Mention[] {
   const { positions } = readFences(lines)
   const tableRows = findTableRows(lines, positions)
   const mentions: Mention[] = []
-  const headings: { level: number; scope: boolean; negative: ReferenceKind | null }[] = []
+  const headings: {
+    level: number
+    scope: boolean
+    negative: ReferenceKind | null
+    /** A "Dependencies" heading: of the roadmap's order, or of the packages added under it. */
+    dependencies: boolean
+  }[] = []
   let firstHeading = true
   let block: CodeBlock | null = null
   let pathColumns = new Set<number>()
@@ -87,9 +103,12 @@ export function scanMarkdown(markdown: string): Mention[] {
     const section = headings.at(-1)
     const inScope = headings.some((heading) => heading.scope) && !section?.negative
     const sectionKind = headings.find((heading) => heading.negative)?.negative ?? null
+    // "### Dependencies / Add dependency `aiolimiter`": a package added is a change there.
+    const packageKind =
+      headings.find((heading) => heading.negative && !heading.dependencies)?.negative ?? null
     let lineKind: ReferenceKind | null = null
     const push = (mention: Mention): void => {
-      const kind = sectionKind ?? lineKind
+      const kind = (mention.implied?.kind === 'dependency' ? packageKind : sectionKind) ?? lineKind
       const negated = Boolean(mention.negated || kind)
       // One shape for every mention: spreading mentions of many shapes is slow at scale.
       mentions.push({
@@ -106,7 +125,7 @@ export function scanMarkdown(markdown: string): Mention[] {
       carry = null
       if (block) block = null
       else {
-        block = new CodeBlock()
+        block = new CodeBlock(annotatedDrawing(lines, index, positions))
         const info = line.replace(/^\s*(?:`{3,}|~{3,})/, '').trim()
         for (const token of info.split(/[\s"'=]+/).slice(1)) {
           if (token) push({ text: token, context: 'span', stated: true })
@@ -115,7 +134,7 @@ export function scanMarkdown(markdown: string): Mention[] {
       continue
     }
     if (positions[index] === 'inside') {
-      block ??= new CodeBlock()
+      block ??= new CodeBlock(false)
       for (const mention of block.read(line)) push(mention)
       continue
     }
@@ -130,7 +149,8 @@ export function scanMarkdown(markdown: string): Mention[] {
       headings.push({
         level,
         scope: SCOPE_TITLE.test(heading[2]) && !negative,
-        negative
+        negative,
+        dependencies: DEPENDENCIES_TITLE.test(heading[2])
       })
       for (const mention of readClause(heading[2], 'prose')) push(mention)
       continue
@@ -150,9 +170,17 @@ export function scanMarkdown(markdown: string): Mention[] {
           cells.flatMap((cell, column) => (PATH_COLUMN.test(cell) ? [column] : []))
         )
       }
+      // A row whose other cell says "no change" names its path as context.
+      const rowKind: ReferenceKind | null =
+        !header &&
+        cells.some((cell, column) => !pathColumns.has(column) && UNCHANGED_NOTE.test(cell))
+          ? 'not'
+          : null
       cells.forEach((cell, column) => {
-        const stated = pathColumns.has(column) && !header
-        for (const mention of readClause(cell, 'slot', { stated, lone: true })) push(mention)
+        const stated = pathColumns.has(column) && !header && !rowKind
+        for (const mention of readClause(cell, 'slot', { stated, lone: true, kind: rowKind })) {
+          push(mention)
+        }
       })
       continue
     }
@@ -174,11 +202,33 @@ export function scanMarkdown(markdown: string): Mention[] {
       for (const mention of readClause(`${before} ${text}`, 'prose').slice(skip)) push(mention)
     } else {
       if (item && CHECKED_ITEM.test(text)) lineKind = 'done'
-      for (const mention of readLine(text)) push(mention)
+      const own = readLine(text)
+      // A sentence wrapped onto the next line goes on saying what its paths are:
+      // "(`x.html`,\n used as the pattern to reuse; not edited)". Read with it, keep its own.
+      const next = own.length ? continuation(lines, index, positions, tableRows) : ''
+      const read =
+        next && unfinishedClause(text) ? readLine(`${text} ${next}`).slice(0, own.length) : own
+      for (const mention of read) push(mention)
     }
     carry = { text, kind: lineKind }
   }
   return mentions
+}
+
+/** The next line when it goes on with this one (no item, heading, table or code), else ''. */
+function continuation(
+  lines: readonly string[],
+  index: number,
+  positions: readonly string[],
+  tableRows: ReadonlySet<number>
+): string {
+  const next = lines[index + 1]
+  if (next === undefined || positions[index + 1] !== 'outside' || tableRows.has(index + 1)) {
+    return ''
+  }
+  const text = next.replace(/^\s*(?:>\s?)+/, '')
+  if (!text.trim() || LIST_ITEM.test(text) || HEADING.test(text) || LABEL.test(text)) return ''
+  return text
 }
 
 /** The last clause of a line when the line does not end it: what a wrapped line goes on with. */
@@ -213,7 +263,12 @@ function readLine(line: string): Mention[] {
     ]
   }
   const item = LIST_ITEM.exec(line)
-  if (item) return readClause(line.slice(item[0].length), 'prose', { leadSlot: true })
+  if (item) {
+    const body = line.slice(item[0].length)
+    const note = PATH_THEN_NOTE.exec(body)
+    const kind = note && UNCHANGED_NOTE.test(note[2]) ? 'not' : null
+    return readClause(body, 'prose', { leadSlot: true, kind })
+  }
   return readClause(line, 'prose')
 }
 
@@ -285,11 +340,19 @@ class CodeBlock {
   private tree = new TreeDrawing()
   private first = true
 
+  /** `annotated`: its directory drawing comments some entries (see annotatedDrawing). */
+  constructor(private readonly annotated: boolean) {}
+
   read(line: string): Mention[] {
     const header = this.first
     if (line.trim()) this.first = false
     const treePath = this.tree.read(line)
-    if (treePath) return [{ text: treePath, context: 'span', stated: true }]
+    if (treePath) {
+      if (!this.annotated) return [{ text: treePath, context: 'span', stated: true }]
+      const note = TREE_COMMENT.exec(line.replace(TREE_ENTRY, ''))?.[1]
+      const kind = note === undefined ? 'see' : commentKind(note)
+      return [{ text: treePath, context: 'span', stated: !kind, negated: Boolean(kind), kind }]
+    }
     const comment = COMMENT.exec(line) ?? TRAILING_COMMENT.exec(line)
     const lonePath = LONE_PATH.exec(line)
     if (lonePath && /[./]/.test(lonePath[1]) && !comment?.[0].startsWith(line.trim()[0] ?? '')) {
@@ -305,6 +368,45 @@ class CodeBlock {
       context: mention.context === 'prose' && (header || fileLabel) ? 'slot' : mention.context
     }))
   }
+}
+
+/** The comment after a drawing's entry: `├── theme.ts   # new`. */
+const TREE_COMMENT = /^\s*(?:#|\/\/|←|<-)\s*(.*)$/
+
+/**
+ * A directory drawing whose author commented some file entries (`theme.ts  # new`,
+ * `App.tsx  # header toggle`) says what changes by those comments: its other entries are the
+ * project's layout, drawn for orientation. `index` is the block's opening fence.
+ */
+function annotatedDrawing(
+  lines: readonly string[],
+  index: number,
+  positions: readonly string[]
+): boolean {
+  for (let at = index + 1; at < lines.length && positions[at] === 'inside'; at += 1) {
+    // A folder's comment describes the folder (`routes/  # one file per resource`).
+    const entry = TREE_ENTRY.exec(lines[at])
+    if (entry && !entry[2].endsWith('/') && TREE_COMMENT.test(lines[at].slice(entry[0].length))) {
+      return true
+    }
+  }
+  return false
+}
+
+/** What a drawing entry's comment says of it: null for a change (`# new`, `# toggle`), or why not. */
+function commentKind(comment: string): ReferenceKind | null {
+  if (
+    UNCHANGED_NOTE.test(comment) ||
+    /\b(?:unchanged|untouched|no changes?|not changed)\b/i.test(comment)
+  ) {
+    return 'not'
+  }
+  if (/[✅✔]|\b(?:done|landed|merged|complete[d]?)\b/i.test(comment)) return 'done'
+  if (/\b(?:already exists?|existing)\b/i.test(comment)) return 'exists'
+  if (/\b(?:pattern|reuse|similar|like)\b/i.test(comment)) return 'reuse'
+  if (/\b(?:example|e\.g\.)/i.test(comment)) return 'example'
+  if (/^\s*\(?\s*(?:see|cf\.?|reference)\b/i.test(comment)) return 'see'
+  return null
 }
 
 /**

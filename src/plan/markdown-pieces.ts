@@ -24,6 +24,7 @@ const INLINE_LINK =
 const AUTOLINK = /<[A-Za-z][A-Za-z0-9+.-]*:[^\s>]*>/g
 const SLOT = /\uE000(\d+)\uE001/g
 const CODE_SEPARATORS = /[\s"'`()<>|,;=[\]{}:]+/
+const HTTP_ROUTE = /^(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+\//
 /** Words that start a new clause: what was said before no longer applies. */
 const CONTRAST = new Set(['but', 'instead', 'however', 'whereas', 'while', 'then', 'also'])
 
@@ -111,6 +112,8 @@ export function readPieces(line: string): Piece[] {
     text = text.replace(CODE_SPAN, (_whole, _ticks, content: string) => {
       const code = content.trim()
       if (code && !/\s/.test(code)) return slot([piece('span', code)])
+      // `GET /jobs/:id/logs?after=`: an HTTP route, whose parts are no files.
+      if (HTTP_ROUTE.test(code)) return slot([])
       return slot(
         code
           .split(CODE_SEPARATORS)
@@ -132,6 +135,11 @@ export function readPieces(line: string): Piece[] {
   let struck = false
   for (const raw of text.split(/\s+/)) {
     if (!raw) continue
+    // `~~`code`~~`: the marks stand apart from the span they strike.
+    if (STRIKE_MARK.test(raw)) {
+      struck = !struck
+      continue
+    }
     if (raw.startsWith('~~')) struck = true
     const parts = raw.includes('\uE000') ? raw.split(/(\uE000\d+\uE001)/) : [raw]
     for (const part of parts) {
@@ -198,6 +206,18 @@ function unwrapEmphasis(word: string): string {
 }
 
 const EMPHASIS_MARK = /[*_~]/
+/** A strike mark standing alone (around a code span), with the punctuation after it. */
+const STRIKE_MARK = /^[([]*~~[.,;:!?)\]]*$/
+/** A dash standing alone: what comes after it is not what the words before it said. */
+const DASH = /^(?:[—–]|--?)$/
+/** Words after "no" that say a path is not changed: "needs no change", "nothing to edit". */
+const NO_CHANGE = new Set(
+  'change changes changed edit edits modification modifications to case cases test tests'.split(' ')
+)
+/** Words that open a parenthesis on a subject of its own: "(the memory store already …)". */
+const SUBJECT_OPENING = new Set('the a an this that these those its their our it we'.split(' '))
+/** How far a parenthesis that opens on a path is read for what it says of the path. */
+const PARENTHESIS_WINDOW = 12
 
 /** What the words of its clause say of the piece at `index`. */
 export function clauseCues(
@@ -212,6 +232,8 @@ export function clauseCues(
   let change: ChangeKind | null = null
   let words = 0
   for (let at = index - 1; at >= 0 && pieces[at].clause === clause; at -= 1) {
+    // "TTL kept, not on retry — `redis.test.ts`": a dash sets the path apart from what precedes.
+    if (pieces[at].kind === 'word' && DASH.test(pieces[at].text)) break
     if (pieces[at].kind !== 'word' || !pieces[at].cue) continue
     words += 1
     const cue = pieces[at].cue
@@ -227,10 +249,80 @@ export function clauseCues(
     words += 1
     if (words > AFTER_WINDOW) break
     const cue = pieces[at].cue
-    if (NEGATING_AFTER.has(cue) || (cue === 'not' && words <= 2)) negation ??= 'not'
+    if (NEGATING_AFTER.has(cue) || (cue === 'not' && words <= 2) || saysNoChange(pieces, at)) {
+      negation ??= 'not'
+    }
     // Context unless a verb before states a change: "Modify `x` (already exists)" changes it.
     else if (!change && REFERRING_AFTER.has(cue)) negation ??= REFERRING_AFTER.get(cue) ?? null
   }
+  if (!negation && !change) {
+    // "(`x.html`, used as the pattern; not edited)": an aside on the path. After the path,
+    // "`x.py` (existing cases still pass)" says it is not changed, but "in `x.ts` (the file
+    // exists, only logs)" does not, nor "(the memory store … no change there)" of another.
+    if (opensParenthesis(pieces, index)) negation = parenthesisKind(pieces, index, true)
+    else if (asideAfter(pieces, index)) negation = parenthesisKind(pieces, index, false)
+  }
+  if (!negation && !change && nextClauseSaysNoChange(pieces, index)) negation = 'not'
   if (negation) return { negated: true, stated: false, kind: negation }
   return { negated: false, stated: change !== null, kind: change }
+}
+
+/** "no change", "nothing to edit", "no new case", "still pass" starting at `at`. */
+function saysNoChange(pieces: readonly Piece[], at: number): boolean {
+  const cue = pieces[at].cue
+  if (cue === 'still') return /^pass(?:es)?$/.test(pieces[at + 1]?.cue ?? '')
+  if (cue !== 'no' && cue !== 'nothing') return false
+  let next = pieces[at + 1]
+  // "no new case needed", "no further change"
+  if (next?.cue === 'new' || next?.cue === 'further') next = pieces[at + 2]
+  return next !== undefined && next.kind === 'word' && NO_CHANGE.has(next.cue)
+}
+
+/** The path is the first thing inside a parenthesis: `(`x.html`, used as the pattern; not edited)`. */
+function opensParenthesis(pieces: readonly Piece[], index: number): boolean {
+  const before = pieces[index - 1]
+  return before !== undefined && before.kind === 'word' && /\($/.test(before.text)
+}
+
+/** A parenthesis right after the path that does not open on a subject of its own ("(the …"). */
+function asideAfter(pieces: readonly Piece[], index: number): boolean {
+  const next = pieces[index + 1]
+  if (!next || next.kind !== 'word' || !next.text.startsWith('(')) return false
+  const first = next.cue ? next : pieces[index + 2]
+  return !SUBJECT_OPENING.has(first?.cue ?? '')
+}
+
+/** What the rest of a parenthesis that opens on a path says of it, across its clauses, or null. */
+function parenthesisKind(
+  pieces: readonly Piece[],
+  index: number,
+  referring: boolean
+): ReferenceKind | null {
+  let words = 0
+  for (let at = index + 1; at < pieces.length && words < PARENTHESIS_WINDOW; at += 1) {
+    const piece = pieces[at]
+    if (piece.kind !== 'word') continue
+    words += 1
+    const cue = piece.cue
+    if (NEGATING_AFTER.has(cue) || cue === 'not' || saysNoChange(pieces, at)) return 'not'
+    if (referring && REFERRING_AFTER.has(cue)) return REFERRING_AFTER.get(cue) ?? null
+    if (piece.text.includes(')')) break
+  }
+  return null
+}
+
+/**
+ * The clause after the path's opens on "nothing to change", "no change", "unchanged", and no
+ * other path in that clause before it: "The base class (`base.py`) keeps its name; nothing to change there."
+ */
+function nextClauseSaysNoChange(pieces: readonly Piece[], index: number): boolean {
+  const { clause } = pieces[index]
+  for (let at = index + 1; at < pieces.length; at += 1) {
+    const piece = pieces[at]
+    if (piece.clause === clause) continue
+    if (piece.kind !== 'word' || piece.clause > clause + 1) return false
+    if (!piece.cue) continue
+    return piece.cue === 'unchanged' || saysNoChange(pieces, at)
+  }
+  return false
 }

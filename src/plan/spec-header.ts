@@ -11,6 +11,8 @@ export interface SpecHeader {
   /** User stories the spec declares itself for. */
   stories: number[]
   placeholder: boolean
+  /** Its status says it was dropped (`**Status**: ❌ Dropped`, `Rejected`, `Abandoned`). */
+  retired: boolean
 }
 
 const HEADER_LINES = 40
@@ -24,6 +26,9 @@ const BARE_NUMBER = /^#?\s*0*(\d+(?:\.\d+)?)\s*$/
 /** Words that say a document is still to be written. */
 const UNWRITTEN =
   /\b(?:TBD|TBA|TODO|to be (?:written|defined|determined|decided)|coming soon|placeholder|not yet written|fill (?:this|me) in|lorem ipsum)\b/i
+/** A status that says the document will not be built: a dropped story whose number was reused. */
+const RETIRED_STATUS =
+  /\bstatus\**\s*[:=|]\s*\**\s*(?:[❌🚫⛔]|(?:dropped|rejected|abandoned|cancell?ed|withdrawn|obsolete|won['’]?t (?:do|fix|build))\b)/iu
 /** Marks of an unfilled template: `path/to/file.py`, `[FEATURE NAME]`, `<name>`, `my_new_…`. */
 const TEMPLATE_MARK =
   /(?:\bpath\/to\/|\[(?:FEATURE|PROJECT|NAME|DATE|###)[^\]]*\]|<(?:name|feature|module|file)[\w-]*>|\bmy_new_\w+|\{\{\s*\w+\s*\}\})/i
@@ -39,11 +44,13 @@ export function readSpecHeader(markdown: string): SpecHeader {
   let frontTitle: string | null = null
   const priorities = new Set<number>()
   const stories = new Set<number>()
+  let retired = false
   const inFront = lines[0]?.trim() === '---'
   let frontEnds = inFront ? lines.indexOf('---', 1) : -1
   if (frontEnds < 0 && inFront) frontEnds = 0
   for (let index = 0; index < Math.min(lines.length, HEADER_LINES); index += 1) {
     const line = lines[index]
+    if (!retired && RETIRED_STATUS.test(line)) retired = true
     const heading = /^#\s+(.*?)\s*#*\s*$/.exec(line)
     if (heading && title === null) {
       title = heading[1]
@@ -71,7 +78,8 @@ export function readSpecHeader(markdown: string): SpecHeader {
     title: title ?? frontTitle,
     priorities: [...priorities],
     stories: [...stories],
-    placeholder: isPlaceholder(markdown, lines.slice(frontEnds > 0 ? frontEnds + 1 : 0))
+    placeholder: isPlaceholder(markdown, lines.slice(frontEnds > 0 ? frontEnds + 1 : 0)),
+    retired
   }
 }
 

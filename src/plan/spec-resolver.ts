@@ -70,7 +70,8 @@ const SPEC_LABEL = /^[\s>*_-]*(?:technical\s+|design\s+)?spec(?:ification)?s?\b[
  *    number, and those on a "Spec:" line; never those it only refers to ("see", "related",
  *    "depends on") nor other stories' specs (noted). A link to a spec that has moved finds
  *    it by its file name;
- * 4. placeholders (`TBD`, an unfilled template) are not specs: the search goes on (noted);
+ * 4. placeholders (`TBD`, an unfilled template) and dropped specs (`Status: ❌ Dropped`, unless
+ *    on a "Spec:" line) are not specs: the search goes on (noted);
  * 5. a spec found by number only must agree with the ROADMAP: its declared priority or story,
  *    else its title or name sharing a word with the ROADMAP title; one that contradicts it is
  *    another story's (numbers get reused) and is not read (noted);
@@ -243,13 +244,20 @@ function lookUp(
 
   const found: SpecCandidate[] = []
   const placeholders: string[] = []
+  const retired: string[] = []
   // A short document in a story's folder (spec-kit's `spec.md` names no path by design) is one
   // of its documents, not a placeholder hiding the real spec.
   const inFolderStory = (file: string): boolean => numberedFolderOf(file) >= 0
   const offer = (candidate: SpecCandidate): void => {
     if (found.some((other) => other.file === candidate.file)) return
-    if (headerOf(candidate.file)?.placeholder && !inFolderStory(candidate.file)) {
+    const header = headerOf(candidate.file)
+    if (header?.placeholder && !inFolderStory(candidate.file)) {
       if (!placeholders.includes(candidate.file)) placeholders.push(candidate.file)
+      return
+    }
+    // A dropped story's spec whose number was reused: only a "Spec:" line makes it the spec.
+    if (header?.retired && !candidate.labelled) {
+      if (!retired.includes(candidate.file)) retired.push(candidate.file)
       return
     }
     found.push(candidate)
@@ -275,6 +283,11 @@ function lookUp(
   if (placeholders.length) {
     notes.push(
       `placeholder, treated as absent: ${placeholders.map((file) => posix.basename(file)).join(', ')} (no path of its own: "TBD", or an unfilled template)`
+    )
+  }
+  if (retired.length) {
+    notes.push(
+      `dropped, treated as absent: ${retired.map((file) => posix.basename(file)).join(', ')} (its status says the story was dropped)`
     )
   }
   const chosen = chooseStories(found, title, (file) => headerOf(file)?.title ?? null)
@@ -407,6 +420,7 @@ function searchByHeader(
     return (
       header !== null &&
       !header.placeholder &&
+      !header.retired &&
       (header.priorities.includes(priority) || header.stories.some((s) => stories.includes(s)))
     )
   })
@@ -423,7 +437,7 @@ function searchByHeader(
     let top: string[] = []
     for (const file of free) {
       const header = headerOf(file)
-      if (!header?.title || header.placeholder) continue
+      if (!header?.title || header.placeholder || header.retired) continue
       if (header.priorities.length || header.stories.length) continue
       const spec = specNumberOf(file)
       if (spec !== null && claimed.has(spec) && claimed.get(spec) !== priority) continue

@@ -69,6 +69,12 @@ export function numberedName(
 /** Names of a story's other documents: its phases, parts, addendum, spec-kit's files. */
 const COMPANION =
   /^(?:\d+[-_.]?)?(?:phase|part|step|stage|milestone)[-_ ]?\d+\b|^(?:technical[-_ ]?)?(?:addendum|appendix|annex|notes?|details?|design|implementation|plan|tasks|research|data[-_]model|quickstart|overview|readme|index|spec|requirements|checklist|acceptance)(?:[-_.]|$)/i
+/**
+ * A companion's suffix on its story's name: `SPEC-108-prompts-technical-addendum.md` and
+ * `SPEC-108-prompts-phase-2.md` are documents of the story `prompts`.
+ */
+const COMPANION_SUFFIX =
+  /[-_.](?:(?:technical[-_])?(?:addendum|appendix|annex|notes|details)|(?:phase|part|step|stage)[-_]?\d+)$/i
 /** A story folder's suffixes that say it holds the story's phases. */
 const PHASES_SUFFIX = /[-_.](?:phases|parts|docs|files)$/i
 
@@ -120,6 +126,8 @@ function bareStem(name: string): string {
   for (let before = ''; before !== stem;) {
     before = stem
     stem = stem.replace(VERSION_SUFFIX, '')
+    // `technical-addendum` alone is a companion name, not a story called `technical`.
+    if (!COMPANION.test(stem)) stem = stem.replace(COMPANION_SUFFIX, '')
   }
   return stem.toLowerCase()
 }

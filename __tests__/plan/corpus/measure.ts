@@ -12,7 +12,8 @@
  * - expected length (`max_parallel` 2, the ROADMAP's estimates): the plan's, the truth's,
  *   and one at a time.
  * A true spec given as `ROADMAP.md#L10-L20` is those lines of the ROADMAP: a priority with no
- * spec file, whose section serves as its spec.
+ * spec file, whose section serves as its spec. `unknown_scope` lists the priorities whose
+ * spec and ROADMAP section name no path at all (a spike): the plan rightly cannot know them.
  * Used by the jest test (quality bars) and by `npm run bench -- separation` (the figures).
  */
 import { execFileSync } from 'node:child_process'
@@ -26,6 +27,8 @@ interface Truth {
   settings: { 'specs-dir': string; 'roadmap-file': string }
   touched: Record<string, string[]>
   specs: Record<string, string[]>
+  /** Priorities nothing names a path for: unresolved by right. */
+  unknown_scope?: number[]
 }
 
 interface PlanLike {
@@ -62,6 +65,8 @@ export interface RepositoryFigures {
   missed: string[]
   false_pairs: string[]
   unresolved: number[]
+  /** The priorities the truth says nothing names a path for (see Truth.unknown_scope). */
+  expected_unresolved: number[]
   waves: number
   truth_waves: number
   /** Expected length with 2 agents at once: the plan's, the truth's, and one at a time. */
@@ -74,6 +79,8 @@ export interface CorpusFigures {
   recall: number
   recall_all: number
   unresolved: number
+  /** Unresolved priorities that a spec or ROADMAP section does name paths for. */
+  unexpected_unresolved: number
   waves_within_one: boolean
   plan_ms: number
   repositories: RepositoryFigures[]
@@ -115,6 +122,11 @@ export async function measureCorpus(
     recall: round(named ? sum('named_overlapping_flagged') / named : 1),
     recall_all: round(overlapping ? sum('truly_overlapping_flagged') / overlapping : 1),
     unresolved: repositories.reduce((total, repo) => total + repo.unresolved.length, 0),
+    unexpected_unresolved: repositories.reduce(
+      (total, repo) =>
+        total + repo.unresolved.filter((p) => !repo.expected_unresolved.includes(p)).length,
+      0
+    ),
     waves_within_one: repositories.every((repo) => Math.abs(repo.waves - repo.truth_waves) <= 1),
     plan_ms: round(sum('plan_ms')),
     repositories
@@ -214,6 +226,7 @@ async function measureRepository(
     missed: [...namedOverlapping].filter((pair) => !flagged.has(pair)),
     false_pairs: [...flagged].filter((pair) => !trulyOverlapping.has(pair)),
     unresolved: plan.separation.unresolved ?? [],
+    expected_unresolved: truth.unknown_scope ?? [],
     waves: plan.separation.schedule.length,
     truth_waves: truthSchedule.waves.length,
     expected_length: {
