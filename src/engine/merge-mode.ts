@@ -51,7 +51,8 @@ export async function mergePushed(settings: Settings, options: EngineOptions): P
       baseCommit: start.commit,
       tasks,
       waves: plan.separation.schedule,
-      job: { role: 'merge' }
+      job: { role: 'merge' },
+      merging: true
     },
     settings,
     {

@@ -86,7 +86,8 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
       baseCommit: start.commit,
       tasks,
       waves: plan.separation.schedule,
-      startLimitChanges: startLimit.changes
+      startLimitChanges: startLimit.changes,
+      merging: settings.merge
     },
     settings,
     {

@@ -18,6 +18,8 @@ export interface LiveRunView {
   job?: FanOutJob
   /** The start limit's changes so far (agents backing off after rate limits), oldest first. */
   startLimitChanges?: readonly StartLimitChange[]
+  /** Finished work goes through the merge queue (a run with `merge: true`, the merge job). */
+  merging?: boolean
 }
 
 /**
@@ -75,17 +77,60 @@ function lastLineCell(line: string): string {
   return escapeInline(truncate(line.trim(), shorter))
 }
 
-function row(task: TaskResult, now: number, lastLines: ReadonlyMap<number, string>): string {
+/** The merge, or that a finished task waits its turn in the queue. */
+function liveMergeCell(task: TaskResult, queued: boolean): string {
+  if (queued && task.merge === 'not-merged' && task.status === 'completed' && task.commits > 0) {
+    return '⏳ to merge'
+  }
+  return mergeCell(task)
+}
+
+/**
+ * What to read of a task beyond its status: a running agent's last log line, or why a task
+ * that ended badly did (the first line of its error), so nobody opens a log for it.
+ */
+function noteCell(task: TaskResult, lastLines: ReadonlyMap<number, string>): string {
   const last = lastLines.get(task.priority)
-  const cells = [
-    String(task.priority),
-    `${statusCell(task).icon} ${statusCell(task).word}`,
-    durationCell(task, now),
-    mergeCell(task),
-    usageCell(task.usage) ?? '—',
-    last ? lastLineCell(last) : ''
+  if (task.status === 'running') return last ? lastLineCell(last) : ''
+  if (task.error && task.merge !== 'merged') return lastLineCell(task.error.split('\n')[0])
+  return ''
+}
+
+interface Column {
+  head: string
+  align: string
+  cell: (task: TaskResult) => string
+  /** Shown only when some task has something to show in it. */
+  optional?: boolean
+}
+
+function columns(
+  now: number,
+  lastLines: ReadonlyMap<number, string>,
+  mergesQueued: boolean
+): Column[] {
+  return [
+    { head: 'Priority', align: '---:', cell: (task) => String(task.priority) },
+    {
+      head: 'Status',
+      align: '---',
+      cell: (task) => `${statusCell(task).icon} ${statusCell(task).word}`
+    },
+    { head: 'Duration', align: '---:', cell: (task) => durationCell(task, now) },
+    { head: 'Merge', align: '---', cell: (task) => liveMergeCell(task, mergesQueued) },
+    { head: 'Cost', align: '---:', cell: (task) => usageCell(task.usage) ?? '', optional: true },
+    {
+      head: 'Last line or error',
+      align: '---',
+      cell: (task) => noteCell(task, lastLines),
+      optional: true
+    }
   ]
-  return `| ${cells.join(' | ')} |`
+}
+
+/** The table's columns, without an optional one no task fills. */
+function shownColumns(tasks: readonly TaskResult[], all: Column[]): Column[] {
+  return all.filter((column) => !column.optional || tasks.some((task) => column.cell(task) !== ''))
 }
 
 /** The latest changes of the start limit, newest first: the limit now is the first line's. */
@@ -142,6 +187,9 @@ export interface LiveSummaryOptions {
  */
 export function liveSummary(view: LiveRunView, options: LiveSummaryOptions): string {
   const lastLines = options.lastLines ?? new Map<number, string>()
+  // Once the run is over (a lead is given), a completed task not merged waits for nothing.
+  const mergesQueued = view.merging === true && options.lead === undefined
+  const table = shownColumns(view.tasks, columns(options.now, lastLines, mergesQueued))
   const lead =
     options.lead ??
     `Started from ${code(view.baseCommit.slice(0, 7))} of ${code(view.baseBranch)}; updated ${new Date(options.now).toISOString().slice(11, 19)} UTC.`
@@ -150,10 +198,12 @@ export function liveSummary(view: LiveRunView, options: LiveSummaryOptions): str
     {
       name: 'Priorities table',
       head: [
-        '| Priority | Status | Duration | Merge | Cost | Last line |',
-        '|---:|---|---:|---|---:|---|'
+        `| ${table.map((column) => column.head).join(' | ')} |`,
+        `|${table.map((column) => column.align).join('|')}|`
       ].join('\n'),
-      items: view.tasks.map((task) => row(task, options.now, lastLines)),
+      items: view.tasks.map(
+        (task) => `| ${table.map((column) => column.cell(task) || '—').join(' | ')} |`
+      ),
       tail: '',
       leftOutNote: (count) =>
         `\n_… and ${plural(count, 'more priority', 'more priorities')} (size limit)._`
