@@ -226,6 +226,24 @@ export class GitCommandManager {
       }))
   }
 
+  /**
+   * Several ref updates in one transaction (`update-ref --stdin`: all of them or none). `to`
+   * null deletes; `from`, when given, is the commit the ref must still point at. No hooks (our
+   * mechanics). Throws GitError when the transaction failed.
+   */
+  async updateRefs(
+    updates: readonly { ref: string; to: string | null; from?: string }[],
+    options: { reason?: string } = {}
+  ): Promise<void> {
+    if (updates.length === 0) return
+    const lines = updates.map(({ ref, to, from }) => {
+      const old = from === undefined ? '' : ` ${from}`
+      return to === null ? `delete ${ref}${old}` : `update ${ref} ${to}${old}`
+    })
+    const reason = options.reason ? ['-m', options.reason] : []
+    await this.run(['update-ref', ...reason, '--stdin'], { input: `${lines.join('\n')}\n` })
+  }
+
   /** Deletes `ref` only while it still points at `expected`; true when it was deleted. */
   async deleteRef(ref: string, expected: string): Promise<boolean> {
     const { exitCode } = await this.exec(['update-ref', '-d', ref, expected], {
