@@ -256,10 +256,14 @@ function countingEnv(dir) {
   return { ...ENV, PATH: `${bin}:${ENV.PATH}` }
 }
 
-/** The calls by their first two words (`rev-parse --verify`), most frequent first. */
+/** The calls by command and first option (`rev-parse --verify`), most frequent first. */
 function byCommand(calls) {
   const counts = new Map()
-  for (const call of calls) counts.set(call, (counts.get(call) ?? 0) + 1)
+  for (const call of calls) {
+    const [command, option = ''] = call.split(' ')
+    const key = option.startsWith('-') ? `${command} ${option}` : command
+    counts.set(key, (counts.get(key) ?? 0) + 1)
+  }
   return Object.fromEntries([...counts].sort((a, b) => b[1] - a[1]))
 }
 
