@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process'
-import { rm } from 'node:fs/promises'
+import { readFile, rm, stat } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
 import { GitError } from '../core/errors.js'
 import { SerialQueue } from '../core/serial-queue.js'
 import {
@@ -347,6 +348,21 @@ export class GitCommandManager {
     } finally {
       await rm(scratch, { force: true })
     }
+  }
+
+  /**
+   * The git folder of the worktree whose top level is here, absolute: read from its `.git`
+   * (a folder, or a worktree's file naming its folder), asked of git otherwise.
+   */
+  async gitDir(): Promise<string> {
+    const dotGit = join(this.cwd, '.git')
+    const info = await stat(dotGit).catch(() => null)
+    if (info?.isDirectory()) return dotGit
+    if (info?.isFile()) {
+      const target = /^gitdir: (.+)$/m.exec(await readFile(dotGit, 'utf8'))?.[1]?.trim()
+      if (target) return resolve(this.cwd, target)
+    }
+    return this.run(['rev-parse', '--path-format=absolute', '--git-dir'])
   }
 
   /** The absolute path of a file in the git folder here (`index`, `index.lock`), per worktree. */
