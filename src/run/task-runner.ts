@@ -175,7 +175,8 @@ export class TaskRun {
     readonly task: TaskResult,
     private readonly ctx: TaskContext,
     /** What the plan knows of it beyond the result: its title and the files its spec names. */
-    private readonly planned: Pick<PlannedTask, 'title' | 'paths'> = { title: null, paths: [] }
+    private readonly planned: Pick<PlannedTask, 'title' | 'paths'> &
+      Partial<Pick<PlannedTask, 'after'>> = { title: null, paths: [] }
   ) {
     this.baseTip = ctx.baseTip ?? BaseTip.local(ctx.git, ctx.settings.baseBranch, ctx.heldBase)
     this.prefix = `[${task.priority}]`
@@ -542,9 +543,15 @@ export class TaskRun {
     return worktree
   }
 
-  /** The prepared worktree moved to base's current tip, or made anew when it cannot be. */
+  /**
+   * The prepared worktree moved to base's current tip, or made anew when it cannot be. A task
+   * of known scope that waits on no other starts where its worktree was made (a tip of base
+   * the run had; the background refresh keeps it close): nothing it needs came since, its
+   * merge brings the rest, and its start asks git nothing.
+   */
   private async current(worktree: Worktree): Promise<Worktree> {
-    const tip = await this.baseTip.current()
+    const independent = this.planned.after?.length === 0 && this.planned.paths.length > 0
+    const tip = independent ? worktree.startPoint : await this.baseTip.current()
     const from = worktree.startPoint
     if (tip !== from && !(await this.ctx.worktrees.advance(worktree, tip))) {
       await this.ctx.worktrees.remove(worktree.path)
