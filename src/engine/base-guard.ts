@@ -1,5 +1,11 @@
 import type { GitCommandManager } from '../git/git-command-manager.js'
-import { dropHeldBaseTips, keepCommit, keepUnreachable, reflogEntries } from '../git/kept-refs.js'
+import {
+  dropHeldBaseTips,
+  keepCommit,
+  keptRef,
+  keepUnreachable,
+  reflogEntries
+} from '../git/kept-refs.js'
 
 /**
  * Base as the run found it and moved it. Merges only ever move base forward, so a base whose
@@ -51,9 +57,19 @@ export class BaseGuard {
     const previous = this.keptGood
     const before = this.lastGood
     this.lastGood = commit
-    // Base is at the merge already: the new tip is kept before the old one is let go.
-    this.keptGood = await keepCommit(this.git, 'base', this.baseBranch, commit)
-    if (previous && previous !== this.keptGood) await this.git.deleteRef(previous, before)
+    // Base is at the merge already: the new tip is kept and the old one let go at once (one
+    // ref transaction: both or neither).
+    this.keptGood = keptRef('base', this.baseBranch, commit)
+    const letGo = previous && previous !== this.keptGood ? [previous] : []
+    try {
+      await this.git.updateRefs([
+        { ref: this.keptGood, to: commit },
+        ...letGo.map((ref) => ({ ref, to: null, from: before }))
+      ])
+    } catch {
+      // The old ref was moved by someone else: the new tip is kept all the same, the old stays.
+      await keepCommit(this.git, 'base', this.baseBranch, commit)
+    }
   }
 
   /**
@@ -68,14 +84,17 @@ export class BaseGuard {
 
   /** Null while base descends from where it started; otherwise why nothing may be merged. */
   async check(): Promise<string | null> {
+    this.read = null
     if (!this.lastGood || !this.startTip) return null
     const now = await this.git.resolveCommit(`refs/heads/${this.baseBranch}`)
     if (this.problem) {
       await this.keepMovedTip(now)
       return this.problem
     }
-    if (now && (await this.git.isAncestor(this.lastGood, now))) {
+    // A tip that did not move is its own descendant: git need not be asked.
+    if (now && (now === this.lastGood || (await this.git.isAncestor(this.lastGood, now)))) {
       this.lastGood = now
+      this.read = now
       return null
     }
     const last = this.lastGood
@@ -86,6 +105,13 @@ export class BaseGuard {
     this.problem = `base branch ${this.baseBranch} was moved during the run to ${where}, which does not descend from ${since} ${last.slice(0, 12)} (an agent?): nothing was merged onto it, priorities that start later start from ${last.slice(0, 12)}, and that tip, with the merges made before, is kept at ${kept} (git update-ref refs/heads/${this.baseBranch} ${kept} puts it back)`
     return this.problem
   }
+
+  /** Base's tip as the last check that found it on the run's history read it, else null. */
+  get tipRead(): string | null {
+    return this.read
+  }
+
+  private read: string | null = null
 
   /** The newest tip of base that is the run's: where later tasks start once base was moved. */
   get lastGoodTip(): string | null {

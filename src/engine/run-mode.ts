@@ -4,6 +4,7 @@ import { formatPlan } from '../plan/plan-text.js'
 import { MergeEngine } from '../merge/merge-engine.js'
 import { recordMergeAttempt } from '../merge/task-merge.js'
 import type { ResourceSampler } from '../run/resource-monitor.js'
+import type { HeldBase } from '../run/base-tip.js'
 import { runAgents } from '../run/run-stage.js'
 import { StartLimit, recoveryMs } from '../run/start-limit.js'
 import { pendingTask, type RunEvents } from '../run/task-runner.js'
@@ -23,7 +24,7 @@ import { copiedFilesError, copiedFilesOn } from './copied-files.js'
 import { pushAfterMerges } from './publish-branches.js'
 import { verifyGate } from './verify-runner.js'
 import { settleConflicts } from './conflict-policy.js'
-import { checkScope } from './scope-check.js'
+import { checkScope, waitForEndedAgents } from './scope-check.js'
 import { chooseBaseStart, startFromBase, type BaseChoice } from './base-start.js'
 import type { RunResult, Settings, TaskResult } from '../core/types.js'
 import { mergesToSkip } from '../merge/earlier-merges.js'
@@ -159,8 +160,10 @@ async function runTasks(
   const deferred: TaskResult[] = []
   // Among the priorities free to start, the longest estimate goes first (see startOrder).
   // Once an agent moved base, every task starts from the last tip of base that was the run's.
-  const heldBase = async (): Promise<string | null> =>
-    (await guard.check()) ? guard.lastGoodTip : null
+  const heldBase: HeldBase = Object.assign(
+    async (): Promise<string | null> => ((await guard.check()) ? guard.lastGoodTip : null),
+    { tipRead: () => guard.tipRead }
+  )
   const taskWarnings: string[] = []
   await runAgents(inStartOrder(plan), tasks, {
     settings,
@@ -187,6 +190,10 @@ async function runTasks(
       checkScope(task, startPoint, plan.tasks, tasks, git, settings, logger).catch((error: Error) =>
         logger.debug(`scope check of ${task.priority}: ${error.message}`)
       ),
+    beforeStart: async (priority, ended) => {
+      const next = plan.tasks.find((task) => task.priority === priority)
+      if (next) await waitForEndedAgents(next, ended, plan.tasks, tasks, git, settings, logger)
+    },
     onTaskDone: async (task) => {
       if (readyToMerge(task) && settings.merge) {
         if (mergeLast.has(task.priority)) {

@@ -5,6 +5,8 @@ import { changedInWorktree } from '../git/candidate-worktree.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
 import { branchRef } from '../git/refs.js'
 import { outOfScope, touchesScope } from '../plan/scope.js'
+import { parsePattern, type PathPattern } from '../plan/path-pattern.js'
+import type { EndedAgent } from '../run/run-stage.js'
 import { someOf } from '../core/some-of.js'
 import { copiedFiles } from './copied-files.js'
 
@@ -27,17 +29,7 @@ export async function checkScope(
 ): Promise<void> {
   const own = planned.find((p) => p.priority === task.priority)
   if (!own || !existsSync(task.worktree)) return
-  const since = startPoint ?? branchRef(settings.baseBranch)
-  const [files, copied] = await Promise.all([
-    changedInWorktree(git.at(task.worktree), since),
-    copiedFiles(git, settings)
-  ])
-  const specs = `${settings.specsDir.replace(/\/+$/, '')}/`
-  // Copies worktree-files made (an `.env`) are not the agent's changes: never committed either.
-  const counted = files.filter(
-    (file) => file !== settings.roadmapFile && !file.startsWith(specs) && !copied.includes(file)
-  )
-  task.out_of_scope = outOfScope(counted, own.paths)
+  task.out_of_scope = await changedOutOfScope(task, startPoint, own, git, settings)
   if (!task.out_of_scope.length) return
   logger.info(
     `PRIORITY ${task.priority} changed files its spec did not name: ${someOf(task.out_of_scope)}`
@@ -51,4 +43,97 @@ export async function checkScope(
       `PRIORITY ${other.priority} now waits for PRIORITY ${task.priority}: its spec names files ${task.priority} changed outside its own`
     )
   }
+}
+
+/**
+ * Before `next` starts while the scope checks of agents that ended are still to come (they run
+ * once the slot went on): `next` waits for such an agent's merge when the agent changed, outside
+ * its own scope, a file `next`'s spec names (as checkScope would have it wait). Git is asked once
+ * per ended agent, and only about the paths that the priorities not started yet name.
+ */
+export async function waitForEndedAgents(
+  next: PlannedTask,
+  ended: readonly EndedAgent[],
+  planned: readonly PlannedTask[],
+  tasks: readonly TaskResult[],
+  git: GitCommandManager,
+  settings: Settings,
+  logger: Logger
+): Promise<void> {
+  if (next.paths.length === 0) return
+  await Promise.all(
+    ended.map(async (agent) => {
+      const { task } = agent
+      if (task.priority === next.priority || next.after.includes(task.priority)) return
+      let outside = ASKED.get(agent)
+      if (!outside) {
+        outside = changedUnderPending(agent, planned, tasks, git, settings)
+        ASKED.set(agent, outside)
+      }
+      if (!touchesScope(await outside, next.paths) || next.after.includes(task.priority)) return
+      next.after.push(task.priority)
+      logger.info(
+        `PRIORITY ${next.priority} now waits for PRIORITY ${task.priority}: its spec names files ${task.priority} changed outside its own`
+      )
+    })
+  ).catch((error: Error) => logger.debug(`scope check before ${next.priority}: ${error.message}`))
+}
+
+/** What each ended agent changed outside its scope under the pending priorities' paths. */
+const ASKED = new WeakMap<EndedAgent, Promise<string[]>>()
+
+async function changedUnderPending(
+  { task, startPoint }: EndedAgent,
+  planned: readonly PlannedTask[],
+  tasks: readonly TaskResult[],
+  git: GitCommandManager,
+  settings: Settings
+): Promise<string[]> {
+  const own = planned.find((p) => p.priority === task.priority)
+  if (!own || !existsSync(task.worktree)) return []
+  const pending = new Set(tasks.filter((t) => t.status === 'pending').map((t) => t.priority))
+  // Where git looks: the literal part of each path (every match of a glob lies under it).
+  const patterns = planned
+    .filter((p) => pending.has(p.priority))
+    .flatMap((p) => p.paths)
+    .map(parsePattern)
+  if (patterns.length === 0) return []
+  const under = patterns.some((pattern) => pattern.literalDepth === 0)
+    ? undefined
+    : [...new Set(patterns.map(literalPrefix))]
+  return changedOutOfScope(task, startPoint, own, git, settings, under)
+}
+
+/**
+ * The files an agent changed (committed or not, since the commit its task started from)
+ * that its spec did not name, leaving out the bookkeeping files (the ROADMAP, the specs) and
+ * the copies worktree-files made (an `.env`: never committed either); with `under`, only
+ * among the files at or under those paths.
+ */
+async function changedOutOfScope(
+  task: TaskResult,
+  startPoint: string | null,
+  own: PlannedTask,
+  git: GitCommandManager,
+  settings: Settings,
+  under?: readonly string[]
+): Promise<string[]> {
+  const since = startPoint ?? branchRef(settings.baseBranch)
+  const [files, copied] = await Promise.all([
+    changedInWorktree(git.at(task.worktree), since, under),
+    copiedFiles(git, settings)
+  ])
+  const specs = `${settings.specsDir.replace(/\/+$/, '')}/`
+  const counted = files.filter(
+    (file) => file !== settings.roadmapFile && !file.startsWith(specs) && !copied.includes(file)
+  )
+  return outOfScope(counted, own.paths)
+}
+
+/** The leading literal segments of a path pattern: every path it meets lies at or under them. */
+function literalPrefix(pattern: PathPattern): string {
+  return pattern.segments
+    .slice(0, pattern.literalDepth)
+    .map((segment) => (segment.kind === 'literal' ? segment.text : ''))
+    .join('/')
 }

@@ -60,16 +60,30 @@ export async function changeSize(
 
 /**
  * Files changed in a worktree since its branch left `base` (a ref or commit): committed, uncommitted and
- * untracked (not ignored) alike, as the agent left them.
+ * untracked (not ignored) alike, as the agent left them. With `under`, only the files at or
+ * under these paths (literal: git looks nowhere else).
  */
 export async function changedInWorktree(
   worktree: GitCommandManager,
-  base: string
+  base: string,
+  under?: readonly string[]
 ): Promise<string[]> {
-  const fork = await worktree.run(['merge-base', 'HEAD', base])
+  const paths = under ? ['--literal-pathspecs'] : []
+  const pathspecs = under ?? []
   const [tracked, untracked] = await Promise.all([
-    worktree.run(['diff', '--name-only', '-z', '--no-renames', fork, '--']),
-    worktree.run(['ls-files', '--others', '--exclude-standard', '-z'])
+    // --merge-base: against where HEAD left `base`, in the same call.
+    worktree.run([
+      ...paths,
+      'diff',
+      '--name-only',
+      '-z',
+      '--no-renames',
+      '--merge-base',
+      base,
+      '--',
+      ...pathspecs
+    ]),
+    worktree.run([...paths, 'ls-files', '--others', '--exclude-standard', '-z', '--', ...pathspecs])
   ])
   return [...new Set([...tracked.split('\0'), ...untracked.split('\0')].filter(Boolean))].sort()
 }

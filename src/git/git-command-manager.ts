@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process'
-import { rm } from 'node:fs/promises'
+import { readFile, rm, stat } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
 import { GitError } from '../core/errors.js'
 import { SerialQueue } from '../core/serial-queue.js'
 import {
@@ -226,6 +227,24 @@ export class GitCommandManager {
       }))
   }
 
+  /**
+   * Several ref updates in one transaction (`update-ref --stdin`: all of them or none). `to`
+   * null deletes; `from`, when given, is the commit the ref must still point at. No hooks (our
+   * mechanics). Throws GitError when the transaction failed.
+   */
+  async updateRefs(
+    updates: readonly { ref: string; to: string | null; from?: string }[],
+    options: { reason?: string } = {}
+  ): Promise<void> {
+    if (updates.length === 0) return
+    const lines = updates.map(({ ref, to, from }) => {
+      const old = from === undefined ? '' : ` ${from}`
+      return to === null ? `delete ${ref}${old}` : `update ${ref} ${to}${old}`
+    })
+    const reason = options.reason ? ['-m', options.reason] : []
+    await this.run(['update-ref', ...reason, '--stdin'], { input: `${lines.join('\n')}\n` })
+  }
+
   /** Deletes `ref` only while it still points at `expected`; true when it was deleted. */
   async deleteRef(ref: string, expected: string): Promise<boolean> {
     const { exitCode } = await this.exec(['update-ref', '-d', ref, expected], {
@@ -329,6 +348,21 @@ export class GitCommandManager {
     } finally {
       await rm(scratch, { force: true })
     }
+  }
+
+  /**
+   * The git folder of the worktree whose top level is here, absolute: read from its `.git`
+   * (a folder, or a worktree's file naming its folder), asked of git otherwise.
+   */
+  async gitDir(): Promise<string> {
+    const dotGit = join(this.cwd, '.git')
+    const info = await stat(dotGit).catch(() => null)
+    if (info?.isDirectory()) return dotGit
+    if (info?.isFile()) {
+      const target = /^gitdir: (.+)$/m.exec(await readFile(dotGit, 'utf8'))?.[1]?.trim()
+      if (target) return resolve(this.cwd, target)
+    }
+    return this.run(['rev-parse', '--path-format=absolute', '--git-dir'])
   }
 
   /** The absolute path of a file in the git folder here (`index`, `index.lock`), per worktree. */

@@ -142,9 +142,14 @@ export async function keepCommit(
   name: string,
   commit: string
 ): Promise<string> {
-  const ref = `${KEPT_REFS}/${kind}/${name}-${commit.slice(0, 12)}`
+  const ref = keptRef(kind, name, commit)
   await git.run(['update-ref', ref, commit])
   return ref
+}
+
+/** The ref keepCommit keeps `commit` under: refs/parallel-worktree/<kind>/<name>-<short sha>. */
+export function keptRef(kind: string, name: string, commit: string): string {
+  return `${KEPT_REFS}/${kind}/${name}-${commit.slice(0, 12)}`
 }
 
 /** The commits of a reflog's entries, newest first; none when there is no such log. */

@@ -39,7 +39,7 @@ export async function readWorktreeState(
   git: GitCommandManager,
   startPoint: string
 ): Promise<WorktreeState> {
-  const gitDir = await git.run(['rev-parse', '--path-format=absolute', '--git-dir'])
+  const gitDir = await git.gitDir()
   const inProgress = IN_PROGRESS.find(([file]) => existsSync(join(gitDir, file)))?.[1] ?? null
   const [unmergedText, diff, untracked] = await Promise.all([
     git.run(['ls-files', '--unmerged', '-z']),

@@ -4,7 +4,14 @@ import type { GitCommandManager } from '../git/git-command-manager.js'
  * The run's guard of base: once base was moved by someone else, the last tip of base that was
  * the run's (every later task starts there); null while base is the run's.
  */
-export type HeldBase = () => Promise<string | null>
+export interface HeldBase {
+  (): Promise<string | null>
+  /**
+   * Base's tip as the call just made read it, when it found base on the run's history (null
+   * otherwise): BaseTip then need not read it again.
+   */
+  tipRead?: () => string | null
+}
 
 /**
  * Where worktrees start: the tip of base-branch, never behind the commit the plan read (the
@@ -51,16 +58,21 @@ export class BaseTip {
   async current(): Promise<string> {
     const hold = await this.held?.()
     if (hold) return hold
-    const tip = await this.branchTip()
+    const local = this.held?.tipRead?.() ?? (await this.git.requireBranchTip(this.baseBranch))
     const last = this.lastGiven
-    if (last && tip !== last && !(await this.git.isAncestor(last, tip))) return last
+    // Every start point given descends from `start`: a tip that descends from the last one
+    // given does too, and one that did not move needs no question at all.
+    if (last === local) return last
+    if (last) {
+      if (!(await this.git.isAncestor(last, local))) return last
+      this.lastGiven = local
+      return local
+    }
+    const tip =
+      !this.start || local === this.start || (await this.git.isAncestor(this.start, local))
+        ? local
+        : this.start
     this.lastGiven = tip
     return tip
-  }
-
-  private async branchTip(): Promise<string> {
-    const local = await this.git.requireBranchTip(this.baseBranch)
-    if (!this.start || local === this.start) return local
-    return (await this.git.isAncestor(this.start, local)) ? local : this.start
   }
 }

@@ -42,10 +42,15 @@ export interface RunStageOptions {
    */
   onTaskDone?: (task: TaskResult) => Promise<void> | void
   /**
-   * Called when a task's agent has ended, in its worktree, before its slot goes to the next
-   * task (keep it short: a few git calls).
+   * Called when a task's agent has ended, in its worktree, once its slot went to the next task
+   * and that task has started (before the verdict).
    */
   onAgentEnded?: (task: TaskResult, startPoint: string | null) => Promise<void> | void
+  /**
+   * Asked before each start while agents have ended whose onAgentEnded has not finished
+   * (`ended`): it may make the priority wait for more (push onto its plan's `after`).
+   */
+  beforeStart?: (priority: number, ended: readonly EndedAgent[]) => Promise<void>
   /** Where worktrees start, from the commit the plan read (the local base's tip when absent). */
   baseTip?: BaseTip
   /**
@@ -53,6 +58,12 @@ export interface RunStageOptions {
    * re-runs); one of the run stage's own when absent. It starts at max-parallel.
    */
   startLimit?: StartLimit
+}
+
+/** A task whose agent has ended, and the commit of base it started from. */
+export interface EndedAgent {
+  task: TaskResult
+  startPoint: string | null
 }
 
 /**
@@ -119,6 +130,14 @@ export async function runAgents(
       startLimit: () => startLimit.lowered()
     }
   )
+  /** Agents that ended and whose onAgentEnded has not finished: see beforeStart. */
+  const ended = new Map<number, EndedAgent>()
+  // Whether a freed slot goes to another task at once: one is ready, and resources allow.
+  const startsNext = (): boolean =>
+    !state.held &&
+    state.waiting.some((priority) =>
+      (afterOf.get(priority) ?? []).every((other) => state.done.includes(other) || !runs.has(other))
+    )
   logger.info(
     `Running ${runnable.length} priorit${runnable.length === 1 ? 'y' : 'ies'}, at most ${maxParallel} at once, from ${settings.baseBranch}`
   )
@@ -135,19 +154,28 @@ export async function runAgents(
       startLimit,
       stopStarting: () => budgetSpent(settings.maxCostUsd, tasks),
       prepare: (priority) => preparer.ahead(runs.get(priority)!),
+      beforeStart: async (priority) => {
+        if (ended.size) await options.beforeStart?.(priority, [...ended.values()])
+      },
       start: (priority) => {
         const run = runs.get(priority)!
-        // The slot is handed on only after onAgentEnded: what it learns (a priority that must
-        // now wait) must reach the scheduler before the next start.
         const released = run
           .execute()
-          .then(() => options.onAgentEnded?.(run.task, run.startPoint))
           .catch((error: Error) => logger.debug(`priority ${priority}: ${error.message}`))
         options.events?.taskStarted?.(run.task)
-        // The verdict, removal and merge of a finished agent wait while another task starts:
-        // their dozen git calls would otherwise hold up the start that took over its slot.
+        // The bookkeeping of a finished agent (scope check, verdict, removal, merge) waits
+        // until the task that takes over its slot has started: its dozens of git calls would
+        // otherwise hold up that start. What the scope check learns reaches the scheduler
+        // through beforeStart meanwhile.
         const settled = released
-          .then(() => preparer.quiet())
+          .then(() => {
+            ended.set(priority, { task: run.task, startPoint: run.startPoint })
+            if (startsNext()) preparer.handOver()
+            return preparer.quiet()
+          })
+          .then(() => options.onAgentEnded?.(run.task, run.startPoint))
+          .catch((error: Error) => logger.debug(`priority ${priority}: ${error.message}`))
+          .finally(() => ended.delete(priority))
           .then(() => run.finish())
           .then(() => options.onTaskDone?.(run.task))
           .catch((error: Error) => logger.error(`priority ${priority}: ${error.message}`))
@@ -229,9 +257,32 @@ class Preparer {
     this.refreshTimer.unref()
   }
 
+  /**
+   * A slot was freed: work ahead waits until the task that takes it starts (its own hold
+   * takes over), or HAND_OVER_WAIT_MS when none does (nothing ready, resources short).
+   */
+  handOver(): void {
+    this.holds += 1
+    const timer = setTimeout(() => this.dropHandOver(timer), HAND_OVER_WAIT_MS)
+    this.handOvers.push(timer)
+  }
+
+  private readonly handOvers: NodeJS.Timeout[] = []
+
+  private dropHandOver(timer: NodeJS.Timeout): void {
+    const index = this.handOvers.indexOf(timer)
+    if (index < 0) return
+    this.handOvers.splice(index, 1)
+    clearTimeout(timer)
+    this.holds -= 1
+    this.pump()
+  }
+
   /** A task is starting: work ahead waits until the returned function is called. */
   hold(): () => void {
     this.holds += 1
+    // The start a freed slot waited for: its hand-over hold is this one now.
+    if (this.handOvers.length) this.dropHandOver(this.handOvers[0])
     return () => {
       // A little longer: the agent's own start (an interpreter loading) is part of its start.
       setTimeout(() => {
@@ -250,6 +301,7 @@ class Preparer {
 
   close(): void {
     this.closed = true
+    for (const timer of this.handOvers.splice(0)) clearTimeout(timer)
     this.wakeQuiet()
     this.queue = []
     clearTimeout(this.refreshTimer)
@@ -281,6 +333,8 @@ class Preparer {
   }
 }
 
+/** How long a freed slot keeps work ahead waiting for the start that takes it. */
+const HAND_OVER_WAIT_MS = 200
 /** How long after an agent's process started work ahead keeps waiting. */
 const START_SETTLE_MS = 250
 /** How long base must stay still before worktrees made ahead are moved to its tip. */

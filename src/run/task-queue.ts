@@ -66,6 +66,11 @@ export interface ScheduleOptions {
    * running ones finish, the rest are returned not started, with the reason.
    */
   stopStarting?: () => string | null
+  /**
+   * Asked before a start the slot and the gate allow: it may make the task wait for more
+   * (push onto its `after`); the task starts only while it is still ready after it.
+   */
+  beforeStart?: (priority: number) => Promise<void>
 }
 
 export interface ScheduleOutcome {
@@ -119,6 +124,8 @@ export async function runSchedule(
   const room = (): boolean =>
     running.size < Math.min(options.maxParallel, startLimit?.current ?? options.maxParallel)
 
+  const isReady = (task: ScheduledTask): boolean =>
+    task.after.every((priority) => settled.has(priority) || !known.has(priority))
   const publish = (): void => {
     state.running = [...running]
     state.finishing = [...finishing]
@@ -160,9 +167,7 @@ export async function runSchedule(
     publish()
     while (!signal?.aborted) {
       const changed = new Promise<void>((resolve) => (notify = resolve))
-      const ready = waiting.filter((task) =>
-        task.after.every((priority) => settled.has(priority) || !known.has(priority))
-      )
+      const ready = waiting.filter(isReady)
       const idle = running.size === 0 && finishing.size === 0
       if (ready.length === 0 && idle) break
       stopped ??= ready.length && options.stopStarting ? options.stopStarting() : null
@@ -172,6 +177,11 @@ export async function runSchedule(
       if (next && room() && spacingLeft <= 0) {
         const reason = gate ? await gate.check() : null
         if (signal?.aborted) break
+        if (!reason && options.beforeStart) {
+          await options.beforeStart(next.priority)
+          if (signal?.aborted) break
+          if (!isReady(next)) continue
+        }
         if (!reason) {
           if (state.held) {
             logger.info(`Resources are below the limits again: starting priority ${next.priority}`)

@@ -26,8 +26,9 @@ import { addUsage } from '../core/usage.js'
 import { UsageReader, attemptUsage, readUsageFile } from './usage-report.js'
 import { judgedBefore, resumption } from './resume.js'
 import {
+  judgedRef,
   keepReflogOnlyCommits,
-  recordJudgedSuccessful,
+  madeBranchRef,
   recordMadeBranch
 } from '../git/kept-refs.js'
 import { isRetryable, retryDelayMs, waitOrAbort } from './retry-policy.js'
@@ -177,12 +178,17 @@ export class TaskRun {
   private readonly baseTip: BaseTip
   private readonly prefix: string
   private startedFrom: string | null = null
+  /** When the slot's part ended: the task's end (its bookkeeping after it is the run's). */
+  private agentEnded: number | null = null
+  /** What only the worktree's HEAD reflog reached is kept already (see keepDropped). */
+  private headReflogKept = false
 
   constructor(
     readonly task: TaskResult,
     private readonly ctx: TaskContext,
     /** What the plan knows of it beyond the result: its title and the files its spec names. */
-    private readonly planned: Pick<PlannedTask, 'title' | 'paths'> = { title: null, paths: [] }
+    private readonly planned: Pick<PlannedTask, 'title' | 'paths'> &
+      Partial<Pick<PlannedTask, 'after'>> = { title: null, paths: [] }
   ) {
     this.baseTip = ctx.baseTip ?? BaseTip.local(ctx.git, ctx.settings.baseBranch, ctx.heldBase)
     this.prefix = `[${task.priority}]`
@@ -316,6 +322,7 @@ export class TaskRun {
       this.problem = { status: 'failed', error: (error as Error).message }
     } finally {
       releaseHold()
+      this.agentEnded = Date.now()
     }
   }
 
@@ -468,8 +475,7 @@ export class TaskRun {
       const findings = worktree ? await this.secureWork(worktree, stopped) : []
       const dropped = worktree ? await this.keepDropped(worktree) : []
       const verdict = judgeTask(stopped, findings, task.commits)
-      if (worktree) await this.recordTipSeen()
-      if (verdict.status === 'completed') await this.recordJudgement()
+      if (worktree) await this.recordTip(verdict.status === 'completed')
       this.end(verdict.status, [verdict.error, ...dropped].filter(Boolean).join('; ') || null)
     } catch (error) {
       this.end(
@@ -575,9 +581,15 @@ export class TaskRun {
     return worktree
   }
 
-  /** The prepared worktree moved to base's current tip, or made anew when it cannot be. */
+  /**
+   * The prepared worktree moved to base's current tip, or made anew when it cannot be. A task
+   * of known scope that waits on no other starts where its worktree was made (a tip of base
+   * the run had; the background refresh keeps it close): nothing it needs came since, its
+   * merge brings the rest, and its start asks git nothing.
+   */
   private async current(worktree: Worktree): Promise<Worktree> {
-    const tip = await this.baseTip.current()
+    const independent = this.planned.after?.length === 0 && this.planned.paths.length > 0
+    const tip = independent ? worktree.startPoint : await this.baseTip.current()
     const from = worktree.startPoint
     if (tip !== from && !(await this.ctx.worktrees.advance(worktree, tip))) {
       await this.ctx.worktrees.remove(worktree.path)
@@ -660,10 +672,16 @@ export class TaskRun {
       inWorktree ? worktree.git : this.ctx.git,
       inWorktree ? ['HEAD', `refs/heads/${worktree.branch}`] : [`refs/heads/${worktree.branch}`],
       worktree.branch
-    ).catch((error: Error) => {
-      this.ctx.logger.warning(`${this.prefix} could not read the reflogs: ${error.message}`)
-      return []
-    })
+    )
+      .then((refs) => {
+        // Nothing moves its HEAD from now on: its removal need not read that reflog again.
+        this.headReflogKept = inWorktree
+        return refs
+      })
+      .catch((error: Error) => {
+        this.ctx.logger.warning(`${this.prefix} could not read the reflogs: ${error.message}`)
+        return []
+      })
     return kept.length
       ? [`commit(s) the agent made and then dropped are kept at ${kept.join(', ')}`]
       : []
@@ -671,17 +689,17 @@ export class TaskRun {
 
   /**
    * The branch's tip once the agent is done: a later run resumes the branch only while its
-   * history holds this (a branch recreated or reset by someone else since is not ours).
+   * history holds this (a branch recreated or reset by someone else since is not ours). With
+   * `judged`, also that the agent was judged successful there: a crash between this verdict
+   * and the merge must not cost the agent's run again. One read, one ref transaction.
    */
-  private async recordTipSeen(): Promise<void> {
-    const tip = await this.ctx.git.resolveCommit(`refs/heads/${this.task.branch}`)
-    if (tip) await recordMadeBranch(this.ctx.git, this.task.branch, tip)
-  }
-
-  /** A crash between this verdict and the merge must not cost the agent's run again. */
-  private async recordJudgement(): Promise<void> {
-    const tip = await this.ctx.git.resolveCommit(`refs/heads/${this.task.branch}`)
-    if (tip) await recordJudgedSuccessful(this.ctx.git, this.task.branch, tip)
+  private async recordTip(judged: boolean): Promise<void> {
+    const tip = await this.ctx.git.branchTip(this.task.branch)
+    if (!tip) return
+    await this.ctx.git.updateRefs([
+      { ref: madeBranchRef(this.task.branch), to: tip },
+      ...(judged ? [{ ref: judgedRef(this.task.branch), to: tip }] : [])
+    ])
   }
 
   /** Commits on the task's branch that are neither in base nor in its start point. */
@@ -695,7 +713,9 @@ export class TaskRun {
   private async release(worktree: Worktree): Promise<void> {
     const { settings, worktrees, logger } = this.ctx
     try {
-      await worktrees.release(worktree.path, settings.cleanup)
+      await worktrees.release(worktree.path, settings.cleanup, {
+        headReflogKept: this.headReflogKept
+      })
       if (settings.cleanup && !worktrees.isKept(worktree.path) && this.task.commits === 0) {
         await this.deleteBranchIfEmpty(worktree)
       }
@@ -712,7 +732,7 @@ export class TaskRun {
   }
 
   private end(status: TaskStatus, error: string | null): void {
-    const ended = Date.now()
+    const ended = this.agentEnded ?? Date.now()
     const task = this.task
     task.status = status
     task.error = error

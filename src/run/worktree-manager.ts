@@ -86,7 +86,7 @@ export class WorktreeManager {
   ) {}
 
   async create(options: CreateWorktreeOptions): Promise<Worktree> {
-    const { resumeFrom } = await this.recoverLeftovers(options)
+    const { resumeFrom, tip } = await this.recoverLeftovers(options)
     const folder = dirname(resolve(options.path))
     const made = await mkdir(folder, { recursive: true })
     if (made) this.rememberMade(made, folder)
@@ -99,7 +99,7 @@ export class WorktreeManager {
     // sure that an existing branch of that name holds nothing unique. No hooks: our mechanics.
     // Registration is one at a time (the git manager's line: git reads the other worktrees'
     // half-written folders while adding one); filling the files, the slow part, runs in parallel.
-    const branchBefore = resumeFrom ? null : await this.git.branchTip(options.branch)
+    const branchBefore = resumeFrom ? null : tip
     const setBranch = resumeFrom
       ? Promise.resolve()
       : this.git.setBranch(options.branch, options.startPoint, reason)
@@ -184,8 +184,12 @@ export class WorktreeManager {
   }
 
   /** The end of a worktree's use: removed (unless kept), or unlocked for the user to look at. */
-  async release(path: string, remove: boolean): Promise<void> {
-    if (remove && !this.isKept(path)) await this.remove(path)
+  async release(
+    path: string,
+    remove: boolean,
+    options: { headReflogKept?: boolean } = {}
+  ): Promise<void> {
+    if (remove && !this.isKept(path)) await this.remove(path, options)
     else await this.git.unlockWorktree(path)
   }
 
@@ -193,10 +197,10 @@ export class WorktreeManager {
    * Removes a worktree folder and its registration, locked or not, present or missing. A
    * folder git will not remove is deleted only when it is a worktree of this repository.
    */
-  async remove(path: string): Promise<void> {
+  async remove(path: string, options: { headReflogKept?: boolean } = {}): Promise<void> {
     // The worktree's HEAD reflog goes with it: commits only it still reached (a detached
-    // HEAD's work, a commit reset away) are kept first.
-    if (await this.isWorktreeFolder(path)) {
+    // HEAD's work, a commit reset away) are kept first (unless the caller just did).
+    if (!options.headReflogKept && (await this.isWorktreeFolder(path))) {
       const kept = await keepReflogOnlyCommits(
         this.git.at(path),
         ['HEAD'],
@@ -255,7 +259,7 @@ export class WorktreeManager {
     baseBranch: string
     startPoint?: string
     resume?: boolean
-  }): Promise<{ resumeFrom: string | null }> {
+  }): Promise<{ resumeFrom: string | null; tip: string | null }> {
     let resumeFrom: string | null = null
     const { branch, baseBranch } = options
     const target = realPath(options.path)
@@ -367,7 +371,7 @@ export class WorktreeManager {
       this.logger.info(fix.say)
       await fix.run()
     }
-    return { resumeFrom }
+    return { resumeFrom, tip }
   }
 
   /**
