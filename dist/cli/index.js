@@ -32117,6 +32117,7 @@ function fetchSpec(branch, remote = 'origin') {
 
 
 
+
 /** merge-tree --write-tree, which every merge here is made with, came in git 2.38. */
 const MIN_GIT = [2, 38];
 /** Used for commits the run makes when the repository has no identity configured. */
@@ -32270,6 +32271,21 @@ class GitCommandManager {
             ref: line.slice(line.indexOf(' ') + 1)
         }));
     }
+    /**
+     * Several ref updates in one transaction (`update-ref --stdin`: all of them or none). `to`
+     * null deletes; `from`, when given, is the commit the ref must still point at. No hooks (our
+     * mechanics). Throws GitError when the transaction failed.
+     */
+    async updateRefs(updates, options = {}) {
+        if (updates.length === 0)
+            return;
+        const lines = updates.map(({ ref, to, from }) => {
+            const old = from === undefined ? '' : ` ${from}`;
+            return to === null ? `delete ${ref}${old}` : `update ${ref} ${to}${old}`;
+        });
+        const reason = options.reason ? ['-m', options.reason] : [];
+        await this.run(['update-ref', ...reason, '--stdin'], { input: `${lines.join('\n')}\n` });
+    }
     /** Deletes `ref` only while it still points at `expected`; true when it was deleted. */
     async deleteRef(ref, expected) {
         const { exitCode } = await this.exec(['update-ref', '-d', ref, expected], {
@@ -32364,6 +32380,22 @@ class GitCommandManager {
         finally {
             await (0,promises_namespaceObject.rm)(scratch, { force: true });
         }
+    }
+    /**
+     * The git folder of the worktree whose top level is here, absolute: read from its `.git`
+     * (a folder, or a worktree's file naming its folder), asked of git otherwise.
+     */
+    async gitDir() {
+        const dotGit = (0,external_node_path_namespaceObject.join)(this.cwd, '.git');
+        const info = await (0,promises_namespaceObject.stat)(dotGit).catch(() => null);
+        if (info?.isDirectory())
+            return dotGit;
+        if (info?.isFile()) {
+            const target = /^gitdir: (.+)$/m.exec(await (0,promises_namespaceObject.readFile)(dotGit, 'utf8'))?.[1]?.trim();
+            if (target)
+                return (0,external_node_path_namespaceObject.resolve)(this.cwd, target);
+        }
+        return this.run(['rev-parse', '--path-format=absolute', '--git-dir']);
     }
     /** The absolute path of a file in the git folder here (`index`, `index.lock`), per worktree. */
     gitPath(name) {
@@ -33988,6 +34020,7 @@ const INLINE_LINK = /!?\[((?:[^[\]]|\[[^\]]*\])*)\]\(\s*(<[^>]*>|[^\s()]*(?:\([^
 const AUTOLINK = /<[A-Za-z][A-Za-z0-9+.-]*:[^\s>]*>/g;
 const SLOT = /\uE000(\d+)\uE001/g;
 const CODE_SEPARATORS = /[\s"'`()<>|,;=[\]{}:]+/;
+const HTTP_ROUTE = /^(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+\//;
 /** Words that start a new clause: what was said before no longer applies. */
 const CONTRAST = new Set(['but', 'instead', 'however', 'whereas', 'while', 'then', 'also']);
 /**
@@ -34054,6 +34087,9 @@ function readPieces(line) {
             const code = content.trim();
             if (code && !/\s/.test(code))
                 return slot([piece('span', code)]);
+            // `GET /jobs/:id/logs?after=`: an HTTP route, whose parts are no files.
+            if (HTTP_ROUTE.test(code))
+                return slot([]);
             return slot(code
                 .split(CODE_SEPARATORS)
                 .filter(Boolean)
@@ -34071,6 +34107,11 @@ function readPieces(line) {
     for (const raw of text.split(/\s+/)) {
         if (!raw)
             continue;
+        // `~~`code`~~`: the marks stand apart from the span they strike.
+        if (STRIKE_MARK.test(raw)) {
+            struck = !struck;
+            continue;
+        }
         if (raw.startsWith('~~'))
             struck = true;
         const parts = raw.includes('\uE000') ? raw.split(/(\uE000\d+\uE001)/) : [raw];
@@ -34142,6 +34183,16 @@ function unwrapEmphasis(word) {
     return text;
 }
 const EMPHASIS_MARK = /[*_~]/;
+/** A strike mark standing alone (around a code span), with the punctuation after it. */
+const STRIKE_MARK = /^[([]*~~[.,;:!?)\]]*$/;
+/** A dash standing alone: what comes after it is not what the words before it said. */
+const DASH = /^(?:[—–]|--?)$/;
+/** Words after "no" that say a path is not changed: "needs no change", "nothing to edit". */
+const NO_CHANGE = new Set('change changes changed edit edits modification modifications to case cases test tests'.split(' '));
+/** Words that open a parenthesis on a subject of its own: "(the memory store already …)". */
+const SUBJECT_OPENING = new Set('the a an this that these those its their our it we'.split(' '));
+/** How far a parenthesis that opens on a path is read for what it says of the path. */
+const PARENTHESIS_WINDOW = 12;
 /** What the words of its clause say of the piece at `index`. */
 function clauseCues(pieces, index) {
     const { clause } = pieces[index];
@@ -34154,6 +34205,9 @@ function clauseCues(pieces, index) {
     let change = null;
     let words = 0;
     for (let at = index - 1; at >= 0 && pieces[at].clause === clause; at -= 1) {
+        // "TTL kept, not on retry — `redis.test.ts`": a dash sets the path apart from what precedes.
+        if (pieces[at].kind === 'word' && DASH.test(pieces[at].text))
+            break;
         if (pieces[at].kind !== 'word' || !pieces[at].cue)
             continue;
         words += 1;
@@ -34174,15 +34228,89 @@ function clauseCues(pieces, index) {
         if (words > AFTER_WINDOW)
             break;
         const cue = pieces[at].cue;
-        if (NEGATING_AFTER.has(cue) || (cue === 'not' && words <= 2))
+        if (NEGATING_AFTER.has(cue) || (cue === 'not' && words <= 2) || saysNoChange(pieces, at)) {
             negation ??= 'not';
+        }
         // Context unless a verb before states a change: "Modify `x` (already exists)" changes it.
         else if (!change && REFERRING_AFTER.has(cue))
             negation ??= REFERRING_AFTER.get(cue) ?? null;
     }
+    if (!negation && !change) {
+        // "(`x.html`, used as the pattern; not edited)": an aside on the path. After the path,
+        // "`x.py` (existing cases still pass)" says it is not changed, but "in `x.ts` (the file
+        // exists, only logs)" does not, nor "(the memory store … no change there)" of another.
+        if (opensParenthesis(pieces, index))
+            negation = parenthesisKind(pieces, index, true);
+        else if (asideAfter(pieces, index))
+            negation = parenthesisKind(pieces, index, false);
+    }
+    if (!negation && !change && nextClauseSaysNoChange(pieces, index))
+        negation = 'not';
     if (negation)
         return { negated: true, stated: false, kind: negation };
     return { negated: false, stated: change !== null, kind: change };
+}
+/** "no change", "nothing to edit", "no new case", "still pass" starting at `at`. */
+function saysNoChange(pieces, at) {
+    const cue = pieces[at].cue;
+    if (cue === 'still')
+        return /^pass(?:es)?$/.test(pieces[at + 1]?.cue ?? '');
+    if (cue !== 'no' && cue !== 'nothing')
+        return false;
+    let next = pieces[at + 1];
+    // "no new case needed", "no further change"
+    if (next?.cue === 'new' || next?.cue === 'further')
+        next = pieces[at + 2];
+    return next !== undefined && next.kind === 'word' && NO_CHANGE.has(next.cue);
+}
+/** The path is the first thing inside a parenthesis: `(`x.html`, used as the pattern; not edited)`. */
+function opensParenthesis(pieces, index) {
+    const before = pieces[index - 1];
+    return before !== undefined && before.kind === 'word' && /\($/.test(before.text);
+}
+/** A parenthesis right after the path that does not open on a subject of its own ("(the …"). */
+function asideAfter(pieces, index) {
+    const next = pieces[index + 1];
+    if (!next || next.kind !== 'word' || !next.text.startsWith('('))
+        return false;
+    const first = next.cue ? next : pieces[index + 2];
+    return !SUBJECT_OPENING.has(first?.cue ?? '');
+}
+/** What the rest of a parenthesis that opens on a path says of it, across its clauses, or null. */
+function parenthesisKind(pieces, index, referring) {
+    let words = 0;
+    for (let at = index + 1; at < pieces.length && words < PARENTHESIS_WINDOW; at += 1) {
+        const piece = pieces[at];
+        if (piece.kind !== 'word')
+            continue;
+        words += 1;
+        const cue = piece.cue;
+        if (NEGATING_AFTER.has(cue) || cue === 'not' || saysNoChange(pieces, at))
+            return 'not';
+        if (referring && REFERRING_AFTER.has(cue))
+            return REFERRING_AFTER.get(cue) ?? null;
+        if (piece.text.includes(')'))
+            break;
+    }
+    return null;
+}
+/**
+ * The clause after the path's opens on "nothing to change", "no change", "unchanged", and no
+ * other path in that clause before it: "The base class (`base.py`) keeps its name; nothing to change there."
+ */
+function nextClauseSaysNoChange(pieces, index) {
+    const { clause } = pieces[index];
+    for (let at = index + 1; at < pieces.length; at += 1) {
+        const piece = pieces[at];
+        if (piece.clause === clause)
+            continue;
+        if (piece.kind !== 'word' || piece.clause > clause + 1)
+            return false;
+        if (!piece.cue)
+            continue;
+        return piece.cue === 'unchanged' || saysNoChange(pieces, at);
+    }
+    return false;
 }
 
 ;// CONCATENATED MODULE: ./src/plan/markdown-mentions.ts
@@ -34228,11 +34356,20 @@ function titleKind(title, landedAllowed) {
     }
     return NEGATIVE_TITLE.test(title) ? 'see' : null;
 }
+/** A heading that is only "Dependencies" (`### 2. New dependencies`). */
+const DEPENDENCIES_TITLE = /^[\d.)\s]*(?:new |runtime |dev |python |npm )?dependenc(?:y|ies)\W*$/i;
 /** Headings of the part of a spec that says what it changes. */
 const SCOPE_TITLE = /\b(?:files?|changes?|scope|touch(?:es|ed)?|affected|modif\w*|deliverables?|implementation(?: plan| steps)?|tasks?|checklist|work items?|what to (?:build|change|do))\b/i;
 /** Where a label's value stops and its description starts. */
 const DESCRIPTION = /\s+(?:-|–|—|\(|:)\s*|\s*\(/;
 const MAY_HOLD_PATH = /[^\s][./\\][^\s]|`|\]\(|\/\s|\/$/;
+/**
+ * A note that says a path is not changed: a table cell (`| git | `git.py` | no change |`) or
+ * what follows a list item's path (`- `test_cli.py`: existing tests must still pass`).
+ */
+const UNCHANGED_NOTE = /^\s*(?:\*\*|__)?(?:no(?:thing)?\s+(?:changes?|edits?|to change)\b|unchanged\b|untouched\b|not\s+(?:changed|modified|edited|touched)\b|as[- ]is\b|read[- ]only\b|(?:[\w-]+\s+){0,4}(?:must|should)\s+still\s+pass|(?:[\w-]+\s+){0,4}still\s+pass(?:es)?\b|(?:[\w-]+\s+){0,3}(?:stays?|remains?)\s+(?:as\s+(?:it\s+)?is|unchanged|the\s+same)\b)/i;
+/** A list item that opens on a path and says something of it after a colon. */
+const PATH_THEN_NOTE = /^(`[^`]+`|[^\s`]+[./][^\s`]*)\s*:\s+(.*)$/;
 /** A table column of paths: `| File | Change |`. */
 const PATH_COLUMN = /\b(?:files?|paths?|locations?|modules?|folders?|components?)\b/i;
 /**
@@ -34262,9 +34399,11 @@ function scanMarkdown(markdown) {
         const section = headings.at(-1);
         const inScope = headings.some((heading) => heading.scope) && !section?.negative;
         const sectionKind = headings.find((heading) => heading.negative)?.negative ?? null;
+        // "### Dependencies / Add dependency `aiolimiter`": a package added is a change there.
+        const packageKind = headings.find((heading) => heading.negative && !heading.dependencies)?.negative ?? null;
         let lineKind = null;
         const push = (mention) => {
-            const kind = sectionKind ?? lineKind;
+            const kind = (mention.implied?.kind === 'dependency' ? packageKind : sectionKind) ?? lineKind;
             const negated = Boolean(mention.negated || kind);
             // One shape for every mention: spreading mentions of many shapes is slow at scale.
             mentions.push({
@@ -34282,7 +34421,7 @@ function scanMarkdown(markdown) {
             if (block)
                 block = null;
             else {
-                block = new CodeBlock();
+                block = new CodeBlock(annotatedDrawing(lines, index, positions));
                 const info = line.replace(/^\s*(?:`{3,}|~{3,})/, '').trim();
                 for (const token of info.split(/[\s"'=]+/).slice(1)) {
                     if (token)
@@ -34292,7 +34431,7 @@ function scanMarkdown(markdown) {
             continue;
         }
         if (positions[index] === 'inside') {
-            block ??= new CodeBlock();
+            block ??= new CodeBlock(false);
             for (const mention of block.read(line))
                 push(mention);
             continue;
@@ -34309,7 +34448,8 @@ function scanMarkdown(markdown) {
             headings.push({
                 level,
                 scope: SCOPE_TITLE.test(heading[2]) && !negative,
-                negative
+                negative,
+                dependencies: DEPENDENCIES_TITLE.test(heading[2])
             });
             for (const mention of readClause(heading[2], 'prose'))
                 push(mention);
@@ -34329,10 +34469,16 @@ function scanMarkdown(markdown) {
             if (header) {
                 pathColumns = new Set(cells.flatMap((cell, column) => (PATH_COLUMN.test(cell) ? [column] : [])));
             }
+            // A row whose other cell says "no change" names its path as context.
+            const rowKind = !header &&
+                cells.some((cell, column) => !pathColumns.has(column) && UNCHANGED_NOTE.test(cell))
+                ? 'not'
+                : null;
             cells.forEach((cell, column) => {
-                const stated = pathColumns.has(column) && !header;
-                for (const mention of readClause(cell, 'slot', { stated, lone: true }))
+                const stated = pathColumns.has(column) && !header && !rowKind;
+                for (const mention of readClause(cell, 'slot', { stated, lone: true, kind: rowKind })) {
                     push(mention);
+                }
             });
             continue;
         }
@@ -34358,12 +34504,28 @@ function scanMarkdown(markdown) {
         else {
             if (item && CHECKED_ITEM.test(text))
                 lineKind = 'done';
-            for (const mention of readLine(text))
+            const own = readLine(text);
+            // A sentence wrapped onto the next line goes on saying what its paths are:
+            // "(`x.html`,\n used as the pattern to reuse; not edited)". Read with it, keep its own.
+            const next = own.length ? continuation(lines, index, positions, tableRows) : '';
+            const read = next && unfinishedClause(text) ? readLine(`${text} ${next}`).slice(0, own.length) : own;
+            for (const mention of read)
                 push(mention);
         }
         carry = { text, kind: lineKind };
     }
     return mentions;
+}
+/** The next line when it goes on with this one (no item, heading, table or code), else ''. */
+function continuation(lines, index, positions, tableRows) {
+    const next = lines[index + 1];
+    if (next === undefined || positions[index + 1] !== 'outside' || tableRows.has(index + 1)) {
+        return '';
+    }
+    const text = next.replace(/^\s*(?:>\s?)+/, '');
+    if (!text.trim() || LIST_ITEM.test(text) || markdown_mentions_HEADING.test(text) || LABEL.test(text))
+        return '';
+    return text;
 }
 /** The last clause of a line when the line does not end it: what a wrapped line goes on with. */
 function unfinishedClause(line) {
@@ -34397,8 +34559,12 @@ function readLine(line) {
         ];
     }
     const item = LIST_ITEM.exec(line);
-    if (item)
-        return readClause(line.slice(item[0].length), 'prose', { leadSlot: true });
+    if (item) {
+        const body = line.slice(item[0].length);
+        const note = PATH_THEN_NOTE.exec(body);
+        const kind = note && UNCHANGED_NOTE.test(note[2]) ? 'not' : null;
+        return readClause(body, 'prose', { leadSlot: true, kind });
+    }
     return readClause(line, 'prose');
 }
 /** The mentions of one run of markdown text, with what the words around each say of it. */
@@ -34456,15 +34622,25 @@ const LONE_PATH = /^\s*(?:[-*+]\s+)?["'`]?([^\s"'`]+)["'`]?,?\s*(?:(?:#|\/\/)\s.
  * drawings state paths; other comments and lone paths mention them; other code is not read.
  */
 class CodeBlock {
+    annotated;
     tree = new TreeDrawing();
     first = true;
+    /** `annotated`: its directory drawing comments some entries (see annotatedDrawing). */
+    constructor(annotated) {
+        this.annotated = annotated;
+    }
     read(line) {
         const header = this.first;
         if (line.trim())
             this.first = false;
         const treePath = this.tree.read(line);
-        if (treePath)
-            return [{ text: treePath, context: 'span', stated: true }];
+        if (treePath) {
+            if (!this.annotated)
+                return [{ text: treePath, context: 'span', stated: true }];
+            const note = TREE_COMMENT.exec(line.replace(TREE_ENTRY, ''))?.[1];
+            const kind = note === undefined ? 'see' : commentKind(note);
+            return [{ text: treePath, context: 'span', stated: !kind, negated: Boolean(kind), kind }];
+        }
         const comment = COMMENT.exec(line) ?? TRAILING_COMMENT.exec(line);
         const lonePath = LONE_PATH.exec(line);
         if (lonePath && /[./]/.test(lonePath[1]) && !comment?.[0].startsWith(line.trim()[0] ?? '')) {
@@ -34481,6 +34657,41 @@ class CodeBlock {
             context: mention.context === 'prose' && (header || fileLabel) ? 'slot' : mention.context
         }));
     }
+}
+/** The comment after a drawing's entry: `├── theme.ts   # new`. */
+const TREE_COMMENT = /^\s*(?:#|\/\/|←|<-)\s*(.*)$/;
+/**
+ * A directory drawing whose author commented some file entries (`theme.ts  # new`,
+ * `App.tsx  # header toggle`) says what changes by those comments: its other entries are the
+ * project's layout, drawn for orientation. `index` is the block's opening fence.
+ */
+function annotatedDrawing(lines, index, positions) {
+    for (let at = index + 1; at < lines.length && positions[at] === 'inside'; at += 1) {
+        // A folder's comment describes the folder (`routes/  # one file per resource`).
+        const entry = TREE_ENTRY.exec(lines[at]);
+        if (entry && !entry[2].endsWith('/') && TREE_COMMENT.test(lines[at].slice(entry[0].length))) {
+            return true;
+        }
+    }
+    return false;
+}
+/** What a drawing entry's comment says of it: null for a change (`# new`, `# toggle`), or why not. */
+function commentKind(comment) {
+    if (UNCHANGED_NOTE.test(comment) ||
+        /\b(?:unchanged|untouched|no changes?|not changed)\b/i.test(comment)) {
+        return 'not';
+    }
+    if (/[✅✔]|\b(?:done|landed|merged|complete[d]?)\b/i.test(comment))
+        return 'done';
+    if (/\b(?:already exists?|existing)\b/i.test(comment))
+        return 'exists';
+    if (/\b(?:pattern|reuse|similar|like)\b/i.test(comment))
+        return 'reuse';
+    if (/\b(?:example|e\.g\.)/i.test(comment))
+        return 'example';
+    if (/^\s*\(?\s*(?:see|cf\.?|reference)\b/i.test(comment))
+        return 'see';
+    return null;
 }
 /**
  * Rebuilds full paths from a directory drawing in a fenced block, where `main.go` under
@@ -35033,6 +35244,11 @@ function numberedName(path, folder, featureLevel) {
 }
 /** Names of a story's other documents: its phases, parts, addendum, spec-kit's files. */
 const COMPANION = /^(?:\d+[-_.]?)?(?:phase|part|step|stage|milestone)[-_ ]?\d+\b|^(?:technical[-_ ]?)?(?:addendum|appendix|annex|notes?|details?|design|implementation|plan|tasks|research|data[-_]model|quickstart|overview|readme|index|spec|requirements|checklist|acceptance)(?:[-_.]|$)/i;
+/**
+ * A companion's suffix on its story's name: `SPEC-108-prompts-technical-addendum.md` and
+ * `SPEC-108-prompts-phase-2.md` are documents of the story `prompts`.
+ */
+const COMPANION_SUFFIX = /[-_.](?:(?:technical[-_])?(?:addendum|appendix|annex|notes|details)|(?:phase|part|step|stage)[-_]?\d+)$/i;
 /** A story folder's suffixes that say it holds the story's phases. */
 const PHASES_SUFFIX = /[-_.](?:phases|parts|docs|files)$/i;
 /** A document that belongs to whichever story of its number is kept (`SPEC-12-addendum.md`). */
@@ -35077,6 +35293,9 @@ function bareStem(name) {
     for (let before = ''; before !== stem;) {
         before = stem;
         stem = stem.replace(VERSION_SUFFIX, '');
+        // `technical-addendum` alone is a companion name, not a story called `technical`.
+        if (!COMPANION.test(stem))
+            stem = stem.replace(COMPANION_SUFFIX, '');
     }
     return stem.toLowerCase();
 }
@@ -35192,7 +35411,8 @@ const SPEC_LABEL = /^[\s>*_-]*(?:technical\s+|design\s+)?spec(?:ification)?s?\b[
  *    number, and those on a "Spec:" line; never those it only refers to ("see", "related",
  *    "depends on") nor other stories' specs (noted). A link to a spec that has moved finds
  *    it by its file name;
- * 4. placeholders (`TBD`, an unfilled template) are not specs: the search goes on (noted);
+ * 4. placeholders (`TBD`, an unfilled template) and dropped specs (`Status: ❌ Dropped`, unless
+ *    on a "Spec:" line) are not specs: the search goes on (noted);
  * 5. a spec found by number only must agree with the ROADMAP: its declared priority or story,
  *    else its title or name sharing a word with the ROADMAP title; one that contradicts it is
  *    another story's (numbers get reused) and is not read (noted);
@@ -35334,15 +35554,23 @@ function lookUp(priority, sources, index, claimed) {
     }
     const found = [];
     const placeholders = [];
+    const retired = [];
     // A short document in a story's folder (spec-kit's `spec.md` names no path by design) is one
     // of its documents, not a placeholder hiding the real spec.
     const inFolderStory = (file) => numberedFolderOf(file) >= 0;
     const offer = (candidate) => {
         if (found.some((other) => other.file === candidate.file))
             return;
-        if (headerOf(candidate.file)?.placeholder && !inFolderStory(candidate.file)) {
+        const header = headerOf(candidate.file);
+        if (header?.placeholder && !inFolderStory(candidate.file)) {
             if (!placeholders.includes(candidate.file))
                 placeholders.push(candidate.file);
+            return;
+        }
+        // A dropped story's spec whose number was reused: only a "Spec:" line makes it the spec.
+        if (header?.retired && !candidate.labelled) {
+            if (!retired.includes(candidate.file))
+                retired.push(candidate.file);
             return;
         }
         found.push(candidate);
@@ -35366,6 +35594,9 @@ function lookUp(priority, sources, index, claimed) {
     }
     if (placeholders.length) {
         notes.push(`placeholder, treated as absent: ${placeholders.map((file) => external_node_path_namespaceObject.posix.basename(file)).join(', ')} (no path of its own: "TBD", or an unfilled template)`);
+    }
+    if (retired.length) {
+        notes.push(`dropped, treated as absent: ${retired.map((file) => external_node_path_namespaceObject.posix.basename(file)).join(', ')} (its status says the story was dropped)`);
     }
     const chosen = chooseStories(found, title, (file) => headerOf(file)?.title ?? null);
     notes.push(...chosen.notes);
@@ -35474,6 +35705,7 @@ function searchByHeader(lookup, sources, taken, claimed) {
         const header = headerOf(file);
         return (header !== null &&
             !header.placeholder &&
+            !header.retired &&
             (header.priorities.includes(priority) || header.stories.some((s) => stories.includes(s))));
     });
     let files = [];
@@ -35491,7 +35723,7 @@ function searchByHeader(lookup, sources, taken, claimed) {
         let top = [];
         for (const file of free) {
             const header = headerOf(file);
-            if (!header?.title || header.placeholder)
+            if (!header?.title || header.placeholder || header.retired)
                 continue;
             if (header.priorities.length || header.stories.length)
                 continue;
@@ -35710,6 +35942,8 @@ const STORY_ID = /\b(?:US|STORY)[-_ #]?0*(\d+(?:\.\d+)?)(?![\d.]*\d)/gi;
 const BARE_NUMBER = /^#?\s*0*(\d+(?:\.\d+)?)\s*$/;
 /** Words that say a document is still to be written. */
 const UNWRITTEN = /\b(?:TBD|TBA|TODO|to be (?:written|defined|determined|decided)|coming soon|placeholder|not yet written|fill (?:this|me) in|lorem ipsum)\b/i;
+/** A status that says the document will not be built: a dropped story whose number was reused. */
+const RETIRED_STATUS = /\bstatus\**\s*[:=|]\s*\**\s*(?:[❌🚫⛔]|(?:dropped|rejected|abandoned|cancell?ed|withdrawn|obsolete|won['’]?t (?:do|fix|build))\b)/iu;
 /** Marks of an unfilled template: `path/to/file.py`, `[FEATURE NAME]`, `<name>`, `my_new_…`. */
 const TEMPLATE_MARK = /(?:\bpath\/to\/|\[(?:FEATURE|PROJECT|NAME|DATE|###)[^\]]*\]|<(?:name|feature|module|file)[\w-]*>|\bmy_new_\w+|\{\{\s*\w+\s*\}\})/i;
 /** A token that looks like a file path: `src/app.py`, `<name>.ts`, `settings.go`. */
@@ -35722,12 +35956,15 @@ function readSpecHeader(markdown) {
     let frontTitle = null;
     const priorities = new Set();
     const stories = new Set();
+    let retired = false;
     const inFront = lines[0]?.trim() === '---';
     let frontEnds = inFront ? lines.indexOf('---', 1) : -1;
     if (frontEnds < 0 && inFront)
         frontEnds = 0;
     for (let index = 0; index < Math.min(lines.length, HEADER_LINES); index += 1) {
         const line = lines[index];
+        if (!retired && RETIRED_STATUS.test(line))
+            retired = true;
         const heading = /^#\s+(.*?)\s*#*\s*$/.exec(line);
         if (heading && title === null) {
             title = heading[1];
@@ -35758,7 +35995,8 @@ function readSpecHeader(markdown) {
         title: title ?? frontTitle,
         priorities: [...priorities],
         stories: [...stories],
-        placeholder: isPlaceholder(markdown, lines.slice(frontEnds > 0 ? frontEnds + 1 : 0))
+        placeholder: isPlaceholder(markdown, lines.slice(frontEnds > 0 ? frontEnds + 1 : 0)),
+        retired
     };
 }
 function isIdLine(line) {
@@ -36280,9 +36518,13 @@ async function movedAwayBaseTips(git, baseBranch) {
  * agent dropped, a tip of base an agent moved away from) and returns the ref's name.
  */
 async function keepCommit(git, kind, name, commit) {
-    const ref = `${KEPT_REFS}/${kind}/${name}-${commit.slice(0, 12)}`;
+    const ref = keptRef(kind, name, commit);
     await git.run(['update-ref', ref, commit]);
     return ref;
+}
+/** The ref keepCommit keeps `commit` under: refs/parallel-worktree/<kind>/<name>-<short sha>. */
+function keptRef(kind, name, commit) {
+    return `${KEPT_REFS}/${kind}/${name}-${commit.slice(0, 12)}`;
 }
 /** The commits of a reflog's entries, newest first; none when there is no such log. */
 async function reflogEntries(git, log) {
@@ -36741,7 +36983,7 @@ const MAX_SCANNED_BYTES = 2 * 1024 * 1024;
  * conflict: the index and the operation files are read too.
  */
 async function readWorktreeState(git, startPoint) {
-    const gitDir = await git.run(['rev-parse', '--path-format=absolute', '--git-dir']);
+    const gitDir = await git.gitDir();
     const inProgress = IN_PROGRESS.find(([file]) => (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(gitDir, file)))?.[1] ?? null;
     const [unmergedText, diff, untracked] = await Promise.all([
         git.run(['ls-files', '--unmerged', '-z']),
@@ -37650,7 +37892,7 @@ class WorktreeManager {
         this.logger = logger;
     }
     async create(options) {
-        const { resumeFrom } = await this.recoverLeftovers(options);
+        const { resumeFrom, tip } = await this.recoverLeftovers(options);
         const folder = (0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.resolve)(options.path));
         const made = await (0,promises_namespaceObject.mkdir)(folder, { recursive: true });
         if (made)
@@ -37664,7 +37906,7 @@ class WorktreeManager {
         // sure that an existing branch of that name holds nothing unique. No hooks: our mechanics.
         // Registration is one at a time (the git manager's line: git reads the other worktrees'
         // half-written folders while adding one); filling the files, the slow part, runs in parallel.
-        const branchBefore = resumeFrom ? null : await this.git.branchTip(options.branch);
+        const branchBefore = resumeFrom ? null : tip;
         const setBranch = resumeFrom
             ? Promise.resolve()
             : this.git.setBranch(options.branch, options.startPoint, reason);
@@ -37744,9 +37986,9 @@ class WorktreeManager {
         return this.kept.has(realPath(path));
     }
     /** The end of a worktree's use: removed (unless kept), or unlocked for the user to look at. */
-    async release(path, remove) {
+    async release(path, remove, options = {}) {
         if (remove && !this.isKept(path))
-            await this.remove(path);
+            await this.remove(path, options);
         else
             await this.git.unlockWorktree(path);
     }
@@ -37754,10 +37996,10 @@ class WorktreeManager {
      * Removes a worktree folder and its registration, locked or not, present or missing. A
      * folder git will not remove is deleted only when it is a worktree of this repository.
      */
-    async remove(path) {
+    async remove(path, options = {}) {
         // The worktree's HEAD reflog goes with it: commits only it still reached (a detached
-        // HEAD's work, a commit reset away) are kept first.
-        if (await this.isWorktreeFolder(path)) {
+        // HEAD's work, a commit reset away) are kept first (unless the caller just did).
+        if (!options.headReflogKept && (await this.isWorktreeFolder(path))) {
             const kept = await keepReflogOnlyCommits(this.git.at(path), ['HEAD'], `worktree-${(0,external_node_path_namespaceObject.basename)(path)}`);
             if (kept.length) {
                 this.logger.warning(`Commits that only the HEAD reflog of the worktree ${path} still reached are kept at ${kept.join(', ')}`);
@@ -37904,7 +38146,7 @@ class WorktreeManager {
             this.logger.info(fix.say);
             await fix.run();
         }
-        return { resumeFrom };
+        return { resumeFrom, tip };
     }
     /**
      * Only a branch this tool made (recorded under refs/parallel-worktree/made/) is resumed: one
@@ -38445,18 +38687,23 @@ class BaseTip {
         const hold = await this.held?.();
         if (hold)
             return hold;
-        const tip = await this.branchTip();
+        const local = this.held?.tipRead?.() ?? (await this.git.requireBranchTip(this.baseBranch));
         const last = this.lastGiven;
-        if (last && tip !== last && !(await this.git.isAncestor(last, tip)))
+        // Every start point given descends from `start`: a tip that descends from the last one
+        // given does too, and one that did not move needs no question at all.
+        if (last === local)
             return last;
+        if (last) {
+            if (!(await this.git.isAncestor(last, local)))
+                return last;
+            this.lastGiven = local;
+            return local;
+        }
+        const tip = !this.start || local === this.start || (await this.git.isAncestor(this.start, local))
+            ? local
+            : this.start;
         this.lastGiven = tip;
         return tip;
-    }
-    async branchTip() {
-        const local = await this.git.requireBranchTip(this.baseBranch);
-        if (!this.start || local === this.start)
-            return local;
-        return (await this.git.isAncestor(this.start, local)) ? local : this.start;
     }
 }
 
@@ -39115,6 +39362,10 @@ class TaskRun {
     baseTip;
     prefix;
     startedFrom = null;
+    /** When the slot's part ended: the task's end (its bookkeeping after it is the run's). */
+    agentEnded = null;
+    /** What only the worktree's HEAD reflog reached is kept already (see keepDropped). */
+    headReflogKept = false;
     constructor(task, ctx, 
     /** What the plan knows of it beyond the result: its title and the files its spec names. */
     planned = { title: null, paths: [] }) {
@@ -39233,6 +39484,7 @@ class TaskRun {
         }
         finally {
             releaseHold();
+            this.agentEnded = Date.now();
         }
     }
     /** Processes a command left running after it ended are named in the run's warnings. */
@@ -39373,9 +39625,7 @@ class TaskRun {
             const dropped = worktree ? await this.keepDropped(worktree) : [];
             const verdict = judgeTask(stopped, findings, task.commits);
             if (worktree)
-                await this.recordTipSeen();
-            if (verdict.status === 'completed')
-                await this.recordJudgement();
+                await this.recordTip(verdict.status === 'completed');
             this.end(verdict.status, [verdict.error, ...dropped].filter(Boolean).join('; ') || null);
         }
         catch (error) {
@@ -39467,9 +39717,15 @@ class TaskRun {
             this.say(`copied ${copied.join(', ')}`);
         return worktree;
     }
-    /** The prepared worktree moved to base's current tip, or made anew when it cannot be. */
+    /**
+     * The prepared worktree moved to base's current tip, or made anew when it cannot be. A task
+     * of known scope that waits on no other starts where its worktree was made (a tip of base
+     * the run had; the background refresh keeps it close): nothing it needs came since, its
+     * merge brings the rest, and its start asks git nothing.
+     */
     async current(worktree) {
-        const tip = await this.baseTip.current();
+        const independent = this.planned.after?.length === 0 && this.planned.paths.length > 0;
+        const tip = independent ? worktree.startPoint : await this.baseTip.current();
         const from = worktree.startPoint;
         if (tip !== from && !(await this.ctx.worktrees.advance(worktree, tip))) {
             await this.ctx.worktrees.remove(worktree.path);
@@ -39549,7 +39805,13 @@ class TaskRun {
      */
     async keepDropped(worktree) {
         const inWorktree = (0,external_node_fs_namespaceObject.existsSync)(worktree.path);
-        const kept = await keepReflogOnlyCommits(inWorktree ? worktree.git : this.ctx.git, inWorktree ? ['HEAD', `refs/heads/${worktree.branch}`] : [`refs/heads/${worktree.branch}`], worktree.branch).catch((error) => {
+        const kept = await keepReflogOnlyCommits(inWorktree ? worktree.git : this.ctx.git, inWorktree ? ['HEAD', `refs/heads/${worktree.branch}`] : [`refs/heads/${worktree.branch}`], worktree.branch)
+            .then((refs) => {
+            // Nothing moves its HEAD from now on: its removal need not read that reflog again.
+            this.headReflogKept = inWorktree;
+            return refs;
+        })
+            .catch((error) => {
             this.ctx.logger.warning(`${this.prefix} could not read the reflogs: ${error.message}`);
             return [];
         });
@@ -39559,18 +39821,18 @@ class TaskRun {
     }
     /**
      * The branch's tip once the agent is done: a later run resumes the branch only while its
-     * history holds this (a branch recreated or reset by someone else since is not ours).
+     * history holds this (a branch recreated or reset by someone else since is not ours). With
+     * `judged`, also that the agent was judged successful there: a crash between this verdict
+     * and the merge must not cost the agent's run again. One read, one ref transaction.
      */
-    async recordTipSeen() {
-        const tip = await this.ctx.git.resolveCommit(`refs/heads/${this.task.branch}`);
-        if (tip)
-            await recordMadeBranch(this.ctx.git, this.task.branch, tip);
-    }
-    /** A crash between this verdict and the merge must not cost the agent's run again. */
-    async recordJudgement() {
-        const tip = await this.ctx.git.resolveCommit(`refs/heads/${this.task.branch}`);
-        if (tip)
-            await recordJudgedSuccessful(this.ctx.git, this.task.branch, tip);
+    async recordTip(judged) {
+        const tip = await this.ctx.git.branchTip(this.task.branch);
+        if (!tip)
+            return;
+        await this.ctx.git.updateRefs([
+            { ref: madeBranchRef(this.task.branch), to: tip },
+            ...(judged ? [{ ref: judgedRef(this.task.branch), to: tip }] : [])
+        ]);
     }
     /** Commits on the task's branch that are neither in base nor in its start point. */
     countCommits(worktree) {
@@ -39582,7 +39844,9 @@ class TaskRun {
     async release(worktree) {
         const { settings, worktrees, logger } = this.ctx;
         try {
-            await worktrees.release(worktree.path, settings.cleanup);
+            await worktrees.release(worktree.path, settings.cleanup, {
+                headReflogKept: this.headReflogKept
+            });
             if (settings.cleanup && !worktrees.isKept(worktree.path) && this.task.commits === 0) {
                 await this.deleteBranchIfEmpty(worktree);
             }
@@ -39596,7 +39860,7 @@ class TaskRun {
         await deleteBranchIfSafe(this.ctx.git, worktree.branch, { startPoint: worktree.startPoint });
     }
     end(status, error) {
-        const ended = Date.now();
+        const ended = this.agentEnded ?? Date.now();
         const task = this.task;
         task.status = status;
         task.error = error;
@@ -46878,13 +47142,26 @@ async function changeSize(git, base, tip) {
 }
 /**
  * Files changed in a worktree since its branch left `base` (a ref or commit): committed, uncommitted and
- * untracked (not ignored) alike, as the agent left them.
+ * untracked (not ignored) alike, as the agent left them. With `under`, only the files at or
+ * under these paths (literal: git looks nowhere else).
  */
-async function changedInWorktree(worktree, base) {
-    const fork = await worktree.run(['merge-base', 'HEAD', base]);
+async function changedInWorktree(worktree, base, under) {
+    const paths = under ? ['--literal-pathspecs'] : [];
+    const pathspecs = under ?? [];
     const [tracked, untracked] = await Promise.all([
-        worktree.run(['diff', '--name-only', '-z', '--no-renames', fork, '--']),
-        worktree.run(['ls-files', '--others', '--exclude-standard', '-z'])
+        // --merge-base: against where HEAD left `base`, in the same call.
+        worktree.run([
+            ...paths,
+            'diff',
+            '--name-only',
+            '-z',
+            '--no-renames',
+            '--merge-base',
+            base,
+            '--',
+            ...pathspecs
+        ]),
+        worktree.run([...paths, 'ls-files', '--others', '--exclude-standard', '-z', '--', ...pathspecs])
     ]);
     return [...new Set([...tracked.split('\0'), ...untracked.split('\0')].filter(Boolean))].sort();
 }
@@ -48018,17 +48295,47 @@ function lastLineCell(line) {
     const shorter = Math.floor((LAST_LINE_CHARS * LAST_LINE_CHARS) / cell.length);
     return format_escapeInline(format_truncate(line.trim(), shorter));
 }
-function row(task, now, lastLines) {
+/** The merge, or that a finished task waits its turn in the queue. */
+function liveMergeCell(task, queued) {
+    if (queued && task.merge === 'not-merged' && task.status === 'completed' && task.commits > 0) {
+        return '⏳ to merge';
+    }
+    return mergeCell(task);
+}
+/**
+ * What to read of a task beyond its status: a running agent's last log line, or why a task
+ * that ended badly did (the first line of its error), so nobody opens a log for it.
+ */
+function noteCell(task, lastLines) {
     const last = lastLines.get(task.priority);
-    const cells = [
-        String(task.priority),
-        `${outcome_statusCell(task).icon} ${outcome_statusCell(task).word}`,
-        durationCell(task, now),
-        mergeCell(task),
-        usage_usageCell(task.usage) ?? '—',
-        last ? lastLineCell(last) : ''
+    if (task.status === 'running')
+        return last ? lastLineCell(last) : '';
+    if (task.error && task.merge !== 'merged')
+        return lastLineCell(task.error.split('\n')[0]);
+    return '';
+}
+function columns(now, lastLines, mergesQueued) {
+    return [
+        { head: 'Priority', align: '---:', cell: (task) => String(task.priority) },
+        {
+            head: 'Status',
+            align: '---',
+            cell: (task) => `${outcome_statusCell(task).icon} ${outcome_statusCell(task).word}`
+        },
+        { head: 'Duration', align: '---:', cell: (task) => durationCell(task, now) },
+        { head: 'Merge', align: '---', cell: (task) => liveMergeCell(task, mergesQueued) },
+        { head: 'Cost', align: '---:', cell: (task) => usage_usageCell(task.usage) ?? '', optional: true },
+        {
+            head: 'Last line or error',
+            align: '---',
+            cell: (task) => noteCell(task, lastLines),
+            optional: true
+        }
     ];
-    return `| ${cells.join(' | ')} |`;
+}
+/** The table's columns, without an optional one no task fills. */
+function shownColumns(tasks, all) {
+    return all.filter((column) => !column.optional || tasks.some((task) => column.cell(task) !== ''));
 }
 /** The latest changes of the start limit, newest first: the limit now is the first line's. */
 function startLimitSection(view) {
@@ -48068,6 +48375,9 @@ function wavesSection(view) {
  */
 function liveSummary(view, options) {
     const lastLines = options.lastLines ?? new Map();
+    // Once the run is over (a lead is given), a completed task not merged waits for nothing.
+    const mergesQueued = view.merging === true && options.lead === undefined;
+    const table = shownColumns(view.tasks, columns(options.now, lastLines, mergesQueued));
     const lead = options.lead ??
         `Started from ${format_code(view.baseCommit.slice(0, 7))} of ${format_code(view.baseBranch)}; updated ${new Date(options.now).toISOString().slice(11, 19)} UTC.`;
     const sections = [
@@ -48075,10 +48385,10 @@ function liveSummary(view, options) {
         {
             name: 'Priorities table',
             head: [
-                '| Priority | Status | Duration | Merge | Cost | Last line |',
-                '|---:|---|---:|---|---:|---|'
+                `| ${table.map((column) => column.head).join(' | ')} |`,
+                `|${table.map((column) => column.align).join('|')}|`
             ].join('\n'),
-            items: view.tasks.map((task) => row(task, options.now, lastLines)),
+            items: view.tasks.map((task) => `| ${table.map((column) => column.cell(task) || '—').join(' | ')} |`),
             tail: '',
             leftOutNote: (count) => `\n_… and ${format_plural(count, 'more priority', 'more priorities')} (size limit)._`
         }
@@ -50339,7 +50649,8 @@ async function mergePushed(settings, options) {
             baseCommit: start.commit,
             tasks,
             waves: plan.separation.schedule,
-            job: { role: 'merge' }
+            job: { role: 'merge' },
+            merging: true
         }, settings, {
             env: options.env ?? process.env,
             logger,
@@ -50786,6 +51097,7 @@ async function runSchedule(tasks, options) {
     const spacingMs = options.startSpacingMs ?? 0;
     const { startLimit } = options;
     const room = () => running.size < Math.min(options.maxParallel, startLimit?.current ?? options.maxParallel);
+    const isReady = (task) => task.after.every((priority) => settled.has(priority) || !known.has(priority));
     const publish = () => {
         state.running = [...running];
         state.finishing = [...finishing];
@@ -50825,7 +51137,7 @@ async function runSchedule(tasks, options) {
         publish();
         while (!signal?.aborted) {
             const changed = new Promise((resolve) => (notify = resolve));
-            const ready = waiting.filter((task) => task.after.every((priority) => settled.has(priority) || !known.has(priority)));
+            const ready = waiting.filter(isReady);
             const idle = running.size === 0 && finishing.size === 0;
             if (ready.length === 0 && idle)
                 break;
@@ -50838,6 +51150,13 @@ async function runSchedule(tasks, options) {
                 const reason = gate ? await gate.check() : null;
                 if (signal?.aborted)
                     break;
+                if (!reason && options.beforeStart) {
+                    await options.beforeStart(next.priority);
+                    if (signal?.aborted)
+                        break;
+                    if (!isReady(next))
+                        continue;
+                }
                 if (!reason) {
                     if (state.held) {
                         logger.info(`Resources are below the limits again: starting priority ${next.priority}`);
@@ -51073,6 +51392,11 @@ async function runAgents(planned, tasks, options) {
         after: (priority) => afterOf.get(priority) ?? [],
         startLimit: () => startLimit.lowered()
     });
+    /** Agents that ended and whose onAgentEnded has not finished: see beforeStart. */
+    const ended = new Map();
+    // Whether a freed slot goes to another task at once: one is ready, and resources allow.
+    const startsNext = () => !state.held &&
+        state.waiting.some((priority) => (afterOf.get(priority) ?? []).every((other) => state.done.includes(other) || !runs.has(other)));
     logger.info(`Running ${runnable.length} priorit${runnable.length === 1 ? 'y' : 'ies'}, at most ${maxParallel} at once, from ${settings.baseBranch}`);
     try {
         const outcome = await runSchedule(runnable, {
@@ -51086,19 +51410,30 @@ async function runAgents(planned, tasks, options) {
             startLimit,
             stopStarting: () => budgetSpent(settings.maxCostUsd, tasks),
             prepare: (priority) => preparer.ahead(runs.get(priority)),
+            beforeStart: async (priority) => {
+                if (ended.size)
+                    await options.beforeStart?.(priority, [...ended.values()]);
+            },
             start: (priority) => {
                 const run = runs.get(priority);
-                // The slot is handed on only after onAgentEnded: what it learns (a priority that must
-                // now wait) must reach the scheduler before the next start.
                 const released = run
                     .execute()
-                    .then(() => options.onAgentEnded?.(run.task, run.startPoint))
                     .catch((error) => logger.debug(`priority ${priority}: ${error.message}`));
                 options.events?.taskStarted?.(run.task);
-                // The verdict, removal and merge of a finished agent wait while another task starts:
-                // their dozen git calls would otherwise hold up the start that took over its slot.
+                // The bookkeeping of a finished agent (scope check, verdict, removal, merge) waits
+                // until the task that takes over its slot has started: its dozens of git calls would
+                // otherwise hold up that start. What the scope check learns reaches the scheduler
+                // through beforeStart meanwhile.
                 const settled = released
-                    .then(() => preparer.quiet())
+                    .then(() => {
+                    ended.set(priority, { task: run.task, startPoint: run.startPoint });
+                    if (startsNext())
+                        preparer.handOver();
+                    return preparer.quiet();
+                })
+                    .then(() => options.onAgentEnded?.(run.task, run.startPoint))
+                    .catch((error) => logger.debug(`priority ${priority}: ${error.message}`))
+                    .finally(() => ended.delete(priority))
                     .then(() => run.finish())
                     .then(() => options.onTaskDone?.(run.task))
                     .catch((error) => logger.error(`priority ${priority}: ${error.message}`))
@@ -51178,9 +51513,31 @@ class Preparer {
         }, REFRESH_DEBOUNCE_MS);
         this.refreshTimer.unref();
     }
+    /**
+     * A slot was freed: work ahead waits until the task that takes it starts (its own hold
+     * takes over), or HAND_OVER_WAIT_MS when none does (nothing ready, resources short).
+     */
+    handOver() {
+        this.holds += 1;
+        const timer = setTimeout(() => this.dropHandOver(timer), HAND_OVER_WAIT_MS);
+        this.handOvers.push(timer);
+    }
+    handOvers = [];
+    dropHandOver(timer) {
+        const index = this.handOvers.indexOf(timer);
+        if (index < 0)
+            return;
+        this.handOvers.splice(index, 1);
+        clearTimeout(timer);
+        this.holds -= 1;
+        this.pump();
+    }
     /** A task is starting: work ahead waits until the returned function is called. */
     hold() {
         this.holds += 1;
+        // The start a freed slot waited for: its hand-over hold is this one now.
+        if (this.handOvers.length)
+            this.dropHandOver(this.handOvers[0]);
         return () => {
             // A little longer: the agent's own start (an interpreter loading) is part of its start.
             setTimeout(() => {
@@ -51198,6 +51555,8 @@ class Preparer {
     }
     close() {
         this.closed = true;
+        for (const timer of this.handOvers.splice(0))
+            clearTimeout(timer);
         this.wakeQuiet();
         this.queue = [];
         clearTimeout(this.refreshTimer);
@@ -51230,6 +51589,8 @@ class Preparer {
         });
     }
 }
+/** How long a freed slot keeps work ahead waiting for the start that takes it. */
+const HAND_OVER_WAIT_MS = 200;
 /** How long after an agent's process started work ahead keeps waiting. */
 const START_SETTLE_MS = 250;
 /** How long base must stay still before worktrees made ahead are moved to its tip. */
@@ -51291,10 +51652,20 @@ class BaseGuard {
         const previous = this.keptGood;
         const before = this.lastGood;
         this.lastGood = commit;
-        // Base is at the merge already: the new tip is kept before the old one is let go.
-        this.keptGood = await keepCommit(this.git, 'base', this.baseBranch, commit);
-        if (previous && previous !== this.keptGood)
-            await this.git.deleteRef(previous, before);
+        // Base is at the merge already: the new tip is kept and the old one let go at once (one
+        // ref transaction: both or neither).
+        this.keptGood = keptRef('base', this.baseBranch, commit);
+        const letGo = previous && previous !== this.keptGood ? [previous] : [];
+        try {
+            await this.git.updateRefs([
+                { ref: this.keptGood, to: commit },
+                ...letGo.map((ref) => ({ ref, to: null, from: before }))
+            ]);
+        }
+        catch {
+            // The old ref was moved by someone else: the new tip is kept all the same, the old stays.
+            await keepCommit(this.git, 'base', this.baseBranch, commit);
+        }
     }
     /**
      * The end of a run: while base is on the run's history, the tip kept for a killed run's
@@ -51308,6 +51679,7 @@ class BaseGuard {
     }
     /** Null while base descends from where it started; otherwise why nothing may be merged. */
     async check() {
+        this.read = null;
         if (!this.lastGood || !this.startTip)
             return null;
         const now = await this.git.resolveCommit(`refs/heads/${this.baseBranch}`);
@@ -51315,8 +51687,10 @@ class BaseGuard {
             await this.keepMovedTip(now);
             return this.problem;
         }
-        if (now && (await this.git.isAncestor(this.lastGood, now))) {
+        // A tip that did not move is its own descendant: git need not be asked.
+        if (now && (now === this.lastGood || (await this.git.isAncestor(this.lastGood, now)))) {
             this.lastGood = now;
+            this.read = now;
             return null;
         }
         const last = this.lastGood;
@@ -51327,6 +51701,11 @@ class BaseGuard {
         this.problem = `base branch ${this.baseBranch} was moved during the run to ${where}, which does not descend from ${since} ${last.slice(0, 12)} (an agent?): nothing was merged onto it, priorities that start later start from ${last.slice(0, 12)}, and that tip, with the merges made before, is kept at ${kept} (git update-ref refs/heads/${this.baseBranch} ${kept} puts it back)`;
         return this.problem;
     }
+    /** Base's tip as the last check that found it on the run's history read it, else null. */
+    get tipRead() {
+        return this.read;
+    }
+    read = null;
     /** The newest tip of base that is the run's: where later tasks start once base was moved. */
     get lastGoodTip() {
         return this.lastGood;
@@ -51694,6 +52073,7 @@ function meetsAny(file, patterns) {
 
 
 
+
 /**
  * Once an agent has ended (before its slot goes to the next task): the files it changed that
  * its spec did not name go in `tasks[].out_of_scope`, and each priority not started yet whose
@@ -51706,15 +52086,7 @@ async function checkScope(task, startPoint, planned, tasks, git, settings, logge
     const own = planned.find((p) => p.priority === task.priority);
     if (!own || !(0,external_node_fs_namespaceObject.existsSync)(task.worktree))
         return;
-    const since = startPoint ?? branchRef(settings.baseBranch);
-    const [files, copied] = await Promise.all([
-        changedInWorktree(git.at(task.worktree), since),
-        copiedFiles(git, settings)
-    ]);
-    const specs = `${settings.specsDir.replace(/\/+$/, '')}/`;
-    // Copies worktree-files made (an `.env`) are not the agent's changes: never committed either.
-    const counted = files.filter((file) => file !== settings.roadmapFile && !file.startsWith(specs) && !copied.includes(file));
-    task.out_of_scope = outOfScope(counted, own.paths);
+    task.out_of_scope = await changedOutOfScope(task, startPoint, own, git, settings);
     if (!task.out_of_scope.length)
         return;
     logger.info(`PRIORITY ${task.priority} changed files its spec did not name: ${someOf(task.out_of_scope)}`);
@@ -51727,6 +52099,72 @@ async function checkScope(task, startPoint, planned, tasks, git, settings, logge
         other.after.push(task.priority);
         logger.info(`PRIORITY ${other.priority} now waits for PRIORITY ${task.priority}: its spec names files ${task.priority} changed outside its own`);
     }
+}
+/**
+ * Before `next` starts while the scope checks of agents that ended are still to come (they run
+ * once the slot went on): `next` waits for such an agent's merge when the agent changed, outside
+ * its own scope, a file `next`'s spec names (as checkScope would have it wait). Git is asked once
+ * per ended agent, and only about the paths that the priorities not started yet name.
+ */
+async function waitForEndedAgents(next, ended, planned, tasks, git, settings, logger) {
+    if (next.paths.length === 0)
+        return;
+    await Promise.all(ended.map(async (agent) => {
+        const { task } = agent;
+        if (task.priority === next.priority || next.after.includes(task.priority))
+            return;
+        let outside = ASKED.get(agent);
+        if (!outside) {
+            outside = changedUnderPending(agent, planned, tasks, git, settings);
+            ASKED.set(agent, outside);
+        }
+        if (!touchesScope(await outside, next.paths) || next.after.includes(task.priority))
+            return;
+        next.after.push(task.priority);
+        logger.info(`PRIORITY ${next.priority} now waits for PRIORITY ${task.priority}: its spec names files ${task.priority} changed outside its own`);
+    })).catch((error) => logger.debug(`scope check before ${next.priority}: ${error.message}`));
+}
+/** What each ended agent changed outside its scope under the pending priorities' paths. */
+const ASKED = new WeakMap();
+async function changedUnderPending({ task, startPoint }, planned, tasks, git, settings) {
+    const own = planned.find((p) => p.priority === task.priority);
+    if (!own || !(0,external_node_fs_namespaceObject.existsSync)(task.worktree))
+        return [];
+    const pending = new Set(tasks.filter((t) => t.status === 'pending').map((t) => t.priority));
+    // Where git looks: the literal part of each path (every match of a glob lies under it).
+    const patterns = planned
+        .filter((p) => pending.has(p.priority))
+        .flatMap((p) => p.paths)
+        .map(parsePattern);
+    if (patterns.length === 0)
+        return [];
+    const under = patterns.some((pattern) => pattern.literalDepth === 0)
+        ? undefined
+        : [...new Set(patterns.map(literalPrefix))];
+    return changedOutOfScope(task, startPoint, own, git, settings, under);
+}
+/**
+ * The files an agent changed (committed or not, since the commit its task started from)
+ * that its spec did not name, leaving out the bookkeeping files (the ROADMAP, the specs) and
+ * the copies worktree-files made (an `.env`: never committed either); with `under`, only
+ * among the files at or under those paths.
+ */
+async function changedOutOfScope(task, startPoint, own, git, settings, under) {
+    const since = startPoint ?? branchRef(settings.baseBranch);
+    const [files, copied] = await Promise.all([
+        changedInWorktree(git.at(task.worktree), since, under),
+        copiedFiles(git, settings)
+    ]);
+    const specs = `${settings.specsDir.replace(/\/+$/, '')}/`;
+    const counted = files.filter((file) => file !== settings.roadmapFile && !file.startsWith(specs) && !copied.includes(file));
+    return outOfScope(counted, own.paths);
+}
+/** The leading literal segments of a path pattern: every path it meets lies at or under them. */
+function literalPrefix(pattern) {
+    return pattern.segments
+        .slice(0, pattern.literalDepth)
+        .map((segment) => (segment.kind === 'literal' ? segment.text : ''))
+        .join('/');
 }
 
 ;// CONCATENATED MODULE: ./src/engine/run-mode.ts
@@ -51841,7 +52279,8 @@ async function runParallel(settings, options) {
             baseCommit: start.commit,
             tasks,
             waves: plan.separation.schedule,
-            startLimitChanges: startLimit.changes
+            startLimitChanges: startLimit.changes,
+            merging: settings.merge
         }, settings, {
             env,
             logger,
@@ -51902,7 +52341,7 @@ async function runTasks(settings, options, { git, logger, env, signal, plan, tas
     const deferred = [];
     // Among the priorities free to start, the longest estimate goes first (see startOrder).
     // Once an agent moved base, every task starts from the last tip of base that was the run's.
-    const heldBase = async () => (await guard.check()) ? guard.lastGoodTip : null;
+    const heldBase = Object.assign(async () => ((await guard.check()) ? guard.lastGoodTip : null), { tipRead: () => guard.tipRead });
     const taskWarnings = [];
     await runAgents(inStartOrder(plan), tasks, {
         settings,
@@ -51926,6 +52365,11 @@ async function runTasks(settings, options, { git, logger, env, signal, plan, tas
         progressIntervalMs: options.progressIntervalMs,
         baseTip: start.tip,
         onAgentEnded: (task, startPoint) => checkScope(task, startPoint, plan.tasks, tasks, git, settings, logger).catch((error) => logger.debug(`scope check of ${task.priority}: ${error.message}`)),
+        beforeStart: async (priority, ended) => {
+            const next = plan.tasks.find((task) => task.priority === priority);
+            if (next)
+                await waitForEndedAgents(next, ended, plan.tasks, tasks, git, settings, logger);
+        },
         onTaskDone: async (task) => {
             if (readyToMerge(task) && settings.merge) {
                 if (mergeLast.has(task.priority)) {
@@ -52506,7 +52950,7 @@ function plainText(text) {
     return format_stripAnsi(text).replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '');
 }
 /** Rows of cells as aligned columns; the last column is not padded. */
-function columns(rows, indent = '  ') {
+function terminal_columns(rows, indent = '  ') {
     const widths = rows[0].map((_, index) => Math.max(...rows.map((row) => (row[index] ?? '').length)));
     return rows.map((row) => indent +
         row
@@ -52543,7 +52987,7 @@ function errorBlock(task, indent) {
 }
 function runReport(result, where) {
     const out = [];
-    out.push(...columns([
+    out.push(...terminal_columns([
         ['PRIORITY', 'BRANCH', 'STATUS', 'TIME', 'COMMITS', 'MERGE', 'COST', 'ERROR'],
         ...result.tasks.map((task) => [
             String(task.priority),
@@ -52629,7 +53073,7 @@ function planReport(result) {
     const waves = separation_text_waveOf(separation);
     const before = separation_text_overlapsBefore(separation);
     const unresolved = new Set(separation.unresolved);
-    const out = columns([
+    const out = terminal_columns([
         ['PRIORITY', 'BRANCH', 'WAVE', 'AFTER', 'PATHS', 'PLAN'],
         ...result.tasks.map((task) => [
             String(task.priority),
