@@ -39,6 +39,13 @@ describe('the live table', () => {
     expect(rowOf(over, 3)).not.toContain('to merge')
   })
 
+  it('names the files a conflicted task conflicts in, three of them and how many more', () => {
+    const files = ['a.ts', 'b.ts', 'c.ts', 'd.ts', 'e.ts']
+    const conflicted = task(4, { status: 'completed', merge: 'conflict', conflict_files: files })
+    const row = rowOf(liveSummary(view({ tasks: [conflicted] }), { now: 0 }), 4)
+    expect(row).toContain('conflicts in `a.ts`, `b.ts`, `c.ts` and 2 more')
+  })
+
   it('drops the cost and last-line columns when no task fills them', () => {
     const summary = liveSummary(view({ tasks: [waiting] }), { now: 0 })
     expect(header(summary)).toBe('| Priority | Status | Duration | Merge |')

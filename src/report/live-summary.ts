@@ -31,6 +31,7 @@ export type FanOutJob = { role: 'task'; priority: number } | { role: 'merge' }
 /** GitHub refuses a check run's `output.summary` above 65,535 characters. */
 export const CHECK_SUMMARY_LIMIT_CHARS = 65_535
 const LAST_LINE_CHARS = 100
+const CONFLICT_FILES_NAMED = 3
 
 /** Outcomes counted together in the title, in the order they are named. */
 const TITLE_GROUPS: [string, Outcome[]][] = [
@@ -92,6 +93,11 @@ function liveMergeCell(task: TaskResult, queued: boolean): string {
 function noteCell(task: TaskResult, lastLines: ReadonlyMap<number, string>): string {
   const last = lastLines.get(task.priority)
   if (task.status === 'running') return last ? lastLineCell(last) : ''
+  if (task.merge === 'conflict' && task.conflict_files.length) {
+    const named = task.conflict_files.slice(0, CONFLICT_FILES_NAMED).map(code).join(', ')
+    const more = task.conflict_files.length - CONFLICT_FILES_NAMED
+    return `conflicts in ${named}${more > 0 ? ` and ${more} more` : ''}`
+  }
   if (task.error && task.merge !== 'merged') return lastLineCell(task.error.split('\n')[0])
   return ''
 }
