@@ -3,6 +3,7 @@ import { extractMentions, folderOf, type PathMention } from './path-extractor.js
 import { manifestFiles, moduleFile, type Implied } from './implied-paths.js'
 import { looksLikeFile } from './path-normaliser.js'
 import { filesMatching, type SeparationIgnore } from './separation-ignore.js'
+import { isSiblingDocument } from './spec-kit.js'
 
 /** The paths one spec touches, each with the lines that name it, and what a reader should know. */
 export interface SpecScope {
@@ -99,6 +100,8 @@ export function scopeOfSpec(
   let lines: string[] | null = null
   const lineOf = (line: number): string => (lines ??= markdown.split('\n'))[line - 1] ?? ''
   for (const candidate of bare) {
+    // `plan.md` in a spec-kit `tasks.md`: the feature's own document, not a file to place.
+    if (isSiblingDocument(candidate.path, specFile, tree)) continue
     const resolved = resolveBareName(candidate, tree, {
       folders,
       fileFolders,
