@@ -201,6 +201,20 @@ export interface PlannedTask {
   notes: string[]
   /** The ROADMAP's estimate for it, in hours, when it gives one. */
   estimate_hours?: number | null
+  /**
+   * The ROADMAP sections it was planned from (the ROADMAP fallback: no spec file, or specs
+   * naming no usable path), with the story sections they link: the agent's prompt holds them,
+   * since no spec file does. Absent when its specs served.
+   */
+  roadmap_sections?: RoadmapSectionText[]
+}
+
+/** A ROADMAP section as read for a priority: where it starts, and its text. */
+export interface RoadmapSectionText {
+  file: string
+  /** 1-based line of its heading. */
+  line: number
+  text: string
 }
 
 export interface Plan {

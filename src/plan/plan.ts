@@ -1,4 +1,4 @@
-import type { Plan, PlannedTask, Separation, Settings } from '../core/types.js'
+import type { Plan, PlannedTask, RoadmapSectionText, Separation, Settings } from '../core/types.js'
 import { GitCommandManager } from '../git/git-command-manager.js'
 import { BaseTree, MAX_SPEC_BYTES } from './base-tree.js'
 import { findOverlaps, type Overlap, type TaskScope } from './overlap.js'
@@ -144,6 +144,7 @@ export async function buildPlan(
       )
     }
     const sections = roadmap?.sections.get(priority) ?? []
+    let fallbackSections: RoadmapSectionText[] | undefined
     if (Object.keys(found).length === 0 && sections.length > 0) {
       const fallback = scopeOfRoadmapSections(
         [...sections, ...storySections],
@@ -163,6 +164,12 @@ export async function buildPlan(
         for (const [path, whys] of fallback.dropped) {
           ;(dropped[path] ??= []).push(...whys.map((why) => `${roadmapFile}:${why}`))
         }
+        // What it was planned from is what its agent is given to read (see agent-prompt).
+        fallbackSections = [...sections, ...storySections].map((section) => ({
+          file: roadmapFile,
+          line: section.line,
+          text: section.text
+        }))
         const unknownNote = notes.findIndex((note) => note.startsWith('scope unknown: no spec'))
         if (unknownNote >= 0) notes.splice(unknownNote, 1)
       }
@@ -210,7 +217,8 @@ export async function buildPlan(
       after: [],
       skip_reason: null,
       notes,
-      estimate_hours: estimate?.estimateHours ?? null
+      estimate_hours: estimate?.estimateHours ?? null,
+      ...(fallbackSections ? { roadmap_sections: fallbackSections } : {})
     }
   })
   // A priority already merged (skip-merged) is not run: nothing waits on it, it waits on nothing.

@@ -170,7 +170,10 @@ export class TaskRun {
     readonly task: TaskResult,
     private readonly ctx: TaskContext,
     /** What the plan knows of it beyond the result: its title and the files its spec names. */
-    private readonly planned: Pick<PlannedTask, 'title' | 'paths'> = { title: null, paths: [] }
+    private readonly planned: Pick<PlannedTask, 'title' | 'paths' | 'roadmap_sections'> = {
+      title: null,
+      paths: []
+    }
   ) {
     this.baseTip = ctx.baseTip ?? BaseTip.local(ctx.git, ctx.settings.baseBranch, ctx.heldBase)
     this.prefix = `[${task.priority}]`
@@ -379,6 +382,7 @@ export class TaskRun {
         base: values.base,
         specFiles: this.task.spec_files,
         files: this.planned.paths,
+        roadmapSections: this.planned.roadmap_sections ?? [],
         autoCommit: settings.autoCommit
       },
       template
@@ -709,7 +713,7 @@ export class TaskRun {
 export async function runTask(
   task: TaskResult,
   ctx: TaskContext,
-  planned?: Pick<PlannedTask, 'title' | 'paths'>
+  planned?: Pick<PlannedTask, 'title' | 'paths' | 'roadmap_sections'>
 ): Promise<TaskResult> {
   const run = new TaskRun(task, ctx, planned)
   await run.execute()
