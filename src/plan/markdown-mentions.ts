@@ -1,4 +1,5 @@
 import { impliedByLine } from './implied-paths.js'
+import { ruleOfLine } from './rule-paths.js'
 import { readFences } from './markdown-fences.js'
 import type { Mention, MentionContext } from './path-normaliser.js'
 import { clauseCues, readPieces, type Piece, type ReferenceKind } from './markdown-pieces.js'
@@ -99,7 +100,8 @@ export function scanMarkdown(markdown: string): Mention[] {
         stated: Boolean((mention.stated || inScope) && !negated),
         negated,
         kind: kind ?? mention.kind ?? null,
-        implied: mention.implied ?? null
+        implied: mention.implied ?? null,
+        rule: mention.rule ?? null
       })
     }
     if (positions[index] === 'delimiter') {
@@ -164,6 +166,8 @@ export function scanMarkdown(markdown: string): Mention[] {
     for (const implied of impliedByLine(text)) {
       push({ text: '', context: 'prose', stated: true, implied })
     }
+    const rule = ruleOfLine(text)
+    if (rule) push({ text: '', context: 'prose', stated: rule.changes, rule })
     // A wrapped line goes on with the line before: its clause, and a checked item's state.
     if (!item && carry) lineKind = carry.kind
     const wrapped = !item && carry !== null && MAY_HOLD_PATH.test(text) && !LABEL.test(text)
