@@ -39,9 +39,17 @@ const LANDED_STATUS =
   /^\s*(?:[-*+]\s+)?(?:\*\*|__)?status(?:\*\*|__)?\s*:(?:\*\*|__)?\s*(?:[✅✔☑]|(?:done|complete[d]?|landed|shipped|merged)\b)/i
 const CHECKED_ITEM = /^\s*(?:[-*+]|\d+[.)])\s+\[[xX]\]\s+/
 
+/** A heading checked off (`### [x] Phase 1`) or struck through whole (`### ~~Phase 1~~`). */
+const LANDED_MARK = /^\s*(?:[-*+]\s+)?\[[xX]\]\s|^\s*~~[^~]+~~\s*$/
+
 /** Why a heading or label makes what follows not a change, or null. */
 function titleKind(title: string, landedAllowed: boolean): ReferenceKind | null {
-  if (landedAllowed && (LANDED_TITLE.test(title) || LANDED_WORD.test(title))) return 'done'
+  if (
+    landedAllowed &&
+    (LANDED_TITLE.test(title) || LANDED_WORD.test(title) || LANDED_MARK.test(title))
+  ) {
+    return 'done'
+  }
   const words = title.replace(/[*_`#]/g, '').trim()
   const first = /^[\d.)\s]*([A-Za-z]+)/.exec(words)?.[1]?.toLowerCase() ?? ''
   if (CONTEXT_FIRST_WORDS.has(first) && CONTEXT_TITLE.test(words)) {
