@@ -156,6 +156,12 @@ export interface Separation {
   not_counted?: Record<string, Record<string, string[]>>
   /** Priorities merged only after every other one of the run (`unknown-scope: parallel`). */
   merge_last?: number[]
+  /**
+   * Import hubs: files the named files of several priorities import (one level, read from
+   * base), with how many priorities reach each. A weight for the merge order (a branch
+   * changing one merges later), never a conflict. Present only when some are.
+   */
+  hub_files?: Record<string, number>
   /** Per priority, per path: the spec lines that name it (`"<spec file>:<line>"`). (The
    * plan always fills these three; they are optional for results made by other means.) */
   evidence?: Record<string, Record<string, string[]>>

@@ -17,6 +17,7 @@ import {
 import { readSpecHeader, type SpecHeader } from './spec-header.js'
 import { contextDocuments, isOwnDocument } from './spec-kit.js'
 import { scopeOfRoadmapSections } from './roadmap-fallback.js'
+import { goModuleOf, graphFiles, importHubs } from './import-graph.js'
 import { commitsNaming, type StoryCommit } from '../git/story-commits.js'
 import {
   idPattern,
@@ -308,6 +309,8 @@ export async function buildPlan(
   // Only when some are: results of runs without them keep the contract's shape.
   if (last.length) separation.merge_last = last
   if (Object.keys(notCounted).length) separation.not_counted = notCounted
+  const hubs = await importHubsOf(tree, open)
+  if (hubs.size) separation.hub_files = Object.fromEntries(hubs)
   return { tasks, separation, base_commit: tree.commit }
 }
 
@@ -454,4 +457,18 @@ function commitList(commits: readonly StoryCommit[]): string {
   return commits.length > 2
     ? `${shown.join(', ')} and ${commits.length - 2} more`
     : shown.join(', ')
+}
+
+/** The import hubs of the priorities' named files (see importHubs); none for a lone priority. */
+async function importHubsOf(
+  tree: BaseTree,
+  tasks: readonly PlannedTask[]
+): Promise<Map<string, number>> {
+  if (tasks.length < 2) return new Map()
+  const files = graphFiles(new Set(tasks.flatMap((task) => task.paths)), tree)
+  if (files.length === 0) return new Map()
+  const goMod = files.some((file) => file.endsWith('.go')) && tree.hasFile('go.mod')
+  const texts = await tree.read(goMod ? [...files, 'go.mod'] : files)
+  const named = new Map(tasks.map((task) => [task.priority, task.paths]))
+  return importHubs(named, texts, tree, goModuleOf(texts.get('go.mod')))
 }
