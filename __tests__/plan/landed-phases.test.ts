@@ -74,7 +74,7 @@ describe('a phase shown landed by history', () => {
   })
 
   it('keeps a phase when the commits naming the story changed only some of its files, or name another story', async () => {
-    using partly = repoWithHistory('US-055 phase 1: the schema', ['src/export/schema.ts'])
+    using partly = repoWithHistory('US-055: start on the schema', ['src/export/schema.ts'])
     expect((await buildPlan(planSettings(partly.repo, [1]))).tasks[0].paths).toContain(
       'src/export/schema.ts'
     )
@@ -95,5 +95,13 @@ describe('a phase shown landed by history', () => {
     expect((await buildPlan(planSettings(repo.repo, [1]))).tasks[0].paths).toContain(
       'src/export/schema.ts'
     )
+  })
+
+  it('a commit naming this phase lands it when it changed most of its files (the rest only read)', async () => {
+    using repo = repoWithHistory('US-055 phase 1: the schema', ['src/export/schema.ts'])
+    expect((await buildPlan(planSettings(repo.repo, [1]))).tasks[0].paths).toEqual([
+      'src/cli/main.ts',
+      'src/export/csv.ts'
+    ])
   })
 })

@@ -100,3 +100,21 @@ describe('a rule in the scope of a spec', () => {
     expect(reading.list).toEqual([])
   })
 })
+
+describe('a rule wrapped over two lines', () => {
+  it('is read whole: the place on the next line', () => {
+    const scope = scopeIn(
+      FILES,
+      '# Retry\n\nWrap the send call of every module in\n`forge/notify/` with the retry policy.\n'
+    )
+    expect(scope.list).toEqual(['forge/notify/email.py', 'forge/notify/slack.py'])
+  })
+
+  it("a line cut inside a code span does not swallow the next line's path", () => {
+    const scope = scopeIn(
+      FILES,
+      "# Since\n\nAdd a `--since <commit>` option to the code review skill's script,\n`.claude/skills/code-review/run.py`, so that only later changes are reviewed.\n"
+    )
+    expect(scope.list).toEqual(['.claude/skills/code-review/run.py'])
+  })
+})

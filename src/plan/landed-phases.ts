@@ -91,7 +91,15 @@ export function landedPhases(
       return named.length === 0 || named.includes(phase.number)
     })
     const changed = new Set(forPhase.flatMap((commit) => commit.files))
-    if (!own.every(([path]) => changed.has(path))) continue
+    const done = own.filter(([path]) => changed.has(path)).length
+    // A commit naming this very phase lands it when it changed most of its files (the rest
+    // are often only read: "a cache over `storage.db`"); one naming no phase, all of them.
+    const namesPhase = forPhase.some((commit) =>
+      [...commit.message.matchAll(PHASE_IN_MESSAGE)].some(
+        (match) => match[1].replace(/^0+(?=\d)/, '') === phase.number
+      )
+    )
+    if (namesPhase ? done * 2 < own.length || done === 0 : done < own.length) continue
     landed.push({
       phase,
       commits: forPhase.filter((commit) =>

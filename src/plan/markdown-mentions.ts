@@ -174,7 +174,12 @@ export function scanMarkdown(markdown: string): Mention[] {
     for (const implied of impliedByLine(text)) {
       push({ text: '', context: 'prose', stated: true, implied })
     }
-    const rule = ruleOfLine(text)
+    // A rule wrapped over two lines ("every module in" / "`forge/notify/`") is read whole.
+    const rule =
+      ruleOfLine(text) ??
+      (!item && carry && !ruleOfLine(carry.text)
+        ? ruleOfLine(`${unfinishedClause(carry.text)} ${text}`)
+        : null)
     if (rule) push({ text: '', context: 'prose', stated: rule.changes, rule })
     // A wrapped line goes on with the line before: its clause, and a checked item's state.
     if (!item && carry) lineKind = carry.kind
@@ -198,7 +203,11 @@ function unfinishedClause(line: string): string {
   const body = line.replace(LIST_ITEM, '').trimEnd()
   if (/[.;:!?]$/.test(body.replace(/[*_)\]"'`]+$/, ''))) return ''
   const parts = body.split(/[.;:!?](?:\s|$)/)
-  return parts[parts.length - 1].split(/\s+/).slice(-8).join(' ')
+  let clause = parts[parts.length - 1].split(/\s+/).slice(-8).join(' ')
+  // Cut inside a code span (`` `--since <commit>` option``): start after its closing tick, or
+  // the tick left alone would swallow the next line's paths as code.
+  while ((clause.match(/`/g) ?? []).length % 2 === 1) clause = clause.slice(clause.indexOf('`') + 1)
+  return clause
 }
 
 function readLine(line: string): Mention[] {

@@ -137,7 +137,8 @@ export function ruleOfLine(line: string): PathRule | null {
         ] ?? null)
       : null
   const noun = folderNoun && !SHAPES.has(folderNoun) && !FILLER.has(folderNoun) ? folderNoun : null
-  if (places.length === 0 && !noun && !nameGlob) return null
+  // A name glob alone ("all `*.py` files") says where only with the line before: no rule.
+  if (places.length === 0 && !noun) return null
   return {
     places,
     folderNoun: noun,
@@ -197,7 +198,6 @@ export function expandRule(rule: PathRule, tree: TreeListing): string[] | null {
   }
   if (rule.places.length === 0 && rule.folderNoun)
     folders.push(...foldersNamed(rule.folderNoun, tree))
-  if (rule.places.length === 0 && rule.kind.of === 'name') folders.push('')
   if (folders.length === 0 && files.size === 0) return null
   const { kind } = rule
   const keep = (file: string): boolean => {
