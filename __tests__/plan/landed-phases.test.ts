@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import { namesAny, priorityIds } from '../../src/plan/landed-phases.js'
 import { buildPlan } from '../../src/plan/plan.js'
 import { createRepo, git, writeFiles } from '../helpers/temp-repo.js'
 import { planSettings, ROADMAP, SPECS } from './plan-settings.js'
@@ -103,5 +104,16 @@ describe('a phase shown landed by history', () => {
       'src/cli/main.ts',
       'src/export/csv.ts'
     ])
+  })
+})
+
+describe('the ids a commit names a priority by', () => {
+  it('its story and its spec id, not its number when it has those (priorities get renumbered)', () => {
+    const ids = priorityIds(5, 55, ['docs/specs/SPEC-301-multi-currency.md'])
+    expect(namesAny('feat: US-055 phase 1', ids)).toBe(true)
+    expect(namesAny('SPEC 301: the schema', ids)).toBe(true)
+    expect(namesAny('PRIORITY 5: something else', ids)).toBe(false)
+    expect(namesAny('US-0551 and SPEC-3010', ids)).toBe(false)
+    expect(namesAny('PRIORITY 5: the only name it has', priorityIds(5, null, []))).toBe(true)
   })
 })

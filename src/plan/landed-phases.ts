@@ -111,8 +111,9 @@ export function landedPhases(
 }
 
 /**
- * The ids a commit message names a priority by: `PRIORITY 5`, its story (`US-055`), its
- * spec's id (`SPEC-301` of `SPEC-301-multi-currency.md`). As a regular expression for `git
+ * The ids a commit message names a priority by: its story (`US-055`), its spec's id
+ * (`SPEC-301` of `SPEC-301-multi-currency.md`), else `PRIORITY 5` (priorities get
+ * renumbered as a roadmap moves; story and spec ids stay). As a regular expression for `git
  * log --grep` (extended, case-insensitive) and for the messages it returns.
  */
 export function priorityIds(
@@ -120,12 +121,13 @@ export function priorityIds(
   story: number | null,
   specFiles: readonly string[]
 ): string[] {
-  const ids = [`priority[-_ ]?#?0*${escape(String(priority))}`]
+  const ids: string[] = []
   if (story !== null) ids.push(`us[-_ ]?0*${escape(String(story))}`)
   for (const file of specFiles) {
     const id = /^([A-Za-z]+[-_]\d+)[-_.]/.exec(file.slice(file.lastIndexOf('/') + 1))?.[1]
     if (id && !/^(?:us|priority)[-_]/i.test(id)) ids.push(escape(id).replace(/[-_]/, '[-_ ]?'))
   }
+  if (ids.length === 0) ids.push(`priority[-_ ]?#?0*${escape(String(priority))}`)
   return [...new Set(ids)]
 }
 
