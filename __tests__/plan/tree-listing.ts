@@ -18,7 +18,7 @@ export function treeOf(files: string[]): TreeListing {
     hasFolder: (path) => folders.has(path),
     files: () => set,
     filesUnder: (folder) =>
-      files.filter((file) => file.startsWith(`${folder.replace(/\/$/, '')}/`)),
+      folder ? files.filter((file) => file.startsWith(`${folder.replace(/\/$/, '')}/`)) : files,
     filesNamed: (name) => files.filter((file) => file.split('/').at(-1) === name)
   }
 }

@@ -169,6 +169,12 @@ export interface Separation {
   not_counted?: Record<string, Record<string, string[]>>
   /** Priorities merged only after every other one of the run (`unknown-scope: parallel`). */
   merge_last?: number[]
+  /**
+   * Import hubs: files the named files of several priorities import (one level, read from
+   * base), with how many priorities reach each. A weight for the merge order (a branch
+   * changing one merges later), never a conflict. Present only when some are.
+   */
+  hub_files?: Record<string, number>
   /** Per priority, per path: the spec lines that name it (`"<spec file>:<line>"`). (The
    * plan always fills these three; they are optional for results made by other means.) */
   evidence?: Record<string, Record<string, string[]>>
@@ -214,6 +220,20 @@ export interface PlannedTask {
   notes: string[]
   /** The ROADMAP's estimate for it, in hours, when it gives one. */
   estimate_hours?: number | null
+  /**
+   * The ROADMAP sections it was planned from (the ROADMAP fallback: no spec file, or specs
+   * naming no usable path), with the story sections they link: the agent's prompt holds them,
+   * since no spec file does. Absent when its specs served.
+   */
+  roadmap_sections?: RoadmapSectionText[]
+}
+
+/** A ROADMAP section as read for a priority: where it starts, and its text. */
+export interface RoadmapSectionText {
+  file: string
+  /** 1-based line of its heading. */
+  line: number
+  text: string
 }
 
 export interface Plan {

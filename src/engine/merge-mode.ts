@@ -96,7 +96,10 @@ async function mergeTasks(
     signal: options.signal,
     killGraceMs: options.killGraceMs
   })
-  const merger = new MergeEngine(git, settings.baseBranch, logger, { verify })
+  const merger = new MergeEngine(git, settings.baseBranch, logger, {
+    verify,
+    importHubs: new Set(Object.keys(plan.separation.hub_files ?? {}))
+  })
   for (const task of tasks) {
     if (task.status !== 'skipped') await recordTaskOutcome(git, task, settings, logger)
   }

@@ -150,7 +150,10 @@ async function runTasks(
     signal,
     killGraceMs: options.killGraceMs
   })
-  const merger = new MergeEngine(git, settings.baseBranch, logger, { verify })
+  const merger = new MergeEngine(git, settings.baseBranch, logger, {
+    verify,
+    importHubs: new Set(Object.keys(plan.separation.hub_files ?? {}))
+  })
   // Its snapshot (a status of each checkout of base) is taken while the first worktrees are
   // made; a merge, which changes those checkouts, waits for it.
   const checkouts = watchBaseCheckouts(git, settings.baseBranch)

@@ -54,6 +54,8 @@ export interface MergeEngineOptions {
   raceRetries?: number
   /** The verify gate: base moves only to a candidate that passed verify-command. */
   verify?: VerifyQueue
+  /** The plan's import hubs (separation.hub_files): a branch changing one merges later. */
+  importHubs?: ReadonlySet<string>
 }
 
 function newAttempt({ branch, priority }: MergeRequest): MergeAttempt {
@@ -91,6 +93,7 @@ export class MergeEngine {
   private support: Promise<string | null> | null = null
   private readonly raceRetries: number
   private readonly verify: VerifyQueue | undefined
+  private readonly importHubs: ReadonlySet<string>
 
   constructor(
     private readonly git: GitCommandManager,
@@ -100,6 +103,7 @@ export class MergeEngine {
   ) {
     this.raceRetries = options.raceRetries ?? 1
     this.verify = options.verify
+    this.importHubs = options.importHubs ?? new Set()
   }
 
   /**
@@ -246,7 +250,8 @@ export class MergeEngine {
         await riskOrder(
           this.git,
           base,
-          present.map((i) => tips[i]!)
+          present.map((i) => tips[i]!),
+          this.importHubs
         )
       ).map((k) => present[k])
       const items: VerifyItem[] = []

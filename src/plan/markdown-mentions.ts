@@ -1,4 +1,5 @@
 import { impliedByLine } from './implied-paths.js'
+import { ruleOfLine } from './rule-paths.js'
 import { readFences } from './markdown-fences.js'
 import type { Mention, MentionContext } from './path-normaliser.js'
 import { clauseCues, readPieces, type Piece, type ReferenceKind } from './markdown-pieces.js'
@@ -38,9 +39,17 @@ const LANDED_STATUS =
   /^\s*(?:[-*+]\s+)?(?:\*\*|__)?status(?:\*\*|__)?\s*:(?:\*\*|__)?\s*(?:[✅✔☑]|(?:done|complete[d]?|landed|shipped|merged)\b)/i
 const CHECKED_ITEM = /^\s*(?:[-*+]|\d+[.)])\s+\[[xX]\]\s+/
 
+/** A heading checked off (`### [x] Phase 1`) or struck through whole (`### ~~Phase 1~~`). */
+const LANDED_MARK = /^\s*(?:[-*+]\s+)?\[[xX]\]\s|^\s*~~[^~]+~~\s*$/
+
 /** Why a heading or label makes what follows not a change, or null. */
 function titleKind(title: string, landedAllowed: boolean): ReferenceKind | null {
-  if (landedAllowed && (LANDED_TITLE.test(title) || LANDED_WORD.test(title))) return 'done'
+  if (
+    landedAllowed &&
+    (LANDED_TITLE.test(title) || LANDED_WORD.test(title) || LANDED_MARK.test(title))
+  ) {
+    return 'done'
+  }
   const words = title.replace(/[*_`#]/g, '').trim()
   const first = /^[\d.)\s]*([A-Za-z]+)/.exec(words)?.[1]?.toLowerCase() ?? ''
   if (CONTEXT_FIRST_WORDS.has(first) && CONTEXT_TITLE.test(words)) {
@@ -118,7 +127,8 @@ export function scanMarkdown(markdown: string): Mention[] {
         stated: Boolean((mention.stated || inScope) && !negated),
         negated,
         kind: kind ?? mention.kind ?? null,
-        implied: mention.implied ?? null
+        implied: mention.implied ?? null,
+        rule: mention.rule ?? null
       })
     }
     if (positions[index] === 'delimiter') {
@@ -192,6 +202,13 @@ export function scanMarkdown(markdown: string): Mention[] {
     for (const implied of impliedByLine(text)) {
       push({ text: '', context: 'prose', stated: true, implied })
     }
+    // A rule wrapped over two lines ("every module in" / "`forge/notify/`") is read whole.
+    const rule =
+      ruleOfLine(text) ??
+      (!item && carry && !ruleOfLine(carry.text)
+        ? ruleOfLine(`${unfinishedClause(carry.text)} ${text}`)
+        : null)
+    if (rule) push({ text: '', context: 'prose', stated: rule.changes, rule })
     // A wrapped line goes on with the line before: its clause, and a checked item's state.
     if (!item && carry) lineKind = carry.kind
     const wrapped = !item && carry !== null && MAY_HOLD_PATH.test(text) && !LABEL.test(text)
@@ -236,7 +253,11 @@ function unfinishedClause(line: string): string {
   const body = line.replace(LIST_ITEM, '').trimEnd()
   if (/[.;:!?]$/.test(body.replace(/[*_)\]"'`]+$/, ''))) return ''
   const parts = body.split(/[.;:!?](?:\s|$)/)
-  return parts[parts.length - 1].split(/\s+/).slice(-8).join(' ')
+  let clause = parts[parts.length - 1].split(/\s+/).slice(-8).join(' ')
+  // Cut inside a code span (`` `--since <commit>` option``): start after its closing tick, or
+  // the tick left alone would swallow the next line's paths as code.
+  while ((clause.match(/`/g) ?? []).length % 2 === 1) clause = clause.slice(clause.indexOf('`') + 1)
+  return clause
 }
 
 function readLine(line: string): Mention[] {

@@ -1,6 +1,7 @@
 import { posix } from 'node:path'
 import { scanMarkdown } from './markdown-mentions.js'
 import { isTableName, modulePath, type Implied } from './implied-paths.js'
+import type { PathRule } from './rule-paths.js'
 import {
   BARE_NAME_EXTENSIONS,
   normaliseMention,
@@ -34,6 +35,8 @@ export interface PathMention {
   module: boolean
   /** Not a path: a change the line implies (a dependency, a CLI script); `path` is ''. */
   implied: Implied | null
+  /** Not a path: a rule over files of the tree (see ruleOfLine); `path` is ''. */
+  rule: PathRule | null
 }
 
 /**
@@ -55,6 +58,10 @@ export function extractMentions(
   const found: PathMention[] = []
   for (const mention of scanMarkdown(markdown)) {
     if (mention.negated && !options.all) continue
+    if (mention.rule) {
+      found.push(pathMention(mention, '', false, null, mention.rule))
+      continue
+    }
     if (mention.implied) {
       found.push(pathMention(mention, '', false, mention.implied))
       continue
@@ -78,7 +85,8 @@ function pathMention(
   mention: Mention,
   path: string,
   module: boolean,
-  implied: Implied | null
+  implied: Implied | null,
+  rule: PathRule | null = null
 ): PathMention {
   return {
     path,
@@ -88,7 +96,8 @@ function pathMention(
     kind: mention.kind ?? null,
     negated: Boolean(mention.negated),
     module,
-    implied
+    implied,
+    rule
   }
 }
 
@@ -96,7 +105,7 @@ function pathMention(
 export function extractPaths(markdown: string, documentPath: string): string[] {
   const found = new Set(
     extractMentions(markdown, documentPath)
-      .filter((mention) => !mention.module && !mention.implied)
+      .filter((mention) => !mention.module && !mention.implied && !mention.rule)
       .map((mention) => mention.path)
   )
   // `src/report` and `src/report/` name the same folder: keep the explicit one.

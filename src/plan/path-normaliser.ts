@@ -1,3 +1,4 @@
+import type { PathRule } from './rule-paths.js'
 import { posix } from 'node:path'
 import type { Implied } from './implied-paths.js'
 import type { ChangeKind, ReferenceKind } from './markdown-pieces.js'
@@ -37,6 +38,8 @@ export interface Mention {
   kind?: MentionKind | null
   /** Not a path: a change the line implies (a dependency, a CLI script), see impliedByLine. */
   implied?: Implied | null
+  /** Not a path: a rule over files of the tree ("every module in `x/`"), see ruleOfLine. */
+  rule?: PathRule | null
 }
 
 export type MentionKind = ReferenceKind | ChangeKind

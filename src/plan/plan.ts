@@ -1,4 +1,4 @@
-import type { Plan, PlannedTask, Separation, Settings } from '../core/types.js'
+import type { Plan, PlannedTask, RoadmapSectionText, Separation, Settings } from '../core/types.js'
 import { GitCommandManager } from '../git/git-command-manager.js'
 import { BaseTree, MAX_SPEC_BYTES } from './base-tree.js'
 import { findOverlaps, type Overlap, type TaskScope } from './overlap.js'
@@ -17,6 +17,17 @@ import {
 import { readSpecHeader, type SpecHeader } from './spec-header.js'
 import { contextDocuments, isOwnDocument } from './spec-kit.js'
 import { scopeOfRoadmapSections } from './roadmap-fallback.js'
+import { goModuleOf, graphFiles, importHubs } from './import-graph.js'
+import { commitsNaming, type StoryCommit } from '../git/story-commits.js'
+import {
+  idPattern,
+  landedPhases,
+  mayHavePhases,
+  namesAny,
+  phaseSections,
+  priorityIds,
+  type PhaseSection
+} from './landed-phases.js'
 
 export type PlanSettings = Pick<
   Settings,
@@ -109,6 +120,8 @@ export async function buildPlan(
     return scope
   }
 
+  const history = await phasesInHistory(git, tree.commit, priorities, lookups, texts, roadmap)
+
   const evidence: Record<string, Record<string, string[]>> = {}
   const notCounted: Record<string, Record<string, string[]>> = {}
   const tasks: PlannedTask[] = priorities.map((priority) => {
@@ -130,8 +143,29 @@ export async function buildPlan(
       if (context.has(specFile)) continue
       const scope = scopeOf(specFile)
       notes.push(...scope.notes)
+      // Phases whose files commits naming the priority already changed: landed, left out.
+      const landed = landedPhases(
+        history.phases.get(specFile) ?? [],
+        scope.paths,
+        history.commits.get(priority) ?? []
+      )
+      const inLanded = (line: number): LandedPhaseOf =>
+        landed.find(({ phase }) => line >= phase.start && line <= phase.end)
+      for (const { phase, commits } of landed) {
+        notes.push(
+          `${specFile}: phase ${phase.number} ("${phase.heading}") already landed on ${settings.baseBranch}: ${commitList(commits)} changed every file it names; those are left out`
+        )
+      }
       for (const [path, lines] of scope.paths) {
         if (isOwnDocument(path, specFile, tree)) continue
+        if (landed.length && lines.every((line) => inLanded(line))) {
+          ;(dropped[path] ??= []).push(
+            ...lines.map(
+              (line) => `${specFile}:${line} (done: ${commitList(inLanded(line)?.commits ?? [])})`
+            )
+          )
+          continue
+        }
         ;(found[path] ??= []).push(...lines.map((line) => `${specFile}:${line}`))
       }
       for (const [path, whys] of scope.dropped) {
@@ -144,6 +178,7 @@ export async function buildPlan(
       )
     }
     const sections = roadmap?.sections.get(priority) ?? []
+    let fallbackSections: RoadmapSectionText[] | undefined
     if (Object.keys(found).length === 0 && sections.length > 0) {
       const fallback = scopeOfRoadmapSections(
         [...sections, ...storySections],
@@ -163,6 +198,12 @@ export async function buildPlan(
         for (const [path, whys] of fallback.dropped) {
           ;(dropped[path] ??= []).push(...whys.map((why) => `${roadmapFile}:${why}`))
         }
+        // What it was planned from is what its agent is given to read (see agent-prompt).
+        fallbackSections = [...sections, ...storySections].map((section) => ({
+          file: roadmapFile,
+          line: section.line,
+          text: section.text
+        }))
         const unknownNote = notes.findIndex((note) => note.startsWith('scope unknown: no spec'))
         if (unknownNote >= 0) notes.splice(unknownNote, 1)
       }
@@ -210,7 +251,8 @@ export async function buildPlan(
       after: [],
       skip_reason: null,
       notes,
-      estimate_hours: estimate?.estimateHours ?? null
+      estimate_hours: estimate?.estimateHours ?? null,
+      ...(fallbackSections ? { roadmap_sections: fallbackSections } : {})
     }
   })
   // A priority already merged (skip-merged) is not run: nothing waits on it, it waits on nothing.
@@ -267,6 +309,8 @@ export async function buildPlan(
   // Only when some are: results of runs without them keep the contract's shape.
   if (last.length) separation.merge_last = last
   if (Object.keys(notCounted).length) separation.not_counted = notCounted
+  const hubs = await importHubsOf(tree, open)
+  if (hubs.size) separation.hub_files = Object.fromEntries(hubs)
   return { tasks, separation, base_commit: tree.commit }
 }
 
@@ -349,4 +393,82 @@ const megabytes = (bytes: number): string => `${Math.round((bytes / 1024 / 1024)
 
 function cutNote(file: string, size: number): string {
   return `${file} is ${megabytes(size)}: only its first ${megabytes(MAX_SPEC_BYTES)} were read (paths named after them are not in the plan)`
+}
+
+type LandedPhaseOf = { phase: PhaseSection; commits: StoryCommit[] } | undefined
+
+/** The specs' phase sections, and the commits of base naming each priority that has some. */
+interface PhaseHistory {
+  phases: Map<string, PhaseSection[]>
+  commits: Map<number, StoryCommit[]>
+}
+
+/**
+ * Phases and the history that may show them landed. One `git log --grep` for every priority
+ * together, and none at all when no spec has two phases or more (most plans).
+ */
+async function phasesInHistory(
+  git: GitCommandManager,
+  commit: string,
+  priorities: readonly number[],
+  lookups: ReadonlyMap<number, SpecLookup>,
+  texts: ReadonlyMap<string, string>,
+  roadmap: ReturnType<typeof readRoadmap> | null
+): Promise<PhaseHistory> {
+  const phases = new Map<string, PhaseSection[]>()
+  const idsOf = new Map<number, string[]>()
+  for (const priority of priorities) {
+    const specFiles = lookups.get(priority)?.specFiles ?? []
+    let phased = false
+    for (const file of specFiles) {
+      const text = texts.get(file) ?? ''
+      if (!mayHavePhases(text)) continue
+      const sections = phaseSections(text)
+      if (sections.length) {
+        phases.set(file, sections)
+        phased = true
+      }
+    }
+    if (!phased) continue
+    const story = roadmap?.sections.get(priority)?.[0]?.userStory ?? null
+    idsOf.set(priority, priorityIds(priority, story, specFiles))
+  }
+  const commits = new Map<number, StoryCommit[]>()
+  if (idsOf.size === 0) return { phases, commits }
+  const naming = await commitsNaming(
+    git,
+    commit,
+    idPattern([...new Set([...idsOf.values()].flat())])
+  )
+  for (const [priority, ids] of idsOf) {
+    commits.set(
+      priority,
+      naming.filter((found) => namesAny(found.message, ids))
+    )
+  }
+  return { phases, commits }
+}
+
+/** `abc123def456 "US-055 phase 1: schema"`, the first two and how many more. */
+function commitList(commits: readonly StoryCommit[]): string {
+  const shown = commits
+    .slice(0, 2)
+    .map((found) => `${found.commit.slice(0, 12)} "${found.message.split('\n')[0]}"`)
+  return commits.length > 2
+    ? `${shown.join(', ')} and ${commits.length - 2} more`
+    : shown.join(', ')
+}
+
+/** The import hubs of the priorities' named files (see importHubs); none for a lone priority. */
+async function importHubsOf(
+  tree: BaseTree,
+  tasks: readonly PlannedTask[]
+): Promise<Map<string, number>> {
+  if (tasks.length < 2) return new Map()
+  const files = graphFiles(new Set(tasks.flatMap((task) => task.paths)), tree)
+  if (files.length === 0) return new Map()
+  const goMod = files.some((file) => file.endsWith('.go')) && tree.hasFile('go.mod')
+  const texts = await tree.read(goMod ? [...files, 'go.mod'] : files)
+  const named = new Map(tasks.map((task) => [task.priority, task.paths]))
+  return importHubs(named, texts, tree, goModuleOf(texts.get('go.mod')))
 }

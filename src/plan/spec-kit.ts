@@ -46,3 +46,17 @@ export function isOwnDocument(path: string, specFile: string, tree: TreeListing)
   const inFolder = posix.join(folder, path.replace(/\/$/, ''))
   return path.endsWith('/') ? tree.hasFolder(inFolder) : tree.hasFile(inFolder)
 }
+
+/**
+ * A bare name (`plan.md`, `tasks.md`) that stands for a document beside the spec: the spec's
+ * own folder holds it, or the spec is a spec-kit document and the name one of spec-kit's.
+ * Such a name is the spec's bookkeeping: neither a change nor a path to place in the tree.
+ */
+export function isSiblingDocument(name: string, specFile: string, tree: TreeListing): boolean {
+  if (name.includes('/')) return false
+  const folder = posix.dirname(specFile)
+  if (folder === '.' || folder === '') return false
+  if (tree.hasFile(posix.join(folder, name))) return true
+  const kit = (file: string): boolean => SPEC_KIT_DOCUMENTS.has(file.toLowerCase())
+  return kit(name) && kit(posix.basename(specFile))
+}

@@ -3,6 +3,8 @@ import { extractMentions, folderOf, type PathMention } from './path-extractor.js
 import { manifestFiles, moduleFile, type Implied } from './implied-paths.js'
 import { looksLikeFile } from './path-normaliser.js'
 import { filesMatching, type SeparationIgnore } from './separation-ignore.js'
+import { isSiblingDocument } from './spec-kit.js'
+import { expandRule, type PathRule } from './rule-paths.js'
 
 /** The paths one spec touches, each with the lines that name it, and what a reader should know. */
 export interface SpecScope {
@@ -43,10 +45,12 @@ export function scopeOfSpec(
   const negated: PathMention[] = []
   const implied: PathMention[] = []
   const modules: PathMention[] = []
+  const rules: PathMention[] = []
   for (const mention of extractMentions(markdown, specFile, { all: true })) {
     if (mention.negated) {
-      if (!mention.module && !mention.implied) negated.push(mention)
-    } else if (mention.implied) implied.push(mention)
+      if (!mention.module && !mention.implied && !mention.rule) negated.push(mention)
+    } else if (mention.rule) rules.push(mention)
+    else if (mention.implied) implied.push(mention)
     else if (mention.module) modules.push(mention)
     else (mention.path.includes('/') ? candidates : bare).push(mention)
   }
@@ -66,6 +70,20 @@ export function scopeOfSpec(
     if (path) add(candidate.stated ? stated : passing, path, candidate.line)
     if (path?.endsWith('/') && candidate.kind === 'create') destinations.add(path)
   }
+  // "Update all `*_test.go` files under `ledger/`": the files of the tree the rule touches;
+  // the folder or glob it names on that line stands for them no more.
+  const ruleLines = new Set<number>()
+  const ruleNotes: string[] = []
+  for (const mention of rules) {
+    if (!mention.stated) continue
+    const files = expandRule(mention.rule as PathRule, tree)
+    if (!files) continue
+    ruleLines.add(mention.line)
+    ruleNotes.push(`line ${mention.line} touches ${files.length} (${listed(files)})`)
+    for (const file of files) add(stated, file, mention.line)
+  }
+  const byRule = (path: string, lines: readonly number[]): boolean =>
+    (path.endsWith('/') || /[*?[\]{}]/.test(path)) && lines.every((line) => ruleLines.has(line))
   // `pkg.mod`, `pkg.mod:main`, `--cov=pkg.mod`: the module's file, when the tree has it.
   for (const module of modules) {
     const file = moduleFile(module.path, tree)
@@ -73,6 +91,11 @@ export function scopeOfSpec(
   }
 
   const notes: string[] = []
+  if (ruleNotes.length) {
+    notes.push(
+      `${specFile}: rules expanded against the tree into the files they touch: ${ruleNotes.join('; ')}`
+    )
+  }
   const named = new Set(
     [...stated.keys(), ...passing.keys()].filter((path) => !ignore.ignores(path, tree))
   )
@@ -99,6 +122,10 @@ export function scopeOfSpec(
   let lines: string[] | null = null
   const lineOf = (line: number): string => (lines ??= markdown.split('\n'))[line - 1] ?? ''
   for (const candidate of bare) {
+    // `plan.md` in a spec-kit `tasks.md`: the feature's own document, not a file to place.
+    if (isSiblingDocument(candidate.path, specFile, tree)) continue
+    // `*_test.go` in "all `*_test.go` files under `ledger/`": the rule placed it.
+    if (ruleLines.has(candidate.line) && /[*?]/.test(candidate.path)) continue
     const resolved = resolveBareName(candidate, tree, {
       folders,
       fileFolders,
@@ -128,8 +155,10 @@ export function scopeOfSpec(
   // A folder or glob named only in passing ("the agents in `.claude/`") says little of what
   // changes: it counts when the spec states it ("touches `src/report/`"), else it is context.
   const scope = new Map(stated)
+  for (const [path, lines] of stated) if (byRule(path, lines)) scope.delete(path)
   const passingFolders: string[] = []
   for (const [path, lines] of passing) {
+    if (byRule(path, lines)) continue
     if (!stated.has(path) && (path.endsWith('/') || /[*?[\]{}]/.test(path))) {
       // What separation-ignore drops anyway (`data/*.db`) is not worth a note.
       if (!ignore.ignores(path, tree)) passingFolders.push(path)

@@ -1,5 +1,6 @@
 import { open, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import type { RoadmapSectionText } from '../core/types.js'
 
 /** What a priority's prompt is made of. */
 export interface PromptFacts {
@@ -12,6 +13,11 @@ export interface PromptFacts {
   specFiles: readonly string[]
   /** The paths the separation found in the spec. */
   files: readonly string[]
+  /**
+   * The ROADMAP sections the priority was planned from when no spec served (the ROADMAP
+   * fallback): its spec, in the prompt.
+   */
+  roadmapSections?: readonly RoadmapSectionText[]
   /** Whether what the agent leaves uncommitted is committed for it. */
   autoCommit: boolean
 }
@@ -111,11 +117,26 @@ function builtInPrompt(values: PromptValues): string {
 }
 
 async function specText(facts: PromptFacts): Promise<string> {
-  if (!facts.specFiles.length) {
+  const sections = facts.roadmapSections ?? []
+  if (!facts.specFiles.length && !sections.length) {
     return '## Spec\n\n(no spec file was found for this priority: work from the title and the ROADMAP)'
   }
   const parts: string[] = []
   let budget = MAX_SPECS_CHARS
+  // The ROADMAP fallback: the sections the priority was planned from are its spec.
+  for (const section of sections) {
+    const limit = Math.max(0, Math.min(MAX_SPEC_CHARS, budget))
+    const text = section.text.replace(/\n{3,}/g, '\n\n').trim()
+    const shown = text.length > limit ? text.slice(0, limit) : text
+    budget -= shown.length
+    parts.push(`## Spec: ${section.file}, the section at line ${section.line}`, '', shown, '')
+    if (shown.length < text.length) {
+      parts.push(
+        `(… ${text.length - shown.length} more characters: read ${section.file} itself)`,
+        ''
+      )
+    }
+  }
   for (const file of facts.specFiles) {
     parts.push(`## Spec: ${file}`, '')
     const spec = await readSpec(join(facts.worktree, file))

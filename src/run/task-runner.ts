@@ -188,7 +188,7 @@ export class TaskRun {
     private readonly ctx: TaskContext,
     /** What the plan knows of it beyond the result: its title and the files its spec names. */
     private readonly planned: Pick<PlannedTask, 'title' | 'paths'> &
-      Partial<Pick<PlannedTask, 'after'>> = { title: null, paths: [] }
+      Partial<Pick<PlannedTask, 'after' | 'roadmap_sections'>> = { title: null, paths: [] }
   ) {
     this.baseTip = ctx.baseTip ?? BaseTip.local(ctx.git, ctx.settings.baseBranch, ctx.heldBase)
     this.prefix = `[${task.priority}]`
@@ -424,6 +424,7 @@ export class TaskRun {
         base: values.base,
         specFiles: this.task.spec_files,
         files: this.planned.paths,
+        roadmapSections: this.planned.roadmap_sections ?? [],
         autoCommit: settings.autoCommit
       },
       template
@@ -767,7 +768,7 @@ export class TaskRun {
 export async function runTask(
   task: TaskResult,
   ctx: TaskContext,
-  planned?: Pick<PlannedTask, 'title' | 'paths'>
+  planned?: Pick<PlannedTask, 'title' | 'paths' | 'roadmap_sections'>
 ): Promise<TaskResult> {
   const run = new TaskRun(task, ctx, planned)
   await run.execute()

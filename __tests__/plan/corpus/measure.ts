@@ -14,6 +14,8 @@
  * A true spec given as `ROADMAP.md#L10-L20` is those lines of the ROADMAP: a priority with no
  * spec file, whose section serves as its spec. `unknown_scope` lists the priorities whose
  * spec and ROADMAP section name no path at all (a spike): the plan rightly cannot know them.
+ * An optional `history.json` (`[{ "message", "files" }]`, oldest first) is committed on the
+ * branch before the tree: the history a phase that already landed shows in.
  * Used by the jest test (quality bars) and by `npm run bench -- separation` (the figures).
  */
 import { execFileSync } from 'node:child_process'
@@ -242,28 +244,54 @@ async function measureRepository(
 /** A repository whose `roadmap` branch holds the tree (stand-in files) and the documents. */
 function commitRepository(source: string, repo: string): void {
   execFileSync('git', ['init', '-q', '-b', 'roadmap', repo])
+  const history = historyOf(source)
   const files = new Map<string, Buffer>()
   for (const path of readFileSync(join(source, 'tree.txt'), 'utf8').split('\n')) {
     if (path.trim()) files.set(path.trim(), Buffer.from(`stand-in for ${path.trim()}\n`))
   }
   for (const path of walk(source)) {
     const name = relative(source, path)
-    if (name !== 'tree.txt' && name !== 'truth.json') files.set(name, readFileSync(path))
+    if (!['tree.txt', 'truth.json', 'history.json'].includes(name)) {
+      files.set(name, readFileSync(path))
+    }
   }
-  const chunks: Buffer[] = [
-    Buffer.from(
-      'commit refs/heads/roadmap\ncommitter Corpus <corpus@example.com> 1700000000 +0000\n'
-    )
-  ]
+  const chunks: Buffer[] = []
   const data = (bytes: Buffer): void => {
     chunks.push(Buffer.from(`data ${bytes.length}\n`), bytes, Buffer.from('\n'))
   }
-  data(Buffer.from('corpus'))
+  const commit = (time: number, message: string): void => {
+    chunks.push(
+      Buffer.from(
+        `commit refs/heads/roadmap\ncommitter Corpus <corpus@example.com> ${time} +0000\n`
+      )
+    )
+    data(Buffer.from(message))
+  }
+  history.forEach((earlier, index) => {
+    commit(1600000000 + index, earlier.message)
+    for (const path of earlier.files) {
+      chunks.push(Buffer.from(`M 100644 inline ${path}\n`))
+      data(Buffer.from(`earlier ${path} (${index})\n`))
+    }
+  })
+  commit(1700000000, 'corpus')
   for (const [path, bytes] of files) {
     chunks.push(Buffer.from(`M 100644 inline ${path}\n`))
     data(bytes)
   }
   execFileSync('git', ['fast-import', '--quiet'], { cwd: repo, input: Buffer.concat(chunks) })
+}
+
+/** The commits made before the tree, when the repository has a `history.json`. */
+function historyOf(source: string): { message: string; files: string[] }[] {
+  try {
+    return JSON.parse(readFileSync(join(source, 'history.json'), 'utf8')) as {
+      message: string
+      files: string[]
+    }[]
+  } catch {
+    return []
+  }
 }
 
 /** A true spec's text: a file, or `file#L10-L20`, those lines of it (a ROADMAP section). */
