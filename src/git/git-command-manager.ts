@@ -57,6 +57,8 @@ interface Shared {
   credentials: Record<string, string>
   identity: { asked?: Promise<Record<string, string>> }
   config: CommandConfig
+  /** Set once extensions.worktreeConfig is known to be on (see enableWorktreeConfig). */
+  worktreeConfig?: Promise<void>
 }
 
 /**
@@ -414,6 +416,89 @@ export class GitCommandManager {
   /** Forgets the registrations of worktrees whose folders are gone. */
   async pruneWorktrees(): Promise<void> {
     await this.exec(['worktree', 'prune'])
+  }
+
+  /**
+   * Moves a worktree's folder and registration to `to`, locked or not (a rename: no file is
+   * written), in line with the adds and removals (git reads the other worktrees' folders).
+   */
+  async moveWorktree(from: string, to: string): Promise<void> {
+    await WORKTREE_REGISTRATIONS.run(() =>
+      this.run(['worktree', 'move', '--force', '--force', from, to])
+    )
+  }
+
+  /** Locks a worktree with this reason, replacing the reason of a lock it already has. */
+  async relockWorktree(path: string, reason: string): Promise<void> {
+    await this.unlockWorktree(path)
+    await this.run(['worktree', 'lock', '--reason', reason, path])
+  }
+
+  /**
+   * HEAD here detached at `commit`, nothing else touched (index and files stay): its branch is
+   * free to be merged, moved or deleted while the worktree waits to be reused.
+   */
+  async detachHead(commit: string, reason: string): Promise<void> {
+    await this.run(['update-ref', '--no-deref', '-m', reason, 'HEAD', commit])
+  }
+
+  /**
+   * Deletes every untracked file here, ignored ones (build output) and nested repositories
+   * included, as removing the worktree would: a worktree reused for the next task holds
+   * nothing of the previous one.
+   */
+  async removeUntracked(): Promise<void> {
+    await this.run(['clean', '-ffdxq'])
+  }
+
+  /**
+   * Checks `branch` out here (the files that differ are written, the others stay): a reused
+   * worktree moved to the next task's branch. Refused when a file it must write has changes.
+   */
+  async switchBranch(branch: string): Promise<void> {
+    await this.run(['checkout', '--quiet', '--no-guess', branch, '--'])
+  }
+
+  /**
+   * The worktree here checks out only these folders and the root's files (cone mode); its
+   * agent can widen it (`git sparse-checkout add <folder>` or `disable`). The setting is the
+   * worktree's own (`config.worktree`, see enableWorktreeConfig).
+   */
+  async sparseCheckout(folders: readonly string[]): Promise<void> {
+    await this.enableWorktreeConfig()
+    await this.run(['sparse-checkout', 'set', '--cone', '--', ...folders])
+  }
+
+  /** Every file of the branch checked out here again (a reused worktree that was sparse). */
+  async disableSparseCheckout(): Promise<void> {
+    await this.run(['sparse-checkout', 'disable'])
+  }
+
+  /** Whether the worktree here checks out only part of the tree. */
+  async isSparse(): Promise<boolean> {
+    const { stdout } = await this.exec(['config', '--type=bool', '--get', 'core.sparseCheckout'], {
+      okExitCodes: [1]
+    })
+    return stdout.trim() === 'true'
+  }
+
+  /**
+   * `extensions.worktreeConfig` set in the repository's config (git's own way of giving one
+   * worktree settings of its own, which `git sparse-checkout` in a worktree sets itself), once
+   * per run before any sparse worktree: two setting it at once would race for `.git/config`'s
+   * lock. Recorded as the run's own change: it is not reported as an agent's.
+   */
+  enableWorktreeConfig(): Promise<void> {
+    this.shared.worktreeConfig ??= (async () => {
+      this.shared.config.acceptOwnChange('extensions.worktreeconfig', 'true')
+      const { stdout } = await this.exec(
+        ['config', '--type=bool', '--get', 'extensions.worktreeConfig'],
+        { okExitCodes: [1] }
+      )
+      if (stdout.trim() !== 'true') await this.run(['config', 'extensions.worktreeConfig', 'true'])
+    })()
+    this.shared.worktreeConfig.catch(() => (this.shared.worktreeConfig = undefined))
+    return this.shared.worktreeConfig
   }
 
   /** Commits reachable from `to` but not from `from`. */

@@ -91,6 +91,8 @@ export async function runAgents(
     { ...options, signal },
     { baseTip, starting: () => preparer.hold() }
   )
+  // A finished worktree becomes the next one (a checkout of what differs, not every file).
+  if (settings.cleanup) ctx.worktrees.reuseFinished()
   const runs = new Map(
     runnable.map((task) => [task.priority, new TaskRun(byPriority.get(task.priority)!, ctx, task)])
   )
@@ -138,7 +140,12 @@ export async function runAgents(
         // their dozen git calls would otherwise hold up the start that took over its slot.
         const settled = released
           .then(() => preparer.quiet())
-          .then(() => run.finish())
+          .then(() => {
+            // From here (not before the quiet: a start waits on it) its worktree may come back.
+            const finished = run.finish()
+            ctx.worktrees.expectReturn(finished)
+            return finished
+          })
           .then(() => options.onTaskDone?.(run.task))
           .catch((error: Error) => logger.error(`priority ${priority}: ${error.message}`))
           .finally(() => preparer.baseMoved([...runs.values()]))
@@ -161,7 +168,10 @@ export async function runAgents(
           : 'not started: a priority it waits on never finished'
       }
     }
-    await Promise.all(outcome.notStarted.map((priority) => runs.get(priority)!.discard()))
+    await Promise.all([
+      ...outcome.notStarted.map((priority) => runs.get(priority)!.discard()),
+      ctx.worktrees.removeSpares()
+    ])
   } finally {
     preparer.close()
     gate.stop()
