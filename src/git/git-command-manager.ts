@@ -262,11 +262,13 @@ export class GitCommandManager {
    * run's commit, not the user's.
    */
   async commitEverything(message: string, leaveOut: readonly string[] = []): Promise<void> {
-    await this.run(['add', '-A', '--', ...allBut(leaveOut)])
+    // --sparse: in a sparse worktree, what the agent wrote outside the cone is its work too.
+    await this.run(['add', '-A', '--sparse', '--', ...allBut(leaveOut)])
     if (leaveOut.length) {
       await this.run([
         'rm',
         '--cached',
+        '--sparse',
         '--quiet',
         '--ignore-unmatch',
         '--',
@@ -325,7 +327,19 @@ export class GitCommandManager {
     const env = { GIT_INDEX_FILE: scratch }
     try {
       await this.run(['read-tree', 'HEAD'], { env })
-      await this.run(['add', '-A', '--', ...allBut(leaveOut)], { env })
+      // Files the worktree's index marks skip-worktree (outside a sparse checkout's cone) are
+      // absent on purpose: kept as HEAD has them, not recorded as deleted.
+      const skipped = (await this.run(['ls-files', '-t', '-z']))
+        .split('\0')
+        .filter((entry) => entry.startsWith('S '))
+        .map((entry) => entry.slice(2))
+      if (skipped.length) {
+        await this.run(['update-index', '-z', '--skip-worktree', '--stdin'], {
+          env,
+          input: `${skipped.join('\0')}\0`
+        })
+      }
+      await this.run(['add', '-A', '--sparse', '--', ...allBut(leaveOut)], { env })
       const tree = await this.run(['write-tree'], { env })
       return await this.commitTree(tree, ['HEAD', ...otherParents], message)
     } finally {
