@@ -1,8 +1,8 @@
 import { describe, expect, test } from '@jest/globals'
-import { readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { sparseCone } from '../../src/run/sparse-cone.js'
-import { git, writeFiles } from '../helpers/temp-repo.js'
+import { createRepo, git, roadmapFiles, writeFiles } from '../helpers/temp-repo.js'
 import {
   AGENT_COMMIT,
   faultRepo,
@@ -11,7 +11,7 @@ import {
   taskOf,
   type FaultRepo
 } from '../faults/harness.js'
-import { assertInvariants } from '../faults/invariants.js'
+import { assertInvariants, recordCommits } from '../faults/invariants.js'
 
 // sparse-checkout: true gives each worktree the folders of its priority's paths, its spec and
 // the ROADMAP, plus the root's files. What the agent writes outside them is its work all the
@@ -97,5 +97,35 @@ describe('sparse-checkout: true', () => {
     expect(saved).toBeDefined()
     const files = filesOf(repo.repo, saved!)
     expect(files).toEqual(expect.arrayContaining(['lib/a/x.ts', 'lib/b/y.ts', 'other/z.ts']))
+  }, 60_000)
+
+  test("a finished sparse worktree reused for another priority gets that priority's folders", async () => {
+    const made = createRepo(
+      roadmapFiles({
+        1: { files: ['lib/a/x.ts'] },
+        2: { files: ['src/file-2.ts'] },
+        3: { files: ['other/z.ts'] }
+      })
+    )
+    recordCommits(made.repo)
+    const work = join(made.path, 'work')
+    mkdirSync(work)
+    using repo: FaultRepo = { ...made, work, baseBefore: git(made.repo, 'rev-parse', 'roadmap') }
+    const run = await runScriptedAgents(
+      repo,
+      [
+        'sleep 1',
+        `find . -path ./.git -prune -o -type f -print | sort > "${repo.work}/seen-$PRIORITY_ID"`,
+        'echo "by $PRIORITY_ID" > "root-$PRIORITY_ID.txt"',
+        `git add -A && ${AGENT_COMMIT} -m "priority $PRIORITY_ID"`
+      ],
+      { priorities: '1,2,3', 'sparse-checkout': 'true', 'max-parallel': '1' }
+    )
+    expect(run.logger.text()).toContain('Reused the finished worktree')
+    const seen = readFileSync(join(repo.work, 'seen-3'), 'utf8')
+    expect(seen).toContain('./other/z.ts')
+    expect(seen).not.toContain('./lib/a/x.ts')
+    expect(statuses(run.result)).toEqual({ 1: 'completed', 2: 'completed', 3: 'completed' })
+    assertInvariants({ ...repo, base: 'roadmap', result: run.result, pids: run.pids })
   }, 60_000)
 })
