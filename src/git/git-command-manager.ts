@@ -442,18 +442,22 @@ export class GitCommandManager {
     )
   }
 
-  /** Locks a worktree with this reason, replacing the reason of a lock it already has. */
-  async relockWorktree(path: string, reason: string): Promise<void> {
-    await this.unlockWorktree(path)
-    await this.run(['worktree', 'lock', '--reason', reason, path])
+  /** The git folder of the worktree here (its own, under the common one's `worktrees/`). */
+  gitDir(): Promise<string> {
+    return this.run(['rev-parse', '--absolute-git-dir'])
   }
 
   /**
-   * HEAD here detached at `commit`, nothing else touched (index and files stay): its branch is
+   * HEAD here detached where it is, nothing else touched (index and files stay): its branch is
    * free to be merged, moved or deleted while the worktree waits to be reused.
    */
-  async detachHead(commit: string, reason: string): Promise<void> {
-    await this.run(['update-ref', '--no-deref', '-m', reason, 'HEAD', commit])
+  async detachHead(reason: string): Promise<void> {
+    await this.run(['update-ref', '--no-deref', '-m', reason, 'HEAD', 'HEAD'])
+  }
+
+  /** HEAD here names `branch` (files and index are already its tip's: see moveCheckout). */
+  async attachHead(branch: string): Promise<void> {
+    await this.run(['symbolic-ref', 'HEAD', branchRef(branch)])
   }
 
   /**
@@ -463,14 +467,6 @@ export class GitCommandManager {
    */
   async removeUntracked(): Promise<void> {
     await this.run(['clean', '-ffdxq'])
-  }
-
-  /**
-   * Checks `branch` out here (the files that differ are written, the others stay): a reused
-   * worktree moved to the next task's branch. Refused when a file it must write has changes.
-   */
-  async switchBranch(branch: string): Promise<void> {
-    await this.run(['checkout', '--quiet', '--no-guess', branch, '--'])
   }
 
   /**

@@ -19,9 +19,14 @@ const FILLED_MARKER = 'parallel-worktree-filled'
  */
 const SWITCHING_MARKER = 'parallel-worktree-switching'
 
+/** The fill mark's path: in the worktree's own git folder, when known, or as git says. */
+function markerPath(worktree: GitCommandManager, gitDir?: string): Promise<string> {
+  return gitDir ? Promise.resolve(join(gitDir, FILLED_MARKER)) : worktree.gitPath(FILLED_MARKER)
+}
+
 /** Records that the worktree here holds its branch's files: its checkout is complete. */
-export async function markFilled(worktree: GitCommandManager): Promise<void> {
-  const filled = await worktree.gitPath(FILLED_MARKER)
+export async function markFilled(worktree: GitCommandManager, gitDir?: string): Promise<void> {
+  const filled = await markerPath(worktree, gitDir)
   await writeFile(filled, `${new Date().toISOString()}\n`)
   await rm(join(dirname(filled), SWITCHING_MARKER), { force: true })
 }
@@ -30,8 +35,12 @@ export async function markFilled(worktree: GitCommandManager): Promise<void> {
  * Records that the worktree here is being switched to another branch (see SWITCHING_MARKER):
  * from now until markFilled, a run killed leaves nothing in it to save.
  */
-export async function markSwitching(worktree: GitCommandManager, to: string): Promise<void> {
-  const filled = await worktree.gitPath(FILLED_MARKER)
+export async function markSwitching(
+  worktree: GitCommandManager,
+  to: string,
+  gitDir?: string
+): Promise<void> {
+  const filled = await markerPath(worktree, gitDir)
   await writeFile(join(dirname(filled), SWITCHING_MARKER), `${new Date().toISOString()} ${to}\n`)
   await rm(filled, { force: true })
 }
@@ -49,8 +58,11 @@ export async function markSwitching(worktree: GitCommandManager, to: string): Pr
  */
 export type CheckoutState = 'switching' | 'marked' | 'indexed' | 'unfilled' | 'unreadable'
 
-export async function checkoutState(worktree: GitCommandManager): Promise<CheckoutState> {
-  const filled = await worktree.gitPath(FILLED_MARKER)
+export async function checkoutState(
+  worktree: GitCommandManager,
+  gitDir?: string
+): Promise<CheckoutState> {
+  const filled = await markerPath(worktree, gitDir)
   if (existsSync(join(dirname(filled), SWITCHING_MARKER))) return 'switching'
   if (existsSync(filled)) return 'marked'
   const index = await worktree.gitPath('index')

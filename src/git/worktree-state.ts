@@ -25,8 +25,11 @@ const IN_PROGRESS: readonly [string, InProgress][] = [
 ]
 
 /** The operation git stopped in the middle of in the worktree here, or null (no scan). */
-export async function operationInProgress(git: GitCommandManager): Promise<InProgress | null> {
-  const gitDir = await git.run(['rev-parse', '--path-format=absolute', '--git-dir'])
+export async function operationInProgress(
+  git: GitCommandManager,
+  known?: string
+): Promise<InProgress | null> {
+  const gitDir = known ?? (await git.run(['rev-parse', '--path-format=absolute', '--git-dir']))
   return IN_PROGRESS.find(([file]) => existsSync(join(gitDir, file)))?.[1] ?? null
 }
 

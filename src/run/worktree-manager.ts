@@ -1,5 +1,5 @@
 import '../core/dispose-polyfill.js'
-import { constants, realpathSync } from 'node:fs'
+import { constants, existsSync, realpathSync } from 'node:fs'
 import { copyFile, lstat, mkdir, readdir, readFile, rm, rmdir, stat } from 'node:fs/promises'
 import { basename, dirname, join, resolve, sep } from 'node:path'
 import type { GitCommandManager } from '../git/git-command-manager.js'
@@ -15,6 +15,7 @@ import {
   markSwitching
 } from '../git/worktree-fill.js'
 import { operationInProgress } from '../git/worktree-state.js'
+import { setLockReason } from '../git/worktree-lock.js'
 import { GitError, gitSaid } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
 
@@ -80,6 +81,13 @@ export interface CreateWorktreeOptions {
   sparse?: readonly string[]
 }
 
+/** A finished worktree kept for the next task (see WorktreeManager.park). */
+interface Spare {
+  path: string
+  /** Its own git folder (its fill mark, its lock): the same wherever it is moved. */
+  gitDir: string
+}
+
 export class WorktreeError extends Error {
   override name = 'WorktreeError'
 }
@@ -95,7 +103,7 @@ export class WorktreeManager {
   /** Whether finished worktrees are kept for the next task (see reuseFinished). */
   private reuse = false
   /** Finished worktrees waiting for their next task, oldest first. */
-  private readonly spares: string[] = []
+  private readonly spares: Spare[] = []
   /** Spare paths chosen by parks under way (see sparePath). */
   private readonly sparesChosen = new Set<string>()
   /** The ends of tasks that may give a spare back (see expectReturn). */
@@ -109,7 +117,7 @@ export class WorktreeManager {
   ) {}
 
   async create(options: CreateWorktreeOptions): Promise<Worktree> {
-    const { resumeFrom } = await this.recoverLeftovers(options)
+    const { resumeFrom, tip } = await this.recoverLeftovers(options)
     const folder = dirname(resolve(options.path))
     const made = await mkdir(folder, { recursive: true })
     if (made) this.rememberMade(made, folder)
@@ -118,7 +126,7 @@ export class WorktreeManager {
       ? options.reason
       : `${LOCK_REASON_PREFIX}: ${options.reason}`
     // A resumed branch is checked out as it is, in a worktree of its own.
-    if (!resumeFrom && (await this.reuseSpare(options, path, reason))) {
+    if (!resumeFrom && (await this.reuseSpare(options, path, reason, tip))) {
       return this.handle(options, path, null)
     }
     // The branch is set here, beside the other tasks' calls, rather than by `worktree add -B`
@@ -126,7 +134,7 @@ export class WorktreeManager {
     // sure that an existing branch of that name holds nothing unique. No hooks: our mechanics.
     // Registration is one at a time (the git manager's line: git reads the other worktrees'
     // half-written folders while adding one); filling the files, the slow part, runs in parallel.
-    const branchBefore = resumeFrom ? null : await this.git.branchTip(options.branch)
+    const branchBefore = resumeFrom ? null : tip
     const setBranch = resumeFrom
       ? Promise.resolve()
       : this.git.setBranch(options.branch, options.startPoint, reason)
@@ -199,9 +207,9 @@ export class WorktreeManager {
     await Promise.all(
       this.spares
         .splice(0)
-        .map((spare) =>
-          this.remove(spare).catch((error: Error) =>
-            this.logger.warning(`Could not remove the worktree ${spare}: ${error.message}`)
+        .map(({ path }) =>
+          this.remove(path).catch((error: Error) =>
+            this.logger.warning(`Could not remove the worktree ${path}: ${error.message}`)
           )
         )
     )
@@ -219,18 +227,22 @@ export class WorktreeManager {
    */
   private async park(path: string): Promise<boolean> {
     const here = this.git.at(path)
+    const gitDir = await here.gitDir().catch(() => null)
+    if (!gitDir) return false
     const [branch, state, operation] = await Promise.all([
       here.headBranch(),
-      checkoutState(here),
-      operationInProgress(here)
+      checkoutState(here, gitDir),
+      operationInProgress(here, gitDir)
     ]).catch(() => [null, null, null])
     if (!branch || state !== 'marked' || operation) return false
     if (await here.isDirty(this.copies.get(path) ?? []).catch(() => true)) return false
     const spare = await this.sparePath(path)
     try {
       await here.removeUntracked()
-      await here.detachHead(await here.head(), `${LOCK_REASON_PREFIX}: finished, kept for reuse`)
+      await here.detachHead(`${LOCK_REASON_PREFIX}: finished, kept for reuse`)
       await this.git.moveWorktree(path, spare)
+      // A spare is nobody's work: its lock says so (and names no priority).
+      await setLockReason(gitDir, `${LOCK_REASON_PREFIX}: spare, to be reused by the next priority`)
     } catch (error) {
       this.logger.debug(`could not keep ${path} for reuse: ${gitSaid(error as Error)}`)
       if (await this.isWorktreeFolder(spare)) await this.remove(spare)
@@ -239,11 +251,7 @@ export class WorktreeManager {
       this.sparesChosen.delete(spare)
     }
     this.copies.delete(path)
-    this.spares.push(spare)
-    // A spare is nobody's work: the lock says so (and names no priority).
-    await this.git
-      .relockWorktree(spare, `${LOCK_REASON_PREFIX}: spare, to be reused by the next priority`)
-      .catch(() => undefined)
+    this.spares.push({ path: spare, gitDir })
     return true
   }
 
@@ -256,7 +264,7 @@ export class WorktreeManager {
     const name = basename(realPath(this.git.cwd))
     for (let n = 1; ; n += 1) {
       const spare = join(dirname(path), `${name}-wt-spare-${n}`)
-      if (this.sparesChosen.has(spare) || this.spares.includes(spare)) continue
+      if (this.sparesChosen.has(spare) || this.spares.some((kept) => kept.path === spare)) continue
       this.sparesChosen.add(spare)
       if (!(await exists(spare))) return spare
       this.sparesChosen.delete(spare)
@@ -273,24 +281,31 @@ export class WorktreeManager {
   private async reuseSpare(
     options: CreateWorktreeOptions,
     path: string,
-    reason: string
+    reason: string,
+    branchBefore: string | null
   ): Promise<boolean> {
     // `git worktree move` into a folder that exists would move the worktree inside it.
     if (await exists(path)) return false
-    const spare = await this.takeSpare()
-    if (!spare) return false
+    const taken = await this.takeSpare()
+    if (!taken) return false
+    const { path: spare, gitDir } = taken
     const started = Date.now()
-    const branchBefore = await this.git.branchTip(options.branch)
     try {
-      await markSwitching(this.git.at(spare), options.branch)
+      await markSwitching(this.git.at(spare), options.branch, gitDir)
       await this.git.moveWorktree(spare, path)
       const here = this.git.at(path)
-      await this.git.relockWorktree(path, reason)
+      await setLockReason(gitDir, reason)
       await this.git.setBranch(options.branch, options.startPoint, reason)
       if (options.sparse?.length) await here.sparseCheckout(options.sparse)
-      else if (await here.isSparse()) await here.disableSparseCheckout()
-      await here.switchBranch(options.branch)
-      await markFilled(here)
+      else if (existsSync(join(gitDir, 'info', 'sparse-checkout')) && (await here.isSparse())) {
+        await here.disableSparseCheckout()
+      }
+      // read-tree writes what differs and reads only those files: `git checkout` would read
+      // every file of the tree (its full refresh), which the spare's clean state makes useless.
+      const moved = await here.moveCheckout('HEAD', options.startPoint)
+      if (moved.exitCode !== 0) throw new GitError(['read-tree'], moved.exitCode, moved.stderr)
+      await here.attachHead(options.branch)
+      await markFilled(here, gitDir)
     } catch (error) {
       this.logger.debug(
         `could not reuse the worktree ${spare} for ${options.branch}: ${gitSaid(error as Error)}; a new one is made`
@@ -306,7 +321,7 @@ export class WorktreeManager {
   }
 
   /** A spare, waiting for the tasks ending now to give theirs back when there is none yet. */
-  private async takeSpare(): Promise<string | null> {
+  private async takeSpare(): Promise<Spare | null> {
     if (!this.reuse) return null
     while (this.spares.length === 0 && this.returns.size > 0) await Promise.race(this.returns)
     return this.spares.shift() ?? null
@@ -432,7 +447,7 @@ export class WorktreeManager {
     baseBranch: string
     startPoint?: string
     resume?: boolean
-  }): Promise<{ resumeFrom: string | null }> {
+  }): Promise<{ resumeFrom: string | null; tip: string | null }> {
     let resumeFrom: string | null = null
     const { branch, baseBranch } = options
     const target = realPath(options.path)
@@ -555,7 +570,7 @@ export class WorktreeManager {
       this.logger.info(fix.say)
       await fix.run()
     }
-    return { resumeFrom }
+    return { resumeFrom, tip }
   }
 
   /**
