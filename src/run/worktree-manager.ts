@@ -181,8 +181,9 @@ export class WorktreeManager {
 
   /**
    * From now on a finished worktree that loses nothing by being removed is kept instead, as a
-   * spare, and the next worktree made is that one switched to its branch (`git checkout`
-   * writes only the files that differ, where `worktree add` writes them all); removeSpares
+   * spare, and the next worktree made is that one switched to its branch (only the files that
+   * differ are written, where `worktree add` writes them all: 0.4 s against 3.7 s for an add
+   * and 2.2 s for a removal at 100,000 files, see scripts/bench/worktree.mjs); removeSpares
    * removes what is left at the end. See park and reuseSpare.
    */
   reuseFinished(): void {
