@@ -33,6 +33,8 @@ function seeingAgent(repo: FaultRepo): string[] {
     // Long enough for priority 1's end to come before priority 3's worktree is made.
     'sleep 1',
     `{ pwd; cat .env; ls build 2>/dev/null; git status --porcelain --ignored; } > "${seen}"`,
+    // The lock names the priority: a run killed now saves its work as that priority's.
+    `cat "$(git rev-parse --absolute-git-dir)/locked" > "${seen}.lock"`,
     'mkdir -p build && echo "output of $PRIORITY_ID" > "build/out-$PRIORITY_ID.txt"',
     'echo "SECRET=changed-by-$PRIORITY_ID" > .env',
     'echo "// priority $PRIORITY_ID" >> "src/file-$PRIORITY_ID.ts"',
@@ -64,6 +66,9 @@ describe('a finished worktree reused for a later priority', () => {
     // No build output of priority 1, no file of its branch, nothing changed or untracked but
     // the copy.
     expect(seen.slice(2).filter(Boolean)).toEqual(['!! .env'])
+    expect(readFileSync(join(repo.work, 'seen-3.lock'), 'utf8')).toBe(
+      'parallel-worktree: priority 3 in progress\n'
+    )
     expect(git(repo.repo, 'show', 'roadmap:src/file-1.ts')).toContain('// priority 1')
     expect(git(repo.repo, 'show', 'roadmap:src/file-3.ts')).toContain('// priority 3')
     // Every worktree is gone at the end, the spare included; no branch holds a copied file.
