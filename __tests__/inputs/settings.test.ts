@@ -46,6 +46,7 @@ describe('parseSettings', () => {
       branchTemplate: 'feature/us-{priority:03d}',
       worktreeDir: '..',
       worktreeFiles: [],
+      sparseCheckout: false,
       setupCommand: '',
       taskTimeoutMs: 60 * 60_000,
       maxCpuPercent: 80,

@@ -41,6 +41,8 @@ export interface Settings {
   /** Relative to the repository root, as given. */
   worktreeDir: string
   worktreeFiles: string[]
+  /** Worktrees check out only the folders of their priority's paths and the root's files. */
+  sparseCheckout: boolean
   setupCommand: string
   /** 0 means no timeout. */
   taskTimeoutMs: number

@@ -4,6 +4,7 @@ import type { GitCommandManager } from '../git/git-command-manager.js'
 import { KEPT_REFS } from '../git/kept-refs.js'
 import { branchRef } from '../git/refs.js'
 import { listWorktrees } from '../git/worktree-list.js'
+import { checkoutState, holdsNoWork } from '../git/worktree-fill.js'
 import { LOCK_REASON_PREFIX, realPath } from '../run/worktree-manager.js'
 
 /** What `status` and `clean` need of the settings: where the tool puts its things. */
@@ -117,8 +118,9 @@ export async function findLeftovers(
 
   const root = realPath(settings.repo)
   const worktreeFolder = realPath(resolve(root, settings.worktreeDir))
+  // A priority's worktree, or a finished one kept to be reused (see WorktreeManager.park).
   const ourPath = new RegExp(
-    `^${basename(root).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-wt\\d+(\\.\\d+)?$`
+    `^${basename(root).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-wt(\\d+(\\.\\d+)?|-spare-\\d+)$`
   )
   for (const entry of await listWorktrees(git)) {
     if (entry.main || entry.bare) continue
@@ -127,12 +129,16 @@ export async function findLeftovers(
       realPath(resolve(entry.path, '..')) === worktreeFolder && ourPath.test(basename(entry.path))
     if (!lockedByUs && !atOurPath && !ours(entry.branch)) continue
     const present = !entry.prunable
-    const uncommitted = present
-      ? await git
-          .at(entry.path)
-          .isDirty()
-          .catch(() => true)
-      : false
+    // Killed before its checkout completed: what it lacks or holds is nobody's work.
+    const unfinished =
+      present && holdsNoWork(await checkoutState(git.at(entry.path)).catch(() => 'unreadable'))
+    const uncommitted =
+      present && !unfinished
+        ? await git
+            .at(entry.path)
+            .isDirty()
+            .catch(() => true)
+        : false
     const commitsAhead = entry.head ? await ahead(entry.head) : 0
     const what = entry.branch ? `on ${entry.branch}` : 'detached'
     leftovers.push({
@@ -147,9 +153,11 @@ export async function findLeftovers(
       bytes: present ? await folderBytes(entry.path) : 0,
       why: !present
         ? `its folder is gone (${what})`
-        : uncommitted
-          ? `it holds uncommitted work (${what})`
-          : `kept by a run (${what}${entry.locked ? ', locked' : ''})`,
+        : unfinished
+          ? `its checkout did not complete (a run stopped while making it, or while reusing it for the next priority); nothing of an agent is in it (${what})`
+          : uncommitted
+            ? `it holds uncommitted work (${what})`
+            : `kept by a run (${what}${entry.locked ? ', locked' : ''})`,
       next: uncommitted
         ? `git -C ${entry.path} add -A && git -C ${entry.path} commit (or discard the changes), then parallel-worktree clean`
         : 'parallel-worktree clean'

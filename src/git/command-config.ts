@@ -154,6 +154,8 @@ interface Reading {
  */
 export class CommandConfig {
   private start: Promise<ConfigEntry[]> | null = null
+  /** Keys the run itself set (key as `git config --list` prints it, and its value). */
+  private readonly own = new Map<string, string>()
   private readonly readings = new Map<string, Promise<Reading>>()
 
   /**
@@ -216,9 +218,14 @@ export class CommandConfig {
     return { watched, overrides: asVariables(overridesFor(start, now), this.count) }
   }
 
+  /** A key the run sets itself in the repository's config: not a change to report. */
+  acceptOwnChange(key: string, value: string): void {
+    this.own.set(key, value)
+  }
+
   /**
    * The changes made since the start to the repository's own config (keys added, changed or
-   * removed), each as `key (added)`, in the root folder.
+   * removed), each as `key (added)`, in the root folder; those the run made itself aside.
    */
   async changesSinceStart(): Promise<string[]> {
     const own = (entries: ConfigEntry[]): Map<string, string> => {
@@ -233,6 +240,7 @@ export class CommandConfig {
     const after = own(parseConfigList(await this.read(this.root)))
     const changes: string[] = []
     for (const [key, value] of after) {
+      if (this.own.has(key) && value === JSON.stringify([this.own.get(key)])) continue
       if (!before.has(key)) changes.push(`${key} (added)`)
       else if (before.get(key) !== value) changes.push(`${key} (changed)`)
     }

@@ -58,6 +58,8 @@ interface Shared {
   credentials: Record<string, string>
   identity: { asked?: Promise<Record<string, string>> }
   config: CommandConfig
+  /** Set once extensions.worktreeConfig is known to be on (see enableWorktreeConfig). */
+  worktreeConfig?: Promise<void>
 }
 
 /**
@@ -279,11 +281,13 @@ export class GitCommandManager {
    * run's commit, not the user's.
    */
   async commitEverything(message: string, leaveOut: readonly string[] = []): Promise<void> {
-    await this.run(['add', '-A', '--', ...allBut(leaveOut)])
+    // --sparse: in a sparse worktree, what the agent wrote outside the cone is its work too.
+    await this.run(['add', '-A', '--sparse', '--', ...allBut(leaveOut)])
     if (leaveOut.length) {
       await this.run([
         'rm',
         '--cached',
+        '--sparse',
         '--quiet',
         '--ignore-unmatch',
         '--',
@@ -342,7 +346,19 @@ export class GitCommandManager {
     const env = { GIT_INDEX_FILE: scratch }
     try {
       await this.run(['read-tree', 'HEAD'], { env })
-      await this.run(['add', '-A', '--', ...allBut(leaveOut)], { env })
+      // Files the worktree's index marks skip-worktree (outside a sparse checkout's cone) are
+      // absent on purpose: kept as HEAD has them, not recorded as deleted.
+      const skipped = (await this.run(['ls-files', '-t', '-z']))
+        .split('\0')
+        .filter((entry) => entry.startsWith('S '))
+        .map((entry) => entry.slice(2))
+      if (skipped.length) {
+        await this.run(['update-index', '-z', '--skip-worktree', '--stdin'], {
+          env,
+          input: `${skipped.join('\0')}\0`
+        })
+      }
+      await this.run(['add', '-A', '--sparse', '--', ...allBut(leaveOut)], { env })
       const tree = await this.run(['write-tree'], { env })
       return await this.commitTree(tree, ['HEAD', ...otherParents], message)
     } finally {
@@ -448,6 +464,80 @@ export class GitCommandManager {
   /** Forgets the registrations of worktrees whose folders are gone. */
   async pruneWorktrees(): Promise<void> {
     await this.exec(['worktree', 'prune'])
+  }
+
+  /**
+   * Moves a worktree's folder and registration to `to`, locked or not (a rename: no file is
+   * written), in line with the adds and removals (git reads the other worktrees' folders).
+   */
+  async moveWorktree(from: string, to: string): Promise<void> {
+    await WORKTREE_REGISTRATIONS.run(() =>
+      this.run(['worktree', 'move', '--force', '--force', from, to])
+    )
+  }
+
+  /**
+   * HEAD here detached where it is, nothing else touched (index and files stay): its branch is
+   * free to be merged, moved or deleted while the worktree waits to be reused.
+   */
+  async detachHead(reason: string): Promise<void> {
+    await this.run(['update-ref', '--no-deref', '-m', reason, 'HEAD', 'HEAD'])
+  }
+
+  /** HEAD here names `branch` (files and index are already its tip's: see moveCheckout). */
+  async attachHead(branch: string): Promise<void> {
+    await this.run(['symbolic-ref', 'HEAD', branchRef(branch)])
+  }
+
+  /**
+   * Deletes every untracked file here, ignored ones (build output) and nested repositories
+   * included, as removing the worktree would: a worktree reused for the next task holds
+   * nothing of the previous one.
+   */
+  async removeUntracked(): Promise<void> {
+    await this.run(['clean', '-ffdxq'])
+  }
+
+  /**
+   * The worktree here checks out only these folders and the root's files (cone mode); its
+   * agent can widen it (`git sparse-checkout add <folder>` or `disable`). The setting is the
+   * worktree's own (`config.worktree`, see enableWorktreeConfig).
+   */
+  async sparseCheckout(folders: readonly string[]): Promise<void> {
+    await this.enableWorktreeConfig()
+    await this.run(['sparse-checkout', 'set', '--cone', '--', ...folders])
+  }
+
+  /** Every file of the branch checked out here again (a reused worktree that was sparse). */
+  async disableSparseCheckout(): Promise<void> {
+    await this.run(['sparse-checkout', 'disable'])
+  }
+
+  /** Whether the worktree here checks out only part of the tree. */
+  async isSparse(): Promise<boolean> {
+    const { stdout } = await this.exec(['config', '--type=bool', '--get', 'core.sparseCheckout'], {
+      okExitCodes: [1]
+    })
+    return stdout.trim() === 'true'
+  }
+
+  /**
+   * `extensions.worktreeConfig` set in the repository's config (git's own way of giving one
+   * worktree settings of its own, which `git sparse-checkout` in a worktree sets itself), once
+   * per run before any sparse worktree: two setting it at once would race for `.git/config`'s
+   * lock. Recorded as the run's own change: it is not reported as an agent's.
+   */
+  enableWorktreeConfig(): Promise<void> {
+    this.shared.worktreeConfig ??= (async () => {
+      this.shared.config.acceptOwnChange('extensions.worktreeconfig', 'true')
+      const { stdout } = await this.exec(
+        ['config', '--type=bool', '--get', 'extensions.worktreeConfig'],
+        { okExitCodes: [1] }
+      )
+      if (stdout.trim() !== 'true') await this.run(['config', 'extensions.worktreeConfig', 'true'])
+    })()
+    this.shared.worktreeConfig.catch(() => (this.shared.worktreeConfig = undefined))
+    return this.shared.worktreeConfig
   }
 
   /** Commits reachable from `to` but not from `from`. */

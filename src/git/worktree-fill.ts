@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs'
-import { open, writeFile } from 'node:fs/promises'
+import { open, rm, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
 import type { GitCommandManager } from './git-command-manager.js'
 
 /**
@@ -10,13 +11,44 @@ import type { GitCommandManager } from './git-command-manager.js'
  */
 const FILLED_MARKER = 'parallel-worktree-filled'
 
+/**
+ * A finished worktree reused for the next task (`git checkout` of the next branch in it) is
+ * filled anew: while this file is in its git folder, what it holds is a checkout under way,
+ * not an agent's work (its HEAD may still name the previous branch while its files are
+ * already half the next one's). Written before the switch, removed once it is marked filled.
+ */
+const SWITCHING_MARKER = 'parallel-worktree-switching'
+
+/** The fill mark's path: in the worktree's own git folder, when known, or as git says. */
+function markerPath(worktree: GitCommandManager, gitDir?: string): Promise<string> {
+  return gitDir ? Promise.resolve(join(gitDir, FILLED_MARKER)) : worktree.gitPath(FILLED_MARKER)
+}
+
 /** Records that the worktree here holds its branch's files: its checkout is complete. */
-export async function markFilled(worktree: GitCommandManager): Promise<void> {
-  await writeFile(await worktree.gitPath(FILLED_MARKER), `${new Date().toISOString()}\n`)
+export async function markFilled(worktree: GitCommandManager, gitDir?: string): Promise<void> {
+  const filled = await markerPath(worktree, gitDir)
+  await writeFile(filled, `${new Date().toISOString()}\n`)
+  await rm(join(dirname(filled), SWITCHING_MARKER), { force: true })
+}
+
+/**
+ * Records that the worktree here is being switched to another branch (see SWITCHING_MARKER):
+ * from now until markFilled, a run killed leaves nothing in it to save.
+ */
+export async function markSwitching(
+  worktree: GitCommandManager,
+  to: string,
+  gitDir?: string
+): Promise<void> {
+  const filled = await markerPath(worktree, gitDir)
+  await writeFile(join(dirname(filled), SWITCHING_MARKER), `${new Date().toISOString()} ${to}\n`)
+  await rm(filled, { force: true })
 }
 
 /**
  * How complete the checkout of the worktree here is:
+ * - `switching`: a finished worktree being moved to the next task's branch (see markSwitching)
+ *   when the run stopped: its files may be half one branch's, half the other's;
  * - `marked`: the run that made it marked its fill complete (see markFilled);
  * - `indexed`: no mark (made before the mark existed, or killed right after the fill), but its
  *   index holds entries, or is empty on an empty tree: git wrote it, so the fill completed;
@@ -24,10 +56,15 @@ export async function markFilled(worktree: GitCommandManager): Promise<void> {
  *   checkout (git writes the index last): what it lacks was never deleted by anyone;
  * - `unreadable`: its index is there but is no index git wrote.
  */
-export type CheckoutState = 'marked' | 'indexed' | 'unfilled' | 'unreadable'
+export type CheckoutState = 'switching' | 'marked' | 'indexed' | 'unfilled' | 'unreadable'
 
-export async function checkoutState(worktree: GitCommandManager): Promise<CheckoutState> {
-  if (existsSync(await worktree.gitPath(FILLED_MARKER))) return 'marked'
+export async function checkoutState(
+  worktree: GitCommandManager,
+  gitDir?: string
+): Promise<CheckoutState> {
+  const filled = await markerPath(worktree, gitDir)
+  if (existsSync(join(dirname(filled), SWITCHING_MARKER))) return 'switching'
+  if (existsSync(filled)) return 'marked'
   const index = await worktree.gitPath('index')
   if (!existsSync(index)) return 'unfilled'
   const entries = await indexEntries(index).catch(() => null)
@@ -49,6 +86,14 @@ async function indexEntries(path: string): Promise<number | null> {
   } finally {
     await file.close()
   }
+}
+
+/**
+ * Whether what the worktree here holds can be nobody's work: registered and never filled, or
+ * killed while being switched to the next task's branch. Such a worktree is removed unsaved.
+ */
+export function holdsNoWork(state: CheckoutState): boolean {
+  return state === 'unfilled' || state === 'switching'
 }
 
 /** The index lock of the worktree here when one exists (a git process holds it, or died). */

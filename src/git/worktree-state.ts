@@ -24,6 +24,15 @@ const IN_PROGRESS: readonly [string, InProgress][] = [
   ['REVERT_HEAD', 'revert']
 ]
 
+/** The operation git stopped in the middle of in the worktree here, or null (no scan). */
+export async function operationInProgress(
+  git: GitCommandManager,
+  known?: string
+): Promise<InProgress | null> {
+  const gitDir = known ?? (await git.run(['rev-parse', '--path-format=absolute', '--git-dir']))
+  return IN_PROGRESS.find(([file]) => existsSync(join(gitDir, file)))?.[1] ?? null
+}
+
 /** Untracked files larger than this are not read for markers (generated data, binaries). */
 const MAX_SCANNED_BYTES = 2 * 1024 * 1024
 

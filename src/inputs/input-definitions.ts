@@ -24,6 +24,7 @@ export const INPUT_DEFAULTS = {
   'branch-template': 'feature/us-{priority:03d}',
   'worktree-dir': '..',
   'worktree-files': '',
+  'sparse-checkout': 'false',
   'setup-command': '',
   'task-timeout-minutes': '60',
   'verify-command': '',

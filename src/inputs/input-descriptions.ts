@@ -36,6 +36,8 @@ export const INPUT_DESCRIPTIONS: Readonly<Record<string, string>> = {
     'Folder, relative to the repository root, under which worktrees <repo>-wt<priority> are made.',
   'worktree-files':
     'Newline-separated globs of untracked files (such as .env) to copy into each worktree.',
+  'sparse-checkout':
+    "true: each worktree checks out only the folders of the files its priority's spec names (and its spec's), plus the root's files (git's cone mode); the agent can widen it with git sparse-checkout add. For large repositories whose agents need only part of the tree.",
   'setup-command':
     'Run in each new worktree before the agent (such as npm ci); its failure fails that priority.',
   'task-timeout-minutes': 'Time limit per priority in minutes, decimals allowed; 0 means none.',

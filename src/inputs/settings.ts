@@ -93,6 +93,7 @@ export function parseSettings(raw: RawInputs, repo: string, env = process.env): 
     branchTemplate,
     worktreeDir: plainPath(get('worktree-dir'), 'worktree-dir'),
     worktreeFiles: parseWorktreeFiles(raw['worktree-files'] ?? ''),
+    sparseCheckout: parseBoolean(get('sparse-checkout'), 'sparse-checkout'),
     setupCommand: (raw['setup-command'] ?? '').trim(),
     taskTimeoutMs: timeoutMs(
       parseNumber(get('task-timeout-minutes'), 'task-timeout-minutes', 0, MAX_TIMEOUT_MINUTES)

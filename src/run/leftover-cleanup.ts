@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises'
 import { deleteBranchIfSafe } from '../git/branch-deletion.js'
 import { GitCommandManager } from '../git/git-command-manager.js'
 import { saveWork } from '../git/save-work.js'
-import { checkoutState } from '../git/worktree-fill.js'
+import { checkoutState, holdsNoWork } from '../git/worktree-fill.js'
 import type { Logger } from '../core/logger.js'
 import { gitSaid } from '../core/errors.js'
 import {
@@ -63,12 +63,16 @@ export async function cleanupLeftovers(
       if (await isDirectory(path)) {
         const here = git.at(path)
         const checkout = await checkoutState(here)
-        if (checkout === 'unfilled') {
-          // Killed between registering it and filling it: every file it lacks would read as
-          // deleted. Nothing of an agent is in it; its branch stays exactly as it is.
+        if (holdsNoWork(checkout)) {
+          // Killed between registering it and filling it, or while a finished worktree was
+          // switched to the next task's branch: every file it lacks (or holds of the other
+          // branch) would read as a change. Nothing of an agent is in it; its branch stays
+          // exactly as it is.
           await manager.remove(path)
           logger.info(
-            `Removed the worktree ${path}: it was never filled (the run stopped before its checkout completed); branch ${worktree.branch} is left as it was`
+            checkout === 'switching'
+              ? `Removed the worktree ${path}: the run stopped while reusing it for the next priority (its checkout did not complete); branch ${worktree.branch || '(none)'} is left as it was`
+              : `Removed the worktree ${path}: it was never filled (the run stopped before its checkout completed); branch ${worktree.branch} is left as it was`
           )
           continue
         }

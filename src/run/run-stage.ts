@@ -110,6 +110,8 @@ export async function runAgents(
     { ...options, signal, startLimit },
     { baseTip, starting: () => preparer.hold() }
   )
+  // A finished worktree becomes the next one (a checkout of what differs, not every file).
+  if (settings.cleanup) ctx.worktrees.reuseFinished()
   const runs = new Map(
     runnable.map((task) => [task.priority, new TaskRun(byPriority.get(task.priority)!, ctx, task)])
   )
@@ -176,7 +178,12 @@ export async function runAgents(
           .then(() => options.onAgentEnded?.(run.task, run.startPoint))
           .catch((error: Error) => logger.debug(`priority ${priority}: ${error.message}`))
           .finally(() => ended.delete(priority))
-          .then(() => run.finish())
+          .then(() => {
+            // From here (not before the quiet: a start waits on it) its worktree may come back.
+            const finished = run.finish()
+            ctx.worktrees.expectReturn(finished)
+            return finished
+          })
           .then(() => options.onTaskDone?.(run.task))
           .catch((error: Error) => logger.error(`priority ${priority}: ${error.message}`))
           .finally(() => preparer.baseMoved([...runs.values()]))
@@ -199,7 +206,10 @@ export async function runAgents(
           : 'not started: a priority it waits on never finished'
       }
     }
-    await Promise.all(outcome.notStarted.map((priority) => runs.get(priority)!.discard()))
+    await Promise.all([
+      ...outcome.notStarted.map((priority) => runs.get(priority)!.discard()),
+      ctx.worktrees.removeSpares()
+    ])
   } finally {
     preparer.close()
     gate.stop()

@@ -32,6 +32,7 @@ import {
   recordMadeBranch
 } from '../git/kept-refs.js'
 import { isRetryable, retryDelayMs, waitOrAbort } from './retry-policy.js'
+import { sparseCone } from './sparse-cone.js'
 import type { StartLimit } from './start-limit.js'
 import { WorktreeManager, worktreePath, type Worktree } from './worktree-manager.js'
 
@@ -563,7 +564,10 @@ export class TaskRun {
       baseBranch: settings.baseBranch,
       removeOnDispose: settings.cleanup,
       reason: `priority ${this.task.priority} in progress`,
-      resume: settings.resume === 'auto'
+      resume: settings.resume === 'auto',
+      sparse: settings.sparseCheckout
+        ? sparseCone(this.planned.paths, [...this.task.spec_files, settings.roadmapFile])
+        : undefined
     })
     this.task.worktree = worktree.path
     // Before any agent runs: a later run resumes this branch only with this record.
