@@ -6,6 +6,7 @@ import { InputError } from '../core/errors.js'
 import type { Settings } from '../core/types.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
 import { movedAwayBaseTips, movedBaseRef } from '../git/kept-refs.js'
+import { branchRef } from '../git/refs.js'
 import { withoutActionSecrets } from '../git/child-environment.js'
 import { BaseTree } from '../plan/base-tree.js'
 import { parseRoadmap } from '../plan/roadmap.js'
@@ -71,7 +72,7 @@ async function refuseMovedAwayBase(
   const now = await git.branchTip(base)
   const keepNow = now ? movedBaseRef(base, now) : null
   const unkept = now && keepNow && (await git.resolveCommit(keepNow)) !== now
-  const putBack = `${unkept ? `git update-ref ${keepNow} ${now} && ` : ''}git update-ref refs/heads/${base} ${kept}`
+  const putBack = `${unkept ? `git update-ref ${keepNow} ${now} && ` : ''}git update-ref ${branchRef(base)} ${kept}`
   throw new InputError(
     `base branch ${base} does not hold ${kept}, the tip an earlier run kept when an agent moved ${base} off its history. ` +
       `Put it back with ${putBack} (a checkout of ${base} still holds its files), ` +

@@ -7,6 +7,11 @@ import type { GitCommandManager } from './git-command-manager.js'
  */
 export const KEPT_REFS = 'refs/parallel-worktree'
 
+/** Where a candidate merge that failed verify-command is kept, to reproduce it. */
+export function verifyFailedRef(priority: number): string {
+  return `${KEPT_REFS}/verify-failed/${priority}`
+}
+
 /** Where the run notes that a branch's agent was judged successful at a given tip. */
 export function judgedRef(branch: string): string {
   return `${KEPT_REFS}/completed/${branch}`

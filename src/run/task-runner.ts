@@ -620,7 +620,7 @@ export class TaskRun {
     const inWorktree = existsSync(worktree.path)
     const kept = await keepReflogOnlyCommits(
       inWorktree ? worktree.git : this.ctx.git,
-      inWorktree ? ['HEAD', `refs/heads/${worktree.branch}`] : [`refs/heads/${worktree.branch}`],
+      inWorktree ? ['HEAD', branchRef(worktree.branch)] : [branchRef(worktree.branch)],
       worktree.branch
     ).catch((error: Error) => {
       this.ctx.logger.warning(`${this.prefix} could not read the reflogs: ${error.message}`)
@@ -636,13 +636,13 @@ export class TaskRun {
    * history holds this (a branch recreated or reset by someone else since is not ours).
    */
   private async recordTipSeen(): Promise<void> {
-    const tip = await this.ctx.git.resolveCommit(`refs/heads/${this.task.branch}`)
+    const tip = await this.ctx.git.resolveCommit(branchRef(this.task.branch))
     if (tip) await recordMadeBranch(this.ctx.git, this.task.branch, tip)
   }
 
   /** A crash between this verdict and the merge must not cost the agent's run again. */
   private async recordJudgement(): Promise<void> {
-    const tip = await this.ctx.git.resolveCommit(`refs/heads/${this.task.branch}`)
+    const tip = await this.ctx.git.resolveCommit(branchRef(this.task.branch))
     if (tip) await recordJudgedSuccessful(this.ctx.git, this.task.branch, tip)
   }
 
