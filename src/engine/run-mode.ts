@@ -11,6 +11,7 @@ import { buildResult } from '../report/result.js'
 import type { CheckConclusion, CheckRunRef } from '../report/check-run.js'
 import { LiveReports } from '../report/live-reports.js'
 import { forgetJudgement } from '../git/kept-refs.js'
+import { BranchSweep } from '../git/branch-deletion.js'
 import { BaseGuard } from './base-guard.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
 import type { Logger } from '../core/logger.js'
@@ -59,6 +60,7 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
   await using repository = await openForChanges(settings, {
     env,
     logger,
+    agentsRun: true,
     beforeChanges: async (git) => {
       choice = await chooseBaseStart(git, settings, logger)
       await refuseBeforeChanges(settings, git, { env, agentsRun: true, baseCommit: choice.commit })
@@ -143,6 +145,9 @@ async function runTasks(
     killGraceMs: options.killGraceMs
   })
   const merger = new MergeEngine(git, settings.baseBranch, logger, { verify })
+  // Merged branches go with the run's other deletions, once their worktrees are gone.
+  const sweep = new BranchSweep(git)
+  const merging = { merger, sweep, settings, git, guard, logger }
   // Its snapshot (a status of each checkout of base) is taken while the first worktrees are
   // made; a merge, which changes those checkouts, waits for it.
   const checkouts = watchBaseCheckouts(git, settings.baseBranch)
@@ -175,6 +180,7 @@ async function runTasks(
     resourceIntervalMs: options.resourceIntervalMs,
     progressIntervalMs: options.progressIntervalMs,
     baseTip: start.tip,
+    branchSweep: sweep,
     onAgentEnded: (task, startPoint) =>
       checkScope(task, startPoint, plan.tasks, tasks, git, settings, logger).catch((error: Error) =>
         logger.debug(`scope check of ${task.priority}: ${error.message}`)
@@ -186,7 +192,7 @@ async function runTasks(
           return
         }
         await checkouts
-        await mergeTask(task, merger, settings, git, guard)
+        await mergeTask(task, merging)
       }
       options.events?.taskEnded?.(task)
       live.taskEnded()
@@ -199,7 +205,7 @@ async function runTasks(
     // A cancelled run merges nothing more: the branch is kept, as for any task not merged.
     if (!signal.aborted) {
       await checkouts
-      await mergeTask(task, merger, settings, git, guard)
+      await mergeTask(task, merging)
     }
     options.events?.taskEnded?.(task)
   }
@@ -214,10 +220,11 @@ async function runTasks(
     signal,
     killGraceMs: options.killGraceMs,
     recordMerge: async (task) => {
-      await mergeTask(task, merger, settings, git, guard)
+      await mergeTask(task, merging)
       live.changed()
     }
   })
+  await sweep.flush()
   await guard.check()
   await guard.finish()
   const warnings = [
@@ -245,12 +252,19 @@ async function runTasks(
   return result
 }
 
+interface Merging {
+  merger: MergeEngine
+  /** Where a merged branch goes to be deleted (once its worktree is removed). */
+  sweep: BranchSweep
+  settings: Settings
+  git: GitCommandManager
+  guard: BaseGuard
+  logger: Logger
+}
+
 async function mergeTask(
   task: TaskResult,
-  merger: MergeEngine,
-  settings: Settings,
-  git: GitCommandManager,
-  guard: BaseGuard
+  { merger, sweep, settings, git, guard, logger }: Merging
 ): Promise<void> {
   // Nothing is merged onto a base moved off its history (reruns of conflicts neither).
   const moved = await guard.check()
@@ -271,5 +285,14 @@ async function mergeTask(
   recordMergeAttempt(task, attempt)
   if (attempt.outcome === 'merged') await guard.merged(attempt.commit)
   if (attempt.outcome === 'merged') await forgetJudgement(git, task.branch)
-  if (attempt.outcome === 'merged' && settings.cleanup) await merger.deleteMergedBranch(task.branch)
+  if (attempt.outcome === 'merged' && settings.cleanup) {
+    sweep
+      .add({ branch: task.branch, base: settings.baseBranch })
+      .then((deletion) => {
+        if (!deletion.deleted && deletion.because === 'checked-out') {
+          logger.debug(`Kept ${task.branch}: it is checked out in ${deletion.where}`)
+        }
+      })
+      .catch((error: Error) => logger.debug(`could not delete ${task.branch}: ${error.message}`))
+  }
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { open, writeFile } from 'node:fs/promises'
+import { open, rm, writeFile } from 'node:fs/promises'
 import type { GitCommandManager } from './git-command-manager.js'
 
 /**
@@ -13,6 +13,21 @@ const FILLED_MARKER = 'parallel-worktree-filled'
 /** Records that the worktree here holds its branch's files: its checkout is complete. */
 export async function markFilled(worktree: GitCommandManager): Promise<void> {
   await writeFile(await worktree.gitPath(FILLED_MARKER), `${new Date().toISOString()}\n`)
+}
+
+/**
+ * The worktree here is about to be emptied (what it held is saved): its mark and its index go
+ * first, so that a run killed while its files are deleted leaves a worktree read as never
+ * filled (`unfilled`), which the next run removes without reading its missing files as the
+ * deletions of an agent.
+ */
+export async function unmarkFilled(worktree: GitCommandManager): Promise<void> {
+  const paths = ['--git-path', FILLED_MARKER, '--git-path', 'index']
+  const [mark, index] = (
+    await worktree.run(['rev-parse', '--path-format=absolute', ...paths])
+  ).split('\n')
+  await rm(mark, { force: true })
+  await rm(index, { force: true })
 }
 
 /**

@@ -7,6 +7,7 @@ import { progressIntervalMs, startProgress } from './progress.js'
 import { ResourceGate, explainAutoParallelism, type ResourceSampler } from './resource-monitor.js'
 import { runSchedule, type ScheduleState } from './task-queue.js'
 import { TaskRun, createTaskContext, type RunEvents } from './task-runner.js'
+import { BranchSweep } from '../git/branch-deletion.js'
 
 export interface RunStageOptions {
   settings: Settings
@@ -36,10 +37,17 @@ export interface RunStageOptions {
   /** The first wait before a rate-limited agent starts again (default 30 s; it doubles). */
   rateLimitWaitMs?: number
   /**
-   * Called for each task that ran, once its verdict is in and its worktree is gone; the tasks
-   * that wait on it start after this resolves. The engine merges here.
+   * Called for each task that ran, once its verdict is in; the tasks that wait on it start
+   * after this resolves. The engine merges here: its worktree is removed after that, beside
+   * other tasks' removals and starts.
    */
   onTaskDone?: (task: TaskResult) => Promise<void> | void
+  /**
+   * Where the branches that go are gathered (an empty branch once its worktree is removed; the
+   * engine adds merged ones): flushed in one ref transaction whenever no worktree is left to
+   * remove, and at the end of the stage. One of the stage's own when absent.
+   */
+  branchSweep?: BranchSweep
   /**
    * Called when a task's agent has ended, in its worktree, before its slot goes to the next
    * task (keep it short: a few git calls).
@@ -69,6 +77,9 @@ export async function runAgents(
   if (runnable.length === 0) return
 
   const preparer = new Preparer()
+  const sweep = options.branchSweep ?? new BranchSweep(git)
+  /** Worktree removals under way: the branches wait until none is. */
+  const removals = new Set<Promise<void>>()
   const gate = new ResourceGate(
     settings,
     logger,
@@ -142,6 +153,16 @@ export async function runAgents(
           .then(() => options.onTaskDone?.(run.task))
           .catch((error: Error) => logger.error(`priority ${priority}: ${error.message}`))
           .finally(() => preparer.baseMoved([...runs.values()]))
+        // Merged first, removed after: the merge waits on no file deletion, and removals run
+        // side by side (only their registrations take turns in the git manager's line).
+        const removal: Promise<void> = settled
+          .then(() => run.releaseWorktree(sweep))
+          .catch((error: Error) => logger.error(`priority ${priority}: ${error.message}`))
+          .finally(() => {
+            removals.delete(removal)
+            if (removals.size === 0) void sweep.flush()
+          })
+        removals.add(removal)
         return { released, settled }
       }
     })
@@ -166,6 +187,9 @@ export async function runAgents(
     preparer.close()
     gate.stop()
     progress.stop()
+    // Even when the schedule failed: no removal may still run when the stage returns.
+    while (removals.size > 0) await Promise.all(removals)
+    await sweep.flush()
   }
   await git.pruneWorktrees()
 }

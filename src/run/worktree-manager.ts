@@ -6,7 +6,13 @@ import type { GitCommandManager } from '../git/git-command-manager.js'
 import { branchRef } from '../git/refs.js'
 import { keepReflogOnlyCommits, madeBranchRef, madeBranchState } from '../git/kept-refs.js'
 import { listWorktrees, type WorktreeEntry } from '../git/worktree-list.js'
-import { checkoutState, clearLockAdvice, indexLock, markFilled } from '../git/worktree-fill.js'
+import {
+  checkoutState,
+  clearLockAdvice,
+  indexLock,
+  markFilled,
+  unmarkFilled
+} from '../git/worktree-fill.js'
 import { GitError, gitSaid } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
 
@@ -207,6 +213,11 @@ export class WorktreeManager {
           `Commits that only the HEAD reflog of the worktree ${path} still reached are kept at ${kept.join(', ')}`
         )
       }
+      // The files go here, beside other removals (the slow part: thousands of files); only
+      // the registration below waits in line.
+      await emptyWorktreeFolder(this.git.at(path), path).catch((error: Error) =>
+        this.logger.debug(`emptying ${path}: ${error.message}`)
+      )
     }
     // In the git manager's one-at-a-time line, with the adds: git worktree add dies when a
     // worktree it reads is removed under it ("Invalid path").
@@ -465,6 +476,17 @@ async function whyNotCopied(from: string, to: string, file: string): Promise<str
     return 'the worktree already has that path (a file of the branch)'
   }
   return null
+}
+
+/**
+ * Deletes everything in a worktree's folder but its `.git` file (git's `worktree remove` then
+ * has only the registration left to do). Called once what the worktree held is saved; it is
+ * marked unfilled first (see unmarkFilled).
+ */
+async function emptyWorktreeFolder(worktree: GitCommandManager, path: string): Promise<void> {
+  await unmarkFilled(worktree)
+  const entries = (await readdir(path)).filter((name) => name !== '.git')
+  await Promise.all(entries.map((name) => rm(join(path, name), { recursive: true, force: true })))
 }
 
 async function exists(path: string): Promise<boolean> {
