@@ -11,6 +11,12 @@
 // their git add and commit, and on 2 cores their contention for the CPU). The goal is
 // reachable here only if the floor itself meets it; overhead_vs_floor_pct is what the engine
 // adds.
+// The end of a run: from the last agent's end (its process exit, told by the engine's events)
+// to runParallel's return (merges, worktree removals, branch deletions, the result), at
+// max-parallel 3 (end_of_run_ms, median of the parallel runs) and in the wide case.
+// The wide case: 32 priorities whose agent takes 3 s, max-parallel 16: ideal 2 rounds = 6 s;
+// goal: within 1.25x the ideal. Its floor is the bare loop with 16 slots (on 2 cores the floor
+// itself may miss the goal: both are reported). `--wide` runs the wide case only.
 // Repositories live on /dev/shm when it exists (`--disk`: the temp folder), see below.
 // Builds src/engine/index.ts with ncc into a temp folder (`--root DIR`: from another tree),
 // prints one JSON object on stdout, progress on stderr.
@@ -29,6 +35,7 @@ const MAX_PARALLEL = 3
 const SLEEP_S = 2
 const RUNS = 3
 const GOAL = { within_pct: 10, speedup: 2.8 }
+const WIDE = { priorities: 32, maxParallel: 16, sleepS: 3, goalRatio: 1.25 }
 const AGENT = join(root, 'examples/agent/example-agent.mjs')
 const ENV = {
   ...process.env,
@@ -66,6 +73,10 @@ try {
     { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] }
   )
   const engine = await import(pathToFileURL(join(work, 'dist/index.js')).href)
+  if (process.argv.includes('--wide')) {
+    process.stdout.write(`${JSON.stringify({ wide: await wideCase(engine) }, null, 2)}\n`)
+    process.exit(0)
+  }
 
   const soloRepo = makeRepository(join(work, 'solo'))
   const worktreeAdd = timeWorktreeAdd(soloRepo)
@@ -80,15 +91,22 @@ try {
   log(`bare loop, one at a time: ${floorSequential} ms`)
 
   const walls = []
+  const ends = []
   let last = null
   for (let run = 1; run <= RUNS; run++) {
-    const { wall, result } = await runOnce(engine, join(work, `parallel-${run}`), MAX_PARALLEL)
+    const { wall, result, endOfRun } = await runOnce(
+      engine,
+      join(work, `parallel-${run}`),
+      MAX_PARALLEL
+    )
     walls.push(wall)
+    ends.push(endOfRun)
     last = result
-    log(`max-parallel ${MAX_PARALLEL}, run ${run}: ${wall} ms`)
+    log(`max-parallel ${MAX_PARALLEL}, run ${run}: ${wall} ms (end of run ${endOfRun} ms)`)
   }
   const { wall: sequential } = await runOnce(engine, join(work, 'sequential'), 1)
   log(`max-parallel 1: ${sequential} ms`)
+  const wide = await wideCase(engine)
 
   const wall = median(walls)
   const rounds = Math.ceil(PRIORITIES / MAX_PARALLEL)
@@ -120,6 +138,9 @@ try {
         sequential_overhead_vs_floor_pct: round1(
           ((sequential - floorSequential) / floorSequential) * 100
         ),
+        end_of_run_ms: median(ends),
+        end_of_run_runs_ms: ends,
+        wide,
         agent_alone_ms: solo,
         engine_total_ms: last.timings.total_ms,
         engine_speedup: last.timings.speedup,
@@ -142,13 +163,56 @@ try {
   rmSync(work, { recursive: true, force: true })
 }
 
-/** One run through runParallel on a fresh repository; wall time around the call. */
-async function runOnce(engine, dir, maxParallel) {
-  const repo = makeRepository(dir)
+/**
+ * 32 three-second agents at max-parallel 16 through runParallel, against the ideal (2 rounds)
+ * and against the bare loop with 16 slots; the end of the run after the last agent.
+ */
+async function wideCase(engine) {
+  const { priorities, maxParallel, sleepS, goalRatio } = WIDE
+  const repo = makeRepository(join(work, 'wide-floor'), priorities)
+  const floor = await bareLoop(repo, maxParallel, 'wide', priorities, sleepS)
+  rmSync(join(work, 'wide-floor'), { recursive: true, force: true })
+  const { wall, endOfRun } = await runOnce(engine, join(work, 'wide'), maxParallel, {
+    priorities,
+    sleepS
+  })
+  const ideal = Math.ceil(priorities / maxParallel) * sleepS * 1000
+  const ratio = Math.round((wall / ideal) * 100) / 100
+  const floorRatio = Math.round((floor / ideal) * 100) / 100
+  log(
+    `wide: ${priorities} agents of ${sleepS} s at max-parallel ${maxParallel}: ${wall} ms (${ratio}x ideal; floor ${floor} ms, ${floorRatio}x; end of run ${endOfRun} ms)`
+  )
+  return {
+    priorities,
+    max_parallel: maxParallel,
+    agent_sleep_s: sleepS,
+    wall_ms: wall,
+    ideal_ms: ideal,
+    ratio,
+    goal_ratio: goalRatio,
+    pass: ratio <= goalRatio,
+    floor_ms: floor,
+    floor_ratio: floorRatio,
+    goal_reachable_here: floorRatio <= goalRatio,
+    end_of_run_ms: endOfRun
+  }
+}
+
+/**
+ * One run through runParallel on a fresh repository; wall time around the call, and the end
+ * of the run: from the last agent's process exit to runParallel's return.
+ */
+async function runOnce(
+  engine,
+  dir,
+  maxParallel,
+  { priorities = PRIORITIES, sleepS = SLEEP_S } = {}
+) {
+  const repo = makeRepository(dir, priorities)
   const settings = engine.parseSettings(
     {
-      priorities: `1-${PRIORITIES}`,
-      'agent-command': `node ${AGENT} --priority={priority} --sleep=${SLEEP_S}`,
+      priorities: `1-${priorities}`,
+      'agent-command': `node ${AGENT} --priority={priority} --sleep=${sleepS}`,
       'max-parallel': String(maxParallel),
       'max-cpu-percent': '100',
       'max-memory-percent': '100',
@@ -158,16 +222,19 @@ async function runOnce(engine, dir, maxParallel) {
     repo,
     ENV
   )
+  let lastAgentEnd = 0
+  const events = { processEnded: () => (lastAgentEnd = performance.now()) }
   const began = performance.now()
-  const result = await engine.runParallel(settings, { logger: quiet, env: ENV })
-  const wall = Math.round(performance.now() - began)
+  const result = await engine.runParallel(settings, { logger: quiet, env: ENV, events })
+  const ended = performance.now()
+  const wall = Math.round(ended - began)
   const bad = result.tasks.filter((task) => task.merge !== 'merged')
   if (bad.length)
     throw new Error(
       `not merged: ${JSON.stringify(bad.map((t) => [t.priority, t.status, t.error]))}`
     )
   rmSync(dir, { recursive: true, force: true })
-  return { wall, result }
+  return { wall, result, endOfRun: Math.round(ended - lastAgentEnd) }
 }
 
 /** `git worktree add` of the repository, median of 3. */
@@ -196,7 +263,7 @@ function writable(path) {
  * The floor: the 12 agents in `slots` loops, each loop running its share one after another in
  * a worktree of its own made beforehand (no plan, verdict, merge or cleanup). Wall time.
  */
-async function bareLoop(repo, slots, run) {
+async function bareLoop(repo, slots, run, priorities = PRIORITIES, sleepS = SLEEP_S) {
   const worktrees = []
   for (let slot = 0; slot < slots; slot++) {
     const path = join(repo, '..', `bare-${run}-${slot}`)
@@ -205,12 +272,12 @@ async function bareLoop(repo, slots, run) {
   }
   let next = 1
   const loop = async (cwd) => {
-    while (next <= PRIORITIES) {
+    while (next <= priorities) {
       const priority = next++
       await new Promise((done, fail) => {
         const child = spawn(
           process.execPath,
-          [AGENT, `--priority=${priority}`, `--sleep=${SLEEP_S}`],
+          [AGENT, `--priority=${priority}`, `--sleep=${sleepS}`],
           { cwd, env: ENV, stdio: 'ignore' }
         )
         child.on('error', fail)
@@ -246,7 +313,7 @@ function agentAlone(repo) {
  * 5,000 small files in 50 folders, a ROADMAP and one spec per priority naming a file of its
  * own (all priorities independent), committed on main; `roadmap` checked out.
  */
-function makeRepository(dir) {
+function makeRepository(dir, priorities = PRIORITIES) {
   const repo = join(dir, 'repo')
   mkdirSync(repo, { recursive: true })
   git(repo, ['init', '-q', '-b', 'main'])
@@ -259,7 +326,7 @@ function makeRepository(dir) {
   let roadmap = '# Roadmap\n\n'
   mkdirSync(join(repo, 'docs/architecture/specs'), { recursive: true })
   mkdirSync(join(repo, 'docs/roadmap'), { recursive: true })
-  for (let p = 1; p <= PRIORITIES; p++) {
+  for (let p = 1; p <= priorities; p++) {
     const us = 100 + p
     roadmap += `### PRIORITY ${p}: US-${us} - Feature ${p}\n\n**Status**: 📝 Planned\n\n`
     writeFileSync(
