@@ -50,6 +50,7 @@ export async function runOneTask(
   await using repository = await openForChanges(settings, {
     env: options.env,
     logger,
+    agentsRun: true,
     beforeChanges: async (git) => {
       choice = await chooseBaseStart(git, settings, logger)
       await refuseBeforeChanges(settings, git, {
