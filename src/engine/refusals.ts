@@ -23,9 +23,15 @@ const SHOWN_PRIORITIES = 30
 export async function refuseBeforeChanges(
   settings: Settings,
   git: GitCommandManager,
-  options: { env?: NodeJS.ProcessEnv; agentsRun: boolean; baseCommit?: string }
+  options: {
+    env?: NodeJS.ProcessEnv
+    agentsRun: boolean
+    baseCommit?: string
+    /** The base tree, read once for the run (the plan reads the same). */
+    tree?: BaseTree
+  }
 ): Promise<void> {
-  await refuseUnlistedPriorities(settings, git, options.baseCommit)
+  await refuseUnlistedPriorities(settings, git, options.baseCommit, options.tree)
   if (!options.agentsRun) return
   await refuseMovedAwayBase(settings, git)
   await refuseMissingAgentCommand(settings, git.cwd, options.env ?? process.env)
@@ -37,9 +43,11 @@ export async function refuseUnlistedPriorities(
   settings: Pick<Settings, 'priorities' | 'baseBranch' | 'roadmapFile'>,
   git: GitCommandManager,
   /** The commit the plan will read (fetch-base); base's tip when absent. */
-  baseCommit?: string
+  baseCommit?: string,
+  /** That commit's tree, when the caller has read it already. */
+  baseTree?: BaseTree
 ): Promise<void> {
-  const tree = await BaseTree.read(git, settings.baseBranch, baseCommit)
+  const tree = baseTree ?? (await BaseTree.read(git, settings.baseBranch, baseCommit))
   const file = settings.roadmapFile
   const text = (await tree.read([file])).get(file)
   if (text === undefined) return // no ROADMAP: specs are found by their names alone

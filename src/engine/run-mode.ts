@@ -1,4 +1,5 @@
 import '../core/dispose-polyfill.js'
+import { BaseTree } from '../plan/base-tree.js'
 import { buildPlan, inStartOrder } from '../plan/plan.js'
 import { formatPlan } from '../plan/plan-text.js'
 import { MergeEngine } from '../merge/merge-engine.js'
@@ -57,13 +58,21 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
   const env = options.env ?? process.env
   const began = Date.now()
   let choice: BaseChoice | undefined
+  let tree: BaseTree | undefined
   await using repository = await openForChanges(settings, {
     env,
     logger,
     agentsRun: true,
     beforeChanges: async (git) => {
       choice = await chooseBaseStart(git, settings, logger)
-      await refuseBeforeChanges(settings, git, { env, agentsRun: true, baseCommit: choice.commit })
+      // Read once: the refusals and the plan read the same commit.
+      tree = await BaseTree.read(git, settings.baseBranch, choice.commit)
+      await refuseBeforeChanges(settings, git, {
+        env,
+        agentsRun: true,
+        baseCommit: choice.commit,
+        tree
+      })
     }
   })
   const { git } = repository
@@ -73,7 +82,8 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
   const plan = await buildPlan(
     { ...settings, repo: git.cwd, baseCommit: start.commit },
     git,
-    await mergesToSkip(git, settings, start.commit)
+    await mergesToSkip(git, settings, start.commit),
+    tree
   )
   plan.base_warnings = [...start.warnings]
   logger.group(`Plan: ${plan.separation.schedule.length} wave(s)`, formatPlan(plan, settings))
