@@ -50,7 +50,8 @@ export async function deleteBranchesIfSafe(
   if (requests.length === 0) return results
   const refs = requests.map((request) => branchRef(request.branch))
   const bases = requests.flatMap((request) => (request.base ? [branchRef(request.base)] : []))
-  const tips = await git.refTips([...new Set([...refs, ...bases])])
+  const made = requests.map((request) => madeBranchRef(request.branch))
+  const tips = await git.refTips([...new Set([...refs, ...bases, ...made])])
   const safe: { index: number; ref: string; tip: string }[] = []
   await Promise.all(
     requests.map(async (request, index) => {
@@ -77,16 +78,19 @@ export async function deleteBranchesIfSafe(
     if (holder) results[index] = { deleted: false, because: 'checked-out', where: holder.path }
     return !holder
   })
+  // What only the branch's reflog, or the record of it that goes with it, reaches.
   const kept = await keepReflogOnlyCommitsOfEach(
     git,
-    going.map(({ index, ref }) => ({ logs: [ref], name: requests[index].branch }))
+    going.map(({ index, ref }) => ({
+      logs: [ref],
+      name: requests[index].branch,
+      tips: tips.has(made[index]) ? [tips.get(made[index])!] : []
+    })),
+    going.flatMap(({ index, ref }) => [ref, made[index]])
   )
   // A branch of that name made later by anyone else must not pass for ours: its record goes.
   const together = await git.deleteRefs(
-    going.flatMap(({ index, ref, tip }) => [
-      { ref, expected: tip },
-      { ref: madeBranchRef(requests[index].branch) }
-    ])
+    going.flatMap(({ index, ref, tip }) => [{ ref, expected: tip }, { ref: made[index] }])
   )
   await Promise.all(
     going.map(async ({ index, ref, tip }, at) => {

@@ -190,25 +190,41 @@ export async function keepReflogOnlyCommits(
  */
 export async function keepReflogOnlyCommitsOfEach(
   git: GitCommandManager,
-  items: readonly { logs: readonly string[]; name: string }[]
+  items: readonly { logs: readonly string[]; name: string; tips?: readonly string[] }[],
+  /** Refs deleted with those logs: what only they reach counts as unreachable. */
+  going: readonly string[] = []
 ): Promise<string[][]> {
   const tips = await Promise.all(
-    items.map(async ({ logs }) => [
-      ...new Set((await Promise.all(logs.map((log) => reflogEntries(git, log)))).flat())
+    items.map(async ({ logs, tips: more = [] }) => [
+      ...new Set([
+        ...(await Promise.all(logs.map((log) => reflogEntries(git, log)))).flat(),
+        ...more
+      ])
     ])
   )
   const every = [...new Set(tips.flat())]
-  if (every.length === 0 || !(await anyUnreachable(git, every))) return items.map(() => [])
+  if (every.length === 0 || !(await anyUnreachable(git, every, going))) {
+    return items.map(() => [])
+  }
   const kept: string[][] = []
   for (const [at, { name }] of items.entries()) {
-    kept.push(await keepUnreachable(git, tips[at], 'dropped', name))
+    kept.push(await keepUnreachable(git, tips[at], 'dropped', name, going))
   }
   return kept
 }
 
-/** Whether any of `tips` is reached by no ref (one walk). */
-async function anyUnreachable(git: GitCommandManager, tips: readonly string[]): Promise<boolean> {
-  const walked = await git.exec(['rev-list', '--stdin', '--not', '--all'], {
+/** `--not --all`, but for the refs `going` (about to be deleted). */
+function notReachedBy(going: readonly string[]): string[] {
+  return ['--not', ...going.map((ref) => `--exclude=${ref}`), '--all']
+}
+
+/** Whether any of `tips` is reached by no ref (but those `going`): one walk. */
+async function anyUnreachable(
+  git: GitCommandManager,
+  tips: readonly string[],
+  going: readonly string[] = []
+): Promise<boolean> {
+  const walked = await git.exec(['rev-list', '--stdin', ...notReachedBy(going)], {
     input: `${tips.join('\n')}\n`,
     okExitCodes: [128]
   })
@@ -223,15 +239,17 @@ export async function keepUnreachable(
   git: GitCommandManager,
   tips: readonly string[],
   kind: string,
-  name: string
+  name: string,
+  /** Refs about to be deleted: what only they reach is kept too. */
+  going: readonly string[] = []
 ): Promise<string[]> {
   if (tips.length === 0) return []
   // One walk says whether any tip is unreachable: the common answer, none, costs one call.
-  if (!(await anyUnreachable(git, tips))) return []
+  if (!(await anyUnreachable(git, tips, going))) return []
   const kept: string[] = []
   // Newest first: once a tip is kept, the older ones it holds are reachable.
   for (const tip of tips) {
-    const unreachable = await git.exec(['rev-list', '-1', tip, '--not', '--all', '--'], {
+    const unreachable = await git.exec(['rev-list', '-1', tip, ...notReachedBy(going), '--'], {
       okExitCodes: [128]
     })
     if (unreachable.exitCode === 0 && unreachable.stdout.trim()) {
