@@ -52,6 +52,18 @@ export async function deleteBranchesIfSafe(
   const bases = requests.flatMap((request) => (request.base ? [branchRef(request.base)] : []))
   const made = requests.map((request) => madeBranchRef(request.branch))
   const tips = await git.refTips([...new Set([...refs, ...bases, ...made])])
+  // The branches each base holds whole, for all of them at once (the common case: merged).
+  const held = new Set<string>()
+  for (const base of new Set(bases)) {
+    const baseTip = tips.get(base)
+    const theirs = refs.filter(
+      (ref, index) => requests[index].base && branchRef(requests[index].base) === base
+    )
+    if (!baseTip || theirs.length === 0) continue
+    for (const { ref, commit } of await git.refsHeldBy(baseTip, ...theirs)) {
+      if (tips.get(ref) === commit) held.add(`${base}\0${ref}`)
+    }
+  }
   const safe: { index: number; ref: string; tip: string }[] = []
   await Promise.all(
     requests.map(async (request, index) => {
@@ -62,7 +74,8 @@ export async function deleteBranchesIfSafe(
       if (request.base && tips.has(branchRef(request.base))) excluded.push(branchRef(request.base))
       if (request.startPoint) excluded.push(request.startPoint)
       if (excluded.length === 0) return (results[index] = { deleted: false, because: 'no-base' })
-      if (tip !== request.startPoint) {
+      const inBase = request.base && held.has(`${branchRef(request.base)}\0${ref}`)
+      if (!inBase && tip !== request.startPoint) {
         const commits = await git.countCommitsNotIn(tip, excluded)
         if (commits > 0) {
           return (results[index] = { deleted: false, because: 'unique-commits', commits })

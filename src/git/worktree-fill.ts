@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs'
 import { open, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import type { GitCommandManager } from './git-command-manager.js'
 
 /**
@@ -16,18 +17,15 @@ export async function markFilled(worktree: GitCommandManager): Promise<void> {
 }
 
 /**
- * The worktree here is about to be emptied (what it held is saved): its mark and its index go
+ * The worktree whose git folder is `gitDir` is about to be emptied (what it held is saved): its mark and its index go
  * first, so that a run killed while its files are deleted leaves a worktree read as never
  * filled (`unfilled`), which the next run removes without reading its missing files as the
  * deletions of an agent.
  */
-export async function unmarkFilled(worktree: GitCommandManager): Promise<void> {
-  const paths = ['--git-path', FILLED_MARKER, '--git-path', 'index']
-  const [mark, index] = (
-    await worktree.run(['rev-parse', '--path-format=absolute', ...paths])
-  ).split('\n')
-  await rm(mark, { force: true })
-  await rm(index, { force: true })
+export async function unmarkFilled(gitDir: string): Promise<void> {
+  // Both live in the worktree's own git folder (`.git/worktrees/<name>/`): no git process.
+  await rm(join(gitDir, FILLED_MARKER), { force: true })
+  await rm(join(gitDir, 'index'), { force: true })
 }
 
 /**

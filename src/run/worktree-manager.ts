@@ -202,7 +202,8 @@ export class WorktreeManager {
   async remove(path: string): Promise<void> {
     // The worktree's HEAD reflog goes with it: commits only it still reached (a detached
     // HEAD's work, a commit reset away) are kept first.
-    if (await this.isWorktreeFolder(path)) {
+    const gitDir = await this.worktreeGitDir(path)
+    if (gitDir) {
       const kept = await keepReflogOnlyCommits(
         this.git.at(path),
         ['HEAD'],
@@ -215,7 +216,7 @@ export class WorktreeManager {
       }
       // The files go here, beside other removals (the slow part: thousands of files); only
       // the registration below waits in line.
-      await emptyWorktreeFolder(this.git.at(path), path).catch((error: Error) =>
+      await emptyWorktreeFolder(path, gitDir).catch((error: Error) =>
         this.logger.debug(`emptying ${path}: ${error.message}`)
       )
     }
@@ -441,11 +442,17 @@ export class WorktreeManager {
 
   /** True when `path` holds a `.git` file pointing into this repository's worktrees. */
   private async isWorktreeFolder(path: string): Promise<boolean> {
+    return (await this.worktreeGitDir(path)) !== null
+  }
+
+  /** The git folder of the worktree at `path` when it is one of this repository's, or null. */
+  private async worktreeGitDir(path: string): Promise<string | null> {
     const text = await readFile(join(path, '.git'), 'utf8').catch(() => '')
     const gitdir = /^gitdir: (.+)$/m.exec(text)?.[1]
-    if (!gitdir) return false
+    if (!gitdir) return null
     const common = await this.git.commonDir()
-    return realPath(gitdir).startsWith(`${realPath(common)}/worktrees/`)
+    const real = realPath(resolve(path, gitdir))
+    return real.startsWith(`${realPath(common)}/worktrees/`) ? real : null
   }
 }
 
@@ -483,8 +490,8 @@ async function whyNotCopied(from: string, to: string, file: string): Promise<str
  * has only the registration left to do). Called once what the worktree held is saved; it is
  * marked unfilled first (see unmarkFilled).
  */
-async function emptyWorktreeFolder(worktree: GitCommandManager, path: string): Promise<void> {
-  await unmarkFilled(worktree)
+async function emptyWorktreeFolder(path: string, gitDir: string): Promise<void> {
+  await unmarkFilled(gitDir)
   const entries = (await readdir(path)).filter((name) => name !== '.git')
   await Promise.all(entries.map((name) => rm(join(path, name), { recursive: true, force: true })))
 }
