@@ -14,6 +14,7 @@ import {
   unmarkFilled
 } from '../git/worktree-fill.js'
 import { GitError, gitSaid } from '../core/errors.js'
+import { deletePaths } from './delete-paths.js'
 import type { Logger } from '../core/logger.js'
 
 /** Every lock this tool takes gives a reason starting so: it tells its leftovers apart. */
@@ -493,7 +494,7 @@ async function whyNotCopied(from: string, to: string, file: string): Promise<str
 async function emptyWorktreeFolder(path: string, gitDir: string): Promise<void> {
   await unmarkFilled(gitDir)
   const entries = (await readdir(path)).filter((name) => name !== '.git')
-  await Promise.all(entries.map((name) => rm(join(path, name), { recursive: true, force: true })))
+  await deletePaths(entries.map((name) => join(path, name)))
 }
 
 async function exists(path: string): Promise<boolean> {
