@@ -75,9 +75,15 @@ try {
   const engine = await import(pathToFileURL(join(work, 'dist/index.js')).href)
   if (process.argv.includes('--wide')) {
     process.stdout.write(`${JSON.stringify({ wide: await wideCase(engine) }, null, 2)}\n`)
-    process.exit(0)
+  } else {
+    await wholeBench(engine)
   }
+} finally {
+  rmSync(work, { recursive: true, force: true })
+}
 
+/** Every case: the 12 priorities at 3 and at 1, their floors, the end of the run, the wide case. */
+async function wholeBench(engine) {
   const soloRepo = makeRepository(join(work, 'solo'))
   const worktreeAdd = timeWorktreeAdd(soloRepo)
   log(`git worktree add of the ${FILES}-file repository takes ${worktreeAdd} ms here`)
@@ -159,8 +165,6 @@ try {
       2
     )}\n`
   )
-} finally {
-  rmSync(work, { recursive: true, force: true })
 }
 
 /**
