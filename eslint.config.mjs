@@ -56,7 +56,8 @@ export default tseslint.config(
     }
   },
   {
-    // The git layer is the one door to git: stages call its named operations, never raw args.
+    // The git layer is the one door to git: stages call its named operations, never raw args,
+    // and never spell a ref name.
     files: ['src/**/*.ts'],
     ignores: ['src/git/**'],
     rules: {
@@ -67,6 +68,12 @@ export default tseslint.config(
             "CallExpression[callee.property.name=/^(exec|run)$/][arguments.0.type='ArrayExpression']",
           message:
             'Raw git arguments outside src/git/: add a named operation to GitCommandManager (src/git/git-command-manager.ts) and call it.'
+        },
+        {
+          // Ref names are composed in src/git/ only (refs.ts, kept-refs.ts).
+          selector: 'Literal[value=/^refs\\//], TemplateElement[value.raw=/^refs\\//]',
+          message:
+            'A ref name composed outside src/git/: use (or add) a named function of src/git/refs.ts or src/git/kept-refs.ts.'
         }
       ]
     }

@@ -14,7 +14,7 @@ const limits = { maxCpuPercent: 80, maxMemoryPercent: 70 }
 describe('the resource verdict', () => {
   test('CPU or memory in use above its limit holds a start, and says which', () => {
     expect(resourceVerdict({ cpuPercent: 81, memoryPercent: 10 }, limits)).toBe(
-      'CPU at 81% (max-cpu-percent 80)'
+      'CPU used outside this run at 81% (max-cpu-percent 80)'
     )
     expect(resourceVerdict({ cpuPercent: 10, memoryPercent: 70.6 }, limits)).toBe(
       'memory in use at 71% (max-memory-percent 70)'
@@ -38,7 +38,7 @@ describe('the resource gate', () => {
       () => Promise.resolve(samples[Math.min(calls++, samples.length - 1)]),
       10
     )
-    expect(await gate.check()).toBe('CPU at 99% (max-cpu-percent 80)')
+    expect(await gate.check()).toBe('CPU used outside this run at 99% (max-cpu-percent 80)')
     await gate.nextSample()
     expect(gate.verdict()).toBeNull()
     expect(gate.sampleNow).toEqual({ cpuPercent: 5, memoryPercent: 5 })

@@ -7,6 +7,7 @@ import { parseSettings } from '../../src/inputs/settings.js'
 import { preflight } from '../../src/engine/preflight.js'
 import { buildPlan } from '../../src/plan/plan.js'
 import { MergeEngine } from '../../src/merge/merge-engine.js'
+import { BranchSweep } from '../../src/git/branch-deletion.js'
 import { pendingTask } from '../../src/run/task-runner.js'
 import { runAgents, type RunStageOptions } from '../../src/run/run-stage.js'
 import { isAlive } from '../../src/run/process-tree.js'
@@ -51,7 +52,9 @@ export async function runStage(
   const plan = await buildPlan({ ...settings, repo: git.cwd }, git)
   const tasks = plan.tasks.map((planned) => pendingTask(planned, settings))
   const merger = new MergeEngine(git, settings.baseBranch, logger)
+  const sweep = new BranchSweep(git)
   await runAgents(plan.tasks, tasks, {
+    branchSweep: sweep,
     killGraceMs: 300,
     progressIntervalMs: 0,
     // The machine is shared with other test files: its real load must not hold starts here.
@@ -66,8 +69,9 @@ export async function runStage(
         const attempt = await merger.merge(task.branch, task.priority)
         task.merge = attempt.outcome
         task.merge_commit = attempt.commit
+        // As the engine does: the branch goes once its worktree is removed, after this merge.
         if (attempt.outcome === 'merged' && settings.cleanup) {
-          await merger.deleteMergedBranch(task.branch)
+          void sweep.add({ branch: task.branch, base: settings.baseBranch })
         }
       }
       await options.onTaskDone?.(task)

@@ -212,7 +212,9 @@ describe('the run stage', () => {
     })
 
     expect(tasks.map((task) => task.status)).toEqual(['completed', 'completed'])
-    expect(logger.lines).toContain('Priority 1 waits to start: CPU at 97% (max-cpu-percent 80)')
+    expect(logger.lines).toContain(
+      'Priority 1 waits to start: CPU used outside this run at 97% (max-cpu-percent 80)'
+    )
     expect(logger.lines).toContain('Resources are below the limits again: starting priority 1')
     const starts = readRecord(record).filter((r) => r.event === 'start')
     expect(starts.every((start) => start.time >= clearedAt)).toBe(true)

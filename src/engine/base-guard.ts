@@ -6,6 +6,7 @@ import {
   keepUnreachable,
   reflogEntries
 } from '../git/kept-refs.js'
+import { branchRef } from '../git/refs.js'
 
 /**
  * Base as the run found it and moved it. Merges only ever move base forward, so a base whose
@@ -39,8 +40,8 @@ export class BaseGuard {
 
   static async start(git: GitCommandManager, baseBranch: string): Promise<BaseGuard> {
     const [tip, log] = await Promise.all([
-      git.resolveCommit(`refs/heads/${baseBranch}`),
-      reflogEntries(git, `refs/heads/${baseBranch}`)
+      git.resolveCommit(branchRef(baseBranch)),
+      reflogEntries(git, branchRef(baseBranch))
     ])
     const guard = new BaseGuard(git, baseBranch, tip, log.length)
     if (tip) guard.keptGood = await keepCommit(git, 'base', baseBranch, tip)
@@ -86,7 +87,7 @@ export class BaseGuard {
   async check(): Promise<string | null> {
     this.read = null
     if (!this.lastGood || !this.startTip) return null
-    const now = await this.git.resolveCommit(`refs/heads/${this.baseBranch}`)
+    const now = await this.git.resolveCommit(branchRef(this.baseBranch))
     if (this.problem) {
       await this.keepMovedTip(now)
       return this.problem
@@ -102,7 +103,7 @@ export class BaseGuard {
     const movedTo = await this.keepMovedTip(now)
     const where = movedTo ? `${now!.slice(0, 12)} (kept at ${movedTo})` : 'nothing (deleted)'
     const since = last === this.startTip ? 'its starting tip' : 'its last tip before the move'
-    this.problem = `base branch ${this.baseBranch} was moved during the run to ${where}, which does not descend from ${since} ${last.slice(0, 12)} (an agent?): nothing was merged onto it, priorities that start later start from ${last.slice(0, 12)}, and that tip, with the merges made before, is kept at ${kept} (git update-ref refs/heads/${this.baseBranch} ${kept} puts it back)`
+    this.problem = `base branch ${this.baseBranch} was moved during the run to ${where}, which does not descend from ${since} ${last.slice(0, 12)} (an agent?): nothing was merged onto it, priorities that start later start from ${last.slice(0, 12)}, and that tip, with the merges made before, is kept at ${kept} (git update-ref ${branchRef(this.baseBranch)} ${kept} puts it back)`
     return this.problem
   }
 
@@ -129,7 +130,7 @@ export class BaseGuard {
    */
   private async keepMovedTip(now: string | null): Promise<string | null> {
     const name = this.baseBranch
-    const entries = await reflogEntries(this.git, `refs/heads/${name}`)
+    const entries = await reflogEntries(this.git, branchRef(name))
     const since = entries.slice(0, Math.max(0, entries.length - this.reflogAtStart))
     const nowIsNew = now !== null && !this.movedTips.has(now)
     const passed = [...new Set(since)].filter((tip) => !this.movedTips.has(tip))

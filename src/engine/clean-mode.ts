@@ -3,7 +3,7 @@ import { deleteBranchIfSafe } from '../git/branch-deletion.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
 import { forgetJudgement, forgetMadeBranch, judgedRef, madeBranchRef } from '../git/kept-refs.js'
 import { commitsNotIn, type NamedCommit } from '../git/leftover-commits.js'
-import { branchRef } from '../git/refs.js'
+import { EVERY_REF, branchRef } from '../git/refs.js'
 import { listWorktrees } from '../git/worktree-list.js'
 import { WorktreeManager } from '../run/worktree-manager.js'
 import { findLeftovers, type Leftover, type LeftoverSettings } from './leftovers-report.js'
@@ -66,7 +66,7 @@ export async function cleanLeftovers(
     candidates.filter((item) => item.merged || options.discardUnmerged).map(fullRef)
   )
   // Commits, not ref names: a ref named here may be gone by the time a later item is looked at.
-  const everyRef = await git.refsUnder('refs/')
+  const everyRef = await git.refsUnder(EVERY_REF)
   const keptHeads = options.dryRun
     ? []
     : (await listWorktrees(git)).flatMap((entry) => (entry.head ? [entry.head] : []))

@@ -2,7 +2,7 @@ import { lstat, readdir } from 'node:fs/promises'
 import { basename, join, resolve } from 'node:path'
 import type { GitCommandManager } from '../git/git-command-manager.js'
 import { KEPT_REFS } from '../git/kept-refs.js'
-import { branchRef } from '../git/refs.js'
+import { BRANCH_PREFIX, branchOfRef, branchRef } from '../git/refs.js'
 import { listWorktrees } from '../git/worktree-list.js'
 import { checkoutState, holdsNoWork } from '../git/worktree-fill.js'
 import { LOCK_REASON_PREFIX, realPath } from '../run/worktree-manager.js'
@@ -107,8 +107,8 @@ export async function findLeftovers(
       ref.slice(`${KEPT_REFS}/made/`.length)
     )
   )
-  const branches = (await git.refsUnder('refs/heads/')).map(({ ref, commit }) => ({
-    name: ref.slice('refs/heads/'.length),
+  const branches = (await git.refsUnder(BRANCH_PREFIX)).map(({ ref, commit }) => ({
+    name: branchOfRef(ref),
     commit
   }))
   const ours = (branch: string | null): boolean =>

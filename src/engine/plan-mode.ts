@@ -1,3 +1,4 @@
+import { BaseTree } from '../plan/base-tree.js'
 import { buildPlan } from '../plan/plan.js'
 import { pendingTask } from '../run/task-runner.js'
 import { buildResult } from '../report/result.js'
@@ -18,12 +19,20 @@ export async function planOnly(
 ): Promise<{ plan: Plan; result: RunResult }> {
   const began = Date.now()
   let choice: BaseChoice | undefined
+  let tree: BaseTree | undefined
   const { git } = await preflight(settings.repo, settings.baseBranch, {
     env,
     createBase: false,
     beforeChanges: async (git) => {
       choice = await chooseBaseStart(git, settings, logger)
-      await refuseBeforeChanges(settings, git, { env, agentsRun: false, baseCommit: choice.commit })
+      // Read once: the refusals and the plan read the same commit.
+      tree = await BaseTree.read(git, settings.baseBranch, choice.commit)
+      await refuseBeforeChanges(settings, git, {
+        env,
+        agentsRun: false,
+        baseCommit: choice.commit,
+        tree
+      })
     }
   })
   // Plan mode changes nothing of the user's: the local branch is not moved, only named.
@@ -31,7 +40,8 @@ export async function planOnly(
   const plan = await buildPlan(
     { ...settings, repo: git.cwd, baseCommit: start.commit },
     git,
-    await mergesToSkip(git, settings, start.commit)
+    await mergesToSkip(git, settings, start.commit),
+    tree
   )
   plan.base_warnings = [...start.warnings]
   const tasks = plan.tasks.map((planned) => pendingTask(planned, settings))

@@ -6,6 +6,7 @@ import { branchRef, originRef } from '../git/refs.js'
 import type { Logger } from '../core/logger.js'
 import { acquireRunLock } from './run-lock.js'
 import { recoverAbandonedWorktrees } from './abandoned-runs.js'
+import { startWatchdog } from '../run/watchdog.js'
 import type { Settings } from '../core/types.js'
 
 export interface Preflight {
@@ -83,6 +84,8 @@ export async function openForChanges(
     env?: NodeJS.ProcessEnv
     logger: Logger
     beforeChanges?: (git: GitCommandManager) => Promise<void>
+    /** Agents will run: the watchdog that outlives a dead coordinator starts now. */
+    agentsRun?: boolean
   }
 ): Promise<OpenRepository> {
   const { git } = await preflight(settings.repo, settings.baseBranch, {
@@ -91,6 +94,9 @@ export async function openForChanges(
     logger: options.logger,
     beforeChanges: options.beforeChanges
   })
+  // Once nothing refuses the run: its node process starts beside the lock, the recovery and
+  // the plan, not between the first agents' starts.
+  if (options.agentsRun) startWatchdog()
   const lock = await acquireRunLock(git, options.logger)
   await recoverAbandonedWorktrees(git, settings.baseBranch, options.logger, settings.worktreeFiles)
   return { git, [Symbol.asyncDispose]: () => lock[Symbol.asyncDispose]() }

@@ -1,10 +1,9 @@
 import { pushResults, type RefPush } from '../merge/push.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
-import { madeBranchState } from '../git/kept-refs.js'
+import { madeBranchState, verifyFailedRef } from '../git/kept-refs.js'
 import type { Logger } from '../core/logger.js'
 import type { Settings, TaskResult } from '../core/types.js'
 import { copiedFilesError, copiedFilesOn } from './copied-files.js'
-import { VERIFY_FAILED_REFS } from '../merge/verify-queue.js'
 
 /** What the push after the merges did with base. */
 export interface Publication {
@@ -64,7 +63,7 @@ export async function pushAfterMerges(
   // copied files is not pushed, nor is a merge of it).
   const keptRefs: string[] = []
   for (const task of tasks) {
-    const ref = `${VERIFY_FAILED_REFS}/${task.priority}`
+    const ref = verifyFailedRef(task.priority)
     if (
       task.merge === 'verify-failed' &&
       kept.includes(task.branch) &&

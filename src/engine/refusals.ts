@@ -6,6 +6,7 @@ import { InputError } from '../core/errors.js'
 import type { Settings } from '../core/types.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
 import { movedAwayBaseTips, movedBaseRef } from '../git/kept-refs.js'
+import { branchRef } from '../git/refs.js'
 import { withoutActionSecrets } from '../git/child-environment.js'
 import { BaseTree } from '../plan/base-tree.js'
 import { parseRoadmap } from '../plan/roadmap.js'
@@ -22,9 +23,15 @@ const SHOWN_PRIORITIES = 30
 export async function refuseBeforeChanges(
   settings: Settings,
   git: GitCommandManager,
-  options: { env?: NodeJS.ProcessEnv; agentsRun: boolean; baseCommit?: string }
+  options: {
+    env?: NodeJS.ProcessEnv
+    agentsRun: boolean
+    baseCommit?: string
+    /** The base tree, read once for the run (the plan reads the same). */
+    tree?: BaseTree
+  }
 ): Promise<void> {
-  await refuseUnlistedPriorities(settings, git, options.baseCommit)
+  await refuseUnlistedPriorities(settings, git, options.baseCommit, options.tree)
   if (!options.agentsRun) return
   await refuseMovedAwayBase(settings, git)
   await refuseMissingAgentCommand(settings, git.cwd, options.env ?? process.env)
@@ -36,9 +43,11 @@ export async function refuseUnlistedPriorities(
   settings: Pick<Settings, 'priorities' | 'baseBranch' | 'roadmapFile'>,
   git: GitCommandManager,
   /** The commit the plan will read (fetch-base); base's tip when absent. */
-  baseCommit?: string
+  baseCommit?: string,
+  /** That commit's tree, when the caller has read it already. */
+  baseTree?: BaseTree
 ): Promise<void> {
-  const tree = await BaseTree.read(git, settings.baseBranch, baseCommit)
+  const tree = baseTree ?? (await BaseTree.read(git, settings.baseBranch, baseCommit))
   const file = settings.roadmapFile
   const text = (await tree.read([file])).get(file)
   if (text === undefined) return // no ROADMAP: specs are found by their names alone
@@ -71,7 +80,7 @@ async function refuseMovedAwayBase(
   const now = await git.branchTip(base)
   const keepNow = now ? movedBaseRef(base, now) : null
   const unkept = now && keepNow && (await git.resolveCommit(keepNow)) !== now
-  const putBack = `${unkept ? `git update-ref ${keepNow} ${now} && ` : ''}git update-ref refs/heads/${base} ${kept}`
+  const putBack = `${unkept ? `git update-ref ${keepNow} ${now} && ` : ''}git update-ref ${branchRef(base)} ${kept}`
   throw new InputError(
     `base branch ${base} does not hold ${kept}, the tip an earlier run kept when an agent moved ${base} off its history. ` +
       `Put it back with ${putBack} (a checkout of ${base} still holds its files), ` +

@@ -1,4 +1,5 @@
 import '../core/dispose-polyfill.js'
+import { BaseTree } from '../plan/base-tree.js'
 import { buildPlan, inStartOrder } from '../plan/plan.js'
 import { formatPlan } from '../plan/plan-text.js'
 import { MergeEngine } from '../merge/merge-engine.js'
@@ -13,6 +14,7 @@ import { buildResult } from '../report/result.js'
 import type { CheckConclusion, CheckRunRef } from '../report/check-run.js'
 import { LiveReports } from '../report/live-reports.js'
 import { forgetJudgement } from '../git/kept-refs.js'
+import { BranchSweep } from '../git/branch-deletion.js'
 import { BaseGuard } from './base-guard.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
 import type { Logger } from '../core/logger.js'
@@ -58,12 +60,21 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
   const env = options.env ?? process.env
   const began = Date.now()
   let choice: BaseChoice | undefined
+  let tree: BaseTree | undefined
   await using repository = await openForChanges(settings, {
     env,
     logger,
+    agentsRun: true,
     beforeChanges: async (git) => {
       choice = await chooseBaseStart(git, settings, logger)
-      await refuseBeforeChanges(settings, git, { env, agentsRun: true, baseCommit: choice.commit })
+      // Read once: the refusals and the plan read the same commit.
+      tree = await BaseTree.read(git, settings.baseBranch, choice.commit)
+      await refuseBeforeChanges(settings, git, {
+        env,
+        agentsRun: true,
+        baseCommit: choice.commit,
+        tree
+      })
     }
   })
   const { git } = repository
@@ -73,7 +84,8 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
   const plan = await buildPlan(
     { ...settings, repo: git.cwd, baseCommit: start.commit },
     git,
-    await mergesToSkip(git, settings, start.commit)
+    await mergesToSkip(git, settings, start.commit),
+    tree
   )
   plan.base_warnings = [...start.warnings]
   logger.group(`Plan: ${plan.separation.schedule.length} wave(s)`, formatPlan(plan, settings))
@@ -154,6 +166,9 @@ async function runTasks(
     verify,
     importHubs: new Set(Object.keys(plan.separation.hub_files ?? {}))
   })
+  // Merged branches go with the run's other deletions, once their worktrees are gone.
+  const sweep = new BranchSweep(git)
+  const merging = { merger, sweep, settings, git, guard, logger }
   // Its snapshot (a status of each checkout of base) is taken while the first worktrees are
   // made; a merge, which changes those checkouts, waits for it.
   const checkouts = watchBaseCheckouts(git, settings.baseBranch)
@@ -189,6 +204,7 @@ async function runTasks(
     resourceIntervalMs: options.resourceIntervalMs,
     progressIntervalMs: options.progressIntervalMs,
     baseTip: start.tip,
+    branchSweep: sweep,
     onAgentEnded: (task, startPoint) =>
       checkScope(task, startPoint, plan.tasks, tasks, git, settings, logger).catch((error: Error) =>
         logger.debug(`scope check of ${task.priority}: ${error.message}`)
@@ -204,7 +220,7 @@ async function runTasks(
           return
         }
         await checkouts
-        await mergeTask(task, merger, settings, git, guard)
+        await mergeTask(task, merging)
       }
       options.events?.taskEnded?.(task)
       live.taskEnded()
@@ -217,7 +233,7 @@ async function runTasks(
     // A cancelled run merges nothing more: the branch is kept, as for any task not merged.
     if (!signal.aborted) {
       await checkouts
-      await mergeTask(task, merger, settings, git, guard)
+      await mergeTask(task, merging)
     }
     options.events?.taskEnded?.(task)
   }
@@ -235,10 +251,11 @@ async function runTasks(
     progressIntervalMs: options.progressIntervalMs,
     began,
     recordMerge: async (task) => {
-      await mergeTask(task, merger, settings, git, guard)
+      await mergeTask(task, merging)
       live.changed()
     }
   })
+  await sweep.flush()
   await guard.check()
   await guard.finish()
   const warnings = [
@@ -267,12 +284,19 @@ async function runTasks(
   return result
 }
 
+interface Merging {
+  merger: MergeEngine
+  /** Where a merged branch goes to be deleted (once its worktree is removed). */
+  sweep: BranchSweep
+  settings: Settings
+  git: GitCommandManager
+  guard: BaseGuard
+  logger: Logger
+}
+
 async function mergeTask(
   task: TaskResult,
-  merger: MergeEngine,
-  settings: Settings,
-  git: GitCommandManager,
-  guard: BaseGuard
+  { merger, sweep, settings, git, guard, logger }: Merging
 ): Promise<void> {
   // Nothing is merged onto a base moved off its history (reruns of conflicts neither).
   const moved = await guard.check()
@@ -293,5 +317,14 @@ async function mergeTask(
   recordMergeAttempt(task, attempt)
   if (attempt.outcome === 'merged') await guard.merged(attempt.commit)
   if (attempt.outcome === 'merged') await forgetJudgement(git, task.branch)
-  if (attempt.outcome === 'merged' && settings.cleanup) await merger.deleteMergedBranch(task.branch)
+  if (attempt.outcome === 'merged' && settings.cleanup) {
+    sweep
+      .add({ branch: task.branch, base: settings.baseBranch })
+      .then((deletion) => {
+        if (!deletion.deleted && deletion.because === 'checked-out') {
+          logger.debug(`Kept ${task.branch}: it is checked out in ${deletion.where}`)
+        }
+      })
+      .catch((error: Error) => logger.debug(`could not delete ${task.branch}: ${error.message}`))
+  }
 }

@@ -1,6 +1,7 @@
 import '../core/dispose-polyfill.js'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { BaseTree } from '../plan/base-tree.js'
 import { buildPlan } from '../plan/plan.js'
 import { createTaskContext, pendingTask, runTask } from '../run/task-runner.js'
 import { buildResult } from '../report/result.js'
@@ -51,15 +52,20 @@ export async function runOneTask(
   const began = Date.now()
   const { logger } = options
   let choice: BaseChoice | undefined
+  let tree: BaseTree | undefined
   await using repository = await openForChanges(settings, {
     env: options.env,
     logger,
+    agentsRun: true,
     beforeChanges: async (git) => {
       choice = await chooseBaseStart(git, settings, logger)
+      // Read once: the refusals and the plan read the same commit.
+      tree = await BaseTree.read(git, settings.baseBranch, choice.commit)
       await refuseBeforeChanges(settings, git, {
         env: options.env,
         agentsRun: true,
-        baseCommit: choice.commit
+        baseCommit: choice.commit,
+        tree
       })
     }
   })
@@ -69,7 +75,8 @@ export async function runOneTask(
   const plan = await buildPlan(
     { ...settings, repo: git.cwd, separation: 'off', baseCommit: start.commit },
     git,
-    await mergesToSkip(git, settings, start.commit)
+    await mergesToSkip(git, settings, start.commit),
+    tree
   )
   const planned = plan.tasks[0]
   // An earlier run merged it (skip-merged): there is nothing to do, and nothing to push.

@@ -218,8 +218,26 @@ export class GitCommandManager {
   }
 
   /** The refs under `prefix` (such as `refs/parallel-worktree/base/`) with their commits. */
-  async refsUnder(prefix: string): Promise<{ ref: string; commit: string }[]> {
-    const listed = await this.run(['for-each-ref', '--format=%(objectname) %(refname)', prefix])
+  refsUnder(...prefixes: string[]): Promise<{ ref: string; commit: string }[]> {
+    return this.listRefs([], prefixes)
+  }
+
+  /** The refs under `prefixes` whose commit `commit` holds (reachable from it): one process. */
+  refsHeldBy(commit: string, ...prefixes: string[]): Promise<{ ref: string; commit: string }[]> {
+    return this.listRefs([`--merged=${commit}`], prefixes)
+  }
+
+  private async listRefs(
+    filters: readonly string[],
+    prefixes: readonly string[]
+  ): Promise<{ ref: string; commit: string }[]> {
+    const listed = await this.run([
+      'for-each-ref',
+      '--format=%(objectname) %(refname)',
+      ...filters,
+      '--',
+      ...prefixes
+    ])
     return listed
       .split('\n')
       .filter(Boolean)
@@ -253,6 +271,35 @@ export class GitCommandManager {
       okExitCodes: [1, 128]
     })
     return exitCode === 0
+  }
+
+  /**
+   * Deletes every ref of `deletions` in one transaction (`update-ref --stdin`): all of them or
+   * none. A ref with an `expected` commit goes only while it still points there; one without
+   * goes wherever it is (and a missing one is no error). True when the transaction went through.
+   */
+  async deleteRefs(deletions: readonly { ref: string; expected?: string }[]): Promise<boolean> {
+    if (deletions.length === 0) return true
+    const input = deletions
+      .map(({ ref, expected }) => `delete ${ref}${expected ? ` ${expected}` : ''}\n`)
+      .join('')
+    const { exitCode } = await this.exec(['update-ref', '--stdin'], {
+      input,
+      okExitCodes: [1, 128]
+    })
+    return exitCode === 0
+  }
+
+  /** The commits of those of `refs` that exist (one process for all of them). */
+  async refTips(refs: readonly string[]): Promise<Map<string, string>> {
+    const tips = new Map<string, string>()
+    if (refs.length === 0) return tips
+    const wanted = new Set(refs)
+    // for-each-ref matches by prefix too: only exact names are kept.
+    for (const { ref, commit } of await this.refsUnder(...refs)) {
+      if (wanted.has(ref)) tips.set(ref, commit)
+    }
+    return tips
   }
 
   /** The branch checked out here, or null on a detached HEAD. */

@@ -1,4 +1,5 @@
 import type { GitCommandManager } from './git-command-manager.js'
+import { branchRef } from './refs.js'
 
 /**
  * The refs the run keeps for itself, under refs/parallel-worktree/: they are not branches
@@ -6,6 +7,11 @@ import type { GitCommandManager } from './git-command-manager.js'
  * and record, across a crash, what a run had found out.
  */
 export const KEPT_REFS = 'refs/parallel-worktree'
+
+/** Where a candidate merge that failed verify-command is kept, to reproduce it. */
+export function verifyFailedRef(priority: number): string {
+  return `${KEPT_REFS}/verify-failed/${priority}`
+}
 
 /** Where the run notes that a branch's agent was judged successful at a given tip. */
 export function judgedRef(branch: string): string {
@@ -94,11 +100,15 @@ export function movedBaseRefPrefix(baseBranch: string): string {
 /** The tips kept under refs/parallel-worktree/base/ for `baseBranch`, with their commits. */
 async function keptBaseTips(
   git: GitCommandManager,
-  baseBranch: string
+  baseBranch: string,
+  /** Only those this commit holds. */
+  heldBy?: string
 ): Promise<{ ref: string; commit: string }[]> {
   const prefix = movedBaseRefPrefix(baseBranch)
+  const folder = `${KEPT_REFS}/base/`
+  const refs = heldBy ? await git.refsHeldBy(heldBy, folder) : await git.refsUnder(folder)
   // Exactly <prefix><12 hex>: base `release/x` must not take the tips of `release/x-y`.
-  return (await git.refsUnder(`${KEPT_REFS}/base/`)).filter(
+  return refs.filter(
     ({ ref }) => ref.startsWith(prefix) && /^[0-9a-f]{12}$/.test(ref.slice(prefix.length))
   )
 }
@@ -108,11 +118,13 @@ async function keptBaseTips(
  * nothing is reachable only from them.
  */
 export async function dropHeldBaseTips(git: GitCommandManager, baseBranch: string): Promise<void> {
-  const tip = await git.resolveCommit(`refs/heads/${baseBranch}`)
+  const tip = await git.resolveCommit(branchRef(baseBranch))
   if (!tip) return
-  for (const { ref, commit } of await keptBaseTips(git, baseBranch)) {
-    if (await git.isAncestor(commit, tip)) await git.deleteRef(ref, commit)
-  }
+  // One listing and one transaction for all of them (a run keeps one per merge); each only
+  // while it still points where it was read, else one at a time, so that only that one stays.
+  const held = await keptBaseTips(git, baseBranch, tip)
+  if (await git.deleteRefs(held.map(({ ref, commit }) => ({ ref, expected: commit })))) return
+  for (const { ref, commit } of held) await git.deleteRef(ref, commit)
 }
 
 /**
@@ -124,7 +136,7 @@ export async function movedAwayBaseTips(
   git: GitCommandManager,
   baseBranch: string
 ): Promise<string[]> {
-  const tip = await git.resolveCommit(`refs/heads/${baseBranch}`)
+  const tip = await git.resolveCommit(branchRef(baseBranch))
   const lost: string[] = []
   for (const { ref, commit } of await keptBaseTips(git, baseBranch)) {
     if (!tip || !(await git.isAncestor(commit, tip))) lost.push(ref)
@@ -177,6 +189,54 @@ export async function keepReflogOnlyCommits(
 }
 
 /**
+ * keepReflogOnlyCommits for several names at once: the reflogs read side by side, and one walk
+ * over all their commits says whether any is kept (the common answer, none, costs one call).
+ * Returns the refs made, in the order of `items`.
+ */
+export async function keepReflogOnlyCommitsOfEach(
+  git: GitCommandManager,
+  items: readonly { logs: readonly string[]; name: string; tips?: readonly string[] }[],
+  /** Refs deleted with those logs: what only they reach counts as unreachable. */
+  going: readonly string[] = []
+): Promise<string[][]> {
+  const tips = await Promise.all(
+    items.map(async ({ logs, tips: more = [] }) => [
+      ...new Set([
+        ...(await Promise.all(logs.map((log) => reflogEntries(git, log)))).flat(),
+        ...more
+      ])
+    ])
+  )
+  const every = [...new Set(tips.flat())]
+  if (every.length === 0 || !(await anyUnreachable(git, every, going))) {
+    return items.map(() => [])
+  }
+  const kept: string[][] = []
+  for (const [at, { name }] of items.entries()) {
+    kept.push(await keepUnreachable(git, tips[at], 'dropped', name, going))
+  }
+  return kept
+}
+
+/** `--not --all`, but for the refs `going` (about to be deleted). */
+function notReachedBy(going: readonly string[]): string[] {
+  return ['--not', ...going.map((ref) => `--exclude=${ref}`), '--all']
+}
+
+/** Whether any of `tips` is reached by no ref (but those `going`): one walk. */
+async function anyUnreachable(
+  git: GitCommandManager,
+  tips: readonly string[],
+  going: readonly string[] = []
+): Promise<boolean> {
+  const walked = await git.exec(['rev-list', '--stdin', ...notReachedBy(going)], {
+    input: `${tips.join('\n')}\n`,
+    okExitCodes: [128]
+  })
+  return walked.exitCode === 0 && walked.stdout.trim() !== ''
+}
+
+/**
  * Keeps, under refs/parallel-worktree/<kind>/<name>-<sha>, each of `tips` (newest first) that
  * no ref reaches (branches, tags, ours, the other worktrees' HEADs). Returns the refs made.
  */
@@ -184,19 +244,17 @@ export async function keepUnreachable(
   git: GitCommandManager,
   tips: readonly string[],
   kind: string,
-  name: string
+  name: string,
+  /** Refs about to be deleted: what only they reach is kept too. */
+  going: readonly string[] = []
 ): Promise<string[]> {
   if (tips.length === 0) return []
   // One walk says whether any tip is unreachable: the common answer, none, costs one call.
-  const walked = await git.exec(['rev-list', '--stdin', '--not', '--all'], {
-    input: `${tips.join('\n')}\n`,
-    okExitCodes: [128]
-  })
-  if (walked.exitCode !== 0 || !walked.stdout.trim()) return []
+  if (!(await anyUnreachable(git, tips, going))) return []
   const kept: string[] = []
   // Newest first: once a tip is kept, the older ones it holds are reachable.
   for (const tip of tips) {
-    const unreachable = await git.exec(['rev-list', '-1', tip, '--not', '--all', '--'], {
+    const unreachable = await git.exec(['rev-list', '-1', tip, ...notReachedBy(going), '--'], {
       okExitCodes: [128]
     })
     if (unreachable.exitCode === 0 && unreachable.stdout.trim()) {

@@ -4,6 +4,9 @@
  */
 export const BRANCH_PREFIX = 'refs/heads/'
 
+/** Every ref of the repository, for a listing (`refsUnder(EVERY_REF)`). */
+export const EVERY_REF = 'refs/'
+
 /** `roadmap` → `refs/heads/roadmap`. */
 export function branchRef(branch: string): string {
   return `${BRANCH_PREFIX}${branch}`

@@ -46,6 +46,18 @@ export async function markSwitching(
 }
 
 /**
+ * The worktree whose git folder is `gitDir` is about to be emptied (what it held is saved): its mark and its index go
+ * first, so that a run killed while its files are deleted leaves a worktree read as never
+ * filled (`unfilled`), which the next run removes without reading its missing files as the
+ * deletions of an agent.
+ */
+export async function unmarkFilled(gitDir: string): Promise<void> {
+  // Both live in the worktree's own git folder (`.git/worktrees/<name>/`): no git process.
+  await rm(join(gitDir, FILLED_MARKER), { force: true })
+  await rm(join(gitDir, 'index'), { force: true })
+}
+
+/**
  * How complete the checkout of the worktree here is:
  * - `switching`: a finished worktree being moved to the next task's branch (see markSwitching)
  *   when the run stopped: its files may be half one branch's, half the other's;

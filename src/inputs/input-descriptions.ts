@@ -50,7 +50,8 @@ export const INPUT_DESCRIPTIONS: Readonly<Record<string, string>> = {
     'For on-conflict resolve: run with bash -c in a worktree where base was merged into the branch and stopped on the conflict; placeholders as agent-command, plus {conflict-files}.',
   'max-retries':
     'A failed or timed-out agent is started again up to this many times, with back-off.',
-  'max-cpu-percent': 'No new agent starts while CPU use is above this percentage.',
+  'max-cpu-percent':
+    "No new agent starts while the CPU use of other processes (all but this run's own, its agents included) is above this percentage.",
   'max-memory-percent': 'No new agent starts while memory in use is above this percentage.',
   'auto-commit': 'Commit on its branch what an agent left uncommitted in its worktree.',
   merge:

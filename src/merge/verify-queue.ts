@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import type { Logger } from '../core/logger.js'
 import type { VerifyReport } from '../core/types.js'
 import { addCandidateWorktree, keepCommit } from '../git/candidate-worktree.js'
+import { verifyFailedRef } from '../git/kept-refs.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
 import {
   nextVerifyRound,
@@ -71,9 +72,6 @@ interface BuiltCandidate {
   /** A merge of the chain conflicted (possible once a culprit is left out): no tree to test. */
   conflicted: boolean
 }
-
-/** Refs that keep failed candidates reachable, to reproduce them. */
-export const VERIFY_FAILED_REFS = 'refs/parallel-worktree/verify-failed'
 
 /**
  * The verify gate: base moves only to a candidate (base plus the merges about to land) on
@@ -158,7 +156,7 @@ export class VerifyQueue {
     for (const { item, failed } of step.culprits) {
       const { priority, branch } = items[item]
       const candidate = await this.build(base, items, failed, message)
-      const ref = `${VERIFY_FAILED_REFS}/${priority}`
+      const ref = verifyFailedRef(priority)
       await keepCommit(this.git, ref, candidate.commit)
       const reproduce = reproduceCommand(ref, priority, this.options.command, {
         remote: this.options.remote,

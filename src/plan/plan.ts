@@ -60,14 +60,19 @@ export async function buildPlan(
   settings: PlanSettings,
   git: GitCommandManager = new GitCommandManager(settings.repo),
   /** skip-merged: priorities an earlier run merged into base, with that merge commit. */
-  mergedBefore: ReadonlyMap<number, string> = new Map()
+  mergedBefore: ReadonlyMap<number, string> = new Map(),
+  /** The base tree already read (by the refusals): used when it is of settings.baseCommit. */
+  baseTree?: BaseTree
 ): Promise<Plan> {
   const mode = settings.separation ?? 'waves'
   const priorities = [...new Set(settings.priorities)]
   const specsDir = repositoryPath(settings.specsDir)
   const roadmapFile = repositoryPath(settings.roadmapFile)
 
-  const tree = await BaseTree.read(git, settings.baseBranch, settings.baseCommit)
+  const tree =
+    baseTree && settings.baseCommit === baseTree.commit
+      ? baseTree
+      : await BaseTree.read(git, settings.baseBranch, settings.baseCommit)
   const roadmapText = (await tree.read([roadmapFile])).get(roadmapFile)
   const roadmap = roadmapText === undefined ? null : readRoadmap(roadmapText)
   const sources: SpecSources = {

@@ -11,8 +11,9 @@ export interface ProcessInfo {
 }
 
 /**
- * The machine's processes: /proc on Linux (no child process), `ps` elsewhere. Read only when
- * a tree must be stopped, never on a timer.
+ * The machine's processes: /proc on Linux (no child process), `ps` elsewhere. Read when a
+ * tree must be stopped; the resource gate reads /proc's (a few hundred small files) once per
+ * sample, see treeCpuMs.
  */
 export function processTable(): ProcessInfo[] {
   if (process.platform === 'linux') {
@@ -60,6 +61,53 @@ function procStat(pid: number): ProcessInfo | null {
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ')
   return { pid, ppid: Number(fields[1]), pgid: Number(fields[2]), zombie: fields[0] === 'Z' }
 }
+
+/**
+ * CPU time (user and system, ms) used by `root` and every descendant of it, with what each
+ * reaped of its own children: the run's own share of the machine (the coordinator, its git
+ * processes, its agents and theirs). Linux only (/proc); null elsewhere. A process that left
+ * the tree (re-parented to init) stops counting.
+ */
+export function treeCpuMs(root: number = process.pid): number | null {
+  if (process.platform !== 'linux') return null
+  const children = new Map<number, number[]>()
+  const ticks = new Map<number, number>()
+  for (const name of safeReaddir('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    let text: string
+    try {
+      text = readFileSync(`/proc/${name}/stat`, 'utf8')
+    } catch {
+      continue
+    }
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ')
+    const pid = Number(name)
+    const ppid = Number(fields[1])
+    // utime, stime, cutime, cstime (fields 14-17 of proc(5)), in clock ticks.
+    ticks.set(
+      pid,
+      fields.slice(11, 15).reduce((sum, field) => sum + Number(field), 0)
+    )
+    const list = children.get(ppid)
+    if (list) list.push(pid)
+    else children.set(ppid, [pid])
+  }
+  if (!ticks.has(root)) return null
+  let total = 0
+  const stack = [root]
+  const seen = new Set<number>()
+  while (stack.length > 0) {
+    const pid = stack.pop()!
+    if (seen.has(pid)) continue
+    seen.add(pid)
+    total += ticks.get(pid) ?? 0
+    stack.push(...(children.get(pid) ?? []))
+  }
+  return total * MS_PER_TICK
+}
+
+/** Linux's clock tick (USER_HZ) is 100 per second on every architecture it exports to /proc. */
+const MS_PER_TICK = 10
 
 /** True while the process exists and has not exited (a zombie is gone). */
 export function isAlive(pid: number): boolean {

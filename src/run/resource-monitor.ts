@@ -3,9 +3,14 @@ import { readFileSync } from 'node:fs'
 import si from 'systeminformation'
 import type { Logger } from '../core/logger.js'
 import { MAX_PARALLEL } from '../inputs/settings.js'
+import { treeCpuMs } from './process-tree.js'
 
 export interface ResourceSample {
-  /** CPU use over the time since the previous sample; null while not yet measured. */
+  /**
+   * CPU used by everything but this run (its own process tree: the coordinator, its git
+   * processes, its agents) over the time since the previous sample, as a share of all cores;
+   * null while not yet measured.
+   */
   cpuPercent: number | null
   /** Memory in use: total minus available, as a percentage of total. */
   memoryPercent: number
@@ -15,23 +20,32 @@ export type ResourceSampler = () => Promise<ResourceSample>
 
 /**
  * Samples the machine: memory through systeminformation, CPU from the kernel's counters that
- * os.cpus() reads (/proc/stat), as the share of CPU time not idle since the previous sample.
- * Not systeminformation's currentLoad: on Linux each of its calls runs a shell pipeline
- * (cat /proc/stat | grep) synchronously, three processes that stop this process's event loop
- * every sample, for hours. The first sample gives memory, and CPU as unknown.
+ * os.cpus() reads (/proc/stat), as the share of CPU time not idle since the previous sample,
+ * less the CPU time the run's own process tree used meanwhile (`ownCpuMs`, see treeCpuMs).
+ * The gate is fair so: agents already running and the run's own git are never held against
+ * the next start (CPU is shared by time: they slow down, and a busy shared machine held starts
+ * for 36 s per hand-over while counted); what others use holds it. Memory is counted whole: an
+ * agent's memory is not given back to the next one. Not systeminformation's currentLoad: on
+ * Linux each of its calls runs a shell pipeline (cat /proc/stat | grep) synchronously, three
+ * processes that stop this process's event loop every sample, for hours. The first sample
+ * gives memory, and CPU as unknown.
  */
-export function systemSampler(): ResourceSampler {
+export function systemSampler(ownCpuMs: () => number | null = () => treeCpuMs()): ResourceSampler {
   let previous: CpuTimes | null = null
   return async () => {
     const memory = await si.mem()
     const memoryPercent =
       memory.total > 0 ? ((memory.total - memory.available) / memory.total) * 100 : 0
-    const now = cpuTimes()
+    const now = { ...cpuTimes(), own: ownCpuMs() }
     const since = previous
     previous = now
     const total = since ? now.total - since.total : 0
+    // A process that left the tree takes its time with it: never below nothing.
+    const own =
+      since && now.own !== null && since.own !== null ? Math.max(0, now.own - since.own) : 0
+    const others = since ? Math.max(0, now.busy - since.busy - own) : 0
     return {
-      cpuPercent: since && total > 0 ? ((now.busy - since.busy) / total) * 100 : null,
+      cpuPercent: since && total > 0 ? Math.min(100, (others / total) * 100) : null,
       memoryPercent
     }
   }
@@ -40,10 +54,12 @@ export function systemSampler(): ResourceSampler {
 interface CpuTimes {
   busy: number
   total: number
+  /** The run's own tree's CPU time, when it can be read. */
+  own: number | null
 }
 
 /** CPU time of every core since boot, in ms: all of it, and all but idle. */
-function cpuTimes(): CpuTimes {
+function cpuTimes(): { busy: number; total: number } {
   let busy = 0
   let total = 0
   for (const { times } of cpus()) {
@@ -62,7 +78,7 @@ export interface ResourceLimits {
 /** Why a new agent may not start now, or null when it may. */
 export function resourceVerdict(sample: ResourceSample, limits: ResourceLimits): string | null {
   if (sample.cpuPercent !== null && sample.cpuPercent > limits.maxCpuPercent) {
-    return `CPU at ${sample.cpuPercent.toFixed(0)}% (max-cpu-percent ${limits.maxCpuPercent})`
+    return `CPU used outside this run at ${sample.cpuPercent.toFixed(0)}% (max-cpu-percent ${limits.maxCpuPercent})`
   }
   if (sample.memoryPercent > limits.maxMemoryPercent) {
     return `memory in use at ${sample.memoryPercent.toFixed(0)}% (max-memory-percent ${limits.maxMemoryPercent})`

@@ -8,6 +8,7 @@ import { ResourceGate, explainAutoParallelism, type ResourceSampler } from './re
 import { runSchedule, type ScheduleState } from './task-queue.js'
 import { StartLimit, recoveryMs } from './start-limit.js'
 import { TaskRun, createTaskContext, type RunEvents } from './task-runner.js'
+import { BranchSweep } from '../git/branch-deletion.js'
 
 export interface RunStageOptions {
   settings: Settings
@@ -37,10 +38,17 @@ export interface RunStageOptions {
   /** The first wait before a rate-limited agent starts again (default 30 s; it doubles). */
   rateLimitWaitMs?: number
   /**
-   * Called for each task that ran, once its verdict is in and its worktree is gone; the tasks
-   * that wait on it start after this resolves. The engine merges here.
+   * Called for each task that ran, once its verdict is in; the tasks that wait on it start
+   * after this resolves. The engine merges here: its worktree is removed after that, beside
+   * other tasks' removals and starts.
    */
   onTaskDone?: (task: TaskResult) => Promise<void> | void
+  /**
+   * Where the branches that go are gathered (an empty branch once its worktree is removed; the
+   * engine adds merged ones): flushed in one ref transaction whenever no worktree is left to
+   * remove, and at the end of the stage. One of the stage's own when absent.
+   */
+  branchSweep?: BranchSweep
   /**
    * Called when a task's agent has ended, in its worktree, once its slot went to the next task
    * and that task has started (before the verdict).
@@ -86,6 +94,9 @@ export async function runAgents(
   if (runnable.length === 0) return
 
   const preparer = new Preparer()
+  const sweep = options.branchSweep ?? new BranchSweep(git)
+  /** Worktree removals under way: the branches wait until none is. */
+  const removals = new Set<Promise<void>>()
   const gate = new ResourceGate(
     settings,
     logger,
@@ -179,14 +190,29 @@ export async function runAgents(
           .catch((error: Error) => logger.debug(`priority ${priority}: ${error.message}`))
           .finally(() => ended.delete(priority))
           .then(() => {
-            // From here (not before the quiet: a start waits on it) its worktree may come back.
-            const finished = run.finish()
+            // From here (not before the quiet: a start waits on it) its worktree may come back:
+            // parked for the next task before the merge (a merge may run a verify command for
+            // minutes; a park is a few git calls), removed after it otherwise (below).
+            const finished = run
+              .finish()
+              .then(() => (ctx.worktrees.reusing ? run.releaseWorktree(sweep) : undefined))
             ctx.worktrees.expectReturn(finished)
             return finished
           })
           .then(() => options.onTaskDone?.(run.task))
           .catch((error: Error) => logger.error(`priority ${priority}: ${error.message}`))
           .finally(() => preparer.baseMoved([...runs.values()]))
+        // Merged first, removed after: the merge waits on no file deletion, and removals run
+        // side by side (only their registrations take turns in the git manager's line). A
+        // worktree parked above is released already: this does nothing for it.
+        const removal: Promise<void> = settled
+          .then(() => run.releaseWorktree(sweep))
+          .catch((error: Error) => logger.error(`priority ${priority}: ${error.message}`))
+          .finally(() => {
+            removals.delete(removal)
+            if (removals.size === 0) void sweep.flush()
+          })
+        removals.add(removal)
         return { released, settled }
       }
     })
@@ -214,6 +240,9 @@ export async function runAgents(
     preparer.close()
     gate.stop()
     progress.stop()
+    // Even when the schedule failed: no removal may still run when the stage returns.
+    while (removals.size > 0) await Promise.all(removals)
+    await sweep.flush()
   }
   await git.pruneWorktrees()
 }

@@ -6,7 +6,7 @@ import { gitSaid } from '../core/errors.js'
 import { SerialQueue } from '../core/serial-queue.js'
 import { secondsVariable } from '../core/seconds-variable.js'
 import type { PlannedTask, Settings, TaskResult, TaskStatus } from '../core/types.js'
-import { deleteBranchIfSafe } from '../git/branch-deletion.js'
+import { type BranchSweep, deleteBranchIfSafe } from '../git/branch-deletion.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
 import { renderBranchTemplate } from '../git/ref-names.js'
 import { branchRef } from '../git/refs.js'
@@ -183,6 +183,8 @@ export class TaskRun {
   private agentEnded: number | null = null
   /** What only the worktree's HEAD reflog reached is kept already (see keepDropped). */
   private headReflogKept = false
+  /** The worktree of a task judged by finish(), until releaseWorktree. */
+  private finished: Worktree | null = null
 
   constructor(
     readonly task: TaskResult,
@@ -458,8 +460,9 @@ export class TaskRun {
 
   /**
    * After the agent: what it left uncommitted is committed (auto-commit, whatever its
-   * outcome: nothing is lost), the commits it added are counted, the verdict is given, and
-   * the worktree is removed, or kept when it still holds something uncommitted.
+   * outcome: nothing is lost), the commits it added are counted, and the verdict is given;
+   * the worktree is marked to be kept when it still holds something uncommitted. Its removal
+   * is releaseWorktree's, after the merge.
    */
   async finish(): Promise<void> {
     const task = this.task
@@ -469,7 +472,7 @@ export class TaskRun {
       const halfDone = worktree ? await this.unfinishedState(worktree) : null
       if (halfDone) {
         this.end('failed', halfDone)
-        if (worktree) await this.release(worktree)
+        this.finished = worktree
         this.report()
         return
       }
@@ -485,7 +488,7 @@ export class TaskRun {
         worktree ? await this.unreadable(worktree, error as Error) : (error as Error).message
       )
     }
-    if (worktree) await this.release(worktree)
+    this.finished = worktree
     this.report()
   }
 
@@ -675,7 +678,7 @@ export class TaskRun {
     const inWorktree = existsSync(worktree.path)
     const kept = await keepReflogOnlyCommits(
       inWorktree ? worktree.git : this.ctx.git,
-      inWorktree ? ['HEAD', `refs/heads/${worktree.branch}`] : [`refs/heads/${worktree.branch}`],
+      inWorktree ? ['HEAD', branchRef(worktree.branch)] : [branchRef(worktree.branch)],
       worktree.branch
     )
       .then((refs) => {
@@ -715,14 +718,30 @@ export class TaskRun {
     ])
   }
 
-  private async release(worktree: Worktree): Promise<void> {
+  /**
+   * After finish() (and the merge, in a run): the worktree is removed, or unlocked when kept.
+   * Its branch, when it holds nothing of its own, goes too: at once, or with the others of the
+   * run in `sweep`'s next transaction.
+   */
+  async releaseWorktree(sweep?: BranchSweep): Promise<void> {
+    const worktree = this.finished
+    this.finished = null
+    if (worktree) await this.release(worktree, sweep)
+  }
+
+  private async release(worktree: Worktree, sweep?: BranchSweep): Promise<void> {
     const { settings, worktrees, logger } = this.ctx
     try {
       await worktrees.release(worktree.path, settings.cleanup, {
         headReflogKept: this.headReflogKept
       })
       if (settings.cleanup && !worktrees.isKept(worktree.path) && this.task.commits === 0) {
-        await this.deleteBranchIfEmpty(worktree)
+        if (sweep) {
+          const request = { branch: worktree.branch, startPoint: worktree.startPoint }
+          sweep.add(request).catch((error: Error) => {
+            logger.debug(`${this.prefix} could not delete ${worktree.branch}: ${error.message}`)
+          })
+        } else await this.deleteBranchIfEmpty(worktree)
       }
     } catch (error) {
       logger.warning(
@@ -777,6 +796,7 @@ export async function runTask(
   const run = new TaskRun(task, ctx, planned)
   await run.execute()
   await run.finish()
+  await run.releaseWorktree()
   return task
 }
 

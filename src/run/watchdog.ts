@@ -131,6 +131,20 @@ function startSupervisor(): ChildProcess {
   return child
 }
 
+/**
+ * Starts the supervisor now, before any agent (a mode that runs agents calls it during its
+ * preflight): its node process then starts beside the run's first git calls, not between two
+ * agents' starts. Idempotent; a supervisor that cannot start is left to the first agent.
+ */
+export function startWatchdog(): void {
+  if (broken || process.platform === 'win32' || supervisor) return
+  try {
+    supervisor = startSupervisor()
+  } catch {
+    broken = true
+  }
+}
+
 /** An agent's process group started (its leader's pid), in the worktree it was given. */
 export function watchGroup(pgid: number, worktree: string | undefined): void {
   send(`+${pgid}`)

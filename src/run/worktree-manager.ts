@@ -12,11 +12,13 @@ import {
   holdsNoWork,
   indexLock,
   markFilled,
-  markSwitching
+  markSwitching,
+  unmarkFilled
 } from '../git/worktree-fill.js'
 import { operationInProgress } from '../git/worktree-state.js'
 import { setLockReason } from '../git/worktree-lock.js'
 import { GitError, gitSaid } from '../core/errors.js'
+import { deletePaths } from './delete-paths.js'
 import type { Logger } from '../core/logger.js'
 
 /** Every lock this tool takes gives a reason starting so: it tells its leftovers apart. */
@@ -188,6 +190,11 @@ export class WorktreeManager {
    */
   reuseFinished(): void {
     this.reuse = true
+  }
+
+  /** Finished worktrees are parked for the next task (see reuseFinished) rather than removed. */
+  get reusing(): boolean {
+    return this.reuse
   }
 
   /**
@@ -393,17 +400,21 @@ export class WorktreeManager {
   async remove(path: string, options: { headReflogKept?: boolean } = {}): Promise<void> {
     // The worktree's HEAD reflog goes with it: commits only it still reached (a detached
     // HEAD's work, a commit reset away) are kept first (unless the caller just did).
-    if (!options.headReflogKept && (await this.isWorktreeFolder(path))) {
-      const kept = await keepReflogOnlyCommits(
-        this.git.at(path),
-        ['HEAD'],
-        `worktree-${basename(path)}`
-      )
+    const gitDir = await this.worktreeGitDir(path)
+    if (gitDir) {
+      const kept = options.headReflogKept
+        ? []
+        : await keepReflogOnlyCommits(this.git.at(path), ['HEAD'], `worktree-${basename(path)}`)
       if (kept.length) {
         this.logger.warning(
           `Commits that only the HEAD reflog of the worktree ${path} still reached are kept at ${kept.join(', ')}`
         )
       }
+      // The files go here, beside other removals (the slow part: thousands of files); only
+      // the registration below waits in line.
+      await emptyWorktreeFolder(path, gitDir).catch((error: Error) =>
+        this.logger.debug(`emptying ${path}: ${error.message}`)
+      )
     }
     // In the git manager's one-at-a-time line, with the adds: git worktree add dies when a
     // worktree it reads is removed under it ("Invalid path").
@@ -639,11 +650,17 @@ export class WorktreeManager {
 
   /** True when `path` holds a `.git` file pointing into this repository's worktrees. */
   private async isWorktreeFolder(path: string): Promise<boolean> {
+    return (await this.worktreeGitDir(path)) !== null
+  }
+
+  /** The git folder of the worktree at `path` when it is one of this repository's, or null. */
+  private async worktreeGitDir(path: string): Promise<string | null> {
     const text = await readFile(join(path, '.git'), 'utf8').catch(() => '')
     const gitdir = /^gitdir: (.+)$/m.exec(text)?.[1]
-    if (!gitdir) return false
+    if (!gitdir) return null
     const common = await this.git.commonDir()
-    return realPath(gitdir).startsWith(`${realPath(common)}/worktrees/`)
+    const real = realPath(resolve(path, gitdir))
+    return real.startsWith(`${realPath(common)}/worktrees/`) ? real : null
   }
 }
 
@@ -674,6 +691,17 @@ async function whyNotCopied(from: string, to: string, file: string): Promise<str
     return 'the worktree already has that path (a file of the branch)'
   }
   return null
+}
+
+/**
+ * Deletes everything in a worktree's folder but its `.git` file (git's `worktree remove` then
+ * has only the registration left to do). Called once what the worktree held is saved; it is
+ * marked unfilled first (see unmarkFilled).
+ */
+async function emptyWorktreeFolder(path: string, gitDir: string): Promise<void> {
+  await unmarkFilled(gitDir)
+  const entries = (await readdir(path)).filter((name) => name !== '.git')
+  await deletePaths(entries.map((name) => join(path, name)))
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { runParallel } from '../../src/engine/run-mode.js'
+import { createRepo, git, roadmapFiles } from '../helpers/temp-repo.js'
+import { agentCommand, settingsFor, testEngineOptions } from '../run/run-helpers.js'
+
+/** The git commands of the run's own processes and its agents', in order (GIT_TRACE). */
+function gitCommands(trace: string): string[] {
+  return readFileSync(trace, 'utf8')
+    .split('\n')
+    .flatMap((line) => {
+      const at = line.indexOf('trace: built-in: git ')
+      return at < 0 ? [] : [line.slice(at + 'trace: built-in: git '.length)]
+    })
+}
+
+describe('the end of a run', () => {
+  test('each branch is merged before its worktree is removed, the branches go in one ref transaction, the base tree is read once', async () => {
+    using dir = createRepo(
+      roadmapFiles({ 1: { files: ['a.txt'] }, 2: { files: ['b.txt'] }, 3: { files: ['c.txt'] } })
+    )
+    const trace = join(dir.path, 'git-trace.txt')
+    const options = testEngineOptions()
+    const result = await runParallel(
+      settingsFor(dir.repo, {
+        priorities: '1-3',
+        'max-parallel': '3',
+        'pr-comment': 'false',
+        'agent-command': agentCommand()
+      }),
+      { ...options, env: { ...options.env, GIT_TRACE: trace } }
+    )
+    expect(result.tasks.map((task) => task.merge)).toEqual(['merged', 'merged', 'merged'])
+    // Nothing left: worktrees, branches, the records of the branches made.
+    expect(git(dir.repo, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1)
+    expect(git(dir.repo, 'branch', '--format=%(refname:short)').split('\n').sort()).toEqual([
+      'main',
+      'roadmap'
+    ])
+    expect(git(dir.repo, 'for-each-ref', 'refs/parallel-worktree/')).toBe('')
+
+    const commands = gitCommands(trace)
+    for (const task of result.tasks) {
+      // Base moved to the merge (or to a later merge of a chain that holds it).
+      const merged = commands.findIndex(
+        (command) =>
+          command.startsWith('update-ref -m ') &&
+          command.includes(` refs/heads/roadmap ${task.merge_commit}`)
+      )
+      const removed = commands.findIndex(
+        (command) => command.startsWith('worktree remove') && command.includes(task.worktree)
+      )
+      expect(merged).toBeGreaterThanOrEqual(0)
+      expect(removed).toBeGreaterThan(merged)
+    }
+    // Two transactions: the three branches with their records, then the tips of base the
+    // guard still kept at the end; no branch nor record deleted on its own.
+    expect(commands.filter((command) => command.startsWith('update-ref --stdin'))).toHaveLength(2)
+    expect(
+      commands.filter((command) =>
+        /^update-ref -d refs\/(heads|parallel-worktree\/made)\//.test(command)
+      )
+    ).toEqual([])
+    expect(commands.filter((command) => command.startsWith('ls-tree -r'))).toHaveLength(1)
+  })
+})
