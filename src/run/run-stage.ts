@@ -186,15 +186,17 @@ export async function runAgents(
             if (startsNext()) preparer.handOver()
             return preparer.quiet()
           })
-          .then(() => options.onAgentEnded?.(run.task, run.startPoint))
-          .catch((error: Error) => logger.debug(`priority ${priority}: ${error.message}`))
-          .finally(() => ended.delete(priority))
           .then(() => {
             // From here (not before the quiet: a start waits on it) its worktree may come back:
             // parked for the next task before the merge (a merge may run a verify command for
-            // minutes; a park is a few git calls), removed after it otherwise (below).
-            const finished = run
-              .finish()
+            // minutes; a park is a few git calls), removed after it otherwise (below). Told to
+            // the worktrees at once, before the scope check: a worktree made ahead now waits
+            // for this one rather than adding another.
+            const finished = Promise.resolve()
+              .then(() => options.onAgentEnded?.(run.task, run.startPoint))
+              .catch((error: Error) => logger.debug(`priority ${priority}: ${error.message}`))
+              .finally(() => ended.delete(priority))
+              .then(() => run.finish())
               .then(() => (ctx.worktrees.reusing ? run.releaseWorktree(sweep) : undefined))
             ctx.worktrees.expectReturn(finished)
             return finished
