@@ -5,6 +5,8 @@ import type { GitCommandManager } from '../git/git-command-manager.js'
 import { fetchSpec, originRef } from '../git/refs.js'
 import { advanceBranch } from '../merge/advance-branch.js'
 import { BaseTip } from '../run/base-tip.js'
+import { BaseTree } from '../plan/base-tree.js'
+import { refuseBeforeChanges } from './refusals.js'
 
 /** The one commit a mode starts from: the plan reads its tree, the first worktrees start there. */
 export interface BaseStart {
@@ -137,4 +139,26 @@ async function fetchOrigin(
 
 function short(commit: string): string {
   return commit.slice(0, 12)
+}
+
+/** Where a run starts, and that commit's tree: read once, by the refusals and then the plan. */
+export interface CheckedStart {
+  choice: BaseChoice
+  tree: BaseTree
+}
+
+/**
+ * Before anything changes: where the run starts (fetch-base), that commit's tree, and the
+ * refusals checked against it (every mode asks this first).
+ */
+export async function chooseCheckedStart(
+  git: GitCommandManager,
+  settings: Settings,
+  logger: Logger,
+  options: { env?: NodeJS.ProcessEnv; agentsRun: boolean }
+): Promise<CheckedStart> {
+  const choice = await chooseBaseStart(git, settings, logger)
+  const tree = await BaseTree.read(git, settings.baseBranch, choice.commit)
+  await refuseBeforeChanges(settings, git, { ...options, baseCommit: choice.commit, tree })
+  return { choice, tree }
 }

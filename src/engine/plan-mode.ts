@@ -1,10 +1,8 @@
-import { BaseTree } from '../plan/base-tree.js'
 import { buildPlan } from '../plan/plan.js'
 import { pendingTask } from '../run/task-runner.js'
 import { buildResult } from '../report/result.js'
 import { preflight } from './preflight.js'
-import { refuseBeforeChanges } from './refusals.js'
-import { chooseBaseStart, startFromBase, type BaseChoice } from './base-start.js'
+import { chooseCheckedStart, startFromBase, type CheckedStart } from './base-start.js'
 import type { Logger } from '../core/logger.js'
 import type { Plan, RunResult, Settings } from '../core/types.js'
 import { mergesToSkip } from '../merge/earlier-merges.js'
@@ -18,30 +16,21 @@ export async function planOnly(
   logger: Logger = SILENT
 ): Promise<{ plan: Plan; result: RunResult }> {
   const began = Date.now()
-  let choice: BaseChoice | undefined
-  let tree: BaseTree | undefined
+  let checked: CheckedStart | undefined
   const { git } = await preflight(settings.repo, settings.baseBranch, {
     env,
     createBase: false,
     beforeChanges: async (git) => {
-      choice = await chooseBaseStart(git, settings, logger)
-      // Read once: the refusals and the plan read the same commit.
-      tree = await BaseTree.read(git, settings.baseBranch, choice.commit)
-      await refuseBeforeChanges(settings, git, {
-        env,
-        agentsRun: false,
-        baseCommit: choice.commit,
-        tree
-      })
+      checked = await chooseCheckedStart(git, settings, logger, { env, agentsRun: false })
     }
   })
   // Plan mode changes nothing of the user's: the local branch is not moved, only named.
-  const start = await startFromBase(git, choice!, logger, { moveLocal: false })
+  const start = await startFromBase(git, checked!.choice, logger, { moveLocal: false })
   const plan = await buildPlan(
     { ...settings, repo: git.cwd, baseCommit: start.commit },
     git,
     await mergesToSkip(git, settings, start.commit),
-    tree
+    checked!.tree
   )
   plan.base_warnings = [...start.warnings]
   const tasks = plan.tasks.map((planned) => pendingTask(planned, settings))

@@ -1,5 +1,4 @@
 import '../core/dispose-polyfill.js'
-import { BaseTree } from '../plan/base-tree.js'
 import { buildPlan, inStartOrder } from '../plan/plan.js'
 import { formatPlan } from '../plan/plan-text.js'
 import { MergeEngine } from '../merge/merge-engine.js'
@@ -19,7 +18,6 @@ import { BaseGuard } from './base-guard.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
 import type { Logger } from '../core/logger.js'
 import { openForChanges } from './preflight.js'
-import { refuseBeforeChanges } from './refusals.js'
 import { watchBaseCheckouts } from './checkout-watch.js'
 import { sharedConfigWarnings } from './config-watch.js'
 import { copiedFilesError, copiedFilesOn } from './copied-files.js'
@@ -27,7 +25,7 @@ import { pushAfterMerges } from './publish-branches.js'
 import { verifyGate } from './verify-runner.js'
 import { settleConflicts } from './conflict-policy.js'
 import { checkScope, waitForEndedAgents } from './scope-check.js'
-import { chooseBaseStart, startFromBase, type BaseChoice } from './base-start.js'
+import { chooseCheckedStart, startFromBase, type CheckedStart } from './base-start.js'
 import type { RunResult, Settings, TaskResult } from '../core/types.js'
 import { mergesToSkip } from '../merge/earlier-merges.js'
 
@@ -59,33 +57,24 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
   const { logger } = options
   const env = options.env ?? process.env
   const began = Date.now()
-  let choice: BaseChoice | undefined
-  let tree: BaseTree | undefined
+  let checked: CheckedStart | undefined
   await using repository = await openForChanges(settings, {
     env,
     logger,
     agentsRun: true,
     beforeChanges: async (git) => {
-      choice = await chooseBaseStart(git, settings, logger)
-      // Read once: the refusals and the plan read the same commit.
-      tree = await BaseTree.read(git, settings.baseBranch, choice.commit)
-      await refuseBeforeChanges(settings, git, {
-        env,
-        agentsRun: true,
-        baseCommit: choice.commit,
-        tree
-      })
+      checked = await chooseCheckedStart(git, settings, logger, { env, agentsRun: true })
     }
   })
   const { git } = repository
   const signal = options.signal ?? new AbortController().signal
   // Plan and worktrees start from one commit: the plan reads the tree the first tasks get.
-  const start = await startFromBase(git, choice!, logger, { moveLocal: true })
+  const start = await startFromBase(git, checked!.choice, logger, { moveLocal: true })
   const plan = await buildPlan(
     { ...settings, repo: git.cwd, baseCommit: start.commit },
     git,
     await mergesToSkip(git, settings, start.commit),
-    tree
+    checked!.tree
   )
   plan.base_warnings = [...start.warnings]
   logger.group(`Plan: ${plan.separation.schedule.length} wave(s)`, formatPlan(plan, settings))

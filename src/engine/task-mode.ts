@@ -1,7 +1,6 @@
 import '../core/dispose-polyfill.js'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { BaseTree } from '../plan/base-tree.js'
 import { buildPlan } from '../plan/plan.js'
 import { createTaskContext, pendingTask, runTask } from '../run/task-runner.js'
 import { buildResult } from '../report/result.js'
@@ -12,8 +11,7 @@ import type { EngineOptions } from './run-mode.js'
 import { sharedConfigWarnings } from './config-watch.js'
 import { copiedFilesError, copiedFilesOn } from './copied-files.js'
 import { openForChanges } from './preflight.js'
-import { refuseBeforeChanges } from './refusals.js'
-import { chooseBaseStart, startFromBase, type BaseChoice } from './base-start.js'
+import { chooseCheckedStart, startFromBase, type CheckedStart } from './base-start.js'
 
 type BaseStart = Awaited<ReturnType<typeof startFromBase>>
 import type { Plan, RunResult, Settings, TaskResult } from '../core/types.js'
@@ -51,32 +49,26 @@ export async function runOneTask(
   }
   const began = Date.now()
   const { logger } = options
-  let choice: BaseChoice | undefined
-  let tree: BaseTree | undefined
+  let checked: CheckedStart | undefined
   await using repository = await openForChanges(settings, {
     env: options.env,
     logger,
     agentsRun: true,
     beforeChanges: async (git) => {
-      choice = await chooseBaseStart(git, settings, logger)
-      // Read once: the refusals and the plan read the same commit.
-      tree = await BaseTree.read(git, settings.baseBranch, choice.commit)
-      await refuseBeforeChanges(settings, git, {
+      checked = await chooseCheckedStart(git, settings, logger, {
         env: options.env,
-        agentsRun: true,
-        baseCommit: choice.commit,
-        tree
+        agentsRun: true
       })
     }
   })
   const { git } = repository
   // A matrix job checks the repository out itself: like run mode, it starts where it reports.
-  const start = await startFromBase(git, choice!, logger, { moveLocal: true })
+  const start = await startFromBase(git, checked!.choice, logger, { moveLocal: true })
   const plan = await buildPlan(
     { ...settings, repo: git.cwd, separation: 'off', baseCommit: start.commit },
     git,
     await mergesToSkip(git, settings, start.commit),
-    tree
+    checked!.tree
   )
   const planned = plan.tasks[0]
   // An earlier run merged it (skip-merged): there is nothing to do, and nothing to push.
