@@ -1,6 +1,6 @@
 import { InputError } from '../core/errors.js'
 import type { LeftoverSettings } from '../engine/leftovers-report.js'
-import { assertBranchName, validateBranchTemplate } from '../git/ref-names.js'
+import { assertPlainBranchName, validateBranchTemplate } from '../git/ref-names.js'
 import { INPUT_DEFAULTS, type InputName, type RawInputs } from '../inputs/input-definitions.js'
 
 /** What `status` and `clean` read of the inputs: where the run puts its branches and worktrees. */
@@ -20,7 +20,7 @@ export function leftoverSettings(inputs: RawInputs, repo: string): LeftoverSetti
   }
   const get = (name: InputName): string => inputs[name]?.trim() || INPUT_DEFAULTS[name]
   const baseBranch = get('base-branch')
-  assertBranchName(baseBranch, 'base-branch')
+  assertPlainBranchName(baseBranch, 'base-branch')
   const branchTemplate = get('branch-template')
   validateBranchTemplate(branchTemplate, [])
   return { repo, baseBranch, branchTemplate, worktreeDir: get('worktree-dir') }

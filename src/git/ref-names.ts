@@ -29,8 +29,15 @@ export function assertBranchName(name: string, what: string): void {
   const problem = branchNameProblem(name)
   if (problem)
     throw new InputError(`${what}: "${shorten(name)}" is not a valid branch name: ${problem}`)
-  // `refs/heads/main` or `heads/main` for `main`: git would read it as another ref, or the run
-  // would look for a branch no one has.
+}
+
+/**
+ * A branch named by the user (base-branch): valid, and not a ref's full name (`refs/heads/main`
+ * or `heads/main` for `main`: git would read it as another ref, or the run would look for a
+ * branch no one has).
+ */
+export function assertPlainBranchName(name: string, what: string): void {
+  assertBranchName(name, what)
   const ambiguity = ambiguousBranchProblem(name)
   if (ambiguity) {
     const meant = templateWithoutNamespace(name)

@@ -10,7 +10,7 @@ import type {
   Settings,
   UnknownScope
 } from '../core/types.js'
-import { assertBranchName, validateBranchTemplate } from '../git/ref-names.js'
+import { assertPlainBranchName, validateBranchTemplate } from '../git/ref-names.js'
 import { INPUT_DEFAULTS, type InputName, type RawInputs } from './input-definitions.js'
 import { shorten } from '../core/shorten.js'
 import { parsePriorities } from './priorities.js'
@@ -50,7 +50,7 @@ export function parseSettings(raw: RawInputs, repo: string, env = process.env): 
   const mode = oneOf(get('mode'), MODES, 'mode')
   const priorities = parsePriorities(raw.priorities ?? '')
   const baseBranch = get('base-branch')
-  assertBranchName(baseBranch, 'base-branch')
+  assertPlainBranchName(baseBranch, 'base-branch')
   const branchTemplate = get('branch-template')
   validateBranchTemplate(branchTemplate, priorities)
 
