@@ -31717,6 +31717,8 @@ symbols.asyncDispose ??= Symbol.for('Symbol.asyncDispose');
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/core/errors.ts
 /** Exit status 2: refused before anything was touched. The message names the problem. */
 class InputError extends Error {
@@ -31745,149 +31747,6 @@ function gitSaid(error) {
     return (lines.findLast((line) => line.startsWith('fatal:')) ?? lines[0] ?? said).trim();
 }
 
-;// CONCATENATED MODULE: ./src/git/refs.ts
-/**
- * Ref names, composed here only: a branch name goes around as a name and becomes a ref at the
- * door to git, so that no stage spells `refs/heads/` itself.
- */
-const BRANCH_PREFIX = 'refs/heads/';
-/** Every ref of the repository, for a listing (`refsUnder(EVERY_REF)`). */
-const EVERY_REF = 'refs/';
-/** `roadmap` → `refs/heads/roadmap`. */
-function branchRef(branch) {
-    return `${BRANCH_PREFIX}${branch}`;
-}
-/** `refs/heads/roadmap` → `roadmap`; any other ref as it is. */
-function branchOfRef(ref) {
-    return ref.startsWith(BRANCH_PREFIX) ? ref.slice(BRANCH_PREFIX.length) : ref;
-}
-/** Where a fetch keeps a remote's copy of a branch: `refs/remotes/<remote>/<branch>`. */
-function trackingRef(remote, branch) {
-    return `refs/remotes/${remote}/${branch}`;
-}
-/** origin's copy of a branch, as the last fetch saw it. */
-function originRef(branch) {
-    return trackingRef('origin', branch);
-}
-/** The refspec that fetches a remote's branch into its tracking ref (forced, as fetch does). */
-function fetchSpec(branch, remote = 'origin') {
-    return `+${branchRef(branch)}:${trackingRef(remote, branch)}`;
-}
-
-;// CONCATENATED MODULE: ./src/plan/base-tree.ts
-
-
-/** How much of a spec or ROADMAP is read: past it, what a file names is not read. */
-const MAX_SPEC_BYTES = 5 * 1024 * 1024;
-/**
- * The tree of the base branch's tip: specs and the ROADMAP are read from here, never from
- * the working tree, because the user's checkout may be on another branch and every
- * worktree starts from base. Few git processes: one `ls-tree`, then per `read` one `cat-file
- * --batch-check` and one `--batch` (and one `cat-file blob` per file over the cap).
- */
-class BaseTree {
-    git;
-    branch;
-    commit;
-    blobs;
-    folders = null;
-    sorted = null;
-    byName = null;
-    cut = new Map();
-    constructor(git, branch, commit, 
-    /** Blob id by path; symlinks and submodules are left out. */
-    blobs) {
-        this.git = git;
-        this.branch = branch;
-        this.commit = commit;
-        this.blobs = blobs;
-    }
-    /** `at`: the commit of the branch to read (the run's start), when not its tip. */
-    static async read(git, branch, at) {
-        // A fresh CI checkout may have the base only as origin's (plan mode creates no branch).
-        const commit = at ?? (await git.branchTip(branch)) ?? (await git.resolveCommit(originRef(branch)));
-        if (!commit) {
-            throw new InputError(`base-branch: branch "${branch}" does not exist in ${git.cwd}; the plan reads the ROADMAP and specs from it`);
-        }
-        const blobs = await git.treeBlobs(commit);
-        return new BaseTree(git, branch, commit, blobs);
-    }
-    hasFile(path) {
-        return this.blobs.has(path);
-    }
-    hasFolder(path) {
-        if (!this.folders) {
-            this.folders = new Set();
-            for (const file of this.blobs.keys()) {
-                for (let slash = file.indexOf('/'); slash > 0; slash = file.indexOf('/', slash + 1)) {
-                    this.folders.add(file.slice(0, slash));
-                }
-            }
-        }
-        return this.folders.has(path);
-    }
-    files() {
-        return this.blobs.keys();
-    }
-    filesUnder(folder) {
-        const prefix = folder ? `${folder.replace(/\/$/, '')}/` : '';
-        // Sorted once: the files under a folder are one run of the sorted list.
-        this.sorted ??= [...this.blobs.keys()].sort();
-        const sorted = this.sorted;
-        let low = 0;
-        let high = sorted.length;
-        while (low < high) {
-            const middle = (low + high) >> 1;
-            if (sorted[middle] < prefix)
-                low = middle + 1;
-            else
-                high = middle;
-        }
-        const files = [];
-        for (let index = low; index < sorted.length && sorted[index].startsWith(prefix); index += 1) {
-            files.push(sorted[index]);
-        }
-        return files;
-    }
-    filesNamed(name) {
-        if (!this.byName) {
-            this.byName = new Map();
-            for (const file of this.blobs.keys()) {
-                const base = file.slice(file.lastIndexOf('/') + 1);
-                const list = this.byName.get(base);
-                if (list)
-                    list.push(file);
-                else
-                    this.byName.set(base, [file]);
-            }
-        }
-        return this.byName.get(name) ?? [];
-    }
-    /**
-     * The text of these files (missing ones are left out). A file over `MAX_SPEC_BYTES` is read
-     * up to them only (a 100 MB spec took 1.3 GB of memory): `cutSize` names its full size.
-     */
-    async read(paths) {
-        const wanted = paths.filter((path) => this.blobs.has(path));
-        const ids = [...new Set(wanted.map((path) => this.blobs.get(path)))];
-        const texts = new Map();
-        const byId = await this.git.readBlobs(ids, MAX_SPEC_BYTES);
-        for (const path of wanted) {
-            const blob = byId.get(this.blobs.get(path));
-            texts.set(path, blob?.text ?? '');
-            if (blob && blob.size > MAX_SPEC_BYTES)
-                this.cut.set(path, blob.size);
-        }
-        return texts;
-    }
-    /** The full size in bytes of a file that `read` cut at `MAX_SPEC_BYTES`; undefined if whole. */
-    cutSize(path) {
-        return this.cut.get(path);
-    }
-}
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/core/serial-queue.ts
 /**
  * Runs the work given to it one piece at a time, in the order given: each starts when the one
@@ -32229,6 +32088,35 @@ function overridesFor(start, now) {
     pairs.push(['credential.helper', ''], ...helpers);
     pairs.push(...ALWAYS);
     return pairs;
+}
+
+;// CONCATENATED MODULE: ./src/git/refs.ts
+/**
+ * Ref names, composed here only: a branch name goes around as a name and becomes a ref at the
+ * door to git, so that no stage spells `refs/heads/` itself.
+ */
+const BRANCH_PREFIX = 'refs/heads/';
+/** Every ref of the repository, for a listing (`refsUnder(EVERY_REF)`). */
+const EVERY_REF = 'refs/';
+/** `roadmap` → `refs/heads/roadmap`. */
+function branchRef(branch) {
+    return `${BRANCH_PREFIX}${branch}`;
+}
+/** `refs/heads/roadmap` → `roadmap`; any other ref as it is. */
+function branchOfRef(ref) {
+    return ref.startsWith(BRANCH_PREFIX) ? ref.slice(BRANCH_PREFIX.length) : ref;
+}
+/** Where a fetch keeps a remote's copy of a branch: `refs/remotes/<remote>/<branch>`. */
+function trackingRef(remote, branch) {
+    return `refs/remotes/${remote}/${branch}`;
+}
+/** origin's copy of a branch, as the last fetch saw it. */
+function originRef(branch) {
+    return trackingRef('origin', branch);
+}
+/** The refspec that fetches a remote's branch into its tracking ref (forced, as fetch does). */
+function fetchSpec(branch, remote = 'origin') {
+    return `+${branchRef(branch)}:${trackingRef(remote, branch)}`;
 }
 
 ;// CONCATENATED MODULE: ./src/git/git-command-manager.ts
@@ -33045,6 +32933,118 @@ function splitBatch(output, ids) {
         position = end + 1;
     }
     return contents;
+}
+
+;// CONCATENATED MODULE: ./src/plan/base-tree.ts
+
+
+/** How much of a spec or ROADMAP is read: past it, what a file names is not read. */
+const MAX_SPEC_BYTES = 5 * 1024 * 1024;
+/**
+ * The tree of the base branch's tip: specs and the ROADMAP are read from here, never from
+ * the working tree, because the user's checkout may be on another branch and every
+ * worktree starts from base. Few git processes: one `ls-tree`, then per `read` one `cat-file
+ * --batch-check` and one `--batch` (and one `cat-file blob` per file over the cap).
+ */
+class BaseTree {
+    git;
+    branch;
+    commit;
+    blobs;
+    folders = null;
+    sorted = null;
+    byName = null;
+    cut = new Map();
+    constructor(git, branch, commit, 
+    /** Blob id by path; symlinks and submodules are left out. */
+    blobs) {
+        this.git = git;
+        this.branch = branch;
+        this.commit = commit;
+        this.blobs = blobs;
+    }
+    /** `at`: the commit of the branch to read (the run's start), when not its tip. */
+    static async read(git, branch, at) {
+        // A fresh CI checkout may have the base only as origin's (plan mode creates no branch).
+        const commit = at ?? (await git.branchTip(branch)) ?? (await git.resolveCommit(originRef(branch)));
+        if (!commit) {
+            throw new InputError(`base-branch: branch "${branch}" does not exist in ${git.cwd}; the plan reads the ROADMAP and specs from it`);
+        }
+        const blobs = await git.treeBlobs(commit);
+        return new BaseTree(git, branch, commit, blobs);
+    }
+    hasFile(path) {
+        return this.blobs.has(path);
+    }
+    hasFolder(path) {
+        if (!this.folders) {
+            this.folders = new Set();
+            for (const file of this.blobs.keys()) {
+                for (let slash = file.indexOf('/'); slash > 0; slash = file.indexOf('/', slash + 1)) {
+                    this.folders.add(file.slice(0, slash));
+                }
+            }
+        }
+        return this.folders.has(path);
+    }
+    files() {
+        return this.blobs.keys();
+    }
+    filesUnder(folder) {
+        const prefix = folder ? `${folder.replace(/\/$/, '')}/` : '';
+        // Sorted once: the files under a folder are one run of the sorted list.
+        this.sorted ??= [...this.blobs.keys()].sort();
+        const sorted = this.sorted;
+        let low = 0;
+        let high = sorted.length;
+        while (low < high) {
+            const middle = (low + high) >> 1;
+            if (sorted[middle] < prefix)
+                low = middle + 1;
+            else
+                high = middle;
+        }
+        const files = [];
+        for (let index = low; index < sorted.length && sorted[index].startsWith(prefix); index += 1) {
+            files.push(sorted[index]);
+        }
+        return files;
+    }
+    filesNamed(name) {
+        if (!this.byName) {
+            this.byName = new Map();
+            for (const file of this.blobs.keys()) {
+                const base = file.slice(file.lastIndexOf('/') + 1);
+                const list = this.byName.get(base);
+                if (list)
+                    list.push(file);
+                else
+                    this.byName.set(base, [file]);
+            }
+        }
+        return this.byName.get(name) ?? [];
+    }
+    /**
+     * The text of these files (missing ones are left out). A file over `MAX_SPEC_BYTES` is read
+     * up to them only (a 100 MB spec took 1.3 GB of memory): `cutSize` names its full size.
+     */
+    async read(paths) {
+        const wanted = paths.filter((path) => this.blobs.has(path));
+        const ids = [...new Set(wanted.map((path) => this.blobs.get(path)))];
+        const texts = new Map();
+        const byId = await this.git.readBlobs(ids, MAX_SPEC_BYTES);
+        for (const path of wanted) {
+            const blob = byId.get(this.blobs.get(path));
+            texts.set(path, blob?.text ?? '');
+            if (blob && blob.size > MAX_SPEC_BYTES)
+                this.cut.set(path, blob.size);
+        }
+        return texts;
+    }
+    /** The full size in bytes of a file that `read` cut at `MAX_SPEC_BYTES`; undefined if whole. */
+    cutSize(path) {
+        return this.cut.get(path);
+    }
 }
 
 // EXTERNAL MODULE: ./node_modules/picomatch/lib/picomatch.js
@@ -37718,8 +37718,14 @@ function assertBranchName(name, what) {
     const problem = branchNameProblem(name);
     if (problem)
         throw new InputError(`${what}: "${shorten(name)}" is not a valid branch name: ${problem}`);
-    // `refs/heads/main` or `heads/main` for `main`: git would read it as another ref, or the run
-    // would look for a branch no one has.
+}
+/**
+ * A branch named by the user (base-branch): valid, and not a ref's full name (`refs/heads/main`
+ * or `heads/main` for `main`: git would read it as another ref, or the run would look for a
+ * branch no one has).
+ */
+function assertPlainBranchName(name, what) {
+    assertBranchName(name, what);
     const ambiguity = ambiguousBranchProblem(name);
     if (ambiguity) {
         const meant = templateWithoutNamespace(name);
@@ -42615,6 +42621,8 @@ function reasonOf(error) {
 
 
 
+
+
 /**
  * Where plan and run start (fetch-base). With `fetchBase`, base-branch is fetched from origin
  * first; when origin's tip is ahead of the local branch, that tip is the start. A local
@@ -42710,6 +42718,16 @@ async function fetchOrigin(git, base, logger, warnings, local) {
 }
 function base_start_short(commit) {
     return commit.slice(0, 12);
+}
+/**
+ * Before anything changes: where the run starts (fetch-base), that commit's tree, and the
+ * refusals checked against it (every mode asks this first).
+ */
+async function chooseCheckedStart(git, settings, logger, options) {
+    const choice = await chooseBaseStart(git, settings, logger);
+    const tree = await BaseTree.read(git, settings.baseBranch, choice.commit);
+    await refuseBeforeChanges(settings, git, { ...options, baseCommit: choice.commit, tree });
+    return { choice, tree };
 }
 
 // EXTERNAL MODULE: external "fs"
@@ -50671,8 +50689,6 @@ var __disposeResources = (undefined && undefined.__disposeResources) || (functio
 
 
 
-
-
 function taskResultPath(resultsDir, priority) {
     return (0,external_node_path_namespaceObject.join)(resultsDir, `task-${priority}.json`);
 }
@@ -50689,28 +50705,22 @@ async function runOneTask(settings, options) {
         }
         const began = Date.now();
         const { logger } = options;
-        let choice;
-        let tree;
+        let checked;
         const repository = __addDisposableResource(env_1, await openForChanges(settings, {
             env: options.env,
             logger,
             agentsRun: true,
             beforeChanges: async (git) => {
-                choice = await chooseBaseStart(git, settings, logger);
-                // Read once: the refusals and the plan read the same commit.
-                tree = await BaseTree.read(git, settings.baseBranch, choice.commit);
-                await refuseBeforeChanges(settings, git, {
+                checked = await chooseCheckedStart(git, settings, logger, {
                     env: options.env,
-                    agentsRun: true,
-                    baseCommit: choice.commit,
-                    tree
+                    agentsRun: true
                 });
             }
         }), true);
         const { git } = repository;
         // A matrix job checks the repository out itself: like run mode, it starts where it reports.
-        const start = await startFromBase(git, choice, logger, { moveLocal: true });
-        const plan = await buildPlan({ ...settings, repo: git.cwd, separation: 'off', baseCommit: start.commit }, git, await mergesToSkip(git, settings, start.commit), tree);
+        const start = await startFromBase(git, checked.choice, logger, { moveLocal: true });
+        const plan = await buildPlan({ ...settings, repo: git.cwd, separation: 'off', baseCommit: start.commit }, git, await mergesToSkip(git, settings, start.commit), checked.tree);
         const planned = plan.tasks[0];
         // An earlier run merged it (skip-merged): there is nothing to do, and nothing to push.
         const task = pendingTask(planned.merge_commit ? planned : { ...planned, skip_reason: null }, settings);
@@ -51415,7 +51425,7 @@ function parseSettings(raw, repo, env = process.env) {
     const mode = oneOf(get('mode'), MODES, 'mode');
     const priorities = parsePriorities(raw.priorities ?? '');
     const baseBranch = get('base-branch');
-    assertBranchName(baseBranch, 'base-branch');
+    assertPlainBranchName(baseBranch, 'base-branch');
     const branchTemplate = get('branch-template');
     validateBranchTemplate(branchTemplate, priorities);
     const agent = parseAgent(get('agent'));
@@ -53721,8 +53731,6 @@ var run_mode_disposeResources = (undefined && undefined.__disposeResources) || (
 
 
 
-
-
 /**
  * The whole job on this machine: plan, worktrees, agents within the limits, each completed
  * branch merged as soon as it is done (so that priorities waiting on it start from a base
@@ -53734,29 +53742,20 @@ async function runParallel(settings, options) {
         const { logger } = options;
         const env = options.env ?? process.env;
         const began = Date.now();
-        let choice;
-        let tree;
+        let checked;
         const repository = run_mode_addDisposableResource(env_1, await openForChanges(settings, {
             env,
             logger,
             agentsRun: true,
             beforeChanges: async (git) => {
-                choice = await chooseBaseStart(git, settings, logger);
-                // Read once: the refusals and the plan read the same commit.
-                tree = await BaseTree.read(git, settings.baseBranch, choice.commit);
-                await refuseBeforeChanges(settings, git, {
-                    env,
-                    agentsRun: true,
-                    baseCommit: choice.commit,
-                    tree
-                });
+                checked = await chooseCheckedStart(git, settings, logger, { env, agentsRun: true });
             }
         }), true);
         const { git } = repository;
         const signal = options.signal ?? new AbortController().signal;
         // Plan and worktrees start from one commit: the plan reads the tree the first tasks get.
-        const start = await startFromBase(git, choice, logger, { moveLocal: true });
-        const plan = await buildPlan({ ...settings, repo: git.cwd, baseCommit: start.commit }, git, await mergesToSkip(git, settings, start.commit), tree);
+        const start = await startFromBase(git, checked.choice, logger, { moveLocal: true });
+        const plan = await buildPlan({ ...settings, repo: git.cwd, baseCommit: start.commit }, git, await mergesToSkip(git, settings, start.commit), checked.tree);
         plan.base_warnings = [...start.warnings];
         logger.group(`Plan: ${plan.separation.schedule.length} wave(s)`, formatPlan(plan, settings));
         const tasks = plan.tasks.map((planned) => pendingTask(planned, settings));
@@ -53967,32 +53966,21 @@ async function mergeTask(task, { merger, sweep, settings, git, guard, logger }) 
 
 
 
-
-
 const SILENT = { info() { }, warning() { }, error() { }, debug() { }, group() { } };
 /** `plan` mode: the separation analysis and schedule; nothing in the repository changes. */
 async function planOnly(settings, env = process.env, logger = SILENT) {
     const began = Date.now();
-    let choice;
-    let tree;
+    let checked;
     const { git } = await preflight(settings.repo, settings.baseBranch, {
         env,
         createBase: false,
         beforeChanges: async (git) => {
-            choice = await chooseBaseStart(git, settings, logger);
-            // Read once: the refusals and the plan read the same commit.
-            tree = await BaseTree.read(git, settings.baseBranch, choice.commit);
-            await refuseBeforeChanges(settings, git, {
-                env,
-                agentsRun: false,
-                baseCommit: choice.commit,
-                tree
-            });
+            checked = await chooseCheckedStart(git, settings, logger, { env, agentsRun: false });
         }
     });
     // Plan mode changes nothing of the user's: the local branch is not moved, only named.
-    const start = await startFromBase(git, choice, logger, { moveLocal: false });
-    const plan = await buildPlan({ ...settings, repo: git.cwd, baseCommit: start.commit }, git, await mergesToSkip(git, settings, start.commit), tree);
+    const start = await startFromBase(git, checked.choice, logger, { moveLocal: false });
+    const plan = await buildPlan({ ...settings, repo: git.cwd, baseCommit: start.commit }, git, await mergesToSkip(git, settings, start.commit), checked.tree);
     plan.base_warnings = [...start.warnings];
     const tasks = plan.tasks.map((planned) => pendingTask(planned, settings));
     const result = buildResult(settings, plan.separation, tasks, began, start.warnings);
@@ -54963,7 +54951,7 @@ function leftoverSettings(inputs, repo) {
     }
     const get = (name) => inputs[name]?.trim() || INPUT_DEFAULTS[name];
     const baseBranch = get('base-branch');
-    assertBranchName(baseBranch, 'base-branch');
+    assertPlainBranchName(baseBranch, 'base-branch');
     const branchTemplate = get('branch-template');
     validateBranchTemplate(branchTemplate, []);
     return { repo, baseBranch, branchTemplate, worktreeDir: get('worktree-dir') };
