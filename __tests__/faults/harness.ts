@@ -143,6 +143,24 @@ export function cliEnv(repo: FaultRepo): NodeJS.ProcessEnv {
   }
 }
 
+/** The CLI's arguments for a fault run: the repository, JSON out, no gate, logs in the test's folder. */
+export function cliArguments(entry: string, repo: FaultRepo, args: string[]): string[] {
+  return [
+    entry,
+    ...args,
+    '--repo',
+    repo.repo,
+    '--no-pr-comment',
+    '--max-cpu-percent',
+    '100',
+    '--max-memory-percent',
+    '100',
+    '--log-dir',
+    join(repo.path, 'logs'),
+    '--json'
+  ]
+}
+
 /**
  * The CLI of the current sources for the tests of one file: built once before them (it
  * transpiles all of src/) and removed after them. Its `entry` is there inside a test.
@@ -167,24 +185,10 @@ export function startCli(
   args: string[],
   env: NodeJS.ProcessEnv = cliEnv(repo)
 ): CliProcess {
-  const child = spawn(
-    process.execPath,
-    [
-      entry,
-      ...args,
-      '--repo',
-      repo.repo,
-      '--no-pr-comment',
-      '--max-cpu-percent',
-      '100',
-      '--max-memory-percent',
-      '100',
-      '--log-dir',
-      join(repo.path, 'logs'),
-      '--json'
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'], env }
-  )
+  const child = spawn(process.execPath, cliArguments(entry, repo, args), {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env
+  })
   let out = ''
   let err = ''
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))

@@ -7,6 +7,7 @@ import type { RunResult } from '../../src/core/types.js'
 import { git, writeFiles } from '../helpers/temp-repo.js'
 import {
   AGENT_COMMIT,
+  cliArguments,
   cliEnv,
   faultRepo,
   script,
@@ -126,23 +127,10 @@ function startDetachedCli(
   repo: FaultRepo,
   args: string[]
 ): { pid: number; exited: Promise<unknown> } {
-  const child = spawn(
-    process.execPath,
-    [
-      cli.entry,
-      ...args,
-      '--repo',
-      repo.repo,
-      '--no-pr-comment',
-      '--max-cpu-percent',
-      '100',
-      '--max-memory-percent',
-      '100',
-      '--log-dir',
-      join(repo.path, 'logs'),
-      '--json'
-    ],
-    { stdio: 'ignore', env: cliEnv(repo), detached: true }
-  )
+  const child = spawn(process.execPath, cliArguments(cli.entry, repo, args), {
+    stdio: 'ignore',
+    env: cliEnv(repo),
+    detached: true
+  })
   return { pid: child.pid!, exited: once(child, 'exit') }
 }
