@@ -12,6 +12,7 @@ import { renderBranchTemplate } from '../git/ref-names.js'
 import { branchRef } from '../git/refs.js'
 import { saveUnfinishedWork, saveWork } from '../git/save-work.js'
 import { describeWorktreeState, readWorktreeState } from '../git/worktree-state.js'
+import type { WorktreeStatus } from '../git/worktree-status.js'
 import { agentVariables, renderAgentCommand, type AgentValues } from './agent-command.js'
 import { agentEnvironment } from './agent-env.js'
 import { copiedFilesExclusion } from './copied-exclusion.js'
@@ -183,6 +184,10 @@ export class TaskRun {
   private agentEnded: number | null = null
   /** What only the worktree's HEAD reflog reached is kept already (see keepDropped). */
   private headReflogKept = false
+  /** The worktree as finish() saw it, once, after the agent (see unfinishedState). */
+  private look: WorktreeStatus | null = null
+  /** The one look at the worktree after the agent, shared by the scope check and finish(). */
+  private looking: Promise<WorktreeStatus> | null = null
   /** The worktree of a task judged by finish(), until releaseWorktree. */
   private finished: Worktree | null = null
 
@@ -448,6 +453,23 @@ export class TaskRun {
     })
   }
 
+  /**
+   * The worktree as its agent left it, from one `git status`: asked once after the agent has
+   * ended (nothing changes it before finish() commits) by the scope check and by finish(). A
+   * failure is not kept: the next asker asks git again (and finish() reports what git said).
+   */
+  async lookAtWorktree(known?: Worktree): Promise<WorktreeStatus> {
+    if (!this.looking) {
+      const worktree = known ?? (this.worktree ? await this.worktree : null)
+      if (!worktree) throw new Error('no worktree to look at')
+      if (!this.looking) {
+        this.looking = worktree.git.worktreeStatus()
+        this.looking.catch(() => (this.looking = null))
+      }
+    }
+    return this.looking
+  }
+
   /** The commit of base its agent started from (null before it started). */
   get startPoint(): string | null {
     return this.startedFrom
@@ -514,8 +536,10 @@ export class TaskRun {
    */
   private async unfinishedState(worktree: Worktree): Promise<string | null> {
     if (!existsSync(worktree.path)) return null
+    // The worktree looked at once: its state here, what secureWork saves after.
+    this.look = await this.lookAtWorktree(worktree)
     const problem = describeWorktreeState(
-      await readWorktreeState(worktree.git, worktree.startPoint)
+      await readWorktreeState(worktree.git, worktree.startPoint, this.look)
     )
     if (!problem) return null
     const task = this.task
@@ -638,6 +662,7 @@ export class TaskRun {
     const saved = await saveWork(worktree.git, {
       autoCommit: settings.autoCommit,
       leaveOut: this.copied,
+      status: this.look ?? undefined,
       message: clean
         ? `PRIORITY ${task.priority}: changes the agent left uncommitted`
         : `WIP PRIORITY ${task.priority}: uncommitted changes saved after the agent stopped (${stopped.status})`
