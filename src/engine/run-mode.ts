@@ -205,9 +205,9 @@ async function runTasks(
     progressIntervalMs: options.progressIntervalMs,
     baseTip: start.tip,
     branchSweep: sweep,
-    onAgentEnded: (task, startPoint) =>
-      checkScope(task, startPoint, plan.tasks, tasks, git, settings, logger).catch((error: Error) =>
-        logger.debug(`scope check of ${task.priority}: ${error.message}`)
+    onAgentEnded: (task, startPoint, look) =>
+      checkScope(task, startPoint, plan.tasks, tasks, git, settings, logger, look).catch(
+        (error: Error) => logger.debug(`scope check of ${task.priority}: ${error.message}`)
       ),
     beforeStart: async (priority, ended) => {
       const next = plan.tasks.find((task) => task.priority === priority)
