@@ -186,6 +186,8 @@ export class TaskRun {
   private headReflogKept = false
   /** The worktree as finish() saw it, once, after the agent (see unfinishedState). */
   private look: WorktreeStatus | null = null
+  /** The branch's tip as the one look saw it, when finish() committed nothing on it. */
+  private tipSeen: string | null = null
   /** The one look at the worktree after the agent, shared by the scope check and finish(). */
   private looking: Promise<WorktreeStatus> | null = null
   /** The worktree of a task judged by finish(), until releaseWorktree. */
@@ -668,6 +670,10 @@ export class TaskRun {
         : `WIP PRIORITY ${task.priority}: uncommitted changes saved after the agent stopped (${stopped.status})`
     })
     const findings: WorkFinding[] = []
+    // Nothing committed on the branch checked out: its tip is the HEAD the one look read.
+    if (saved.state === 'clean' && saved.branch === task.branch && this.look?.branch) {
+      this.tipSeen = this.look.head
+    }
     if (saved.state === 'committed') {
       this.say('auto-committed the changes the agent left')
       if (!clean) findings.push({ kind: 'saved', branch: saved.branch })
@@ -724,10 +730,11 @@ export class TaskRun {
    * The branch's tip once the agent is done: a later run resumes the branch only while its
    * history holds this (a branch recreated or reset by someone else since is not ours). With
    * `judged`, also that the agent was judged successful there: a crash between this verdict
-   * and the merge must not cost the agent's run again. One read, one ref transaction.
+   * and the merge must not cost the agent's run again. One ref transaction, and no read when
+   * the one look at the worktree saw the tip (nothing was committed after it).
    */
   private async recordTip(judged: boolean): Promise<void> {
-    const tip = await this.ctx.git.branchTip(this.task.branch)
+    const tip = this.tipSeen ?? (await this.ctx.git.branchTip(this.task.branch))
     if (!tip) return
     await this.ctx.git.updateRefs([
       { ref: madeBranchRef(this.task.branch), to: tip },
