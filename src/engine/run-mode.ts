@@ -12,7 +12,7 @@ import { readyToMerge } from '../run/verdict.js'
 import { buildResult } from '../report/result.js'
 import type { CheckConclusion, CheckRunRef } from '../report/check-run.js'
 import { LiveReports } from '../report/live-reports.js'
-import { forgetJudgement } from '../git/kept-refs.js'
+import { forgetJudgement, judgedRef } from '../git/kept-refs.js'
 import { BranchSweep } from '../git/branch-deletion.js'
 import { BaseGuard } from './base-guard.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
@@ -194,9 +194,9 @@ async function runTasks(
     progressIntervalMs: options.progressIntervalMs,
     baseTip: start.tip,
     branchSweep: sweep,
-    onAgentEnded: (task, startPoint) =>
-      checkScope(task, startPoint, plan.tasks, tasks, git, settings, logger).catch((error: Error) =>
-        logger.debug(`scope check of ${task.priority}: ${error.message}`)
+    onAgentEnded: (task, startPoint, look) =>
+      checkScope(task, startPoint, plan.tasks, tasks, git, settings, logger, look).catch(
+        (error: Error) => logger.debug(`scope check of ${task.priority}: ${error.message}`)
       ),
     beforeStart: async (priority, ended) => {
       const next = plan.tasks.find((task) => task.priority === priority)
@@ -305,15 +305,19 @@ async function mergeTask(
   const attempt = await merger.merge(task.branch, task.priority)
   recordMergeAttempt(task, attempt)
   if (attempt.outcome === 'merged') await guard.merged(attempt.commit)
-  if (attempt.outcome === 'merged') await forgetJudgement(git, task.branch)
-  if (attempt.outcome === 'merged' && settings.cleanup) {
-    sweep
-      .add({ branch: task.branch, base: settings.baseBranch })
-      .then((deletion) => {
-        if (!deletion.deleted && deletion.because === 'checked-out') {
-          logger.debug(`Kept ${task.branch}: it is checked out in ${deletion.where}`)
-        }
-      })
-      .catch((error: Error) => logger.debug(`could not delete ${task.branch}: ${error.message}`))
-  }
+  if (attempt.outcome !== 'merged') return
+  if (!settings.cleanup) return forgetJudgement(git, task.branch)
+  // The judgement is spent: it goes in the branch deletion's ref transaction (one process).
+  const forget = [judgedRef(task.branch)]
+  sweep
+    .add({ branch: task.branch, base: settings.baseBranch, forget })
+    .then((deletion) => {
+      if (!deletion.deleted && deletion.because === 'checked-out') {
+        logger.debug(`Kept ${task.branch}: it is checked out in ${deletion.where}`)
+      }
+    })
+    .catch(async (error: Error) => {
+      logger.debug(`could not delete ${task.branch}: ${error.message}`)
+      await forgetJudgement(git, task.branch).catch(() => {})
+    })
 }

@@ -3,6 +3,7 @@ import type { Logger } from '../core/logger.js'
 import type { PlannedTask, Settings, TaskResult } from '../core/types.js'
 import { changedInWorktree } from '../git/candidate-worktree.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
+import type { WorktreeStatus } from '../git/worktree-status.js'
 import { branchRef } from '../git/refs.js'
 import { outOfScope, touchesScope } from '../plan/scope.js'
 import { parsePattern, type PathPattern } from '../plan/path-pattern.js'
@@ -25,11 +26,12 @@ export async function checkScope(
   tasks: readonly TaskResult[],
   git: GitCommandManager,
   settings: Settings,
-  logger: Logger
+  logger: Logger,
+  look?: () => Promise<WorktreeStatus>
 ): Promise<void> {
   const own = planned.find((p) => p.priority === task.priority)
   if (!own || !existsSync(task.worktree)) return
-  task.out_of_scope = await changedOutOfScope(task, startPoint, own, git, settings)
+  task.out_of_scope = await changedOutOfScope(task, startPoint, own, git, settings, look)
   if (!task.out_of_scope.length) return
   logger.info(
     `PRIORITY ${task.priority} changed files its spec did not name: ${someOf(task.out_of_scope)}`
@@ -83,7 +85,7 @@ export async function waitForEndedAgents(
 const ASKED = new WeakMap<EndedAgent, Promise<string[]>>()
 
 async function changedUnderPending(
-  { task, startPoint }: EndedAgent,
+  { task, startPoint, look }: EndedAgent,
   planned: readonly PlannedTask[],
   tasks: readonly TaskResult[],
   git: GitCommandManager,
@@ -101,7 +103,7 @@ async function changedUnderPending(
   const under = patterns.some((pattern) => pattern.literalDepth === 0)
     ? undefined
     : [...new Set(patterns.map(literalPrefix))]
-  return changedOutOfScope(task, startPoint, own, git, settings, under)
+  return changedOutOfScope(task, startPoint, own, git, settings, look, under)
 }
 
 /**
@@ -116,11 +118,13 @@ async function changedOutOfScope(
   own: PlannedTask,
   git: GitCommandManager,
   settings: Settings,
+  look?: () => Promise<WorktreeStatus>,
   under?: readonly string[]
 ): Promise<string[]> {
   const since = startPoint ?? branchRef(settings.baseBranch)
+  const untracked = look?.().then((status) => status.untracked)
   const [files, copied] = await Promise.all([
-    changedInWorktree(git.at(task.worktree), since, under),
+    changedInWorktree(git.at(task.worktree), since, under, untracked),
     copiedFiles(git, settings)
   ])
   const specs = `${settings.specsDir.replace(/\/+$/, '')}/`

@@ -16,6 +16,11 @@ export interface BranchDeletionRequest {
   branch: string
   base?: string
   startPoint?: string
+  /**
+   * Records of ours that go whatever becomes of the branch (a merged branch's judgement): in
+   * the same ref transaction as the deletions, or on their own when none is made.
+   */
+  forget?: readonly string[]
 }
 
 /**
@@ -48,6 +53,14 @@ export async function deleteBranchesIfSafe(
 ): Promise<BranchDeletion[]> {
   const results: BranchDeletion[] = []
   if (requests.length === 0) return results
+  const forget = [...new Set(requests.flatMap((request) => request.forget ?? []))].map((ref) => ({
+    ref
+  }))
+  // Whatever the checks below decide about the branches, these records go (as forgetJudgement:
+  // one that is missing already is no error).
+  const forgetAlone = async (): Promise<void> => {
+    await git.deleteRefs(forget)
+  }
   const refs = requests.map((request) => branchRef(request.branch))
   const bases = requests.flatMap((request) => (request.base ? [branchRef(request.base)] : []))
   const made = requests.map((request) => madeBranchRef(request.branch))
@@ -84,7 +97,10 @@ export async function deleteBranchesIfSafe(
       safe.push({ index, ref, tip })
     })
   )
-  if (safe.length === 0) return results
+  if (safe.length === 0) {
+    await forgetAlone()
+    return results
+  }
   const worktrees = await listWorktrees(git)
   const going = safe.filter(({ index, ref }) => {
     const holder = worktrees.find((worktree) => worktree.ref === ref)
@@ -102,9 +118,11 @@ export async function deleteBranchesIfSafe(
     going.flatMap(({ index, ref }) => [ref, made[index]])
   )
   // A branch of that name made later by anyone else must not pass for ours: its record goes.
-  const together = await git.deleteRefs(
-    going.flatMap(({ index, ref, tip }) => [{ ref, expected: tip }, { ref: made[index] }])
-  )
+  const together = await git.deleteRefs([
+    ...going.flatMap(({ index, ref, tip }) => [{ ref, expected: tip }, { ref: made[index] }]),
+    ...forget
+  ])
+  if (!together) await forgetAlone()
   await Promise.all(
     going.map(async ({ index, ref, tip }, at) => {
       if (!together) {

@@ -66,7 +66,9 @@ export async function changeSize(
 export async function changedInWorktree(
   worktree: GitCommandManager,
   base: string,
-  under?: readonly string[]
+  under?: readonly string[],
+  /** The worktree's untracked files, when a status of it is at hand: git is not asked again. */
+  knownUntracked?: Promise<readonly string[]>
 ): Promise<string[]> {
   const paths = under ? ['--literal-pathspecs'] : []
   const pathspecs = under ?? []
@@ -83,7 +85,22 @@ export async function changedInWorktree(
       '--',
       ...pathspecs
     ]),
-    worktree.run([...paths, 'ls-files', '--others', '--exclude-standard', '-z', '--', ...pathspecs])
+    knownUntracked
+      ? knownUntracked.then((files) => files.filter((file) => isUnder(file, under)).join('\0'))
+      : worktree.run([
+          ...paths,
+          'ls-files',
+          '--others',
+          '--exclude-standard',
+          '-z',
+          '--',
+          ...pathspecs
+        ])
   ])
   return [...new Set([...tracked.split('\0'), ...untracked.split('\0')].filter(Boolean))].sort()
+}
+
+/** Whether a path is one of `under` or lies beneath one (no `under`: everywhere). */
+function isUnder(path: string, under?: readonly string[]): boolean {
+  return !under || under.some((top) => path === top || path.startsWith(`${top}/`))
 }

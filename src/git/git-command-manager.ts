@@ -10,6 +10,7 @@ import {
 } from './child-environment.js'
 import { CommandConfig } from './command-config.js'
 import { branchOfRef, branchRef } from './refs.js'
+import { parseWorktreeStatus, type WorktreeStatus } from './worktree-status.js'
 
 export interface GitOutput {
   stdout: string
@@ -670,6 +671,25 @@ export class GitCommandManager {
     const untracked = options.untracked === false ? ['--untracked-files=no'] : []
     const leaveOut = options.leaveOut?.length ? ['--', ...allBut(options.leaveOut)] : []
     return this.run(['status', '--porcelain', ...untracked, ...leaveOut])
+  }
+
+  /**
+   * The worktree here looked at once: branch, HEAD, changed, unmerged and untracked paths
+   * (each untracked file, not its folder), from one `status --porcelain=v2`.
+   */
+  async worktreeStatus(): Promise<WorktreeStatus> {
+    return parseWorktreeStatus(
+      await this.run(['status', '--porcelain=v2', '-z', '--untracked-files=all', '--branch'])
+    )
+  }
+
+  /**
+   * The paths whose content differs between two commits' trees (no worktree, no index): one
+   * `diff-tree`, renames as a deletion and an addition.
+   */
+  async pathsChangedBetween(from: string, to: string): Promise<string[]> {
+    const out = await this.run(['diff-tree', '-r', '-z', '--name-only', '--no-renames', from, to])
+    return out.split('\0').filter(Boolean)
   }
 
   /**

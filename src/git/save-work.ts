@@ -1,6 +1,7 @@
 import { keepCommit } from './kept-refs.js'
 import type { GitCommandManager } from './git-command-manager.js'
 import { branchRef } from './refs.js'
+import { holdsChanges, type WorktreeStatus } from './worktree-status.js'
 import { clearLockAdvice, indexLock } from './worktree-fill.js'
 
 /** Why uncommitted work was left where it is, in its worktree. */
@@ -41,6 +42,11 @@ export interface SaveOptions {
    * worktree that is removed next: nothing in it is lost).
    */
   whenIndexLocked?: 'keep' | 'snapshot'
+  /**
+   * The worktree as `worktreeStatus` just saw it (nothing ran there since): its branch and
+   * whether it holds changes are not asked again.
+   */
+  status?: WorktreeStatus
 }
 
 /**
@@ -55,7 +61,10 @@ export async function saveWork(
 ): Promise<SavedWork> {
   // The files worktree-files copied in are not the agent's work: never committed.
   const leaveOut = options.leaveOut ?? []
-  const [branch, status] = await Promise.all([worktree.headBranch(), worktree.status({ leaveOut })])
+  const known = options.unconfirmedCheckout ? undefined : options.status
+  const [branch, status] = known
+    ? [known.branch, holdsChanges(known, leaveOut) ? 'changes' : '']
+    : await Promise.all([worktree.headBranch(), worktree.status({ leaveOut })])
   if (!status) return { state: 'clean', branch }
   // Commits on a detached HEAD would be reachable only through the worktree: never made.
   if (!branch) return { state: 'kept', branch, because: 'detached' }

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs'
-import { readFile, stat } from 'node:fs/promises'
+import { lstat, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { GitCommandManager } from './git-command-manager.js'
+import type { WorktreeStatus } from './worktree-status.js'
 
 export type InProgress = 'merge' | 'rebase' | 'cherry-pick' | 'revert'
 
@@ -43,43 +44,82 @@ const MAX_SCANNED_BYTES = 2 * 1024 * 1024
  * when a file has both an opening and a closing marker line among what was added, so that a
  * lone `=======` (a reStructuredText heading) is not one. Markers are never the only test of a
  * conflict: the index and the operation files are read too.
+ *
+ * The worktree is looked at once (`status`, given or asked here); the files changed come from
+ * it and from a tree-to-tree diff of the commits; only those files are read, from the disk,
+ * and git's diff is asked only about the few that hold both markers (a marker line the
+ * start point had already is not the agent's).
  */
 export async function readWorktreeState(
   git: GitCommandManager,
-  startPoint: string
+  startPoint: string,
+  status?: WorktreeStatus
 ): Promise<WorktreeState> {
-  const gitDir = await git.gitDir()
+  const [gitDir, look] = await Promise.all([git.gitDir(), status ?? git.worktreeStatus()])
   const inProgress = IN_PROGRESS.find(([file]) => existsSync(join(gitDir, file)))?.[1] ?? null
-  const [unmergedText, diff, untracked] = await Promise.all([
-    git.run(['ls-files', '--unmerged', '-z']),
-    // The working tree against the start point: commits and uncommitted changes together.
-    git.run([
-      '-c',
-      'core.quotePath=false',
-      'diff',
-      '--no-color',
-      '--no-ext-diff',
-      '--no-textconv',
-      '--unified=0',
-      '--src-prefix=a/',
-      '--dst-prefix=b/',
-      startPoint,
-      '--'
-    ]),
-    git.run(['ls-files', '--others', '--exclude-standard', '-z'])
+  // HEAD unborn (an orphan branch): the index against nothing, all in `changed` already.
+  const committed =
+    look.head && look.head !== startPoint
+      ? await git.pathsChangedBetween(startPoint, look.head)
+      : []
+  const markers = new Set<string>()
+  const toConfirm = new Set<string>()
+  await Promise.all([
+    ...look.untracked.map(async (path) => {
+      if (await markedOnDisk(join(git.cwd, path), 'untracked')) markers.add(path)
+    }),
+    ...[...new Set([...committed, ...look.changed, ...look.unmerged])].map(async (path) => {
+      if (await markedOnDisk(join(git.cwd, path), 'tracked')) toConfirm.add(path)
+    })
   ])
-  const unmerged = new Set<string>()
-  for (const entry of unmergedText.split('\0').filter(Boolean)) {
-    unmerged.add(entry.slice(entry.indexOf('\t') + 1))
+  if (toConfirm.size) {
+    for (const path of filesWithAddedMarkers(await addedLines(git, startPoint, [...toConfirm]))) {
+      markers.add(path)
+    }
   }
-  const markers = new Set(filesWithAddedMarkers(diff))
-  for (const path of untracked.split('\0').filter(Boolean)) {
-    const file = join(git.cwd, path)
-    const info = await stat(file).catch(() => null)
-    if (!info?.isFile() || info.size > MAX_SCANNED_BYTES) continue
-    if (hasMarkers((await readFile(file, 'utf8')).split('\n'))) markers.add(path)
+  return {
+    inProgress,
+    unmerged: [...new Set(look.unmerged)].sort(),
+    markers: [...markers].sort()
   }
-  return { inProgress, unmerged: [...unmerged].sort(), markers: [...markers].sort() }
+}
+
+/**
+ * Whether a file may hold a conflict's markers, read from the disk: an untracked one is read
+ * whole when not too large; a tracked one is a candidate for the diff (what the agent added)
+ * when it holds both markers, or when it is not a plain file of a readable size (a symbolic
+ * link, a large file: git's diff says). A missing file holds none.
+ */
+async function markedOnDisk(file: string, kind: 'tracked' | 'untracked'): Promise<boolean> {
+  const info = await lstat(file).catch(() => null)
+  if (!info) return false
+  if (kind === 'untracked') {
+    const plain = await stat(file).catch(() => null)
+    if (!plain?.isFile() || plain.size > MAX_SCANNED_BYTES) return false
+    return hasMarkers((await readFile(file, 'utf8')).split('\n'))
+  }
+  if (info.isDirectory()) return false
+  if (!info.isFile() || info.size > MAX_SCANNED_BYTES) return true
+  return hasMarkers((await readFile(file, 'utf8')).split('\n'))
+}
+
+/** The worktree's files against the start point, `--unified=0`, for these paths only. */
+function addedLines(git: GitCommandManager, startPoint: string, paths: string[]): Promise<string> {
+  return git.run([
+    '-c',
+    'core.quotePath=false',
+    '--literal-pathspecs',
+    'diff',
+    '--no-color',
+    '--no-ext-diff',
+    '--no-textconv',
+    '--unified=0',
+    '--src-prefix=a/',
+    '--dst-prefix=b/',
+    startPoint,
+    '--',
+    ...paths
+  ])
 }
 
 /** Why a worktree's state forbids committing or merging its work, or null when it does not. */

@@ -1,3 +1,4 @@
+import type { WorktreeStatus } from '../git/worktree-status.js'
 import type { Logger } from '../core/logger.js'
 import type { PlannedTask, Settings, TaskResult } from '../core/types.js'
 import { costSpent, formatUsd } from '../core/usage.js'
@@ -53,7 +54,11 @@ export interface RunStageOptions {
    * Called when a task's agent has ended, in its worktree, once its slot went to the next task
    * and that task has started (before the verdict).
    */
-  onAgentEnded?: (task: TaskResult, startPoint: string | null) => Promise<void> | void
+  onAgentEnded?: (
+    task: TaskResult,
+    startPoint: string | null,
+    look: () => Promise<WorktreeStatus>
+  ) => Promise<void> | void
   /**
    * Asked before each start while agents have ended whose onAgentEnded has not finished
    * (`ended`): it may make the priority wait for more (push onto its plan's `after`).
@@ -72,6 +77,8 @@ export interface RunStageOptions {
 export interface EndedAgent {
   task: TaskResult
   startPoint: string | null
+  /** Its worktree looked at once, as the agent left it (the status its finish judges by). */
+  look?: () => Promise<WorktreeStatus>
 }
 
 /**
@@ -182,7 +189,8 @@ export async function runAgents(
         // through beforeStart meanwhile.
         const settled = released
           .then(() => {
-            ended.set(priority, { task: run.task, startPoint: run.startPoint })
+            const look = (): Promise<WorktreeStatus> => run.lookAtWorktree()
+            ended.set(priority, { task: run.task, startPoint: run.startPoint, look })
             if (startsNext()) preparer.handOver()
             return preparer.quiet()
           })
@@ -193,7 +201,9 @@ export async function runAgents(
             // the worktrees at once, before the scope check: a worktree made ahead now waits
             // for this one rather than adding another.
             const finished = Promise.resolve()
-              .then(() => options.onAgentEnded?.(run.task, run.startPoint))
+              .then(() =>
+                options.onAgentEnded?.(run.task, run.startPoint, () => run.lookAtWorktree())
+              )
               .catch((error: Error) => logger.debug(`priority ${priority}: ${error.message}`))
               .finally(() => ended.delete(priority))
               .then(() => run.finish())

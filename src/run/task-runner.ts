@@ -12,6 +12,7 @@ import { renderBranchTemplate } from '../git/ref-names.js'
 import { branchRef } from '../git/refs.js'
 import { saveUnfinishedWork, saveWork } from '../git/save-work.js'
 import { describeWorktreeState, readWorktreeState } from '../git/worktree-state.js'
+import type { WorktreeStatus } from '../git/worktree-status.js'
 import { agentVariables, renderAgentCommand, type AgentValues } from './agent-command.js'
 import { agentEnvironment } from './agent-env.js'
 import { copiedFilesExclusion } from './copied-exclusion.js'
@@ -183,6 +184,12 @@ export class TaskRun {
   private agentEnded: number | null = null
   /** What only the worktree's HEAD reflog reached is kept already (see keepDropped). */
   private headReflogKept = false
+  /** The worktree as finish() saw it, once, after the agent (see unfinishedState). */
+  private look: WorktreeStatus | null = null
+  /** The branch's tip as the one look saw it, when finish() committed nothing on it. */
+  private tipSeen: string | null = null
+  /** The one look at the worktree after the agent, shared by the scope check and finish(). */
+  private looking: Promise<WorktreeStatus> | null = null
   /** The worktree of a task judged by finish(), until releaseWorktree. */
   private finished: Worktree | null = null
 
@@ -448,6 +455,23 @@ export class TaskRun {
     })
   }
 
+  /**
+   * The worktree as its agent left it, from one `git status`: asked once after the agent has
+   * ended (nothing changes it before finish() commits) by the scope check and by finish(). A
+   * failure is not kept: the next asker asks git again (and finish() reports what git said).
+   */
+  async lookAtWorktree(known?: Worktree): Promise<WorktreeStatus> {
+    if (!this.looking) {
+      const worktree = known ?? (this.worktree ? await this.worktree : null)
+      if (!worktree) throw new Error('no worktree to look at')
+      if (!this.looking) {
+        this.looking = worktree.git.worktreeStatus()
+        this.looking.catch(() => (this.looking = null))
+      }
+    }
+    return this.looking
+  }
+
   /** The commit of base its agent started from (null before it started). */
   get startPoint(): string | null {
     return this.startedFrom
@@ -514,8 +538,10 @@ export class TaskRun {
    */
   private async unfinishedState(worktree: Worktree): Promise<string | null> {
     if (!existsSync(worktree.path)) return null
+    // The worktree looked at once: its state here, what secureWork saves after.
+    this.look = await this.lookAtWorktree(worktree)
     const problem = describeWorktreeState(
-      await readWorktreeState(worktree.git, worktree.startPoint)
+      await readWorktreeState(worktree.git, worktree.startPoint, this.look)
     )
     if (!problem) return null
     const task = this.task
@@ -638,11 +664,16 @@ export class TaskRun {
     const saved = await saveWork(worktree.git, {
       autoCommit: settings.autoCommit,
       leaveOut: this.copied,
+      status: this.look ?? undefined,
       message: clean
         ? `PRIORITY ${task.priority}: changes the agent left uncommitted`
         : `WIP PRIORITY ${task.priority}: uncommitted changes saved after the agent stopped (${stopped.status})`
     })
     const findings: WorkFinding[] = []
+    // Nothing committed on the branch checked out: its tip is the HEAD the one look read.
+    if (saved.state === 'clean' && saved.branch === task.branch && this.look?.branch) {
+      this.tipSeen = this.look.head
+    }
     if (saved.state === 'committed') {
       this.say('auto-committed the changes the agent left')
       if (!clean) findings.push({ kind: 'saved', branch: saved.branch })
@@ -699,10 +730,11 @@ export class TaskRun {
    * The branch's tip once the agent is done: a later run resumes the branch only while its
    * history holds this (a branch recreated or reset by someone else since is not ours). With
    * `judged`, also that the agent was judged successful there: a crash between this verdict
-   * and the merge must not cost the agent's run again. One read, one ref transaction.
+   * and the merge must not cost the agent's run again. One ref transaction, and no read when
+   * the one look at the worktree saw the tip (nothing was committed after it).
    */
   private async recordTip(judged: boolean): Promise<void> {
-    const tip = await this.ctx.git.branchTip(this.task.branch)
+    const tip = this.tipSeen ?? (await this.ctx.git.branchTip(this.task.branch))
     if (!tip) return
     await this.ctx.git.updateRefs([
       { ref: madeBranchRef(this.task.branch), to: tip },

@@ -16,6 +16,7 @@ import {
   unmarkFilled
 } from '../git/worktree-fill.js'
 import { operationInProgress } from '../git/worktree-state.js'
+import { holdsChanges } from '../git/worktree-status.js'
 import { setLockReason } from '../git/worktree-lock.js'
 import { GitError, gitSaid } from '../core/errors.js'
 import { deletePaths } from './delete-paths.js'
@@ -237,13 +238,14 @@ export class WorktreeManager {
     const here = this.git.at(path)
     const gitDir = await here.gitDir().catch(() => null)
     if (!gitDir) return false
-    const [branch, state, operation] = await Promise.all([
-      here.headBranch(),
+    // One look at the worktree: its branch and whether anything but the copies is uncommitted.
+    const [look, state, operation] = await Promise.all([
+      here.worktreeStatus(),
       checkoutState(here, gitDir),
       operationInProgress(here, gitDir)
     ]).catch(() => [null, null, null])
-    if (!branch || state !== 'marked' || operation) return false
-    if (await here.isDirty(this.copies.get(path) ?? []).catch(() => true)) return false
+    if (!look?.branch || state !== 'marked' || operation) return false
+    if (holdsChanges(look, this.copies.get(path) ?? [])) return false
     const spare = await this.sparePath(path)
     try {
       await here.removeUntracked()
