@@ -31692,7 +31692,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2411:
+/***/ 7341:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32119,7 +32119,69 @@ function fetchSpec(branch, remote = 'origin') {
     return `+${branchRef(branch)}:${trackingRef(remote, branch)}`;
 }
 
+;// CONCATENATED MODULE: ./src/git/worktree-status.ts
+/** The fields before the path of each kind of porcelain v2 entry. */
+const FIELDS_BEFORE_PATH = { '1': 8, '2': 9, u: 10 };
+/** Parses `status --porcelain=v2 -z --branch` output (paths are never quoted with -z). */
+function parseWorktreeStatus(output) {
+    const status = {
+        branch: null,
+        head: null,
+        changed: [],
+        unmerged: [],
+        untracked: []
+    };
+    const records = output.split('\0');
+    for (let i = 0; i < records.length; i++) {
+        const record = records[i];
+        if (!record)
+            continue;
+        if (record.startsWith('# ')) {
+            const [, key, value] = /^# (\S+) (.*)$/.exec(record) ?? [];
+            if (key === 'branch.head')
+                status.branch = value === '(detached)' ? null : value;
+            else if (key === 'branch.oid')
+                status.head = value === '(initial)' ? null : value;
+            continue;
+        }
+        const kind = record.slice(0, 1);
+        if (kind === '?')
+            status.untracked.push(record.slice(2));
+        else if (kind === '!')
+            continue;
+        else if (kind in FIELDS_BEFORE_PATH) {
+            const path = afterFields(record, FIELDS_BEFORE_PATH[kind]);
+            if (kind === 'u')
+                status.unmerged.push(path);
+            else
+                status.changed.push(path);
+            // A rename or copy: its original path follows as the next record.
+            if (kind === '2')
+                status.changed.push(records[++i]);
+        }
+        else
+            throw new Error(`git status said something unknown: ${JSON.stringify(record)}`);
+    }
+    return status;
+}
+/** The rest of a record after `count` space-separated fields (a path may hold spaces). */
+function afterFields(record, count) {
+    let at = 0;
+    for (let field = 0; field < count; field++) {
+        at = record.indexOf(' ', at) + 1;
+        if (at === 0)
+            throw new Error(`git status said something unknown: ${JSON.stringify(record)}`);
+    }
+    return record.slice(at);
+}
+/** Whether anything is uncommitted (untracked files included) but the paths in `leaveOut`. */
+function holdsChanges(status, leaveOut = []) {
+    const left = (path) => leaveOut.some((out) => path === out || path.startsWith(`${out.replace(/\/+$/, '')}/`));
+    return [...status.changed, ...status.unmerged, ...status.untracked].some((path) => !left(path));
+}
+
 ;// CONCATENATED MODULE: ./src/git/git-command-manager.ts
+
 
 
 
@@ -32669,6 +32731,21 @@ class GitCommandManager {
         const untracked = options.untracked === false ? ['--untracked-files=no'] : [];
         const leaveOut = options.leaveOut?.length ? ['--', ...allBut(options.leaveOut)] : [];
         return this.run(['status', '--porcelain', ...untracked, ...leaveOut]);
+    }
+    /**
+     * The worktree here looked at once: branch, HEAD, changed, unmerged and untracked paths
+     * (each untracked file, not its folder), from one `status --porcelain=v2`.
+     */
+    async worktreeStatus() {
+        return parseWorktreeStatus(await this.run(['status', '--porcelain=v2', '-z', '--untracked-files=all', '--branch']));
+    }
+    /**
+     * The paths whose content differs between two commits' trees (no worktree, no index): one
+     * `diff-tree`, renames as a deletion and an addition.
+     */
+    async pathsChangedBetween(from, to) {
+        const out = await this.run(['diff-tree', '-r', '-z', '--name-only', '--no-renames', from, to]);
+        return out.split('\0').filter(Boolean);
     }
     /**
      * Whether the worktree here has anything uncommitted (untracked files included), but the
@@ -37568,6 +37645,14 @@ async function deleteBranchesIfSafe(git, requests) {
     const results = [];
     if (requests.length === 0)
         return results;
+    const forget = [...new Set(requests.flatMap((request) => request.forget ?? []))].map((ref) => ({
+        ref
+    }));
+    // Whatever the checks below decide about the branches, these records go (as forgetJudgement:
+    // one that is missing already is no error).
+    const forgetAlone = async () => {
+        await git.deleteRefs(forget);
+    };
     const refs = requests.map((request) => branchRef(request.branch));
     const bases = requests.flatMap((request) => (request.base ? [branchRef(request.base)] : []));
     const made = requests.map((request) => madeBranchRef(request.branch));
@@ -37606,8 +37691,10 @@ async function deleteBranchesIfSafe(git, requests) {
         }
         safe.push({ index, ref, tip });
     }));
-    if (safe.length === 0)
+    if (safe.length === 0) {
+        await forgetAlone();
         return results;
+    }
     const worktrees = await listWorktrees(git);
     const going = safe.filter(({ index, ref }) => {
         const holder = worktrees.find((worktree) => worktree.ref === ref);
@@ -37622,7 +37709,12 @@ async function deleteBranchesIfSafe(git, requests) {
         tips: tips.has(made[index]) ? [tips.get(made[index])] : []
     })), going.flatMap(({ index, ref }) => [ref, made[index]]));
     // A branch of that name made later by anyone else must not pass for ours: its record goes.
-    const together = await git.deleteRefs(going.flatMap(({ index, ref, tip }) => [{ ref, expected: tip }, { ref: made[index] }]));
+    const together = await git.deleteRefs([
+        ...going.flatMap(({ index, ref, tip }) => [{ ref, expected: tip }, { ref: made[index] }]),
+        ...forget
+    ]);
+    if (!together)
+        await forgetAlone();
     await Promise.all(going.map(async ({ index, ref, tip }, at) => {
         if (!together) {
             if (!(await git.deleteRef(ref, tip))) {
@@ -37894,6 +37986,7 @@ function clearLockAdvice(lock, worktree) {
 
 
 
+
 /**
  * Saves the work of a worktree: what it holds uncommitted goes into a commit on its branch,
  * or, when it cannot (auto-commit off, a detached HEAD, a failing commit), is left in place
@@ -37903,7 +37996,10 @@ function clearLockAdvice(lock, worktree) {
 async function saveWork(worktree, options) {
     // The files worktree-files copied in are not the agent's work: never committed.
     const leaveOut = options.leaveOut ?? [];
-    const [branch, status] = await Promise.all([worktree.headBranch(), worktree.status({ leaveOut })]);
+    const known = options.unconfirmedCheckout ? undefined : options.status;
+    const [branch, status] = known
+        ? [known.branch, holdsChanges(known, leaveOut) ? 'changes' : '']
+        : await Promise.all([worktree.headBranch(), worktree.status({ leaveOut })]);
     if (!status)
         return { state: 'clean', branch };
     // Commits on a detached HEAD would be reachable only through the worktree: never made.
@@ -38018,42 +38114,81 @@ const MAX_SCANNED_BYTES = 2 * 1024 * 1024;
  * when a file has both an opening and a closing marker line among what was added, so that a
  * lone `=======` (a reStructuredText heading) is not one. Markers are never the only test of a
  * conflict: the index and the operation files are read too.
+ *
+ * The worktree is looked at once (`status`, given or asked here); the files changed come from
+ * it and from a tree-to-tree diff of the commits; only those files are read, from the disk,
+ * and git's diff is asked only about the few that hold both markers (a marker line the
+ * start point had already is not the agent's).
  */
-async function readWorktreeState(git, startPoint) {
-    const gitDir = await git.gitDir();
+async function readWorktreeState(git, startPoint, status) {
+    const [gitDir, look] = await Promise.all([git.gitDir(), status ?? git.worktreeStatus()]);
     const inProgress = IN_PROGRESS.find(([file]) => (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(gitDir, file)))?.[1] ?? null;
-    const [unmergedText, diff, untracked] = await Promise.all([
-        git.run(['ls-files', '--unmerged', '-z']),
-        // The working tree against the start point: commits and uncommitted changes together.
-        git.run([
-            '-c',
-            'core.quotePath=false',
-            'diff',
-            '--no-color',
-            '--no-ext-diff',
-            '--no-textconv',
-            '--unified=0',
-            '--src-prefix=a/',
-            '--dst-prefix=b/',
-            startPoint,
-            '--'
-        ]),
-        git.run(['ls-files', '--others', '--exclude-standard', '-z'])
+    // HEAD unborn (an orphan branch): the index against nothing, all in `changed` already.
+    const committed = look.head && look.head !== startPoint
+        ? await git.pathsChangedBetween(startPoint, look.head)
+        : [];
+    const markers = new Set();
+    const toConfirm = new Set();
+    await Promise.all([
+        ...look.untracked.map(async (path) => {
+            if (await markedOnDisk((0,external_node_path_namespaceObject.join)(git.cwd, path), 'untracked'))
+                markers.add(path);
+        }),
+        ...[...new Set([...committed, ...look.changed, ...look.unmerged])].map(async (path) => {
+            if (await markedOnDisk((0,external_node_path_namespaceObject.join)(git.cwd, path), 'tracked'))
+                toConfirm.add(path);
+        })
     ]);
-    const unmerged = new Set();
-    for (const entry of unmergedText.split('\0').filter(Boolean)) {
-        unmerged.add(entry.slice(entry.indexOf('\t') + 1));
-    }
-    const markers = new Set(filesWithAddedMarkers(diff));
-    for (const path of untracked.split('\0').filter(Boolean)) {
-        const file = (0,external_node_path_namespaceObject.join)(git.cwd, path);
-        const info = await (0,promises_namespaceObject.stat)(file).catch(() => null);
-        if (!info?.isFile() || info.size > MAX_SCANNED_BYTES)
-            continue;
-        if (hasMarkers((await (0,promises_namespaceObject.readFile)(file, 'utf8')).split('\n')))
+    if (toConfirm.size) {
+        for (const path of filesWithAddedMarkers(await addedLines(git, startPoint, [...toConfirm]))) {
             markers.add(path);
+        }
     }
-    return { inProgress, unmerged: [...unmerged].sort(), markers: [...markers].sort() };
+    return {
+        inProgress,
+        unmerged: [...new Set(look.unmerged)].sort(),
+        markers: [...markers].sort()
+    };
+}
+/**
+ * Whether a file may hold a conflict's markers, read from the disk: an untracked one is read
+ * whole when not too large; a tracked one is a candidate for the diff (what the agent added)
+ * when it holds both markers, or when it is not a plain file of a readable size (a symbolic
+ * link, a large file: git's diff says). A missing file holds none.
+ */
+async function markedOnDisk(file, kind) {
+    const info = await (0,promises_namespaceObject.lstat)(file).catch(() => null);
+    if (!info)
+        return false;
+    if (kind === 'untracked') {
+        const plain = await (0,promises_namespaceObject.stat)(file).catch(() => null);
+        if (!plain?.isFile() || plain.size > MAX_SCANNED_BYTES)
+            return false;
+        return hasMarkers((await (0,promises_namespaceObject.readFile)(file, 'utf8')).split('\n'));
+    }
+    if (info.isDirectory())
+        return false;
+    if (!info.isFile() || info.size > MAX_SCANNED_BYTES)
+        return true;
+    return hasMarkers((await (0,promises_namespaceObject.readFile)(file, 'utf8')).split('\n'));
+}
+/** The worktree's files against the start point, `--unified=0`, for these paths only. */
+function addedLines(git, startPoint, paths) {
+    return git.run([
+        '-c',
+        'core.quotePath=false',
+        '--literal-pathspecs',
+        'diff',
+        '--no-color',
+        '--no-ext-diff',
+        '--no-textconv',
+        '--unified=0',
+        '--src-prefix=a/',
+        '--dst-prefix=b/',
+        startPoint,
+        '--',
+        ...paths
+    ]);
 }
 /** Why a worktree's state forbids committing or merging its work, or null when it does not. */
 function describeWorktreeState(state) {
@@ -39001,6 +39136,7 @@ async function deletePaths(paths) {
 
 
 
+
 /** Every lock this tool takes gives a reason starting so: it tells its leftovers apart. */
 const LOCK_REASON_PREFIX = 'parallel-worktree';
 /**
@@ -39161,14 +39297,15 @@ class WorktreeManager {
         const gitDir = await here.gitDir().catch(() => null);
         if (!gitDir)
             return false;
-        const [branch, state, operation] = await Promise.all([
-            here.headBranch(),
+        // One look at the worktree: its branch and whether anything but the copies is uncommitted.
+        const [look, state, operation] = await Promise.all([
+            here.worktreeStatus(),
             checkoutState(here, gitDir),
             operationInProgress(here, gitDir)
         ]).catch(() => [null, null, null]);
-        if (!branch || state !== 'marked' || operation)
+        if (!look?.branch || state !== 'marked' || operation)
             return false;
-        if (await here.isDirty(this.copies.get(path) ?? []).catch(() => true))
+        if (holdsChanges(look, this.copies.get(path) ?? []))
             return false;
         const spare = await this.sparePath(path);
         try {
@@ -40750,6 +40887,12 @@ class TaskRun {
     agentEnded = null;
     /** What only the worktree's HEAD reflog reached is kept already (see keepDropped). */
     headReflogKept = false;
+    /** The worktree as finish() saw it, once, after the agent (see unfinishedState). */
+    look = null;
+    /** The branch's tip as the one look saw it, when finish() committed nothing on it. */
+    tipSeen = null;
+    /** The one look at the worktree after the agent, shared by the scope check and finish(). */
+    looking = null;
     /** The worktree of a task judged by finish(), until releaseWorktree. */
     finished = null;
     constructor(task, ctx, 
@@ -40981,6 +41124,23 @@ class TaskRun {
                 await this.ctx.worktrees.advance(worktree, tip);
         });
     }
+    /**
+     * The worktree as its agent left it, from one `git status`: asked once after the agent has
+     * ended (nothing changes it before finish() commits) by the scope check and by finish(). A
+     * failure is not kept: the next asker asks git again (and finish() reports what git said).
+     */
+    async lookAtWorktree(known) {
+        if (!this.looking) {
+            const worktree = known ?? (this.worktree ? await this.worktree : null);
+            if (!worktree)
+                throw new Error('no worktree to look at');
+            if (!this.looking) {
+                this.looking = worktree.git.worktreeStatus();
+                this.looking.catch(() => (this.looking = null));
+            }
+        }
+        return this.looking;
+    }
     /** The commit of base its agent started from (null before it started). */
     get startPoint() {
         return this.startedFrom;
@@ -41044,7 +41204,9 @@ class TaskRun {
     async unfinishedState(worktree) {
         if (!(0,external_node_fs_namespaceObject.existsSync)(worktree.path))
             return null;
-        const problem = describeWorktreeState(await readWorktreeState(worktree.git, worktree.startPoint));
+        // The worktree looked at once: its state here, what secureWork saves after.
+        this.look = await this.lookAtWorktree(worktree);
+        const problem = describeWorktreeState(await readWorktreeState(worktree.git, worktree.startPoint, this.look));
         if (!problem)
             return null;
         const task = this.task;
@@ -41151,11 +41313,16 @@ class TaskRun {
         const saved = await saveWork(worktree.git, {
             autoCommit: settings.autoCommit,
             leaveOut: this.copied,
+            status: this.look ?? undefined,
             message: clean
                 ? `PRIORITY ${task.priority}: changes the agent left uncommitted`
                 : `WIP PRIORITY ${task.priority}: uncommitted changes saved after the agent stopped (${stopped.status})`
         });
         const findings = [];
+        // Nothing committed on the branch checked out: its tip is the HEAD the one look read.
+        if (saved.state === 'clean' && saved.branch === task.branch && this.look?.branch) {
+            this.tipSeen = this.look.head;
+        }
         if (saved.state === 'committed') {
             this.say('auto-committed the changes the agent left');
             if (!clean)
@@ -41212,10 +41379,11 @@ class TaskRun {
      * The branch's tip once the agent is done: a later run resumes the branch only while its
      * history holds this (a branch recreated or reset by someone else since is not ours). With
      * `judged`, also that the agent was judged successful there: a crash between this verdict
-     * and the merge must not cost the agent's run again. One read, one ref transaction.
+     * and the merge must not cost the agent's run again. One ref transaction, and no read when
+     * the one look at the worktree saw the tip (nothing was committed after it).
      */
     async recordTip(judged) {
-        const tip = await this.ctx.git.branchTip(this.task.branch);
+        const tip = this.tipSeen ?? (await this.ctx.git.branchTip(this.task.branch));
         if (!tip)
             return;
         await this.ctx.git.updateRefs([
@@ -48573,7 +48741,9 @@ async function changeSize(git, base, tip) {
  * untracked (not ignored) alike, as the agent left them. With `under`, only the files at or
  * under these paths (literal: git looks nowhere else).
  */
-async function changedInWorktree(worktree, base, under) {
+async function changedInWorktree(worktree, base, under, 
+/** The worktree's untracked files, when a status of it is at hand: git is not asked again. */
+knownUntracked) {
     const paths = under ? ['--literal-pathspecs'] : [];
     const pathspecs = under ?? [];
     const [tracked, untracked] = await Promise.all([
@@ -48589,9 +48759,23 @@ async function changedInWorktree(worktree, base, under) {
             '--',
             ...pathspecs
         ]),
-        worktree.run([...paths, 'ls-files', '--others', '--exclude-standard', '-z', '--', ...pathspecs])
+        knownUntracked
+            ? knownUntracked.then((files) => files.filter((file) => isUnder(file, under)).join('\0'))
+            : worktree.run([
+                ...paths,
+                'ls-files',
+                '--others',
+                '--exclude-standard',
+                '-z',
+                '--',
+                ...pathspecs
+            ])
     ]);
     return [...new Set([...tracked.split('\0'), ...untracked.split('\0')].filter(Boolean))].sort();
+}
+/** Whether a path is one of `under` or lies beneath one (no `under`: everywhere). */
+function isUnder(path, under) {
+    return !under || under.some((top) => path === top || path.startsWith(`${top}/`));
 }
 
 ;// CONCATENATED MODULE: ./src/merge/hub-files.ts
@@ -52882,7 +53066,8 @@ async function runAgents(planned, tasks, options) {
                 // through beforeStart meanwhile.
                 const settled = released
                     .then(() => {
-                    ended.set(priority, { task: run.task, startPoint: run.startPoint });
+                    const look = () => run.lookAtWorktree();
+                    ended.set(priority, { task: run.task, startPoint: run.startPoint, look });
                     if (startsNext())
                         preparer.handOver();
                     return preparer.quiet();
@@ -52894,7 +53079,7 @@ async function runAgents(planned, tasks, options) {
                     // the worktrees at once, before the scope check: a worktree made ahead now waits
                     // for this one rather than adding another.
                     const finished = Promise.resolve()
-                        .then(() => options.onAgentEnded?.(run.task, run.startPoint))
+                        .then(() => options.onAgentEnded?.(run.task, run.startPoint, () => run.lookAtWorktree()))
                         .catch((error) => logger.debug(`priority ${priority}: ${error.message}`))
                         .finally(() => ended.delete(priority))
                         .then(() => run.finish())
@@ -53569,11 +53754,11 @@ function meetsAny(file, patterns) {
  * never count, nor the files worktree-files copied in. Changes are counted from the commit the task started from (tasks of later waves
  * start from a newer base; a base behind that start would count others' files as its own).
  */
-async function checkScope(task, startPoint, planned, tasks, git, settings, logger) {
+async function checkScope(task, startPoint, planned, tasks, git, settings, logger, look) {
     const own = planned.find((p) => p.priority === task.priority);
     if (!own || !(0,external_node_fs_namespaceObject.existsSync)(task.worktree))
         return;
-    task.out_of_scope = await changedOutOfScope(task, startPoint, own, git, settings);
+    task.out_of_scope = await changedOutOfScope(task, startPoint, own, git, settings, look);
     if (!task.out_of_scope.length)
         return;
     logger.info(`PRIORITY ${task.priority} changed files its spec did not name: ${someOf(task.out_of_scope)}`);
@@ -53613,7 +53798,7 @@ async function waitForEndedAgents(next, ended, planned, tasks, git, settings, lo
 }
 /** What each ended agent changed outside its scope under the pending priorities' paths. */
 const ASKED = new WeakMap();
-async function changedUnderPending({ task, startPoint }, planned, tasks, git, settings) {
+async function changedUnderPending({ task, startPoint, look }, planned, tasks, git, settings) {
     const own = planned.find((p) => p.priority === task.priority);
     if (!own || !(0,external_node_fs_namespaceObject.existsSync)(task.worktree))
         return [];
@@ -53628,7 +53813,7 @@ async function changedUnderPending({ task, startPoint }, planned, tasks, git, se
     const under = patterns.some((pattern) => pattern.literalDepth === 0)
         ? undefined
         : [...new Set(patterns.map(literalPrefix))];
-    return changedOutOfScope(task, startPoint, own, git, settings, under);
+    return changedOutOfScope(task, startPoint, own, git, settings, look, under);
 }
 /**
  * The files an agent changed (committed or not, since the commit its task started from)
@@ -53636,10 +53821,11 @@ async function changedUnderPending({ task, startPoint }, planned, tasks, git, se
  * the copies worktree-files made (an `.env`: never committed either); with `under`, only
  * among the files at or under those paths.
  */
-async function changedOutOfScope(task, startPoint, own, git, settings, under) {
+async function changedOutOfScope(task, startPoint, own, git, settings, look, under) {
     const since = startPoint ?? branchRef(settings.baseBranch);
+    const untracked = look?.().then((status) => status.untracked);
     const [files, copied] = await Promise.all([
-        changedInWorktree(git.at(task.worktree), since, under),
+        changedInWorktree(git.at(task.worktree), since, under, untracked),
         copiedFiles(git, settings)
     ]);
     const specs = `${settings.specsDir.replace(/\/+$/, '')}/`;
@@ -53858,7 +54044,7 @@ async function runTasks(settings, options, { git, logger, env, signal, plan, tas
         progressIntervalMs: options.progressIntervalMs,
         baseTip: start.tip,
         branchSweep: sweep,
-        onAgentEnded: (task, startPoint) => checkScope(task, startPoint, plan.tasks, tasks, git, settings, logger).catch((error) => logger.debug(`scope check of ${task.priority}: ${error.message}`)),
+        onAgentEnded: (task, startPoint, look) => checkScope(task, startPoint, plan.tasks, tasks, git, settings, logger, look).catch((error) => logger.debug(`scope check of ${task.priority}: ${error.message}`)),
         beforeStart: async (priority, ended) => {
             const next = plan.tasks.find((task) => task.priority === priority);
             if (next)
@@ -53945,18 +54131,23 @@ async function mergeTask(task, { merger, sweep, settings, git, guard, logger }) 
     recordMergeAttempt(task, attempt);
     if (attempt.outcome === 'merged')
         await guard.merged(attempt.commit);
-    if (attempt.outcome === 'merged')
-        await forgetJudgement(git, task.branch);
-    if (attempt.outcome === 'merged' && settings.cleanup) {
-        sweep
-            .add({ branch: task.branch, base: settings.baseBranch })
-            .then((deletion) => {
-            if (!deletion.deleted && deletion.because === 'checked-out') {
-                logger.debug(`Kept ${task.branch}: it is checked out in ${deletion.where}`);
-            }
-        })
-            .catch((error) => logger.debug(`could not delete ${task.branch}: ${error.message}`));
-    }
+    if (attempt.outcome !== 'merged')
+        return;
+    if (!settings.cleanup)
+        return forgetJudgement(git, task.branch);
+    // The judgement is spent: it goes in the branch deletion's ref transaction (one process).
+    const forget = [judgedRef(task.branch)];
+    sweep
+        .add({ branch: task.branch, base: settings.baseBranch, forget })
+        .then((deletion) => {
+        if (!deletion.deleted && deletion.because === 'checked-out') {
+            logger.debug(`Kept ${task.branch}: it is checked out in ${deletion.where}`);
+        }
+    })
+        .catch(async (error) => {
+        logger.debug(`could not delete ${task.branch}: ${error.message}`);
+        await forgetJudgement(git, task.branch).catch(() => { });
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/engine/plan-mode.ts
@@ -55114,7 +55305,7 @@ function cancelOnSignals(logger = stderrLogger) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2411);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7341);
 // The command line's entry point: `parallel-worktree <mode> ...`.
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .cli */ .xw)(process.argv.slice(2), _cli_js__WEBPACK_IMPORTED_MODULE_0__/* .stderrLogger */ .D7, (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .cancelOnSignals */ .dJ)());
