@@ -20,6 +20,20 @@ describe('renderTerminalReport', () => {
     expect(rows[2].slice(header.indexOf('ERROR'))).toBe('agent exited with code 3')
   })
 
+  it('leaves out the COST and ERROR columns when no priority has one', () => {
+    const header = renderTerminalReport(result([task(1), task(2)]))
+      .split('\n')
+      .find((line) => line.trimStart().startsWith('PRIORITY'))
+    expect(header?.trim().split(/\s+/)).toEqual([
+      'PRIORITY',
+      'BRANCH',
+      'STATUS',
+      'TIME',
+      'COMMITS',
+      'MERGE'
+    ])
+  })
+
   it('says what to do about each problem, with the commands for a conflict', () => {
     expect(text).toContain(
       '  PRIORITY 66 (feature/us-066) conflicts in src/recipes.ts, docs/roadmap/ROADMAP.md. To resolve it:\n' +

@@ -67,21 +67,24 @@ function errorBlock(task: TaskResult, indent: string): string[] {
 
 function runReport(result: RunResult, where: BranchLocation): string[] {
   const out: string[] = []
-  out.push(
-    ...columns([
-      ['PRIORITY', 'BRANCH', 'STATUS', 'TIME', 'COMMITS', 'MERGE', 'COST', 'ERROR'],
-      ...result.tasks.map((task) => [
-        String(task.priority),
-        task.branch,
-        statusCell(task).word,
-        task.started_at ? formatDuration(task.duration_ms) : '-',
-        task.started_at ? String(task.commits) : '-',
-        mergeWord(task),
-        usageCell(task.usage) ?? '-',
-        plainText(shortError(task, 80))
-      ])
-    ])
+  const rows = result.tasks.map((task) => [
+    String(task.priority),
+    task.branch,
+    statusCell(task).word,
+    task.started_at ? formatDuration(task.duration_ms) : '-',
+    task.started_at ? String(task.commits) : '-',
+    mergeWord(task),
+    usageCell(task.usage) ?? '-',
+    plainText(shortError(task, 80))
+  ])
+  const header = ['PRIORITY', 'BRANCH', 'STATUS', 'TIME', 'COMMITS', 'MERGE', 'COST', 'ERROR']
+  // COST and ERROR only when some priority has one: a column of dashes says nothing.
+  const shown = header.map(
+    (name, column) =>
+      !['COST', 'ERROR'].includes(name) || rows.some((row) => !['-', ''].includes(row[column]))
   )
+  const keep = (cells: string[]): string[] => cells.filter((_cell, column) => shown[column])
+  out.push(...columns([keep(header), ...rows.map(keep)]))
   const conflicted = result.tasks.filter((task) => task.merge === 'conflict')
   if (conflicted.length) {
     out.push(
