@@ -54685,19 +54685,21 @@ function errorBlock(task, indent) {
 }
 function runReport(result, where) {
     const out = [];
-    out.push(...terminal_columns([
-        ['PRIORITY', 'BRANCH', 'STATUS', 'TIME', 'COMMITS', 'MERGE', 'COST', 'ERROR'],
-        ...result.tasks.map((task) => [
-            String(task.priority),
-            task.branch,
-            outcome_statusCell(task).word,
-            task.started_at ? format_formatDuration(task.duration_ms) : '-',
-            task.started_at ? String(task.commits) : '-',
-            mergeWord(task),
-            usage_usageCell(task.usage) ?? '-',
-            plainText(problems_shortError(task, 80))
-        ])
-    ]));
+    const rows = result.tasks.map((task) => [
+        String(task.priority),
+        task.branch,
+        outcome_statusCell(task).word,
+        task.started_at ? format_formatDuration(task.duration_ms) : '-',
+        task.started_at ? String(task.commits) : '-',
+        mergeWord(task),
+        usage_usageCell(task.usage) ?? '-',
+        plainText(problems_shortError(task, 80))
+    ]);
+    const header = ['PRIORITY', 'BRANCH', 'STATUS', 'TIME', 'COMMITS', 'MERGE', 'COST', 'ERROR'];
+    // COST and ERROR only when some priority has one: a column of dashes says nothing.
+    const shown = header.map((name, column) => !['COST', 'ERROR'].includes(name) || rows.some((row) => !['-', ''].includes(row[column])));
+    const keep = (cells) => cells.filter((_cell, column) => shown[column]);
+    out.push(...terminal_columns([keep(header), ...rows.map(keep)]));
     const conflicted = result.tasks.filter((task) => task.merge === 'conflict');
     if (conflicted.length) {
         out.push('', `Conflicts (${conflicted.length}): the branches were kept, ${result.base_branch} is unchanged.`);
