@@ -81,7 +81,13 @@ function branchCell(task: TaskResult, links: RepositoryLinks): string {
   return linked(code(task.branch), kept ? links.branch(task.branch) : null)
 }
 
-function tableRow(task: TaskResult, links: RepositoryLinks): string {
+/** Which of the optional columns some priority fills: a column of dashes says nothing. */
+interface ShownColumns {
+  cost: boolean
+  error: boolean
+}
+
+function tableRow(task: TaskResult, links: RepositoryLinks, shown: ShownColumns): string {
   const ran = task.started_at !== null
   const cells = [
     String(task.priority),
@@ -90,22 +96,26 @@ function tableRow(task: TaskResult, links: RepositoryLinks): string {
     ran ? formatDuration(task.duration_ms) : '—',
     ran ? String(task.commits) : '—',
     mergeCell(task, links),
-    usageCell(task.usage) ?? '—',
-    escapeInline(shortError(task))
+    ...(shown.cost ? [usageCell(task.usage) ?? '—'] : []),
+    ...(shown.error ? [escapeInline(shortError(task))] : [])
   ]
   return `| ${cells.join(' | ')} |`
 }
 
 function tableSection(result: RunResult, links: RepositoryLinks): Section {
+  const shown: ShownColumns = {
+    cost: result.tasks.some((task) => usageCell(task.usage) !== null),
+    error: result.tasks.some((task) => shortError(task) !== '')
+  }
   return {
     name: 'Priorities table',
     head: [
       '### Priorities',
       '',
-      '| Priority | Branch | Status | Duration | Commits | Merge | Cost | Error |',
-      '|---:|---|---|---:|---:|---|---:|---|'
+      `| Priority | Branch | Status | Duration | Commits | Merge |${shown.cost ? ' Cost |' : ''}${shown.error ? ' Error |' : ''}`,
+      `|---:|---|---|---:|---:|---|${shown.cost ? '---:|' : ''}${shown.error ? '---|' : ''}`
     ].join('\n'),
-    items: result.tasks.map((task) => tableRow(task, links)),
+    items: result.tasks.map((task) => tableRow(task, links, shown)),
     tail: '',
     leftOutNote: (count) =>
       `\n_… and ${plural(count, 'more priority', 'more priorities')} (size limit)._`
