@@ -52656,7 +52656,7 @@ function branchCell(task, links) {
     const kept = task.merge !== 'merged' && task.commits > 0;
     return linked(code(task.branch), kept ? links.branch(task.branch) : null);
 }
-function tableRow(task, links) {
+function tableRow(task, links, shown) {
     const ran = task.started_at !== null;
     const cells = [
         String(task.priority),
@@ -52665,21 +52665,25 @@ function tableRow(task, links) {
         ran ? formatDuration(task.duration_ms) : '—',
         ran ? String(task.commits) : '—',
         mergeCell(task, links),
-        usageCell(task.usage) ?? '—',
-        escapeInline(shortError(task))
+        ...(shown.cost ? [usageCell(task.usage) ?? '—'] : []),
+        ...(shown.error ? [escapeInline(shortError(task))] : [])
     ];
     return `| ${cells.join(' | ')} |`;
 }
 function tableSection(result, links) {
+    const shown = {
+        cost: result.tasks.some((task) => usageCell(task.usage) !== null),
+        error: result.tasks.some((task) => shortError(task) !== '')
+    };
     return {
         name: 'Priorities table',
         head: [
             '### Priorities',
             '',
-            '| Priority | Branch | Status | Duration | Commits | Merge | Cost | Error |',
-            '|---:|---|---|---:|---:|---|---:|---|'
+            `| Priority | Branch | Status | Duration | Commits | Merge |${shown.cost ? ' Cost |' : ''}${shown.error ? ' Error |' : ''}`,
+            `|---:|---|---|---:|---:|---|${shown.cost ? '---:|' : ''}${shown.error ? '---|' : ''}`
         ].join('\n'),
-        items: result.tasks.map((task) => tableRow(task, links)),
+        items: result.tasks.map((task) => tableRow(task, links, shown)),
         tail: '',
         leftOutNote: (count) => `\n_… and ${plural(count, 'more priority', 'more priorities')} (size limit)._`
     };
