@@ -10,8 +10,8 @@ import { StartLimit, recoveryMs } from '../run/start-limit.js'
 import { pendingTask, type RunEvents } from '../run/task-runner.js'
 import { readyToMerge } from '../run/verdict.js'
 import { buildResult } from '../report/result.js'
-import type { CheckConclusion, CheckRunRef } from '../report/check-run.js'
-import { LiveReports } from '../report/live-reports.js'
+import type { CheckRunRef } from '../report/check-run.js'
+import { checkConclusion, LiveReports } from '../report/live-reports.js'
 import { forgetJudgement, judgedRef } from '../git/kept-refs.js'
 import { BranchSweep } from '../git/branch-deletion.js'
 import { BaseGuard } from './base-guard.js'
@@ -115,14 +115,8 @@ export async function runParallel(settings: Settings, options: EngineOptions): P
     })
     return result
   } finally {
-    await live.finish(conclusionOf(result, signal), result)
+    await live.finish(checkConclusion(result, signal), result)
   }
-}
-
-/** The check run's conclusion: no result is a run that failed on its way. */
-function conclusionOf(result: RunResult | undefined, signal: AbortSignal): CheckConclusion {
-  if (signal.aborted) return 'cancelled'
-  return result?.success ? 'success' : 'failure'
 }
 
 interface RunParts {
