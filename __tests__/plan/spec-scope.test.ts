@@ -1,30 +1,9 @@
-import type { TreeListing } from '../../src/plan/base-tree.js'
 import { extractPaths } from '../../src/plan/path-extractor.js'
 import { DEFAULT_SEPARATION_IGNORE, SeparationIgnore } from '../../src/plan/separation-ignore.js'
 import { scopeOfSpec } from '../../src/plan/spec-scope.js'
+import { treeOf } from './tree-listing.js'
 
 const SPEC = 'docs/specs/SPEC-101-x.md'
-
-/** A base tree from a list of files (what BaseTree answers, without git). */
-function treeOf(files: string[]): TreeListing {
-  const set = new Set(files)
-  const folders = new Set(
-    files.flatMap((file) =>
-      file
-        .split('/')
-        .slice(0, -1)
-        .map((_s, i, parts) => parts.slice(0, i + 1).join('/'))
-    )
-  )
-  return {
-    hasFile: (path) => set.has(path),
-    hasFolder: (path) => folders.has(path),
-    files: () => set,
-    filesUnder: (folder) =>
-      files.filter((file) => file.startsWith(`${folder.replace(/\/$/, '')}/`)),
-    filesNamed: (name) => files.filter((file) => file.split('/').at(-1) === name)
-  }
-}
 
 const TREE = treeOf([
   'pyproject.toml',
