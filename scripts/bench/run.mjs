@@ -28,17 +28,9 @@
 // Repositories live on /dev/shm when it exists (`--disk`: the temp folder), see below.
 // Builds src/engine/index.ts with ncc into a temp folder (`--root DIR`: from another tree),
 // prints one JSON object on stdout, progress on stderr.
+import { BENCH_ENV, median, quietLogger, writable } from './_common.mjs'
 import { execFileSync, spawn } from 'node:child_process'
-import {
-  accessSync,
-  chmodSync,
-  constants,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync
-} from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -56,22 +48,12 @@ const GOAL = { within_pct: 10, speedup: 2.8 }
 const TARGETS = { git_per_task: 25, handover_ms: 25 }
 const WIDE = { priorities: 32, maxParallel: 16, sleepS: 3, goalRatio: 1.25 }
 const AGENT = join(root, 'examples/agent/example-agent.mjs')
-const ENV = {
-  ...process.env,
-  LC_ALL: 'C',
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_AUTHOR_NAME: 'Bench',
-  GIT_AUTHOR_EMAIL: 'bench@example.com',
-  GIT_COMMITTER_NAME: 'Bench',
-  GIT_COMMITTER_EMAIL: 'bench@example.com'
-}
+const ENV = BENCH_ENV
 
 const git = (cwd, args) =>
   execFileSync('git', args, { cwd, env: ENV, encoding: 'utf8', maxBuffer: 64 << 20 }).trim()
 const log = (message) => process.stderr.write(`run bench: ${message}\n`)
-const median = (values) =>
-  values.length ? [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] : null
-const quiet = { info() {}, warning() {}, error: (m) => log(`error: ${m}`), debug() {}, group() {} }
+const quiet = quietLogger(log)
 
 // Worktrees are made on a RAM disk when there is one: on this shared machine the disk's file
 // creation time swings tenfold with other jobs' I/O, which would drown what is measured here.
@@ -345,15 +327,6 @@ function timeWorktreeAdd(repo) {
     git(repo, ['worktree', 'remove', '--force', path])
   }
   return Math.round(median(times))
-}
-
-function writable(path) {
-  try {
-    accessSync(path, constants.W_OK)
-    return true
-  } catch {
-    return false
-  }
 }
 
 /**

@@ -11,8 +11,9 @@
 // Repositories are made with `git fast-import` (one commit, files spread over folders) on
 // /dev/shm when it exists (`--disk`: the temp folder); `--files 5000,100000` picks the sizes.
 // Prints one JSON object on stdout, progress on stderr.
+import { BENCH_ENV, median, quietLogger, writable } from './_common.mjs'
 import { execFileSync } from 'node:child_process'
-import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -28,20 +29,11 @@ const RUNS = 3
 const GOAL = { reuse_ms_at_100000: 500 }
 /** Files an agent changes in its task (and base moves by between two tasks). */
 const CHANGED = 20
-const ENV = {
-  ...process.env,
-  LC_ALL: 'C',
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_AUTHOR_NAME: 'Bench',
-  GIT_AUTHOR_EMAIL: 'bench@example.com',
-  GIT_COMMITTER_NAME: 'Bench',
-  GIT_COMMITTER_EMAIL: 'bench@example.com'
-}
+const ENV = BENCH_ENV
 const git = (cwd, args, input) =>
   execFileSync('git', args, { cwd, env: ENV, encoding: 'utf8', input, maxBuffer: 256 << 20 })
 const log = (message) => process.stderr.write(`worktree bench: ${message}\n`)
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
-const quiet = { info() {}, warning() {}, error: (m) => log(`error: ${m}`), debug() {}, group() {} }
+const quiet = quietLogger(log)
 
 const onDisk = process.argv.includes('--disk') || !writable('/dev/shm')
 const work = mkdtempSync(join(onDisk ? tmpdir() : '/dev/shm', 'pw-bench-worktree-'))
@@ -167,13 +159,4 @@ function agentWork(worktree, run) {
   for (let k = 0; k < 100; k++) writeFileSync(join(worktree, `build/out-${k}.js`), `${k}\n`)
   git(worktree, ['add', '-A'])
   git(worktree, ['commit', '-q', '-m', `agent ${run}`])
-}
-
-function writable(folder) {
-  try {
-    accessSync(folder, constants.W_OK)
-    return true
-  } catch {
-    return false
-  }
 }
