@@ -3,20 +3,8 @@ import { join } from 'node:path'
 import { BranchSweep, deleteBranchesIfSafe } from '../../src/git/branch-deletion.js'
 import { GitCommandManager } from '../../src/git/git-command-manager.js'
 import { madeBranchRef } from '../../src/git/kept-refs.js'
-import { createRepo, git, writeFiles } from '../helpers/temp-repo.js'
-
-/** A branch `name` from roadmap with one commit of its own, recorded as made by the tool. */
-function branchWithCommit(repo: string, name: string, merged: boolean): string {
-  git(repo, 'checkout', '-q', '-b', name, 'roadmap')
-  writeFiles(repo, { [`${name}.txt`]: name })
-  git(repo, 'add', '-A')
-  git(repo, 'commit', '-q', '-m', name)
-  const tip = git(repo, 'rev-parse', 'HEAD')
-  git(repo, 'checkout', '-q', 'roadmap')
-  if (merged) git(repo, 'merge', '-q', '--no-ff', '-m', `merge ${name}`, name)
-  git(repo, 'update-ref', madeBranchRef(name), tip)
-  return tip
-}
+import { createRepo, git } from '../helpers/temp-repo.js'
+import { branchWithCommit } from './made-branches.js'
 
 describe('branches deleted together', () => {
   test('one ref transaction for those that lose nothing; every other one is kept, saying why', async () => {

@@ -3,20 +3,8 @@ import { readFileSync } from 'node:fs'
 import { deleteBranchesIfSafe } from '../../src/git/branch-deletion.js'
 import { GitCommandManager } from '../../src/git/git-command-manager.js'
 import { judgedRef, madeBranchRef } from '../../src/git/kept-refs.js'
-import { createRepo, git, writeFiles } from '../helpers/temp-repo.js'
-
-function branchWithCommit(repo: string, name: string, merged: boolean): string {
-  git(repo, 'checkout', '-q', '-b', name, 'roadmap')
-  writeFiles(repo, { [`${name}.txt`]: name })
-  git(repo, 'add', '-A')
-  git(repo, 'commit', '-q', '-m', name)
-  const tip = git(repo, 'rev-parse', 'HEAD')
-  git(repo, 'checkout', '-q', 'roadmap')
-  if (merged) git(repo, 'merge', '-q', '--no-ff', '-m', `merge ${name}`, name)
-  git(repo, 'update-ref', madeBranchRef(name), tip)
-  git(repo, 'update-ref', judgedRef(name), tip)
-  return tip
-}
+import { createRepo, git } from '../helpers/temp-repo.js'
+import { branchWithCommit } from './made-branches.js'
 
 const refExists = (repo: string, ref: string): boolean =>
   git(repo, 'for-each-ref', '--format=%(refname)', ref) === ref
@@ -25,7 +13,7 @@ describe("a merged branch's judgement", () => {
   test('goes in the ref transaction that deletes the branch and its record (one process)', async () => {
     using dir = createRepo()
     const { repo } = dir
-    branchWithCommit(repo, 'merged', true)
+    branchWithCommit(repo, 'merged', true, { judged: true })
     const trace = join(dir.path, 'trace.txt')
     const manager = new GitCommandManager(repo, { ...process.env, GIT_TRACE: trace })
     const [deletion] = await deleteBranchesIfSafe(manager, [
@@ -44,7 +32,7 @@ describe("a merged branch's judgement", () => {
   test('goes also when the branch is kept (it holds commits base lacks)', async () => {
     using dir = createRepo()
     const { repo } = dir
-    branchWithCommit(repo, 'unmerged', false)
+    branchWithCommit(repo, 'unmerged', false, { judged: true })
     const [deletion] = await deleteBranchesIfSafe(new GitCommandManager(repo), [
       { branch: 'unmerged', base: 'roadmap', forget: [judgedRef('unmerged')] }
     ])
