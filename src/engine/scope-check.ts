@@ -12,9 +12,10 @@ import { someOf } from '../core/some-of.js'
 import { copiedFiles } from './copied-files.js'
 
 /**
- * Once an agent has ended (before its slot goes to the next task): the files it changed that
- * its spec did not name go in `tasks[].out_of_scope`, and each priority not started yet whose
- * spec names one of them now waits for this merge (the plan learns while it runs: it starts from a base with these
+ * Once an agent has ended (after its slot went to the next task; waitForEndedAgents covers
+ * the starts in between): the files it changed that its spec did not name go in
+ * `tasks[].out_of_scope`, and each priority not started yet whose spec names one of them now
+ * waits for this merge (the plan learns while it runs: it starts from a base with these
  * changes, instead of conflicting with them). Bookkeeping files (the ROADMAP, the specs)
  * never count, nor the files worktree-files copied in. Changes are counted from the commit the task started from (tasks of later waves
  * start from a newer base; a base behind that start would count others' files as its own).
@@ -39,12 +40,16 @@ export async function checkScope(
   for (const other of planned) {
     const state = tasks.find((t) => t.priority === other.priority)
     if (state?.status !== 'pending' || other.after.includes(task.priority)) continue
-    if (!touchesScope(task.out_of_scope, other.paths)) continue
-    other.after.push(task.priority)
-    logger.info(
-      `PRIORITY ${other.priority} now waits for PRIORITY ${task.priority}: its spec names files ${task.priority} changed outside its own`
-    )
+    if (touchesScope(task.out_of_scope, other.paths)) waitForMerge(other, task, logger)
   }
+}
+
+/** `waiting` starts once `changer`'s merge is done (it changed files `waiting`'s spec names). */
+function waitForMerge(waiting: PlannedTask, changer: TaskResult, logger: Logger): void {
+  waiting.after.push(changer.priority)
+  logger.info(
+    `PRIORITY ${waiting.priority} now waits for PRIORITY ${changer.priority}: its spec names files ${changer.priority} changed outside its own`
+  )
 }
 
 /**
@@ -73,10 +78,7 @@ export async function waitForEndedAgents(
         ASKED.set(agent, outside)
       }
       if (!touchesScope(await outside, next.paths) || next.after.includes(task.priority)) return
-      next.after.push(task.priority)
-      logger.info(
-        `PRIORITY ${next.priority} now waits for PRIORITY ${task.priority}: its spec names files ${task.priority} changed outside its own`
-      )
+      waitForMerge(next, task, logger)
     })
   ).catch((error: Error) => logger.debug(`scope check before ${next.priority}: ${error.message}`))
 }
