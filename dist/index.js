@@ -56814,9 +56814,10 @@ function meetsAny(file, patterns) {
 
 
 /**
- * Once an agent has ended (before its slot goes to the next task): the files it changed that
- * its spec did not name go in `tasks[].out_of_scope`, and each priority not started yet whose
- * spec names one of them now waits for this merge (the plan learns while it runs: it starts from a base with these
+ * Once an agent has ended (after its slot went to the next task; waitForEndedAgents covers
+ * the starts in between): the files it changed that its spec did not name go in
+ * `tasks[].out_of_scope`, and each priority not started yet whose spec names one of them now
+ * waits for this merge (the plan learns while it runs: it starts from a base with these
  * changes, instead of conflicting with them). Bookkeeping files (the ROADMAP, the specs)
  * never count, nor the files worktree-files copied in. Changes are counted from the commit the task started from (tasks of later waves
  * start from a newer base; a base behind that start would count others' files as its own).
@@ -56833,11 +56834,14 @@ async function checkScope(task, startPoint, planned, tasks, git, settings, logge
         const state = tasks.find((t) => t.priority === other.priority);
         if (state?.status !== 'pending' || other.after.includes(task.priority))
             continue;
-        if (!touchesScope(task.out_of_scope, other.paths))
-            continue;
-        other.after.push(task.priority);
-        logger.info(`PRIORITY ${other.priority} now waits for PRIORITY ${task.priority}: its spec names files ${task.priority} changed outside its own`);
+        if (touchesScope(task.out_of_scope, other.paths))
+            waitForMerge(other, task, logger);
     }
+}
+/** `waiting` starts once `changer`'s merge is done (it changed files `waiting`'s spec names). */
+function waitForMerge(waiting, changer, logger) {
+    waiting.after.push(changer.priority);
+    logger.info(`PRIORITY ${waiting.priority} now waits for PRIORITY ${changer.priority}: its spec names files ${changer.priority} changed outside its own`);
 }
 /**
  * Before `next` starts while the scope checks of agents that ended are still to come (they run
@@ -56859,8 +56863,7 @@ async function waitForEndedAgents(next, ended, planned, tasks, git, settings, lo
         }
         if (!touchesScope(await outside, next.paths) || next.after.includes(task.priority))
             return;
-        next.after.push(task.priority);
-        logger.info(`PRIORITY ${next.priority} now waits for PRIORITY ${task.priority}: its spec names files ${task.priority} changed outside its own`);
+        waitForMerge(next, task, logger);
     })).catch((error) => logger.debug(`scope check before ${next.priority}: ${error.message}`));
 }
 /** What each ended agent changed outside its scope under the pending priorities' paths. */
@@ -57044,7 +57047,7 @@ async function runParallel(settings, options) {
             return result;
         }
         finally {
-            await live.finish(conclusionOf(result, signal), result);
+            await live.finish(checkConclusion(result, signal), result);
         }
     }
     catch (e_1) {
@@ -57056,12 +57059,6 @@ async function runParallel(settings, options) {
         if (result_1)
             await result_1;
     }
-}
-/** The check run's conclusion: no result is a run that failed on its way. */
-function conclusionOf(result, signal) {
-    if (signal.aborted)
-        return 'cancelled';
-    return result?.success ? 'success' : 'failure';
 }
 /** Agents, merges, conflicts settled, pushes: the run once its plan and tasks are made. */
 async function runTasks(settings, options, { git, logger, env, signal, plan, tasks, start, live, began, startLimit }) {
