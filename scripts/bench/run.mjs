@@ -24,10 +24,11 @@
 // max-parallel 3 (end_of_run_ms, median of the parallel runs) and in the wide case.
 // The wide case: 32 priorities whose agent takes 3 s, max-parallel 16: ideal 2 rounds = 6 s;
 // goal: within 1.25x the ideal. Its floor is the bare loop with 16 slots (on 2 cores the floor
-// itself may miss the goal: both are reported). `--wide` runs the wide case only.
+// itself may miss the goal: both are reported). `--wide` runs the wide case only, `--git-only` the counted run only.
 // Repositories live on /dev/shm when it exists (`--disk`: the temp folder), see below.
 // Builds src/engine/index.ts with ncc into a temp folder (`--root DIR`: from another tree),
-// prints one JSON object on stdout, progress on stderr.
+// prints one JSON object on stdout, progress on stderr. `--git-calls FILE` writes the counted
+// run's git calls there, one line each with their arguments, to see which ones to save.
 import { BENCH_ENV, median, quietLogger, writable } from './_common.mjs'
 import { execFileSync, spawn } from 'node:child_process'
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -77,6 +78,10 @@ try {
   const engine = await import(pathToFileURL(join(work, 'dist/index.js')).href)
   if (process.argv.includes('--wide')) {
     process.stdout.write(`${JSON.stringify({ wide: await wideCase(engine) }, null, 2)}\n`)
+  } else if (process.argv.includes('--git-only')) {
+    process.stdout.write(
+      `${JSON.stringify({ git_processes: await countedRun(engine) }, null, 2)}\n`
+    )
   } else {
     await wholeBench(engine)
   }
@@ -118,9 +123,7 @@ async function wholeBench(engine) {
     1
   )
   log(`max-parallel 1: ${sequential} ms, hand-overs ${sequentialHandovers.join(' ')} ms`)
-  const counted = await runOnce(engine, join(work, 'counted'), MAX_PARALLEL, { countGit: true })
-  const gitPerTask = round1(counted.gitCalls.length / PRIORITIES)
-  log(`git processes of the coordinator: ${counted.gitCalls.length} (${gitPerTask} per task)`)
+  const gitProcesses = await countedRun(engine)
   const firstLast = Math.min(3, Math.floor(sequentialHandovers.length / 2))
   const wide = await wideCase(engine)
 
@@ -162,12 +165,7 @@ async function wholeBench(engine) {
           last_median_ms: median(sequentialHandovers.slice(-firstLast)),
           target_ms: TARGETS.handover_ms
         },
-        git_processes: {
-          per_task: gitPerTask,
-          total: counted.gitCalls.length,
-          target_per_task: TARGETS.git_per_task,
-          by_command: byCommand(counted.gitCalls)
-        },
+        git_processes: gitProcesses,
         end_of_run_ms: median(ends),
         end_of_run_runs_ms: ends,
         wide,
@@ -189,6 +187,25 @@ async function wholeBench(engine) {
       2
     )}\n`
   )
+}
+
+/**
+ * One more run at max-parallel 3 with the coordinator's git processes counted (`--git-calls
+ * FILE` keeps each call with its arguments there).
+ */
+async function countedRun(engine) {
+  const counted = await runOnce(engine, join(work, 'counted'), MAX_PARALLEL, { countGit: true })
+  const calls = counted.gitCalls
+  const perTask = round1(calls.length / PRIORITIES)
+  log(`git processes of the coordinator: ${calls.length} (${perTask} per task)`)
+  const callsFlag = process.argv.indexOf('--git-calls')
+  if (callsFlag > 0) writeFileSync(resolve(process.argv[callsFlag + 1]), `${calls.join('\n')}\n`)
+  return {
+    per_task: perTask,
+    total: calls.length,
+    target_per_task: TARGETS.git_per_task,
+    by_command: byCommand(calls)
+  }
 }
 
 /**
@@ -298,7 +315,7 @@ function countingEnv(dir) {
   const wrapper = join(bin, 'git')
   writeFileSync(
     wrapper,
-    `#!/bin/sh\n[ "$PPID" = "${process.pid}" ] && printf '%s\\n' "$1 $2" >> '${join(dir, 'git-calls')}'\nexec '${real}' "$@"\n`
+    `#!/bin/sh\n[ "$PPID" = "${process.pid}" ] && printf '%s\\n' "$*" >> '${join(dir, 'git-calls')}'\nexec '${real}' "$@"\n`
   )
   chmodSync(wrapper, 0o755)
   writeFileSync(join(dir, 'git-calls'), '')

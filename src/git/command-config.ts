@@ -203,20 +203,55 @@ export class CommandConfig {
     // The state of every file is taken before reading: a change during the read reads again.
     const watched = new Map<string, string>()
     const [gitDir, common] = gitFolders(cwd)
+    const worktreeFile = gitDir ? join(gitDir, 'config.worktree') : null
     if (gitDir) {
-      for (const path of [join(common, 'config'), join(gitDir, 'config.worktree')])
-        watched.set(path, signature(path))
+      for (const path of [join(common, 'config'), worktreeFile!]) watched.set(path, signature(path))
     }
+    const shared = gitDir ? this.sharedReading(common, watched) : null
+    if (shared) return shared
     const listing = await this.read(cwd)
-    const now = parseConfigList(listing).filter((entry) => FILE_SCOPES.has(entry.scope))
+    const entries = parseConfigList(listing)
+    const now = entries.filter((entry) => FILE_SCOPES.has(entry.scope))
     for (const { origin } of now) {
       if (!origin.startsWith('file:')) continue
       const path = origin.slice('file:'.length)
       const absolute = isAbsolute(path) ? path : resolve(cwd, path)
       if (!watched.has(absolute)) watched.set(absolute, signature(absolute))
     }
-    return { watched, overrides: asVariables(overridesFor(start, now), this.count) }
+    const reading = { watched, overrides: asVariables(overridesFor(start, now), this.count) }
+    // A config with no conditional include and no worktree file of its own is the same in
+    // every worktree of the repository: the next worktree's git takes it without a read.
+    const conditional = entries.some((entry) => /^includeif\./i.test(entry.key))
+    if (gitDir && !conditional && watched.get(worktreeFile!) === 'missing') {
+      this.sameEverywhere.set(common, { ...reading, worktreeFile: worktreeFile! })
+    }
+    return reading
   }
+
+  /**
+   * What a folder of this repository reads when its config is the same as a folder read
+   * before (see readIn): that reading, while none of its files changed and the folder has
+   * no config.worktree of its own (`watched` holds this folder's files and their state).
+   */
+  private sharedReading(common: string, watched: Map<string, string>): Reading | null {
+    const known = this.sameEverywhere.get(common)
+    if (!known) return null
+    const ownFile = [...watched].find(([path]) => path !== join(common, 'config'))
+    if (ownFile && ownFile[1] !== 'missing') return null
+    const unchanged = [...known.watched].every(([path, state]) =>
+      path === known.worktreeFile ? true : signature(path) === state
+    )
+    if (!unchanged) {
+      this.sameEverywhere.delete(common)
+      return null
+    }
+    const files = new Map([...known.watched].filter(([path]) => path !== known.worktreeFile))
+    for (const [path, state] of watched) files.set(path, state)
+    return { watched: files, overrides: known.overrides }
+  }
+
+  /** By common git folder: a reading that holds for every worktree of it (see readIn). */
+  private readonly sameEverywhere = new Map<string, Reading & { worktreeFile: string }>()
 
   /** A key the run sets itself in the repository's config: not a change to report. */
   acceptOwnChange(key: string, value: string): void {

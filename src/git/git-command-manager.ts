@@ -445,6 +445,12 @@ export class GitCommandManager {
     return Number(await this.run(['rev-list', '--count', tip, ...not, '--']))
   }
 
+  /** The commits countCommitsNotIn counts, newest first. */
+  async commitsNotIn(tip: string, excluded: readonly string[]): Promise<string[]> {
+    const not = excluded.map((ref) => `^${ref}`)
+    return (await this.run(['rev-list', tip, ...not, '--'])).split('\n').filter(Boolean)
+  }
+
   /** Commits of the HEAD here that no branch holds (a detached HEAD's own work). */
   async commitsOnNoBranch(): Promise<number> {
     return Number(await this.run(['rev-list', '--count', 'HEAD', '--not', '--branches']))

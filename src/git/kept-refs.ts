@@ -1,4 +1,5 @@
 import type { GitCommandManager } from './git-command-manager.js'
+import { reflogCommits } from './reflog.js'
 import { branchRef } from './refs.js'
 
 /**
@@ -165,11 +166,8 @@ export function keptRef(kind: string, name: string, commit: string): string {
 }
 
 /** The commits of a reflog's entries, newest first; none when there is no such log. */
-export async function reflogEntries(git: GitCommandManager, log: string): Promise<string[]> {
-  const listed = await git.exec(['reflog', 'show', '--format=%H', log, '--'], {
-    okExitCodes: [128]
-  })
-  return listed.exitCode === 0 ? listed.stdout.split('\n').filter(Boolean) : []
+export function reflogEntries(git: GitCommandManager, log: string): Promise<string[]> {
+  return reflogCommits(git, log)
 }
 
 /**
@@ -181,11 +179,14 @@ export async function reflogEntries(git: GitCommandManager, log: string): Promis
 export async function keepReflogOnlyCommits(
   git: GitCommandManager,
   logs: readonly string[],
-  name: string
+  name: string,
+  /** Commits known to be on a ref that stays (the branch's own): no walk is needed for them. */
+  reachable: ReadonlySet<string> = new Set()
 ): Promise<string[]> {
   const tips: string[] = []
   for (const log of logs) tips.push(...(await reflogEntries(git, log)))
-  return keepUnreachable(git, [...new Set(tips)], 'dropped', name)
+  const unknown = [...new Set(tips)].filter((tip) => !reachable.has(tip))
+  return keepUnreachable(git, unknown, 'dropped', name)
 }
 
 /**

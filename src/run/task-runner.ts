@@ -710,7 +710,8 @@ export class TaskRun {
     const kept = await keepReflogOnlyCommits(
       inWorktree ? worktree.git : this.ctx.git,
       inWorktree ? ['HEAD', branchRef(worktree.branch)] : [branchRef(worktree.branch)],
-      worktree.branch
+      worktree.branch,
+      this.onBranch
     )
       .then((refs) => {
         // Nothing moves its HEAD from now on: its removal need not read that reflog again.
@@ -742,13 +743,22 @@ export class TaskRun {
     ])
   }
 
-  /** Commits on the task's branch that are neither in base nor in its start point. */
-  private countCommits(worktree: Worktree): Promise<number> {
-    return this.ctx.git.countCommitsNotIn(branchRef(this.task.branch), [
+  /**
+   * Commits on the task's branch that are neither in base nor in its start point. Kept with
+   * the branch's tip and start point as what the branch holds: keepDropped need not ask git
+   * about them.
+   */
+  private async countCommits(worktree: Worktree): Promise<number> {
+    const own = await this.ctx.git.commitsNotIn(branchRef(this.task.branch), [
       branchRef(this.ctx.settings.baseBranch),
       worktree.startPoint
     ])
+    this.onBranch = new Set([...own, worktree.startPoint, ...(this.tipSeen ? [this.tipSeen] : [])])
+    return own.length
   }
+
+  /** What countCommits found the branch to hold (see keepDropped). */
+  private onBranch: ReadonlySet<string> = new Set()
 
   /**
    * After finish() (and the merge, in a run): the worktree is removed, or unlocked when kept.
