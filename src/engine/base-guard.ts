@@ -52,12 +52,14 @@ export class BaseGuard {
    * A merge of the run landed at `commit`: it is the tip to keep should base be moved away
    * next, so that the merges made before the move are not lost with it.
    */
-  async merged(commit: string | null): Promise<void> {
+  async merged(commit: string | null, madeOn?: string | null): Promise<void> {
     if (this.problem || !commit || !this.lastGood || commit === this.lastGood) return
-    if (!(await this.git.isAncestor(this.lastGood, commit))) return
+    // A merge made on the last good tip descends from it: git need not be asked.
+    if (madeOn !== this.lastGood && !(await this.git.isAncestor(this.lastGood, commit))) return
     const previous = this.keptGood
     const before = this.lastGood
     this.lastGood = commit
+    this.read = commit
     // Base is at the merge already: the new tip is kept and the old one let go at once (one
     // ref transaction: both or neither).
     this.keptGood = keptRef('base', this.baseBranch, commit)
@@ -107,7 +109,23 @@ export class BaseGuard {
     return this.problem
   }
 
-  /** Base's tip as the last check that found it on the run's history read it, else null. */
+  /**
+   * check() for a task's start point, which need not be base's very latest tip, only one on
+   * the run's history: the tip the last check read or the run's last merge set is given
+   * without asking git (a move by someone else since is found by the check before the next
+   * merge, and until then tasks start from the run's own tip, which is what a move would
+   * give them). Asks git only before any such tip is known.
+   */
+  async checkForStart(): Promise<string | null> {
+    if (this.problem) return this.problem
+    if (this.read) return null
+    return this.check()
+  }
+
+  /**
+   * Base's tip as the last check that found it on the run's history read it (or as the run's
+   * last merge set it since), else null. Each one descends from every one before it.
+   */
   get tipRead(): string | null {
     return this.read
   }

@@ -162,7 +162,7 @@ async function runTasks(
   // Among the priorities free to start, the longest estimate goes first (see startOrder).
   // Once an agent moved base, every task starts from the last tip of base that was the run's.
   const heldBase: HeldBase = Object.assign(
-    async (): Promise<string | null> => ((await guard.check()) ? guard.lastGoodTip : null),
+    async (): Promise<string | null> => ((await guard.checkForStart()) ? guard.lastGoodTip : null),
     { tipRead: () => guard.tipRead }
   )
   const taskWarnings: string[] = []
@@ -298,7 +298,7 @@ async function mergeTask(
   }
   const attempt = await merger.merge(task.branch, task.priority)
   recordMergeAttempt(task, attempt)
-  if (attempt.outcome === 'merged') await guard.merged(attempt.commit)
+  if (attempt.outcome === 'merged') await guard.merged(attempt.commit, attempt.baseBefore)
   if (attempt.outcome !== 'merged') return
   if (!settings.cleanup) return forgetJudgement(git, task.branch)
   // The judgement is spent: it goes in the branch deletion's ref transaction (one process).

@@ -470,11 +470,6 @@ export class GitCommandManager {
     return dir
   }
 
-  /** Points a branch at a commit, creating it or moving it wherever it is (no hooks). */
-  async setBranch(branch: string, to: string, reason: string): Promise<void> {
-    await this.run(['update-ref', '-m', reason, branchRef(branch), to])
-  }
-
   /** Registers a locked worktree of `branch` at `path`, files not checked out yet. */
   async addWorktree(path: string, branch: string, lockReason: string): Promise<void> {
     await WORKTREE_REGISTRATIONS.run(() =>

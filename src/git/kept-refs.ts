@@ -67,6 +67,26 @@ export async function recordMadeBranch(
 }
 
 /**
+ * Points `branch` at `start` for a new task and records that this tool made it there
+ * (recordMadeBranch), in one ref transaction: a run killed in between cannot leave one
+ * without the other.
+ */
+export async function makeBranch(
+  git: GitCommandManager,
+  branch: string,
+  start: string,
+  reason: string
+): Promise<void> {
+  await git.updateRefs(
+    [
+      { ref: branchRef(branch), to: start },
+      { ref: madeBranchRef(branch), to: start }
+    ],
+    { reason }
+  )
+}
+
+/**
  * Whether `branch`, now at `tip`, is one this tool made: recorded, and its history holds the
  * recorded tip. `missing`: no record (another tool, a person or an agent made it); `rewritten`:
  * the branch no longer holds what the run saw on it (recreated or reset by someone else).

@@ -7,8 +7,9 @@ import type { GitCommandManager } from '../git/git-command-manager.js'
 export interface HeldBase {
   (): Promise<string | null>
   /**
-   * Base's tip as the call just made read it, when it found base on the run's history (null
-   * otherwise): BaseTip then need not read it again.
+   * Base's tip as the call just made found it on the run's history (read then, or set by the
+   * run's last merge since), null otherwise: BaseTip then need not read it again. Each tip
+   * given here descends from every one given before.
    */
   tipRead?: () => string | null
 }
@@ -58,14 +59,19 @@ export class BaseTip {
   async current(): Promise<string> {
     const hold = await this.held?.()
     if (hold) return hold
-    const local = this.held?.tipRead?.() ?? (await this.git.requireBranchTip(this.baseBranch))
+    const read = this.held?.tipRead?.() ?? null
+    const local = read ?? (await this.git.requireBranchTip(this.baseBranch))
     const last = this.lastGiven
     // Every start point given descends from `start`: a tip that descends from the last one
-    // given does too, and one that did not move needs no question at all.
+    // given does too, and one that did not move needs no question at all, nor one the guard
+    // read after the last (each tip it reads descends from the ones before).
     if (last === local) return last
     if (last) {
-      if (!(await this.git.isAncestor(last, local))) return last
+      const descends =
+        (read !== null && this.lastFromGuard) || (await this.git.isAncestor(last, local))
+      if (!descends) return last
       this.lastGiven = local
+      this.lastFromGuard = read !== null
       return local
     }
     const tip =
@@ -73,6 +79,10 @@ export class BaseTip {
         ? local
         : this.start
     this.lastGiven = tip
+    this.lastFromGuard = read !== null && tip === local
     return tip
   }
+
+  /** Whether lastGiven is a tip the guard read (see current). */
+  private lastFromGuard = false
 }

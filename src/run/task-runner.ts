@@ -184,6 +184,8 @@ export class TaskRun {
   private agentEnded: number | null = null
   /** What only the worktree's HEAD reflog reached is kept already (see keepDropped). */
   private headReflogKept = false
+  /** The look at the worktree, while nothing changed it since (see secureWork). */
+  private lookAtRelease: WorktreeStatus | null = null
   /** The worktree as finish() saw it, once, after the agent (see unfinishedState). */
   private look: WorktreeStatus | null = null
   /** The branch's tip as the one look saw it, when finish() committed nothing on it. */
@@ -599,12 +601,11 @@ export class TaskRun {
         : undefined
     })
     this.task.worktree = worktree.path
-    // Before any agent runs: a later run resumes this branch only with this record.
-    await recordMadeBranch(
-      this.ctx.git,
-      worktree.branch,
-      worktree.resumedFrom ?? worktree.startPoint
-    )
+    // Before any agent runs: a later run resumes this branch only with this record (a branch
+    // made anew got its record with it, see makeBranch).
+    if (worktree.resumedFrom) {
+      await recordMadeBranch(this.ctx.git, worktree.branch, worktree.resumedFrom)
+    }
     const resumed = await resumption(this.ctx.git, worktree)
     this.task.resumed_from = resumed.from
     this.judgedBefore = resumed.judged
@@ -674,6 +675,8 @@ export class TaskRun {
     if (saved.state === 'clean' && saved.branch === task.branch && this.look?.branch) {
       this.tipSeen = this.look.head
     }
+    // Nothing was committed or left: the look stays true until the worktree is parked.
+    this.lookAtRelease = saved.state === 'clean' ? this.look : null
     if (saved.state === 'committed') {
       this.say('auto-committed the changes the agent left')
       if (!clean) findings.push({ kind: 'saved', branch: saved.branch })
@@ -775,7 +778,8 @@ export class TaskRun {
     const { settings, worktrees, logger } = this.ctx
     try {
       await worktrees.release(worktree.path, settings.cleanup, {
-        headReflogKept: this.headReflogKept
+        headReflogKept: this.headReflogKept,
+        look: this.lookAtRelease ?? undefined
       })
       if (settings.cleanup && !worktrees.isKept(worktree.path) && this.task.commits === 0) {
         if (sweep) {

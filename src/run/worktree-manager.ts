@@ -4,7 +4,12 @@ import { copyFile, lstat, mkdir, readdir, readFile, rm, rmdir, stat } from 'node
 import { basename, dirname, join, resolve, sep } from 'node:path'
 import type { GitCommandManager } from '../git/git-command-manager.js'
 import { branchRef } from '../git/refs.js'
-import { keepReflogOnlyCommits, madeBranchRef, madeBranchState } from '../git/kept-refs.js'
+import {
+  keepReflogOnlyCommits,
+  makeBranch,
+  madeBranchRef,
+  madeBranchState
+} from '../git/kept-refs.js'
 import { listWorktrees, type WorktreeEntry } from '../git/worktree-list.js'
 import {
   checkoutState,
@@ -16,7 +21,7 @@ import {
   unmarkFilled
 } from '../git/worktree-fill.js'
 import { operationInProgress } from '../git/worktree-state.js'
-import { holdsChanges } from '../git/worktree-status.js'
+import { holdsChanges, type WorktreeStatus } from '../git/worktree-status.js'
 import { setLockReason } from '../git/worktree-lock.js'
 import { GitError, gitSaid } from '../core/errors.js'
 import { deletePaths } from './delete-paths.js'
@@ -140,7 +145,7 @@ export class WorktreeManager {
     const branchBefore = resumeFrom ? null : tip
     const setBranch = resumeFrom
       ? Promise.resolve()
-      : this.git.setBranch(options.branch, options.startPoint, reason)
+      : makeBranch(this.git, options.branch, options.startPoint, reason)
     await setBranch
       .then(() => this.git.addWorktree(path, options.branch, reason))
       .then(() => {
@@ -234,13 +239,14 @@ export class WorktreeManager {
    * name of no priority, `<repo>-wt-spare-<n>` (the priority's own name stays free for a
    * re-run), and locked as such. False when it was not kept (it is still at `path`).
    */
-  private async park(path: string): Promise<boolean> {
+  private async park(path: string, known?: WorktreeStatus): Promise<boolean> {
     const here = this.git.at(path)
     const gitDir = await here.gitDir().catch(() => null)
     if (!gitDir) return false
-    // One look at the worktree: its branch and whether anything but the copies is uncommitted.
+    // One look at the worktree (the task's own, when it is still true): its branch and
+    // whether anything but the copies is uncommitted.
     const [look, state, operation] = await Promise.all([
-      here.worktreeStatus(),
+      known ?? here.worktreeStatus(),
       checkoutState(here, gitDir),
       operationInProgress(here, gitDir)
     ]).catch(() => [null, null, null])
@@ -305,7 +311,7 @@ export class WorktreeManager {
       await this.git.moveWorktree(spare, path)
       const here = this.git.at(path)
       await setLockReason(gitDir, reason)
-      await this.git.setBranch(options.branch, options.startPoint, reason)
+      await makeBranch(this.git, options.branch, options.startPoint, reason)
       if (options.sparse?.length) await here.sparseCheckout(options.sparse)
       else if (existsSync(join(gitDir, 'info', 'sparse-checkout')) && (await here.isSparse())) {
         await here.disableSparseCheckout()
@@ -348,8 +354,13 @@ export class WorktreeManager {
   ): Promise<void> {
     const ref = branchRef(options.branch)
     try {
-      if (before === null) await this.git.deleteRef(ref, options.startPoint)
-      else if (before !== options.startPoint) {
+      if (before === null) {
+        // Made by makeBranch with its record: both go, while the branch is where it was put.
+        await this.git.deleteRefs([
+          { ref, expected: options.startPoint },
+          { ref: madeBranchRef(options.branch), expected: options.startPoint }
+        ])
+      } else if (before !== options.startPoint) {
         await this.git.swapRef(ref, before, options.startPoint, { reason: 'worktree not created' })
       }
     } catch (error) {
@@ -388,10 +399,16 @@ export class WorktreeManager {
   async release(
     path: string,
     remove: boolean,
-    options: { headReflogKept?: boolean } = {}
+    options: {
+      headReflogKept?: boolean
+      /** The worktree's status, when nothing changed it since it was read (the task's end). */
+      look?: WorktreeStatus
+    } = {}
   ): Promise<void> {
     if (remove && !this.isKept(path)) {
-      if (!(this.reuse && (await this.park(realPath(path))))) await this.remove(path, options)
+      if (!(this.reuse && (await this.park(realPath(path), options.look)))) {
+        await this.remove(path, options)
+      }
     } else await this.git.unlockWorktree(path)
   }
 
