@@ -3,7 +3,7 @@ import type { Logger } from '../core/logger.js'
 import type { PlannedTask, Settings, TaskResult } from '../core/types.js'
 import { changedInWorktree } from '../git/candidate-worktree.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
-import type { WorktreeStatus } from '../git/worktree-status.js'
+import { changedSince, type WorktreeLook } from '../git/worktree-status.js'
 import { branchRef } from '../git/refs.js'
 import { outOfScope, touchesScope } from '../plan/scope.js'
 import { parsePattern, type PathPattern } from '../plan/path-pattern.js'
@@ -28,7 +28,7 @@ export async function checkScope(
   git: GitCommandManager,
   settings: Settings,
   logger: Logger,
-  look?: () => Promise<WorktreeStatus>
+  look?: () => Promise<WorktreeLook>
 ): Promise<void> {
   const own = planned.find((p) => p.priority === task.priority)
   if (!own || !existsSync(task.worktree)) return
@@ -120,13 +120,21 @@ async function changedOutOfScope(
   own: PlannedTask,
   git: GitCommandManager,
   settings: Settings,
-  look?: () => Promise<WorktreeStatus>,
+  look?: () => Promise<WorktreeLook>,
   under?: readonly string[]
 ): Promise<string[]> {
   const since = startPoint ?? branchRef(settings.baseBranch)
-  const untracked = look?.().then((status) => status.untracked)
+  const looked = await look?.().catch(() => null)
+  // The look read the commits since the task's start already: git need not be asked again.
   const [files, copied] = await Promise.all([
-    changedInWorktree(git.at(task.worktree), since, under, untracked),
+    looked?.since === since
+      ? changedSince(looked, under)
+      : changedInWorktree(
+          git.at(task.worktree),
+          since,
+          under,
+          looked ? Promise.resolve(looked.untracked) : undefined
+        ),
     copiedFiles(git, settings)
   ])
   const specs = `${settings.specsDir.replace(/\/+$/, '')}/`

@@ -10,7 +10,7 @@ import {
 } from './child-environment.js'
 import { CommandConfig } from './command-config.js'
 import { branchOfRef, branchRef } from './refs.js'
-import { parseWorktreeStatus, type WorktreeStatus } from './worktree-status.js'
+import { parseWorktreeStatus, type WorktreeLook, type WorktreeStatus } from './worktree-status.js'
 
 export interface GitOutput {
   stdout: string
@@ -682,6 +682,25 @@ export class GitCommandManager {
     return parseWorktreeStatus(
       await this.run(['status', '--porcelain=v2', '-z', '--untracked-files=all', '--branch'])
     )
+  }
+
+  /**
+   * worktreeStatus and the files committed since `since` (a tree-to-tree diff to HEAD), asked
+   * side by side: what a task's end, its scope check and the check before the next start
+   * all need, from two git processes.
+   */
+  async worktreeLook(since: string): Promise<WorktreeLook> {
+    const [status, committed] = await Promise.all([
+      this.worktreeStatus(),
+      // An unborn HEAD (an orphan branch) has no commits: everything is in the status.
+      this.pathsChangedBetween(since, 'HEAD').catch(() => null)
+    ])
+    const sure = committed !== null || status.head === null
+    return {
+      ...status,
+      since,
+      committed: sure ? (committed ?? []) : await this.pathsChangedBetween(since, status.head!)
+    }
   }
 
   /**

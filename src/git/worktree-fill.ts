@@ -21,7 +21,10 @@ const SWITCHING_MARKER = 'parallel-worktree-switching'
 
 /** The fill mark's path: in the worktree's own git folder, when known, or as git says. */
 function markerPath(worktree: GitCommandManager, gitDir?: string): Promise<string> {
-  return gitDir ? Promise.resolve(join(gitDir, FILLED_MARKER)) : worktree.gitPath(FILLED_MARKER)
+  // gitDir() reads the worktree's `.git` file: no git process.
+  return gitDir
+    ? Promise.resolve(join(gitDir, FILLED_MARKER))
+    : worktree.gitDir().then((dir) => join(dir, FILLED_MARKER))
 }
 
 /** Records that the worktree here holds its branch's files: its checkout is complete. */

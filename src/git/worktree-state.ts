@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { lstat, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { GitCommandManager } from './git-command-manager.js'
-import type { WorktreeStatus } from './worktree-status.js'
+import type { WorktreeLook, WorktreeStatus } from './worktree-status.js'
 
 export type InProgress = 'merge' | 'rebase' | 'cherry-pick' | 'revert'
 
@@ -53,15 +53,19 @@ const MAX_SCANNED_BYTES = 2 * 1024 * 1024
 export async function readWorktreeState(
   git: GitCommandManager,
   startPoint: string,
-  status?: WorktreeStatus
+  status?: WorktreeStatus | WorktreeLook
 ): Promise<WorktreeState> {
   const [gitDir, look] = await Promise.all([git.gitDir(), status ?? git.worktreeStatus()])
   const inProgress = IN_PROGRESS.find(([file]) => existsSync(join(gitDir, file)))?.[1] ?? null
   // HEAD unborn (an orphan branch): the index against nothing, all in `changed` already.
+  // A look that read the commits since this start point already: git is not asked again.
+  const read = 'committed' in look ? (look as WorktreeLook) : null
   const committed =
-    look.head && look.head !== startPoint
-      ? await git.pathsChangedBetween(startPoint, look.head)
-      : []
+    read?.since === startPoint
+      ? read.committed
+      : look.head && look.head !== startPoint
+        ? await git.pathsChangedBetween(startPoint, look.head)
+        : []
   const markers = new Set<string>()
   const toConfirm = new Set<string>()
   await Promise.all([

@@ -12,6 +12,26 @@ export interface WorktreeStatus {
   untracked: string[]
 }
 
+/**
+ * A worktree as its agent left it, looked at once: its status, and the files its commits
+ * since `since` (the commit its task started from) changed, read together.
+ */
+export interface WorktreeLook extends WorktreeStatus {
+  since: string
+  committed: string[]
+}
+
+/**
+ * Every file the worktree changed since `look.since`: committed, uncommitted, unmerged or
+ * untracked (not ignored); with `under`, only those at or under these paths.
+ */
+export function changedSince(look: WorktreeLook, under?: readonly string[]): string[] {
+  const all = new Set([...look.committed, ...look.changed, ...look.unmerged, ...look.untracked])
+  return [...all].filter(
+    (path) => !under || under.some((top) => path === top || path.startsWith(`${top}/`))
+  )
+}
+
 /** The fields before the path of each kind of porcelain v2 entry. */
 const FIELDS_BEFORE_PATH: Readonly<Record<string, number>> = { '1': 8, '2': 9, u: 10 }
 

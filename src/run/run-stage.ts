@@ -1,4 +1,4 @@
-import type { WorktreeStatus } from '../git/worktree-status.js'
+import type { WorktreeLook } from '../git/worktree-status.js'
 import type { Logger } from '../core/logger.js'
 import type { PlannedTask, Settings, TaskResult } from '../core/types.js'
 import { costSpent, formatUsd } from '../core/usage.js'
@@ -57,7 +57,7 @@ export interface RunStageOptions {
   onAgentEnded?: (
     task: TaskResult,
     startPoint: string | null,
-    look: () => Promise<WorktreeStatus>
+    look: () => Promise<WorktreeLook>
   ) => Promise<void> | void
   /**
    * Asked before each start while agents have ended whose onAgentEnded has not finished
@@ -78,7 +78,7 @@ export interface EndedAgent {
   task: TaskResult
   startPoint: string | null
   /** Its worktree looked at once, as the agent left it (the status its finish judges by). */
-  look?: () => Promise<WorktreeStatus>
+  look?: () => Promise<WorktreeLook>
 }
 
 /**
@@ -189,7 +189,7 @@ export async function runAgents(
         // through beforeStart meanwhile.
         const settled = released
           .then(() => {
-            const look = (): Promise<WorktreeStatus> => run.lookAtWorktree()
+            const look = (): Promise<WorktreeLook> => run.lookAtWorktree()
             ended.set(priority, { task: run.task, startPoint: run.startPoint, look })
             if (startsNext()) preparer.handOver()
             return preparer.quiet()

@@ -12,7 +12,7 @@ import { renderBranchTemplate } from '../git/ref-names.js'
 import { branchRef } from '../git/refs.js'
 import { saveUnfinishedWork, saveWork } from '../git/save-work.js'
 import { describeWorktreeState, readWorktreeState } from '../git/worktree-state.js'
-import type { WorktreeStatus } from '../git/worktree-status.js'
+import type { WorktreeLook, WorktreeStatus } from '../git/worktree-status.js'
 import { agentVariables, renderAgentCommand, type AgentValues } from './agent-command.js'
 import { agentEnvironment } from './agent-env.js'
 import { copiedFilesExclusion } from './copied-exclusion.js'
@@ -187,11 +187,11 @@ export class TaskRun {
   /** The look at the worktree, while nothing changed it since (see secureWork). */
   private lookAtRelease: WorktreeStatus | null = null
   /** The worktree as finish() saw it, once, after the agent (see unfinishedState). */
-  private look: WorktreeStatus | null = null
+  private look: WorktreeLook | null = null
   /** The branch's tip as the one look saw it, when finish() committed nothing on it. */
   private tipSeen: string | null = null
   /** The one look at the worktree after the agent, shared by the scope check and finish(). */
-  private looking: Promise<WorktreeStatus> | null = null
+  private looking: Promise<WorktreeLook> | null = null
   /** The worktree of a task judged by finish(), until releaseWorktree. */
   private finished: Worktree | null = null
 
@@ -458,16 +458,17 @@ export class TaskRun {
   }
 
   /**
-   * The worktree as its agent left it, from one `git status`: asked once after the agent has
-   * ended (nothing changes it before finish() commits) by the scope check and by finish(). A
+   * The worktree as its agent left it, from one `git status` and one tree-to-tree diff of its
+   * commits (side by side): asked once after the agent has ended (nothing changes it before
+   * finish() commits) by the check before the next start, the scope check and finish(). A
    * failure is not kept: the next asker asks git again (and finish() reports what git said).
    */
-  async lookAtWorktree(known?: Worktree): Promise<WorktreeStatus> {
+  async lookAtWorktree(known?: Worktree): Promise<WorktreeLook> {
     if (!this.looking) {
       const worktree = known ?? (this.worktree ? await this.worktree : null)
       if (!worktree) throw new Error('no worktree to look at')
       if (!this.looking) {
-        this.looking = worktree.git.worktreeStatus()
+        this.looking = worktree.git.worktreeLook(worktree.startPoint)
         this.looking.catch(() => (this.looking = null))
       }
     }
@@ -714,7 +715,11 @@ export class TaskRun {
       inWorktree ? worktree.git : this.ctx.git,
       inWorktree ? ['HEAD', branchRef(worktree.branch)] : [branchRef(worktree.branch)],
       worktree.branch,
-      this.onBranch
+      new Set([
+        ...this.onBranch,
+        ...(worktree.headReflogChecked ?? []),
+        ...(worktree.earlierStarts ?? [])
+      ])
     )
       .then((refs) => {
         // Nothing moves its HEAD from now on: its removal need not read that reflog again.

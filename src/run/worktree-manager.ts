@@ -4,6 +4,7 @@ import { copyFile, lstat, mkdir, readdir, readFile, rm, rmdir, stat } from 'node
 import { basename, dirname, join, resolve, sep } from 'node:path'
 import type { GitCommandManager } from '../git/git-command-manager.js'
 import { branchRef } from '../git/refs.js'
+import { reflogCommits } from '../git/reflog.js'
 import {
   keepReflogOnlyCommits,
   makeBranch,
@@ -65,6 +66,16 @@ export interface Worktree extends AsyncDisposable {
   git: GitCommandManager
   /** Set when the worktree continues a branch an earlier run left: that branch's tip. */
   resumedFrom?: string
+  /**
+   * A reused worktree: the commits its HEAD's reflog held when it was taken, every one of
+   * them looked at when the tasks before ended (what only that reflog reached is kept).
+   */
+  headReflogChecked?: ReadonlySet<string>
+  /**
+   * The start points it had before advance moved it to a newer tip of base: each one is in
+   * base's history (start points only move forward), so its reflog's mention of them is no loss.
+   */
+  earlierStarts?: string[]
 }
 
 export interface CreateWorktreeOptions {
@@ -94,6 +105,8 @@ interface Spare {
   path: string
   /** Its own git folder (its fill mark, its lock): the same wherever it is moved. */
   gitDir: string
+  /** What only its HEAD's reflog reached was kept when its task ended (see keepDropped). */
+  headReflogKept: boolean
 }
 
 export class WorktreeError extends Error {
@@ -134,8 +147,9 @@ export class WorktreeManager {
       ? options.reason
       : `${LOCK_REASON_PREFIX}: ${options.reason}`
     // A resumed branch is checked out as it is, in a worktree of its own.
-    if (!resumeFrom && (await this.reuseSpare(options, path, reason, tip))) {
-      return this.handle(options, path, null)
+    const reused = resumeFrom ? null : await this.reuseSpare(options, path, reason, tip)
+    if (reused) {
+      return { ...this.handle(options, path, null), headReflogChecked: reused.headReflogChecked }
     }
     // The branch is set here, beside the other tasks' calls, rather than by `worktree add -B`
     // inside the one-at-a-time part (a git process fewer there); recoverLeftovers has made
@@ -221,8 +235,8 @@ export class WorktreeManager {
     await Promise.all(
       this.spares
         .splice(0)
-        .map(({ path }) =>
-          this.remove(path).catch((error: Error) =>
+        .map(({ path, headReflogKept }) =>
+          this.remove(path, { headReflogKept }).catch((error: Error) =>
             this.logger.warning(`Could not remove the worktree ${path}: ${error.message}`)
           )
         )
@@ -239,7 +253,10 @@ export class WorktreeManager {
    * name of no priority, `<repo>-wt-spare-<n>` (the priority's own name stays free for a
    * re-run), and locked as such. False when it was not kept (it is still at `path`).
    */
-  private async park(path: string, known?: WorktreeStatus): Promise<boolean> {
+  private async park(
+    path: string,
+    { look: known, headReflogKept = false }: { look?: WorktreeStatus; headReflogKept?: boolean }
+  ): Promise<boolean> {
     const here = this.git.at(path)
     const gitDir = await here.gitDir().catch(() => null)
     if (!gitDir) return false
@@ -267,7 +284,7 @@ export class WorktreeManager {
       this.sparesChosen.delete(spare)
     }
     this.copies.delete(path)
-    this.spares.push({ path: spare, gitDir })
+    this.spares.push({ path: spare, gitDir, headReflogKept })
     return true
   }
 
@@ -291,7 +308,7 @@ export class WorktreeManager {
    * Makes the worktree at `path` from a spare, when there is one or a task that may give one
    * back is ending: marked as switching (a run killed before the end finds no work in it, see
    * worktree-fill), moved to `path` and locked for its task, its branch set to the start
-   * point and checked out (the sparse cone set or dropped first), then marked filled. False
+   * point and checked out (the sparse cone set or dropped first), then marked filled. Null
    * when no spare was reused (a failure removes the spare and takes the branch back).
    */
   private async reuseSpare(
@@ -299,13 +316,17 @@ export class WorktreeManager {
     path: string,
     reason: string,
     branchBefore: string | null
-  ): Promise<boolean> {
+  ): Promise<Pick<Worktree, 'headReflogChecked'> | null> {
     // `git worktree move` into a folder that exists would move the worktree inside it.
-    if (await exists(path)) return false
+    if (await exists(path)) return null
     const taken = await this.takeSpare()
-    if (!taken) return false
+    if (!taken) return null
     const { path: spare, gitDir } = taken
     const started = Date.now()
+    // Its HEAD's reflog as the tasks before left it: each of those looked at it already.
+    const headReflogChecked = taken.headReflogKept
+      ? new Set(await reflogCommits(this.git.at(spare), 'HEAD').catch(() => []))
+      : undefined
     try {
       await markSwitching(this.git.at(spare), options.branch, gitDir)
       await this.git.moveWorktree(spare, path)
@@ -327,13 +348,16 @@ export class WorktreeManager {
         `could not reuse the worktree ${spare} for ${options.branch}: ${gitSaid(error as Error)}; a new one is made`
       )
       await this.takeBackBranch(options, branchBefore)
-      await this.remove((await this.isWorktreeFolder(path)) ? path : spare).catch(() => undefined)
-      return false
+      // No agent ran in it since its last task ended: its HEAD's reflog is as that one left it.
+      await this.remove((await this.isWorktreeFolder(path)) ? path : spare, {
+        headReflogKept: taken.headReflogKept
+      }).catch(() => undefined)
+      return null
     }
     this.logger.info(
       `Reused the finished worktree ${spare} as ${path} for ${options.branch} (${Date.now() - started} ms)`
     )
-    return true
+    return { headReflogChecked }
   }
 
   /** A spare, waiting for the tasks ending now to give theirs back when there is none yet. */
@@ -378,6 +402,7 @@ export class WorktreeManager {
     if (worktree.startPoint === commit || worktree.resumedFrom) return true
     try {
       await worktree.git.resetKeep(commit)
+      worktree.earlierStarts = [...(worktree.earlierStarts ?? []), worktree.startPoint]
       worktree.startPoint = commit
       return true
     } catch (error) {
@@ -406,7 +431,7 @@ export class WorktreeManager {
     } = {}
   ): Promise<void> {
     if (remove && !this.isKept(path)) {
-      if (!(this.reuse && (await this.park(realPath(path), options.look)))) {
+      if (!(this.reuse && (await this.park(realPath(path), options)))) {
         await this.remove(path, options)
       }
     } else await this.git.unlockWorktree(path)
