@@ -24,7 +24,9 @@
 // max-parallel 3 (end_of_run_ms, median of the parallel runs) and in the wide case.
 // The wide case: 32 priorities whose agent takes 3 s, max-parallel 16: ideal 2 rounds = 6 s;
 // goal: within 1.25x the ideal. Its floor is the bare loop with 16 slots (on 2 cores the floor
-// itself may miss the goal: both are reported). `--wide` runs the wide case only, `--git-only` the counted run only.
+// itself may miss the goal: both are reported). `--wide` runs the wide case only,
+// `--git-only` the counted run only, `--handover-only` one run at 3 and one at 1 for their
+// hand-overs.
 // Repositories live on /dev/shm when it exists (`--disk`: the temp folder), see below.
 // Builds src/engine/index.ts with ncc into a temp folder (`--root DIR`: from another tree),
 // prints one JSON object on stdout, progress on stderr. `--git-calls FILE` writes the counted
@@ -78,6 +80,8 @@ try {
   const engine = await import(pathToFileURL(join(work, 'dist/index.js')).href)
   if (process.argv.includes('--wide')) {
     process.stdout.write(`${JSON.stringify({ wide: await wideCase(engine) }, null, 2)}\n`)
+  } else if (process.argv.includes('--handover-only')) {
+    process.stdout.write(`${JSON.stringify(await handoverRuns(engine), null, 2)}\n`)
   } else if (process.argv.includes('--git-only')) {
     process.stdout.write(
       `${JSON.stringify({ git_processes: await countedRun(engine) }, null, 2)}\n`
@@ -187,6 +191,18 @@ async function wholeBench(engine) {
       2
     )}\n`
   )
+}
+
+/** One run at max-parallel 3 and one at 1: their hand-overs only (to try a change quickly). */
+async function handoverRuns(engine) {
+  const parallel = await runOnce(engine, join(work, 'handover-3'), MAX_PARALLEL)
+  const sequential = await runOnce(engine, join(work, 'handover-1'), 1)
+  return {
+    median_ms_max_parallel_1: median(sequential.handovers),
+    median_ms_max_parallel_3: median(parallel.handovers),
+    max_parallel_1_ms: sequential.handovers,
+    max_parallel_3_ms: parallel.handovers
+  }
 }
 
 /**

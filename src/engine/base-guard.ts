@@ -44,6 +44,8 @@ export class BaseGuard {
       reflogEntries(git, branchRef(baseBranch))
     ])
     const guard = new BaseGuard(git, baseBranch, tip, log.length)
+    // Just read: the first starts need not read it again (see checkForStart).
+    guard.read = tip
     if (tip) guard.keptGood = await keepCommit(git, 'base', baseBranch, tip)
     return guard
   }
@@ -89,7 +91,16 @@ export class BaseGuard {
   async check(): Promise<string | null> {
     this.read = null
     if (!this.lastGood || !this.startTip) return null
-    const now = await this.git.resolveCommit(branchRef(this.baseBranch))
+    return this.checkTip(await this.git.resolveCommit(branchRef(this.baseBranch)))
+  }
+
+  /**
+   * check() of a tip of base just read by the caller (the merge engine, before it moves base
+   * from that tip: its compare-and-swap makes sure base is still there when it does).
+   */
+  async checkTip(now: string | null): Promise<string | null> {
+    this.read = null
+    if (!this.lastGood || !this.startTip) return null
     if (this.problem) {
       await this.keepMovedTip(now)
       return this.problem

@@ -147,7 +147,8 @@ async function runTasks(
   })
   const merger = new MergeEngine(git, settings.baseBranch, logger, {
     verify,
-    importHubs: new Set(Object.keys(plan.separation.hub_files ?? {}))
+    importHubs: new Set(Object.keys(plan.separation.hub_files ?? {})),
+    baseCheck: (tip) => guard.checkTip(tip)
   })
   // Merged branches go with the run's other deletions, once their worktrees are gone.
   const sweep = new BranchSweep(git)
@@ -281,13 +282,6 @@ async function mergeTask(
   task: TaskResult,
   { merger, sweep, settings, git, guard, logger }: Merging
 ): Promise<void> {
-  // Nothing is merged onto a base moved off its history (reruns of conflicts neither).
-  const moved = await guard.check()
-  if (moved) {
-    task.merge = 'failed'
-    task.error = [task.error, moved].filter(Boolean).join('; ')
-    return
-  }
   const copied = await copiedFilesOn(git, settings, task.branch)
   if (copied.length) {
     task.merge = 'failed'
@@ -296,8 +290,14 @@ async function mergeTask(
       .join('; ')
     return
   }
+  const before = task.error
+  // Nothing is merged onto a base moved off its history (reruns of conflicts neither): the
+  // merge engine asks the guard about the tip it read (baseCheck), and fails the merge.
   const attempt = await merger.merge(task.branch, task.priority)
   recordMergeAttempt(task, attempt)
+  if (attempt.outcome === 'failed' && guard.moved) {
+    task.error = [before, attempt.error].filter(Boolean).join('; ')
+  }
   if (attempt.outcome === 'merged') await guard.merged(attempt.commit, attempt.baseBefore)
   if (attempt.outcome !== 'merged') return
   if (!settings.cleanup) return forgetJudgement(git, task.branch)

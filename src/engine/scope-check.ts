@@ -3,7 +3,7 @@ import type { Logger } from '../core/logger.js'
 import type { PlannedTask, Settings, TaskResult } from '../core/types.js'
 import { changedInWorktree } from '../git/candidate-worktree.js'
 import type { GitCommandManager } from '../git/git-command-manager.js'
-import { changedSince, type WorktreeLook } from '../git/worktree-status.js'
+import { changedSince, lookCovers, type WorktreeLook } from '../git/worktree-status.js'
 import { branchRef } from '../git/refs.js'
 import { outOfScope, touchesScope } from '../plan/scope.js'
 import { parsePattern, type PathPattern } from '../plan/path-pattern.js'
@@ -105,8 +105,19 @@ async function changedUnderPending(
   const under = patterns.some((pattern) => pattern.literalDepth === 0)
     ? undefined
     : [...new Set(patterns.map(literalPrefix))]
-  return changedOutOfScope(task, startPoint, own, git, settings, look, under)
+  // Only there: git scans those paths, not the whole worktree (this runs between an agent's
+  // end and the next start). The whole worktree's look, which the task's end needs anyway,
+  // serves when the paths are many or not all literal.
+  const since = startPoint ?? branchRef(settings.baseBranch)
+  const narrow =
+    under && under.length <= MAX_NARROW_PATHS
+      ? (): Promise<WorktreeLook> => git.at(task.worktree).worktreeLook(since, under)
+      : look
+  return changedOutOfScope(task, startPoint, own, git, settings, narrow, under)
 }
+
+/** Beyond this many paths, the check before a start looks at the whole worktree. */
+const MAX_NARROW_PATHS = 200
 
 /**
  * The files an agent changed (committed or not, since the commit its task started from)
@@ -127,7 +138,7 @@ async function changedOutOfScope(
   const looked = await look?.().catch(() => null)
   // The look read the commits since the task's start already: git need not be asked again.
   const [files, copied] = await Promise.all([
-    looked?.since === since
+    looked?.since === since && lookCovers(looked, under)
       ? changedSince(looked, under)
       : changedInWorktree(
           git.at(task.worktree),

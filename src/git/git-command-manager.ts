@@ -676,39 +676,65 @@ export class GitCommandManager {
 
   /**
    * The worktree here looked at once: branch, HEAD, changed, unmerged and untracked paths
-   * (each untracked file, not its folder), from one `status --porcelain=v2`.
+   * (each untracked file, not its folder), from one `status --porcelain=v2`. With `under`,
+   * only at or under those paths (literal): git looks nowhere else.
    */
-  async worktreeStatus(): Promise<WorktreeStatus> {
+  async worktreeStatus(under?: readonly string[]): Promise<WorktreeStatus> {
     return parseWorktreeStatus(
-      await this.run(['status', '--porcelain=v2', '-z', '--untracked-files=all', '--branch'])
+      await this.run([
+        ...literalPathspecs(under),
+        'status',
+        '--porcelain=v2',
+        '-z',
+        '--untracked-files=all',
+        '--branch',
+        ...pathspecArguments(under)
+      ])
     )
   }
 
   /**
    * worktreeStatus and the files committed since `since` (a tree-to-tree diff to HEAD), asked
    * side by side: what a task's end, its scope check and the check before the next start
-   * all need, from two git processes.
+   * all need, from two git processes. With `under`, only at or under those paths.
    */
-  async worktreeLook(since: string): Promise<WorktreeLook> {
+  async worktreeLook(since: string, under?: readonly string[]): Promise<WorktreeLook> {
     const [status, committed] = await Promise.all([
-      this.worktreeStatus(),
+      this.worktreeStatus(under),
       // An unborn HEAD (an orphan branch) has no commits: everything is in the status.
-      this.pathsChangedBetween(since, 'HEAD').catch(() => null)
+      this.pathsChangedBetween(since, 'HEAD', under).catch(() => null)
     ])
     const sure = committed !== null || status.head === null
     return {
       ...status,
       since,
-      committed: sure ? (committed ?? []) : await this.pathsChangedBetween(since, status.head!)
+      ...(under ? { under: [...under] } : {}),
+      committed: sure
+        ? (committed ?? [])
+        : await this.pathsChangedBetween(since, status.head!, under)
     }
   }
 
   /**
    * The paths whose content differs between two commits' trees (no worktree, no index): one
-   * `diff-tree`, renames as a deletion and an addition.
+   * `diff-tree`, renames as a deletion and an addition; with `under`, only at or under those.
    */
-  async pathsChangedBetween(from: string, to: string): Promise<string[]> {
-    const out = await this.run(['diff-tree', '-r', '-z', '--name-only', '--no-renames', from, to])
+  async pathsChangedBetween(
+    from: string,
+    to: string,
+    under?: readonly string[]
+  ): Promise<string[]> {
+    const out = await this.run([
+      ...literalPathspecs(under),
+      'diff-tree',
+      '-r',
+      '-z',
+      '--name-only',
+      '--no-renames',
+      from,
+      to,
+      ...pathspecArguments(under)
+    ])
     return out.split('\0').filter(Boolean)
   }
 
@@ -1013,4 +1039,14 @@ function splitBatch(output: string, ids: readonly string[]): Map<string, string>
     position = end + 1
   }
   return contents
+}
+
+/** `--literal-pathspecs` when paths are given: a path is the path, never a pattern. */
+function literalPathspecs(under?: readonly string[]): string[] {
+  return under ? ['--literal-pathspecs'] : []
+}
+
+/** `-- <paths>` when paths are given. */
+function pathspecArguments(under?: readonly string[]): string[] {
+  return under ? ['--', ...under] : []
 }

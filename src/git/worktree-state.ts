@@ -59,7 +59,7 @@ export async function readWorktreeState(
   const inProgress = IN_PROGRESS.find(([file]) => existsSync(join(gitDir, file)))?.[1] ?? null
   // HEAD unborn (an orphan branch): the index against nothing, all in `changed` already.
   // A look that read the commits since this start point already: git is not asked again.
-  const read = 'committed' in look ? (look as WorktreeLook) : null
+  const read = 'committed' in look && !(look as WorktreeLook).under ? (look as WorktreeLook) : null
   const committed =
     read?.since === startPoint
       ? read.committed

@@ -19,6 +19,8 @@ export interface WorktreeStatus {
 export interface WorktreeLook extends WorktreeStatus {
   since: string
   committed: string[]
+  /** Set when only these paths (and what is under them) were looked at. */
+  under?: string[]
 }
 
 /**
@@ -27,9 +29,18 @@ export interface WorktreeLook extends WorktreeStatus {
  */
 export function changedSince(look: WorktreeLook, under?: readonly string[]): string[] {
   const all = new Set([...look.committed, ...look.changed, ...look.unmerged, ...look.untracked])
-  return [...all].filter(
-    (path) => !under || under.some((top) => path === top || path.startsWith(`${top}/`))
-  )
+  return [...all].filter((path) => !under || isUnder(path, under))
+}
+
+/** Whether a look saw every path at or under `under` (all of the worktree, without it). */
+export function lookCovers(look: WorktreeLook, under?: readonly string[]): boolean {
+  if (!look.under) return true
+  const seen = look.under
+  return under !== undefined && under.every((path) => isUnder(path, seen))
+}
+
+function isUnder(path: string, tops: readonly string[]): boolean {
+  return tops.some((top) => path === top || path.startsWith(`${top}/`))
 }
 
 /** The fields before the path of each kind of porcelain v2 entry. */

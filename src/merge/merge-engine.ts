@@ -56,6 +56,12 @@ export interface MergeEngineOptions {
   verify?: VerifyQueue
   /** The plan's import hubs (separation.hub_files): a branch changing one merges later. */
   importHubs?: ReadonlySet<string>
+  /**
+   * Asked with each tip of base a merge read (null: base is gone) before anything is made on
+   * it: a reason not to merge onto it (the run's base guard: base was moved off the run's
+   * history), or null. A refused merge fails with that reason, base untouched.
+   */
+  baseCheck?: (tip: string | null) => Promise<string | null>
 }
 
 function newAttempt({ branch, priority }: MergeRequest): MergeAttempt {
@@ -104,7 +110,10 @@ export class MergeEngine {
     this.raceRetries = options.raceRetries ?? 1
     this.verify = options.verify
     this.importHubs = options.importHubs ?? new Set()
+    this.baseCheck = options.baseCheck ?? (() => Promise.resolve(null))
   }
+
+  private readonly baseCheck: (tip: string | null) => Promise<string | null>
 
   /**
    * Merges one branch. Calls made while another merge is in progress wait for it and then go
@@ -178,6 +187,8 @@ export class MergeEngine {
       if (await this.supportProblem()) return null
       const known = await this.resolveAll(requests)
       if (!known) return null
+      const refused = await this.baseCheck(known.base)
+      if (refused) return requests.map((request) => ({ ...newAttempt(request), error: refused }))
       const use = await findBranchUse(this.git, this.baseBranch)
       let tip = known.base
       let tree = known.tree
@@ -235,7 +246,10 @@ export class MergeEngine {
     if (problem) return requests.map((request) => ({ ...newAttempt(request), error: problem }))
     for (let race = 0; ; race++) {
       const attempts = requests.map(newAttempt)
-      const base = await this.git.requireBranchTip(this.baseBranch)
+      const read = await this.git.resolveCommit(branchRef(this.baseBranch))
+      const refused = await this.baseCheck(read)
+      if (refused) return requests.map((request) => ({ ...newAttempt(request), error: refused }))
+      const base = read ?? (await this.git.requireBranchTip(this.baseBranch))
       const baseTree = await this.git.treeOf(base)
       const tips = await Promise.all(
         requests.map((r) => this.git.resolveCommit(r.ref ?? branchRef(r.branch)))
@@ -356,6 +370,13 @@ export class MergeEngine {
     const base = this.baseBranch
     // A missing branch: this merge's error names it.
     const known = await this.resolveAll([request])
+    const refused = await this.baseCheck(
+      known ? known.base : await this.git.resolveCommit(branchRef(base))
+    )
+    if (refused) {
+      Object.assign(attempt, { outcome: 'failed', commit: null, error: refused })
+      return true
+    }
     if (!known) throw await this.missing(request)
     const { base: baseTip, tree: baseTree } = known
     const [tip] = known.tips
