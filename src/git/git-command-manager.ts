@@ -250,16 +250,17 @@ export class GitCommandManager {
 
   /**
    * Several ref updates in one transaction (`update-ref --stdin`: all of them or none). `to`
-   * null deletes; `from`, when given, is the commit the ref must still point at. No hooks (our
-   * mechanics). Throws GitError when the transaction failed.
+   * null deletes; `from`, when given, is the commit the ref must still point at (null: the ref
+   * must not exist yet). No hooks (our mechanics). Throws GitError when the transaction failed.
    */
   async updateRefs(
-    updates: readonly { ref: string; to: string | null; from?: string }[],
+    updates: readonly { ref: string; to: string | null; from?: string | null }[],
     options: { reason?: string } = {}
   ): Promise<void> {
     if (updates.length === 0) return
     const lines = updates.map(({ ref, to, from }) => {
-      const old = from === undefined ? '' : ` ${from}`
+      if (from === null && to !== null) return `create ${ref} ${to}`
+      const old = from === undefined || from === null ? '' : ` ${from}`
       return to === null ? `delete ${ref}${old}` : `update ${ref} ${to}${old}`
     })
     const reason = options.reason ? ['-m', options.reason] : []

@@ -66,24 +66,42 @@ export async function recordMadeBranch(
   await git.run(['update-ref', madeBranchRef(branch), tip])
 }
 
+/** The branch was not where the caller saw it (someone moved, made or deleted it since). */
+export class BranchMovedError extends Error {
+  override name = 'BranchMovedError'
+}
+
 /**
  * Points `branch` at `start` for a new task and records that this tool made it there
  * (recordMadeBranch), in one ref transaction: a run killed in between cannot leave one
- * without the other.
+ * without the other. Only while the branch is where the caller looked (`seen`, null: there
+ * was none): BranchMovedError otherwise, nothing changed.
  */
 export async function makeBranch(
   git: GitCommandManager,
   branch: string,
   start: string,
-  reason: string
+  reason: string,
+  seen: string | null
 ): Promise<void> {
-  await git.updateRefs(
-    [
-      { ref: branchRef(branch), to: start },
-      { ref: madeBranchRef(branch), to: start }
-    ],
-    { reason }
-  )
+  const ref = branchRef(branch)
+  try {
+    await git.updateRefs(
+      [
+        { ref, to: start, from: seen },
+        { ref: madeBranchRef(branch), to: start }
+      ],
+      { reason }
+    )
+  } catch (error) {
+    const now = await git.resolveCommit(ref).catch(() => seen)
+    if (now !== seen) {
+      throw new BranchMovedError(
+        `branch ${branch} is at ${now?.slice(0, 12) ?? 'nothing'} where ${seen?.slice(0, 12) ?? 'no branch'} was seen`
+      )
+    }
+    throw error
+  }
 }
 
 /**

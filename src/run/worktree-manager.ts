@@ -6,6 +6,7 @@ import type { GitCommandManager } from '../git/git-command-manager.js'
 import { branchRef } from '../git/refs.js'
 import { reflogCommits } from '../git/reflog.js'
 import {
+  BranchMovedError,
   keepReflogOnlyCommits,
   makeBranch,
   madeBranchRef,
@@ -137,8 +138,59 @@ export class WorktreeManager {
     private readonly logger: Logger
   ) {}
 
+  /**
+   * The tips of the branches the run will make, read at once (one git process for all of
+   * them): a worktree's making then reads its branch from here, once, and its branch is set
+   * only while still at that tip (see create).
+   */
+  async knowBranches(branches: readonly string[]): Promise<void> {
+    const tips = await this.git.refTips(branches.map(branchRef)).catch(() => null)
+    if (!tips) return
+    for (const branch of branches)
+      this.branchesSeen.set(branch, tips.get(branchRef(branch)) ?? null)
+  }
+
+  /** What knowBranches read, until each is used (see tipOf). */
+  private readonly branchesSeen = new Map<string, string | null>()
+
+  /**
+   * A branch's tip as knowBranches read it, the first time it is asked (the run has not
+   * touched it since), else as git says now.
+   */
+  private async tipOf(branch: string): Promise<string | null> {
+    if (this.branchesSeen.has(branch)) {
+      const tip = this.branchesSeen.get(branch)!
+      this.branchesSeen.delete(branch)
+      return tip
+    }
+    return this.git.branchTip(branch)
+  }
+
+  /**
+   * Makes the worktree of a task. Its branch is set only while it is where recoverLeftovers
+   * saw it: when it changed since knowBranches read it (an agent made a branch of that name),
+   * everything is looked at again, once.
+   */
   async create(options: CreateWorktreeOptions): Promise<Worktree> {
-    const { resumeFrom, tip } = await this.recoverLeftovers(options)
+    try {
+      return await this.createFrom(options, await this.recoverLeftovers(options))
+    } catch (error) {
+      if (!(error instanceof BranchMovedError)) throw error
+      // Looked at again, now (what knowBranches read is used once).
+      const again = await this.recoverLeftovers(options)
+      return this.createFrom(options, again).catch((retried: Error) => {
+        if (!(retried instanceof BranchMovedError)) throw retried
+        throw new WorktreeError(
+          `could not create the worktree ${options.path} for ${options.branch}: ${retried.message} (something else is changing it); nothing of it was lost: run again once it is left alone`
+        )
+      })
+    }
+  }
+
+  private async createFrom(
+    options: CreateWorktreeOptions,
+    { resumeFrom, tip }: { resumeFrom: string | null; tip: string | null }
+  ): Promise<Worktree> {
     const folder = dirname(resolve(options.path))
     const made = await mkdir(folder, { recursive: true })
     if (made) this.rememberMade(made, folder)
@@ -159,7 +211,7 @@ export class WorktreeManager {
     const branchBefore = resumeFrom ? null : tip
     const setBranch = resumeFrom
       ? Promise.resolve()
-      : makeBranch(this.git, options.branch, options.startPoint, reason)
+      : makeBranch(this.git, options.branch, options.startPoint, reason, tip)
     await setBranch
       .then(() => this.git.addWorktree(path, options.branch, reason))
       .then(() => {
@@ -176,6 +228,8 @@ export class WorktreeManager {
           })
       })
       .catch(async (error: Error) => {
+        // Nothing was changed: the caller looks again.
+        if (error instanceof BranchMovedError) throw error
         if (!resumeFrom) await this.takeBackBranch(options, branchBefore)
         // What git said, without the whole command line (a read-only folder, a full disk).
         const said = error instanceof GitError ? error.stderr.trim() : error.message
@@ -332,7 +386,7 @@ export class WorktreeManager {
       await this.git.moveWorktree(spare, path)
       const here = this.git.at(path)
       await setLockReason(gitDir, reason)
-      await makeBranch(this.git, options.branch, options.startPoint, reason)
+      await makeBranch(this.git, options.branch, options.startPoint, reason, branchBefore)
       if (options.sparse?.length) await here.sparseCheckout(options.sparse)
       else if (existsSync(join(gitDir, 'info', 'sparse-checkout')) && (await here.isSparse())) {
         await here.disableSparseCheckout()
@@ -347,11 +401,14 @@ export class WorktreeManager {
       this.logger.debug(
         `could not reuse the worktree ${spare} for ${options.branch}: ${gitSaid(error as Error)}; a new one is made`
       )
-      await this.takeBackBranch(options, branchBefore)
+      const moved = error instanceof BranchMovedError
+      if (!moved) await this.takeBackBranch(options, branchBefore)
       // No agent ran in it since its last task ended: its HEAD's reflog is as that one left it.
       await this.remove((await this.isWorktreeFolder(path)) ? path : spare, {
         headReflogKept: taken.headReflogKept
       }).catch(() => undefined)
+      // The branch is not as it was seen: the caller looks again before anything is made.
+      if (moved) throw error
       return null
     }
     this.logger.info(
@@ -602,7 +659,7 @@ export class WorktreeManager {
       })
     }
 
-    const tip = await this.git.branchTip(branch)
+    const tip = await this.tipOf(branch)
     if (tip) {
       const exclude = [branchRef(baseBranch)]
       if (options.startPoint) exclude.push(options.startPoint)
