@@ -31692,7 +31692,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7341:
+/***/ 1384:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32015,12 +32015,17 @@ class CommandConfig {
         // The state of every file is taken before reading: a change during the read reads again.
         const watched = new Map();
         const [gitDir, common] = gitFolders(cwd);
+        const worktreeFile = gitDir ? (0,external_node_path_namespaceObject.join)(gitDir, 'config.worktree') : null;
         if (gitDir) {
-            for (const path of [(0,external_node_path_namespaceObject.join)(common, 'config'), (0,external_node_path_namespaceObject.join)(gitDir, 'config.worktree')])
+            for (const path of [(0,external_node_path_namespaceObject.join)(common, 'config'), worktreeFile])
                 watched.set(path, signature(path));
         }
+        const shared = gitDir ? this.sharedReading(common, watched) : null;
+        if (shared)
+            return shared;
         const listing = await this.read(cwd);
-        const now = parseConfigList(listing).filter((entry) => FILE_SCOPES.has(entry.scope));
+        const entries = parseConfigList(listing);
+        const now = entries.filter((entry) => FILE_SCOPES.has(entry.scope));
         for (const { origin } of now) {
             if (!origin.startsWith('file:'))
                 continue;
@@ -32029,8 +32034,39 @@ class CommandConfig {
             if (!watched.has(absolute))
                 watched.set(absolute, signature(absolute));
         }
-        return { watched, overrides: asVariables(overridesFor(start, now), this.count) };
+        const reading = { watched, overrides: asVariables(overridesFor(start, now), this.count) };
+        // A config with no conditional include and no worktree file of its own is the same in
+        // every worktree of the repository: the next worktree's git takes it without a read.
+        const conditional = entries.some((entry) => /^includeif\./i.test(entry.key));
+        if (gitDir && !conditional && watched.get(worktreeFile) === 'missing') {
+            this.sameEverywhere.set(common, { ...reading, worktreeFile: worktreeFile });
+        }
+        return reading;
     }
+    /**
+     * What a folder of this repository reads when its config is the same as a folder read
+     * before (see readIn): that reading, while none of its files changed and the folder has
+     * no config.worktree of its own (`watched` holds this folder's files and their state).
+     */
+    sharedReading(common, watched) {
+        const known = this.sameEverywhere.get(common);
+        if (!known)
+            return null;
+        const ownFile = [...watched].find(([path]) => path !== (0,external_node_path_namespaceObject.join)(common, 'config'));
+        if (ownFile && ownFile[1] !== 'missing')
+            return null;
+        const unchanged = [...known.watched].every(([path, state]) => path === known.worktreeFile ? true : signature(path) === state);
+        if (!unchanged) {
+            this.sameEverywhere.delete(common);
+            return null;
+        }
+        const files = new Map([...known.watched].filter(([path]) => path !== known.worktreeFile));
+        for (const [path, state] of watched)
+            files.set(path, state);
+        return { watched: files, overrides: known.overrides };
+    }
+    /** By common git folder: a reading that holds for every worktree of it (see readIn). */
+    sameEverywhere = new Map();
     /** A key the run sets itself in the repository's config: not a change to report. */
     acceptOwnChange(key, value) {
         this.own.set(key, value);
@@ -32120,6 +32156,24 @@ function fetchSpec(branch, remote = 'origin') {
 }
 
 ;// CONCATENATED MODULE: ./src/git/worktree-status.ts
+/**
+ * Every file the worktree changed since `look.since`: committed, uncommitted, unmerged or
+ * untracked (not ignored); with `under`, only those at or under these paths.
+ */
+function changedSince(look, under) {
+    const all = new Set([...look.committed, ...look.changed, ...look.unmerged, ...look.untracked]);
+    return [...all].filter((path) => !under || isUnder(path, under));
+}
+/** Whether a look saw every path at or under `under` (all of the worktree, without it). */
+function lookCovers(look, under) {
+    if (!look.under)
+        return true;
+    const seen = look.under;
+    return under !== undefined && under.every((path) => isUnder(path, seen));
+}
+function isUnder(path, tops) {
+    return tops.some((top) => path === top || path.startsWith(`${top}/`));
+}
 /** The fields before the path of each kind of porcelain v2 entry. */
 const FIELDS_BEFORE_PATH = { '1': 8, '2': 9, u: 10 };
 /** Parses `status --porcelain=v2 -z --branch` output (paths are never quoted with -z). */
@@ -32358,14 +32412,16 @@ class GitCommandManager {
     }
     /**
      * Several ref updates in one transaction (`update-ref --stdin`: all of them or none). `to`
-     * null deletes; `from`, when given, is the commit the ref must still point at. No hooks (our
-     * mechanics). Throws GitError when the transaction failed.
+     * null deletes; `from`, when given, is the commit the ref must still point at (null: the ref
+     * must not exist yet). No hooks (our mechanics). Throws GitError when the transaction failed.
      */
     async updateRefs(updates, options = {}) {
         if (updates.length === 0)
             return;
         const lines = updates.map(({ ref, to, from }) => {
-            const old = from === undefined ? '' : ` ${from}`;
+            if (from === null && to !== null)
+                return `create ${ref} ${to}`;
+            const old = from === undefined || from === null ? '' : ` ${from}`;
             return to === null ? `delete ${ref}${old}` : `update ${ref} ${to}${old}`;
         });
         const reason = options.reason ? ['-m', options.reason] : [];
@@ -32539,6 +32595,11 @@ class GitCommandManager {
         const not = excluded.map((ref) => `^${ref}`);
         return Number(await this.run(['rev-list', '--count', tip, ...not, '--']));
     }
+    /** The commits countCommitsNotIn counts, newest first. */
+    async commitsNotIn(tip, excluded) {
+        const not = excluded.map((ref) => `^${ref}`);
+        return (await this.run(['rev-list', tip, ...not, '--'])).split('\n').filter(Boolean);
+    }
     /** Commits of the HEAD here that no branch holds (a detached HEAD's own work). */
     async commitsOnNoBranch() {
         return Number(await this.run(['rev-list', '--count', 'HEAD', '--not', '--branches']));
@@ -32555,10 +32616,6 @@ class GitCommandManager {
             commonDirs.set(this.cwd, dir);
         }
         return dir;
-    }
-    /** Points a branch at a commit, creating it or moving it wherever it is (no hooks). */
-    async setBranch(branch, to, reason) {
-        await this.run(['update-ref', '-m', reason, branchRef(branch), to]);
     }
     /** Registers a locked worktree of `branch` at `path`, files not checked out yet. */
     async addWorktree(path, branch, lockReason) {
@@ -32734,17 +32791,57 @@ class GitCommandManager {
     }
     /**
      * The worktree here looked at once: branch, HEAD, changed, unmerged and untracked paths
-     * (each untracked file, not its folder), from one `status --porcelain=v2`.
+     * (each untracked file, not its folder), from one `status --porcelain=v2`. With `under`,
+     * only at or under those paths (literal): git looks nowhere else.
      */
-    async worktreeStatus() {
-        return parseWorktreeStatus(await this.run(['status', '--porcelain=v2', '-z', '--untracked-files=all', '--branch']));
+    async worktreeStatus(under) {
+        return parseWorktreeStatus(await this.run([
+            ...literalPathspecs(under),
+            'status',
+            '--porcelain=v2',
+            '-z',
+            '--untracked-files=all',
+            '--branch',
+            ...pathspecArguments(under)
+        ]));
+    }
+    /**
+     * worktreeStatus and the files committed since `since` (a tree-to-tree diff to HEAD), asked
+     * side by side: what a task's end, its scope check and the check before the next start
+     * all need, from two git processes. With `under`, only at or under those paths.
+     */
+    async worktreeLook(since, under) {
+        const [status, committed] = await Promise.all([
+            this.worktreeStatus(under),
+            // An unborn HEAD (an orphan branch) has no commits: everything is in the status.
+            this.pathsChangedBetween(since, 'HEAD', under).catch(() => null)
+        ]);
+        const sure = committed !== null || status.head === null;
+        return {
+            ...status,
+            since,
+            ...(under ? { under: [...under] } : {}),
+            committed: sure
+                ? (committed ?? [])
+                : await this.pathsChangedBetween(since, status.head, under)
+        };
     }
     /**
      * The paths whose content differs between two commits' trees (no worktree, no index): one
-     * `diff-tree`, renames as a deletion and an addition.
+     * `diff-tree`, renames as a deletion and an addition; with `under`, only at or under those.
      */
-    async pathsChangedBetween(from, to) {
-        const out = await this.run(['diff-tree', '-r', '-z', '--name-only', '--no-renames', from, to]);
+    async pathsChangedBetween(from, to, under) {
+        const out = await this.run([
+            ...literalPathspecs(under),
+            'diff-tree',
+            '-r',
+            '-z',
+            '--name-only',
+            '--no-renames',
+            from,
+            to,
+            ...pathspecArguments(under)
+        ]);
         return out.split('\0').filter(Boolean);
     }
     /**
@@ -33010,6 +33107,14 @@ function splitBatch(output, ids) {
         position = end + 1;
     }
     return contents;
+}
+/** `--literal-pathspecs` when paths are given: a path is the path, never a pattern. */
+function literalPathspecs(under) {
+    return under ? ['--literal-pathspecs'] : [];
+}
+/** `-- <paths>` when paths are given. */
+function pathspecArguments(under) {
+    return under ? ['--', ...under] : [];
 }
 
 ;// CONCATENATED MODULE: ./src/plan/base-tree.ts
@@ -37334,7 +37439,64 @@ function secondsVariable(env, name) {
     return text && Number.isFinite(seconds) && seconds >= 0 ? Math.round(seconds * 1000) : null;
 }
 
+;// CONCATENATED MODULE: ./src/git/reflog.ts
+
+
+
+/** An entry's line in a reflog file: `<old> <new> <committer> <time> <zone>\t<message>`. */
+const ENTRY = /^([0-9a-f]{40}|[0-9a-f]{64}) ([0-9a-f]{40}|[0-9a-f]{64}) /;
+const NULL_ID = /^0+$/;
+/**
+ * The commits a reflog's entries point at, newest first (what `git reflog show --format=%H`
+ * lists); none when there is no such log. `log` is `HEAD` (the worktree's own) or a ref name.
+ *
+ * Read from the log's file when the repository keeps its refs as files (the format `git
+ * update-ref` documents under "Logging updates"): a task's end reads two reflogs and a
+ * branch's deletion one, and a git process for each was a tenth of a task's git calls. A
+ * repository on another ref store (reftable), or a log the file does not answer for, is asked
+ * of git.
+ */
+async function reflogCommits(git, log) {
+    const file = await reflogFile(git, log).catch(() => null);
+    if (file) {
+        const text = await (0,promises_namespaceObject.readFile)(file, 'utf8').catch((error) => error.code === 'ENOENT' ? '' : null);
+        if (text !== null)
+            return parseReflog(text);
+    }
+    const listed = await git.exec(['reflog', 'show', '--format=%H', log, '--'], {
+        okExitCodes: [128]
+    });
+    return listed.exitCode === 0 ? listed.stdout.split('\n').filter(Boolean) : [];
+}
+/** The new commit of each entry, newest first (entries that delete the ref point at none). */
+function parseReflog(text) {
+    const commits = [];
+    for (const line of text.split('\n')) {
+        const entry = ENTRY.exec(line);
+        if (entry && !NULL_ID.test(entry[2]))
+            commits.push(entry[2]);
+    }
+    return commits.reverse();
+}
+/**
+ * Where git keeps `log` as a file: `HEAD` in the worktree's own git folder, refs in the
+ * common one. Null when the refs are not kept as files (reftable) or the name is not one
+ * whose place is certain.
+ */
+async function reflogFile(git, log) {
+    if (log !== 'HEAD' && !/^refs\/heads\/[^\0]+$/.test(log))
+        return null;
+    if (log.split('/').some((part) => part === '..' || part === '.' || part === ''))
+        return null;
+    const gitDir = await git.gitDir();
+    const common = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(gitDir, 'commondir'), 'utf8').then((text) => (0,external_node_path_namespaceObject.resolve)(gitDir, text.trim()), () => gitDir);
+    if ((0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(common, 'reftable')))
+        return null;
+    return log === 'HEAD' ? (0,external_node_path_namespaceObject.join)(gitDir, 'logs', 'HEAD') : (0,external_node_path_namespaceObject.join)(common, 'logs', log);
+}
+
 ;// CONCATENATED MODULE: ./src/git/kept-refs.ts
+
 
 /**
  * The refs the run keeps for itself, under refs/parallel-worktree/: they are not branches
@@ -37379,6 +37541,32 @@ function madeBranchRef(branch) {
  */
 async function recordMadeBranch(git, branch, tip) {
     await git.run(['update-ref', madeBranchRef(branch), tip]);
+}
+/** The branch was not where the caller saw it (someone moved, made or deleted it since). */
+class BranchMovedError extends Error {
+    name = 'BranchMovedError';
+}
+/**
+ * Points `branch` at `start` for a new task and records that this tool made it there
+ * (recordMadeBranch), in one ref transaction: a run killed in between cannot leave one
+ * without the other. Only while the branch is where the caller looked (`seen`, null: there
+ * was none): BranchMovedError otherwise, nothing changed.
+ */
+async function makeBranch(git, branch, start, reason, seen) {
+    const ref = branchRef(branch);
+    try {
+        await git.updateRefs([
+            { ref, to: start, from: seen },
+            { ref: madeBranchRef(branch), to: start }
+        ], { reason });
+    }
+    catch (error) {
+        const now = await git.resolveCommit(ref).catch(() => seen);
+        if (now !== seen) {
+            throw new BranchMovedError(`branch ${branch} is at ${now?.slice(0, 12) ?? 'nothing'} where ${seen?.slice(0, 12) ?? 'no branch'} was seen`);
+        }
+        throw error;
+    }
 }
 /**
  * Whether `branch`, now at `tip`, is one this tool made: recorded, and its history holds the
@@ -37459,11 +37647,8 @@ function keptRef(kind, name, commit) {
     return `${KEPT_REFS}/${kind}/${name}-${commit.slice(0, 12)}`;
 }
 /** The commits of a reflog's entries, newest first; none when there is no such log. */
-async function reflogEntries(git, log) {
-    const listed = await git.exec(['reflog', 'show', '--format=%H', log, '--'], {
-        okExitCodes: [128]
-    });
-    return listed.exitCode === 0 ? listed.stdout.split('\n').filter(Boolean) : [];
+function reflogEntries(git, log) {
+    return reflogCommits(git, log);
 }
 /**
  * Before a ref's last trace goes (a branch deleted with its reflog, a worktree removed with
@@ -37471,11 +37656,14 @@ async function reflogEntries(git, log) {
  * refs/parallel-worktree/dropped/<name>-<sha>. Returns the refs made (empty when nothing was
  * only there). `logs` are ref names as `git reflog` reads them in `git`'s folder.
  */
-async function keepReflogOnlyCommits(git, logs, name) {
+async function keepReflogOnlyCommits(git, logs, name, 
+/** Commits known to be on a ref that stays (the branch's own): no walk is needed for them. */
+reachable = new Set()) {
     const tips = [];
     for (const log of logs)
         tips.push(...(await reflogEntries(git, log)));
-    return keepUnreachable(git, [...new Set(tips)], 'dropped', name);
+    const unknown = [...new Set(tips)].filter((tip) => !reachable.has(tip));
+    return keepUnreachable(git, unknown, 'dropped', name);
 }
 /**
  * keepReflogOnlyCommits for several names at once: the reflogs read side by side, and one walk
@@ -37906,7 +38094,10 @@ const FILLED_MARKER = 'parallel-worktree-filled';
 const SWITCHING_MARKER = 'parallel-worktree-switching';
 /** The fill mark's path: in the worktree's own git folder, when known, or as git says. */
 function markerPath(worktree, gitDir) {
-    return gitDir ? Promise.resolve((0,external_node_path_namespaceObject.join)(gitDir, FILLED_MARKER)) : worktree.gitPath(FILLED_MARKER);
+    // gitDir() reads the worktree's `.git` file: no git process.
+    return gitDir
+        ? Promise.resolve((0,external_node_path_namespaceObject.join)(gitDir, FILLED_MARKER))
+        : worktree.gitDir().then((dir) => (0,external_node_path_namespaceObject.join)(dir, FILLED_MARKER));
 }
 /** Records that the worktree here holds its branch's files: its checkout is complete. */
 async function markFilled(worktree, gitDir) {
@@ -38124,9 +38315,13 @@ async function readWorktreeState(git, startPoint, status) {
     const [gitDir, look] = await Promise.all([git.gitDir(), status ?? git.worktreeStatus()]);
     const inProgress = IN_PROGRESS.find(([file]) => (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(gitDir, file)))?.[1] ?? null;
     // HEAD unborn (an orphan branch): the index against nothing, all in `changed` already.
-    const committed = look.head && look.head !== startPoint
-        ? await git.pathsChangedBetween(startPoint, look.head)
-        : [];
+    // A look that read the commits since this start point already: git is not asked again.
+    const read = 'committed' in look && !look.under ? look : null;
+    const committed = read?.since === startPoint
+        ? read.committed
+        : look.head && look.head !== startPoint
+            ? await git.pathsChangedBetween(startPoint, look.head)
+            : [];
     const markers = new Set();
     const toConfirm = new Set();
     await Promise.all([
@@ -39137,6 +39332,7 @@ async function deletePaths(paths) {
 
 
 
+
 /** Every lock this tool takes gives a reason starting so: it tells its leftovers apart. */
 const LOCK_REASON_PREFIX = 'parallel-worktree';
 /**
@@ -39192,8 +39388,54 @@ class WorktreeManager {
         this.git = git;
         this.logger = logger;
     }
+    /**
+     * The tips of the branches the run will make, read at once (one git process for all of
+     * them): a worktree's making then reads its branch from here, once, and its branch is set
+     * only while still at that tip (see create).
+     */
+    async knowBranches(branches) {
+        const tips = await this.git.refTips(branches.map(branchRef)).catch(() => null);
+        if (!tips)
+            return;
+        for (const branch of branches)
+            this.branchesSeen.set(branch, tips.get(branchRef(branch)) ?? null);
+    }
+    /** What knowBranches read, until each is used (see tipOf). */
+    branchesSeen = new Map();
+    /**
+     * A branch's tip as knowBranches read it, the first time it is asked (the run has not
+     * touched it since), else as git says now.
+     */
+    async tipOf(branch) {
+        if (this.branchesSeen.has(branch)) {
+            const tip = this.branchesSeen.get(branch);
+            this.branchesSeen.delete(branch);
+            return tip;
+        }
+        return this.git.branchTip(branch);
+    }
+    /**
+     * Makes the worktree of a task. Its branch is set only while it is where recoverLeftovers
+     * saw it: when it changed since knowBranches read it (an agent made a branch of that name),
+     * everything is looked at again, once.
+     */
     async create(options) {
-        const { resumeFrom, tip } = await this.recoverLeftovers(options);
+        try {
+            return await this.createFrom(options, await this.recoverLeftovers(options));
+        }
+        catch (error) {
+            if (!(error instanceof BranchMovedError))
+                throw error;
+            // Looked at again, now (what knowBranches read is used once).
+            const again = await this.recoverLeftovers(options);
+            return this.createFrom(options, again).catch((retried) => {
+                if (!(retried instanceof BranchMovedError))
+                    throw retried;
+                throw new WorktreeError(`could not create the worktree ${options.path} for ${options.branch}: ${retried.message} (something else is changing it); nothing of it was lost: run again once it is left alone`);
+            });
+        }
+    }
+    async createFrom(options, { resumeFrom, tip }) {
         const folder = (0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.resolve)(options.path));
         const made = await (0,promises_namespaceObject.mkdir)(folder, { recursive: true });
         if (made)
@@ -39203,8 +39445,9 @@ class WorktreeManager {
             ? options.reason
             : `${LOCK_REASON_PREFIX}: ${options.reason}`;
         // A resumed branch is checked out as it is, in a worktree of its own.
-        if (!resumeFrom && (await this.reuseSpare(options, path, reason, tip))) {
-            return this.handle(options, path, null);
+        const reused = resumeFrom ? null : await this.reuseSpare(options, path, reason, tip);
+        if (reused) {
+            return { ...this.handle(options, path, null), headReflogChecked: reused.headReflogChecked };
         }
         // The branch is set here, beside the other tasks' calls, rather than by `worktree add -B`
         // inside the one-at-a-time part (a git process fewer there); recoverLeftovers has made
@@ -39214,7 +39457,7 @@ class WorktreeManager {
         const branchBefore = resumeFrom ? null : tip;
         const setBranch = resumeFrom
             ? Promise.resolve()
-            : this.git.setBranch(options.branch, options.startPoint, reason);
+            : makeBranch(this.git, options.branch, options.startPoint, reason, tip);
         await setBranch
             .then(() => this.git.addWorktree(path, options.branch, reason))
             .then(() => {
@@ -39231,6 +39474,9 @@ class WorktreeManager {
             });
         })
             .catch(async (error) => {
+            // Nothing was changed: the caller looks again.
+            if (error instanceof BranchMovedError)
+                throw error;
             if (!resumeFrom)
                 await this.takeBackBranch(options, branchBefore);
             // What git said, without the whole command line (a read-only folder, a full disk).
@@ -39280,7 +39526,7 @@ class WorktreeManager {
         this.reuse = false;
         await Promise.all(this.spares
             .splice(0)
-            .map(({ path }) => this.remove(path).catch((error) => this.logger.warning(`Could not remove the worktree ${path}: ${error.message}`))));
+            .map(({ path, headReflogKept }) => this.remove(path, { headReflogKept }).catch((error) => this.logger.warning(`Could not remove the worktree ${path}: ${error.message}`))));
     }
     /**
      * Keeps a finished worktree as a spare instead of removing it, when that is as safe as its
@@ -39292,14 +39538,15 @@ class WorktreeManager {
      * name of no priority, `<repo>-wt-spare-<n>` (the priority's own name stays free for a
      * re-run), and locked as such. False when it was not kept (it is still at `path`).
      */
-    async park(path) {
+    async park(path, { look: known, headReflogKept = false }) {
         const here = this.git.at(path);
         const gitDir = await here.gitDir().catch(() => null);
         if (!gitDir)
             return false;
-        // One look at the worktree: its branch and whether anything but the copies is uncommitted.
+        // One look at the worktree (the task's own, when it is still true): its branch and
+        // whether anything but the copies is uncommitted.
         const [look, state, operation] = await Promise.all([
-            here.worktreeStatus(),
+            known ?? here.worktreeStatus(),
             checkoutState(here, gitDir),
             operationInProgress(here, gitDir)
         ]).catch(() => [null, null, null]);
@@ -39325,7 +39572,7 @@ class WorktreeManager {
             this.sparesChosen.delete(spare);
         }
         this.copies.delete(path);
-        this.spares.push({ path: spare, gitDir });
+        this.spares.push({ path: spare, gitDir, headReflogKept });
         return true;
     }
     /**
@@ -39349,24 +39596,28 @@ class WorktreeManager {
      * Makes the worktree at `path` from a spare, when there is one or a task that may give one
      * back is ending: marked as switching (a run killed before the end finds no work in it, see
      * worktree-fill), moved to `path` and locked for its task, its branch set to the start
-     * point and checked out (the sparse cone set or dropped first), then marked filled. False
+     * point and checked out (the sparse cone set or dropped first), then marked filled. Null
      * when no spare was reused (a failure removes the spare and takes the branch back).
      */
     async reuseSpare(options, path, reason, branchBefore) {
         // `git worktree move` into a folder that exists would move the worktree inside it.
         if (await exists(path))
-            return false;
+            return null;
         const taken = await this.takeSpare();
         if (!taken)
-            return false;
+            return null;
         const { path: spare, gitDir } = taken;
         const started = Date.now();
+        // Its HEAD's reflog as the tasks before left it: each of those looked at it already.
+        const headReflogChecked = taken.headReflogKept
+            ? new Set(await reflogCommits(this.git.at(spare), 'HEAD').catch(() => []))
+            : undefined;
         try {
             await markSwitching(this.git.at(spare), options.branch, gitDir);
             await this.git.moveWorktree(spare, path);
             const here = this.git.at(path);
             await setLockReason(gitDir, reason);
-            await this.git.setBranch(options.branch, options.startPoint, reason);
+            await makeBranch(this.git, options.branch, options.startPoint, reason, branchBefore);
             if (options.sparse?.length)
                 await here.sparseCheckout(options.sparse);
             else if ((0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(gitDir, 'info', 'sparse-checkout')) && (await here.isSparse())) {
@@ -39382,12 +39633,20 @@ class WorktreeManager {
         }
         catch (error) {
             this.logger.debug(`could not reuse the worktree ${spare} for ${options.branch}: ${gitSaid(error)}; a new one is made`);
-            await this.takeBackBranch(options, branchBefore);
-            await this.remove((await this.isWorktreeFolder(path)) ? path : spare).catch(() => undefined);
-            return false;
+            const moved = error instanceof BranchMovedError;
+            if (!moved)
+                await this.takeBackBranch(options, branchBefore);
+            // No agent ran in it since its last task ended: its HEAD's reflog is as that one left it.
+            await this.remove((await this.isWorktreeFolder(path)) ? path : spare, {
+                headReflogKept: taken.headReflogKept
+            }).catch(() => undefined);
+            // The branch is not as it was seen: the caller looks again before anything is made.
+            if (moved)
+                throw error;
+            return null;
         }
         this.logger.info(`Reused the finished worktree ${spare} as ${path} for ${options.branch} (${Date.now() - started} ms)`);
-        return true;
+        return { headReflogChecked };
     }
     /** A spare, waiting for the tasks ending now to give theirs back when there is none yet. */
     async takeSpare() {
@@ -39405,8 +39664,13 @@ class WorktreeManager {
     async takeBackBranch(options, before) {
         const ref = branchRef(options.branch);
         try {
-            if (before === null)
-                await this.git.deleteRef(ref, options.startPoint);
+            if (before === null) {
+                // Made by makeBranch with its record: both go, while the branch is where it was put.
+                await this.git.deleteRefs([
+                    { ref, expected: options.startPoint },
+                    { ref: madeBranchRef(options.branch), expected: options.startPoint }
+                ]);
+            }
             else if (before !== options.startPoint) {
                 await this.git.swapRef(ref, before, options.startPoint, { reason: 'worktree not created' });
             }
@@ -39426,6 +39690,7 @@ class WorktreeManager {
             return true;
         try {
             await worktree.git.resetKeep(commit);
+            worktree.earlierStarts = [...(worktree.earlierStarts ?? []), worktree.startPoint];
             worktree.startPoint = commit;
             return true;
         }
@@ -39444,8 +39709,9 @@ class WorktreeManager {
     /** The end of a worktree's use: removed (unless kept), or unlocked for the user to look at. */
     async release(path, remove, options = {}) {
         if (remove && !this.isKept(path)) {
-            if (!(this.reuse && (await this.park(realPath(path)))))
+            if (!(this.reuse && (await this.park(realPath(path), options)))) {
                 await this.remove(path, options);
+            }
         }
         else
             await this.git.unlockWorktree(path);
@@ -39592,7 +39858,7 @@ class WorktreeManager {
                 run: () => (0,promises_namespaceObject.rm)(target, { recursive: true })
             });
         }
-        const tip = await this.git.branchTip(branch);
+        const tip = await this.tipOf(branch);
         if (tip) {
             const exclude = [branchRef(baseBranch)];
             if (options.startPoint)
@@ -40181,24 +40447,31 @@ class BaseTip {
         const hold = await this.held?.();
         if (hold)
             return hold;
-        const local = this.held?.tipRead?.() ?? (await this.git.requireBranchTip(this.baseBranch));
+        const read = this.held?.tipRead?.() ?? null;
+        const local = read ?? (await this.git.requireBranchTip(this.baseBranch));
         const last = this.lastGiven;
         // Every start point given descends from `start`: a tip that descends from the last one
-        // given does too, and one that did not move needs no question at all.
+        // given does too, and one that did not move needs no question at all, nor one the guard
+        // read after the last (each tip it reads descends from the ones before).
         if (last === local)
             return last;
         if (last) {
-            if (!(await this.git.isAncestor(last, local)))
+            const descends = (read !== null && this.lastFromGuard) || (await this.git.isAncestor(last, local));
+            if (!descends)
                 return last;
             this.lastGiven = local;
+            this.lastFromGuard = read !== null;
             return local;
         }
         const tip = !this.start || local === this.start || (await this.git.isAncestor(this.start, local))
             ? local
             : this.start;
         this.lastGiven = tip;
+        this.lastFromGuard = read !== null && tip === local;
         return tip;
     }
+    /** Whether lastGiven is a tip the guard read (see current). */
+    lastFromGuard = false;
 }
 
 ;// CONCATENATED MODULE: ./src/core/some-of.ts
@@ -40887,6 +41160,8 @@ class TaskRun {
     agentEnded = null;
     /** What only the worktree's HEAD reflog reached is kept already (see keepDropped). */
     headReflogKept = false;
+    /** The look at the worktree, while nothing changed it since (see secureWork). */
+    lookAtRelease = null;
     /** The worktree as finish() saw it, once, after the agent (see unfinishedState). */
     look = null;
     /** The branch's tip as the one look saw it, when finish() committed nothing on it. */
@@ -41125,8 +41400,9 @@ class TaskRun {
         });
     }
     /**
-     * The worktree as its agent left it, from one `git status`: asked once after the agent has
-     * ended (nothing changes it before finish() commits) by the scope check and by finish(). A
+     * The worktree as its agent left it, from one `git status` and one tree-to-tree diff of its
+     * commits (side by side): asked once after the agent has ended (nothing changes it before
+     * finish() commits) by the check before the next start, the scope check and finish(). A
      * failure is not kept: the next asker asks git again (and finish() reports what git said).
      */
     async lookAtWorktree(known) {
@@ -41135,7 +41411,7 @@ class TaskRun {
             if (!worktree)
                 throw new Error('no worktree to look at');
             if (!this.looking) {
-                this.looking = worktree.git.worktreeStatus();
+                this.looking = worktree.git.worktreeLook(worktree.startPoint);
                 this.looking.catch(() => (this.looking = null));
             }
         }
@@ -41256,8 +41532,11 @@ class TaskRun {
                 : undefined
         });
         this.task.worktree = worktree.path;
-        // Before any agent runs: a later run resumes this branch only with this record.
-        await recordMadeBranch(this.ctx.git, worktree.branch, worktree.resumedFrom ?? worktree.startPoint);
+        // Before any agent runs: a later run resumes this branch only with this record (a branch
+        // made anew got its record with it, see makeBranch).
+        if (worktree.resumedFrom) {
+            await recordMadeBranch(this.ctx.git, worktree.branch, worktree.resumedFrom);
+        }
         const resumed = await resumption(this.ctx.git, worktree);
         this.task.resumed_from = resumed.from;
         this.judgedBefore = resumed.judged;
@@ -41323,6 +41602,8 @@ class TaskRun {
         if (saved.state === 'clean' && saved.branch === task.branch && this.look?.branch) {
             this.tipSeen = this.look.head;
         }
+        // Nothing was committed or left: the look stays true until the worktree is parked.
+        this.lookAtRelease = saved.state === 'clean' ? this.look : null;
         if (saved.state === 'committed') {
             this.say('auto-committed the changes the agent left');
             if (!clean)
@@ -41361,7 +41642,11 @@ class TaskRun {
      */
     async keepDropped(worktree) {
         const inWorktree = (0,external_node_fs_namespaceObject.existsSync)(worktree.path);
-        const kept = await keepReflogOnlyCommits(inWorktree ? worktree.git : this.ctx.git, inWorktree ? ['HEAD', branchRef(worktree.branch)] : [branchRef(worktree.branch)], worktree.branch)
+        const kept = await keepReflogOnlyCommits(inWorktree ? worktree.git : this.ctx.git, inWorktree ? ['HEAD', branchRef(worktree.branch)] : [branchRef(worktree.branch)], worktree.branch, new Set([
+            ...this.onBranch,
+            ...(worktree.headReflogChecked ?? []),
+            ...(worktree.earlierStarts ?? [])
+        ]))
             .then((refs) => {
             // Nothing moves its HEAD from now on: its removal need not read that reflog again.
             this.headReflogKept = inWorktree;
@@ -41391,13 +41676,21 @@ class TaskRun {
             ...(judged ? [{ ref: judgedRef(this.task.branch), to: tip }] : [])
         ]);
     }
-    /** Commits on the task's branch that are neither in base nor in its start point. */
-    countCommits(worktree) {
-        return this.ctx.git.countCommitsNotIn(branchRef(this.task.branch), [
+    /**
+     * Commits on the task's branch that are neither in base nor in its start point. Kept with
+     * the branch's tip and start point as what the branch holds: keepDropped need not ask git
+     * about them.
+     */
+    async countCommits(worktree) {
+        const own = await this.ctx.git.commitsNotIn(branchRef(this.task.branch), [
             branchRef(this.ctx.settings.baseBranch),
             worktree.startPoint
         ]);
+        this.onBranch = new Set([...own, worktree.startPoint, ...(this.tipSeen ? [this.tipSeen] : [])]);
+        return own.length;
     }
+    /** What countCommits found the branch to hold (see keepDropped). */
+    onBranch = new Set();
     /**
      * After finish() (and the merge, in a run): the worktree is removed, or unlocked when kept.
      * Its branch, when it holds nothing of its own, goes too: at once, or with the others of the
@@ -41413,7 +41706,8 @@ class TaskRun {
         const { settings, worktrees, logger } = this.ctx;
         try {
             await worktrees.release(worktree.path, settings.cleanup, {
-                headReflogKept: this.headReflogKept
+                headReflogKept: this.headReflogKept,
+                look: this.lookAtRelease ?? undefined
             });
             if (settings.cleanup && !worktrees.isKept(worktree.path) && this.task.commits === 0) {
                 if (sweep) {
@@ -48760,7 +49054,7 @@ knownUntracked) {
             ...pathspecs
         ]),
         knownUntracked
-            ? knownUntracked.then((files) => files.filter((file) => isUnder(file, under)).join('\0'))
+            ? knownUntracked.then((files) => files.filter((file) => candidate_worktree_isUnder(file, under)).join('\0'))
             : worktree.run([
                 ...paths,
                 'ls-files',
@@ -48774,7 +49068,7 @@ knownUntracked) {
     return [...new Set([...tracked.split('\0'), ...untracked.split('\0')].filter(Boolean))].sort();
 }
 /** Whether a path is one of `under` or lies beneath one (no `under`: everywhere). */
-function isUnder(path, under) {
+function candidate_worktree_isUnder(path, under) {
     return !under || under.some((top) => path === top || path.startsWith(`${top}/`));
 }
 
@@ -48886,7 +49180,9 @@ class MergeEngine {
         this.raceRetries = options.raceRetries ?? 1;
         this.verify = options.verify;
         this.importHubs = options.importHubs ?? new Set();
+        this.baseCheck = options.baseCheck ?? (() => Promise.resolve(null));
     }
+    baseCheck;
     /**
      * Merges one branch. Calls made while another merge is in progress wait for it and then go
      * in together, as one chain (mergeAll): agents that end together are merged at once.
@@ -48959,6 +49255,9 @@ class MergeEngine {
             const known = await this.resolveAll(requests);
             if (!known)
                 return null;
+            const refused = await this.baseCheck(known.base);
+            if (refused)
+                return requests.map((request) => ({ ...newAttempt(request), error: refused }));
             const use = await findBranchUse(this.git, this.baseBranch);
             let tip = known.base;
             let tree = known.tree;
@@ -49011,7 +49310,11 @@ class MergeEngine {
             return requests.map((request) => ({ ...newAttempt(request), error: problem }));
         for (let race = 0;; race++) {
             const attempts = requests.map(newAttempt);
-            const base = await this.git.requireBranchTip(this.baseBranch);
+            const read = await this.git.resolveCommit(branchRef(this.baseBranch));
+            const refused = await this.baseCheck(read);
+            if (refused)
+                return requests.map((request) => ({ ...newAttempt(request), error: refused }));
+            const base = read ?? (await this.git.requireBranchTip(this.baseBranch));
             const baseTree = await this.git.treeOf(base);
             const tips = await Promise.all(requests.map((r) => this.git.resolveCommit(r.ref ?? branchRef(r.branch))));
             const present = requests.map((_, i) => i).filter((i) => tips[i]);
@@ -49123,6 +49426,11 @@ class MergeEngine {
         const base = this.baseBranch;
         // A missing branch: this merge's error names it.
         const known = await this.resolveAll([request]);
+        const refused = await this.baseCheck(known ? known.base : await this.git.resolveCommit(branchRef(base)));
+        if (refused) {
+            Object.assign(attempt, { outcome: 'failed', commit: null, error: refused });
+            return true;
+        }
         if (!known)
             throw await this.missing(request);
         const { base: baseTip, tree: baseTree } = known;
@@ -53025,6 +53333,8 @@ async function runAgents(planned, tasks, options) {
     // A finished worktree becomes the next one (a checkout of what differs, not every file).
     if (settings.cleanup)
         ctx.worktrees.reuseFinished();
+    // Every task's branch read at once, rather than one read per worktree made.
+    await ctx.worktrees.knowBranches(runnable.map((task) => byPriority.get(task.priority).branch));
     const runs = new Map(runnable.map((task) => [task.priority, new TaskRun(byPriority.get(task.priority), ctx, task)]));
     const state = { running: [], finishing: [], waiting: [], done: [], held: null };
     const afterOf = new Map(runnable.map((task) => [task.priority, task.after]));
@@ -53312,6 +53622,8 @@ class BaseGuard {
             reflogEntries(git, branchRef(baseBranch))
         ]);
         const guard = new BaseGuard(git, baseBranch, tip, log.length);
+        // Just read: the first starts need not read it again (see checkForStart).
+        guard.read = tip;
         if (tip)
             guard.keptGood = await keepCommit(git, 'base', baseBranch, tip);
         return guard;
@@ -53320,14 +53632,16 @@ class BaseGuard {
      * A merge of the run landed at `commit`: it is the tip to keep should base be moved away
      * next, so that the merges made before the move are not lost with it.
      */
-    async merged(commit) {
+    async merged(commit, madeOn) {
         if (this.problem || !commit || !this.lastGood || commit === this.lastGood)
             return;
-        if (!(await this.git.isAncestor(this.lastGood, commit)))
+        // A merge made on the last good tip descends from it: git need not be asked.
+        if (madeOn !== this.lastGood && !(await this.git.isAncestor(this.lastGood, commit)))
             return;
         const previous = this.keptGood;
         const before = this.lastGood;
         this.lastGood = commit;
+        this.read = commit;
         // Base is at the merge already: the new tip is kept and the old one let go at once (one
         // ref transaction: both or neither).
         this.keptGood = keptRef('base', this.baseBranch, commit);
@@ -53358,7 +53672,16 @@ class BaseGuard {
         this.read = null;
         if (!this.lastGood || !this.startTip)
             return null;
-        const now = await this.git.resolveCommit(branchRef(this.baseBranch));
+        return this.checkTip(await this.git.resolveCommit(branchRef(this.baseBranch)));
+    }
+    /**
+     * check() of a tip of base just read by the caller (the merge engine, before it moves base
+     * from that tip: its compare-and-swap makes sure base is still there when it does).
+     */
+    async checkTip(now) {
+        this.read = null;
+        if (!this.lastGood || !this.startTip)
+            return null;
         if (this.problem) {
             await this.keepMovedTip(now);
             return this.problem;
@@ -53377,7 +53700,24 @@ class BaseGuard {
         this.problem = `base branch ${this.baseBranch} was moved during the run to ${where}, which does not descend from ${since} ${last.slice(0, 12)} (an agent?): nothing was merged onto it, priorities that start later start from ${last.slice(0, 12)}, and that tip, with the merges made before, is kept at ${kept} (git update-ref ${branchRef(this.baseBranch)} ${kept} puts it back)`;
         return this.problem;
     }
-    /** Base's tip as the last check that found it on the run's history read it, else null. */
+    /**
+     * check() for a task's start point, which need not be base's very latest tip, only one on
+     * the run's history: the tip the last check read or the run's last merge set is given
+     * without asking git (a move by someone else since is found by the check before the next
+     * merge, and until then tasks start from the run's own tip, which is what a move would
+     * give them). Asks git only before any such tip is known.
+     */
+    async checkForStart() {
+        if (this.problem)
+            return this.problem;
+        if (this.read)
+            return null;
+        return this.check();
+    }
+    /**
+     * Base's tip as the last check that found it on the run's history read it (or as the run's
+     * last merge set it since), else null. Each one descends from every one before it.
+     */
     get tipRead() {
         return this.read;
     }
@@ -53750,6 +54090,7 @@ function meetsAny(file, patterns) {
 
 
 
+
 /**
  * Once an agent has ended (after its slot went to the next task; waitForEndedAgents covers
  * the starts in between): the files it changed that its spec did not name go in
@@ -53820,8 +54161,17 @@ async function changedUnderPending({ task, startPoint, look }, planned, tasks, g
     const under = patterns.some((pattern) => pattern.literalDepth === 0)
         ? undefined
         : [...new Set(patterns.map(literalPrefix))];
-    return changedOutOfScope(task, startPoint, own, git, settings, look, under);
+    // Only there: git scans those paths, not the whole worktree (this runs between an agent's
+    // end and the next start). The whole worktree's look, which the task's end needs anyway,
+    // serves when the paths are many or not all literal.
+    const since = startPoint ?? branchRef(settings.baseBranch);
+    const narrow = under && under.length <= MAX_NARROW_PATHS
+        ? () => git.at(task.worktree).worktreeLook(since, under)
+        : look;
+    return changedOutOfScope(task, startPoint, own, git, settings, narrow, under);
 }
+/** Beyond this many paths, the check before a start looks at the whole worktree. */
+const MAX_NARROW_PATHS = 200;
 /**
  * The files an agent changed (committed or not, since the commit its task started from)
  * that its spec did not name, leaving out the bookkeeping files (the ROADMAP, the specs) and
@@ -53830,9 +54180,12 @@ async function changedUnderPending({ task, startPoint, look }, planned, tasks, g
  */
 async function changedOutOfScope(task, startPoint, own, git, settings, look, under) {
     const since = startPoint ?? branchRef(settings.baseBranch);
-    const untracked = look?.().then((status) => status.untracked);
+    const looked = await look?.().catch(() => null);
+    // The look read the commits since the task's start already: git need not be asked again.
     const [files, copied] = await Promise.all([
-        changedInWorktree(git.at(task.worktree), since, under, untracked),
+        looked?.since === since && lookCovers(looked, under)
+            ? changedSince(looked, under)
+            : changedInWorktree(git.at(task.worktree), since, under, looked ? Promise.resolve(looked.untracked) : undefined),
         copiedFiles(git, settings)
     ]);
     const specs = `${settings.specsDir.replace(/\/+$/, '')}/`;
@@ -54007,7 +54360,8 @@ async function runTasks(settings, options, { git, logger, env, signal, plan, tas
     });
     const merger = new MergeEngine(git, settings.baseBranch, logger, {
         verify,
-        importHubs: new Set(Object.keys(plan.separation.hub_files ?? {}))
+        importHubs: new Set(Object.keys(plan.separation.hub_files ?? {})),
+        baseCheck: (tip) => guard.checkTip(tip)
     });
     // Merged branches go with the run's other deletions, once their worktrees are gone.
     const sweep = new BranchSweep(git);
@@ -54021,7 +54375,7 @@ async function runTasks(settings, options, { git, logger, env, signal, plan, tas
     const deferred = [];
     // Among the priorities free to start, the longest estimate goes first (see startOrder).
     // Once an agent moved base, every task starts from the last tip of base that was the run's.
-    const heldBase = Object.assign(async () => ((await guard.check()) ? guard.lastGoodTip : null), { tipRead: () => guard.tipRead });
+    const heldBase = Object.assign(async () => ((await guard.checkForStart()) ? guard.lastGoodTip : null), { tipRead: () => guard.tipRead });
     const taskWarnings = [];
     await runAgents(inStartOrder(plan), tasks, {
         settings,
@@ -54113,13 +54467,6 @@ async function runTasks(settings, options, { git, logger, env, signal, plan, tas
     return result;
 }
 async function mergeTask(task, { merger, sweep, settings, git, guard, logger }) {
-    // Nothing is merged onto a base moved off its history (reruns of conflicts neither).
-    const moved = await guard.check();
-    if (moved) {
-        task.merge = 'failed';
-        task.error = [task.error, moved].filter(Boolean).join('; ');
-        return;
-    }
     const copied = await copiedFilesOn(git, settings, task.branch);
     if (copied.length) {
         task.merge = 'failed';
@@ -54128,10 +54475,16 @@ async function mergeTask(task, { merger, sweep, settings, git, guard, logger }) 
             .join('; ');
         return;
     }
+    const before = task.error;
+    // Nothing is merged onto a base moved off its history (reruns of conflicts neither): the
+    // merge engine asks the guard about the tip it read (baseCheck), and fails the merge.
     const attempt = await merger.merge(task.branch, task.priority);
     recordMergeAttempt(task, attempt);
+    if (attempt.outcome === 'failed' && guard.moved) {
+        task.error = [before, attempt.error].filter(Boolean).join('; ');
+    }
     if (attempt.outcome === 'merged')
-        await guard.merged(attempt.commit);
+        await guard.merged(attempt.commit, attempt.baseBefore);
     if (attempt.outcome !== 'merged')
         return;
     if (!settings.cleanup)
@@ -55308,7 +55661,7 @@ function cancelOnSignals(logger = stderrLogger) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7341);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1384);
 // The command line's entry point: `parallel-worktree <mode> ...`.
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .cli */ .xw)(process.argv.slice(2), _cli_js__WEBPACK_IMPORTED_MODULE_0__/* .stderrLogger */ .D7, (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .cancelOnSignals */ .dJ)());
