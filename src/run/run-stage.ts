@@ -1,3 +1,4 @@
+import { getMaxListeners, setMaxListeners } from 'node:events'
 import type { WorktreeLook } from '../git/worktree-status.js'
 import type { Logger } from '../core/logger.js'
 import type { PlannedTask, Settings, TaskResult } from '../core/types.js'
@@ -120,6 +121,9 @@ export async function runAgents(
     gate.start(),
     git.identityEnv()
   ])
+  // Each running agent (and the schedule) listens for the run's cancellation: more than
+  // Node's default of 10 at max-parallel 8 and above, which is no leak.
+  setMaxListeners(Math.max(getMaxListeners(signal), 2 * maxParallel + 10), signal)
   const startLimit = options.startLimit ?? new StartLimit(logger, recoveryMs(options.env))
   startLimit.begin(maxParallel)
   const ctx = createTaskContext(

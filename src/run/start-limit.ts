@@ -76,11 +76,18 @@ export class StartLimit {
    */
   async turn(priority: number, signal?: AbortSignal): Promise<(rateLimited: boolean) => void> {
     if (this.agents.size >= this.limit && !signal?.aborted) {
-      const aborted = new Promise<void>((resolve) =>
-        signal?.addEventListener('abort', () => resolve(), { once: true })
-      )
-      while (this.agents.size >= this.limit && !signal?.aborted) {
-        await Promise.race([this.changed(), aborted])
+      let onAbort = (): void => {}
+      const aborted = new Promise<void>((resolve) => {
+        onAbort = resolve
+        signal?.addEventListener('abort', onAbort, { once: true })
+      })
+      try {
+        while (this.agents.size >= this.limit && !signal?.aborted) {
+          await Promise.race([this.changed(), aborted])
+        }
+      } finally {
+        // A run waits here many times: each wait's listener goes with it.
+        signal?.removeEventListener('abort', onAbort)
       }
     }
     const agent: Agent = { priority, started: this.now(), timer: undefined, credited: false }
