@@ -47,15 +47,18 @@ describe('the end of a run', () => {
           command.startsWith('update-ref -m ') &&
           command.includes(` refs/heads/roadmap ${task.merge_commit}`)
       )
-      // A finished worktree is parked as a spare (moved) for a next task; with none, the spare
-      // is removed at the end: the removal is of the path it was moved to.
-      const moved = commands.find(
-        (command) => command.startsWith('worktree move') && command.includes(` ${task.worktree} `)
-      )
-      const path = moved ? moved.split(' ').at(-1)! : task.worktree
-      const removed = commands.findIndex(
-        (command) => command.startsWith('worktree remove') && command.includes(path)
-      )
+      // A finished worktree is parked as a spare (moved) and may become the next task's (moved
+      // again): its folder is followed through every move to the removal that ends it.
+      let path = task.worktree
+      let removed = -1
+      for (const [at, command] of commands.entries()) {
+        const words = command.split(' ')
+        if (command.startsWith('worktree move') && words.at(-2) === path) path = words.at(-1)!
+        else if (command.startsWith('worktree remove') && words.at(-1) === path) {
+          removed = at
+          break
+        }
+      }
       expect(merged).toBeGreaterThanOrEqual(0)
       expect(removed).toBeGreaterThan(merged)
     }

@@ -156,6 +156,26 @@ export async function runAgents(
       startLimit: () => startLimit.lowered()
     }
   )
+  /** A removal under way: the run waits for it, and the branches for the last one. */
+  const track = (removal: Promise<void>): void => {
+    const tracked: Promise<void> = removal.finally(() => {
+      removals.delete(tracked)
+      if (removals.size === 0) void sweep.flush()
+    })
+    removals.add(tracked)
+  }
+  /**
+   * Whether a finished worktree may still be taken: a worktree being made waits for one, or a
+   * task not started yet has none yet.
+   */
+  const worktreeStillWanted = (): boolean =>
+    ctx.worktrees.awaitingSpare ||
+    [...runs.values()].some((run) => run.task.status === 'pending' && !run.hasWorktree)
+  /**
+   * Once every task left has its worktree, finished ones are removed rather than kept, and
+   * the spares kept so far go now, beside the agents still running, instead of at the end.
+   */
+  const stopReusing = (): void => track(ctx.worktrees.removeSpares())
   /** Agents that ended and whose onAgentEnded has not finished: see beforeStart. */
   const ended = new Map<number, EndedAgent>()
   // Whether a freed slot goes to another task at once: one is ready, and resources allow.
@@ -213,7 +233,10 @@ export async function runAgents(
               .catch((error: Error) => logger.debug(`priority ${priority}: ${error.message}`))
               .finally(() => ended.delete(priority))
               .then(() => run.finish())
-              .then(() => (ctx.worktrees.reusing ? run.releaseWorktree(sweep) : undefined))
+              .then(() => {
+                if (ctx.worktrees.reusing && !worktreeStillWanted()) stopReusing()
+                return ctx.worktrees.reusing ? run.releaseWorktree(sweep) : undefined
+              })
             ctx.worktrees.expectReturn(finished)
             return finished
           })
@@ -223,14 +246,11 @@ export async function runAgents(
         // Merged first, removed after: the merge waits on no file deletion, and removals run
         // side by side (only their registrations take turns in the git manager's line). A
         // worktree parked above is released already: this does nothing for it.
-        const removal: Promise<void> = settled
-          .then(() => run.releaseWorktree(sweep))
-          .catch((error: Error) => logger.error(`priority ${priority}: ${error.message}`))
-          .finally(() => {
-            removals.delete(removal)
-            if (removals.size === 0) void sweep.flush()
-          })
-        removals.add(removal)
+        track(
+          settled
+            .then(() => run.releaseWorktree(sweep))
+            .catch((error: Error) => logger.error(`priority ${priority}: ${error.message}`))
+        )
         return { released, settled }
       }
     })

@@ -480,6 +480,11 @@ export class TaskRun {
     return this.startedFrom
   }
 
+  /** Its worktree is made, or being made (ahead or at its start). */
+  get hasWorktree(): boolean {
+    return this.worktree !== null
+  }
+
   /** Made ahead and not started yet. */
   get waitingAhead(): boolean {
     return this.worktree !== null && this.started === 0

@@ -420,8 +420,21 @@ export class WorktreeManager {
   /** A spare, waiting for the tasks ending now to give theirs back when there is none yet. */
   private async takeSpare(): Promise<Spare | null> {
     if (!this.reuse) return null
-    while (this.spares.length === 0 && this.returns.size > 0) await Promise.race(this.returns)
+    this.takers += 1
+    try {
+      while (this.spares.length === 0 && this.returns.size > 0) await Promise.race(this.returns)
+    } finally {
+      this.takers -= 1
+    }
     return this.spares.shift() ?? null
+  }
+
+  /** Worktrees being made that wait for a finished one to come back (see takeSpare). */
+  private takers = 0
+
+  /** Whether a worktree being made now waits for a finished one to reuse. */
+  get awaitingSpare(): boolean {
+    return this.takers > 0
   }
 
   /**
