@@ -27,11 +27,13 @@
 // itself may miss the goal: both are reported). `--wide` runs the wide case only,
 // `--git-only` the counted run only, `--handover-only` one run at 3 and one at 1 for their
 // hand-overs.
+// The large case: the hand-over on a 100,000-file repository (made with fast-import), four
+// four-second agents one at a time; target: a median under 100 ms (`--large`: that case only).
 // Repositories live on /dev/shm when it exists (`--disk`: the temp folder), see below.
 // Builds src/engine/index.ts with ncc into a temp folder (`--root DIR`: from another tree),
 // prints one JSON object on stdout, progress on stderr. `--git-calls FILE` writes the counted
 // run's git calls there, one line each with their arguments, to see which ones to save.
-import { BENCH_ENV, median, quietLogger, writable } from './_common.mjs'
+import { BENCH_ENV, importedRepository, median, quietLogger, writable } from './_common.mjs'
 import { execFileSync, spawn } from 'node:child_process'
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -50,6 +52,8 @@ const GOAL = { within_pct: 10, speedup: 2.8 }
 /** The issue's targets at 5,000 files (reported, not part of `pass`: timings here are noisy). */
 const TARGETS = { git_per_task: 25, handover_ms: 25 }
 const WIDE = { priorities: 32, maxParallel: 16, sleepS: 3, goalRatio: 1.25 }
+/** The hand-over on a large repository: one agent at a time, 100,000 files. */
+const LARGE = { files: 100000, priorities: 4, sleepS: 4, targetMs: 100 }
 const AGENT = join(root, 'examples/agent/example-agent.mjs')
 const ENV = BENCH_ENV
 
@@ -80,6 +84,8 @@ try {
   const engine = await import(pathToFileURL(join(work, 'dist/index.js')).href)
   if (process.argv.includes('--wide')) {
     process.stdout.write(`${JSON.stringify({ wide: await wideCase(engine) }, null, 2)}\n`)
+  } else if (process.argv.includes('--large')) {
+    process.stdout.write(`${JSON.stringify({ large: await largeCase(engine) }, null, 2)}\n`)
   } else if (process.argv.includes('--handover-only')) {
     process.stdout.write(`${JSON.stringify(await handoverRuns(engine), null, 2)}\n`)
   } else if (process.argv.includes('--git-only')) {
@@ -130,6 +136,7 @@ async function wholeBench(engine) {
   const gitProcesses = await countedRun(engine)
   const firstLast = Math.min(3, Math.floor(sequentialHandovers.length / 2))
   const wide = await wideCase(engine)
+  const large = await largeCase(engine)
 
   const wall = median(walls)
   const rounds = Math.ceil(PRIORITIES / MAX_PARALLEL)
@@ -173,6 +180,7 @@ async function wholeBench(engine) {
         end_of_run_ms: median(ends),
         end_of_run_runs_ms: ends,
         wide,
+        large,
         agent_alone_ms: solo,
         engine_total_ms: last.timings.total_ms,
         engine_speedup: last.timings.speedup,
@@ -191,6 +199,40 @@ async function wholeBench(engine) {
       2
     )}\n`
   )
+}
+
+/**
+ * The hand-over at 100,000 files: 4 priorities one at a time, each agent asleep long enough
+ * for the next worktree to be made (or a finished one switched) meanwhile. Target: under
+ * 100 ms.
+ */
+async function largeCase(engine) {
+  const { files, priorities, sleepS, targetMs } = LARGE
+  const dir = join(work, 'large')
+  const repo = join(dir, 'repo')
+  mkdirSync(dir, { recursive: true })
+  const began = performance.now()
+  importedRepository(repo, files, planFiles(priorities))
+  git(repo, ['checkout', '-q', '-b', 'roadmap'])
+  log(`large: a ${files}-file repository made in ${Math.round(performance.now() - began)} ms`)
+  const { handovers, wall } = await runOnce(engine, dir, 1, {
+    priorities,
+    sleepS,
+    repository: repo
+  })
+  log(
+    `large: ${priorities} agents of ${sleepS} s one at a time: ${wall} ms, hand-overs ${handovers.join(' ')} ms`
+  )
+  return {
+    files,
+    priorities,
+    agent_sleep_s: sleepS,
+    wall_ms: wall,
+    handover_ms: handovers,
+    handover_median_ms: median(handovers),
+    target_ms: targetMs,
+    pass: median(handovers) < targetMs
+  }
 }
 
 /** One run at max-parallel 3 and one at 1: their hand-overs only (to try a change quickly). */
@@ -267,9 +309,9 @@ async function runOnce(
   engine,
   dir,
   maxParallel,
-  { countGit = false, priorities = PRIORITIES, sleepS = SLEEP_S } = {}
+  { countGit = false, priorities = PRIORITIES, sleepS = SLEEP_S, repository = null } = {}
 ) {
-  const repo = makeRepository(dir, priorities)
+  const repo = repository ?? makeRepository(dir, priorities)
   const record = join(dir, 'agents.record')
   const env = countGit ? countingEnv(dir) : ENV
   const settings = engine.parseSettings(
@@ -426,18 +468,11 @@ function makeRepository(dir, priorities = PRIORITIES) {
       writeFileSync(join(repo, `src/module-${d}/file-${f}.ts`), `export const v${d}_${f} = ${f}\n`)
     }
   }
-  let roadmap = '# Roadmap\n\n'
   mkdirSync(join(repo, 'docs/architecture/specs'), { recursive: true })
   mkdirSync(join(repo, 'docs/roadmap'), { recursive: true })
-  for (let p = 1; p <= priorities; p++) {
-    const us = 100 + p
-    roadmap += `### PRIORITY ${p}: US-${us} - Feature ${p}\n\n**Status**: 📝 Planned\n\n`
-    writeFileSync(
-      join(repo, `docs/architecture/specs/SPEC-${us}-feature-${p}.md`),
-      `# SPEC-${us}: Feature ${p}\n\n## Files\n\n- \`src/features/feature-${p}.ts\`\n`
-    )
+  for (const [path, content] of Object.entries(planFiles(priorities))) {
+    writeFileSync(join(repo, path), content)
   }
-  writeFileSync(join(repo, 'docs/roadmap/ROADMAP.md'), roadmap)
   git(repo, ['add', '-A'])
   git(repo, ['commit', '-q', '-m', 'initial'])
   // Objects in a pack, as a clone on a runner leaves them: 5,000 loose objects would make
@@ -445,6 +480,20 @@ function makeRepository(dir, priorities = PRIORITIES) {
   git(repo, ['repack', '-a', '-d', '-q'])
   git(repo, ['checkout', '-q', '-b', 'roadmap'])
   return repo
+}
+
+/** A ROADMAP and one spec per priority naming a file of its own (all independent). */
+function planFiles(priorities) {
+  const files = {}
+  let roadmap = '# Roadmap\n\n'
+  for (let p = 1; p <= priorities; p++) {
+    const us = 100 + p
+    roadmap += `### PRIORITY ${p}: US-${us} - Feature ${p}\n\n**Status**: 📝 Planned\n\n`
+    files[`docs/architecture/specs/SPEC-${us}-feature-${p}.md`] =
+      `# SPEC-${us}: Feature ${p}\n\n## Files\n\n- \`src/features/feature-${p}.ts\`\n`
+  }
+  files['docs/roadmap/ROADMAP.md'] = roadmap
+  return files
 }
 
 function round1(value) {

@@ -11,7 +11,7 @@
 // Repositories are made with `git fast-import` (one commit, files spread over folders) on
 // /dev/shm when it exists (`--disk`: the temp folder); `--files 5000,100000` picks the sizes.
 // Prints one JSON object on stdout, progress on stderr.
-import { BENCH_ENV, median, quietLogger, writable } from './_common.mjs'
+import { BENCH_ENV, importedRepository, median, quietLogger, writable } from './_common.mjs'
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -48,7 +48,7 @@ try {
   )
   const report = { files: {}, goal: GOAL, on: onDisk ? 'disk' : '/dev/shm' }
   for (const files of SIZES) {
-    const repo = makeRepository(join(work, `repo-${files}`), files)
+    const repo = importedRepository(join(work, `repo-${files}`), files)
     log(`${files} files: repository made`)
     const trace = join(work, `trace-${files}.json`)
     writeFileSync(trace, '')
@@ -125,28 +125,6 @@ try {
 } finally {
   cli[Symbol.dispose]()
   rmSync(work, { recursive: true, force: true })
-}
-
-/**
- * A repository of `files` files in one commit on `main`, through `git fast-import` (100,000
- * `git add`s would take minutes): folders d000-d099, each with ten subfolders, a hundred
- * distinct contents; `.gitignore` keeps build output out.
- */
-function makeRepository(path, files) {
-  git(work, ['init', '-q', '-b', 'main', path])
-  const blobs = Array.from({ length: 100 }, (_, k) => `export const value${k} = ${k}\n`)
-  const lines = blobs.map((blob, k) => `blob\nmark :${k + 1}\ndata ${blob.length}\n${blob}`)
-  const ignore = 'build/\n'
-  lines.push(`blob\nmark :101\ndata ${ignore.length}\n${ignore}`)
-  lines.push('commit refs/heads/main\ncommitter Bench <bench@example.com> 0 +0000\ndata 5\nbase\n')
-  lines.push('M 100644 :101 .gitignore')
-  for (let k = 0; k < files; k++) {
-    const folder = `d${String(k % 100).padStart(3, '0')}/s${Math.floor(k / 100) % 10}`
-    lines.push(`M 100644 :${(k % 100) + 1} ${folder}/f${k}.ts`)
-  }
-  git(path, ['fast-import', '--quiet'], `${lines.join('\n')}\n\n`)
-  git(path, ['checkout', '-q', '-f', 'main'])
-  return path
 }
 
 /** What an agent leaves: CHANGED files changed and committed, and ignored build output. */
