@@ -239,14 +239,17 @@ async function runTasks(
       live.changed()
     }
   })
-  await sweep.flush()
-  await guard.check()
-  await guard.finish()
-  const warnings = [
-    ...guard.warnings(),
-    ...(await (await checkouts).changes()),
-    ...(await sharedConfigWarnings(git))
-  ]
+  // The end of the run: base's guard after the last deletions (both write refs), and beside
+  // them what became of base's checkouts and of the shared config (they only read).
+  const [, checkoutChanges, configWarnings] = await Promise.all([
+    sweep
+      .flush()
+      .then(() => guard.check())
+      .then(() => guard.finish()),
+    checkouts.then((watch) => watch.changes()),
+    sharedConfigWarnings(git)
+  ])
+  const warnings = [...guard.warnings(), ...checkoutChanges, ...configWarnings]
   for (const warning of warnings) logger.warning(warning)
   warnings.unshift(...start.warnings)
   // Said as they happened: into the result only.
