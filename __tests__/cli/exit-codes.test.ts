@@ -1,8 +1,7 @@
-import { spawnSync } from 'node:child_process'
 import { readFileSync, readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { createRepo, git, roadmapFiles, tempDir, type TempDir } from '../helpers/temp-repo.js'
-import { buildSourceCli, type SourceCli } from './source-cli.js'
+import { buildSourceCli, runAsUser, type SourceCli } from './source-cli.js'
 
 const AGENT = join(process.cwd(), 'examples', 'agent', 'example-agent.mjs')
 
@@ -20,18 +19,7 @@ afterAll(() => {
 
 /** The CLI as a user runs it, with a plain environment (no runner, no token). */
 function parallelWorktree(...args: string[]) {
-  const result = spawnSync(process.execPath, [cli.entry, ...args], {
-    encoding: 'utf8',
-    timeout: 60_000,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      LC_ALL: 'C',
-      RUNNER_TEMP: runnerTemp.path,
-      GIT_CONFIG_NOSYSTEM: '1'
-    }
-  })
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr }
+  return runAsUser(cli.entry, args, { runnerTemp: runnerTemp.path })
 }
 
 /** What a run could touch: refs, worktrees, the checkout, the folders beside it, .git. */

@@ -1,8 +1,7 @@
-import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { createRepo, roadmapFiles, tempDir, type TempDir } from '../helpers/temp-repo.js'
-import { buildSourceCli, type SourceCli } from './source-cli.js'
+import { buildSourceCli, runAsUser, type SourceCli } from './source-cli.js'
 
 const AGENT = join(process.cwd(), 'examples', 'agent', 'example-agent.mjs')
 const QUIET = ['--no-pr-comment', '--max-cpu-percent', '100', '--max-memory-percent', '100']
@@ -20,18 +19,7 @@ afterAll(() => {
 })
 
 function parallelWorktree(...args: string[]) {
-  const result = spawnSync(process.execPath, [cli.entry, ...args], {
-    encoding: 'utf8',
-    timeout: 60_000,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      LC_ALL: 'C',
-      RUNNER_TEMP: runnerTemp.path,
-      GIT_CONFIG_NOSYSTEM: '1'
-    }
-  })
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr }
+  return runAsUser(cli.entry, args, { runnerTemp: runnerTemp.path })
 }
 
 /** The folder the run's last line names, which must hold the priority's log. */

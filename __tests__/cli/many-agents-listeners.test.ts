@@ -1,8 +1,7 @@
-import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { createRepo, roadmapFiles, tempDir } from '../helpers/temp-repo.js'
 import { script } from '../helpers/processes.js'
-import { buildSourceCli } from './source-cli.js'
+import { buildSourceCli, runAsUser } from './source-cli.js'
 
 // Each running agent listens for the run's cancellation. Sixteen at once are more listeners
 // than Node's default of 10 on one signal, which Node reports on stderr as a possible leak
@@ -20,10 +19,9 @@ describe('sixteen agents at once', () => {
       join(dir.path, 'agent.sh'),
       'sleep 1; printf "%s\\n" "$1" > "f$1.txt"; git add -A; git commit -qm "work of $1"\n'
     )
-    const result = spawnSync(
-      process.execPath,
+    const result = runAsUser(
+      cli.entry,
       [
-        cli.entry,
         'run',
         '--priorities',
         '1-16',
@@ -37,18 +35,7 @@ describe('sixteen agents at once', () => {
         '--max-memory-percent',
         '100'
       ],
-      {
-        cwd: dir.repo,
-        encoding: 'utf8',
-        timeout: 60_000,
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          LC_ALL: 'C',
-          RUNNER_TEMP: runnerTemp.path,
-          GIT_CONFIG_NOSYSTEM: '1'
-        }
-      }
+      { runnerTemp: runnerTemp.path, cwd: dir.repo }
     )
     expect(result.status).toBe(0)
     expect(result.stdout).toContain('16')

@@ -1,18 +1,8 @@
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { runParallel } from '../../src/engine/run-mode.js'
+import { tracedGitCommands } from '../helpers/git-trace.js'
 import { createRepo, git, roadmapFiles } from '../helpers/temp-repo.js'
 import { agentCommand, settingsFor, testEngineOptions } from '../run/run-helpers.js'
-
-/** The git commands of the run's own processes and its agents', in order (GIT_TRACE). */
-function gitCommands(trace: string): string[] {
-  return readFileSync(trace, 'utf8')
-    .split('\n')
-    .flatMap((line) => {
-      const at = line.indexOf('trace: built-in: git ')
-      return at < 0 ? [] : [line.slice(at + 'trace: built-in: git '.length)]
-    })
-}
 
 describe('the end of a run', () => {
   test('each branch is merged before its worktree is removed, the branches go in one ref transaction, the base tree is read once', async () => {
@@ -39,7 +29,7 @@ describe('the end of a run', () => {
     ])
     expect(git(dir.repo, 'for-each-ref', 'refs/parallel-worktree/')).toBe('')
 
-    const commands = gitCommands(trace)
+    const commands = tracedGitCommands(trace)
     for (const task of result.tasks) {
       // Base moved to the merge (or to a later merge of a chain that holds it).
       const merged = commands.findIndex(

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { runParallel } from '../../src/engine/run-mode.js'
+import { tracedGitCommands } from '../helpers/git-trace.js'
 import { createRepo, git, roadmapFiles } from '../helpers/temp-repo.js'
 import { script, settingsFor, testEngineOptions } from './run-helpers.js'
 
@@ -48,10 +49,7 @@ describe('a reused worktree', () => {
       expect(kept.split('\n')).toContain(dropped)
       expect(task.error ?? '').toContain(dropped.slice(0, 12))
     }
-    const calls = readFileSync(trace, 'utf8')
-      .split('\n')
-      .filter((line) => line.includes('trace: built-in: git '))
-      .map((line) => line.slice(line.indexOf('trace: built-in: git ') + 21))
+    const calls = tracedGitCommands(trace)
     // Reused: a finished worktree switched to the next branch.
     expect(calls.filter((call) => call.startsWith('read-tree -m -u HEAD')).length).toBeGreaterThan(
       0

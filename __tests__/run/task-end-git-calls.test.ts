@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { runParallel } from '../../src/engine/run-mode.js'
+import { tracedGitCommands } from '../helpers/git-trace.js'
 import { createRepo, roadmapFiles } from '../helpers/temp-repo.js'
 import { script, settingsFor, testEngineOptions } from './run-helpers.js'
 
@@ -33,10 +33,7 @@ describe("a task's end", () => {
       )
       expect(result.tasks[0]).toMatchObject({ status: 'completed', merge: 'merged' })
     }
-    const calls = readFileSync(trace, 'utf8')
-      .split('\n')
-      .filter((line) => line.includes('trace: built-in: git '))
-      .map((line) => line.slice(line.indexOf('trace: built-in: git ') + 21))
+    const calls = tracedGitCommands(trace)
     // One at the task's end, one more when its worktree is parked for reuse.
     const looks = calls.filter((call) => call.startsWith('status --porcelain=v2'))
     expect(looks.length).toBeGreaterThanOrEqual(1)
