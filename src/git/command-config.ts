@@ -172,8 +172,13 @@ export class CommandConfig {
   /** The config found at the run's start, in the root folder. */
   private atStart(): Promise<ConfigEntry[]> {
     if (!this.start) {
+      // The root folder's own reading is this one: its files' state taken before it is read.
+      const watched = this.filesOf(this.root)
       this.start = this.read(this.root).then(parseConfigList)
       this.start.catch(() => (this.start = null))
+      const reading = this.start.then((start) => this.readingOf(this.root, start, start, watched))
+      reading.catch(() => this.readings.delete(this.root))
+      this.readings.set(this.root, reading)
     }
     return this.start
   }
@@ -199,18 +204,36 @@ export class CommandConfig {
     )
   }
 
-  private async readIn(cwd: string, start: ConfigEntry[]): Promise<Reading> {
-    // The state of every file is taken before reading: a change during the read reads again.
+  /** The config files of a folder (its repository's, its worktree's) with their state now. */
+  private filesOf(cwd: string): Map<string, string> {
     const watched = new Map<string, string>()
     const [gitDir, common] = gitFolders(cwd)
-    const worktreeFile = gitDir ? join(gitDir, 'config.worktree') : null
     if (gitDir) {
-      for (const path of [join(common, 'config'), worktreeFile!]) watched.set(path, signature(path))
+      for (const path of [join(common, 'config'), join(gitDir, 'config.worktree')]) {
+        watched.set(path, signature(path))
+      }
     }
+    return watched
+  }
+
+  private async readIn(cwd: string, start: ConfigEntry[]): Promise<Reading> {
+    // The state of every file is taken before reading: a change during the read reads again.
+    const watched = this.filesOf(cwd)
+    const [gitDir, common] = gitFolders(cwd)
     const shared = gitDir ? this.sharedReading(common, watched) : null
     if (shared) return shared
-    const listing = await this.read(cwd)
-    const entries = parseConfigList(listing)
+    return this.readingOf(cwd, start, parseConfigList(await this.read(cwd)), watched)
+  }
+
+  /** A folder's reading from its config listing (`entries`), its files' state in `watched`. */
+  private readingOf(
+    cwd: string,
+    start: ConfigEntry[],
+    entries: ConfigEntry[],
+    watched: Map<string, string>
+  ): Reading {
+    const [gitDir, common] = gitFolders(cwd)
+    const worktreeFile = gitDir ? join(gitDir, 'config.worktree') : null
     const now = entries.filter((entry) => FILE_SCOPES.has(entry.scope))
     for (const { origin } of now) {
       if (!origin.startsWith('file:')) continue

@@ -135,7 +135,7 @@ export async function runAgents(
   // A finished worktree becomes the next one (a checkout of what differs, not every file).
   if (settings.cleanup) ctx.worktrees.reuseFinished()
   // Every task's branch read at once, rather than one read per worktree made.
-  await ctx.worktrees.knowBranches(runnable.map((task) => byPriority.get(task.priority)!.branch))
+  ctx.worktrees.knowBranches(runnable.map((task) => byPriority.get(task.priority)!.branch))
   const runs = new Map(
     runnable.map((task) => [task.priority, new TaskRun(byPriority.get(task.priority)!, ctx, task)])
   )

@@ -140,15 +140,22 @@ export class WorktreeManager {
 
   /**
    * The tips of the branches the run will make, read at once (one git process for all of
-   * them): a worktree's making then reads its branch from here, once, and its branch is set
-   * only while still at that tip (see create).
+   * them, beside what comes next): a worktree's making then reads its branch from here,
+   * once, and its branch is set only while still at that tip (see create).
    */
-  async knowBranches(branches: readonly string[]): Promise<void> {
-    const tips = await this.git.refTips(branches.map(branchRef)).catch(() => null)
-    if (!tips) return
-    for (const branch of branches)
-      this.branchesSeen.set(branch, tips.get(branchRef(branch)) ?? null)
+  knowBranches(branches: readonly string[]): void {
+    this.branchesRead = this.git
+      .refTips(branches.map(branchRef))
+      .then((tips) => {
+        for (const branch of branches) {
+          this.branchesSeen.set(branch, tips.get(branchRef(branch)) ?? null)
+        }
+      })
+      .catch(() => undefined)
   }
+
+  /** knowBranches' read (the first worktrees are begun while it runs). */
+  private branchesRead: Promise<void> = Promise.resolve()
 
   /** What knowBranches read, until each is used (see tipOf). */
   private readonly branchesSeen = new Map<string, string | null>()
@@ -158,6 +165,7 @@ export class WorktreeManager {
    * touched it since), else as git says now.
    */
   private async tipOf(branch: string): Promise<string | null> {
+    await this.branchesRead
     if (this.branchesSeen.has(branch)) {
       const tip = this.branchesSeen.get(branch)!
       this.branchesSeen.delete(branch)
