@@ -34942,8 +34942,13 @@ class CommandConfig {
     /** The config found at the run's start, in the root folder. */
     atStart() {
         if (!this.start) {
+            // The root folder's own reading is this one: its files' state taken before it is read.
+            const watched = this.filesOf(this.root);
             this.start = this.read(this.root).then(parseConfigList);
             this.start.catch(() => (this.start = null));
+            const reading = this.start.then((start) => this.readingOf(this.root, start, start, watched));
+            reading.catch(() => this.readings.delete(this.root));
+            this.readings.set(this.root, reading);
         }
         return this.start;
     }
@@ -34965,20 +34970,30 @@ class CommandConfig {
         }
         return reading.then((done) => done.overrides, () => asVariables(overridesFor(start, []), this.count));
     }
-    async readIn(cwd, start) {
-        // The state of every file is taken before reading: a change during the read reads again.
+    /** The config files of a folder (its repository's, its worktree's) with their state now. */
+    filesOf(cwd) {
         const watched = new Map();
         const [gitDir, common] = gitFolders(cwd);
-        const worktreeFile = gitDir ? (0,external_node_path_namespaceObject.join)(gitDir, 'config.worktree') : null;
         if (gitDir) {
-            for (const path of [(0,external_node_path_namespaceObject.join)(common, 'config'), worktreeFile])
+            for (const path of [(0,external_node_path_namespaceObject.join)(common, 'config'), (0,external_node_path_namespaceObject.join)(gitDir, 'config.worktree')]) {
                 watched.set(path, signature(path));
+            }
         }
+        return watched;
+    }
+    async readIn(cwd, start) {
+        // The state of every file is taken before reading: a change during the read reads again.
+        const watched = this.filesOf(cwd);
+        const [gitDir, common] = gitFolders(cwd);
         const shared = gitDir ? this.sharedReading(common, watched) : null;
         if (shared)
             return shared;
-        const listing = await this.read(cwd);
-        const entries = parseConfigList(listing);
+        return this.readingOf(cwd, start, parseConfigList(await this.read(cwd)), watched);
+    }
+    /** A folder's reading from its config listing (`entries`), its files' state in `watched`. */
+    readingOf(cwd, start, entries, watched) {
+        const [gitDir, common] = gitFolders(cwd);
+        const worktreeFile = gitDir ? (0,external_node_path_namespaceObject.join)(gitDir, 'config.worktree') : null;
         const now = entries.filter((entry) => FILE_SCOPES.has(entry.scope));
         for (const { origin } of now) {
             if (!origin.startsWith('file:'))
@@ -42344,16 +42359,21 @@ class WorktreeManager {
     }
     /**
      * The tips of the branches the run will make, read at once (one git process for all of
-     * them): a worktree's making then reads its branch from here, once, and its branch is set
-     * only while still at that tip (see create).
+     * them, beside what comes next): a worktree's making then reads its branch from here,
+     * once, and its branch is set only while still at that tip (see create).
      */
-    async knowBranches(branches) {
-        const tips = await this.git.refTips(branches.map(branchRef)).catch(() => null);
-        if (!tips)
-            return;
-        for (const branch of branches)
-            this.branchesSeen.set(branch, tips.get(branchRef(branch)) ?? null);
+    knowBranches(branches) {
+        this.branchesRead = this.git
+            .refTips(branches.map(branchRef))
+            .then((tips) => {
+            for (const branch of branches) {
+                this.branchesSeen.set(branch, tips.get(branchRef(branch)) ?? null);
+            }
+        })
+            .catch(() => undefined);
     }
+    /** knowBranches' read (the first worktrees are begun while it runs). */
+    branchesRead = Promise.resolve();
     /** What knowBranches read, until each is used (see tipOf). */
     branchesSeen = new Map();
     /**
@@ -42361,6 +42381,7 @@ class WorktreeManager {
      * touched it since), else as git says now.
      */
     async tipOf(branch) {
+        await this.branchesRead;
         if (this.branchesSeen.has(branch)) {
             const tip = this.branchesSeen.get(branch);
             this.branchesSeen.delete(branch);
@@ -42606,9 +42627,21 @@ class WorktreeManager {
     async takeSpare() {
         if (!this.reuse)
             return null;
-        while (this.spares.length === 0 && this.returns.size > 0)
-            await Promise.race(this.returns);
+        this.takers += 1;
+        try {
+            while (this.spares.length === 0 && this.returns.size > 0)
+                await Promise.race(this.returns);
+        }
+        finally {
+            this.takers -= 1;
+        }
         return this.spares.shift() ?? null;
+    }
+    /** Worktrees being made that wait for a finished one to come back (see takeSpare). */
+    takers = 0;
+    /** Whether a worktree being made now waits for a finished one to reuse. */
+    get awaitingSpare() {
+        return this.takers > 0;
     }
     /**
      * After a failed creation, the branch is put back as it was: deleted when this call made it,
@@ -44374,6 +44407,10 @@ class TaskRun {
     /** The commit of base its agent started from (null before it started). */
     get startPoint() {
         return this.startedFrom;
+    }
+    /** Its worktree is made, or being made (ahead or at its start). */
+    get hasWorktree() {
+        return this.worktree !== null;
     }
     /** Made ahead and not started yet. */
     get waitingAhead() {
@@ -56287,9 +56324,19 @@ class StartLimit {
      */
     async turn(priority, signal) {
         if (this.agents.size >= this.limit && !signal?.aborted) {
-            const aborted = new Promise((resolve) => signal?.addEventListener('abort', () => resolve(), { once: true }));
-            while (this.agents.size >= this.limit && !signal?.aborted) {
-                await Promise.race([this.changed(), aborted]);
+            let onAbort = () => { };
+            const aborted = new Promise((resolve) => {
+                onAbort = resolve;
+                signal?.addEventListener('abort', onAbort, { once: true });
+            });
+            try {
+                while (this.agents.size >= this.limit && !signal?.aborted) {
+                    await Promise.race([this.changed(), aborted]);
+                }
+            }
+            finally {
+                // A run waits here many times: each wait's listener goes with it.
+                signal?.removeEventListener('abort', onAbort);
             }
         }
         const agent = { priority, started: this.now(), timer: undefined, credited: false };
@@ -56359,6 +56406,7 @@ class StartLimit {
 
 
 
+
 /**
  * The run stage: every `pending` task of the plan through worktree, agent and verdict, at
  * most max-parallel agents at once, each started when the priorities it waits on are done
@@ -56390,6 +56438,9 @@ async function runAgents(planned, tasks, options) {
         gate.start(),
         git.identityEnv()
     ]);
+    // Each running agent (and the schedule) listens for the run's cancellation: more than
+    // Node's default of 10 at max-parallel 8 and above, which is no leak.
+    (0,external_node_events_.setMaxListeners)(Math.max((0,external_node_events_.getMaxListeners)(signal), 2 * maxParallel + 10), signal);
     const startLimit = options.startLimit ?? new StartLimit(logger, recoveryMs(options.env));
     startLimit.begin(maxParallel);
     const ctx = createTaskContext(settings, git, { ...options, signal, startLimit }, { baseTip, starting: () => preparer.hold() });
@@ -56397,7 +56448,7 @@ async function runAgents(planned, tasks, options) {
     if (settings.cleanup)
         ctx.worktrees.reuseFinished();
     // Every task's branch read at once, rather than one read per worktree made.
-    await ctx.worktrees.knowBranches(runnable.map((task) => byPriority.get(task.priority).branch));
+    ctx.worktrees.knowBranches(runnable.map((task) => byPriority.get(task.priority).branch));
     const runs = new Map(runnable.map((task) => [task.priority, new TaskRun(byPriority.get(task.priority), ctx, task)]));
     const state = { running: [], finishing: [], waiting: [], done: [], held: null };
     const afterOf = new Map(runnable.map((task) => [task.priority, task.after]));
@@ -56409,6 +56460,26 @@ async function runAgents(planned, tasks, options) {
         after: (priority) => afterOf.get(priority) ?? [],
         startLimit: () => startLimit.lowered()
     });
+    /** A removal under way: the run waits for it, and the branches for the last one. */
+    const track = (removal) => {
+        const tracked = removal.finally(() => {
+            removals.delete(tracked);
+            if (removals.size === 0)
+                void sweep.flush();
+        });
+        removals.add(tracked);
+    };
+    /**
+     * Whether a finished worktree may still be taken: a worktree being made waits for one, or a
+     * task not started yet has none yet.
+     */
+    const worktreeStillWanted = () => ctx.worktrees.awaitingSpare ||
+        [...runs.values()].some((run) => run.task.status === 'pending' && !run.hasWorktree);
+    /**
+     * Once every task left has its worktree, finished ones are removed rather than kept, and
+     * the spares kept so far go now, beside the agents still running, instead of at the end.
+     */
+    const stopReusing = () => track(ctx.worktrees.removeSpares());
     /** Agents that ended and whose onAgentEnded has not finished: see beforeStart. */
     const ended = new Map();
     // Whether a freed slot goes to another task at once: one is ready, and resources allow.
@@ -56460,7 +56531,11 @@ async function runAgents(planned, tasks, options) {
                         .catch((error) => logger.debug(`priority ${priority}: ${error.message}`))
                         .finally(() => ended.delete(priority))
                         .then(() => run.finish())
-                        .then(() => (ctx.worktrees.reusing ? run.releaseWorktree(sweep) : undefined));
+                        .then(() => {
+                        if (ctx.worktrees.reusing && !worktreeStillWanted())
+                            stopReusing();
+                        return ctx.worktrees.reusing ? run.releaseWorktree(sweep) : undefined;
+                    });
                     ctx.worktrees.expectReturn(finished);
                     return finished;
                 })
@@ -56470,15 +56545,9 @@ async function runAgents(planned, tasks, options) {
                 // Merged first, removed after: the merge waits on no file deletion, and removals run
                 // side by side (only their registrations take turns in the git manager's line). A
                 // worktree parked above is released already: this does nothing for it.
-                const removal = settled
+                track(settled
                     .then(() => run.releaseWorktree(sweep))
-                    .catch((error) => logger.error(`priority ${priority}: ${error.message}`))
-                    .finally(() => {
-                    removals.delete(removal);
-                    if (removals.size === 0)
-                        void sweep.flush();
-                });
-                removals.add(removal);
+                    .catch((error) => logger.error(`priority ${priority}: ${error.message}`)));
                 return { released, settled };
             }
         });
@@ -57508,14 +57577,17 @@ async function runTasks(settings, options, { git, logger, env, signal, plan, tas
             live.changed();
         }
     });
-    await sweep.flush();
-    await guard.check();
-    await guard.finish();
-    const warnings = [
-        ...guard.warnings(),
-        ...(await (await checkouts).changes()),
-        ...(await sharedConfigWarnings(git))
-    ];
+    // The end of the run: base's guard after the last deletions (both write refs), and beside
+    // them what became of base's checkouts and of the shared config (they only read).
+    const [, checkoutChanges, configWarnings] = await Promise.all([
+        sweep
+            .flush()
+            .then(() => guard.check())
+            .then(() => guard.finish()),
+        checkouts.then((watch) => watch.changes()),
+        sharedConfigWarnings(git)
+    ]);
+    const warnings = [...guard.warnings(), ...checkoutChanges, ...configWarnings];
     for (const warning of warnings)
         logger.warning(warning);
     warnings.unshift(...start.warnings);
