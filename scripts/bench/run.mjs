@@ -10,7 +10,9 @@
 // orchestrator can beat it on this machine: it is what the agents cost here (node's start,
 // their git add and commit, and on 2 cores their contention for the CPU). The goal is
 // reachable here only if the floor itself meets it; overhead_vs_floor_pct is what the engine
-// adds.
+// adds. Beside it, floor_with_worktrees: the same loop making each slot's worktree (`git
+// worktree add`, one at a time, its agents starting as soon as it exists) and removing them
+// within its clock, as any orchestrator must (overhead_vs_floor_with_worktrees_pct).
 //
 // Beside the wall times: the hand-over, from one agent's end (its own clock, just before it
 // exits) to the start of the agent that takes its slot (the engine's processStarted), median
@@ -34,7 +36,7 @@
 // prints one JSON object on stdout, progress on stderr. `--git-calls FILE` writes the counted
 // run's git calls there, one line each with their arguments, to see which ones to save.
 import { BENCH_ENV, importedRepository, median, quietLogger, writable } from './_common.mjs'
-import { execFileSync, spawn } from 'node:child_process'
+import { execFile, execFileSync, spawn } from 'node:child_process'
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -59,6 +61,10 @@ const ENV = BENCH_ENV
 
 const git = (cwd, args) =>
   execFileSync('git', args, { cwd, env: ENV, encoding: 'utf8', maxBuffer: 64 << 20 }).trim()
+const gitAsync = (cwd, args) =>
+  new Promise((done, fail) =>
+    execFile('git', args, { cwd, env: ENV }, (error) => (error ? fail(error) : done()))
+  )
 const log = (message) => process.stderr.write(`run bench: ${message}\n`)
 const quiet = quietLogger(log)
 
@@ -112,6 +118,16 @@ async function wholeBench(engine) {
   log(`bare loop, ${MAX_PARALLEL} at a time: ${floor} ms (${floors.join(', ')})`)
   const floorSequential = await bareLoop(soloRepo, 1, 0)
   log(`bare loop, one at a time: ${floorSequential} ms`)
+  const madeFloors = []
+  for (let run = 1; run <= RUNS; run++) {
+    madeFloors.push(
+      await bareLoop(soloRepo, MAX_PARALLEL, `made-${run}`, PRIORITIES, SLEEP_S, {
+        withWorktrees: true
+      })
+    )
+  }
+  const madeFloor = median(madeFloors)
+  log(`bare loop making and removing its worktrees, ${MAX_PARALLEL} at a time: ${madeFloor} ms`)
 
   const walls = []
   const parallelHandovers = []
@@ -164,6 +180,9 @@ async function wholeBench(engine) {
           runs_ms: floors
         },
         goal_reachable_here: floorOverheadPct <= GOAL.within_pct && floorSpeedup >= GOAL.speedup,
+        // A floor that also makes its worktrees and removes them, as any orchestrator must.
+        floor_with_worktrees: { ms: madeFloor, runs_ms: madeFloors },
+        overhead_vs_floor_with_worktrees_pct: round1(((wall - madeFloor) / madeFloor) * 100),
         overhead_vs_floor_pct: round1(((wall - floor) / floor) * 100),
         sequential_overhead_vs_floor_pct: round1(
           ((sequential - floorSequential) / floorSequential) * 100
@@ -274,6 +293,9 @@ async function wideCase(engine) {
   const { priorities, maxParallel, sleepS, goalRatio } = WIDE
   const repo = makeRepository(join(work, 'wide-floor'), priorities)
   const floor = await bareLoop(repo, maxParallel, 'wide', priorities, sleepS)
+  const madeFloor = await bareLoop(repo, maxParallel, 'wide-made', priorities, sleepS, {
+    withWorktrees: true
+  })
   rmSync(join(work, 'wide-floor'), { recursive: true, force: true })
   const { wall, endOfRun } = await runOnce(engine, join(work, 'wide'), maxParallel, {
     priorities,
@@ -296,6 +318,8 @@ async function wideCase(engine) {
     pass: ratio <= goalRatio,
     floor_ms: floor,
     floor_ratio: floorRatio,
+    floor_with_worktrees_ms: madeFloor,
+    floor_with_worktrees_ratio: Math.round((madeFloor / ideal) * 100) / 100,
     goal_reachable_here: floorRatio <= goalRatio,
     end_of_run_ms: endOfRun
   }
@@ -408,13 +432,18 @@ function timeWorktreeAdd(repo) {
  * The floor: the 12 agents in `slots` loops, each loop running its share one after another in
  * a worktree of its own made beforehand (no plan, verdict, merge or cleanup). Wall time.
  */
-async function bareLoop(repo, slots, run, priorities = PRIORITIES, sleepS = SLEEP_S) {
-  const worktrees = []
-  for (let slot = 0; slot < slots; slot++) {
-    const path = join(repo, '..', `bare-${run}-${slot}`)
-    git(repo, ['worktree', 'add', '-q', '-b', `bare-${run}-${slot}`, path, 'roadmap'])
-    worktrees.push(path)
-  }
+async function bareLoop(
+  repo,
+  slots,
+  run,
+  priorities = PRIORITIES,
+  sleepS = SLEEP_S,
+  { withWorktrees = false } = {}
+) {
+  const paths = Array.from({ length: slots }, (_, slot) => join(repo, '..', `bare-${run}-${slot}`))
+  const add = (path, slot) =>
+    gitAsync(repo, ['worktree', 'add', '-q', '-b', `bare-${run}-${slot}`, path, 'roadmap'])
+  if (!withWorktrees) for (const [slot, path] of paths.entries()) await add(path, slot)
   let next = 1
   const loop = async (cwd) => {
     while (next <= priorities) {
@@ -431,9 +460,21 @@ async function bareLoop(repo, slots, run, priorities = PRIORITIES, sleepS = SLEE
     }
   }
   const began = performance.now()
-  await Promise.all(worktrees.map(loop))
+  if (withWorktrees) {
+    // As a plain script would: each slot's worktree made (one at a time: git races with
+    // itself otherwise), its agents started at once, every worktree removed at the end.
+    const loops = []
+    for (const [slot, path] of paths.entries()) {
+      await add(path, slot)
+      loops.push(loop(path))
+    }
+    await Promise.all(loops)
+    for (const path of paths) await gitAsync(repo, ['worktree', 'remove', '--force', path])
+    return Math.round(performance.now() - began)
+  }
+  await Promise.all(paths.map(loop))
   const wall = Math.round(performance.now() - began)
-  for (const path of worktrees) git(repo, ['worktree', 'remove', '--force', path])
+  for (const path of paths) git(repo, ['worktree', 'remove', '--force', path])
   return wall
 }
 
