@@ -2,7 +2,8 @@
 // files; what they list must be exactly what `git reflog show --format=%H` lists, for a
 // branch and for a worktree's own HEAD, after commits, an amend, a reset, a deletion.
 import { join } from 'node:path'
-import { writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { GitCommandManager } from '../../src/git/git-command-manager.js'
 import { reflogCommits, parseReflog } from '../../src/git/reflog.js'
 import { createRepo, git } from '../helpers/temp-repo.js'
@@ -54,4 +55,31 @@ describe('a reflog read from its file', () => {
       `${b} ${zero} T <t@e> 3 +0000\tdeleted\n`
     expect(parseReflog(text)).toEqual([b, a])
   })
+})
+
+// An agent can write the git folders: a reflog made a link to /dev/zero or a pipe would
+// never end a read (git's own `reflog show` hangs on both), and the end of its task with it.
+describe('a reflog an agent replaced', () => {
+  test.each([
+    ['a link to /dev/zero', (file: string) => symlinkSync('/dev/zero', file)],
+    ['a pipe', (file: string) => execFileSync('mkfifo', [file])]
+  ])(
+    'by %s is read as holding nothing, at once',
+    async (_, plant) => {
+      using repo = createRepo()
+      const wt = join(repo.path, 'wt')
+      git(repo.repo, 'worktree', 'add', '-q', '-b', 'feature', wt)
+      const main = new GitCommandManager(repo.repo)
+      const here = main.at(wt)
+      const gitDir = await here.gitDir()
+      rmSync(join(gitDir, 'logs', 'HEAD'))
+      plant(join(gitDir, 'logs', 'HEAD'))
+      const branchLog = join(repo.repo, '.git', 'logs', 'refs', 'heads', 'feature')
+      rmSync(branchLog)
+      plant(branchLog)
+      expect(await reflogCommits(here, 'HEAD')).toEqual([])
+      expect(await reflogCommits(here, 'refs/heads/feature')).toEqual([])
+    },
+    10_000
+  )
 })

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
+import { lstat, readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import type { GitCommandManager } from './git-command-manager.js'
 
@@ -20,15 +20,29 @@ const NULL_ID = /^0+$/
 export async function reflogCommits(git: GitCommandManager, log: string): Promise<string[]> {
   const file = await reflogFile(git, log).catch(() => null)
   if (file) {
-    const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) =>
-      error.code === 'ENOENT' ? '' : null
-    )
+    const text = await readLogFile(file)
     if (text !== null) return parseReflog(text)
   }
   const listed = await git.exec(['reflog', 'show', '--format=%H', log, '--'], {
     okExitCodes: [128]
   })
   return listed.exitCode === 0 ? listed.stdout.split('\n').filter(Boolean) : []
+}
+
+/** Beyond this size a log is left to git (which reads it from its end). */
+const MAX_READ_BYTES = 32 * 1024 * 1024
+
+/**
+ * A log file's text; '' when there is none, or when it is not a plain file: an agent can write
+ * the git folders, and a log made a link to `/dev/zero` or a pipe never ends a read (git's
+ * own `reflog show` hangs on it too), so such a log holds nothing to keep. Null when it is
+ * too large to read here: git is asked then.
+ */
+async function readLogFile(file: string): Promise<string | null> {
+  const info = await lstat(file).catch(() => null)
+  if (!info?.isFile()) return ''
+  if (info.size > MAX_READ_BYTES) return null
+  return readFile(file, 'utf8').catch(() => null)
 }
 
 /** The new commit of each entry, newest first (entries that delete the ref point at none). */
