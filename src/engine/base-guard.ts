@@ -1,11 +1,6 @@
 import type { GitCommandManager } from '../git/git-command-manager.js'
-import {
-  dropHeldBaseTips,
-  keepCommit,
-  keptRef,
-  keepUnreachable,
-  reflogEntries
-} from '../git/kept-refs.js'
+import { dropHeldBaseTips, keepCommit, keptRef, keepUnreachable } from '../git/kept-refs.js'
+import { reflogCommits } from '../git/reflog.js'
 import { branchRef } from '../git/refs.js'
 
 /**
@@ -41,7 +36,7 @@ export class BaseGuard {
   static async start(git: GitCommandManager, baseBranch: string): Promise<BaseGuard> {
     const [tip, log] = await Promise.all([
       git.resolveCommit(branchRef(baseBranch)),
-      reflogEntries(git, branchRef(baseBranch))
+      reflogCommits(git, branchRef(baseBranch))
     ])
     const guard = new BaseGuard(git, baseBranch, tip, log.length)
     // Just read: the first starts need not read it again (see checkForStart).
@@ -159,7 +154,7 @@ export class BaseGuard {
    */
   private async keepMovedTip(now: string | null): Promise<string | null> {
     const name = this.baseBranch
-    const entries = await reflogEntries(this.git, branchRef(name))
+    const entries = await reflogCommits(this.git, branchRef(name))
     const since = entries.slice(0, Math.max(0, entries.length - this.reflogAtStart))
     const nowIsNew = now !== null && !this.movedTips.has(now)
     const passed = [...new Set(since)].filter((tip) => !this.movedTips.has(tip))

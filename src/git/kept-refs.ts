@@ -203,11 +203,6 @@ export function keptRef(kind: string, name: string, commit: string): string {
   return `${KEPT_REFS}/${kind}/${name}-${commit.slice(0, 12)}`
 }
 
-/** The commits of a reflog's entries, newest first; none when there is no such log. */
-export function reflogEntries(git: GitCommandManager, log: string): Promise<string[]> {
-  return reflogCommits(git, log)
-}
-
 /**
  * Before a ref's last trace goes (a branch deleted with its reflog, a worktree removed with
  * its HEAD's reflog): every commit that only those reflogs still reach is kept under
@@ -222,7 +217,7 @@ export async function keepReflogOnlyCommits(
   reachable: ReadonlySet<string> = new Set()
 ): Promise<string[]> {
   const tips: string[] = []
-  for (const log of logs) tips.push(...(await reflogEntries(git, log)))
+  for (const log of logs) tips.push(...(await reflogCommits(git, log)))
   const unknown = [...new Set(tips)].filter((tip) => !reachable.has(tip))
   return keepUnreachable(git, unknown, 'dropped', name)
 }
@@ -241,7 +236,7 @@ export async function keepReflogOnlyCommitsOfEach(
   const tips = await Promise.all(
     items.map(async ({ logs, tips: more = [] }) => [
       ...new Set([
-        ...(await Promise.all(logs.map((log) => reflogEntries(git, log)))).flat(),
+        ...(await Promise.all(logs.map((log) => reflogCommits(git, log)))).flat(),
         ...more
       ])
     ])
