@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { RunResult } from '../../src/core/types.js'
-import { sourceCliOfThisFile } from '../faults/harness.js'
+import { cliArguments, sourceCliOfThisFile } from '../faults/harness.js'
 import { createRepo, roadmapFiles, type TempRepo } from '../helpers/temp-repo.js'
 import { FakeGitHub, type RecordedRequest } from '../report/fake-github.js'
 
@@ -35,34 +35,17 @@ async function runCli(repo: TempRepo, args: string[]): Promise<Run> {
     agent,
     'mkdir -p src && echo "by $PRIORITY_ID" > "src/$1.ts" && git add -A && git commit -qm "priority $PRIORITY_ID"\n'
   )
-  const child = spawn(
-    process.execPath,
-    [
-      cli.entry,
-      ...args,
-      '--repo',
-      repo.repo,
-      '--json',
-      '--no-pr-comment',
-      '--max-cpu-percent',
-      '100',
-      '--max-memory-percent',
-      '100',
-      '--log-dir',
-      join(repo.path, 'logs')
-    ],
-    {
-      env: {
-        ...process.env,
-        GIT_CONFIG_NOSYSTEM: '1',
-        GITHUB_TOKEN: TOKEN,
-        GITHUB_REPOSITORY: 'o/r',
-        GITHUB_API_URL: github.url,
-        GITHUB_SERVER_URL: 'https://github.com',
-        GITHUB_RUN_ID: '4242'
-      }
+  const child = spawn(process.execPath, cliArguments(cli.entry, repo, args), {
+    env: {
+      ...process.env,
+      GIT_CONFIG_NOSYSTEM: '1',
+      GITHUB_TOKEN: TOKEN,
+      GITHUB_REPOSITORY: 'o/r',
+      GITHUB_API_URL: github.url,
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_RUN_ID: '4242'
     }
-  )
+  })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')))

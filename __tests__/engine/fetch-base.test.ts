@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import type { RunResult } from '../../src/core/types.js'
-import { sourceCliOfThisFile } from '../faults/harness.js'
+import { cliArguments, sourceCliOfThisFile } from '../faults/harness.js'
 import { createRepo, git, roadmapFiles, writeFiles, type TempRepo } from '../helpers/temp-repo.js'
 
 // fetch-base: plan and run start from one commit (origin's tip when it is ahead of the local
@@ -53,20 +53,7 @@ function pushUpstreamWork({ other }: Setup): string {
 function runCli(repo: string, args: string[]): { status: number | null; result: RunResult } {
   const child = spawnSync(
     process.execPath,
-    [
-      cli.entry,
-      ...args,
-      '--repo',
-      repo,
-      '--json',
-      '--no-pr-comment',
-      '--max-cpu-percent',
-      '100',
-      '--max-memory-percent',
-      '100',
-      '--log-dir',
-      join(repo, '..', 'logs')
-    ],
+    cliArguments(cli.entry, { repo, path: dirname(repo) }, args),
     { encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' } }
   )
   if (!child.stdout.trim()) throw new Error(`no result (exit ${child.status}): ${child.stderr}`)

@@ -144,7 +144,11 @@ export function cliEnv(repo: FaultRepo): NodeJS.ProcessEnv {
 }
 
 /** The CLI's arguments for a fault run: the repository, JSON out, no gate, logs in the test's folder. */
-export function cliArguments(entry: string, repo: FaultRepo, args: string[]): string[] {
+export function cliArguments(
+  entry: string,
+  repo: Pick<FaultRepo, 'repo' | 'path'>,
+  args: string[]
+): string[] {
   return [
     entry,
     ...args,
