@@ -37474,7 +37474,7 @@ const NULL_ID = /^0+$/;
 async function reflogCommits(git, log) {
     const file = await reflogFile(git, log).catch(() => null);
     if (file) {
-        const text = await (0,promises_namespaceObject.readFile)(file, 'utf8').catch((error) => error.code === 'ENOENT' ? '' : null);
+        const text = await readLogFile(file);
         if (text !== null)
             return parseReflog(text);
     }
@@ -37482,6 +37482,22 @@ async function reflogCommits(git, log) {
         okExitCodes: [128]
     });
     return listed.exitCode === 0 ? listed.stdout.split('\n').filter(Boolean) : [];
+}
+/** Beyond this size a log is left to git (which reads it from its end). */
+const MAX_READ_BYTES = 32 * 1024 * 1024;
+/**
+ * A log file's text; '' when there is none, or when it is not a plain file: an agent can write
+ * the git folders, and a log made a link to `/dev/zero` or a pipe never ends a read (git's
+ * own `reflog show` hangs on it too), so such a log holds nothing to keep. Null when it is
+ * too large to read here: git is asked then.
+ */
+async function readLogFile(file) {
+    const info = await (0,promises_namespaceObject.lstat)(file).catch(() => null);
+    if (!info?.isFile())
+        return '';
+    if (info.size > MAX_READ_BYTES)
+        return null;
+    return (0,promises_namespaceObject.readFile)(file, 'utf8').catch(() => null);
 }
 /** The new commit of each entry, newest first (entries that delete the ref point at none). */
 function parseReflog(text) {
@@ -37661,10 +37677,6 @@ async function keepCommit(git, kind, name, commit) {
 function keptRef(kind, name, commit) {
     return `${KEPT_REFS}/${kind}/${name}-${commit.slice(0, 12)}`;
 }
-/** The commits of a reflog's entries, newest first; none when there is no such log. */
-function reflogEntries(git, log) {
-    return reflogCommits(git, log);
-}
 /**
  * Before a ref's last trace goes (a branch deleted with its reflog, a worktree removed with
  * its HEAD's reflog): every commit that only those reflogs still reach is kept under
@@ -37676,7 +37688,7 @@ async function keepReflogOnlyCommits(git, logs, name,
 reachable = new Set()) {
     const tips = [];
     for (const log of logs)
-        tips.push(...(await reflogEntries(git, log)));
+        tips.push(...(await reflogCommits(git, log)));
     const unknown = [...new Set(tips)].filter((tip) => !reachable.has(tip));
     return keepUnreachable(git, unknown, 'dropped', name);
 }
@@ -37690,7 +37702,7 @@ async function keepReflogOnlyCommitsOfEach(git, items,
 going = []) {
     const tips = await Promise.all(items.map(async ({ logs, tips: more = [] }) => [
         ...new Set([
-            ...(await Promise.all(logs.map((log) => reflogEntries(git, log)))).flat(),
+            ...(await Promise.all(logs.map((log) => reflogCommits(git, log)))).flat(),
             ...more
         ])
     ]));
@@ -53653,6 +53665,7 @@ const REFRESH_DEBOUNCE_MS = 300;
 ;// CONCATENATED MODULE: ./src/engine/base-guard.ts
 
 
+
 /**
  * Base as the run found it and moved it. Merges only ever move base forward, so a base whose
  * tip no longer descends from the last tip the run knew (where it started, or its own latest
@@ -53688,7 +53701,7 @@ class BaseGuard {
     static async start(git, baseBranch) {
         const [tip, log] = await Promise.all([
             git.resolveCommit(branchRef(baseBranch)),
-            reflogEntries(git, branchRef(baseBranch))
+            reflogCommits(git, branchRef(baseBranch))
         ]);
         const guard = new BaseGuard(git, baseBranch, tip, log.length);
         // Just read: the first starts need not read it again (see checkForStart).
@@ -53805,7 +53818,7 @@ class BaseGuard {
      */
     async keepMovedTip(now) {
         const name = this.baseBranch;
-        const entries = await reflogEntries(this.git, branchRef(name));
+        const entries = await reflogCommits(this.git, branchRef(name));
         const since = entries.slice(0, Math.max(0, entries.length - this.reflogAtStart));
         const nowIsNew = now !== null && !this.movedTips.has(now);
         const passed = [...new Set(since)].filter((tip) => !this.movedTips.has(tip));
